@@ -30,7 +30,7 @@ func (m *TestDummyFunctionRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("test.dummyFunction")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.

@@ -30,7 +30,7 @@ func (m *BoolFalse) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("boolFalse")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -74,7 +74,7 @@ func (m *BoolTrue) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("boolTrue")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -118,7 +118,7 @@ func (m *True) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("true")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -249,24 +249,12 @@ func (m *DecryptedMessage) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("decryptedMessage")
 	}
 	var f0 uint32
-	if m.Silent {
-		f0 |= 1 << 5
-	}
-	if m.Media != nil {
-		f0 |= 1 << 9
-	}
-	if m.Entities != nil {
-		f0 |= 1 << 7
-	}
-	if m.ViaBotName.Set {
-		f0 |= 1 << 11
-	}
-	if m.ReplyToRandomID.Set {
-		f0 |= 1 << 3
-	}
-	if m.GroupedID.Set {
-		f0 |= 1 << 17
-	}
+	f0 |= tl.Flag(m.Silent, 5)
+	f0 |= tl.Flag(m.Media != nil, 9)
+	f0 |= tl.Flag(m.Entities != nil, 7)
+	f0 |= tl.Flag(m.ViaBotName.Set, 11)
+	f0 |= tl.Flag(m.ReplyToRandomID.Set, 3)
+	f0 |= tl.Flag(m.GroupedID.Set, 17)
 	b.PutUint32(f0)
 	b.PutInt64(m.RandomID)
 	b.PutInt32(m.TTL)
@@ -278,11 +266,11 @@ func (m *DecryptedMessage) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
-		for i1 := range m.Entities {
-			if m.Entities[i1] == nil {
+		for _, e1 := range m.Entities {
+			if e1 == nil {
 				return tl.NilFieldError("decryptedMessage", "entities")
 			}
-			if err := m.Entities[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("decryptedMessage", "entities", err)
 			}
 		}
@@ -404,7 +392,7 @@ func (m *DecryptedMessageService) EncodeBare(b *tl.Buffer) error {
 	if err := m.Action.Encode(b); err != nil {
 		return tl.EncodeFieldErr("decryptedMessageService", "action", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -457,7 +445,7 @@ func (m *DecryptedMessageMediaEmpty) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("decryptedMessageMediaEmpty")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -701,7 +689,7 @@ func (m *DecryptedMessageMediaGeoPoint) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutDouble(m.Lat)
 	b.PutDouble(m.Long)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -838,11 +826,11 @@ func (m *DecryptedMessageMediaDocument) EncodeBare(b *tl.Buffer) error {
 	b.PutBytes(m.Key)
 	b.PutBytes(m.Iv)
 	b.PutVectorHeader(len(m.Attributes))
-	for i0 := range m.Attributes {
-		if m.Attributes[i0] == nil {
+	for _, e0 := range m.Attributes {
+		if e0 == nil {
 			return tl.NilFieldError("decryptedMessageMediaDocument", "attributes")
 		}
-		if err := m.Attributes[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("decryptedMessageMediaDocument", "attributes", err)
 		}
 	}
@@ -1027,11 +1015,11 @@ func (m *DecryptedMessageMediaExternalDocument) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.DCID)
 	b.PutVectorHeader(len(m.Attributes))
-	for i0 := range m.Attributes {
-		if m.Attributes[i0] == nil {
+	for _, e0 := range m.Attributes {
+		if e0 == nil {
 			return tl.NilFieldError("decryptedMessageMediaExternalDocument", "attributes")
 		}
-		if err := m.Attributes[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("decryptedMessageMediaExternalDocument", "attributes", err)
 		}
 	}
@@ -1250,7 +1238,7 @@ func (m *DecryptedMessageActionSetMessageTTL) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("decryptedMessageActionSetMessageTTL")
 	}
 	b.PutInt32(m.TTLSeconds)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1306,10 +1294,10 @@ func (m *DecryptedMessageActionReadMessages) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("decryptedMessageActionReadMessages")
 	}
 	b.PutVectorHeader(len(m.RandomIDs))
-	for i0 := range m.RandomIDs {
-		b.PutInt64(m.RandomIDs[i0])
+	for _, e0 := range m.RandomIDs {
+		b.PutInt64(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1374,10 +1362,10 @@ func (m *DecryptedMessageActionDeleteMessages) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("decryptedMessageActionDeleteMessages")
 	}
 	b.PutVectorHeader(len(m.RandomIDs))
-	for i0 := range m.RandomIDs {
-		b.PutInt64(m.RandomIDs[i0])
+	for _, e0 := range m.RandomIDs {
+		b.PutInt64(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1442,10 +1430,10 @@ func (m *DecryptedMessageActionScreenshotMessages) EncodeBare(b *tl.Buffer) erro
 		return tl.NilObjectError("decryptedMessageActionScreenshotMessages")
 	}
 	b.PutVectorHeader(len(m.RandomIDs))
-	for i0 := range m.RandomIDs {
-		b.PutInt64(m.RandomIDs[i0])
+	for _, e0 := range m.RandomIDs {
+		b.PutInt64(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1508,7 +1496,7 @@ func (m *DecryptedMessageActionFlushHistory) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("decryptedMessageActionFlushHistory")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1558,7 +1546,7 @@ func (m *DecryptedMessageActionResend) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.StartSeqNo)
 	b.PutInt32(m.EndSeqNo)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1617,7 +1605,7 @@ func (m *DecryptedMessageActionNotifyLayer) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("decryptedMessageActionNotifyLayer")
 	}
 	b.PutInt32(m.Layer)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1674,7 +1662,7 @@ func (m *DecryptedMessageActionTyping) EncodeBare(b *tl.Buffer) error {
 	if err := m.Action.Encode(b); err != nil {
 		return tl.EncodeFieldErr("decryptedMessageActionTyping", "action", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1847,7 +1835,7 @@ func (m *DecryptedMessageActionAbortKey) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("decryptedMessageActionAbortKey")
 	}
 	b.PutInt64(m.ExchangeID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1901,7 +1889,7 @@ func (m *DecryptedMessageActionCommitKey) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.ExchangeID)
 	b.PutInt64(m.KeyFingerprint)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1954,7 +1942,7 @@ func (m *DecryptedMessageActionNoop) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("decryptedMessageActionNoop")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2000,7 +1988,7 @@ func (m *SendMessageTypingAction) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("sendMessageTypingAction")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2046,7 +2034,7 @@ func (m *SendMessageCancelAction) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("sendMessageCancelAction")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2092,7 +2080,7 @@ func (m *SendMessageRecordVideoAction) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("sendMessageRecordVideoAction")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2138,7 +2126,7 @@ func (m *SendMessageUploadVideoAction) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("sendMessageUploadVideoAction")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2184,7 +2172,7 @@ func (m *SendMessageRecordAudioAction) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("sendMessageRecordAudioAction")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2230,7 +2218,7 @@ func (m *SendMessageUploadAudioAction) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("sendMessageUploadAudioAction")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2276,7 +2264,7 @@ func (m *SendMessageUploadPhotoAction) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("sendMessageUploadPhotoAction")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2322,7 +2310,7 @@ func (m *SendMessageUploadDocumentAction) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("sendMessageUploadDocumentAction")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2368,7 +2356,7 @@ func (m *SendMessageGeoLocationAction) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("sendMessageGeoLocationAction")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2414,7 +2402,7 @@ func (m *SendMessageChooseContactAction) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("sendMessageChooseContactAction")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2460,7 +2448,7 @@ func (m *SendMessageRecordRoundAction) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("sendMessageRecordRoundAction")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2506,7 +2494,7 @@ func (m *SendMessageUploadRoundAction) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("sendMessageUploadRoundAction")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2556,7 +2544,7 @@ func (m *DocumentAttributeImageSize) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.W)
 	b.PutInt32(m.H)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2609,7 +2597,7 @@ func (m *DocumentAttributeAnimated) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("documentAttributeAnimated")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2722,14 +2710,12 @@ func (m *DocumentAttributeVideo) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("documentAttributeVideo")
 	}
 	var f0 uint32
-	if m.RoundMessage {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.RoundMessage, 0)
 	b.PutUint32(f0)
 	b.PutInt32(m.Duration)
 	b.PutInt32(m.W)
 	b.PutInt32(m.H)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2797,18 +2783,10 @@ func (m *DocumentAttributeAudio) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("documentAttributeAudio")
 	}
 	var f0 uint32
-	if m.Voice {
-		f0 |= 1 << 10
-	}
-	if m.Title.Set {
-		f0 |= 1 << 0
-	}
-	if m.Performer.Set {
-		f0 |= 1 << 1
-	}
-	if m.Waveform.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Voice, 10)
+	f0 |= tl.Flag(m.Title.Set, 0)
+	f0 |= tl.Flag(m.Performer.Set, 1)
+	f0 |= tl.Flag(m.Waveform.Set, 2)
 	b.PutUint32(f0)
 	b.PutInt32(m.Duration)
 	if m.Title.Set {
@@ -2998,7 +2976,7 @@ func (m *InputStickerSetEmpty) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputStickerSetEmpty")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3256,7 +3234,7 @@ func (m *FileLocationUnavailable) EncodeBare(b *tl.Buffer) error {
 	b.PutInt64(m.VolumeID)
 	b.PutInt32(m.LocalID)
 	b.PutInt64(m.Secret)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3320,7 +3298,7 @@ func (m *FileLocation) EncodeBare(b *tl.Buffer) error {
 	b.PutInt64(m.VolumeID)
 	b.PutInt32(m.LocalID)
 	b.PutInt64(m.Secret)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3383,7 +3361,7 @@ func (m *MessageEntityUnknown) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3440,7 +3418,7 @@ func (m *MessageEntityMention) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3497,7 +3475,7 @@ func (m *MessageEntityHashtag) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3554,7 +3532,7 @@ func (m *MessageEntityBotCommand) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3611,7 +3589,7 @@ func (m *MessageEntityURL) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3668,7 +3646,7 @@ func (m *MessageEntityEmail) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3725,7 +3703,7 @@ func (m *MessageEntityBold) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3782,7 +3760,7 @@ func (m *MessageEntityItalic) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3839,7 +3817,7 @@ func (m *MessageEntityCode) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4022,7 +4000,7 @@ func (m *MessageEntityMentionName) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	b.PutInt32(m.UserID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4082,7 +4060,7 @@ func (m *MessageEntityPhone) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4139,7 +4117,7 @@ func (m *MessageEntityCashtag) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4196,7 +4174,7 @@ func (m *MessageEntityBankCard) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4253,7 +4231,7 @@ func (m *MessageEntityUnderline) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4310,7 +4288,7 @@ func (m *MessageEntityStrike) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4367,7 +4345,7 @@ func (m *MessageEntityBlockquote) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4424,7 +4402,7 @@ func (m *MessageEntitySpoiler) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4483,7 +4461,7 @@ func (m *MessageEntityCustomEmoji) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	b.PutInt64(m.DocumentID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.

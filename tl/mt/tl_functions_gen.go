@@ -32,7 +32,7 @@ func (m *ReqPqRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("req_pq")
 	}
 	b.PutInt128(m.Nonce)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -82,7 +82,7 @@ func (m *ReqPqMultiRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("req_pq_multi")
 	}
 	b.PutInt128(m.Nonce)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -265,7 +265,7 @@ func (m *DestroyAuthKeyRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("destroy_auth_key")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -311,7 +311,7 @@ func (m *RpcDropAnswerRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("rpc_drop_answer")
 	}
 	b.PutInt64(m.ReqMsgID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -361,7 +361,7 @@ func (m *GetFutureSaltsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("get_future_salts")
 	}
 	b.PutInt32(m.Num)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -411,7 +411,7 @@ func (m *PingRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("ping")
 	}
 	b.PutInt64(m.PingID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -463,7 +463,7 @@ func (m *PingDelayDisconnectRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.PingID)
 	b.PutInt32(m.DisconnectDelay)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -516,7 +516,7 @@ func (m *DestroySessionRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("destroy_session")
 	}
 	b.PutInt64(m.SessionID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.

@@ -41,7 +41,7 @@ func (m *HelpConfigSimple) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("help.configSimple", "rules", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.

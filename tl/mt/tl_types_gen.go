@@ -38,8 +38,8 @@ func (m *ResPQ) EncodeBare(b *tl.Buffer) error {
 	b.PutInt128(m.ServerNonce)
 	b.PutString(m.Pq)
 	b.PutVectorHeader(len(m.ServerPublicKeyFingerprints))
-	for i0 := range m.ServerPublicKeyFingerprints {
-		b.PutInt64(m.ServerPublicKeyFingerprints[i0])
+	for _, e0 := range m.ServerPublicKeyFingerprints {
+		b.PutInt64(e0)
 	}
 	return b.WriteErr()
 }
@@ -445,7 +445,7 @@ func (m *BindAuthKeyInner) EncodeBare(b *tl.Buffer) error {
 	b.PutInt64(m.PermAuthKeyID)
 	b.PutInt64(m.TempSessionID)
 	b.PutInt32(m.ExpiresAt)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -513,7 +513,7 @@ func (m *ServerDHParamsFail) EncodeBare(b *tl.Buffer) error {
 	b.PutInt128(m.Nonce)
 	b.PutInt128(m.ServerNonce)
 	b.PutInt128(m.NewNonceHash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -777,7 +777,7 @@ func (m *DHGenOk) EncodeBare(b *tl.Buffer) error {
 	b.PutInt128(m.Nonce)
 	b.PutInt128(m.ServerNonce)
 	b.PutInt128(m.NewNonceHash1)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -839,7 +839,7 @@ func (m *DHGenRetry) EncodeBare(b *tl.Buffer) error {
 	b.PutInt128(m.Nonce)
 	b.PutInt128(m.ServerNonce)
 	b.PutInt128(m.NewNonceHash2)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -901,7 +901,7 @@ func (m *DHGenFail) EncodeBare(b *tl.Buffer) error {
 	b.PutInt128(m.Nonce)
 	b.PutInt128(m.ServerNonce)
 	b.PutInt128(m.NewNonceHash3)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -957,7 +957,7 @@ func (m *DestroyAuthKeyOk) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("destroy_auth_key_ok")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1003,7 +1003,7 @@ func (m *DestroyAuthKeyNone) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("destroy_auth_key_none")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1049,7 +1049,7 @@ func (m *DestroyAuthKeyFail) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("destroy_auth_key_fail")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1095,10 +1095,10 @@ func (m *MsgsAck) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("msgs_ack")
 	}
 	b.PutVectorHeader(len(m.MsgIDs))
-	for i0 := range m.MsgIDs {
-		b.PutInt64(m.MsgIDs[i0])
+	for _, e0 := range m.MsgIDs {
+		b.PutInt64(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1163,7 +1163,7 @@ func (m *BadMsgNotification) EncodeBare(b *tl.Buffer) error {
 	b.PutInt64(m.BadMsgID)
 	b.PutInt32(m.BadMsgSeqno)
 	b.PutInt32(m.ErrorCode)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1227,7 +1227,7 @@ func (m *BadServerSalt) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.BadMsgSeqno)
 	b.PutInt32(m.ErrorCode)
 	b.PutInt64(m.NewServerSalt)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1286,10 +1286,10 @@ func (m *MsgsStateReq) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("msgs_state_req")
 	}
 	b.PutVectorHeader(len(m.MsgIDs))
-	for i0 := range m.MsgIDs {
-		b.PutInt64(m.MsgIDs[i0])
+	for _, e0 := range m.MsgIDs {
+		b.PutInt64(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1404,8 +1404,8 @@ func (m *MsgsAllInfo) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("msgs_all_info")
 	}
 	b.PutVectorHeader(len(m.MsgIDs))
-	for i0 := range m.MsgIDs {
-		b.PutInt64(m.MsgIDs[i0])
+	for _, e0 := range m.MsgIDs {
+		b.PutInt64(e0)
 	}
 	b.PutString(m.Info)
 	return b.WriteErr()
@@ -1478,7 +1478,7 @@ func (m *MsgDetailedInfo) EncodeBare(b *tl.Buffer) error {
 	b.PutInt64(m.AnswerMsgID)
 	b.PutInt32(m.Bytes)
 	b.PutInt32(m.Status)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1543,7 +1543,7 @@ func (m *MsgNewDetailedInfo) EncodeBare(b *tl.Buffer) error {
 	b.PutInt64(m.AnswerMsgID)
 	b.PutInt32(m.Bytes)
 	b.PutInt32(m.Status)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1599,10 +1599,10 @@ func (m *MsgResendReq) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("msg_resend_req")
 	}
 	b.PutVectorHeader(len(m.MsgIDs))
-	for i0 := range m.MsgIDs {
-		b.PutInt64(m.MsgIDs[i0])
+	for _, e0 := range m.MsgIDs {
+		b.PutInt64(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1716,7 +1716,7 @@ func (m *RpcAnswerUnknown) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("rpc_answer_unknown")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1762,7 +1762,7 @@ func (m *RpcAnswerDroppedRunning) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("rpc_answer_dropped_running")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1814,7 +1814,7 @@ func (m *RpcAnswerDropped) EncodeBare(b *tl.Buffer) error {
 	b.PutInt64(m.MsgID)
 	b.PutInt32(m.SeqNo)
 	b.PutInt32(m.Bytes)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1874,7 +1874,7 @@ func (m *FutureSalt) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.ValidSince)
 	b.PutInt32(m.ValidUntil)
 	b.PutInt64(m.Salt)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1939,7 +1939,7 @@ func (m *FutureSalts) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("future_salts", "salts", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2009,7 +2009,7 @@ func (m *Pong) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.MsgID)
 	b.PutInt64(m.PingID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2064,7 +2064,7 @@ func (m *DestroySessionOk) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("destroy_session_ok")
 	}
 	b.PutInt64(m.SessionID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2116,7 +2116,7 @@ func (m *DestroySessionNone) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("destroy_session_none")
 	}
 	b.PutInt64(m.SessionID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2170,7 +2170,7 @@ func (m *NewSessionCreated) EncodeBare(b *tl.Buffer) error {
 	b.PutInt64(m.FirstMsgID)
 	b.PutInt64(m.UniqueID)
 	b.PutInt64(m.ServerSalt)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2230,7 +2230,7 @@ func (m *HTTPWait) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.MaxDelay)
 	b.PutInt32(m.WaitAfter)
 	b.PutInt32(m.MaxWait)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2290,7 +2290,7 @@ func (m *IPPort) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.IPv4)
 	b.PutInt32(m.Port)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2409,11 +2409,11 @@ func (m *AccessPointRule) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.PhonePrefixRules)
 	b.PutInt32(m.DCID)
 	b.PutBareVectorHeader(len(m.Ips))
-	for i0 := range m.Ips {
-		if m.Ips[i0] == nil {
+	for _, e0 := range m.Ips {
+		if e0 == nil {
 			return tl.NilFieldError("accessPointRule", "ips")
 		}
-		if err := m.Ips[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("accessPointRule", "ips", err)
 		}
 	}

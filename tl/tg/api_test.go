@@ -3,6 +3,7 @@ package tg
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -141,6 +142,14 @@ func TestEncodeErrors(t *testing.T) {
 		if ee.Type != c.typ || ee.Field != c.field || err.Error() != c.wantMessage {
 			t.Errorf("%s: got %q (type %q, field %q)", c.name, err, ee.Type, ee.Field)
 		}
+	}
+	// A string too long for TL in a nested value: the value holding it reports ErrTooLarge
+	// (values without a string of their own do not look), and the request returns it.
+	b.Reset()
+	long := &MessageEntityTextURL{URL: strings.Repeat("a", tl.MaxStringLen+1)}
+	err = (&MessagesSendMessageRequest{Peer: &InputPeerSelf{}, Entities: []MessageEntityClass{&MessageEntityBold{}, long, &MessageEntityItalic{}}}).Encode(&b)
+	if !errors.Is(err, tl.ErrTooLarge) {
+		t.Fatalf("long nested string: %v", err)
 	}
 	// live_photo shares flags.3 with video: set alone it would promise a field that is missing.
 	err = (&InputMediaUploadedPhoto{File: &InputFile{}, LivePhoto: true}).Encode(&b)

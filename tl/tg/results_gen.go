@@ -232,11 +232,11 @@ func (x *DialogPeerClassVector) Encode(b *tl.Buffer) error {
 		return tl.NilObjectError("Vector")
 	}
 	b.PutVectorHeader(len(x.Elems))
-	for i0 := range x.Elems {
-		if x.Elems[i0] == nil {
+	for _, e0 := range x.Elems {
+		if e0 == nil {
 			return tl.NilFieldError("Vector", "")
 		}
-		if err := x.Elems[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("Vector", "", err)
 		}
 	}
@@ -277,11 +277,11 @@ func (x *DocumentClassVector) Encode(b *tl.Buffer) error {
 		return tl.NilObjectError("Vector")
 	}
 	b.PutVectorHeader(len(x.Elems))
-	for i0 := range x.Elems {
-		if x.Elems[i0] == nil {
+	for _, e0 := range x.Elems {
+		if e0 == nil {
 			return tl.NilFieldError("Vector", "")
 		}
-		if err := x.Elems[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("Vector", "", err)
 		}
 	}
@@ -466,8 +466,8 @@ func (x *IntVector) Encode(b *tl.Buffer) error {
 		return tl.NilObjectError("Vector")
 	}
 	b.PutVectorHeader(len(x.Elems))
-	for i0 := range x.Elems {
-		b.PutInt32(x.Elems[i0])
+	for _, e0 := range x.Elems {
+		b.PutInt32(e0)
 	}
 	return b.WriteErr()
 }
@@ -554,11 +554,11 @@ func (x *LangPackStringClassVector) Encode(b *tl.Buffer) error {
 		return tl.NilObjectError("Vector")
 	}
 	b.PutVectorHeader(len(x.Elems))
-	for i0 := range x.Elems {
-		if x.Elems[i0] == nil {
+	for _, e0 := range x.Elems {
+		if e0 == nil {
 			return tl.NilFieldError("Vector", "")
 		}
-		if err := x.Elems[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("Vector", "", err)
 		}
 	}
@@ -599,8 +599,8 @@ func (x *LongVector) Encode(b *tl.Buffer) error {
 		return tl.NilObjectError("Vector")
 	}
 	b.PutVectorHeader(len(x.Elems))
-	for i0 := range x.Elems {
-		b.PutInt64(x.Elems[i0])
+	for _, e0 := range x.Elems {
+		b.PutInt64(e0)
 	}
 	return b.WriteErr()
 }
@@ -735,11 +735,11 @@ func (x *PeerClassVector) Encode(b *tl.Buffer) error {
 		return tl.NilObjectError("Vector")
 	}
 	b.PutVectorHeader(len(x.Elems))
-	for i0 := range x.Elems {
-		if x.Elems[i0] == nil {
+	for _, e0 := range x.Elems {
+		if e0 == nil {
 			return tl.NilFieldError("Vector", "")
 		}
-		if err := x.Elems[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("Vector", "", err)
 		}
 	}
@@ -972,11 +972,11 @@ func (x *RequirementToContactClassVector) Encode(b *tl.Buffer) error {
 		return tl.NilObjectError("Vector")
 	}
 	b.PutVectorHeader(len(x.Elems))
-	for i0 := range x.Elems {
-		if x.Elems[i0] == nil {
+	for _, e0 := range x.Elems {
+		if e0 == nil {
 			return tl.NilFieldError("Vector", "")
 		}
-		if err := x.Elems[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("Vector", "", err)
 		}
 	}
@@ -1257,11 +1257,11 @@ func (x *StickerSetCoveredClassVector) Encode(b *tl.Buffer) error {
 		return tl.NilObjectError("Vector")
 	}
 	b.PutVectorHeader(len(x.Elems))
-	for i0 := range x.Elems {
-		if x.Elems[i0] == nil {
+	for _, e0 := range x.Elems {
+		if e0 == nil {
 			return tl.NilFieldError("Vector", "")
 		}
-		if err := x.Elems[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("Vector", "", err)
 		}
 	}
@@ -1302,11 +1302,11 @@ func (x *UserClassVector) Encode(b *tl.Buffer) error {
 		return tl.NilObjectError("Vector")
 	}
 	b.PutVectorHeader(len(x.Elems))
-	for i0 := range x.Elems {
-		if x.Elems[i0] == nil {
+	for _, e0 := range x.Elems {
+		if e0 == nil {
 			return tl.NilFieldError("Vector", "")
 		}
-		if err := x.Elems[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("Vector", "", err)
 		}
 	}
@@ -1347,11 +1347,11 @@ func (x *WallPaperClassVector) Encode(b *tl.Buffer) error {
 		return tl.NilObjectError("Vector")
 	}
 	b.PutVectorHeader(len(x.Elems))
-	for i0 := range x.Elems {
-		if x.Elems[i0] == nil {
+	for _, e0 := range x.Elems {
+		if e0 == nil {
 			return tl.NilFieldError("Vector", "")
 		}
-		if err := x.Elems[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("Vector", "", err)
 		}
 	}

@@ -34,33 +34,33 @@ func (m *AccountPrivacyRules) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.privacyRules")
 	}
 	b.PutVectorHeader(len(m.Rules))
-	for i0 := range m.Rules {
-		if m.Rules[i0] == nil {
+	for _, e0 := range m.Rules {
+		if e0 == nil {
 			return tl.NilFieldError("account.privacyRules", "rules")
 		}
-		if err := m.Rules[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.privacyRules", "rules", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("account.privacyRules", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.privacyRules", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("account.privacyRules", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.privacyRules", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -150,7 +150,7 @@ func (m *AccountAuthorizations) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("account.authorizations", "authorizations", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -230,21 +230,11 @@ func (m *AccountPassword) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.password")
 	}
 	var f0 uint32
-	if m.HasRecovery {
-		f0 |= 1 << 0
-	}
-	if m.HasSecureValues {
-		f0 |= 1 << 1
-	}
-	if m.CurrentAlgo != nil {
-		f0 |= 1 << 2
-	}
-	if m.SRPB.Set {
-		f0 |= 1 << 2
-	}
-	if m.SRPID.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.HasRecovery, 0)
+	f0 |= tl.Flag(m.HasSecureValues, 1)
+	f0 |= tl.Flag(m.CurrentAlgo != nil, 2)
+	f0 |= tl.Flag(m.SRPB.Set, 2)
+	f0 |= tl.Flag(m.SRPID.Set, 2)
 	if (m.CurrentAlgo != nil) != (m.SRPB.Set) {
 		return tl.FlagGroupError("account.password", "srp_B")
 	}
@@ -254,18 +244,10 @@ func (m *AccountPassword) EncodeBare(b *tl.Buffer) error {
 	if m.HasPassword && !(m.CurrentAlgo != nil) {
 		return tl.FlagGroupError("account.password", "has_password")
 	}
-	if m.Hint.Set {
-		f0 |= 1 << 3
-	}
-	if m.EmailUnconfirmedPattern.Set {
-		f0 |= 1 << 4
-	}
-	if m.PendingResetDate.Set {
-		f0 |= 1 << 5
-	}
-	if m.LoginEmailPattern.Set {
-		f0 |= 1 << 6
-	}
+	f0 |= tl.Flag(m.Hint.Set, 3)
+	f0 |= tl.Flag(m.EmailUnconfirmedPattern.Set, 4)
+	f0 |= tl.Flag(m.PendingResetDate.Set, 5)
+	f0 |= tl.Flag(m.LoginEmailPattern.Set, 6)
 	b.PutUint32(f0)
 	if m.CurrentAlgo != nil {
 		if err := m.CurrentAlgo.Encode(b); err != nil {
@@ -409,12 +391,8 @@ func (m *AccountPasswordSettings) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.passwordSettings")
 	}
 	var f0 uint32
-	if m.Email.Set {
-		f0 |= 1 << 0
-	}
-	if m.SecureSettings != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Email.Set, 0)
+	f0 |= tl.Flag(m.SecureSettings != nil, 1)
 	b.PutUint32(f0)
 	if m.Email.Set {
 		b.PutString(m.Email.Value)
@@ -499,27 +477,17 @@ func (m *AccountPasswordInputSettings) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.passwordInputSettings")
 	}
 	var f0 uint32
-	if m.NewAlgo != nil {
-		f0 |= 1 << 0
-	}
-	if m.NewPasswordHash.Set {
-		f0 |= 1 << 0
-	}
-	if m.Hint.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.NewAlgo != nil, 0)
+	f0 |= tl.Flag(m.NewPasswordHash.Set, 0)
+	f0 |= tl.Flag(m.Hint.Set, 0)
 	if (m.NewAlgo != nil) != (m.NewPasswordHash.Set) {
 		return tl.FlagGroupError("account.passwordInputSettings", "new_password_hash")
 	}
 	if (m.NewAlgo != nil) != (m.Hint.Set) {
 		return tl.FlagGroupError("account.passwordInputSettings", "hint")
 	}
-	if m.Email.Set {
-		f0 |= 1 << 1
-	}
-	if m.NewSecureSettings != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Email.Set, 1)
+	f0 |= tl.Flag(m.NewSecureSettings != nil, 2)
 	b.PutUint32(f0)
 	if m.NewAlgo != nil {
 		if err := m.NewAlgo.Encode(b); err != nil {
@@ -690,15 +658,15 @@ func (m *AccountWebAuthorizations) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("account.webAuthorizations", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.webAuthorizations", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -779,16 +747,14 @@ func (m *AccountAuthorizationForm) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.authorizationForm")
 	}
 	var f0 uint32
-	if m.PrivacyPolicyURL.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.PrivacyPolicyURL.Set, 0)
 	b.PutUint32(f0)
 	b.PutVectorHeader(len(m.RequiredTypes))
-	for i0 := range m.RequiredTypes {
-		if m.RequiredTypes[i0] == nil {
+	for _, e0 := range m.RequiredTypes {
+		if e0 == nil {
 			return tl.NilFieldError("account.authorizationForm", "required_types")
 		}
-		if err := m.RequiredTypes[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.authorizationForm", "required_types", err)
 		}
 	}
@@ -799,20 +765,20 @@ func (m *AccountAuthorizationForm) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.Errors))
-	for i0 := range m.Errors {
-		if m.Errors[i0] == nil {
+	for _, e0 := range m.Errors {
+		if e0 == nil {
 			return tl.NilFieldError("account.authorizationForm", "errors")
 		}
-		if err := m.Errors[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.authorizationForm", "errors", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("account.authorizationForm", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.authorizationForm", "users", err)
 		}
 	}
@@ -986,7 +952,7 @@ func (m *AccountTakeout) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.takeout")
 	}
 	b.PutInt64(m.ID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1036,7 +1002,7 @@ func (m *AccountWallPapersNotModified) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("account.wallPapersNotModified")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1086,15 +1052,15 @@ func (m *AccountWallPapers) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.Hash)
 	b.PutVectorHeader(len(m.Wallpapers))
-	for i0 := range m.Wallpapers {
-		if m.Wallpapers[i0] == nil {
+	for _, e0 := range m.Wallpapers {
+		if e0 == nil {
 			return tl.NilFieldError("account.wallPapers", "wallpapers")
 		}
-		if err := m.Wallpapers[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.wallPapers", "wallpapers", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1166,7 +1132,7 @@ func (m *AccountAutoDownloadSettings) EncodeBare(b *tl.Buffer) error {
 	if err := m.High.Encode(b); err != nil {
 		return tl.EncodeFieldErr("account.autoDownloadSettings", "high", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1231,7 +1197,7 @@ func (m *AccountThemesNotModified) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("account.themesNotModified")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1286,7 +1252,7 @@ func (m *AccountThemes) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("account.themes", "themes", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1355,14 +1321,10 @@ func (m *AccountContentSettings) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.contentSettings")
 	}
 	var f0 uint32
-	if m.SensitiveEnabled {
-		f0 |= 1 << 0
-	}
-	if m.SensitiveCanChange {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.SensitiveEnabled, 0)
+	f0 |= tl.Flag(m.SensitiveCanChange, 1)
 	b.PutUint32(f0)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1418,7 +1380,7 @@ func (m *AccountResetPasswordFailedWait) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.resetPasswordFailedWait")
 	}
 	b.PutInt32(m.RetryDate)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1474,7 +1436,7 @@ func (m *AccountResetPasswordRequestedWait) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.resetPasswordRequestedWait")
 	}
 	b.PutInt32(m.UntilDate)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1524,7 +1486,7 @@ func (m *AccountResetPasswordOk) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("account.resetPasswordOk")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1570,7 +1532,7 @@ func (m *AccountChatThemesNotModified) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("account.chatThemesNotModified")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1622,35 +1584,33 @@ func (m *AccountChatThemes) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.chatThemes")
 	}
 	var f0 uint32
-	if m.NextOffset.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.NextOffset.Set, 0)
 	b.PutUint32(f0)
 	b.PutInt64(m.Hash)
 	b.PutVectorHeader(len(m.Themes))
-	for i0 := range m.Themes {
-		if m.Themes[i0] == nil {
+	for _, e0 := range m.Themes {
+		if e0 == nil {
 			return tl.NilFieldError("account.chatThemes", "themes")
 		}
-		if err := m.Themes[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.chatThemes", "themes", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("account.chatThemes", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.chatThemes", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("account.chatThemes", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.chatThemes", "users", err)
 		}
 	}
@@ -1758,7 +1718,7 @@ func (m *AccountSavedRingtonesNotModified) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("account.savedRingtonesNotModified")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1808,15 +1768,15 @@ func (m *AccountSavedRingtones) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.Hash)
 	b.PutVectorHeader(len(m.Ringtones))
-	for i0 := range m.Ringtones {
-		if m.Ringtones[i0] == nil {
+	for _, e0 := range m.Ringtones {
+		if e0 == nil {
 			return tl.NilFieldError("account.savedRingtones", "ringtones")
 		}
-		if err := m.Ringtones[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.savedRingtones", "ringtones", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1878,7 +1838,7 @@ func (m *AccountSavedRingtone) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("account.savedRingtone")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1931,7 +1891,7 @@ func (m *AccountSavedRingtoneConverted) EncodeBare(b *tl.Buffer) error {
 	if err := m.Document.Encode(b); err != nil {
 		return tl.EncodeFieldErr("account.savedRingtoneConverted", "document", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1981,7 +1941,7 @@ func (m *AccountEmojiStatusesNotModified) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("account.emojiStatusesNotModified")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2031,15 +1991,15 @@ func (m *AccountEmojiStatuses) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.Hash)
 	b.PutVectorHeader(len(m.Statuses))
-	for i0 := range m.Statuses {
-		if m.Statuses[i0] == nil {
+	for _, e0 := range m.Statuses {
+		if e0 == nil {
 			return tl.NilFieldError("account.emojiStatuses", "statuses")
 		}
-		if err := m.Statuses[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.emojiStatuses", "statuses", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2235,24 +2195,24 @@ func (m *AccountAutoSaveSettings) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("account.autoSaveSettings", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.autoSaveSettings", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("account.autoSaveSettings", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.autoSaveSettings", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2366,15 +2326,15 @@ func (m *AccountConnectedBots) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("account.connectedBots", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.connectedBots", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2459,24 +2419,24 @@ func (m *AccountBusinessChatLinks) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("account.businessChatLinks", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.businessChatLinks", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("account.businessChatLinks", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.businessChatLinks", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2573,9 +2533,7 @@ func (m *AccountResolvedBusinessChatLinks) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.resolvedBusinessChatLinks")
 	}
 	var f0 uint32
-	if m.Entities != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Entities != nil, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("account.resolvedBusinessChatLinks", "peer")
@@ -2586,30 +2544,30 @@ func (m *AccountResolvedBusinessChatLinks) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.Message)
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
-		for i1 := range m.Entities {
-			if m.Entities[i1] == nil {
+		for _, e1 := range m.Entities {
+			if e1 == nil {
 				return tl.NilFieldError("account.resolvedBusinessChatLinks", "entities")
 			}
-			if err := m.Entities[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("account.resolvedBusinessChatLinks", "entities", err)
 			}
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("account.resolvedBusinessChatLinks", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.resolvedBusinessChatLinks", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("account.resolvedBusinessChatLinks", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.resolvedBusinessChatLinks", "users", err)
 		}
 	}
@@ -2709,7 +2667,7 @@ func (m *AccountPaidMessagesRevenue) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.paidMessagesRevenue")
 	}
 	b.PutInt64(m.StarsAmount)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2759,7 +2717,7 @@ func (m *AccountSavedMusicIDsNotModified) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("account.savedMusicIdsNotModified")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2807,10 +2765,10 @@ func (m *AccountSavedMusicIDs) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.savedMusicIds")
 	}
 	b.PutVectorHeader(len(m.IDs))
-	for i0 := range m.IDs {
-		b.PutInt64(m.IDs[i0])
+	for _, e0 := range m.IDs {
+		b.PutInt64(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2874,7 +2832,7 @@ func (m *AccountPasskeys) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("account.passkeys", "passkeys", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2945,7 +2903,7 @@ func (m *AccountPasskeyRegistrationOptions) EncodeBare(b *tl.Buffer) error {
 	if err := m.Options.Encode(b); err != nil {
 		return tl.EncodeFieldErr("account.passkeyRegistrationOptions", "options", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3002,7 +2960,7 @@ func (m *AccountWebBrowserSettingsNotModified) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("account.webBrowserSettingsNotModified")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3054,12 +3012,8 @@ func (m *AccountWebBrowserSettings) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.webBrowserSettings")
 	}
 	var f0 uint32
-	if m.OpenExternalBrowser {
-		f0 |= 1 << 0
-	}
-	if m.DisplayCloseButton {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.OpenExternalBrowser, 0)
+	f0 |= tl.Flag(m.DisplayCloseButton, 1)
 	b.PutUint32(f0)
 	b.PutVectorHeader(len(m.ExternalExceptions))
 	for i0 := range m.ExternalExceptions {
@@ -3074,7 +3028,7 @@ func (m *AccountWebBrowserSettings) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3172,17 +3126,15 @@ func (m *AccountRegisterDeviceRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.registerDevice")
 	}
 	var f0 uint32
-	if m.NoMuted {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.NoMuted, 0)
 	b.PutUint32(f0)
 	b.PutInt32(m.TokenType)
 	b.PutString(m.Token)
 	b.PutBool(m.AppSandbox)
 	b.PutBytes(m.Secret)
 	b.PutVectorHeader(len(m.OtherUids))
-	for i0 := range m.OtherUids {
-		b.PutInt64(m.OtherUids[i0])
+	for _, e0 := range m.OtherUids {
+		b.PutInt64(e0)
 	}
 	return b.WriteErr()
 }
@@ -3265,8 +3217,8 @@ func (m *AccountUnregisterDeviceRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.TokenType)
 	b.PutString(m.Token)
 	b.PutVectorHeader(len(m.OtherUids))
-	for i0 := range m.OtherUids {
-		b.PutInt64(m.OtherUids[i0])
+	for _, e0 := range m.OtherUids {
+		b.PutInt64(e0)
 	}
 	return b.WriteErr()
 }
@@ -3344,7 +3296,7 @@ func (m *AccountUpdateNotifySettingsRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Settings.Encode(b); err != nil {
 		return tl.EncodeFieldErr("account.updateNotifySettings", "settings", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3405,7 +3357,7 @@ func (m *AccountGetNotifySettingsRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("account.getNotifySettings", "peer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3455,7 +3407,7 @@ func (m *AccountResetNotifySettingsRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("account.resetNotifySettings")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3503,15 +3455,9 @@ func (m *AccountUpdateProfileRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.updateProfile")
 	}
 	var f0 uint32
-	if m.FirstName.Set {
-		f0 |= 1 << 0
-	}
-	if m.LastName.Set {
-		f0 |= 1 << 1
-	}
-	if m.About.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.FirstName.Set, 0)
+	f0 |= tl.Flag(m.LastName.Set, 1)
+	f0 |= tl.Flag(m.About.Set, 2)
 	b.PutUint32(f0)
 	if m.FirstName.Set {
 		b.PutString(m.FirstName.Value)
@@ -3592,7 +3538,7 @@ func (m *AccountUpdateStatusRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.updateStatus")
 	}
 	b.PutBool(m.Offline)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3642,7 +3588,7 @@ func (m *AccountGetWallPapersRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.getWallPapers")
 	}
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3867,7 +3813,7 @@ func (m *AccountGetPrivacyRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Key.Encode(b); err != nil {
 		return tl.EncodeFieldErr("account.getPrivacy", "key", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3924,15 +3870,15 @@ func (m *AccountSetPrivacyRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("account.setPrivacy", "key", err)
 	}
 	b.PutVectorHeader(len(m.Rules))
-	for i0 := range m.Rules {
-		if m.Rules[i0] == nil {
+	for _, e0 := range m.Rules {
+		if e0 == nil {
 			return tl.NilFieldError("account.setPrivacy", "rules")
 		}
-		if err := m.Rules[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.setPrivacy", "rules", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3995,9 +3941,7 @@ func (m *AccountDeleteAccountRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.deleteAccount")
 	}
 	var f0 uint32
-	if m.Password != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Password != nil, 0)
 	b.PutUint32(f0)
 	b.PutString(m.Reason)
 	if m.Password != nil {
@@ -4063,7 +4007,7 @@ func (m *AccountGetAccountTTLRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("account.getAccountTTL")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4111,7 +4055,7 @@ func (m *AccountSetAccountTTLRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.TTL.Encode(b); err != nil {
 		return tl.EncodeFieldErr("account.setAccountTTL", "ttl", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4288,7 +4232,7 @@ func (m *AccountUpdateDeviceLockedRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.updateDeviceLocked")
 	}
 	b.PutInt32(m.Period)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4336,7 +4280,7 @@ func (m *AccountGetAuthorizationsRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("account.getAuthorizations")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4384,7 +4328,7 @@ func (m *AccountResetAuthorizationRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.resetAuthorization")
 	}
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4432,7 +4376,7 @@ func (m *AccountGetPasswordRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("account.getPassword")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4485,7 +4429,7 @@ func (m *AccountGetPasswordSettingsRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Password.Encode(b); err != nil {
 		return tl.EncodeFieldErr("account.getPasswordSettings", "password", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4548,7 +4492,7 @@ func (m *AccountUpdatePasswordSettingsRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.NewSettings.Encode(b); err != nil {
 		return tl.EncodeFieldErr("account.updatePasswordSettings", "new_settings", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4728,7 +4672,7 @@ func (m *AccountGetTmpPasswordRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("account.getTmpPassword", "password", err)
 	}
 	b.PutInt32(m.Period)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4781,7 +4725,7 @@ func (m *AccountGetWebAuthorizationsRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("account.getWebAuthorizations")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4829,7 +4773,7 @@ func (m *AccountResetWebAuthorizationRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.resetWebAuthorization")
 	}
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4881,7 +4825,7 @@ func (m *AccountResetWebAuthorizationsRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("account.resetWebAuthorizations")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4927,7 +4871,7 @@ func (m *AccountGetAllSecureValuesRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("account.getAllSecureValues")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4973,15 +4917,15 @@ func (m *AccountGetSecureValueRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.getSecureValue")
 	}
 	b.PutVectorHeader(len(m.Types))
-	for i0 := range m.Types {
-		if m.Types[i0] == nil {
+	for _, e0 := range m.Types {
+		if e0 == nil {
 			return tl.NilFieldError("account.getSecureValue", "types")
 		}
-		if err := m.Types[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.getSecureValue", "types", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -5044,7 +4988,7 @@ func (m *AccountSaveSecureValueRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("account.saveSecureValue", "value", err)
 	}
 	b.PutInt64(m.SecureSecretID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -5100,15 +5044,15 @@ func (m *AccountDeleteSecureValueRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.deleteSecureValue")
 	}
 	b.PutVectorHeader(len(m.Types))
-	for i0 := range m.Types {
-		if m.Types[i0] == nil {
+	for _, e0 := range m.Types {
+		if e0 == nil {
 			return tl.NilFieldError("account.deleteSecureValue", "types")
 		}
-		if err := m.Types[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.deleteSecureValue", "types", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -5522,7 +5466,7 @@ func (m *AccountVerifyEmailRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Verification.Encode(b); err != nil {
 		return tl.EncodeFieldErr("account.verifyEmail", "verification", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -5583,24 +5527,12 @@ func (m *AccountInitTakeoutSessionRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.initTakeoutSession")
 	}
 	var f0 uint32
-	if m.Contacts {
-		f0 |= 1 << 0
-	}
-	if m.MessageUsers {
-		f0 |= 1 << 1
-	}
-	if m.MessageChats {
-		f0 |= 1 << 2
-	}
-	if m.MessageMegagroups {
-		f0 |= 1 << 3
-	}
-	if m.MessageChannels {
-		f0 |= 1 << 4
-	}
-	if m.FileMaxSize.Set {
-		f0 |= 1 << 5
-	}
+	f0 |= tl.Flag(m.Contacts, 0)
+	f0 |= tl.Flag(m.MessageUsers, 1)
+	f0 |= tl.Flag(m.MessageChats, 2)
+	f0 |= tl.Flag(m.MessageMegagroups, 3)
+	f0 |= tl.Flag(m.MessageChannels, 4)
+	f0 |= tl.Flag(m.FileMaxSize.Set, 5)
 	if m.Files && !(m.FileMaxSize.Set) {
 		return tl.FlagGroupError("account.initTakeoutSession", "files")
 	}
@@ -5608,7 +5540,7 @@ func (m *AccountInitTakeoutSessionRequest) EncodeBare(b *tl.Buffer) error {
 	if m.FileMaxSize.Set {
 		b.PutInt64(m.FileMaxSize.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -5674,11 +5606,9 @@ func (m *AccountFinishTakeoutSessionRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.finishTakeoutSession")
 	}
 	var f0 uint32
-	if m.Success {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Success, 0)
 	b.PutUint32(f0)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -5783,7 +5713,7 @@ func (m *AccountResendPasswordEmailRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("account.resendPasswordEmail")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -5829,7 +5759,7 @@ func (m *AccountCancelPasswordEmailRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("account.cancelPasswordEmail")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -5877,7 +5807,7 @@ func (m *AccountGetContactSignUpNotificationRequest) EncodeBare(b *tl.Buffer) er
 	if m == nil {
 		return tl.NilObjectError("account.getContactSignUpNotification")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -5927,7 +5857,7 @@ func (m *AccountSetContactSignUpNotificationRequest) EncodeBare(b *tl.Buffer) er
 		return tl.NilObjectError("account.setContactSignUpNotification")
 	}
 	b.PutBool(m.Silent)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -5981,22 +5911,16 @@ func (m *AccountGetNotifyExceptionsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.getNotifyExceptions")
 	}
 	var f0 uint32
-	if m.CompareSound {
-		f0 |= 1 << 1
-	}
-	if m.CompareStories {
-		f0 |= 1 << 2
-	}
-	if m.Peer != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.CompareSound, 1)
+	f0 |= tl.Flag(m.CompareStories, 2)
+	f0 |= tl.Flag(m.Peer != nil, 0)
 	b.PutUint32(f0)
 	if m.Peer != nil {
 		if err := m.Peer.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.getNotifyExceptions", "peer", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -6060,7 +5984,7 @@ func (m *AccountGetWallPaperRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Wallpaper.Encode(b); err != nil {
 		return tl.EncodeFieldErr("account.getWallPaper", "wallpaper", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -6113,9 +6037,7 @@ func (m *AccountUploadWallPaperRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.uploadWallPaper")
 	}
 	var f0 uint32
-	if m.ForChat {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.ForChat, 0)
 	b.PutUint32(f0)
 	if m.File == nil {
 		return tl.NilFieldError("account.uploadWallPaper", "file")
@@ -6203,7 +6125,7 @@ func (m *AccountSaveWallPaperRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Settings.Encode(b); err != nil {
 		return tl.EncodeFieldErr("account.saveWallPaper", "settings", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -6271,7 +6193,7 @@ func (m *AccountInstallWallPaperRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Settings.Encode(b); err != nil {
 		return tl.EncodeFieldErr("account.installWallPaper", "settings", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -6325,7 +6247,7 @@ func (m *AccountResetWallPapersRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("account.resetWallPapers")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -6373,7 +6295,7 @@ func (m *AccountGetAutoDownloadSettingsRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("account.getAutoDownloadSettings")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -6425,17 +6347,13 @@ func (m *AccountSaveAutoDownloadSettingsRequest) EncodeBare(b *tl.Buffer) error 
 		return tl.NilObjectError("account.saveAutoDownloadSettings")
 	}
 	var f0 uint32
-	if m.Low {
-		f0 |= 1 << 0
-	}
-	if m.High {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Low, 0)
+	f0 |= tl.Flag(m.High, 1)
 	b.PutUint32(f0)
 	if err := m.Settings.Encode(b); err != nil {
 		return tl.EncodeFieldErr("account.saveAutoDownloadSettings", "settings", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -6498,9 +6416,7 @@ func (m *AccountUploadThemeRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.uploadTheme")
 	}
 	var f0 uint32
-	if m.Thumb != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Thumb != nil, 0)
 	b.PutUint32(f0)
 	if m.File == nil {
 		return tl.NilFieldError("account.uploadTheme", "file")
@@ -6584,12 +6500,8 @@ func (m *AccountCreateThemeRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.createTheme")
 	}
 	var f0 uint32
-	if m.Document != nil {
-		f0 |= 1 << 2
-	}
-	if m.Settings != nil {
-		f0 |= 1 << 3
-	}
+	f0 |= tl.Flag(m.Document != nil, 2)
+	f0 |= tl.Flag(m.Settings != nil, 3)
 	b.PutUint32(f0)
 	b.PutString(m.Slug)
 	b.PutString(m.Title)
@@ -6694,18 +6606,10 @@ func (m *AccountUpdateThemeRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.updateTheme")
 	}
 	var f0 uint32
-	if m.Slug.Set {
-		f0 |= 1 << 0
-	}
-	if m.Title.Set {
-		f0 |= 1 << 1
-	}
-	if m.Document != nil {
-		f0 |= 1 << 2
-	}
-	if m.Settings != nil {
-		f0 |= 1 << 3
-	}
+	f0 |= tl.Flag(m.Slug.Set, 0)
+	f0 |= tl.Flag(m.Title.Set, 1)
+	f0 |= tl.Flag(m.Document != nil, 2)
+	f0 |= tl.Flag(m.Settings != nil, 3)
 	b.PutUint32(f0)
 	b.PutString(m.Format)
 	if m.Theme == nil {
@@ -6835,7 +6739,7 @@ func (m *AccountSaveThemeRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("account.saveTheme", "theme", err)
 	}
 	b.PutBool(m.Unsave)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -6891,18 +6795,10 @@ func (m *AccountInstallThemeRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.installTheme")
 	}
 	var f0 uint32
-	if m.Dark {
-		f0 |= 1 << 0
-	}
-	if m.Theme != nil {
-		f0 |= 1 << 1
-	}
-	if m.Format.Set {
-		f0 |= 1 << 2
-	}
-	if m.BaseTheme != nil {
-		f0 |= 1 << 3
-	}
+	f0 |= tl.Flag(m.Dark, 0)
+	f0 |= tl.Flag(m.Theme != nil, 1)
+	f0 |= tl.Flag(m.Format.Set, 2)
+	f0 |= tl.Flag(m.BaseTheme != nil, 3)
 	b.PutUint32(f0)
 	if m.Theme != nil {
 		if err := m.Theme.Encode(b); err != nil {
@@ -7103,11 +6999,9 @@ func (m *AccountSetContentSettingsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.setContentSettings")
 	}
 	var f0 uint32
-	if m.SensitiveEnabled {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.SensitiveEnabled, 0)
 	b.PutUint32(f0)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -7160,7 +7054,7 @@ func (m *AccountGetContentSettingsRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("account.getContentSettings")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -7208,15 +7102,15 @@ func (m *AccountGetMultiWallPapersRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.getMultiWallPapers")
 	}
 	b.PutVectorHeader(len(m.Wallpapers))
-	for i0 := range m.Wallpapers {
-		if m.Wallpapers[i0] == nil {
+	for _, e0 := range m.Wallpapers {
+		if e0 == nil {
 			return tl.NilFieldError("account.getMultiWallPapers", "wallpapers")
 		}
-		if err := m.Wallpapers[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.getMultiWallPapers", "wallpapers", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -7277,7 +7171,7 @@ func (m *AccountGetGlobalPrivacySettingsRequest) EncodeBare(b *tl.Buffer) error 
 	if m == nil {
 		return tl.NilObjectError("account.getGlobalPrivacySettings")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -7329,7 +7223,7 @@ func (m *AccountSetGlobalPrivacySettingsRequest) EncodeBare(b *tl.Buffer) error 
 	if err := m.Settings.Encode(b); err != nil {
 		return tl.EncodeFieldErr("account.setGlobalPrivacySettings", "settings", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -7462,7 +7356,7 @@ func (m *AccountResetPasswordRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("account.resetPassword")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -7508,7 +7402,7 @@ func (m *AccountDeclinePasswordResetRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("account.declinePasswordReset")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -7554,7 +7448,7 @@ func (m *AccountGetChatThemesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.getChatThemes")
 	}
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -7606,7 +7500,7 @@ func (m *AccountSetAuthorizationTTLRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.setAuthorizationTTL")
 	}
 	b.PutInt32(m.AuthorizationTTLDays)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -7663,15 +7557,9 @@ func (m *AccountChangeAuthorizationSettingsRequest) EncodeBare(b *tl.Buffer) err
 		return tl.NilObjectError("account.changeAuthorizationSettings")
 	}
 	var f0 uint32
-	if m.Confirmed {
-		f0 |= 1 << 3
-	}
-	if m.EncryptedRequestsDisabled.Set {
-		f0 |= 1 << 0
-	}
-	if m.CallRequestsDisabled.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Confirmed, 3)
+	f0 |= tl.Flag(m.EncryptedRequestsDisabled.Set, 0)
+	f0 |= tl.Flag(m.CallRequestsDisabled.Set, 1)
 	b.PutUint32(f0)
 	b.PutInt64(m.Hash)
 	if m.EncryptedRequestsDisabled.Set {
@@ -7680,7 +7568,7 @@ func (m *AccountChangeAuthorizationSettingsRequest) EncodeBare(b *tl.Buffer) err
 	if m.CallRequestsDisabled.Set {
 		b.PutBool(m.CallRequestsDisabled.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -7748,7 +7636,7 @@ func (m *AccountGetSavedRingtonesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.getSavedRingtones")
 	}
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -7805,7 +7693,7 @@ func (m *AccountSaveRingtoneRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("account.saveRingtone", "id", err)
 	}
 	b.PutBool(m.Unsave)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -7928,7 +7816,7 @@ func (m *AccountUpdateEmojiStatusRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.EmojiStatus.Encode(b); err != nil {
 		return tl.EncodeFieldErr("account.updateEmojiStatus", "emoji_status", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -7982,7 +7870,7 @@ func (m *AccountGetDefaultEmojiStatusesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.getDefaultEmojiStatuses")
 	}
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -8036,7 +7924,7 @@ func (m *AccountGetRecentEmojiStatusesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.getRecentEmojiStatuses")
 	}
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -8088,7 +7976,7 @@ func (m *AccountClearRecentEmojiStatusesRequest) EncodeBare(b *tl.Buffer) error 
 	if m == nil {
 		return tl.NilObjectError("account.clearRecentEmojiStatuses")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -8134,8 +8022,8 @@ func (m *AccountReorderUsernamesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.reorderUsernames")
 	}
 	b.PutVectorHeader(len(m.Order))
-	for i0 := range m.Order {
-		b.PutString(m.Order[i0])
+	for _, e0 := range m.Order {
+		b.PutString(e0)
 	}
 	return b.WriteErr()
 }
@@ -8255,7 +8143,7 @@ func (m *AccountGetDefaultProfilePhotoEmojisRequest) EncodeBare(b *tl.Buffer) er
 		return tl.NilObjectError("account.getDefaultProfilePhotoEmojis")
 	}
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -8309,7 +8197,7 @@ func (m *AccountGetDefaultGroupPhotoEmojisRequest) EncodeBare(b *tl.Buffer) erro
 		return tl.NilObjectError("account.getDefaultGroupPhotoEmojis")
 	}
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -8359,7 +8247,7 @@ func (m *AccountGetAutoSaveSettingsRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("account.getAutoSaveSettings")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -8411,18 +8299,10 @@ func (m *AccountSaveAutoSaveSettingsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.saveAutoSaveSettings")
 	}
 	var f0 uint32
-	if m.Users {
-		f0 |= 1 << 0
-	}
-	if m.Chats {
-		f0 |= 1 << 1
-	}
-	if m.Broadcasts {
-		f0 |= 1 << 2
-	}
-	if m.Peer != nil {
-		f0 |= 1 << 3
-	}
+	f0 |= tl.Flag(m.Users, 0)
+	f0 |= tl.Flag(m.Chats, 1)
+	f0 |= tl.Flag(m.Broadcasts, 2)
+	f0 |= tl.Flag(m.Peer != nil, 3)
 	b.PutUint32(f0)
 	if m.Peer != nil {
 		if err := m.Peer.Encode(b); err != nil {
@@ -8432,7 +8312,7 @@ func (m *AccountSaveAutoSaveSettingsRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Settings.Encode(b); err != nil {
 		return tl.EncodeFieldErr("account.saveAutoSaveSettings", "settings", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -8500,7 +8380,7 @@ func (m *AccountDeleteAutoSaveExceptionsRequest) EncodeBare(b *tl.Buffer) error 
 	if m == nil {
 		return tl.NilObjectError("account.deleteAutoSaveExceptions")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -8548,8 +8428,8 @@ func (m *AccountInvalidateSignInCodesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.invalidateSignInCodes")
 	}
 	b.PutVectorHeader(len(m.Codes))
-	for i0 := range m.Codes {
-		b.PutString(m.Codes[i0])
+	for _, e0 := range m.Codes {
+		b.PutString(e0)
 	}
 	return b.WriteErr()
 }
@@ -8611,19 +8491,15 @@ func (m *AccountUpdateColorRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.updateColor")
 	}
 	var f0 uint32
-	if m.ForProfile {
-		f0 |= 1 << 1
-	}
-	if m.Color != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.ForProfile, 1)
+	f0 |= tl.Flag(m.Color != nil, 2)
 	b.PutUint32(f0)
 	if m.Color != nil {
 		if err := m.Color.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.updateColor", "color", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -8685,7 +8561,7 @@ func (m *AccountGetDefaultBackgroundEmojisRequest) EncodeBare(b *tl.Buffer) erro
 		return tl.NilObjectError("account.getDefaultBackgroundEmojis")
 	}
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -8739,7 +8615,7 @@ func (m *AccountGetChannelDefaultEmojiStatusesRequest) EncodeBare(b *tl.Buffer) 
 		return tl.NilObjectError("account.getChannelDefaultEmojiStatuses")
 	}
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -8793,7 +8669,7 @@ func (m *AccountGetChannelRestrictedStatusEmojisRequest) EncodeBare(b *tl.Buffer
 		return tl.NilObjectError("account.getChannelRestrictedStatusEmojis")
 	}
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -8847,16 +8723,14 @@ func (m *AccountUpdateBusinessWorkHoursRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.updateBusinessWorkHours")
 	}
 	var f0 uint32
-	if m.BusinessWorkHours != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.BusinessWorkHours != nil, 0)
 	b.PutUint32(f0)
 	if m.BusinessWorkHours != nil {
 		if err := m.BusinessWorkHours.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.updateBusinessWorkHours", "business_work_hours", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -8926,12 +8800,8 @@ func (m *AccountUpdateBusinessLocationRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.updateBusinessLocation")
 	}
 	var f0 uint32
-	if m.GeoPoint != nil {
-		f0 |= 1 << 1
-	}
-	if m.Address.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.GeoPoint != nil, 1)
+	f0 |= tl.Flag(m.Address.Set, 0)
 	b.PutUint32(f0)
 	if m.GeoPoint != nil {
 		if err := m.GeoPoint.Encode(b); err != nil {
@@ -9008,16 +8878,14 @@ func (m *AccountUpdateBusinessGreetingMessageRequest) EncodeBare(b *tl.Buffer) e
 		return tl.NilObjectError("account.updateBusinessGreetingMessage")
 	}
 	var f0 uint32
-	if m.Message != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Message != nil, 0)
 	b.PutUint32(f0)
 	if m.Message != nil {
 		if err := m.Message.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.updateBusinessGreetingMessage", "message", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -9086,16 +8954,14 @@ func (m *AccountUpdateBusinessAwayMessageRequest) EncodeBare(b *tl.Buffer) error
 		return tl.NilObjectError("account.updateBusinessAwayMessage")
 	}
 	var f0 uint32
-	if m.Message != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Message != nil, 0)
 	b.PutUint32(f0)
 	if m.Message != nil {
 		if err := m.Message.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.updateBusinessAwayMessage", "message", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -9165,12 +9031,8 @@ func (m *AccountUpdateConnectedBotRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.updateConnectedBot")
 	}
 	var f0 uint32
-	if m.Deleted {
-		f0 |= 1 << 1
-	}
-	if m.Rights != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Deleted, 1)
+	f0 |= tl.Flag(m.Rights != nil, 0)
 	b.PutUint32(f0)
 	if m.Rights != nil {
 		if err := m.Rights.Encode(b); err != nil {
@@ -9186,7 +9048,7 @@ func (m *AccountUpdateConnectedBotRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Recipients.Encode(b); err != nil {
 		return tl.EncodeFieldErr("account.updateConnectedBot", "recipients", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -9259,7 +9121,7 @@ func (m *AccountGetConnectedBotsRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("account.getConnectedBots")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -9361,16 +9223,14 @@ func (m *AccountUpdateBusinessIntroRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.updateBusinessIntro")
 	}
 	var f0 uint32
-	if m.Intro != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Intro != nil, 0)
 	b.PutUint32(f0)
 	if m.Intro != nil {
 		if err := m.Intro.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.updateBusinessIntro", "intro", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -9446,7 +9306,7 @@ func (m *AccountToggleConnectedBotPausedRequest) EncodeBare(b *tl.Buffer) error 
 		return tl.EncodeFieldErr("account.toggleConnectedBotPaused", "peer", err)
 	}
 	b.PutBool(m.Paused)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -9508,7 +9368,7 @@ func (m *AccountDisablePeerConnectedBotRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("account.disablePeerConnectedBot", "peer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -9558,16 +9418,14 @@ func (m *AccountUpdateBirthdayRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.updateBirthday")
 	}
 	var f0 uint32
-	if m.Birthday != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Birthday != nil, 0)
 	b.PutUint32(f0)
 	if m.Birthday != nil {
 		if err := m.Birthday.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.updateBirthday", "birthday", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -9638,7 +9496,7 @@ func (m *AccountCreateBusinessChatLinkRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Link.Encode(b); err != nil {
 		return tl.EncodeFieldErr("account.createBusinessChatLink", "link", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -9807,7 +9665,7 @@ func (m *AccountGetBusinessChatLinksRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("account.getBusinessChatLinks")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -9914,7 +9772,7 @@ func (m *AccountUpdatePersonalChannelRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Channel.Encode(b); err != nil {
 		return tl.EncodeFieldErr("account.updatePersonalChannel", "channel", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -9968,7 +9826,7 @@ func (m *AccountToggleSponsoredMessagesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.toggleSponsoredMessages")
 	}
 	b.PutBool(m.Enabled)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -10020,7 +9878,7 @@ func (m *AccountGetReactionsNotifySettingsRequest) EncodeBare(b *tl.Buffer) erro
 	if m == nil {
 		return tl.NilObjectError("account.getReactionsNotifySettings")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -10072,7 +9930,7 @@ func (m *AccountSetReactionsNotifySettingsRequest) EncodeBare(b *tl.Buffer) erro
 	if err := m.Settings.Encode(b); err != nil {
 		return tl.EncodeFieldErr("account.setReactionsNotifySettings", "settings", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -10129,7 +9987,7 @@ func (m *AccountGetCollectibleEmojiStatusesRequest) EncodeBare(b *tl.Buffer) err
 		return tl.NilObjectError("account.getCollectibleEmojiStatuses")
 	}
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -10184,9 +10042,7 @@ func (m *AccountGetPaidMessagesRevenueRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.getPaidMessagesRevenue")
 	}
 	var f0 uint32
-	if m.ParentPeer != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.ParentPeer != nil, 0)
 	b.PutUint32(f0)
 	if m.ParentPeer != nil {
 		if err := m.ParentPeer.Encode(b); err != nil {
@@ -10199,7 +10055,7 @@ func (m *AccountGetPaidMessagesRevenueRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.UserID.Encode(b); err != nil {
 		return tl.EncodeFieldErr("account.getPaidMessagesRevenue", "user_id", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -10266,15 +10122,9 @@ func (m *AccountToggleNoPaidMessagesExceptionRequest) EncodeBare(b *tl.Buffer) e
 		return tl.NilObjectError("account.toggleNoPaidMessagesException")
 	}
 	var f0 uint32
-	if m.RefundCharged {
-		f0 |= 1 << 0
-	}
-	if m.RequirePayment {
-		f0 |= 1 << 2
-	}
-	if m.ParentPeer != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.RefundCharged, 0)
+	f0 |= tl.Flag(m.RequirePayment, 2)
+	f0 |= tl.Flag(m.ParentPeer != nil, 1)
 	b.PutUint32(f0)
 	if m.ParentPeer != nil {
 		if err := m.ParentPeer.Encode(b); err != nil {
@@ -10287,7 +10137,7 @@ func (m *AccountToggleNoPaidMessagesExceptionRequest) EncodeBare(b *tl.Buffer) e
 	if err := m.UserID.Encode(b); err != nil {
 		return tl.EncodeFieldErr("account.toggleNoPaidMessagesException", "user_id", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -10354,7 +10204,7 @@ func (m *AccountSetMainProfileTabRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Tab.Encode(b); err != nil {
 		return tl.EncodeFieldErr("account.setMainProfileTab", "tab", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -10406,12 +10256,8 @@ func (m *AccountSaveMusicRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.saveMusic")
 	}
 	var f0 uint32
-	if m.Unsave {
-		f0 |= 1 << 0
-	}
-	if m.AfterID != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Unsave, 0)
+	f0 |= tl.Flag(m.AfterID != nil, 1)
 	b.PutUint32(f0)
 	if m.ID == nil {
 		return tl.NilFieldError("account.saveMusic", "id")
@@ -10424,7 +10270,7 @@ func (m *AccountSaveMusicRequest) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("account.saveMusic", "after_id", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -10485,7 +10331,7 @@ func (m *AccountGetSavedMusicIDsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.getSavedMusicIds")
 	}
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -10601,7 +10447,7 @@ func (m *AccountInitPasskeyRegistrationRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("account.initPasskeyRegistration")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -10652,7 +10498,7 @@ func (m *AccountRegisterPasskeyRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Credential.Encode(b); err != nil {
 		return tl.EncodeFieldErr("account.registerPasskey", "credential", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -10700,7 +10546,7 @@ func (m *AccountGetPasskeysRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("account.getPasskeys")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -10803,7 +10649,7 @@ func (m *AccountConfirmBotConnectionRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.BotID.Encode(b); err != nil {
 		return tl.EncodeFieldErr("account.confirmBotConnection", "bot_id", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -10855,7 +10701,7 @@ func (m *AccountGetWebBrowserSettingsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("account.getWebBrowserSettings")
 	}
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -10910,14 +10756,10 @@ func (m *AccountUpdateWebBrowserSettingsRequest) EncodeBare(b *tl.Buffer) error 
 		return tl.NilObjectError("account.updateWebBrowserSettings")
 	}
 	var f0 uint32
-	if m.OpenExternalBrowser {
-		f0 |= 1 << 0
-	}
-	if m.DisplayCloseButton {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.OpenExternalBrowser, 0)
+	f0 |= tl.Flag(m.DisplayCloseButton, 1)
 	b.PutUint32(f0)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -10977,12 +10819,8 @@ func (m *AccountToggleWebBrowserSettingsExceptionRequest) EncodeBare(b *tl.Buffe
 		return tl.NilObjectError("account.toggleWebBrowserSettingsException")
 	}
 	var f0 uint32
-	if m.Delete {
-		f0 |= 1 << 1
-	}
-	if m.OpenExternalBrowser.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Delete, 1)
+	f0 |= tl.Flag(m.OpenExternalBrowser.Set, 0)
 	b.PutUint32(f0)
 	if m.OpenExternalBrowser.Set {
 		b.PutBool(m.OpenExternalBrowser.Value)
@@ -11052,7 +10890,7 @@ func (m *AccountDeleteWebBrowserSettingsExceptionsRequest) EncodeBare(b *tl.Buff
 	if m == nil {
 		return tl.NilObjectError("account.deleteWebBrowserSettingsExceptions")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.

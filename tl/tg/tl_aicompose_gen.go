@@ -32,7 +32,7 @@ func (m *AicomposeTonesNotModified) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("aicompose.tonesNotModified")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -83,24 +83,24 @@ func (m *AicomposeTones) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.Hash)
 	b.PutVectorHeader(len(m.Tones))
-	for i0 := range m.Tones {
-		if m.Tones[i0] == nil {
+	for _, e0 := range m.Tones {
+		if e0 == nil {
 			return tl.NilFieldError("aicompose.tones", "tones")
 		}
-		if err := m.Tones[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("aicompose.tones", "tones", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("aicompose.tones", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("aicompose.tones", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -177,9 +177,7 @@ func (m *AicomposeCreateToneRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("aicompose.createTone")
 	}
 	var f0 uint32
-	if m.DisplayAuthor {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.DisplayAuthor, 0)
 	b.PutUint32(f0)
 	b.PutInt64(m.EmojiID)
 	b.PutString(m.Title)
@@ -250,18 +248,10 @@ func (m *AicomposeUpdateToneRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("aicompose.updateTone")
 	}
 	var f0 uint32
-	if m.DisplayAuthor.Set {
-		f0 |= 1 << 0
-	}
-	if m.EmojiID.Set {
-		f0 |= 1 << 1
-	}
-	if m.Title.Set {
-		f0 |= 1 << 2
-	}
-	if m.Prompt.Set {
-		f0 |= 1 << 3
-	}
+	f0 |= tl.Flag(m.DisplayAuthor.Set, 0)
+	f0 |= tl.Flag(m.EmojiID.Set, 1)
+	f0 |= tl.Flag(m.Title.Set, 2)
+	f0 |= tl.Flag(m.Prompt.Set, 3)
 	b.PutUint32(f0)
 	if m.Tone == nil {
 		return tl.NilFieldError("aicompose.updateTone", "tone")
@@ -367,7 +357,7 @@ func (m *AicomposeSaveToneRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("aicompose.saveTone", "tone", err)
 	}
 	b.PutBool(m.Unsave)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -425,7 +415,7 @@ func (m *AicomposeDeleteToneRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Tone.Encode(b); err != nil {
 		return tl.EncodeFieldErr("aicompose.deleteTone", "tone", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -480,7 +470,7 @@ func (m *AicomposeGetToneRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Tone.Encode(b); err != nil {
 		return tl.EncodeFieldErr("aicompose.getTone", "tone", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -530,7 +520,7 @@ func (m *AicomposeGetTonesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("aicompose.getTones")
 	}
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -587,7 +577,7 @@ func (m *AicomposeGetToneExampleRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("aicompose.getToneExample", "tone", err)
 	}
 	b.PutInt32(m.Num)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.

@@ -37,12 +37,8 @@ func (m *AuthSentCode) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("auth.sentCode")
 	}
 	var f0 uint32
-	if m.NextType != nil {
-		f0 |= 1 << 1
-	}
-	if m.Timeout.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.NextType != nil, 1)
+	f0 |= tl.Flag(m.Timeout.Set, 2)
 	b.PutUint32(f0)
 	if m.Type == nil {
 		return tl.NilFieldError("auth.sentCode", "type")
@@ -135,7 +131,7 @@ func (m *AuthSentCodeSuccess) EncodeBare(b *tl.Buffer) error {
 	if err := m.Authorization.Encode(b); err != nil {
 		return tl.EncodeFieldErr("auth.sentCodeSuccess", "authorization", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -273,18 +269,12 @@ func (m *AuthAuthorization) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("auth.authorization")
 	}
 	var f0 uint32
-	if m.OtherwiseReloginDays.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.OtherwiseReloginDays.Set, 1)
 	if m.SetupPasswordRequired && !(m.OtherwiseReloginDays.Set) {
 		return tl.FlagGroupError("auth.authorization", "setup_password_required")
 	}
-	if m.TmpSessions.Set {
-		f0 |= 1 << 0
-	}
-	if m.FutureAuthToken.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.TmpSessions.Set, 0)
+	f0 |= tl.Flag(m.FutureAuthToken.Set, 2)
 	b.PutUint32(f0)
 	if m.OtherwiseReloginDays.Set {
 		b.PutInt32(m.OtherwiseReloginDays.Value)
@@ -377,16 +367,14 @@ func (m *AuthAuthorizationSignUpRequired) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("auth.authorizationSignUpRequired")
 	}
 	var f0 uint32
-	if m.TermsOfService != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.TermsOfService != nil, 0)
 	b.PutUint32(f0)
 	if m.TermsOfService != nil {
 		if err := m.TermsOfService.Encode(b); err != nil {
 			return tl.EncodeFieldErr("auth.authorizationSignUpRequired", "terms_of_service", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -556,7 +544,7 @@ func (m *AuthCodeTypeSms) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("auth.codeTypeSms")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -602,7 +590,7 @@ func (m *AuthCodeTypeCall) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("auth.codeTypeCall")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -648,7 +636,7 @@ func (m *AuthCodeTypeFlashCall) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("auth.codeTypeFlashCall")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -694,7 +682,7 @@ func (m *AuthCodeTypeMissedCall) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("auth.codeTypeMissedCall")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -740,7 +728,7 @@ func (m *AuthCodeTypeFragmentSms) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("auth.codeTypeFragmentSms")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -788,7 +776,7 @@ func (m *AuthSentCodeTypeApp) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("auth.sentCodeTypeApp")
 	}
 	b.PutInt32(m.Length)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -840,7 +828,7 @@ func (m *AuthSentCodeTypeSms) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("auth.sentCodeTypeSms")
 	}
 	b.PutInt32(m.Length)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -892,7 +880,7 @@ func (m *AuthSentCodeTypeCall) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("auth.sentCodeTypeCall")
 	}
 	b.PutInt32(m.Length)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1058,18 +1046,10 @@ func (m *AuthSentCodeTypeEmailCode) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("auth.sentCodeTypeEmailCode")
 	}
 	var f0 uint32
-	if m.AppleSigninAllowed {
-		f0 |= 1 << 0
-	}
-	if m.GoogleSigninAllowed {
-		f0 |= 1 << 1
-	}
-	if m.ResetAvailablePeriod.Set {
-		f0 |= 1 << 3
-	}
-	if m.ResetPendingDate.Set {
-		f0 |= 1 << 4
-	}
+	f0 |= tl.Flag(m.AppleSigninAllowed, 0)
+	f0 |= tl.Flag(m.GoogleSigninAllowed, 1)
+	f0 |= tl.Flag(m.ResetAvailablePeriod.Set, 3)
+	f0 |= tl.Flag(m.ResetPendingDate.Set, 4)
 	b.PutUint32(f0)
 	b.PutString(m.EmailPattern)
 	b.PutInt32(m.Length)
@@ -1158,14 +1138,10 @@ func (m *AuthSentCodeTypeSetUpEmailRequired) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("auth.sentCodeTypeSetUpEmailRequired")
 	}
 	var f0 uint32
-	if m.AppleSigninAllowed {
-		f0 |= 1 << 0
-	}
-	if m.GoogleSigninAllowed {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.AppleSigninAllowed, 0)
+	f0 |= tl.Flag(m.GoogleSigninAllowed, 1)
 	b.PutUint32(f0)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1283,24 +1259,14 @@ func (m *AuthSentCodeTypeFirebaseSms) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("auth.sentCodeTypeFirebaseSms")
 	}
 	var f0 uint32
-	if m.Nonce.Set {
-		f0 |= 1 << 0
-	}
-	if m.PlayIntegrityProjectID.Set {
-		f0 |= 1 << 2
-	}
-	if m.PlayIntegrityNonce.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Nonce.Set, 0)
+	f0 |= tl.Flag(m.PlayIntegrityProjectID.Set, 2)
+	f0 |= tl.Flag(m.PlayIntegrityNonce.Set, 2)
 	if (m.PlayIntegrityProjectID.Set) != (m.PlayIntegrityNonce.Set) {
 		return tl.FlagGroupError("auth.sentCodeTypeFirebaseSms", "play_integrity_nonce")
 	}
-	if m.Receipt.Set {
-		f0 |= 1 << 1
-	}
-	if m.PushTimeout.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Receipt.Set, 1)
+	f0 |= tl.Flag(m.PushTimeout.Set, 1)
 	if (m.Receipt.Set) != (m.PushTimeout.Set) {
 		return tl.FlagGroupError("auth.sentCodeTypeFirebaseSms", "push_timeout")
 	}
@@ -1408,9 +1374,7 @@ func (m *AuthSentCodeTypeSmsWord) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("auth.sentCodeTypeSmsWord")
 	}
 	var f0 uint32
-	if m.Beginning.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Beginning.Set, 0)
 	b.PutUint32(f0)
 	if m.Beginning.Set {
 		b.PutString(m.Beginning.Value)
@@ -1475,9 +1439,7 @@ func (m *AuthSentCodeTypeSmsPhrase) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("auth.sentCodeTypeSmsPhrase")
 	}
 	var f0 uint32
-	if m.Beginning.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Beginning.Set, 0)
 	b.PutUint32(f0)
 	if m.Beginning.Set {
 		b.PutString(m.Beginning.Value)
@@ -1661,7 +1623,7 @@ func (m *AuthLoginTokenSuccess) EncodeBare(b *tl.Buffer) error {
 	if err := m.Authorization.Encode(b); err != nil {
 		return tl.EncodeFieldErr("auth.loginTokenSuccess", "authorization", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1711,9 +1673,7 @@ func (m *AuthLoggedOut) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("auth.loggedOut")
 	}
 	var f0 uint32
-	if m.FutureAuthToken.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.FutureAuthToken.Set, 0)
 	b.PutUint32(f0)
 	if m.FutureAuthToken.Set {
 		b.PutBytes(m.FutureAuthToken.Value)
@@ -1778,7 +1738,7 @@ func (m *AuthPasskeyLoginOptions) EncodeBare(b *tl.Buffer) error {
 	if err := m.Options.Encode(b); err != nil {
 		return tl.EncodeFieldErr("auth.passkeyLoginOptions", "options", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1905,9 +1865,7 @@ func (m *AuthSignUpRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("auth.signUp")
 	}
 	var f0 uint32
-	if m.NoJoinedNotifications {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.NoJoinedNotifications, 0)
 	b.PutUint32(f0)
 	b.PutString(m.PhoneNumber)
 	b.PutString(m.PhoneCodeHash)
@@ -1981,12 +1939,8 @@ func (m *AuthSignInRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("auth.signIn")
 	}
 	var f0 uint32
-	if m.PhoneCode.Set {
-		f0 |= 1 << 0
-	}
-	if m.EmailVerification != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.PhoneCode.Set, 0)
+	f0 |= tl.Flag(m.EmailVerification != nil, 1)
 	b.PutUint32(f0)
 	b.PutString(m.PhoneNumber)
 	b.PutString(m.PhoneCodeHash)
@@ -2065,7 +2019,7 @@ func (m *AuthLogOutRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("auth.logOut")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2109,7 +2063,7 @@ func (m *AuthResetAuthorizationsRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("auth.resetAuthorizations")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2155,7 +2109,7 @@ func (m *AuthExportAuthorizationRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("auth.exportAuthorization")
 	}
 	b.PutInt32(m.DCID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2397,7 +2351,7 @@ func (m *AuthCheckPasswordRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Password.Encode(b); err != nil {
 		return tl.EncodeFieldErr("auth.checkPassword", "password", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2447,7 +2401,7 @@ func (m *AuthRequestPasswordRecoveryRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("auth.requestPasswordRecovery")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2494,9 +2448,7 @@ func (m *AuthRecoverPasswordRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("auth.recoverPassword")
 	}
 	var f0 uint32
-	if m.NewSettings != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.NewSettings != nil, 0)
 	b.PutUint32(f0)
 	b.PutString(m.Code)
 	if m.NewSettings != nil {
@@ -2574,9 +2526,7 @@ func (m *AuthResendCodeRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("auth.resendCode")
 	}
 	var f0 uint32
-	if m.Reason.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Reason.Set, 0)
 	b.PutUint32(f0)
 	b.PutString(m.PhoneNumber)
 	b.PutString(m.PhoneCodeHash)
@@ -2702,10 +2652,10 @@ func (m *AuthDropTempAuthKeysRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("auth.dropTempAuthKeys")
 	}
 	b.PutVectorHeader(len(m.ExceptAuthKeys))
-	for i0 := range m.ExceptAuthKeys {
-		b.PutInt64(m.ExceptAuthKeys[i0])
+	for _, e0 := range m.ExceptAuthKeys {
+		b.PutInt64(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2768,8 +2718,8 @@ func (m *AuthExportLoginTokenRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.APIID)
 	b.PutString(m.APIHash)
 	b.PutVectorHeader(len(m.ExceptIDs))
-	for i0 := range m.ExceptIDs {
-		b.PutInt64(m.ExceptIDs[i0])
+	for _, e0 := range m.ExceptIDs {
+		b.PutInt64(e0)
 	}
 	return b.WriteErr()
 }
@@ -3056,15 +3006,9 @@ func (m *AuthRequestFirebaseSmsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("auth.requestFirebaseSms")
 	}
 	var f0 uint32
-	if m.SafetyNetToken.Set {
-		f0 |= 1 << 0
-	}
-	if m.PlayIntegrityToken.Set {
-		f0 |= 1 << 2
-	}
-	if m.IosPushSecret.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.SafetyNetToken.Set, 0)
+	f0 |= tl.Flag(m.PlayIntegrityToken.Set, 2)
+	f0 |= tl.Flag(m.IosPushSecret.Set, 1)
 	b.PutUint32(f0)
 	b.PutString(m.PhoneNumber)
 	b.PutString(m.PhoneCodeHash)
@@ -3385,12 +3329,8 @@ func (m *AuthFinishPasskeyLoginRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("auth.finishPasskeyLogin")
 	}
 	var f0 uint32
-	if m.FromDCID.Set {
-		f0 |= 1 << 0
-	}
-	if m.FromAuthKeyID.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.FromDCID.Set, 0)
+	f0 |= tl.Flag(m.FromAuthKeyID.Set, 0)
 	if (m.FromDCID.Set) != (m.FromAuthKeyID.Set) {
 		return tl.FlagGroupError("auth.finishPasskeyLogin", "from_auth_key_id")
 	}
@@ -3407,7 +3347,7 @@ func (m *AuthFinishPasskeyLoginRequest) EncodeBare(b *tl.Buffer) error {
 	if m.FromAuthKeyID.Set {
 		b.PutInt64(m.FromAuthKeyID.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.

@@ -93,19 +93,17 @@ func (m *BotsPopularAppBots) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("bots.popularAppBots")
 	}
 	var f0 uint32
-	if m.NextOffset.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.NextOffset.Set, 0)
 	b.PutUint32(f0)
 	if m.NextOffset.Set {
 		b.PutString(m.NextOffset.Value)
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("bots.popularAppBots", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("bots.popularAppBots", "users", err)
 		}
 	}
@@ -186,8 +184,8 @@ func (m *BotsPreviewInfo) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.LangCodes))
-	for i0 := range m.LangCodes {
-		b.PutString(m.LangCodes[i0])
+	for _, e0 := range m.LangCodes {
+		b.PutString(e0)
 	}
 	return b.WriteErr()
 }
@@ -367,25 +365,21 @@ func (m *BotsAccessSettings) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("bots.accessSettings")
 	}
 	var f0 uint32
-	if m.Restricted {
-		f0 |= 1 << 0
-	}
-	if m.AddUsers != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Restricted, 0)
+	f0 |= tl.Flag(m.AddUsers != nil, 1)
 	b.PutUint32(f0)
 	if m.AddUsers != nil {
 		b.PutVectorHeader(len(m.AddUsers))
-		for i1 := range m.AddUsers {
-			if m.AddUsers[i1] == nil {
+		for _, e1 := range m.AddUsers {
+			if e1 == nil {
 				return tl.NilFieldError("bots.accessSettings", "add_users")
 			}
-			if err := m.AddUsers[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("bots.accessSettings", "add_users", err)
 			}
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -518,7 +512,7 @@ func (m *BotsAnswerWebhookJSONQueryRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Data.Encode(b); err != nil {
 		return tl.EncodeFieldErr("bots.answerWebhookJSONQuery", "data", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -791,7 +785,7 @@ func (m *BotsSetBotMenuButtonRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Button.Encode(b); err != nil {
 		return tl.EncodeFieldErr("bots.setBotMenuButton", "button", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -849,7 +843,7 @@ func (m *BotsGetBotMenuButtonRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.UserID.Encode(b); err != nil {
 		return tl.EncodeFieldErr("bots.getBotMenuButton", "user_id", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -905,7 +899,7 @@ func (m *BotsSetBotBroadcastDefaultAdminRightsRequest) EncodeBare(b *tl.Buffer) 
 	if err := m.AdminRights.Encode(b); err != nil {
 		return tl.EncodeFieldErr("bots.setBotBroadcastDefaultAdminRights", "admin_rights", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -964,7 +958,7 @@ func (m *BotsSetBotGroupDefaultAdminRightsRequest) EncodeBare(b *tl.Buffer) erro
 	if err := m.AdminRights.Encode(b); err != nil {
 		return tl.EncodeFieldErr("bots.setBotGroupDefaultAdminRights", "admin_rights", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1021,18 +1015,10 @@ func (m *BotsSetBotInfoRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("bots.setBotInfo")
 	}
 	var f0 uint32
-	if m.Bot != nil {
-		f0 |= 1 << 2
-	}
-	if m.Name.Set {
-		f0 |= 1 << 3
-	}
-	if m.About.Set {
-		f0 |= 1 << 0
-	}
-	if m.Description.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Bot != nil, 2)
+	f0 |= tl.Flag(m.Name.Set, 3)
+	f0 |= tl.Flag(m.About.Set, 0)
+	f0 |= tl.Flag(m.Description.Set, 1)
 	b.PutUint32(f0)
 	if m.Bot != nil {
 		if err := m.Bot.Encode(b); err != nil {
@@ -1128,9 +1114,7 @@ func (m *BotsGetBotInfoRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("bots.getBotInfo")
 	}
 	var f0 uint32
-	if m.Bot != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Bot != nil, 0)
 	b.PutUint32(f0)
 	if m.Bot != nil {
 		if err := m.Bot.Encode(b); err != nil {
@@ -1205,8 +1189,8 @@ func (m *BotsReorderUsernamesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("bots.reorderUsernames", "bot", err)
 	}
 	b.PutVectorHeader(len(m.Order))
-	for i0 := range m.Order {
-		b.PutString(m.Order[i0])
+	for _, e0 := range m.Order {
+		b.PutString(e0)
 	}
 	return b.WriteErr()
 }
@@ -1340,7 +1324,7 @@ func (m *BotsCanSendMessageRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Bot.Encode(b); err != nil {
 		return tl.EncodeFieldErr("bots.canSendMessage", "bot", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1395,7 +1379,7 @@ func (m *BotsAllowSendMessageRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Bot.Encode(b); err != nil {
 		return tl.EncodeFieldErr("bots.allowSendMessage", "bot", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1733,11 +1717,11 @@ func (m *BotsDeletePreviewMediaRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutString(m.LangCode)
 	b.PutVectorHeader(len(m.Media))
-	for i0 := range m.Media {
-		if m.Media[i0] == nil {
+	for _, e0 := range m.Media {
+		if e0 == nil {
 			return tl.NilFieldError("bots.deletePreviewMedia", "media")
 		}
-		if err := m.Media[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("bots.deletePreviewMedia", "media", err)
 		}
 	}
@@ -1815,11 +1799,11 @@ func (m *BotsReorderPreviewMediasRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutString(m.LangCode)
 	b.PutVectorHeader(len(m.Order))
-	for i0 := range m.Order {
-		if m.Order[i0] == nil {
+	for _, e0 := range m.Order {
+		if e0 == nil {
 			return tl.NilFieldError("bots.reorderPreviewMedias", "order")
 		}
-		if err := m.Order[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("bots.reorderPreviewMedias", "order", err)
 		}
 	}
@@ -1953,7 +1937,7 @@ func (m *BotsGetPreviewMediasRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Bot.Encode(b); err != nil {
 		return tl.EncodeFieldErr("bots.getPreviewMedias", "bot", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2017,7 +2001,7 @@ func (m *BotsUpdateUserEmojiStatusRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.EmojiStatus.Encode(b); err != nil {
 		return tl.EncodeFieldErr("bots.updateUserEmojiStatus", "emoji_status", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2081,7 +2065,7 @@ func (m *BotsToggleUserEmojiStatusPermissionRequest) EncodeBare(b *tl.Buffer) er
 		return tl.EncodeFieldErr("bots.toggleUserEmojiStatusPermission", "bot", err)
 	}
 	b.PutBool(m.Enabled)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2199,7 +2183,7 @@ func (m *BotsGetAdminedBotsRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("bots.getAdminedBots")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2247,9 +2231,7 @@ func (m *BotsUpdateStarRefProgramRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("bots.updateStarRefProgram")
 	}
 	var f0 uint32
-	if m.DurationMonths.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.DurationMonths.Set, 0)
 	b.PutUint32(f0)
 	if m.Bot == nil {
 		return tl.NilFieldError("bots.updateStarRefProgram", "bot")
@@ -2261,7 +2243,7 @@ func (m *BotsUpdateStarRefProgramRequest) EncodeBare(b *tl.Buffer) error {
 	if m.DurationMonths.Set {
 		b.PutInt32(m.DurationMonths.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2330,15 +2312,9 @@ func (m *BotsSetCustomVerificationRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("bots.setCustomVerification")
 	}
 	var f0 uint32
-	if m.Enabled {
-		f0 |= 1 << 1
-	}
-	if m.Bot != nil {
-		f0 |= 1 << 0
-	}
-	if m.CustomDescription.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Enabled, 1)
+	f0 |= tl.Flag(m.Bot != nil, 0)
+	f0 |= tl.Flag(m.CustomDescription.Set, 2)
 	b.PutUint32(f0)
 	if m.Bot != nil {
 		if err := m.Bot.Encode(b); err != nil {
@@ -2428,7 +2404,7 @@ func (m *BotsGetBotRecommendationsRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Bot.Encode(b); err != nil {
 		return tl.EncodeFieldErr("bots.getBotRecommendations", "bot", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2531,9 +2507,7 @@ func (m *BotsCreateBotRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("bots.createBot")
 	}
 	var f0 uint32
-	if m.ViaDeeplink {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.ViaDeeplink, 0)
 	b.PutUint32(f0)
 	b.PutString(m.Name)
 	b.PutString(m.Username)
@@ -2612,7 +2586,7 @@ func (m *BotsExportBotTokenRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("bots.exportBotToken", "bot", err)
 	}
 	b.PutBool(m.Revoke)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2677,7 +2651,7 @@ func (m *BotsRequestWebViewButtonRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Button.Encode(b); err != nil {
 		return tl.EncodeFieldErr("bots.requestWebViewButton", "button", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2799,7 +2773,7 @@ func (m *BotsGetAccessSettingsRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Bot.Encode(b); err != nil {
 		return tl.EncodeFieldErr("bots.getAccessSettings", "bot", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2851,12 +2825,8 @@ func (m *BotsEditAccessSettingsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("bots.editAccessSettings")
 	}
 	var f0 uint32
-	if m.Restricted {
-		f0 |= 1 << 0
-	}
-	if m.AddUsers != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Restricted, 0)
+	f0 |= tl.Flag(m.AddUsers != nil, 1)
 	b.PutUint32(f0)
 	if m.Bot == nil {
 		return tl.NilFieldError("bots.editAccessSettings", "bot")
@@ -2866,16 +2836,16 @@ func (m *BotsEditAccessSettingsRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.AddUsers != nil {
 		b.PutVectorHeader(len(m.AddUsers))
-		for i1 := range m.AddUsers {
-			if m.AddUsers[i1] == nil {
+		for _, e1 := range m.AddUsers {
+			if e1 == nil {
 				return tl.NilFieldError("bots.editAccessSettings", "add_users")
 			}
-			if err := m.AddUsers[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("bots.editAccessSettings", "add_users", err)
 			}
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2952,7 +2922,7 @@ func (m *BotsSetJoinChatResultsRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Result.Encode(b); err != nil {
 		return tl.EncodeFieldErr("bots.setJoinChatResults", "result", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.

@@ -38,33 +38,33 @@ func (m *ChannelsChannelParticipants) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Count)
 	b.PutVectorHeader(len(m.Participants))
-	for i0 := range m.Participants {
-		if m.Participants[i0] == nil {
+	for _, e0 := range m.Participants {
+		if e0 == nil {
 			return tl.NilFieldError("channels.channelParticipants", "participants")
 		}
-		if err := m.Participants[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("channels.channelParticipants", "participants", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("channels.channelParticipants", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("channels.channelParticipants", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("channels.channelParticipants", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("channels.channelParticipants", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -154,7 +154,7 @@ func (m *ChannelsChannelParticipantsNotModified) EncodeBare(b *tl.Buffer) error 
 	if m == nil {
 		return tl.NilObjectError("channels.channelParticipantsNotModified")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -208,24 +208,24 @@ func (m *ChannelsChannelParticipant) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("channels.channelParticipant", "participant", err)
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("channels.channelParticipant", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("channels.channelParticipant", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("channels.channelParticipant", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("channels.channelParticipant", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -307,24 +307,24 @@ func (m *ChannelsAdminLogResults) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("channels.adminLogResults", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("channels.adminLogResults", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("channels.adminLogResults", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("channels.adminLogResults", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -421,24 +421,24 @@ func (m *ChannelsSendAsPeers) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("channels.sendAsPeers", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("channels.sendAsPeers", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("channels.sendAsPeers", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("channels.sendAsPeers", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -613,7 +613,7 @@ func (m *ChannelsSponsoredMessageReportResultAdsHidden) EncodeBare(b *tl.Buffer)
 	if m == nil {
 		return tl.NilObjectError("channels.sponsoredMessageReportResultAdsHidden")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -663,7 +663,7 @@ func (m *ChannelsSponsoredMessageReportResultReported) EncodeBare(b *tl.Buffer) 
 	if m == nil {
 		return tl.NilObjectError("channels.sponsoredMessageReportResultReported")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -716,7 +716,7 @@ func (m *ChannelsReadHistoryRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("channels.readHistory", "channel", err)
 	}
 	b.PutInt32(m.MaxID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -776,10 +776,10 @@ func (m *ChannelsDeleteMessagesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("channels.deleteMessages", "channel", err)
 	}
 	b.PutVectorHeader(len(m.ID))
-	for i0 := range m.ID {
-		b.PutInt32(m.ID[i0])
+	for _, e0 := range m.ID {
+		b.PutInt32(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -855,10 +855,10 @@ func (m *ChannelsReportSpamRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("channels.reportSpam", "participant", err)
 	}
 	b.PutVectorHeader(len(m.ID))
-	for i0 := range m.ID {
-		b.PutInt32(m.ID[i0])
+	for _, e0 := range m.ID {
+		b.PutInt32(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -930,15 +930,15 @@ func (m *ChannelsGetMessagesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("channels.getMessages", "channel", err)
 	}
 	b.PutVectorHeader(len(m.ID))
-	for i0 := range m.ID {
-		if m.ID[i0] == nil {
+	for _, e0 := range m.ID {
+		if e0 == nil {
 			return tl.NilFieldError("channels.getMessages", "id")
 		}
-		if err := m.ID[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("channels.getMessages", "id", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1018,7 +1018,7 @@ func (m *ChannelsGetParticipantsRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Limit)
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1092,7 +1092,7 @@ func (m *ChannelsGetParticipantRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Participant.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channels.getParticipant", "participant", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1145,15 +1145,15 @@ func (m *ChannelsGetChannelsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("channels.getChannels")
 	}
 	b.PutVectorHeader(len(m.ID))
-	for i0 := range m.ID {
-		if m.ID[i0] == nil {
+	for _, e0 := range m.ID {
+		if e0 == nil {
 			return tl.NilFieldError("channels.getChannels", "id")
 		}
-		if err := m.ID[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("channels.getChannels", "id", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1217,7 +1217,7 @@ func (m *ChannelsGetFullChannelRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Channel.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channels.getFullChannel", "channel", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1275,30 +1275,16 @@ func (m *ChannelsCreateChannelRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("channels.createChannel")
 	}
 	var f0 uint32
-	if m.Broadcast {
-		f0 |= 1 << 0
-	}
-	if m.Megagroup {
-		f0 |= 1 << 1
-	}
-	if m.ForImport {
-		f0 |= 1 << 3
-	}
-	if m.Forum {
-		f0 |= 1 << 5
-	}
-	if m.GeoPoint != nil {
-		f0 |= 1 << 2
-	}
-	if m.Address.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Broadcast, 0)
+	f0 |= tl.Flag(m.Megagroup, 1)
+	f0 |= tl.Flag(m.ForImport, 3)
+	f0 |= tl.Flag(m.Forum, 5)
+	f0 |= tl.Flag(m.GeoPoint != nil, 2)
+	f0 |= tl.Flag(m.Address.Set, 2)
 	if (m.GeoPoint != nil) != (m.Address.Set) {
 		return tl.FlagGroupError("channels.createChannel", "address")
 	}
-	if m.TTLPeriod.Set {
-		f0 |= 1 << 4
-	}
+	f0 |= tl.Flag(m.TTLPeriod.Set, 4)
 	b.PutUint32(f0)
 	b.PutString(m.Title)
 	b.PutString(m.About)
@@ -1395,9 +1381,7 @@ func (m *ChannelsEditAdminRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("channels.editAdmin")
 	}
 	var f0 uint32
-	if m.Rank.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Rank.Set, 0)
 	b.PutUint32(f0)
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.editAdmin", "channel")
@@ -1559,7 +1543,7 @@ func (m *ChannelsEditPhotoRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Photo.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channels.editPhoto", "photo", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1737,7 +1721,7 @@ func (m *ChannelsJoinChannelRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Channel.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channels.joinChannel", "channel", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1792,7 +1776,7 @@ func (m *ChannelsLeaveChannelRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Channel.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channels.leaveChannel", "channel", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1849,15 +1833,15 @@ func (m *ChannelsInviteToChannelRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("channels.inviteToChannel", "channel", err)
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("channels.inviteToChannel", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("channels.inviteToChannel", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1924,7 +1908,7 @@ func (m *ChannelsDeleteChannelRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Channel.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channels.deleteChannel", "channel", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1979,12 +1963,8 @@ func (m *ChannelsExportMessageLinkRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("channels.exportMessageLink")
 	}
 	var f0 uint32
-	if m.Grouped {
-		f0 |= 1 << 0
-	}
-	if m.Thread {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Grouped, 0)
+	f0 |= tl.Flag(m.Thread, 1)
 	b.PutUint32(f0)
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.exportMessageLink", "channel")
@@ -1993,7 +1973,7 @@ func (m *ChannelsExportMessageLinkRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("channels.exportMessageLink", "channel", err)
 	}
 	b.PutInt32(m.ID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2055,12 +2035,8 @@ func (m *ChannelsToggleSignaturesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("channels.toggleSignatures")
 	}
 	var f0 uint32
-	if m.SignaturesEnabled {
-		f0 |= 1 << 0
-	}
-	if m.ProfilesEnabled {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.SignaturesEnabled, 0)
+	f0 |= tl.Flag(m.ProfilesEnabled, 1)
 	b.PutUint32(f0)
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.toggleSignatures", "channel")
@@ -2068,7 +2044,7 @@ func (m *ChannelsToggleSignaturesRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Channel.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channels.toggleSignatures", "channel", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2132,20 +2108,12 @@ func (m *ChannelsGetAdminedPublicChannelsRequest) EncodeBare(b *tl.Buffer) error
 		return tl.NilObjectError("channels.getAdminedPublicChannels")
 	}
 	var f0 uint32
-	if m.ByLocation {
-		f0 |= 1 << 0
-	}
-	if m.CheckLimit {
-		f0 |= 1 << 1
-	}
-	if m.ForPersonal {
-		f0 |= 1 << 2
-	}
-	if m.ForCommunityPeer {
-		f0 |= 1 << 3
-	}
+	f0 |= tl.Flag(m.ByLocation, 0)
+	f0 |= tl.Flag(m.CheckLimit, 1)
+	f0 |= tl.Flag(m.ForPersonal, 2)
+	f0 |= tl.Flag(m.ForCommunityPeer, 3)
 	b.PutUint32(f0)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2217,7 +2185,7 @@ func (m *ChannelsEditBannedRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.BannedRights.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channels.editBanned", "banned_rights", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2282,12 +2250,8 @@ func (m *ChannelsGetAdminLogRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("channels.getAdminLog")
 	}
 	var f0 uint32
-	if m.EventsFilter != nil {
-		f0 |= 1 << 0
-	}
-	if m.Admins != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.EventsFilter != nil, 0)
+	f0 |= tl.Flag(m.Admins != nil, 1)
 	b.PutUint32(f0)
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.getAdminLog", "channel")
@@ -2303,11 +2267,11 @@ func (m *ChannelsGetAdminLogRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Admins != nil {
 		b.PutVectorHeader(len(m.Admins))
-		for i1 := range m.Admins {
-			if m.Admins[i1] == nil {
+		for _, e1 := range m.Admins {
+			if e1 == nil {
 				return tl.NilFieldError("channels.getAdminLog", "admins")
 			}
-			if err := m.Admins[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("channels.getAdminLog", "admins", err)
 			}
 		}
@@ -2421,7 +2385,7 @@ func (m *ChannelsSetStickersRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Stickerset.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channels.setStickers", "stickerset", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2483,10 +2447,10 @@ func (m *ChannelsReadMessageContentsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("channels.readMessageContents", "channel", err)
 	}
 	b.PutVectorHeader(len(m.ID))
-	for i0 := range m.ID {
-		b.PutInt32(m.ID[i0])
+	for _, e0 := range m.ID {
+		b.PutInt32(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2550,9 +2514,7 @@ func (m *ChannelsDeleteHistoryRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("channels.deleteHistory")
 	}
 	var f0 uint32
-	if m.ForEveryone {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.ForEveryone, 0)
 	b.PutUint32(f0)
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.deleteHistory", "channel")
@@ -2561,7 +2523,7 @@ func (m *ChannelsDeleteHistoryRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("channels.deleteHistory", "channel", err)
 	}
 	b.PutInt32(m.MaxID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2631,7 +2593,7 @@ func (m *ChannelsTogglePreHistoryHiddenRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("channels.togglePreHistoryHidden", "channel", err)
 	}
 	b.PutBool(m.Enabled)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2684,7 +2646,7 @@ func (m *ChannelsGetLeftChannelsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("channels.getLeftChannels")
 	}
 	b.PutInt32(m.Offset)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2736,7 +2698,7 @@ func (m *ChannelsGetGroupsForDiscussionRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("channels.getGroupsForDiscussion")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2796,7 +2758,7 @@ func (m *ChannelsSetDiscussionGroupRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Group.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channels.setDiscussionGroup", "group", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2926,7 +2888,7 @@ func (m *ChannelsToggleSlowModeRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("channels.toggleSlowMode", "channel", err)
 	}
 	b.PutInt32(m.Seconds)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2979,7 +2941,7 @@ func (m *ChannelsGetInactiveChannelsRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("channels.getInactiveChannels")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3032,7 +2994,7 @@ func (m *ChannelsConvertToGigagroupRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Channel.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channels.convertToGigagroup", "channel", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3084,12 +3046,8 @@ func (m *ChannelsGetSendAsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("channels.getSendAs")
 	}
 	var f0 uint32
-	if m.ForPaidReactions {
-		f0 |= 1 << 0
-	}
-	if m.ForLiveStories {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.ForPaidReactions, 0)
+	f0 |= tl.Flag(m.ForLiveStories, 1)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("channels.getSendAs", "peer")
@@ -3097,7 +3055,7 @@ func (m *ChannelsGetSendAsRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channels.getSendAs", "peer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3170,7 +3128,7 @@ func (m *ChannelsDeleteParticipantHistoryRequest) EncodeBare(b *tl.Buffer) error
 	if err := m.Participant.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channels.deleteParticipantHistory", "participant", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3230,7 +3188,7 @@ func (m *ChannelsToggleJoinToSendRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("channels.toggleJoinToSend", "channel", err)
 	}
 	b.PutBool(m.Enabled)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3288,12 +3246,8 @@ func (m *ChannelsToggleJoinRequestRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("channels.toggleJoinRequest")
 	}
 	var f0 uint32
-	if m.ApplyToInvites {
-		f0 |= 1 << 1
-	}
-	if m.GuardBot != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.ApplyToInvites, 1)
+	f0 |= tl.Flag(m.GuardBot != nil, 0)
 	b.PutUint32(f0)
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.toggleJoinRequest", "channel")
@@ -3307,7 +3261,7 @@ func (m *ChannelsToggleJoinRequestRequest) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("channels.toggleJoinRequest", "guard_bot", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3378,8 +3332,8 @@ func (m *ChannelsReorderUsernamesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("channels.reorderUsernames", "channel", err)
 	}
 	b.PutVectorHeader(len(m.Order))
-	for i0 := range m.Order {
-		b.PutString(m.Order[i0])
+	for _, e0 := range m.Order {
+		b.PutString(e0)
 	}
 	return b.WriteErr()
 }
@@ -3517,7 +3471,7 @@ func (m *ChannelsDeactivateAllUsernamesRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Channel.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channels.deactivateAllUsernames", "channel", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3576,7 +3530,7 @@ func (m *ChannelsToggleForumRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutBool(m.Enabled)
 	b.PutBool(m.Tabs)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3639,7 +3593,7 @@ func (m *ChannelsToggleAntiSpamRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("channels.toggleAntiSpam", "channel", err)
 	}
 	b.PutBool(m.Enabled)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3703,7 +3657,7 @@ func (m *ChannelsReportAntiSpamFalsePositiveRequest) EncodeBare(b *tl.Buffer) er
 		return tl.EncodeFieldErr("channels.reportAntiSpamFalsePositive", "channel", err)
 	}
 	b.PutInt32(m.MsgID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3767,7 +3721,7 @@ func (m *ChannelsToggleParticipantsHiddenRequest) EncodeBare(b *tl.Buffer) error
 		return tl.EncodeFieldErr("channels.toggleParticipantsHidden", "channel", err)
 	}
 	b.PutBool(m.Enabled)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3823,15 +3777,9 @@ func (m *ChannelsUpdateColorRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("channels.updateColor")
 	}
 	var f0 uint32
-	if m.ForProfile {
-		f0 |= 1 << 1
-	}
-	if m.Color.Set {
-		f0 |= 1 << 2
-	}
-	if m.BackgroundEmojiID.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.ForProfile, 1)
+	f0 |= tl.Flag(m.Color.Set, 2)
+	f0 |= tl.Flag(m.BackgroundEmojiID.Set, 0)
 	b.PutUint32(f0)
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.updateColor", "channel")
@@ -3845,7 +3793,7 @@ func (m *ChannelsUpdateColorRequest) EncodeBare(b *tl.Buffer) error {
 	if m.BackgroundEmojiID.Set {
 		b.PutInt64(m.BackgroundEmojiID.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3924,7 +3872,7 @@ func (m *ChannelsToggleViewForumAsMessagesRequest) EncodeBare(b *tl.Buffer) erro
 		return tl.EncodeFieldErr("channels.toggleViewForumAsMessages", "channel", err)
 	}
 	b.PutBool(m.Enabled)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3981,16 +3929,14 @@ func (m *ChannelsGetChannelRecommendationsRequest) EncodeBare(b *tl.Buffer) erro
 		return tl.NilObjectError("channels.getChannelRecommendations")
 	}
 	var f0 uint32
-	if m.Channel != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Channel != nil, 0)
 	b.PutUint32(f0)
 	if m.Channel != nil {
 		if err := m.Channel.Encode(b); err != nil {
 			return tl.EncodeFieldErr("channels.getChannelRecommendations", "channel", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4061,7 +4007,7 @@ func (m *ChannelsUpdateEmojiStatusRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.EmojiStatus.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channels.updateEmojiStatus", "emoji_status", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4125,7 +4071,7 @@ func (m *ChannelsSetBoostsToUnblockRestrictionsRequest) EncodeBare(b *tl.Buffer)
 		return tl.EncodeFieldErr("channels.setBoostsToUnblockRestrictions", "channel", err)
 	}
 	b.PutInt32(m.Boosts)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4190,7 +4136,7 @@ func (m *ChannelsSetEmojiStickersRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Stickerset.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channels.setEmojiStickers", "stickerset", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4254,7 +4200,7 @@ func (m *ChannelsRestrictSponsoredMessagesRequest) EncodeBare(b *tl.Buffer) erro
 		return tl.EncodeFieldErr("channels.restrictSponsoredMessages", "channel", err)
 	}
 	b.PutBool(m.Restricted)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4313,15 +4259,9 @@ func (m *ChannelsSearchPostsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("channels.searchPosts")
 	}
 	var f0 uint32
-	if m.Hashtag.Set {
-		f0 |= 1 << 0
-	}
-	if m.Query.Set {
-		f0 |= 1 << 1
-	}
-	if m.AllowPaidStars.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Hashtag.Set, 0)
+	f0 |= tl.Flag(m.Query.Set, 1)
+	f0 |= tl.Flag(m.AllowPaidStars.Set, 2)
 	b.PutUint32(f0)
 	if m.Hashtag.Set {
 		b.PutString(m.Hashtag.Value)
@@ -4429,9 +4369,7 @@ func (m *ChannelsUpdatePaidMessagesPriceRequest) EncodeBare(b *tl.Buffer) error 
 		return tl.NilObjectError("channels.updatePaidMessagesPrice")
 	}
 	var f0 uint32
-	if m.BroadcastMessagesAllowed {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.BroadcastMessagesAllowed, 0)
 	b.PutUint32(f0)
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.updatePaidMessagesPrice", "channel")
@@ -4440,7 +4378,7 @@ func (m *ChannelsUpdatePaidMessagesPriceRequest) EncodeBare(b *tl.Buffer) error 
 		return tl.EncodeFieldErr("channels.updatePaidMessagesPrice", "channel", err)
 	}
 	b.PutInt64(m.SendPaidMessagesStars)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4510,7 +4448,7 @@ func (m *ChannelsToggleAutotranslationRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("channels.toggleAutotranslation", "channel", err)
 	}
 	b.PutBool(m.Enabled)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4570,7 +4508,7 @@ func (m *ChannelsGetMessageAuthorRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("channels.getMessageAuthor", "channel", err)
 	}
 	b.PutInt32(m.ID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4627,9 +4565,7 @@ func (m *ChannelsCheckSearchPostsFloodRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("channels.checkSearchPostsFlood")
 	}
 	var f0 uint32
-	if m.Query.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Query.Set, 0)
 	b.PutUint32(f0)
 	if m.Query.Set {
 		b.PutString(m.Query.Value)
@@ -4706,7 +4642,7 @@ func (m *ChannelsSetMainProfileTabRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Tab.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channels.setMainProfileTab", "tab", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.

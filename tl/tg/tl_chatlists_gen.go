@@ -41,7 +41,7 @@ func (m *ChatlistsExportedChatlistInvite) EncodeBare(b *tl.Buffer) error {
 	if err := m.Invite.Encode(b); err != nil {
 		return tl.EncodeFieldErr("chatlists.exportedChatlistInvite", "invite", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -105,24 +105,24 @@ func (m *ChatlistsExportedInvites) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("chatlists.exportedInvites", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("chatlists.exportedInvites", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("chatlists.exportedInvites", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("chatlists.exportedInvites", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -218,42 +218,42 @@ func (m *ChatlistsChatlistInviteAlready) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.FilterID)
 	b.PutVectorHeader(len(m.MissingPeers))
-	for i0 := range m.MissingPeers {
-		if m.MissingPeers[i0] == nil {
+	for _, e0 := range m.MissingPeers {
+		if e0 == nil {
 			return tl.NilFieldError("chatlists.chatlistInviteAlready", "missing_peers")
 		}
-		if err := m.MissingPeers[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("chatlists.chatlistInviteAlready", "missing_peers", err)
 		}
 	}
 	b.PutVectorHeader(len(m.AlreadyPeers))
-	for i0 := range m.AlreadyPeers {
-		if m.AlreadyPeers[i0] == nil {
+	for _, e0 := range m.AlreadyPeers {
+		if e0 == nil {
 			return tl.NilFieldError("chatlists.chatlistInviteAlready", "already_peers")
 		}
-		if err := m.AlreadyPeers[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("chatlists.chatlistInviteAlready", "already_peers", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("chatlists.chatlistInviteAlready", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("chatlists.chatlistInviteAlready", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("chatlists.chatlistInviteAlready", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("chatlists.chatlistInviteAlready", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -358,12 +358,8 @@ func (m *ChatlistsChatlistInvite) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("chatlists.chatlistInvite")
 	}
 	var f0 uint32
-	if m.TitleNoanimate {
-		f0 |= 1 << 1
-	}
-	if m.Emoticon.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.TitleNoanimate, 1)
+	f0 |= tl.Flag(m.Emoticon.Set, 0)
 	b.PutUint32(f0)
 	if err := m.Title.Encode(b); err != nil {
 		return tl.EncodeFieldErr("chatlists.chatlistInvite", "title", err)
@@ -372,29 +368,29 @@ func (m *ChatlistsChatlistInvite) EncodeBare(b *tl.Buffer) error {
 		b.PutString(m.Emoticon.Value)
 	}
 	b.PutVectorHeader(len(m.Peers))
-	for i0 := range m.Peers {
-		if m.Peers[i0] == nil {
+	for _, e0 := range m.Peers {
+		if e0 == nil {
 			return tl.NilFieldError("chatlists.chatlistInvite", "peers")
 		}
-		if err := m.Peers[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("chatlists.chatlistInvite", "peers", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("chatlists.chatlistInvite", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("chatlists.chatlistInvite", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("chatlists.chatlistInvite", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("chatlists.chatlistInvite", "users", err)
 		}
 	}
@@ -501,33 +497,33 @@ func (m *ChatlistsChatlistUpdates) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("chatlists.chatlistUpdates")
 	}
 	b.PutVectorHeader(len(m.MissingPeers))
-	for i0 := range m.MissingPeers {
-		if m.MissingPeers[i0] == nil {
+	for _, e0 := range m.MissingPeers {
+		if e0 == nil {
 			return tl.NilFieldError("chatlists.chatlistUpdates", "missing_peers")
 		}
-		if err := m.MissingPeers[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("chatlists.chatlistUpdates", "missing_peers", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("chatlists.chatlistUpdates", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("chatlists.chatlistUpdates", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("chatlists.chatlistUpdates", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("chatlists.chatlistUpdates", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -620,11 +616,11 @@ func (m *ChatlistsExportChatlistInviteRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutString(m.Title)
 	b.PutVectorHeader(len(m.Peers))
-	for i0 := range m.Peers {
-		if m.Peers[i0] == nil {
+	for _, e0 := range m.Peers {
+		if e0 == nil {
 			return tl.NilFieldError("chatlists.exportChatlistInvite", "peers")
 		}
-		if err := m.Peers[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("chatlists.exportChatlistInvite", "peers", err)
 		}
 	}
@@ -765,12 +761,8 @@ func (m *ChatlistsEditExportedInviteRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("chatlists.editExportedInvite")
 	}
 	var f0 uint32
-	if m.Title.Set {
-		f0 |= 1 << 1
-	}
-	if m.Peers != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Title.Set, 1)
+	f0 |= tl.Flag(m.Peers != nil, 2)
 	b.PutUint32(f0)
 	if err := m.Chatlist.Encode(b); err != nil {
 		return tl.EncodeFieldErr("chatlists.editExportedInvite", "chatlist", err)
@@ -781,11 +773,11 @@ func (m *ChatlistsEditExportedInviteRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Peers != nil {
 		b.PutVectorHeader(len(m.Peers))
-		for i1 := range m.Peers {
-			if m.Peers[i1] == nil {
+		for _, e1 := range m.Peers {
+			if e1 == nil {
 				return tl.NilFieldError("chatlists.editExportedInvite", "peers")
 			}
-			if err := m.Peers[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("chatlists.editExportedInvite", "peers", err)
 			}
 		}
@@ -875,7 +867,7 @@ func (m *ChatlistsGetExportedInvitesRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Chatlist.Encode(b); err != nil {
 		return tl.EncodeFieldErr("chatlists.getExportedInvites", "chatlist", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -984,11 +976,11 @@ func (m *ChatlistsJoinChatlistInviteRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutString(m.Slug)
 	b.PutVectorHeader(len(m.Peers))
-	for i0 := range m.Peers {
-		if m.Peers[i0] == nil {
+	for _, e0 := range m.Peers {
+		if e0 == nil {
 			return tl.NilFieldError("chatlists.joinChatlistInvite", "peers")
 		}
-		if err := m.Peers[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("chatlists.joinChatlistInvite", "peers", err)
 		}
 	}
@@ -1058,7 +1050,7 @@ func (m *ChatlistsGetChatlistUpdatesRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Chatlist.Encode(b); err != nil {
 		return tl.EncodeFieldErr("chatlists.getChatlistUpdates", "chatlist", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1117,15 +1109,15 @@ func (m *ChatlistsJoinChatlistUpdatesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("chatlists.joinChatlistUpdates", "chatlist", err)
 	}
 	b.PutVectorHeader(len(m.Peers))
-	for i0 := range m.Peers {
-		if m.Peers[i0] == nil {
+	for _, e0 := range m.Peers {
+		if e0 == nil {
 			return tl.NilFieldError("chatlists.joinChatlistUpdates", "peers")
 		}
-		if err := m.Peers[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("chatlists.joinChatlistUpdates", "peers", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1194,7 +1186,7 @@ func (m *ChatlistsHideChatlistUpdatesRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Chatlist.Encode(b); err != nil {
 		return tl.EncodeFieldErr("chatlists.hideChatlistUpdates", "chatlist", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1253,7 +1245,7 @@ func (m *ChatlistsGetLeaveChatlistSuggestionsRequest) EncodeBare(b *tl.Buffer) e
 	if err := m.Chatlist.Encode(b); err != nil {
 		return tl.EncodeFieldErr("chatlists.getLeaveChatlistSuggestions", "chatlist", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1310,15 +1302,15 @@ func (m *ChatlistsLeaveChatlistRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("chatlists.leaveChatlist", "chatlist", err)
 	}
 	b.PutVectorHeader(len(m.Peers))
-	for i0 := range m.Peers {
-		if m.Peers[i0] == nil {
+	for _, e0 := range m.Peers {
+		if e0 == nil {
 			return tl.NilFieldError("chatlists.leaveChatlist", "peers")
 		}
-		if err := m.Peers[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("chatlists.leaveChatlist", "peers", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.

@@ -36,9 +36,7 @@ func (m *CommunitiesPeerLinkRequests) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("communities.peerLinkRequests")
 	}
 	var f0 uint32
-	if m.NextOffset.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.NextOffset.Set, 0)
 	b.PutUint32(f0)
 	b.PutInt32(m.TotalCount)
 	b.PutVectorHeader(len(m.Requests))
@@ -51,20 +49,20 @@ func (m *CommunitiesPeerLinkRequests) EncodeBare(b *tl.Buffer) error {
 		b.PutString(m.NextOffset.Value)
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("communities.peerLinkRequests", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("communities.peerLinkRequests", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("communities.peerLinkRequests", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("communities.peerLinkRequests", "users", err)
 		}
 	}
@@ -178,32 +176,32 @@ func (m *CommunitiesParticipantJoinedChats) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("communities.participantJoinedChats")
 	}
 	b.PutVectorHeader(len(m.CreatorChatIDs))
-	for i0 := range m.CreatorChatIDs {
-		b.PutInt64(m.CreatorChatIDs[i0])
+	for _, e0 := range m.CreatorChatIDs {
+		b.PutInt64(e0)
 	}
 	b.PutVectorHeader(len(m.JoinedChatIDs))
-	for i0 := range m.JoinedChatIDs {
-		b.PutInt64(m.JoinedChatIDs[i0])
+	for _, e0 := range m.JoinedChatIDs {
+		b.PutInt64(e0)
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("communities.participantJoinedChats", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("communities.participantJoinedChats", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("communities.participantJoinedChats", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("communities.participantJoinedChats", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -301,12 +299,8 @@ func (m *CommunitiesCreateRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("communities.create")
 	}
 	var f0 uint32
-	if m.Hidden {
-		f0 |= 1 << 1
-	}
-	if m.About.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Hidden, 1)
+	f0 |= tl.Flag(m.About.Set, 0)
 	b.PutUint32(f0)
 	b.PutString(m.Title)
 	if m.About.Set {
@@ -389,15 +383,9 @@ func (m *CommunitiesTogglePeerLinkRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("communities.togglePeerLink")
 	}
 	var f0 uint32
-	if m.Visible {
-		f0 |= 1 << 0
-	}
-	if m.Hidden {
-		f0 |= 1 << 1
-	}
-	if m.Deleted {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Visible, 0)
+	f0 |= tl.Flag(m.Hidden, 1)
+	f0 |= tl.Flag(m.Deleted, 2)
 	b.PutUint32(f0)
 	if m.Community == nil {
 		return tl.NilFieldError("communities.togglePeerLink", "community")
@@ -411,7 +399,7 @@ func (m *CommunitiesTogglePeerLinkRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("communities.togglePeerLink", "peer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -474,7 +462,7 @@ func (m *CommunitiesGetJoinedCommunitiesRequest) EncodeBare(b *tl.Buffer) error 
 	if m == nil {
 		return tl.NilObjectError("communities.getJoinedCommunities")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -525,9 +513,7 @@ func (m *CommunitiesToggleCommunityCollapsedInDialogsRequest) EncodeBare(b *tl.B
 		return tl.NilObjectError("communities.toggleCommunityCollapsedInDialogs")
 	}
 	var f0 uint32
-	if m.Collapsed {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Collapsed, 0)
 	b.PutUint32(f0)
 	if m.Community == nil {
 		return tl.NilFieldError("communities.toggleCommunityCollapsedInDialogs", "community")
@@ -535,7 +521,7 @@ func (m *CommunitiesToggleCommunityCollapsedInDialogsRequest) EncodeBare(b *tl.B
 	if err := m.Community.Encode(b); err != nil {
 		return tl.EncodeFieldErr("communities.toggleCommunityCollapsedInDialogs", "community", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -666,9 +652,7 @@ func (m *CommunitiesTogglePeerLinkRequestApprovalRequest) EncodeBare(b *tl.Buffe
 		return tl.NilObjectError("communities.togglePeerLinkRequestApproval")
 	}
 	var f0 uint32
-	if m.Reject {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Reject, 0)
 	b.PutUint32(f0)
 	if m.Community == nil {
 		return tl.NilFieldError("communities.togglePeerLinkRequestApproval", "community")
@@ -682,7 +666,7 @@ func (m *CommunitiesTogglePeerLinkRequestApprovalRequest) EncodeBare(b *tl.Buffe
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("communities.togglePeerLinkRequestApproval", "peer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -746,9 +730,7 @@ func (m *CommunitiesToggleAllPeerLinkRequestApprovalRequest) EncodeBare(b *tl.Bu
 		return tl.NilObjectError("communities.toggleAllPeerLinkRequestApproval")
 	}
 	var f0 uint32
-	if m.Reject {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Reject, 0)
 	b.PutUint32(f0)
 	if m.Community == nil {
 		return tl.NilFieldError("communities.toggleAllPeerLinkRequestApproval", "community")
@@ -756,7 +738,7 @@ func (m *CommunitiesToggleAllPeerLinkRequestApprovalRequest) EncodeBare(b *tl.Bu
 	if err := m.Community.Encode(b); err != nil {
 		return tl.EncodeFieldErr("communities.toggleAllPeerLinkRequestApproval", "community", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -818,9 +800,7 @@ func (m *CommunitiesToggleParticipantBannedRequest) EncodeBare(b *tl.Buffer) err
 		return tl.NilObjectError("communities.toggleParticipantBanned")
 	}
 	var f0 uint32
-	if m.Unban {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Unban, 0)
 	b.PutUint32(f0)
 	if m.Community == nil {
 		return tl.NilFieldError("communities.toggleParticipantBanned", "community")
@@ -834,7 +814,7 @@ func (m *CommunitiesToggleParticipantBannedRequest) EncodeBare(b *tl.Buffer) err
 	if err := m.Participant.Encode(b); err != nil {
 		return tl.EncodeFieldErr("communities.toggleParticipantBanned", "participant", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -909,7 +889,7 @@ func (m *CommunitiesGetParticipantJoinedChatsRequest) EncodeBare(b *tl.Buffer) e
 	if err := m.Participant.Encode(b); err != nil {
 		return tl.EncodeFieldErr("communities.getParticipantJoinedChats", "participant", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.

@@ -32,7 +32,7 @@ func (m *ContactsContactsNotModified) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("contacts.contactsNotModified")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -89,15 +89,15 @@ func (m *ContactsContacts) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.SavedCount)
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("contacts.contacts", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("contacts.contacts", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -192,19 +192,19 @@ func (m *ContactsImportedContacts) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.RetryContacts))
-	for i0 := range m.RetryContacts {
-		b.PutInt64(m.RetryContacts[i0])
+	for _, e0 := range m.RetryContacts {
+		b.PutInt64(e0)
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("contacts.importedContacts", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("contacts.importedContacts", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -321,24 +321,24 @@ func (m *ContactsBlocked) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("contacts.blocked", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("contacts.blocked", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("contacts.blocked", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("contacts.blocked", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -439,24 +439,24 @@ func (m *ContactsBlockedSlice) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("contacts.blockedSlice", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("contacts.blockedSlice", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("contacts.blockedSlice", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("contacts.blockedSlice", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -551,42 +551,42 @@ func (m *ContactsFound) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("contacts.found")
 	}
 	b.PutVectorHeader(len(m.MyResults))
-	for i0 := range m.MyResults {
-		if m.MyResults[i0] == nil {
+	for _, e0 := range m.MyResults {
+		if e0 == nil {
 			return tl.NilFieldError("contacts.found", "my_results")
 		}
-		if err := m.MyResults[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("contacts.found", "my_results", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Results))
-	for i0 := range m.Results {
-		if m.Results[i0] == nil {
+	for _, e0 := range m.Results {
+		if e0 == nil {
 			return tl.NilFieldError("contacts.found", "results")
 		}
-		if err := m.Results[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("contacts.found", "results", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("contacts.found", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("contacts.found", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("contacts.found", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("contacts.found", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -689,24 +689,24 @@ func (m *ContactsResolvedPeer) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("contacts.resolvedPeer", "peer", err)
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("contacts.resolvedPeer", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("contacts.resolvedPeer", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("contacts.resolvedPeer", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("contacts.resolvedPeer", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -780,7 +780,7 @@ func (m *ContactsTopPeersNotModified) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("contacts.topPeersNotModified")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -836,24 +836,24 @@ func (m *ContactsTopPeers) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("contacts.topPeers", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("contacts.topPeers", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("contacts.topPeers", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("contacts.topPeers", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -942,7 +942,7 @@ func (m *ContactsTopPeersDisabled) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("contacts.topPeersDisabled")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -995,15 +995,15 @@ func (m *ContactsContactBirthdays) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("contacts.contactBirthdays", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("contacts.contactBirthdays", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1080,7 +1080,7 @@ func (m *ContactsSponsoredPeersEmpty) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("contacts.sponsoredPeersEmpty")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1136,24 +1136,24 @@ func (m *ContactsSponsoredPeers) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("contacts.sponsoredPeers", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("contacts.sponsoredPeers", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("contacts.sponsoredPeers", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("contacts.sponsoredPeers", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1242,7 +1242,7 @@ func (m *ContactsGetContactIDsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("contacts.getContactIDs")
 	}
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1290,7 +1290,7 @@ func (m *ContactsGetStatusesRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("contacts.getStatuses")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1336,7 +1336,7 @@ func (m *ContactsGetContactsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("contacts.getContacts")
 	}
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1391,7 +1391,7 @@ func (m *ContactsImportContactsRequest) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("contacts.importContacts", "contacts", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1456,15 +1456,15 @@ func (m *ContactsDeleteContactsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("contacts.deleteContacts")
 	}
 	b.PutVectorHeader(len(m.ID))
-	for i0 := range m.ID {
-		if m.ID[i0] == nil {
+	for _, e0 := range m.ID {
+		if e0 == nil {
 			return tl.NilFieldError("contacts.deleteContacts", "id")
 		}
-		if err := m.ID[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("contacts.deleteContacts", "id", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1523,8 +1523,8 @@ func (m *ContactsDeleteByPhonesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("contacts.deleteByPhones")
 	}
 	b.PutVectorHeader(len(m.Phones))
-	for i0 := range m.Phones {
-		b.PutString(m.Phones[i0])
+	for _, e0 := range m.Phones {
+		b.PutString(e0)
 	}
 	return b.WriteErr()
 }
@@ -1586,9 +1586,7 @@ func (m *ContactsBlockRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("contacts.block")
 	}
 	var f0 uint32
-	if m.MyStoriesFrom {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.MyStoriesFrom, 0)
 	b.PutUint32(f0)
 	if m.ID == nil {
 		return tl.NilFieldError("contacts.block", "id")
@@ -1596,7 +1594,7 @@ func (m *ContactsBlockRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.ID.Encode(b); err != nil {
 		return tl.EncodeFieldErr("contacts.block", "id", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1653,9 +1651,7 @@ func (m *ContactsUnblockRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("contacts.unblock")
 	}
 	var f0 uint32
-	if m.MyStoriesFrom {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.MyStoriesFrom, 0)
 	b.PutUint32(f0)
 	if m.ID == nil {
 		return tl.NilFieldError("contacts.unblock", "id")
@@ -1663,7 +1659,7 @@ func (m *ContactsUnblockRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.ID.Encode(b); err != nil {
 		return tl.EncodeFieldErr("contacts.unblock", "id", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1721,13 +1717,11 @@ func (m *ContactsGetBlockedRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("contacts.getBlocked")
 	}
 	var f0 uint32
-	if m.MyStoriesFrom {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.MyStoriesFrom, 0)
 	b.PutUint32(f0)
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Limit)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1789,12 +1783,8 @@ func (m *ContactsSearchRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("contacts.search")
 	}
 	var f0 uint32
-	if m.Broadcasts {
-		f0 |= 1 << 0
-	}
-	if m.Bots {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Broadcasts, 0)
+	f0 |= tl.Flag(m.Bots, 1)
 	b.PutUint32(f0)
 	b.PutString(m.Q)
 	b.PutInt32(m.Limit)
@@ -1859,9 +1849,7 @@ func (m *ContactsResolveUsernameRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("contacts.resolveUsername")
 	}
 	var f0 uint32
-	if m.Referer.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Referer.Set, 0)
 	b.PutUint32(f0)
 	b.PutString(m.Username)
 	if m.Referer.Set {
@@ -1940,41 +1928,21 @@ func (m *ContactsGetTopPeersRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("contacts.getTopPeers")
 	}
 	var f0 uint32
-	if m.Correspondents {
-		f0 |= 1 << 0
-	}
-	if m.BotsPm {
-		f0 |= 1 << 1
-	}
-	if m.BotsInline {
-		f0 |= 1 << 2
-	}
-	if m.PhoneCalls {
-		f0 |= 1 << 3
-	}
-	if m.ForwardUsers {
-		f0 |= 1 << 4
-	}
-	if m.ForwardChats {
-		f0 |= 1 << 5
-	}
-	if m.Groups {
-		f0 |= 1 << 10
-	}
-	if m.Channels {
-		f0 |= 1 << 15
-	}
-	if m.BotsApp {
-		f0 |= 1 << 16
-	}
-	if m.BotsGuestchat {
-		f0 |= 1 << 17
-	}
+	f0 |= tl.Flag(m.Correspondents, 0)
+	f0 |= tl.Flag(m.BotsPm, 1)
+	f0 |= tl.Flag(m.BotsInline, 2)
+	f0 |= tl.Flag(m.PhoneCalls, 3)
+	f0 |= tl.Flag(m.ForwardUsers, 4)
+	f0 |= tl.Flag(m.ForwardChats, 5)
+	f0 |= tl.Flag(m.Groups, 10)
+	f0 |= tl.Flag(m.Channels, 15)
+	f0 |= tl.Flag(m.BotsApp, 16)
+	f0 |= tl.Flag(m.BotsGuestchat, 17)
 	b.PutUint32(f0)
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Limit)
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2059,7 +2027,7 @@ func (m *ContactsResetTopPeerRatingRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("contacts.resetTopPeerRating", "peer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2110,7 +2078,7 @@ func (m *ContactsResetSavedRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("contacts.resetSaved")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2154,7 +2122,7 @@ func (m *ContactsGetSavedRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("contacts.getSaved")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2200,7 +2168,7 @@ func (m *ContactsToggleTopPeersRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("contacts.toggleTopPeers")
 	}
 	b.PutBool(m.Enabled)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2255,12 +2223,8 @@ func (m *ContactsAddContactRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("contacts.addContact")
 	}
 	var f0 uint32
-	if m.AddPhonePrivacyException {
-		f0 |= 1 << 0
-	}
-	if m.Note != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.AddPhonePrivacyException, 0)
+	f0 |= tl.Flag(m.Note != nil, 1)
 	b.PutUint32(f0)
 	if m.ID == nil {
 		return tl.NilFieldError("contacts.addContact", "id")
@@ -2359,7 +2323,7 @@ func (m *ContactsAcceptContactRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.ID.Encode(b); err != nil {
 		return tl.EncodeFieldErr("contacts.acceptContact", "id", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2411,12 +2375,8 @@ func (m *ContactsGetLocatedRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("contacts.getLocated")
 	}
 	var f0 uint32
-	if m.Background {
-		f0 |= 1 << 1
-	}
-	if m.SelfExpires.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Background, 1)
+	f0 |= tl.Flag(m.SelfExpires.Set, 0)
 	b.PutUint32(f0)
 	if m.GeoPoint == nil {
 		return tl.NilFieldError("contacts.getLocated", "geo_point")
@@ -2427,7 +2387,7 @@ func (m *ContactsGetLocatedRequest) EncodeBare(b *tl.Buffer) error {
 	if m.SelfExpires.Set {
 		b.PutInt32(m.SelfExpires.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2492,18 +2452,12 @@ func (m *ContactsBlockFromRepliesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("contacts.blockFromReplies")
 	}
 	var f0 uint32
-	if m.DeleteMessage {
-		f0 |= 1 << 0
-	}
-	if m.DeleteHistory {
-		f0 |= 1 << 1
-	}
-	if m.ReportSpam {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.DeleteMessage, 0)
+	f0 |= tl.Flag(m.DeleteHistory, 1)
+	f0 |= tl.Flag(m.ReportSpam, 2)
 	b.PutUint32(f0)
 	b.PutInt32(m.MsgID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2611,7 +2565,7 @@ func (m *ContactsExportContactTokenRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("contacts.exportContactToken")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2709,10 +2663,10 @@ func (m *ContactsEditCloseFriendsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("contacts.editCloseFriends")
 	}
 	b.PutVectorHeader(len(m.ID))
-	for i0 := range m.ID {
-		b.PutInt64(m.ID[i0])
+	for _, e0 := range m.ID {
+		b.PutInt64(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2773,21 +2727,19 @@ func (m *ContactsSetBlockedRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("contacts.setBlocked")
 	}
 	var f0 uint32
-	if m.MyStoriesFrom {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.MyStoriesFrom, 0)
 	b.PutUint32(f0)
 	b.PutVectorHeader(len(m.ID))
-	for i0 := range m.ID {
-		if m.ID[i0] == nil {
+	for _, e0 := range m.ID {
+		if e0 == nil {
 			return tl.NilFieldError("contacts.setBlocked", "id")
 		}
-		if err := m.ID[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("contacts.setBlocked", "id", err)
 		}
 	}
 	b.PutInt32(m.Limit)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2853,7 +2805,7 @@ func (m *ContactsGetBirthdaysRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("contacts.getBirthdays")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2962,7 +2914,7 @@ func (m *ContactsUpdateContactNoteRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Note.Encode(b); err != nil {
 		return tl.EncodeFieldErr("contacts.updateContactNote", "note", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.

@@ -41,24 +41,12 @@ func (m *EphemeralSendMessageRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("ephemeral.sendMessage")
 	}
 	var f0 uint32
-	if m.QueryID.Set {
-		f0 |= 1 << 0
-	}
-	if m.Entities != nil {
-		f0 |= 1 << 1
-	}
-	if m.Media != nil {
-		f0 |= 1 << 2
-	}
-	if m.ReplyMarkup != nil {
-		f0 |= 1 << 3
-	}
-	if m.RichMessage != nil {
-		f0 |= 1 << 4
-	}
-	if m.ReplyTo != nil {
-		f0 |= 1 << 5
-	}
+	f0 |= tl.Flag(m.QueryID.Set, 0)
+	f0 |= tl.Flag(m.Entities != nil, 1)
+	f0 |= tl.Flag(m.Media != nil, 2)
+	f0 |= tl.Flag(m.ReplyMarkup != nil, 3)
+	f0 |= tl.Flag(m.RichMessage != nil, 4)
+	f0 |= tl.Flag(m.ReplyTo != nil, 5)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("ephemeral.sendMessage", "peer")
@@ -78,11 +66,11 @@ func (m *EphemeralSendMessageRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.Message)
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
-		for i1 := range m.Entities {
-			if m.Entities[i1] == nil {
+		for _, e1 := range m.Entities {
+			if e1 == nil {
 				return tl.NilFieldError("ephemeral.sendMessage", "entities")
 			}
-			if err := m.Entities[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("ephemeral.sendMessage", "entities", err)
 			}
 		}
@@ -226,7 +214,7 @@ func (m *EphemeralDeleteMessageRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("ephemeral.deleteMessage", "receiver_id", err)
 	}
 	b.PutInt32(m.ID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -356,9 +344,7 @@ func (m *EphemeralGetCallbackAnswerRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("ephemeral.getCallbackAnswer")
 	}
 	var f0 uint32
-	if m.Data.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Data.Set, 1)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("ephemeral.getCallbackAnswer", "peer")

@@ -37,7 +37,7 @@ func (m *FoldersEditPeerFoldersRequest) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("folders.editPeerFolders", "folder_peers", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.

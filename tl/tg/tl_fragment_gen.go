@@ -114,7 +114,7 @@ func (m *FragmentGetCollectibleInfoRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Collectible.Encode(b); err != nil {
 		return tl.EncodeFieldErr("fragment.getCollectibleInfo", "collectible", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.

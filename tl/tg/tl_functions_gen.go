@@ -39,7 +39,7 @@ func (m *InvokeAfterMsgRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Query.Encode(b); err != nil {
 		return tl.EncodeFieldErr("invokeAfterMsg", "query", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -93,8 +93,8 @@ func (m *InvokeAfterMsgsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("invokeAfterMsgs")
 	}
 	b.PutVectorHeader(len(m.MsgIDs))
-	for i0 := range m.MsgIDs {
-		b.PutInt64(m.MsgIDs[i0])
+	for _, e0 := range m.MsgIDs {
+		b.PutInt64(e0)
 	}
 	if m.Query == nil {
 		return tl.NilFieldError("invokeAfterMsgs", "query")
@@ -102,7 +102,7 @@ func (m *InvokeAfterMsgsRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Query.Encode(b); err != nil {
 		return tl.EncodeFieldErr("invokeAfterMsgs", "query", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -173,12 +173,8 @@ func (m *InitConnectionRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("initConnection")
 	}
 	var f0 uint32
-	if m.Proxy != nil {
-		f0 |= 1 << 0
-	}
-	if m.Params != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Proxy != nil, 0)
+	f0 |= tl.Flag(m.Params != nil, 1)
 	b.PutUint32(f0)
 	b.PutInt32(m.APIID)
 	b.PutString(m.DeviceModel)
@@ -304,7 +300,7 @@ func (m *InvokeWithLayerRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Query.Encode(b); err != nil {
 		return tl.EncodeFieldErr("invokeWithLayer", "query", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -362,7 +358,7 @@ func (m *InvokeWithoutUpdatesRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Query.Encode(b); err != nil {
 		return tl.EncodeFieldErr("invokeWithoutUpdates", "query", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -421,7 +417,7 @@ func (m *InvokeWithMessagesRangeRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Query.Encode(b); err != nil {
 		return tl.EncodeFieldErr("invokeWithMessagesRange", "query", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -484,7 +480,7 @@ func (m *InvokeWithTakeoutRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Query.Encode(b); err != nil {
 		return tl.EncodeFieldErr("invokeWithTakeout", "query", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.

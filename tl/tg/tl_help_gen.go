@@ -41,28 +41,20 @@ func (m *HelpAppUpdate) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("help.appUpdate")
 	}
 	var f0 uint32
-	if m.CanNotSkip {
-		f0 |= 1 << 0
-	}
-	if m.Document != nil {
-		f0 |= 1 << 1
-	}
-	if m.URL.Set {
-		f0 |= 1 << 2
-	}
-	if m.Sticker != nil {
-		f0 |= 1 << 3
-	}
+	f0 |= tl.Flag(m.CanNotSkip, 0)
+	f0 |= tl.Flag(m.Document != nil, 1)
+	f0 |= tl.Flag(m.URL.Set, 2)
+	f0 |= tl.Flag(m.Sticker != nil, 3)
 	b.PutUint32(f0)
 	b.PutInt32(m.ID)
 	b.PutString(m.Version)
 	b.PutString(m.Text)
 	b.PutVectorHeader(len(m.Entities))
-	for i0 := range m.Entities {
-		if m.Entities[i0] == nil {
+	for _, e0 := range m.Entities {
+		if e0 == nil {
 			return tl.NilFieldError("help.appUpdate", "entities")
 		}
-		if err := m.Entities[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("help.appUpdate", "entities", err)
 		}
 	}
@@ -169,7 +161,7 @@ func (m *HelpNoAppUpdate) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("help.noAppUpdate")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -329,23 +321,19 @@ func (m *HelpTermsOfService) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("help.termsOfService")
 	}
 	var f0 uint32
-	if m.Popup {
-		f0 |= 1 << 0
-	}
-	if m.MinAgeConfirm.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Popup, 0)
+	f0 |= tl.Flag(m.MinAgeConfirm.Set, 1)
 	b.PutUint32(f0)
 	if err := m.ID.Encode(b); err != nil {
 		return tl.EncodeFieldErr("help.termsOfService", "id", err)
 	}
 	b.PutString(m.Text)
 	b.PutVectorHeader(len(m.Entities))
-	for i0 := range m.Entities {
-		if m.Entities[i0] == nil {
+	for _, e0 := range m.Entities {
+		if e0 == nil {
 			return tl.NilFieldError("help.termsOfService", "entities")
 		}
-		if err := m.Entities[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("help.termsOfService", "entities", err)
 		}
 	}
@@ -434,33 +422,33 @@ func (m *HelpRecentMeURLs) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("help.recentMeUrls")
 	}
 	b.PutVectorHeader(len(m.URLs))
-	for i0 := range m.URLs {
-		if m.URLs[i0] == nil {
+	for _, e0 := range m.URLs {
+		if e0 == nil {
 			return tl.NilFieldError("help.recentMeUrls", "urls")
 		}
-		if err := m.URLs[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("help.recentMeUrls", "urls", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("help.recentMeUrls", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("help.recentMeUrls", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("help.recentMeUrls", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("help.recentMeUrls", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -545,7 +533,7 @@ func (m *HelpTermsOfServiceUpdateEmpty) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("help.termsOfServiceUpdateEmpty")
 	}
 	b.PutInt32(m.Expires)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -601,7 +589,7 @@ func (m *HelpTermsOfServiceUpdate) EncodeBare(b *tl.Buffer) error {
 	if err := m.TermsOfService.Encode(b); err != nil {
 		return tl.EncodeFieldErr("help.termsOfServiceUpdate", "terms_of_service", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -657,7 +645,7 @@ func (m *HelpDeepLinkInfoEmpty) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("help.deepLinkInfoEmpty")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -707,21 +695,17 @@ func (m *HelpDeepLinkInfo) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("help.deepLinkInfo")
 	}
 	var f0 uint32
-	if m.UpdateApp {
-		f0 |= 1 << 0
-	}
-	if m.Entities != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.UpdateApp, 0)
+	f0 |= tl.Flag(m.Entities != nil, 1)
 	b.PutUint32(f0)
 	b.PutString(m.Message)
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
-		for i1 := range m.Entities {
-			if m.Entities[i1] == nil {
+		for _, e1 := range m.Entities {
+			if e1 == nil {
 				return tl.NilFieldError("help.deepLinkInfo", "entities")
 			}
-			if err := m.Entities[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("help.deepLinkInfo", "entities", err)
 			}
 		}
@@ -796,7 +780,7 @@ func (m *HelpPassportConfigNotModified) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("help.passportConfigNotModified")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -848,7 +832,7 @@ func (m *HelpPassportConfig) EncodeBare(b *tl.Buffer) error {
 	if err := m.CountriesLangs.Encode(b); err != nil {
 		return tl.EncodeFieldErr("help.passportConfig", "countries_langs", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -954,7 +938,7 @@ func (m *HelpUserInfoEmpty) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("help.userInfoEmpty")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1006,11 +990,11 @@ func (m *HelpUserInfo) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutString(m.Message)
 	b.PutVectorHeader(len(m.Entities))
-	for i0 := range m.Entities {
-		if m.Entities[i0] == nil {
+	for _, e0 := range m.Entities {
+		if e0 == nil {
 			return tl.NilFieldError("help.userInfo", "entities")
 		}
-		if err := m.Entities[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("help.userInfo", "entities", err)
 		}
 	}
@@ -1086,7 +1070,7 @@ func (m *HelpPromoDataEmpty) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("help.promoDataEmpty")
 	}
 	b.PutInt32(m.Expires)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1147,21 +1131,11 @@ func (m *HelpPromoData) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("help.promoData")
 	}
 	var f0 uint32
-	if m.Proxy {
-		f0 |= 1 << 0
-	}
-	if m.Peer != nil {
-		f0 |= 1 << 3
-	}
-	if m.PsaType.Set {
-		f0 |= 1 << 1
-	}
-	if m.PsaMessage.Set {
-		f0 |= 1 << 2
-	}
-	if m.CustomPendingSuggestion != nil {
-		f0 |= 1 << 4
-	}
+	f0 |= tl.Flag(m.Proxy, 0)
+	f0 |= tl.Flag(m.Peer != nil, 3)
+	f0 |= tl.Flag(m.PsaType.Set, 1)
+	f0 |= tl.Flag(m.PsaMessage.Set, 2)
+	f0 |= tl.Flag(m.CustomPendingSuggestion != nil, 4)
 	b.PutUint32(f0)
 	b.PutInt32(m.Expires)
 	if m.Peer != nil {
@@ -1176,12 +1150,12 @@ func (m *HelpPromoData) EncodeBare(b *tl.Buffer) error {
 		b.PutString(m.PsaMessage.Value)
 	}
 	b.PutVectorHeader(len(m.PendingSuggestions))
-	for i0 := range m.PendingSuggestions {
-		b.PutString(m.PendingSuggestions[i0])
+	for _, e0 := range m.PendingSuggestions {
+		b.PutString(e0)
 	}
 	b.PutVectorHeader(len(m.DismissedSuggestions))
-	for i0 := range m.DismissedSuggestions {
-		b.PutString(m.DismissedSuggestions[i0])
+	for _, e0 := range m.DismissedSuggestions {
+		b.PutString(e0)
 	}
 	if m.CustomPendingSuggestion != nil {
 		if err := m.CustomPendingSuggestion.Encode(b); err != nil {
@@ -1189,20 +1163,20 @@ func (m *HelpPromoData) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("help.promoData", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("help.promoData", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("help.promoData", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("help.promoData", "users", err)
 		}
 	}
@@ -1342,24 +1316,20 @@ func (m *HelpCountryCode) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("help.countryCode")
 	}
 	var f0 uint32
-	if m.Prefixes != nil {
-		f0 |= 1 << 0
-	}
-	if m.Patterns != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Prefixes != nil, 0)
+	f0 |= tl.Flag(m.Patterns != nil, 1)
 	b.PutUint32(f0)
 	b.PutString(m.CountryCode)
 	if m.Prefixes != nil {
 		b.PutVectorHeader(len(m.Prefixes))
-		for i1 := range m.Prefixes {
-			b.PutString(m.Prefixes[i1])
+		for _, e1 := range m.Prefixes {
+			b.PutString(e1)
 		}
 	}
 	if m.Patterns != nil {
 		b.PutVectorHeader(len(m.Patterns))
-		for i1 := range m.Patterns {
-			b.PutString(m.Patterns[i1])
+		for _, e1 := range m.Patterns {
+			b.PutString(e1)
 		}
 	}
 	return b.WriteErr()
@@ -1449,12 +1419,8 @@ func (m *HelpCountry) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("help.country")
 	}
 	var f0 uint32
-	if m.Hidden {
-		f0 |= 1 << 0
-	}
-	if m.Name.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Hidden, 0)
+	f0 |= tl.Flag(m.Name.Set, 1)
 	b.PutUint32(f0)
 	b.PutString(m.Iso2)
 	b.PutString(m.DefaultName)
@@ -1550,7 +1516,7 @@ func (m *HelpCountriesListNotModified) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("help.countriesListNotModified")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1605,7 +1571,7 @@ func (m *HelpCountriesList) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutInt32(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1679,24 +1645,24 @@ func (m *HelpPremiumPromo) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutString(m.StatusText)
 	b.PutVectorHeader(len(m.StatusEntities))
-	for i0 := range m.StatusEntities {
-		if m.StatusEntities[i0] == nil {
+	for _, e0 := range m.StatusEntities {
+		if e0 == nil {
 			return tl.NilFieldError("help.premiumPromo", "status_entities")
 		}
-		if err := m.StatusEntities[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("help.premiumPromo", "status_entities", err)
 		}
 	}
 	b.PutVectorHeader(len(m.VideoSections))
-	for i0 := range m.VideoSections {
-		b.PutString(m.VideoSections[i0])
+	for _, e0 := range m.VideoSections {
+		b.PutString(e0)
 	}
 	b.PutVectorHeader(len(m.Videos))
-	for i0 := range m.Videos {
-		if m.Videos[i0] == nil {
+	for _, e0 := range m.Videos {
+		if e0 == nil {
 			return tl.NilFieldError("help.premiumPromo", "videos")
 		}
-		if err := m.Videos[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("help.premiumPromo", "videos", err)
 		}
 	}
@@ -1707,11 +1673,11 @@ func (m *HelpPremiumPromo) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("help.premiumPromo", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("help.premiumPromo", "users", err)
 		}
 	}
@@ -1831,7 +1797,7 @@ func (m *HelpAppConfigNotModified) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("help.appConfigNotModified")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1886,7 +1852,7 @@ func (m *HelpAppConfig) EncodeBare(b *tl.Buffer) error {
 	if err := m.Config.Encode(b); err != nil {
 		return tl.EncodeFieldErr("help.appConfig", "config", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1941,10 +1907,10 @@ func (m *HelpPeerColorSet) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("help.peerColorSet")
 	}
 	b.PutVectorHeader(len(m.Colors))
-	for i0 := range m.Colors {
-		b.PutInt32(m.Colors[i0])
+	for _, e0 := range m.Colors {
+		b.PutInt32(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2007,18 +1973,18 @@ func (m *HelpPeerColorProfileSet) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("help.peerColorProfileSet")
 	}
 	b.PutVectorHeader(len(m.PaletteColors))
-	for i0 := range m.PaletteColors {
-		b.PutInt32(m.PaletteColors[i0])
+	for _, e0 := range m.PaletteColors {
+		b.PutInt32(e0)
 	}
 	b.PutVectorHeader(len(m.BgColors))
-	for i0 := range m.BgColors {
-		b.PutInt32(m.BgColors[i0])
+	for _, e0 := range m.BgColors {
+		b.PutInt32(e0)
 	}
 	b.PutVectorHeader(len(m.StoryColors))
-	for i0 := range m.StoryColors {
-		b.PutInt32(m.StoryColors[i0])
+	for _, e0 := range m.StoryColors {
+		b.PutInt32(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2106,21 +2072,11 @@ func (m *HelpPeerColorOption) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("help.peerColorOption")
 	}
 	var f0 uint32
-	if m.Hidden {
-		f0 |= 1 << 0
-	}
-	if m.Colors != nil {
-		f0 |= 1 << 1
-	}
-	if m.DarkColors != nil {
-		f0 |= 1 << 2
-	}
-	if m.ChannelMinLevel.Set {
-		f0 |= 1 << 3
-	}
-	if m.GroupMinLevel.Set {
-		f0 |= 1 << 4
-	}
+	f0 |= tl.Flag(m.Hidden, 0)
+	f0 |= tl.Flag(m.Colors != nil, 1)
+	f0 |= tl.Flag(m.DarkColors != nil, 2)
+	f0 |= tl.Flag(m.ChannelMinLevel.Set, 3)
+	f0 |= tl.Flag(m.GroupMinLevel.Set, 4)
 	b.PutUint32(f0)
 	b.PutInt32(m.ColorID)
 	if m.Colors != nil {
@@ -2139,7 +2095,7 @@ func (m *HelpPeerColorOption) EncodeBare(b *tl.Buffer) error {
 	if m.GroupMinLevel.Set {
 		b.PutInt32(m.GroupMinLevel.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2217,7 +2173,7 @@ func (m *HelpPeerColorsNotModified) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("help.peerColorsNotModified")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2272,7 +2228,7 @@ func (m *HelpPeerColors) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("help.peerColors", "colors", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2340,7 +2296,7 @@ func (m *HelpTimezonesListNotModified) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("help.timezonesListNotModified")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2395,7 +2351,7 @@ func (m *HelpTimezonesList) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutInt32(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2461,7 +2417,7 @@ func (m *HelpGetConfigRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("help.getConfig")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2505,7 +2461,7 @@ func (m *HelpGetNearestDCRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("help.getNearestDc")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2599,7 +2555,7 @@ func (m *HelpGetInviteTextRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("help.getInviteText")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2643,7 +2599,7 @@ func (m *HelpGetSupportRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("help.getSupport")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2742,7 +2698,7 @@ func (m *HelpGetCdnConfigRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("help.getCdnConfig")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2838,7 +2794,7 @@ func (m *HelpGetTermsOfServiceUpdateRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("help.getTermsOfServiceUpdate")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2886,7 +2842,7 @@ func (m *HelpAcceptTermsOfServiceRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.ID.Encode(b); err != nil {
 		return tl.EncodeFieldErr("help.acceptTermsOfService", "id", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2989,7 +2945,7 @@ func (m *HelpGetAppConfigRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("help.getAppConfig")
 	}
 	b.PutInt32(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3044,7 +3000,7 @@ func (m *HelpSaveAppLogRequest) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("help.saveAppLog", "events", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3109,7 +3065,7 @@ func (m *HelpGetPassportConfigRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("help.getPassportConfig")
 	}
 	b.PutInt32(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3157,7 +3113,7 @@ func (m *HelpGetSupportNameRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("help.getSupportName")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3208,7 +3164,7 @@ func (m *HelpGetUserInfoRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.UserID.Encode(b); err != nil {
 		return tl.EncodeFieldErr("help.getUserInfo", "user_id", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3267,11 +3223,11 @@ func (m *HelpEditUserInfoRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutString(m.Message)
 	b.PutVectorHeader(len(m.Entities))
-	for i0 := range m.Entities {
-		if m.Entities[i0] == nil {
+	for _, e0 := range m.Entities {
+		if e0 == nil {
 			return tl.NilFieldError("help.editUserInfo", "entities")
 		}
-		if err := m.Entities[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("help.editUserInfo", "entities", err)
 		}
 	}
@@ -3338,7 +3294,7 @@ func (m *HelpGetPromoDataRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("help.getPromoData")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3389,7 +3345,7 @@ func (m *HelpHidePromoDataRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("help.hidePromoData", "peer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3552,7 +3508,7 @@ func (m *HelpGetPremiumPromoRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("help.getPremiumPromo")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3598,7 +3554,7 @@ func (m *HelpGetPeerColorsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("help.getPeerColors")
 	}
 	b.PutInt32(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3648,7 +3604,7 @@ func (m *HelpGetPeerProfileColorsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("help.getPeerProfileColors")
 	}
 	b.PutInt32(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3698,7 +3654,7 @@ func (m *HelpGetTimezonesListRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("help.getTimezonesList")
 	}
 	b.PutInt32(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.

@@ -91,8 +91,8 @@ func (m *LangpackGetStringsRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.LangPack)
 	b.PutString(m.LangCode)
 	b.PutVectorHeader(len(m.Keys))
-	for i0 := range m.Keys {
-		b.PutString(m.Keys[i0])
+	for _, e0 := range m.Keys {
+		b.PutString(e0)
 	}
 	return b.WriteErr()
 }

@@ -37,42 +37,42 @@ func (m *MessagesDialogs) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.dialogs")
 	}
 	b.PutVectorHeader(len(m.Dialogs))
-	for i0 := range m.Dialogs {
-		if m.Dialogs[i0] == nil {
+	for _, e0 := range m.Dialogs {
+		if e0 == nil {
 			return tl.NilFieldError("messages.dialogs", "dialogs")
 		}
-		if err := m.Dialogs[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.dialogs", "dialogs", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Messages))
-	for i0 := range m.Messages {
-		if m.Messages[i0] == nil {
+	for _, e0 := range m.Messages {
+		if e0 == nil {
 			return tl.NilFieldError("messages.dialogs", "messages")
 		}
-		if err := m.Messages[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.dialogs", "messages", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("messages.dialogs", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.dialogs", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("messages.dialogs", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.dialogs", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -174,42 +174,42 @@ func (m *MessagesDialogsSlice) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Count)
 	b.PutVectorHeader(len(m.Dialogs))
-	for i0 := range m.Dialogs {
-		if m.Dialogs[i0] == nil {
+	for _, e0 := range m.Dialogs {
+		if e0 == nil {
 			return tl.NilFieldError("messages.dialogsSlice", "dialogs")
 		}
-		if err := m.Dialogs[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.dialogsSlice", "dialogs", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Messages))
-	for i0 := range m.Messages {
-		if m.Messages[i0] == nil {
+	for _, e0 := range m.Messages {
+		if e0 == nil {
 			return tl.NilFieldError("messages.dialogsSlice", "messages")
 		}
-		if err := m.Messages[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.dialogsSlice", "messages", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("messages.dialogsSlice", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.dialogsSlice", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("messages.dialogsSlice", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.dialogsSlice", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -309,7 +309,7 @@ func (m *MessagesDialogsNotModified) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.dialogsNotModified")
 	}
 	b.PutInt32(m.Count)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -364,42 +364,42 @@ func (m *MessagesMessages) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.messages")
 	}
 	b.PutVectorHeader(len(m.Messages))
-	for i0 := range m.Messages {
-		if m.Messages[i0] == nil {
+	for _, e0 := range m.Messages {
+		if e0 == nil {
 			return tl.NilFieldError("messages.messages", "messages")
 		}
-		if err := m.Messages[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.messages", "messages", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Topics))
-	for i0 := range m.Topics {
-		if m.Topics[i0] == nil {
+	for _, e0 := range m.Topics {
+		if e0 == nil {
 			return tl.NilFieldError("messages.messages", "topics")
 		}
-		if err := m.Topics[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.messages", "topics", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("messages.messages", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.messages", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("messages.messages", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.messages", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -504,18 +504,10 @@ func (m *MessagesMessagesSlice) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.messagesSlice")
 	}
 	var f0 uint32
-	if m.Inexact {
-		f0 |= 1 << 1
-	}
-	if m.NextRate.Set {
-		f0 |= 1 << 0
-	}
-	if m.OffsetIDOffset.Set {
-		f0 |= 1 << 2
-	}
-	if m.SearchFlood != nil {
-		f0 |= 1 << 3
-	}
+	f0 |= tl.Flag(m.Inexact, 1)
+	f0 |= tl.Flag(m.NextRate.Set, 0)
+	f0 |= tl.Flag(m.OffsetIDOffset.Set, 2)
+	f0 |= tl.Flag(m.SearchFlood != nil, 3)
 	b.PutUint32(f0)
 	b.PutInt32(m.Count)
 	if m.NextRate.Set {
@@ -530,42 +522,42 @@ func (m *MessagesMessagesSlice) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.Messages))
-	for i0 := range m.Messages {
-		if m.Messages[i0] == nil {
+	for _, e0 := range m.Messages {
+		if e0 == nil {
 			return tl.NilFieldError("messages.messagesSlice", "messages")
 		}
-		if err := m.Messages[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.messagesSlice", "messages", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Topics))
-	for i0 := range m.Topics {
-		if m.Topics[i0] == nil {
+	for _, e0 := range m.Topics {
+		if e0 == nil {
 			return tl.NilFieldError("messages.messagesSlice", "topics")
 		}
-		if err := m.Topics[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.messagesSlice", "topics", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("messages.messagesSlice", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.messagesSlice", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("messages.messagesSlice", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.messagesSlice", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -703,12 +695,8 @@ func (m *MessagesChannelMessages) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.channelMessages")
 	}
 	var f0 uint32
-	if m.Inexact {
-		f0 |= 1 << 1
-	}
-	if m.OffsetIDOffset.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Inexact, 1)
+	f0 |= tl.Flag(m.OffsetIDOffset.Set, 2)
 	b.PutUint32(f0)
 	b.PutInt32(m.Pts)
 	b.PutInt32(m.Count)
@@ -716,42 +704,42 @@ func (m *MessagesChannelMessages) EncodeBare(b *tl.Buffer) error {
 		b.PutInt32(m.OffsetIDOffset.Value)
 	}
 	b.PutVectorHeader(len(m.Messages))
-	for i0 := range m.Messages {
-		if m.Messages[i0] == nil {
+	for _, e0 := range m.Messages {
+		if e0 == nil {
 			return tl.NilFieldError("messages.channelMessages", "messages")
 		}
-		if err := m.Messages[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.channelMessages", "messages", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Topics))
-	for i0 := range m.Topics {
-		if m.Topics[i0] == nil {
+	for _, e0 := range m.Topics {
+		if e0 == nil {
 			return tl.NilFieldError("messages.channelMessages", "topics")
 		}
-		if err := m.Topics[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.channelMessages", "topics", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("messages.channelMessages", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.channelMessages", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("messages.channelMessages", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.channelMessages", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -866,7 +854,7 @@ func (m *MessagesMessagesNotModified) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.messagesNotModified")
 	}
 	b.PutInt32(m.Count)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -918,15 +906,15 @@ func (m *MessagesChats) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.chats")
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("messages.chats", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.chats", "chats", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -989,15 +977,15 @@ func (m *MessagesChatsSlice) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Count)
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("messages.chatsSlice", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.chatsSlice", "chats", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1067,24 +1055,24 @@ func (m *MessagesChatFull) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.chatFull", "full_chat", err)
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("messages.chatFull", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.chatFull", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("messages.chatFull", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.chatFull", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1162,7 +1150,7 @@ func (m *MessagesAffectedHistory) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.Pts)
 	b.PutInt32(m.PtsCount)
 	b.PutInt32(m.Offset)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1339,7 +1327,7 @@ func (m *MessagesSentEncryptedMessage) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.sentEncryptedMessage")
 	}
 	b.PutInt32(m.Date)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1398,7 +1386,7 @@ func (m *MessagesSentEncryptedFile) EncodeBare(b *tl.Buffer) error {
 	if err := m.File.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.sentEncryptedFile", "file", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1451,7 +1439,7 @@ func (m *MessagesStickersNotModified) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messages.stickersNotModified")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1501,15 +1489,15 @@ func (m *MessagesStickers) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.Hash)
 	b.PutVectorHeader(len(m.Stickers))
-	for i0 := range m.Stickers {
-		if m.Stickers[i0] == nil {
+	for _, e0 := range m.Stickers {
+		if e0 == nil {
 			return tl.NilFieldError("messages.stickers", "stickers")
 		}
-		if err := m.Stickers[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.stickers", "stickers", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1571,7 +1559,7 @@ func (m *MessagesAllStickersNotModified) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messages.allStickersNotModified")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1626,7 +1614,7 @@ func (m *MessagesAllStickers) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("messages.allStickers", "sets", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1696,7 +1684,7 @@ func (m *MessagesAffectedMessages) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Pts)
 	b.PutInt32(m.PtsCount)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1769,15 +1757,15 @@ func (m *MessagesStickerSet) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.Documents))
-	for i0 := range m.Documents {
-		if m.Documents[i0] == nil {
+	for _, e0 := range m.Documents {
+		if e0 == nil {
 			return tl.NilFieldError("messages.stickerSet", "documents")
 		}
-		if err := m.Documents[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.stickerSet", "documents", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1878,7 +1866,7 @@ func (m *MessagesStickerSetNotModified) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messages.stickerSetNotModified")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1924,7 +1912,7 @@ func (m *MessagesSavedGifsNotModified) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messages.savedGifsNotModified")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1974,15 +1962,15 @@ func (m *MessagesSavedGifs) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.Hash)
 	b.PutVectorHeader(len(m.Gifs))
-	for i0 := range m.Gifs {
-		if m.Gifs[i0] == nil {
+	for _, e0 := range m.Gifs {
+		if e0 == nil {
 			return tl.NilFieldError("messages.savedGifs", "gifs")
 		}
-		if err := m.Gifs[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.savedGifs", "gifs", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2051,18 +2039,10 @@ func (m *MessagesBotResults) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.botResults")
 	}
 	var f0 uint32
-	if m.Gallery {
-		f0 |= 1 << 0
-	}
-	if m.NextOffset.Set {
-		f0 |= 1 << 1
-	}
-	if m.SwitchPm != nil {
-		f0 |= 1 << 2
-	}
-	if m.SwitchWebview != nil {
-		f0 |= 1 << 3
-	}
+	f0 |= tl.Flag(m.Gallery, 0)
+	f0 |= tl.Flag(m.NextOffset.Set, 1)
+	f0 |= tl.Flag(m.SwitchPm != nil, 2)
+	f0 |= tl.Flag(m.SwitchWebview != nil, 3)
 	b.PutUint32(f0)
 	b.PutInt64(m.QueryID)
 	if m.NextOffset.Set {
@@ -2079,21 +2059,21 @@ func (m *MessagesBotResults) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.Results))
-	for i0 := range m.Results {
-		if m.Results[i0] == nil {
+	for _, e0 := range m.Results {
+		if e0 == nil {
 			return tl.NilFieldError("messages.botResults", "results")
 		}
-		if err := m.Results[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.botResults", "results", err)
 		}
 	}
 	b.PutInt32(m.CacheTime)
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("messages.botResults", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.botResults", "users", err)
 		}
 	}
@@ -2217,21 +2197,11 @@ func (m *MessagesBotCallbackAnswer) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.botCallbackAnswer")
 	}
 	var f0 uint32
-	if m.Alert {
-		f0 |= 1 << 1
-	}
-	if m.HasURL {
-		f0 |= 1 << 3
-	}
-	if m.NativeUi {
-		f0 |= 1 << 4
-	}
-	if m.Message.Set {
-		f0 |= 1 << 0
-	}
-	if m.URL.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Alert, 1)
+	f0 |= tl.Flag(m.HasURL, 3)
+	f0 |= tl.Flag(m.NativeUi, 4)
+	f0 |= tl.Flag(m.Message.Set, 0)
+	f0 |= tl.Flag(m.URL.Set, 2)
 	b.PutUint32(f0)
 	if m.Message.Set {
 		b.PutString(m.Message.Value)
@@ -2310,11 +2280,9 @@ func (m *MessagesMessageEditData) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.messageEditData")
 	}
 	var f0 uint32
-	if m.Caption {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Caption, 0)
 	b.PutUint32(f0)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2371,45 +2339,45 @@ func (m *MessagesPeerDialogs) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.peerDialogs")
 	}
 	b.PutVectorHeader(len(m.Dialogs))
-	for i0 := range m.Dialogs {
-		if m.Dialogs[i0] == nil {
+	for _, e0 := range m.Dialogs {
+		if e0 == nil {
 			return tl.NilFieldError("messages.peerDialogs", "dialogs")
 		}
-		if err := m.Dialogs[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.peerDialogs", "dialogs", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Messages))
-	for i0 := range m.Messages {
-		if m.Messages[i0] == nil {
+	for _, e0 := range m.Messages {
+		if e0 == nil {
 			return tl.NilFieldError("messages.peerDialogs", "messages")
 		}
-		if err := m.Messages[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.peerDialogs", "messages", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("messages.peerDialogs", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.peerDialogs", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("messages.peerDialogs", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.peerDialogs", "users", err)
 		}
 	}
 	if err := m.State.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.peerDialogs", "state", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2516,7 +2484,7 @@ func (m *MessagesFeaturedStickersNotModified) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.featuredStickersNotModified")
 	}
 	b.PutInt32(m.Count)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2572,26 +2540,24 @@ func (m *MessagesFeaturedStickers) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.featuredStickers")
 	}
 	var f0 uint32
-	if m.Premium {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Premium, 0)
 	b.PutUint32(f0)
 	b.PutInt64(m.Hash)
 	b.PutInt32(m.Count)
 	b.PutVectorHeader(len(m.Sets))
-	for i0 := range m.Sets {
-		if m.Sets[i0] == nil {
+	for _, e0 := range m.Sets {
+		if e0 == nil {
 			return tl.NilFieldError("messages.featuredStickers", "sets")
 		}
-		if err := m.Sets[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.featuredStickers", "sets", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Unread))
-	for i0 := range m.Unread {
-		b.PutInt64(m.Unread[i0])
+	for _, e0 := range m.Unread {
+		b.PutInt64(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2678,7 +2644,7 @@ func (m *MessagesRecentStickersNotModified) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messages.recentStickersNotModified")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2736,19 +2702,19 @@ func (m *MessagesRecentStickers) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.Stickers))
-	for i0 := range m.Stickers {
-		if m.Stickers[i0] == nil {
+	for _, e0 := range m.Stickers {
+		if e0 == nil {
 			return tl.NilFieldError("messages.recentStickers", "stickers")
 		}
-		if err := m.Stickers[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.recentStickers", "stickers", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Dates))
-	for i0 := range m.Dates {
-		b.PutInt32(m.Dates[i0])
+	for _, e0 := range m.Dates {
+		b.PutInt32(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2842,15 +2808,15 @@ func (m *MessagesArchivedStickers) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Count)
 	b.PutVectorHeader(len(m.Sets))
-	for i0 := range m.Sets {
-		if m.Sets[i0] == nil {
+	for _, e0 := range m.Sets {
+		if e0 == nil {
 			return tl.NilFieldError("messages.archivedStickers", "sets")
 		}
-		if err := m.Sets[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.archivedStickers", "sets", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2916,7 +2882,7 @@ func (m *MessagesStickerSetInstallResultSuccess) EncodeBare(b *tl.Buffer) error 
 	if m == nil {
 		return tl.NilObjectError("messages.stickerSetInstallResultSuccess")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2968,15 +2934,15 @@ func (m *MessagesStickerSetInstallResultArchive) EncodeBare(b *tl.Buffer) error 
 		return tl.NilObjectError("messages.stickerSetInstallResultArchive")
 	}
 	b.PutVectorHeader(len(m.Sets))
-	for i0 := range m.Sets {
-		if m.Sets[i0] == nil {
+	for _, e0 := range m.Sets {
+		if e0 == nil {
 			return tl.NilFieldError("messages.stickerSetInstallResultArchive", "sets")
 		}
-		if err := m.Sets[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.stickerSetInstallResultArchive", "sets", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3042,15 +3008,15 @@ func (m *MessagesHighScores) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("messages.highScores", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.highScores", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3131,7 +3097,7 @@ func (m *MessagesFavedStickersNotModified) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messages.favedStickersNotModified")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3188,15 +3154,15 @@ func (m *MessagesFavedStickers) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.Stickers))
-	for i0 := range m.Stickers {
-		if m.Stickers[i0] == nil {
+	for _, e0 := range m.Stickers {
+		if e0 == nil {
 			return tl.NilFieldError("messages.favedStickers", "stickers")
 		}
-		if err := m.Stickers[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.favedStickers", "stickers", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3280,7 +3246,7 @@ func (m *MessagesFoundStickerSetsNotModified) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messages.foundStickerSetsNotModified")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3330,15 +3296,15 @@ func (m *MessagesFoundStickerSets) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.Hash)
 	b.PutVectorHeader(len(m.Sets))
-	for i0 := range m.Sets {
-		if m.Sets[i0] == nil {
+	for _, e0 := range m.Sets {
+		if e0 == nil {
 			return tl.NilFieldError("messages.foundStickerSets", "sets")
 		}
-		if err := m.Sets[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.foundStickerSets", "sets", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3402,9 +3368,7 @@ func (m *MessagesSearchCounter) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.searchCounter")
 	}
 	var f0 uint32
-	if m.Inexact {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Inexact, 1)
 	b.PutUint32(f0)
 	if m.Filter == nil {
 		return tl.NilFieldError("messages.searchCounter", "filter")
@@ -3413,7 +3377,7 @@ func (m *MessagesSearchCounter) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.searchCounter", "filter", err)
 	}
 	b.PutInt32(m.Count)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3474,28 +3438,28 @@ func (m *MessagesInactiveChats) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.inactiveChats")
 	}
 	b.PutVectorHeader(len(m.Dates))
-	for i0 := range m.Dates {
-		b.PutInt32(m.Dates[i0])
+	for _, e0 := range m.Dates {
+		b.PutInt32(e0)
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("messages.inactiveChats", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.inactiveChats", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("messages.inactiveChats", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.inactiveChats", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3582,35 +3546,33 @@ func (m *MessagesVotesList) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.votesList")
 	}
 	var f0 uint32
-	if m.NextOffset.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.NextOffset.Set, 0)
 	b.PutUint32(f0)
 	b.PutInt32(m.Count)
 	b.PutVectorHeader(len(m.Votes))
-	for i0 := range m.Votes {
-		if m.Votes[i0] == nil {
+	for _, e0 := range m.Votes {
+		if e0 == nil {
 			return tl.NilFieldError("messages.votesList", "votes")
 		}
-		if err := m.Votes[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.votesList", "votes", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("messages.votesList", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.votesList", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("messages.votesList", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.votesList", "users", err)
 		}
 	}
@@ -3722,24 +3684,24 @@ func (m *MessagesMessageViews) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("messages.messageViews", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.messageViews", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("messages.messageViews", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.messageViews", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3834,22 +3796,16 @@ func (m *MessagesDiscussionMessage) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.discussionMessage")
 	}
 	var f0 uint32
-	if m.MaxID.Set {
-		f0 |= 1 << 0
-	}
-	if m.ReadInboxMaxID.Set {
-		f0 |= 1 << 1
-	}
-	if m.ReadOutboxMaxID.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.MaxID.Set, 0)
+	f0 |= tl.Flag(m.ReadInboxMaxID.Set, 1)
+	f0 |= tl.Flag(m.ReadOutboxMaxID.Set, 2)
 	b.PutUint32(f0)
 	b.PutVectorHeader(len(m.Messages))
-	for i0 := range m.Messages {
-		if m.Messages[i0] == nil {
+	for _, e0 := range m.Messages {
+		if e0 == nil {
 			return tl.NilFieldError("messages.discussionMessage", "messages")
 		}
-		if err := m.Messages[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.discussionMessage", "messages", err)
 		}
 	}
@@ -3864,24 +3820,24 @@ func (m *MessagesDiscussionMessage) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.UnreadCount)
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("messages.discussionMessage", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.discussionMessage", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("messages.discussionMessage", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.discussionMessage", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3990,7 +3946,7 @@ func (m *MessagesHistoryImport) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.historyImport")
 	}
 	b.PutInt64(m.ID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4042,15 +3998,9 @@ func (m *MessagesHistoryImportParsed) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.historyImportParsed")
 	}
 	var f0 uint32
-	if m.Pm {
-		f0 |= 1 << 0
-	}
-	if m.Group {
-		f0 |= 1 << 1
-	}
-	if m.Title.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Pm, 0)
+	f0 |= tl.Flag(m.Group, 1)
+	f0 |= tl.Flag(m.Title.Set, 2)
 	b.PutUint32(f0)
 	if m.Title.Set {
 		b.PutString(m.Title.Value)
@@ -4121,10 +4071,10 @@ func (m *MessagesAffectedFoundMessages) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.PtsCount)
 	b.PutInt32(m.Offset)
 	b.PutVectorHeader(len(m.Messages))
-	for i0 := range m.Messages {
-		b.PutInt32(m.Messages[i0])
+	for _, e0 := range m.Messages {
+		b.PutInt32(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4195,24 +4145,24 @@ func (m *MessagesExportedChatInvites) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Count)
 	b.PutVectorHeader(len(m.Invites))
-	for i0 := range m.Invites {
-		if m.Invites[i0] == nil {
+	for _, e0 := range m.Invites {
+		if e0 == nil {
 			return tl.NilFieldError("messages.exportedChatInvites", "invites")
 		}
-		if err := m.Invites[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.exportedChatInvites", "invites", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("messages.exportedChatInvites", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.exportedChatInvites", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4295,15 +4245,15 @@ func (m *MessagesExportedChatInvite) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.exportedChatInvite", "invite", err)
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("messages.exportedChatInvite", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.exportedChatInvite", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4385,15 +4335,15 @@ func (m *MessagesExportedChatInviteReplaced) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.exportedChatInviteReplaced", "new_invite", err)
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("messages.exportedChatInviteReplaced", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.exportedChatInviteReplaced", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4467,15 +4417,15 @@ func (m *MessagesChatInviteImporters) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("messages.chatInviteImporters", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.chatInviteImporters", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4562,15 +4512,15 @@ func (m *MessagesChatAdminsWithInvites) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("messages.chatAdminsWithInvites", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.chatAdminsWithInvites", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4708,15 +4658,9 @@ func (m *MessagesSponsoredMessages) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.sponsoredMessages")
 	}
 	var f0 uint32
-	if m.PostsBetween.Set {
-		f0 |= 1 << 0
-	}
-	if m.StartDelay.Set {
-		f0 |= 1 << 1
-	}
-	if m.BetweenDelay.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.PostsBetween.Set, 0)
+	f0 |= tl.Flag(m.StartDelay.Set, 1)
+	f0 |= tl.Flag(m.BetweenDelay.Set, 2)
 	b.PutUint32(f0)
 	if m.PostsBetween.Set {
 		b.PutInt32(m.PostsBetween.Value)
@@ -4734,24 +4678,24 @@ func (m *MessagesSponsoredMessages) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("messages.sponsoredMessages", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.sponsoredMessages", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("messages.sponsoredMessages", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.sponsoredMessages", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4863,7 +4807,7 @@ func (m *MessagesSponsoredMessagesEmpty) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messages.sponsoredMessagesEmpty")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4917,12 +4861,8 @@ func (m *MessagesSearchResultsCalendar) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.searchResultsCalendar")
 	}
 	var f0 uint32
-	if m.Inexact {
-		f0 |= 1 << 0
-	}
-	if m.OffsetIDOffset.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Inexact, 0)
+	f0 |= tl.Flag(m.OffsetIDOffset.Set, 1)
 	b.PutUint32(f0)
 	b.PutInt32(m.Count)
 	b.PutInt32(m.MinDate)
@@ -4937,33 +4877,33 @@ func (m *MessagesSearchResultsCalendar) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.Messages))
-	for i0 := range m.Messages {
-		if m.Messages[i0] == nil {
+	for _, e0 := range m.Messages {
+		if e0 == nil {
 			return tl.NilFieldError("messages.searchResultsCalendar", "messages")
 		}
-		if err := m.Messages[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.searchResultsCalendar", "messages", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("messages.searchResultsCalendar", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.searchResultsCalendar", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("messages.searchResultsCalendar", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.searchResultsCalendar", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -5092,7 +5032,7 @@ func (m *MessagesSearchResultsPositions) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("messages.searchResultsPositions", "positions", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -5165,24 +5105,24 @@ func (m *MessagesPeerSettings) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.peerSettings", "settings", err)
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("messages.peerSettings", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.peerSettings", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("messages.peerSettings", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.peerSettings", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -5263,9 +5203,7 @@ func (m *MessagesMessageReactionsList) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.messageReactionsList")
 	}
 	var f0 uint32
-	if m.NextOffset.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.NextOffset.Set, 0)
 	b.PutUint32(f0)
 	b.PutInt32(m.Count)
 	b.PutVectorHeader(len(m.Reactions))
@@ -5275,20 +5213,20 @@ func (m *MessagesMessageReactionsList) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("messages.messageReactionsList", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.messageReactionsList", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("messages.messageReactionsList", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.messageReactionsList", "users", err)
 		}
 	}
@@ -5402,7 +5340,7 @@ func (m *MessagesAvailableReactionsNotModified) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messages.availableReactionsNotModified")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -5457,7 +5395,7 @@ func (m *MessagesAvailableReactions) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("messages.availableReactions", "reactions", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -5529,15 +5467,9 @@ func (m *MessagesTranscribedAudio) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.transcribedAudio")
 	}
 	var f0 uint32
-	if m.Pending {
-		f0 |= 1 << 0
-	}
-	if m.TrialRemainsNum.Set {
-		f0 |= 1 << 1
-	}
-	if m.TrialRemainsUntilDate.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Pending, 0)
+	f0 |= tl.Flag(m.TrialRemainsNum.Set, 1)
+	f0 |= tl.Flag(m.TrialRemainsUntilDate.Set, 1)
 	if (m.TrialRemainsNum.Set) != (m.TrialRemainsUntilDate.Set) {
 		return tl.FlagGroupError("messages.transcribedAudio", "trial_remains_until_date")
 	}
@@ -5621,7 +5553,7 @@ func (m *MessagesReactionsNotModified) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messages.reactionsNotModified")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -5671,15 +5603,15 @@ func (m *MessagesReactions) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.Hash)
 	b.PutVectorHeader(len(m.Reactions))
-	for i0 := range m.Reactions {
-		if m.Reactions[i0] == nil {
+	for _, e0 := range m.Reactions {
+		if e0 == nil {
 			return tl.NilFieldError("messages.reactions", "reactions")
 		}
-		if err := m.Reactions[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.reactions", "reactions", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -5747,49 +5679,47 @@ func (m *MessagesForumTopics) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.forumTopics")
 	}
 	var f0 uint32
-	if m.OrderByCreateDate {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.OrderByCreateDate, 0)
 	b.PutUint32(f0)
 	b.PutInt32(m.Count)
 	b.PutVectorHeader(len(m.Topics))
-	for i0 := range m.Topics {
-		if m.Topics[i0] == nil {
+	for _, e0 := range m.Topics {
+		if e0 == nil {
 			return tl.NilFieldError("messages.forumTopics", "topics")
 		}
-		if err := m.Topics[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.forumTopics", "topics", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Messages))
-	for i0 := range m.Messages {
-		if m.Messages[i0] == nil {
+	for _, e0 := range m.Messages {
+		if e0 == nil {
 			return tl.NilFieldError("messages.forumTopics", "messages")
 		}
-		if err := m.Messages[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.forumTopics", "messages", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("messages.forumTopics", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.forumTopics", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("messages.forumTopics", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.forumTopics", "users", err)
 		}
 	}
 	b.PutInt32(m.Pts)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -5896,7 +5826,7 @@ func (m *MessagesEmojiGroupsNotModified) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messages.emojiGroupsNotModified")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -5946,15 +5876,15 @@ func (m *MessagesEmojiGroups) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Hash)
 	b.PutVectorHeader(len(m.Groups))
-	for i0 := range m.Groups {
-		if m.Groups[i0] == nil {
+	for _, e0 := range m.Groups {
+		if e0 == nil {
 			return tl.NilFieldError("messages.emojiGroups", "groups")
 		}
-		if err := m.Groups[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.emojiGroups", "groups", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -6021,7 +5951,7 @@ func (m *MessagesTranslateResult) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("messages.translateResult", "result", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -6089,15 +6019,9 @@ func (m *MessagesBotApp) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.botApp")
 	}
 	var f0 uint32
-	if m.Inactive {
-		f0 |= 1 << 0
-	}
-	if m.RequestWriteAccess {
-		f0 |= 1 << 1
-	}
-	if m.HasSettings {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Inactive, 0)
+	f0 |= tl.Flag(m.RequestWriteAccess, 1)
+	f0 |= tl.Flag(m.HasSettings, 2)
 	b.PutUint32(f0)
 	if m.App == nil {
 		return tl.NilFieldError("messages.botApp", "app")
@@ -6105,7 +6029,7 @@ func (m *MessagesBotApp) EncodeBare(b *tl.Buffer) error {
 	if err := m.App.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.botApp", "app", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -6171,24 +6095,24 @@ func (m *MessagesWebPage) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.webPage", "webpage", err)
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("messages.webPage", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.webPage", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("messages.webPage", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.webPage", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -6267,42 +6191,42 @@ func (m *MessagesSavedDialogs) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.savedDialogs")
 	}
 	b.PutVectorHeader(len(m.Dialogs))
-	for i0 := range m.Dialogs {
-		if m.Dialogs[i0] == nil {
+	for _, e0 := range m.Dialogs {
+		if e0 == nil {
 			return tl.NilFieldError("messages.savedDialogs", "dialogs")
 		}
-		if err := m.Dialogs[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.savedDialogs", "dialogs", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Messages))
-	for i0 := range m.Messages {
-		if m.Messages[i0] == nil {
+	for _, e0 := range m.Messages {
+		if e0 == nil {
 			return tl.NilFieldError("messages.savedDialogs", "messages")
 		}
-		if err := m.Messages[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.savedDialogs", "messages", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("messages.savedDialogs", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.savedDialogs", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("messages.savedDialogs", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.savedDialogs", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -6404,42 +6328,42 @@ func (m *MessagesSavedDialogsSlice) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Count)
 	b.PutVectorHeader(len(m.Dialogs))
-	for i0 := range m.Dialogs {
-		if m.Dialogs[i0] == nil {
+	for _, e0 := range m.Dialogs {
+		if e0 == nil {
 			return tl.NilFieldError("messages.savedDialogsSlice", "dialogs")
 		}
-		if err := m.Dialogs[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.savedDialogsSlice", "dialogs", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Messages))
-	for i0 := range m.Messages {
-		if m.Messages[i0] == nil {
+	for _, e0 := range m.Messages {
+		if e0 == nil {
 			return tl.NilFieldError("messages.savedDialogsSlice", "messages")
 		}
-		if err := m.Messages[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.savedDialogsSlice", "messages", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("messages.savedDialogsSlice", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.savedDialogsSlice", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("messages.savedDialogsSlice", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.savedDialogsSlice", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -6539,7 +6463,7 @@ func (m *MessagesSavedDialogsNotModified) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.savedDialogsNotModified")
 	}
 	b.PutInt32(m.Count)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -6593,7 +6517,7 @@ func (m *MessagesSavedReactionTagsNotModified) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messages.savedReactionTagsNotModified")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -6648,7 +6572,7 @@ func (m *MessagesSavedReactionTags) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -6727,33 +6651,33 @@ func (m *MessagesQuickReplies) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.Messages))
-	for i0 := range m.Messages {
-		if m.Messages[i0] == nil {
+	for _, e0 := range m.Messages {
+		if e0 == nil {
 			return tl.NilFieldError("messages.quickReplies", "messages")
 		}
-		if err := m.Messages[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.quickReplies", "messages", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("messages.quickReplies", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.quickReplies", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("messages.quickReplies", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.quickReplies", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -6854,7 +6778,7 @@ func (m *MessagesQuickRepliesNotModified) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messages.quickRepliesNotModified")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -6901,20 +6825,18 @@ func (m *MessagesDialogFilters) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.dialogFilters")
 	}
 	var f0 uint32
-	if m.TagsEnabled {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.TagsEnabled, 0)
 	b.PutUint32(f0)
 	b.PutVectorHeader(len(m.Filters))
-	for i0 := range m.Filters {
-		if m.Filters[i0] == nil {
+	for _, e0 := range m.Filters {
+		if e0 == nil {
 			return tl.NilFieldError("messages.dialogFilters", "filters")
 		}
-		if err := m.Filters[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.dialogFilters", "filters", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -6981,15 +6903,15 @@ func (m *MessagesMyStickers) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Count)
 	b.PutVectorHeader(len(m.Sets))
-	for i0 := range m.Sets {
-		if m.Sets[i0] == nil {
+	for _, e0 := range m.Sets {
+		if e0 == nil {
 			return tl.NilFieldError("messages.myStickers", "sets")
 		}
-		if err := m.Sets[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.myStickers", "sets", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -7063,7 +6985,7 @@ func (m *MessagesInvitedUsers) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("messages.invitedUsers", "missing_invitees", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -7135,7 +7057,7 @@ func (m *MessagesAvailableEffectsNotModified) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messages.availableEffectsNotModified")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -7192,15 +7114,15 @@ func (m *MessagesAvailableEffects) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.Documents))
-	for i0 := range m.Documents {
-		if m.Documents[i0] == nil {
+	for _, e0 := range m.Documents {
+		if e0 == nil {
 			return tl.NilFieldError("messages.availableEffects", "documents")
 		}
-		if err := m.Documents[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.availableEffects", "documents", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -7350,25 +7272,25 @@ func (m *MessagesPreparedInlineMessage) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.preparedInlineMessage", "result", err)
 	}
 	b.PutVectorHeader(len(m.PeerTypes))
-	for i0 := range m.PeerTypes {
-		if m.PeerTypes[i0] == nil {
+	for _, e0 := range m.PeerTypes {
+		if e0 == nil {
 			return tl.NilFieldError("messages.preparedInlineMessage", "peer_types")
 		}
-		if err := m.PeerTypes[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.preparedInlineMessage", "peer_types", err)
 		}
 	}
 	b.PutInt32(m.CacheTime)
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("messages.preparedInlineMessage", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.preparedInlineMessage", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -7454,14 +7376,12 @@ func (m *MessagesFoundStickersNotModified) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.foundStickersNotModified")
 	}
 	var f0 uint32
-	if m.NextOffset.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.NextOffset.Set, 0)
 	b.PutUint32(f0)
 	if m.NextOffset.Set {
 		b.PutInt32(m.NextOffset.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -7523,24 +7443,22 @@ func (m *MessagesFoundStickers) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.foundStickers")
 	}
 	var f0 uint32
-	if m.NextOffset.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.NextOffset.Set, 0)
 	b.PutUint32(f0)
 	if m.NextOffset.Set {
 		b.PutInt32(m.NextOffset.Value)
 	}
 	b.PutInt64(m.Hash)
 	b.PutVectorHeader(len(m.Stickers))
-	for i0 := range m.Stickers {
-		if m.Stickers[i0] == nil {
+	for _, e0 := range m.Stickers {
+		if e0 == nil {
 			return tl.NilFieldError("messages.foundStickers", "stickers")
 		}
-		if err := m.Stickers[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.foundStickers", "stickers", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -7621,24 +7539,24 @@ func (m *MessagesWebPagePreview) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.webPagePreview", "media", err)
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("messages.webPagePreview", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.webPagePreview", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("messages.webPagePreview", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.webPagePreview", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -7772,7 +7690,7 @@ func (m *MessagesEmojiGameUnavailable) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messages.emojiGameUnavailable")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -7824,16 +7742,14 @@ func (m *MessagesEmojiGameDiceInfo) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.emojiGameDiceInfo")
 	}
 	var f0 uint32
-	if m.PlaysLeft.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.PlaysLeft.Set, 0)
 	b.PutUint32(f0)
 	b.PutString(m.GameHash)
 	b.PutInt64(m.PrevStake)
 	b.PutInt32(m.CurrentStreak)
 	b.PutVectorHeader(len(m.Params))
-	for i0 := range m.Params {
-		b.PutInt32(m.Params[i0])
+	for _, e0 := range m.Params {
+		b.PutInt32(e0)
 	}
 	if m.PlaysLeft.Set {
 		b.PutInt32(m.PlaysLeft.Value)
@@ -7918,9 +7834,7 @@ func (m *MessagesComposedMessageWithAI) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.composedMessageWithAI")
 	}
 	var f0 uint32
-	if m.DiffText != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.DiffText != nil, 0)
 	b.PutUint32(f0)
 	if err := m.ResultText.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.composedMessageWithAI", "result_text", err)
@@ -7930,7 +7844,7 @@ func (m *MessagesComposedMessageWithAI) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("messages.composedMessageWithAI", "diff_text", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -8008,7 +7922,7 @@ func (m *MessagesChatInviteJoinResultOk) EncodeBare(b *tl.Buffer) error {
 	if err := m.Updates.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.chatInviteJoinResultOk", "updates", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -8068,15 +7982,15 @@ func (m *MessagesChatInviteJoinResultWebView) EncodeBare(b *tl.Buffer) error {
 	b.PutInt64(m.BotID)
 	b.PutInt64(m.QueryID)
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("messages.chatInviteJoinResultWebView", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.chatInviteJoinResultWebView", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -8146,7 +8060,7 @@ func (m *MessagesTranslatedRichMessage) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("messages.translatedRichMessage", "result", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -8217,7 +8131,7 @@ func (m *MessagesComposedRichMessageWithAI) EncodeBare(b *tl.Buffer) error {
 	if err := m.Result.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.composedRichMessageWithAI", "result", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -8270,15 +8184,15 @@ func (m *MessagesGetMessagesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.getMessages")
 	}
 	b.PutVectorHeader(len(m.ID))
-	for i0 := range m.ID {
-		if m.ID[i0] == nil {
+	for _, e0 := range m.ID {
+		if e0 == nil {
 			return tl.NilFieldError("messages.getMessages", "id")
 		}
-		if err := m.ID[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.getMessages", "id", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -8343,12 +8257,8 @@ func (m *MessagesGetDialogsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.getDialogs")
 	}
 	var f0 uint32
-	if m.ExcludePinned {
-		f0 |= 1 << 0
-	}
-	if m.FolderID.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.ExcludePinned, 0)
+	f0 |= tl.Flag(m.FolderID.Set, 1)
 	b.PutUint32(f0)
 	if m.FolderID.Set {
 		b.PutInt32(m.FolderID.Value)
@@ -8363,7 +8273,7 @@ func (m *MessagesGetDialogsRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Limit)
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -8456,7 +8366,7 @@ func (m *MessagesGetHistoryRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.MaxID)
 	b.PutInt32(m.MinID)
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -8541,18 +8451,10 @@ func (m *MessagesSearchRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.search")
 	}
 	var f0 uint32
-	if m.FromID != nil {
-		f0 |= 1 << 0
-	}
-	if m.SavedPeerID != nil {
-		f0 |= 1 << 2
-	}
-	if m.SavedReaction != nil {
-		f0 |= 1 << 3
-	}
-	if m.TopMsgID.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.FromID != nil, 0)
+	f0 |= tl.Flag(m.SavedPeerID != nil, 2)
+	f0 |= tl.Flag(m.SavedReaction != nil, 3)
+	f0 |= tl.Flag(m.TopMsgID.Set, 1)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.search", "peer")
@@ -8573,11 +8475,11 @@ func (m *MessagesSearchRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.SavedReaction != nil {
 		b.PutVectorHeader(len(m.SavedReaction))
-		for i1 := range m.SavedReaction {
-			if m.SavedReaction[i1] == nil {
+		for _, e1 := range m.SavedReaction {
+			if e1 == nil {
 				return tl.NilFieldError("messages.search", "saved_reaction")
 			}
-			if err := m.SavedReaction[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("messages.search", "saved_reaction", err)
 			}
 		}
@@ -8721,7 +8623,7 @@ func (m *MessagesReadHistoryRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.readHistory", "peer", err)
 	}
 	b.PutInt32(m.MaxID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -8779,18 +8681,10 @@ func (m *MessagesDeleteHistoryRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.deleteHistory")
 	}
 	var f0 uint32
-	if m.JustClear {
-		f0 |= 1 << 0
-	}
-	if m.Revoke {
-		f0 |= 1 << 1
-	}
-	if m.MinDate.Set {
-		f0 |= 1 << 2
-	}
-	if m.MaxDate.Set {
-		f0 |= 1 << 3
-	}
+	f0 |= tl.Flag(m.JustClear, 0)
+	f0 |= tl.Flag(m.Revoke, 1)
+	f0 |= tl.Flag(m.MinDate.Set, 2)
+	f0 |= tl.Flag(m.MaxDate.Set, 3)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.deleteHistory", "peer")
@@ -8805,7 +8699,7 @@ func (m *MessagesDeleteHistoryRequest) EncodeBare(b *tl.Buffer) error {
 	if m.MaxDate.Set {
 		b.PutInt32(m.MaxDate.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -8878,15 +8772,13 @@ func (m *MessagesDeleteMessagesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.deleteMessages")
 	}
 	var f0 uint32
-	if m.Revoke {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Revoke, 0)
 	b.PutUint32(f0)
 	b.PutVectorHeader(len(m.ID))
-	for i0 := range m.ID {
-		b.PutInt32(m.ID[i0])
+	for _, e0 := range m.ID {
+		b.PutInt32(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -8951,7 +8843,7 @@ func (m *MessagesReceivedMessagesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.receivedMessages")
 	}
 	b.PutInt32(m.MaxID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -9003,9 +8895,7 @@ func (m *MessagesSetTypingRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.setTyping")
 	}
 	var f0 uint32
-	if m.TopMsgID.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.TopMsgID.Set, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.setTyping", "peer")
@@ -9022,7 +8912,7 @@ func (m *MessagesSetTypingRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Action.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.setTyping", "action", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -9107,63 +8997,25 @@ func (m *MessagesSendMessageRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.sendMessage")
 	}
 	var f0 uint32
-	if m.NoWebpage {
-		f0 |= 1 << 1
-	}
-	if m.Silent {
-		f0 |= 1 << 5
-	}
-	if m.Background {
-		f0 |= 1 << 6
-	}
-	if m.ClearDraft {
-		f0 |= 1 << 7
-	}
-	if m.Noforwards {
-		f0 |= 1 << 14
-	}
-	if m.UpdateStickersetsOrder {
-		f0 |= 1 << 15
-	}
-	if m.InvertMedia {
-		f0 |= 1 << 16
-	}
-	if m.AllowPaidFloodskip {
-		f0 |= 1 << 19
-	}
-	if m.ReplyTo != nil {
-		f0 |= 1 << 0
-	}
-	if m.ReplyMarkup != nil {
-		f0 |= 1 << 2
-	}
-	if m.Entities != nil {
-		f0 |= 1 << 3
-	}
-	if m.ScheduleDate.Set {
-		f0 |= 1 << 10
-	}
-	if m.ScheduleRepeatPeriod.Set {
-		f0 |= 1 << 24
-	}
-	if m.SendAs != nil {
-		f0 |= 1 << 13
-	}
-	if m.QuickReplyShortcut != nil {
-		f0 |= 1 << 17
-	}
-	if m.Effect.Set {
-		f0 |= 1 << 18
-	}
-	if m.AllowPaidStars.Set {
-		f0 |= 1 << 21
-	}
-	if m.SuggestedPost != nil {
-		f0 |= 1 << 22
-	}
-	if m.RichMessage != nil {
-		f0 |= 1 << 23
-	}
+	f0 |= tl.Flag(m.NoWebpage, 1)
+	f0 |= tl.Flag(m.Silent, 5)
+	f0 |= tl.Flag(m.Background, 6)
+	f0 |= tl.Flag(m.ClearDraft, 7)
+	f0 |= tl.Flag(m.Noforwards, 14)
+	f0 |= tl.Flag(m.UpdateStickersetsOrder, 15)
+	f0 |= tl.Flag(m.InvertMedia, 16)
+	f0 |= tl.Flag(m.AllowPaidFloodskip, 19)
+	f0 |= tl.Flag(m.ReplyTo != nil, 0)
+	f0 |= tl.Flag(m.ReplyMarkup != nil, 2)
+	f0 |= tl.Flag(m.Entities != nil, 3)
+	f0 |= tl.Flag(m.ScheduleDate.Set, 10)
+	f0 |= tl.Flag(m.ScheduleRepeatPeriod.Set, 24)
+	f0 |= tl.Flag(m.SendAs != nil, 13)
+	f0 |= tl.Flag(m.QuickReplyShortcut != nil, 17)
+	f0 |= tl.Flag(m.Effect.Set, 18)
+	f0 |= tl.Flag(m.AllowPaidStars.Set, 21)
+	f0 |= tl.Flag(m.SuggestedPost != nil, 22)
+	f0 |= tl.Flag(m.RichMessage != nil, 23)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.sendMessage", "peer")
@@ -9185,11 +9037,11 @@ func (m *MessagesSendMessageRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
-		for i1 := range m.Entities {
-			if m.Entities[i1] == nil {
+		for _, e1 := range m.Entities {
+			if e1 == nil {
 				return tl.NilFieldError("messages.sendMessage", "entities")
 			}
-			if err := m.Entities[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("messages.sendMessage", "entities", err)
 			}
 		}
@@ -9391,57 +9243,23 @@ func (m *MessagesSendMediaRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.sendMedia")
 	}
 	var f0 uint32
-	if m.Silent {
-		f0 |= 1 << 5
-	}
-	if m.Background {
-		f0 |= 1 << 6
-	}
-	if m.ClearDraft {
-		f0 |= 1 << 7
-	}
-	if m.Noforwards {
-		f0 |= 1 << 14
-	}
-	if m.UpdateStickersetsOrder {
-		f0 |= 1 << 15
-	}
-	if m.InvertMedia {
-		f0 |= 1 << 16
-	}
-	if m.AllowPaidFloodskip {
-		f0 |= 1 << 19
-	}
-	if m.ReplyTo != nil {
-		f0 |= 1 << 0
-	}
-	if m.ReplyMarkup != nil {
-		f0 |= 1 << 2
-	}
-	if m.Entities != nil {
-		f0 |= 1 << 3
-	}
-	if m.ScheduleDate.Set {
-		f0 |= 1 << 10
-	}
-	if m.ScheduleRepeatPeriod.Set {
-		f0 |= 1 << 24
-	}
-	if m.SendAs != nil {
-		f0 |= 1 << 13
-	}
-	if m.QuickReplyShortcut != nil {
-		f0 |= 1 << 17
-	}
-	if m.Effect.Set {
-		f0 |= 1 << 18
-	}
-	if m.AllowPaidStars.Set {
-		f0 |= 1 << 21
-	}
-	if m.SuggestedPost != nil {
-		f0 |= 1 << 22
-	}
+	f0 |= tl.Flag(m.Silent, 5)
+	f0 |= tl.Flag(m.Background, 6)
+	f0 |= tl.Flag(m.ClearDraft, 7)
+	f0 |= tl.Flag(m.Noforwards, 14)
+	f0 |= tl.Flag(m.UpdateStickersetsOrder, 15)
+	f0 |= tl.Flag(m.InvertMedia, 16)
+	f0 |= tl.Flag(m.AllowPaidFloodskip, 19)
+	f0 |= tl.Flag(m.ReplyTo != nil, 0)
+	f0 |= tl.Flag(m.ReplyMarkup != nil, 2)
+	f0 |= tl.Flag(m.Entities != nil, 3)
+	f0 |= tl.Flag(m.ScheduleDate.Set, 10)
+	f0 |= tl.Flag(m.ScheduleRepeatPeriod.Set, 24)
+	f0 |= tl.Flag(m.SendAs != nil, 13)
+	f0 |= tl.Flag(m.QuickReplyShortcut != nil, 17)
+	f0 |= tl.Flag(m.Effect.Set, 18)
+	f0 |= tl.Flag(m.AllowPaidStars.Set, 21)
+	f0 |= tl.Flag(m.SuggestedPost != nil, 22)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.sendMedia", "peer")
@@ -9469,11 +9287,11 @@ func (m *MessagesSendMediaRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
-		for i1 := range m.Entities {
-			if m.Entities[i1] == nil {
+		for _, e1 := range m.Entities {
+			if e1 == nil {
 				return tl.NilFieldError("messages.sendMedia", "entities")
 			}
-			if err := m.Entities[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("messages.sendMedia", "entities", err)
 			}
 		}
@@ -9667,57 +9485,23 @@ func (m *MessagesForwardMessagesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.forwardMessages")
 	}
 	var f0 uint32
-	if m.Silent {
-		f0 |= 1 << 5
-	}
-	if m.Background {
-		f0 |= 1 << 6
-	}
-	if m.WithMyScore {
-		f0 |= 1 << 8
-	}
-	if m.DropAuthor {
-		f0 |= 1 << 11
-	}
-	if m.DropMediaCaptions {
-		f0 |= 1 << 12
-	}
-	if m.Noforwards {
-		f0 |= 1 << 14
-	}
-	if m.AllowPaidFloodskip {
-		f0 |= 1 << 19
-	}
-	if m.TopMsgID.Set {
-		f0 |= 1 << 9
-	}
-	if m.ReplyTo != nil {
-		f0 |= 1 << 22
-	}
-	if m.ScheduleDate.Set {
-		f0 |= 1 << 10
-	}
-	if m.ScheduleRepeatPeriod.Set {
-		f0 |= 1 << 24
-	}
-	if m.SendAs != nil {
-		f0 |= 1 << 13
-	}
-	if m.QuickReplyShortcut != nil {
-		f0 |= 1 << 17
-	}
-	if m.Effect.Set {
-		f0 |= 1 << 18
-	}
-	if m.VideoTimestamp.Set {
-		f0 |= 1 << 20
-	}
-	if m.AllowPaidStars.Set {
-		f0 |= 1 << 21
-	}
-	if m.SuggestedPost != nil {
-		f0 |= 1 << 23
-	}
+	f0 |= tl.Flag(m.Silent, 5)
+	f0 |= tl.Flag(m.Background, 6)
+	f0 |= tl.Flag(m.WithMyScore, 8)
+	f0 |= tl.Flag(m.DropAuthor, 11)
+	f0 |= tl.Flag(m.DropMediaCaptions, 12)
+	f0 |= tl.Flag(m.Noforwards, 14)
+	f0 |= tl.Flag(m.AllowPaidFloodskip, 19)
+	f0 |= tl.Flag(m.TopMsgID.Set, 9)
+	f0 |= tl.Flag(m.ReplyTo != nil, 22)
+	f0 |= tl.Flag(m.ScheduleDate.Set, 10)
+	f0 |= tl.Flag(m.ScheduleRepeatPeriod.Set, 24)
+	f0 |= tl.Flag(m.SendAs != nil, 13)
+	f0 |= tl.Flag(m.QuickReplyShortcut != nil, 17)
+	f0 |= tl.Flag(m.Effect.Set, 18)
+	f0 |= tl.Flag(m.VideoTimestamp.Set, 20)
+	f0 |= tl.Flag(m.AllowPaidStars.Set, 21)
+	f0 |= tl.Flag(m.SuggestedPost != nil, 23)
 	b.PutUint32(f0)
 	if m.FromPeer == nil {
 		return tl.NilFieldError("messages.forwardMessages", "from_peer")
@@ -9726,12 +9510,12 @@ func (m *MessagesForwardMessagesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.forwardMessages", "from_peer", err)
 	}
 	b.PutVectorHeader(len(m.ID))
-	for i0 := range m.ID {
-		b.PutInt32(m.ID[i0])
+	for _, e0 := range m.ID {
+		b.PutInt32(e0)
 	}
 	b.PutVectorHeader(len(m.RandomID))
-	for i0 := range m.RandomID {
-		b.PutInt64(m.RandomID[i0])
+	for _, e0 := range m.RandomID {
+		b.PutInt64(e0)
 	}
 	if m.ToPeer == nil {
 		return tl.NilFieldError("messages.forwardMessages", "to_peer")
@@ -9777,7 +9561,7 @@ func (m *MessagesForwardMessagesRequest) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("messages.forwardMessages", "suggested_post", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -9935,7 +9719,7 @@ func (m *MessagesReportSpamRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.reportSpam", "peer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -9990,7 +9774,7 @@ func (m *MessagesGetPeerSettingsRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.getPeerSettings", "peer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -10049,8 +9833,8 @@ func (m *MessagesReportRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.report", "peer", err)
 	}
 	b.PutVectorHeader(len(m.ID))
-	for i0 := range m.ID {
-		b.PutInt32(m.ID[i0])
+	for _, e0 := range m.ID {
+		b.PutInt32(e0)
 	}
 	b.PutBytes(m.Option)
 	b.PutString(m.Message)
@@ -10122,10 +9906,10 @@ func (m *MessagesGetChatsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.getChats")
 	}
 	b.PutVectorHeader(len(m.ID))
-	for i0 := range m.ID {
-		b.PutInt64(m.ID[i0])
+	for _, e0 := range m.ID {
+		b.PutInt64(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -10184,7 +9968,7 @@ func (m *MessagesGetFullChatRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.getFullChat")
 	}
 	b.PutInt64(m.ChatID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -10296,7 +10080,7 @@ func (m *MessagesEditChatPhotoRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Photo.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.editChatPhoto", "photo", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -10358,7 +10142,7 @@ func (m *MessagesAddChatUserRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.addChatUser", "user_id", err)
 	}
 	b.PutInt32(m.FwdLimit)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -10416,9 +10200,7 @@ func (m *MessagesDeleteChatUserRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.deleteChatUser")
 	}
 	var f0 uint32
-	if m.RevokeHistory {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.RevokeHistory, 0)
 	b.PutUint32(f0)
 	b.PutInt64(m.ChatID)
 	if m.UserID == nil {
@@ -10427,7 +10209,7 @@ func (m *MessagesDeleteChatUserRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.UserID.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.deleteChatUser", "user_id", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -10488,16 +10270,14 @@ func (m *MessagesCreateChatRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.createChat")
 	}
 	var f0 uint32
-	if m.TTLPeriod.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.TTLPeriod.Set, 0)
 	b.PutUint32(f0)
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("messages.createChat", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.createChat", "users", err)
 		}
 	}
@@ -10580,7 +10360,7 @@ func (m *MessagesGetDHConfigRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Version)
 	b.PutInt32(m.RandomLength)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -10768,12 +10548,10 @@ func (m *MessagesDiscardEncryptionRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.discardEncryption")
 	}
 	var f0 uint32
-	if m.DeleteHistory {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.DeleteHistory, 0)
 	b.PutUint32(f0)
 	b.PutInt32(m.ChatID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -10835,7 +10613,7 @@ func (m *MessagesSetEncryptedTypingRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.setEncryptedTyping", "peer", err)
 	}
 	b.PutBool(m.Typing)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -10897,7 +10675,7 @@ func (m *MessagesReadEncryptedHistoryRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.readEncryptedHistory", "peer", err)
 	}
 	b.PutInt32(m.MaxDate)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -10956,9 +10734,7 @@ func (m *MessagesSendEncryptedRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.sendEncrypted")
 	}
 	var f0 uint32
-	if m.Silent {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Silent, 0)
 	b.PutUint32(f0)
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.sendEncrypted", "peer", err)
@@ -11036,9 +10812,7 @@ func (m *MessagesSendEncryptedFileRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.sendEncryptedFile")
 	}
 	var f0 uint32
-	if m.Silent {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Silent, 0)
 	b.PutUint32(f0)
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.sendEncryptedFile", "peer", err)
@@ -11186,7 +10960,7 @@ func (m *MessagesReceivedQueueRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.receivedQueue")
 	}
 	b.PutInt32(m.MaxQts)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -11240,7 +11014,7 @@ func (m *MessagesReportEncryptedSpamRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.reportEncryptedSpam", "peer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -11295,10 +11069,10 @@ func (m *MessagesReadMessageContentsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.readMessageContents")
 	}
 	b.PutVectorHeader(len(m.ID))
-	for i0 := range m.ID {
-		b.PutInt32(m.ID[i0])
+	for _, e0 := range m.ID {
+		b.PutInt32(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -11412,7 +11186,7 @@ func (m *MessagesGetAllStickersRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.getAllStickers")
 	}
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -11465,18 +11239,16 @@ func (m *MessagesGetWebPagePreviewRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.getWebPagePreview")
 	}
 	var f0 uint32
-	if m.Entities != nil {
-		f0 |= 1 << 3
-	}
+	f0 |= tl.Flag(m.Entities != nil, 3)
 	b.PutUint32(f0)
 	b.PutString(m.Message)
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
-		for i1 := range m.Entities {
-			if m.Entities[i1] == nil {
+		for _, e1 := range m.Entities {
+			if e1 == nil {
 				return tl.NilFieldError("messages.getWebPagePreview", "entities")
 			}
-			if err := m.Entities[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("messages.getWebPagePreview", "entities", err)
 			}
 		}
@@ -11556,24 +11328,12 @@ func (m *MessagesExportChatInviteRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.exportChatInvite")
 	}
 	var f0 uint32
-	if m.LegacyRevokePermanent {
-		f0 |= 1 << 2
-	}
-	if m.RequestNeeded {
-		f0 |= 1 << 3
-	}
-	if m.ExpireDate.Set {
-		f0 |= 1 << 0
-	}
-	if m.UsageLimit.Set {
-		f0 |= 1 << 1
-	}
-	if m.Title.Set {
-		f0 |= 1 << 4
-	}
-	if m.SubscriptionPricing != nil {
-		f0 |= 1 << 5
-	}
+	f0 |= tl.Flag(m.LegacyRevokePermanent, 2)
+	f0 |= tl.Flag(m.RequestNeeded, 3)
+	f0 |= tl.Flag(m.ExpireDate.Set, 0)
+	f0 |= tl.Flag(m.UsageLimit.Set, 1)
+	f0 |= tl.Flag(m.Title.Set, 4)
+	f0 |= tl.Flag(m.SubscriptionPricing != nil, 5)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.exportChatInvite", "peer")
@@ -11790,7 +11550,7 @@ func (m *MessagesGetStickerSetRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.getStickerSet", "stickerset", err)
 	}
 	b.PutInt32(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -11852,7 +11612,7 @@ func (m *MessagesInstallStickerSetRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.installStickerSet", "stickerset", err)
 	}
 	b.PutBool(m.Archived)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -11912,7 +11672,7 @@ func (m *MessagesUninstallStickerSetRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Stickerset.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.uninstallStickerSet", "stickerset", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -12045,11 +11805,11 @@ func (m *MessagesGetMessagesViewsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.getMessagesViews", "peer", err)
 	}
 	b.PutVectorHeader(len(m.ID))
-	for i0 := range m.ID {
-		b.PutInt32(m.ID[i0])
+	for _, e0 := range m.ID {
+		b.PutInt32(e0)
 	}
 	b.PutBool(m.Increment)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -12123,7 +11883,7 @@ func (m *MessagesEditChatAdminRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.editChatAdmin", "user_id", err)
 	}
 	b.PutBool(m.IsAdmin)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -12179,7 +11939,7 @@ func (m *MessagesMigrateChatRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.migrateChat")
 	}
 	b.PutInt64(m.ChatID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -12241,21 +12001,11 @@ func (m *MessagesSearchGlobalRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.searchGlobal")
 	}
 	var f0 uint32
-	if m.BroadcastsOnly {
-		f0 |= 1 << 1
-	}
-	if m.GroupsOnly {
-		f0 |= 1 << 2
-	}
-	if m.UsersOnly {
-		f0 |= 1 << 3
-	}
-	if m.FolderID.Set {
-		f0 |= 1 << 0
-	}
-	if m.Community != nil {
-		f0 |= 1 << 4
-	}
+	f0 |= tl.Flag(m.BroadcastsOnly, 1)
+	f0 |= tl.Flag(m.GroupsOnly, 2)
+	f0 |= tl.Flag(m.UsersOnly, 3)
+	f0 |= tl.Flag(m.FolderID.Set, 0)
+	f0 |= tl.Flag(m.Community != nil, 4)
 	b.PutUint32(f0)
 	if m.FolderID.Set {
 		b.PutInt32(m.FolderID.Value)
@@ -12377,18 +12127,14 @@ func (m *MessagesReorderStickerSetsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.reorderStickerSets")
 	}
 	var f0 uint32
-	if m.Masks {
-		f0 |= 1 << 0
-	}
-	if m.Emojis {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Masks, 0)
+	f0 |= tl.Flag(m.Emojis, 1)
 	b.PutUint32(f0)
 	b.PutVectorHeader(len(m.Order))
-	for i0 := range m.Order {
-		b.PutInt64(m.Order[i0])
+	for _, e0 := range m.Order {
+		b.PutInt64(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -12516,7 +12262,7 @@ func (m *MessagesGetSavedGifsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.getSavedGifs")
 	}
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -12573,7 +12319,7 @@ func (m *MessagesSaveGifRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.saveGif", "id", err)
 	}
 	b.PutBool(m.Unsave)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -12632,9 +12378,7 @@ func (m *MessagesGetInlineBotResultsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.getInlineBotResults")
 	}
 	var f0 uint32
-	if m.GeoPoint != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.GeoPoint != nil, 0)
 	b.PutUint32(f0)
 	if m.Bot == nil {
 		return tl.NilFieldError("messages.getInlineBotResults", "bot")
@@ -12733,29 +12477,19 @@ func (m *MessagesSetInlineBotResultsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.setInlineBotResults")
 	}
 	var f0 uint32
-	if m.Gallery {
-		f0 |= 1 << 0
-	}
-	if m.Private {
-		f0 |= 1 << 1
-	}
-	if m.NextOffset.Set {
-		f0 |= 1 << 2
-	}
-	if m.SwitchPm != nil {
-		f0 |= 1 << 3
-	}
-	if m.SwitchWebview != nil {
-		f0 |= 1 << 4
-	}
+	f0 |= tl.Flag(m.Gallery, 0)
+	f0 |= tl.Flag(m.Private, 1)
+	f0 |= tl.Flag(m.NextOffset.Set, 2)
+	f0 |= tl.Flag(m.SwitchPm != nil, 3)
+	f0 |= tl.Flag(m.SwitchWebview != nil, 4)
 	b.PutUint32(f0)
 	b.PutInt64(m.QueryID)
 	b.PutVectorHeader(len(m.Results))
-	for i0 := range m.Results {
-		if m.Results[i0] == nil {
+	for _, e0 := range m.Results {
+		if e0 == nil {
 			return tl.NilFieldError("messages.setInlineBotResults", "results")
 		}
-		if err := m.Results[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.setInlineBotResults", "results", err)
 		}
 	}
@@ -12891,33 +12625,15 @@ func (m *MessagesSendInlineBotResultRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.sendInlineBotResult")
 	}
 	var f0 uint32
-	if m.Silent {
-		f0 |= 1 << 5
-	}
-	if m.Background {
-		f0 |= 1 << 6
-	}
-	if m.ClearDraft {
-		f0 |= 1 << 7
-	}
-	if m.HideVia {
-		f0 |= 1 << 11
-	}
-	if m.ReplyTo != nil {
-		f0 |= 1 << 0
-	}
-	if m.ScheduleDate.Set {
-		f0 |= 1 << 10
-	}
-	if m.SendAs != nil {
-		f0 |= 1 << 13
-	}
-	if m.QuickReplyShortcut != nil {
-		f0 |= 1 << 17
-	}
-	if m.AllowPaidStars.Set {
-		f0 |= 1 << 21
-	}
+	f0 |= tl.Flag(m.Silent, 5)
+	f0 |= tl.Flag(m.Background, 6)
+	f0 |= tl.Flag(m.ClearDraft, 7)
+	f0 |= tl.Flag(m.HideVia, 11)
+	f0 |= tl.Flag(m.ReplyTo != nil, 0)
+	f0 |= tl.Flag(m.ScheduleDate.Set, 10)
+	f0 |= tl.Flag(m.SendAs != nil, 13)
+	f0 |= tl.Flag(m.QuickReplyShortcut != nil, 17)
+	f0 |= tl.Flag(m.AllowPaidStars.Set, 21)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.sendInlineBotResult", "peer")
@@ -13053,7 +12769,7 @@ func (m *MessagesGetMessageEditDataRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.getMessageEditData", "peer", err)
 	}
 	b.PutInt32(m.ID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -13117,36 +12833,16 @@ func (m *MessagesEditMessageRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.editMessage")
 	}
 	var f0 uint32
-	if m.NoWebpage {
-		f0 |= 1 << 1
-	}
-	if m.InvertMedia {
-		f0 |= 1 << 16
-	}
-	if m.Message.Set {
-		f0 |= 1 << 11
-	}
-	if m.Media != nil {
-		f0 |= 1 << 14
-	}
-	if m.ReplyMarkup != nil {
-		f0 |= 1 << 2
-	}
-	if m.Entities != nil {
-		f0 |= 1 << 3
-	}
-	if m.ScheduleDate.Set {
-		f0 |= 1 << 15
-	}
-	if m.ScheduleRepeatPeriod.Set {
-		f0 |= 1 << 18
-	}
-	if m.QuickReplyShortcutID.Set {
-		f0 |= 1 << 17
-	}
-	if m.RichMessage != nil {
-		f0 |= 1 << 23
-	}
+	f0 |= tl.Flag(m.NoWebpage, 1)
+	f0 |= tl.Flag(m.InvertMedia, 16)
+	f0 |= tl.Flag(m.Message.Set, 11)
+	f0 |= tl.Flag(m.Media != nil, 14)
+	f0 |= tl.Flag(m.ReplyMarkup != nil, 2)
+	f0 |= tl.Flag(m.Entities != nil, 3)
+	f0 |= tl.Flag(m.ScheduleDate.Set, 15)
+	f0 |= tl.Flag(m.ScheduleRepeatPeriod.Set, 18)
+	f0 |= tl.Flag(m.QuickReplyShortcutID.Set, 17)
+	f0 |= tl.Flag(m.RichMessage != nil, 23)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.editMessage", "peer")
@@ -13170,11 +12866,11 @@ func (m *MessagesEditMessageRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
-		for i1 := range m.Entities {
-			if m.Entities[i1] == nil {
+		for _, e1 := range m.Entities {
+			if e1 == nil {
 				return tl.NilFieldError("messages.editMessage", "entities")
 			}
-			if err := m.Entities[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("messages.editMessage", "entities", err)
 			}
 		}
@@ -13315,27 +13011,13 @@ func (m *MessagesEditInlineBotMessageRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.editInlineBotMessage")
 	}
 	var f0 uint32
-	if m.NoWebpage {
-		f0 |= 1 << 1
-	}
-	if m.InvertMedia {
-		f0 |= 1 << 16
-	}
-	if m.Message.Set {
-		f0 |= 1 << 11
-	}
-	if m.Media != nil {
-		f0 |= 1 << 14
-	}
-	if m.ReplyMarkup != nil {
-		f0 |= 1 << 2
-	}
-	if m.Entities != nil {
-		f0 |= 1 << 3
-	}
-	if m.RichMessage != nil {
-		f0 |= 1 << 23
-	}
+	f0 |= tl.Flag(m.NoWebpage, 1)
+	f0 |= tl.Flag(m.InvertMedia, 16)
+	f0 |= tl.Flag(m.Message.Set, 11)
+	f0 |= tl.Flag(m.Media != nil, 14)
+	f0 |= tl.Flag(m.ReplyMarkup != nil, 2)
+	f0 |= tl.Flag(m.Entities != nil, 3)
+	f0 |= tl.Flag(m.RichMessage != nil, 23)
 	b.PutUint32(f0)
 	if m.ID == nil {
 		return tl.NilFieldError("messages.editInlineBotMessage", "id")
@@ -13358,11 +13040,11 @@ func (m *MessagesEditInlineBotMessageRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
-		for i1 := range m.Entities {
-			if m.Entities[i1] == nil {
+		for _, e1 := range m.Entities {
+			if e1 == nil {
 				return tl.NilFieldError("messages.editInlineBotMessage", "entities")
 			}
-			if err := m.Entities[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("messages.editInlineBotMessage", "entities", err)
 			}
 		}
@@ -13470,15 +13152,9 @@ func (m *MessagesGetBotCallbackAnswerRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.getBotCallbackAnswer")
 	}
 	var f0 uint32
-	if m.Game {
-		f0 |= 1 << 1
-	}
-	if m.Data.Set {
-		f0 |= 1 << 0
-	}
-	if m.Password != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Game, 1)
+	f0 |= tl.Flag(m.Data.Set, 0)
+	f0 |= tl.Flag(m.Password != nil, 2)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getBotCallbackAnswer", "peer")
@@ -13571,15 +13247,9 @@ func (m *MessagesSetBotCallbackAnswerRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.setBotCallbackAnswer")
 	}
 	var f0 uint32
-	if m.Alert {
-		f0 |= 1 << 1
-	}
-	if m.Message.Set {
-		f0 |= 1 << 0
-	}
-	if m.URL.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Alert, 1)
+	f0 |= tl.Flag(m.Message.Set, 0)
+	f0 |= tl.Flag(m.URL.Set, 2)
 	b.PutUint32(f0)
 	b.PutInt64(m.QueryID)
 	if m.Message.Set {
@@ -13660,15 +13330,15 @@ func (m *MessagesGetPeerDialogsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.getPeerDialogs")
 	}
 	b.PutVectorHeader(len(m.Peers))
-	for i0 := range m.Peers {
-		if m.Peers[i0] == nil {
+	for _, e0 := range m.Peers {
+		if e0 == nil {
 			return tl.NilFieldError("messages.getPeerDialogs", "peers")
 		}
-		if err := m.Peers[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.getPeerDialogs", "peers", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -13736,30 +13406,14 @@ func (m *MessagesSaveDraftRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.saveDraft")
 	}
 	var f0 uint32
-	if m.NoWebpage {
-		f0 |= 1 << 1
-	}
-	if m.InvertMedia {
-		f0 |= 1 << 6
-	}
-	if m.ReplyTo != nil {
-		f0 |= 1 << 4
-	}
-	if m.Entities != nil {
-		f0 |= 1 << 3
-	}
-	if m.Media != nil {
-		f0 |= 1 << 5
-	}
-	if m.Effect.Set {
-		f0 |= 1 << 7
-	}
-	if m.SuggestedPost != nil {
-		f0 |= 1 << 8
-	}
-	if m.RichMessage != nil {
-		f0 |= 1 << 9
-	}
+	f0 |= tl.Flag(m.NoWebpage, 1)
+	f0 |= tl.Flag(m.InvertMedia, 6)
+	f0 |= tl.Flag(m.ReplyTo != nil, 4)
+	f0 |= tl.Flag(m.Entities != nil, 3)
+	f0 |= tl.Flag(m.Media != nil, 5)
+	f0 |= tl.Flag(m.Effect.Set, 7)
+	f0 |= tl.Flag(m.SuggestedPost != nil, 8)
+	f0 |= tl.Flag(m.RichMessage != nil, 9)
 	b.PutUint32(f0)
 	if m.ReplyTo != nil {
 		if err := m.ReplyTo.Encode(b); err != nil {
@@ -13775,11 +13429,11 @@ func (m *MessagesSaveDraftRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.Message)
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
-		for i1 := range m.Entities {
-			if m.Entities[i1] == nil {
+		for _, e1 := range m.Entities {
+			if e1 == nil {
 				return tl.NilFieldError("messages.saveDraft", "entities")
 			}
-			if err := m.Entities[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("messages.saveDraft", "entities", err)
 			}
 		}
@@ -13908,7 +13562,7 @@ func (m *MessagesGetAllDraftsRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getAllDrafts")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -13956,7 +13610,7 @@ func (m *MessagesGetFeaturedStickersRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.getFeaturedStickers")
 	}
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -14008,10 +13662,10 @@ func (m *MessagesReadFeaturedStickersRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.readFeaturedStickers")
 	}
 	b.PutVectorHeader(len(m.ID))
-	for i0 := range m.ID {
-		b.PutInt64(m.ID[i0])
+	for _, e0 := range m.ID {
+		b.PutInt64(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -14073,12 +13727,10 @@ func (m *MessagesGetRecentStickersRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.getRecentStickers")
 	}
 	var f0 uint32
-	if m.Attached {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Attached, 0)
 	b.PutUint32(f0)
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -14138,9 +13790,7 @@ func (m *MessagesSaveRecentStickerRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.saveRecentSticker")
 	}
 	var f0 uint32
-	if m.Attached {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Attached, 0)
 	b.PutUint32(f0)
 	if m.ID == nil {
 		return tl.NilFieldError("messages.saveRecentSticker", "id")
@@ -14149,7 +13799,7 @@ func (m *MessagesSaveRecentStickerRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.saveRecentSticker", "id", err)
 	}
 	b.PutBool(m.Unsave)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -14210,11 +13860,9 @@ func (m *MessagesClearRecentStickersRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.clearRecentStickers")
 	}
 	var f0 uint32
-	if m.Attached {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Attached, 0)
 	b.PutUint32(f0)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -14272,16 +13920,12 @@ func (m *MessagesGetArchivedStickersRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.getArchivedStickers")
 	}
 	var f0 uint32
-	if m.Masks {
-		f0 |= 1 << 0
-	}
-	if m.Emojis {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Masks, 0)
+	f0 |= tl.Flag(m.Emojis, 1)
 	b.PutUint32(f0)
 	b.PutInt64(m.OffsetID)
 	b.PutInt32(m.Limit)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -14341,7 +13985,7 @@ func (m *MessagesGetMaskStickersRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.getMaskStickers")
 	}
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -14398,7 +14042,7 @@ func (m *MessagesGetAttachedStickersRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Media.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.getAttachedStickers", "media", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -14453,12 +14097,8 @@ func (m *MessagesSetGameScoreRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.setGameScore")
 	}
 	var f0 uint32
-	if m.EditMessage {
-		f0 |= 1 << 0
-	}
-	if m.Force {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.EditMessage, 0)
+	f0 |= tl.Flag(m.Force, 1)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.setGameScore", "peer")
@@ -14474,7 +14114,7 @@ func (m *MessagesSetGameScoreRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.setGameScore", "user_id", err)
 	}
 	b.PutInt32(m.Score)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -14546,12 +14186,8 @@ func (m *MessagesSetInlineGameScoreRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.setInlineGameScore")
 	}
 	var f0 uint32
-	if m.EditMessage {
-		f0 |= 1 << 0
-	}
-	if m.Force {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.EditMessage, 0)
+	f0 |= tl.Flag(m.Force, 1)
 	b.PutUint32(f0)
 	if m.ID == nil {
 		return tl.NilFieldError("messages.setInlineGameScore", "id")
@@ -14566,7 +14202,7 @@ func (m *MessagesSetInlineGameScoreRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.setInlineGameScore", "user_id", err)
 	}
 	b.PutInt32(m.Score)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -14645,7 +14281,7 @@ func (m *MessagesGetGameHighScoresRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.UserID.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.getGameHighScores", "user_id", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -14717,7 +14353,7 @@ func (m *MessagesGetInlineGameHighScoresRequest) EncodeBare(b *tl.Buffer) error 
 	if err := m.UserID.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.getInlineGameHighScores", "user_id", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -14779,7 +14415,7 @@ func (m *MessagesGetCommonChatsRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.MaxID)
 	b.PutInt32(m.Limit)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -14891,9 +14527,7 @@ func (m *MessagesToggleDialogPinRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.toggleDialogPin")
 	}
 	var f0 uint32
-	if m.Pinned {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Pinned, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.toggleDialogPin", "peer")
@@ -14901,7 +14535,7 @@ func (m *MessagesToggleDialogPinRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.toggleDialogPin", "peer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -14961,21 +14595,19 @@ func (m *MessagesReorderPinnedDialogsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.reorderPinnedDialogs")
 	}
 	var f0 uint32
-	if m.Force {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Force, 0)
 	b.PutUint32(f0)
 	b.PutInt32(m.FolderID)
 	b.PutVectorHeader(len(m.Order))
-	for i0 := range m.Order {
-		if m.Order[i0] == nil {
+	for _, e0 := range m.Order {
+		if e0 == nil {
 			return tl.NilFieldError("messages.reorderPinnedDialogs", "order")
 		}
-		if err := m.Order[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.reorderPinnedDialogs", "order", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -15043,7 +14675,7 @@ func (m *MessagesGetPinnedDialogsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.getPinnedDialogs")
 	}
 	b.PutInt32(m.FolderID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -15099,12 +14731,8 @@ func (m *MessagesSetBotShippingResultsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.setBotShippingResults")
 	}
 	var f0 uint32
-	if m.Error.Set {
-		f0 |= 1 << 0
-	}
-	if m.ShippingOptions != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Error.Set, 0)
+	f0 |= tl.Flag(m.ShippingOptions != nil, 1)
 	b.PutUint32(f0)
 	b.PutInt64(m.QueryID)
 	if m.Error.Set {
@@ -15205,12 +14833,8 @@ func (m *MessagesSetBotPrecheckoutResultsRequest) EncodeBare(b *tl.Buffer) error
 		return tl.NilObjectError("messages.setBotPrecheckoutResults")
 	}
 	var f0 uint32
-	if m.Success {
-		f0 |= 1 << 1
-	}
-	if m.Error.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Success, 1)
+	f0 |= tl.Flag(m.Error.Set, 0)
 	b.PutUint32(f0)
 	b.PutInt64(m.QueryID)
 	if m.Error.Set {
@@ -15280,9 +14904,7 @@ func (m *MessagesUploadMediaRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.uploadMedia")
 	}
 	var f0 uint32
-	if m.BusinessConnectionID.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.BusinessConnectionID.Set, 0)
 	b.PutUint32(f0)
 	if m.BusinessConnectionID.Set {
 		b.PutString(m.BusinessConnectionID.Value)
@@ -15381,7 +15003,7 @@ func (m *MessagesSendScreenshotNotificationRequest) EncodeBare(b *tl.Buffer) err
 		return tl.EncodeFieldErr("messages.sendScreenshotNotification", "reply_to", err)
 	}
 	b.PutInt64(m.RandomID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -15437,7 +15059,7 @@ func (m *MessagesGetFavedStickersRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.getFavedStickers")
 	}
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -15494,7 +15116,7 @@ func (m *MessagesFaveStickerRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.faveSticker", "id", err)
 	}
 	b.PutBool(m.Unfave)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -15555,9 +15177,7 @@ func (m *MessagesGetUnreadMentionsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.getUnreadMentions")
 	}
 	var f0 uint32
-	if m.TopMsgID.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.TopMsgID.Set, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getUnreadMentions", "peer")
@@ -15573,7 +15193,7 @@ func (m *MessagesGetUnreadMentionsRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.Limit)
 	b.PutInt32(m.MaxID)
 	b.PutInt32(m.MinID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -15650,9 +15270,7 @@ func (m *MessagesReadMentionsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.readMentions")
 	}
 	var f0 uint32
-	if m.TopMsgID.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.TopMsgID.Set, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.readMentions", "peer")
@@ -15663,7 +15281,7 @@ func (m *MessagesReadMentionsRequest) EncodeBare(b *tl.Buffer) error {
 	if m.TopMsgID.Set {
 		b.PutInt32(m.TopMsgID.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -15735,7 +15353,7 @@ func (m *MessagesGetRecentLocationsRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Limit)
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -15805,45 +15423,19 @@ func (m *MessagesSendMultiMediaRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.sendMultiMedia")
 	}
 	var f0 uint32
-	if m.Silent {
-		f0 |= 1 << 5
-	}
-	if m.Background {
-		f0 |= 1 << 6
-	}
-	if m.ClearDraft {
-		f0 |= 1 << 7
-	}
-	if m.Noforwards {
-		f0 |= 1 << 14
-	}
-	if m.UpdateStickersetsOrder {
-		f0 |= 1 << 15
-	}
-	if m.InvertMedia {
-		f0 |= 1 << 16
-	}
-	if m.AllowPaidFloodskip {
-		f0 |= 1 << 19
-	}
-	if m.ReplyTo != nil {
-		f0 |= 1 << 0
-	}
-	if m.ScheduleDate.Set {
-		f0 |= 1 << 10
-	}
-	if m.SendAs != nil {
-		f0 |= 1 << 13
-	}
-	if m.QuickReplyShortcut != nil {
-		f0 |= 1 << 17
-	}
-	if m.Effect.Set {
-		f0 |= 1 << 18
-	}
-	if m.AllowPaidStars.Set {
-		f0 |= 1 << 21
-	}
+	f0 |= tl.Flag(m.Silent, 5)
+	f0 |= tl.Flag(m.Background, 6)
+	f0 |= tl.Flag(m.ClearDraft, 7)
+	f0 |= tl.Flag(m.Noforwards, 14)
+	f0 |= tl.Flag(m.UpdateStickersetsOrder, 15)
+	f0 |= tl.Flag(m.InvertMedia, 16)
+	f0 |= tl.Flag(m.AllowPaidFloodskip, 19)
+	f0 |= tl.Flag(m.ReplyTo != nil, 0)
+	f0 |= tl.Flag(m.ScheduleDate.Set, 10)
+	f0 |= tl.Flag(m.SendAs != nil, 13)
+	f0 |= tl.Flag(m.QuickReplyShortcut != nil, 17)
+	f0 |= tl.Flag(m.Effect.Set, 18)
+	f0 |= tl.Flag(m.AllowPaidStars.Set, 21)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.sendMultiMedia", "peer")
@@ -15881,7 +15473,7 @@ func (m *MessagesSendMultiMediaRequest) EncodeBare(b *tl.Buffer) error {
 	if m.AllowPaidStars.Set {
 		b.PutInt64(m.AllowPaidStars.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -16005,7 +15597,7 @@ func (m *MessagesUploadEncryptedFileRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.File.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.uploadEncryptedFile", "file", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -16065,9 +15657,7 @@ func (m *MessagesSearchStickerSetsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.searchStickerSets")
 	}
 	var f0 uint32
-	if m.ExcludeFeatured {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.ExcludeFeatured, 0)
 	b.PutUint32(f0)
 	b.PutString(m.Q)
 	b.PutInt64(m.Hash)
@@ -16128,7 +15718,7 @@ func (m *MessagesGetSplitRangesRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getSplitRanges")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -16176,12 +15766,8 @@ func (m *MessagesMarkDialogUnreadRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.markDialogUnread")
 	}
 	var f0 uint32
-	if m.Unread {
-		f0 |= 1 << 0
-	}
-	if m.ParentPeer != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Unread, 0)
+	f0 |= tl.Flag(m.ParentPeer != nil, 1)
 	b.PutUint32(f0)
 	if m.ParentPeer != nil {
 		if err := m.ParentPeer.Encode(b); err != nil {
@@ -16194,7 +15780,7 @@ func (m *MessagesMarkDialogUnreadRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.markDialogUnread", "peer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -16257,16 +15843,14 @@ func (m *MessagesGetDialogUnreadMarksRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.getDialogUnreadMarks")
 	}
 	var f0 uint32
-	if m.ParentPeer != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.ParentPeer != nil, 0)
 	b.PutUint32(f0)
 	if m.ParentPeer != nil {
 		if err := m.ParentPeer.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.getDialogUnreadMarks", "parent_peer", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -16321,7 +15905,7 @@ func (m *MessagesClearAllDraftsRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messages.clearAllDrafts")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -16373,15 +15957,9 @@ func (m *MessagesUpdatePinnedMessageRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.updatePinnedMessage")
 	}
 	var f0 uint32
-	if m.Silent {
-		f0 |= 1 << 0
-	}
-	if m.Unpin {
-		f0 |= 1 << 1
-	}
-	if m.PmOneside {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Silent, 0)
+	f0 |= tl.Flag(m.Unpin, 1)
+	f0 |= tl.Flag(m.PmOneside, 2)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.updatePinnedMessage", "peer")
@@ -16390,7 +15968,7 @@ func (m *MessagesUpdatePinnedMessageRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.updatePinnedMessage", "peer", err)
 	}
 	b.PutInt32(m.ID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -16460,8 +16038,8 @@ func (m *MessagesSendVoteRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.MsgID)
 	b.PutVectorHeader(len(m.Options))
-	for i0 := range m.Options {
-		b.PutBytes(m.Options[i0])
+	for _, e0 := range m.Options {
+		b.PutBytes(e0)
 	}
 	return b.WriteErr()
 }
@@ -16537,7 +16115,7 @@ func (m *MessagesGetPollResultsRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.MsgID)
 	b.PutInt64(m.PollHash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -16598,7 +16176,7 @@ func (m *MessagesGetOnlinesRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.getOnlines", "peer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -16721,7 +16299,7 @@ func (m *MessagesEditChatDefaultBannedRightsRequest) EncodeBare(b *tl.Buffer) er
 	if err := m.BannedRights.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.editChatDefaultBannedRights", "banned_rights", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -16890,8 +16468,8 @@ func (m *MessagesGetEmojiKeywordsLanguagesRequest) EncodeBare(b *tl.Buffer) erro
 		return tl.NilObjectError("messages.getEmojiKeywordsLanguages")
 	}
 	b.PutVectorHeader(len(m.LangCodes))
-	for i0 := range m.LangCodes {
-		b.PutString(m.LangCodes[i0])
+	for _, e0 := range m.LangCodes {
+		b.PutString(e0)
 	}
 	return b.WriteErr()
 }
@@ -17007,12 +16585,8 @@ func (m *MessagesGetSearchCountersRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.getSearchCounters")
 	}
 	var f0 uint32
-	if m.SavedPeerID != nil {
-		f0 |= 1 << 2
-	}
-	if m.TopMsgID.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.SavedPeerID != nil, 2)
+	f0 |= tl.Flag(m.TopMsgID.Set, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getSearchCounters", "peer")
@@ -17029,15 +16603,15 @@ func (m *MessagesGetSearchCountersRequest) EncodeBare(b *tl.Buffer) error {
 		b.PutInt32(m.TopMsgID.Value)
 	}
 	b.PutVectorHeader(len(m.Filters))
-	for i0 := range m.Filters {
-		if m.Filters[i0] == nil {
+	for _, e0 := range m.Filters {
+		if e0 == nil {
 			return tl.NilFieldError("messages.getSearchCounters", "filters")
 		}
-		if err := m.Filters[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.getSearchCounters", "filters", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -17119,27 +16693,17 @@ func (m *MessagesRequestURLAuthRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.requestUrlAuth")
 	}
 	var f0 uint32
-	if m.Peer != nil {
-		f0 |= 1 << 1
-	}
-	if m.MsgID.Set {
-		f0 |= 1 << 1
-	}
-	if m.ButtonID.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Peer != nil, 1)
+	f0 |= tl.Flag(m.MsgID.Set, 1)
+	f0 |= tl.Flag(m.ButtonID.Set, 1)
 	if (m.Peer != nil) != (m.MsgID.Set) {
 		return tl.FlagGroupError("messages.requestUrlAuth", "msg_id")
 	}
 	if (m.Peer != nil) != (m.ButtonID.Set) {
 		return tl.FlagGroupError("messages.requestUrlAuth", "button_id")
 	}
-	if m.URL.Set {
-		f0 |= 1 << 2
-	}
-	if m.InAppOrigin.Set {
-		f0 |= 1 << 3
-	}
+	f0 |= tl.Flag(m.URL.Set, 2)
+	f0 |= tl.Flag(m.InAppOrigin.Set, 3)
 	b.PutUint32(f0)
 	if m.Peer != nil {
 		if err := m.Peer.Encode(b); err != nil {
@@ -17245,33 +16809,19 @@ func (m *MessagesAcceptURLAuthRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.acceptUrlAuth")
 	}
 	var f0 uint32
-	if m.WriteAllowed {
-		f0 |= 1 << 0
-	}
-	if m.SharePhoneNumber {
-		f0 |= 1 << 3
-	}
-	if m.Peer != nil {
-		f0 |= 1 << 1
-	}
-	if m.MsgID.Set {
-		f0 |= 1 << 1
-	}
-	if m.ButtonID.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.WriteAllowed, 0)
+	f0 |= tl.Flag(m.SharePhoneNumber, 3)
+	f0 |= tl.Flag(m.Peer != nil, 1)
+	f0 |= tl.Flag(m.MsgID.Set, 1)
+	f0 |= tl.Flag(m.ButtonID.Set, 1)
 	if (m.Peer != nil) != (m.MsgID.Set) {
 		return tl.FlagGroupError("messages.acceptUrlAuth", "msg_id")
 	}
 	if (m.Peer != nil) != (m.ButtonID.Set) {
 		return tl.FlagGroupError("messages.acceptUrlAuth", "button_id")
 	}
-	if m.URL.Set {
-		f0 |= 1 << 2
-	}
-	if m.MatchCode.Set {
-		f0 |= 1 << 4
-	}
+	f0 |= tl.Flag(m.URL.Set, 2)
+	f0 |= tl.Flag(m.MatchCode.Set, 4)
 	b.PutUint32(f0)
 	if m.Peer != nil {
 		if err := m.Peer.Encode(b); err != nil {
@@ -17380,7 +16930,7 @@ func (m *MessagesHidePeerSettingsBarRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.hidePeerSettingsBar", "peer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -17439,7 +16989,7 @@ func (m *MessagesGetScheduledHistoryRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.getScheduledHistory", "peer", err)
 	}
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -17501,10 +17051,10 @@ func (m *MessagesGetScheduledMessagesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.getScheduledMessages", "peer", err)
 	}
 	b.PutVectorHeader(len(m.ID))
-	for i0 := range m.ID {
-		b.PutInt32(m.ID[i0])
+	for _, e0 := range m.ID {
+		b.PutInt32(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -17577,10 +17127,10 @@ func (m *MessagesSendScheduledMessagesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.sendScheduledMessages", "peer", err)
 	}
 	b.PutVectorHeader(len(m.ID))
-	for i0 := range m.ID {
-		b.PutInt32(m.ID[i0])
+	for _, e0 := range m.ID {
+		b.PutInt32(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -17653,10 +17203,10 @@ func (m *MessagesDeleteScheduledMessagesRequest) EncodeBare(b *tl.Buffer) error 
 		return tl.EncodeFieldErr("messages.deleteScheduledMessages", "peer", err)
 	}
 	b.PutVectorHeader(len(m.ID))
-	for i0 := range m.ID {
-		b.PutInt32(m.ID[i0])
+	for _, e0 := range m.ID {
+		b.PutInt32(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -17722,12 +17272,8 @@ func (m *MessagesGetPollVotesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.getPollVotes")
 	}
 	var f0 uint32
-	if m.Option.Set {
-		f0 |= 1 << 0
-	}
-	if m.Offset.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Option.Set, 0)
+	f0 |= tl.Flag(m.Offset.Set, 1)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getPollVotes", "peer")
@@ -17821,26 +17367,20 @@ func (m *MessagesToggleStickerSetsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.toggleStickerSets")
 	}
 	var f0 uint32
-	if m.Uninstall {
-		f0 |= 1 << 0
-	}
-	if m.Archive {
-		f0 |= 1 << 1
-	}
-	if m.Unarchive {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Uninstall, 0)
+	f0 |= tl.Flag(m.Archive, 1)
+	f0 |= tl.Flag(m.Unarchive, 2)
 	b.PutUint32(f0)
 	b.PutVectorHeader(len(m.Stickersets))
-	for i0 := range m.Stickersets {
-		if m.Stickersets[i0] == nil {
+	for _, e0 := range m.Stickersets {
+		if e0 == nil {
 			return tl.NilFieldError("messages.toggleStickerSets", "stickersets")
 		}
-		if err := m.Stickersets[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.toggleStickerSets", "stickersets", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -17905,7 +17445,7 @@ func (m *MessagesGetDialogFiltersRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getDialogFilters")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -17953,7 +17493,7 @@ func (m *MessagesGetSuggestedDialogFiltersRequest) EncodeBare(b *tl.Buffer) erro
 	if m == nil {
 		return tl.NilObjectError("messages.getSuggestedDialogFilters")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -18002,9 +17542,7 @@ func (m *MessagesUpdateDialogFilterRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.updateDialogFilter")
 	}
 	var f0 uint32
-	if m.Filter != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Filter != nil, 0)
 	b.PutUint32(f0)
 	b.PutInt32(m.ID)
 	if m.Filter != nil {
@@ -18012,7 +17550,7 @@ func (m *MessagesUpdateDialogFilterRequest) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("messages.updateDialogFilter", "filter", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -18076,10 +17614,10 @@ func (m *MessagesUpdateDialogFiltersOrderRequest) EncodeBare(b *tl.Buffer) error
 		return tl.NilObjectError("messages.updateDialogFiltersOrder")
 	}
 	b.PutVectorHeader(len(m.Order))
-	for i0 := range m.Order {
-		b.PutInt32(m.Order[i0])
+	for _, e0 := range m.Order {
+		b.PutInt32(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -18146,7 +17684,7 @@ func (m *MessagesGetOldFeaturedStickersRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Limit)
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -18223,7 +17761,7 @@ func (m *MessagesGetRepliesRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.MaxID)
 	b.PutInt32(m.MinID)
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -18306,7 +17844,7 @@ func (m *MessagesGetDiscussionMessageRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.getDiscussionMessage", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -18368,7 +17906,7 @@ func (m *MessagesReadDiscussionRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.MsgID)
 	b.PutInt32(m.ReadMaxID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -18426,12 +17964,8 @@ func (m *MessagesUnpinAllMessagesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.unpinAllMessages")
 	}
 	var f0 uint32
-	if m.TopMsgID.Set {
-		f0 |= 1 << 0
-	}
-	if m.SavedPeerID != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.TopMsgID.Set, 0)
+	f0 |= tl.Flag(m.SavedPeerID != nil, 1)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.unpinAllMessages", "peer")
@@ -18447,7 +17981,7 @@ func (m *MessagesUnpinAllMessagesRequest) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("messages.unpinAllMessages", "saved_peer_id", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -18513,7 +18047,7 @@ func (m *MessagesDeleteChatRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.deleteChat")
 	}
 	b.PutInt64(m.ChatID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -18567,11 +18101,9 @@ func (m *MessagesDeletePhoneCallHistoryRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.deletePhoneCallHistory")
 	}
 	var f0 uint32
-	if m.Revoke {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Revoke, 0)
 	b.PutUint32(f0)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -18692,7 +18224,7 @@ func (m *MessagesInitHistoryImportRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.initHistoryImport", "file", err)
 	}
 	b.PutInt32(m.MediaCount)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -18834,7 +18366,7 @@ func (m *MessagesStartHistoryImportRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.startHistoryImport", "peer", err)
 	}
 	b.PutInt64(m.ImportID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -18896,15 +18428,9 @@ func (m *MessagesGetExportedChatInvitesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.getExportedChatInvites")
 	}
 	var f0 uint32
-	if m.Revoked {
-		f0 |= 1 << 3
-	}
-	if m.OffsetDate.Set {
-		f0 |= 1 << 2
-	}
-	if m.OffsetLink.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Revoked, 3)
+	f0 |= tl.Flag(m.OffsetDate.Set, 2)
+	f0 |= tl.Flag(m.OffsetLink.Set, 2)
 	if (m.OffsetDate.Set) != (m.OffsetLink.Set) {
 		return tl.FlagGroupError("messages.getExportedChatInvites", "offset_link")
 	}
@@ -19076,21 +18602,11 @@ func (m *MessagesEditExportedChatInviteRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.editExportedChatInvite")
 	}
 	var f0 uint32
-	if m.Revoked {
-		f0 |= 1 << 2
-	}
-	if m.ExpireDate.Set {
-		f0 |= 1 << 0
-	}
-	if m.UsageLimit.Set {
-		f0 |= 1 << 1
-	}
-	if m.RequestNeeded.Set {
-		f0 |= 1 << 3
-	}
-	if m.Title.Set {
-		f0 |= 1 << 4
-	}
+	f0 |= tl.Flag(m.Revoked, 2)
+	f0 |= tl.Flag(m.ExpireDate.Set, 0)
+	f0 |= tl.Flag(m.UsageLimit.Set, 1)
+	f0 |= tl.Flag(m.RequestNeeded.Set, 3)
+	f0 |= tl.Flag(m.Title.Set, 4)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.editExportedChatInvite", "peer")
@@ -19210,7 +18726,7 @@ func (m *MessagesDeleteRevokedExportedChatInvitesRequest) EncodeBare(b *tl.Buffe
 	if err := m.AdminID.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.deleteRevokedExportedChatInvites", "admin_id", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -19334,7 +18850,7 @@ func (m *MessagesGetAdminsWithInvitesRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.getAdminsWithInvites", "peer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -19395,18 +18911,10 @@ func (m *MessagesGetChatInviteImportersRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.getChatInviteImporters")
 	}
 	var f0 uint32
-	if m.Requested {
-		f0 |= 1 << 0
-	}
-	if m.SubscriptionExpired {
-		f0 |= 1 << 3
-	}
-	if m.Link.Set {
-		f0 |= 1 << 1
-	}
-	if m.Q.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Requested, 0)
+	f0 |= tl.Flag(m.SubscriptionExpired, 3)
+	f0 |= tl.Flag(m.Link.Set, 1)
+	f0 |= tl.Flag(m.Q.Set, 2)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getChatInviteImporters", "peer")
@@ -19513,7 +19021,7 @@ func (m *MessagesSetHistoryTTLRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.setHistoryTTL", "peer", err)
 	}
 	b.PutInt32(m.Period)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -19575,7 +19083,7 @@ func (m *MessagesCheckHistoryImportPeerRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.checkHistoryImportPeer", "peer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -19637,7 +19145,7 @@ func (m *MessagesSetChatThemeRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Theme.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.setChatTheme", "theme", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -19701,7 +19209,7 @@ func (m *MessagesGetMessageReadParticipantsRequest) EncodeBare(b *tl.Buffer) err
 		return tl.EncodeFieldErr("messages.getMessageReadParticipants", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -19762,9 +19270,7 @@ func (m *MessagesGetSearchResultsCalendarRequest) EncodeBare(b *tl.Buffer) error
 		return tl.NilObjectError("messages.getSearchResultsCalendar")
 	}
 	var f0 uint32
-	if m.SavedPeerID != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.SavedPeerID != nil, 2)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getSearchResultsCalendar", "peer")
@@ -19785,7 +19291,7 @@ func (m *MessagesGetSearchResultsCalendarRequest) EncodeBare(b *tl.Buffer) error
 	}
 	b.PutInt32(m.OffsetID)
 	b.PutInt32(m.OffsetDate)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -19862,9 +19368,7 @@ func (m *MessagesGetSearchResultsPositionsRequest) EncodeBare(b *tl.Buffer) erro
 		return tl.NilObjectError("messages.getSearchResultsPositions")
 	}
 	var f0 uint32
-	if m.SavedPeerID != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.SavedPeerID != nil, 2)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getSearchResultsPositions", "peer")
@@ -19885,7 +19389,7 @@ func (m *MessagesGetSearchResultsPositionsRequest) EncodeBare(b *tl.Buffer) erro
 	}
 	b.PutInt32(m.OffsetID)
 	b.PutInt32(m.Limit)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -19958,9 +19462,7 @@ func (m *MessagesHideChatJoinRequestRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.hideChatJoinRequest")
 	}
 	var f0 uint32
-	if m.Approved {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Approved, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.hideChatJoinRequest", "peer")
@@ -19974,7 +19476,7 @@ func (m *MessagesHideChatJoinRequestRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.UserID.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.hideChatJoinRequest", "user_id", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -20039,12 +19541,8 @@ func (m *MessagesHideAllChatJoinRequestsRequest) EncodeBare(b *tl.Buffer) error 
 		return tl.NilObjectError("messages.hideAllChatJoinRequests")
 	}
 	var f0 uint32
-	if m.Approved {
-		f0 |= 1 << 0
-	}
-	if m.Link.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Approved, 0)
+	f0 |= tl.Flag(m.Link.Set, 1)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.hideAllChatJoinRequests", "peer")
@@ -20119,9 +19617,7 @@ func (m *MessagesToggleNoForwardsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.toggleNoForwards")
 	}
 	var f0 uint32
-	if m.RequestMsgID.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.RequestMsgID.Set, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.toggleNoForwards", "peer")
@@ -20133,7 +19629,7 @@ func (m *MessagesToggleNoForwardsRequest) EncodeBare(b *tl.Buffer) error {
 	if m.RequestMsgID.Set {
 		b.PutInt32(m.RequestMsgID.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -20211,7 +19707,7 @@ func (m *MessagesSaveDefaultSendAsRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.SendAs.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.saveDefaultSendAs", "send_as", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -20268,15 +19764,9 @@ func (m *MessagesSendReactionRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.sendReaction")
 	}
 	var f0 uint32
-	if m.Big {
-		f0 |= 1 << 1
-	}
-	if m.AddToRecent {
-		f0 |= 1 << 2
-	}
-	if m.Reaction != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Big, 1)
+	f0 |= tl.Flag(m.AddToRecent, 2)
+	f0 |= tl.Flag(m.Reaction != nil, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.sendReaction", "peer")
@@ -20287,16 +19777,16 @@ func (m *MessagesSendReactionRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.MsgID)
 	if m.Reaction != nil {
 		b.PutVectorHeader(len(m.Reaction))
-		for i1 := range m.Reaction {
-			if m.Reaction[i1] == nil {
+		for _, e1 := range m.Reaction {
+			if e1 == nil {
 				return tl.NilFieldError("messages.sendReaction", "reaction")
 			}
-			if err := m.Reaction[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("messages.sendReaction", "reaction", err)
 			}
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -20379,10 +19869,10 @@ func (m *MessagesGetMessagesReactionsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.getMessagesReactions", "peer", err)
 	}
 	b.PutVectorHeader(len(m.ID))
-	for i0 := range m.ID {
-		b.PutInt32(m.ID[i0])
+	for _, e0 := range m.ID {
+		b.PutInt32(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -20452,12 +19942,8 @@ func (m *MessagesGetMessageReactionsListRequest) EncodeBare(b *tl.Buffer) error 
 		return tl.NilObjectError("messages.getMessageReactionsList")
 	}
 	var f0 uint32
-	if m.Reaction != nil {
-		f0 |= 1 << 0
-	}
-	if m.Offset.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Reaction != nil, 0)
+	f0 |= tl.Flag(m.Offset.Set, 1)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getMessageReactionsList", "peer")
@@ -20554,12 +20040,8 @@ func (m *MessagesSetChatAvailableReactionsRequest) EncodeBare(b *tl.Buffer) erro
 		return tl.NilObjectError("messages.setChatAvailableReactions")
 	}
 	var f0 uint32
-	if m.ReactionsLimit.Set {
-		f0 |= 1 << 0
-	}
-	if m.PaidEnabled.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.ReactionsLimit.Set, 0)
+	f0 |= tl.Flag(m.PaidEnabled.Set, 1)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.setChatAvailableReactions", "peer")
@@ -20579,7 +20061,7 @@ func (m *MessagesSetChatAvailableReactionsRequest) EncodeBare(b *tl.Buffer) erro
 	if m.PaidEnabled.Set {
 		b.PutBool(m.PaidEnabled.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -20653,7 +20135,7 @@ func (m *MessagesGetAvailableReactionsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.getAvailableReactions")
 	}
 	b.PutInt32(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -20710,7 +20192,7 @@ func (m *MessagesSetDefaultReactionRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Reaction.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.setDefaultReaction", "reaction", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -20764,21 +20246,13 @@ func (m *MessagesTranslateTextRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.translateText")
 	}
 	var f0 uint32
-	if m.Peer != nil {
-		f0 |= 1 << 0
-	}
-	if m.ID != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Peer != nil, 0)
+	f0 |= tl.Flag(m.ID != nil, 0)
 	if (m.Peer != nil) != (m.ID != nil) {
 		return tl.FlagGroupError("messages.translateText", "id")
 	}
-	if m.Text != nil {
-		f0 |= 1 << 1
-	}
-	if m.Tone.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Text != nil, 1)
+	f0 |= tl.Flag(m.Tone.Set, 2)
 	b.PutUint32(f0)
 	if m.Peer != nil {
 		if err := m.Peer.Encode(b); err != nil {
@@ -20787,8 +20261,8 @@ func (m *MessagesTranslateTextRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.ID != nil {
 		b.PutVectorHeader(len(m.ID))
-		for i1 := range m.ID {
-			b.PutInt32(m.ID[i1])
+		for _, e1 := range m.ID {
+			b.PutInt32(e1)
 		}
 	}
 	if m.Text != nil {
@@ -20912,12 +20386,8 @@ func (m *MessagesGetUnreadReactionsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.getUnreadReactions")
 	}
 	var f0 uint32
-	if m.TopMsgID.Set {
-		f0 |= 1 << 0
-	}
-	if m.SavedPeerID != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.TopMsgID.Set, 0)
+	f0 |= tl.Flag(m.SavedPeerID != nil, 1)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getUnreadReactions", "peer")
@@ -20938,7 +20408,7 @@ func (m *MessagesGetUnreadReactionsRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.Limit)
 	b.PutInt32(m.MaxID)
 	b.PutInt32(m.MinID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -21021,12 +20491,8 @@ func (m *MessagesReadReactionsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.readReactions")
 	}
 	var f0 uint32
-	if m.TopMsgID.Set {
-		f0 |= 1 << 0
-	}
-	if m.SavedPeerID != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.TopMsgID.Set, 0)
+	f0 |= tl.Flag(m.SavedPeerID != nil, 1)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.readReactions", "peer")
@@ -21042,7 +20508,7 @@ func (m *MessagesReadReactionsRequest) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("messages.readReactions", "saved_peer_id", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -21175,7 +20641,7 @@ func (m *MessagesGetAttachMenuBotsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.getAttachMenuBots")
 	}
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -21230,7 +20696,7 @@ func (m *MessagesGetAttachMenuBotRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Bot.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.getAttachMenuBot", "bot", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -21286,9 +20752,7 @@ func (m *MessagesToggleBotInAttachMenuRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.toggleBotInAttachMenu")
 	}
 	var f0 uint32
-	if m.WriteAllowed {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.WriteAllowed, 0)
 	b.PutUint32(f0)
 	if m.Bot == nil {
 		return tl.NilFieldError("messages.toggleBotInAttachMenu", "bot")
@@ -21297,7 +20761,7 @@ func (m *MessagesToggleBotInAttachMenuRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.toggleBotInAttachMenu", "bot", err)
 	}
 	b.PutBool(m.Enabled)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -21367,33 +20831,15 @@ func (m *MessagesRequestWebViewRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.requestWebView")
 	}
 	var f0 uint32
-	if m.FromBotMenu {
-		f0 |= 1 << 4
-	}
-	if m.Silent {
-		f0 |= 1 << 5
-	}
-	if m.Compact {
-		f0 |= 1 << 7
-	}
-	if m.Fullscreen {
-		f0 |= 1 << 8
-	}
-	if m.URL.Set {
-		f0 |= 1 << 1
-	}
-	if m.StartParam.Set {
-		f0 |= 1 << 3
-	}
-	if m.ThemeParams != nil {
-		f0 |= 1 << 2
-	}
-	if m.ReplyTo != nil {
-		f0 |= 1 << 0
-	}
-	if m.SendAs != nil {
-		f0 |= 1 << 13
-	}
+	f0 |= tl.Flag(m.FromBotMenu, 4)
+	f0 |= tl.Flag(m.Silent, 5)
+	f0 |= tl.Flag(m.Compact, 7)
+	f0 |= tl.Flag(m.Fullscreen, 8)
+	f0 |= tl.Flag(m.URL.Set, 1)
+	f0 |= tl.Flag(m.StartParam.Set, 3)
+	f0 |= tl.Flag(m.ThemeParams != nil, 2)
+	f0 |= tl.Flag(m.ReplyTo != nil, 0)
+	f0 |= tl.Flag(m.SendAs != nil, 13)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.requestWebView", "peer")
@@ -21534,15 +20980,9 @@ func (m *MessagesProlongWebViewRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.prolongWebView")
 	}
 	var f0 uint32
-	if m.Silent {
-		f0 |= 1 << 5
-	}
-	if m.ReplyTo != nil {
-		f0 |= 1 << 0
-	}
-	if m.SendAs != nil {
-		f0 |= 1 << 13
-	}
+	f0 |= tl.Flag(m.Silent, 5)
+	f0 |= tl.Flag(m.ReplyTo != nil, 0)
+	f0 |= tl.Flag(m.SendAs != nil, 13)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.prolongWebView", "peer")
@@ -21567,7 +21007,7 @@ func (m *MessagesProlongWebViewRequest) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("messages.prolongWebView", "send_as", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -21649,27 +21089,13 @@ func (m *MessagesRequestSimpleWebViewRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.requestSimpleWebView")
 	}
 	var f0 uint32
-	if m.FromSwitchWebview {
-		f0 |= 1 << 1
-	}
-	if m.FromSideMenu {
-		f0 |= 1 << 2
-	}
-	if m.Compact {
-		f0 |= 1 << 7
-	}
-	if m.Fullscreen {
-		f0 |= 1 << 8
-	}
-	if m.URL.Set {
-		f0 |= 1 << 3
-	}
-	if m.StartParam.Set {
-		f0 |= 1 << 4
-	}
-	if m.ThemeParams != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.FromSwitchWebview, 1)
+	f0 |= tl.Flag(m.FromSideMenu, 2)
+	f0 |= tl.Flag(m.Compact, 7)
+	f0 |= tl.Flag(m.Fullscreen, 8)
+	f0 |= tl.Flag(m.URL.Set, 3)
+	f0 |= tl.Flag(m.StartParam.Set, 4)
+	f0 |= tl.Flag(m.ThemeParams != nil, 0)
 	b.PutUint32(f0)
 	if m.Bot == nil {
 		return tl.NilFieldError("messages.requestSimpleWebView", "bot")
@@ -21917,7 +21343,7 @@ func (m *MessagesTranscribeAudioRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.transcribeAudio", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -21983,7 +21409,7 @@ func (m *MessagesRateTranscribedAudioRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.MsgID)
 	b.PutInt64(m.TranscriptionID)
 	b.PutBool(m.Good)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -22046,10 +21472,10 @@ func (m *MessagesGetCustomEmojiDocumentsRequest) EncodeBare(b *tl.Buffer) error 
 		return tl.NilObjectError("messages.getCustomEmojiDocuments")
 	}
 	b.PutVectorHeader(len(m.DocumentID))
-	for i0 := range m.DocumentID {
-		b.PutInt64(m.DocumentID[i0])
+	for _, e0 := range m.DocumentID {
+		b.PutInt64(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -22108,7 +21534,7 @@ func (m *MessagesGetEmojiStickersRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.getEmojiStickers")
 	}
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -22162,7 +21588,7 @@ func (m *MessagesGetFeaturedEmojiStickersRequest) EncodeBare(b *tl.Buffer) error
 		return tl.NilObjectError("messages.getFeaturedEmojiStickers")
 	}
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -22226,7 +21652,7 @@ func (m *MessagesReportReactionRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.ReactionPeer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.reportReaction", "reaction_peer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -22284,7 +21710,7 @@ func (m *MessagesGetTopReactionsRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Limit)
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -22341,7 +21767,7 @@ func (m *MessagesGetRecentReactionsRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Limit)
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -22394,7 +21820,7 @@ func (m *MessagesClearRecentReactionsRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messages.clearRecentReactions")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -22447,10 +21873,10 @@ func (m *MessagesGetExtendedMediaRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.getExtendedMedia", "peer", err)
 	}
 	b.PutVectorHeader(len(m.ID))
-	for i0 := range m.ID {
-		b.PutInt32(m.ID[i0])
+	for _, e0 := range m.ID {
+		b.PutInt32(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -22514,7 +21940,7 @@ func (m *MessagesSetDefaultHistoryTTLRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.setDefaultHistoryTTL")
 	}
 	b.PutInt32(m.Period)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -22564,7 +21990,7 @@ func (m *MessagesGetDefaultHistoryTTLRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getDefaultHistoryTTL")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -22616,12 +22042,8 @@ func (m *MessagesSendBotRequestedPeerRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.sendBotRequestedPeer")
 	}
 	var f0 uint32
-	if m.MsgID.Set {
-		f0 |= 1 << 0
-	}
-	if m.WebappReqID.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.MsgID.Set, 0)
+	f0 |= tl.Flag(m.WebappReqID.Set, 1)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.sendBotRequestedPeer", "peer")
@@ -22637,11 +22059,11 @@ func (m *MessagesSendBotRequestedPeerRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.ButtonID)
 	b.PutVectorHeader(len(m.RequestedPeers))
-	for i0 := range m.RequestedPeers {
-		if m.RequestedPeers[i0] == nil {
+	for _, e0 := range m.RequestedPeers {
+		if e0 == nil {
 			return tl.NilFieldError("messages.sendBotRequestedPeer", "requested_peers")
 		}
-		if err := m.RequestedPeers[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.sendBotRequestedPeer", "requested_peers", err)
 		}
 	}
@@ -22727,7 +22149,7 @@ func (m *MessagesGetEmojiGroupsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.getEmojiGroups")
 	}
 	b.PutInt32(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -22779,7 +22201,7 @@ func (m *MessagesGetEmojiStatusGroupsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.getEmojiStatusGroups")
 	}
 	b.PutInt32(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -22833,7 +22255,7 @@ func (m *MessagesGetEmojiProfilePhotoGroupsRequest) EncodeBare(b *tl.Buffer) err
 		return tl.NilObjectError("messages.getEmojiProfilePhotoGroups")
 	}
 	b.PutInt32(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -22945,9 +22367,7 @@ func (m *MessagesTogglePeerTranslationsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.togglePeerTranslations")
 	}
 	var f0 uint32
-	if m.Disabled {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Disabled, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.togglePeerTranslations", "peer")
@@ -22955,7 +22375,7 @@ func (m *MessagesTogglePeerTranslationsRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.togglePeerTranslations", "peer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -23018,7 +22438,7 @@ func (m *MessagesGetBotAppRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.getBotApp", "app", err)
 	}
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -23080,21 +22500,11 @@ func (m *MessagesRequestAppWebViewRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.requestAppWebView")
 	}
 	var f0 uint32
-	if m.WriteAllowed {
-		f0 |= 1 << 0
-	}
-	if m.Compact {
-		f0 |= 1 << 7
-	}
-	if m.Fullscreen {
-		f0 |= 1 << 8
-	}
-	if m.StartParam.Set {
-		f0 |= 1 << 1
-	}
-	if m.ThemeParams != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.WriteAllowed, 0)
+	f0 |= tl.Flag(m.Compact, 7)
+	f0 |= tl.Flag(m.Fullscreen, 8)
+	f0 |= tl.Flag(m.StartParam.Set, 1)
+	f0 |= tl.Flag(m.ThemeParams != nil, 2)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.requestAppWebView", "peer")
@@ -23205,21 +22615,11 @@ func (m *MessagesSetChatWallPaperRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.setChatWallPaper")
 	}
 	var f0 uint32
-	if m.ForBoth {
-		f0 |= 1 << 3
-	}
-	if m.Revert {
-		f0 |= 1 << 4
-	}
-	if m.Wallpaper != nil {
-		f0 |= 1 << 0
-	}
-	if m.Settings != nil {
-		f0 |= 1 << 2
-	}
-	if m.ID.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.ForBoth, 3)
+	f0 |= tl.Flag(m.Revert, 4)
+	f0 |= tl.Flag(m.Wallpaper != nil, 0)
+	f0 |= tl.Flag(m.Settings != nil, 2)
+	f0 |= tl.Flag(m.ID.Set, 1)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.setChatWallPaper", "peer")
@@ -23240,7 +22640,7 @@ func (m *MessagesSetChatWallPaperRequest) EncodeBare(b *tl.Buffer) error {
 	if m.ID.Set {
 		b.PutInt32(m.ID.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -23327,9 +22727,7 @@ func (m *MessagesSearchEmojiStickerSetsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.searchEmojiStickerSets")
 	}
 	var f0 uint32
-	if m.ExcludeFeatured {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.ExcludeFeatured, 0)
 	b.PutUint32(f0)
 	b.PutString(m.Q)
 	b.PutInt64(m.Hash)
@@ -23398,12 +22796,8 @@ func (m *MessagesGetSavedDialogsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.getSavedDialogs")
 	}
 	var f0 uint32
-	if m.ExcludePinned {
-		f0 |= 1 << 0
-	}
-	if m.ParentPeer != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.ExcludePinned, 0)
+	f0 |= tl.Flag(m.ParentPeer != nil, 1)
 	b.PutUint32(f0)
 	if m.ParentPeer != nil {
 		if err := m.ParentPeer.Encode(b); err != nil {
@@ -23420,7 +22814,7 @@ func (m *MessagesGetSavedDialogsRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Limit)
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -23501,9 +22895,7 @@ func (m *MessagesGetSavedHistoryRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.getSavedHistory")
 	}
 	var f0 uint32
-	if m.ParentPeer != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.ParentPeer != nil, 0)
 	b.PutUint32(f0)
 	if m.ParentPeer != nil {
 		if err := m.ParentPeer.Encode(b); err != nil {
@@ -23523,7 +22915,7 @@ func (m *MessagesGetSavedHistoryRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.MaxID)
 	b.PutInt32(m.MinID)
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -23610,15 +23002,9 @@ func (m *MessagesDeleteSavedHistoryRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.deleteSavedHistory")
 	}
 	var f0 uint32
-	if m.ParentPeer != nil {
-		f0 |= 1 << 0
-	}
-	if m.MinDate.Set {
-		f0 |= 1 << 2
-	}
-	if m.MaxDate.Set {
-		f0 |= 1 << 3
-	}
+	f0 |= tl.Flag(m.ParentPeer != nil, 0)
+	f0 |= tl.Flag(m.MinDate.Set, 2)
+	f0 |= tl.Flag(m.MaxDate.Set, 3)
 	b.PutUint32(f0)
 	if m.ParentPeer != nil {
 		if err := m.ParentPeer.Encode(b); err != nil {
@@ -23638,7 +23024,7 @@ func (m *MessagesDeleteSavedHistoryRequest) EncodeBare(b *tl.Buffer) error {
 	if m.MaxDate.Set {
 		b.PutInt32(m.MaxDate.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -23715,7 +23101,7 @@ func (m *MessagesGetPinnedSavedDialogsRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getPinnedSavedDialogs")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -23764,9 +23150,7 @@ func (m *MessagesToggleSavedDialogPinRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.toggleSavedDialogPin")
 	}
 	var f0 uint32
-	if m.Pinned {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Pinned, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.toggleSavedDialogPin", "peer")
@@ -23774,7 +23158,7 @@ func (m *MessagesToggleSavedDialogPinRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.toggleSavedDialogPin", "peer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -23835,20 +23219,18 @@ func (m *MessagesReorderPinnedSavedDialogsRequest) EncodeBare(b *tl.Buffer) erro
 		return tl.NilObjectError("messages.reorderPinnedSavedDialogs")
 	}
 	var f0 uint32
-	if m.Force {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Force, 0)
 	b.PutUint32(f0)
 	b.PutVectorHeader(len(m.Order))
-	for i0 := range m.Order {
-		if m.Order[i0] == nil {
+	for _, e0 := range m.Order {
+		if e0 == nil {
 			return tl.NilFieldError("messages.reorderPinnedSavedDialogs", "order")
 		}
-		if err := m.Order[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.reorderPinnedSavedDialogs", "order", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -23916,9 +23298,7 @@ func (m *MessagesGetSavedReactionTagsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.getSavedReactionTags")
 	}
 	var f0 uint32
-	if m.Peer != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Peer != nil, 0)
 	b.PutUint32(f0)
 	if m.Peer != nil {
 		if err := m.Peer.Encode(b); err != nil {
@@ -23926,7 +23306,7 @@ func (m *MessagesGetSavedReactionTagsRequest) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -23991,9 +23371,7 @@ func (m *MessagesUpdateSavedReactionTagRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.updateSavedReactionTag")
 	}
 	var f0 uint32
-	if m.Title.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Title.Set, 0)
 	b.PutUint32(f0)
 	if m.Reaction == nil {
 		return tl.NilFieldError("messages.updateSavedReactionTag", "reaction")
@@ -24069,7 +23447,7 @@ func (m *MessagesGetDefaultTagReactionsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.getDefaultTagReactions")
 	}
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -24128,7 +23506,7 @@ func (m *MessagesGetOutboxReadDateRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.getOutboxReadDate", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -24181,7 +23559,7 @@ func (m *MessagesGetQuickRepliesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.getQuickReplies")
 	}
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -24233,10 +23611,10 @@ func (m *MessagesReorderQuickRepliesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.reorderQuickReplies")
 	}
 	b.PutVectorHeader(len(m.Order))
-	for i0 := range m.Order {
-		b.PutInt32(m.Order[i0])
+	for _, e0 := range m.Order {
+		b.PutInt32(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -24412,7 +23790,7 @@ func (m *MessagesDeleteQuickReplyShortcutRequest) EncodeBare(b *tl.Buffer) error
 		return tl.NilObjectError("messages.deleteQuickReplyShortcut")
 	}
 	b.PutInt32(m.ShortcutID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -24468,19 +23846,17 @@ func (m *MessagesGetQuickReplyMessagesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.getQuickReplyMessages")
 	}
 	var f0 uint32
-	if m.ID != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.ID != nil, 0)
 	b.PutUint32(f0)
 	b.PutInt32(m.ShortcutID)
 	if m.ID != nil {
 		b.PutVectorHeader(len(m.ID))
-		for i1 := range m.ID {
-			b.PutInt32(m.ID[i1])
+		for _, e1 := range m.ID {
+			b.PutInt32(e1)
 		}
 	}
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -24566,14 +23942,14 @@ func (m *MessagesSendQuickReplyMessagesRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.ShortcutID)
 	b.PutVectorHeader(len(m.ID))
-	for i0 := range m.ID {
-		b.PutInt32(m.ID[i0])
+	for _, e0 := range m.ID {
+		b.PutInt32(e0)
 	}
 	b.PutVectorHeader(len(m.RandomID))
-	for i0 := range m.RandomID {
-		b.PutInt64(m.RandomID[i0])
+	for _, e0 := range m.RandomID {
+		b.PutInt64(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -24656,10 +24032,10 @@ func (m *MessagesDeleteQuickReplyMessagesRequest) EncodeBare(b *tl.Buffer) error
 	}
 	b.PutInt32(m.ShortcutID)
 	b.PutVectorHeader(len(m.ID))
-	for i0 := range m.ID {
-		b.PutInt32(m.ID[i0])
+	for _, e0 := range m.ID {
+		b.PutInt32(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -24725,7 +24101,7 @@ func (m *MessagesToggleDialogFilterTagsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.toggleDialogFilterTags")
 	}
 	b.PutBool(m.Enabled)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -24777,7 +24153,7 @@ func (m *MessagesGetMyStickersRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.OffsetID)
 	b.PutInt32(m.Limit)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -24834,7 +24210,7 @@ func (m *MessagesGetEmojiStickerGroupsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.getEmojiStickerGroups")
 	}
 	b.PutInt32(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -24886,7 +24262,7 @@ func (m *MessagesGetAvailableEffectsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.getAvailableEffects")
 	}
 	b.PutInt32(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -24947,7 +24323,7 @@ func (m *MessagesEditFactCheckRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Text.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.editFactCheck", "text", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -25013,7 +24389,7 @@ func (m *MessagesDeleteFactCheckRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.deleteFactCheck", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -25073,10 +24449,10 @@ func (m *MessagesGetFactCheckRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.getFactCheck", "peer", err)
 	}
 	b.PutVectorHeader(len(m.MsgID))
-	for i0 := range m.MsgID {
-		b.PutInt32(m.MsgID[i0])
+	for _, e0 := range m.MsgID {
+		b.PutInt32(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -25146,18 +24522,10 @@ func (m *MessagesRequestMainWebViewRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.requestMainWebView")
 	}
 	var f0 uint32
-	if m.Compact {
-		f0 |= 1 << 7
-	}
-	if m.Fullscreen {
-		f0 |= 1 << 8
-	}
-	if m.StartParam.Set {
-		f0 |= 1 << 1
-	}
-	if m.ThemeParams != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Compact, 7)
+	f0 |= tl.Flag(m.Fullscreen, 8)
+	f0 |= tl.Flag(m.StartParam.Set, 1)
+	f0 |= tl.Flag(m.ThemeParams != nil, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.requestMainWebView", "peer")
@@ -25266,9 +24634,7 @@ func (m *MessagesSendPaidReactionRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.sendPaidReaction")
 	}
 	var f0 uint32
-	if m.Private != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Private != nil, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.sendPaidReaction", "peer")
@@ -25284,7 +24650,7 @@ func (m *MessagesSendPaidReactionRequest) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("messages.sendPaidReaction", "private", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -25371,7 +24737,7 @@ func (m *MessagesTogglePaidReactionPrivacyRequest) EncodeBare(b *tl.Buffer) erro
 	if err := m.Private.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.togglePaidReactionPrivacy", "private", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -25429,7 +24795,7 @@ func (m *MessagesGetPaidReactionPrivacyRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getPaidReactionPrivacy")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -25533,12 +24899,8 @@ func (m *MessagesClickSponsoredMessageRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.clickSponsoredMessage")
 	}
 	var f0 uint32
-	if m.Media {
-		f0 |= 1 << 0
-	}
-	if m.Fullscreen {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Media, 0)
+	f0 |= tl.Flag(m.Fullscreen, 1)
 	b.PutUint32(f0)
 	b.PutBytes(m.RandomID)
 	return b.WriteErr()
@@ -25660,9 +25022,7 @@ func (m *MessagesGetSponsoredMessagesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.getSponsoredMessages")
 	}
 	var f0 uint32
-	if m.MsgID.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.MsgID.Set, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getSponsoredMessages", "peer")
@@ -25673,7 +25033,7 @@ func (m *MessagesGetSponsoredMessagesRequest) EncodeBare(b *tl.Buffer) error {
 	if m.MsgID.Set {
 		b.PutInt32(m.MsgID.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -25740,9 +25100,7 @@ func (m *MessagesSavePreparedInlineMessageRequest) EncodeBare(b *tl.Buffer) erro
 		return tl.NilObjectError("messages.savePreparedInlineMessage")
 	}
 	var f0 uint32
-	if m.PeerTypes != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.PeerTypes != nil, 0)
 	b.PutUint32(f0)
 	if m.Result == nil {
 		return tl.NilFieldError("messages.savePreparedInlineMessage", "result")
@@ -25758,16 +25116,16 @@ func (m *MessagesSavePreparedInlineMessageRequest) EncodeBare(b *tl.Buffer) erro
 	}
 	if m.PeerTypes != nil {
 		b.PutVectorHeader(len(m.PeerTypes))
-		for i1 := range m.PeerTypes {
-			if m.PeerTypes[i1] == nil {
+		for _, e1 := range m.PeerTypes {
+			if e1 == nil {
 				return tl.NilFieldError("messages.savePreparedInlineMessage", "peer_types")
 			}
-			if err := m.PeerTypes[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("messages.savePreparedInlineMessage", "peer_types", err)
 			}
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -25909,15 +25267,13 @@ func (m *MessagesSearchStickersRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.searchStickers")
 	}
 	var f0 uint32
-	if m.Emojis {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Emojis, 0)
 	b.PutUint32(f0)
 	b.PutString(m.Q)
 	b.PutString(m.Emoticon)
 	b.PutVectorHeader(len(m.LangCode))
-	for i0 := range m.LangCode {
-		b.PutString(m.LangCode[i0])
+	for _, e0 := range m.LangCode {
+		b.PutString(e0)
 	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Limit)
@@ -26008,9 +25364,7 @@ func (m *MessagesReportMessagesDeliveryRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.reportMessagesDelivery")
 	}
 	var f0 uint32
-	if m.Push {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Push, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.reportMessagesDelivery", "peer")
@@ -26019,10 +25373,10 @@ func (m *MessagesReportMessagesDeliveryRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.reportMessagesDelivery", "peer", err)
 	}
 	b.PutVectorHeader(len(m.ID))
-	for i0 := range m.ID {
-		b.PutInt32(m.ID[i0])
+	for _, e0 := range m.ID {
+		b.PutInt32(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -26093,9 +25447,7 @@ func (m *MessagesGetSavedDialogsByIDRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.getSavedDialogsByID")
 	}
 	var f0 uint32
-	if m.ParentPeer != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.ParentPeer != nil, 1)
 	b.PutUint32(f0)
 	if m.ParentPeer != nil {
 		if err := m.ParentPeer.Encode(b); err != nil {
@@ -26103,15 +25455,15 @@ func (m *MessagesGetSavedDialogsByIDRequest) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.IDs))
-	for i0 := range m.IDs {
-		if m.IDs[i0] == nil {
+	for _, e0 := range m.IDs {
+		if e0 == nil {
 			return tl.NilFieldError("messages.getSavedDialogsByID", "ids")
 		}
-		if err := m.IDs[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.getSavedDialogsByID", "ids", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -26194,7 +25546,7 @@ func (m *MessagesReadSavedHistoryRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.readSavedHistory", "peer", err)
 	}
 	b.PutInt32(m.MaxID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -26262,14 +25614,14 @@ func (m *MessagesToggleTodoCompletedRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.MsgID)
 	b.PutVectorHeader(len(m.Completed))
-	for i0 := range m.Completed {
-		b.PutInt32(m.Completed[i0])
+	for _, e0 := range m.Completed {
+		b.PutInt32(e0)
 	}
 	b.PutVectorHeader(len(m.Incompleted))
-	for i0 := range m.Incompleted {
-		b.PutInt32(m.Incompleted[i0])
+	for _, e0 := range m.Incompleted {
+		b.PutInt32(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -26360,7 +25712,7 @@ func (m *MessagesAppendTodoListRequest) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("messages.appendTodoList", "list", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -26439,15 +25791,9 @@ func (m *MessagesToggleSuggestedPostApprovalRequest) EncodeBare(b *tl.Buffer) er
 		return tl.NilObjectError("messages.toggleSuggestedPostApproval")
 	}
 	var f0 uint32
-	if m.Reject {
-		f0 |= 1 << 1
-	}
-	if m.ScheduleDate.Set {
-		f0 |= 1 << 0
-	}
-	if m.RejectComment.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Reject, 1)
+	f0 |= tl.Flag(m.ScheduleDate.Set, 0)
+	f0 |= tl.Flag(m.RejectComment.Set, 2)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.toggleSuggestedPostApproval", "peer")
@@ -26538,9 +25884,7 @@ func (m *MessagesGetForumTopicsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.getForumTopics")
 	}
 	var f0 uint32
-	if m.Q.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Q.Set, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getForumTopics", "peer")
@@ -26637,10 +25981,10 @@ func (m *MessagesGetForumTopicsByIDRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.getForumTopicsByID", "peer", err)
 	}
 	b.PutVectorHeader(len(m.Topics))
-	for i0 := range m.Topics {
-		b.PutInt32(m.Topics[i0])
+	for _, e0 := range m.Topics {
+		b.PutInt32(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -26707,18 +26051,10 @@ func (m *MessagesEditForumTopicRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.editForumTopic")
 	}
 	var f0 uint32
-	if m.Title.Set {
-		f0 |= 1 << 0
-	}
-	if m.IconEmojiID.Set {
-		f0 |= 1 << 1
-	}
-	if m.Closed.Set {
-		f0 |= 1 << 2
-	}
-	if m.Hidden.Set {
-		f0 |= 1 << 3
-	}
+	f0 |= tl.Flag(m.Title.Set, 0)
+	f0 |= tl.Flag(m.IconEmojiID.Set, 1)
+	f0 |= tl.Flag(m.Closed.Set, 2)
+	f0 |= tl.Flag(m.Hidden.Set, 3)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.editForumTopic", "peer")
@@ -26834,7 +26170,7 @@ func (m *MessagesUpdatePinnedForumTopicRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.TopicID)
 	b.PutBool(m.Pinned)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -26896,9 +26232,7 @@ func (m *MessagesReorderPinnedForumTopicsRequest) EncodeBare(b *tl.Buffer) error
 		return tl.NilObjectError("messages.reorderPinnedForumTopics")
 	}
 	var f0 uint32
-	if m.Force {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Force, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.reorderPinnedForumTopics", "peer")
@@ -26907,10 +26241,10 @@ func (m *MessagesReorderPinnedForumTopicsRequest) EncodeBare(b *tl.Buffer) error
 		return tl.EncodeFieldErr("messages.reorderPinnedForumTopics", "peer", err)
 	}
 	b.PutVectorHeader(len(m.Order))
-	for i0 := range m.Order {
-		b.PutInt32(m.Order[i0])
+	for _, e0 := range m.Order {
+		b.PutInt32(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -26984,18 +26318,10 @@ func (m *MessagesCreateForumTopicRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.createForumTopic")
 	}
 	var f0 uint32
-	if m.TitleMissing {
-		f0 |= 1 << 4
-	}
-	if m.IconColor.Set {
-		f0 |= 1 << 0
-	}
-	if m.IconEmojiID.Set {
-		f0 |= 1 << 3
-	}
-	if m.SendAs != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.TitleMissing, 4)
+	f0 |= tl.Flag(m.IconColor.Set, 0)
+	f0 |= tl.Flag(m.IconEmojiID.Set, 3)
+	f0 |= tl.Flag(m.SendAs != nil, 2)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.createForumTopic", "peer")
@@ -27104,7 +26430,7 @@ func (m *MessagesDeleteTopicHistoryRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.deleteTopicHistory", "peer", err)
 	}
 	b.PutInt32(m.TopMsgID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -27155,7 +26481,7 @@ func (m *MessagesGetEmojiGameInfoRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getEmojiGameInfo")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -27204,12 +26530,8 @@ func (m *MessagesSummarizeTextRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.summarizeText")
 	}
 	var f0 uint32
-	if m.ToLang.Set {
-		f0 |= 1 << 0
-	}
-	if m.Tone.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.ToLang.Set, 0)
+	f0 |= tl.Flag(m.Tone.Set, 2)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.summarizeText", "peer")
@@ -27313,7 +26635,7 @@ func (m *MessagesEditChatCreatorRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Password.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.editChatCreator", "password", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -27378,7 +26700,7 @@ func (m *MessagesGetFutureChatCreatorAfterLeaveRequest) EncodeBare(b *tl.Buffer)
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.getFutureChatCreatorAfterLeave", "peer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -27617,18 +26939,10 @@ func (m *MessagesComposeMessageWithAIRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.composeMessageWithAI")
 	}
 	var f0 uint32
-	if m.Proofread {
-		f0 |= 1 << 0
-	}
-	if m.Emojify {
-		f0 |= 1 << 3
-	}
-	if m.TranslateToLang.Set {
-		f0 |= 1 << 1
-	}
-	if m.Tone != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Proofread, 0)
+	f0 |= tl.Flag(m.Emojify, 3)
+	f0 |= tl.Flag(m.TranslateToLang.Set, 1)
+	f0 |= tl.Flag(m.Tone != nil, 2)
 	b.PutUint32(f0)
 	if err := m.Text.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.composeMessageWithAI", "text", err)
@@ -27726,7 +27040,7 @@ func (m *MessagesReportReadMetricsRequest) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("messages.reportReadMetrics", "metrics", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -27803,7 +27117,7 @@ func (m *MessagesReportMusicListenRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.reportMusicListen", "id", err)
 	}
 	b.PutInt32(m.ListenedDuration)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -27870,7 +27184,7 @@ func (m *MessagesAddPollAnswerRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Answer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.addPollAnswer", "answer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -27999,9 +27313,7 @@ func (m *MessagesGetUnreadPollVotesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.getUnreadPollVotes")
 	}
 	var f0 uint32
-	if m.TopMsgID.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.TopMsgID.Set, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getUnreadPollVotes", "peer")
@@ -28017,7 +27329,7 @@ func (m *MessagesGetUnreadPollVotesRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.Limit)
 	b.PutInt32(m.MaxID)
 	b.PutInt32(m.MinID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -28094,9 +27406,7 @@ func (m *MessagesReadPollVotesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.readPollVotes")
 	}
 	var f0 uint32
-	if m.TopMsgID.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.TopMsgID.Set, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.readPollVotes", "peer")
@@ -28107,7 +27417,7 @@ func (m *MessagesReadPollVotesRequest) EncodeBare(b *tl.Buffer) error {
 	if m.TopMsgID.Set {
 		b.PutInt32(m.TopMsgID.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -28179,7 +27489,7 @@ func (m *MessagesSetBotGuestChatResultRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Result.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.setBotGuestChatResult", "result", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -28248,7 +27558,7 @@ func (m *MessagesDeleteParticipantReactionsRequest) EncodeBare(b *tl.Buffer) err
 	if err := m.Participant.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.deleteParticipantReactions", "participant", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -28319,7 +27629,7 @@ func (m *MessagesDeleteParticipantReactionRequest) EncodeBare(b *tl.Buffer) erro
 	if err := m.Participant.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.deleteParticipantReaction", "participant", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -28392,7 +27702,7 @@ func (m *MessagesGetPersonalChannelHistoryRequest) EncodeBare(b *tl.Buffer) erro
 	b.PutInt32(m.MaxID)
 	b.PutInt32(m.MinID)
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -28461,7 +27771,7 @@ func (m *MessagesGetRichMessageRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messages.getRichMessage", "peer", err)
 	}
 	b.PutInt32(m.ID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -28520,21 +27830,13 @@ func (m *MessagesTranslateRichMessageRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.translateRichMessage")
 	}
 	var f0 uint32
-	if m.Peer != nil {
-		f0 |= 1 << 0
-	}
-	if m.ID != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Peer != nil, 0)
+	f0 |= tl.Flag(m.ID != nil, 0)
 	if (m.Peer != nil) != (m.ID != nil) {
 		return tl.FlagGroupError("messages.translateRichMessage", "id")
 	}
-	if m.Text != nil {
-		f0 |= 1 << 1
-	}
-	if m.Tone.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Text != nil, 1)
+	f0 |= tl.Flag(m.Tone.Set, 2)
 	b.PutUint32(f0)
 	if m.Peer != nil {
 		if err := m.Peer.Encode(b); err != nil {
@@ -28543,17 +27845,17 @@ func (m *MessagesTranslateRichMessageRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.ID != nil {
 		b.PutVectorHeader(len(m.ID))
-		for i1 := range m.ID {
-			b.PutInt32(m.ID[i1])
+		for _, e1 := range m.ID {
+			b.PutInt32(e1)
 		}
 	}
 	if m.Text != nil {
 		b.PutVectorHeader(len(m.Text))
-		for i1 := range m.Text {
-			if m.Text[i1] == nil {
+		for _, e1 := range m.Text {
+			if e1 == nil {
 				return tl.NilFieldError("messages.translateRichMessage", "text")
 			}
-			if err := m.Text[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("messages.translateRichMessage", "text", err)
 			}
 		}
@@ -28664,21 +27966,11 @@ func (m *MessagesComposeRichMessageWithAIRequest) EncodeBare(b *tl.Buffer) error
 		return tl.NilObjectError("messages.composeRichMessageWithAI")
 	}
 	var f0 uint32
-	if m.Proofread {
-		f0 |= 1 << 0
-	}
-	if m.Emojify {
-		f0 |= 1 << 3
-	}
-	if m.Text != nil {
-		f0 |= 1 << 4
-	}
-	if m.TranslateToLang.Set {
-		f0 |= 1 << 1
-	}
-	if m.Tone != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Proofread, 0)
+	f0 |= tl.Flag(m.Emojify, 3)
+	f0 |= tl.Flag(m.Text != nil, 4)
+	f0 |= tl.Flag(m.TranslateToLang.Set, 1)
+	f0 |= tl.Flag(m.Tone != nil, 2)
 	b.PutUint32(f0)
 	if m.Text != nil {
 		if err := m.Text.Encode(b); err != nil {
@@ -28769,9 +28061,7 @@ func (m *MessagesRequestChatJoinWebViewRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messages.requestChatJoinWebView")
 	}
 	var f0 uint32
-	if m.ThemeParams != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.ThemeParams != nil, 0)
 	b.PutUint32(f0)
 	b.PutInt64(m.QueryID)
 	if m.ThemeParams != nil {

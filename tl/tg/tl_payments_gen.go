@@ -49,33 +49,17 @@ func (m *PaymentsPaymentForm) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("payments.paymentForm")
 	}
 	var f0 uint32
-	if m.CanSaveCredentials {
-		f0 |= 1 << 2
-	}
-	if m.PasswordMissing {
-		f0 |= 1 << 3
-	}
-	if m.Photo != nil {
-		f0 |= 1 << 5
-	}
-	if m.NativeProvider.Set {
-		f0 |= 1 << 4
-	}
-	if m.NativeParams != nil {
-		f0 |= 1 << 4
-	}
+	f0 |= tl.Flag(m.CanSaveCredentials, 2)
+	f0 |= tl.Flag(m.PasswordMissing, 3)
+	f0 |= tl.Flag(m.Photo != nil, 5)
+	f0 |= tl.Flag(m.NativeProvider.Set, 4)
+	f0 |= tl.Flag(m.NativeParams != nil, 4)
 	if (m.NativeProvider.Set) != (m.NativeParams != nil) {
 		return tl.FlagGroupError("payments.paymentForm", "native_params")
 	}
-	if m.AdditionalMethods != nil {
-		f0 |= 1 << 6
-	}
-	if m.SavedInfo != nil {
-		f0 |= 1 << 0
-	}
-	if m.SavedCredentials != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.AdditionalMethods != nil, 6)
+	f0 |= tl.Flag(m.SavedInfo != nil, 0)
+	f0 |= tl.Flag(m.SavedCredentials != nil, 1)
 	b.PutUint32(f0)
 	b.PutInt64(m.FormID)
 	b.PutInt64(m.BotID)
@@ -121,11 +105,11 @@ func (m *PaymentsPaymentForm) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("payments.paymentForm", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.paymentForm", "users", err)
 		}
 	}
@@ -304,9 +288,7 @@ func (m *PaymentsPaymentFormStars) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("payments.paymentFormStars")
 	}
 	var f0 uint32
-	if m.Photo != nil {
-		f0 |= 1 << 5
-	}
+	f0 |= tl.Flag(m.Photo != nil, 5)
 	b.PutUint32(f0)
 	b.PutInt64(m.FormID)
 	b.PutInt64(m.BotID)
@@ -321,11 +303,11 @@ func (m *PaymentsPaymentFormStars) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("payments.paymentFormStars", "invoice", err)
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("payments.paymentFormStars", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.paymentFormStars", "users", err)
 		}
 	}
@@ -422,7 +404,7 @@ func (m *PaymentsPaymentFormStarGift) EncodeBare(b *tl.Buffer) error {
 	if err := m.Invoice.Encode(b); err != nil {
 		return tl.EncodeFieldErr("payments.paymentFormStarGift", "invoice", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -479,12 +461,8 @@ func (m *PaymentsValidatedRequestedInfo) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("payments.validatedRequestedInfo")
 	}
 	var f0 uint32
-	if m.ID.Set {
-		f0 |= 1 << 0
-	}
-	if m.ShippingOptions != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.ID.Set, 0)
+	f0 |= tl.Flag(m.ShippingOptions != nil, 1)
 	b.PutUint32(f0)
 	if m.ID.Set {
 		b.PutString(m.ID.Value)
@@ -582,7 +560,7 @@ func (m *PaymentsPaymentResult) EncodeBare(b *tl.Buffer) error {
 	if err := m.Updates.Encode(b); err != nil {
 		return tl.EncodeFieldErr("payments.paymentResult", "updates", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -703,18 +681,10 @@ func (m *PaymentsPaymentReceipt) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("payments.paymentReceipt")
 	}
 	var f0 uint32
-	if m.Photo != nil {
-		f0 |= 1 << 2
-	}
-	if m.Info != nil {
-		f0 |= 1 << 0
-	}
-	if m.Shipping != nil {
-		f0 |= 1 << 1
-	}
-	if m.TipAmount.Set {
-		f0 |= 1 << 3
-	}
+	f0 |= tl.Flag(m.Photo != nil, 2)
+	f0 |= tl.Flag(m.Info != nil, 0)
+	f0 |= tl.Flag(m.Shipping != nil, 1)
+	f0 |= tl.Flag(m.TipAmount.Set, 3)
 	b.PutUint32(f0)
 	b.PutInt32(m.Date)
 	b.PutInt64(m.BotID)
@@ -746,11 +716,11 @@ func (m *PaymentsPaymentReceipt) EncodeBare(b *tl.Buffer) error {
 	b.PutInt64(m.TotalAmount)
 	b.PutString(m.CredentialsTitle)
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("payments.paymentReceipt", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.paymentReceipt", "users", err)
 		}
 	}
@@ -896,9 +866,7 @@ func (m *PaymentsPaymentReceiptStars) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("payments.paymentReceiptStars")
 	}
 	var f0 uint32
-	if m.Photo != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Photo != nil, 2)
 	b.PutUint32(f0)
 	b.PutInt32(m.Date)
 	b.PutInt64(m.BotID)
@@ -916,11 +884,11 @@ func (m *PaymentsPaymentReceiptStars) EncodeBare(b *tl.Buffer) error {
 	b.PutInt64(m.TotalAmount)
 	b.PutString(m.TransactionID)
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("payments.paymentReceiptStars", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.paymentReceiptStars", "users", err)
 		}
 	}
@@ -1021,19 +989,15 @@ func (m *PaymentsSavedInfo) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("payments.savedInfo")
 	}
 	var f0 uint32
-	if m.HasSavedCredentials {
-		f0 |= 1 << 1
-	}
-	if m.SavedInfo != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.HasSavedCredentials, 1)
+	f0 |= tl.Flag(m.SavedInfo != nil, 0)
 	b.PutUint32(f0)
 	if m.SavedInfo != nil {
 		if err := m.SavedInfo.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.savedInfo", "saved_info", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1232,21 +1196,11 @@ func (m *PaymentsCheckedGiftCode) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("payments.checkedGiftCode")
 	}
 	var f0 uint32
-	if m.ViaGiveaway {
-		f0 |= 1 << 2
-	}
-	if m.FromID != nil {
-		f0 |= 1 << 4
-	}
-	if m.GiveawayMsgID.Set {
-		f0 |= 1 << 3
-	}
-	if m.ToID.Set {
-		f0 |= 1 << 0
-	}
-	if m.UsedDate.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.ViaGiveaway, 2)
+	f0 |= tl.Flag(m.FromID != nil, 4)
+	f0 |= tl.Flag(m.GiveawayMsgID.Set, 3)
+	f0 |= tl.Flag(m.ToID.Set, 0)
+	f0 |= tl.Flag(m.UsedDate.Set, 1)
 	b.PutUint32(f0)
 	if m.FromID != nil {
 		if err := m.FromID.Encode(b); err != nil {
@@ -1265,24 +1219,24 @@ func (m *PaymentsCheckedGiftCode) EncodeBare(b *tl.Buffer) error {
 		b.PutInt32(m.UsedDate.Value)
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("payments.checkedGiftCode", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.checkedGiftCode", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("payments.checkedGiftCode", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.checkedGiftCode", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1395,21 +1349,11 @@ func (m *PaymentsGiveawayInfo) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("payments.giveawayInfo")
 	}
 	var f0 uint32
-	if m.Participating {
-		f0 |= 1 << 0
-	}
-	if m.PreparingResults {
-		f0 |= 1 << 3
-	}
-	if m.JoinedTooEarlyDate.Set {
-		f0 |= 1 << 1
-	}
-	if m.AdminDisallowedChatID.Set {
-		f0 |= 1 << 2
-	}
-	if m.DisallowedCountry.Set {
-		f0 |= 1 << 4
-	}
+	f0 |= tl.Flag(m.Participating, 0)
+	f0 |= tl.Flag(m.PreparingResults, 3)
+	f0 |= tl.Flag(m.JoinedTooEarlyDate.Set, 1)
+	f0 |= tl.Flag(m.AdminDisallowedChatID.Set, 2)
+	f0 |= tl.Flag(m.DisallowedCountry.Set, 4)
 	b.PutUint32(f0)
 	b.PutInt32(m.StartDate)
 	if m.JoinedTooEarlyDate.Set {
@@ -1505,21 +1449,11 @@ func (m *PaymentsGiveawayInfoResults) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("payments.giveawayInfoResults")
 	}
 	var f0 uint32
-	if m.Winner {
-		f0 |= 1 << 0
-	}
-	if m.Refunded {
-		f0 |= 1 << 1
-	}
-	if m.GiftCodeSlug.Set {
-		f0 |= 1 << 3
-	}
-	if m.StarsPrize.Set {
-		f0 |= 1 << 4
-	}
-	if m.ActivatedCount.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Winner, 0)
+	f0 |= tl.Flag(m.Refunded, 1)
+	f0 |= tl.Flag(m.GiftCodeSlug.Set, 3)
+	f0 |= tl.Flag(m.StarsPrize.Set, 4)
+	f0 |= tl.Flag(m.ActivatedCount.Set, 2)
 	b.PutUint32(f0)
 	b.PutInt32(m.StartDate)
 	if m.GiftCodeSlug.Set {
@@ -1621,21 +1555,11 @@ func (m *PaymentsStarsStatus) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("payments.starsStatus")
 	}
 	var f0 uint32
-	if m.Subscriptions != nil {
-		f0 |= 1 << 1
-	}
-	if m.SubscriptionsNextOffset.Set {
-		f0 |= 1 << 2
-	}
-	if m.SubscriptionsMissingBalance.Set {
-		f0 |= 1 << 4
-	}
-	if m.History != nil {
-		f0 |= 1 << 3
-	}
-	if m.NextOffset.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Subscriptions != nil, 1)
+	f0 |= tl.Flag(m.SubscriptionsNextOffset.Set, 2)
+	f0 |= tl.Flag(m.SubscriptionsMissingBalance.Set, 4)
+	f0 |= tl.Flag(m.History != nil, 3)
+	f0 |= tl.Flag(m.NextOffset.Set, 0)
 	b.PutUint32(f0)
 	if m.Balance == nil {
 		return tl.NilFieldError("payments.starsStatus", "balance")
@@ -1669,20 +1593,20 @@ func (m *PaymentsStarsStatus) EncodeBare(b *tl.Buffer) error {
 		b.PutString(m.NextOffset.Value)
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("payments.starsStatus", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.starsStatus", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("payments.starsStatus", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.starsStatus", "users", err)
 		}
 	}
@@ -1826,9 +1750,7 @@ func (m *PaymentsStarsRevenueStats) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("payments.starsRevenueStats")
 	}
 	var f0 uint32
-	if m.TopHoursGraph != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.TopHoursGraph != nil, 0)
 	b.PutUint32(f0)
 	if m.TopHoursGraph != nil {
 		if err := m.TopHoursGraph.Encode(b); err != nil {
@@ -1845,7 +1767,7 @@ func (m *PaymentsStarsRevenueStats) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("payments.starsRevenueStats", "status", err)
 	}
 	b.PutDouble(m.UsdRate)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2022,7 +1944,7 @@ func (m *PaymentsStarGiftsNotModified) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("payments.starGiftsNotModified")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2074,33 +1996,33 @@ func (m *PaymentsStarGifts) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Hash)
 	b.PutVectorHeader(len(m.Gifts))
-	for i0 := range m.Gifts {
-		if m.Gifts[i0] == nil {
+	for _, e0 := range m.Gifts {
+		if e0 == nil {
 			return tl.NilFieldError("payments.starGifts", "gifts")
 		}
-		if err := m.Gifts[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.starGifts", "gifts", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("payments.starGifts", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.starGifts", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("payments.starGifts", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.starGifts", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2195,15 +2117,15 @@ func (m *PaymentsConnectedStarRefBots) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("payments.connectedStarRefBots", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.connectedStarRefBots", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2286,9 +2208,7 @@ func (m *PaymentsSuggestedStarRefBots) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("payments.suggestedStarRefBots")
 	}
 	var f0 uint32
-	if m.NextOffset.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.NextOffset.Set, 0)
 	b.PutUint32(f0)
 	b.PutInt32(m.Count)
 	b.PutVectorHeader(len(m.SuggestedBots))
@@ -2298,11 +2218,11 @@ func (m *PaymentsSuggestedStarRefBots) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("payments.suggestedStarRefBots", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.suggestedStarRefBots", "users", err)
 		}
 	}
@@ -2402,11 +2322,11 @@ func (m *PaymentsStarGiftUpgradePreview) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("payments.starGiftUpgradePreview")
 	}
 	b.PutVectorHeader(len(m.SampleAttributes))
-	for i0 := range m.SampleAttributes {
-		if m.SampleAttributes[i0] == nil {
+	for _, e0 := range m.SampleAttributes {
+		if e0 == nil {
 			return tl.NilFieldError("payments.starGiftUpgradePreview", "sample_attributes")
 		}
-		if err := m.SampleAttributes[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.starGiftUpgradePreview", "sample_attributes", err)
 		}
 	}
@@ -2422,7 +2342,7 @@ func (m *PaymentsStarGiftUpgradePreview) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("payments.starGiftUpgradePreview", "next_prices", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2525,24 +2445,24 @@ func (m *PaymentsUniqueStarGift) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("payments.uniqueStarGift", "gift", err)
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("payments.uniqueStarGift", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.uniqueStarGift", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("payments.uniqueStarGift", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.uniqueStarGift", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2621,12 +2541,8 @@ func (m *PaymentsSavedStarGifts) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("payments.savedStarGifts")
 	}
 	var f0 uint32
-	if m.ChatNotificationsEnabled.Set {
-		f0 |= 1 << 1
-	}
-	if m.NextOffset.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.ChatNotificationsEnabled.Set, 1)
+	f0 |= tl.Flag(m.NextOffset.Set, 0)
 	b.PutUint32(f0)
 	b.PutInt32(m.Count)
 	if m.ChatNotificationsEnabled.Set {
@@ -2642,20 +2558,20 @@ func (m *PaymentsSavedStarGifts) EncodeBare(b *tl.Buffer) error {
 		b.PutString(m.NextOffset.Value)
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("payments.savedStarGifts", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.savedStarGifts", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("payments.savedStarGifts", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.savedStarGifts", "users", err)
 		}
 	}
@@ -2825,29 +2741,21 @@ func (m *PaymentsResaleStarGifts) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("payments.resaleStarGifts")
 	}
 	var f0 uint32
-	if m.NextOffset.Set {
-		f0 |= 1 << 0
-	}
-	if m.Attributes != nil {
-		f0 |= 1 << 1
-	}
-	if m.AttributesHash.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.NextOffset.Set, 0)
+	f0 |= tl.Flag(m.Attributes != nil, 1)
+	f0 |= tl.Flag(m.AttributesHash.Set, 1)
 	if (m.Attributes != nil) != (m.AttributesHash.Set) {
 		return tl.FlagGroupError("payments.resaleStarGifts", "attributes_hash")
 	}
-	if m.Counters != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Counters != nil, 2)
 	b.PutUint32(f0)
 	b.PutInt32(m.Count)
 	b.PutVectorHeader(len(m.Gifts))
-	for i0 := range m.Gifts {
-		if m.Gifts[i0] == nil {
+	for _, e0 := range m.Gifts {
+		if e0 == nil {
 			return tl.NilFieldError("payments.resaleStarGifts", "gifts")
 		}
-		if err := m.Gifts[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.resaleStarGifts", "gifts", err)
 		}
 	}
@@ -2856,11 +2764,11 @@ func (m *PaymentsResaleStarGifts) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Attributes != nil {
 		b.PutVectorHeader(len(m.Attributes))
-		for i1 := range m.Attributes {
-			if m.Attributes[i1] == nil {
+		for _, e1 := range m.Attributes {
+			if e1 == nil {
 				return tl.NilFieldError("payments.resaleStarGifts", "attributes")
 			}
-			if err := m.Attributes[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("payments.resaleStarGifts", "attributes", err)
 			}
 		}
@@ -2869,11 +2777,11 @@ func (m *PaymentsResaleStarGifts) EncodeBare(b *tl.Buffer) error {
 		b.PutInt64(m.AttributesHash.Value)
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("payments.resaleStarGifts", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.resaleStarGifts", "chats", err)
 		}
 	}
@@ -2886,11 +2794,11 @@ func (m *PaymentsResaleStarGifts) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("payments.resaleStarGifts", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.resaleStarGifts", "users", err)
 		}
 	}
@@ -3035,7 +2943,7 @@ func (m *PaymentsStarGiftCollectionsNotModified) EncodeBare(b *tl.Buffer) error 
 	if m == nil {
 		return tl.NilObjectError("payments.starGiftCollectionsNotModified")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3088,7 +2996,7 @@ func (m *PaymentsStarGiftCollections) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("payments.starGiftCollections", "collections", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3166,36 +3074,18 @@ func (m *PaymentsUniqueStarGiftValueInfo) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("payments.uniqueStarGiftValueInfo")
 	}
 	var f0 uint32
-	if m.LastSaleOnFragment {
-		f0 |= 1 << 1
-	}
-	if m.ValueIsAverage {
-		f0 |= 1 << 6
-	}
-	if m.LastSaleDate.Set {
-		f0 |= 1 << 0
-	}
-	if m.LastSalePrice.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.LastSaleOnFragment, 1)
+	f0 |= tl.Flag(m.ValueIsAverage, 6)
+	f0 |= tl.Flag(m.LastSaleDate.Set, 0)
+	f0 |= tl.Flag(m.LastSalePrice.Set, 0)
 	if (m.LastSaleDate.Set) != (m.LastSalePrice.Set) {
 		return tl.FlagGroupError("payments.uniqueStarGiftValueInfo", "last_sale_price")
 	}
-	if m.FloorPrice.Set {
-		f0 |= 1 << 2
-	}
-	if m.AveragePrice.Set {
-		f0 |= 1 << 3
-	}
-	if m.ListedCount.Set {
-		f0 |= 1 << 4
-	}
-	if m.FragmentListedCount.Set {
-		f0 |= 1 << 5
-	}
-	if m.FragmentListedURL.Set {
-		f0 |= 1 << 5
-	}
+	f0 |= tl.Flag(m.FloorPrice.Set, 2)
+	f0 |= tl.Flag(m.AveragePrice.Set, 3)
+	f0 |= tl.Flag(m.ListedCount.Set, 4)
+	f0 |= tl.Flag(m.FragmentListedCount.Set, 5)
+	f0 |= tl.Flag(m.FragmentListedURL.Set, 5)
 	if (m.FragmentListedCount.Set) != (m.FragmentListedURL.Set) {
 		return tl.FlagGroupError("payments.uniqueStarGiftValueInfo", "fragment_listed_url")
 	}
@@ -3341,7 +3231,7 @@ func (m *PaymentsCheckCanSendGiftResultOk) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("payments.checkCanSendGiftResultOk")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3395,7 +3285,7 @@ func (m *PaymentsCheckCanSendGiftResultFail) EncodeBare(b *tl.Buffer) error {
 	if err := m.Reason.Encode(b); err != nil {
 		return tl.EncodeFieldErr("payments.checkCanSendGiftResultFail", "reason", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3469,24 +3359,24 @@ func (m *PaymentsStarGiftAuctionState) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Timeout)
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("payments.starGiftAuctionState", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.starGiftAuctionState", "users", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("payments.starGiftAuctionState", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.starGiftAuctionState", "chats", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3584,24 +3474,24 @@ func (m *PaymentsStarGiftAuctionAcquiredGifts) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("payments.starGiftAuctionAcquiredGifts", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.starGiftAuctionAcquiredGifts", "users", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("payments.starGiftAuctionAcquiredGifts", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.starGiftAuctionAcquiredGifts", "chats", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3694,7 +3584,7 @@ func (m *PaymentsStarGiftActiveAuctionsNotModified) EncodeBare(b *tl.Buffer) err
 	if m == nil {
 		return tl.NilObjectError("payments.starGiftActiveAuctionsNotModified")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3750,24 +3640,24 @@ func (m *PaymentsStarGiftActiveAuctions) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("payments.starGiftActiveAuctions", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.starGiftActiveAuctions", "users", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("payments.starGiftActiveAuctions", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.starGiftActiveAuctions", "chats", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3860,15 +3750,15 @@ func (m *PaymentsStarGiftUpgradeAttributes) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("payments.starGiftUpgradeAttributes")
 	}
 	b.PutVectorHeader(len(m.Attributes))
-	for i0 := range m.Attributes {
-		if m.Attributes[i0] == nil {
+	for _, e0 := range m.Attributes {
+		if e0 == nil {
 			return tl.NilFieldError("payments.starGiftUpgradeAttributes", "attributes")
 		}
-		if err := m.Attributes[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.starGiftUpgradeAttributes", "attributes", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3928,9 +3818,7 @@ func (m *PaymentsGetPaymentFormRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("payments.getPaymentForm")
 	}
 	var f0 uint32
-	if m.ThemeParams != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.ThemeParams != nil, 0)
 	b.PutUint32(f0)
 	if m.Invoice == nil {
 		return tl.NilFieldError("payments.getPaymentForm", "invoice")
@@ -3943,7 +3831,7 @@ func (m *PaymentsGetPaymentFormRequest) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("payments.getPaymentForm", "theme_params", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4020,7 +3908,7 @@ func (m *PaymentsGetPaymentReceiptRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("payments.getPaymentReceipt", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4079,9 +3967,7 @@ func (m *PaymentsValidateRequestedInfoRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("payments.validateRequestedInfo")
 	}
 	var f0 uint32
-	if m.Save {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Save, 0)
 	b.PutUint32(f0)
 	if m.Invoice == nil {
 		return tl.NilFieldError("payments.validateRequestedInfo", "invoice")
@@ -4092,7 +3978,7 @@ func (m *PaymentsValidateRequestedInfoRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Info.Encode(b); err != nil {
 		return tl.EncodeFieldErr("payments.validateRequestedInfo", "info", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4159,15 +4045,9 @@ func (m *PaymentsSendPaymentFormRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("payments.sendPaymentForm")
 	}
 	var f0 uint32
-	if m.RequestedInfoID.Set {
-		f0 |= 1 << 0
-	}
-	if m.ShippingOptionID.Set {
-		f0 |= 1 << 1
-	}
-	if m.TipAmount.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.RequestedInfoID.Set, 0)
+	f0 |= tl.Flag(m.ShippingOptionID.Set, 1)
+	f0 |= tl.Flag(m.TipAmount.Set, 2)
 	b.PutUint32(f0)
 	b.PutInt64(m.FormID)
 	if m.Invoice == nil {
@@ -4268,7 +4148,7 @@ func (m *PaymentsGetSavedInfoRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("payments.getSavedInfo")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4315,14 +4195,10 @@ func (m *PaymentsClearSavedInfoRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("payments.clearSavedInfo")
 	}
 	var f0 uint32
-	if m.Credentials {
-		f0 |= 1 << 0
-	}
-	if m.Info {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Credentials, 0)
+	f0 |= tl.Flag(m.Info, 1)
 	b.PutUint32(f0)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4431,7 +4307,7 @@ func (m *PaymentsExportInvoiceRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.InvoiceMedia.Encode(b); err != nil {
 		return tl.EncodeFieldErr("payments.exportInvoice", "invoice_media", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4558,7 +4434,7 @@ func (m *PaymentsAssignPlayMarketTransactionRequest) EncodeBare(b *tl.Buffer) er
 	if err := m.Purpose.Encode(b); err != nil {
 		return tl.EncodeFieldErr("payments.assignPlayMarketTransaction", "purpose", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4618,16 +4494,14 @@ func (m *PaymentsGetPremiumGiftCodeOptionsRequest) EncodeBare(b *tl.Buffer) erro
 		return tl.NilObjectError("payments.getPremiumGiftCodeOptions")
 	}
 	var f0 uint32
-	if m.BoostPeer != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.BoostPeer != nil, 0)
 	b.PutUint32(f0)
 	if m.BoostPeer != nil {
 		if err := m.BoostPeer.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.getPremiumGiftCodeOptions", "boost_peer", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4791,7 +4665,7 @@ func (m *PaymentsGetGiveawayInfoRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("payments.getGiveawayInfo", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4862,7 +4736,7 @@ func (m *PaymentsLaunchPrepaidGiveawayRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Purpose.Encode(b); err != nil {
 		return tl.EncodeFieldErr("payments.launchPrepaidGiveaway", "purpose", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4918,7 +4792,7 @@ func (m *PaymentsGetStarsTopupOptionsRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("payments.getStarsTopupOptions")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4965,9 +4839,7 @@ func (m *PaymentsGetStarsStatusRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("payments.getStarsStatus")
 	}
 	var f0 uint32
-	if m.Ton {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Ton, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.getStarsStatus", "peer")
@@ -4975,7 +4847,7 @@ func (m *PaymentsGetStarsStatusRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("payments.getStarsStatus", "peer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -5040,21 +4912,11 @@ func (m *PaymentsGetStarsTransactionsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("payments.getStarsTransactions")
 	}
 	var f0 uint32
-	if m.Inbound {
-		f0 |= 1 << 0
-	}
-	if m.Outbound {
-		f0 |= 1 << 1
-	}
-	if m.Ascending {
-		f0 |= 1 << 2
-	}
-	if m.Ton {
-		f0 |= 1 << 4
-	}
-	if m.SubscriptionID.Set {
-		f0 |= 1 << 3
-	}
+	f0 |= tl.Flag(m.Inbound, 0)
+	f0 |= tl.Flag(m.Outbound, 1)
+	f0 |= tl.Flag(m.Ascending, 2)
+	f0 |= tl.Flag(m.Ton, 4)
+	f0 |= tl.Flag(m.SubscriptionID.Set, 3)
 	b.PutUint32(f0)
 	if m.SubscriptionID.Set {
 		b.PutString(m.SubscriptionID.Value)
@@ -5145,7 +5007,7 @@ func (m *PaymentsSendStarsFormRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Invoice.Encode(b); err != nil {
 		return tl.EncodeFieldErr("payments.sendStarsForm", "invoice", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -5264,12 +5126,8 @@ func (m *PaymentsGetStarsRevenueStatsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("payments.getStarsRevenueStats")
 	}
 	var f0 uint32
-	if m.Dark {
-		f0 |= 1 << 0
-	}
-	if m.Ton {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Dark, 0)
+	f0 |= tl.Flag(m.Ton, 1)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.getStarsRevenueStats", "peer")
@@ -5277,7 +5135,7 @@ func (m *PaymentsGetStarsRevenueStatsRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("payments.getStarsRevenueStats", "peer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -5341,12 +5199,8 @@ func (m *PaymentsGetStarsRevenueWithdrawalURLRequest) EncodeBare(b *tl.Buffer) e
 		return tl.NilObjectError("payments.getStarsRevenueWithdrawalUrl")
 	}
 	var f0 uint32
-	if m.Ton {
-		f0 |= 1 << 0
-	}
-	if m.Amount.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Ton, 0)
+	f0 |= tl.Flag(m.Amount.Set, 1)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.getStarsRevenueWithdrawalUrl", "peer")
@@ -5363,7 +5217,7 @@ func (m *PaymentsGetStarsRevenueWithdrawalURLRequest) EncodeBare(b *tl.Buffer) e
 	if err := m.Password.Encode(b); err != nil {
 		return tl.EncodeFieldErr("payments.getStarsRevenueWithdrawalUrl", "password", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -5437,7 +5291,7 @@ func (m *PaymentsGetStarsRevenueAdsAccountURLRequest) EncodeBare(b *tl.Buffer) e
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("payments.getStarsRevenueAdsAccountUrl", "peer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -5493,9 +5347,7 @@ func (m *PaymentsGetStarsTransactionsByIDRequest) EncodeBare(b *tl.Buffer) error
 		return tl.NilObjectError("payments.getStarsTransactionsByID")
 	}
 	var f0 uint32
-	if m.Ton {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Ton, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.getStarsTransactionsByID", "peer")
@@ -5509,7 +5361,7 @@ func (m *PaymentsGetStarsTransactionsByIDRequest) EncodeBare(b *tl.Buffer) error
 			return tl.EncodeFieldErr("payments.getStarsTransactionsByID", "id", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -5585,16 +5437,14 @@ func (m *PaymentsGetStarsGiftOptionsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("payments.getStarsGiftOptions")
 	}
 	var f0 uint32
-	if m.UserID != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.UserID != nil, 0)
 	b.PutUint32(f0)
 	if m.UserID != nil {
 		if err := m.UserID.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.getStarsGiftOptions", "user_id", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -5657,9 +5507,7 @@ func (m *PaymentsGetStarsSubscriptionsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("payments.getStarsSubscriptions")
 	}
 	var f0 uint32
-	if m.MissingBalance {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.MissingBalance, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.getStarsSubscriptions", "peer")
@@ -5733,9 +5581,7 @@ func (m *PaymentsChangeStarsSubscriptionRequest) EncodeBare(b *tl.Buffer) error 
 		return tl.NilObjectError("payments.changeStarsSubscription")
 	}
 	var f0 uint32
-	if m.Canceled.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Canceled.Set, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.changeStarsSubscription", "peer")
@@ -5877,7 +5723,7 @@ func (m *PaymentsGetStarsGiveawayOptionsRequest) EncodeBare(b *tl.Buffer) error 
 	if m == nil {
 		return tl.NilObjectError("payments.getStarsGiveawayOptions")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -5923,7 +5769,7 @@ func (m *PaymentsGetStarGiftsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("payments.getStarGifts")
 	}
 	b.PutInt32(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -5974,9 +5820,7 @@ func (m *PaymentsSaveStarGiftRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("payments.saveStarGift")
 	}
 	var f0 uint32
-	if m.Unsave {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Unsave, 0)
 	b.PutUint32(f0)
 	if m.Stargift == nil {
 		return tl.NilFieldError("payments.saveStarGift", "stargift")
@@ -5984,7 +5828,7 @@ func (m *PaymentsSaveStarGiftRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Stargift.Encode(b); err != nil {
 		return tl.EncodeFieldErr("payments.saveStarGift", "stargift", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -6045,7 +5889,7 @@ func (m *PaymentsConvertStarGiftRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Stargift.Encode(b); err != nil {
 		return tl.EncodeFieldErr("payments.convertStarGift", "stargift", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -6101,9 +5945,7 @@ func (m *PaymentsBotCancelStarsSubscriptionRequest) EncodeBare(b *tl.Buffer) err
 		return tl.NilObjectError("payments.botCancelStarsSubscription")
 	}
 	var f0 uint32
-	if m.Restore {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Restore, 0)
 	b.PutUint32(f0)
 	if m.UserID == nil {
 		return tl.NilFieldError("payments.botCancelStarsSubscription", "user_id")
@@ -6178,12 +6020,8 @@ func (m *PaymentsGetConnectedStarRefBotsRequest) EncodeBare(b *tl.Buffer) error 
 		return tl.NilObjectError("payments.getConnectedStarRefBots")
 	}
 	var f0 uint32
-	if m.OffsetDate.Set {
-		f0 |= 1 << 2
-	}
-	if m.OffsetLink.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.OffsetDate.Set, 2)
+	f0 |= tl.Flag(m.OffsetLink.Set, 2)
 	if (m.OffsetDate.Set) != (m.OffsetLink.Set) {
 		return tl.FlagGroupError("payments.getConnectedStarRefBots", "offset_link")
 	}
@@ -6287,7 +6125,7 @@ func (m *PaymentsGetConnectedStarRefBotRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Bot.Encode(b); err != nil {
 		return tl.EncodeFieldErr("payments.getConnectedStarRefBot", "bot", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -6348,12 +6186,8 @@ func (m *PaymentsGetSuggestedStarRefBotsRequest) EncodeBare(b *tl.Buffer) error 
 		return tl.NilObjectError("payments.getSuggestedStarRefBots")
 	}
 	var f0 uint32
-	if m.OrderByRevenue {
-		f0 |= 1 << 0
-	}
-	if m.OrderByDate {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.OrderByRevenue, 0)
+	f0 |= tl.Flag(m.OrderByDate, 1)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.getSuggestedStarRefBots", "peer")
@@ -6440,7 +6274,7 @@ func (m *PaymentsConnectStarRefBotRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Bot.Encode(b); err != nil {
 		return tl.EncodeFieldErr("payments.connectStarRefBot", "bot", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -6499,9 +6333,7 @@ func (m *PaymentsEditConnectedStarRefBotRequest) EncodeBare(b *tl.Buffer) error 
 		return tl.NilObjectError("payments.editConnectedStarRefBot")
 	}
 	var f0 uint32
-	if m.Revoked {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Revoked, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.editConnectedStarRefBot", "peer")
@@ -6573,7 +6405,7 @@ func (m *PaymentsGetStarGiftUpgradePreviewRequest) EncodeBare(b *tl.Buffer) erro
 		return tl.NilObjectError("payments.getStarGiftUpgradePreview")
 	}
 	b.PutInt64(m.GiftID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -6624,9 +6456,7 @@ func (m *PaymentsUpgradeStarGiftRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("payments.upgradeStarGift")
 	}
 	var f0 uint32
-	if m.KeepOriginalDetails {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.KeepOriginalDetails, 0)
 	b.PutUint32(f0)
 	if m.Stargift == nil {
 		return tl.NilFieldError("payments.upgradeStarGift", "stargift")
@@ -6634,7 +6464,7 @@ func (m *PaymentsUpgradeStarGiftRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Stargift.Encode(b); err != nil {
 		return tl.EncodeFieldErr("payments.upgradeStarGift", "stargift", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -6702,7 +6532,7 @@ func (m *PaymentsTransferStarGiftRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.ToID.Encode(b); err != nil {
 		return tl.EncodeFieldErr("payments.transferStarGift", "to_id", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -6821,36 +6651,16 @@ func (m *PaymentsGetSavedStarGiftsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("payments.getSavedStarGifts")
 	}
 	var f0 uint32
-	if m.ExcludeUnsaved {
-		f0 |= 1 << 0
-	}
-	if m.ExcludeSaved {
-		f0 |= 1 << 1
-	}
-	if m.ExcludeUnlimited {
-		f0 |= 1 << 2
-	}
-	if m.ExcludeUnique {
-		f0 |= 1 << 4
-	}
-	if m.SortByValue {
-		f0 |= 1 << 5
-	}
-	if m.ExcludeUpgradable {
-		f0 |= 1 << 7
-	}
-	if m.ExcludeUnupgradable {
-		f0 |= 1 << 8
-	}
-	if m.PeerColorAvailable {
-		f0 |= 1 << 9
-	}
-	if m.ExcludeHosted {
-		f0 |= 1 << 10
-	}
-	if m.CollectionID.Set {
-		f0 |= 1 << 6
-	}
+	f0 |= tl.Flag(m.ExcludeUnsaved, 0)
+	f0 |= tl.Flag(m.ExcludeSaved, 1)
+	f0 |= tl.Flag(m.ExcludeUnlimited, 2)
+	f0 |= tl.Flag(m.ExcludeUnique, 4)
+	f0 |= tl.Flag(m.SortByValue, 5)
+	f0 |= tl.Flag(m.ExcludeUpgradable, 7)
+	f0 |= tl.Flag(m.ExcludeUnupgradable, 8)
+	f0 |= tl.Flag(m.PeerColorAvailable, 9)
+	f0 |= tl.Flag(m.ExcludeHosted, 10)
+	f0 |= tl.Flag(m.CollectionID.Set, 6)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.getSavedStarGifts", "peer")
@@ -6939,15 +6749,15 @@ func (m *PaymentsGetSavedStarGiftRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("payments.getSavedStarGift")
 	}
 	b.PutVectorHeader(len(m.Stargift))
-	for i0 := range m.Stargift {
-		if m.Stargift[i0] == nil {
+	for _, e0 := range m.Stargift {
+		if e0 == nil {
 			return tl.NilFieldError("payments.getSavedStarGift", "stargift")
 		}
-		if err := m.Stargift[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.getSavedStarGift", "stargift", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -7022,7 +6832,7 @@ func (m *PaymentsGetStarGiftWithdrawalURLRequest) EncodeBare(b *tl.Buffer) error
 	if err := m.Password.Encode(b); err != nil {
 		return tl.EncodeFieldErr("payments.getStarGiftWithdrawalUrl", "password", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -7080,9 +6890,7 @@ func (m *PaymentsToggleChatStarGiftNotificationsRequest) EncodeBare(b *tl.Buffer
 		return tl.NilObjectError("payments.toggleChatStarGiftNotifications")
 	}
 	var f0 uint32
-	if m.Enabled {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Enabled, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.toggleChatStarGiftNotifications", "peer")
@@ -7090,7 +6898,7 @@ func (m *PaymentsToggleChatStarGiftNotificationsRequest) EncodeBare(b *tl.Buffer
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("payments.toggleChatStarGiftNotifications", "peer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -7157,15 +6965,15 @@ func (m *PaymentsToggleStarGiftsPinnedToTopRequest) EncodeBare(b *tl.Buffer) err
 		return tl.EncodeFieldErr("payments.toggleStarGiftsPinnedToTop", "peer", err)
 	}
 	b.PutVectorHeader(len(m.Stargift))
-	for i0 := range m.Stargift {
-		if m.Stargift[i0] == nil {
+	for _, e0 := range m.Stargift {
+		if e0 == nil {
 			return tl.NilFieldError("payments.toggleStarGiftsPinnedToTop", "stargift")
 		}
-		if err := m.Stargift[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.toggleStarGiftsPinnedToTop", "stargift", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -7232,7 +7040,7 @@ func (m *PaymentsCanPurchaseStoreRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Purpose.Encode(b); err != nil {
 		return tl.EncodeFieldErr("payments.canPurchaseStore", "purpose", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -7292,24 +7100,12 @@ func (m *PaymentsGetResaleStarGiftsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("payments.getResaleStarGifts")
 	}
 	var f0 uint32
-	if m.SortByPrice {
-		f0 |= 1 << 1
-	}
-	if m.SortByNum {
-		f0 |= 1 << 2
-	}
-	if m.ForCraft {
-		f0 |= 1 << 4
-	}
-	if m.StarsOnly {
-		f0 |= 1 << 5
-	}
-	if m.AttributesHash.Set {
-		f0 |= 1 << 0
-	}
-	if m.Attributes != nil {
-		f0 |= 1 << 3
-	}
+	f0 |= tl.Flag(m.SortByPrice, 1)
+	f0 |= tl.Flag(m.SortByNum, 2)
+	f0 |= tl.Flag(m.ForCraft, 4)
+	f0 |= tl.Flag(m.StarsOnly, 5)
+	f0 |= tl.Flag(m.AttributesHash.Set, 0)
+	f0 |= tl.Flag(m.Attributes != nil, 3)
 	b.PutUint32(f0)
 	if m.AttributesHash.Set {
 		b.PutInt64(m.AttributesHash.Value)
@@ -7317,11 +7113,11 @@ func (m *PaymentsGetResaleStarGiftsRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutInt64(m.GiftID)
 	if m.Attributes != nil {
 		b.PutVectorHeader(len(m.Attributes))
-		for i1 := range m.Attributes {
-			if m.Attributes[i1] == nil {
+		for _, e1 := range m.Attributes {
+			if e1 == nil {
 				return tl.NilFieldError("payments.getResaleStarGifts", "attributes")
 			}
-			if err := m.Attributes[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("payments.getResaleStarGifts", "attributes", err)
 			}
 		}
@@ -7427,7 +7223,7 @@ func (m *PaymentsUpdateStarGiftPriceRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.ResellAmount.Encode(b); err != nil {
 		return tl.EncodeFieldErr("payments.updateStarGiftPrice", "resell_amount", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -7493,11 +7289,11 @@ func (m *PaymentsCreateStarGiftCollectionRequest) EncodeBare(b *tl.Buffer) error
 	}
 	b.PutString(m.Title)
 	b.PutVectorHeader(len(m.Stargift))
-	for i0 := range m.Stargift {
-		if m.Stargift[i0] == nil {
+	for _, e0 := range m.Stargift {
+		if e0 == nil {
 			return tl.NilFieldError("payments.createStarGiftCollection", "stargift")
 		}
-		if err := m.Stargift[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.createStarGiftCollection", "stargift", err)
 		}
 	}
@@ -7575,18 +7371,10 @@ func (m *PaymentsUpdateStarGiftCollectionRequest) EncodeBare(b *tl.Buffer) error
 		return tl.NilObjectError("payments.updateStarGiftCollection")
 	}
 	var f0 uint32
-	if m.Title.Set {
-		f0 |= 1 << 0
-	}
-	if m.DeleteStargift != nil {
-		f0 |= 1 << 1
-	}
-	if m.AddStargift != nil {
-		f0 |= 1 << 2
-	}
-	if m.Order != nil {
-		f0 |= 1 << 3
-	}
+	f0 |= tl.Flag(m.Title.Set, 0)
+	f0 |= tl.Flag(m.DeleteStargift != nil, 1)
+	f0 |= tl.Flag(m.AddStargift != nil, 2)
+	f0 |= tl.Flag(m.Order != nil, 3)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.updateStarGiftCollection", "peer")
@@ -7600,33 +7388,33 @@ func (m *PaymentsUpdateStarGiftCollectionRequest) EncodeBare(b *tl.Buffer) error
 	}
 	if m.DeleteStargift != nil {
 		b.PutVectorHeader(len(m.DeleteStargift))
-		for i1 := range m.DeleteStargift {
-			if m.DeleteStargift[i1] == nil {
+		for _, e1 := range m.DeleteStargift {
+			if e1 == nil {
 				return tl.NilFieldError("payments.updateStarGiftCollection", "delete_stargift")
 			}
-			if err := m.DeleteStargift[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("payments.updateStarGiftCollection", "delete_stargift", err)
 			}
 		}
 	}
 	if m.AddStargift != nil {
 		b.PutVectorHeader(len(m.AddStargift))
-		for i1 := range m.AddStargift {
-			if m.AddStargift[i1] == nil {
+		for _, e1 := range m.AddStargift {
+			if e1 == nil {
 				return tl.NilFieldError("payments.updateStarGiftCollection", "add_stargift")
 			}
-			if err := m.AddStargift[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("payments.updateStarGiftCollection", "add_stargift", err)
 			}
 		}
 	}
 	if m.Order != nil {
 		b.PutVectorHeader(len(m.Order))
-		for i1 := range m.Order {
-			if m.Order[i1] == nil {
+		for _, e1 := range m.Order {
+			if e1 == nil {
 				return tl.NilFieldError("payments.updateStarGiftCollection", "order")
 			}
-			if err := m.Order[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("payments.updateStarGiftCollection", "order", err)
 			}
 		}
@@ -7748,10 +7536,10 @@ func (m *PaymentsReorderStarGiftCollectionsRequest) EncodeBare(b *tl.Buffer) err
 		return tl.EncodeFieldErr("payments.reorderStarGiftCollections", "peer", err)
 	}
 	b.PutVectorHeader(len(m.Order))
-	for i0 := range m.Order {
-		b.PutInt32(m.Order[i0])
+	for _, e0 := range m.Order {
+		b.PutInt32(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -7824,7 +7612,7 @@ func (m *PaymentsDeleteStarGiftCollectionRequest) EncodeBare(b *tl.Buffer) error
 		return tl.EncodeFieldErr("payments.deleteStarGiftCollection", "peer", err)
 	}
 	b.PutInt32(m.CollectionID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -7888,7 +7676,7 @@ func (m *PaymentsGetStarGiftCollectionsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("payments.getStarGiftCollections", "peer", err)
 	}
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -7995,7 +7783,7 @@ func (m *PaymentsCheckCanSendGiftRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("payments.checkCanSendGift")
 	}
 	b.PutInt64(m.GiftID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -8056,7 +7844,7 @@ func (m *PaymentsGetStarGiftAuctionStateRequest) EncodeBare(b *tl.Buffer) error 
 		return tl.EncodeFieldErr("payments.getStarGiftAuctionState", "auction", err)
 	}
 	b.PutInt32(m.Version)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -8113,7 +7901,7 @@ func (m *PaymentsGetStarGiftAuctionAcquiredGiftsRequest) EncodeBare(b *tl.Buffer
 		return tl.NilObjectError("payments.getStarGiftAuctionAcquiredGifts")
 	}
 	b.PutInt64(m.GiftID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -8167,7 +7955,7 @@ func (m *PaymentsGetStarGiftActiveAuctionsRequest) EncodeBare(b *tl.Buffer) erro
 		return tl.NilObjectError("payments.getStarGiftActiveAuctions")
 	}
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -8220,12 +8008,10 @@ func (m *PaymentsResolveStarGiftOfferRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("payments.resolveStarGiftOffer")
 	}
 	var f0 uint32
-	if m.Decline {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Decline, 0)
 	b.PutUint32(f0)
 	b.PutInt32(m.OfferMsgID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -8288,9 +8074,7 @@ func (m *PaymentsSendStarGiftOfferRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("payments.sendStarGiftOffer")
 	}
 	var f0 uint32
-	if m.AllowPaidStars.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.AllowPaidStars.Set, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.sendStarGiftOffer", "peer")
@@ -8387,7 +8171,7 @@ func (m *PaymentsGetStarGiftUpgradeAttributesRequest) EncodeBare(b *tl.Buffer) e
 		return tl.NilObjectError("payments.getStarGiftUpgradeAttributes")
 	}
 	b.PutInt64(m.GiftID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -8499,15 +8283,15 @@ func (m *PaymentsCraftStarGiftRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("payments.craftStarGift")
 	}
 	b.PutVectorHeader(len(m.Stargift))
-	for i0 := range m.Stargift {
-		if m.Stargift[i0] == nil {
+	for _, e0 := range m.Stargift {
+		if e0 == nil {
 			return tl.NilFieldError("payments.craftStarGift", "stargift")
 		}
-		if err := m.Stargift[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.craftStarGift", "stargift", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.

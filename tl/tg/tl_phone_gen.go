@@ -39,15 +39,15 @@ func (m *PhonePhoneCall) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("phone.phoneCall", "phone_call", err)
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("phone.phoneCall", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("phone.phoneCall", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -126,20 +126,20 @@ func (m *PhoneGroupCall) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutString(m.ParticipantsNextOffset)
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("phone.groupCall", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("phone.groupCall", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("phone.groupCall", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("phone.groupCall", "users", err)
 		}
 	}
@@ -251,20 +251,20 @@ func (m *PhoneGroupParticipants) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutString(m.NextOffset)
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("phone.groupParticipants", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("phone.groupParticipants", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("phone.groupParticipants", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("phone.groupParticipants", "users", err)
 		}
 	}
@@ -369,33 +369,33 @@ func (m *PhoneJoinAsPeers) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("phone.joinAsPeers")
 	}
 	b.PutVectorHeader(len(m.Peers))
-	for i0 := range m.Peers {
-		if m.Peers[i0] == nil {
+	for _, e0 := range m.Peers {
+		if e0 == nil {
 			return tl.NilFieldError("phone.joinAsPeers", "peers")
 		}
-		if err := m.Peers[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("phone.joinAsPeers", "peers", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("phone.joinAsPeers", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("phone.joinAsPeers", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("phone.joinAsPeers", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("phone.joinAsPeers", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -533,7 +533,7 @@ func (m *PhoneGroupCallStreamChannels) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("phone.groupCallStreamChannels", "channels", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -663,24 +663,24 @@ func (m *PhoneGroupCallStars) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("phone.groupCallStars", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("phone.groupCallStars", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("phone.groupCallStars", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("phone.groupCallStars", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -770,7 +770,7 @@ func (m *PhoneGetCallConfigRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("phone.getCallConfig")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -820,9 +820,7 @@ func (m *PhoneRequestCallRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("phone.requestCall")
 	}
 	var f0 uint32
-	if m.Video {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Video, 0)
 	b.PutUint32(f0)
 	if m.UserID == nil {
 		return tl.NilFieldError("phone.requestCall", "user_id")
@@ -1050,7 +1048,7 @@ func (m *PhoneReceivedCallRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("phone.receivedCall", "peer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1107,9 +1105,7 @@ func (m *PhoneDiscardCallRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("phone.discardCall")
 	}
 	var f0 uint32
-	if m.Video {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Video, 0)
 	b.PutUint32(f0)
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("phone.discardCall", "peer", err)
@@ -1122,7 +1118,7 @@ func (m *PhoneDiscardCallRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("phone.discardCall", "reason", err)
 	}
 	b.PutInt64(m.ConnectionID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1193,9 +1189,7 @@ func (m *PhoneSetCallRatingRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("phone.setCallRating")
 	}
 	var f0 uint32
-	if m.UserInitiative {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.UserInitiative, 0)
 	b.PutUint32(f0)
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("phone.setCallRating", "peer", err)
@@ -1273,7 +1267,7 @@ func (m *PhoneSaveCallDebugRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Debug.Encode(b); err != nil {
 		return tl.EncodeFieldErr("phone.saveCallDebug", "debug", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1396,15 +1390,9 @@ func (m *PhoneCreateGroupCallRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("phone.createGroupCall")
 	}
 	var f0 uint32
-	if m.RTMPStream {
-		f0 |= 1 << 2
-	}
-	if m.Title.Set {
-		f0 |= 1 << 0
-	}
-	if m.ScheduleDate.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.RTMPStream, 2)
+	f0 |= tl.Flag(m.Title.Set, 0)
+	f0 |= tl.Flag(m.ScheduleDate.Set, 1)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("phone.createGroupCall", "peer")
@@ -1497,21 +1485,11 @@ func (m *PhoneJoinGroupCallRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("phone.joinGroupCall")
 	}
 	var f0 uint32
-	if m.Muted {
-		f0 |= 1 << 0
-	}
-	if m.VideoStopped {
-		f0 |= 1 << 2
-	}
-	if m.InviteHash.Set {
-		f0 |= 1 << 1
-	}
-	if m.PublicKey.Set {
-		f0 |= 1 << 3
-	}
-	if m.Block.Set {
-		f0 |= 1 << 3
-	}
+	f0 |= tl.Flag(m.Muted, 0)
+	f0 |= tl.Flag(m.VideoStopped, 2)
+	f0 |= tl.Flag(m.InviteHash.Set, 1)
+	f0 |= tl.Flag(m.PublicKey.Set, 3)
+	f0 |= tl.Flag(m.Block.Set, 3)
 	if (m.PublicKey.Set) != (m.Block.Set) {
 		return tl.FlagGroupError("phone.joinGroupCall", "block")
 	}
@@ -1631,7 +1609,7 @@ func (m *PhoneLeaveGroupCallRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("phone.leaveGroupCall", "call", err)
 	}
 	b.PutInt32(m.Source)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1691,15 +1669,15 @@ func (m *PhoneInviteToGroupCallRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("phone.inviteToGroupCall", "call", err)
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("phone.inviteToGroupCall", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("phone.inviteToGroupCall", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1766,7 +1744,7 @@ func (m *PhoneDiscardGroupCallRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Call.Encode(b); err != nil {
 		return tl.EncodeFieldErr("phone.discardGroupCall", "call", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1822,18 +1800,10 @@ func (m *PhoneToggleGroupCallSettingsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("phone.toggleGroupCallSettings")
 	}
 	var f0 uint32
-	if m.ResetInviteHash {
-		f0 |= 1 << 1
-	}
-	if m.JoinMuted.Set {
-		f0 |= 1 << 0
-	}
-	if m.MessagesEnabled.Set {
-		f0 |= 1 << 2
-	}
-	if m.SendPaidMessagesStars.Set {
-		f0 |= 1 << 3
-	}
+	f0 |= tl.Flag(m.ResetInviteHash, 1)
+	f0 |= tl.Flag(m.JoinMuted.Set, 0)
+	f0 |= tl.Flag(m.MessagesEnabled.Set, 2)
+	f0 |= tl.Flag(m.SendPaidMessagesStars.Set, 3)
 	b.PutUint32(f0)
 	if m.Call == nil {
 		return tl.NilFieldError("phone.toggleGroupCallSettings", "call")
@@ -1850,7 +1820,7 @@ func (m *PhoneToggleGroupCallSettingsRequest) EncodeBare(b *tl.Buffer) error {
 	if m.SendPaidMessagesStars.Set {
 		b.PutInt64(m.SendPaidMessagesStars.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1931,7 +1901,7 @@ func (m *PhoneGetGroupCallRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("phone.getGroupCall", "call", err)
 	}
 	b.PutInt32(m.Limit)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1996,17 +1966,17 @@ func (m *PhoneGetGroupParticipantsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("phone.getGroupParticipants", "call", err)
 	}
 	b.PutVectorHeader(len(m.IDs))
-	for i0 := range m.IDs {
-		if m.IDs[i0] == nil {
+	for _, e0 := range m.IDs {
+		if e0 == nil {
 			return tl.NilFieldError("phone.getGroupParticipants", "ids")
 		}
-		if err := m.IDs[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("phone.getGroupParticipants", "ids", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Sources))
-	for i0 := range m.Sources {
-		b.PutInt32(m.Sources[i0])
+	for _, e0 := range m.Sources {
+		b.PutInt32(e0)
 	}
 	b.PutString(m.Offset)
 	b.PutInt32(m.Limit)
@@ -2097,10 +2067,10 @@ func (m *PhoneCheckGroupCallRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("phone.checkGroupCall", "call", err)
 	}
 	b.PutVectorHeader(len(m.Sources))
-	for i0 := range m.Sources {
-		b.PutInt32(m.Sources[i0])
+	for _, e0 := range m.Sources {
+		b.PutInt32(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2168,18 +2138,12 @@ func (m *PhoneToggleGroupCallRecordRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("phone.toggleGroupCallRecord")
 	}
 	var f0 uint32
-	if m.Start {
-		f0 |= 1 << 0
-	}
-	if m.VideoPortrait.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Start, 0)
+	f0 |= tl.Flag(m.VideoPortrait.Set, 2)
 	if m.Video && !(m.VideoPortrait.Set) {
 		return tl.FlagGroupError("phone.toggleGroupCallRecord", "video")
 	}
-	if m.Title.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Title.Set, 1)
 	b.PutUint32(f0)
 	if m.Call == nil {
 		return tl.NilFieldError("phone.toggleGroupCallRecord", "call")
@@ -2273,24 +2237,12 @@ func (m *PhoneEditGroupCallParticipantRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("phone.editGroupCallParticipant")
 	}
 	var f0 uint32
-	if m.Muted.Set {
-		f0 |= 1 << 0
-	}
-	if m.Volume.Set {
-		f0 |= 1 << 1
-	}
-	if m.RaiseHand.Set {
-		f0 |= 1 << 2
-	}
-	if m.VideoStopped.Set {
-		f0 |= 1 << 3
-	}
-	if m.VideoPaused.Set {
-		f0 |= 1 << 4
-	}
-	if m.PresentationPaused.Set {
-		f0 |= 1 << 5
-	}
+	f0 |= tl.Flag(m.Muted.Set, 0)
+	f0 |= tl.Flag(m.Volume.Set, 1)
+	f0 |= tl.Flag(m.RaiseHand.Set, 2)
+	f0 |= tl.Flag(m.VideoStopped.Set, 3)
+	f0 |= tl.Flag(m.VideoPaused.Set, 4)
+	f0 |= tl.Flag(m.PresentationPaused.Set, 5)
 	b.PutUint32(f0)
 	if m.Call == nil {
 		return tl.NilFieldError("phone.editGroupCallParticipant", "call")
@@ -2322,7 +2274,7 @@ func (m *PhoneEditGroupCallParticipantRequest) EncodeBare(b *tl.Buffer) error {
 	if m.PresentationPaused.Set {
 		b.PutBool(m.PresentationPaused.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2481,7 +2433,7 @@ func (m *PhoneGetGroupCallJoinAsRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("phone.getGroupCallJoinAs", "peer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2534,9 +2486,7 @@ func (m *PhoneExportGroupCallInviteRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("phone.exportGroupCallInvite")
 	}
 	var f0 uint32
-	if m.CanSelfUnmute {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.CanSelfUnmute, 0)
 	b.PutUint32(f0)
 	if m.Call == nil {
 		return tl.NilFieldError("phone.exportGroupCallInvite", "call")
@@ -2544,7 +2494,7 @@ func (m *PhoneExportGroupCallInviteRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Call.Encode(b); err != nil {
 		return tl.EncodeFieldErr("phone.exportGroupCallInvite", "call", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2611,7 +2561,7 @@ func (m *PhoneToggleGroupCallStartSubscriptionRequest) EncodeBare(b *tl.Buffer) 
 		return tl.EncodeFieldErr("phone.toggleGroupCallStartSubscription", "call", err)
 	}
 	b.PutBool(m.Subscribed)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2671,7 +2621,7 @@ func (m *PhoneStartScheduledGroupCallRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Call.Encode(b); err != nil {
 		return tl.EncodeFieldErr("phone.startScheduledGroupCall", "call", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2737,7 +2687,7 @@ func (m *PhoneSaveDefaultGroupCallJoinAsRequest) EncodeBare(b *tl.Buffer) error 
 	if err := m.JoinAs.Encode(b); err != nil {
 		return tl.EncodeFieldErr("phone.saveDefaultGroupCallJoinAs", "join_as", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2803,7 +2753,7 @@ func (m *PhoneJoinGroupCallPresentationRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Params.Encode(b); err != nil {
 		return tl.EncodeFieldErr("phone.joinGroupCallPresentation", "params", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2868,7 +2818,7 @@ func (m *PhoneLeaveGroupCallPresentationRequest) EncodeBare(b *tl.Buffer) error 
 	if err := m.Call.Encode(b); err != nil {
 		return tl.EncodeFieldErr("phone.leaveGroupCallPresentation", "call", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2927,7 +2877,7 @@ func (m *PhoneGetGroupCallStreamChannelsRequest) EncodeBare(b *tl.Buffer) error 
 	if err := m.Call.Encode(b); err != nil {
 		return tl.EncodeFieldErr("phone.getGroupCallStreamChannels", "call", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2983,9 +2933,7 @@ func (m *PhoneGetGroupCallStreamRTMPURLRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("phone.getGroupCallStreamRtmpUrl")
 	}
 	var f0 uint32
-	if m.LiveStory {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.LiveStory, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("phone.getGroupCallStreamRtmpUrl", "peer")
@@ -2994,7 +2942,7 @@ func (m *PhoneGetGroupCallStreamRTMPURLRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("phone.getGroupCallStreamRtmpUrl", "peer", err)
 	}
 	b.PutBool(m.Revoke)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3062,7 +3010,7 @@ func (m *PhoneSaveCallLogRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.File.Encode(b); err != nil {
 		return tl.EncodeFieldErr("phone.saveCallLog", "file", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3126,21 +3074,11 @@ func (m *PhoneCreateConferenceCallRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("phone.createConferenceCall")
 	}
 	var f0 uint32
-	if m.Muted {
-		f0 |= 1 << 0
-	}
-	if m.VideoStopped {
-		f0 |= 1 << 2
-	}
-	if m.PublicKey.Set {
-		f0 |= 1 << 3
-	}
-	if m.Block.Set {
-		f0 |= 1 << 3
-	}
-	if m.Params != nil {
-		f0 |= 1 << 3
-	}
+	f0 |= tl.Flag(m.Muted, 0)
+	f0 |= tl.Flag(m.VideoStopped, 2)
+	f0 |= tl.Flag(m.PublicKey.Set, 3)
+	f0 |= tl.Flag(m.Block.Set, 3)
+	f0 |= tl.Flag(m.Params != nil, 3)
 	if (m.PublicKey.Set) != (m.Block.Set) {
 		return tl.FlagGroupError("phone.createConferenceCall", "block")
 	}
@@ -3254,12 +3192,8 @@ func (m *PhoneDeleteConferenceCallParticipantsRequest) EncodeBare(b *tl.Buffer) 
 		return tl.NilObjectError("phone.deleteConferenceCallParticipants")
 	}
 	var f0 uint32
-	if m.OnlyLeft {
-		f0 |= 1 << 0
-	}
-	if m.Kick {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.OnlyLeft, 0)
+	f0 |= tl.Flag(m.Kick, 1)
 	b.PutUint32(f0)
 	if m.Call == nil {
 		return tl.NilFieldError("phone.deleteConferenceCallParticipants", "call")
@@ -3268,8 +3202,8 @@ func (m *PhoneDeleteConferenceCallParticipantsRequest) EncodeBare(b *tl.Buffer) 
 		return tl.EncodeFieldErr("phone.deleteConferenceCallParticipants", "call", err)
 	}
 	b.PutVectorHeader(len(m.IDs))
-	for i0 := range m.IDs {
-		b.PutInt64(m.IDs[i0])
+	for _, e0 := range m.IDs {
+		b.PutInt64(e0)
 	}
 	b.PutBytes(m.Block)
 	return b.WriteErr()
@@ -3414,9 +3348,7 @@ func (m *PhoneInviteConferenceCallParticipantRequest) EncodeBare(b *tl.Buffer) e
 		return tl.NilObjectError("phone.inviteConferenceCallParticipant")
 	}
 	var f0 uint32
-	if m.Video {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Video, 0)
 	b.PutUint32(f0)
 	if m.Call == nil {
 		return tl.NilFieldError("phone.inviteConferenceCallParticipant", "call")
@@ -3430,7 +3362,7 @@ func (m *PhoneInviteConferenceCallParticipantRequest) EncodeBare(b *tl.Buffer) e
 	if err := m.UserID.Encode(b); err != nil {
 		return tl.EncodeFieldErr("phone.inviteConferenceCallParticipant", "user_id", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3493,7 +3425,7 @@ func (m *PhoneDeclineConferenceCallInviteRequest) EncodeBare(b *tl.Buffer) error
 		return tl.NilObjectError("phone.declineConferenceCallInvite")
 	}
 	b.PutInt32(m.MsgID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3556,7 +3488,7 @@ func (m *PhoneGetGroupCallChainBlocksRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.SubChainID)
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Limit)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3621,12 +3553,8 @@ func (m *PhoneSendGroupCallMessageRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("phone.sendGroupCallMessage")
 	}
 	var f0 uint32
-	if m.AllowPaidStars.Set {
-		f0 |= 1 << 0
-	}
-	if m.SendAs != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.AllowPaidStars.Set, 0)
+	f0 |= tl.Flag(m.SendAs != nil, 1)
 	b.PutUint32(f0)
 	if m.Call == nil {
 		return tl.NilFieldError("phone.sendGroupCallMessage", "call")
@@ -3646,7 +3574,7 @@ func (m *PhoneSendGroupCallMessageRequest) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("phone.sendGroupCallMessage", "send_as", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3789,9 +3717,7 @@ func (m *PhoneDeleteGroupCallMessagesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("phone.deleteGroupCallMessages")
 	}
 	var f0 uint32
-	if m.ReportSpam {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.ReportSpam, 0)
 	b.PutUint32(f0)
 	if m.Call == nil {
 		return tl.NilFieldError("phone.deleteGroupCallMessages", "call")
@@ -3800,10 +3726,10 @@ func (m *PhoneDeleteGroupCallMessagesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("phone.deleteGroupCallMessages", "call", err)
 	}
 	b.PutVectorHeader(len(m.Messages))
-	for i0 := range m.Messages {
-		b.PutInt32(m.Messages[i0])
+	for _, e0 := range m.Messages {
+		b.PutInt32(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3877,9 +3803,7 @@ func (m *PhoneDeleteGroupCallParticipantMessagesRequest) EncodeBare(b *tl.Buffer
 		return tl.NilObjectError("phone.deleteGroupCallParticipantMessages")
 	}
 	var f0 uint32
-	if m.ReportSpam {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.ReportSpam, 0)
 	b.PutUint32(f0)
 	if m.Call == nil {
 		return tl.NilFieldError("phone.deleteGroupCallParticipantMessages", "call")
@@ -3893,7 +3817,7 @@ func (m *PhoneDeleteGroupCallParticipantMessagesRequest) EncodeBare(b *tl.Buffer
 	if err := m.Participant.Encode(b); err != nil {
 		return tl.EncodeFieldErr("phone.deleteGroupCallParticipantMessages", "participant", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3957,7 +3881,7 @@ func (m *PhoneGetGroupCallStarsRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Call.Encode(b); err != nil {
 		return tl.EncodeFieldErr("phone.getGroupCallStars", "call", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4019,7 +3943,7 @@ func (m *PhoneSaveDefaultSendAsRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.SendAs.Encode(b); err != nil {
 		return tl.EncodeFieldErr("phone.saveDefaultSendAs", "send_as", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.

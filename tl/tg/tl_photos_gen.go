@@ -35,24 +35,24 @@ func (m *PhotosPhotos) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("photos.photos")
 	}
 	b.PutVectorHeader(len(m.Photos))
-	for i0 := range m.Photos {
-		if m.Photos[i0] == nil {
+	for _, e0 := range m.Photos {
+		if e0 == nil {
 			return tl.NilFieldError("photos.photos", "photos")
 		}
-		if err := m.Photos[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("photos.photos", "photos", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("photos.photos", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("photos.photos", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -128,24 +128,24 @@ func (m *PhotosPhotosSlice) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Count)
 	b.PutVectorHeader(len(m.Photos))
-	for i0 := range m.Photos {
-		if m.Photos[i0] == nil {
+	for _, e0 := range m.Photos {
+		if e0 == nil {
 			return tl.NilFieldError("photos.photosSlice", "photos")
 		}
-		if err := m.Photos[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("photos.photosSlice", "photos", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("photos.photosSlice", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("photos.photosSlice", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -226,15 +226,15 @@ func (m *PhotosPhoto) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("photos.photo", "photo", err)
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("photos.photo", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("photos.photo", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -298,12 +298,8 @@ func (m *PhotosUpdateProfilePhotoRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("photos.updateProfilePhoto")
 	}
 	var f0 uint32
-	if m.Fallback {
-		f0 |= 1 << 0
-	}
-	if m.Bot != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Fallback, 0)
+	f0 |= tl.Flag(m.Bot != nil, 1)
 	b.PutUint32(f0)
 	if m.Bot != nil {
 		if err := m.Bot.Encode(b); err != nil {
@@ -316,7 +312,7 @@ func (m *PhotosUpdateProfilePhotoRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.ID.Encode(b); err != nil {
 		return tl.EncodeFieldErr("photos.updateProfilePhoto", "id", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -382,24 +378,12 @@ func (m *PhotosUploadProfilePhotoRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("photos.uploadProfilePhoto")
 	}
 	var f0 uint32
-	if m.Fallback {
-		f0 |= 1 << 3
-	}
-	if m.Bot != nil {
-		f0 |= 1 << 5
-	}
-	if m.File != nil {
-		f0 |= 1 << 0
-	}
-	if m.Video != nil {
-		f0 |= 1 << 1
-	}
-	if m.VideoStartTs.Set {
-		f0 |= 1 << 2
-	}
-	if m.VideoEmojiMarkup != nil {
-		f0 |= 1 << 4
-	}
+	f0 |= tl.Flag(m.Fallback, 3)
+	f0 |= tl.Flag(m.Bot != nil, 5)
+	f0 |= tl.Flag(m.File != nil, 0)
+	f0 |= tl.Flag(m.Video != nil, 1)
+	f0 |= tl.Flag(m.VideoStartTs.Set, 2)
+	f0 |= tl.Flag(m.VideoEmojiMarkup != nil, 4)
 	b.PutUint32(f0)
 	if m.Bot != nil {
 		if err := m.Bot.Encode(b); err != nil {
@@ -424,7 +408,7 @@ func (m *PhotosUploadProfilePhotoRequest) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("photos.uploadProfilePhoto", "video_emoji_markup", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -503,15 +487,15 @@ func (m *PhotosDeletePhotosRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("photos.deletePhotos")
 	}
 	b.PutVectorHeader(len(m.ID))
-	for i0 := range m.ID {
-		if m.ID[i0] == nil {
+	for _, e0 := range m.ID {
+		if e0 == nil {
 			return tl.NilFieldError("photos.deletePhotos", "id")
 		}
-		if err := m.ID[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("photos.deletePhotos", "id", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -581,7 +565,7 @@ func (m *PhotosGetUserPhotosRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.Offset)
 	b.PutInt64(m.MaxID)
 	b.PutInt32(m.Limit)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -650,24 +634,12 @@ func (m *PhotosUploadContactProfilePhotoRequest) EncodeBare(b *tl.Buffer) error 
 		return tl.NilObjectError("photos.uploadContactProfilePhoto")
 	}
 	var f0 uint32
-	if m.Suggest {
-		f0 |= 1 << 3
-	}
-	if m.Save {
-		f0 |= 1 << 4
-	}
-	if m.File != nil {
-		f0 |= 1 << 0
-	}
-	if m.Video != nil {
-		f0 |= 1 << 1
-	}
-	if m.VideoStartTs.Set {
-		f0 |= 1 << 2
-	}
-	if m.VideoEmojiMarkup != nil {
-		f0 |= 1 << 5
-	}
+	f0 |= tl.Flag(m.Suggest, 3)
+	f0 |= tl.Flag(m.Save, 4)
+	f0 |= tl.Flag(m.File != nil, 0)
+	f0 |= tl.Flag(m.Video != nil, 1)
+	f0 |= tl.Flag(m.VideoStartTs.Set, 2)
+	f0 |= tl.Flag(m.VideoEmojiMarkup != nil, 5)
 	b.PutUint32(f0)
 	if m.UserID == nil {
 		return tl.NilFieldError("photos.uploadContactProfilePhoto", "user_id")
@@ -693,7 +665,7 @@ func (m *PhotosUploadContactProfilePhotoRequest) EncodeBare(b *tl.Buffer) error 
 			return tl.EncodeFieldErr("photos.uploadContactProfilePhoto", "video_emoji_markup", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.

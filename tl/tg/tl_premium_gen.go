@@ -35,9 +35,7 @@ func (m *PremiumBoostsList) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("premium.boostsList")
 	}
 	var f0 uint32
-	if m.NextOffset.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.NextOffset.Set, 0)
 	b.PutUint32(f0)
 	b.PutInt32(m.Count)
 	b.PutVectorHeader(len(m.Boosts))
@@ -50,11 +48,11 @@ func (m *PremiumBoostsList) EncodeBare(b *tl.Buffer) error {
 		b.PutString(m.NextOffset.Value)
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("premium.boostsList", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("premium.boostsList", "users", err)
 		}
 	}
@@ -157,24 +155,24 @@ func (m *PremiumMyBoosts) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("premium.myBoosts", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("premium.myBoosts", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("premium.myBoosts", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("premium.myBoosts", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -272,24 +270,14 @@ func (m *PremiumBoostsStatus) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("premium.boostsStatus")
 	}
 	var f0 uint32
-	if m.MyBoostSlots != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.MyBoostSlots != nil, 2)
 	if m.MyBoost && !(m.MyBoostSlots != nil) {
 		return tl.FlagGroupError("premium.boostsStatus", "my_boost")
 	}
-	if m.GiftBoosts.Set {
-		f0 |= 1 << 4
-	}
-	if m.NextLevelBoosts.Set {
-		f0 |= 1 << 0
-	}
-	if m.PremiumAudience != nil {
-		f0 |= 1 << 1
-	}
-	if m.PrepaidGiveaways != nil {
-		f0 |= 1 << 3
-	}
+	f0 |= tl.Flag(m.GiftBoosts.Set, 4)
+	f0 |= tl.Flag(m.NextLevelBoosts.Set, 0)
+	f0 |= tl.Flag(m.PremiumAudience != nil, 1)
+	f0 |= tl.Flag(m.PrepaidGiveaways != nil, 3)
 	b.PutUint32(f0)
 	b.PutInt32(m.Level)
 	b.PutInt32(m.CurrentLevelBoosts)
@@ -308,19 +296,19 @@ func (m *PremiumBoostsStatus) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.BoostURL)
 	if m.PrepaidGiveaways != nil {
 		b.PutVectorHeader(len(m.PrepaidGiveaways))
-		for i1 := range m.PrepaidGiveaways {
-			if m.PrepaidGiveaways[i1] == nil {
+		for _, e1 := range m.PrepaidGiveaways {
+			if e1 == nil {
 				return tl.NilFieldError("premium.boostsStatus", "prepaid_giveaways")
 			}
-			if err := m.PrepaidGiveaways[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("premium.boostsStatus", "prepaid_giveaways", err)
 			}
 		}
 	}
 	if m.MyBoostSlots != nil {
 		b.PutVectorHeader(len(m.MyBoostSlots))
-		for i1 := range m.MyBoostSlots {
-			b.PutInt32(m.MyBoostSlots[i1])
+		for _, e1 := range m.MyBoostSlots {
+			b.PutInt32(e1)
 		}
 	}
 	return b.WriteErr()
@@ -444,9 +432,7 @@ func (m *PremiumGetBoostsListRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("premium.getBoostsList")
 	}
 	var f0 uint32
-	if m.Gifts {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Gifts, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("premium.getBoostsList", "peer")
@@ -516,7 +502,7 @@ func (m *PremiumGetMyBoostsRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("premium.getMyBoosts")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -563,14 +549,12 @@ func (m *PremiumApplyBoostRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("premium.applyBoost")
 	}
 	var f0 uint32
-	if m.Slots != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Slots != nil, 0)
 	b.PutUint32(f0)
 	if m.Slots != nil {
 		b.PutVectorHeader(len(m.Slots))
-		for i1 := range m.Slots {
-			b.PutInt32(m.Slots[i1])
+		for _, e1 := range m.Slots {
+			b.PutInt32(e1)
 		}
 	}
 	if m.Peer == nil {
@@ -579,7 +563,7 @@ func (m *PremiumApplyBoostRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("premium.applyBoost", "peer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -653,7 +637,7 @@ func (m *PremiumGetBoostsStatusRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("premium.getBoostsStatus", "peer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -715,7 +699,7 @@ func (m *PremiumGetUserBoostsRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.UserID.Encode(b); err != nil {
 		return tl.EncodeFieldErr("premium.getUserBoosts", "user_id", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.

@@ -94,12 +94,8 @@ func (m *SmsjobsStatus) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("smsjobs.status")
 	}
 	var f0 uint32
-	if m.AllowInternational {
-		f0 |= 1 << 0
-	}
-	if m.LastGiftSlug.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.AllowInternational, 0)
+	f0 |= tl.Flag(m.LastGiftSlug.Set, 1)
 	b.PutUint32(f0)
 	b.PutInt32(m.RecentSent)
 	b.PutInt32(m.RecentSince)
@@ -185,7 +181,7 @@ func (m *SmsjobsIsEligibleToJoinRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("smsjobs.isEligibleToJoin")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -229,7 +225,7 @@ func (m *SmsjobsJoinRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("smsjobs.join")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -273,7 +269,7 @@ func (m *SmsjobsLeaveRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("smsjobs.leave")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -319,11 +315,9 @@ func (m *SmsjobsUpdateSettingsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("smsjobs.updateSettings")
 	}
 	var f0 uint32
-	if m.AllowInternational {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.AllowInternational, 0)
 	b.PutUint32(f0)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -374,7 +368,7 @@ func (m *SmsjobsGetStatusRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("smsjobs.getStatus")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -471,9 +465,7 @@ func (m *SmsjobsFinishJobRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("smsjobs.finishJob")
 	}
 	var f0 uint32
-	if m.Error.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Error.Set, 0)
 	b.PutUint32(f0)
 	b.PutString(m.JobID)
 	if m.Error.Set {

@@ -152,15 +152,15 @@ func (m *StatsBroadcastStats) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("stats.broadcastStats", "story_reactions_by_emotion_graph", err)
 	}
 	b.PutVectorHeader(len(m.RecentPostsInteractions))
-	for i0 := range m.RecentPostsInteractions {
-		if m.RecentPostsInteractions[i0] == nil {
+	for _, e0 := range m.RecentPostsInteractions {
+		if e0 == nil {
 			return tl.NilFieldError("stats.broadcastStats", "recent_posts_interactions")
 		}
-		if err := m.RecentPostsInteractions[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("stats.broadcastStats", "recent_posts_interactions", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -406,15 +406,15 @@ func (m *StatsMegagroupStats) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("stats.megagroupStats", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("stats.megagroupStats", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -593,7 +593,7 @@ func (m *StatsMessageStats) EncodeBare(b *tl.Buffer) error {
 	if err := m.ReactionsByEmotionGraph.Encode(b); err != nil {
 		return tl.EncodeFieldErr("stats.messageStats", "reactions_by_emotion_graph", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -658,7 +658,7 @@ func (m *StatsStoryStats) EncodeBare(b *tl.Buffer) error {
 	if err := m.ReactionsByEmotionGraph.Encode(b); err != nil {
 		return tl.EncodeFieldErr("stats.storyStats", "reactions_by_emotion_graph", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -715,17 +715,15 @@ func (m *StatsPublicForwards) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("stats.publicForwards")
 	}
 	var f0 uint32
-	if m.NextOffset.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.NextOffset.Set, 0)
 	b.PutUint32(f0)
 	b.PutInt32(m.Count)
 	b.PutVectorHeader(len(m.Forwards))
-	for i0 := range m.Forwards {
-		if m.Forwards[i0] == nil {
+	for _, e0 := range m.Forwards {
+		if e0 == nil {
 			return tl.NilFieldError("stats.publicForwards", "forwards")
 		}
-		if err := m.Forwards[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("stats.publicForwards", "forwards", err)
 		}
 	}
@@ -733,20 +731,20 @@ func (m *StatsPublicForwards) EncodeBare(b *tl.Buffer) error {
 		b.PutString(m.NextOffset.Value)
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("stats.publicForwards", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("stats.publicForwards", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("stats.publicForwards", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("stats.publicForwards", "users", err)
 		}
 	}
@@ -852,7 +850,7 @@ func (m *StatsPollStats) EncodeBare(b *tl.Buffer) error {
 	if err := m.VotesGraph.Encode(b); err != nil {
 		return tl.EncodeFieldErr("stats.pollStats", "votes_graph", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -903,9 +901,7 @@ func (m *StatsGetBroadcastStatsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("stats.getBroadcastStats")
 	}
 	var f0 uint32
-	if m.Dark {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Dark, 0)
 	b.PutUint32(f0)
 	if m.Channel == nil {
 		return tl.NilFieldError("stats.getBroadcastStats", "channel")
@@ -913,7 +909,7 @@ func (m *StatsGetBroadcastStatsRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Channel.Encode(b); err != nil {
 		return tl.EncodeFieldErr("stats.getBroadcastStats", "channel", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -970,9 +966,7 @@ func (m *StatsLoadAsyncGraphRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("stats.loadAsyncGraph")
 	}
 	var f0 uint32
-	if m.X.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.X.Set, 0)
 	b.PutUint32(f0)
 	b.PutString(m.Token)
 	if m.X.Set {
@@ -1040,9 +1034,7 @@ func (m *StatsGetMegagroupStatsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("stats.getMegagroupStats")
 	}
 	var f0 uint32
-	if m.Dark {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Dark, 0)
 	b.PutUint32(f0)
 	if m.Channel == nil {
 		return tl.NilFieldError("stats.getMegagroupStats", "channel")
@@ -1050,7 +1042,7 @@ func (m *StatsGetMegagroupStatsRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Channel.Encode(b); err != nil {
 		return tl.EncodeFieldErr("stats.getMegagroupStats", "channel", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1182,9 +1174,7 @@ func (m *StatsGetMessageStatsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("stats.getMessageStats")
 	}
 	var f0 uint32
-	if m.Dark {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Dark, 0)
 	b.PutUint32(f0)
 	if m.Channel == nil {
 		return tl.NilFieldError("stats.getMessageStats", "channel")
@@ -1193,7 +1183,7 @@ func (m *StatsGetMessageStatsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("stats.getMessageStats", "channel", err)
 	}
 	b.PutInt32(m.MsgID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1254,9 +1244,7 @@ func (m *StatsGetStoryStatsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("stats.getStoryStats")
 	}
 	var f0 uint32
-	if m.Dark {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Dark, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("stats.getStoryStats", "peer")
@@ -1265,7 +1253,7 @@ func (m *StatsGetStoryStatsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("stats.getStoryStats", "peer", err)
 	}
 	b.PutInt32(m.ID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1398,9 +1386,7 @@ func (m *StatsGetPollStatsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("stats.getPollStats")
 	}
 	var f0 uint32
-	if m.Dark {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Dark, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("stats.getPollStats", "peer")
@@ -1409,7 +1395,7 @@ func (m *StatsGetPollStatsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("stats.getPollStats", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.

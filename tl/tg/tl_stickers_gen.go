@@ -90,21 +90,11 @@ func (m *StickersCreateStickerSetRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("stickers.createStickerSet")
 	}
 	var f0 uint32
-	if m.Masks {
-		f0 |= 1 << 0
-	}
-	if m.Emojis {
-		f0 |= 1 << 5
-	}
-	if m.TextColor {
-		f0 |= 1 << 6
-	}
-	if m.Thumb != nil {
-		f0 |= 1 << 2
-	}
-	if m.Software.Set {
-		f0 |= 1 << 3
-	}
+	f0 |= tl.Flag(m.Masks, 0)
+	f0 |= tl.Flag(m.Emojis, 5)
+	f0 |= tl.Flag(m.TextColor, 6)
+	f0 |= tl.Flag(m.Thumb != nil, 2)
+	f0 |= tl.Flag(m.Software.Set, 3)
 	b.PutUint32(f0)
 	if m.UserID == nil {
 		return tl.NilFieldError("stickers.createStickerSet", "user_id")
@@ -228,7 +218,7 @@ func (m *StickersRemoveStickerFromSetRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Sticker.Encode(b); err != nil {
 		return tl.EncodeFieldErr("stickers.removeStickerFromSet", "sticker", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -289,7 +279,7 @@ func (m *StickersChangeStickerPositionRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("stickers.changeStickerPosition", "sticker", err)
 	}
 	b.PutInt32(m.Position)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -351,7 +341,7 @@ func (m *StickersAddStickerToSetRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Sticker.Encode(b); err != nil {
 		return tl.EncodeFieldErr("stickers.addStickerToSet", "sticker", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -411,12 +401,8 @@ func (m *StickersSetStickerSetThumbRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("stickers.setStickerSetThumb")
 	}
 	var f0 uint32
-	if m.Thumb != nil {
-		f0 |= 1 << 0
-	}
-	if m.ThumbDocumentID.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Thumb != nil, 0)
+	f0 |= tl.Flag(m.ThumbDocumentID.Set, 1)
 	b.PutUint32(f0)
 	if m.Stickerset == nil {
 		return tl.NilFieldError("stickers.setStickerSetThumb", "stickerset")
@@ -432,7 +418,7 @@ func (m *StickersSetStickerSetThumbRequest) EncodeBare(b *tl.Buffer) error {
 	if m.ThumbDocumentID.Set {
 		b.PutInt64(m.ThumbDocumentID.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -601,15 +587,9 @@ func (m *StickersChangeStickerRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("stickers.changeSticker")
 	}
 	var f0 uint32
-	if m.Emoji.Set {
-		f0 |= 1 << 0
-	}
-	if m.MaskCoords != nil {
-		f0 |= 1 << 1
-	}
-	if m.Keywords.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Emoji.Set, 0)
+	f0 |= tl.Flag(m.MaskCoords != nil, 1)
+	f0 |= tl.Flag(m.Keywords.Set, 2)
 	b.PutUint32(f0)
 	if m.Sticker == nil {
 		return tl.NilFieldError("stickers.changeSticker", "sticker")
@@ -773,7 +753,7 @@ func (m *StickersDeleteStickerSetRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Stickerset.Encode(b); err != nil {
 		return tl.EncodeFieldErr("stickers.deleteStickerSet", "stickerset", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -832,7 +812,7 @@ func (m *StickersReplaceStickerRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.NewSticker.Encode(b); err != nil {
 		return tl.EncodeFieldErr("stickers.replaceSticker", "new_sticker", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.

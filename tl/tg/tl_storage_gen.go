@@ -32,7 +32,7 @@ func (m *StorageFileUnknown) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("storage.fileUnknown")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -78,7 +78,7 @@ func (m *StorageFilePartial) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("storage.filePartial")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -124,7 +124,7 @@ func (m *StorageFileJpeg) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("storage.fileJpeg")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -170,7 +170,7 @@ func (m *StorageFileGif) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("storage.fileGif")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -216,7 +216,7 @@ func (m *StorageFilePng) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("storage.filePng")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -262,7 +262,7 @@ func (m *StorageFilePdf) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("storage.filePdf")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -308,7 +308,7 @@ func (m *StorageFileMp3) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("storage.fileMp3")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -354,7 +354,7 @@ func (m *StorageFileMov) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("storage.fileMov")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -400,7 +400,7 @@ func (m *StorageFileMp4) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("storage.fileMp4")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -446,7 +446,7 @@ func (m *StorageFileWebp) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("storage.fileWebp")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.

@@ -107,9 +107,7 @@ func (m *StoriesAllStories) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("stories.allStories")
 	}
 	var f0 uint32
-	if m.HasMore {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.HasMore, 0)
 	b.PutUint32(f0)
 	b.PutInt32(m.Count)
 	b.PutString(m.State)
@@ -120,20 +118,20 @@ func (m *StoriesAllStories) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("stories.allStories", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("stories.allStories", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("stories.allStories", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("stories.allStories", "users", err)
 		}
 	}
@@ -251,45 +249,43 @@ func (m *StoriesStories) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("stories.stories")
 	}
 	var f0 uint32
-	if m.PinnedToTop != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.PinnedToTop != nil, 0)
 	b.PutUint32(f0)
 	b.PutInt32(m.Count)
 	b.PutVectorHeader(len(m.Stories))
-	for i0 := range m.Stories {
-		if m.Stories[i0] == nil {
+	for _, e0 := range m.Stories {
+		if e0 == nil {
 			return tl.NilFieldError("stories.stories", "stories")
 		}
-		if err := m.Stories[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("stories.stories", "stories", err)
 		}
 	}
 	if m.PinnedToTop != nil {
 		b.PutVectorHeader(len(m.PinnedToTop))
-		for i1 := range m.PinnedToTop {
-			b.PutInt32(m.PinnedToTop[i1])
+		for _, e1 := range m.PinnedToTop {
+			b.PutInt32(e1)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("stories.stories", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("stories.stories", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("stories.stories", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("stories.stories", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -401,38 +397,36 @@ func (m *StoriesStoryViewsList) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("stories.storyViewsList")
 	}
 	var f0 uint32
-	if m.NextOffset.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.NextOffset.Set, 0)
 	b.PutUint32(f0)
 	b.PutInt32(m.Count)
 	b.PutInt32(m.ViewsCount)
 	b.PutInt32(m.ForwardsCount)
 	b.PutInt32(m.ReactionsCount)
 	b.PutVectorHeader(len(m.Views))
-	for i0 := range m.Views {
-		if m.Views[i0] == nil {
+	for _, e0 := range m.Views {
+		if e0 == nil {
 			return tl.NilFieldError("stories.storyViewsList", "views")
 		}
-		if err := m.Views[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("stories.storyViewsList", "views", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("stories.storyViewsList", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("stories.storyViewsList", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("stories.storyViewsList", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("stories.storyViewsList", "users", err)
 		}
 	}
@@ -552,15 +546,15 @@ func (m *StoriesStoryViews) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("stories.storyViews", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("stories.storyViews", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -642,24 +636,24 @@ func (m *StoriesPeerStories) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("stories.peerStories", "stories", err)
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("stories.peerStories", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("stories.peerStories", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("stories.peerStories", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("stories.peerStories", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -740,35 +734,33 @@ func (m *StoriesStoryReactionsList) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("stories.storyReactionsList")
 	}
 	var f0 uint32
-	if m.NextOffset.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.NextOffset.Set, 0)
 	b.PutUint32(f0)
 	b.PutInt32(m.Count)
 	b.PutVectorHeader(len(m.Reactions))
-	for i0 := range m.Reactions {
-		if m.Reactions[i0] == nil {
+	for _, e0 := range m.Reactions {
+		if e0 == nil {
 			return tl.NilFieldError("stories.storyReactionsList", "reactions")
 		}
-		if err := m.Reactions[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("stories.storyReactionsList", "reactions", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("stories.storyReactionsList", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("stories.storyReactionsList", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("stories.storyReactionsList", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("stories.storyReactionsList", "users", err)
 		}
 	}
@@ -876,9 +868,7 @@ func (m *StoriesFoundStories) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("stories.foundStories")
 	}
 	var f0 uint32
-	if m.NextOffset.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.NextOffset.Set, 0)
 	b.PutUint32(f0)
 	b.PutInt32(m.Count)
 	b.PutVectorHeader(len(m.Stories))
@@ -891,20 +881,20 @@ func (m *StoriesFoundStories) EncodeBare(b *tl.Buffer) error {
 		b.PutString(m.NextOffset.Value)
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("stories.foundStories", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("stories.foundStories", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("stories.foundStories", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("stories.foundStories", "users", err)
 		}
 	}
@@ -1011,7 +1001,7 @@ func (m *StoriesCanSendStoryCount) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("stories.canSendStoryCount")
 	}
 	b.PutInt32(m.CountRemains)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1061,7 +1051,7 @@ func (m *StoriesAlbumsNotModified) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("stories.albumsNotModified")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1116,7 +1106,7 @@ func (m *StoriesAlbums) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("stories.albums", "albums", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1189,7 +1179,7 @@ func (m *StoriesCanSendStoryRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("stories.canSendStory", "peer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1253,42 +1243,20 @@ func (m *StoriesSendStoryRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("stories.sendStory")
 	}
 	var f0 uint32
-	if m.Pinned {
-		f0 |= 1 << 2
-	}
-	if m.Noforwards {
-		f0 |= 1 << 4
-	}
-	if m.FwdModified {
-		f0 |= 1 << 7
-	}
-	if m.MediaAreas != nil {
-		f0 |= 1 << 5
-	}
-	if m.Caption.Set {
-		f0 |= 1 << 0
-	}
-	if m.Entities != nil {
-		f0 |= 1 << 1
-	}
-	if m.Period.Set {
-		f0 |= 1 << 3
-	}
-	if m.FwdFromID != nil {
-		f0 |= 1 << 6
-	}
-	if m.FwdFromStory.Set {
-		f0 |= 1 << 6
-	}
+	f0 |= tl.Flag(m.Pinned, 2)
+	f0 |= tl.Flag(m.Noforwards, 4)
+	f0 |= tl.Flag(m.FwdModified, 7)
+	f0 |= tl.Flag(m.MediaAreas != nil, 5)
+	f0 |= tl.Flag(m.Caption.Set, 0)
+	f0 |= tl.Flag(m.Entities != nil, 1)
+	f0 |= tl.Flag(m.Period.Set, 3)
+	f0 |= tl.Flag(m.FwdFromID != nil, 6)
+	f0 |= tl.Flag(m.FwdFromStory.Set, 6)
 	if (m.FwdFromID != nil) != (m.FwdFromStory.Set) {
 		return tl.FlagGroupError("stories.sendStory", "fwd_from_story")
 	}
-	if m.Albums != nil {
-		f0 |= 1 << 8
-	}
-	if m.Music != nil {
-		f0 |= 1 << 9
-	}
+	f0 |= tl.Flag(m.Albums != nil, 8)
+	f0 |= tl.Flag(m.Music != nil, 9)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.sendStory", "peer")
@@ -1304,11 +1272,11 @@ func (m *StoriesSendStoryRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.MediaAreas != nil {
 		b.PutVectorHeader(len(m.MediaAreas))
-		for i1 := range m.MediaAreas {
-			if m.MediaAreas[i1] == nil {
+		for _, e1 := range m.MediaAreas {
+			if e1 == nil {
 				return tl.NilFieldError("stories.sendStory", "media_areas")
 			}
-			if err := m.MediaAreas[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("stories.sendStory", "media_areas", err)
 			}
 		}
@@ -1318,21 +1286,21 @@ func (m *StoriesSendStoryRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
-		for i1 := range m.Entities {
-			if m.Entities[i1] == nil {
+		for _, e1 := range m.Entities {
+			if e1 == nil {
 				return tl.NilFieldError("stories.sendStory", "entities")
 			}
-			if err := m.Entities[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("stories.sendStory", "entities", err)
 			}
 		}
 	}
 	b.PutVectorHeader(len(m.PrivacyRules))
-	for i0 := range m.PrivacyRules {
-		if m.PrivacyRules[i0] == nil {
+	for _, e0 := range m.PrivacyRules {
+		if e0 == nil {
 			return tl.NilFieldError("stories.sendStory", "privacy_rules")
 		}
-		if err := m.PrivacyRules[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("stories.sendStory", "privacy_rules", err)
 		}
 	}
@@ -1350,8 +1318,8 @@ func (m *StoriesSendStoryRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Albums != nil {
 		b.PutVectorHeader(len(m.Albums))
-		for i1 := range m.Albums {
-			b.PutInt32(m.Albums[i1])
+		for _, e1 := range m.Albums {
+			b.PutInt32(e1)
 		}
 	}
 	if m.Music != nil {
@@ -1512,27 +1480,15 @@ func (m *StoriesEditStoryRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("stories.editStory")
 	}
 	var f0 uint32
-	if m.Media != nil {
-		f0 |= 1 << 0
-	}
-	if m.MediaAreas != nil {
-		f0 |= 1 << 3
-	}
-	if m.Caption.Set {
-		f0 |= 1 << 1
-	}
-	if m.Entities != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Media != nil, 0)
+	f0 |= tl.Flag(m.MediaAreas != nil, 3)
+	f0 |= tl.Flag(m.Caption.Set, 1)
+	f0 |= tl.Flag(m.Entities != nil, 1)
 	if (m.Caption.Set) != (m.Entities != nil) {
 		return tl.FlagGroupError("stories.editStory", "entities")
 	}
-	if m.PrivacyRules != nil {
-		f0 |= 1 << 2
-	}
-	if m.Music != nil {
-		f0 |= 1 << 4
-	}
+	f0 |= tl.Flag(m.PrivacyRules != nil, 2)
+	f0 |= tl.Flag(m.Music != nil, 4)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.editStory", "peer")
@@ -1548,11 +1504,11 @@ func (m *StoriesEditStoryRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.MediaAreas != nil {
 		b.PutVectorHeader(len(m.MediaAreas))
-		for i1 := range m.MediaAreas {
-			if m.MediaAreas[i1] == nil {
+		for _, e1 := range m.MediaAreas {
+			if e1 == nil {
 				return tl.NilFieldError("stories.editStory", "media_areas")
 			}
-			if err := m.MediaAreas[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("stories.editStory", "media_areas", err)
 			}
 		}
@@ -1562,22 +1518,22 @@ func (m *StoriesEditStoryRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
-		for i1 := range m.Entities {
-			if m.Entities[i1] == nil {
+		for _, e1 := range m.Entities {
+			if e1 == nil {
 				return tl.NilFieldError("stories.editStory", "entities")
 			}
-			if err := m.Entities[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("stories.editStory", "entities", err)
 			}
 		}
 	}
 	if m.PrivacyRules != nil {
 		b.PutVectorHeader(len(m.PrivacyRules))
-		for i1 := range m.PrivacyRules {
-			if m.PrivacyRules[i1] == nil {
+		for _, e1 := range m.PrivacyRules {
+			if e1 == nil {
 				return tl.NilFieldError("stories.editStory", "privacy_rules")
 			}
-			if err := m.PrivacyRules[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("stories.editStory", "privacy_rules", err)
 			}
 		}
@@ -1710,10 +1666,10 @@ func (m *StoriesDeleteStoriesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("stories.deleteStories", "peer", err)
 	}
 	b.PutVectorHeader(len(m.ID))
-	for i0 := range m.ID {
-		b.PutInt32(m.ID[i0])
+	for _, e0 := range m.ID {
+		b.PutInt32(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1783,11 +1739,11 @@ func (m *StoriesTogglePinnedRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("stories.togglePinned", "peer", err)
 	}
 	b.PutVectorHeader(len(m.ID))
-	for i0 := range m.ID {
-		b.PutInt32(m.ID[i0])
+	for _, e0 := range m.ID {
+		b.PutInt32(e0)
 	}
 	b.PutBool(m.Pinned)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1854,15 +1810,9 @@ func (m *StoriesGetAllStoriesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("stories.getAllStories")
 	}
 	var f0 uint32
-	if m.Next {
-		f0 |= 1 << 1
-	}
-	if m.Hidden {
-		f0 |= 1 << 2
-	}
-	if m.State.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Next, 1)
+	f0 |= tl.Flag(m.Hidden, 2)
+	f0 |= tl.Flag(m.State.Set, 0)
 	b.PutUint32(f0)
 	if m.State.Set {
 		b.PutString(m.State.Value)
@@ -1936,7 +1886,7 @@ func (m *StoriesGetPinnedStoriesRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.OffsetID)
 	b.PutInt32(m.Limit)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2001,7 +1951,7 @@ func (m *StoriesGetStoriesArchiveRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.OffsetID)
 	b.PutInt32(m.Limit)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2064,10 +2014,10 @@ func (m *StoriesGetStoriesByIDRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("stories.getStoriesByID", "peer", err)
 	}
 	b.PutVectorHeader(len(m.ID))
-	for i0 := range m.ID {
-		b.PutInt32(m.ID[i0])
+	for _, e0 := range m.ID {
+		b.PutInt32(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2133,7 +2083,7 @@ func (m *StoriesToggleAllStoriesHiddenRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("stories.toggleAllStoriesHidden")
 	}
 	b.PutBool(m.Hidden)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2190,7 +2140,7 @@ func (m *StoriesReadStoriesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("stories.readStories", "peer", err)
 	}
 	b.PutInt32(m.MaxID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2252,10 +2202,10 @@ func (m *StoriesIncrementStoryViewsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("stories.incrementStoryViews", "peer", err)
 	}
 	b.PutVectorHeader(len(m.ID))
-	for i0 := range m.ID {
-		b.PutInt32(m.ID[i0])
+	for _, e0 := range m.ID {
+		b.PutInt32(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2324,18 +2274,10 @@ func (m *StoriesGetStoryViewsListRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("stories.getStoryViewsList")
 	}
 	var f0 uint32
-	if m.JustContacts {
-		f0 |= 1 << 0
-	}
-	if m.ReactionsFirst {
-		f0 |= 1 << 2
-	}
-	if m.ForwardsFirst {
-		f0 |= 1 << 3
-	}
-	if m.Q.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.JustContacts, 0)
+	f0 |= tl.Flag(m.ReactionsFirst, 2)
+	f0 |= tl.Flag(m.ForwardsFirst, 3)
+	f0 |= tl.Flag(m.Q.Set, 1)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.getStoryViewsList", "peer")
@@ -2429,10 +2371,10 @@ func (m *StoriesGetStoriesViewsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("stories.getStoriesViews", "peer", err)
 	}
 	b.PutVectorHeader(len(m.ID))
-	for i0 := range m.ID {
-		b.PutInt32(m.ID[i0])
+	for _, e0 := range m.ID {
+		b.PutInt32(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2501,7 +2443,7 @@ func (m *StoriesExportStoryLinkRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("stories.exportStoryLink", "peer", err)
 	}
 	b.PutInt32(m.ID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2563,8 +2505,8 @@ func (m *StoriesReportRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("stories.report", "peer", err)
 	}
 	b.PutVectorHeader(len(m.ID))
-	for i0 := range m.ID {
-		b.PutInt32(m.ID[i0])
+	for _, e0 := range m.ID {
+		b.PutInt32(e0)
 	}
 	b.PutBytes(m.Option)
 	b.PutString(m.Message)
@@ -2639,14 +2581,10 @@ func (m *StoriesActivateStealthModeRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("stories.activateStealthMode")
 	}
 	var f0 uint32
-	if m.Past {
-		f0 |= 1 << 0
-	}
-	if m.Future {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Past, 0)
+	f0 |= tl.Flag(m.Future, 1)
 	b.PutUint32(f0)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2703,9 +2641,7 @@ func (m *StoriesSendReactionRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("stories.sendReaction")
 	}
 	var f0 uint32
-	if m.AddToRecent {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.AddToRecent, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.sendReaction", "peer")
@@ -2720,7 +2656,7 @@ func (m *StoriesSendReactionRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Reaction.Encode(b); err != nil {
 		return tl.EncodeFieldErr("stories.sendReaction", "reaction", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2787,7 +2723,7 @@ func (m *StoriesGetPeerStoriesRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("stories.getPeerStories", "peer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2837,7 +2773,7 @@ func (m *StoriesGetAllReadPeerStoriesRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("stories.getAllReadPeerStories")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2883,15 +2819,15 @@ func (m *StoriesGetPeerMaxIDsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("stories.getPeerMaxIDs")
 	}
 	b.PutVectorHeader(len(m.ID))
-	for i0 := range m.ID {
-		if m.ID[i0] == nil {
+	for _, e0 := range m.ID {
+		if e0 == nil {
 			return tl.NilFieldError("stories.getPeerMaxIDs", "id")
 		}
-		if err := m.ID[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("stories.getPeerMaxIDs", "id", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2948,7 +2884,7 @@ func (m *StoriesGetChatsToSendRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("stories.getChatsToSend")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3005,7 +2941,7 @@ func (m *StoriesTogglePeerStoriesHiddenRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("stories.togglePeerStoriesHidden", "peer", err)
 	}
 	b.PutBool(m.Hidden)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3065,15 +3001,9 @@ func (m *StoriesGetStoryReactionsListRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("stories.getStoryReactionsList")
 	}
 	var f0 uint32
-	if m.ForwardsFirst {
-		f0 |= 1 << 2
-	}
-	if m.Reaction != nil {
-		f0 |= 1 << 0
-	}
-	if m.Offset.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.ForwardsFirst, 2)
+	f0 |= tl.Flag(m.Reaction != nil, 0)
+	f0 |= tl.Flag(m.Offset.Set, 1)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.getStoryReactionsList", "peer")
@@ -3171,10 +3101,10 @@ func (m *StoriesTogglePinnedToTopRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("stories.togglePinnedToTop", "peer", err)
 	}
 	b.PutVectorHeader(len(m.ID))
-	for i0 := range m.ID {
-		b.PutInt32(m.ID[i0])
+	for _, e0 := range m.ID {
+		b.PutInt32(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3240,15 +3170,9 @@ func (m *StoriesSearchPostsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("stories.searchPosts")
 	}
 	var f0 uint32
-	if m.Hashtag.Set {
-		f0 |= 1 << 0
-	}
-	if m.Area != nil {
-		f0 |= 1 << 1
-	}
-	if m.Peer != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Hashtag.Set, 0)
+	f0 |= tl.Flag(m.Area != nil, 1)
+	f0 |= tl.Flag(m.Peer != nil, 2)
 	b.PutUint32(f0)
 	if m.Hashtag.Set {
 		b.PutString(m.Hashtag.Value)
@@ -3348,8 +3272,8 @@ func (m *StoriesCreateAlbumRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutString(m.Title)
 	b.PutVectorHeader(len(m.Stories))
-	for i0 := range m.Stories {
-		b.PutInt32(m.Stories[i0])
+	for _, e0 := range m.Stories {
+		b.PutInt32(e0)
 	}
 	return b.WriteErr()
 }
@@ -3421,18 +3345,10 @@ func (m *StoriesUpdateAlbumRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("stories.updateAlbum")
 	}
 	var f0 uint32
-	if m.Title.Set {
-		f0 |= 1 << 0
-	}
-	if m.DeleteStories != nil {
-		f0 |= 1 << 1
-	}
-	if m.AddStories != nil {
-		f0 |= 1 << 2
-	}
-	if m.Order != nil {
-		f0 |= 1 << 3
-	}
+	f0 |= tl.Flag(m.Title.Set, 0)
+	f0 |= tl.Flag(m.DeleteStories != nil, 1)
+	f0 |= tl.Flag(m.AddStories != nil, 2)
+	f0 |= tl.Flag(m.Order != nil, 3)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.updateAlbum", "peer")
@@ -3446,20 +3362,20 @@ func (m *StoriesUpdateAlbumRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.DeleteStories != nil {
 		b.PutVectorHeader(len(m.DeleteStories))
-		for i1 := range m.DeleteStories {
-			b.PutInt32(m.DeleteStories[i1])
+		for _, e1 := range m.DeleteStories {
+			b.PutInt32(e1)
 		}
 	}
 	if m.AddStories != nil {
 		b.PutVectorHeader(len(m.AddStories))
-		for i1 := range m.AddStories {
-			b.PutInt32(m.AddStories[i1])
+		for _, e1 := range m.AddStories {
+			b.PutInt32(e1)
 		}
 	}
 	if m.Order != nil {
 		b.PutVectorHeader(len(m.Order))
-		for i1 := range m.Order {
-			b.PutInt32(m.Order[i1])
+		for _, e1 := range m.Order {
+			b.PutInt32(e1)
 		}
 	}
 	return b.WriteErr()
@@ -3575,10 +3491,10 @@ func (m *StoriesReorderAlbumsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("stories.reorderAlbums", "peer", err)
 	}
 	b.PutVectorHeader(len(m.Order))
-	for i0 := range m.Order {
-		b.PutInt32(m.Order[i0])
+	for _, e0 := range m.Order {
+		b.PutInt32(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3647,7 +3563,7 @@ func (m *StoriesDeleteAlbumRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("stories.deleteAlbum", "peer", err)
 	}
 	b.PutInt32(m.AlbumID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3707,7 +3623,7 @@ func (m *StoriesGetAlbumsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("stories.getAlbums", "peer", err)
 	}
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3771,7 +3687,7 @@ func (m *StoriesGetAlbumStoriesRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.AlbumID)
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Limit)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3839,27 +3755,13 @@ func (m *StoriesStartLiveRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("stories.startLive")
 	}
 	var f0 uint32
-	if m.Pinned {
-		f0 |= 1 << 2
-	}
-	if m.Noforwards {
-		f0 |= 1 << 4
-	}
-	if m.RTMPStream {
-		f0 |= 1 << 5
-	}
-	if m.Caption.Set {
-		f0 |= 1 << 0
-	}
-	if m.Entities != nil {
-		f0 |= 1 << 1
-	}
-	if m.MessagesEnabled.Set {
-		f0 |= 1 << 6
-	}
-	if m.SendPaidMessagesStars.Set {
-		f0 |= 1 << 7
-	}
+	f0 |= tl.Flag(m.Pinned, 2)
+	f0 |= tl.Flag(m.Noforwards, 4)
+	f0 |= tl.Flag(m.RTMPStream, 5)
+	f0 |= tl.Flag(m.Caption.Set, 0)
+	f0 |= tl.Flag(m.Entities != nil, 1)
+	f0 |= tl.Flag(m.MessagesEnabled.Set, 6)
+	f0 |= tl.Flag(m.SendPaidMessagesStars.Set, 7)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.startLive", "peer")
@@ -3872,21 +3774,21 @@ func (m *StoriesStartLiveRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
-		for i1 := range m.Entities {
-			if m.Entities[i1] == nil {
+		for _, e1 := range m.Entities {
+			if e1 == nil {
 				return tl.NilFieldError("stories.startLive", "entities")
 			}
-			if err := m.Entities[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("stories.startLive", "entities", err)
 			}
 		}
 	}
 	b.PutVectorHeader(len(m.PrivacyRules))
-	for i0 := range m.PrivacyRules {
-		if m.PrivacyRules[i0] == nil {
+	for _, e0 := range m.PrivacyRules {
+		if e0 == nil {
 			return tl.NilFieldError("stories.startLive", "privacy_rules")
 		}
-		if err := m.PrivacyRules[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("stories.startLive", "privacy_rules", err)
 		}
 	}

@@ -30,7 +30,7 @@ func (m *BoolFalse) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("boolFalse")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -74,7 +74,7 @@ func (m *BoolTrue) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("boolTrue")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -118,7 +118,7 @@ func (m *True) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("true")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -217,7 +217,7 @@ func (m *Null) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("null")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -263,7 +263,7 @@ func (m *InputPeerEmpty) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputPeerEmpty")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -309,7 +309,7 @@ func (m *InputPeerSelf) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputPeerSelf")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -357,7 +357,7 @@ func (m *InputPeerChat) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputPeerChat")
 	}
 	b.PutInt64(m.ChatID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -411,7 +411,7 @@ func (m *InputPeerUser) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.UserID)
 	b.PutInt64(m.AccessHash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -468,7 +468,7 @@ func (m *InputPeerChannel) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.ChannelID)
 	b.PutInt64(m.AccessHash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -532,7 +532,7 @@ func (m *InputPeerUserFromMessage) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.MsgID)
 	b.PutInt64(m.UserID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -599,7 +599,7 @@ func (m *InputPeerChannelFromMessage) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.MsgID)
 	b.PutInt64(m.ChannelID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -655,7 +655,7 @@ func (m *InputUserEmpty) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputUserEmpty")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -701,7 +701,7 @@ func (m *InputUserSelf) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputUserSelf")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -751,7 +751,7 @@ func (m *InputUser) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.UserID)
 	b.PutInt64(m.AccessHash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -815,7 +815,7 @@ func (m *InputUserFromMessage) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.MsgID)
 	b.PutInt64(m.UserID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -875,9 +875,7 @@ func (m *InputPhoneContact) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputPhoneContact")
 	}
 	var f0 uint32
-	if m.Note != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Note != nil, 0)
 	b.PutUint32(f0)
 	b.PutInt64(m.ClientID)
 	b.PutString(m.Phone)
@@ -1101,7 +1099,7 @@ func (m *InputFileStoryDocument) EncodeBare(b *tl.Buffer) error {
 	if err := m.ID.Encode(b); err != nil {
 		return tl.EncodeFieldErr("inputFileStoryDocument", "id", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1151,7 +1149,7 @@ func (m *InputMediaEmpty) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputMediaEmpty")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1204,21 +1202,13 @@ func (m *InputMediaUploadedPhoto) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputMediaUploadedPhoto")
 	}
 	var f0 uint32
-	if m.Spoiler {
-		f0 |= 1 << 2
-	}
-	if m.Video != nil {
-		f0 |= 1 << 3
-	}
+	f0 |= tl.Flag(m.Spoiler, 2)
+	f0 |= tl.Flag(m.Video != nil, 3)
 	if m.LivePhoto && !(m.Video != nil) {
 		return tl.FlagGroupError("inputMediaUploadedPhoto", "live_photo")
 	}
-	if m.Stickers != nil {
-		f0 |= 1 << 0
-	}
-	if m.TTLSeconds.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Stickers != nil, 0)
+	f0 |= tl.Flag(m.TTLSeconds.Set, 1)
 	b.PutUint32(f0)
 	if m.File == nil {
 		return tl.NilFieldError("inputMediaUploadedPhoto", "file")
@@ -1228,11 +1218,11 @@ func (m *InputMediaUploadedPhoto) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Stickers != nil {
 		b.PutVectorHeader(len(m.Stickers))
-		for i1 := range m.Stickers {
-			if m.Stickers[i1] == nil {
+		for _, e1 := range m.Stickers {
+			if e1 == nil {
 				return tl.NilFieldError("inputMediaUploadedPhoto", "stickers")
 			}
-			if err := m.Stickers[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("inputMediaUploadedPhoto", "stickers", err)
 			}
 		}
@@ -1245,7 +1235,7 @@ func (m *InputMediaUploadedPhoto) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("inputMediaUploadedPhoto", "video", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1333,18 +1323,12 @@ func (m *InputMediaPhoto) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputMediaPhoto")
 	}
 	var f0 uint32
-	if m.Spoiler {
-		f0 |= 1 << 1
-	}
-	if m.Video != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Spoiler, 1)
+	f0 |= tl.Flag(m.Video != nil, 2)
 	if m.LivePhoto && !(m.Video != nil) {
 		return tl.FlagGroupError("inputMediaPhoto", "live_photo")
 	}
-	if m.TTLSeconds.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.TTLSeconds.Set, 0)
 	b.PutUint32(f0)
 	if m.ID == nil {
 		return tl.NilFieldError("inputMediaPhoto", "id")
@@ -1360,7 +1344,7 @@ func (m *InputMediaPhoto) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("inputMediaPhoto", "video", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1435,7 +1419,7 @@ func (m *InputMediaGeoPoint) EncodeBare(b *tl.Buffer) error {
 	if err := m.GeoPoint.Encode(b); err != nil {
 		return tl.EncodeFieldErr("inputMediaGeoPoint", "geo_point", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1564,30 +1548,14 @@ func (m *InputMediaUploadedDocument) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputMediaUploadedDocument")
 	}
 	var f0 uint32
-	if m.NosoundVideo {
-		f0 |= 1 << 3
-	}
-	if m.ForceFile {
-		f0 |= 1 << 4
-	}
-	if m.Spoiler {
-		f0 |= 1 << 5
-	}
-	if m.Thumb != nil {
-		f0 |= 1 << 2
-	}
-	if m.Stickers != nil {
-		f0 |= 1 << 0
-	}
-	if m.VideoCover != nil {
-		f0 |= 1 << 6
-	}
-	if m.VideoTimestamp.Set {
-		f0 |= 1 << 7
-	}
-	if m.TTLSeconds.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.NosoundVideo, 3)
+	f0 |= tl.Flag(m.ForceFile, 4)
+	f0 |= tl.Flag(m.Spoiler, 5)
+	f0 |= tl.Flag(m.Thumb != nil, 2)
+	f0 |= tl.Flag(m.Stickers != nil, 0)
+	f0 |= tl.Flag(m.VideoCover != nil, 6)
+	f0 |= tl.Flag(m.VideoTimestamp.Set, 7)
+	f0 |= tl.Flag(m.TTLSeconds.Set, 1)
 	b.PutUint32(f0)
 	if m.File == nil {
 		return tl.NilFieldError("inputMediaUploadedDocument", "file")
@@ -1602,21 +1570,21 @@ func (m *InputMediaUploadedDocument) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutString(m.MimeType)
 	b.PutVectorHeader(len(m.Attributes))
-	for i0 := range m.Attributes {
-		if m.Attributes[i0] == nil {
+	for _, e0 := range m.Attributes {
+		if e0 == nil {
 			return tl.NilFieldError("inputMediaUploadedDocument", "attributes")
 		}
-		if err := m.Attributes[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("inputMediaUploadedDocument", "attributes", err)
 		}
 	}
 	if m.Stickers != nil {
 		b.PutVectorHeader(len(m.Stickers))
-		for i1 := range m.Stickers {
-			if m.Stickers[i1] == nil {
+		for _, e1 := range m.Stickers {
+			if e1 == nil {
 				return tl.NilFieldError("inputMediaUploadedDocument", "stickers")
 			}
-			if err := m.Stickers[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("inputMediaUploadedDocument", "stickers", err)
 			}
 		}
@@ -1748,21 +1716,11 @@ func (m *InputMediaDocument) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputMediaDocument")
 	}
 	var f0 uint32
-	if m.Spoiler {
-		f0 |= 1 << 2
-	}
-	if m.VideoCover != nil {
-		f0 |= 1 << 3
-	}
-	if m.VideoTimestamp.Set {
-		f0 |= 1 << 4
-	}
-	if m.TTLSeconds.Set {
-		f0 |= 1 << 0
-	}
-	if m.Query.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Spoiler, 2)
+	f0 |= tl.Flag(m.VideoCover != nil, 3)
+	f0 |= tl.Flag(m.VideoTimestamp.Set, 4)
+	f0 |= tl.Flag(m.TTLSeconds.Set, 0)
+	f0 |= tl.Flag(m.Query.Set, 1)
 	b.PutUint32(f0)
 	if m.ID == nil {
 		return tl.NilFieldError("inputMediaDocument", "id")
@@ -1949,12 +1907,8 @@ func (m *InputMediaPhotoExternal) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputMediaPhotoExternal")
 	}
 	var f0 uint32
-	if m.Spoiler {
-		f0 |= 1 << 1
-	}
-	if m.TTLSeconds.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Spoiler, 1)
+	f0 |= tl.Flag(m.TTLSeconds.Set, 0)
 	b.PutUint32(f0)
 	b.PutString(m.URL)
 	if m.TTLSeconds.Set {
@@ -2028,18 +1982,10 @@ func (m *InputMediaDocumentExternal) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputMediaDocumentExternal")
 	}
 	var f0 uint32
-	if m.Spoiler {
-		f0 |= 1 << 1
-	}
-	if m.TTLSeconds.Set {
-		f0 |= 1 << 0
-	}
-	if m.VideoCover != nil {
-		f0 |= 1 << 2
-	}
-	if m.VideoTimestamp.Set {
-		f0 |= 1 << 3
-	}
+	f0 |= tl.Flag(m.Spoiler, 1)
+	f0 |= tl.Flag(m.TTLSeconds.Set, 0)
+	f0 |= tl.Flag(m.VideoCover != nil, 2)
+	f0 |= tl.Flag(m.VideoTimestamp.Set, 3)
 	b.PutUint32(f0)
 	b.PutString(m.URL)
 	if m.TTLSeconds.Set {
@@ -2133,7 +2079,7 @@ func (m *InputMediaGame) EncodeBare(b *tl.Buffer) error {
 	if err := m.ID.Encode(b); err != nil {
 		return tl.EncodeFieldErr("inputMediaGame", "id", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2193,18 +2139,10 @@ func (m *InputMediaInvoice) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputMediaInvoice")
 	}
 	var f0 uint32
-	if m.Photo != nil {
-		f0 |= 1 << 0
-	}
-	if m.Provider.Set {
-		f0 |= 1 << 3
-	}
-	if m.StartParam.Set {
-		f0 |= 1 << 1
-	}
-	if m.ExtendedMedia != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Photo != nil, 0)
+	f0 |= tl.Flag(m.Provider.Set, 3)
+	f0 |= tl.Flag(m.StartParam.Set, 1)
+	f0 |= tl.Flag(m.ExtendedMedia != nil, 2)
 	b.PutUint32(f0)
 	b.PutString(m.Title)
 	b.PutString(m.Description)
@@ -2340,18 +2278,10 @@ func (m *InputMediaGeoLive) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputMediaGeoLive")
 	}
 	var f0 uint32
-	if m.Stopped {
-		f0 |= 1 << 0
-	}
-	if m.Heading.Set {
-		f0 |= 1 << 2
-	}
-	if m.Period.Set {
-		f0 |= 1 << 1
-	}
-	if m.ProximityNotificationRadius.Set {
-		f0 |= 1 << 3
-	}
+	f0 |= tl.Flag(m.Stopped, 0)
+	f0 |= tl.Flag(m.Heading.Set, 2)
+	f0 |= tl.Flag(m.Period.Set, 1)
+	f0 |= tl.Flag(m.ProximityNotificationRadius.Set, 3)
 	b.PutUint32(f0)
 	if m.GeoPoint == nil {
 		return tl.NilFieldError("inputMediaGeoLive", "geo_point")
@@ -2368,7 +2298,7 @@ func (m *InputMediaGeoLive) EncodeBare(b *tl.Buffer) error {
 	if m.ProximityNotificationRadius.Set {
 		b.PutInt32(m.ProximityNotificationRadius.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2449,32 +2379,22 @@ func (m *InputMediaPoll) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputMediaPoll")
 	}
 	var f0 uint32
-	if m.CorrectAnswers != nil {
-		f0 |= 1 << 0
-	}
-	if m.AttachedMedia != nil {
-		f0 |= 1 << 3
-	}
-	if m.Solution.Set {
-		f0 |= 1 << 1
-	}
-	if m.SolutionEntities != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.CorrectAnswers != nil, 0)
+	f0 |= tl.Flag(m.AttachedMedia != nil, 3)
+	f0 |= tl.Flag(m.Solution.Set, 1)
+	f0 |= tl.Flag(m.SolutionEntities != nil, 1)
 	if (m.Solution.Set) != (m.SolutionEntities != nil) {
 		return tl.FlagGroupError("inputMediaPoll", "solution_entities")
 	}
-	if m.SolutionMedia != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.SolutionMedia != nil, 2)
 	b.PutUint32(f0)
 	if err := m.Poll.Encode(b); err != nil {
 		return tl.EncodeFieldErr("inputMediaPoll", "poll", err)
 	}
 	if m.CorrectAnswers != nil {
 		b.PutVectorHeader(len(m.CorrectAnswers))
-		for i1 := range m.CorrectAnswers {
-			b.PutInt32(m.CorrectAnswers[i1])
+		for _, e1 := range m.CorrectAnswers {
+			b.PutInt32(e1)
 		}
 	}
 	if m.AttachedMedia != nil {
@@ -2487,11 +2407,11 @@ func (m *InputMediaPoll) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.SolutionEntities != nil {
 		b.PutVectorHeader(len(m.SolutionEntities))
-		for i1 := range m.SolutionEntities {
-			if m.SolutionEntities[i1] == nil {
+		for _, e1 := range m.SolutionEntities {
+			if e1 == nil {
 				return tl.NilFieldError("inputMediaPoll", "solution_entities")
 			}
-			if err := m.SolutionEntities[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("inputMediaPoll", "solution_entities", err)
 			}
 		}
@@ -2664,7 +2584,7 @@ func (m *InputMediaStory) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("inputMediaStory", "peer", err)
 	}
 	b.PutInt32(m.ID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -2722,15 +2642,9 @@ func (m *InputMediaWebPage) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputMediaWebPage")
 	}
 	var f0 uint32
-	if m.ForceLargeMedia {
-		f0 |= 1 << 0
-	}
-	if m.ForceSmallMedia {
-		f0 |= 1 << 1
-	}
-	if m.Optional {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.ForceLargeMedia, 0)
+	f0 |= tl.Flag(m.ForceSmallMedia, 1)
+	f0 |= tl.Flag(m.Optional, 2)
 	b.PutUint32(f0)
 	b.PutString(m.URL)
 	return b.WriteErr()
@@ -2795,17 +2709,15 @@ func (m *InputMediaPaidMedia) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputMediaPaidMedia")
 	}
 	var f0 uint32
-	if m.Payload.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Payload.Set, 0)
 	b.PutUint32(f0)
 	b.PutInt64(m.StarsAmount)
 	b.PutVectorHeader(len(m.ExtendedMedia))
-	for i0 := range m.ExtendedMedia {
-		if m.ExtendedMedia[i0] == nil {
+	for _, e0 := range m.ExtendedMedia {
+		if e0 == nil {
 			return tl.NilFieldError("inputMediaPaidMedia", "extended_media")
 		}
-		if err := m.ExtendedMedia[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("inputMediaPaidMedia", "extended_media", err)
 		}
 	}
@@ -2889,7 +2801,7 @@ func (m *InputMediaTodo) EncodeBare(b *tl.Buffer) error {
 	if err := m.Todo.Encode(b); err != nil {
 		return tl.EncodeFieldErr("inputMediaTodo", "todo", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3004,7 +2916,7 @@ func (m *InputChatPhotoEmpty) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputChatPhotoEmpty")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3055,18 +2967,10 @@ func (m *InputChatUploadedPhoto) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputChatUploadedPhoto")
 	}
 	var f0 uint32
-	if m.File != nil {
-		f0 |= 1 << 0
-	}
-	if m.Video != nil {
-		f0 |= 1 << 1
-	}
-	if m.VideoStartTs.Set {
-		f0 |= 1 << 2
-	}
-	if m.VideoEmojiMarkup != nil {
-		f0 |= 1 << 3
-	}
+	f0 |= tl.Flag(m.File != nil, 0)
+	f0 |= tl.Flag(m.Video != nil, 1)
+	f0 |= tl.Flag(m.VideoStartTs.Set, 2)
+	f0 |= tl.Flag(m.VideoEmojiMarkup != nil, 3)
 	b.PutUint32(f0)
 	if m.File != nil {
 		if err := m.File.Encode(b); err != nil {
@@ -3086,7 +2990,7 @@ func (m *InputChatUploadedPhoto) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("inputChatUploadedPhoto", "video_emoji_markup", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3166,7 +3070,7 @@ func (m *InputChatPhoto) EncodeBare(b *tl.Buffer) error {
 	if err := m.ID.Encode(b); err != nil {
 		return tl.EncodeFieldErr("inputChatPhoto", "id", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3216,7 +3120,7 @@ func (m *InputGeoPointEmpty) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputGeoPointEmpty")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3266,16 +3170,14 @@ func (m *InputGeoPoint) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputGeoPoint")
 	}
 	var f0 uint32
-	if m.AccuracyRadius.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.AccuracyRadius.Set, 0)
 	b.PutUint32(f0)
 	b.PutDouble(m.Lat)
 	b.PutDouble(m.Long)
 	if m.AccuracyRadius.Set {
 		b.PutInt32(m.AccuracyRadius.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3339,7 +3241,7 @@ func (m *InputPhotoEmpty) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputPhotoEmpty")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3518,7 +3420,7 @@ func (m *InputEncryptedFileLocation) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3642,7 +3544,7 @@ func (m *InputSecureFileLocation) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3695,7 +3597,7 @@ func (m *InputTakeoutFileLocation) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputTakeoutFileLocation")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3889,9 +3791,7 @@ func (m *InputPeerPhotoFileLocation) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputPeerPhotoFileLocation")
 	}
 	var f0 uint32
-	if m.Big {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Big, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("inputPeerPhotoFileLocation", "peer")
@@ -3900,7 +3800,7 @@ func (m *InputPeerPhotoFileLocation) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("inputPeerPhotoFileLocation", "peer", err)
 	}
 	b.PutInt64(m.PhotoID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -3968,7 +3868,7 @@ func (m *InputStickerSetThumb) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("inputStickerSetThumb", "stickerset", err)
 	}
 	b.PutInt32(m.ThumbVersion)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4027,12 +3927,8 @@ func (m *InputGroupCallStream) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputGroupCallStream")
 	}
 	var f0 uint32
-	if m.VideoChannel.Set {
-		f0 |= 1 << 0
-	}
-	if m.VideoQuality.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.VideoChannel.Set, 0)
+	f0 |= tl.Flag(m.VideoQuality.Set, 0)
 	if (m.VideoChannel.Set) != (m.VideoQuality.Set) {
 		return tl.FlagGroupError("inputGroupCallStream", "video_quality")
 	}
@@ -4051,7 +3947,7 @@ func (m *InputGroupCallStream) EncodeBare(b *tl.Buffer) error {
 	if m.VideoQuality.Set {
 		b.PutInt32(m.VideoQuality.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4126,7 +4022,7 @@ func (m *PeerUser) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("peerUser")
 	}
 	b.PutInt64(m.UserID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4178,7 +4074,7 @@ func (m *PeerChat) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("peerChat")
 	}
 	b.PutInt64(m.ChatID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4230,7 +4126,7 @@ func (m *PeerChannel) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("peerChannel")
 	}
 	b.PutInt64(m.ChannelID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4282,7 +4178,7 @@ func (m *UserEmpty) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("userEmpty")
 	}
 	b.PutInt64(m.ID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4384,156 +4280,60 @@ func (m *User) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("user")
 	}
 	var f0, f1 uint32
-	if m.Self {
-		f0 |= 1 << 10
-	}
-	if m.Contact {
-		f0 |= 1 << 11
-	}
-	if m.MutualContact {
-		f0 |= 1 << 12
-	}
-	if m.Deleted {
-		f0 |= 1 << 13
-	}
-	if m.BotInfoVersion.Set {
-		f0 |= 1 << 14
-	}
+	f0 |= tl.Flag(m.Self, 10)
+	f0 |= tl.Flag(m.Contact, 11)
+	f0 |= tl.Flag(m.MutualContact, 12)
+	f0 |= tl.Flag(m.Deleted, 13)
+	f0 |= tl.Flag(m.BotInfoVersion.Set, 14)
 	if m.Bot && !(m.BotInfoVersion.Set) {
 		return tl.FlagGroupError("user", "bot")
 	}
-	if m.BotChatHistory {
-		f0 |= 1 << 15
-	}
-	if m.BotNochats {
-		f0 |= 1 << 16
-	}
-	if m.Verified {
-		f0 |= 1 << 17
-	}
-	if m.RestrictionReason != nil {
-		f0 |= 1 << 18
-	}
+	f0 |= tl.Flag(m.BotChatHistory, 15)
+	f0 |= tl.Flag(m.BotNochats, 16)
+	f0 |= tl.Flag(m.Verified, 17)
+	f0 |= tl.Flag(m.RestrictionReason != nil, 18)
 	if m.Restricted && !(m.RestrictionReason != nil) {
 		return tl.FlagGroupError("user", "restricted")
 	}
-	if m.Min {
-		f0 |= 1 << 20
-	}
-	if m.BotInlineGeo {
-		f0 |= 1 << 21
-	}
-	if m.Support {
-		f0 |= 1 << 23
-	}
-	if m.Scam {
-		f0 |= 1 << 24
-	}
-	if m.ApplyMinPhoto {
-		f0 |= 1 << 25
-	}
-	if m.Fake {
-		f0 |= 1 << 26
-	}
-	if m.BotAttachMenu {
-		f0 |= 1 << 27
-	}
-	if m.Premium {
-		f0 |= 1 << 28
-	}
-	if m.AttachMenuEnabled {
-		f0 |= 1 << 29
-	}
-	if m.BotCanEdit {
-		f1 |= 1 << 1
-	}
-	if m.CloseFriend {
-		f1 |= 1 << 2
-	}
-	if m.StoriesHidden {
-		f1 |= 1 << 3
-	}
-	if m.StoriesUnavailable {
-		f1 |= 1 << 4
-	}
-	if m.ContactRequirePremium {
-		f1 |= 1 << 10
-	}
-	if m.BotBusiness {
-		f1 |= 1 << 11
-	}
-	if m.BotHasMainApp {
-		f1 |= 1 << 13
-	}
-	if m.BotForumView {
-		f1 |= 1 << 16
-	}
-	if m.BotForumCanManageTopics {
-		f1 |= 1 << 17
-	}
-	if m.BotCanManageBots {
-		f1 |= 1 << 18
-	}
-	if m.BotGuestchat {
-		f1 |= 1 << 19
-	}
-	if m.BotGuard {
-		f1 |= 1 << 20
-	}
-	if m.AccessHash.Set {
-		f0 |= 1 << 0
-	}
-	if m.FirstName.Set {
-		f0 |= 1 << 1
-	}
-	if m.LastName.Set {
-		f0 |= 1 << 2
-	}
-	if m.Username.Set {
-		f0 |= 1 << 3
-	}
-	if m.Phone.Set {
-		f0 |= 1 << 4
-	}
-	if m.Photo != nil {
-		f0 |= 1 << 5
-	}
-	if m.Status != nil {
-		f0 |= 1 << 6
-	}
-	if m.BotInlinePlaceholder.Set {
-		f0 |= 1 << 19
-	}
-	if m.LangCode.Set {
-		f0 |= 1 << 22
-	}
-	if m.EmojiStatus != nil {
-		f0 |= 1 << 30
-	}
-	if m.Usernames != nil {
-		f1 |= 1 << 0
-	}
-	if m.StoriesMaxID != nil {
-		f1 |= 1 << 5
-	}
-	if m.Color != nil {
-		f1 |= 1 << 8
-	}
-	if m.ProfileColor != nil {
-		f1 |= 1 << 9
-	}
-	if m.BotActiveUsers.Set {
-		f1 |= 1 << 12
-	}
-	if m.BotVerificationIcon.Set {
-		f1 |= 1 << 14
-	}
-	if m.SendPaidMessagesStars.Set {
-		f1 |= 1 << 15
-	}
-	if m.LinkedCommunityID.Set {
-		f1 |= 1 << 21
-	}
+	f0 |= tl.Flag(m.Min, 20)
+	f0 |= tl.Flag(m.BotInlineGeo, 21)
+	f0 |= tl.Flag(m.Support, 23)
+	f0 |= tl.Flag(m.Scam, 24)
+	f0 |= tl.Flag(m.ApplyMinPhoto, 25)
+	f0 |= tl.Flag(m.Fake, 26)
+	f0 |= tl.Flag(m.BotAttachMenu, 27)
+	f0 |= tl.Flag(m.Premium, 28)
+	f0 |= tl.Flag(m.AttachMenuEnabled, 29)
+	f1 |= tl.Flag(m.BotCanEdit, 1)
+	f1 |= tl.Flag(m.CloseFriend, 2)
+	f1 |= tl.Flag(m.StoriesHidden, 3)
+	f1 |= tl.Flag(m.StoriesUnavailable, 4)
+	f1 |= tl.Flag(m.ContactRequirePremium, 10)
+	f1 |= tl.Flag(m.BotBusiness, 11)
+	f1 |= tl.Flag(m.BotHasMainApp, 13)
+	f1 |= tl.Flag(m.BotForumView, 16)
+	f1 |= tl.Flag(m.BotForumCanManageTopics, 17)
+	f1 |= tl.Flag(m.BotCanManageBots, 18)
+	f1 |= tl.Flag(m.BotGuestchat, 19)
+	f1 |= tl.Flag(m.BotGuard, 20)
+	f0 |= tl.Flag(m.AccessHash.Set, 0)
+	f0 |= tl.Flag(m.FirstName.Set, 1)
+	f0 |= tl.Flag(m.LastName.Set, 2)
+	f0 |= tl.Flag(m.Username.Set, 3)
+	f0 |= tl.Flag(m.Phone.Set, 4)
+	f0 |= tl.Flag(m.Photo != nil, 5)
+	f0 |= tl.Flag(m.Status != nil, 6)
+	f0 |= tl.Flag(m.BotInlinePlaceholder.Set, 19)
+	f0 |= tl.Flag(m.LangCode.Set, 22)
+	f0 |= tl.Flag(m.EmojiStatus != nil, 30)
+	f1 |= tl.Flag(m.Usernames != nil, 0)
+	f1 |= tl.Flag(m.StoriesMaxID != nil, 5)
+	f1 |= tl.Flag(m.Color != nil, 8)
+	f1 |= tl.Flag(m.ProfileColor != nil, 9)
+	f1 |= tl.Flag(m.BotActiveUsers.Set, 12)
+	f1 |= tl.Flag(m.BotVerificationIcon.Set, 14)
+	f1 |= tl.Flag(m.SendPaidMessagesStars.Set, 15)
+	f1 |= tl.Flag(m.LinkedCommunityID.Set, 21)
 	b.PutUint32(f0)
 	b.PutUint32(f1)
 	b.PutInt64(m.ID)
@@ -4857,7 +4657,7 @@ func (m *UserProfilePhotoEmpty) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("userProfilePhotoEmpty")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -4909,15 +4709,9 @@ func (m *UserProfilePhoto) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("userProfilePhoto")
 	}
 	var f0 uint32
-	if m.HasVideo {
-		f0 |= 1 << 0
-	}
-	if m.Personal {
-		f0 |= 1 << 2
-	}
-	if m.StrippedThumb.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.HasVideo, 0)
+	f0 |= tl.Flag(m.Personal, 2)
+	f0 |= tl.Flag(m.StrippedThumb.Set, 1)
 	b.PutUint32(f0)
 	b.PutInt64(m.PhotoID)
 	if m.StrippedThumb.Set {
@@ -4990,7 +4784,7 @@ func (m *UserStatusEmpty) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("userStatusEmpty")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -5038,7 +4832,7 @@ func (m *UserStatusOnline) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("userStatusOnline")
 	}
 	b.PutInt32(m.Expires)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -5090,7 +4884,7 @@ func (m *UserStatusOffline) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("userStatusOffline")
 	}
 	b.PutInt32(m.WasOnline)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -5142,11 +4936,9 @@ func (m *UserStatusRecently) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("userStatusRecently")
 	}
 	var f0 uint32
-	if m.ByMe {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.ByMe, 0)
 	b.PutUint32(f0)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -5201,11 +4993,9 @@ func (m *UserStatusLastWeek) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("userStatusLastWeek")
 	}
 	var f0 uint32
-	if m.ByMe {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.ByMe, 0)
 	b.PutUint32(f0)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -5260,11 +5050,9 @@ func (m *UserStatusLastMonth) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("userStatusLastMonth")
 	}
 	var f0 uint32
-	if m.ByMe {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.ByMe, 0)
 	b.PutUint32(f0)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -5319,7 +5107,7 @@ func (m *ChatEmpty) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("chatEmpty")
 	}
 	b.PutInt64(m.ID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -5385,33 +5173,15 @@ func (m *Chat) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("chat")
 	}
 	var f0 uint32
-	if m.Creator {
-		f0 |= 1 << 0
-	}
-	if m.Left {
-		f0 |= 1 << 2
-	}
-	if m.Deactivated {
-		f0 |= 1 << 5
-	}
-	if m.CallActive {
-		f0 |= 1 << 23
-	}
-	if m.CallNotEmpty {
-		f0 |= 1 << 24
-	}
-	if m.Noforwards {
-		f0 |= 1 << 25
-	}
-	if m.MigratedTo != nil {
-		f0 |= 1 << 6
-	}
-	if m.AdminRights != nil {
-		f0 |= 1 << 14
-	}
-	if m.DefaultBannedRights != nil {
-		f0 |= 1 << 18
-	}
+	f0 |= tl.Flag(m.Creator, 0)
+	f0 |= tl.Flag(m.Left, 2)
+	f0 |= tl.Flag(m.Deactivated, 5)
+	f0 |= tl.Flag(m.CallActive, 23)
+	f0 |= tl.Flag(m.CallNotEmpty, 24)
+	f0 |= tl.Flag(m.Noforwards, 25)
+	f0 |= tl.Flag(m.MigratedTo != nil, 6)
+	f0 |= tl.Flag(m.AdminRights != nil, 14)
+	f0 |= tl.Flag(m.DefaultBannedRights != nil, 18)
 	b.PutUint32(f0)
 	b.PutInt64(m.ID)
 	b.PutString(m.Title)
@@ -5654,144 +5424,54 @@ func (m *Channel) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("channel")
 	}
 	var f0, f1 uint32
-	if m.Creator {
-		f0 |= 1 << 0
-	}
-	if m.Left {
-		f0 |= 1 << 2
-	}
-	if m.Broadcast {
-		f0 |= 1 << 5
-	}
-	if m.Verified {
-		f0 |= 1 << 7
-	}
-	if m.Megagroup {
-		f0 |= 1 << 8
-	}
-	if m.RestrictionReason != nil {
-		f0 |= 1 << 9
-	}
+	f0 |= tl.Flag(m.Creator, 0)
+	f0 |= tl.Flag(m.Left, 2)
+	f0 |= tl.Flag(m.Broadcast, 5)
+	f0 |= tl.Flag(m.Verified, 7)
+	f0 |= tl.Flag(m.Megagroup, 8)
+	f0 |= tl.Flag(m.RestrictionReason != nil, 9)
 	if m.Restricted && !(m.RestrictionReason != nil) {
 		return tl.FlagGroupError("channel", "restricted")
 	}
-	if m.Signatures {
-		f0 |= 1 << 11
-	}
-	if m.Min {
-		f0 |= 1 << 12
-	}
-	if m.Scam {
-		f0 |= 1 << 19
-	}
-	if m.HasLink {
-		f0 |= 1 << 20
-	}
-	if m.HasGeo {
-		f0 |= 1 << 21
-	}
-	if m.SlowmodeEnabled {
-		f0 |= 1 << 22
-	}
-	if m.CallActive {
-		f0 |= 1 << 23
-	}
-	if m.CallNotEmpty {
-		f0 |= 1 << 24
-	}
-	if m.Fake {
-		f0 |= 1 << 25
-	}
-	if m.Gigagroup {
-		f0 |= 1 << 26
-	}
-	if m.Noforwards {
-		f0 |= 1 << 27
-	}
-	if m.JoinToSend {
-		f0 |= 1 << 28
-	}
-	if m.JoinRequest {
-		f0 |= 1 << 29
-	}
-	if m.Forum {
-		f0 |= 1 << 30
-	}
-	if m.StoriesHidden {
-		f1 |= 1 << 1
-	}
-	if m.StoriesHiddenMin {
-		f1 |= 1 << 2
-	}
-	if m.StoriesUnavailable {
-		f1 |= 1 << 3
-	}
-	if m.SignatureProfiles {
-		f1 |= 1 << 12
-	}
-	if m.Autotranslation {
-		f1 |= 1 << 15
-	}
-	if m.BroadcastMessagesAllowed {
-		f1 |= 1 << 16
-	}
-	if m.Monoforum {
-		f1 |= 1 << 17
-	}
-	if m.ForumTabs {
-		f1 |= 1 << 19
-	}
-	if m.AccessHash.Set {
-		f0 |= 1 << 13
-	}
-	if m.Username.Set {
-		f0 |= 1 << 6
-	}
-	if m.AdminRights != nil {
-		f0 |= 1 << 14
-	}
-	if m.BannedRights != nil {
-		f0 |= 1 << 15
-	}
-	if m.DefaultBannedRights != nil {
-		f0 |= 1 << 18
-	}
-	if m.ParticipantsCount.Set {
-		f0 |= 1 << 17
-	}
-	if m.Usernames != nil {
-		f1 |= 1 << 0
-	}
-	if m.StoriesMaxID != nil {
-		f1 |= 1 << 4
-	}
-	if m.Color != nil {
-		f1 |= 1 << 7
-	}
-	if m.ProfileColor != nil {
-		f1 |= 1 << 8
-	}
-	if m.EmojiStatus != nil {
-		f1 |= 1 << 9
-	}
-	if m.Level.Set {
-		f1 |= 1 << 10
-	}
-	if m.SubscriptionUntilDate.Set {
-		f1 |= 1 << 11
-	}
-	if m.BotVerificationIcon.Set {
-		f1 |= 1 << 13
-	}
-	if m.SendPaidMessagesStars.Set {
-		f1 |= 1 << 14
-	}
-	if m.LinkedMonoforumID.Set {
-		f1 |= 1 << 18
-	}
-	if m.LinkedCommunityID.Set {
-		f1 |= 1 << 20
-	}
+	f0 |= tl.Flag(m.Signatures, 11)
+	f0 |= tl.Flag(m.Min, 12)
+	f0 |= tl.Flag(m.Scam, 19)
+	f0 |= tl.Flag(m.HasLink, 20)
+	f0 |= tl.Flag(m.HasGeo, 21)
+	f0 |= tl.Flag(m.SlowmodeEnabled, 22)
+	f0 |= tl.Flag(m.CallActive, 23)
+	f0 |= tl.Flag(m.CallNotEmpty, 24)
+	f0 |= tl.Flag(m.Fake, 25)
+	f0 |= tl.Flag(m.Gigagroup, 26)
+	f0 |= tl.Flag(m.Noforwards, 27)
+	f0 |= tl.Flag(m.JoinToSend, 28)
+	f0 |= tl.Flag(m.JoinRequest, 29)
+	f0 |= tl.Flag(m.Forum, 30)
+	f1 |= tl.Flag(m.StoriesHidden, 1)
+	f1 |= tl.Flag(m.StoriesHiddenMin, 2)
+	f1 |= tl.Flag(m.StoriesUnavailable, 3)
+	f1 |= tl.Flag(m.SignatureProfiles, 12)
+	f1 |= tl.Flag(m.Autotranslation, 15)
+	f1 |= tl.Flag(m.BroadcastMessagesAllowed, 16)
+	f1 |= tl.Flag(m.Monoforum, 17)
+	f1 |= tl.Flag(m.ForumTabs, 19)
+	f0 |= tl.Flag(m.AccessHash.Set, 13)
+	f0 |= tl.Flag(m.Username.Set, 6)
+	f0 |= tl.Flag(m.AdminRights != nil, 14)
+	f0 |= tl.Flag(m.BannedRights != nil, 15)
+	f0 |= tl.Flag(m.DefaultBannedRights != nil, 18)
+	f0 |= tl.Flag(m.ParticipantsCount.Set, 17)
+	f1 |= tl.Flag(m.Usernames != nil, 0)
+	f1 |= tl.Flag(m.StoriesMaxID != nil, 4)
+	f1 |= tl.Flag(m.Color != nil, 7)
+	f1 |= tl.Flag(m.ProfileColor != nil, 8)
+	f1 |= tl.Flag(m.EmojiStatus != nil, 9)
+	f1 |= tl.Flag(m.Level.Set, 10)
+	f1 |= tl.Flag(m.SubscriptionUntilDate.Set, 11)
+	f1 |= tl.Flag(m.BotVerificationIcon.Set, 13)
+	f1 |= tl.Flag(m.SendPaidMessagesStars.Set, 14)
+	f1 |= tl.Flag(m.LinkedMonoforumID.Set, 18)
+	f1 |= tl.Flag(m.LinkedCommunityID.Set, 20)
 	b.PutUint32(f0)
 	b.PutUint32(f1)
 	b.PutInt64(m.ID)
@@ -6145,18 +5825,10 @@ func (m *ChannelForbidden) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("channelForbidden")
 	}
 	var f0 uint32
-	if m.Broadcast {
-		f0 |= 1 << 5
-	}
-	if m.Megagroup {
-		f0 |= 1 << 8
-	}
-	if m.Monoforum {
-		f0 |= 1 << 10
-	}
-	if m.UntilDate.Set {
-		f0 |= 1 << 16
-	}
+	f0 |= tl.Flag(m.Broadcast, 5)
+	f0 |= tl.Flag(m.Megagroup, 8)
+	f0 |= tl.Flag(m.Monoforum, 10)
+	f0 |= tl.Flag(m.UntilDate.Set, 16)
 	b.PutUint32(f0)
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
@@ -6238,9 +5910,7 @@ func (m *CommunityForbidden) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("communityForbidden")
 	}
 	var f0 uint32
-	if m.AccessHash.Set {
-		f0 |= 1 << 13
-	}
+	f0 |= tl.Flag(m.AccessHash.Set, 13)
 	b.PutUint32(f0)
 	b.PutInt64(m.ID)
 	if m.AccessHash.Set {
@@ -6323,27 +5993,13 @@ func (m *Community) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("community")
 	}
 	var f0, f1 uint32
-	if m.Creator {
-		f0 |= 1 << 0
-	}
-	if m.Left {
-		f0 |= 1 << 2
-	}
-	if m.Min {
-		f0 |= 1 << 12
-	}
-	if m.CollapsedInDialogs {
-		f1 |= 1 << 20
-	}
-	if m.AccessHash.Set {
-		f0 |= 1 << 13
-	}
-	if m.AdminRights != nil {
-		f0 |= 1 << 14
-	}
-	if m.DefaultBannedRights != nil {
-		f0 |= 1 << 18
-	}
+	f0 |= tl.Flag(m.Creator, 0)
+	f0 |= tl.Flag(m.Left, 2)
+	f0 |= tl.Flag(m.Min, 12)
+	f1 |= tl.Flag(m.CollapsedInDialogs, 20)
+	f0 |= tl.Flag(m.AccessHash.Set, 13)
+	f0 |= tl.Flag(m.AdminRights != nil, 14)
+	f0 |= tl.Flag(m.DefaultBannedRights != nil, 18)
 	b.PutUint32(f0)
 	b.PutUint32(f1)
 	b.PutInt64(m.ID)
@@ -6492,57 +6148,25 @@ func (m *ChatFull) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("chatFull")
 	}
 	var f0 uint32
-	if m.CanSetUsername {
-		f0 |= 1 << 7
-	}
-	if m.HasScheduled {
-		f0 |= 1 << 8
-	}
-	if m.TranslationsDisabled {
-		f0 |= 1 << 19
-	}
-	if m.ChatPhoto != nil {
-		f0 |= 1 << 2
-	}
-	if m.ExportedInvite != nil {
-		f0 |= 1 << 13
-	}
-	if m.BotInfo != nil {
-		f0 |= 1 << 3
-	}
-	if m.PinnedMsgID.Set {
-		f0 |= 1 << 6
-	}
-	if m.FolderID.Set {
-		f0 |= 1 << 11
-	}
-	if m.Call != nil {
-		f0 |= 1 << 12
-	}
-	if m.TTLPeriod.Set {
-		f0 |= 1 << 14
-	}
-	if m.GroupcallDefaultJoinAs != nil {
-		f0 |= 1 << 15
-	}
-	if m.ThemeEmoticon.Set {
-		f0 |= 1 << 16
-	}
-	if m.RequestsPending.Set {
-		f0 |= 1 << 17
-	}
-	if m.RecentRequesters != nil {
-		f0 |= 1 << 17
-	}
+	f0 |= tl.Flag(m.CanSetUsername, 7)
+	f0 |= tl.Flag(m.HasScheduled, 8)
+	f0 |= tl.Flag(m.TranslationsDisabled, 19)
+	f0 |= tl.Flag(m.ChatPhoto != nil, 2)
+	f0 |= tl.Flag(m.ExportedInvite != nil, 13)
+	f0 |= tl.Flag(m.BotInfo != nil, 3)
+	f0 |= tl.Flag(m.PinnedMsgID.Set, 6)
+	f0 |= tl.Flag(m.FolderID.Set, 11)
+	f0 |= tl.Flag(m.Call != nil, 12)
+	f0 |= tl.Flag(m.TTLPeriod.Set, 14)
+	f0 |= tl.Flag(m.GroupcallDefaultJoinAs != nil, 15)
+	f0 |= tl.Flag(m.ThemeEmoticon.Set, 16)
+	f0 |= tl.Flag(m.RequestsPending.Set, 17)
+	f0 |= tl.Flag(m.RecentRequesters != nil, 17)
 	if (m.RequestsPending.Set) != (m.RecentRequesters != nil) {
 		return tl.FlagGroupError("chatFull", "recent_requesters")
 	}
-	if m.AvailableReactions != nil {
-		f0 |= 1 << 18
-	}
-	if m.ReactionsLimit.Set {
-		f0 |= 1 << 20
-	}
+	f0 |= tl.Flag(m.AvailableReactions != nil, 18)
+	f0 |= tl.Flag(m.ReactionsLimit.Set, 20)
 	b.PutUint32(f0)
 	b.PutInt64(m.ID)
 	b.PutString(m.About)
@@ -6600,8 +6224,8 @@ func (m *ChatFull) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.RecentRequesters != nil {
 		b.PutVectorHeader(len(m.RecentRequesters))
-		for i1 := range m.RecentRequesters {
-			b.PutInt64(m.RecentRequesters[i1])
+		for _, e1 := range m.RecentRequesters {
+			b.PutInt64(e1)
 		}
 	}
 	if m.AvailableReactions != nil {
@@ -6845,189 +6469,73 @@ func (m *ChannelFull) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("channelFull")
 	}
 	var f0, f1 uint32
-	if m.CanViewParticipants {
-		f0 |= 1 << 3
-	}
-	if m.CanSetUsername {
-		f0 |= 1 << 6
-	}
-	if m.CanSetStickers {
-		f0 |= 1 << 7
-	}
-	if m.HiddenPrehistory {
-		f0 |= 1 << 10
-	}
-	if m.CanSetLocation {
-		f0 |= 1 << 16
-	}
-	if m.HasScheduled {
-		f0 |= 1 << 19
-	}
-	if m.CanViewStats {
-		f0 |= 1 << 20
-	}
-	if m.Blocked {
-		f0 |= 1 << 22
-	}
-	if m.CanDeleteChannel {
-		f1 |= 1 << 0
-	}
-	if m.Antispam {
-		f1 |= 1 << 1
-	}
-	if m.ParticipantsHidden {
-		f1 |= 1 << 2
-	}
-	if m.TranslationsDisabled {
-		f1 |= 1 << 3
-	}
-	if m.StoriesPinnedAvailable {
-		f1 |= 1 << 5
-	}
-	if m.ViewForumAsMessages {
-		f1 |= 1 << 6
-	}
-	if m.RestrictedSponsored {
-		f1 |= 1 << 11
-	}
-	if m.CanViewRevenue {
-		f1 |= 1 << 12
-	}
-	if m.PaidMediaAllowed {
-		f1 |= 1 << 14
-	}
-	if m.CanViewStarsRevenue {
-		f1 |= 1 << 15
-	}
-	if m.PaidReactionsAvailable {
-		f1 |= 1 << 16
-	}
-	if m.StargiftsAvailable {
-		f1 |= 1 << 19
-	}
-	if m.PaidMessagesAvailable {
-		f1 |= 1 << 20
-	}
-	if m.ParticipantsCount.Set {
-		f0 |= 1 << 0
-	}
-	if m.AdminsCount.Set {
-		f0 |= 1 << 1
-	}
-	if m.KickedCount.Set {
-		f0 |= 1 << 2
-	}
-	if m.BannedCount.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.CanViewParticipants, 3)
+	f0 |= tl.Flag(m.CanSetUsername, 6)
+	f0 |= tl.Flag(m.CanSetStickers, 7)
+	f0 |= tl.Flag(m.HiddenPrehistory, 10)
+	f0 |= tl.Flag(m.CanSetLocation, 16)
+	f0 |= tl.Flag(m.HasScheduled, 19)
+	f0 |= tl.Flag(m.CanViewStats, 20)
+	f0 |= tl.Flag(m.Blocked, 22)
+	f1 |= tl.Flag(m.CanDeleteChannel, 0)
+	f1 |= tl.Flag(m.Antispam, 1)
+	f1 |= tl.Flag(m.ParticipantsHidden, 2)
+	f1 |= tl.Flag(m.TranslationsDisabled, 3)
+	f1 |= tl.Flag(m.StoriesPinnedAvailable, 5)
+	f1 |= tl.Flag(m.ViewForumAsMessages, 6)
+	f1 |= tl.Flag(m.RestrictedSponsored, 11)
+	f1 |= tl.Flag(m.CanViewRevenue, 12)
+	f1 |= tl.Flag(m.PaidMediaAllowed, 14)
+	f1 |= tl.Flag(m.CanViewStarsRevenue, 15)
+	f1 |= tl.Flag(m.PaidReactionsAvailable, 16)
+	f1 |= tl.Flag(m.StargiftsAvailable, 19)
+	f1 |= tl.Flag(m.PaidMessagesAvailable, 20)
+	f0 |= tl.Flag(m.ParticipantsCount.Set, 0)
+	f0 |= tl.Flag(m.AdminsCount.Set, 1)
+	f0 |= tl.Flag(m.KickedCount.Set, 2)
+	f0 |= tl.Flag(m.BannedCount.Set, 2)
 	if (m.KickedCount.Set) != (m.BannedCount.Set) {
 		return tl.FlagGroupError("channelFull", "banned_count")
 	}
-	if m.OnlineCount.Set {
-		f0 |= 1 << 13
-	}
-	if m.ExportedInvite != nil {
-		f0 |= 1 << 23
-	}
-	if m.MigratedFromChatID.Set {
-		f0 |= 1 << 4
-	}
-	if m.MigratedFromMaxID.Set {
-		f0 |= 1 << 4
-	}
+	f0 |= tl.Flag(m.OnlineCount.Set, 13)
+	f0 |= tl.Flag(m.ExportedInvite != nil, 23)
+	f0 |= tl.Flag(m.MigratedFromChatID.Set, 4)
+	f0 |= tl.Flag(m.MigratedFromMaxID.Set, 4)
 	if (m.MigratedFromChatID.Set) != (m.MigratedFromMaxID.Set) {
 		return tl.FlagGroupError("channelFull", "migrated_from_max_id")
 	}
-	if m.PinnedMsgID.Set {
-		f0 |= 1 << 5
-	}
-	if m.Stickerset != nil {
-		f0 |= 1 << 8
-	}
-	if m.AvailableMinID.Set {
-		f0 |= 1 << 9
-	}
-	if m.FolderID.Set {
-		f0 |= 1 << 11
-	}
-	if m.LinkedChatID.Set {
-		f0 |= 1 << 14
-	}
-	if m.Location != nil {
-		f0 |= 1 << 15
-	}
-	if m.SlowmodeSeconds.Set {
-		f0 |= 1 << 17
-	}
-	if m.SlowmodeNextSendDate.Set {
-		f0 |= 1 << 18
-	}
-	if m.StatsDC.Set {
-		f0 |= 1 << 12
-	}
-	if m.Call != nil {
-		f0 |= 1 << 21
-	}
-	if m.TTLPeriod.Set {
-		f0 |= 1 << 24
-	}
-	if m.PendingSuggestions != nil {
-		f0 |= 1 << 25
-	}
-	if m.GroupcallDefaultJoinAs != nil {
-		f0 |= 1 << 26
-	}
-	if m.ThemeEmoticon.Set {
-		f0 |= 1 << 27
-	}
-	if m.RequestsPending.Set {
-		f0 |= 1 << 28
-	}
-	if m.RecentRequesters != nil {
-		f0 |= 1 << 28
-	}
+	f0 |= tl.Flag(m.PinnedMsgID.Set, 5)
+	f0 |= tl.Flag(m.Stickerset != nil, 8)
+	f0 |= tl.Flag(m.AvailableMinID.Set, 9)
+	f0 |= tl.Flag(m.FolderID.Set, 11)
+	f0 |= tl.Flag(m.LinkedChatID.Set, 14)
+	f0 |= tl.Flag(m.Location != nil, 15)
+	f0 |= tl.Flag(m.SlowmodeSeconds.Set, 17)
+	f0 |= tl.Flag(m.SlowmodeNextSendDate.Set, 18)
+	f0 |= tl.Flag(m.StatsDC.Set, 12)
+	f0 |= tl.Flag(m.Call != nil, 21)
+	f0 |= tl.Flag(m.TTLPeriod.Set, 24)
+	f0 |= tl.Flag(m.PendingSuggestions != nil, 25)
+	f0 |= tl.Flag(m.GroupcallDefaultJoinAs != nil, 26)
+	f0 |= tl.Flag(m.ThemeEmoticon.Set, 27)
+	f0 |= tl.Flag(m.RequestsPending.Set, 28)
+	f0 |= tl.Flag(m.RecentRequesters != nil, 28)
 	if (m.RequestsPending.Set) != (m.RecentRequesters != nil) {
 		return tl.FlagGroupError("channelFull", "recent_requesters")
 	}
-	if m.DefaultSendAs != nil {
-		f0 |= 1 << 29
-	}
-	if m.AvailableReactions != nil {
-		f0 |= 1 << 30
-	}
-	if m.ReactionsLimit.Set {
-		f1 |= 1 << 13
-	}
-	if m.Stories != nil {
-		f1 |= 1 << 4
-	}
-	if m.Wallpaper != nil {
-		f1 |= 1 << 7
-	}
-	if m.BoostsApplied.Set {
-		f1 |= 1 << 8
-	}
-	if m.BoostsUnrestrict.Set {
-		f1 |= 1 << 9
-	}
-	if m.Emojiset != nil {
-		f1 |= 1 << 10
-	}
-	if m.BotVerification != nil {
-		f1 |= 1 << 17
-	}
-	if m.StargiftsCount.Set {
-		f1 |= 1 << 18
-	}
-	if m.SendPaidMessagesStars.Set {
-		f1 |= 1 << 21
-	}
-	if m.MainTab != nil {
-		f1 |= 1 << 22
-	}
-	if m.GuardBotID.Set {
-		f1 |= 1 << 23
-	}
+	f0 |= tl.Flag(m.DefaultSendAs != nil, 29)
+	f0 |= tl.Flag(m.AvailableReactions != nil, 30)
+	f1 |= tl.Flag(m.ReactionsLimit.Set, 13)
+	f1 |= tl.Flag(m.Stories != nil, 4)
+	f1 |= tl.Flag(m.Wallpaper != nil, 7)
+	f1 |= tl.Flag(m.BoostsApplied.Set, 8)
+	f1 |= tl.Flag(m.BoostsUnrestrict.Set, 9)
+	f1 |= tl.Flag(m.Emojiset != nil, 10)
+	f1 |= tl.Flag(m.BotVerification != nil, 17)
+	f1 |= tl.Flag(m.StargiftsCount.Set, 18)
+	f1 |= tl.Flag(m.SendPaidMessagesStars.Set, 21)
+	f1 |= tl.Flag(m.MainTab != nil, 22)
+	f1 |= tl.Flag(m.GuardBotID.Set, 23)
 	b.PutUint32(f0)
 	b.PutUint32(f1)
 	b.PutInt64(m.ID)
@@ -7118,8 +6626,8 @@ func (m *ChannelFull) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.PendingSuggestions != nil {
 		b.PutVectorHeader(len(m.PendingSuggestions))
-		for i1 := range m.PendingSuggestions {
-			b.PutString(m.PendingSuggestions[i1])
+		for _, e1 := range m.PendingSuggestions {
+			b.PutString(e1)
 		}
 	}
 	if m.GroupcallDefaultJoinAs != nil {
@@ -7135,8 +6643,8 @@ func (m *ChannelFull) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.RecentRequesters != nil {
 		b.PutVectorHeader(len(m.RecentRequesters))
-		for i1 := range m.RecentRequesters {
-			b.PutInt64(m.RecentRequesters[i1])
+		for _, e1 := range m.RecentRequesters {
+			b.PutInt64(e1)
 		}
 	}
 	if m.DefaultSendAs != nil {
@@ -7579,15 +7087,9 @@ func (m *CommunityFull) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("communityFull")
 	}
 	var f0 uint32
-	if m.AdminsCount.Set {
-		f0 |= 1 << 1
-	}
-	if m.KickedCount.Set {
-		f0 |= 1 << 2
-	}
-	if m.PeerLinkRequestsPending.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.AdminsCount.Set, 1)
+	f0 |= tl.Flag(m.KickedCount.Set, 2)
+	f0 |= tl.Flag(m.PeerLinkRequestsPending.Set, 0)
 	b.PutUint32(f0)
 	b.PutInt64(m.ID)
 	b.PutString(m.About)
@@ -7714,9 +7216,7 @@ func (m *ChatParticipant) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("chatParticipant")
 	}
 	var f0 uint32
-	if m.Rank.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Rank.Set, 0)
 	b.PutUint32(f0)
 	b.PutInt64(m.UserID)
 	b.PutInt64(m.InviterID)
@@ -7794,9 +7294,7 @@ func (m *ChatParticipantCreator) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("chatParticipantCreator")
 	}
 	var f0 uint32
-	if m.Rank.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Rank.Set, 0)
 	b.PutUint32(f0)
 	b.PutInt64(m.UserID)
 	if m.Rank.Set {
@@ -7868,9 +7366,7 @@ func (m *ChatParticipantAdmin) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("chatParticipantAdmin")
 	}
 	var f0 uint32
-	if m.Rank.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Rank.Set, 0)
 	b.PutUint32(f0)
 	b.PutInt64(m.UserID)
 	b.PutInt64(m.InviterID)
@@ -7948,9 +7444,7 @@ func (m *ChatParticipantsForbidden) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("chatParticipantsForbidden")
 	}
 	var f0 uint32
-	if m.SelfParticipant != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.SelfParticipant != nil, 0)
 	b.PutUint32(f0)
 	b.PutInt64(m.ChatID)
 	if m.SelfParticipant != nil {
@@ -7958,7 +7452,7 @@ func (m *ChatParticipantsForbidden) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("chatParticipantsForbidden", "self_participant", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -8023,16 +7517,16 @@ func (m *ChatParticipants) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.ChatID)
 	b.PutVectorHeader(len(m.Participants))
-	for i0 := range m.Participants {
-		if m.Participants[i0] == nil {
+	for _, e0 := range m.Participants {
+		if e0 == nil {
 			return tl.NilFieldError("chatParticipants", "participants")
 		}
-		if err := m.Participants[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("chatParticipants", "participants", err)
 		}
 	}
 	b.PutInt32(m.Version)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -8097,7 +7591,7 @@ func (m *ChatPhotoEmpty) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("chatPhotoEmpty")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -8148,12 +7642,8 @@ func (m *ChatPhoto) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("chatPhoto")
 	}
 	var f0 uint32
-	if m.HasVideo {
-		f0 |= 1 << 0
-	}
-	if m.StrippedThumb.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.HasVideo, 0)
+	f0 |= tl.Flag(m.StrippedThumb.Set, 1)
 	b.PutUint32(f0)
 	b.PutInt64(m.PhotoID)
 	if m.StrippedThumb.Set {
@@ -8228,9 +7718,7 @@ func (m *MessageEmpty) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageEmpty")
 	}
 	var f0 uint32
-	if m.PeerID != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.PeerID != nil, 0)
 	b.PutUint32(f0)
 	b.PutInt32(m.ID)
 	if m.PeerID != nil {
@@ -8238,7 +7726,7 @@ func (m *MessageEmpty) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("messageEmpty", "peer_id", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -8348,144 +7836,54 @@ func (m *Message) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("message")
 	}
 	var f0, f1 uint32
-	if m.Out {
-		f0 |= 1 << 1
-	}
-	if m.Mentioned {
-		f0 |= 1 << 4
-	}
-	if m.MediaUnread {
-		f0 |= 1 << 5
-	}
-	if m.Silent {
-		f0 |= 1 << 13
-	}
-	if m.Post {
-		f0 |= 1 << 14
-	}
-	if m.FromScheduled {
-		f0 |= 1 << 18
-	}
-	if m.Legacy {
-		f0 |= 1 << 19
-	}
-	if m.EditHide {
-		f0 |= 1 << 21
-	}
-	if m.Pinned {
-		f0 |= 1 << 24
-	}
-	if m.Noforwards {
-		f0 |= 1 << 26
-	}
-	if m.InvertMedia {
-		f0 |= 1 << 27
-	}
-	if m.Offline {
-		f1 |= 1 << 1
-	}
-	if m.VideoProcessingPending {
-		f1 |= 1 << 4
-	}
-	if m.PaidSuggestedPostStars {
-		f1 |= 1 << 8
-	}
-	if m.PaidSuggestedPostTon {
-		f1 |= 1 << 9
-	}
-	if m.FromID != nil {
-		f0 |= 1 << 8
-	}
-	if m.FromBoostsApplied.Set {
-		f0 |= 1 << 29
-	}
-	if m.FromRank.Set {
-		f1 |= 1 << 12
-	}
-	if m.SavedPeerID != nil {
-		f0 |= 1 << 28
-	}
-	if m.FwdFrom != nil {
-		f0 |= 1 << 2
-	}
-	if m.ViaBotID.Set {
-		f0 |= 1 << 11
-	}
-	if m.ViaBusinessBotID.Set {
-		f1 |= 1 << 0
-	}
-	if m.GuestchatViaFrom != nil {
-		f1 |= 1 << 19
-	}
-	if m.ReplyTo != nil {
-		f0 |= 1 << 3
-	}
-	if m.Media != nil {
-		f0 |= 1 << 9
-	}
-	if m.ReplyMarkup != nil {
-		f0 |= 1 << 6
-	}
-	if m.Entities != nil {
-		f0 |= 1 << 7
-	}
-	if m.Views.Set {
-		f0 |= 1 << 10
-	}
-	if m.Forwards.Set {
-		f0 |= 1 << 10
-	}
+	f0 |= tl.Flag(m.Out, 1)
+	f0 |= tl.Flag(m.Mentioned, 4)
+	f0 |= tl.Flag(m.MediaUnread, 5)
+	f0 |= tl.Flag(m.Silent, 13)
+	f0 |= tl.Flag(m.Post, 14)
+	f0 |= tl.Flag(m.FromScheduled, 18)
+	f0 |= tl.Flag(m.Legacy, 19)
+	f0 |= tl.Flag(m.EditHide, 21)
+	f0 |= tl.Flag(m.Pinned, 24)
+	f0 |= tl.Flag(m.Noforwards, 26)
+	f0 |= tl.Flag(m.InvertMedia, 27)
+	f1 |= tl.Flag(m.Offline, 1)
+	f1 |= tl.Flag(m.VideoProcessingPending, 4)
+	f1 |= tl.Flag(m.PaidSuggestedPostStars, 8)
+	f1 |= tl.Flag(m.PaidSuggestedPostTon, 9)
+	f0 |= tl.Flag(m.FromID != nil, 8)
+	f0 |= tl.Flag(m.FromBoostsApplied.Set, 29)
+	f1 |= tl.Flag(m.FromRank.Set, 12)
+	f0 |= tl.Flag(m.SavedPeerID != nil, 28)
+	f0 |= tl.Flag(m.FwdFrom != nil, 2)
+	f0 |= tl.Flag(m.ViaBotID.Set, 11)
+	f1 |= tl.Flag(m.ViaBusinessBotID.Set, 0)
+	f1 |= tl.Flag(m.GuestchatViaFrom != nil, 19)
+	f0 |= tl.Flag(m.ReplyTo != nil, 3)
+	f0 |= tl.Flag(m.Media != nil, 9)
+	f0 |= tl.Flag(m.ReplyMarkup != nil, 6)
+	f0 |= tl.Flag(m.Entities != nil, 7)
+	f0 |= tl.Flag(m.Views.Set, 10)
+	f0 |= tl.Flag(m.Forwards.Set, 10)
 	if (m.Views.Set) != (m.Forwards.Set) {
 		return tl.FlagGroupError("message", "forwards")
 	}
-	if m.Replies != nil {
-		f0 |= 1 << 23
-	}
-	if m.EditDate.Set {
-		f0 |= 1 << 15
-	}
-	if m.PostAuthor.Set {
-		f0 |= 1 << 16
-	}
-	if m.GroupedID.Set {
-		f0 |= 1 << 17
-	}
-	if m.Reactions != nil {
-		f0 |= 1 << 20
-	}
-	if m.RestrictionReason != nil {
-		f0 |= 1 << 22
-	}
-	if m.TTLPeriod.Set {
-		f0 |= 1 << 25
-	}
-	if m.QuickReplyShortcutID.Set {
-		f0 |= 1 << 30
-	}
-	if m.Effect.Set {
-		f1 |= 1 << 2
-	}
-	if m.Factcheck != nil {
-		f1 |= 1 << 3
-	}
-	if m.ReportDeliveryUntilDate.Set {
-		f1 |= 1 << 5
-	}
-	if m.PaidMessageStars.Set {
-		f1 |= 1 << 6
-	}
-	if m.SuggestedPost != nil {
-		f1 |= 1 << 7
-	}
-	if m.ScheduleRepeatPeriod.Set {
-		f1 |= 1 << 10
-	}
-	if m.SummaryFromLanguage.Set {
-		f1 |= 1 << 11
-	}
-	if m.RichMessage != nil {
-		f1 |= 1 << 13
-	}
+	f0 |= tl.Flag(m.Replies != nil, 23)
+	f0 |= tl.Flag(m.EditDate.Set, 15)
+	f0 |= tl.Flag(m.PostAuthor.Set, 16)
+	f0 |= tl.Flag(m.GroupedID.Set, 17)
+	f0 |= tl.Flag(m.Reactions != nil, 20)
+	f0 |= tl.Flag(m.RestrictionReason != nil, 22)
+	f0 |= tl.Flag(m.TTLPeriod.Set, 25)
+	f0 |= tl.Flag(m.QuickReplyShortcutID.Set, 30)
+	f1 |= tl.Flag(m.Effect.Set, 2)
+	f1 |= tl.Flag(m.Factcheck != nil, 3)
+	f1 |= tl.Flag(m.ReportDeliveryUntilDate.Set, 5)
+	f1 |= tl.Flag(m.PaidMessageStars.Set, 6)
+	f1 |= tl.Flag(m.SuggestedPost != nil, 7)
+	f1 |= tl.Flag(m.ScheduleRepeatPeriod.Set, 10)
+	f1 |= tl.Flag(m.SummaryFromLanguage.Set, 11)
+	f1 |= tl.Flag(m.RichMessage != nil, 13)
 	b.PutUint32(f0)
 	b.PutUint32(f1)
 	b.PutInt32(m.ID)
@@ -8546,11 +7944,11 @@ func (m *Message) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
-		for i1 := range m.Entities {
-			if m.Entities[i1] == nil {
+		for _, e1 := range m.Entities {
+			if e1 == nil {
 				return tl.NilFieldError("message", "entities")
 			}
-			if err := m.Entities[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("message", "entities", err)
 			}
 		}
@@ -8961,42 +8359,18 @@ func (m *MessageService) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageService")
 	}
 	var f0 uint32
-	if m.Out {
-		f0 |= 1 << 1
-	}
-	if m.Mentioned {
-		f0 |= 1 << 4
-	}
-	if m.MediaUnread {
-		f0 |= 1 << 5
-	}
-	if m.ReactionsArePossible {
-		f0 |= 1 << 9
-	}
-	if m.Silent {
-		f0 |= 1 << 13
-	}
-	if m.Post {
-		f0 |= 1 << 14
-	}
-	if m.Legacy {
-		f0 |= 1 << 19
-	}
-	if m.FromID != nil {
-		f0 |= 1 << 8
-	}
-	if m.SavedPeerID != nil {
-		f0 |= 1 << 28
-	}
-	if m.ReplyTo != nil {
-		f0 |= 1 << 3
-	}
-	if m.Reactions != nil {
-		f0 |= 1 << 20
-	}
-	if m.TTLPeriod.Set {
-		f0 |= 1 << 25
-	}
+	f0 |= tl.Flag(m.Out, 1)
+	f0 |= tl.Flag(m.Mentioned, 4)
+	f0 |= tl.Flag(m.MediaUnread, 5)
+	f0 |= tl.Flag(m.ReactionsArePossible, 9)
+	f0 |= tl.Flag(m.Silent, 13)
+	f0 |= tl.Flag(m.Post, 14)
+	f0 |= tl.Flag(m.Legacy, 19)
+	f0 |= tl.Flag(m.FromID != nil, 8)
+	f0 |= tl.Flag(m.SavedPeerID != nil, 28)
+	f0 |= tl.Flag(m.ReplyTo != nil, 3)
+	f0 |= tl.Flag(m.Reactions != nil, 20)
+	f0 |= tl.Flag(m.TTLPeriod.Set, 25)
 	b.PutUint32(f0)
 	b.PutInt32(m.ID)
 	if m.FromID != nil {
@@ -9035,7 +8409,7 @@ func (m *MessageService) EncodeBare(b *tl.Buffer) error {
 	if m.TTLPeriod.Set {
 		b.PutInt32(m.TTLPeriod.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -9140,7 +8514,7 @@ func (m *MessageMediaEmpty) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messageMediaEmpty")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -9192,21 +8566,13 @@ func (m *MessageMediaPhoto) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageMediaPhoto")
 	}
 	var f0 uint32
-	if m.Spoiler {
-		f0 |= 1 << 3
-	}
-	if m.Video != nil {
-		f0 |= 1 << 4
-	}
+	f0 |= tl.Flag(m.Spoiler, 3)
+	f0 |= tl.Flag(m.Video != nil, 4)
 	if m.LivePhoto && !(m.Video != nil) {
 		return tl.FlagGroupError("messageMediaPhoto", "live_photo")
 	}
-	if m.Photo != nil {
-		f0 |= 1 << 0
-	}
-	if m.TTLSeconds.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Photo != nil, 0)
+	f0 |= tl.Flag(m.TTLSeconds.Set, 2)
 	b.PutUint32(f0)
 	if m.Photo != nil {
 		if err := m.Photo.Encode(b); err != nil {
@@ -9221,7 +8587,7 @@ func (m *MessageMediaPhoto) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("messageMediaPhoto", "video", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -9298,7 +8664,7 @@ func (m *MessageMediaGeo) EncodeBare(b *tl.Buffer) error {
 	if err := m.Geo.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messageMediaGeo", "geo", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -9420,7 +8786,7 @@ func (m *MessageMediaUnsupported) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messageMediaUnsupported")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -9477,36 +8843,16 @@ func (m *MessageMediaDocument) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageMediaDocument")
 	}
 	var f0 uint32
-	if m.Nopremium {
-		f0 |= 1 << 3
-	}
-	if m.Spoiler {
-		f0 |= 1 << 4
-	}
-	if m.Video {
-		f0 |= 1 << 6
-	}
-	if m.Round {
-		f0 |= 1 << 7
-	}
-	if m.Voice {
-		f0 |= 1 << 8
-	}
-	if m.Document != nil {
-		f0 |= 1 << 0
-	}
-	if m.AltDocuments != nil {
-		f0 |= 1 << 5
-	}
-	if m.VideoCover != nil {
-		f0 |= 1 << 9
-	}
-	if m.VideoTimestamp.Set {
-		f0 |= 1 << 10
-	}
-	if m.TTLSeconds.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Nopremium, 3)
+	f0 |= tl.Flag(m.Spoiler, 4)
+	f0 |= tl.Flag(m.Video, 6)
+	f0 |= tl.Flag(m.Round, 7)
+	f0 |= tl.Flag(m.Voice, 8)
+	f0 |= tl.Flag(m.Document != nil, 0)
+	f0 |= tl.Flag(m.AltDocuments != nil, 5)
+	f0 |= tl.Flag(m.VideoCover != nil, 9)
+	f0 |= tl.Flag(m.VideoTimestamp.Set, 10)
+	f0 |= tl.Flag(m.TTLSeconds.Set, 2)
 	b.PutUint32(f0)
 	if m.Document != nil {
 		if err := m.Document.Encode(b); err != nil {
@@ -9515,11 +8861,11 @@ func (m *MessageMediaDocument) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.AltDocuments != nil {
 		b.PutVectorHeader(len(m.AltDocuments))
-		for i1 := range m.AltDocuments {
-			if m.AltDocuments[i1] == nil {
+		for _, e1 := range m.AltDocuments {
+			if e1 == nil {
 				return tl.NilFieldError("messageMediaDocument", "alt_documents")
 			}
-			if err := m.AltDocuments[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("messageMediaDocument", "alt_documents", err)
 			}
 		}
@@ -9535,7 +8881,7 @@ func (m *MessageMediaDocument) EncodeBare(b *tl.Buffer) error {
 	if m.TTLSeconds.Set {
 		b.PutInt32(m.TTLSeconds.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -9634,18 +8980,10 @@ func (m *MessageMediaWebPage) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageMediaWebPage")
 	}
 	var f0 uint32
-	if m.ForceLargeMedia {
-		f0 |= 1 << 0
-	}
-	if m.ForceSmallMedia {
-		f0 |= 1 << 1
-	}
-	if m.Manual {
-		f0 |= 1 << 3
-	}
-	if m.Safe {
-		f0 |= 1 << 4
-	}
+	f0 |= tl.Flag(m.ForceLargeMedia, 0)
+	f0 |= tl.Flag(m.ForceSmallMedia, 1)
+	f0 |= tl.Flag(m.Manual, 3)
+	f0 |= tl.Flag(m.Safe, 4)
 	b.PutUint32(f0)
 	if m.Webpage == nil {
 		return tl.NilFieldError("messageMediaWebPage", "webpage")
@@ -9653,7 +8991,7 @@ func (m *MessageMediaWebPage) EncodeBare(b *tl.Buffer) error {
 	if err := m.Webpage.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messageMediaWebPage", "webpage", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -9798,7 +9136,7 @@ func (m *MessageMediaGame) EncodeBare(b *tl.Buffer) error {
 	if err := m.Game.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messageMediaGame", "game", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -9862,21 +9200,11 @@ func (m *MessageMediaInvoice) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageMediaInvoice")
 	}
 	var f0 uint32
-	if m.ShippingAddressRequested {
-		f0 |= 1 << 1
-	}
-	if m.Test {
-		f0 |= 1 << 3
-	}
-	if m.Photo != nil {
-		f0 |= 1 << 0
-	}
-	if m.ReceiptMsgID.Set {
-		f0 |= 1 << 2
-	}
-	if m.ExtendedMedia != nil {
-		f0 |= 1 << 4
-	}
+	f0 |= tl.Flag(m.ShippingAddressRequested, 1)
+	f0 |= tl.Flag(m.Test, 3)
+	f0 |= tl.Flag(m.Photo != nil, 0)
+	f0 |= tl.Flag(m.ReceiptMsgID.Set, 2)
+	f0 |= tl.Flag(m.ExtendedMedia != nil, 4)
 	b.PutUint32(f0)
 	b.PutString(m.Title)
 	b.PutString(m.Description)
@@ -9986,12 +9314,8 @@ func (m *MessageMediaGeoLive) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageMediaGeoLive")
 	}
 	var f0 uint32
-	if m.Heading.Set {
-		f0 |= 1 << 0
-	}
-	if m.ProximityNotificationRadius.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Heading.Set, 0)
+	f0 |= tl.Flag(m.ProximityNotificationRadius.Set, 1)
 	b.PutUint32(f0)
 	if m.Geo == nil {
 		return tl.NilFieldError("messageMediaGeoLive", "geo")
@@ -10006,7 +9330,7 @@ func (m *MessageMediaGeoLive) EncodeBare(b *tl.Buffer) error {
 	if m.ProximityNotificationRadius.Set {
 		b.PutInt32(m.ProximityNotificationRadius.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -10080,9 +9404,7 @@ func (m *MessageMediaPoll) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageMediaPoll")
 	}
 	var f0 uint32
-	if m.AttachedMedia != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.AttachedMedia != nil, 0)
 	b.PutUint32(f0)
 	if err := m.Poll.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messageMediaPoll", "poll", err)
@@ -10095,7 +9417,7 @@ func (m *MessageMediaPoll) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("messageMediaPoll", "attached_media", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -10168,9 +9490,7 @@ func (m *MessageMediaDice) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageMediaDice")
 	}
 	var f0 uint32
-	if m.GameOutcome != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.GameOutcome != nil, 0)
 	b.PutUint32(f0)
 	b.PutInt32(m.Value)
 	b.PutString(m.Emoticon)
@@ -10255,12 +9575,8 @@ func (m *MessageMediaStory) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageMediaStory")
 	}
 	var f0 uint32
-	if m.ViaMention {
-		f0 |= 1 << 1
-	}
-	if m.Story != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.ViaMention, 1)
+	f0 |= tl.Flag(m.Story != nil, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messageMediaStory", "peer")
@@ -10274,7 +9590,7 @@ func (m *MessageMediaStory) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("messageMediaStory", "story", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -10348,33 +9664,21 @@ func (m *MessageMediaGiveaway) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageMediaGiveaway")
 	}
 	var f0 uint32
-	if m.OnlyNewSubscribers {
-		f0 |= 1 << 0
-	}
-	if m.WinnersAreVisible {
-		f0 |= 1 << 2
-	}
-	if m.CountriesIso2 != nil {
-		f0 |= 1 << 1
-	}
-	if m.PrizeDescription.Set {
-		f0 |= 1 << 3
-	}
-	if m.Months.Set {
-		f0 |= 1 << 4
-	}
-	if m.Stars.Set {
-		f0 |= 1 << 5
-	}
+	f0 |= tl.Flag(m.OnlyNewSubscribers, 0)
+	f0 |= tl.Flag(m.WinnersAreVisible, 2)
+	f0 |= tl.Flag(m.CountriesIso2 != nil, 1)
+	f0 |= tl.Flag(m.PrizeDescription.Set, 3)
+	f0 |= tl.Flag(m.Months.Set, 4)
+	f0 |= tl.Flag(m.Stars.Set, 5)
 	b.PutUint32(f0)
 	b.PutVectorHeader(len(m.Channels))
-	for i0 := range m.Channels {
-		b.PutInt64(m.Channels[i0])
+	for _, e0 := range m.Channels {
+		b.PutInt64(e0)
 	}
 	if m.CountriesIso2 != nil {
 		b.PutVectorHeader(len(m.CountriesIso2))
-		for i1 := range m.CountriesIso2 {
-			b.PutString(m.CountriesIso2[i1])
+		for _, e1 := range m.CountriesIso2 {
+			b.PutString(e1)
 		}
 	}
 	if m.PrizeDescription.Set {
@@ -10505,24 +9809,12 @@ func (m *MessageMediaGiveawayResults) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageMediaGiveawayResults")
 	}
 	var f0 uint32
-	if m.OnlyNewSubscribers {
-		f0 |= 1 << 0
-	}
-	if m.Refunded {
-		f0 |= 1 << 2
-	}
-	if m.AdditionalPeersCount.Set {
-		f0 |= 1 << 3
-	}
-	if m.Months.Set {
-		f0 |= 1 << 4
-	}
-	if m.Stars.Set {
-		f0 |= 1 << 5
-	}
-	if m.PrizeDescription.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.OnlyNewSubscribers, 0)
+	f0 |= tl.Flag(m.Refunded, 2)
+	f0 |= tl.Flag(m.AdditionalPeersCount.Set, 3)
+	f0 |= tl.Flag(m.Months.Set, 4)
+	f0 |= tl.Flag(m.Stars.Set, 5)
+	f0 |= tl.Flag(m.PrizeDescription.Set, 1)
 	b.PutUint32(f0)
 	b.PutInt64(m.ChannelID)
 	if m.AdditionalPeersCount.Set {
@@ -10532,8 +9824,8 @@ func (m *MessageMediaGiveawayResults) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.WinnersCount)
 	b.PutInt32(m.UnclaimedCount)
 	b.PutVectorHeader(len(m.Winners))
-	for i0 := range m.Winners {
-		b.PutInt64(m.Winners[i0])
+	for _, e0 := range m.Winners {
+		b.PutInt64(e0)
 	}
 	if m.Months.Set {
 		b.PutInt32(m.Months.Value)
@@ -10654,15 +9946,15 @@ func (m *MessageMediaPaidMedia) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.StarsAmount)
 	b.PutVectorHeader(len(m.ExtendedMedia))
-	for i0 := range m.ExtendedMedia {
-		if m.ExtendedMedia[i0] == nil {
+	for _, e0 := range m.ExtendedMedia {
+		if e0 == nil {
 			return tl.NilFieldError("messageMediaPaidMedia", "extended_media")
 		}
-		if err := m.ExtendedMedia[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messageMediaPaidMedia", "extended_media", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -10727,9 +10019,7 @@ func (m *MessageMediaToDo) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageMediaToDo")
 	}
 	var f0 uint32
-	if m.Completions != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Completions != nil, 0)
 	b.PutUint32(f0)
 	if err := m.Todo.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messageMediaToDo", "todo", err)
@@ -10742,7 +10032,7 @@ func (m *MessageMediaToDo) EncodeBare(b *tl.Buffer) error {
 			}
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -10823,9 +10113,7 @@ func (m *MessageMediaVideoStream) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageMediaVideoStream")
 	}
 	var f0 uint32
-	if m.RTMPStream {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.RTMPStream, 0)
 	b.PutUint32(f0)
 	if m.Call == nil {
 		return tl.NilFieldError("messageMediaVideoStream", "call")
@@ -10833,7 +10121,7 @@ func (m *MessageMediaVideoStream) EncodeBare(b *tl.Buffer) error {
 	if err := m.Call.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messageMediaVideoStream", "call", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -10889,7 +10177,7 @@ func (m *MessageActionEmpty) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messageActionEmpty")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -10939,8 +10227,8 @@ func (m *MessageActionChatCreate) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutString(m.Title)
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		b.PutInt64(m.Users[i0])
+	for _, e0 := range m.Users {
+		b.PutInt64(e0)
 	}
 	return b.WriteErr()
 }
@@ -11063,7 +10351,7 @@ func (m *MessageActionChatEditPhoto) EncodeBare(b *tl.Buffer) error {
 	if err := m.Photo.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messageActionChatEditPhoto", "photo", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -11113,7 +10401,7 @@ func (m *MessageActionChatDeletePhoto) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messageActionChatDeletePhoto")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -11161,10 +10449,10 @@ func (m *MessageActionChatAddUser) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageActionChatAddUser")
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		b.PutInt64(m.Users[i0])
+	for _, e0 := range m.Users {
+		b.PutInt64(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -11225,7 +10513,7 @@ func (m *MessageActionChatDeleteUser) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageActionChatDeleteUser")
 	}
 	b.PutInt64(m.UserID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -11277,7 +10565,7 @@ func (m *MessageActionChatJoinedByLink) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageActionChatJoinedByLink")
 	}
 	b.PutInt64(m.InviterID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -11381,7 +10669,7 @@ func (m *MessageActionChatMigrateTo) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageActionChatMigrateTo")
 	}
 	b.PutInt64(m.ChannelID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -11488,7 +10776,7 @@ func (m *MessageActionPinMessage) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messageActionPinMessage")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -11534,7 +10822,7 @@ func (m *MessageActionHistoryClear) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messageActionHistoryClear")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -11584,7 +10872,7 @@ func (m *MessageActionGameScore) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.GameID)
 	b.PutInt32(m.Score)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -11647,21 +10935,11 @@ func (m *MessageActionPaymentSentMe) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageActionPaymentSentMe")
 	}
 	var f0 uint32
-	if m.RecurringInit {
-		f0 |= 1 << 2
-	}
-	if m.RecurringUsed {
-		f0 |= 1 << 3
-	}
-	if m.Info != nil {
-		f0 |= 1 << 0
-	}
-	if m.ShippingOptionID.Set {
-		f0 |= 1 << 1
-	}
-	if m.SubscriptionUntilDate.Set {
-		f0 |= 1 << 4
-	}
+	f0 |= tl.Flag(m.RecurringInit, 2)
+	f0 |= tl.Flag(m.RecurringUsed, 3)
+	f0 |= tl.Flag(m.Info != nil, 0)
+	f0 |= tl.Flag(m.ShippingOptionID.Set, 1)
+	f0 |= tl.Flag(m.SubscriptionUntilDate.Set, 4)
 	b.PutUint32(f0)
 	b.PutString(m.Currency)
 	b.PutInt64(m.TotalAmount)
@@ -11781,18 +11059,10 @@ func (m *MessageActionPaymentSent) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageActionPaymentSent")
 	}
 	var f0 uint32
-	if m.RecurringInit {
-		f0 |= 1 << 2
-	}
-	if m.RecurringUsed {
-		f0 |= 1 << 3
-	}
-	if m.InvoiceSlug.Set {
-		f0 |= 1 << 0
-	}
-	if m.SubscriptionUntilDate.Set {
-		f0 |= 1 << 4
-	}
+	f0 |= tl.Flag(m.RecurringInit, 2)
+	f0 |= tl.Flag(m.RecurringUsed, 3)
+	f0 |= tl.Flag(m.InvoiceSlug.Set, 0)
+	f0 |= tl.Flag(m.SubscriptionUntilDate.Set, 4)
 	b.PutUint32(f0)
 	b.PutString(m.Currency)
 	b.PutInt64(m.TotalAmount)
@@ -11879,15 +11149,9 @@ func (m *MessageActionPhoneCall) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageActionPhoneCall")
 	}
 	var f0 uint32
-	if m.Video {
-		f0 |= 1 << 2
-	}
-	if m.Reason != nil {
-		f0 |= 1 << 0
-	}
-	if m.Duration.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Video, 2)
+	f0 |= tl.Flag(m.Reason != nil, 0)
+	f0 |= tl.Flag(m.Duration.Set, 1)
 	b.PutUint32(f0)
 	b.PutInt64(m.CallID)
 	if m.Reason != nil {
@@ -11898,7 +11162,7 @@ func (m *MessageActionPhoneCall) EncodeBare(b *tl.Buffer) error {
 	if m.Duration.Set {
 		b.PutInt32(m.Duration.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -11965,7 +11229,7 @@ func (m *MessageActionScreenshotTaken) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messageActionScreenshotTaken")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -12068,18 +11332,10 @@ func (m *MessageActionBotAllowed) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageActionBotAllowed")
 	}
 	var f0 uint32
-	if m.AttachMenu {
-		f0 |= 1 << 1
-	}
-	if m.FromRequest {
-		f0 |= 1 << 3
-	}
-	if m.Domain.Set {
-		f0 |= 1 << 0
-	}
-	if m.App != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.AttachMenu, 1)
+	f0 |= tl.Flag(m.FromRequest, 3)
+	f0 |= tl.Flag(m.Domain.Set, 0)
+	f0 |= tl.Flag(m.App != nil, 2)
 	b.PutUint32(f0)
 	if m.Domain.Set {
 		b.PutString(m.Domain.Value)
@@ -12165,7 +11421,7 @@ func (m *MessageActionSecureValuesSentMe) EncodeBare(b *tl.Buffer) error {
 	if err := m.Credentials.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messageActionSecureValuesSentMe", "credentials", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -12238,15 +11494,15 @@ func (m *MessageActionSecureValuesSent) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageActionSecureValuesSent")
 	}
 	b.PutVectorHeader(len(m.Types))
-	for i0 := range m.Types {
-		if m.Types[i0] == nil {
+	for _, e0 := range m.Types {
+		if e0 == nil {
 			return tl.NilFieldError("messageActionSecureValuesSent", "types")
 		}
-		if err := m.Types[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messageActionSecureValuesSent", "types", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -12305,7 +11561,7 @@ func (m *MessageActionContactSignUp) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messageActionContactSignUp")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -12369,7 +11625,7 @@ func (m *MessageActionGeoProximityReached) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messageActionGeoProximityReached", "to_id", err)
 	}
 	b.PutInt32(m.Distance)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -12428,9 +11684,7 @@ func (m *MessageActionGroupCall) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageActionGroupCall")
 	}
 	var f0 uint32
-	if m.Duration.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Duration.Set, 0)
 	b.PutUint32(f0)
 	if m.Call == nil {
 		return tl.NilFieldError("messageActionGroupCall", "call")
@@ -12441,7 +11695,7 @@ func (m *MessageActionGroupCall) EncodeBare(b *tl.Buffer) error {
 	if m.Duration.Set {
 		b.PutInt32(m.Duration.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -12511,10 +11765,10 @@ func (m *MessageActionInviteToGroupCall) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messageActionInviteToGroupCall", "call", err)
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		b.PutInt64(m.Users[i0])
+	for _, e0 := range m.Users {
+		b.PutInt64(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -12579,15 +11833,13 @@ func (m *MessageActionSetMessagesTTL) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageActionSetMessagesTTL")
 	}
 	var f0 uint32
-	if m.AutoSettingFrom.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.AutoSettingFrom.Set, 0)
 	b.PutUint32(f0)
 	b.PutInt32(m.Period)
 	if m.AutoSettingFrom.Set {
 		b.PutInt64(m.AutoSettingFrom.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -12657,7 +11909,7 @@ func (m *MessageActionGroupCallScheduled) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messageActionGroupCallScheduled", "call", err)
 	}
 	b.PutInt32(m.ScheduleDate)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -12717,7 +11969,7 @@ func (m *MessageActionSetChatTheme) EncodeBare(b *tl.Buffer) error {
 	if err := m.Theme.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messageActionSetChatTheme", "theme", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -12769,7 +12021,7 @@ func (m *MessageActionChatJoinedByRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messageActionChatJoinedByRequest")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -12931,18 +12183,12 @@ func (m *MessageActionGiftPremium) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageActionGiftPremium")
 	}
 	var f0 uint32
-	if m.CryptoCurrency.Set {
-		f0 |= 1 << 0
-	}
-	if m.CryptoAmount.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.CryptoCurrency.Set, 0)
+	f0 |= tl.Flag(m.CryptoAmount.Set, 0)
 	if (m.CryptoCurrency.Set) != (m.CryptoAmount.Set) {
 		return tl.FlagGroupError("messageActionGiftPremium", "crypto_amount")
 	}
-	if m.Message != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Message != nil, 1)
 	b.PutUint32(f0)
 	b.PutString(m.Currency)
 	b.PutInt64(m.Amount)
@@ -13049,12 +12295,8 @@ func (m *MessageActionTopicCreate) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageActionTopicCreate")
 	}
 	var f0 uint32
-	if m.TitleMissing {
-		f0 |= 1 << 1
-	}
-	if m.IconEmojiID.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.TitleMissing, 1)
+	f0 |= tl.Flag(m.IconEmojiID.Set, 0)
 	b.PutUint32(f0)
 	b.PutString(m.Title)
 	b.PutInt32(m.IconColor)
@@ -13131,18 +12373,10 @@ func (m *MessageActionTopicEdit) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageActionTopicEdit")
 	}
 	var f0 uint32
-	if m.Title.Set {
-		f0 |= 1 << 0
-	}
-	if m.IconEmojiID.Set {
-		f0 |= 1 << 1
-	}
-	if m.Closed.Set {
-		f0 |= 1 << 2
-	}
-	if m.Hidden.Set {
-		f0 |= 1 << 3
-	}
+	f0 |= tl.Flag(m.Title.Set, 0)
+	f0 |= tl.Flag(m.IconEmojiID.Set, 1)
+	f0 |= tl.Flag(m.Closed.Set, 2)
+	f0 |= tl.Flag(m.Hidden.Set, 3)
 	b.PutUint32(f0)
 	if m.Title.Set {
 		b.PutString(m.Title.Value)
@@ -13241,7 +12475,7 @@ func (m *MessageActionSuggestProfilePhoto) EncodeBare(b *tl.Buffer) error {
 	if err := m.Photo.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messageActionSuggestProfilePhoto", "photo", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -13295,15 +12529,15 @@ func (m *MessageActionRequestedPeer) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.ButtonID)
 	b.PutVectorHeader(len(m.Peers))
-	for i0 := range m.Peers {
-		if m.Peers[i0] == nil {
+	for _, e0 := range m.Peers {
+		if e0 == nil {
 			return tl.NilFieldError("messageActionRequestedPeer", "peers")
 		}
-		if err := m.Peers[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messageActionRequestedPeer", "peers", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -13369,12 +12603,8 @@ func (m *MessageActionSetChatWallPaper) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageActionSetChatWallPaper")
 	}
 	var f0 uint32
-	if m.Same {
-		f0 |= 1 << 0
-	}
-	if m.ForBoth {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Same, 0)
+	f0 |= tl.Flag(m.ForBoth, 1)
 	b.PutUint32(f0)
 	if m.Wallpaper == nil {
 		return tl.NilFieldError("messageActionSetChatWallPaper", "wallpaper")
@@ -13382,7 +12612,7 @@ func (m *MessageActionSetChatWallPaper) EncodeBare(b *tl.Buffer) error {
 	if err := m.Wallpaper.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messageActionSetChatWallPaper", "wallpaper", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -13450,36 +12680,20 @@ func (m *MessageActionGiftCode) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageActionGiftCode")
 	}
 	var f0 uint32
-	if m.ViaGiveaway {
-		f0 |= 1 << 0
-	}
-	if m.Unclaimed {
-		f0 |= 1 << 5
-	}
-	if m.BoostPeer != nil {
-		f0 |= 1 << 1
-	}
-	if m.Currency.Set {
-		f0 |= 1 << 2
-	}
-	if m.Amount.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.ViaGiveaway, 0)
+	f0 |= tl.Flag(m.Unclaimed, 5)
+	f0 |= tl.Flag(m.BoostPeer != nil, 1)
+	f0 |= tl.Flag(m.Currency.Set, 2)
+	f0 |= tl.Flag(m.Amount.Set, 2)
 	if (m.Currency.Set) != (m.Amount.Set) {
 		return tl.FlagGroupError("messageActionGiftCode", "amount")
 	}
-	if m.CryptoCurrency.Set {
-		f0 |= 1 << 3
-	}
-	if m.CryptoAmount.Set {
-		f0 |= 1 << 3
-	}
+	f0 |= tl.Flag(m.CryptoCurrency.Set, 3)
+	f0 |= tl.Flag(m.CryptoAmount.Set, 3)
 	if (m.CryptoCurrency.Set) != (m.CryptoAmount.Set) {
 		return tl.FlagGroupError("messageActionGiftCode", "crypto_amount")
 	}
-	if m.Message != nil {
-		f0 |= 1 << 4
-	}
+	f0 |= tl.Flag(m.Message != nil, 4)
 	b.PutUint32(f0)
 	if m.BoostPeer != nil {
 		if err := m.BoostPeer.Encode(b); err != nil {
@@ -13609,14 +12823,12 @@ func (m *MessageActionGiveawayLaunch) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageActionGiveawayLaunch")
 	}
 	var f0 uint32
-	if m.Stars.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Stars.Set, 0)
 	b.PutUint32(f0)
 	if m.Stars.Set {
 		b.PutInt64(m.Stars.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -13678,13 +12890,11 @@ func (m *MessageActionGiveawayResults) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageActionGiveawayResults")
 	}
 	var f0 uint32
-	if m.Stars {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Stars, 0)
 	b.PutUint32(f0)
 	b.PutInt32(m.WinnersCount)
 	b.PutInt32(m.UnclaimedCount)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -13745,7 +12955,7 @@ func (m *MessageActionBoostApply) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageActionBoostApply")
 	}
 	b.PutInt32(m.Boosts)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -13801,15 +13011,15 @@ func (m *MessageActionRequestedPeerSentMe) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.ButtonID)
 	b.PutVectorHeader(len(m.Peers))
-	for i0 := range m.Peers {
-		if m.Peers[i0] == nil {
+	for _, e0 := range m.Peers {
+		if e0 == nil {
 			return tl.NilFieldError("messageActionRequestedPeerSentMe", "peers")
 		}
-		if err := m.Peers[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messageActionRequestedPeerSentMe", "peers", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -13877,9 +13087,7 @@ func (m *MessageActionPaymentRefunded) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageActionPaymentRefunded")
 	}
 	var f0 uint32
-	if m.Payload.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Payload.Set, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messageActionPaymentRefunded", "peer")
@@ -13975,18 +13183,12 @@ func (m *MessageActionGiftStars) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageActionGiftStars")
 	}
 	var f0 uint32
-	if m.CryptoCurrency.Set {
-		f0 |= 1 << 0
-	}
-	if m.CryptoAmount.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.CryptoCurrency.Set, 0)
+	f0 |= tl.Flag(m.CryptoAmount.Set, 0)
 	if (m.CryptoCurrency.Set) != (m.CryptoAmount.Set) {
 		return tl.FlagGroupError("messageActionGiftStars", "crypto_amount")
 	}
-	if m.TransactionID.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.TransactionID.Set, 1)
 	b.PutUint32(f0)
 	b.PutString(m.Currency)
 	b.PutInt64(m.Amount)
@@ -14085,9 +13287,7 @@ func (m *MessageActionPrizeStars) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageActionPrizeStars")
 	}
 	var f0 uint32
-	if m.Unclaimed {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Unclaimed, 0)
 	b.PutUint32(f0)
 	b.PutInt64(m.Stars)
 	b.PutString(m.TransactionID)
@@ -14185,69 +13385,31 @@ func (m *MessageActionStarGift) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageActionStarGift")
 	}
 	var f0 uint32
-	if m.NameHidden {
-		f0 |= 1 << 0
-	}
-	if m.Saved {
-		f0 |= 1 << 2
-	}
-	if m.Converted {
-		f0 |= 1 << 3
-	}
-	if m.UpgradeMsgID.Set {
-		f0 |= 1 << 5
-	}
+	f0 |= tl.Flag(m.NameHidden, 0)
+	f0 |= tl.Flag(m.Saved, 2)
+	f0 |= tl.Flag(m.Converted, 3)
+	f0 |= tl.Flag(m.UpgradeMsgID.Set, 5)
 	if m.Upgraded && !(m.UpgradeMsgID.Set) {
 		return tl.FlagGroupError("messageActionStarGift", "upgraded")
 	}
-	if m.Refunded {
-		f0 |= 1 << 9
-	}
-	if m.CanUpgrade {
-		f0 |= 1 << 10
-	}
-	if m.PrepaidUpgrade {
-		f0 |= 1 << 13
-	}
-	if m.UpgradeSeparate {
-		f0 |= 1 << 16
-	}
-	if m.AuctionAcquired {
-		f0 |= 1 << 17
-	}
-	if m.Message != nil {
-		f0 |= 1 << 1
-	}
-	if m.ConvertStars.Set {
-		f0 |= 1 << 4
-	}
-	if m.UpgradeStars.Set {
-		f0 |= 1 << 8
-	}
-	if m.FromID != nil {
-		f0 |= 1 << 11
-	}
-	if m.Peer != nil {
-		f0 |= 1 << 12
-	}
-	if m.SavedID.Set {
-		f0 |= 1 << 12
-	}
+	f0 |= tl.Flag(m.Refunded, 9)
+	f0 |= tl.Flag(m.CanUpgrade, 10)
+	f0 |= tl.Flag(m.PrepaidUpgrade, 13)
+	f0 |= tl.Flag(m.UpgradeSeparate, 16)
+	f0 |= tl.Flag(m.AuctionAcquired, 17)
+	f0 |= tl.Flag(m.Message != nil, 1)
+	f0 |= tl.Flag(m.ConvertStars.Set, 4)
+	f0 |= tl.Flag(m.UpgradeStars.Set, 8)
+	f0 |= tl.Flag(m.FromID != nil, 11)
+	f0 |= tl.Flag(m.Peer != nil, 12)
+	f0 |= tl.Flag(m.SavedID.Set, 12)
 	if (m.Peer != nil) != (m.SavedID.Set) {
 		return tl.FlagGroupError("messageActionStarGift", "saved_id")
 	}
-	if m.PrepaidUpgradeHash.Set {
-		f0 |= 1 << 14
-	}
-	if m.GiftMsgID.Set {
-		f0 |= 1 << 15
-	}
-	if m.ToID != nil {
-		f0 |= 1 << 18
-	}
-	if m.GiftNum.Set {
-		f0 |= 1 << 19
-	}
+	f0 |= tl.Flag(m.PrepaidUpgradeHash.Set, 14)
+	f0 |= tl.Flag(m.GiftMsgID.Set, 15)
+	f0 |= tl.Flag(m.ToID != nil, 18)
+	f0 |= tl.Flag(m.GiftNum.Set, 19)
 	b.PutUint32(f0)
 	if m.Gift == nil {
 		return tl.NilFieldError("messageActionStarGift", "gift")
@@ -14450,63 +13612,27 @@ func (m *MessageActionStarGiftUnique) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageActionStarGiftUnique")
 	}
 	var f0 uint32
-	if m.Upgrade {
-		f0 |= 1 << 0
-	}
-	if m.Transferred {
-		f0 |= 1 << 1
-	}
-	if m.Saved {
-		f0 |= 1 << 2
-	}
-	if m.Refunded {
-		f0 |= 1 << 5
-	}
-	if m.PrepaidUpgrade {
-		f0 |= 1 << 11
-	}
-	if m.Assigned {
-		f0 |= 1 << 13
-	}
-	if m.FromOffer {
-		f0 |= 1 << 14
-	}
-	if m.Craft {
-		f0 |= 1 << 16
-	}
-	if m.CanExportAt.Set {
-		f0 |= 1 << 3
-	}
-	if m.TransferStars.Set {
-		f0 |= 1 << 4
-	}
-	if m.FromID != nil {
-		f0 |= 1 << 6
-	}
-	if m.Peer != nil {
-		f0 |= 1 << 7
-	}
-	if m.SavedID.Set {
-		f0 |= 1 << 7
-	}
+	f0 |= tl.Flag(m.Upgrade, 0)
+	f0 |= tl.Flag(m.Transferred, 1)
+	f0 |= tl.Flag(m.Saved, 2)
+	f0 |= tl.Flag(m.Refunded, 5)
+	f0 |= tl.Flag(m.PrepaidUpgrade, 11)
+	f0 |= tl.Flag(m.Assigned, 13)
+	f0 |= tl.Flag(m.FromOffer, 14)
+	f0 |= tl.Flag(m.Craft, 16)
+	f0 |= tl.Flag(m.CanExportAt.Set, 3)
+	f0 |= tl.Flag(m.TransferStars.Set, 4)
+	f0 |= tl.Flag(m.FromID != nil, 6)
+	f0 |= tl.Flag(m.Peer != nil, 7)
+	f0 |= tl.Flag(m.SavedID.Set, 7)
 	if (m.Peer != nil) != (m.SavedID.Set) {
 		return tl.FlagGroupError("messageActionStarGiftUnique", "saved_id")
 	}
-	if m.ResaleAmount != nil {
-		f0 |= 1 << 8
-	}
-	if m.CanTransferAt.Set {
-		f0 |= 1 << 9
-	}
-	if m.CanResellAt.Set {
-		f0 |= 1 << 10
-	}
-	if m.DropOriginalDetailsStars.Set {
-		f0 |= 1 << 12
-	}
-	if m.CanCraftAt.Set {
-		f0 |= 1 << 15
-	}
+	f0 |= tl.Flag(m.ResaleAmount != nil, 8)
+	f0 |= tl.Flag(m.CanTransferAt.Set, 9)
+	f0 |= tl.Flag(m.CanResellAt.Set, 10)
+	f0 |= tl.Flag(m.DropOriginalDetailsStars.Set, 12)
+	f0 |= tl.Flag(m.CanCraftAt.Set, 15)
 	b.PutUint32(f0)
 	if m.Gift == nil {
 		return tl.NilFieldError("messageActionStarGiftUnique", "gift")
@@ -14550,7 +13676,7 @@ func (m *MessageActionStarGiftUnique) EncodeBare(b *tl.Buffer) error {
 	if m.CanCraftAt.Set {
 		b.PutInt32(m.CanCraftAt.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -14678,7 +13804,7 @@ func (m *MessageActionPaidMessagesRefunded) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Count)
 	b.PutInt64(m.Stars)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -14734,12 +13860,10 @@ func (m *MessageActionPaidMessagesPrice) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageActionPaidMessagesPrice")
 	}
 	var f0 uint32
-	if m.BroadcastMessagesAllowed {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.BroadcastMessagesAllowed, 0)
 	b.PutUint32(f0)
 	b.PutInt64(m.Stars)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -14802,21 +13926,11 @@ func (m *MessageActionConferenceCall) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageActionConferenceCall")
 	}
 	var f0 uint32
-	if m.Missed {
-		f0 |= 1 << 0
-	}
-	if m.Active {
-		f0 |= 1 << 1
-	}
-	if m.Video {
-		f0 |= 1 << 4
-	}
-	if m.Duration.Set {
-		f0 |= 1 << 2
-	}
-	if m.OtherParticipants != nil {
-		f0 |= 1 << 3
-	}
+	f0 |= tl.Flag(m.Missed, 0)
+	f0 |= tl.Flag(m.Active, 1)
+	f0 |= tl.Flag(m.Video, 4)
+	f0 |= tl.Flag(m.Duration.Set, 2)
+	f0 |= tl.Flag(m.OtherParticipants != nil, 3)
 	b.PutUint32(f0)
 	b.PutInt64(m.CallID)
 	if m.Duration.Set {
@@ -14824,16 +13938,16 @@ func (m *MessageActionConferenceCall) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.OtherParticipants != nil {
 		b.PutVectorHeader(len(m.OtherParticipants))
-		for i1 := range m.OtherParticipants {
-			if m.OtherParticipants[i1] == nil {
+		for _, e1 := range m.OtherParticipants {
+			if e1 == nil {
 				return tl.NilFieldError("messageActionConferenceCall", "other_participants")
 			}
-			if err := m.OtherParticipants[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("messageActionConferenceCall", "other_participants", err)
 			}
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -14914,14 +14028,14 @@ func (m *MessageActionTodoCompletions) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageActionTodoCompletions")
 	}
 	b.PutVectorHeader(len(m.Completed))
-	for i0 := range m.Completed {
-		b.PutInt32(m.Completed[i0])
+	for _, e0 := range m.Completed {
+		b.PutInt32(e0)
 	}
 	b.PutVectorHeader(len(m.Incompleted))
-	for i0 := range m.Incompleted {
-		b.PutInt32(m.Incompleted[i0])
+	for _, e0 := range m.Incompleted {
+		b.PutInt32(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -14999,7 +14113,7 @@ func (m *MessageActionTodoAppendTasks) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("messageActionTodoAppendTasks", "list", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -15074,21 +14188,11 @@ func (m *MessageActionSuggestedPostApproval) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageActionSuggestedPostApproval")
 	}
 	var f0 uint32
-	if m.Rejected {
-		f0 |= 1 << 0
-	}
-	if m.BalanceTooLow {
-		f0 |= 1 << 1
-	}
-	if m.RejectComment.Set {
-		f0 |= 1 << 2
-	}
-	if m.ScheduleDate.Set {
-		f0 |= 1 << 3
-	}
-	if m.Price != nil {
-		f0 |= 1 << 4
-	}
+	f0 |= tl.Flag(m.Rejected, 0)
+	f0 |= tl.Flag(m.BalanceTooLow, 1)
+	f0 |= tl.Flag(m.RejectComment.Set, 2)
+	f0 |= tl.Flag(m.ScheduleDate.Set, 3)
+	f0 |= tl.Flag(m.Price != nil, 4)
 	b.PutUint32(f0)
 	if m.RejectComment.Set {
 		b.PutString(m.RejectComment.Value)
@@ -15183,7 +14287,7 @@ func (m *MessageActionSuggestedPostSuccess) EncodeBare(b *tl.Buffer) error {
 	if err := m.Price.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messageActionSuggestedPostSuccess", "price", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -15237,11 +14341,9 @@ func (m *MessageActionSuggestedPostRefund) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageActionSuggestedPostRefund")
 	}
 	var f0 uint32
-	if m.PayerInitiated {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.PayerInitiated, 0)
 	b.PutUint32(f0)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -15300,9 +14402,7 @@ func (m *MessageActionGiftTon) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageActionGiftTon")
 	}
 	var f0 uint32
-	if m.TransactionID.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.TransactionID.Set, 0)
 	b.PutUint32(f0)
 	b.PutString(m.Currency)
 	b.PutInt64(m.Amount)
@@ -15385,7 +14485,7 @@ func (m *MessageActionSuggestBirthday) EncodeBare(b *tl.Buffer) error {
 	if err := m.Birthday.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messageActionSuggestBirthday", "birthday", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -15448,12 +14548,8 @@ func (m *MessageActionStarGiftPurchaseOffer) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageActionStarGiftPurchaseOffer")
 	}
 	var f0 uint32
-	if m.Accepted {
-		f0 |= 1 << 0
-	}
-	if m.Declined {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Accepted, 0)
+	f0 |= tl.Flag(m.Declined, 1)
 	b.PutUint32(f0)
 	if m.Gift == nil {
 		return tl.NilFieldError("messageActionStarGiftPurchaseOffer", "gift")
@@ -15468,7 +14564,7 @@ func (m *MessageActionStarGiftPurchaseOffer) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messageActionStarGiftPurchaseOffer", "price", err)
 	}
 	b.PutInt32(m.ExpiresAt)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -15539,9 +14635,7 @@ func (m *MessageActionStarGiftPurchaseOfferDeclined) EncodeBare(b *tl.Buffer) er
 		return tl.NilObjectError("messageActionStarGiftPurchaseOfferDeclined")
 	}
 	var f0 uint32
-	if m.Expired {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Expired, 0)
 	b.PutUint32(f0)
 	if m.Gift == nil {
 		return tl.NilFieldError("messageActionStarGiftPurchaseOfferDeclined", "gift")
@@ -15555,7 +14649,7 @@ func (m *MessageActionStarGiftPurchaseOfferDeclined) EncodeBare(b *tl.Buffer) er
 	if err := m.Price.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messageActionStarGiftPurchaseOfferDeclined", "price", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -15616,7 +14710,7 @@ func (m *MessageActionNewCreatorPending) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageActionNewCreatorPending")
 	}
 	b.PutInt64(m.NewCreatorID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -15668,7 +14762,7 @@ func (m *MessageActionChangeCreator) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageActionChangeCreator")
 	}
 	b.PutInt64(m.NewCreatorID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -15722,7 +14816,7 @@ func (m *MessageActionNoForwardsToggle) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutBool(m.PrevValue)
 	b.PutBool(m.NewValue)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -15779,13 +14873,11 @@ func (m *MessageActionNoForwardsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageActionNoForwardsRequest")
 	}
 	var f0 uint32
-	if m.Expired {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Expired, 0)
 	b.PutUint32(f0)
 	b.PutBool(m.PrevValue)
 	b.PutBool(m.NewValue)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -15851,7 +14943,7 @@ func (m *MessageActionPollAppendAnswer) EncodeBare(b *tl.Buffer) error {
 	if err := m.Answer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messageActionPollAppendAnswer", "answer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -15908,7 +15000,7 @@ func (m *MessageActionPollDeleteAnswer) EncodeBare(b *tl.Buffer) error {
 	if err := m.Answer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messageActionPollDeleteAnswer", "answer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -15960,7 +15052,7 @@ func (m *MessageActionManagedBotCreated) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageActionManagedBotCreated")
 	}
 	b.PutInt64(m.BotID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -16012,14 +15104,12 @@ func (m *MessageActionChangeCommunity) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageActionChangeCommunity")
 	}
 	var f0 uint32
-	if m.CommunityID.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.CommunityID.Set, 0)
 	b.PutUint32(f0)
 	if m.CommunityID.Set {
 		b.PutInt64(m.CommunityID.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -16094,27 +15184,13 @@ func (m *Dialog) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("dialog")
 	}
 	var f0 uint32
-	if m.Pinned {
-		f0 |= 1 << 2
-	}
-	if m.UnreadMark {
-		f0 |= 1 << 3
-	}
-	if m.ViewForumAsMessages {
-		f0 |= 1 << 6
-	}
-	if m.Pts.Set {
-		f0 |= 1 << 0
-	}
-	if m.Draft != nil {
-		f0 |= 1 << 1
-	}
-	if m.FolderID.Set {
-		f0 |= 1 << 4
-	}
-	if m.TTLPeriod.Set {
-		f0 |= 1 << 5
-	}
+	f0 |= tl.Flag(m.Pinned, 2)
+	f0 |= tl.Flag(m.UnreadMark, 3)
+	f0 |= tl.Flag(m.ViewForumAsMessages, 6)
+	f0 |= tl.Flag(m.Pts.Set, 0)
+	f0 |= tl.Flag(m.Draft != nil, 1)
+	f0 |= tl.Flag(m.FolderID.Set, 4)
+	f0 |= tl.Flag(m.TTLPeriod.Set, 5)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("dialog", "peer")
@@ -16146,7 +15222,7 @@ func (m *Dialog) EncodeBare(b *tl.Buffer) error {
 	if m.TTLPeriod.Set {
 		b.PutInt32(m.TTLPeriod.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -16263,9 +15339,7 @@ func (m *DialogFolder) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("dialogFolder")
 	}
 	var f0 uint32
-	if m.Pinned {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Pinned, 2)
 	b.PutUint32(f0)
 	if err := m.Folder.Encode(b); err != nil {
 		return tl.EncodeFieldErr("dialogFolder", "folder", err)
@@ -16281,7 +15355,7 @@ func (m *DialogFolder) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.UnreadUnmutedPeersCount)
 	b.PutInt32(m.UnreadMutedMessagesCount)
 	b.PutInt32(m.UnreadUnmutedMessagesCount)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -16362,15 +15436,13 @@ func (m *DialogCommunity) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("dialogCommunity")
 	}
 	var f0 uint32
-	if m.Pinned {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Pinned, 2)
 	b.PutUint32(f0)
 	b.PutInt64(m.CommunityID)
 	if err := m.NotifySettings.Encode(b); err != nil {
 		return tl.EncodeFieldErr("dialogCommunity", "notify_settings", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -16434,7 +15506,7 @@ func (m *PhotoEmpty) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("photoEmpty")
 	}
 	b.PutInt64(m.ID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -16493,33 +15565,29 @@ func (m *Photo) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("photo")
 	}
 	var f0 uint32
-	if m.HasStickers {
-		f0 |= 1 << 0
-	}
-	if m.VideoSizes != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.HasStickers, 0)
+	f0 |= tl.Flag(m.VideoSizes != nil, 1)
 	b.PutUint32(f0)
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
 	b.PutBytes(m.FileReference)
 	b.PutInt32(m.Date)
 	b.PutVectorHeader(len(m.Sizes))
-	for i0 := range m.Sizes {
-		if m.Sizes[i0] == nil {
+	for _, e0 := range m.Sizes {
+		if e0 == nil {
 			return tl.NilFieldError("photo", "sizes")
 		}
-		if err := m.Sizes[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("photo", "sizes", err)
 		}
 	}
 	if m.VideoSizes != nil {
 		b.PutVectorHeader(len(m.VideoSizes))
-		for i1 := range m.VideoSizes {
-			if m.VideoSizes[i1] == nil {
+		for _, e1 := range m.VideoSizes {
+			if e1 == nil {
 				return tl.NilFieldError("photo", "video_sizes")
 			}
-			if err := m.VideoSizes[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("photo", "video_sizes", err)
 			}
 		}
@@ -16870,8 +15938,8 @@ func (m *PhotoSizeProgressive) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.W)
 	b.PutInt32(m.H)
 	b.PutVectorHeader(len(m.Sizes))
-	for i0 := range m.Sizes {
-		b.PutInt32(m.Sizes[i0])
+	for _, e0 := range m.Sizes {
+		b.PutInt32(e0)
 	}
 	return b.WriteErr()
 }
@@ -16998,7 +16066,7 @@ func (m *GeoPointEmpty) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("geoPointEmpty")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -17049,9 +16117,7 @@ func (m *GeoPoint) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("geoPoint")
 	}
 	var f0 uint32
-	if m.AccuracyRadius.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.AccuracyRadius.Set, 0)
 	b.PutUint32(f0)
 	b.PutDouble(m.Long)
 	b.PutDouble(m.Lat)
@@ -17059,7 +16125,7 @@ func (m *GeoPoint) EncodeBare(b *tl.Buffer) error {
 	if m.AccuracyRadius.Set {
 		b.PutInt32(m.AccuracyRadius.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -17133,7 +16199,7 @@ func (m *InputNotifyPeer) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("inputNotifyPeer", "peer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -17183,7 +16249,7 @@ func (m *InputNotifyUsers) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputNotifyUsers")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -17229,7 +16295,7 @@ func (m *InputNotifyChats) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputNotifyChats")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -17275,7 +16341,7 @@ func (m *InputNotifyBroadcasts) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputNotifyBroadcasts")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -17330,7 +16396,7 @@ func (m *InputNotifyForumTopic) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("inputNotifyForumTopic", "peer", err)
 	}
 	b.PutInt32(m.TopMsgID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -17390,7 +16456,7 @@ func (m *InputNotifyCommunity) EncodeBare(b *tl.Buffer) error {
 	if err := m.Community.Encode(b); err != nil {
 		return tl.EncodeFieldErr("inputNotifyCommunity", "community", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -17446,27 +16512,13 @@ func (m *InputPeerNotifySettings) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputPeerNotifySettings")
 	}
 	var f0 uint32
-	if m.ShowPreviews.Set {
-		f0 |= 1 << 0
-	}
-	if m.Silent.Set {
-		f0 |= 1 << 1
-	}
-	if m.MuteUntil.Set {
-		f0 |= 1 << 2
-	}
-	if m.Sound != nil {
-		f0 |= 1 << 3
-	}
-	if m.StoriesMuted.Set {
-		f0 |= 1 << 6
-	}
-	if m.StoriesHideSender.Set {
-		f0 |= 1 << 7
-	}
-	if m.StoriesSound != nil {
-		f0 |= 1 << 8
-	}
+	f0 |= tl.Flag(m.ShowPreviews.Set, 0)
+	f0 |= tl.Flag(m.Silent.Set, 1)
+	f0 |= tl.Flag(m.MuteUntil.Set, 2)
+	f0 |= tl.Flag(m.Sound != nil, 3)
+	f0 |= tl.Flag(m.StoriesMuted.Set, 6)
+	f0 |= tl.Flag(m.StoriesHideSender.Set, 7)
+	f0 |= tl.Flag(m.StoriesSound != nil, 8)
 	b.PutUint32(f0)
 	if m.ShowPreviews.Set {
 		b.PutBool(m.ShowPreviews.Value)
@@ -17493,7 +16545,7 @@ func (m *InputPeerNotifySettings) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("inputPeerNotifySettings", "stories_sound", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -17595,39 +16647,17 @@ func (m *PeerNotifySettings) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("peerNotifySettings")
 	}
 	var f0 uint32
-	if m.ShowPreviews.Set {
-		f0 |= 1 << 0
-	}
-	if m.Silent.Set {
-		f0 |= 1 << 1
-	}
-	if m.MuteUntil.Set {
-		f0 |= 1 << 2
-	}
-	if m.IosSound != nil {
-		f0 |= 1 << 3
-	}
-	if m.AndroidSound != nil {
-		f0 |= 1 << 4
-	}
-	if m.OtherSound != nil {
-		f0 |= 1 << 5
-	}
-	if m.StoriesMuted.Set {
-		f0 |= 1 << 6
-	}
-	if m.StoriesHideSender.Set {
-		f0 |= 1 << 7
-	}
-	if m.StoriesIosSound != nil {
-		f0 |= 1 << 8
-	}
-	if m.StoriesAndroidSound != nil {
-		f0 |= 1 << 9
-	}
-	if m.StoriesOtherSound != nil {
-		f0 |= 1 << 10
-	}
+	f0 |= tl.Flag(m.ShowPreviews.Set, 0)
+	f0 |= tl.Flag(m.Silent.Set, 1)
+	f0 |= tl.Flag(m.MuteUntil.Set, 2)
+	f0 |= tl.Flag(m.IosSound != nil, 3)
+	f0 |= tl.Flag(m.AndroidSound != nil, 4)
+	f0 |= tl.Flag(m.OtherSound != nil, 5)
+	f0 |= tl.Flag(m.StoriesMuted.Set, 6)
+	f0 |= tl.Flag(m.StoriesHideSender.Set, 7)
+	f0 |= tl.Flag(m.StoriesIosSound != nil, 8)
+	f0 |= tl.Flag(m.StoriesAndroidSound != nil, 9)
+	f0 |= tl.Flag(m.StoriesOtherSound != nil, 10)
 	b.PutUint32(f0)
 	if m.ShowPreviews.Set {
 		b.PutBool(m.ShowPreviews.Value)
@@ -17674,7 +16704,7 @@ func (m *PeerNotifySettings) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("peerNotifySettings", "stories_other_sound", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -17806,75 +16836,33 @@ func (m *PeerSettings) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("peerSettings")
 	}
 	var f0 uint32
-	if m.ReportSpam {
-		f0 |= 1 << 0
-	}
-	if m.AddContact {
-		f0 |= 1 << 1
-	}
-	if m.BlockContact {
-		f0 |= 1 << 2
-	}
-	if m.ShareContact {
-		f0 |= 1 << 3
-	}
-	if m.NeedContactsException {
-		f0 |= 1 << 4
-	}
-	if m.ReportGeo {
-		f0 |= 1 << 5
-	}
-	if m.Autoarchived {
-		f0 |= 1 << 7
-	}
-	if m.InviteMembers {
-		f0 |= 1 << 8
-	}
-	if m.RequestChatBroadcast {
-		f0 |= 1 << 10
-	}
-	if m.BusinessBotPaused {
-		f0 |= 1 << 11
-	}
-	if m.BusinessBotCanReply {
-		f0 |= 1 << 12
-	}
-	if m.GeoDistance.Set {
-		f0 |= 1 << 6
-	}
-	if m.RequestChatTitle.Set {
-		f0 |= 1 << 9
-	}
-	if m.RequestChatDate.Set {
-		f0 |= 1 << 9
-	}
+	f0 |= tl.Flag(m.ReportSpam, 0)
+	f0 |= tl.Flag(m.AddContact, 1)
+	f0 |= tl.Flag(m.BlockContact, 2)
+	f0 |= tl.Flag(m.ShareContact, 3)
+	f0 |= tl.Flag(m.NeedContactsException, 4)
+	f0 |= tl.Flag(m.ReportGeo, 5)
+	f0 |= tl.Flag(m.Autoarchived, 7)
+	f0 |= tl.Flag(m.InviteMembers, 8)
+	f0 |= tl.Flag(m.RequestChatBroadcast, 10)
+	f0 |= tl.Flag(m.BusinessBotPaused, 11)
+	f0 |= tl.Flag(m.BusinessBotCanReply, 12)
+	f0 |= tl.Flag(m.GeoDistance.Set, 6)
+	f0 |= tl.Flag(m.RequestChatTitle.Set, 9)
+	f0 |= tl.Flag(m.RequestChatDate.Set, 9)
 	if (m.RequestChatTitle.Set) != (m.RequestChatDate.Set) {
 		return tl.FlagGroupError("peerSettings", "request_chat_date")
 	}
-	if m.BusinessBotID.Set {
-		f0 |= 1 << 13
-	}
-	if m.BusinessBotManageURL.Set {
-		f0 |= 1 << 13
-	}
+	f0 |= tl.Flag(m.BusinessBotID.Set, 13)
+	f0 |= tl.Flag(m.BusinessBotManageURL.Set, 13)
 	if (m.BusinessBotID.Set) != (m.BusinessBotManageURL.Set) {
 		return tl.FlagGroupError("peerSettings", "business_bot_manage_url")
 	}
-	if m.ChargePaidMessageStars.Set {
-		f0 |= 1 << 14
-	}
-	if m.RegistrationMonth.Set {
-		f0 |= 1 << 15
-	}
-	if m.PhoneCountry.Set {
-		f0 |= 1 << 16
-	}
-	if m.NameChangeDate.Set {
-		f0 |= 1 << 17
-	}
-	if m.PhotoChangeDate.Set {
-		f0 |= 1 << 18
-	}
+	f0 |= tl.Flag(m.ChargePaidMessageStars.Set, 14)
+	f0 |= tl.Flag(m.RegistrationMonth.Set, 15)
+	f0 |= tl.Flag(m.PhoneCountry.Set, 16)
+	f0 |= tl.Flag(m.NameChangeDate.Set, 17)
+	f0 |= tl.Flag(m.PhotoChangeDate.Set, 18)
 	b.PutUint32(f0)
 	if m.GeoDistance.Set {
 		b.PutInt32(m.GeoDistance.Value)
@@ -18039,21 +17027,11 @@ func (m *WallPaper) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("wallPaper")
 	}
 	var f0 uint32
-	if m.Creator {
-		f0 |= 1 << 0
-	}
-	if m.Default {
-		f0 |= 1 << 1
-	}
-	if m.Pattern {
-		f0 |= 1 << 3
-	}
-	if m.Dark {
-		f0 |= 1 << 4
-	}
-	if m.Settings != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Creator, 0)
+	f0 |= tl.Flag(m.Default, 1)
+	f0 |= tl.Flag(m.Pattern, 3)
+	f0 |= tl.Flag(m.Dark, 4)
+	f0 |= tl.Flag(m.Settings != nil, 2)
 	b.PutInt64(m.ID)
 	b.PutUint32(f0)
 	b.PutInt64(m.AccessHash)
@@ -18155,15 +17133,9 @@ func (m *WallPaperNoFile) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("wallPaperNoFile")
 	}
 	var f0 uint32
-	if m.Default {
-		f0 |= 1 << 1
-	}
-	if m.Dark {
-		f0 |= 1 << 4
-	}
-	if m.Settings != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Default, 1)
+	f0 |= tl.Flag(m.Dark, 4)
+	f0 |= tl.Flag(m.Settings != nil, 2)
 	b.PutInt64(m.ID)
 	b.PutUint32(f0)
 	if m.Settings != nil {
@@ -18171,7 +17143,7 @@ func (m *WallPaperNoFile) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("wallPaperNoFile", "settings", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -18241,7 +17213,7 @@ func (m *InputReportReasonSpam) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputReportReasonSpam")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -18287,7 +17259,7 @@ func (m *InputReportReasonViolence) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputReportReasonViolence")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -18333,7 +17305,7 @@ func (m *InputReportReasonPornography) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputReportReasonPornography")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -18379,7 +17351,7 @@ func (m *InputReportReasonChildAbuse) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputReportReasonChildAbuse")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -18425,7 +17397,7 @@ func (m *InputReportReasonOther) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputReportReasonOther")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -18471,7 +17443,7 @@ func (m *InputReportReasonCopyright) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputReportReasonCopyright")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -18517,7 +17489,7 @@ func (m *InputReportReasonGeoIrrelevant) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputReportReasonGeoIrrelevant")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -18563,7 +17535,7 @@ func (m *InputReportReasonFake) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputReportReasonFake")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -18609,7 +17581,7 @@ func (m *InputReportReasonIllegalDrugs) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputReportReasonIllegalDrugs")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -18657,7 +17629,7 @@ func (m *InputReportReasonPersonalDetails) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputReportReasonPersonalDetails")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -18760,174 +17732,66 @@ func (m *UserFull) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("userFull")
 	}
 	var f0, f1 uint32
-	if m.Blocked {
-		f0 |= 1 << 0
-	}
-	if m.PhoneCallsAvailable {
-		f0 |= 1 << 4
-	}
-	if m.PhoneCallsPrivate {
-		f0 |= 1 << 5
-	}
-	if m.CanPinMessage {
-		f0 |= 1 << 7
-	}
-	if m.HasScheduled {
-		f0 |= 1 << 12
-	}
-	if m.VideoCallsAvailable {
-		f0 |= 1 << 13
-	}
-	if m.VoiceMessagesForbidden {
-		f0 |= 1 << 20
-	}
-	if m.TranslationsDisabled {
-		f0 |= 1 << 23
-	}
-	if m.StoriesPinnedAvailable {
-		f0 |= 1 << 26
-	}
-	if m.BlockedMyStoriesFrom {
-		f0 |= 1 << 27
-	}
-	if m.WallpaperOverridden {
-		f0 |= 1 << 28
-	}
-	if m.ContactRequirePremium {
-		f0 |= 1 << 29
-	}
-	if m.ReadDatesPrivate {
-		f0 |= 1 << 30
-	}
-	if m.SponsoredEnabled {
-		f1 |= 1 << 7
-	}
-	if m.CanViewRevenue {
-		f1 |= 1 << 9
-	}
-	if m.BotCanManageEmojiStatus {
-		f1 |= 1 << 10
-	}
-	if m.DisplayGiftsButton {
-		f1 |= 1 << 16
-	}
-	if m.NoforwardsMyEnabled {
-		f1 |= 1 << 23
-	}
-	if m.NoforwardsPeerEnabled {
-		f1 |= 1 << 24
-	}
-	if m.UnofficialSecurityRisk {
-		f1 |= 1 << 26
-	}
-	if m.About.Set {
-		f0 |= 1 << 1
-	}
-	if m.PersonalPhoto != nil {
-		f0 |= 1 << 21
-	}
-	if m.ProfilePhoto != nil {
-		f0 |= 1 << 2
-	}
-	if m.FallbackPhoto != nil {
-		f0 |= 1 << 22
-	}
-	if m.BotInfo != nil {
-		f0 |= 1 << 3
-	}
-	if m.PinnedMsgID.Set {
-		f0 |= 1 << 6
-	}
-	if m.FolderID.Set {
-		f0 |= 1 << 11
-	}
-	if m.TTLPeriod.Set {
-		f0 |= 1 << 14
-	}
-	if m.Theme != nil {
-		f0 |= 1 << 15
-	}
-	if m.PrivateForwardName.Set {
-		f0 |= 1 << 16
-	}
-	if m.BotGroupAdminRights != nil {
-		f0 |= 1 << 17
-	}
-	if m.BotBroadcastAdminRights != nil {
-		f0 |= 1 << 18
-	}
-	if m.Wallpaper != nil {
-		f0 |= 1 << 24
-	}
-	if m.Stories != nil {
-		f0 |= 1 << 25
-	}
-	if m.BusinessWorkHours != nil {
-		f1 |= 1 << 0
-	}
-	if m.BusinessLocation != nil {
-		f1 |= 1 << 1
-	}
-	if m.BusinessGreetingMessage != nil {
-		f1 |= 1 << 2
-	}
-	if m.BusinessAwayMessage != nil {
-		f1 |= 1 << 3
-	}
-	if m.BusinessIntro != nil {
-		f1 |= 1 << 4
-	}
-	if m.Birthday != nil {
-		f1 |= 1 << 5
-	}
-	if m.PersonalChannelID.Set {
-		f1 |= 1 << 6
-	}
-	if m.PersonalChannelMessage.Set {
-		f1 |= 1 << 6
-	}
+	f0 |= tl.Flag(m.Blocked, 0)
+	f0 |= tl.Flag(m.PhoneCallsAvailable, 4)
+	f0 |= tl.Flag(m.PhoneCallsPrivate, 5)
+	f0 |= tl.Flag(m.CanPinMessage, 7)
+	f0 |= tl.Flag(m.HasScheduled, 12)
+	f0 |= tl.Flag(m.VideoCallsAvailable, 13)
+	f0 |= tl.Flag(m.VoiceMessagesForbidden, 20)
+	f0 |= tl.Flag(m.TranslationsDisabled, 23)
+	f0 |= tl.Flag(m.StoriesPinnedAvailable, 26)
+	f0 |= tl.Flag(m.BlockedMyStoriesFrom, 27)
+	f0 |= tl.Flag(m.WallpaperOverridden, 28)
+	f0 |= tl.Flag(m.ContactRequirePremium, 29)
+	f0 |= tl.Flag(m.ReadDatesPrivate, 30)
+	f1 |= tl.Flag(m.SponsoredEnabled, 7)
+	f1 |= tl.Flag(m.CanViewRevenue, 9)
+	f1 |= tl.Flag(m.BotCanManageEmojiStatus, 10)
+	f1 |= tl.Flag(m.DisplayGiftsButton, 16)
+	f1 |= tl.Flag(m.NoforwardsMyEnabled, 23)
+	f1 |= tl.Flag(m.NoforwardsPeerEnabled, 24)
+	f1 |= tl.Flag(m.UnofficialSecurityRisk, 26)
+	f0 |= tl.Flag(m.About.Set, 1)
+	f0 |= tl.Flag(m.PersonalPhoto != nil, 21)
+	f0 |= tl.Flag(m.ProfilePhoto != nil, 2)
+	f0 |= tl.Flag(m.FallbackPhoto != nil, 22)
+	f0 |= tl.Flag(m.BotInfo != nil, 3)
+	f0 |= tl.Flag(m.PinnedMsgID.Set, 6)
+	f0 |= tl.Flag(m.FolderID.Set, 11)
+	f0 |= tl.Flag(m.TTLPeriod.Set, 14)
+	f0 |= tl.Flag(m.Theme != nil, 15)
+	f0 |= tl.Flag(m.PrivateForwardName.Set, 16)
+	f0 |= tl.Flag(m.BotGroupAdminRights != nil, 17)
+	f0 |= tl.Flag(m.BotBroadcastAdminRights != nil, 18)
+	f0 |= tl.Flag(m.Wallpaper != nil, 24)
+	f0 |= tl.Flag(m.Stories != nil, 25)
+	f1 |= tl.Flag(m.BusinessWorkHours != nil, 0)
+	f1 |= tl.Flag(m.BusinessLocation != nil, 1)
+	f1 |= tl.Flag(m.BusinessGreetingMessage != nil, 2)
+	f1 |= tl.Flag(m.BusinessAwayMessage != nil, 3)
+	f1 |= tl.Flag(m.BusinessIntro != nil, 4)
+	f1 |= tl.Flag(m.Birthday != nil, 5)
+	f1 |= tl.Flag(m.PersonalChannelID.Set, 6)
+	f1 |= tl.Flag(m.PersonalChannelMessage.Set, 6)
 	if (m.PersonalChannelID.Set) != (m.PersonalChannelMessage.Set) {
 		return tl.FlagGroupError("userFull", "personal_channel_message")
 	}
-	if m.StargiftsCount.Set {
-		f1 |= 1 << 8
-	}
-	if m.StarrefProgram != nil {
-		f1 |= 1 << 11
-	}
-	if m.BotVerification != nil {
-		f1 |= 1 << 12
-	}
-	if m.SendPaidMessagesStars.Set {
-		f1 |= 1 << 14
-	}
-	if m.DisallowedGifts != nil {
-		f1 |= 1 << 15
-	}
-	if m.StarsRating != nil {
-		f1 |= 1 << 17
-	}
-	if m.StarsMyPendingRating != nil {
-		f1 |= 1 << 18
-	}
-	if m.StarsMyPendingRatingDate.Set {
-		f1 |= 1 << 18
-	}
+	f1 |= tl.Flag(m.StargiftsCount.Set, 8)
+	f1 |= tl.Flag(m.StarrefProgram != nil, 11)
+	f1 |= tl.Flag(m.BotVerification != nil, 12)
+	f1 |= tl.Flag(m.SendPaidMessagesStars.Set, 14)
+	f1 |= tl.Flag(m.DisallowedGifts != nil, 15)
+	f1 |= tl.Flag(m.StarsRating != nil, 17)
+	f1 |= tl.Flag(m.StarsMyPendingRating != nil, 18)
+	f1 |= tl.Flag(m.StarsMyPendingRatingDate.Set, 18)
 	if (m.StarsMyPendingRating != nil) != (m.StarsMyPendingRatingDate.Set) {
 		return tl.FlagGroupError("userFull", "stars_my_pending_rating_date")
 	}
-	if m.MainTab != nil {
-		f1 |= 1 << 20
-	}
-	if m.SavedMusic != nil {
-		f1 |= 1 << 21
-	}
-	if m.Note != nil {
-		f1 |= 1 << 22
-	}
-	if m.BotManagerID.Set {
-		f1 |= 1 << 25
-	}
+	f1 |= tl.Flag(m.MainTab != nil, 20)
+	f1 |= tl.Flag(m.SavedMusic != nil, 21)
+	f1 |= tl.Flag(m.Note != nil, 22)
+	f1 |= tl.Flag(m.BotManagerID.Set, 25)
 	b.PutUint32(f0)
 	b.PutUint32(f1)
 	b.PutInt64(m.ID)
@@ -19490,7 +18354,7 @@ func (m *Contact) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.UserID)
 	b.PutBool(m.Mutual)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -19545,7 +18409,7 @@ func (m *ImportedContact) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.UserID)
 	b.PutInt64(m.ClientID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -19605,7 +18469,7 @@ func (m *ContactStatus) EncodeBare(b *tl.Buffer) error {
 	if err := m.Status.Encode(b); err != nil {
 		return tl.EncodeFieldErr("contactStatus", "status", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -19658,7 +18522,7 @@ func (m *InputMessagesFilterEmpty) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputMessagesFilterEmpty")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -19704,7 +18568,7 @@ func (m *InputMessagesFilterPhotos) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputMessagesFilterPhotos")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -19750,7 +18614,7 @@ func (m *InputMessagesFilterVideo) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputMessagesFilterVideo")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -19796,7 +18660,7 @@ func (m *InputMessagesFilterPhotoVideo) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputMessagesFilterPhotoVideo")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -19842,7 +18706,7 @@ func (m *InputMessagesFilterDocument) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputMessagesFilterDocument")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -19888,7 +18752,7 @@ func (m *InputMessagesFilterURL) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputMessagesFilterUrl")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -19934,7 +18798,7 @@ func (m *InputMessagesFilterGif) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputMessagesFilterGif")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -19980,7 +18844,7 @@ func (m *InputMessagesFilterVoice) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputMessagesFilterVoice")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -20026,7 +18890,7 @@ func (m *InputMessagesFilterMusic) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputMessagesFilterMusic")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -20072,7 +18936,7 @@ func (m *InputMessagesFilterChatPhotos) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputMessagesFilterChatPhotos")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -20120,11 +18984,9 @@ func (m *InputMessagesFilterPhoneCalls) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputMessagesFilterPhoneCalls")
 	}
 	var f0 uint32
-	if m.Missed {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Missed, 0)
 	b.PutUint32(f0)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -20177,7 +19039,7 @@ func (m *InputMessagesFilterRoundVoice) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputMessagesFilterRoundVoice")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -20223,7 +19085,7 @@ func (m *InputMessagesFilterRoundVideo) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputMessagesFilterRoundVideo")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -20269,7 +19131,7 @@ func (m *InputMessagesFilterMyMentions) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputMessagesFilterMyMentions")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -20315,7 +19177,7 @@ func (m *InputMessagesFilterGeo) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputMessagesFilterGeo")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -20361,7 +19223,7 @@ func (m *InputMessagesFilterContacts) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputMessagesFilterContacts")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -20407,7 +19269,7 @@ func (m *InputMessagesFilterPinned) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputMessagesFilterPinned")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -20453,7 +19315,7 @@ func (m *InputMessagesFilterPoll) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputMessagesFilterPoll")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -20510,7 +19372,7 @@ func (m *UpdateNewMessage) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Pts)
 	b.PutInt32(m.PtsCount)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -20570,7 +19432,7 @@ func (m *UpdateMessageID) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.ID)
 	b.PutInt64(m.RandomID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -20627,12 +19489,12 @@ func (m *UpdateDeleteMessages) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateDeleteMessages")
 	}
 	b.PutVectorHeader(len(m.Messages))
-	for i0 := range m.Messages {
-		b.PutInt32(m.Messages[i0])
+	for _, e0 := range m.Messages {
+		b.PutInt32(e0)
 	}
 	b.PutInt32(m.Pts)
 	b.PutInt32(m.PtsCount)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -20701,9 +19563,7 @@ func (m *UpdateUserTyping) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateUserTyping")
 	}
 	var f0 uint32
-	if m.TopMsgID.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.TopMsgID.Set, 0)
 	b.PutUint32(f0)
 	b.PutInt64(m.UserID)
 	if m.TopMsgID.Set {
@@ -20715,7 +19575,7 @@ func (m *UpdateUserTyping) EncodeBare(b *tl.Buffer) error {
 	if err := m.Action.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updateUserTyping", "action", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -20795,7 +19655,7 @@ func (m *UpdateChatUserTyping) EncodeBare(b *tl.Buffer) error {
 	if err := m.Action.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updateChatUserTyping", "action", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -20858,7 +19718,7 @@ func (m *UpdateChatParticipants) EncodeBare(b *tl.Buffer) error {
 	if err := m.Participants.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updateChatParticipants", "participants", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -20917,7 +19777,7 @@ func (m *UpdateUserStatus) EncodeBare(b *tl.Buffer) error {
 	if err := m.Status.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updateUserStatus", "status", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -21063,15 +19923,9 @@ func (m *UpdateNewAuthorization) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateNewAuthorization")
 	}
 	var f0 uint32
-	if m.Date.Set {
-		f0 |= 1 << 0
-	}
-	if m.Device.Set {
-		f0 |= 1 << 0
-	}
-	if m.Location.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Date.Set, 0)
+	f0 |= tl.Flag(m.Device.Set, 0)
+	f0 |= tl.Flag(m.Location.Set, 0)
 	if (m.Date.Set) != (m.Device.Set) {
 		return tl.FlagGroupError("updateNewAuthorization", "device")
 	}
@@ -21175,7 +20029,7 @@ func (m *UpdateNewEncryptedMessage) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("updateNewEncryptedMessage", "message", err)
 	}
 	b.PutInt32(m.Qts)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -21230,7 +20084,7 @@ func (m *UpdateEncryptedChatTyping) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateEncryptedChatTyping")
 	}
 	b.PutInt32(m.ChatID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -21289,7 +20143,7 @@ func (m *UpdateEncryption) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("updateEncryption", "chat", err)
 	}
 	b.PutInt32(m.Date)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -21348,7 +20202,7 @@ func (m *UpdateEncryptedMessagesRead) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.ChatID)
 	b.PutInt32(m.MaxDate)
 	b.PutInt32(m.Date)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -21414,7 +20268,7 @@ func (m *UpdateChatParticipantAdd) EncodeBare(b *tl.Buffer) error {
 	b.PutInt64(m.InviterID)
 	b.PutInt32(m.Date)
 	b.PutInt32(m.Version)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -21482,7 +20336,7 @@ func (m *UpdateChatParticipantDelete) EncodeBare(b *tl.Buffer) error {
 	b.PutInt64(m.ChatID)
 	b.PutInt64(m.UserID)
 	b.PutInt32(m.Version)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -21545,7 +20399,7 @@ func (m *UpdateDCOptions) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("updateDcOptions", "dc_options", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -21621,7 +20475,7 @@ func (m *UpdateNotifySettings) EncodeBare(b *tl.Buffer) error {
 	if err := m.NotifySettings.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updateNotifySettings", "notify_settings", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -21685,15 +20539,9 @@ func (m *UpdateServiceNotification) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateServiceNotification")
 	}
 	var f0 uint32
-	if m.Popup {
-		f0 |= 1 << 0
-	}
-	if m.InvertMedia {
-		f0 |= 1 << 2
-	}
-	if m.InboxDate.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Popup, 0)
+	f0 |= tl.Flag(m.InvertMedia, 2)
+	f0 |= tl.Flag(m.InboxDate.Set, 1)
 	b.PutUint32(f0)
 	if m.InboxDate.Set {
 		b.PutInt32(m.InboxDate.Value)
@@ -21707,11 +20555,11 @@ func (m *UpdateServiceNotification) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("updateServiceNotification", "media", err)
 	}
 	b.PutVectorHeader(len(m.Entities))
-	for i0 := range m.Entities {
-		if m.Entities[i0] == nil {
+	for _, e0 := range m.Entities {
+		if e0 == nil {
 			return tl.NilFieldError("updateServiceNotification", "entities")
 		}
-		if err := m.Entities[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("updateServiceNotification", "entities", err)
 		}
 	}
@@ -21805,15 +20653,15 @@ func (m *UpdatePrivacy) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("updatePrivacy", "key", err)
 	}
 	b.PutVectorHeader(len(m.Rules))
-	for i0 := range m.Rules {
-		if m.Rules[i0] == nil {
+	for _, e0 := range m.Rules {
+		if e0 == nil {
 			return tl.NilFieldError("updatePrivacy", "rules")
 		}
-		if err := m.Rules[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("updatePrivacy", "rules", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -21940,12 +20788,8 @@ func (m *UpdateReadHistoryInbox) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateReadHistoryInbox")
 	}
 	var f0 uint32
-	if m.FolderID.Set {
-		f0 |= 1 << 0
-	}
-	if m.TopMsgID.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.FolderID.Set, 0)
+	f0 |= tl.Flag(m.TopMsgID.Set, 1)
 	b.PutUint32(f0)
 	if m.FolderID.Set {
 		b.PutInt32(m.FolderID.Value)
@@ -21963,7 +20807,7 @@ func (m *UpdateReadHistoryInbox) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.StillUnreadCount)
 	b.PutInt32(m.Pts)
 	b.PutInt32(m.PtsCount)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -22055,7 +20899,7 @@ func (m *UpdateReadHistoryOutbox) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.MaxID)
 	b.PutInt32(m.Pts)
 	b.PutInt32(m.PtsCount)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -22125,7 +20969,7 @@ func (m *UpdateWebPage) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Pts)
 	b.PutInt32(m.PtsCount)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -22186,20 +21030,18 @@ func (m *UpdateReadMessagesContents) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateReadMessagesContents")
 	}
 	var f0 uint32
-	if m.Date.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Date.Set, 0)
 	b.PutUint32(f0)
 	b.PutVectorHeader(len(m.Messages))
-	for i0 := range m.Messages {
-		b.PutInt32(m.Messages[i0])
+	for _, e0 := range m.Messages {
+		b.PutInt32(e0)
 	}
 	b.PutInt32(m.Pts)
 	b.PutInt32(m.PtsCount)
 	if m.Date.Set {
 		b.PutInt32(m.Date.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -22278,15 +21120,13 @@ func (m *UpdateChannelTooLong) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateChannelTooLong")
 	}
 	var f0 uint32
-	if m.Pts.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Pts.Set, 0)
 	b.PutUint32(f0)
 	b.PutInt64(m.ChannelID)
 	if m.Pts.Set {
 		b.PutInt32(m.Pts.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -22349,7 +21189,7 @@ func (m *UpdateChannel) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateChannel")
 	}
 	b.PutInt64(m.ChannelID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -22410,7 +21250,7 @@ func (m *UpdateNewChannelMessage) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Pts)
 	b.PutInt32(m.PtsCount)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -22472,9 +21312,7 @@ func (m *UpdateReadChannelInbox) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateReadChannelInbox")
 	}
 	var f0 uint32
-	if m.FolderID.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.FolderID.Set, 0)
 	b.PutUint32(f0)
 	if m.FolderID.Set {
 		b.PutInt32(m.FolderID.Value)
@@ -22483,7 +21321,7 @@ func (m *UpdateReadChannelInbox) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.MaxID)
 	b.PutInt32(m.StillUnreadCount)
 	b.PutInt32(m.Pts)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -22559,12 +21397,12 @@ func (m *UpdateDeleteChannelMessages) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.ChannelID)
 	b.PutVectorHeader(len(m.Messages))
-	for i0 := range m.Messages {
-		b.PutInt32(m.Messages[i0])
+	for _, e0 := range m.Messages {
+		b.PutInt32(e0)
 	}
 	b.PutInt32(m.Pts)
 	b.PutInt32(m.PtsCount)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -22638,7 +21476,7 @@ func (m *UpdateChannelMessageViews) EncodeBare(b *tl.Buffer) error {
 	b.PutInt64(m.ChannelID)
 	b.PutInt32(m.ID)
 	b.PutInt32(m.Views)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -22702,7 +21540,7 @@ func (m *UpdateChatParticipantAdmin) EncodeBare(b *tl.Buffer) error {
 	b.PutInt64(m.UserID)
 	b.PutBool(m.IsAdmin)
 	b.PutInt32(m.Version)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -22768,7 +21606,7 @@ func (m *UpdateNewStickerSet) EncodeBare(b *tl.Buffer) error {
 	if err := m.Stickerset.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updateNewStickerSet", "stickerset", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -22822,18 +21660,14 @@ func (m *UpdateStickerSetsOrder) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateStickerSetsOrder")
 	}
 	var f0 uint32
-	if m.Masks {
-		f0 |= 1 << 0
-	}
-	if m.Emojis {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Masks, 0)
+	f0 |= tl.Flag(m.Emojis, 1)
 	b.PutUint32(f0)
 	b.PutVectorHeader(len(m.Order))
-	for i0 := range m.Order {
-		b.PutInt64(m.Order[i0])
+	for _, e0 := range m.Order {
+		b.PutInt64(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -22902,14 +21736,10 @@ func (m *UpdateStickerSets) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateStickerSets")
 	}
 	var f0 uint32
-	if m.Masks {
-		f0 |= 1 << 0
-	}
-	if m.Emojis {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Masks, 0)
+	f0 |= tl.Flag(m.Emojis, 1)
 	b.PutUint32(f0)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -22963,7 +21793,7 @@ func (m *UpdateSavedGifs) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("updateSavedGifs")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -23016,12 +21846,8 @@ func (m *UpdateBotInlineQuery) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateBotInlineQuery")
 	}
 	var f0 uint32
-	if m.Geo != nil {
-		f0 |= 1 << 0
-	}
-	if m.PeerType != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Geo != nil, 0)
+	f0 |= tl.Flag(m.PeerType != nil, 1)
 	b.PutUint32(f0)
 	b.PutInt64(m.QueryID)
 	b.PutInt64(m.UserID)
@@ -23117,12 +21943,8 @@ func (m *UpdateBotInlineSend) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateBotInlineSend")
 	}
 	var f0 uint32
-	if m.Geo != nil {
-		f0 |= 1 << 0
-	}
-	if m.MsgID != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Geo != nil, 0)
+	f0 |= tl.Flag(m.MsgID != nil, 1)
 	b.PutUint32(f0)
 	b.PutInt64(m.UserID)
 	b.PutString(m.Query)
@@ -23219,7 +22041,7 @@ func (m *UpdateEditChannelMessage) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Pts)
 	b.PutInt32(m.PtsCount)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -23283,12 +22105,8 @@ func (m *UpdateBotCallbackQuery) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateBotCallbackQuery")
 	}
 	var f0 uint32
-	if m.Data.Set {
-		f0 |= 1 << 0
-	}
-	if m.GameShortName.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Data.Set, 0)
+	f0 |= tl.Flag(m.GameShortName.Set, 1)
 	b.PutUint32(f0)
 	b.PutInt64(m.QueryID)
 	b.PutInt64(m.UserID)
@@ -23396,7 +22214,7 @@ func (m *UpdateEditMessage) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Pts)
 	b.PutInt32(m.PtsCount)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -23459,12 +22277,8 @@ func (m *UpdateInlineBotCallbackQuery) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateInlineBotCallbackQuery")
 	}
 	var f0 uint32
-	if m.Data.Set {
-		f0 |= 1 << 0
-	}
-	if m.GameShortName.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Data.Set, 0)
+	f0 |= tl.Flag(m.GameShortName.Set, 1)
 	b.PutUint32(f0)
 	b.PutInt64(m.QueryID)
 	b.PutInt64(m.UserID)
@@ -23561,7 +22375,7 @@ func (m *UpdateReadChannelOutbox) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.ChannelID)
 	b.PutInt32(m.MaxID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -23619,12 +22433,8 @@ func (m *UpdateDraftMessage) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateDraftMessage")
 	}
 	var f0 uint32
-	if m.TopMsgID.Set {
-		f0 |= 1 << 0
-	}
-	if m.SavedPeerID != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.TopMsgID.Set, 0)
+	f0 |= tl.Flag(m.SavedPeerID != nil, 1)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("updateDraftMessage", "peer")
@@ -23646,7 +22456,7 @@ func (m *UpdateDraftMessage) EncodeBare(b *tl.Buffer) error {
 	if err := m.Draft.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updateDraftMessage", "draft", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -23715,7 +22525,7 @@ func (m *UpdateReadFeaturedStickers) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("updateReadFeaturedStickers")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -23761,7 +22571,7 @@ func (m *UpdateRecentStickers) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("updateRecentStickers")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -23807,7 +22617,7 @@ func (m *UpdateConfig) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("updateConfig")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -23853,7 +22663,7 @@ func (m *UpdatePtsChanged) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("updatePtsChanged")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -23912,7 +22722,7 @@ func (m *UpdateChannelWebPage) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Pts)
 	b.PutInt32(m.PtsCount)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -23975,12 +22785,8 @@ func (m *UpdateDialogPinned) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateDialogPinned")
 	}
 	var f0 uint32
-	if m.Pinned {
-		f0 |= 1 << 0
-	}
-	if m.FolderID.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Pinned, 0)
+	f0 |= tl.Flag(m.FolderID.Set, 1)
 	b.PutUint32(f0)
 	if m.FolderID.Set {
 		b.PutInt32(m.FolderID.Value)
@@ -23991,7 +22797,7 @@ func (m *UpdateDialogPinned) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updateDialogPinned", "peer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -24056,28 +22862,24 @@ func (m *UpdatePinnedDialogs) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updatePinnedDialogs")
 	}
 	var f0 uint32
-	if m.FolderID.Set {
-		f0 |= 1 << 1
-	}
-	if m.Order != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.FolderID.Set, 1)
+	f0 |= tl.Flag(m.Order != nil, 0)
 	b.PutUint32(f0)
 	if m.FolderID.Set {
 		b.PutInt32(m.FolderID.Value)
 	}
 	if m.Order != nil {
 		b.PutVectorHeader(len(m.Order))
-		for i1 := range m.Order {
-			if m.Order[i1] == nil {
+		for _, e1 := range m.Order {
+			if e1 == nil {
 				return tl.NilFieldError("updatePinnedDialogs", "order")
 			}
-			if err := m.Order[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("updatePinnedDialogs", "order", err)
 			}
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -24153,7 +22955,7 @@ func (m *UpdateBotWebhookJSON) EncodeBare(b *tl.Buffer) error {
 	if err := m.Data.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updateBotWebhookJSON", "data", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -24214,7 +23016,7 @@ func (m *UpdateBotWebhookJSONQuery) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("updateBotWebhookJSONQuery", "data", err)
 	}
 	b.PutInt32(m.Timeout)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -24353,12 +23155,8 @@ func (m *UpdateBotPrecheckoutQuery) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateBotPrecheckoutQuery")
 	}
 	var f0 uint32
-	if m.Info != nil {
-		f0 |= 1 << 0
-	}
-	if m.ShippingOptionID.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Info != nil, 0)
+	f0 |= tl.Flag(m.ShippingOptionID.Set, 1)
 	b.PutUint32(f0)
 	b.PutInt64(m.QueryID)
 	b.PutInt64(m.UserID)
@@ -24466,7 +23264,7 @@ func (m *UpdatePhoneCall) EncodeBare(b *tl.Buffer) error {
 	if err := m.PhoneCall.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updatePhoneCall", "phone_call", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -24572,7 +23370,7 @@ func (m *UpdateLangPack) EncodeBare(b *tl.Buffer) error {
 	if err := m.Difference.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updateLangPack", "difference", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -24625,7 +23423,7 @@ func (m *UpdateFavedStickers) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("updateFavedStickers")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -24680,12 +23478,8 @@ func (m *UpdateChannelReadMessagesContents) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateChannelReadMessagesContents")
 	}
 	var f0 uint32
-	if m.TopMsgID.Set {
-		f0 |= 1 << 0
-	}
-	if m.SavedPeerID != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.TopMsgID.Set, 0)
+	f0 |= tl.Flag(m.SavedPeerID != nil, 1)
 	b.PutUint32(f0)
 	b.PutInt64(m.ChannelID)
 	if m.TopMsgID.Set {
@@ -24697,10 +23491,10 @@ func (m *UpdateChannelReadMessagesContents) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.Messages))
-	for i0 := range m.Messages {
-		b.PutInt32(m.Messages[i0])
+	for _, e0 := range m.Messages {
+		b.PutInt32(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -24778,7 +23572,7 @@ func (m *UpdateContactsReset) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("updateContactsReset")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -24828,7 +23622,7 @@ func (m *UpdateChannelAvailableMessages) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.ChannelID)
 	b.PutInt32(m.AvailableMinID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -24885,12 +23679,8 @@ func (m *UpdateDialogUnreadMark) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateDialogUnreadMark")
 	}
 	var f0 uint32
-	if m.Unread {
-		f0 |= 1 << 0
-	}
-	if m.SavedPeerID != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Unread, 0)
+	f0 |= tl.Flag(m.SavedPeerID != nil, 1)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("updateDialogUnreadMark", "peer")
@@ -24903,7 +23693,7 @@ func (m *UpdateDialogUnreadMark) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("updateDialogUnreadMark", "saved_peer_id", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -24971,21 +23761,13 @@ func (m *UpdateMessagePoll) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateMessagePoll")
 	}
 	var f0 uint32
-	if m.Peer != nil {
-		f0 |= 1 << 1
-	}
-	if m.MsgID.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Peer != nil, 1)
+	f0 |= tl.Flag(m.MsgID.Set, 1)
 	if (m.Peer != nil) != (m.MsgID.Set) {
 		return tl.FlagGroupError("updateMessagePoll", "msg_id")
 	}
-	if m.TopMsgID.Set {
-		f0 |= 1 << 2
-	}
-	if m.Poll != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.TopMsgID.Set, 2)
+	f0 |= tl.Flag(m.Poll != nil, 0)
 	b.PutUint32(f0)
 	if m.Peer != nil {
 		if err := m.Peer.Encode(b); err != nil {
@@ -25007,7 +23789,7 @@ func (m *UpdateMessagePoll) EncodeBare(b *tl.Buffer) error {
 	if err := m.Results.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updateMessagePoll", "results", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -25111,7 +23893,7 @@ func (m *UpdateChatDefaultBannedRights) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("updateChatDefaultBannedRights", "default_banned_rights", err)
 	}
 	b.PutInt32(m.Version)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -25181,7 +23963,7 @@ func (m *UpdateFolderPeers) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Pts)
 	b.PutInt32(m.PtsCount)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -25263,7 +24045,7 @@ func (m *UpdatePeerSettings) EncodeBare(b *tl.Buffer) error {
 	if err := m.Settings.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updatePeerSettings", "settings", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -25321,15 +24103,15 @@ func (m *UpdatePeerLocated) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updatePeerLocated")
 	}
 	b.PutVectorHeader(len(m.Peers))
-	for i0 := range m.Peers {
-		if m.Peers[i0] == nil {
+	for _, e0 := range m.Peers {
+		if e0 == nil {
 			return tl.NilFieldError("updatePeerLocated", "peers")
 		}
-		if err := m.Peers[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("updatePeerLocated", "peers", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -25395,7 +24177,7 @@ func (m *UpdateNewScheduledMessage) EncodeBare(b *tl.Buffer) error {
 	if err := m.Message.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updateNewScheduledMessage", "message", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -25449,9 +24231,7 @@ func (m *UpdateDeleteScheduledMessages) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateDeleteScheduledMessages")
 	}
 	var f0 uint32
-	if m.SentMessages != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.SentMessages != nil, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("updateDeleteScheduledMessages", "peer")
@@ -25460,16 +24240,16 @@ func (m *UpdateDeleteScheduledMessages) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("updateDeleteScheduledMessages", "peer", err)
 	}
 	b.PutVectorHeader(len(m.Messages))
-	for i0 := range m.Messages {
-		b.PutInt32(m.Messages[i0])
+	for _, e0 := range m.Messages {
+		b.PutInt32(e0)
 	}
 	if m.SentMessages != nil {
 		b.PutVectorHeader(len(m.SentMessages))
-		for i1 := range m.SentMessages {
-			b.PutInt32(m.SentMessages[i1])
+		for _, e1 := range m.SentMessages {
+			b.PutInt32(e1)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -25554,7 +24334,7 @@ func (m *UpdateTheme) EncodeBare(b *tl.Buffer) error {
 	if err := m.Theme.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updateTheme", "theme", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -25616,7 +24396,7 @@ func (m *UpdateGeoLiveViewed) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("updateGeoLiveViewed", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -25669,7 +24449,7 @@ func (m *UpdateLoginToken) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("updateLoginToken")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -25728,12 +24508,12 @@ func (m *UpdateMessagePollVote) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("updateMessagePollVote", "peer", err)
 	}
 	b.PutVectorHeader(len(m.Options))
-	for i0 := range m.Options {
-		b.PutBytes(m.Options[i0])
+	for _, e0 := range m.Options {
+		b.PutBytes(e0)
 	}
 	b.PutVectorHeader(len(m.Positions))
-	for i0 := range m.Positions {
-		b.PutInt32(m.Positions[i0])
+	for _, e0 := range m.Positions {
+		b.PutInt32(e0)
 	}
 	b.PutInt32(m.Qts)
 	return b.WriteErr()
@@ -25819,9 +24599,7 @@ func (m *UpdateDialogFilter) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateDialogFilter")
 	}
 	var f0 uint32
-	if m.Filter != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Filter != nil, 0)
 	b.PutUint32(f0)
 	b.PutInt32(m.ID)
 	if m.Filter != nil {
@@ -25829,7 +24607,7 @@ func (m *UpdateDialogFilter) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("updateDialogFilter", "filter", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -25891,10 +24669,10 @@ func (m *UpdateDialogFilterOrder) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateDialogFilterOrder")
 	}
 	b.PutVectorHeader(len(m.Order))
-	for i0 := range m.Order {
-		b.PutInt32(m.Order[i0])
+	for _, e0 := range m.Order {
+		b.PutInt32(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -25953,7 +24731,7 @@ func (m *UpdateDialogFilters) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("updateDialogFilters")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -26062,7 +24840,7 @@ func (m *UpdateChannelMessageForwards) EncodeBare(b *tl.Buffer) error {
 	b.PutInt64(m.ChannelID)
 	b.PutInt32(m.ID)
 	b.PutInt32(m.Forwards)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -26126,12 +24904,8 @@ func (m *UpdateReadChannelDiscussionInbox) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateReadChannelDiscussionInbox")
 	}
 	var f0 uint32
-	if m.BroadcastID.Set {
-		f0 |= 1 << 0
-	}
-	if m.BroadcastPost.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.BroadcastID.Set, 0)
+	f0 |= tl.Flag(m.BroadcastPost.Set, 0)
 	if (m.BroadcastID.Set) != (m.BroadcastPost.Set) {
 		return tl.FlagGroupError("updateReadChannelDiscussionInbox", "broadcast_post")
 	}
@@ -26145,7 +24919,7 @@ func (m *UpdateReadChannelDiscussionInbox) EncodeBare(b *tl.Buffer) error {
 	if m.BroadcastPost.Set {
 		b.PutInt32(m.BroadcastPost.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -26228,7 +25002,7 @@ func (m *UpdateReadChannelDiscussionOutbox) EncodeBare(b *tl.Buffer) error {
 	b.PutInt64(m.ChannelID)
 	b.PutInt32(m.TopMsgID)
 	b.PutInt32(m.ReadMaxID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -26288,12 +25062,8 @@ func (m *UpdatePeerBlocked) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updatePeerBlocked")
 	}
 	var f0 uint32
-	if m.Blocked {
-		f0 |= 1 << 0
-	}
-	if m.BlockedMyStoriesFrom {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Blocked, 0)
+	f0 |= tl.Flag(m.BlockedMyStoriesFrom, 1)
 	b.PutUint32(f0)
 	if m.PeerID == nil {
 		return tl.NilFieldError("updatePeerBlocked", "peer_id")
@@ -26301,7 +25071,7 @@ func (m *UpdatePeerBlocked) EncodeBare(b *tl.Buffer) error {
 	if err := m.PeerID.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updatePeerBlocked", "peer_id", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -26363,9 +25133,7 @@ func (m *UpdateChannelUserTyping) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateChannelUserTyping")
 	}
 	var f0 uint32
-	if m.TopMsgID.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.TopMsgID.Set, 0)
 	b.PutUint32(f0)
 	b.PutInt64(m.ChannelID)
 	if m.TopMsgID.Set {
@@ -26383,7 +25151,7 @@ func (m *UpdateChannelUserTyping) EncodeBare(b *tl.Buffer) error {
 	if err := m.Action.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updateChannelUserTyping", "action", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -26456,9 +25224,7 @@ func (m *UpdatePinnedMessages) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updatePinnedMessages")
 	}
 	var f0 uint32
-	if m.Pinned {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Pinned, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("updatePinnedMessages", "peer")
@@ -26467,12 +25233,12 @@ func (m *UpdatePinnedMessages) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("updatePinnedMessages", "peer", err)
 	}
 	b.PutVectorHeader(len(m.Messages))
-	for i0 := range m.Messages {
-		b.PutInt32(m.Messages[i0])
+	for _, e0 := range m.Messages {
+		b.PutInt32(e0)
 	}
 	b.PutInt32(m.Pts)
 	b.PutInt32(m.PtsCount)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -26552,18 +25318,16 @@ func (m *UpdatePinnedChannelMessages) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updatePinnedChannelMessages")
 	}
 	var f0 uint32
-	if m.Pinned {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Pinned, 0)
 	b.PutUint32(f0)
 	b.PutInt64(m.ChannelID)
 	b.PutVectorHeader(len(m.Messages))
-	for i0 := range m.Messages {
-		b.PutInt32(m.Messages[i0])
+	for _, e0 := range m.Messages {
+		b.PutInt32(e0)
 	}
 	b.PutInt32(m.Pts)
 	b.PutInt32(m.PtsCount)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -26639,7 +25403,7 @@ func (m *UpdateChat) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateChat")
 	}
 	b.PutInt64(m.ChatID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -26705,7 +25469,7 @@ func (m *UpdateGroupCallParticipants) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutInt32(m.Version)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -26780,12 +25544,8 @@ func (m *UpdateGroupCall) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateGroupCall")
 	}
 	var f0 uint32
-	if m.LiveStory {
-		f0 |= 1 << 2
-	}
-	if m.Peer != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.LiveStory, 2)
+	f0 |= tl.Flag(m.Peer != nil, 1)
 	b.PutUint32(f0)
 	if m.Peer != nil {
 		if err := m.Peer.Encode(b); err != nil {
@@ -26798,7 +25558,7 @@ func (m *UpdateGroupCall) EncodeBare(b *tl.Buffer) error {
 	if err := m.Call.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updateGroupCall", "call", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -26862,9 +25622,7 @@ func (m *UpdatePeerHistoryTTL) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updatePeerHistoryTTL")
 	}
 	var f0 uint32
-	if m.TTLPeriod.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.TTLPeriod.Set, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("updatePeerHistoryTTL", "peer")
@@ -26875,7 +25633,7 @@ func (m *UpdatePeerHistoryTTL) EncodeBare(b *tl.Buffer) error {
 	if m.TTLPeriod.Set {
 		b.PutInt32(m.TTLPeriod.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -26945,15 +25703,9 @@ func (m *UpdateChatParticipant) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateChatParticipant")
 	}
 	var f0 uint32
-	if m.PrevParticipant != nil {
-		f0 |= 1 << 0
-	}
-	if m.NewParticipant != nil {
-		f0 |= 1 << 1
-	}
-	if m.Invite != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.PrevParticipant != nil, 0)
+	f0 |= tl.Flag(m.NewParticipant != nil, 1)
+	f0 |= tl.Flag(m.Invite != nil, 2)
 	b.PutUint32(f0)
 	b.PutInt64(m.ChatID)
 	b.PutInt32(m.Date)
@@ -26975,7 +25727,7 @@ func (m *UpdateChatParticipant) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutInt32(m.Qts)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -27067,18 +25819,10 @@ func (m *UpdateChannelParticipant) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateChannelParticipant")
 	}
 	var f0 uint32
-	if m.ViaChatlist {
-		f0 |= 1 << 3
-	}
-	if m.PrevParticipant != nil {
-		f0 |= 1 << 0
-	}
-	if m.NewParticipant != nil {
-		f0 |= 1 << 1
-	}
-	if m.Invite != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.ViaChatlist, 3)
+	f0 |= tl.Flag(m.PrevParticipant != nil, 0)
+	f0 |= tl.Flag(m.NewParticipant != nil, 1)
+	f0 |= tl.Flag(m.Invite != nil, 2)
 	b.PutUint32(f0)
 	b.PutInt64(m.ChannelID)
 	b.PutInt32(m.Date)
@@ -27100,7 +25844,7 @@ func (m *UpdateChannelParticipant) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutInt32(m.Qts)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -27191,7 +25935,7 @@ func (m *UpdateBotStopped) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.Date)
 	b.PutBool(m.Stopped)
 	b.PutInt32(m.Qts)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -27253,14 +25997,12 @@ func (m *UpdateGroupCallConnection) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateGroupCallConnection")
 	}
 	var f0 uint32
-	if m.Presentation {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Presentation, 0)
 	b.PutUint32(f0)
 	if err := m.Params.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updateGroupCallConnection", "params", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -27335,7 +26077,7 @@ func (m *UpdateBotCommands) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("updateBotCommands", "commands", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -27417,10 +26159,10 @@ func (m *UpdatePendingJoinRequests) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.RequestsPending)
 	b.PutVectorHeader(len(m.RecentRequesters))
-	for i0 := range m.RecentRequesters {
-		b.PutInt64(m.RecentRequesters[i0])
+	for _, e0 := range m.RecentRequesters {
+		b.PutInt64(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -27493,9 +26235,7 @@ func (m *UpdateBotChatInviteRequester) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateBotChatInviteRequester")
 	}
 	var f0 uint32
-	if m.QueryID.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.QueryID.Set, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("updateBotChatInviteRequester", "peer")
@@ -27598,12 +26338,8 @@ func (m *UpdateMessageReactions) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateMessageReactions")
 	}
 	var f0 uint32
-	if m.TopMsgID.Set {
-		f0 |= 1 << 0
-	}
-	if m.SavedPeerID != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.TopMsgID.Set, 0)
+	f0 |= tl.Flag(m.SavedPeerID != nil, 1)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("updateMessageReactions", "peer")
@@ -27623,7 +26359,7 @@ func (m *UpdateMessageReactions) EncodeBare(b *tl.Buffer) error {
 	if err := m.Reactions.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updateMessageReactions", "reactions", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -27698,7 +26434,7 @@ func (m *UpdateAttachMenuBots) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("updateAttachMenuBots")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -27746,7 +26482,7 @@ func (m *UpdateWebViewResultSent) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateWebViewResultSent")
 	}
 	b.PutInt64(m.QueryID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -27805,7 +26541,7 @@ func (m *UpdateBotMenuButton) EncodeBare(b *tl.Buffer) error {
 	if err := m.Button.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updateBotMenuButton", "button", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -27858,7 +26594,7 @@ func (m *UpdateSavedRingtones) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("updateSavedRingtones")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -27910,9 +26646,7 @@ func (m *UpdateTranscribedAudio) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateTranscribedAudio")
 	}
 	var f0 uint32
-	if m.Pending {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Pending, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("updateTranscribedAudio", "peer")
@@ -27988,7 +26722,7 @@ func (m *UpdateReadFeaturedEmojiStickers) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("updateReadFeaturedEmojiStickers")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -28043,7 +26777,7 @@ func (m *UpdateUserEmojiStatus) EncodeBare(b *tl.Buffer) error {
 	if err := m.EmojiStatus.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updateUserEmojiStatus", "emoji_status", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -28096,7 +26830,7 @@ func (m *UpdateRecentEmojiStatuses) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("updateRecentEmojiStatuses")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -28142,7 +26876,7 @@ func (m *UpdateRecentReactions) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("updateRecentReactions")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -28192,15 +26926,11 @@ func (m *UpdateMoveStickerSetToTop) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateMoveStickerSetToTop")
 	}
 	var f0 uint32
-	if m.Masks {
-		f0 |= 1 << 0
-	}
-	if m.Emojis {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Masks, 0)
+	f0 |= tl.Flag(m.Emojis, 1)
 	b.PutUint32(f0)
 	b.PutInt64(m.Stickerset)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -28268,15 +26998,15 @@ func (m *UpdateMessageExtendedMedia) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.MsgID)
 	b.PutVectorHeader(len(m.ExtendedMedia))
-	for i0 := range m.ExtendedMedia {
-		if m.ExtendedMedia[i0] == nil {
+	for _, e0 := range m.ExtendedMedia {
+		if e0 == nil {
 			return tl.NilFieldError("updateMessageExtendedMedia", "extended_media")
 		}
-		if err := m.ExtendedMedia[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("updateMessageExtendedMedia", "extended_media", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -28343,7 +27073,7 @@ func (m *UpdateUser) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateUser")
 	}
 	b.PutInt64(m.UserID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -28393,7 +27123,7 @@ func (m *UpdateAutoSaveSettings) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("updateAutoSaveSettings")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -28453,7 +27183,7 @@ func (m *UpdateStory) EncodeBare(b *tl.Buffer) error {
 	if err := m.Story.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updateStory", "story", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -28515,7 +27245,7 @@ func (m *UpdateReadStories) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("updateReadStories", "peer", err)
 	}
 	b.PutInt32(m.MaxID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -28572,7 +27302,7 @@ func (m *UpdateStoryID) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.ID)
 	b.PutInt64(m.RandomID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -28629,7 +27359,7 @@ func (m *UpdateStoriesStealthMode) EncodeBare(b *tl.Buffer) error {
 	if err := m.StealthMode.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updateStoriesStealthMode", "stealth_mode", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -28698,7 +27428,7 @@ func (m *UpdateSentStoryReaction) EncodeBare(b *tl.Buffer) error {
 	if err := m.Reaction.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updateSentStoryReaction", "reaction", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -28767,7 +27497,7 @@ func (m *UpdateBotChatBoost) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("updateBotChatBoost", "boost", err)
 	}
 	b.PutInt32(m.Qts)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -28832,7 +27562,7 @@ func (m *UpdateChannelViewForumAsMessages) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.ChannelID)
 	b.PutBool(m.Enabled)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -28889,12 +27619,8 @@ func (m *UpdatePeerWallpaper) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updatePeerWallpaper")
 	}
 	var f0 uint32
-	if m.WallpaperOverridden {
-		f0 |= 1 << 1
-	}
-	if m.Wallpaper != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.WallpaperOverridden, 1)
+	f0 |= tl.Flag(m.Wallpaper != nil, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("updatePeerWallpaper", "peer")
@@ -28907,7 +27633,7 @@ func (m *UpdatePeerWallpaper) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("updatePeerWallpaper", "wallpaper", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -28990,25 +27716,25 @@ func (m *UpdateBotMessageReaction) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("updateBotMessageReaction", "actor", err)
 	}
 	b.PutVectorHeader(len(m.OldReactions))
-	for i0 := range m.OldReactions {
-		if m.OldReactions[i0] == nil {
+	for _, e0 := range m.OldReactions {
+		if e0 == nil {
 			return tl.NilFieldError("updateBotMessageReaction", "old_reactions")
 		}
-		if err := m.OldReactions[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("updateBotMessageReaction", "old_reactions", err)
 		}
 	}
 	b.PutVectorHeader(len(m.NewReactions))
-	for i0 := range m.NewReactions {
-		if m.NewReactions[i0] == nil {
+	for _, e0 := range m.NewReactions {
+		if e0 == nil {
 			return tl.NilFieldError("updateBotMessageReaction", "new_reactions")
 		}
-		if err := m.NewReactions[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("updateBotMessageReaction", "new_reactions", err)
 		}
 	}
 	b.PutInt32(m.Qts)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -29114,7 +27840,7 @@ func (m *UpdateBotMessageReactions) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutInt32(m.Qts)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -29194,9 +27920,7 @@ func (m *UpdateSavedDialogPinned) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateSavedDialogPinned")
 	}
 	var f0 uint32
-	if m.Pinned {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Pinned, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("updateSavedDialogPinned", "peer")
@@ -29204,7 +27928,7 @@ func (m *UpdateSavedDialogPinned) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updateSavedDialogPinned", "peer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -29262,22 +27986,20 @@ func (m *UpdatePinnedSavedDialogs) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updatePinnedSavedDialogs")
 	}
 	var f0 uint32
-	if m.Order != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Order != nil, 0)
 	b.PutUint32(f0)
 	if m.Order != nil {
 		b.PutVectorHeader(len(m.Order))
-		for i1 := range m.Order {
-			if m.Order[i1] == nil {
+		for _, e1 := range m.Order {
+			if e1 == nil {
 				return tl.NilFieldError("updatePinnedSavedDialogs", "order")
 			}
-			if err := m.Order[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("updatePinnedSavedDialogs", "order", err)
 			}
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -29343,7 +28065,7 @@ func (m *UpdateSavedReactionTags) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("updateSavedReactionTags")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -29448,7 +28170,7 @@ func (m *UpdateQuickReplies) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("updateQuickReplies", "quick_replies", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -29517,7 +28239,7 @@ func (m *UpdateNewQuickReply) EncodeBare(b *tl.Buffer) error {
 	if err := m.QuickReply.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updateNewQuickReply", "quick_reply", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -29572,7 +28294,7 @@ func (m *UpdateDeleteQuickReply) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateDeleteQuickReply")
 	}
 	b.PutInt32(m.ShortcutID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -29629,7 +28351,7 @@ func (m *UpdateQuickReplyMessage) EncodeBare(b *tl.Buffer) error {
 	if err := m.Message.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updateQuickReplyMessage", "message", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -29683,10 +28405,10 @@ func (m *UpdateDeleteQuickReplyMessages) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.ShortcutID)
 	b.PutVectorHeader(len(m.Messages))
-	for i0 := range m.Messages {
-		b.PutInt32(m.Messages[i0])
+	for _, e0 := range m.Messages {
+		b.PutInt32(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -29754,7 +28476,7 @@ func (m *UpdateBotBusinessConnect) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("updateBotBusinessConnect", "connection", err)
 	}
 	b.PutInt32(m.Qts)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -29815,9 +28537,7 @@ func (m *UpdateBotNewBusinessMessage) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateBotNewBusinessMessage")
 	}
 	var f0 uint32
-	if m.ReplyToMessage != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.ReplyToMessage != nil, 0)
 	b.PutUint32(f0)
 	b.PutString(m.ConnectionID)
 	if m.Message == nil {
@@ -29903,9 +28623,7 @@ func (m *UpdateBotEditBusinessMessage) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateBotEditBusinessMessage")
 	}
 	var f0 uint32
-	if m.ReplyToMessage != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.ReplyToMessage != nil, 0)
 	b.PutUint32(f0)
 	b.PutString(m.ConnectionID)
 	if m.Message == nil {
@@ -29998,8 +28716,8 @@ func (m *UpdateBotDeleteBusinessMessage) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("updateBotDeleteBusinessMessage", "peer", err)
 	}
 	b.PutVectorHeader(len(m.Messages))
-	for i0 := range m.Messages {
-		b.PutInt32(m.Messages[i0])
+	for _, e0 := range m.Messages {
+		b.PutInt32(e0)
 	}
 	b.PutInt32(m.Qts)
 	return b.WriteErr()
@@ -30086,7 +28804,7 @@ func (m *UpdateNewStoryReaction) EncodeBare(b *tl.Buffer) error {
 	if err := m.Reaction.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updateNewStoryReaction", "reaction", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -30149,7 +28867,7 @@ func (m *UpdateStarsBalance) EncodeBare(b *tl.Buffer) error {
 	if err := m.Balance.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updateStarsBalance", "balance", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -30207,12 +28925,8 @@ func (m *UpdateBusinessBotCallbackQuery) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateBusinessBotCallbackQuery")
 	}
 	var f0 uint32
-	if m.ReplyToMessage != nil {
-		f0 |= 1 << 2
-	}
-	if m.Data.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.ReplyToMessage != nil, 2)
+	f0 |= tl.Flag(m.Data.Set, 0)
 	b.PutUint32(f0)
 	b.PutInt64(m.QueryID)
 	b.PutInt64(m.UserID)
@@ -30321,7 +29035,7 @@ func (m *UpdateStarsRevenueStatus) EncodeBare(b *tl.Buffer) error {
 	if err := m.Status.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updateStarsRevenueStatus", "status", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -30446,7 +29160,7 @@ func (m *UpdatePaidReactionPrivacy) EncodeBare(b *tl.Buffer) error {
 	if err := m.Private.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updatePaidReactionPrivacy", "private", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -30503,7 +29217,7 @@ func (m *UpdateSentPhoneCode) EncodeBare(b *tl.Buffer) error {
 	if err := m.SentCode.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updateSentPhoneCode", "sent_code", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -30565,8 +29279,8 @@ func (m *UpdateGroupCallChainBlocks) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.SubChainID)
 	b.PutVectorHeader(len(m.Blocks))
-	for i0 := range m.Blocks {
-		b.PutBytes(m.Blocks[i0])
+	for _, e0 := range m.Blocks {
+		b.PutBytes(e0)
 	}
 	b.PutInt32(m.NextOffset)
 	return b.WriteErr()
@@ -30648,7 +29362,7 @@ func (m *UpdateReadMonoForumInbox) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("updateReadMonoForumInbox", "saved_peer_id", err)
 	}
 	b.PutInt32(m.ReadMaxID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -30715,7 +29429,7 @@ func (m *UpdateReadMonoForumOutbox) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("updateReadMonoForumOutbox", "saved_peer_id", err)
 	}
 	b.PutInt32(m.ReadMaxID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -30775,9 +29489,7 @@ func (m *UpdateMonoForumNoPaidException) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateMonoForumNoPaidException")
 	}
 	var f0 uint32
-	if m.Exception {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Exception, 0)
 	b.PutUint32(f0)
 	b.PutInt64(m.ChannelID)
 	if m.SavedPeerID == nil {
@@ -30786,7 +29498,7 @@ func (m *UpdateMonoForumNoPaidException) EncodeBare(b *tl.Buffer) error {
 	if err := m.SavedPeerID.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updateMonoForumNoPaidException", "saved_peer_id", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -30856,7 +29568,7 @@ func (m *UpdateGroupCallMessage) EncodeBare(b *tl.Buffer) error {
 	if err := m.Message.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updateGroupCallMessage", "message", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -30988,9 +29700,7 @@ func (m *UpdatePinnedForumTopic) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updatePinnedForumTopic")
 	}
 	var f0 uint32
-	if m.Pinned {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Pinned, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("updatePinnedForumTopic", "peer")
@@ -30999,7 +29709,7 @@ func (m *UpdatePinnedForumTopic) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("updatePinnedForumTopic", "peer", err)
 	}
 	b.PutInt32(m.TopicID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -31061,9 +29771,7 @@ func (m *UpdatePinnedForumTopics) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updatePinnedForumTopics")
 	}
 	var f0 uint32
-	if m.Order != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Order != nil, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("updatePinnedForumTopics", "peer")
@@ -31073,11 +29781,11 @@ func (m *UpdatePinnedForumTopics) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Order != nil {
 		b.PutVectorHeader(len(m.Order))
-		for i1 := range m.Order {
-			b.PutInt32(m.Order[i1])
+		for _, e1 := range m.Order {
+			b.PutInt32(e1)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -31155,10 +29863,10 @@ func (m *UpdateDeleteGroupCallMessages) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("updateDeleteGroupCallMessages", "call", err)
 	}
 	b.PutVectorHeader(len(m.Messages))
-	for i0 := range m.Messages {
-		b.PutInt32(m.Messages[i0])
+	for _, e0 := range m.Messages {
+		b.PutInt32(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -31229,7 +29937,7 @@ func (m *UpdateStarGiftAuctionState) EncodeBare(b *tl.Buffer) error {
 	if err := m.State.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updateStarGiftAuctionState", "state", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -31288,7 +29996,7 @@ func (m *UpdateStarGiftAuctionUserState) EncodeBare(b *tl.Buffer) error {
 	if err := m.UserState.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updateStarGiftAuctionUserState", "user_state", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -31351,7 +30059,7 @@ func (m *UpdateEmojiGameInfo) EncodeBare(b *tl.Buffer) error {
 	if err := m.Info.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updateEmojiGameInfo", "info", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -31401,7 +30109,7 @@ func (m *UpdateStarGiftCraftFail) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("updateStarGiftCraftFail")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -31520,7 +30228,7 @@ func (m *UpdateManagedBot) EncodeBare(b *tl.Buffer) error {
 	b.PutInt64(m.UserID)
 	b.PutInt64(m.BotID)
 	b.PutInt32(m.Qts)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -31581,9 +30289,7 @@ func (m *UpdateBotGuestChatQuery) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateBotGuestChatQuery")
 	}
 	var f0 uint32
-	if m.ReferenceMessages != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.ReferenceMessages != nil, 0)
 	b.PutUint32(f0)
 	b.PutInt64(m.QueryID)
 	if m.Message == nil {
@@ -31594,17 +30300,17 @@ func (m *UpdateBotGuestChatQuery) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.ReferenceMessages != nil {
 		b.PutVectorHeader(len(m.ReferenceMessages))
-		for i1 := range m.ReferenceMessages {
-			if m.ReferenceMessages[i1] == nil {
+		for _, e1 := range m.ReferenceMessages {
+			if e1 == nil {
 				return tl.NilFieldError("updateBotGuestChatQuery", "reference_messages")
 			}
-			if err := m.ReferenceMessages[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("updateBotGuestChatQuery", "reference_messages", err)
 			}
 		}
 	}
 	b.PutInt32(m.Qts)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -31679,7 +30385,7 @@ func (m *UpdateAiComposeTones) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("updateAiComposeTones")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -31741,7 +30447,7 @@ func (m *UpdateJoinChatWebViewDecision) EncodeBare(b *tl.Buffer) error {
 	if err := m.Result.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updateJoinChatWebViewDecision", "result", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -31803,18 +30509,10 @@ func (m *UpdateNewBotConnection) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateNewBotConnection")
 	}
 	var f0 uint32
-	if m.Confirmed {
-		f0 |= 1 << 0
-	}
-	if m.Date.Set {
-		f0 |= 1 << 1
-	}
-	if m.Device.Set {
-		f0 |= 1 << 1
-	}
-	if m.Location.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Confirmed, 0)
+	f0 |= tl.Flag(m.Date.Set, 1)
+	f0 |= tl.Flag(m.Device.Set, 1)
+	f0 |= tl.Flag(m.Location.Set, 1)
 	if (m.Date.Set) != (m.Device.Set) {
 		return tl.FlagGroupError("updateNewBotConnection", "device")
 	}
@@ -31909,14 +30607,10 @@ func (m *UpdateWebBrowserSettings) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateWebBrowserSettings")
 	}
 	var f0 uint32
-	if m.OpenExternalBrowser {
-		f0 |= 1 << 0
-	}
-	if m.DisplayCloseButton {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.OpenExternalBrowser, 0)
+	f0 |= tl.Flag(m.DisplayCloseButton, 1)
 	b.PutUint32(f0)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -31974,12 +30668,8 @@ func (m *UpdateWebBrowserException) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateWebBrowserException")
 	}
 	var f0 uint32
-	if m.Delete {
-		f0 |= 1 << 1
-	}
-	if m.OpenExternalBrowser.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Delete, 1)
+	f0 |= tl.Flag(m.OpenExternalBrowser.Set, 0)
 	b.PutUint32(f0)
 	if m.OpenExternalBrowser.Set {
 		b.PutBool(m.OpenExternalBrowser.Value)
@@ -31987,7 +30677,7 @@ func (m *UpdateWebBrowserException) EncodeBare(b *tl.Buffer) error {
 	if err := m.Exception.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updateWebBrowserException", "exception", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -32056,7 +30746,7 @@ func (m *UpdateNewEphemeralMessage) EncodeBare(b *tl.Buffer) error {
 	if err := m.Message.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updateNewEphemeralMessage", "message", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -32118,10 +30808,10 @@ func (m *UpdateDeleteEphemeralMessages) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("updateDeleteEphemeralMessages", "peer", err)
 	}
 	b.PutVectorHeader(len(m.IDs))
-	for i0 := range m.IDs {
-		b.PutInt32(m.IDs[i0])
+	for _, e0 := range m.IDs {
+		b.PutInt32(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -32187,7 +30877,7 @@ func (m *UpdateEditEphemeralMessage) EncodeBare(b *tl.Buffer) error {
 	if err := m.Message.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updateEditEphemeralMessage", "message", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -32247,15 +30937,9 @@ func (m *UpdateBotStarsSubscription) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateBotStarsSubscription")
 	}
 	var f0 uint32
-	if m.Canceled {
-		f0 |= 1 << 0
-	}
-	if m.PaymentFailed {
-		f0 |= 1 << 1
-	}
-	if m.Restored {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Canceled, 0)
+	f0 |= tl.Flag(m.PaymentFailed, 1)
+	f0 |= tl.Flag(m.Restored, 2)
 	b.PutUint32(f0)
 	b.PutInt64(m.UserID)
 	b.PutBytes(m.Payload)
@@ -32324,7 +31008,7 @@ func (m *UpdatesTooLong) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("updatesTooLong")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -32386,33 +31070,15 @@ func (m *UpdateShortMessage) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateShortMessage")
 	}
 	var f0 uint32
-	if m.Out {
-		f0 |= 1 << 1
-	}
-	if m.Mentioned {
-		f0 |= 1 << 4
-	}
-	if m.MediaUnread {
-		f0 |= 1 << 5
-	}
-	if m.Silent {
-		f0 |= 1 << 13
-	}
-	if m.FwdFrom != nil {
-		f0 |= 1 << 2
-	}
-	if m.ViaBotID.Set {
-		f0 |= 1 << 11
-	}
-	if m.ReplyTo != nil {
-		f0 |= 1 << 3
-	}
-	if m.Entities != nil {
-		f0 |= 1 << 7
-	}
-	if m.TTLPeriod.Set {
-		f0 |= 1 << 25
-	}
+	f0 |= tl.Flag(m.Out, 1)
+	f0 |= tl.Flag(m.Mentioned, 4)
+	f0 |= tl.Flag(m.MediaUnread, 5)
+	f0 |= tl.Flag(m.Silent, 13)
+	f0 |= tl.Flag(m.FwdFrom != nil, 2)
+	f0 |= tl.Flag(m.ViaBotID.Set, 11)
+	f0 |= tl.Flag(m.ReplyTo != nil, 3)
+	f0 |= tl.Flag(m.Entities != nil, 7)
+	f0 |= tl.Flag(m.TTLPeriod.Set, 25)
 	b.PutUint32(f0)
 	b.PutInt32(m.ID)
 	b.PutInt64(m.UserID)
@@ -32435,11 +31101,11 @@ func (m *UpdateShortMessage) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
-		for i1 := range m.Entities {
-			if m.Entities[i1] == nil {
+		for _, e1 := range m.Entities {
+			if e1 == nil {
 				return tl.NilFieldError("updateShortMessage", "entities")
 			}
-			if err := m.Entities[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("updateShortMessage", "entities", err)
 			}
 		}
@@ -32582,33 +31248,15 @@ func (m *UpdateShortChatMessage) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateShortChatMessage")
 	}
 	var f0 uint32
-	if m.Out {
-		f0 |= 1 << 1
-	}
-	if m.Mentioned {
-		f0 |= 1 << 4
-	}
-	if m.MediaUnread {
-		f0 |= 1 << 5
-	}
-	if m.Silent {
-		f0 |= 1 << 13
-	}
-	if m.FwdFrom != nil {
-		f0 |= 1 << 2
-	}
-	if m.ViaBotID.Set {
-		f0 |= 1 << 11
-	}
-	if m.ReplyTo != nil {
-		f0 |= 1 << 3
-	}
-	if m.Entities != nil {
-		f0 |= 1 << 7
-	}
-	if m.TTLPeriod.Set {
-		f0 |= 1 << 25
-	}
+	f0 |= tl.Flag(m.Out, 1)
+	f0 |= tl.Flag(m.Mentioned, 4)
+	f0 |= tl.Flag(m.MediaUnread, 5)
+	f0 |= tl.Flag(m.Silent, 13)
+	f0 |= tl.Flag(m.FwdFrom != nil, 2)
+	f0 |= tl.Flag(m.ViaBotID.Set, 11)
+	f0 |= tl.Flag(m.ReplyTo != nil, 3)
+	f0 |= tl.Flag(m.Entities != nil, 7)
+	f0 |= tl.Flag(m.TTLPeriod.Set, 25)
 	b.PutUint32(f0)
 	b.PutInt32(m.ID)
 	b.PutInt64(m.FromID)
@@ -32632,11 +31280,11 @@ func (m *UpdateShortChatMessage) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
-		for i1 := range m.Entities {
-			if m.Entities[i1] == nil {
+		for _, e1 := range m.Entities {
+			if e1 == nil {
 				return tl.NilFieldError("updateShortChatMessage", "entities")
 			}
-			if err := m.Entities[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("updateShortChatMessage", "entities", err)
 			}
 		}
@@ -32774,7 +31422,7 @@ func (m *UpdateShort) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("updateShort", "update", err)
 	}
 	b.PutInt32(m.Date)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -32834,36 +31482,36 @@ func (m *UpdatesCombined) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updatesCombined")
 	}
 	b.PutVectorHeader(len(m.Updates))
-	for i0 := range m.Updates {
-		if m.Updates[i0] == nil {
+	for _, e0 := range m.Updates {
+		if e0 == nil {
 			return tl.NilFieldError("updatesCombined", "updates")
 		}
-		if err := m.Updates[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("updatesCombined", "updates", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("updatesCombined", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("updatesCombined", "users", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("updatesCombined", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("updatesCombined", "chats", err)
 		}
 	}
 	b.PutInt32(m.Date)
 	b.PutInt32(m.SeqStart)
 	b.PutInt32(m.Seq)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -32961,35 +31609,35 @@ func (m *Updates) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updates")
 	}
 	b.PutVectorHeader(len(m.Updates))
-	for i0 := range m.Updates {
-		if m.Updates[i0] == nil {
+	for _, e0 := range m.Updates {
+		if e0 == nil {
 			return tl.NilFieldError("updates", "updates")
 		}
-		if err := m.Updates[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("updates", "updates", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("updates", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("updates", "users", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("updates", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("updates", "chats", err)
 		}
 	}
 	b.PutInt32(m.Date)
 	b.PutInt32(m.Seq)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -33087,18 +31735,10 @@ func (m *UpdateShortSentMessage) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updateShortSentMessage")
 	}
 	var f0 uint32
-	if m.Out {
-		f0 |= 1 << 1
-	}
-	if m.Media != nil {
-		f0 |= 1 << 9
-	}
-	if m.Entities != nil {
-		f0 |= 1 << 7
-	}
-	if m.TTLPeriod.Set {
-		f0 |= 1 << 25
-	}
+	f0 |= tl.Flag(m.Out, 1)
+	f0 |= tl.Flag(m.Media != nil, 9)
+	f0 |= tl.Flag(m.Entities != nil, 7)
+	f0 |= tl.Flag(m.TTLPeriod.Set, 25)
 	b.PutUint32(f0)
 	b.PutInt32(m.ID)
 	b.PutInt32(m.Pts)
@@ -33111,11 +31751,11 @@ func (m *UpdateShortSentMessage) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
-		for i1 := range m.Entities {
-			if m.Entities[i1] == nil {
+		for _, e1 := range m.Entities {
+			if e1 == nil {
 				return tl.NilFieldError("updateShortSentMessage", "entities")
 			}
-			if err := m.Entities[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("updateShortSentMessage", "entities", err)
 			}
 		}
@@ -33123,7 +31763,7 @@ func (m *UpdateShortSentMessage) EncodeBare(b *tl.Buffer) error {
 	if m.TTLPeriod.Set {
 		b.PutInt32(m.TTLPeriod.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -33222,27 +31862,13 @@ func (m *DCOption) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("dcOption")
 	}
 	var f0 uint32
-	if m.IPv6 {
-		f0 |= 1 << 0
-	}
-	if m.MediaOnly {
-		f0 |= 1 << 1
-	}
-	if m.TcpoOnly {
-		f0 |= 1 << 2
-	}
-	if m.Cdn {
-		f0 |= 1 << 3
-	}
-	if m.Static {
-		f0 |= 1 << 4
-	}
-	if m.ThisPortOnly {
-		f0 |= 1 << 5
-	}
-	if m.Secret.Set {
-		f0 |= 1 << 10
-	}
+	f0 |= tl.Flag(m.IPv6, 0)
+	f0 |= tl.Flag(m.MediaOnly, 1)
+	f0 |= tl.Flag(m.TcpoOnly, 2)
+	f0 |= tl.Flag(m.Cdn, 3)
+	f0 |= tl.Flag(m.Static, 4)
+	f0 |= tl.Flag(m.ThisPortOnly, 5)
+	f0 |= tl.Flag(m.Secret.Set, 10)
 	b.PutUint32(f0)
 	b.PutInt32(m.ID)
 	b.PutString(m.IPAddress)
@@ -33369,60 +31995,28 @@ func (m *Config) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("config")
 	}
 	var f0 uint32
-	if m.DefaultP2pContacts {
-		f0 |= 1 << 3
-	}
-	if m.PreloadFeaturedStickers {
-		f0 |= 1 << 4
-	}
-	if m.RevokePmInbox {
-		f0 |= 1 << 6
-	}
-	if m.BlockedMode {
-		f0 |= 1 << 8
-	}
-	if m.ForceTryIPv6 {
-		f0 |= 1 << 14
-	}
-	if m.TmpSessions.Set {
-		f0 |= 1 << 0
-	}
-	if m.AutoupdateURLPrefix.Set {
-		f0 |= 1 << 7
-	}
-	if m.GifSearchUsername.Set {
-		f0 |= 1 << 9
-	}
-	if m.VenueSearchUsername.Set {
-		f0 |= 1 << 10
-	}
-	if m.ImgSearchUsername.Set {
-		f0 |= 1 << 11
-	}
-	if m.StaticMapsProvider.Set {
-		f0 |= 1 << 12
-	}
-	if m.SuggestedLangCode.Set {
-		f0 |= 1 << 2
-	}
-	if m.LangPackVersion.Set {
-		f0 |= 1 << 2
-	}
-	if m.BaseLangPackVersion.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.DefaultP2pContacts, 3)
+	f0 |= tl.Flag(m.PreloadFeaturedStickers, 4)
+	f0 |= tl.Flag(m.RevokePmInbox, 6)
+	f0 |= tl.Flag(m.BlockedMode, 8)
+	f0 |= tl.Flag(m.ForceTryIPv6, 14)
+	f0 |= tl.Flag(m.TmpSessions.Set, 0)
+	f0 |= tl.Flag(m.AutoupdateURLPrefix.Set, 7)
+	f0 |= tl.Flag(m.GifSearchUsername.Set, 9)
+	f0 |= tl.Flag(m.VenueSearchUsername.Set, 10)
+	f0 |= tl.Flag(m.ImgSearchUsername.Set, 11)
+	f0 |= tl.Flag(m.StaticMapsProvider.Set, 12)
+	f0 |= tl.Flag(m.SuggestedLangCode.Set, 2)
+	f0 |= tl.Flag(m.LangPackVersion.Set, 2)
+	f0 |= tl.Flag(m.BaseLangPackVersion.Set, 2)
 	if (m.SuggestedLangCode.Set) != (m.LangPackVersion.Set) {
 		return tl.FlagGroupError("config", "lang_pack_version")
 	}
 	if (m.SuggestedLangCode.Set) != (m.BaseLangPackVersion.Set) {
 		return tl.FlagGroupError("config", "base_lang_pack_version")
 	}
-	if m.ReactionsDefault != nil {
-		f0 |= 1 << 15
-	}
-	if m.AutologinToken.Set {
-		f0 |= 1 << 16
-	}
+	f0 |= tl.Flag(m.ReactionsDefault != nil, 15)
+	f0 |= tl.Flag(m.AutologinToken.Set, 16)
 	b.PutUint32(f0)
 	b.PutInt32(m.Date)
 	b.PutInt32(m.Expires)
@@ -33787,7 +32381,7 @@ func (m *EncryptedChatEmpty) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("encryptedChatEmpty")
 	}
 	b.PutInt32(m.ID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -33847,7 +32441,7 @@ func (m *EncryptedChatWaiting) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.Date)
 	b.PutInt64(m.AdminID)
 	b.PutInt64(m.ParticipantID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -33917,9 +32511,7 @@ func (m *EncryptedChatRequested) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("encryptedChatRequested")
 	}
 	var f0 uint32
-	if m.FolderID.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.FolderID.Set, 0)
 	b.PutUint32(f0)
 	if m.FolderID.Set {
 		b.PutInt32(m.FolderID.Value)
@@ -34091,12 +32683,10 @@ func (m *EncryptedChatDiscarded) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("encryptedChatDiscarded")
 	}
 	var f0 uint32
-	if m.HistoryDeleted {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.HistoryDeleted, 0)
 	b.PutUint32(f0)
 	b.PutInt32(m.ID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -34154,7 +32744,7 @@ func (m *InputEncryptedChat) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.ChatID)
 	b.PutInt64(m.AccessHash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -34207,7 +32797,7 @@ func (m *EncryptedFileEmpty) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("encryptedFileEmpty")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -34263,7 +32853,7 @@ func (m *EncryptedFile) EncodeBare(b *tl.Buffer) error {
 	b.PutInt64(m.Size)
 	b.PutInt32(m.DCID)
 	b.PutInt32(m.KeyFingerprint)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -34325,7 +32915,7 @@ func (m *InputEncryptedFileEmpty) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputEncryptedFileEmpty")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -34442,7 +33032,7 @@ func (m *InputEncryptedFile) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -34501,7 +33091,7 @@ func (m *InputEncryptedFileBigUploaded) EncodeBare(b *tl.Buffer) error {
 	b.PutInt64(m.ID)
 	b.PutInt32(m.Parts)
 	b.PutInt32(m.KeyFingerprint)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -34701,7 +33291,7 @@ func (m *InputDocumentEmpty) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputDocumentEmpty")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -34811,7 +33401,7 @@ func (m *DocumentEmpty) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("documentEmpty")
 	}
 	b.PutInt64(m.ID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -34872,12 +33462,8 @@ func (m *Document) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("document")
 	}
 	var f0 uint32
-	if m.Thumbs != nil {
-		f0 |= 1 << 0
-	}
-	if m.VideoThumbs != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Thumbs != nil, 0)
+	f0 |= tl.Flag(m.VideoThumbs != nil, 1)
 	b.PutUint32(f0)
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
@@ -34887,33 +33473,33 @@ func (m *Document) EncodeBare(b *tl.Buffer) error {
 	b.PutInt64(m.Size)
 	if m.Thumbs != nil {
 		b.PutVectorHeader(len(m.Thumbs))
-		for i1 := range m.Thumbs {
-			if m.Thumbs[i1] == nil {
+		for _, e1 := range m.Thumbs {
+			if e1 == nil {
 				return tl.NilFieldError("document", "thumbs")
 			}
-			if err := m.Thumbs[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("document", "thumbs", err)
 			}
 		}
 	}
 	if m.VideoThumbs != nil {
 		b.PutVectorHeader(len(m.VideoThumbs))
-		for i1 := range m.VideoThumbs {
-			if m.VideoThumbs[i1] == nil {
+		for _, e1 := range m.VideoThumbs {
+			if e1 == nil {
 				return tl.NilFieldError("document", "video_thumbs")
 			}
-			if err := m.VideoThumbs[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("document", "video_thumbs", err)
 			}
 		}
 	}
 	b.PutInt32(m.DCID)
 	b.PutVectorHeader(len(m.Attributes))
-	for i0 := range m.Attributes {
-		if m.Attributes[i0] == nil {
+	for _, e0 := range m.Attributes {
+		if e0 == nil {
 			return tl.NilFieldError("document", "attributes")
 		}
-		if err := m.Attributes[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("document", "attributes", err)
 		}
 	}
@@ -35037,7 +33623,7 @@ func (m *NotifyPeer) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("notifyPeer", "peer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -35087,7 +33673,7 @@ func (m *NotifyUsers) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("notifyUsers")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -35133,7 +33719,7 @@ func (m *NotifyChats) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("notifyChats")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -35179,7 +33765,7 @@ func (m *NotifyBroadcasts) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("notifyBroadcasts")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -35234,7 +33820,7 @@ func (m *NotifyForumTopic) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("notifyForumTopic", "peer", err)
 	}
 	b.PutInt32(m.TopMsgID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -35289,7 +33875,7 @@ func (m *NotifyCommunity) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("notifyCommunity")
 	}
 	b.PutInt64(m.CommunityID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -35339,7 +33925,7 @@ func (m *SendMessageTypingAction) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("sendMessageTypingAction")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -35385,7 +33971,7 @@ func (m *SendMessageCancelAction) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("sendMessageCancelAction")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -35431,7 +34017,7 @@ func (m *SendMessageRecordVideoAction) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("sendMessageRecordVideoAction")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -35479,7 +34065,7 @@ func (m *SendMessageUploadVideoAction) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("sendMessageUploadVideoAction")
 	}
 	b.PutInt32(m.Progress)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -35529,7 +34115,7 @@ func (m *SendMessageRecordAudioAction) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("sendMessageRecordAudioAction")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -35577,7 +34163,7 @@ func (m *SendMessageUploadAudioAction) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("sendMessageUploadAudioAction")
 	}
 	b.PutInt32(m.Progress)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -35629,7 +34215,7 @@ func (m *SendMessageUploadPhotoAction) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("sendMessageUploadPhotoAction")
 	}
 	b.PutInt32(m.Progress)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -35681,7 +34267,7 @@ func (m *SendMessageUploadDocumentAction) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("sendMessageUploadDocumentAction")
 	}
 	b.PutInt32(m.Progress)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -35731,7 +34317,7 @@ func (m *SendMessageGeoLocationAction) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("sendMessageGeoLocationAction")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -35777,7 +34363,7 @@ func (m *SendMessageChooseContactAction) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("sendMessageChooseContactAction")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -35823,7 +34409,7 @@ func (m *SendMessageGamePlayAction) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("sendMessageGamePlayAction")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -35869,7 +34455,7 @@ func (m *SendMessageRecordRoundAction) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("sendMessageRecordRoundAction")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -35917,7 +34503,7 @@ func (m *SendMessageUploadRoundAction) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("sendMessageUploadRoundAction")
 	}
 	b.PutInt32(m.Progress)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -35967,7 +34553,7 @@ func (m *SpeakingInGroupCallAction) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("speakingInGroupCallAction")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -36015,7 +34601,7 @@ func (m *SendMessageHistoryImportAction) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("sendMessageHistoryImportAction")
 	}
 	b.PutInt32(m.Progress)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -36065,7 +34651,7 @@ func (m *SendMessageChooseStickerAction) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("sendMessageChooseStickerAction")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -36236,7 +34822,7 @@ func (m *SendMessageTextDraftAction) EncodeBare(b *tl.Buffer) error {
 	if err := m.Text.Encode(b); err != nil {
 		return tl.EncodeFieldErr("sendMessageTextDraftAction", "text", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -36305,7 +34891,7 @@ func (m *InputSendMessageRichMessageDraftAction) EncodeBare(b *tl.Buffer) error 
 	if err := m.RichMessage.Encode(b); err != nil {
 		return tl.EncodeFieldErr("inputSendMessageRichMessageDraftAction", "rich_message", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -36368,7 +34954,7 @@ func (m *SendMessageRichMessageDraftAction) EncodeBare(b *tl.Buffer) error {
 	if err := m.RichMessage.Encode(b); err != nil {
 		return tl.EncodeFieldErr("sendMessageRichMessageDraftAction", "rich_message", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -36424,7 +35010,7 @@ func (m *InputPrivacyKeyStatusTimestamp) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputPrivacyKeyStatusTimestamp")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -36470,7 +35056,7 @@ func (m *InputPrivacyKeyChatInvite) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputPrivacyKeyChatInvite")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -36516,7 +35102,7 @@ func (m *InputPrivacyKeyPhoneCall) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputPrivacyKeyPhoneCall")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -36562,7 +35148,7 @@ func (m *InputPrivacyKeyPhoneP2P) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputPrivacyKeyPhoneP2P")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -36608,7 +35194,7 @@ func (m *InputPrivacyKeyForwards) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputPrivacyKeyForwards")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -36654,7 +35240,7 @@ func (m *InputPrivacyKeyProfilePhoto) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputPrivacyKeyProfilePhoto")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -36700,7 +35286,7 @@ func (m *InputPrivacyKeyPhoneNumber) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputPrivacyKeyPhoneNumber")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -36746,7 +35332,7 @@ func (m *InputPrivacyKeyAddedByPhone) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputPrivacyKeyAddedByPhone")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -36792,7 +35378,7 @@ func (m *InputPrivacyKeyVoiceMessages) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputPrivacyKeyVoiceMessages")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -36838,7 +35424,7 @@ func (m *InputPrivacyKeyAbout) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputPrivacyKeyAbout")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -36884,7 +35470,7 @@ func (m *InputPrivacyKeyBirthday) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputPrivacyKeyBirthday")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -36932,7 +35518,7 @@ func (m *InputPrivacyKeyStarGiftsAutoSave) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputPrivacyKeyStarGiftsAutoSave")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -36978,7 +35564,7 @@ func (m *InputPrivacyKeyNoPaidMessages) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputPrivacyKeyNoPaidMessages")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -37024,7 +35610,7 @@ func (m *InputPrivacyKeySavedMusic) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputPrivacyKeySavedMusic")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -37070,7 +35656,7 @@ func (m *PrivacyKeyStatusTimestamp) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("privacyKeyStatusTimestamp")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -37116,7 +35702,7 @@ func (m *PrivacyKeyChatInvite) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("privacyKeyChatInvite")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -37162,7 +35748,7 @@ func (m *PrivacyKeyPhoneCall) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("privacyKeyPhoneCall")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -37208,7 +35794,7 @@ func (m *PrivacyKeyPhoneP2P) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("privacyKeyPhoneP2P")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -37254,7 +35840,7 @@ func (m *PrivacyKeyForwards) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("privacyKeyForwards")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -37300,7 +35886,7 @@ func (m *PrivacyKeyProfilePhoto) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("privacyKeyProfilePhoto")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -37346,7 +35932,7 @@ func (m *PrivacyKeyPhoneNumber) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("privacyKeyPhoneNumber")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -37392,7 +35978,7 @@ func (m *PrivacyKeyAddedByPhone) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("privacyKeyAddedByPhone")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -37438,7 +36024,7 @@ func (m *PrivacyKeyVoiceMessages) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("privacyKeyVoiceMessages")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -37484,7 +36070,7 @@ func (m *PrivacyKeyAbout) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("privacyKeyAbout")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -37530,7 +36116,7 @@ func (m *PrivacyKeyBirthday) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("privacyKeyBirthday")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -37576,7 +36162,7 @@ func (m *PrivacyKeyStarGiftsAutoSave) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("privacyKeyStarGiftsAutoSave")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -37622,7 +36208,7 @@ func (m *PrivacyKeyNoPaidMessages) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("privacyKeyNoPaidMessages")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -37668,7 +36254,7 @@ func (m *PrivacyKeySavedMusic) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("privacyKeySavedMusic")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -37714,7 +36300,7 @@ func (m *InputPrivacyValueAllowContacts) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputPrivacyValueAllowContacts")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -37760,7 +36346,7 @@ func (m *InputPrivacyValueAllowAll) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputPrivacyValueAllowAll")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -37808,15 +36394,15 @@ func (m *InputPrivacyValueAllowUsers) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputPrivacyValueAllowUsers")
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("inputPrivacyValueAllowUsers", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("inputPrivacyValueAllowUsers", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -37879,7 +36465,7 @@ func (m *InputPrivacyValueDisallowContacts) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputPrivacyValueDisallowContacts")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -37925,7 +36511,7 @@ func (m *InputPrivacyValueDisallowAll) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputPrivacyValueDisallowAll")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -37973,15 +36559,15 @@ func (m *InputPrivacyValueDisallowUsers) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputPrivacyValueDisallowUsers")
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("inputPrivacyValueDisallowUsers", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("inputPrivacyValueDisallowUsers", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -38046,10 +36632,10 @@ func (m *InputPrivacyValueAllowChatParticipants) EncodeBare(b *tl.Buffer) error 
 		return tl.NilObjectError("inputPrivacyValueAllowChatParticipants")
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		b.PutInt64(m.Chats[i0])
+	for _, e0 := range m.Chats {
+		b.PutInt64(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -38114,10 +36700,10 @@ func (m *InputPrivacyValueDisallowChatParticipants) EncodeBare(b *tl.Buffer) err
 		return tl.NilObjectError("inputPrivacyValueDisallowChatParticipants")
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		b.PutInt64(m.Chats[i0])
+	for _, e0 := range m.Chats {
+		b.PutInt64(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -38180,7 +36766,7 @@ func (m *InputPrivacyValueAllowCloseFriends) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputPrivacyValueAllowCloseFriends")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -38226,7 +36812,7 @@ func (m *InputPrivacyValueAllowPremium) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputPrivacyValueAllowPremium")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -38272,7 +36858,7 @@ func (m *InputPrivacyValueAllowBots) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputPrivacyValueAllowBots")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -38318,7 +36904,7 @@ func (m *InputPrivacyValueDisallowBots) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputPrivacyValueDisallowBots")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -38364,7 +36950,7 @@ func (m *PrivacyValueAllowContacts) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("privacyValueAllowContacts")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -38410,7 +36996,7 @@ func (m *PrivacyValueAllowAll) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("privacyValueAllowAll")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -38458,10 +37044,10 @@ func (m *PrivacyValueAllowUsers) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("privacyValueAllowUsers")
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		b.PutInt64(m.Users[i0])
+	for _, e0 := range m.Users {
+		b.PutInt64(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -38520,7 +37106,7 @@ func (m *PrivacyValueDisallowContacts) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("privacyValueDisallowContacts")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -38566,7 +37152,7 @@ func (m *PrivacyValueDisallowAll) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("privacyValueDisallowAll")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -38614,10 +37200,10 @@ func (m *PrivacyValueDisallowUsers) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("privacyValueDisallowUsers")
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		b.PutInt64(m.Users[i0])
+	for _, e0 := range m.Users {
+		b.PutInt64(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -38682,10 +37268,10 @@ func (m *PrivacyValueAllowChatParticipants) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("privacyValueAllowChatParticipants")
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		b.PutInt64(m.Chats[i0])
+	for _, e0 := range m.Chats {
+		b.PutInt64(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -38750,10 +37336,10 @@ func (m *PrivacyValueDisallowChatParticipants) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("privacyValueDisallowChatParticipants")
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		b.PutInt64(m.Chats[i0])
+	for _, e0 := range m.Chats {
+		b.PutInt64(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -38812,7 +37398,7 @@ func (m *PrivacyValueAllowCloseFriends) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("privacyValueAllowCloseFriends")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -38858,7 +37444,7 @@ func (m *PrivacyValueAllowPremium) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("privacyValueAllowPremium")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -38904,7 +37490,7 @@ func (m *PrivacyValueAllowBots) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("privacyValueAllowBots")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -38950,7 +37536,7 @@ func (m *PrivacyValueDisallowBots) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("privacyValueDisallowBots")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -38996,7 +37582,7 @@ func (m *AccountDaysTTL) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("accountDaysTTL")
 	}
 	b.PutInt32(m.Days)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -39050,7 +37636,7 @@ func (m *DocumentAttributeImageSize) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.W)
 	b.PutInt32(m.H)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -39103,7 +37689,7 @@ func (m *DocumentAttributeAnimated) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("documentAttributeAnimated")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -39154,12 +37740,8 @@ func (m *DocumentAttributeSticker) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("documentAttributeSticker")
 	}
 	var f0 uint32
-	if m.Mask {
-		f0 |= 1 << 1
-	}
-	if m.MaskCoords != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Mask, 1)
+	f0 |= tl.Flag(m.MaskCoords != nil, 0)
 	b.PutUint32(f0)
 	b.PutString(m.Alt)
 	if m.Stickerset == nil {
@@ -39255,24 +37837,12 @@ func (m *DocumentAttributeVideo) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("documentAttributeVideo")
 	}
 	var f0 uint32
-	if m.RoundMessage {
-		f0 |= 1 << 0
-	}
-	if m.SupportsStreaming {
-		f0 |= 1 << 1
-	}
-	if m.Nosound {
-		f0 |= 1 << 3
-	}
-	if m.PreloadPrefixSize.Set {
-		f0 |= 1 << 2
-	}
-	if m.VideoStartTs.Set {
-		f0 |= 1 << 4
-	}
-	if m.VideoCodec.Set {
-		f0 |= 1 << 5
-	}
+	f0 |= tl.Flag(m.RoundMessage, 0)
+	f0 |= tl.Flag(m.SupportsStreaming, 1)
+	f0 |= tl.Flag(m.Nosound, 3)
+	f0 |= tl.Flag(m.PreloadPrefixSize.Set, 2)
+	f0 |= tl.Flag(m.VideoStartTs.Set, 4)
+	f0 |= tl.Flag(m.VideoCodec.Set, 5)
 	b.PutUint32(f0)
 	b.PutDouble(m.Duration)
 	b.PutInt32(m.W)
@@ -39374,18 +37944,10 @@ func (m *DocumentAttributeAudio) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("documentAttributeAudio")
 	}
 	var f0 uint32
-	if m.Voice {
-		f0 |= 1 << 10
-	}
-	if m.Title.Set {
-		f0 |= 1 << 0
-	}
-	if m.Performer.Set {
-		f0 |= 1 << 1
-	}
-	if m.Waveform.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Voice, 10)
+	f0 |= tl.Flag(m.Title.Set, 0)
+	f0 |= tl.Flag(m.Performer.Set, 1)
+	f0 |= tl.Flag(m.Waveform.Set, 2)
 	b.PutUint32(f0)
 	b.PutInt32(m.Duration)
 	if m.Title.Set {
@@ -39523,7 +38085,7 @@ func (m *DocumentAttributeHasStickers) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("documentAttributeHasStickers")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -39574,12 +38136,8 @@ func (m *DocumentAttributeCustomEmoji) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("documentAttributeCustomEmoji")
 	}
 	var f0 uint32
-	if m.Free {
-		f0 |= 1 << 0
-	}
-	if m.TextColor {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Free, 0)
+	f0 |= tl.Flag(m.TextColor, 1)
 	b.PutUint32(f0)
 	b.PutString(m.Alt)
 	if m.Stickerset == nil {
@@ -39650,8 +38208,8 @@ func (m *StickerPack) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutString(m.Emoticon)
 	b.PutVectorHeader(len(m.Documents))
-	for i0 := range m.Documents {
-		b.PutInt64(m.Documents[i0])
+	for _, e0 := range m.Documents {
+		b.PutInt64(e0)
 	}
 	return b.WriteErr()
 }
@@ -39718,9 +38276,7 @@ func (m *WebPageEmpty) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("webPageEmpty")
 	}
 	var f0 uint32
-	if m.URL.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.URL.Set, 0)
 	b.PutUint32(f0)
 	b.PutInt64(m.ID)
 	if m.URL.Set {
@@ -39791,9 +38347,7 @@ func (m *WebPagePending) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("webPagePending")
 	}
 	var f0 uint32
-	if m.URL.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.URL.Set, 0)
 	b.PutUint32(f0)
 	b.PutInt64(m.ID)
 	if m.URL.Set {
@@ -39885,60 +38439,28 @@ func (m *WebPage) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("webPage")
 	}
 	var f0 uint32
-	if m.HasLargeMedia {
-		f0 |= 1 << 13
-	}
-	if m.VideoCoverPhoto {
-		f0 |= 1 << 14
-	}
-	if m.Type.Set {
-		f0 |= 1 << 0
-	}
-	if m.SiteName.Set {
-		f0 |= 1 << 1
-	}
-	if m.Title.Set {
-		f0 |= 1 << 2
-	}
-	if m.Description.Set {
-		f0 |= 1 << 3
-	}
-	if m.Photo != nil {
-		f0 |= 1 << 4
-	}
-	if m.EmbedURL.Set {
-		f0 |= 1 << 5
-	}
-	if m.EmbedType.Set {
-		f0 |= 1 << 5
-	}
+	f0 |= tl.Flag(m.HasLargeMedia, 13)
+	f0 |= tl.Flag(m.VideoCoverPhoto, 14)
+	f0 |= tl.Flag(m.Type.Set, 0)
+	f0 |= tl.Flag(m.SiteName.Set, 1)
+	f0 |= tl.Flag(m.Title.Set, 2)
+	f0 |= tl.Flag(m.Description.Set, 3)
+	f0 |= tl.Flag(m.Photo != nil, 4)
+	f0 |= tl.Flag(m.EmbedURL.Set, 5)
+	f0 |= tl.Flag(m.EmbedType.Set, 5)
 	if (m.EmbedURL.Set) != (m.EmbedType.Set) {
 		return tl.FlagGroupError("webPage", "embed_type")
 	}
-	if m.EmbedWidth.Set {
-		f0 |= 1 << 6
-	}
-	if m.EmbedHeight.Set {
-		f0 |= 1 << 6
-	}
+	f0 |= tl.Flag(m.EmbedWidth.Set, 6)
+	f0 |= tl.Flag(m.EmbedHeight.Set, 6)
 	if (m.EmbedWidth.Set) != (m.EmbedHeight.Set) {
 		return tl.FlagGroupError("webPage", "embed_height")
 	}
-	if m.Duration.Set {
-		f0 |= 1 << 7
-	}
-	if m.Author.Set {
-		f0 |= 1 << 8
-	}
-	if m.Document != nil {
-		f0 |= 1 << 9
-	}
-	if m.CachedPage != nil {
-		f0 |= 1 << 10
-	}
-	if m.Attributes != nil {
-		f0 |= 1 << 12
-	}
+	f0 |= tl.Flag(m.Duration.Set, 7)
+	f0 |= tl.Flag(m.Author.Set, 8)
+	f0 |= tl.Flag(m.Document != nil, 9)
+	f0 |= tl.Flag(m.CachedPage != nil, 10)
+	f0 |= tl.Flag(m.Attributes != nil, 12)
 	b.PutUint32(f0)
 	b.PutInt64(m.ID)
 	b.PutString(m.URL)
@@ -39991,11 +38513,11 @@ func (m *WebPage) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Attributes != nil {
 		b.PutVectorHeader(len(m.Attributes))
-		for i1 := range m.Attributes {
-			if m.Attributes[i1] == nil {
+		for _, e1 := range m.Attributes {
+			if e1 == nil {
 				return tl.NilFieldError("webPage", "attributes")
 			}
-			if err := m.Attributes[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("webPage", "attributes", err)
 			}
 		}
@@ -40165,14 +38687,12 @@ func (m *WebPageNotModified) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("webPageNotModified")
 	}
 	var f0 uint32
-	if m.CachedPageViews.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.CachedPageViews.Set, 0)
 	b.PutUint32(f0)
 	if m.CachedPageViews.Set {
 		b.PutInt32(m.CachedPageViews.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -40247,24 +38767,12 @@ func (m *Authorization) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("authorization")
 	}
 	var f0 uint32
-	if m.Current {
-		f0 |= 1 << 0
-	}
-	if m.OfficialApp {
-		f0 |= 1 << 1
-	}
-	if m.PasswordPending {
-		f0 |= 1 << 2
-	}
-	if m.EncryptedRequestsDisabled {
-		f0 |= 1 << 3
-	}
-	if m.CallRequestsDisabled {
-		f0 |= 1 << 4
-	}
-	if m.Unconfirmed {
-		f0 |= 1 << 5
-	}
+	f0 |= tl.Flag(m.Current, 0)
+	f0 |= tl.Flag(m.OfficialApp, 1)
+	f0 |= tl.Flag(m.PasswordPending, 2)
+	f0 |= tl.Flag(m.EncryptedRequestsDisabled, 3)
+	f0 |= tl.Flag(m.CallRequestsDisabled, 4)
+	f0 |= tl.Flag(m.Unconfirmed, 5)
 	b.PutUint32(f0)
 	b.PutInt64(m.Hash)
 	b.PutString(m.DeviceModel)
@@ -40374,7 +38882,7 @@ func (m *ReceivedNotifyMessage) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.ID)
 	b.PutInt32(m.Flags)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -40442,39 +38950,17 @@ func (m *ChatInviteExported) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("chatInviteExported")
 	}
 	var f0 uint32
-	if m.Revoked {
-		f0 |= 1 << 0
-	}
-	if m.Permanent {
-		f0 |= 1 << 5
-	}
-	if m.RequestNeeded {
-		f0 |= 1 << 6
-	}
-	if m.StartDate.Set {
-		f0 |= 1 << 4
-	}
-	if m.ExpireDate.Set {
-		f0 |= 1 << 1
-	}
-	if m.UsageLimit.Set {
-		f0 |= 1 << 2
-	}
-	if m.Usage.Set {
-		f0 |= 1 << 3
-	}
-	if m.Requested.Set {
-		f0 |= 1 << 7
-	}
-	if m.SubscriptionExpired.Set {
-		f0 |= 1 << 10
-	}
-	if m.Title.Set {
-		f0 |= 1 << 8
-	}
-	if m.SubscriptionPricing != nil {
-		f0 |= 1 << 9
-	}
+	f0 |= tl.Flag(m.Revoked, 0)
+	f0 |= tl.Flag(m.Permanent, 5)
+	f0 |= tl.Flag(m.RequestNeeded, 6)
+	f0 |= tl.Flag(m.StartDate.Set, 4)
+	f0 |= tl.Flag(m.ExpireDate.Set, 1)
+	f0 |= tl.Flag(m.UsageLimit.Set, 2)
+	f0 |= tl.Flag(m.Usage.Set, 3)
+	f0 |= tl.Flag(m.Requested.Set, 7)
+	f0 |= tl.Flag(m.SubscriptionExpired.Set, 10)
+	f0 |= tl.Flag(m.Title.Set, 8)
+	f0 |= tl.Flag(m.SubscriptionPricing != nil, 9)
 	b.PutUint32(f0)
 	b.PutString(m.Link)
 	b.PutInt64(m.AdminID)
@@ -40624,7 +39110,7 @@ func (m *ChatInvitePublicJoinRequests) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("chatInvitePublicJoinRequests")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -40677,7 +39163,7 @@ func (m *ChatInviteAlready) EncodeBare(b *tl.Buffer) error {
 	if err := m.Chat.Encode(b); err != nil {
 		return tl.EncodeFieldErr("chatInviteAlready", "chat", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -40746,48 +39232,20 @@ func (m *ChatInvite) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("chatInvite")
 	}
 	var f0 uint32
-	if m.Channel {
-		f0 |= 1 << 0
-	}
-	if m.Broadcast {
-		f0 |= 1 << 1
-	}
-	if m.Public {
-		f0 |= 1 << 2
-	}
-	if m.Megagroup {
-		f0 |= 1 << 3
-	}
-	if m.RequestNeeded {
-		f0 |= 1 << 6
-	}
-	if m.Verified {
-		f0 |= 1 << 7
-	}
-	if m.Scam {
-		f0 |= 1 << 8
-	}
-	if m.Fake {
-		f0 |= 1 << 9
-	}
-	if m.CanRefulfillSubscription {
-		f0 |= 1 << 11
-	}
-	if m.About.Set {
-		f0 |= 1 << 5
-	}
-	if m.Participants != nil {
-		f0 |= 1 << 4
-	}
-	if m.SubscriptionPricing != nil {
-		f0 |= 1 << 10
-	}
-	if m.SubscriptionFormID.Set {
-		f0 |= 1 << 12
-	}
-	if m.BotVerification != nil {
-		f0 |= 1 << 13
-	}
+	f0 |= tl.Flag(m.Channel, 0)
+	f0 |= tl.Flag(m.Broadcast, 1)
+	f0 |= tl.Flag(m.Public, 2)
+	f0 |= tl.Flag(m.Megagroup, 3)
+	f0 |= tl.Flag(m.RequestNeeded, 6)
+	f0 |= tl.Flag(m.Verified, 7)
+	f0 |= tl.Flag(m.Scam, 8)
+	f0 |= tl.Flag(m.Fake, 9)
+	f0 |= tl.Flag(m.CanRefulfillSubscription, 11)
+	f0 |= tl.Flag(m.About.Set, 5)
+	f0 |= tl.Flag(m.Participants != nil, 4)
+	f0 |= tl.Flag(m.SubscriptionPricing != nil, 10)
+	f0 |= tl.Flag(m.SubscriptionFormID.Set, 12)
+	f0 |= tl.Flag(m.BotVerification != nil, 13)
 	b.PutUint32(f0)
 	b.PutString(m.Title)
 	if m.About.Set {
@@ -40802,11 +39260,11 @@ func (m *ChatInvite) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.ParticipantsCount)
 	if m.Participants != nil {
 		b.PutVectorHeader(len(m.Participants))
-		for i1 := range m.Participants {
-			if m.Participants[i1] == nil {
+		for _, e1 := range m.Participants {
+			if e1 == nil {
 				return tl.NilFieldError("chatInvite", "participants")
 			}
-			if err := m.Participants[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("chatInvite", "participants", err)
 			}
 		}
@@ -40959,7 +39417,7 @@ func (m *ChatInvitePeek) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("chatInvitePeek", "chat", err)
 	}
 	b.PutInt32(m.Expires)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -41012,7 +39470,7 @@ func (m *InputStickerSetEmpty) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputStickerSetEmpty")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -41062,7 +39520,7 @@ func (m *InputStickerSetID) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -41167,7 +39625,7 @@ func (m *InputStickerSetAnimatedEmoji) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputStickerSetAnimatedEmoji")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -41269,7 +39727,7 @@ func (m *InputStickerSetAnimatedEmojiAnimations) EncodeBare(b *tl.Buffer) error 
 	if m == nil {
 		return tl.NilObjectError("inputStickerSetAnimatedEmojiAnimations")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -41315,7 +39773,7 @@ func (m *InputStickerSetPremiumGifts) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputStickerSetPremiumGifts")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -41365,7 +39823,7 @@ func (m *InputStickerSetEmojiGenericAnimations) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputStickerSetEmojiGenericAnimations")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -41415,7 +39873,7 @@ func (m *InputStickerSetEmojiDefaultStatuses) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputStickerSetEmojiDefaultStatuses")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -41465,7 +39923,7 @@ func (m *InputStickerSetEmojiDefaultTopicIcons) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputStickerSetEmojiDefaultTopicIcons")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -41515,7 +39973,7 @@ func (m *InputStickerSetEmojiChannelDefaultStatuses) EncodeBare(b *tl.Buffer) er
 	if m == nil {
 		return tl.NilObjectError("inputStickerSetEmojiChannelDefaultStatuses")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -41561,7 +40019,7 @@ func (m *InputStickerSetTonGifts) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputStickerSetTonGifts")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -41624,48 +40082,24 @@ func (m *StickerSet) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("stickerSet")
 	}
 	var f0 uint32
-	if m.Archived {
-		f0 |= 1 << 1
-	}
-	if m.Official {
-		f0 |= 1 << 2
-	}
-	if m.Masks {
-		f0 |= 1 << 3
-	}
-	if m.Emojis {
-		f0 |= 1 << 7
-	}
-	if m.TextColor {
-		f0 |= 1 << 9
-	}
-	if m.ChannelEmojiStatus {
-		f0 |= 1 << 10
-	}
-	if m.Creator {
-		f0 |= 1 << 11
-	}
-	if m.InstalledDate.Set {
-		f0 |= 1 << 0
-	}
-	if m.Thumbs != nil {
-		f0 |= 1 << 4
-	}
-	if m.ThumbDCID.Set {
-		f0 |= 1 << 4
-	}
-	if m.ThumbVersion.Set {
-		f0 |= 1 << 4
-	}
+	f0 |= tl.Flag(m.Archived, 1)
+	f0 |= tl.Flag(m.Official, 2)
+	f0 |= tl.Flag(m.Masks, 3)
+	f0 |= tl.Flag(m.Emojis, 7)
+	f0 |= tl.Flag(m.TextColor, 9)
+	f0 |= tl.Flag(m.ChannelEmojiStatus, 10)
+	f0 |= tl.Flag(m.Creator, 11)
+	f0 |= tl.Flag(m.InstalledDate.Set, 0)
+	f0 |= tl.Flag(m.Thumbs != nil, 4)
+	f0 |= tl.Flag(m.ThumbDCID.Set, 4)
+	f0 |= tl.Flag(m.ThumbVersion.Set, 4)
 	if (m.Thumbs != nil) != (m.ThumbDCID.Set) {
 		return tl.FlagGroupError("stickerSet", "thumb_dc_id")
 	}
 	if (m.Thumbs != nil) != (m.ThumbVersion.Set) {
 		return tl.FlagGroupError("stickerSet", "thumb_version")
 	}
-	if m.ThumbDocumentID.Set {
-		f0 |= 1 << 8
-	}
+	f0 |= tl.Flag(m.ThumbDocumentID.Set, 8)
 	b.PutUint32(f0)
 	if m.InstalledDate.Set {
 		b.PutInt32(m.InstalledDate.Value)
@@ -41676,11 +40110,11 @@ func (m *StickerSet) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.ShortName)
 	if m.Thumbs != nil {
 		b.PutVectorHeader(len(m.Thumbs))
-		for i1 := range m.Thumbs {
-			if m.Thumbs[i1] == nil {
+		for _, e1 := range m.Thumbs {
+			if e1 == nil {
 				return tl.NilFieldError("stickerSet", "thumbs")
 			}
-			if err := m.Thumbs[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("stickerSet", "thumbs", err)
 			}
 		}
@@ -41813,9 +40247,7 @@ func (m *BotCommand) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("botCommand")
 	}
 	var f0 uint32
-	if m.Ephemeral {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Ephemeral, 0)
 	b.PutUint32(f0)
 	b.PutString(m.Command)
 	b.PutString(m.Description)
@@ -41887,36 +40319,16 @@ func (m *BotInfo) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("botInfo")
 	}
 	var f0 uint32
-	if m.HasPreviewMedias {
-		f0 |= 1 << 6
-	}
-	if m.UserID.Set {
-		f0 |= 1 << 0
-	}
-	if m.Description.Set {
-		f0 |= 1 << 1
-	}
-	if m.DescriptionPhoto != nil {
-		f0 |= 1 << 4
-	}
-	if m.DescriptionDocument != nil {
-		f0 |= 1 << 5
-	}
-	if m.Commands != nil {
-		f0 |= 1 << 2
-	}
-	if m.MenuButton != nil {
-		f0 |= 1 << 3
-	}
-	if m.PrivacyPolicyURL.Set {
-		f0 |= 1 << 7
-	}
-	if m.AppSettings != nil {
-		f0 |= 1 << 8
-	}
-	if m.VerifierSettings != nil {
-		f0 |= 1 << 9
-	}
+	f0 |= tl.Flag(m.HasPreviewMedias, 6)
+	f0 |= tl.Flag(m.UserID.Set, 0)
+	f0 |= tl.Flag(m.Description.Set, 1)
+	f0 |= tl.Flag(m.DescriptionPhoto != nil, 4)
+	f0 |= tl.Flag(m.DescriptionDocument != nil, 5)
+	f0 |= tl.Flag(m.Commands != nil, 2)
+	f0 |= tl.Flag(m.MenuButton != nil, 3)
+	f0 |= tl.Flag(m.PrivacyPolicyURL.Set, 7)
+	f0 |= tl.Flag(m.AppSettings != nil, 8)
+	f0 |= tl.Flag(m.VerifierSettings != nil, 9)
 	b.PutUint32(f0)
 	if m.UserID.Set {
 		b.PutInt64(m.UserID.Value)
@@ -42095,9 +40507,7 @@ func (m *KeyboardButton) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("keyboardButton")
 	}
 	var f0 uint32
-	if m.Style != nil {
-		f0 |= 1 << 10
-	}
+	f0 |= tl.Flag(m.Style != nil, 10)
 	b.PutUint32(f0)
 	if m.Style != nil {
 		if err := m.Style.Encode(b); err != nil {
@@ -42177,9 +40587,7 @@ func (m *KeyboardButtonURL) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("keyboardButtonUrl")
 	}
 	var f0 uint32
-	if m.Style != nil {
-		f0 |= 1 << 10
-	}
+	f0 |= tl.Flag(m.Style != nil, 10)
 	b.PutUint32(f0)
 	if m.Style != nil {
 		if err := m.Style.Encode(b); err != nil {
@@ -42264,12 +40672,8 @@ func (m *KeyboardButtonCallback) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("keyboardButtonCallback")
 	}
 	var f0 uint32
-	if m.RequiresPassword {
-		f0 |= 1 << 0
-	}
-	if m.Style != nil {
-		f0 |= 1 << 10
-	}
+	f0 |= tl.Flag(m.RequiresPassword, 0)
+	f0 |= tl.Flag(m.Style != nil, 10)
 	b.PutUint32(f0)
 	if m.Style != nil {
 		if err := m.Style.Encode(b); err != nil {
@@ -42353,9 +40757,7 @@ func (m *KeyboardButtonRequestPhone) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("keyboardButtonRequestPhone")
 	}
 	var f0 uint32
-	if m.Style != nil {
-		f0 |= 1 << 10
-	}
+	f0 |= tl.Flag(m.Style != nil, 10)
 	b.PutUint32(f0)
 	if m.Style != nil {
 		if err := m.Style.Encode(b); err != nil {
@@ -42436,9 +40838,7 @@ func (m *KeyboardButtonRequestGeoLocation) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("keyboardButtonRequestGeoLocation")
 	}
 	var f0 uint32
-	if m.Style != nil {
-		f0 |= 1 << 10
-	}
+	f0 |= tl.Flag(m.Style != nil, 10)
 	b.PutUint32(f0)
 	if m.Style != nil {
 		if err := m.Style.Encode(b); err != nil {
@@ -42520,15 +40920,9 @@ func (m *KeyboardButtonSwitchInline) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("keyboardButtonSwitchInline")
 	}
 	var f0 uint32
-	if m.SamePeer {
-		f0 |= 1 << 0
-	}
-	if m.Style != nil {
-		f0 |= 1 << 10
-	}
-	if m.PeerTypes != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.SamePeer, 0)
+	f0 |= tl.Flag(m.Style != nil, 10)
+	f0 |= tl.Flag(m.PeerTypes != nil, 1)
 	b.PutUint32(f0)
 	if m.Style != nil {
 		if err := m.Style.Encode(b); err != nil {
@@ -42539,11 +40933,11 @@ func (m *KeyboardButtonSwitchInline) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.Query)
 	if m.PeerTypes != nil {
 		b.PutVectorHeader(len(m.PeerTypes))
-		for i1 := range m.PeerTypes {
-			if m.PeerTypes[i1] == nil {
+		for _, e1 := range m.PeerTypes {
+			if e1 == nil {
 				return tl.NilFieldError("keyboardButtonSwitchInline", "peer_types")
 			}
-			if err := m.PeerTypes[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("keyboardButtonSwitchInline", "peer_types", err)
 			}
 		}
@@ -42637,9 +41031,7 @@ func (m *KeyboardButtonGame) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("keyboardButtonGame")
 	}
 	var f0 uint32
-	if m.Style != nil {
-		f0 |= 1 << 10
-	}
+	f0 |= tl.Flag(m.Style != nil, 10)
 	b.PutUint32(f0)
 	if m.Style != nil {
 		if err := m.Style.Encode(b); err != nil {
@@ -42718,9 +41110,7 @@ func (m *KeyboardButtonBuy) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("keyboardButtonBuy")
 	}
 	var f0 uint32
-	if m.Style != nil {
-		f0 |= 1 << 10
-	}
+	f0 |= tl.Flag(m.Style != nil, 10)
 	b.PutUint32(f0)
 	if m.Style != nil {
 		if err := m.Style.Encode(b); err != nil {
@@ -42802,12 +41192,8 @@ func (m *KeyboardButtonURLAuth) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("keyboardButtonUrlAuth")
 	}
 	var f0 uint32
-	if m.Style != nil {
-		f0 |= 1 << 10
-	}
-	if m.FwdText.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Style != nil, 10)
+	f0 |= tl.Flag(m.FwdText.Set, 0)
 	b.PutUint32(f0)
 	if m.Style != nil {
 		if err := m.Style.Encode(b); err != nil {
@@ -42907,15 +41293,9 @@ func (m *InputKeyboardButtonURLAuth) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputKeyboardButtonUrlAuth")
 	}
 	var f0 uint32
-	if m.RequestWriteAccess {
-		f0 |= 1 << 0
-	}
-	if m.Style != nil {
-		f0 |= 1 << 10
-	}
-	if m.FwdText.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.RequestWriteAccess, 0)
+	f0 |= tl.Flag(m.Style != nil, 10)
+	f0 |= tl.Flag(m.FwdText.Set, 1)
 	b.PutUint32(f0)
 	if m.Style != nil {
 		if err := m.Style.Encode(b); err != nil {
@@ -43018,12 +41398,8 @@ func (m *KeyboardButtonRequestPoll) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("keyboardButtonRequestPoll")
 	}
 	var f0 uint32
-	if m.Style != nil {
-		f0 |= 1 << 10
-	}
-	if m.Quiz.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Style != nil, 10)
+	f0 |= tl.Flag(m.Quiz.Set, 0)
 	b.PutUint32(f0)
 	if m.Style != nil {
 		if err := m.Style.Encode(b); err != nil {
@@ -43112,9 +41488,7 @@ func (m *InputKeyboardButtonUserProfile) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputKeyboardButtonUserProfile")
 	}
 	var f0 uint32
-	if m.Style != nil {
-		f0 |= 1 << 10
-	}
+	f0 |= tl.Flag(m.Style != nil, 10)
 	b.PutUint32(f0)
 	if m.Style != nil {
 		if err := m.Style.Encode(b); err != nil {
@@ -43203,9 +41577,7 @@ func (m *KeyboardButtonUserProfile) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("keyboardButtonUserProfile")
 	}
 	var f0 uint32
-	if m.Style != nil {
-		f0 |= 1 << 10
-	}
+	f0 |= tl.Flag(m.Style != nil, 10)
 	b.PutUint32(f0)
 	if m.Style != nil {
 		if err := m.Style.Encode(b); err != nil {
@@ -43289,9 +41661,7 @@ func (m *KeyboardButtonWebView) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("keyboardButtonWebView")
 	}
 	var f0 uint32
-	if m.Style != nil {
-		f0 |= 1 << 10
-	}
+	f0 |= tl.Flag(m.Style != nil, 10)
 	b.PutUint32(f0)
 	if m.Style != nil {
 		if err := m.Style.Encode(b); err != nil {
@@ -43375,9 +41745,7 @@ func (m *KeyboardButtonSimpleWebView) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("keyboardButtonSimpleWebView")
 	}
 	var f0 uint32
-	if m.Style != nil {
-		f0 |= 1 << 10
-	}
+	f0 |= tl.Flag(m.Style != nil, 10)
 	b.PutUint32(f0)
 	if m.Style != nil {
 		if err := m.Style.Encode(b); err != nil {
@@ -43463,9 +41831,7 @@ func (m *KeyboardButtonRequestPeer) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("keyboardButtonRequestPeer")
 	}
 	var f0 uint32
-	if m.Style != nil {
-		f0 |= 1 << 10
-	}
+	f0 |= tl.Flag(m.Style != nil, 10)
 	b.PutUint32(f0)
 	if m.Style != nil {
 		if err := m.Style.Encode(b); err != nil {
@@ -43567,18 +41933,10 @@ func (m *InputKeyboardButtonRequestPeer) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputKeyboardButtonRequestPeer")
 	}
 	var f0 uint32
-	if m.NameRequested {
-		f0 |= 1 << 0
-	}
-	if m.UsernameRequested {
-		f0 |= 1 << 1
-	}
-	if m.PhotoRequested {
-		f0 |= 1 << 2
-	}
-	if m.Style != nil {
-		f0 |= 1 << 10
-	}
+	f0 |= tl.Flag(m.NameRequested, 0)
+	f0 |= tl.Flag(m.UsernameRequested, 1)
+	f0 |= tl.Flag(m.PhotoRequested, 2)
+	f0 |= tl.Flag(m.Style != nil, 10)
 	b.PutUint32(f0)
 	if m.Style != nil {
 		if err := m.Style.Encode(b); err != nil {
@@ -43678,9 +42036,7 @@ func (m *KeyboardButtonCopy) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("keyboardButtonCopy")
 	}
 	var f0 uint32
-	if m.Style != nil {
-		f0 |= 1 << 10
-	}
+	f0 |= tl.Flag(m.Style != nil, 10)
 	b.PutUint32(f0)
 	if m.Style != nil {
 		if err := m.Style.Encode(b); err != nil {
@@ -43760,15 +42116,15 @@ func (m *KeyboardButtonRow) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("keyboardButtonRow")
 	}
 	b.PutVectorHeader(len(m.Buttons))
-	for i0 := range m.Buttons {
-		if m.Buttons[i0] == nil {
+	for _, e0 := range m.Buttons {
+		if e0 == nil {
 			return tl.NilFieldError("keyboardButtonRow", "buttons")
 		}
-		if err := m.Buttons[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("keyboardButtonRow", "buttons", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -43829,11 +42185,9 @@ func (m *ReplyKeyboardHide) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("replyKeyboardHide")
 	}
 	var f0 uint32
-	if m.Selective {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Selective, 2)
 	b.PutUint32(f0)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -43890,15 +42244,9 @@ func (m *ReplyKeyboardForceReply) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("replyKeyboardForceReply")
 	}
 	var f0 uint32
-	if m.SingleUse {
-		f0 |= 1 << 1
-	}
-	if m.Selective {
-		f0 |= 1 << 2
-	}
-	if m.Placeholder.Set {
-		f0 |= 1 << 3
-	}
+	f0 |= tl.Flag(m.SingleUse, 1)
+	f0 |= tl.Flag(m.Selective, 2)
+	f0 |= tl.Flag(m.Placeholder.Set, 3)
 	b.PutUint32(f0)
 	if m.Placeholder.Set {
 		b.PutString(m.Placeholder.Value)
@@ -43970,21 +42318,11 @@ func (m *ReplyKeyboardMarkup) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("replyKeyboardMarkup")
 	}
 	var f0 uint32
-	if m.Resize {
-		f0 |= 1 << 0
-	}
-	if m.SingleUse {
-		f0 |= 1 << 1
-	}
-	if m.Selective {
-		f0 |= 1 << 2
-	}
-	if m.Persistent {
-		f0 |= 1 << 4
-	}
-	if m.Placeholder.Set {
-		f0 |= 1 << 3
-	}
+	f0 |= tl.Flag(m.Resize, 0)
+	f0 |= tl.Flag(m.SingleUse, 1)
+	f0 |= tl.Flag(m.Selective, 2)
+	f0 |= tl.Flag(m.Persistent, 4)
+	f0 |= tl.Flag(m.Placeholder.Set, 3)
 	b.PutUint32(f0)
 	b.PutVectorHeader(len(m.Rows))
 	for i0 := range m.Rows {
@@ -44082,7 +42420,7 @@ func (m *ReplyInlineMarkup) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("replyInlineMarkup", "rows", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -44151,7 +42489,7 @@ func (m *MessageEntityUnknown) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -44208,7 +42546,7 @@ func (m *MessageEntityMention) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -44265,7 +42603,7 @@ func (m *MessageEntityHashtag) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -44322,7 +42660,7 @@ func (m *MessageEntityBotCommand) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -44379,7 +42717,7 @@ func (m *MessageEntityURL) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -44436,7 +42774,7 @@ func (m *MessageEntityEmail) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -44493,7 +42831,7 @@ func (m *MessageEntityBold) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -44550,7 +42888,7 @@ func (m *MessageEntityItalic) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -44607,7 +42945,7 @@ func (m *MessageEntityCode) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -44790,7 +43128,7 @@ func (m *MessageEntityMentionName) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	b.PutInt64(m.UserID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -44857,7 +43195,7 @@ func (m *InputMessageEntityMentionName) EncodeBare(b *tl.Buffer) error {
 	if err := m.UserID.Encode(b); err != nil {
 		return tl.EncodeFieldErr("inputMessageEntityMentionName", "user_id", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -44917,7 +43255,7 @@ func (m *MessageEntityPhone) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -44974,7 +43312,7 @@ func (m *MessageEntityCashtag) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -45031,7 +43369,7 @@ func (m *MessageEntityUnderline) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -45088,7 +43426,7 @@ func (m *MessageEntityStrike) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -45145,7 +43483,7 @@ func (m *MessageEntityBankCard) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -45202,7 +43540,7 @@ func (m *MessageEntitySpoiler) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -45261,7 +43599,7 @@ func (m *MessageEntityCustomEmoji) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	b.PutInt64(m.DocumentID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -45321,13 +43659,11 @@ func (m *MessageEntityBlockquote) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageEntityBlockquote")
 	}
 	var f0 uint32
-	if m.Collapsed {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Collapsed, 0)
 	b.PutUint32(f0)
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -45396,29 +43732,17 @@ func (m *MessageEntityFormattedDate) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageEntityFormattedDate")
 	}
 	var f0 uint32
-	if m.Relative {
-		f0 |= 1 << 0
-	}
-	if m.ShortTime {
-		f0 |= 1 << 1
-	}
-	if m.LongTime {
-		f0 |= 1 << 2
-	}
-	if m.ShortDate {
-		f0 |= 1 << 3
-	}
-	if m.LongDate {
-		f0 |= 1 << 4
-	}
-	if m.DayOfWeek {
-		f0 |= 1 << 5
-	}
+	f0 |= tl.Flag(m.Relative, 0)
+	f0 |= tl.Flag(m.ShortTime, 1)
+	f0 |= tl.Flag(m.LongTime, 2)
+	f0 |= tl.Flag(m.ShortDate, 3)
+	f0 |= tl.Flag(m.LongDate, 4)
+	f0 |= tl.Flag(m.DayOfWeek, 5)
 	b.PutUint32(f0)
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	b.PutInt32(m.Date)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -45489,7 +43813,7 @@ func (m *MessageEntityDiffInsert) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -45608,7 +43932,7 @@ func (m *MessageEntityDiffDelete) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -45661,7 +43985,7 @@ func (m *InputChannelEmpty) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputChannelEmpty")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -45711,7 +44035,7 @@ func (m *InputChannel) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.ChannelID)
 	b.PutInt64(m.AccessHash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -45775,7 +44099,7 @@ func (m *InputChannelFromMessage) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.MsgID)
 	b.PutInt64(m.ChannelID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -45833,7 +44157,7 @@ func (m *MessageRange) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.MinID)
 	b.PutInt32(m.MaxID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -45886,7 +44210,7 @@ func (m *ChannelMessagesFilterEmpty) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("channelMessagesFilterEmpty")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -45935,9 +44259,7 @@ func (m *ChannelMessagesFilter) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("channelMessagesFilter")
 	}
 	var f0 uint32
-	if m.ExcludeNewMessages {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.ExcludeNewMessages, 1)
 	b.PutUint32(f0)
 	b.PutVectorHeader(len(m.Ranges))
 	for i0 := range m.Ranges {
@@ -45945,7 +44267,7 @@ func (m *ChannelMessagesFilter) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("channelMessagesFilter", "ranges", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -46021,12 +44343,8 @@ func (m *ChannelParticipant) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("channelParticipant")
 	}
 	var f0 uint32
-	if m.SubscriptionUntilDate.Set {
-		f0 |= 1 << 0
-	}
-	if m.Rank.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.SubscriptionUntilDate.Set, 0)
+	f0 |= tl.Flag(m.Rank.Set, 2)
 	b.PutUint32(f0)
 	b.PutInt64(m.UserID)
 	b.PutInt32(m.Date)
@@ -46113,15 +44431,9 @@ func (m *ChannelParticipantSelf) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("channelParticipantSelf")
 	}
 	var f0 uint32
-	if m.ViaRequest {
-		f0 |= 1 << 0
-	}
-	if m.SubscriptionUntilDate.Set {
-		f0 |= 1 << 1
-	}
-	if m.Rank.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.ViaRequest, 0)
+	f0 |= tl.Flag(m.SubscriptionUntilDate.Set, 1)
+	f0 |= tl.Flag(m.Rank.Set, 2)
 	b.PutUint32(f0)
 	b.PutInt64(m.UserID)
 	b.PutInt64(m.InviterID)
@@ -46210,9 +44522,7 @@ func (m *ChannelParticipantCreator) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("channelParticipantCreator")
 	}
 	var f0 uint32
-	if m.Rank.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Rank.Set, 0)
 	b.PutUint32(f0)
 	b.PutInt64(m.UserID)
 	if err := m.AdminRights.Encode(b); err != nil {
@@ -46297,18 +44607,12 @@ func (m *ChannelParticipantAdmin) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("channelParticipantAdmin")
 	}
 	var f0 uint32
-	if m.CanEdit {
-		f0 |= 1 << 0
-	}
-	if m.InviterID.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.CanEdit, 0)
+	f0 |= tl.Flag(m.InviterID.Set, 1)
 	if m.Self && !(m.InviterID.Set) {
 		return tl.FlagGroupError("channelParticipantAdmin", "self")
 	}
-	if m.Rank.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Rank.Set, 2)
 	b.PutUint32(f0)
 	b.PutInt64(m.UserID)
 	if m.InviterID.Set {
@@ -46410,12 +44714,8 @@ func (m *ChannelParticipantBanned) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("channelParticipantBanned")
 	}
 	var f0 uint32
-	if m.Left {
-		f0 |= 1 << 0
-	}
-	if m.Rank.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Left, 0)
+	f0 |= tl.Flag(m.Rank.Set, 2)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("channelParticipantBanned", "peer")
@@ -46512,7 +44812,7 @@ func (m *ChannelParticipantLeft) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channelParticipantLeft", "peer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -46562,7 +44862,7 @@ func (m *ChannelParticipantsRecent) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("channelParticipantsRecent")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -46608,7 +44908,7 @@ func (m *ChannelParticipantsAdmins) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("channelParticipantsAdmins")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -46706,7 +45006,7 @@ func (m *ChannelParticipantsBots) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("channelParticipantsBots")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -46911,12 +45211,8 @@ func (m *ChannelParticipantsMentions) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("channelParticipantsMentions")
 	}
 	var f0 uint32
-	if m.Q.Set {
-		f0 |= 1 << 0
-	}
-	if m.TopMsgID.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Q.Set, 0)
+	f0 |= tl.Flag(m.TopMsgID.Set, 1)
 	b.PutUint32(f0)
 	if m.Q.Set {
 		b.PutString(m.Q.Value)
@@ -46993,24 +45289,18 @@ func (m *InputBotInlineMessageMediaAuto) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputBotInlineMessageMediaAuto")
 	}
 	var f0 uint32
-	if m.InvertMedia {
-		f0 |= 1 << 3
-	}
-	if m.Entities != nil {
-		f0 |= 1 << 1
-	}
-	if m.ReplyMarkup != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.InvertMedia, 3)
+	f0 |= tl.Flag(m.Entities != nil, 1)
+	f0 |= tl.Flag(m.ReplyMarkup != nil, 2)
 	b.PutUint32(f0)
 	b.PutString(m.Message)
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
-		for i1 := range m.Entities {
-			if m.Entities[i1] == nil {
+		for _, e1 := range m.Entities {
+			if e1 == nil {
 				return tl.NilFieldError("inputBotInlineMessageMediaAuto", "entities")
 			}
-			if err := m.Entities[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("inputBotInlineMessageMediaAuto", "entities", err)
 			}
 		}
@@ -47101,27 +45391,19 @@ func (m *InputBotInlineMessageText) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputBotInlineMessageText")
 	}
 	var f0 uint32
-	if m.NoWebpage {
-		f0 |= 1 << 0
-	}
-	if m.InvertMedia {
-		f0 |= 1 << 3
-	}
-	if m.Entities != nil {
-		f0 |= 1 << 1
-	}
-	if m.ReplyMarkup != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.NoWebpage, 0)
+	f0 |= tl.Flag(m.InvertMedia, 3)
+	f0 |= tl.Flag(m.Entities != nil, 1)
+	f0 |= tl.Flag(m.ReplyMarkup != nil, 2)
 	b.PutUint32(f0)
 	b.PutString(m.Message)
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
-		for i1 := range m.Entities {
-			if m.Entities[i1] == nil {
+		for _, e1 := range m.Entities {
+			if e1 == nil {
 				return tl.NilFieldError("inputBotInlineMessageText", "entities")
 			}
-			if err := m.Entities[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("inputBotInlineMessageText", "entities", err)
 			}
 		}
@@ -47213,18 +45495,10 @@ func (m *InputBotInlineMessageMediaGeo) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputBotInlineMessageMediaGeo")
 	}
 	var f0 uint32
-	if m.Heading.Set {
-		f0 |= 1 << 0
-	}
-	if m.Period.Set {
-		f0 |= 1 << 1
-	}
-	if m.ProximityNotificationRadius.Set {
-		f0 |= 1 << 3
-	}
-	if m.ReplyMarkup != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Heading.Set, 0)
+	f0 |= tl.Flag(m.Period.Set, 1)
+	f0 |= tl.Flag(m.ProximityNotificationRadius.Set, 3)
+	f0 |= tl.Flag(m.ReplyMarkup != nil, 2)
 	b.PutUint32(f0)
 	if m.GeoPoint == nil {
 		return tl.NilFieldError("inputBotInlineMessageMediaGeo", "geo_point")
@@ -47246,7 +45520,7 @@ func (m *InputBotInlineMessageMediaGeo) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("inputBotInlineMessageMediaGeo", "reply_markup", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -47332,9 +45606,7 @@ func (m *InputBotInlineMessageMediaVenue) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputBotInlineMessageMediaVenue")
 	}
 	var f0 uint32
-	if m.ReplyMarkup != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.ReplyMarkup != nil, 2)
 	b.PutUint32(f0)
 	if m.GeoPoint == nil {
 		return tl.NilFieldError("inputBotInlineMessageMediaVenue", "geo_point")
@@ -47437,9 +45709,7 @@ func (m *InputBotInlineMessageMediaContact) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputBotInlineMessageMediaContact")
 	}
 	var f0 uint32
-	if m.ReplyMarkup != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.ReplyMarkup != nil, 2)
 	b.PutUint32(f0)
 	b.PutString(m.PhoneNumber)
 	b.PutString(m.FirstName)
@@ -47521,16 +45791,14 @@ func (m *InputBotInlineMessageGame) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputBotInlineMessageGame")
 	}
 	var f0 uint32
-	if m.ReplyMarkup != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.ReplyMarkup != nil, 2)
 	b.PutUint32(f0)
 	if m.ReplyMarkup != nil {
 		if err := m.ReplyMarkup.Encode(b); err != nil {
 			return tl.EncodeFieldErr("inputBotInlineMessageGame", "reply_markup", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -47600,12 +45868,8 @@ func (m *InputBotInlineMessageMediaInvoice) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputBotInlineMessageMediaInvoice")
 	}
 	var f0 uint32
-	if m.Photo != nil {
-		f0 |= 1 << 0
-	}
-	if m.ReplyMarkup != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Photo != nil, 0)
+	f0 |= tl.Flag(m.ReplyMarkup != nil, 2)
 	b.PutUint32(f0)
 	b.PutString(m.Title)
 	b.PutString(m.Description)
@@ -47734,33 +45998,21 @@ func (m *InputBotInlineMessageMediaWebPage) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputBotInlineMessageMediaWebPage")
 	}
 	var f0 uint32
-	if m.InvertMedia {
-		f0 |= 1 << 3
-	}
-	if m.ForceLargeMedia {
-		f0 |= 1 << 4
-	}
-	if m.ForceSmallMedia {
-		f0 |= 1 << 5
-	}
-	if m.Optional {
-		f0 |= 1 << 6
-	}
-	if m.Entities != nil {
-		f0 |= 1 << 1
-	}
-	if m.ReplyMarkup != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.InvertMedia, 3)
+	f0 |= tl.Flag(m.ForceLargeMedia, 4)
+	f0 |= tl.Flag(m.ForceSmallMedia, 5)
+	f0 |= tl.Flag(m.Optional, 6)
+	f0 |= tl.Flag(m.Entities != nil, 1)
+	f0 |= tl.Flag(m.ReplyMarkup != nil, 2)
 	b.PutUint32(f0)
 	b.PutString(m.Message)
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
-		for i1 := range m.Entities {
-			if m.Entities[i1] == nil {
+		for _, e1 := range m.Entities {
+			if e1 == nil {
 				return tl.NilFieldError("inputBotInlineMessageMediaWebPage", "entities")
 			}
-			if err := m.Entities[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("inputBotInlineMessageMediaWebPage", "entities", err)
 			}
 		}
@@ -47857,9 +46109,7 @@ func (m *InputBotInlineMessageRichMessage) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputBotInlineMessageRichMessage")
 	}
 	var f0 uint32
-	if m.ReplyMarkup != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.ReplyMarkup != nil, 2)
 	b.PutUint32(f0)
 	if m.ReplyMarkup != nil {
 		if err := m.ReplyMarkup.Encode(b); err != nil {
@@ -47872,7 +46122,7 @@ func (m *InputBotInlineMessageRichMessage) EncodeBare(b *tl.Buffer) error {
 	if err := m.RichMessage.Encode(b); err != nil {
 		return tl.EncodeFieldErr("inputBotInlineMessageRichMessage", "rich_message", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -47941,21 +46191,11 @@ func (m *InputBotInlineResult) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputBotInlineResult")
 	}
 	var f0 uint32
-	if m.Title.Set {
-		f0 |= 1 << 1
-	}
-	if m.Description.Set {
-		f0 |= 1 << 2
-	}
-	if m.URL.Set {
-		f0 |= 1 << 3
-	}
-	if m.Thumb != nil {
-		f0 |= 1 << 4
-	}
-	if m.Content != nil {
-		f0 |= 1 << 5
-	}
+	f0 |= tl.Flag(m.Title.Set, 1)
+	f0 |= tl.Flag(m.Description.Set, 2)
+	f0 |= tl.Flag(m.URL.Set, 3)
+	f0 |= tl.Flag(m.Thumb != nil, 4)
+	f0 |= tl.Flag(m.Content != nil, 5)
 	b.PutUint32(f0)
 	b.PutString(m.ID)
 	b.PutString(m.Type)
@@ -48173,12 +46413,8 @@ func (m *InputBotInlineResultDocument) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputBotInlineResultDocument")
 	}
 	var f0 uint32
-	if m.Title.Set {
-		f0 |= 1 << 1
-	}
-	if m.Description.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Title.Set, 1)
+	f0 |= tl.Flag(m.Description.Set, 2)
 	b.PutUint32(f0)
 	b.PutString(m.ID)
 	b.PutString(m.Type)
@@ -48348,24 +46584,18 @@ func (m *BotInlineMessageMediaAuto) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("botInlineMessageMediaAuto")
 	}
 	var f0 uint32
-	if m.InvertMedia {
-		f0 |= 1 << 3
-	}
-	if m.Entities != nil {
-		f0 |= 1 << 1
-	}
-	if m.ReplyMarkup != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.InvertMedia, 3)
+	f0 |= tl.Flag(m.Entities != nil, 1)
+	f0 |= tl.Flag(m.ReplyMarkup != nil, 2)
 	b.PutUint32(f0)
 	b.PutString(m.Message)
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
-		for i1 := range m.Entities {
-			if m.Entities[i1] == nil {
+		for _, e1 := range m.Entities {
+			if e1 == nil {
 				return tl.NilFieldError("botInlineMessageMediaAuto", "entities")
 			}
-			if err := m.Entities[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("botInlineMessageMediaAuto", "entities", err)
 			}
 		}
@@ -48456,27 +46686,19 @@ func (m *BotInlineMessageText) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("botInlineMessageText")
 	}
 	var f0 uint32
-	if m.NoWebpage {
-		f0 |= 1 << 0
-	}
-	if m.InvertMedia {
-		f0 |= 1 << 3
-	}
-	if m.Entities != nil {
-		f0 |= 1 << 1
-	}
-	if m.ReplyMarkup != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.NoWebpage, 0)
+	f0 |= tl.Flag(m.InvertMedia, 3)
+	f0 |= tl.Flag(m.Entities != nil, 1)
+	f0 |= tl.Flag(m.ReplyMarkup != nil, 2)
 	b.PutUint32(f0)
 	b.PutString(m.Message)
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
-		for i1 := range m.Entities {
-			if m.Entities[i1] == nil {
+		for _, e1 := range m.Entities {
+			if e1 == nil {
 				return tl.NilFieldError("botInlineMessageText", "entities")
 			}
-			if err := m.Entities[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("botInlineMessageText", "entities", err)
 			}
 		}
@@ -48568,18 +46790,10 @@ func (m *BotInlineMessageMediaGeo) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("botInlineMessageMediaGeo")
 	}
 	var f0 uint32
-	if m.Heading.Set {
-		f0 |= 1 << 0
-	}
-	if m.Period.Set {
-		f0 |= 1 << 1
-	}
-	if m.ProximityNotificationRadius.Set {
-		f0 |= 1 << 3
-	}
-	if m.ReplyMarkup != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Heading.Set, 0)
+	f0 |= tl.Flag(m.Period.Set, 1)
+	f0 |= tl.Flag(m.ProximityNotificationRadius.Set, 3)
+	f0 |= tl.Flag(m.ReplyMarkup != nil, 2)
 	b.PutUint32(f0)
 	if m.Geo == nil {
 		return tl.NilFieldError("botInlineMessageMediaGeo", "geo")
@@ -48601,7 +46815,7 @@ func (m *BotInlineMessageMediaGeo) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("botInlineMessageMediaGeo", "reply_markup", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -48687,9 +46901,7 @@ func (m *BotInlineMessageMediaVenue) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("botInlineMessageMediaVenue")
 	}
 	var f0 uint32
-	if m.ReplyMarkup != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.ReplyMarkup != nil, 2)
 	b.PutUint32(f0)
 	if m.Geo == nil {
 		return tl.NilFieldError("botInlineMessageMediaVenue", "geo")
@@ -48788,9 +47000,7 @@ func (m *BotInlineMessageMediaContact) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("botInlineMessageMediaContact")
 	}
 	var f0 uint32
-	if m.ReplyMarkup != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.ReplyMarkup != nil, 2)
 	b.PutUint32(f0)
 	b.PutString(m.PhoneNumber)
 	b.PutString(m.FirstName)
@@ -48879,18 +47089,10 @@ func (m *BotInlineMessageMediaInvoice) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("botInlineMessageMediaInvoice")
 	}
 	var f0 uint32
-	if m.ShippingAddressRequested {
-		f0 |= 1 << 1
-	}
-	if m.Test {
-		f0 |= 1 << 3
-	}
-	if m.Photo != nil {
-		f0 |= 1 << 0
-	}
-	if m.ReplyMarkup != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.ShippingAddressRequested, 1)
+	f0 |= tl.Flag(m.Test, 3)
+	f0 |= tl.Flag(m.Photo != nil, 0)
+	f0 |= tl.Flag(m.ReplyMarkup != nil, 2)
 	b.PutUint32(f0)
 	b.PutString(m.Title)
 	b.PutString(m.Description)
@@ -48992,36 +47194,22 @@ func (m *BotInlineMessageMediaWebPage) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("botInlineMessageMediaWebPage")
 	}
 	var f0 uint32
-	if m.InvertMedia {
-		f0 |= 1 << 3
-	}
-	if m.ForceLargeMedia {
-		f0 |= 1 << 4
-	}
-	if m.ForceSmallMedia {
-		f0 |= 1 << 5
-	}
-	if m.Manual {
-		f0 |= 1 << 7
-	}
-	if m.Safe {
-		f0 |= 1 << 8
-	}
-	if m.Entities != nil {
-		f0 |= 1 << 1
-	}
-	if m.ReplyMarkup != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.InvertMedia, 3)
+	f0 |= tl.Flag(m.ForceLargeMedia, 4)
+	f0 |= tl.Flag(m.ForceSmallMedia, 5)
+	f0 |= tl.Flag(m.Manual, 7)
+	f0 |= tl.Flag(m.Safe, 8)
+	f0 |= tl.Flag(m.Entities != nil, 1)
+	f0 |= tl.Flag(m.ReplyMarkup != nil, 2)
 	b.PutUint32(f0)
 	b.PutString(m.Message)
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
-		for i1 := range m.Entities {
-			if m.Entities[i1] == nil {
+		for _, e1 := range m.Entities {
+			if e1 == nil {
 				return tl.NilFieldError("botInlineMessageMediaWebPage", "entities")
 			}
-			if err := m.Entities[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("botInlineMessageMediaWebPage", "entities", err)
 			}
 		}
@@ -49117,9 +47305,7 @@ func (m *BotInlineMessageRichMessage) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("botInlineMessageRichMessage")
 	}
 	var f0 uint32
-	if m.ReplyMarkup != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.ReplyMarkup != nil, 2)
 	b.PutUint32(f0)
 	if m.ReplyMarkup != nil {
 		if err := m.ReplyMarkup.Encode(b); err != nil {
@@ -49129,7 +47315,7 @@ func (m *BotInlineMessageRichMessage) EncodeBare(b *tl.Buffer) error {
 	if err := m.RichMessage.Encode(b); err != nil {
 		return tl.EncodeFieldErr("botInlineMessageRichMessage", "rich_message", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -49201,21 +47387,11 @@ func (m *BotInlineResult) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("botInlineResult")
 	}
 	var f0 uint32
-	if m.Title.Set {
-		f0 |= 1 << 1
-	}
-	if m.Description.Set {
-		f0 |= 1 << 2
-	}
-	if m.URL.Set {
-		f0 |= 1 << 3
-	}
-	if m.Thumb != nil {
-		f0 |= 1 << 4
-	}
-	if m.Content != nil {
-		f0 |= 1 << 5
-	}
+	f0 |= tl.Flag(m.Title.Set, 1)
+	f0 |= tl.Flag(m.Description.Set, 2)
+	f0 |= tl.Flag(m.URL.Set, 3)
+	f0 |= tl.Flag(m.Thumb != nil, 4)
+	f0 |= tl.Flag(m.Content != nil, 5)
 	b.PutUint32(f0)
 	b.PutString(m.ID)
 	b.PutString(m.Type)
@@ -49341,18 +47517,10 @@ func (m *BotInlineMediaResult) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("botInlineMediaResult")
 	}
 	var f0 uint32
-	if m.Photo != nil {
-		f0 |= 1 << 0
-	}
-	if m.Document != nil {
-		f0 |= 1 << 1
-	}
-	if m.Title.Set {
-		f0 |= 1 << 2
-	}
-	if m.Description.Set {
-		f0 |= 1 << 3
-	}
+	f0 |= tl.Flag(m.Photo != nil, 0)
+	f0 |= tl.Flag(m.Document != nil, 1)
+	f0 |= tl.Flag(m.Title.Set, 2)
+	f0 |= tl.Flag(m.Description.Set, 3)
 	b.PutUint32(f0)
 	b.PutString(m.ID)
 	b.PutString(m.Type)
@@ -49528,45 +47696,21 @@ func (m *MessageFwdHeader) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageFwdHeader")
 	}
 	var f0 uint32
-	if m.Imported {
-		f0 |= 1 << 7
-	}
-	if m.SavedOut {
-		f0 |= 1 << 11
-	}
-	if m.FromID != nil {
-		f0 |= 1 << 0
-	}
-	if m.FromName.Set {
-		f0 |= 1 << 5
-	}
-	if m.ChannelPost.Set {
-		f0 |= 1 << 2
-	}
-	if m.PostAuthor.Set {
-		f0 |= 1 << 3
-	}
-	if m.SavedFromPeer != nil {
-		f0 |= 1 << 4
-	}
-	if m.SavedFromMsgID.Set {
-		f0 |= 1 << 4
-	}
+	f0 |= tl.Flag(m.Imported, 7)
+	f0 |= tl.Flag(m.SavedOut, 11)
+	f0 |= tl.Flag(m.FromID != nil, 0)
+	f0 |= tl.Flag(m.FromName.Set, 5)
+	f0 |= tl.Flag(m.ChannelPost.Set, 2)
+	f0 |= tl.Flag(m.PostAuthor.Set, 3)
+	f0 |= tl.Flag(m.SavedFromPeer != nil, 4)
+	f0 |= tl.Flag(m.SavedFromMsgID.Set, 4)
 	if (m.SavedFromPeer != nil) != (m.SavedFromMsgID.Set) {
 		return tl.FlagGroupError("messageFwdHeader", "saved_from_msg_id")
 	}
-	if m.SavedFromID != nil {
-		f0 |= 1 << 8
-	}
-	if m.SavedFromName.Set {
-		f0 |= 1 << 9
-	}
-	if m.SavedDate.Set {
-		f0 |= 1 << 10
-	}
-	if m.PsaType.Set {
-		f0 |= 1 << 6
-	}
+	f0 |= tl.Flag(m.SavedFromID != nil, 8)
+	f0 |= tl.Flag(m.SavedFromName.Set, 9)
+	f0 |= tl.Flag(m.SavedDate.Set, 10)
+	f0 |= tl.Flag(m.PsaType.Set, 6)
 	b.PutUint32(f0)
 	if m.FromID != nil {
 		if err := m.FromID.Encode(b); err != nil {
@@ -49725,7 +47869,7 @@ func (m *InputBotInlineMessageID) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.DCID)
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -49789,7 +47933,7 @@ func (m *InputBotInlineMessageID64) EncodeBare(b *tl.Buffer) error {
 	b.PutInt64(m.OwnerID)
 	b.PutInt32(m.ID)
 	b.PutInt64(m.AccessHash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -49910,7 +48054,7 @@ func (m *TopPeer) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("topPeer", "peer", err)
 	}
 	b.PutDouble(m.Rating)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -49963,7 +48107,7 @@ func (m *TopPeerCategoryBotsPM) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("topPeerCategoryBotsPM")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -50009,7 +48153,7 @@ func (m *TopPeerCategoryBotsInline) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("topPeerCategoryBotsInline")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -50055,7 +48199,7 @@ func (m *TopPeerCategoryCorrespondents) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("topPeerCategoryCorrespondents")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -50101,7 +48245,7 @@ func (m *TopPeerCategoryGroups) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("topPeerCategoryGroups")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -50147,7 +48291,7 @@ func (m *TopPeerCategoryChannels) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("topPeerCategoryChannels")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -50193,7 +48337,7 @@ func (m *TopPeerCategoryPhoneCalls) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("topPeerCategoryPhoneCalls")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -50239,7 +48383,7 @@ func (m *TopPeerCategoryForwardUsers) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("topPeerCategoryForwardUsers")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -50285,7 +48429,7 @@ func (m *TopPeerCategoryForwardChats) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("topPeerCategoryForwardChats")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -50331,7 +48475,7 @@ func (m *TopPeerCategoryBotsApp) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("topPeerCategoryBotsApp")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -50377,7 +48521,7 @@ func (m *TopPeerCategoryBotsGuestChat) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("topPeerCategoryBotsGuestChat")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -50437,7 +48581,7 @@ func (m *TopPeerCategoryPeers) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("topPeerCategoryPeers", "peers", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -50510,14 +48654,12 @@ func (m *DraftMessageEmpty) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("draftMessageEmpty")
 	}
 	var f0 uint32
-	if m.Date.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Date.Set, 0)
 	b.PutUint32(f0)
 	if m.Date.Set {
 		b.PutInt32(m.Date.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -50586,30 +48728,14 @@ func (m *DraftMessage) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("draftMessage")
 	}
 	var f0 uint32
-	if m.NoWebpage {
-		f0 |= 1 << 1
-	}
-	if m.InvertMedia {
-		f0 |= 1 << 6
-	}
-	if m.ReplyTo != nil {
-		f0 |= 1 << 4
-	}
-	if m.Entities != nil {
-		f0 |= 1 << 3
-	}
-	if m.Media != nil {
-		f0 |= 1 << 5
-	}
-	if m.Effect.Set {
-		f0 |= 1 << 7
-	}
-	if m.SuggestedPost != nil {
-		f0 |= 1 << 8
-	}
-	if m.RichMessage != nil {
-		f0 |= 1 << 9
-	}
+	f0 |= tl.Flag(m.NoWebpage, 1)
+	f0 |= tl.Flag(m.InvertMedia, 6)
+	f0 |= tl.Flag(m.ReplyTo != nil, 4)
+	f0 |= tl.Flag(m.Entities != nil, 3)
+	f0 |= tl.Flag(m.Media != nil, 5)
+	f0 |= tl.Flag(m.Effect.Set, 7)
+	f0 |= tl.Flag(m.SuggestedPost != nil, 8)
+	f0 |= tl.Flag(m.RichMessage != nil, 9)
 	b.PutUint32(f0)
 	if m.ReplyTo != nil {
 		if err := m.ReplyTo.Encode(b); err != nil {
@@ -50619,11 +48745,11 @@ func (m *DraftMessage) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.Message)
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
-		for i1 := range m.Entities {
-			if m.Entities[i1] == nil {
+		for _, e1 := range m.Entities {
+			if e1 == nil {
 				return tl.NilFieldError("draftMessage", "entities")
 			}
-			if err := m.Entities[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("draftMessage", "entities", err)
 			}
 		}
@@ -50774,7 +48900,7 @@ func (m *StickerSetCovered) EncodeBare(b *tl.Buffer) error {
 	if err := m.Cover.Encode(b); err != nil {
 		return tl.EncodeFieldErr("stickerSetCovered", "cover", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -50836,15 +48962,15 @@ func (m *StickerSetMultiCovered) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("stickerSetMultiCovered", "set", err)
 	}
 	b.PutVectorHeader(len(m.Covers))
-	for i0 := range m.Covers {
-		if m.Covers[i0] == nil {
+	for _, e0 := range m.Covers {
+		if e0 == nil {
 			return tl.NilFieldError("stickerSetMultiCovered", "covers")
 		}
-		if err := m.Covers[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("stickerSetMultiCovered", "covers", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -50929,15 +49055,15 @@ func (m *StickerSetFullCovered) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.Documents))
-	for i0 := range m.Documents {
-		if m.Documents[i0] == nil {
+	for _, e0 := range m.Documents {
+		if e0 == nil {
 			return tl.NilFieldError("stickerSetFullCovered", "documents")
 		}
-		if err := m.Documents[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("stickerSetFullCovered", "documents", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -51042,7 +49168,7 @@ func (m *StickerSetNoCovered) EncodeBare(b *tl.Buffer) error {
 	if err := m.Set.Encode(b); err != nil {
 		return tl.EncodeFieldErr("stickerSetNoCovered", "set", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -51101,7 +49227,7 @@ func (m *MaskCoords) EncodeBare(b *tl.Buffer) error {
 	b.PutDouble(m.X)
 	b.PutDouble(m.Y)
 	b.PutDouble(m.Zoom)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -51167,7 +49293,7 @@ func (m *InputStickeredMediaPhoto) EncodeBare(b *tl.Buffer) error {
 	if err := m.ID.Encode(b); err != nil {
 		return tl.EncodeFieldErr("inputStickeredMediaPhoto", "id", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -51224,7 +49350,7 @@ func (m *InputStickeredMediaDocument) EncodeBare(b *tl.Buffer) error {
 	if err := m.ID.Encode(b); err != nil {
 		return tl.EncodeFieldErr("inputStickeredMediaDocument", "id", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -51280,9 +49406,7 @@ func (m *Game) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("game")
 	}
 	var f0 uint32
-	if m.Document != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Document != nil, 0)
 	b.PutUint32(f0)
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
@@ -51379,7 +49503,7 @@ func (m *InputGameID) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -51498,7 +49622,7 @@ func (m *HighScore) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.Pos)
 	b.PutInt64(m.UserID)
 	b.PutInt32(m.Score)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -51554,7 +49678,7 @@ func (m *TextEmpty) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("textEmpty")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -51659,7 +49783,7 @@ func (m *TextBold) EncodeBare(b *tl.Buffer) error {
 	if err := m.Text.Encode(b); err != nil {
 		return tl.EncodeFieldErr("textBold", "text", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -51716,7 +49840,7 @@ func (m *TextItalic) EncodeBare(b *tl.Buffer) error {
 	if err := m.Text.Encode(b); err != nil {
 		return tl.EncodeFieldErr("textItalic", "text", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -51773,7 +49897,7 @@ func (m *TextUnderline) EncodeBare(b *tl.Buffer) error {
 	if err := m.Text.Encode(b); err != nil {
 		return tl.EncodeFieldErr("textUnderline", "text", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -51830,7 +49954,7 @@ func (m *TextStrike) EncodeBare(b *tl.Buffer) error {
 	if err := m.Text.Encode(b); err != nil {
 		return tl.EncodeFieldErr("textStrike", "text", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -51887,7 +50011,7 @@ func (m *TextFixed) EncodeBare(b *tl.Buffer) error {
 	if err := m.Text.Encode(b); err != nil {
 		return tl.EncodeFieldErr("textFixed", "text", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -52068,15 +50192,15 @@ func (m *TextConcat) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("textConcat")
 	}
 	b.PutVectorHeader(len(m.Texts))
-	for i0 := range m.Texts {
-		if m.Texts[i0] == nil {
+	for _, e0 := range m.Texts {
+		if e0 == nil {
 			return tl.NilFieldError("textConcat", "texts")
 		}
-		if err := m.Texts[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("textConcat", "texts", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -52142,7 +50266,7 @@ func (m *TextSubscript) EncodeBare(b *tl.Buffer) error {
 	if err := m.Text.Encode(b); err != nil {
 		return tl.EncodeFieldErr("textSubscript", "text", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -52199,7 +50323,7 @@ func (m *TextSuperscript) EncodeBare(b *tl.Buffer) error {
 	if err := m.Text.Encode(b); err != nil {
 		return tl.EncodeFieldErr("textSuperscript", "text", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -52256,7 +50380,7 @@ func (m *TextMarked) EncodeBare(b *tl.Buffer) error {
 	if err := m.Text.Encode(b); err != nil {
 		return tl.EncodeFieldErr("textMarked", "text", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -52374,7 +50498,7 @@ func (m *TextImage) EncodeBare(b *tl.Buffer) error {
 	b.PutInt64(m.DocumentID)
 	b.PutInt32(m.W)
 	b.PutInt32(m.H)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -52608,7 +50732,7 @@ func (m *TextSpoiler) EncodeBare(b *tl.Buffer) error {
 	if err := m.Text.Encode(b); err != nil {
 		return tl.EncodeFieldErr("textSpoiler", "text", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -52665,7 +50789,7 @@ func (m *TextMention) EncodeBare(b *tl.Buffer) error {
 	if err := m.Text.Encode(b); err != nil {
 		return tl.EncodeFieldErr("textMention", "text", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -52722,7 +50846,7 @@ func (m *TextHashtag) EncodeBare(b *tl.Buffer) error {
 	if err := m.Text.Encode(b); err != nil {
 		return tl.EncodeFieldErr("textHashtag", "text", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -52779,7 +50903,7 @@ func (m *TextBotCommand) EncodeBare(b *tl.Buffer) error {
 	if err := m.Text.Encode(b); err != nil {
 		return tl.EncodeFieldErr("textBotCommand", "text", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -52836,7 +50960,7 @@ func (m *TextCashtag) EncodeBare(b *tl.Buffer) error {
 	if err := m.Text.Encode(b); err != nil {
 		return tl.EncodeFieldErr("textCashtag", "text", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -52893,7 +51017,7 @@ func (m *TextAutoURL) EncodeBare(b *tl.Buffer) error {
 	if err := m.Text.Encode(b); err != nil {
 		return tl.EncodeFieldErr("textAutoUrl", "text", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -52950,7 +51074,7 @@ func (m *TextAutoEmail) EncodeBare(b *tl.Buffer) error {
 	if err := m.Text.Encode(b); err != nil {
 		return tl.EncodeFieldErr("textAutoEmail", "text", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -53007,7 +51131,7 @@ func (m *TextAutoPhone) EncodeBare(b *tl.Buffer) error {
 	if err := m.Text.Encode(b); err != nil {
 		return tl.EncodeFieldErr("textAutoPhone", "text", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -53064,7 +51188,7 @@ func (m *TextBankCard) EncodeBare(b *tl.Buffer) error {
 	if err := m.Text.Encode(b); err != nil {
 		return tl.EncodeFieldErr("textBankCard", "text", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -53123,7 +51247,7 @@ func (m *TextMentionName) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("textMentionName", "text", err)
 	}
 	b.PutInt64(m.UserID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -53185,24 +51309,12 @@ func (m *TextDate) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("textDate")
 	}
 	var f0 uint32
-	if m.Relative {
-		f0 |= 1 << 0
-	}
-	if m.ShortTime {
-		f0 |= 1 << 1
-	}
-	if m.LongTime {
-		f0 |= 1 << 2
-	}
-	if m.ShortDate {
-		f0 |= 1 << 3
-	}
-	if m.LongDate {
-		f0 |= 1 << 4
-	}
-	if m.DayOfWeek {
-		f0 |= 1 << 5
-	}
+	f0 |= tl.Flag(m.Relative, 0)
+	f0 |= tl.Flag(m.ShortTime, 1)
+	f0 |= tl.Flag(m.LongTime, 2)
+	f0 |= tl.Flag(m.ShortDate, 3)
+	f0 |= tl.Flag(m.LongDate, 4)
+	f0 |= tl.Flag(m.DayOfWeek, 5)
 	b.PutUint32(f0)
 	if m.Text == nil {
 		return tl.NilFieldError("textDate", "text")
@@ -53211,7 +51323,7 @@ func (m *TextDate) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("textDate", "text", err)
 	}
 	b.PutInt32(m.Date)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -53289,7 +51401,7 @@ func (m *TextDiff) EncodeBare(b *tl.Buffer) error {
 	if err := m.OldText.Encode(b); err != nil {
 		return tl.EncodeFieldErr("textDiff", "old_text", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -53342,7 +51454,7 @@ func (m *PageBlockUnsupported) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("pageBlockUnsupported")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -53395,7 +51507,7 @@ func (m *PageBlockTitle) EncodeBare(b *tl.Buffer) error {
 	if err := m.Text.Encode(b); err != nil {
 		return tl.EncodeFieldErr("pageBlockTitle", "text", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -53452,7 +51564,7 @@ func (m *PageBlockSubtitle) EncodeBare(b *tl.Buffer) error {
 	if err := m.Text.Encode(b); err != nil {
 		return tl.EncodeFieldErr("pageBlockSubtitle", "text", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -53511,7 +51623,7 @@ func (m *PageBlockAuthorDate) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("pageBlockAuthorDate", "author", err)
 	}
 	b.PutInt32(m.PublishedDate)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -53571,7 +51683,7 @@ func (m *PageBlockHeader) EncodeBare(b *tl.Buffer) error {
 	if err := m.Text.Encode(b); err != nil {
 		return tl.EncodeFieldErr("pageBlockHeader", "text", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -53628,7 +51740,7 @@ func (m *PageBlockSubheader) EncodeBare(b *tl.Buffer) error {
 	if err := m.Text.Encode(b); err != nil {
 		return tl.EncodeFieldErr("pageBlockSubheader", "text", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -53685,7 +51797,7 @@ func (m *PageBlockParagraph) EncodeBare(b *tl.Buffer) error {
 	if err := m.Text.Encode(b); err != nil {
 		return tl.EncodeFieldErr("pageBlockParagraph", "text", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -53804,7 +51916,7 @@ func (m *PageBlockFooter) EncodeBare(b *tl.Buffer) error {
 	if err := m.Text.Encode(b); err != nil {
 		return tl.EncodeFieldErr("pageBlockFooter", "text", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -53854,7 +51966,7 @@ func (m *PageBlockDivider) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("pageBlockDivider")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -53954,15 +52066,15 @@ func (m *PageBlockList) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("pageBlockList")
 	}
 	b.PutVectorHeader(len(m.Items))
-	for i0 := range m.Items {
-		if m.Items[i0] == nil {
+	for _, e0 := range m.Items {
+		if e0 == nil {
 			return tl.NilFieldError("pageBlockList", "items")
 		}
-		if err := m.Items[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("pageBlockList", "items", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -54035,7 +52147,7 @@ func (m *PageBlockBlockquote) EncodeBare(b *tl.Buffer) error {
 	if err := m.Caption.Encode(b); err != nil {
 		return tl.EncodeFieldErr("pageBlockBlockquote", "caption", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -54102,7 +52214,7 @@ func (m *PageBlockPullquote) EncodeBare(b *tl.Buffer) error {
 	if err := m.Caption.Encode(b); err != nil {
 		return tl.EncodeFieldErr("pageBlockPullquote", "caption", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -54161,15 +52273,9 @@ func (m *PageBlockPhoto) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("pageBlockPhoto")
 	}
 	var f0 uint32
-	if m.Spoiler {
-		f0 |= 1 << 1
-	}
-	if m.URL.Set {
-		f0 |= 1 << 0
-	}
-	if m.WebpageID.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Spoiler, 1)
+	f0 |= tl.Flag(m.URL.Set, 0)
+	f0 |= tl.Flag(m.WebpageID.Set, 0)
 	if (m.URL.Set) != (m.WebpageID.Set) {
 		return tl.FlagGroupError("pageBlockPhoto", "webpage_id")
 	}
@@ -54264,21 +52370,15 @@ func (m *PageBlockVideo) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("pageBlockVideo")
 	}
 	var f0 uint32
-	if m.Autoplay {
-		f0 |= 1 << 0
-	}
-	if m.Loop {
-		f0 |= 1 << 1
-	}
-	if m.Spoiler {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Autoplay, 0)
+	f0 |= tl.Flag(m.Loop, 1)
+	f0 |= tl.Flag(m.Spoiler, 2)
 	b.PutUint32(f0)
 	b.PutInt64(m.VideoID)
 	if err := m.Caption.Encode(b); err != nil {
 		return tl.EncodeFieldErr("pageBlockVideo", "caption", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -54349,7 +52449,7 @@ func (m *PageBlockCover) EncodeBare(b *tl.Buffer) error {
 	if err := m.Cover.Encode(b); err != nil {
 		return tl.EncodeFieldErr("pageBlockCover", "cover", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -54408,27 +52508,13 @@ func (m *PageBlockEmbed) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("pageBlockEmbed")
 	}
 	var f0 uint32
-	if m.FullWidth {
-		f0 |= 1 << 0
-	}
-	if m.AllowScrolling {
-		f0 |= 1 << 3
-	}
-	if m.URL.Set {
-		f0 |= 1 << 1
-	}
-	if m.Html.Set {
-		f0 |= 1 << 2
-	}
-	if m.PosterPhotoID.Set {
-		f0 |= 1 << 4
-	}
-	if m.W.Set {
-		f0 |= 1 << 5
-	}
-	if m.H.Set {
-		f0 |= 1 << 5
-	}
+	f0 |= tl.Flag(m.FullWidth, 0)
+	f0 |= tl.Flag(m.AllowScrolling, 3)
+	f0 |= tl.Flag(m.URL.Set, 1)
+	f0 |= tl.Flag(m.Html.Set, 2)
+	f0 |= tl.Flag(m.PosterPhotoID.Set, 4)
+	f0 |= tl.Flag(m.W.Set, 5)
+	f0 |= tl.Flag(m.H.Set, 5)
 	if (m.W.Set) != (m.H.Set) {
 		return tl.FlagGroupError("pageBlockEmbed", "h")
 	}
@@ -54554,11 +52640,11 @@ func (m *PageBlockEmbedPost) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.Author)
 	b.PutInt32(m.Date)
 	b.PutVectorHeader(len(m.Blocks))
-	for i0 := range m.Blocks {
-		if m.Blocks[i0] == nil {
+	for _, e0 := range m.Blocks {
+		if e0 == nil {
 			return tl.NilFieldError("pageBlockEmbedPost", "blocks")
 		}
-		if err := m.Blocks[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("pageBlockEmbedPost", "blocks", err)
 		}
 	}
@@ -54648,18 +52734,18 @@ func (m *PageBlockCollage) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("pageBlockCollage")
 	}
 	b.PutVectorHeader(len(m.Items))
-	for i0 := range m.Items {
-		if m.Items[i0] == nil {
+	for _, e0 := range m.Items {
+		if e0 == nil {
 			return tl.NilFieldError("pageBlockCollage", "items")
 		}
-		if err := m.Items[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("pageBlockCollage", "items", err)
 		}
 	}
 	if err := m.Caption.Encode(b); err != nil {
 		return tl.EncodeFieldErr("pageBlockCollage", "caption", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -54727,18 +52813,18 @@ func (m *PageBlockSlideshow) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("pageBlockSlideshow")
 	}
 	b.PutVectorHeader(len(m.Items))
-	for i0 := range m.Items {
-		if m.Items[i0] == nil {
+	for _, e0 := range m.Items {
+		if e0 == nil {
 			return tl.NilFieldError("pageBlockSlideshow", "items")
 		}
-		if err := m.Items[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("pageBlockSlideshow", "items", err)
 		}
 	}
 	if err := m.Caption.Encode(b); err != nil {
 		return tl.EncodeFieldErr("pageBlockSlideshow", "caption", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -54810,7 +52896,7 @@ func (m *PageBlockChannel) EncodeBare(b *tl.Buffer) error {
 	if err := m.Channel.Encode(b); err != nil {
 		return tl.EncodeFieldErr("pageBlockChannel", "channel", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -54866,7 +52952,7 @@ func (m *PageBlockAudio) EncodeBare(b *tl.Buffer) error {
 	if err := m.Caption.Encode(b); err != nil {
 		return tl.EncodeFieldErr("pageBlockAudio", "caption", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -54929,7 +53015,7 @@ func (m *PageBlockKicker) EncodeBare(b *tl.Buffer) error {
 	if err := m.Text.Encode(b); err != nil {
 		return tl.EncodeFieldErr("pageBlockKicker", "text", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -54984,12 +53070,8 @@ func (m *PageBlockTable) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("pageBlockTable")
 	}
 	var f0 uint32
-	if m.Bordered {
-		f0 |= 1 << 0
-	}
-	if m.Striped {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Bordered, 0)
+	f0 |= tl.Flag(m.Striped, 1)
 	b.PutUint32(f0)
 	if m.Title == nil {
 		return tl.NilFieldError("pageBlockTable", "title")
@@ -55003,7 +53085,7 @@ func (m *PageBlockTable) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("pageBlockTable", "rows", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -55083,22 +53165,16 @@ func (m *PageBlockOrderedList) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("pageBlockOrderedList")
 	}
 	var f0 uint32
-	if m.Reversed {
-		f0 |= 1 << 2
-	}
-	if m.Start.Set {
-		f0 |= 1 << 0
-	}
-	if m.Type.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Reversed, 2)
+	f0 |= tl.Flag(m.Start.Set, 0)
+	f0 |= tl.Flag(m.Type.Set, 1)
 	b.PutUint32(f0)
 	b.PutVectorHeader(len(m.Items))
-	for i0 := range m.Items {
-		if m.Items[i0] == nil {
+	for _, e0 := range m.Items {
+		if e0 == nil {
 			return tl.NilFieldError("pageBlockOrderedList", "items")
 		}
-		if err := m.Items[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("pageBlockOrderedList", "items", err)
 		}
 	}
@@ -55189,16 +53265,14 @@ func (m *PageBlockDetails) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("pageBlockDetails")
 	}
 	var f0 uint32
-	if m.Open {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Open, 0)
 	b.PutUint32(f0)
 	b.PutVectorHeader(len(m.Blocks))
-	for i0 := range m.Blocks {
-		if m.Blocks[i0] == nil {
+	for _, e0 := range m.Blocks {
+		if e0 == nil {
 			return tl.NilFieldError("pageBlockDetails", "blocks")
 		}
-		if err := m.Blocks[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("pageBlockDetails", "blocks", err)
 		}
 	}
@@ -55208,7 +53282,7 @@ func (m *PageBlockDetails) EncodeBare(b *tl.Buffer) error {
 	if err := m.Title.Encode(b); err != nil {
 		return tl.EncodeFieldErr("pageBlockDetails", "title", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -55290,7 +53364,7 @@ func (m *PageBlockRelatedArticles) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("pageBlockRelatedArticles", "articles", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -55375,7 +53449,7 @@ func (m *PageBlockMap) EncodeBare(b *tl.Buffer) error {
 	if err := m.Caption.Encode(b); err != nil {
 		return tl.EncodeFieldErr("pageBlockMap", "caption", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -55447,7 +53521,7 @@ func (m *PageBlockHeading1) EncodeBare(b *tl.Buffer) error {
 	if err := m.Text.Encode(b); err != nil {
 		return tl.EncodeFieldErr("pageBlockHeading1", "text", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -55504,7 +53578,7 @@ func (m *PageBlockHeading2) EncodeBare(b *tl.Buffer) error {
 	if err := m.Text.Encode(b); err != nil {
 		return tl.EncodeFieldErr("pageBlockHeading2", "text", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -55561,7 +53635,7 @@ func (m *PageBlockHeading3) EncodeBare(b *tl.Buffer) error {
 	if err := m.Text.Encode(b); err != nil {
 		return tl.EncodeFieldErr("pageBlockHeading3", "text", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -55618,7 +53692,7 @@ func (m *PageBlockHeading4) EncodeBare(b *tl.Buffer) error {
 	if err := m.Text.Encode(b); err != nil {
 		return tl.EncodeFieldErr("pageBlockHeading4", "text", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -55675,7 +53749,7 @@ func (m *PageBlockHeading5) EncodeBare(b *tl.Buffer) error {
 	if err := m.Text.Encode(b); err != nil {
 		return tl.EncodeFieldErr("pageBlockHeading5", "text", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -55732,7 +53806,7 @@ func (m *PageBlockHeading6) EncodeBare(b *tl.Buffer) error {
 	if err := m.Text.Encode(b); err != nil {
 		return tl.EncodeFieldErr("pageBlockHeading6", "text", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -55841,7 +53915,7 @@ func (m *PageBlockThinking) EncodeBare(b *tl.Buffer) error {
 	if err := m.Text.Encode(b); err != nil {
 		return tl.EncodeFieldErr("pageBlockThinking", "text", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -55908,7 +53982,7 @@ func (m *InputPageBlockMap) EncodeBare(b *tl.Buffer) error {
 	if err := m.Caption.Encode(b); err != nil {
 		return tl.EncodeFieldErr("inputPageBlockMap", "caption", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -55976,11 +54050,11 @@ func (m *PageBlockBlockquoteBlocks) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("pageBlockBlockquoteBlocks")
 	}
 	b.PutVectorHeader(len(m.Blocks))
-	for i0 := range m.Blocks {
-		if m.Blocks[i0] == nil {
+	for _, e0 := range m.Blocks {
+		if e0 == nil {
 			return tl.NilFieldError("pageBlockBlockquoteBlocks", "blocks")
 		}
-		if err := m.Blocks[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("pageBlockBlockquoteBlocks", "blocks", err)
 		}
 	}
@@ -55990,7 +54064,7 @@ func (m *PageBlockBlockquoteBlocks) EncodeBare(b *tl.Buffer) error {
 	if err := m.Caption.Encode(b); err != nil {
 		return tl.EncodeFieldErr("pageBlockBlockquoteBlocks", "caption", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -56052,7 +54126,7 @@ func (m *PhoneCallDiscardReasonMissed) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("phoneCallDiscardReasonMissed")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -56100,7 +54174,7 @@ func (m *PhoneCallDiscardReasonDisconnect) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("phoneCallDiscardReasonDisconnect")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -56146,7 +54220,7 @@ func (m *PhoneCallDiscardReasonHangup) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("phoneCallDiscardReasonHangup")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -56192,7 +54266,7 @@ func (m *PhoneCallDiscardReasonBusy) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("phoneCallDiscardReasonBusy")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -56413,48 +54487,22 @@ func (m *Invoice) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("invoice")
 	}
 	var f0 uint32
-	if m.Test {
-		f0 |= 1 << 0
-	}
-	if m.NameRequested {
-		f0 |= 1 << 1
-	}
-	if m.PhoneRequested {
-		f0 |= 1 << 2
-	}
-	if m.EmailRequested {
-		f0 |= 1 << 3
-	}
-	if m.ShippingAddressRequested {
-		f0 |= 1 << 4
-	}
-	if m.Flexible {
-		f0 |= 1 << 5
-	}
-	if m.PhoneToProvider {
-		f0 |= 1 << 6
-	}
-	if m.EmailToProvider {
-		f0 |= 1 << 7
-	}
-	if m.Recurring {
-		f0 |= 1 << 9
-	}
-	if m.MaxTipAmount.Set {
-		f0 |= 1 << 8
-	}
-	if m.SuggestedTipAmounts != nil {
-		f0 |= 1 << 8
-	}
+	f0 |= tl.Flag(m.Test, 0)
+	f0 |= tl.Flag(m.NameRequested, 1)
+	f0 |= tl.Flag(m.PhoneRequested, 2)
+	f0 |= tl.Flag(m.EmailRequested, 3)
+	f0 |= tl.Flag(m.ShippingAddressRequested, 4)
+	f0 |= tl.Flag(m.Flexible, 5)
+	f0 |= tl.Flag(m.PhoneToProvider, 6)
+	f0 |= tl.Flag(m.EmailToProvider, 7)
+	f0 |= tl.Flag(m.Recurring, 9)
+	f0 |= tl.Flag(m.MaxTipAmount.Set, 8)
+	f0 |= tl.Flag(m.SuggestedTipAmounts != nil, 8)
 	if (m.MaxTipAmount.Set) != (m.SuggestedTipAmounts != nil) {
 		return tl.FlagGroupError("invoice", "suggested_tip_amounts")
 	}
-	if m.TermsURL.Set {
-		f0 |= 1 << 10
-	}
-	if m.SubscriptionPeriod.Set {
-		f0 |= 1 << 11
-	}
+	f0 |= tl.Flag(m.TermsURL.Set, 10)
+	f0 |= tl.Flag(m.SubscriptionPeriod.Set, 11)
 	b.PutUint32(f0)
 	b.PutString(m.Currency)
 	b.PutVectorHeader(len(m.Prices))
@@ -56468,8 +54516,8 @@ func (m *Invoice) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.SuggestedTipAmounts != nil {
 		b.PutVectorHeader(len(m.SuggestedTipAmounts))
-		for i1 := range m.SuggestedTipAmounts {
-			b.PutInt64(m.SuggestedTipAmounts[i1])
+		for _, e1 := range m.SuggestedTipAmounts {
+			b.PutInt64(e1)
 		}
 	}
 	if m.TermsURL.Set {
@@ -56725,18 +54773,10 @@ func (m *PaymentRequestedInfo) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("paymentRequestedInfo")
 	}
 	var f0 uint32
-	if m.Name.Set {
-		f0 |= 1 << 0
-	}
-	if m.Phone.Set {
-		f0 |= 1 << 1
-	}
-	if m.Email.Set {
-		f0 |= 1 << 2
-	}
-	if m.ShippingAddress != nil {
-		f0 |= 1 << 3
-	}
+	f0 |= tl.Flag(m.Name.Set, 0)
+	f0 |= tl.Flag(m.Phone.Set, 1)
+	f0 |= tl.Flag(m.Email.Set, 2)
+	f0 |= tl.Flag(m.ShippingAddress != nil, 3)
 	b.PutUint32(f0)
 	if m.Name.Set {
 		b.PutString(m.Name.Value)
@@ -56900,11 +54940,11 @@ func (m *WebDocument) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.Size)
 	b.PutString(m.MimeType)
 	b.PutVectorHeader(len(m.Attributes))
-	for i0 := range m.Attributes {
-		if m.Attributes[i0] == nil {
+	for _, e0 := range m.Attributes {
+		if e0 == nil {
 			return tl.NilFieldError("webDocument", "attributes")
 		}
-		if err := m.Attributes[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("webDocument", "attributes", err)
 		}
 	}
@@ -56987,11 +55027,11 @@ func (m *WebDocumentNoProxy) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.Size)
 	b.PutString(m.MimeType)
 	b.PutVectorHeader(len(m.Attributes))
-	for i0 := range m.Attributes {
-		if m.Attributes[i0] == nil {
+	for _, e0 := range m.Attributes {
+		if e0 == nil {
 			return tl.NilFieldError("webDocumentNoProxy", "attributes")
 		}
-		if err := m.Attributes[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("webDocumentNoProxy", "attributes", err)
 		}
 	}
@@ -57069,11 +55109,11 @@ func (m *InputWebDocument) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.Size)
 	b.PutString(m.MimeType)
 	b.PutVectorHeader(len(m.Attributes))
-	for i0 := range m.Attributes {
-		if m.Attributes[i0] == nil {
+	for _, e0 := range m.Attributes {
+		if e0 == nil {
 			return tl.NilFieldError("inputWebDocument", "attributes")
 		}
-		if err := m.Attributes[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("inputWebDocument", "attributes", err)
 		}
 	}
@@ -57219,7 +55259,7 @@ func (m *InputWebFileGeoPointLocation) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.H)
 	b.PutInt32(m.Zoom)
 	b.PutInt32(m.Scale)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -57293,18 +55333,10 @@ func (m *InputWebFileAudioAlbumThumbLocation) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputWebFileAudioAlbumThumbLocation")
 	}
 	var f0 uint32
-	if m.Small {
-		f0 |= 1 << 2
-	}
-	if m.Document != nil {
-		f0 |= 1 << 0
-	}
-	if m.Title.Set {
-		f0 |= 1 << 1
-	}
-	if m.Performer.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Small, 2)
+	f0 |= tl.Flag(m.Document != nil, 0)
+	f0 |= tl.Flag(m.Title.Set, 1)
+	f0 |= tl.Flag(m.Performer.Set, 1)
 	if (m.Title.Set) != (m.Performer.Set) {
 		return tl.FlagGroupError("inputWebFileAudioAlbumThumbLocation", "performer")
 	}
@@ -57450,14 +55482,12 @@ func (m *InputPaymentCredentials) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputPaymentCredentials")
 	}
 	var f0 uint32
-	if m.Save {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Save, 0)
 	b.PutUint32(f0)
 	if err := m.Data.Encode(b); err != nil {
 		return tl.EncodeFieldErr("inputPaymentCredentials", "data", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -57520,7 +55550,7 @@ func (m *InputPaymentCredentialsApplePay) EncodeBare(b *tl.Buffer) error {
 	if err := m.PaymentData.Encode(b); err != nil {
 		return tl.EncodeFieldErr("inputPaymentCredentialsApplePay", "payment_data", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -57579,7 +55609,7 @@ func (m *InputPaymentCredentialsGooglePay) EncodeBare(b *tl.Buffer) error {
 	if err := m.PaymentToken.Encode(b); err != nil {
 		return tl.EncodeFieldErr("inputPaymentCredentialsGooglePay", "payment_token", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -57715,12 +55745,8 @@ func (m *InputStickerSetItem) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputStickerSetItem")
 	}
 	var f0 uint32
-	if m.MaskCoords != nil {
-		f0 |= 1 << 0
-	}
-	if m.Keywords.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.MaskCoords != nil, 0)
+	f0 |= tl.Flag(m.Keywords.Set, 1)
 	b.PutUint32(f0)
 	if m.Document == nil {
 		return tl.NilFieldError("inputStickerSetItem", "document")
@@ -57816,7 +55842,7 @@ func (m *InputPhoneCall) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -57871,7 +55897,7 @@ func (m *PhoneCallEmpty) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("phoneCallEmpty")
 	}
 	b.PutInt64(m.ID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -57930,12 +55956,8 @@ func (m *PhoneCallWaiting) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("phoneCallWaiting")
 	}
 	var f0 uint32
-	if m.Video {
-		f0 |= 1 << 6
-	}
-	if m.ReceiveDate.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Video, 6)
+	f0 |= tl.Flag(m.ReceiveDate.Set, 0)
 	b.PutUint32(f0)
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
@@ -57948,7 +55970,7 @@ func (m *PhoneCallWaiting) EncodeBare(b *tl.Buffer) error {
 	if m.ReceiveDate.Set {
 		b.PutInt32(m.ReceiveDate.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -58037,9 +56059,7 @@ func (m *PhoneCallRequested) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("phoneCallRequested")
 	}
 	var f0 uint32
-	if m.Video {
-		f0 |= 1 << 6
-	}
+	f0 |= tl.Flag(m.Video, 6)
 	b.PutUint32(f0)
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
@@ -58136,9 +56156,7 @@ func (m *PhoneCallAccepted) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("phoneCallAccepted")
 	}
 	var f0 uint32
-	if m.Video {
-		f0 |= 1 << 6
-	}
+	f0 |= tl.Flag(m.Video, 6)
 	b.PutUint32(f0)
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
@@ -58241,18 +56259,10 @@ func (m *PhoneCall) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("phoneCall")
 	}
 	var f0 uint32
-	if m.P2pAllowed {
-		f0 |= 1 << 5
-	}
-	if m.Video {
-		f0 |= 1 << 6
-	}
-	if m.ConferenceSupported {
-		f0 |= 1 << 8
-	}
-	if m.CustomParameters != nil {
-		f0 |= 1 << 7
-	}
+	f0 |= tl.Flag(m.P2pAllowed, 5)
+	f0 |= tl.Flag(m.Video, 6)
+	f0 |= tl.Flag(m.ConferenceSupported, 8)
+	f0 |= tl.Flag(m.CustomParameters != nil, 7)
 	b.PutUint32(f0)
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
@@ -58265,11 +56275,11 @@ func (m *PhoneCall) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("phoneCall", "protocol", err)
 	}
 	b.PutVectorHeader(len(m.Connections))
-	for i0 := range m.Connections {
-		if m.Connections[i0] == nil {
+	for _, e0 := range m.Connections {
+		if e0 == nil {
 			return tl.NilFieldError("phoneCall", "connections")
 		}
-		if err := m.Connections[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("phoneCall", "connections", err)
 		}
 	}
@@ -58396,21 +56406,11 @@ func (m *PhoneCallDiscarded) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("phoneCallDiscarded")
 	}
 	var f0 uint32
-	if m.NeedRating {
-		f0 |= 1 << 2
-	}
-	if m.NeedDebug {
-		f0 |= 1 << 3
-	}
-	if m.Video {
-		f0 |= 1 << 6
-	}
-	if m.Reason != nil {
-		f0 |= 1 << 0
-	}
-	if m.Duration.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.NeedRating, 2)
+	f0 |= tl.Flag(m.NeedDebug, 3)
+	f0 |= tl.Flag(m.Video, 6)
+	f0 |= tl.Flag(m.Reason != nil, 0)
+	f0 |= tl.Flag(m.Duration.Set, 1)
 	b.PutUint32(f0)
 	b.PutInt64(m.ID)
 	if m.Reason != nil {
@@ -58421,7 +56421,7 @@ func (m *PhoneCallDiscarded) EncodeBare(b *tl.Buffer) error {
 	if m.Duration.Set {
 		b.PutInt32(m.Duration.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -58497,9 +56497,7 @@ func (m *PhoneConnection) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("phoneConnection")
 	}
 	var f0 uint32
-	if m.TCP {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.TCP, 0)
 	b.PutUint32(f0)
 	b.PutInt64(m.ID)
 	b.PutString(m.IP)
@@ -58583,12 +56581,8 @@ func (m *PhoneConnectionWebrtc) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("phoneConnectionWebrtc")
 	}
 	var f0 uint32
-	if m.Turn {
-		f0 |= 1 << 0
-	}
-	if m.Stun {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Turn, 0)
+	f0 |= tl.Flag(m.Stun, 1)
 	b.PutUint32(f0)
 	b.PutInt64(m.ID)
 	b.PutString(m.IP)
@@ -58672,18 +56666,14 @@ func (m *PhoneCallProtocol) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("phoneCallProtocol")
 	}
 	var f0 uint32
-	if m.UDPP2p {
-		f0 |= 1 << 0
-	}
-	if m.UDPReflector {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.UDPP2p, 0)
+	f0 |= tl.Flag(m.UDPReflector, 1)
 	b.PutUint32(f0)
 	b.PutInt32(m.MinLayer)
 	b.PutInt32(m.MaxLayer)
 	b.PutVectorHeader(len(m.LibraryVersions))
-	for i0 := range m.LibraryVersions {
-		b.PutString(m.LibraryVersions[i0])
+	for _, e0 := range m.LibraryVersions {
+		b.PutString(e0)
 	}
 	return b.WriteErr()
 }
@@ -58817,7 +56807,7 @@ func (m *CdnConfig) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("cdnConfig", "public_keys", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -58947,21 +56937,11 @@ func (m *LangPackStringPluralized) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("langPackStringPluralized")
 	}
 	var f0 uint32
-	if m.ZeroValue.Set {
-		f0 |= 1 << 0
-	}
-	if m.OneValue.Set {
-		f0 |= 1 << 1
-	}
-	if m.TwoValue.Set {
-		f0 |= 1 << 2
-	}
-	if m.FewValue.Set {
-		f0 |= 1 << 3
-	}
-	if m.ManyValue.Set {
-		f0 |= 1 << 4
-	}
+	f0 |= tl.Flag(m.ZeroValue.Set, 0)
+	f0 |= tl.Flag(m.OneValue.Set, 1)
+	f0 |= tl.Flag(m.TwoValue.Set, 2)
+	f0 |= tl.Flag(m.FewValue.Set, 3)
+	f0 |= tl.Flag(m.ManyValue.Set, 4)
 	b.PutUint32(f0)
 	b.PutString(m.Key)
 	if m.ZeroValue.Set {
@@ -59126,11 +57106,11 @@ func (m *LangPackDifference) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.FromVersion)
 	b.PutInt32(m.Version)
 	b.PutVectorHeader(len(m.Strings))
-	for i0 := range m.Strings {
-		if m.Strings[i0] == nil {
+	for _, e0 := range m.Strings {
+		if e0 == nil {
 			return tl.NilFieldError("langPackDifference", "strings")
 		}
-		if err := m.Strings[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("langPackDifference", "strings", err)
 		}
 	}
@@ -59212,18 +57192,10 @@ func (m *LangPackLanguage) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("langPackLanguage")
 	}
 	var f0 uint32
-	if m.Official {
-		f0 |= 1 << 0
-	}
-	if m.Rtl {
-		f0 |= 1 << 2
-	}
-	if m.Beta {
-		f0 |= 1 << 3
-	}
-	if m.BaseLangCode.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Official, 0)
+	f0 |= tl.Flag(m.Rtl, 2)
+	f0 |= tl.Flag(m.Beta, 3)
+	f0 |= tl.Flag(m.BaseLangCode.Set, 1)
 	b.PutUint32(f0)
 	b.PutString(m.Name)
 	b.PutString(m.NativeName)
@@ -59518,7 +57490,7 @@ func (m *ChannelAdminLogEventActionChangePhoto) EncodeBare(b *tl.Buffer) error {
 	if err := m.NewPhoto.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channelAdminLogEventActionChangePhoto", "new_photo", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -59577,7 +57549,7 @@ func (m *ChannelAdminLogEventActionToggleInvites) EncodeBare(b *tl.Buffer) error
 		return tl.NilObjectError("channelAdminLogEventActionToggleInvites")
 	}
 	b.PutBool(m.NewValue)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -59633,7 +57605,7 @@ func (m *ChannelAdminLogEventActionToggleSignatures) EncodeBare(b *tl.Buffer) er
 		return tl.NilObjectError("channelAdminLogEventActionToggleSignatures")
 	}
 	b.PutBool(m.NewValue)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -59694,7 +57666,7 @@ func (m *ChannelAdminLogEventActionUpdatePinned) EncodeBare(b *tl.Buffer) error 
 	if err := m.Message.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channelAdminLogEventActionUpdatePinned", "message", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -59762,7 +57734,7 @@ func (m *ChannelAdminLogEventActionEditMessage) EncodeBare(b *tl.Buffer) error {
 	if err := m.NewMessage.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channelAdminLogEventActionEditMessage", "new_message", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -59826,7 +57798,7 @@ func (m *ChannelAdminLogEventActionDeleteMessage) EncodeBare(b *tl.Buffer) error
 	if err := m.Message.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channelAdminLogEventActionDeleteMessage", "message", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -59880,7 +57852,7 @@ func (m *ChannelAdminLogEventActionParticipantJoin) EncodeBare(b *tl.Buffer) err
 	if m == nil {
 		return tl.NilObjectError("channelAdminLogEventActionParticipantJoin")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -59930,7 +57902,7 @@ func (m *ChannelAdminLogEventActionParticipantLeave) EncodeBare(b *tl.Buffer) er
 	if m == nil {
 		return tl.NilObjectError("channelAdminLogEventActionParticipantLeave")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -59987,7 +57959,7 @@ func (m *ChannelAdminLogEventActionParticipantInvite) EncodeBare(b *tl.Buffer) e
 	if err := m.Participant.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channelAdminLogEventActionParticipantInvite", "participant", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -60055,7 +58027,7 @@ func (m *ChannelAdminLogEventActionParticipantToggleBan) EncodeBare(b *tl.Buffer
 	if err := m.NewParticipant.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channelAdminLogEventActionParticipantToggleBan", "new_participant", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -60126,7 +58098,7 @@ func (m *ChannelAdminLogEventActionParticipantToggleAdmin) EncodeBare(b *tl.Buff
 	if err := m.NewParticipant.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channelAdminLogEventActionParticipantToggleAdmin", "new_participant", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -60197,7 +58169,7 @@ func (m *ChannelAdminLogEventActionChangeStickerSet) EncodeBare(b *tl.Buffer) er
 	if err := m.NewStickerset.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channelAdminLogEventActionChangeStickerSet", "new_stickerset", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -60256,7 +58228,7 @@ func (m *ChannelAdminLogEventActionTogglePreHistoryHidden) EncodeBare(b *tl.Buff
 		return tl.NilObjectError("channelAdminLogEventActionTogglePreHistoryHidden")
 	}
 	b.PutBool(m.NewValue)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -60318,7 +58290,7 @@ func (m *ChannelAdminLogEventActionDefaultBannedRights) EncodeBare(b *tl.Buffer)
 	if err := m.NewBannedRights.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channelAdminLogEventActionDefaultBannedRights", "new_banned_rights", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -60388,7 +58360,7 @@ func (m *ChannelAdminLogEventActionStopPoll) EncodeBare(b *tl.Buffer) error {
 	if err := m.Message.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channelAdminLogEventActionStopPoll", "message", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -60446,7 +58418,7 @@ func (m *ChannelAdminLogEventActionChangeLinkedChat) EncodeBare(b *tl.Buffer) er
 	}
 	b.PutInt64(m.PrevValue)
 	b.PutInt64(m.NewValue)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -60517,7 +58489,7 @@ func (m *ChannelAdminLogEventActionChangeLocation) EncodeBare(b *tl.Buffer) erro
 	if err := m.NewValue.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channelAdminLogEventActionChangeLocation", "new_value", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -60578,7 +58550,7 @@ func (m *ChannelAdminLogEventActionToggleSlowMode) EncodeBare(b *tl.Buffer) erro
 	}
 	b.PutInt32(m.PrevValue)
 	b.PutInt32(m.NewValue)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -60642,7 +58614,7 @@ func (m *ChannelAdminLogEventActionStartGroupCall) EncodeBare(b *tl.Buffer) erro
 	if err := m.Call.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channelAdminLogEventActionStartGroupCall", "call", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -60703,7 +58675,7 @@ func (m *ChannelAdminLogEventActionDiscardGroupCall) EncodeBare(b *tl.Buffer) er
 	if err := m.Call.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channelAdminLogEventActionDiscardGroupCall", "call", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -60761,7 +58733,7 @@ func (m *ChannelAdminLogEventActionParticipantMute) EncodeBare(b *tl.Buffer) err
 	if err := m.Participant.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channelAdminLogEventActionParticipantMute", "participant", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -60822,7 +58794,7 @@ func (m *ChannelAdminLogEventActionParticipantUnmute) EncodeBare(b *tl.Buffer) e
 	if err := m.Participant.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channelAdminLogEventActionParticipantUnmute", "participant", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -60881,7 +58853,7 @@ func (m *ChannelAdminLogEventActionToggleGroupCallSetting) EncodeBare(b *tl.Buff
 		return tl.NilObjectError("channelAdminLogEventActionToggleGroupCallSetting")
 	}
 	b.PutBool(m.JoinMuted)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -60938,9 +58910,7 @@ func (m *ChannelAdminLogEventActionParticipantJoinByInvite) EncodeBare(b *tl.Buf
 		return tl.NilObjectError("channelAdminLogEventActionParticipantJoinByInvite")
 	}
 	var f0 uint32
-	if m.ViaChatlist {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.ViaChatlist, 0)
 	b.PutUint32(f0)
 	if m.Invite == nil {
 		return tl.NilFieldError("channelAdminLogEventActionParticipantJoinByInvite", "invite")
@@ -60948,7 +58918,7 @@ func (m *ChannelAdminLogEventActionParticipantJoinByInvite) EncodeBare(b *tl.Buf
 	if err := m.Invite.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channelAdminLogEventActionParticipantJoinByInvite", "invite", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -61015,7 +58985,7 @@ func (m *ChannelAdminLogEventActionExportedInviteDelete) EncodeBare(b *tl.Buffer
 	if err := m.Invite.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channelAdminLogEventActionExportedInviteDelete", "invite", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -61076,7 +59046,7 @@ func (m *ChannelAdminLogEventActionExportedInviteRevoke) EncodeBare(b *tl.Buffer
 	if err := m.Invite.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channelAdminLogEventActionExportedInviteRevoke", "invite", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -61144,7 +59114,7 @@ func (m *ChannelAdminLogEventActionExportedInviteEdit) EncodeBare(b *tl.Buffer) 
 	if err := m.NewInvite.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channelAdminLogEventActionExportedInviteEdit", "new_invite", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -61205,7 +59175,7 @@ func (m *ChannelAdminLogEventActionParticipantVolume) EncodeBare(b *tl.Buffer) e
 	if err := m.Participant.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channelAdminLogEventActionParticipantVolume", "participant", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -61266,7 +59236,7 @@ func (m *ChannelAdminLogEventActionChangeHistoryTTL) EncodeBare(b *tl.Buffer) er
 	}
 	b.PutInt32(m.PrevValue)
 	b.PutInt32(m.NewValue)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -61332,7 +59302,7 @@ func (m *ChannelAdminLogEventActionParticipantJoinByRequest) EncodeBare(b *tl.Bu
 		return tl.EncodeFieldErr("channelAdminLogEventActionParticipantJoinByRequest", "invite", err)
 	}
 	b.PutInt64(m.ApprovedBy)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -61391,7 +59361,7 @@ func (m *ChannelAdminLogEventActionToggleNoForwards) EncodeBare(b *tl.Buffer) er
 		return tl.NilObjectError("channelAdminLogEventActionToggleNoForwards")
 	}
 	b.PutBool(m.NewValue)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -61452,7 +59422,7 @@ func (m *ChannelAdminLogEventActionSendMessage) EncodeBare(b *tl.Buffer) error {
 	if err := m.Message.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channelAdminLogEventActionSendMessage", "message", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -61520,7 +59490,7 @@ func (m *ChannelAdminLogEventActionChangeAvailableReactions) EncodeBare(b *tl.Bu
 	if err := m.NewValue.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channelAdminLogEventActionChangeAvailableReactions", "new_value", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -61580,12 +59550,12 @@ func (m *ChannelAdminLogEventActionChangeUsernames) EncodeBare(b *tl.Buffer) err
 		return tl.NilObjectError("channelAdminLogEventActionChangeUsernames")
 	}
 	b.PutVectorHeader(len(m.PrevValue))
-	for i0 := range m.PrevValue {
-		b.PutString(m.PrevValue[i0])
+	for _, e0 := range m.PrevValue {
+		b.PutString(e0)
 	}
 	b.PutVectorHeader(len(m.NewValue))
-	for i0 := range m.NewValue {
-		b.PutString(m.NewValue[i0])
+	for _, e0 := range m.NewValue {
+		b.PutString(e0)
 	}
 	return b.WriteErr()
 }
@@ -61664,7 +59634,7 @@ func (m *ChannelAdminLogEventActionToggleForum) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("channelAdminLogEventActionToggleForum")
 	}
 	b.PutBool(m.NewValue)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -61725,7 +59695,7 @@ func (m *ChannelAdminLogEventActionCreateTopic) EncodeBare(b *tl.Buffer) error {
 	if err := m.Topic.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channelAdminLogEventActionCreateTopic", "topic", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -61793,7 +59763,7 @@ func (m *ChannelAdminLogEventActionEditTopic) EncodeBare(b *tl.Buffer) error {
 	if err := m.NewTopic.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channelAdminLogEventActionEditTopic", "new_topic", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -61857,7 +59827,7 @@ func (m *ChannelAdminLogEventActionDeleteTopic) EncodeBare(b *tl.Buffer) error {
 	if err := m.Topic.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channelAdminLogEventActionDeleteTopic", "topic", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -61914,12 +59884,8 @@ func (m *ChannelAdminLogEventActionPinTopic) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("channelAdminLogEventActionPinTopic")
 	}
 	var f0 uint32
-	if m.PrevTopic != nil {
-		f0 |= 1 << 0
-	}
-	if m.NewTopic != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.PrevTopic != nil, 0)
+	f0 |= tl.Flag(m.NewTopic != nil, 1)
 	b.PutUint32(f0)
 	if m.PrevTopic != nil {
 		if err := m.PrevTopic.Encode(b); err != nil {
@@ -61931,7 +59897,7 @@ func (m *ChannelAdminLogEventActionPinTopic) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("channelAdminLogEventActionPinTopic", "new_topic", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -61999,7 +59965,7 @@ func (m *ChannelAdminLogEventActionToggleAntiSpam) EncodeBare(b *tl.Buffer) erro
 		return tl.NilObjectError("channelAdminLogEventActionToggleAntiSpam")
 	}
 	b.PutBool(m.NewValue)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -62067,7 +60033,7 @@ func (m *ChannelAdminLogEventActionChangePeerColor) EncodeBare(b *tl.Buffer) err
 	if err := m.NewValue.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channelAdminLogEventActionChangePeerColor", "new_value", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -62138,7 +60104,7 @@ func (m *ChannelAdminLogEventActionChangeProfilePeerColor) EncodeBare(b *tl.Buff
 	if err := m.NewValue.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channelAdminLogEventActionChangeProfilePeerColor", "new_value", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -62209,7 +60175,7 @@ func (m *ChannelAdminLogEventActionChangeWallpaper) EncodeBare(b *tl.Buffer) err
 	if err := m.NewValue.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channelAdminLogEventActionChangeWallpaper", "new_value", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -62280,7 +60246,7 @@ func (m *ChannelAdminLogEventActionChangeEmojiStatus) EncodeBare(b *tl.Buffer) e
 	if err := m.NewValue.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channelAdminLogEventActionChangeEmojiStatus", "new_value", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -62351,7 +60317,7 @@ func (m *ChannelAdminLogEventActionChangeEmojiStickerSet) EncodeBare(b *tl.Buffe
 	if err := m.NewStickerset.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channelAdminLogEventActionChangeEmojiStickerSet", "new_stickerset", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -62410,7 +60376,7 @@ func (m *ChannelAdminLogEventActionToggleSignatureProfiles) EncodeBare(b *tl.Buf
 		return tl.NilObjectError("channelAdminLogEventActionToggleSignatureProfiles")
 	}
 	b.PutBool(m.NewValue)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -62478,7 +60444,7 @@ func (m *ChannelAdminLogEventActionParticipantSubExtend) EncodeBare(b *tl.Buffer
 	if err := m.NewParticipant.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channelAdminLogEventActionParticipantSubExtend", "new_participant", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -62537,7 +60503,7 @@ func (m *ChannelAdminLogEventActionToggleAutotranslation) EncodeBare(b *tl.Buffe
 		return tl.NilObjectError("channelAdminLogEventActionToggleAutotranslation")
 	}
 	b.PutBool(m.NewValue)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -62664,7 +60630,7 @@ func (m *ChannelAdminLogEvent) EncodeBare(b *tl.Buffer) error {
 	if err := m.Action.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channelAdminLogEvent", "action", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -62742,68 +60708,28 @@ func (m *ChannelAdminLogEventsFilter) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("channelAdminLogEventsFilter")
 	}
 	var f0 uint32
-	if m.Join {
-		f0 |= 1 << 0
-	}
-	if m.Leave {
-		f0 |= 1 << 1
-	}
-	if m.Invite {
-		f0 |= 1 << 2
-	}
-	if m.Ban {
-		f0 |= 1 << 3
-	}
-	if m.Unban {
-		f0 |= 1 << 4
-	}
-	if m.Kick {
-		f0 |= 1 << 5
-	}
-	if m.Unkick {
-		f0 |= 1 << 6
-	}
-	if m.Promote {
-		f0 |= 1 << 7
-	}
-	if m.Demote {
-		f0 |= 1 << 8
-	}
-	if m.Info {
-		f0 |= 1 << 9
-	}
-	if m.Settings {
-		f0 |= 1 << 10
-	}
-	if m.Pinned {
-		f0 |= 1 << 11
-	}
-	if m.Edit {
-		f0 |= 1 << 12
-	}
-	if m.Delete {
-		f0 |= 1 << 13
-	}
-	if m.GroupCall {
-		f0 |= 1 << 14
-	}
-	if m.Invites {
-		f0 |= 1 << 15
-	}
-	if m.Send {
-		f0 |= 1 << 16
-	}
-	if m.Forums {
-		f0 |= 1 << 17
-	}
-	if m.SubExtend {
-		f0 |= 1 << 18
-	}
-	if m.EditRank {
-		f0 |= 1 << 19
-	}
+	f0 |= tl.Flag(m.Join, 0)
+	f0 |= tl.Flag(m.Leave, 1)
+	f0 |= tl.Flag(m.Invite, 2)
+	f0 |= tl.Flag(m.Ban, 3)
+	f0 |= tl.Flag(m.Unban, 4)
+	f0 |= tl.Flag(m.Kick, 5)
+	f0 |= tl.Flag(m.Unkick, 6)
+	f0 |= tl.Flag(m.Promote, 7)
+	f0 |= tl.Flag(m.Demote, 8)
+	f0 |= tl.Flag(m.Info, 9)
+	f0 |= tl.Flag(m.Settings, 10)
+	f0 |= tl.Flag(m.Pinned, 11)
+	f0 |= tl.Flag(m.Edit, 12)
+	f0 |= tl.Flag(m.Delete, 13)
+	f0 |= tl.Flag(m.GroupCall, 14)
+	f0 |= tl.Flag(m.Invites, 15)
+	f0 |= tl.Flag(m.Send, 16)
+	f0 |= tl.Flag(m.Forums, 17)
+	f0 |= tl.Flag(m.SubExtend, 18)
+	f0 |= tl.Flag(m.EditRank, 19)
 	b.PutUint32(f0)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -62877,7 +60803,7 @@ func (m *PopularContact) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.ClientID)
 	b.PutInt32(m.Importers)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -63223,9 +61149,7 @@ func (m *InputSingleMedia) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputSingleMedia")
 	}
 	var f0 uint32
-	if m.Entities != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Entities != nil, 0)
 	b.PutUint32(f0)
 	if m.Media == nil {
 		return tl.NilFieldError("inputSingleMedia", "media")
@@ -63237,11 +61161,11 @@ func (m *InputSingleMedia) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.Message)
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
-		for i1 := range m.Entities {
-			if m.Entities[i1] == nil {
+		for _, e1 := range m.Entities {
+			if e1 == nil {
 				return tl.NilFieldError("inputSingleMedia", "entities")
 			}
-			if err := m.Entities[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("inputSingleMedia", "entities", err)
 			}
 		}
@@ -63413,7 +61337,7 @@ func (m *InputMessageID) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputMessageID")
 	}
 	b.PutInt32(m.ID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -63465,7 +61389,7 @@ func (m *InputMessageReplyTo) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputMessageReplyTo")
 	}
 	b.PutInt32(m.ID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -63515,7 +61439,7 @@ func (m *InputMessagePinned) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputMessagePinned")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -63565,7 +61489,7 @@ func (m *InputMessageCallbackQuery) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.ID)
 	b.PutInt64(m.QueryID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -63625,7 +61549,7 @@ func (m *InputDialogPeer) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("inputDialogPeer", "peer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -63677,7 +61601,7 @@ func (m *InputDialogPeerFolder) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputDialogPeerFolder")
 	}
 	b.PutInt32(m.FolderID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -63734,7 +61658,7 @@ func (m *InputDialogPeerCommunity) EncodeBare(b *tl.Buffer) error {
 	if err := m.Community.Encode(b); err != nil {
 		return tl.EncodeFieldErr("inputDialogPeerCommunity", "community", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -63791,7 +61715,7 @@ func (m *DialogPeer) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("dialogPeer", "peer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -63843,7 +61767,7 @@ func (m *DialogPeerFolder) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("dialogPeerFolder")
 	}
 	b.PutInt32(m.FolderID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -63895,7 +61819,7 @@ func (m *DialogPeerCommunity) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("dialogPeerCommunity")
 	}
 	b.PutInt64(m.CommunityID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -64136,7 +62060,7 @@ func (m *InputSecureFile) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -64189,7 +62113,7 @@ func (m *SecureFileEmpty) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("secureFileEmpty")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -64481,7 +62405,7 @@ func (m *SecureValueTypePersonalDetails) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("secureValueTypePersonalDetails")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -64527,7 +62451,7 @@ func (m *SecureValueTypePassport) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("secureValueTypePassport")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -64573,7 +62497,7 @@ func (m *SecureValueTypeDriverLicense) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("secureValueTypeDriverLicense")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -64619,7 +62543,7 @@ func (m *SecureValueTypeIdentityCard) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("secureValueTypeIdentityCard")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -64665,7 +62589,7 @@ func (m *SecureValueTypeInternalPassport) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("secureValueTypeInternalPassport")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -64711,7 +62635,7 @@ func (m *SecureValueTypeAddress) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("secureValueTypeAddress")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -64757,7 +62681,7 @@ func (m *SecureValueTypeUtilityBill) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("secureValueTypeUtilityBill")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -64803,7 +62727,7 @@ func (m *SecureValueTypeBankStatement) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("secureValueTypeBankStatement")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -64849,7 +62773,7 @@ func (m *SecureValueTypeRentalAgreement) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("secureValueTypeRentalAgreement")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -64899,7 +62823,7 @@ func (m *SecureValueTypePassportRegistration) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("secureValueTypePassportRegistration")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -64949,7 +62873,7 @@ func (m *SecureValueTypeTemporaryRegistration) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("secureValueTypeTemporaryRegistration")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -64995,7 +62919,7 @@ func (m *SecureValueTypePhone) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("secureValueTypePhone")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -65041,7 +62965,7 @@ func (m *SecureValueTypeEmail) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("secureValueTypeEmail")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -65095,27 +63019,13 @@ func (m *SecureValue) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("secureValue")
 	}
 	var f0 uint32
-	if m.Data != nil {
-		f0 |= 1 << 0
-	}
-	if m.FrontSide != nil {
-		f0 |= 1 << 1
-	}
-	if m.ReverseSide != nil {
-		f0 |= 1 << 2
-	}
-	if m.Selfie != nil {
-		f0 |= 1 << 3
-	}
-	if m.Translation != nil {
-		f0 |= 1 << 6
-	}
-	if m.Files != nil {
-		f0 |= 1 << 4
-	}
-	if m.PlainData != nil {
-		f0 |= 1 << 5
-	}
+	f0 |= tl.Flag(m.Data != nil, 0)
+	f0 |= tl.Flag(m.FrontSide != nil, 1)
+	f0 |= tl.Flag(m.ReverseSide != nil, 2)
+	f0 |= tl.Flag(m.Selfie != nil, 3)
+	f0 |= tl.Flag(m.Translation != nil, 6)
+	f0 |= tl.Flag(m.Files != nil, 4)
+	f0 |= tl.Flag(m.PlainData != nil, 5)
 	b.PutUint32(f0)
 	if m.Type == nil {
 		return tl.NilFieldError("secureValue", "type")
@@ -65145,22 +63055,22 @@ func (m *SecureValue) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Translation != nil {
 		b.PutVectorHeader(len(m.Translation))
-		for i1 := range m.Translation {
-			if m.Translation[i1] == nil {
+		for _, e1 := range m.Translation {
+			if e1 == nil {
 				return tl.NilFieldError("secureValue", "translation")
 			}
-			if err := m.Translation[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("secureValue", "translation", err)
 			}
 		}
 	}
 	if m.Files != nil {
 		b.PutVectorHeader(len(m.Files))
-		for i1 := range m.Files {
-			if m.Files[i1] == nil {
+		for _, e1 := range m.Files {
+			if e1 == nil {
 				return tl.NilFieldError("secureValue", "files")
 			}
-			if err := m.Files[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("secureValue", "files", err)
 			}
 		}
@@ -65297,27 +63207,13 @@ func (m *InputSecureValue) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputSecureValue")
 	}
 	var f0 uint32
-	if m.Data != nil {
-		f0 |= 1 << 0
-	}
-	if m.FrontSide != nil {
-		f0 |= 1 << 1
-	}
-	if m.ReverseSide != nil {
-		f0 |= 1 << 2
-	}
-	if m.Selfie != nil {
-		f0 |= 1 << 3
-	}
-	if m.Translation != nil {
-		f0 |= 1 << 6
-	}
-	if m.Files != nil {
-		f0 |= 1 << 4
-	}
-	if m.PlainData != nil {
-		f0 |= 1 << 5
-	}
+	f0 |= tl.Flag(m.Data != nil, 0)
+	f0 |= tl.Flag(m.FrontSide != nil, 1)
+	f0 |= tl.Flag(m.ReverseSide != nil, 2)
+	f0 |= tl.Flag(m.Selfie != nil, 3)
+	f0 |= tl.Flag(m.Translation != nil, 6)
+	f0 |= tl.Flag(m.Files != nil, 4)
+	f0 |= tl.Flag(m.PlainData != nil, 5)
 	b.PutUint32(f0)
 	if m.Type == nil {
 		return tl.NilFieldError("inputSecureValue", "type")
@@ -65347,22 +63243,22 @@ func (m *InputSecureValue) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Translation != nil {
 		b.PutVectorHeader(len(m.Translation))
-		for i1 := range m.Translation {
-			if m.Translation[i1] == nil {
+		for _, e1 := range m.Translation {
+			if e1 == nil {
 				return tl.NilFieldError("inputSecureValue", "translation")
 			}
-			if err := m.Translation[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("inputSecureValue", "translation", err)
 			}
 		}
 	}
 	if m.Files != nil {
 		b.PutVectorHeader(len(m.Files))
-		for i1 := range m.Files {
-			if m.Files[i1] == nil {
+		for _, e1 := range m.Files {
+			if e1 == nil {
 				return tl.NilFieldError("inputSecureValue", "files")
 			}
-			if err := m.Files[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("inputSecureValue", "files", err)
 			}
 		}
@@ -65372,7 +63268,7 @@ func (m *InputSecureValue) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("inputSecureValue", "plain_data", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -65898,8 +63794,8 @@ func (m *SecureValueErrorFiles) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("secureValueErrorFiles", "type", err)
 	}
 	b.PutVectorHeader(len(m.FileHash))
-	for i0 := range m.FileHash {
-		b.PutBytes(m.FileHash[i0])
+	for _, e0 := range m.FileHash {
+		b.PutBytes(e0)
 	}
 	b.PutString(m.Text)
 	return b.WriteErr()
@@ -66113,8 +64009,8 @@ func (m *SecureValueErrorTranslationFiles) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("secureValueErrorTranslationFiles", "type", err)
 	}
 	b.PutVectorHeader(len(m.FileHash))
-	for i0 := range m.FileHash {
-		b.PutBytes(m.FileHash[i0])
+	for _, e0 := range m.FileHash {
+		b.PutBytes(e0)
 	}
 	b.PutString(m.Text)
 	return b.WriteErr()
@@ -66307,7 +64203,7 @@ func (m *PasswordKdfAlgoUnknown) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("passwordKdfAlgoUnknown")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -66424,7 +64320,7 @@ func (m *SecurePasswordKdfAlgoUnknown) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("securePasswordKdfAlgoUnknown")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -66643,7 +64539,7 @@ func (m *InputCheckPasswordEmpty) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputCheckPasswordEmpty")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -66756,15 +64652,9 @@ func (m *SecureRequiredType) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("secureRequiredType")
 	}
 	var f0 uint32
-	if m.NativeNames {
-		f0 |= 1 << 0
-	}
-	if m.SelfieRequired {
-		f0 |= 1 << 1
-	}
-	if m.TranslationRequired {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.NativeNames, 0)
+	f0 |= tl.Flag(m.SelfieRequired, 1)
+	f0 |= tl.Flag(m.TranslationRequired, 2)
 	b.PutUint32(f0)
 	if m.Type == nil {
 		return tl.NilFieldError("secureRequiredType", "type")
@@ -66772,7 +64662,7 @@ func (m *SecureRequiredType) EncodeBare(b *tl.Buffer) error {
 	if err := m.Type.Encode(b); err != nil {
 		return tl.EncodeFieldErr("secureRequiredType", "type", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -66832,15 +64722,15 @@ func (m *SecureRequiredTypeOneOf) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("secureRequiredTypeOneOf")
 	}
 	b.PutVectorHeader(len(m.Types))
-	for i0 := range m.Types {
-		if m.Types[i0] == nil {
+	for _, e0 := range m.Types {
+		if e0 == nil {
 			return tl.NilFieldError("secureRequiredTypeOneOf", "types")
 		}
-		if err := m.Types[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("secureRequiredTypeOneOf", "types", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -67029,7 +64919,7 @@ func (m *JSONNull) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("jsonNull")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -67077,7 +64967,7 @@ func (m *JSONBool) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("jsonBool")
 	}
 	b.PutBool(m.Value)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -67129,7 +65019,7 @@ func (m *JSONNumber) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("jsonNumber")
 	}
 	b.PutDouble(m.Value)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -67233,15 +65123,15 @@ func (m *JSONArray) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("jsonArray")
 	}
 	b.PutVectorHeader(len(m.Value))
-	for i0 := range m.Value {
-		if m.Value[i0] == nil {
+	for _, e0 := range m.Value {
+		if e0 == nil {
 			return tl.NilFieldError("jsonArray", "value")
 		}
-		if err := m.Value[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("jsonArray", "value", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -67307,7 +65197,7 @@ func (m *JSONObject) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("jsonObject", "value", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -67379,30 +65269,14 @@ func (m *PageTableCell) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("pageTableCell")
 	}
 	var f0 uint32
-	if m.Header {
-		f0 |= 1 << 0
-	}
-	if m.AlignCenter {
-		f0 |= 1 << 3
-	}
-	if m.AlignRight {
-		f0 |= 1 << 4
-	}
-	if m.ValignMiddle {
-		f0 |= 1 << 5
-	}
-	if m.ValignBottom {
-		f0 |= 1 << 6
-	}
-	if m.Text != nil {
-		f0 |= 1 << 7
-	}
-	if m.Colspan.Set {
-		f0 |= 1 << 1
-	}
-	if m.Rowspan.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Header, 0)
+	f0 |= tl.Flag(m.AlignCenter, 3)
+	f0 |= tl.Flag(m.AlignRight, 4)
+	f0 |= tl.Flag(m.ValignMiddle, 5)
+	f0 |= tl.Flag(m.ValignBottom, 6)
+	f0 |= tl.Flag(m.Text != nil, 7)
+	f0 |= tl.Flag(m.Colspan.Set, 1)
+	f0 |= tl.Flag(m.Rowspan.Set, 2)
 	b.PutUint32(f0)
 	if m.Text != nil {
 		if err := m.Text.Encode(b); err != nil {
@@ -67415,7 +65289,7 @@ func (m *PageTableCell) EncodeBare(b *tl.Buffer) error {
 	if m.Rowspan.Set {
 		b.PutInt32(m.Rowspan.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -67494,7 +65368,7 @@ func (m *PageTableRow) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("pageTableRow", "cells", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -67571,7 +65445,7 @@ func (m *PageCaption) EncodeBare(b *tl.Buffer) error {
 	if err := m.Credit.Encode(b); err != nil {
 		return tl.EncodeFieldErr("pageCaption", "credit", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -67628,12 +65502,8 @@ func (m *PageListItemText) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("pageListItemText")
 	}
 	var f0 uint32
-	if m.Checkbox {
-		f0 |= 1 << 0
-	}
-	if m.Checked {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Checkbox, 0)
+	f0 |= tl.Flag(m.Checked, 1)
 	b.PutUint32(f0)
 	if m.Text == nil {
 		return tl.NilFieldError("pageListItemText", "text")
@@ -67641,7 +65511,7 @@ func (m *PageListItemText) EncodeBare(b *tl.Buffer) error {
 	if err := m.Text.Encode(b); err != nil {
 		return tl.EncodeFieldErr("pageListItemText", "text", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -67702,23 +65572,19 @@ func (m *PageListItemBlocks) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("pageListItemBlocks")
 	}
 	var f0 uint32
-	if m.Checkbox {
-		f0 |= 1 << 0
-	}
-	if m.Checked {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Checkbox, 0)
+	f0 |= tl.Flag(m.Checked, 1)
 	b.PutUint32(f0)
 	b.PutVectorHeader(len(m.Blocks))
-	for i0 := range m.Blocks {
-		if m.Blocks[i0] == nil {
+	for _, e0 := range m.Blocks {
+		if e0 == nil {
 			return tl.NilFieldError("pageListItemBlocks", "blocks")
 		}
-		if err := m.Blocks[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("pageListItemBlocks", "blocks", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -67791,21 +65657,11 @@ func (m *PageListOrderedItemText) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("pageListOrderedItemText")
 	}
 	var f0 uint32
-	if m.Checkbox {
-		f0 |= 1 << 0
-	}
-	if m.Checked {
-		f0 |= 1 << 1
-	}
-	if m.Num.Set {
-		f0 |= 1 << 2
-	}
-	if m.Value.Set {
-		f0 |= 1 << 3
-	}
-	if m.Type.Set {
-		f0 |= 1 << 4
-	}
+	f0 |= tl.Flag(m.Checkbox, 0)
+	f0 |= tl.Flag(m.Checked, 1)
+	f0 |= tl.Flag(m.Num.Set, 2)
+	f0 |= tl.Flag(m.Value.Set, 3)
+	f0 |= tl.Flag(m.Type.Set, 4)
 	b.PutUint32(f0)
 	if m.Num.Set {
 		b.PutString(m.Num.Value)
@@ -67904,31 +65760,21 @@ func (m *PageListOrderedItemBlocks) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("pageListOrderedItemBlocks")
 	}
 	var f0 uint32
-	if m.Checkbox {
-		f0 |= 1 << 0
-	}
-	if m.Checked {
-		f0 |= 1 << 1
-	}
-	if m.Num.Set {
-		f0 |= 1 << 2
-	}
-	if m.Value.Set {
-		f0 |= 1 << 3
-	}
-	if m.Type.Set {
-		f0 |= 1 << 4
-	}
+	f0 |= tl.Flag(m.Checkbox, 0)
+	f0 |= tl.Flag(m.Checked, 1)
+	f0 |= tl.Flag(m.Num.Set, 2)
+	f0 |= tl.Flag(m.Value.Set, 3)
+	f0 |= tl.Flag(m.Type.Set, 4)
 	b.PutUint32(f0)
 	if m.Num.Set {
 		b.PutString(m.Num.Value)
 	}
 	b.PutVectorHeader(len(m.Blocks))
-	for i0 := range m.Blocks {
-		if m.Blocks[i0] == nil {
+	for _, e0 := range m.Blocks {
+		if e0 == nil {
 			return tl.NilFieldError("pageListOrderedItemBlocks", "blocks")
 		}
-		if err := m.Blocks[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("pageListOrderedItemBlocks", "blocks", err)
 		}
 	}
@@ -68028,21 +65874,11 @@ func (m *PageRelatedArticle) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("pageRelatedArticle")
 	}
 	var f0 uint32
-	if m.Title.Set {
-		f0 |= 1 << 0
-	}
-	if m.Description.Set {
-		f0 |= 1 << 1
-	}
-	if m.PhotoID.Set {
-		f0 |= 1 << 2
-	}
-	if m.Author.Set {
-		f0 |= 1 << 3
-	}
-	if m.PublishedDate.Set {
-		f0 |= 1 << 4
-	}
+	f0 |= tl.Flag(m.Title.Set, 0)
+	f0 |= tl.Flag(m.Description.Set, 1)
+	f0 |= tl.Flag(m.PhotoID.Set, 2)
+	f0 |= tl.Flag(m.Author.Set, 3)
+	f0 |= tl.Flag(m.PublishedDate.Set, 4)
 	b.PutUint32(f0)
 	b.PutString(m.URL)
 	b.PutInt64(m.WebpageID)
@@ -68156,44 +65992,36 @@ func (m *Page) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("page")
 	}
 	var f0 uint32
-	if m.Part {
-		f0 |= 1 << 0
-	}
-	if m.Rtl {
-		f0 |= 1 << 1
-	}
-	if m.V2 {
-		f0 |= 1 << 2
-	}
-	if m.Views.Set {
-		f0 |= 1 << 3
-	}
+	f0 |= tl.Flag(m.Part, 0)
+	f0 |= tl.Flag(m.Rtl, 1)
+	f0 |= tl.Flag(m.V2, 2)
+	f0 |= tl.Flag(m.Views.Set, 3)
 	b.PutUint32(f0)
 	b.PutString(m.URL)
 	b.PutVectorHeader(len(m.Blocks))
-	for i0 := range m.Blocks {
-		if m.Blocks[i0] == nil {
+	for _, e0 := range m.Blocks {
+		if e0 == nil {
 			return tl.NilFieldError("page", "blocks")
 		}
-		if err := m.Blocks[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("page", "blocks", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Photos))
-	for i0 := range m.Photos {
-		if m.Photos[i0] == nil {
+	for _, e0 := range m.Photos {
+		if e0 == nil {
 			return tl.NilFieldError("page", "photos")
 		}
-		if err := m.Photos[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("page", "photos", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Documents))
-	for i0 := range m.Documents {
-		if m.Documents[i0] == nil {
+	for _, e0 := range m.Documents {
+		if e0 == nil {
 			return tl.NilFieldError("page", "documents")
 		}
-		if err := m.Documents[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("page", "documents", err)
 		}
 	}
@@ -68306,15 +66134,9 @@ func (m *PollAnswer) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("pollAnswer")
 	}
 	var f0 uint32
-	if m.Media != nil {
-		f0 |= 1 << 0
-	}
-	if m.AddedBy != nil {
-		f0 |= 1 << 1
-	}
-	if m.Date.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Media != nil, 0)
+	f0 |= tl.Flag(m.AddedBy != nil, 1)
+	f0 |= tl.Flag(m.Date.Set, 1)
 	if (m.AddedBy != nil) != (m.Date.Set) {
 		return tl.FlagGroupError("pollAnswer", "date")
 	}
@@ -68416,9 +66238,7 @@ func (m *InputPollAnswer) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputPollAnswer")
 	}
 	var f0 uint32
-	if m.Media != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Media != nil, 0)
 	b.PutUint32(f0)
 	if err := m.Text.Encode(b); err != nil {
 		return tl.EncodeFieldErr("inputPollAnswer", "text", err)
@@ -68428,7 +66248,7 @@ func (m *InputPollAnswer) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("inputPollAnswer", "media", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -68507,56 +66327,30 @@ func (m *Poll) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("poll")
 	}
 	var f0 uint32
-	if m.Closed {
-		f0 |= 1 << 0
-	}
-	if m.PublicVoters {
-		f0 |= 1 << 1
-	}
-	if m.MultipleChoice {
-		f0 |= 1 << 2
-	}
-	if m.Quiz {
-		f0 |= 1 << 3
-	}
-	if m.OpenAnswers {
-		f0 |= 1 << 6
-	}
-	if m.RevotingDisabled {
-		f0 |= 1 << 7
-	}
-	if m.ShuffleAnswers {
-		f0 |= 1 << 8
-	}
-	if m.HideResultsUntilClose {
-		f0 |= 1 << 9
-	}
-	if m.Creator {
-		f0 |= 1 << 10
-	}
-	if m.SubscribersOnly {
-		f0 |= 1 << 11
-	}
-	if m.ClosePeriod.Set {
-		f0 |= 1 << 4
-	}
-	if m.CloseDate.Set {
-		f0 |= 1 << 5
-	}
-	if m.CountriesIso2 != nil {
-		f0 |= 1 << 12
-	}
+	f0 |= tl.Flag(m.Closed, 0)
+	f0 |= tl.Flag(m.PublicVoters, 1)
+	f0 |= tl.Flag(m.MultipleChoice, 2)
+	f0 |= tl.Flag(m.Quiz, 3)
+	f0 |= tl.Flag(m.OpenAnswers, 6)
+	f0 |= tl.Flag(m.RevotingDisabled, 7)
+	f0 |= tl.Flag(m.ShuffleAnswers, 8)
+	f0 |= tl.Flag(m.HideResultsUntilClose, 9)
+	f0 |= tl.Flag(m.Creator, 10)
+	f0 |= tl.Flag(m.SubscribersOnly, 11)
+	f0 |= tl.Flag(m.ClosePeriod.Set, 4)
+	f0 |= tl.Flag(m.CloseDate.Set, 5)
+	f0 |= tl.Flag(m.CountriesIso2 != nil, 12)
 	b.PutInt64(m.ID)
 	b.PutUint32(f0)
 	if err := m.Question.Encode(b); err != nil {
 		return tl.EncodeFieldErr("poll", "question", err)
 	}
 	b.PutVectorHeader(len(m.Answers))
-	for i0 := range m.Answers {
-		if m.Answers[i0] == nil {
+	for _, e0 := range m.Answers {
+		if e0 == nil {
 			return tl.NilFieldError("poll", "answers")
 		}
-		if err := m.Answers[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("poll", "answers", err)
 		}
 	}
@@ -68568,8 +66362,8 @@ func (m *Poll) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.CountriesIso2 != nil {
 		b.PutVectorHeader(len(m.CountriesIso2))
-		for i1 := range m.CountriesIso2 {
-			b.PutString(m.CountriesIso2[i1])
+		for _, e1 := range m.CountriesIso2 {
+			b.PutString(e1)
 		}
 	}
 	b.PutInt64(m.Hash)
@@ -68689,18 +66483,10 @@ func (m *PollAnswerVoters) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("pollAnswerVoters")
 	}
 	var f0 uint32
-	if m.Chosen {
-		f0 |= 1 << 0
-	}
-	if m.Correct {
-		f0 |= 1 << 1
-	}
-	if m.Voters.Set {
-		f0 |= 1 << 2
-	}
-	if m.RecentVoters != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Chosen, 0)
+	f0 |= tl.Flag(m.Correct, 1)
+	f0 |= tl.Flag(m.Voters.Set, 2)
+	f0 |= tl.Flag(m.RecentVoters != nil, 2)
 	if (m.Voters.Set) != (m.RecentVoters != nil) {
 		return tl.FlagGroupError("pollAnswerVoters", "recent_voters")
 	}
@@ -68711,11 +66497,11 @@ func (m *PollAnswerVoters) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.RecentVoters != nil {
 		b.PutVectorHeader(len(m.RecentVoters))
-		for i1 := range m.RecentVoters {
-			if m.RecentVoters[i1] == nil {
+		for _, e1 := range m.RecentVoters {
+			if e1 == nil {
 				return tl.NilFieldError("pollAnswerVoters", "recent_voters")
 			}
-			if err := m.RecentVoters[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("pollAnswerVoters", "recent_voters", err)
 			}
 		}
@@ -68805,36 +66591,18 @@ func (m *PollResults) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("pollResults")
 	}
 	var f0 uint32
-	if m.Min {
-		f0 |= 1 << 0
-	}
-	if m.HasUnreadVotes {
-		f0 |= 1 << 6
-	}
-	if m.CanViewStats {
-		f0 |= 1 << 7
-	}
-	if m.Results != nil {
-		f0 |= 1 << 1
-	}
-	if m.TotalVoters.Set {
-		f0 |= 1 << 2
-	}
-	if m.RecentVoters != nil {
-		f0 |= 1 << 3
-	}
-	if m.Solution.Set {
-		f0 |= 1 << 4
-	}
-	if m.SolutionEntities != nil {
-		f0 |= 1 << 4
-	}
+	f0 |= tl.Flag(m.Min, 0)
+	f0 |= tl.Flag(m.HasUnreadVotes, 6)
+	f0 |= tl.Flag(m.CanViewStats, 7)
+	f0 |= tl.Flag(m.Results != nil, 1)
+	f0 |= tl.Flag(m.TotalVoters.Set, 2)
+	f0 |= tl.Flag(m.RecentVoters != nil, 3)
+	f0 |= tl.Flag(m.Solution.Set, 4)
+	f0 |= tl.Flag(m.SolutionEntities != nil, 4)
 	if (m.Solution.Set) != (m.SolutionEntities != nil) {
 		return tl.FlagGroupError("pollResults", "solution_entities")
 	}
-	if m.SolutionMedia != nil {
-		f0 |= 1 << 5
-	}
+	f0 |= tl.Flag(m.SolutionMedia != nil, 5)
 	b.PutUint32(f0)
 	if m.Results != nil {
 		b.PutVectorHeader(len(m.Results))
@@ -68849,11 +66617,11 @@ func (m *PollResults) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.RecentVoters != nil {
 		b.PutVectorHeader(len(m.RecentVoters))
-		for i1 := range m.RecentVoters {
-			if m.RecentVoters[i1] == nil {
+		for _, e1 := range m.RecentVoters {
+			if e1 == nil {
 				return tl.NilFieldError("pollResults", "recent_voters")
 			}
-			if err := m.RecentVoters[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("pollResults", "recent_voters", err)
 			}
 		}
@@ -68863,11 +66631,11 @@ func (m *PollResults) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.SolutionEntities != nil {
 		b.PutVectorHeader(len(m.SolutionEntities))
-		for i1 := range m.SolutionEntities {
-			if m.SolutionEntities[i1] == nil {
+		for _, e1 := range m.SolutionEntities {
+			if e1 == nil {
 				return tl.NilFieldError("pollResults", "solution_entities")
 			}
-			if err := m.SolutionEntities[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("pollResults", "solution_entities", err)
 			}
 		}
@@ -68997,7 +66765,7 @@ func (m *ChatOnlines) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("chatOnlines")
 	}
 	b.PutInt32(m.Onlines)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -69114,62 +66882,26 @@ func (m *ChatAdminRights) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("chatAdminRights")
 	}
 	var f0 uint32
-	if m.ChangeInfo {
-		f0 |= 1 << 0
-	}
-	if m.PostMessages {
-		f0 |= 1 << 1
-	}
-	if m.EditMessages {
-		f0 |= 1 << 2
-	}
-	if m.DeleteMessages {
-		f0 |= 1 << 3
-	}
-	if m.BanUsers {
-		f0 |= 1 << 4
-	}
-	if m.InviteUsers {
-		f0 |= 1 << 5
-	}
-	if m.PinMessages {
-		f0 |= 1 << 7
-	}
-	if m.AddAdmins {
-		f0 |= 1 << 9
-	}
-	if m.Anonymous {
-		f0 |= 1 << 10
-	}
-	if m.ManageCall {
-		f0 |= 1 << 11
-	}
-	if m.Other {
-		f0 |= 1 << 12
-	}
-	if m.ManageTopics {
-		f0 |= 1 << 13
-	}
-	if m.PostStories {
-		f0 |= 1 << 14
-	}
-	if m.EditStories {
-		f0 |= 1 << 15
-	}
-	if m.DeleteStories {
-		f0 |= 1 << 16
-	}
-	if m.ManageDirectMessages {
-		f0 |= 1 << 17
-	}
-	if m.ManageRanks {
-		f0 |= 1 << 18
-	}
-	if m.ManageLinkedPeers {
-		f0 |= 1 << 19
-	}
+	f0 |= tl.Flag(m.ChangeInfo, 0)
+	f0 |= tl.Flag(m.PostMessages, 1)
+	f0 |= tl.Flag(m.EditMessages, 2)
+	f0 |= tl.Flag(m.DeleteMessages, 3)
+	f0 |= tl.Flag(m.BanUsers, 4)
+	f0 |= tl.Flag(m.InviteUsers, 5)
+	f0 |= tl.Flag(m.PinMessages, 7)
+	f0 |= tl.Flag(m.AddAdmins, 9)
+	f0 |= tl.Flag(m.Anonymous, 10)
+	f0 |= tl.Flag(m.ManageCall, 11)
+	f0 |= tl.Flag(m.Other, 12)
+	f0 |= tl.Flag(m.ManageTopics, 13)
+	f0 |= tl.Flag(m.PostStories, 14)
+	f0 |= tl.Flag(m.EditStories, 15)
+	f0 |= tl.Flag(m.DeleteStories, 16)
+	f0 |= tl.Flag(m.ManageDirectMessages, 17)
+	f0 |= tl.Flag(m.ManageRanks, 18)
+	f0 |= tl.Flag(m.ManageLinkedPeers, 19)
 	b.PutUint32(f0)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -69262,78 +66994,32 @@ func (m *ChatBannedRights) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("chatBannedRights")
 	}
 	var f0 uint32
-	if m.ViewMessages {
-		f0 |= 1 << 0
-	}
-	if m.SendMessages {
-		f0 |= 1 << 1
-	}
-	if m.SendMedia {
-		f0 |= 1 << 2
-	}
-	if m.SendStickers {
-		f0 |= 1 << 3
-	}
-	if m.SendGifs {
-		f0 |= 1 << 4
-	}
-	if m.SendGames {
-		f0 |= 1 << 5
-	}
-	if m.SendInline {
-		f0 |= 1 << 6
-	}
-	if m.EmbedLinks {
-		f0 |= 1 << 7
-	}
-	if m.SendPolls {
-		f0 |= 1 << 8
-	}
-	if m.ChangeInfo {
-		f0 |= 1 << 10
-	}
-	if m.InviteUsers {
-		f0 |= 1 << 15
-	}
-	if m.PinMessages {
-		f0 |= 1 << 17
-	}
-	if m.ManageTopics {
-		f0 |= 1 << 18
-	}
-	if m.SendPhotos {
-		f0 |= 1 << 19
-	}
-	if m.SendVideos {
-		f0 |= 1 << 20
-	}
-	if m.SendRoundvideos {
-		f0 |= 1 << 21
-	}
-	if m.SendAudios {
-		f0 |= 1 << 22
-	}
-	if m.SendVoices {
-		f0 |= 1 << 23
-	}
-	if m.SendDocs {
-		f0 |= 1 << 24
-	}
-	if m.SendPlain {
-		f0 |= 1 << 25
-	}
-	if m.EditRank {
-		f0 |= 1 << 26
-	}
-	if m.SendReactions {
-		f0 |= 1 << 27
-	}
-	if m.ManageLinkedPeers {
-		f0 |= 1 << 28
-	}
+	f0 |= tl.Flag(m.ViewMessages, 0)
+	f0 |= tl.Flag(m.SendMessages, 1)
+	f0 |= tl.Flag(m.SendMedia, 2)
+	f0 |= tl.Flag(m.SendStickers, 3)
+	f0 |= tl.Flag(m.SendGifs, 4)
+	f0 |= tl.Flag(m.SendGames, 5)
+	f0 |= tl.Flag(m.SendInline, 6)
+	f0 |= tl.Flag(m.EmbedLinks, 7)
+	f0 |= tl.Flag(m.SendPolls, 8)
+	f0 |= tl.Flag(m.ChangeInfo, 10)
+	f0 |= tl.Flag(m.InviteUsers, 15)
+	f0 |= tl.Flag(m.PinMessages, 17)
+	f0 |= tl.Flag(m.ManageTopics, 18)
+	f0 |= tl.Flag(m.SendPhotos, 19)
+	f0 |= tl.Flag(m.SendVideos, 20)
+	f0 |= tl.Flag(m.SendRoundvideos, 21)
+	f0 |= tl.Flag(m.SendAudios, 22)
+	f0 |= tl.Flag(m.SendVoices, 23)
+	f0 |= tl.Flag(m.SendDocs, 24)
+	f0 |= tl.Flag(m.SendPlain, 25)
+	f0 |= tl.Flag(m.EditRank, 26)
+	f0 |= tl.Flag(m.SendReactions, 27)
+	f0 |= tl.Flag(m.ManageLinkedPeers, 28)
 	b.PutUint32(f0)
 	b.PutInt32(m.UntilDate)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -69415,7 +67101,7 @@ func (m *InputWallPaper) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -69522,7 +67208,7 @@ func (m *InputWallPaperNoFile) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputWallPaperNoFile")
 	}
 	b.PutInt64(m.ID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -69580,41 +67266,23 @@ func (m *CodeSettings) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("codeSettings")
 	}
 	var f0 uint32
-	if m.AllowFlashcall {
-		f0 |= 1 << 0
-	}
-	if m.CurrentNumber {
-		f0 |= 1 << 1
-	}
-	if m.AllowAppHash {
-		f0 |= 1 << 4
-	}
-	if m.AllowMissedCall {
-		f0 |= 1 << 5
-	}
-	if m.AllowFirebase {
-		f0 |= 1 << 7
-	}
-	if m.UnknownNumber {
-		f0 |= 1 << 9
-	}
-	if m.LogoutTokens != nil {
-		f0 |= 1 << 6
-	}
-	if m.Token.Set {
-		f0 |= 1 << 8
-	}
-	if m.AppSandbox.Set {
-		f0 |= 1 << 8
-	}
+	f0 |= tl.Flag(m.AllowFlashcall, 0)
+	f0 |= tl.Flag(m.CurrentNumber, 1)
+	f0 |= tl.Flag(m.AllowAppHash, 4)
+	f0 |= tl.Flag(m.AllowMissedCall, 5)
+	f0 |= tl.Flag(m.AllowFirebase, 7)
+	f0 |= tl.Flag(m.UnknownNumber, 9)
+	f0 |= tl.Flag(m.LogoutTokens != nil, 6)
+	f0 |= tl.Flag(m.Token.Set, 8)
+	f0 |= tl.Flag(m.AppSandbox.Set, 8)
 	if (m.Token.Set) != (m.AppSandbox.Set) {
 		return tl.FlagGroupError("codeSettings", "app_sandbox")
 	}
 	b.PutUint32(f0)
 	if m.LogoutTokens != nil {
 		b.PutVectorHeader(len(m.LogoutTokens))
-		for i1 := range m.LogoutTokens {
-			b.PutBytes(m.LogoutTokens[i1])
+		for _, e1 := range m.LogoutTokens {
+			b.PutBytes(e1)
 		}
 	}
 	if m.Token.Set {
@@ -69715,36 +67383,18 @@ func (m *WallPaperSettings) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("wallPaperSettings")
 	}
 	var f0 uint32
-	if m.Blur {
-		f0 |= 1 << 1
-	}
-	if m.Motion {
-		f0 |= 1 << 2
-	}
-	if m.BackgroundColor.Set {
-		f0 |= 1 << 0
-	}
-	if m.SecondBackgroundColor.Set {
-		f0 |= 1 << 4
-	}
-	if m.Rotation.Set {
-		f0 |= 1 << 4
-	}
+	f0 |= tl.Flag(m.Blur, 1)
+	f0 |= tl.Flag(m.Motion, 2)
+	f0 |= tl.Flag(m.BackgroundColor.Set, 0)
+	f0 |= tl.Flag(m.SecondBackgroundColor.Set, 4)
+	f0 |= tl.Flag(m.Rotation.Set, 4)
 	if (m.SecondBackgroundColor.Set) != (m.Rotation.Set) {
 		return tl.FlagGroupError("wallPaperSettings", "rotation")
 	}
-	if m.ThirdBackgroundColor.Set {
-		f0 |= 1 << 5
-	}
-	if m.FourthBackgroundColor.Set {
-		f0 |= 1 << 6
-	}
-	if m.Intensity.Set {
-		f0 |= 1 << 3
-	}
-	if m.Emoticon.Set {
-		f0 |= 1 << 7
-	}
+	f0 |= tl.Flag(m.ThirdBackgroundColor.Set, 5)
+	f0 |= tl.Flag(m.FourthBackgroundColor.Set, 6)
+	f0 |= tl.Flag(m.Intensity.Set, 3)
+	f0 |= tl.Flag(m.Emoticon.Set, 7)
 	b.PutUint32(f0)
 	if m.BackgroundColor.Set {
 		b.PutInt32(m.BackgroundColor.Value)
@@ -69873,21 +67523,11 @@ func (m *AutoDownloadSettings) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("autoDownloadSettings")
 	}
 	var f0 uint32
-	if m.Disabled {
-		f0 |= 1 << 0
-	}
-	if m.VideoPreloadLarge {
-		f0 |= 1 << 1
-	}
-	if m.AudioPreloadNext {
-		f0 |= 1 << 2
-	}
-	if m.PhonecallsLessData {
-		f0 |= 1 << 3
-	}
-	if m.StoriesPreload {
-		f0 |= 1 << 4
-	}
+	f0 |= tl.Flag(m.Disabled, 0)
+	f0 |= tl.Flag(m.VideoPreloadLarge, 1)
+	f0 |= tl.Flag(m.AudioPreloadNext, 2)
+	f0 |= tl.Flag(m.PhonecallsLessData, 3)
+	f0 |= tl.Flag(m.StoriesPreload, 4)
 	b.PutUint32(f0)
 	b.PutInt32(m.PhotoSizeMax)
 	b.PutInt64(m.VideoSizeMax)
@@ -69895,7 +67535,7 @@ func (m *AutoDownloadSettings) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.VideoUploadMaxbitrate)
 	b.PutInt32(m.SmallQueueActiveOperationsMax)
 	b.PutInt32(m.LargeQueueActiveOperationsMax)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -69974,8 +67614,8 @@ func (m *EmojiKeyword) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutString(m.Keyword)
 	b.PutVectorHeader(len(m.Emoticons))
-	for i0 := range m.Emoticons {
-		b.PutString(m.Emoticons[i0])
+	for _, e0 := range m.Emoticons {
+		b.PutString(e0)
 	}
 	return b.WriteErr()
 }
@@ -70043,8 +67683,8 @@ func (m *EmojiKeywordDeleted) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutString(m.Keyword)
 	b.PutVectorHeader(len(m.Emoticons))
-	for i0 := range m.Emoticons {
-		b.PutString(m.Emoticons[i0])
+	for _, e0 := range m.Emoticons {
+		b.PutString(e0)
 	}
 	return b.WriteErr()
 }
@@ -70114,11 +67754,11 @@ func (m *EmojiKeywordsDifference) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.FromVersion)
 	b.PutInt32(m.Version)
 	b.PutVectorHeader(len(m.Keywords))
-	for i0 := range m.Keywords {
-		if m.Keywords[i0] == nil {
+	for _, e0 := range m.Keywords {
+		if e0 == nil {
 			return tl.NilFieldError("emojiKeywordsDifference", "keywords")
 		}
-		if err := m.Keywords[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("emojiKeywordsDifference", "keywords", err)
 		}
 	}
@@ -70295,18 +67935,10 @@ func (m *Folder) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("folder")
 	}
 	var f0 uint32
-	if m.AutofillNewBroadcasts {
-		f0 |= 1 << 0
-	}
-	if m.AutofillPublicGroups {
-		f0 |= 1 << 1
-	}
-	if m.AutofillNewCorrespondents {
-		f0 |= 1 << 2
-	}
-	if m.Photo != nil {
-		f0 |= 1 << 3
-	}
+	f0 |= tl.Flag(m.AutofillNewBroadcasts, 0)
+	f0 |= tl.Flag(m.AutofillPublicGroups, 1)
+	f0 |= tl.Flag(m.AutofillNewCorrespondents, 2)
+	f0 |= tl.Flag(m.Photo != nil, 3)
 	b.PutUint32(f0)
 	b.PutInt32(m.ID)
 	b.PutString(m.Title)
@@ -70388,7 +68020,7 @@ func (m *InputFolderPeer) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("inputFolderPeer", "peer", err)
 	}
 	b.PutInt32(m.FolderID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -70448,7 +68080,7 @@ func (m *FolderPeer) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("folderPeer", "peer", err)
 	}
 	b.PutInt32(m.FolderID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -70515,30 +68147,14 @@ func (m *URLAuthResultRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("urlAuthResultRequest")
 	}
 	var f0 uint32
-	if m.RequestWriteAccess {
-		f0 |= 1 << 0
-	}
-	if m.RequestPhoneNumber {
-		f0 |= 1 << 1
-	}
-	if m.MatchCodesFirst {
-		f0 |= 1 << 5
-	}
-	if m.IsApp {
-		f0 |= 1 << 6
-	}
-	if m.Browser.Set {
-		f0 |= 1 << 2
-	}
-	if m.Platform.Set {
-		f0 |= 1 << 2
-	}
-	if m.IP.Set {
-		f0 |= 1 << 2
-	}
-	if m.Region.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.RequestWriteAccess, 0)
+	f0 |= tl.Flag(m.RequestPhoneNumber, 1)
+	f0 |= tl.Flag(m.MatchCodesFirst, 5)
+	f0 |= tl.Flag(m.IsApp, 6)
+	f0 |= tl.Flag(m.Browser.Set, 2)
+	f0 |= tl.Flag(m.Platform.Set, 2)
+	f0 |= tl.Flag(m.IP.Set, 2)
+	f0 |= tl.Flag(m.Region.Set, 2)
 	if (m.Browser.Set) != (m.Platform.Set) {
 		return tl.FlagGroupError("urlAuthResultRequest", "platform")
 	}
@@ -70548,15 +68164,9 @@ func (m *URLAuthResultRequest) EncodeBare(b *tl.Buffer) error {
 	if (m.Browser.Set) != (m.Region.Set) {
 		return tl.FlagGroupError("urlAuthResultRequest", "region")
 	}
-	if m.MatchCodes != nil {
-		f0 |= 1 << 3
-	}
-	if m.UserIDHint.Set {
-		f0 |= 1 << 4
-	}
-	if m.VerifiedAppName.Set {
-		f0 |= 1 << 7
-	}
+	f0 |= tl.Flag(m.MatchCodes != nil, 3)
+	f0 |= tl.Flag(m.UserIDHint.Set, 4)
+	f0 |= tl.Flag(m.VerifiedAppName.Set, 7)
 	b.PutUint32(f0)
 	if m.Bot == nil {
 		return tl.NilFieldError("urlAuthResultRequest", "bot")
@@ -70579,8 +68189,8 @@ func (m *URLAuthResultRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.MatchCodes != nil {
 		b.PutVectorHeader(len(m.MatchCodes))
-		for i1 := range m.MatchCodes {
-			b.PutString(m.MatchCodes[i1])
+		for _, e1 := range m.MatchCodes {
+			b.PutString(e1)
 		}
 	}
 	if m.UserIDHint.Set {
@@ -70703,9 +68313,7 @@ func (m *URLAuthResultAccepted) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("urlAuthResultAccepted")
 	}
 	var f0 uint32
-	if m.URL.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.URL.Set, 0)
 	b.PutUint32(f0)
 	if m.URL.Set {
 		b.PutString(m.URL.Value)
@@ -70768,7 +68376,7 @@ func (m *URLAuthResultDefault) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("urlAuthResultDefault")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -70814,7 +68422,7 @@ func (m *ChannelLocationEmpty) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("channelLocationEmpty")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -70933,7 +68541,7 @@ func (m *PeerLocated) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Expires)
 	b.PutInt32(m.Distance)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -70991,7 +68599,7 @@ func (m *PeerSelfLocated) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("peerSelfLocated")
 	}
 	b.PutInt32(m.Expires)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -71105,7 +68713,7 @@ func (m *InputTheme) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -71220,27 +68828,13 @@ func (m *Theme) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("theme")
 	}
 	var f0 uint32
-	if m.Creator {
-		f0 |= 1 << 0
-	}
-	if m.Default {
-		f0 |= 1 << 1
-	}
-	if m.ForChat {
-		f0 |= 1 << 5
-	}
-	if m.Document != nil {
-		f0 |= 1 << 2
-	}
-	if m.Settings != nil {
-		f0 |= 1 << 3
-	}
-	if m.Emoticon.Set {
-		f0 |= 1 << 6
-	}
-	if m.InstallsCount.Set {
-		f0 |= 1 << 4
-	}
+	f0 |= tl.Flag(m.Creator, 0)
+	f0 |= tl.Flag(m.Default, 1)
+	f0 |= tl.Flag(m.ForChat, 5)
+	f0 |= tl.Flag(m.Document != nil, 2)
+	f0 |= tl.Flag(m.Settings != nil, 3)
+	f0 |= tl.Flag(m.Emoticon.Set, 6)
+	f0 |= tl.Flag(m.InstallsCount.Set, 4)
 	b.PutUint32(f0)
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
@@ -71369,7 +68963,7 @@ func (m *BaseThemeClassic) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("baseThemeClassic")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -71415,7 +69009,7 @@ func (m *BaseThemeDay) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("baseThemeDay")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -71461,7 +69055,7 @@ func (m *BaseThemeNight) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("baseThemeNight")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -71507,7 +69101,7 @@ func (m *BaseThemeTinted) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("baseThemeTinted")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -71553,7 +69147,7 @@ func (m *BaseThemeArctic) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("baseThemeArctic")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -71605,21 +69199,11 @@ func (m *InputThemeSettings) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputThemeSettings")
 	}
 	var f0 uint32
-	if m.MessageColorsAnimated {
-		f0 |= 1 << 2
-	}
-	if m.OutboxAccentColor.Set {
-		f0 |= 1 << 3
-	}
-	if m.MessageColors != nil {
-		f0 |= 1 << 0
-	}
-	if m.Wallpaper != nil {
-		f0 |= 1 << 1
-	}
-	if m.WallpaperSettings != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.MessageColorsAnimated, 2)
+	f0 |= tl.Flag(m.OutboxAccentColor.Set, 3)
+	f0 |= tl.Flag(m.MessageColors != nil, 0)
+	f0 |= tl.Flag(m.Wallpaper != nil, 1)
+	f0 |= tl.Flag(m.WallpaperSettings != nil, 1)
 	if (m.Wallpaper != nil) != (m.WallpaperSettings != nil) {
 		return tl.FlagGroupError("inputThemeSettings", "wallpaper_settings")
 	}
@@ -71636,8 +69220,8 @@ func (m *InputThemeSettings) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.MessageColors != nil {
 		b.PutVectorHeader(len(m.MessageColors))
-		for i1 := range m.MessageColors {
-			b.PutInt32(m.MessageColors[i1])
+		for _, e1 := range m.MessageColors {
+			b.PutInt32(e1)
 		}
 	}
 	if m.Wallpaper != nil {
@@ -71650,7 +69234,7 @@ func (m *InputThemeSettings) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("inputThemeSettings", "wallpaper_settings", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -71752,18 +69336,10 @@ func (m *ThemeSettings) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("themeSettings")
 	}
 	var f0 uint32
-	if m.MessageColorsAnimated {
-		f0 |= 1 << 2
-	}
-	if m.OutboxAccentColor.Set {
-		f0 |= 1 << 3
-	}
-	if m.MessageColors != nil {
-		f0 |= 1 << 0
-	}
-	if m.Wallpaper != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.MessageColorsAnimated, 2)
+	f0 |= tl.Flag(m.OutboxAccentColor.Set, 3)
+	f0 |= tl.Flag(m.MessageColors != nil, 0)
+	f0 |= tl.Flag(m.Wallpaper != nil, 1)
 	b.PutUint32(f0)
 	if m.BaseTheme == nil {
 		return tl.NilFieldError("themeSettings", "base_theme")
@@ -71777,8 +69353,8 @@ func (m *ThemeSettings) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.MessageColors != nil {
 		b.PutVectorHeader(len(m.MessageColors))
-		for i1 := range m.MessageColors {
-			b.PutInt32(m.MessageColors[i1])
+		for _, e1 := range m.MessageColors {
+			b.PutInt32(e1)
 		}
 	}
 	if m.Wallpaper != nil {
@@ -71786,7 +69362,7 @@ func (m *ThemeSettings) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("themeSettings", "wallpaper", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -71873,20 +69449,16 @@ func (m *WebPageAttributeTheme) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("webPageAttributeTheme")
 	}
 	var f0 uint32
-	if m.Documents != nil {
-		f0 |= 1 << 0
-	}
-	if m.Settings != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Documents != nil, 0)
+	f0 |= tl.Flag(m.Settings != nil, 1)
 	b.PutUint32(f0)
 	if m.Documents != nil {
 		b.PutVectorHeader(len(m.Documents))
-		for i1 := range m.Documents {
-			if m.Documents[i1] == nil {
+		for _, e1 := range m.Documents {
+			if e1 == nil {
 				return tl.NilFieldError("webPageAttributeTheme", "documents")
 			}
-			if err := m.Documents[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("webPageAttributeTheme", "documents", err)
 			}
 		}
@@ -71896,7 +69468,7 @@ func (m *WebPageAttributeTheme) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("webPageAttributeTheme", "settings", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -71979,9 +69551,7 @@ func (m *WebPageAttributeStory) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("webPageAttributeStory")
 	}
 	var f0 uint32
-	if m.Story != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Story != nil, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("webPageAttributeStory", "peer")
@@ -71995,7 +69565,7 @@ func (m *WebPageAttributeStory) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("webPageAttributeStory", "story", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -72062,23 +69632,19 @@ func (m *WebPageAttributeStickerSet) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("webPageAttributeStickerSet")
 	}
 	var f0 uint32
-	if m.Emojis {
-		f0 |= 1 << 0
-	}
-	if m.TextColor {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Emojis, 0)
+	f0 |= tl.Flag(m.TextColor, 1)
 	b.PutUint32(f0)
 	b.PutVectorHeader(len(m.Stickers))
-	for i0 := range m.Stickers {
-		if m.Stickers[i0] == nil {
+	for _, e0 := range m.Stickers {
+		if e0 == nil {
 			return tl.NilFieldError("webPageAttributeStickerSet", "stickers")
 		}
-		if err := m.Stickers[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("webPageAttributeStickerSet", "stickers", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -72151,7 +69717,7 @@ func (m *WebPageAttributeUniqueStarGift) EncodeBare(b *tl.Buffer) error {
 	if err := m.Gift.Encode(b); err != nil {
 		return tl.EncodeFieldErr("webPageAttributeUniqueStarGift", "gift", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -72207,15 +69773,15 @@ func (m *WebPageAttributeStarGiftCollection) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("webPageAttributeStarGiftCollection")
 	}
 	b.PutVectorHeader(len(m.Icons))
-	for i0 := range m.Icons {
-		if m.Icons[i0] == nil {
+	for _, e0 := range m.Icons {
+		if e0 == nil {
 			return tl.NilFieldError("webPageAttributeStarGiftCollection", "icons")
 		}
-		if err := m.Icons[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("webPageAttributeStarGiftCollection", "icons", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -72283,7 +69849,7 @@ func (m *WebPageAttributeStarGiftAuction) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("webPageAttributeStarGiftAuction", "gift", err)
 	}
 	b.PutInt32(m.EndDate)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -72338,7 +69904,7 @@ func (m *WebPageAttributeAiComposeTone) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("webPageAttributeAiComposeTone")
 	}
 	b.PutInt64(m.EmojiID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -72460,39 +70026,17 @@ func (m *DialogFilter) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("dialogFilter")
 	}
 	var f0 uint32
-	if m.Contacts {
-		f0 |= 1 << 0
-	}
-	if m.NonContacts {
-		f0 |= 1 << 1
-	}
-	if m.Groups {
-		f0 |= 1 << 2
-	}
-	if m.Broadcasts {
-		f0 |= 1 << 3
-	}
-	if m.Bots {
-		f0 |= 1 << 4
-	}
-	if m.ExcludeMuted {
-		f0 |= 1 << 11
-	}
-	if m.ExcludeRead {
-		f0 |= 1 << 12
-	}
-	if m.ExcludeArchived {
-		f0 |= 1 << 13
-	}
-	if m.TitleNoanimate {
-		f0 |= 1 << 28
-	}
-	if m.Emoticon.Set {
-		f0 |= 1 << 25
-	}
-	if m.Color.Set {
-		f0 |= 1 << 27
-	}
+	f0 |= tl.Flag(m.Contacts, 0)
+	f0 |= tl.Flag(m.NonContacts, 1)
+	f0 |= tl.Flag(m.Groups, 2)
+	f0 |= tl.Flag(m.Broadcasts, 3)
+	f0 |= tl.Flag(m.Bots, 4)
+	f0 |= tl.Flag(m.ExcludeMuted, 11)
+	f0 |= tl.Flag(m.ExcludeRead, 12)
+	f0 |= tl.Flag(m.ExcludeArchived, 13)
+	f0 |= tl.Flag(m.TitleNoanimate, 28)
+	f0 |= tl.Flag(m.Emoticon.Set, 25)
+	f0 |= tl.Flag(m.Color.Set, 27)
 	b.PutUint32(f0)
 	b.PutInt32(m.ID)
 	if err := m.Title.Encode(b); err != nil {
@@ -72505,29 +70049,29 @@ func (m *DialogFilter) EncodeBare(b *tl.Buffer) error {
 		b.PutInt32(m.Color.Value)
 	}
 	b.PutVectorHeader(len(m.PinnedPeers))
-	for i0 := range m.PinnedPeers {
-		if m.PinnedPeers[i0] == nil {
+	for _, e0 := range m.PinnedPeers {
+		if e0 == nil {
 			return tl.NilFieldError("dialogFilter", "pinned_peers")
 		}
-		if err := m.PinnedPeers[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("dialogFilter", "pinned_peers", err)
 		}
 	}
 	b.PutVectorHeader(len(m.IncludePeers))
-	for i0 := range m.IncludePeers {
-		if m.IncludePeers[i0] == nil {
+	for _, e0 := range m.IncludePeers {
+		if e0 == nil {
 			return tl.NilFieldError("dialogFilter", "include_peers")
 		}
-		if err := m.IncludePeers[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("dialogFilter", "include_peers", err)
 		}
 	}
 	b.PutVectorHeader(len(m.ExcludePeers))
-	for i0 := range m.ExcludePeers {
-		if m.ExcludePeers[i0] == nil {
+	for _, e0 := range m.ExcludePeers {
+		if e0 == nil {
 			return tl.NilFieldError("dialogFilter", "exclude_peers")
 		}
-		if err := m.ExcludePeers[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("dialogFilter", "exclude_peers", err)
 		}
 	}
@@ -72649,7 +70193,7 @@ func (m *DialogFilterDefault) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("dialogFilterDefault")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -72704,18 +70248,10 @@ func (m *DialogFilterChatlist) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("dialogFilterChatlist")
 	}
 	var f0 uint32
-	if m.HasMyInvites {
-		f0 |= 1 << 26
-	}
-	if m.TitleNoanimate {
-		f0 |= 1 << 28
-	}
-	if m.Emoticon.Set {
-		f0 |= 1 << 25
-	}
-	if m.Color.Set {
-		f0 |= 1 << 27
-	}
+	f0 |= tl.Flag(m.HasMyInvites, 26)
+	f0 |= tl.Flag(m.TitleNoanimate, 28)
+	f0 |= tl.Flag(m.Emoticon.Set, 25)
+	f0 |= tl.Flag(m.Color.Set, 27)
 	b.PutUint32(f0)
 	b.PutInt32(m.ID)
 	if err := m.Title.Encode(b); err != nil {
@@ -72728,20 +70264,20 @@ func (m *DialogFilterChatlist) EncodeBare(b *tl.Buffer) error {
 		b.PutInt32(m.Color.Value)
 	}
 	b.PutVectorHeader(len(m.PinnedPeers))
-	for i0 := range m.PinnedPeers {
-		if m.PinnedPeers[i0] == nil {
+	for _, e0 := range m.PinnedPeers {
+		if e0 == nil {
 			return tl.NilFieldError("dialogFilterChatlist", "pinned_peers")
 		}
-		if err := m.PinnedPeers[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("dialogFilterChatlist", "pinned_peers", err)
 		}
 	}
 	b.PutVectorHeader(len(m.IncludePeers))
-	for i0 := range m.IncludePeers {
-		if m.IncludePeers[i0] == nil {
+	for _, e0 := range m.IncludePeers {
+		if e0 == nil {
 			return tl.NilFieldError("dialogFilterChatlist", "include_peers")
 		}
-		if err := m.IncludePeers[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("dialogFilterChatlist", "include_peers", err)
 		}
 	}
@@ -72906,7 +70442,7 @@ func (m *StatsDateRangeDays) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.MinDate)
 	b.PutInt32(m.MaxDate)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -72961,7 +70497,7 @@ func (m *StatsAbsValueAndPrev) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutDouble(m.Current)
 	b.PutDouble(m.Previous)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -73016,7 +70552,7 @@ func (m *StatsPercentValue) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutDouble(m.Part)
 	b.PutDouble(m.Total)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -73176,9 +70712,7 @@ func (m *StatsGraph) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("statsGraph")
 	}
 	var f0 uint32
-	if m.ZoomToken.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.ZoomToken.Set, 0)
 	b.PutUint32(f0)
 	if err := m.JSON.Encode(b); err != nil {
 		return tl.EncodeFieldErr("statsGraph", "json", err)
@@ -73256,9 +70790,7 @@ func (m *VideoSize) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("videoSize")
 	}
 	var f0 uint32
-	if m.VideoStartTs.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.VideoStartTs.Set, 0)
 	b.PutUint32(f0)
 	b.PutString(m.Type)
 	b.PutInt32(m.W)
@@ -73341,10 +70873,10 @@ func (m *VideoSizeEmojiMarkup) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.EmojiID)
 	b.PutVectorHeader(len(m.BackgroundColors))
-	for i0 := range m.BackgroundColors {
-		b.PutInt32(m.BackgroundColors[i0])
+	for _, e0 := range m.BackgroundColors {
+		b.PutInt32(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -73417,10 +70949,10 @@ func (m *VideoSizeStickerMarkup) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.StickerID)
 	b.PutVectorHeader(len(m.BackgroundColors))
-	for i0 := range m.BackgroundColors {
-		b.PutInt32(m.BackgroundColors[i0])
+	for _, e0 := range m.BackgroundColors {
+		b.PutInt32(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -73489,7 +71021,7 @@ func (m *StatsGroupTopPoster) EncodeBare(b *tl.Buffer) error {
 	b.PutInt64(m.UserID)
 	b.PutInt32(m.Messages)
 	b.PutInt32(m.AvgChars)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -73551,7 +71083,7 @@ func (m *StatsGroupTopAdmin) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.Deleted)
 	b.PutInt32(m.Kicked)
 	b.PutInt32(m.Banned)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -73612,7 +71144,7 @@ func (m *StatsGroupTopInviter) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.UserID)
 	b.PutInt32(m.Invitations)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -73672,30 +71204,14 @@ func (m *GlobalPrivacySettings) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("globalPrivacySettings")
 	}
 	var f0 uint32
-	if m.ArchiveAndMuteNewNoncontactPeers {
-		f0 |= 1 << 0
-	}
-	if m.KeepArchivedUnmuted {
-		f0 |= 1 << 1
-	}
-	if m.KeepArchivedFolders {
-		f0 |= 1 << 2
-	}
-	if m.HideReadMarks {
-		f0 |= 1 << 3
-	}
-	if m.NewNoncontactPeersRequirePremium {
-		f0 |= 1 << 4
-	}
-	if m.DisplayGiftsButton {
-		f0 |= 1 << 7
-	}
-	if m.NoncontactPeersPaidStars.Set {
-		f0 |= 1 << 5
-	}
-	if m.DisallowedGifts != nil {
-		f0 |= 1 << 6
-	}
+	f0 |= tl.Flag(m.ArchiveAndMuteNewNoncontactPeers, 0)
+	f0 |= tl.Flag(m.KeepArchivedUnmuted, 1)
+	f0 |= tl.Flag(m.KeepArchivedFolders, 2)
+	f0 |= tl.Flag(m.HideReadMarks, 3)
+	f0 |= tl.Flag(m.NewNoncontactPeersRequirePremium, 4)
+	f0 |= tl.Flag(m.DisplayGiftsButton, 7)
+	f0 |= tl.Flag(m.NoncontactPeersPaidStars.Set, 5)
+	f0 |= tl.Flag(m.DisallowedGifts != nil, 6)
 	b.PutUint32(f0)
 	if m.NoncontactPeersPaidStars.Set {
 		b.PutInt64(m.NoncontactPeersPaidStars.Value)
@@ -73705,7 +71221,7 @@ func (m *GlobalPrivacySettings) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("globalPrivacySettings", "disallowed_gifts", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -73784,15 +71300,9 @@ func (m *MessageViews) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageViews")
 	}
 	var f0 uint32
-	if m.Views.Set {
-		f0 |= 1 << 0
-	}
-	if m.Forwards.Set {
-		f0 |= 1 << 1
-	}
-	if m.Replies != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Views.Set, 0)
+	f0 |= tl.Flag(m.Forwards.Set, 1)
+	f0 |= tl.Flag(m.Replies != nil, 2)
 	b.PutUint32(f0)
 	if m.Views.Set {
 		b.PutInt32(m.Views.Value)
@@ -73805,7 +71315,7 @@ func (m *MessageViews) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("messageViews", "replies", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -73897,48 +71407,20 @@ func (m *MessageReplyHeader) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageReplyHeader")
 	}
 	var f0 uint32
-	if m.ReplyToScheduled {
-		f0 |= 1 << 2
-	}
-	if m.ForumTopic {
-		f0 |= 1 << 3
-	}
-	if m.Quote {
-		f0 |= 1 << 9
-	}
-	if m.ReplyToEphemeral {
-		f0 |= 1 << 13
-	}
-	if m.ReplyToMsgID.Set {
-		f0 |= 1 << 4
-	}
-	if m.ReplyToPeerID != nil {
-		f0 |= 1 << 0
-	}
-	if m.ReplyFrom != nil {
-		f0 |= 1 << 5
-	}
-	if m.ReplyMedia != nil {
-		f0 |= 1 << 8
-	}
-	if m.ReplyToTopID.Set {
-		f0 |= 1 << 1
-	}
-	if m.QuoteText.Set {
-		f0 |= 1 << 6
-	}
-	if m.QuoteEntities != nil {
-		f0 |= 1 << 7
-	}
-	if m.QuoteOffset.Set {
-		f0 |= 1 << 10
-	}
-	if m.TodoItemID.Set {
-		f0 |= 1 << 11
-	}
-	if m.PollOption.Set {
-		f0 |= 1 << 12
-	}
+	f0 |= tl.Flag(m.ReplyToScheduled, 2)
+	f0 |= tl.Flag(m.ForumTopic, 3)
+	f0 |= tl.Flag(m.Quote, 9)
+	f0 |= tl.Flag(m.ReplyToEphemeral, 13)
+	f0 |= tl.Flag(m.ReplyToMsgID.Set, 4)
+	f0 |= tl.Flag(m.ReplyToPeerID != nil, 0)
+	f0 |= tl.Flag(m.ReplyFrom != nil, 5)
+	f0 |= tl.Flag(m.ReplyMedia != nil, 8)
+	f0 |= tl.Flag(m.ReplyToTopID.Set, 1)
+	f0 |= tl.Flag(m.QuoteText.Set, 6)
+	f0 |= tl.Flag(m.QuoteEntities != nil, 7)
+	f0 |= tl.Flag(m.QuoteOffset.Set, 10)
+	f0 |= tl.Flag(m.TodoItemID.Set, 11)
+	f0 |= tl.Flag(m.PollOption.Set, 12)
 	b.PutUint32(f0)
 	if m.ReplyToMsgID.Set {
 		b.PutInt32(m.ReplyToMsgID.Value)
@@ -73966,11 +71448,11 @@ func (m *MessageReplyHeader) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.QuoteEntities != nil {
 		b.PutVectorHeader(len(m.QuoteEntities))
-		for i1 := range m.QuoteEntities {
-			if m.QuoteEntities[i1] == nil {
+		for _, e1 := range m.QuoteEntities {
+			if e1 == nil {
 				return tl.NilFieldError("messageReplyHeader", "quote_entities")
 			}
-			if err := m.QuoteEntities[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("messageReplyHeader", "quote_entities", err)
 			}
 		}
@@ -74122,7 +71604,7 @@ func (m *MessageReplyStoryHeader) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messageReplyStoryHeader", "peer", err)
 	}
 	b.PutInt32(m.StoryID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -74181,31 +71663,23 @@ func (m *MessageReplies) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageReplies")
 	}
 	var f0 uint32
-	if m.ChannelID.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.ChannelID.Set, 0)
 	if m.Comments && !(m.ChannelID.Set) {
 		return tl.FlagGroupError("messageReplies", "comments")
 	}
-	if m.RecentRepliers != nil {
-		f0 |= 1 << 1
-	}
-	if m.MaxID.Set {
-		f0 |= 1 << 2
-	}
-	if m.ReadMaxID.Set {
-		f0 |= 1 << 3
-	}
+	f0 |= tl.Flag(m.RecentRepliers != nil, 1)
+	f0 |= tl.Flag(m.MaxID.Set, 2)
+	f0 |= tl.Flag(m.ReadMaxID.Set, 3)
 	b.PutUint32(f0)
 	b.PutInt32(m.Replies)
 	b.PutInt32(m.RepliesPts)
 	if m.RecentRepliers != nil {
 		b.PutVectorHeader(len(m.RecentRepliers))
-		for i1 := range m.RecentRepliers {
-			if m.RecentRepliers[i1] == nil {
+		for _, e1 := range m.RecentRepliers {
+			if e1 == nil {
 				return tl.NilFieldError("messageReplies", "recent_repliers")
 			}
-			if err := m.RecentRepliers[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("messageReplies", "recent_repliers", err)
 			}
 		}
@@ -74219,7 +71693,7 @@ func (m *MessageReplies) EncodeBare(b *tl.Buffer) error {
 	if m.ReadMaxID.Set {
 		b.PutInt32(m.ReadMaxID.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -74317,7 +71791,7 @@ func (m *PeerBlocked) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("peerBlocked", "peer_id", err)
 	}
 	b.PutInt32(m.Date)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -74376,7 +71850,7 @@ func (m *GroupCallDiscarded) EncodeBare(b *tl.Buffer) error {
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
 	b.PutInt32(m.Duration)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -74459,69 +71933,27 @@ func (m *GroupCall) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("groupCall")
 	}
 	var f0 uint32
-	if m.JoinMuted {
-		f0 |= 1 << 1
-	}
-	if m.CanChangeJoinMuted {
-		f0 |= 1 << 2
-	}
-	if m.JoinDateAsc {
-		f0 |= 1 << 6
-	}
-	if m.ScheduleStartSubscribed {
-		f0 |= 1 << 8
-	}
-	if m.CanStartVideo {
-		f0 |= 1 << 9
-	}
-	if m.RecordVideoActive {
-		f0 |= 1 << 11
-	}
-	if m.RTMPStream {
-		f0 |= 1 << 12
-	}
-	if m.ListenersHidden {
-		f0 |= 1 << 13
-	}
-	if m.Conference {
-		f0 |= 1 << 14
-	}
-	if m.Creator {
-		f0 |= 1 << 15
-	}
-	if m.MessagesEnabled {
-		f0 |= 1 << 17
-	}
-	if m.CanChangeMessagesEnabled {
-		f0 |= 1 << 18
-	}
-	if m.Min {
-		f0 |= 1 << 19
-	}
-	if m.Title.Set {
-		f0 |= 1 << 3
-	}
-	if m.StreamDCID.Set {
-		f0 |= 1 << 4
-	}
-	if m.RecordStartDate.Set {
-		f0 |= 1 << 5
-	}
-	if m.ScheduleDate.Set {
-		f0 |= 1 << 7
-	}
-	if m.UnmutedVideoCount.Set {
-		f0 |= 1 << 10
-	}
-	if m.InviteLink.Set {
-		f0 |= 1 << 16
-	}
-	if m.SendPaidMessagesStars.Set {
-		f0 |= 1 << 20
-	}
-	if m.DefaultSendAs != nil {
-		f0 |= 1 << 21
-	}
+	f0 |= tl.Flag(m.JoinMuted, 1)
+	f0 |= tl.Flag(m.CanChangeJoinMuted, 2)
+	f0 |= tl.Flag(m.JoinDateAsc, 6)
+	f0 |= tl.Flag(m.ScheduleStartSubscribed, 8)
+	f0 |= tl.Flag(m.CanStartVideo, 9)
+	f0 |= tl.Flag(m.RecordVideoActive, 11)
+	f0 |= tl.Flag(m.RTMPStream, 12)
+	f0 |= tl.Flag(m.ListenersHidden, 13)
+	f0 |= tl.Flag(m.Conference, 14)
+	f0 |= tl.Flag(m.Creator, 15)
+	f0 |= tl.Flag(m.MessagesEnabled, 17)
+	f0 |= tl.Flag(m.CanChangeMessagesEnabled, 18)
+	f0 |= tl.Flag(m.Min, 19)
+	f0 |= tl.Flag(m.Title.Set, 3)
+	f0 |= tl.Flag(m.StreamDCID.Set, 4)
+	f0 |= tl.Flag(m.RecordStartDate.Set, 5)
+	f0 |= tl.Flag(m.ScheduleDate.Set, 7)
+	f0 |= tl.Flag(m.UnmutedVideoCount.Set, 10)
+	f0 |= tl.Flag(m.InviteLink.Set, 16)
+	f0 |= tl.Flag(m.SendPaidMessagesStars.Set, 20)
+	f0 |= tl.Flag(m.DefaultSendAs != nil, 21)
 	b.PutUint32(f0)
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
@@ -74685,7 +72117,7 @@ func (m *InputGroupCall) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -74792,7 +72224,7 @@ func (m *InputGroupCallInviteMessage) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputGroupCallInviteMessage")
 	}
 	b.PutInt32(m.MsgID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -74861,57 +72293,23 @@ func (m *GroupCallParticipant) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("groupCallParticipant")
 	}
 	var f0 uint32
-	if m.Muted {
-		f0 |= 1 << 0
-	}
-	if m.Left {
-		f0 |= 1 << 1
-	}
-	if m.CanSelfUnmute {
-		f0 |= 1 << 2
-	}
-	if m.JustJoined {
-		f0 |= 1 << 4
-	}
-	if m.Versioned {
-		f0 |= 1 << 5
-	}
-	if m.Min {
-		f0 |= 1 << 8
-	}
-	if m.MutedByYou {
-		f0 |= 1 << 9
-	}
-	if m.VolumeByAdmin {
-		f0 |= 1 << 10
-	}
-	if m.Self {
-		f0 |= 1 << 12
-	}
-	if m.VideoJoined {
-		f0 |= 1 << 15
-	}
-	if m.ActiveDate.Set {
-		f0 |= 1 << 3
-	}
-	if m.Volume.Set {
-		f0 |= 1 << 7
-	}
-	if m.About.Set {
-		f0 |= 1 << 11
-	}
-	if m.RaiseHandRating.Set {
-		f0 |= 1 << 13
-	}
-	if m.Video != nil {
-		f0 |= 1 << 6
-	}
-	if m.Presentation != nil {
-		f0 |= 1 << 14
-	}
-	if m.PaidStarsTotal.Set {
-		f0 |= 1 << 16
-	}
+	f0 |= tl.Flag(m.Muted, 0)
+	f0 |= tl.Flag(m.Left, 1)
+	f0 |= tl.Flag(m.CanSelfUnmute, 2)
+	f0 |= tl.Flag(m.JustJoined, 4)
+	f0 |= tl.Flag(m.Versioned, 5)
+	f0 |= tl.Flag(m.Min, 8)
+	f0 |= tl.Flag(m.MutedByYou, 9)
+	f0 |= tl.Flag(m.VolumeByAdmin, 10)
+	f0 |= tl.Flag(m.Self, 12)
+	f0 |= tl.Flag(m.VideoJoined, 15)
+	f0 |= tl.Flag(m.ActiveDate.Set, 3)
+	f0 |= tl.Flag(m.Volume.Set, 7)
+	f0 |= tl.Flag(m.About.Set, 11)
+	f0 |= tl.Flag(m.RaiseHandRating.Set, 13)
+	f0 |= tl.Flag(m.Video != nil, 6)
+	f0 |= tl.Flag(m.Presentation != nil, 14)
+	f0 |= tl.Flag(m.PaidStarsTotal.Set, 16)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("groupCallParticipant", "peer")
@@ -75073,7 +72471,7 @@ func (m *InlineQueryPeerTypeSameBotPM) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inlineQueryPeerTypeSameBotPM")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -75119,7 +72517,7 @@ func (m *InlineQueryPeerTypePM) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inlineQueryPeerTypePM")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -75165,7 +72563,7 @@ func (m *InlineQueryPeerTypeChat) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inlineQueryPeerTypeChat")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -75211,7 +72609,7 @@ func (m *InlineQueryPeerTypeMegagroup) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inlineQueryPeerTypeMegagroup")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -75257,7 +72655,7 @@ func (m *InlineQueryPeerTypeBroadcast) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inlineQueryPeerTypeBroadcast")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -75303,7 +72701,7 @@ func (m *InlineQueryPeerTypeBotPM) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inlineQueryPeerTypeBotPM")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -75354,18 +72752,10 @@ func (m *ChatInviteImporter) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("chatInviteImporter")
 	}
 	var f0 uint32
-	if m.Requested {
-		f0 |= 1 << 0
-	}
-	if m.ViaChatlist {
-		f0 |= 1 << 3
-	}
-	if m.About.Set {
-		f0 |= 1 << 2
-	}
-	if m.ApprovedBy.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Requested, 0)
+	f0 |= tl.Flag(m.ViaChatlist, 3)
+	f0 |= tl.Flag(m.About.Set, 2)
+	f0 |= tl.Flag(m.ApprovedBy.Set, 1)
 	b.PutUint32(f0)
 	b.PutInt64(m.UserID)
 	b.PutInt32(m.Date)
@@ -75451,7 +72841,7 @@ func (m *ChatAdminWithInvites) EncodeBare(b *tl.Buffer) error {
 	b.PutInt64(m.AdminID)
 	b.PutInt32(m.InvitesCount)
 	b.PutInt32(m.RevokedInvitesCount)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -75513,8 +72903,8 @@ func (m *GroupCallParticipantVideoSourceGroup) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutString(m.Semantics)
 	b.PutVectorHeader(len(m.Sources))
-	for i0 := range m.Sources {
-		b.PutInt32(m.Sources[i0])
+	for _, e0 := range m.Sources {
+		b.PutInt32(e0)
 	}
 	return b.WriteErr()
 }
@@ -75581,12 +72971,8 @@ func (m *GroupCallParticipantVideo) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("groupCallParticipantVideo")
 	}
 	var f0 uint32
-	if m.Paused {
-		f0 |= 1 << 0
-	}
-	if m.AudioSource.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Paused, 0)
+	f0 |= tl.Flag(m.AudioSource.Set, 1)
 	b.PutUint32(f0)
 	b.PutString(m.Endpoint)
 	b.PutVectorHeader(len(m.SourceGroups))
@@ -75678,7 +73064,7 @@ func (m *BotCommandScopeDefault) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("botCommandScopeDefault")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -75724,7 +73110,7 @@ func (m *BotCommandScopeUsers) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("botCommandScopeUsers")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -75770,7 +73156,7 @@ func (m *BotCommandScopeChats) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("botCommandScopeChats")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -75816,7 +73202,7 @@ func (m *BotCommandScopeChatAdmins) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("botCommandScopeChatAdmins")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -75869,7 +73255,7 @@ func (m *BotCommandScopePeer) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("botCommandScopePeer", "peer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -75926,7 +73312,7 @@ func (m *BotCommandScopePeerAdmins) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("botCommandScopePeerAdmins", "peer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -75990,7 +73376,7 @@ func (m *BotCommandScopePeerUser) EncodeBare(b *tl.Buffer) error {
 	if err := m.UserID.Encode(b); err != nil {
 		return tl.EncodeFieldErr("botCommandScopePeerUser", "user_id", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -76109,7 +73495,7 @@ func (m *ChatThemeUniqueGift) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("chatThemeUniqueGift", "theme_settings", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -76191,36 +73577,16 @@ func (m *SponsoredMessage) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("sponsoredMessage")
 	}
 	var f0 uint32
-	if m.Recommended {
-		f0 |= 1 << 5
-	}
-	if m.CanReport {
-		f0 |= 1 << 12
-	}
-	if m.Entities != nil {
-		f0 |= 1 << 1
-	}
-	if m.Photo != nil {
-		f0 |= 1 << 6
-	}
-	if m.Media != nil {
-		f0 |= 1 << 14
-	}
-	if m.Color != nil {
-		f0 |= 1 << 13
-	}
-	if m.SponsorInfo.Set {
-		f0 |= 1 << 7
-	}
-	if m.AdditionalInfo.Set {
-		f0 |= 1 << 8
-	}
-	if m.MinDisplayDuration.Set {
-		f0 |= 1 << 15
-	}
-	if m.MaxDisplayDuration.Set {
-		f0 |= 1 << 15
-	}
+	f0 |= tl.Flag(m.Recommended, 5)
+	f0 |= tl.Flag(m.CanReport, 12)
+	f0 |= tl.Flag(m.Entities != nil, 1)
+	f0 |= tl.Flag(m.Photo != nil, 6)
+	f0 |= tl.Flag(m.Media != nil, 14)
+	f0 |= tl.Flag(m.Color != nil, 13)
+	f0 |= tl.Flag(m.SponsorInfo.Set, 7)
+	f0 |= tl.Flag(m.AdditionalInfo.Set, 8)
+	f0 |= tl.Flag(m.MinDisplayDuration.Set, 15)
+	f0 |= tl.Flag(m.MaxDisplayDuration.Set, 15)
 	if (m.MinDisplayDuration.Set) != (m.MaxDisplayDuration.Set) {
 		return tl.FlagGroupError("sponsoredMessage", "max_display_duration")
 	}
@@ -76231,11 +73597,11 @@ func (m *SponsoredMessage) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.Message)
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
-		for i1 := range m.Entities {
-			if m.Entities[i1] == nil {
+		for _, e1 := range m.Entities {
+			if e1 == nil {
 				return tl.NilFieldError("sponsoredMessage", "entities")
 			}
-			if err := m.Entities[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("sponsoredMessage", "entities", err)
 			}
 		}
@@ -76396,7 +73762,7 @@ func (m *SearchResultsCalendarPeriod) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.MinMsgID)
 	b.PutInt32(m.MaxMsgID)
 	b.PutInt32(m.Count)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -76459,7 +73825,7 @@ func (m *SearchResultPosition) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.MsgID)
 	b.PutInt32(m.Date)
 	b.PutInt32(m.Offset)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -76517,9 +73883,7 @@ func (m *ReactionCount) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("reactionCount")
 	}
 	var f0 uint32
-	if m.ChosenOrder.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.ChosenOrder.Set, 0)
 	b.PutUint32(f0)
 	if m.ChosenOrder.Set {
 		b.PutInt32(m.ChosenOrder.Value)
@@ -76531,7 +73895,7 @@ func (m *ReactionCount) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("reactionCount", "reaction", err)
 	}
 	b.PutInt32(m.Count)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -76600,21 +73964,11 @@ func (m *MessageReactions) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageReactions")
 	}
 	var f0 uint32
-	if m.Min {
-		f0 |= 1 << 0
-	}
-	if m.CanSeeList {
-		f0 |= 1 << 2
-	}
-	if m.ReactionsAsTags {
-		f0 |= 1 << 3
-	}
-	if m.RecentReactions != nil {
-		f0 |= 1 << 1
-	}
-	if m.TopReactors != nil {
-		f0 |= 1 << 4
-	}
+	f0 |= tl.Flag(m.Min, 0)
+	f0 |= tl.Flag(m.CanSeeList, 2)
+	f0 |= tl.Flag(m.ReactionsAsTags, 3)
+	f0 |= tl.Flag(m.RecentReactions != nil, 1)
+	f0 |= tl.Flag(m.TopReactors != nil, 4)
 	b.PutUint32(f0)
 	b.PutVectorHeader(len(m.Results))
 	for i0 := range m.Results {
@@ -76638,7 +73992,7 @@ func (m *MessageReactions) EncodeBare(b *tl.Buffer) error {
 			}
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -76761,18 +74115,10 @@ func (m *AvailableReaction) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("availableReaction")
 	}
 	var f0 uint32
-	if m.Inactive {
-		f0 |= 1 << 0
-	}
-	if m.Premium {
-		f0 |= 1 << 2
-	}
-	if m.AroundAnimation != nil {
-		f0 |= 1 << 1
-	}
-	if m.CenterIcon != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Inactive, 0)
+	f0 |= tl.Flag(m.Premium, 2)
+	f0 |= tl.Flag(m.AroundAnimation != nil, 1)
+	f0 |= tl.Flag(m.CenterIcon != nil, 1)
 	if (m.AroundAnimation != nil) != (m.CenterIcon != nil) {
 		return tl.FlagGroupError("availableReaction", "center_icon")
 	}
@@ -76909,15 +74255,9 @@ func (m *MessagePeerReaction) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messagePeerReaction")
 	}
 	var f0 uint32
-	if m.Big {
-		f0 |= 1 << 0
-	}
-	if m.Unread {
-		f0 |= 1 << 1
-	}
-	if m.My {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Big, 0)
+	f0 |= tl.Flag(m.Unread, 1)
+	f0 |= tl.Flag(m.My, 2)
 	b.PutUint32(f0)
 	if m.PeerID == nil {
 		return tl.NilFieldError("messagePeerReaction", "peer_id")
@@ -76932,7 +74272,7 @@ func (m *MessagePeerReaction) EncodeBare(b *tl.Buffer) error {
 	if err := m.Reaction.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messagePeerReaction", "reaction", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -77000,7 +74340,7 @@ func (m *GroupCallStreamChannel) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.Channel)
 	b.PutInt32(m.Scale)
 	b.PutInt64(m.LastTimestampMs)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -77113,9 +74453,7 @@ func (m *AttachMenuBotIcon) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("attachMenuBotIcon")
 	}
 	var f0 uint32
-	if m.Colors != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Colors != nil, 0)
 	b.PutUint32(f0)
 	b.PutString(m.Name)
 	if m.Icon == nil {
@@ -77219,37 +74557,25 @@ func (m *AttachMenuBot) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("attachMenuBot")
 	}
 	var f0 uint32
-	if m.Inactive {
-		f0 |= 1 << 0
-	}
-	if m.HasSettings {
-		f0 |= 1 << 1
-	}
-	if m.RequestWriteAccess {
-		f0 |= 1 << 2
-	}
-	if m.PeerTypes != nil {
-		f0 |= 1 << 3
-	}
+	f0 |= tl.Flag(m.Inactive, 0)
+	f0 |= tl.Flag(m.HasSettings, 1)
+	f0 |= tl.Flag(m.RequestWriteAccess, 2)
+	f0 |= tl.Flag(m.PeerTypes != nil, 3)
 	if m.ShowInAttachMenu && !(m.PeerTypes != nil) {
 		return tl.FlagGroupError("attachMenuBot", "show_in_attach_menu")
 	}
-	if m.ShowInSideMenu {
-		f0 |= 1 << 4
-	}
-	if m.SideMenuDisclaimerNeeded {
-		f0 |= 1 << 5
-	}
+	f0 |= tl.Flag(m.ShowInSideMenu, 4)
+	f0 |= tl.Flag(m.SideMenuDisclaimerNeeded, 5)
 	b.PutUint32(f0)
 	b.PutInt64(m.BotID)
 	b.PutString(m.ShortName)
 	if m.PeerTypes != nil {
 		b.PutVectorHeader(len(m.PeerTypes))
-		for i1 := range m.PeerTypes {
-			if m.PeerTypes[i1] == nil {
+		for _, e1 := range m.PeerTypes {
+			if e1 == nil {
 				return tl.NilFieldError("attachMenuBot", "peer_types")
 			}
-			if err := m.PeerTypes[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("attachMenuBot", "peer_types", err)
 			}
 		}
@@ -77356,7 +74682,7 @@ func (m *AttachMenuBotsNotModified) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("attachMenuBotsNotModified")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -77413,15 +74739,15 @@ func (m *AttachMenuBots) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("attachMenuBots", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("attachMenuBots", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -77505,15 +74831,15 @@ func (m *AttachMenuBotsBot) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("attachMenuBotsBot", "bot", err)
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("attachMenuBotsBot", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("attachMenuBotsBot", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -77582,18 +74908,10 @@ func (m *WebViewResultURL) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("webViewResultUrl")
 	}
 	var f0 uint32
-	if m.Fullsize {
-		f0 |= 1 << 1
-	}
-	if m.Fullscreen {
-		f0 |= 1 << 2
-	}
-	if m.SameOrigin {
-		f0 |= 1 << 3
-	}
-	if m.QueryID.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Fullsize, 1)
+	f0 |= tl.Flag(m.Fullscreen, 2)
+	f0 |= tl.Flag(m.SameOrigin, 3)
+	f0 |= tl.Flag(m.QueryID.Set, 0)
 	b.PutUint32(f0)
 	if m.QueryID.Set {
 		b.PutInt64(m.QueryID.Value)
@@ -77663,16 +74981,14 @@ func (m *WebViewMessageSent) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("webViewMessageSent")
 	}
 	var f0 uint32
-	if m.MsgID != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.MsgID != nil, 0)
 	b.PutUint32(f0)
 	if m.MsgID != nil {
 		if err := m.MsgID.Encode(b); err != nil {
 			return tl.EncodeFieldErr("webViewMessageSent", "msg_id", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -77729,7 +75045,7 @@ func (m *BotMenuButtonDefault) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("botMenuButtonDefault")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -77775,7 +75091,7 @@ func (m *BotMenuButtonCommands) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("botMenuButtonCommands")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -77878,7 +75194,7 @@ func (m *NotificationSoundDefault) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("notificationSoundDefault")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -77924,7 +75240,7 @@ func (m *NotificationSoundNone) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("notificationSoundNone")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -78029,7 +75345,7 @@ func (m *NotificationSoundRingtone) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("notificationSoundRingtone")
 	}
 	b.PutInt64(m.ID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -78079,7 +75395,7 @@ func (m *AttachMenuPeerTypeSameBotPM) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("attachMenuPeerTypeSameBotPM")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -78125,7 +75441,7 @@ func (m *AttachMenuPeerTypeBotPM) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("attachMenuPeerTypeBotPM")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -78171,7 +75487,7 @@ func (m *AttachMenuPeerTypePM) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("attachMenuPeerTypePM")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -78217,7 +75533,7 @@ func (m *AttachMenuPeerTypeChat) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("attachMenuPeerTypeChat")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -78263,7 +75579,7 @@ func (m *AttachMenuPeerTypeBroadcast) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("attachMenuPeerTypeBroadcast")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -78318,7 +75634,7 @@ func (m *InputInvoiceMessage) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("inputInvoiceMessage", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -78434,7 +75750,7 @@ func (m *InputInvoicePremiumGiftCode) EncodeBare(b *tl.Buffer) error {
 	if err := m.Option.Encode(b); err != nil {
 		return tl.EncodeFieldErr("inputInvoicePremiumGiftCode", "option", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -78497,7 +75813,7 @@ func (m *InputInvoiceStars) EncodeBare(b *tl.Buffer) error {
 	if err := m.Purpose.Encode(b); err != nil {
 		return tl.EncodeFieldErr("inputInvoiceStars", "purpose", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -78609,15 +75925,9 @@ func (m *InputInvoiceStarGift) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputInvoiceStarGift")
 	}
 	var f0 uint32
-	if m.HideName {
-		f0 |= 1 << 0
-	}
-	if m.IncludeUpgrade {
-		f0 |= 1 << 2
-	}
-	if m.Message != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.HideName, 0)
+	f0 |= tl.Flag(m.IncludeUpgrade, 2)
+	f0 |= tl.Flag(m.Message != nil, 1)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("inputInvoiceStarGift", "peer")
@@ -78631,7 +75941,7 @@ func (m *InputInvoiceStarGift) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("inputInvoiceStarGift", "message", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -78707,9 +76017,7 @@ func (m *InputInvoiceStarGiftUpgrade) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputInvoiceStarGiftUpgrade")
 	}
 	var f0 uint32
-	if m.KeepOriginalDetails {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.KeepOriginalDetails, 0)
 	b.PutUint32(f0)
 	if m.Stargift == nil {
 		return tl.NilFieldError("inputInvoiceStarGiftUpgrade", "stargift")
@@ -78717,7 +76025,7 @@ func (m *InputInvoiceStarGiftUpgrade) EncodeBare(b *tl.Buffer) error {
 	if err := m.Stargift.Encode(b); err != nil {
 		return tl.EncodeFieldErr("inputInvoiceStarGiftUpgrade", "stargift", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -78787,7 +76095,7 @@ func (m *InputInvoiceStarGiftTransfer) EncodeBare(b *tl.Buffer) error {
 	if err := m.ToID.Encode(b); err != nil {
 		return tl.EncodeFieldErr("inputInvoiceStarGiftTransfer", "to_id", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -78844,9 +76152,7 @@ func (m *InputInvoicePremiumGiftStars) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputInvoicePremiumGiftStars")
 	}
 	var f0 uint32
-	if m.Message != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Message != nil, 0)
 	b.PutUint32(f0)
 	if m.UserID == nil {
 		return tl.NilFieldError("inputInvoicePremiumGiftStars", "user_id")
@@ -78860,7 +76166,7 @@ func (m *InputInvoicePremiumGiftStars) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("inputInvoicePremiumGiftStars", "message", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -78944,7 +76250,7 @@ func (m *InputInvoiceBusinessBotTransferStars) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("inputInvoiceBusinessBotTransferStars", "bot", err)
 	}
 	b.PutInt64(m.Stars)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -79001,9 +76307,7 @@ func (m *InputInvoiceStarGiftResale) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputInvoiceStarGiftResale")
 	}
 	var f0 uint32
-	if m.Ton {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Ton, 0)
 	b.PutUint32(f0)
 	b.PutString(m.Slug)
 	if m.ToID == nil {
@@ -79144,7 +76448,7 @@ func (m *InputInvoicePremiumAuthCode) EncodeBare(b *tl.Buffer) error {
 	if err := m.Purpose.Encode(b); err != nil {
 		return tl.EncodeFieldErr("inputInvoicePremiumAuthCode", "purpose", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -79205,7 +76509,7 @@ func (m *InputInvoiceStarGiftDropOriginalDetails) EncodeBare(b *tl.Buffer) error
 	if err := m.Stargift.Encode(b); err != nil {
 		return tl.EncodeFieldErr("inputInvoiceStarGiftDropOriginalDetails", "stargift", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -79262,18 +76566,10 @@ func (m *InputInvoiceStarGiftAuctionBid) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputInvoiceStarGiftAuctionBid")
 	}
 	var f0 uint32
-	if m.HideName {
-		f0 |= 1 << 0
-	}
-	if m.UpdateBid {
-		f0 |= 1 << 2
-	}
-	if m.Peer != nil {
-		f0 |= 1 << 3
-	}
-	if m.Message != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.HideName, 0)
+	f0 |= tl.Flag(m.UpdateBid, 2)
+	f0 |= tl.Flag(m.Peer != nil, 3)
+	f0 |= tl.Flag(m.Message != nil, 1)
 	b.PutUint32(f0)
 	if m.Peer != nil {
 		if err := m.Peer.Encode(b); err != nil {
@@ -79287,7 +76583,7 @@ func (m *InputInvoiceStarGiftAuctionBid) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("inputInvoiceStarGiftAuctionBid", "message", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -79372,14 +76668,10 @@ func (m *InputStorePaymentPremiumSubscription) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputStorePaymentPremiumSubscription")
 	}
 	var f0 uint32
-	if m.Restore {
-		f0 |= 1 << 0
-	}
-	if m.Upgrade {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Restore, 0)
+	f0 |= tl.Flag(m.Upgrade, 1)
 	b.PutUint32(f0)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -79508,19 +76800,15 @@ func (m *InputStorePaymentPremiumGiftCode) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputStorePaymentPremiumGiftCode")
 	}
 	var f0 uint32
-	if m.BoostPeer != nil {
-		f0 |= 1 << 0
-	}
-	if m.Message != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.BoostPeer != nil, 0)
+	f0 |= tl.Flag(m.Message != nil, 1)
 	b.PutUint32(f0)
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("inputStorePaymentPremiumGiftCode", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("inputStorePaymentPremiumGiftCode", "users", err)
 		}
 	}
@@ -79637,21 +76925,11 @@ func (m *InputStorePaymentPremiumGiveaway) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputStorePaymentPremiumGiveaway")
 	}
 	var f0 uint32
-	if m.OnlyNewSubscribers {
-		f0 |= 1 << 0
-	}
-	if m.WinnersAreVisible {
-		f0 |= 1 << 3
-	}
-	if m.AdditionalPeers != nil {
-		f0 |= 1 << 1
-	}
-	if m.CountriesIso2 != nil {
-		f0 |= 1 << 2
-	}
-	if m.PrizeDescription.Set {
-		f0 |= 1 << 4
-	}
+	f0 |= tl.Flag(m.OnlyNewSubscribers, 0)
+	f0 |= tl.Flag(m.WinnersAreVisible, 3)
+	f0 |= tl.Flag(m.AdditionalPeers != nil, 1)
+	f0 |= tl.Flag(m.CountriesIso2 != nil, 2)
+	f0 |= tl.Flag(m.PrizeDescription.Set, 4)
 	b.PutUint32(f0)
 	if m.BoostPeer == nil {
 		return tl.NilFieldError("inputStorePaymentPremiumGiveaway", "boost_peer")
@@ -79661,19 +76939,19 @@ func (m *InputStorePaymentPremiumGiveaway) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.AdditionalPeers != nil {
 		b.PutVectorHeader(len(m.AdditionalPeers))
-		for i1 := range m.AdditionalPeers {
-			if m.AdditionalPeers[i1] == nil {
+		for _, e1 := range m.AdditionalPeers {
+			if e1 == nil {
 				return tl.NilFieldError("inputStorePaymentPremiumGiveaway", "additional_peers")
 			}
-			if err := m.AdditionalPeers[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("inputStorePaymentPremiumGiveaway", "additional_peers", err)
 			}
 		}
 	}
 	if m.CountriesIso2 != nil {
 		b.PutVectorHeader(len(m.CountriesIso2))
-		for i1 := range m.CountriesIso2 {
-			b.PutString(m.CountriesIso2[i1])
+		for _, e1 := range m.CountriesIso2 {
+			b.PutString(e1)
 		}
 	}
 	if m.PrizeDescription.Set {
@@ -79791,9 +77069,7 @@ func (m *InputStorePaymentStarsTopup) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputStorePaymentStarsTopup")
 	}
 	var f0 uint32
-	if m.SpendPurposePeer != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.SpendPurposePeer != nil, 0)
 	b.PutUint32(f0)
 	b.PutInt64(m.Stars)
 	b.PutString(m.Currency)
@@ -79954,21 +77230,11 @@ func (m *InputStorePaymentStarsGiveaway) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputStorePaymentStarsGiveaway")
 	}
 	var f0 uint32
-	if m.OnlyNewSubscribers {
-		f0 |= 1 << 0
-	}
-	if m.WinnersAreVisible {
-		f0 |= 1 << 3
-	}
-	if m.AdditionalPeers != nil {
-		f0 |= 1 << 1
-	}
-	if m.CountriesIso2 != nil {
-		f0 |= 1 << 2
-	}
-	if m.PrizeDescription.Set {
-		f0 |= 1 << 4
-	}
+	f0 |= tl.Flag(m.OnlyNewSubscribers, 0)
+	f0 |= tl.Flag(m.WinnersAreVisible, 3)
+	f0 |= tl.Flag(m.AdditionalPeers != nil, 1)
+	f0 |= tl.Flag(m.CountriesIso2 != nil, 2)
+	f0 |= tl.Flag(m.PrizeDescription.Set, 4)
 	b.PutUint32(f0)
 	b.PutInt64(m.Stars)
 	if m.BoostPeer == nil {
@@ -79979,19 +77245,19 @@ func (m *InputStorePaymentStarsGiveaway) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.AdditionalPeers != nil {
 		b.PutVectorHeader(len(m.AdditionalPeers))
-		for i1 := range m.AdditionalPeers {
-			if m.AdditionalPeers[i1] == nil {
+		for _, e1 := range m.AdditionalPeers {
+			if e1 == nil {
 				return tl.NilFieldError("inputStorePaymentStarsGiveaway", "additional_peers")
 			}
-			if err := m.AdditionalPeers[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("inputStorePaymentStarsGiveaway", "additional_peers", err)
 			}
 		}
 	}
 	if m.CountriesIso2 != nil {
 		b.PutVectorHeader(len(m.CountriesIso2))
-		for i1 := range m.CountriesIso2 {
-			b.PutString(m.CountriesIso2[i1])
+		for _, e1 := range m.CountriesIso2 {
+			b.PutString(e1)
 		}
 	}
 	if m.PrizeDescription.Set {
@@ -80118,9 +77384,7 @@ func (m *InputStorePaymentAuthCode) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputStorePaymentAuthCode")
 	}
 	var f0 uint32
-	if m.Restore {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Restore, 0)
 	b.PutUint32(f0)
 	b.PutString(m.PhoneNumber)
 	b.PutString(m.PhoneCodeHash)
@@ -80250,7 +77514,7 @@ func (m *EmojiStatusEmpty) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("emojiStatusEmpty")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -80299,15 +77563,13 @@ func (m *EmojiStatus) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("emojiStatus")
 	}
 	var f0 uint32
-	if m.Until.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Until.Set, 0)
 	b.PutUint32(f0)
 	b.PutInt64(m.DocumentID)
 	if m.Until.Set {
 		b.PutInt32(m.Until.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -80379,9 +77641,7 @@ func (m *EmojiStatusCollectible) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("emojiStatusCollectible")
 	}
 	var f0 uint32
-	if m.Until.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Until.Set, 0)
 	b.PutUint32(f0)
 	b.PutInt64(m.CollectibleID)
 	b.PutInt64(m.DocumentID)
@@ -80483,15 +77743,13 @@ func (m *InputEmojiStatusCollectible) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputEmojiStatusCollectible")
 	}
 	var f0 uint32
-	if m.Until.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Until.Set, 0)
 	b.PutUint32(f0)
 	b.PutInt64(m.CollectibleID)
 	if m.Until.Set {
 		b.PutInt32(m.Until.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -80552,7 +77810,7 @@ func (m *ReactionEmpty) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("reactionEmpty")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -80652,7 +77910,7 @@ func (m *ReactionCustomEmoji) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("reactionCustomEmoji")
 	}
 	b.PutInt64(m.DocumentID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -80702,7 +77960,7 @@ func (m *ReactionPaid) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("reactionPaid")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -80748,7 +78006,7 @@ func (m *ChatReactionsNone) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("chatReactionsNone")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -80796,11 +78054,9 @@ func (m *ChatReactionsAll) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("chatReactionsAll")
 	}
 	var f0 uint32
-	if m.AllowCustom {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.AllowCustom, 0)
 	b.PutUint32(f0)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -80855,15 +78111,15 @@ func (m *ChatReactionsSome) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("chatReactionsSome")
 	}
 	b.PutVectorHeader(len(m.Reactions))
-	for i0 := range m.Reactions {
-		if m.Reactions[i0] == nil {
+	for _, e0 := range m.Reactions {
+		if e0 == nil {
 			return tl.NilFieldError("chatReactionsSome", "reactions")
 		}
-		if err := m.Reactions[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("chatReactionsSome", "reactions", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -80979,7 +78235,7 @@ func (m *EmailVerifyPurposeLoginChange) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("emailVerifyPurposeLoginChange")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -81025,7 +78281,7 @@ func (m *EmailVerifyPurposePassport) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("emailVerifyPurposePassport")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -81234,18 +78490,10 @@ func (m *PremiumSubscriptionOption) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("premiumSubscriptionOption")
 	}
 	var f0 uint32
-	if m.Current {
-		f0 |= 1 << 1
-	}
-	if m.CanPurchaseUpgrade {
-		f0 |= 1 << 2
-	}
-	if m.Transaction.Set {
-		f0 |= 1 << 3
-	}
-	if m.StoreProduct.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Current, 1)
+	f0 |= tl.Flag(m.CanPurchaseUpgrade, 2)
+	f0 |= tl.Flag(m.Transaction.Set, 3)
+	f0 |= tl.Flag(m.StoreProduct.Set, 0)
 	b.PutUint32(f0)
 	if m.Transaction.Set {
 		b.PutString(m.Transaction.Value)
@@ -81336,9 +78584,7 @@ func (m *SendAsPeer) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("sendAsPeer")
 	}
 	var f0 uint32
-	if m.PremiumRequired {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.PremiumRequired, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("sendAsPeer", "peer")
@@ -81346,7 +78592,7 @@ func (m *SendAsPeer) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("sendAsPeer", "peer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -81407,21 +78653,13 @@ func (m *MessageExtendedMediaPreview) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageExtendedMediaPreview")
 	}
 	var f0 uint32
-	if m.W.Set {
-		f0 |= 1 << 0
-	}
-	if m.H.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.W.Set, 0)
+	f0 |= tl.Flag(m.H.Set, 0)
 	if (m.W.Set) != (m.H.Set) {
 		return tl.FlagGroupError("messageExtendedMediaPreview", "h")
 	}
-	if m.Thumb != nil {
-		f0 |= 1 << 1
-	}
-	if m.VideoDuration.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Thumb != nil, 1)
+	f0 |= tl.Flag(m.VideoDuration.Set, 2)
 	b.PutUint32(f0)
 	if m.W.Set {
 		b.PutInt32(m.W.Value)
@@ -81437,7 +78675,7 @@ func (m *MessageExtendedMediaPreview) EncodeBare(b *tl.Buffer) error {
 	if m.VideoDuration.Set {
 		b.PutInt32(m.VideoDuration.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -81519,7 +78757,7 @@ func (m *MessageExtendedMedia) EncodeBare(b *tl.Buffer) error {
 	if err := m.Media.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messageExtendedMedia", "media", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -81571,8 +78809,8 @@ func (m *StickerKeyword) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.DocumentID)
 	b.PutVectorHeader(len(m.Keyword))
-	for i0 := range m.Keyword {
-		b.PutString(m.Keyword[i0])
+	for _, e0 := range m.Keyword {
+		b.PutString(e0)
 	}
 	return b.WriteErr()
 }
@@ -81638,12 +78876,8 @@ func (m *Username) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("username")
 	}
 	var f0 uint32
-	if m.Editable {
-		f0 |= 1 << 0
-	}
-	if m.Active {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Editable, 0)
+	f0 |= tl.Flag(m.Active, 1)
 	b.PutUint32(f0)
 	b.PutString(m.Username)
 	return b.WriteErr()
@@ -81705,7 +78939,7 @@ func (m *ForumTopicDeleted) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("forumTopicDeleted")
 	}
 	b.PutInt32(m.ID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -81778,30 +79012,14 @@ func (m *ForumTopic) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("forumTopic")
 	}
 	var f0 uint32
-	if m.My {
-		f0 |= 1 << 1
-	}
-	if m.Closed {
-		f0 |= 1 << 2
-	}
-	if m.Pinned {
-		f0 |= 1 << 3
-	}
-	if m.Short {
-		f0 |= 1 << 5
-	}
-	if m.Hidden {
-		f0 |= 1 << 6
-	}
-	if m.TitleMissing {
-		f0 |= 1 << 7
-	}
-	if m.IconEmojiID.Set {
-		f0 |= 1 << 0
-	}
-	if m.Draft != nil {
-		f0 |= 1 << 4
-	}
+	f0 |= tl.Flag(m.My, 1)
+	f0 |= tl.Flag(m.Closed, 2)
+	f0 |= tl.Flag(m.Pinned, 3)
+	f0 |= tl.Flag(m.Short, 5)
+	f0 |= tl.Flag(m.Hidden, 6)
+	f0 |= tl.Flag(m.TitleMissing, 7)
+	f0 |= tl.Flag(m.IconEmojiID.Set, 0)
+	f0 |= tl.Flag(m.Draft != nil, 4)
 	b.PutUint32(f0)
 	b.PutInt32(m.ID)
 	b.PutInt32(m.Date)
@@ -81951,7 +79169,7 @@ func (m *DefaultHistoryTTL) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("defaultHistoryTTL")
 	}
 	b.PutInt32(m.Period)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -82059,12 +79277,8 @@ func (m *RequestPeerTypeUser) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("requestPeerTypeUser")
 	}
 	var f0 uint32
-	if m.Bot.Set {
-		f0 |= 1 << 0
-	}
-	if m.Premium.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Bot.Set, 0)
+	f0 |= tl.Flag(m.Premium.Set, 1)
 	b.PutUint32(f0)
 	if m.Bot.Set {
 		b.PutBool(m.Bot.Value)
@@ -82072,7 +79286,7 @@ func (m *RequestPeerTypeUser) EncodeBare(b *tl.Buffer) error {
 	if m.Premium.Set {
 		b.PutBool(m.Premium.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -82143,24 +79357,12 @@ func (m *RequestPeerTypeChat) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("requestPeerTypeChat")
 	}
 	var f0 uint32
-	if m.Creator {
-		f0 |= 1 << 0
-	}
-	if m.BotParticipant {
-		f0 |= 1 << 5
-	}
-	if m.HasUsername.Set {
-		f0 |= 1 << 3
-	}
-	if m.Forum.Set {
-		f0 |= 1 << 4
-	}
-	if m.UserAdminRights != nil {
-		f0 |= 1 << 1
-	}
-	if m.BotAdminRights != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Creator, 0)
+	f0 |= tl.Flag(m.BotParticipant, 5)
+	f0 |= tl.Flag(m.HasUsername.Set, 3)
+	f0 |= tl.Flag(m.Forum.Set, 4)
+	f0 |= tl.Flag(m.UserAdminRights != nil, 1)
+	f0 |= tl.Flag(m.BotAdminRights != nil, 2)
 	b.PutUint32(f0)
 	if m.HasUsername.Set {
 		b.PutBool(m.HasUsername.Value)
@@ -82178,7 +79380,7 @@ func (m *RequestPeerTypeChat) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("requestPeerTypeChat", "bot_admin_rights", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -82275,18 +79477,10 @@ func (m *RequestPeerTypeBroadcast) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("requestPeerTypeBroadcast")
 	}
 	var f0 uint32
-	if m.Creator {
-		f0 |= 1 << 0
-	}
-	if m.HasUsername.Set {
-		f0 |= 1 << 3
-	}
-	if m.UserAdminRights != nil {
-		f0 |= 1 << 1
-	}
-	if m.BotAdminRights != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Creator, 0)
+	f0 |= tl.Flag(m.HasUsername.Set, 3)
+	f0 |= tl.Flag(m.UserAdminRights != nil, 1)
+	f0 |= tl.Flag(m.BotAdminRights != nil, 2)
 	b.PutUint32(f0)
 	if m.HasUsername.Set {
 		b.PutBool(m.HasUsername.Value)
@@ -82301,7 +79495,7 @@ func (m *RequestPeerTypeBroadcast) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("requestPeerTypeBroadcast", "bot_admin_rights", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -82390,15 +79584,9 @@ func (m *RequestPeerTypeCreateBot) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("requestPeerTypeCreateBot")
 	}
 	var f0 uint32
-	if m.BotManaged {
-		f0 |= 1 << 0
-	}
-	if m.SuggestedName.Set {
-		f0 |= 1 << 1
-	}
-	if m.SuggestedUsername.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.BotManaged, 0)
+	f0 |= tl.Flag(m.SuggestedName.Set, 1)
+	f0 |= tl.Flag(m.SuggestedUsername.Set, 2)
 	b.PutUint32(f0)
 	if m.SuggestedName.Set {
 		b.PutString(m.SuggestedName.Value)
@@ -82471,7 +79659,7 @@ func (m *EmojiListNotModified) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("emojiListNotModified")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -82521,10 +79709,10 @@ func (m *EmojiList) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.Hash)
 	b.PutVectorHeader(len(m.DocumentID))
-	for i0 := range m.DocumentID {
-		b.PutInt64(m.DocumentID[i0])
+	for _, e0 := range m.DocumentID {
+		b.PutInt64(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -82592,8 +79780,8 @@ func (m *EmojiGroup) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.Title)
 	b.PutInt64(m.IconEmojiID)
 	b.PutVectorHeader(len(m.Emoticons))
-	for i0 := range m.Emoticons {
-		b.PutString(m.Emoticons[i0])
+	for _, e0 := range m.Emoticons {
+		b.PutString(e0)
 	}
 	return b.WriteErr()
 }
@@ -82666,8 +79854,8 @@ func (m *EmojiGroupGreeting) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.Title)
 	b.PutInt64(m.IconEmojiID)
 	b.PutVectorHeader(len(m.Emoticons))
-	for i0 := range m.Emoticons {
-		b.PutString(m.Emoticons[i0])
+	for _, e0 := range m.Emoticons {
+		b.PutString(e0)
 	}
 	return b.WriteErr()
 }
@@ -82793,11 +79981,11 @@ func (m *TextWithEntities) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutString(m.Text)
 	b.PutVectorHeader(len(m.Entities))
-	for i0 := range m.Entities {
-		if m.Entities[i0] == nil {
+	for _, e0 := range m.Entities {
+		if e0 == nil {
 			return tl.NilFieldError("textWithEntities", "entities")
 		}
-		if err := m.Entities[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("textWithEntities", "entities", err)
 		}
 	}
@@ -82865,20 +80053,14 @@ func (m *AutoSaveSettings) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("autoSaveSettings")
 	}
 	var f0 uint32
-	if m.Photos {
-		f0 |= 1 << 0
-	}
-	if m.Videos {
-		f0 |= 1 << 1
-	}
-	if m.VideoMaxSize.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Photos, 0)
+	f0 |= tl.Flag(m.Videos, 1)
+	f0 |= tl.Flag(m.VideoMaxSize.Set, 2)
 	b.PutUint32(f0)
 	if m.VideoMaxSize.Set {
 		b.PutInt64(m.VideoMaxSize.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -82947,7 +80129,7 @@ func (m *AutoSaveException) EncodeBare(b *tl.Buffer) error {
 	if err := m.Settings.Encode(b); err != nil {
 		return tl.EncodeFieldErr("autoSaveException", "settings", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -83007,7 +80189,7 @@ func (m *InputBotAppID) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -83122,7 +80304,7 @@ func (m *BotAppNotModified) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("botAppNotModified")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -83177,9 +80359,7 @@ func (m *BotApp) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("botApp")
 	}
 	var f0 uint32
-	if m.Document != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Document != nil, 0)
 	b.PutUint32(f0)
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
@@ -83333,7 +80513,7 @@ func (m *ReadParticipantDate) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.UserID)
 	b.PutInt32(m.Date)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -83386,7 +80566,7 @@ func (m *InputChatlistDialogFilter) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputChatlistDialogFilter")
 	}
 	b.PutInt32(m.FilterID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -83442,11 +80622,11 @@ func (m *ExportedChatlistInvite) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.Title)
 	b.PutString(m.URL)
 	b.PutVectorHeader(len(m.Peers))
-	for i0 := range m.Peers {
-		if m.Peers[i0] == nil {
+	for _, e0 := range m.Peers {
+		if e0 == nil {
 			return tl.NilFieldError("exportedChatlistInvite", "peers")
 		}
-		if err := m.Peers[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("exportedChatlistInvite", "peers", err)
 		}
 	}
@@ -83594,7 +80774,7 @@ func (m *MessagePeerVoteInputOption) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messagePeerVoteInputOption", "peer", err)
 	}
 	b.PutInt32(m.Date)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -83657,8 +80837,8 @@ func (m *MessagePeerVoteMultiple) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("messagePeerVoteMultiple", "peer", err)
 	}
 	b.PutVectorHeader(len(m.Options))
-	for i0 := range m.Options {
-		b.PutBytes(m.Options[i0])
+	for _, e0 := range m.Options {
+		b.PutBytes(e0)
 	}
 	b.PutInt32(m.Date)
 	return b.WriteErr()
@@ -83731,21 +80911,11 @@ func (m *StoryViews) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("storyViews")
 	}
 	var f0 uint32
-	if m.HasViewers {
-		f0 |= 1 << 1
-	}
-	if m.ForwardsCount.Set {
-		f0 |= 1 << 2
-	}
-	if m.Reactions != nil {
-		f0 |= 1 << 3
-	}
-	if m.ReactionsCount.Set {
-		f0 |= 1 << 4
-	}
-	if m.RecentViewers != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.HasViewers, 1)
+	f0 |= tl.Flag(m.ForwardsCount.Set, 2)
+	f0 |= tl.Flag(m.Reactions != nil, 3)
+	f0 |= tl.Flag(m.ReactionsCount.Set, 4)
+	f0 |= tl.Flag(m.RecentViewers != nil, 0)
 	b.PutUint32(f0)
 	b.PutInt32(m.ViewsCount)
 	if m.ForwardsCount.Set {
@@ -83764,11 +80934,11 @@ func (m *StoryViews) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.RecentViewers != nil {
 		b.PutVectorHeader(len(m.RecentViewers))
-		for i1 := range m.RecentViewers {
-			b.PutInt64(m.RecentViewers[i1])
+		for _, e1 := range m.RecentViewers {
+			b.PutInt64(e1)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -83872,7 +81042,7 @@ func (m *StoryItemDeleted) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("storyItemDeleted")
 	}
 	b.PutInt32(m.ID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -83928,17 +81098,13 @@ func (m *StoryItemSkipped) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("storyItemSkipped")
 	}
 	var f0 uint32
-	if m.CloseFriends {
-		f0 |= 1 << 8
-	}
-	if m.Live {
-		f0 |= 1 << 9
-	}
+	f0 |= tl.Flag(m.CloseFriends, 8)
+	f0 |= tl.Flag(m.Live, 9)
 	b.PutUint32(f0)
 	b.PutInt32(m.ID)
 	b.PutInt32(m.Date)
 	b.PutInt32(m.ExpireDate)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -84025,63 +81191,25 @@ func (m *StoryItem) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("storyItem")
 	}
 	var f0 uint32
-	if m.Pinned {
-		f0 |= 1 << 5
-	}
-	if m.Public {
-		f0 |= 1 << 7
-	}
-	if m.CloseFriends {
-		f0 |= 1 << 8
-	}
-	if m.Min {
-		f0 |= 1 << 9
-	}
-	if m.Noforwards {
-		f0 |= 1 << 10
-	}
-	if m.Edited {
-		f0 |= 1 << 11
-	}
-	if m.Contacts {
-		f0 |= 1 << 12
-	}
-	if m.SelectedContacts {
-		f0 |= 1 << 13
-	}
-	if m.Out {
-		f0 |= 1 << 16
-	}
-	if m.FromID != nil {
-		f0 |= 1 << 18
-	}
-	if m.FwdFrom != nil {
-		f0 |= 1 << 17
-	}
-	if m.Caption.Set {
-		f0 |= 1 << 0
-	}
-	if m.Entities != nil {
-		f0 |= 1 << 1
-	}
-	if m.MediaAreas != nil {
-		f0 |= 1 << 14
-	}
-	if m.Privacy != nil {
-		f0 |= 1 << 2
-	}
-	if m.Views != nil {
-		f0 |= 1 << 3
-	}
-	if m.SentReaction != nil {
-		f0 |= 1 << 15
-	}
-	if m.Albums != nil {
-		f0 |= 1 << 19
-	}
-	if m.Music != nil {
-		f0 |= 1 << 20
-	}
+	f0 |= tl.Flag(m.Pinned, 5)
+	f0 |= tl.Flag(m.Public, 7)
+	f0 |= tl.Flag(m.CloseFriends, 8)
+	f0 |= tl.Flag(m.Min, 9)
+	f0 |= tl.Flag(m.Noforwards, 10)
+	f0 |= tl.Flag(m.Edited, 11)
+	f0 |= tl.Flag(m.Contacts, 12)
+	f0 |= tl.Flag(m.SelectedContacts, 13)
+	f0 |= tl.Flag(m.Out, 16)
+	f0 |= tl.Flag(m.FromID != nil, 18)
+	f0 |= tl.Flag(m.FwdFrom != nil, 17)
+	f0 |= tl.Flag(m.Caption.Set, 0)
+	f0 |= tl.Flag(m.Entities != nil, 1)
+	f0 |= tl.Flag(m.MediaAreas != nil, 14)
+	f0 |= tl.Flag(m.Privacy != nil, 2)
+	f0 |= tl.Flag(m.Views != nil, 3)
+	f0 |= tl.Flag(m.SentReaction != nil, 15)
+	f0 |= tl.Flag(m.Albums != nil, 19)
+	f0 |= tl.Flag(m.Music != nil, 20)
 	b.PutUint32(f0)
 	b.PutInt32(m.ID)
 	b.PutInt32(m.Date)
@@ -84101,11 +81229,11 @@ func (m *StoryItem) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
-		for i1 := range m.Entities {
-			if m.Entities[i1] == nil {
+		for _, e1 := range m.Entities {
+			if e1 == nil {
 				return tl.NilFieldError("storyItem", "entities")
 			}
-			if err := m.Entities[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("storyItem", "entities", err)
 			}
 		}
@@ -84118,22 +81246,22 @@ func (m *StoryItem) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.MediaAreas != nil {
 		b.PutVectorHeader(len(m.MediaAreas))
-		for i1 := range m.MediaAreas {
-			if m.MediaAreas[i1] == nil {
+		for _, e1 := range m.MediaAreas {
+			if e1 == nil {
 				return tl.NilFieldError("storyItem", "media_areas")
 			}
-			if err := m.MediaAreas[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("storyItem", "media_areas", err)
 			}
 		}
 	}
 	if m.Privacy != nil {
 		b.PutVectorHeader(len(m.Privacy))
-		for i1 := range m.Privacy {
-			if m.Privacy[i1] == nil {
+		for _, e1 := range m.Privacy {
+			if e1 == nil {
 				return tl.NilFieldError("storyItem", "privacy")
 			}
-			if err := m.Privacy[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("storyItem", "privacy", err)
 			}
 		}
@@ -84150,8 +81278,8 @@ func (m *StoryItem) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Albums != nil {
 		b.PutVectorHeader(len(m.Albums))
-		for i1 := range m.Albums {
-			b.PutInt32(m.Albums[i1])
+		for _, e1 := range m.Albums {
+			b.PutInt32(e1)
 		}
 	}
 	if m.Music != nil {
@@ -84341,15 +81469,9 @@ func (m *StoryView) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("storyView")
 	}
 	var f0 uint32
-	if m.Blocked {
-		f0 |= 1 << 0
-	}
-	if m.BlockedMyStoriesFrom {
-		f0 |= 1 << 1
-	}
-	if m.Reaction != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Blocked, 0)
+	f0 |= tl.Flag(m.BlockedMyStoriesFrom, 1)
+	f0 |= tl.Flag(m.Reaction != nil, 2)
 	b.PutUint32(f0)
 	b.PutInt64(m.UserID)
 	b.PutInt32(m.Date)
@@ -84358,7 +81480,7 @@ func (m *StoryView) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("storyView", "reaction", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -84427,12 +81549,8 @@ func (m *StoryViewPublicForward) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("storyViewPublicForward")
 	}
 	var f0 uint32
-	if m.Blocked {
-		f0 |= 1 << 0
-	}
-	if m.BlockedMyStoriesFrom {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Blocked, 0)
+	f0 |= tl.Flag(m.BlockedMyStoriesFrom, 1)
 	b.PutUint32(f0)
 	if m.Message == nil {
 		return tl.NilFieldError("storyViewPublicForward", "message")
@@ -84440,7 +81558,7 @@ func (m *StoryViewPublicForward) EncodeBare(b *tl.Buffer) error {
 	if err := m.Message.Encode(b); err != nil {
 		return tl.EncodeFieldErr("storyViewPublicForward", "message", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -84502,12 +81620,8 @@ func (m *StoryViewPublicRepost) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("storyViewPublicRepost")
 	}
 	var f0 uint32
-	if m.Blocked {
-		f0 |= 1 << 0
-	}
-	if m.BlockedMyStoriesFrom {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Blocked, 0)
+	f0 |= tl.Flag(m.BlockedMyStoriesFrom, 1)
 	b.PutUint32(f0)
 	if m.PeerID == nil {
 		return tl.NilFieldError("storyViewPublicRepost", "peer_id")
@@ -84521,7 +81635,7 @@ func (m *StoryViewPublicRepost) EncodeBare(b *tl.Buffer) error {
 	if err := m.Story.Encode(b); err != nil {
 		return tl.EncodeFieldErr("storyViewPublicRepost", "story", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -84591,30 +81705,14 @@ func (m *InputReplyToMessage) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputReplyToMessage")
 	}
 	var f0 uint32
-	if m.TopMsgID.Set {
-		f0 |= 1 << 0
-	}
-	if m.ReplyToPeerID != nil {
-		f0 |= 1 << 1
-	}
-	if m.QuoteText.Set {
-		f0 |= 1 << 2
-	}
-	if m.QuoteEntities != nil {
-		f0 |= 1 << 3
-	}
-	if m.QuoteOffset.Set {
-		f0 |= 1 << 4
-	}
-	if m.MonoforumPeerID != nil {
-		f0 |= 1 << 5
-	}
-	if m.TodoItemID.Set {
-		f0 |= 1 << 6
-	}
-	if m.PollOption.Set {
-		f0 |= 1 << 7
-	}
+	f0 |= tl.Flag(m.TopMsgID.Set, 0)
+	f0 |= tl.Flag(m.ReplyToPeerID != nil, 1)
+	f0 |= tl.Flag(m.QuoteText.Set, 2)
+	f0 |= tl.Flag(m.QuoteEntities != nil, 3)
+	f0 |= tl.Flag(m.QuoteOffset.Set, 4)
+	f0 |= tl.Flag(m.MonoforumPeerID != nil, 5)
+	f0 |= tl.Flag(m.TodoItemID.Set, 6)
+	f0 |= tl.Flag(m.PollOption.Set, 7)
 	b.PutUint32(f0)
 	b.PutInt32(m.ReplyToMsgID)
 	if m.TopMsgID.Set {
@@ -84630,11 +81728,11 @@ func (m *InputReplyToMessage) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.QuoteEntities != nil {
 		b.PutVectorHeader(len(m.QuoteEntities))
-		for i1 := range m.QuoteEntities {
-			if m.QuoteEntities[i1] == nil {
+		for _, e1 := range m.QuoteEntities {
+			if e1 == nil {
 				return tl.NilFieldError("inputReplyToMessage", "quote_entities")
 			}
-			if err := m.QuoteEntities[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("inputReplyToMessage", "quote_entities", err)
 			}
 		}
@@ -84771,7 +81869,7 @@ func (m *InputReplyToStory) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("inputReplyToStory", "peer", err)
 	}
 	b.PutInt32(m.StoryID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -84831,7 +81929,7 @@ func (m *InputReplyToMonoForum) EncodeBare(b *tl.Buffer) error {
 	if err := m.MonoforumPeerID.Encode(b); err != nil {
 		return tl.EncodeFieldErr("inputReplyToMonoForum", "monoforum_peer_id", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -84883,7 +81981,7 @@ func (m *InputReplyToEphemeralMessage) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputReplyToEphemeralMessage")
 	}
 	b.PutInt32(m.ID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -84984,12 +82082,8 @@ func (m *StoriesStealthMode) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("storiesStealthMode")
 	}
 	var f0 uint32
-	if m.ActiveUntilDate.Set {
-		f0 |= 1 << 0
-	}
-	if m.CooldownUntilDate.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.ActiveUntilDate.Set, 0)
+	f0 |= tl.Flag(m.CooldownUntilDate.Set, 1)
 	b.PutUint32(f0)
 	if m.ActiveUntilDate.Set {
 		b.PutInt32(m.ActiveUntilDate.Value)
@@ -84997,7 +82091,7 @@ func (m *StoriesStealthMode) EncodeBare(b *tl.Buffer) error {
 	if m.CooldownUntilDate.Set {
 		b.PutInt32(m.CooldownUntilDate.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -85066,9 +82160,7 @@ func (m *MediaAreaCoordinates) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("mediaAreaCoordinates")
 	}
 	var f0 uint32
-	if m.Radius.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Radius.Set, 0)
 	b.PutUint32(f0)
 	b.PutDouble(m.X)
 	b.PutDouble(m.Y)
@@ -85078,7 +82170,7 @@ func (m *MediaAreaCoordinates) EncodeBare(b *tl.Buffer) error {
 	if m.Radius.Set {
 		b.PutDouble(m.Radius.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -85314,9 +82406,7 @@ func (m *MediaAreaGeoPoint) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("mediaAreaGeoPoint")
 	}
 	var f0 uint32
-	if m.Address != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Address != nil, 0)
 	b.PutUint32(f0)
 	if err := m.Coordinates.Encode(b); err != nil {
 		return tl.EncodeFieldErr("mediaAreaGeoPoint", "coordinates", err)
@@ -85332,7 +82422,7 @@ func (m *MediaAreaGeoPoint) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("mediaAreaGeoPoint", "address", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -85411,12 +82501,8 @@ func (m *MediaAreaSuggestedReaction) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("mediaAreaSuggestedReaction")
 	}
 	var f0 uint32
-	if m.Dark {
-		f0 |= 1 << 0
-	}
-	if m.Flipped {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Dark, 0)
+	f0 |= tl.Flag(m.Flipped, 1)
 	b.PutUint32(f0)
 	if err := m.Coordinates.Encode(b); err != nil {
 		return tl.EncodeFieldErr("mediaAreaSuggestedReaction", "coordinates", err)
@@ -85427,7 +82513,7 @@ func (m *MediaAreaSuggestedReaction) EncodeBare(b *tl.Buffer) error {
 	if err := m.Reaction.Encode(b); err != nil {
 		return tl.EncodeFieldErr("mediaAreaSuggestedReaction", "reaction", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -85498,7 +82584,7 @@ func (m *MediaAreaChannelPost) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.ChannelID)
 	b.PutInt32(m.MsgID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -85570,7 +82656,7 @@ func (m *InputMediaAreaChannelPost) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("inputMediaAreaChannelPost", "channel", err)
 	}
 	b.PutInt32(m.MsgID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -85827,9 +82913,7 @@ func (m *PeerStories) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("peerStories")
 	}
 	var f0 uint32
-	if m.MaxReadID.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.MaxReadID.Set, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("peerStories", "peer")
@@ -85841,15 +82925,15 @@ func (m *PeerStories) EncodeBare(b *tl.Buffer) error {
 		b.PutInt32(m.MaxReadID.Value)
 	}
 	b.PutVectorHeader(len(m.Stories))
-	for i0 := range m.Stories {
-		if m.Stories[i0] == nil {
+	for _, e0 := range m.Stories {
+		if e0 == nil {
 			return tl.NilFieldError("peerStories", "stories")
 		}
-		if err := m.Stories[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("peerStories", "stories", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -85927,12 +83011,8 @@ func (m *PremiumGiftCodeOption) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("premiumGiftCodeOption")
 	}
 	var f0 uint32
-	if m.StoreProduct.Set {
-		f0 |= 1 << 0
-	}
-	if m.StoreQuantity.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.StoreProduct.Set, 0)
+	f0 |= tl.Flag(m.StoreQuantity.Set, 1)
 	b.PutUint32(f0)
 	b.PutInt32(m.Users)
 	b.PutInt32(m.Months)
@@ -86028,7 +83108,7 @@ func (m *PrepaidGiveaway) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.Months)
 	b.PutInt32(m.Quantity)
 	b.PutInt32(m.Date)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -86097,7 +83177,7 @@ func (m *PrepaidStarsGiveaway) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.Quantity)
 	b.PutInt32(m.Boosts)
 	b.PutInt32(m.Date)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -86169,30 +83249,16 @@ func (m *Boost) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("boost")
 	}
 	var f0 uint32
-	if m.Gift {
-		f0 |= 1 << 1
-	}
-	if m.GiveawayMsgID.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Gift, 1)
+	f0 |= tl.Flag(m.GiveawayMsgID.Set, 2)
 	if m.Giveaway && !(m.GiveawayMsgID.Set) {
 		return tl.FlagGroupError("boost", "giveaway")
 	}
-	if m.Unclaimed {
-		f0 |= 1 << 3
-	}
-	if m.UserID.Set {
-		f0 |= 1 << 0
-	}
-	if m.UsedGiftSlug.Set {
-		f0 |= 1 << 4
-	}
-	if m.Multiplier.Set {
-		f0 |= 1 << 5
-	}
-	if m.Stars.Set {
-		f0 |= 1 << 6
-	}
+	f0 |= tl.Flag(m.Unclaimed, 3)
+	f0 |= tl.Flag(m.UserID.Set, 0)
+	f0 |= tl.Flag(m.UsedGiftSlug.Set, 4)
+	f0 |= tl.Flag(m.Multiplier.Set, 5)
+	f0 |= tl.Flag(m.Stars.Set, 6)
 	b.PutUint32(f0)
 	b.PutString(m.ID)
 	if m.UserID.Set {
@@ -86310,12 +83376,8 @@ func (m *MyBoost) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("myBoost")
 	}
 	var f0 uint32
-	if m.Peer != nil {
-		f0 |= 1 << 0
-	}
-	if m.CooldownUntilDate.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Peer != nil, 0)
+	f0 |= tl.Flag(m.CooldownUntilDate.Set, 1)
 	b.PutUint32(f0)
 	b.PutInt32(m.Slot)
 	if m.Peer != nil {
@@ -86328,7 +83390,7 @@ func (m *MyBoost) EncodeBare(b *tl.Buffer) error {
 	if m.CooldownUntilDate.Set {
 		b.PutInt32(m.CooldownUntilDate.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -86403,18 +83465,10 @@ func (m *StoryFwdHeader) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("storyFwdHeader")
 	}
 	var f0 uint32
-	if m.Modified {
-		f0 |= 1 << 3
-	}
-	if m.From != nil {
-		f0 |= 1 << 0
-	}
-	if m.FromName.Set {
-		f0 |= 1 << 1
-	}
-	if m.StoryID.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Modified, 3)
+	f0 |= tl.Flag(m.From != nil, 0)
+	f0 |= tl.Flag(m.FromName.Set, 1)
+	f0 |= tl.Flag(m.StoryID.Set, 2)
 	b.PutUint32(f0)
 	if m.From != nil {
 		if err := m.From.Encode(b); err != nil {
@@ -86505,7 +83559,7 @@ func (m *PostInteractionCountersMessage) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.Views)
 	b.PutInt32(m.Forwards)
 	b.PutInt32(m.Reactions)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -86572,7 +83626,7 @@ func (m *PostInteractionCountersStory) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.Views)
 	b.PutInt32(m.Forwards)
 	b.PutInt32(m.Reactions)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -86638,7 +83692,7 @@ func (m *PublicForwardMessage) EncodeBare(b *tl.Buffer) error {
 	if err := m.Message.Encode(b); err != nil {
 		return tl.EncodeFieldErr("publicForwardMessage", "message", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -86702,7 +83756,7 @@ func (m *PublicForwardStory) EncodeBare(b *tl.Buffer) error {
 	if err := m.Story.Encode(b); err != nil {
 		return tl.EncodeFieldErr("publicForwardStory", "story", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -86758,12 +83812,8 @@ func (m *PeerColor) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("peerColor")
 	}
 	var f0 uint32
-	if m.Color.Set {
-		f0 |= 1 << 0
-	}
-	if m.BackgroundEmojiID.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Color.Set, 0)
+	f0 |= tl.Flag(m.BackgroundEmojiID.Set, 1)
 	b.PutUint32(f0)
 	if m.Color.Set {
 		b.PutInt32(m.Color.Value)
@@ -86771,7 +83821,7 @@ func (m *PeerColor) EncodeBare(b *tl.Buffer) error {
 	if m.BackgroundEmojiID.Set {
 		b.PutInt64(m.BackgroundEmojiID.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -86843,31 +83893,27 @@ func (m *PeerColorCollectible) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("peerColorCollectible")
 	}
 	var f0 uint32
-	if m.DarkAccentColor.Set {
-		f0 |= 1 << 0
-	}
-	if m.DarkColors != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.DarkAccentColor.Set, 0)
+	f0 |= tl.Flag(m.DarkColors != nil, 1)
 	b.PutUint32(f0)
 	b.PutInt64(m.CollectibleID)
 	b.PutInt64(m.GiftEmojiID)
 	b.PutInt64(m.BackgroundEmojiID)
 	b.PutInt32(m.AccentColor)
 	b.PutVectorHeader(len(m.Colors))
-	for i0 := range m.Colors {
-		b.PutInt32(m.Colors[i0])
+	for _, e0 := range m.Colors {
+		b.PutInt32(e0)
 	}
 	if m.DarkAccentColor.Set {
 		b.PutInt32(m.DarkAccentColor.Value)
 	}
 	if m.DarkColors != nil {
 		b.PutVectorHeader(len(m.DarkColors))
-		for i1 := range m.DarkColors {
-			b.PutInt32(m.DarkColors[i1])
+		for _, e1 := range m.DarkColors {
+			b.PutInt32(e1)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -86965,7 +84011,7 @@ func (m *InputPeerColorCollectible) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputPeerColorCollectible")
 	}
 	b.PutInt64(m.CollectibleID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -87031,7 +84077,7 @@ func (m *StoryReaction) EncodeBare(b *tl.Buffer) error {
 	if err := m.Reaction.Encode(b); err != nil {
 		return tl.EncodeFieldErr("storyReaction", "reaction", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -87094,7 +84140,7 @@ func (m *StoryReactionPublicForward) EncodeBare(b *tl.Buffer) error {
 	if err := m.Message.Encode(b); err != nil {
 		return tl.EncodeFieldErr("storyReactionPublicForward", "message", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -87158,7 +84204,7 @@ func (m *StoryReactionPublicRepost) EncodeBare(b *tl.Buffer) error {
 	if err := m.Story.Encode(b); err != nil {
 		return tl.EncodeFieldErr("storyReactionPublicRepost", "story", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -87215,9 +84261,7 @@ func (m *SavedDialog) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("savedDialog")
 	}
 	var f0 uint32
-	if m.Pinned {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Pinned, 2)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("savedDialog", "peer")
@@ -87226,7 +84270,7 @@ func (m *SavedDialog) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("savedDialog", "peer", err)
 	}
 	b.PutInt32(m.TopMessage)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -87295,15 +84339,9 @@ func (m *MonoForumDialog) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("monoForumDialog")
 	}
 	var f0 uint32
-	if m.UnreadMark {
-		f0 |= 1 << 3
-	}
-	if m.NopaidMessagesException {
-		f0 |= 1 << 4
-	}
-	if m.Draft != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.UnreadMark, 3)
+	f0 |= tl.Flag(m.NopaidMessagesException, 4)
+	f0 |= tl.Flag(m.Draft != nil, 1)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("monoForumDialog", "peer")
@@ -87321,7 +84359,7 @@ func (m *MonoForumDialog) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("monoForumDialog", "draft", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -87400,9 +84438,7 @@ func (m *SavedReactionTag) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("savedReactionTag")
 	}
 	var f0 uint32
-	if m.Title.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Title.Set, 0)
 	b.PutUint32(f0)
 	if m.Reaction == nil {
 		return tl.NilFieldError("savedReactionTag", "reaction")
@@ -87478,7 +84514,7 @@ func (m *OutboxReadDate) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("outboxReadDate")
 	}
 	b.PutInt32(m.Date)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -87590,7 +84626,7 @@ func (m *BusinessWeeklyOpen) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.StartMinute)
 	b.PutInt32(m.EndMinute)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -87645,9 +84681,7 @@ func (m *BusinessWorkHours) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("businessWorkHours")
 	}
 	var f0 uint32
-	if m.OpenNow {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.OpenNow, 0)
 	b.PutUint32(f0)
 	b.PutString(m.TimezoneID)
 	b.PutVectorHeader(len(m.WeeklyOpen))
@@ -87731,9 +84765,7 @@ func (m *BusinessLocation) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("businessLocation")
 	}
 	var f0 uint32
-	if m.GeoPoint != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.GeoPoint != nil, 0)
 	b.PutUint32(f0)
 	if m.GeoPoint != nil {
 		if err := m.GeoPoint.Encode(b); err != nil {
@@ -87806,37 +84838,25 @@ func (m *InputBusinessRecipients) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputBusinessRecipients")
 	}
 	var f0 uint32
-	if m.ExistingChats {
-		f0 |= 1 << 0
-	}
-	if m.NewChats {
-		f0 |= 1 << 1
-	}
-	if m.Contacts {
-		f0 |= 1 << 2
-	}
-	if m.NonContacts {
-		f0 |= 1 << 3
-	}
-	if m.ExcludeSelected {
-		f0 |= 1 << 5
-	}
-	if m.Users != nil {
-		f0 |= 1 << 4
-	}
+	f0 |= tl.Flag(m.ExistingChats, 0)
+	f0 |= tl.Flag(m.NewChats, 1)
+	f0 |= tl.Flag(m.Contacts, 2)
+	f0 |= tl.Flag(m.NonContacts, 3)
+	f0 |= tl.Flag(m.ExcludeSelected, 5)
+	f0 |= tl.Flag(m.Users != nil, 4)
 	b.PutUint32(f0)
 	if m.Users != nil {
 		b.PutVectorHeader(len(m.Users))
-		for i1 := range m.Users {
-			if m.Users[i1] == nil {
+		for _, e1 := range m.Users {
+			if e1 == nil {
 				return tl.NilFieldError("inputBusinessRecipients", "users")
 			}
-			if err := m.Users[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("inputBusinessRecipients", "users", err)
 			}
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -87912,32 +84932,20 @@ func (m *BusinessRecipients) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("businessRecipients")
 	}
 	var f0 uint32
-	if m.ExistingChats {
-		f0 |= 1 << 0
-	}
-	if m.NewChats {
-		f0 |= 1 << 1
-	}
-	if m.Contacts {
-		f0 |= 1 << 2
-	}
-	if m.NonContacts {
-		f0 |= 1 << 3
-	}
-	if m.ExcludeSelected {
-		f0 |= 1 << 5
-	}
-	if m.Users != nil {
-		f0 |= 1 << 4
-	}
+	f0 |= tl.Flag(m.ExistingChats, 0)
+	f0 |= tl.Flag(m.NewChats, 1)
+	f0 |= tl.Flag(m.Contacts, 2)
+	f0 |= tl.Flag(m.NonContacts, 3)
+	f0 |= tl.Flag(m.ExcludeSelected, 5)
+	f0 |= tl.Flag(m.Users != nil, 4)
 	b.PutUint32(f0)
 	if m.Users != nil {
 		b.PutVectorHeader(len(m.Users))
-		for i1 := range m.Users {
-			b.PutInt64(m.Users[i1])
+		for _, e1 := range m.Users {
+			b.PutInt64(e1)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -88012,7 +85020,7 @@ func (m *BusinessAwayMessageScheduleAlways) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("businessAwayMessageScheduleAlways")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -88062,7 +85070,7 @@ func (m *BusinessAwayMessageScheduleOutsideWorkHours) EncodeBare(b *tl.Buffer) e
 	if m == nil {
 		return tl.NilObjectError("businessAwayMessageScheduleOutsideWorkHours")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -88116,7 +85124,7 @@ func (m *BusinessAwayMessageScheduleCustom) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.StartDate)
 	b.PutInt32(m.EndDate)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -88175,7 +85183,7 @@ func (m *InputBusinessGreetingMessage) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("inputBusinessGreetingMessage", "recipients", err)
 	}
 	b.PutInt32(m.NoActivityDays)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -88240,7 +85248,7 @@ func (m *BusinessGreetingMessage) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("businessGreetingMessage", "recipients", err)
 	}
 	b.PutInt32(m.NoActivityDays)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -88302,9 +85310,7 @@ func (m *InputBusinessAwayMessage) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputBusinessAwayMessage")
 	}
 	var f0 uint32
-	if m.OfflineOnly {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.OfflineOnly, 0)
 	b.PutUint32(f0)
 	b.PutInt32(m.ShortcutID)
 	if m.Schedule == nil {
@@ -88316,7 +85322,7 @@ func (m *InputBusinessAwayMessage) EncodeBare(b *tl.Buffer) error {
 	if err := m.Recipients.Encode(b); err != nil {
 		return tl.EncodeFieldErr("inputBusinessAwayMessage", "recipients", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -88384,9 +85390,7 @@ func (m *BusinessAwayMessage) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("businessAwayMessage")
 	}
 	var f0 uint32
-	if m.OfflineOnly {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.OfflineOnly, 0)
 	b.PutUint32(f0)
 	b.PutInt32(m.ShortcutID)
 	if m.Schedule == nil {
@@ -88398,7 +85402,7 @@ func (m *BusinessAwayMessage) EncodeBare(b *tl.Buffer) error {
 	if err := m.Recipients.Encode(b); err != nil {
 		return tl.EncodeFieldErr("businessAwayMessage", "recipients", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -88642,7 +85646,7 @@ func (m *InputQuickReplyShortcutID) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputQuickReplyShortcutId")
 	}
 	b.PutInt32(m.ShortcutID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -88697,15 +85701,9 @@ func (m *ConnectedBot) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("connectedBot")
 	}
 	var f0 uint32
-	if m.Device.Set {
-		f0 |= 1 << 0
-	}
-	if m.Date.Set {
-		f0 |= 1 << 1
-	}
-	if m.Location.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Device.Set, 0)
+	f0 |= tl.Flag(m.Date.Set, 1)
+	f0 |= tl.Flag(m.Location.Set, 2)
 	b.PutUint32(f0)
 	b.PutInt64(m.BotID)
 	if err := m.Recipients.Encode(b); err != nil {
@@ -88810,16 +85808,14 @@ func (m *Birthday) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("birthday")
 	}
 	var f0 uint32
-	if m.Year.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Year.Set, 0)
 	b.PutUint32(f0)
 	b.PutInt32(m.Day)
 	b.PutInt32(m.Month)
 	if m.Year.Set {
 		b.PutInt32(m.Year.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -88888,12 +85884,8 @@ func (m *BotBusinessConnection) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("botBusinessConnection")
 	}
 	var f0 uint32
-	if m.Disabled {
-		f0 |= 1 << 1
-	}
-	if m.Rights != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Disabled, 1)
+	f0 |= tl.Flag(m.Rights != nil, 2)
 	b.PutUint32(f0)
 	b.PutString(m.ConnectionID)
 	b.PutInt64(m.UserID)
@@ -88984,9 +85976,7 @@ func (m *InputBusinessIntro) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputBusinessIntro")
 	}
 	var f0 uint32
-	if m.Sticker != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Sticker != nil, 0)
 	b.PutUint32(f0)
 	b.PutString(m.Title)
 	b.PutString(m.Description)
@@ -89060,9 +86050,7 @@ func (m *BusinessIntro) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("businessIntro")
 	}
 	var f0 uint32
-	if m.Sticker != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Sticker != nil, 0)
 	b.PutUint32(f0)
 	b.PutString(m.Title)
 	b.PutString(m.Description)
@@ -89244,51 +86232,37 @@ func (m *InputBusinessBotRecipients) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputBusinessBotRecipients")
 	}
 	var f0 uint32
-	if m.ExistingChats {
-		f0 |= 1 << 0
-	}
-	if m.NewChats {
-		f0 |= 1 << 1
-	}
-	if m.Contacts {
-		f0 |= 1 << 2
-	}
-	if m.NonContacts {
-		f0 |= 1 << 3
-	}
-	if m.ExcludeSelected {
-		f0 |= 1 << 5
-	}
-	if m.Users != nil {
-		f0 |= 1 << 4
-	}
-	if m.ExcludeUsers != nil {
-		f0 |= 1 << 6
-	}
+	f0 |= tl.Flag(m.ExistingChats, 0)
+	f0 |= tl.Flag(m.NewChats, 1)
+	f0 |= tl.Flag(m.Contacts, 2)
+	f0 |= tl.Flag(m.NonContacts, 3)
+	f0 |= tl.Flag(m.ExcludeSelected, 5)
+	f0 |= tl.Flag(m.Users != nil, 4)
+	f0 |= tl.Flag(m.ExcludeUsers != nil, 6)
 	b.PutUint32(f0)
 	if m.Users != nil {
 		b.PutVectorHeader(len(m.Users))
-		for i1 := range m.Users {
-			if m.Users[i1] == nil {
+		for _, e1 := range m.Users {
+			if e1 == nil {
 				return tl.NilFieldError("inputBusinessBotRecipients", "users")
 			}
-			if err := m.Users[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("inputBusinessBotRecipients", "users", err)
 			}
 		}
 	}
 	if m.ExcludeUsers != nil {
 		b.PutVectorHeader(len(m.ExcludeUsers))
-		for i1 := range m.ExcludeUsers {
-			if m.ExcludeUsers[i1] == nil {
+		for _, e1 := range m.ExcludeUsers {
+			if e1 == nil {
 				return tl.NilFieldError("inputBusinessBotRecipients", "exclude_users")
 			}
-			if err := m.ExcludeUsers[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("inputBusinessBotRecipients", "exclude_users", err)
 			}
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -89379,41 +86353,27 @@ func (m *BusinessBotRecipients) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("businessBotRecipients")
 	}
 	var f0 uint32
-	if m.ExistingChats {
-		f0 |= 1 << 0
-	}
-	if m.NewChats {
-		f0 |= 1 << 1
-	}
-	if m.Contacts {
-		f0 |= 1 << 2
-	}
-	if m.NonContacts {
-		f0 |= 1 << 3
-	}
-	if m.ExcludeSelected {
-		f0 |= 1 << 5
-	}
-	if m.Users != nil {
-		f0 |= 1 << 4
-	}
-	if m.ExcludeUsers != nil {
-		f0 |= 1 << 6
-	}
+	f0 |= tl.Flag(m.ExistingChats, 0)
+	f0 |= tl.Flag(m.NewChats, 1)
+	f0 |= tl.Flag(m.Contacts, 2)
+	f0 |= tl.Flag(m.NonContacts, 3)
+	f0 |= tl.Flag(m.ExcludeSelected, 5)
+	f0 |= tl.Flag(m.Users != nil, 4)
+	f0 |= tl.Flag(m.ExcludeUsers != nil, 6)
 	b.PutUint32(f0)
 	if m.Users != nil {
 		b.PutVectorHeader(len(m.Users))
-		for i1 := range m.Users {
-			b.PutInt64(m.Users[i1])
+		for _, e1 := range m.Users {
+			b.PutInt64(e1)
 		}
 	}
 	if m.ExcludeUsers != nil {
 		b.PutVectorHeader(len(m.ExcludeUsers))
-		for i1 := range m.ExcludeUsers {
-			b.PutInt64(m.ExcludeUsers[i1])
+		for _, e1 := range m.ExcludeUsers {
+			b.PutInt64(e1)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -89502,7 +86462,7 @@ func (m *ContactBirthday) EncodeBare(b *tl.Buffer) error {
 	if err := m.Birthday.Encode(b); err != nil {
 		return tl.EncodeFieldErr("contactBirthday", "birthday", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -89560,15 +86520,11 @@ func (m *MissingInvitee) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("missingInvitee")
 	}
 	var f0 uint32
-	if m.PremiumWouldAllowInvite {
-		f0 |= 1 << 0
-	}
-	if m.PremiumRequiredForPm {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.PremiumWouldAllowInvite, 0)
+	f0 |= tl.Flag(m.PremiumRequiredForPm, 1)
 	b.PutUint32(f0)
 	b.PutInt64(m.UserID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -89627,21 +86583,17 @@ func (m *InputBusinessChatLink) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputBusinessChatLink")
 	}
 	var f0 uint32
-	if m.Entities != nil {
-		f0 |= 1 << 0
-	}
-	if m.Title.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Entities != nil, 0)
+	f0 |= tl.Flag(m.Title.Set, 1)
 	b.PutUint32(f0)
 	b.PutString(m.Message)
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
-		for i1 := range m.Entities {
-			if m.Entities[i1] == nil {
+		for _, e1 := range m.Entities {
+			if e1 == nil {
 				return tl.NilFieldError("inputBusinessChatLink", "entities")
 			}
-			if err := m.Entities[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("inputBusinessChatLink", "entities", err)
 			}
 		}
@@ -89728,22 +86680,18 @@ func (m *BusinessChatLink) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("businessChatLink")
 	}
 	var f0 uint32
-	if m.Entities != nil {
-		f0 |= 1 << 0
-	}
-	if m.Title.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Entities != nil, 0)
+	f0 |= tl.Flag(m.Title.Set, 1)
 	b.PutUint32(f0)
 	b.PutString(m.Link)
 	b.PutString(m.Message)
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
-		for i1 := range m.Entities {
-			if m.Entities[i1] == nil {
+		for _, e1 := range m.Entities {
+			if e1 == nil {
 				return tl.NilFieldError("businessChatLink", "entities")
 			}
-			if err := m.Entities[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("businessChatLink", "entities", err)
 			}
 		}
@@ -89839,21 +86787,13 @@ func (m *RequestedPeerUser) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("requestedPeerUser")
 	}
 	var f0 uint32
-	if m.FirstName.Set {
-		f0 |= 1 << 0
-	}
-	if m.LastName.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.FirstName.Set, 0)
+	f0 |= tl.Flag(m.LastName.Set, 0)
 	if (m.FirstName.Set) != (m.LastName.Set) {
 		return tl.FlagGroupError("requestedPeerUser", "last_name")
 	}
-	if m.Username.Set {
-		f0 |= 1 << 1
-	}
-	if m.Photo != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Username.Set, 1)
+	f0 |= tl.Flag(m.Photo != nil, 2)
 	b.PutUint32(f0)
 	b.PutInt64(m.UserID)
 	if m.FirstName.Set {
@@ -89952,12 +86892,8 @@ func (m *RequestedPeerChat) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("requestedPeerChat")
 	}
 	var f0 uint32
-	if m.Title.Set {
-		f0 |= 1 << 0
-	}
-	if m.Photo != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Title.Set, 0)
+	f0 |= tl.Flag(m.Photo != nil, 2)
 	b.PutUint32(f0)
 	b.PutInt64(m.ChatID)
 	if m.Title.Set {
@@ -90039,15 +86975,9 @@ func (m *RequestedPeerChannel) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("requestedPeerChannel")
 	}
 	var f0 uint32
-	if m.Title.Set {
-		f0 |= 1 << 0
-	}
-	if m.Username.Set {
-		f0 |= 1 << 1
-	}
-	if m.Photo != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Title.Set, 0)
+	f0 |= tl.Flag(m.Username.Set, 1)
+	f0 |= tl.Flag(m.Photo != nil, 2)
 	b.PutUint32(f0)
 	b.PutInt64(m.ChannelID)
 	if m.Title.Set {
@@ -90192,7 +87122,7 @@ func (m *ReactionNotificationsFromContacts) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("reactionNotificationsFromContacts")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -90238,7 +87168,7 @@ func (m *ReactionNotificationsFromAll) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("reactionNotificationsFromAll")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -90288,15 +87218,9 @@ func (m *ReactionsNotifySettings) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("reactionsNotifySettings")
 	}
 	var f0 uint32
-	if m.MessagesNotifyFrom != nil {
-		f0 |= 1 << 0
-	}
-	if m.StoriesNotifyFrom != nil {
-		f0 |= 1 << 1
-	}
-	if m.PollVotesNotifyFrom != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.MessagesNotifyFrom != nil, 0)
+	f0 |= tl.Flag(m.StoriesNotifyFrom != nil, 1)
+	f0 |= tl.Flag(m.PollVotesNotifyFrom != nil, 2)
 	b.PutUint32(f0)
 	if m.MessagesNotifyFrom != nil {
 		if err := m.MessagesNotifyFrom.Encode(b); err != nil {
@@ -90320,7 +87244,7 @@ func (m *ReactionsNotifySettings) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("reactionsNotifySettings", "sound", err)
 	}
 	b.PutBool(m.ShowPreviews)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -90398,15 +87322,9 @@ func (m *AvailableEffect) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("availableEffect")
 	}
 	var f0 uint32
-	if m.PremiumRequired {
-		f0 |= 1 << 2
-	}
-	if m.StaticIconID.Set {
-		f0 |= 1 << 0
-	}
-	if m.EffectAnimationID.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.PremiumRequired, 2)
+	f0 |= tl.Flag(m.StaticIconID.Set, 0)
+	f0 |= tl.Flag(m.EffectAnimationID.Set, 1)
 	b.PutUint32(f0)
 	b.PutInt64(m.ID)
 	b.PutString(m.Emoticon)
@@ -90494,15 +87412,9 @@ func (m *FactCheck) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("factCheck")
 	}
 	var f0 uint32
-	if m.NeedCheck {
-		f0 |= 1 << 0
-	}
-	if m.Country.Set {
-		f0 |= 1 << 1
-	}
-	if m.Text != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.NeedCheck, 0)
+	f0 |= tl.Flag(m.Country.Set, 1)
+	f0 |= tl.Flag(m.Text != nil, 1)
 	if (m.Country.Set) != (m.Text != nil) {
 		return tl.FlagGroupError("factCheck", "text")
 	}
@@ -90591,7 +87503,7 @@ func (m *StarsTransactionPeerUnsupported) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("starsTransactionPeerUnsupported")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -90637,7 +87549,7 @@ func (m *StarsTransactionPeerAppStore) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("starsTransactionPeerAppStore")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -90683,7 +87595,7 @@ func (m *StarsTransactionPeerPlayMarket) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("starsTransactionPeerPlayMarket")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -90729,7 +87641,7 @@ func (m *StarsTransactionPeerPremiumBot) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("starsTransactionPeerPremiumBot")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -90775,7 +87687,7 @@ func (m *StarsTransactionPeerFragment) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("starsTransactionPeerFragment")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -90828,7 +87740,7 @@ func (m *StarsTransactionPeer) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("starsTransactionPeer", "peer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -90878,7 +87790,7 @@ func (m *StarsTransactionPeerAds) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("starsTransactionPeerAds")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -90924,7 +87836,7 @@ func (m *StarsTransactionPeerAPI) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("starsTransactionPeerAPI")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -90974,12 +87886,8 @@ func (m *StarsTopupOption) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("starsTopupOption")
 	}
 	var f0 uint32
-	if m.Extended {
-		f0 |= 1 << 1
-	}
-	if m.StoreProduct.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Extended, 1)
+	f0 |= tl.Flag(m.StoreProduct.Set, 0)
 	b.PutUint32(f0)
 	b.PutInt64(m.Stars)
 	if m.StoreProduct.Set {
@@ -91091,111 +87999,45 @@ func (m *StarsTransaction) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("starsTransaction")
 	}
 	var f0 uint32
-	if m.Refund {
-		f0 |= 1 << 3
-	}
-	if m.Pending {
-		f0 |= 1 << 4
-	}
-	if m.Failed {
-		f0 |= 1 << 6
-	}
-	if m.Gift {
-		f0 |= 1 << 10
-	}
-	if m.Reaction {
-		f0 |= 1 << 11
-	}
-	if m.StargiftUpgrade {
-		f0 |= 1 << 18
-	}
-	if m.BusinessTransfer {
-		f0 |= 1 << 21
-	}
-	if m.StargiftResale {
-		f0 |= 1 << 22
-	}
-	if m.PostsSearch {
-		f0 |= 1 << 24
-	}
-	if m.StargiftPrepaidUpgrade {
-		f0 |= 1 << 25
-	}
-	if m.StargiftDropOriginalDetails {
-		f0 |= 1 << 26
-	}
-	if m.PhonegroupMessage {
-		f0 |= 1 << 27
-	}
-	if m.StargiftAuctionBid {
-		f0 |= 1 << 28
-	}
-	if m.Offer {
-		f0 |= 1 << 29
-	}
-	if m.Title.Set {
-		f0 |= 1 << 0
-	}
-	if m.Description.Set {
-		f0 |= 1 << 1
-	}
-	if m.Photo != nil {
-		f0 |= 1 << 2
-	}
-	if m.TransactionDate.Set {
-		f0 |= 1 << 5
-	}
-	if m.TransactionURL.Set {
-		f0 |= 1 << 5
-	}
+	f0 |= tl.Flag(m.Refund, 3)
+	f0 |= tl.Flag(m.Pending, 4)
+	f0 |= tl.Flag(m.Failed, 6)
+	f0 |= tl.Flag(m.Gift, 10)
+	f0 |= tl.Flag(m.Reaction, 11)
+	f0 |= tl.Flag(m.StargiftUpgrade, 18)
+	f0 |= tl.Flag(m.BusinessTransfer, 21)
+	f0 |= tl.Flag(m.StargiftResale, 22)
+	f0 |= tl.Flag(m.PostsSearch, 24)
+	f0 |= tl.Flag(m.StargiftPrepaidUpgrade, 25)
+	f0 |= tl.Flag(m.StargiftDropOriginalDetails, 26)
+	f0 |= tl.Flag(m.PhonegroupMessage, 27)
+	f0 |= tl.Flag(m.StargiftAuctionBid, 28)
+	f0 |= tl.Flag(m.Offer, 29)
+	f0 |= tl.Flag(m.Title.Set, 0)
+	f0 |= tl.Flag(m.Description.Set, 1)
+	f0 |= tl.Flag(m.Photo != nil, 2)
+	f0 |= tl.Flag(m.TransactionDate.Set, 5)
+	f0 |= tl.Flag(m.TransactionURL.Set, 5)
 	if (m.TransactionDate.Set) != (m.TransactionURL.Set) {
 		return tl.FlagGroupError("starsTransaction", "transaction_url")
 	}
-	if m.BotPayload.Set {
-		f0 |= 1 << 7
-	}
-	if m.MsgID.Set {
-		f0 |= 1 << 8
-	}
-	if m.ExtendedMedia != nil {
-		f0 |= 1 << 9
-	}
-	if m.SubscriptionPeriod.Set {
-		f0 |= 1 << 12
-	}
-	if m.GiveawayPostID.Set {
-		f0 |= 1 << 13
-	}
-	if m.Stargift != nil {
-		f0 |= 1 << 14
-	}
-	if m.FloodskipNumber.Set {
-		f0 |= 1 << 15
-	}
-	if m.StarrefCommissionPermille.Set {
-		f0 |= 1 << 16
-	}
-	if m.StarrefPeer != nil {
-		f0 |= 1 << 17
-	}
-	if m.StarrefAmount != nil {
-		f0 |= 1 << 17
-	}
+	f0 |= tl.Flag(m.BotPayload.Set, 7)
+	f0 |= tl.Flag(m.MsgID.Set, 8)
+	f0 |= tl.Flag(m.ExtendedMedia != nil, 9)
+	f0 |= tl.Flag(m.SubscriptionPeriod.Set, 12)
+	f0 |= tl.Flag(m.GiveawayPostID.Set, 13)
+	f0 |= tl.Flag(m.Stargift != nil, 14)
+	f0 |= tl.Flag(m.FloodskipNumber.Set, 15)
+	f0 |= tl.Flag(m.StarrefCommissionPermille.Set, 16)
+	f0 |= tl.Flag(m.StarrefPeer != nil, 17)
+	f0 |= tl.Flag(m.StarrefAmount != nil, 17)
 	if (m.StarrefPeer != nil) != (m.StarrefAmount != nil) {
 		return tl.FlagGroupError("starsTransaction", "starref_amount")
 	}
-	if m.PaidMessages.Set {
-		f0 |= 1 << 19
-	}
-	if m.PremiumGiftMonths.Set {
-		f0 |= 1 << 20
-	}
-	if m.AdsProceedsFromDate.Set {
-		f0 |= 1 << 23
-	}
-	if m.AdsProceedsToDate.Set {
-		f0 |= 1 << 23
-	}
+	f0 |= tl.Flag(m.PaidMessages.Set, 19)
+	f0 |= tl.Flag(m.PremiumGiftMonths.Set, 20)
+	f0 |= tl.Flag(m.AdsProceedsFromDate.Set, 23)
+	f0 |= tl.Flag(m.AdsProceedsToDate.Set, 23)
 	if (m.AdsProceedsFromDate.Set) != (m.AdsProceedsToDate.Set) {
 		return tl.FlagGroupError("starsTransaction", "ads_proceeds_to_date")
 	}
@@ -91239,11 +88081,11 @@ func (m *StarsTransaction) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.ExtendedMedia != nil {
 		b.PutVectorHeader(len(m.ExtendedMedia))
-		for i1 := range m.ExtendedMedia {
-			if m.ExtendedMedia[i1] == nil {
+		for _, e1 := range m.ExtendedMedia {
+			if e1 == nil {
 				return tl.NilFieldError("starsTransaction", "extended_media")
 			}
-			if err := m.ExtendedMedia[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("starsTransaction", "extended_media", err)
 			}
 		}
@@ -91495,7 +88337,7 @@ func (m *FoundStory) EncodeBare(b *tl.Buffer) error {
 	if err := m.Story.Encode(b); err != nil {
 		return tl.EncodeFieldErr("foundStory", "story", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -91551,15 +88393,9 @@ func (m *GeoPointAddress) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("geoPointAddress")
 	}
 	var f0 uint32
-	if m.State.Set {
-		f0 |= 1 << 0
-	}
-	if m.City.Set {
-		f0 |= 1 << 1
-	}
-	if m.Street.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.State.Set, 0)
+	f0 |= tl.Flag(m.City.Set, 1)
+	f0 |= tl.Flag(m.Street.Set, 2)
 	b.PutUint32(f0)
 	b.PutString(m.CountryIso2)
 	if m.State.Set {
@@ -91648,12 +88484,8 @@ func (m *StarsRevenueStatus) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("starsRevenueStatus")
 	}
 	var f0 uint32
-	if m.WithdrawalEnabled {
-		f0 |= 1 << 0
-	}
-	if m.NextWithdrawalAt.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.WithdrawalEnabled, 0)
+	f0 |= tl.Flag(m.NextWithdrawalAt.Set, 1)
 	b.PutUint32(f0)
 	if m.CurrentBalance == nil {
 		return tl.NilFieldError("starsRevenueStatus", "current_balance")
@@ -91676,7 +88508,7 @@ func (m *StarsRevenueStatus) EncodeBare(b *tl.Buffer) error {
 	if m.NextWithdrawalAt.Set {
 		b.PutInt32(m.NextWithdrawalAt.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -91745,9 +88577,7 @@ func (m *InputStarsTransaction) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputStarsTransaction")
 	}
 	var f0 uint32
-	if m.Refund {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Refund, 0)
 	b.PutUint32(f0)
 	b.PutString(m.ID)
 	return b.WriteErr()
@@ -91810,12 +88640,8 @@ func (m *StarsGiftOption) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("starsGiftOption")
 	}
 	var f0 uint32
-	if m.Extended {
-		f0 |= 1 << 1
-	}
-	if m.StoreProduct.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Extended, 1)
+	f0 |= tl.Flag(m.StoreProduct.Set, 0)
 	b.PutUint32(f0)
 	b.PutInt64(m.Stars)
 	if m.StoreProduct.Set {
@@ -91898,7 +88724,7 @@ func (m *BotPreviewMedia) EncodeBare(b *tl.Buffer) error {
 	if err := m.Media.Encode(b); err != nil {
 		return tl.EncodeFieldErr("botPreviewMedia", "media", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -91953,7 +88779,7 @@ func (m *StarsSubscriptionPricing) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Period)
 	b.PutInt64(m.Amount)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -92017,30 +88843,14 @@ func (m *StarsSubscription) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("starsSubscription")
 	}
 	var f0 uint32
-	if m.Canceled {
-		f0 |= 1 << 0
-	}
-	if m.CanRefulfill {
-		f0 |= 1 << 1
-	}
-	if m.MissingBalance {
-		f0 |= 1 << 2
-	}
-	if m.BotCanceled {
-		f0 |= 1 << 7
-	}
-	if m.ChatInviteHash.Set {
-		f0 |= 1 << 3
-	}
-	if m.Title.Set {
-		f0 |= 1 << 4
-	}
-	if m.Photo != nil {
-		f0 |= 1 << 5
-	}
-	if m.InvoiceSlug.Set {
-		f0 |= 1 << 6
-	}
+	f0 |= tl.Flag(m.Canceled, 0)
+	f0 |= tl.Flag(m.CanRefulfill, 1)
+	f0 |= tl.Flag(m.MissingBalance, 2)
+	f0 |= tl.Flag(m.BotCanceled, 7)
+	f0 |= tl.Flag(m.ChatInviteHash.Set, 3)
+	f0 |= tl.Flag(m.Title.Set, 4)
+	f0 |= tl.Flag(m.Photo != nil, 5)
+	f0 |= tl.Flag(m.InvoiceSlug.Set, 6)
 	b.PutUint32(f0)
 	b.PutString(m.ID)
 	if m.Peer == nil {
@@ -92165,18 +88975,10 @@ func (m *MessageReactor) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("messageReactor")
 	}
 	var f0 uint32
-	if m.Top {
-		f0 |= 1 << 0
-	}
-	if m.My {
-		f0 |= 1 << 1
-	}
-	if m.Anonymous {
-		f0 |= 1 << 2
-	}
-	if m.PeerID != nil {
-		f0 |= 1 << 3
-	}
+	f0 |= tl.Flag(m.Top, 0)
+	f0 |= tl.Flag(m.My, 1)
+	f0 |= tl.Flag(m.Anonymous, 2)
+	f0 |= tl.Flag(m.PeerID != nil, 3)
 	b.PutUint32(f0)
 	if m.PeerID != nil {
 		if err := m.PeerID.Encode(b); err != nil {
@@ -92184,7 +88986,7 @@ func (m *MessageReactor) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutInt32(m.Count)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -92254,15 +89056,9 @@ func (m *StarsGiveawayOption) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("starsGiveawayOption")
 	}
 	var f0 uint32
-	if m.Extended {
-		f0 |= 1 << 0
-	}
-	if m.Default {
-		f0 |= 1 << 1
-	}
-	if m.StoreProduct.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Extended, 0)
+	f0 |= tl.Flag(m.Default, 1)
+	f0 |= tl.Flag(m.StoreProduct.Set, 2)
 	b.PutUint32(f0)
 	b.PutInt64(m.Stars)
 	b.PutInt32(m.YearlyBoosts)
@@ -92369,13 +89165,11 @@ func (m *StarsGiveawayWinnersOption) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("starsGiveawayWinnersOption")
 	}
 	var f0 uint32
-	if m.Default {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Default, 0)
 	b.PutUint32(f0)
 	b.PutInt32(m.Users)
 	b.PutInt64(m.PerUserStars)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -92463,60 +89257,36 @@ func (m *StarGift) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("starGift")
 	}
 	var f0 uint32
-	if m.AvailabilityRemains.Set {
-		f0 |= 1 << 0
-	}
-	if m.AvailabilityTotal.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.AvailabilityRemains.Set, 0)
+	f0 |= tl.Flag(m.AvailabilityTotal.Set, 0)
 	if (m.AvailabilityRemains.Set) != (m.AvailabilityTotal.Set) {
 		return tl.FlagGroupError("starGift", "availability_total")
 	}
 	if m.Limited && !(m.AvailabilityRemains.Set) {
 		return tl.FlagGroupError("starGift", "limited")
 	}
-	if m.FirstSaleDate.Set {
-		f0 |= 1 << 1
-	}
-	if m.LastSaleDate.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.FirstSaleDate.Set, 1)
+	f0 |= tl.Flag(m.LastSaleDate.Set, 1)
 	if (m.FirstSaleDate.Set) != (m.LastSaleDate.Set) {
 		return tl.FlagGroupError("starGift", "last_sale_date")
 	}
 	if m.SoldOut && !(m.FirstSaleDate.Set) {
 		return tl.FlagGroupError("starGift", "sold_out")
 	}
-	if m.Birthday {
-		f0 |= 1 << 2
-	}
-	if m.RequirePremium {
-		f0 |= 1 << 7
-	}
-	if m.PerUserTotal.Set {
-		f0 |= 1 << 8
-	}
-	if m.PerUserRemains.Set {
-		f0 |= 1 << 8
-	}
+	f0 |= tl.Flag(m.Birthday, 2)
+	f0 |= tl.Flag(m.RequirePremium, 7)
+	f0 |= tl.Flag(m.PerUserTotal.Set, 8)
+	f0 |= tl.Flag(m.PerUserRemains.Set, 8)
 	if (m.PerUserTotal.Set) != (m.PerUserRemains.Set) {
 		return tl.FlagGroupError("starGift", "per_user_remains")
 	}
 	if m.LimitedPerUser && !(m.PerUserTotal.Set) {
 		return tl.FlagGroupError("starGift", "limited_per_user")
 	}
-	if m.PeerColorAvailable {
-		f0 |= 1 << 10
-	}
-	if m.AuctionSlug.Set {
-		f0 |= 1 << 11
-	}
-	if m.GiftsPerRound.Set {
-		f0 |= 1 << 11
-	}
-	if m.AuctionStartDate.Set {
-		f0 |= 1 << 11
-	}
+	f0 |= tl.Flag(m.PeerColorAvailable, 10)
+	f0 |= tl.Flag(m.AuctionSlug.Set, 11)
+	f0 |= tl.Flag(m.GiftsPerRound.Set, 11)
+	f0 |= tl.Flag(m.AuctionStartDate.Set, 11)
 	if (m.AuctionSlug.Set) != (m.GiftsPerRound.Set) {
 		return tl.FlagGroupError("starGift", "gifts_per_round")
 	}
@@ -92526,33 +89296,17 @@ func (m *StarGift) EncodeBare(b *tl.Buffer) error {
 	if m.Auction && !(m.AuctionSlug.Set) {
 		return tl.FlagGroupError("starGift", "auction")
 	}
-	if m.AvailabilityResale.Set {
-		f0 |= 1 << 4
-	}
-	if m.ResellMinStars.Set {
-		f0 |= 1 << 4
-	}
+	f0 |= tl.Flag(m.AvailabilityResale.Set, 4)
+	f0 |= tl.Flag(m.ResellMinStars.Set, 4)
 	if (m.AvailabilityResale.Set) != (m.ResellMinStars.Set) {
 		return tl.FlagGroupError("starGift", "resell_min_stars")
 	}
-	if m.UpgradeStars.Set {
-		f0 |= 1 << 3
-	}
-	if m.Title.Set {
-		f0 |= 1 << 5
-	}
-	if m.ReleasedBy != nil {
-		f0 |= 1 << 6
-	}
-	if m.LockedUntilDate.Set {
-		f0 |= 1 << 9
-	}
-	if m.UpgradeVariants.Set {
-		f0 |= 1 << 12
-	}
-	if m.Background != nil {
-		f0 |= 1 << 13
-	}
+	f0 |= tl.Flag(m.UpgradeStars.Set, 3)
+	f0 |= tl.Flag(m.Title.Set, 5)
+	f0 |= tl.Flag(m.ReleasedBy != nil, 6)
+	f0 |= tl.Flag(m.LockedUntilDate.Set, 9)
+	f0 |= tl.Flag(m.UpgradeVariants.Set, 12)
+	f0 |= tl.Flag(m.Background != nil, 13)
 	b.PutUint32(f0)
 	b.PutInt64(m.ID)
 	if m.Sticker == nil {
@@ -92825,69 +89579,31 @@ func (m *StarGiftUnique) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("starGiftUnique")
 	}
 	var f0 uint32
-	if m.RequirePremium {
-		f0 |= 1 << 6
-	}
-	if m.ResaleTonOnly {
-		f0 |= 1 << 7
-	}
-	if m.ThemeAvailable {
-		f0 |= 1 << 9
-	}
-	if m.Burned {
-		f0 |= 1 << 14
-	}
-	if m.Crafted {
-		f0 |= 1 << 15
-	}
-	if m.OwnerID != nil {
-		f0 |= 1 << 0
-	}
-	if m.OwnerName.Set {
-		f0 |= 1 << 1
-	}
-	if m.OwnerAddress.Set {
-		f0 |= 1 << 2
-	}
-	if m.GiftAddress.Set {
-		f0 |= 1 << 3
-	}
-	if m.ResellAmount != nil {
-		f0 |= 1 << 4
-	}
-	if m.ReleasedBy != nil {
-		f0 |= 1 << 5
-	}
-	if m.ValueAmount.Set {
-		f0 |= 1 << 8
-	}
-	if m.ValueCurrency.Set {
-		f0 |= 1 << 8
-	}
-	if m.ValueUsdAmount.Set {
-		f0 |= 1 << 8
-	}
+	f0 |= tl.Flag(m.RequirePremium, 6)
+	f0 |= tl.Flag(m.ResaleTonOnly, 7)
+	f0 |= tl.Flag(m.ThemeAvailable, 9)
+	f0 |= tl.Flag(m.Burned, 14)
+	f0 |= tl.Flag(m.Crafted, 15)
+	f0 |= tl.Flag(m.OwnerID != nil, 0)
+	f0 |= tl.Flag(m.OwnerName.Set, 1)
+	f0 |= tl.Flag(m.OwnerAddress.Set, 2)
+	f0 |= tl.Flag(m.GiftAddress.Set, 3)
+	f0 |= tl.Flag(m.ResellAmount != nil, 4)
+	f0 |= tl.Flag(m.ReleasedBy != nil, 5)
+	f0 |= tl.Flag(m.ValueAmount.Set, 8)
+	f0 |= tl.Flag(m.ValueCurrency.Set, 8)
+	f0 |= tl.Flag(m.ValueUsdAmount.Set, 8)
 	if (m.ValueAmount.Set) != (m.ValueCurrency.Set) {
 		return tl.FlagGroupError("starGiftUnique", "value_currency")
 	}
 	if (m.ValueAmount.Set) != (m.ValueUsdAmount.Set) {
 		return tl.FlagGroupError("starGiftUnique", "value_usd_amount")
 	}
-	if m.ThemePeer != nil {
-		f0 |= 1 << 10
-	}
-	if m.PeerColor != nil {
-		f0 |= 1 << 11
-	}
-	if m.HostID != nil {
-		f0 |= 1 << 12
-	}
-	if m.OfferMinStars.Set {
-		f0 |= 1 << 13
-	}
-	if m.CraftChancePermille.Set {
-		f0 |= 1 << 16
-	}
+	f0 |= tl.Flag(m.ThemePeer != nil, 10)
+	f0 |= tl.Flag(m.PeerColor != nil, 11)
+	f0 |= tl.Flag(m.HostID != nil, 12)
+	f0 |= tl.Flag(m.OfferMinStars.Set, 13)
+	f0 |= tl.Flag(m.CraftChancePermille.Set, 16)
 	b.PutUint32(f0)
 	b.PutInt64(m.ID)
 	b.PutInt64(m.GiftID)
@@ -92906,11 +89622,11 @@ func (m *StarGiftUnique) EncodeBare(b *tl.Buffer) error {
 		b.PutString(m.OwnerAddress.Value)
 	}
 	b.PutVectorHeader(len(m.Attributes))
-	for i0 := range m.Attributes {
-		if m.Attributes[i0] == nil {
+	for _, e0 := range m.Attributes {
+		if e0 == nil {
 			return tl.NilFieldError("starGiftUnique", "attributes")
 		}
-		if err := m.Attributes[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("starGiftUnique", "attributes", err)
 		}
 	}
@@ -92921,11 +89637,11 @@ func (m *StarGiftUnique) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.ResellAmount != nil {
 		b.PutVectorHeader(len(m.ResellAmount))
-		for i1 := range m.ResellAmount {
-			if m.ResellAmount[i1] == nil {
+		for _, e1 := range m.ResellAmount {
+			if e1 == nil {
 				return tl.NilFieldError("starGiftUnique", "resell_amount")
 			}
-			if err := m.ResellAmount[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("starGiftUnique", "resell_amount", err)
 			}
 		}
@@ -93277,9 +89993,7 @@ func (m *ReportResultAddComment) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("reportResultAddComment")
 	}
 	var f0 uint32
-	if m.Optional {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Optional, 0)
 	b.PutUint32(f0)
 	b.PutBytes(m.Option)
 	return b.WriteErr()
@@ -93338,7 +90052,7 @@ func (m *ReportResultReported) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("reportResultReported")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -93388,21 +90102,11 @@ func (m *BotAppSettings) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("botAppSettings")
 	}
 	var f0 uint32
-	if m.PlaceholderPath.Set {
-		f0 |= 1 << 0
-	}
-	if m.BackgroundColor.Set {
-		f0 |= 1 << 1
-	}
-	if m.BackgroundDarkColor.Set {
-		f0 |= 1 << 2
-	}
-	if m.HeaderColor.Set {
-		f0 |= 1 << 3
-	}
-	if m.HeaderDarkColor.Set {
-		f0 |= 1 << 4
-	}
+	f0 |= tl.Flag(m.PlaceholderPath.Set, 0)
+	f0 |= tl.Flag(m.BackgroundColor.Set, 1)
+	f0 |= tl.Flag(m.BackgroundDarkColor.Set, 2)
+	f0 |= tl.Flag(m.HeaderColor.Set, 3)
+	f0 |= tl.Flag(m.HeaderDarkColor.Set, 4)
 	b.PutUint32(f0)
 	if m.PlaceholderPath.Set {
 		b.PutBytes(m.PlaceholderPath.Value)
@@ -93505,15 +90209,9 @@ func (m *StarRefProgram) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("starRefProgram")
 	}
 	var f0 uint32
-	if m.DurationMonths.Set {
-		f0 |= 1 << 0
-	}
-	if m.EndDate.Set {
-		f0 |= 1 << 1
-	}
-	if m.DailyRevenuePerUser != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.DurationMonths.Set, 0)
+	f0 |= tl.Flag(m.EndDate.Set, 1)
+	f0 |= tl.Flag(m.DailyRevenuePerUser != nil, 2)
 	b.PutUint32(f0)
 	b.PutInt64(m.BotID)
 	b.PutInt32(m.CommissionPermille)
@@ -93528,7 +90226,7 @@ func (m *StarRefProgram) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("starRefProgram", "daily_revenue_per_user", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -93610,12 +90308,8 @@ func (m *ConnectedBotStarRef) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("connectedBotStarRef")
 	}
 	var f0 uint32
-	if m.Revoked {
-		f0 |= 1 << 1
-	}
-	if m.DurationMonths.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Revoked, 1)
+	f0 |= tl.Flag(m.DurationMonths.Set, 0)
 	b.PutUint32(f0)
 	b.PutString(m.URL)
 	b.PutInt32(m.Date)
@@ -93707,7 +90401,7 @@ func (m *StarsAmount) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.Amount)
 	b.PutInt32(m.Nanos)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -93762,7 +90456,7 @@ func (m *StarsTonAmount) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("starsTonAmount")
 	}
 	b.PutInt64(m.Amount)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -93815,12 +90509,8 @@ func (m *BotVerifierSettings) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("botVerifierSettings")
 	}
 	var f0 uint32
-	if m.CanModifyCustomDescription {
-		f0 |= 1 << 1
-	}
-	if m.CustomDescription.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.CanModifyCustomDescription, 1)
+	f0 |= tl.Flag(m.CustomDescription.Set, 0)
 	b.PutUint32(f0)
 	b.PutInt64(m.Icon)
 	b.PutString(m.Company)
@@ -93957,9 +90647,7 @@ func (m *StarGiftAttributeModel) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("starGiftAttributeModel")
 	}
 	var f0 uint32
-	if m.Crafted {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Crafted, 0)
 	b.PutUint32(f0)
 	b.PutString(m.Name)
 	if m.Document == nil {
@@ -94202,12 +90890,8 @@ func (m *StarGiftAttributeOriginalDetails) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("starGiftAttributeOriginalDetails")
 	}
 	var f0 uint32
-	if m.SenderID != nil {
-		f0 |= 1 << 0
-	}
-	if m.Message != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.SenderID != nil, 0)
+	f0 |= tl.Flag(m.Message != nil, 1)
 	b.PutUint32(f0)
 	if m.SenderID != nil {
 		if err := m.SenderID.Encode(b); err != nil {
@@ -94226,7 +90910,7 @@ func (m *StarGiftAttributeOriginalDetails) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("starGiftAttributeOriginalDetails", "message", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -94324,69 +91008,27 @@ func (m *SavedStarGift) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("savedStarGift")
 	}
 	var f0 uint32
-	if m.NameHidden {
-		f0 |= 1 << 0
-	}
-	if m.Unsaved {
-		f0 |= 1 << 5
-	}
-	if m.Refunded {
-		f0 |= 1 << 9
-	}
-	if m.CanUpgrade {
-		f0 |= 1 << 10
-	}
-	if m.PinnedToTop {
-		f0 |= 1 << 12
-	}
-	if m.UpgradeSeparate {
-		f0 |= 1 << 17
-	}
-	if m.FromID != nil {
-		f0 |= 1 << 1
-	}
-	if m.Message != nil {
-		f0 |= 1 << 2
-	}
-	if m.MsgID.Set {
-		f0 |= 1 << 3
-	}
-	if m.SavedID.Set {
-		f0 |= 1 << 11
-	}
-	if m.ConvertStars.Set {
-		f0 |= 1 << 4
-	}
-	if m.UpgradeStars.Set {
-		f0 |= 1 << 6
-	}
-	if m.CanExportAt.Set {
-		f0 |= 1 << 7
-	}
-	if m.TransferStars.Set {
-		f0 |= 1 << 8
-	}
-	if m.CanTransferAt.Set {
-		f0 |= 1 << 13
-	}
-	if m.CanResellAt.Set {
-		f0 |= 1 << 14
-	}
-	if m.CollectionID != nil {
-		f0 |= 1 << 15
-	}
-	if m.PrepaidUpgradeHash.Set {
-		f0 |= 1 << 16
-	}
-	if m.DropOriginalDetailsStars.Set {
-		f0 |= 1 << 18
-	}
-	if m.GiftNum.Set {
-		f0 |= 1 << 19
-	}
-	if m.CanCraftAt.Set {
-		f0 |= 1 << 20
-	}
+	f0 |= tl.Flag(m.NameHidden, 0)
+	f0 |= tl.Flag(m.Unsaved, 5)
+	f0 |= tl.Flag(m.Refunded, 9)
+	f0 |= tl.Flag(m.CanUpgrade, 10)
+	f0 |= tl.Flag(m.PinnedToTop, 12)
+	f0 |= tl.Flag(m.UpgradeSeparate, 17)
+	f0 |= tl.Flag(m.FromID != nil, 1)
+	f0 |= tl.Flag(m.Message != nil, 2)
+	f0 |= tl.Flag(m.MsgID.Set, 3)
+	f0 |= tl.Flag(m.SavedID.Set, 11)
+	f0 |= tl.Flag(m.ConvertStars.Set, 4)
+	f0 |= tl.Flag(m.UpgradeStars.Set, 6)
+	f0 |= tl.Flag(m.CanExportAt.Set, 7)
+	f0 |= tl.Flag(m.TransferStars.Set, 8)
+	f0 |= tl.Flag(m.CanTransferAt.Set, 13)
+	f0 |= tl.Flag(m.CanResellAt.Set, 14)
+	f0 |= tl.Flag(m.CollectionID != nil, 15)
+	f0 |= tl.Flag(m.PrepaidUpgradeHash.Set, 16)
+	f0 |= tl.Flag(m.DropOriginalDetailsStars.Set, 18)
+	f0 |= tl.Flag(m.GiftNum.Set, 19)
+	f0 |= tl.Flag(m.CanCraftAt.Set, 20)
 	b.PutUint32(f0)
 	if m.FromID != nil {
 		if err := m.FromID.Encode(b); err != nil {
@@ -94431,8 +91073,8 @@ func (m *SavedStarGift) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.CollectionID != nil {
 		b.PutVectorHeader(len(m.CollectionID))
-		for i1 := range m.CollectionID {
-			b.PutInt32(m.CollectionID[i1])
+		for _, e1 := range m.CollectionID {
+			b.PutInt32(e1)
 		}
 	}
 	if m.PrepaidUpgradeHash.Set {
@@ -94617,7 +91259,7 @@ func (m *InputSavedStarGiftUser) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputSavedStarGiftUser")
 	}
 	b.PutInt32(m.MsgID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -94676,7 +91318,7 @@ func (m *InputSavedStarGiftChat) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("inputSavedStarGiftChat", "peer", err)
 	}
 	b.PutInt64(m.SavedID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -94781,7 +91423,7 @@ func (m *PaidReactionPrivacyDefault) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("paidReactionPrivacyDefault")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -94827,7 +91469,7 @@ func (m *PaidReactionPrivacyAnonymous) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("paidReactionPrivacyAnonymous")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -94880,7 +91522,7 @@ func (m *PaidReactionPrivacyPeer) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("paidReactionPrivacyPeer", "peer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -94930,7 +91572,7 @@ func (m *RequirementToContactEmpty) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("requirementToContactEmpty")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -94976,7 +91618,7 @@ func (m *RequirementToContactPremium) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("requirementToContactPremium")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -95026,7 +91668,7 @@ func (m *RequirementToContactPaidMessages) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("requirementToContactPaidMessages")
 	}
 	b.PutInt64(m.StarsAmount)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -95089,50 +91731,22 @@ func (m *BusinessBotRights) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("businessBotRights")
 	}
 	var f0 uint32
-	if m.Reply {
-		f0 |= 1 << 0
-	}
-	if m.ReadMessages {
-		f0 |= 1 << 1
-	}
-	if m.DeleteSentMessages {
-		f0 |= 1 << 2
-	}
-	if m.DeleteReceivedMessages {
-		f0 |= 1 << 3
-	}
-	if m.EditName {
-		f0 |= 1 << 4
-	}
-	if m.EditBio {
-		f0 |= 1 << 5
-	}
-	if m.EditProfilePhoto {
-		f0 |= 1 << 6
-	}
-	if m.EditUsername {
-		f0 |= 1 << 7
-	}
-	if m.ViewGifts {
-		f0 |= 1 << 8
-	}
-	if m.SellGifts {
-		f0 |= 1 << 9
-	}
-	if m.ChangeGiftSettings {
-		f0 |= 1 << 10
-	}
-	if m.TransferAndUpgradeGifts {
-		f0 |= 1 << 11
-	}
-	if m.TransferStars {
-		f0 |= 1 << 12
-	}
-	if m.ManageStories {
-		f0 |= 1 << 13
-	}
+	f0 |= tl.Flag(m.Reply, 0)
+	f0 |= tl.Flag(m.ReadMessages, 1)
+	f0 |= tl.Flag(m.DeleteSentMessages, 2)
+	f0 |= tl.Flag(m.DeleteReceivedMessages, 3)
+	f0 |= tl.Flag(m.EditName, 4)
+	f0 |= tl.Flag(m.EditBio, 5)
+	f0 |= tl.Flag(m.EditProfilePhoto, 6)
+	f0 |= tl.Flag(m.EditUsername, 7)
+	f0 |= tl.Flag(m.ViewGifts, 8)
+	f0 |= tl.Flag(m.SellGifts, 9)
+	f0 |= tl.Flag(m.ChangeGiftSettings, 10)
+	f0 |= tl.Flag(m.TransferAndUpgradeGifts, 11)
+	f0 |= tl.Flag(m.TransferStars, 12)
+	f0 |= tl.Flag(m.ManageStories, 13)
 	b.PutUint32(f0)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -95202,23 +91816,13 @@ func (m *DisallowedGiftsSettings) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("disallowedGiftsSettings")
 	}
 	var f0 uint32
-	if m.DisallowUnlimitedStargifts {
-		f0 |= 1 << 0
-	}
-	if m.DisallowLimitedStargifts {
-		f0 |= 1 << 1
-	}
-	if m.DisallowUniqueStargifts {
-		f0 |= 1 << 2
-	}
-	if m.DisallowPremiumGifts {
-		f0 |= 1 << 3
-	}
-	if m.DisallowStargiftsFromChannels {
-		f0 |= 1 << 4
-	}
+	f0 |= tl.Flag(m.DisallowUnlimitedStargifts, 0)
+	f0 |= tl.Flag(m.DisallowLimitedStargifts, 1)
+	f0 |= tl.Flag(m.DisallowUniqueStargifts, 2)
+	f0 |= tl.Flag(m.DisallowPremiumGifts, 3)
+	f0 |= tl.Flag(m.DisallowStargiftsFromChannels, 4)
 	b.PutUint32(f0)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -95278,12 +91882,8 @@ func (m *SponsoredPeer) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("sponsoredPeer")
 	}
 	var f0 uint32
-	if m.SponsorInfo.Set {
-		f0 |= 1 << 0
-	}
-	if m.AdditionalInfo.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.SponsorInfo.Set, 0)
+	f0 |= tl.Flag(m.AdditionalInfo.Set, 1)
 	b.PutUint32(f0)
 	b.PutBytes(m.RandomID)
 	if m.Peer == nil {
@@ -95370,7 +91970,7 @@ func (m *StarGiftAttributeIDModel) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("starGiftAttributeIdModel")
 	}
 	b.PutInt64(m.DocumentID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -95422,7 +92022,7 @@ func (m *StarGiftAttributeIDPattern) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("starGiftAttributeIdPattern")
 	}
 	b.PutInt64(m.DocumentID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -95474,7 +92074,7 @@ func (m *StarGiftAttributeIDBackdrop) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("starGiftAttributeIdBackdrop")
 	}
 	b.PutInt32(m.BackdropID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -95531,7 +92131,7 @@ func (m *StarGiftAttributeCounter) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("starGiftAttributeCounter", "attribute", err)
 	}
 	b.PutInt32(m.Count)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -95663,7 +92263,7 @@ func (m *TodoItem) EncodeBare(b *tl.Buffer) error {
 	if err := m.Title.Encode(b); err != nil {
 		return tl.EncodeFieldErr("todoItem", "title", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -95722,12 +92322,8 @@ func (m *TodoList) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("todoList")
 	}
 	var f0 uint32
-	if m.OthersCanAppend {
-		f0 |= 1 << 0
-	}
-	if m.OthersCanComplete {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.OthersCanAppend, 0)
+	f0 |= tl.Flag(m.OthersCanComplete, 1)
 	b.PutUint32(f0)
 	if err := m.Title.Encode(b); err != nil {
 		return tl.EncodeFieldErr("todoList", "title", err)
@@ -95738,7 +92334,7 @@ func (m *TodoList) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("todoList", "list", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -95825,7 +92421,7 @@ func (m *TodoCompletion) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("todoCompletion", "completed_by", err)
 	}
 	b.PutInt32(m.Date)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -95884,18 +92480,10 @@ func (m *SuggestedPost) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("suggestedPost")
 	}
 	var f0 uint32
-	if m.Accepted {
-		f0 |= 1 << 1
-	}
-	if m.Rejected {
-		f0 |= 1 << 2
-	}
-	if m.Price != nil {
-		f0 |= 1 << 3
-	}
-	if m.ScheduleDate.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Accepted, 1)
+	f0 |= tl.Flag(m.Rejected, 2)
+	f0 |= tl.Flag(m.Price != nil, 3)
+	f0 |= tl.Flag(m.ScheduleDate.Set, 0)
 	b.PutUint32(f0)
 	if m.Price != nil {
 		if err := m.Price.Encode(b); err != nil {
@@ -95905,7 +92493,7 @@ func (m *SuggestedPost) EncodeBare(b *tl.Buffer) error {
 	if m.ScheduleDate.Set {
 		b.PutInt32(m.ScheduleDate.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -95973,9 +92561,7 @@ func (m *StarsRating) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("starsRating")
 	}
 	var f0 uint32
-	if m.NextLevelStars.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.NextLevelStars.Set, 0)
 	b.PutUint32(f0)
 	b.PutInt32(m.Level)
 	b.PutInt64(m.CurrentLevelStars)
@@ -95983,7 +92569,7 @@ func (m *StarsRating) EncodeBare(b *tl.Buffer) error {
 	if m.NextLevelStars.Set {
 		b.PutInt64(m.NextLevelStars.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -96054,9 +92640,7 @@ func (m *StarGiftCollection) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("starGiftCollection")
 	}
 	var f0 uint32
-	if m.Icon != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Icon != nil, 0)
 	b.PutUint32(f0)
 	b.PutInt32(m.CollectionID)
 	b.PutString(m.Title)
@@ -96139,12 +92723,8 @@ func (m *StoryAlbum) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("storyAlbum")
 	}
 	var f0 uint32
-	if m.IconPhoto != nil {
-		f0 |= 1 << 0
-	}
-	if m.IconVideo != nil {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.IconPhoto != nil, 0)
+	f0 |= tl.Flag(m.IconVideo != nil, 1)
 	b.PutUint32(f0)
 	b.PutInt32(m.AlbumID)
 	b.PutString(m.Title)
@@ -96230,12 +92810,8 @@ func (m *SearchPostsFlood) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("searchPostsFlood")
 	}
 	var f0 uint32
-	if m.QueryIsFree {
-		f0 |= 1 << 0
-	}
-	if m.WaitTill.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.QueryIsFree, 0)
+	f0 |= tl.Flag(m.WaitTill.Set, 1)
 	b.PutUint32(f0)
 	b.PutInt32(m.TotalDaily)
 	b.PutInt32(m.Remains)
@@ -96243,7 +92819,7 @@ func (m *SearchPostsFlood) EncodeBare(b *tl.Buffer) error {
 		b.PutInt32(m.WaitTill.Value)
 	}
 	b.PutInt64(m.StarsAmount)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -96311,7 +92887,7 @@ func (m *ProfileTabPosts) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("profileTabPosts")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -96357,7 +92933,7 @@ func (m *ProfileTabGifts) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("profileTabGifts")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -96403,7 +92979,7 @@ func (m *ProfileTabMedia) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("profileTabMedia")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -96449,7 +93025,7 @@ func (m *ProfileTabFiles) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("profileTabFiles")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -96495,7 +93071,7 @@ func (m *ProfileTabMusic) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("profileTabMusic")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -96541,7 +93117,7 @@ func (m *ProfileTabVoice) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("profileTabVoice")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -96587,7 +93163,7 @@ func (m *ProfileTabLinks) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("profileTabLinks")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -96633,7 +93209,7 @@ func (m *ProfileTabGifs) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("profileTabGifs")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -96679,7 +93255,7 @@ func (m *InputChatThemeEmpty) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("inputChatThemeEmpty")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -96831,7 +93407,7 @@ func (m *StarGiftUpgradePrice) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Date)
 	b.PutInt64(m.UpgradeStars)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -96889,12 +93465,8 @@ func (m *GroupCallMessage) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("groupCallMessage")
 	}
 	var f0 uint32
-	if m.FromAdmin {
-		f0 |= 1 << 1
-	}
-	if m.PaidMessageStars.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.FromAdmin, 1)
+	f0 |= tl.Flag(m.PaidMessageStars.Set, 0)
 	b.PutUint32(f0)
 	b.PutInt32(m.ID)
 	if m.FromID == nil {
@@ -96910,7 +93482,7 @@ func (m *GroupCallMessage) EncodeBare(b *tl.Buffer) error {
 	if m.PaidMessageStars.Set {
 		b.PutInt64(m.PaidMessageStars.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -96987,15 +93559,9 @@ func (m *GroupCallDonor) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("groupCallDonor")
 	}
 	var f0 uint32
-	if m.Top {
-		f0 |= 1 << 0
-	}
-	if m.My {
-		f0 |= 1 << 1
-	}
-	if m.PeerID != nil {
-		f0 |= 1 << 3
-	}
+	f0 |= tl.Flag(m.Top, 0)
+	f0 |= tl.Flag(m.My, 1)
+	f0 |= tl.Flag(m.PeerID != nil, 3)
 	b.PutUint32(f0)
 	if m.PeerID != nil {
 		if err := m.PeerID.Encode(b); err != nil {
@@ -97003,7 +93569,7 @@ func (m *GroupCallDonor) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutInt64(m.Stars)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -97066,17 +93632,13 @@ func (m *RecentStory) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("recentStory")
 	}
 	var f0 uint32
-	if m.Live {
-		f0 |= 1 << 0
-	}
-	if m.MaxID.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Live, 0)
+	f0 |= tl.Flag(m.MaxID.Set, 1)
 	b.PutUint32(f0)
 	if m.MaxID.Set {
 		b.PutInt32(m.MaxID.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -97139,7 +93701,7 @@ func (m *AuctionBidLevel) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.Pos)
 	b.PutInt64(m.Amount)
 	b.PutInt32(m.Date)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -97195,7 +93757,7 @@ func (m *StarGiftAuctionStateNotModified) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("starGiftAuctionStateNotModified")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -97264,8 +93826,8 @@ func (m *StarGiftAuctionState) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutVectorHeader(len(m.TopBidders))
-	for i0 := range m.TopBidders {
-		b.PutInt64(m.TopBidders[i0])
+	for _, e0 := range m.TopBidders {
+		b.PutInt64(e0)
 	}
 	b.PutInt32(m.NextRoundAt)
 	b.PutInt32(m.LastGiftNum)
@@ -97273,15 +93835,15 @@ func (m *StarGiftAuctionState) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.CurrentRound)
 	b.PutInt32(m.TotalRounds)
 	b.PutVectorHeader(len(m.Rounds))
-	for i0 := range m.Rounds {
-		if m.Rounds[i0] == nil {
+	for _, e0 := range m.Rounds {
+		if e0 == nil {
 			return tl.NilFieldError("starGiftAuctionState", "rounds")
 		}
-		if err := m.Rounds[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("starGiftAuctionState", "rounds", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -97404,15 +93966,9 @@ func (m *StarGiftAuctionStateFinished) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("starGiftAuctionStateFinished")
 	}
 	var f0 uint32
-	if m.ListedCount.Set {
-		f0 |= 1 << 0
-	}
-	if m.FragmentListedCount.Set {
-		f0 |= 1 << 1
-	}
-	if m.FragmentListedURL.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.ListedCount.Set, 0)
+	f0 |= tl.Flag(m.FragmentListedCount.Set, 1)
+	f0 |= tl.Flag(m.FragmentListedURL.Set, 1)
 	if (m.FragmentListedCount.Set) != (m.FragmentListedURL.Set) {
 		return tl.FlagGroupError("starGiftAuctionStateFinished", "fragment_listed_url")
 	}
@@ -97513,21 +94069,11 @@ func (m *StarGiftAuctionUserState) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("starGiftAuctionUserState")
 	}
 	var f0 uint32
-	if m.Returned {
-		f0 |= 1 << 1
-	}
-	if m.BidAmount.Set {
-		f0 |= 1 << 0
-	}
-	if m.BidDate.Set {
-		f0 |= 1 << 0
-	}
-	if m.MinBidAmount.Set {
-		f0 |= 1 << 0
-	}
-	if m.BidPeer != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Returned, 1)
+	f0 |= tl.Flag(m.BidAmount.Set, 0)
+	f0 |= tl.Flag(m.BidDate.Set, 0)
+	f0 |= tl.Flag(m.MinBidAmount.Set, 0)
+	f0 |= tl.Flag(m.BidPeer != nil, 0)
 	if (m.BidAmount.Set) != (m.BidDate.Set) {
 		return tl.FlagGroupError("starGiftAuctionUserState", "bid_date")
 	}
@@ -97553,7 +94099,7 @@ func (m *StarGiftAuctionUserState) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	b.PutInt32(m.AcquiredCount)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -97639,15 +94185,9 @@ func (m *StarGiftAuctionAcquiredGift) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("starGiftAuctionAcquiredGift")
 	}
 	var f0 uint32
-	if m.NameHidden {
-		f0 |= 1 << 0
-	}
-	if m.Message != nil {
-		f0 |= 1 << 1
-	}
-	if m.GiftNum.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.NameHidden, 0)
+	f0 |= tl.Flag(m.Message != nil, 1)
+	f0 |= tl.Flag(m.GiftNum.Set, 2)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("starGiftAuctionAcquiredGift", "peer")
@@ -97667,7 +94207,7 @@ func (m *StarGiftAuctionAcquiredGift) EncodeBare(b *tl.Buffer) error {
 	if m.GiftNum.Set {
 		b.PutInt32(m.GiftNum.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -97770,7 +94310,7 @@ func (m *StarGiftActiveAuctionState) EncodeBare(b *tl.Buffer) error {
 	if err := m.UserState.Encode(b); err != nil {
 		return tl.EncodeFieldErr("starGiftActiveAuctionState", "user_state", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -97831,7 +94371,7 @@ func (m *InputStarGiftAuction) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputStarGiftAuction")
 	}
 	b.PutInt64(m.GiftID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -97937,12 +94477,8 @@ func (m *Passkey) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("passkey")
 	}
 	var f0 uint32
-	if m.SoftwareEmojiID.Set {
-		f0 |= 1 << 0
-	}
-	if m.LastUsageDate.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.SoftwareEmojiID.Set, 0)
+	f0 |= tl.Flag(m.LastUsageDate.Set, 1)
 	b.PutUint32(f0)
 	b.PutString(m.ID)
 	b.PutString(m.Name)
@@ -98287,7 +94823,7 @@ func (m *StarGiftBackground) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.CenterColor)
 	b.PutInt32(m.EdgeColor)
 	b.PutInt32(m.TextColor)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -98347,7 +94883,7 @@ func (m *StarGiftAuctionRound) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Num)
 	b.PutInt32(m.Duration)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -98408,7 +94944,7 @@ func (m *StarGiftAuctionRoundExtendable) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.Duration)
 	b.PutInt32(m.ExtendTop)
 	b.PutInt32(m.ExtendWindow)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -98469,7 +95005,7 @@ func (m *StarGiftAttributeRarity) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("starGiftAttributeRarity")
 	}
 	b.PutInt32(m.Permille)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -98519,7 +95055,7 @@ func (m *StarGiftAttributeRarityUncommon) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("starGiftAttributeRarityUncommon")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -98565,7 +95101,7 @@ func (m *StarGiftAttributeRarityRare) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("starGiftAttributeRarityRare")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -98611,7 +95147,7 @@ func (m *StarGiftAttributeRarityEpic) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("starGiftAttributeRarityEpic")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -98659,7 +95195,7 @@ func (m *StarGiftAttributeRarityLegendary) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("starGiftAttributeRarityLegendary")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -98708,23 +95244,15 @@ func (m *KeyboardButtonStyle) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("keyboardButtonStyle")
 	}
 	var f0 uint32
-	if m.BgPrimary {
-		f0 |= 1 << 0
-	}
-	if m.BgDanger {
-		f0 |= 1 << 1
-	}
-	if m.BgSuccess {
-		f0 |= 1 << 2
-	}
-	if m.Icon.Set {
-		f0 |= 1 << 3
-	}
+	f0 |= tl.Flag(m.BgPrimary, 0)
+	f0 |= tl.Flag(m.BgDanger, 1)
+	f0 |= tl.Flag(m.BgSuccess, 2)
+	f0 |= tl.Flag(m.Icon.Set, 3)
 	b.PutUint32(f0)
 	if m.Icon.Set {
 		b.PutInt64(m.Icon.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -98795,7 +95323,7 @@ func (m *InputMessageReadMetric) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.ActiveTimeInViewMs)
 	b.PutInt32(m.HeightToViewportRatioPermille)
 	b.PutInt32(m.SeenRangeRatioPermille)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -98916,7 +95444,7 @@ func (m *InputAiComposeToneID) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -99084,24 +95612,12 @@ func (m *AiComposeTone) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("aiComposeTone")
 	}
 	var f0 uint32
-	if m.Creator {
-		f0 |= 1 << 0
-	}
-	if m.EmojiID.Set {
-		f0 |= 1 << 1
-	}
-	if m.Prompt.Set {
-		f0 |= 1 << 4
-	}
-	if m.InstallsCount.Set {
-		f0 |= 1 << 2
-	}
-	if m.AuthorID.Set {
-		f0 |= 1 << 3
-	}
-	if m.ExampleEnglish != nil {
-		f0 |= 1 << 5
-	}
+	f0 |= tl.Flag(m.Creator, 0)
+	f0 |= tl.Flag(m.EmojiID.Set, 1)
+	f0 |= tl.Flag(m.Prompt.Set, 4)
+	f0 |= tl.Flag(m.InstallsCount.Set, 2)
+	f0 |= tl.Flag(m.AuthorID.Set, 3)
+	f0 |= tl.Flag(m.ExampleEnglish != nil, 5)
 	b.PutUint32(f0)
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
@@ -99294,7 +95810,7 @@ func (m *AiComposeToneExample) EncodeBare(b *tl.Buffer) error {
 	if err := m.To.Encode(b); err != nil {
 		return tl.EncodeFieldErr("aiComposeToneExample", "to", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -99353,7 +95869,7 @@ func (m *JoinChatBotResultApproved) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("joinChatBotResultApproved")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -99399,7 +95915,7 @@ func (m *JoinChatBotResultDeclined) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("joinChatBotResultDeclined")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -99445,7 +95961,7 @@ func (m *JoinChatBotResultQueued) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("joinChatBotResultQueued")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -99546,9 +96062,7 @@ func (m *WebDomainException) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("webDomainException")
 	}
 	var f0 uint32
-	if m.Favicon.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Favicon.Set, 0)
 	b.PutUint32(f0)
 	b.PutString(m.Domain)
 	b.PutString(m.URL)
@@ -99754,65 +96268,55 @@ func (m *InputRichMessage) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputRichMessage")
 	}
 	var f0 uint32
-	if m.Rtl {
-		f0 |= 1 << 0
-	}
-	if m.Noautolink {
-		f0 |= 1 << 1
-	}
-	if m.Photos != nil {
-		f0 |= 1 << 2
-	}
-	if m.Documents != nil {
-		f0 |= 1 << 3
-	}
-	if m.Users != nil {
-		f0 |= 1 << 4
-	}
+	f0 |= tl.Flag(m.Rtl, 0)
+	f0 |= tl.Flag(m.Noautolink, 1)
+	f0 |= tl.Flag(m.Photos != nil, 2)
+	f0 |= tl.Flag(m.Documents != nil, 3)
+	f0 |= tl.Flag(m.Users != nil, 4)
 	b.PutUint32(f0)
 	b.PutVectorHeader(len(m.Blocks))
-	for i0 := range m.Blocks {
-		if m.Blocks[i0] == nil {
+	for _, e0 := range m.Blocks {
+		if e0 == nil {
 			return tl.NilFieldError("inputRichMessage", "blocks")
 		}
-		if err := m.Blocks[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("inputRichMessage", "blocks", err)
 		}
 	}
 	if m.Photos != nil {
 		b.PutVectorHeader(len(m.Photos))
-		for i1 := range m.Photos {
-			if m.Photos[i1] == nil {
+		for _, e1 := range m.Photos {
+			if e1 == nil {
 				return tl.NilFieldError("inputRichMessage", "photos")
 			}
-			if err := m.Photos[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("inputRichMessage", "photos", err)
 			}
 		}
 	}
 	if m.Documents != nil {
 		b.PutVectorHeader(len(m.Documents))
-		for i1 := range m.Documents {
-			if m.Documents[i1] == nil {
+		for _, e1 := range m.Documents {
+			if e1 == nil {
 				return tl.NilFieldError("inputRichMessage", "documents")
 			}
-			if err := m.Documents[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("inputRichMessage", "documents", err)
 			}
 		}
 	}
 	if m.Users != nil {
 		b.PutVectorHeader(len(m.Users))
-		for i1 := range m.Users {
-			if m.Users[i1] == nil {
+		for _, e1 := range m.Users {
+			if e1 == nil {
 				return tl.NilFieldError("inputRichMessage", "users")
 			}
-			if err := m.Users[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("inputRichMessage", "users", err)
 			}
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -99925,24 +96429,18 @@ func (m *InputRichMessageHTML) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputRichMessageHTML")
 	}
 	var f0 uint32
-	if m.Rtl {
-		f0 |= 1 << 0
-	}
-	if m.Noautolink {
-		f0 |= 1 << 1
-	}
-	if m.Files != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Rtl, 0)
+	f0 |= tl.Flag(m.Noautolink, 1)
+	f0 |= tl.Flag(m.Files != nil, 2)
 	b.PutUint32(f0)
 	b.PutString(m.Html)
 	if m.Files != nil {
 		b.PutVectorHeader(len(m.Files))
-		for i1 := range m.Files {
-			if m.Files[i1] == nil {
+		for _, e1 := range m.Files {
+			if e1 == nil {
 				return tl.NilFieldError("inputRichMessageHTML", "files")
 			}
-			if err := m.Files[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("inputRichMessageHTML", "files", err)
 			}
 		}
@@ -100023,24 +96521,18 @@ func (m *InputRichMessageMarkdown) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("inputRichMessageMarkdown")
 	}
 	var f0 uint32
-	if m.Rtl {
-		f0 |= 1 << 0
-	}
-	if m.Noautolink {
-		f0 |= 1 << 1
-	}
-	if m.Files != nil {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.Rtl, 0)
+	f0 |= tl.Flag(m.Noautolink, 1)
+	f0 |= tl.Flag(m.Files != nil, 2)
 	b.PutUint32(f0)
 	b.PutString(m.Markdown)
 	if m.Files != nil {
 		b.PutVectorHeader(len(m.Files))
-		for i1 := range m.Files {
-			if m.Files[i1] == nil {
+		for _, e1 := range m.Files {
+			if e1 == nil {
 				return tl.NilFieldError("inputRichMessageMarkdown", "files")
 			}
-			if err := m.Files[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("inputRichMessageMarkdown", "files", err)
 			}
 		}
@@ -100120,41 +96612,37 @@ func (m *RichMessage) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("richMessage")
 	}
 	var f0 uint32
-	if m.Rtl {
-		f0 |= 1 << 0
-	}
-	if m.Part {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Rtl, 0)
+	f0 |= tl.Flag(m.Part, 1)
 	b.PutUint32(f0)
 	b.PutVectorHeader(len(m.Blocks))
-	for i0 := range m.Blocks {
-		if m.Blocks[i0] == nil {
+	for _, e0 := range m.Blocks {
+		if e0 == nil {
 			return tl.NilFieldError("richMessage", "blocks")
 		}
-		if err := m.Blocks[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("richMessage", "blocks", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Photos))
-	for i0 := range m.Photos {
-		if m.Photos[i0] == nil {
+	for _, e0 := range m.Photos {
+		if e0 == nil {
 			return tl.NilFieldError("richMessage", "photos")
 		}
-		if err := m.Photos[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("richMessage", "photos", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Documents))
-	for i0 := range m.Documents {
-		if m.Documents[i0] == nil {
+	for _, e0 := range m.Documents {
+		if e0 == nil {
 			return tl.NilFieldError("richMessage", "documents")
 		}
-		if err := m.Documents[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("richMessage", "documents", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -100246,12 +96734,8 @@ func (m *CommunityPeer) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("communityPeer")
 	}
 	var f0 uint32
-	if m.CanViewHistory {
-		f0 |= 1 << 2
-	}
-	if m.Visible.Set {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.CanViewHistory, 2)
+	f0 |= tl.Flag(m.Visible.Set, 0)
 	b.PutUint32(f0)
 	if m.Visible.Set {
 		b.PutBool(m.Visible.Value)
@@ -100262,7 +96746,7 @@ func (m *CommunityPeer) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("communityPeer", "peer", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -100327,9 +96811,7 @@ func (m *CommunityPeerRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("communityPeerRequest")
 	}
 	var f0 uint32
-	if m.Visible {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Visible, 0)
 	b.PutUint32(f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("communityPeerRequest", "peer")
@@ -100339,7 +96821,7 @@ func (m *CommunityPeerRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.RequestedBy)
 	b.PutInt32(m.Date)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -100412,24 +96894,12 @@ func (m *EphemeralMessage) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("ephemeralMessage")
 	}
 	var f0 uint32
-	if m.Out {
-		f0 |= 1 << 0
-	}
-	if m.TopMsgID.Set {
-		f0 |= 1 << 1
-	}
-	if m.Entities != nil {
-		f0 |= 1 << 2
-	}
-	if m.Media != nil {
-		f0 |= 1 << 3
-	}
-	if m.ReplyMarkup != nil {
-		f0 |= 1 << 4
-	}
-	if m.ReplyTo != nil {
-		f0 |= 1 << 6
-	}
+	f0 |= tl.Flag(m.Out, 0)
+	f0 |= tl.Flag(m.TopMsgID.Set, 1)
+	f0 |= tl.Flag(m.Entities != nil, 2)
+	f0 |= tl.Flag(m.Media != nil, 3)
+	f0 |= tl.Flag(m.ReplyMarkup != nil, 4)
+	f0 |= tl.Flag(m.ReplyTo != nil, 6)
 	b.PutUint32(f0)
 	b.PutInt32(m.ID)
 	if m.FromID == nil {
@@ -100452,11 +96922,11 @@ func (m *EphemeralMessage) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.Message)
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
-		for i1 := range m.Entities {
-			if m.Entities[i1] == nil {
+		for _, e1 := range m.Entities {
+			if e1 == nil {
 				return tl.NilFieldError("ephemeralMessage", "entities")
 			}
-			if err := m.Entities[i1].Encode(b); err != nil {
+			if err := e1.Encode(b); err != nil {
 				return tl.EncodeFieldErr("ephemeralMessage", "entities", err)
 			}
 		}

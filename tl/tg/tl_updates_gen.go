@@ -40,7 +40,7 @@ func (m *UpdatesState) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.Date)
 	b.PutInt32(m.Seq)
 	b.PutInt32(m.UnreadCount)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -106,7 +106,7 @@ func (m *UpdatesDifferenceEmpty) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Date)
 	b.PutInt32(m.Seq)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -166,54 +166,54 @@ func (m *UpdatesDifference) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updates.difference")
 	}
 	b.PutVectorHeader(len(m.NewMessages))
-	for i0 := range m.NewMessages {
-		if m.NewMessages[i0] == nil {
+	for _, e0 := range m.NewMessages {
+		if e0 == nil {
 			return tl.NilFieldError("updates.difference", "new_messages")
 		}
-		if err := m.NewMessages[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("updates.difference", "new_messages", err)
 		}
 	}
 	b.PutVectorHeader(len(m.NewEncryptedMessages))
-	for i0 := range m.NewEncryptedMessages {
-		if m.NewEncryptedMessages[i0] == nil {
+	for _, e0 := range m.NewEncryptedMessages {
+		if e0 == nil {
 			return tl.NilFieldError("updates.difference", "new_encrypted_messages")
 		}
-		if err := m.NewEncryptedMessages[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("updates.difference", "new_encrypted_messages", err)
 		}
 	}
 	b.PutVectorHeader(len(m.OtherUpdates))
-	for i0 := range m.OtherUpdates {
-		if m.OtherUpdates[i0] == nil {
+	for _, e0 := range m.OtherUpdates {
+		if e0 == nil {
 			return tl.NilFieldError("updates.difference", "other_updates")
 		}
-		if err := m.OtherUpdates[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("updates.difference", "other_updates", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("updates.difference", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("updates.difference", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("updates.difference", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("updates.difference", "users", err)
 		}
 	}
 	if err := m.State.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updates.difference", "state", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -333,54 +333,54 @@ func (m *UpdatesDifferenceSlice) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updates.differenceSlice")
 	}
 	b.PutVectorHeader(len(m.NewMessages))
-	for i0 := range m.NewMessages {
-		if m.NewMessages[i0] == nil {
+	for _, e0 := range m.NewMessages {
+		if e0 == nil {
 			return tl.NilFieldError("updates.differenceSlice", "new_messages")
 		}
-		if err := m.NewMessages[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("updates.differenceSlice", "new_messages", err)
 		}
 	}
 	b.PutVectorHeader(len(m.NewEncryptedMessages))
-	for i0 := range m.NewEncryptedMessages {
-		if m.NewEncryptedMessages[i0] == nil {
+	for _, e0 := range m.NewEncryptedMessages {
+		if e0 == nil {
 			return tl.NilFieldError("updates.differenceSlice", "new_encrypted_messages")
 		}
-		if err := m.NewEncryptedMessages[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("updates.differenceSlice", "new_encrypted_messages", err)
 		}
 	}
 	b.PutVectorHeader(len(m.OtherUpdates))
-	for i0 := range m.OtherUpdates {
-		if m.OtherUpdates[i0] == nil {
+	for _, e0 := range m.OtherUpdates {
+		if e0 == nil {
 			return tl.NilFieldError("updates.differenceSlice", "other_updates")
 		}
-		if err := m.OtherUpdates[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("updates.differenceSlice", "other_updates", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("updates.differenceSlice", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("updates.differenceSlice", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("updates.differenceSlice", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("updates.differenceSlice", "users", err)
 		}
 	}
 	if err := m.IntermediateState.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updates.differenceSlice", "intermediate_state", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -495,7 +495,7 @@ func (m *UpdatesDifferenceTooLong) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updates.differenceTooLong")
 	}
 	b.PutInt32(m.Pts)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -549,18 +549,14 @@ func (m *UpdatesChannelDifferenceEmpty) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updates.channelDifferenceEmpty")
 	}
 	var f0 uint32
-	if m.Final {
-		f0 |= 1 << 0
-	}
-	if m.Timeout.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Final, 0)
+	f0 |= tl.Flag(m.Timeout.Set, 1)
 	b.PutUint32(f0)
 	b.PutInt32(m.Pts)
 	if m.Timeout.Set {
 		b.PutInt32(m.Timeout.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -629,12 +625,8 @@ func (m *UpdatesChannelDifferenceTooLong) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updates.channelDifferenceTooLong")
 	}
 	var f0 uint32
-	if m.Final {
-		f0 |= 1 << 0
-	}
-	if m.Timeout.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Final, 0)
+	f0 |= tl.Flag(m.Timeout.Set, 1)
 	b.PutUint32(f0)
 	if m.Timeout.Set {
 		b.PutInt32(m.Timeout.Value)
@@ -646,33 +638,33 @@ func (m *UpdatesChannelDifferenceTooLong) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("updates.channelDifferenceTooLong", "dialog", err)
 	}
 	b.PutVectorHeader(len(m.Messages))
-	for i0 := range m.Messages {
-		if m.Messages[i0] == nil {
+	for _, e0 := range m.Messages {
+		if e0 == nil {
 			return tl.NilFieldError("updates.channelDifferenceTooLong", "messages")
 		}
-		if err := m.Messages[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("updates.channelDifferenceTooLong", "messages", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("updates.channelDifferenceTooLong", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("updates.channelDifferenceTooLong", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("updates.channelDifferenceTooLong", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("updates.channelDifferenceTooLong", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -778,54 +770,50 @@ func (m *UpdatesChannelDifference) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updates.channelDifference")
 	}
 	var f0 uint32
-	if m.Final {
-		f0 |= 1 << 0
-	}
-	if m.Timeout.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Final, 0)
+	f0 |= tl.Flag(m.Timeout.Set, 1)
 	b.PutUint32(f0)
 	b.PutInt32(m.Pts)
 	if m.Timeout.Set {
 		b.PutInt32(m.Timeout.Value)
 	}
 	b.PutVectorHeader(len(m.NewMessages))
-	for i0 := range m.NewMessages {
-		if m.NewMessages[i0] == nil {
+	for _, e0 := range m.NewMessages {
+		if e0 == nil {
 			return tl.NilFieldError("updates.channelDifference", "new_messages")
 		}
-		if err := m.NewMessages[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("updates.channelDifference", "new_messages", err)
 		}
 	}
 	b.PutVectorHeader(len(m.OtherUpdates))
-	for i0 := range m.OtherUpdates {
-		if m.OtherUpdates[i0] == nil {
+	for _, e0 := range m.OtherUpdates {
+		if e0 == nil {
 			return tl.NilFieldError("updates.channelDifference", "other_updates")
 		}
-		if err := m.OtherUpdates[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("updates.channelDifference", "other_updates", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("updates.channelDifference", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("updates.channelDifference", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("updates.channelDifference", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("updates.channelDifference", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -933,7 +921,7 @@ func (m *UpdatesGetStateRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("updates.getState")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -984,15 +972,9 @@ func (m *UpdatesGetDifferenceRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updates.getDifference")
 	}
 	var f0 uint32
-	if m.PtsLimit.Set {
-		f0 |= 1 << 1
-	}
-	if m.PtsTotalLimit.Set {
-		f0 |= 1 << 0
-	}
-	if m.QtsLimit.Set {
-		f0 |= 1 << 2
-	}
+	f0 |= tl.Flag(m.PtsLimit.Set, 1)
+	f0 |= tl.Flag(m.PtsTotalLimit.Set, 0)
+	f0 |= tl.Flag(m.QtsLimit.Set, 2)
 	b.PutUint32(f0)
 	b.PutInt32(m.Pts)
 	if m.PtsLimit.Set {
@@ -1006,7 +988,7 @@ func (m *UpdatesGetDifferenceRequest) EncodeBare(b *tl.Buffer) error {
 	if m.QtsLimit.Set {
 		b.PutInt32(m.QtsLimit.Value)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -1091,9 +1073,7 @@ func (m *UpdatesGetChannelDifferenceRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("updates.getChannelDifference")
 	}
 	var f0 uint32
-	if m.Force {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Force, 0)
 	b.PutUint32(f0)
 	if m.Channel == nil {
 		return tl.NilFieldError("updates.getChannelDifference", "channel")
@@ -1109,7 +1089,7 @@ func (m *UpdatesGetChannelDifferenceRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Pts)
 	b.PutInt32(m.Limit)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.

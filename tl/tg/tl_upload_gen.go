@@ -434,12 +434,8 @@ func (m *UploadGetFileRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("upload.getFile")
 	}
 	var f0 uint32
-	if m.Precise {
-		f0 |= 1 << 0
-	}
-	if m.CdnSupported {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Precise, 0)
+	f0 |= tl.Flag(m.CdnSupported, 1)
 	b.PutUint32(f0)
 	if m.Location == nil {
 		return tl.NilFieldError("upload.getFile", "location")
@@ -449,7 +445,7 @@ func (m *UploadGetFileRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt64(m.Offset)
 	b.PutInt32(m.Limit)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -586,7 +582,7 @@ func (m *UploadGetWebFileRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Limit)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -819,7 +815,7 @@ func (m *UploadGetFileHashesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("upload.getFileHashes", "location", err)
 	}
 	b.PutInt64(m.Offset)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.

@@ -37,24 +37,24 @@ func (m *UsersUserFull) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("users.userFull", "full_user", err)
 	}
 	b.PutVectorHeader(len(m.Chats))
-	for i0 := range m.Chats {
-		if m.Chats[i0] == nil {
+	for _, e0 := range m.Chats {
+		if e0 == nil {
 			return tl.NilFieldError("users.userFull", "chats")
 		}
-		if err := m.Chats[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("users.userFull", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("users.userFull", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("users.userFull", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -133,15 +133,15 @@ func (m *UsersUsers) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("users.users")
 	}
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("users.users", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("users.users", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -204,15 +204,15 @@ func (m *UsersUsersSlice) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Count)
 	b.PutVectorHeader(len(m.Users))
-	for i0 := range m.Users {
-		if m.Users[i0] == nil {
+	for _, e0 := range m.Users {
+		if e0 == nil {
 			return tl.NilFieldError("users.usersSlice", "users")
 		}
-		if err := m.Users[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("users.usersSlice", "users", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -276,7 +276,7 @@ func (m *UsersSavedMusicNotModified) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("users.savedMusicNotModified")
 	}
 	b.PutInt32(m.Count)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -330,15 +330,15 @@ func (m *UsersSavedMusic) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutInt32(m.Count)
 	b.PutVectorHeader(len(m.Documents))
-	for i0 := range m.Documents {
-		if m.Documents[i0] == nil {
+	for _, e0 := range m.Documents {
+		if e0 == nil {
 			return tl.NilFieldError("users.savedMusic", "documents")
 		}
-		if err := m.Documents[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("users.savedMusic", "documents", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -400,15 +400,15 @@ func (m *UsersGetUsersRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("users.getUsers")
 	}
 	b.PutVectorHeader(len(m.ID))
-	for i0 := range m.ID {
-		if m.ID[i0] == nil {
+	for _, e0 := range m.ID {
+		if e0 == nil {
 			return tl.NilFieldError("users.getUsers", "id")
 		}
-		if err := m.ID[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("users.getUsers", "id", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -472,7 +472,7 @@ func (m *UsersGetFullUserRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.ID.Encode(b); err != nil {
 		return tl.EncodeFieldErr("users.getFullUser", "id", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -531,15 +531,15 @@ func (m *UsersSetSecureValueErrorsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("users.setSecureValueErrors", "id", err)
 	}
 	b.PutVectorHeader(len(m.Errors))
-	for i0 := range m.Errors {
-		if m.Errors[i0] == nil {
+	for _, e0 := range m.Errors {
+		if e0 == nil {
 			return tl.NilFieldError("users.setSecureValueErrors", "errors")
 		}
-		if err := m.Errors[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("users.setSecureValueErrors", "errors", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -605,15 +605,15 @@ func (m *UsersGetRequirementsToContactRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("users.getRequirementsToContact")
 	}
 	b.PutVectorHeader(len(m.ID))
-	for i0 := range m.ID {
-		if m.ID[i0] == nil {
+	for _, e0 := range m.ID {
+		if e0 == nil {
 			return tl.NilFieldError("users.getRequirementsToContact", "id")
 		}
-		if err := m.ID[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("users.getRequirementsToContact", "id", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -683,7 +683,7 @@ func (m *UsersGetSavedMusicRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Limit)
 	b.PutInt64(m.Hash)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -749,15 +749,15 @@ func (m *UsersGetSavedMusicByIDRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("users.getSavedMusicByID", "id", err)
 	}
 	b.PutVectorHeader(len(m.Documents))
-	for i0 := range m.Documents {
-		if m.Documents[i0] == nil {
+	for _, e0 := range m.Documents {
+		if e0 == nil {
 			return tl.NilFieldError("users.getSavedMusicByID", "documents")
 		}
-		if err := m.Documents[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("users.getSavedMusicByID", "documents", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -828,7 +828,7 @@ func (m *UsersSuggestBirthdayRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Birthday.Encode(b); err != nil {
 		return tl.EncodeFieldErr("users.suggestBirthday", "birthday", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.

@@ -40,8 +40,8 @@ func (x *LongVector) Encode(b *tl.Buffer) error {
 		return tl.NilObjectError("Vector")
 	}
 	b.PutVectorHeader(len(x.Elems))
-	for i0 := range x.Elems {
-		b.PutInt64(x.Elems[i0])
+	for _, e0 := range x.Elems {
+		b.PutInt64(e0)
 	}
 	return b.WriteErr()
 }
@@ -80,11 +80,11 @@ func (x *ShapeClassVector) Encode(b *tl.Buffer) error {
 		return tl.NilObjectError("Vector")
 	}
 	b.PutVectorHeader(len(x.Elems))
-	for i0 := range x.Elems {
-		if x.Elems[i0] == nil {
+	for _, e0 := range x.Elems {
+		if e0 == nil {
 			return tl.NilFieldError("Vector", "")
 		}
-		if err := x.Elems[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("Vector", "", err)
 		}
 	}

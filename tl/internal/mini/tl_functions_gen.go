@@ -32,7 +32,7 @@ func (m *GetItemRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("getItem")
 	}
 	b.PutInt64(m.ID)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -82,10 +82,10 @@ func (m *GetShapesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("getShapes")
 	}
 	b.PutVectorHeader(len(m.IDs))
-	for i0 := range m.IDs {
-		b.PutInt32(m.IDs[i0])
+	for _, e0 := range m.IDs {
+		b.PutInt32(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -142,7 +142,7 @@ func (m *GetIDsRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("getIDs")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -190,7 +190,7 @@ func (m *SetPointRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Point.Encode(b); err != nil {
 		return tl.EncodeFieldErr("setPoint", "point", err)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.

@@ -33,9 +33,7 @@ func (m *StoreNode) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("store.node")
 	}
 	var f0 uint32
-	if m.Next != nil {
-		f0 |= 1 << 0
-	}
+	f0 |= tl.Flag(m.Next != nil, 0)
 	b.PutUint32(f0)
 	b.PutInt32(m.Value)
 	if m.Next != nil {
@@ -43,7 +41,7 @@ func (m *StoreNode) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("store.node", "next", err)
 		}
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -111,7 +109,7 @@ func (m *StoreGetNodeRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("store.getNode")
 	}
 	b.PutInt32(m.Value)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.

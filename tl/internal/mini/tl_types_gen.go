@@ -30,7 +30,7 @@ func (m *BoolFalse) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("boolFalse")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -74,7 +74,7 @@ func (m *BoolTrue) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("boolTrue")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -118,7 +118,7 @@ func (m *True) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("true")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -166,7 +166,7 @@ func (m *Point) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutDouble(m.X)
 	b.PutDouble(m.Y)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -274,7 +274,7 @@ func (m *ShapeEmpty) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("shapeEmpty")
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -326,7 +326,7 @@ func (m *ShapeCircle) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("shapeCircle", "center", err)
 	}
 	b.PutDouble(m.Radius)
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.
@@ -386,22 +386,18 @@ func (m *ShapeGroup) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("shapeGroup")
 	}
 	var f0 uint32
-	if m.Hidden {
-		f0 |= 1 << 0
-	}
-	if m.Name.Set {
-		f0 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Hidden, 0)
+	f0 |= tl.Flag(m.Name.Set, 1)
 	b.PutUint32(f0)
 	if m.Name.Set {
 		b.PutString(m.Name.Value)
 	}
 	b.PutVectorHeader(len(m.Children))
-	for i0 := range m.Children {
-		if m.Children[i0] == nil {
+	for _, e0 := range m.Children {
+		if e0 == nil {
 			return tl.NilFieldError("shapeGroup", "children")
 		}
-		if err := m.Children[i0].Encode(b); err != nil {
+		if err := e0.Encode(b); err != nil {
 			return tl.EncodeFieldErr("shapeGroup", "children", err)
 		}
 	}
@@ -489,48 +485,22 @@ func (m *Item) EncodeBare(b *tl.Buffer) error {
 		return tl.NilObjectError("item")
 	}
 	var f0, f1 uint32
-	if m.Pinned {
-		f0 |= 1 << 0
-	}
-	if m.Count.Set {
-		f0 |= 1 << 1
-	}
-	if m.Label.Set {
-		f0 |= 1 << 2
-	}
-	if m.Data.Set {
-		f0 |= 1 << 3
-	}
-	if m.Big.Set {
-		f0 |= 1 << 4
-	}
-	if m.Huge.Set {
-		f0 |= 1 << 4
-	}
+	f0 |= tl.Flag(m.Pinned, 0)
+	f0 |= tl.Flag(m.Count.Set, 1)
+	f0 |= tl.Flag(m.Label.Set, 2)
+	f0 |= tl.Flag(m.Data.Set, 3)
+	f0 |= tl.Flag(m.Big.Set, 4)
+	f0 |= tl.Flag(m.Huge.Set, 4)
 	if (m.Big.Set) != (m.Huge.Set) {
 		return tl.FlagGroupError("item", "huge")
 	}
-	if m.Ratio.Set {
-		f0 |= 1 << 5
-	}
-	if m.Ok.Set {
-		f0 |= 1 << 6
-	}
-	if m.Shape != nil {
-		f0 |= 1 << 7
-	}
-	if m.Where != nil {
-		f0 |= 1 << 8
-	}
-	if m.Tags != nil {
-		f0 |= 1 << 9
-	}
-	if m.Starred {
-		f1 |= 1 << 0
-	}
-	if m.Hint.Set {
-		f1 |= 1 << 1
-	}
+	f0 |= tl.Flag(m.Ratio.Set, 5)
+	f0 |= tl.Flag(m.Ok.Set, 6)
+	f0 |= tl.Flag(m.Shape != nil, 7)
+	f0 |= tl.Flag(m.Where != nil, 8)
+	f0 |= tl.Flag(m.Tags != nil, 9)
+	f1 |= tl.Flag(m.Starred, 0)
+	f1 |= tl.Flag(m.Hint.Set, 1)
 	b.PutUint32(f0)
 	b.PutInt64(m.ID)
 	if m.Count.Set {
@@ -566,8 +536,8 @@ func (m *Item) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Tags != nil {
 		b.PutVectorHeader(len(m.Tags))
-		for i1 := range m.Tags {
-			b.PutString(m.Tags[i1])
+		for _, e1 := range m.Tags {
+			b.PutString(e1)
 		}
 	}
 	b.PutUint32(f1)
@@ -726,14 +696,14 @@ func (m *Listing) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("listing", "first", err)
 	}
 	b.PutVectorHeader(len(m.Nums))
-	for i0 := range m.Nums {
-		b.PutInt64(m.Nums[i0])
+	for _, e0 := range m.Nums {
+		b.PutInt64(e0)
 	}
 	b.PutVectorHeader(len(m.Ints))
-	for i0 := range m.Ints {
-		b.PutInt32(m.Ints[i0])
+	for _, e0 := range m.Ints {
+		b.PutInt32(e0)
 	}
-	return b.WriteErr()
+	return nil
 }
 
 // Decode reads the boxed value.

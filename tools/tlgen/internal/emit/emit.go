@@ -332,7 +332,9 @@ func (e *emitter) encodeBare(f *file, st *model.Struct) {
 				setters = flagsOnly
 			}
 			for _, fl := range setters {
-				f.p("\tif %s {\n\t\t%s |= 1 << %d\n\t}", present(fl), flagVar(k.w), k.bit)
+				// Branch-free and independent per bit: an if per bit makes one long chain of
+				// conditional moves.
+				f.p("\t%s |= tl.Flag(%s, %d)", flagVar(k.w), present(fl), k.bit)
 			}
 			for _, fl := range valued[min(1, len(valued)):] {
 				f.p("\tif (%s) != (%s) {\n\t\treturn tl.FlagGroupError(%q, %q)\n\t}", present(valued[0]), present(fl), st.TLName, fl.TLName)
@@ -366,8 +368,31 @@ func (e *emitter) encodeBare(f *file, st *model.Struct) {
 		}
 		e.encodeValue(f, st, fl, fl.Type, v, 0)
 	}
-	f.p("\treturn b.WriteErr()")
+	// Only strings and byte strings can fail to encode; a nested object reports its own.
+	blobs := false
+	for _, fl := range st.Params {
+		blobs = blobs || hasBlob(fl.Type)
+	}
+	if blobs {
+		f.p("\treturn b.WriteErr()")
+	} else {
+		f.p("\treturn nil")
+	}
 	f.p("}\n")
+}
+
+// hasBlob reports whether encoding t writes a string or byte string itself (not through a
+// nested object's encoder).
+func hasBlob(t *model.Type) bool {
+	for ; t != nil; t = t.Elem {
+		if t.Kind == model.KString || t.Kind == model.KBytes {
+			return true
+		}
+		if t.Kind != model.KVector {
+			return false
+		}
+	}
+	return false
 }
 
 // nilGuard prints the check that makes an encoder called on a nil pointer recv return an error
@@ -417,9 +442,18 @@ func (e *emitter) encodeValue(f *file, st *model.Struct, fl *model.Field, t *mod
 		} else {
 			f.p("%sb.PutVectorHeader(len(%s))", ind, v)
 		}
-		iv := fmt.Sprintf("i%d", depth)
-		f.p("%sfor %s := range %s {", ind, iv, v)
-		e.encodeValue(f, st, fl, t.Elem, v+"["+iv+"]", depth+2)
+		if t.Elem.Kind == model.KStruct {
+			// Index bare structs in place rather than copy each one.
+			iv := fmt.Sprintf("i%d", depth)
+			f.p("%sfor %s := range %s {", ind, iv, v)
+			e.encodeValue(f, st, fl, t.Elem, v+"["+iv+"]", depth+2)
+		} else {
+			// A copy of the element: the slice header is not reloaded and rechecked after
+			// every call that writes to b.
+			ev := fmt.Sprintf("e%d", depth)
+			f.p("%sfor _, %s := range %s {", ind, ev, v)
+			e.encodeValue(f, st, fl, t.Elem, ev, depth+2)
+		}
 		f.p("%s}", ind)
 	default:
 		e.fail(fmt.Sprintf("emit: cannot encode kind %d", t.Kind))
