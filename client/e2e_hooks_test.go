@@ -263,39 +263,64 @@ func TestE2EReactionsCustomEmojiAndDownloadFile(t *testing.T) {
 	}
 }
 
-// TestE2EConnectRefusedDialHooks refuses the first dial of the first Connect: the session
-// dials again and Connect succeeds, which runs OnConnect once, with no OnDisconnect, as
-// nothing the client announced was lost. A later loss then runs the usual OnDisconnect,
+// TestE2EConnectRefusedDialHooks refuses the first dial of the first Connect, by the server
+// (a transport error answering its first packet) or before any socket (the dialer fails): the
+// session dials again and Connect succeeds, which runs OnConnect once, with no OnDisconnect,
+// as nothing the client announced was lost. A later loss then runs the usual OnDisconnect,
 // OnConnect, OnReconnect; as the link's hooks run in order, seeing its OnReconnect means
 // every hook before it has run.
 func TestE2EConnectRefusedDialHooks(t *testing.T) {
-	cl := cluster(t)
-	bot, err := cl.World().CreateBot(world.BotSpec{FirstName: "Refused", Username: "e2e_refused_bot"})
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name   string
+		server bool // the server refuses; else the dialer fails
+	}{
+		{name: "by the server", server: true},
+		{name: "by the dialer"},
 	}
-	b := e2eClient(t, cl, func(cfg *mtgo.Config) { cfg.BotToken = bot.Token })
-	hooks := make(chan string, 16)
-	b.OnConnect(func(*mtgo.Context) { hooks <- "connect" })
-	b.OnDisconnect(func(*mtgo.Context) { hooks <- "disconnect" })
-	b.OnReconnect(func(*mtgo.Context, mtgo.ReconnectInfo) { hooks <- "reconnect" })
-	cl.Faults().RefuseConnections(2, -429, 1)
-	if err := b.Start0(t); err != nil {
-		t.Fatal(err)
-	}
-	if st := cl.Faults().Stats(); st.Refused != 1 {
-		t.Fatalf("%d connections refused, want 1", st.Refused)
-	}
-	if n := cl.Faults().DropConnections(b.DC()); n == 0 {
-		t.Fatal("no connection dropped")
-	}
-	var got []string
-	for h := ""; h != "reconnect"; {
-		h = recv(t, hooks, "the hooks of the Connect and of the loss")
-		got = append(got, h)
-	}
-	if diff := cmp.Diff([]string{"connect", "disconnect", "connect", "reconnect"}, got); diff != "" {
-		t.Fatalf("hooks (-want +got):\n%s", diff)
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cl := cluster(t)
+			bot, err := cl.World().CreateBot(world.BotSpec{FirstName: "Refused", Username: fmt.Sprintf("e2e_refused%d_bot", i)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			gate := newDialGate()
+			b := e2eClient(t, cl, func(cfg *mtgo.Config) {
+				cfg.BotToken = bot.Token
+				if !tt.server {
+					cfg.FxOptions = append(cfg.FxOptions, mtgo.ReplaceSessionFactory(pfsFactory{served: make(chan struct{}, 4), gate: gate}))
+				}
+			})
+			hooks := make(chan string, 16)
+			b.OnConnect(func(*mtgo.Context) { hooks <- "connect" })
+			b.OnDisconnect(func(*mtgo.Context) { hooks <- "disconnect" })
+			b.OnReconnect(func(*mtgo.Context, mtgo.ReconnectInfo) { hooks <- "reconnect" })
+			if tt.server {
+				cl.Faults().RefuseConnections(2, -429, 1)
+			} else {
+				gate.refuseNext.Store(1)
+			}
+			if err := b.Start0(t); err != nil {
+				t.Fatal(err)
+			}
+			if st := cl.Faults().Stats(); tt.server && st.Refused != 1 {
+				t.Fatalf("%d connections refused, want 1", st.Refused)
+			}
+			if n := gate.refuseNext.Load(); n != 0 {
+				t.Fatalf("%d dial refusals left, want none", n)
+			}
+			if n := cl.Faults().DropConnections(b.DC()); n == 0 {
+				t.Fatal("no connection dropped")
+			}
+			var got []string
+			for h := ""; h != "reconnect"; {
+				h = recv(t, hooks, "the hooks of the Connect and of the loss")
+				got = append(got, h)
+			}
+			if diff := cmp.Diff([]string{"connect", "disconnect", "connect", "reconnect"}, got); diff != "" {
+				t.Fatalf("hooks (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 
@@ -346,6 +371,8 @@ type dialGate struct {
 	shut    chan struct{} // nil while open
 	dialing chan struct{}
 	refuse  atomic.Bool // dials fail at once with errDialRefused
+	// refuseNext is how many of the next dials fail at once with errDialRefused.
+	refuseNext atomic.Int32
 }
 
 // errDialRefused fails the dials of a refusing dialGate.
@@ -378,6 +405,9 @@ func (g *dialGate) pass(ctx context.Context) error {
 		return nil
 	}
 	if g.refuse.Load() {
+		return errDialRefused
+	}
+	if n := g.refuseNext.Load(); n > 0 && g.refuseNext.CompareAndSwap(n, n-1) {
 		return errDialRefused
 	}
 	g.mu.Lock()

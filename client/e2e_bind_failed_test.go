@@ -1,0 +1,69 @@
+package mtgo_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	mtgo "github.com/mtgo-labs/mtgo/client"
+	"github.com/mtgo-labs/mtgo/session"
+	"github.com/mtgo-labs/mtgo/teletest"
+	"github.com/mtgo-labs/mtgo/teletest/world"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// TestE2ETempKeyBindingRefused: a server that refuses every binding of the temporary key
+// (auth.bindTempAuthKey) makes the failure surface, never a silent wait. At the first
+// Connect, Connect fails with an error naming the binding once the session's attempts ran
+// out. At a renewal, the final OnDisconnect runs with a Reason naming the binding and
+// matching ErrReconnectFailed.
+func TestE2ETempKeyBindingRefused(t *testing.T) {
+	const attempts = 2
+	setup := func(t *testing.T, name string, ttl time.Duration) (*testClient, *teletest.Cluster, pfsFactory) {
+		cl := cluster(t)
+		bot, err := cl.World().CreateBot(world.BotSpec{FirstName: "Refused", Username: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := pfsFactory{ttl: ttl, served: make(chan struct{}, 8)}
+		b := e2eClient(t, cl, func(cfg *mtgo.Config) {
+			cfg.BotToken = bot.Token
+			cfg.ReconnectAttempts = attempts
+			cfg.FxOptions = append(cfg.FxOptions, mtgo.ReplaceSessionFactory(f))
+		})
+		return b, cl, f
+	}
+	t.Run("first Connect", func(t *testing.T) {
+		b, cl, _ := setup(t, "e2e_bind_refused_first_bot", time.Hour)
+		connects := make(chan struct{}, 4)
+		b.OnConnect(func(*mtgo.Context) { connects <- struct{}{} })
+		cl.Faults().RPCError(tg.AuthBindTempAuthKeyRequestTypeID, teletest.ErrEncryptedMessageInvalid, 0)
+		err := b.ConnectContext(ctxT(t))
+		if !errors.Is(err, session.ErrBind) || !errors.Is(err, mtgo.ErrReconnectFailed) {
+			t.Fatalf("Connect with every binding refused: %v, want the binding's error after the attempts", err)
+		}
+		if b.IsConnected() || len(connects) != 0 {
+			t.Fatalf("connected %v, %d OnConnect after a failed Connect", b.IsConnected(), len(connects))
+		}
+	})
+	t.Run("renewal", func(t *testing.T) {
+		b, cl, f := setup(t, "e2e_bind_refused_renew_bot", 2*time.Second)
+		reasons := make(chan error, 8)
+		b.OnDisconnect(func(ctx *mtgo.Context) { reasons <- ctx.Reason })
+		if err := b.Start0(t); err != nil {
+			t.Fatal(err)
+		}
+		recv(t, f.served, "the first connection served")
+		cl.Faults().RPCError(tg.AuthBindTempAuthKeyRequestTypeID, teletest.ErrEncryptedMessageInvalid, 0)
+		var reason error
+		for !errors.Is(reason, mtgo.ErrReconnectFailed) {
+			reason = recv(t, reasons, "the final OnDisconnect of the refused renewals")
+		}
+		if !errors.Is(reason, session.ErrBind) {
+			t.Fatalf("final OnDisconnect reason %v, want the binding's error", reason)
+		}
+		if h := b.Health(); h.Connected {
+			t.Fatalf("Health after the session gave up: %+v", h)
+		}
+	})
+}
