@@ -34,7 +34,14 @@ type Config struct {
 	// Host is the address to listen on. Default "127.0.0.1".
 	Host string
 	// WebSocket adds a WebSocket listener (ws://host:port/apiws) to every data center.
+	// Ignored with InMemory.
 	WebSocket bool
+	// InMemory opens no sockets: clients connect through Cluster.Dialer, which serves each
+	// dial over an in-memory pipe, and Addrs lists placeholder addresses only that dialer
+	// reaches. Every goroutine of such a cluster waits on channels and timers only, so it
+	// runs inside a testing/synctest bubble, where days of the fake clock pass in
+	// milliseconds (see "Testing in virtual time" in the README).
+	InMemory bool
 	// Now is the cluster's clock (servers and world). Default time.Now.
 	Now func() time.Time
 	// Rand is the entropy for keys, salts, padding and the world. Default crypto/rand. It is

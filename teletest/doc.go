@@ -36,6 +36,7 @@
 //	cluster.go    Config, Start, Cluster: data centers, world, dispatcher, RSA key, clock
 //	cdn.go        CDNConfig, the CDN data center: its key, address, method filter
 //	server.go     Server: one data center's listeners, accept loop, transport detection
+//	memnet.go     Config.InMemory: Cluster.Dialer over in-memory pipes (testing/synctest)
 //	conn.go       conn: the loop owning one connection (packets, requests, updates, timers)
 //	exchange.go   keyExchange: server key-exchange steps driven per unencrypted packet
 //	keys.go       keyStore: a data center's auth keys, salts, temp-key bindings, layers

@@ -207,6 +207,7 @@ func (s *Scenario) connect(u world.User) *Actor {
 	a := &Actor{s: s, User: u, wake: make(chan struct{}), peers: make(map[int64]tg.InputPeerClass)}
 	conn, err := session.New(session.Options{
 		Session:    session.Session{DC: dc, Addr: s.cl.Addr(dc)},
+		Dialer:     session.TransportDialer{Dialer: s.cl.Dialer()}, // TCP, or pipes in memory
 		PublicKeys: []crypto.PublicKey{s.cl.PublicKey()},
 		Init: &session.InitConnection{
 			Layer: Layer, APIID: 1, DeviceModel: "teletest", SystemVersion: "scenario",

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -31,7 +32,8 @@ type Server struct {
 	sessions *sessionTable
 	seen     *headerSet
 
-	tcp  net.Listener
+	tcp  net.Listener   // nil in an in-memory cluster (Config.InMemory)
+	mem  netip.AddrPort // the placeholder address of an in-memory cluster (memnet.go)
 	ws   net.Listener
 	http *http.Server
 
@@ -56,6 +58,10 @@ func newServer(cl *Cluster, dc int, key *rsa.PrivateKey, cdn bool) (*Server, err
 	if cdn {
 		s.log = s.log.With(slog.Bool("cdn", true))
 	}
+	if cl.cfg.InMemory {
+		s.mem = memAddr(dc)
+		return s, nil
+	}
 	var err error
 	if s.tcp, err = net.Listen("tcp", net.JoinHostPort(cl.cfg.Host, "0")); err != nil {
 		return nil, fmt.Errorf("teletest: dc %d: listen: %w", dc, err)
@@ -74,6 +80,9 @@ func newServer(cl *Cluster, dc int, key *rsa.PrivateKey, cdn bool) (*Server, err
 
 // start runs the accept loops.
 func (s *Server) start(ctx context.Context) {
+	if s.tcp == nil {
+		return // in memory: Cluster.Dialer serves each connection
+	}
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
@@ -96,8 +105,14 @@ func (s *Server) DC() int { return s.dc }
 // CDN reports whether this is the cluster's CDN data center.
 func (s *Server) CDN() bool { return s.cdn }
 
-// Addr returns the TCP address ("127.0.0.1:port").
-func (s *Server) Addr() string { return s.tcp.Addr().String() }
+// Addr returns the TCP address ("127.0.0.1:port"), or in an in-memory cluster the
+// placeholder address Cluster.Dialer connects to.
+func (s *Server) Addr() string {
+	if s.tcp == nil {
+		return s.mem.String()
+	}
+	return s.tcp.Addr().String()
+}
 
 // WebSocketURL returns the ws:// URL of the WebSocket endpoint, empty when the cluster has no
 // WebSocket listeners.
@@ -261,7 +276,9 @@ func (s *Server) close() {
 	s.mu.Lock()
 	s.closed = true
 	s.mu.Unlock()
-	_ = s.tcp.Close()
+	if s.tcp != nil {
+		_ = s.tcp.Close()
+	}
 	if s.http != nil {
 		_ = s.http.Close()
 	}
