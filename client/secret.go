@@ -434,34 +434,41 @@ func (c *Client) SendLayerNotification(ctx context.Context, chatID int32) error 
 }
 
 // send encrypts msg into chat id and sends it: with file as messages.sendEncryptedFile, a
-// service message as messages.sendEncryptedService, else messages.sendEncrypted. The first
-// message this side sends in a chat is preceded by its layer (announce).
+// service message as messages.sendEncryptedService, else messages.sendEncrypted. While the
+// chat owes the peer this side's layer, encrypt seals the notice with msg and it goes first;
+// its failure is logged and msg still goes (the peer asks for the missing notice when msg
+// shows the gap, and the notice is owed again).
 func (m *secretChats) send(ctx context.Context, id int32, rid int64, msg e2e.DecryptedMessageClass, file tg.InputEncryptedFileClass) (tg.MessagesSentEncryptedMessageClass, error) {
-	if !isLayerNotice(msg) {
-		if err := m.announce(ctx, id); err != nil {
-			return nil, err
+	x, notice, err := m.encrypt(ctx, id, rid, msg)
+	if notice != nil {
+		if _, err := m.deliver(ctx, id, notice, nil); err != nil {
+			m.log.Warn("secret chat layer not announced", "chat", id, "err", err)
 		}
 	}
-	peer, data, out, err := m.encrypt(ctx, id, rid, msg)
 	if err != nil {
 		return nil, err
 	}
-	return m.deliver(ctx, id, rid, msg, file, peer, data, out)
+	return m.deliver(ctx, id, x, file)
 }
 
-// announce tells the peer of chat id the layer this side speaks (notifyLayer) when this side
-// has sent nothing there yet: core.telegram.org/api/end-to-end ("Updating to new layers") has
-// each side tell it as soon as the key is made, and until told the peer writes in its oldest
+// announce tells the peer of chat id the layer this side speaks (notifyLayer) while the chat
+// owes it (owesNotice): core.telegram.org/api/end-to-end ("Updating to new layers") has each
+// side tell it as soon as the key is made, and until told the peer writes in its oldest
 // layer. The responder announces when it accepts, the originator from a job the ready chat
-// starts, and send before the first message when that has not happened yet; a chat that is
-// not ready is left to the caller's own error.
+// starts; send seals it before the first message when that has not happened yet. A chat
+// that is not ready, or not known, is left to the caller's own error.
 func (m *secretChats) announce(ctx context.Context, id int32) error {
-	msg := &e2e.DecryptedMessageService{RandomID: randomID(), Action: &e2e.DecryptedMessageActionNotifyLayer{Layer: m.layer}}
-	peer, data, out, err := m.encryptFirst(ctx, id, msg.RandomID, msg)
-	if err != nil || data == nil {
+	m.mu.Lock()
+	var notice *sealedSecret
+	s, err := m.lookupLocked(ctx, id)
+	if s != nil && s.owesNotice() {
+		notice, err = m.noticeLocked(ctx, s)
+	}
+	m.mu.Unlock()
+	if notice == nil {
 		return err
 	}
-	_, err = m.deliver(ctx, id, msg.RandomID, msg, nil, peer, data, out)
+	_, err = m.deliver(ctx, id, notice, nil)
 	return err
 }
 
@@ -475,23 +482,35 @@ func isLayerNotice(msg e2e.DecryptedMessageClass) bool {
 	return ok
 }
 
-// deliver sends a message encrypt sealed (under out_seq_no out) and notes what the answer
-// says.
-func (m *secretChats) deliver(ctx context.Context, id int32, rid int64, msg e2e.DecryptedMessageClass, file tg.InputEncryptedFileClass, peer tg.InputEncryptedChat, data []byte, out int32) (tg.MessagesSentEncryptedMessageClass, error) {
-	res, err := m.call(ctx, peer, rid, data, isSecretService(msg), file)
+// deliver sends a message encrypt sealed and notes what the answer says (a layer notice's
+// outcome included).
+func (m *secretChats) deliver(ctx context.Context, id int32, x *sealedSecret, file tg.InputEncryptedFileClass) (tg.MessagesSentEncryptedMessageClass, error) {
+	res, err := m.call(ctx, x.peer, x.rid, x.data, isSecretService(x.msg), file)
+	if isLayerNotice(x.msg) {
+		m.noteTold(ctx, id, err == nil)
+	}
 	if err != nil {
 		return nil, err
 	}
 	switch r := res.(type) {
 	case *tg.MessagesSentEncryptedMessage:
-		m.noteSent(id, rid, r.Date, msg)
+		m.noteSent(id, x.rid, r.Date, x.msg)
 	case *tg.MessagesSentEncryptedFile:
-		m.noteSent(id, rid, r.Date, msg)
+		m.noteSent(id, x.rid, r.Date, x.msg)
 		if ef, ok := r.File.(*tg.EncryptedFile); ok { // a resend names the uploaded file
-			m.sentFile(ctx, id, out, &tg.InputEncryptedFile{ID: ef.ID, AccessHash: ef.AccessHash})
+			m.sentFile(ctx, id, x.out, &tg.InputEncryptedFile{ID: ef.ID, AccessHash: ef.AccessHash})
 		}
 	}
 	return res, nil
+}
+
+// noteTold notes how the send of a layer notice to chat id went (toldLocked).
+func (m *secretChats) noteTold(ctx context.Context, id int32, sent bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if s := m.chats[id]; s != nil {
+		m.toldLocked(ctx, s, sent)
+	}
 }
 
 // call sends an encrypted payload: with file as messages.sendEncryptedFile, a service message

@@ -60,6 +60,9 @@ type secretChat struct {
 	starting bool
 	// restoreAbort is the exchange a restart dropped, for the peer (sent on load).
 	restoreAbort *e2e.DecryptedMessageActionAbortKey
+	// told is set once a layer notice of this side went out to the peer; telling while one
+	// is sealed and its send under way (owesNotice).
+	told, telling bool
 }
 
 // sentSecret is a message this side sent, kept (in memory) to be sent again when the peer
@@ -411,32 +414,71 @@ func (m *secretChats) discardLocked(ctx context.Context, s *secretChat) {
 	m.saveLocked(ctx, s)
 }
 
-// encrypt wraps msg in the next decryptedMessageLayer of chat id and encrypts it; the layer
-// is kept for resend requests under its out_seq_no (returned).
-func (m *secretChats) encrypt(ctx context.Context, id int32, rid int64, msg e2e.DecryptedMessageClass) (tg.InputEncryptedChat, []byte, int32, error) {
-	return m.encryptIf(ctx, id, rid, msg, false)
+// sealedSecret is a message sealed for a chat and not yet sent: where it goes, its random_id,
+// what it carries, the encrypted bytes and its out_seq_no.
+type sealedSecret struct {
+	peer tg.InputEncryptedChat
+	rid  int64
+	msg  e2e.DecryptedMessageClass
+	data []byte
+	out  int32
 }
 
-// encryptFirst is encrypt when msg is the first message this side sends in ready chat id,
-// and nothing (nil bytes, no error) otherwise.
-func (m *secretChats) encryptFirst(ctx context.Context, id int32, rid int64, msg e2e.DecryptedMessageClass) (tg.InputEncryptedChat, []byte, int32, error) {
-	return m.encryptIf(ctx, id, rid, msg, true)
-}
-
-func (m *secretChats) encryptIf(ctx context.Context, id int32, rid int64, msg e2e.DecryptedMessageClass, first bool) (tg.InputEncryptedChat, []byte, int32, error) {
+// encrypt wraps msg in the next decryptedMessageLayer of chat id and encrypts it
+// (sealLocked). When the chat still owes the peer this side's layer (owesNotice), the notice
+// is sealed first, under the same lock, and returned to go out before msg; a msg the peer's
+// layer cannot carry fails before anything is sealed.
+func (m *secretChats) encrypt(ctx context.Context, id int32, rid int64, msg e2e.DecryptedMessageClass) (sealed, notice *sealedSecret, err error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	s, err := m.chatLocked(ctx, id)
 	if err != nil {
-		if first {
-			err = nil
+		return nil, nil, err
+	}
+	if !isLayerNotice(msg) && s.owesNotice() {
+		if _, err := m.fitLocked(s, msg); err != nil {
+			return nil, nil, err
 		}
-		return tg.InputEncryptedChat{}, nil, 0, err
+		if notice, err = m.noticeLocked(ctx, s); err != nil {
+			return nil, nil, err
+		}
 	}
-	if first && (s.state != types.SecretChatReady || s.seq.State().Sent != 0) {
-		return tg.InputEncryptedChat{}, nil, 0, nil
+	sealed, err = m.sealOutLocked(ctx, s, rid, msg)
+	return sealed, notice, err
+}
+
+// owesNotice reports a ready chat whose peer has not been sent this side's layer: no notice
+// went out, and none is on its way.
+func (s *secretChat) owesNotice() bool {
+	return s.state == types.SecretChatReady && !s.told && !s.telling
+}
+
+// noticeLocked seals this side's layer notice (decryptedMessageActionNotifyLayer) for s.
+func (m *secretChats) noticeLocked(ctx context.Context, s *secretChat) (*sealedSecret, error) {
+	msg := &e2e.DecryptedMessageService{RandomID: randomID(), Action: &e2e.DecryptedMessageActionNotifyLayer{Layer: m.layer}}
+	return m.sealOutLocked(ctx, s, msg.RandomID, msg)
+}
+
+// sealOutLocked is sealLocked for a message about to be sent; a layer notice is marked on its
+// way (told once its send succeeds: toldLocked).
+func (m *secretChats) sealOutLocked(ctx context.Context, s *secretChat, rid int64, msg e2e.DecryptedMessageClass) (*sealedSecret, error) {
+	peer, data, out, err := m.sealLocked(ctx, s, rid, msg)
+	if err != nil {
+		return nil, err
 	}
-	return m.sealLocked(ctx, s, rid, msg)
+	if isLayerNotice(msg) {
+		s.telling = true
+	}
+	return &sealedSecret{peer: peer, rid: rid, msg: msg, data: data, out: out}, nil
+}
+
+// toldLocked notes how the send of a layer notice to s went: sent, the peer has been told;
+// failed, the notice is owed again (the sealed one stays kept for the peer's resend request).
+func (m *secretChats) toldLocked(ctx context.Context, s *secretChat, sent bool) {
+	s.telling = false
+	if sent && !s.told && s.state == types.SecretChatReady {
+		s.told = true
+	}
 }
 
 // sealLocked wraps msg in the next decryptedMessageLayer of s, written in the lower of the

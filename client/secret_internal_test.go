@@ -45,6 +45,8 @@ type secretRelay struct {
 	held        []heldPush
 	calls       []string
 	dhCalls     int
+	// failService fails the next so many messages.sendEncryptedService calls.
+	failService int
 }
 
 type heldPush struct {
@@ -160,6 +162,10 @@ func (s sideInvoker) Invoke(_ context.Context, in tl.Encoder, out tl.Decoder) er
 		out.(*tg.MessagesSentEncryptedMessageClassBox).MessagesSentEncryptedMessage = &tg.MessagesSentEncryptedMessage{Date: 200}
 		r.push(other, &tg.UpdateNewEncryptedMessage{Message: &tg.EncryptedMessage{RandomID: q.RandomID, ChatID: q.Peer.ChatID, Date: 200, Bytes: q.Data, File: &tg.EncryptedFileEmpty{}}})
 	case *tg.MessagesSendEncryptedServiceRequest:
+		if r.failService > 0 {
+			r.failService--
+			return errors.New("relay: service message refused")
+		}
 		out.(*tg.MessagesSentEncryptedMessageClassBox).MessagesSentEncryptedMessage = &tg.MessagesSentEncryptedMessage{Date: 200}
 		r.push(other, &tg.UpdateNewEncryptedMessage{Message: &tg.EncryptedMessageService{RandomID: q.RandomID, ChatID: q.Peer.ChatID, Date: 200, Bytes: q.Data}})
 	case *tg.MessagesSendEncryptedFileRequest:
@@ -753,10 +759,11 @@ func TestSecretBadPayloads(t *testing.T) {
 	r.hold = false
 	good := r.held[0].up.(*tg.UpdateNewEncryptedMessage).Message.(*tg.EncryptedMessage)
 	// The responder's own message, encrypted as the responder: wrong role for b to read.
-	_, own, _, err := b.m.encrypt(ctx, id, 2, &e2e.DecryptedMessage{RandomID: 2, Message: "mine"})
+	sealed, _, err := b.m.encrypt(ctx, id, 2, &e2e.DecryptedMessage{RandomID: 2, Message: "mine"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	own := sealed.data
 	flip := func(i int) []byte {
 		x := bytes.Clone(good.Bytes)
 		x[i] ^= 1

@@ -184,3 +184,49 @@ func TestSecretLayerAnnounce(t *testing.T) {
 		}
 	})
 }
+
+// TestSecretNoticeWithFirstMessage: the notice a send owes is sealed with the message, under
+// one lock, and goes first. A notice whose send fails does not hold the message back (the
+// peer asks for the missing notice when the message shows the gap, and before this change
+// the send failed), and it is owed again until one goes out.
+func TestSecretNoticeWithFirstMessage(t *testing.T) {
+	ctx := context.Background()
+	r := newSecretRelay(t)
+	a, b := r.parties[0], r.parties[1]
+	id := r.openQuiet(t)
+	before := len(b.events())
+	r.failService = 1
+	if _, err := a.m.sendText(ctx, id, 1, "hi"); err != nil {
+		t.Fatalf("send whose notice failed: %v", err)
+	}
+	a.m.mu.Lock()
+	owes := a.m.chats[id].owesNotice()
+	a.m.mu.Unlock()
+	if !owes {
+		t.Fatal("a notice that failed to go out is not owed again")
+	}
+	r.runJobs() // the peer's resend request, and the originator's ready job
+	var texts []string
+	notices := 0
+	for _, ev := range b.events()[before:] {
+		m := ev.(*types.SecretMessage)
+		switch {
+		case m.Service != nil && m.Service.Kind == types.SecretActionLayer:
+			notices++
+		case m.Service == nil:
+			texts = append(texts, m.Text)
+		}
+	}
+	if diff := cmp.Diff([]string{"hi"}, texts); diff != "" || notices == 0 {
+		t.Fatalf("responder got %d notices, texts (-want +got):\n%s", notices, diff)
+	}
+	if c, _ := b.m.get(ctx, id); c.Layer != secretchat.Layer {
+		t.Fatalf("responder knows layer %d, want %d", c.Layer, secretchat.Layer)
+	}
+	a.m.mu.Lock()
+	owes = a.m.chats[id].owesNotice()
+	a.m.mu.Unlock()
+	if owes {
+		t.Fatal("notice still owed after one went out")
+	}
+}

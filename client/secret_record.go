@@ -182,6 +182,8 @@ func decodeSecretRecord(b []byte) (*secretChat, error) {
 		return nil, fmt.Errorf("%w: %w", errSecretRecord, err)
 	}
 	s.seq = seq
+	// This side's layer notice is the first message it seals in a chat.
+	s.told = st.Sent > 0
 	if state != types.SecretChatReady {
 		if len(b) != secretRecordSizeV1 {
 			s.visual = [36]byte(b[316:])

@@ -141,10 +141,11 @@ func TestSecretRekeyOldKeyLate(t *testing.T) {
 	if st := a.keyState(t, id); st.Phase != secretchat.PhaseCommitted || !st.Prev || st.FP == old {
 		t.Fatalf("A after committing: %+v", st)
 	}
-	peer, late, _, err := b.m.encrypt(ctx, id, 77, &e2e.DecryptedMessage{RandomID: 77, Message: "sealed before"})
+	sealed, _, err := b.m.encrypt(ctx, id, 77, &e2e.DecryptedMessage{RandomID: 77, Message: "sealed before"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	peer, late := sealed.peer, sealed.data
 	r.holdTo = map[int]bool{0: true} // B's Noop waits
 	for _, h := range r.held {
 		b.m.handle(ctx, h.up)
@@ -307,10 +308,11 @@ func TestSecretRekeyBadPeer(t *testing.T) {
 	key := *a.m.chats[id].keys.Key()
 	a.m.mu.Unlock()
 	bad := &e2e.DecryptedMessageService{RandomID: 3, Action: &e2e.DecryptedMessageActionAcceptKey{ExchangeID: exchange, GB: []byte{2}, KeyFingerprint: 1}}
-	peer, data, _, err := b.m.encrypt(ctx, id, 3, bad)
+	sealed, _, err := b.m.encrypt(ctx, id, 3, bad)
 	if err != nil {
 		t.Fatal(err)
 	}
+	peer, data := sealed.peer, sealed.data
 	a.m.handle(ctx, &tg.UpdateNewEncryptedMessage{Message: &tg.EncryptedMessageService{ChatID: peer.ChatID, Bytes: data}})
 	r.runJobs()
 	for i, p := range r.parties {

@@ -42,7 +42,7 @@ func lostSecond(t *testing.T, r *secretRelay, lost string) (int32, *secretParty)
 			t.Fatal(err)
 		}
 	case "sealed, never sent": // the process ends between the seal and the send
-		if _, _, _, err := a.m.encrypt(ctx, id, 2, &e2e.DecryptedMessage{RandomID: 2, Message: "2"}); err != nil {
+		if _, _, err := a.m.encrypt(ctx, id, 2, &e2e.DecryptedMessage{RandomID: 2, Message: "2"}); err != nil {
 			t.Fatal(err)
 		}
 	default:
