@@ -481,11 +481,22 @@ func (c *Client) Done() <-chan struct{} { return c.stopped }
 // apart: on a goroutine another client of the process started, Stop returns at once as well;
 // receive from Done to wait there. Close does the same.
 func (c *Client) Stop() {
-	if insideClient() {
-		go c.stopAndWait()
+	if c.stopFromInside() {
 		return
 	}
 	c.stopAndWait()
+}
+
+// stopFromInside starts the shutdown on a goroutine of its own and reports true when its
+// caller (Stop, Close) runs where waiting for the shutdown would wait for itself: on a
+// goroutine the client started, or inside the shutdown (see insideClient). Otherwise it does
+// nothing and reports false: the caller shuts down and waits.
+func (c *Client) stopFromInside() bool {
+	if !insideClient() {
+		return false
+	}
+	go c.stopAndWait()
+	return true
 }
 
 // stopAndWait is Stop's work, waiting for it; the client's own code calls it.
@@ -501,14 +512,14 @@ var (
 	handlerRunFunc = clientModule + ".(*messageDispatcher).run"
 )
 
-// insideClient reports whether its caller's caller (Stop, Close) runs on a goroutine the
-// client started (a handler's worker, a hook run by the engine, a job): the goroutine's first
-// function belongs to this package or one below it. A program's own goroutines, tests included, start elsewhere. So is
-// a caller inside the shutdown (an OnStop hook), on any goroutine. It walks the whole stack,
-// so it is for rare calls like Stop.
+// insideClient reports whether its caller (stopFromInside, for Stop and Close) runs on a
+// goroutine the client started (a handler's worker, a hook run by the engine, a job): the
+// goroutine's first function belongs to this package or one below it. A program's own
+// goroutines, tests included, start elsewhere. So is a caller inside the shutdown (an OnStop
+// hook), on any goroutine. It walks the whole stack, so it is for rare calls like Stop.
 func insideClient() bool {
 	root := ""
-	for f := range stackFuncs(4) { // skip Callers, stackFuncs' iterator, insideClient and Stop
+	for f := range stackFuncs(4) { // skip Callers, stackFuncs' iterator, insideClient and its caller
 		if f == shutdownFunc {
 			return true // an OnStop hook, on whichever goroutine: the shutdown waits for it
 		}

@@ -126,8 +126,7 @@ func (c *Client) RandomID() int64 { return randomID() }
 // handler or hook) it cannot wait for the shutdown: it starts it and returns nil, and what
 // fails on the way is logged.
 func (c *Client) Close() error {
-	if insideClient() {
-		go c.stopAndWait()
+	if c.stopFromInside() {
 		return nil
 	}
 	first := false
