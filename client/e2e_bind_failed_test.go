@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	mtgo "github.com/mtgo-labs/mtgo/client"
 	"github.com/mtgo-labs/mtgo/session"
 	"github.com/mtgo-labs/mtgo/teletest"
@@ -66,4 +68,34 @@ func TestE2ETempKeyBindingRefused(t *testing.T) {
 			t.Fatalf("Health after the session gave up: %+v", h)
 		}
 	})
+}
+
+// TestE2ERenewalRefusedIsALoss: a temporary key's renewal replaces the home connection
+// without a loss (TestE2EReconnectCountAfterLossOnly), but when the server refuses the
+// renewal's new connection the client has none until a redial is served: that is a loss like
+// any other, with OnDisconnect (its Reason the refusal), OnConnect and OnReconnect (count 1).
+func TestE2ERenewalRefusedIsALoss(t *testing.T) {
+	cl := cluster(t)
+	bot, err := cl.World().CreateBot(world.BotSpec{FirstName: "Renewing", Username: "e2e_renew_refused_bot"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := pfsFactory{ttl: 2 * time.Second, served: make(chan struct{}, 4)}
+	b := e2eClient(t, cl, func(cfg *mtgo.Config) {
+		cfg.BotToken = bot.Token
+		cfg.FxOptions = append(cfg.FxOptions, mtgo.ReplaceSessionFactory(f))
+	})
+	hooks := linkHooks(b)
+	if err := b.Start0(t); err != nil {
+		t.Fatal(err)
+	}
+	recv(t, f.served, "the first connection served")
+	cl.Faults().RefuseConnections(2, teletest.CodeFlood, 1)
+	got := hooksUntil(t, hooks, "reconnect 1")
+	if diff := cmp.Diff([]string{"connect", "disconnect refused", "connect again", "reconnect 1"}, got); diff != "" {
+		t.Fatalf("hooks (-want +got):\n%s", diff)
+	}
+	if n := b.Health().Reconnects; n != 1 {
+		t.Fatalf("Health.Reconnects %d, want 1", n)
+	}
 }

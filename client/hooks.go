@@ -29,8 +29,10 @@ type ReconnectInfo struct {
 	DC int
 	// Count is how many times the home connection has come back after a loss (or a
 	// NotifyNetworkChange) since the client was built, 1 for the first, as Health's
-	// Reconnects. A connection the session replaces by itself (a temporary key's renewal)
-	// is no reconnection.
+	// Reconnects. A connection the session replaces by itself (a temporary key's renewal:
+	// it closes the old connection once its calls are answered and dials the next at once)
+	// is no reconnection. When the renewal's new connection breaks before it is served, the
+	// client has none until a redial is: that is a loss, and its comeback counts.
 	Count int64
 	// Downtime is the time from the loss being noticed to the connection being back. The
 	// failed dials in between are the session's and are not counted.
