@@ -472,13 +472,28 @@ func (m *secretChats) sealOutLocked(ctx context.Context, s *secretChat, rid int6
 	return &sealedSecret{peer: peer, rid: rid, msg: msg, data: data, out: out}, nil
 }
 
-// toldLocked notes how the send of a layer notice to s went: sent, the peer has been told;
-// failed, the notice is owed again (the sealed one stays kept for the peer's resend request).
+// toldLocked notes how the send of a layer notice to s went: sent, the peer has been told
+// (stored: a restart before then owes the notice again, checkChats); failed, the notice is
+// owed again (the sealed one stays kept for the peer's resend request).
 func (m *secretChats) toldLocked(ctx context.Context, s *secretChat, sent bool) {
 	s.telling = false
 	if sent && !s.told && s.state == types.SecretChatReady {
 		s.told = true
+		m.saveLocked(ctx, s)
 	}
+}
+
+// announceLater sends the layer notice chat id owes (announce) from a job: off the update
+// path, after the lock is released.
+func (m *secretChats) announceLater(id int32) {
+	if m.spawn == nil {
+		return
+	}
+	m.spawn(func(ctx context.Context) {
+		if err := m.announce(ctx, id); err != nil {
+			m.log.Warn("secret chat layer not announced", "chat", id, "err", err)
+		}
+	})
 }
 
 // sealLocked wraps msg in the next decryptedMessageLayer of s, written in the lower of the
@@ -667,14 +682,7 @@ func (m *secretChats) completeLocked(ctx context.Context, s *secretChat, c *tg.E
 	s.seq, _ = secretchat.NewSeq(secretchat.Originator, secretchat.SeqState{})
 	m.saveLocked(ctx, s)
 	m.readyLocked(ctx, s)
-	if m.spawn != nil { // off the update path: announce sends
-		id := s.id
-		m.spawn(func(ctx context.Context) {
-			if err := m.announce(ctx, id); err != nil {
-				m.log.Warn("secret chat layer not announced", "chat", id, "err", err)
-			}
-		})
-	}
+	m.announceLater(s.id)
 }
 
 // readyLocked tells the handlers the chat's key is made, then delivers the messages that came

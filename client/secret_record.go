@@ -27,7 +27,8 @@ const secretRecordNS = "mtgo.secretchat"
 //	60  key in use (256 bytes; zero in a discarded chat)
 //	316 visualization of the first key (36 bytes)
 //	352 key in use since (unix) int64   360 messages under it int32
-//	364 flags: 1 it encrypted a message, 2 previous key kept, 4 next key held
+//	364 flags: 1 it encrypted a message, 2 previous key kept, 4 next key held,
+//	    8 this side's layer notice still owed (none went out yet)
 //	365 re-keying phase (secretchat.Phase)   366 zero (2 bytes)
 //	368 exchange_id int64
 //	376 previous key (256 bytes)         632 next key (256 bytes)
@@ -42,7 +43,9 @@ const secretRecordNS = "mtgo.secretchat"
 // existed: its key is the chat's first key, used for every message counted in the sequence
 // numbers since the chat's date. A re-keying exchange that holds a DH exponent (requested,
 // accepting) is stored by its phase and exchange_id only and aborted on load
-// (secretchat.RestoreKeys).
+// (secretchat.RestoreKeys). Flag 8 came later without a new version: a record without it
+// owes the notice only while it counts no message sent (the notice was always the first one
+// sealed), as its writer assumed.
 const (
 	secretRecordV1     = 1
 	secretRecordV2     = 2
@@ -59,6 +62,7 @@ const (
 	secretFlagEncrypted = 1 << iota
 	secretFlagPrevious
 	secretFlagNext
+	secretFlagOwed
 )
 
 // errSecretRecord reports a stored secret chat record that cannot be read back.
@@ -125,6 +129,9 @@ func encodeSecretRecord(s *secretChat) []byte {
 		b[364] |= secretFlagNext
 		copy(b[632:], ks.Next.Value[:])
 	}
+	if !s.told {
+		b[364] |= secretFlagOwed
+	}
 	b[365] = byte(ks.Phase)
 	le.PutUint64(b[368:], uint64(ks.Exchange))
 	return b
@@ -182,8 +189,8 @@ func decodeSecretRecord(b []byte) (*secretChat, error) {
 		return nil, fmt.Errorf("%w: %w", errSecretRecord, err)
 	}
 	s.seq = seq
-	// This side's layer notice is the first message it seals in a chat.
-	s.told = st.Sent > 0
+	// This side's layer notice is the first message it seals in a chat: none sent, none told.
+	s.told = st.Sent > 0 && (len(b) == secretRecordSizeV1 || b[364]&secretFlagOwed == 0)
 	if state != types.SecretChatReady {
 		if len(b) != secretRecordSizeV1 {
 			s.visual = [36]byte(b[316:])
@@ -220,7 +227,7 @@ func secretV1Keys(key crypto.AuthKey, date int64, st secretchat.SeqState) secret
 func secretV2Keys(key crypto.AuthKey, b []byte) (secretchat.KeysState, error) {
 	le := binary.LittleEndian
 	flags := b[364]
-	if flags&^(secretFlagEncrypted|secretFlagPrevious|secretFlagNext) != 0 || b[366] != 0 || b[367] != 0 {
+	if flags&^(secretFlagEncrypted|secretFlagPrevious|secretFlagNext|secretFlagOwed) != 0 || b[366] != 0 || b[367] != 0 {
 		return secretchat.KeysState{}, fmt.Errorf("%w: re-keying flags %#x", errSecretRecord, flags)
 	}
 	ks := secretchat.KeysState{

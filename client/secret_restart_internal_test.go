@@ -336,3 +336,48 @@ func FuzzSecretIndex(f *testing.F) {
 		}
 	})
 }
+
+// TestSecretRecordNotice: whether this side's layer notice went out survives a restart, and
+// records written before it was stored still load: they owe it only while they count no
+// message sent.
+func TestSecretRecordNotice(t *testing.T) {
+	tests := []struct {
+		name string
+		told bool
+		b    func(s *secretChat) []byte
+		want bool
+	}{
+		{"told", true, encodeSecretRecord, true},
+		{"sealed, not sent", false, encodeSecretRecord, false},
+		{"version 3 without the flag", false, func(s *secretChat) []byte {
+			b := encodeSecretRecord(s)
+			b[364] &^= secretFlagOwed
+			return b
+		}, true},
+		{"version 2", false, func(s *secretChat) []byte {
+			b := asVersion(s, secretRecordV2)
+			b[364] &^= secretFlagOwed // its writer knew no such flag
+			return b
+		}, true},
+		{"version 1", false, func(s *secretChat) []byte { return asVersion(s, secretRecordV1) }, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := testSecretChat(t) // one message sent
+			s.told = tt.told
+			got, err := decodeSecretRecord(tt.b(s))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.told != tt.want {
+				t.Fatalf("told %v, want %v", got.told, tt.want)
+			}
+		})
+	}
+	s := testSecretChat(t)
+	s.seq, _ = secretchat.NewSeq(s.role, secretchat.SeqState{})
+	s.keys, _ = secretchat.NewKeys(s.role, *s.keys.Key(), time.Unix(1700000100, 0))
+	if got, err := decodeSecretRecord(encodeSecretRecord(s)); err != nil || got.told || !got.owesNotice() {
+		t.Fatalf("nothing sent: told %v, err %v", got.told, err)
+	}
+}

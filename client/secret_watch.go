@@ -25,6 +25,9 @@ import (
 //     no user is logged in. It starts at the first Connect of a client that is not a bot, a
 //     login or not: a first run's login does not connect again.
 //
+// The same check sends the layer notice a chat still owes (checkChats), so a restart before
+// it went out costs the peer no more than the time until the next Connect.
+//
 // A check starts an exchange for a due key and gives up this side's request unanswered past
 // Policy.Wait (then starts the next one): a peer that never comes back costs a RequestKey and
 // an AbortKey per Wait (a day by default).
@@ -55,7 +58,7 @@ func (c *Client) watchSecretRekey(ctx context.Context) {
 	}
 	m := c.secrets()
 	if c.Me() != nil {
-		m.checkRekey(ctx)
+		m.checkChats(ctx)
 	}
 	m.mu.Lock()
 	period := secretRekeyPeriod(m.policy)
@@ -70,9 +73,12 @@ func (c *Client) secretRekeyDue() bool {
 	return me != nil && !me.IsBot && c.IsConnected()
 }
 
-// checkRekey loads every ready chat and applies the policy to each (maybeRekeyLocked: an
-// unanswered request given up, a due key's exchange started in a job).
-func (m *secretChats) checkRekey(ctx context.Context) {
+// checkChats loads every ready chat and applies the re-keying policy to each
+// (maybeRekeyLocked: an unanswered request given up, a due key's exchange started in a job).
+// A chat that still owes the peer this side's layer notice (a restart came before it went
+// out, or its send failed and nothing was sent since) sends it from a job: the peer writes
+// in its oldest layer until told, and a side that never writes again would never tell it.
+func (m *secretChats) checkChats(ctx context.Context) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	idx, err := m.readyIndexLocked(ctx)
@@ -88,10 +94,13 @@ func (m *secretChats) checkRekey(ctx context.Context) {
 		if s.state == types.SecretChatReady {
 			m.maybeRekeyLocked(ctx, s)
 		}
+		if s.owesNotice() {
+			m.announceLater(s.id)
+		}
 	}
 }
 
-// watchRekey runs checkRekey every period, while up() holds, until ctx ends: one timer,
+// watchRekey runs checkChats every period, while up() holds, until ctx ends: one timer,
 // re-armed after each check, stopped when ctx ends. The check is a job (m.spawn), which the
 // client's Stop waits for; once spawn refuses (the client stopped), the timer stays down.
 func (m *secretChats) watchRekey(ctx context.Context, period time.Duration, up func() bool) {
@@ -111,7 +120,7 @@ func (m *secretChats) watchRekey(ctx context.Context, period time.Duration, up f
 		case ctx.Err() != nil:
 		case up():
 			m.spawn(func(jobCtx context.Context) {
-				m.checkRekey(jobCtx)
+				m.checkChats(jobCtx)
 				rearm()
 			})
 		default:

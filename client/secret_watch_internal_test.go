@@ -63,7 +63,8 @@ func TestSecretRekeyTimer(t *testing.T) {
 
 // TestSecretRekeyAtStart: a week after its key encrypted a message, a restarted client's
 // check (at Connect) loads the idle chat and re-keys it; a client whose key encrypted nothing
-// (A, the originator, stopped before its ready job told its layer) does not.
+// (A, the originator, stopped before its ready job told its layer) does not, and sends the
+// layer notice it owes.
 func TestSecretRekeyAtStart(t *testing.T) {
 	ctx := context.Background()
 	r := newSecretRelay(t)
@@ -75,14 +76,20 @@ func TestSecretRekeyAtStart(t *testing.T) {
 	later := func() time.Time { return time.Now().Add(8 * 24 * time.Hour) }
 	a := r.restart(0)
 	a.m.now = later
-	a.m.checkRekey(ctx)
+	a.m.checkChats(ctx)
+	// The owed notice goes out now (a message under a key the week rule would then find
+	// due: A's clock goes back to now for it).
+	a.m.now = time.Now
 	r.runJobs()
 	if st := a.keyState(t, id); st.FP != old || st.Phase != secretchat.PhaseIdle {
 		t.Fatalf("A, which encrypted nothing: %+v", st)
 	}
+	if c, _ := r.parties[1].m.get(ctx, id); c.Layer != secretchat.Layer {
+		t.Fatalf("B knows layer %d after A's restart, want %d", c.Layer, secretchat.Layer)
+	}
 	b := r.restart(1)
 	b.m.now = later
-	b.m.checkRekey(ctx)
+	b.m.checkChats(ctx)
 	r.runJobs()
 	r.settled(t, id, old)
 }
