@@ -239,7 +239,7 @@ func (c *conn) onPlain(p []byte) error {
 		return err
 	}
 	if res != nil {
-		c.srv.keys.add(res.AuthKey, res.ServerSalt, res.ExpiresAt)
+		c.srv.keys.add(res.AuthKey, res.ServerSalt, res.ExpiresAt, c.now())
 		c.log.Debug("auth key created", slog.Int64("key_id", exchange.KeyID(&res.AuthKey)), slog.Bool("temp", res.Temp()))
 	}
 	return nil

@@ -25,17 +25,40 @@ type authKey struct {
 type keyStore struct {
 	mu   sync.Mutex
 	keys map[[8]byte]*authKey
+	// sweepAt is the size at which add next forgets the expired temporary keys: a client
+	// under perfect forward secrecy makes a new one every few hours and never uses the old
+	// one again, so waiting for lookup to find them expired would keep them all.
+	sweepAt int
 }
 
-func newKeyStore() *keyStore { return &keyStore{keys: make(map[[8]byte]*authKey)} }
+// minSweep is the smallest keyStore.sweepAt: below it expired keys are not worth a pass.
+const minSweep = 64
 
-// add stores a new key with its first salt.
-func (s *keyStore) add(key crypto.AuthKey, salt int64, expires time.Time) *authKey {
+func newKeyStore() *keyStore {
+	return &keyStore{keys: make(map[[8]byte]*authKey), sweepAt: minSweep}
+}
+
+// add stores a new key with its first salt. Once the store has doubled since the last pass
+// it forgets the temporary keys expired at now, which keeps the passes amortised O(1) per add.
+func (s *keyStore) add(key crypto.AuthKey, salt int64, expires, now time.Time) *authKey {
 	k := &authKey{key: key, expires: expires, salt: salt}
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.keys[key.ID] = k
-	s.mu.Unlock()
+	if len(s.keys) >= s.sweepAt {
+		for id, k := range s.keys {
+			if k.expired(now) {
+				delete(s.keys, id)
+			}
+		}
+		s.sweepAt = max(2*len(s.keys), minSweep)
+	}
 	return k
+}
+
+// expired reports whether k is a temporary key past its expiry at now.
+func (k *authKey) expired(now time.Time) bool {
+	return !k.expires.IsZero() && !now.Before(k.expires)
 }
 
 // taken reports whether id is in use (the exchange then answers dh_gen_retry).
@@ -54,7 +77,7 @@ func (s *keyStore) lookup(id [8]byte, now time.Time) (*authKey, bool) {
 	if !ok {
 		return nil, false
 	}
-	if !k.expires.IsZero() && !now.Before(k.expires) {
+	if k.expired(now) {
 		delete(s.keys, id)
 		return nil, false
 	}
@@ -110,9 +133,15 @@ func (s *keyStore) layerOf(k *authKey) int32 {
 	return k.layer
 }
 
-// len returns how many keys the store holds.
-func (s *keyStore) len() int {
+// len returns how many keys the store holds that have not expired at now.
+func (s *keyStore) len(now time.Time) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return len(s.keys)
+	n := 0
+	for _, k := range s.keys {
+		if !k.expired(now) {
+			n++
+		}
+	}
+	return n
 }

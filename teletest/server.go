@@ -139,8 +139,9 @@ func (s *Server) Connections() int {
 	return len(s.conns)
 }
 
-// AuthKeys returns how many auth keys the data center holds.
-func (s *Server) AuthKeys() int { return s.keys.len() }
+// AuthKeys returns how many auth keys the data center holds: the permanent ones and the
+// temporary ones not expired.
+func (s *Server) AuthKeys() int { return s.keys.len(s.cl.now()) }
 
 // Sessions returns how many MTProto sessions the data center remembers.
 func (s *Server) Sessions() int { return s.sessions.len() }
