@@ -7,6 +7,7 @@ import (
 	"iter"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -95,6 +96,7 @@ type Client struct {
 	login      loginState
 	updCancel  context.CancelCauseFunc // stops the update manager (UpdateManager.Start)
 	updDone    chan struct{}
+	updEnding  chan struct{} // the done of a run stopped without waiting for it (updates.go)
 }
 
 // clientDeps are the layers fx hands to newClient.
@@ -476,10 +478,10 @@ func (c *Client) Done() <-chan struct{} { return c.stopped }
 //
 // Stop waits for the handlers and hooks to finish, so one of them cannot wait for Stop: called
 // on a goroutine the client started (a handler, as for an admin's /shutdown command, or a hook
-// run by the engine), Stop starts the shutdown and returns at once, and Done is closed once
-// the client has stopped; so does Stop called from an OnStop hook. It cannot tell clients
-// apart: on a goroutine another client of the process started, Stop returns at once as well;
-// receive from Done to wait there. Close does the same.
+// run by the engine or the update engine, OnUpdateReceived), Stop starts the shutdown and
+// returns at once, and Done is closed once the client has stopped; so does Stop called from
+// an OnStop hook. It cannot tell clients apart: on a goroutine another client of the process
+// started, Stop returns at once as well; receive from Done to wait there. Close does the same.
 func (c *Client) Stop() {
 	if c.stopFromInside() {
 		return
@@ -506,22 +508,27 @@ func (c *Client) stopAndWait() { c.stopOnce.Do(func() { c.stopErr = c.shutdown()
 var clientModule = reflect.TypeFor[Client]().PkgPath()
 
 // shutdownFunc names Client.shutdown in a stack, handlerRunFunc the dispatcher's run of
-// an update's handlers.
+// an update's handlers, deliverFunc the update engine's delivery of a batch (its
+// OnUpdateReceived hooks, and a Dispatcher's Dispatch, run inside it, on the engine's
+// goroutine).
 var (
 	shutdownFunc   = clientModule + ".(*Client).shutdown"
 	handlerRunFunc = clientModule + ".(*messageDispatcher).run"
+	deliverFunc    = clientModule + ".(*Client).deliver"
 )
 
 // insideClient reports whether its caller (stopFromInside, for Stop and Close) runs on a
 // goroutine the client started (a handler's worker, a hook run by the engine, a job): the
 // goroutine's first function belongs to this package or one below it. A program's own
 // goroutines, tests included, start elsewhere. So is a caller inside the shutdown (an OnStop
-// hook), on any goroutine. It walks the whole stack, so it is for rare calls like Stop.
+// hook), on any goroutine, and one inside the update engine's delivery (an OnUpdateReceived
+// hook), whose goroutine the updates module started. It walks the whole stack, so it is for
+// rare calls like Stop.
 func insideClient() bool {
 	root := ""
 	for f := range stackFuncs(4) { // skip Callers, stackFuncs' iterator, insideClient and its caller
-		if f == shutdownFunc {
-			return true // an OnStop hook, on whichever goroutine: the shutdown waits for it
+		if f == shutdownFunc || f == deliverFunc {
+			return true // the shutdown waits for an OnStop hook, the update engine's stop for its delivery
 		}
 		if !strings.HasPrefix(f, "runtime.") {
 			root = f
@@ -531,15 +538,15 @@ func insideClient() bool {
 	return ok && (strings.HasPrefix(rest, ".") || strings.HasPrefix(rest, "/"))
 }
 
-// onStack reports whether fn (a function's full name) is on the calling goroutine's stack.
-// It walks the whole stack, so it is for rare calls.
-func onStack(fn string) bool {
+// onStack returns the first function of fns (full names) found on the calling goroutine's
+// stack, innermost first, "" when none is. It walks the whole stack, so it is for rare calls.
+func onStack(fns ...string) string {
 	for f := range stackFuncs(3) {
-		if f == fn {
-			return true
+		if slices.Contains(fns, f) {
+			return f
 		}
 	}
-	return false
+	return ""
 }
 
 // stackFuncs yields the functions on the calling goroutine's stack, innermost first, after
@@ -603,9 +610,12 @@ func (c *Client) shutdown() error {
 // (that handler would disconnect again). It still returns once the connections are closed
 // and OnDisconnect has run, so the handler may call Connect next: the update engine then
 // starts again and delivers what came meanwhile, those updates of the handler's chat once
-// the handler returns. Like Stop, Disconnect tells handlers apart by the stack only: called
-// from a handler of another client of the process, it does not wait for this client's
-// handlers either.
+// the handler returns. Called on the update engine's own goroutine (an OnUpdateReceived
+// hook, a Dispatcher's Dispatch), it does not wait for the update engine either: that stops
+// once the caller returns, its batch counted as handled, and the update engine of a Connect
+// called there starts then. Like Stop, Disconnect tells handlers and hooks apart by the
+// stack only: called from a handler of another client of the process, it does not wait for
+// this client's handlers either.
 func (c *Client) Disconnect() error {
 	c.mu.Lock()
 	closed := c.closed
@@ -617,11 +627,15 @@ func (c *Client) Disconnect() error {
 		return ErrNotConnected
 	}
 	var cause error
-	if onStack(handlerRunFunc) {
+	wait := true
+	switch onStack(handlerRunFunc, deliverFunc) {
+	case handlerRunFunc:
 		cause = errDisconnectInHandler
+	case deliverFunc: // the update engine's own goroutine: it stops once the caller returns
+		cause, wait = errDisconnectInHandler, false
 	}
 	c.link.hold() // the closed connection's last changes run no hook
-	c.stopUpdatesBecause(cause)
+	c.stopUpdatesBecause(cause, wait)
 	if err := c.eng.Disconnect(); err != nil {
 		return err
 	}

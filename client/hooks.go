@@ -109,8 +109,11 @@ func (c *Client) OnSessionLoaded(hook SessionLoadedHook) *Handler {
 // the ordered batches the update engine hands over (pushed ones, the answers' updates and
 // what getDifference recovered), or with NoUpdates what HandleUpdates and HandleUpdatesWait
 // get. It runs on the update engine's goroutine, before the handlers of the batch: it must
-// not block, nor change u, nor call Disconnect (which waits for the update engine to stop:
-// start a goroutine for that). Without such hooks the update path pays one atomic load.
+// not block, nor change u. It may call Stop or Close (which then return at once, see Stop),
+// and Disconnect, then Connect, as a handler may: Disconnect returns without waiting for the
+// update engine, which stops once the hook returns, with the batch counted as handled (its
+// handlers run, the next Connect does not deliver it again); the update engine of a Connect
+// from the hook starts then. Without such hooks the update path pays one atomic load.
 func (c *Client) OnUpdateReceived(hook UpdateReceivedHook) *Handler {
 	if hook == nil {
 		return c.register(false, nil)

@@ -147,7 +147,7 @@ func (l *linkState) settle() {
 		done = nil
 	}
 	l.mu.Unlock()
-	if done != nil && !onStack(syncLinkFunc) {
+	if done != nil && onStack(syncLinkFunc) == "" {
 		<-done
 	}
 }

@@ -201,6 +201,8 @@ func (c *Client) startUpdates() {
 	ctx, cancel := context.WithCancelCause(c.life)
 	done := make(chan struct{})
 	c.updCancel, c.updDone = cancel, done
+	ending := c.updEnding
+	c.updEnding = nil
 	c.wg.Add(1)
 	c.mu.Unlock()
 	stopped := func(err error) {
@@ -210,16 +212,37 @@ func (c *Client) startUpdates() {
 		close(done)
 		c.wg.Done()
 	}
-	if err := c.updates.Start(ctx, c.deliver, stopped); err != nil {
-		stopped(err)
+	start := func() {
+		if err := c.updates.Start(ctx, c.deliver, stopped); err != nil {
+			stopped(err)
+		}
 	}
+	switch {
+	case ending == nil:
+	case onStack(deliverFunc) != "":
+		// A Connect from the delivery of the run that Disconnect stopped without waiting
+		// (an OnUpdateReceived hook): that run ends, and commits its batch, once the caller
+		// returns. The next run starts then, so that it starts from the state committed.
+		go func() {
+			select {
+			case <-ending:
+				start()
+			case <-ctx.Done(): // stopped before it started
+				stopped(nil)
+			}
+		}()
+		return
+	default:
+		<-ending // that run ends as soon as its delivery, which must not block, returns
+	}
+	start()
 }
 
 // waitUpdates waits (bounded by ctx and Config.RequestTimeout) until the update engine knows
 // its starting state, so that updates caused after Connect or Login returns are delivered.
 func (c *Client) waitUpdates(ctx context.Context) {
-	if c.updates == nil || !c.updatesRunning() {
-		return
+	if c.updates == nil || !c.updatesRunning() || onStack(deliverFunc) != "" {
+		return // not running, or it starts once the caller's delivery returns (startUpdates)
 	}
 	t := time.NewTimer(c.cfg.RequestTimeout)
 	defer t.Stop()
@@ -232,22 +255,29 @@ func (c *Client) waitUpdates(ctx context.Context) {
 }
 
 // stopUpdates stops the update engine and waits for it.
-func (c *Client) stopUpdates() { c.stopUpdatesBecause(nil) }
+func (c *Client) stopUpdates() { c.stopUpdatesBecause(nil, true) }
 
-// errDisconnectInHandler is why the update engine stops when a handler called Disconnect:
-// the engine's deliver then stops waiting for the handlers at once (dispatchAndWait), as one
-// of them waits for the engine to stop.
-var errDisconnectInHandler = errors.New("mtgo: Disconnect called from a handler")
+// errDisconnectInHandler is why the update engine stops when a handler (or an
+// OnUpdateReceived hook) called Disconnect: the engine's deliver then stops waiting for the
+// handlers at once (dispatchAndWait), as one of them waits for the engine to stop, and the
+// batch counts as handled.
+var errDisconnectInHandler = errors.New("mtgo: Disconnect called from a handler or an update hook")
 
-// stopUpdatesBecause stops the update engine for cause (nil: context.Canceled) and waits for
-// it.
-func (c *Client) stopUpdatesBecause(cause error) {
+// stopUpdatesBecause stops the update engine for cause (nil: context.Canceled) and, when
+// wait is set, waits for it. Without waiting (Disconnect on the engine's own goroutine, which
+// the engine waits for), the next startUpdates waits for that run's end instead.
+func (c *Client) stopUpdatesBecause(cause error, wait bool) {
 	c.mu.Lock()
 	cancel, done := c.updCancel, c.updDone
 	c.updCancel, c.updDone = nil, nil
+	if !wait && done != nil {
+		c.updEnding = done
+	}
 	c.mu.Unlock()
 	if cancel != nil {
 		cancel(cause)
-		<-done
+		if wait {
+			<-done
+		}
 	}
 }
