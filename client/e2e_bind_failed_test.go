@@ -10,7 +10,6 @@ import (
 	mtgo "github.com/mtgo-labs/mtgo/client"
 	"github.com/mtgo-labs/mtgo/session"
 	"github.com/mtgo-labs/mtgo/teletest"
-	"github.com/mtgo-labs/mtgo/teletest/world"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
@@ -23,16 +22,7 @@ func TestE2ETempKeyBindingRefused(t *testing.T) {
 	const attempts = 2
 	setup := func(t *testing.T, name string, ttl time.Duration) (*testClient, *teletest.Cluster, pfsFactory) {
 		cl := cluster(t)
-		bot, err := cl.World().CreateBot(world.BotSpec{FirstName: "Refused", Username: name})
-		if err != nil {
-			t.Fatal(err)
-		}
-		f := pfsFactory{ttl: ttl, served: make(chan struct{}, 8)}
-		b := e2eClient(t, cl, func(cfg *mtgo.Config) {
-			cfg.BotToken = bot.Token
-			cfg.ReconnectAttempts = attempts
-			cfg.FxOptions = append(cfg.FxOptions, mtgo.ReplaceSessionFactory(f))
-		})
+		b, f := pfsBot(t, cl, name, ttl, func(cfg *mtgo.Config) { cfg.ReconnectAttempts = attempts })
 		return b, cl, f
 	}
 	t.Run("first Connect", func(t *testing.T) {
@@ -76,15 +66,7 @@ func TestE2ETempKeyBindingRefused(t *testing.T) {
 // any other, with OnDisconnect (its Reason the refusal), OnConnect and OnReconnect (count 1).
 func TestE2ERenewalRefusedIsALoss(t *testing.T) {
 	cl := cluster(t)
-	bot, err := cl.World().CreateBot(world.BotSpec{FirstName: "Renewing", Username: "e2e_renew_refused_bot"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := pfsFactory{ttl: 2 * time.Second, served: make(chan struct{}, 4)}
-	b := e2eClient(t, cl, func(cfg *mtgo.Config) {
-		cfg.BotToken = bot.Token
-		cfg.FxOptions = append(cfg.FxOptions, mtgo.ReplaceSessionFactory(f))
-	})
+	b, f := pfsBot(t, cl, "e2e_renew_refused_bot", 2*time.Second)
 	hooks := linkHooks(b)
 	if err := b.Start0(t); err != nil {
 		t.Fatal(err)

@@ -364,6 +364,22 @@ func (f pfsFactory) NewConn(cc mtgo.ConnConfig) (mtgo.Conn, error) {
 	return pfsConn{c}, nil
 }
 
+// pfsBot returns a client of a new bot named name, not started, whose sessions use temporary
+// keys of lifetime ttl (pfsFactory), and that factory.
+func pfsBot(t *testing.T, cl *teletest.Cluster, name string, ttl time.Duration, edit ...func(*mtgo.Config)) (*testClient, pfsFactory) {
+	t.Helper()
+	bot, err := cl.World().CreateBot(world.BotSpec{FirstName: name, Username: name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := pfsFactory{ttl: ttl, served: make(chan struct{}, 8)}
+	b := e2eClient(t, cl, append([]func(*mtgo.Config){func(cfg *mtgo.Config) {
+		cfg.BotToken = bot.Token
+		cfg.FxOptions = append(cfg.FxOptions, mtgo.ReplaceSessionFactory(f))
+	}}, edit...)...)
+	return b, f
+}
+
 // dialGate holds dials while closed: each one waiting sends on dialing (dropped when full)
 // and goes on once the gate opens.
 type dialGate struct {
@@ -459,15 +475,7 @@ func (c servedConn) Serving() {
 // 1 in OnReconnect and in Health.
 func TestE2EReconnectCountAfterLossOnly(t *testing.T) {
 	cl := cluster(t)
-	bot, err := cl.World().CreateBot(world.BotSpec{FirstName: "Renewing", Username: "e2e_renew_bot"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := pfsFactory{ttl: 2 * time.Second, served: make(chan struct{}, 4)}
-	b := e2eClient(t, cl, func(cfg *mtgo.Config) {
-		cfg.BotToken = bot.Token
-		cfg.FxOptions = append(cfg.FxOptions, mtgo.ReplaceSessionFactory(f))
-	})
+	b, f := pfsBot(t, cl, "e2e_renew_bot", 2*time.Second)
 	reconns := make(chan mtgo.ReconnectInfo, 4)
 	b.OnReconnect(func(_ *mtgo.Context, r mtgo.ReconnectInfo) { reconns <- r })
 	if err := b.Start0(t); err != nil {
@@ -526,15 +534,8 @@ func (r records) WithGroup(string) slog.Handler { return r }
 // succeeds), and a later loss runs the usual hooks, its reconnection the first counted.
 func TestE2ETempKeyBindingFailed(t *testing.T) {
 	cl := cluster(t)
-	bot, err := cl.World().CreateBot(world.BotSpec{FirstName: "Unbound", Username: "e2e_unbound_bot"})
-	if err != nil {
-		t.Fatal(err)
-	}
 	warned := records{ch: make(chan string, 16), level: slog.LevelWarn}
-	f := pfsFactory{ttl: 2 * time.Second, served: make(chan struct{}, 4)}
-	b := e2eClient(t, cl, func(cfg *mtgo.Config) {
-		cfg.BotToken = bot.Token
-		cfg.FxOptions = append(cfg.FxOptions, mtgo.ReplaceSessionFactory(f))
+	b, f := pfsBot(t, cl, "e2e_unbound_bot", 2*time.Second, func(cfg *mtgo.Config) {
 		cfg.Log = mtgo.LogConfig{Handler: warned, Level: slog.LevelWarn}
 	})
 	hooks := make(chan string, 16)
