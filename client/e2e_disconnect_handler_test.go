@@ -1,12 +1,8 @@
 package mtgo_test
 
 import (
-	"context"
 	"sync/atomic"
 	"testing"
-	"time"
-
-	"github.com/google/go-cmp/cmp"
 
 	mtgo "github.com/mtgo-labs/mtgo/client"
 	"github.com/mtgo-labs/mtgo/client/types"
@@ -37,8 +33,7 @@ func testDisconnectFromHandler(t *testing.T, connect, meanwhile bool) {
 	cl := cluster(t)
 	b, _ := e2eBot(t, cl, "e2e_disc_handler_bot")
 	sender := newSoakSenders(t, cl, "e2e_disc_handler_bot", 1)[0]
-	type outcome struct{ disconnect, connect error }
-	returned := make(chan outcome, 1)
+	returned := make(chan reconnectOutcome, 1)
 	handled := make(chan string, 8)
 	disconnected, goOn := make(chan struct{}), make(chan struct{})
 	var first atomic.Bool
@@ -47,18 +42,12 @@ func testDisconnectFromHandler(t *testing.T, connect, meanwhile bool) {
 		if !first.CompareAndSwap(false, true) {
 			return nil // a message handled again must not disconnect again
 		}
-		var o outcome
-		o.disconnect = b.Disconnect()
-		if meanwhile {
-			close(disconnected)
-			<-goOn
-		}
-		if connect {
-			cctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-			defer cancel()
-			o.connect = b.ConnectContext(cctx)
-		}
-		returned <- o
+		returned <- reconnectInside(b, connect, func() {
+			if meanwhile {
+				close(disconnected)
+				<-goOn
+			}
+		})
 		return nil
 	})
 
@@ -76,28 +65,5 @@ func testDisconnectFromHandler(t *testing.T, connect, meanwhile bool) {
 	// Before the fix Disconnect returned only after the update engine gave up waiting for
 	// the handler (handlerStopGrace, 5 s), and left the update to be delivered again.
 	o := recv(t, returned, "return of Disconnect (and Connect) called from a handler")
-	if o.disconnect != nil || o.connect != nil {
-		t.Fatalf("from the handler: Disconnect = %v, Connect = %v", o.disconnect, o.connect)
-	}
-	if !connect {
-		if b.IsConnected() {
-			t.Fatal("connected after Disconnect from a handler")
-		}
-		if err := b.ConnectContext(ctxT(t)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if !b.IsConnected() {
-		t.Fatal("not connected after Connect")
-	}
-	sender.send(t) // delivered by the update engine of the new connection
-	last := want[len(want)-1]
-	var got []string
-	for text := ""; text != last; {
-		text = recv(t, handled, "the messages after the reconnection")
-		got = append(got, text)
-	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Fatalf("handled after Disconnect (-want +got):\n%s", diff)
-	}
+	checkReconnected(t, b, sender, handled, o, connect, want)
 }

@@ -36,8 +36,7 @@ func testDisconnectFromUpdateHook(t *testing.T, stop, connect bool) {
 	cl := cluster(t)
 	b, _ := e2eBot(t, cl, "e2e_disc_hook_bot")
 	sender := newSoakSenders(t, cl, "e2e_disc_hook_bot", 1)[0]
-	type outcome struct{ disconnect, connect error }
-	returned := make(chan outcome, 1)
+	returned := make(chan reconnectOutcome, 1)
 	handled := make(chan string, 8)
 	b.OnMessage(func(_ *mtgo.Context, m *types.Message) error {
 		handled <- m.Text
@@ -48,33 +47,53 @@ func testDisconnectFromUpdateHook(t *testing.T, stop, connect bool) {
 		if !hasMessage(u, "1") || !first.CompareAndSwap(false, true) {
 			return
 		}
-		var o outcome
-		switch {
-		case stop:
+		if stop {
 			b.Stop()
-		default:
-			o.disconnect = b.Disconnect()
-			if connect {
-				cctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-				defer cancel()
-				o.connect = b.ConnectContext(cctx)
-			}
+			returned <- reconnectOutcome{}
+			return
 		}
-		returned <- o
+		returned <- reconnectInside(b, connect, nil)
 	})
 
 	sender.send(t) // "1": the hook disconnects
 	o := recv(t, returned, "return of Disconnect (and Connect) or Stop called from OnUpdateReceived")
-	if o.disconnect != nil || o.connect != nil {
-		t.Fatalf("from the hook: Disconnect = %v, Connect = %v", o.disconnect, o.connect)
-	}
 	if stop {
 		recv(t, b.Done(), "client stopped from OnUpdateReceived")
 		return
 	}
+	checkReconnected(t, b, sender, handled, o, connect, []string{"1", "2"})
+}
+
+// reconnectOutcome is what Disconnect and Connect returned, called from a handler or hook.
+type reconnectOutcome struct{ disconnect, connect error }
+
+// reconnectInside calls Disconnect, then between (when not nil), then with connect
+// ConnectContext, as a handler or hook of b that reconnects does.
+func reconnectInside(b *testClient, connect bool, between func()) reconnectOutcome {
+	var o reconnectOutcome
+	o.disconnect = b.Disconnect()
+	if between != nil {
+		between()
+	}
+	if connect {
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		o.connect = b.ConnectContext(ctx)
+	}
+	return o
+}
+
+// checkReconnected checks the outcome o of a reconnectInside, connects b unless it connected
+// itself, has sender send one more message, and checks the texts handled up to it against want
+// (which ends with that message's).
+func checkReconnected(t *testing.T, b *testClient, sender *soakSender, handled <-chan string, o reconnectOutcome, connect bool, want []string) {
+	t.Helper()
+	if o.disconnect != nil || o.connect != nil {
+		t.Fatalf("from inside the client: Disconnect = %v, Connect = %v", o.disconnect, o.connect)
+	}
 	if !connect {
 		if b.IsConnected() {
-			t.Fatal("connected after Disconnect from OnUpdateReceived")
+			t.Fatal("connected after Disconnect")
 		}
 		if err := b.ConnectContext(ctxT(t)); err != nil {
 			t.Fatal(err)
@@ -83,13 +102,14 @@ func testDisconnectFromUpdateHook(t *testing.T, stop, connect bool) {
 	if !b.IsConnected() {
 		t.Fatal("not connected after Connect")
 	}
-	sender.send(t) // "2": delivered by the update engine of the new connection
+	sender.send(t) // delivered by the update engine of the new connection
+	last := want[len(want)-1]
 	var got []string
-	for text := ""; text != "2"; {
+	for text := ""; text != last; {
 		text = recv(t, handled, "the messages up to the one after the reconnection")
 		got = append(got, text)
 	}
-	if diff := cmp.Diff([]string{"1", "2"}, got); diff != "" {
-		t.Fatalf("handled (-want +got):\n%s", diff)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("handled after Disconnect (-want +got):\n%s", diff)
 	}
 }
