@@ -55,7 +55,19 @@ func TestMonthsVirtualBot(t *testing.T) {
 	key := sharedKey(t) // outside the bubble: generating it is slow
 	days := soakScale(60, 365)
 	monthsBubble(t, func(t *testing.T) {
-		m := startMonths(t, key)
+		m := startMonths(t, key, false)
+		m.live(days)
+		m.finish()
+	})
+}
+
+// TestMonthsVirtualUser is TestMonthsVirtualBot for a person's account logged in with a
+// phone number and code.
+func TestMonthsVirtualUser(t *testing.T) {
+	key := sharedKey(t)
+	days := soakScale(30, 365)
+	monthsBubble(t, func(t *testing.T) {
+		m := startMonths(t, key, true)
 		m.live(days)
 		m.finish()
 	})
@@ -69,7 +81,7 @@ func TestMonthsVirtualBotPFS(t *testing.T) {
 	days := soakScale(30, 180)
 	const ttl = 6 * time.Hour
 	monthsBubble(t, func(t *testing.T) {
-		m := startMonths(t, key, func(cfg *mtgo.Config) {
+		m := startMonths(t, key, false, func(cfg *mtgo.Config) {
 			cfg.FxOptions = append(cfg.FxOptions, mtgo.ReplaceSessionFactory(pfsFactory{ttl: ttl}))
 		})
 		m.keySlack = 1 // the permanent key, the temporary one and, near its expiry, the next
@@ -107,7 +119,7 @@ func TestMonthsVirtualOutage(t *testing.T) {
 	key := sharedKey(t)
 	days := soakScale(28, 180)
 	monthsBubble(t, func(t *testing.T) {
-		m := startMonths(t, key, func(cfg *mtgo.Config) { cfg.ReconnectAttempts = -1 })
+		m := startMonths(t, key, false, func(cfg *mtgo.Config) { cfg.ReconnectAttempts = -1 })
 		m.outageEvery = 7
 		m.live(days)
 		m.finish()
@@ -129,7 +141,7 @@ func TestMonthsVirtualOutageDefaultConfig(t *testing.T) {
 	for _, auto := range []bool{false, true} {
 		t.Run(fmt.Sprintf("AutoConnect=%v", auto), func(t *testing.T) {
 			monthsBubble(t, func(t *testing.T) {
-				m := startMonths(t, key, func(cfg *mtgo.Config) { cfg.AutoConnect = auto })
+				m := startMonths(t, key, false, func(cfg *mtgo.Config) { cfg.AutoConnect = auto })
 				m.outageEvery = 7
 				m.live(14)
 				m.finish()
@@ -152,7 +164,7 @@ func TestMonthsVirtualFailover(t *testing.T) {
 	}
 	key := sharedKey(t)
 	monthsBubble(t, func(t *testing.T) {
-		m := startMonths(t, key)
+		m := startMonths(t, key, false)
 		m.promptFailover = true
 		m.live(60)
 		m.finish()
@@ -173,6 +185,7 @@ type months struct {
 	calls   *methodCounter
 	rng     *rand.Rand
 
+	login    uint32 // the login method: auth.importBotAuthorization or auth.signIn
 	baseG    int    // goroutines before the client existed
 	keys     int    // auth keys DC 2 held once the bot logged in
 	keySlack int    // how many more it may hold at the end (a temporary key's successor)
@@ -187,13 +200,15 @@ type months struct {
 	faults   map[string]int
 	maxDelay time.Duration // longest send-to-handler time seen
 	late     int           // posts handled later than monthsDeliverWithin (after failovers)
+	warmHeap uint64        // live heap at the end of day 10
 	dayG     []int         // goroutines at the end of each day, everything idle
 }
 
-const monthsBot = "months_bot"
+const monthsAccount = "months_account"
 
-// startMonths starts the in-memory cluster, three people and the logged-in bot.
-func startMonths(t *testing.T, key *rsa.PrivateKey, edit ...func(*mtgo.Config)) *months {
+// startMonths starts the in-memory cluster, three people and the logged-in bot (a person's
+// account with user).
+func startMonths(t *testing.T, key *rsa.PrivateKey, user bool, edit ...func(*mtgo.Config)) *months {
 	cl, err := teletest.Start(teletest.Config{
 		Key: key, InMemory: true, StrictSeqNo: true,
 		// Bounded boxes: the world's memory stays flat over the months.
@@ -208,16 +223,25 @@ func startMonths(t *testing.T, key *rsa.PrivateKey, edit ...func(*mtgo.Config)) 
 		rng: rand.New(rand.NewPCG(86, 1)), faults: map[string]int{},
 	}
 	cl.Dispatcher().Use(m.calls.middleware)
-	bot, err := cl.World().CreateBot(world.BotSpec{FirstName: "months", Username: monthsBot})
+	var bot world.User
+	login := func(cfg *mtgo.Config) { cfg.BotToken = bot.Token }
+	m.login = tg.AuthImportBotAuthorizationRequestTypeID
+	if user {
+		bot, err = cl.World().CreateUser(world.UserSpec{FirstName: "months", Username: monthsAccount, Phone: "15559100"})
+		login = func(cfg *mtgo.Config) { cfg.PhoneNumber, cfg.Code = bot.Phone, codeFrom(cl.World()) }
+		m.login = tg.AuthSignInRequestTypeID
+	} else {
+		bot, err = cl.World().CreateBot(world.BotSpec{FirstName: "months", Username: monthsAccount})
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	m.senders = newSoakSenders(t, cl, monthsBot, 3)
+	m.senders = newSoakSenders(t, cl, monthsAccount, 3)
 	m.senders = append(m.senders, monthsGroup(t, cl, m.senders, bot.ID))
 	synctest.Wait()
 	m.baseG = runtime.NumGoroutine()
 	m.b = e2eClient(t, cl, func(cfg *mtgo.Config) {
-		cfg.BotToken = bot.Token
+		login(cfg)
 		cfg.MaxMessageCacheSize = 16
 		cfg.Log = mtgo.LogConfig{Handler: m.logs, Level: slog.LevelWarn}
 		cfg.FxOptions = append(cfg.FxOptions, mtgo.ReplaceDialer(m.dialer()))
@@ -230,7 +254,7 @@ func startMonths(t *testing.T, key *rsa.PrivateKey, edit ...func(*mtgo.Config)) 
 		t.Fatal(err)
 	}
 	if me := m.b.Me(); me == nil || me.ID != bot.ID {
-		t.Fatalf("Me = %+v, want the bot %d", me, bot.ID)
+		t.Fatalf("Me = %+v, want %d", me, bot.ID)
 	}
 	m.keys = cl.DC(m.b.DC()).AuthKeys()
 	if m.identity, err = m.b.ExportSessionString(); err != nil {
@@ -340,13 +364,30 @@ func (m *months) live(days int) {
 		time.Sleep(time.Until(dayStart.Add(24 * time.Hour)))
 		synctest.Wait()
 		m.dayG = append(m.dayG, runtime.NumGoroutine())
+		if day == min(9, days-1) {
+			m.warmHeap = heapAfterGC()
+		}
 		if t.Failed() {
 			t.Fatalf("day %d: stopping", day)
 		}
 	}
-	t.Logf("%d days (%v virtual) with %d messages; faults %v; slowest delivery %v (%d after %v); %d reconnects",
+	end := heapAfterGC()
+	reconnects := m.b.Health().Reconnects
+	t.Logf("%d days (%v virtual) with %d messages; faults %v; slowest delivery %v (%d after %v); %d reconnects; heap %d -> %d bytes from day 10",
 		days, time.Since(start).Round(time.Hour), sentTotal(m.senders), m.faults, m.maxDelay.Round(time.Millisecond),
-		m.late, monthsDeliverWithin, m.b.Health().Reconnects)
+		m.late, monthsDeliverWithin, reconnects, m.warmHeap, end)
+	if end > m.warmHeap+soakHeapSlack {
+		t.Errorf("heap grew from %d to %d bytes after day 10 (slack %d)", m.warmHeap, end, soakHeapSlack)
+	}
+	// Only the faults that break the connection may cost a reconnect: one more means a
+	// keepalive that stopped over a quiet day (the server's idle timeout cut the connection).
+	breaking := 0
+	for _, f := range []string{"drop", "lost push", "network change", "failover", "outage"} {
+		breaking += m.faults[f]
+	}
+	if reconnects > int64(breaking) {
+		t.Errorf("%d reconnects, but only %d faults broke the connection", reconnects, breaking)
+	}
 }
 
 // post injects the fault of the day's moment, if any, has everyone post once and waits for
@@ -410,8 +451,8 @@ func (m *months) finish() {
 		t.Errorf("DC %d auth keys %d -> %d (slack %d): the bot made a new key or the server kept old ones",
 			m.b.DC(), m.keys, got, m.keySlack)
 	}
-	if n := m.calls.count(tg.AuthImportBotAuthorizationRequestTypeID); n != 1 {
-		t.Errorf("auth.importBotAuthorization called %d times, want the first login only", n)
+	if n := m.calls.count(m.login); n != 1 {
+		t.Errorf("login method %#x called %d times, want the first login only", m.login, n)
 	}
 	if id, err := m.b.ExportSessionString(); err != nil || id != m.identity {
 		t.Errorf("session string changed over the months (err %v)", err)
