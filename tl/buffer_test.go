@@ -503,3 +503,34 @@ func TestDepth(t *testing.T) {
 	}
 	b.Leave()
 }
+
+func TestExtend(t *testing.T) {
+	for _, b := range []Buffer{{}, {Buf: []byte{1, 2, 3}}, {Buf: append(make([]byte, 0, 64), 1, 2, 3)}} {
+		before := append([]byte(nil), b.Buf...)
+		for _, n := range []int{0, 4, 13, 100} {
+			l := len(b.Buf)
+			p := b.Extend(n)
+			if len(p) != n || cap(p) != n || len(b.Buf) != l+n {
+				t.Fatalf("Extend(%d) on %d bytes: got len %d cap %d, Buf %d bytes", n, l, len(p), cap(p), len(b.Buf))
+			}
+			for i := range p {
+				p[i] = byte(n)
+			}
+			if n > 0 && &p[0] != &b.Buf[l] {
+				t.Fatalf("Extend(%d) returned bytes outside Buf", n)
+			}
+		}
+		if !bytes.Equal(b.Buf[:len(before)], before) {
+			t.Fatalf("Extend changed the bytes before it: % x", b.Buf[:len(before)])
+		}
+	}
+}
+
+func TestBoolIDAndIDLen(t *testing.T) {
+	if BoolID(true) != BoolTrueID || BoolID(false) != BoolFalseID {
+		t.Fatalf("BoolID: %#x %#x", BoolID(true), BoolID(false))
+	}
+	if IDLen(true) != 4 || IDLen(false) != 0 {
+		t.Fatalf("IDLen: %d %d", IDLen(true), IDLen(false))
+	}
+}

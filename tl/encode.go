@@ -54,12 +54,27 @@ func Flag(set bool, bit uint) uint32 {
 }
 
 // PutBool appends boolTrue or boolFalse.
-func (b *Buffer) PutBool(v bool) {
-	if v {
-		b.PutID(BoolTrueID)
-	} else {
-		b.PutID(BoolFalseID)
+func (b *Buffer) PutBool(v bool) { b.PutID(BoolID(v)) }
+
+// BoolID returns the constructor id of v: boolTrue or boolFalse, chosen without a branch.
+func BoolID(v bool) uint32 { return BoolFalseID ^ Flag(v, 0)*(BoolFalseID^BoolTrueID) }
+
+// IDLen returns the size of a constructor id (4) when boxed and 0 otherwise. Generated encoders
+// share one body between Encode and EncodeBare and extend Buf by IDLen(boxed) more bytes.
+func IDLen(boxed bool) int { return int(Flag(boxed, 2)) }
+
+// Extend appends n bytes to Buf, growing it at most once, and returns them (length and capacity
+// n). Their contents are unspecified: the caller writes every one of them. Generated encoders
+// use it to write a run of fixed-size fields with one length check instead of one per field.
+func (b *Buffer) Extend(n int) []byte {
+	l := len(b.Buf)
+	if l+n > cap(b.Buf) {
+		// append grows Buf amortized, as every other Put does; the zeroing is overwritten.
+		b.Buf = append(b.Buf, make([]byte, n)...)[:l]
 	}
+	p := b.Buf[l : l+n : l+n]
+	b.Buf = b.Buf[:l+n] // only the length changes: no pointer write
+	return p
 }
 
 // PutString appends a TL string: a length prefix, the bytes and zero padding to 4 bytes.

@@ -155,7 +155,7 @@ func (x *DecryptedMessageActionClassBox) Encode(b *tl.Buffer) error {
 	return x.DecryptedMessageAction.Encode(b)
 }
 
-// DecryptedMessageMediaClass is the abstract TL type DecryptedMessageMedia. Implemented by DecryptedMessageMediaEmpty, DecryptedMessageMediaPhoto, DecryptedMessageMediaVideo, DecryptedMessageMediaGeoPoint, DecryptedMessageMediaContact, DecryptedMessageMediaDocument, DecryptedMessageMediaAudio, DecryptedMessageMediaExternalDocument, DecryptedMessageMediaVenue, DecryptedMessageMediaWebPage.
+// DecryptedMessageMediaClass is the abstract TL type DecryptedMessageMedia. Implemented by DecryptedMessageMediaEmpty, DecryptedMessageMediaPhoto, DecryptedMessageMediaVideo, DecryptedMessageMediaGeoPoint, DecryptedMessageMediaContact, DecryptedMessageMediaDocument46, DecryptedMessageMediaDocument, DecryptedMessageMediaAudio, DecryptedMessageMediaExternalDocument, DecryptedMessageMediaVenue, DecryptedMessageMediaWebPage.
 type DecryptedMessageMediaClass interface {
 	tl.Object
 	tl.BareEncoder
@@ -189,6 +189,9 @@ func DecodeDecryptedMessageMediaClass(b *tl.Buffer) (DecryptedMessageMediaClass,
 		err, v = m.decodeFields(b), m
 	case DecryptedMessageMediaContactTypeID:
 		m := tl.New[DecryptedMessageMediaContact](b, id)
+		err, v = m.decodeFields(b), m
+	case DecryptedMessageMediaDocument46TypeID:
+		m := tl.New[DecryptedMessageMediaDocument46](b, id)
 		err, v = m.decodeFields(b), m
 	case DecryptedMessageMediaDocumentTypeID:
 		m := tl.New[DecryptedMessageMediaDocument](b, id)

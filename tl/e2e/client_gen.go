@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"context"
+
 	"github.com/mtgo-labs/mtgo/tl"
 )
 

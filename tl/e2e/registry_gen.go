@@ -34,6 +34,8 @@ func TypeName(id uint32) string {
 		return "decryptedMessageMediaGeoPoint"
 	case DecryptedMessageMediaContactTypeID:
 		return "decryptedMessageMediaContact"
+	case DecryptedMessageMediaDocument46TypeID:
+		return "decryptedMessageMediaDocument46"
 	case DecryptedMessageMediaDocumentTypeID:
 		return "decryptedMessageMediaDocument"
 	case DecryptedMessageMediaAudioTypeID:
@@ -191,6 +193,8 @@ func NewObject(id uint32) tl.Object {
 		return &DecryptedMessageMediaGeoPoint{}
 	case DecryptedMessageMediaContactTypeID:
 		return &DecryptedMessageMediaContact{}
+	case DecryptedMessageMediaDocument46TypeID:
+		return &DecryptedMessageMediaDocument46{}
 	case DecryptedMessageMediaDocumentTypeID:
 		return &DecryptedMessageMediaDocument{}
 	case DecryptedMessageMediaAudioTypeID:

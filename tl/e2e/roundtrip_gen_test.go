@@ -3,9 +3,10 @@
 package e2e
 
 import (
+	"testing"
+
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/internal/tltest"
-	"testing"
 )
 
 func randBoolFalse(r *tltest.Rand, d int) *BoolFalse {
@@ -120,6 +121,26 @@ func randDecryptedMessageMediaContact(r *tltest.Rand, d int) *DecryptedMessageMe
 	m.FirstName = r.String()
 	m.LastName = r.String()
 	m.UserID = r.Int32()
+	return m
+}
+
+func randDecryptedMessageMediaDocument46(r *tltest.Rand, d int) *DecryptedMessageMediaDocument46 {
+	m := &DecryptedMessageMediaDocument46{}
+	m.Thumb = r.Bytes()
+	m.ThumbW = r.Int32()
+	m.ThumbH = r.Int32()
+	m.MimeType = r.String()
+	m.Size = r.Int32()
+	m.Key = r.Bytes()
+	m.Iv = r.Bytes()
+	m.Attributes = func() []DocumentAttributeClass {
+		s := make([]DocumentAttributeClass, r.Len(d))
+		for i := range s {
+			s[i] = randDocumentAttributeClass(r, d+1)
+		}
+		return s
+	}()
+	m.Caption = r.String()
 	return m
 }
 
@@ -642,7 +663,7 @@ func randDecryptedMessageActionClass(r *tltest.Rand, d int) DecryptedMessageActi
 func randDecryptedMessageMediaClass(r *tltest.Rand, d int) DecryptedMessageMediaClass {
 	n := 0
 	if d <= tltest.MaxDepth {
-		n = r.Intn(10)
+		n = r.Intn(11)
 	}
 	switch n {
 	case 0:
@@ -656,14 +677,16 @@ func randDecryptedMessageMediaClass(r *tltest.Rand, d int) DecryptedMessageMedia
 	case 4:
 		return randDecryptedMessageMediaContact(r, d+1)
 	case 5:
-		return randDecryptedMessageMediaDocument(r, d+1)
+		return randDecryptedMessageMediaDocument46(r, d+1)
 	case 6:
-		return randDecryptedMessageMediaAudio(r, d+1)
+		return randDecryptedMessageMediaDocument(r, d+1)
 	case 7:
-		return randDecryptedMessageMediaExternalDocument(r, d+1)
+		return randDecryptedMessageMediaAudio(r, d+1)
 	case 8:
-		return randDecryptedMessageMediaVenue(r, d+1)
+		return randDecryptedMessageMediaExternalDocument(r, d+1)
 	case 9:
+		return randDecryptedMessageMediaVenue(r, d+1)
+	case 10:
 		return randDecryptedMessageMediaWebPage(r, d+1)
 	}
 	return nil
@@ -831,6 +854,7 @@ var roundTripCases = []tltest.Case{
 	{Name: "decryptedMessageMediaVideo", New: func(r *tltest.Rand) tl.Object { return randDecryptedMessageMediaVideo(r, 0) }},
 	{Name: "decryptedMessageMediaGeoPoint", New: func(r *tltest.Rand) tl.Object { return randDecryptedMessageMediaGeoPoint(r, 0) }},
 	{Name: "decryptedMessageMediaContact", New: func(r *tltest.Rand) tl.Object { return randDecryptedMessageMediaContact(r, 0) }},
+	{Name: "decryptedMessageMediaDocument46", New: func(r *tltest.Rand) tl.Object { return randDecryptedMessageMediaDocument46(r, 0) }},
 	{Name: "decryptedMessageMediaDocument", New: func(r *tltest.Rand) tl.Object { return randDecryptedMessageMediaDocument(r, 0) }},
 	{Name: "decryptedMessageMediaAudio", New: func(r *tltest.Rand) tl.Object { return randDecryptedMessageMediaAudio(r, 0) }},
 	{Name: "decryptedMessageMediaExternalDocument", New: func(r *tltest.Rand) tl.Object { return randDecryptedMessageMediaExternalDocument(r, 0) }},

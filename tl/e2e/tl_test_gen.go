@@ -21,8 +21,11 @@ func (*TestDummyFunctionRequest) TypeName() string { return "test.dummyFunction"
 
 // Encode writes the boxed value.
 func (m *TestDummyFunctionRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("test.dummyFunction")
+	}
 	b.PutID(TestDummyFunctionRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.

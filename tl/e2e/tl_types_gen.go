@@ -3,6 +3,9 @@
 package e2e
 
 import (
+	"encoding/binary"
+	"math"
+
 	"github.com/mtgo-labs/mtgo/tl"
 )
 
@@ -21,8 +24,11 @@ func (*BoolFalse) TypeName() string { return "boolFalse" }
 
 // Encode writes the boxed value.
 func (m *BoolFalse) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("boolFalse")
+	}
 	b.PutID(BoolFalseTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -65,8 +71,11 @@ func (*BoolTrue) TypeName() string { return "boolTrue" }
 
 // Encode writes the boxed value.
 func (m *BoolTrue) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("boolTrue")
+	}
 	b.PutID(BoolTrueTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -109,8 +118,11 @@ func (*True) TypeName() string { return "true" }
 
 // Encode writes the boxed value.
 func (m *True) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("true")
+	}
 	b.PutID(TrueTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -157,20 +169,24 @@ func (*DecryptedMessageLayer) TypeID() uint32 { return DecryptedMessageLayerType
 func (*DecryptedMessageLayer) TypeName() string { return "decryptedMessageLayer" }
 
 // Encode writes the boxed value.
-func (m *DecryptedMessageLayer) Encode(b *tl.Buffer) error {
-	b.PutID(DecryptedMessageLayerTypeID)
-	return m.EncodeBare(b)
-}
+func (m *DecryptedMessageLayer) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *DecryptedMessageLayer) EncodeBare(b *tl.Buffer) error {
+func (m *DecryptedMessageLayer) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *DecryptedMessageLayer) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("decryptedMessageLayer")
 	}
+	if boxed {
+		b.PutID(DecryptedMessageLayerTypeID)
+	}
 	b.PutBytes(m.RandomBytes)
-	b.PutInt32(m.Layer)
-	b.PutInt32(m.InSeqNo)
-	b.PutInt32(m.OutSeqNo)
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Layer))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.InSeqNo))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.OutSeqNo))
 	if m.Message == nil {
 		return tl.NilFieldError("decryptedMessageLayer", "message")
 	}
@@ -238,13 +254,13 @@ func (*DecryptedMessage) TypeName() string { return "decryptedMessage" }
 func (*DecryptedMessage) isDecryptedMessageClass() {}
 
 // Encode writes the boxed value.
-func (m *DecryptedMessage) Encode(b *tl.Buffer) error {
-	b.PutID(DecryptedMessageTypeID)
-	return m.EncodeBare(b)
-}
+func (m *DecryptedMessage) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *DecryptedMessage) EncodeBare(b *tl.Buffer) error {
+func (m *DecryptedMessage) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *DecryptedMessage) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("decryptedMessage")
 	}
@@ -255,9 +271,13 @@ func (m *DecryptedMessage) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.ViaBotName.Set, 11)
 	f0 |= tl.Flag(m.ReplyToRandomID.Set, 3)
 	f0 |= tl.Flag(m.GroupedID.Set, 17)
-	b.PutUint32(f0)
-	b.PutInt64(m.RandomID)
-	b.PutInt32(m.TTL)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 16)
+	binary.LittleEndian.PutUint32(p0, DecryptedMessageTypeID)
+	q0 := (*[16]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.RandomID))
+	binary.LittleEndian.PutUint32(q0[12:], uint32(m.TTL))
 	b.PutString(m.Message)
 	if m.Media != nil {
 		if err := m.Media.Encode(b); err != nil {
@@ -375,17 +395,21 @@ func (*DecryptedMessageService) TypeName() string { return "decryptedMessageServ
 func (*DecryptedMessageService) isDecryptedMessageClass() {}
 
 // Encode writes the boxed value.
-func (m *DecryptedMessageService) Encode(b *tl.Buffer) error {
-	b.PutID(DecryptedMessageServiceTypeID)
-	return m.EncodeBare(b)
-}
+func (m *DecryptedMessageService) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *DecryptedMessageService) EncodeBare(b *tl.Buffer) error {
+func (m *DecryptedMessageService) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *DecryptedMessageService) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("decryptedMessageService")
 	}
-	b.PutInt64(m.RandomID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, DecryptedMessageServiceTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.RandomID))
 	if m.Action == nil {
 		return tl.NilFieldError("decryptedMessageService", "action")
 	}
@@ -436,8 +460,11 @@ func (*DecryptedMessageMediaEmpty) isDecryptedMessageMediaClass() {}
 
 // Encode writes the boxed value.
 func (m *DecryptedMessageMediaEmpty) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("decryptedMessageMediaEmpty")
+	}
 	b.PutID(DecryptedMessageMediaEmptyTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -490,22 +517,26 @@ func (*DecryptedMessageMediaPhoto) TypeName() string { return "decryptedMessageM
 func (*DecryptedMessageMediaPhoto) isDecryptedMessageMediaClass() {}
 
 // Encode writes the boxed value.
-func (m *DecryptedMessageMediaPhoto) Encode(b *tl.Buffer) error {
-	b.PutID(DecryptedMessageMediaPhotoTypeID)
-	return m.EncodeBare(b)
-}
+func (m *DecryptedMessageMediaPhoto) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *DecryptedMessageMediaPhoto) EncodeBare(b *tl.Buffer) error {
+func (m *DecryptedMessageMediaPhoto) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *DecryptedMessageMediaPhoto) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("decryptedMessageMediaPhoto")
 	}
+	if boxed {
+		b.PutID(DecryptedMessageMediaPhotoTypeID)
+	}
 	b.PutBytes(m.Thumb)
-	b.PutInt32(m.ThumbW)
-	b.PutInt32(m.ThumbH)
-	b.PutInt32(m.W)
-	b.PutInt32(m.H)
-	b.PutInt32(m.Size)
+	q0 := (*[20]byte)(b.Extend(20))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.ThumbW))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.ThumbH))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.W))
+	binary.LittleEndian.PutUint32(q0[12:], uint32(m.H))
+	binary.LittleEndian.PutUint32(q0[16:], uint32(m.Size))
 	b.PutBytes(m.Key)
 	b.PutBytes(m.Iv)
 	b.PutString(m.Caption)
@@ -584,24 +615,29 @@ func (*DecryptedMessageMediaVideo) TypeName() string { return "decryptedMessageM
 func (*DecryptedMessageMediaVideo) isDecryptedMessageMediaClass() {}
 
 // Encode writes the boxed value.
-func (m *DecryptedMessageMediaVideo) Encode(b *tl.Buffer) error {
-	b.PutID(DecryptedMessageMediaVideoTypeID)
-	return m.EncodeBare(b)
-}
+func (m *DecryptedMessageMediaVideo) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *DecryptedMessageMediaVideo) EncodeBare(b *tl.Buffer) error {
+func (m *DecryptedMessageMediaVideo) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *DecryptedMessageMediaVideo) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("decryptedMessageMediaVideo")
 	}
+	if boxed {
+		b.PutID(DecryptedMessageMediaVideoTypeID)
+	}
 	b.PutBytes(m.Thumb)
-	b.PutInt32(m.ThumbW)
-	b.PutInt32(m.ThumbH)
-	b.PutInt32(m.Duration)
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.ThumbW))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.ThumbH))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Duration))
 	b.PutString(m.MimeType)
-	b.PutInt32(m.W)
-	b.PutInt32(m.H)
-	b.PutInt32(m.Size)
+	q1 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.W))
+	binary.LittleEndian.PutUint32(q1[4:], uint32(m.H))
+	binary.LittleEndian.PutUint32(q1[8:], uint32(m.Size))
 	b.PutBytes(m.Key)
 	b.PutBytes(m.Iv)
 	b.PutString(m.Caption)
@@ -678,8 +714,14 @@ func (*DecryptedMessageMediaGeoPoint) isDecryptedMessageMediaClass() {}
 
 // Encode writes the boxed value.
 func (m *DecryptedMessageMediaGeoPoint) Encode(b *tl.Buffer) error {
-	b.PutID(DecryptedMessageMediaGeoPointTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("decryptedMessageMediaGeoPoint")
+	}
+	q0 := (*[20]byte)(b.Extend(20))
+	binary.LittleEndian.PutUint32(q0[:], DecryptedMessageMediaGeoPointTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], math.Float64bits(m.Lat))
+	binary.LittleEndian.PutUint64(q0[12:], math.Float64bits(m.Long))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -687,8 +729,9 @@ func (m *DecryptedMessageMediaGeoPoint) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("decryptedMessageMediaGeoPoint")
 	}
-	b.PutDouble(m.Lat)
-	b.PutDouble(m.Long)
+	q0 := (*[16]byte)(b.Extend(16))
+	binary.LittleEndian.PutUint64(q0[:], math.Float64bits(m.Lat))
+	binary.LittleEndian.PutUint64(q0[8:], math.Float64bits(m.Long))
 	return nil
 }
 
@@ -736,15 +779,18 @@ func (*DecryptedMessageMediaContact) TypeName() string { return "decryptedMessag
 func (*DecryptedMessageMediaContact) isDecryptedMessageMediaClass() {}
 
 // Encode writes the boxed value.
-func (m *DecryptedMessageMediaContact) Encode(b *tl.Buffer) error {
-	b.PutID(DecryptedMessageMediaContactTypeID)
-	return m.EncodeBare(b)
-}
+func (m *DecryptedMessageMediaContact) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *DecryptedMessageMediaContact) EncodeBare(b *tl.Buffer) error {
+func (m *DecryptedMessageMediaContact) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *DecryptedMessageMediaContact) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("decryptedMessageMediaContact")
+	}
+	if boxed {
+		b.PutID(DecryptedMessageMediaContactTypeID)
 	}
 	b.PutString(m.PhoneNumber)
 	b.PutString(m.FirstName)
@@ -783,6 +829,119 @@ func (m *DecryptedMessageMediaContact) decodeFields(b *tl.Buffer) (err error) {
 	return nil
 }
 
+// DecryptedMessageMediaDocument46 is the TL constructor decryptedMessageMediaDocument46#7afe8ae2 (result DecryptedMessageMedia).
+type DecryptedMessageMediaDocument46 struct {
+	Thumb      []byte                   // thumb
+	ThumbW     int32                    // thumb_w
+	ThumbH     int32                    // thumb_h
+	MimeType   string                   // mime_type
+	Size       int32                    // size
+	Key        []byte                   // key
+	Iv         []byte                   // iv
+	Attributes []DocumentAttributeClass // attributes
+	Caption    string                   // caption
+}
+
+// DecryptedMessageMediaDocument46TypeID is the constructor id of decryptedMessageMediaDocument46.
+const DecryptedMessageMediaDocument46TypeID = 0x7afe8ae2
+
+// TypeID returns DecryptedMessageMediaDocument46TypeID.
+func (*DecryptedMessageMediaDocument46) TypeID() uint32 { return DecryptedMessageMediaDocument46TypeID }
+
+// TypeName returns "decryptedMessageMediaDocument46".
+func (*DecryptedMessageMediaDocument46) TypeName() string { return "decryptedMessageMediaDocument46" }
+
+func (*DecryptedMessageMediaDocument46) isDecryptedMessageMediaClass() {}
+
+// Encode writes the boxed value.
+func (m *DecryptedMessageMediaDocument46) Encode(b *tl.Buffer) error { return m.encode(b, true) }
+
+// EncodeBare writes the fields without the constructor id.
+func (m *DecryptedMessageMediaDocument46) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *DecryptedMessageMediaDocument46) encode(b *tl.Buffer, boxed bool) error {
+	if m == nil {
+		return tl.NilObjectError("decryptedMessageMediaDocument46")
+	}
+	if boxed {
+		b.PutID(DecryptedMessageMediaDocument46TypeID)
+	}
+	b.PutBytes(m.Thumb)
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.ThumbW))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.ThumbH))
+	b.PutString(m.MimeType)
+	b.PutInt32(m.Size)
+	b.PutBytes(m.Key)
+	b.PutBytes(m.Iv)
+	b.PutVectorHeader(len(m.Attributes))
+	for _, e0 := range m.Attributes {
+		if e0 == nil {
+			return tl.NilFieldError("decryptedMessageMediaDocument46", "attributes")
+		}
+		if err := e0.Encode(b); err != nil {
+			return tl.EncodeFieldErr("decryptedMessageMediaDocument46", "attributes", err)
+		}
+	}
+	b.PutString(m.Caption)
+	return b.WriteErr()
+}
+
+// Decode reads the boxed value.
+func (m *DecryptedMessageMediaDocument46) Decode(b *tl.Buffer) error {
+	if err := b.ConsumeID(DecryptedMessageMediaDocument46TypeID); err != nil {
+		return b.DecodeErr("decryptedMessageMediaDocument46", "", err)
+	}
+	return m.DecodeBare(b)
+}
+
+// DecodeBare reads the fields without the constructor id.
+func (m *DecryptedMessageMediaDocument46) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *DecryptedMessageMediaDocument46) decodeFields(b *tl.Buffer) (err error) {
+	if m.Thumb, err = b.Bytes(); err != nil {
+		return b.DecodeErr("decryptedMessageMediaDocument46", "thumb", err)
+	}
+	if m.ThumbW, err = b.Int32(); err != nil {
+		return b.DecodeErr("decryptedMessageMediaDocument46", "thumb_w", err)
+	}
+	if m.ThumbH, err = b.Int32(); err != nil {
+		return b.DecodeErr("decryptedMessageMediaDocument46", "thumb_h", err)
+	}
+	if m.MimeType, err = b.String(); err != nil {
+		return b.DecodeErr("decryptedMessageMediaDocument46", "mime_type", err)
+	}
+	if m.Size, err = b.Int32(); err != nil {
+		return b.DecodeErr("decryptedMessageMediaDocument46", "size", err)
+	}
+	if m.Key, err = b.Bytes(); err != nil {
+		return b.DecodeErr("decryptedMessageMediaDocument46", "key", err)
+	}
+	if m.Iv, err = b.Bytes(); err != nil {
+		return b.DecodeErr("decryptedMessageMediaDocument46", "iv", err)
+	}
+	{
+		n0, err := b.VectorHeaderOf(4)
+		if err != nil {
+			return b.DecodeErr("decryptedMessageMediaDocument46", "attributes", err)
+		}
+		m.Attributes = tl.MakeSlice[DocumentAttributeClass](b, 0xa0211075, n0)
+		for i0 := range m.Attributes {
+			if m.Attributes[i0], err = DecodeDocumentAttributeClass(b); err != nil {
+				return b.DecodeErr("decryptedMessageMediaDocument46", "attributes", err)
+			}
+		}
+	}
+	if m.Caption, err = b.String(); err != nil {
+		return b.DecodeErr("decryptedMessageMediaDocument46", "caption", err)
+	}
+	return nil
+}
+
 // DecryptedMessageMediaDocument is the TL constructor decryptedMessageMediaDocument#6abd9782 (result DecryptedMessageMedia).
 type DecryptedMessageMediaDocument struct {
 	Thumb      []byte                   // thumb
@@ -808,19 +967,23 @@ func (*DecryptedMessageMediaDocument) TypeName() string { return "decryptedMessa
 func (*DecryptedMessageMediaDocument) isDecryptedMessageMediaClass() {}
 
 // Encode writes the boxed value.
-func (m *DecryptedMessageMediaDocument) Encode(b *tl.Buffer) error {
-	b.PutID(DecryptedMessageMediaDocumentTypeID)
-	return m.EncodeBare(b)
-}
+func (m *DecryptedMessageMediaDocument) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *DecryptedMessageMediaDocument) EncodeBare(b *tl.Buffer) error {
+func (m *DecryptedMessageMediaDocument) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *DecryptedMessageMediaDocument) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("decryptedMessageMediaDocument")
 	}
+	if boxed {
+		b.PutID(DecryptedMessageMediaDocumentTypeID)
+	}
 	b.PutBytes(m.Thumb)
-	b.PutInt32(m.ThumbW)
-	b.PutInt32(m.ThumbH)
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.ThumbW))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.ThumbH))
 	b.PutString(m.MimeType)
 	b.PutInt64(m.Size)
 	b.PutBytes(m.Key)
@@ -913,17 +1076,21 @@ func (*DecryptedMessageMediaAudio) TypeName() string { return "decryptedMessageM
 func (*DecryptedMessageMediaAudio) isDecryptedMessageMediaClass() {}
 
 // Encode writes the boxed value.
-func (m *DecryptedMessageMediaAudio) Encode(b *tl.Buffer) error {
-	b.PutID(DecryptedMessageMediaAudioTypeID)
-	return m.EncodeBare(b)
-}
+func (m *DecryptedMessageMediaAudio) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *DecryptedMessageMediaAudio) EncodeBare(b *tl.Buffer) error {
+func (m *DecryptedMessageMediaAudio) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *DecryptedMessageMediaAudio) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("decryptedMessageMediaAudio")
 	}
-	b.PutInt32(m.Duration)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, DecryptedMessageMediaAudioTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Duration))
 	b.PutString(m.MimeType)
 	b.PutInt32(m.Size)
 	b.PutBytes(m.Key)
@@ -992,19 +1159,25 @@ func (*DecryptedMessageMediaExternalDocument) TypeName() string {
 func (*DecryptedMessageMediaExternalDocument) isDecryptedMessageMediaClass() {}
 
 // Encode writes the boxed value.
-func (m *DecryptedMessageMediaExternalDocument) Encode(b *tl.Buffer) error {
-	b.PutID(DecryptedMessageMediaExternalDocumentTypeID)
-	return m.EncodeBare(b)
-}
+func (m *DecryptedMessageMediaExternalDocument) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DecryptedMessageMediaExternalDocument) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *DecryptedMessageMediaExternalDocument) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("decryptedMessageMediaExternalDocument")
 	}
-	b.PutInt64(m.ID)
-	b.PutInt64(m.AccessHash)
-	b.PutInt32(m.Date)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 20)
+	binary.LittleEndian.PutUint32(p0, DecryptedMessageMediaExternalDocumentTypeID)
+	q0 := (*[20]byte)(p0[h:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.ID))
+	binary.LittleEndian.PutUint64(q0[8:], uint64(m.AccessHash))
+	binary.LittleEndian.PutUint32(q0[16:], uint32(m.Date))
 	b.PutString(m.MimeType)
 	b.PutInt32(m.Size)
 	if m.Thumb == nil {
@@ -1013,8 +1186,10 @@ func (m *DecryptedMessageMediaExternalDocument) EncodeBare(b *tl.Buffer) error {
 	if err := m.Thumb.Encode(b); err != nil {
 		return tl.EncodeFieldErr("decryptedMessageMediaExternalDocument", "thumb", err)
 	}
-	b.PutInt32(m.DCID)
-	b.PutVectorHeader(len(m.Attributes))
+	q1 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.DCID))
+	binary.LittleEndian.PutUint32(q1[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q1[8:], uint32(len(m.Attributes)))
 	for _, e0 := range m.Attributes {
 		if e0 == nil {
 			return tl.NilFieldError("decryptedMessageMediaExternalDocument", "attributes")
@@ -1099,18 +1274,22 @@ func (*DecryptedMessageMediaVenue) TypeName() string { return "decryptedMessageM
 func (*DecryptedMessageMediaVenue) isDecryptedMessageMediaClass() {}
 
 // Encode writes the boxed value.
-func (m *DecryptedMessageMediaVenue) Encode(b *tl.Buffer) error {
-	b.PutID(DecryptedMessageMediaVenueTypeID)
-	return m.EncodeBare(b)
-}
+func (m *DecryptedMessageMediaVenue) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *DecryptedMessageMediaVenue) EncodeBare(b *tl.Buffer) error {
+func (m *DecryptedMessageMediaVenue) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *DecryptedMessageMediaVenue) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("decryptedMessageMediaVenue")
 	}
-	b.PutDouble(m.Lat)
-	b.PutDouble(m.Long)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 16)
+	binary.LittleEndian.PutUint32(p0, DecryptedMessageMediaVenueTypeID)
+	q0 := (*[16]byte)(p0[h:])
+	binary.LittleEndian.PutUint64(q0[:], math.Float64bits(m.Lat))
+	binary.LittleEndian.PutUint64(q0[8:], math.Float64bits(m.Long))
 	b.PutString(m.Title)
 	b.PutString(m.Address)
 	b.PutString(m.Provider)
@@ -1171,15 +1350,18 @@ func (*DecryptedMessageMediaWebPage) TypeName() string { return "decryptedMessag
 func (*DecryptedMessageMediaWebPage) isDecryptedMessageMediaClass() {}
 
 // Encode writes the boxed value.
-func (m *DecryptedMessageMediaWebPage) Encode(b *tl.Buffer) error {
-	b.PutID(DecryptedMessageMediaWebPageTypeID)
-	return m.EncodeBare(b)
-}
+func (m *DecryptedMessageMediaWebPage) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *DecryptedMessageMediaWebPage) EncodeBare(b *tl.Buffer) error {
+func (m *DecryptedMessageMediaWebPage) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *DecryptedMessageMediaWebPage) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("decryptedMessageMediaWebPage")
+	}
+	if boxed {
+		b.PutID(DecryptedMessageMediaWebPageTypeID)
 	}
 	b.PutString(m.URL)
 	return b.WriteErr()
@@ -1228,8 +1410,13 @@ func (*DecryptedMessageActionSetMessageTTL) isDecryptedMessageActionClass() {}
 
 // Encode writes the boxed value.
 func (m *DecryptedMessageActionSetMessageTTL) Encode(b *tl.Buffer) error {
-	b.PutID(DecryptedMessageActionSetMessageTTLTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("decryptedMessageActionSetMessageTTL")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], DecryptedMessageActionSetMessageTTLTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.TTLSeconds))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -1283,19 +1470,28 @@ func (*DecryptedMessageActionReadMessages) TypeName() string {
 func (*DecryptedMessageActionReadMessages) isDecryptedMessageActionClass() {}
 
 // Encode writes the boxed value.
-func (m *DecryptedMessageActionReadMessages) Encode(b *tl.Buffer) error {
-	b.PutID(DecryptedMessageActionReadMessagesTypeID)
-	return m.EncodeBare(b)
-}
+func (m *DecryptedMessageActionReadMessages) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DecryptedMessageActionReadMessages) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *DecryptedMessageActionReadMessages) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("decryptedMessageActionReadMessages")
 	}
-	b.PutVectorHeader(len(m.RandomIDs))
-	for _, e0 := range m.RandomIDs {
-		b.PutInt64(e0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + 8*len(m.RandomIDs))
+	binary.LittleEndian.PutUint32(p0, DecryptedMessageActionReadMessagesTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.RandomIDs)))
+	t0 := p0[h+8:]
+	for _, x0 := range m.RandomIDs {
+		binary.LittleEndian.PutUint64(t0[:], uint64(x0))
+		t0 = t0[8:]
 	}
 	return nil
 }
@@ -1351,19 +1547,28 @@ func (*DecryptedMessageActionDeleteMessages) TypeName() string {
 func (*DecryptedMessageActionDeleteMessages) isDecryptedMessageActionClass() {}
 
 // Encode writes the boxed value.
-func (m *DecryptedMessageActionDeleteMessages) Encode(b *tl.Buffer) error {
-	b.PutID(DecryptedMessageActionDeleteMessagesTypeID)
-	return m.EncodeBare(b)
-}
+func (m *DecryptedMessageActionDeleteMessages) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DecryptedMessageActionDeleteMessages) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *DecryptedMessageActionDeleteMessages) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("decryptedMessageActionDeleteMessages")
 	}
-	b.PutVectorHeader(len(m.RandomIDs))
-	for _, e0 := range m.RandomIDs {
-		b.PutInt64(e0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + 8*len(m.RandomIDs))
+	binary.LittleEndian.PutUint32(p0, DecryptedMessageActionDeleteMessagesTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.RandomIDs)))
+	t0 := p0[h+8:]
+	for _, x0 := range m.RandomIDs {
+		binary.LittleEndian.PutUint64(t0[:], uint64(x0))
+		t0 = t0[8:]
 	}
 	return nil
 }
@@ -1420,18 +1625,29 @@ func (*DecryptedMessageActionScreenshotMessages) isDecryptedMessageActionClass()
 
 // Encode writes the boxed value.
 func (m *DecryptedMessageActionScreenshotMessages) Encode(b *tl.Buffer) error {
-	b.PutID(DecryptedMessageActionScreenshotMessagesTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DecryptedMessageActionScreenshotMessages) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *DecryptedMessageActionScreenshotMessages) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("decryptedMessageActionScreenshotMessages")
 	}
-	b.PutVectorHeader(len(m.RandomIDs))
-	for _, e0 := range m.RandomIDs {
-		b.PutInt64(e0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + 8*len(m.RandomIDs))
+	binary.LittleEndian.PutUint32(p0, DecryptedMessageActionScreenshotMessagesTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.RandomIDs)))
+	t0 := p0[h+8:]
+	for _, x0 := range m.RandomIDs {
+		binary.LittleEndian.PutUint64(t0[:], uint64(x0))
+		t0 = t0[8:]
 	}
 	return nil
 }
@@ -1487,8 +1703,11 @@ func (*DecryptedMessageActionFlushHistory) isDecryptedMessageActionClass() {}
 
 // Encode writes the boxed value.
 func (m *DecryptedMessageActionFlushHistory) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("decryptedMessageActionFlushHistory")
+	}
 	b.PutID(DecryptedMessageActionFlushHistoryTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -1535,8 +1754,14 @@ func (*DecryptedMessageActionResend) isDecryptedMessageActionClass() {}
 
 // Encode writes the boxed value.
 func (m *DecryptedMessageActionResend) Encode(b *tl.Buffer) error {
-	b.PutID(DecryptedMessageActionResendTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("decryptedMessageActionResend")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], DecryptedMessageActionResendTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.StartSeqNo))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.EndSeqNo))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -1544,8 +1769,9 @@ func (m *DecryptedMessageActionResend) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("decryptedMessageActionResend")
 	}
-	b.PutInt32(m.StartSeqNo)
-	b.PutInt32(m.EndSeqNo)
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.StartSeqNo))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.EndSeqNo))
 	return nil
 }
 
@@ -1595,8 +1821,13 @@ func (*DecryptedMessageActionNotifyLayer) isDecryptedMessageActionClass() {}
 
 // Encode writes the boxed value.
 func (m *DecryptedMessageActionNotifyLayer) Encode(b *tl.Buffer) error {
-	b.PutID(DecryptedMessageActionNotifyLayerTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("decryptedMessageActionNotifyLayer")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], DecryptedMessageActionNotifyLayerTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Layer))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -1646,15 +1877,18 @@ func (*DecryptedMessageActionTyping) TypeName() string { return "decryptedMessag
 func (*DecryptedMessageActionTyping) isDecryptedMessageActionClass() {}
 
 // Encode writes the boxed value.
-func (m *DecryptedMessageActionTyping) Encode(b *tl.Buffer) error {
-	b.PutID(DecryptedMessageActionTypingTypeID)
-	return m.EncodeBare(b)
-}
+func (m *DecryptedMessageActionTyping) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *DecryptedMessageActionTyping) EncodeBare(b *tl.Buffer) error {
+func (m *DecryptedMessageActionTyping) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *DecryptedMessageActionTyping) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("decryptedMessageActionTyping")
+	}
+	if boxed {
+		b.PutID(DecryptedMessageActionTypingTypeID)
 	}
 	if m.Action == nil {
 		return tl.NilFieldError("decryptedMessageActionTyping", "action")
@@ -1706,17 +1940,21 @@ func (*DecryptedMessageActionRequestKey) TypeName() string { return "decryptedMe
 func (*DecryptedMessageActionRequestKey) isDecryptedMessageActionClass() {}
 
 // Encode writes the boxed value.
-func (m *DecryptedMessageActionRequestKey) Encode(b *tl.Buffer) error {
-	b.PutID(DecryptedMessageActionRequestKeyTypeID)
-	return m.EncodeBare(b)
-}
+func (m *DecryptedMessageActionRequestKey) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *DecryptedMessageActionRequestKey) EncodeBare(b *tl.Buffer) error {
+func (m *DecryptedMessageActionRequestKey) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *DecryptedMessageActionRequestKey) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("decryptedMessageActionRequestKey")
 	}
-	b.PutInt64(m.ExchangeID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, DecryptedMessageActionRequestKeyTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.ExchangeID))
 	b.PutBytes(m.GA)
 	return b.WriteErr()
 }
@@ -1764,17 +2002,21 @@ func (*DecryptedMessageActionAcceptKey) TypeName() string { return "decryptedMes
 func (*DecryptedMessageActionAcceptKey) isDecryptedMessageActionClass() {}
 
 // Encode writes the boxed value.
-func (m *DecryptedMessageActionAcceptKey) Encode(b *tl.Buffer) error {
-	b.PutID(DecryptedMessageActionAcceptKeyTypeID)
-	return m.EncodeBare(b)
-}
+func (m *DecryptedMessageActionAcceptKey) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *DecryptedMessageActionAcceptKey) EncodeBare(b *tl.Buffer) error {
+func (m *DecryptedMessageActionAcceptKey) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *DecryptedMessageActionAcceptKey) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("decryptedMessageActionAcceptKey")
 	}
-	b.PutInt64(m.ExchangeID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, DecryptedMessageActionAcceptKeyTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.ExchangeID))
 	b.PutBytes(m.GB)
 	b.PutInt64(m.KeyFingerprint)
 	return b.WriteErr()
@@ -1825,8 +2067,13 @@ func (*DecryptedMessageActionAbortKey) isDecryptedMessageActionClass() {}
 
 // Encode writes the boxed value.
 func (m *DecryptedMessageActionAbortKey) Encode(b *tl.Buffer) error {
-	b.PutID(DecryptedMessageActionAbortKeyTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("decryptedMessageActionAbortKey")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], DecryptedMessageActionAbortKeyTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.ExchangeID))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -1878,8 +2125,14 @@ func (*DecryptedMessageActionCommitKey) isDecryptedMessageActionClass() {}
 
 // Encode writes the boxed value.
 func (m *DecryptedMessageActionCommitKey) Encode(b *tl.Buffer) error {
-	b.PutID(DecryptedMessageActionCommitKeyTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("decryptedMessageActionCommitKey")
+	}
+	q0 := (*[20]byte)(b.Extend(20))
+	binary.LittleEndian.PutUint32(q0[:], DecryptedMessageActionCommitKeyTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.ExchangeID))
+	binary.LittleEndian.PutUint64(q0[12:], uint64(m.KeyFingerprint))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -1887,8 +2140,9 @@ func (m *DecryptedMessageActionCommitKey) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("decryptedMessageActionCommitKey")
 	}
-	b.PutInt64(m.ExchangeID)
-	b.PutInt64(m.KeyFingerprint)
+	q0 := (*[16]byte)(b.Extend(16))
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.ExchangeID))
+	binary.LittleEndian.PutUint64(q0[8:], uint64(m.KeyFingerprint))
 	return nil
 }
 
@@ -1933,8 +2187,11 @@ func (*DecryptedMessageActionNoop) isDecryptedMessageActionClass() {}
 
 // Encode writes the boxed value.
 func (m *DecryptedMessageActionNoop) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("decryptedMessageActionNoop")
+	}
 	b.PutID(DecryptedMessageActionNoopTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -1979,8 +2236,11 @@ func (*SendMessageTypingAction) isSendMessageActionClass() {}
 
 // Encode writes the boxed value.
 func (m *SendMessageTypingAction) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendMessageTypingAction")
+	}
 	b.PutID(SendMessageTypingActionTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2025,8 +2285,11 @@ func (*SendMessageCancelAction) isSendMessageActionClass() {}
 
 // Encode writes the boxed value.
 func (m *SendMessageCancelAction) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendMessageCancelAction")
+	}
 	b.PutID(SendMessageCancelActionTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2071,8 +2334,11 @@ func (*SendMessageRecordVideoAction) isSendMessageActionClass() {}
 
 // Encode writes the boxed value.
 func (m *SendMessageRecordVideoAction) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendMessageRecordVideoAction")
+	}
 	b.PutID(SendMessageRecordVideoActionTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2117,8 +2383,11 @@ func (*SendMessageUploadVideoAction) isSendMessageActionClass() {}
 
 // Encode writes the boxed value.
 func (m *SendMessageUploadVideoAction) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendMessageUploadVideoAction")
+	}
 	b.PutID(SendMessageUploadVideoActionTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2163,8 +2432,11 @@ func (*SendMessageRecordAudioAction) isSendMessageActionClass() {}
 
 // Encode writes the boxed value.
 func (m *SendMessageRecordAudioAction) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendMessageRecordAudioAction")
+	}
 	b.PutID(SendMessageRecordAudioActionTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2209,8 +2481,11 @@ func (*SendMessageUploadAudioAction) isSendMessageActionClass() {}
 
 // Encode writes the boxed value.
 func (m *SendMessageUploadAudioAction) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendMessageUploadAudioAction")
+	}
 	b.PutID(SendMessageUploadAudioActionTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2255,8 +2530,11 @@ func (*SendMessageUploadPhotoAction) isSendMessageActionClass() {}
 
 // Encode writes the boxed value.
 func (m *SendMessageUploadPhotoAction) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendMessageUploadPhotoAction")
+	}
 	b.PutID(SendMessageUploadPhotoActionTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2301,8 +2579,11 @@ func (*SendMessageUploadDocumentAction) isSendMessageActionClass() {}
 
 // Encode writes the boxed value.
 func (m *SendMessageUploadDocumentAction) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendMessageUploadDocumentAction")
+	}
 	b.PutID(SendMessageUploadDocumentActionTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2347,8 +2628,11 @@ func (*SendMessageGeoLocationAction) isSendMessageActionClass() {}
 
 // Encode writes the boxed value.
 func (m *SendMessageGeoLocationAction) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendMessageGeoLocationAction")
+	}
 	b.PutID(SendMessageGeoLocationActionTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2393,8 +2677,11 @@ func (*SendMessageChooseContactAction) isSendMessageActionClass() {}
 
 // Encode writes the boxed value.
 func (m *SendMessageChooseContactAction) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendMessageChooseContactAction")
+	}
 	b.PutID(SendMessageChooseContactActionTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2439,8 +2726,11 @@ func (*SendMessageRecordRoundAction) isSendMessageActionClass() {}
 
 // Encode writes the boxed value.
 func (m *SendMessageRecordRoundAction) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendMessageRecordRoundAction")
+	}
 	b.PutID(SendMessageRecordRoundActionTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2485,8 +2775,11 @@ func (*SendMessageUploadRoundAction) isSendMessageActionClass() {}
 
 // Encode writes the boxed value.
 func (m *SendMessageUploadRoundAction) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendMessageUploadRoundAction")
+	}
 	b.PutID(SendMessageUploadRoundActionTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2533,8 +2826,14 @@ func (*DocumentAttributeImageSize) isDocumentAttributeClass() {}
 
 // Encode writes the boxed value.
 func (m *DocumentAttributeImageSize) Encode(b *tl.Buffer) error {
-	b.PutID(DocumentAttributeImageSizeTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("documentAttributeImageSize")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], DocumentAttributeImageSizeTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.W))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.H))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2542,8 +2841,9 @@ func (m *DocumentAttributeImageSize) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("documentAttributeImageSize")
 	}
-	b.PutInt32(m.W)
-	b.PutInt32(m.H)
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.W))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.H))
 	return nil
 }
 
@@ -2588,8 +2888,11 @@ func (*DocumentAttributeAnimated) isDocumentAttributeClass() {}
 
 // Encode writes the boxed value.
 func (m *DocumentAttributeAnimated) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("documentAttributeAnimated")
+	}
 	b.PutID(DocumentAttributeAnimatedTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2635,15 +2938,18 @@ func (*DocumentAttributeSticker) TypeName() string { return "documentAttributeSt
 func (*DocumentAttributeSticker) isDocumentAttributeClass() {}
 
 // Encode writes the boxed value.
-func (m *DocumentAttributeSticker) Encode(b *tl.Buffer) error {
-	b.PutID(DocumentAttributeStickerTypeID)
-	return m.EncodeBare(b)
-}
+func (m *DocumentAttributeSticker) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *DocumentAttributeSticker) EncodeBare(b *tl.Buffer) error {
+func (m *DocumentAttributeSticker) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *DocumentAttributeSticker) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("documentAttributeSticker")
+	}
+	if boxed {
+		b.PutID(DocumentAttributeStickerTypeID)
 	}
 	b.PutString(m.Alt)
 	if m.Stickerset == nil {
@@ -2699,22 +3005,26 @@ func (*DocumentAttributeVideo) TypeName() string { return "documentAttributeVide
 func (*DocumentAttributeVideo) isDocumentAttributeClass() {}
 
 // Encode writes the boxed value.
-func (m *DocumentAttributeVideo) Encode(b *tl.Buffer) error {
-	b.PutID(DocumentAttributeVideoTypeID)
-	return m.EncodeBare(b)
-}
+func (m *DocumentAttributeVideo) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *DocumentAttributeVideo) EncodeBare(b *tl.Buffer) error {
+func (m *DocumentAttributeVideo) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *DocumentAttributeVideo) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("documentAttributeVideo")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.RoundMessage, 0)
-	b.PutUint32(f0)
-	b.PutInt32(m.Duration)
-	b.PutInt32(m.W)
-	b.PutInt32(m.H)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 16)
+	binary.LittleEndian.PutUint32(p0, DocumentAttributeVideoTypeID)
+	q0 := (*[16]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Duration))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.W))
+	binary.LittleEndian.PutUint32(q0[12:], uint32(m.H))
 	return nil
 }
 
@@ -2772,13 +3082,13 @@ func (*DocumentAttributeAudio) TypeName() string { return "documentAttributeAudi
 func (*DocumentAttributeAudio) isDocumentAttributeClass() {}
 
 // Encode writes the boxed value.
-func (m *DocumentAttributeAudio) Encode(b *tl.Buffer) error {
-	b.PutID(DocumentAttributeAudioTypeID)
-	return m.EncodeBare(b)
-}
+func (m *DocumentAttributeAudio) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *DocumentAttributeAudio) EncodeBare(b *tl.Buffer) error {
+func (m *DocumentAttributeAudio) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *DocumentAttributeAudio) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("documentAttributeAudio")
 	}
@@ -2787,8 +3097,12 @@ func (m *DocumentAttributeAudio) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.Title.Set, 0)
 	f0 |= tl.Flag(m.Performer.Set, 1)
 	f0 |= tl.Flag(m.Waveform.Set, 2)
-	b.PutUint32(f0)
-	b.PutInt32(m.Duration)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, DocumentAttributeAudioTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Duration))
 	if m.Title.Set {
 		b.PutString(m.Title.Value)
 	}
@@ -2863,15 +3177,18 @@ func (*DocumentAttributeFilename) TypeName() string { return "documentAttributeF
 func (*DocumentAttributeFilename) isDocumentAttributeClass() {}
 
 // Encode writes the boxed value.
-func (m *DocumentAttributeFilename) Encode(b *tl.Buffer) error {
-	b.PutID(DocumentAttributeFilenameTypeID)
-	return m.EncodeBare(b)
-}
+func (m *DocumentAttributeFilename) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *DocumentAttributeFilename) EncodeBare(b *tl.Buffer) error {
+func (m *DocumentAttributeFilename) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *DocumentAttributeFilename) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("documentAttributeFilename")
+	}
+	if boxed {
+		b.PutID(DocumentAttributeFilenameTypeID)
 	}
 	b.PutString(m.FileName)
 	return b.WriteErr()
@@ -2915,15 +3232,18 @@ func (*InputStickerSetShortName) TypeName() string { return "inputStickerSetShor
 func (*InputStickerSetShortName) isInputStickerSetClass() {}
 
 // Encode writes the boxed value.
-func (m *InputStickerSetShortName) Encode(b *tl.Buffer) error {
-	b.PutID(InputStickerSetShortNameTypeID)
-	return m.EncodeBare(b)
-}
+func (m *InputStickerSetShortName) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *InputStickerSetShortName) EncodeBare(b *tl.Buffer) error {
+func (m *InputStickerSetShortName) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *InputStickerSetShortName) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("inputStickerSetShortName")
+	}
+	if boxed {
+		b.PutID(InputStickerSetShortNameTypeID)
 	}
 	b.PutString(m.ShortName)
 	return b.WriteErr()
@@ -2967,8 +3287,11 @@ func (*InputStickerSetEmpty) isInputStickerSetClass() {}
 
 // Encode writes the boxed value.
 func (m *InputStickerSetEmpty) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputStickerSetEmpty")
+	}
 	b.PutID(InputStickerSetEmptyTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -3013,15 +3336,18 @@ func (*PhotoSizeEmpty) TypeName() string { return "photoSizeEmpty" }
 func (*PhotoSizeEmpty) isPhotoSizeClass() {}
 
 // Encode writes the boxed value.
-func (m *PhotoSizeEmpty) Encode(b *tl.Buffer) error {
-	b.PutID(PhotoSizeEmptyTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhotoSizeEmpty) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PhotoSizeEmpty) EncodeBare(b *tl.Buffer) error {
+func (m *PhotoSizeEmpty) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhotoSizeEmpty) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("photoSizeEmpty")
+	}
+	if boxed {
+		b.PutID(PhotoSizeEmptyTypeID)
 	}
 	b.PutString(m.Type)
 	return b.WriteErr()
@@ -3069,15 +3395,18 @@ func (*PhotoSize) TypeName() string { return "photoSize" }
 func (*PhotoSize) isPhotoSizeClass() {}
 
 // Encode writes the boxed value.
-func (m *PhotoSize) Encode(b *tl.Buffer) error {
-	b.PutID(PhotoSizeTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhotoSize) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PhotoSize) EncodeBare(b *tl.Buffer) error {
+func (m *PhotoSize) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhotoSize) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("photoSize")
+	}
+	if boxed {
+		b.PutID(PhotoSizeTypeID)
 	}
 	b.PutString(m.Type)
 	if m.Location == nil {
@@ -3086,9 +3415,10 @@ func (m *PhotoSize) EncodeBare(b *tl.Buffer) error {
 	if err := m.Location.Encode(b); err != nil {
 		return tl.EncodeFieldErr("photoSize", "location", err)
 	}
-	b.PutInt32(m.W)
-	b.PutInt32(m.H)
-	b.PutInt32(m.Size)
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.W))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.H))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Size))
 	return b.WriteErr()
 }
 
@@ -3146,15 +3476,18 @@ func (*PhotoCachedSize) TypeName() string { return "photoCachedSize" }
 func (*PhotoCachedSize) isPhotoSizeClass() {}
 
 // Encode writes the boxed value.
-func (m *PhotoCachedSize) Encode(b *tl.Buffer) error {
-	b.PutID(PhotoCachedSizeTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhotoCachedSize) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PhotoCachedSize) EncodeBare(b *tl.Buffer) error {
+func (m *PhotoCachedSize) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhotoCachedSize) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("photoCachedSize")
+	}
+	if boxed {
+		b.PutID(PhotoCachedSizeTypeID)
 	}
 	b.PutString(m.Type)
 	if m.Location == nil {
@@ -3163,8 +3496,9 @@ func (m *PhotoCachedSize) EncodeBare(b *tl.Buffer) error {
 	if err := m.Location.Encode(b); err != nil {
 		return tl.EncodeFieldErr("photoCachedSize", "location", err)
 	}
-	b.PutInt32(m.W)
-	b.PutInt32(m.H)
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.W))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.H))
 	b.PutBytes(m.Bytes)
 	return b.WriteErr()
 }
@@ -3222,8 +3556,15 @@ func (*FileLocationUnavailable) isFileLocationClass() {}
 
 // Encode writes the boxed value.
 func (m *FileLocationUnavailable) Encode(b *tl.Buffer) error {
-	b.PutID(FileLocationUnavailableTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("fileLocationUnavailable")
+	}
+	q0 := (*[24]byte)(b.Extend(24))
+	binary.LittleEndian.PutUint32(q0[:], FileLocationUnavailableTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.VolumeID))
+	binary.LittleEndian.PutUint32(q0[12:], uint32(m.LocalID))
+	binary.LittleEndian.PutUint64(q0[16:], uint64(m.Secret))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -3231,9 +3572,10 @@ func (m *FileLocationUnavailable) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("fileLocationUnavailable")
 	}
-	b.PutInt64(m.VolumeID)
-	b.PutInt32(m.LocalID)
-	b.PutInt64(m.Secret)
+	q0 := (*[20]byte)(b.Extend(20))
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.VolumeID))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.LocalID))
+	binary.LittleEndian.PutUint64(q0[12:], uint64(m.Secret))
 	return nil
 }
 
@@ -3285,8 +3627,16 @@ func (*FileLocation) isFileLocationClass() {}
 
 // Encode writes the boxed value.
 func (m *FileLocation) Encode(b *tl.Buffer) error {
-	b.PutID(FileLocationTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("fileLocation")
+	}
+	q0 := (*[28]byte)(b.Extend(28))
+	binary.LittleEndian.PutUint32(q0[:], FileLocationTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.DCID))
+	binary.LittleEndian.PutUint64(q0[8:], uint64(m.VolumeID))
+	binary.LittleEndian.PutUint32(q0[16:], uint32(m.LocalID))
+	binary.LittleEndian.PutUint64(q0[20:], uint64(m.Secret))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -3294,10 +3644,11 @@ func (m *FileLocation) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("fileLocation")
 	}
-	b.PutInt32(m.DCID)
-	b.PutInt64(m.VolumeID)
-	b.PutInt32(m.LocalID)
-	b.PutInt64(m.Secret)
+	q0 := (*[24]byte)(b.Extend(24))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.DCID))
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.VolumeID))
+	binary.LittleEndian.PutUint32(q0[12:], uint32(m.LocalID))
+	binary.LittleEndian.PutUint64(q0[16:], uint64(m.Secret))
 	return nil
 }
 
@@ -3350,8 +3701,14 @@ func (*MessageEntityUnknown) isMessageEntityClass() {}
 
 // Encode writes the boxed value.
 func (m *MessageEntityUnknown) Encode(b *tl.Buffer) error {
-	b.PutID(MessageEntityUnknownTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messageEntityUnknown")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], MessageEntityUnknownTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Length))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -3359,8 +3716,9 @@ func (m *MessageEntityUnknown) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messageEntityUnknown")
 	}
-	b.PutInt32(m.Offset)
-	b.PutInt32(m.Length)
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Length))
 	return nil
 }
 
@@ -3407,8 +3765,14 @@ func (*MessageEntityMention) isMessageEntityClass() {}
 
 // Encode writes the boxed value.
 func (m *MessageEntityMention) Encode(b *tl.Buffer) error {
-	b.PutID(MessageEntityMentionTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messageEntityMention")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], MessageEntityMentionTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Length))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -3416,8 +3780,9 @@ func (m *MessageEntityMention) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messageEntityMention")
 	}
-	b.PutInt32(m.Offset)
-	b.PutInt32(m.Length)
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Length))
 	return nil
 }
 
@@ -3464,8 +3829,14 @@ func (*MessageEntityHashtag) isMessageEntityClass() {}
 
 // Encode writes the boxed value.
 func (m *MessageEntityHashtag) Encode(b *tl.Buffer) error {
-	b.PutID(MessageEntityHashtagTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messageEntityHashtag")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], MessageEntityHashtagTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Length))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -3473,8 +3844,9 @@ func (m *MessageEntityHashtag) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messageEntityHashtag")
 	}
-	b.PutInt32(m.Offset)
-	b.PutInt32(m.Length)
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Length))
 	return nil
 }
 
@@ -3521,8 +3893,14 @@ func (*MessageEntityBotCommand) isMessageEntityClass() {}
 
 // Encode writes the boxed value.
 func (m *MessageEntityBotCommand) Encode(b *tl.Buffer) error {
-	b.PutID(MessageEntityBotCommandTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messageEntityBotCommand")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], MessageEntityBotCommandTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Length))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -3530,8 +3908,9 @@ func (m *MessageEntityBotCommand) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messageEntityBotCommand")
 	}
-	b.PutInt32(m.Offset)
-	b.PutInt32(m.Length)
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Length))
 	return nil
 }
 
@@ -3578,8 +3957,14 @@ func (*MessageEntityURL) isMessageEntityClass() {}
 
 // Encode writes the boxed value.
 func (m *MessageEntityURL) Encode(b *tl.Buffer) error {
-	b.PutID(MessageEntityURLTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messageEntityUrl")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], MessageEntityURLTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Length))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -3587,8 +3972,9 @@ func (m *MessageEntityURL) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messageEntityUrl")
 	}
-	b.PutInt32(m.Offset)
-	b.PutInt32(m.Length)
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Length))
 	return nil
 }
 
@@ -3635,8 +4021,14 @@ func (*MessageEntityEmail) isMessageEntityClass() {}
 
 // Encode writes the boxed value.
 func (m *MessageEntityEmail) Encode(b *tl.Buffer) error {
-	b.PutID(MessageEntityEmailTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messageEntityEmail")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], MessageEntityEmailTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Length))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -3644,8 +4036,9 @@ func (m *MessageEntityEmail) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messageEntityEmail")
 	}
-	b.PutInt32(m.Offset)
-	b.PutInt32(m.Length)
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Length))
 	return nil
 }
 
@@ -3692,8 +4085,14 @@ func (*MessageEntityBold) isMessageEntityClass() {}
 
 // Encode writes the boxed value.
 func (m *MessageEntityBold) Encode(b *tl.Buffer) error {
-	b.PutID(MessageEntityBoldTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messageEntityBold")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], MessageEntityBoldTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Length))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -3701,8 +4100,9 @@ func (m *MessageEntityBold) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messageEntityBold")
 	}
-	b.PutInt32(m.Offset)
-	b.PutInt32(m.Length)
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Length))
 	return nil
 }
 
@@ -3749,8 +4149,14 @@ func (*MessageEntityItalic) isMessageEntityClass() {}
 
 // Encode writes the boxed value.
 func (m *MessageEntityItalic) Encode(b *tl.Buffer) error {
-	b.PutID(MessageEntityItalicTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messageEntityItalic")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], MessageEntityItalicTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Length))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -3758,8 +4164,9 @@ func (m *MessageEntityItalic) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messageEntityItalic")
 	}
-	b.PutInt32(m.Offset)
-	b.PutInt32(m.Length)
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Length))
 	return nil
 }
 
@@ -3806,8 +4213,14 @@ func (*MessageEntityCode) isMessageEntityClass() {}
 
 // Encode writes the boxed value.
 func (m *MessageEntityCode) Encode(b *tl.Buffer) error {
-	b.PutID(MessageEntityCodeTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messageEntityCode")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], MessageEntityCodeTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Length))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -3815,8 +4228,9 @@ func (m *MessageEntityCode) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messageEntityCode")
 	}
-	b.PutInt32(m.Offset)
-	b.PutInt32(m.Length)
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Length))
 	return nil
 }
 
@@ -3863,18 +4277,22 @@ func (*MessageEntityPre) TypeName() string { return "messageEntityPre" }
 func (*MessageEntityPre) isMessageEntityClass() {}
 
 // Encode writes the boxed value.
-func (m *MessageEntityPre) Encode(b *tl.Buffer) error {
-	b.PutID(MessageEntityPreTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessageEntityPre) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessageEntityPre) EncodeBare(b *tl.Buffer) error {
+func (m *MessageEntityPre) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessageEntityPre) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messageEntityPre")
 	}
-	b.PutInt32(m.Offset)
-	b.PutInt32(m.Length)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, MessageEntityPreTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Length))
 	b.PutString(m.Language)
 	return b.WriteErr()
 }
@@ -3925,18 +4343,22 @@ func (*MessageEntityTextURL) TypeName() string { return "messageEntityTextUrl" }
 func (*MessageEntityTextURL) isMessageEntityClass() {}
 
 // Encode writes the boxed value.
-func (m *MessageEntityTextURL) Encode(b *tl.Buffer) error {
-	b.PutID(MessageEntityTextURLTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessageEntityTextURL) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessageEntityTextURL) EncodeBare(b *tl.Buffer) error {
+func (m *MessageEntityTextURL) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessageEntityTextURL) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messageEntityTextUrl")
 	}
-	b.PutInt32(m.Offset)
-	b.PutInt32(m.Length)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, MessageEntityTextURLTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Length))
 	b.PutString(m.URL)
 	return b.WriteErr()
 }
@@ -3988,8 +4410,15 @@ func (*MessageEntityMentionName) isMessageEntityClass() {}
 
 // Encode writes the boxed value.
 func (m *MessageEntityMentionName) Encode(b *tl.Buffer) error {
-	b.PutID(MessageEntityMentionNameTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messageEntityMentionName")
+	}
+	q0 := (*[16]byte)(b.Extend(16))
+	binary.LittleEndian.PutUint32(q0[:], MessageEntityMentionNameTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Length))
+	binary.LittleEndian.PutUint32(q0[12:], uint32(m.UserID))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -3997,9 +4426,10 @@ func (m *MessageEntityMentionName) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messageEntityMentionName")
 	}
-	b.PutInt32(m.Offset)
-	b.PutInt32(m.Length)
-	b.PutInt32(m.UserID)
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Length))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.UserID))
 	return nil
 }
 
@@ -4049,8 +4479,14 @@ func (*MessageEntityPhone) isMessageEntityClass() {}
 
 // Encode writes the boxed value.
 func (m *MessageEntityPhone) Encode(b *tl.Buffer) error {
-	b.PutID(MessageEntityPhoneTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messageEntityPhone")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], MessageEntityPhoneTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Length))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -4058,8 +4494,9 @@ func (m *MessageEntityPhone) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messageEntityPhone")
 	}
-	b.PutInt32(m.Offset)
-	b.PutInt32(m.Length)
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Length))
 	return nil
 }
 
@@ -4106,8 +4543,14 @@ func (*MessageEntityCashtag) isMessageEntityClass() {}
 
 // Encode writes the boxed value.
 func (m *MessageEntityCashtag) Encode(b *tl.Buffer) error {
-	b.PutID(MessageEntityCashtagTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messageEntityCashtag")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], MessageEntityCashtagTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Length))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -4115,8 +4558,9 @@ func (m *MessageEntityCashtag) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messageEntityCashtag")
 	}
-	b.PutInt32(m.Offset)
-	b.PutInt32(m.Length)
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Length))
 	return nil
 }
 
@@ -4163,8 +4607,14 @@ func (*MessageEntityBankCard) isMessageEntityClass() {}
 
 // Encode writes the boxed value.
 func (m *MessageEntityBankCard) Encode(b *tl.Buffer) error {
-	b.PutID(MessageEntityBankCardTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messageEntityBankCard")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], MessageEntityBankCardTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Length))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -4172,8 +4622,9 @@ func (m *MessageEntityBankCard) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messageEntityBankCard")
 	}
-	b.PutInt32(m.Offset)
-	b.PutInt32(m.Length)
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Length))
 	return nil
 }
 
@@ -4220,8 +4671,14 @@ func (*MessageEntityUnderline) isMessageEntityClass() {}
 
 // Encode writes the boxed value.
 func (m *MessageEntityUnderline) Encode(b *tl.Buffer) error {
-	b.PutID(MessageEntityUnderlineTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messageEntityUnderline")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], MessageEntityUnderlineTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Length))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -4229,8 +4686,9 @@ func (m *MessageEntityUnderline) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messageEntityUnderline")
 	}
-	b.PutInt32(m.Offset)
-	b.PutInt32(m.Length)
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Length))
 	return nil
 }
 
@@ -4277,8 +4735,14 @@ func (*MessageEntityStrike) isMessageEntityClass() {}
 
 // Encode writes the boxed value.
 func (m *MessageEntityStrike) Encode(b *tl.Buffer) error {
-	b.PutID(MessageEntityStrikeTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messageEntityStrike")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], MessageEntityStrikeTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Length))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -4286,8 +4750,9 @@ func (m *MessageEntityStrike) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messageEntityStrike")
 	}
-	b.PutInt32(m.Offset)
-	b.PutInt32(m.Length)
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Length))
 	return nil
 }
 
@@ -4334,8 +4799,14 @@ func (*MessageEntityBlockquote) isMessageEntityClass() {}
 
 // Encode writes the boxed value.
 func (m *MessageEntityBlockquote) Encode(b *tl.Buffer) error {
-	b.PutID(MessageEntityBlockquoteTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messageEntityBlockquote")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], MessageEntityBlockquoteTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Length))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -4343,8 +4814,9 @@ func (m *MessageEntityBlockquote) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messageEntityBlockquote")
 	}
-	b.PutInt32(m.Offset)
-	b.PutInt32(m.Length)
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Length))
 	return nil
 }
 
@@ -4391,8 +4863,14 @@ func (*MessageEntitySpoiler) isMessageEntityClass() {}
 
 // Encode writes the boxed value.
 func (m *MessageEntitySpoiler) Encode(b *tl.Buffer) error {
-	b.PutID(MessageEntitySpoilerTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messageEntitySpoiler")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], MessageEntitySpoilerTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Length))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -4400,8 +4878,9 @@ func (m *MessageEntitySpoiler) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messageEntitySpoiler")
 	}
-	b.PutInt32(m.Offset)
-	b.PutInt32(m.Length)
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Length))
 	return nil
 }
 
@@ -4449,8 +4928,15 @@ func (*MessageEntityCustomEmoji) isMessageEntityClass() {}
 
 // Encode writes the boxed value.
 func (m *MessageEntityCustomEmoji) Encode(b *tl.Buffer) error {
-	b.PutID(MessageEntityCustomEmojiTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messageEntityCustomEmoji")
+	}
+	q0 := (*[20]byte)(b.Extend(20))
+	binary.LittleEndian.PutUint32(q0[:], MessageEntityCustomEmojiTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Length))
+	binary.LittleEndian.PutUint64(q0[12:], uint64(m.DocumentID))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -4458,9 +4944,10 @@ func (m *MessageEntityCustomEmoji) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messageEntityCustomEmoji")
 	}
-	b.PutInt32(m.Offset)
-	b.PutInt32(m.Length)
-	b.PutInt64(m.DocumentID)
+	q0 := (*[16]byte)(b.Extend(16))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Length))
+	binary.LittleEndian.PutUint64(q0[8:], uint64(m.DocumentID))
 	return nil
 }
 

@@ -4,6 +4,7 @@ package mt
 
 import (
 	"context"
+
 	"github.com/mtgo-labs/mtgo/tl"
 )
 

@@ -3,9 +3,10 @@
 package mt
 
 import (
+	"testing"
+
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/internal/tltest"
-	"testing"
 )
 
 func randResPQ(r *tltest.Rand, d int) *ResPQ {

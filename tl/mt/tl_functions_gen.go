@@ -3,6 +3,8 @@
 package mt
 
 import (
+	"encoding/binary"
+
 	"github.com/mtgo-labs/mtgo/tl"
 )
 
@@ -22,8 +24,13 @@ func (*ReqPqRequest) TypeName() string { return "req_pq" }
 
 // Encode writes the boxed value.
 func (m *ReqPqRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ReqPqRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("req_pq")
+	}
+	q0 := (*[20]byte)(b.Extend(20))
+	binary.LittleEndian.PutUint32(q0[:], ReqPqRequestTypeID)
+	*(*tl.Int128)(q0[4:]) = m.Nonce
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -72,8 +79,13 @@ func (*ReqPqMultiRequest) TypeName() string { return "req_pq_multi" }
 
 // Encode writes the boxed value.
 func (m *ReqPqMultiRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ReqPqMultiRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("req_pq_multi")
+	}
+	q0 := (*[20]byte)(b.Extend(20))
+	binary.LittleEndian.PutUint32(q0[:], ReqPqMultiRequestTypeID)
+	*(*tl.Int128)(q0[4:]) = m.Nonce
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -126,18 +138,22 @@ func (*ReqDHParamsRequest) TypeID() uint32 { return ReqDHParamsRequestTypeID }
 func (*ReqDHParamsRequest) TypeName() string { return "req_DH_params" }
 
 // Encode writes the boxed value.
-func (m *ReqDHParamsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ReqDHParamsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ReqDHParamsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ReqDHParamsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ReqDHParamsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ReqDHParamsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("req_DH_params")
 	}
-	b.PutInt128(m.Nonce)
-	b.PutInt128(m.ServerNonce)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 32)
+	binary.LittleEndian.PutUint32(p0, ReqDHParamsRequestTypeID)
+	q0 := (*[32]byte)(p0[h:])
+	*(*tl.Int128)(q0[:]) = m.Nonce
+	*(*tl.Int128)(q0[16:]) = m.ServerNonce
 	b.PutString(m.P)
 	b.PutString(m.Q)
 	b.PutInt64(m.PublicKeyFingerprint)
@@ -198,18 +214,22 @@ func (*SetClientDHParamsRequest) TypeID() uint32 { return SetClientDHParamsReque
 func (*SetClientDHParamsRequest) TypeName() string { return "set_client_DH_params" }
 
 // Encode writes the boxed value.
-func (m *SetClientDHParamsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(SetClientDHParamsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *SetClientDHParamsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *SetClientDHParamsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *SetClientDHParamsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *SetClientDHParamsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("set_client_DH_params")
 	}
-	b.PutInt128(m.Nonce)
-	b.PutInt128(m.ServerNonce)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 32)
+	binary.LittleEndian.PutUint32(p0, SetClientDHParamsRequestTypeID)
+	q0 := (*[32]byte)(p0[h:])
+	*(*tl.Int128)(q0[:]) = m.Nonce
+	*(*tl.Int128)(q0[16:]) = m.ServerNonce
 	b.PutString(m.EncryptedData)
 	return b.WriteErr()
 }
@@ -256,8 +276,11 @@ func (*DestroyAuthKeyRequest) TypeName() string { return "destroy_auth_key" }
 
 // Encode writes the boxed value.
 func (m *DestroyAuthKeyRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("destroy_auth_key")
+	}
 	b.PutID(DestroyAuthKeyRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -301,8 +324,13 @@ func (*RpcDropAnswerRequest) TypeName() string { return "rpc_drop_answer" }
 
 // Encode writes the boxed value.
 func (m *RpcDropAnswerRequest) Encode(b *tl.Buffer) error {
-	b.PutID(RpcDropAnswerRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("rpc_drop_answer")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], RpcDropAnswerRequestTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.ReqMsgID))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -351,8 +379,13 @@ func (*GetFutureSaltsRequest) TypeName() string { return "get_future_salts" }
 
 // Encode writes the boxed value.
 func (m *GetFutureSaltsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(GetFutureSaltsRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("get_future_salts")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], GetFutureSaltsRequestTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Num))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -401,8 +434,13 @@ func (*PingRequest) TypeName() string { return "ping" }
 
 // Encode writes the boxed value.
 func (m *PingRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PingRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("ping")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], PingRequestTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.PingID))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -452,8 +490,14 @@ func (*PingDelayDisconnectRequest) TypeName() string { return "ping_delay_discon
 
 // Encode writes the boxed value.
 func (m *PingDelayDisconnectRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PingDelayDisconnectRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("ping_delay_disconnect")
+	}
+	q0 := (*[16]byte)(b.Extend(16))
+	binary.LittleEndian.PutUint32(q0[:], PingDelayDisconnectRequestTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.PingID))
+	binary.LittleEndian.PutUint32(q0[12:], uint32(m.DisconnectDelay))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -461,8 +505,9 @@ func (m *PingDelayDisconnectRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("ping_delay_disconnect")
 	}
-	b.PutInt64(m.PingID)
-	b.PutInt32(m.DisconnectDelay)
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.PingID))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.DisconnectDelay))
 	return nil
 }
 
@@ -506,8 +551,13 @@ func (*DestroySessionRequest) TypeName() string { return "destroy_session" }
 
 // Encode writes the boxed value.
 func (m *DestroySessionRequest) Encode(b *tl.Buffer) error {
-	b.PutID(DestroySessionRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("destroy_session")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], DestroySessionRequestTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.SessionID))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.

@@ -3,6 +3,8 @@
 package mt
 
 import (
+	"encoding/binary"
+
 	"github.com/mtgo-labs/mtgo/tl"
 )
 
@@ -23,19 +25,23 @@ func (*HelpConfigSimple) TypeID() uint32 { return HelpConfigSimpleTypeID }
 func (*HelpConfigSimple) TypeName() string { return "help.configSimple" }
 
 // Encode writes the boxed value.
-func (m *HelpConfigSimple) Encode(b *tl.Buffer) error {
-	b.PutID(HelpConfigSimpleTypeID)
-	return m.EncodeBare(b)
-}
+func (m *HelpConfigSimple) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *HelpConfigSimple) EncodeBare(b *tl.Buffer) error {
+func (m *HelpConfigSimple) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *HelpConfigSimple) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("help.configSimple")
 	}
-	b.PutInt32(m.Date)
-	b.PutInt32(m.Expires)
-	b.PutBareVectorHeader(len(m.Rules))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, HelpConfigSimpleTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Date))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Expires))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(len(m.Rules)))
 	for i0 := range m.Rules {
 		if err := m.Rules[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("help.configSimple", "rules", err)

@@ -3,6 +3,8 @@
 package mt
 
 import (
+	"encoding/binary"
+
 	"github.com/mtgo-labs/mtgo/tl"
 )
 
@@ -24,22 +26,31 @@ func (*ResPQ) TypeID() uint32 { return ResPQTypeID }
 func (*ResPQ) TypeName() string { return "resPQ" }
 
 // Encode writes the boxed value.
-func (m *ResPQ) Encode(b *tl.Buffer) error {
-	b.PutID(ResPQTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ResPQ) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ResPQ) EncodeBare(b *tl.Buffer) error {
+func (m *ResPQ) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ResPQ) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("resPQ")
 	}
-	b.PutInt128(m.Nonce)
-	b.PutInt128(m.ServerNonce)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 32)
+	binary.LittleEndian.PutUint32(p0, ResPQTypeID)
+	q0 := (*[32]byte)(p0[h:])
+	*(*tl.Int128)(q0[:]) = m.Nonce
+	*(*tl.Int128)(q0[16:]) = m.ServerNonce
 	b.PutString(m.Pq)
-	b.PutVectorHeader(len(m.ServerPublicKeyFingerprints))
-	for _, e0 := range m.ServerPublicKeyFingerprints {
-		b.PutInt64(e0)
+	p1 := b.Extend(8 + 8*len(m.ServerPublicKeyFingerprints))
+	q1 := (*[8]byte)(p1)
+	binary.LittleEndian.PutUint32(q1[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q1[4:], uint32(len(m.ServerPublicKeyFingerprints)))
+	t1 := p1[8:]
+	for _, x1 := range m.ServerPublicKeyFingerprints {
+		binary.LittleEndian.PutUint64(t1[:], uint64(x1))
+		t1 = t1[8:]
 	}
 	return b.WriteErr()
 }
@@ -105,22 +116,26 @@ func (*PQInnerData) TypeName() string { return "p_q_inner_data" }
 func (*PQInnerData) isPQInnerDataClass() {}
 
 // Encode writes the boxed value.
-func (m *PQInnerData) Encode(b *tl.Buffer) error {
-	b.PutID(PQInnerDataTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PQInnerData) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PQInnerData) EncodeBare(b *tl.Buffer) error {
+func (m *PQInnerData) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PQInnerData) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("p_q_inner_data")
+	}
+	if boxed {
+		b.PutID(PQInnerDataTypeID)
 	}
 	b.PutString(m.Pq)
 	b.PutString(m.P)
 	b.PutString(m.Q)
-	b.PutInt128(m.Nonce)
-	b.PutInt128(m.ServerNonce)
-	b.PutInt256(m.NewNonce)
+	q0 := (*[64]byte)(b.Extend(64))
+	*(*tl.Int128)(q0[:]) = m.Nonce
+	*(*tl.Int128)(q0[16:]) = m.ServerNonce
+	*(*tl.Int256)(q0[32:]) = m.NewNonce
 	return b.WriteErr()
 }
 
@@ -183,23 +198,27 @@ func (*PQInnerDataDC) TypeName() string { return "p_q_inner_data_dc" }
 func (*PQInnerDataDC) isPQInnerDataClass() {}
 
 // Encode writes the boxed value.
-func (m *PQInnerDataDC) Encode(b *tl.Buffer) error {
-	b.PutID(PQInnerDataDCTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PQInnerDataDC) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PQInnerDataDC) EncodeBare(b *tl.Buffer) error {
+func (m *PQInnerDataDC) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PQInnerDataDC) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("p_q_inner_data_dc")
+	}
+	if boxed {
+		b.PutID(PQInnerDataDCTypeID)
 	}
 	b.PutString(m.Pq)
 	b.PutString(m.P)
 	b.PutString(m.Q)
-	b.PutInt128(m.Nonce)
-	b.PutInt128(m.ServerNonce)
-	b.PutInt256(m.NewNonce)
-	b.PutInt32(m.DC)
+	q0 := (*[68]byte)(b.Extend(68))
+	*(*tl.Int128)(q0[:]) = m.Nonce
+	*(*tl.Int128)(q0[16:]) = m.ServerNonce
+	*(*tl.Int256)(q0[32:]) = m.NewNonce
+	binary.LittleEndian.PutUint32(q0[64:], uint32(m.DC))
 	return b.WriteErr()
 }
 
@@ -265,23 +284,27 @@ func (*PQInnerDataTemp) TypeName() string { return "p_q_inner_data_temp" }
 func (*PQInnerDataTemp) isPQInnerDataClass() {}
 
 // Encode writes the boxed value.
-func (m *PQInnerDataTemp) Encode(b *tl.Buffer) error {
-	b.PutID(PQInnerDataTempTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PQInnerDataTemp) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PQInnerDataTemp) EncodeBare(b *tl.Buffer) error {
+func (m *PQInnerDataTemp) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PQInnerDataTemp) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("p_q_inner_data_temp")
+	}
+	if boxed {
+		b.PutID(PQInnerDataTempTypeID)
 	}
 	b.PutString(m.Pq)
 	b.PutString(m.P)
 	b.PutString(m.Q)
-	b.PutInt128(m.Nonce)
-	b.PutInt128(m.ServerNonce)
-	b.PutInt256(m.NewNonce)
-	b.PutInt32(m.ExpiresIn)
+	q0 := (*[68]byte)(b.Extend(68))
+	*(*tl.Int128)(q0[:]) = m.Nonce
+	*(*tl.Int128)(q0[16:]) = m.ServerNonce
+	*(*tl.Int256)(q0[32:]) = m.NewNonce
+	binary.LittleEndian.PutUint32(q0[64:], uint32(m.ExpiresIn))
 	return b.WriteErr()
 }
 
@@ -348,24 +371,28 @@ func (*PQInnerDataTempDC) TypeName() string { return "p_q_inner_data_temp_dc" }
 func (*PQInnerDataTempDC) isPQInnerDataClass() {}
 
 // Encode writes the boxed value.
-func (m *PQInnerDataTempDC) Encode(b *tl.Buffer) error {
-	b.PutID(PQInnerDataTempDCTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PQInnerDataTempDC) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PQInnerDataTempDC) EncodeBare(b *tl.Buffer) error {
+func (m *PQInnerDataTempDC) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PQInnerDataTempDC) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("p_q_inner_data_temp_dc")
+	}
+	if boxed {
+		b.PutID(PQInnerDataTempDCTypeID)
 	}
 	b.PutString(m.Pq)
 	b.PutString(m.P)
 	b.PutString(m.Q)
-	b.PutInt128(m.Nonce)
-	b.PutInt128(m.ServerNonce)
-	b.PutInt256(m.NewNonce)
-	b.PutInt32(m.DC)
-	b.PutInt32(m.ExpiresIn)
+	q0 := (*[72]byte)(b.Extend(72))
+	*(*tl.Int128)(q0[:]) = m.Nonce
+	*(*tl.Int128)(q0[16:]) = m.ServerNonce
+	*(*tl.Int256)(q0[32:]) = m.NewNonce
+	binary.LittleEndian.PutUint32(q0[64:], uint32(m.DC))
+	binary.LittleEndian.PutUint32(q0[68:], uint32(m.ExpiresIn))
 	return b.WriteErr()
 }
 
@@ -431,8 +458,17 @@ func (*BindAuthKeyInner) TypeName() string { return "bind_auth_key_inner" }
 
 // Encode writes the boxed value.
 func (m *BindAuthKeyInner) Encode(b *tl.Buffer) error {
-	b.PutID(BindAuthKeyInnerTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("bind_auth_key_inner")
+	}
+	q0 := (*[40]byte)(b.Extend(40))
+	binary.LittleEndian.PutUint32(q0[:], BindAuthKeyInnerTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.Nonce))
+	binary.LittleEndian.PutUint64(q0[12:], uint64(m.TempAuthKeyID))
+	binary.LittleEndian.PutUint64(q0[20:], uint64(m.PermAuthKeyID))
+	binary.LittleEndian.PutUint64(q0[28:], uint64(m.TempSessionID))
+	binary.LittleEndian.PutUint32(q0[36:], uint32(m.ExpiresAt))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -440,11 +476,12 @@ func (m *BindAuthKeyInner) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("bind_auth_key_inner")
 	}
-	b.PutInt64(m.Nonce)
-	b.PutInt64(m.TempAuthKeyID)
-	b.PutInt64(m.PermAuthKeyID)
-	b.PutInt64(m.TempSessionID)
-	b.PutInt32(m.ExpiresAt)
+	q0 := (*[36]byte)(b.Extend(36))
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.Nonce))
+	binary.LittleEndian.PutUint64(q0[8:], uint64(m.TempAuthKeyID))
+	binary.LittleEndian.PutUint64(q0[16:], uint64(m.PermAuthKeyID))
+	binary.LittleEndian.PutUint64(q0[24:], uint64(m.TempSessionID))
+	binary.LittleEndian.PutUint32(q0[32:], uint32(m.ExpiresAt))
 	return nil
 }
 
@@ -501,8 +538,15 @@ func (*ServerDHParamsFail) isServerDHParamsClass() {}
 
 // Encode writes the boxed value.
 func (m *ServerDHParamsFail) Encode(b *tl.Buffer) error {
-	b.PutID(ServerDHParamsFailTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("server_DH_params_fail")
+	}
+	q0 := (*[52]byte)(b.Extend(52))
+	binary.LittleEndian.PutUint32(q0[:], ServerDHParamsFailTypeID)
+	*(*tl.Int128)(q0[4:]) = m.Nonce
+	*(*tl.Int128)(q0[20:]) = m.ServerNonce
+	*(*tl.Int128)(q0[36:]) = m.NewNonceHash
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -510,9 +554,10 @@ func (m *ServerDHParamsFail) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("server_DH_params_fail")
 	}
-	b.PutInt128(m.Nonce)
-	b.PutInt128(m.ServerNonce)
-	b.PutInt128(m.NewNonceHash)
+	q0 := (*[48]byte)(b.Extend(48))
+	*(*tl.Int128)(q0[:]) = m.Nonce
+	*(*tl.Int128)(q0[16:]) = m.ServerNonce
+	*(*tl.Int128)(q0[32:]) = m.NewNonceHash
 	return nil
 }
 
@@ -562,18 +607,22 @@ func (*ServerDHParamsOk) TypeName() string { return "server_DH_params_ok" }
 func (*ServerDHParamsOk) isServerDHParamsClass() {}
 
 // Encode writes the boxed value.
-func (m *ServerDHParamsOk) Encode(b *tl.Buffer) error {
-	b.PutID(ServerDHParamsOkTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ServerDHParamsOk) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ServerDHParamsOk) EncodeBare(b *tl.Buffer) error {
+func (m *ServerDHParamsOk) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ServerDHParamsOk) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("server_DH_params_ok")
 	}
-	b.PutInt128(m.Nonce)
-	b.PutInt128(m.ServerNonce)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 32)
+	binary.LittleEndian.PutUint32(p0, ServerDHParamsOkTypeID)
+	q0 := (*[32]byte)(p0[h:])
+	*(*tl.Int128)(q0[:]) = m.Nonce
+	*(*tl.Int128)(q0[16:]) = m.ServerNonce
 	b.PutString(m.EncryptedAnswer)
 	return b.WriteErr()
 }
@@ -625,19 +674,23 @@ func (*ServerDHInnerData) TypeID() uint32 { return ServerDHInnerDataTypeID }
 func (*ServerDHInnerData) TypeName() string { return "server_DH_inner_data" }
 
 // Encode writes the boxed value.
-func (m *ServerDHInnerData) Encode(b *tl.Buffer) error {
-	b.PutID(ServerDHInnerDataTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ServerDHInnerData) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ServerDHInnerData) EncodeBare(b *tl.Buffer) error {
+func (m *ServerDHInnerData) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ServerDHInnerData) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("server_DH_inner_data")
 	}
-	b.PutInt128(m.Nonce)
-	b.PutInt128(m.ServerNonce)
-	b.PutInt32(m.G)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 36)
+	binary.LittleEndian.PutUint32(p0, ServerDHInnerDataTypeID)
+	q0 := (*[36]byte)(p0[h:])
+	*(*tl.Int128)(q0[:]) = m.Nonce
+	*(*tl.Int128)(q0[16:]) = m.ServerNonce
+	binary.LittleEndian.PutUint32(q0[32:], uint32(m.G))
 	b.PutString(m.DHPrime)
 	b.PutString(m.GA)
 	b.PutInt32(m.ServerTime)
@@ -698,19 +751,23 @@ func (*ClientDHInnerData) TypeID() uint32 { return ClientDHInnerDataTypeID }
 func (*ClientDHInnerData) TypeName() string { return "client_DH_inner_data" }
 
 // Encode writes the boxed value.
-func (m *ClientDHInnerData) Encode(b *tl.Buffer) error {
-	b.PutID(ClientDHInnerDataTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ClientDHInnerData) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ClientDHInnerData) EncodeBare(b *tl.Buffer) error {
+func (m *ClientDHInnerData) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ClientDHInnerData) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("client_DH_inner_data")
 	}
-	b.PutInt128(m.Nonce)
-	b.PutInt128(m.ServerNonce)
-	b.PutInt64(m.RetryID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 40)
+	binary.LittleEndian.PutUint32(p0, ClientDHInnerDataTypeID)
+	q0 := (*[40]byte)(p0[h:])
+	*(*tl.Int128)(q0[:]) = m.Nonce
+	*(*tl.Int128)(q0[16:]) = m.ServerNonce
+	binary.LittleEndian.PutUint64(q0[32:], uint64(m.RetryID))
 	b.PutString(m.GB)
 	return b.WriteErr()
 }
@@ -765,8 +822,15 @@ func (*DHGenOk) isSetClientDHParamsAnswerClass() {}
 
 // Encode writes the boxed value.
 func (m *DHGenOk) Encode(b *tl.Buffer) error {
-	b.PutID(DHGenOkTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("dh_gen_ok")
+	}
+	q0 := (*[52]byte)(b.Extend(52))
+	binary.LittleEndian.PutUint32(q0[:], DHGenOkTypeID)
+	*(*tl.Int128)(q0[4:]) = m.Nonce
+	*(*tl.Int128)(q0[20:]) = m.ServerNonce
+	*(*tl.Int128)(q0[36:]) = m.NewNonceHash1
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -774,9 +838,10 @@ func (m *DHGenOk) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("dh_gen_ok")
 	}
-	b.PutInt128(m.Nonce)
-	b.PutInt128(m.ServerNonce)
-	b.PutInt128(m.NewNonceHash1)
+	q0 := (*[48]byte)(b.Extend(48))
+	*(*tl.Int128)(q0[:]) = m.Nonce
+	*(*tl.Int128)(q0[16:]) = m.ServerNonce
+	*(*tl.Int128)(q0[32:]) = m.NewNonceHash1
 	return nil
 }
 
@@ -827,8 +892,15 @@ func (*DHGenRetry) isSetClientDHParamsAnswerClass() {}
 
 // Encode writes the boxed value.
 func (m *DHGenRetry) Encode(b *tl.Buffer) error {
-	b.PutID(DHGenRetryTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("dh_gen_retry")
+	}
+	q0 := (*[52]byte)(b.Extend(52))
+	binary.LittleEndian.PutUint32(q0[:], DHGenRetryTypeID)
+	*(*tl.Int128)(q0[4:]) = m.Nonce
+	*(*tl.Int128)(q0[20:]) = m.ServerNonce
+	*(*tl.Int128)(q0[36:]) = m.NewNonceHash2
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -836,9 +908,10 @@ func (m *DHGenRetry) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("dh_gen_retry")
 	}
-	b.PutInt128(m.Nonce)
-	b.PutInt128(m.ServerNonce)
-	b.PutInt128(m.NewNonceHash2)
+	q0 := (*[48]byte)(b.Extend(48))
+	*(*tl.Int128)(q0[:]) = m.Nonce
+	*(*tl.Int128)(q0[16:]) = m.ServerNonce
+	*(*tl.Int128)(q0[32:]) = m.NewNonceHash2
 	return nil
 }
 
@@ -889,8 +962,15 @@ func (*DHGenFail) isSetClientDHParamsAnswerClass() {}
 
 // Encode writes the boxed value.
 func (m *DHGenFail) Encode(b *tl.Buffer) error {
-	b.PutID(DHGenFailTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("dh_gen_fail")
+	}
+	q0 := (*[52]byte)(b.Extend(52))
+	binary.LittleEndian.PutUint32(q0[:], DHGenFailTypeID)
+	*(*tl.Int128)(q0[4:]) = m.Nonce
+	*(*tl.Int128)(q0[20:]) = m.ServerNonce
+	*(*tl.Int128)(q0[36:]) = m.NewNonceHash3
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -898,9 +978,10 @@ func (m *DHGenFail) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("dh_gen_fail")
 	}
-	b.PutInt128(m.Nonce)
-	b.PutInt128(m.ServerNonce)
-	b.PutInt128(m.NewNonceHash3)
+	q0 := (*[48]byte)(b.Extend(48))
+	*(*tl.Int128)(q0[:]) = m.Nonce
+	*(*tl.Int128)(q0[16:]) = m.ServerNonce
+	*(*tl.Int128)(q0[32:]) = m.NewNonceHash3
 	return nil
 }
 
@@ -948,8 +1029,11 @@ func (*DestroyAuthKeyOk) isDestroyAuthKeyResClass() {}
 
 // Encode writes the boxed value.
 func (m *DestroyAuthKeyOk) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("destroy_auth_key_ok")
+	}
 	b.PutID(DestroyAuthKeyOkTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -994,8 +1078,11 @@ func (*DestroyAuthKeyNone) isDestroyAuthKeyResClass() {}
 
 // Encode writes the boxed value.
 func (m *DestroyAuthKeyNone) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("destroy_auth_key_none")
+	}
 	b.PutID(DestroyAuthKeyNoneTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -1040,8 +1127,11 @@ func (*DestroyAuthKeyFail) isDestroyAuthKeyResClass() {}
 
 // Encode writes the boxed value.
 func (m *DestroyAuthKeyFail) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("destroy_auth_key_fail")
+	}
 	b.PutID(DestroyAuthKeyFailTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -1084,19 +1174,26 @@ func (*MsgsAck) TypeID() uint32 { return MsgsAckTypeID }
 func (*MsgsAck) TypeName() string { return "msgs_ack" }
 
 // Encode writes the boxed value.
-func (m *MsgsAck) Encode(b *tl.Buffer) error {
-	b.PutID(MsgsAckTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MsgsAck) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MsgsAck) EncodeBare(b *tl.Buffer) error {
+func (m *MsgsAck) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MsgsAck) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("msgs_ack")
 	}
-	b.PutVectorHeader(len(m.MsgIDs))
-	for _, e0 := range m.MsgIDs {
-		b.PutInt64(e0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + 8*len(m.MsgIDs))
+	binary.LittleEndian.PutUint32(p0, MsgsAckTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.MsgIDs)))
+	t0 := p0[h+8:]
+	for _, x0 := range m.MsgIDs {
+		binary.LittleEndian.PutUint64(t0[:], uint64(x0))
+		t0 = t0[8:]
 	}
 	return nil
 }
@@ -1151,8 +1248,15 @@ func (*BadMsgNotification) isBadMsgNotificationClass() {}
 
 // Encode writes the boxed value.
 func (m *BadMsgNotification) Encode(b *tl.Buffer) error {
-	b.PutID(BadMsgNotificationTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("bad_msg_notification")
+	}
+	q0 := (*[20]byte)(b.Extend(20))
+	binary.LittleEndian.PutUint32(q0[:], BadMsgNotificationTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.BadMsgID))
+	binary.LittleEndian.PutUint32(q0[12:], uint32(m.BadMsgSeqno))
+	binary.LittleEndian.PutUint32(q0[16:], uint32(m.ErrorCode))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -1160,9 +1264,10 @@ func (m *BadMsgNotification) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("bad_msg_notification")
 	}
-	b.PutInt64(m.BadMsgID)
-	b.PutInt32(m.BadMsgSeqno)
-	b.PutInt32(m.ErrorCode)
+	q0 := (*[16]byte)(b.Extend(16))
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.BadMsgID))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.BadMsgSeqno))
+	binary.LittleEndian.PutUint32(q0[12:], uint32(m.ErrorCode))
 	return nil
 }
 
@@ -1214,8 +1319,16 @@ func (*BadServerSalt) isBadMsgNotificationClass() {}
 
 // Encode writes the boxed value.
 func (m *BadServerSalt) Encode(b *tl.Buffer) error {
-	b.PutID(BadServerSaltTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("bad_server_salt")
+	}
+	q0 := (*[28]byte)(b.Extend(28))
+	binary.LittleEndian.PutUint32(q0[:], BadServerSaltTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.BadMsgID))
+	binary.LittleEndian.PutUint32(q0[12:], uint32(m.BadMsgSeqno))
+	binary.LittleEndian.PutUint32(q0[16:], uint32(m.ErrorCode))
+	binary.LittleEndian.PutUint64(q0[20:], uint64(m.NewServerSalt))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -1223,10 +1336,11 @@ func (m *BadServerSalt) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("bad_server_salt")
 	}
-	b.PutInt64(m.BadMsgID)
-	b.PutInt32(m.BadMsgSeqno)
-	b.PutInt32(m.ErrorCode)
-	b.PutInt64(m.NewServerSalt)
+	q0 := (*[24]byte)(b.Extend(24))
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.BadMsgID))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.BadMsgSeqno))
+	binary.LittleEndian.PutUint32(q0[12:], uint32(m.ErrorCode))
+	binary.LittleEndian.PutUint64(q0[16:], uint64(m.NewServerSalt))
 	return nil
 }
 
@@ -1275,19 +1389,26 @@ func (*MsgsStateReq) TypeID() uint32 { return MsgsStateReqTypeID }
 func (*MsgsStateReq) TypeName() string { return "msgs_state_req" }
 
 // Encode writes the boxed value.
-func (m *MsgsStateReq) Encode(b *tl.Buffer) error {
-	b.PutID(MsgsStateReqTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MsgsStateReq) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MsgsStateReq) EncodeBare(b *tl.Buffer) error {
+func (m *MsgsStateReq) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MsgsStateReq) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("msgs_state_req")
 	}
-	b.PutVectorHeader(len(m.MsgIDs))
-	for _, e0 := range m.MsgIDs {
-		b.PutInt64(e0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + 8*len(m.MsgIDs))
+	binary.LittleEndian.PutUint32(p0, MsgsStateReqTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.MsgIDs)))
+	t0 := p0[h+8:]
+	for _, x0 := range m.MsgIDs {
+		binary.LittleEndian.PutUint64(t0[:], uint64(x0))
+		t0 = t0[8:]
 	}
 	return nil
 }
@@ -1338,17 +1459,21 @@ func (*MsgsStateInfo) TypeID() uint32 { return MsgsStateInfoTypeID }
 func (*MsgsStateInfo) TypeName() string { return "msgs_state_info" }
 
 // Encode writes the boxed value.
-func (m *MsgsStateInfo) Encode(b *tl.Buffer) error {
-	b.PutID(MsgsStateInfoTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MsgsStateInfo) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MsgsStateInfo) EncodeBare(b *tl.Buffer) error {
+func (m *MsgsStateInfo) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MsgsStateInfo) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("msgs_state_info")
 	}
-	b.PutInt64(m.ReqMsgID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, MsgsStateInfoTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.ReqMsgID))
 	b.PutString(m.Info)
 	return b.WriteErr()
 }
@@ -1393,19 +1518,26 @@ func (*MsgsAllInfo) TypeID() uint32 { return MsgsAllInfoTypeID }
 func (*MsgsAllInfo) TypeName() string { return "msgs_all_info" }
 
 // Encode writes the boxed value.
-func (m *MsgsAllInfo) Encode(b *tl.Buffer) error {
-	b.PutID(MsgsAllInfoTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MsgsAllInfo) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MsgsAllInfo) EncodeBare(b *tl.Buffer) error {
+func (m *MsgsAllInfo) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MsgsAllInfo) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("msgs_all_info")
 	}
-	b.PutVectorHeader(len(m.MsgIDs))
-	for _, e0 := range m.MsgIDs {
-		b.PutInt64(e0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + 8*len(m.MsgIDs))
+	binary.LittleEndian.PutUint32(p0, MsgsAllInfoTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.MsgIDs)))
+	t0 := p0[h+8:]
+	for _, x0 := range m.MsgIDs {
+		binary.LittleEndian.PutUint64(t0[:], uint64(x0))
+		t0 = t0[8:]
 	}
 	b.PutString(m.Info)
 	return b.WriteErr()
@@ -1465,8 +1597,16 @@ func (*MsgDetailedInfo) isMsgDetailedInfoClass() {}
 
 // Encode writes the boxed value.
 func (m *MsgDetailedInfo) Encode(b *tl.Buffer) error {
-	b.PutID(MsgDetailedInfoTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("msg_detailed_info")
+	}
+	q0 := (*[28]byte)(b.Extend(28))
+	binary.LittleEndian.PutUint32(q0[:], MsgDetailedInfoTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.MsgID))
+	binary.LittleEndian.PutUint64(q0[12:], uint64(m.AnswerMsgID))
+	binary.LittleEndian.PutUint32(q0[20:], uint32(m.Bytes))
+	binary.LittleEndian.PutUint32(q0[24:], uint32(m.Status))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -1474,10 +1614,11 @@ func (m *MsgDetailedInfo) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("msg_detailed_info")
 	}
-	b.PutInt64(m.MsgID)
-	b.PutInt64(m.AnswerMsgID)
-	b.PutInt32(m.Bytes)
-	b.PutInt32(m.Status)
+	q0 := (*[24]byte)(b.Extend(24))
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.MsgID))
+	binary.LittleEndian.PutUint64(q0[8:], uint64(m.AnswerMsgID))
+	binary.LittleEndian.PutUint32(q0[16:], uint32(m.Bytes))
+	binary.LittleEndian.PutUint32(q0[20:], uint32(m.Status))
 	return nil
 }
 
@@ -1531,8 +1672,15 @@ func (*MsgNewDetailedInfo) isMsgDetailedInfoClass() {}
 
 // Encode writes the boxed value.
 func (m *MsgNewDetailedInfo) Encode(b *tl.Buffer) error {
-	b.PutID(MsgNewDetailedInfoTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("msg_new_detailed_info")
+	}
+	q0 := (*[20]byte)(b.Extend(20))
+	binary.LittleEndian.PutUint32(q0[:], MsgNewDetailedInfoTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.AnswerMsgID))
+	binary.LittleEndian.PutUint32(q0[12:], uint32(m.Bytes))
+	binary.LittleEndian.PutUint32(q0[16:], uint32(m.Status))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -1540,9 +1688,10 @@ func (m *MsgNewDetailedInfo) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("msg_new_detailed_info")
 	}
-	b.PutInt64(m.AnswerMsgID)
-	b.PutInt32(m.Bytes)
-	b.PutInt32(m.Status)
+	q0 := (*[16]byte)(b.Extend(16))
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.AnswerMsgID))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Bytes))
+	binary.LittleEndian.PutUint32(q0[12:], uint32(m.Status))
 	return nil
 }
 
@@ -1588,19 +1737,26 @@ func (*MsgResendReq) TypeID() uint32 { return MsgResendReqTypeID }
 func (*MsgResendReq) TypeName() string { return "msg_resend_req" }
 
 // Encode writes the boxed value.
-func (m *MsgResendReq) Encode(b *tl.Buffer) error {
-	b.PutID(MsgResendReqTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MsgResendReq) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MsgResendReq) EncodeBare(b *tl.Buffer) error {
+func (m *MsgResendReq) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MsgResendReq) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("msg_resend_req")
 	}
-	b.PutVectorHeader(len(m.MsgIDs))
-	for _, e0 := range m.MsgIDs {
-		b.PutInt64(e0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + 8*len(m.MsgIDs))
+	binary.LittleEndian.PutUint32(p0, MsgResendReqTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.MsgIDs)))
+	t0 := p0[h+8:]
+	for _, x0 := range m.MsgIDs {
+		binary.LittleEndian.PutUint64(t0[:], uint64(x0))
+		t0 = t0[8:]
 	}
 	return nil
 }
@@ -1651,17 +1807,21 @@ func (*RpcError) TypeID() uint32 { return RpcErrorTypeID }
 func (*RpcError) TypeName() string { return "rpc_error" }
 
 // Encode writes the boxed value.
-func (m *RpcError) Encode(b *tl.Buffer) error {
-	b.PutID(RpcErrorTypeID)
-	return m.EncodeBare(b)
-}
+func (m *RpcError) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *RpcError) EncodeBare(b *tl.Buffer) error {
+func (m *RpcError) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *RpcError) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("rpc_error")
 	}
-	b.PutInt32(m.ErrorCode)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, RpcErrorTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.ErrorCode))
 	b.PutString(m.ErrorMessage)
 	return b.WriteErr()
 }
@@ -1707,8 +1867,11 @@ func (*RpcAnswerUnknown) isRpcDropAnswerClass() {}
 
 // Encode writes the boxed value.
 func (m *RpcAnswerUnknown) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("rpc_answer_unknown")
+	}
 	b.PutID(RpcAnswerUnknownTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -1753,8 +1916,11 @@ func (*RpcAnswerDroppedRunning) isRpcDropAnswerClass() {}
 
 // Encode writes the boxed value.
 func (m *RpcAnswerDroppedRunning) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("rpc_answer_dropped_running")
+	}
 	b.PutID(RpcAnswerDroppedRunningTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -1802,8 +1968,15 @@ func (*RpcAnswerDropped) isRpcDropAnswerClass() {}
 
 // Encode writes the boxed value.
 func (m *RpcAnswerDropped) Encode(b *tl.Buffer) error {
-	b.PutID(RpcAnswerDroppedTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("rpc_answer_dropped")
+	}
+	q0 := (*[20]byte)(b.Extend(20))
+	binary.LittleEndian.PutUint32(q0[:], RpcAnswerDroppedTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.MsgID))
+	binary.LittleEndian.PutUint32(q0[12:], uint32(m.SeqNo))
+	binary.LittleEndian.PutUint32(q0[16:], uint32(m.Bytes))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -1811,9 +1984,10 @@ func (m *RpcAnswerDropped) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("rpc_answer_dropped")
 	}
-	b.PutInt64(m.MsgID)
-	b.PutInt32(m.SeqNo)
-	b.PutInt32(m.Bytes)
+	q0 := (*[16]byte)(b.Extend(16))
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.MsgID))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.SeqNo))
+	binary.LittleEndian.PutUint32(q0[12:], uint32(m.Bytes))
 	return nil
 }
 
@@ -1862,8 +2036,15 @@ func (*FutureSalt) TypeName() string { return "future_salt" }
 
 // Encode writes the boxed value.
 func (m *FutureSalt) Encode(b *tl.Buffer) error {
-	b.PutID(FutureSaltTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("future_salt")
+	}
+	q0 := (*[20]byte)(b.Extend(20))
+	binary.LittleEndian.PutUint32(q0[:], FutureSaltTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.ValidSince))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.ValidUntil))
+	binary.LittleEndian.PutUint64(q0[12:], uint64(m.Salt))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -1871,9 +2052,10 @@ func (m *FutureSalt) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("future_salt")
 	}
-	b.PutInt32(m.ValidSince)
-	b.PutInt32(m.ValidUntil)
-	b.PutInt64(m.Salt)
+	q0 := (*[16]byte)(b.Extend(16))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.ValidSince))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.ValidUntil))
+	binary.LittleEndian.PutUint64(q0[8:], uint64(m.Salt))
 	return nil
 }
 
@@ -1921,19 +2103,23 @@ func (*FutureSalts) TypeID() uint32 { return FutureSaltsTypeID }
 func (*FutureSalts) TypeName() string { return "future_salts" }
 
 // Encode writes the boxed value.
-func (m *FutureSalts) Encode(b *tl.Buffer) error {
-	b.PutID(FutureSaltsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *FutureSalts) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *FutureSalts) EncodeBare(b *tl.Buffer) error {
+func (m *FutureSalts) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *FutureSalts) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("future_salts")
 	}
-	b.PutInt64(m.ReqMsgID)
-	b.PutInt32(m.Now)
-	b.PutBareVectorHeader(len(m.Salts))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 16)
+	binary.LittleEndian.PutUint32(p0, FutureSaltsTypeID)
+	q0 := (*[16]byte)(p0[h:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.ReqMsgID))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Now))
+	binary.LittleEndian.PutUint32(q0[12:], uint32(len(m.Salts)))
 	for i0 := range m.Salts {
 		if err := m.Salts[i0].EncodeBare(b); err != nil {
 			return tl.EncodeFieldErr("future_salts", "salts", err)
@@ -1998,8 +2184,14 @@ func (*Pong) TypeName() string { return "pong" }
 
 // Encode writes the boxed value.
 func (m *Pong) Encode(b *tl.Buffer) error {
-	b.PutID(PongTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("pong")
+	}
+	q0 := (*[20]byte)(b.Extend(20))
+	binary.LittleEndian.PutUint32(q0[:], PongTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.MsgID))
+	binary.LittleEndian.PutUint64(q0[12:], uint64(m.PingID))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2007,8 +2199,9 @@ func (m *Pong) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("pong")
 	}
-	b.PutInt64(m.MsgID)
-	b.PutInt64(m.PingID)
+	q0 := (*[16]byte)(b.Extend(16))
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.MsgID))
+	binary.LittleEndian.PutUint64(q0[8:], uint64(m.PingID))
 	return nil
 }
 
@@ -2054,8 +2247,13 @@ func (*DestroySessionOk) isDestroySessionResClass() {}
 
 // Encode writes the boxed value.
 func (m *DestroySessionOk) Encode(b *tl.Buffer) error {
-	b.PutID(DestroySessionOkTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("destroy_session_ok")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], DestroySessionOkTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.SessionID))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2106,8 +2304,13 @@ func (*DestroySessionNone) isDestroySessionResClass() {}
 
 // Encode writes the boxed value.
 func (m *DestroySessionNone) Encode(b *tl.Buffer) error {
-	b.PutID(DestroySessionNoneTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("destroy_session_none")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], DestroySessionNoneTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.SessionID))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2158,8 +2361,15 @@ func (*NewSessionCreated) TypeName() string { return "new_session_created" }
 
 // Encode writes the boxed value.
 func (m *NewSessionCreated) Encode(b *tl.Buffer) error {
-	b.PutID(NewSessionCreatedTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("new_session_created")
+	}
+	q0 := (*[28]byte)(b.Extend(28))
+	binary.LittleEndian.PutUint32(q0[:], NewSessionCreatedTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.FirstMsgID))
+	binary.LittleEndian.PutUint64(q0[12:], uint64(m.UniqueID))
+	binary.LittleEndian.PutUint64(q0[20:], uint64(m.ServerSalt))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2167,9 +2377,10 @@ func (m *NewSessionCreated) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("new_session_created")
 	}
-	b.PutInt64(m.FirstMsgID)
-	b.PutInt64(m.UniqueID)
-	b.PutInt64(m.ServerSalt)
+	q0 := (*[24]byte)(b.Extend(24))
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.FirstMsgID))
+	binary.LittleEndian.PutUint64(q0[8:], uint64(m.UniqueID))
+	binary.LittleEndian.PutUint64(q0[16:], uint64(m.ServerSalt))
 	return nil
 }
 
@@ -2218,8 +2429,15 @@ func (*HTTPWait) TypeName() string { return "http_wait" }
 
 // Encode writes the boxed value.
 func (m *HTTPWait) Encode(b *tl.Buffer) error {
-	b.PutID(HTTPWaitTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("http_wait")
+	}
+	q0 := (*[16]byte)(b.Extend(16))
+	binary.LittleEndian.PutUint32(q0[:], HTTPWaitTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.MaxDelay))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.WaitAfter))
+	binary.LittleEndian.PutUint32(q0[12:], uint32(m.MaxWait))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2227,9 +2445,10 @@ func (m *HTTPWait) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("http_wait")
 	}
-	b.PutInt32(m.MaxDelay)
-	b.PutInt32(m.WaitAfter)
-	b.PutInt32(m.MaxWait)
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.MaxDelay))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.WaitAfter))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.MaxWait))
 	return nil
 }
 
@@ -2279,8 +2498,14 @@ func (*IPPort) isIPPortClass() {}
 
 // Encode writes the boxed value.
 func (m *IPPort) Encode(b *tl.Buffer) error {
-	b.PutID(IPPortTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("ipPort")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], IPPortTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.IPv4))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Port))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2288,8 +2513,9 @@ func (m *IPPort) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("ipPort")
 	}
-	b.PutInt32(m.IPv4)
-	b.PutInt32(m.Port)
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.IPv4))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Port))
 	return nil
 }
 
@@ -2336,18 +2562,22 @@ func (*IPPortSecret) TypeName() string { return "ipPortSecret" }
 func (*IPPortSecret) isIPPortClass() {}
 
 // Encode writes the boxed value.
-func (m *IPPortSecret) Encode(b *tl.Buffer) error {
-	b.PutID(IPPortSecretTypeID)
-	return m.EncodeBare(b)
-}
+func (m *IPPortSecret) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *IPPortSecret) EncodeBare(b *tl.Buffer) error {
+func (m *IPPortSecret) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *IPPortSecret) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("ipPortSecret")
 	}
-	b.PutInt32(m.IPv4)
-	b.PutInt32(m.Port)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, IPPortSecretTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.IPv4))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Port))
 	b.PutBytes(m.Secret)
 	return b.WriteErr()
 }
@@ -2396,19 +2626,23 @@ func (*AccessPointRule) TypeID() uint32 { return AccessPointRuleTypeID }
 func (*AccessPointRule) TypeName() string { return "accessPointRule" }
 
 // Encode writes the boxed value.
-func (m *AccessPointRule) Encode(b *tl.Buffer) error {
-	b.PutID(AccessPointRuleTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccessPointRule) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccessPointRule) EncodeBare(b *tl.Buffer) error {
+func (m *AccessPointRule) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccessPointRule) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("accessPointRule")
 	}
+	if boxed {
+		b.PutID(AccessPointRuleTypeID)
+	}
 	b.PutString(m.PhonePrefixRules)
-	b.PutInt32(m.DCID)
-	b.PutBareVectorHeader(len(m.Ips))
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.DCID))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Ips)))
 	for _, e0 := range m.Ips {
 		if e0 == nil {
 			return tl.NilFieldError("accessPointRule", "ips")

@@ -4,6 +4,7 @@ package tg
 
 import (
 	"context"
+
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/mt"
 )

@@ -3,6 +3,8 @@
 package tg
 
 import (
+	"encoding/binary"
+
 	"github.com/mtgo-labs/mtgo/tl"
 )
 
@@ -465,9 +467,14 @@ func (x *IntVector) Encode(b *tl.Buffer) error {
 	if x == nil {
 		return tl.NilObjectError("Vector")
 	}
-	b.PutVectorHeader(len(x.Elems))
-	for _, e0 := range x.Elems {
-		b.PutInt32(e0)
+	p0 := b.Extend(8 + 4*len(x.Elems))
+	q0 := (*[8]byte)(p0)
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(x.Elems)))
+	t0 := p0[8:]
+	for _, x0 := range x.Elems {
+		binary.LittleEndian.PutUint32(t0[:], uint32(x0))
+		t0 = t0[4:]
 	}
 	return b.WriteErr()
 }
@@ -598,9 +605,14 @@ func (x *LongVector) Encode(b *tl.Buffer) error {
 	if x == nil {
 		return tl.NilObjectError("Vector")
 	}
-	b.PutVectorHeader(len(x.Elems))
-	for _, e0 := range x.Elems {
-		b.PutInt64(e0)
+	p0 := b.Extend(8 + 8*len(x.Elems))
+	q0 := (*[8]byte)(p0)
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(x.Elems)))
+	t0 := p0[8:]
+	for _, x0 := range x.Elems {
+		binary.LittleEndian.PutUint64(t0[:], uint64(x0))
+		t0 = t0[8:]
 	}
 	return b.WriteErr()
 }

@@ -3,9 +3,10 @@
 package tg
 
 import (
+	"testing"
+
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/internal/tltest"
-	"testing"
 )
 
 func randBoolFalse(r *tltest.Rand, d int) *BoolFalse {

@@ -3,6 +3,8 @@
 package tg
 
 import (
+	"encoding/binary"
+
 	"github.com/mtgo-labs/mtgo/tl"
 )
 
@@ -23,17 +25,22 @@ func (*AccountPrivacyRules) TypeID() uint32 { return AccountPrivacyRulesTypeID }
 func (*AccountPrivacyRules) TypeName() string { return "account.privacyRules" }
 
 // Encode writes the boxed value.
-func (m *AccountPrivacyRules) Encode(b *tl.Buffer) error {
-	b.PutID(AccountPrivacyRulesTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountPrivacyRules) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountPrivacyRules) EncodeBare(b *tl.Buffer) error {
+func (m *AccountPrivacyRules) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountPrivacyRules) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.privacyRules")
 	}
-	b.PutVectorHeader(len(m.Rules))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, AccountPrivacyRulesTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Rules)))
 	for _, e0 := range m.Rules {
 		if e0 == nil {
 			return tl.NilFieldError("account.privacyRules", "rules")
@@ -133,18 +140,23 @@ func (*AccountAuthorizations) TypeID() uint32 { return AccountAuthorizationsType
 func (*AccountAuthorizations) TypeName() string { return "account.authorizations" }
 
 // Encode writes the boxed value.
-func (m *AccountAuthorizations) Encode(b *tl.Buffer) error {
-	b.PutID(AccountAuthorizationsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountAuthorizations) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountAuthorizations) EncodeBare(b *tl.Buffer) error {
+func (m *AccountAuthorizations) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountAuthorizations) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.authorizations")
 	}
-	b.PutInt32(m.AuthorizationTTLDays)
-	b.PutVectorHeader(len(m.Authorizations))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, AccountAuthorizationsTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.AuthorizationTTLDays))
+	binary.LittleEndian.PutUint32(q0[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[8:], uint32(len(m.Authorizations)))
 	for i0 := range m.Authorizations {
 		if err := m.Authorizations[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.authorizations", "authorizations", err)
@@ -219,13 +231,13 @@ func (*AccountPassword) TypeID() uint32 { return AccountPasswordTypeID }
 func (*AccountPassword) TypeName() string { return "account.password" }
 
 // Encode writes the boxed value.
-func (m *AccountPassword) Encode(b *tl.Buffer) error {
-	b.PutID(AccountPasswordTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountPassword) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountPassword) EncodeBare(b *tl.Buffer) error {
+func (m *AccountPassword) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountPassword) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.password")
 	}
@@ -248,7 +260,11 @@ func (m *AccountPassword) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.EmailUnconfirmedPattern.Set, 4)
 	f0 |= tl.Flag(m.PendingResetDate.Set, 5)
 	f0 |= tl.Flag(m.LoginEmailPattern.Set, 6)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AccountPasswordTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.CurrentAlgo != nil {
 		if err := m.CurrentAlgo.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.password", "current_algo", err)
@@ -380,20 +396,24 @@ func (*AccountPasswordSettings) TypeID() uint32 { return AccountPasswordSettings
 func (*AccountPasswordSettings) TypeName() string { return "account.passwordSettings" }
 
 // Encode writes the boxed value.
-func (m *AccountPasswordSettings) Encode(b *tl.Buffer) error {
-	b.PutID(AccountPasswordSettingsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountPasswordSettings) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountPasswordSettings) EncodeBare(b *tl.Buffer) error {
+func (m *AccountPasswordSettings) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountPasswordSettings) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.passwordSettings")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Email.Set, 0)
 	f0 |= tl.Flag(m.SecureSettings != nil, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AccountPasswordSettingsTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Email.Set {
 		b.PutString(m.Email.Value)
 	}
@@ -466,13 +486,13 @@ func (*AccountPasswordInputSettings) TypeID() uint32 { return AccountPasswordInp
 func (*AccountPasswordInputSettings) TypeName() string { return "account.passwordInputSettings" }
 
 // Encode writes the boxed value.
-func (m *AccountPasswordInputSettings) Encode(b *tl.Buffer) error {
-	b.PutID(AccountPasswordInputSettingsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountPasswordInputSettings) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountPasswordInputSettings) EncodeBare(b *tl.Buffer) error {
+func (m *AccountPasswordInputSettings) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountPasswordInputSettings) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.passwordInputSettings")
 	}
@@ -488,7 +508,11 @@ func (m *AccountPasswordInputSettings) EncodeBare(b *tl.Buffer) error {
 	}
 	f0 |= tl.Flag(m.Email.Set, 1)
 	f0 |= tl.Flag(m.NewSecureSettings != nil, 2)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AccountPasswordInputSettingsTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.NewAlgo != nil {
 		if err := m.NewAlgo.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.passwordInputSettings", "new_algo", err)
@@ -586,15 +610,18 @@ func (*AccountTmpPassword) TypeID() uint32 { return AccountTmpPasswordTypeID }
 func (*AccountTmpPassword) TypeName() string { return "account.tmpPassword" }
 
 // Encode writes the boxed value.
-func (m *AccountTmpPassword) Encode(b *tl.Buffer) error {
-	b.PutID(AccountTmpPasswordTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountTmpPassword) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountTmpPassword) EncodeBare(b *tl.Buffer) error {
+func (m *AccountTmpPassword) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountTmpPassword) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.tmpPassword")
+	}
+	if boxed {
+		b.PutID(AccountTmpPasswordTypeID)
 	}
 	b.PutBytes(m.TmpPassword)
 	b.PutInt32(m.ValidUntil)
@@ -641,17 +668,22 @@ func (*AccountWebAuthorizations) TypeID() uint32 { return AccountWebAuthorizatio
 func (*AccountWebAuthorizations) TypeName() string { return "account.webAuthorizations" }
 
 // Encode writes the boxed value.
-func (m *AccountWebAuthorizations) Encode(b *tl.Buffer) error {
-	b.PutID(AccountWebAuthorizationsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountWebAuthorizations) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountWebAuthorizations) EncodeBare(b *tl.Buffer) error {
+func (m *AccountWebAuthorizations) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountWebAuthorizations) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.webAuthorizations")
 	}
-	b.PutVectorHeader(len(m.Authorizations))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, AccountWebAuthorizationsTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Authorizations)))
 	for i0 := range m.Authorizations {
 		if err := m.Authorizations[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.webAuthorizations", "authorizations", err)
@@ -736,20 +768,25 @@ func (*AccountAuthorizationForm) TypeID() uint32 { return AccountAuthorizationFo
 func (*AccountAuthorizationForm) TypeName() string { return "account.authorizationForm" }
 
 // Encode writes the boxed value.
-func (m *AccountAuthorizationForm) Encode(b *tl.Buffer) error {
-	b.PutID(AccountAuthorizationFormTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountAuthorizationForm) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountAuthorizationForm) EncodeBare(b *tl.Buffer) error {
+func (m *AccountAuthorizationForm) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountAuthorizationForm) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.authorizationForm")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.PrivacyPolicyURL.Set, 0)
-	b.PutUint32(f0)
-	b.PutVectorHeader(len(m.RequiredTypes))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, AccountAuthorizationFormTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[8:], uint32(len(m.RequiredTypes)))
 	for _, e0 := range m.RequiredTypes {
 		if e0 == nil {
 			return tl.NilFieldError("account.authorizationForm", "required_types")
@@ -887,15 +924,18 @@ func (*AccountSentEmailCode) TypeID() uint32 { return AccountSentEmailCodeTypeID
 func (*AccountSentEmailCode) TypeName() string { return "account.sentEmailCode" }
 
 // Encode writes the boxed value.
-func (m *AccountSentEmailCode) Encode(b *tl.Buffer) error {
-	b.PutID(AccountSentEmailCodeTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountSentEmailCode) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountSentEmailCode) EncodeBare(b *tl.Buffer) error {
+func (m *AccountSentEmailCode) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountSentEmailCode) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.sentEmailCode")
+	}
+	if boxed {
+		b.PutID(AccountSentEmailCodeTypeID)
 	}
 	b.PutString(m.EmailPattern)
 	b.PutInt32(m.Length)
@@ -942,8 +982,13 @@ func (*AccountTakeout) TypeName() string { return "account.takeout" }
 
 // Encode writes the boxed value.
 func (m *AccountTakeout) Encode(b *tl.Buffer) error {
-	b.PutID(AccountTakeoutTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("account.takeout")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], AccountTakeoutTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.ID))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -993,8 +1038,11 @@ func (*AccountWallPapersNotModified) isAccountWallPapersClass() {}
 
 // Encode writes the boxed value.
 func (m *AccountWallPapersNotModified) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.wallPapersNotModified")
+	}
 	b.PutID(AccountWallPapersNotModifiedTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -1040,18 +1088,23 @@ func (*AccountWallPapers) TypeName() string { return "account.wallPapers" }
 func (*AccountWallPapers) isAccountWallPapersClass() {}
 
 // Encode writes the boxed value.
-func (m *AccountWallPapers) Encode(b *tl.Buffer) error {
-	b.PutID(AccountWallPapersTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountWallPapers) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountWallPapers) EncodeBare(b *tl.Buffer) error {
+func (m *AccountWallPapers) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountWallPapers) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.wallPapers")
 	}
-	b.PutInt64(m.Hash)
-	b.PutVectorHeader(len(m.Wallpapers))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 16)
+	binary.LittleEndian.PutUint32(p0, AccountWallPapersTypeID)
+	q0 := (*[16]byte)(p0[h:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.Hash))
+	binary.LittleEndian.PutUint32(q0[8:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[12:], uint32(len(m.Wallpapers)))
 	for _, e0 := range m.Wallpapers {
 		if e0 == nil {
 			return tl.NilFieldError("account.wallPapers", "wallpapers")
@@ -1113,15 +1166,18 @@ func (*AccountAutoDownloadSettings) TypeID() uint32 { return AccountAutoDownload
 func (*AccountAutoDownloadSettings) TypeName() string { return "account.autoDownloadSettings" }
 
 // Encode writes the boxed value.
-func (m *AccountAutoDownloadSettings) Encode(b *tl.Buffer) error {
-	b.PutID(AccountAutoDownloadSettingsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountAutoDownloadSettings) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountAutoDownloadSettings) EncodeBare(b *tl.Buffer) error {
+func (m *AccountAutoDownloadSettings) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountAutoDownloadSettings) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.autoDownloadSettings")
+	}
+	if boxed {
+		b.PutID(AccountAutoDownloadSettingsTypeID)
 	}
 	if err := m.Low.Encode(b); err != nil {
 		return tl.EncodeFieldErr("account.autoDownloadSettings", "low", err)
@@ -1188,8 +1244,11 @@ func (*AccountThemesNotModified) isAccountThemesClass() {}
 
 // Encode writes the boxed value.
 func (m *AccountThemesNotModified) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.themesNotModified")
+	}
 	b.PutID(AccountThemesNotModifiedTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -1235,18 +1294,23 @@ func (*AccountThemes) TypeName() string { return "account.themes" }
 func (*AccountThemes) isAccountThemesClass() {}
 
 // Encode writes the boxed value.
-func (m *AccountThemes) Encode(b *tl.Buffer) error {
-	b.PutID(AccountThemesTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountThemes) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountThemes) EncodeBare(b *tl.Buffer) error {
+func (m *AccountThemes) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountThemes) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.themes")
 	}
-	b.PutInt64(m.Hash)
-	b.PutVectorHeader(len(m.Themes))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 16)
+	binary.LittleEndian.PutUint32(p0, AccountThemesTypeID)
+	q0 := (*[16]byte)(p0[h:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.Hash))
+	binary.LittleEndian.PutUint32(q0[8:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[12:], uint32(len(m.Themes)))
 	for i0 := range m.Themes {
 		if err := m.Themes[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.themes", "themes", err)
@@ -1310,20 +1374,24 @@ func (*AccountContentSettings) TypeID() uint32 { return AccountContentSettingsTy
 func (*AccountContentSettings) TypeName() string { return "account.contentSettings" }
 
 // Encode writes the boxed value.
-func (m *AccountContentSettings) Encode(b *tl.Buffer) error {
-	b.PutID(AccountContentSettingsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountContentSettings) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountContentSettings) EncodeBare(b *tl.Buffer) error {
+func (m *AccountContentSettings) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountContentSettings) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.contentSettings")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.SensitiveEnabled, 0)
 	f0 |= tl.Flag(m.SensitiveCanChange, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AccountContentSettingsTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	return nil
 }
 
@@ -1370,8 +1438,13 @@ func (*AccountResetPasswordFailedWait) isAccountResetPasswordResultClass() {}
 
 // Encode writes the boxed value.
 func (m *AccountResetPasswordFailedWait) Encode(b *tl.Buffer) error {
-	b.PutID(AccountResetPasswordFailedWaitTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("account.resetPasswordFailedWait")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], AccountResetPasswordFailedWaitTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.RetryDate))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -1426,8 +1499,13 @@ func (*AccountResetPasswordRequestedWait) isAccountResetPasswordResultClass() {}
 
 // Encode writes the boxed value.
 func (m *AccountResetPasswordRequestedWait) Encode(b *tl.Buffer) error {
-	b.PutID(AccountResetPasswordRequestedWaitTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("account.resetPasswordRequestedWait")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], AccountResetPasswordRequestedWaitTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.UntilDate))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -1477,8 +1555,11 @@ func (*AccountResetPasswordOk) isAccountResetPasswordResultClass() {}
 
 // Encode writes the boxed value.
 func (m *AccountResetPasswordOk) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.resetPasswordOk")
+	}
 	b.PutID(AccountResetPasswordOkTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -1523,8 +1604,11 @@ func (*AccountChatThemesNotModified) isAccountChatThemesClass() {}
 
 // Encode writes the boxed value.
 func (m *AccountChatThemesNotModified) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.chatThemesNotModified")
+	}
 	b.PutID(AccountChatThemesNotModifiedTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -1573,21 +1657,26 @@ func (*AccountChatThemes) TypeName() string { return "account.chatThemes" }
 func (*AccountChatThemes) isAccountChatThemesClass() {}
 
 // Encode writes the boxed value.
-func (m *AccountChatThemes) Encode(b *tl.Buffer) error {
-	b.PutID(AccountChatThemesTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountChatThemes) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountChatThemes) EncodeBare(b *tl.Buffer) error {
+func (m *AccountChatThemes) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountChatThemes) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.chatThemes")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.NextOffset.Set, 0)
-	b.PutUint32(f0)
-	b.PutInt64(m.Hash)
-	b.PutVectorHeader(len(m.Themes))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 20)
+	binary.LittleEndian.PutUint32(p0, AccountChatThemesTypeID)
+	q0 := (*[20]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.Hash))
+	binary.LittleEndian.PutUint32(q0[12:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[16:], uint32(len(m.Themes)))
 	for _, e0 := range m.Themes {
 		if e0 == nil {
 			return tl.NilFieldError("account.chatThemes", "themes")
@@ -1709,8 +1798,11 @@ func (*AccountSavedRingtonesNotModified) isAccountSavedRingtonesClass() {}
 
 // Encode writes the boxed value.
 func (m *AccountSavedRingtonesNotModified) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.savedRingtonesNotModified")
+	}
 	b.PutID(AccountSavedRingtonesNotModifiedTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -1756,18 +1848,23 @@ func (*AccountSavedRingtones) TypeName() string { return "account.savedRingtones
 func (*AccountSavedRingtones) isAccountSavedRingtonesClass() {}
 
 // Encode writes the boxed value.
-func (m *AccountSavedRingtones) Encode(b *tl.Buffer) error {
-	b.PutID(AccountSavedRingtonesTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountSavedRingtones) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountSavedRingtones) EncodeBare(b *tl.Buffer) error {
+func (m *AccountSavedRingtones) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountSavedRingtones) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.savedRingtones")
 	}
-	b.PutInt64(m.Hash)
-	b.PutVectorHeader(len(m.Ringtones))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 16)
+	binary.LittleEndian.PutUint32(p0, AccountSavedRingtonesTypeID)
+	q0 := (*[16]byte)(p0[h:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.Hash))
+	binary.LittleEndian.PutUint32(q0[8:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[12:], uint32(len(m.Ringtones)))
 	for _, e0 := range m.Ringtones {
 		if e0 == nil {
 			return tl.NilFieldError("account.savedRingtones", "ringtones")
@@ -1829,8 +1926,11 @@ func (*AccountSavedRingtone) isAccountSavedRingtoneClass() {}
 
 // Encode writes the boxed value.
 func (m *AccountSavedRingtone) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.savedRingtone")
+	}
 	b.PutID(AccountSavedRingtoneTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -1875,15 +1975,18 @@ func (*AccountSavedRingtoneConverted) TypeName() string { return "account.savedR
 func (*AccountSavedRingtoneConverted) isAccountSavedRingtoneClass() {}
 
 // Encode writes the boxed value.
-func (m *AccountSavedRingtoneConverted) Encode(b *tl.Buffer) error {
-	b.PutID(AccountSavedRingtoneConvertedTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountSavedRingtoneConverted) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountSavedRingtoneConverted) EncodeBare(b *tl.Buffer) error {
+func (m *AccountSavedRingtoneConverted) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountSavedRingtoneConverted) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.savedRingtoneConverted")
+	}
+	if boxed {
+		b.PutID(AccountSavedRingtoneConvertedTypeID)
 	}
 	if m.Document == nil {
 		return tl.NilFieldError("account.savedRingtoneConverted", "document")
@@ -1932,8 +2035,11 @@ func (*AccountEmojiStatusesNotModified) isAccountEmojiStatusesClass() {}
 
 // Encode writes the boxed value.
 func (m *AccountEmojiStatusesNotModified) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.emojiStatusesNotModified")
+	}
 	b.PutID(AccountEmojiStatusesNotModifiedTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -1979,18 +2085,23 @@ func (*AccountEmojiStatuses) TypeName() string { return "account.emojiStatuses" 
 func (*AccountEmojiStatuses) isAccountEmojiStatusesClass() {}
 
 // Encode writes the boxed value.
-func (m *AccountEmojiStatuses) Encode(b *tl.Buffer) error {
-	b.PutID(AccountEmojiStatusesTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountEmojiStatuses) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountEmojiStatuses) EncodeBare(b *tl.Buffer) error {
+func (m *AccountEmojiStatuses) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountEmojiStatuses) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.emojiStatuses")
 	}
-	b.PutInt64(m.Hash)
-	b.PutVectorHeader(len(m.Statuses))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 16)
+	binary.LittleEndian.PutUint32(p0, AccountEmojiStatusesTypeID)
+	q0 := (*[16]byte)(p0[h:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.Hash))
+	binary.LittleEndian.PutUint32(q0[8:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[12:], uint32(len(m.Statuses)))
 	for _, e0 := range m.Statuses {
 		if e0 == nil {
 			return tl.NilFieldError("account.emojiStatuses", "statuses")
@@ -2052,15 +2163,18 @@ func (*AccountEmailVerified) TypeName() string { return "account.emailVerified" 
 func (*AccountEmailVerified) isAccountEmailVerifiedClass() {}
 
 // Encode writes the boxed value.
-func (m *AccountEmailVerified) Encode(b *tl.Buffer) error {
-	b.PutID(AccountEmailVerifiedTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountEmailVerified) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountEmailVerified) EncodeBare(b *tl.Buffer) error {
+func (m *AccountEmailVerified) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountEmailVerified) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.emailVerified")
+	}
+	if boxed {
+		b.PutID(AccountEmailVerifiedTypeID)
 	}
 	b.PutString(m.Email)
 	return b.WriteErr()
@@ -2105,15 +2219,18 @@ func (*AccountEmailVerifiedLogin) TypeName() string { return "account.emailVerif
 func (*AccountEmailVerifiedLogin) isAccountEmailVerifiedClass() {}
 
 // Encode writes the boxed value.
-func (m *AccountEmailVerifiedLogin) Encode(b *tl.Buffer) error {
-	b.PutID(AccountEmailVerifiedLoginTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountEmailVerifiedLogin) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountEmailVerifiedLogin) EncodeBare(b *tl.Buffer) error {
+func (m *AccountEmailVerifiedLogin) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountEmailVerifiedLogin) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.emailVerifiedLogin")
+	}
+	if boxed {
+		b.PutID(AccountEmailVerifiedLoginTypeID)
 	}
 	b.PutString(m.Email)
 	if m.SentCode == nil {
@@ -2169,15 +2286,18 @@ func (*AccountAutoSaveSettings) TypeID() uint32 { return AccountAutoSaveSettings
 func (*AccountAutoSaveSettings) TypeName() string { return "account.autoSaveSettings" }
 
 // Encode writes the boxed value.
-func (m *AccountAutoSaveSettings) Encode(b *tl.Buffer) error {
-	b.PutID(AccountAutoSaveSettingsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountAutoSaveSettings) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountAutoSaveSettings) EncodeBare(b *tl.Buffer) error {
+func (m *AccountAutoSaveSettings) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountAutoSaveSettings) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.autoSaveSettings")
+	}
+	if boxed {
+		b.PutID(AccountAutoSaveSettingsTypeID)
 	}
 	if err := m.UsersSettings.Encode(b); err != nil {
 		return tl.EncodeFieldErr("account.autoSaveSettings", "users_settings", err)
@@ -2309,17 +2429,22 @@ func (*AccountConnectedBots) TypeID() uint32 { return AccountConnectedBotsTypeID
 func (*AccountConnectedBots) TypeName() string { return "account.connectedBots" }
 
 // Encode writes the boxed value.
-func (m *AccountConnectedBots) Encode(b *tl.Buffer) error {
-	b.PutID(AccountConnectedBotsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountConnectedBots) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountConnectedBots) EncodeBare(b *tl.Buffer) error {
+func (m *AccountConnectedBots) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountConnectedBots) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.connectedBots")
 	}
-	b.PutVectorHeader(len(m.ConnectedBots))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, AccountConnectedBotsTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.ConnectedBots)))
 	for i0 := range m.ConnectedBots {
 		if err := m.ConnectedBots[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.connectedBots", "connected_bots", err)
@@ -2402,17 +2527,22 @@ func (*AccountBusinessChatLinks) TypeID() uint32 { return AccountBusinessChatLin
 func (*AccountBusinessChatLinks) TypeName() string { return "account.businessChatLinks" }
 
 // Encode writes the boxed value.
-func (m *AccountBusinessChatLinks) Encode(b *tl.Buffer) error {
-	b.PutID(AccountBusinessChatLinksTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountBusinessChatLinks) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountBusinessChatLinks) EncodeBare(b *tl.Buffer) error {
+func (m *AccountBusinessChatLinks) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountBusinessChatLinks) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.businessChatLinks")
 	}
-	b.PutVectorHeader(len(m.Links))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, AccountBusinessChatLinksTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Links)))
 	for i0 := range m.Links {
 		if err := m.Links[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.businessChatLinks", "links", err)
@@ -2522,19 +2652,23 @@ func (*AccountResolvedBusinessChatLinks) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *AccountResolvedBusinessChatLinks) Encode(b *tl.Buffer) error {
-	b.PutID(AccountResolvedBusinessChatLinksTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountResolvedBusinessChatLinks) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountResolvedBusinessChatLinks) EncodeBare(b *tl.Buffer) error {
+func (m *AccountResolvedBusinessChatLinks) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountResolvedBusinessChatLinks) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.resolvedBusinessChatLinks")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Entities != nil, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AccountResolvedBusinessChatLinksTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("account.resolvedBusinessChatLinks", "peer")
 	}
@@ -2657,8 +2791,13 @@ func (*AccountPaidMessagesRevenue) TypeName() string { return "account.paidMessa
 
 // Encode writes the boxed value.
 func (m *AccountPaidMessagesRevenue) Encode(b *tl.Buffer) error {
-	b.PutID(AccountPaidMessagesRevenueTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("account.paidMessagesRevenue")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], AccountPaidMessagesRevenueTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.StarsAmount))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2708,8 +2847,11 @@ func (*AccountSavedMusicIDsNotModified) isAccountSavedMusicIDsClass() {}
 
 // Encode writes the boxed value.
 func (m *AccountSavedMusicIDsNotModified) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.savedMusicIdsNotModified")
+	}
 	b.PutID(AccountSavedMusicIDsNotModifiedTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2754,19 +2896,26 @@ func (*AccountSavedMusicIDs) TypeName() string { return "account.savedMusicIds" 
 func (*AccountSavedMusicIDs) isAccountSavedMusicIDsClass() {}
 
 // Encode writes the boxed value.
-func (m *AccountSavedMusicIDs) Encode(b *tl.Buffer) error {
-	b.PutID(AccountSavedMusicIDsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountSavedMusicIDs) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountSavedMusicIDs) EncodeBare(b *tl.Buffer) error {
+func (m *AccountSavedMusicIDs) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountSavedMusicIDs) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.savedMusicIds")
 	}
-	b.PutVectorHeader(len(m.IDs))
-	for _, e0 := range m.IDs {
-		b.PutInt64(e0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + 8*len(m.IDs))
+	binary.LittleEndian.PutUint32(p0, AccountSavedMusicIDsTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.IDs)))
+	t0 := p0[h+8:]
+	for _, x0 := range m.IDs {
+		binary.LittleEndian.PutUint64(t0[:], uint64(x0))
+		t0 = t0[8:]
 	}
 	return nil
 }
@@ -2816,17 +2965,22 @@ func (*AccountPasskeys) TypeID() uint32 { return AccountPasskeysTypeID }
 func (*AccountPasskeys) TypeName() string { return "account.passkeys" }
 
 // Encode writes the boxed value.
-func (m *AccountPasskeys) Encode(b *tl.Buffer) error {
-	b.PutID(AccountPasskeysTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountPasskeys) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountPasskeys) EncodeBare(b *tl.Buffer) error {
+func (m *AccountPasskeys) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountPasskeys) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.passkeys")
 	}
-	b.PutVectorHeader(len(m.Passkeys))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, AccountPasskeysTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Passkeys)))
 	for i0 := range m.Passkeys {
 		if err := m.Passkeys[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.passkeys", "passkeys", err)
@@ -2890,15 +3044,18 @@ func (*AccountPasskeyRegistrationOptions) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *AccountPasskeyRegistrationOptions) Encode(b *tl.Buffer) error {
-	b.PutID(AccountPasskeyRegistrationOptionsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountPasskeyRegistrationOptions) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountPasskeyRegistrationOptions) EncodeBare(b *tl.Buffer) error {
+func (m *AccountPasskeyRegistrationOptions) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountPasskeyRegistrationOptions) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.passkeyRegistrationOptions")
+	}
+	if boxed {
+		b.PutID(AccountPasskeyRegistrationOptionsTypeID)
 	}
 	if err := m.Options.Encode(b); err != nil {
 		return tl.EncodeFieldErr("account.passkeyRegistrationOptions", "options", err)
@@ -2951,8 +3108,11 @@ func (*AccountWebBrowserSettingsNotModified) isAccountWebBrowserSettingsClass() 
 
 // Encode writes the boxed value.
 func (m *AccountWebBrowserSettingsNotModified) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.webBrowserSettingsNotModified")
+	}
 	b.PutID(AccountWebBrowserSettingsNotModifiedTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -3001,21 +3161,26 @@ func (*AccountWebBrowserSettings) TypeName() string { return "account.webBrowser
 func (*AccountWebBrowserSettings) isAccountWebBrowserSettingsClass() {}
 
 // Encode writes the boxed value.
-func (m *AccountWebBrowserSettings) Encode(b *tl.Buffer) error {
-	b.PutID(AccountWebBrowserSettingsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountWebBrowserSettings) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountWebBrowserSettings) EncodeBare(b *tl.Buffer) error {
+func (m *AccountWebBrowserSettings) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountWebBrowserSettings) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.webBrowserSettings")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.OpenExternalBrowser, 0)
 	f0 |= tl.Flag(m.DisplayCloseButton, 1)
-	b.PutUint32(f0)
-	b.PutVectorHeader(len(m.ExternalExceptions))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, AccountWebBrowserSettingsTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[8:], uint32(len(m.ExternalExceptions)))
 	for i0 := range m.ExternalExceptions {
 		if err := m.ExternalExceptions[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.webBrowserSettings", "external_exceptions", err)
@@ -3115,26 +3280,35 @@ func (*AccountRegisterDeviceRequest) TypeID() uint32 { return AccountRegisterDev
 func (*AccountRegisterDeviceRequest) TypeName() string { return "account.registerDevice" }
 
 // Encode writes the boxed value.
-func (m *AccountRegisterDeviceRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountRegisterDeviceRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountRegisterDeviceRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountRegisterDeviceRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountRegisterDeviceRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountRegisterDeviceRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.registerDevice")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.NoMuted, 0)
-	b.PutUint32(f0)
-	b.PutInt32(m.TokenType)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, AccountRegisterDeviceRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.TokenType))
 	b.PutString(m.Token)
 	b.PutBool(m.AppSandbox)
 	b.PutBytes(m.Secret)
-	b.PutVectorHeader(len(m.OtherUids))
-	for _, e0 := range m.OtherUids {
-		b.PutInt64(e0)
+	p1 := b.Extend(8 + 8*len(m.OtherUids))
+	q1 := (*[8]byte)(p1)
+	binary.LittleEndian.PutUint32(q1[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q1[4:], uint32(len(m.OtherUids)))
+	t1 := p1[8:]
+	for _, x1 := range m.OtherUids {
+		binary.LittleEndian.PutUint64(t1[:], uint64(x1))
+		t1 = t1[8:]
 	}
 	return b.WriteErr()
 }
@@ -3204,21 +3378,30 @@ func (*AccountUnregisterDeviceRequest) TypeID() uint32 { return AccountUnregiste
 func (*AccountUnregisterDeviceRequest) TypeName() string { return "account.unregisterDevice" }
 
 // Encode writes the boxed value.
-func (m *AccountUnregisterDeviceRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountUnregisterDeviceRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountUnregisterDeviceRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountUnregisterDeviceRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountUnregisterDeviceRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountUnregisterDeviceRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.unregisterDevice")
 	}
-	b.PutInt32(m.TokenType)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AccountUnregisterDeviceRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.TokenType))
 	b.PutString(m.Token)
-	b.PutVectorHeader(len(m.OtherUids))
-	for _, e0 := range m.OtherUids {
-		b.PutInt64(e0)
+	p1 := b.Extend(8 + 8*len(m.OtherUids))
+	q1 := (*[8]byte)(p1)
+	binary.LittleEndian.PutUint32(q1[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q1[4:], uint32(len(m.OtherUids)))
+	t1 := p1[8:]
+	for _, x1 := range m.OtherUids {
+		binary.LittleEndian.PutUint64(t1[:], uint64(x1))
+		t1 = t1[8:]
 	}
 	return b.WriteErr()
 }
@@ -3277,15 +3460,20 @@ func (*AccountUpdateNotifySettingsRequest) TypeID() uint32 {
 func (*AccountUpdateNotifySettingsRequest) TypeName() string { return "account.updateNotifySettings" }
 
 // Encode writes the boxed value.
-func (m *AccountUpdateNotifySettingsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountUpdateNotifySettingsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountUpdateNotifySettingsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountUpdateNotifySettingsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountUpdateNotifySettingsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.updateNotifySettings")
+	}
+	if boxed {
+		b.PutID(AccountUpdateNotifySettingsRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("account.updateNotifySettings", "peer")
@@ -3341,15 +3529,18 @@ func (*AccountGetNotifySettingsRequest) TypeID() uint32 { return AccountGetNotif
 func (*AccountGetNotifySettingsRequest) TypeName() string { return "account.getNotifySettings" }
 
 // Encode writes the boxed value.
-func (m *AccountGetNotifySettingsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountGetNotifySettingsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountGetNotifySettingsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountGetNotifySettingsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountGetNotifySettingsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountGetNotifySettingsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.getNotifySettings")
+	}
+	if boxed {
+		b.PutID(AccountGetNotifySettingsRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("account.getNotifySettings", "peer")
@@ -3398,8 +3589,11 @@ func (*AccountResetNotifySettingsRequest) TypeName() string { return "account.re
 
 // Encode writes the boxed value.
 func (m *AccountResetNotifySettingsRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.resetNotifySettings")
+	}
 	b.PutID(AccountResetNotifySettingsRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -3444,13 +3638,13 @@ func (*AccountUpdateProfileRequest) TypeID() uint32 { return AccountUpdateProfil
 func (*AccountUpdateProfileRequest) TypeName() string { return "account.updateProfile" }
 
 // Encode writes the boxed value.
-func (m *AccountUpdateProfileRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountUpdateProfileRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountUpdateProfileRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountUpdateProfileRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountUpdateProfileRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountUpdateProfileRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.updateProfile")
 	}
@@ -3458,7 +3652,11 @@ func (m *AccountUpdateProfileRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.FirstName.Set, 0)
 	f0 |= tl.Flag(m.LastName.Set, 1)
 	f0 |= tl.Flag(m.About.Set, 2)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AccountUpdateProfileRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.FirstName.Set {
 		b.PutString(m.FirstName.Value)
 	}
@@ -3528,8 +3726,13 @@ func (*AccountUpdateStatusRequest) TypeName() string { return "account.updateSta
 
 // Encode writes the boxed value.
 func (m *AccountUpdateStatusRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountUpdateStatusRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("account.updateStatus")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], AccountUpdateStatusRequestTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], tl.BoolID(m.Offline))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -3578,8 +3781,13 @@ func (*AccountGetWallPapersRequest) TypeName() string { return "account.getWallP
 
 // Encode writes the boxed value.
 func (m *AccountGetWallPapersRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountGetWallPapersRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("account.getWallPapers")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], AccountGetWallPapersRequestTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -3629,15 +3837,18 @@ func (*AccountReportPeerRequest) TypeID() uint32 { return AccountReportPeerReque
 func (*AccountReportPeerRequest) TypeName() string { return "account.reportPeer" }
 
 // Encode writes the boxed value.
-func (m *AccountReportPeerRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountReportPeerRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountReportPeerRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountReportPeerRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountReportPeerRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountReportPeerRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.reportPeer")
+	}
+	if boxed {
+		b.PutID(AccountReportPeerRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("account.reportPeer", "peer")
@@ -3697,15 +3908,18 @@ func (*AccountCheckUsernameRequest) TypeID() uint32 { return AccountCheckUsernam
 func (*AccountCheckUsernameRequest) TypeName() string { return "account.checkUsername" }
 
 // Encode writes the boxed value.
-func (m *AccountCheckUsernameRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountCheckUsernameRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountCheckUsernameRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountCheckUsernameRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountCheckUsernameRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountCheckUsernameRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.checkUsername")
+	}
+	if boxed {
+		b.PutID(AccountCheckUsernameRequestTypeID)
 	}
 	b.PutString(m.Username)
 	return b.WriteErr()
@@ -3747,15 +3961,18 @@ func (*AccountUpdateUsernameRequest) TypeID() uint32 { return AccountUpdateUsern
 func (*AccountUpdateUsernameRequest) TypeName() string { return "account.updateUsername" }
 
 // Encode writes the boxed value.
-func (m *AccountUpdateUsernameRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountUpdateUsernameRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountUpdateUsernameRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountUpdateUsernameRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountUpdateUsernameRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountUpdateUsernameRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.updateUsername")
+	}
+	if boxed {
+		b.PutID(AccountUpdateUsernameRequestTypeID)
 	}
 	b.PutString(m.Username)
 	return b.WriteErr()
@@ -3797,15 +4014,18 @@ func (*AccountGetPrivacyRequest) TypeID() uint32 { return AccountGetPrivacyReque
 func (*AccountGetPrivacyRequest) TypeName() string { return "account.getPrivacy" }
 
 // Encode writes the boxed value.
-func (m *AccountGetPrivacyRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountGetPrivacyRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountGetPrivacyRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountGetPrivacyRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountGetPrivacyRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountGetPrivacyRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.getPrivacy")
+	}
+	if boxed {
+		b.PutID(AccountGetPrivacyRequestTypeID)
 	}
 	if m.Key == nil {
 		return tl.NilFieldError("account.getPrivacy", "key")
@@ -3853,15 +4073,18 @@ func (*AccountSetPrivacyRequest) TypeID() uint32 { return AccountSetPrivacyReque
 func (*AccountSetPrivacyRequest) TypeName() string { return "account.setPrivacy" }
 
 // Encode writes the boxed value.
-func (m *AccountSetPrivacyRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountSetPrivacyRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountSetPrivacyRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountSetPrivacyRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountSetPrivacyRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountSetPrivacyRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.setPrivacy")
+	}
+	if boxed {
+		b.PutID(AccountSetPrivacyRequestTypeID)
 	}
 	if m.Key == nil {
 		return tl.NilFieldError("account.setPrivacy", "key")
@@ -3930,19 +4153,23 @@ func (*AccountDeleteAccountRequest) TypeID() uint32 { return AccountDeleteAccoun
 func (*AccountDeleteAccountRequest) TypeName() string { return "account.deleteAccount" }
 
 // Encode writes the boxed value.
-func (m *AccountDeleteAccountRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountDeleteAccountRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountDeleteAccountRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountDeleteAccountRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountDeleteAccountRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountDeleteAccountRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.deleteAccount")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Password != nil, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AccountDeleteAccountRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	b.PutString(m.Reason)
 	if m.Password != nil {
 		if err := m.Password.Encode(b); err != nil {
@@ -3998,8 +4225,11 @@ func (*AccountGetAccountTTLRequest) TypeName() string { return "account.getAccou
 
 // Encode writes the boxed value.
 func (m *AccountGetAccountTTLRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getAccountTTL")
+	}
 	b.PutID(AccountGetAccountTTLRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -4042,15 +4272,18 @@ func (*AccountSetAccountTTLRequest) TypeID() uint32 { return AccountSetAccountTT
 func (*AccountSetAccountTTLRequest) TypeName() string { return "account.setAccountTTL" }
 
 // Encode writes the boxed value.
-func (m *AccountSetAccountTTLRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountSetAccountTTLRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountSetAccountTTLRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountSetAccountTTLRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountSetAccountTTLRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountSetAccountTTLRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.setAccountTTL")
+	}
+	if boxed {
+		b.PutID(AccountSetAccountTTLRequestTypeID)
 	}
 	if err := m.TTL.Encode(b); err != nil {
 		return tl.EncodeFieldErr("account.setAccountTTL", "ttl", err)
@@ -4100,15 +4333,18 @@ func (*AccountSendChangePhoneCodeRequest) TypeID() uint32 {
 func (*AccountSendChangePhoneCodeRequest) TypeName() string { return "account.sendChangePhoneCode" }
 
 // Encode writes the boxed value.
-func (m *AccountSendChangePhoneCodeRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountSendChangePhoneCodeRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountSendChangePhoneCodeRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountSendChangePhoneCodeRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountSendChangePhoneCodeRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountSendChangePhoneCodeRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.sendChangePhoneCode")
+	}
+	if boxed {
+		b.PutID(AccountSendChangePhoneCodeRequestTypeID)
 	}
 	b.PutString(m.PhoneNumber)
 	if err := m.Settings.Encode(b); err != nil {
@@ -4161,15 +4397,18 @@ func (*AccountChangePhoneRequest) TypeID() uint32 { return AccountChangePhoneReq
 func (*AccountChangePhoneRequest) TypeName() string { return "account.changePhone" }
 
 // Encode writes the boxed value.
-func (m *AccountChangePhoneRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountChangePhoneRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountChangePhoneRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountChangePhoneRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountChangePhoneRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountChangePhoneRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.changePhone")
+	}
+	if boxed {
+		b.PutID(AccountChangePhoneRequestTypeID)
 	}
 	b.PutString(m.PhoneNumber)
 	b.PutString(m.PhoneCodeHash)
@@ -4222,8 +4461,13 @@ func (*AccountUpdateDeviceLockedRequest) TypeName() string { return "account.upd
 
 // Encode writes the boxed value.
 func (m *AccountUpdateDeviceLockedRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountUpdateDeviceLockedRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("account.updateDeviceLocked")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], AccountUpdateDeviceLockedRequestTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Period))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -4271,8 +4515,11 @@ func (*AccountGetAuthorizationsRequest) TypeName() string { return "account.getA
 
 // Encode writes the boxed value.
 func (m *AccountGetAuthorizationsRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getAuthorizations")
+	}
 	b.PutID(AccountGetAuthorizationsRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -4318,8 +4565,13 @@ func (*AccountResetAuthorizationRequest) TypeName() string { return "account.res
 
 // Encode writes the boxed value.
 func (m *AccountResetAuthorizationRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountResetAuthorizationRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("account.resetAuthorization")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], AccountResetAuthorizationRequestTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -4367,8 +4619,11 @@ func (*AccountGetPasswordRequest) TypeName() string { return "account.getPasswor
 
 // Encode writes the boxed value.
 func (m *AccountGetPasswordRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getPassword")
+	}
 	b.PutID(AccountGetPasswordRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -4413,15 +4668,18 @@ func (*AccountGetPasswordSettingsRequest) TypeID() uint32 {
 func (*AccountGetPasswordSettingsRequest) TypeName() string { return "account.getPasswordSettings" }
 
 // Encode writes the boxed value.
-func (m *AccountGetPasswordSettingsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountGetPasswordSettingsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountGetPasswordSettingsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountGetPasswordSettingsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountGetPasswordSettingsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountGetPasswordSettingsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.getPasswordSettings")
+	}
+	if boxed {
+		b.PutID(AccountGetPasswordSettingsRequestTypeID)
 	}
 	if m.Password == nil {
 		return tl.NilFieldError("account.getPasswordSettings", "password")
@@ -4473,15 +4731,20 @@ func (*AccountUpdatePasswordSettingsRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *AccountUpdatePasswordSettingsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountUpdatePasswordSettingsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountUpdatePasswordSettingsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountUpdatePasswordSettingsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountUpdatePasswordSettingsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.updatePasswordSettings")
+	}
+	if boxed {
+		b.PutID(AccountUpdatePasswordSettingsRequestTypeID)
 	}
 	if m.Password == nil {
 		return tl.NilFieldError("account.updatePasswordSettings", "password")
@@ -4540,15 +4803,20 @@ func (*AccountSendConfirmPhoneCodeRequest) TypeID() uint32 {
 func (*AccountSendConfirmPhoneCodeRequest) TypeName() string { return "account.sendConfirmPhoneCode" }
 
 // Encode writes the boxed value.
-func (m *AccountSendConfirmPhoneCodeRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountSendConfirmPhoneCodeRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountSendConfirmPhoneCodeRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountSendConfirmPhoneCodeRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountSendConfirmPhoneCodeRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.sendConfirmPhoneCode")
+	}
+	if boxed {
+		b.PutID(AccountSendConfirmPhoneCodeRequestTypeID)
 	}
 	b.PutString(m.Hash)
 	if err := m.Settings.Encode(b); err != nil {
@@ -4600,15 +4868,18 @@ func (*AccountConfirmPhoneRequest) TypeID() uint32 { return AccountConfirmPhoneR
 func (*AccountConfirmPhoneRequest) TypeName() string { return "account.confirmPhone" }
 
 // Encode writes the boxed value.
-func (m *AccountConfirmPhoneRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountConfirmPhoneRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountConfirmPhoneRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountConfirmPhoneRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountConfirmPhoneRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountConfirmPhoneRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.confirmPhone")
+	}
+	if boxed {
+		b.PutID(AccountConfirmPhoneRequestTypeID)
 	}
 	b.PutString(m.PhoneCodeHash)
 	b.PutString(m.PhoneCode)
@@ -4655,15 +4926,18 @@ func (*AccountGetTmpPasswordRequest) TypeID() uint32 { return AccountGetTmpPassw
 func (*AccountGetTmpPasswordRequest) TypeName() string { return "account.getTmpPassword" }
 
 // Encode writes the boxed value.
-func (m *AccountGetTmpPasswordRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountGetTmpPasswordRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountGetTmpPasswordRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountGetTmpPasswordRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountGetTmpPasswordRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountGetTmpPasswordRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.getTmpPassword")
+	}
+	if boxed {
+		b.PutID(AccountGetTmpPasswordRequestTypeID)
 	}
 	if m.Password == nil {
 		return tl.NilFieldError("account.getTmpPassword", "password")
@@ -4716,8 +4990,11 @@ func (*AccountGetWebAuthorizationsRequest) TypeName() string { return "account.g
 
 // Encode writes the boxed value.
 func (m *AccountGetWebAuthorizationsRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getWebAuthorizations")
+	}
 	b.PutID(AccountGetWebAuthorizationsRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -4763,8 +5040,13 @@ func (*AccountResetWebAuthorizationRequest) TypeName() string { return "account.
 
 // Encode writes the boxed value.
 func (m *AccountResetWebAuthorizationRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountResetWebAuthorizationRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("account.resetWebAuthorization")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], AccountResetWebAuthorizationRequestTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -4816,8 +5098,11 @@ func (*AccountResetWebAuthorizationsRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *AccountResetWebAuthorizationsRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.resetWebAuthorizations")
+	}
 	b.PutID(AccountResetWebAuthorizationsRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -4862,8 +5147,11 @@ func (*AccountGetAllSecureValuesRequest) TypeName() string { return "account.get
 
 // Encode writes the boxed value.
 func (m *AccountGetAllSecureValuesRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getAllSecureValues")
+	}
 	b.PutID(AccountGetAllSecureValuesRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -4906,17 +5194,22 @@ func (*AccountGetSecureValueRequest) TypeID() uint32 { return AccountGetSecureVa
 func (*AccountGetSecureValueRequest) TypeName() string { return "account.getSecureValue" }
 
 // Encode writes the boxed value.
-func (m *AccountGetSecureValueRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountGetSecureValueRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountGetSecureValueRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountGetSecureValueRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountGetSecureValueRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountGetSecureValueRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.getSecureValue")
 	}
-	b.PutVectorHeader(len(m.Types))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, AccountGetSecureValueRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Types)))
 	for _, e0 := range m.Types {
 		if e0 == nil {
 			return tl.NilFieldError("account.getSecureValue", "types")
@@ -4974,15 +5267,18 @@ func (*AccountSaveSecureValueRequest) TypeID() uint32 { return AccountSaveSecure
 func (*AccountSaveSecureValueRequest) TypeName() string { return "account.saveSecureValue" }
 
 // Encode writes the boxed value.
-func (m *AccountSaveSecureValueRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountSaveSecureValueRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountSaveSecureValueRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountSaveSecureValueRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountSaveSecureValueRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountSaveSecureValueRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.saveSecureValue")
+	}
+	if boxed {
+		b.PutID(AccountSaveSecureValueRequestTypeID)
 	}
 	if err := m.Value.Encode(b); err != nil {
 		return tl.EncodeFieldErr("account.saveSecureValue", "value", err)
@@ -5033,17 +5329,22 @@ func (*AccountDeleteSecureValueRequest) TypeID() uint32 { return AccountDeleteSe
 func (*AccountDeleteSecureValueRequest) TypeName() string { return "account.deleteSecureValue" }
 
 // Encode writes the boxed value.
-func (m *AccountDeleteSecureValueRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountDeleteSecureValueRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountDeleteSecureValueRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountDeleteSecureValueRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountDeleteSecureValueRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountDeleteSecureValueRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.deleteSecureValue")
 	}
-	b.PutVectorHeader(len(m.Types))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, AccountDeleteSecureValueRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Types)))
 	for _, e0 := range m.Types {
 		if e0 == nil {
 			return tl.NilFieldError("account.deleteSecureValue", "types")
@@ -5104,17 +5405,23 @@ func (*AccountGetAuthorizationFormRequest) TypeID() uint32 {
 func (*AccountGetAuthorizationFormRequest) TypeName() string { return "account.getAuthorizationForm" }
 
 // Encode writes the boxed value.
-func (m *AccountGetAuthorizationFormRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountGetAuthorizationFormRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountGetAuthorizationFormRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetAuthorizationFormRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountGetAuthorizationFormRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.getAuthorizationForm")
 	}
-	b.PutInt64(m.BotID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, AccountGetAuthorizationFormRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.BotID))
 	b.PutString(m.Scope)
 	b.PutString(m.PublicKey)
 	return b.WriteErr()
@@ -5168,17 +5475,21 @@ func (*AccountAcceptAuthorizationRequest) TypeID() uint32 {
 func (*AccountAcceptAuthorizationRequest) TypeName() string { return "account.acceptAuthorization" }
 
 // Encode writes the boxed value.
-func (m *AccountAcceptAuthorizationRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountAcceptAuthorizationRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountAcceptAuthorizationRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountAcceptAuthorizationRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountAcceptAuthorizationRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountAcceptAuthorizationRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.acceptAuthorization")
 	}
-	b.PutInt64(m.BotID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, AccountAcceptAuthorizationRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.BotID))
 	b.PutString(m.Scope)
 	b.PutString(m.PublicKey)
 	b.PutVectorHeader(len(m.ValueHashes))
@@ -5262,15 +5573,18 @@ func (*AccountSendVerifyPhoneCodeRequest) TypeID() uint32 {
 func (*AccountSendVerifyPhoneCodeRequest) TypeName() string { return "account.sendVerifyPhoneCode" }
 
 // Encode writes the boxed value.
-func (m *AccountSendVerifyPhoneCodeRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountSendVerifyPhoneCodeRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountSendVerifyPhoneCodeRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountSendVerifyPhoneCodeRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountSendVerifyPhoneCodeRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountSendVerifyPhoneCodeRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.sendVerifyPhoneCode")
+	}
+	if boxed {
+		b.PutID(AccountSendVerifyPhoneCodeRequestTypeID)
 	}
 	b.PutString(m.PhoneNumber)
 	if err := m.Settings.Encode(b); err != nil {
@@ -5323,15 +5637,18 @@ func (*AccountVerifyPhoneRequest) TypeID() uint32 { return AccountVerifyPhoneReq
 func (*AccountVerifyPhoneRequest) TypeName() string { return "account.verifyPhone" }
 
 // Encode writes the boxed value.
-func (m *AccountVerifyPhoneRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountVerifyPhoneRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountVerifyPhoneRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountVerifyPhoneRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountVerifyPhoneRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountVerifyPhoneRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.verifyPhone")
+	}
+	if boxed {
+		b.PutID(AccountVerifyPhoneRequestTypeID)
 	}
 	b.PutString(m.PhoneNumber)
 	b.PutString(m.PhoneCodeHash)
@@ -5384,15 +5701,18 @@ func (*AccountSendVerifyEmailCodeRequest) TypeID() uint32 {
 func (*AccountSendVerifyEmailCodeRequest) TypeName() string { return "account.sendVerifyEmailCode" }
 
 // Encode writes the boxed value.
-func (m *AccountSendVerifyEmailCodeRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountSendVerifyEmailCodeRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountSendVerifyEmailCodeRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountSendVerifyEmailCodeRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountSendVerifyEmailCodeRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountSendVerifyEmailCodeRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.sendVerifyEmailCode")
+	}
+	if boxed {
+		b.PutID(AccountSendVerifyEmailCodeRequestTypeID)
 	}
 	if m.Purpose == nil {
 		return tl.NilFieldError("account.sendVerifyEmailCode", "purpose")
@@ -5444,15 +5764,18 @@ func (*AccountVerifyEmailRequest) TypeID() uint32 { return AccountVerifyEmailReq
 func (*AccountVerifyEmailRequest) TypeName() string { return "account.verifyEmail" }
 
 // Encode writes the boxed value.
-func (m *AccountVerifyEmailRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountVerifyEmailRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountVerifyEmailRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountVerifyEmailRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountVerifyEmailRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountVerifyEmailRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.verifyEmail")
+	}
+	if boxed {
+		b.PutID(AccountVerifyEmailRequestTypeID)
 	}
 	if m.Purpose == nil {
 		return tl.NilFieldError("account.verifyEmail", "purpose")
@@ -5516,13 +5839,13 @@ func (*AccountInitTakeoutSessionRequest) TypeID() uint32 {
 func (*AccountInitTakeoutSessionRequest) TypeName() string { return "account.initTakeoutSession" }
 
 // Encode writes the boxed value.
-func (m *AccountInitTakeoutSessionRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountInitTakeoutSessionRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountInitTakeoutSessionRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountInitTakeoutSessionRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountInitTakeoutSessionRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountInitTakeoutSessionRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.initTakeoutSession")
 	}
@@ -5536,7 +5859,11 @@ func (m *AccountInitTakeoutSessionRequest) EncodeBare(b *tl.Buffer) error {
 	if m.Files && !(m.FileMaxSize.Set) {
 		return tl.FlagGroupError("account.initTakeoutSession", "files")
 	}
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AccountInitTakeoutSessionRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.FileMaxSize.Set {
 		b.PutInt64(m.FileMaxSize.Value)
 	}
@@ -5595,19 +5922,25 @@ func (*AccountFinishTakeoutSessionRequest) TypeID() uint32 {
 func (*AccountFinishTakeoutSessionRequest) TypeName() string { return "account.finishTakeoutSession" }
 
 // Encode writes the boxed value.
-func (m *AccountFinishTakeoutSessionRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountFinishTakeoutSessionRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountFinishTakeoutSessionRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountFinishTakeoutSessionRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountFinishTakeoutSessionRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.finishTakeoutSession")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Success, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AccountFinishTakeoutSessionRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	return nil
 }
 
@@ -5652,15 +5985,20 @@ func (*AccountConfirmPasswordEmailRequest) TypeID() uint32 {
 func (*AccountConfirmPasswordEmailRequest) TypeName() string { return "account.confirmPasswordEmail" }
 
 // Encode writes the boxed value.
-func (m *AccountConfirmPasswordEmailRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountConfirmPasswordEmailRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountConfirmPasswordEmailRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountConfirmPasswordEmailRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountConfirmPasswordEmailRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.confirmPasswordEmail")
+	}
+	if boxed {
+		b.PutID(AccountConfirmPasswordEmailRequestTypeID)
 	}
 	b.PutString(m.Code)
 	return b.WriteErr()
@@ -5704,8 +6042,11 @@ func (*AccountResendPasswordEmailRequest) TypeName() string { return "account.re
 
 // Encode writes the boxed value.
 func (m *AccountResendPasswordEmailRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.resendPasswordEmail")
+	}
 	b.PutID(AccountResendPasswordEmailRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -5750,8 +6091,11 @@ func (*AccountCancelPasswordEmailRequest) TypeName() string { return "account.ca
 
 // Encode writes the boxed value.
 func (m *AccountCancelPasswordEmailRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.cancelPasswordEmail")
+	}
 	b.PutID(AccountCancelPasswordEmailRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -5798,8 +6142,11 @@ func (*AccountGetContactSignUpNotificationRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *AccountGetContactSignUpNotificationRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getContactSignUpNotification")
+	}
 	b.PutID(AccountGetContactSignUpNotificationRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -5847,8 +6194,13 @@ func (*AccountSetContactSignUpNotificationRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *AccountSetContactSignUpNotificationRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountSetContactSignUpNotificationRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("account.setContactSignUpNotification")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], AccountSetContactSignUpNotificationRequestTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], tl.BoolID(m.Silent))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -5900,13 +6252,13 @@ func (*AccountGetNotifyExceptionsRequest) TypeID() uint32 {
 func (*AccountGetNotifyExceptionsRequest) TypeName() string { return "account.getNotifyExceptions" }
 
 // Encode writes the boxed value.
-func (m *AccountGetNotifyExceptionsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountGetNotifyExceptionsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountGetNotifyExceptionsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountGetNotifyExceptionsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountGetNotifyExceptionsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountGetNotifyExceptionsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.getNotifyExceptions")
 	}
@@ -5914,7 +6266,11 @@ func (m *AccountGetNotifyExceptionsRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.CompareSound, 1)
 	f0 |= tl.Flag(m.CompareStories, 2)
 	f0 |= tl.Flag(m.Peer != nil, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AccountGetNotifyExceptionsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer != nil {
 		if err := m.Peer.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.getNotifyExceptions", "peer", err)
@@ -5968,15 +6324,18 @@ func (*AccountGetWallPaperRequest) TypeID() uint32 { return AccountGetWallPaperR
 func (*AccountGetWallPaperRequest) TypeName() string { return "account.getWallPaper" }
 
 // Encode writes the boxed value.
-func (m *AccountGetWallPaperRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountGetWallPaperRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountGetWallPaperRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountGetWallPaperRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountGetWallPaperRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountGetWallPaperRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.getWallPaper")
+	}
+	if boxed {
+		b.PutID(AccountGetWallPaperRequestTypeID)
 	}
 	if m.Wallpaper == nil {
 		return tl.NilFieldError("account.getWallPaper", "wallpaper")
@@ -6026,19 +6385,23 @@ func (*AccountUploadWallPaperRequest) TypeID() uint32 { return AccountUploadWall
 func (*AccountUploadWallPaperRequest) TypeName() string { return "account.uploadWallPaper" }
 
 // Encode writes the boxed value.
-func (m *AccountUploadWallPaperRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountUploadWallPaperRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountUploadWallPaperRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountUploadWallPaperRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountUploadWallPaperRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountUploadWallPaperRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.uploadWallPaper")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.ForChat, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AccountUploadWallPaperRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.File == nil {
 		return tl.NilFieldError("account.uploadWallPaper", "file")
 	}
@@ -6105,15 +6468,18 @@ func (*AccountSaveWallPaperRequest) TypeID() uint32 { return AccountSaveWallPape
 func (*AccountSaveWallPaperRequest) TypeName() string { return "account.saveWallPaper" }
 
 // Encode writes the boxed value.
-func (m *AccountSaveWallPaperRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountSaveWallPaperRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountSaveWallPaperRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountSaveWallPaperRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountSaveWallPaperRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountSaveWallPaperRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.saveWallPaper")
+	}
+	if boxed {
+		b.PutID(AccountSaveWallPaperRequestTypeID)
 	}
 	if m.Wallpaper == nil {
 		return tl.NilFieldError("account.saveWallPaper", "wallpaper")
@@ -6174,15 +6540,18 @@ func (*AccountInstallWallPaperRequest) TypeID() uint32 { return AccountInstallWa
 func (*AccountInstallWallPaperRequest) TypeName() string { return "account.installWallPaper" }
 
 // Encode writes the boxed value.
-func (m *AccountInstallWallPaperRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountInstallWallPaperRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountInstallWallPaperRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountInstallWallPaperRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountInstallWallPaperRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountInstallWallPaperRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.installWallPaper")
+	}
+	if boxed {
+		b.PutID(AccountInstallWallPaperRequestTypeID)
 	}
 	if m.Wallpaper == nil {
 		return tl.NilFieldError("account.installWallPaper", "wallpaper")
@@ -6238,8 +6607,11 @@ func (*AccountResetWallPapersRequest) TypeName() string { return "account.resetW
 
 // Encode writes the boxed value.
 func (m *AccountResetWallPapersRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.resetWallPapers")
+	}
 	b.PutID(AccountResetWallPapersRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -6286,8 +6658,11 @@ func (*AccountGetAutoDownloadSettingsRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *AccountGetAutoDownloadSettingsRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getAutoDownloadSettings")
+	}
 	b.PutID(AccountGetAutoDownloadSettingsRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -6336,20 +6711,26 @@ func (*AccountSaveAutoDownloadSettingsRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *AccountSaveAutoDownloadSettingsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountSaveAutoDownloadSettingsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountSaveAutoDownloadSettingsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountSaveAutoDownloadSettingsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountSaveAutoDownloadSettingsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.saveAutoDownloadSettings")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Low, 0)
 	f0 |= tl.Flag(m.High, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AccountSaveAutoDownloadSettingsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if err := m.Settings.Encode(b); err != nil {
 		return tl.EncodeFieldErr("account.saveAutoDownloadSettings", "settings", err)
 	}
@@ -6405,19 +6786,23 @@ func (*AccountUploadThemeRequest) TypeID() uint32 { return AccountUploadThemeReq
 func (*AccountUploadThemeRequest) TypeName() string { return "account.uploadTheme" }
 
 // Encode writes the boxed value.
-func (m *AccountUploadThemeRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountUploadThemeRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountUploadThemeRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountUploadThemeRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountUploadThemeRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountUploadThemeRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.uploadTheme")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Thumb != nil, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AccountUploadThemeRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.File == nil {
 		return tl.NilFieldError("account.uploadTheme", "file")
 	}
@@ -6489,20 +6874,24 @@ func (*AccountCreateThemeRequest) TypeID() uint32 { return AccountCreateThemeReq
 func (*AccountCreateThemeRequest) TypeName() string { return "account.createTheme" }
 
 // Encode writes the boxed value.
-func (m *AccountCreateThemeRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountCreateThemeRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountCreateThemeRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountCreateThemeRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountCreateThemeRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountCreateThemeRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.createTheme")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Document != nil, 2)
 	f0 |= tl.Flag(m.Settings != nil, 3)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AccountCreateThemeRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	b.PutString(m.Slug)
 	b.PutString(m.Title)
 	if m.Document != nil {
@@ -6595,13 +6984,13 @@ func (*AccountUpdateThemeRequest) TypeID() uint32 { return AccountUpdateThemeReq
 func (*AccountUpdateThemeRequest) TypeName() string { return "account.updateTheme" }
 
 // Encode writes the boxed value.
-func (m *AccountUpdateThemeRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountUpdateThemeRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountUpdateThemeRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountUpdateThemeRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountUpdateThemeRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountUpdateThemeRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.updateTheme")
 	}
@@ -6610,7 +6999,11 @@ func (m *AccountUpdateThemeRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.Title.Set, 1)
 	f0 |= tl.Flag(m.Document != nil, 2)
 	f0 |= tl.Flag(m.Settings != nil, 3)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AccountUpdateThemeRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	b.PutString(m.Format)
 	if m.Theme == nil {
 		return tl.NilFieldError("account.updateTheme", "theme")
@@ -6722,15 +7115,18 @@ func (*AccountSaveThemeRequest) TypeID() uint32 { return AccountSaveThemeRequest
 func (*AccountSaveThemeRequest) TypeName() string { return "account.saveTheme" }
 
 // Encode writes the boxed value.
-func (m *AccountSaveThemeRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountSaveThemeRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountSaveThemeRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountSaveThemeRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountSaveThemeRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountSaveThemeRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.saveTheme")
+	}
+	if boxed {
+		b.PutID(AccountSaveThemeRequestTypeID)
 	}
 	if m.Theme == nil {
 		return tl.NilFieldError("account.saveTheme", "theme")
@@ -6784,13 +7180,13 @@ func (*AccountInstallThemeRequest) TypeID() uint32 { return AccountInstallThemeR
 func (*AccountInstallThemeRequest) TypeName() string { return "account.installTheme" }
 
 // Encode writes the boxed value.
-func (m *AccountInstallThemeRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountInstallThemeRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountInstallThemeRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountInstallThemeRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountInstallThemeRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountInstallThemeRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.installTheme")
 	}
@@ -6799,7 +7195,11 @@ func (m *AccountInstallThemeRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.Theme != nil, 1)
 	f0 |= tl.Flag(m.Format.Set, 2)
 	f0 |= tl.Flag(m.BaseTheme != nil, 3)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AccountInstallThemeRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Theme != nil {
 		if err := m.Theme.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.installTheme", "theme", err)
@@ -6872,15 +7272,18 @@ func (*AccountGetThemeRequest) TypeID() uint32 { return AccountGetThemeRequestTy
 func (*AccountGetThemeRequest) TypeName() string { return "account.getTheme" }
 
 // Encode writes the boxed value.
-func (m *AccountGetThemeRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountGetThemeRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountGetThemeRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountGetThemeRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountGetThemeRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountGetThemeRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.getTheme")
+	}
+	if boxed {
+		b.PutID(AccountGetThemeRequestTypeID)
 	}
 	b.PutString(m.Format)
 	if m.Theme == nil {
@@ -6932,15 +7335,18 @@ func (*AccountGetThemesRequest) TypeID() uint32 { return AccountGetThemesRequest
 func (*AccountGetThemesRequest) TypeName() string { return "account.getThemes" }
 
 // Encode writes the boxed value.
-func (m *AccountGetThemesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountGetThemesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountGetThemesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountGetThemesRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountGetThemesRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountGetThemesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.getThemes")
+	}
+	if boxed {
+		b.PutID(AccountGetThemesRequestTypeID)
 	}
 	b.PutString(m.Format)
 	b.PutInt64(m.Hash)
@@ -6988,19 +7394,23 @@ func (*AccountSetContentSettingsRequest) TypeID() uint32 {
 func (*AccountSetContentSettingsRequest) TypeName() string { return "account.setContentSettings" }
 
 // Encode writes the boxed value.
-func (m *AccountSetContentSettingsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountSetContentSettingsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountSetContentSettingsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountSetContentSettingsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountSetContentSettingsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountSetContentSettingsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.setContentSettings")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.SensitiveEnabled, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AccountSetContentSettingsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	return nil
 }
 
@@ -7045,8 +7455,11 @@ func (*AccountGetContentSettingsRequest) TypeName() string { return "account.get
 
 // Encode writes the boxed value.
 func (m *AccountGetContentSettingsRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getContentSettings")
+	}
 	b.PutID(AccountGetContentSettingsRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -7091,17 +7504,22 @@ func (*AccountGetMultiWallPapersRequest) TypeID() uint32 {
 func (*AccountGetMultiWallPapersRequest) TypeName() string { return "account.getMultiWallPapers" }
 
 // Encode writes the boxed value.
-func (m *AccountGetMultiWallPapersRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountGetMultiWallPapersRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountGetMultiWallPapersRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountGetMultiWallPapersRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountGetMultiWallPapersRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountGetMultiWallPapersRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.getMultiWallPapers")
 	}
-	b.PutVectorHeader(len(m.Wallpapers))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, AccountGetMultiWallPapersRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Wallpapers)))
 	for _, e0 := range m.Wallpapers {
 		if e0 == nil {
 			return tl.NilFieldError("account.getMultiWallPapers", "wallpapers")
@@ -7162,8 +7580,11 @@ func (*AccountGetGlobalPrivacySettingsRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *AccountGetGlobalPrivacySettingsRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getGlobalPrivacySettings")
+	}
 	b.PutID(AccountGetGlobalPrivacySettingsRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -7210,15 +7631,20 @@ func (*AccountSetGlobalPrivacySettingsRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *AccountSetGlobalPrivacySettingsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountSetGlobalPrivacySettingsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountSetGlobalPrivacySettingsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountSetGlobalPrivacySettingsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountSetGlobalPrivacySettingsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.setGlobalPrivacySettings")
+	}
+	if boxed {
+		b.PutID(AccountSetGlobalPrivacySettingsRequestTypeID)
 	}
 	if err := m.Settings.Encode(b); err != nil {
 		return tl.EncodeFieldErr("account.setGlobalPrivacySettings", "settings", err)
@@ -7270,15 +7696,18 @@ func (*AccountReportProfilePhotoRequest) TypeID() uint32 {
 func (*AccountReportProfilePhotoRequest) TypeName() string { return "account.reportProfilePhoto" }
 
 // Encode writes the boxed value.
-func (m *AccountReportProfilePhotoRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountReportProfilePhotoRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountReportProfilePhotoRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountReportProfilePhotoRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountReportProfilePhotoRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountReportProfilePhotoRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.reportProfilePhoto")
+	}
+	if boxed {
+		b.PutID(AccountReportProfilePhotoRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("account.reportProfilePhoto", "peer")
@@ -7347,8 +7776,11 @@ func (*AccountResetPasswordRequest) TypeName() string { return "account.resetPas
 
 // Encode writes the boxed value.
 func (m *AccountResetPasswordRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.resetPassword")
+	}
 	b.PutID(AccountResetPasswordRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -7393,8 +7825,11 @@ func (*AccountDeclinePasswordResetRequest) TypeName() string { return "account.d
 
 // Encode writes the boxed value.
 func (m *AccountDeclinePasswordResetRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.declinePasswordReset")
+	}
 	b.PutID(AccountDeclinePasswordResetRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -7438,8 +7873,13 @@ func (*AccountGetChatThemesRequest) TypeName() string { return "account.getChatT
 
 // Encode writes the boxed value.
 func (m *AccountGetChatThemesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountGetChatThemesRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("account.getChatThemes")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], AccountGetChatThemesRequestTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -7490,8 +7930,13 @@ func (*AccountSetAuthorizationTTLRequest) TypeName() string { return "account.se
 
 // Encode writes the boxed value.
 func (m *AccountSetAuthorizationTTLRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountSetAuthorizationTTLRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("account.setAuthorizationTTL")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], AccountSetAuthorizationTTLRequestTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.AuthorizationTTLDays))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -7547,12 +7992,16 @@ func (*AccountChangeAuthorizationSettingsRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *AccountChangeAuthorizationSettingsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountChangeAuthorizationSettingsRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountChangeAuthorizationSettingsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountChangeAuthorizationSettingsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.changeAuthorizationSettings")
 	}
@@ -7560,8 +8009,12 @@ func (m *AccountChangeAuthorizationSettingsRequest) EncodeBare(b *tl.Buffer) err
 	f0 |= tl.Flag(m.Confirmed, 3)
 	f0 |= tl.Flag(m.EncryptedRequestsDisabled.Set, 0)
 	f0 |= tl.Flag(m.CallRequestsDisabled.Set, 1)
-	b.PutUint32(f0)
-	b.PutInt64(m.Hash)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, AccountChangeAuthorizationSettingsRequestTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.Hash))
 	if m.EncryptedRequestsDisabled.Set {
 		b.PutBool(m.EncryptedRequestsDisabled.Value)
 	}
@@ -7626,8 +8079,13 @@ func (*AccountGetSavedRingtonesRequest) TypeName() string { return "account.getS
 
 // Encode writes the boxed value.
 func (m *AccountGetSavedRingtonesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountGetSavedRingtonesRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("account.getSavedRingtones")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], AccountGetSavedRingtonesRequestTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -7676,15 +8134,18 @@ func (*AccountSaveRingtoneRequest) TypeID() uint32 { return AccountSaveRingtoneR
 func (*AccountSaveRingtoneRequest) TypeName() string { return "account.saveRingtone" }
 
 // Encode writes the boxed value.
-func (m *AccountSaveRingtoneRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountSaveRingtoneRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountSaveRingtoneRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountSaveRingtoneRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountSaveRingtoneRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountSaveRingtoneRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.saveRingtone")
+	}
+	if boxed {
+		b.PutID(AccountSaveRingtoneRequestTypeID)
 	}
 	if m.ID == nil {
 		return tl.NilFieldError("account.saveRingtone", "id")
@@ -7737,15 +8198,18 @@ func (*AccountUploadRingtoneRequest) TypeID() uint32 { return AccountUploadRingt
 func (*AccountUploadRingtoneRequest) TypeName() string { return "account.uploadRingtone" }
 
 // Encode writes the boxed value.
-func (m *AccountUploadRingtoneRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountUploadRingtoneRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountUploadRingtoneRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountUploadRingtoneRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountUploadRingtoneRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountUploadRingtoneRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.uploadRingtone")
+	}
+	if boxed {
+		b.PutID(AccountUploadRingtoneRequestTypeID)
 	}
 	if m.File == nil {
 		return tl.NilFieldError("account.uploadRingtone", "file")
@@ -7800,15 +8264,18 @@ func (*AccountUpdateEmojiStatusRequest) TypeID() uint32 { return AccountUpdateEm
 func (*AccountUpdateEmojiStatusRequest) TypeName() string { return "account.updateEmojiStatus" }
 
 // Encode writes the boxed value.
-func (m *AccountUpdateEmojiStatusRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountUpdateEmojiStatusRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountUpdateEmojiStatusRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountUpdateEmojiStatusRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountUpdateEmojiStatusRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountUpdateEmojiStatusRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.updateEmojiStatus")
+	}
+	if boxed {
+		b.PutID(AccountUpdateEmojiStatusRequestTypeID)
 	}
 	if m.EmojiStatus == nil {
 		return tl.NilFieldError("account.updateEmojiStatus", "emoji_status")
@@ -7860,8 +8327,13 @@ func (*AccountGetDefaultEmojiStatusesRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *AccountGetDefaultEmojiStatusesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountGetDefaultEmojiStatusesRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("account.getDefaultEmojiStatuses")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], AccountGetDefaultEmojiStatusesRequestTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -7914,8 +8386,13 @@ func (*AccountGetRecentEmojiStatusesRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *AccountGetRecentEmojiStatusesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountGetRecentEmojiStatusesRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("account.getRecentEmojiStatuses")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], AccountGetRecentEmojiStatusesRequestTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -7967,8 +8444,11 @@ func (*AccountClearRecentEmojiStatusesRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *AccountClearRecentEmojiStatusesRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.clearRecentEmojiStatuses")
+	}
 	b.PutID(AccountClearRecentEmojiStatusesRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -8011,17 +8491,22 @@ func (*AccountReorderUsernamesRequest) TypeID() uint32 { return AccountReorderUs
 func (*AccountReorderUsernamesRequest) TypeName() string { return "account.reorderUsernames" }
 
 // Encode writes the boxed value.
-func (m *AccountReorderUsernamesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountReorderUsernamesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountReorderUsernamesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountReorderUsernamesRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountReorderUsernamesRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountReorderUsernamesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.reorderUsernames")
 	}
-	b.PutVectorHeader(len(m.Order))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, AccountReorderUsernamesRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Order)))
 	for _, e0 := range m.Order {
 		b.PutString(e0)
 	}
@@ -8074,15 +8559,18 @@ func (*AccountToggleUsernameRequest) TypeID() uint32 { return AccountToggleUsern
 func (*AccountToggleUsernameRequest) TypeName() string { return "account.toggleUsername" }
 
 // Encode writes the boxed value.
-func (m *AccountToggleUsernameRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountToggleUsernameRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountToggleUsernameRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountToggleUsernameRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountToggleUsernameRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountToggleUsernameRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.toggleUsername")
+	}
+	if boxed {
+		b.PutID(AccountToggleUsernameRequestTypeID)
 	}
 	b.PutString(m.Username)
 	b.PutBool(m.Active)
@@ -8133,8 +8621,13 @@ func (*AccountGetDefaultProfilePhotoEmojisRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *AccountGetDefaultProfilePhotoEmojisRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountGetDefaultProfilePhotoEmojisRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("account.getDefaultProfilePhotoEmojis")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], AccountGetDefaultProfilePhotoEmojisRequestTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -8187,8 +8680,13 @@ func (*AccountGetDefaultGroupPhotoEmojisRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *AccountGetDefaultGroupPhotoEmojisRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountGetDefaultGroupPhotoEmojisRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("account.getDefaultGroupPhotoEmojis")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], AccountGetDefaultGroupPhotoEmojisRequestTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -8238,8 +8736,11 @@ func (*AccountGetAutoSaveSettingsRequest) TypeName() string { return "account.ge
 
 // Encode writes the boxed value.
 func (m *AccountGetAutoSaveSettingsRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getAutoSaveSettings")
+	}
 	b.PutID(AccountGetAutoSaveSettingsRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -8288,13 +8789,15 @@ func (*AccountSaveAutoSaveSettingsRequest) TypeID() uint32 {
 func (*AccountSaveAutoSaveSettingsRequest) TypeName() string { return "account.saveAutoSaveSettings" }
 
 // Encode writes the boxed value.
-func (m *AccountSaveAutoSaveSettingsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountSaveAutoSaveSettingsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountSaveAutoSaveSettingsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountSaveAutoSaveSettingsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountSaveAutoSaveSettingsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.saveAutoSaveSettings")
 	}
@@ -8303,7 +8806,11 @@ func (m *AccountSaveAutoSaveSettingsRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.Chats, 1)
 	f0 |= tl.Flag(m.Broadcasts, 2)
 	f0 |= tl.Flag(m.Peer != nil, 3)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AccountSaveAutoSaveSettingsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer != nil {
 		if err := m.Peer.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.saveAutoSaveSettings", "peer", err)
@@ -8371,8 +8878,11 @@ func (*AccountDeleteAutoSaveExceptionsRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *AccountDeleteAutoSaveExceptionsRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.deleteAutoSaveExceptions")
+	}
 	b.PutID(AccountDeleteAutoSaveExceptionsRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -8417,17 +8927,24 @@ func (*AccountInvalidateSignInCodesRequest) TypeID() uint32 {
 func (*AccountInvalidateSignInCodesRequest) TypeName() string { return "account.invalidateSignInCodes" }
 
 // Encode writes the boxed value.
-func (m *AccountInvalidateSignInCodesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountInvalidateSignInCodesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountInvalidateSignInCodesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountInvalidateSignInCodesRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountInvalidateSignInCodesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.invalidateSignInCodes")
 	}
-	b.PutVectorHeader(len(m.Codes))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, AccountInvalidateSignInCodesRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Codes)))
 	for _, e0 := range m.Codes {
 		b.PutString(e0)
 	}
@@ -8480,20 +8997,24 @@ func (*AccountUpdateColorRequest) TypeID() uint32 { return AccountUpdateColorReq
 func (*AccountUpdateColorRequest) TypeName() string { return "account.updateColor" }
 
 // Encode writes the boxed value.
-func (m *AccountUpdateColorRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountUpdateColorRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountUpdateColorRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountUpdateColorRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountUpdateColorRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountUpdateColorRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.updateColor")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.ForProfile, 1)
 	f0 |= tl.Flag(m.Color != nil, 2)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AccountUpdateColorRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Color != nil {
 		if err := m.Color.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.updateColor", "color", err)
@@ -8551,8 +9072,13 @@ func (*AccountGetDefaultBackgroundEmojisRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *AccountGetDefaultBackgroundEmojisRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountGetDefaultBackgroundEmojisRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("account.getDefaultBackgroundEmojis")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], AccountGetDefaultBackgroundEmojisRequestTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -8605,8 +9131,13 @@ func (*AccountGetChannelDefaultEmojiStatusesRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *AccountGetChannelDefaultEmojiStatusesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountGetChannelDefaultEmojiStatusesRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("account.getChannelDefaultEmojiStatuses")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], AccountGetChannelDefaultEmojiStatusesRequestTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -8659,8 +9190,13 @@ func (*AccountGetChannelRestrictedStatusEmojisRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *AccountGetChannelRestrictedStatusEmojisRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountGetChannelRestrictedStatusEmojisRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("account.getChannelRestrictedStatusEmojis")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], AccountGetChannelRestrictedStatusEmojisRequestTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -8712,19 +9248,25 @@ func (*AccountUpdateBusinessWorkHoursRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *AccountUpdateBusinessWorkHoursRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountUpdateBusinessWorkHoursRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountUpdateBusinessWorkHoursRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountUpdateBusinessWorkHoursRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountUpdateBusinessWorkHoursRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.updateBusinessWorkHours")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.BusinessWorkHours != nil, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AccountUpdateBusinessWorkHoursRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.BusinessWorkHours != nil {
 		if err := m.BusinessWorkHours.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.updateBusinessWorkHours", "business_work_hours", err)
@@ -8789,20 +9331,26 @@ func (*AccountUpdateBusinessLocationRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *AccountUpdateBusinessLocationRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountUpdateBusinessLocationRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountUpdateBusinessLocationRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountUpdateBusinessLocationRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountUpdateBusinessLocationRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.updateBusinessLocation")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.GeoPoint != nil, 1)
 	f0 |= tl.Flag(m.Address.Set, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AccountUpdateBusinessLocationRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.GeoPoint != nil {
 		if err := m.GeoPoint.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.updateBusinessLocation", "geo_point", err)
@@ -8868,18 +9416,26 @@ func (*AccountUpdateBusinessGreetingMessageRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *AccountUpdateBusinessGreetingMessageRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountUpdateBusinessGreetingMessageRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountUpdateBusinessGreetingMessageRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountUpdateBusinessGreetingMessageRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.updateBusinessGreetingMessage")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Message != nil, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AccountUpdateBusinessGreetingMessageRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Message != nil {
 		if err := m.Message.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.updateBusinessGreetingMessage", "message", err)
@@ -8944,18 +9500,26 @@ func (*AccountUpdateBusinessAwayMessageRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *AccountUpdateBusinessAwayMessageRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountUpdateBusinessAwayMessageRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountUpdateBusinessAwayMessageRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountUpdateBusinessAwayMessageRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.updateBusinessAwayMessage")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Message != nil, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AccountUpdateBusinessAwayMessageRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Message != nil {
 		if err := m.Message.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.updateBusinessAwayMessage", "message", err)
@@ -9020,20 +9584,24 @@ func (*AccountUpdateConnectedBotRequest) TypeID() uint32 {
 func (*AccountUpdateConnectedBotRequest) TypeName() string { return "account.updateConnectedBot" }
 
 // Encode writes the boxed value.
-func (m *AccountUpdateConnectedBotRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountUpdateConnectedBotRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountUpdateConnectedBotRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountUpdateConnectedBotRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountUpdateConnectedBotRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountUpdateConnectedBotRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.updateConnectedBot")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Deleted, 1)
 	f0 |= tl.Flag(m.Rights != nil, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AccountUpdateConnectedBotRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Rights != nil {
 		if err := m.Rights.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.updateConnectedBot", "rights", err)
@@ -9112,8 +9680,11 @@ func (*AccountGetConnectedBotsRequest) TypeName() string { return "account.getCo
 
 // Encode writes the boxed value.
 func (m *AccountGetConnectedBotsRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getConnectedBots")
+	}
 	b.PutID(AccountGetConnectedBotsRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -9160,15 +9731,20 @@ func (*AccountGetBotBusinessConnectionRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *AccountGetBotBusinessConnectionRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountGetBotBusinessConnectionRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountGetBotBusinessConnectionRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetBotBusinessConnectionRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountGetBotBusinessConnectionRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.getBotBusinessConnection")
+	}
+	if boxed {
+		b.PutID(AccountGetBotBusinessConnectionRequestTypeID)
 	}
 	b.PutString(m.ConnectionID)
 	return b.WriteErr()
@@ -9212,19 +9788,23 @@ func (*AccountUpdateBusinessIntroRequest) TypeID() uint32 {
 func (*AccountUpdateBusinessIntroRequest) TypeName() string { return "account.updateBusinessIntro" }
 
 // Encode writes the boxed value.
-func (m *AccountUpdateBusinessIntroRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountUpdateBusinessIntroRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountUpdateBusinessIntroRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountUpdateBusinessIntroRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountUpdateBusinessIntroRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountUpdateBusinessIntroRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.updateBusinessIntro")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Intro != nil, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AccountUpdateBusinessIntroRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Intro != nil {
 		if err := m.Intro.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.updateBusinessIntro", "intro", err)
@@ -9289,15 +9869,20 @@ func (*AccountToggleConnectedBotPausedRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *AccountToggleConnectedBotPausedRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountToggleConnectedBotPausedRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountToggleConnectedBotPausedRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountToggleConnectedBotPausedRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountToggleConnectedBotPausedRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.toggleConnectedBotPaused")
+	}
+	if boxed {
+		b.PutID(AccountToggleConnectedBotPausedRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("account.toggleConnectedBotPaused", "peer")
@@ -9352,15 +9937,20 @@ func (*AccountDisablePeerConnectedBotRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *AccountDisablePeerConnectedBotRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountDisablePeerConnectedBotRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountDisablePeerConnectedBotRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountDisablePeerConnectedBotRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountDisablePeerConnectedBotRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.disablePeerConnectedBot")
+	}
+	if boxed {
+		b.PutID(AccountDisablePeerConnectedBotRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("account.disablePeerConnectedBot", "peer")
@@ -9407,19 +9997,23 @@ func (*AccountUpdateBirthdayRequest) TypeID() uint32 { return AccountUpdateBirth
 func (*AccountUpdateBirthdayRequest) TypeName() string { return "account.updateBirthday" }
 
 // Encode writes the boxed value.
-func (m *AccountUpdateBirthdayRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountUpdateBirthdayRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountUpdateBirthdayRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountUpdateBirthdayRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountUpdateBirthdayRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountUpdateBirthdayRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.updateBirthday")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Birthday != nil, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AccountUpdateBirthdayRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Birthday != nil {
 		if err := m.Birthday.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.updateBirthday", "birthday", err)
@@ -9483,15 +10077,20 @@ func (*AccountCreateBusinessChatLinkRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *AccountCreateBusinessChatLinkRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountCreateBusinessChatLinkRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountCreateBusinessChatLinkRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountCreateBusinessChatLinkRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountCreateBusinessChatLinkRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.createBusinessChatLink")
+	}
+	if boxed {
+		b.PutID(AccountCreateBusinessChatLinkRequestTypeID)
 	}
 	if err := m.Link.Encode(b); err != nil {
 		return tl.EncodeFieldErr("account.createBusinessChatLink", "link", err)
@@ -9541,15 +10140,20 @@ func (*AccountEditBusinessChatLinkRequest) TypeID() uint32 {
 func (*AccountEditBusinessChatLinkRequest) TypeName() string { return "account.editBusinessChatLink" }
 
 // Encode writes the boxed value.
-func (m *AccountEditBusinessChatLinkRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountEditBusinessChatLinkRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountEditBusinessChatLinkRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountEditBusinessChatLinkRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountEditBusinessChatLinkRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.editBusinessChatLink")
+	}
+	if boxed {
+		b.PutID(AccountEditBusinessChatLinkRequestTypeID)
 	}
 	b.PutString(m.Slug)
 	if err := m.Link.Encode(b); err != nil {
@@ -9604,15 +10208,20 @@ func (*AccountDeleteBusinessChatLinkRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *AccountDeleteBusinessChatLinkRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountDeleteBusinessChatLinkRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountDeleteBusinessChatLinkRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountDeleteBusinessChatLinkRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountDeleteBusinessChatLinkRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.deleteBusinessChatLink")
+	}
+	if boxed {
+		b.PutID(AccountDeleteBusinessChatLinkRequestTypeID)
 	}
 	b.PutString(m.Slug)
 	return b.WriteErr()
@@ -9656,8 +10265,11 @@ func (*AccountGetBusinessChatLinksRequest) TypeName() string { return "account.g
 
 // Encode writes the boxed value.
 func (m *AccountGetBusinessChatLinksRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getBusinessChatLinks")
+	}
 	b.PutID(AccountGetBusinessChatLinksRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -9704,15 +10316,20 @@ func (*AccountResolveBusinessChatLinkRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *AccountResolveBusinessChatLinkRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountResolveBusinessChatLinkRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountResolveBusinessChatLinkRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountResolveBusinessChatLinkRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountResolveBusinessChatLinkRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.resolveBusinessChatLink")
+	}
+	if boxed {
+		b.PutID(AccountResolveBusinessChatLinkRequestTypeID)
 	}
 	b.PutString(m.Slug)
 	return b.WriteErr()
@@ -9756,15 +10373,20 @@ func (*AccountUpdatePersonalChannelRequest) TypeID() uint32 {
 func (*AccountUpdatePersonalChannelRequest) TypeName() string { return "account.updatePersonalChannel" }
 
 // Encode writes the boxed value.
-func (m *AccountUpdatePersonalChannelRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountUpdatePersonalChannelRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountUpdatePersonalChannelRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountUpdatePersonalChannelRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountUpdatePersonalChannelRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.updatePersonalChannel")
+	}
+	if boxed {
+		b.PutID(AccountUpdatePersonalChannelRequestTypeID)
 	}
 	if m.Channel == nil {
 		return tl.NilFieldError("account.updatePersonalChannel", "channel")
@@ -9816,8 +10438,13 @@ func (*AccountToggleSponsoredMessagesRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *AccountToggleSponsoredMessagesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountToggleSponsoredMessagesRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("account.toggleSponsoredMessages")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], AccountToggleSponsoredMessagesRequestTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], tl.BoolID(m.Enabled))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -9869,8 +10496,11 @@ func (*AccountGetReactionsNotifySettingsRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *AccountGetReactionsNotifySettingsRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getReactionsNotifySettings")
+	}
 	b.PutID(AccountGetReactionsNotifySettingsRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -9918,14 +10548,21 @@ func (*AccountSetReactionsNotifySettingsRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *AccountSetReactionsNotifySettingsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountSetReactionsNotifySettingsRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountSetReactionsNotifySettingsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountSetReactionsNotifySettingsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.setReactionsNotifySettings")
+	}
+	if boxed {
+		b.PutID(AccountSetReactionsNotifySettingsRequestTypeID)
 	}
 	if err := m.Settings.Encode(b); err != nil {
 		return tl.EncodeFieldErr("account.setReactionsNotifySettings", "settings", err)
@@ -9977,8 +10614,13 @@ func (*AccountGetCollectibleEmojiStatusesRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *AccountGetCollectibleEmojiStatusesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountGetCollectibleEmojiStatusesRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("account.getCollectibleEmojiStatuses")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], AccountGetCollectibleEmojiStatusesRequestTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -10031,19 +10673,25 @@ func (*AccountGetPaidMessagesRevenueRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *AccountGetPaidMessagesRevenueRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountGetPaidMessagesRevenueRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountGetPaidMessagesRevenueRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetPaidMessagesRevenueRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountGetPaidMessagesRevenueRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.getPaidMessagesRevenue")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.ParentPeer != nil, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AccountGetPaidMessagesRevenueRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.ParentPeer != nil {
 		if err := m.ParentPeer.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.getPaidMessagesRevenue", "parent_peer", err)
@@ -10112,12 +10760,16 @@ func (*AccountToggleNoPaidMessagesExceptionRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *AccountToggleNoPaidMessagesExceptionRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountToggleNoPaidMessagesExceptionRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountToggleNoPaidMessagesExceptionRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountToggleNoPaidMessagesExceptionRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.toggleNoPaidMessagesException")
 	}
@@ -10125,7 +10777,11 @@ func (m *AccountToggleNoPaidMessagesExceptionRequest) EncodeBare(b *tl.Buffer) e
 	f0 |= tl.Flag(m.RefundCharged, 0)
 	f0 |= tl.Flag(m.RequirePayment, 2)
 	f0 |= tl.Flag(m.ParentPeer != nil, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AccountToggleNoPaidMessagesExceptionRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.ParentPeer != nil {
 		if err := m.ParentPeer.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.toggleNoPaidMessagesException", "parent_peer", err)
@@ -10188,15 +10844,18 @@ func (*AccountSetMainProfileTabRequest) TypeID() uint32 { return AccountSetMainP
 func (*AccountSetMainProfileTabRequest) TypeName() string { return "account.setMainProfileTab" }
 
 // Encode writes the boxed value.
-func (m *AccountSetMainProfileTabRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountSetMainProfileTabRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountSetMainProfileTabRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountSetMainProfileTabRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountSetMainProfileTabRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountSetMainProfileTabRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.setMainProfileTab")
+	}
+	if boxed {
+		b.PutID(AccountSetMainProfileTabRequestTypeID)
 	}
 	if m.Tab == nil {
 		return tl.NilFieldError("account.setMainProfileTab", "tab")
@@ -10245,20 +10904,24 @@ func (*AccountSaveMusicRequest) TypeID() uint32 { return AccountSaveMusicRequest
 func (*AccountSaveMusicRequest) TypeName() string { return "account.saveMusic" }
 
 // Encode writes the boxed value.
-func (m *AccountSaveMusicRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountSaveMusicRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountSaveMusicRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountSaveMusicRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountSaveMusicRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountSaveMusicRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.saveMusic")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Unsave, 0)
 	f0 |= tl.Flag(m.AfterID != nil, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AccountSaveMusicRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.ID == nil {
 		return tl.NilFieldError("account.saveMusic", "id")
 	}
@@ -10321,8 +10984,13 @@ func (*AccountGetSavedMusicIDsRequest) TypeName() string { return "account.getSa
 
 // Encode writes the boxed value.
 func (m *AccountGetSavedMusicIDsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountGetSavedMusicIDsRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("account.getSavedMusicIds")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], AccountGetSavedMusicIDsRequestTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -10376,19 +11044,25 @@ func (*AccountGetUniqueGiftChatThemesRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *AccountGetUniqueGiftChatThemesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountGetUniqueGiftChatThemesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountGetUniqueGiftChatThemesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetUniqueGiftChatThemesRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountGetUniqueGiftChatThemesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.getUniqueGiftChatThemes")
 	}
+	if boxed {
+		b.PutID(AccountGetUniqueGiftChatThemesRequestTypeID)
+	}
 	b.PutString(m.Offset)
-	b.PutInt32(m.Limit)
-	b.PutInt64(m.Hash)
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Limit))
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.Hash))
 	return b.WriteErr()
 }
 
@@ -10438,8 +11112,11 @@ func (*AccountInitPasskeyRegistrationRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *AccountInitPasskeyRegistrationRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.initPasskeyRegistration")
+	}
 	b.PutID(AccountInitPasskeyRegistrationRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -10482,15 +11159,18 @@ func (*AccountRegisterPasskeyRequest) TypeID() uint32 { return AccountRegisterPa
 func (*AccountRegisterPasskeyRequest) TypeName() string { return "account.registerPasskey" }
 
 // Encode writes the boxed value.
-func (m *AccountRegisterPasskeyRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountRegisterPasskeyRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountRegisterPasskeyRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountRegisterPasskeyRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountRegisterPasskeyRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountRegisterPasskeyRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.registerPasskey")
+	}
+	if boxed {
+		b.PutID(AccountRegisterPasskeyRequestTypeID)
 	}
 	if m.Credential == nil {
 		return tl.NilFieldError("account.registerPasskey", "credential")
@@ -10537,8 +11217,11 @@ func (*AccountGetPasskeysRequest) TypeName() string { return "account.getPasskey
 
 // Encode writes the boxed value.
 func (m *AccountGetPasskeysRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getPasskeys")
+	}
 	b.PutID(AccountGetPasskeysRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -10581,15 +11264,18 @@ func (*AccountDeletePasskeyRequest) TypeID() uint32 { return AccountDeletePasske
 func (*AccountDeletePasskeyRequest) TypeName() string { return "account.deletePasskey" }
 
 // Encode writes the boxed value.
-func (m *AccountDeletePasskeyRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountDeletePasskeyRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountDeletePasskeyRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AccountDeletePasskeyRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AccountDeletePasskeyRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountDeletePasskeyRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.deletePasskey")
+	}
+	if boxed {
+		b.PutID(AccountDeletePasskeyRequestTypeID)
 	}
 	b.PutString(m.ID)
 	return b.WriteErr()
@@ -10633,15 +11319,20 @@ func (*AccountConfirmBotConnectionRequest) TypeID() uint32 {
 func (*AccountConfirmBotConnectionRequest) TypeName() string { return "account.confirmBotConnection" }
 
 // Encode writes the boxed value.
-func (m *AccountConfirmBotConnectionRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountConfirmBotConnectionRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountConfirmBotConnectionRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountConfirmBotConnectionRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountConfirmBotConnectionRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.confirmBotConnection")
+	}
+	if boxed {
+		b.PutID(AccountConfirmBotConnectionRequestTypeID)
 	}
 	if m.BotID == nil {
 		return tl.NilFieldError("account.confirmBotConnection", "bot_id")
@@ -10691,8 +11382,13 @@ func (*AccountGetWebBrowserSettingsRequest) TypeName() string { return "account.
 
 // Encode writes the boxed value.
 func (m *AccountGetWebBrowserSettingsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountGetWebBrowserSettingsRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("account.getWebBrowserSettings")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], AccountGetWebBrowserSettingsRequestTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -10745,20 +11441,26 @@ func (*AccountUpdateWebBrowserSettingsRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *AccountUpdateWebBrowserSettingsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountUpdateWebBrowserSettingsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AccountUpdateWebBrowserSettingsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountUpdateWebBrowserSettingsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountUpdateWebBrowserSettingsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.updateWebBrowserSettings")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.OpenExternalBrowser, 0)
 	f0 |= tl.Flag(m.DisplayCloseButton, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AccountUpdateWebBrowserSettingsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	return nil
 }
 
@@ -10809,19 +11511,27 @@ func (*AccountToggleWebBrowserSettingsExceptionRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *AccountToggleWebBrowserSettingsExceptionRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AccountToggleWebBrowserSettingsExceptionRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountToggleWebBrowserSettingsExceptionRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AccountToggleWebBrowserSettingsExceptionRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.toggleWebBrowserSettingsException")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Delete, 1)
 	f0 |= tl.Flag(m.OpenExternalBrowser.Set, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AccountToggleWebBrowserSettingsExceptionRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.OpenExternalBrowser.Set {
 		b.PutBool(m.OpenExternalBrowser.Value)
 	}
@@ -10881,8 +11591,11 @@ func (*AccountDeleteWebBrowserSettingsExceptionsRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *AccountDeleteWebBrowserSettingsExceptionsRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.deleteWebBrowserSettingsExceptions")
+	}
 	b.PutID(AccountDeleteWebBrowserSettingsExceptionsRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.

@@ -3,6 +3,8 @@
 package tg
 
 import (
+	"encoding/binary"
+
 	"github.com/mtgo-labs/mtgo/tl"
 )
 
@@ -23,8 +25,11 @@ func (*AicomposeTonesNotModified) isAicomposeTonesClass() {}
 
 // Encode writes the boxed value.
 func (m *AicomposeTonesNotModified) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("aicompose.tonesNotModified")
+	}
 	b.PutID(AicomposeTonesNotModifiedTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -71,18 +76,23 @@ func (*AicomposeTones) TypeName() string { return "aicompose.tones" }
 func (*AicomposeTones) isAicomposeTonesClass() {}
 
 // Encode writes the boxed value.
-func (m *AicomposeTones) Encode(b *tl.Buffer) error {
-	b.PutID(AicomposeTonesTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AicomposeTones) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AicomposeTones) EncodeBare(b *tl.Buffer) error {
+func (m *AicomposeTones) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AicomposeTones) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("aicompose.tones")
 	}
-	b.PutInt64(m.Hash)
-	b.PutVectorHeader(len(m.Tones))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 16)
+	binary.LittleEndian.PutUint32(p0, AicomposeTonesTypeID)
+	q0 := (*[16]byte)(p0[h:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.Hash))
+	binary.LittleEndian.PutUint32(q0[8:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[12:], uint32(len(m.Tones)))
 	for _, e0 := range m.Tones {
 		if e0 == nil {
 			return tl.NilFieldError("aicompose.tones", "tones")
@@ -166,20 +176,24 @@ func (*AicomposeCreateToneRequest) TypeID() uint32 { return AicomposeCreateToneR
 func (*AicomposeCreateToneRequest) TypeName() string { return "aicompose.createTone" }
 
 // Encode writes the boxed value.
-func (m *AicomposeCreateToneRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AicomposeCreateToneRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AicomposeCreateToneRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AicomposeCreateToneRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AicomposeCreateToneRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AicomposeCreateToneRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("aicompose.createTone")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.DisplayAuthor, 0)
-	b.PutUint32(f0)
-	b.PutInt64(m.EmojiID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, AicomposeCreateToneRequestTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.EmojiID))
 	b.PutString(m.Title)
 	b.PutString(m.Prompt)
 	return b.WriteErr()
@@ -237,13 +251,13 @@ func (*AicomposeUpdateToneRequest) TypeID() uint32 { return AicomposeUpdateToneR
 func (*AicomposeUpdateToneRequest) TypeName() string { return "aicompose.updateTone" }
 
 // Encode writes the boxed value.
-func (m *AicomposeUpdateToneRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AicomposeUpdateToneRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AicomposeUpdateToneRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AicomposeUpdateToneRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AicomposeUpdateToneRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AicomposeUpdateToneRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("aicompose.updateTone")
 	}
@@ -252,7 +266,11 @@ func (m *AicomposeUpdateToneRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.EmojiID.Set, 1)
 	f0 |= tl.Flag(m.Title.Set, 2)
 	f0 |= tl.Flag(m.Prompt.Set, 3)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AicomposeUpdateToneRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Tone == nil {
 		return tl.NilFieldError("aicompose.updateTone", "tone")
 	}
@@ -340,15 +358,18 @@ func (*AicomposeSaveToneRequest) TypeID() uint32 { return AicomposeSaveToneReque
 func (*AicomposeSaveToneRequest) TypeName() string { return "aicompose.saveTone" }
 
 // Encode writes the boxed value.
-func (m *AicomposeSaveToneRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AicomposeSaveToneRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AicomposeSaveToneRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AicomposeSaveToneRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AicomposeSaveToneRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AicomposeSaveToneRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("aicompose.saveTone")
+	}
+	if boxed {
+		b.PutID(AicomposeSaveToneRequestTypeID)
 	}
 	if m.Tone == nil {
 		return tl.NilFieldError("aicompose.saveTone", "tone")
@@ -399,15 +420,18 @@ func (*AicomposeDeleteToneRequest) TypeID() uint32 { return AicomposeDeleteToneR
 func (*AicomposeDeleteToneRequest) TypeName() string { return "aicompose.deleteTone" }
 
 // Encode writes the boxed value.
-func (m *AicomposeDeleteToneRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AicomposeDeleteToneRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AicomposeDeleteToneRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AicomposeDeleteToneRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AicomposeDeleteToneRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AicomposeDeleteToneRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("aicompose.deleteTone")
+	}
+	if boxed {
+		b.PutID(AicomposeDeleteToneRequestTypeID)
 	}
 	if m.Tone == nil {
 		return tl.NilFieldError("aicompose.deleteTone", "tone")
@@ -454,15 +478,18 @@ func (*AicomposeGetToneRequest) TypeID() uint32 { return AicomposeGetToneRequest
 func (*AicomposeGetToneRequest) TypeName() string { return "aicompose.getTone" }
 
 // Encode writes the boxed value.
-func (m *AicomposeGetToneRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AicomposeGetToneRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AicomposeGetToneRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AicomposeGetToneRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AicomposeGetToneRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AicomposeGetToneRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("aicompose.getTone")
+	}
+	if boxed {
+		b.PutID(AicomposeGetToneRequestTypeID)
 	}
 	if m.Tone == nil {
 		return tl.NilFieldError("aicompose.getTone", "tone")
@@ -510,8 +537,13 @@ func (*AicomposeGetTonesRequest) TypeName() string { return "aicompose.getTones"
 
 // Encode writes the boxed value.
 func (m *AicomposeGetTonesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AicomposeGetTonesRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("aicompose.getTones")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], AicomposeGetTonesRequestTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -560,15 +592,18 @@ func (*AicomposeGetToneExampleRequest) TypeID() uint32 { return AicomposeGetTone
 func (*AicomposeGetToneExampleRequest) TypeName() string { return "aicompose.getToneExample" }
 
 // Encode writes the boxed value.
-func (m *AicomposeGetToneExampleRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AicomposeGetToneExampleRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AicomposeGetToneExampleRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AicomposeGetToneExampleRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AicomposeGetToneExampleRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AicomposeGetToneExampleRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("aicompose.getToneExample")
+	}
+	if boxed {
+		b.PutID(AicomposeGetToneExampleRequestTypeID)
 	}
 	if m.Tone == nil {
 		return tl.NilFieldError("aicompose.getToneExample", "tone")

@@ -3,6 +3,8 @@
 package tg
 
 import (
+	"encoding/binary"
+
 	"github.com/mtgo-labs/mtgo/tl"
 )
 
@@ -26,20 +28,24 @@ func (*AuthSentCode) TypeName() string { return "auth.sentCode" }
 func (*AuthSentCode) isAuthSentCodeClass() {}
 
 // Encode writes the boxed value.
-func (m *AuthSentCode) Encode(b *tl.Buffer) error {
-	b.PutID(AuthSentCodeTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AuthSentCode) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AuthSentCode) EncodeBare(b *tl.Buffer) error {
+func (m *AuthSentCode) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AuthSentCode) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.sentCode")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.NextType != nil, 1)
 	f0 |= tl.Flag(m.Timeout.Set, 2)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AuthSentCodeTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Type == nil {
 		return tl.NilFieldError("auth.sentCode", "type")
 	}
@@ -115,15 +121,18 @@ func (*AuthSentCodeSuccess) TypeName() string { return "auth.sentCodeSuccess" }
 func (*AuthSentCodeSuccess) isAuthSentCodeClass() {}
 
 // Encode writes the boxed value.
-func (m *AuthSentCodeSuccess) Encode(b *tl.Buffer) error {
-	b.PutID(AuthSentCodeSuccessTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AuthSentCodeSuccess) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AuthSentCodeSuccess) EncodeBare(b *tl.Buffer) error {
+func (m *AuthSentCodeSuccess) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AuthSentCodeSuccess) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.sentCodeSuccess")
+	}
+	if boxed {
+		b.PutID(AuthSentCodeSuccessTypeID)
 	}
 	if m.Authorization == nil {
 		return tl.NilFieldError("auth.sentCodeSuccess", "authorization")
@@ -178,15 +187,18 @@ func (*AuthSentCodePaymentRequired) TypeName() string { return "auth.sentCodePay
 func (*AuthSentCodePaymentRequired) isAuthSentCodeClass() {}
 
 // Encode writes the boxed value.
-func (m *AuthSentCodePaymentRequired) Encode(b *tl.Buffer) error {
-	b.PutID(AuthSentCodePaymentRequiredTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AuthSentCodePaymentRequired) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AuthSentCodePaymentRequired) EncodeBare(b *tl.Buffer) error {
+func (m *AuthSentCodePaymentRequired) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AuthSentCodePaymentRequired) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.sentCodePaymentRequired")
+	}
+	if boxed {
+		b.PutID(AuthSentCodePaymentRequiredTypeID)
 	}
 	b.PutString(m.StoreProduct)
 	b.PutString(m.PhoneCodeHash)
@@ -258,13 +270,13 @@ func (*AuthAuthorization) TypeName() string { return "auth.authorization" }
 func (*AuthAuthorization) isAuthAuthorizationClass() {}
 
 // Encode writes the boxed value.
-func (m *AuthAuthorization) Encode(b *tl.Buffer) error {
-	b.PutID(AuthAuthorizationTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AuthAuthorization) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AuthAuthorization) EncodeBare(b *tl.Buffer) error {
+func (m *AuthAuthorization) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AuthAuthorization) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.authorization")
 	}
@@ -275,7 +287,11 @@ func (m *AuthAuthorization) EncodeBare(b *tl.Buffer) error {
 	}
 	f0 |= tl.Flag(m.TmpSessions.Set, 0)
 	f0 |= tl.Flag(m.FutureAuthToken.Set, 2)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AuthAuthorizationTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.OtherwiseReloginDays.Set {
 		b.PutInt32(m.OtherwiseReloginDays.Value)
 	}
@@ -356,19 +372,23 @@ func (*AuthAuthorizationSignUpRequired) TypeName() string { return "auth.authori
 func (*AuthAuthorizationSignUpRequired) isAuthAuthorizationClass() {}
 
 // Encode writes the boxed value.
-func (m *AuthAuthorizationSignUpRequired) Encode(b *tl.Buffer) error {
-	b.PutID(AuthAuthorizationSignUpRequiredTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AuthAuthorizationSignUpRequired) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AuthAuthorizationSignUpRequired) EncodeBare(b *tl.Buffer) error {
+func (m *AuthAuthorizationSignUpRequired) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AuthAuthorizationSignUpRequired) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.authorizationSignUpRequired")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.TermsOfService != nil, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AuthAuthorizationSignUpRequiredTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.TermsOfService != nil {
 		if err := m.TermsOfService.Encode(b); err != nil {
 			return tl.EncodeFieldErr("auth.authorizationSignUpRequired", "terms_of_service", err)
@@ -429,17 +449,21 @@ func (*AuthExportedAuthorization) TypeID() uint32 { return AuthExportedAuthoriza
 func (*AuthExportedAuthorization) TypeName() string { return "auth.exportedAuthorization" }
 
 // Encode writes the boxed value.
-func (m *AuthExportedAuthorization) Encode(b *tl.Buffer) error {
-	b.PutID(AuthExportedAuthorizationTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AuthExportedAuthorization) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AuthExportedAuthorization) EncodeBare(b *tl.Buffer) error {
+func (m *AuthExportedAuthorization) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AuthExportedAuthorization) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.exportedAuthorization")
 	}
-	b.PutInt64(m.ID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, AuthExportedAuthorizationTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.ID))
 	b.PutBytes(m.Bytes)
 	return b.WriteErr()
 }
@@ -483,15 +507,18 @@ func (*AuthPasswordRecovery) TypeID() uint32 { return AuthPasswordRecoveryTypeID
 func (*AuthPasswordRecovery) TypeName() string { return "auth.passwordRecovery" }
 
 // Encode writes the boxed value.
-func (m *AuthPasswordRecovery) Encode(b *tl.Buffer) error {
-	b.PutID(AuthPasswordRecoveryTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AuthPasswordRecovery) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AuthPasswordRecovery) EncodeBare(b *tl.Buffer) error {
+func (m *AuthPasswordRecovery) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AuthPasswordRecovery) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.passwordRecovery")
+	}
+	if boxed {
+		b.PutID(AuthPasswordRecoveryTypeID)
 	}
 	b.PutString(m.EmailPattern)
 	return b.WriteErr()
@@ -535,8 +562,11 @@ func (*AuthCodeTypeSms) isAuthCodeTypeClass() {}
 
 // Encode writes the boxed value.
 func (m *AuthCodeTypeSms) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.codeTypeSms")
+	}
 	b.PutID(AuthCodeTypeSmsTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -581,8 +611,11 @@ func (*AuthCodeTypeCall) isAuthCodeTypeClass() {}
 
 // Encode writes the boxed value.
 func (m *AuthCodeTypeCall) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.codeTypeCall")
+	}
 	b.PutID(AuthCodeTypeCallTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -627,8 +660,11 @@ func (*AuthCodeTypeFlashCall) isAuthCodeTypeClass() {}
 
 // Encode writes the boxed value.
 func (m *AuthCodeTypeFlashCall) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.codeTypeFlashCall")
+	}
 	b.PutID(AuthCodeTypeFlashCallTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -673,8 +709,11 @@ func (*AuthCodeTypeMissedCall) isAuthCodeTypeClass() {}
 
 // Encode writes the boxed value.
 func (m *AuthCodeTypeMissedCall) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.codeTypeMissedCall")
+	}
 	b.PutID(AuthCodeTypeMissedCallTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -719,8 +758,11 @@ func (*AuthCodeTypeFragmentSms) isAuthCodeTypeClass() {}
 
 // Encode writes the boxed value.
 func (m *AuthCodeTypeFragmentSms) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.codeTypeFragmentSms")
+	}
 	b.PutID(AuthCodeTypeFragmentSmsTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -766,8 +808,13 @@ func (*AuthSentCodeTypeApp) isAuthSentCodeTypeClass() {}
 
 // Encode writes the boxed value.
 func (m *AuthSentCodeTypeApp) Encode(b *tl.Buffer) error {
-	b.PutID(AuthSentCodeTypeAppTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("auth.sentCodeTypeApp")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], AuthSentCodeTypeAppTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Length))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -818,8 +865,13 @@ func (*AuthSentCodeTypeSms) isAuthSentCodeTypeClass() {}
 
 // Encode writes the boxed value.
 func (m *AuthSentCodeTypeSms) Encode(b *tl.Buffer) error {
-	b.PutID(AuthSentCodeTypeSmsTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("auth.sentCodeTypeSms")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], AuthSentCodeTypeSmsTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Length))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -870,8 +922,13 @@ func (*AuthSentCodeTypeCall) isAuthSentCodeTypeClass() {}
 
 // Encode writes the boxed value.
 func (m *AuthSentCodeTypeCall) Encode(b *tl.Buffer) error {
-	b.PutID(AuthSentCodeTypeCallTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("auth.sentCodeTypeCall")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], AuthSentCodeTypeCallTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Length))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -921,15 +978,18 @@ func (*AuthSentCodeTypeFlashCall) TypeName() string { return "auth.sentCodeTypeF
 func (*AuthSentCodeTypeFlashCall) isAuthSentCodeTypeClass() {}
 
 // Encode writes the boxed value.
-func (m *AuthSentCodeTypeFlashCall) Encode(b *tl.Buffer) error {
-	b.PutID(AuthSentCodeTypeFlashCallTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AuthSentCodeTypeFlashCall) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AuthSentCodeTypeFlashCall) EncodeBare(b *tl.Buffer) error {
+func (m *AuthSentCodeTypeFlashCall) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AuthSentCodeTypeFlashCall) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.sentCodeTypeFlashCall")
+	}
+	if boxed {
+		b.PutID(AuthSentCodeTypeFlashCallTypeID)
 	}
 	b.PutString(m.Pattern)
 	return b.WriteErr()
@@ -974,15 +1034,18 @@ func (*AuthSentCodeTypeMissedCall) TypeName() string { return "auth.sentCodeType
 func (*AuthSentCodeTypeMissedCall) isAuthSentCodeTypeClass() {}
 
 // Encode writes the boxed value.
-func (m *AuthSentCodeTypeMissedCall) Encode(b *tl.Buffer) error {
-	b.PutID(AuthSentCodeTypeMissedCallTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AuthSentCodeTypeMissedCall) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AuthSentCodeTypeMissedCall) EncodeBare(b *tl.Buffer) error {
+func (m *AuthSentCodeTypeMissedCall) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AuthSentCodeTypeMissedCall) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.sentCodeTypeMissedCall")
+	}
+	if boxed {
+		b.PutID(AuthSentCodeTypeMissedCallTypeID)
 	}
 	b.PutString(m.Prefix)
 	b.PutInt32(m.Length)
@@ -1035,13 +1098,13 @@ func (*AuthSentCodeTypeEmailCode) TypeName() string { return "auth.sentCodeTypeE
 func (*AuthSentCodeTypeEmailCode) isAuthSentCodeTypeClass() {}
 
 // Encode writes the boxed value.
-func (m *AuthSentCodeTypeEmailCode) Encode(b *tl.Buffer) error {
-	b.PutID(AuthSentCodeTypeEmailCodeTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AuthSentCodeTypeEmailCode) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AuthSentCodeTypeEmailCode) EncodeBare(b *tl.Buffer) error {
+func (m *AuthSentCodeTypeEmailCode) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AuthSentCodeTypeEmailCode) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.sentCodeTypeEmailCode")
 	}
@@ -1050,7 +1113,11 @@ func (m *AuthSentCodeTypeEmailCode) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.GoogleSigninAllowed, 1)
 	f0 |= tl.Flag(m.ResetAvailablePeriod.Set, 3)
 	f0 |= tl.Flag(m.ResetPendingDate.Set, 4)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AuthSentCodeTypeEmailCodeTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	b.PutString(m.EmailPattern)
 	b.PutInt32(m.Length)
 	if m.ResetAvailablePeriod.Set {
@@ -1127,20 +1194,26 @@ func (*AuthSentCodeTypeSetUpEmailRequired) TypeName() string {
 func (*AuthSentCodeTypeSetUpEmailRequired) isAuthSentCodeTypeClass() {}
 
 // Encode writes the boxed value.
-func (m *AuthSentCodeTypeSetUpEmailRequired) Encode(b *tl.Buffer) error {
-	b.PutID(AuthSentCodeTypeSetUpEmailRequiredTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AuthSentCodeTypeSetUpEmailRequired) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthSentCodeTypeSetUpEmailRequired) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AuthSentCodeTypeSetUpEmailRequired) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.sentCodeTypeSetUpEmailRequired")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.AppleSigninAllowed, 0)
 	f0 |= tl.Flag(m.GoogleSigninAllowed, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AuthSentCodeTypeSetUpEmailRequiredTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	return nil
 }
 
@@ -1187,15 +1260,18 @@ func (*AuthSentCodeTypeFragmentSms) TypeName() string { return "auth.sentCodeTyp
 func (*AuthSentCodeTypeFragmentSms) isAuthSentCodeTypeClass() {}
 
 // Encode writes the boxed value.
-func (m *AuthSentCodeTypeFragmentSms) Encode(b *tl.Buffer) error {
-	b.PutID(AuthSentCodeTypeFragmentSmsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AuthSentCodeTypeFragmentSms) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AuthSentCodeTypeFragmentSms) EncodeBare(b *tl.Buffer) error {
+func (m *AuthSentCodeTypeFragmentSms) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AuthSentCodeTypeFragmentSms) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.sentCodeTypeFragmentSms")
+	}
+	if boxed {
+		b.PutID(AuthSentCodeTypeFragmentSmsTypeID)
 	}
 	b.PutString(m.URL)
 	b.PutInt32(m.Length)
@@ -1248,13 +1324,13 @@ func (*AuthSentCodeTypeFirebaseSms) TypeName() string { return "auth.sentCodeTyp
 func (*AuthSentCodeTypeFirebaseSms) isAuthSentCodeTypeClass() {}
 
 // Encode writes the boxed value.
-func (m *AuthSentCodeTypeFirebaseSms) Encode(b *tl.Buffer) error {
-	b.PutID(AuthSentCodeTypeFirebaseSmsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AuthSentCodeTypeFirebaseSms) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AuthSentCodeTypeFirebaseSms) EncodeBare(b *tl.Buffer) error {
+func (m *AuthSentCodeTypeFirebaseSms) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AuthSentCodeTypeFirebaseSms) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.sentCodeTypeFirebaseSms")
 	}
@@ -1270,7 +1346,11 @@ func (m *AuthSentCodeTypeFirebaseSms) EncodeBare(b *tl.Buffer) error {
 	if (m.Receipt.Set) != (m.PushTimeout.Set) {
 		return tl.FlagGroupError("auth.sentCodeTypeFirebaseSms", "push_timeout")
 	}
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AuthSentCodeTypeFirebaseSmsTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Nonce.Set {
 		b.PutBytes(m.Nonce.Value)
 	}
@@ -1363,19 +1443,23 @@ func (*AuthSentCodeTypeSmsWord) TypeName() string { return "auth.sentCodeTypeSms
 func (*AuthSentCodeTypeSmsWord) isAuthSentCodeTypeClass() {}
 
 // Encode writes the boxed value.
-func (m *AuthSentCodeTypeSmsWord) Encode(b *tl.Buffer) error {
-	b.PutID(AuthSentCodeTypeSmsWordTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AuthSentCodeTypeSmsWord) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AuthSentCodeTypeSmsWord) EncodeBare(b *tl.Buffer) error {
+func (m *AuthSentCodeTypeSmsWord) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AuthSentCodeTypeSmsWord) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.sentCodeTypeSmsWord")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Beginning.Set, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AuthSentCodeTypeSmsWordTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Beginning.Set {
 		b.PutString(m.Beginning.Value)
 	}
@@ -1428,19 +1512,23 @@ func (*AuthSentCodeTypeSmsPhrase) TypeName() string { return "auth.sentCodeTypeS
 func (*AuthSentCodeTypeSmsPhrase) isAuthSentCodeTypeClass() {}
 
 // Encode writes the boxed value.
-func (m *AuthSentCodeTypeSmsPhrase) Encode(b *tl.Buffer) error {
-	b.PutID(AuthSentCodeTypeSmsPhraseTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AuthSentCodeTypeSmsPhrase) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AuthSentCodeTypeSmsPhrase) EncodeBare(b *tl.Buffer) error {
+func (m *AuthSentCodeTypeSmsPhrase) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AuthSentCodeTypeSmsPhrase) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.sentCodeTypeSmsPhrase")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Beginning.Set, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AuthSentCodeTypeSmsPhraseTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Beginning.Set {
 		b.PutString(m.Beginning.Value)
 	}
@@ -1494,17 +1582,21 @@ func (*AuthLoginToken) TypeName() string { return "auth.loginToken" }
 func (*AuthLoginToken) isAuthLoginTokenClass() {}
 
 // Encode writes the boxed value.
-func (m *AuthLoginToken) Encode(b *tl.Buffer) error {
-	b.PutID(AuthLoginTokenTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AuthLoginToken) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AuthLoginToken) EncodeBare(b *tl.Buffer) error {
+func (m *AuthLoginToken) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AuthLoginToken) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.loginToken")
 	}
-	b.PutInt32(m.Expires)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AuthLoginTokenTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Expires))
 	b.PutBytes(m.Token)
 	return b.WriteErr()
 }
@@ -1551,17 +1643,21 @@ func (*AuthLoginTokenMigrateTo) TypeName() string { return "auth.loginTokenMigra
 func (*AuthLoginTokenMigrateTo) isAuthLoginTokenClass() {}
 
 // Encode writes the boxed value.
-func (m *AuthLoginTokenMigrateTo) Encode(b *tl.Buffer) error {
-	b.PutID(AuthLoginTokenMigrateToTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AuthLoginTokenMigrateTo) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AuthLoginTokenMigrateTo) EncodeBare(b *tl.Buffer) error {
+func (m *AuthLoginTokenMigrateTo) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AuthLoginTokenMigrateTo) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.loginTokenMigrateTo")
 	}
-	b.PutInt32(m.DCID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AuthLoginTokenMigrateToTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.DCID))
 	b.PutBytes(m.Token)
 	return b.WriteErr()
 }
@@ -1607,15 +1703,18 @@ func (*AuthLoginTokenSuccess) TypeName() string { return "auth.loginTokenSuccess
 func (*AuthLoginTokenSuccess) isAuthLoginTokenClass() {}
 
 // Encode writes the boxed value.
-func (m *AuthLoginTokenSuccess) Encode(b *tl.Buffer) error {
-	b.PutID(AuthLoginTokenSuccessTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AuthLoginTokenSuccess) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AuthLoginTokenSuccess) EncodeBare(b *tl.Buffer) error {
+func (m *AuthLoginTokenSuccess) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AuthLoginTokenSuccess) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.loginTokenSuccess")
+	}
+	if boxed {
+		b.PutID(AuthLoginTokenSuccessTypeID)
 	}
 	if m.Authorization == nil {
 		return tl.NilFieldError("auth.loginTokenSuccess", "authorization")
@@ -1662,19 +1761,23 @@ func (*AuthLoggedOut) TypeID() uint32 { return AuthLoggedOutTypeID }
 func (*AuthLoggedOut) TypeName() string { return "auth.loggedOut" }
 
 // Encode writes the boxed value.
-func (m *AuthLoggedOut) Encode(b *tl.Buffer) error {
-	b.PutID(AuthLoggedOutTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AuthLoggedOut) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AuthLoggedOut) EncodeBare(b *tl.Buffer) error {
+func (m *AuthLoggedOut) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AuthLoggedOut) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.loggedOut")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.FutureAuthToken.Set, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AuthLoggedOutTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.FutureAuthToken.Set {
 		b.PutBytes(m.FutureAuthToken.Value)
 	}
@@ -1725,15 +1828,18 @@ func (*AuthPasskeyLoginOptions) TypeID() uint32 { return AuthPasskeyLoginOptions
 func (*AuthPasskeyLoginOptions) TypeName() string { return "auth.passkeyLoginOptions" }
 
 // Encode writes the boxed value.
-func (m *AuthPasskeyLoginOptions) Encode(b *tl.Buffer) error {
-	b.PutID(AuthPasskeyLoginOptionsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AuthPasskeyLoginOptions) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AuthPasskeyLoginOptions) EncodeBare(b *tl.Buffer) error {
+func (m *AuthPasskeyLoginOptions) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AuthPasskeyLoginOptions) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.passkeyLoginOptions")
+	}
+	if boxed {
+		b.PutID(AuthPasskeyLoginOptionsTypeID)
 	}
 	if err := m.Options.Encode(b); err != nil {
 		return tl.EncodeFieldErr("auth.passkeyLoginOptions", "options", err)
@@ -1783,15 +1889,18 @@ func (*AuthSendCodeRequest) TypeID() uint32 { return AuthSendCodeRequestTypeID }
 func (*AuthSendCodeRequest) TypeName() string { return "auth.sendCode" }
 
 // Encode writes the boxed value.
-func (m *AuthSendCodeRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AuthSendCodeRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AuthSendCodeRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AuthSendCodeRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AuthSendCodeRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AuthSendCodeRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.sendCode")
+	}
+	if boxed {
+		b.PutID(AuthSendCodeRequestTypeID)
 	}
 	b.PutString(m.PhoneNumber)
 	b.PutInt32(m.APIID)
@@ -1854,19 +1963,23 @@ func (*AuthSignUpRequest) TypeID() uint32 { return AuthSignUpRequestTypeID }
 func (*AuthSignUpRequest) TypeName() string { return "auth.signUp" }
 
 // Encode writes the boxed value.
-func (m *AuthSignUpRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AuthSignUpRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AuthSignUpRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AuthSignUpRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AuthSignUpRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AuthSignUpRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.signUp")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.NoJoinedNotifications, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AuthSignUpRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	b.PutString(m.PhoneNumber)
 	b.PutString(m.PhoneCodeHash)
 	b.PutString(m.FirstName)
@@ -1928,20 +2041,24 @@ func (*AuthSignInRequest) TypeID() uint32 { return AuthSignInRequestTypeID }
 func (*AuthSignInRequest) TypeName() string { return "auth.signIn" }
 
 // Encode writes the boxed value.
-func (m *AuthSignInRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AuthSignInRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AuthSignInRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AuthSignInRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AuthSignInRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AuthSignInRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.signIn")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.PhoneCode.Set, 0)
 	f0 |= tl.Flag(m.EmailVerification != nil, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AuthSignInRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	b.PutString(m.PhoneNumber)
 	b.PutString(m.PhoneCodeHash)
 	if m.PhoneCode.Set {
@@ -2010,8 +2127,11 @@ func (*AuthLogOutRequest) TypeName() string { return "auth.logOut" }
 
 // Encode writes the boxed value.
 func (m *AuthLogOutRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.logOut")
+	}
 	b.PutID(AuthLogOutRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2054,8 +2174,11 @@ func (*AuthResetAuthorizationsRequest) TypeName() string { return "auth.resetAut
 
 // Encode writes the boxed value.
 func (m *AuthResetAuthorizationsRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.resetAuthorizations")
+	}
 	b.PutID(AuthResetAuthorizationsRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2099,8 +2222,13 @@ func (*AuthExportAuthorizationRequest) TypeName() string { return "auth.exportAu
 
 // Encode writes the boxed value.
 func (m *AuthExportAuthorizationRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AuthExportAuthorizationRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("auth.exportAuthorization")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], AuthExportAuthorizationRequestTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.DCID))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2149,17 +2277,21 @@ func (*AuthImportAuthorizationRequest) TypeID() uint32 { return AuthImportAuthor
 func (*AuthImportAuthorizationRequest) TypeName() string { return "auth.importAuthorization" }
 
 // Encode writes the boxed value.
-func (m *AuthImportAuthorizationRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AuthImportAuthorizationRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AuthImportAuthorizationRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AuthImportAuthorizationRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AuthImportAuthorizationRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AuthImportAuthorizationRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.importAuthorization")
 	}
-	b.PutInt64(m.ID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, AuthImportAuthorizationRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.ID))
 	b.PutBytes(m.Bytes)
 	return b.WriteErr()
 }
@@ -2206,19 +2338,23 @@ func (*AuthBindTempAuthKeyRequest) TypeID() uint32 { return AuthBindTempAuthKeyR
 func (*AuthBindTempAuthKeyRequest) TypeName() string { return "auth.bindTempAuthKey" }
 
 // Encode writes the boxed value.
-func (m *AuthBindTempAuthKeyRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AuthBindTempAuthKeyRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AuthBindTempAuthKeyRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AuthBindTempAuthKeyRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AuthBindTempAuthKeyRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AuthBindTempAuthKeyRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.bindTempAuthKey")
 	}
-	b.PutInt64(m.PermAuthKeyID)
-	b.PutInt64(m.Nonce)
-	b.PutInt32(m.ExpiresAt)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 20)
+	binary.LittleEndian.PutUint32(p0, AuthBindTempAuthKeyRequestTypeID)
+	q0 := (*[20]byte)(p0[h:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.PermAuthKeyID))
+	binary.LittleEndian.PutUint64(q0[8:], uint64(m.Nonce))
+	binary.LittleEndian.PutUint32(q0[16:], uint32(m.ExpiresAt))
 	b.PutBytes(m.EncryptedMessage)
 	return b.WriteErr()
 }
@@ -2273,18 +2409,22 @@ func (*AuthImportBotAuthorizationRequest) TypeID() uint32 {
 func (*AuthImportBotAuthorizationRequest) TypeName() string { return "auth.importBotAuthorization" }
 
 // Encode writes the boxed value.
-func (m *AuthImportBotAuthorizationRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AuthImportBotAuthorizationRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AuthImportBotAuthorizationRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AuthImportBotAuthorizationRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AuthImportBotAuthorizationRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AuthImportBotAuthorizationRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.importBotAuthorization")
 	}
-	b.PutInt32(m.Flags)
-	b.PutInt32(m.APIID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, AuthImportBotAuthorizationRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Flags))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.APIID))
 	b.PutString(m.APIHash)
 	b.PutString(m.BotAuthToken)
 	return b.WriteErr()
@@ -2335,15 +2475,18 @@ func (*AuthCheckPasswordRequest) TypeID() uint32 { return AuthCheckPasswordReque
 func (*AuthCheckPasswordRequest) TypeName() string { return "auth.checkPassword" }
 
 // Encode writes the boxed value.
-func (m *AuthCheckPasswordRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AuthCheckPasswordRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AuthCheckPasswordRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AuthCheckPasswordRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AuthCheckPasswordRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AuthCheckPasswordRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.checkPassword")
+	}
+	if boxed {
+		b.PutID(AuthCheckPasswordRequestTypeID)
 	}
 	if m.Password == nil {
 		return tl.NilFieldError("auth.checkPassword", "password")
@@ -2392,8 +2535,11 @@ func (*AuthRequestPasswordRecoveryRequest) TypeName() string { return "auth.requ
 
 // Encode writes the boxed value.
 func (m *AuthRequestPasswordRecoveryRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.requestPasswordRecovery")
+	}
 	b.PutID(AuthRequestPasswordRecoveryRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2437,19 +2583,23 @@ func (*AuthRecoverPasswordRequest) TypeID() uint32 { return AuthRecoverPasswordR
 func (*AuthRecoverPasswordRequest) TypeName() string { return "auth.recoverPassword" }
 
 // Encode writes the boxed value.
-func (m *AuthRecoverPasswordRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AuthRecoverPasswordRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AuthRecoverPasswordRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AuthRecoverPasswordRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AuthRecoverPasswordRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AuthRecoverPasswordRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.recoverPassword")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.NewSettings != nil, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AuthRecoverPasswordRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	b.PutString(m.Code)
 	if m.NewSettings != nil {
 		if err := m.NewSettings.Encode(b); err != nil {
@@ -2515,19 +2665,23 @@ func (*AuthResendCodeRequest) TypeID() uint32 { return AuthResendCodeRequestType
 func (*AuthResendCodeRequest) TypeName() string { return "auth.resendCode" }
 
 // Encode writes the boxed value.
-func (m *AuthResendCodeRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AuthResendCodeRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AuthResendCodeRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AuthResendCodeRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AuthResendCodeRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AuthResendCodeRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.resendCode")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Reason.Set, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AuthResendCodeRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	b.PutString(m.PhoneNumber)
 	b.PutString(m.PhoneCodeHash)
 	if m.Reason.Set {
@@ -2587,15 +2741,18 @@ func (*AuthCancelCodeRequest) TypeID() uint32 { return AuthCancelCodeRequestType
 func (*AuthCancelCodeRequest) TypeName() string { return "auth.cancelCode" }
 
 // Encode writes the boxed value.
-func (m *AuthCancelCodeRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AuthCancelCodeRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AuthCancelCodeRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AuthCancelCodeRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AuthCancelCodeRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AuthCancelCodeRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.cancelCode")
+	}
+	if boxed {
+		b.PutID(AuthCancelCodeRequestTypeID)
 	}
 	b.PutString(m.PhoneNumber)
 	b.PutString(m.PhoneCodeHash)
@@ -2641,19 +2798,26 @@ func (*AuthDropTempAuthKeysRequest) TypeID() uint32 { return AuthDropTempAuthKey
 func (*AuthDropTempAuthKeysRequest) TypeName() string { return "auth.dropTempAuthKeys" }
 
 // Encode writes the boxed value.
-func (m *AuthDropTempAuthKeysRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AuthDropTempAuthKeysRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AuthDropTempAuthKeysRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AuthDropTempAuthKeysRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AuthDropTempAuthKeysRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AuthDropTempAuthKeysRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.dropTempAuthKeys")
 	}
-	b.PutVectorHeader(len(m.ExceptAuthKeys))
-	for _, e0 := range m.ExceptAuthKeys {
-		b.PutInt64(e0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + 8*len(m.ExceptAuthKeys))
+	binary.LittleEndian.PutUint32(p0, AuthDropTempAuthKeysRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.ExceptAuthKeys)))
+	t0 := p0[h+8:]
+	for _, x0 := range m.ExceptAuthKeys {
+		binary.LittleEndian.PutUint64(t0[:], uint64(x0))
+		t0 = t0[8:]
 	}
 	return nil
 }
@@ -2705,21 +2869,30 @@ func (*AuthExportLoginTokenRequest) TypeID() uint32 { return AuthExportLoginToke
 func (*AuthExportLoginTokenRequest) TypeName() string { return "auth.exportLoginToken" }
 
 // Encode writes the boxed value.
-func (m *AuthExportLoginTokenRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AuthExportLoginTokenRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AuthExportLoginTokenRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AuthExportLoginTokenRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AuthExportLoginTokenRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AuthExportLoginTokenRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.exportLoginToken")
 	}
-	b.PutInt32(m.APIID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AuthExportLoginTokenRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.APIID))
 	b.PutString(m.APIHash)
-	b.PutVectorHeader(len(m.ExceptIDs))
-	for _, e0 := range m.ExceptIDs {
-		b.PutInt64(e0)
+	p1 := b.Extend(8 + 8*len(m.ExceptIDs))
+	q1 := (*[8]byte)(p1)
+	binary.LittleEndian.PutUint32(q1[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q1[4:], uint32(len(m.ExceptIDs)))
+	t1 := p1[8:]
+	for _, x1 := range m.ExceptIDs {
+		binary.LittleEndian.PutUint64(t1[:], uint64(x1))
+		t1 = t1[8:]
 	}
 	return b.WriteErr()
 }
@@ -2775,15 +2948,18 @@ func (*AuthImportLoginTokenRequest) TypeID() uint32 { return AuthImportLoginToke
 func (*AuthImportLoginTokenRequest) TypeName() string { return "auth.importLoginToken" }
 
 // Encode writes the boxed value.
-func (m *AuthImportLoginTokenRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AuthImportLoginTokenRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AuthImportLoginTokenRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AuthImportLoginTokenRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AuthImportLoginTokenRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AuthImportLoginTokenRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.importLoginToken")
+	}
+	if boxed {
+		b.PutID(AuthImportLoginTokenRequestTypeID)
 	}
 	b.PutBytes(m.Token)
 	return b.WriteErr()
@@ -2825,15 +3001,18 @@ func (*AuthAcceptLoginTokenRequest) TypeID() uint32 { return AuthAcceptLoginToke
 func (*AuthAcceptLoginTokenRequest) TypeName() string { return "auth.acceptLoginToken" }
 
 // Encode writes the boxed value.
-func (m *AuthAcceptLoginTokenRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AuthAcceptLoginTokenRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AuthAcceptLoginTokenRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AuthAcceptLoginTokenRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AuthAcceptLoginTokenRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AuthAcceptLoginTokenRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.acceptLoginToken")
+	}
+	if boxed {
+		b.PutID(AuthAcceptLoginTokenRequestTypeID)
 	}
 	b.PutBytes(m.Token)
 	return b.WriteErr()
@@ -2877,15 +3056,18 @@ func (*AuthCheckRecoveryPasswordRequest) TypeID() uint32 {
 func (*AuthCheckRecoveryPasswordRequest) TypeName() string { return "auth.checkRecoveryPassword" }
 
 // Encode writes the boxed value.
-func (m *AuthCheckRecoveryPasswordRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AuthCheckRecoveryPasswordRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AuthCheckRecoveryPasswordRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AuthCheckRecoveryPasswordRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AuthCheckRecoveryPasswordRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AuthCheckRecoveryPasswordRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.checkRecoveryPassword")
+	}
+	if boxed {
+		b.PutID(AuthCheckRecoveryPasswordRequestTypeID)
 	}
 	b.PutString(m.Code)
 	return b.WriteErr()
@@ -2933,17 +3115,23 @@ func (*AuthImportWebTokenAuthorizationRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *AuthImportWebTokenAuthorizationRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AuthImportWebTokenAuthorizationRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AuthImportWebTokenAuthorizationRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthImportWebTokenAuthorizationRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AuthImportWebTokenAuthorizationRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.importWebTokenAuthorization")
 	}
-	b.PutInt32(m.APIID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AuthImportWebTokenAuthorizationRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.APIID))
 	b.PutString(m.APIHash)
 	b.PutString(m.WebAuthToken)
 	return b.WriteErr()
@@ -2995,13 +3183,13 @@ func (*AuthRequestFirebaseSmsRequest) TypeID() uint32 { return AuthRequestFireba
 func (*AuthRequestFirebaseSmsRequest) TypeName() string { return "auth.requestFirebaseSms" }
 
 // Encode writes the boxed value.
-func (m *AuthRequestFirebaseSmsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AuthRequestFirebaseSmsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AuthRequestFirebaseSmsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AuthRequestFirebaseSmsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AuthRequestFirebaseSmsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AuthRequestFirebaseSmsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.requestFirebaseSms")
 	}
@@ -3009,7 +3197,11 @@ func (m *AuthRequestFirebaseSmsRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.SafetyNetToken.Set, 0)
 	f0 |= tl.Flag(m.PlayIntegrityToken.Set, 2)
 	f0 |= tl.Flag(m.IosPushSecret.Set, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AuthRequestFirebaseSmsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	b.PutString(m.PhoneNumber)
 	b.PutString(m.PhoneCodeHash)
 	if m.SafetyNetToken.Set {
@@ -3087,15 +3279,18 @@ func (*AuthResetLoginEmailRequest) TypeID() uint32 { return AuthResetLoginEmailR
 func (*AuthResetLoginEmailRequest) TypeName() string { return "auth.resetLoginEmail" }
 
 // Encode writes the boxed value.
-func (m *AuthResetLoginEmailRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AuthResetLoginEmailRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AuthResetLoginEmailRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AuthResetLoginEmailRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AuthResetLoginEmailRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AuthResetLoginEmailRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.resetLoginEmail")
+	}
+	if boxed {
+		b.PutID(AuthResetLoginEmailRequestTypeID)
 	}
 	b.PutString(m.PhoneNumber)
 	b.PutString(m.PhoneCodeHash)
@@ -3143,15 +3338,18 @@ func (*AuthReportMissingCodeRequest) TypeID() uint32 { return AuthReportMissingC
 func (*AuthReportMissingCodeRequest) TypeName() string { return "auth.reportMissingCode" }
 
 // Encode writes the boxed value.
-func (m *AuthReportMissingCodeRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AuthReportMissingCodeRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AuthReportMissingCodeRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AuthReportMissingCodeRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AuthReportMissingCodeRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AuthReportMissingCodeRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.reportMissingCode")
+	}
+	if boxed {
+		b.PutID(AuthReportMissingCodeRequestTypeID)
 	}
 	b.PutString(m.PhoneNumber)
 	b.PutString(m.PhoneCodeHash)
@@ -3203,15 +3401,18 @@ func (*AuthCheckPaidAuthRequest) TypeID() uint32 { return AuthCheckPaidAuthReque
 func (*AuthCheckPaidAuthRequest) TypeName() string { return "auth.checkPaidAuth" }
 
 // Encode writes the boxed value.
-func (m *AuthCheckPaidAuthRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AuthCheckPaidAuthRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AuthCheckPaidAuthRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AuthCheckPaidAuthRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AuthCheckPaidAuthRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AuthCheckPaidAuthRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.checkPaidAuth")
+	}
+	if boxed {
+		b.PutID(AuthCheckPaidAuthRequestTypeID)
 	}
 	b.PutString(m.PhoneNumber)
 	b.PutString(m.PhoneCodeHash)
@@ -3262,17 +3463,21 @@ func (*AuthInitPasskeyLoginRequest) TypeID() uint32 { return AuthInitPasskeyLogi
 func (*AuthInitPasskeyLoginRequest) TypeName() string { return "auth.initPasskeyLogin" }
 
 // Encode writes the boxed value.
-func (m *AuthInitPasskeyLoginRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AuthInitPasskeyLoginRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AuthInitPasskeyLoginRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AuthInitPasskeyLoginRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AuthInitPasskeyLoginRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AuthInitPasskeyLoginRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.initPasskeyLogin")
 	}
-	b.PutInt32(m.APIID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AuthInitPasskeyLoginRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.APIID))
 	b.PutString(m.APIHash)
 	return b.WriteErr()
 }
@@ -3318,13 +3523,13 @@ func (*AuthFinishPasskeyLoginRequest) TypeID() uint32 { return AuthFinishPasskey
 func (*AuthFinishPasskeyLoginRequest) TypeName() string { return "auth.finishPasskeyLogin" }
 
 // Encode writes the boxed value.
-func (m *AuthFinishPasskeyLoginRequest) Encode(b *tl.Buffer) error {
-	b.PutID(AuthFinishPasskeyLoginRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *AuthFinishPasskeyLoginRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *AuthFinishPasskeyLoginRequest) EncodeBare(b *tl.Buffer) error {
+func (m *AuthFinishPasskeyLoginRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *AuthFinishPasskeyLoginRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.finishPasskeyLogin")
 	}
@@ -3334,7 +3539,11 @@ func (m *AuthFinishPasskeyLoginRequest) EncodeBare(b *tl.Buffer) error {
 	if (m.FromDCID.Set) != (m.FromAuthKeyID.Set) {
 		return tl.FlagGroupError("auth.finishPasskeyLogin", "from_auth_key_id")
 	}
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, AuthFinishPasskeyLoginRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Credential == nil {
 		return tl.NilFieldError("auth.finishPasskeyLogin", "credential")
 	}

@@ -3,6 +3,8 @@
 package tg
 
 import (
+	"encoding/binary"
+
 	"github.com/mtgo-labs/mtgo/tl"
 )
 
@@ -23,15 +25,18 @@ func (*BotsBotInfo) TypeID() uint32 { return BotsBotInfoTypeID }
 func (*BotsBotInfo) TypeName() string { return "bots.botInfo" }
 
 // Encode writes the boxed value.
-func (m *BotsBotInfo) Encode(b *tl.Buffer) error {
-	b.PutID(BotsBotInfoTypeID)
-	return m.EncodeBare(b)
-}
+func (m *BotsBotInfo) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *BotsBotInfo) EncodeBare(b *tl.Buffer) error {
+func (m *BotsBotInfo) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *BotsBotInfo) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.botInfo")
+	}
+	if boxed {
+		b.PutID(BotsBotInfoTypeID)
 	}
 	b.PutString(m.Name)
 	b.PutString(m.About)
@@ -82,19 +87,23 @@ func (*BotsPopularAppBots) TypeID() uint32 { return BotsPopularAppBotsTypeID }
 func (*BotsPopularAppBots) TypeName() string { return "bots.popularAppBots" }
 
 // Encode writes the boxed value.
-func (m *BotsPopularAppBots) Encode(b *tl.Buffer) error {
-	b.PutID(BotsPopularAppBotsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *BotsPopularAppBots) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *BotsPopularAppBots) EncodeBare(b *tl.Buffer) error {
+func (m *BotsPopularAppBots) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *BotsPopularAppBots) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.popularAppBots")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.NextOffset.Set, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, BotsPopularAppBotsTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.NextOffset.Set {
 		b.PutString(m.NextOffset.Value)
 	}
@@ -167,17 +176,22 @@ func (*BotsPreviewInfo) TypeID() uint32 { return BotsPreviewInfoTypeID }
 func (*BotsPreviewInfo) TypeName() string { return "bots.previewInfo" }
 
 // Encode writes the boxed value.
-func (m *BotsPreviewInfo) Encode(b *tl.Buffer) error {
-	b.PutID(BotsPreviewInfoTypeID)
-	return m.EncodeBare(b)
-}
+func (m *BotsPreviewInfo) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *BotsPreviewInfo) EncodeBare(b *tl.Buffer) error {
+func (m *BotsPreviewInfo) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *BotsPreviewInfo) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.previewInfo")
 	}
-	b.PutVectorHeader(len(m.Media))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, BotsPreviewInfoTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Media)))
 	for i0 := range m.Media {
 		if err := m.Media[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("bots.previewInfo", "media", err)
@@ -253,15 +267,18 @@ func (*BotsExportedBotToken) TypeID() uint32 { return BotsExportedBotTokenTypeID
 func (*BotsExportedBotToken) TypeName() string { return "bots.exportedBotToken" }
 
 // Encode writes the boxed value.
-func (m *BotsExportedBotToken) Encode(b *tl.Buffer) error {
-	b.PutID(BotsExportedBotTokenTypeID)
-	return m.EncodeBare(b)
-}
+func (m *BotsExportedBotToken) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *BotsExportedBotToken) EncodeBare(b *tl.Buffer) error {
+func (m *BotsExportedBotToken) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *BotsExportedBotToken) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.exportedBotToken")
+	}
+	if boxed {
+		b.PutID(BotsExportedBotTokenTypeID)
 	}
 	b.PutString(m.Token)
 	return b.WriteErr()
@@ -303,15 +320,18 @@ func (*BotsRequestedButton) TypeID() uint32 { return BotsRequestedButtonTypeID }
 func (*BotsRequestedButton) TypeName() string { return "bots.requestedButton" }
 
 // Encode writes the boxed value.
-func (m *BotsRequestedButton) Encode(b *tl.Buffer) error {
-	b.PutID(BotsRequestedButtonTypeID)
-	return m.EncodeBare(b)
-}
+func (m *BotsRequestedButton) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *BotsRequestedButton) EncodeBare(b *tl.Buffer) error {
+func (m *BotsRequestedButton) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *BotsRequestedButton) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.requestedButton")
+	}
+	if boxed {
+		b.PutID(BotsRequestedButtonTypeID)
 	}
 	b.PutString(m.WebappReqID)
 	return b.WriteErr()
@@ -354,20 +374,24 @@ func (*BotsAccessSettings) TypeID() uint32 { return BotsAccessSettingsTypeID }
 func (*BotsAccessSettings) TypeName() string { return "bots.accessSettings" }
 
 // Encode writes the boxed value.
-func (m *BotsAccessSettings) Encode(b *tl.Buffer) error {
-	b.PutID(BotsAccessSettingsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *BotsAccessSettings) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *BotsAccessSettings) EncodeBare(b *tl.Buffer) error {
+func (m *BotsAccessSettings) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *BotsAccessSettings) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.accessSettings")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Restricted, 0)
 	f0 |= tl.Flag(m.AddUsers != nil, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, BotsAccessSettingsTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.AddUsers != nil {
 		b.PutVectorHeader(len(m.AddUsers))
 		for _, e1 := range m.AddUsers {
@@ -436,15 +460,18 @@ func (*BotsSendCustomRequestRequest) TypeID() uint32 { return BotsSendCustomRequ
 func (*BotsSendCustomRequestRequest) TypeName() string { return "bots.sendCustomRequest" }
 
 // Encode writes the boxed value.
-func (m *BotsSendCustomRequestRequest) Encode(b *tl.Buffer) error {
-	b.PutID(BotsSendCustomRequestRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *BotsSendCustomRequestRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *BotsSendCustomRequestRequest) EncodeBare(b *tl.Buffer) error {
+func (m *BotsSendCustomRequestRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *BotsSendCustomRequestRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.sendCustomRequest")
+	}
+	if boxed {
+		b.PutID(BotsSendCustomRequestRequestTypeID)
 	}
 	b.PutString(m.CustomMethod)
 	if err := m.Params.Encode(b); err != nil {
@@ -498,17 +525,21 @@ func (*BotsAnswerWebhookJSONQueryRequest) TypeID() uint32 {
 func (*BotsAnswerWebhookJSONQueryRequest) TypeName() string { return "bots.answerWebhookJSONQuery" }
 
 // Encode writes the boxed value.
-func (m *BotsAnswerWebhookJSONQueryRequest) Encode(b *tl.Buffer) error {
-	b.PutID(BotsAnswerWebhookJSONQueryRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *BotsAnswerWebhookJSONQueryRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *BotsAnswerWebhookJSONQueryRequest) EncodeBare(b *tl.Buffer) error {
+func (m *BotsAnswerWebhookJSONQueryRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *BotsAnswerWebhookJSONQueryRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.answerWebhookJSONQuery")
 	}
-	b.PutInt64(m.QueryID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, BotsAnswerWebhookJSONQueryRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.QueryID))
 	if err := m.Data.Encode(b); err != nil {
 		return tl.EncodeFieldErr("bots.answerWebhookJSONQuery", "data", err)
 	}
@@ -559,15 +590,18 @@ func (*BotsSetBotCommandsRequest) TypeID() uint32 { return BotsSetBotCommandsReq
 func (*BotsSetBotCommandsRequest) TypeName() string { return "bots.setBotCommands" }
 
 // Encode writes the boxed value.
-func (m *BotsSetBotCommandsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(BotsSetBotCommandsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *BotsSetBotCommandsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *BotsSetBotCommandsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *BotsSetBotCommandsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *BotsSetBotCommandsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.setBotCommands")
+	}
+	if boxed {
+		b.PutID(BotsSetBotCommandsRequestTypeID)
 	}
 	if m.Scope == nil {
 		return tl.NilFieldError("bots.setBotCommands", "scope")
@@ -643,15 +677,18 @@ func (*BotsResetBotCommandsRequest) TypeID() uint32 { return BotsResetBotCommand
 func (*BotsResetBotCommandsRequest) TypeName() string { return "bots.resetBotCommands" }
 
 // Encode writes the boxed value.
-func (m *BotsResetBotCommandsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(BotsResetBotCommandsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *BotsResetBotCommandsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *BotsResetBotCommandsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *BotsResetBotCommandsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *BotsResetBotCommandsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.resetBotCommands")
+	}
+	if boxed {
+		b.PutID(BotsResetBotCommandsRequestTypeID)
 	}
 	if m.Scope == nil {
 		return tl.NilFieldError("bots.resetBotCommands", "scope")
@@ -703,15 +740,18 @@ func (*BotsGetBotCommandsRequest) TypeID() uint32 { return BotsGetBotCommandsReq
 func (*BotsGetBotCommandsRequest) TypeName() string { return "bots.getBotCommands" }
 
 // Encode writes the boxed value.
-func (m *BotsGetBotCommandsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(BotsGetBotCommandsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *BotsGetBotCommandsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *BotsGetBotCommandsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *BotsGetBotCommandsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *BotsGetBotCommandsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.getBotCommands")
+	}
+	if boxed {
+		b.PutID(BotsGetBotCommandsRequestTypeID)
 	}
 	if m.Scope == nil {
 		return tl.NilFieldError("bots.getBotCommands", "scope")
@@ -763,15 +803,18 @@ func (*BotsSetBotMenuButtonRequest) TypeID() uint32 { return BotsSetBotMenuButto
 func (*BotsSetBotMenuButtonRequest) TypeName() string { return "bots.setBotMenuButton" }
 
 // Encode writes the boxed value.
-func (m *BotsSetBotMenuButtonRequest) Encode(b *tl.Buffer) error {
-	b.PutID(BotsSetBotMenuButtonRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *BotsSetBotMenuButtonRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *BotsSetBotMenuButtonRequest) EncodeBare(b *tl.Buffer) error {
+func (m *BotsSetBotMenuButtonRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *BotsSetBotMenuButtonRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.setBotMenuButton")
+	}
+	if boxed {
+		b.PutID(BotsSetBotMenuButtonRequestTypeID)
 	}
 	if m.UserID == nil {
 		return tl.NilFieldError("bots.setBotMenuButton", "user_id")
@@ -827,15 +870,18 @@ func (*BotsGetBotMenuButtonRequest) TypeID() uint32 { return BotsGetBotMenuButto
 func (*BotsGetBotMenuButtonRequest) TypeName() string { return "bots.getBotMenuButton" }
 
 // Encode writes the boxed value.
-func (m *BotsGetBotMenuButtonRequest) Encode(b *tl.Buffer) error {
-	b.PutID(BotsGetBotMenuButtonRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *BotsGetBotMenuButtonRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *BotsGetBotMenuButtonRequest) EncodeBare(b *tl.Buffer) error {
+func (m *BotsGetBotMenuButtonRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *BotsGetBotMenuButtonRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.getBotMenuButton")
+	}
+	if boxed {
+		b.PutID(BotsGetBotMenuButtonRequestTypeID)
 	}
 	if m.UserID == nil {
 		return tl.NilFieldError("bots.getBotMenuButton", "user_id")
@@ -887,14 +933,21 @@ func (*BotsSetBotBroadcastDefaultAdminRightsRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *BotsSetBotBroadcastDefaultAdminRightsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(BotsSetBotBroadcastDefaultAdminRightsRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsSetBotBroadcastDefaultAdminRightsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *BotsSetBotBroadcastDefaultAdminRightsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.setBotBroadcastDefaultAdminRights")
+	}
+	if boxed {
+		b.PutID(BotsSetBotBroadcastDefaultAdminRightsRequestTypeID)
 	}
 	if err := m.AdminRights.Encode(b); err != nil {
 		return tl.EncodeFieldErr("bots.setBotBroadcastDefaultAdminRights", "admin_rights", err)
@@ -946,14 +999,21 @@ func (*BotsSetBotGroupDefaultAdminRightsRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *BotsSetBotGroupDefaultAdminRightsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(BotsSetBotGroupDefaultAdminRightsRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsSetBotGroupDefaultAdminRightsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *BotsSetBotGroupDefaultAdminRightsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.setBotGroupDefaultAdminRights")
+	}
+	if boxed {
+		b.PutID(BotsSetBotGroupDefaultAdminRightsRequestTypeID)
 	}
 	if err := m.AdminRights.Encode(b); err != nil {
 		return tl.EncodeFieldErr("bots.setBotGroupDefaultAdminRights", "admin_rights", err)
@@ -1004,13 +1064,13 @@ func (*BotsSetBotInfoRequest) TypeID() uint32 { return BotsSetBotInfoRequestType
 func (*BotsSetBotInfoRequest) TypeName() string { return "bots.setBotInfo" }
 
 // Encode writes the boxed value.
-func (m *BotsSetBotInfoRequest) Encode(b *tl.Buffer) error {
-	b.PutID(BotsSetBotInfoRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *BotsSetBotInfoRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *BotsSetBotInfoRequest) EncodeBare(b *tl.Buffer) error {
+func (m *BotsSetBotInfoRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *BotsSetBotInfoRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.setBotInfo")
 	}
@@ -1019,7 +1079,11 @@ func (m *BotsSetBotInfoRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.Name.Set, 3)
 	f0 |= tl.Flag(m.About.Set, 0)
 	f0 |= tl.Flag(m.Description.Set, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, BotsSetBotInfoRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Bot != nil {
 		if err := m.Bot.Encode(b); err != nil {
 			return tl.EncodeFieldErr("bots.setBotInfo", "bot", err)
@@ -1103,19 +1167,23 @@ func (*BotsGetBotInfoRequest) TypeID() uint32 { return BotsGetBotInfoRequestType
 func (*BotsGetBotInfoRequest) TypeName() string { return "bots.getBotInfo" }
 
 // Encode writes the boxed value.
-func (m *BotsGetBotInfoRequest) Encode(b *tl.Buffer) error {
-	b.PutID(BotsGetBotInfoRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *BotsGetBotInfoRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *BotsGetBotInfoRequest) EncodeBare(b *tl.Buffer) error {
+func (m *BotsGetBotInfoRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *BotsGetBotInfoRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.getBotInfo")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Bot != nil, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, BotsGetBotInfoRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Bot != nil {
 		if err := m.Bot.Encode(b); err != nil {
 			return tl.EncodeFieldErr("bots.getBotInfo", "bot", err)
@@ -1172,15 +1240,18 @@ func (*BotsReorderUsernamesRequest) TypeID() uint32 { return BotsReorderUsername
 func (*BotsReorderUsernamesRequest) TypeName() string { return "bots.reorderUsernames" }
 
 // Encode writes the boxed value.
-func (m *BotsReorderUsernamesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(BotsReorderUsernamesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *BotsReorderUsernamesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *BotsReorderUsernamesRequest) EncodeBare(b *tl.Buffer) error {
+func (m *BotsReorderUsernamesRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *BotsReorderUsernamesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.reorderUsernames")
+	}
+	if boxed {
+		b.PutID(BotsReorderUsernamesRequestTypeID)
 	}
 	if m.Bot == nil {
 		return tl.NilFieldError("bots.reorderUsernames", "bot")
@@ -1245,15 +1316,18 @@ func (*BotsToggleUsernameRequest) TypeID() uint32 { return BotsToggleUsernameReq
 func (*BotsToggleUsernameRequest) TypeName() string { return "bots.toggleUsername" }
 
 // Encode writes the boxed value.
-func (m *BotsToggleUsernameRequest) Encode(b *tl.Buffer) error {
-	b.PutID(BotsToggleUsernameRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *BotsToggleUsernameRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *BotsToggleUsernameRequest) EncodeBare(b *tl.Buffer) error {
+func (m *BotsToggleUsernameRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *BotsToggleUsernameRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.toggleUsername")
+	}
+	if boxed {
+		b.PutID(BotsToggleUsernameRequestTypeID)
 	}
 	if m.Bot == nil {
 		return tl.NilFieldError("bots.toggleUsername", "bot")
@@ -1308,15 +1382,18 @@ func (*BotsCanSendMessageRequest) TypeID() uint32 { return BotsCanSendMessageReq
 func (*BotsCanSendMessageRequest) TypeName() string { return "bots.canSendMessage" }
 
 // Encode writes the boxed value.
-func (m *BotsCanSendMessageRequest) Encode(b *tl.Buffer) error {
-	b.PutID(BotsCanSendMessageRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *BotsCanSendMessageRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *BotsCanSendMessageRequest) EncodeBare(b *tl.Buffer) error {
+func (m *BotsCanSendMessageRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *BotsCanSendMessageRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.canSendMessage")
+	}
+	if boxed {
+		b.PutID(BotsCanSendMessageRequestTypeID)
 	}
 	if m.Bot == nil {
 		return tl.NilFieldError("bots.canSendMessage", "bot")
@@ -1363,15 +1440,18 @@ func (*BotsAllowSendMessageRequest) TypeID() uint32 { return BotsAllowSendMessag
 func (*BotsAllowSendMessageRequest) TypeName() string { return "bots.allowSendMessage" }
 
 // Encode writes the boxed value.
-func (m *BotsAllowSendMessageRequest) Encode(b *tl.Buffer) error {
-	b.PutID(BotsAllowSendMessageRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *BotsAllowSendMessageRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *BotsAllowSendMessageRequest) EncodeBare(b *tl.Buffer) error {
+func (m *BotsAllowSendMessageRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *BotsAllowSendMessageRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.allowSendMessage")
+	}
+	if boxed {
+		b.PutID(BotsAllowSendMessageRequestTypeID)
 	}
 	if m.Bot == nil {
 		return tl.NilFieldError("bots.allowSendMessage", "bot")
@@ -1424,15 +1504,20 @@ func (*BotsInvokeWebViewCustomMethodRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *BotsInvokeWebViewCustomMethodRequest) Encode(b *tl.Buffer) error {
-	b.PutID(BotsInvokeWebViewCustomMethodRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *BotsInvokeWebViewCustomMethodRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsInvokeWebViewCustomMethodRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *BotsInvokeWebViewCustomMethodRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.invokeWebViewCustomMethod")
+	}
+	if boxed {
+		b.PutID(BotsInvokeWebViewCustomMethodRequestTypeID)
 	}
 	if m.Bot == nil {
 		return tl.NilFieldError("bots.invokeWebViewCustomMethod", "bot")
@@ -1493,15 +1578,18 @@ func (*BotsGetPopularAppBotsRequest) TypeID() uint32 { return BotsGetPopularAppB
 func (*BotsGetPopularAppBotsRequest) TypeName() string { return "bots.getPopularAppBots" }
 
 // Encode writes the boxed value.
-func (m *BotsGetPopularAppBotsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(BotsGetPopularAppBotsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *BotsGetPopularAppBotsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *BotsGetPopularAppBotsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *BotsGetPopularAppBotsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *BotsGetPopularAppBotsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.getPopularAppBots")
+	}
+	if boxed {
+		b.PutID(BotsGetPopularAppBotsRequestTypeID)
 	}
 	b.PutString(m.Offset)
 	b.PutInt32(m.Limit)
@@ -1549,15 +1637,18 @@ func (*BotsAddPreviewMediaRequest) TypeID() uint32 { return BotsAddPreviewMediaR
 func (*BotsAddPreviewMediaRequest) TypeName() string { return "bots.addPreviewMedia" }
 
 // Encode writes the boxed value.
-func (m *BotsAddPreviewMediaRequest) Encode(b *tl.Buffer) error {
-	b.PutID(BotsAddPreviewMediaRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *BotsAddPreviewMediaRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *BotsAddPreviewMediaRequest) EncodeBare(b *tl.Buffer) error {
+func (m *BotsAddPreviewMediaRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *BotsAddPreviewMediaRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.addPreviewMedia")
+	}
+	if boxed {
+		b.PutID(BotsAddPreviewMediaRequestTypeID)
 	}
 	if m.Bot == nil {
 		return tl.NilFieldError("bots.addPreviewMedia", "bot")
@@ -1620,15 +1711,18 @@ func (*BotsEditPreviewMediaRequest) TypeID() uint32 { return BotsEditPreviewMedi
 func (*BotsEditPreviewMediaRequest) TypeName() string { return "bots.editPreviewMedia" }
 
 // Encode writes the boxed value.
-func (m *BotsEditPreviewMediaRequest) Encode(b *tl.Buffer) error {
-	b.PutID(BotsEditPreviewMediaRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *BotsEditPreviewMediaRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *BotsEditPreviewMediaRequest) EncodeBare(b *tl.Buffer) error {
+func (m *BotsEditPreviewMediaRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *BotsEditPreviewMediaRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.editPreviewMedia")
+	}
+	if boxed {
+		b.PutID(BotsEditPreviewMediaRequestTypeID)
 	}
 	if m.Bot == nil {
 		return tl.NilFieldError("bots.editPreviewMedia", "bot")
@@ -1699,15 +1793,18 @@ func (*BotsDeletePreviewMediaRequest) TypeID() uint32 { return BotsDeletePreview
 func (*BotsDeletePreviewMediaRequest) TypeName() string { return "bots.deletePreviewMedia" }
 
 // Encode writes the boxed value.
-func (m *BotsDeletePreviewMediaRequest) Encode(b *tl.Buffer) error {
-	b.PutID(BotsDeletePreviewMediaRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *BotsDeletePreviewMediaRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *BotsDeletePreviewMediaRequest) EncodeBare(b *tl.Buffer) error {
+func (m *BotsDeletePreviewMediaRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *BotsDeletePreviewMediaRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.deletePreviewMedia")
+	}
+	if boxed {
+		b.PutID(BotsDeletePreviewMediaRequestTypeID)
 	}
 	if m.Bot == nil {
 		return tl.NilFieldError("bots.deletePreviewMedia", "bot")
@@ -1781,15 +1878,18 @@ func (*BotsReorderPreviewMediasRequest) TypeID() uint32 { return BotsReorderPrev
 func (*BotsReorderPreviewMediasRequest) TypeName() string { return "bots.reorderPreviewMedias" }
 
 // Encode writes the boxed value.
-func (m *BotsReorderPreviewMediasRequest) Encode(b *tl.Buffer) error {
-	b.PutID(BotsReorderPreviewMediasRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *BotsReorderPreviewMediasRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *BotsReorderPreviewMediasRequest) EncodeBare(b *tl.Buffer) error {
+func (m *BotsReorderPreviewMediasRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *BotsReorderPreviewMediasRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.reorderPreviewMedias")
+	}
+	if boxed {
+		b.PutID(BotsReorderPreviewMediasRequestTypeID)
 	}
 	if m.Bot == nil {
 		return tl.NilFieldError("bots.reorderPreviewMedias", "bot")
@@ -1862,15 +1962,18 @@ func (*BotsGetPreviewInfoRequest) TypeID() uint32 { return BotsGetPreviewInfoReq
 func (*BotsGetPreviewInfoRequest) TypeName() string { return "bots.getPreviewInfo" }
 
 // Encode writes the boxed value.
-func (m *BotsGetPreviewInfoRequest) Encode(b *tl.Buffer) error {
-	b.PutID(BotsGetPreviewInfoRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *BotsGetPreviewInfoRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *BotsGetPreviewInfoRequest) EncodeBare(b *tl.Buffer) error {
+func (m *BotsGetPreviewInfoRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *BotsGetPreviewInfoRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.getPreviewInfo")
+	}
+	if boxed {
+		b.PutID(BotsGetPreviewInfoRequestTypeID)
 	}
 	if m.Bot == nil {
 		return tl.NilFieldError("bots.getPreviewInfo", "bot")
@@ -1921,15 +2024,18 @@ func (*BotsGetPreviewMediasRequest) TypeID() uint32 { return BotsGetPreviewMedia
 func (*BotsGetPreviewMediasRequest) TypeName() string { return "bots.getPreviewMedias" }
 
 // Encode writes the boxed value.
-func (m *BotsGetPreviewMediasRequest) Encode(b *tl.Buffer) error {
-	b.PutID(BotsGetPreviewMediasRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *BotsGetPreviewMediasRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *BotsGetPreviewMediasRequest) EncodeBare(b *tl.Buffer) error {
+func (m *BotsGetPreviewMediasRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *BotsGetPreviewMediasRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.getPreviewMedias")
+	}
+	if boxed {
+		b.PutID(BotsGetPreviewMediasRequestTypeID)
 	}
 	if m.Bot == nil {
 		return tl.NilFieldError("bots.getPreviewMedias", "bot")
@@ -1979,15 +2085,18 @@ func (*BotsUpdateUserEmojiStatusRequest) TypeID() uint32 {
 func (*BotsUpdateUserEmojiStatusRequest) TypeName() string { return "bots.updateUserEmojiStatus" }
 
 // Encode writes the boxed value.
-func (m *BotsUpdateUserEmojiStatusRequest) Encode(b *tl.Buffer) error {
-	b.PutID(BotsUpdateUserEmojiStatusRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *BotsUpdateUserEmojiStatusRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *BotsUpdateUserEmojiStatusRequest) EncodeBare(b *tl.Buffer) error {
+func (m *BotsUpdateUserEmojiStatusRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *BotsUpdateUserEmojiStatusRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.updateUserEmojiStatus")
+	}
+	if boxed {
+		b.PutID(BotsUpdateUserEmojiStatusRequestTypeID)
 	}
 	if m.UserID == nil {
 		return tl.NilFieldError("bots.updateUserEmojiStatus", "user_id")
@@ -2049,14 +2158,21 @@ func (*BotsToggleUserEmojiStatusPermissionRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *BotsToggleUserEmojiStatusPermissionRequest) Encode(b *tl.Buffer) error {
-	b.PutID(BotsToggleUserEmojiStatusPermissionRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsToggleUserEmojiStatusPermissionRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *BotsToggleUserEmojiStatusPermissionRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.toggleUserEmojiStatusPermission")
+	}
+	if boxed {
+		b.PutID(BotsToggleUserEmojiStatusPermissionRequestTypeID)
 	}
 	if m.Bot == nil {
 		return tl.NilFieldError("bots.toggleUserEmojiStatusPermission", "bot")
@@ -2111,15 +2227,20 @@ func (*BotsCheckDownloadFileParamsRequest) TypeID() uint32 {
 func (*BotsCheckDownloadFileParamsRequest) TypeName() string { return "bots.checkDownloadFileParams" }
 
 // Encode writes the boxed value.
-func (m *BotsCheckDownloadFileParamsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(BotsCheckDownloadFileParamsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *BotsCheckDownloadFileParamsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsCheckDownloadFileParamsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *BotsCheckDownloadFileParamsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.checkDownloadFileParams")
+	}
+	if boxed {
+		b.PutID(BotsCheckDownloadFileParamsRequestTypeID)
 	}
 	if m.Bot == nil {
 		return tl.NilFieldError("bots.checkDownloadFileParams", "bot")
@@ -2174,8 +2295,11 @@ func (*BotsGetAdminedBotsRequest) TypeName() string { return "bots.getAdminedBot
 
 // Encode writes the boxed value.
 func (m *BotsGetAdminedBotsRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.getAdminedBots")
+	}
 	b.PutID(BotsGetAdminedBotsRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2220,19 +2344,23 @@ func (*BotsUpdateStarRefProgramRequest) TypeID() uint32 { return BotsUpdateStarR
 func (*BotsUpdateStarRefProgramRequest) TypeName() string { return "bots.updateStarRefProgram" }
 
 // Encode writes the boxed value.
-func (m *BotsUpdateStarRefProgramRequest) Encode(b *tl.Buffer) error {
-	b.PutID(BotsUpdateStarRefProgramRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *BotsUpdateStarRefProgramRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *BotsUpdateStarRefProgramRequest) EncodeBare(b *tl.Buffer) error {
+func (m *BotsUpdateStarRefProgramRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *BotsUpdateStarRefProgramRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.updateStarRefProgram")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.DurationMonths.Set, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, BotsUpdateStarRefProgramRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Bot == nil {
 		return tl.NilFieldError("bots.updateStarRefProgram", "bot")
 	}
@@ -2301,13 +2429,13 @@ func (*BotsSetCustomVerificationRequest) TypeID() uint32 {
 func (*BotsSetCustomVerificationRequest) TypeName() string { return "bots.setCustomVerification" }
 
 // Encode writes the boxed value.
-func (m *BotsSetCustomVerificationRequest) Encode(b *tl.Buffer) error {
-	b.PutID(BotsSetCustomVerificationRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *BotsSetCustomVerificationRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *BotsSetCustomVerificationRequest) EncodeBare(b *tl.Buffer) error {
+func (m *BotsSetCustomVerificationRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *BotsSetCustomVerificationRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.setCustomVerification")
 	}
@@ -2315,7 +2443,11 @@ func (m *BotsSetCustomVerificationRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.Enabled, 1)
 	f0 |= tl.Flag(m.Bot != nil, 0)
 	f0 |= tl.Flag(m.CustomDescription.Set, 2)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, BotsSetCustomVerificationRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Bot != nil {
 		if err := m.Bot.Encode(b); err != nil {
 			return tl.EncodeFieldErr("bots.setCustomVerification", "bot", err)
@@ -2388,15 +2520,18 @@ func (*BotsGetBotRecommendationsRequest) TypeID() uint32 {
 func (*BotsGetBotRecommendationsRequest) TypeName() string { return "bots.getBotRecommendations" }
 
 // Encode writes the boxed value.
-func (m *BotsGetBotRecommendationsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(BotsGetBotRecommendationsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *BotsGetBotRecommendationsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *BotsGetBotRecommendationsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *BotsGetBotRecommendationsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *BotsGetBotRecommendationsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.getBotRecommendations")
+	}
+	if boxed {
+		b.PutID(BotsGetBotRecommendationsRequestTypeID)
 	}
 	if m.Bot == nil {
 		return tl.NilFieldError("bots.getBotRecommendations", "bot")
@@ -2443,15 +2578,18 @@ func (*BotsCheckUsernameRequest) TypeID() uint32 { return BotsCheckUsernameReque
 func (*BotsCheckUsernameRequest) TypeName() string { return "bots.checkUsername" }
 
 // Encode writes the boxed value.
-func (m *BotsCheckUsernameRequest) Encode(b *tl.Buffer) error {
-	b.PutID(BotsCheckUsernameRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *BotsCheckUsernameRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *BotsCheckUsernameRequest) EncodeBare(b *tl.Buffer) error {
+func (m *BotsCheckUsernameRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *BotsCheckUsernameRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.checkUsername")
+	}
+	if boxed {
+		b.PutID(BotsCheckUsernameRequestTypeID)
 	}
 	b.PutString(m.Username)
 	return b.WriteErr()
@@ -2496,19 +2634,23 @@ func (*BotsCreateBotRequest) TypeID() uint32 { return BotsCreateBotRequestTypeID
 func (*BotsCreateBotRequest) TypeName() string { return "bots.createBot" }
 
 // Encode writes the boxed value.
-func (m *BotsCreateBotRequest) Encode(b *tl.Buffer) error {
-	b.PutID(BotsCreateBotRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *BotsCreateBotRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *BotsCreateBotRequest) EncodeBare(b *tl.Buffer) error {
+func (m *BotsCreateBotRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *BotsCreateBotRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.createBot")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.ViaDeeplink, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, BotsCreateBotRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	b.PutString(m.Name)
 	b.PutString(m.Username)
 	if m.ManagerID == nil {
@@ -2569,15 +2711,18 @@ func (*BotsExportBotTokenRequest) TypeID() uint32 { return BotsExportBotTokenReq
 func (*BotsExportBotTokenRequest) TypeName() string { return "bots.exportBotToken" }
 
 // Encode writes the boxed value.
-func (m *BotsExportBotTokenRequest) Encode(b *tl.Buffer) error {
-	b.PutID(BotsExportBotTokenRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *BotsExportBotTokenRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *BotsExportBotTokenRequest) EncodeBare(b *tl.Buffer) error {
+func (m *BotsExportBotTokenRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *BotsExportBotTokenRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.exportBotToken")
+	}
+	if boxed {
+		b.PutID(BotsExportBotTokenRequestTypeID)
 	}
 	if m.Bot == nil {
 		return tl.NilFieldError("bots.exportBotToken", "bot")
@@ -2629,15 +2774,18 @@ func (*BotsRequestWebViewButtonRequest) TypeID() uint32 { return BotsRequestWebV
 func (*BotsRequestWebViewButtonRequest) TypeName() string { return "bots.requestWebViewButton" }
 
 // Encode writes the boxed value.
-func (m *BotsRequestWebViewButtonRequest) Encode(b *tl.Buffer) error {
-	b.PutID(BotsRequestWebViewButtonRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *BotsRequestWebViewButtonRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *BotsRequestWebViewButtonRequest) EncodeBare(b *tl.Buffer) error {
+func (m *BotsRequestWebViewButtonRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *BotsRequestWebViewButtonRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.requestWebViewButton")
+	}
+	if boxed {
+		b.PutID(BotsRequestWebViewButtonRequestTypeID)
 	}
 	if m.UserID == nil {
 		return tl.NilFieldError("bots.requestWebViewButton", "user_id")
@@ -2698,15 +2846,20 @@ func (*BotsGetRequestedWebViewButtonRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *BotsGetRequestedWebViewButtonRequest) Encode(b *tl.Buffer) error {
-	b.PutID(BotsGetRequestedWebViewButtonRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *BotsGetRequestedWebViewButtonRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsGetRequestedWebViewButtonRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *BotsGetRequestedWebViewButtonRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.getRequestedWebViewButton")
+	}
+	if boxed {
+		b.PutID(BotsGetRequestedWebViewButtonRequestTypeID)
 	}
 	if m.Bot == nil {
 		return tl.NilFieldError("bots.getRequestedWebViewButton", "bot")
@@ -2757,15 +2910,18 @@ func (*BotsGetAccessSettingsRequest) TypeID() uint32 { return BotsGetAccessSetti
 func (*BotsGetAccessSettingsRequest) TypeName() string { return "bots.getAccessSettings" }
 
 // Encode writes the boxed value.
-func (m *BotsGetAccessSettingsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(BotsGetAccessSettingsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *BotsGetAccessSettingsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *BotsGetAccessSettingsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *BotsGetAccessSettingsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *BotsGetAccessSettingsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.getAccessSettings")
+	}
+	if boxed {
+		b.PutID(BotsGetAccessSettingsRequestTypeID)
 	}
 	if m.Bot == nil {
 		return tl.NilFieldError("bots.getAccessSettings", "bot")
@@ -2814,20 +2970,24 @@ func (*BotsEditAccessSettingsRequest) TypeID() uint32 { return BotsEditAccessSet
 func (*BotsEditAccessSettingsRequest) TypeName() string { return "bots.editAccessSettings" }
 
 // Encode writes the boxed value.
-func (m *BotsEditAccessSettingsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(BotsEditAccessSettingsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *BotsEditAccessSettingsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *BotsEditAccessSettingsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *BotsEditAccessSettingsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *BotsEditAccessSettingsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.editAccessSettings")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Restricted, 0)
 	f0 |= tl.Flag(m.AddUsers != nil, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, BotsEditAccessSettingsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Bot == nil {
 		return tl.NilFieldError("bots.editAccessSettings", "bot")
 	}
@@ -2905,17 +3065,21 @@ func (*BotsSetJoinChatResultsRequest) TypeID() uint32 { return BotsSetJoinChatRe
 func (*BotsSetJoinChatResultsRequest) TypeName() string { return "bots.setJoinChatResults" }
 
 // Encode writes the boxed value.
-func (m *BotsSetJoinChatResultsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(BotsSetJoinChatResultsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *BotsSetJoinChatResultsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *BotsSetJoinChatResultsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *BotsSetJoinChatResultsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *BotsSetJoinChatResultsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.setJoinChatResults")
 	}
-	b.PutInt64(m.QueryID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, BotsSetJoinChatResultsRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.QueryID))
 	if m.Result == nil {
 		return tl.NilFieldError("bots.setJoinChatResults", "result")
 	}

@@ -3,6 +3,8 @@
 package tg
 
 import (
+	"encoding/binary"
+
 	"github.com/mtgo-labs/mtgo/tl"
 )
 
@@ -26,18 +28,23 @@ func (*ChannelsChannelParticipants) TypeName() string { return "channels.channel
 func (*ChannelsChannelParticipants) isChannelsChannelParticipantsClass() {}
 
 // Encode writes the boxed value.
-func (m *ChannelsChannelParticipants) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsChannelParticipantsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsChannelParticipants) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsChannelParticipants) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsChannelParticipants) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsChannelParticipants) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.channelParticipants")
 	}
-	b.PutInt32(m.Count)
-	b.PutVectorHeader(len(m.Participants))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, ChannelsChannelParticipantsTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Count))
+	binary.LittleEndian.PutUint32(q0[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[8:], uint32(len(m.Participants)))
 	for _, e0 := range m.Participants {
 		if e0 == nil {
 			return tl.NilFieldError("channels.channelParticipants", "participants")
@@ -145,8 +152,11 @@ func (*ChannelsChannelParticipantsNotModified) isChannelsChannelParticipantsClas
 
 // Encode writes the boxed value.
 func (m *ChannelsChannelParticipantsNotModified) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.channelParticipantsNotModified")
+	}
 	b.PutID(ChannelsChannelParticipantsNotModifiedTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -191,15 +201,18 @@ func (*ChannelsChannelParticipant) TypeID() uint32 { return ChannelsChannelParti
 func (*ChannelsChannelParticipant) TypeName() string { return "channels.channelParticipant" }
 
 // Encode writes the boxed value.
-func (m *ChannelsChannelParticipant) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsChannelParticipantTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsChannelParticipant) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsChannelParticipant) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsChannelParticipant) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsChannelParticipant) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.channelParticipant")
+	}
+	if boxed {
+		b.PutID(ChannelsChannelParticipantTypeID)
 	}
 	if m.Participant == nil {
 		return tl.NilFieldError("channels.channelParticipant", "participant")
@@ -290,17 +303,22 @@ func (*ChannelsAdminLogResults) TypeID() uint32 { return ChannelsAdminLogResults
 func (*ChannelsAdminLogResults) TypeName() string { return "channels.adminLogResults" }
 
 // Encode writes the boxed value.
-func (m *ChannelsAdminLogResults) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsAdminLogResultsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsAdminLogResults) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsAdminLogResults) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsAdminLogResults) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsAdminLogResults) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.adminLogResults")
 	}
-	b.PutVectorHeader(len(m.Events))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, ChannelsAdminLogResultsTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Events)))
 	for i0 := range m.Events {
 		if err := m.Events[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("channels.adminLogResults", "events", err)
@@ -404,17 +422,22 @@ func (*ChannelsSendAsPeers) TypeID() uint32 { return ChannelsSendAsPeersTypeID }
 func (*ChannelsSendAsPeers) TypeName() string { return "channels.sendAsPeers" }
 
 // Encode writes the boxed value.
-func (m *ChannelsSendAsPeers) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsSendAsPeersTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsSendAsPeers) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsSendAsPeers) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsSendAsPeers) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsSendAsPeers) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.sendAsPeers")
 	}
-	b.PutVectorHeader(len(m.Peers))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, ChannelsSendAsPeersTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Peers)))
 	for i0 := range m.Peers {
 		if err := m.Peers[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("channels.sendAsPeers", "peers", err)
@@ -525,14 +548,21 @@ func (*ChannelsSponsoredMessageReportResultChooseOption) isChannelsSponsoredMess
 
 // Encode writes the boxed value.
 func (m *ChannelsSponsoredMessageReportResultChooseOption) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsSponsoredMessageReportResultChooseOptionTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsSponsoredMessageReportResultChooseOption) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsSponsoredMessageReportResultChooseOption) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.sponsoredMessageReportResultChooseOption")
+	}
+	if boxed {
+		b.PutID(ChannelsSponsoredMessageReportResultChooseOptionTypeID)
 	}
 	b.PutString(m.Title)
 	b.PutVectorHeader(len(m.Options))
@@ -604,8 +634,11 @@ func (*ChannelsSponsoredMessageReportResultAdsHidden) isChannelsSponsoredMessage
 
 // Encode writes the boxed value.
 func (m *ChannelsSponsoredMessageReportResultAdsHidden) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.sponsoredMessageReportResultAdsHidden")
+	}
 	b.PutID(ChannelsSponsoredMessageReportResultAdsHiddenTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -654,8 +687,11 @@ func (*ChannelsSponsoredMessageReportResultReported) isChannelsSponsoredMessageR
 
 // Encode writes the boxed value.
 func (m *ChannelsSponsoredMessageReportResultReported) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.sponsoredMessageReportResultReported")
+	}
 	b.PutID(ChannelsSponsoredMessageReportResultReportedTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -699,15 +735,18 @@ func (*ChannelsReadHistoryRequest) TypeID() uint32 { return ChannelsReadHistoryR
 func (*ChannelsReadHistoryRequest) TypeName() string { return "channels.readHistory" }
 
 // Encode writes the boxed value.
-func (m *ChannelsReadHistoryRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsReadHistoryRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsReadHistoryRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsReadHistoryRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsReadHistoryRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsReadHistoryRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.readHistory")
+	}
+	if boxed {
+		b.PutID(ChannelsReadHistoryRequestTypeID)
 	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.readHistory", "channel")
@@ -759,15 +798,18 @@ func (*ChannelsDeleteMessagesRequest) TypeID() uint32 { return ChannelsDeleteMes
 func (*ChannelsDeleteMessagesRequest) TypeName() string { return "channels.deleteMessages" }
 
 // Encode writes the boxed value.
-func (m *ChannelsDeleteMessagesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsDeleteMessagesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsDeleteMessagesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsDeleteMessagesRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsDeleteMessagesRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsDeleteMessagesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.deleteMessages")
+	}
+	if boxed {
+		b.PutID(ChannelsDeleteMessagesRequestTypeID)
 	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.deleteMessages", "channel")
@@ -775,9 +817,14 @@ func (m *ChannelsDeleteMessagesRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Channel.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channels.deleteMessages", "channel", err)
 	}
-	b.PutVectorHeader(len(m.ID))
-	for _, e0 := range m.ID {
-		b.PutInt32(e0)
+	p0 := b.Extend(8 + 4*len(m.ID))
+	q0 := (*[8]byte)(p0)
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.ID)))
+	t0 := p0[8:]
+	for _, x0 := range m.ID {
+		binary.LittleEndian.PutUint32(t0[:], uint32(x0))
+		t0 = t0[4:]
 	}
 	return nil
 }
@@ -832,15 +879,18 @@ func (*ChannelsReportSpamRequest) TypeID() uint32 { return ChannelsReportSpamReq
 func (*ChannelsReportSpamRequest) TypeName() string { return "channels.reportSpam" }
 
 // Encode writes the boxed value.
-func (m *ChannelsReportSpamRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsReportSpamRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsReportSpamRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsReportSpamRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsReportSpamRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsReportSpamRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.reportSpam")
+	}
+	if boxed {
+		b.PutID(ChannelsReportSpamRequestTypeID)
 	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.reportSpam", "channel")
@@ -854,9 +904,14 @@ func (m *ChannelsReportSpamRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Participant.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channels.reportSpam", "participant", err)
 	}
-	b.PutVectorHeader(len(m.ID))
-	for _, e0 := range m.ID {
-		b.PutInt32(e0)
+	p0 := b.Extend(8 + 4*len(m.ID))
+	q0 := (*[8]byte)(p0)
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.ID)))
+	t0 := p0[8:]
+	for _, x0 := range m.ID {
+		binary.LittleEndian.PutUint32(t0[:], uint32(x0))
+		t0 = t0[4:]
 	}
 	return nil
 }
@@ -913,15 +968,18 @@ func (*ChannelsGetMessagesRequest) TypeID() uint32 { return ChannelsGetMessagesR
 func (*ChannelsGetMessagesRequest) TypeName() string { return "channels.getMessages" }
 
 // Encode writes the boxed value.
-func (m *ChannelsGetMessagesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsGetMessagesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsGetMessagesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsGetMessagesRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsGetMessagesRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsGetMessagesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.getMessages")
+	}
+	if boxed {
+		b.PutID(ChannelsGetMessagesRequestTypeID)
 	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.getMessages", "channel")
@@ -993,15 +1051,18 @@ func (*ChannelsGetParticipantsRequest) TypeID() uint32 { return ChannelsGetParti
 func (*ChannelsGetParticipantsRequest) TypeName() string { return "channels.getParticipants" }
 
 // Encode writes the boxed value.
-func (m *ChannelsGetParticipantsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsGetParticipantsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsGetParticipantsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsGetParticipantsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsGetParticipantsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsGetParticipantsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.getParticipants")
+	}
+	if boxed {
+		b.PutID(ChannelsGetParticipantsRequestTypeID)
 	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.getParticipants", "channel")
@@ -1015,9 +1076,10 @@ func (m *ChannelsGetParticipantsRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Filter.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channels.getParticipants", "filter", err)
 	}
-	b.PutInt32(m.Offset)
-	b.PutInt32(m.Limit)
-	b.PutInt64(m.Hash)
+	q0 := (*[16]byte)(b.Extend(16))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Limit))
+	binary.LittleEndian.PutUint64(q0[8:], uint64(m.Hash))
 	return nil
 }
 
@@ -1070,15 +1132,18 @@ func (*ChannelsGetParticipantRequest) TypeID() uint32 { return ChannelsGetPartic
 func (*ChannelsGetParticipantRequest) TypeName() string { return "channels.getParticipant" }
 
 // Encode writes the boxed value.
-func (m *ChannelsGetParticipantRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsGetParticipantRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsGetParticipantRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsGetParticipantRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsGetParticipantRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsGetParticipantRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.getParticipant")
+	}
+	if boxed {
+		b.PutID(ChannelsGetParticipantRequestTypeID)
 	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.getParticipant", "channel")
@@ -1134,17 +1199,22 @@ func (*ChannelsGetChannelsRequest) TypeID() uint32 { return ChannelsGetChannelsR
 func (*ChannelsGetChannelsRequest) TypeName() string { return "channels.getChannels" }
 
 // Encode writes the boxed value.
-func (m *ChannelsGetChannelsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsGetChannelsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsGetChannelsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsGetChannelsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsGetChannelsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsGetChannelsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.getChannels")
 	}
-	b.PutVectorHeader(len(m.ID))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, ChannelsGetChannelsRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.ID)))
 	for _, e0 := range m.ID {
 		if e0 == nil {
 			return tl.NilFieldError("channels.getChannels", "id")
@@ -1201,15 +1271,18 @@ func (*ChannelsGetFullChannelRequest) TypeID() uint32 { return ChannelsGetFullCh
 func (*ChannelsGetFullChannelRequest) TypeName() string { return "channels.getFullChannel" }
 
 // Encode writes the boxed value.
-func (m *ChannelsGetFullChannelRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsGetFullChannelRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsGetFullChannelRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsGetFullChannelRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsGetFullChannelRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsGetFullChannelRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.getFullChannel")
+	}
+	if boxed {
+		b.PutID(ChannelsGetFullChannelRequestTypeID)
 	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.getFullChannel", "channel")
@@ -1264,13 +1337,13 @@ func (*ChannelsCreateChannelRequest) TypeID() uint32 { return ChannelsCreateChan
 func (*ChannelsCreateChannelRequest) TypeName() string { return "channels.createChannel" }
 
 // Encode writes the boxed value.
-func (m *ChannelsCreateChannelRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsCreateChannelRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsCreateChannelRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsCreateChannelRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsCreateChannelRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsCreateChannelRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.createChannel")
 	}
@@ -1285,7 +1358,11 @@ func (m *ChannelsCreateChannelRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.FlagGroupError("channels.createChannel", "address")
 	}
 	f0 |= tl.Flag(m.TTLPeriod.Set, 4)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, ChannelsCreateChannelRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	b.PutString(m.Title)
 	b.PutString(m.About)
 	if m.GeoPoint != nil {
@@ -1370,19 +1447,23 @@ func (*ChannelsEditAdminRequest) TypeID() uint32 { return ChannelsEditAdminReque
 func (*ChannelsEditAdminRequest) TypeName() string { return "channels.editAdmin" }
 
 // Encode writes the boxed value.
-func (m *ChannelsEditAdminRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsEditAdminRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsEditAdminRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsEditAdminRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsEditAdminRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsEditAdminRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.editAdmin")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Rank.Set, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, ChannelsEditAdminRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.editAdmin", "channel")
 	}
@@ -1461,15 +1542,18 @@ func (*ChannelsEditTitleRequest) TypeID() uint32 { return ChannelsEditTitleReque
 func (*ChannelsEditTitleRequest) TypeName() string { return "channels.editTitle" }
 
 // Encode writes the boxed value.
-func (m *ChannelsEditTitleRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsEditTitleRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsEditTitleRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsEditTitleRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsEditTitleRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsEditTitleRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.editTitle")
+	}
+	if boxed {
+		b.PutID(ChannelsEditTitleRequestTypeID)
 	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.editTitle", "channel")
@@ -1521,15 +1605,18 @@ func (*ChannelsEditPhotoRequest) TypeID() uint32 { return ChannelsEditPhotoReque
 func (*ChannelsEditPhotoRequest) TypeName() string { return "channels.editPhoto" }
 
 // Encode writes the boxed value.
-func (m *ChannelsEditPhotoRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsEditPhotoRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsEditPhotoRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsEditPhotoRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsEditPhotoRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsEditPhotoRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.editPhoto")
+	}
+	if boxed {
+		b.PutID(ChannelsEditPhotoRequestTypeID)
 	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.editPhoto", "channel")
@@ -1586,15 +1673,18 @@ func (*ChannelsCheckUsernameRequest) TypeID() uint32 { return ChannelsCheckUsern
 func (*ChannelsCheckUsernameRequest) TypeName() string { return "channels.checkUsername" }
 
 // Encode writes the boxed value.
-func (m *ChannelsCheckUsernameRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsCheckUsernameRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsCheckUsernameRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsCheckUsernameRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsCheckUsernameRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsCheckUsernameRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.checkUsername")
+	}
+	if boxed {
+		b.PutID(ChannelsCheckUsernameRequestTypeID)
 	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.checkUsername", "channel")
@@ -1646,15 +1736,18 @@ func (*ChannelsUpdateUsernameRequest) TypeID() uint32 { return ChannelsUpdateUse
 func (*ChannelsUpdateUsernameRequest) TypeName() string { return "channels.updateUsername" }
 
 // Encode writes the boxed value.
-func (m *ChannelsUpdateUsernameRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsUpdateUsernameRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsUpdateUsernameRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsUpdateUsernameRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsUpdateUsernameRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsUpdateUsernameRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.updateUsername")
+	}
+	if boxed {
+		b.PutID(ChannelsUpdateUsernameRequestTypeID)
 	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.updateUsername", "channel")
@@ -1705,15 +1798,18 @@ func (*ChannelsJoinChannelRequest) TypeID() uint32 { return ChannelsJoinChannelR
 func (*ChannelsJoinChannelRequest) TypeName() string { return "channels.joinChannel" }
 
 // Encode writes the boxed value.
-func (m *ChannelsJoinChannelRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsJoinChannelRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsJoinChannelRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsJoinChannelRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsJoinChannelRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsJoinChannelRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.joinChannel")
+	}
+	if boxed {
+		b.PutID(ChannelsJoinChannelRequestTypeID)
 	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.joinChannel", "channel")
@@ -1760,15 +1856,18 @@ func (*ChannelsLeaveChannelRequest) TypeID() uint32 { return ChannelsLeaveChanne
 func (*ChannelsLeaveChannelRequest) TypeName() string { return "channels.leaveChannel" }
 
 // Encode writes the boxed value.
-func (m *ChannelsLeaveChannelRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsLeaveChannelRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsLeaveChannelRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsLeaveChannelRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsLeaveChannelRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsLeaveChannelRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.leaveChannel")
+	}
+	if boxed {
+		b.PutID(ChannelsLeaveChannelRequestTypeID)
 	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.leaveChannel", "channel")
@@ -1816,15 +1915,18 @@ func (*ChannelsInviteToChannelRequest) TypeID() uint32 { return ChannelsInviteTo
 func (*ChannelsInviteToChannelRequest) TypeName() string { return "channels.inviteToChannel" }
 
 // Encode writes the boxed value.
-func (m *ChannelsInviteToChannelRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsInviteToChannelRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsInviteToChannelRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsInviteToChannelRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsInviteToChannelRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsInviteToChannelRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.inviteToChannel")
+	}
+	if boxed {
+		b.PutID(ChannelsInviteToChannelRequestTypeID)
 	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.inviteToChannel", "channel")
@@ -1892,15 +1994,18 @@ func (*ChannelsDeleteChannelRequest) TypeID() uint32 { return ChannelsDeleteChan
 func (*ChannelsDeleteChannelRequest) TypeName() string { return "channels.deleteChannel" }
 
 // Encode writes the boxed value.
-func (m *ChannelsDeleteChannelRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsDeleteChannelRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsDeleteChannelRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsDeleteChannelRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsDeleteChannelRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsDeleteChannelRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.deleteChannel")
+	}
+	if boxed {
+		b.PutID(ChannelsDeleteChannelRequestTypeID)
 	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.deleteChannel", "channel")
@@ -1952,20 +2057,24 @@ func (*ChannelsExportMessageLinkRequest) TypeID() uint32 {
 func (*ChannelsExportMessageLinkRequest) TypeName() string { return "channels.exportMessageLink" }
 
 // Encode writes the boxed value.
-func (m *ChannelsExportMessageLinkRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsExportMessageLinkRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsExportMessageLinkRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsExportMessageLinkRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsExportMessageLinkRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsExportMessageLinkRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.exportMessageLink")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Grouped, 0)
 	f0 |= tl.Flag(m.Thread, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, ChannelsExportMessageLinkRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.exportMessageLink", "channel")
 	}
@@ -2024,20 +2133,24 @@ func (*ChannelsToggleSignaturesRequest) TypeID() uint32 { return ChannelsToggleS
 func (*ChannelsToggleSignaturesRequest) TypeName() string { return "channels.toggleSignatures" }
 
 // Encode writes the boxed value.
-func (m *ChannelsToggleSignaturesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsToggleSignaturesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsToggleSignaturesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsToggleSignaturesRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsToggleSignaturesRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsToggleSignaturesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.toggleSignatures")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.SignaturesEnabled, 0)
 	f0 |= tl.Flag(m.ProfilesEnabled, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, ChannelsToggleSignaturesRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.toggleSignatures", "channel")
 	}
@@ -2098,12 +2211,16 @@ func (*ChannelsGetAdminedPublicChannelsRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *ChannelsGetAdminedPublicChannelsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsGetAdminedPublicChannelsRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsGetAdminedPublicChannelsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsGetAdminedPublicChannelsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.getAdminedPublicChannels")
 	}
@@ -2112,7 +2229,11 @@ func (m *ChannelsGetAdminedPublicChannelsRequest) EncodeBare(b *tl.Buffer) error
 	f0 |= tl.Flag(m.CheckLimit, 1)
 	f0 |= tl.Flag(m.ForPersonal, 2)
 	f0 |= tl.Flag(m.ForCommunityPeer, 3)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, ChannelsGetAdminedPublicChannelsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	return nil
 }
 
@@ -2160,15 +2281,18 @@ func (*ChannelsEditBannedRequest) TypeID() uint32 { return ChannelsEditBannedReq
 func (*ChannelsEditBannedRequest) TypeName() string { return "channels.editBanned" }
 
 // Encode writes the boxed value.
-func (m *ChannelsEditBannedRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsEditBannedRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsEditBannedRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsEditBannedRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsEditBannedRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsEditBannedRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.editBanned")
+	}
+	if boxed {
+		b.PutID(ChannelsEditBannedRequestTypeID)
 	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.editBanned", "channel")
@@ -2239,20 +2363,24 @@ func (*ChannelsGetAdminLogRequest) TypeID() uint32 { return ChannelsGetAdminLogR
 func (*ChannelsGetAdminLogRequest) TypeName() string { return "channels.getAdminLog" }
 
 // Encode writes the boxed value.
-func (m *ChannelsGetAdminLogRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsGetAdminLogRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsGetAdminLogRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsGetAdminLogRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsGetAdminLogRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsGetAdminLogRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.getAdminLog")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.EventsFilter != nil, 0)
 	f0 |= tl.Flag(m.Admins != nil, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, ChannelsGetAdminLogRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.getAdminLog", "channel")
 	}
@@ -2276,9 +2404,10 @@ func (m *ChannelsGetAdminLogRequest) EncodeBare(b *tl.Buffer) error {
 			}
 		}
 	}
-	b.PutInt64(m.MaxID)
-	b.PutInt64(m.MinID)
-	b.PutInt32(m.Limit)
+	q1 := (*[20]byte)(b.Extend(20))
+	binary.LittleEndian.PutUint64(q1[:], uint64(m.MaxID))
+	binary.LittleEndian.PutUint64(q1[8:], uint64(m.MinID))
+	binary.LittleEndian.PutUint32(q1[16:], uint32(m.Limit))
 	return b.WriteErr()
 }
 
@@ -2363,15 +2492,18 @@ func (*ChannelsSetStickersRequest) TypeID() uint32 { return ChannelsSetStickersR
 func (*ChannelsSetStickersRequest) TypeName() string { return "channels.setStickers" }
 
 // Encode writes the boxed value.
-func (m *ChannelsSetStickersRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsSetStickersRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsSetStickersRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsSetStickersRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsSetStickersRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsSetStickersRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.setStickers")
+	}
+	if boxed {
+		b.PutID(ChannelsSetStickersRequestTypeID)
 	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.setStickers", "channel")
@@ -2430,15 +2562,20 @@ func (*ChannelsReadMessageContentsRequest) TypeID() uint32 {
 func (*ChannelsReadMessageContentsRequest) TypeName() string { return "channels.readMessageContents" }
 
 // Encode writes the boxed value.
-func (m *ChannelsReadMessageContentsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsReadMessageContentsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsReadMessageContentsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsReadMessageContentsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsReadMessageContentsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.readMessageContents")
+	}
+	if boxed {
+		b.PutID(ChannelsReadMessageContentsRequestTypeID)
 	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.readMessageContents", "channel")
@@ -2446,9 +2583,14 @@ func (m *ChannelsReadMessageContentsRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Channel.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channels.readMessageContents", "channel", err)
 	}
-	b.PutVectorHeader(len(m.ID))
-	for _, e0 := range m.ID {
-		b.PutInt32(e0)
+	p0 := b.Extend(8 + 4*len(m.ID))
+	q0 := (*[8]byte)(p0)
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.ID)))
+	t0 := p0[8:]
+	for _, x0 := range m.ID {
+		binary.LittleEndian.PutUint32(t0[:], uint32(x0))
+		t0 = t0[4:]
 	}
 	return nil
 }
@@ -2503,19 +2645,23 @@ func (*ChannelsDeleteHistoryRequest) TypeID() uint32 { return ChannelsDeleteHist
 func (*ChannelsDeleteHistoryRequest) TypeName() string { return "channels.deleteHistory" }
 
 // Encode writes the boxed value.
-func (m *ChannelsDeleteHistoryRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsDeleteHistoryRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsDeleteHistoryRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsDeleteHistoryRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsDeleteHistoryRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsDeleteHistoryRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.deleteHistory")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.ForEveryone, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, ChannelsDeleteHistoryRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.deleteHistory", "channel")
 	}
@@ -2576,15 +2722,20 @@ func (*ChannelsTogglePreHistoryHiddenRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *ChannelsTogglePreHistoryHiddenRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsTogglePreHistoryHiddenRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsTogglePreHistoryHiddenRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsTogglePreHistoryHiddenRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsTogglePreHistoryHiddenRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.togglePreHistoryHidden")
+	}
+	if boxed {
+		b.PutID(ChannelsTogglePreHistoryHiddenRequestTypeID)
 	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.togglePreHistoryHidden", "channel")
@@ -2636,8 +2787,13 @@ func (*ChannelsGetLeftChannelsRequest) TypeName() string { return "channels.getL
 
 // Encode writes the boxed value.
 func (m *ChannelsGetLeftChannelsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsGetLeftChannelsRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("channels.getLeftChannels")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], ChannelsGetLeftChannelsRequestTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Offset))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2689,8 +2845,11 @@ func (*ChannelsGetGroupsForDiscussionRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *ChannelsGetGroupsForDiscussionRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.getGroupsForDiscussion")
+	}
 	b.PutID(ChannelsGetGroupsForDiscussionRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2736,15 +2895,18 @@ func (*ChannelsSetDiscussionGroupRequest) TypeID() uint32 {
 func (*ChannelsSetDiscussionGroupRequest) TypeName() string { return "channels.setDiscussionGroup" }
 
 // Encode writes the boxed value.
-func (m *ChannelsSetDiscussionGroupRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsSetDiscussionGroupRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsSetDiscussionGroupRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsSetDiscussionGroupRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsSetDiscussionGroupRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsSetDiscussionGroupRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.setDiscussionGroup")
+	}
+	if boxed {
+		b.PutID(ChannelsSetDiscussionGroupRequestTypeID)
 	}
 	if m.Broadcast == nil {
 		return tl.NilFieldError("channels.setDiscussionGroup", "broadcast")
@@ -2802,15 +2964,18 @@ func (*ChannelsEditLocationRequest) TypeID() uint32 { return ChannelsEditLocatio
 func (*ChannelsEditLocationRequest) TypeName() string { return "channels.editLocation" }
 
 // Encode writes the boxed value.
-func (m *ChannelsEditLocationRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsEditLocationRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsEditLocationRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsEditLocationRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsEditLocationRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsEditLocationRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.editLocation")
+	}
+	if boxed {
+		b.PutID(ChannelsEditLocationRequestTypeID)
 	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.editLocation", "channel")
@@ -2871,15 +3036,18 @@ func (*ChannelsToggleSlowModeRequest) TypeID() uint32 { return ChannelsToggleSlo
 func (*ChannelsToggleSlowModeRequest) TypeName() string { return "channels.toggleSlowMode" }
 
 // Encode writes the boxed value.
-func (m *ChannelsToggleSlowModeRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsToggleSlowModeRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsToggleSlowModeRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsToggleSlowModeRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsToggleSlowModeRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsToggleSlowModeRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.toggleSlowMode")
+	}
+	if boxed {
+		b.PutID(ChannelsToggleSlowModeRequestTypeID)
 	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.toggleSlowMode", "channel")
@@ -2932,8 +3100,11 @@ func (*ChannelsGetInactiveChannelsRequest) TypeName() string { return "channels.
 
 // Encode writes the boxed value.
 func (m *ChannelsGetInactiveChannelsRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.getInactiveChannels")
+	}
 	b.PutID(ChannelsGetInactiveChannelsRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2978,15 +3149,18 @@ func (*ChannelsConvertToGigagroupRequest) TypeID() uint32 {
 func (*ChannelsConvertToGigagroupRequest) TypeName() string { return "channels.convertToGigagroup" }
 
 // Encode writes the boxed value.
-func (m *ChannelsConvertToGigagroupRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsConvertToGigagroupRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsConvertToGigagroupRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsConvertToGigagroupRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsConvertToGigagroupRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsConvertToGigagroupRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.convertToGigagroup")
+	}
+	if boxed {
+		b.PutID(ChannelsConvertToGigagroupRequestTypeID)
 	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.convertToGigagroup", "channel")
@@ -3035,20 +3209,24 @@ func (*ChannelsGetSendAsRequest) TypeID() uint32 { return ChannelsGetSendAsReque
 func (*ChannelsGetSendAsRequest) TypeName() string { return "channels.getSendAs" }
 
 // Encode writes the boxed value.
-func (m *ChannelsGetSendAsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsGetSendAsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsGetSendAsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsGetSendAsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsGetSendAsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsGetSendAsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.getSendAs")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.ForPaidReactions, 0)
 	f0 |= tl.Flag(m.ForLiveStories, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, ChannelsGetSendAsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("channels.getSendAs", "peer")
 	}
@@ -3107,14 +3285,21 @@ func (*ChannelsDeleteParticipantHistoryRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *ChannelsDeleteParticipantHistoryRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsDeleteParticipantHistoryRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsDeleteParticipantHistoryRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsDeleteParticipantHistoryRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.deleteParticipantHistory")
+	}
+	if boxed {
+		b.PutID(ChannelsDeleteParticipantHistoryRequestTypeID)
 	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.deleteParticipantHistory", "channel")
@@ -3171,15 +3356,18 @@ func (*ChannelsToggleJoinToSendRequest) TypeID() uint32 { return ChannelsToggleJ
 func (*ChannelsToggleJoinToSendRequest) TypeName() string { return "channels.toggleJoinToSend" }
 
 // Encode writes the boxed value.
-func (m *ChannelsToggleJoinToSendRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsToggleJoinToSendRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsToggleJoinToSendRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsToggleJoinToSendRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsToggleJoinToSendRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsToggleJoinToSendRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.toggleJoinToSend")
+	}
+	if boxed {
+		b.PutID(ChannelsToggleJoinToSendRequestTypeID)
 	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.toggleJoinToSend", "channel")
@@ -3235,20 +3423,24 @@ func (*ChannelsToggleJoinRequestRequest) TypeID() uint32 {
 func (*ChannelsToggleJoinRequestRequest) TypeName() string { return "channels.toggleJoinRequest" }
 
 // Encode writes the boxed value.
-func (m *ChannelsToggleJoinRequestRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsToggleJoinRequestRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsToggleJoinRequestRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsToggleJoinRequestRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsToggleJoinRequestRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsToggleJoinRequestRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.toggleJoinRequest")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.ApplyToInvites, 1)
 	f0 |= tl.Flag(m.GuardBot != nil, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, ChannelsToggleJoinRequestRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.toggleJoinRequest", "channel")
 	}
@@ -3315,15 +3507,18 @@ func (*ChannelsReorderUsernamesRequest) TypeID() uint32 { return ChannelsReorder
 func (*ChannelsReorderUsernamesRequest) TypeName() string { return "channels.reorderUsernames" }
 
 // Encode writes the boxed value.
-func (m *ChannelsReorderUsernamesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsReorderUsernamesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsReorderUsernamesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsReorderUsernamesRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsReorderUsernamesRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsReorderUsernamesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.reorderUsernames")
+	}
+	if boxed {
+		b.PutID(ChannelsReorderUsernamesRequestTypeID)
 	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.reorderUsernames", "channel")
@@ -3388,15 +3583,18 @@ func (*ChannelsToggleUsernameRequest) TypeID() uint32 { return ChannelsToggleUse
 func (*ChannelsToggleUsernameRequest) TypeName() string { return "channels.toggleUsername" }
 
 // Encode writes the boxed value.
-func (m *ChannelsToggleUsernameRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsToggleUsernameRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsToggleUsernameRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsToggleUsernameRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsToggleUsernameRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsToggleUsernameRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.toggleUsername")
+	}
+	if boxed {
+		b.PutID(ChannelsToggleUsernameRequestTypeID)
 	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.toggleUsername", "channel")
@@ -3455,15 +3653,20 @@ func (*ChannelsDeactivateAllUsernamesRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *ChannelsDeactivateAllUsernamesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsDeactivateAllUsernamesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsDeactivateAllUsernamesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsDeactivateAllUsernamesRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsDeactivateAllUsernamesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.deactivateAllUsernames")
+	}
+	if boxed {
+		b.PutID(ChannelsDeactivateAllUsernamesRequestTypeID)
 	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.deactivateAllUsernames", "channel")
@@ -3512,15 +3715,18 @@ func (*ChannelsToggleForumRequest) TypeID() uint32 { return ChannelsToggleForumR
 func (*ChannelsToggleForumRequest) TypeName() string { return "channels.toggleForum" }
 
 // Encode writes the boxed value.
-func (m *ChannelsToggleForumRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsToggleForumRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsToggleForumRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsToggleForumRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsToggleForumRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsToggleForumRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.toggleForum")
+	}
+	if boxed {
+		b.PutID(ChannelsToggleForumRequestTypeID)
 	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.toggleForum", "channel")
@@ -3528,8 +3734,9 @@ func (m *ChannelsToggleForumRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Channel.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channels.toggleForum", "channel", err)
 	}
-	b.PutBool(m.Enabled)
-	b.PutBool(m.Tabs)
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], tl.BoolID(m.Enabled))
+	binary.LittleEndian.PutUint32(q0[4:], tl.BoolID(m.Tabs))
 	return nil
 }
 
@@ -3576,15 +3783,18 @@ func (*ChannelsToggleAntiSpamRequest) TypeID() uint32 { return ChannelsToggleAnt
 func (*ChannelsToggleAntiSpamRequest) TypeName() string { return "channels.toggleAntiSpam" }
 
 // Encode writes the boxed value.
-func (m *ChannelsToggleAntiSpamRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsToggleAntiSpamRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsToggleAntiSpamRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsToggleAntiSpamRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsToggleAntiSpamRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsToggleAntiSpamRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.toggleAntiSpam")
+	}
+	if boxed {
+		b.PutID(ChannelsToggleAntiSpamRequestTypeID)
 	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.toggleAntiSpam", "channel")
@@ -3641,14 +3851,21 @@ func (*ChannelsReportAntiSpamFalsePositiveRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *ChannelsReportAntiSpamFalsePositiveRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsReportAntiSpamFalsePositiveRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsReportAntiSpamFalsePositiveRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsReportAntiSpamFalsePositiveRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.reportAntiSpamFalsePositive")
+	}
+	if boxed {
+		b.PutID(ChannelsReportAntiSpamFalsePositiveRequestTypeID)
 	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.reportAntiSpamFalsePositive", "channel")
@@ -3705,14 +3922,21 @@ func (*ChannelsToggleParticipantsHiddenRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *ChannelsToggleParticipantsHiddenRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsToggleParticipantsHiddenRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsToggleParticipantsHiddenRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsToggleParticipantsHiddenRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.toggleParticipantsHidden")
+	}
+	if boxed {
+		b.PutID(ChannelsToggleParticipantsHiddenRequestTypeID)
 	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.toggleParticipantsHidden", "channel")
@@ -3766,13 +3990,13 @@ func (*ChannelsUpdateColorRequest) TypeID() uint32 { return ChannelsUpdateColorR
 func (*ChannelsUpdateColorRequest) TypeName() string { return "channels.updateColor" }
 
 // Encode writes the boxed value.
-func (m *ChannelsUpdateColorRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsUpdateColorRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsUpdateColorRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsUpdateColorRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsUpdateColorRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsUpdateColorRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.updateColor")
 	}
@@ -3780,7 +4004,11 @@ func (m *ChannelsUpdateColorRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.ForProfile, 1)
 	f0 |= tl.Flag(m.Color.Set, 2)
 	f0 |= tl.Flag(m.BackgroundEmojiID.Set, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, ChannelsUpdateColorRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.updateColor", "channel")
 	}
@@ -3856,14 +4084,21 @@ func (*ChannelsToggleViewForumAsMessagesRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *ChannelsToggleViewForumAsMessagesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsToggleViewForumAsMessagesRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsToggleViewForumAsMessagesRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsToggleViewForumAsMessagesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.toggleViewForumAsMessages")
+	}
+	if boxed {
+		b.PutID(ChannelsToggleViewForumAsMessagesRequestTypeID)
 	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.toggleViewForumAsMessages", "channel")
@@ -3919,18 +4154,26 @@ func (*ChannelsGetChannelRecommendationsRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *ChannelsGetChannelRecommendationsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsGetChannelRecommendationsRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsGetChannelRecommendationsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsGetChannelRecommendationsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.getChannelRecommendations")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Channel != nil, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, ChannelsGetChannelRecommendationsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Channel != nil {
 		if err := m.Channel.Encode(b); err != nil {
 			return tl.EncodeFieldErr("channels.getChannelRecommendations", "channel", err)
@@ -3985,15 +4228,18 @@ func (*ChannelsUpdateEmojiStatusRequest) TypeID() uint32 {
 func (*ChannelsUpdateEmojiStatusRequest) TypeName() string { return "channels.updateEmojiStatus" }
 
 // Encode writes the boxed value.
-func (m *ChannelsUpdateEmojiStatusRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsUpdateEmojiStatusRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsUpdateEmojiStatusRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsUpdateEmojiStatusRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsUpdateEmojiStatusRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsUpdateEmojiStatusRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.updateEmojiStatus")
+	}
+	if boxed {
+		b.PutID(ChannelsUpdateEmojiStatusRequestTypeID)
 	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.updateEmojiStatus", "channel")
@@ -4055,14 +4301,21 @@ func (*ChannelsSetBoostsToUnblockRestrictionsRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *ChannelsSetBoostsToUnblockRestrictionsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsSetBoostsToUnblockRestrictionsRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsSetBoostsToUnblockRestrictionsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsSetBoostsToUnblockRestrictionsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.setBoostsToUnblockRestrictions")
+	}
+	if boxed {
+		b.PutID(ChannelsSetBoostsToUnblockRestrictionsRequestTypeID)
 	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.setBoostsToUnblockRestrictions", "channel")
@@ -4114,15 +4367,18 @@ func (*ChannelsSetEmojiStickersRequest) TypeID() uint32 { return ChannelsSetEmoj
 func (*ChannelsSetEmojiStickersRequest) TypeName() string { return "channels.setEmojiStickers" }
 
 // Encode writes the boxed value.
-func (m *ChannelsSetEmojiStickersRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsSetEmojiStickersRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsSetEmojiStickersRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsSetEmojiStickersRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsSetEmojiStickersRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsSetEmojiStickersRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.setEmojiStickers")
+	}
+	if boxed {
+		b.PutID(ChannelsSetEmojiStickersRequestTypeID)
 	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.setEmojiStickers", "channel")
@@ -4184,14 +4440,21 @@ func (*ChannelsRestrictSponsoredMessagesRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *ChannelsRestrictSponsoredMessagesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsRestrictSponsoredMessagesRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsRestrictSponsoredMessagesRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsRestrictSponsoredMessagesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.restrictSponsoredMessages")
+	}
+	if boxed {
+		b.PutID(ChannelsRestrictSponsoredMessagesRequestTypeID)
 	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.restrictSponsoredMessages", "channel")
@@ -4248,13 +4511,13 @@ func (*ChannelsSearchPostsRequest) TypeID() uint32 { return ChannelsSearchPostsR
 func (*ChannelsSearchPostsRequest) TypeName() string { return "channels.searchPosts" }
 
 // Encode writes the boxed value.
-func (m *ChannelsSearchPostsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsSearchPostsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsSearchPostsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsSearchPostsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsSearchPostsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsSearchPostsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.searchPosts")
 	}
@@ -4262,7 +4525,11 @@ func (m *ChannelsSearchPostsRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.Hashtag.Set, 0)
 	f0 |= tl.Flag(m.Query.Set, 1)
 	f0 |= tl.Flag(m.AllowPaidStars.Set, 2)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, ChannelsSearchPostsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Hashtag.Set {
 		b.PutString(m.Hashtag.Value)
 	}
@@ -4276,8 +4543,9 @@ func (m *ChannelsSearchPostsRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.OffsetPeer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channels.searchPosts", "offset_peer", err)
 	}
-	b.PutInt32(m.OffsetID)
-	b.PutInt32(m.Limit)
+	q1 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.OffsetID))
+	binary.LittleEndian.PutUint32(q1[4:], uint32(m.Limit))
 	if m.AllowPaidStars.Set {
 		b.PutInt64(m.AllowPaidStars.Value)
 	}
@@ -4358,19 +4626,25 @@ func (*ChannelsUpdatePaidMessagesPriceRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *ChannelsUpdatePaidMessagesPriceRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsUpdatePaidMessagesPriceRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsUpdatePaidMessagesPriceRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsUpdatePaidMessagesPriceRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsUpdatePaidMessagesPriceRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.updatePaidMessagesPrice")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.BroadcastMessagesAllowed, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, ChannelsUpdatePaidMessagesPriceRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.updatePaidMessagesPrice", "channel")
 	}
@@ -4431,15 +4705,20 @@ func (*ChannelsToggleAutotranslationRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *ChannelsToggleAutotranslationRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsToggleAutotranslationRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsToggleAutotranslationRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsToggleAutotranslationRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsToggleAutotranslationRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.toggleAutotranslation")
+	}
+	if boxed {
+		b.PutID(ChannelsToggleAutotranslationRequestTypeID)
 	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.toggleAutotranslation", "channel")
@@ -4491,15 +4770,18 @@ func (*ChannelsGetMessageAuthorRequest) TypeID() uint32 { return ChannelsGetMess
 func (*ChannelsGetMessageAuthorRequest) TypeName() string { return "channels.getMessageAuthor" }
 
 // Encode writes the boxed value.
-func (m *ChannelsGetMessageAuthorRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsGetMessageAuthorRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsGetMessageAuthorRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsGetMessageAuthorRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsGetMessageAuthorRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsGetMessageAuthorRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.getMessageAuthor")
+	}
+	if boxed {
+		b.PutID(ChannelsGetMessageAuthorRequestTypeID)
 	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.getMessageAuthor", "channel")
@@ -4554,19 +4836,25 @@ func (*ChannelsCheckSearchPostsFloodRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *ChannelsCheckSearchPostsFloodRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsCheckSearchPostsFloodRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsCheckSearchPostsFloodRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsCheckSearchPostsFloodRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsCheckSearchPostsFloodRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.checkSearchPostsFlood")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Query.Set, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, ChannelsCheckSearchPostsFloodRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Query.Set {
 		b.PutString(m.Query.Value)
 	}
@@ -4620,15 +4908,18 @@ func (*ChannelsSetMainProfileTabRequest) TypeID() uint32 {
 func (*ChannelsSetMainProfileTabRequest) TypeName() string { return "channels.setMainProfileTab" }
 
 // Encode writes the boxed value.
-func (m *ChannelsSetMainProfileTabRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChannelsSetMainProfileTabRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChannelsSetMainProfileTabRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChannelsSetMainProfileTabRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ChannelsSetMainProfileTabRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChannelsSetMainProfileTabRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channels.setMainProfileTab")
+	}
+	if boxed {
+		b.PutID(ChannelsSetMainProfileTabRequestTypeID)
 	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.setMainProfileTab", "channel")

@@ -3,6 +3,8 @@
 package tg
 
 import (
+	"encoding/binary"
+
 	"github.com/mtgo-labs/mtgo/tl"
 )
 
@@ -22,15 +24,18 @@ func (*ChatlistsExportedChatlistInvite) TypeID() uint32 { return ChatlistsExport
 func (*ChatlistsExportedChatlistInvite) TypeName() string { return "chatlists.exportedChatlistInvite" }
 
 // Encode writes the boxed value.
-func (m *ChatlistsExportedChatlistInvite) Encode(b *tl.Buffer) error {
-	b.PutID(ChatlistsExportedChatlistInviteTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChatlistsExportedChatlistInvite) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChatlistsExportedChatlistInvite) EncodeBare(b *tl.Buffer) error {
+func (m *ChatlistsExportedChatlistInvite) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChatlistsExportedChatlistInvite) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("chatlists.exportedChatlistInvite")
+	}
+	if boxed {
+		b.PutID(ChatlistsExportedChatlistInviteTypeID)
 	}
 	if m.Filter == nil {
 		return tl.NilFieldError("chatlists.exportedChatlistInvite", "filter")
@@ -88,17 +93,22 @@ func (*ChatlistsExportedInvites) TypeID() uint32 { return ChatlistsExportedInvit
 func (*ChatlistsExportedInvites) TypeName() string { return "chatlists.exportedInvites" }
 
 // Encode writes the boxed value.
-func (m *ChatlistsExportedInvites) Encode(b *tl.Buffer) error {
-	b.PutID(ChatlistsExportedInvitesTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChatlistsExportedInvites) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChatlistsExportedInvites) EncodeBare(b *tl.Buffer) error {
+func (m *ChatlistsExportedInvites) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChatlistsExportedInvites) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("chatlists.exportedInvites")
 	}
-	b.PutVectorHeader(len(m.Invites))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, ChatlistsExportedInvitesTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Invites)))
 	for i0 := range m.Invites {
 		if err := m.Invites[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("chatlists.exportedInvites", "invites", err)
@@ -206,18 +216,23 @@ func (*ChatlistsChatlistInviteAlready) TypeName() string { return "chatlists.cha
 func (*ChatlistsChatlistInviteAlready) isChatlistsChatlistInviteClass() {}
 
 // Encode writes the boxed value.
-func (m *ChatlistsChatlistInviteAlready) Encode(b *tl.Buffer) error {
-	b.PutID(ChatlistsChatlistInviteAlreadyTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChatlistsChatlistInviteAlready) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChatlistsChatlistInviteAlready) EncodeBare(b *tl.Buffer) error {
+func (m *ChatlistsChatlistInviteAlready) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChatlistsChatlistInviteAlready) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("chatlists.chatlistInviteAlready")
 	}
-	b.PutInt32(m.FilterID)
-	b.PutVectorHeader(len(m.MissingPeers))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, ChatlistsChatlistInviteAlreadyTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.FilterID))
+	binary.LittleEndian.PutUint32(q0[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[8:], uint32(len(m.MissingPeers)))
 	for _, e0 := range m.MissingPeers {
 		if e0 == nil {
 			return tl.NilFieldError("chatlists.chatlistInviteAlready", "missing_peers")
@@ -347,20 +362,24 @@ func (*ChatlistsChatlistInvite) TypeName() string { return "chatlists.chatlistIn
 func (*ChatlistsChatlistInvite) isChatlistsChatlistInviteClass() {}
 
 // Encode writes the boxed value.
-func (m *ChatlistsChatlistInvite) Encode(b *tl.Buffer) error {
-	b.PutID(ChatlistsChatlistInviteTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChatlistsChatlistInvite) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChatlistsChatlistInvite) EncodeBare(b *tl.Buffer) error {
+func (m *ChatlistsChatlistInvite) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChatlistsChatlistInvite) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("chatlists.chatlistInvite")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.TitleNoanimate, 1)
 	f0 |= tl.Flag(m.Emoticon.Set, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, ChatlistsChatlistInviteTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if err := m.Title.Encode(b); err != nil {
 		return tl.EncodeFieldErr("chatlists.chatlistInvite", "title", err)
 	}
@@ -486,17 +505,22 @@ func (*ChatlistsChatlistUpdates) TypeID() uint32 { return ChatlistsChatlistUpdat
 func (*ChatlistsChatlistUpdates) TypeName() string { return "chatlists.chatlistUpdates" }
 
 // Encode writes the boxed value.
-func (m *ChatlistsChatlistUpdates) Encode(b *tl.Buffer) error {
-	b.PutID(ChatlistsChatlistUpdatesTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChatlistsChatlistUpdates) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChatlistsChatlistUpdates) EncodeBare(b *tl.Buffer) error {
+func (m *ChatlistsChatlistUpdates) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChatlistsChatlistUpdates) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("chatlists.chatlistUpdates")
 	}
-	b.PutVectorHeader(len(m.MissingPeers))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, ChatlistsChatlistUpdatesTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.MissingPeers)))
 	for _, e0 := range m.MissingPeers {
 		if e0 == nil {
 			return tl.NilFieldError("chatlists.chatlistUpdates", "missing_peers")
@@ -601,15 +625,20 @@ func (*ChatlistsExportChatlistInviteRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *ChatlistsExportChatlistInviteRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChatlistsExportChatlistInviteRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChatlistsExportChatlistInviteRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatlistsExportChatlistInviteRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChatlistsExportChatlistInviteRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("chatlists.exportChatlistInvite")
+	}
+	if boxed {
+		b.PutID(ChatlistsExportChatlistInviteRequestTypeID)
 	}
 	if err := m.Chatlist.Encode(b); err != nil {
 		return tl.EncodeFieldErr("chatlists.exportChatlistInvite", "chatlist", err)
@@ -686,15 +715,20 @@ func (*ChatlistsDeleteExportedInviteRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *ChatlistsDeleteExportedInviteRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChatlistsDeleteExportedInviteRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChatlistsDeleteExportedInviteRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatlistsDeleteExportedInviteRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChatlistsDeleteExportedInviteRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("chatlists.deleteExportedInvite")
+	}
+	if boxed {
+		b.PutID(ChatlistsDeleteExportedInviteRequestTypeID)
 	}
 	if err := m.Chatlist.Encode(b); err != nil {
 		return tl.EncodeFieldErr("chatlists.deleteExportedInvite", "chatlist", err)
@@ -750,20 +784,26 @@ func (*ChatlistsEditExportedInviteRequest) TypeID() uint32 {
 func (*ChatlistsEditExportedInviteRequest) TypeName() string { return "chatlists.editExportedInvite" }
 
 // Encode writes the boxed value.
-func (m *ChatlistsEditExportedInviteRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChatlistsEditExportedInviteRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChatlistsEditExportedInviteRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatlistsEditExportedInviteRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChatlistsEditExportedInviteRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("chatlists.editExportedInvite")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Title.Set, 1)
 	f0 |= tl.Flag(m.Peers != nil, 2)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, ChatlistsEditExportedInviteRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if err := m.Chatlist.Encode(b); err != nil {
 		return tl.EncodeFieldErr("chatlists.editExportedInvite", "chatlist", err)
 	}
@@ -854,15 +894,20 @@ func (*ChatlistsGetExportedInvitesRequest) TypeID() uint32 {
 func (*ChatlistsGetExportedInvitesRequest) TypeName() string { return "chatlists.getExportedInvites" }
 
 // Encode writes the boxed value.
-func (m *ChatlistsGetExportedInvitesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChatlistsGetExportedInvitesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChatlistsGetExportedInvitesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatlistsGetExportedInvitesRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChatlistsGetExportedInvitesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("chatlists.getExportedInvites")
+	}
+	if boxed {
+		b.PutID(ChatlistsGetExportedInvitesRequestTypeID)
 	}
 	if err := m.Chatlist.Encode(b); err != nil {
 		return tl.EncodeFieldErr("chatlists.getExportedInvites", "chatlist", err)
@@ -911,15 +956,20 @@ func (*ChatlistsCheckChatlistInviteRequest) TypeID() uint32 {
 func (*ChatlistsCheckChatlistInviteRequest) TypeName() string { return "chatlists.checkChatlistInvite" }
 
 // Encode writes the boxed value.
-func (m *ChatlistsCheckChatlistInviteRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChatlistsCheckChatlistInviteRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChatlistsCheckChatlistInviteRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatlistsCheckChatlistInviteRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChatlistsCheckChatlistInviteRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("chatlists.checkChatlistInvite")
+	}
+	if boxed {
+		b.PutID(ChatlistsCheckChatlistInviteRequestTypeID)
 	}
 	b.PutString(m.Slug)
 	return b.WriteErr()
@@ -964,15 +1014,20 @@ func (*ChatlistsJoinChatlistInviteRequest) TypeID() uint32 {
 func (*ChatlistsJoinChatlistInviteRequest) TypeName() string { return "chatlists.joinChatlistInvite" }
 
 // Encode writes the boxed value.
-func (m *ChatlistsJoinChatlistInviteRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChatlistsJoinChatlistInviteRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChatlistsJoinChatlistInviteRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatlistsJoinChatlistInviteRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChatlistsJoinChatlistInviteRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("chatlists.joinChatlistInvite")
+	}
+	if boxed {
+		b.PutID(ChatlistsJoinChatlistInviteRequestTypeID)
 	}
 	b.PutString(m.Slug)
 	b.PutVectorHeader(len(m.Peers))
@@ -1037,15 +1092,20 @@ func (*ChatlistsGetChatlistUpdatesRequest) TypeID() uint32 {
 func (*ChatlistsGetChatlistUpdatesRequest) TypeName() string { return "chatlists.getChatlistUpdates" }
 
 // Encode writes the boxed value.
-func (m *ChatlistsGetChatlistUpdatesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChatlistsGetChatlistUpdatesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChatlistsGetChatlistUpdatesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatlistsGetChatlistUpdatesRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChatlistsGetChatlistUpdatesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("chatlists.getChatlistUpdates")
+	}
+	if boxed {
+		b.PutID(ChatlistsGetChatlistUpdatesRequestTypeID)
 	}
 	if err := m.Chatlist.Encode(b); err != nil {
 		return tl.EncodeFieldErr("chatlists.getChatlistUpdates", "chatlist", err)
@@ -1095,15 +1155,20 @@ func (*ChatlistsJoinChatlistUpdatesRequest) TypeID() uint32 {
 func (*ChatlistsJoinChatlistUpdatesRequest) TypeName() string { return "chatlists.joinChatlistUpdates" }
 
 // Encode writes the boxed value.
-func (m *ChatlistsJoinChatlistUpdatesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChatlistsJoinChatlistUpdatesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChatlistsJoinChatlistUpdatesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatlistsJoinChatlistUpdatesRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChatlistsJoinChatlistUpdatesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("chatlists.joinChatlistUpdates")
+	}
+	if boxed {
+		b.PutID(ChatlistsJoinChatlistUpdatesRequestTypeID)
 	}
 	if err := m.Chatlist.Encode(b); err != nil {
 		return tl.EncodeFieldErr("chatlists.joinChatlistUpdates", "chatlist", err)
@@ -1173,15 +1238,20 @@ func (*ChatlistsHideChatlistUpdatesRequest) TypeID() uint32 {
 func (*ChatlistsHideChatlistUpdatesRequest) TypeName() string { return "chatlists.hideChatlistUpdates" }
 
 // Encode writes the boxed value.
-func (m *ChatlistsHideChatlistUpdatesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChatlistsHideChatlistUpdatesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChatlistsHideChatlistUpdatesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatlistsHideChatlistUpdatesRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChatlistsHideChatlistUpdatesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("chatlists.hideChatlistUpdates")
+	}
+	if boxed {
+		b.PutID(ChatlistsHideChatlistUpdatesRequestTypeID)
 	}
 	if err := m.Chatlist.Encode(b); err != nil {
 		return tl.EncodeFieldErr("chatlists.hideChatlistUpdates", "chatlist", err)
@@ -1233,14 +1303,21 @@ func (*ChatlistsGetLeaveChatlistSuggestionsRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *ChatlistsGetLeaveChatlistSuggestionsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChatlistsGetLeaveChatlistSuggestionsRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatlistsGetLeaveChatlistSuggestionsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChatlistsGetLeaveChatlistSuggestionsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("chatlists.getLeaveChatlistSuggestions")
+	}
+	if boxed {
+		b.PutID(ChatlistsGetLeaveChatlistSuggestionsRequestTypeID)
 	}
 	if err := m.Chatlist.Encode(b); err != nil {
 		return tl.EncodeFieldErr("chatlists.getLeaveChatlistSuggestions", "chatlist", err)
@@ -1288,15 +1365,18 @@ func (*ChatlistsLeaveChatlistRequest) TypeID() uint32 { return ChatlistsLeaveCha
 func (*ChatlistsLeaveChatlistRequest) TypeName() string { return "chatlists.leaveChatlist" }
 
 // Encode writes the boxed value.
-func (m *ChatlistsLeaveChatlistRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ChatlistsLeaveChatlistRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ChatlistsLeaveChatlistRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ChatlistsLeaveChatlistRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ChatlistsLeaveChatlistRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ChatlistsLeaveChatlistRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("chatlists.leaveChatlist")
+	}
+	if boxed {
+		b.PutID(ChatlistsLeaveChatlistRequestTypeID)
 	}
 	if err := m.Chatlist.Encode(b); err != nil {
 		return tl.EncodeFieldErr("chatlists.leaveChatlist", "chatlist", err)

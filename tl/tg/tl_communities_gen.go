@@ -3,6 +3,8 @@
 package tg
 
 import (
+	"encoding/binary"
+
 	"github.com/mtgo-labs/mtgo/tl"
 )
 
@@ -25,21 +27,26 @@ func (*CommunitiesPeerLinkRequests) TypeID() uint32 { return CommunitiesPeerLink
 func (*CommunitiesPeerLinkRequests) TypeName() string { return "communities.peerLinkRequests" }
 
 // Encode writes the boxed value.
-func (m *CommunitiesPeerLinkRequests) Encode(b *tl.Buffer) error {
-	b.PutID(CommunitiesPeerLinkRequestsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *CommunitiesPeerLinkRequests) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *CommunitiesPeerLinkRequests) EncodeBare(b *tl.Buffer) error {
+func (m *CommunitiesPeerLinkRequests) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *CommunitiesPeerLinkRequests) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("communities.peerLinkRequests")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.NextOffset.Set, 0)
-	b.PutUint32(f0)
-	b.PutInt32(m.TotalCount)
-	b.PutVectorHeader(len(m.Requests))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 16)
+	binary.LittleEndian.PutUint32(p0, CommunitiesPeerLinkRequestsTypeID)
+	q0 := (*[16]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.TotalCount))
+	binary.LittleEndian.PutUint32(q0[8:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[12:], uint32(len(m.Requests)))
 	for i0 := range m.Requests {
 		if err := m.Requests[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("communities.peerLinkRequests", "requests", err)
@@ -165,23 +172,35 @@ func (*CommunitiesParticipantJoinedChats) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *CommunitiesParticipantJoinedChats) Encode(b *tl.Buffer) error {
-	b.PutID(CommunitiesParticipantJoinedChatsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *CommunitiesParticipantJoinedChats) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *CommunitiesParticipantJoinedChats) EncodeBare(b *tl.Buffer) error {
+func (m *CommunitiesParticipantJoinedChats) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *CommunitiesParticipantJoinedChats) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("communities.participantJoinedChats")
 	}
-	b.PutVectorHeader(len(m.CreatorChatIDs))
-	for _, e0 := range m.CreatorChatIDs {
-		b.PutInt64(e0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + 8*len(m.CreatorChatIDs))
+	binary.LittleEndian.PutUint32(p0, CommunitiesParticipantJoinedChatsTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.CreatorChatIDs)))
+	t0 := p0[h+8:]
+	for _, x0 := range m.CreatorChatIDs {
+		binary.LittleEndian.PutUint64(t0[:], uint64(x0))
+		t0 = t0[8:]
 	}
-	b.PutVectorHeader(len(m.JoinedChatIDs))
-	for _, e0 := range m.JoinedChatIDs {
-		b.PutInt64(e0)
+	p1 := b.Extend(8 + 8*len(m.JoinedChatIDs))
+	q1 := (*[8]byte)(p1)
+	binary.LittleEndian.PutUint32(q1[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q1[4:], uint32(len(m.JoinedChatIDs)))
+	t1 := p1[8:]
+	for _, x1 := range m.JoinedChatIDs {
+		binary.LittleEndian.PutUint64(t1[:], uint64(x1))
+		t1 = t1[8:]
 	}
 	b.PutVectorHeader(len(m.Chats))
 	for _, e0 := range m.Chats {
@@ -288,20 +307,24 @@ func (*CommunitiesCreateRequest) TypeID() uint32 { return CommunitiesCreateReque
 func (*CommunitiesCreateRequest) TypeName() string { return "communities.create" }
 
 // Encode writes the boxed value.
-func (m *CommunitiesCreateRequest) Encode(b *tl.Buffer) error {
-	b.PutID(CommunitiesCreateRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *CommunitiesCreateRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *CommunitiesCreateRequest) EncodeBare(b *tl.Buffer) error {
+func (m *CommunitiesCreateRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *CommunitiesCreateRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("communities.create")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Hidden, 1)
 	f0 |= tl.Flag(m.About.Set, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, CommunitiesCreateRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	b.PutString(m.Title)
 	if m.About.Set {
 		b.PutString(m.About.Value)
@@ -372,13 +395,13 @@ func (*CommunitiesTogglePeerLinkRequest) TypeID() uint32 {
 func (*CommunitiesTogglePeerLinkRequest) TypeName() string { return "communities.togglePeerLink" }
 
 // Encode writes the boxed value.
-func (m *CommunitiesTogglePeerLinkRequest) Encode(b *tl.Buffer) error {
-	b.PutID(CommunitiesTogglePeerLinkRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *CommunitiesTogglePeerLinkRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *CommunitiesTogglePeerLinkRequest) EncodeBare(b *tl.Buffer) error {
+func (m *CommunitiesTogglePeerLinkRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *CommunitiesTogglePeerLinkRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("communities.togglePeerLink")
 	}
@@ -386,7 +409,11 @@ func (m *CommunitiesTogglePeerLinkRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.Visible, 0)
 	f0 |= tl.Flag(m.Hidden, 1)
 	f0 |= tl.Flag(m.Deleted, 2)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, CommunitiesTogglePeerLinkRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Community == nil {
 		return tl.NilFieldError("communities.togglePeerLink", "community")
 	}
@@ -453,8 +480,11 @@ func (*CommunitiesGetJoinedCommunitiesRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *CommunitiesGetJoinedCommunitiesRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("communities.getJoinedCommunities")
+	}
 	b.PutID(CommunitiesGetJoinedCommunitiesRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -503,18 +533,26 @@ func (*CommunitiesToggleCommunityCollapsedInDialogsRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *CommunitiesToggleCommunityCollapsedInDialogsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(CommunitiesToggleCommunityCollapsedInDialogsRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *CommunitiesToggleCommunityCollapsedInDialogsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *CommunitiesToggleCommunityCollapsedInDialogsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("communities.toggleCommunityCollapsedInDialogs")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Collapsed, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, CommunitiesToggleCommunityCollapsedInDialogsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Community == nil {
 		return tl.NilFieldError("communities.toggleCommunityCollapsedInDialogs", "community")
 	}
@@ -572,15 +610,20 @@ func (*CommunitiesGetPeerLinkRequestsRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *CommunitiesGetPeerLinkRequestsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(CommunitiesGetPeerLinkRequestsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *CommunitiesGetPeerLinkRequestsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *CommunitiesGetPeerLinkRequestsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *CommunitiesGetPeerLinkRequestsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("communities.getPeerLinkRequests")
+	}
+	if boxed {
+		b.PutID(CommunitiesGetPeerLinkRequestsRequestTypeID)
 	}
 	if m.Community == nil {
 		return tl.NilFieldError("communities.getPeerLinkRequests", "community")
@@ -642,18 +685,26 @@ func (*CommunitiesTogglePeerLinkRequestApprovalRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *CommunitiesTogglePeerLinkRequestApprovalRequest) Encode(b *tl.Buffer) error {
-	b.PutID(CommunitiesTogglePeerLinkRequestApprovalRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *CommunitiesTogglePeerLinkRequestApprovalRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *CommunitiesTogglePeerLinkRequestApprovalRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("communities.togglePeerLinkRequestApproval")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Reject, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, CommunitiesTogglePeerLinkRequestApprovalRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Community == nil {
 		return tl.NilFieldError("communities.togglePeerLinkRequestApproval", "community")
 	}
@@ -720,18 +771,26 @@ func (*CommunitiesToggleAllPeerLinkRequestApprovalRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *CommunitiesToggleAllPeerLinkRequestApprovalRequest) Encode(b *tl.Buffer) error {
-	b.PutID(CommunitiesToggleAllPeerLinkRequestApprovalRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *CommunitiesToggleAllPeerLinkRequestApprovalRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *CommunitiesToggleAllPeerLinkRequestApprovalRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("communities.toggleAllPeerLinkRequestApproval")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Reject, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, CommunitiesToggleAllPeerLinkRequestApprovalRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Community == nil {
 		return tl.NilFieldError("communities.toggleAllPeerLinkRequestApproval", "community")
 	}
@@ -790,18 +849,26 @@ func (*CommunitiesToggleParticipantBannedRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *CommunitiesToggleParticipantBannedRequest) Encode(b *tl.Buffer) error {
-	b.PutID(CommunitiesToggleParticipantBannedRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *CommunitiesToggleParticipantBannedRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *CommunitiesToggleParticipantBannedRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("communities.toggleParticipantBanned")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Unban, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, CommunitiesToggleParticipantBannedRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Community == nil {
 		return tl.NilFieldError("communities.toggleParticipantBanned", "community")
 	}
@@ -868,14 +935,21 @@ func (*CommunitiesGetParticipantJoinedChatsRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *CommunitiesGetParticipantJoinedChatsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(CommunitiesGetParticipantJoinedChatsRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *CommunitiesGetParticipantJoinedChatsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *CommunitiesGetParticipantJoinedChatsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("communities.getParticipantJoinedChats")
+	}
+	if boxed {
+		b.PutID(CommunitiesGetParticipantJoinedChatsRequestTypeID)
 	}
 	if m.Community == nil {
 		return tl.NilFieldError("communities.getParticipantJoinedChats", "community")

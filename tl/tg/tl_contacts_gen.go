@@ -3,6 +3,8 @@
 package tg
 
 import (
+	"encoding/binary"
+
 	"github.com/mtgo-labs/mtgo/tl"
 )
 
@@ -23,8 +25,11 @@ func (*ContactsContactsNotModified) isContactsContactsClass() {}
 
 // Encode writes the boxed value.
 func (m *ContactsContactsNotModified) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.contactsNotModified")
+	}
 	b.PutID(ContactsContactsNotModifiedTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -71,24 +76,31 @@ func (*ContactsContacts) TypeName() string { return "contacts.contacts" }
 func (*ContactsContacts) isContactsContactsClass() {}
 
 // Encode writes the boxed value.
-func (m *ContactsContacts) Encode(b *tl.Buffer) error {
-	b.PutID(ContactsContactsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ContactsContacts) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ContactsContacts) EncodeBare(b *tl.Buffer) error {
+func (m *ContactsContacts) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ContactsContacts) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("contacts.contacts")
 	}
-	b.PutVectorHeader(len(m.Contacts))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, ContactsContactsTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Contacts)))
 	for i0 := range m.Contacts {
 		if err := m.Contacts[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("contacts.contacts", "contacts", err)
 		}
 	}
-	b.PutInt32(m.SavedCount)
-	b.PutVectorHeader(len(m.Users))
+	q1 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.SavedCount))
+	binary.LittleEndian.PutUint32(q1[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q1[8:], uint32(len(m.Users)))
 	for _, e0 := range m.Users {
 		if e0 == nil {
 			return tl.NilFieldError("contacts.contacts", "users")
@@ -169,17 +181,22 @@ func (*ContactsImportedContacts) TypeID() uint32 { return ContactsImportedContac
 func (*ContactsImportedContacts) TypeName() string { return "contacts.importedContacts" }
 
 // Encode writes the boxed value.
-func (m *ContactsImportedContacts) Encode(b *tl.Buffer) error {
-	b.PutID(ContactsImportedContactsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ContactsImportedContacts) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ContactsImportedContacts) EncodeBare(b *tl.Buffer) error {
+func (m *ContactsImportedContacts) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ContactsImportedContacts) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("contacts.importedContacts")
 	}
-	b.PutVectorHeader(len(m.Imported))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, ContactsImportedContactsTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Imported)))
 	for i0 := range m.Imported {
 		if err := m.Imported[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("contacts.importedContacts", "imported", err)
@@ -191,9 +208,14 @@ func (m *ContactsImportedContacts) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("contacts.importedContacts", "popular_invites", err)
 		}
 	}
-	b.PutVectorHeader(len(m.RetryContacts))
-	for _, e0 := range m.RetryContacts {
-		b.PutInt64(e0)
+	p1 := b.Extend(8 + 8*len(m.RetryContacts))
+	q1 := (*[8]byte)(p1)
+	binary.LittleEndian.PutUint32(q1[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q1[4:], uint32(len(m.RetryContacts)))
+	t1 := p1[8:]
+	for _, x1 := range m.RetryContacts {
+		binary.LittleEndian.PutUint64(t1[:], uint64(x1))
+		t1 = t1[8:]
 	}
 	b.PutVectorHeader(len(m.Users))
 	for _, e0 := range m.Users {
@@ -304,17 +326,22 @@ func (*ContactsBlocked) TypeName() string { return "contacts.blocked" }
 func (*ContactsBlocked) isContactsBlockedClass() {}
 
 // Encode writes the boxed value.
-func (m *ContactsBlocked) Encode(b *tl.Buffer) error {
-	b.PutID(ContactsBlockedTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ContactsBlocked) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ContactsBlocked) EncodeBare(b *tl.Buffer) error {
+func (m *ContactsBlocked) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ContactsBlocked) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("contacts.blocked")
 	}
-	b.PutVectorHeader(len(m.Blocked))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, ContactsBlockedTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Blocked)))
 	for i0 := range m.Blocked {
 		if err := m.Blocked[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("contacts.blocked", "blocked", err)
@@ -421,18 +448,23 @@ func (*ContactsBlockedSlice) TypeName() string { return "contacts.blockedSlice" 
 func (*ContactsBlockedSlice) isContactsBlockedClass() {}
 
 // Encode writes the boxed value.
-func (m *ContactsBlockedSlice) Encode(b *tl.Buffer) error {
-	b.PutID(ContactsBlockedSliceTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ContactsBlockedSlice) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ContactsBlockedSlice) EncodeBare(b *tl.Buffer) error {
+func (m *ContactsBlockedSlice) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ContactsBlockedSlice) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("contacts.blockedSlice")
 	}
-	b.PutInt32(m.Count)
-	b.PutVectorHeader(len(m.Blocked))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, ContactsBlockedSliceTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Count))
+	binary.LittleEndian.PutUint32(q0[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[8:], uint32(len(m.Blocked)))
 	for i0 := range m.Blocked {
 		if err := m.Blocked[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("contacts.blockedSlice", "blocked", err)
@@ -540,17 +572,22 @@ func (*ContactsFound) TypeID() uint32 { return ContactsFoundTypeID }
 func (*ContactsFound) TypeName() string { return "contacts.found" }
 
 // Encode writes the boxed value.
-func (m *ContactsFound) Encode(b *tl.Buffer) error {
-	b.PutID(ContactsFoundTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ContactsFound) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ContactsFound) EncodeBare(b *tl.Buffer) error {
+func (m *ContactsFound) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ContactsFound) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("contacts.found")
 	}
-	b.PutVectorHeader(len(m.MyResults))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, ContactsFoundTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.MyResults)))
 	for _, e0 := range m.MyResults {
 		if e0 == nil {
 			return tl.NilFieldError("contacts.found", "my_results")
@@ -672,15 +709,18 @@ func (*ContactsResolvedPeer) TypeID() uint32 { return ContactsResolvedPeerTypeID
 func (*ContactsResolvedPeer) TypeName() string { return "contacts.resolvedPeer" }
 
 // Encode writes the boxed value.
-func (m *ContactsResolvedPeer) Encode(b *tl.Buffer) error {
-	b.PutID(ContactsResolvedPeerTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ContactsResolvedPeer) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ContactsResolvedPeer) EncodeBare(b *tl.Buffer) error {
+func (m *ContactsResolvedPeer) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ContactsResolvedPeer) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("contacts.resolvedPeer")
+	}
+	if boxed {
+		b.PutID(ContactsResolvedPeerTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("contacts.resolvedPeer", "peer")
@@ -771,8 +811,11 @@ func (*ContactsTopPeersNotModified) isContactsTopPeersClass() {}
 
 // Encode writes the boxed value.
 func (m *ContactsTopPeersNotModified) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.topPeersNotModified")
+	}
 	b.PutID(ContactsTopPeersNotModifiedTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -819,17 +862,22 @@ func (*ContactsTopPeers) TypeName() string { return "contacts.topPeers" }
 func (*ContactsTopPeers) isContactsTopPeersClass() {}
 
 // Encode writes the boxed value.
-func (m *ContactsTopPeers) Encode(b *tl.Buffer) error {
-	b.PutID(ContactsTopPeersTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ContactsTopPeers) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ContactsTopPeers) EncodeBare(b *tl.Buffer) error {
+func (m *ContactsTopPeers) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ContactsTopPeers) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("contacts.topPeers")
 	}
-	b.PutVectorHeader(len(m.Categories))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, ContactsTopPeersTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Categories)))
 	for i0 := range m.Categories {
 		if err := m.Categories[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("contacts.topPeers", "categories", err)
@@ -933,8 +981,11 @@ func (*ContactsTopPeersDisabled) isContactsTopPeersClass() {}
 
 // Encode writes the boxed value.
 func (m *ContactsTopPeersDisabled) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.topPeersDisabled")
+	}
 	b.PutID(ContactsTopPeersDisabledTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -978,17 +1029,22 @@ func (*ContactsContactBirthdays) TypeID() uint32 { return ContactsContactBirthda
 func (*ContactsContactBirthdays) TypeName() string { return "contacts.contactBirthdays" }
 
 // Encode writes the boxed value.
-func (m *ContactsContactBirthdays) Encode(b *tl.Buffer) error {
-	b.PutID(ContactsContactBirthdaysTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ContactsContactBirthdays) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ContactsContactBirthdays) EncodeBare(b *tl.Buffer) error {
+func (m *ContactsContactBirthdays) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ContactsContactBirthdays) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("contacts.contactBirthdays")
 	}
-	b.PutVectorHeader(len(m.Contacts))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, ContactsContactBirthdaysTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Contacts)))
 	for i0 := range m.Contacts {
 		if err := m.Contacts[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("contacts.contactBirthdays", "contacts", err)
@@ -1071,8 +1127,11 @@ func (*ContactsSponsoredPeersEmpty) isContactsSponsoredPeersClass() {}
 
 // Encode writes the boxed value.
 func (m *ContactsSponsoredPeersEmpty) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.sponsoredPeersEmpty")
+	}
 	b.PutID(ContactsSponsoredPeersEmptyTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -1119,17 +1178,22 @@ func (*ContactsSponsoredPeers) TypeName() string { return "contacts.sponsoredPee
 func (*ContactsSponsoredPeers) isContactsSponsoredPeersClass() {}
 
 // Encode writes the boxed value.
-func (m *ContactsSponsoredPeers) Encode(b *tl.Buffer) error {
-	b.PutID(ContactsSponsoredPeersTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ContactsSponsoredPeers) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ContactsSponsoredPeers) EncodeBare(b *tl.Buffer) error {
+func (m *ContactsSponsoredPeers) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ContactsSponsoredPeers) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("contacts.sponsoredPeers")
 	}
-	b.PutVectorHeader(len(m.Peers))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, ContactsSponsoredPeersTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Peers)))
 	for i0 := range m.Peers {
 		if err := m.Peers[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("contacts.sponsoredPeers", "peers", err)
@@ -1232,8 +1296,13 @@ func (*ContactsGetContactIDsRequest) TypeName() string { return "contacts.getCon
 
 // Encode writes the boxed value.
 func (m *ContactsGetContactIDsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ContactsGetContactIDsRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("contacts.getContactIDs")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], ContactsGetContactIDsRequestTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -1281,8 +1350,11 @@ func (*ContactsGetStatusesRequest) TypeName() string { return "contacts.getStatu
 
 // Encode writes the boxed value.
 func (m *ContactsGetStatusesRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.getStatuses")
+	}
 	b.PutID(ContactsGetStatusesRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -1326,8 +1398,13 @@ func (*ContactsGetContactsRequest) TypeName() string { return "contacts.getConta
 
 // Encode writes the boxed value.
 func (m *ContactsGetContactsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ContactsGetContactsRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("contacts.getContacts")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], ContactsGetContactsRequestTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -1375,17 +1452,22 @@ func (*ContactsImportContactsRequest) TypeID() uint32 { return ContactsImportCon
 func (*ContactsImportContactsRequest) TypeName() string { return "contacts.importContacts" }
 
 // Encode writes the boxed value.
-func (m *ContactsImportContactsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ContactsImportContactsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ContactsImportContactsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ContactsImportContactsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ContactsImportContactsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ContactsImportContactsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("contacts.importContacts")
 	}
-	b.PutVectorHeader(len(m.Contacts))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, ContactsImportContactsRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Contacts)))
 	for i0 := range m.Contacts {
 		if err := m.Contacts[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("contacts.importContacts", "contacts", err)
@@ -1445,17 +1527,22 @@ func (*ContactsDeleteContactsRequest) TypeID() uint32 { return ContactsDeleteCon
 func (*ContactsDeleteContactsRequest) TypeName() string { return "contacts.deleteContacts" }
 
 // Encode writes the boxed value.
-func (m *ContactsDeleteContactsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ContactsDeleteContactsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ContactsDeleteContactsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ContactsDeleteContactsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ContactsDeleteContactsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ContactsDeleteContactsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("contacts.deleteContacts")
 	}
-	b.PutVectorHeader(len(m.ID))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, ContactsDeleteContactsRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.ID)))
 	for _, e0 := range m.ID {
 		if e0 == nil {
 			return tl.NilFieldError("contacts.deleteContacts", "id")
@@ -1512,17 +1599,22 @@ func (*ContactsDeleteByPhonesRequest) TypeID() uint32 { return ContactsDeleteByP
 func (*ContactsDeleteByPhonesRequest) TypeName() string { return "contacts.deleteByPhones" }
 
 // Encode writes the boxed value.
-func (m *ContactsDeleteByPhonesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ContactsDeleteByPhonesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ContactsDeleteByPhonesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ContactsDeleteByPhonesRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ContactsDeleteByPhonesRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ContactsDeleteByPhonesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("contacts.deleteByPhones")
 	}
-	b.PutVectorHeader(len(m.Phones))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, ContactsDeleteByPhonesRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Phones)))
 	for _, e0 := range m.Phones {
 		b.PutString(e0)
 	}
@@ -1575,19 +1667,23 @@ func (*ContactsBlockRequest) TypeID() uint32 { return ContactsBlockRequestTypeID
 func (*ContactsBlockRequest) TypeName() string { return "contacts.block" }
 
 // Encode writes the boxed value.
-func (m *ContactsBlockRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ContactsBlockRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ContactsBlockRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ContactsBlockRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ContactsBlockRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ContactsBlockRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("contacts.block")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.MyStoriesFrom, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, ContactsBlockRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.ID == nil {
 		return tl.NilFieldError("contacts.block", "id")
 	}
@@ -1640,19 +1736,23 @@ func (*ContactsUnblockRequest) TypeID() uint32 { return ContactsUnblockRequestTy
 func (*ContactsUnblockRequest) TypeName() string { return "contacts.unblock" }
 
 // Encode writes the boxed value.
-func (m *ContactsUnblockRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ContactsUnblockRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ContactsUnblockRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ContactsUnblockRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ContactsUnblockRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ContactsUnblockRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("contacts.unblock")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.MyStoriesFrom, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, ContactsUnblockRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.ID == nil {
 		return tl.NilFieldError("contacts.unblock", "id")
 	}
@@ -1706,21 +1806,25 @@ func (*ContactsGetBlockedRequest) TypeID() uint32 { return ContactsGetBlockedReq
 func (*ContactsGetBlockedRequest) TypeName() string { return "contacts.getBlocked" }
 
 // Encode writes the boxed value.
-func (m *ContactsGetBlockedRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ContactsGetBlockedRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ContactsGetBlockedRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ContactsGetBlockedRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ContactsGetBlockedRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ContactsGetBlockedRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("contacts.getBlocked")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.MyStoriesFrom, 0)
-	b.PutUint32(f0)
-	b.PutInt32(m.Offset)
-	b.PutInt32(m.Limit)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, ContactsGetBlockedRequestTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Limit))
 	return nil
 }
 
@@ -1772,20 +1876,24 @@ func (*ContactsSearchRequest) TypeID() uint32 { return ContactsSearchRequestType
 func (*ContactsSearchRequest) TypeName() string { return "contacts.search" }
 
 // Encode writes the boxed value.
-func (m *ContactsSearchRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ContactsSearchRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ContactsSearchRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ContactsSearchRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ContactsSearchRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ContactsSearchRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("contacts.search")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Broadcasts, 0)
 	f0 |= tl.Flag(m.Bots, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, ContactsSearchRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	b.PutString(m.Q)
 	b.PutInt32(m.Limit)
 	return b.WriteErr()
@@ -1838,19 +1946,23 @@ func (*ContactsResolveUsernameRequest) TypeID() uint32 { return ContactsResolveU
 func (*ContactsResolveUsernameRequest) TypeName() string { return "contacts.resolveUsername" }
 
 // Encode writes the boxed value.
-func (m *ContactsResolveUsernameRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ContactsResolveUsernameRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ContactsResolveUsernameRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ContactsResolveUsernameRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ContactsResolveUsernameRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ContactsResolveUsernameRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("contacts.resolveUsername")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Referer.Set, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, ContactsResolveUsernameRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	b.PutString(m.Username)
 	if m.Referer.Set {
 		b.PutString(m.Referer.Value)
@@ -1917,13 +2029,13 @@ func (*ContactsGetTopPeersRequest) TypeID() uint32 { return ContactsGetTopPeersR
 func (*ContactsGetTopPeersRequest) TypeName() string { return "contacts.getTopPeers" }
 
 // Encode writes the boxed value.
-func (m *ContactsGetTopPeersRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ContactsGetTopPeersRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ContactsGetTopPeersRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ContactsGetTopPeersRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ContactsGetTopPeersRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ContactsGetTopPeersRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("contacts.getTopPeers")
 	}
@@ -1938,10 +2050,14 @@ func (m *ContactsGetTopPeersRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.Channels, 15)
 	f0 |= tl.Flag(m.BotsApp, 16)
 	f0 |= tl.Flag(m.BotsGuestchat, 17)
-	b.PutUint32(f0)
-	b.PutInt32(m.Offset)
-	b.PutInt32(m.Limit)
-	b.PutInt64(m.Hash)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 20)
+	binary.LittleEndian.PutUint32(p0, ContactsGetTopPeersRequestTypeID)
+	q0 := (*[20]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Limit))
+	binary.LittleEndian.PutUint64(q0[12:], uint64(m.Hash))
 	return nil
 }
 
@@ -2005,15 +2121,18 @@ func (*ContactsResetTopPeerRatingRequest) TypeID() uint32 {
 func (*ContactsResetTopPeerRatingRequest) TypeName() string { return "contacts.resetTopPeerRating" }
 
 // Encode writes the boxed value.
-func (m *ContactsResetTopPeerRatingRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ContactsResetTopPeerRatingRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ContactsResetTopPeerRatingRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ContactsResetTopPeerRatingRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ContactsResetTopPeerRatingRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ContactsResetTopPeerRatingRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("contacts.resetTopPeerRating")
+	}
+	if boxed {
+		b.PutID(ContactsResetTopPeerRatingRequestTypeID)
 	}
 	if m.Category == nil {
 		return tl.NilFieldError("contacts.resetTopPeerRating", "category")
@@ -2069,8 +2188,11 @@ func (*ContactsResetSavedRequest) TypeName() string { return "contacts.resetSave
 
 // Encode writes the boxed value.
 func (m *ContactsResetSavedRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.resetSaved")
+	}
 	b.PutID(ContactsResetSavedRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2113,8 +2235,11 @@ func (*ContactsGetSavedRequest) TypeName() string { return "contacts.getSaved" }
 
 // Encode writes the boxed value.
 func (m *ContactsGetSavedRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.getSaved")
+	}
 	b.PutID(ContactsGetSavedRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2158,8 +2283,13 @@ func (*ContactsToggleTopPeersRequest) TypeName() string { return "contacts.toggl
 
 // Encode writes the boxed value.
 func (m *ContactsToggleTopPeersRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ContactsToggleTopPeersRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("contacts.toggleTopPeers")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], ContactsToggleTopPeersRequestTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], tl.BoolID(m.Enabled))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2212,20 +2342,24 @@ func (*ContactsAddContactRequest) TypeID() uint32 { return ContactsAddContactReq
 func (*ContactsAddContactRequest) TypeName() string { return "contacts.addContact" }
 
 // Encode writes the boxed value.
-func (m *ContactsAddContactRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ContactsAddContactRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ContactsAddContactRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ContactsAddContactRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ContactsAddContactRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ContactsAddContactRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("contacts.addContact")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.AddPhonePrivacyException, 0)
 	f0 |= tl.Flag(m.Note != nil, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, ContactsAddContactRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.ID == nil {
 		return tl.NilFieldError("contacts.addContact", "id")
 	}
@@ -2307,15 +2441,18 @@ func (*ContactsAcceptContactRequest) TypeID() uint32 { return ContactsAcceptCont
 func (*ContactsAcceptContactRequest) TypeName() string { return "contacts.acceptContact" }
 
 // Encode writes the boxed value.
-func (m *ContactsAcceptContactRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ContactsAcceptContactRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ContactsAcceptContactRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ContactsAcceptContactRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ContactsAcceptContactRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ContactsAcceptContactRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("contacts.acceptContact")
+	}
+	if boxed {
+		b.PutID(ContactsAcceptContactRequestTypeID)
 	}
 	if m.ID == nil {
 		return tl.NilFieldError("contacts.acceptContact", "id")
@@ -2364,20 +2501,24 @@ func (*ContactsGetLocatedRequest) TypeID() uint32 { return ContactsGetLocatedReq
 func (*ContactsGetLocatedRequest) TypeName() string { return "contacts.getLocated" }
 
 // Encode writes the boxed value.
-func (m *ContactsGetLocatedRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ContactsGetLocatedRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ContactsGetLocatedRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ContactsGetLocatedRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ContactsGetLocatedRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ContactsGetLocatedRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("contacts.getLocated")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Background, 1)
 	f0 |= tl.Flag(m.SelfExpires.Set, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, ContactsGetLocatedRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.GeoPoint == nil {
 		return tl.NilFieldError("contacts.getLocated", "geo_point")
 	}
@@ -2441,13 +2582,13 @@ func (*ContactsBlockFromRepliesRequest) TypeID() uint32 { return ContactsBlockFr
 func (*ContactsBlockFromRepliesRequest) TypeName() string { return "contacts.blockFromReplies" }
 
 // Encode writes the boxed value.
-func (m *ContactsBlockFromRepliesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ContactsBlockFromRepliesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ContactsBlockFromRepliesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ContactsBlockFromRepliesRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ContactsBlockFromRepliesRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ContactsBlockFromRepliesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("contacts.blockFromReplies")
 	}
@@ -2455,8 +2596,12 @@ func (m *ContactsBlockFromRepliesRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.DeleteMessage, 0)
 	f0 |= tl.Flag(m.DeleteHistory, 1)
 	f0 |= tl.Flag(m.ReportSpam, 2)
-	b.PutUint32(f0)
-	b.PutInt32(m.MsgID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, ContactsBlockFromRepliesRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.MsgID))
 	return nil
 }
 
@@ -2504,15 +2649,18 @@ func (*ContactsResolvePhoneRequest) TypeID() uint32 { return ContactsResolvePhon
 func (*ContactsResolvePhoneRequest) TypeName() string { return "contacts.resolvePhone" }
 
 // Encode writes the boxed value.
-func (m *ContactsResolvePhoneRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ContactsResolvePhoneRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ContactsResolvePhoneRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ContactsResolvePhoneRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ContactsResolvePhoneRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ContactsResolvePhoneRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("contacts.resolvePhone")
+	}
+	if boxed {
+		b.PutID(ContactsResolvePhoneRequestTypeID)
 	}
 	b.PutString(m.Phone)
 	return b.WriteErr()
@@ -2556,8 +2704,11 @@ func (*ContactsExportContactTokenRequest) TypeName() string { return "contacts.e
 
 // Encode writes the boxed value.
 func (m *ContactsExportContactTokenRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.exportContactToken")
+	}
 	b.PutID(ContactsExportContactTokenRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2602,15 +2753,18 @@ func (*ContactsImportContactTokenRequest) TypeID() uint32 {
 func (*ContactsImportContactTokenRequest) TypeName() string { return "contacts.importContactToken" }
 
 // Encode writes the boxed value.
-func (m *ContactsImportContactTokenRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ContactsImportContactTokenRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ContactsImportContactTokenRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ContactsImportContactTokenRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ContactsImportContactTokenRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ContactsImportContactTokenRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("contacts.importContactToken")
+	}
+	if boxed {
+		b.PutID(ContactsImportContactTokenRequestTypeID)
 	}
 	b.PutString(m.Token)
 	return b.WriteErr()
@@ -2652,19 +2806,26 @@ func (*ContactsEditCloseFriendsRequest) TypeID() uint32 { return ContactsEditClo
 func (*ContactsEditCloseFriendsRequest) TypeName() string { return "contacts.editCloseFriends" }
 
 // Encode writes the boxed value.
-func (m *ContactsEditCloseFriendsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ContactsEditCloseFriendsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ContactsEditCloseFriendsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ContactsEditCloseFriendsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ContactsEditCloseFriendsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ContactsEditCloseFriendsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("contacts.editCloseFriends")
 	}
-	b.PutVectorHeader(len(m.ID))
-	for _, e0 := range m.ID {
-		b.PutInt64(e0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + 8*len(m.ID))
+	binary.LittleEndian.PutUint32(p0, ContactsEditCloseFriendsRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.ID)))
+	t0 := p0[h+8:]
+	for _, x0 := range m.ID {
+		binary.LittleEndian.PutUint64(t0[:], uint64(x0))
+		t0 = t0[8:]
 	}
 	return nil
 }
@@ -2716,20 +2877,25 @@ func (*ContactsSetBlockedRequest) TypeID() uint32 { return ContactsSetBlockedReq
 func (*ContactsSetBlockedRequest) TypeName() string { return "contacts.setBlocked" }
 
 // Encode writes the boxed value.
-func (m *ContactsSetBlockedRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ContactsSetBlockedRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ContactsSetBlockedRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ContactsSetBlockedRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ContactsSetBlockedRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ContactsSetBlockedRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("contacts.setBlocked")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.MyStoriesFrom, 0)
-	b.PutUint32(f0)
-	b.PutVectorHeader(len(m.ID))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, ContactsSetBlockedRequestTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[8:], uint32(len(m.ID)))
 	for _, e0 := range m.ID {
 		if e0 == nil {
 			return tl.NilFieldError("contacts.setBlocked", "id")
@@ -2796,8 +2962,11 @@ func (*ContactsGetBirthdaysRequest) TypeName() string { return "contacts.getBirt
 
 // Encode writes the boxed value.
 func (m *ContactsGetBirthdaysRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.getBirthdays")
+	}
 	b.PutID(ContactsGetBirthdaysRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2842,15 +3011,18 @@ func (*ContactsGetSponsoredPeersRequest) TypeID() uint32 {
 func (*ContactsGetSponsoredPeersRequest) TypeName() string { return "contacts.getSponsoredPeers" }
 
 // Encode writes the boxed value.
-func (m *ContactsGetSponsoredPeersRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ContactsGetSponsoredPeersRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ContactsGetSponsoredPeersRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ContactsGetSponsoredPeersRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ContactsGetSponsoredPeersRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ContactsGetSponsoredPeersRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("contacts.getSponsoredPeers")
+	}
+	if boxed {
+		b.PutID(ContactsGetSponsoredPeersRequestTypeID)
 	}
 	b.PutString(m.Q)
 	return b.WriteErr()
@@ -2895,15 +3067,18 @@ func (*ContactsUpdateContactNoteRequest) TypeID() uint32 {
 func (*ContactsUpdateContactNoteRequest) TypeName() string { return "contacts.updateContactNote" }
 
 // Encode writes the boxed value.
-func (m *ContactsUpdateContactNoteRequest) Encode(b *tl.Buffer) error {
-	b.PutID(ContactsUpdateContactNoteRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ContactsUpdateContactNoteRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ContactsUpdateContactNoteRequest) EncodeBare(b *tl.Buffer) error {
+func (m *ContactsUpdateContactNoteRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ContactsUpdateContactNoteRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("contacts.updateContactNote")
+	}
+	if boxed {
+		b.PutID(ContactsUpdateContactNoteRequestTypeID)
 	}
 	if m.ID == nil {
 		return tl.NilFieldError("contacts.updateContactNote", "id")

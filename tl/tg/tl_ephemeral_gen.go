@@ -3,6 +3,8 @@
 package tg
 
 import (
+	"encoding/binary"
+
 	"github.com/mtgo-labs/mtgo/tl"
 )
 
@@ -30,13 +32,13 @@ func (*EphemeralSendMessageRequest) TypeID() uint32 { return EphemeralSendMessag
 func (*EphemeralSendMessageRequest) TypeName() string { return "ephemeral.sendMessage" }
 
 // Encode writes the boxed value.
-func (m *EphemeralSendMessageRequest) Encode(b *tl.Buffer) error {
-	b.PutID(EphemeralSendMessageRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *EphemeralSendMessageRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *EphemeralSendMessageRequest) EncodeBare(b *tl.Buffer) error {
+func (m *EphemeralSendMessageRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *EphemeralSendMessageRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("ephemeral.sendMessage")
 	}
@@ -47,7 +49,11 @@ func (m *EphemeralSendMessageRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.ReplyMarkup != nil, 3)
 	f0 |= tl.Flag(m.RichMessage != nil, 4)
 	f0 |= tl.Flag(m.ReplyTo != nil, 5)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, EphemeralSendMessageRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("ephemeral.sendMessage", "peer")
 	}
@@ -191,15 +197,18 @@ func (*EphemeralDeleteMessageRequest) TypeID() uint32 { return EphemeralDeleteMe
 func (*EphemeralDeleteMessageRequest) TypeName() string { return "ephemeral.deleteMessage" }
 
 // Encode writes the boxed value.
-func (m *EphemeralDeleteMessageRequest) Encode(b *tl.Buffer) error {
-	b.PutID(EphemeralDeleteMessageRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *EphemeralDeleteMessageRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *EphemeralDeleteMessageRequest) EncodeBare(b *tl.Buffer) error {
+func (m *EphemeralDeleteMessageRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *EphemeralDeleteMessageRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("ephemeral.deleteMessage")
+	}
+	if boxed {
+		b.PutID(EphemeralDeleteMessageRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("ephemeral.deleteMessage", "peer")
@@ -262,15 +271,18 @@ func (*EphemeralReportMessageRequest) TypeID() uint32 { return EphemeralReportMe
 func (*EphemeralReportMessageRequest) TypeName() string { return "ephemeral.reportMessage" }
 
 // Encode writes the boxed value.
-func (m *EphemeralReportMessageRequest) Encode(b *tl.Buffer) error {
-	b.PutID(EphemeralReportMessageRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *EphemeralReportMessageRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *EphemeralReportMessageRequest) EncodeBare(b *tl.Buffer) error {
+func (m *EphemeralReportMessageRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *EphemeralReportMessageRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("ephemeral.reportMessage")
+	}
+	if boxed {
+		b.PutID(EphemeralReportMessageRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("ephemeral.reportMessage", "peer")
@@ -333,19 +345,23 @@ func (*EphemeralGetCallbackAnswerRequest) TypeID() uint32 {
 func (*EphemeralGetCallbackAnswerRequest) TypeName() string { return "ephemeral.getCallbackAnswer" }
 
 // Encode writes the boxed value.
-func (m *EphemeralGetCallbackAnswerRequest) Encode(b *tl.Buffer) error {
-	b.PutID(EphemeralGetCallbackAnswerRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *EphemeralGetCallbackAnswerRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *EphemeralGetCallbackAnswerRequest) EncodeBare(b *tl.Buffer) error {
+func (m *EphemeralGetCallbackAnswerRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *EphemeralGetCallbackAnswerRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("ephemeral.getCallbackAnswer")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Data.Set, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, EphemeralGetCallbackAnswerRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("ephemeral.getCallbackAnswer", "peer")
 	}

@@ -3,6 +3,8 @@
 package tg
 
 import (
+	"encoding/binary"
+
 	"github.com/mtgo-labs/mtgo/tl"
 )
 
@@ -21,17 +23,22 @@ func (*FoldersEditPeerFoldersRequest) TypeID() uint32 { return FoldersEditPeerFo
 func (*FoldersEditPeerFoldersRequest) TypeName() string { return "folders.editPeerFolders" }
 
 // Encode writes the boxed value.
-func (m *FoldersEditPeerFoldersRequest) Encode(b *tl.Buffer) error {
-	b.PutID(FoldersEditPeerFoldersRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *FoldersEditPeerFoldersRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *FoldersEditPeerFoldersRequest) EncodeBare(b *tl.Buffer) error {
+func (m *FoldersEditPeerFoldersRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *FoldersEditPeerFoldersRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("folders.editPeerFolders")
 	}
-	b.PutVectorHeader(len(m.FolderPeers))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, FoldersEditPeerFoldersRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.FolderPeers)))
 	for i0 := range m.FolderPeers {
 		if err := m.FolderPeers[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("folders.editPeerFolders", "folder_peers", err)

@@ -3,6 +3,8 @@
 package tg
 
 import (
+	"encoding/binary"
+
 	"github.com/mtgo-labs/mtgo/tl"
 )
 
@@ -26,17 +28,21 @@ func (*FragmentCollectibleInfo) TypeID() uint32 { return FragmentCollectibleInfo
 func (*FragmentCollectibleInfo) TypeName() string { return "fragment.collectibleInfo" }
 
 // Encode writes the boxed value.
-func (m *FragmentCollectibleInfo) Encode(b *tl.Buffer) error {
-	b.PutID(FragmentCollectibleInfoTypeID)
-	return m.EncodeBare(b)
-}
+func (m *FragmentCollectibleInfo) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *FragmentCollectibleInfo) EncodeBare(b *tl.Buffer) error {
+func (m *FragmentCollectibleInfo) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *FragmentCollectibleInfo) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("fragment.collectibleInfo")
 	}
-	b.PutInt32(m.PurchaseDate)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, FragmentCollectibleInfoTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.PurchaseDate))
 	b.PutString(m.Currency)
 	b.PutInt64(m.Amount)
 	b.PutString(m.CryptoCurrency)
@@ -98,15 +104,18 @@ func (*FragmentGetCollectibleInfoRequest) TypeID() uint32 {
 func (*FragmentGetCollectibleInfoRequest) TypeName() string { return "fragment.getCollectibleInfo" }
 
 // Encode writes the boxed value.
-func (m *FragmentGetCollectibleInfoRequest) Encode(b *tl.Buffer) error {
-	b.PutID(FragmentGetCollectibleInfoRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *FragmentGetCollectibleInfoRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *FragmentGetCollectibleInfoRequest) EncodeBare(b *tl.Buffer) error {
+func (m *FragmentGetCollectibleInfoRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *FragmentGetCollectibleInfoRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("fragment.getCollectibleInfo")
+	}
+	if boxed {
+		b.PutID(FragmentGetCollectibleInfoRequestTypeID)
 	}
 	if m.Collectible == nil {
 		return tl.NilFieldError("fragment.getCollectibleInfo", "collectible")

@@ -3,6 +3,8 @@
 package tg
 
 import (
+	"encoding/binary"
+
 	"github.com/mtgo-labs/mtgo/tl"
 )
 
@@ -22,17 +24,21 @@ func (*InvokeAfterMsgRequest) TypeID() uint32 { return InvokeAfterMsgRequestType
 func (*InvokeAfterMsgRequest) TypeName() string { return "invokeAfterMsg" }
 
 // Encode writes the boxed value.
-func (m *InvokeAfterMsgRequest) Encode(b *tl.Buffer) error {
-	b.PutID(InvokeAfterMsgRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *InvokeAfterMsgRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *InvokeAfterMsgRequest) EncodeBare(b *tl.Buffer) error {
+func (m *InvokeAfterMsgRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *InvokeAfterMsgRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("invokeAfterMsg")
 	}
-	b.PutInt64(m.MsgID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, InvokeAfterMsgRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.MsgID))
 	if m.Query == nil {
 		return tl.NilFieldError("invokeAfterMsg", "query")
 	}
@@ -82,19 +88,26 @@ func (*InvokeAfterMsgsRequest) TypeID() uint32 { return InvokeAfterMsgsRequestTy
 func (*InvokeAfterMsgsRequest) TypeName() string { return "invokeAfterMsgs" }
 
 // Encode writes the boxed value.
-func (m *InvokeAfterMsgsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(InvokeAfterMsgsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *InvokeAfterMsgsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *InvokeAfterMsgsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *InvokeAfterMsgsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *InvokeAfterMsgsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("invokeAfterMsgs")
 	}
-	b.PutVectorHeader(len(m.MsgIDs))
-	for _, e0 := range m.MsgIDs {
-		b.PutInt64(e0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + 8*len(m.MsgIDs))
+	binary.LittleEndian.PutUint32(p0, InvokeAfterMsgsRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.MsgIDs)))
+	t0 := p0[h+8:]
+	for _, x0 := range m.MsgIDs {
+		binary.LittleEndian.PutUint64(t0[:], uint64(x0))
+		t0 = t0[8:]
 	}
 	if m.Query == nil {
 		return tl.NilFieldError("invokeAfterMsgs", "query")
@@ -162,21 +175,25 @@ func (*InitConnectionRequest) TypeID() uint32 { return InitConnectionRequestType
 func (*InitConnectionRequest) TypeName() string { return "initConnection" }
 
 // Encode writes the boxed value.
-func (m *InitConnectionRequest) Encode(b *tl.Buffer) error {
-	b.PutID(InitConnectionRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *InitConnectionRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *InitConnectionRequest) EncodeBare(b *tl.Buffer) error {
+func (m *InitConnectionRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *InitConnectionRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("initConnection")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Proxy != nil, 0)
 	f0 |= tl.Flag(m.Params != nil, 1)
-	b.PutUint32(f0)
-	b.PutInt32(m.APIID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, InitConnectionRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.APIID))
 	b.PutString(m.DeviceModel)
 	b.PutString(m.SystemVersion)
 	b.PutString(m.AppVersion)
@@ -283,17 +300,21 @@ func (*InvokeWithLayerRequest) TypeID() uint32 { return InvokeWithLayerRequestTy
 func (*InvokeWithLayerRequest) TypeName() string { return "invokeWithLayer" }
 
 // Encode writes the boxed value.
-func (m *InvokeWithLayerRequest) Encode(b *tl.Buffer) error {
-	b.PutID(InvokeWithLayerRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *InvokeWithLayerRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *InvokeWithLayerRequest) EncodeBare(b *tl.Buffer) error {
+func (m *InvokeWithLayerRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *InvokeWithLayerRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("invokeWithLayer")
 	}
-	b.PutInt32(m.Layer)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, InvokeWithLayerRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Layer))
 	if m.Query == nil {
 		return tl.NilFieldError("invokeWithLayer", "query")
 	}
@@ -342,15 +363,18 @@ func (*InvokeWithoutUpdatesRequest) TypeID() uint32 { return InvokeWithoutUpdate
 func (*InvokeWithoutUpdatesRequest) TypeName() string { return "invokeWithoutUpdates" }
 
 // Encode writes the boxed value.
-func (m *InvokeWithoutUpdatesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(InvokeWithoutUpdatesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *InvokeWithoutUpdatesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *InvokeWithoutUpdatesRequest) EncodeBare(b *tl.Buffer) error {
+func (m *InvokeWithoutUpdatesRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *InvokeWithoutUpdatesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("invokeWithoutUpdates")
+	}
+	if boxed {
+		b.PutID(InvokeWithoutUpdatesRequestTypeID)
 	}
 	if m.Query == nil {
 		return tl.NilFieldError("invokeWithoutUpdates", "query")
@@ -398,15 +422,18 @@ func (*InvokeWithMessagesRangeRequest) TypeID() uint32 { return InvokeWithMessag
 func (*InvokeWithMessagesRangeRequest) TypeName() string { return "invokeWithMessagesRange" }
 
 // Encode writes the boxed value.
-func (m *InvokeWithMessagesRangeRequest) Encode(b *tl.Buffer) error {
-	b.PutID(InvokeWithMessagesRangeRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *InvokeWithMessagesRangeRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *InvokeWithMessagesRangeRequest) EncodeBare(b *tl.Buffer) error {
+func (m *InvokeWithMessagesRangeRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *InvokeWithMessagesRangeRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("invokeWithMessagesRange")
+	}
+	if boxed {
+		b.PutID(InvokeWithMessagesRangeRequestTypeID)
 	}
 	if err := m.Range.Encode(b); err != nil {
 		return tl.EncodeFieldErr("invokeWithMessagesRange", "range", err)
@@ -463,17 +490,21 @@ func (*InvokeWithTakeoutRequest) TypeID() uint32 { return InvokeWithTakeoutReque
 func (*InvokeWithTakeoutRequest) TypeName() string { return "invokeWithTakeout" }
 
 // Encode writes the boxed value.
-func (m *InvokeWithTakeoutRequest) Encode(b *tl.Buffer) error {
-	b.PutID(InvokeWithTakeoutRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *InvokeWithTakeoutRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *InvokeWithTakeoutRequest) EncodeBare(b *tl.Buffer) error {
+func (m *InvokeWithTakeoutRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *InvokeWithTakeoutRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("invokeWithTakeout")
 	}
-	b.PutInt64(m.TakeoutID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, InvokeWithTakeoutRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.TakeoutID))
 	if m.Query == nil {
 		return tl.NilFieldError("invokeWithTakeout", "query")
 	}
@@ -525,15 +556,20 @@ func (*InvokeWithBusinessConnectionRequest) TypeID() uint32 {
 func (*InvokeWithBusinessConnectionRequest) TypeName() string { return "invokeWithBusinessConnection" }
 
 // Encode writes the boxed value.
-func (m *InvokeWithBusinessConnectionRequest) Encode(b *tl.Buffer) error {
-	b.PutID(InvokeWithBusinessConnectionRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *InvokeWithBusinessConnectionRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InvokeWithBusinessConnectionRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *InvokeWithBusinessConnectionRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("invokeWithBusinessConnection")
+	}
+	if boxed {
+		b.PutID(InvokeWithBusinessConnectionRequestTypeID)
 	}
 	b.PutString(m.ConnectionID)
 	if m.Query == nil {
@@ -590,15 +626,20 @@ func (*InvokeWithGooglePlayIntegrityRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *InvokeWithGooglePlayIntegrityRequest) Encode(b *tl.Buffer) error {
-	b.PutID(InvokeWithGooglePlayIntegrityRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *InvokeWithGooglePlayIntegrityRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InvokeWithGooglePlayIntegrityRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *InvokeWithGooglePlayIntegrityRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("invokeWithGooglePlayIntegrity")
+	}
+	if boxed {
+		b.PutID(InvokeWithGooglePlayIntegrityRequestTypeID)
 	}
 	b.PutString(m.Nonce)
 	b.PutString(m.Token)
@@ -655,15 +696,18 @@ func (*InvokeWithApnsSecretRequest) TypeID() uint32 { return InvokeWithApnsSecre
 func (*InvokeWithApnsSecretRequest) TypeName() string { return "invokeWithApnsSecret" }
 
 // Encode writes the boxed value.
-func (m *InvokeWithApnsSecretRequest) Encode(b *tl.Buffer) error {
-	b.PutID(InvokeWithApnsSecretRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *InvokeWithApnsSecretRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *InvokeWithApnsSecretRequest) EncodeBare(b *tl.Buffer) error {
+func (m *InvokeWithApnsSecretRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *InvokeWithApnsSecretRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("invokeWithApnsSecret")
+	}
+	if boxed {
+		b.PutID(InvokeWithApnsSecretRequestTypeID)
 	}
 	b.PutString(m.Nonce)
 	b.PutString(m.Secret)
@@ -719,15 +763,18 @@ func (*InvokeWithReCaptchaRequest) TypeID() uint32 { return InvokeWithReCaptchaR
 func (*InvokeWithReCaptchaRequest) TypeName() string { return "invokeWithReCaptcha" }
 
 // Encode writes the boxed value.
-func (m *InvokeWithReCaptchaRequest) Encode(b *tl.Buffer) error {
-	b.PutID(InvokeWithReCaptchaRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *InvokeWithReCaptchaRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *InvokeWithReCaptchaRequest) EncodeBare(b *tl.Buffer) error {
+func (m *InvokeWithReCaptchaRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *InvokeWithReCaptchaRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("invokeWithReCaptcha")
+	}
+	if boxed {
+		b.PutID(InvokeWithReCaptchaRequestTypeID)
 	}
 	b.PutString(m.Token)
 	if m.Query == nil {

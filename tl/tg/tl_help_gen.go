@@ -3,6 +3,8 @@
 package tg
 
 import (
+	"encoding/binary"
+
 	"github.com/mtgo-labs/mtgo/tl"
 )
 
@@ -30,13 +32,13 @@ func (*HelpAppUpdate) TypeName() string { return "help.appUpdate" }
 func (*HelpAppUpdate) isHelpAppUpdateClass() {}
 
 // Encode writes the boxed value.
-func (m *HelpAppUpdate) Encode(b *tl.Buffer) error {
-	b.PutID(HelpAppUpdateTypeID)
-	return m.EncodeBare(b)
-}
+func (m *HelpAppUpdate) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *HelpAppUpdate) EncodeBare(b *tl.Buffer) error {
+func (m *HelpAppUpdate) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *HelpAppUpdate) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("help.appUpdate")
 	}
@@ -45,8 +47,12 @@ func (m *HelpAppUpdate) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.Document != nil, 1)
 	f0 |= tl.Flag(m.URL.Set, 2)
 	f0 |= tl.Flag(m.Sticker != nil, 3)
-	b.PutUint32(f0)
-	b.PutInt32(m.ID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, HelpAppUpdateTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.ID))
 	b.PutString(m.Version)
 	b.PutString(m.Text)
 	b.PutVectorHeader(len(m.Entities))
@@ -152,8 +158,11 @@ func (*HelpNoAppUpdate) isHelpAppUpdateClass() {}
 
 // Encode writes the boxed value.
 func (m *HelpNoAppUpdate) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.noAppUpdate")
+	}
 	b.PutID(HelpNoAppUpdateTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -196,15 +205,18 @@ func (*HelpInviteText) TypeID() uint32 { return HelpInviteTextTypeID }
 func (*HelpInviteText) TypeName() string { return "help.inviteText" }
 
 // Encode writes the boxed value.
-func (m *HelpInviteText) Encode(b *tl.Buffer) error {
-	b.PutID(HelpInviteTextTypeID)
-	return m.EncodeBare(b)
-}
+func (m *HelpInviteText) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *HelpInviteText) EncodeBare(b *tl.Buffer) error {
+func (m *HelpInviteText) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *HelpInviteText) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("help.inviteText")
+	}
+	if boxed {
+		b.PutID(HelpInviteTextTypeID)
 	}
 	b.PutString(m.Message)
 	return b.WriteErr()
@@ -247,15 +259,18 @@ func (*HelpSupport) TypeID() uint32 { return HelpSupportTypeID }
 func (*HelpSupport) TypeName() string { return "help.support" }
 
 // Encode writes the boxed value.
-func (m *HelpSupport) Encode(b *tl.Buffer) error {
-	b.PutID(HelpSupportTypeID)
-	return m.EncodeBare(b)
-}
+func (m *HelpSupport) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *HelpSupport) EncodeBare(b *tl.Buffer) error {
+func (m *HelpSupport) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *HelpSupport) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("help.support")
+	}
+	if boxed {
+		b.PutID(HelpSupportTypeID)
 	}
 	b.PutString(m.PhoneNumber)
 	if m.User == nil {
@@ -310,20 +325,24 @@ func (*HelpTermsOfService) TypeID() uint32 { return HelpTermsOfServiceTypeID }
 func (*HelpTermsOfService) TypeName() string { return "help.termsOfService" }
 
 // Encode writes the boxed value.
-func (m *HelpTermsOfService) Encode(b *tl.Buffer) error {
-	b.PutID(HelpTermsOfServiceTypeID)
-	return m.EncodeBare(b)
-}
+func (m *HelpTermsOfService) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *HelpTermsOfService) EncodeBare(b *tl.Buffer) error {
+func (m *HelpTermsOfService) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *HelpTermsOfService) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("help.termsOfService")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Popup, 0)
 	f0 |= tl.Flag(m.MinAgeConfirm.Set, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, HelpTermsOfServiceTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if err := m.ID.Encode(b); err != nil {
 		return tl.EncodeFieldErr("help.termsOfService", "id", err)
 	}
@@ -411,17 +430,22 @@ func (*HelpRecentMeURLs) TypeID() uint32 { return HelpRecentMeURLsTypeID }
 func (*HelpRecentMeURLs) TypeName() string { return "help.recentMeUrls" }
 
 // Encode writes the boxed value.
-func (m *HelpRecentMeURLs) Encode(b *tl.Buffer) error {
-	b.PutID(HelpRecentMeURLsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *HelpRecentMeURLs) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *HelpRecentMeURLs) EncodeBare(b *tl.Buffer) error {
+func (m *HelpRecentMeURLs) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *HelpRecentMeURLs) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("help.recentMeUrls")
 	}
-	b.PutVectorHeader(len(m.URLs))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, HelpRecentMeURLsTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.URLs)))
 	for _, e0 := range m.URLs {
 		if e0 == nil {
 			return tl.NilFieldError("help.recentMeUrls", "urls")
@@ -523,8 +547,13 @@ func (*HelpTermsOfServiceUpdateEmpty) isHelpTermsOfServiceUpdateClass() {}
 
 // Encode writes the boxed value.
 func (m *HelpTermsOfServiceUpdateEmpty) Encode(b *tl.Buffer) error {
-	b.PutID(HelpTermsOfServiceUpdateEmptyTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("help.termsOfServiceUpdateEmpty")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], HelpTermsOfServiceUpdateEmptyTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Expires))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -575,17 +604,21 @@ func (*HelpTermsOfServiceUpdate) TypeName() string { return "help.termsOfService
 func (*HelpTermsOfServiceUpdate) isHelpTermsOfServiceUpdateClass() {}
 
 // Encode writes the boxed value.
-func (m *HelpTermsOfServiceUpdate) Encode(b *tl.Buffer) error {
-	b.PutID(HelpTermsOfServiceUpdateTypeID)
-	return m.EncodeBare(b)
-}
+func (m *HelpTermsOfServiceUpdate) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *HelpTermsOfServiceUpdate) EncodeBare(b *tl.Buffer) error {
+func (m *HelpTermsOfServiceUpdate) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *HelpTermsOfServiceUpdate) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("help.termsOfServiceUpdate")
 	}
-	b.PutInt32(m.Expires)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, HelpTermsOfServiceUpdateTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Expires))
 	if err := m.TermsOfService.Encode(b); err != nil {
 		return tl.EncodeFieldErr("help.termsOfServiceUpdate", "terms_of_service", err)
 	}
@@ -636,8 +669,11 @@ func (*HelpDeepLinkInfoEmpty) isHelpDeepLinkInfoClass() {}
 
 // Encode writes the boxed value.
 func (m *HelpDeepLinkInfoEmpty) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.deepLinkInfoEmpty")
+	}
 	b.PutID(HelpDeepLinkInfoEmptyTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -684,20 +720,24 @@ func (*HelpDeepLinkInfo) TypeName() string { return "help.deepLinkInfo" }
 func (*HelpDeepLinkInfo) isHelpDeepLinkInfoClass() {}
 
 // Encode writes the boxed value.
-func (m *HelpDeepLinkInfo) Encode(b *tl.Buffer) error {
-	b.PutID(HelpDeepLinkInfoTypeID)
-	return m.EncodeBare(b)
-}
+func (m *HelpDeepLinkInfo) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *HelpDeepLinkInfo) EncodeBare(b *tl.Buffer) error {
+func (m *HelpDeepLinkInfo) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *HelpDeepLinkInfo) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("help.deepLinkInfo")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.UpdateApp, 0)
 	f0 |= tl.Flag(m.Entities != nil, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, HelpDeepLinkInfoTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	b.PutString(m.Message)
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
@@ -771,8 +811,11 @@ func (*HelpPassportConfigNotModified) isHelpPassportConfigClass() {}
 
 // Encode writes the boxed value.
 func (m *HelpPassportConfigNotModified) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.passportConfigNotModified")
+	}
 	b.PutID(HelpPassportConfigNotModifiedTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -818,17 +861,21 @@ func (*HelpPassportConfig) TypeName() string { return "help.passportConfig" }
 func (*HelpPassportConfig) isHelpPassportConfigClass() {}
 
 // Encode writes the boxed value.
-func (m *HelpPassportConfig) Encode(b *tl.Buffer) error {
-	b.PutID(HelpPassportConfigTypeID)
-	return m.EncodeBare(b)
-}
+func (m *HelpPassportConfig) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *HelpPassportConfig) EncodeBare(b *tl.Buffer) error {
+func (m *HelpPassportConfig) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *HelpPassportConfig) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("help.passportConfig")
 	}
-	b.PutInt32(m.Hash)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, HelpPassportConfigTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Hash))
 	if err := m.CountriesLangs.Encode(b); err != nil {
 		return tl.EncodeFieldErr("help.passportConfig", "countries_langs", err)
 	}
@@ -877,15 +924,18 @@ func (*HelpSupportName) TypeID() uint32 { return HelpSupportNameTypeID }
 func (*HelpSupportName) TypeName() string { return "help.supportName" }
 
 // Encode writes the boxed value.
-func (m *HelpSupportName) Encode(b *tl.Buffer) error {
-	b.PutID(HelpSupportNameTypeID)
-	return m.EncodeBare(b)
-}
+func (m *HelpSupportName) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *HelpSupportName) EncodeBare(b *tl.Buffer) error {
+func (m *HelpSupportName) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *HelpSupportName) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("help.supportName")
+	}
+	if boxed {
+		b.PutID(HelpSupportNameTypeID)
 	}
 	b.PutString(m.Name)
 	return b.WriteErr()
@@ -929,8 +979,11 @@ func (*HelpUserInfoEmpty) isHelpUserInfoClass() {}
 
 // Encode writes the boxed value.
 func (m *HelpUserInfoEmpty) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.userInfoEmpty")
+	}
 	b.PutID(HelpUserInfoEmptyTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -978,15 +1031,18 @@ func (*HelpUserInfo) TypeName() string { return "help.userInfo" }
 func (*HelpUserInfo) isHelpUserInfoClass() {}
 
 // Encode writes the boxed value.
-func (m *HelpUserInfo) Encode(b *tl.Buffer) error {
-	b.PutID(HelpUserInfoTypeID)
-	return m.EncodeBare(b)
-}
+func (m *HelpUserInfo) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *HelpUserInfo) EncodeBare(b *tl.Buffer) error {
+func (m *HelpUserInfo) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *HelpUserInfo) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("help.userInfo")
+	}
+	if boxed {
+		b.PutID(HelpUserInfoTypeID)
 	}
 	b.PutString(m.Message)
 	b.PutVectorHeader(len(m.Entities))
@@ -1060,8 +1116,13 @@ func (*HelpPromoDataEmpty) isHelpPromoDataClass() {}
 
 // Encode writes the boxed value.
 func (m *HelpPromoDataEmpty) Encode(b *tl.Buffer) error {
-	b.PutID(HelpPromoDataEmptyTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("help.promoDataEmpty")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], HelpPromoDataEmptyTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Expires))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -1120,13 +1181,13 @@ func (*HelpPromoData) TypeName() string { return "help.promoData" }
 func (*HelpPromoData) isHelpPromoDataClass() {}
 
 // Encode writes the boxed value.
-func (m *HelpPromoData) Encode(b *tl.Buffer) error {
-	b.PutID(HelpPromoDataTypeID)
-	return m.EncodeBare(b)
-}
+func (m *HelpPromoData) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *HelpPromoData) EncodeBare(b *tl.Buffer) error {
+func (m *HelpPromoData) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *HelpPromoData) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("help.promoData")
 	}
@@ -1136,8 +1197,12 @@ func (m *HelpPromoData) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.PsaType.Set, 1)
 	f0 |= tl.Flag(m.PsaMessage.Set, 2)
 	f0 |= tl.Flag(m.CustomPendingSuggestion != nil, 4)
-	b.PutUint32(f0)
-	b.PutInt32(m.Expires)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, HelpPromoDataTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Expires))
 	if m.Peer != nil {
 		if err := m.Peer.Encode(b); err != nil {
 			return tl.EncodeFieldErr("help.promoData", "peer", err)
@@ -1305,20 +1370,24 @@ func (*HelpCountryCode) TypeID() uint32 { return HelpCountryCodeTypeID }
 func (*HelpCountryCode) TypeName() string { return "help.countryCode" }
 
 // Encode writes the boxed value.
-func (m *HelpCountryCode) Encode(b *tl.Buffer) error {
-	b.PutID(HelpCountryCodeTypeID)
-	return m.EncodeBare(b)
-}
+func (m *HelpCountryCode) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *HelpCountryCode) EncodeBare(b *tl.Buffer) error {
+func (m *HelpCountryCode) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *HelpCountryCode) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("help.countryCode")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Prefixes != nil, 0)
 	f0 |= tl.Flag(m.Patterns != nil, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, HelpCountryCodeTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	b.PutString(m.CountryCode)
 	if m.Prefixes != nil {
 		b.PutVectorHeader(len(m.Prefixes))
@@ -1408,20 +1477,24 @@ func (*HelpCountry) TypeID() uint32 { return HelpCountryTypeID }
 func (*HelpCountry) TypeName() string { return "help.country" }
 
 // Encode writes the boxed value.
-func (m *HelpCountry) Encode(b *tl.Buffer) error {
-	b.PutID(HelpCountryTypeID)
-	return m.EncodeBare(b)
-}
+func (m *HelpCountry) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *HelpCountry) EncodeBare(b *tl.Buffer) error {
+func (m *HelpCountry) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *HelpCountry) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("help.country")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Hidden, 0)
 	f0 |= tl.Flag(m.Name.Set, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, HelpCountryTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	b.PutString(m.Iso2)
 	b.PutString(m.DefaultName)
 	if m.Name.Set {
@@ -1507,8 +1580,11 @@ func (*HelpCountriesListNotModified) isHelpCountriesListClass() {}
 
 // Encode writes the boxed value.
 func (m *HelpCountriesListNotModified) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.countriesListNotModified")
+	}
 	b.PutID(HelpCountriesListNotModifiedTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -1554,17 +1630,22 @@ func (*HelpCountriesList) TypeName() string { return "help.countriesList" }
 func (*HelpCountriesList) isHelpCountriesListClass() {}
 
 // Encode writes the boxed value.
-func (m *HelpCountriesList) Encode(b *tl.Buffer) error {
-	b.PutID(HelpCountriesListTypeID)
-	return m.EncodeBare(b)
-}
+func (m *HelpCountriesList) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *HelpCountriesList) EncodeBare(b *tl.Buffer) error {
+func (m *HelpCountriesList) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *HelpCountriesList) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("help.countriesList")
 	}
-	b.PutVectorHeader(len(m.Countries))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, HelpCountriesListTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Countries)))
 	for i0 := range m.Countries {
 		if err := m.Countries[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("help.countriesList", "countries", err)
@@ -1633,15 +1714,18 @@ func (*HelpPremiumPromo) TypeID() uint32 { return HelpPremiumPromoTypeID }
 func (*HelpPremiumPromo) TypeName() string { return "help.premiumPromo" }
 
 // Encode writes the boxed value.
-func (m *HelpPremiumPromo) Encode(b *tl.Buffer) error {
-	b.PutID(HelpPremiumPromoTypeID)
-	return m.EncodeBare(b)
-}
+func (m *HelpPremiumPromo) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *HelpPremiumPromo) EncodeBare(b *tl.Buffer) error {
+func (m *HelpPremiumPromo) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *HelpPremiumPromo) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("help.premiumPromo")
+	}
+	if boxed {
+		b.PutID(HelpPremiumPromoTypeID)
 	}
 	b.PutString(m.StatusText)
 	b.PutVectorHeader(len(m.StatusEntities))
@@ -1788,8 +1872,11 @@ func (*HelpAppConfigNotModified) isHelpAppConfigClass() {}
 
 // Encode writes the boxed value.
 func (m *HelpAppConfigNotModified) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.appConfigNotModified")
+	}
 	b.PutID(HelpAppConfigNotModifiedTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -1835,17 +1922,21 @@ func (*HelpAppConfig) TypeName() string { return "help.appConfig" }
 func (*HelpAppConfig) isHelpAppConfigClass() {}
 
 // Encode writes the boxed value.
-func (m *HelpAppConfig) Encode(b *tl.Buffer) error {
-	b.PutID(HelpAppConfigTypeID)
-	return m.EncodeBare(b)
-}
+func (m *HelpAppConfig) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *HelpAppConfig) EncodeBare(b *tl.Buffer) error {
+func (m *HelpAppConfig) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *HelpAppConfig) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("help.appConfig")
 	}
-	b.PutInt32(m.Hash)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, HelpAppConfigTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Hash))
 	if m.Config == nil {
 		return tl.NilFieldError("help.appConfig", "config")
 	}
@@ -1896,19 +1987,26 @@ func (*HelpPeerColorSet) TypeName() string { return "help.peerColorSet" }
 func (*HelpPeerColorSet) isHelpPeerColorSetClass() {}
 
 // Encode writes the boxed value.
-func (m *HelpPeerColorSet) Encode(b *tl.Buffer) error {
-	b.PutID(HelpPeerColorSetTypeID)
-	return m.EncodeBare(b)
-}
+func (m *HelpPeerColorSet) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *HelpPeerColorSet) EncodeBare(b *tl.Buffer) error {
+func (m *HelpPeerColorSet) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *HelpPeerColorSet) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("help.peerColorSet")
 	}
-	b.PutVectorHeader(len(m.Colors))
-	for _, e0 := range m.Colors {
-		b.PutInt32(e0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + 4*len(m.Colors))
+	binary.LittleEndian.PutUint32(p0, HelpPeerColorSetTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Colors)))
+	t0 := p0[h+8:]
+	for _, x0 := range m.Colors {
+		binary.LittleEndian.PutUint32(t0[:], uint32(x0))
+		t0 = t0[4:]
 	}
 	return nil
 }
@@ -1962,27 +2060,44 @@ func (*HelpPeerColorProfileSet) TypeName() string { return "help.peerColorProfil
 func (*HelpPeerColorProfileSet) isHelpPeerColorSetClass() {}
 
 // Encode writes the boxed value.
-func (m *HelpPeerColorProfileSet) Encode(b *tl.Buffer) error {
-	b.PutID(HelpPeerColorProfileSetTypeID)
-	return m.EncodeBare(b)
-}
+func (m *HelpPeerColorProfileSet) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *HelpPeerColorProfileSet) EncodeBare(b *tl.Buffer) error {
+func (m *HelpPeerColorProfileSet) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *HelpPeerColorProfileSet) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("help.peerColorProfileSet")
 	}
-	b.PutVectorHeader(len(m.PaletteColors))
-	for _, e0 := range m.PaletteColors {
-		b.PutInt32(e0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + 4*len(m.PaletteColors))
+	binary.LittleEndian.PutUint32(p0, HelpPeerColorProfileSetTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.PaletteColors)))
+	t0 := p0[h+8:]
+	for _, x0 := range m.PaletteColors {
+		binary.LittleEndian.PutUint32(t0[:], uint32(x0))
+		t0 = t0[4:]
 	}
-	b.PutVectorHeader(len(m.BgColors))
-	for _, e0 := range m.BgColors {
-		b.PutInt32(e0)
+	p1 := b.Extend(8 + 4*len(m.BgColors))
+	q1 := (*[8]byte)(p1)
+	binary.LittleEndian.PutUint32(q1[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q1[4:], uint32(len(m.BgColors)))
+	t1 := p1[8:]
+	for _, x1 := range m.BgColors {
+		binary.LittleEndian.PutUint32(t1[:], uint32(x1))
+		t1 = t1[4:]
 	}
-	b.PutVectorHeader(len(m.StoryColors))
-	for _, e0 := range m.StoryColors {
-		b.PutInt32(e0)
+	p2 := b.Extend(8 + 4*len(m.StoryColors))
+	q2 := (*[8]byte)(p2)
+	binary.LittleEndian.PutUint32(q2[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q2[4:], uint32(len(m.StoryColors)))
+	t2 := p2[8:]
+	for _, x2 := range m.StoryColors {
+		binary.LittleEndian.PutUint32(t2[:], uint32(x2))
+		t2 = t2[4:]
 	}
 	return nil
 }
@@ -2061,13 +2176,13 @@ func (*HelpPeerColorOption) TypeID() uint32 { return HelpPeerColorOptionTypeID }
 func (*HelpPeerColorOption) TypeName() string { return "help.peerColorOption" }
 
 // Encode writes the boxed value.
-func (m *HelpPeerColorOption) Encode(b *tl.Buffer) error {
-	b.PutID(HelpPeerColorOptionTypeID)
-	return m.EncodeBare(b)
-}
+func (m *HelpPeerColorOption) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *HelpPeerColorOption) EncodeBare(b *tl.Buffer) error {
+func (m *HelpPeerColorOption) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *HelpPeerColorOption) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("help.peerColorOption")
 	}
@@ -2077,8 +2192,12 @@ func (m *HelpPeerColorOption) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.DarkColors != nil, 2)
 	f0 |= tl.Flag(m.ChannelMinLevel.Set, 3)
 	f0 |= tl.Flag(m.GroupMinLevel.Set, 4)
-	b.PutUint32(f0)
-	b.PutInt32(m.ColorID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, HelpPeerColorOptionTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.ColorID))
 	if m.Colors != nil {
 		if err := m.Colors.Encode(b); err != nil {
 			return tl.EncodeFieldErr("help.peerColorOption", "colors", err)
@@ -2164,8 +2283,11 @@ func (*HelpPeerColorsNotModified) isHelpPeerColorsClass() {}
 
 // Encode writes the boxed value.
 func (m *HelpPeerColorsNotModified) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.peerColorsNotModified")
+	}
 	b.PutID(HelpPeerColorsNotModifiedTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2211,18 +2333,23 @@ func (*HelpPeerColors) TypeName() string { return "help.peerColors" }
 func (*HelpPeerColors) isHelpPeerColorsClass() {}
 
 // Encode writes the boxed value.
-func (m *HelpPeerColors) Encode(b *tl.Buffer) error {
-	b.PutID(HelpPeerColorsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *HelpPeerColors) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *HelpPeerColors) EncodeBare(b *tl.Buffer) error {
+func (m *HelpPeerColors) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *HelpPeerColors) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("help.peerColors")
 	}
-	b.PutInt32(m.Hash)
-	b.PutVectorHeader(len(m.Colors))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, HelpPeerColorsTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Hash))
+	binary.LittleEndian.PutUint32(q0[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[8:], uint32(len(m.Colors)))
 	for i0 := range m.Colors {
 		if err := m.Colors[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("help.peerColors", "colors", err)
@@ -2287,8 +2414,11 @@ func (*HelpTimezonesListNotModified) isHelpTimezonesListClass() {}
 
 // Encode writes the boxed value.
 func (m *HelpTimezonesListNotModified) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.timezonesListNotModified")
+	}
 	b.PutID(HelpTimezonesListNotModifiedTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2334,17 +2464,22 @@ func (*HelpTimezonesList) TypeName() string { return "help.timezonesList" }
 func (*HelpTimezonesList) isHelpTimezonesListClass() {}
 
 // Encode writes the boxed value.
-func (m *HelpTimezonesList) Encode(b *tl.Buffer) error {
-	b.PutID(HelpTimezonesListTypeID)
-	return m.EncodeBare(b)
-}
+func (m *HelpTimezonesList) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *HelpTimezonesList) EncodeBare(b *tl.Buffer) error {
+func (m *HelpTimezonesList) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *HelpTimezonesList) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("help.timezonesList")
 	}
-	b.PutVectorHeader(len(m.Timezones))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, HelpTimezonesListTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Timezones)))
 	for i0 := range m.Timezones {
 		if err := m.Timezones[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("help.timezonesList", "timezones", err)
@@ -2408,8 +2543,11 @@ func (*HelpGetConfigRequest) TypeName() string { return "help.getConfig" }
 
 // Encode writes the boxed value.
 func (m *HelpGetConfigRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.getConfig")
+	}
 	b.PutID(HelpGetConfigRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2452,8 +2590,11 @@ func (*HelpGetNearestDCRequest) TypeName() string { return "help.getNearestDc" }
 
 // Encode writes the boxed value.
 func (m *HelpGetNearestDCRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.getNearestDc")
+	}
 	b.PutID(HelpGetNearestDCRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2496,15 +2637,18 @@ func (*HelpGetAppUpdateRequest) TypeID() uint32 { return HelpGetAppUpdateRequest
 func (*HelpGetAppUpdateRequest) TypeName() string { return "help.getAppUpdate" }
 
 // Encode writes the boxed value.
-func (m *HelpGetAppUpdateRequest) Encode(b *tl.Buffer) error {
-	b.PutID(HelpGetAppUpdateRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *HelpGetAppUpdateRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *HelpGetAppUpdateRequest) EncodeBare(b *tl.Buffer) error {
+func (m *HelpGetAppUpdateRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *HelpGetAppUpdateRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("help.getAppUpdate")
+	}
+	if boxed {
+		b.PutID(HelpGetAppUpdateRequestTypeID)
 	}
 	b.PutString(m.Source)
 	return b.WriteErr()
@@ -2546,8 +2690,11 @@ func (*HelpGetInviteTextRequest) TypeName() string { return "help.getInviteText"
 
 // Encode writes the boxed value.
 func (m *HelpGetInviteTextRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.getInviteText")
+	}
 	b.PutID(HelpGetInviteTextRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2590,8 +2737,11 @@ func (*HelpGetSupportRequest) TypeName() string { return "help.getSupport" }
 
 // Encode writes the boxed value.
 func (m *HelpGetSupportRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.getSupport")
+	}
 	b.PutID(HelpGetSupportRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2635,17 +2785,21 @@ func (*HelpSetBotUpdatesStatusRequest) TypeID() uint32 { return HelpSetBotUpdate
 func (*HelpSetBotUpdatesStatusRequest) TypeName() string { return "help.setBotUpdatesStatus" }
 
 // Encode writes the boxed value.
-func (m *HelpSetBotUpdatesStatusRequest) Encode(b *tl.Buffer) error {
-	b.PutID(HelpSetBotUpdatesStatusRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *HelpSetBotUpdatesStatusRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *HelpSetBotUpdatesStatusRequest) EncodeBare(b *tl.Buffer) error {
+func (m *HelpSetBotUpdatesStatusRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *HelpSetBotUpdatesStatusRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("help.setBotUpdatesStatus")
 	}
-	b.PutInt32(m.PendingUpdatesCount)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, HelpSetBotUpdatesStatusRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.PendingUpdatesCount))
 	b.PutString(m.Message)
 	return b.WriteErr()
 }
@@ -2689,8 +2843,11 @@ func (*HelpGetCdnConfigRequest) TypeName() string { return "help.getCdnConfig" }
 
 // Encode writes the boxed value.
 func (m *HelpGetCdnConfigRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.getCdnConfig")
+	}
 	b.PutID(HelpGetCdnConfigRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2733,15 +2890,18 @@ func (*HelpGetRecentMeURLsRequest) TypeID() uint32 { return HelpGetRecentMeURLsR
 func (*HelpGetRecentMeURLsRequest) TypeName() string { return "help.getRecentMeUrls" }
 
 // Encode writes the boxed value.
-func (m *HelpGetRecentMeURLsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(HelpGetRecentMeURLsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *HelpGetRecentMeURLsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *HelpGetRecentMeURLsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *HelpGetRecentMeURLsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *HelpGetRecentMeURLsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("help.getRecentMeUrls")
+	}
+	if boxed {
+		b.PutID(HelpGetRecentMeURLsRequestTypeID)
 	}
 	b.PutString(m.Referer)
 	return b.WriteErr()
@@ -2785,8 +2945,11 @@ func (*HelpGetTermsOfServiceUpdateRequest) TypeName() string { return "help.getT
 
 // Encode writes the boxed value.
 func (m *HelpGetTermsOfServiceUpdateRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.getTermsOfServiceUpdate")
+	}
 	b.PutID(HelpGetTermsOfServiceUpdateRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2829,15 +2992,18 @@ func (*HelpAcceptTermsOfServiceRequest) TypeID() uint32 { return HelpAcceptTerms
 func (*HelpAcceptTermsOfServiceRequest) TypeName() string { return "help.acceptTermsOfService" }
 
 // Encode writes the boxed value.
-func (m *HelpAcceptTermsOfServiceRequest) Encode(b *tl.Buffer) error {
-	b.PutID(HelpAcceptTermsOfServiceRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *HelpAcceptTermsOfServiceRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *HelpAcceptTermsOfServiceRequest) EncodeBare(b *tl.Buffer) error {
+func (m *HelpAcceptTermsOfServiceRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *HelpAcceptTermsOfServiceRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("help.acceptTermsOfService")
+	}
+	if boxed {
+		b.PutID(HelpAcceptTermsOfServiceRequestTypeID)
 	}
 	if err := m.ID.Encode(b); err != nil {
 		return tl.EncodeFieldErr("help.acceptTermsOfService", "id", err)
@@ -2884,15 +3050,18 @@ func (*HelpGetDeepLinkInfoRequest) TypeID() uint32 { return HelpGetDeepLinkInfoR
 func (*HelpGetDeepLinkInfoRequest) TypeName() string { return "help.getDeepLinkInfo" }
 
 // Encode writes the boxed value.
-func (m *HelpGetDeepLinkInfoRequest) Encode(b *tl.Buffer) error {
-	b.PutID(HelpGetDeepLinkInfoRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *HelpGetDeepLinkInfoRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *HelpGetDeepLinkInfoRequest) EncodeBare(b *tl.Buffer) error {
+func (m *HelpGetDeepLinkInfoRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *HelpGetDeepLinkInfoRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("help.getDeepLinkInfo")
+	}
+	if boxed {
+		b.PutID(HelpGetDeepLinkInfoRequestTypeID)
 	}
 	b.PutString(m.Path)
 	return b.WriteErr()
@@ -2935,8 +3104,13 @@ func (*HelpGetAppConfigRequest) TypeName() string { return "help.getAppConfig" }
 
 // Encode writes the boxed value.
 func (m *HelpGetAppConfigRequest) Encode(b *tl.Buffer) error {
-	b.PutID(HelpGetAppConfigRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("help.getAppConfig")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], HelpGetAppConfigRequestTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2984,17 +3158,22 @@ func (*HelpSaveAppLogRequest) TypeID() uint32 { return HelpSaveAppLogRequestType
 func (*HelpSaveAppLogRequest) TypeName() string { return "help.saveAppLog" }
 
 // Encode writes the boxed value.
-func (m *HelpSaveAppLogRequest) Encode(b *tl.Buffer) error {
-	b.PutID(HelpSaveAppLogRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *HelpSaveAppLogRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *HelpSaveAppLogRequest) EncodeBare(b *tl.Buffer) error {
+func (m *HelpSaveAppLogRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *HelpSaveAppLogRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("help.saveAppLog")
 	}
-	b.PutVectorHeader(len(m.Events))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, HelpSaveAppLogRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Events)))
 	for i0 := range m.Events {
 		if err := m.Events[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("help.saveAppLog", "events", err)
@@ -3055,8 +3234,13 @@ func (*HelpGetPassportConfigRequest) TypeName() string { return "help.getPasspor
 
 // Encode writes the boxed value.
 func (m *HelpGetPassportConfigRequest) Encode(b *tl.Buffer) error {
-	b.PutID(HelpGetPassportConfigRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("help.getPassportConfig")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], HelpGetPassportConfigRequestTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -3104,8 +3288,11 @@ func (*HelpGetSupportNameRequest) TypeName() string { return "help.getSupportNam
 
 // Encode writes the boxed value.
 func (m *HelpGetSupportNameRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.getSupportName")
+	}
 	b.PutID(HelpGetSupportNameRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -3148,15 +3335,18 @@ func (*HelpGetUserInfoRequest) TypeID() uint32 { return HelpGetUserInfoRequestTy
 func (*HelpGetUserInfoRequest) TypeName() string { return "help.getUserInfo" }
 
 // Encode writes the boxed value.
-func (m *HelpGetUserInfoRequest) Encode(b *tl.Buffer) error {
-	b.PutID(HelpGetUserInfoRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *HelpGetUserInfoRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *HelpGetUserInfoRequest) EncodeBare(b *tl.Buffer) error {
+func (m *HelpGetUserInfoRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *HelpGetUserInfoRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("help.getUserInfo")
+	}
+	if boxed {
+		b.PutID(HelpGetUserInfoRequestTypeID)
 	}
 	if m.UserID == nil {
 		return tl.NilFieldError("help.getUserInfo", "user_id")
@@ -3205,15 +3395,18 @@ func (*HelpEditUserInfoRequest) TypeID() uint32 { return HelpEditUserInfoRequest
 func (*HelpEditUserInfoRequest) TypeName() string { return "help.editUserInfo" }
 
 // Encode writes the boxed value.
-func (m *HelpEditUserInfoRequest) Encode(b *tl.Buffer) error {
-	b.PutID(HelpEditUserInfoRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *HelpEditUserInfoRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *HelpEditUserInfoRequest) EncodeBare(b *tl.Buffer) error {
+func (m *HelpEditUserInfoRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *HelpEditUserInfoRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("help.editUserInfo")
+	}
+	if boxed {
+		b.PutID(HelpEditUserInfoRequestTypeID)
 	}
 	if m.UserID == nil {
 		return tl.NilFieldError("help.editUserInfo", "user_id")
@@ -3285,8 +3478,11 @@ func (*HelpGetPromoDataRequest) TypeName() string { return "help.getPromoData" }
 
 // Encode writes the boxed value.
 func (m *HelpGetPromoDataRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.getPromoData")
+	}
 	b.PutID(HelpGetPromoDataRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -3329,15 +3525,18 @@ func (*HelpHidePromoDataRequest) TypeID() uint32 { return HelpHidePromoDataReque
 func (*HelpHidePromoDataRequest) TypeName() string { return "help.hidePromoData" }
 
 // Encode writes the boxed value.
-func (m *HelpHidePromoDataRequest) Encode(b *tl.Buffer) error {
-	b.PutID(HelpHidePromoDataRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *HelpHidePromoDataRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *HelpHidePromoDataRequest) EncodeBare(b *tl.Buffer) error {
+func (m *HelpHidePromoDataRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *HelpHidePromoDataRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("help.hidePromoData")
+	}
+	if boxed {
+		b.PutID(HelpHidePromoDataRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("help.hidePromoData", "peer")
@@ -3385,15 +3584,18 @@ func (*HelpDismissSuggestionRequest) TypeID() uint32 { return HelpDismissSuggest
 func (*HelpDismissSuggestionRequest) TypeName() string { return "help.dismissSuggestion" }
 
 // Encode writes the boxed value.
-func (m *HelpDismissSuggestionRequest) Encode(b *tl.Buffer) error {
-	b.PutID(HelpDismissSuggestionRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *HelpDismissSuggestionRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *HelpDismissSuggestionRequest) EncodeBare(b *tl.Buffer) error {
+func (m *HelpDismissSuggestionRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *HelpDismissSuggestionRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("help.dismissSuggestion")
+	}
+	if boxed {
+		b.PutID(HelpDismissSuggestionRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("help.dismissSuggestion", "peer")
@@ -3445,15 +3647,18 @@ func (*HelpGetCountriesListRequest) TypeID() uint32 { return HelpGetCountriesLis
 func (*HelpGetCountriesListRequest) TypeName() string { return "help.getCountriesList" }
 
 // Encode writes the boxed value.
-func (m *HelpGetCountriesListRequest) Encode(b *tl.Buffer) error {
-	b.PutID(HelpGetCountriesListRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *HelpGetCountriesListRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *HelpGetCountriesListRequest) EncodeBare(b *tl.Buffer) error {
+func (m *HelpGetCountriesListRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *HelpGetCountriesListRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("help.getCountriesList")
+	}
+	if boxed {
+		b.PutID(HelpGetCountriesListRequestTypeID)
 	}
 	b.PutString(m.LangCode)
 	b.PutInt32(m.Hash)
@@ -3499,8 +3704,11 @@ func (*HelpGetPremiumPromoRequest) TypeName() string { return "help.getPremiumPr
 
 // Encode writes the boxed value.
 func (m *HelpGetPremiumPromoRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.getPremiumPromo")
+	}
 	b.PutID(HelpGetPremiumPromoRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -3544,8 +3752,13 @@ func (*HelpGetPeerColorsRequest) TypeName() string { return "help.getPeerColors"
 
 // Encode writes the boxed value.
 func (m *HelpGetPeerColorsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(HelpGetPeerColorsRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("help.getPeerColors")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], HelpGetPeerColorsRequestTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -3594,8 +3807,13 @@ func (*HelpGetPeerProfileColorsRequest) TypeName() string { return "help.getPeer
 
 // Encode writes the boxed value.
 func (m *HelpGetPeerProfileColorsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(HelpGetPeerProfileColorsRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("help.getPeerProfileColors")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], HelpGetPeerProfileColorsRequestTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -3644,8 +3862,13 @@ func (*HelpGetTimezonesListRequest) TypeName() string { return "help.getTimezone
 
 // Encode writes the boxed value.
 func (m *HelpGetTimezonesListRequest) Encode(b *tl.Buffer) error {
-	b.PutID(HelpGetTimezonesListRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("help.getTimezonesList")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], HelpGetTimezonesListRequestTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.

@@ -22,15 +22,18 @@ func (*LangpackGetLangPackRequest) TypeID() uint32 { return LangpackGetLangPackR
 func (*LangpackGetLangPackRequest) TypeName() string { return "langpack.getLangPack" }
 
 // Encode writes the boxed value.
-func (m *LangpackGetLangPackRequest) Encode(b *tl.Buffer) error {
-	b.PutID(LangpackGetLangPackRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *LangpackGetLangPackRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *LangpackGetLangPackRequest) EncodeBare(b *tl.Buffer) error {
+func (m *LangpackGetLangPackRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *LangpackGetLangPackRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("langpack.getLangPack")
+	}
+	if boxed {
+		b.PutID(LangpackGetLangPackRequestTypeID)
 	}
 	b.PutString(m.LangPack)
 	b.PutString(m.LangCode)
@@ -78,15 +81,18 @@ func (*LangpackGetStringsRequest) TypeID() uint32 { return LangpackGetStringsReq
 func (*LangpackGetStringsRequest) TypeName() string { return "langpack.getStrings" }
 
 // Encode writes the boxed value.
-func (m *LangpackGetStringsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(LangpackGetStringsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *LangpackGetStringsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *LangpackGetStringsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *LangpackGetStringsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *LangpackGetStringsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("langpack.getStrings")
+	}
+	if boxed {
+		b.PutID(LangpackGetStringsRequestTypeID)
 	}
 	b.PutString(m.LangPack)
 	b.PutString(m.LangCode)
@@ -150,15 +156,18 @@ func (*LangpackGetDifferenceRequest) TypeID() uint32 { return LangpackGetDiffere
 func (*LangpackGetDifferenceRequest) TypeName() string { return "langpack.getDifference" }
 
 // Encode writes the boxed value.
-func (m *LangpackGetDifferenceRequest) Encode(b *tl.Buffer) error {
-	b.PutID(LangpackGetDifferenceRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *LangpackGetDifferenceRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *LangpackGetDifferenceRequest) EncodeBare(b *tl.Buffer) error {
+func (m *LangpackGetDifferenceRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *LangpackGetDifferenceRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("langpack.getDifference")
+	}
+	if boxed {
+		b.PutID(LangpackGetDifferenceRequestTypeID)
 	}
 	b.PutString(m.LangPack)
 	b.PutString(m.LangCode)
@@ -208,15 +217,18 @@ func (*LangpackGetLanguagesRequest) TypeID() uint32 { return LangpackGetLanguage
 func (*LangpackGetLanguagesRequest) TypeName() string { return "langpack.getLanguages" }
 
 // Encode writes the boxed value.
-func (m *LangpackGetLanguagesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(LangpackGetLanguagesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *LangpackGetLanguagesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *LangpackGetLanguagesRequest) EncodeBare(b *tl.Buffer) error {
+func (m *LangpackGetLanguagesRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *LangpackGetLanguagesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("langpack.getLanguages")
+	}
+	if boxed {
+		b.PutID(LangpackGetLanguagesRequestTypeID)
 	}
 	b.PutString(m.LangPack)
 	return b.WriteErr()
@@ -259,15 +271,18 @@ func (*LangpackGetLanguageRequest) TypeID() uint32 { return LangpackGetLanguageR
 func (*LangpackGetLanguageRequest) TypeName() string { return "langpack.getLanguage" }
 
 // Encode writes the boxed value.
-func (m *LangpackGetLanguageRequest) Encode(b *tl.Buffer) error {
-	b.PutID(LangpackGetLanguageRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *LangpackGetLanguageRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *LangpackGetLanguageRequest) EncodeBare(b *tl.Buffer) error {
+func (m *LangpackGetLanguageRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *LangpackGetLanguageRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("langpack.getLanguage")
+	}
+	if boxed {
+		b.PutID(LangpackGetLanguageRequestTypeID)
 	}
 	b.PutString(m.LangPack)
 	b.PutString(m.LangCode)

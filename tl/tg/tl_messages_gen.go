@@ -3,6 +3,8 @@
 package tg
 
 import (
+	"encoding/binary"
+
 	"github.com/mtgo-labs/mtgo/tl"
 )
 
@@ -26,17 +28,22 @@ func (*MessagesDialogs) TypeName() string { return "messages.dialogs" }
 func (*MessagesDialogs) isMessagesDialogsClass() {}
 
 // Encode writes the boxed value.
-func (m *MessagesDialogs) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesDialogsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesDialogs) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesDialogs) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesDialogs) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesDialogs) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.dialogs")
 	}
-	b.PutVectorHeader(len(m.Dialogs))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, MessagesDialogsTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Dialogs)))
 	for _, e0 := range m.Dialogs {
 		if e0 == nil {
 			return tl.NilFieldError("messages.dialogs", "dialogs")
@@ -162,18 +169,23 @@ func (*MessagesDialogsSlice) TypeName() string { return "messages.dialogsSlice" 
 func (*MessagesDialogsSlice) isMessagesDialogsClass() {}
 
 // Encode writes the boxed value.
-func (m *MessagesDialogsSlice) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesDialogsSliceTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesDialogsSlice) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesDialogsSlice) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesDialogsSlice) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesDialogsSlice) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.dialogsSlice")
 	}
-	b.PutInt32(m.Count)
-	b.PutVectorHeader(len(m.Dialogs))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, MessagesDialogsSliceTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Count))
+	binary.LittleEndian.PutUint32(q0[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[8:], uint32(len(m.Dialogs)))
 	for _, e0 := range m.Dialogs {
 		if e0 == nil {
 			return tl.NilFieldError("messages.dialogsSlice", "dialogs")
@@ -299,8 +311,13 @@ func (*MessagesDialogsNotModified) isMessagesDialogsClass() {}
 
 // Encode writes the boxed value.
 func (m *MessagesDialogsNotModified) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesDialogsNotModifiedTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messages.dialogsNotModified")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], MessagesDialogsNotModifiedTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Count))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -353,17 +370,22 @@ func (*MessagesMessages) TypeName() string { return "messages.messages" }
 func (*MessagesMessages) isMessagesMessagesClass() {}
 
 // Encode writes the boxed value.
-func (m *MessagesMessages) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesMessagesTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesMessages) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesMessages) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesMessages) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesMessages) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.messages")
 	}
-	b.PutVectorHeader(len(m.Messages))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, MessagesMessagesTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Messages)))
 	for _, e0 := range m.Messages {
 		if e0 == nil {
 			return tl.NilFieldError("messages.messages", "messages")
@@ -493,13 +515,13 @@ func (*MessagesMessagesSlice) TypeName() string { return "messages.messagesSlice
 func (*MessagesMessagesSlice) isMessagesMessagesClass() {}
 
 // Encode writes the boxed value.
-func (m *MessagesMessagesSlice) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesMessagesSliceTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesMessagesSlice) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesMessagesSlice) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesMessagesSlice) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesMessagesSlice) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.messagesSlice")
 	}
@@ -508,8 +530,12 @@ func (m *MessagesMessagesSlice) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.NextRate.Set, 0)
 	f0 |= tl.Flag(m.OffsetIDOffset.Set, 2)
 	f0 |= tl.Flag(m.SearchFlood != nil, 3)
-	b.PutUint32(f0)
-	b.PutInt32(m.Count)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, MessagesMessagesSliceTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Count))
 	if m.NextRate.Set {
 		b.PutInt32(m.NextRate.Value)
 	}
@@ -684,22 +710,26 @@ func (*MessagesChannelMessages) TypeName() string { return "messages.channelMess
 func (*MessagesChannelMessages) isMessagesMessagesClass() {}
 
 // Encode writes the boxed value.
-func (m *MessagesChannelMessages) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesChannelMessagesTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesChannelMessages) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesChannelMessages) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesChannelMessages) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesChannelMessages) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.channelMessages")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Inexact, 1)
 	f0 |= tl.Flag(m.OffsetIDOffset.Set, 2)
-	b.PutUint32(f0)
-	b.PutInt32(m.Pts)
-	b.PutInt32(m.Count)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, MessagesChannelMessagesTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Pts))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Count))
 	if m.OffsetIDOffset.Set {
 		b.PutInt32(m.OffsetIDOffset.Value)
 	}
@@ -844,8 +874,13 @@ func (*MessagesMessagesNotModified) isMessagesMessagesClass() {}
 
 // Encode writes the boxed value.
 func (m *MessagesMessagesNotModified) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesMessagesNotModifiedTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messages.messagesNotModified")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], MessagesMessagesNotModifiedTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Count))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -895,17 +930,22 @@ func (*MessagesChats) TypeName() string { return "messages.chats" }
 func (*MessagesChats) isMessagesChatsClass() {}
 
 // Encode writes the boxed value.
-func (m *MessagesChats) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesChatsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesChats) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesChats) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesChats) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesChats) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.chats")
 	}
-	b.PutVectorHeader(len(m.Chats))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, MessagesChatsTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Chats)))
 	for _, e0 := range m.Chats {
 		if e0 == nil {
 			return tl.NilFieldError("messages.chats", "chats")
@@ -965,18 +1005,23 @@ func (*MessagesChatsSlice) TypeName() string { return "messages.chatsSlice" }
 func (*MessagesChatsSlice) isMessagesChatsClass() {}
 
 // Encode writes the boxed value.
-func (m *MessagesChatsSlice) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesChatsSliceTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesChatsSlice) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesChatsSlice) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesChatsSlice) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesChatsSlice) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.chatsSlice")
 	}
-	b.PutInt32(m.Count)
-	b.PutVectorHeader(len(m.Chats))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, MessagesChatsSliceTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Count))
+	binary.LittleEndian.PutUint32(q0[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[8:], uint32(len(m.Chats)))
 	for _, e0 := range m.Chats {
 		if e0 == nil {
 			return tl.NilFieldError("messages.chatsSlice", "chats")
@@ -1038,15 +1083,18 @@ func (*MessagesChatFull) TypeID() uint32 { return MessagesChatFullTypeID }
 func (*MessagesChatFull) TypeName() string { return "messages.chatFull" }
 
 // Encode writes the boxed value.
-func (m *MessagesChatFull) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesChatFullTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesChatFull) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesChatFull) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesChatFull) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesChatFull) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.chatFull")
+	}
+	if boxed {
+		b.PutID(MessagesChatFullTypeID)
 	}
 	if m.FullChat == nil {
 		return tl.NilFieldError("messages.chatFull", "full_chat")
@@ -1138,8 +1186,15 @@ func (*MessagesAffectedHistory) TypeName() string { return "messages.affectedHis
 
 // Encode writes the boxed value.
 func (m *MessagesAffectedHistory) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesAffectedHistoryTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messages.affectedHistory")
+	}
+	q0 := (*[16]byte)(b.Extend(16))
+	binary.LittleEndian.PutUint32(q0[:], MessagesAffectedHistoryTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Pts))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.PtsCount))
+	binary.LittleEndian.PutUint32(q0[12:], uint32(m.Offset))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -1147,9 +1202,10 @@ func (m *MessagesAffectedHistory) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messages.affectedHistory")
 	}
-	b.PutInt32(m.Pts)
-	b.PutInt32(m.PtsCount)
-	b.PutInt32(m.Offset)
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Pts))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.PtsCount))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Offset))
 	return nil
 }
 
@@ -1197,15 +1253,18 @@ func (*MessagesDHConfigNotModified) TypeName() string { return "messages.dhConfi
 func (*MessagesDHConfigNotModified) isMessagesDHConfigClass() {}
 
 // Encode writes the boxed value.
-func (m *MessagesDHConfigNotModified) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesDHConfigNotModifiedTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesDHConfigNotModified) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesDHConfigNotModified) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesDHConfigNotModified) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesDHConfigNotModified) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.dhConfigNotModified")
+	}
+	if boxed {
+		b.PutID(MessagesDHConfigNotModifiedTypeID)
 	}
 	b.PutBytes(m.Random)
 	return b.WriteErr()
@@ -1252,17 +1311,21 @@ func (*MessagesDHConfig) TypeName() string { return "messages.dhConfig" }
 func (*MessagesDHConfig) isMessagesDHConfigClass() {}
 
 // Encode writes the boxed value.
-func (m *MessagesDHConfig) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesDHConfigTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesDHConfig) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesDHConfig) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesDHConfig) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesDHConfig) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.dhConfig")
 	}
-	b.PutInt32(m.G)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesDHConfigTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.G))
 	b.PutBytes(m.P)
 	b.PutInt32(m.Version)
 	b.PutBytes(m.Random)
@@ -1317,8 +1380,13 @@ func (*MessagesSentEncryptedMessage) isMessagesSentEncryptedMessageClass() {}
 
 // Encode writes the boxed value.
 func (m *MessagesSentEncryptedMessage) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSentEncryptedMessageTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messages.sentEncryptedMessage")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], MessagesSentEncryptedMessageTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Date))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -1369,17 +1437,21 @@ func (*MessagesSentEncryptedFile) TypeName() string { return "messages.sentEncry
 func (*MessagesSentEncryptedFile) isMessagesSentEncryptedMessageClass() {}
 
 // Encode writes the boxed value.
-func (m *MessagesSentEncryptedFile) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSentEncryptedFileTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSentEncryptedFile) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesSentEncryptedFile) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesSentEncryptedFile) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSentEncryptedFile) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.sentEncryptedFile")
 	}
-	b.PutInt32(m.Date)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesSentEncryptedFileTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Date))
 	if m.File == nil {
 		return tl.NilFieldError("messages.sentEncryptedFile", "file")
 	}
@@ -1430,8 +1502,11 @@ func (*MessagesStickersNotModified) isMessagesStickersClass() {}
 
 // Encode writes the boxed value.
 func (m *MessagesStickersNotModified) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.stickersNotModified")
+	}
 	b.PutID(MessagesStickersNotModifiedTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -1477,18 +1552,23 @@ func (*MessagesStickers) TypeName() string { return "messages.stickers" }
 func (*MessagesStickers) isMessagesStickersClass() {}
 
 // Encode writes the boxed value.
-func (m *MessagesStickers) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesStickersTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesStickers) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesStickers) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesStickers) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesStickers) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.stickers")
 	}
-	b.PutInt64(m.Hash)
-	b.PutVectorHeader(len(m.Stickers))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 16)
+	binary.LittleEndian.PutUint32(p0, MessagesStickersTypeID)
+	q0 := (*[16]byte)(p0[h:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.Hash))
+	binary.LittleEndian.PutUint32(q0[8:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[12:], uint32(len(m.Stickers)))
 	for _, e0 := range m.Stickers {
 		if e0 == nil {
 			return tl.NilFieldError("messages.stickers", "stickers")
@@ -1550,8 +1630,11 @@ func (*MessagesAllStickersNotModified) isMessagesAllStickersClass() {}
 
 // Encode writes the boxed value.
 func (m *MessagesAllStickersNotModified) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.allStickersNotModified")
+	}
 	b.PutID(MessagesAllStickersNotModifiedTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -1597,18 +1680,23 @@ func (*MessagesAllStickers) TypeName() string { return "messages.allStickers" }
 func (*MessagesAllStickers) isMessagesAllStickersClass() {}
 
 // Encode writes the boxed value.
-func (m *MessagesAllStickers) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesAllStickersTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesAllStickers) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesAllStickers) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesAllStickers) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesAllStickers) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.allStickers")
 	}
-	b.PutInt64(m.Hash)
-	b.PutVectorHeader(len(m.Sets))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 16)
+	binary.LittleEndian.PutUint32(p0, MessagesAllStickersTypeID)
+	q0 := (*[16]byte)(p0[h:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.Hash))
+	binary.LittleEndian.PutUint32(q0[8:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[12:], uint32(len(m.Sets)))
 	for i0 := range m.Sets {
 		if err := m.Sets[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.allStickers", "sets", err)
@@ -1673,8 +1761,14 @@ func (*MessagesAffectedMessages) TypeName() string { return "messages.affectedMe
 
 // Encode writes the boxed value.
 func (m *MessagesAffectedMessages) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesAffectedMessagesTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messages.affectedMessages")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], MessagesAffectedMessagesTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Pts))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.PtsCount))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -1682,8 +1776,9 @@ func (m *MessagesAffectedMessages) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messages.affectedMessages")
 	}
-	b.PutInt32(m.Pts)
-	b.PutInt32(m.PtsCount)
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Pts))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.PtsCount))
 	return nil
 }
 
@@ -1731,15 +1826,18 @@ func (*MessagesStickerSet) TypeName() string { return "messages.stickerSet" }
 func (*MessagesStickerSet) isMessagesStickerSetClass() {}
 
 // Encode writes the boxed value.
-func (m *MessagesStickerSet) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesStickerSetTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesStickerSet) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesStickerSet) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesStickerSet) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesStickerSet) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.stickerSet")
+	}
+	if boxed {
+		b.PutID(MessagesStickerSetTypeID)
 	}
 	if err := m.Set.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.stickerSet", "set", err)
@@ -1857,8 +1955,11 @@ func (*MessagesStickerSetNotModified) isMessagesStickerSetClass() {}
 
 // Encode writes the boxed value.
 func (m *MessagesStickerSetNotModified) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.stickerSetNotModified")
+	}
 	b.PutID(MessagesStickerSetNotModifiedTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -1903,8 +2004,11 @@ func (*MessagesSavedGifsNotModified) isMessagesSavedGifsClass() {}
 
 // Encode writes the boxed value.
 func (m *MessagesSavedGifsNotModified) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.savedGifsNotModified")
+	}
 	b.PutID(MessagesSavedGifsNotModifiedTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -1950,18 +2054,23 @@ func (*MessagesSavedGifs) TypeName() string { return "messages.savedGifs" }
 func (*MessagesSavedGifs) isMessagesSavedGifsClass() {}
 
 // Encode writes the boxed value.
-func (m *MessagesSavedGifs) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSavedGifsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSavedGifs) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesSavedGifs) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesSavedGifs) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSavedGifs) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.savedGifs")
 	}
-	b.PutInt64(m.Hash)
-	b.PutVectorHeader(len(m.Gifs))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 16)
+	binary.LittleEndian.PutUint32(p0, MessagesSavedGifsTypeID)
+	q0 := (*[16]byte)(p0[h:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.Hash))
+	binary.LittleEndian.PutUint32(q0[8:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[12:], uint32(len(m.Gifs)))
 	for _, e0 := range m.Gifs {
 		if e0 == nil {
 			return tl.NilFieldError("messages.savedGifs", "gifs")
@@ -2028,13 +2137,13 @@ func (*MessagesBotResults) TypeID() uint32 { return MessagesBotResultsTypeID }
 func (*MessagesBotResults) TypeName() string { return "messages.botResults" }
 
 // Encode writes the boxed value.
-func (m *MessagesBotResults) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesBotResultsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesBotResults) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesBotResults) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesBotResults) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesBotResults) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.botResults")
 	}
@@ -2043,8 +2152,12 @@ func (m *MessagesBotResults) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.NextOffset.Set, 1)
 	f0 |= tl.Flag(m.SwitchPm != nil, 2)
 	f0 |= tl.Flag(m.SwitchWebview != nil, 3)
-	b.PutUint32(f0)
-	b.PutInt64(m.QueryID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, MessagesBotResultsTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.QueryID))
 	if m.NextOffset.Set {
 		b.PutString(m.NextOffset.Value)
 	}
@@ -2067,8 +2180,10 @@ func (m *MessagesBotResults) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("messages.botResults", "results", err)
 		}
 	}
-	b.PutInt32(m.CacheTime)
-	b.PutVectorHeader(len(m.Users))
+	q1 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.CacheTime))
+	binary.LittleEndian.PutUint32(q1[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q1[8:], uint32(len(m.Users)))
 	for _, e0 := range m.Users {
 		if e0 == nil {
 			return tl.NilFieldError("messages.botResults", "users")
@@ -2186,13 +2301,13 @@ func (*MessagesBotCallbackAnswer) TypeID() uint32 { return MessagesBotCallbackAn
 func (*MessagesBotCallbackAnswer) TypeName() string { return "messages.botCallbackAnswer" }
 
 // Encode writes the boxed value.
-func (m *MessagesBotCallbackAnswer) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesBotCallbackAnswerTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesBotCallbackAnswer) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesBotCallbackAnswer) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesBotCallbackAnswer) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesBotCallbackAnswer) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.botCallbackAnswer")
 	}
@@ -2202,7 +2317,11 @@ func (m *MessagesBotCallbackAnswer) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.NativeUi, 4)
 	f0 |= tl.Flag(m.Message.Set, 0)
 	f0 |= tl.Flag(m.URL.Set, 2)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesBotCallbackAnswerTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Message.Set {
 		b.PutString(m.Message.Value)
 	}
@@ -2269,19 +2388,23 @@ func (*MessagesMessageEditData) TypeID() uint32 { return MessagesMessageEditData
 func (*MessagesMessageEditData) TypeName() string { return "messages.messageEditData" }
 
 // Encode writes the boxed value.
-func (m *MessagesMessageEditData) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesMessageEditDataTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesMessageEditData) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesMessageEditData) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesMessageEditData) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesMessageEditData) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.messageEditData")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Caption, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesMessageEditDataTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	return nil
 }
 
@@ -2328,17 +2451,22 @@ func (*MessagesPeerDialogs) TypeID() uint32 { return MessagesPeerDialogsTypeID }
 func (*MessagesPeerDialogs) TypeName() string { return "messages.peerDialogs" }
 
 // Encode writes the boxed value.
-func (m *MessagesPeerDialogs) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesPeerDialogsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesPeerDialogs) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesPeerDialogs) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesPeerDialogs) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesPeerDialogs) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.peerDialogs")
 	}
-	b.PutVectorHeader(len(m.Dialogs))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, MessagesPeerDialogsTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Dialogs)))
 	for _, e0 := range m.Dialogs {
 		if e0 == nil {
 			return tl.NilFieldError("messages.peerDialogs", "dialogs")
@@ -2474,8 +2602,13 @@ func (*MessagesFeaturedStickersNotModified) isMessagesFeaturedStickersClass() {}
 
 // Encode writes the boxed value.
 func (m *MessagesFeaturedStickersNotModified) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesFeaturedStickersNotModifiedTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messages.featuredStickersNotModified")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], MessagesFeaturedStickersNotModifiedTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Count))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2529,22 +2662,27 @@ func (*MessagesFeaturedStickers) TypeName() string { return "messages.featuredSt
 func (*MessagesFeaturedStickers) isMessagesFeaturedStickersClass() {}
 
 // Encode writes the boxed value.
-func (m *MessagesFeaturedStickers) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesFeaturedStickersTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesFeaturedStickers) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesFeaturedStickers) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesFeaturedStickers) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesFeaturedStickers) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.featuredStickers")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Premium, 0)
-	b.PutUint32(f0)
-	b.PutInt64(m.Hash)
-	b.PutInt32(m.Count)
-	b.PutVectorHeader(len(m.Sets))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 24)
+	binary.LittleEndian.PutUint32(p0, MessagesFeaturedStickersTypeID)
+	q0 := (*[24]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.Hash))
+	binary.LittleEndian.PutUint32(q0[12:], uint32(m.Count))
+	binary.LittleEndian.PutUint32(q0[16:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[20:], uint32(len(m.Sets)))
 	for _, e0 := range m.Sets {
 		if e0 == nil {
 			return tl.NilFieldError("messages.featuredStickers", "sets")
@@ -2553,9 +2691,14 @@ func (m *MessagesFeaturedStickers) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("messages.featuredStickers", "sets", err)
 		}
 	}
-	b.PutVectorHeader(len(m.Unread))
-	for _, e0 := range m.Unread {
-		b.PutInt64(e0)
+	p1 := b.Extend(8 + 8*len(m.Unread))
+	q1 := (*[8]byte)(p1)
+	binary.LittleEndian.PutUint32(q1[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q1[4:], uint32(len(m.Unread)))
+	t1 := p1[8:]
+	for _, x1 := range m.Unread {
+		binary.LittleEndian.PutUint64(t1[:], uint64(x1))
+		t1 = t1[8:]
 	}
 	return nil
 }
@@ -2635,8 +2778,11 @@ func (*MessagesRecentStickersNotModified) isMessagesRecentStickersClass() {}
 
 // Encode writes the boxed value.
 func (m *MessagesRecentStickersNotModified) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.recentStickersNotModified")
+	}
 	b.PutID(MessagesRecentStickersNotModifiedTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2684,18 +2830,23 @@ func (*MessagesRecentStickers) TypeName() string { return "messages.recentSticke
 func (*MessagesRecentStickers) isMessagesRecentStickersClass() {}
 
 // Encode writes the boxed value.
-func (m *MessagesRecentStickers) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesRecentStickersTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesRecentStickers) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesRecentStickers) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesRecentStickers) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesRecentStickers) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.recentStickers")
 	}
-	b.PutInt64(m.Hash)
-	b.PutVectorHeader(len(m.Packs))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 16)
+	binary.LittleEndian.PutUint32(p0, MessagesRecentStickersTypeID)
+	q0 := (*[16]byte)(p0[h:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.Hash))
+	binary.LittleEndian.PutUint32(q0[8:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[12:], uint32(len(m.Packs)))
 	for i0 := range m.Packs {
 		if err := m.Packs[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.recentStickers", "packs", err)
@@ -2710,9 +2861,14 @@ func (m *MessagesRecentStickers) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("messages.recentStickers", "stickers", err)
 		}
 	}
-	b.PutVectorHeader(len(m.Dates))
-	for _, e0 := range m.Dates {
-		b.PutInt32(e0)
+	p1 := b.Extend(8 + 4*len(m.Dates))
+	q1 := (*[8]byte)(p1)
+	binary.LittleEndian.PutUint32(q1[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q1[4:], uint32(len(m.Dates)))
+	t1 := p1[8:]
+	for _, x1 := range m.Dates {
+		binary.LittleEndian.PutUint32(t1[:], uint32(x1))
+		t1 = t1[4:]
 	}
 	return nil
 }
@@ -2796,18 +2952,23 @@ func (*MessagesArchivedStickers) TypeID() uint32 { return MessagesArchivedSticke
 func (*MessagesArchivedStickers) TypeName() string { return "messages.archivedStickers" }
 
 // Encode writes the boxed value.
-func (m *MessagesArchivedStickers) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesArchivedStickersTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesArchivedStickers) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesArchivedStickers) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesArchivedStickers) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesArchivedStickers) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.archivedStickers")
 	}
-	b.PutInt32(m.Count)
-	b.PutVectorHeader(len(m.Sets))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, MessagesArchivedStickersTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Count))
+	binary.LittleEndian.PutUint32(q0[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[8:], uint32(len(m.Sets)))
 	for _, e0 := range m.Sets {
 		if e0 == nil {
 			return tl.NilFieldError("messages.archivedStickers", "sets")
@@ -2873,8 +3034,11 @@ func (*MessagesStickerSetInstallResultSuccess) isMessagesStickerSetInstallResult
 
 // Encode writes the boxed value.
 func (m *MessagesStickerSetInstallResultSuccess) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.stickerSetInstallResultSuccess")
+	}
 	b.PutID(MessagesStickerSetInstallResultSuccessTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2923,17 +3087,24 @@ func (*MessagesStickerSetInstallResultArchive) TypeName() string {
 func (*MessagesStickerSetInstallResultArchive) isMessagesStickerSetInstallResultClass() {}
 
 // Encode writes the boxed value.
-func (m *MessagesStickerSetInstallResultArchive) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesStickerSetInstallResultArchiveTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesStickerSetInstallResultArchive) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesStickerSetInstallResultArchive) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesStickerSetInstallResultArchive) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.stickerSetInstallResultArchive")
 	}
-	b.PutVectorHeader(len(m.Sets))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, MessagesStickerSetInstallResultArchiveTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Sets)))
 	for _, e0 := range m.Sets {
 		if e0 == nil {
 			return tl.NilFieldError("messages.stickerSetInstallResultArchive", "sets")
@@ -2991,17 +3162,22 @@ func (*MessagesHighScores) TypeID() uint32 { return MessagesHighScoresTypeID }
 func (*MessagesHighScores) TypeName() string { return "messages.highScores" }
 
 // Encode writes the boxed value.
-func (m *MessagesHighScores) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesHighScoresTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesHighScores) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesHighScores) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesHighScores) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesHighScores) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.highScores")
 	}
-	b.PutVectorHeader(len(m.Scores))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, MessagesHighScoresTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Scores)))
 	for i0 := range m.Scores {
 		if err := m.Scores[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.highScores", "scores", err)
@@ -3088,8 +3264,11 @@ func (*MessagesFavedStickersNotModified) isMessagesFavedStickersClass() {}
 
 // Encode writes the boxed value.
 func (m *MessagesFavedStickersNotModified) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.favedStickersNotModified")
+	}
 	b.PutID(MessagesFavedStickersNotModifiedTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -3136,18 +3315,23 @@ func (*MessagesFavedStickers) TypeName() string { return "messages.favedStickers
 func (*MessagesFavedStickers) isMessagesFavedStickersClass() {}
 
 // Encode writes the boxed value.
-func (m *MessagesFavedStickers) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesFavedStickersTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesFavedStickers) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesFavedStickers) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesFavedStickers) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesFavedStickers) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.favedStickers")
 	}
-	b.PutInt64(m.Hash)
-	b.PutVectorHeader(len(m.Packs))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 16)
+	binary.LittleEndian.PutUint32(p0, MessagesFavedStickersTypeID)
+	q0 := (*[16]byte)(p0[h:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.Hash))
+	binary.LittleEndian.PutUint32(q0[8:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[12:], uint32(len(m.Packs)))
 	for i0 := range m.Packs {
 		if err := m.Packs[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.favedStickers", "packs", err)
@@ -3237,8 +3421,11 @@ func (*MessagesFoundStickerSetsNotModified) isMessagesFoundStickerSetsClass() {}
 
 // Encode writes the boxed value.
 func (m *MessagesFoundStickerSetsNotModified) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.foundStickerSetsNotModified")
+	}
 	b.PutID(MessagesFoundStickerSetsNotModifiedTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -3284,18 +3471,23 @@ func (*MessagesFoundStickerSets) TypeName() string { return "messages.foundStick
 func (*MessagesFoundStickerSets) isMessagesFoundStickerSetsClass() {}
 
 // Encode writes the boxed value.
-func (m *MessagesFoundStickerSets) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesFoundStickerSetsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesFoundStickerSets) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesFoundStickerSets) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesFoundStickerSets) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesFoundStickerSets) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.foundStickerSets")
 	}
-	b.PutInt64(m.Hash)
-	b.PutVectorHeader(len(m.Sets))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 16)
+	binary.LittleEndian.PutUint32(p0, MessagesFoundStickerSetsTypeID)
+	q0 := (*[16]byte)(p0[h:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.Hash))
+	binary.LittleEndian.PutUint32(q0[8:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[12:], uint32(len(m.Sets)))
 	for _, e0 := range m.Sets {
 		if e0 == nil {
 			return tl.NilFieldError("messages.foundStickerSets", "sets")
@@ -3357,19 +3549,23 @@ func (*MessagesSearchCounter) TypeID() uint32 { return MessagesSearchCounterType
 func (*MessagesSearchCounter) TypeName() string { return "messages.searchCounter" }
 
 // Encode writes the boxed value.
-func (m *MessagesSearchCounter) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSearchCounterTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSearchCounter) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesSearchCounter) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesSearchCounter) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSearchCounter) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.searchCounter")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Inexact, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesSearchCounterTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Filter == nil {
 		return tl.NilFieldError("messages.searchCounter", "filter")
 	}
@@ -3427,19 +3623,26 @@ func (*MessagesInactiveChats) TypeID() uint32 { return MessagesInactiveChatsType
 func (*MessagesInactiveChats) TypeName() string { return "messages.inactiveChats" }
 
 // Encode writes the boxed value.
-func (m *MessagesInactiveChats) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesInactiveChatsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesInactiveChats) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesInactiveChats) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesInactiveChats) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesInactiveChats) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.inactiveChats")
 	}
-	b.PutVectorHeader(len(m.Dates))
-	for _, e0 := range m.Dates {
-		b.PutInt32(e0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + 4*len(m.Dates))
+	binary.LittleEndian.PutUint32(p0, MessagesInactiveChatsTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Dates)))
+	t0 := p0[h+8:]
+	for _, x0 := range m.Dates {
+		binary.LittleEndian.PutUint32(t0[:], uint32(x0))
+		t0 = t0[4:]
 	}
 	b.PutVectorHeader(len(m.Chats))
 	for _, e0 := range m.Chats {
@@ -3535,21 +3738,26 @@ func (*MessagesVotesList) TypeID() uint32 { return MessagesVotesListTypeID }
 func (*MessagesVotesList) TypeName() string { return "messages.votesList" }
 
 // Encode writes the boxed value.
-func (m *MessagesVotesList) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesVotesListTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesVotesList) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesVotesList) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesVotesList) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesVotesList) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.votesList")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.NextOffset.Set, 0)
-	b.PutUint32(f0)
-	b.PutInt32(m.Count)
-	b.PutVectorHeader(len(m.Votes))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 16)
+	binary.LittleEndian.PutUint32(p0, MessagesVotesListTypeID)
+	q0 := (*[16]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Count))
+	binary.LittleEndian.PutUint32(q0[8:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[12:], uint32(len(m.Votes)))
 	for _, e0 := range m.Votes {
 		if e0 == nil {
 			return tl.NilFieldError("messages.votesList", "votes")
@@ -3667,17 +3875,22 @@ func (*MessagesMessageViews) TypeID() uint32 { return MessagesMessageViewsTypeID
 func (*MessagesMessageViews) TypeName() string { return "messages.messageViews" }
 
 // Encode writes the boxed value.
-func (m *MessagesMessageViews) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesMessageViewsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesMessageViews) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesMessageViews) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesMessageViews) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesMessageViews) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.messageViews")
 	}
-	b.PutVectorHeader(len(m.Views))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, MessagesMessageViewsTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Views)))
 	for i0 := range m.Views {
 		if err := m.Views[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.messageViews", "views", err)
@@ -3785,13 +3998,13 @@ func (*MessagesDiscussionMessage) TypeID() uint32 { return MessagesDiscussionMes
 func (*MessagesDiscussionMessage) TypeName() string { return "messages.discussionMessage" }
 
 // Encode writes the boxed value.
-func (m *MessagesDiscussionMessage) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesDiscussionMessageTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesDiscussionMessage) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesDiscussionMessage) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesDiscussionMessage) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesDiscussionMessage) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.discussionMessage")
 	}
@@ -3799,8 +4012,13 @@ func (m *MessagesDiscussionMessage) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.MaxID.Set, 0)
 	f0 |= tl.Flag(m.ReadInboxMaxID.Set, 1)
 	f0 |= tl.Flag(m.ReadOutboxMaxID.Set, 2)
-	b.PutUint32(f0)
-	b.PutVectorHeader(len(m.Messages))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, MessagesDiscussionMessageTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[8:], uint32(len(m.Messages)))
 	for _, e0 := range m.Messages {
 		if e0 == nil {
 			return tl.NilFieldError("messages.discussionMessage", "messages")
@@ -3818,8 +4036,10 @@ func (m *MessagesDiscussionMessage) EncodeBare(b *tl.Buffer) error {
 	if m.ReadOutboxMaxID.Set {
 		b.PutInt32(m.ReadOutboxMaxID.Value)
 	}
-	b.PutInt32(m.UnreadCount)
-	b.PutVectorHeader(len(m.Chats))
+	q1 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.UnreadCount))
+	binary.LittleEndian.PutUint32(q1[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q1[8:], uint32(len(m.Chats)))
 	for _, e0 := range m.Chats {
 		if e0 == nil {
 			return tl.NilFieldError("messages.discussionMessage", "chats")
@@ -3936,8 +4156,13 @@ func (*MessagesHistoryImport) TypeName() string { return "messages.historyImport
 
 // Encode writes the boxed value.
 func (m *MessagesHistoryImport) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesHistoryImportTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messages.historyImport")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], MessagesHistoryImportTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.ID))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -3987,13 +4212,13 @@ func (*MessagesHistoryImportParsed) TypeID() uint32 { return MessagesHistoryImpo
 func (*MessagesHistoryImportParsed) TypeName() string { return "messages.historyImportParsed" }
 
 // Encode writes the boxed value.
-func (m *MessagesHistoryImportParsed) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesHistoryImportParsedTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesHistoryImportParsed) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesHistoryImportParsed) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesHistoryImportParsed) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesHistoryImportParsed) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.historyImportParsed")
 	}
@@ -4001,7 +4226,11 @@ func (m *MessagesHistoryImportParsed) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.Pm, 0)
 	f0 |= tl.Flag(m.Group, 1)
 	f0 |= tl.Flag(m.Title.Set, 2)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesHistoryImportParsedTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Title.Set {
 		b.PutString(m.Title.Value)
 	}
@@ -4057,22 +4286,29 @@ func (*MessagesAffectedFoundMessages) TypeID() uint32 { return MessagesAffectedF
 func (*MessagesAffectedFoundMessages) TypeName() string { return "messages.affectedFoundMessages" }
 
 // Encode writes the boxed value.
-func (m *MessagesAffectedFoundMessages) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesAffectedFoundMessagesTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesAffectedFoundMessages) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesAffectedFoundMessages) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesAffectedFoundMessages) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesAffectedFoundMessages) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.affectedFoundMessages")
 	}
-	b.PutInt32(m.Pts)
-	b.PutInt32(m.PtsCount)
-	b.PutInt32(m.Offset)
-	b.PutVectorHeader(len(m.Messages))
-	for _, e0 := range m.Messages {
-		b.PutInt32(e0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 20 + 4*len(m.Messages))
+	binary.LittleEndian.PutUint32(p0, MessagesAffectedFoundMessagesTypeID)
+	q0 := (*[20]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Pts))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.PtsCount))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[12:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[16:], uint32(len(m.Messages)))
+	t0 := p0[h+20:]
+	for _, x0 := range m.Messages {
+		binary.LittleEndian.PutUint32(t0[:], uint32(x0))
+		t0 = t0[4:]
 	}
 	return nil
 }
@@ -4133,18 +4369,23 @@ func (*MessagesExportedChatInvites) TypeID() uint32 { return MessagesExportedCha
 func (*MessagesExportedChatInvites) TypeName() string { return "messages.exportedChatInvites" }
 
 // Encode writes the boxed value.
-func (m *MessagesExportedChatInvites) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesExportedChatInvitesTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesExportedChatInvites) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesExportedChatInvites) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesExportedChatInvites) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesExportedChatInvites) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.exportedChatInvites")
 	}
-	b.PutInt32(m.Count)
-	b.PutVectorHeader(len(m.Invites))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, MessagesExportedChatInvitesTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Count))
+	binary.LittleEndian.PutUint32(q0[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[8:], uint32(len(m.Invites)))
 	for _, e0 := range m.Invites {
 		if e0 == nil {
 			return tl.NilFieldError("messages.exportedChatInvites", "invites")
@@ -4228,15 +4469,18 @@ func (*MessagesExportedChatInvite) TypeName() string { return "messages.exported
 func (*MessagesExportedChatInvite) isMessagesExportedChatInviteClass() {}
 
 // Encode writes the boxed value.
-func (m *MessagesExportedChatInvite) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesExportedChatInviteTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesExportedChatInvite) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesExportedChatInvite) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesExportedChatInvite) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesExportedChatInvite) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.exportedChatInvite")
+	}
+	if boxed {
+		b.PutID(MessagesExportedChatInviteTypeID)
 	}
 	if m.Invite == nil {
 		return tl.NilFieldError("messages.exportedChatInvite", "invite")
@@ -4312,15 +4556,20 @@ func (*MessagesExportedChatInviteReplaced) TypeName() string {
 func (*MessagesExportedChatInviteReplaced) isMessagesExportedChatInviteClass() {}
 
 // Encode writes the boxed value.
-func (m *MessagesExportedChatInviteReplaced) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesExportedChatInviteReplacedTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesExportedChatInviteReplaced) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesExportedChatInviteReplaced) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesExportedChatInviteReplaced) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.exportedChatInviteReplaced")
+	}
+	if boxed {
+		b.PutID(MessagesExportedChatInviteReplacedTypeID)
 	}
 	if m.Invite == nil {
 		return tl.NilFieldError("messages.exportedChatInviteReplaced", "invite")
@@ -4399,18 +4648,23 @@ func (*MessagesChatInviteImporters) TypeID() uint32 { return MessagesChatInviteI
 func (*MessagesChatInviteImporters) TypeName() string { return "messages.chatInviteImporters" }
 
 // Encode writes the boxed value.
-func (m *MessagesChatInviteImporters) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesChatInviteImportersTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesChatInviteImporters) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesChatInviteImporters) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesChatInviteImporters) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesChatInviteImporters) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.chatInviteImporters")
 	}
-	b.PutInt32(m.Count)
-	b.PutVectorHeader(len(m.Importers))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, MessagesChatInviteImportersTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Count))
+	binary.LittleEndian.PutUint32(q0[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[8:], uint32(len(m.Importers)))
 	for i0 := range m.Importers {
 		if err := m.Importers[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.chatInviteImporters", "importers", err)
@@ -4495,17 +4749,22 @@ func (*MessagesChatAdminsWithInvites) TypeID() uint32 { return MessagesChatAdmin
 func (*MessagesChatAdminsWithInvites) TypeName() string { return "messages.chatAdminsWithInvites" }
 
 // Encode writes the boxed value.
-func (m *MessagesChatAdminsWithInvites) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesChatAdminsWithInvitesTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesChatAdminsWithInvites) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesChatAdminsWithInvites) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesChatAdminsWithInvites) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesChatAdminsWithInvites) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.chatAdminsWithInvites")
 	}
-	b.PutVectorHeader(len(m.Admins))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, MessagesChatAdminsWithInvitesTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Admins)))
 	for i0 := range m.Admins {
 		if err := m.Admins[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.chatAdminsWithInvites", "admins", err)
@@ -4590,15 +4849,18 @@ func (*MessagesCheckedHistoryImportPeer) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *MessagesCheckedHistoryImportPeer) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesCheckedHistoryImportPeerTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesCheckedHistoryImportPeer) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesCheckedHistoryImportPeer) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesCheckedHistoryImportPeer) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesCheckedHistoryImportPeer) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.checkedHistoryImportPeer")
+	}
+	if boxed {
+		b.PutID(MessagesCheckedHistoryImportPeerTypeID)
 	}
 	b.PutString(m.ConfirmText)
 	return b.WriteErr()
@@ -4647,13 +4909,13 @@ func (*MessagesSponsoredMessages) TypeName() string { return "messages.sponsored
 func (*MessagesSponsoredMessages) isMessagesSponsoredMessagesClass() {}
 
 // Encode writes the boxed value.
-func (m *MessagesSponsoredMessages) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSponsoredMessagesTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSponsoredMessages) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesSponsoredMessages) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesSponsoredMessages) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSponsoredMessages) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.sponsoredMessages")
 	}
@@ -4661,7 +4923,11 @@ func (m *MessagesSponsoredMessages) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.PostsBetween.Set, 0)
 	f0 |= tl.Flag(m.StartDelay.Set, 1)
 	f0 |= tl.Flag(m.BetweenDelay.Set, 2)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesSponsoredMessagesTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.PostsBetween.Set {
 		b.PutInt32(m.PostsBetween.Value)
 	}
@@ -4798,8 +5064,11 @@ func (*MessagesSponsoredMessagesEmpty) isMessagesSponsoredMessagesClass() {}
 
 // Encode writes the boxed value.
 func (m *MessagesSponsoredMessagesEmpty) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.sponsoredMessagesEmpty")
+	}
 	b.PutID(MessagesSponsoredMessagesEmptyTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -4850,23 +5119,27 @@ func (*MessagesSearchResultsCalendar) TypeID() uint32 { return MessagesSearchRes
 func (*MessagesSearchResultsCalendar) TypeName() string { return "messages.searchResultsCalendar" }
 
 // Encode writes the boxed value.
-func (m *MessagesSearchResultsCalendar) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSearchResultsCalendarTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSearchResultsCalendar) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesSearchResultsCalendar) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesSearchResultsCalendar) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSearchResultsCalendar) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.searchResultsCalendar")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Inexact, 0)
 	f0 |= tl.Flag(m.OffsetIDOffset.Set, 1)
-	b.PutUint32(f0)
-	b.PutInt32(m.Count)
-	b.PutInt32(m.MinDate)
-	b.PutInt32(m.MinMsgID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 16)
+	binary.LittleEndian.PutUint32(p0, MessagesSearchResultsCalendarTypeID)
+	q0 := (*[16]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Count))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.MinDate))
+	binary.LittleEndian.PutUint32(q0[12:], uint32(m.MinMsgID))
 	if m.OffsetIDOffset.Set {
 		b.PutInt32(m.OffsetIDOffset.Value)
 	}
@@ -5015,18 +5288,23 @@ func (*MessagesSearchResultsPositions) TypeID() uint32 { return MessagesSearchRe
 func (*MessagesSearchResultsPositions) TypeName() string { return "messages.searchResultsPositions" }
 
 // Encode writes the boxed value.
-func (m *MessagesSearchResultsPositions) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSearchResultsPositionsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSearchResultsPositions) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesSearchResultsPositions) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesSearchResultsPositions) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSearchResultsPositions) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.searchResultsPositions")
 	}
-	b.PutInt32(m.Count)
-	b.PutVectorHeader(len(m.Positions))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, MessagesSearchResultsPositionsTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Count))
+	binary.LittleEndian.PutUint32(q0[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[8:], uint32(len(m.Positions)))
 	for i0 := range m.Positions {
 		if err := m.Positions[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.searchResultsPositions", "positions", err)
@@ -5091,15 +5369,18 @@ func (*MessagesPeerSettings) TypeID() uint32 { return MessagesPeerSettingsTypeID
 func (*MessagesPeerSettings) TypeName() string { return "messages.peerSettings" }
 
 // Encode writes the boxed value.
-func (m *MessagesPeerSettings) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesPeerSettingsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesPeerSettings) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesPeerSettings) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesPeerSettings) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesPeerSettings) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.peerSettings")
+	}
+	if boxed {
+		b.PutID(MessagesPeerSettingsTypeID)
 	}
 	if err := m.Settings.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.peerSettings", "settings", err)
@@ -5192,21 +5473,26 @@ func (*MessagesMessageReactionsList) TypeID() uint32 { return MessagesMessageRea
 func (*MessagesMessageReactionsList) TypeName() string { return "messages.messageReactionsList" }
 
 // Encode writes the boxed value.
-func (m *MessagesMessageReactionsList) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesMessageReactionsListTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesMessageReactionsList) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesMessageReactionsList) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesMessageReactionsList) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesMessageReactionsList) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.messageReactionsList")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.NextOffset.Set, 0)
-	b.PutUint32(f0)
-	b.PutInt32(m.Count)
-	b.PutVectorHeader(len(m.Reactions))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 16)
+	binary.LittleEndian.PutUint32(p0, MessagesMessageReactionsListTypeID)
+	q0 := (*[16]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Count))
+	binary.LittleEndian.PutUint32(q0[8:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[12:], uint32(len(m.Reactions)))
 	for i0 := range m.Reactions {
 		if err := m.Reactions[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.messageReactionsList", "reactions", err)
@@ -5331,8 +5617,11 @@ func (*MessagesAvailableReactionsNotModified) isMessagesAvailableReactionsClass(
 
 // Encode writes the boxed value.
 func (m *MessagesAvailableReactionsNotModified) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.availableReactionsNotModified")
+	}
 	b.PutID(MessagesAvailableReactionsNotModifiedTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -5378,18 +5667,23 @@ func (*MessagesAvailableReactions) TypeName() string { return "messages.availabl
 func (*MessagesAvailableReactions) isMessagesAvailableReactionsClass() {}
 
 // Encode writes the boxed value.
-func (m *MessagesAvailableReactions) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesAvailableReactionsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesAvailableReactions) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesAvailableReactions) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesAvailableReactions) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesAvailableReactions) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.availableReactions")
 	}
-	b.PutInt32(m.Hash)
-	b.PutVectorHeader(len(m.Reactions))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, MessagesAvailableReactionsTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Hash))
+	binary.LittleEndian.PutUint32(q0[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[8:], uint32(len(m.Reactions)))
 	for i0 := range m.Reactions {
 		if err := m.Reactions[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.availableReactions", "reactions", err)
@@ -5456,13 +5750,13 @@ func (*MessagesTranscribedAudio) TypeID() uint32 { return MessagesTranscribedAud
 func (*MessagesTranscribedAudio) TypeName() string { return "messages.transcribedAudio" }
 
 // Encode writes the boxed value.
-func (m *MessagesTranscribedAudio) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesTranscribedAudioTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesTranscribedAudio) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesTranscribedAudio) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesTranscribedAudio) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesTranscribedAudio) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.transcribedAudio")
 	}
@@ -5473,8 +5767,12 @@ func (m *MessagesTranscribedAudio) EncodeBare(b *tl.Buffer) error {
 	if (m.TrialRemainsNum.Set) != (m.TrialRemainsUntilDate.Set) {
 		return tl.FlagGroupError("messages.transcribedAudio", "trial_remains_until_date")
 	}
-	b.PutUint32(f0)
-	b.PutInt64(m.TranscriptionID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, MessagesTranscribedAudioTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.TranscriptionID))
 	b.PutString(m.Text)
 	if m.TrialRemainsNum.Set {
 		b.PutInt32(m.TrialRemainsNum.Value)
@@ -5544,8 +5842,11 @@ func (*MessagesReactionsNotModified) isMessagesReactionsClass() {}
 
 // Encode writes the boxed value.
 func (m *MessagesReactionsNotModified) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.reactionsNotModified")
+	}
 	b.PutID(MessagesReactionsNotModifiedTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -5591,18 +5892,23 @@ func (*MessagesReactions) TypeName() string { return "messages.reactions" }
 func (*MessagesReactions) isMessagesReactionsClass() {}
 
 // Encode writes the boxed value.
-func (m *MessagesReactions) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesReactionsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesReactions) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesReactions) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesReactions) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesReactions) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.reactions")
 	}
-	b.PutInt64(m.Hash)
-	b.PutVectorHeader(len(m.Reactions))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 16)
+	binary.LittleEndian.PutUint32(p0, MessagesReactionsTypeID)
+	q0 := (*[16]byte)(p0[h:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.Hash))
+	binary.LittleEndian.PutUint32(q0[8:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[12:], uint32(len(m.Reactions)))
 	for _, e0 := range m.Reactions {
 		if e0 == nil {
 			return tl.NilFieldError("messages.reactions", "reactions")
@@ -5668,21 +5974,26 @@ func (*MessagesForumTopics) TypeID() uint32 { return MessagesForumTopicsTypeID }
 func (*MessagesForumTopics) TypeName() string { return "messages.forumTopics" }
 
 // Encode writes the boxed value.
-func (m *MessagesForumTopics) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesForumTopicsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesForumTopics) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesForumTopics) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesForumTopics) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesForumTopics) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.forumTopics")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.OrderByCreateDate, 0)
-	b.PutUint32(f0)
-	b.PutInt32(m.Count)
-	b.PutVectorHeader(len(m.Topics))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 16)
+	binary.LittleEndian.PutUint32(p0, MessagesForumTopicsTypeID)
+	q0 := (*[16]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Count))
+	binary.LittleEndian.PutUint32(q0[8:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[12:], uint32(len(m.Topics)))
 	for _, e0 := range m.Topics {
 		if e0 == nil {
 			return tl.NilFieldError("messages.forumTopics", "topics")
@@ -5817,8 +6128,11 @@ func (*MessagesEmojiGroupsNotModified) isMessagesEmojiGroupsClass() {}
 
 // Encode writes the boxed value.
 func (m *MessagesEmojiGroupsNotModified) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.emojiGroupsNotModified")
+	}
 	b.PutID(MessagesEmojiGroupsNotModifiedTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -5864,18 +6178,23 @@ func (*MessagesEmojiGroups) TypeName() string { return "messages.emojiGroups" }
 func (*MessagesEmojiGroups) isMessagesEmojiGroupsClass() {}
 
 // Encode writes the boxed value.
-func (m *MessagesEmojiGroups) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesEmojiGroupsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesEmojiGroups) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesEmojiGroups) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesEmojiGroups) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesEmojiGroups) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.emojiGroups")
 	}
-	b.PutInt32(m.Hash)
-	b.PutVectorHeader(len(m.Groups))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, MessagesEmojiGroupsTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Hash))
+	binary.LittleEndian.PutUint32(q0[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[8:], uint32(len(m.Groups)))
 	for _, e0 := range m.Groups {
 		if e0 == nil {
 			return tl.NilFieldError("messages.emojiGroups", "groups")
@@ -5935,17 +6254,22 @@ func (*MessagesTranslateResult) TypeID() uint32 { return MessagesTranslateResult
 func (*MessagesTranslateResult) TypeName() string { return "messages.translateResult" }
 
 // Encode writes the boxed value.
-func (m *MessagesTranslateResult) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesTranslateResultTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesTranslateResult) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesTranslateResult) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesTranslateResult) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesTranslateResult) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.translateResult")
 	}
-	b.PutVectorHeader(len(m.Result))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, MessagesTranslateResultTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Result)))
 	for i0 := range m.Result {
 		if err := m.Result[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.translateResult", "result", err)
@@ -6008,13 +6332,13 @@ func (*MessagesBotApp) TypeID() uint32 { return MessagesBotAppTypeID }
 func (*MessagesBotApp) TypeName() string { return "messages.botApp" }
 
 // Encode writes the boxed value.
-func (m *MessagesBotApp) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesBotAppTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesBotApp) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesBotApp) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesBotApp) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesBotApp) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.botApp")
 	}
@@ -6022,7 +6346,11 @@ func (m *MessagesBotApp) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.Inactive, 0)
 	f0 |= tl.Flag(m.RequestWriteAccess, 1)
 	f0 |= tl.Flag(m.HasSettings, 2)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesBotAppTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.App == nil {
 		return tl.NilFieldError("messages.botApp", "app")
 	}
@@ -6078,15 +6406,18 @@ func (*MessagesWebPage) TypeID() uint32 { return MessagesWebPageTypeID }
 func (*MessagesWebPage) TypeName() string { return "messages.webPage" }
 
 // Encode writes the boxed value.
-func (m *MessagesWebPage) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesWebPageTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesWebPage) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesWebPage) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesWebPage) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesWebPage) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.webPage")
+	}
+	if boxed {
+		b.PutID(MessagesWebPageTypeID)
 	}
 	if m.Webpage == nil {
 		return tl.NilFieldError("messages.webPage", "webpage")
@@ -6180,17 +6511,22 @@ func (*MessagesSavedDialogs) TypeName() string { return "messages.savedDialogs" 
 func (*MessagesSavedDialogs) isMessagesSavedDialogsClass() {}
 
 // Encode writes the boxed value.
-func (m *MessagesSavedDialogs) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSavedDialogsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSavedDialogs) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesSavedDialogs) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesSavedDialogs) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSavedDialogs) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.savedDialogs")
 	}
-	b.PutVectorHeader(len(m.Dialogs))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, MessagesSavedDialogsTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Dialogs)))
 	for _, e0 := range m.Dialogs {
 		if e0 == nil {
 			return tl.NilFieldError("messages.savedDialogs", "dialogs")
@@ -6316,18 +6652,23 @@ func (*MessagesSavedDialogsSlice) TypeName() string { return "messages.savedDial
 func (*MessagesSavedDialogsSlice) isMessagesSavedDialogsClass() {}
 
 // Encode writes the boxed value.
-func (m *MessagesSavedDialogsSlice) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSavedDialogsSliceTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSavedDialogsSlice) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesSavedDialogsSlice) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesSavedDialogsSlice) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSavedDialogsSlice) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.savedDialogsSlice")
 	}
-	b.PutInt32(m.Count)
-	b.PutVectorHeader(len(m.Dialogs))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, MessagesSavedDialogsSliceTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Count))
+	binary.LittleEndian.PutUint32(q0[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[8:], uint32(len(m.Dialogs)))
 	for _, e0 := range m.Dialogs {
 		if e0 == nil {
 			return tl.NilFieldError("messages.savedDialogsSlice", "dialogs")
@@ -6453,8 +6794,13 @@ func (*MessagesSavedDialogsNotModified) isMessagesSavedDialogsClass() {}
 
 // Encode writes the boxed value.
 func (m *MessagesSavedDialogsNotModified) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSavedDialogsNotModifiedTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messages.savedDialogsNotModified")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], MessagesSavedDialogsNotModifiedTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Count))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -6508,8 +6854,11 @@ func (*MessagesSavedReactionTagsNotModified) isMessagesSavedReactionTagsClass() 
 
 // Encode writes the boxed value.
 func (m *MessagesSavedReactionTagsNotModified) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.savedReactionTagsNotModified")
+	}
 	b.PutID(MessagesSavedReactionTagsNotModifiedTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -6555,17 +6904,22 @@ func (*MessagesSavedReactionTags) TypeName() string { return "messages.savedReac
 func (*MessagesSavedReactionTags) isMessagesSavedReactionTagsClass() {}
 
 // Encode writes the boxed value.
-func (m *MessagesSavedReactionTags) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSavedReactionTagsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSavedReactionTags) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesSavedReactionTags) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesSavedReactionTags) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSavedReactionTags) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.savedReactionTags")
 	}
-	b.PutVectorHeader(len(m.Tags))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, MessagesSavedReactionTagsTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Tags)))
 	for i0 := range m.Tags {
 		if err := m.Tags[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.savedReactionTags", "tags", err)
@@ -6634,17 +6988,22 @@ func (*MessagesQuickReplies) TypeName() string { return "messages.quickReplies" 
 func (*MessagesQuickReplies) isMessagesQuickRepliesClass() {}
 
 // Encode writes the boxed value.
-func (m *MessagesQuickReplies) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesQuickRepliesTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesQuickReplies) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesQuickReplies) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesQuickReplies) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesQuickReplies) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.quickReplies")
 	}
-	b.PutVectorHeader(len(m.QuickReplies))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, MessagesQuickRepliesTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.QuickReplies)))
 	for i0 := range m.QuickReplies {
 		if err := m.QuickReplies[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.quickReplies", "quick_replies", err)
@@ -6769,8 +7128,11 @@ func (*MessagesQuickRepliesNotModified) isMessagesQuickRepliesClass() {}
 
 // Encode writes the boxed value.
 func (m *MessagesQuickRepliesNotModified) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.quickRepliesNotModified")
+	}
 	b.PutID(MessagesQuickRepliesNotModifiedTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -6814,20 +7176,25 @@ func (*MessagesDialogFilters) TypeID() uint32 { return MessagesDialogFiltersType
 func (*MessagesDialogFilters) TypeName() string { return "messages.dialogFilters" }
 
 // Encode writes the boxed value.
-func (m *MessagesDialogFilters) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesDialogFiltersTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesDialogFilters) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesDialogFilters) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesDialogFilters) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesDialogFilters) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.dialogFilters")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.TagsEnabled, 0)
-	b.PutUint32(f0)
-	b.PutVectorHeader(len(m.Filters))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, MessagesDialogFiltersTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[8:], uint32(len(m.Filters)))
 	for _, e0 := range m.Filters {
 		if e0 == nil {
 			return tl.NilFieldError("messages.dialogFilters", "filters")
@@ -6891,18 +7258,23 @@ func (*MessagesMyStickers) TypeID() uint32 { return MessagesMyStickersTypeID }
 func (*MessagesMyStickers) TypeName() string { return "messages.myStickers" }
 
 // Encode writes the boxed value.
-func (m *MessagesMyStickers) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesMyStickersTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesMyStickers) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesMyStickers) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesMyStickers) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesMyStickers) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.myStickers")
 	}
-	b.PutInt32(m.Count)
-	b.PutVectorHeader(len(m.Sets))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, MessagesMyStickersTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Count))
+	binary.LittleEndian.PutUint32(q0[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[8:], uint32(len(m.Sets)))
 	for _, e0 := range m.Sets {
 		if e0 == nil {
 			return tl.NilFieldError("messages.myStickers", "sets")
@@ -6963,15 +7335,18 @@ func (*MessagesInvitedUsers) TypeID() uint32 { return MessagesInvitedUsersTypeID
 func (*MessagesInvitedUsers) TypeName() string { return "messages.invitedUsers" }
 
 // Encode writes the boxed value.
-func (m *MessagesInvitedUsers) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesInvitedUsersTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesInvitedUsers) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesInvitedUsers) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesInvitedUsers) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesInvitedUsers) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.invitedUsers")
+	}
+	if boxed {
+		b.PutID(MessagesInvitedUsersTypeID)
 	}
 	if m.Updates == nil {
 		return tl.NilFieldError("messages.invitedUsers", "updates")
@@ -7048,8 +7423,11 @@ func (*MessagesAvailableEffectsNotModified) isMessagesAvailableEffectsClass() {}
 
 // Encode writes the boxed value.
 func (m *MessagesAvailableEffectsNotModified) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.availableEffectsNotModified")
+	}
 	b.PutID(MessagesAvailableEffectsNotModifiedTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -7096,18 +7474,23 @@ func (*MessagesAvailableEffects) TypeName() string { return "messages.availableE
 func (*MessagesAvailableEffects) isMessagesAvailableEffectsClass() {}
 
 // Encode writes the boxed value.
-func (m *MessagesAvailableEffects) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesAvailableEffectsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesAvailableEffects) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesAvailableEffects) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesAvailableEffects) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesAvailableEffects) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.availableEffects")
 	}
-	b.PutInt32(m.Hash)
-	b.PutVectorHeader(len(m.Effects))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, MessagesAvailableEffectsTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Hash))
+	binary.LittleEndian.PutUint32(q0[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[8:], uint32(len(m.Effects)))
 	for i0 := range m.Effects {
 		if err := m.Effects[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.availableEffects", "effects", err)
@@ -7196,15 +7579,18 @@ func (*MessagesBotPreparedInlineMessage) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *MessagesBotPreparedInlineMessage) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesBotPreparedInlineMessageTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesBotPreparedInlineMessage) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesBotPreparedInlineMessage) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesBotPreparedInlineMessage) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesBotPreparedInlineMessage) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.botPreparedInlineMessage")
+	}
+	if boxed {
+		b.PutID(MessagesBotPreparedInlineMessageTypeID)
 	}
 	b.PutString(m.ID)
 	b.PutInt32(m.ExpireDate)
@@ -7254,17 +7640,21 @@ func (*MessagesPreparedInlineMessage) TypeID() uint32 { return MessagesPreparedI
 func (*MessagesPreparedInlineMessage) TypeName() string { return "messages.preparedInlineMessage" }
 
 // Encode writes the boxed value.
-func (m *MessagesPreparedInlineMessage) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesPreparedInlineMessageTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesPreparedInlineMessage) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesPreparedInlineMessage) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesPreparedInlineMessage) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesPreparedInlineMessage) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.preparedInlineMessage")
 	}
-	b.PutInt64(m.QueryID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, MessagesPreparedInlineMessageTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.QueryID))
 	if m.Result == nil {
 		return tl.NilFieldError("messages.preparedInlineMessage", "result")
 	}
@@ -7280,8 +7670,10 @@ func (m *MessagesPreparedInlineMessage) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("messages.preparedInlineMessage", "peer_types", err)
 		}
 	}
-	b.PutInt32(m.CacheTime)
-	b.PutVectorHeader(len(m.Users))
+	q1 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.CacheTime))
+	binary.LittleEndian.PutUint32(q1[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q1[8:], uint32(len(m.Users)))
 	for _, e0 := range m.Users {
 		if e0 == nil {
 			return tl.NilFieldError("messages.preparedInlineMessage", "users")
@@ -7365,19 +7757,23 @@ func (*MessagesFoundStickersNotModified) TypeName() string {
 func (*MessagesFoundStickersNotModified) isMessagesFoundStickersClass() {}
 
 // Encode writes the boxed value.
-func (m *MessagesFoundStickersNotModified) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesFoundStickersNotModifiedTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesFoundStickersNotModified) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesFoundStickersNotModified) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesFoundStickersNotModified) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesFoundStickersNotModified) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.foundStickersNotModified")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.NextOffset.Set, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesFoundStickersNotModifiedTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.NextOffset.Set {
 		b.PutInt32(m.NextOffset.Value)
 	}
@@ -7432,24 +7828,30 @@ func (*MessagesFoundStickers) TypeName() string { return "messages.foundStickers
 func (*MessagesFoundStickers) isMessagesFoundStickersClass() {}
 
 // Encode writes the boxed value.
-func (m *MessagesFoundStickers) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesFoundStickersTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesFoundStickers) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesFoundStickers) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesFoundStickers) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesFoundStickers) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.foundStickers")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.NextOffset.Set, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesFoundStickersTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.NextOffset.Set {
 		b.PutInt32(m.NextOffset.Value)
 	}
-	b.PutInt64(m.Hash)
-	b.PutVectorHeader(len(m.Stickers))
+	q1 := (*[16]byte)(b.Extend(16))
+	binary.LittleEndian.PutUint64(q1[:], uint64(m.Hash))
+	binary.LittleEndian.PutUint32(q1[8:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q1[12:], uint32(len(m.Stickers)))
 	for _, e0 := range m.Stickers {
 		if e0 == nil {
 			return tl.NilFieldError("messages.foundStickers", "stickers")
@@ -7522,15 +7924,18 @@ func (*MessagesWebPagePreview) TypeID() uint32 { return MessagesWebPagePreviewTy
 func (*MessagesWebPagePreview) TypeName() string { return "messages.webPagePreview" }
 
 // Encode writes the boxed value.
-func (m *MessagesWebPagePreview) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesWebPagePreviewTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesWebPagePreview) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesWebPagePreview) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesWebPagePreview) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesWebPagePreview) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.webPagePreview")
+	}
+	if boxed {
+		b.PutID(MessagesWebPagePreviewTypeID)
 	}
 	if m.Media == nil {
 		return tl.NilFieldError("messages.webPagePreview", "media")
@@ -7621,19 +8026,23 @@ func (*MessagesEmojiGameOutcome) TypeID() uint32 { return MessagesEmojiGameOutco
 func (*MessagesEmojiGameOutcome) TypeName() string { return "messages.emojiGameOutcome" }
 
 // Encode writes the boxed value.
-func (m *MessagesEmojiGameOutcome) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesEmojiGameOutcomeTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesEmojiGameOutcome) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesEmojiGameOutcome) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesEmojiGameOutcome) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesEmojiGameOutcome) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.emojiGameOutcome")
 	}
+	if boxed {
+		b.PutID(MessagesEmojiGameOutcomeTypeID)
+	}
 	b.PutBytes(m.Seed)
-	b.PutInt64(m.StakeTonAmount)
-	b.PutInt64(m.TonAmount)
+	q0 := (*[16]byte)(b.Extend(16))
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.StakeTonAmount))
+	binary.LittleEndian.PutUint64(q0[8:], uint64(m.TonAmount))
 	return b.WriteErr()
 }
 
@@ -7681,8 +8090,11 @@ func (*MessagesEmojiGameUnavailable) isMessagesEmojiGameInfoClass() {}
 
 // Encode writes the boxed value.
 func (m *MessagesEmojiGameUnavailable) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.emojiGameUnavailable")
+	}
 	b.PutID(MessagesEmojiGameUnavailableTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -7731,25 +8143,34 @@ func (*MessagesEmojiGameDiceInfo) TypeName() string { return "messages.emojiGame
 func (*MessagesEmojiGameDiceInfo) isMessagesEmojiGameInfoClass() {}
 
 // Encode writes the boxed value.
-func (m *MessagesEmojiGameDiceInfo) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesEmojiGameDiceInfoTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesEmojiGameDiceInfo) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesEmojiGameDiceInfo) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesEmojiGameDiceInfo) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesEmojiGameDiceInfo) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.emojiGameDiceInfo")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.PlaysLeft.Set, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesEmojiGameDiceInfoTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	b.PutString(m.GameHash)
-	b.PutInt64(m.PrevStake)
-	b.PutInt32(m.CurrentStreak)
-	b.PutVectorHeader(len(m.Params))
-	for _, e0 := range m.Params {
-		b.PutInt32(e0)
+	p1 := b.Extend(20 + 4*len(m.Params))
+	q1 := (*[20]byte)(p1)
+	binary.LittleEndian.PutUint64(q1[:], uint64(m.PrevStake))
+	binary.LittleEndian.PutUint32(q1[8:], uint32(m.CurrentStreak))
+	binary.LittleEndian.PutUint32(q1[12:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q1[16:], uint32(len(m.Params)))
+	t1 := p1[20:]
+	for _, x1 := range m.Params {
+		binary.LittleEndian.PutUint32(t1[:], uint32(x1))
+		t1 = t1[4:]
 	}
 	if m.PlaysLeft.Set {
 		b.PutInt32(m.PlaysLeft.Value)
@@ -7823,19 +8244,23 @@ func (*MessagesComposedMessageWithAI) TypeID() uint32 { return MessagesComposedM
 func (*MessagesComposedMessageWithAI) TypeName() string { return "messages.composedMessageWithAI" }
 
 // Encode writes the boxed value.
-func (m *MessagesComposedMessageWithAI) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesComposedMessageWithAITypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesComposedMessageWithAI) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesComposedMessageWithAI) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesComposedMessageWithAI) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesComposedMessageWithAI) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.composedMessageWithAI")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.DiffText != nil, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesComposedMessageWithAITypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if err := m.ResultText.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.composedMessageWithAI", "result_text", err)
 	}
@@ -7906,15 +8331,18 @@ func (*MessagesChatInviteJoinResultOk) TypeName() string { return "messages.chat
 func (*MessagesChatInviteJoinResultOk) isMessagesChatInviteJoinResultClass() {}
 
 // Encode writes the boxed value.
-func (m *MessagesChatInviteJoinResultOk) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesChatInviteJoinResultOkTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesChatInviteJoinResultOk) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesChatInviteJoinResultOk) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesChatInviteJoinResultOk) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesChatInviteJoinResultOk) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.chatInviteJoinResultOk")
+	}
+	if boxed {
+		b.PutID(MessagesChatInviteJoinResultOkTypeID)
 	}
 	if m.Updates == nil {
 		return tl.NilFieldError("messages.chatInviteJoinResultOk", "updates")
@@ -7969,19 +8397,26 @@ func (*MessagesChatInviteJoinResultWebView) TypeName() string {
 func (*MessagesChatInviteJoinResultWebView) isMessagesChatInviteJoinResultClass() {}
 
 // Encode writes the boxed value.
-func (m *MessagesChatInviteJoinResultWebView) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesChatInviteJoinResultWebViewTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesChatInviteJoinResultWebView) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesChatInviteJoinResultWebView) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesChatInviteJoinResultWebView) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.chatInviteJoinResultWebView")
 	}
-	b.PutInt64(m.BotID)
-	b.PutInt64(m.QueryID)
-	b.PutVectorHeader(len(m.Users))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 24)
+	binary.LittleEndian.PutUint32(p0, MessagesChatInviteJoinResultWebViewTypeID)
+	q0 := (*[24]byte)(p0[h:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.BotID))
+	binary.LittleEndian.PutUint64(q0[8:], uint64(m.QueryID))
+	binary.LittleEndian.PutUint32(q0[16:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[20:], uint32(len(m.Users)))
 	for _, e0 := range m.Users {
 		if e0 == nil {
 			return tl.NilFieldError("messages.chatInviteJoinResultWebView", "users")
@@ -8044,17 +8479,22 @@ func (*MessagesTranslatedRichMessage) TypeID() uint32 { return MessagesTranslate
 func (*MessagesTranslatedRichMessage) TypeName() string { return "messages.translatedRichMessage" }
 
 // Encode writes the boxed value.
-func (m *MessagesTranslatedRichMessage) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesTranslatedRichMessageTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesTranslatedRichMessage) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesTranslatedRichMessage) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesTranslatedRichMessage) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesTranslatedRichMessage) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.translatedRichMessage")
 	}
-	b.PutVectorHeader(len(m.Result))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, MessagesTranslatedRichMessageTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Result)))
 	for i0 := range m.Result {
 		if err := m.Result[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.translatedRichMessage", "result", err)
@@ -8118,15 +8558,18 @@ func (*MessagesComposedRichMessageWithAI) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *MessagesComposedRichMessageWithAI) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesComposedRichMessageWithAITypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesComposedRichMessageWithAI) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesComposedRichMessageWithAI) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesComposedRichMessageWithAI) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesComposedRichMessageWithAI) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.composedRichMessageWithAI")
+	}
+	if boxed {
+		b.PutID(MessagesComposedRichMessageWithAITypeID)
 	}
 	if err := m.Result.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.composedRichMessageWithAI", "result", err)
@@ -8173,17 +8616,22 @@ func (*MessagesGetMessagesRequest) TypeID() uint32 { return MessagesGetMessagesR
 func (*MessagesGetMessagesRequest) TypeName() string { return "messages.getMessages" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetMessagesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetMessagesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetMessagesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesGetMessagesRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesGetMessagesRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetMessagesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getMessages")
 	}
-	b.PutVectorHeader(len(m.ID))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, MessagesGetMessagesRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.ID)))
 	for _, e0 := range m.ID {
 		if e0 == nil {
 			return tl.NilFieldError("messages.getMessages", "id")
@@ -8246,33 +8694,39 @@ func (*MessagesGetDialogsRequest) TypeID() uint32 { return MessagesGetDialogsReq
 func (*MessagesGetDialogsRequest) TypeName() string { return "messages.getDialogs" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetDialogsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetDialogsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetDialogsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesGetDialogsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesGetDialogsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetDialogsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getDialogs")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.ExcludePinned, 0)
 	f0 |= tl.Flag(m.FolderID.Set, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesGetDialogsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.FolderID.Set {
 		b.PutInt32(m.FolderID.Value)
 	}
-	b.PutInt32(m.OffsetDate)
-	b.PutInt32(m.OffsetID)
+	q1 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.OffsetDate))
+	binary.LittleEndian.PutUint32(q1[4:], uint32(m.OffsetID))
 	if m.OffsetPeer == nil {
 		return tl.NilFieldError("messages.getDialogs", "offset_peer")
 	}
 	if err := m.OffsetPeer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.getDialogs", "offset_peer", err)
 	}
-	b.PutInt32(m.Limit)
-	b.PutInt64(m.Hash)
+	q2 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q2[:], uint32(m.Limit))
+	binary.LittleEndian.PutUint64(q2[4:], uint64(m.Hash))
 	return nil
 }
 
@@ -8343,15 +8797,18 @@ func (*MessagesGetHistoryRequest) TypeID() uint32 { return MessagesGetHistoryReq
 func (*MessagesGetHistoryRequest) TypeName() string { return "messages.getHistory" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetHistoryRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetHistoryRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetHistoryRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesGetHistoryRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesGetHistoryRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetHistoryRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getHistory")
+	}
+	if boxed {
+		b.PutID(MessagesGetHistoryRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getHistory", "peer")
@@ -8359,13 +8816,14 @@ func (m *MessagesGetHistoryRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.getHistory", "peer", err)
 	}
-	b.PutInt32(m.OffsetID)
-	b.PutInt32(m.OffsetDate)
-	b.PutInt32(m.AddOffset)
-	b.PutInt32(m.Limit)
-	b.PutInt32(m.MaxID)
-	b.PutInt32(m.MinID)
-	b.PutInt64(m.Hash)
+	q0 := (*[32]byte)(b.Extend(32))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.OffsetID))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.OffsetDate))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.AddOffset))
+	binary.LittleEndian.PutUint32(q0[12:], uint32(m.Limit))
+	binary.LittleEndian.PutUint32(q0[16:], uint32(m.MaxID))
+	binary.LittleEndian.PutUint32(q0[20:], uint32(m.MinID))
+	binary.LittleEndian.PutUint64(q0[24:], uint64(m.Hash))
 	return nil
 }
 
@@ -8440,13 +8898,13 @@ func (*MessagesSearchRequest) TypeID() uint32 { return MessagesSearchRequestType
 func (*MessagesSearchRequest) TypeName() string { return "messages.search" }
 
 // Encode writes the boxed value.
-func (m *MessagesSearchRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSearchRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSearchRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesSearchRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesSearchRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSearchRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.search")
 	}
@@ -8455,7 +8913,11 @@ func (m *MessagesSearchRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.SavedPeerID != nil, 2)
 	f0 |= tl.Flag(m.SavedReaction != nil, 3)
 	f0 |= tl.Flag(m.TopMsgID.Set, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesSearchRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.search", "peer")
 	}
@@ -8493,14 +8955,15 @@ func (m *MessagesSearchRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Filter.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.search", "filter", err)
 	}
-	b.PutInt32(m.MinDate)
-	b.PutInt32(m.MaxDate)
-	b.PutInt32(m.OffsetID)
-	b.PutInt32(m.AddOffset)
-	b.PutInt32(m.Limit)
-	b.PutInt32(m.MaxID)
-	b.PutInt32(m.MinID)
-	b.PutInt64(m.Hash)
+	q1 := (*[36]byte)(b.Extend(36))
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.MinDate))
+	binary.LittleEndian.PutUint32(q1[4:], uint32(m.MaxDate))
+	binary.LittleEndian.PutUint32(q1[8:], uint32(m.OffsetID))
+	binary.LittleEndian.PutUint32(q1[12:], uint32(m.AddOffset))
+	binary.LittleEndian.PutUint32(q1[16:], uint32(m.Limit))
+	binary.LittleEndian.PutUint32(q1[20:], uint32(m.MaxID))
+	binary.LittleEndian.PutUint32(q1[24:], uint32(m.MinID))
+	binary.LittleEndian.PutUint64(q1[28:], uint64(m.Hash))
 	return b.WriteErr()
 }
 
@@ -8606,15 +9069,18 @@ func (*MessagesReadHistoryRequest) TypeID() uint32 { return MessagesReadHistoryR
 func (*MessagesReadHistoryRequest) TypeName() string { return "messages.readHistory" }
 
 // Encode writes the boxed value.
-func (m *MessagesReadHistoryRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesReadHistoryRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesReadHistoryRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesReadHistoryRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesReadHistoryRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesReadHistoryRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.readHistory")
+	}
+	if boxed {
+		b.PutID(MessagesReadHistoryRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.readHistory", "peer")
@@ -8670,13 +9136,13 @@ func (*MessagesDeleteHistoryRequest) TypeID() uint32 { return MessagesDeleteHist
 func (*MessagesDeleteHistoryRequest) TypeName() string { return "messages.deleteHistory" }
 
 // Encode writes the boxed value.
-func (m *MessagesDeleteHistoryRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesDeleteHistoryRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesDeleteHistoryRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesDeleteHistoryRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesDeleteHistoryRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesDeleteHistoryRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.deleteHistory")
 	}
@@ -8685,7 +9151,11 @@ func (m *MessagesDeleteHistoryRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.Revoke, 1)
 	f0 |= tl.Flag(m.MinDate.Set, 2)
 	f0 |= tl.Flag(m.MaxDate.Set, 3)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesDeleteHistoryRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.deleteHistory", "peer")
 	}
@@ -8761,22 +9231,29 @@ func (*MessagesDeleteMessagesRequest) TypeID() uint32 { return MessagesDeleteMes
 func (*MessagesDeleteMessagesRequest) TypeName() string { return "messages.deleteMessages" }
 
 // Encode writes the boxed value.
-func (m *MessagesDeleteMessagesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesDeleteMessagesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesDeleteMessagesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesDeleteMessagesRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesDeleteMessagesRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesDeleteMessagesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.deleteMessages")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Revoke, 0)
-	b.PutUint32(f0)
-	b.PutVectorHeader(len(m.ID))
-	for _, e0 := range m.ID {
-		b.PutInt32(e0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12 + 4*len(m.ID))
+	binary.LittleEndian.PutUint32(p0, MessagesDeleteMessagesRequestTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[8:], uint32(len(m.ID)))
+	t0 := p0[h+12:]
+	for _, x0 := range m.ID {
+		binary.LittleEndian.PutUint32(t0[:], uint32(x0))
+		t0 = t0[4:]
 	}
 	return nil
 }
@@ -8833,8 +9310,13 @@ func (*MessagesReceivedMessagesRequest) TypeName() string { return "messages.rec
 
 // Encode writes the boxed value.
 func (m *MessagesReceivedMessagesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesReceivedMessagesRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messages.receivedMessages")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], MessagesReceivedMessagesRequestTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.MaxID))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -8884,19 +9366,23 @@ func (*MessagesSetTypingRequest) TypeID() uint32 { return MessagesSetTypingReque
 func (*MessagesSetTypingRequest) TypeName() string { return "messages.setTyping" }
 
 // Encode writes the boxed value.
-func (m *MessagesSetTypingRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSetTypingRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSetTypingRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesSetTypingRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesSetTypingRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSetTypingRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.setTyping")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.TopMsgID.Set, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesSetTypingRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.setTyping", "peer")
 	}
@@ -8986,13 +9472,13 @@ func (*MessagesSendMessageRequest) TypeID() uint32 { return MessagesSendMessageR
 func (*MessagesSendMessageRequest) TypeName() string { return "messages.sendMessage" }
 
 // Encode writes the boxed value.
-func (m *MessagesSendMessageRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSendMessageRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSendMessageRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesSendMessageRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesSendMessageRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSendMessageRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.sendMessage")
 	}
@@ -9016,7 +9502,11 @@ func (m *MessagesSendMessageRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.AllowPaidStars.Set, 21)
 	f0 |= tl.Flag(m.SuggestedPost != nil, 22)
 	f0 |= tl.Flag(m.RichMessage != nil, 23)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesSendMessageRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.sendMessage", "peer")
 	}
@@ -9232,13 +9722,13 @@ func (*MessagesSendMediaRequest) TypeID() uint32 { return MessagesSendMediaReque
 func (*MessagesSendMediaRequest) TypeName() string { return "messages.sendMedia" }
 
 // Encode writes the boxed value.
-func (m *MessagesSendMediaRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSendMediaRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSendMediaRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesSendMediaRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesSendMediaRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSendMediaRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.sendMedia")
 	}
@@ -9260,7 +9750,11 @@ func (m *MessagesSendMediaRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.Effect.Set, 18)
 	f0 |= tl.Flag(m.AllowPaidStars.Set, 21)
 	f0 |= tl.Flag(m.SuggestedPost != nil, 22)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesSendMediaRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.sendMedia", "peer")
 	}
@@ -9474,13 +9968,13 @@ func (*MessagesForwardMessagesRequest) TypeID() uint32 { return MessagesForwardM
 func (*MessagesForwardMessagesRequest) TypeName() string { return "messages.forwardMessages" }
 
 // Encode writes the boxed value.
-func (m *MessagesForwardMessagesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesForwardMessagesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesForwardMessagesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesForwardMessagesRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesForwardMessagesRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesForwardMessagesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.forwardMessages")
 	}
@@ -9502,20 +9996,34 @@ func (m *MessagesForwardMessagesRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.VideoTimestamp.Set, 20)
 	f0 |= tl.Flag(m.AllowPaidStars.Set, 21)
 	f0 |= tl.Flag(m.SuggestedPost != nil, 23)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesForwardMessagesRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.FromPeer == nil {
 		return tl.NilFieldError("messages.forwardMessages", "from_peer")
 	}
 	if err := m.FromPeer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.forwardMessages", "from_peer", err)
 	}
-	b.PutVectorHeader(len(m.ID))
-	for _, e0 := range m.ID {
-		b.PutInt32(e0)
+	p1 := b.Extend(8 + 4*len(m.ID))
+	q1 := (*[8]byte)(p1)
+	binary.LittleEndian.PutUint32(q1[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q1[4:], uint32(len(m.ID)))
+	t1 := p1[8:]
+	for _, x1 := range m.ID {
+		binary.LittleEndian.PutUint32(t1[:], uint32(x1))
+		t1 = t1[4:]
 	}
-	b.PutVectorHeader(len(m.RandomID))
-	for _, e0 := range m.RandomID {
-		b.PutInt64(e0)
+	p2 := b.Extend(8 + 8*len(m.RandomID))
+	q2 := (*[8]byte)(p2)
+	binary.LittleEndian.PutUint32(q2[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q2[4:], uint32(len(m.RandomID)))
+	t2 := p2[8:]
+	for _, x2 := range m.RandomID {
+		binary.LittleEndian.PutUint64(t2[:], uint64(x2))
+		t2 = t2[8:]
 	}
 	if m.ToPeer == nil {
 		return tl.NilFieldError("messages.forwardMessages", "to_peer")
@@ -9703,15 +10211,18 @@ func (*MessagesReportSpamRequest) TypeID() uint32 { return MessagesReportSpamReq
 func (*MessagesReportSpamRequest) TypeName() string { return "messages.reportSpam" }
 
 // Encode writes the boxed value.
-func (m *MessagesReportSpamRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesReportSpamRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesReportSpamRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesReportSpamRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesReportSpamRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesReportSpamRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.reportSpam")
+	}
+	if boxed {
+		b.PutID(MessagesReportSpamRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.reportSpam", "peer")
@@ -9758,15 +10269,18 @@ func (*MessagesGetPeerSettingsRequest) TypeID() uint32 { return MessagesGetPeerS
 func (*MessagesGetPeerSettingsRequest) TypeName() string { return "messages.getPeerSettings" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetPeerSettingsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetPeerSettingsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetPeerSettingsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesGetPeerSettingsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesGetPeerSettingsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetPeerSettingsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getPeerSettings")
+	}
+	if boxed {
+		b.PutID(MessagesGetPeerSettingsRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getPeerSettings", "peer")
@@ -9816,15 +10330,18 @@ func (*MessagesReportRequest) TypeID() uint32 { return MessagesReportRequestType
 func (*MessagesReportRequest) TypeName() string { return "messages.report" }
 
 // Encode writes the boxed value.
-func (m *MessagesReportRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesReportRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesReportRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesReportRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesReportRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesReportRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.report")
+	}
+	if boxed {
+		b.PutID(MessagesReportRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.report", "peer")
@@ -9832,9 +10349,14 @@ func (m *MessagesReportRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.report", "peer", err)
 	}
-	b.PutVectorHeader(len(m.ID))
-	for _, e0 := range m.ID {
-		b.PutInt32(e0)
+	p0 := b.Extend(8 + 4*len(m.ID))
+	q0 := (*[8]byte)(p0)
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.ID)))
+	t0 := p0[8:]
+	for _, x0 := range m.ID {
+		binary.LittleEndian.PutUint32(t0[:], uint32(x0))
+		t0 = t0[4:]
 	}
 	b.PutBytes(m.Option)
 	b.PutString(m.Message)
@@ -9895,19 +10417,26 @@ func (*MessagesGetChatsRequest) TypeID() uint32 { return MessagesGetChatsRequest
 func (*MessagesGetChatsRequest) TypeName() string { return "messages.getChats" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetChatsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetChatsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetChatsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesGetChatsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesGetChatsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetChatsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getChats")
 	}
-	b.PutVectorHeader(len(m.ID))
-	for _, e0 := range m.ID {
-		b.PutInt64(e0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + 8*len(m.ID))
+	binary.LittleEndian.PutUint32(p0, MessagesGetChatsRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.ID)))
+	t0 := p0[h+8:]
+	for _, x0 := range m.ID {
+		binary.LittleEndian.PutUint64(t0[:], uint64(x0))
+		t0 = t0[8:]
 	}
 	return nil
 }
@@ -9958,8 +10487,13 @@ func (*MessagesGetFullChatRequest) TypeName() string { return "messages.getFullC
 
 // Encode writes the boxed value.
 func (m *MessagesGetFullChatRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetFullChatRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messages.getFullChat")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], MessagesGetFullChatRequestTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.ChatID))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -10008,17 +10542,21 @@ func (*MessagesEditChatTitleRequest) TypeID() uint32 { return MessagesEditChatTi
 func (*MessagesEditChatTitleRequest) TypeName() string { return "messages.editChatTitle" }
 
 // Encode writes the boxed value.
-func (m *MessagesEditChatTitleRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesEditChatTitleRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesEditChatTitleRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesEditChatTitleRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesEditChatTitleRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesEditChatTitleRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.editChatTitle")
 	}
-	b.PutInt64(m.ChatID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, MessagesEditChatTitleRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.ChatID))
 	b.PutString(m.Title)
 	return b.WriteErr()
 }
@@ -10063,17 +10601,21 @@ func (*MessagesEditChatPhotoRequest) TypeID() uint32 { return MessagesEditChatPh
 func (*MessagesEditChatPhotoRequest) TypeName() string { return "messages.editChatPhoto" }
 
 // Encode writes the boxed value.
-func (m *MessagesEditChatPhotoRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesEditChatPhotoRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesEditChatPhotoRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesEditChatPhotoRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesEditChatPhotoRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesEditChatPhotoRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.editChatPhoto")
 	}
-	b.PutInt64(m.ChatID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, MessagesEditChatPhotoRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.ChatID))
 	if m.Photo == nil {
 		return tl.NilFieldError("messages.editChatPhoto", "photo")
 	}
@@ -10124,17 +10666,21 @@ func (*MessagesAddChatUserRequest) TypeID() uint32 { return MessagesAddChatUserR
 func (*MessagesAddChatUserRequest) TypeName() string { return "messages.addChatUser" }
 
 // Encode writes the boxed value.
-func (m *MessagesAddChatUserRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesAddChatUserRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesAddChatUserRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesAddChatUserRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesAddChatUserRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesAddChatUserRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.addChatUser")
 	}
-	b.PutInt64(m.ChatID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, MessagesAddChatUserRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.ChatID))
 	if m.UserID == nil {
 		return tl.NilFieldError("messages.addChatUser", "user_id")
 	}
@@ -10189,20 +10735,24 @@ func (*MessagesDeleteChatUserRequest) TypeID() uint32 { return MessagesDeleteCha
 func (*MessagesDeleteChatUserRequest) TypeName() string { return "messages.deleteChatUser" }
 
 // Encode writes the boxed value.
-func (m *MessagesDeleteChatUserRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesDeleteChatUserRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesDeleteChatUserRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesDeleteChatUserRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesDeleteChatUserRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesDeleteChatUserRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.deleteChatUser")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.RevokeHistory, 0)
-	b.PutUint32(f0)
-	b.PutInt64(m.ChatID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, MessagesDeleteChatUserRequestTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.ChatID))
 	if m.UserID == nil {
 		return tl.NilFieldError("messages.deleteChatUser", "user_id")
 	}
@@ -10259,20 +10809,25 @@ func (*MessagesCreateChatRequest) TypeID() uint32 { return MessagesCreateChatReq
 func (*MessagesCreateChatRequest) TypeName() string { return "messages.createChat" }
 
 // Encode writes the boxed value.
-func (m *MessagesCreateChatRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesCreateChatRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesCreateChatRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesCreateChatRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesCreateChatRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesCreateChatRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.createChat")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.TTLPeriod.Set, 0)
-	b.PutUint32(f0)
-	b.PutVectorHeader(len(m.Users))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, MessagesCreateChatRequestTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[8:], uint32(len(m.Users)))
 	for _, e0 := range m.Users {
 		if e0 == nil {
 			return tl.NilFieldError("messages.createChat", "users")
@@ -10349,8 +10904,14 @@ func (*MessagesGetDHConfigRequest) TypeName() string { return "messages.getDhCon
 
 // Encode writes the boxed value.
 func (m *MessagesGetDHConfigRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetDHConfigRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messages.getDhConfig")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], MessagesGetDHConfigRequestTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Version))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.RandomLength))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -10358,8 +10919,9 @@ func (m *MessagesGetDHConfigRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getDhConfig")
 	}
-	b.PutInt32(m.Version)
-	b.PutInt32(m.RandomLength)
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Version))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.RandomLength))
 	return nil
 }
 
@@ -10406,15 +10968,18 @@ func (*MessagesRequestEncryptionRequest) TypeID() uint32 {
 func (*MessagesRequestEncryptionRequest) TypeName() string { return "messages.requestEncryption" }
 
 // Encode writes the boxed value.
-func (m *MessagesRequestEncryptionRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesRequestEncryptionRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesRequestEncryptionRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesRequestEncryptionRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesRequestEncryptionRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesRequestEncryptionRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.requestEncryption")
+	}
+	if boxed {
+		b.PutID(MessagesRequestEncryptionRequestTypeID)
 	}
 	if m.UserID == nil {
 		return tl.NilFieldError("messages.requestEncryption", "user_id")
@@ -10471,15 +11036,18 @@ func (*MessagesAcceptEncryptionRequest) TypeID() uint32 { return MessagesAcceptE
 func (*MessagesAcceptEncryptionRequest) TypeName() string { return "messages.acceptEncryption" }
 
 // Encode writes the boxed value.
-func (m *MessagesAcceptEncryptionRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesAcceptEncryptionRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesAcceptEncryptionRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesAcceptEncryptionRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesAcceptEncryptionRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesAcceptEncryptionRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.acceptEncryption")
+	}
+	if boxed {
+		b.PutID(MessagesAcceptEncryptionRequestTypeID)
 	}
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.acceptEncryption", "peer", err)
@@ -10537,20 +11105,24 @@ func (*MessagesDiscardEncryptionRequest) TypeID() uint32 {
 func (*MessagesDiscardEncryptionRequest) TypeName() string { return "messages.discardEncryption" }
 
 // Encode writes the boxed value.
-func (m *MessagesDiscardEncryptionRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesDiscardEncryptionRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesDiscardEncryptionRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesDiscardEncryptionRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesDiscardEncryptionRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesDiscardEncryptionRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.discardEncryption")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.DeleteHistory, 0)
-	b.PutUint32(f0)
-	b.PutInt32(m.ChatID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, MessagesDiscardEncryptionRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.ChatID))
 	return nil
 }
 
@@ -10599,15 +11171,18 @@ func (*MessagesSetEncryptedTypingRequest) TypeID() uint32 {
 func (*MessagesSetEncryptedTypingRequest) TypeName() string { return "messages.setEncryptedTyping" }
 
 // Encode writes the boxed value.
-func (m *MessagesSetEncryptedTypingRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSetEncryptedTypingRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSetEncryptedTypingRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesSetEncryptedTypingRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesSetEncryptedTypingRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSetEncryptedTypingRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.setEncryptedTyping")
+	}
+	if boxed {
+		b.PutID(MessagesSetEncryptedTypingRequestTypeID)
 	}
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.setEncryptedTyping", "peer", err)
@@ -10661,15 +11236,20 @@ func (*MessagesReadEncryptedHistoryRequest) TypeID() uint32 {
 func (*MessagesReadEncryptedHistoryRequest) TypeName() string { return "messages.readEncryptedHistory" }
 
 // Encode writes the boxed value.
-func (m *MessagesReadEncryptedHistoryRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesReadEncryptedHistoryRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesReadEncryptedHistoryRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesReadEncryptedHistoryRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesReadEncryptedHistoryRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.readEncryptedHistory")
+	}
+	if boxed {
+		b.PutID(MessagesReadEncryptedHistoryRequestTypeID)
 	}
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.readEncryptedHistory", "peer", err)
@@ -10723,19 +11303,23 @@ func (*MessagesSendEncryptedRequest) TypeID() uint32 { return MessagesSendEncryp
 func (*MessagesSendEncryptedRequest) TypeName() string { return "messages.sendEncrypted" }
 
 // Encode writes the boxed value.
-func (m *MessagesSendEncryptedRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSendEncryptedRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSendEncryptedRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesSendEncryptedRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesSendEncryptedRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSendEncryptedRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.sendEncrypted")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Silent, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesSendEncryptedRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.sendEncrypted", "peer", err)
 	}
@@ -10801,19 +11385,23 @@ func (*MessagesSendEncryptedFileRequest) TypeID() uint32 {
 func (*MessagesSendEncryptedFileRequest) TypeName() string { return "messages.sendEncryptedFile" }
 
 // Encode writes the boxed value.
-func (m *MessagesSendEncryptedFileRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSendEncryptedFileRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSendEncryptedFileRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesSendEncryptedFileRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesSendEncryptedFileRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSendEncryptedFileRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.sendEncryptedFile")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Silent, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesSendEncryptedFileRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.sendEncryptedFile", "peer", err)
 	}
@@ -10886,15 +11474,20 @@ func (*MessagesSendEncryptedServiceRequest) TypeID() uint32 {
 func (*MessagesSendEncryptedServiceRequest) TypeName() string { return "messages.sendEncryptedService" }
 
 // Encode writes the boxed value.
-func (m *MessagesSendEncryptedServiceRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSendEncryptedServiceRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSendEncryptedServiceRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSendEncryptedServiceRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSendEncryptedServiceRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.sendEncryptedService")
+	}
+	if boxed {
+		b.PutID(MessagesSendEncryptedServiceRequestTypeID)
 	}
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.sendEncryptedService", "peer", err)
@@ -10950,8 +11543,13 @@ func (*MessagesReceivedQueueRequest) TypeName() string { return "messages.receiv
 
 // Encode writes the boxed value.
 func (m *MessagesReceivedQueueRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesReceivedQueueRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messages.receivedQueue")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], MessagesReceivedQueueRequestTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.MaxQts))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -11001,15 +11599,20 @@ func (*MessagesReportEncryptedSpamRequest) TypeID() uint32 {
 func (*MessagesReportEncryptedSpamRequest) TypeName() string { return "messages.reportEncryptedSpam" }
 
 // Encode writes the boxed value.
-func (m *MessagesReportEncryptedSpamRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesReportEncryptedSpamRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesReportEncryptedSpamRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesReportEncryptedSpamRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesReportEncryptedSpamRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.reportEncryptedSpam")
+	}
+	if boxed {
+		b.PutID(MessagesReportEncryptedSpamRequestTypeID)
 	}
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.reportEncryptedSpam", "peer", err)
@@ -11058,19 +11661,28 @@ func (*MessagesReadMessageContentsRequest) TypeID() uint32 {
 func (*MessagesReadMessageContentsRequest) TypeName() string { return "messages.readMessageContents" }
 
 // Encode writes the boxed value.
-func (m *MessagesReadMessageContentsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesReadMessageContentsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesReadMessageContentsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesReadMessageContentsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesReadMessageContentsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.readMessageContents")
 	}
-	b.PutVectorHeader(len(m.ID))
-	for _, e0 := range m.ID {
-		b.PutInt32(e0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + 4*len(m.ID))
+	binary.LittleEndian.PutUint32(p0, MessagesReadMessageContentsRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.ID)))
+	t0 := p0[h+8:]
+	for _, x0 := range m.ID {
+		binary.LittleEndian.PutUint32(t0[:], uint32(x0))
+		t0 = t0[4:]
 	}
 	return nil
 }
@@ -11121,15 +11733,18 @@ func (*MessagesGetStickersRequest) TypeID() uint32 { return MessagesGetStickersR
 func (*MessagesGetStickersRequest) TypeName() string { return "messages.getStickers" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetStickersRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetStickersRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetStickersRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesGetStickersRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesGetStickersRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetStickersRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getStickers")
+	}
+	if boxed {
+		b.PutID(MessagesGetStickersRequestTypeID)
 	}
 	b.PutString(m.Emoticon)
 	b.PutInt64(m.Hash)
@@ -11176,8 +11791,13 @@ func (*MessagesGetAllStickersRequest) TypeName() string { return "messages.getAl
 
 // Encode writes the boxed value.
 func (m *MessagesGetAllStickersRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetAllStickersRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messages.getAllStickers")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], MessagesGetAllStickersRequestTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -11228,19 +11848,23 @@ func (*MessagesGetWebPagePreviewRequest) TypeID() uint32 {
 func (*MessagesGetWebPagePreviewRequest) TypeName() string { return "messages.getWebPagePreview" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetWebPagePreviewRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetWebPagePreviewRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetWebPagePreviewRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesGetWebPagePreviewRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesGetWebPagePreviewRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetWebPagePreviewRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getWebPagePreview")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Entities != nil, 3)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesGetWebPagePreviewRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	b.PutString(m.Message)
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
@@ -11317,13 +11941,13 @@ func (*MessagesExportChatInviteRequest) TypeID() uint32 { return MessagesExportC
 func (*MessagesExportChatInviteRequest) TypeName() string { return "messages.exportChatInvite" }
 
 // Encode writes the boxed value.
-func (m *MessagesExportChatInviteRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesExportChatInviteRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesExportChatInviteRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesExportChatInviteRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesExportChatInviteRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesExportChatInviteRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.exportChatInvite")
 	}
@@ -11334,7 +11958,11 @@ func (m *MessagesExportChatInviteRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.UsageLimit.Set, 1)
 	f0 |= tl.Flag(m.Title.Set, 4)
 	f0 |= tl.Flag(m.SubscriptionPricing != nil, 5)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesExportChatInviteRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.exportChatInvite", "peer")
 	}
@@ -11432,15 +12060,18 @@ func (*MessagesCheckChatInviteRequest) TypeID() uint32 { return MessagesCheckCha
 func (*MessagesCheckChatInviteRequest) TypeName() string { return "messages.checkChatInvite" }
 
 // Encode writes the boxed value.
-func (m *MessagesCheckChatInviteRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesCheckChatInviteRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesCheckChatInviteRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesCheckChatInviteRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesCheckChatInviteRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesCheckChatInviteRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.checkChatInvite")
+	}
+	if boxed {
+		b.PutID(MessagesCheckChatInviteRequestTypeID)
 	}
 	b.PutString(m.Hash)
 	return b.WriteErr()
@@ -11482,15 +12113,18 @@ func (*MessagesImportChatInviteRequest) TypeID() uint32 { return MessagesImportC
 func (*MessagesImportChatInviteRequest) TypeName() string { return "messages.importChatInvite" }
 
 // Encode writes the boxed value.
-func (m *MessagesImportChatInviteRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesImportChatInviteRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesImportChatInviteRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesImportChatInviteRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesImportChatInviteRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesImportChatInviteRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.importChatInvite")
+	}
+	if boxed {
+		b.PutID(MessagesImportChatInviteRequestTypeID)
 	}
 	b.PutString(m.Hash)
 	return b.WriteErr()
@@ -11533,15 +12167,18 @@ func (*MessagesGetStickerSetRequest) TypeID() uint32 { return MessagesGetSticker
 func (*MessagesGetStickerSetRequest) TypeName() string { return "messages.getStickerSet" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetStickerSetRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetStickerSetRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetStickerSetRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesGetStickerSetRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesGetStickerSetRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetStickerSetRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getStickerSet")
+	}
+	if boxed {
+		b.PutID(MessagesGetStickerSetRequestTypeID)
 	}
 	if m.Stickerset == nil {
 		return tl.NilFieldError("messages.getStickerSet", "stickerset")
@@ -11595,15 +12232,18 @@ func (*MessagesInstallStickerSetRequest) TypeID() uint32 {
 func (*MessagesInstallStickerSetRequest) TypeName() string { return "messages.installStickerSet" }
 
 // Encode writes the boxed value.
-func (m *MessagesInstallStickerSetRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesInstallStickerSetRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesInstallStickerSetRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesInstallStickerSetRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesInstallStickerSetRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesInstallStickerSetRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.installStickerSet")
+	}
+	if boxed {
+		b.PutID(MessagesInstallStickerSetRequestTypeID)
 	}
 	if m.Stickerset == nil {
 		return tl.NilFieldError("messages.installStickerSet", "stickerset")
@@ -11656,15 +12296,20 @@ func (*MessagesUninstallStickerSetRequest) TypeID() uint32 {
 func (*MessagesUninstallStickerSetRequest) TypeName() string { return "messages.uninstallStickerSet" }
 
 // Encode writes the boxed value.
-func (m *MessagesUninstallStickerSetRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesUninstallStickerSetRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesUninstallStickerSetRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesUninstallStickerSetRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesUninstallStickerSetRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.uninstallStickerSet")
+	}
+	if boxed {
+		b.PutID(MessagesUninstallStickerSetRequestTypeID)
 	}
 	if m.Stickerset == nil {
 		return tl.NilFieldError("messages.uninstallStickerSet", "stickerset")
@@ -11714,15 +12359,18 @@ func (*MessagesStartBotRequest) TypeID() uint32 { return MessagesStartBotRequest
 func (*MessagesStartBotRequest) TypeName() string { return "messages.startBot" }
 
 // Encode writes the boxed value.
-func (m *MessagesStartBotRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesStartBotRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesStartBotRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesStartBotRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesStartBotRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesStartBotRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.startBot")
+	}
+	if boxed {
+		b.PutID(MessagesStartBotRequestTypeID)
 	}
 	if m.Bot == nil {
 		return tl.NilFieldError("messages.startBot", "bot")
@@ -11788,15 +12436,18 @@ func (*MessagesGetMessagesViewsRequest) TypeID() uint32 { return MessagesGetMess
 func (*MessagesGetMessagesViewsRequest) TypeName() string { return "messages.getMessagesViews" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetMessagesViewsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetMessagesViewsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetMessagesViewsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesGetMessagesViewsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesGetMessagesViewsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetMessagesViewsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getMessagesViews")
+	}
+	if boxed {
+		b.PutID(MessagesGetMessagesViewsRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getMessagesViews", "peer")
@@ -11804,9 +12455,14 @@ func (m *MessagesGetMessagesViewsRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.getMessagesViews", "peer", err)
 	}
-	b.PutVectorHeader(len(m.ID))
-	for _, e0 := range m.ID {
-		b.PutInt32(e0)
+	p0 := b.Extend(8 + 4*len(m.ID))
+	q0 := (*[8]byte)(p0)
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.ID)))
+	t0 := p0[8:]
+	for _, x0 := range m.ID {
+		binary.LittleEndian.PutUint32(t0[:], uint32(x0))
+		t0 = t0[4:]
 	}
 	b.PutBool(m.Increment)
 	return nil
@@ -11865,17 +12521,21 @@ func (*MessagesEditChatAdminRequest) TypeID() uint32 { return MessagesEditChatAd
 func (*MessagesEditChatAdminRequest) TypeName() string { return "messages.editChatAdmin" }
 
 // Encode writes the boxed value.
-func (m *MessagesEditChatAdminRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesEditChatAdminRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesEditChatAdminRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesEditChatAdminRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesEditChatAdminRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesEditChatAdminRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.editChatAdmin")
 	}
-	b.PutInt64(m.ChatID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, MessagesEditChatAdminRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.ChatID))
 	if m.UserID == nil {
 		return tl.NilFieldError("messages.editChatAdmin", "user_id")
 	}
@@ -11929,8 +12589,13 @@ func (*MessagesMigrateChatRequest) TypeName() string { return "messages.migrateC
 
 // Encode writes the boxed value.
 func (m *MessagesMigrateChatRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesMigrateChatRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messages.migrateChat")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], MessagesMigrateChatRequestTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.ChatID))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -11990,13 +12655,13 @@ func (*MessagesSearchGlobalRequest) TypeID() uint32 { return MessagesSearchGloba
 func (*MessagesSearchGlobalRequest) TypeName() string { return "messages.searchGlobal" }
 
 // Encode writes the boxed value.
-func (m *MessagesSearchGlobalRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSearchGlobalRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSearchGlobalRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesSearchGlobalRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesSearchGlobalRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSearchGlobalRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.searchGlobal")
 	}
@@ -12006,7 +12671,11 @@ func (m *MessagesSearchGlobalRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.UsersOnly, 3)
 	f0 |= tl.Flag(m.FolderID.Set, 0)
 	f0 |= tl.Flag(m.Community != nil, 4)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesSearchGlobalRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.FolderID.Set {
 		b.PutInt32(m.FolderID.Value)
 	}
@@ -12022,17 +12691,19 @@ func (m *MessagesSearchGlobalRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Filter.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.searchGlobal", "filter", err)
 	}
-	b.PutInt32(m.MinDate)
-	b.PutInt32(m.MaxDate)
-	b.PutInt32(m.OffsetRate)
+	q1 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.MinDate))
+	binary.LittleEndian.PutUint32(q1[4:], uint32(m.MaxDate))
+	binary.LittleEndian.PutUint32(q1[8:], uint32(m.OffsetRate))
 	if m.OffsetPeer == nil {
 		return tl.NilFieldError("messages.searchGlobal", "offset_peer")
 	}
 	if err := m.OffsetPeer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.searchGlobal", "offset_peer", err)
 	}
-	b.PutInt32(m.OffsetID)
-	b.PutInt32(m.Limit)
+	q2 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q2[:], uint32(m.OffsetID))
+	binary.LittleEndian.PutUint32(q2[4:], uint32(m.Limit))
 	return b.WriteErr()
 }
 
@@ -12116,23 +12787,30 @@ func (*MessagesReorderStickerSetsRequest) TypeID() uint32 {
 func (*MessagesReorderStickerSetsRequest) TypeName() string { return "messages.reorderStickerSets" }
 
 // Encode writes the boxed value.
-func (m *MessagesReorderStickerSetsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesReorderStickerSetsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesReorderStickerSetsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesReorderStickerSetsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesReorderStickerSetsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesReorderStickerSetsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.reorderStickerSets")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Masks, 0)
 	f0 |= tl.Flag(m.Emojis, 1)
-	b.PutUint32(f0)
-	b.PutVectorHeader(len(m.Order))
-	for _, e0 := range m.Order {
-		b.PutInt64(e0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12 + 8*len(m.Order))
+	binary.LittleEndian.PutUint32(p0, MessagesReorderStickerSetsRequestTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[8:], uint32(len(m.Order)))
+	t0 := p0[h+12:]
+	for _, x0 := range m.Order {
+		binary.LittleEndian.PutUint64(t0[:], uint64(x0))
+		t0 = t0[8:]
 	}
 	return nil
 }
@@ -12193,15 +12871,18 @@ func (*MessagesGetDocumentByHashRequest) TypeID() uint32 {
 func (*MessagesGetDocumentByHashRequest) TypeName() string { return "messages.getDocumentByHash" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetDocumentByHashRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetDocumentByHashRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetDocumentByHashRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesGetDocumentByHashRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesGetDocumentByHashRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetDocumentByHashRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getDocumentByHash")
+	}
+	if boxed {
+		b.PutID(MessagesGetDocumentByHashRequestTypeID)
 	}
 	b.PutBytes(m.SHA256)
 	b.PutInt64(m.Size)
@@ -12252,8 +12933,13 @@ func (*MessagesGetSavedGifsRequest) TypeName() string { return "messages.getSave
 
 // Encode writes the boxed value.
 func (m *MessagesGetSavedGifsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetSavedGifsRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messages.getSavedGifs")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], MessagesGetSavedGifsRequestTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -12302,15 +12988,18 @@ func (*MessagesSaveGifRequest) TypeID() uint32 { return MessagesSaveGifRequestTy
 func (*MessagesSaveGifRequest) TypeName() string { return "messages.saveGif" }
 
 // Encode writes the boxed value.
-func (m *MessagesSaveGifRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSaveGifRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSaveGifRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesSaveGifRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesSaveGifRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSaveGifRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.saveGif")
+	}
+	if boxed {
+		b.PutID(MessagesSaveGifRequestTypeID)
 	}
 	if m.ID == nil {
 		return tl.NilFieldError("messages.saveGif", "id")
@@ -12367,19 +13056,25 @@ func (*MessagesGetInlineBotResultsRequest) TypeID() uint32 {
 func (*MessagesGetInlineBotResultsRequest) TypeName() string { return "messages.getInlineBotResults" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetInlineBotResultsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetInlineBotResultsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetInlineBotResultsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetInlineBotResultsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetInlineBotResultsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getInlineBotResults")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.GeoPoint != nil, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesGetInlineBotResultsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Bot == nil {
 		return tl.NilFieldError("messages.getInlineBotResults", "bot")
 	}
@@ -12466,13 +13161,15 @@ func (*MessagesSetInlineBotResultsRequest) TypeID() uint32 {
 func (*MessagesSetInlineBotResultsRequest) TypeName() string { return "messages.setInlineBotResults" }
 
 // Encode writes the boxed value.
-func (m *MessagesSetInlineBotResultsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSetInlineBotResultsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSetInlineBotResultsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSetInlineBotResultsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSetInlineBotResultsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.setInlineBotResults")
 	}
@@ -12482,9 +13179,14 @@ func (m *MessagesSetInlineBotResultsRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.NextOffset.Set, 2)
 	f0 |= tl.Flag(m.SwitchPm != nil, 3)
 	f0 |= tl.Flag(m.SwitchWebview != nil, 4)
-	b.PutUint32(f0)
-	b.PutInt64(m.QueryID)
-	b.PutVectorHeader(len(m.Results))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 20)
+	binary.LittleEndian.PutUint32(p0, MessagesSetInlineBotResultsRequestTypeID)
+	q0 := (*[20]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.QueryID))
+	binary.LittleEndian.PutUint32(q0[12:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[16:], uint32(len(m.Results)))
 	for _, e0 := range m.Results {
 		if e0 == nil {
 			return tl.NilFieldError("messages.setInlineBotResults", "results")
@@ -12614,13 +13316,15 @@ func (*MessagesSendInlineBotResultRequest) TypeID() uint32 {
 func (*MessagesSendInlineBotResultRequest) TypeName() string { return "messages.sendInlineBotResult" }
 
 // Encode writes the boxed value.
-func (m *MessagesSendInlineBotResultRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSendInlineBotResultRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSendInlineBotResultRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSendInlineBotResultRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSendInlineBotResultRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.sendInlineBotResult")
 	}
@@ -12634,7 +13338,11 @@ func (m *MessagesSendInlineBotResultRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.SendAs != nil, 13)
 	f0 |= tl.Flag(m.QuickReplyShortcut != nil, 17)
 	f0 |= tl.Flag(m.AllowPaidStars.Set, 21)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesSendInlineBotResultRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.sendInlineBotResult", "peer")
 	}
@@ -12646,8 +13354,9 @@ func (m *MessagesSendInlineBotResultRequest) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("messages.sendInlineBotResult", "reply_to", err)
 		}
 	}
-	b.PutInt64(m.RandomID)
-	b.PutInt64(m.QueryID)
+	q1 := (*[16]byte)(b.Extend(16))
+	binary.LittleEndian.PutUint64(q1[:], uint64(m.RandomID))
+	binary.LittleEndian.PutUint64(q1[8:], uint64(m.QueryID))
 	b.PutString(m.ID)
 	if m.ScheduleDate.Set {
 		b.PutInt32(m.ScheduleDate.Value)
@@ -12752,15 +13461,18 @@ func (*MessagesGetMessageEditDataRequest) TypeID() uint32 {
 func (*MessagesGetMessageEditDataRequest) TypeName() string { return "messages.getMessageEditData" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetMessageEditDataRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetMessageEditDataRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetMessageEditDataRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesGetMessageEditDataRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesGetMessageEditDataRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetMessageEditDataRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getMessageEditData")
+	}
+	if boxed {
+		b.PutID(MessagesGetMessageEditDataRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getMessageEditData", "peer")
@@ -12822,13 +13534,13 @@ func (*MessagesEditMessageRequest) TypeID() uint32 { return MessagesEditMessageR
 func (*MessagesEditMessageRequest) TypeName() string { return "messages.editMessage" }
 
 // Encode writes the boxed value.
-func (m *MessagesEditMessageRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesEditMessageRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesEditMessageRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesEditMessageRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesEditMessageRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesEditMessageRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.editMessage")
 	}
@@ -12843,7 +13555,11 @@ func (m *MessagesEditMessageRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.ScheduleRepeatPeriod.Set, 18)
 	f0 |= tl.Flag(m.QuickReplyShortcutID.Set, 17)
 	f0 |= tl.Flag(m.RichMessage != nil, 23)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesEditMessageRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.editMessage", "peer")
 	}
@@ -13000,13 +13716,15 @@ func (*MessagesEditInlineBotMessageRequest) TypeID() uint32 {
 func (*MessagesEditInlineBotMessageRequest) TypeName() string { return "messages.editInlineBotMessage" }
 
 // Encode writes the boxed value.
-func (m *MessagesEditInlineBotMessageRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesEditInlineBotMessageRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesEditInlineBotMessageRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesEditInlineBotMessageRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesEditInlineBotMessageRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.editInlineBotMessage")
 	}
@@ -13018,7 +13736,11 @@ func (m *MessagesEditInlineBotMessageRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.ReplyMarkup != nil, 2)
 	f0 |= tl.Flag(m.Entities != nil, 3)
 	f0 |= tl.Flag(m.RichMessage != nil, 23)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesEditInlineBotMessageRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.ID == nil {
 		return tl.NilFieldError("messages.editInlineBotMessage", "id")
 	}
@@ -13141,13 +13863,15 @@ func (*MessagesGetBotCallbackAnswerRequest) TypeID() uint32 {
 func (*MessagesGetBotCallbackAnswerRequest) TypeName() string { return "messages.getBotCallbackAnswer" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetBotCallbackAnswerRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetBotCallbackAnswerRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetBotCallbackAnswerRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetBotCallbackAnswerRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetBotCallbackAnswerRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getBotCallbackAnswer")
 	}
@@ -13155,7 +13879,11 @@ func (m *MessagesGetBotCallbackAnswerRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.Game, 1)
 	f0 |= tl.Flag(m.Data.Set, 0)
 	f0 |= tl.Flag(m.Password != nil, 2)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesGetBotCallbackAnswerRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getBotCallbackAnswer", "peer")
 	}
@@ -13236,13 +13964,15 @@ func (*MessagesSetBotCallbackAnswerRequest) TypeID() uint32 {
 func (*MessagesSetBotCallbackAnswerRequest) TypeName() string { return "messages.setBotCallbackAnswer" }
 
 // Encode writes the boxed value.
-func (m *MessagesSetBotCallbackAnswerRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSetBotCallbackAnswerRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSetBotCallbackAnswerRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSetBotCallbackAnswerRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSetBotCallbackAnswerRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.setBotCallbackAnswer")
 	}
@@ -13250,8 +13980,12 @@ func (m *MessagesSetBotCallbackAnswerRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.Alert, 1)
 	f0 |= tl.Flag(m.Message.Set, 0)
 	f0 |= tl.Flag(m.URL.Set, 2)
-	b.PutUint32(f0)
-	b.PutInt64(m.QueryID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, MessagesSetBotCallbackAnswerRequestTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.QueryID))
 	if m.Message.Set {
 		b.PutString(m.Message.Value)
 	}
@@ -13319,17 +14053,22 @@ func (*MessagesGetPeerDialogsRequest) TypeID() uint32 { return MessagesGetPeerDi
 func (*MessagesGetPeerDialogsRequest) TypeName() string { return "messages.getPeerDialogs" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetPeerDialogsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetPeerDialogsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetPeerDialogsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesGetPeerDialogsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesGetPeerDialogsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetPeerDialogsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getPeerDialogs")
 	}
-	b.PutVectorHeader(len(m.Peers))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, MessagesGetPeerDialogsRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Peers)))
 	for _, e0 := range m.Peers {
 		if e0 == nil {
 			return tl.NilFieldError("messages.getPeerDialogs", "peers")
@@ -13395,13 +14134,13 @@ func (*MessagesSaveDraftRequest) TypeID() uint32 { return MessagesSaveDraftReque
 func (*MessagesSaveDraftRequest) TypeName() string { return "messages.saveDraft" }
 
 // Encode writes the boxed value.
-func (m *MessagesSaveDraftRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSaveDraftRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSaveDraftRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesSaveDraftRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesSaveDraftRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSaveDraftRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.saveDraft")
 	}
@@ -13414,7 +14153,11 @@ func (m *MessagesSaveDraftRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.Effect.Set, 7)
 	f0 |= tl.Flag(m.SuggestedPost != nil, 8)
 	f0 |= tl.Flag(m.RichMessage != nil, 9)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesSaveDraftRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.ReplyTo != nil {
 		if err := m.ReplyTo.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.saveDraft", "reply_to", err)
@@ -13553,8 +14296,11 @@ func (*MessagesGetAllDraftsRequest) TypeName() string { return "messages.getAllD
 
 // Encode writes the boxed value.
 func (m *MessagesGetAllDraftsRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getAllDrafts")
+	}
 	b.PutID(MessagesGetAllDraftsRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -13600,8 +14346,13 @@ func (*MessagesGetFeaturedStickersRequest) TypeName() string { return "messages.
 
 // Encode writes the boxed value.
 func (m *MessagesGetFeaturedStickersRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetFeaturedStickersRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messages.getFeaturedStickers")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], MessagesGetFeaturedStickersRequestTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -13651,19 +14402,28 @@ func (*MessagesReadFeaturedStickersRequest) TypeID() uint32 {
 func (*MessagesReadFeaturedStickersRequest) TypeName() string { return "messages.readFeaturedStickers" }
 
 // Encode writes the boxed value.
-func (m *MessagesReadFeaturedStickersRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesReadFeaturedStickersRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesReadFeaturedStickersRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesReadFeaturedStickersRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesReadFeaturedStickersRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.readFeaturedStickers")
 	}
-	b.PutVectorHeader(len(m.ID))
-	for _, e0 := range m.ID {
-		b.PutInt64(e0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + 8*len(m.ID))
+	binary.LittleEndian.PutUint32(p0, MessagesReadFeaturedStickersRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.ID)))
+	t0 := p0[h+8:]
+	for _, x0 := range m.ID {
+		binary.LittleEndian.PutUint64(t0[:], uint64(x0))
+		t0 = t0[8:]
 	}
 	return nil
 }
@@ -13716,20 +14476,24 @@ func (*MessagesGetRecentStickersRequest) TypeID() uint32 {
 func (*MessagesGetRecentStickersRequest) TypeName() string { return "messages.getRecentStickers" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetRecentStickersRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetRecentStickersRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetRecentStickersRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesGetRecentStickersRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesGetRecentStickersRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetRecentStickersRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getRecentStickers")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Attached, 0)
-	b.PutUint32(f0)
-	b.PutInt64(m.Hash)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, MessagesGetRecentStickersRequestTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.Hash))
 	return nil
 }
 
@@ -13779,19 +14543,23 @@ func (*MessagesSaveRecentStickerRequest) TypeID() uint32 {
 func (*MessagesSaveRecentStickerRequest) TypeName() string { return "messages.saveRecentSticker" }
 
 // Encode writes the boxed value.
-func (m *MessagesSaveRecentStickerRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSaveRecentStickerRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSaveRecentStickerRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesSaveRecentStickerRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesSaveRecentStickerRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSaveRecentStickerRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.saveRecentSticker")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Attached, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesSaveRecentStickerRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.ID == nil {
 		return tl.NilFieldError("messages.saveRecentSticker", "id")
 	}
@@ -13849,19 +14617,25 @@ func (*MessagesClearRecentStickersRequest) TypeID() uint32 {
 func (*MessagesClearRecentStickersRequest) TypeName() string { return "messages.clearRecentStickers" }
 
 // Encode writes the boxed value.
-func (m *MessagesClearRecentStickersRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesClearRecentStickersRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesClearRecentStickersRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesClearRecentStickersRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesClearRecentStickersRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.clearRecentStickers")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Attached, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesClearRecentStickersRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	return nil
 }
 
@@ -13909,22 +14683,28 @@ func (*MessagesGetArchivedStickersRequest) TypeID() uint32 {
 func (*MessagesGetArchivedStickersRequest) TypeName() string { return "messages.getArchivedStickers" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetArchivedStickersRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetArchivedStickersRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetArchivedStickersRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetArchivedStickersRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetArchivedStickersRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getArchivedStickers")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Masks, 0)
 	f0 |= tl.Flag(m.Emojis, 1)
-	b.PutUint32(f0)
-	b.PutInt64(m.OffsetID)
-	b.PutInt32(m.Limit)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 16)
+	binary.LittleEndian.PutUint32(p0, MessagesGetArchivedStickersRequestTypeID)
+	q0 := (*[16]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.OffsetID))
+	binary.LittleEndian.PutUint32(q0[12:], uint32(m.Limit))
 	return nil
 }
 
@@ -13975,8 +14755,13 @@ func (*MessagesGetMaskStickersRequest) TypeName() string { return "messages.getM
 
 // Encode writes the boxed value.
 func (m *MessagesGetMaskStickersRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetMaskStickersRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messages.getMaskStickers")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], MessagesGetMaskStickersRequestTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -14026,15 +14811,20 @@ func (*MessagesGetAttachedStickersRequest) TypeID() uint32 {
 func (*MessagesGetAttachedStickersRequest) TypeName() string { return "messages.getAttachedStickers" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetAttachedStickersRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetAttachedStickersRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetAttachedStickersRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetAttachedStickersRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetAttachedStickersRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getAttachedStickers")
+	}
+	if boxed {
+		b.PutID(MessagesGetAttachedStickersRequestTypeID)
 	}
 	if m.Media == nil {
 		return tl.NilFieldError("messages.getAttachedStickers", "media")
@@ -14086,20 +14876,24 @@ func (*MessagesSetGameScoreRequest) TypeID() uint32 { return MessagesSetGameScor
 func (*MessagesSetGameScoreRequest) TypeName() string { return "messages.setGameScore" }
 
 // Encode writes the boxed value.
-func (m *MessagesSetGameScoreRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSetGameScoreRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSetGameScoreRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesSetGameScoreRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesSetGameScoreRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSetGameScoreRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.setGameScore")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.EditMessage, 0)
 	f0 |= tl.Flag(m.Force, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesSetGameScoreRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.setGameScore", "peer")
 	}
@@ -14175,20 +14969,24 @@ func (*MessagesSetInlineGameScoreRequest) TypeID() uint32 {
 func (*MessagesSetInlineGameScoreRequest) TypeName() string { return "messages.setInlineGameScore" }
 
 // Encode writes the boxed value.
-func (m *MessagesSetInlineGameScoreRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSetInlineGameScoreRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSetInlineGameScoreRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesSetInlineGameScoreRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesSetInlineGameScoreRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSetInlineGameScoreRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.setInlineGameScore")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.EditMessage, 0)
 	f0 |= tl.Flag(m.Force, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesSetInlineGameScoreRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.ID == nil {
 		return tl.NilFieldError("messages.setInlineGameScore", "id")
 	}
@@ -14258,15 +15056,18 @@ func (*MessagesGetGameHighScoresRequest) TypeID() uint32 {
 func (*MessagesGetGameHighScoresRequest) TypeName() string { return "messages.getGameHighScores" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetGameHighScoresRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetGameHighScoresRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetGameHighScoresRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesGetGameHighScoresRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesGetGameHighScoresRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetGameHighScoresRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getGameHighScores")
+	}
+	if boxed {
+		b.PutID(MessagesGetGameHighScoresRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getGameHighScores", "peer")
@@ -14331,15 +15132,20 @@ func (*MessagesGetInlineGameHighScoresRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *MessagesGetInlineGameHighScoresRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetInlineGameHighScoresRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetInlineGameHighScoresRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetInlineGameHighScoresRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetInlineGameHighScoresRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getInlineGameHighScores")
+	}
+	if boxed {
+		b.PutID(MessagesGetInlineGameHighScoresRequestTypeID)
 	}
 	if m.ID == nil {
 		return tl.NilFieldError("messages.getInlineGameHighScores", "id")
@@ -14397,15 +15203,18 @@ func (*MessagesGetCommonChatsRequest) TypeID() uint32 { return MessagesGetCommon
 func (*MessagesGetCommonChatsRequest) TypeName() string { return "messages.getCommonChats" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetCommonChatsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetCommonChatsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetCommonChatsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesGetCommonChatsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesGetCommonChatsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetCommonChatsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getCommonChats")
+	}
+	if boxed {
+		b.PutID(MessagesGetCommonChatsRequestTypeID)
 	}
 	if m.UserID == nil {
 		return tl.NilFieldError("messages.getCommonChats", "user_id")
@@ -14413,8 +15222,9 @@ func (m *MessagesGetCommonChatsRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.UserID.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.getCommonChats", "user_id", err)
 	}
-	b.PutInt64(m.MaxID)
-	b.PutInt32(m.Limit)
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.MaxID))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Limit))
 	return nil
 }
 
@@ -14461,15 +15271,18 @@ func (*MessagesGetWebPageRequest) TypeID() uint32 { return MessagesGetWebPageReq
 func (*MessagesGetWebPageRequest) TypeName() string { return "messages.getWebPage" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetWebPageRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetWebPageRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetWebPageRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesGetWebPageRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesGetWebPageRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetWebPageRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getWebPage")
+	}
+	if boxed {
+		b.PutID(MessagesGetWebPageRequestTypeID)
 	}
 	b.PutString(m.URL)
 	b.PutInt32(m.Hash)
@@ -14516,19 +15329,23 @@ func (*MessagesToggleDialogPinRequest) TypeID() uint32 { return MessagesToggleDi
 func (*MessagesToggleDialogPinRequest) TypeName() string { return "messages.toggleDialogPin" }
 
 // Encode writes the boxed value.
-func (m *MessagesToggleDialogPinRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesToggleDialogPinRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesToggleDialogPinRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesToggleDialogPinRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesToggleDialogPinRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesToggleDialogPinRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.toggleDialogPin")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Pinned, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesToggleDialogPinRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.toggleDialogPin", "peer")
 	}
@@ -14584,21 +15401,28 @@ func (*MessagesReorderPinnedDialogsRequest) TypeID() uint32 {
 func (*MessagesReorderPinnedDialogsRequest) TypeName() string { return "messages.reorderPinnedDialogs" }
 
 // Encode writes the boxed value.
-func (m *MessagesReorderPinnedDialogsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesReorderPinnedDialogsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesReorderPinnedDialogsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesReorderPinnedDialogsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesReorderPinnedDialogsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.reorderPinnedDialogs")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Force, 0)
-	b.PutUint32(f0)
-	b.PutInt32(m.FolderID)
-	b.PutVectorHeader(len(m.Order))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 16)
+	binary.LittleEndian.PutUint32(p0, MessagesReorderPinnedDialogsRequestTypeID)
+	q0 := (*[16]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.FolderID))
+	binary.LittleEndian.PutUint32(q0[8:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[12:], uint32(len(m.Order)))
 	for _, e0 := range m.Order {
 		if e0 == nil {
 			return tl.NilFieldError("messages.reorderPinnedDialogs", "order")
@@ -14665,8 +15489,13 @@ func (*MessagesGetPinnedDialogsRequest) TypeName() string { return "messages.get
 
 // Encode writes the boxed value.
 func (m *MessagesGetPinnedDialogsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetPinnedDialogsRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messages.getPinnedDialogs")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], MessagesGetPinnedDialogsRequestTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.FolderID))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -14720,21 +15549,27 @@ func (*MessagesSetBotShippingResultsRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *MessagesSetBotShippingResultsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSetBotShippingResultsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSetBotShippingResultsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSetBotShippingResultsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSetBotShippingResultsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.setBotShippingResults")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Error.Set, 0)
 	f0 |= tl.Flag(m.ShippingOptions != nil, 1)
-	b.PutUint32(f0)
-	b.PutInt64(m.QueryID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, MessagesSetBotShippingResultsRequestTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.QueryID))
 	if m.Error.Set {
 		b.PutString(m.Error.Value)
 	}
@@ -14823,20 +15658,28 @@ func (*MessagesSetBotPrecheckoutResultsRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *MessagesSetBotPrecheckoutResultsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSetBotPrecheckoutResultsRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSetBotPrecheckoutResultsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSetBotPrecheckoutResultsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.setBotPrecheckoutResults")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Success, 1)
 	f0 |= tl.Flag(m.Error.Set, 0)
-	b.PutUint32(f0)
-	b.PutInt64(m.QueryID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, MessagesSetBotPrecheckoutResultsRequestTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.QueryID))
 	if m.Error.Set {
 		b.PutString(m.Error.Value)
 	}
@@ -14893,19 +15736,23 @@ func (*MessagesUploadMediaRequest) TypeID() uint32 { return MessagesUploadMediaR
 func (*MessagesUploadMediaRequest) TypeName() string { return "messages.uploadMedia" }
 
 // Encode writes the boxed value.
-func (m *MessagesUploadMediaRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesUploadMediaRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesUploadMediaRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesUploadMediaRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesUploadMediaRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesUploadMediaRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.uploadMedia")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.BusinessConnectionID.Set, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesUploadMediaRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.BusinessConnectionID.Set {
 		b.PutString(m.BusinessConnectionID.Value)
 	}
@@ -14981,14 +15828,21 @@ func (*MessagesSendScreenshotNotificationRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *MessagesSendScreenshotNotificationRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSendScreenshotNotificationRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSendScreenshotNotificationRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSendScreenshotNotificationRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.sendScreenshotNotification")
+	}
+	if boxed {
+		b.PutID(MessagesSendScreenshotNotificationRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.sendScreenshotNotification", "peer")
@@ -15049,8 +15903,13 @@ func (*MessagesGetFavedStickersRequest) TypeName() string { return "messages.get
 
 // Encode writes the boxed value.
 func (m *MessagesGetFavedStickersRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetFavedStickersRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messages.getFavedStickers")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], MessagesGetFavedStickersRequestTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -15099,15 +15958,18 @@ func (*MessagesFaveStickerRequest) TypeID() uint32 { return MessagesFaveStickerR
 func (*MessagesFaveStickerRequest) TypeName() string { return "messages.faveSticker" }
 
 // Encode writes the boxed value.
-func (m *MessagesFaveStickerRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesFaveStickerRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesFaveStickerRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesFaveStickerRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesFaveStickerRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesFaveStickerRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.faveSticker")
+	}
+	if boxed {
+		b.PutID(MessagesFaveStickerRequestTypeID)
 	}
 	if m.ID == nil {
 		return tl.NilFieldError("messages.faveSticker", "id")
@@ -15166,19 +16028,23 @@ func (*MessagesGetUnreadMentionsRequest) TypeID() uint32 {
 func (*MessagesGetUnreadMentionsRequest) TypeName() string { return "messages.getUnreadMentions" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetUnreadMentionsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetUnreadMentionsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetUnreadMentionsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesGetUnreadMentionsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesGetUnreadMentionsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetUnreadMentionsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getUnreadMentions")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.TopMsgID.Set, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesGetUnreadMentionsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getUnreadMentions", "peer")
 	}
@@ -15188,11 +16054,12 @@ func (m *MessagesGetUnreadMentionsRequest) EncodeBare(b *tl.Buffer) error {
 	if m.TopMsgID.Set {
 		b.PutInt32(m.TopMsgID.Value)
 	}
-	b.PutInt32(m.OffsetID)
-	b.PutInt32(m.AddOffset)
-	b.PutInt32(m.Limit)
-	b.PutInt32(m.MaxID)
-	b.PutInt32(m.MinID)
+	q1 := (*[20]byte)(b.Extend(20))
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.OffsetID))
+	binary.LittleEndian.PutUint32(q1[4:], uint32(m.AddOffset))
+	binary.LittleEndian.PutUint32(q1[8:], uint32(m.Limit))
+	binary.LittleEndian.PutUint32(q1[12:], uint32(m.MaxID))
+	binary.LittleEndian.PutUint32(q1[16:], uint32(m.MinID))
 	return nil
 }
 
@@ -15259,19 +16126,23 @@ func (*MessagesReadMentionsRequest) TypeID() uint32 { return MessagesReadMention
 func (*MessagesReadMentionsRequest) TypeName() string { return "messages.readMentions" }
 
 // Encode writes the boxed value.
-func (m *MessagesReadMentionsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesReadMentionsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesReadMentionsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesReadMentionsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesReadMentionsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesReadMentionsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.readMentions")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.TopMsgID.Set, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesReadMentionsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.readMentions", "peer")
 	}
@@ -15335,15 +16206,18 @@ func (*MessagesGetRecentLocationsRequest) TypeID() uint32 {
 func (*MessagesGetRecentLocationsRequest) TypeName() string { return "messages.getRecentLocations" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetRecentLocationsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetRecentLocationsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetRecentLocationsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesGetRecentLocationsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesGetRecentLocationsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetRecentLocationsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getRecentLocations")
+	}
+	if boxed {
+		b.PutID(MessagesGetRecentLocationsRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getRecentLocations", "peer")
@@ -15351,8 +16225,9 @@ func (m *MessagesGetRecentLocationsRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.getRecentLocations", "peer", err)
 	}
-	b.PutInt32(m.Limit)
-	b.PutInt64(m.Hash)
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Limit))
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.Hash))
 	return nil
 }
 
@@ -15412,13 +16287,13 @@ func (*MessagesSendMultiMediaRequest) TypeID() uint32 { return MessagesSendMulti
 func (*MessagesSendMultiMediaRequest) TypeName() string { return "messages.sendMultiMedia" }
 
 // Encode writes the boxed value.
-func (m *MessagesSendMultiMediaRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSendMultiMediaRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSendMultiMediaRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesSendMultiMediaRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesSendMultiMediaRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSendMultiMediaRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.sendMultiMedia")
 	}
@@ -15436,7 +16311,11 @@ func (m *MessagesSendMultiMediaRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.QuickReplyShortcut != nil, 17)
 	f0 |= tl.Flag(m.Effect.Set, 18)
 	f0 |= tl.Flag(m.AllowPaidStars.Set, 21)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesSendMultiMediaRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.sendMultiMedia", "peer")
 	}
@@ -15578,15 +16457,20 @@ func (*MessagesUploadEncryptedFileRequest) TypeID() uint32 {
 func (*MessagesUploadEncryptedFileRequest) TypeName() string { return "messages.uploadEncryptedFile" }
 
 // Encode writes the boxed value.
-func (m *MessagesUploadEncryptedFileRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesUploadEncryptedFileRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesUploadEncryptedFileRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesUploadEncryptedFileRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesUploadEncryptedFileRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.uploadEncryptedFile")
+	}
+	if boxed {
+		b.PutID(MessagesUploadEncryptedFileRequestTypeID)
 	}
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.uploadEncryptedFile", "peer", err)
@@ -15646,19 +16530,23 @@ func (*MessagesSearchStickerSetsRequest) TypeID() uint32 {
 func (*MessagesSearchStickerSetsRequest) TypeName() string { return "messages.searchStickerSets" }
 
 // Encode writes the boxed value.
-func (m *MessagesSearchStickerSetsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSearchStickerSetsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSearchStickerSetsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesSearchStickerSetsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesSearchStickerSetsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSearchStickerSetsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.searchStickerSets")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.ExcludeFeatured, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesSearchStickerSetsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	b.PutString(m.Q)
 	b.PutInt64(m.Hash)
 	return b.WriteErr()
@@ -15709,8 +16597,11 @@ func (*MessagesGetSplitRangesRequest) TypeName() string { return "messages.getSp
 
 // Encode writes the boxed value.
 func (m *MessagesGetSplitRangesRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getSplitRanges")
+	}
 	b.PutID(MessagesGetSplitRangesRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -15755,20 +16646,24 @@ func (*MessagesMarkDialogUnreadRequest) TypeID() uint32 { return MessagesMarkDia
 func (*MessagesMarkDialogUnreadRequest) TypeName() string { return "messages.markDialogUnread" }
 
 // Encode writes the boxed value.
-func (m *MessagesMarkDialogUnreadRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesMarkDialogUnreadRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesMarkDialogUnreadRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesMarkDialogUnreadRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesMarkDialogUnreadRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesMarkDialogUnreadRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.markDialogUnread")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Unread, 0)
 	f0 |= tl.Flag(m.ParentPeer != nil, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesMarkDialogUnreadRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.ParentPeer != nil {
 		if err := m.ParentPeer.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.markDialogUnread", "parent_peer", err)
@@ -15832,19 +16727,25 @@ func (*MessagesGetDialogUnreadMarksRequest) TypeID() uint32 {
 func (*MessagesGetDialogUnreadMarksRequest) TypeName() string { return "messages.getDialogUnreadMarks" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetDialogUnreadMarksRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetDialogUnreadMarksRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetDialogUnreadMarksRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetDialogUnreadMarksRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetDialogUnreadMarksRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getDialogUnreadMarks")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.ParentPeer != nil, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesGetDialogUnreadMarksRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.ParentPeer != nil {
 		if err := m.ParentPeer.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.getDialogUnreadMarks", "parent_peer", err)
@@ -15896,8 +16797,11 @@ func (*MessagesClearAllDraftsRequest) TypeName() string { return "messages.clear
 
 // Encode writes the boxed value.
 func (m *MessagesClearAllDraftsRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.clearAllDrafts")
+	}
 	b.PutID(MessagesClearAllDraftsRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -15946,13 +16850,15 @@ func (*MessagesUpdatePinnedMessageRequest) TypeID() uint32 {
 func (*MessagesUpdatePinnedMessageRequest) TypeName() string { return "messages.updatePinnedMessage" }
 
 // Encode writes the boxed value.
-func (m *MessagesUpdatePinnedMessageRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesUpdatePinnedMessageRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesUpdatePinnedMessageRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesUpdatePinnedMessageRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesUpdatePinnedMessageRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.updatePinnedMessage")
 	}
@@ -15960,7 +16866,11 @@ func (m *MessagesUpdatePinnedMessageRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.Silent, 0)
 	f0 |= tl.Flag(m.Unpin, 1)
 	f0 |= tl.Flag(m.PmOneside, 2)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesUpdatePinnedMessageRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.updatePinnedMessage", "peer")
 	}
@@ -16020,15 +16930,18 @@ func (*MessagesSendVoteRequest) TypeID() uint32 { return MessagesSendVoteRequest
 func (*MessagesSendVoteRequest) TypeName() string { return "messages.sendVote" }
 
 // Encode writes the boxed value.
-func (m *MessagesSendVoteRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSendVoteRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSendVoteRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesSendVoteRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesSendVoteRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSendVoteRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.sendVote")
+	}
+	if boxed {
+		b.PutID(MessagesSendVoteRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.sendVote", "peer")
@@ -16036,8 +16949,10 @@ func (m *MessagesSendVoteRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.sendVote", "peer", err)
 	}
-	b.PutInt32(m.MsgID)
-	b.PutVectorHeader(len(m.Options))
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.MsgID))
+	binary.LittleEndian.PutUint32(q0[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[8:], uint32(len(m.Options)))
 	for _, e0 := range m.Options {
 		b.PutBytes(e0)
 	}
@@ -16097,15 +17012,18 @@ func (*MessagesGetPollResultsRequest) TypeID() uint32 { return MessagesGetPollRe
 func (*MessagesGetPollResultsRequest) TypeName() string { return "messages.getPollResults" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetPollResultsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetPollResultsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetPollResultsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesGetPollResultsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesGetPollResultsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetPollResultsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getPollResults")
+	}
+	if boxed {
+		b.PutID(MessagesGetPollResultsRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getPollResults", "peer")
@@ -16113,8 +17031,9 @@ func (m *MessagesGetPollResultsRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.getPollResults", "peer", err)
 	}
-	b.PutInt32(m.MsgID)
-	b.PutInt64(m.PollHash)
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.MsgID))
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.PollHash))
 	return nil
 }
 
@@ -16160,15 +17079,18 @@ func (*MessagesGetOnlinesRequest) TypeID() uint32 { return MessagesGetOnlinesReq
 func (*MessagesGetOnlinesRequest) TypeName() string { return "messages.getOnlines" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetOnlinesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetOnlinesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetOnlinesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesGetOnlinesRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesGetOnlinesRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetOnlinesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getOnlines")
+	}
+	if boxed {
+		b.PutID(MessagesGetOnlinesRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getOnlines", "peer")
@@ -16216,15 +17138,18 @@ func (*MessagesEditChatAboutRequest) TypeID() uint32 { return MessagesEditChatAb
 func (*MessagesEditChatAboutRequest) TypeName() string { return "messages.editChatAbout" }
 
 // Encode writes the boxed value.
-func (m *MessagesEditChatAboutRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesEditChatAboutRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesEditChatAboutRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesEditChatAboutRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesEditChatAboutRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesEditChatAboutRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.editChatAbout")
+	}
+	if boxed {
+		b.PutID(MessagesEditChatAboutRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.editChatAbout", "peer")
@@ -16281,14 +17206,21 @@ func (*MessagesEditChatDefaultBannedRightsRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *MessagesEditChatDefaultBannedRightsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesEditChatDefaultBannedRightsRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesEditChatDefaultBannedRightsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesEditChatDefaultBannedRightsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.editChatDefaultBannedRights")
+	}
+	if boxed {
+		b.PutID(MessagesEditChatDefaultBannedRightsRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.editChatDefaultBannedRights", "peer")
@@ -16344,15 +17276,18 @@ func (*MessagesGetEmojiKeywordsRequest) TypeID() uint32 { return MessagesGetEmoj
 func (*MessagesGetEmojiKeywordsRequest) TypeName() string { return "messages.getEmojiKeywords" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetEmojiKeywordsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetEmojiKeywordsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetEmojiKeywordsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesGetEmojiKeywordsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesGetEmojiKeywordsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetEmojiKeywordsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getEmojiKeywords")
+	}
+	if boxed {
+		b.PutID(MessagesGetEmojiKeywordsRequestTypeID)
 	}
 	b.PutString(m.LangCode)
 	return b.WriteErr()
@@ -16400,14 +17335,21 @@ func (*MessagesGetEmojiKeywordsDifferenceRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *MessagesGetEmojiKeywordsDifferenceRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetEmojiKeywordsDifferenceRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetEmojiKeywordsDifferenceRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetEmojiKeywordsDifferenceRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getEmojiKeywordsDifference")
+	}
+	if boxed {
+		b.PutID(MessagesGetEmojiKeywordsDifferenceRequestTypeID)
 	}
 	b.PutString(m.LangCode)
 	b.PutInt32(m.FromVersion)
@@ -16458,16 +17400,25 @@ func (*MessagesGetEmojiKeywordsLanguagesRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *MessagesGetEmojiKeywordsLanguagesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetEmojiKeywordsLanguagesRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetEmojiKeywordsLanguagesRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetEmojiKeywordsLanguagesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getEmojiKeywordsLanguages")
 	}
-	b.PutVectorHeader(len(m.LangCodes))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, MessagesGetEmojiKeywordsLanguagesRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.LangCodes)))
 	for _, e0 := range m.LangCodes {
 		b.PutString(e0)
 	}
@@ -16519,15 +17470,18 @@ func (*MessagesGetEmojiURLRequest) TypeID() uint32 { return MessagesGetEmojiURLR
 func (*MessagesGetEmojiURLRequest) TypeName() string { return "messages.getEmojiURL" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetEmojiURLRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetEmojiURLRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetEmojiURLRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesGetEmojiURLRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesGetEmojiURLRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetEmojiURLRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getEmojiURL")
+	}
+	if boxed {
+		b.PutID(MessagesGetEmojiURLRequestTypeID)
 	}
 	b.PutString(m.LangCode)
 	return b.WriteErr()
@@ -16574,20 +17528,24 @@ func (*MessagesGetSearchCountersRequest) TypeID() uint32 {
 func (*MessagesGetSearchCountersRequest) TypeName() string { return "messages.getSearchCounters" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetSearchCountersRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetSearchCountersRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetSearchCountersRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesGetSearchCountersRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesGetSearchCountersRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetSearchCountersRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getSearchCounters")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.SavedPeerID != nil, 2)
 	f0 |= tl.Flag(m.TopMsgID.Set, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesGetSearchCountersRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getSearchCounters", "peer")
 	}
@@ -16682,13 +17640,13 @@ func (*MessagesRequestURLAuthRequest) TypeID() uint32 { return MessagesRequestUR
 func (*MessagesRequestURLAuthRequest) TypeName() string { return "messages.requestUrlAuth" }
 
 // Encode writes the boxed value.
-func (m *MessagesRequestURLAuthRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesRequestURLAuthRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesRequestURLAuthRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesRequestURLAuthRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesRequestURLAuthRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesRequestURLAuthRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.requestUrlAuth")
 	}
@@ -16704,7 +17662,11 @@ func (m *MessagesRequestURLAuthRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	f0 |= tl.Flag(m.URL.Set, 2)
 	f0 |= tl.Flag(m.InAppOrigin.Set, 3)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesRequestURLAuthRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer != nil {
 		if err := m.Peer.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.requestUrlAuth", "peer", err)
@@ -16798,13 +17760,13 @@ func (*MessagesAcceptURLAuthRequest) TypeID() uint32 { return MessagesAcceptURLA
 func (*MessagesAcceptURLAuthRequest) TypeName() string { return "messages.acceptUrlAuth" }
 
 // Encode writes the boxed value.
-func (m *MessagesAcceptURLAuthRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesAcceptURLAuthRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesAcceptURLAuthRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesAcceptURLAuthRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesAcceptURLAuthRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesAcceptURLAuthRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.acceptUrlAuth")
 	}
@@ -16822,7 +17784,11 @@ func (m *MessagesAcceptURLAuthRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	f0 |= tl.Flag(m.URL.Set, 2)
 	f0 |= tl.Flag(m.MatchCode.Set, 4)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesAcceptURLAuthRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer != nil {
 		if err := m.Peer.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.acceptUrlAuth", "peer", err)
@@ -16914,15 +17880,20 @@ func (*MessagesHidePeerSettingsBarRequest) TypeID() uint32 {
 func (*MessagesHidePeerSettingsBarRequest) TypeName() string { return "messages.hidePeerSettingsBar" }
 
 // Encode writes the boxed value.
-func (m *MessagesHidePeerSettingsBarRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesHidePeerSettingsBarRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesHidePeerSettingsBarRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesHidePeerSettingsBarRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesHidePeerSettingsBarRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.hidePeerSettingsBar")
+	}
+	if boxed {
+		b.PutID(MessagesHidePeerSettingsBarRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.hidePeerSettingsBar", "peer")
@@ -16972,15 +17943,20 @@ func (*MessagesGetScheduledHistoryRequest) TypeID() uint32 {
 func (*MessagesGetScheduledHistoryRequest) TypeName() string { return "messages.getScheduledHistory" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetScheduledHistoryRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetScheduledHistoryRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetScheduledHistoryRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetScheduledHistoryRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetScheduledHistoryRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getScheduledHistory")
+	}
+	if boxed {
+		b.PutID(MessagesGetScheduledHistoryRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getScheduledHistory", "peer")
@@ -17034,15 +18010,20 @@ func (*MessagesGetScheduledMessagesRequest) TypeID() uint32 {
 func (*MessagesGetScheduledMessagesRequest) TypeName() string { return "messages.getScheduledMessages" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetScheduledMessagesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetScheduledMessagesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetScheduledMessagesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetScheduledMessagesRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetScheduledMessagesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getScheduledMessages")
+	}
+	if boxed {
+		b.PutID(MessagesGetScheduledMessagesRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getScheduledMessages", "peer")
@@ -17050,9 +18031,14 @@ func (m *MessagesGetScheduledMessagesRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.getScheduledMessages", "peer", err)
 	}
-	b.PutVectorHeader(len(m.ID))
-	for _, e0 := range m.ID {
-		b.PutInt32(e0)
+	p0 := b.Extend(8 + 4*len(m.ID))
+	q0 := (*[8]byte)(p0)
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.ID)))
+	t0 := p0[8:]
+	for _, x0 := range m.ID {
+		binary.LittleEndian.PutUint32(t0[:], uint32(x0))
+		t0 = t0[4:]
 	}
 	return nil
 }
@@ -17110,15 +18096,20 @@ func (*MessagesSendScheduledMessagesRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *MessagesSendScheduledMessagesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSendScheduledMessagesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSendScheduledMessagesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSendScheduledMessagesRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSendScheduledMessagesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.sendScheduledMessages")
+	}
+	if boxed {
+		b.PutID(MessagesSendScheduledMessagesRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.sendScheduledMessages", "peer")
@@ -17126,9 +18117,14 @@ func (m *MessagesSendScheduledMessagesRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.sendScheduledMessages", "peer", err)
 	}
-	b.PutVectorHeader(len(m.ID))
-	for _, e0 := range m.ID {
-		b.PutInt32(e0)
+	p0 := b.Extend(8 + 4*len(m.ID))
+	q0 := (*[8]byte)(p0)
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.ID)))
+	t0 := p0[8:]
+	for _, x0 := range m.ID {
+		binary.LittleEndian.PutUint32(t0[:], uint32(x0))
+		t0 = t0[4:]
 	}
 	return nil
 }
@@ -17186,15 +18182,20 @@ func (*MessagesDeleteScheduledMessagesRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *MessagesDeleteScheduledMessagesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesDeleteScheduledMessagesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesDeleteScheduledMessagesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesDeleteScheduledMessagesRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesDeleteScheduledMessagesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.deleteScheduledMessages")
+	}
+	if boxed {
+		b.PutID(MessagesDeleteScheduledMessagesRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.deleteScheduledMessages", "peer")
@@ -17202,9 +18203,14 @@ func (m *MessagesDeleteScheduledMessagesRequest) EncodeBare(b *tl.Buffer) error 
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.deleteScheduledMessages", "peer", err)
 	}
-	b.PutVectorHeader(len(m.ID))
-	for _, e0 := range m.ID {
-		b.PutInt32(e0)
+	p0 := b.Extend(8 + 4*len(m.ID))
+	q0 := (*[8]byte)(p0)
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.ID)))
+	t0 := p0[8:]
+	for _, x0 := range m.ID {
+		binary.LittleEndian.PutUint32(t0[:], uint32(x0))
+		t0 = t0[4:]
 	}
 	return nil
 }
@@ -17261,20 +18267,24 @@ func (*MessagesGetPollVotesRequest) TypeID() uint32 { return MessagesGetPollVote
 func (*MessagesGetPollVotesRequest) TypeName() string { return "messages.getPollVotes" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetPollVotesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetPollVotesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetPollVotesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesGetPollVotesRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesGetPollVotesRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetPollVotesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getPollVotes")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Option.Set, 0)
 	f0 |= tl.Flag(m.Offset.Set, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesGetPollVotesRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getPollVotes", "peer")
 	}
@@ -17356,13 +18366,13 @@ func (*MessagesToggleStickerSetsRequest) TypeID() uint32 {
 func (*MessagesToggleStickerSetsRequest) TypeName() string { return "messages.toggleStickerSets" }
 
 // Encode writes the boxed value.
-func (m *MessagesToggleStickerSetsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesToggleStickerSetsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesToggleStickerSetsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesToggleStickerSetsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesToggleStickerSetsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesToggleStickerSetsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.toggleStickerSets")
 	}
@@ -17370,8 +18380,13 @@ func (m *MessagesToggleStickerSetsRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.Uninstall, 0)
 	f0 |= tl.Flag(m.Archive, 1)
 	f0 |= tl.Flag(m.Unarchive, 2)
-	b.PutUint32(f0)
-	b.PutVectorHeader(len(m.Stickersets))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, MessagesToggleStickerSetsRequestTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[8:], uint32(len(m.Stickersets)))
 	for _, e0 := range m.Stickersets {
 		if e0 == nil {
 			return tl.NilFieldError("messages.toggleStickerSets", "stickersets")
@@ -17436,8 +18451,11 @@ func (*MessagesGetDialogFiltersRequest) TypeName() string { return "messages.get
 
 // Encode writes the boxed value.
 func (m *MessagesGetDialogFiltersRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getDialogFilters")
+	}
 	b.PutID(MessagesGetDialogFiltersRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -17484,8 +18502,11 @@ func (*MessagesGetSuggestedDialogFiltersRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *MessagesGetSuggestedDialogFiltersRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getSuggestedDialogFilters")
+	}
 	b.PutID(MessagesGetSuggestedDialogFiltersRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -17531,20 +18552,24 @@ func (*MessagesUpdateDialogFilterRequest) TypeID() uint32 {
 func (*MessagesUpdateDialogFilterRequest) TypeName() string { return "messages.updateDialogFilter" }
 
 // Encode writes the boxed value.
-func (m *MessagesUpdateDialogFilterRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesUpdateDialogFilterRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesUpdateDialogFilterRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesUpdateDialogFilterRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesUpdateDialogFilterRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesUpdateDialogFilterRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.updateDialogFilter")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Filter != nil, 0)
-	b.PutUint32(f0)
-	b.PutInt32(m.ID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, MessagesUpdateDialogFilterRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.ID))
 	if m.Filter != nil {
 		if err := m.Filter.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.updateDialogFilter", "filter", err)
@@ -17604,18 +18629,29 @@ func (*MessagesUpdateDialogFiltersOrderRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *MessagesUpdateDialogFiltersOrderRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesUpdateDialogFiltersOrderRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesUpdateDialogFiltersOrderRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesUpdateDialogFiltersOrderRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.updateDialogFiltersOrder")
 	}
-	b.PutVectorHeader(len(m.Order))
-	for _, e0 := range m.Order {
-		b.PutInt32(e0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + 4*len(m.Order))
+	binary.LittleEndian.PutUint32(p0, MessagesUpdateDialogFiltersOrderRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Order)))
+	t0 := p0[h+8:]
+	for _, x0 := range m.Order {
+		binary.LittleEndian.PutUint32(t0[:], uint32(x0))
+		t0 = t0[4:]
 	}
 	return nil
 }
@@ -17672,8 +18708,15 @@ func (*MessagesGetOldFeaturedStickersRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *MessagesGetOldFeaturedStickersRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetOldFeaturedStickersRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messages.getOldFeaturedStickers")
+	}
+	q0 := (*[20]byte)(b.Extend(20))
+	binary.LittleEndian.PutUint32(q0[:], MessagesGetOldFeaturedStickersRequestTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Limit))
+	binary.LittleEndian.PutUint64(q0[12:], uint64(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -17681,9 +18724,10 @@ func (m *MessagesGetOldFeaturedStickersRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getOldFeaturedStickers")
 	}
-	b.PutInt32(m.Offset)
-	b.PutInt32(m.Limit)
-	b.PutInt64(m.Hash)
+	q0 := (*[16]byte)(b.Extend(16))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Limit))
+	binary.LittleEndian.PutUint64(q0[8:], uint64(m.Hash))
 	return nil
 }
 
@@ -17737,15 +18781,18 @@ func (*MessagesGetRepliesRequest) TypeID() uint32 { return MessagesGetRepliesReq
 func (*MessagesGetRepliesRequest) TypeName() string { return "messages.getReplies" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetRepliesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetRepliesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetRepliesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesGetRepliesRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesGetRepliesRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetRepliesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getReplies")
+	}
+	if boxed {
+		b.PutID(MessagesGetRepliesRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getReplies", "peer")
@@ -17753,14 +18800,15 @@ func (m *MessagesGetRepliesRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.getReplies", "peer", err)
 	}
-	b.PutInt32(m.MsgID)
-	b.PutInt32(m.OffsetID)
-	b.PutInt32(m.OffsetDate)
-	b.PutInt32(m.AddOffset)
-	b.PutInt32(m.Limit)
-	b.PutInt32(m.MaxID)
-	b.PutInt32(m.MinID)
-	b.PutInt64(m.Hash)
+	q0 := (*[36]byte)(b.Extend(36))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.MsgID))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.OffsetID))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.OffsetDate))
+	binary.LittleEndian.PutUint32(q0[12:], uint32(m.AddOffset))
+	binary.LittleEndian.PutUint32(q0[16:], uint32(m.Limit))
+	binary.LittleEndian.PutUint32(q0[20:], uint32(m.MaxID))
+	binary.LittleEndian.PutUint32(q0[24:], uint32(m.MinID))
+	binary.LittleEndian.PutUint64(q0[28:], uint64(m.Hash))
 	return nil
 }
 
@@ -17827,15 +18875,20 @@ func (*MessagesGetDiscussionMessageRequest) TypeID() uint32 {
 func (*MessagesGetDiscussionMessageRequest) TypeName() string { return "messages.getDiscussionMessage" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetDiscussionMessageRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetDiscussionMessageRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetDiscussionMessageRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetDiscussionMessageRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetDiscussionMessageRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getDiscussionMessage")
+	}
+	if boxed {
+		b.PutID(MessagesGetDiscussionMessageRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getDiscussionMessage", "peer")
@@ -17888,15 +18941,18 @@ func (*MessagesReadDiscussionRequest) TypeID() uint32 { return MessagesReadDiscu
 func (*MessagesReadDiscussionRequest) TypeName() string { return "messages.readDiscussion" }
 
 // Encode writes the boxed value.
-func (m *MessagesReadDiscussionRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesReadDiscussionRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesReadDiscussionRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesReadDiscussionRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesReadDiscussionRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesReadDiscussionRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.readDiscussion")
+	}
+	if boxed {
+		b.PutID(MessagesReadDiscussionRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.readDiscussion", "peer")
@@ -17904,8 +18960,9 @@ func (m *MessagesReadDiscussionRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.readDiscussion", "peer", err)
 	}
-	b.PutInt32(m.MsgID)
-	b.PutInt32(m.ReadMaxID)
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.MsgID))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.ReadMaxID))
 	return nil
 }
 
@@ -17953,20 +19010,24 @@ func (*MessagesUnpinAllMessagesRequest) TypeID() uint32 { return MessagesUnpinAl
 func (*MessagesUnpinAllMessagesRequest) TypeName() string { return "messages.unpinAllMessages" }
 
 // Encode writes the boxed value.
-func (m *MessagesUnpinAllMessagesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesUnpinAllMessagesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesUnpinAllMessagesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesUnpinAllMessagesRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesUnpinAllMessagesRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesUnpinAllMessagesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.unpinAllMessages")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.TopMsgID.Set, 0)
 	f0 |= tl.Flag(m.SavedPeerID != nil, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesUnpinAllMessagesRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.unpinAllMessages", "peer")
 	}
@@ -18037,8 +19098,13 @@ func (*MessagesDeleteChatRequest) TypeName() string { return "messages.deleteCha
 
 // Encode writes the boxed value.
 func (m *MessagesDeleteChatRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesDeleteChatRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messages.deleteChat")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], MessagesDeleteChatRequestTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.ChatID))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -18090,19 +19156,25 @@ func (*MessagesDeletePhoneCallHistoryRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *MessagesDeletePhoneCallHistoryRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesDeletePhoneCallHistoryRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesDeletePhoneCallHistoryRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesDeletePhoneCallHistoryRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesDeletePhoneCallHistoryRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.deletePhoneCallHistory")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Revoke, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesDeletePhoneCallHistoryRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	return nil
 }
 
@@ -18147,15 +19219,18 @@ func (*MessagesCheckHistoryImportRequest) TypeID() uint32 {
 func (*MessagesCheckHistoryImportRequest) TypeName() string { return "messages.checkHistoryImport" }
 
 // Encode writes the boxed value.
-func (m *MessagesCheckHistoryImportRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesCheckHistoryImportRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesCheckHistoryImportRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesCheckHistoryImportRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesCheckHistoryImportRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesCheckHistoryImportRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.checkHistoryImport")
+	}
+	if boxed {
+		b.PutID(MessagesCheckHistoryImportRequestTypeID)
 	}
 	b.PutString(m.ImportHead)
 	return b.WriteErr()
@@ -18201,15 +19276,18 @@ func (*MessagesInitHistoryImportRequest) TypeID() uint32 {
 func (*MessagesInitHistoryImportRequest) TypeName() string { return "messages.initHistoryImport" }
 
 // Encode writes the boxed value.
-func (m *MessagesInitHistoryImportRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesInitHistoryImportRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesInitHistoryImportRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesInitHistoryImportRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesInitHistoryImportRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesInitHistoryImportRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.initHistoryImport")
+	}
+	if boxed {
+		b.PutID(MessagesInitHistoryImportRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.initHistoryImport", "peer")
@@ -18274,15 +19352,20 @@ func (*MessagesUploadImportedMediaRequest) TypeID() uint32 {
 func (*MessagesUploadImportedMediaRequest) TypeName() string { return "messages.uploadImportedMedia" }
 
 // Encode writes the boxed value.
-func (m *MessagesUploadImportedMediaRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesUploadImportedMediaRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesUploadImportedMediaRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesUploadImportedMediaRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesUploadImportedMediaRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.uploadImportedMedia")
+	}
+	if boxed {
+		b.PutID(MessagesUploadImportedMediaRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.uploadImportedMedia", "peer")
@@ -18349,15 +19432,18 @@ func (*MessagesStartHistoryImportRequest) TypeID() uint32 {
 func (*MessagesStartHistoryImportRequest) TypeName() string { return "messages.startHistoryImport" }
 
 // Encode writes the boxed value.
-func (m *MessagesStartHistoryImportRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesStartHistoryImportRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesStartHistoryImportRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesStartHistoryImportRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesStartHistoryImportRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesStartHistoryImportRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.startHistoryImport")
+	}
+	if boxed {
+		b.PutID(MessagesStartHistoryImportRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.startHistoryImport", "peer")
@@ -18417,13 +19503,15 @@ func (*MessagesGetExportedChatInvitesRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *MessagesGetExportedChatInvitesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetExportedChatInvitesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetExportedChatInvitesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetExportedChatInvitesRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetExportedChatInvitesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getExportedChatInvites")
 	}
@@ -18434,7 +19522,11 @@ func (m *MessagesGetExportedChatInvitesRequest) EncodeBare(b *tl.Buffer) error {
 	if (m.OffsetDate.Set) != (m.OffsetLink.Set) {
 		return tl.FlagGroupError("messages.getExportedChatInvites", "offset_link")
 	}
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesGetExportedChatInvitesRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getExportedChatInvites", "peer")
 	}
@@ -18522,15 +19614,20 @@ func (*MessagesGetExportedChatInviteRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *MessagesGetExportedChatInviteRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetExportedChatInviteRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetExportedChatInviteRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetExportedChatInviteRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetExportedChatInviteRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getExportedChatInvite")
+	}
+	if boxed {
+		b.PutID(MessagesGetExportedChatInviteRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getExportedChatInvite", "peer")
@@ -18591,13 +19688,15 @@ func (*MessagesEditExportedChatInviteRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *MessagesEditExportedChatInviteRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesEditExportedChatInviteRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesEditExportedChatInviteRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesEditExportedChatInviteRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesEditExportedChatInviteRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.editExportedChatInvite")
 	}
@@ -18607,7 +19706,11 @@ func (m *MessagesEditExportedChatInviteRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.UsageLimit.Set, 1)
 	f0 |= tl.Flag(m.RequestNeeded.Set, 3)
 	f0 |= tl.Flag(m.Title.Set, 4)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesEditExportedChatInviteRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.editExportedChatInvite", "peer")
 	}
@@ -18705,14 +19808,21 @@ func (*MessagesDeleteRevokedExportedChatInvitesRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *MessagesDeleteRevokedExportedChatInvitesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesDeleteRevokedExportedChatInvitesRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesDeleteRevokedExportedChatInvitesRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesDeleteRevokedExportedChatInvitesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.deleteRevokedExportedChatInvites")
+	}
+	if boxed {
+		b.PutID(MessagesDeleteRevokedExportedChatInvitesRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.deleteRevokedExportedChatInvites", "peer")
@@ -18774,14 +19884,21 @@ func (*MessagesDeleteExportedChatInviteRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *MessagesDeleteExportedChatInviteRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesDeleteExportedChatInviteRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesDeleteExportedChatInviteRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesDeleteExportedChatInviteRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.deleteExportedChatInvite")
+	}
+	if boxed {
+		b.PutID(MessagesDeleteExportedChatInviteRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.deleteExportedChatInvite", "peer")
@@ -18834,15 +19951,20 @@ func (*MessagesGetAdminsWithInvitesRequest) TypeID() uint32 {
 func (*MessagesGetAdminsWithInvitesRequest) TypeName() string { return "messages.getAdminsWithInvites" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetAdminsWithInvitesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetAdminsWithInvitesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetAdminsWithInvitesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetAdminsWithInvitesRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetAdminsWithInvitesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getAdminsWithInvites")
+	}
+	if boxed {
+		b.PutID(MessagesGetAdminsWithInvitesRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getAdminsWithInvites", "peer")
@@ -18900,13 +20022,15 @@ func (*MessagesGetChatInviteImportersRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *MessagesGetChatInviteImportersRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetChatInviteImportersRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetChatInviteImportersRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetChatInviteImportersRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetChatInviteImportersRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getChatInviteImporters")
 	}
@@ -18915,7 +20039,11 @@ func (m *MessagesGetChatInviteImportersRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.SubscriptionExpired, 3)
 	f0 |= tl.Flag(m.Link.Set, 1)
 	f0 |= tl.Flag(m.Q.Set, 2)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesGetChatInviteImportersRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getChatInviteImporters", "peer")
 	}
@@ -19004,15 +20132,18 @@ func (*MessagesSetHistoryTTLRequest) TypeID() uint32 { return MessagesSetHistory
 func (*MessagesSetHistoryTTLRequest) TypeName() string { return "messages.setHistoryTTL" }
 
 // Encode writes the boxed value.
-func (m *MessagesSetHistoryTTLRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSetHistoryTTLRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSetHistoryTTLRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesSetHistoryTTLRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesSetHistoryTTLRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSetHistoryTTLRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.setHistoryTTL")
+	}
+	if boxed {
+		b.PutID(MessagesSetHistoryTTLRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.setHistoryTTL", "peer")
@@ -19067,15 +20198,20 @@ func (*MessagesCheckHistoryImportPeerRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *MessagesCheckHistoryImportPeerRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesCheckHistoryImportPeerRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesCheckHistoryImportPeerRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesCheckHistoryImportPeerRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesCheckHistoryImportPeerRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.checkHistoryImportPeer")
+	}
+	if boxed {
+		b.PutID(MessagesCheckHistoryImportPeerRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.checkHistoryImportPeer", "peer")
@@ -19123,15 +20259,18 @@ func (*MessagesSetChatThemeRequest) TypeID() uint32 { return MessagesSetChatThem
 func (*MessagesSetChatThemeRequest) TypeName() string { return "messages.setChatTheme" }
 
 // Encode writes the boxed value.
-func (m *MessagesSetChatThemeRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSetChatThemeRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSetChatThemeRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesSetChatThemeRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesSetChatThemeRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSetChatThemeRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.setChatTheme")
+	}
+	if boxed {
+		b.PutID(MessagesSetChatThemeRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.setChatTheme", "peer")
@@ -19193,14 +20332,21 @@ func (*MessagesGetMessageReadParticipantsRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *MessagesGetMessageReadParticipantsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetMessageReadParticipantsRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetMessageReadParticipantsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetMessageReadParticipantsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getMessageReadParticipants")
+	}
+	if boxed {
+		b.PutID(MessagesGetMessageReadParticipantsRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getMessageReadParticipants", "peer")
@@ -19260,18 +20406,26 @@ func (*MessagesGetSearchResultsCalendarRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *MessagesGetSearchResultsCalendarRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetSearchResultsCalendarRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetSearchResultsCalendarRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetSearchResultsCalendarRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getSearchResultsCalendar")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.SavedPeerID != nil, 2)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesGetSearchResultsCalendarRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getSearchResultsCalendar", "peer")
 	}
@@ -19289,8 +20443,9 @@ func (m *MessagesGetSearchResultsCalendarRequest) EncodeBare(b *tl.Buffer) error
 	if err := m.Filter.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.getSearchResultsCalendar", "filter", err)
 	}
-	b.PutInt32(m.OffsetID)
-	b.PutInt32(m.OffsetDate)
+	q1 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.OffsetID))
+	binary.LittleEndian.PutUint32(q1[4:], uint32(m.OffsetDate))
 	return nil
 }
 
@@ -19358,18 +20513,26 @@ func (*MessagesGetSearchResultsPositionsRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *MessagesGetSearchResultsPositionsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetSearchResultsPositionsRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetSearchResultsPositionsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetSearchResultsPositionsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getSearchResultsPositions")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.SavedPeerID != nil, 2)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesGetSearchResultsPositionsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getSearchResultsPositions", "peer")
 	}
@@ -19387,8 +20550,9 @@ func (m *MessagesGetSearchResultsPositionsRequest) EncodeBare(b *tl.Buffer) erro
 	if err := m.Filter.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.getSearchResultsPositions", "filter", err)
 	}
-	b.PutInt32(m.OffsetID)
-	b.PutInt32(m.Limit)
+	q1 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.OffsetID))
+	binary.LittleEndian.PutUint32(q1[4:], uint32(m.Limit))
 	return nil
 }
 
@@ -19451,19 +20615,25 @@ func (*MessagesHideChatJoinRequestRequest) TypeID() uint32 {
 func (*MessagesHideChatJoinRequestRequest) TypeName() string { return "messages.hideChatJoinRequest" }
 
 // Encode writes the boxed value.
-func (m *MessagesHideChatJoinRequestRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesHideChatJoinRequestRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesHideChatJoinRequestRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesHideChatJoinRequestRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesHideChatJoinRequestRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.hideChatJoinRequest")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Approved, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesHideChatJoinRequestRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.hideChatJoinRequest", "peer")
 	}
@@ -19530,20 +20700,26 @@ func (*MessagesHideAllChatJoinRequestsRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *MessagesHideAllChatJoinRequestsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesHideAllChatJoinRequestsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesHideAllChatJoinRequestsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesHideAllChatJoinRequestsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesHideAllChatJoinRequestsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.hideAllChatJoinRequests")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Approved, 0)
 	f0 |= tl.Flag(m.Link.Set, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesHideAllChatJoinRequestsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.hideAllChatJoinRequests", "peer")
 	}
@@ -19606,19 +20782,23 @@ func (*MessagesToggleNoForwardsRequest) TypeID() uint32 { return MessagesToggleN
 func (*MessagesToggleNoForwardsRequest) TypeName() string { return "messages.toggleNoForwards" }
 
 // Encode writes the boxed value.
-func (m *MessagesToggleNoForwardsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesToggleNoForwardsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesToggleNoForwardsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesToggleNoForwardsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesToggleNoForwardsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesToggleNoForwardsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.toggleNoForwards")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.RequestMsgID.Set, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesToggleNoForwardsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.toggleNoForwards", "peer")
 	}
@@ -19685,15 +20865,18 @@ func (*MessagesSaveDefaultSendAsRequest) TypeID() uint32 {
 func (*MessagesSaveDefaultSendAsRequest) TypeName() string { return "messages.saveDefaultSendAs" }
 
 // Encode writes the boxed value.
-func (m *MessagesSaveDefaultSendAsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSaveDefaultSendAsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSaveDefaultSendAsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesSaveDefaultSendAsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesSaveDefaultSendAsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSaveDefaultSendAsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.saveDefaultSendAs")
+	}
+	if boxed {
+		b.PutID(MessagesSaveDefaultSendAsRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.saveDefaultSendAs", "peer")
@@ -19753,13 +20936,13 @@ func (*MessagesSendReactionRequest) TypeID() uint32 { return MessagesSendReactio
 func (*MessagesSendReactionRequest) TypeName() string { return "messages.sendReaction" }
 
 // Encode writes the boxed value.
-func (m *MessagesSendReactionRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSendReactionRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSendReactionRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesSendReactionRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesSendReactionRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSendReactionRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.sendReaction")
 	}
@@ -19767,7 +20950,11 @@ func (m *MessagesSendReactionRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.Big, 1)
 	f0 |= tl.Flag(m.AddToRecent, 2)
 	f0 |= tl.Flag(m.Reaction != nil, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesSendReactionRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.sendReaction", "peer")
 	}
@@ -19852,15 +21039,20 @@ func (*MessagesGetMessagesReactionsRequest) TypeID() uint32 {
 func (*MessagesGetMessagesReactionsRequest) TypeName() string { return "messages.getMessagesReactions" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetMessagesReactionsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetMessagesReactionsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetMessagesReactionsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetMessagesReactionsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetMessagesReactionsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getMessagesReactions")
+	}
+	if boxed {
+		b.PutID(MessagesGetMessagesReactionsRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getMessagesReactions", "peer")
@@ -19868,9 +21060,14 @@ func (m *MessagesGetMessagesReactionsRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.getMessagesReactions", "peer", err)
 	}
-	b.PutVectorHeader(len(m.ID))
-	for _, e0 := range m.ID {
-		b.PutInt32(e0)
+	p0 := b.Extend(8 + 4*len(m.ID))
+	q0 := (*[8]byte)(p0)
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.ID)))
+	t0 := p0[8:]
+	for _, x0 := range m.ID {
+		binary.LittleEndian.PutUint32(t0[:], uint32(x0))
+		t0 = t0[4:]
 	}
 	return nil
 }
@@ -19931,20 +21128,26 @@ func (*MessagesGetMessageReactionsListRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *MessagesGetMessageReactionsListRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetMessageReactionsListRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetMessageReactionsListRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetMessageReactionsListRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetMessageReactionsListRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getMessageReactionsList")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Reaction != nil, 0)
 	f0 |= tl.Flag(m.Offset.Set, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesGetMessageReactionsListRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getMessageReactionsList", "peer")
 	}
@@ -20030,19 +21233,27 @@ func (*MessagesSetChatAvailableReactionsRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *MessagesSetChatAvailableReactionsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSetChatAvailableReactionsRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSetChatAvailableReactionsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSetChatAvailableReactionsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.setChatAvailableReactions")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.ReactionsLimit.Set, 0)
 	f0 |= tl.Flag(m.PaidEnabled.Set, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesSetChatAvailableReactionsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.setChatAvailableReactions", "peer")
 	}
@@ -20125,8 +21336,13 @@ func (*MessagesGetAvailableReactionsRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *MessagesGetAvailableReactionsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetAvailableReactionsRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messages.getAvailableReactions")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], MessagesGetAvailableReactionsRequestTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -20176,15 +21392,18 @@ func (*MessagesSetDefaultReactionRequest) TypeID() uint32 {
 func (*MessagesSetDefaultReactionRequest) TypeName() string { return "messages.setDefaultReaction" }
 
 // Encode writes the boxed value.
-func (m *MessagesSetDefaultReactionRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSetDefaultReactionRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSetDefaultReactionRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesSetDefaultReactionRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesSetDefaultReactionRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSetDefaultReactionRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.setDefaultReaction")
+	}
+	if boxed {
+		b.PutID(MessagesSetDefaultReactionRequestTypeID)
 	}
 	if m.Reaction == nil {
 		return tl.NilFieldError("messages.setDefaultReaction", "reaction")
@@ -20235,13 +21454,13 @@ func (*MessagesTranslateTextRequest) TypeID() uint32 { return MessagesTranslateT
 func (*MessagesTranslateTextRequest) TypeName() string { return "messages.translateText" }
 
 // Encode writes the boxed value.
-func (m *MessagesTranslateTextRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesTranslateTextRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesTranslateTextRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesTranslateTextRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesTranslateTextRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesTranslateTextRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.translateText")
 	}
@@ -20253,16 +21472,25 @@ func (m *MessagesTranslateTextRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	f0 |= tl.Flag(m.Text != nil, 1)
 	f0 |= tl.Flag(m.Tone.Set, 2)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesTranslateTextRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer != nil {
 		if err := m.Peer.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.translateText", "peer", err)
 		}
 	}
 	if m.ID != nil {
-		b.PutVectorHeader(len(m.ID))
-		for _, e1 := range m.ID {
-			b.PutInt32(e1)
+		p1 := b.Extend(8 + 4*len(m.ID))
+		q1 := (*[8]byte)(p1)
+		binary.LittleEndian.PutUint32(q1[:], tl.VectorID)
+		binary.LittleEndian.PutUint32(q1[4:], uint32(len(m.ID)))
+		t1 := p1[8:]
+		for _, x1 := range m.ID {
+			binary.LittleEndian.PutUint32(t1[:], uint32(x1))
+			t1 = t1[4:]
 		}
 	}
 	if m.Text != nil {
@@ -20375,20 +21603,24 @@ func (*MessagesGetUnreadReactionsRequest) TypeID() uint32 {
 func (*MessagesGetUnreadReactionsRequest) TypeName() string { return "messages.getUnreadReactions" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetUnreadReactionsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetUnreadReactionsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetUnreadReactionsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesGetUnreadReactionsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesGetUnreadReactionsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetUnreadReactionsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getUnreadReactions")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.TopMsgID.Set, 0)
 	f0 |= tl.Flag(m.SavedPeerID != nil, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesGetUnreadReactionsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getUnreadReactions", "peer")
 	}
@@ -20403,11 +21635,12 @@ func (m *MessagesGetUnreadReactionsRequest) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("messages.getUnreadReactions", "saved_peer_id", err)
 		}
 	}
-	b.PutInt32(m.OffsetID)
-	b.PutInt32(m.AddOffset)
-	b.PutInt32(m.Limit)
-	b.PutInt32(m.MaxID)
-	b.PutInt32(m.MinID)
+	q1 := (*[20]byte)(b.Extend(20))
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.OffsetID))
+	binary.LittleEndian.PutUint32(q1[4:], uint32(m.AddOffset))
+	binary.LittleEndian.PutUint32(q1[8:], uint32(m.Limit))
+	binary.LittleEndian.PutUint32(q1[12:], uint32(m.MaxID))
+	binary.LittleEndian.PutUint32(q1[16:], uint32(m.MinID))
 	return nil
 }
 
@@ -20480,20 +21713,24 @@ func (*MessagesReadReactionsRequest) TypeID() uint32 { return MessagesReadReacti
 func (*MessagesReadReactionsRequest) TypeName() string { return "messages.readReactions" }
 
 // Encode writes the boxed value.
-func (m *MessagesReadReactionsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesReadReactionsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesReadReactionsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesReadReactionsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesReadReactionsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesReadReactionsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.readReactions")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.TopMsgID.Set, 0)
 	f0 |= tl.Flag(m.SavedPeerID != nil, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesReadReactionsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.readReactions", "peer")
 	}
@@ -20565,15 +21802,18 @@ func (*MessagesSearchSentMediaRequest) TypeID() uint32 { return MessagesSearchSe
 func (*MessagesSearchSentMediaRequest) TypeName() string { return "messages.searchSentMedia" }
 
 // Encode writes the boxed value.
-func (m *MessagesSearchSentMediaRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSearchSentMediaRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSearchSentMediaRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesSearchSentMediaRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesSearchSentMediaRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSearchSentMediaRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.searchSentMedia")
+	}
+	if boxed {
+		b.PutID(MessagesSearchSentMediaRequestTypeID)
 	}
 	b.PutString(m.Q)
 	if m.Filter == nil {
@@ -20631,8 +21871,13 @@ func (*MessagesGetAttachMenuBotsRequest) TypeName() string { return "messages.ge
 
 // Encode writes the boxed value.
 func (m *MessagesGetAttachMenuBotsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetAttachMenuBotsRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messages.getAttachMenuBots")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], MessagesGetAttachMenuBotsRequestTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -20680,15 +21925,18 @@ func (*MessagesGetAttachMenuBotRequest) TypeID() uint32 { return MessagesGetAtta
 func (*MessagesGetAttachMenuBotRequest) TypeName() string { return "messages.getAttachMenuBot" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetAttachMenuBotRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetAttachMenuBotRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetAttachMenuBotRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesGetAttachMenuBotRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesGetAttachMenuBotRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetAttachMenuBotRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getAttachMenuBot")
+	}
+	if boxed {
+		b.PutID(MessagesGetAttachMenuBotRequestTypeID)
 	}
 	if m.Bot == nil {
 		return tl.NilFieldError("messages.getAttachMenuBot", "bot")
@@ -20741,19 +21989,25 @@ func (*MessagesToggleBotInAttachMenuRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *MessagesToggleBotInAttachMenuRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesToggleBotInAttachMenuRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesToggleBotInAttachMenuRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesToggleBotInAttachMenuRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesToggleBotInAttachMenuRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.toggleBotInAttachMenu")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.WriteAllowed, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesToggleBotInAttachMenuRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Bot == nil {
 		return tl.NilFieldError("messages.toggleBotInAttachMenu", "bot")
 	}
@@ -20820,13 +22074,13 @@ func (*MessagesRequestWebViewRequest) TypeID() uint32 { return MessagesRequestWe
 func (*MessagesRequestWebViewRequest) TypeName() string { return "messages.requestWebView" }
 
 // Encode writes the boxed value.
-func (m *MessagesRequestWebViewRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesRequestWebViewRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesRequestWebViewRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesRequestWebViewRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesRequestWebViewRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesRequestWebViewRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.requestWebView")
 	}
@@ -20840,7 +22094,11 @@ func (m *MessagesRequestWebViewRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.ThemeParams != nil, 2)
 	f0 |= tl.Flag(m.ReplyTo != nil, 0)
 	f0 |= tl.Flag(m.SendAs != nil, 13)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesRequestWebViewRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.requestWebView", "peer")
 	}
@@ -20969,13 +22227,13 @@ func (*MessagesProlongWebViewRequest) TypeID() uint32 { return MessagesProlongWe
 func (*MessagesProlongWebViewRequest) TypeName() string { return "messages.prolongWebView" }
 
 // Encode writes the boxed value.
-func (m *MessagesProlongWebViewRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesProlongWebViewRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesProlongWebViewRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesProlongWebViewRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesProlongWebViewRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesProlongWebViewRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.prolongWebView")
 	}
@@ -20983,7 +22241,11 @@ func (m *MessagesProlongWebViewRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.Silent, 5)
 	f0 |= tl.Flag(m.ReplyTo != nil, 0)
 	f0 |= tl.Flag(m.SendAs != nil, 13)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesProlongWebViewRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.prolongWebView", "peer")
 	}
@@ -21078,13 +22340,15 @@ func (*MessagesRequestSimpleWebViewRequest) TypeID() uint32 {
 func (*MessagesRequestSimpleWebViewRequest) TypeName() string { return "messages.requestSimpleWebView" }
 
 // Encode writes the boxed value.
-func (m *MessagesRequestSimpleWebViewRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesRequestSimpleWebViewRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesRequestSimpleWebViewRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesRequestSimpleWebViewRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesRequestSimpleWebViewRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.requestSimpleWebView")
 	}
@@ -21096,7 +22360,11 @@ func (m *MessagesRequestSimpleWebViewRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.URL.Set, 3)
 	f0 |= tl.Flag(m.StartParam.Set, 4)
 	f0 |= tl.Flag(m.ThemeParams != nil, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesRequestSimpleWebViewRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Bot == nil {
 		return tl.NilFieldError("messages.requestSimpleWebView", "bot")
 	}
@@ -21197,14 +22465,21 @@ func (*MessagesSendWebViewResultMessageRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *MessagesSendWebViewResultMessageRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSendWebViewResultMessageRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSendWebViewResultMessageRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSendWebViewResultMessageRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.sendWebViewResultMessage")
+	}
+	if boxed {
+		b.PutID(MessagesSendWebViewResultMessageRequestTypeID)
 	}
 	b.PutString(m.BotQueryID)
 	if m.Result == nil {
@@ -21258,15 +22533,18 @@ func (*MessagesSendWebViewDataRequest) TypeID() uint32 { return MessagesSendWebV
 func (*MessagesSendWebViewDataRequest) TypeName() string { return "messages.sendWebViewData" }
 
 // Encode writes the boxed value.
-func (m *MessagesSendWebViewDataRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSendWebViewDataRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSendWebViewDataRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesSendWebViewDataRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesSendWebViewDataRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSendWebViewDataRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.sendWebViewData")
+	}
+	if boxed {
+		b.PutID(MessagesSendWebViewDataRequestTypeID)
 	}
 	if m.Bot == nil {
 		return tl.NilFieldError("messages.sendWebViewData", "bot")
@@ -21326,15 +22604,18 @@ func (*MessagesTranscribeAudioRequest) TypeID() uint32 { return MessagesTranscri
 func (*MessagesTranscribeAudioRequest) TypeName() string { return "messages.transcribeAudio" }
 
 // Encode writes the boxed value.
-func (m *MessagesTranscribeAudioRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesTranscribeAudioRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesTranscribeAudioRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesTranscribeAudioRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesTranscribeAudioRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesTranscribeAudioRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.transcribeAudio")
+	}
+	if boxed {
+		b.PutID(MessagesTranscribeAudioRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.transcribeAudio", "peer")
@@ -21390,15 +22671,20 @@ func (*MessagesRateTranscribedAudioRequest) TypeID() uint32 {
 func (*MessagesRateTranscribedAudioRequest) TypeName() string { return "messages.rateTranscribedAudio" }
 
 // Encode writes the boxed value.
-func (m *MessagesRateTranscribedAudioRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesRateTranscribedAudioRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesRateTranscribedAudioRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesRateTranscribedAudioRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesRateTranscribedAudioRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.rateTranscribedAudio")
+	}
+	if boxed {
+		b.PutID(MessagesRateTranscribedAudioRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.rateTranscribedAudio", "peer")
@@ -21406,9 +22692,10 @@ func (m *MessagesRateTranscribedAudioRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.rateTranscribedAudio", "peer", err)
 	}
-	b.PutInt32(m.MsgID)
-	b.PutInt64(m.TranscriptionID)
-	b.PutBool(m.Good)
+	q0 := (*[16]byte)(b.Extend(16))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.MsgID))
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.TranscriptionID))
+	binary.LittleEndian.PutUint32(q0[12:], tl.BoolID(m.Good))
 	return nil
 }
 
@@ -21461,19 +22748,28 @@ func (*MessagesGetCustomEmojiDocumentsRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *MessagesGetCustomEmojiDocumentsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetCustomEmojiDocumentsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetCustomEmojiDocumentsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetCustomEmojiDocumentsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetCustomEmojiDocumentsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getCustomEmojiDocuments")
 	}
-	b.PutVectorHeader(len(m.DocumentID))
-	for _, e0 := range m.DocumentID {
-		b.PutInt64(e0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + 8*len(m.DocumentID))
+	binary.LittleEndian.PutUint32(p0, MessagesGetCustomEmojiDocumentsRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.DocumentID)))
+	t0 := p0[h+8:]
+	for _, x0 := range m.DocumentID {
+		binary.LittleEndian.PutUint64(t0[:], uint64(x0))
+		t0 = t0[8:]
 	}
 	return nil
 }
@@ -21524,8 +22820,13 @@ func (*MessagesGetEmojiStickersRequest) TypeName() string { return "messages.get
 
 // Encode writes the boxed value.
 func (m *MessagesGetEmojiStickersRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetEmojiStickersRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messages.getEmojiStickers")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], MessagesGetEmojiStickersRequestTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -21578,8 +22879,13 @@ func (*MessagesGetFeaturedEmojiStickersRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *MessagesGetFeaturedEmojiStickersRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetFeaturedEmojiStickersRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messages.getFeaturedEmojiStickers")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], MessagesGetFeaturedEmojiStickersRequestTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -21629,15 +22935,18 @@ func (*MessagesReportReactionRequest) TypeID() uint32 { return MessagesReportRea
 func (*MessagesReportReactionRequest) TypeName() string { return "messages.reportReaction" }
 
 // Encode writes the boxed value.
-func (m *MessagesReportReactionRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesReportReactionRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesReportReactionRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesReportReactionRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesReportReactionRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesReportReactionRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.reportReaction")
+	}
+	if boxed {
+		b.PutID(MessagesReportReactionRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.reportReaction", "peer")
@@ -21699,8 +23008,14 @@ func (*MessagesGetTopReactionsRequest) TypeName() string { return "messages.getT
 
 // Encode writes the boxed value.
 func (m *MessagesGetTopReactionsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetTopReactionsRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messages.getTopReactions")
+	}
+	q0 := (*[16]byte)(b.Extend(16))
+	binary.LittleEndian.PutUint32(q0[:], MessagesGetTopReactionsRequestTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Limit))
+	binary.LittleEndian.PutUint64(q0[8:], uint64(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -21708,8 +23023,9 @@ func (m *MessagesGetTopReactionsRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getTopReactions")
 	}
-	b.PutInt32(m.Limit)
-	b.PutInt64(m.Hash)
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Limit))
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.Hash))
 	return nil
 }
 
@@ -21756,8 +23072,14 @@ func (*MessagesGetRecentReactionsRequest) TypeName() string { return "messages.g
 
 // Encode writes the boxed value.
 func (m *MessagesGetRecentReactionsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetRecentReactionsRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messages.getRecentReactions")
+	}
+	q0 := (*[16]byte)(b.Extend(16))
+	binary.LittleEndian.PutUint32(q0[:], MessagesGetRecentReactionsRequestTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Limit))
+	binary.LittleEndian.PutUint64(q0[8:], uint64(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -21765,8 +23087,9 @@ func (m *MessagesGetRecentReactionsRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getRecentReactions")
 	}
-	b.PutInt32(m.Limit)
-	b.PutInt64(m.Hash)
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Limit))
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.Hash))
 	return nil
 }
 
@@ -21811,8 +23134,11 @@ func (*MessagesClearRecentReactionsRequest) TypeName() string { return "messages
 
 // Encode writes the boxed value.
 func (m *MessagesClearRecentReactionsRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.clearRecentReactions")
+	}
 	b.PutID(MessagesClearRecentReactionsRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -21856,15 +23182,18 @@ func (*MessagesGetExtendedMediaRequest) TypeID() uint32 { return MessagesGetExte
 func (*MessagesGetExtendedMediaRequest) TypeName() string { return "messages.getExtendedMedia" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetExtendedMediaRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetExtendedMediaRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetExtendedMediaRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesGetExtendedMediaRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesGetExtendedMediaRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetExtendedMediaRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getExtendedMedia")
+	}
+	if boxed {
+		b.PutID(MessagesGetExtendedMediaRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getExtendedMedia", "peer")
@@ -21872,9 +23201,14 @@ func (m *MessagesGetExtendedMediaRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.getExtendedMedia", "peer", err)
 	}
-	b.PutVectorHeader(len(m.ID))
-	for _, e0 := range m.ID {
-		b.PutInt32(e0)
+	p0 := b.Extend(8 + 4*len(m.ID))
+	q0 := (*[8]byte)(p0)
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.ID)))
+	t0 := p0[8:]
+	for _, x0 := range m.ID {
+		binary.LittleEndian.PutUint32(t0[:], uint32(x0))
+		t0 = t0[4:]
 	}
 	return nil
 }
@@ -21930,8 +23264,13 @@ func (*MessagesSetDefaultHistoryTTLRequest) TypeName() string { return "messages
 
 // Encode writes the boxed value.
 func (m *MessagesSetDefaultHistoryTTLRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSetDefaultHistoryTTLRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messages.setDefaultHistoryTTL")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], MessagesSetDefaultHistoryTTLRequestTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Period))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -21981,8 +23320,11 @@ func (*MessagesGetDefaultHistoryTTLRequest) TypeName() string { return "messages
 
 // Encode writes the boxed value.
 func (m *MessagesGetDefaultHistoryTTLRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getDefaultHistoryTTL")
+	}
 	b.PutID(MessagesGetDefaultHistoryTTLRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -22031,20 +23373,26 @@ func (*MessagesSendBotRequestedPeerRequest) TypeID() uint32 {
 func (*MessagesSendBotRequestedPeerRequest) TypeName() string { return "messages.sendBotRequestedPeer" }
 
 // Encode writes the boxed value.
-func (m *MessagesSendBotRequestedPeerRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSendBotRequestedPeerRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSendBotRequestedPeerRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSendBotRequestedPeerRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSendBotRequestedPeerRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.sendBotRequestedPeer")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.MsgID.Set, 0)
 	f0 |= tl.Flag(m.WebappReqID.Set, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesSendBotRequestedPeerRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.sendBotRequestedPeer", "peer")
 	}
@@ -22057,8 +23405,10 @@ func (m *MessagesSendBotRequestedPeerRequest) EncodeBare(b *tl.Buffer) error {
 	if m.WebappReqID.Set {
 		b.PutString(m.WebappReqID.Value)
 	}
-	b.PutInt32(m.ButtonID)
-	b.PutVectorHeader(len(m.RequestedPeers))
+	q1 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.ButtonID))
+	binary.LittleEndian.PutUint32(q1[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q1[8:], uint32(len(m.RequestedPeers)))
 	for _, e0 := range m.RequestedPeers {
 		if e0 == nil {
 			return tl.NilFieldError("messages.sendBotRequestedPeer", "requested_peers")
@@ -22139,8 +23489,13 @@ func (*MessagesGetEmojiGroupsRequest) TypeName() string { return "messages.getEm
 
 // Encode writes the boxed value.
 func (m *MessagesGetEmojiGroupsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetEmojiGroupsRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messages.getEmojiGroups")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], MessagesGetEmojiGroupsRequestTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -22191,8 +23546,13 @@ func (*MessagesGetEmojiStatusGroupsRequest) TypeName() string { return "messages
 
 // Encode writes the boxed value.
 func (m *MessagesGetEmojiStatusGroupsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetEmojiStatusGroupsRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messages.getEmojiStatusGroups")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], MessagesGetEmojiStatusGroupsRequestTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -22245,8 +23605,13 @@ func (*MessagesGetEmojiProfilePhotoGroupsRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *MessagesGetEmojiProfilePhotoGroupsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetEmojiProfilePhotoGroupsRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messages.getEmojiProfilePhotoGroups")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], MessagesGetEmojiProfilePhotoGroupsRequestTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -22297,15 +23662,18 @@ func (*MessagesSearchCustomEmojiRequest) TypeID() uint32 {
 func (*MessagesSearchCustomEmojiRequest) TypeName() string { return "messages.searchCustomEmoji" }
 
 // Encode writes the boxed value.
-func (m *MessagesSearchCustomEmojiRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSearchCustomEmojiRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSearchCustomEmojiRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesSearchCustomEmojiRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesSearchCustomEmojiRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSearchCustomEmojiRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.searchCustomEmoji")
+	}
+	if boxed {
+		b.PutID(MessagesSearchCustomEmojiRequestTypeID)
 	}
 	b.PutString(m.Emoticon)
 	b.PutInt64(m.Hash)
@@ -22356,19 +23724,25 @@ func (*MessagesTogglePeerTranslationsRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *MessagesTogglePeerTranslationsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesTogglePeerTranslationsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesTogglePeerTranslationsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesTogglePeerTranslationsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesTogglePeerTranslationsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.togglePeerTranslations")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Disabled, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesTogglePeerTranslationsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.togglePeerTranslations", "peer")
 	}
@@ -22421,15 +23795,18 @@ func (*MessagesGetBotAppRequest) TypeID() uint32 { return MessagesGetBotAppReque
 func (*MessagesGetBotAppRequest) TypeName() string { return "messages.getBotApp" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetBotAppRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetBotAppRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetBotAppRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesGetBotAppRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesGetBotAppRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetBotAppRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getBotApp")
+	}
+	if boxed {
+		b.PutID(MessagesGetBotAppRequestTypeID)
 	}
 	if m.App == nil {
 		return tl.NilFieldError("messages.getBotApp", "app")
@@ -22489,13 +23866,13 @@ func (*MessagesRequestAppWebViewRequest) TypeID() uint32 {
 func (*MessagesRequestAppWebViewRequest) TypeName() string { return "messages.requestAppWebView" }
 
 // Encode writes the boxed value.
-func (m *MessagesRequestAppWebViewRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesRequestAppWebViewRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesRequestAppWebViewRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesRequestAppWebViewRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesRequestAppWebViewRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesRequestAppWebViewRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.requestAppWebView")
 	}
@@ -22505,7 +23882,11 @@ func (m *MessagesRequestAppWebViewRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.Fullscreen, 8)
 	f0 |= tl.Flag(m.StartParam.Set, 1)
 	f0 |= tl.Flag(m.ThemeParams != nil, 2)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesRequestAppWebViewRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.requestAppWebView", "peer")
 	}
@@ -22604,13 +23985,13 @@ func (*MessagesSetChatWallPaperRequest) TypeID() uint32 { return MessagesSetChat
 func (*MessagesSetChatWallPaperRequest) TypeName() string { return "messages.setChatWallPaper" }
 
 // Encode writes the boxed value.
-func (m *MessagesSetChatWallPaperRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSetChatWallPaperRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSetChatWallPaperRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesSetChatWallPaperRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesSetChatWallPaperRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSetChatWallPaperRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.setChatWallPaper")
 	}
@@ -22620,7 +24001,11 @@ func (m *MessagesSetChatWallPaperRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.Wallpaper != nil, 0)
 	f0 |= tl.Flag(m.Settings != nil, 2)
 	f0 |= tl.Flag(m.ID.Set, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesSetChatWallPaperRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.setChatWallPaper", "peer")
 	}
@@ -22716,19 +24101,25 @@ func (*MessagesSearchEmojiStickerSetsRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *MessagesSearchEmojiStickerSetsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSearchEmojiStickerSetsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSearchEmojiStickerSetsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSearchEmojiStickerSetsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSearchEmojiStickerSetsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.searchEmojiStickerSets")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.ExcludeFeatured, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesSearchEmojiStickerSetsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	b.PutString(m.Q)
 	b.PutInt64(m.Hash)
 	return b.WriteErr()
@@ -22785,35 +24176,41 @@ func (*MessagesGetSavedDialogsRequest) TypeID() uint32 { return MessagesGetSaved
 func (*MessagesGetSavedDialogsRequest) TypeName() string { return "messages.getSavedDialogs" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetSavedDialogsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetSavedDialogsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetSavedDialogsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesGetSavedDialogsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesGetSavedDialogsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetSavedDialogsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getSavedDialogs")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.ExcludePinned, 0)
 	f0 |= tl.Flag(m.ParentPeer != nil, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesGetSavedDialogsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.ParentPeer != nil {
 		if err := m.ParentPeer.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.getSavedDialogs", "parent_peer", err)
 		}
 	}
-	b.PutInt32(m.OffsetDate)
-	b.PutInt32(m.OffsetID)
+	q1 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.OffsetDate))
+	binary.LittleEndian.PutUint32(q1[4:], uint32(m.OffsetID))
 	if m.OffsetPeer == nil {
 		return tl.NilFieldError("messages.getSavedDialogs", "offset_peer")
 	}
 	if err := m.OffsetPeer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.getSavedDialogs", "offset_peer", err)
 	}
-	b.PutInt32(m.Limit)
-	b.PutInt64(m.Hash)
+	q2 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q2[:], uint32(m.Limit))
+	binary.LittleEndian.PutUint64(q2[4:], uint64(m.Hash))
 	return nil
 }
 
@@ -22884,19 +24281,23 @@ func (*MessagesGetSavedHistoryRequest) TypeID() uint32 { return MessagesGetSaved
 func (*MessagesGetSavedHistoryRequest) TypeName() string { return "messages.getSavedHistory" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetSavedHistoryRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetSavedHistoryRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetSavedHistoryRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesGetSavedHistoryRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesGetSavedHistoryRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetSavedHistoryRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getSavedHistory")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.ParentPeer != nil, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesGetSavedHistoryRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.ParentPeer != nil {
 		if err := m.ParentPeer.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.getSavedHistory", "parent_peer", err)
@@ -22908,13 +24309,14 @@ func (m *MessagesGetSavedHistoryRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.getSavedHistory", "peer", err)
 	}
-	b.PutInt32(m.OffsetID)
-	b.PutInt32(m.OffsetDate)
-	b.PutInt32(m.AddOffset)
-	b.PutInt32(m.Limit)
-	b.PutInt32(m.MaxID)
-	b.PutInt32(m.MinID)
-	b.PutInt64(m.Hash)
+	q1 := (*[32]byte)(b.Extend(32))
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.OffsetID))
+	binary.LittleEndian.PutUint32(q1[4:], uint32(m.OffsetDate))
+	binary.LittleEndian.PutUint32(q1[8:], uint32(m.AddOffset))
+	binary.LittleEndian.PutUint32(q1[12:], uint32(m.Limit))
+	binary.LittleEndian.PutUint32(q1[16:], uint32(m.MaxID))
+	binary.LittleEndian.PutUint32(q1[20:], uint32(m.MinID))
+	binary.LittleEndian.PutUint64(q1[24:], uint64(m.Hash))
 	return nil
 }
 
@@ -22991,13 +24393,13 @@ func (*MessagesDeleteSavedHistoryRequest) TypeID() uint32 {
 func (*MessagesDeleteSavedHistoryRequest) TypeName() string { return "messages.deleteSavedHistory" }
 
 // Encode writes the boxed value.
-func (m *MessagesDeleteSavedHistoryRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesDeleteSavedHistoryRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesDeleteSavedHistoryRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesDeleteSavedHistoryRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesDeleteSavedHistoryRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesDeleteSavedHistoryRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.deleteSavedHistory")
 	}
@@ -23005,7 +24407,11 @@ func (m *MessagesDeleteSavedHistoryRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.ParentPeer != nil, 0)
 	f0 |= tl.Flag(m.MinDate.Set, 2)
 	f0 |= tl.Flag(m.MaxDate.Set, 3)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesDeleteSavedHistoryRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.ParentPeer != nil {
 		if err := m.ParentPeer.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.deleteSavedHistory", "parent_peer", err)
@@ -23092,8 +24498,11 @@ func (*MessagesGetPinnedSavedDialogsRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *MessagesGetPinnedSavedDialogsRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getPinnedSavedDialogs")
+	}
 	b.PutID(MessagesGetPinnedSavedDialogsRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -23139,19 +24548,25 @@ func (*MessagesToggleSavedDialogPinRequest) TypeID() uint32 {
 func (*MessagesToggleSavedDialogPinRequest) TypeName() string { return "messages.toggleSavedDialogPin" }
 
 // Encode writes the boxed value.
-func (m *MessagesToggleSavedDialogPinRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesToggleSavedDialogPinRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesToggleSavedDialogPinRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesToggleSavedDialogPinRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesToggleSavedDialogPinRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.toggleSavedDialogPin")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Pinned, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesToggleSavedDialogPinRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.toggleSavedDialogPin", "peer")
 	}
@@ -23209,19 +24624,28 @@ func (*MessagesReorderPinnedSavedDialogsRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *MessagesReorderPinnedSavedDialogsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesReorderPinnedSavedDialogsRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesReorderPinnedSavedDialogsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesReorderPinnedSavedDialogsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.reorderPinnedSavedDialogs")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Force, 0)
-	b.PutUint32(f0)
-	b.PutVectorHeader(len(m.Order))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, MessagesReorderPinnedSavedDialogsRequestTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[8:], uint32(len(m.Order)))
 	for _, e0 := range m.Order {
 		if e0 == nil {
 			return tl.NilFieldError("messages.reorderPinnedSavedDialogs", "order")
@@ -23287,19 +24711,25 @@ func (*MessagesGetSavedReactionTagsRequest) TypeID() uint32 {
 func (*MessagesGetSavedReactionTagsRequest) TypeName() string { return "messages.getSavedReactionTags" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetSavedReactionTagsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetSavedReactionTagsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetSavedReactionTagsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetSavedReactionTagsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetSavedReactionTagsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getSavedReactionTags")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Peer != nil, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesGetSavedReactionTagsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer != nil {
 		if err := m.Peer.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.getSavedReactionTags", "peer", err)
@@ -23360,19 +24790,25 @@ func (*MessagesUpdateSavedReactionTagRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *MessagesUpdateSavedReactionTagRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesUpdateSavedReactionTagRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesUpdateSavedReactionTagRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesUpdateSavedReactionTagRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesUpdateSavedReactionTagRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.updateSavedReactionTag")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Title.Set, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesUpdateSavedReactionTagRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Reaction == nil {
 		return tl.NilFieldError("messages.updateSavedReactionTag", "reaction")
 	}
@@ -23437,8 +24873,13 @@ func (*MessagesGetDefaultTagReactionsRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *MessagesGetDefaultTagReactionsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetDefaultTagReactionsRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messages.getDefaultTagReactions")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], MessagesGetDefaultTagReactionsRequestTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -23489,15 +24930,18 @@ func (*MessagesGetOutboxReadDateRequest) TypeID() uint32 {
 func (*MessagesGetOutboxReadDateRequest) TypeName() string { return "messages.getOutboxReadDate" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetOutboxReadDateRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetOutboxReadDateRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetOutboxReadDateRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesGetOutboxReadDateRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesGetOutboxReadDateRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetOutboxReadDateRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getOutboxReadDate")
+	}
+	if boxed {
+		b.PutID(MessagesGetOutboxReadDateRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getOutboxReadDate", "peer")
@@ -23549,8 +24993,13 @@ func (*MessagesGetQuickRepliesRequest) TypeName() string { return "messages.getQ
 
 // Encode writes the boxed value.
 func (m *MessagesGetQuickRepliesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetQuickRepliesRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messages.getQuickReplies")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], MessagesGetQuickRepliesRequestTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -23600,19 +25049,28 @@ func (*MessagesReorderQuickRepliesRequest) TypeID() uint32 {
 func (*MessagesReorderQuickRepliesRequest) TypeName() string { return "messages.reorderQuickReplies" }
 
 // Encode writes the boxed value.
-func (m *MessagesReorderQuickRepliesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesReorderQuickRepliesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesReorderQuickRepliesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesReorderQuickRepliesRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesReorderQuickRepliesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.reorderQuickReplies")
 	}
-	b.PutVectorHeader(len(m.Order))
-	for _, e0 := range m.Order {
-		b.PutInt32(e0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + 4*len(m.Order))
+	binary.LittleEndian.PutUint32(p0, MessagesReorderQuickRepliesRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Order)))
+	t0 := p0[h+8:]
+	for _, x0 := range m.Order {
+		binary.LittleEndian.PutUint32(t0[:], uint32(x0))
+		t0 = t0[4:]
 	}
 	return nil
 }
@@ -23666,15 +25124,20 @@ func (*MessagesCheckQuickReplyShortcutRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *MessagesCheckQuickReplyShortcutRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesCheckQuickReplyShortcutRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesCheckQuickReplyShortcutRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesCheckQuickReplyShortcutRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesCheckQuickReplyShortcutRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.checkQuickReplyShortcut")
+	}
+	if boxed {
+		b.PutID(MessagesCheckQuickReplyShortcutRequestTypeID)
 	}
 	b.PutString(m.Shortcut)
 	return b.WriteErr()
@@ -23721,17 +25184,23 @@ func (*MessagesEditQuickReplyShortcutRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *MessagesEditQuickReplyShortcutRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesEditQuickReplyShortcutRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesEditQuickReplyShortcutRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesEditQuickReplyShortcutRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesEditQuickReplyShortcutRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.editQuickReplyShortcut")
 	}
-	b.PutInt32(m.ShortcutID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesEditQuickReplyShortcutRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.ShortcutID))
 	b.PutString(m.Shortcut)
 	return b.WriteErr()
 }
@@ -23780,8 +25249,13 @@ func (*MessagesDeleteQuickReplyShortcutRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *MessagesDeleteQuickReplyShortcutRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesDeleteQuickReplyShortcutRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messages.deleteQuickReplyShortcut")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], MessagesDeleteQuickReplyShortcutRequestTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.ShortcutID))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -23835,24 +25309,35 @@ func (*MessagesGetQuickReplyMessagesRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *MessagesGetQuickReplyMessagesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetQuickReplyMessagesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetQuickReplyMessagesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetQuickReplyMessagesRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetQuickReplyMessagesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getQuickReplyMessages")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.ID != nil, 0)
-	b.PutUint32(f0)
-	b.PutInt32(m.ShortcutID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, MessagesGetQuickReplyMessagesRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.ShortcutID))
 	if m.ID != nil {
-		b.PutVectorHeader(len(m.ID))
-		for _, e1 := range m.ID {
-			b.PutInt32(e1)
+		p1 := b.Extend(8 + 4*len(m.ID))
+		q1 := (*[8]byte)(p1)
+		binary.LittleEndian.PutUint32(q1[:], tl.VectorID)
+		binary.LittleEndian.PutUint32(q1[4:], uint32(len(m.ID)))
+		t1 := p1[8:]
+		for _, x1 := range m.ID {
+			binary.LittleEndian.PutUint32(t1[:], uint32(x1))
+			t1 = t1[4:]
 		}
 	}
 	b.PutInt64(m.Hash)
@@ -23924,15 +25409,20 @@ func (*MessagesSendQuickReplyMessagesRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *MessagesSendQuickReplyMessagesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSendQuickReplyMessagesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSendQuickReplyMessagesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSendQuickReplyMessagesRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSendQuickReplyMessagesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.sendQuickReplyMessages")
+	}
+	if boxed {
+		b.PutID(MessagesSendQuickReplyMessagesRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.sendQuickReplyMessages", "peer")
@@ -23940,14 +25430,24 @@ func (m *MessagesSendQuickReplyMessagesRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.sendQuickReplyMessages", "peer", err)
 	}
-	b.PutInt32(m.ShortcutID)
-	b.PutVectorHeader(len(m.ID))
-	for _, e0 := range m.ID {
-		b.PutInt32(e0)
+	p0 := b.Extend(12 + 4*len(m.ID))
+	q0 := (*[12]byte)(p0)
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.ShortcutID))
+	binary.LittleEndian.PutUint32(q0[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[8:], uint32(len(m.ID)))
+	t0 := p0[12:]
+	for _, x0 := range m.ID {
+		binary.LittleEndian.PutUint32(t0[:], uint32(x0))
+		t0 = t0[4:]
 	}
-	b.PutVectorHeader(len(m.RandomID))
-	for _, e0 := range m.RandomID {
-		b.PutInt64(e0)
+	p1 := b.Extend(8 + 8*len(m.RandomID))
+	q1 := (*[8]byte)(p1)
+	binary.LittleEndian.PutUint32(q1[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q1[4:], uint32(len(m.RandomID)))
+	t1 := p1[8:]
+	for _, x1 := range m.RandomID {
+		binary.LittleEndian.PutUint64(t1[:], uint64(x1))
+		t1 = t1[8:]
 	}
 	return nil
 }
@@ -24021,19 +25521,30 @@ func (*MessagesDeleteQuickReplyMessagesRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *MessagesDeleteQuickReplyMessagesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesDeleteQuickReplyMessagesRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesDeleteQuickReplyMessagesRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesDeleteQuickReplyMessagesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.deleteQuickReplyMessages")
 	}
-	b.PutInt32(m.ShortcutID)
-	b.PutVectorHeader(len(m.ID))
-	for _, e0 := range m.ID {
-		b.PutInt32(e0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12 + 4*len(m.ID))
+	binary.LittleEndian.PutUint32(p0, MessagesDeleteQuickReplyMessagesRequestTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.ShortcutID))
+	binary.LittleEndian.PutUint32(q0[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[8:], uint32(len(m.ID)))
+	t0 := p0[h+12:]
+	for _, x0 := range m.ID {
+		binary.LittleEndian.PutUint32(t0[:], uint32(x0))
+		t0 = t0[4:]
 	}
 	return nil
 }
@@ -24091,8 +25602,13 @@ func (*MessagesToggleDialogFilterTagsRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *MessagesToggleDialogFilterTagsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesToggleDialogFilterTagsRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messages.toggleDialogFilterTags")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], MessagesToggleDialogFilterTagsRequestTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], tl.BoolID(m.Enabled))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -24142,8 +25658,14 @@ func (*MessagesGetMyStickersRequest) TypeName() string { return "messages.getMyS
 
 // Encode writes the boxed value.
 func (m *MessagesGetMyStickersRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetMyStickersRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messages.getMyStickers")
+	}
+	q0 := (*[16]byte)(b.Extend(16))
+	binary.LittleEndian.PutUint32(q0[:], MessagesGetMyStickersRequestTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.OffsetID))
+	binary.LittleEndian.PutUint32(q0[12:], uint32(m.Limit))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -24151,8 +25673,9 @@ func (m *MessagesGetMyStickersRequest) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getMyStickers")
 	}
-	b.PutInt64(m.OffsetID)
-	b.PutInt32(m.Limit)
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.OffsetID))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Limit))
 	return nil
 }
 
@@ -24200,8 +25723,13 @@ func (*MessagesGetEmojiStickerGroupsRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *MessagesGetEmojiStickerGroupsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetEmojiStickerGroupsRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messages.getEmojiStickerGroups")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], MessagesGetEmojiStickerGroupsRequestTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -24252,8 +25780,13 @@ func (*MessagesGetAvailableEffectsRequest) TypeName() string { return "messages.
 
 // Encode writes the boxed value.
 func (m *MessagesGetAvailableEffectsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetAvailableEffectsRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("messages.getAvailableEffects")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], MessagesGetAvailableEffectsRequestTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -24303,15 +25836,18 @@ func (*MessagesEditFactCheckRequest) TypeID() uint32 { return MessagesEditFactCh
 func (*MessagesEditFactCheckRequest) TypeName() string { return "messages.editFactCheck" }
 
 // Encode writes the boxed value.
-func (m *MessagesEditFactCheckRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesEditFactCheckRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesEditFactCheckRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesEditFactCheckRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesEditFactCheckRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesEditFactCheckRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.editFactCheck")
+	}
+	if boxed {
+		b.PutID(MessagesEditFactCheckRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.editFactCheck", "peer")
@@ -24372,15 +25908,18 @@ func (*MessagesDeleteFactCheckRequest) TypeID() uint32 { return MessagesDeleteFa
 func (*MessagesDeleteFactCheckRequest) TypeName() string { return "messages.deleteFactCheck" }
 
 // Encode writes the boxed value.
-func (m *MessagesDeleteFactCheckRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesDeleteFactCheckRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesDeleteFactCheckRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesDeleteFactCheckRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesDeleteFactCheckRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesDeleteFactCheckRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.deleteFactCheck")
+	}
+	if boxed {
+		b.PutID(MessagesDeleteFactCheckRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.deleteFactCheck", "peer")
@@ -24432,15 +25971,18 @@ func (*MessagesGetFactCheckRequest) TypeID() uint32 { return MessagesGetFactChec
 func (*MessagesGetFactCheckRequest) TypeName() string { return "messages.getFactCheck" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetFactCheckRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetFactCheckRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetFactCheckRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesGetFactCheckRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesGetFactCheckRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetFactCheckRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getFactCheck")
+	}
+	if boxed {
+		b.PutID(MessagesGetFactCheckRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getFactCheck", "peer")
@@ -24448,9 +25990,14 @@ func (m *MessagesGetFactCheckRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.getFactCheck", "peer", err)
 	}
-	b.PutVectorHeader(len(m.MsgID))
-	for _, e0 := range m.MsgID {
-		b.PutInt32(e0)
+	p0 := b.Extend(8 + 4*len(m.MsgID))
+	q0 := (*[8]byte)(p0)
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.MsgID)))
+	t0 := p0[8:]
+	for _, x0 := range m.MsgID {
+		binary.LittleEndian.PutUint32(t0[:], uint32(x0))
+		t0 = t0[4:]
 	}
 	return nil
 }
@@ -24511,13 +26058,13 @@ func (*MessagesRequestMainWebViewRequest) TypeID() uint32 {
 func (*MessagesRequestMainWebViewRequest) TypeName() string { return "messages.requestMainWebView" }
 
 // Encode writes the boxed value.
-func (m *MessagesRequestMainWebViewRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesRequestMainWebViewRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesRequestMainWebViewRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesRequestMainWebViewRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesRequestMainWebViewRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesRequestMainWebViewRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.requestMainWebView")
 	}
@@ -24526,7 +26073,11 @@ func (m *MessagesRequestMainWebViewRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.Fullscreen, 8)
 	f0 |= tl.Flag(m.StartParam.Set, 1)
 	f0 |= tl.Flag(m.ThemeParams != nil, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesRequestMainWebViewRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.requestMainWebView", "peer")
 	}
@@ -24623,28 +26174,33 @@ func (*MessagesSendPaidReactionRequest) TypeID() uint32 { return MessagesSendPai
 func (*MessagesSendPaidReactionRequest) TypeName() string { return "messages.sendPaidReaction" }
 
 // Encode writes the boxed value.
-func (m *MessagesSendPaidReactionRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSendPaidReactionRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSendPaidReactionRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesSendPaidReactionRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesSendPaidReactionRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSendPaidReactionRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.sendPaidReaction")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Private != nil, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesSendPaidReactionRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.sendPaidReaction", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.sendPaidReaction", "peer", err)
 	}
-	b.PutInt32(m.MsgID)
-	b.PutInt32(m.Count)
-	b.PutInt64(m.RandomID)
+	q1 := (*[16]byte)(b.Extend(16))
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.MsgID))
+	binary.LittleEndian.PutUint32(q1[4:], uint32(m.Count))
+	binary.LittleEndian.PutUint64(q1[8:], uint64(m.RandomID))
 	if m.Private != nil {
 		if err := m.Private.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.sendPaidReaction", "private", err)
@@ -24715,14 +26271,21 @@ func (*MessagesTogglePaidReactionPrivacyRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *MessagesTogglePaidReactionPrivacyRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesTogglePaidReactionPrivacyRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesTogglePaidReactionPrivacyRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesTogglePaidReactionPrivacyRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.togglePaidReactionPrivacy")
+	}
+	if boxed {
+		b.PutID(MessagesTogglePaidReactionPrivacyRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.togglePaidReactionPrivacy", "peer")
@@ -24786,8 +26349,11 @@ func (*MessagesGetPaidReactionPrivacyRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *MessagesGetPaidReactionPrivacyRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getPaidReactionPrivacy")
+	}
 	b.PutID(MessagesGetPaidReactionPrivacyRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -24832,15 +26398,20 @@ func (*MessagesViewSponsoredMessageRequest) TypeID() uint32 {
 func (*MessagesViewSponsoredMessageRequest) TypeName() string { return "messages.viewSponsoredMessage" }
 
 // Encode writes the boxed value.
-func (m *MessagesViewSponsoredMessageRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesViewSponsoredMessageRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesViewSponsoredMessageRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesViewSponsoredMessageRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesViewSponsoredMessageRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.viewSponsoredMessage")
+	}
+	if boxed {
+		b.PutID(MessagesViewSponsoredMessageRequestTypeID)
 	}
 	b.PutBytes(m.RandomID)
 	return b.WriteErr()
@@ -24888,20 +26459,26 @@ func (*MessagesClickSponsoredMessageRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *MessagesClickSponsoredMessageRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesClickSponsoredMessageRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesClickSponsoredMessageRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesClickSponsoredMessageRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesClickSponsoredMessageRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.clickSponsoredMessage")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Media, 0)
 	f0 |= tl.Flag(m.Fullscreen, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesClickSponsoredMessageRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	b.PutBytes(m.RandomID)
 	return b.WriteErr()
 }
@@ -24954,15 +26531,20 @@ func (*MessagesReportSponsoredMessageRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *MessagesReportSponsoredMessageRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesReportSponsoredMessageRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesReportSponsoredMessageRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesReportSponsoredMessageRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesReportSponsoredMessageRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.reportSponsoredMessage")
+	}
+	if boxed {
+		b.PutID(MessagesReportSponsoredMessageRequestTypeID)
 	}
 	b.PutBytes(m.RandomID)
 	b.PutBytes(m.Option)
@@ -25011,19 +26593,25 @@ func (*MessagesGetSponsoredMessagesRequest) TypeID() uint32 {
 func (*MessagesGetSponsoredMessagesRequest) TypeName() string { return "messages.getSponsoredMessages" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetSponsoredMessagesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetSponsoredMessagesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetSponsoredMessagesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetSponsoredMessagesRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetSponsoredMessagesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getSponsoredMessages")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.MsgID.Set, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesGetSponsoredMessagesRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getSponsoredMessages", "peer")
 	}
@@ -25090,18 +26678,26 @@ func (*MessagesSavePreparedInlineMessageRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *MessagesSavePreparedInlineMessageRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSavePreparedInlineMessageRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSavePreparedInlineMessageRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSavePreparedInlineMessageRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.savePreparedInlineMessage")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.PeerTypes != nil, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesSavePreparedInlineMessageRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Result == nil {
 		return tl.NilFieldError("messages.savePreparedInlineMessage", "result")
 	}
@@ -25192,14 +26788,21 @@ func (*MessagesGetPreparedInlineMessageRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *MessagesGetPreparedInlineMessageRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetPreparedInlineMessageRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetPreparedInlineMessageRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetPreparedInlineMessageRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getPreparedInlineMessage")
+	}
+	if boxed {
+		b.PutID(MessagesGetPreparedInlineMessageRequestTypeID)
 	}
 	if m.Bot == nil {
 		return tl.NilFieldError("messages.getPreparedInlineMessage", "bot")
@@ -25256,28 +26859,33 @@ func (*MessagesSearchStickersRequest) TypeID() uint32 { return MessagesSearchSti
 func (*MessagesSearchStickersRequest) TypeName() string { return "messages.searchStickers" }
 
 // Encode writes the boxed value.
-func (m *MessagesSearchStickersRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSearchStickersRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSearchStickersRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesSearchStickersRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesSearchStickersRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSearchStickersRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.searchStickers")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Emojis, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesSearchStickersRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	b.PutString(m.Q)
 	b.PutString(m.Emoticon)
 	b.PutVectorHeader(len(m.LangCode))
 	for _, e0 := range m.LangCode {
 		b.PutString(e0)
 	}
-	b.PutInt32(m.Offset)
-	b.PutInt32(m.Limit)
-	b.PutInt64(m.Hash)
+	q1 := (*[16]byte)(b.Extend(16))
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q1[4:], uint32(m.Limit))
+	binary.LittleEndian.PutUint64(q1[8:], uint64(m.Hash))
 	return b.WriteErr()
 }
 
@@ -25353,28 +26961,39 @@ func (*MessagesReportMessagesDeliveryRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *MessagesReportMessagesDeliveryRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesReportMessagesDeliveryRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesReportMessagesDeliveryRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesReportMessagesDeliveryRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesReportMessagesDeliveryRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.reportMessagesDelivery")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Push, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesReportMessagesDeliveryRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.reportMessagesDelivery", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.reportMessagesDelivery", "peer", err)
 	}
-	b.PutVectorHeader(len(m.ID))
-	for _, e0 := range m.ID {
-		b.PutInt32(e0)
+	p1 := b.Extend(8 + 4*len(m.ID))
+	q1 := (*[8]byte)(p1)
+	binary.LittleEndian.PutUint32(q1[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q1[4:], uint32(len(m.ID)))
+	t1 := p1[8:]
+	for _, x1 := range m.ID {
+		binary.LittleEndian.PutUint32(t1[:], uint32(x1))
+		t1 = t1[4:]
 	}
 	return nil
 }
@@ -25436,19 +27055,25 @@ func (*MessagesGetSavedDialogsByIDRequest) TypeID() uint32 {
 func (*MessagesGetSavedDialogsByIDRequest) TypeName() string { return "messages.getSavedDialogsByID" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetSavedDialogsByIDRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetSavedDialogsByIDRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetSavedDialogsByIDRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetSavedDialogsByIDRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetSavedDialogsByIDRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getSavedDialogsByID")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.ParentPeer != nil, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesGetSavedDialogsByIDRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.ParentPeer != nil {
 		if err := m.ParentPeer.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.getSavedDialogsByID", "parent_peer", err)
@@ -25523,15 +27148,18 @@ func (*MessagesReadSavedHistoryRequest) TypeID() uint32 { return MessagesReadSav
 func (*MessagesReadSavedHistoryRequest) TypeName() string { return "messages.readSavedHistory" }
 
 // Encode writes the boxed value.
-func (m *MessagesReadSavedHistoryRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesReadSavedHistoryRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesReadSavedHistoryRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesReadSavedHistoryRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesReadSavedHistoryRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesReadSavedHistoryRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.readSavedHistory")
+	}
+	if boxed {
+		b.PutID(MessagesReadSavedHistoryRequestTypeID)
 	}
 	if m.ParentPeer == nil {
 		return tl.NilFieldError("messages.readSavedHistory", "parent_peer")
@@ -25596,15 +27224,20 @@ func (*MessagesToggleTodoCompletedRequest) TypeID() uint32 {
 func (*MessagesToggleTodoCompletedRequest) TypeName() string { return "messages.toggleTodoCompleted" }
 
 // Encode writes the boxed value.
-func (m *MessagesToggleTodoCompletedRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesToggleTodoCompletedRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesToggleTodoCompletedRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesToggleTodoCompletedRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesToggleTodoCompletedRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.toggleTodoCompleted")
+	}
+	if boxed {
+		b.PutID(MessagesToggleTodoCompletedRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.toggleTodoCompleted", "peer")
@@ -25612,14 +27245,24 @@ func (m *MessagesToggleTodoCompletedRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.toggleTodoCompleted", "peer", err)
 	}
-	b.PutInt32(m.MsgID)
-	b.PutVectorHeader(len(m.Completed))
-	for _, e0 := range m.Completed {
-		b.PutInt32(e0)
+	p0 := b.Extend(12 + 4*len(m.Completed))
+	q0 := (*[12]byte)(p0)
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.MsgID))
+	binary.LittleEndian.PutUint32(q0[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[8:], uint32(len(m.Completed)))
+	t0 := p0[12:]
+	for _, x0 := range m.Completed {
+		binary.LittleEndian.PutUint32(t0[:], uint32(x0))
+		t0 = t0[4:]
 	}
-	b.PutVectorHeader(len(m.Incompleted))
-	for _, e0 := range m.Incompleted {
-		b.PutInt32(e0)
+	p1 := b.Extend(8 + 4*len(m.Incompleted))
+	q1 := (*[8]byte)(p1)
+	binary.LittleEndian.PutUint32(q1[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q1[4:], uint32(len(m.Incompleted)))
+	t1 := p1[8:]
+	for _, x1 := range m.Incompleted {
+		binary.LittleEndian.PutUint32(t1[:], uint32(x1))
+		t1 = t1[4:]
 	}
 	return nil
 }
@@ -25689,15 +27332,18 @@ func (*MessagesAppendTodoListRequest) TypeID() uint32 { return MessagesAppendTod
 func (*MessagesAppendTodoListRequest) TypeName() string { return "messages.appendTodoList" }
 
 // Encode writes the boxed value.
-func (m *MessagesAppendTodoListRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesAppendTodoListRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesAppendTodoListRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesAppendTodoListRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesAppendTodoListRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesAppendTodoListRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.appendTodoList")
+	}
+	if boxed {
+		b.PutID(MessagesAppendTodoListRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.appendTodoList", "peer")
@@ -25705,8 +27351,10 @@ func (m *MessagesAppendTodoListRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.appendTodoList", "peer", err)
 	}
-	b.PutInt32(m.MsgID)
-	b.PutVectorHeader(len(m.List))
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.MsgID))
+	binary.LittleEndian.PutUint32(q0[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[8:], uint32(len(m.List)))
 	for i0 := range m.List {
 		if err := m.List[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.appendTodoList", "list", err)
@@ -25781,12 +27429,16 @@ func (*MessagesToggleSuggestedPostApprovalRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *MessagesToggleSuggestedPostApprovalRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesToggleSuggestedPostApprovalRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesToggleSuggestedPostApprovalRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesToggleSuggestedPostApprovalRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.toggleSuggestedPostApproval")
 	}
@@ -25794,7 +27446,11 @@ func (m *MessagesToggleSuggestedPostApprovalRequest) EncodeBare(b *tl.Buffer) er
 	f0 |= tl.Flag(m.Reject, 1)
 	f0 |= tl.Flag(m.ScheduleDate.Set, 0)
 	f0 |= tl.Flag(m.RejectComment.Set, 2)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesToggleSuggestedPostApprovalRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.toggleSuggestedPostApproval", "peer")
 	}
@@ -25873,19 +27529,23 @@ func (*MessagesGetForumTopicsRequest) TypeID() uint32 { return MessagesGetForumT
 func (*MessagesGetForumTopicsRequest) TypeName() string { return "messages.getForumTopics" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetForumTopicsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetForumTopicsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetForumTopicsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesGetForumTopicsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesGetForumTopicsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetForumTopicsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getForumTopics")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Q.Set, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesGetForumTopicsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getForumTopics", "peer")
 	}
@@ -25895,10 +27555,11 @@ func (m *MessagesGetForumTopicsRequest) EncodeBare(b *tl.Buffer) error {
 	if m.Q.Set {
 		b.PutString(m.Q.Value)
 	}
-	b.PutInt32(m.OffsetDate)
-	b.PutInt32(m.OffsetID)
-	b.PutInt32(m.OffsetTopic)
-	b.PutInt32(m.Limit)
+	q1 := (*[16]byte)(b.Extend(16))
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.OffsetDate))
+	binary.LittleEndian.PutUint32(q1[4:], uint32(m.OffsetID))
+	binary.LittleEndian.PutUint32(q1[8:], uint32(m.OffsetTopic))
+	binary.LittleEndian.PutUint32(q1[12:], uint32(m.Limit))
 	return b.WriteErr()
 }
 
@@ -25964,15 +27625,18 @@ func (*MessagesGetForumTopicsByIDRequest) TypeID() uint32 {
 func (*MessagesGetForumTopicsByIDRequest) TypeName() string { return "messages.getForumTopicsByID" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetForumTopicsByIDRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetForumTopicsByIDRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetForumTopicsByIDRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesGetForumTopicsByIDRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesGetForumTopicsByIDRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetForumTopicsByIDRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getForumTopicsByID")
+	}
+	if boxed {
+		b.PutID(MessagesGetForumTopicsByIDRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getForumTopicsByID", "peer")
@@ -25980,9 +27644,14 @@ func (m *MessagesGetForumTopicsByIDRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.getForumTopicsByID", "peer", err)
 	}
-	b.PutVectorHeader(len(m.Topics))
-	for _, e0 := range m.Topics {
-		b.PutInt32(e0)
+	p0 := b.Extend(8 + 4*len(m.Topics))
+	q0 := (*[8]byte)(p0)
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Topics)))
+	t0 := p0[8:]
+	for _, x0 := range m.Topics {
+		binary.LittleEndian.PutUint32(t0[:], uint32(x0))
+		t0 = t0[4:]
 	}
 	return nil
 }
@@ -26040,13 +27709,13 @@ func (*MessagesEditForumTopicRequest) TypeID() uint32 { return MessagesEditForum
 func (*MessagesEditForumTopicRequest) TypeName() string { return "messages.editForumTopic" }
 
 // Encode writes the boxed value.
-func (m *MessagesEditForumTopicRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesEditForumTopicRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesEditForumTopicRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesEditForumTopicRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesEditForumTopicRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesEditForumTopicRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.editForumTopic")
 	}
@@ -26055,7 +27724,11 @@ func (m *MessagesEditForumTopicRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.IconEmojiID.Set, 1)
 	f0 |= tl.Flag(m.Closed.Set, 2)
 	f0 |= tl.Flag(m.Hidden.Set, 3)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesEditForumTopicRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.editForumTopic", "peer")
 	}
@@ -26152,15 +27825,20 @@ func (*MessagesUpdatePinnedForumTopicRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *MessagesUpdatePinnedForumTopicRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesUpdatePinnedForumTopicRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesUpdatePinnedForumTopicRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesUpdatePinnedForumTopicRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesUpdatePinnedForumTopicRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.updatePinnedForumTopic")
+	}
+	if boxed {
+		b.PutID(MessagesUpdatePinnedForumTopicRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.updatePinnedForumTopic", "peer")
@@ -26168,8 +27846,9 @@ func (m *MessagesUpdatePinnedForumTopicRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.updatePinnedForumTopic", "peer", err)
 	}
-	b.PutInt32(m.TopicID)
-	b.PutBool(m.Pinned)
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.TopicID))
+	binary.LittleEndian.PutUint32(q0[4:], tl.BoolID(m.Pinned))
 	return nil
 }
 
@@ -26222,27 +27901,40 @@ func (*MessagesReorderPinnedForumTopicsRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *MessagesReorderPinnedForumTopicsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesReorderPinnedForumTopicsRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesReorderPinnedForumTopicsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesReorderPinnedForumTopicsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.reorderPinnedForumTopics")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Force, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesReorderPinnedForumTopicsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.reorderPinnedForumTopics", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.reorderPinnedForumTopics", "peer", err)
 	}
-	b.PutVectorHeader(len(m.Order))
-	for _, e0 := range m.Order {
-		b.PutInt32(e0)
+	p1 := b.Extend(8 + 4*len(m.Order))
+	q1 := (*[8]byte)(p1)
+	binary.LittleEndian.PutUint32(q1[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q1[4:], uint32(len(m.Order)))
+	t1 := p1[8:]
+	for _, x1 := range m.Order {
+		binary.LittleEndian.PutUint32(t1[:], uint32(x1))
+		t1 = t1[4:]
 	}
 	return nil
 }
@@ -26307,13 +27999,13 @@ func (*MessagesCreateForumTopicRequest) TypeID() uint32 { return MessagesCreateF
 func (*MessagesCreateForumTopicRequest) TypeName() string { return "messages.createForumTopic" }
 
 // Encode writes the boxed value.
-func (m *MessagesCreateForumTopicRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesCreateForumTopicRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesCreateForumTopicRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesCreateForumTopicRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesCreateForumTopicRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesCreateForumTopicRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.createForumTopic")
 	}
@@ -26322,7 +28014,11 @@ func (m *MessagesCreateForumTopicRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.IconColor.Set, 0)
 	f0 |= tl.Flag(m.IconEmojiID.Set, 3)
 	f0 |= tl.Flag(m.SendAs != nil, 2)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesCreateForumTopicRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.createForumTopic", "peer")
 	}
@@ -26413,15 +28109,18 @@ func (*MessagesDeleteTopicHistoryRequest) TypeID() uint32 {
 func (*MessagesDeleteTopicHistoryRequest) TypeName() string { return "messages.deleteTopicHistory" }
 
 // Encode writes the boxed value.
-func (m *MessagesDeleteTopicHistoryRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesDeleteTopicHistoryRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesDeleteTopicHistoryRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesDeleteTopicHistoryRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesDeleteTopicHistoryRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesDeleteTopicHistoryRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.deleteTopicHistory")
+	}
+	if boxed {
+		b.PutID(MessagesDeleteTopicHistoryRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.deleteTopicHistory", "peer")
@@ -26472,8 +28171,11 @@ func (*MessagesGetEmojiGameInfoRequest) TypeName() string { return "messages.get
 
 // Encode writes the boxed value.
 func (m *MessagesGetEmojiGameInfoRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getEmojiGameInfo")
+	}
 	b.PutID(MessagesGetEmojiGameInfoRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -26519,20 +28221,24 @@ func (*MessagesSummarizeTextRequest) TypeID() uint32 { return MessagesSummarizeT
 func (*MessagesSummarizeTextRequest) TypeName() string { return "messages.summarizeText" }
 
 // Encode writes the boxed value.
-func (m *MessagesSummarizeTextRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSummarizeTextRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSummarizeTextRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesSummarizeTextRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesSummarizeTextRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSummarizeTextRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.summarizeText")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.ToLang.Set, 0)
 	f0 |= tl.Flag(m.Tone.Set, 2)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesSummarizeTextRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.summarizeText", "peer")
 	}
@@ -26607,15 +28313,18 @@ func (*MessagesEditChatCreatorRequest) TypeID() uint32 { return MessagesEditChat
 func (*MessagesEditChatCreatorRequest) TypeName() string { return "messages.editChatCreator" }
 
 // Encode writes the boxed value.
-func (m *MessagesEditChatCreatorRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesEditChatCreatorRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesEditChatCreatorRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesEditChatCreatorRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesEditChatCreatorRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesEditChatCreatorRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.editChatCreator")
+	}
+	if boxed {
+		b.PutID(MessagesEditChatCreatorRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.editChatCreator", "peer")
@@ -26685,14 +28394,21 @@ func (*MessagesGetFutureChatCreatorAfterLeaveRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *MessagesGetFutureChatCreatorAfterLeaveRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetFutureChatCreatorAfterLeaveRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetFutureChatCreatorAfterLeaveRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetFutureChatCreatorAfterLeaveRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getFutureChatCreatorAfterLeave")
+	}
+	if boxed {
+		b.PutID(MessagesGetFutureChatCreatorAfterLeaveRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getFutureChatCreatorAfterLeave", "peer")
@@ -26745,15 +28461,20 @@ func (*MessagesEditChatParticipantRankRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *MessagesEditChatParticipantRankRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesEditChatParticipantRankRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesEditChatParticipantRankRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesEditChatParticipantRankRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesEditChatParticipantRankRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.editChatParticipantRank")
+	}
+	if boxed {
+		b.PutID(MessagesEditChatParticipantRankRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.editChatParticipantRank", "peer")
@@ -26813,15 +28534,18 @@ func (*MessagesDeclineURLAuthRequest) TypeID() uint32 { return MessagesDeclineUR
 func (*MessagesDeclineURLAuthRequest) TypeName() string { return "messages.declineUrlAuth" }
 
 // Encode writes the boxed value.
-func (m *MessagesDeclineURLAuthRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesDeclineURLAuthRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesDeclineURLAuthRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesDeclineURLAuthRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesDeclineURLAuthRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesDeclineURLAuthRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.declineUrlAuth")
+	}
+	if boxed {
+		b.PutID(MessagesDeclineURLAuthRequestTypeID)
 	}
 	b.PutString(m.URL)
 	return b.WriteErr()
@@ -26868,15 +28592,20 @@ func (*MessagesCheckURLAuthMatchCodeRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *MessagesCheckURLAuthMatchCodeRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesCheckURLAuthMatchCodeRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesCheckURLAuthMatchCodeRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesCheckURLAuthMatchCodeRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesCheckURLAuthMatchCodeRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.checkUrlAuthMatchCode")
+	}
+	if boxed {
+		b.PutID(MessagesCheckURLAuthMatchCodeRequestTypeID)
 	}
 	b.PutString(m.URL)
 	b.PutString(m.MatchCode)
@@ -26928,13 +28657,15 @@ func (*MessagesComposeMessageWithAIRequest) TypeID() uint32 {
 func (*MessagesComposeMessageWithAIRequest) TypeName() string { return "messages.composeMessageWithAI" }
 
 // Encode writes the boxed value.
-func (m *MessagesComposeMessageWithAIRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesComposeMessageWithAIRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesComposeMessageWithAIRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesComposeMessageWithAIRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesComposeMessageWithAIRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.composeMessageWithAI")
 	}
@@ -26943,7 +28674,11 @@ func (m *MessagesComposeMessageWithAIRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.Emojify, 3)
 	f0 |= tl.Flag(m.TranslateToLang.Set, 1)
 	f0 |= tl.Flag(m.Tone != nil, 2)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesComposeMessageWithAIRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if err := m.Text.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.composeMessageWithAI", "text", err)
 	}
@@ -27018,15 +28753,18 @@ func (*MessagesReportReadMetricsRequest) TypeID() uint32 {
 func (*MessagesReportReadMetricsRequest) TypeName() string { return "messages.reportReadMetrics" }
 
 // Encode writes the boxed value.
-func (m *MessagesReportReadMetricsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesReportReadMetricsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesReportReadMetricsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesReportReadMetricsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesReportReadMetricsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesReportReadMetricsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.reportReadMetrics")
+	}
+	if boxed {
+		b.PutID(MessagesReportReadMetricsRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.reportReadMetrics", "peer")
@@ -27100,15 +28838,18 @@ func (*MessagesReportMusicListenRequest) TypeID() uint32 {
 func (*MessagesReportMusicListenRequest) TypeName() string { return "messages.reportMusicListen" }
 
 // Encode writes the boxed value.
-func (m *MessagesReportMusicListenRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesReportMusicListenRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesReportMusicListenRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesReportMusicListenRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesReportMusicListenRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesReportMusicListenRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.reportMusicListen")
+	}
+	if boxed {
+		b.PutID(MessagesReportMusicListenRequestTypeID)
 	}
 	if m.ID == nil {
 		return tl.NilFieldError("messages.reportMusicListen", "id")
@@ -27161,15 +28902,18 @@ func (*MessagesAddPollAnswerRequest) TypeID() uint32 { return MessagesAddPollAns
 func (*MessagesAddPollAnswerRequest) TypeName() string { return "messages.addPollAnswer" }
 
 // Encode writes the boxed value.
-func (m *MessagesAddPollAnswerRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesAddPollAnswerRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesAddPollAnswerRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesAddPollAnswerRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesAddPollAnswerRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesAddPollAnswerRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.addPollAnswer")
+	}
+	if boxed {
+		b.PutID(MessagesAddPollAnswerRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.addPollAnswer", "peer")
@@ -27231,15 +28975,18 @@ func (*MessagesDeletePollAnswerRequest) TypeID() uint32 { return MessagesDeleteP
 func (*MessagesDeletePollAnswerRequest) TypeName() string { return "messages.deletePollAnswer" }
 
 // Encode writes the boxed value.
-func (m *MessagesDeletePollAnswerRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesDeletePollAnswerRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesDeletePollAnswerRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesDeletePollAnswerRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesDeletePollAnswerRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesDeletePollAnswerRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.deletePollAnswer")
+	}
+	if boxed {
+		b.PutID(MessagesDeletePollAnswerRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.deletePollAnswer", "peer")
@@ -27302,19 +29049,23 @@ func (*MessagesGetUnreadPollVotesRequest) TypeID() uint32 {
 func (*MessagesGetUnreadPollVotesRequest) TypeName() string { return "messages.getUnreadPollVotes" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetUnreadPollVotesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetUnreadPollVotesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetUnreadPollVotesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesGetUnreadPollVotesRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesGetUnreadPollVotesRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetUnreadPollVotesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getUnreadPollVotes")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.TopMsgID.Set, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesGetUnreadPollVotesRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getUnreadPollVotes", "peer")
 	}
@@ -27324,11 +29075,12 @@ func (m *MessagesGetUnreadPollVotesRequest) EncodeBare(b *tl.Buffer) error {
 	if m.TopMsgID.Set {
 		b.PutInt32(m.TopMsgID.Value)
 	}
-	b.PutInt32(m.OffsetID)
-	b.PutInt32(m.AddOffset)
-	b.PutInt32(m.Limit)
-	b.PutInt32(m.MaxID)
-	b.PutInt32(m.MinID)
+	q1 := (*[20]byte)(b.Extend(20))
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.OffsetID))
+	binary.LittleEndian.PutUint32(q1[4:], uint32(m.AddOffset))
+	binary.LittleEndian.PutUint32(q1[8:], uint32(m.Limit))
+	binary.LittleEndian.PutUint32(q1[12:], uint32(m.MaxID))
+	binary.LittleEndian.PutUint32(q1[16:], uint32(m.MinID))
 	return nil
 }
 
@@ -27395,19 +29147,23 @@ func (*MessagesReadPollVotesRequest) TypeID() uint32 { return MessagesReadPollVo
 func (*MessagesReadPollVotesRequest) TypeName() string { return "messages.readPollVotes" }
 
 // Encode writes the boxed value.
-func (m *MessagesReadPollVotesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesReadPollVotesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesReadPollVotesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesReadPollVotesRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesReadPollVotesRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesReadPollVotesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.readPollVotes")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.TopMsgID.Set, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesReadPollVotesRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.readPollVotes", "peer")
 	}
@@ -27472,17 +29228,23 @@ func (*MessagesSetBotGuestChatResultRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *MessagesSetBotGuestChatResultRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesSetBotGuestChatResultRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesSetBotGuestChatResultRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSetBotGuestChatResultRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesSetBotGuestChatResultRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.setBotGuestChatResult")
 	}
-	b.PutInt64(m.QueryID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, MessagesSetBotGuestChatResultRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.QueryID))
 	if m.Result == nil {
 		return tl.NilFieldError("messages.setBotGuestChatResult", "result")
 	}
@@ -27537,14 +29299,21 @@ func (*MessagesDeleteParticipantReactionsRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *MessagesDeleteParticipantReactionsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesDeleteParticipantReactionsRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesDeleteParticipantReactionsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesDeleteParticipantReactionsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.deleteParticipantReactions")
+	}
+	if boxed {
+		b.PutID(MessagesDeleteParticipantReactionsRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.deleteParticipantReactions", "peer")
@@ -27607,14 +29376,21 @@ func (*MessagesDeleteParticipantReactionRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *MessagesDeleteParticipantReactionRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesDeleteParticipantReactionRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesDeleteParticipantReactionRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesDeleteParticipantReactionRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.deleteParticipantReaction")
+	}
+	if boxed {
+		b.PutID(MessagesDeleteParticipantReactionRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.deleteParticipantReaction", "peer")
@@ -27683,14 +29459,21 @@ func (*MessagesGetPersonalChannelHistoryRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *MessagesGetPersonalChannelHistoryRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetPersonalChannelHistoryRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetPersonalChannelHistoryRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetPersonalChannelHistoryRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getPersonalChannelHistory")
+	}
+	if boxed {
+		b.PutID(MessagesGetPersonalChannelHistoryRequestTypeID)
 	}
 	if m.UserID == nil {
 		return tl.NilFieldError("messages.getPersonalChannelHistory", "user_id")
@@ -27698,10 +29481,11 @@ func (m *MessagesGetPersonalChannelHistoryRequest) EncodeBare(b *tl.Buffer) erro
 	if err := m.UserID.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.getPersonalChannelHistory", "user_id", err)
 	}
-	b.PutInt32(m.Limit)
-	b.PutInt32(m.MaxID)
-	b.PutInt32(m.MinID)
-	b.PutInt64(m.Hash)
+	q0 := (*[20]byte)(b.Extend(20))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Limit))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.MaxID))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.MinID))
+	binary.LittleEndian.PutUint64(q0[12:], uint64(m.Hash))
 	return nil
 }
 
@@ -27754,15 +29538,18 @@ func (*MessagesGetRichMessageRequest) TypeID() uint32 { return MessagesGetRichMe
 func (*MessagesGetRichMessageRequest) TypeName() string { return "messages.getRichMessage" }
 
 // Encode writes the boxed value.
-func (m *MessagesGetRichMessageRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesGetRichMessageRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesGetRichMessageRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *MessagesGetRichMessageRequest) EncodeBare(b *tl.Buffer) error {
+func (m *MessagesGetRichMessageRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesGetRichMessageRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getRichMessage")
+	}
+	if boxed {
+		b.PutID(MessagesGetRichMessageRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getRichMessage", "peer")
@@ -27819,13 +29606,15 @@ func (*MessagesTranslateRichMessageRequest) TypeID() uint32 {
 func (*MessagesTranslateRichMessageRequest) TypeName() string { return "messages.translateRichMessage" }
 
 // Encode writes the boxed value.
-func (m *MessagesTranslateRichMessageRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesTranslateRichMessageRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesTranslateRichMessageRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesTranslateRichMessageRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesTranslateRichMessageRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.translateRichMessage")
 	}
@@ -27837,16 +29626,25 @@ func (m *MessagesTranslateRichMessageRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	f0 |= tl.Flag(m.Text != nil, 1)
 	f0 |= tl.Flag(m.Tone.Set, 2)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesTranslateRichMessageRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer != nil {
 		if err := m.Peer.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.translateRichMessage", "peer", err)
 		}
 	}
 	if m.ID != nil {
-		b.PutVectorHeader(len(m.ID))
-		for _, e1 := range m.ID {
-			b.PutInt32(e1)
+		p1 := b.Extend(8 + 4*len(m.ID))
+		q1 := (*[8]byte)(p1)
+		binary.LittleEndian.PutUint32(q1[:], tl.VectorID)
+		binary.LittleEndian.PutUint32(q1[4:], uint32(len(m.ID)))
+		t1 := p1[8:]
+		for _, x1 := range m.ID {
+			binary.LittleEndian.PutUint32(t1[:], uint32(x1))
+			t1 = t1[4:]
 		}
 	}
 	if m.Text != nil {
@@ -27956,12 +29754,16 @@ func (*MessagesComposeRichMessageWithAIRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *MessagesComposeRichMessageWithAIRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesComposeRichMessageWithAIRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesComposeRichMessageWithAIRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesComposeRichMessageWithAIRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.composeRichMessageWithAI")
 	}
@@ -27971,7 +29773,11 @@ func (m *MessagesComposeRichMessageWithAIRequest) EncodeBare(b *tl.Buffer) error
 	f0 |= tl.Flag(m.Text != nil, 4)
 	f0 |= tl.Flag(m.TranslateToLang.Set, 1)
 	f0 |= tl.Flag(m.Tone != nil, 2)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, MessagesComposeRichMessageWithAIRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Text != nil {
 		if err := m.Text.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.composeRichMessageWithAI", "text", err)
@@ -28050,20 +29856,26 @@ func (*MessagesRequestChatJoinWebViewRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *MessagesRequestChatJoinWebViewRequest) Encode(b *tl.Buffer) error {
-	b.PutID(MessagesRequestChatJoinWebViewRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *MessagesRequestChatJoinWebViewRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesRequestChatJoinWebViewRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *MessagesRequestChatJoinWebViewRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.requestChatJoinWebView")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.ThemeParams != nil, 0)
-	b.PutUint32(f0)
-	b.PutInt64(m.QueryID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, MessagesRequestChatJoinWebViewRequestTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.QueryID))
 	if m.ThemeParams != nil {
 		if err := m.ThemeParams.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.requestChatJoinWebView", "theme_params", err)

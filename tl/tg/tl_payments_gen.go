@@ -3,6 +3,8 @@
 package tg
 
 import (
+	"encoding/binary"
+
 	"github.com/mtgo-labs/mtgo/tl"
 )
 
@@ -38,13 +40,13 @@ func (*PaymentsPaymentForm) TypeName() string { return "payments.paymentForm" }
 func (*PaymentsPaymentForm) isPaymentsPaymentFormClass() {}
 
 // Encode writes the boxed value.
-func (m *PaymentsPaymentForm) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsPaymentFormTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsPaymentForm) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsPaymentForm) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsPaymentForm) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsPaymentForm) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.paymentForm")
 	}
@@ -60,9 +62,13 @@ func (m *PaymentsPaymentForm) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.AdditionalMethods != nil, 6)
 	f0 |= tl.Flag(m.SavedInfo != nil, 0)
 	f0 |= tl.Flag(m.SavedCredentials != nil, 1)
-	b.PutUint32(f0)
-	b.PutInt64(m.FormID)
-	b.PutInt64(m.BotID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 20)
+	binary.LittleEndian.PutUint32(p0, PaymentsPaymentFormTypeID)
+	q0 := (*[20]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.FormID))
+	binary.LittleEndian.PutUint64(q0[12:], uint64(m.BotID))
 	b.PutString(m.Title)
 	b.PutString(m.Description)
 	if m.Photo != nil {
@@ -277,21 +283,25 @@ func (*PaymentsPaymentFormStars) TypeName() string { return "payments.paymentFor
 func (*PaymentsPaymentFormStars) isPaymentsPaymentFormClass() {}
 
 // Encode writes the boxed value.
-func (m *PaymentsPaymentFormStars) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsPaymentFormStarsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsPaymentFormStars) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsPaymentFormStars) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsPaymentFormStars) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsPaymentFormStars) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.paymentFormStars")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Photo != nil, 5)
-	b.PutUint32(f0)
-	b.PutInt64(m.FormID)
-	b.PutInt64(m.BotID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 20)
+	binary.LittleEndian.PutUint32(p0, PaymentsPaymentFormStarsTypeID)
+	q0 := (*[20]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.FormID))
+	binary.LittleEndian.PutUint64(q0[12:], uint64(m.BotID))
 	b.PutString(m.Title)
 	b.PutString(m.Description)
 	if m.Photo != nil {
@@ -390,17 +400,21 @@ func (*PaymentsPaymentFormStarGift) TypeName() string { return "payments.payment
 func (*PaymentsPaymentFormStarGift) isPaymentsPaymentFormClass() {}
 
 // Encode writes the boxed value.
-func (m *PaymentsPaymentFormStarGift) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsPaymentFormStarGiftTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsPaymentFormStarGift) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsPaymentFormStarGift) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsPaymentFormStarGift) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsPaymentFormStarGift) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.paymentFormStarGift")
 	}
-	b.PutInt64(m.FormID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, PaymentsPaymentFormStarGiftTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.FormID))
 	if err := m.Invoice.Encode(b); err != nil {
 		return tl.EncodeFieldErr("payments.paymentFormStarGift", "invoice", err)
 	}
@@ -450,20 +464,24 @@ func (*PaymentsValidatedRequestedInfo) TypeID() uint32 { return PaymentsValidate
 func (*PaymentsValidatedRequestedInfo) TypeName() string { return "payments.validatedRequestedInfo" }
 
 // Encode writes the boxed value.
-func (m *PaymentsValidatedRequestedInfo) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsValidatedRequestedInfoTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsValidatedRequestedInfo) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsValidatedRequestedInfo) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsValidatedRequestedInfo) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsValidatedRequestedInfo) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.validatedRequestedInfo")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.ID.Set, 0)
 	f0 |= tl.Flag(m.ShippingOptions != nil, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PaymentsValidatedRequestedInfoTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.ID.Set {
 		b.PutString(m.ID.Value)
 	}
@@ -544,15 +562,18 @@ func (*PaymentsPaymentResult) TypeName() string { return "payments.paymentResult
 func (*PaymentsPaymentResult) isPaymentsPaymentResultClass() {}
 
 // Encode writes the boxed value.
-func (m *PaymentsPaymentResult) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsPaymentResultTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsPaymentResult) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsPaymentResult) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsPaymentResult) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsPaymentResult) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.paymentResult")
+	}
+	if boxed {
+		b.PutID(PaymentsPaymentResultTypeID)
 	}
 	if m.Updates == nil {
 		return tl.NilFieldError("payments.paymentResult", "updates")
@@ -605,15 +626,18 @@ func (*PaymentsPaymentVerificationNeeded) TypeName() string {
 func (*PaymentsPaymentVerificationNeeded) isPaymentsPaymentResultClass() {}
 
 // Encode writes the boxed value.
-func (m *PaymentsPaymentVerificationNeeded) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsPaymentVerificationNeededTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsPaymentVerificationNeeded) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsPaymentVerificationNeeded) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsPaymentVerificationNeeded) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsPaymentVerificationNeeded) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.paymentVerificationNeeded")
+	}
+	if boxed {
+		b.PutID(PaymentsPaymentVerificationNeededTypeID)
 	}
 	b.PutString(m.URL)
 	return b.WriteErr()
@@ -670,13 +694,13 @@ func (*PaymentsPaymentReceipt) TypeName() string { return "payments.paymentRecei
 func (*PaymentsPaymentReceipt) isPaymentsPaymentReceiptClass() {}
 
 // Encode writes the boxed value.
-func (m *PaymentsPaymentReceipt) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsPaymentReceiptTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsPaymentReceipt) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsPaymentReceipt) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsPaymentReceipt) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsPaymentReceipt) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.paymentReceipt")
 	}
@@ -685,10 +709,14 @@ func (m *PaymentsPaymentReceipt) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.Info != nil, 0)
 	f0 |= tl.Flag(m.Shipping != nil, 1)
 	f0 |= tl.Flag(m.TipAmount.Set, 3)
-	b.PutUint32(f0)
-	b.PutInt32(m.Date)
-	b.PutInt64(m.BotID)
-	b.PutInt64(m.ProviderID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 24)
+	binary.LittleEndian.PutUint32(p0, PaymentsPaymentReceiptTypeID)
+	q0 := (*[24]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Date))
+	binary.LittleEndian.PutUint64(q0[8:], uint64(m.BotID))
+	binary.LittleEndian.PutUint64(q0[16:], uint64(m.ProviderID))
 	b.PutString(m.Title)
 	b.PutString(m.Description)
 	if m.Photo != nil {
@@ -855,21 +883,25 @@ func (*PaymentsPaymentReceiptStars) TypeName() string { return "payments.payment
 func (*PaymentsPaymentReceiptStars) isPaymentsPaymentReceiptClass() {}
 
 // Encode writes the boxed value.
-func (m *PaymentsPaymentReceiptStars) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsPaymentReceiptStarsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsPaymentReceiptStars) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsPaymentReceiptStars) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsPaymentReceiptStars) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsPaymentReceiptStars) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.paymentReceiptStars")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Photo != nil, 2)
-	b.PutUint32(f0)
-	b.PutInt32(m.Date)
-	b.PutInt64(m.BotID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 16)
+	binary.LittleEndian.PutUint32(p0, PaymentsPaymentReceiptStarsTypeID)
+	q0 := (*[16]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Date))
+	binary.LittleEndian.PutUint64(q0[8:], uint64(m.BotID))
 	b.PutString(m.Title)
 	b.PutString(m.Description)
 	if m.Photo != nil {
@@ -978,20 +1010,24 @@ func (*PaymentsSavedInfo) TypeID() uint32 { return PaymentsSavedInfoTypeID }
 func (*PaymentsSavedInfo) TypeName() string { return "payments.savedInfo" }
 
 // Encode writes the boxed value.
-func (m *PaymentsSavedInfo) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsSavedInfoTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsSavedInfo) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsSavedInfo) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsSavedInfo) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsSavedInfo) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.savedInfo")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.HasSavedCredentials, 1)
 	f0 |= tl.Flag(m.SavedInfo != nil, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PaymentsSavedInfoTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.SavedInfo != nil {
 		if err := m.SavedInfo.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.savedInfo", "saved_info", err)
@@ -1053,15 +1089,18 @@ func (*PaymentsBankCardData) TypeID() uint32 { return PaymentsBankCardDataTypeID
 func (*PaymentsBankCardData) TypeName() string { return "payments.bankCardData" }
 
 // Encode writes the boxed value.
-func (m *PaymentsBankCardData) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsBankCardDataTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsBankCardData) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsBankCardData) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsBankCardData) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsBankCardData) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.bankCardData")
+	}
+	if boxed {
+		b.PutID(PaymentsBankCardDataTypeID)
 	}
 	b.PutString(m.Title)
 	b.PutVectorHeader(len(m.OpenURLs))
@@ -1127,15 +1166,18 @@ func (*PaymentsExportedInvoice) TypeID() uint32 { return PaymentsExportedInvoice
 func (*PaymentsExportedInvoice) TypeName() string { return "payments.exportedInvoice" }
 
 // Encode writes the boxed value.
-func (m *PaymentsExportedInvoice) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsExportedInvoiceTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsExportedInvoice) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsExportedInvoice) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsExportedInvoice) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsExportedInvoice) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.exportedInvoice")
+	}
+	if boxed {
+		b.PutID(PaymentsExportedInvoiceTypeID)
 	}
 	b.PutString(m.URL)
 	return b.WriteErr()
@@ -1185,13 +1227,13 @@ func (*PaymentsCheckedGiftCode) TypeID() uint32 { return PaymentsCheckedGiftCode
 func (*PaymentsCheckedGiftCode) TypeName() string { return "payments.checkedGiftCode" }
 
 // Encode writes the boxed value.
-func (m *PaymentsCheckedGiftCode) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsCheckedGiftCodeTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsCheckedGiftCode) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsCheckedGiftCode) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsCheckedGiftCode) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsCheckedGiftCode) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.checkedGiftCode")
 	}
@@ -1201,7 +1243,11 @@ func (m *PaymentsCheckedGiftCode) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.GiveawayMsgID.Set, 3)
 	f0 |= tl.Flag(m.ToID.Set, 0)
 	f0 |= tl.Flag(m.UsedDate.Set, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PaymentsCheckedGiftCodeTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.FromID != nil {
 		if err := m.FromID.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.checkedGiftCode", "from_id", err)
@@ -1213,8 +1259,9 @@ func (m *PaymentsCheckedGiftCode) EncodeBare(b *tl.Buffer) error {
 	if m.ToID.Set {
 		b.PutInt64(m.ToID.Value)
 	}
-	b.PutInt32(m.Date)
-	b.PutInt32(m.Days)
+	q1 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.Date))
+	binary.LittleEndian.PutUint32(q1[4:], uint32(m.Days))
 	if m.UsedDate.Set {
 		b.PutInt32(m.UsedDate.Value)
 	}
@@ -1338,13 +1385,13 @@ func (*PaymentsGiveawayInfo) TypeName() string { return "payments.giveawayInfo" 
 func (*PaymentsGiveawayInfo) isPaymentsGiveawayInfoClass() {}
 
 // Encode writes the boxed value.
-func (m *PaymentsGiveawayInfo) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsGiveawayInfoTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsGiveawayInfo) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsGiveawayInfo) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsGiveawayInfo) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsGiveawayInfo) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.giveawayInfo")
 	}
@@ -1354,8 +1401,12 @@ func (m *PaymentsGiveawayInfo) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.JoinedTooEarlyDate.Set, 1)
 	f0 |= tl.Flag(m.AdminDisallowedChatID.Set, 2)
 	f0 |= tl.Flag(m.DisallowedCountry.Set, 4)
-	b.PutUint32(f0)
-	b.PutInt32(m.StartDate)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, PaymentsGiveawayInfoTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.StartDate))
 	if m.JoinedTooEarlyDate.Set {
 		b.PutInt32(m.JoinedTooEarlyDate.Value)
 	}
@@ -1438,13 +1489,13 @@ func (*PaymentsGiveawayInfoResults) TypeName() string { return "payments.giveawa
 func (*PaymentsGiveawayInfoResults) isPaymentsGiveawayInfoClass() {}
 
 // Encode writes the boxed value.
-func (m *PaymentsGiveawayInfoResults) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsGiveawayInfoResultsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsGiveawayInfoResults) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsGiveawayInfoResults) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsGiveawayInfoResults) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsGiveawayInfoResults) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.giveawayInfoResults")
 	}
@@ -1454,16 +1505,21 @@ func (m *PaymentsGiveawayInfoResults) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.GiftCodeSlug.Set, 3)
 	f0 |= tl.Flag(m.StarsPrize.Set, 4)
 	f0 |= tl.Flag(m.ActivatedCount.Set, 2)
-	b.PutUint32(f0)
-	b.PutInt32(m.StartDate)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, PaymentsGiveawayInfoResultsTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.StartDate))
 	if m.GiftCodeSlug.Set {
 		b.PutString(m.GiftCodeSlug.Value)
 	}
 	if m.StarsPrize.Set {
 		b.PutInt64(m.StarsPrize.Value)
 	}
-	b.PutInt32(m.FinishDate)
-	b.PutInt32(m.WinnersCount)
+	q1 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.FinishDate))
+	binary.LittleEndian.PutUint32(q1[4:], uint32(m.WinnersCount))
 	if m.ActivatedCount.Set {
 		b.PutInt32(m.ActivatedCount.Value)
 	}
@@ -1544,13 +1600,13 @@ func (*PaymentsStarsStatus) TypeID() uint32 { return PaymentsStarsStatusTypeID }
 func (*PaymentsStarsStatus) TypeName() string { return "payments.starsStatus" }
 
 // Encode writes the boxed value.
-func (m *PaymentsStarsStatus) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsStarsStatusTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsStarsStatus) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsStarsStatus) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsStarsStatus) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsStarsStatus) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.starsStatus")
 	}
@@ -1560,7 +1616,11 @@ func (m *PaymentsStarsStatus) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.SubscriptionsMissingBalance.Set, 4)
 	f0 |= tl.Flag(m.History != nil, 3)
 	f0 |= tl.Flag(m.NextOffset.Set, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PaymentsStarsStatusTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Balance == nil {
 		return tl.NilFieldError("payments.starsStatus", "balance")
 	}
@@ -1739,19 +1799,23 @@ func (*PaymentsStarsRevenueStats) TypeID() uint32 { return PaymentsStarsRevenueS
 func (*PaymentsStarsRevenueStats) TypeName() string { return "payments.starsRevenueStats" }
 
 // Encode writes the boxed value.
-func (m *PaymentsStarsRevenueStats) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsStarsRevenueStatsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsStarsRevenueStats) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsStarsRevenueStats) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsStarsRevenueStats) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsStarsRevenueStats) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.starsRevenueStats")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.TopHoursGraph != nil, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PaymentsStarsRevenueStatsTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.TopHoursGraph != nil {
 		if err := m.TopHoursGraph.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.starsRevenueStats", "top_hours_graph", err)
@@ -1829,15 +1893,18 @@ func (*PaymentsStarsRevenueWithdrawalURL) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *PaymentsStarsRevenueWithdrawalURL) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsStarsRevenueWithdrawalURLTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsStarsRevenueWithdrawalURL) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsStarsRevenueWithdrawalURL) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsStarsRevenueWithdrawalURL) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsStarsRevenueWithdrawalURL) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.starsRevenueWithdrawalUrl")
+	}
+	if boxed {
+		b.PutID(PaymentsStarsRevenueWithdrawalURLTypeID)
 	}
 	b.PutString(m.URL)
 	return b.WriteErr()
@@ -1883,15 +1950,18 @@ func (*PaymentsStarsRevenueAdsAccountURL) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *PaymentsStarsRevenueAdsAccountURL) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsStarsRevenueAdsAccountURLTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsStarsRevenueAdsAccountURL) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsStarsRevenueAdsAccountURL) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsStarsRevenueAdsAccountURL) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsStarsRevenueAdsAccountURL) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.starsRevenueAdsAccountUrl")
+	}
+	if boxed {
+		b.PutID(PaymentsStarsRevenueAdsAccountURLTypeID)
 	}
 	b.PutString(m.URL)
 	return b.WriteErr()
@@ -1935,8 +2005,11 @@ func (*PaymentsStarGiftsNotModified) isPaymentsStarGiftsClass() {}
 
 // Encode writes the boxed value.
 func (m *PaymentsStarGiftsNotModified) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.starGiftsNotModified")
+	}
 	b.PutID(PaymentsStarGiftsNotModifiedTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -1984,18 +2057,23 @@ func (*PaymentsStarGifts) TypeName() string { return "payments.starGifts" }
 func (*PaymentsStarGifts) isPaymentsStarGiftsClass() {}
 
 // Encode writes the boxed value.
-func (m *PaymentsStarGifts) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsStarGiftsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsStarGifts) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsStarGifts) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsStarGifts) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsStarGifts) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.starGifts")
 	}
-	b.PutInt32(m.Hash)
-	b.PutVectorHeader(len(m.Gifts))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, PaymentsStarGiftsTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Hash))
+	binary.LittleEndian.PutUint32(q0[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[8:], uint32(len(m.Gifts)))
 	for _, e0 := range m.Gifts {
 		if e0 == nil {
 			return tl.NilFieldError("payments.starGifts", "gifts")
@@ -2099,18 +2177,23 @@ func (*PaymentsConnectedStarRefBots) TypeID() uint32 { return PaymentsConnectedS
 func (*PaymentsConnectedStarRefBots) TypeName() string { return "payments.connectedStarRefBots" }
 
 // Encode writes the boxed value.
-func (m *PaymentsConnectedStarRefBots) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsConnectedStarRefBotsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsConnectedStarRefBots) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsConnectedStarRefBots) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsConnectedStarRefBots) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsConnectedStarRefBots) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.connectedStarRefBots")
 	}
-	b.PutInt32(m.Count)
-	b.PutVectorHeader(len(m.ConnectedBots))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, PaymentsConnectedStarRefBotsTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Count))
+	binary.LittleEndian.PutUint32(q0[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[8:], uint32(len(m.ConnectedBots)))
 	for i0 := range m.ConnectedBots {
 		if err := m.ConnectedBots[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.connectedStarRefBots", "connected_bots", err)
@@ -2197,21 +2280,26 @@ func (*PaymentsSuggestedStarRefBots) TypeID() uint32 { return PaymentsSuggestedS
 func (*PaymentsSuggestedStarRefBots) TypeName() string { return "payments.suggestedStarRefBots" }
 
 // Encode writes the boxed value.
-func (m *PaymentsSuggestedStarRefBots) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsSuggestedStarRefBotsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsSuggestedStarRefBots) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsSuggestedStarRefBots) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsSuggestedStarRefBots) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsSuggestedStarRefBots) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.suggestedStarRefBots")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.NextOffset.Set, 0)
-	b.PutUint32(f0)
-	b.PutInt32(m.Count)
-	b.PutVectorHeader(len(m.SuggestedBots))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 16)
+	binary.LittleEndian.PutUint32(p0, PaymentsSuggestedStarRefBotsTypeID)
+	q0 := (*[16]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Count))
+	binary.LittleEndian.PutUint32(q0[8:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[12:], uint32(len(m.SuggestedBots)))
 	for i0 := range m.SuggestedBots {
 		if err := m.SuggestedBots[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.suggestedStarRefBots", "suggested_bots", err)
@@ -2311,17 +2399,22 @@ func (*PaymentsStarGiftUpgradePreview) TypeID() uint32 { return PaymentsStarGift
 func (*PaymentsStarGiftUpgradePreview) TypeName() string { return "payments.starGiftUpgradePreview" }
 
 // Encode writes the boxed value.
-func (m *PaymentsStarGiftUpgradePreview) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsStarGiftUpgradePreviewTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsStarGiftUpgradePreview) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsStarGiftUpgradePreview) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsStarGiftUpgradePreview) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsStarGiftUpgradePreview) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.starGiftUpgradePreview")
 	}
-	b.PutVectorHeader(len(m.SampleAttributes))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, PaymentsStarGiftUpgradePreviewTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.SampleAttributes)))
 	for _, e0 := range m.SampleAttributes {
 		if e0 == nil {
 			return tl.NilFieldError("payments.starGiftUpgradePreview", "sample_attributes")
@@ -2428,15 +2521,18 @@ func (*PaymentsUniqueStarGift) TypeID() uint32 { return PaymentsUniqueStarGiftTy
 func (*PaymentsUniqueStarGift) TypeName() string { return "payments.uniqueStarGift" }
 
 // Encode writes the boxed value.
-func (m *PaymentsUniqueStarGift) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsUniqueStarGiftTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsUniqueStarGift) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsUniqueStarGift) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsUniqueStarGift) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsUniqueStarGift) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.uniqueStarGift")
+	}
+	if boxed {
+		b.PutID(PaymentsUniqueStarGiftTypeID)
 	}
 	if m.Gift == nil {
 		return tl.NilFieldError("payments.uniqueStarGift", "gift")
@@ -2530,21 +2626,25 @@ func (*PaymentsSavedStarGifts) TypeID() uint32 { return PaymentsSavedStarGiftsTy
 func (*PaymentsSavedStarGifts) TypeName() string { return "payments.savedStarGifts" }
 
 // Encode writes the boxed value.
-func (m *PaymentsSavedStarGifts) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsSavedStarGiftsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsSavedStarGifts) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsSavedStarGifts) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsSavedStarGifts) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsSavedStarGifts) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.savedStarGifts")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.ChatNotificationsEnabled.Set, 1)
 	f0 |= tl.Flag(m.NextOffset.Set, 0)
-	b.PutUint32(f0)
-	b.PutInt32(m.Count)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, PaymentsSavedStarGiftsTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Count))
 	if m.ChatNotificationsEnabled.Set {
 		b.PutBool(m.ChatNotificationsEnabled.Value)
 	}
@@ -2673,15 +2773,18 @@ func (*PaymentsStarGiftWithdrawalURL) TypeID() uint32 { return PaymentsStarGiftW
 func (*PaymentsStarGiftWithdrawalURL) TypeName() string { return "payments.starGiftWithdrawalUrl" }
 
 // Encode writes the boxed value.
-func (m *PaymentsStarGiftWithdrawalURL) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsStarGiftWithdrawalURLTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsStarGiftWithdrawalURL) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsStarGiftWithdrawalURL) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsStarGiftWithdrawalURL) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsStarGiftWithdrawalURL) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.starGiftWithdrawalUrl")
+	}
+	if boxed {
+		b.PutID(PaymentsStarGiftWithdrawalURLTypeID)
 	}
 	b.PutString(m.URL)
 	return b.WriteErr()
@@ -2730,13 +2833,13 @@ func (*PaymentsResaleStarGifts) TypeID() uint32 { return PaymentsResaleStarGifts
 func (*PaymentsResaleStarGifts) TypeName() string { return "payments.resaleStarGifts" }
 
 // Encode writes the boxed value.
-func (m *PaymentsResaleStarGifts) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsResaleStarGiftsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsResaleStarGifts) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsResaleStarGifts) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsResaleStarGifts) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsResaleStarGifts) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.resaleStarGifts")
 	}
@@ -2748,9 +2851,14 @@ func (m *PaymentsResaleStarGifts) EncodeBare(b *tl.Buffer) error {
 		return tl.FlagGroupError("payments.resaleStarGifts", "attributes_hash")
 	}
 	f0 |= tl.Flag(m.Counters != nil, 2)
-	b.PutUint32(f0)
-	b.PutInt32(m.Count)
-	b.PutVectorHeader(len(m.Gifts))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 16)
+	binary.LittleEndian.PutUint32(p0, PaymentsResaleStarGiftsTypeID)
+	q0 := (*[16]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Count))
+	binary.LittleEndian.PutUint32(q0[8:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[12:], uint32(len(m.Gifts)))
 	for _, e0 := range m.Gifts {
 		if e0 == nil {
 			return tl.NilFieldError("payments.resaleStarGifts", "gifts")
@@ -2934,8 +3042,11 @@ func (*PaymentsStarGiftCollectionsNotModified) isPaymentsStarGiftCollectionsClas
 
 // Encode writes the boxed value.
 func (m *PaymentsStarGiftCollectionsNotModified) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.starGiftCollectionsNotModified")
+	}
 	b.PutID(PaymentsStarGiftCollectionsNotModifiedTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2980,17 +3091,22 @@ func (*PaymentsStarGiftCollections) TypeName() string { return "payments.starGif
 func (*PaymentsStarGiftCollections) isPaymentsStarGiftCollectionsClass() {}
 
 // Encode writes the boxed value.
-func (m *PaymentsStarGiftCollections) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsStarGiftCollectionsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsStarGiftCollections) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsStarGiftCollections) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsStarGiftCollections) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsStarGiftCollections) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.starGiftCollections")
 	}
-	b.PutVectorHeader(len(m.Collections))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, PaymentsStarGiftCollectionsTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Collections)))
 	for i0 := range m.Collections {
 		if err := m.Collections[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.starGiftCollections", "collections", err)
@@ -3063,13 +3179,13 @@ func (*PaymentsUniqueStarGiftValueInfo) TypeID() uint32 { return PaymentsUniqueS
 func (*PaymentsUniqueStarGiftValueInfo) TypeName() string { return "payments.uniqueStarGiftValueInfo" }
 
 // Encode writes the boxed value.
-func (m *PaymentsUniqueStarGiftValueInfo) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsUniqueStarGiftValueInfoTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsUniqueStarGiftValueInfo) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsUniqueStarGiftValueInfo) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsUniqueStarGiftValueInfo) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsUniqueStarGiftValueInfo) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.uniqueStarGiftValueInfo")
 	}
@@ -3089,12 +3205,17 @@ func (m *PaymentsUniqueStarGiftValueInfo) EncodeBare(b *tl.Buffer) error {
 	if (m.FragmentListedCount.Set) != (m.FragmentListedURL.Set) {
 		return tl.FlagGroupError("payments.uniqueStarGiftValueInfo", "fragment_listed_url")
 	}
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PaymentsUniqueStarGiftValueInfoTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	b.PutString(m.Currency)
-	b.PutInt64(m.Value)
-	b.PutInt32(m.InitialSaleDate)
-	b.PutInt64(m.InitialSaleStars)
-	b.PutInt64(m.InitialSalePrice)
+	q1 := (*[28]byte)(b.Extend(28))
+	binary.LittleEndian.PutUint64(q1[:], uint64(m.Value))
+	binary.LittleEndian.PutUint32(q1[8:], uint32(m.InitialSaleDate))
+	binary.LittleEndian.PutUint64(q1[12:], uint64(m.InitialSaleStars))
+	binary.LittleEndian.PutUint64(q1[20:], uint64(m.InitialSalePrice))
 	if m.LastSaleDate.Set {
 		b.PutInt32(m.LastSaleDate.Value)
 	}
@@ -3222,8 +3343,11 @@ func (*PaymentsCheckCanSendGiftResultOk) isPaymentsCheckCanSendGiftResultClass()
 
 // Encode writes the boxed value.
 func (m *PaymentsCheckCanSendGiftResultOk) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.checkCanSendGiftResultOk")
+	}
 	b.PutID(PaymentsCheckCanSendGiftResultOkTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -3272,15 +3396,20 @@ func (*PaymentsCheckCanSendGiftResultFail) TypeName() string {
 func (*PaymentsCheckCanSendGiftResultFail) isPaymentsCheckCanSendGiftResultClass() {}
 
 // Encode writes the boxed value.
-func (m *PaymentsCheckCanSendGiftResultFail) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsCheckCanSendGiftResultFailTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsCheckCanSendGiftResultFail) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsCheckCanSendGiftResultFail) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsCheckCanSendGiftResultFail) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.checkCanSendGiftResultFail")
+	}
+	if boxed {
+		b.PutID(PaymentsCheckCanSendGiftResultFailTypeID)
 	}
 	if err := m.Reason.Encode(b); err != nil {
 		return tl.EncodeFieldErr("payments.checkCanSendGiftResultFail", "reason", err)
@@ -3332,15 +3461,18 @@ func (*PaymentsStarGiftAuctionState) TypeID() uint32 { return PaymentsStarGiftAu
 func (*PaymentsStarGiftAuctionState) TypeName() string { return "payments.starGiftAuctionState" }
 
 // Encode writes the boxed value.
-func (m *PaymentsStarGiftAuctionState) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsStarGiftAuctionStateTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsStarGiftAuctionState) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsStarGiftAuctionState) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsStarGiftAuctionState) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsStarGiftAuctionState) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.starGiftAuctionState")
+	}
+	if boxed {
+		b.PutID(PaymentsStarGiftAuctionStateTypeID)
 	}
 	if m.Gift == nil {
 		return tl.NilFieldError("payments.starGiftAuctionState", "gift")
@@ -3357,8 +3489,10 @@ func (m *PaymentsStarGiftAuctionState) EncodeBare(b *tl.Buffer) error {
 	if err := m.UserState.Encode(b); err != nil {
 		return tl.EncodeFieldErr("payments.starGiftAuctionState", "user_state", err)
 	}
-	b.PutInt32(m.Timeout)
-	b.PutVectorHeader(len(m.Users))
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Timeout))
+	binary.LittleEndian.PutUint32(q0[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[8:], uint32(len(m.Users)))
 	for _, e0 := range m.Users {
 		if e0 == nil {
 			return tl.NilFieldError("payments.starGiftAuctionState", "users")
@@ -3457,17 +3591,24 @@ func (*PaymentsStarGiftAuctionAcquiredGifts) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *PaymentsStarGiftAuctionAcquiredGifts) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsStarGiftAuctionAcquiredGiftsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsStarGiftAuctionAcquiredGifts) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsStarGiftAuctionAcquiredGifts) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsStarGiftAuctionAcquiredGifts) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.starGiftAuctionAcquiredGifts")
 	}
-	b.PutVectorHeader(len(m.Gifts))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, PaymentsStarGiftAuctionAcquiredGiftsTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Gifts)))
 	for i0 := range m.Gifts {
 		if err := m.Gifts[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.starGiftAuctionAcquiredGifts", "gifts", err)
@@ -3575,8 +3716,11 @@ func (*PaymentsStarGiftActiveAuctionsNotModified) isPaymentsStarGiftActiveAuctio
 
 // Encode writes the boxed value.
 func (m *PaymentsStarGiftActiveAuctionsNotModified) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.starGiftActiveAuctionsNotModified")
+	}
 	b.PutID(PaymentsStarGiftActiveAuctionsNotModifiedTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -3623,17 +3767,22 @@ func (*PaymentsStarGiftActiveAuctions) TypeName() string { return "payments.star
 func (*PaymentsStarGiftActiveAuctions) isPaymentsStarGiftActiveAuctionsClass() {}
 
 // Encode writes the boxed value.
-func (m *PaymentsStarGiftActiveAuctions) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsStarGiftActiveAuctionsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsStarGiftActiveAuctions) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsStarGiftActiveAuctions) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsStarGiftActiveAuctions) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsStarGiftActiveAuctions) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.starGiftActiveAuctions")
 	}
-	b.PutVectorHeader(len(m.Auctions))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, PaymentsStarGiftActiveAuctionsTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Auctions)))
 	for i0 := range m.Auctions {
 		if err := m.Auctions[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.starGiftActiveAuctions", "auctions", err)
@@ -3739,17 +3888,22 @@ func (*PaymentsStarGiftUpgradeAttributes) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *PaymentsStarGiftUpgradeAttributes) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsStarGiftUpgradeAttributesTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsStarGiftUpgradeAttributes) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsStarGiftUpgradeAttributes) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsStarGiftUpgradeAttributes) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsStarGiftUpgradeAttributes) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.starGiftUpgradeAttributes")
 	}
-	b.PutVectorHeader(len(m.Attributes))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, PaymentsStarGiftUpgradeAttributesTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Attributes)))
 	for _, e0 := range m.Attributes {
 		if e0 == nil {
 			return tl.NilFieldError("payments.starGiftUpgradeAttributes", "attributes")
@@ -3807,19 +3961,23 @@ func (*PaymentsGetPaymentFormRequest) TypeID() uint32 { return PaymentsGetPaymen
 func (*PaymentsGetPaymentFormRequest) TypeName() string { return "payments.getPaymentForm" }
 
 // Encode writes the boxed value.
-func (m *PaymentsGetPaymentFormRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsGetPaymentFormRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsGetPaymentFormRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsGetPaymentFormRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsGetPaymentFormRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsGetPaymentFormRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.getPaymentForm")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.ThemeParams != nil, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PaymentsGetPaymentFormRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Invoice == nil {
 		return tl.NilFieldError("payments.getPaymentForm", "invoice")
 	}
@@ -3891,15 +4049,18 @@ func (*PaymentsGetPaymentReceiptRequest) TypeID() uint32 {
 func (*PaymentsGetPaymentReceiptRequest) TypeName() string { return "payments.getPaymentReceipt" }
 
 // Encode writes the boxed value.
-func (m *PaymentsGetPaymentReceiptRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsGetPaymentReceiptRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsGetPaymentReceiptRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsGetPaymentReceiptRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsGetPaymentReceiptRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsGetPaymentReceiptRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.getPaymentReceipt")
+	}
+	if boxed {
+		b.PutID(PaymentsGetPaymentReceiptRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.getPaymentReceipt", "peer")
@@ -3956,19 +4117,25 @@ func (*PaymentsValidateRequestedInfoRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *PaymentsValidateRequestedInfoRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsValidateRequestedInfoRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsValidateRequestedInfoRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsValidateRequestedInfoRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsValidateRequestedInfoRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.validateRequestedInfo")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Save, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PaymentsValidateRequestedInfoRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Invoice == nil {
 		return tl.NilFieldError("payments.validateRequestedInfo", "invoice")
 	}
@@ -4034,13 +4201,13 @@ func (*PaymentsSendPaymentFormRequest) TypeID() uint32 { return PaymentsSendPaym
 func (*PaymentsSendPaymentFormRequest) TypeName() string { return "payments.sendPaymentForm" }
 
 // Encode writes the boxed value.
-func (m *PaymentsSendPaymentFormRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsSendPaymentFormRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsSendPaymentFormRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsSendPaymentFormRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsSendPaymentFormRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsSendPaymentFormRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.sendPaymentForm")
 	}
@@ -4048,8 +4215,12 @@ func (m *PaymentsSendPaymentFormRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.RequestedInfoID.Set, 0)
 	f0 |= tl.Flag(m.ShippingOptionID.Set, 1)
 	f0 |= tl.Flag(m.TipAmount.Set, 2)
-	b.PutUint32(f0)
-	b.PutInt64(m.FormID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, PaymentsSendPaymentFormRequestTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.FormID))
 	if m.Invoice == nil {
 		return tl.NilFieldError("payments.sendPaymentForm", "invoice")
 	}
@@ -4139,8 +4310,11 @@ func (*PaymentsGetSavedInfoRequest) TypeName() string { return "payments.getSave
 
 // Encode writes the boxed value.
 func (m *PaymentsGetSavedInfoRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.getSavedInfo")
+	}
 	b.PutID(PaymentsGetSavedInfoRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -4184,20 +4358,24 @@ func (*PaymentsClearSavedInfoRequest) TypeID() uint32 { return PaymentsClearSave
 func (*PaymentsClearSavedInfoRequest) TypeName() string { return "payments.clearSavedInfo" }
 
 // Encode writes the boxed value.
-func (m *PaymentsClearSavedInfoRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsClearSavedInfoRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsClearSavedInfoRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsClearSavedInfoRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsClearSavedInfoRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsClearSavedInfoRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.clearSavedInfo")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Credentials, 0)
 	f0 |= tl.Flag(m.Info, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PaymentsClearSavedInfoRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	return nil
 }
 
@@ -4241,15 +4419,18 @@ func (*PaymentsGetBankCardDataRequest) TypeID() uint32 { return PaymentsGetBankC
 func (*PaymentsGetBankCardDataRequest) TypeName() string { return "payments.getBankCardData" }
 
 // Encode writes the boxed value.
-func (m *PaymentsGetBankCardDataRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsGetBankCardDataRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsGetBankCardDataRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsGetBankCardDataRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsGetBankCardDataRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsGetBankCardDataRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.getBankCardData")
+	}
+	if boxed {
+		b.PutID(PaymentsGetBankCardDataRequestTypeID)
 	}
 	b.PutString(m.Number)
 	return b.WriteErr()
@@ -4291,15 +4472,18 @@ func (*PaymentsExportInvoiceRequest) TypeID() uint32 { return PaymentsExportInvo
 func (*PaymentsExportInvoiceRequest) TypeName() string { return "payments.exportInvoice" }
 
 // Encode writes the boxed value.
-func (m *PaymentsExportInvoiceRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsExportInvoiceRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsExportInvoiceRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsExportInvoiceRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsExportInvoiceRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsExportInvoiceRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.exportInvoice")
+	}
+	if boxed {
+		b.PutID(PaymentsExportInvoiceRequestTypeID)
 	}
 	if m.InvoiceMedia == nil {
 		return tl.NilFieldError("payments.exportInvoice", "invoice_media")
@@ -4352,14 +4536,21 @@ func (*PaymentsAssignAppStoreTransactionRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *PaymentsAssignAppStoreTransactionRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsAssignAppStoreTransactionRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsAssignAppStoreTransactionRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsAssignAppStoreTransactionRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.assignAppStoreTransaction")
+	}
+	if boxed {
+		b.PutID(PaymentsAssignAppStoreTransactionRequestTypeID)
 	}
 	b.PutBytes(m.Receipt)
 	if m.Purpose == nil {
@@ -4416,14 +4607,21 @@ func (*PaymentsAssignPlayMarketTransactionRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *PaymentsAssignPlayMarketTransactionRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsAssignPlayMarketTransactionRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsAssignPlayMarketTransactionRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsAssignPlayMarketTransactionRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.assignPlayMarketTransaction")
+	}
+	if boxed {
+		b.PutID(PaymentsAssignPlayMarketTransactionRequestTypeID)
 	}
 	if err := m.Receipt.Encode(b); err != nil {
 		return tl.EncodeFieldErr("payments.assignPlayMarketTransaction", "receipt", err)
@@ -4484,18 +4682,26 @@ func (*PaymentsGetPremiumGiftCodeOptionsRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *PaymentsGetPremiumGiftCodeOptionsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsGetPremiumGiftCodeOptionsRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetPremiumGiftCodeOptionsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsGetPremiumGiftCodeOptionsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.getPremiumGiftCodeOptions")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.BoostPeer != nil, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PaymentsGetPremiumGiftCodeOptionsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.BoostPeer != nil {
 		if err := m.BoostPeer.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.getPremiumGiftCodeOptions", "boost_peer", err)
@@ -4547,15 +4753,18 @@ func (*PaymentsCheckGiftCodeRequest) TypeID() uint32 { return PaymentsCheckGiftC
 func (*PaymentsCheckGiftCodeRequest) TypeName() string { return "payments.checkGiftCode" }
 
 // Encode writes the boxed value.
-func (m *PaymentsCheckGiftCodeRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsCheckGiftCodeRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsCheckGiftCodeRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsCheckGiftCodeRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsCheckGiftCodeRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsCheckGiftCodeRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.checkGiftCode")
+	}
+	if boxed {
+		b.PutID(PaymentsCheckGiftCodeRequestTypeID)
 	}
 	b.PutString(m.Slug)
 	return b.WriteErr()
@@ -4597,15 +4806,18 @@ func (*PaymentsApplyGiftCodeRequest) TypeID() uint32 { return PaymentsApplyGiftC
 func (*PaymentsApplyGiftCodeRequest) TypeName() string { return "payments.applyGiftCode" }
 
 // Encode writes the boxed value.
-func (m *PaymentsApplyGiftCodeRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsApplyGiftCodeRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsApplyGiftCodeRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsApplyGiftCodeRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsApplyGiftCodeRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsApplyGiftCodeRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.applyGiftCode")
+	}
+	if boxed {
+		b.PutID(PaymentsApplyGiftCodeRequestTypeID)
 	}
 	b.PutString(m.Slug)
 	return b.WriteErr()
@@ -4648,15 +4860,18 @@ func (*PaymentsGetGiveawayInfoRequest) TypeID() uint32 { return PaymentsGetGivea
 func (*PaymentsGetGiveawayInfoRequest) TypeName() string { return "payments.getGiveawayInfo" }
 
 // Encode writes the boxed value.
-func (m *PaymentsGetGiveawayInfoRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsGetGiveawayInfoRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsGetGiveawayInfoRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsGetGiveawayInfoRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsGetGiveawayInfoRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsGetGiveawayInfoRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.getGiveawayInfo")
+	}
+	if boxed {
+		b.PutID(PaymentsGetGiveawayInfoRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.getGiveawayInfo", "peer")
@@ -4713,15 +4928,20 @@ func (*PaymentsLaunchPrepaidGiveawayRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *PaymentsLaunchPrepaidGiveawayRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsLaunchPrepaidGiveawayRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsLaunchPrepaidGiveawayRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsLaunchPrepaidGiveawayRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsLaunchPrepaidGiveawayRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.launchPrepaidGiveaway")
+	}
+	if boxed {
+		b.PutID(PaymentsLaunchPrepaidGiveawayRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.launchPrepaidGiveaway", "peer")
@@ -4783,8 +5003,11 @@ func (*PaymentsGetStarsTopupOptionsRequest) TypeName() string { return "payments
 
 // Encode writes the boxed value.
 func (m *PaymentsGetStarsTopupOptionsRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.getStarsTopupOptions")
+	}
 	b.PutID(PaymentsGetStarsTopupOptionsRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -4828,19 +5051,23 @@ func (*PaymentsGetStarsStatusRequest) TypeID() uint32 { return PaymentsGetStarsS
 func (*PaymentsGetStarsStatusRequest) TypeName() string { return "payments.getStarsStatus" }
 
 // Encode writes the boxed value.
-func (m *PaymentsGetStarsStatusRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsGetStarsStatusRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsGetStarsStatusRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsGetStarsStatusRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsGetStarsStatusRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsGetStarsStatusRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.getStarsStatus")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Ton, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PaymentsGetStarsStatusRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.getStarsStatus", "peer")
 	}
@@ -4901,13 +5128,15 @@ func (*PaymentsGetStarsTransactionsRequest) TypeID() uint32 {
 func (*PaymentsGetStarsTransactionsRequest) TypeName() string { return "payments.getStarsTransactions" }
 
 // Encode writes the boxed value.
-func (m *PaymentsGetStarsTransactionsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsGetStarsTransactionsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsGetStarsTransactionsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetStarsTransactionsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsGetStarsTransactionsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.getStarsTransactions")
 	}
@@ -4917,7 +5146,11 @@ func (m *PaymentsGetStarsTransactionsRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.Ascending, 2)
 	f0 |= tl.Flag(m.Ton, 4)
 	f0 |= tl.Flag(m.SubscriptionID.Set, 3)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PaymentsGetStarsTransactionsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.SubscriptionID.Set {
 		b.PutString(m.SubscriptionID.Value)
 	}
@@ -4990,17 +5223,21 @@ func (*PaymentsSendStarsFormRequest) TypeID() uint32 { return PaymentsSendStarsF
 func (*PaymentsSendStarsFormRequest) TypeName() string { return "payments.sendStarsForm" }
 
 // Encode writes the boxed value.
-func (m *PaymentsSendStarsFormRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsSendStarsFormRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsSendStarsFormRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsSendStarsFormRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsSendStarsFormRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsSendStarsFormRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.sendStarsForm")
 	}
-	b.PutInt64(m.FormID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, PaymentsSendStarsFormRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.FormID))
 	if m.Invoice == nil {
 		return tl.NilFieldError("payments.sendStarsForm", "invoice")
 	}
@@ -5052,15 +5289,18 @@ func (*PaymentsRefundStarsChargeRequest) TypeID() uint32 {
 func (*PaymentsRefundStarsChargeRequest) TypeName() string { return "payments.refundStarsCharge" }
 
 // Encode writes the boxed value.
-func (m *PaymentsRefundStarsChargeRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsRefundStarsChargeRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsRefundStarsChargeRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsRefundStarsChargeRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsRefundStarsChargeRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsRefundStarsChargeRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.refundStarsCharge")
+	}
+	if boxed {
+		b.PutID(PaymentsRefundStarsChargeRequestTypeID)
 	}
 	if m.UserID == nil {
 		return tl.NilFieldError("payments.refundStarsCharge", "user_id")
@@ -5115,20 +5355,26 @@ func (*PaymentsGetStarsRevenueStatsRequest) TypeID() uint32 {
 func (*PaymentsGetStarsRevenueStatsRequest) TypeName() string { return "payments.getStarsRevenueStats" }
 
 // Encode writes the boxed value.
-func (m *PaymentsGetStarsRevenueStatsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsGetStarsRevenueStatsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsGetStarsRevenueStatsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetStarsRevenueStatsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsGetStarsRevenueStatsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.getStarsRevenueStats")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Dark, 0)
 	f0 |= tl.Flag(m.Ton, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PaymentsGetStarsRevenueStatsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.getStarsRevenueStats", "peer")
 	}
@@ -5189,19 +5435,27 @@ func (*PaymentsGetStarsRevenueWithdrawalURLRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *PaymentsGetStarsRevenueWithdrawalURLRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsGetStarsRevenueWithdrawalURLRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetStarsRevenueWithdrawalURLRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsGetStarsRevenueWithdrawalURLRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.getStarsRevenueWithdrawalUrl")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Ton, 0)
 	f0 |= tl.Flag(m.Amount.Set, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PaymentsGetStarsRevenueWithdrawalURLRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.getStarsRevenueWithdrawalUrl", "peer")
 	}
@@ -5276,14 +5530,21 @@ func (*PaymentsGetStarsRevenueAdsAccountURLRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *PaymentsGetStarsRevenueAdsAccountURLRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsGetStarsRevenueAdsAccountURLRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetStarsRevenueAdsAccountURLRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsGetStarsRevenueAdsAccountURLRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.getStarsRevenueAdsAccountUrl")
+	}
+	if boxed {
+		b.PutID(PaymentsGetStarsRevenueAdsAccountURLRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.getStarsRevenueAdsAccountUrl", "peer")
@@ -5337,18 +5598,26 @@ func (*PaymentsGetStarsTransactionsByIDRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *PaymentsGetStarsTransactionsByIDRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsGetStarsTransactionsByIDRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetStarsTransactionsByIDRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsGetStarsTransactionsByIDRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.getStarsTransactionsByID")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Ton, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PaymentsGetStarsTransactionsByIDRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.getStarsTransactionsByID", "peer")
 	}
@@ -5426,19 +5695,25 @@ func (*PaymentsGetStarsGiftOptionsRequest) TypeID() uint32 {
 func (*PaymentsGetStarsGiftOptionsRequest) TypeName() string { return "payments.getStarsGiftOptions" }
 
 // Encode writes the boxed value.
-func (m *PaymentsGetStarsGiftOptionsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsGetStarsGiftOptionsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsGetStarsGiftOptionsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetStarsGiftOptionsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsGetStarsGiftOptionsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.getStarsGiftOptions")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.UserID != nil, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PaymentsGetStarsGiftOptionsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.UserID != nil {
 		if err := m.UserID.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.getStarsGiftOptions", "user_id", err)
@@ -5496,19 +5771,25 @@ func (*PaymentsGetStarsSubscriptionsRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *PaymentsGetStarsSubscriptionsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsGetStarsSubscriptionsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsGetStarsSubscriptionsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetStarsSubscriptionsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsGetStarsSubscriptionsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.getStarsSubscriptions")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.MissingBalance, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PaymentsGetStarsSubscriptionsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.getStarsSubscriptions", "peer")
 	}
@@ -5570,19 +5851,25 @@ func (*PaymentsChangeStarsSubscriptionRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *PaymentsChangeStarsSubscriptionRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsChangeStarsSubscriptionRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsChangeStarsSubscriptionRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsChangeStarsSubscriptionRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsChangeStarsSubscriptionRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.changeStarsSubscription")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Canceled.Set, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PaymentsChangeStarsSubscriptionRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.changeStarsSubscription", "peer")
 	}
@@ -5652,14 +5939,21 @@ func (*PaymentsFulfillStarsSubscriptionRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *PaymentsFulfillStarsSubscriptionRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsFulfillStarsSubscriptionRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsFulfillStarsSubscriptionRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsFulfillStarsSubscriptionRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.fulfillStarsSubscription")
+	}
+	if boxed {
+		b.PutID(PaymentsFulfillStarsSubscriptionRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.fulfillStarsSubscription", "peer")
@@ -5714,8 +6008,11 @@ func (*PaymentsGetStarsGiveawayOptionsRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *PaymentsGetStarsGiveawayOptionsRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.getStarsGiveawayOptions")
+	}
 	b.PutID(PaymentsGetStarsGiveawayOptionsRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -5759,8 +6056,13 @@ func (*PaymentsGetStarGiftsRequest) TypeName() string { return "payments.getStar
 
 // Encode writes the boxed value.
 func (m *PaymentsGetStarGiftsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsGetStarGiftsRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("payments.getStarGifts")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], PaymentsGetStarGiftsRequestTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -5809,19 +6111,23 @@ func (*PaymentsSaveStarGiftRequest) TypeID() uint32 { return PaymentsSaveStarGif
 func (*PaymentsSaveStarGiftRequest) TypeName() string { return "payments.saveStarGift" }
 
 // Encode writes the boxed value.
-func (m *PaymentsSaveStarGiftRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsSaveStarGiftRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsSaveStarGiftRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsSaveStarGiftRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsSaveStarGiftRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsSaveStarGiftRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.saveStarGift")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Unsave, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PaymentsSaveStarGiftRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Stargift == nil {
 		return tl.NilFieldError("payments.saveStarGift", "stargift")
 	}
@@ -5873,15 +6179,18 @@ func (*PaymentsConvertStarGiftRequest) TypeID() uint32 { return PaymentsConvertS
 func (*PaymentsConvertStarGiftRequest) TypeName() string { return "payments.convertStarGift" }
 
 // Encode writes the boxed value.
-func (m *PaymentsConvertStarGiftRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsConvertStarGiftRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsConvertStarGiftRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsConvertStarGiftRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsConvertStarGiftRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsConvertStarGiftRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.convertStarGift")
+	}
+	if boxed {
+		b.PutID(PaymentsConvertStarGiftRequestTypeID)
 	}
 	if m.Stargift == nil {
 		return tl.NilFieldError("payments.convertStarGift", "stargift")
@@ -5935,18 +6244,26 @@ func (*PaymentsBotCancelStarsSubscriptionRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *PaymentsBotCancelStarsSubscriptionRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsBotCancelStarsSubscriptionRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsBotCancelStarsSubscriptionRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsBotCancelStarsSubscriptionRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.botCancelStarsSubscription")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Restore, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PaymentsBotCancelStarsSubscriptionRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.UserID == nil {
 		return tl.NilFieldError("payments.botCancelStarsSubscription", "user_id")
 	}
@@ -6009,13 +6326,15 @@ func (*PaymentsGetConnectedStarRefBotsRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *PaymentsGetConnectedStarRefBotsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsGetConnectedStarRefBotsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsGetConnectedStarRefBotsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetConnectedStarRefBotsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsGetConnectedStarRefBotsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.getConnectedStarRefBots")
 	}
@@ -6025,7 +6344,11 @@ func (m *PaymentsGetConnectedStarRefBotsRequest) EncodeBare(b *tl.Buffer) error 
 	if (m.OffsetDate.Set) != (m.OffsetLink.Set) {
 		return tl.FlagGroupError("payments.getConnectedStarRefBots", "offset_link")
 	}
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PaymentsGetConnectedStarRefBotsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.getConnectedStarRefBots", "peer")
 	}
@@ -6103,15 +6426,20 @@ func (*PaymentsGetConnectedStarRefBotRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *PaymentsGetConnectedStarRefBotRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsGetConnectedStarRefBotRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsGetConnectedStarRefBotRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetConnectedStarRefBotRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsGetConnectedStarRefBotRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.getConnectedStarRefBot")
+	}
+	if boxed {
+		b.PutID(PaymentsGetConnectedStarRefBotRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.getConnectedStarRefBot", "peer")
@@ -6175,20 +6503,26 @@ func (*PaymentsGetSuggestedStarRefBotsRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *PaymentsGetSuggestedStarRefBotsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsGetSuggestedStarRefBotsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsGetSuggestedStarRefBotsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetSuggestedStarRefBotsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsGetSuggestedStarRefBotsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.getSuggestedStarRefBots")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.OrderByRevenue, 0)
 	f0 |= tl.Flag(m.OrderByDate, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PaymentsGetSuggestedStarRefBotsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.getSuggestedStarRefBots", "peer")
 	}
@@ -6252,15 +6586,18 @@ func (*PaymentsConnectStarRefBotRequest) TypeID() uint32 {
 func (*PaymentsConnectStarRefBotRequest) TypeName() string { return "payments.connectStarRefBot" }
 
 // Encode writes the boxed value.
-func (m *PaymentsConnectStarRefBotRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsConnectStarRefBotRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsConnectStarRefBotRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsConnectStarRefBotRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsConnectStarRefBotRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsConnectStarRefBotRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.connectStarRefBot")
+	}
+	if boxed {
+		b.PutID(PaymentsConnectStarRefBotRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.connectStarRefBot", "peer")
@@ -6322,19 +6659,25 @@ func (*PaymentsEditConnectedStarRefBotRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *PaymentsEditConnectedStarRefBotRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsEditConnectedStarRefBotRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsEditConnectedStarRefBotRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsEditConnectedStarRefBotRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsEditConnectedStarRefBotRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.editConnectedStarRefBot")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Revoked, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PaymentsEditConnectedStarRefBotRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.editConnectedStarRefBot", "peer")
 	}
@@ -6395,8 +6738,13 @@ func (*PaymentsGetStarGiftUpgradePreviewRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *PaymentsGetStarGiftUpgradePreviewRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsGetStarGiftUpgradePreviewRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("payments.getStarGiftUpgradePreview")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], PaymentsGetStarGiftUpgradePreviewRequestTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.GiftID))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -6445,19 +6793,23 @@ func (*PaymentsUpgradeStarGiftRequest) TypeID() uint32 { return PaymentsUpgradeS
 func (*PaymentsUpgradeStarGiftRequest) TypeName() string { return "payments.upgradeStarGift" }
 
 // Encode writes the boxed value.
-func (m *PaymentsUpgradeStarGiftRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsUpgradeStarGiftRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsUpgradeStarGiftRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsUpgradeStarGiftRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsUpgradeStarGiftRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsUpgradeStarGiftRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.upgradeStarGift")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.KeepOriginalDetails, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PaymentsUpgradeStarGiftRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Stargift == nil {
 		return tl.NilFieldError("payments.upgradeStarGift", "stargift")
 	}
@@ -6510,15 +6862,18 @@ func (*PaymentsTransferStarGiftRequest) TypeID() uint32 { return PaymentsTransfe
 func (*PaymentsTransferStarGiftRequest) TypeName() string { return "payments.transferStarGift" }
 
 // Encode writes the boxed value.
-func (m *PaymentsTransferStarGiftRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsTransferStarGiftRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsTransferStarGiftRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsTransferStarGiftRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsTransferStarGiftRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsTransferStarGiftRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.transferStarGift")
+	}
+	if boxed {
+		b.PutID(PaymentsTransferStarGiftRequestTypeID)
 	}
 	if m.Stargift == nil {
 		return tl.NilFieldError("payments.transferStarGift", "stargift")
@@ -6576,15 +6931,18 @@ func (*PaymentsGetUniqueStarGiftRequest) TypeID() uint32 {
 func (*PaymentsGetUniqueStarGiftRequest) TypeName() string { return "payments.getUniqueStarGift" }
 
 // Encode writes the boxed value.
-func (m *PaymentsGetUniqueStarGiftRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsGetUniqueStarGiftRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsGetUniqueStarGiftRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsGetUniqueStarGiftRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsGetUniqueStarGiftRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsGetUniqueStarGiftRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.getUniqueStarGift")
+	}
+	if boxed {
+		b.PutID(PaymentsGetUniqueStarGiftRequestTypeID)
 	}
 	b.PutString(m.Slug)
 	return b.WriteErr()
@@ -6640,13 +6998,13 @@ func (*PaymentsGetSavedStarGiftsRequest) TypeID() uint32 {
 func (*PaymentsGetSavedStarGiftsRequest) TypeName() string { return "payments.getSavedStarGifts" }
 
 // Encode writes the boxed value.
-func (m *PaymentsGetSavedStarGiftsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsGetSavedStarGiftsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsGetSavedStarGiftsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsGetSavedStarGiftsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsGetSavedStarGiftsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsGetSavedStarGiftsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.getSavedStarGifts")
 	}
@@ -6661,7 +7019,11 @@ func (m *PaymentsGetSavedStarGiftsRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.PeerColorAvailable, 9)
 	f0 |= tl.Flag(m.ExcludeHosted, 10)
 	f0 |= tl.Flag(m.CollectionID.Set, 6)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PaymentsGetSavedStarGiftsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.getSavedStarGifts", "peer")
 	}
@@ -6738,17 +7100,22 @@ func (*PaymentsGetSavedStarGiftRequest) TypeID() uint32 { return PaymentsGetSave
 func (*PaymentsGetSavedStarGiftRequest) TypeName() string { return "payments.getSavedStarGift" }
 
 // Encode writes the boxed value.
-func (m *PaymentsGetSavedStarGiftRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsGetSavedStarGiftRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsGetSavedStarGiftRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsGetSavedStarGiftRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsGetSavedStarGiftRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsGetSavedStarGiftRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.getSavedStarGift")
 	}
-	b.PutVectorHeader(len(m.Stargift))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, PaymentsGetSavedStarGiftRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Stargift)))
 	for _, e0 := range m.Stargift {
 		if e0 == nil {
 			return tl.NilFieldError("payments.getSavedStarGift", "stargift")
@@ -6811,14 +7178,21 @@ func (*PaymentsGetStarGiftWithdrawalURLRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *PaymentsGetStarGiftWithdrawalURLRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsGetStarGiftWithdrawalURLRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetStarGiftWithdrawalURLRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsGetStarGiftWithdrawalURLRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.getStarGiftWithdrawalUrl")
+	}
+	if boxed {
+		b.PutID(PaymentsGetStarGiftWithdrawalURLRequestTypeID)
 	}
 	if m.Stargift == nil {
 		return tl.NilFieldError("payments.getStarGiftWithdrawalUrl", "stargift")
@@ -6880,18 +7254,26 @@ func (*PaymentsToggleChatStarGiftNotificationsRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *PaymentsToggleChatStarGiftNotificationsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsToggleChatStarGiftNotificationsRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsToggleChatStarGiftNotificationsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsToggleChatStarGiftNotificationsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.toggleChatStarGiftNotifications")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Enabled, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PaymentsToggleChatStarGiftNotificationsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.toggleChatStarGiftNotifications", "peer")
 	}
@@ -6949,14 +7331,21 @@ func (*PaymentsToggleStarGiftsPinnedToTopRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *PaymentsToggleStarGiftsPinnedToTopRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsToggleStarGiftsPinnedToTopRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsToggleStarGiftsPinnedToTopRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsToggleStarGiftsPinnedToTopRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.toggleStarGiftsPinnedToTop")
+	}
+	if boxed {
+		b.PutID(PaymentsToggleStarGiftsPinnedToTopRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.toggleStarGiftsPinnedToTop", "peer")
@@ -7024,15 +7413,18 @@ func (*PaymentsCanPurchaseStoreRequest) TypeID() uint32 { return PaymentsCanPurc
 func (*PaymentsCanPurchaseStoreRequest) TypeName() string { return "payments.canPurchaseStore" }
 
 // Encode writes the boxed value.
-func (m *PaymentsCanPurchaseStoreRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsCanPurchaseStoreRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsCanPurchaseStoreRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsCanPurchaseStoreRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsCanPurchaseStoreRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsCanPurchaseStoreRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.canPurchaseStore")
+	}
+	if boxed {
+		b.PutID(PaymentsCanPurchaseStoreRequestTypeID)
 	}
 	if m.Purpose == nil {
 		return tl.NilFieldError("payments.canPurchaseStore", "purpose")
@@ -7089,13 +7481,13 @@ func (*PaymentsGetResaleStarGiftsRequest) TypeID() uint32 {
 func (*PaymentsGetResaleStarGiftsRequest) TypeName() string { return "payments.getResaleStarGifts" }
 
 // Encode writes the boxed value.
-func (m *PaymentsGetResaleStarGiftsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsGetResaleStarGiftsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsGetResaleStarGiftsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsGetResaleStarGiftsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsGetResaleStarGiftsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsGetResaleStarGiftsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.getResaleStarGifts")
 	}
@@ -7106,7 +7498,11 @@ func (m *PaymentsGetResaleStarGiftsRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.StarsOnly, 5)
 	f0 |= tl.Flag(m.AttributesHash.Set, 0)
 	f0 |= tl.Flag(m.Attributes != nil, 3)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PaymentsGetResaleStarGiftsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.AttributesHash.Set {
 		b.PutInt64(m.AttributesHash.Value)
 	}
@@ -7201,15 +7597,20 @@ func (*PaymentsUpdateStarGiftPriceRequest) TypeID() uint32 {
 func (*PaymentsUpdateStarGiftPriceRequest) TypeName() string { return "payments.updateStarGiftPrice" }
 
 // Encode writes the boxed value.
-func (m *PaymentsUpdateStarGiftPriceRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsUpdateStarGiftPriceRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsUpdateStarGiftPriceRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsUpdateStarGiftPriceRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsUpdateStarGiftPriceRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.updateStarGiftPrice")
+	}
+	if boxed {
+		b.PutID(PaymentsUpdateStarGiftPriceRequestTypeID)
 	}
 	if m.Stargift == nil {
 		return tl.NilFieldError("payments.updateStarGiftPrice", "stargift")
@@ -7272,14 +7673,21 @@ func (*PaymentsCreateStarGiftCollectionRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *PaymentsCreateStarGiftCollectionRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsCreateStarGiftCollectionRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsCreateStarGiftCollectionRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsCreateStarGiftCollectionRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.createStarGiftCollection")
+	}
+	if boxed {
+		b.PutID(PaymentsCreateStarGiftCollectionRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.createStarGiftCollection", "peer")
@@ -7361,12 +7769,16 @@ func (*PaymentsUpdateStarGiftCollectionRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *PaymentsUpdateStarGiftCollectionRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsUpdateStarGiftCollectionRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsUpdateStarGiftCollectionRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsUpdateStarGiftCollectionRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.updateStarGiftCollection")
 	}
@@ -7375,7 +7787,11 @@ func (m *PaymentsUpdateStarGiftCollectionRequest) EncodeBare(b *tl.Buffer) error
 	f0 |= tl.Flag(m.DeleteStargift != nil, 1)
 	f0 |= tl.Flag(m.AddStargift != nil, 2)
 	f0 |= tl.Flag(m.Order != nil, 3)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PaymentsUpdateStarGiftCollectionRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.updateStarGiftCollection", "peer")
 	}
@@ -7520,14 +7936,21 @@ func (*PaymentsReorderStarGiftCollectionsRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *PaymentsReorderStarGiftCollectionsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsReorderStarGiftCollectionsRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsReorderStarGiftCollectionsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsReorderStarGiftCollectionsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.reorderStarGiftCollections")
+	}
+	if boxed {
+		b.PutID(PaymentsReorderStarGiftCollectionsRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.reorderStarGiftCollections", "peer")
@@ -7535,9 +7958,14 @@ func (m *PaymentsReorderStarGiftCollectionsRequest) EncodeBare(b *tl.Buffer) err
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("payments.reorderStarGiftCollections", "peer", err)
 	}
-	b.PutVectorHeader(len(m.Order))
-	for _, e0 := range m.Order {
-		b.PutInt32(e0)
+	p0 := b.Extend(8 + 4*len(m.Order))
+	q0 := (*[8]byte)(p0)
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Order)))
+	t0 := p0[8:]
+	for _, x0 := range m.Order {
+		binary.LittleEndian.PutUint32(t0[:], uint32(x0))
+		t0 = t0[4:]
 	}
 	return nil
 }
@@ -7596,14 +8024,21 @@ func (*PaymentsDeleteStarGiftCollectionRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *PaymentsDeleteStarGiftCollectionRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsDeleteStarGiftCollectionRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsDeleteStarGiftCollectionRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsDeleteStarGiftCollectionRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.deleteStarGiftCollection")
+	}
+	if boxed {
+		b.PutID(PaymentsDeleteStarGiftCollectionRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.deleteStarGiftCollection", "peer")
@@ -7659,15 +8094,20 @@ func (*PaymentsGetStarGiftCollectionsRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *PaymentsGetStarGiftCollectionsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsGetStarGiftCollectionsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsGetStarGiftCollectionsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetStarGiftCollectionsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsGetStarGiftCollectionsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.getStarGiftCollections")
+	}
+	if boxed {
+		b.PutID(PaymentsGetStarGiftCollectionsRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.getStarGiftCollections", "peer")
@@ -7723,14 +8163,21 @@ func (*PaymentsGetUniqueStarGiftValueInfoRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *PaymentsGetUniqueStarGiftValueInfoRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsGetUniqueStarGiftValueInfoRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetUniqueStarGiftValueInfoRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsGetUniqueStarGiftValueInfoRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.getUniqueStarGiftValueInfo")
+	}
+	if boxed {
+		b.PutID(PaymentsGetUniqueStarGiftValueInfoRequestTypeID)
 	}
 	b.PutString(m.Slug)
 	return b.WriteErr()
@@ -7773,8 +8220,13 @@ func (*PaymentsCheckCanSendGiftRequest) TypeName() string { return "payments.che
 
 // Encode writes the boxed value.
 func (m *PaymentsCheckCanSendGiftRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsCheckCanSendGiftRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("payments.checkCanSendGift")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], PaymentsCheckCanSendGiftRequestTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.GiftID))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -7827,15 +8279,20 @@ func (*PaymentsGetStarGiftAuctionStateRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *PaymentsGetStarGiftAuctionStateRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsGetStarGiftAuctionStateRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsGetStarGiftAuctionStateRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetStarGiftAuctionStateRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsGetStarGiftAuctionStateRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.getStarGiftAuctionState")
+	}
+	if boxed {
+		b.PutID(PaymentsGetStarGiftAuctionStateRequestTypeID)
 	}
 	if m.Auction == nil {
 		return tl.NilFieldError("payments.getStarGiftAuctionState", "auction")
@@ -7891,8 +8348,13 @@ func (*PaymentsGetStarGiftAuctionAcquiredGiftsRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *PaymentsGetStarGiftAuctionAcquiredGiftsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsGetStarGiftAuctionAcquiredGiftsRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("payments.getStarGiftAuctionAcquiredGifts")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], PaymentsGetStarGiftAuctionAcquiredGiftsRequestTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.GiftID))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -7945,8 +8407,13 @@ func (*PaymentsGetStarGiftActiveAuctionsRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *PaymentsGetStarGiftActiveAuctionsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsGetStarGiftActiveAuctionsRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("payments.getStarGiftActiveAuctions")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], PaymentsGetStarGiftActiveAuctionsRequestTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.Hash))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -7997,20 +8464,26 @@ func (*PaymentsResolveStarGiftOfferRequest) TypeID() uint32 {
 func (*PaymentsResolveStarGiftOfferRequest) TypeName() string { return "payments.resolveStarGiftOffer" }
 
 // Encode writes the boxed value.
-func (m *PaymentsResolveStarGiftOfferRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsResolveStarGiftOfferRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsResolveStarGiftOfferRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsResolveStarGiftOfferRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsResolveStarGiftOfferRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.resolveStarGiftOffer")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Decline, 0)
-	b.PutUint32(f0)
-	b.PutInt32(m.OfferMsgID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, PaymentsResolveStarGiftOfferRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.OfferMsgID))
 	return nil
 }
 
@@ -8063,19 +8536,23 @@ func (*PaymentsSendStarGiftOfferRequest) TypeID() uint32 {
 func (*PaymentsSendStarGiftOfferRequest) TypeName() string { return "payments.sendStarGiftOffer" }
 
 // Encode writes the boxed value.
-func (m *PaymentsSendStarGiftOfferRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsSendStarGiftOfferRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsSendStarGiftOfferRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsSendStarGiftOfferRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsSendStarGiftOfferRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsSendStarGiftOfferRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.sendStarGiftOffer")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.AllowPaidStars.Set, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PaymentsSendStarGiftOfferRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.sendStarGiftOffer", "peer")
 	}
@@ -8089,8 +8566,9 @@ func (m *PaymentsSendStarGiftOfferRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Price.Encode(b); err != nil {
 		return tl.EncodeFieldErr("payments.sendStarGiftOffer", "price", err)
 	}
-	b.PutInt32(m.Duration)
-	b.PutInt64(m.RandomID)
+	q1 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.Duration))
+	binary.LittleEndian.PutUint64(q1[4:], uint64(m.RandomID))
 	if m.AllowPaidStars.Set {
 		b.PutInt64(m.AllowPaidStars.Value)
 	}
@@ -8161,8 +8639,13 @@ func (*PaymentsGetStarGiftUpgradeAttributesRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *PaymentsGetStarGiftUpgradeAttributesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsGetStarGiftUpgradeAttributesRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("payments.getStarGiftUpgradeAttributes")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], PaymentsGetStarGiftUpgradeAttributesRequestTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.GiftID))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -8214,17 +8697,21 @@ func (*PaymentsGetCraftStarGiftsRequest) TypeID() uint32 {
 func (*PaymentsGetCraftStarGiftsRequest) TypeName() string { return "payments.getCraftStarGifts" }
 
 // Encode writes the boxed value.
-func (m *PaymentsGetCraftStarGiftsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsGetCraftStarGiftsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsGetCraftStarGiftsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsGetCraftStarGiftsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsGetCraftStarGiftsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsGetCraftStarGiftsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.getCraftStarGifts")
 	}
-	b.PutInt64(m.GiftID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, PaymentsGetCraftStarGiftsRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.GiftID))
 	b.PutString(m.Offset)
 	b.PutInt32(m.Limit)
 	return b.WriteErr()
@@ -8272,17 +8759,22 @@ func (*PaymentsCraftStarGiftRequest) TypeID() uint32 { return PaymentsCraftStarG
 func (*PaymentsCraftStarGiftRequest) TypeName() string { return "payments.craftStarGift" }
 
 // Encode writes the boxed value.
-func (m *PaymentsCraftStarGiftRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PaymentsCraftStarGiftRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PaymentsCraftStarGiftRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PaymentsCraftStarGiftRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PaymentsCraftStarGiftRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PaymentsCraftStarGiftRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.craftStarGift")
 	}
-	b.PutVectorHeader(len(m.Stargift))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, PaymentsCraftStarGiftRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Stargift)))
 	for _, e0 := range m.Stargift {
 		if e0 == nil {
 			return tl.NilFieldError("payments.craftStarGift", "stargift")

@@ -3,6 +3,8 @@
 package tg
 
 import (
+	"encoding/binary"
+
 	"github.com/mtgo-labs/mtgo/tl"
 )
 
@@ -22,15 +24,18 @@ func (*PhonePhoneCall) TypeID() uint32 { return PhonePhoneCallTypeID }
 func (*PhonePhoneCall) TypeName() string { return "phone.phoneCall" }
 
 // Encode writes the boxed value.
-func (m *PhonePhoneCall) Encode(b *tl.Buffer) error {
-	b.PutID(PhonePhoneCallTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhonePhoneCall) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PhonePhoneCall) EncodeBare(b *tl.Buffer) error {
+func (m *PhonePhoneCall) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhonePhoneCall) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.phoneCall")
+	}
+	if boxed {
+		b.PutID(PhonePhoneCallTypeID)
 	}
 	if m.PhoneCall == nil {
 		return tl.NilFieldError("phone.phoneCall", "phone_call")
@@ -102,15 +107,18 @@ func (*PhoneGroupCall) TypeID() uint32 { return PhoneGroupCallTypeID }
 func (*PhoneGroupCall) TypeName() string { return "phone.groupCall" }
 
 // Encode writes the boxed value.
-func (m *PhoneGroupCall) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneGroupCallTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhoneGroupCall) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PhoneGroupCall) EncodeBare(b *tl.Buffer) error {
+func (m *PhoneGroupCall) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneGroupCall) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.groupCall")
+	}
+	if boxed {
+		b.PutID(PhoneGroupCallTypeID)
 	}
 	if m.Call == nil {
 		return tl.NilFieldError("phone.groupCall", "call")
@@ -232,18 +240,23 @@ func (*PhoneGroupParticipants) TypeID() uint32 { return PhoneGroupParticipantsTy
 func (*PhoneGroupParticipants) TypeName() string { return "phone.groupParticipants" }
 
 // Encode writes the boxed value.
-func (m *PhoneGroupParticipants) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneGroupParticipantsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhoneGroupParticipants) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PhoneGroupParticipants) EncodeBare(b *tl.Buffer) error {
+func (m *PhoneGroupParticipants) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneGroupParticipants) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.groupParticipants")
 	}
-	b.PutInt32(m.Count)
-	b.PutVectorHeader(len(m.Participants))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, PhoneGroupParticipantsTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Count))
+	binary.LittleEndian.PutUint32(q0[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[8:], uint32(len(m.Participants)))
 	for i0 := range m.Participants {
 		if err := m.Participants[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("phone.groupParticipants", "participants", err)
@@ -358,17 +371,22 @@ func (*PhoneJoinAsPeers) TypeID() uint32 { return PhoneJoinAsPeersTypeID }
 func (*PhoneJoinAsPeers) TypeName() string { return "phone.joinAsPeers" }
 
 // Encode writes the boxed value.
-func (m *PhoneJoinAsPeers) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneJoinAsPeersTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhoneJoinAsPeers) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PhoneJoinAsPeers) EncodeBare(b *tl.Buffer) error {
+func (m *PhoneJoinAsPeers) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneJoinAsPeers) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.joinAsPeers")
 	}
-	b.PutVectorHeader(len(m.Peers))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, PhoneJoinAsPeersTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Peers)))
 	for _, e0 := range m.Peers {
 		if e0 == nil {
 			return tl.NilFieldError("phone.joinAsPeers", "peers")
@@ -467,15 +485,18 @@ func (*PhoneExportedGroupCallInvite) TypeID() uint32 { return PhoneExportedGroup
 func (*PhoneExportedGroupCallInvite) TypeName() string { return "phone.exportedGroupCallInvite" }
 
 // Encode writes the boxed value.
-func (m *PhoneExportedGroupCallInvite) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneExportedGroupCallInviteTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhoneExportedGroupCallInvite) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PhoneExportedGroupCallInvite) EncodeBare(b *tl.Buffer) error {
+func (m *PhoneExportedGroupCallInvite) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneExportedGroupCallInvite) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.exportedGroupCallInvite")
+	}
+	if boxed {
+		b.PutID(PhoneExportedGroupCallInviteTypeID)
 	}
 	b.PutString(m.Link)
 	return b.WriteErr()
@@ -517,17 +538,22 @@ func (*PhoneGroupCallStreamChannels) TypeID() uint32 { return PhoneGroupCallStre
 func (*PhoneGroupCallStreamChannels) TypeName() string { return "phone.groupCallStreamChannels" }
 
 // Encode writes the boxed value.
-func (m *PhoneGroupCallStreamChannels) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneGroupCallStreamChannelsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhoneGroupCallStreamChannels) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PhoneGroupCallStreamChannels) EncodeBare(b *tl.Buffer) error {
+func (m *PhoneGroupCallStreamChannels) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneGroupCallStreamChannels) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.groupCallStreamChannels")
 	}
-	b.PutVectorHeader(len(m.Channels))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, PhoneGroupCallStreamChannelsTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Channels)))
 	for i0 := range m.Channels {
 		if err := m.Channels[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("phone.groupCallStreamChannels", "channels", err)
@@ -588,15 +614,18 @@ func (*PhoneGroupCallStreamRTMPURL) TypeID() uint32 { return PhoneGroupCallStrea
 func (*PhoneGroupCallStreamRTMPURL) TypeName() string { return "phone.groupCallStreamRtmpUrl" }
 
 // Encode writes the boxed value.
-func (m *PhoneGroupCallStreamRTMPURL) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneGroupCallStreamRTMPURLTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhoneGroupCallStreamRTMPURL) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PhoneGroupCallStreamRTMPURL) EncodeBare(b *tl.Buffer) error {
+func (m *PhoneGroupCallStreamRTMPURL) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneGroupCallStreamRTMPURL) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.groupCallStreamRtmpUrl")
+	}
+	if boxed {
+		b.PutID(PhoneGroupCallStreamRTMPURLTypeID)
 	}
 	b.PutString(m.URL)
 	b.PutString(m.Key)
@@ -645,18 +674,23 @@ func (*PhoneGroupCallStars) TypeID() uint32 { return PhoneGroupCallStarsTypeID }
 func (*PhoneGroupCallStars) TypeName() string { return "phone.groupCallStars" }
 
 // Encode writes the boxed value.
-func (m *PhoneGroupCallStars) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneGroupCallStarsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhoneGroupCallStars) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PhoneGroupCallStars) EncodeBare(b *tl.Buffer) error {
+func (m *PhoneGroupCallStars) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneGroupCallStars) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.groupCallStars")
 	}
-	b.PutInt64(m.TotalStars)
-	b.PutVectorHeader(len(m.TopDonors))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 16)
+	binary.LittleEndian.PutUint32(p0, PhoneGroupCallStarsTypeID)
+	q0 := (*[16]byte)(p0[h:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.TotalStars))
+	binary.LittleEndian.PutUint32(q0[8:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[12:], uint32(len(m.TopDonors)))
 	for i0 := range m.TopDonors {
 		if err := m.TopDonors[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("phone.groupCallStars", "top_donors", err)
@@ -761,8 +795,11 @@ func (*PhoneGetCallConfigRequest) TypeName() string { return "phone.getCallConfi
 
 // Encode writes the boxed value.
 func (m *PhoneGetCallConfigRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.getCallConfig")
+	}
 	b.PutID(PhoneGetCallConfigRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -809,19 +846,23 @@ func (*PhoneRequestCallRequest) TypeID() uint32 { return PhoneRequestCallRequest
 func (*PhoneRequestCallRequest) TypeName() string { return "phone.requestCall" }
 
 // Encode writes the boxed value.
-func (m *PhoneRequestCallRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneRequestCallRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhoneRequestCallRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PhoneRequestCallRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PhoneRequestCallRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneRequestCallRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.requestCall")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Video, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PhoneRequestCallRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.UserID == nil {
 		return tl.NilFieldError("phone.requestCall", "user_id")
 	}
@@ -892,15 +933,18 @@ func (*PhoneAcceptCallRequest) TypeID() uint32 { return PhoneAcceptCallRequestTy
 func (*PhoneAcceptCallRequest) TypeName() string { return "phone.acceptCall" }
 
 // Encode writes the boxed value.
-func (m *PhoneAcceptCallRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneAcceptCallRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhoneAcceptCallRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PhoneAcceptCallRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PhoneAcceptCallRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneAcceptCallRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.acceptCall")
+	}
+	if boxed {
+		b.PutID(PhoneAcceptCallRequestTypeID)
 	}
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("phone.acceptCall", "peer", err)
@@ -963,15 +1007,18 @@ func (*PhoneConfirmCallRequest) TypeID() uint32 { return PhoneConfirmCallRequest
 func (*PhoneConfirmCallRequest) TypeName() string { return "phone.confirmCall" }
 
 // Encode writes the boxed value.
-func (m *PhoneConfirmCallRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneConfirmCallRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhoneConfirmCallRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PhoneConfirmCallRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PhoneConfirmCallRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneConfirmCallRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.confirmCall")
+	}
+	if boxed {
+		b.PutID(PhoneConfirmCallRequestTypeID)
 	}
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("phone.confirmCall", "peer", err)
@@ -1035,15 +1082,18 @@ func (*PhoneReceivedCallRequest) TypeID() uint32 { return PhoneReceivedCallReque
 func (*PhoneReceivedCallRequest) TypeName() string { return "phone.receivedCall" }
 
 // Encode writes the boxed value.
-func (m *PhoneReceivedCallRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneReceivedCallRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhoneReceivedCallRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PhoneReceivedCallRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PhoneReceivedCallRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneReceivedCallRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.receivedCall")
+	}
+	if boxed {
+		b.PutID(PhoneReceivedCallRequestTypeID)
 	}
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("phone.receivedCall", "peer", err)
@@ -1094,19 +1144,23 @@ func (*PhoneDiscardCallRequest) TypeID() uint32 { return PhoneDiscardCallRequest
 func (*PhoneDiscardCallRequest) TypeName() string { return "phone.discardCall" }
 
 // Encode writes the boxed value.
-func (m *PhoneDiscardCallRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneDiscardCallRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhoneDiscardCallRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PhoneDiscardCallRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PhoneDiscardCallRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneDiscardCallRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.discardCall")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Video, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PhoneDiscardCallRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("phone.discardCall", "peer", err)
 	}
@@ -1178,19 +1232,23 @@ func (*PhoneSetCallRatingRequest) TypeID() uint32 { return PhoneSetCallRatingReq
 func (*PhoneSetCallRatingRequest) TypeName() string { return "phone.setCallRating" }
 
 // Encode writes the boxed value.
-func (m *PhoneSetCallRatingRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneSetCallRatingRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhoneSetCallRatingRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PhoneSetCallRatingRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PhoneSetCallRatingRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneSetCallRatingRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.setCallRating")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.UserInitiative, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PhoneSetCallRatingRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("phone.setCallRating", "peer", err)
 	}
@@ -1251,15 +1309,18 @@ func (*PhoneSaveCallDebugRequest) TypeID() uint32 { return PhoneSaveCallDebugReq
 func (*PhoneSaveCallDebugRequest) TypeName() string { return "phone.saveCallDebug" }
 
 // Encode writes the boxed value.
-func (m *PhoneSaveCallDebugRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneSaveCallDebugRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhoneSaveCallDebugRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PhoneSaveCallDebugRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PhoneSaveCallDebugRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneSaveCallDebugRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.saveCallDebug")
+	}
+	if boxed {
+		b.PutID(PhoneSaveCallDebugRequestTypeID)
 	}
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("phone.saveCallDebug", "peer", err)
@@ -1316,15 +1377,18 @@ func (*PhoneSendSignalingDataRequest) TypeID() uint32 { return PhoneSendSignalin
 func (*PhoneSendSignalingDataRequest) TypeName() string { return "phone.sendSignalingData" }
 
 // Encode writes the boxed value.
-func (m *PhoneSendSignalingDataRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneSendSignalingDataRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhoneSendSignalingDataRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PhoneSendSignalingDataRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PhoneSendSignalingDataRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneSendSignalingDataRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.sendSignalingData")
+	}
+	if boxed {
+		b.PutID(PhoneSendSignalingDataRequestTypeID)
 	}
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("phone.sendSignalingData", "peer", err)
@@ -1379,13 +1443,13 @@ func (*PhoneCreateGroupCallRequest) TypeID() uint32 { return PhoneCreateGroupCal
 func (*PhoneCreateGroupCallRequest) TypeName() string { return "phone.createGroupCall" }
 
 // Encode writes the boxed value.
-func (m *PhoneCreateGroupCallRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneCreateGroupCallRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhoneCreateGroupCallRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PhoneCreateGroupCallRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PhoneCreateGroupCallRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneCreateGroupCallRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.createGroupCall")
 	}
@@ -1393,7 +1457,11 @@ func (m *PhoneCreateGroupCallRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.RTMPStream, 2)
 	f0 |= tl.Flag(m.Title.Set, 0)
 	f0 |= tl.Flag(m.ScheduleDate.Set, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PhoneCreateGroupCallRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("phone.createGroupCall", "peer")
 	}
@@ -1474,13 +1542,13 @@ func (*PhoneJoinGroupCallRequest) TypeID() uint32 { return PhoneJoinGroupCallReq
 func (*PhoneJoinGroupCallRequest) TypeName() string { return "phone.joinGroupCall" }
 
 // Encode writes the boxed value.
-func (m *PhoneJoinGroupCallRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneJoinGroupCallRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhoneJoinGroupCallRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PhoneJoinGroupCallRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PhoneJoinGroupCallRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneJoinGroupCallRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.joinGroupCall")
 	}
@@ -1493,7 +1561,11 @@ func (m *PhoneJoinGroupCallRequest) EncodeBare(b *tl.Buffer) error {
 	if (m.PublicKey.Set) != (m.Block.Set) {
 		return tl.FlagGroupError("phone.joinGroupCall", "block")
 	}
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PhoneJoinGroupCallRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Call == nil {
 		return tl.NilFieldError("phone.joinGroupCall", "call")
 	}
@@ -1592,15 +1664,18 @@ func (*PhoneLeaveGroupCallRequest) TypeID() uint32 { return PhoneLeaveGroupCallR
 func (*PhoneLeaveGroupCallRequest) TypeName() string { return "phone.leaveGroupCall" }
 
 // Encode writes the boxed value.
-func (m *PhoneLeaveGroupCallRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneLeaveGroupCallRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhoneLeaveGroupCallRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PhoneLeaveGroupCallRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PhoneLeaveGroupCallRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneLeaveGroupCallRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.leaveGroupCall")
+	}
+	if boxed {
+		b.PutID(PhoneLeaveGroupCallRequestTypeID)
 	}
 	if m.Call == nil {
 		return tl.NilFieldError("phone.leaveGroupCall", "call")
@@ -1652,15 +1727,18 @@ func (*PhoneInviteToGroupCallRequest) TypeID() uint32 { return PhoneInviteToGrou
 func (*PhoneInviteToGroupCallRequest) TypeName() string { return "phone.inviteToGroupCall" }
 
 // Encode writes the boxed value.
-func (m *PhoneInviteToGroupCallRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneInviteToGroupCallRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhoneInviteToGroupCallRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PhoneInviteToGroupCallRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PhoneInviteToGroupCallRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneInviteToGroupCallRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.inviteToGroupCall")
+	}
+	if boxed {
+		b.PutID(PhoneInviteToGroupCallRequestTypeID)
 	}
 	if m.Call == nil {
 		return tl.NilFieldError("phone.inviteToGroupCall", "call")
@@ -1728,15 +1806,18 @@ func (*PhoneDiscardGroupCallRequest) TypeID() uint32 { return PhoneDiscardGroupC
 func (*PhoneDiscardGroupCallRequest) TypeName() string { return "phone.discardGroupCall" }
 
 // Encode writes the boxed value.
-func (m *PhoneDiscardGroupCallRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneDiscardGroupCallRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhoneDiscardGroupCallRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PhoneDiscardGroupCallRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PhoneDiscardGroupCallRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneDiscardGroupCallRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.discardGroupCall")
+	}
+	if boxed {
+		b.PutID(PhoneDiscardGroupCallRequestTypeID)
 	}
 	if m.Call == nil {
 		return tl.NilFieldError("phone.discardGroupCall", "call")
@@ -1789,13 +1870,15 @@ func (*PhoneToggleGroupCallSettingsRequest) TypeID() uint32 {
 func (*PhoneToggleGroupCallSettingsRequest) TypeName() string { return "phone.toggleGroupCallSettings" }
 
 // Encode writes the boxed value.
-func (m *PhoneToggleGroupCallSettingsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneToggleGroupCallSettingsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhoneToggleGroupCallSettingsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneToggleGroupCallSettingsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneToggleGroupCallSettingsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.toggleGroupCallSettings")
 	}
@@ -1804,7 +1887,11 @@ func (m *PhoneToggleGroupCallSettingsRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.JoinMuted.Set, 0)
 	f0 |= tl.Flag(m.MessagesEnabled.Set, 2)
 	f0 |= tl.Flag(m.SendPaidMessagesStars.Set, 3)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PhoneToggleGroupCallSettingsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Call == nil {
 		return tl.NilFieldError("phone.toggleGroupCallSettings", "call")
 	}
@@ -1884,15 +1971,18 @@ func (*PhoneGetGroupCallRequest) TypeID() uint32 { return PhoneGetGroupCallReque
 func (*PhoneGetGroupCallRequest) TypeName() string { return "phone.getGroupCall" }
 
 // Encode writes the boxed value.
-func (m *PhoneGetGroupCallRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneGetGroupCallRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhoneGetGroupCallRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PhoneGetGroupCallRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PhoneGetGroupCallRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneGetGroupCallRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.getGroupCall")
+	}
+	if boxed {
+		b.PutID(PhoneGetGroupCallRequestTypeID)
 	}
 	if m.Call == nil {
 		return tl.NilFieldError("phone.getGroupCall", "call")
@@ -1949,15 +2039,18 @@ func (*PhoneGetGroupParticipantsRequest) TypeID() uint32 {
 func (*PhoneGetGroupParticipantsRequest) TypeName() string { return "phone.getGroupParticipants" }
 
 // Encode writes the boxed value.
-func (m *PhoneGetGroupParticipantsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneGetGroupParticipantsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhoneGetGroupParticipantsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PhoneGetGroupParticipantsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PhoneGetGroupParticipantsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneGetGroupParticipantsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.getGroupParticipants")
+	}
+	if boxed {
+		b.PutID(PhoneGetGroupParticipantsRequestTypeID)
 	}
 	if m.Call == nil {
 		return tl.NilFieldError("phone.getGroupParticipants", "call")
@@ -1974,9 +2067,14 @@ func (m *PhoneGetGroupParticipantsRequest) EncodeBare(b *tl.Buffer) error {
 			return tl.EncodeFieldErr("phone.getGroupParticipants", "ids", err)
 		}
 	}
-	b.PutVectorHeader(len(m.Sources))
-	for _, e0 := range m.Sources {
-		b.PutInt32(e0)
+	p0 := b.Extend(8 + 4*len(m.Sources))
+	q0 := (*[8]byte)(p0)
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Sources)))
+	t0 := p0[8:]
+	for _, x0 := range m.Sources {
+		binary.LittleEndian.PutUint32(t0[:], uint32(x0))
+		t0 = t0[4:]
 	}
 	b.PutString(m.Offset)
 	b.PutInt32(m.Limit)
@@ -2050,15 +2148,18 @@ func (*PhoneCheckGroupCallRequest) TypeID() uint32 { return PhoneCheckGroupCallR
 func (*PhoneCheckGroupCallRequest) TypeName() string { return "phone.checkGroupCall" }
 
 // Encode writes the boxed value.
-func (m *PhoneCheckGroupCallRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneCheckGroupCallRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhoneCheckGroupCallRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PhoneCheckGroupCallRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PhoneCheckGroupCallRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneCheckGroupCallRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.checkGroupCall")
+	}
+	if boxed {
+		b.PutID(PhoneCheckGroupCallRequestTypeID)
 	}
 	if m.Call == nil {
 		return tl.NilFieldError("phone.checkGroupCall", "call")
@@ -2066,9 +2167,14 @@ func (m *PhoneCheckGroupCallRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Call.Encode(b); err != nil {
 		return tl.EncodeFieldErr("phone.checkGroupCall", "call", err)
 	}
-	b.PutVectorHeader(len(m.Sources))
-	for _, e0 := range m.Sources {
-		b.PutInt32(e0)
+	p0 := b.Extend(8 + 4*len(m.Sources))
+	q0 := (*[8]byte)(p0)
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Sources)))
+	t0 := p0[8:]
+	for _, x0 := range m.Sources {
+		binary.LittleEndian.PutUint32(t0[:], uint32(x0))
+		t0 = t0[4:]
 	}
 	return nil
 }
@@ -2127,13 +2233,13 @@ func (*PhoneToggleGroupCallRecordRequest) TypeID() uint32 {
 func (*PhoneToggleGroupCallRecordRequest) TypeName() string { return "phone.toggleGroupCallRecord" }
 
 // Encode writes the boxed value.
-func (m *PhoneToggleGroupCallRecordRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneToggleGroupCallRecordRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhoneToggleGroupCallRecordRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PhoneToggleGroupCallRecordRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PhoneToggleGroupCallRecordRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneToggleGroupCallRecordRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.toggleGroupCallRecord")
 	}
@@ -2144,7 +2250,11 @@ func (m *PhoneToggleGroupCallRecordRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.FlagGroupError("phone.toggleGroupCallRecord", "video")
 	}
 	f0 |= tl.Flag(m.Title.Set, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PhoneToggleGroupCallRecordRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Call == nil {
 		return tl.NilFieldError("phone.toggleGroupCallRecord", "call")
 	}
@@ -2226,13 +2336,15 @@ func (*PhoneEditGroupCallParticipantRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *PhoneEditGroupCallParticipantRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneEditGroupCallParticipantRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhoneEditGroupCallParticipantRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneEditGroupCallParticipantRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneEditGroupCallParticipantRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.editGroupCallParticipant")
 	}
@@ -2243,7 +2355,11 @@ func (m *PhoneEditGroupCallParticipantRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.VideoStopped.Set, 3)
 	f0 |= tl.Flag(m.VideoPaused.Set, 4)
 	f0 |= tl.Flag(m.PresentationPaused.Set, 5)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PhoneEditGroupCallParticipantRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Call == nil {
 		return tl.NilFieldError("phone.editGroupCallParticipant", "call")
 	}
@@ -2358,15 +2474,18 @@ func (*PhoneEditGroupCallTitleRequest) TypeID() uint32 { return PhoneEditGroupCa
 func (*PhoneEditGroupCallTitleRequest) TypeName() string { return "phone.editGroupCallTitle" }
 
 // Encode writes the boxed value.
-func (m *PhoneEditGroupCallTitleRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneEditGroupCallTitleRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhoneEditGroupCallTitleRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PhoneEditGroupCallTitleRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PhoneEditGroupCallTitleRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneEditGroupCallTitleRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.editGroupCallTitle")
+	}
+	if boxed {
+		b.PutID(PhoneEditGroupCallTitleRequestTypeID)
 	}
 	if m.Call == nil {
 		return tl.NilFieldError("phone.editGroupCallTitle", "call")
@@ -2417,15 +2536,18 @@ func (*PhoneGetGroupCallJoinAsRequest) TypeID() uint32 { return PhoneGetGroupCal
 func (*PhoneGetGroupCallJoinAsRequest) TypeName() string { return "phone.getGroupCallJoinAs" }
 
 // Encode writes the boxed value.
-func (m *PhoneGetGroupCallJoinAsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneGetGroupCallJoinAsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhoneGetGroupCallJoinAsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PhoneGetGroupCallJoinAsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PhoneGetGroupCallJoinAsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneGetGroupCallJoinAsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.getGroupCallJoinAs")
+	}
+	if boxed {
+		b.PutID(PhoneGetGroupCallJoinAsRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("phone.getGroupCallJoinAs", "peer")
@@ -2475,19 +2597,23 @@ func (*PhoneExportGroupCallInviteRequest) TypeID() uint32 {
 func (*PhoneExportGroupCallInviteRequest) TypeName() string { return "phone.exportGroupCallInvite" }
 
 // Encode writes the boxed value.
-func (m *PhoneExportGroupCallInviteRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneExportGroupCallInviteRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhoneExportGroupCallInviteRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PhoneExportGroupCallInviteRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PhoneExportGroupCallInviteRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneExportGroupCallInviteRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.exportGroupCallInvite")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.CanSelfUnmute, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PhoneExportGroupCallInviteRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Call == nil {
 		return tl.NilFieldError("phone.exportGroupCallInvite", "call")
 	}
@@ -2545,14 +2671,21 @@ func (*PhoneToggleGroupCallStartSubscriptionRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *PhoneToggleGroupCallStartSubscriptionRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneToggleGroupCallStartSubscriptionRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneToggleGroupCallStartSubscriptionRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneToggleGroupCallStartSubscriptionRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.toggleGroupCallStartSubscription")
+	}
+	if boxed {
+		b.PutID(PhoneToggleGroupCallStartSubscriptionRequestTypeID)
 	}
 	if m.Call == nil {
 		return tl.NilFieldError("phone.toggleGroupCallStartSubscription", "call")
@@ -2605,15 +2738,20 @@ func (*PhoneStartScheduledGroupCallRequest) TypeID() uint32 {
 func (*PhoneStartScheduledGroupCallRequest) TypeName() string { return "phone.startScheduledGroupCall" }
 
 // Encode writes the boxed value.
-func (m *PhoneStartScheduledGroupCallRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneStartScheduledGroupCallRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhoneStartScheduledGroupCallRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneStartScheduledGroupCallRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneStartScheduledGroupCallRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.startScheduledGroupCall")
+	}
+	if boxed {
+		b.PutID(PhoneStartScheduledGroupCallRequestTypeID)
 	}
 	if m.Call == nil {
 		return tl.NilFieldError("phone.startScheduledGroupCall", "call")
@@ -2665,15 +2803,20 @@ func (*PhoneSaveDefaultGroupCallJoinAsRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *PhoneSaveDefaultGroupCallJoinAsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneSaveDefaultGroupCallJoinAsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhoneSaveDefaultGroupCallJoinAsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneSaveDefaultGroupCallJoinAsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneSaveDefaultGroupCallJoinAsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.saveDefaultGroupCallJoinAs")
+	}
+	if boxed {
+		b.PutID(PhoneSaveDefaultGroupCallJoinAsRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("phone.saveDefaultGroupCallJoinAs", "peer")
@@ -2734,15 +2877,20 @@ func (*PhoneJoinGroupCallPresentationRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *PhoneJoinGroupCallPresentationRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneJoinGroupCallPresentationRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhoneJoinGroupCallPresentationRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneJoinGroupCallPresentationRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneJoinGroupCallPresentationRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.joinGroupCallPresentation")
+	}
+	if boxed {
+		b.PutID(PhoneJoinGroupCallPresentationRequestTypeID)
 	}
 	if m.Call == nil {
 		return tl.NilFieldError("phone.joinGroupCallPresentation", "call")
@@ -2802,15 +2950,20 @@ func (*PhoneLeaveGroupCallPresentationRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *PhoneLeaveGroupCallPresentationRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneLeaveGroupCallPresentationRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhoneLeaveGroupCallPresentationRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneLeaveGroupCallPresentationRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneLeaveGroupCallPresentationRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.leaveGroupCallPresentation")
+	}
+	if boxed {
+		b.PutID(PhoneLeaveGroupCallPresentationRequestTypeID)
 	}
 	if m.Call == nil {
 		return tl.NilFieldError("phone.leaveGroupCallPresentation", "call")
@@ -2861,15 +3014,20 @@ func (*PhoneGetGroupCallStreamChannelsRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *PhoneGetGroupCallStreamChannelsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneGetGroupCallStreamChannelsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhoneGetGroupCallStreamChannelsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneGetGroupCallStreamChannelsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneGetGroupCallStreamChannelsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.getGroupCallStreamChannels")
+	}
+	if boxed {
+		b.PutID(PhoneGetGroupCallStreamChannelsRequestTypeID)
 	}
 	if m.Call == nil {
 		return tl.NilFieldError("phone.getGroupCallStreamChannels", "call")
@@ -2922,19 +3080,25 @@ func (*PhoneGetGroupCallStreamRTMPURLRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *PhoneGetGroupCallStreamRTMPURLRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneGetGroupCallStreamRTMPURLRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhoneGetGroupCallStreamRTMPURLRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneGetGroupCallStreamRTMPURLRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneGetGroupCallStreamRTMPURLRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.getGroupCallStreamRtmpUrl")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.LiveStory, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PhoneGetGroupCallStreamRTMPURLRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("phone.getGroupCallStreamRtmpUrl", "peer")
 	}
@@ -2991,15 +3155,18 @@ func (*PhoneSaveCallLogRequest) TypeID() uint32 { return PhoneSaveCallLogRequest
 func (*PhoneSaveCallLogRequest) TypeName() string { return "phone.saveCallLog" }
 
 // Encode writes the boxed value.
-func (m *PhoneSaveCallLogRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneSaveCallLogRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhoneSaveCallLogRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PhoneSaveCallLogRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PhoneSaveCallLogRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneSaveCallLogRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.saveCallLog")
+	}
+	if boxed {
+		b.PutID(PhoneSaveCallLogRequestTypeID)
 	}
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("phone.saveCallLog", "peer", err)
@@ -3063,13 +3230,13 @@ func (*PhoneCreateConferenceCallRequest) TypeID() uint32 {
 func (*PhoneCreateConferenceCallRequest) TypeName() string { return "phone.createConferenceCall" }
 
 // Encode writes the boxed value.
-func (m *PhoneCreateConferenceCallRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneCreateConferenceCallRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhoneCreateConferenceCallRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PhoneCreateConferenceCallRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PhoneCreateConferenceCallRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneCreateConferenceCallRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.createConferenceCall")
 	}
@@ -3088,8 +3255,12 @@ func (m *PhoneCreateConferenceCallRequest) EncodeBare(b *tl.Buffer) error {
 	if m.Join && !(m.PublicKey.Set) {
 		return tl.FlagGroupError("phone.createConferenceCall", "join")
 	}
-	b.PutUint32(f0)
-	b.PutInt32(m.RandomID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, PhoneCreateConferenceCallRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.RandomID))
 	if m.PublicKey.Set {
 		b.PutInt256(m.PublicKey.Value)
 	}
@@ -3182,28 +3353,41 @@ func (*PhoneDeleteConferenceCallParticipantsRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *PhoneDeleteConferenceCallParticipantsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneDeleteConferenceCallParticipantsRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneDeleteConferenceCallParticipantsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneDeleteConferenceCallParticipantsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.deleteConferenceCallParticipants")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.OnlyLeft, 0)
 	f0 |= tl.Flag(m.Kick, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PhoneDeleteConferenceCallParticipantsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Call == nil {
 		return tl.NilFieldError("phone.deleteConferenceCallParticipants", "call")
 	}
 	if err := m.Call.Encode(b); err != nil {
 		return tl.EncodeFieldErr("phone.deleteConferenceCallParticipants", "call", err)
 	}
-	b.PutVectorHeader(len(m.IDs))
-	for _, e0 := range m.IDs {
-		b.PutInt64(e0)
+	p1 := b.Extend(8 + 8*len(m.IDs))
+	q1 := (*[8]byte)(p1)
+	binary.LittleEndian.PutUint32(q1[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q1[4:], uint32(len(m.IDs)))
+	t1 := p1[8:]
+	for _, x1 := range m.IDs {
+		binary.LittleEndian.PutUint64(t1[:], uint64(x1))
+		t1 = t1[8:]
 	}
 	b.PutBytes(m.Block)
 	return b.WriteErr()
@@ -3273,14 +3457,21 @@ func (*PhoneSendConferenceCallBroadcastRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *PhoneSendConferenceCallBroadcastRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneSendConferenceCallBroadcastRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneSendConferenceCallBroadcastRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneSendConferenceCallBroadcastRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.sendConferenceCallBroadcast")
+	}
+	if boxed {
+		b.PutID(PhoneSendConferenceCallBroadcastRequestTypeID)
 	}
 	if m.Call == nil {
 		return tl.NilFieldError("phone.sendConferenceCallBroadcast", "call")
@@ -3338,18 +3529,26 @@ func (*PhoneInviteConferenceCallParticipantRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *PhoneInviteConferenceCallParticipantRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneInviteConferenceCallParticipantRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneInviteConferenceCallParticipantRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneInviteConferenceCallParticipantRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.inviteConferenceCallParticipant")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Video, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PhoneInviteConferenceCallParticipantRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Call == nil {
 		return tl.NilFieldError("phone.inviteConferenceCallParticipant", "call")
 	}
@@ -3415,8 +3614,13 @@ func (*PhoneDeclineConferenceCallInviteRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *PhoneDeclineConferenceCallInviteRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneDeclineConferenceCallInviteRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("phone.declineConferenceCallInvite")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], PhoneDeclineConferenceCallInviteRequestTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.MsgID))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -3469,15 +3673,20 @@ func (*PhoneGetGroupCallChainBlocksRequest) TypeID() uint32 {
 func (*PhoneGetGroupCallChainBlocksRequest) TypeName() string { return "phone.getGroupCallChainBlocks" }
 
 // Encode writes the boxed value.
-func (m *PhoneGetGroupCallChainBlocksRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneGetGroupCallChainBlocksRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhoneGetGroupCallChainBlocksRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneGetGroupCallChainBlocksRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneGetGroupCallChainBlocksRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.getGroupCallChainBlocks")
+	}
+	if boxed {
+		b.PutID(PhoneGetGroupCallChainBlocksRequestTypeID)
 	}
 	if m.Call == nil {
 		return tl.NilFieldError("phone.getGroupCallChainBlocks", "call")
@@ -3485,9 +3694,10 @@ func (m *PhoneGetGroupCallChainBlocksRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Call.Encode(b); err != nil {
 		return tl.EncodeFieldErr("phone.getGroupCallChainBlocks", "call", err)
 	}
-	b.PutInt32(m.SubChainID)
-	b.PutInt32(m.Offset)
-	b.PutInt32(m.Limit)
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.SubChainID))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Limit))
 	return nil
 }
 
@@ -3542,20 +3752,24 @@ func (*PhoneSendGroupCallMessageRequest) TypeID() uint32 {
 func (*PhoneSendGroupCallMessageRequest) TypeName() string { return "phone.sendGroupCallMessage" }
 
 // Encode writes the boxed value.
-func (m *PhoneSendGroupCallMessageRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneSendGroupCallMessageRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhoneSendGroupCallMessageRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PhoneSendGroupCallMessageRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PhoneSendGroupCallMessageRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneSendGroupCallMessageRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.sendGroupCallMessage")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.AllowPaidStars.Set, 0)
 	f0 |= tl.Flag(m.SendAs != nil, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PhoneSendGroupCallMessageRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Call == nil {
 		return tl.NilFieldError("phone.sendGroupCallMessage", "call")
 	}
@@ -3644,14 +3858,21 @@ func (*PhoneSendGroupCallEncryptedMessageRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *PhoneSendGroupCallEncryptedMessageRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneSendGroupCallEncryptedMessageRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneSendGroupCallEncryptedMessageRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneSendGroupCallEncryptedMessageRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.sendGroupCallEncryptedMessage")
+	}
+	if boxed {
+		b.PutID(PhoneSendGroupCallEncryptedMessageRequestTypeID)
 	}
 	if m.Call == nil {
 		return tl.NilFieldError("phone.sendGroupCallEncryptedMessage", "call")
@@ -3706,28 +3927,39 @@ func (*PhoneDeleteGroupCallMessagesRequest) TypeID() uint32 {
 func (*PhoneDeleteGroupCallMessagesRequest) TypeName() string { return "phone.deleteGroupCallMessages" }
 
 // Encode writes the boxed value.
-func (m *PhoneDeleteGroupCallMessagesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneDeleteGroupCallMessagesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhoneDeleteGroupCallMessagesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneDeleteGroupCallMessagesRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneDeleteGroupCallMessagesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.deleteGroupCallMessages")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.ReportSpam, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PhoneDeleteGroupCallMessagesRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Call == nil {
 		return tl.NilFieldError("phone.deleteGroupCallMessages", "call")
 	}
 	if err := m.Call.Encode(b); err != nil {
 		return tl.EncodeFieldErr("phone.deleteGroupCallMessages", "call", err)
 	}
-	b.PutVectorHeader(len(m.Messages))
-	for _, e0 := range m.Messages {
-		b.PutInt32(e0)
+	p1 := b.Extend(8 + 4*len(m.Messages))
+	q1 := (*[8]byte)(p1)
+	binary.LittleEndian.PutUint32(q1[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q1[4:], uint32(len(m.Messages)))
+	t1 := p1[8:]
+	for _, x1 := range m.Messages {
+		binary.LittleEndian.PutUint32(t1[:], uint32(x1))
+		t1 = t1[4:]
 	}
 	return nil
 }
@@ -3793,18 +4025,26 @@ func (*PhoneDeleteGroupCallParticipantMessagesRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *PhoneDeleteGroupCallParticipantMessagesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneDeleteGroupCallParticipantMessagesRequestTypeID)
-	return m.EncodeBare(b)
+	return m.encode(b, true)
 }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneDeleteGroupCallParticipantMessagesRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneDeleteGroupCallParticipantMessagesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.deleteGroupCallParticipantMessages")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.ReportSpam, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PhoneDeleteGroupCallParticipantMessagesRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Call == nil {
 		return tl.NilFieldError("phone.deleteGroupCallParticipantMessages", "call")
 	}
@@ -3865,15 +4105,18 @@ func (*PhoneGetGroupCallStarsRequest) TypeID() uint32 { return PhoneGetGroupCall
 func (*PhoneGetGroupCallStarsRequest) TypeName() string { return "phone.getGroupCallStars" }
 
 // Encode writes the boxed value.
-func (m *PhoneGetGroupCallStarsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneGetGroupCallStarsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhoneGetGroupCallStarsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PhoneGetGroupCallStarsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PhoneGetGroupCallStarsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneGetGroupCallStarsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.getGroupCallStars")
+	}
+	if boxed {
+		b.PutID(PhoneGetGroupCallStarsRequestTypeID)
 	}
 	if m.Call == nil {
 		return tl.NilFieldError("phone.getGroupCallStars", "call")
@@ -3921,15 +4164,18 @@ func (*PhoneSaveDefaultSendAsRequest) TypeID() uint32 { return PhoneSaveDefaultS
 func (*PhoneSaveDefaultSendAsRequest) TypeName() string { return "phone.saveDefaultSendAs" }
 
 // Encode writes the boxed value.
-func (m *PhoneSaveDefaultSendAsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhoneSaveDefaultSendAsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhoneSaveDefaultSendAsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PhoneSaveDefaultSendAsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PhoneSaveDefaultSendAsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhoneSaveDefaultSendAsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.saveDefaultSendAs")
+	}
+	if boxed {
+		b.PutID(PhoneSaveDefaultSendAsRequestTypeID)
 	}
 	if m.Call == nil {
 		return tl.NilFieldError("phone.saveDefaultSendAs", "call")

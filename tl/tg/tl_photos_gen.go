@@ -3,6 +3,8 @@
 package tg
 
 import (
+	"encoding/binary"
+
 	"github.com/mtgo-labs/mtgo/tl"
 )
 
@@ -24,17 +26,22 @@ func (*PhotosPhotos) TypeName() string { return "photos.photos" }
 func (*PhotosPhotos) isPhotosPhotosClass() {}
 
 // Encode writes the boxed value.
-func (m *PhotosPhotos) Encode(b *tl.Buffer) error {
-	b.PutID(PhotosPhotosTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhotosPhotos) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PhotosPhotos) EncodeBare(b *tl.Buffer) error {
+func (m *PhotosPhotos) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhotosPhotos) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("photos.photos")
 	}
-	b.PutVectorHeader(len(m.Photos))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, PhotosPhotosTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Photos)))
 	for _, e0 := range m.Photos {
 		if e0 == nil {
 			return tl.NilFieldError("photos.photos", "photos")
@@ -116,18 +123,23 @@ func (*PhotosPhotosSlice) TypeName() string { return "photos.photosSlice" }
 func (*PhotosPhotosSlice) isPhotosPhotosClass() {}
 
 // Encode writes the boxed value.
-func (m *PhotosPhotosSlice) Encode(b *tl.Buffer) error {
-	b.PutID(PhotosPhotosSliceTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhotosPhotosSlice) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PhotosPhotosSlice) EncodeBare(b *tl.Buffer) error {
+func (m *PhotosPhotosSlice) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhotosPhotosSlice) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("photos.photosSlice")
 	}
-	b.PutInt32(m.Count)
-	b.PutVectorHeader(len(m.Photos))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, PhotosPhotosSliceTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Count))
+	binary.LittleEndian.PutUint32(q0[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[8:], uint32(len(m.Photos)))
 	for _, e0 := range m.Photos {
 		if e0 == nil {
 			return tl.NilFieldError("photos.photosSlice", "photos")
@@ -209,15 +221,18 @@ func (*PhotosPhoto) TypeID() uint32 { return PhotosPhotoTypeID }
 func (*PhotosPhoto) TypeName() string { return "photos.photo" }
 
 // Encode writes the boxed value.
-func (m *PhotosPhoto) Encode(b *tl.Buffer) error {
-	b.PutID(PhotosPhotoTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhotosPhoto) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PhotosPhoto) EncodeBare(b *tl.Buffer) error {
+func (m *PhotosPhoto) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhotosPhoto) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("photos.photo")
+	}
+	if boxed {
+		b.PutID(PhotosPhotoTypeID)
 	}
 	if m.Photo == nil {
 		return tl.NilFieldError("photos.photo", "photo")
@@ -287,20 +302,24 @@ func (*PhotosUpdateProfilePhotoRequest) TypeID() uint32 { return PhotosUpdatePro
 func (*PhotosUpdateProfilePhotoRequest) TypeName() string { return "photos.updateProfilePhoto" }
 
 // Encode writes the boxed value.
-func (m *PhotosUpdateProfilePhotoRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhotosUpdateProfilePhotoRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhotosUpdateProfilePhotoRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PhotosUpdateProfilePhotoRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PhotosUpdateProfilePhotoRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhotosUpdateProfilePhotoRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("photos.updateProfilePhoto")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Fallback, 0)
 	f0 |= tl.Flag(m.Bot != nil, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PhotosUpdateProfilePhotoRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Bot != nil {
 		if err := m.Bot.Encode(b); err != nil {
 			return tl.EncodeFieldErr("photos.updateProfilePhoto", "bot", err)
@@ -367,13 +386,13 @@ func (*PhotosUploadProfilePhotoRequest) TypeID() uint32 { return PhotosUploadPro
 func (*PhotosUploadProfilePhotoRequest) TypeName() string { return "photos.uploadProfilePhoto" }
 
 // Encode writes the boxed value.
-func (m *PhotosUploadProfilePhotoRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhotosUploadProfilePhotoRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhotosUploadProfilePhotoRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PhotosUploadProfilePhotoRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PhotosUploadProfilePhotoRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhotosUploadProfilePhotoRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("photos.uploadProfilePhoto")
 	}
@@ -384,7 +403,11 @@ func (m *PhotosUploadProfilePhotoRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.Video != nil, 1)
 	f0 |= tl.Flag(m.VideoStartTs.Set, 2)
 	f0 |= tl.Flag(m.VideoEmojiMarkup != nil, 4)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PhotosUploadProfilePhotoRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Bot != nil {
 		if err := m.Bot.Encode(b); err != nil {
 			return tl.EncodeFieldErr("photos.uploadProfilePhoto", "bot", err)
@@ -476,17 +499,22 @@ func (*PhotosDeletePhotosRequest) TypeID() uint32 { return PhotosDeletePhotosReq
 func (*PhotosDeletePhotosRequest) TypeName() string { return "photos.deletePhotos" }
 
 // Encode writes the boxed value.
-func (m *PhotosDeletePhotosRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhotosDeletePhotosRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhotosDeletePhotosRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PhotosDeletePhotosRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PhotosDeletePhotosRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhotosDeletePhotosRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("photos.deletePhotos")
 	}
-	b.PutVectorHeader(len(m.ID))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, PhotosDeletePhotosRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.ID)))
 	for _, e0 := range m.ID {
 		if e0 == nil {
 			return tl.NilFieldError("photos.deletePhotos", "id")
@@ -546,15 +574,18 @@ func (*PhotosGetUserPhotosRequest) TypeID() uint32 { return PhotosGetUserPhotosR
 func (*PhotosGetUserPhotosRequest) TypeName() string { return "photos.getUserPhotos" }
 
 // Encode writes the boxed value.
-func (m *PhotosGetUserPhotosRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhotosGetUserPhotosRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhotosGetUserPhotosRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PhotosGetUserPhotosRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PhotosGetUserPhotosRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhotosGetUserPhotosRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("photos.getUserPhotos")
+	}
+	if boxed {
+		b.PutID(PhotosGetUserPhotosRequestTypeID)
 	}
 	if m.UserID == nil {
 		return tl.NilFieldError("photos.getUserPhotos", "user_id")
@@ -562,9 +593,10 @@ func (m *PhotosGetUserPhotosRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.UserID.Encode(b); err != nil {
 		return tl.EncodeFieldErr("photos.getUserPhotos", "user_id", err)
 	}
-	b.PutInt32(m.Offset)
-	b.PutInt64(m.MaxID)
-	b.PutInt32(m.Limit)
+	q0 := (*[16]byte)(b.Extend(16))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Offset))
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.MaxID))
+	binary.LittleEndian.PutUint32(q0[12:], uint32(m.Limit))
 	return nil
 }
 
@@ -623,13 +655,15 @@ func (*PhotosUploadContactProfilePhotoRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *PhotosUploadContactProfilePhotoRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PhotosUploadContactProfilePhotoRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PhotosUploadContactProfilePhotoRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhotosUploadContactProfilePhotoRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PhotosUploadContactProfilePhotoRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("photos.uploadContactProfilePhoto")
 	}
@@ -640,7 +674,11 @@ func (m *PhotosUploadContactProfilePhotoRequest) EncodeBare(b *tl.Buffer) error 
 	f0 |= tl.Flag(m.Video != nil, 1)
 	f0 |= tl.Flag(m.VideoStartTs.Set, 2)
 	f0 |= tl.Flag(m.VideoEmojiMarkup != nil, 5)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PhotosUploadContactProfilePhotoRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.UserID == nil {
 		return tl.NilFieldError("photos.uploadContactProfilePhoto", "user_id")
 	}

@@ -3,6 +3,8 @@
 package tg
 
 import (
+	"encoding/binary"
+
 	"github.com/mtgo-labs/mtgo/tl"
 )
 
@@ -24,21 +26,26 @@ func (*PremiumBoostsList) TypeID() uint32 { return PremiumBoostsListTypeID }
 func (*PremiumBoostsList) TypeName() string { return "premium.boostsList" }
 
 // Encode writes the boxed value.
-func (m *PremiumBoostsList) Encode(b *tl.Buffer) error {
-	b.PutID(PremiumBoostsListTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PremiumBoostsList) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PremiumBoostsList) EncodeBare(b *tl.Buffer) error {
+func (m *PremiumBoostsList) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PremiumBoostsList) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("premium.boostsList")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.NextOffset.Set, 0)
-	b.PutUint32(f0)
-	b.PutInt32(m.Count)
-	b.PutVectorHeader(len(m.Boosts))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 16)
+	binary.LittleEndian.PutUint32(p0, PremiumBoostsListTypeID)
+	q0 := (*[16]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Count))
+	binary.LittleEndian.PutUint32(q0[8:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[12:], uint32(len(m.Boosts)))
 	for i0 := range m.Boosts {
 		if err := m.Boosts[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("premium.boostsList", "boosts", err)
@@ -138,17 +145,22 @@ func (*PremiumMyBoosts) TypeID() uint32 { return PremiumMyBoostsTypeID }
 func (*PremiumMyBoosts) TypeName() string { return "premium.myBoosts" }
 
 // Encode writes the boxed value.
-func (m *PremiumMyBoosts) Encode(b *tl.Buffer) error {
-	b.PutID(PremiumMyBoostsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PremiumMyBoosts) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PremiumMyBoosts) EncodeBare(b *tl.Buffer) error {
+func (m *PremiumMyBoosts) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PremiumMyBoosts) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("premium.myBoosts")
 	}
-	b.PutVectorHeader(len(m.MyBoosts))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, PremiumMyBoostsTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.MyBoosts)))
 	for i0 := range m.MyBoosts {
 		if err := m.MyBoosts[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("premium.myBoosts", "my_boosts", err)
@@ -259,13 +271,13 @@ func (*PremiumBoostsStatus) TypeID() uint32 { return PremiumBoostsStatusTypeID }
 func (*PremiumBoostsStatus) TypeName() string { return "premium.boostsStatus" }
 
 // Encode writes the boxed value.
-func (m *PremiumBoostsStatus) Encode(b *tl.Buffer) error {
-	b.PutID(PremiumBoostsStatusTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PremiumBoostsStatus) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PremiumBoostsStatus) EncodeBare(b *tl.Buffer) error {
+func (m *PremiumBoostsStatus) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PremiumBoostsStatus) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("premium.boostsStatus")
 	}
@@ -278,10 +290,14 @@ func (m *PremiumBoostsStatus) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.NextLevelBoosts.Set, 0)
 	f0 |= tl.Flag(m.PremiumAudience != nil, 1)
 	f0 |= tl.Flag(m.PrepaidGiveaways != nil, 3)
-	b.PutUint32(f0)
-	b.PutInt32(m.Level)
-	b.PutInt32(m.CurrentLevelBoosts)
-	b.PutInt32(m.Boosts)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 16)
+	binary.LittleEndian.PutUint32(p0, PremiumBoostsStatusTypeID)
+	q0 := (*[16]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Level))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.CurrentLevelBoosts))
+	binary.LittleEndian.PutUint32(q0[12:], uint32(m.Boosts))
 	if m.GiftBoosts.Set {
 		b.PutInt32(m.GiftBoosts.Value)
 	}
@@ -306,9 +322,14 @@ func (m *PremiumBoostsStatus) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	if m.MyBoostSlots != nil {
-		b.PutVectorHeader(len(m.MyBoostSlots))
-		for _, e1 := range m.MyBoostSlots {
-			b.PutInt32(e1)
+		p1 := b.Extend(8 + 4*len(m.MyBoostSlots))
+		q1 := (*[8]byte)(p1)
+		binary.LittleEndian.PutUint32(q1[:], tl.VectorID)
+		binary.LittleEndian.PutUint32(q1[4:], uint32(len(m.MyBoostSlots)))
+		t1 := p1[8:]
+		for _, x1 := range m.MyBoostSlots {
+			binary.LittleEndian.PutUint32(t1[:], uint32(x1))
+			t1 = t1[4:]
 		}
 	}
 	return b.WriteErr()
@@ -421,19 +442,23 @@ func (*PremiumGetBoostsListRequest) TypeID() uint32 { return PremiumGetBoostsLis
 func (*PremiumGetBoostsListRequest) TypeName() string { return "premium.getBoostsList" }
 
 // Encode writes the boxed value.
-func (m *PremiumGetBoostsListRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PremiumGetBoostsListRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PremiumGetBoostsListRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PremiumGetBoostsListRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PremiumGetBoostsListRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PremiumGetBoostsListRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("premium.getBoostsList")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Gifts, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PremiumGetBoostsListRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("premium.getBoostsList", "peer")
 	}
@@ -493,8 +518,11 @@ func (*PremiumGetMyBoostsRequest) TypeName() string { return "premium.getMyBoost
 
 // Encode writes the boxed value.
 func (m *PremiumGetMyBoostsRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("premium.getMyBoosts")
+	}
 	b.PutID(PremiumGetMyBoostsRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -538,23 +566,32 @@ func (*PremiumApplyBoostRequest) TypeID() uint32 { return PremiumApplyBoostReque
 func (*PremiumApplyBoostRequest) TypeName() string { return "premium.applyBoost" }
 
 // Encode writes the boxed value.
-func (m *PremiumApplyBoostRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PremiumApplyBoostRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PremiumApplyBoostRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PremiumApplyBoostRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PremiumApplyBoostRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PremiumApplyBoostRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("premium.applyBoost")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Slots != nil, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, PremiumApplyBoostRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Slots != nil {
-		b.PutVectorHeader(len(m.Slots))
-		for _, e1 := range m.Slots {
-			b.PutInt32(e1)
+		p1 := b.Extend(8 + 4*len(m.Slots))
+		q1 := (*[8]byte)(p1)
+		binary.LittleEndian.PutUint32(q1[:], tl.VectorID)
+		binary.LittleEndian.PutUint32(q1[4:], uint32(len(m.Slots)))
+		t1 := p1[8:]
+		for _, x1 := range m.Slots {
+			binary.LittleEndian.PutUint32(t1[:], uint32(x1))
+			t1 = t1[4:]
 		}
 	}
 	if m.Peer == nil {
@@ -621,15 +658,18 @@ func (*PremiumGetBoostsStatusRequest) TypeID() uint32 { return PremiumGetBoostsS
 func (*PremiumGetBoostsStatusRequest) TypeName() string { return "premium.getBoostsStatus" }
 
 // Encode writes the boxed value.
-func (m *PremiumGetBoostsStatusRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PremiumGetBoostsStatusRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PremiumGetBoostsStatusRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PremiumGetBoostsStatusRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PremiumGetBoostsStatusRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PremiumGetBoostsStatusRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("premium.getBoostsStatus")
+	}
+	if boxed {
+		b.PutID(PremiumGetBoostsStatusRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("premium.getBoostsStatus", "peer")
@@ -677,15 +717,18 @@ func (*PremiumGetUserBoostsRequest) TypeID() uint32 { return PremiumGetUserBoost
 func (*PremiumGetUserBoostsRequest) TypeName() string { return "premium.getUserBoosts" }
 
 // Encode writes the boxed value.
-func (m *PremiumGetUserBoostsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(PremiumGetUserBoostsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *PremiumGetUserBoostsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *PremiumGetUserBoostsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *PremiumGetUserBoostsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *PremiumGetUserBoostsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("premium.getUserBoosts")
+	}
+	if boxed {
+		b.PutID(PremiumGetUserBoostsRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("premium.getUserBoosts", "peer")

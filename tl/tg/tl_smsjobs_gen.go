@@ -3,6 +3,8 @@
 package tg
 
 import (
+	"encoding/binary"
+
 	"github.com/mtgo-labs/mtgo/tl"
 )
 
@@ -22,15 +24,18 @@ func (*SmsjobsEligibleToJoin) TypeID() uint32 { return SmsjobsEligibleToJoinType
 func (*SmsjobsEligibleToJoin) TypeName() string { return "smsjobs.eligibleToJoin" }
 
 // Encode writes the boxed value.
-func (m *SmsjobsEligibleToJoin) Encode(b *tl.Buffer) error {
-	b.PutID(SmsjobsEligibleToJoinTypeID)
-	return m.EncodeBare(b)
-}
+func (m *SmsjobsEligibleToJoin) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *SmsjobsEligibleToJoin) EncodeBare(b *tl.Buffer) error {
+func (m *SmsjobsEligibleToJoin) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *SmsjobsEligibleToJoin) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("smsjobs.eligibleToJoin")
+	}
+	if boxed {
+		b.PutID(SmsjobsEligibleToJoinTypeID)
 	}
 	b.PutString(m.TermsURL)
 	b.PutInt32(m.MonthlySentSms)
@@ -83,25 +88,29 @@ func (*SmsjobsStatus) TypeID() uint32 { return SmsjobsStatusTypeID }
 func (*SmsjobsStatus) TypeName() string { return "smsjobs.status" }
 
 // Encode writes the boxed value.
-func (m *SmsjobsStatus) Encode(b *tl.Buffer) error {
-	b.PutID(SmsjobsStatusTypeID)
-	return m.EncodeBare(b)
-}
+func (m *SmsjobsStatus) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *SmsjobsStatus) EncodeBare(b *tl.Buffer) error {
+func (m *SmsjobsStatus) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *SmsjobsStatus) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("smsjobs.status")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.AllowInternational, 0)
 	f0 |= tl.Flag(m.LastGiftSlug.Set, 1)
-	b.PutUint32(f0)
-	b.PutInt32(m.RecentSent)
-	b.PutInt32(m.RecentSince)
-	b.PutInt32(m.RecentRemains)
-	b.PutInt32(m.TotalSent)
-	b.PutInt32(m.TotalSince)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 24)
+	binary.LittleEndian.PutUint32(p0, SmsjobsStatusTypeID)
+	q0 := (*[24]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.RecentSent))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.RecentSince))
+	binary.LittleEndian.PutUint32(q0[12:], uint32(m.RecentRemains))
+	binary.LittleEndian.PutUint32(q0[16:], uint32(m.TotalSent))
+	binary.LittleEndian.PutUint32(q0[20:], uint32(m.TotalSince))
 	if m.LastGiftSlug.Set {
 		b.PutString(m.LastGiftSlug.Value)
 	}
@@ -172,8 +181,11 @@ func (*SmsjobsIsEligibleToJoinRequest) TypeName() string { return "smsjobs.isEli
 
 // Encode writes the boxed value.
 func (m *SmsjobsIsEligibleToJoinRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("smsjobs.isEligibleToJoin")
+	}
 	b.PutID(SmsjobsIsEligibleToJoinRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -216,8 +228,11 @@ func (*SmsjobsJoinRequest) TypeName() string { return "smsjobs.join" }
 
 // Encode writes the boxed value.
 func (m *SmsjobsJoinRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("smsjobs.join")
+	}
 	b.PutID(SmsjobsJoinRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -260,8 +275,11 @@ func (*SmsjobsLeaveRequest) TypeName() string { return "smsjobs.leave" }
 
 // Encode writes the boxed value.
 func (m *SmsjobsLeaveRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("smsjobs.leave")
+	}
 	b.PutID(SmsjobsLeaveRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -304,19 +322,23 @@ func (*SmsjobsUpdateSettingsRequest) TypeID() uint32 { return SmsjobsUpdateSetti
 func (*SmsjobsUpdateSettingsRequest) TypeName() string { return "smsjobs.updateSettings" }
 
 // Encode writes the boxed value.
-func (m *SmsjobsUpdateSettingsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(SmsjobsUpdateSettingsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *SmsjobsUpdateSettingsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *SmsjobsUpdateSettingsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *SmsjobsUpdateSettingsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *SmsjobsUpdateSettingsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("smsjobs.updateSettings")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.AllowInternational, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, SmsjobsUpdateSettingsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	return nil
 }
 
@@ -359,8 +381,11 @@ func (*SmsjobsGetStatusRequest) TypeName() string { return "smsjobs.getStatus" }
 
 // Encode writes the boxed value.
 func (m *SmsjobsGetStatusRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("smsjobs.getStatus")
+	}
 	b.PutID(SmsjobsGetStatusRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -403,15 +428,18 @@ func (*SmsjobsGetSmsJobRequest) TypeID() uint32 { return SmsjobsGetSmsJobRequest
 func (*SmsjobsGetSmsJobRequest) TypeName() string { return "smsjobs.getSmsJob" }
 
 // Encode writes the boxed value.
-func (m *SmsjobsGetSmsJobRequest) Encode(b *tl.Buffer) error {
-	b.PutID(SmsjobsGetSmsJobRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *SmsjobsGetSmsJobRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *SmsjobsGetSmsJobRequest) EncodeBare(b *tl.Buffer) error {
+func (m *SmsjobsGetSmsJobRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *SmsjobsGetSmsJobRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("smsjobs.getSmsJob")
+	}
+	if boxed {
+		b.PutID(SmsjobsGetSmsJobRequestTypeID)
 	}
 	b.PutString(m.JobID)
 	return b.WriteErr()
@@ -454,19 +482,23 @@ func (*SmsjobsFinishJobRequest) TypeID() uint32 { return SmsjobsFinishJobRequest
 func (*SmsjobsFinishJobRequest) TypeName() string { return "smsjobs.finishJob" }
 
 // Encode writes the boxed value.
-func (m *SmsjobsFinishJobRequest) Encode(b *tl.Buffer) error {
-	b.PutID(SmsjobsFinishJobRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *SmsjobsFinishJobRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *SmsjobsFinishJobRequest) EncodeBare(b *tl.Buffer) error {
+func (m *SmsjobsFinishJobRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *SmsjobsFinishJobRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("smsjobs.finishJob")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Error.Set, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, SmsjobsFinishJobRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	b.PutString(m.JobID)
 	if m.Error.Set {
 		b.PutString(m.Error.Value)

@@ -3,6 +3,8 @@
 package tg
 
 import (
+	"encoding/binary"
+
 	"github.com/mtgo-labs/mtgo/tl"
 )
 
@@ -42,15 +44,18 @@ func (*StatsBroadcastStats) TypeID() uint32 { return StatsBroadcastStatsTypeID }
 func (*StatsBroadcastStats) TypeName() string { return "stats.broadcastStats" }
 
 // Encode writes the boxed value.
-func (m *StatsBroadcastStats) Encode(b *tl.Buffer) error {
-	b.PutID(StatsBroadcastStatsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StatsBroadcastStats) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StatsBroadcastStats) EncodeBare(b *tl.Buffer) error {
+func (m *StatsBroadcastStats) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StatsBroadcastStats) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stats.broadcastStats")
+	}
+	if boxed {
+		b.PutID(StatsBroadcastStatsTypeID)
 	}
 	if err := m.Period.Encode(b); err != nil {
 		return tl.EncodeFieldErr("stats.broadcastStats", "period", err)
@@ -314,15 +319,18 @@ func (*StatsMegagroupStats) TypeID() uint32 { return StatsMegagroupStatsTypeID }
 func (*StatsMegagroupStats) TypeName() string { return "stats.megagroupStats" }
 
 // Encode writes the boxed value.
-func (m *StatsMegagroupStats) Encode(b *tl.Buffer) error {
-	b.PutID(StatsMegagroupStatsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StatsMegagroupStats) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StatsMegagroupStats) EncodeBare(b *tl.Buffer) error {
+func (m *StatsMegagroupStats) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StatsMegagroupStats) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stats.megagroupStats")
+	}
+	if boxed {
+		b.PutID(StatsMegagroupStatsTypeID)
 	}
 	if err := m.Period.Encode(b); err != nil {
 		return tl.EncodeFieldErr("stats.megagroupStats", "period", err)
@@ -571,15 +579,18 @@ func (*StatsMessageStats) TypeID() uint32 { return StatsMessageStatsTypeID }
 func (*StatsMessageStats) TypeName() string { return "stats.messageStats" }
 
 // Encode writes the boxed value.
-func (m *StatsMessageStats) Encode(b *tl.Buffer) error {
-	b.PutID(StatsMessageStatsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StatsMessageStats) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StatsMessageStats) EncodeBare(b *tl.Buffer) error {
+func (m *StatsMessageStats) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StatsMessageStats) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stats.messageStats")
+	}
+	if boxed {
+		b.PutID(StatsMessageStatsTypeID)
 	}
 	if m.ViewsGraph == nil {
 		return tl.NilFieldError("stats.messageStats", "views_graph")
@@ -636,15 +647,18 @@ func (*StatsStoryStats) TypeID() uint32 { return StatsStoryStatsTypeID }
 func (*StatsStoryStats) TypeName() string { return "stats.storyStats" }
 
 // Encode writes the boxed value.
-func (m *StatsStoryStats) Encode(b *tl.Buffer) error {
-	b.PutID(StatsStoryStatsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StatsStoryStats) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StatsStoryStats) EncodeBare(b *tl.Buffer) error {
+func (m *StatsStoryStats) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StatsStoryStats) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stats.storyStats")
+	}
+	if boxed {
+		b.PutID(StatsStoryStatsTypeID)
 	}
 	if m.ViewsGraph == nil {
 		return tl.NilFieldError("stats.storyStats", "views_graph")
@@ -704,21 +718,26 @@ func (*StatsPublicForwards) TypeID() uint32 { return StatsPublicForwardsTypeID }
 func (*StatsPublicForwards) TypeName() string { return "stats.publicForwards" }
 
 // Encode writes the boxed value.
-func (m *StatsPublicForwards) Encode(b *tl.Buffer) error {
-	b.PutID(StatsPublicForwardsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StatsPublicForwards) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StatsPublicForwards) EncodeBare(b *tl.Buffer) error {
+func (m *StatsPublicForwards) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StatsPublicForwards) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stats.publicForwards")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.NextOffset.Set, 0)
-	b.PutUint32(f0)
-	b.PutInt32(m.Count)
-	b.PutVectorHeader(len(m.Forwards))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 16)
+	binary.LittleEndian.PutUint32(p0, StatsPublicForwardsTypeID)
+	q0 := (*[16]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Count))
+	binary.LittleEndian.PutUint32(q0[8:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[12:], uint32(len(m.Forwards)))
 	for _, e0 := range m.Forwards {
 		if e0 == nil {
 			return tl.NilFieldError("stats.publicForwards", "forwards")
@@ -834,15 +853,18 @@ func (*StatsPollStats) TypeID() uint32 { return StatsPollStatsTypeID }
 func (*StatsPollStats) TypeName() string { return "stats.pollStats" }
 
 // Encode writes the boxed value.
-func (m *StatsPollStats) Encode(b *tl.Buffer) error {
-	b.PutID(StatsPollStatsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StatsPollStats) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StatsPollStats) EncodeBare(b *tl.Buffer) error {
+func (m *StatsPollStats) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StatsPollStats) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stats.pollStats")
+	}
+	if boxed {
+		b.PutID(StatsPollStatsTypeID)
 	}
 	if m.VotesGraph == nil {
 		return tl.NilFieldError("stats.pollStats", "votes_graph")
@@ -890,19 +912,23 @@ func (*StatsGetBroadcastStatsRequest) TypeID() uint32 { return StatsGetBroadcast
 func (*StatsGetBroadcastStatsRequest) TypeName() string { return "stats.getBroadcastStats" }
 
 // Encode writes the boxed value.
-func (m *StatsGetBroadcastStatsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StatsGetBroadcastStatsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StatsGetBroadcastStatsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StatsGetBroadcastStatsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *StatsGetBroadcastStatsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StatsGetBroadcastStatsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stats.getBroadcastStats")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Dark, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, StatsGetBroadcastStatsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Channel == nil {
 		return tl.NilFieldError("stats.getBroadcastStats", "channel")
 	}
@@ -955,19 +981,23 @@ func (*StatsLoadAsyncGraphRequest) TypeID() uint32 { return StatsLoadAsyncGraphR
 func (*StatsLoadAsyncGraphRequest) TypeName() string { return "stats.loadAsyncGraph" }
 
 // Encode writes the boxed value.
-func (m *StatsLoadAsyncGraphRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StatsLoadAsyncGraphRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StatsLoadAsyncGraphRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StatsLoadAsyncGraphRequest) EncodeBare(b *tl.Buffer) error {
+func (m *StatsLoadAsyncGraphRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StatsLoadAsyncGraphRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stats.loadAsyncGraph")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.X.Set, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, StatsLoadAsyncGraphRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	b.PutString(m.Token)
 	if m.X.Set {
 		b.PutInt64(m.X.Value)
@@ -1023,19 +1053,23 @@ func (*StatsGetMegagroupStatsRequest) TypeID() uint32 { return StatsGetMegagroup
 func (*StatsGetMegagroupStatsRequest) TypeName() string { return "stats.getMegagroupStats" }
 
 // Encode writes the boxed value.
-func (m *StatsGetMegagroupStatsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StatsGetMegagroupStatsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StatsGetMegagroupStatsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StatsGetMegagroupStatsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *StatsGetMegagroupStatsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StatsGetMegagroupStatsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stats.getMegagroupStats")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Dark, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, StatsGetMegagroupStatsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Channel == nil {
 		return tl.NilFieldError("stats.getMegagroupStats", "channel")
 	}
@@ -1094,15 +1128,20 @@ func (*StatsGetMessagePublicForwardsRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *StatsGetMessagePublicForwardsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StatsGetMessagePublicForwardsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StatsGetMessagePublicForwardsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StatsGetMessagePublicForwardsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StatsGetMessagePublicForwardsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stats.getMessagePublicForwards")
+	}
+	if boxed {
+		b.PutID(StatsGetMessagePublicForwardsRequestTypeID)
 	}
 	if m.Channel == nil {
 		return tl.NilFieldError("stats.getMessagePublicForwards", "channel")
@@ -1163,19 +1202,23 @@ func (*StatsGetMessageStatsRequest) TypeID() uint32 { return StatsGetMessageStat
 func (*StatsGetMessageStatsRequest) TypeName() string { return "stats.getMessageStats" }
 
 // Encode writes the boxed value.
-func (m *StatsGetMessageStatsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StatsGetMessageStatsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StatsGetMessageStatsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StatsGetMessageStatsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *StatsGetMessageStatsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StatsGetMessageStatsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stats.getMessageStats")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Dark, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, StatsGetMessageStatsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Channel == nil {
 		return tl.NilFieldError("stats.getMessageStats", "channel")
 	}
@@ -1233,19 +1276,23 @@ func (*StatsGetStoryStatsRequest) TypeID() uint32 { return StatsGetStoryStatsReq
 func (*StatsGetStoryStatsRequest) TypeName() string { return "stats.getStoryStats" }
 
 // Encode writes the boxed value.
-func (m *StatsGetStoryStatsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StatsGetStoryStatsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StatsGetStoryStatsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StatsGetStoryStatsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *StatsGetStoryStatsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StatsGetStoryStatsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stats.getStoryStats")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Dark, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, StatsGetStoryStatsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("stats.getStoryStats", "peer")
 	}
@@ -1306,15 +1353,20 @@ func (*StatsGetStoryPublicForwardsRequest) TypeID() uint32 {
 func (*StatsGetStoryPublicForwardsRequest) TypeName() string { return "stats.getStoryPublicForwards" }
 
 // Encode writes the boxed value.
-func (m *StatsGetStoryPublicForwardsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StatsGetStoryPublicForwardsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StatsGetStoryPublicForwardsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StatsGetStoryPublicForwardsRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StatsGetStoryPublicForwardsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stats.getStoryPublicForwards")
+	}
+	if boxed {
+		b.PutID(StatsGetStoryPublicForwardsRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("stats.getStoryPublicForwards", "peer")
@@ -1375,19 +1427,23 @@ func (*StatsGetPollStatsRequest) TypeID() uint32 { return StatsGetPollStatsReque
 func (*StatsGetPollStatsRequest) TypeName() string { return "stats.getPollStats" }
 
 // Encode writes the boxed value.
-func (m *StatsGetPollStatsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StatsGetPollStatsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StatsGetPollStatsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StatsGetPollStatsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *StatsGetPollStatsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StatsGetPollStatsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stats.getPollStats")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Dark, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, StatsGetPollStatsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("stats.getPollStats", "peer")
 	}

@@ -3,6 +3,8 @@
 package tg
 
 import (
+	"encoding/binary"
+
 	"github.com/mtgo-labs/mtgo/tl"
 )
 
@@ -21,15 +23,18 @@ func (*StickersSuggestedShortName) TypeID() uint32 { return StickersSuggestedSho
 func (*StickersSuggestedShortName) TypeName() string { return "stickers.suggestedShortName" }
 
 // Encode writes the boxed value.
-func (m *StickersSuggestedShortName) Encode(b *tl.Buffer) error {
-	b.PutID(StickersSuggestedShortNameTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StickersSuggestedShortName) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StickersSuggestedShortName) EncodeBare(b *tl.Buffer) error {
+func (m *StickersSuggestedShortName) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StickersSuggestedShortName) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stickers.suggestedShortName")
+	}
+	if boxed {
+		b.PutID(StickersSuggestedShortNameTypeID)
 	}
 	b.PutString(m.ShortName)
 	return b.WriteErr()
@@ -79,13 +84,13 @@ func (*StickersCreateStickerSetRequest) TypeID() uint32 { return StickersCreateS
 func (*StickersCreateStickerSetRequest) TypeName() string { return "stickers.createStickerSet" }
 
 // Encode writes the boxed value.
-func (m *StickersCreateStickerSetRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StickersCreateStickerSetRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StickersCreateStickerSetRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StickersCreateStickerSetRequest) EncodeBare(b *tl.Buffer) error {
+func (m *StickersCreateStickerSetRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StickersCreateStickerSetRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stickers.createStickerSet")
 	}
@@ -95,7 +100,11 @@ func (m *StickersCreateStickerSetRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.TextColor, 6)
 	f0 |= tl.Flag(m.Thumb != nil, 2)
 	f0 |= tl.Flag(m.Software.Set, 3)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, StickersCreateStickerSetRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.UserID == nil {
 		return tl.NilFieldError("stickers.createStickerSet", "user_id")
 	}
@@ -202,15 +211,20 @@ func (*StickersRemoveStickerFromSetRequest) TypeID() uint32 {
 func (*StickersRemoveStickerFromSetRequest) TypeName() string { return "stickers.removeStickerFromSet" }
 
 // Encode writes the boxed value.
-func (m *StickersRemoveStickerFromSetRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StickersRemoveStickerFromSetRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StickersRemoveStickerFromSetRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StickersRemoveStickerFromSetRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StickersRemoveStickerFromSetRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stickers.removeStickerFromSet")
+	}
+	if boxed {
+		b.PutID(StickersRemoveStickerFromSetRequestTypeID)
 	}
 	if m.Sticker == nil {
 		return tl.NilFieldError("stickers.removeStickerFromSet", "sticker")
@@ -262,15 +276,20 @@ func (*StickersChangeStickerPositionRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *StickersChangeStickerPositionRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StickersChangeStickerPositionRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StickersChangeStickerPositionRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StickersChangeStickerPositionRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StickersChangeStickerPositionRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stickers.changeStickerPosition")
+	}
+	if boxed {
+		b.PutID(StickersChangeStickerPositionRequestTypeID)
 	}
 	if m.Sticker == nil {
 		return tl.NilFieldError("stickers.changeStickerPosition", "sticker")
@@ -322,15 +341,18 @@ func (*StickersAddStickerToSetRequest) TypeID() uint32 { return StickersAddStick
 func (*StickersAddStickerToSetRequest) TypeName() string { return "stickers.addStickerToSet" }
 
 // Encode writes the boxed value.
-func (m *StickersAddStickerToSetRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StickersAddStickerToSetRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StickersAddStickerToSetRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StickersAddStickerToSetRequest) EncodeBare(b *tl.Buffer) error {
+func (m *StickersAddStickerToSetRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StickersAddStickerToSetRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stickers.addStickerToSet")
+	}
+	if boxed {
+		b.PutID(StickersAddStickerToSetRequestTypeID)
 	}
 	if m.Stickerset == nil {
 		return tl.NilFieldError("stickers.addStickerToSet", "stickerset")
@@ -390,20 +412,24 @@ func (*StickersSetStickerSetThumbRequest) TypeID() uint32 {
 func (*StickersSetStickerSetThumbRequest) TypeName() string { return "stickers.setStickerSetThumb" }
 
 // Encode writes the boxed value.
-func (m *StickersSetStickerSetThumbRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StickersSetStickerSetThumbRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StickersSetStickerSetThumbRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StickersSetStickerSetThumbRequest) EncodeBare(b *tl.Buffer) error {
+func (m *StickersSetStickerSetThumbRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StickersSetStickerSetThumbRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stickers.setStickerSetThumb")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Thumb != nil, 0)
 	f0 |= tl.Flag(m.ThumbDocumentID.Set, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, StickersSetStickerSetThumbRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Stickerset == nil {
 		return tl.NilFieldError("stickers.setStickerSetThumb", "stickerset")
 	}
@@ -473,15 +499,18 @@ func (*StickersCheckShortNameRequest) TypeID() uint32 { return StickersCheckShor
 func (*StickersCheckShortNameRequest) TypeName() string { return "stickers.checkShortName" }
 
 // Encode writes the boxed value.
-func (m *StickersCheckShortNameRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StickersCheckShortNameRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StickersCheckShortNameRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StickersCheckShortNameRequest) EncodeBare(b *tl.Buffer) error {
+func (m *StickersCheckShortNameRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StickersCheckShortNameRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stickers.checkShortName")
+	}
+	if boxed {
+		b.PutID(StickersCheckShortNameRequestTypeID)
 	}
 	b.PutString(m.ShortName)
 	return b.WriteErr()
@@ -523,15 +552,18 @@ func (*StickersSuggestShortNameRequest) TypeID() uint32 { return StickersSuggest
 func (*StickersSuggestShortNameRequest) TypeName() string { return "stickers.suggestShortName" }
 
 // Encode writes the boxed value.
-func (m *StickersSuggestShortNameRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StickersSuggestShortNameRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StickersSuggestShortNameRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StickersSuggestShortNameRequest) EncodeBare(b *tl.Buffer) error {
+func (m *StickersSuggestShortNameRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StickersSuggestShortNameRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stickers.suggestShortName")
+	}
+	if boxed {
+		b.PutID(StickersSuggestShortNameRequestTypeID)
 	}
 	b.PutString(m.Title)
 	return b.WriteErr()
@@ -576,13 +608,13 @@ func (*StickersChangeStickerRequest) TypeID() uint32 { return StickersChangeStic
 func (*StickersChangeStickerRequest) TypeName() string { return "stickers.changeSticker" }
 
 // Encode writes the boxed value.
-func (m *StickersChangeStickerRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StickersChangeStickerRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StickersChangeStickerRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StickersChangeStickerRequest) EncodeBare(b *tl.Buffer) error {
+func (m *StickersChangeStickerRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StickersChangeStickerRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stickers.changeSticker")
 	}
@@ -590,7 +622,11 @@ func (m *StickersChangeStickerRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.Emoji.Set, 0)
 	f0 |= tl.Flag(m.MaskCoords != nil, 1)
 	f0 |= tl.Flag(m.Keywords.Set, 2)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, StickersChangeStickerRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Sticker == nil {
 		return tl.NilFieldError("stickers.changeSticker", "sticker")
 	}
@@ -678,15 +714,18 @@ func (*StickersRenameStickerSetRequest) TypeID() uint32 { return StickersRenameS
 func (*StickersRenameStickerSetRequest) TypeName() string { return "stickers.renameStickerSet" }
 
 // Encode writes the boxed value.
-func (m *StickersRenameStickerSetRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StickersRenameStickerSetRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StickersRenameStickerSetRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StickersRenameStickerSetRequest) EncodeBare(b *tl.Buffer) error {
+func (m *StickersRenameStickerSetRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StickersRenameStickerSetRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stickers.renameStickerSet")
+	}
+	if boxed {
+		b.PutID(StickersRenameStickerSetRequestTypeID)
 	}
 	if m.Stickerset == nil {
 		return tl.NilFieldError("stickers.renameStickerSet", "stickerset")
@@ -737,15 +776,18 @@ func (*StickersDeleteStickerSetRequest) TypeID() uint32 { return StickersDeleteS
 func (*StickersDeleteStickerSetRequest) TypeName() string { return "stickers.deleteStickerSet" }
 
 // Encode writes the boxed value.
-func (m *StickersDeleteStickerSetRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StickersDeleteStickerSetRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StickersDeleteStickerSetRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StickersDeleteStickerSetRequest) EncodeBare(b *tl.Buffer) error {
+func (m *StickersDeleteStickerSetRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StickersDeleteStickerSetRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stickers.deleteStickerSet")
+	}
+	if boxed {
+		b.PutID(StickersDeleteStickerSetRequestTypeID)
 	}
 	if m.Stickerset == nil {
 		return tl.NilFieldError("stickers.deleteStickerSet", "stickerset")
@@ -793,15 +835,18 @@ func (*StickersReplaceStickerRequest) TypeID() uint32 { return StickersReplaceSt
 func (*StickersReplaceStickerRequest) TypeName() string { return "stickers.replaceSticker" }
 
 // Encode writes the boxed value.
-func (m *StickersReplaceStickerRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StickersReplaceStickerRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StickersReplaceStickerRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StickersReplaceStickerRequest) EncodeBare(b *tl.Buffer) error {
+func (m *StickersReplaceStickerRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StickersReplaceStickerRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stickers.replaceSticker")
+	}
+	if boxed {
+		b.PutID(StickersReplaceStickerRequestTypeID)
 	}
 	if m.Sticker == nil {
 		return tl.NilFieldError("stickers.replaceSticker", "sticker")

@@ -23,8 +23,11 @@ func (*StorageFileUnknown) isStorageFileTypeClass() {}
 
 // Encode writes the boxed value.
 func (m *StorageFileUnknown) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("storage.fileUnknown")
+	}
 	b.PutID(StorageFileUnknownTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -69,8 +72,11 @@ func (*StorageFilePartial) isStorageFileTypeClass() {}
 
 // Encode writes the boxed value.
 func (m *StorageFilePartial) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("storage.filePartial")
+	}
 	b.PutID(StorageFilePartialTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -115,8 +121,11 @@ func (*StorageFileJpeg) isStorageFileTypeClass() {}
 
 // Encode writes the boxed value.
 func (m *StorageFileJpeg) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("storage.fileJpeg")
+	}
 	b.PutID(StorageFileJpegTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -161,8 +170,11 @@ func (*StorageFileGif) isStorageFileTypeClass() {}
 
 // Encode writes the boxed value.
 func (m *StorageFileGif) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("storage.fileGif")
+	}
 	b.PutID(StorageFileGifTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -207,8 +219,11 @@ func (*StorageFilePng) isStorageFileTypeClass() {}
 
 // Encode writes the boxed value.
 func (m *StorageFilePng) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("storage.filePng")
+	}
 	b.PutID(StorageFilePngTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -253,8 +268,11 @@ func (*StorageFilePdf) isStorageFileTypeClass() {}
 
 // Encode writes the boxed value.
 func (m *StorageFilePdf) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("storage.filePdf")
+	}
 	b.PutID(StorageFilePdfTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -299,8 +317,11 @@ func (*StorageFileMp3) isStorageFileTypeClass() {}
 
 // Encode writes the boxed value.
 func (m *StorageFileMp3) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("storage.fileMp3")
+	}
 	b.PutID(StorageFileMp3TypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -345,8 +366,11 @@ func (*StorageFileMov) isStorageFileTypeClass() {}
 
 // Encode writes the boxed value.
 func (m *StorageFileMov) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("storage.fileMov")
+	}
 	b.PutID(StorageFileMovTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -391,8 +415,11 @@ func (*StorageFileMp4) isStorageFileTypeClass() {}
 
 // Encode writes the boxed value.
 func (m *StorageFileMp4) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("storage.fileMp4")
+	}
 	b.PutID(StorageFileMp4TypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -437,8 +464,11 @@ func (*StorageFileWebp) isStorageFileTypeClass() {}
 
 // Encode writes the boxed value.
 func (m *StorageFileWebp) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("storage.fileWebp")
+	}
 	b.PutID(StorageFileWebpTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.

@@ -3,6 +3,8 @@
 package tg
 
 import (
+	"encoding/binary"
+
 	"github.com/mtgo-labs/mtgo/tl"
 )
 
@@ -24,18 +26,22 @@ func (*StoriesAllStoriesNotModified) TypeName() string { return "stories.allStor
 func (*StoriesAllStoriesNotModified) isStoriesAllStoriesClass() {}
 
 // Encode writes the boxed value.
-func (m *StoriesAllStoriesNotModified) Encode(b *tl.Buffer) error {
-	b.PutID(StoriesAllStoriesNotModifiedTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StoriesAllStoriesNotModified) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StoriesAllStoriesNotModified) EncodeBare(b *tl.Buffer) error {
+func (m *StoriesAllStoriesNotModified) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StoriesAllStoriesNotModified) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stories.allStoriesNotModified")
 	}
 	var f0 uint32
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, StoriesAllStoriesNotModifiedTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	b.PutString(m.State)
 	if err := m.StealthMode.Encode(b); err != nil {
 		return tl.EncodeFieldErr("stories.allStoriesNotModified", "stealth_mode", err)
@@ -96,20 +102,24 @@ func (*StoriesAllStories) TypeName() string { return "stories.allStories" }
 func (*StoriesAllStories) isStoriesAllStoriesClass() {}
 
 // Encode writes the boxed value.
-func (m *StoriesAllStories) Encode(b *tl.Buffer) error {
-	b.PutID(StoriesAllStoriesTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StoriesAllStories) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StoriesAllStories) EncodeBare(b *tl.Buffer) error {
+func (m *StoriesAllStories) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StoriesAllStories) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stories.allStories")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.HasMore, 0)
-	b.PutUint32(f0)
-	b.PutInt32(m.Count)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, StoriesAllStoriesTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Count))
 	b.PutString(m.State)
 	b.PutVectorHeader(len(m.PeerStories))
 	for i0 := range m.PeerStories {
@@ -238,21 +248,26 @@ func (*StoriesStories) TypeID() uint32 { return StoriesStoriesTypeID }
 func (*StoriesStories) TypeName() string { return "stories.stories" }
 
 // Encode writes the boxed value.
-func (m *StoriesStories) Encode(b *tl.Buffer) error {
-	b.PutID(StoriesStoriesTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StoriesStories) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StoriesStories) EncodeBare(b *tl.Buffer) error {
+func (m *StoriesStories) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StoriesStories) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stories.stories")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.PinnedToTop != nil, 0)
-	b.PutUint32(f0)
-	b.PutInt32(m.Count)
-	b.PutVectorHeader(len(m.Stories))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 16)
+	binary.LittleEndian.PutUint32(p0, StoriesStoriesTypeID)
+	q0 := (*[16]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Count))
+	binary.LittleEndian.PutUint32(q0[8:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[12:], uint32(len(m.Stories)))
 	for _, e0 := range m.Stories {
 		if e0 == nil {
 			return tl.NilFieldError("stories.stories", "stories")
@@ -262,9 +277,14 @@ func (m *StoriesStories) EncodeBare(b *tl.Buffer) error {
 		}
 	}
 	if m.PinnedToTop != nil {
-		b.PutVectorHeader(len(m.PinnedToTop))
-		for _, e1 := range m.PinnedToTop {
-			b.PutInt32(e1)
+		p1 := b.Extend(8 + 4*len(m.PinnedToTop))
+		q1 := (*[8]byte)(p1)
+		binary.LittleEndian.PutUint32(q1[:], tl.VectorID)
+		binary.LittleEndian.PutUint32(q1[4:], uint32(len(m.PinnedToTop)))
+		t1 := p1[8:]
+		for _, x1 := range m.PinnedToTop {
+			binary.LittleEndian.PutUint32(t1[:], uint32(x1))
+			t1 = t1[4:]
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -386,24 +406,29 @@ func (*StoriesStoryViewsList) TypeID() uint32 { return StoriesStoryViewsListType
 func (*StoriesStoryViewsList) TypeName() string { return "stories.storyViewsList" }
 
 // Encode writes the boxed value.
-func (m *StoriesStoryViewsList) Encode(b *tl.Buffer) error {
-	b.PutID(StoriesStoryViewsListTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StoriesStoryViewsList) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StoriesStoryViewsList) EncodeBare(b *tl.Buffer) error {
+func (m *StoriesStoryViewsList) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StoriesStoryViewsList) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stories.storyViewsList")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.NextOffset.Set, 0)
-	b.PutUint32(f0)
-	b.PutInt32(m.Count)
-	b.PutInt32(m.ViewsCount)
-	b.PutInt32(m.ForwardsCount)
-	b.PutInt32(m.ReactionsCount)
-	b.PutVectorHeader(len(m.Views))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 28)
+	binary.LittleEndian.PutUint32(p0, StoriesStoryViewsListTypeID)
+	q0 := (*[28]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Count))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.ViewsCount))
+	binary.LittleEndian.PutUint32(q0[12:], uint32(m.ForwardsCount))
+	binary.LittleEndian.PutUint32(q0[16:], uint32(m.ReactionsCount))
+	binary.LittleEndian.PutUint32(q0[20:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[24:], uint32(len(m.Views)))
 	for _, e0 := range m.Views {
 		if e0 == nil {
 			return tl.NilFieldError("stories.storyViewsList", "views")
@@ -529,17 +554,22 @@ func (*StoriesStoryViews) TypeID() uint32 { return StoriesStoryViewsTypeID }
 func (*StoriesStoryViews) TypeName() string { return "stories.storyViews" }
 
 // Encode writes the boxed value.
-func (m *StoriesStoryViews) Encode(b *tl.Buffer) error {
-	b.PutID(StoriesStoryViewsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StoriesStoryViews) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StoriesStoryViews) EncodeBare(b *tl.Buffer) error {
+func (m *StoriesStoryViews) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StoriesStoryViews) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stories.storyViews")
 	}
-	b.PutVectorHeader(len(m.Views))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, StoriesStoryViewsTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Views)))
 	for i0 := range m.Views {
 		if err := m.Views[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("stories.storyViews", "views", err)
@@ -622,15 +652,18 @@ func (*StoriesPeerStories) TypeID() uint32 { return StoriesPeerStoriesTypeID }
 func (*StoriesPeerStories) TypeName() string { return "stories.peerStories" }
 
 // Encode writes the boxed value.
-func (m *StoriesPeerStories) Encode(b *tl.Buffer) error {
-	b.PutID(StoriesPeerStoriesTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StoriesPeerStories) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StoriesPeerStories) EncodeBare(b *tl.Buffer) error {
+func (m *StoriesPeerStories) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StoriesPeerStories) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stories.peerStories")
+	}
+	if boxed {
+		b.PutID(StoriesPeerStoriesTypeID)
 	}
 	if err := m.Stories.Encode(b); err != nil {
 		return tl.EncodeFieldErr("stories.peerStories", "stories", err)
@@ -723,21 +756,26 @@ func (*StoriesStoryReactionsList) TypeID() uint32 { return StoriesStoryReactions
 func (*StoriesStoryReactionsList) TypeName() string { return "stories.storyReactionsList" }
 
 // Encode writes the boxed value.
-func (m *StoriesStoryReactionsList) Encode(b *tl.Buffer) error {
-	b.PutID(StoriesStoryReactionsListTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StoriesStoryReactionsList) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StoriesStoryReactionsList) EncodeBare(b *tl.Buffer) error {
+func (m *StoriesStoryReactionsList) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StoriesStoryReactionsList) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stories.storyReactionsList")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.NextOffset.Set, 0)
-	b.PutUint32(f0)
-	b.PutInt32(m.Count)
-	b.PutVectorHeader(len(m.Reactions))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 16)
+	binary.LittleEndian.PutUint32(p0, StoriesStoryReactionsListTypeID)
+	q0 := (*[16]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Count))
+	binary.LittleEndian.PutUint32(q0[8:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[12:], uint32(len(m.Reactions)))
 	for _, e0 := range m.Reactions {
 		if e0 == nil {
 			return tl.NilFieldError("stories.storyReactionsList", "reactions")
@@ -857,21 +895,26 @@ func (*StoriesFoundStories) TypeID() uint32 { return StoriesFoundStoriesTypeID }
 func (*StoriesFoundStories) TypeName() string { return "stories.foundStories" }
 
 // Encode writes the boxed value.
-func (m *StoriesFoundStories) Encode(b *tl.Buffer) error {
-	b.PutID(StoriesFoundStoriesTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StoriesFoundStories) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StoriesFoundStories) EncodeBare(b *tl.Buffer) error {
+func (m *StoriesFoundStories) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StoriesFoundStories) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stories.foundStories")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.NextOffset.Set, 0)
-	b.PutUint32(f0)
-	b.PutInt32(m.Count)
-	b.PutVectorHeader(len(m.Stories))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 16)
+	binary.LittleEndian.PutUint32(p0, StoriesFoundStoriesTypeID)
+	q0 := (*[16]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Count))
+	binary.LittleEndian.PutUint32(q0[8:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[12:], uint32(len(m.Stories)))
 	for i0 := range m.Stories {
 		if err := m.Stories[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("stories.foundStories", "stories", err)
@@ -991,8 +1034,13 @@ func (*StoriesCanSendStoryCount) TypeName() string { return "stories.canSendStor
 
 // Encode writes the boxed value.
 func (m *StoriesCanSendStoryCount) Encode(b *tl.Buffer) error {
-	b.PutID(StoriesCanSendStoryCountTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("stories.canSendStoryCount")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], StoriesCanSendStoryCountTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.CountRemains))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -1042,8 +1090,11 @@ func (*StoriesAlbumsNotModified) isStoriesAlbumsClass() {}
 
 // Encode writes the boxed value.
 func (m *StoriesAlbumsNotModified) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.albumsNotModified")
+	}
 	b.PutID(StoriesAlbumsNotModifiedTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -1089,18 +1140,23 @@ func (*StoriesAlbums) TypeName() string { return "stories.albums" }
 func (*StoriesAlbums) isStoriesAlbumsClass() {}
 
 // Encode writes the boxed value.
-func (m *StoriesAlbums) Encode(b *tl.Buffer) error {
-	b.PutID(StoriesAlbumsTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StoriesAlbums) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StoriesAlbums) EncodeBare(b *tl.Buffer) error {
+func (m *StoriesAlbums) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StoriesAlbums) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stories.albums")
 	}
-	b.PutInt64(m.Hash)
-	b.PutVectorHeader(len(m.Albums))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 16)
+	binary.LittleEndian.PutUint32(p0, StoriesAlbumsTypeID)
+	q0 := (*[16]byte)(p0[h:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.Hash))
+	binary.LittleEndian.PutUint32(q0[8:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[12:], uint32(len(m.Albums)))
 	for i0 := range m.Albums {
 		if err := m.Albums[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("stories.albums", "albums", err)
@@ -1163,15 +1219,18 @@ func (*StoriesCanSendStoryRequest) TypeID() uint32 { return StoriesCanSendStoryR
 func (*StoriesCanSendStoryRequest) TypeName() string { return "stories.canSendStory" }
 
 // Encode writes the boxed value.
-func (m *StoriesCanSendStoryRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StoriesCanSendStoryRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StoriesCanSendStoryRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StoriesCanSendStoryRequest) EncodeBare(b *tl.Buffer) error {
+func (m *StoriesCanSendStoryRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StoriesCanSendStoryRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stories.canSendStory")
+	}
+	if boxed {
+		b.PutID(StoriesCanSendStoryRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.canSendStory", "peer")
@@ -1232,13 +1291,13 @@ func (*StoriesSendStoryRequest) TypeID() uint32 { return StoriesSendStoryRequest
 func (*StoriesSendStoryRequest) TypeName() string { return "stories.sendStory" }
 
 // Encode writes the boxed value.
-func (m *StoriesSendStoryRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StoriesSendStoryRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StoriesSendStoryRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StoriesSendStoryRequest) EncodeBare(b *tl.Buffer) error {
+func (m *StoriesSendStoryRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StoriesSendStoryRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stories.sendStory")
 	}
@@ -1257,7 +1316,11 @@ func (m *StoriesSendStoryRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	f0 |= tl.Flag(m.Albums != nil, 8)
 	f0 |= tl.Flag(m.Music != nil, 9)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, StoriesSendStoryRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.sendStory", "peer")
 	}
@@ -1317,9 +1380,14 @@ func (m *StoriesSendStoryRequest) EncodeBare(b *tl.Buffer) error {
 		b.PutInt32(m.FwdFromStory.Value)
 	}
 	if m.Albums != nil {
-		b.PutVectorHeader(len(m.Albums))
-		for _, e1 := range m.Albums {
-			b.PutInt32(e1)
+		p1 := b.Extend(8 + 4*len(m.Albums))
+		q1 := (*[8]byte)(p1)
+		binary.LittleEndian.PutUint32(q1[:], tl.VectorID)
+		binary.LittleEndian.PutUint32(q1[4:], uint32(len(m.Albums)))
+		t1 := p1[8:]
+		for _, x1 := range m.Albums {
+			binary.LittleEndian.PutUint32(t1[:], uint32(x1))
+			t1 = t1[4:]
 		}
 	}
 	if m.Music != nil {
@@ -1469,13 +1537,13 @@ func (*StoriesEditStoryRequest) TypeID() uint32 { return StoriesEditStoryRequest
 func (*StoriesEditStoryRequest) TypeName() string { return "stories.editStory" }
 
 // Encode writes the boxed value.
-func (m *StoriesEditStoryRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StoriesEditStoryRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StoriesEditStoryRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StoriesEditStoryRequest) EncodeBare(b *tl.Buffer) error {
+func (m *StoriesEditStoryRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StoriesEditStoryRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stories.editStory")
 	}
@@ -1489,7 +1557,11 @@ func (m *StoriesEditStoryRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	f0 |= tl.Flag(m.PrivacyRules != nil, 2)
 	f0 |= tl.Flag(m.Music != nil, 4)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, StoriesEditStoryRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.editStory", "peer")
 	}
@@ -1649,15 +1721,18 @@ func (*StoriesDeleteStoriesRequest) TypeID() uint32 { return StoriesDeleteStorie
 func (*StoriesDeleteStoriesRequest) TypeName() string { return "stories.deleteStories" }
 
 // Encode writes the boxed value.
-func (m *StoriesDeleteStoriesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StoriesDeleteStoriesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StoriesDeleteStoriesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StoriesDeleteStoriesRequest) EncodeBare(b *tl.Buffer) error {
+func (m *StoriesDeleteStoriesRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StoriesDeleteStoriesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stories.deleteStories")
+	}
+	if boxed {
+		b.PutID(StoriesDeleteStoriesRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.deleteStories", "peer")
@@ -1665,9 +1740,14 @@ func (m *StoriesDeleteStoriesRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("stories.deleteStories", "peer", err)
 	}
-	b.PutVectorHeader(len(m.ID))
-	for _, e0 := range m.ID {
-		b.PutInt32(e0)
+	p0 := b.Extend(8 + 4*len(m.ID))
+	q0 := (*[8]byte)(p0)
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.ID)))
+	t0 := p0[8:]
+	for _, x0 := range m.ID {
+		binary.LittleEndian.PutUint32(t0[:], uint32(x0))
+		t0 = t0[4:]
 	}
 	return nil
 }
@@ -1722,15 +1802,18 @@ func (*StoriesTogglePinnedRequest) TypeID() uint32 { return StoriesTogglePinnedR
 func (*StoriesTogglePinnedRequest) TypeName() string { return "stories.togglePinned" }
 
 // Encode writes the boxed value.
-func (m *StoriesTogglePinnedRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StoriesTogglePinnedRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StoriesTogglePinnedRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StoriesTogglePinnedRequest) EncodeBare(b *tl.Buffer) error {
+func (m *StoriesTogglePinnedRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StoriesTogglePinnedRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stories.togglePinned")
+	}
+	if boxed {
+		b.PutID(StoriesTogglePinnedRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.togglePinned", "peer")
@@ -1738,9 +1821,14 @@ func (m *StoriesTogglePinnedRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("stories.togglePinned", "peer", err)
 	}
-	b.PutVectorHeader(len(m.ID))
-	for _, e0 := range m.ID {
-		b.PutInt32(e0)
+	p0 := b.Extend(8 + 4*len(m.ID))
+	q0 := (*[8]byte)(p0)
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.ID)))
+	t0 := p0[8:]
+	for _, x0 := range m.ID {
+		binary.LittleEndian.PutUint32(t0[:], uint32(x0))
+		t0 = t0[4:]
 	}
 	b.PutBool(m.Pinned)
 	return nil
@@ -1799,13 +1887,13 @@ func (*StoriesGetAllStoriesRequest) TypeID() uint32 { return StoriesGetAllStorie
 func (*StoriesGetAllStoriesRequest) TypeName() string { return "stories.getAllStories" }
 
 // Encode writes the boxed value.
-func (m *StoriesGetAllStoriesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StoriesGetAllStoriesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StoriesGetAllStoriesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StoriesGetAllStoriesRequest) EncodeBare(b *tl.Buffer) error {
+func (m *StoriesGetAllStoriesRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StoriesGetAllStoriesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stories.getAllStories")
 	}
@@ -1813,7 +1901,11 @@ func (m *StoriesGetAllStoriesRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.Next, 1)
 	f0 |= tl.Flag(m.Hidden, 2)
 	f0 |= tl.Flag(m.State.Set, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, StoriesGetAllStoriesRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.State.Set {
 		b.PutString(m.State.Value)
 	}
@@ -1868,15 +1960,18 @@ func (*StoriesGetPinnedStoriesRequest) TypeID() uint32 { return StoriesGetPinned
 func (*StoriesGetPinnedStoriesRequest) TypeName() string { return "stories.getPinnedStories" }
 
 // Encode writes the boxed value.
-func (m *StoriesGetPinnedStoriesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StoriesGetPinnedStoriesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StoriesGetPinnedStoriesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StoriesGetPinnedStoriesRequest) EncodeBare(b *tl.Buffer) error {
+func (m *StoriesGetPinnedStoriesRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StoriesGetPinnedStoriesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stories.getPinnedStories")
+	}
+	if boxed {
+		b.PutID(StoriesGetPinnedStoriesRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.getPinnedStories", "peer")
@@ -1884,8 +1979,9 @@ func (m *StoriesGetPinnedStoriesRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("stories.getPinnedStories", "peer", err)
 	}
-	b.PutInt32(m.OffsetID)
-	b.PutInt32(m.Limit)
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.OffsetID))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Limit))
 	return nil
 }
 
@@ -1933,15 +2029,18 @@ func (*StoriesGetStoriesArchiveRequest) TypeID() uint32 { return StoriesGetStori
 func (*StoriesGetStoriesArchiveRequest) TypeName() string { return "stories.getStoriesArchive" }
 
 // Encode writes the boxed value.
-func (m *StoriesGetStoriesArchiveRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StoriesGetStoriesArchiveRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StoriesGetStoriesArchiveRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StoriesGetStoriesArchiveRequest) EncodeBare(b *tl.Buffer) error {
+func (m *StoriesGetStoriesArchiveRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StoriesGetStoriesArchiveRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stories.getStoriesArchive")
+	}
+	if boxed {
+		b.PutID(StoriesGetStoriesArchiveRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.getStoriesArchive", "peer")
@@ -1949,8 +2048,9 @@ func (m *StoriesGetStoriesArchiveRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("stories.getStoriesArchive", "peer", err)
 	}
-	b.PutInt32(m.OffsetID)
-	b.PutInt32(m.Limit)
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.OffsetID))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Limit))
 	return nil
 }
 
@@ -1997,15 +2097,18 @@ func (*StoriesGetStoriesByIDRequest) TypeID() uint32 { return StoriesGetStoriesB
 func (*StoriesGetStoriesByIDRequest) TypeName() string { return "stories.getStoriesByID" }
 
 // Encode writes the boxed value.
-func (m *StoriesGetStoriesByIDRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StoriesGetStoriesByIDRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StoriesGetStoriesByIDRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StoriesGetStoriesByIDRequest) EncodeBare(b *tl.Buffer) error {
+func (m *StoriesGetStoriesByIDRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StoriesGetStoriesByIDRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stories.getStoriesByID")
+	}
+	if boxed {
+		b.PutID(StoriesGetStoriesByIDRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.getStoriesByID", "peer")
@@ -2013,9 +2116,14 @@ func (m *StoriesGetStoriesByIDRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("stories.getStoriesByID", "peer", err)
 	}
-	b.PutVectorHeader(len(m.ID))
-	for _, e0 := range m.ID {
-		b.PutInt32(e0)
+	p0 := b.Extend(8 + 4*len(m.ID))
+	q0 := (*[8]byte)(p0)
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.ID)))
+	t0 := p0[8:]
+	for _, x0 := range m.ID {
+		binary.LittleEndian.PutUint32(t0[:], uint32(x0))
+		t0 = t0[4:]
 	}
 	return nil
 }
@@ -2073,8 +2181,13 @@ func (*StoriesToggleAllStoriesHiddenRequest) TypeName() string {
 
 // Encode writes the boxed value.
 func (m *StoriesToggleAllStoriesHiddenRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StoriesToggleAllStoriesHiddenRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("stories.toggleAllStoriesHidden")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], StoriesToggleAllStoriesHiddenRequestTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], tl.BoolID(m.Hidden))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2123,15 +2236,18 @@ func (*StoriesReadStoriesRequest) TypeID() uint32 { return StoriesReadStoriesReq
 func (*StoriesReadStoriesRequest) TypeName() string { return "stories.readStories" }
 
 // Encode writes the boxed value.
-func (m *StoriesReadStoriesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StoriesReadStoriesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StoriesReadStoriesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StoriesReadStoriesRequest) EncodeBare(b *tl.Buffer) error {
+func (m *StoriesReadStoriesRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StoriesReadStoriesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stories.readStories")
+	}
+	if boxed {
+		b.PutID(StoriesReadStoriesRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.readStories", "peer")
@@ -2185,15 +2301,18 @@ func (*StoriesIncrementStoryViewsRequest) TypeID() uint32 {
 func (*StoriesIncrementStoryViewsRequest) TypeName() string { return "stories.incrementStoryViews" }
 
 // Encode writes the boxed value.
-func (m *StoriesIncrementStoryViewsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StoriesIncrementStoryViewsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StoriesIncrementStoryViewsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StoriesIncrementStoryViewsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *StoriesIncrementStoryViewsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StoriesIncrementStoryViewsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stories.incrementStoryViews")
+	}
+	if boxed {
+		b.PutID(StoriesIncrementStoryViewsRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.incrementStoryViews", "peer")
@@ -2201,9 +2320,14 @@ func (m *StoriesIncrementStoryViewsRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("stories.incrementStoryViews", "peer", err)
 	}
-	b.PutVectorHeader(len(m.ID))
-	for _, e0 := range m.ID {
-		b.PutInt32(e0)
+	p0 := b.Extend(8 + 4*len(m.ID))
+	q0 := (*[8]byte)(p0)
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.ID)))
+	t0 := p0[8:]
+	for _, x0 := range m.ID {
+		binary.LittleEndian.PutUint32(t0[:], uint32(x0))
+		t0 = t0[4:]
 	}
 	return nil
 }
@@ -2263,13 +2387,13 @@ func (*StoriesGetStoryViewsListRequest) TypeID() uint32 { return StoriesGetStory
 func (*StoriesGetStoryViewsListRequest) TypeName() string { return "stories.getStoryViewsList" }
 
 // Encode writes the boxed value.
-func (m *StoriesGetStoryViewsListRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StoriesGetStoryViewsListRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StoriesGetStoryViewsListRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StoriesGetStoryViewsListRequest) EncodeBare(b *tl.Buffer) error {
+func (m *StoriesGetStoryViewsListRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StoriesGetStoryViewsListRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stories.getStoryViewsList")
 	}
@@ -2278,7 +2402,11 @@ func (m *StoriesGetStoryViewsListRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.ReactionsFirst, 2)
 	f0 |= tl.Flag(m.ForwardsFirst, 3)
 	f0 |= tl.Flag(m.Q.Set, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, StoriesGetStoryViewsListRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.getStoryViewsList", "peer")
 	}
@@ -2354,15 +2482,18 @@ func (*StoriesGetStoriesViewsRequest) TypeID() uint32 { return StoriesGetStories
 func (*StoriesGetStoriesViewsRequest) TypeName() string { return "stories.getStoriesViews" }
 
 // Encode writes the boxed value.
-func (m *StoriesGetStoriesViewsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StoriesGetStoriesViewsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StoriesGetStoriesViewsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StoriesGetStoriesViewsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *StoriesGetStoriesViewsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StoriesGetStoriesViewsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stories.getStoriesViews")
+	}
+	if boxed {
+		b.PutID(StoriesGetStoriesViewsRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.getStoriesViews", "peer")
@@ -2370,9 +2501,14 @@ func (m *StoriesGetStoriesViewsRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("stories.getStoriesViews", "peer", err)
 	}
-	b.PutVectorHeader(len(m.ID))
-	for _, e0 := range m.ID {
-		b.PutInt32(e0)
+	p0 := b.Extend(8 + 4*len(m.ID))
+	q0 := (*[8]byte)(p0)
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.ID)))
+	t0 := p0[8:]
+	for _, x0 := range m.ID {
+		binary.LittleEndian.PutUint32(t0[:], uint32(x0))
+		t0 = t0[4:]
 	}
 	return nil
 }
@@ -2426,15 +2562,18 @@ func (*StoriesExportStoryLinkRequest) TypeID() uint32 { return StoriesExportStor
 func (*StoriesExportStoryLinkRequest) TypeName() string { return "stories.exportStoryLink" }
 
 // Encode writes the boxed value.
-func (m *StoriesExportStoryLinkRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StoriesExportStoryLinkRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StoriesExportStoryLinkRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StoriesExportStoryLinkRequest) EncodeBare(b *tl.Buffer) error {
+func (m *StoriesExportStoryLinkRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StoriesExportStoryLinkRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stories.exportStoryLink")
+	}
+	if boxed {
+		b.PutID(StoriesExportStoryLinkRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.exportStoryLink", "peer")
@@ -2488,15 +2627,18 @@ func (*StoriesReportRequest) TypeID() uint32 { return StoriesReportRequestTypeID
 func (*StoriesReportRequest) TypeName() string { return "stories.report" }
 
 // Encode writes the boxed value.
-func (m *StoriesReportRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StoriesReportRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StoriesReportRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StoriesReportRequest) EncodeBare(b *tl.Buffer) error {
+func (m *StoriesReportRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StoriesReportRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stories.report")
+	}
+	if boxed {
+		b.PutID(StoriesReportRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.report", "peer")
@@ -2504,9 +2646,14 @@ func (m *StoriesReportRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("stories.report", "peer", err)
 	}
-	b.PutVectorHeader(len(m.ID))
-	for _, e0 := range m.ID {
-		b.PutInt32(e0)
+	p0 := b.Extend(8 + 4*len(m.ID))
+	q0 := (*[8]byte)(p0)
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.ID)))
+	t0 := p0[8:]
+	for _, x0 := range m.ID {
+		binary.LittleEndian.PutUint32(t0[:], uint32(x0))
+		t0 = t0[4:]
 	}
 	b.PutBytes(m.Option)
 	b.PutString(m.Message)
@@ -2570,20 +2717,24 @@ func (*StoriesActivateStealthModeRequest) TypeID() uint32 {
 func (*StoriesActivateStealthModeRequest) TypeName() string { return "stories.activateStealthMode" }
 
 // Encode writes the boxed value.
-func (m *StoriesActivateStealthModeRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StoriesActivateStealthModeRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StoriesActivateStealthModeRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StoriesActivateStealthModeRequest) EncodeBare(b *tl.Buffer) error {
+func (m *StoriesActivateStealthModeRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StoriesActivateStealthModeRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stories.activateStealthMode")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Past, 0)
 	f0 |= tl.Flag(m.Future, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, StoriesActivateStealthModeRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	return nil
 }
 
@@ -2630,19 +2781,23 @@ func (*StoriesSendReactionRequest) TypeID() uint32 { return StoriesSendReactionR
 func (*StoriesSendReactionRequest) TypeName() string { return "stories.sendReaction" }
 
 // Encode writes the boxed value.
-func (m *StoriesSendReactionRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StoriesSendReactionRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StoriesSendReactionRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StoriesSendReactionRequest) EncodeBare(b *tl.Buffer) error {
+func (m *StoriesSendReactionRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StoriesSendReactionRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stories.sendReaction")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.AddToRecent, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, StoriesSendReactionRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.sendReaction", "peer")
 	}
@@ -2707,15 +2862,18 @@ func (*StoriesGetPeerStoriesRequest) TypeID() uint32 { return StoriesGetPeerStor
 func (*StoriesGetPeerStoriesRequest) TypeName() string { return "stories.getPeerStories" }
 
 // Encode writes the boxed value.
-func (m *StoriesGetPeerStoriesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StoriesGetPeerStoriesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StoriesGetPeerStoriesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StoriesGetPeerStoriesRequest) EncodeBare(b *tl.Buffer) error {
+func (m *StoriesGetPeerStoriesRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StoriesGetPeerStoriesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stories.getPeerStories")
+	}
+	if boxed {
+		b.PutID(StoriesGetPeerStoriesRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.getPeerStories", "peer")
@@ -2764,8 +2922,11 @@ func (*StoriesGetAllReadPeerStoriesRequest) TypeName() string { return "stories.
 
 // Encode writes the boxed value.
 func (m *StoriesGetAllReadPeerStoriesRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.getAllReadPeerStories")
+	}
 	b.PutID(StoriesGetAllReadPeerStoriesRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2808,17 +2969,22 @@ func (*StoriesGetPeerMaxIDsRequest) TypeID() uint32 { return StoriesGetPeerMaxID
 func (*StoriesGetPeerMaxIDsRequest) TypeName() string { return "stories.getPeerMaxIDs" }
 
 // Encode writes the boxed value.
-func (m *StoriesGetPeerMaxIDsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StoriesGetPeerMaxIDsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StoriesGetPeerMaxIDsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StoriesGetPeerMaxIDsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *StoriesGetPeerMaxIDsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StoriesGetPeerMaxIDsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stories.getPeerMaxIDs")
 	}
-	b.PutVectorHeader(len(m.ID))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, StoriesGetPeerMaxIDsRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.ID)))
 	for _, e0 := range m.ID {
 		if e0 == nil {
 			return tl.NilFieldError("stories.getPeerMaxIDs", "id")
@@ -2875,8 +3041,11 @@ func (*StoriesGetChatsToSendRequest) TypeName() string { return "stories.getChat
 
 // Encode writes the boxed value.
 func (m *StoriesGetChatsToSendRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.getChatsToSend")
+	}
 	b.PutID(StoriesGetChatsToSendRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -2924,15 +3093,20 @@ func (*StoriesTogglePeerStoriesHiddenRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *StoriesTogglePeerStoriesHiddenRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StoriesTogglePeerStoriesHiddenRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StoriesTogglePeerStoriesHiddenRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesTogglePeerStoriesHiddenRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StoriesTogglePeerStoriesHiddenRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stories.togglePeerStoriesHidden")
+	}
+	if boxed {
+		b.PutID(StoriesTogglePeerStoriesHiddenRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.togglePeerStoriesHidden", "peer")
@@ -2990,13 +3164,15 @@ func (*StoriesGetStoryReactionsListRequest) TypeID() uint32 {
 func (*StoriesGetStoryReactionsListRequest) TypeName() string { return "stories.getStoryReactionsList" }
 
 // Encode writes the boxed value.
-func (m *StoriesGetStoryReactionsListRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StoriesGetStoryReactionsListRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StoriesGetStoryReactionsListRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesGetStoryReactionsListRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StoriesGetStoryReactionsListRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stories.getStoryReactionsList")
 	}
@@ -3004,7 +3180,11 @@ func (m *StoriesGetStoryReactionsListRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.ForwardsFirst, 2)
 	f0 |= tl.Flag(m.Reaction != nil, 0)
 	f0 |= tl.Flag(m.Offset.Set, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, StoriesGetStoryReactionsListRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.getStoryReactionsList", "peer")
 	}
@@ -3084,15 +3264,18 @@ func (*StoriesTogglePinnedToTopRequest) TypeID() uint32 { return StoriesTogglePi
 func (*StoriesTogglePinnedToTopRequest) TypeName() string { return "stories.togglePinnedToTop" }
 
 // Encode writes the boxed value.
-func (m *StoriesTogglePinnedToTopRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StoriesTogglePinnedToTopRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StoriesTogglePinnedToTopRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StoriesTogglePinnedToTopRequest) EncodeBare(b *tl.Buffer) error {
+func (m *StoriesTogglePinnedToTopRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StoriesTogglePinnedToTopRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stories.togglePinnedToTop")
+	}
+	if boxed {
+		b.PutID(StoriesTogglePinnedToTopRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.togglePinnedToTop", "peer")
@@ -3100,9 +3283,14 @@ func (m *StoriesTogglePinnedToTopRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("stories.togglePinnedToTop", "peer", err)
 	}
-	b.PutVectorHeader(len(m.ID))
-	for _, e0 := range m.ID {
-		b.PutInt32(e0)
+	p0 := b.Extend(8 + 4*len(m.ID))
+	q0 := (*[8]byte)(p0)
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.ID)))
+	t0 := p0[8:]
+	for _, x0 := range m.ID {
+		binary.LittleEndian.PutUint32(t0[:], uint32(x0))
+		t0 = t0[4:]
 	}
 	return nil
 }
@@ -3159,13 +3347,13 @@ func (*StoriesSearchPostsRequest) TypeID() uint32 { return StoriesSearchPostsReq
 func (*StoriesSearchPostsRequest) TypeName() string { return "stories.searchPosts" }
 
 // Encode writes the boxed value.
-func (m *StoriesSearchPostsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StoriesSearchPostsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StoriesSearchPostsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StoriesSearchPostsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *StoriesSearchPostsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StoriesSearchPostsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stories.searchPosts")
 	}
@@ -3173,7 +3361,11 @@ func (m *StoriesSearchPostsRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.Hashtag.Set, 0)
 	f0 |= tl.Flag(m.Area != nil, 1)
 	f0 |= tl.Flag(m.Peer != nil, 2)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, StoriesSearchPostsRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Hashtag.Set {
 		b.PutString(m.Hashtag.Value)
 	}
@@ -3254,15 +3446,18 @@ func (*StoriesCreateAlbumRequest) TypeID() uint32 { return StoriesCreateAlbumReq
 func (*StoriesCreateAlbumRequest) TypeName() string { return "stories.createAlbum" }
 
 // Encode writes the boxed value.
-func (m *StoriesCreateAlbumRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StoriesCreateAlbumRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StoriesCreateAlbumRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StoriesCreateAlbumRequest) EncodeBare(b *tl.Buffer) error {
+func (m *StoriesCreateAlbumRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StoriesCreateAlbumRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stories.createAlbum")
+	}
+	if boxed {
+		b.PutID(StoriesCreateAlbumRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.createAlbum", "peer")
@@ -3271,9 +3466,14 @@ func (m *StoriesCreateAlbumRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.EncodeFieldErr("stories.createAlbum", "peer", err)
 	}
 	b.PutString(m.Title)
-	b.PutVectorHeader(len(m.Stories))
-	for _, e0 := range m.Stories {
-		b.PutInt32(e0)
+	p0 := b.Extend(8 + 4*len(m.Stories))
+	q0 := (*[8]byte)(p0)
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Stories)))
+	t0 := p0[8:]
+	for _, x0 := range m.Stories {
+		binary.LittleEndian.PutUint32(t0[:], uint32(x0))
+		t0 = t0[4:]
 	}
 	return b.WriteErr()
 }
@@ -3334,13 +3534,13 @@ func (*StoriesUpdateAlbumRequest) TypeID() uint32 { return StoriesUpdateAlbumReq
 func (*StoriesUpdateAlbumRequest) TypeName() string { return "stories.updateAlbum" }
 
 // Encode writes the boxed value.
-func (m *StoriesUpdateAlbumRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StoriesUpdateAlbumRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StoriesUpdateAlbumRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StoriesUpdateAlbumRequest) EncodeBare(b *tl.Buffer) error {
+func (m *StoriesUpdateAlbumRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StoriesUpdateAlbumRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stories.updateAlbum")
 	}
@@ -3349,7 +3549,11 @@ func (m *StoriesUpdateAlbumRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.DeleteStories != nil, 1)
 	f0 |= tl.Flag(m.AddStories != nil, 2)
 	f0 |= tl.Flag(m.Order != nil, 3)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, StoriesUpdateAlbumRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.updateAlbum", "peer")
 	}
@@ -3361,21 +3565,36 @@ func (m *StoriesUpdateAlbumRequest) EncodeBare(b *tl.Buffer) error {
 		b.PutString(m.Title.Value)
 	}
 	if m.DeleteStories != nil {
-		b.PutVectorHeader(len(m.DeleteStories))
-		for _, e1 := range m.DeleteStories {
-			b.PutInt32(e1)
+		p1 := b.Extend(8 + 4*len(m.DeleteStories))
+		q1 := (*[8]byte)(p1)
+		binary.LittleEndian.PutUint32(q1[:], tl.VectorID)
+		binary.LittleEndian.PutUint32(q1[4:], uint32(len(m.DeleteStories)))
+		t1 := p1[8:]
+		for _, x1 := range m.DeleteStories {
+			binary.LittleEndian.PutUint32(t1[:], uint32(x1))
+			t1 = t1[4:]
 		}
 	}
 	if m.AddStories != nil {
-		b.PutVectorHeader(len(m.AddStories))
-		for _, e1 := range m.AddStories {
-			b.PutInt32(e1)
+		p2 := b.Extend(8 + 4*len(m.AddStories))
+		q2 := (*[8]byte)(p2)
+		binary.LittleEndian.PutUint32(q2[:], tl.VectorID)
+		binary.LittleEndian.PutUint32(q2[4:], uint32(len(m.AddStories)))
+		t2 := p2[8:]
+		for _, x2 := range m.AddStories {
+			binary.LittleEndian.PutUint32(t2[:], uint32(x2))
+			t2 = t2[4:]
 		}
 	}
 	if m.Order != nil {
-		b.PutVectorHeader(len(m.Order))
-		for _, e1 := range m.Order {
-			b.PutInt32(e1)
+		p3 := b.Extend(8 + 4*len(m.Order))
+		q3 := (*[8]byte)(p3)
+		binary.LittleEndian.PutUint32(q3[:], tl.VectorID)
+		binary.LittleEndian.PutUint32(q3[4:], uint32(len(m.Order)))
+		t3 := p3[8:]
+		for _, x3 := range m.Order {
+			binary.LittleEndian.PutUint32(t3[:], uint32(x3))
+			t3 = t3[4:]
 		}
 	}
 	return b.WriteErr()
@@ -3474,15 +3693,18 @@ func (*StoriesReorderAlbumsRequest) TypeID() uint32 { return StoriesReorderAlbum
 func (*StoriesReorderAlbumsRequest) TypeName() string { return "stories.reorderAlbums" }
 
 // Encode writes the boxed value.
-func (m *StoriesReorderAlbumsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StoriesReorderAlbumsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StoriesReorderAlbumsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StoriesReorderAlbumsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *StoriesReorderAlbumsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StoriesReorderAlbumsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stories.reorderAlbums")
+	}
+	if boxed {
+		b.PutID(StoriesReorderAlbumsRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.reorderAlbums", "peer")
@@ -3490,9 +3712,14 @@ func (m *StoriesReorderAlbumsRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("stories.reorderAlbums", "peer", err)
 	}
-	b.PutVectorHeader(len(m.Order))
-	for _, e0 := range m.Order {
-		b.PutInt32(e0)
+	p0 := b.Extend(8 + 4*len(m.Order))
+	q0 := (*[8]byte)(p0)
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Order)))
+	t0 := p0[8:]
+	for _, x0 := range m.Order {
+		binary.LittleEndian.PutUint32(t0[:], uint32(x0))
+		t0 = t0[4:]
 	}
 	return nil
 }
@@ -3546,15 +3773,18 @@ func (*StoriesDeleteAlbumRequest) TypeID() uint32 { return StoriesDeleteAlbumReq
 func (*StoriesDeleteAlbumRequest) TypeName() string { return "stories.deleteAlbum" }
 
 // Encode writes the boxed value.
-func (m *StoriesDeleteAlbumRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StoriesDeleteAlbumRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StoriesDeleteAlbumRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StoriesDeleteAlbumRequest) EncodeBare(b *tl.Buffer) error {
+func (m *StoriesDeleteAlbumRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StoriesDeleteAlbumRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stories.deleteAlbum")
+	}
+	if boxed {
+		b.PutID(StoriesDeleteAlbumRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.deleteAlbum", "peer")
@@ -3606,15 +3836,18 @@ func (*StoriesGetAlbumsRequest) TypeID() uint32 { return StoriesGetAlbumsRequest
 func (*StoriesGetAlbumsRequest) TypeName() string { return "stories.getAlbums" }
 
 // Encode writes the boxed value.
-func (m *StoriesGetAlbumsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StoriesGetAlbumsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StoriesGetAlbumsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StoriesGetAlbumsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *StoriesGetAlbumsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StoriesGetAlbumsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stories.getAlbums")
+	}
+	if boxed {
+		b.PutID(StoriesGetAlbumsRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.getAlbums", "peer")
@@ -3668,15 +3901,18 @@ func (*StoriesGetAlbumStoriesRequest) TypeID() uint32 { return StoriesGetAlbumSt
 func (*StoriesGetAlbumStoriesRequest) TypeName() string { return "stories.getAlbumStories" }
 
 // Encode writes the boxed value.
-func (m *StoriesGetAlbumStoriesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StoriesGetAlbumStoriesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StoriesGetAlbumStoriesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StoriesGetAlbumStoriesRequest) EncodeBare(b *tl.Buffer) error {
+func (m *StoriesGetAlbumStoriesRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StoriesGetAlbumStoriesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stories.getAlbumStories")
+	}
+	if boxed {
+		b.PutID(StoriesGetAlbumStoriesRequestTypeID)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.getAlbumStories", "peer")
@@ -3684,9 +3920,10 @@ func (m *StoriesGetAlbumStoriesRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("stories.getAlbumStories", "peer", err)
 	}
-	b.PutInt32(m.AlbumID)
-	b.PutInt32(m.Offset)
-	b.PutInt32(m.Limit)
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.AlbumID))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Limit))
 	return nil
 }
 
@@ -3744,13 +3981,13 @@ func (*StoriesStartLiveRequest) TypeID() uint32 { return StoriesStartLiveRequest
 func (*StoriesStartLiveRequest) TypeName() string { return "stories.startLive" }
 
 // Encode writes the boxed value.
-func (m *StoriesStartLiveRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StoriesStartLiveRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StoriesStartLiveRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StoriesStartLiveRequest) EncodeBare(b *tl.Buffer) error {
+func (m *StoriesStartLiveRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StoriesStartLiveRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stories.startLive")
 	}
@@ -3762,7 +3999,11 @@ func (m *StoriesStartLiveRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.Entities != nil, 1)
 	f0 |= tl.Flag(m.MessagesEnabled.Set, 6)
 	f0 |= tl.Flag(m.SendPaidMessagesStars.Set, 7)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, StoriesStartLiveRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.startLive", "peer")
 	}

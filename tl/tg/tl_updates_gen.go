@@ -3,6 +3,8 @@
 package tg
 
 import (
+	"encoding/binary"
+
 	"github.com/mtgo-labs/mtgo/tl"
 )
 
@@ -26,8 +28,17 @@ func (*UpdatesState) TypeName() string { return "updates.state" }
 
 // Encode writes the boxed value.
 func (m *UpdatesState) Encode(b *tl.Buffer) error {
-	b.PutID(UpdatesStateTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("updates.state")
+	}
+	q0 := (*[24]byte)(b.Extend(24))
+	binary.LittleEndian.PutUint32(q0[:], UpdatesStateTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Pts))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Qts))
+	binary.LittleEndian.PutUint32(q0[12:], uint32(m.Date))
+	binary.LittleEndian.PutUint32(q0[16:], uint32(m.Seq))
+	binary.LittleEndian.PutUint32(q0[20:], uint32(m.UnreadCount))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -35,11 +46,12 @@ func (m *UpdatesState) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("updates.state")
 	}
-	b.PutInt32(m.Pts)
-	b.PutInt32(m.Qts)
-	b.PutInt32(m.Date)
-	b.PutInt32(m.Seq)
-	b.PutInt32(m.UnreadCount)
+	q0 := (*[20]byte)(b.Extend(20))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Pts))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Qts))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Date))
+	binary.LittleEndian.PutUint32(q0[12:], uint32(m.Seq))
+	binary.LittleEndian.PutUint32(q0[16:], uint32(m.UnreadCount))
 	return nil
 }
 
@@ -95,8 +107,14 @@ func (*UpdatesDifferenceEmpty) isUpdatesDifferenceClass() {}
 
 // Encode writes the boxed value.
 func (m *UpdatesDifferenceEmpty) Encode(b *tl.Buffer) error {
-	b.PutID(UpdatesDifferenceEmptyTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("updates.differenceEmpty")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], UpdatesDifferenceEmptyTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Date))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Seq))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -104,8 +122,9 @@ func (m *UpdatesDifferenceEmpty) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("updates.differenceEmpty")
 	}
-	b.PutInt32(m.Date)
-	b.PutInt32(m.Seq)
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Date))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Seq))
 	return nil
 }
 
@@ -155,17 +174,22 @@ func (*UpdatesDifference) TypeName() string { return "updates.difference" }
 func (*UpdatesDifference) isUpdatesDifferenceClass() {}
 
 // Encode writes the boxed value.
-func (m *UpdatesDifference) Encode(b *tl.Buffer) error {
-	b.PutID(UpdatesDifferenceTypeID)
-	return m.EncodeBare(b)
-}
+func (m *UpdatesDifference) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *UpdatesDifference) EncodeBare(b *tl.Buffer) error {
+func (m *UpdatesDifference) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *UpdatesDifference) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("updates.difference")
 	}
-	b.PutVectorHeader(len(m.NewMessages))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, UpdatesDifferenceTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.NewMessages)))
 	for _, e0 := range m.NewMessages {
 		if e0 == nil {
 			return tl.NilFieldError("updates.difference", "new_messages")
@@ -322,17 +346,22 @@ func (*UpdatesDifferenceSlice) TypeName() string { return "updates.differenceSli
 func (*UpdatesDifferenceSlice) isUpdatesDifferenceClass() {}
 
 // Encode writes the boxed value.
-func (m *UpdatesDifferenceSlice) Encode(b *tl.Buffer) error {
-	b.PutID(UpdatesDifferenceSliceTypeID)
-	return m.EncodeBare(b)
-}
+func (m *UpdatesDifferenceSlice) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *UpdatesDifferenceSlice) EncodeBare(b *tl.Buffer) error {
+func (m *UpdatesDifferenceSlice) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *UpdatesDifferenceSlice) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("updates.differenceSlice")
 	}
-	b.PutVectorHeader(len(m.NewMessages))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, UpdatesDifferenceSliceTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.NewMessages)))
 	for _, e0 := range m.NewMessages {
 		if e0 == nil {
 			return tl.NilFieldError("updates.differenceSlice", "new_messages")
@@ -485,8 +514,13 @@ func (*UpdatesDifferenceTooLong) isUpdatesDifferenceClass() {}
 
 // Encode writes the boxed value.
 func (m *UpdatesDifferenceTooLong) Encode(b *tl.Buffer) error {
-	b.PutID(UpdatesDifferenceTooLongTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("updates.differenceTooLong")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], UpdatesDifferenceTooLongTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Pts))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -538,21 +572,25 @@ func (*UpdatesChannelDifferenceEmpty) TypeName() string { return "updates.channe
 func (*UpdatesChannelDifferenceEmpty) isUpdatesChannelDifferenceClass() {}
 
 // Encode writes the boxed value.
-func (m *UpdatesChannelDifferenceEmpty) Encode(b *tl.Buffer) error {
-	b.PutID(UpdatesChannelDifferenceEmptyTypeID)
-	return m.EncodeBare(b)
-}
+func (m *UpdatesChannelDifferenceEmpty) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *UpdatesChannelDifferenceEmpty) EncodeBare(b *tl.Buffer) error {
+func (m *UpdatesChannelDifferenceEmpty) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *UpdatesChannelDifferenceEmpty) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("updates.channelDifferenceEmpty")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Final, 0)
 	f0 |= tl.Flag(m.Timeout.Set, 1)
-	b.PutUint32(f0)
-	b.PutInt32(m.Pts)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, UpdatesChannelDifferenceEmptyTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Pts))
 	if m.Timeout.Set {
 		b.PutInt32(m.Timeout.Value)
 	}
@@ -614,20 +652,24 @@ func (*UpdatesChannelDifferenceTooLong) TypeName() string { return "updates.chan
 func (*UpdatesChannelDifferenceTooLong) isUpdatesChannelDifferenceClass() {}
 
 // Encode writes the boxed value.
-func (m *UpdatesChannelDifferenceTooLong) Encode(b *tl.Buffer) error {
-	b.PutID(UpdatesChannelDifferenceTooLongTypeID)
-	return m.EncodeBare(b)
-}
+func (m *UpdatesChannelDifferenceTooLong) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *UpdatesChannelDifferenceTooLong) EncodeBare(b *tl.Buffer) error {
+func (m *UpdatesChannelDifferenceTooLong) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *UpdatesChannelDifferenceTooLong) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("updates.channelDifferenceTooLong")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Final, 0)
 	f0 |= tl.Flag(m.Timeout.Set, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, UpdatesChannelDifferenceTooLongTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Timeout.Set {
 		b.PutInt32(m.Timeout.Value)
 	}
@@ -759,21 +801,25 @@ func (*UpdatesChannelDifference) TypeName() string { return "updates.channelDiff
 func (*UpdatesChannelDifference) isUpdatesChannelDifferenceClass() {}
 
 // Encode writes the boxed value.
-func (m *UpdatesChannelDifference) Encode(b *tl.Buffer) error {
-	b.PutID(UpdatesChannelDifferenceTypeID)
-	return m.EncodeBare(b)
-}
+func (m *UpdatesChannelDifference) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *UpdatesChannelDifference) EncodeBare(b *tl.Buffer) error {
+func (m *UpdatesChannelDifference) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *UpdatesChannelDifference) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("updates.channelDifference")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Final, 0)
 	f0 |= tl.Flag(m.Timeout.Set, 1)
-	b.PutUint32(f0)
-	b.PutInt32(m.Pts)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, UpdatesChannelDifferenceTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Pts))
 	if m.Timeout.Set {
 		b.PutInt32(m.Timeout.Value)
 	}
@@ -912,8 +958,11 @@ func (*UpdatesGetStateRequest) TypeName() string { return "updates.getState" }
 
 // Encode writes the boxed value.
 func (m *UpdatesGetStateRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updates.getState")
+	}
 	b.PutID(UpdatesGetStateRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -961,13 +1010,13 @@ func (*UpdatesGetDifferenceRequest) TypeID() uint32 { return UpdatesGetDifferenc
 func (*UpdatesGetDifferenceRequest) TypeName() string { return "updates.getDifference" }
 
 // Encode writes the boxed value.
-func (m *UpdatesGetDifferenceRequest) Encode(b *tl.Buffer) error {
-	b.PutID(UpdatesGetDifferenceRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *UpdatesGetDifferenceRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *UpdatesGetDifferenceRequest) EncodeBare(b *tl.Buffer) error {
+func (m *UpdatesGetDifferenceRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *UpdatesGetDifferenceRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("updates.getDifference")
 	}
@@ -975,16 +1024,21 @@ func (m *UpdatesGetDifferenceRequest) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.PtsLimit.Set, 1)
 	f0 |= tl.Flag(m.PtsTotalLimit.Set, 0)
 	f0 |= tl.Flag(m.QtsLimit.Set, 2)
-	b.PutUint32(f0)
-	b.PutInt32(m.Pts)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, UpdatesGetDifferenceRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Pts))
 	if m.PtsLimit.Set {
 		b.PutInt32(m.PtsLimit.Value)
 	}
 	if m.PtsTotalLimit.Set {
 		b.PutInt32(m.PtsTotalLimit.Value)
 	}
-	b.PutInt32(m.Date)
-	b.PutInt32(m.Qts)
+	q1 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.Date))
+	binary.LittleEndian.PutUint32(q1[4:], uint32(m.Qts))
 	if m.QtsLimit.Set {
 		b.PutInt32(m.QtsLimit.Value)
 	}
@@ -1062,19 +1116,25 @@ func (*UpdatesGetChannelDifferenceRequest) TypeID() uint32 {
 func (*UpdatesGetChannelDifferenceRequest) TypeName() string { return "updates.getChannelDifference" }
 
 // Encode writes the boxed value.
-func (m *UpdatesGetChannelDifferenceRequest) Encode(b *tl.Buffer) error {
-	b.PutID(UpdatesGetChannelDifferenceRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *UpdatesGetChannelDifferenceRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdatesGetChannelDifferenceRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *UpdatesGetChannelDifferenceRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("updates.getChannelDifference")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Force, 0)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, UpdatesGetChannelDifferenceRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Channel == nil {
 		return tl.NilFieldError("updates.getChannelDifference", "channel")
 	}
@@ -1087,8 +1147,9 @@ func (m *UpdatesGetChannelDifferenceRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Filter.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updates.getChannelDifference", "filter", err)
 	}
-	b.PutInt32(m.Pts)
-	b.PutInt32(m.Limit)
+	q1 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.Pts))
+	binary.LittleEndian.PutUint32(q1[4:], uint32(m.Limit))
 	return nil
 }
 

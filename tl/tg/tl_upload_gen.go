@@ -3,6 +3,8 @@
 package tg
 
 import (
+	"encoding/binary"
+
 	"github.com/mtgo-labs/mtgo/tl"
 )
 
@@ -25,15 +27,18 @@ func (*UploadFile) TypeName() string { return "upload.file" }
 func (*UploadFile) isUploadFileClass() {}
 
 // Encode writes the boxed value.
-func (m *UploadFile) Encode(b *tl.Buffer) error {
-	b.PutID(UploadFileTypeID)
-	return m.EncodeBare(b)
-}
+func (m *UploadFile) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *UploadFile) EncodeBare(b *tl.Buffer) error {
+func (m *UploadFile) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *UploadFile) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("upload.file")
+	}
+	if boxed {
+		b.PutID(UploadFileTypeID)
 	}
 	if m.Type == nil {
 		return tl.NilFieldError("upload.file", "type")
@@ -94,17 +99,21 @@ func (*UploadFileCdnRedirect) TypeName() string { return "upload.fileCdnRedirect
 func (*UploadFileCdnRedirect) isUploadFileClass() {}
 
 // Encode writes the boxed value.
-func (m *UploadFileCdnRedirect) Encode(b *tl.Buffer) error {
-	b.PutID(UploadFileCdnRedirectTypeID)
-	return m.EncodeBare(b)
-}
+func (m *UploadFileCdnRedirect) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *UploadFileCdnRedirect) EncodeBare(b *tl.Buffer) error {
+func (m *UploadFileCdnRedirect) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *UploadFileCdnRedirect) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("upload.fileCdnRedirect")
 	}
-	b.PutInt32(m.DCID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, UploadFileCdnRedirectTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.DCID))
 	b.PutBytes(m.FileToken)
 	b.PutBytes(m.EncryptionKey)
 	b.PutBytes(m.EncryptionIv)
@@ -184,17 +193,21 @@ func (*UploadWebFile) TypeID() uint32 { return UploadWebFileTypeID }
 func (*UploadWebFile) TypeName() string { return "upload.webFile" }
 
 // Encode writes the boxed value.
-func (m *UploadWebFile) Encode(b *tl.Buffer) error {
-	b.PutID(UploadWebFileTypeID)
-	return m.EncodeBare(b)
-}
+func (m *UploadWebFile) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *UploadWebFile) EncodeBare(b *tl.Buffer) error {
+func (m *UploadWebFile) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *UploadWebFile) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("upload.webFile")
 	}
-	b.PutInt32(m.Size)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, UploadWebFileTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Size))
 	b.PutString(m.MimeType)
 	if m.FileType == nil {
 		return tl.NilFieldError("upload.webFile", "file_type")
@@ -257,15 +270,18 @@ func (*UploadCdnFileReuploadNeeded) TypeName() string { return "upload.cdnFileRe
 func (*UploadCdnFileReuploadNeeded) isUploadCdnFileClass() {}
 
 // Encode writes the boxed value.
-func (m *UploadCdnFileReuploadNeeded) Encode(b *tl.Buffer) error {
-	b.PutID(UploadCdnFileReuploadNeededTypeID)
-	return m.EncodeBare(b)
-}
+func (m *UploadCdnFileReuploadNeeded) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *UploadCdnFileReuploadNeeded) EncodeBare(b *tl.Buffer) error {
+func (m *UploadCdnFileReuploadNeeded) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *UploadCdnFileReuploadNeeded) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("upload.cdnFileReuploadNeeded")
+	}
+	if boxed {
+		b.PutID(UploadCdnFileReuploadNeededTypeID)
 	}
 	b.PutBytes(m.RequestToken)
 	return b.WriteErr()
@@ -309,15 +325,18 @@ func (*UploadCdnFile) TypeName() string { return "upload.cdnFile" }
 func (*UploadCdnFile) isUploadCdnFileClass() {}
 
 // Encode writes the boxed value.
-func (m *UploadCdnFile) Encode(b *tl.Buffer) error {
-	b.PutID(UploadCdnFileTypeID)
-	return m.EncodeBare(b)
-}
+func (m *UploadCdnFile) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *UploadCdnFile) EncodeBare(b *tl.Buffer) error {
+func (m *UploadCdnFile) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *UploadCdnFile) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("upload.cdnFile")
+	}
+	if boxed {
+		b.PutID(UploadCdnFileTypeID)
 	}
 	b.PutBytes(m.Bytes)
 	return b.WriteErr()
@@ -361,18 +380,22 @@ func (*UploadSaveFilePartRequest) TypeID() uint32 { return UploadSaveFilePartReq
 func (*UploadSaveFilePartRequest) TypeName() string { return "upload.saveFilePart" }
 
 // Encode writes the boxed value.
-func (m *UploadSaveFilePartRequest) Encode(b *tl.Buffer) error {
-	b.PutID(UploadSaveFilePartRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *UploadSaveFilePartRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *UploadSaveFilePartRequest) EncodeBare(b *tl.Buffer) error {
+func (m *UploadSaveFilePartRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *UploadSaveFilePartRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("upload.saveFilePart")
 	}
-	b.PutInt64(m.FileID)
-	b.PutInt32(m.FilePart)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, UploadSaveFilePartRequestTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.FileID))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.FilePart))
 	b.PutBytes(m.Bytes)
 	return b.WriteErr()
 }
@@ -423,28 +446,33 @@ func (*UploadGetFileRequest) TypeID() uint32 { return UploadGetFileRequestTypeID
 func (*UploadGetFileRequest) TypeName() string { return "upload.getFile" }
 
 // Encode writes the boxed value.
-func (m *UploadGetFileRequest) Encode(b *tl.Buffer) error {
-	b.PutID(UploadGetFileRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *UploadGetFileRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *UploadGetFileRequest) EncodeBare(b *tl.Buffer) error {
+func (m *UploadGetFileRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *UploadGetFileRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("upload.getFile")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Precise, 0)
 	f0 |= tl.Flag(m.CdnSupported, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, UploadGetFileRequestTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Location == nil {
 		return tl.NilFieldError("upload.getFile", "location")
 	}
 	if err := m.Location.Encode(b); err != nil {
 		return tl.EncodeFieldErr("upload.getFile", "location", err)
 	}
-	b.PutInt64(m.Offset)
-	b.PutInt32(m.Limit)
+	q1 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint64(q1[:], uint64(m.Offset))
+	binary.LittleEndian.PutUint32(q1[8:], uint32(m.Limit))
 	return nil
 }
 
@@ -500,19 +528,23 @@ func (*UploadSaveBigFilePartRequest) TypeID() uint32 { return UploadSaveBigFileP
 func (*UploadSaveBigFilePartRequest) TypeName() string { return "upload.saveBigFilePart" }
 
 // Encode writes the boxed value.
-func (m *UploadSaveBigFilePartRequest) Encode(b *tl.Buffer) error {
-	b.PutID(UploadSaveBigFilePartRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *UploadSaveBigFilePartRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *UploadSaveBigFilePartRequest) EncodeBare(b *tl.Buffer) error {
+func (m *UploadSaveBigFilePartRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *UploadSaveBigFilePartRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("upload.saveBigFilePart")
 	}
-	b.PutInt64(m.FileID)
-	b.PutInt32(m.FilePart)
-	b.PutInt32(m.FileTotalParts)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 16)
+	binary.LittleEndian.PutUint32(p0, UploadSaveBigFilePartRequestTypeID)
+	q0 := (*[16]byte)(p0[h:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.FileID))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.FilePart))
+	binary.LittleEndian.PutUint32(q0[12:], uint32(m.FileTotalParts))
 	b.PutBytes(m.Bytes)
 	return b.WriteErr()
 }
@@ -564,15 +596,18 @@ func (*UploadGetWebFileRequest) TypeID() uint32 { return UploadGetWebFileRequest
 func (*UploadGetWebFileRequest) TypeName() string { return "upload.getWebFile" }
 
 // Encode writes the boxed value.
-func (m *UploadGetWebFileRequest) Encode(b *tl.Buffer) error {
-	b.PutID(UploadGetWebFileRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *UploadGetWebFileRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *UploadGetWebFileRequest) EncodeBare(b *tl.Buffer) error {
+func (m *UploadGetWebFileRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *UploadGetWebFileRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("upload.getWebFile")
+	}
+	if boxed {
+		b.PutID(UploadGetWebFileRequestTypeID)
 	}
 	if m.Location == nil {
 		return tl.NilFieldError("upload.getWebFile", "location")
@@ -580,8 +615,9 @@ func (m *UploadGetWebFileRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.Location.Encode(b); err != nil {
 		return tl.EncodeFieldErr("upload.getWebFile", "location", err)
 	}
-	b.PutInt32(m.Offset)
-	b.PutInt32(m.Limit)
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Limit))
 	return nil
 }
 
@@ -629,19 +665,23 @@ func (*UploadGetCdnFileRequest) TypeID() uint32 { return UploadGetCdnFileRequest
 func (*UploadGetCdnFileRequest) TypeName() string { return "upload.getCdnFile" }
 
 // Encode writes the boxed value.
-func (m *UploadGetCdnFileRequest) Encode(b *tl.Buffer) error {
-	b.PutID(UploadGetCdnFileRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *UploadGetCdnFileRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *UploadGetCdnFileRequest) EncodeBare(b *tl.Buffer) error {
+func (m *UploadGetCdnFileRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *UploadGetCdnFileRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("upload.getCdnFile")
 	}
+	if boxed {
+		b.PutID(UploadGetCdnFileRequestTypeID)
+	}
 	b.PutBytes(m.FileToken)
-	b.PutInt64(m.Offset)
-	b.PutInt32(m.Limit)
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.Offset))
+	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Limit))
 	return b.WriteErr()
 }
 
@@ -688,15 +728,18 @@ func (*UploadReuploadCdnFileRequest) TypeID() uint32 { return UploadReuploadCdnF
 func (*UploadReuploadCdnFileRequest) TypeName() string { return "upload.reuploadCdnFile" }
 
 // Encode writes the boxed value.
-func (m *UploadReuploadCdnFileRequest) Encode(b *tl.Buffer) error {
-	b.PutID(UploadReuploadCdnFileRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *UploadReuploadCdnFileRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *UploadReuploadCdnFileRequest) EncodeBare(b *tl.Buffer) error {
+func (m *UploadReuploadCdnFileRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *UploadReuploadCdnFileRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("upload.reuploadCdnFile")
+	}
+	if boxed {
+		b.PutID(UploadReuploadCdnFileRequestTypeID)
 	}
 	b.PutBytes(m.FileToken)
 	b.PutBytes(m.RequestToken)
@@ -743,15 +786,18 @@ func (*UploadGetCdnFileHashesRequest) TypeID() uint32 { return UploadGetCdnFileH
 func (*UploadGetCdnFileHashesRequest) TypeName() string { return "upload.getCdnFileHashes" }
 
 // Encode writes the boxed value.
-func (m *UploadGetCdnFileHashesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(UploadGetCdnFileHashesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *UploadGetCdnFileHashesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *UploadGetCdnFileHashesRequest) EncodeBare(b *tl.Buffer) error {
+func (m *UploadGetCdnFileHashesRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *UploadGetCdnFileHashesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("upload.getCdnFileHashes")
+	}
+	if boxed {
+		b.PutID(UploadGetCdnFileHashesRequestTypeID)
 	}
 	b.PutBytes(m.FileToken)
 	b.PutInt64(m.Offset)
@@ -798,15 +844,18 @@ func (*UploadGetFileHashesRequest) TypeID() uint32 { return UploadGetFileHashesR
 func (*UploadGetFileHashesRequest) TypeName() string { return "upload.getFileHashes" }
 
 // Encode writes the boxed value.
-func (m *UploadGetFileHashesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(UploadGetFileHashesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *UploadGetFileHashesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *UploadGetFileHashesRequest) EncodeBare(b *tl.Buffer) error {
+func (m *UploadGetFileHashesRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *UploadGetFileHashesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("upload.getFileHashes")
+	}
+	if boxed {
+		b.PutID(UploadGetFileHashesRequestTypeID)
 	}
 	if m.Location == nil {
 		return tl.NilFieldError("upload.getFileHashes", "location")

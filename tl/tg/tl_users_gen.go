@@ -3,6 +3,8 @@
 package tg
 
 import (
+	"encoding/binary"
+
 	"github.com/mtgo-labs/mtgo/tl"
 )
 
@@ -23,15 +25,18 @@ func (*UsersUserFull) TypeID() uint32 { return UsersUserFullTypeID }
 func (*UsersUserFull) TypeName() string { return "users.userFull" }
 
 // Encode writes the boxed value.
-func (m *UsersUserFull) Encode(b *tl.Buffer) error {
-	b.PutID(UsersUserFullTypeID)
-	return m.EncodeBare(b)
-}
+func (m *UsersUserFull) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *UsersUserFull) EncodeBare(b *tl.Buffer) error {
+func (m *UsersUserFull) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *UsersUserFull) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("users.userFull")
+	}
+	if boxed {
+		b.PutID(UsersUserFullTypeID)
 	}
 	if err := m.FullUser.Encode(b); err != nil {
 		return tl.EncodeFieldErr("users.userFull", "full_user", err)
@@ -122,17 +127,22 @@ func (*UsersUsers) TypeName() string { return "users.users" }
 func (*UsersUsers) isUsersUsersClass() {}
 
 // Encode writes the boxed value.
-func (m *UsersUsers) Encode(b *tl.Buffer) error {
-	b.PutID(UsersUsersTypeID)
-	return m.EncodeBare(b)
-}
+func (m *UsersUsers) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *UsersUsers) EncodeBare(b *tl.Buffer) error {
+func (m *UsersUsers) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *UsersUsers) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("users.users")
 	}
-	b.PutVectorHeader(len(m.Users))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, UsersUsersTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Users)))
 	for _, e0 := range m.Users {
 		if e0 == nil {
 			return tl.NilFieldError("users.users", "users")
@@ -192,18 +202,23 @@ func (*UsersUsersSlice) TypeName() string { return "users.usersSlice" }
 func (*UsersUsersSlice) isUsersUsersClass() {}
 
 // Encode writes the boxed value.
-func (m *UsersUsersSlice) Encode(b *tl.Buffer) error {
-	b.PutID(UsersUsersSliceTypeID)
-	return m.EncodeBare(b)
-}
+func (m *UsersUsersSlice) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *UsersUsersSlice) EncodeBare(b *tl.Buffer) error {
+func (m *UsersUsersSlice) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *UsersUsersSlice) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("users.usersSlice")
 	}
-	b.PutInt32(m.Count)
-	b.PutVectorHeader(len(m.Users))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, UsersUsersSliceTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Count))
+	binary.LittleEndian.PutUint32(q0[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[8:], uint32(len(m.Users)))
 	for _, e0 := range m.Users {
 		if e0 == nil {
 			return tl.NilFieldError("users.usersSlice", "users")
@@ -266,8 +281,13 @@ func (*UsersSavedMusicNotModified) isUsersSavedMusicClass() {}
 
 // Encode writes the boxed value.
 func (m *UsersSavedMusicNotModified) Encode(b *tl.Buffer) error {
-	b.PutID(UsersSavedMusicNotModifiedTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("users.savedMusicNotModified")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], UsersSavedMusicNotModifiedTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Count))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -318,18 +338,23 @@ func (*UsersSavedMusic) TypeName() string { return "users.savedMusic" }
 func (*UsersSavedMusic) isUsersSavedMusicClass() {}
 
 // Encode writes the boxed value.
-func (m *UsersSavedMusic) Encode(b *tl.Buffer) error {
-	b.PutID(UsersSavedMusicTypeID)
-	return m.EncodeBare(b)
-}
+func (m *UsersSavedMusic) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *UsersSavedMusic) EncodeBare(b *tl.Buffer) error {
+func (m *UsersSavedMusic) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *UsersSavedMusic) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("users.savedMusic")
 	}
-	b.PutInt32(m.Count)
-	b.PutVectorHeader(len(m.Documents))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, UsersSavedMusicTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Count))
+	binary.LittleEndian.PutUint32(q0[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[8:], uint32(len(m.Documents)))
 	for _, e0 := range m.Documents {
 		if e0 == nil {
 			return tl.NilFieldError("users.savedMusic", "documents")
@@ -389,17 +414,22 @@ func (*UsersGetUsersRequest) TypeID() uint32 { return UsersGetUsersRequestTypeID
 func (*UsersGetUsersRequest) TypeName() string { return "users.getUsers" }
 
 // Encode writes the boxed value.
-func (m *UsersGetUsersRequest) Encode(b *tl.Buffer) error {
-	b.PutID(UsersGetUsersRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *UsersGetUsersRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *UsersGetUsersRequest) EncodeBare(b *tl.Buffer) error {
+func (m *UsersGetUsersRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *UsersGetUsersRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("users.getUsers")
 	}
-	b.PutVectorHeader(len(m.ID))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, UsersGetUsersRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.ID)))
 	for _, e0 := range m.ID {
 		if e0 == nil {
 			return tl.NilFieldError("users.getUsers", "id")
@@ -456,15 +486,18 @@ func (*UsersGetFullUserRequest) TypeID() uint32 { return UsersGetFullUserRequest
 func (*UsersGetFullUserRequest) TypeName() string { return "users.getFullUser" }
 
 // Encode writes the boxed value.
-func (m *UsersGetFullUserRequest) Encode(b *tl.Buffer) error {
-	b.PutID(UsersGetFullUserRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *UsersGetFullUserRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *UsersGetFullUserRequest) EncodeBare(b *tl.Buffer) error {
+func (m *UsersGetFullUserRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *UsersGetFullUserRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("users.getFullUser")
+	}
+	if boxed {
+		b.PutID(UsersGetFullUserRequestTypeID)
 	}
 	if m.ID == nil {
 		return tl.NilFieldError("users.getFullUser", "id")
@@ -514,15 +547,18 @@ func (*UsersSetSecureValueErrorsRequest) TypeID() uint32 {
 func (*UsersSetSecureValueErrorsRequest) TypeName() string { return "users.setSecureValueErrors" }
 
 // Encode writes the boxed value.
-func (m *UsersSetSecureValueErrorsRequest) Encode(b *tl.Buffer) error {
-	b.PutID(UsersSetSecureValueErrorsRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *UsersSetSecureValueErrorsRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *UsersSetSecureValueErrorsRequest) EncodeBare(b *tl.Buffer) error {
+func (m *UsersSetSecureValueErrorsRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *UsersSetSecureValueErrorsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("users.setSecureValueErrors")
+	}
+	if boxed {
+		b.PutID(UsersSetSecureValueErrorsRequestTypeID)
 	}
 	if m.ID == nil {
 		return tl.NilFieldError("users.setSecureValueErrors", "id")
@@ -594,17 +630,24 @@ func (*UsersGetRequirementsToContactRequest) TypeName() string {
 }
 
 // Encode writes the boxed value.
-func (m *UsersGetRequirementsToContactRequest) Encode(b *tl.Buffer) error {
-	b.PutID(UsersGetRequirementsToContactRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *UsersGetRequirementsToContactRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UsersGetRequirementsToContactRequest) EncodeBare(b *tl.Buffer) error {
+	return m.encode(b, false)
+}
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *UsersGetRequirementsToContactRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("users.getRequirementsToContact")
 	}
-	b.PutVectorHeader(len(m.ID))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, UsersGetRequirementsToContactRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.ID)))
 	for _, e0 := range m.ID {
 		if e0 == nil {
 			return tl.NilFieldError("users.getRequirementsToContact", "id")
@@ -664,15 +707,18 @@ func (*UsersGetSavedMusicRequest) TypeID() uint32 { return UsersGetSavedMusicReq
 func (*UsersGetSavedMusicRequest) TypeName() string { return "users.getSavedMusic" }
 
 // Encode writes the boxed value.
-func (m *UsersGetSavedMusicRequest) Encode(b *tl.Buffer) error {
-	b.PutID(UsersGetSavedMusicRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *UsersGetSavedMusicRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *UsersGetSavedMusicRequest) EncodeBare(b *tl.Buffer) error {
+func (m *UsersGetSavedMusicRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *UsersGetSavedMusicRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("users.getSavedMusic")
+	}
+	if boxed {
+		b.PutID(UsersGetSavedMusicRequestTypeID)
 	}
 	if m.ID == nil {
 		return tl.NilFieldError("users.getSavedMusic", "id")
@@ -680,9 +726,10 @@ func (m *UsersGetSavedMusicRequest) EncodeBare(b *tl.Buffer) error {
 	if err := m.ID.Encode(b); err != nil {
 		return tl.EncodeFieldErr("users.getSavedMusic", "id", err)
 	}
-	b.PutInt32(m.Offset)
-	b.PutInt32(m.Limit)
-	b.PutInt64(m.Hash)
+	q0 := (*[16]byte)(b.Extend(16))
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Offset))
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Limit))
+	binary.LittleEndian.PutUint64(q0[8:], uint64(m.Hash))
 	return nil
 }
 
@@ -732,15 +779,18 @@ func (*UsersGetSavedMusicByIDRequest) TypeID() uint32 { return UsersGetSavedMusi
 func (*UsersGetSavedMusicByIDRequest) TypeName() string { return "users.getSavedMusicByID" }
 
 // Encode writes the boxed value.
-func (m *UsersGetSavedMusicByIDRequest) Encode(b *tl.Buffer) error {
-	b.PutID(UsersGetSavedMusicByIDRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *UsersGetSavedMusicByIDRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *UsersGetSavedMusicByIDRequest) EncodeBare(b *tl.Buffer) error {
+func (m *UsersGetSavedMusicByIDRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *UsersGetSavedMusicByIDRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("users.getSavedMusicByID")
+	}
+	if boxed {
+		b.PutID(UsersGetSavedMusicByIDRequestTypeID)
 	}
 	if m.ID == nil {
 		return tl.NilFieldError("users.getSavedMusicByID", "id")
@@ -809,15 +859,18 @@ func (*UsersSuggestBirthdayRequest) TypeID() uint32 { return UsersSuggestBirthda
 func (*UsersSuggestBirthdayRequest) TypeName() string { return "users.suggestBirthday" }
 
 // Encode writes the boxed value.
-func (m *UsersSuggestBirthdayRequest) Encode(b *tl.Buffer) error {
-	b.PutID(UsersSuggestBirthdayRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *UsersSuggestBirthdayRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *UsersSuggestBirthdayRequest) EncodeBare(b *tl.Buffer) error {
+func (m *UsersSuggestBirthdayRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *UsersSuggestBirthdayRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("users.suggestBirthday")
+	}
+	if boxed {
+		b.PutID(UsersSuggestBirthdayRequestTypeID)
 	}
 	if m.ID == nil {
 		return tl.NilFieldError("users.suggestBirthday", "id")

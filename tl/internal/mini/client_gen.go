@@ -4,6 +4,7 @@ package mini
 
 import (
 	"context"
+
 	"github.com/mtgo-labs/mtgo/tl"
 )
 

@@ -3,6 +3,8 @@
 package mini
 
 import (
+	"encoding/binary"
+
 	"github.com/mtgo-labs/mtgo/tl"
 )
 
@@ -22,8 +24,13 @@ func (*GetItemRequest) TypeName() string { return "getItem" }
 
 // Encode writes the boxed value.
 func (m *GetItemRequest) Encode(b *tl.Buffer) error {
-	b.PutID(GetItemRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("getItem")
+	}
+	q0 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q0[:], GetItemRequestTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.ID))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -71,19 +78,26 @@ func (*GetShapesRequest) TypeID() uint32 { return GetShapesRequestTypeID }
 func (*GetShapesRequest) TypeName() string { return "getShapes" }
 
 // Encode writes the boxed value.
-func (m *GetShapesRequest) Encode(b *tl.Buffer) error {
-	b.PutID(GetShapesRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *GetShapesRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *GetShapesRequest) EncodeBare(b *tl.Buffer) error {
+func (m *GetShapesRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *GetShapesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("getShapes")
 	}
-	b.PutVectorHeader(len(m.IDs))
-	for _, e0 := range m.IDs {
-		b.PutInt32(e0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + 4*len(m.IDs))
+	binary.LittleEndian.PutUint32(p0, GetShapesRequestTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.IDs)))
+	t0 := p0[h+8:]
+	for _, x0 := range m.IDs {
+		binary.LittleEndian.PutUint32(t0[:], uint32(x0))
+		t0 = t0[4:]
 	}
 	return nil
 }
@@ -133,8 +147,11 @@ func (*GetIDsRequest) TypeName() string { return "getIDs" }
 
 // Encode writes the boxed value.
 func (m *GetIDsRequest) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("getIDs")
+	}
 	b.PutID(GetIDsRequestTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -177,15 +194,18 @@ func (*SetPointRequest) TypeID() uint32 { return SetPointRequestTypeID }
 func (*SetPointRequest) TypeName() string { return "setPoint" }
 
 // Encode writes the boxed value.
-func (m *SetPointRequest) Encode(b *tl.Buffer) error {
-	b.PutID(SetPointRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *SetPointRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *SetPointRequest) EncodeBare(b *tl.Buffer) error {
+func (m *SetPointRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *SetPointRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("setPoint")
+	}
+	if boxed {
+		b.PutID(SetPointRequestTypeID)
 	}
 	if err := m.Point.Encode(b); err != nil {
 		return tl.EncodeFieldErr("setPoint", "point", err)
@@ -233,15 +253,18 @@ func (*InvokeWithTagRequest) TypeID() uint32 { return InvokeWithTagRequestTypeID
 func (*InvokeWithTagRequest) TypeName() string { return "invokeWithTag" }
 
 // Encode writes the boxed value.
-func (m *InvokeWithTagRequest) Encode(b *tl.Buffer) error {
-	b.PutID(InvokeWithTagRequestTypeID)
-	return m.EncodeBare(b)
-}
+func (m *InvokeWithTagRequest) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *InvokeWithTagRequest) EncodeBare(b *tl.Buffer) error {
+func (m *InvokeWithTagRequest) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *InvokeWithTagRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("invokeWithTag")
+	}
+	if boxed {
+		b.PutID(InvokeWithTagRequestTypeID)
 	}
 	b.PutString(m.Tag)
 	if m.Query == nil {

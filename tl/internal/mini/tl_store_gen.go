@@ -3,6 +3,8 @@
 package mini
 
 import (
+	"encoding/binary"
+
 	"github.com/mtgo-labs/mtgo/tl"
 )
 
@@ -22,20 +24,24 @@ func (*StoreNode) TypeID() uint32 { return StoreNodeTypeID }
 func (*StoreNode) TypeName() string { return "store.node" }
 
 // Encode writes the boxed value.
-func (m *StoreNode) Encode(b *tl.Buffer) error {
-	b.PutID(StoreNodeTypeID)
-	return m.EncodeBare(b)
-}
+func (m *StoreNode) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *StoreNode) EncodeBare(b *tl.Buffer) error {
+func (m *StoreNode) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *StoreNode) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("store.node")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Next != nil, 0)
-	b.PutUint32(f0)
-	b.PutInt32(m.Value)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8)
+	binary.LittleEndian.PutUint32(p0, StoreNodeTypeID)
+	q0 := (*[8]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Value))
 	if m.Next != nil {
 		if err := m.Next.Encode(b); err != nil {
 			return tl.EncodeFieldErr("store.node", "next", err)
@@ -99,8 +105,13 @@ func (*StoreGetNodeRequest) TypeName() string { return "store.getNode" }
 
 // Encode writes the boxed value.
 func (m *StoreGetNodeRequest) Encode(b *tl.Buffer) error {
-	b.PutID(StoreGetNodeRequestTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("store.getNode")
+	}
+	q0 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q0[:], StoreGetNodeRequestTypeID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Value))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.

@@ -3,6 +3,9 @@
 package mini
 
 import (
+	"encoding/binary"
+	"math"
+
 	"github.com/mtgo-labs/mtgo/tl"
 )
 
@@ -21,8 +24,11 @@ func (*BoolFalse) TypeName() string { return "boolFalse" }
 
 // Encode writes the boxed value.
 func (m *BoolFalse) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("boolFalse")
+	}
 	b.PutID(BoolFalseTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -65,8 +71,11 @@ func (*BoolTrue) TypeName() string { return "boolTrue" }
 
 // Encode writes the boxed value.
 func (m *BoolTrue) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("boolTrue")
+	}
 	b.PutID(BoolTrueTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -109,8 +118,11 @@ func (*True) TypeName() string { return "true" }
 
 // Encode writes the boxed value.
 func (m *True) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("true")
+	}
 	b.PutID(TrueTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -155,8 +167,14 @@ func (*Point) TypeName() string { return "point" }
 
 // Encode writes the boxed value.
 func (m *Point) Encode(b *tl.Buffer) error {
-	b.PutID(PointTypeID)
-	return m.EncodeBare(b)
+	if m == nil {
+		return tl.NilObjectError("point")
+	}
+	q0 := (*[20]byte)(b.Extend(20))
+	binary.LittleEndian.PutUint32(q0[:], PointTypeID)
+	binary.LittleEndian.PutUint64(q0[4:], math.Float64bits(m.X))
+	binary.LittleEndian.PutUint64(q0[12:], math.Float64bits(m.Y))
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -164,8 +182,9 @@ func (m *Point) EncodeBare(b *tl.Buffer) error {
 	if m == nil {
 		return tl.NilObjectError("point")
 	}
-	b.PutDouble(m.X)
-	b.PutDouble(m.Y)
+	q0 := (*[16]byte)(b.Extend(16))
+	binary.LittleEndian.PutUint64(q0[:], math.Float64bits(m.X))
+	binary.LittleEndian.PutUint64(q0[8:], math.Float64bits(m.Y))
 	return nil
 }
 
@@ -209,15 +228,18 @@ func (*Pair) TypeID() uint32 { return PairTypeID }
 func (*Pair) TypeName() string { return "pair" }
 
 // Encode writes the boxed value.
-func (m *Pair) Encode(b *tl.Buffer) error {
-	b.PutID(PairTypeID)
-	return m.EncodeBare(b)
-}
+func (m *Pair) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *Pair) EncodeBare(b *tl.Buffer) error {
+func (m *Pair) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *Pair) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("pair")
+	}
+	if boxed {
+		b.PutID(PairTypeID)
 	}
 	b.PutString(m.Key)
 	b.PutBytes(m.Value)
@@ -265,8 +287,11 @@ func (*ShapeEmpty) isShapeClass() {}
 
 // Encode writes the boxed value.
 func (m *ShapeEmpty) Encode(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("shapeEmpty")
+	}
 	b.PutID(ShapeEmptyTypeID)
-	return m.EncodeBare(b)
+	return nil
 }
 
 // EncodeBare writes the fields without the constructor id.
@@ -312,15 +337,18 @@ func (*ShapeCircle) TypeName() string { return "shapeCircle" }
 func (*ShapeCircle) isShapeClass() {}
 
 // Encode writes the boxed value.
-func (m *ShapeCircle) Encode(b *tl.Buffer) error {
-	b.PutID(ShapeCircleTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ShapeCircle) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ShapeCircle) EncodeBare(b *tl.Buffer) error {
+func (m *ShapeCircle) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ShapeCircle) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("shapeCircle")
+	}
+	if boxed {
+		b.PutID(ShapeCircleTypeID)
 	}
 	if err := m.Center.Encode(b); err != nil {
 		return tl.EncodeFieldErr("shapeCircle", "center", err)
@@ -375,20 +403,24 @@ func (*ShapeGroup) TypeName() string { return "shapeGroup" }
 func (*ShapeGroup) isShapeClass() {}
 
 // Encode writes the boxed value.
-func (m *ShapeGroup) Encode(b *tl.Buffer) error {
-	b.PutID(ShapeGroupTypeID)
-	return m.EncodeBare(b)
-}
+func (m *ShapeGroup) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *ShapeGroup) EncodeBare(b *tl.Buffer) error {
+func (m *ShapeGroup) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *ShapeGroup) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("shapeGroup")
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Hidden, 0)
 	f0 |= tl.Flag(m.Name.Set, 1)
-	b.PutUint32(f0)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, ShapeGroupTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
 	if m.Name.Set {
 		b.PutString(m.Name.Value)
 	}
@@ -474,13 +506,13 @@ func (*Item) TypeID() uint32 { return ItemTypeID }
 func (*Item) TypeName() string { return "item" }
 
 // Encode writes the boxed value.
-func (m *Item) Encode(b *tl.Buffer) error {
-	b.PutID(ItemTypeID)
-	return m.EncodeBare(b)
-}
+func (m *Item) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *Item) EncodeBare(b *tl.Buffer) error {
+func (m *Item) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *Item) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("item")
 	}
@@ -501,8 +533,12 @@ func (m *Item) EncodeBare(b *tl.Buffer) error {
 	f0 |= tl.Flag(m.Tags != nil, 9)
 	f1 |= tl.Flag(m.Starred, 0)
 	f1 |= tl.Flag(m.Hint.Set, 1)
-	b.PutUint32(f0)
-	b.PutInt64(m.ID)
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, ItemTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], f0)
+	binary.LittleEndian.PutUint64(q0[4:], uint64(m.ID))
 	if m.Count.Set {
 		b.PutInt32(m.Count.Value)
 	}
@@ -676,17 +712,21 @@ func (*Listing) TypeID() uint32 { return ListingTypeID }
 func (*Listing) TypeName() string { return "listing" }
 
 // Encode writes the boxed value.
-func (m *Listing) Encode(b *tl.Buffer) error {
-	b.PutID(ListingTypeID)
-	return m.EncodeBare(b)
-}
+func (m *Listing) Encode(b *tl.Buffer) error { return m.encode(b, true) }
 
 // EncodeBare writes the fields without the constructor id.
-func (m *Listing) EncodeBare(b *tl.Buffer) error {
+func (m *Listing) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *Listing) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("listing")
 	}
-	b.PutBareVectorHeader(len(m.Items))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4)
+	binary.LittleEndian.PutUint32(p0, ListingTypeID)
+	q0 := (*[4]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(len(m.Items)))
 	for i0 := range m.Items {
 		if err := m.Items[i0].EncodeBare(b); err != nil {
 			return tl.EncodeFieldErr("listing", "items", err)
@@ -695,13 +735,23 @@ func (m *Listing) EncodeBare(b *tl.Buffer) error {
 	if err := m.First.EncodeBare(b); err != nil {
 		return tl.EncodeFieldErr("listing", "first", err)
 	}
-	b.PutVectorHeader(len(m.Nums))
-	for _, e0 := range m.Nums {
-		b.PutInt64(e0)
+	p1 := b.Extend(8 + 8*len(m.Nums))
+	q1 := (*[8]byte)(p1)
+	binary.LittleEndian.PutUint32(q1[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q1[4:], uint32(len(m.Nums)))
+	t1 := p1[8:]
+	for _, x1 := range m.Nums {
+		binary.LittleEndian.PutUint64(t1[:], uint64(x1))
+		t1 = t1[8:]
 	}
-	b.PutVectorHeader(len(m.Ints))
-	for _, e0 := range m.Ints {
-		b.PutInt32(e0)
+	p2 := b.Extend(8 + 4*len(m.Ints))
+	q2 := (*[8]byte)(p2)
+	binary.LittleEndian.PutUint32(q2[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q2[4:], uint32(len(m.Ints)))
+	t2 := p2[8:]
+	for _, x2 := range m.Ints {
+		binary.LittleEndian.PutUint32(t2[:], uint32(x2))
+		t2 = t2[4:]
 	}
 	return nil
 }

@@ -4,6 +4,8 @@ package tltest
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -300,4 +302,73 @@ func WriteCorpus(t *testing.T, target string, cases []Case, step int) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// EncodeGolden compares, for every case, a digest of the encodings of its Seeds random values
+// (boxed, then bare, each into a buffer that already holds one byte and has no room to spare)
+// with the digest recorded in the file at path: the encoders' output stays byte-identical
+// across generator changes. With TL_WRITE_GOLDEN=1 it writes the file instead. Cases the file
+// does not list (constructors added since it was written) are skipped; run with
+// TL_WRITE_GOLDEN=1 after a schema change that alters a listed one.
+func EncodeGolden(t *testing.T, cases []Case, path string) {
+	t.Helper()
+	got := make(map[string]string, len(cases))
+	var names []string
+	for _, c := range cases {
+		h := sha256.New()
+		for i := range Seeds {
+			v := c.New(NewRand(seedFor(c.Name, i)))
+			encs := []func(*tl.Buffer) error{v.Encode}
+			if bare, ok := v.(tl.BareEncoder); ok {
+				encs = append(encs, bare.EncodeBare)
+			}
+			for _, enc := range encs {
+				b := tl.Buffer{Buf: []byte{0xee}}
+				if err := enc(&b); err != nil {
+					t.Fatalf("%s seed %d: encode: %v", c.Name, i, err)
+				}
+				if b.Buf[0] != 0xee {
+					t.Fatalf("%s seed %d: encode overwrote the byte before it", c.Name, i)
+				}
+				fmt.Fprintf(h, "%d:", len(b.Buf)-1)
+				h.Write(b.Buf[1:])
+			}
+		}
+		got[c.Name] = hex.EncodeToString(h.Sum(nil)[:8])
+		names = append(names, c.Name)
+	}
+	if os.Getenv("TL_WRITE_GOLDEN") == "1" {
+		var out strings.Builder
+		out.WriteString("# digest of the encodings of each case's seeded random values (tltest.EncodeGolden)\n")
+		for _, n := range names {
+			fmt.Fprintf(&out, "%s %s\n", n, got[n])
+		}
+		if err := os.WriteFile(path, []byte(out.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, line := range strings.Split(string(data), "\n") {
+		name, want, ok := strings.Cut(line, " ")
+		if !ok || strings.HasPrefix(line, "#") {
+			continue
+		}
+		g, ok := got[name]
+		if !ok {
+			continue
+		}
+		checked++
+		if g != want {
+			t.Errorf("%s: encodings changed: digest %s, golden %s", name, g, want)
+		}
+	}
+	if checked == 0 {
+		t.Fatalf("%s lists none of the %d cases", path, len(cases))
+	}
+	t.Logf("%d of %d cases compared with %s", checked, len(cases), path)
 }

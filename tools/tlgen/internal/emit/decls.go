@@ -78,6 +78,7 @@ func (e *emitter) results(f *file) {
 		f.p("// Encode writes the vector.")
 		f.p("func (x *%s) Encode(b *tl.Buffer) error {", name)
 		nilGuard(f, "x", "Vector")
+		e.runs = 0
 		e.encodeValue(f, pseudo, fl, v, "x.Elems", 0)
 		f.p("\treturn b.WriteErr()")
 		f.p("}\n")

@@ -57,9 +57,10 @@ func Emit(p *model.Package, cfg Config, w Writer) error {
 }
 
 type emitter struct {
-	p   *model.Package
-	cfg Config
-	err error // first model shape the emitter cannot print
+	p    *model.Package
+	cfg  Config
+	err  error // first model shape the emitter cannot print
+	runs int   // runs of fixed-size fields printed in the current encoder (see encode.go)
 }
 
 // fail records an unprintable model; Emit reports the first one instead of writing files.
@@ -97,14 +98,25 @@ func (f *file) bytes() []byte {
 	}
 	fmt.Fprintf(&out, "package %s\n\n", f.e.p.Name)
 	if len(f.imports) > 0 {
-		var paths []string
+		// The standard library first, then a blank line and the rest, as goimports groups them.
+		var std, other []string
 		for path := range f.imports {
-			paths = append(paths, path)
+			if first, _, _ := strings.Cut(path, "/"); strings.Contains(first, ".") {
+				other = append(other, path)
+			} else {
+				std = append(std, path)
+			}
 		}
-		sort.Strings(paths)
+		sort.Strings(std)
+		sort.Strings(other)
 		out.WriteString("import (\n")
-		for _, path := range paths {
-			fmt.Fprintf(&out, "\t%q\n", path)
+		for i, group := range [][]string{std, other} {
+			if i > 0 && len(std) > 0 && len(other) > 0 {
+				out.WriteByte('\n')
+			}
+			for _, path := range group {
+				fmt.Fprintf(&out, "\t%q\n", path)
+			}
 		}
 		out.WriteString(")\n\n")
 	}
@@ -270,12 +282,7 @@ func (e *emitter) structDecl(f *file, st *model.Struct) {
 	if st.Class != nil {
 		f.p("func (*%s) is%s() {}\n", st.GoName, st.Class.GoName)
 	}
-	f.p("// Encode writes the boxed value.")
-	f.p("func (m *%s) Encode(b *tl.Buffer) error {", st.GoName)
-	f.p("\tb.PutID(%s)", st.IDConst())
-	f.p("\treturn m.EncodeBare(b)")
-	f.p("}\n")
-	e.encodeBare(f, st)
+	e.encoders(f, st)
 	f.p("// Decode reads the boxed value.")
 	f.p("func (m *%s) Decode(b *tl.Buffer) error {", st.GoName)
 	f.p("\tif err := b.ConsumeID(%s); err != nil {", st.IDConst())
@@ -284,180 +291,6 @@ func (e *emitter) structDecl(f *file, st *model.Struct) {
 	f.p("\treturn m.DecodeBare(b)")
 	f.p("}\n")
 	e.decodeBare(f, st)
-}
-
-func (e *emitter) encodeBare(f *file, st *model.Struct) {
-	f.p("// EncodeBare writes the fields without the constructor id.")
-	f.p("func (m *%s) EncodeBare(b *tl.Buffer) error {", st.GoName)
-	nilGuard(f, "m", st.TLName)
-	var words []*model.Field
-	for _, fl := range st.Params {
-		if fl.FlagsWord {
-			words = append(words, fl)
-		}
-	}
-	if len(words) > 0 {
-		var names []string
-		for i := range words {
-			names = append(names, flagVar(i))
-		}
-		f.p("\tvar %s uint32", strings.Join(names, ", "))
-		// Flag bits come from presence; fields sharing a bit must agree.
-		type key struct{ w, bit int }
-		groups := map[key][]*model.Field{}
-		var order []key
-		for _, fl := range st.Params {
-			if fl.FlagsWord || !fl.Optional() {
-				continue
-			}
-			k := key{fl.CondIdx, fl.Cond.Bit}
-			if _, ok := groups[k]; !ok {
-				order = append(order, k)
-			}
-			groups[k] = append(groups[k], fl)
-		}
-		for _, k := range order {
-			// A bit shared with valued fields follows their presence: a true field there only
-			// mirrors it (it must not be set alone), and all valued fields must agree.
-			var valued, flagsOnly []*model.Field
-			for _, fl := range groups[k] {
-				if fl.Type.Kind == model.KTrue {
-					flagsOnly = append(flagsOnly, fl)
-				} else {
-					valued = append(valued, fl)
-				}
-			}
-			setters := valued
-			if len(valued) == 0 {
-				setters = flagsOnly
-			}
-			for _, fl := range setters {
-				// Branch-free and independent per bit: an if per bit makes one long chain of
-				// conditional moves.
-				f.p("\t%s |= tl.Flag(%s, %d)", flagVar(k.w), present(fl), k.bit)
-			}
-			for _, fl := range valued[min(1, len(valued)):] {
-				f.p("\tif (%s) != (%s) {\n\t\treturn tl.FlagGroupError(%q, %q)\n\t}", present(valued[0]), present(fl), st.TLName, fl.TLName)
-			}
-			if len(valued) > 0 {
-				for _, fl := range flagsOnly {
-					f.p("\tif %s && !(%s) {\n\t\treturn tl.FlagGroupError(%q, %q)\n\t}", present(fl), present(valued[0]), st.TLName, fl.TLName)
-				}
-			}
-		}
-	}
-	for _, fl := range st.Params {
-		if fl.FlagsWord {
-			f.p("\tb.PutUint32(%s)", flagVar(fl.FlagIdx))
-			continue
-		}
-		if fl.Type.Kind == model.KTrue {
-			continue
-		}
-		v := "m." + fl.GoName
-		if fl.Optional() {
-			if fl.Type.Scalar() {
-				f.p("\tif %s {", present(fl))
-				e.encodeValue(f, st, fl, fl.Type, v+".Value", 1)
-			} else {
-				f.p("\tif %s {", present(fl))
-				e.encodeValue(f, st, fl, fl.Type, v, 1)
-			}
-			f.p("\t}")
-			continue
-		}
-		e.encodeValue(f, st, fl, fl.Type, v, 0)
-	}
-	// Only strings and byte strings can fail to encode; a nested object reports its own.
-	blobs := false
-	for _, fl := range st.Params {
-		blobs = blobs || hasBlob(fl.Type)
-	}
-	if blobs {
-		f.p("\treturn b.WriteErr()")
-	} else {
-		f.p("\treturn nil")
-	}
-	f.p("}\n")
-}
-
-// hasBlob reports whether encoding t writes a string or byte string itself (not through a
-// nested object's encoder).
-func hasBlob(t *model.Type) bool {
-	for ; t != nil; t = t.Elem {
-		if t.Kind == model.KString || t.Kind == model.KBytes {
-			return true
-		}
-		if t.Kind != model.KVector {
-			return false
-		}
-	}
-	return false
-}
-
-// nilGuard prints the check that makes an encoder called on a nil pointer recv return an error
-// naming typ instead of dereferencing it: one pointer compare on the success path.
-func nilGuard(f *file, recv, typ string) {
-	f.p("\tif %s == nil {\n\t\treturn tl.NilObjectError(%q)\n\t}", recv, typ)
-}
-
-// encodeValue prints the statements that encode expression v of type t.
-func (e *emitter) encodeValue(f *file, st *model.Struct, fl *model.Field, t *model.Type, v string, depth int) {
-	ind := strings.Repeat("\t", depth+1)
-	switch t.Kind {
-	case model.KInt:
-		f.p("%sb.PutInt32(%s)", ind, v)
-	case model.KLong:
-		f.p("%sb.PutInt64(%s)", ind, v)
-	case model.KDouble:
-		f.p("%sb.PutDouble(%s)", ind, v)
-	case model.KString:
-		f.p("%sb.PutString(%s)", ind, v)
-	case model.KBytes:
-		f.p("%sb.PutBytes(%s)", ind, v)
-	case model.KInt128:
-		f.p("%sb.PutInt128(%s)", ind, v)
-	case model.KInt256:
-		f.p("%sb.PutInt256(%s)", ind, v)
-	case model.KBool:
-		f.p("%sb.PutBool(%s)", ind, v)
-	case model.KStruct:
-		// A nil pointer needs no check here: its EncodeBare reports it, and EncodeFieldErr
-		// names this field.
-		m := "Encode"
-		if t.Bare {
-			m = "EncodeBare"
-		}
-		f.p("%sif err := %s.%s(b); err != nil {\n%s\treturn tl.EncodeFieldErr(%q, %q, err)\n%s}", ind, v, m, ind, st.TLName, fl.TLName, ind)
-	case model.KClass, model.KQuery, model.KObject:
-		// A nil interface has no method to call; a typed nil inside one is reported by its
-		// EncodeBare like a nil pointer field.
-		if !fl.Optional() || depth > 1 {
-			f.p("%sif %s == nil {\n%s\treturn tl.NilFieldError(%q, %q)\n%s}", ind, v, ind, st.TLName, fl.TLName, ind)
-		}
-		f.p("%sif err := %s.Encode(b); err != nil {\n%s\treturn tl.EncodeFieldErr(%q, %q, err)\n%s}", ind, v, ind, st.TLName, fl.TLName, ind)
-	case model.KVector:
-		if t.Bare {
-			f.p("%sb.PutBareVectorHeader(len(%s))", ind, v)
-		} else {
-			f.p("%sb.PutVectorHeader(len(%s))", ind, v)
-		}
-		if t.Elem.Kind == model.KStruct {
-			// Index bare structs in place rather than copy each one.
-			iv := fmt.Sprintf("i%d", depth)
-			f.p("%sfor %s := range %s {", ind, iv, v)
-			e.encodeValue(f, st, fl, t.Elem, v+"["+iv+"]", depth+2)
-		} else {
-			// A copy of the element: the slice header is not reloaded and rechecked after
-			// every call that writes to b.
-			ev := fmt.Sprintf("e%d", depth)
-			f.p("%sfor _, %s := range %s {", ind, ev, v)
-			e.encodeValue(f, st, fl, t.Elem, ev, depth+2)
-		}
-		f.p("%s}", ind)
-	default:
-		e.fail(fmt.Sprintf("emit: cannot encode kind %d", t.Kind))
-	}
 }
 
 func (e *emitter) decodeBare(f *file, st *model.Struct) {
