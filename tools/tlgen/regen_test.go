@@ -26,6 +26,7 @@ var committed = []struct {
 	opts options
 }{
 	{"mt", options{schema: "schema/mtproto.tl", pkg: "mt"}},
+	{"e2e", options{schema: "schema/secret.tl", pkg: "e2e"}},
 	{"tg", options{schema: "schema/api.tl", pkg: "tg", base: "schema/mtproto.tl", basePkg: "github.com/mtgo-labs/mtgo/tl/mt", idempotent: "schema/idempotent.txt"}},
 	{"tgjson", options{schema: "schema/api.tl", pkg: "tgjson", base: "schema/mtproto.tl", basePkg: "github.com/mtgo-labs/mtgo/tl/mt", json: "github.com/mtgo-labs/mtgo/tl/tg"}},
 	{"internal/mini", options{schema: "../tools/tlgen/testdata/mini.tl", pkg: "mini", idempotent: "../tools/tlgen/testdata/mini.idempotent.txt"}},
