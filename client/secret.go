@@ -36,12 +36,11 @@ var (
 	// err and leaves SecretMessage.File nil.
 	ErrSecretMedia = errors.New("mtgo: invalid secret media")
 	// ErrSecretLayer reports a message the peer's layer cannot carry: media that came in a
-	// later layer (documents, and so every SendSecretFile kind but photos, need layer 143), or
-	// any message to a peer whose layer is older than secretchat.MinLayer (73). Messages are
-	// written in the lower of the two parties' layers (SecretChat.Layer), in MinLayer until the
-	// peer shows its own; entities that layer lacks are left out without an error. So a
-	// document sent before the peer's first message arrived (an OnSecretChatReady handler
-	// may run first) is ErrSecretLayer; it can go once SecretChat.Layer is 143 or more.
+	// later layer, a document of 2 GiB or more to a peer before layer 143 (size:long came
+	// then), or any message to a peer whose layer is older than secretchat.MinLayer (73).
+	// Messages are written in the lower of the two parties' layers (SecretChat.Layer), in
+	// MinLayer until the peer shows its own; entities that layer lacks are left out without an
+	// error, and a document goes as that layer's decryptedMessageMediaDocument46 (size:int).
 	ErrSecretLayer = secretchat.ErrLayer
 	// ErrSecretRekeyBusy reports a re-keying start while an exchange, started by either
 	// side, is unfinished (or its old key is still kept for messages in flight).
@@ -338,8 +337,8 @@ type SecretFileOptions struct {
 // fresh AES-256-IGE key, uploads the ciphertext and sends it to a ready chat
 // (messages.sendEncryptedFile) as the media opts.Kind names (a document by default); the
 // key and iv travel inside the encrypted message. Options that make no valid media are
-// ErrSecretMedia, and media the peer's layer cannot carry ErrSecretLayer (a document needs
-// layer 143), both before the upload. It returns the message's random_id.
+// ErrSecretMedia, and media the peer's layer cannot carry ErrSecretLayer, both before the
+// upload (a peer before layer 143 gets a document as decryptedMessageMediaDocument46). It returns the message's random_id.
 func (c *Client) SendSecretFile(ctx context.Context, chatID int32, r io.Reader, fileName string, opts *SecretFileOptions) (int64, error) {
 	if opts == nil {
 		opts = &SecretFileOptions{}

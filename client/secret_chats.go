@@ -539,7 +539,8 @@ func (m *secretChats) sealLocked(ctx context.Context, s *secretChat, rid int64, 
 
 // fitLocked returns the layer msg is written in for the peer of s, the lower of the two
 // parties' layers (secretchat.MinLayer until the peer shows its own), and makes msg fit it
-// (secretchat.Fit): entities the layer lacks are left out, media it lacks is ErrSecretLayer.
+// (secretchat.Fit): entities the layer lacks are left out, a document takes the layer's
+// constructor, media it lacks is ErrSecretLayer.
 func (m *secretChats) fitLocked(s *secretChat, msg e2e.DecryptedMessageClass) (int32, error) {
 	layer := secretchat.SendLayer(m.layer, s.layer)
 	if err := secretchat.Fit(msg, layer); err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/crypto"
+	"github.com/mtgo-labs/mtgo/secretchat"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/e2e"
 	"github.com/mtgo-labs/mtgo/tl/tg"
@@ -126,6 +127,8 @@ func describeSecretMedia(md e2e.DecryptedMessageMediaClass) (*types.SecretFile, 
 	case *e2e.DecryptedMessageMediaAudio: // older clients' voice recordings
 		sf = types.SecretFile{Kind: types.KindVoice, MimeType: cmp.Or(d.MimeType, "audio/ogg"), Key: d.Key, IV: d.Iv}
 		sh = secretMediaShape{size: int64(d.Size), duration: int64(d.Duration)}
+	case *e2e.DecryptedMessageMediaDocument46: // layers before 143: size:int
+		return describeSecretMedia(secretchat.DocumentFrom46(d))
 	case *e2e.DecryptedMessageMediaDocument:
 		sf = types.SecretFile{Kind: types.KindDocument, MimeType: d.MimeType, Key: d.Key, IV: d.Iv}
 		sh = secretMediaShape{size: d.Size, thumb: d.Thumb, thumbW: d.ThumbW, thumbH: d.ThumbH}

@@ -3,6 +3,7 @@ package mtgo
 import (
 	"context"
 	"errors"
+	"math"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -29,8 +30,8 @@ func (p *secretParty) lastSecret(t *testing.T) *types.SecretMessage {
 
 // TestSecretPeerLayer: the peer speaks layer 101 and tells it on accepting; this side then
 // writes in 101 (and on its notifyLayer, or any message it writes, the same): entities 101
-// lacks are left out, a document (layer 143) fails with ErrSecretLayer and sends nothing, a
-// photo goes. A message written before the peer knew ours (at a lower layer) does not lower
+// lacks are left out, a document goes as layer 46's decryptedMessageMediaDocument46 (size:int;
+// one past int32 fails with ErrSecretLayer and sends nothing), a photo goes. A message written before the peer knew ours (at a lower layer) does not lower
 // it; a peer older than secretchat.MinLayer gets nothing.
 func TestSecretPeerLayer(t *testing.T) {
 	ctx := context.Background()
@@ -69,15 +70,28 @@ func TestSecretPeerLayer(t *testing.T) {
 	}
 
 	calls := len(r.calls)
-	doc := &e2e.DecryptedMessage{RandomID: 3, Media: &e2e.DecryptedMessageMediaDocument{MimeType: "text/plain", Key: make([]byte, 32), Iv: make([]byte, 32)}}
-	if err := a.m.fits(ctx, id, doc); !errors.Is(err, ErrSecretLayer) {
-		t.Fatalf("document check: %v, want ErrSecretLayer", err)
+	huge := &e2e.DecryptedMessage{RandomID: 3, Media: &e2e.DecryptedMessageMediaDocument{MimeType: "text/plain", Size: math.MaxInt32 + 1, Key: make([]byte, 32), Iv: make([]byte, 32)}}
+	if err := a.m.fits(ctx, id, huge); !errors.Is(err, ErrSecretLayer) {
+		t.Fatalf("document past int32 check: %v, want ErrSecretLayer", err)
 	}
-	if _, err := a.m.send(ctx, id, 3, doc, &tg.InputEncryptedFileUploaded{ID: 1, Parts: 1}); !errors.Is(err, ErrSecretLayer) {
-		t.Fatalf("document: %v, want ErrSecretLayer", err)
+	if _, err := a.m.send(ctx, id, 3, huge, &tg.InputEncryptedFileUploaded{ID: 1, Parts: 1}); !errors.Is(err, ErrSecretLayer) {
+		t.Fatalf("document past int32: %v, want ErrSecretLayer", err)
 	}
 	if len(r.calls) != calls {
 		t.Fatalf("the refused document made calls: %v", r.calls[calls:])
+	}
+	doc := &e2e.DecryptedMessage{RandomID: 3, Media: &e2e.DecryptedMessageMediaDocument{MimeType: "text/plain", Size: 32, Key: make([]byte, 32), Iv: make([]byte, 32),
+		Attributes: []e2e.DocumentAttributeClass{&e2e.DocumentAttributeFilename{FileName: "a.txt"}}}}
+	if err := a.m.fits(ctx, id, doc); err != nil {
+		t.Fatalf("document check: %v", err)
+	}
+	if _, err := a.m.send(ctx, id, 3, doc, &tg.InputEncryptedFileUploaded{ID: 1, Parts: 1}); err != nil {
+		t.Fatalf("document: %v", err)
+	}
+	m = b.lastSecret(t)
+	if _, old := m.Media.(*e2e.DecryptedMessageMediaDocument46); !old || m.File == nil || m.File.Kind != types.KindDocument ||
+		m.File.PlainSize != 32 || m.File.FileName != "a.txt" || m.File.MimeType != "text/plain" {
+		t.Fatalf("document to layer 101: %T, %+v", m.Media, m.File)
 	}
 	photo := &e2e.DecryptedMessage{RandomID: 4, Media: &e2e.DecryptedMessageMediaPhoto{W: 1, H: 1, Size: 1, Key: make([]byte, 32), Iv: make([]byte, 32)}}
 	if _, err := a.m.send(ctx, id, 4, photo, &tg.InputEncryptedFileUploaded{ID: 1, Parts: 1}); err != nil {

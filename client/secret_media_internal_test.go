@@ -53,6 +53,14 @@ func TestDescribeSecretMedia(t *testing.T) {
 			&types.SecretFile{Kind: types.KindVoice, MimeType: "audio/ogg", Duration: 2 * time.Second, Waveform: []byte{1, 2}}, "", false},
 		{"negative size", &e2e.DecryptedMessageMediaPhoto{W: 1, H: 1, Size: -1, Caption: "c"}, nil, "c", true},
 		{"negative document size", &e2e.DecryptedMessageMediaDocument{Size: -5}, nil, "", true},
+		{"layer 46 document", &e2e.DecryptedMessageMediaDocument46{MimeType: "application/pdf", Size: 77, Key: key, Iv: iv, Caption: "d",
+			Thumb: thumb, ThumbW: 90, ThumbH: 60, Attributes: []e2e.DocumentAttributeClass{&e2e.DocumentAttributeFilename{FileName: "a.pdf"}}},
+			&types.SecretFile{Kind: types.KindDocument, MimeType: "application/pdf", Key: key, IV: iv, PlainSize: 77, FileName: "a.pdf",
+				Thumb: &types.SecretThumb{Data: thumb, Width: 90, Height: 60}}, "d", false},
+		{"layer 46 sticker", &e2e.DecryptedMessageMediaDocument46{MimeType: "image/webp", Size: 9, Attributes: []e2e.DocumentAttributeClass{
+			&e2e.DocumentAttributeImageSize{W: 512, H: 512}, &e2e.DocumentAttributeSticker{Alt: "x", Stickerset: &e2e.InputStickerSetEmpty{}}}},
+			&types.SecretFile{Kind: types.KindSticker, MimeType: "image/webp", PlainSize: 9, Width: 512, Height: 512}, "", false},
+		{"negative layer 46 document size", &e2e.DecryptedMessageMediaDocument46{Size: -5}, nil, "", true},
 		{"negative width", &e2e.DecryptedMessageMediaPhoto{W: -1, H: 1}, nil, "", true},
 		{"height too large", &e2e.DecryptedMessageMediaVideo{W: 1, H: maxSecretDimension + 1}, nil, "", true},
 		{"negative duration", &e2e.DecryptedMessageMediaAudio{Duration: -1}, nil, "", true},
@@ -188,6 +196,8 @@ func FuzzSecretMedia(f *testing.F) {
 		&e2e.DecryptedMessageMediaContact{PhoneNumber: "1", UserID: -1},
 		&e2e.DecryptedMessageMediaVideo{Thumb: []byte{1}, ThumbW: 1, ThumbH: 1, Duration: 3, W: 4, H: 5, Size: 6},
 		&e2e.DecryptedMessageMediaAudio{Duration: 1, Size: 2},
+		&e2e.DecryptedMessageMediaDocument46{Thumb: []byte{1}, ThumbW: 1, ThumbH: 1, MimeType: "video/mp4", Size: 6,
+			Attributes: []e2e.DocumentAttributeClass{&e2e.DocumentAttributeVideo{Duration: 3, W: 4, H: 5}, &e2e.DocumentAttributeFilename{FileName: "v.mp4"}}},
 		&e2e.DecryptedMessageMediaWebPage{URL: "https://t.me"},
 	}
 	for _, d := range secretExternalSeeds() {

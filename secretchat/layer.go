@@ -78,7 +78,7 @@ var since = map[uint32]int32{
 	e2e.MessageEntityUnderlineTypeID:        101,
 	e2e.MessageEntityStrikeTypeID:           101,
 	e2e.MessageEntityBlockquoteTypeID:       101,
-	e2e.DecryptedMessageMediaDocumentTypeID: 143, // size:long; earlier layers' #7afe8ae2 is not generated
+	e2e.DecryptedMessageMediaDocumentTypeID: 143, // size:long; Fit writes decryptedMessageMediaDocument46 before
 	e2e.MessageEntitySpoilerTypeID:          144,
 	e2e.MessageEntityCustomEmojiTypeID:      144,
 	e2e.MessageEntityMentionNameTypeID:      unpublished,
@@ -97,9 +97,11 @@ func Since(id uint32) int32 {
 }
 
 // Fit makes msg fit layer, the layer it is about to be written in: the entities the layer
-// lacks are dropped (the text stays, unformatted there), and media it lacks is ErrLayer, as is
-// a layer older than MinLayer. Service messages need no change: every action tl/e2e has is
-// older than MinLayer.
+// lacks are dropped (the text stays, unformatted there), a document goes as the layer's own
+// constructor (decryptedMessageMediaDocument46, size:int, before layer 143; a size past
+// int32 is ErrLayer there), and other media the layer lacks is ErrLayer, as is a layer older
+// than MinLayer. Service messages need no change: every action tl/e2e has is older than
+// MinLayer.
 func Fit(msg e2e.DecryptedMessageClass, layer int32) error {
 	if layer < MinLayer {
 		return fmt.Errorf("%w: the peer speaks layer %d, older than %d", ErrLayer, layer, MinLayer)
@@ -107,6 +109,13 @@ func Fit(msg e2e.DecryptedMessageClass, layer int32) error {
 	m, ok := msg.(*e2e.DecryptedMessage)
 	if !ok {
 		return nil
+	}
+	if d, ok := m.Media.(*e2e.DecryptedMessageMediaDocument); ok && layer < Since(d.TypeID()) {
+		old, err := document46(d)
+		if err != nil {
+			return fmt.Errorf("%w: %w, the peer speaks %d", ErrLayer, err, layer)
+		}
+		m.Media = old
 	}
 	if m.Media != nil && Since(m.Media.TypeID()) > layer {
 		return fmt.Errorf("%w: %s needs layer %d, the peer speaks %d", ErrLayer, m.Media.TypeName(), Since(m.Media.TypeID()), layer)
@@ -120,4 +129,20 @@ func Fit(msg e2e.DecryptedMessageClass, layer int32) error {
 	clear(m.Entities[len(kept):])
 	m.Entities = kept
 	return nil
+}
+
+// document46 is d written as layers 45 to 142 have it (size:int).
+func document46(d *e2e.DecryptedMessageMediaDocument) (*e2e.DecryptedMessageMediaDocument46, error) {
+	if d.Size != int64(int32(d.Size)) {
+		return nil, fmt.Errorf("a document of %d bytes needs layer %d", d.Size, Since(d.TypeID()))
+	}
+	return &e2e.DecryptedMessageMediaDocument46{Thumb: d.Thumb, ThumbW: d.ThumbW, ThumbH: d.ThumbH, MimeType: d.MimeType,
+		Size: int32(d.Size), Key: d.Key, Iv: d.Iv, Attributes: d.Attributes, Caption: d.Caption}, nil
+}
+
+// DocumentFrom46 is d, a document a peer wrote in a layer before 143, as the current
+// constructor has it: the same fields, the size widened.
+func DocumentFrom46(d *e2e.DecryptedMessageMediaDocument46) *e2e.DecryptedMessageMediaDocument {
+	return &e2e.DecryptedMessageMediaDocument{Thumb: d.Thumb, ThumbW: d.ThumbW, ThumbH: d.ThumbH, MimeType: d.MimeType,
+		Size: int64(d.Size), Key: d.Key, Iv: d.Iv, Attributes: d.Attributes, Caption: d.Caption}
 }

@@ -21,8 +21,9 @@ func TestSendLayer(t *testing.T) {
 	}
 }
 
-// TestFit: a message written in an older layer loses the entities that layer lacks, and
-// media it lacks is ErrLayer; services pass; a layer before MinLayer carries nothing.
+// TestFit: a message written in an older layer loses the entities that layer lacks, a
+// document goes as that layer's constructor (size:int, when it fits), and media it lacks is
+// ErrLayer; services pass; a layer before MinLayer carries nothing.
 func TestFit(t *testing.T) {
 	ents := func() []e2e.MessageEntityClass {
 		return []e2e.MessageEntityClass{
@@ -45,7 +46,16 @@ func TestFit(t *testing.T) {
 			&e2e.DecryptedMessage{Entities: ents()[:1]}, false},
 		{"document at 143", &e2e.DecryptedMessage{Media: &e2e.DecryptedMessageMediaDocument{}}, 143,
 			&e2e.DecryptedMessage{Media: &e2e.DecryptedMessageMediaDocument{}}, false},
-		{"document at 142", &e2e.DecryptedMessage{Media: &e2e.DecryptedMessageMediaDocument{}}, 142, nil, true},
+		{"document at 142 goes as layer 46's", &e2e.DecryptedMessage{Media: &e2e.DecryptedMessageMediaDocument{
+			MimeType: "text/plain", Size: math.MaxInt32, Caption: "c", Attributes: []e2e.DocumentAttributeClass{&e2e.DocumentAttributeFilename{FileName: "a"}}}}, 142,
+			&e2e.DecryptedMessage{Media: &e2e.DecryptedMessageMediaDocument46{
+				MimeType: "text/plain", Size: math.MaxInt32, Caption: "c", Attributes: []e2e.DocumentAttributeClass{&e2e.DocumentAttributeFilename{FileName: "a"}}}}, false},
+		{"document at 73", &e2e.DecryptedMessage{Media: &e2e.DecryptedMessageMediaDocument{Size: 5}}, MinLayer,
+			&e2e.DecryptedMessage{Media: &e2e.DecryptedMessageMediaDocument46{Size: 5}}, false},
+		{"document past int32 at 142", &e2e.DecryptedMessage{Media: &e2e.DecryptedMessageMediaDocument{Size: math.MaxInt32 + 1}}, 142, nil, true},
+		{"negative document size past int32 at 142", &e2e.DecryptedMessage{Media: &e2e.DecryptedMessageMediaDocument{Size: math.MinInt32 - 1}}, 142, nil, true},
+		{"layer 46's document at 144", &e2e.DecryptedMessage{Media: &e2e.DecryptedMessageMediaDocument46{Size: 5}}, Layer,
+			&e2e.DecryptedMessage{Media: &e2e.DecryptedMessageMediaDocument46{Size: 5}}, false},
 		{"photo at 73", &e2e.DecryptedMessage{Media: &e2e.DecryptedMessageMediaPhoto{}}, MinLayer,
 			&e2e.DecryptedMessage{Media: &e2e.DecryptedMessageMediaPhoto{}}, false},
 		{"external document at 73", &e2e.DecryptedMessage{Media: &e2e.DecryptedMessageMediaExternalDocument{}}, MinLayer,
@@ -86,11 +96,32 @@ func TestSince(t *testing.T) {
 	}{
 		{e2e.MessageEntityBoldTypeID, MinLayer}, {e2e.MessageEntityStrikeTypeID, 101},
 		{e2e.DecryptedMessageMediaDocumentTypeID, 143}, {e2e.MessageEntitySpoilerTypeID, 144},
+		{e2e.DecryptedMessageMediaDocument46TypeID, MinLayer},
 		{e2e.MessageEntityBlockquoteTypeID, 101}, {e2e.MessageEntityCustomEmojiTypeID, 144},
 		{e2e.MessageEntityMentionNameTypeID, math.MaxInt32}, {e2e.MessageEntityBankCardTypeID, math.MaxInt32},
 	} {
 		if got := Since(tt.id); got != tt.want {
 			t.Errorf("Since(%#x) = %d, want %d", tt.id, got, tt.want)
 		}
+	}
+}
+
+// TestDocumentFrom46: a document of layers before 143 reads as the current constructor, and
+// Fit writes it back unchanged.
+func TestDocumentFrom46(t *testing.T) {
+	old := &e2e.DecryptedMessageMediaDocument46{Thumb: []byte{1}, ThumbW: 2, ThumbH: 3, MimeType: "m", Size: 4, Key: []byte{5}, Iv: []byte{6},
+		Attributes: []e2e.DocumentAttributeClass{&e2e.DocumentAttributeAnimated{}}, Caption: "c"}
+	d := DocumentFrom46(old)
+	want := &e2e.DecryptedMessageMediaDocument{Thumb: []byte{1}, ThumbW: 2, ThumbH: 3, MimeType: "m", Size: 4, Key: []byte{5}, Iv: []byte{6},
+		Attributes: []e2e.DocumentAttributeClass{&e2e.DocumentAttributeAnimated{}}, Caption: "c"}
+	if diff := cmp.Diff(want, d); diff != "" {
+		t.Fatalf("(-want +got):\n%s", diff)
+	}
+	msg := &e2e.DecryptedMessage{Media: d}
+	if err := Fit(msg, 142); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(old, msg.Media); diff != "" {
+		t.Fatalf("back (-want +got):\n%s", diff)
 	}
 }
