@@ -39,8 +39,8 @@ func (s slot) hash() uint32 { return uint32(s >> 32) }
 // (an idle client holds none of it).
 //
 // The index is an open-addressing table of hashes and ring positions (linear probing, at
-// most half full), so a message taking the place of the oldest rewrites two slots of it instead of
-// deleting and inserting map entries. A removal shifts the slots after it back, so the table
+// most half full), so a message taking the place of the oldest rewrites two slots of it
+// instead of deleting and inserting map entries. A removal shifts the slots after it back, so the table
 // never fills with tombstones. Its hash is seeded per cache: chats and message ids come from
 // the network, and an attacker who could pick keys of one slot would make probes long.
 type messageCache struct {
@@ -48,7 +48,7 @@ type messageCache struct {
 
 	mu    sync.Mutex
 	ring  []cached // in arrival order from next, once len(ring) == size
-	next  int      // the oldest entry's slot once the ring is full
+	next  int      // the oldest entry's ring position once the ring is full
 	slots []slot   // len is a power of two
 	seed  [2]uint64
 }
