@@ -364,6 +364,9 @@ func (m *months) live(days int) {
 		time.Sleep(time.Until(dayStart.Add(24 * time.Hour)))
 		synctest.Wait()
 		m.dayG = append(m.dayG, runtime.NumGoroutine())
+		if h := m.b.Health(); !h.Connected || !h.Authorized {
+			t.Errorf("day %d ends with the bot connected %v, authorized %v (last error %v)", day, h.Connected, h.Authorized, h.LastError)
+		}
 		if day == min(9, days-1) {
 			m.warmHeap = heapAfterGC()
 		}
