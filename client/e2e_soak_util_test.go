@@ -144,6 +144,14 @@ func (r *soakRecorder) problem(format string, args ...any) {
 // wait blocks until the handler saw want messages in all; d only bounds the wait.
 func (r *soakRecorder) wait(t testing.TB, want int, d time.Duration) {
 	t.Helper()
+	if total, ok := r.waitFor(want, d); !ok {
+		t.Fatalf("handled %d of %d messages after %v (last per chat %v)", total, want, d, r.lastCopy())
+	}
+}
+
+// waitFor blocks until the handler saw want messages in all, at most d; it returns how many
+// it saw and whether that was enough.
+func (r *soakRecorder) waitFor(want int, d time.Duration) (int, bool) {
 	timer := time.NewTimer(d)
 	defer timer.Stop()
 	for {
@@ -151,12 +159,12 @@ func (r *soakRecorder) wait(t testing.TB, want int, d time.Duration) {
 		total, wake := r.total, r.wake
 		r.mu.Unlock()
 		if total >= want {
-			return
+			return total, true
 		}
 		select {
 		case <-wake:
 		case <-timer.C:
-			t.Fatalf("handled %d of %d messages after %v (last per chat %v)", total, want, d, r.lastCopy())
+			return total, false
 		}
 	}
 }
