@@ -534,3 +534,30 @@ func TestBoolIDAndIDLen(t *testing.T) {
 		t.Fatalf("IDLen: %d %d", IDLen(true), IDLen(false))
 	}
 }
+
+func TestPutStringAt(t *testing.T) {
+	for _, n := range []int{0, 1, 2, 3, 4, 5, 252, 253, 254, 255, 256, 257, 1000, MaxStringLen + 1} {
+		s := strings.Repeat("x", n)
+		var want Buffer
+		want.PutString(s)
+		if got := StringSize(n); got != len(want.Buf) {
+			t.Fatalf("StringSize(%d) = %d, PutString wrote %d bytes", n, got, len(want.Buf))
+		}
+		// Between two fixed words, in an extension whose bytes start out as garbage.
+		b := Buffer{Buf: append(make([]byte, 0, 8+StringSize(n)+16), 0xaa)}
+		p := b.Extend(8 + StringSize(n))
+		for i := range p {
+			p[i] = 0xee
+		}
+		copy(p, "head")
+		b.PutStringAt(p[4:], s)
+		copy(p[4+StringSize(n):], "tail")
+		wantAll := append(append(append([]byte{0xaa}, "head"...), want.Buf...), "tail"...)
+		if !bytes.Equal(b.Buf, wantAll) {
+			t.Fatalf("PutStringAt of %d bytes wrote % x...", n, b.Buf[:min(len(b.Buf), 16)])
+		}
+		if tooLong := n > MaxStringLen; errors.Is(b.WriteErr(), ErrTooLarge) != tooLong {
+			t.Fatalf("PutStringAt of %d bytes: WriteErr %v", n, b.WriteErr())
+		}
+	}
+}

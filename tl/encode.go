@@ -109,25 +109,59 @@ func (b *Buffer) PutBytes(p []byte) {
 // length prefix and the zero padding and returns the n bytes in between for the caller to fill.
 // Growing once and writing the padding as one word keeps string encoding off the per-byte path.
 func (b *Buffer) putBlob(n int) []byte {
-	hdr := 1
-	if n >= 254 {
-		hdr = 4
-	}
-	total := (hdr + n + 3) &^ 3
+	total := blobSize(n)
 	l := len(b.Buf)
 	if cap(b.Buf)-l < total {
 		b.grow(total)
 	}
 	p := b.Buf[l : l+total]
 	b.Buf = b.Buf[:l+total]
-	// The padding first: for short strings it shares a word with the prefix.
-	binary.LittleEndian.PutUint32(p[total-4:], 0)
-	if hdr == 1 {
-		p[0] = byte(n)
-	} else {
-		binary.LittleEndian.PutUint32(p, uint32(n)<<8|254)
+	return blobAt(p, n)
+}
+
+// blobSize is the wire size of a TL string of n bytes (n <= MaxStringLen): length prefix, bytes
+// and padding to 4 bytes.
+func blobSize(n int) int {
+	if n >= 254 {
+		return (n + 7) &^ 3
 	}
-	return p[hdr : hdr+n]
+	return (n + 4) &^ 3
+}
+
+// blobAt writes the length prefix and the zero padding of a TL string of n bytes into p, which
+// holds exactly blobSize(n) bytes, and returns the n bytes in between.
+func blobAt(p []byte, n int) []byte {
+	// The padding first: for short strings it shares a word with the prefix.
+	binary.LittleEndian.PutUint32(p[len(p)-4:], 0)
+	if n < 254 {
+		p[0] = byte(n)
+		return p[1 : 1+n]
+	}
+	binary.LittleEndian.PutUint32(p, uint32(n)<<8|254)
+	return p[4 : 4+n]
+}
+
+// StringSize returns how many bytes PutString writes for a string of n bytes: the length
+// prefix, the bytes and the padding (4 for a string over MaxStringLen, which is written empty).
+func StringSize(n int) int {
+	if n > MaxStringLen {
+		n = 0
+	}
+	return blobSize(n)
+}
+
+// PutStringAt writes s as PutString does, but into p instead of appending: p is part of an
+// extension of Buf (see Extend) and holds at least StringSize(len(s)) bytes, of which it writes
+// exactly that many. Generated encoders use it for a string inside a run of fields written with
+// one extension. A string over MaxStringLen is written empty and recorded, as by PutString.
+//
+//go:noinline
+func (b *Buffer) PutStringAt(p []byte, s string) {
+	if len(s) > MaxStringLen {
+		b.werr = ErrTooLarge
+		s = ""
+	}
+	copy(blobAt(p[:blobSize(len(s))], len(s)), s)
 }
 
 // grow makes room for n more bytes in Buf. It is kept out of line so that the common path of

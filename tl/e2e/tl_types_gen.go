@@ -271,14 +271,15 @@ func (m *DecryptedMessage) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.ViaBotName.Set, 11)
 	f0 |= tl.Flag(m.ReplyToRandomID.Set, 3)
 	f0 |= tl.Flag(m.GroupedID.Set, 17)
+	s0_0 := tl.StringSize(len(m.Message))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 16)
+	p0 := b.Extend(h + 16 + s0_0)
 	binary.LittleEndian.PutUint32(p0, DecryptedMessageTypeID)
 	q0 := (*[16]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
 	binary.LittleEndian.PutUint64(q0[4:], uint64(m.RandomID))
 	binary.LittleEndian.PutUint32(q0[12:], uint32(m.TTL))
-	b.PutString(m.Message)
+	b.PutStringAt(p0[h+16:], m.Message)
 	if m.Media != nil {
 		if err := m.Media.Encode(b); err != nil {
 			return tl.EncodeFieldErr("decryptedMessage", "media", err)
@@ -629,15 +630,17 @@ func (m *DecryptedMessageMediaVideo) encode(b *tl.Buffer, boxed bool) error {
 		b.PutID(DecryptedMessageMediaVideoTypeID)
 	}
 	b.PutBytes(m.Thumb)
-	q0 := (*[12]byte)(b.Extend(12))
+	s0_0 := tl.StringSize(len(m.MimeType))
+	p0 := b.Extend(24 + s0_0)
+	q0 := (*[12]byte)(p0)
 	binary.LittleEndian.PutUint32(q0[:], uint32(m.ThumbW))
 	binary.LittleEndian.PutUint32(q0[4:], uint32(m.ThumbH))
 	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Duration))
-	b.PutString(m.MimeType)
-	q1 := (*[12]byte)(b.Extend(12))
-	binary.LittleEndian.PutUint32(q1[:], uint32(m.W))
-	binary.LittleEndian.PutUint32(q1[4:], uint32(m.H))
-	binary.LittleEndian.PutUint32(q1[8:], uint32(m.Size))
+	b.PutStringAt(p0[12:], m.MimeType)
+	q0_1 := (*[12]byte)(p0[s0_0+12:])
+	binary.LittleEndian.PutUint32(q0_1[:], uint32(m.W))
+	binary.LittleEndian.PutUint32(q0_1[4:], uint32(m.H))
+	binary.LittleEndian.PutUint32(q0_1[8:], uint32(m.Size))
 	b.PutBytes(m.Key)
 	b.PutBytes(m.Iv)
 	b.PutString(m.Caption)
@@ -789,13 +792,17 @@ func (m *DecryptedMessageMediaContact) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("decryptedMessageMediaContact")
 	}
-	if boxed {
-		b.PutID(DecryptedMessageMediaContactTypeID)
-	}
-	b.PutString(m.PhoneNumber)
-	b.PutString(m.FirstName)
-	b.PutString(m.LastName)
-	b.PutInt32(m.UserID)
+	s0_0 := tl.StringSize(len(m.PhoneNumber))
+	s0_1 := tl.StringSize(len(m.FirstName))
+	s0_2 := tl.StringSize(len(m.LastName))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4 + s0_0 + s0_1 + s0_2)
+	binary.LittleEndian.PutUint32(p0, DecryptedMessageMediaContactTypeID)
+	b.PutStringAt(p0[h:], m.PhoneNumber)
+	b.PutStringAt(p0[h+s0_0:], m.FirstName)
+	b.PutStringAt(p0[h+s0_0+s0_1:], m.LastName)
+	q0 := (*[4]byte)(p0[h+s0_0+s0_1+s0_2:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.UserID))
 	return b.WriteErr()
 }
 
@@ -868,11 +875,14 @@ func (m *DecryptedMessageMediaDocument46) encode(b *tl.Buffer, boxed bool) error
 		b.PutID(DecryptedMessageMediaDocument46TypeID)
 	}
 	b.PutBytes(m.Thumb)
-	q0 := (*[8]byte)(b.Extend(8))
+	s0_0 := tl.StringSize(len(m.MimeType))
+	p0 := b.Extend(12 + s0_0)
+	q0 := (*[8]byte)(p0)
 	binary.LittleEndian.PutUint32(q0[:], uint32(m.ThumbW))
 	binary.LittleEndian.PutUint32(q0[4:], uint32(m.ThumbH))
-	b.PutString(m.MimeType)
-	b.PutInt32(m.Size)
+	b.PutStringAt(p0[8:], m.MimeType)
+	q0_1 := (*[4]byte)(p0[s0_0+8:])
+	binary.LittleEndian.PutUint32(q0_1[:], uint32(m.Size))
 	b.PutBytes(m.Key)
 	b.PutBytes(m.Iv)
 	b.PutVectorHeader(len(m.Attributes))
@@ -981,11 +991,14 @@ func (m *DecryptedMessageMediaDocument) encode(b *tl.Buffer, boxed bool) error {
 		b.PutID(DecryptedMessageMediaDocumentTypeID)
 	}
 	b.PutBytes(m.Thumb)
-	q0 := (*[8]byte)(b.Extend(8))
+	s0_0 := tl.StringSize(len(m.MimeType))
+	p0 := b.Extend(16 + s0_0)
+	q0 := (*[8]byte)(p0)
 	binary.LittleEndian.PutUint32(q0[:], uint32(m.ThumbW))
 	binary.LittleEndian.PutUint32(q0[4:], uint32(m.ThumbH))
-	b.PutString(m.MimeType)
-	b.PutInt64(m.Size)
+	b.PutStringAt(p0[8:], m.MimeType)
+	q0_1 := (*[8]byte)(p0[s0_0+8:])
+	binary.LittleEndian.PutUint64(q0_1[:], uint64(m.Size))
 	b.PutBytes(m.Key)
 	b.PutBytes(m.Iv)
 	b.PutVectorHeader(len(m.Attributes))
@@ -1086,13 +1099,15 @@ func (m *DecryptedMessageMediaAudio) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("decryptedMessageMediaAudio")
 	}
+	s0_0 := tl.StringSize(len(m.MimeType))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 8 + s0_0)
 	binary.LittleEndian.PutUint32(p0, DecryptedMessageMediaAudioTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], uint32(m.Duration))
-	b.PutString(m.MimeType)
-	b.PutInt32(m.Size)
+	b.PutStringAt(p0[h+4:], m.MimeType)
+	q0_1 := (*[4]byte)(p0[h+s0_0+4:])
+	binary.LittleEndian.PutUint32(q0_1[:], uint32(m.Size))
 	b.PutBytes(m.Key)
 	b.PutBytes(m.Iv)
 	return b.WriteErr()
@@ -1171,15 +1186,17 @@ func (m *DecryptedMessageMediaExternalDocument) encode(b *tl.Buffer, boxed bool)
 	if m == nil {
 		return tl.NilObjectError("decryptedMessageMediaExternalDocument")
 	}
+	s0_0 := tl.StringSize(len(m.MimeType))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 20)
+	p0 := b.Extend(h + 24 + s0_0)
 	binary.LittleEndian.PutUint32(p0, DecryptedMessageMediaExternalDocumentTypeID)
 	q0 := (*[20]byte)(p0[h:])
 	binary.LittleEndian.PutUint64(q0[:], uint64(m.ID))
 	binary.LittleEndian.PutUint64(q0[8:], uint64(m.AccessHash))
 	binary.LittleEndian.PutUint32(q0[16:], uint32(m.Date))
-	b.PutString(m.MimeType)
-	b.PutInt32(m.Size)
+	b.PutStringAt(p0[h+20:], m.MimeType)
+	q0_1 := (*[4]byte)(p0[h+s0_0+20:])
+	binary.LittleEndian.PutUint32(q0_1[:], uint32(m.Size))
 	if m.Thumb == nil {
 		return tl.NilFieldError("decryptedMessageMediaExternalDocument", "thumb")
 	}
@@ -1284,16 +1301,20 @@ func (m *DecryptedMessageMediaVenue) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("decryptedMessageMediaVenue")
 	}
+	s0_0 := tl.StringSize(len(m.Title))
+	s0_1 := tl.StringSize(len(m.Address))
+	s0_2 := tl.StringSize(len(m.Provider))
+	s0_3 := tl.StringSize(len(m.VenueID))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 16)
+	p0 := b.Extend(h + 16 + s0_0 + s0_1 + s0_2 + s0_3)
 	binary.LittleEndian.PutUint32(p0, DecryptedMessageMediaVenueTypeID)
 	q0 := (*[16]byte)(p0[h:])
 	binary.LittleEndian.PutUint64(q0[:], math.Float64bits(m.Lat))
 	binary.LittleEndian.PutUint64(q0[8:], math.Float64bits(m.Long))
-	b.PutString(m.Title)
-	b.PutString(m.Address)
-	b.PutString(m.Provider)
-	b.PutString(m.VenueID)
+	b.PutStringAt(p0[h+16:], m.Title)
+	b.PutStringAt(p0[h+s0_0+16:], m.Address)
+	b.PutStringAt(p0[h+s0_0+s0_1+16:], m.Provider)
+	b.PutStringAt(p0[h+s0_0+s0_1+s0_2+16:], m.VenueID)
 	return b.WriteErr()
 }
 
@@ -1360,10 +1381,11 @@ func (m *DecryptedMessageMediaWebPage) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("decryptedMessageMediaWebPage")
 	}
-	if boxed {
-		b.PutID(DecryptedMessageMediaWebPageTypeID)
-	}
-	b.PutString(m.URL)
+	s0_0 := tl.StringSize(len(m.URL))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, DecryptedMessageMediaWebPageTypeID)
+	b.PutStringAt(p0[h:], m.URL)
 	return b.WriteErr()
 }
 
@@ -2948,10 +2970,11 @@ func (m *DocumentAttributeSticker) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("documentAttributeSticker")
 	}
-	if boxed {
-		b.PutID(DocumentAttributeStickerTypeID)
-	}
-	b.PutString(m.Alt)
+	s0_0 := tl.StringSize(len(m.Alt))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, DocumentAttributeStickerTypeID)
+	b.PutStringAt(p0[h:], m.Alt)
 	if m.Stickerset == nil {
 		return tl.NilFieldError("documentAttributeSticker", "stickerset")
 	}
@@ -3187,10 +3210,11 @@ func (m *DocumentAttributeFilename) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("documentAttributeFilename")
 	}
-	if boxed {
-		b.PutID(DocumentAttributeFilenameTypeID)
-	}
-	b.PutString(m.FileName)
+	s0_0 := tl.StringSize(len(m.FileName))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, DocumentAttributeFilenameTypeID)
+	b.PutStringAt(p0[h:], m.FileName)
 	return b.WriteErr()
 }
 
@@ -3242,10 +3266,11 @@ func (m *InputStickerSetShortName) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("inputStickerSetShortName")
 	}
-	if boxed {
-		b.PutID(InputStickerSetShortNameTypeID)
-	}
-	b.PutString(m.ShortName)
+	s0_0 := tl.StringSize(len(m.ShortName))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, InputStickerSetShortNameTypeID)
+	b.PutStringAt(p0[h:], m.ShortName)
 	return b.WriteErr()
 }
 
@@ -3346,10 +3371,11 @@ func (m *PhotoSizeEmpty) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("photoSizeEmpty")
 	}
-	if boxed {
-		b.PutID(PhotoSizeEmptyTypeID)
-	}
-	b.PutString(m.Type)
+	s0_0 := tl.StringSize(len(m.Type))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, PhotoSizeEmptyTypeID)
+	b.PutStringAt(p0[h:], m.Type)
 	return b.WriteErr()
 }
 
@@ -3405,20 +3431,21 @@ func (m *PhotoSize) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("photoSize")
 	}
-	if boxed {
-		b.PutID(PhotoSizeTypeID)
-	}
-	b.PutString(m.Type)
+	s0_0 := tl.StringSize(len(m.Type))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, PhotoSizeTypeID)
+	b.PutStringAt(p0[h:], m.Type)
 	if m.Location == nil {
 		return tl.NilFieldError("photoSize", "location")
 	}
 	if err := m.Location.Encode(b); err != nil {
 		return tl.EncodeFieldErr("photoSize", "location", err)
 	}
-	q0 := (*[12]byte)(b.Extend(12))
-	binary.LittleEndian.PutUint32(q0[:], uint32(m.W))
-	binary.LittleEndian.PutUint32(q0[4:], uint32(m.H))
-	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Size))
+	q1 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.W))
+	binary.LittleEndian.PutUint32(q1[4:], uint32(m.H))
+	binary.LittleEndian.PutUint32(q1[8:], uint32(m.Size))
 	return b.WriteErr()
 }
 
@@ -3486,19 +3513,20 @@ func (m *PhotoCachedSize) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("photoCachedSize")
 	}
-	if boxed {
-		b.PutID(PhotoCachedSizeTypeID)
-	}
-	b.PutString(m.Type)
+	s0_0 := tl.StringSize(len(m.Type))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, PhotoCachedSizeTypeID)
+	b.PutStringAt(p0[h:], m.Type)
 	if m.Location == nil {
 		return tl.NilFieldError("photoCachedSize", "location")
 	}
 	if err := m.Location.Encode(b); err != nil {
 		return tl.EncodeFieldErr("photoCachedSize", "location", err)
 	}
-	q0 := (*[8]byte)(b.Extend(8))
-	binary.LittleEndian.PutUint32(q0[:], uint32(m.W))
-	binary.LittleEndian.PutUint32(q0[4:], uint32(m.H))
+	q1 := (*[8]byte)(b.Extend(8))
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.W))
+	binary.LittleEndian.PutUint32(q1[4:], uint32(m.H))
 	b.PutBytes(m.Bytes)
 	return b.WriteErr()
 }
@@ -4287,13 +4315,14 @@ func (m *MessageEntityPre) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messageEntityPre")
 	}
+	s0_0 := tl.StringSize(len(m.Language))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 8)
+	p0 := b.Extend(h + 8 + s0_0)
 	binary.LittleEndian.PutUint32(p0, MessageEntityPreTypeID)
 	q0 := (*[8]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], uint32(m.Offset))
 	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Length))
-	b.PutString(m.Language)
+	b.PutStringAt(p0[h+8:], m.Language)
 	return b.WriteErr()
 }
 
@@ -4353,13 +4382,14 @@ func (m *MessageEntityTextURL) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messageEntityTextUrl")
 	}
+	s0_0 := tl.StringSize(len(m.URL))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 8)
+	p0 := b.Extend(h + 8 + s0_0)
 	binary.LittleEndian.PutUint32(p0, MessageEntityTextURLTypeID)
 	q0 := (*[8]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], uint32(m.Offset))
 	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Length))
-	b.PutString(m.URL)
+	b.PutStringAt(p0[h+8:], m.URL)
 	return b.WriteErr()
 }
 

@@ -148,16 +148,20 @@ func (m *ReqDHParamsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("req_DH_params")
 	}
+	s0_0 := tl.StringSize(len(m.P))
+	s0_1 := tl.StringSize(len(m.Q))
+	s0_2 := tl.StringSize(len(m.EncryptedData))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 32)
+	p0 := b.Extend(h + 40 + s0_0 + s0_1 + s0_2)
 	binary.LittleEndian.PutUint32(p0, ReqDHParamsRequestTypeID)
 	q0 := (*[32]byte)(p0[h:])
 	*(*tl.Int128)(q0[:]) = m.Nonce
 	*(*tl.Int128)(q0[16:]) = m.ServerNonce
-	b.PutString(m.P)
-	b.PutString(m.Q)
-	b.PutInt64(m.PublicKeyFingerprint)
-	b.PutString(m.EncryptedData)
+	b.PutStringAt(p0[h+32:], m.P)
+	b.PutStringAt(p0[h+s0_0+32:], m.Q)
+	q0_1 := (*[8]byte)(p0[h+s0_0+s0_1+32:])
+	binary.LittleEndian.PutUint64(q0_1[:], uint64(m.PublicKeyFingerprint))
+	b.PutStringAt(p0[h+s0_0+s0_1+40:], m.EncryptedData)
 	return b.WriteErr()
 }
 
@@ -224,13 +228,14 @@ func (m *SetClientDHParamsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("set_client_DH_params")
 	}
+	s0_0 := tl.StringSize(len(m.EncryptedData))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 32)
+	p0 := b.Extend(h + 32 + s0_0)
 	binary.LittleEndian.PutUint32(p0, SetClientDHParamsRequestTypeID)
 	q0 := (*[32]byte)(p0[h:])
 	*(*tl.Int128)(q0[:]) = m.Nonce
 	*(*tl.Int128)(q0[16:]) = m.ServerNonce
-	b.PutString(m.EncryptedData)
+	b.PutStringAt(p0[h+32:], m.EncryptedData)
 	return b.WriteErr()
 }
 

@@ -36,21 +36,21 @@ func (m *ResPQ) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("resPQ")
 	}
+	s0_0 := tl.StringSize(len(m.Pq))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 32)
+	p0 := b.Extend(h + 40 + s0_0 + 8*len(m.ServerPublicKeyFingerprints))
 	binary.LittleEndian.PutUint32(p0, ResPQTypeID)
 	q0 := (*[32]byte)(p0[h:])
 	*(*tl.Int128)(q0[:]) = m.Nonce
 	*(*tl.Int128)(q0[16:]) = m.ServerNonce
-	b.PutString(m.Pq)
-	p1 := b.Extend(8 + 8*len(m.ServerPublicKeyFingerprints))
-	q1 := (*[8]byte)(p1)
-	binary.LittleEndian.PutUint32(q1[:], tl.VectorID)
-	binary.LittleEndian.PutUint32(q1[4:], uint32(len(m.ServerPublicKeyFingerprints)))
-	t1 := p1[8:]
-	for _, x1 := range m.ServerPublicKeyFingerprints {
-		binary.LittleEndian.PutUint64(t1[:], uint64(x1))
-		t1 = t1[8:]
+	b.PutStringAt(p0[h+32:], m.Pq)
+	q0_1 := (*[8]byte)(p0[h+s0_0+32:])
+	binary.LittleEndian.PutUint32(q0_1[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0_1[4:], uint32(len(m.ServerPublicKeyFingerprints)))
+	t0 := p0[h+s0_0+40:]
+	for _, x0 := range m.ServerPublicKeyFingerprints {
+		binary.LittleEndian.PutUint64(t0[:], uint64(x0))
+		t0 = t0[8:]
 	}
 	return b.WriteErr()
 }
@@ -126,13 +126,16 @@ func (m *PQInnerData) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("p_q_inner_data")
 	}
-	if boxed {
-		b.PutID(PQInnerDataTypeID)
-	}
-	b.PutString(m.Pq)
-	b.PutString(m.P)
-	b.PutString(m.Q)
-	q0 := (*[64]byte)(b.Extend(64))
+	s0_0 := tl.StringSize(len(m.Pq))
+	s0_1 := tl.StringSize(len(m.P))
+	s0_2 := tl.StringSize(len(m.Q))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 64 + s0_0 + s0_1 + s0_2)
+	binary.LittleEndian.PutUint32(p0, PQInnerDataTypeID)
+	b.PutStringAt(p0[h:], m.Pq)
+	b.PutStringAt(p0[h+s0_0:], m.P)
+	b.PutStringAt(p0[h+s0_0+s0_1:], m.Q)
+	q0 := (*[64]byte)(p0[h+s0_0+s0_1+s0_2:])
 	*(*tl.Int128)(q0[:]) = m.Nonce
 	*(*tl.Int128)(q0[16:]) = m.ServerNonce
 	*(*tl.Int256)(q0[32:]) = m.NewNonce
@@ -208,13 +211,16 @@ func (m *PQInnerDataDC) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("p_q_inner_data_dc")
 	}
-	if boxed {
-		b.PutID(PQInnerDataDCTypeID)
-	}
-	b.PutString(m.Pq)
-	b.PutString(m.P)
-	b.PutString(m.Q)
-	q0 := (*[68]byte)(b.Extend(68))
+	s0_0 := tl.StringSize(len(m.Pq))
+	s0_1 := tl.StringSize(len(m.P))
+	s0_2 := tl.StringSize(len(m.Q))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 68 + s0_0 + s0_1 + s0_2)
+	binary.LittleEndian.PutUint32(p0, PQInnerDataDCTypeID)
+	b.PutStringAt(p0[h:], m.Pq)
+	b.PutStringAt(p0[h+s0_0:], m.P)
+	b.PutStringAt(p0[h+s0_0+s0_1:], m.Q)
+	q0 := (*[68]byte)(p0[h+s0_0+s0_1+s0_2:])
 	*(*tl.Int128)(q0[:]) = m.Nonce
 	*(*tl.Int128)(q0[16:]) = m.ServerNonce
 	*(*tl.Int256)(q0[32:]) = m.NewNonce
@@ -294,13 +300,16 @@ func (m *PQInnerDataTemp) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("p_q_inner_data_temp")
 	}
-	if boxed {
-		b.PutID(PQInnerDataTempTypeID)
-	}
-	b.PutString(m.Pq)
-	b.PutString(m.P)
-	b.PutString(m.Q)
-	q0 := (*[68]byte)(b.Extend(68))
+	s0_0 := tl.StringSize(len(m.Pq))
+	s0_1 := tl.StringSize(len(m.P))
+	s0_2 := tl.StringSize(len(m.Q))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 68 + s0_0 + s0_1 + s0_2)
+	binary.LittleEndian.PutUint32(p0, PQInnerDataTempTypeID)
+	b.PutStringAt(p0[h:], m.Pq)
+	b.PutStringAt(p0[h+s0_0:], m.P)
+	b.PutStringAt(p0[h+s0_0+s0_1:], m.Q)
+	q0 := (*[68]byte)(p0[h+s0_0+s0_1+s0_2:])
 	*(*tl.Int128)(q0[:]) = m.Nonce
 	*(*tl.Int128)(q0[16:]) = m.ServerNonce
 	*(*tl.Int256)(q0[32:]) = m.NewNonce
@@ -381,13 +390,16 @@ func (m *PQInnerDataTempDC) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("p_q_inner_data_temp_dc")
 	}
-	if boxed {
-		b.PutID(PQInnerDataTempDCTypeID)
-	}
-	b.PutString(m.Pq)
-	b.PutString(m.P)
-	b.PutString(m.Q)
-	q0 := (*[72]byte)(b.Extend(72))
+	s0_0 := tl.StringSize(len(m.Pq))
+	s0_1 := tl.StringSize(len(m.P))
+	s0_2 := tl.StringSize(len(m.Q))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 72 + s0_0 + s0_1 + s0_2)
+	binary.LittleEndian.PutUint32(p0, PQInnerDataTempDCTypeID)
+	b.PutStringAt(p0[h:], m.Pq)
+	b.PutStringAt(p0[h+s0_0:], m.P)
+	b.PutStringAt(p0[h+s0_0+s0_1:], m.Q)
+	q0 := (*[72]byte)(p0[h+s0_0+s0_1+s0_2:])
 	*(*tl.Int128)(q0[:]) = m.Nonce
 	*(*tl.Int128)(q0[16:]) = m.ServerNonce
 	*(*tl.Int256)(q0[32:]) = m.NewNonce
@@ -617,13 +629,14 @@ func (m *ServerDHParamsOk) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("server_DH_params_ok")
 	}
+	s0_0 := tl.StringSize(len(m.EncryptedAnswer))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 32)
+	p0 := b.Extend(h + 32 + s0_0)
 	binary.LittleEndian.PutUint32(p0, ServerDHParamsOkTypeID)
 	q0 := (*[32]byte)(p0[h:])
 	*(*tl.Int128)(q0[:]) = m.Nonce
 	*(*tl.Int128)(q0[16:]) = m.ServerNonce
-	b.PutString(m.EncryptedAnswer)
+	b.PutStringAt(p0[h+32:], m.EncryptedAnswer)
 	return b.WriteErr()
 }
 
@@ -684,16 +697,19 @@ func (m *ServerDHInnerData) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("server_DH_inner_data")
 	}
+	s0_0 := tl.StringSize(len(m.DHPrime))
+	s0_1 := tl.StringSize(len(m.GA))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 36)
+	p0 := b.Extend(h + 40 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, ServerDHInnerDataTypeID)
 	q0 := (*[36]byte)(p0[h:])
 	*(*tl.Int128)(q0[:]) = m.Nonce
 	*(*tl.Int128)(q0[16:]) = m.ServerNonce
 	binary.LittleEndian.PutUint32(q0[32:], uint32(m.G))
-	b.PutString(m.DHPrime)
-	b.PutString(m.GA)
-	b.PutInt32(m.ServerTime)
+	b.PutStringAt(p0[h+36:], m.DHPrime)
+	b.PutStringAt(p0[h+s0_0+36:], m.GA)
+	q0_1 := (*[4]byte)(p0[h+s0_0+s0_1+36:])
+	binary.LittleEndian.PutUint32(q0_1[:], uint32(m.ServerTime))
 	return b.WriteErr()
 }
 
@@ -761,14 +777,15 @@ func (m *ClientDHInnerData) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("client_DH_inner_data")
 	}
+	s0_0 := tl.StringSize(len(m.GB))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 40)
+	p0 := b.Extend(h + 40 + s0_0)
 	binary.LittleEndian.PutUint32(p0, ClientDHInnerDataTypeID)
 	q0 := (*[40]byte)(p0[h:])
 	*(*tl.Int128)(q0[:]) = m.Nonce
 	*(*tl.Int128)(q0[16:]) = m.ServerNonce
 	binary.LittleEndian.PutUint64(q0[32:], uint64(m.RetryID))
-	b.PutString(m.GB)
+	b.PutStringAt(p0[h+40:], m.GB)
 	return b.WriteErr()
 }
 
@@ -1469,12 +1486,13 @@ func (m *MsgsStateInfo) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("msgs_state_info")
 	}
+	s0_0 := tl.StringSize(len(m.Info))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 8)
+	p0 := b.Extend(h + 8 + s0_0)
 	binary.LittleEndian.PutUint32(p0, MsgsStateInfoTypeID)
 	q0 := (*[8]byte)(p0[h:])
 	binary.LittleEndian.PutUint64(q0[:], uint64(m.ReqMsgID))
-	b.PutString(m.Info)
+	b.PutStringAt(p0[h+8:], m.Info)
 	return b.WriteErr()
 }
 
@@ -1817,12 +1835,13 @@ func (m *RpcError) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("rpc_error")
 	}
+	s0_0 := tl.StringSize(len(m.ErrorMessage))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, RpcErrorTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], uint32(m.ErrorCode))
-	b.PutString(m.ErrorMessage)
+	b.PutStringAt(p0[h+4:], m.ErrorMessage)
 	return b.WriteErr()
 }
 
@@ -2636,11 +2655,12 @@ func (m *AccessPointRule) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("accessPointRule")
 	}
-	if boxed {
-		b.PutID(AccessPointRuleTypeID)
-	}
-	b.PutString(m.PhonePrefixRules)
-	q0 := (*[8]byte)(b.Extend(8))
+	s0_0 := tl.StringSize(len(m.PhonePrefixRules))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + s0_0)
+	binary.LittleEndian.PutUint32(p0, AccessPointRuleTypeID)
+	b.PutStringAt(p0[h:], m.PhonePrefixRules)
+	q0 := (*[8]byte)(p0[h+s0_0:])
 	binary.LittleEndian.PutUint32(q0[:], uint32(m.DCID))
 	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Ips)))
 	for _, e0 := range m.Ips {

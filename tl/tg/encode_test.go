@@ -1,6 +1,7 @@
 package tg
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -106,6 +107,23 @@ func encodeCases() []struct {
 				b.PutID(InputUserTypeID)
 				b.PutInt64(3)
 				b.PutInt64(4)
+			}},
+		{"inputPhoneContact", &InputPhoneContact{ClientID: 9, Phone: "", FirstName: strings.Repeat("f", 254), LastName: "abc"},
+			func(b *tl.Buffer) {
+				b.PutID(InputPhoneContactTypeID)
+				b.PutUint32(0)
+				b.PutInt64(9)
+				b.PutString("")
+				b.PutString(strings.Repeat("f", 254))
+				b.PutString("abc")
+			}},
+		{"inputPhoneContact bare", bare{&InputPhoneContact{ClientID: 9, Phone: "+1", FirstName: "a", LastName: strings.Repeat("l", 300)}},
+			func(b *tl.Buffer) {
+				b.PutUint32(0)
+				b.PutInt64(9)
+				b.PutString("+1")
+				b.PutString("a")
+				b.PutString(strings.Repeat("l", 300))
 			}},
 		{"Vector<long>", &LongVector{Elems: []int64{1, -1, 1 << 62}}, func(b *tl.Buffer) {
 			b.PutVectorHeader(3)

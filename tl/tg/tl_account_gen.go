@@ -934,11 +934,13 @@ func (m *AccountSentEmailCode) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.sentEmailCode")
 	}
-	if boxed {
-		b.PutID(AccountSentEmailCodeTypeID)
-	}
-	b.PutString(m.EmailPattern)
-	b.PutInt32(m.Length)
+	s0_0 := tl.StringSize(len(m.EmailPattern))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4 + s0_0)
+	binary.LittleEndian.PutUint32(p0, AccountSentEmailCodeTypeID)
+	b.PutStringAt(p0[h:], m.EmailPattern)
+	q0 := (*[4]byte)(p0[h+s0_0:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Length))
 	return b.WriteErr()
 }
 
@@ -2173,10 +2175,11 @@ func (m *AccountEmailVerified) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.emailVerified")
 	}
-	if boxed {
-		b.PutID(AccountEmailVerifiedTypeID)
-	}
-	b.PutString(m.Email)
+	s0_0 := tl.StringSize(len(m.Email))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, AccountEmailVerifiedTypeID)
+	b.PutStringAt(p0[h:], m.Email)
 	return b.WriteErr()
 }
 
@@ -2229,10 +2232,11 @@ func (m *AccountEmailVerifiedLogin) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.emailVerifiedLogin")
 	}
-	if boxed {
-		b.PutID(AccountEmailVerifiedLoginTypeID)
-	}
-	b.PutString(m.Email)
+	s0_0 := tl.StringSize(len(m.Email))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, AccountEmailVerifiedLoginTypeID)
+	b.PutStringAt(p0[h:], m.Email)
 	if m.SentCode == nil {
 		return tl.NilFieldError("account.emailVerifiedLogin", "sent_code")
 	}
@@ -3292,14 +3296,16 @@ func (m *AccountRegisterDeviceRequest) encode(b *tl.Buffer, boxed bool) error {
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.NoMuted, 0)
+	s0_0 := tl.StringSize(len(m.Token))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 8)
+	p0 := b.Extend(h + 12 + s0_0)
 	binary.LittleEndian.PutUint32(p0, AccountRegisterDeviceRequestTypeID)
 	q0 := (*[8]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
 	binary.LittleEndian.PutUint32(q0[4:], uint32(m.TokenType))
-	b.PutString(m.Token)
-	b.PutBool(m.AppSandbox)
+	b.PutStringAt(p0[h+8:], m.Token)
+	q0_1 := (*[4]byte)(p0[h+s0_0+8:])
+	binary.LittleEndian.PutUint32(q0_1[:], tl.BoolID(m.AppSandbox))
 	b.PutBytes(m.Secret)
 	p1 := b.Extend(8 + 8*len(m.OtherUids))
 	q1 := (*[8]byte)(p1)
@@ -3388,20 +3394,20 @@ func (m *AccountUnregisterDeviceRequest) encode(b *tl.Buffer, boxed bool) error 
 	if m == nil {
 		return tl.NilObjectError("account.unregisterDevice")
 	}
+	s0_0 := tl.StringSize(len(m.Token))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 12 + s0_0 + 8*len(m.OtherUids))
 	binary.LittleEndian.PutUint32(p0, AccountUnregisterDeviceRequestTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], uint32(m.TokenType))
-	b.PutString(m.Token)
-	p1 := b.Extend(8 + 8*len(m.OtherUids))
-	q1 := (*[8]byte)(p1)
-	binary.LittleEndian.PutUint32(q1[:], tl.VectorID)
-	binary.LittleEndian.PutUint32(q1[4:], uint32(len(m.OtherUids)))
-	t1 := p1[8:]
-	for _, x1 := range m.OtherUids {
-		binary.LittleEndian.PutUint64(t1[:], uint64(x1))
-		t1 = t1[8:]
+	b.PutStringAt(p0[h+4:], m.Token)
+	q0_1 := (*[8]byte)(p0[h+s0_0+4:])
+	binary.LittleEndian.PutUint32(q0_1[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0_1[4:], uint32(len(m.OtherUids)))
+	t0 := p0[h+s0_0+12:]
+	for _, x0 := range m.OtherUids {
+		binary.LittleEndian.PutUint64(t0[:], uint64(x0))
+		t0 = t0[8:]
 	}
 	return b.WriteErr()
 }
@@ -3918,10 +3924,11 @@ func (m *AccountCheckUsernameRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.checkUsername")
 	}
-	if boxed {
-		b.PutID(AccountCheckUsernameRequestTypeID)
-	}
-	b.PutString(m.Username)
+	s0_0 := tl.StringSize(len(m.Username))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, AccountCheckUsernameRequestTypeID)
+	b.PutStringAt(p0[h:], m.Username)
 	return b.WriteErr()
 }
 
@@ -3971,10 +3978,11 @@ func (m *AccountUpdateUsernameRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.updateUsername")
 	}
-	if boxed {
-		b.PutID(AccountUpdateUsernameRequestTypeID)
-	}
-	b.PutString(m.Username)
+	s0_0 := tl.StringSize(len(m.Username))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, AccountUpdateUsernameRequestTypeID)
+	b.PutStringAt(p0[h:], m.Username)
 	return b.WriteErr()
 }
 
@@ -4165,12 +4173,13 @@ func (m *AccountDeleteAccountRequest) encode(b *tl.Buffer, boxed bool) error {
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Password != nil, 0)
+	s0_0 := tl.StringSize(len(m.Reason))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, AccountDeleteAccountRequestTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Reason)
+	b.PutStringAt(p0[h+4:], m.Reason)
 	if m.Password != nil {
 		if err := m.Password.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.deleteAccount", "password", err)
@@ -4343,10 +4352,11 @@ func (m *AccountSendChangePhoneCodeRequest) encode(b *tl.Buffer, boxed bool) err
 	if m == nil {
 		return tl.NilObjectError("account.sendChangePhoneCode")
 	}
-	if boxed {
-		b.PutID(AccountSendChangePhoneCodeRequestTypeID)
-	}
-	b.PutString(m.PhoneNumber)
+	s0_0 := tl.StringSize(len(m.PhoneNumber))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, AccountSendChangePhoneCodeRequestTypeID)
+	b.PutStringAt(p0[h:], m.PhoneNumber)
 	if err := m.Settings.Encode(b); err != nil {
 		return tl.EncodeFieldErr("account.sendChangePhoneCode", "settings", err)
 	}
@@ -4407,12 +4417,15 @@ func (m *AccountChangePhoneRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.changePhone")
 	}
-	if boxed {
-		b.PutID(AccountChangePhoneRequestTypeID)
-	}
-	b.PutString(m.PhoneNumber)
-	b.PutString(m.PhoneCodeHash)
-	b.PutString(m.PhoneCode)
+	s0_0 := tl.StringSize(len(m.PhoneNumber))
+	s0_1 := tl.StringSize(len(m.PhoneCodeHash))
+	s0_2 := tl.StringSize(len(m.PhoneCode))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0 + s0_1 + s0_2)
+	binary.LittleEndian.PutUint32(p0, AccountChangePhoneRequestTypeID)
+	b.PutStringAt(p0[h:], m.PhoneNumber)
+	b.PutStringAt(p0[h+s0_0:], m.PhoneCodeHash)
+	b.PutStringAt(p0[h+s0_0+s0_1:], m.PhoneCode)
 	return b.WriteErr()
 }
 
@@ -4815,10 +4828,11 @@ func (m *AccountSendConfirmPhoneCodeRequest) encode(b *tl.Buffer, boxed bool) er
 	if m == nil {
 		return tl.NilObjectError("account.sendConfirmPhoneCode")
 	}
-	if boxed {
-		b.PutID(AccountSendConfirmPhoneCodeRequestTypeID)
-	}
-	b.PutString(m.Hash)
+	s0_0 := tl.StringSize(len(m.Hash))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, AccountSendConfirmPhoneCodeRequestTypeID)
+	b.PutStringAt(p0[h:], m.Hash)
 	if err := m.Settings.Encode(b); err != nil {
 		return tl.EncodeFieldErr("account.sendConfirmPhoneCode", "settings", err)
 	}
@@ -4878,11 +4892,13 @@ func (m *AccountConfirmPhoneRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.confirmPhone")
 	}
-	if boxed {
-		b.PutID(AccountConfirmPhoneRequestTypeID)
-	}
-	b.PutString(m.PhoneCodeHash)
-	b.PutString(m.PhoneCode)
+	s0_0 := tl.StringSize(len(m.PhoneCodeHash))
+	s0_1 := tl.StringSize(len(m.PhoneCode))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0 + s0_1)
+	binary.LittleEndian.PutUint32(p0, AccountConfirmPhoneRequestTypeID)
+	b.PutStringAt(p0[h:], m.PhoneCodeHash)
+	b.PutStringAt(p0[h+s0_0:], m.PhoneCode)
 	return b.WriteErr()
 }
 
@@ -5417,13 +5433,15 @@ func (m *AccountGetAuthorizationFormRequest) encode(b *tl.Buffer, boxed bool) er
 	if m == nil {
 		return tl.NilObjectError("account.getAuthorizationForm")
 	}
+	s0_0 := tl.StringSize(len(m.Scope))
+	s0_1 := tl.StringSize(len(m.PublicKey))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 8)
+	p0 := b.Extend(h + 8 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, AccountGetAuthorizationFormRequestTypeID)
 	q0 := (*[8]byte)(p0[h:])
 	binary.LittleEndian.PutUint64(q0[:], uint64(m.BotID))
-	b.PutString(m.Scope)
-	b.PutString(m.PublicKey)
+	b.PutStringAt(p0[h+8:], m.Scope)
+	b.PutStringAt(p0[h+s0_0+8:], m.PublicKey)
 	return b.WriteErr()
 }
 
@@ -5485,14 +5503,18 @@ func (m *AccountAcceptAuthorizationRequest) encode(b *tl.Buffer, boxed bool) err
 	if m == nil {
 		return tl.NilObjectError("account.acceptAuthorization")
 	}
+	s0_0 := tl.StringSize(len(m.Scope))
+	s0_1 := tl.StringSize(len(m.PublicKey))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 8)
+	p0 := b.Extend(h + 16 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, AccountAcceptAuthorizationRequestTypeID)
 	q0 := (*[8]byte)(p0[h:])
 	binary.LittleEndian.PutUint64(q0[:], uint64(m.BotID))
-	b.PutString(m.Scope)
-	b.PutString(m.PublicKey)
-	b.PutVectorHeader(len(m.ValueHashes))
+	b.PutStringAt(p0[h+8:], m.Scope)
+	b.PutStringAt(p0[h+s0_0+8:], m.PublicKey)
+	q0_1 := (*[8]byte)(p0[h+s0_0+s0_1+8:])
+	binary.LittleEndian.PutUint32(q0_1[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0_1[4:], uint32(len(m.ValueHashes)))
 	for i0 := range m.ValueHashes {
 		if err := m.ValueHashes[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.acceptAuthorization", "value_hashes", err)
@@ -5583,10 +5605,11 @@ func (m *AccountSendVerifyPhoneCodeRequest) encode(b *tl.Buffer, boxed bool) err
 	if m == nil {
 		return tl.NilObjectError("account.sendVerifyPhoneCode")
 	}
-	if boxed {
-		b.PutID(AccountSendVerifyPhoneCodeRequestTypeID)
-	}
-	b.PutString(m.PhoneNumber)
+	s0_0 := tl.StringSize(len(m.PhoneNumber))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, AccountSendVerifyPhoneCodeRequestTypeID)
+	b.PutStringAt(p0[h:], m.PhoneNumber)
 	if err := m.Settings.Encode(b); err != nil {
 		return tl.EncodeFieldErr("account.sendVerifyPhoneCode", "settings", err)
 	}
@@ -5647,12 +5670,15 @@ func (m *AccountVerifyPhoneRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.verifyPhone")
 	}
-	if boxed {
-		b.PutID(AccountVerifyPhoneRequestTypeID)
-	}
-	b.PutString(m.PhoneNumber)
-	b.PutString(m.PhoneCodeHash)
-	b.PutString(m.PhoneCode)
+	s0_0 := tl.StringSize(len(m.PhoneNumber))
+	s0_1 := tl.StringSize(len(m.PhoneCodeHash))
+	s0_2 := tl.StringSize(len(m.PhoneCode))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0 + s0_1 + s0_2)
+	binary.LittleEndian.PutUint32(p0, AccountVerifyPhoneRequestTypeID)
+	b.PutStringAt(p0[h:], m.PhoneNumber)
+	b.PutStringAt(p0[h+s0_0:], m.PhoneCodeHash)
+	b.PutStringAt(p0[h+s0_0+s0_1:], m.PhoneCode)
 	return b.WriteErr()
 }
 
@@ -5997,10 +6023,11 @@ func (m *AccountConfirmPasswordEmailRequest) encode(b *tl.Buffer, boxed bool) er
 	if m == nil {
 		return tl.NilObjectError("account.confirmPasswordEmail")
 	}
-	if boxed {
-		b.PutID(AccountConfirmPasswordEmailRequestTypeID)
-	}
-	b.PutString(m.Code)
+	s0_0 := tl.StringSize(len(m.Code))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, AccountConfirmPasswordEmailRequestTypeID)
+	b.PutStringAt(p0[h:], m.Code)
 	return b.WriteErr()
 }
 
@@ -6814,8 +6841,11 @@ func (m *AccountUploadThemeRequest) encode(b *tl.Buffer, boxed bool) error {
 			return tl.EncodeFieldErr("account.uploadTheme", "thumb", err)
 		}
 	}
-	b.PutString(m.FileName)
-	b.PutString(m.MimeType)
+	s1_0 := tl.StringSize(len(m.FileName))
+	s1_1 := tl.StringSize(len(m.MimeType))
+	p1 := b.Extend(s1_0 + s1_1)
+	b.PutStringAt(p1, m.FileName)
+	b.PutStringAt(p1[s1_0:], m.MimeType)
 	return b.WriteErr()
 }
 
@@ -6887,13 +6917,15 @@ func (m *AccountCreateThemeRequest) encode(b *tl.Buffer, boxed bool) error {
 	var f0 uint32
 	f0 |= tl.Flag(m.Document != nil, 2)
 	f0 |= tl.Flag(m.Settings != nil, 3)
+	s0_0 := tl.StringSize(len(m.Slug))
+	s0_1 := tl.StringSize(len(m.Title))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, AccountCreateThemeRequestTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Slug)
-	b.PutString(m.Title)
+	b.PutStringAt(p0[h+4:], m.Slug)
+	b.PutStringAt(p0[h+s0_0+4:], m.Title)
 	if m.Document != nil {
 		if err := m.Document.Encode(b); err != nil {
 			return tl.EncodeFieldErr("account.createTheme", "document", err)
@@ -6999,12 +7031,13 @@ func (m *AccountUpdateThemeRequest) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.Title.Set, 1)
 	f0 |= tl.Flag(m.Document != nil, 2)
 	f0 |= tl.Flag(m.Settings != nil, 3)
+	s0_0 := tl.StringSize(len(m.Format))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, AccountUpdateThemeRequestTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Format)
+	b.PutStringAt(p0[h+4:], m.Format)
 	if m.Theme == nil {
 		return tl.NilFieldError("account.updateTheme", "theme")
 	}
@@ -7282,10 +7315,11 @@ func (m *AccountGetThemeRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.getTheme")
 	}
-	if boxed {
-		b.PutID(AccountGetThemeRequestTypeID)
-	}
-	b.PutString(m.Format)
+	s0_0 := tl.StringSize(len(m.Format))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, AccountGetThemeRequestTypeID)
+	b.PutStringAt(p0[h:], m.Format)
 	if m.Theme == nil {
 		return tl.NilFieldError("account.getTheme", "theme")
 	}
@@ -7345,11 +7379,13 @@ func (m *AccountGetThemesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.getThemes")
 	}
-	if boxed {
-		b.PutID(AccountGetThemesRequestTypeID)
-	}
-	b.PutString(m.Format)
-	b.PutInt64(m.Hash)
+	s0_0 := tl.StringSize(len(m.Format))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + s0_0)
+	binary.LittleEndian.PutUint32(p0, AccountGetThemesRequestTypeID)
+	b.PutStringAt(p0[h:], m.Format)
+	q0 := (*[8]byte)(p0[h+s0_0:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.Hash))
 	return b.WriteErr()
 }
 
@@ -8217,8 +8253,11 @@ func (m *AccountUploadRingtoneRequest) encode(b *tl.Buffer, boxed bool) error {
 	if err := m.File.Encode(b); err != nil {
 		return tl.EncodeFieldErr("account.uploadRingtone", "file", err)
 	}
-	b.PutString(m.FileName)
-	b.PutString(m.MimeType)
+	s0_0 := tl.StringSize(len(m.FileName))
+	s0_1 := tl.StringSize(len(m.MimeType))
+	p0 := b.Extend(s0_0 + s0_1)
+	b.PutStringAt(p0, m.FileName)
+	b.PutStringAt(p0[s0_0:], m.MimeType)
 	return b.WriteErr()
 }
 
@@ -8569,11 +8608,13 @@ func (m *AccountToggleUsernameRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.toggleUsername")
 	}
-	if boxed {
-		b.PutID(AccountToggleUsernameRequestTypeID)
-	}
-	b.PutString(m.Username)
-	b.PutBool(m.Active)
+	s0_0 := tl.StringSize(len(m.Username))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4 + s0_0)
+	binary.LittleEndian.PutUint32(p0, AccountToggleUsernameRequestTypeID)
+	b.PutStringAt(p0[h:], m.Username)
+	q0 := (*[4]byte)(p0[h+s0_0:])
+	binary.LittleEndian.PutUint32(q0[:], tl.BoolID(m.Active))
 	return b.WriteErr()
 }
 
@@ -9743,10 +9784,11 @@ func (m *AccountGetBotBusinessConnectionRequest) encode(b *tl.Buffer, boxed bool
 	if m == nil {
 		return tl.NilObjectError("account.getBotBusinessConnection")
 	}
-	if boxed {
-		b.PutID(AccountGetBotBusinessConnectionRequestTypeID)
-	}
-	b.PutString(m.ConnectionID)
+	s0_0 := tl.StringSize(len(m.ConnectionID))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, AccountGetBotBusinessConnectionRequestTypeID)
+	b.PutStringAt(p0[h:], m.ConnectionID)
 	return b.WriteErr()
 }
 
@@ -10152,10 +10194,11 @@ func (m *AccountEditBusinessChatLinkRequest) encode(b *tl.Buffer, boxed bool) er
 	if m == nil {
 		return tl.NilObjectError("account.editBusinessChatLink")
 	}
-	if boxed {
-		b.PutID(AccountEditBusinessChatLinkRequestTypeID)
-	}
-	b.PutString(m.Slug)
+	s0_0 := tl.StringSize(len(m.Slug))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, AccountEditBusinessChatLinkRequestTypeID)
+	b.PutStringAt(p0[h:], m.Slug)
 	if err := m.Link.Encode(b); err != nil {
 		return tl.EncodeFieldErr("account.editBusinessChatLink", "link", err)
 	}
@@ -10220,10 +10263,11 @@ func (m *AccountDeleteBusinessChatLinkRequest) encode(b *tl.Buffer, boxed bool) 
 	if m == nil {
 		return tl.NilObjectError("account.deleteBusinessChatLink")
 	}
-	if boxed {
-		b.PutID(AccountDeleteBusinessChatLinkRequestTypeID)
-	}
-	b.PutString(m.Slug)
+	s0_0 := tl.StringSize(len(m.Slug))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, AccountDeleteBusinessChatLinkRequestTypeID)
+	b.PutStringAt(p0[h:], m.Slug)
 	return b.WriteErr()
 }
 
@@ -10328,10 +10372,11 @@ func (m *AccountResolveBusinessChatLinkRequest) encode(b *tl.Buffer, boxed bool)
 	if m == nil {
 		return tl.NilObjectError("account.resolveBusinessChatLink")
 	}
-	if boxed {
-		b.PutID(AccountResolveBusinessChatLinkRequestTypeID)
-	}
-	b.PutString(m.Slug)
+	s0_0 := tl.StringSize(len(m.Slug))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, AccountResolveBusinessChatLinkRequestTypeID)
+	b.PutStringAt(p0[h:], m.Slug)
 	return b.WriteErr()
 }
 
@@ -11056,11 +11101,12 @@ func (m *AccountGetUniqueGiftChatThemesRequest) encode(b *tl.Buffer, boxed bool)
 	if m == nil {
 		return tl.NilObjectError("account.getUniqueGiftChatThemes")
 	}
-	if boxed {
-		b.PutID(AccountGetUniqueGiftChatThemesRequestTypeID)
-	}
-	b.PutString(m.Offset)
-	q0 := (*[12]byte)(b.Extend(12))
+	s0_0 := tl.StringSize(len(m.Offset))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12 + s0_0)
+	binary.LittleEndian.PutUint32(p0, AccountGetUniqueGiftChatThemesRequestTypeID)
+	b.PutStringAt(p0[h:], m.Offset)
+	q0 := (*[12]byte)(p0[h+s0_0:])
 	binary.LittleEndian.PutUint32(q0[:], uint32(m.Limit))
 	binary.LittleEndian.PutUint64(q0[4:], uint64(m.Hash))
 	return b.WriteErr()
@@ -11274,10 +11320,11 @@ func (m *AccountDeletePasskeyRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("account.deletePasskey")
 	}
-	if boxed {
-		b.PutID(AccountDeletePasskeyRequestTypeID)
-	}
-	b.PutString(m.ID)
+	s0_0 := tl.StringSize(len(m.ID))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, AccountDeletePasskeyRequestTypeID)
+	b.PutStringAt(p0[h:], m.ID)
 	return b.WriteErr()
 }
 

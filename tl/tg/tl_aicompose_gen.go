@@ -188,14 +188,16 @@ func (m *AicomposeCreateToneRequest) encode(b *tl.Buffer, boxed bool) error {
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.DisplayAuthor, 0)
+	s0_0 := tl.StringSize(len(m.Title))
+	s0_1 := tl.StringSize(len(m.Prompt))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 12)
+	p0 := b.Extend(h + 12 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, AicomposeCreateToneRequestTypeID)
 	q0 := (*[12]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
 	binary.LittleEndian.PutUint64(q0[4:], uint64(m.EmojiID))
-	b.PutString(m.Title)
-	b.PutString(m.Prompt)
+	b.PutStringAt(p0[h+12:], m.Title)
+	b.PutStringAt(p0[h+s0_0+12:], m.Prompt)
 	return b.WriteErr()
 }
 

@@ -197,16 +197,23 @@ func (m *AuthSentCodePaymentRequired) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.sentCodePaymentRequired")
 	}
-	if boxed {
-		b.PutID(AuthSentCodePaymentRequiredTypeID)
-	}
-	b.PutString(m.StoreProduct)
-	b.PutString(m.PhoneCodeHash)
-	b.PutString(m.SupportEmailAddress)
-	b.PutString(m.SupportEmailSubject)
-	b.PutInt32(m.PremiumDays)
-	b.PutString(m.Currency)
-	b.PutInt64(m.Amount)
+	s0_0 := tl.StringSize(len(m.StoreProduct))
+	s0_1 := tl.StringSize(len(m.PhoneCodeHash))
+	s0_2 := tl.StringSize(len(m.SupportEmailAddress))
+	s0_3 := tl.StringSize(len(m.SupportEmailSubject))
+	s0_4 := tl.StringSize(len(m.Currency))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12 + s0_0 + s0_1 + s0_2 + s0_3 + s0_4)
+	binary.LittleEndian.PutUint32(p0, AuthSentCodePaymentRequiredTypeID)
+	b.PutStringAt(p0[h:], m.StoreProduct)
+	b.PutStringAt(p0[h+s0_0:], m.PhoneCodeHash)
+	b.PutStringAt(p0[h+s0_0+s0_1:], m.SupportEmailAddress)
+	b.PutStringAt(p0[h+s0_0+s0_1+s0_2:], m.SupportEmailSubject)
+	q0 := (*[4]byte)(p0[h+s0_0+s0_1+s0_2+s0_3:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.PremiumDays))
+	b.PutStringAt(p0[h+s0_0+s0_1+s0_2+s0_3+4:], m.Currency)
+	q0_1 := (*[8]byte)(p0[h+s0_0+s0_1+s0_2+s0_3+s0_4+4:])
+	binary.LittleEndian.PutUint64(q0_1[:], uint64(m.Amount))
 	return b.WriteErr()
 }
 
@@ -517,10 +524,11 @@ func (m *AuthPasswordRecovery) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.passwordRecovery")
 	}
-	if boxed {
-		b.PutID(AuthPasswordRecoveryTypeID)
-	}
-	b.PutString(m.EmailPattern)
+	s0_0 := tl.StringSize(len(m.EmailPattern))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, AuthPasswordRecoveryTypeID)
+	b.PutStringAt(p0[h:], m.EmailPattern)
 	return b.WriteErr()
 }
 
@@ -988,10 +996,11 @@ func (m *AuthSentCodeTypeFlashCall) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.sentCodeTypeFlashCall")
 	}
-	if boxed {
-		b.PutID(AuthSentCodeTypeFlashCallTypeID)
-	}
-	b.PutString(m.Pattern)
+	s0_0 := tl.StringSize(len(m.Pattern))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, AuthSentCodeTypeFlashCallTypeID)
+	b.PutStringAt(p0[h:], m.Pattern)
 	return b.WriteErr()
 }
 
@@ -1044,11 +1053,13 @@ func (m *AuthSentCodeTypeMissedCall) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.sentCodeTypeMissedCall")
 	}
-	if boxed {
-		b.PutID(AuthSentCodeTypeMissedCallTypeID)
-	}
-	b.PutString(m.Prefix)
-	b.PutInt32(m.Length)
+	s0_0 := tl.StringSize(len(m.Prefix))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4 + s0_0)
+	binary.LittleEndian.PutUint32(p0, AuthSentCodeTypeMissedCallTypeID)
+	b.PutStringAt(p0[h:], m.Prefix)
+	q0 := (*[4]byte)(p0[h+s0_0:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Length))
 	return b.WriteErr()
 }
 
@@ -1113,13 +1124,15 @@ func (m *AuthSentCodeTypeEmailCode) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.GoogleSigninAllowed, 1)
 	f0 |= tl.Flag(m.ResetAvailablePeriod.Set, 3)
 	f0 |= tl.Flag(m.ResetPendingDate.Set, 4)
+	s0_0 := tl.StringSize(len(m.EmailPattern))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 8 + s0_0)
 	binary.LittleEndian.PutUint32(p0, AuthSentCodeTypeEmailCodeTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.EmailPattern)
-	b.PutInt32(m.Length)
+	b.PutStringAt(p0[h+4:], m.EmailPattern)
+	q0_1 := (*[4]byte)(p0[h+s0_0+4:])
+	binary.LittleEndian.PutUint32(q0_1[:], uint32(m.Length))
 	if m.ResetAvailablePeriod.Set {
 		b.PutInt32(m.ResetAvailablePeriod.Value)
 	}
@@ -1270,11 +1283,13 @@ func (m *AuthSentCodeTypeFragmentSms) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.sentCodeTypeFragmentSms")
 	}
-	if boxed {
-		b.PutID(AuthSentCodeTypeFragmentSmsTypeID)
-	}
-	b.PutString(m.URL)
-	b.PutInt32(m.Length)
+	s0_0 := tl.StringSize(len(m.URL))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4 + s0_0)
+	binary.LittleEndian.PutUint32(p0, AuthSentCodeTypeFragmentSmsTypeID)
+	b.PutStringAt(p0[h:], m.URL)
+	q0 := (*[4]byte)(p0[h+s0_0:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Length))
 	return b.WriteErr()
 }
 
@@ -1899,12 +1914,15 @@ func (m *AuthSendCodeRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.sendCode")
 	}
-	if boxed {
-		b.PutID(AuthSendCodeRequestTypeID)
-	}
-	b.PutString(m.PhoneNumber)
-	b.PutInt32(m.APIID)
-	b.PutString(m.APIHash)
+	s0_0 := tl.StringSize(len(m.PhoneNumber))
+	s0_1 := tl.StringSize(len(m.APIHash))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4 + s0_0 + s0_1)
+	binary.LittleEndian.PutUint32(p0, AuthSendCodeRequestTypeID)
+	b.PutStringAt(p0[h:], m.PhoneNumber)
+	q0 := (*[4]byte)(p0[h+s0_0:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.APIID))
+	b.PutStringAt(p0[h+s0_0+4:], m.APIHash)
 	if err := m.Settings.Encode(b); err != nil {
 		return tl.EncodeFieldErr("auth.sendCode", "settings", err)
 	}
@@ -1975,15 +1993,19 @@ func (m *AuthSignUpRequest) encode(b *tl.Buffer, boxed bool) error {
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.NoJoinedNotifications, 0)
+	s0_0 := tl.StringSize(len(m.PhoneNumber))
+	s0_1 := tl.StringSize(len(m.PhoneCodeHash))
+	s0_2 := tl.StringSize(len(m.FirstName))
+	s0_3 := tl.StringSize(len(m.LastName))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0 + s0_1 + s0_2 + s0_3)
 	binary.LittleEndian.PutUint32(p0, AuthSignUpRequestTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.PhoneNumber)
-	b.PutString(m.PhoneCodeHash)
-	b.PutString(m.FirstName)
-	b.PutString(m.LastName)
+	b.PutStringAt(p0[h+4:], m.PhoneNumber)
+	b.PutStringAt(p0[h+s0_0+4:], m.PhoneCodeHash)
+	b.PutStringAt(p0[h+s0_0+s0_1+4:], m.FirstName)
+	b.PutStringAt(p0[h+s0_0+s0_1+s0_2+4:], m.LastName)
 	return b.WriteErr()
 }
 
@@ -2054,13 +2076,15 @@ func (m *AuthSignInRequest) encode(b *tl.Buffer, boxed bool) error {
 	var f0 uint32
 	f0 |= tl.Flag(m.PhoneCode.Set, 0)
 	f0 |= tl.Flag(m.EmailVerification != nil, 1)
+	s0_0 := tl.StringSize(len(m.PhoneNumber))
+	s0_1 := tl.StringSize(len(m.PhoneCodeHash))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, AuthSignInRequestTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.PhoneNumber)
-	b.PutString(m.PhoneCodeHash)
+	b.PutStringAt(p0[h+4:], m.PhoneNumber)
+	b.PutStringAt(p0[h+s0_0+4:], m.PhoneCodeHash)
 	if m.PhoneCode.Set {
 		b.PutString(m.PhoneCode.Value)
 	}
@@ -2419,14 +2443,16 @@ func (m *AuthImportBotAuthorizationRequest) encode(b *tl.Buffer, boxed bool) err
 	if m == nil {
 		return tl.NilObjectError("auth.importBotAuthorization")
 	}
+	s0_0 := tl.StringSize(len(m.APIHash))
+	s0_1 := tl.StringSize(len(m.BotAuthToken))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 8)
+	p0 := b.Extend(h + 8 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, AuthImportBotAuthorizationRequestTypeID)
 	q0 := (*[8]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], uint32(m.Flags))
 	binary.LittleEndian.PutUint32(q0[4:], uint32(m.APIID))
-	b.PutString(m.APIHash)
-	b.PutString(m.BotAuthToken)
+	b.PutStringAt(p0[h+8:], m.APIHash)
+	b.PutStringAt(p0[h+s0_0+8:], m.BotAuthToken)
 	return b.WriteErr()
 }
 
@@ -2595,12 +2621,13 @@ func (m *AuthRecoverPasswordRequest) encode(b *tl.Buffer, boxed bool) error {
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.NewSettings != nil, 0)
+	s0_0 := tl.StringSize(len(m.Code))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, AuthRecoverPasswordRequestTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Code)
+	b.PutStringAt(p0[h+4:], m.Code)
 	if m.NewSettings != nil {
 		if err := m.NewSettings.Encode(b); err != nil {
 			return tl.EncodeFieldErr("auth.recoverPassword", "new_settings", err)
@@ -2677,13 +2704,15 @@ func (m *AuthResendCodeRequest) encode(b *tl.Buffer, boxed bool) error {
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Reason.Set, 0)
+	s0_0 := tl.StringSize(len(m.PhoneNumber))
+	s0_1 := tl.StringSize(len(m.PhoneCodeHash))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, AuthResendCodeRequestTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.PhoneNumber)
-	b.PutString(m.PhoneCodeHash)
+	b.PutStringAt(p0[h+4:], m.PhoneNumber)
+	b.PutStringAt(p0[h+s0_0+4:], m.PhoneCodeHash)
 	if m.Reason.Set {
 		b.PutString(m.Reason.Value)
 	}
@@ -2751,11 +2780,13 @@ func (m *AuthCancelCodeRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.cancelCode")
 	}
-	if boxed {
-		b.PutID(AuthCancelCodeRequestTypeID)
-	}
-	b.PutString(m.PhoneNumber)
-	b.PutString(m.PhoneCodeHash)
+	s0_0 := tl.StringSize(len(m.PhoneNumber))
+	s0_1 := tl.StringSize(len(m.PhoneCodeHash))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0 + s0_1)
+	binary.LittleEndian.PutUint32(p0, AuthCancelCodeRequestTypeID)
+	b.PutStringAt(p0[h:], m.PhoneNumber)
+	b.PutStringAt(p0[h+s0_0:], m.PhoneCodeHash)
 	return b.WriteErr()
 }
 
@@ -2879,20 +2910,20 @@ func (m *AuthExportLoginTokenRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.exportLoginToken")
 	}
+	s0_0 := tl.StringSize(len(m.APIHash))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 12 + s0_0 + 8*len(m.ExceptIDs))
 	binary.LittleEndian.PutUint32(p0, AuthExportLoginTokenRequestTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], uint32(m.APIID))
-	b.PutString(m.APIHash)
-	p1 := b.Extend(8 + 8*len(m.ExceptIDs))
-	q1 := (*[8]byte)(p1)
-	binary.LittleEndian.PutUint32(q1[:], tl.VectorID)
-	binary.LittleEndian.PutUint32(q1[4:], uint32(len(m.ExceptIDs)))
-	t1 := p1[8:]
-	for _, x1 := range m.ExceptIDs {
-		binary.LittleEndian.PutUint64(t1[:], uint64(x1))
-		t1 = t1[8:]
+	b.PutStringAt(p0[h+4:], m.APIHash)
+	q0_1 := (*[8]byte)(p0[h+s0_0+4:])
+	binary.LittleEndian.PutUint32(q0_1[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0_1[4:], uint32(len(m.ExceptIDs)))
+	t0 := p0[h+s0_0+12:]
+	for _, x0 := range m.ExceptIDs {
+		binary.LittleEndian.PutUint64(t0[:], uint64(x0))
+		t0 = t0[8:]
 	}
 	return b.WriteErr()
 }
@@ -3066,10 +3097,11 @@ func (m *AuthCheckRecoveryPasswordRequest) encode(b *tl.Buffer, boxed bool) erro
 	if m == nil {
 		return tl.NilObjectError("auth.checkRecoveryPassword")
 	}
-	if boxed {
-		b.PutID(AuthCheckRecoveryPasswordRequestTypeID)
-	}
-	b.PutString(m.Code)
+	s0_0 := tl.StringSize(len(m.Code))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, AuthCheckRecoveryPasswordRequestTypeID)
+	b.PutStringAt(p0[h:], m.Code)
 	return b.WriteErr()
 }
 
@@ -3127,13 +3159,15 @@ func (m *AuthImportWebTokenAuthorizationRequest) encode(b *tl.Buffer, boxed bool
 	if m == nil {
 		return tl.NilObjectError("auth.importWebTokenAuthorization")
 	}
+	s0_0 := tl.StringSize(len(m.APIHash))
+	s0_1 := tl.StringSize(len(m.WebAuthToken))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, AuthImportWebTokenAuthorizationRequestTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], uint32(m.APIID))
-	b.PutString(m.APIHash)
-	b.PutString(m.WebAuthToken)
+	b.PutStringAt(p0[h+4:], m.APIHash)
+	b.PutStringAt(p0[h+s0_0+4:], m.WebAuthToken)
 	return b.WriteErr()
 }
 
@@ -3197,13 +3231,15 @@ func (m *AuthRequestFirebaseSmsRequest) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.SafetyNetToken.Set, 0)
 	f0 |= tl.Flag(m.PlayIntegrityToken.Set, 2)
 	f0 |= tl.Flag(m.IosPushSecret.Set, 1)
+	s0_0 := tl.StringSize(len(m.PhoneNumber))
+	s0_1 := tl.StringSize(len(m.PhoneCodeHash))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, AuthRequestFirebaseSmsRequestTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.PhoneNumber)
-	b.PutString(m.PhoneCodeHash)
+	b.PutStringAt(p0[h+4:], m.PhoneNumber)
+	b.PutStringAt(p0[h+s0_0+4:], m.PhoneCodeHash)
 	if m.SafetyNetToken.Set {
 		b.PutString(m.SafetyNetToken.Value)
 	}
@@ -3289,11 +3325,13 @@ func (m *AuthResetLoginEmailRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.resetLoginEmail")
 	}
-	if boxed {
-		b.PutID(AuthResetLoginEmailRequestTypeID)
-	}
-	b.PutString(m.PhoneNumber)
-	b.PutString(m.PhoneCodeHash)
+	s0_0 := tl.StringSize(len(m.PhoneNumber))
+	s0_1 := tl.StringSize(len(m.PhoneCodeHash))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0 + s0_1)
+	binary.LittleEndian.PutUint32(p0, AuthResetLoginEmailRequestTypeID)
+	b.PutStringAt(p0[h:], m.PhoneNumber)
+	b.PutStringAt(p0[h+s0_0:], m.PhoneCodeHash)
 	return b.WriteErr()
 }
 
@@ -3348,12 +3386,15 @@ func (m *AuthReportMissingCodeRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.reportMissingCode")
 	}
-	if boxed {
-		b.PutID(AuthReportMissingCodeRequestTypeID)
-	}
-	b.PutString(m.PhoneNumber)
-	b.PutString(m.PhoneCodeHash)
-	b.PutString(m.Mnc)
+	s0_0 := tl.StringSize(len(m.PhoneNumber))
+	s0_1 := tl.StringSize(len(m.PhoneCodeHash))
+	s0_2 := tl.StringSize(len(m.Mnc))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0 + s0_1 + s0_2)
+	binary.LittleEndian.PutUint32(p0, AuthReportMissingCodeRequestTypeID)
+	b.PutStringAt(p0[h:], m.PhoneNumber)
+	b.PutStringAt(p0[h+s0_0:], m.PhoneCodeHash)
+	b.PutStringAt(p0[h+s0_0+s0_1:], m.Mnc)
 	return b.WriteErr()
 }
 
@@ -3411,12 +3452,15 @@ func (m *AuthCheckPaidAuthRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.checkPaidAuth")
 	}
-	if boxed {
-		b.PutID(AuthCheckPaidAuthRequestTypeID)
-	}
-	b.PutString(m.PhoneNumber)
-	b.PutString(m.PhoneCodeHash)
-	b.PutInt64(m.FormID)
+	s0_0 := tl.StringSize(len(m.PhoneNumber))
+	s0_1 := tl.StringSize(len(m.PhoneCodeHash))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + s0_0 + s0_1)
+	binary.LittleEndian.PutUint32(p0, AuthCheckPaidAuthRequestTypeID)
+	b.PutStringAt(p0[h:], m.PhoneNumber)
+	b.PutStringAt(p0[h+s0_0:], m.PhoneCodeHash)
+	q0 := (*[8]byte)(p0[h+s0_0+s0_1:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.FormID))
 	return b.WriteErr()
 }
 
@@ -3473,12 +3517,13 @@ func (m *AuthInitPasskeyLoginRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("auth.initPasskeyLogin")
 	}
+	s0_0 := tl.StringSize(len(m.APIHash))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, AuthInitPasskeyLoginRequestTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], uint32(m.APIID))
-	b.PutString(m.APIHash)
+	b.PutStringAt(p0[h+4:], m.APIHash)
 	return b.WriteErr()
 }
 

@@ -35,12 +35,15 @@ func (m *BotsBotInfo) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.botInfo")
 	}
-	if boxed {
-		b.PutID(BotsBotInfoTypeID)
-	}
-	b.PutString(m.Name)
-	b.PutString(m.About)
-	b.PutString(m.Description)
+	s0_0 := tl.StringSize(len(m.Name))
+	s0_1 := tl.StringSize(len(m.About))
+	s0_2 := tl.StringSize(len(m.Description))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0 + s0_1 + s0_2)
+	binary.LittleEndian.PutUint32(p0, BotsBotInfoTypeID)
+	b.PutStringAt(p0[h:], m.Name)
+	b.PutStringAt(p0[h+s0_0:], m.About)
+	b.PutStringAt(p0[h+s0_0+s0_1:], m.Description)
 	return b.WriteErr()
 }
 
@@ -277,10 +280,11 @@ func (m *BotsExportedBotToken) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.exportedBotToken")
 	}
-	if boxed {
-		b.PutID(BotsExportedBotTokenTypeID)
-	}
-	b.PutString(m.Token)
+	s0_0 := tl.StringSize(len(m.Token))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, BotsExportedBotTokenTypeID)
+	b.PutStringAt(p0[h:], m.Token)
 	return b.WriteErr()
 }
 
@@ -330,10 +334,11 @@ func (m *BotsRequestedButton) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.requestedButton")
 	}
-	if boxed {
-		b.PutID(BotsRequestedButtonTypeID)
-	}
-	b.PutString(m.WebappReqID)
+	s0_0 := tl.StringSize(len(m.WebappReqID))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, BotsRequestedButtonTypeID)
+	b.PutStringAt(p0[h:], m.WebappReqID)
 	return b.WriteErr()
 }
 
@@ -470,10 +475,11 @@ func (m *BotsSendCustomRequestRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.sendCustomRequest")
 	}
-	if boxed {
-		b.PutID(BotsSendCustomRequestRequestTypeID)
-	}
-	b.PutString(m.CustomMethod)
+	s0_0 := tl.StringSize(len(m.CustomMethod))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, BotsSendCustomRequestRequestTypeID)
+	b.PutStringAt(p0[h:], m.CustomMethod)
 	if err := m.Params.Encode(b); err != nil {
 		return tl.EncodeFieldErr("bots.sendCustomRequest", "params", err)
 	}
@@ -609,8 +615,12 @@ func (m *BotsSetBotCommandsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if err := m.Scope.Encode(b); err != nil {
 		return tl.EncodeFieldErr("bots.setBotCommands", "scope", err)
 	}
-	b.PutString(m.LangCode)
-	b.PutVectorHeader(len(m.Commands))
+	s0_0 := tl.StringSize(len(m.LangCode))
+	p0 := b.Extend(8 + s0_0)
+	b.PutStringAt(p0, m.LangCode)
+	q0 := (*[8]byte)(p0[s0_0:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Commands)))
 	for i0 := range m.Commands {
 		if err := m.Commands[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("bots.setBotCommands", "commands", err)
@@ -1335,8 +1345,11 @@ func (m *BotsToggleUsernameRequest) encode(b *tl.Buffer, boxed bool) error {
 	if err := m.Bot.Encode(b); err != nil {
 		return tl.EncodeFieldErr("bots.toggleUsername", "bot", err)
 	}
-	b.PutString(m.Username)
-	b.PutBool(m.Active)
+	s0_0 := tl.StringSize(len(m.Username))
+	p0 := b.Extend(4 + s0_0)
+	b.PutStringAt(p0, m.Username)
+	q0 := (*[4]byte)(p0[s0_0:])
+	binary.LittleEndian.PutUint32(q0[:], tl.BoolID(m.Active))
 	return b.WriteErr()
 }
 
@@ -1588,11 +1601,13 @@ func (m *BotsGetPopularAppBotsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.getPopularAppBots")
 	}
-	if boxed {
-		b.PutID(BotsGetPopularAppBotsRequestTypeID)
-	}
-	b.PutString(m.Offset)
-	b.PutInt32(m.Limit)
+	s0_0 := tl.StringSize(len(m.Offset))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4 + s0_0)
+	binary.LittleEndian.PutUint32(p0, BotsGetPopularAppBotsRequestTypeID)
+	b.PutStringAt(p0[h:], m.Offset)
+	q0 := (*[4]byte)(p0[h+s0_0:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Limit))
 	return b.WriteErr()
 }
 
@@ -1812,8 +1827,12 @@ func (m *BotsDeletePreviewMediaRequest) encode(b *tl.Buffer, boxed bool) error {
 	if err := m.Bot.Encode(b); err != nil {
 		return tl.EncodeFieldErr("bots.deletePreviewMedia", "bot", err)
 	}
-	b.PutString(m.LangCode)
-	b.PutVectorHeader(len(m.Media))
+	s0_0 := tl.StringSize(len(m.LangCode))
+	p0 := b.Extend(8 + s0_0)
+	b.PutStringAt(p0, m.LangCode)
+	q0 := (*[8]byte)(p0[s0_0:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Media)))
 	for _, e0 := range m.Media {
 		if e0 == nil {
 			return tl.NilFieldError("bots.deletePreviewMedia", "media")
@@ -1897,8 +1916,12 @@ func (m *BotsReorderPreviewMediasRequest) encode(b *tl.Buffer, boxed bool) error
 	if err := m.Bot.Encode(b); err != nil {
 		return tl.EncodeFieldErr("bots.reorderPreviewMedias", "bot", err)
 	}
-	b.PutString(m.LangCode)
-	b.PutVectorHeader(len(m.Order))
+	s0_0 := tl.StringSize(len(m.LangCode))
+	p0 := b.Extend(8 + s0_0)
+	b.PutStringAt(p0, m.LangCode)
+	q0 := (*[8]byte)(p0[s0_0:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Order)))
 	for _, e0 := range m.Order {
 		if e0 == nil {
 			return tl.NilFieldError("bots.reorderPreviewMedias", "order")
@@ -2248,8 +2271,11 @@ func (m *BotsCheckDownloadFileParamsRequest) encode(b *tl.Buffer, boxed bool) er
 	if err := m.Bot.Encode(b); err != nil {
 		return tl.EncodeFieldErr("bots.checkDownloadFileParams", "bot", err)
 	}
-	b.PutString(m.FileName)
-	b.PutString(m.URL)
+	s0_0 := tl.StringSize(len(m.FileName))
+	s0_1 := tl.StringSize(len(m.URL))
+	p0 := b.Extend(s0_0 + s0_1)
+	b.PutStringAt(p0, m.FileName)
+	b.PutStringAt(p0[s0_0:], m.URL)
 	return b.WriteErr()
 }
 
@@ -2588,10 +2614,11 @@ func (m *BotsCheckUsernameRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bots.checkUsername")
 	}
-	if boxed {
-		b.PutID(BotsCheckUsernameRequestTypeID)
-	}
-	b.PutString(m.Username)
+	s0_0 := tl.StringSize(len(m.Username))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, BotsCheckUsernameRequestTypeID)
+	b.PutStringAt(p0[h:], m.Username)
 	return b.WriteErr()
 }
 
@@ -2646,13 +2673,15 @@ func (m *BotsCreateBotRequest) encode(b *tl.Buffer, boxed bool) error {
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.ViaDeeplink, 0)
+	s0_0 := tl.StringSize(len(m.Name))
+	s0_1 := tl.StringSize(len(m.Username))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, BotsCreateBotRequestTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Name)
-	b.PutString(m.Username)
+	b.PutStringAt(p0[h+4:], m.Name)
+	b.PutStringAt(p0[h+s0_0+4:], m.Username)
 	if m.ManagerID == nil {
 		return tl.NilFieldError("bots.createBot", "manager_id")
 	}

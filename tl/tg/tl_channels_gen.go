@@ -561,11 +561,14 @@ func (m *ChannelsSponsoredMessageReportResultChooseOption) encode(b *tl.Buffer, 
 	if m == nil {
 		return tl.NilObjectError("channels.sponsoredMessageReportResultChooseOption")
 	}
-	if boxed {
-		b.PutID(ChannelsSponsoredMessageReportResultChooseOptionTypeID)
-	}
-	b.PutString(m.Title)
-	b.PutVectorHeader(len(m.Options))
+	s0_0 := tl.StringSize(len(m.Title))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + s0_0)
+	binary.LittleEndian.PutUint32(p0, ChannelsSponsoredMessageReportResultChooseOptionTypeID)
+	b.PutStringAt(p0[h:], m.Title)
+	q0 := (*[8]byte)(p0[h+s0_0:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Options)))
 	for i0 := range m.Options {
 		if err := m.Options[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("channels.sponsoredMessageReportResultChooseOption", "options", err)
@@ -1358,13 +1361,15 @@ func (m *ChannelsCreateChannelRequest) encode(b *tl.Buffer, boxed bool) error {
 		return tl.FlagGroupError("channels.createChannel", "address")
 	}
 	f0 |= tl.Flag(m.TTLPeriod.Set, 4)
+	s0_0 := tl.StringSize(len(m.Title))
+	s0_1 := tl.StringSize(len(m.About))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, ChannelsCreateChannelRequestTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Title)
-	b.PutString(m.About)
+	b.PutStringAt(p0[h+4:], m.Title)
+	b.PutStringAt(p0[h+s0_0+4:], m.About)
 	if m.GeoPoint != nil {
 		if err := m.GeoPoint.Encode(b); err != nil {
 			return tl.EncodeFieldErr("channels.createChannel", "geo_point", err)
@@ -3602,8 +3607,11 @@ func (m *ChannelsToggleUsernameRequest) encode(b *tl.Buffer, boxed bool) error {
 	if err := m.Channel.Encode(b); err != nil {
 		return tl.EncodeFieldErr("channels.toggleUsername", "channel", err)
 	}
-	b.PutString(m.Username)
-	b.PutBool(m.Active)
+	s0_0 := tl.StringSize(len(m.Username))
+	p0 := b.Extend(4 + s0_0)
+	b.PutStringAt(p0, m.Username)
+	q0 := (*[4]byte)(p0[s0_0:])
+	binary.LittleEndian.PutUint32(q0[:], tl.BoolID(m.Active))
 	return b.WriteErr()
 }
 

@@ -643,8 +643,12 @@ func (m *ChatlistsExportChatlistInviteRequest) encode(b *tl.Buffer, boxed bool) 
 	if err := m.Chatlist.Encode(b); err != nil {
 		return tl.EncodeFieldErr("chatlists.exportChatlistInvite", "chatlist", err)
 	}
-	b.PutString(m.Title)
-	b.PutVectorHeader(len(m.Peers))
+	s0_0 := tl.StringSize(len(m.Title))
+	p0 := b.Extend(8 + s0_0)
+	b.PutStringAt(p0, m.Title)
+	q0 := (*[8]byte)(p0[s0_0:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Peers)))
 	for _, e0 := range m.Peers {
 		if e0 == nil {
 			return tl.NilFieldError("chatlists.exportChatlistInvite", "peers")
@@ -968,10 +972,11 @@ func (m *ChatlistsCheckChatlistInviteRequest) encode(b *tl.Buffer, boxed bool) e
 	if m == nil {
 		return tl.NilObjectError("chatlists.checkChatlistInvite")
 	}
-	if boxed {
-		b.PutID(ChatlistsCheckChatlistInviteRequestTypeID)
-	}
-	b.PutString(m.Slug)
+	s0_0 := tl.StringSize(len(m.Slug))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, ChatlistsCheckChatlistInviteRequestTypeID)
+	b.PutStringAt(p0[h:], m.Slug)
 	return b.WriteErr()
 }
 
@@ -1026,11 +1031,14 @@ func (m *ChatlistsJoinChatlistInviteRequest) encode(b *tl.Buffer, boxed bool) er
 	if m == nil {
 		return tl.NilObjectError("chatlists.joinChatlistInvite")
 	}
-	if boxed {
-		b.PutID(ChatlistsJoinChatlistInviteRequestTypeID)
-	}
-	b.PutString(m.Slug)
-	b.PutVectorHeader(len(m.Peers))
+	s0_0 := tl.StringSize(len(m.Slug))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + s0_0)
+	binary.LittleEndian.PutUint32(p0, ChatlistsJoinChatlistInviteRequestTypeID)
+	b.PutStringAt(p0[h:], m.Slug)
+	q0 := (*[8]byte)(p0[h+s0_0:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Peers)))
 	for _, e0 := range m.Peers {
 		if e0 == nil {
 			return tl.NilFieldError("chatlists.joinChatlistInvite", "peers")

@@ -320,12 +320,13 @@ func (m *CommunitiesCreateRequest) encode(b *tl.Buffer, boxed bool) error {
 	var f0 uint32
 	f0 |= tl.Flag(m.Hidden, 1)
 	f0 |= tl.Flag(m.About.Set, 0)
+	s0_0 := tl.StringSize(len(m.Title))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, CommunitiesCreateRequestTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Title)
+	b.PutStringAt(p0[h+4:], m.Title)
 	if m.About.Set {
 		b.PutString(m.About.Value)
 	}
@@ -631,8 +632,11 @@ func (m *CommunitiesGetPeerLinkRequestsRequest) encode(b *tl.Buffer, boxed bool)
 	if err := m.Community.Encode(b); err != nil {
 		return tl.EncodeFieldErr("communities.getPeerLinkRequests", "community", err)
 	}
-	b.PutString(m.Offset)
-	b.PutInt32(m.Limit)
+	s0_0 := tl.StringSize(len(m.Offset))
+	p0 := b.Extend(4 + s0_0)
+	b.PutStringAt(p0, m.Offset)
+	q0 := (*[4]byte)(p0[s0_0:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Limit))
 	return b.WriteErr()
 }
 

@@ -1889,13 +1889,15 @@ func (m *ContactsSearchRequest) encode(b *tl.Buffer, boxed bool) error {
 	var f0 uint32
 	f0 |= tl.Flag(m.Broadcasts, 0)
 	f0 |= tl.Flag(m.Bots, 1)
+	s0_0 := tl.StringSize(len(m.Q))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 8 + s0_0)
 	binary.LittleEndian.PutUint32(p0, ContactsSearchRequestTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Q)
-	b.PutInt32(m.Limit)
+	b.PutStringAt(p0[h+4:], m.Q)
+	q0_1 := (*[4]byte)(p0[h+s0_0+4:])
+	binary.LittleEndian.PutUint32(q0_1[:], uint32(m.Limit))
 	return b.WriteErr()
 }
 
@@ -1958,12 +1960,13 @@ func (m *ContactsResolveUsernameRequest) encode(b *tl.Buffer, boxed bool) error 
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Referer.Set, 0)
+	s0_0 := tl.StringSize(len(m.Username))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, ContactsResolveUsernameRequestTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Username)
+	b.PutStringAt(p0[h+4:], m.Username)
 	if m.Referer.Set {
 		b.PutString(m.Referer.Value)
 	}
@@ -2366,9 +2369,13 @@ func (m *ContactsAddContactRequest) encode(b *tl.Buffer, boxed bool) error {
 	if err := m.ID.Encode(b); err != nil {
 		return tl.EncodeFieldErr("contacts.addContact", "id", err)
 	}
-	b.PutString(m.FirstName)
-	b.PutString(m.LastName)
-	b.PutString(m.Phone)
+	s1_0 := tl.StringSize(len(m.FirstName))
+	s1_1 := tl.StringSize(len(m.LastName))
+	s1_2 := tl.StringSize(len(m.Phone))
+	p1 := b.Extend(s1_0 + s1_1 + s1_2)
+	b.PutStringAt(p1, m.FirstName)
+	b.PutStringAt(p1[s1_0:], m.LastName)
+	b.PutStringAt(p1[s1_0+s1_1:], m.Phone)
 	if m.Note != nil {
 		if err := m.Note.Encode(b); err != nil {
 			return tl.EncodeFieldErr("contacts.addContact", "note", err)
@@ -2659,10 +2666,11 @@ func (m *ContactsResolvePhoneRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("contacts.resolvePhone")
 	}
-	if boxed {
-		b.PutID(ContactsResolvePhoneRequestTypeID)
-	}
-	b.PutString(m.Phone)
+	s0_0 := tl.StringSize(len(m.Phone))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, ContactsResolvePhoneRequestTypeID)
+	b.PutStringAt(p0[h:], m.Phone)
 	return b.WriteErr()
 }
 
@@ -2763,10 +2771,11 @@ func (m *ContactsImportContactTokenRequest) encode(b *tl.Buffer, boxed bool) err
 	if m == nil {
 		return tl.NilObjectError("contacts.importContactToken")
 	}
-	if boxed {
-		b.PutID(ContactsImportContactTokenRequestTypeID)
-	}
-	b.PutString(m.Token)
+	s0_0 := tl.StringSize(len(m.Token))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, ContactsImportContactTokenRequestTypeID)
+	b.PutStringAt(p0[h:], m.Token)
 	return b.WriteErr()
 }
 
@@ -3021,10 +3030,11 @@ func (m *ContactsGetSponsoredPeersRequest) encode(b *tl.Buffer, boxed bool) erro
 	if m == nil {
 		return tl.NilObjectError("contacts.getSponsoredPeers")
 	}
-	if boxed {
-		b.PutID(ContactsGetSponsoredPeersRequestTypeID)
-	}
-	b.PutString(m.Q)
+	s0_0 := tl.StringSize(len(m.Q))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, ContactsGetSponsoredPeersRequestTypeID)
+	b.PutStringAt(p0[h:], m.Q)
 	return b.WriteErr()
 }
 

@@ -38,16 +38,21 @@ func (m *FragmentCollectibleInfo) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("fragment.collectibleInfo")
 	}
+	s0_0 := tl.StringSize(len(m.Currency))
+	s0_1 := tl.StringSize(len(m.CryptoCurrency))
+	s0_2 := tl.StringSize(len(m.URL))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 20 + s0_0 + s0_1 + s0_2)
 	binary.LittleEndian.PutUint32(p0, FragmentCollectibleInfoTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], uint32(m.PurchaseDate))
-	b.PutString(m.Currency)
-	b.PutInt64(m.Amount)
-	b.PutString(m.CryptoCurrency)
-	b.PutInt64(m.CryptoAmount)
-	b.PutString(m.URL)
+	b.PutStringAt(p0[h+4:], m.Currency)
+	q0_1 := (*[8]byte)(p0[h+s0_0+4:])
+	binary.LittleEndian.PutUint64(q0_1[:], uint64(m.Amount))
+	b.PutStringAt(p0[h+s0_0+12:], m.CryptoCurrency)
+	q0_2 := (*[8]byte)(p0[h+s0_0+s0_1+12:])
+	binary.LittleEndian.PutUint64(q0_2[:], uint64(m.CryptoAmount))
+	b.PutStringAt(p0[h+s0_0+s0_1+20:], m.URL)
 	return b.WriteErr()
 }
 

@@ -188,18 +188,24 @@ func (m *InitConnectionRequest) encode(b *tl.Buffer, boxed bool) error {
 	var f0 uint32
 	f0 |= tl.Flag(m.Proxy != nil, 0)
 	f0 |= tl.Flag(m.Params != nil, 1)
+	s0_0 := tl.StringSize(len(m.DeviceModel))
+	s0_1 := tl.StringSize(len(m.SystemVersion))
+	s0_2 := tl.StringSize(len(m.AppVersion))
+	s0_3 := tl.StringSize(len(m.SystemLangCode))
+	s0_4 := tl.StringSize(len(m.LangPack))
+	s0_5 := tl.StringSize(len(m.LangCode))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 8)
+	p0 := b.Extend(h + 8 + s0_0 + s0_1 + s0_2 + s0_3 + s0_4 + s0_5)
 	binary.LittleEndian.PutUint32(p0, InitConnectionRequestTypeID)
 	q0 := (*[8]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
 	binary.LittleEndian.PutUint32(q0[4:], uint32(m.APIID))
-	b.PutString(m.DeviceModel)
-	b.PutString(m.SystemVersion)
-	b.PutString(m.AppVersion)
-	b.PutString(m.SystemLangCode)
-	b.PutString(m.LangPack)
-	b.PutString(m.LangCode)
+	b.PutStringAt(p0[h+8:], m.DeviceModel)
+	b.PutStringAt(p0[h+s0_0+8:], m.SystemVersion)
+	b.PutStringAt(p0[h+s0_0+s0_1+8:], m.AppVersion)
+	b.PutStringAt(p0[h+s0_0+s0_1+s0_2+8:], m.SystemLangCode)
+	b.PutStringAt(p0[h+s0_0+s0_1+s0_2+s0_3+8:], m.LangPack)
+	b.PutStringAt(p0[h+s0_0+s0_1+s0_2+s0_3+s0_4+8:], m.LangCode)
 	if m.Proxy != nil {
 		if err := m.Proxy.Encode(b); err != nil {
 			return tl.EncodeFieldErr("initConnection", "proxy", err)
@@ -568,10 +574,11 @@ func (m *InvokeWithBusinessConnectionRequest) encode(b *tl.Buffer, boxed bool) e
 	if m == nil {
 		return tl.NilObjectError("invokeWithBusinessConnection")
 	}
-	if boxed {
-		b.PutID(InvokeWithBusinessConnectionRequestTypeID)
-	}
-	b.PutString(m.ConnectionID)
+	s0_0 := tl.StringSize(len(m.ConnectionID))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, InvokeWithBusinessConnectionRequestTypeID)
+	b.PutStringAt(p0[h:], m.ConnectionID)
 	if m.Query == nil {
 		return tl.NilFieldError("invokeWithBusinessConnection", "query")
 	}
@@ -638,11 +645,13 @@ func (m *InvokeWithGooglePlayIntegrityRequest) encode(b *tl.Buffer, boxed bool) 
 	if m == nil {
 		return tl.NilObjectError("invokeWithGooglePlayIntegrity")
 	}
-	if boxed {
-		b.PutID(InvokeWithGooglePlayIntegrityRequestTypeID)
-	}
-	b.PutString(m.Nonce)
-	b.PutString(m.Token)
+	s0_0 := tl.StringSize(len(m.Nonce))
+	s0_1 := tl.StringSize(len(m.Token))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0 + s0_1)
+	binary.LittleEndian.PutUint32(p0, InvokeWithGooglePlayIntegrityRequestTypeID)
+	b.PutStringAt(p0[h:], m.Nonce)
+	b.PutStringAt(p0[h+s0_0:], m.Token)
 	if m.Query == nil {
 		return tl.NilFieldError("invokeWithGooglePlayIntegrity", "query")
 	}
@@ -706,11 +715,13 @@ func (m *InvokeWithApnsSecretRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("invokeWithApnsSecret")
 	}
-	if boxed {
-		b.PutID(InvokeWithApnsSecretRequestTypeID)
-	}
-	b.PutString(m.Nonce)
-	b.PutString(m.Secret)
+	s0_0 := tl.StringSize(len(m.Nonce))
+	s0_1 := tl.StringSize(len(m.Secret))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0 + s0_1)
+	binary.LittleEndian.PutUint32(p0, InvokeWithApnsSecretRequestTypeID)
+	b.PutStringAt(p0[h:], m.Nonce)
+	b.PutStringAt(p0[h+s0_0:], m.Secret)
 	if m.Query == nil {
 		return tl.NilFieldError("invokeWithApnsSecret", "query")
 	}
@@ -773,10 +784,11 @@ func (m *InvokeWithReCaptchaRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("invokeWithReCaptcha")
 	}
-	if boxed {
-		b.PutID(InvokeWithReCaptchaRequestTypeID)
-	}
-	b.PutString(m.Token)
+	s0_0 := tl.StringSize(len(m.Token))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, InvokeWithReCaptchaRequestTypeID)
+	b.PutStringAt(p0[h:], m.Token)
 	if m.Query == nil {
 		return tl.NilFieldError("invokeWithReCaptcha", "query")
 	}

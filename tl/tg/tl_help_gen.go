@@ -47,15 +47,19 @@ func (m *HelpAppUpdate) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.Document != nil, 1)
 	f0 |= tl.Flag(m.URL.Set, 2)
 	f0 |= tl.Flag(m.Sticker != nil, 3)
+	s0_0 := tl.StringSize(len(m.Version))
+	s0_1 := tl.StringSize(len(m.Text))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 8)
+	p0 := b.Extend(h + 16 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, HelpAppUpdateTypeID)
 	q0 := (*[8]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
 	binary.LittleEndian.PutUint32(q0[4:], uint32(m.ID))
-	b.PutString(m.Version)
-	b.PutString(m.Text)
-	b.PutVectorHeader(len(m.Entities))
+	b.PutStringAt(p0[h+8:], m.Version)
+	b.PutStringAt(p0[h+s0_0+8:], m.Text)
+	q0_1 := (*[8]byte)(p0[h+s0_0+s0_1+8:])
+	binary.LittleEndian.PutUint32(q0_1[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0_1[4:], uint32(len(m.Entities)))
 	for _, e0 := range m.Entities {
 		if e0 == nil {
 			return tl.NilFieldError("help.appUpdate", "entities")
@@ -215,10 +219,11 @@ func (m *HelpInviteText) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("help.inviteText")
 	}
-	if boxed {
-		b.PutID(HelpInviteTextTypeID)
-	}
-	b.PutString(m.Message)
+	s0_0 := tl.StringSize(len(m.Message))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, HelpInviteTextTypeID)
+	b.PutStringAt(p0[h:], m.Message)
 	return b.WriteErr()
 }
 
@@ -269,10 +274,11 @@ func (m *HelpSupport) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("help.support")
 	}
-	if boxed {
-		b.PutID(HelpSupportTypeID)
-	}
-	b.PutString(m.PhoneNumber)
+	s0_0 := tl.StringSize(len(m.PhoneNumber))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, HelpSupportTypeID)
+	b.PutStringAt(p0[h:], m.PhoneNumber)
 	if m.User == nil {
 		return tl.NilFieldError("help.support", "user")
 	}
@@ -346,8 +352,12 @@ func (m *HelpTermsOfService) encode(b *tl.Buffer, boxed bool) error {
 	if err := m.ID.Encode(b); err != nil {
 		return tl.EncodeFieldErr("help.termsOfService", "id", err)
 	}
-	b.PutString(m.Text)
-	b.PutVectorHeader(len(m.Entities))
+	s1_0 := tl.StringSize(len(m.Text))
+	p1 := b.Extend(8 + s1_0)
+	b.PutStringAt(p1, m.Text)
+	q1 := (*[8]byte)(p1[s1_0:])
+	binary.LittleEndian.PutUint32(q1[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q1[4:], uint32(len(m.Entities)))
 	for _, e0 := range m.Entities {
 		if e0 == nil {
 			return tl.NilFieldError("help.termsOfService", "entities")
@@ -733,12 +743,13 @@ func (m *HelpDeepLinkInfo) encode(b *tl.Buffer, boxed bool) error {
 	var f0 uint32
 	f0 |= tl.Flag(m.UpdateApp, 0)
 	f0 |= tl.Flag(m.Entities != nil, 1)
+	s0_0 := tl.StringSize(len(m.Message))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, HelpDeepLinkInfoTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Message)
+	b.PutStringAt(p0[h+4:], m.Message)
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
 		for _, e1 := range m.Entities {
@@ -934,10 +945,11 @@ func (m *HelpSupportName) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("help.supportName")
 	}
-	if boxed {
-		b.PutID(HelpSupportNameTypeID)
-	}
-	b.PutString(m.Name)
+	s0_0 := tl.StringSize(len(m.Name))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, HelpSupportNameTypeID)
+	b.PutStringAt(p0[h:], m.Name)
 	return b.WriteErr()
 }
 
@@ -1041,11 +1053,14 @@ func (m *HelpUserInfo) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("help.userInfo")
 	}
-	if boxed {
-		b.PutID(HelpUserInfoTypeID)
-	}
-	b.PutString(m.Message)
-	b.PutVectorHeader(len(m.Entities))
+	s0_0 := tl.StringSize(len(m.Message))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + s0_0)
+	binary.LittleEndian.PutUint32(p0, HelpUserInfoTypeID)
+	b.PutStringAt(p0[h:], m.Message)
+	q0 := (*[8]byte)(p0[h+s0_0:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Entities)))
 	for _, e0 := range m.Entities {
 		if e0 == nil {
 			return tl.NilFieldError("help.userInfo", "entities")
@@ -1054,8 +1069,11 @@ func (m *HelpUserInfo) encode(b *tl.Buffer, boxed bool) error {
 			return tl.EncodeFieldErr("help.userInfo", "entities", err)
 		}
 	}
-	b.PutString(m.Author)
-	b.PutInt32(m.Date)
+	s1_0 := tl.StringSize(len(m.Author))
+	p1 := b.Extend(4 + s1_0)
+	b.PutStringAt(p1, m.Author)
+	q1 := (*[4]byte)(p1[s1_0:])
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.Date))
 	return b.WriteErr()
 }
 
@@ -1383,12 +1401,13 @@ func (m *HelpCountryCode) encode(b *tl.Buffer, boxed bool) error {
 	var f0 uint32
 	f0 |= tl.Flag(m.Prefixes != nil, 0)
 	f0 |= tl.Flag(m.Patterns != nil, 1)
+	s0_0 := tl.StringSize(len(m.CountryCode))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, HelpCountryCodeTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.CountryCode)
+	b.PutStringAt(p0[h+4:], m.CountryCode)
 	if m.Prefixes != nil {
 		b.PutVectorHeader(len(m.Prefixes))
 		for _, e1 := range m.Prefixes {
@@ -1490,13 +1509,15 @@ func (m *HelpCountry) encode(b *tl.Buffer, boxed bool) error {
 	var f0 uint32
 	f0 |= tl.Flag(m.Hidden, 0)
 	f0 |= tl.Flag(m.Name.Set, 1)
+	s0_0 := tl.StringSize(len(m.Iso2))
+	s0_1 := tl.StringSize(len(m.DefaultName))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, HelpCountryTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Iso2)
-	b.PutString(m.DefaultName)
+	b.PutStringAt(p0[h+4:], m.Iso2)
+	b.PutStringAt(p0[h+s0_0+4:], m.DefaultName)
 	if m.Name.Set {
 		b.PutString(m.Name.Value)
 	}
@@ -1724,11 +1745,14 @@ func (m *HelpPremiumPromo) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("help.premiumPromo")
 	}
-	if boxed {
-		b.PutID(HelpPremiumPromoTypeID)
-	}
-	b.PutString(m.StatusText)
-	b.PutVectorHeader(len(m.StatusEntities))
+	s0_0 := tl.StringSize(len(m.StatusText))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + s0_0)
+	binary.LittleEndian.PutUint32(p0, HelpPremiumPromoTypeID)
+	b.PutStringAt(p0[h:], m.StatusText)
+	q0 := (*[8]byte)(p0[h+s0_0:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.StatusEntities)))
 	for _, e0 := range m.StatusEntities {
 		if e0 == nil {
 			return tl.NilFieldError("help.premiumPromo", "status_entities")
@@ -2647,10 +2671,11 @@ func (m *HelpGetAppUpdateRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("help.getAppUpdate")
 	}
-	if boxed {
-		b.PutID(HelpGetAppUpdateRequestTypeID)
-	}
-	b.PutString(m.Source)
+	s0_0 := tl.StringSize(len(m.Source))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, HelpGetAppUpdateRequestTypeID)
+	b.PutStringAt(p0[h:], m.Source)
 	return b.WriteErr()
 }
 
@@ -2795,12 +2820,13 @@ func (m *HelpSetBotUpdatesStatusRequest) encode(b *tl.Buffer, boxed bool) error 
 	if m == nil {
 		return tl.NilObjectError("help.setBotUpdatesStatus")
 	}
+	s0_0 := tl.StringSize(len(m.Message))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, HelpSetBotUpdatesStatusRequestTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], uint32(m.PendingUpdatesCount))
-	b.PutString(m.Message)
+	b.PutStringAt(p0[h+4:], m.Message)
 	return b.WriteErr()
 }
 
@@ -2900,10 +2926,11 @@ func (m *HelpGetRecentMeURLsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("help.getRecentMeUrls")
 	}
-	if boxed {
-		b.PutID(HelpGetRecentMeURLsRequestTypeID)
-	}
-	b.PutString(m.Referer)
+	s0_0 := tl.StringSize(len(m.Referer))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, HelpGetRecentMeURLsRequestTypeID)
+	b.PutStringAt(p0[h:], m.Referer)
 	return b.WriteErr()
 }
 
@@ -3060,10 +3087,11 @@ func (m *HelpGetDeepLinkInfoRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("help.getDeepLinkInfo")
 	}
-	if boxed {
-		b.PutID(HelpGetDeepLinkInfoRequestTypeID)
-	}
-	b.PutString(m.Path)
+	s0_0 := tl.StringSize(len(m.Path))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, HelpGetDeepLinkInfoRequestTypeID)
+	b.PutStringAt(p0[h:], m.Path)
 	return b.WriteErr()
 }
 
@@ -3414,8 +3442,12 @@ func (m *HelpEditUserInfoRequest) encode(b *tl.Buffer, boxed bool) error {
 	if err := m.UserID.Encode(b); err != nil {
 		return tl.EncodeFieldErr("help.editUserInfo", "user_id", err)
 	}
-	b.PutString(m.Message)
-	b.PutVectorHeader(len(m.Entities))
+	s0_0 := tl.StringSize(len(m.Message))
+	p0 := b.Extend(8 + s0_0)
+	b.PutStringAt(p0, m.Message)
+	q0 := (*[8]byte)(p0[s0_0:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Entities)))
 	for _, e0 := range m.Entities {
 		if e0 == nil {
 			return tl.NilFieldError("help.editUserInfo", "entities")
@@ -3657,11 +3689,13 @@ func (m *HelpGetCountriesListRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("help.getCountriesList")
 	}
-	if boxed {
-		b.PutID(HelpGetCountriesListRequestTypeID)
-	}
-	b.PutString(m.LangCode)
-	b.PutInt32(m.Hash)
+	s0_0 := tl.StringSize(len(m.LangCode))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4 + s0_0)
+	binary.LittleEndian.PutUint32(p0, HelpGetCountriesListRequestTypeID)
+	b.PutStringAt(p0[h:], m.LangCode)
+	q0 := (*[4]byte)(p0[h+s0_0:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Hash))
 	return b.WriteErr()
 }
 

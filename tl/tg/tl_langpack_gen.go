@@ -3,6 +3,8 @@
 package tg
 
 import (
+	"encoding/binary"
+
 	"github.com/mtgo-labs/mtgo/tl"
 )
 
@@ -32,11 +34,13 @@ func (m *LangpackGetLangPackRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("langpack.getLangPack")
 	}
-	if boxed {
-		b.PutID(LangpackGetLangPackRequestTypeID)
-	}
-	b.PutString(m.LangPack)
-	b.PutString(m.LangCode)
+	s0_0 := tl.StringSize(len(m.LangPack))
+	s0_1 := tl.StringSize(len(m.LangCode))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0 + s0_1)
+	binary.LittleEndian.PutUint32(p0, LangpackGetLangPackRequestTypeID)
+	b.PutStringAt(p0[h:], m.LangPack)
+	b.PutStringAt(p0[h+s0_0:], m.LangCode)
 	return b.WriteErr()
 }
 
@@ -91,12 +95,16 @@ func (m *LangpackGetStringsRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("langpack.getStrings")
 	}
-	if boxed {
-		b.PutID(LangpackGetStringsRequestTypeID)
-	}
-	b.PutString(m.LangPack)
-	b.PutString(m.LangCode)
-	b.PutVectorHeader(len(m.Keys))
+	s0_0 := tl.StringSize(len(m.LangPack))
+	s0_1 := tl.StringSize(len(m.LangCode))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + s0_0 + s0_1)
+	binary.LittleEndian.PutUint32(p0, LangpackGetStringsRequestTypeID)
+	b.PutStringAt(p0[h:], m.LangPack)
+	b.PutStringAt(p0[h+s0_0:], m.LangCode)
+	q0 := (*[8]byte)(p0[h+s0_0+s0_1:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Keys)))
 	for _, e0 := range m.Keys {
 		b.PutString(e0)
 	}
@@ -166,12 +174,15 @@ func (m *LangpackGetDifferenceRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("langpack.getDifference")
 	}
-	if boxed {
-		b.PutID(LangpackGetDifferenceRequestTypeID)
-	}
-	b.PutString(m.LangPack)
-	b.PutString(m.LangCode)
-	b.PutInt32(m.FromVersion)
+	s0_0 := tl.StringSize(len(m.LangPack))
+	s0_1 := tl.StringSize(len(m.LangCode))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4 + s0_0 + s0_1)
+	binary.LittleEndian.PutUint32(p0, LangpackGetDifferenceRequestTypeID)
+	b.PutStringAt(p0[h:], m.LangPack)
+	b.PutStringAt(p0[h+s0_0:], m.LangCode)
+	q0 := (*[4]byte)(p0[h+s0_0+s0_1:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.FromVersion))
 	return b.WriteErr()
 }
 
@@ -227,10 +238,11 @@ func (m *LangpackGetLanguagesRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("langpack.getLanguages")
 	}
-	if boxed {
-		b.PutID(LangpackGetLanguagesRequestTypeID)
-	}
-	b.PutString(m.LangPack)
+	s0_0 := tl.StringSize(len(m.LangPack))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, LangpackGetLanguagesRequestTypeID)
+	b.PutStringAt(p0[h:], m.LangPack)
 	return b.WriteErr()
 }
 
@@ -281,11 +293,13 @@ func (m *LangpackGetLanguageRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("langpack.getLanguage")
 	}
-	if boxed {
-		b.PutID(LangpackGetLanguageRequestTypeID)
-	}
-	b.PutString(m.LangPack)
-	b.PutString(m.LangCode)
+	s0_0 := tl.StringSize(len(m.LangPack))
+	s0_1 := tl.StringSize(len(m.LangCode))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0 + s0_1)
+	binary.LittleEndian.PutUint32(p0, LangpackGetLanguageRequestTypeID)
+	b.PutStringAt(p0[h:], m.LangPack)
+	b.PutStringAt(p0[h+s0_0:], m.LangCode)
 	return b.WriteErr()
 }
 

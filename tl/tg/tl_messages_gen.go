@@ -4859,10 +4859,11 @@ func (m *MessagesCheckedHistoryImportPeer) encode(b *tl.Buffer, boxed bool) erro
 	if m == nil {
 		return tl.NilObjectError("messages.checkedHistoryImportPeer")
 	}
-	if boxed {
-		b.PutID(MessagesCheckedHistoryImportPeerTypeID)
-	}
-	b.PutString(m.ConfirmText)
+	s0_0 := tl.StringSize(len(m.ConfirmText))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, MessagesCheckedHistoryImportPeerTypeID)
+	b.PutStringAt(p0[h:], m.ConfirmText)
 	return b.WriteErr()
 }
 
@@ -5767,13 +5768,14 @@ func (m *MessagesTranscribedAudio) encode(b *tl.Buffer, boxed bool) error {
 	if (m.TrialRemainsNum.Set) != (m.TrialRemainsUntilDate.Set) {
 		return tl.FlagGroupError("messages.transcribedAudio", "trial_remains_until_date")
 	}
+	s0_0 := tl.StringSize(len(m.Text))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 12)
+	p0 := b.Extend(h + 12 + s0_0)
 	binary.LittleEndian.PutUint32(p0, MessagesTranscribedAudioTypeID)
 	q0 := (*[12]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
 	binary.LittleEndian.PutUint64(q0[4:], uint64(m.TranscriptionID))
-	b.PutString(m.Text)
+	b.PutStringAt(p0[h+12:], m.Text)
 	if m.TrialRemainsNum.Set {
 		b.PutInt32(m.TrialRemainsNum.Value)
 	}
@@ -7589,11 +7591,13 @@ func (m *MessagesBotPreparedInlineMessage) encode(b *tl.Buffer, boxed bool) erro
 	if m == nil {
 		return tl.NilObjectError("messages.botPreparedInlineMessage")
 	}
-	if boxed {
-		b.PutID(MessagesBotPreparedInlineMessageTypeID)
-	}
-	b.PutString(m.ID)
-	b.PutInt32(m.ExpireDate)
+	s0_0 := tl.StringSize(len(m.ID))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4 + s0_0)
+	binary.LittleEndian.PutUint32(p0, MessagesBotPreparedInlineMessageTypeID)
+	b.PutStringAt(p0[h:], m.ID)
+	q0 := (*[4]byte)(p0[h+s0_0:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.ExpireDate))
 	return b.WriteErr()
 }
 
@@ -8155,22 +8159,22 @@ func (m *MessagesEmojiGameDiceInfo) encode(b *tl.Buffer, boxed bool) error {
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.PlaysLeft.Set, 0)
+	s0_0 := tl.StringSize(len(m.GameHash))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 24 + s0_0 + 4*len(m.Params))
 	binary.LittleEndian.PutUint32(p0, MessagesEmojiGameDiceInfoTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.GameHash)
-	p1 := b.Extend(20 + 4*len(m.Params))
-	q1 := (*[20]byte)(p1)
-	binary.LittleEndian.PutUint64(q1[:], uint64(m.PrevStake))
-	binary.LittleEndian.PutUint32(q1[8:], uint32(m.CurrentStreak))
-	binary.LittleEndian.PutUint32(q1[12:], tl.VectorID)
-	binary.LittleEndian.PutUint32(q1[16:], uint32(len(m.Params)))
-	t1 := p1[20:]
-	for _, x1 := range m.Params {
-		binary.LittleEndian.PutUint32(t1[:], uint32(x1))
-		t1 = t1[4:]
+	b.PutStringAt(p0[h+4:], m.GameHash)
+	q0_1 := (*[20]byte)(p0[h+s0_0+4:])
+	binary.LittleEndian.PutUint64(q0_1[:], uint64(m.PrevStake))
+	binary.LittleEndian.PutUint32(q0_1[8:], uint32(m.CurrentStreak))
+	binary.LittleEndian.PutUint32(q0_1[12:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0_1[16:], uint32(len(m.Params)))
+	t0 := p0[h+s0_0+24:]
+	for _, x0 := range m.Params {
+		binary.LittleEndian.PutUint32(t0[:], uint32(x0))
+		t0 = t0[4:]
 	}
 	if m.PlaysLeft.Set {
 		b.PutInt32(m.PlaysLeft.Value)
@@ -9518,8 +9522,11 @@ func (m *MessagesSendMessageRequest) encode(b *tl.Buffer, boxed bool) error {
 			return tl.EncodeFieldErr("messages.sendMessage", "reply_to", err)
 		}
 	}
-	b.PutString(m.Message)
-	b.PutInt64(m.RandomID)
+	s1_0 := tl.StringSize(len(m.Message))
+	p1 := b.Extend(8 + s1_0)
+	b.PutStringAt(p1, m.Message)
+	q1 := (*[8]byte)(p1[s1_0:])
+	binary.LittleEndian.PutUint64(q1[:], uint64(m.RandomID))
 	if m.ReplyMarkup != nil {
 		if err := m.ReplyMarkup.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.sendMessage", "reply_markup", err)
@@ -9772,8 +9779,11 @@ func (m *MessagesSendMediaRequest) encode(b *tl.Buffer, boxed bool) error {
 	if err := m.Media.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.sendMedia", "media", err)
 	}
-	b.PutString(m.Message)
-	b.PutInt64(m.RandomID)
+	s1_0 := tl.StringSize(len(m.Message))
+	p1 := b.Extend(8 + s1_0)
+	b.PutStringAt(p1, m.Message)
+	q1 := (*[8]byte)(p1[s1_0:])
+	binary.LittleEndian.PutUint64(q1[:], uint64(m.RandomID))
 	if m.ReplyMarkup != nil {
 		if err := m.ReplyMarkup.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messages.sendMedia", "reply_markup", err)
@@ -10552,12 +10562,13 @@ func (m *MessagesEditChatTitleRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.editChatTitle")
 	}
+	s0_0 := tl.StringSize(len(m.Title))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 8)
+	p0 := b.Extend(h + 8 + s0_0)
 	binary.LittleEndian.PutUint32(p0, MessagesEditChatTitleRequestTypeID)
 	q0 := (*[8]byte)(p0[h:])
 	binary.LittleEndian.PutUint64(q0[:], uint64(m.ChatID))
-	b.PutString(m.Title)
+	b.PutStringAt(p0[h+8:], m.Title)
 	return b.WriteErr()
 }
 
@@ -11743,11 +11754,13 @@ func (m *MessagesGetStickersRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getStickers")
 	}
-	if boxed {
-		b.PutID(MessagesGetStickersRequestTypeID)
-	}
-	b.PutString(m.Emoticon)
-	b.PutInt64(m.Hash)
+	s0_0 := tl.StringSize(len(m.Emoticon))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + s0_0)
+	binary.LittleEndian.PutUint32(p0, MessagesGetStickersRequestTypeID)
+	b.PutStringAt(p0[h:], m.Emoticon)
+	q0 := (*[8]byte)(p0[h+s0_0:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.Hash))
 	return b.WriteErr()
 }
 
@@ -11860,12 +11873,13 @@ func (m *MessagesGetWebPagePreviewRequest) encode(b *tl.Buffer, boxed bool) erro
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Entities != nil, 3)
+	s0_0 := tl.StringSize(len(m.Message))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, MessagesGetWebPagePreviewRequestTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Message)
+	b.PutStringAt(p0[h+4:], m.Message)
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
 		for _, e1 := range m.Entities {
@@ -12070,10 +12084,11 @@ func (m *MessagesCheckChatInviteRequest) encode(b *tl.Buffer, boxed bool) error 
 	if m == nil {
 		return tl.NilObjectError("messages.checkChatInvite")
 	}
-	if boxed {
-		b.PutID(MessagesCheckChatInviteRequestTypeID)
-	}
-	b.PutString(m.Hash)
+	s0_0 := tl.StringSize(len(m.Hash))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, MessagesCheckChatInviteRequestTypeID)
+	b.PutStringAt(p0[h:], m.Hash)
 	return b.WriteErr()
 }
 
@@ -12123,10 +12138,11 @@ func (m *MessagesImportChatInviteRequest) encode(b *tl.Buffer, boxed bool) error
 	if m == nil {
 		return tl.NilObjectError("messages.importChatInvite")
 	}
-	if boxed {
-		b.PutID(MessagesImportChatInviteRequestTypeID)
-	}
-	b.PutString(m.Hash)
+	s0_0 := tl.StringSize(len(m.Hash))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, MessagesImportChatInviteRequestTypeID)
+	b.PutStringAt(p0[h:], m.Hash)
 	return b.WriteErr()
 }
 
@@ -12384,8 +12400,11 @@ func (m *MessagesStartBotRequest) encode(b *tl.Buffer, boxed bool) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.startBot", "peer", err)
 	}
-	b.PutInt64(m.RandomID)
-	b.PutString(m.StartParam)
+	s0_0 := tl.StringSize(len(m.StartParam))
+	p0 := b.Extend(8 + s0_0)
+	q0 := (*[8]byte)(p0)
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.RandomID))
+	b.PutStringAt(p0[8:], m.StartParam)
 	return b.WriteErr()
 }
 
@@ -12885,8 +12904,11 @@ func (m *MessagesGetDocumentByHashRequest) encode(b *tl.Buffer, boxed bool) erro
 		b.PutID(MessagesGetDocumentByHashRequestTypeID)
 	}
 	b.PutBytes(m.SHA256)
-	b.PutInt64(m.Size)
-	b.PutString(m.MimeType)
+	s0_0 := tl.StringSize(len(m.MimeType))
+	p0 := b.Extend(8 + s0_0)
+	q0 := (*[8]byte)(p0)
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.Size))
+	b.PutStringAt(p0[8:], m.MimeType)
 	return b.WriteErr()
 }
 
@@ -13092,8 +13114,11 @@ func (m *MessagesGetInlineBotResultsRequest) encode(b *tl.Buffer, boxed bool) er
 			return tl.EncodeFieldErr("messages.getInlineBotResults", "geo_point", err)
 		}
 	}
-	b.PutString(m.Query)
-	b.PutString(m.Offset)
+	s1_0 := tl.StringSize(len(m.Query))
+	s1_1 := tl.StringSize(len(m.Offset))
+	p1 := b.Extend(s1_0 + s1_1)
+	b.PutStringAt(p1, m.Query)
+	b.PutStringAt(p1[s1_0:], m.Offset)
 	return b.WriteErr()
 }
 
@@ -13354,10 +13379,12 @@ func (m *MessagesSendInlineBotResultRequest) encode(b *tl.Buffer, boxed bool) er
 			return tl.EncodeFieldErr("messages.sendInlineBotResult", "reply_to", err)
 		}
 	}
-	q1 := (*[16]byte)(b.Extend(16))
+	s1_0 := tl.StringSize(len(m.ID))
+	p1 := b.Extend(16 + s1_0)
+	q1 := (*[16]byte)(p1)
 	binary.LittleEndian.PutUint64(q1[:], uint64(m.RandomID))
 	binary.LittleEndian.PutUint64(q1[8:], uint64(m.QueryID))
-	b.PutString(m.ID)
+	b.PutStringAt(p1[16:], m.ID)
 	if m.ScheduleDate.Set {
 		b.PutInt32(m.ScheduleDate.Value)
 	}
@@ -15281,11 +15308,13 @@ func (m *MessagesGetWebPageRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getWebPage")
 	}
-	if boxed {
-		b.PutID(MessagesGetWebPageRequestTypeID)
-	}
-	b.PutString(m.URL)
-	b.PutInt32(m.Hash)
+	s0_0 := tl.StringSize(len(m.URL))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4 + s0_0)
+	binary.LittleEndian.PutUint32(p0, MessagesGetWebPageRequestTypeID)
+	b.PutStringAt(p0[h:], m.URL)
+	q0 := (*[4]byte)(p0[h+s0_0:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Hash))
 	return b.WriteErr()
 }
 
@@ -16542,13 +16571,15 @@ func (m *MessagesSearchStickerSetsRequest) encode(b *tl.Buffer, boxed bool) erro
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.ExcludeFeatured, 0)
+	s0_0 := tl.StringSize(len(m.Q))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 12 + s0_0)
 	binary.LittleEndian.PutUint32(p0, MessagesSearchStickerSetsRequestTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Q)
-	b.PutInt64(m.Hash)
+	b.PutStringAt(p0[h+4:], m.Q)
+	q0_1 := (*[8]byte)(p0[h+s0_0+4:])
+	binary.LittleEndian.PutUint64(q0_1[:], uint64(m.Hash))
 	return b.WriteErr()
 }
 
@@ -17286,10 +17317,11 @@ func (m *MessagesGetEmojiKeywordsRequest) encode(b *tl.Buffer, boxed bool) error
 	if m == nil {
 		return tl.NilObjectError("messages.getEmojiKeywords")
 	}
-	if boxed {
-		b.PutID(MessagesGetEmojiKeywordsRequestTypeID)
-	}
-	b.PutString(m.LangCode)
+	s0_0 := tl.StringSize(len(m.LangCode))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, MessagesGetEmojiKeywordsRequestTypeID)
+	b.PutStringAt(p0[h:], m.LangCode)
 	return b.WriteErr()
 }
 
@@ -17348,11 +17380,13 @@ func (m *MessagesGetEmojiKeywordsDifferenceRequest) encode(b *tl.Buffer, boxed b
 	if m == nil {
 		return tl.NilObjectError("messages.getEmojiKeywordsDifference")
 	}
-	if boxed {
-		b.PutID(MessagesGetEmojiKeywordsDifferenceRequestTypeID)
-	}
-	b.PutString(m.LangCode)
-	b.PutInt32(m.FromVersion)
+	s0_0 := tl.StringSize(len(m.LangCode))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4 + s0_0)
+	binary.LittleEndian.PutUint32(p0, MessagesGetEmojiKeywordsDifferenceRequestTypeID)
+	b.PutStringAt(p0[h:], m.LangCode)
+	q0 := (*[4]byte)(p0[h+s0_0:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.FromVersion))
 	return b.WriteErr()
 }
 
@@ -17480,10 +17514,11 @@ func (m *MessagesGetEmojiURLRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.getEmojiURL")
 	}
-	if boxed {
-		b.PutID(MessagesGetEmojiURLRequestTypeID)
-	}
-	b.PutString(m.LangCode)
+	s0_0 := tl.StringSize(len(m.LangCode))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, MessagesGetEmojiURLRequestTypeID)
+	b.PutStringAt(p0[h:], m.LangCode)
 	return b.WriteErr()
 }
 
@@ -19229,10 +19264,11 @@ func (m *MessagesCheckHistoryImportRequest) encode(b *tl.Buffer, boxed bool) err
 	if m == nil {
 		return tl.NilObjectError("messages.checkHistoryImport")
 	}
-	if boxed {
-		b.PutID(MessagesCheckHistoryImportRequestTypeID)
-	}
-	b.PutString(m.ImportHead)
+	s0_0 := tl.StringSize(len(m.ImportHead))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, MessagesCheckHistoryImportRequestTypeID)
+	b.PutStringAt(p0[h:], m.ImportHead)
 	return b.WriteErr()
 }
 
@@ -19373,8 +19409,11 @@ func (m *MessagesUploadImportedMediaRequest) encode(b *tl.Buffer, boxed bool) er
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.uploadImportedMedia", "peer", err)
 	}
-	b.PutInt64(m.ImportID)
-	b.PutString(m.FileName)
+	s0_0 := tl.StringSize(len(m.FileName))
+	p0 := b.Extend(8 + s0_0)
+	q0 := (*[8]byte)(p0)
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.ImportID))
+	b.PutStringAt(p0[8:], m.FileName)
 	if m.Media == nil {
 		return tl.NilFieldError("messages.uploadImportedMedia", "media")
 	}
@@ -21812,10 +21851,11 @@ func (m *MessagesSearchSentMediaRequest) encode(b *tl.Buffer, boxed bool) error 
 	if m == nil {
 		return tl.NilObjectError("messages.searchSentMedia")
 	}
-	if boxed {
-		b.PutID(MessagesSearchSentMediaRequestTypeID)
-	}
-	b.PutString(m.Q)
+	s0_0 := tl.StringSize(len(m.Q))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, MessagesSearchSentMediaRequestTypeID)
+	b.PutStringAt(p0[h:], m.Q)
 	if m.Filter == nil {
 		return tl.NilFieldError("messages.searchSentMedia", "filter")
 	}
@@ -22478,10 +22518,11 @@ func (m *MessagesSendWebViewResultMessageRequest) encode(b *tl.Buffer, boxed boo
 	if m == nil {
 		return tl.NilObjectError("messages.sendWebViewResultMessage")
 	}
-	if boxed {
-		b.PutID(MessagesSendWebViewResultMessageRequestTypeID)
-	}
-	b.PutString(m.BotQueryID)
+	s0_0 := tl.StringSize(len(m.BotQueryID))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, MessagesSendWebViewResultMessageRequestTypeID)
+	b.PutStringAt(p0[h:], m.BotQueryID)
 	if m.Result == nil {
 		return tl.NilFieldError("messages.sendWebViewResultMessage", "result")
 	}
@@ -22552,9 +22593,13 @@ func (m *MessagesSendWebViewDataRequest) encode(b *tl.Buffer, boxed bool) error 
 	if err := m.Bot.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messages.sendWebViewData", "bot", err)
 	}
-	b.PutInt64(m.RandomID)
-	b.PutString(m.ButtonText)
-	b.PutString(m.Data)
+	s0_0 := tl.StringSize(len(m.ButtonText))
+	s0_1 := tl.StringSize(len(m.Data))
+	p0 := b.Extend(8 + s0_0 + s0_1)
+	q0 := (*[8]byte)(p0)
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.RandomID))
+	b.PutStringAt(p0[8:], m.ButtonText)
+	b.PutStringAt(p0[s0_0+8:], m.Data)
 	return b.WriteErr()
 }
 
@@ -23672,11 +23717,13 @@ func (m *MessagesSearchCustomEmojiRequest) encode(b *tl.Buffer, boxed bool) erro
 	if m == nil {
 		return tl.NilObjectError("messages.searchCustomEmoji")
 	}
-	if boxed {
-		b.PutID(MessagesSearchCustomEmojiRequestTypeID)
-	}
-	b.PutString(m.Emoticon)
-	b.PutInt64(m.Hash)
+	s0_0 := tl.StringSize(len(m.Emoticon))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + s0_0)
+	binary.LittleEndian.PutUint32(p0, MessagesSearchCustomEmojiRequestTypeID)
+	b.PutStringAt(p0[h:], m.Emoticon)
+	q0 := (*[8]byte)(p0[h+s0_0:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.Hash))
 	return b.WriteErr()
 }
 
@@ -24115,13 +24162,15 @@ func (m *MessagesSearchEmojiStickerSetsRequest) encode(b *tl.Buffer, boxed bool)
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.ExcludeFeatured, 0)
+	s0_0 := tl.StringSize(len(m.Q))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 12 + s0_0)
 	binary.LittleEndian.PutUint32(p0, MessagesSearchEmojiStickerSetsRequestTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Q)
-	b.PutInt64(m.Hash)
+	b.PutStringAt(p0[h+4:], m.Q)
+	q0_1 := (*[8]byte)(p0[h+s0_0+4:])
+	binary.LittleEndian.PutUint64(q0_1[:], uint64(m.Hash))
 	return b.WriteErr()
 }
 
@@ -25136,10 +25185,11 @@ func (m *MessagesCheckQuickReplyShortcutRequest) encode(b *tl.Buffer, boxed bool
 	if m == nil {
 		return tl.NilObjectError("messages.checkQuickReplyShortcut")
 	}
-	if boxed {
-		b.PutID(MessagesCheckQuickReplyShortcutRequestTypeID)
-	}
-	b.PutString(m.Shortcut)
+	s0_0 := tl.StringSize(len(m.Shortcut))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, MessagesCheckQuickReplyShortcutRequestTypeID)
+	b.PutStringAt(p0[h:], m.Shortcut)
 	return b.WriteErr()
 }
 
@@ -25196,12 +25246,13 @@ func (m *MessagesEditQuickReplyShortcutRequest) encode(b *tl.Buffer, boxed bool)
 	if m == nil {
 		return tl.NilObjectError("messages.editQuickReplyShortcut")
 	}
+	s0_0 := tl.StringSize(len(m.Shortcut))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, MessagesEditQuickReplyShortcutRequestTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], uint32(m.ShortcutID))
-	b.PutString(m.Shortcut)
+	b.PutStringAt(p0[h+4:], m.Shortcut)
 	return b.WriteErr()
 }
 
@@ -26871,14 +26922,18 @@ func (m *MessagesSearchStickersRequest) encode(b *tl.Buffer, boxed bool) error {
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Emojis, 0)
+	s0_0 := tl.StringSize(len(m.Q))
+	s0_1 := tl.StringSize(len(m.Emoticon))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 12 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, MessagesSearchStickersRequestTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Q)
-	b.PutString(m.Emoticon)
-	b.PutVectorHeader(len(m.LangCode))
+	b.PutStringAt(p0[h+4:], m.Q)
+	b.PutStringAt(p0[h+s0_0+4:], m.Emoticon)
+	q0_1 := (*[8]byte)(p0[h+s0_0+s0_1+4:])
+	binary.LittleEndian.PutUint32(q0_1[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0_1[4:], uint32(len(m.LangCode)))
 	for _, e0 := range m.LangCode {
 		b.PutString(e0)
 	}
@@ -28544,10 +28599,11 @@ func (m *MessagesDeclineURLAuthRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messages.declineUrlAuth")
 	}
-	if boxed {
-		b.PutID(MessagesDeclineURLAuthRequestTypeID)
-	}
-	b.PutString(m.URL)
+	s0_0 := tl.StringSize(len(m.URL))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, MessagesDeclineURLAuthRequestTypeID)
+	b.PutStringAt(p0[h:], m.URL)
 	return b.WriteErr()
 }
 
@@ -28604,11 +28660,13 @@ func (m *MessagesCheckURLAuthMatchCodeRequest) encode(b *tl.Buffer, boxed bool) 
 	if m == nil {
 		return tl.NilObjectError("messages.checkUrlAuthMatchCode")
 	}
-	if boxed {
-		b.PutID(MessagesCheckURLAuthMatchCodeRequestTypeID)
-	}
-	b.PutString(m.URL)
-	b.PutString(m.MatchCode)
+	s0_0 := tl.StringSize(len(m.URL))
+	s0_1 := tl.StringSize(len(m.MatchCode))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0 + s0_1)
+	binary.LittleEndian.PutUint32(p0, MessagesCheckURLAuthMatchCodeRequestTypeID)
+	b.PutStringAt(p0[h:], m.URL)
+	b.PutStringAt(p0[h+s0_0:], m.MatchCode)
 	return b.WriteErr()
 }
 

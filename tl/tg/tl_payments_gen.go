@@ -62,15 +62,17 @@ func (m *PaymentsPaymentForm) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.AdditionalMethods != nil, 6)
 	f0 |= tl.Flag(m.SavedInfo != nil, 0)
 	f0 |= tl.Flag(m.SavedCredentials != nil, 1)
+	s0_0 := tl.StringSize(len(m.Title))
+	s0_1 := tl.StringSize(len(m.Description))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 20)
+	p0 := b.Extend(h + 20 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, PaymentsPaymentFormTypeID)
 	q0 := (*[20]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
 	binary.LittleEndian.PutUint64(q0[4:], uint64(m.FormID))
 	binary.LittleEndian.PutUint64(q0[12:], uint64(m.BotID))
-	b.PutString(m.Title)
-	b.PutString(m.Description)
+	b.PutStringAt(p0[h+20:], m.Title)
+	b.PutStringAt(p0[h+s0_0+20:], m.Description)
 	if m.Photo != nil {
 		if err := m.Photo.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.paymentForm", "photo", err)
@@ -79,8 +81,11 @@ func (m *PaymentsPaymentForm) encode(b *tl.Buffer, boxed bool) error {
 	if err := m.Invoice.Encode(b); err != nil {
 		return tl.EncodeFieldErr("payments.paymentForm", "invoice", err)
 	}
-	b.PutInt64(m.ProviderID)
-	b.PutString(m.URL)
+	s1_0 := tl.StringSize(len(m.URL))
+	p1 := b.Extend(8 + s1_0)
+	q1 := (*[8]byte)(p1)
+	binary.LittleEndian.PutUint64(q1[:], uint64(m.ProviderID))
+	b.PutStringAt(p1[8:], m.URL)
 	if m.NativeProvider.Set {
 		b.PutString(m.NativeProvider.Value)
 	}
@@ -295,15 +300,17 @@ func (m *PaymentsPaymentFormStars) encode(b *tl.Buffer, boxed bool) error {
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Photo != nil, 5)
+	s0_0 := tl.StringSize(len(m.Title))
+	s0_1 := tl.StringSize(len(m.Description))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 20)
+	p0 := b.Extend(h + 20 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, PaymentsPaymentFormStarsTypeID)
 	q0 := (*[20]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
 	binary.LittleEndian.PutUint64(q0[4:], uint64(m.FormID))
 	binary.LittleEndian.PutUint64(q0[12:], uint64(m.BotID))
-	b.PutString(m.Title)
-	b.PutString(m.Description)
+	b.PutStringAt(p0[h+20:], m.Title)
+	b.PutStringAt(p0[h+s0_0+20:], m.Description)
 	if m.Photo != nil {
 		if err := m.Photo.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.paymentFormStars", "photo", err)
@@ -636,10 +643,11 @@ func (m *PaymentsPaymentVerificationNeeded) encode(b *tl.Buffer, boxed bool) err
 	if m == nil {
 		return tl.NilObjectError("payments.paymentVerificationNeeded")
 	}
-	if boxed {
-		b.PutID(PaymentsPaymentVerificationNeededTypeID)
-	}
-	b.PutString(m.URL)
+	s0_0 := tl.StringSize(len(m.URL))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, PaymentsPaymentVerificationNeededTypeID)
+	b.PutStringAt(p0[h:], m.URL)
 	return b.WriteErr()
 }
 
@@ -709,16 +717,18 @@ func (m *PaymentsPaymentReceipt) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.Info != nil, 0)
 	f0 |= tl.Flag(m.Shipping != nil, 1)
 	f0 |= tl.Flag(m.TipAmount.Set, 3)
+	s0_0 := tl.StringSize(len(m.Title))
+	s0_1 := tl.StringSize(len(m.Description))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 24)
+	p0 := b.Extend(h + 24 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, PaymentsPaymentReceiptTypeID)
 	q0 := (*[24]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
 	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Date))
 	binary.LittleEndian.PutUint64(q0[8:], uint64(m.BotID))
 	binary.LittleEndian.PutUint64(q0[16:], uint64(m.ProviderID))
-	b.PutString(m.Title)
-	b.PutString(m.Description)
+	b.PutStringAt(p0[h+24:], m.Title)
+	b.PutStringAt(p0[h+s0_0+24:], m.Description)
 	if m.Photo != nil {
 		if err := m.Photo.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.paymentReceipt", "photo", err)
@@ -740,10 +750,16 @@ func (m *PaymentsPaymentReceipt) encode(b *tl.Buffer, boxed bool) error {
 	if m.TipAmount.Set {
 		b.PutInt64(m.TipAmount.Value)
 	}
-	b.PutString(m.Currency)
-	b.PutInt64(m.TotalAmount)
-	b.PutString(m.CredentialsTitle)
-	b.PutVectorHeader(len(m.Users))
+	s1_0 := tl.StringSize(len(m.Currency))
+	s1_1 := tl.StringSize(len(m.CredentialsTitle))
+	p1 := b.Extend(16 + s1_0 + s1_1)
+	b.PutStringAt(p1, m.Currency)
+	q1 := (*[8]byte)(p1[s1_0:])
+	binary.LittleEndian.PutUint64(q1[:], uint64(m.TotalAmount))
+	b.PutStringAt(p1[s1_0+8:], m.CredentialsTitle)
+	q1_1 := (*[8]byte)(p1[s1_0+s1_1+8:])
+	binary.LittleEndian.PutUint32(q1_1[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q1_1[4:], uint32(len(m.Users)))
 	for _, e0 := range m.Users {
 		if e0 == nil {
 			return tl.NilFieldError("payments.paymentReceipt", "users")
@@ -895,15 +911,17 @@ func (m *PaymentsPaymentReceiptStars) encode(b *tl.Buffer, boxed bool) error {
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Photo != nil, 2)
+	s0_0 := tl.StringSize(len(m.Title))
+	s0_1 := tl.StringSize(len(m.Description))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 16)
+	p0 := b.Extend(h + 16 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, PaymentsPaymentReceiptStarsTypeID)
 	q0 := (*[16]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
 	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Date))
 	binary.LittleEndian.PutUint64(q0[8:], uint64(m.BotID))
-	b.PutString(m.Title)
-	b.PutString(m.Description)
+	b.PutStringAt(p0[h+16:], m.Title)
+	b.PutStringAt(p0[h+s0_0+16:], m.Description)
 	if m.Photo != nil {
 		if err := m.Photo.Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.paymentReceiptStars", "photo", err)
@@ -912,10 +930,16 @@ func (m *PaymentsPaymentReceiptStars) encode(b *tl.Buffer, boxed bool) error {
 	if err := m.Invoice.Encode(b); err != nil {
 		return tl.EncodeFieldErr("payments.paymentReceiptStars", "invoice", err)
 	}
-	b.PutString(m.Currency)
-	b.PutInt64(m.TotalAmount)
-	b.PutString(m.TransactionID)
-	b.PutVectorHeader(len(m.Users))
+	s1_0 := tl.StringSize(len(m.Currency))
+	s1_1 := tl.StringSize(len(m.TransactionID))
+	p1 := b.Extend(16 + s1_0 + s1_1)
+	b.PutStringAt(p1, m.Currency)
+	q1 := (*[8]byte)(p1[s1_0:])
+	binary.LittleEndian.PutUint64(q1[:], uint64(m.TotalAmount))
+	b.PutStringAt(p1[s1_0+8:], m.TransactionID)
+	q1_1 := (*[8]byte)(p1[s1_0+s1_1+8:])
+	binary.LittleEndian.PutUint32(q1_1[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q1_1[4:], uint32(len(m.Users)))
 	for _, e0 := range m.Users {
 		if e0 == nil {
 			return tl.NilFieldError("payments.paymentReceiptStars", "users")
@@ -1099,11 +1123,14 @@ func (m *PaymentsBankCardData) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.bankCardData")
 	}
-	if boxed {
-		b.PutID(PaymentsBankCardDataTypeID)
-	}
-	b.PutString(m.Title)
-	b.PutVectorHeader(len(m.OpenURLs))
+	s0_0 := tl.StringSize(len(m.Title))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + s0_0)
+	binary.LittleEndian.PutUint32(p0, PaymentsBankCardDataTypeID)
+	b.PutStringAt(p0[h:], m.Title)
+	q0 := (*[8]byte)(p0[h+s0_0:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.OpenURLs)))
 	for i0 := range m.OpenURLs {
 		if err := m.OpenURLs[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("payments.bankCardData", "open_urls", err)
@@ -1176,10 +1203,11 @@ func (m *PaymentsExportedInvoice) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.exportedInvoice")
 	}
-	if boxed {
-		b.PutID(PaymentsExportedInvoiceTypeID)
-	}
-	b.PutString(m.URL)
+	s0_0 := tl.StringSize(len(m.URL))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, PaymentsExportedInvoiceTypeID)
+	b.PutStringAt(p0[h:], m.URL)
 	return b.WriteErr()
 }
 
@@ -1903,10 +1931,11 @@ func (m *PaymentsStarsRevenueWithdrawalURL) encode(b *tl.Buffer, boxed bool) err
 	if m == nil {
 		return tl.NilObjectError("payments.starsRevenueWithdrawalUrl")
 	}
-	if boxed {
-		b.PutID(PaymentsStarsRevenueWithdrawalURLTypeID)
-	}
-	b.PutString(m.URL)
+	s0_0 := tl.StringSize(len(m.URL))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, PaymentsStarsRevenueWithdrawalURLTypeID)
+	b.PutStringAt(p0[h:], m.URL)
 	return b.WriteErr()
 }
 
@@ -1960,10 +1989,11 @@ func (m *PaymentsStarsRevenueAdsAccountURL) encode(b *tl.Buffer, boxed bool) err
 	if m == nil {
 		return tl.NilObjectError("payments.starsRevenueAdsAccountUrl")
 	}
-	if boxed {
-		b.PutID(PaymentsStarsRevenueAdsAccountURLTypeID)
-	}
-	b.PutString(m.URL)
+	s0_0 := tl.StringSize(len(m.URL))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, PaymentsStarsRevenueAdsAccountURLTypeID)
+	b.PutStringAt(p0[h:], m.URL)
 	return b.WriteErr()
 }
 
@@ -2783,10 +2813,11 @@ func (m *PaymentsStarGiftWithdrawalURL) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.starGiftWithdrawalUrl")
 	}
-	if boxed {
-		b.PutID(PaymentsStarGiftWithdrawalURLTypeID)
-	}
-	b.PutString(m.URL)
+	s0_0 := tl.StringSize(len(m.URL))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, PaymentsStarGiftWithdrawalURLTypeID)
+	b.PutStringAt(p0[h:], m.URL)
 	return b.WriteErr()
 }
 
@@ -3205,17 +3236,18 @@ func (m *PaymentsUniqueStarGiftValueInfo) encode(b *tl.Buffer, boxed bool) error
 	if (m.FragmentListedCount.Set) != (m.FragmentListedURL.Set) {
 		return tl.FlagGroupError("payments.uniqueStarGiftValueInfo", "fragment_listed_url")
 	}
+	s0_0 := tl.StringSize(len(m.Currency))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 32 + s0_0)
 	binary.LittleEndian.PutUint32(p0, PaymentsUniqueStarGiftValueInfoTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Currency)
-	q1 := (*[28]byte)(b.Extend(28))
-	binary.LittleEndian.PutUint64(q1[:], uint64(m.Value))
-	binary.LittleEndian.PutUint32(q1[8:], uint32(m.InitialSaleDate))
-	binary.LittleEndian.PutUint64(q1[12:], uint64(m.InitialSaleStars))
-	binary.LittleEndian.PutUint64(q1[20:], uint64(m.InitialSalePrice))
+	b.PutStringAt(p0[h+4:], m.Currency)
+	q0_1 := (*[28]byte)(p0[h+s0_0+4:])
+	binary.LittleEndian.PutUint64(q0_1[:], uint64(m.Value))
+	binary.LittleEndian.PutUint32(q0_1[8:], uint32(m.InitialSaleDate))
+	binary.LittleEndian.PutUint64(q0_1[12:], uint64(m.InitialSaleStars))
+	binary.LittleEndian.PutUint64(q0_1[20:], uint64(m.InitialSalePrice))
 	if m.LastSaleDate.Set {
 		b.PutInt32(m.LastSaleDate.Value)
 	}
@@ -4429,10 +4461,11 @@ func (m *PaymentsGetBankCardDataRequest) encode(b *tl.Buffer, boxed bool) error 
 	if m == nil {
 		return tl.NilObjectError("payments.getBankCardData")
 	}
-	if boxed {
-		b.PutID(PaymentsGetBankCardDataRequestTypeID)
-	}
-	b.PutString(m.Number)
+	s0_0 := tl.StringSize(len(m.Number))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, PaymentsGetBankCardDataRequestTypeID)
+	b.PutStringAt(p0[h:], m.Number)
 	return b.WriteErr()
 }
 
@@ -4763,10 +4796,11 @@ func (m *PaymentsCheckGiftCodeRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.checkGiftCode")
 	}
-	if boxed {
-		b.PutID(PaymentsCheckGiftCodeRequestTypeID)
-	}
-	b.PutString(m.Slug)
+	s0_0 := tl.StringSize(len(m.Slug))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, PaymentsCheckGiftCodeRequestTypeID)
+	b.PutStringAt(p0[h:], m.Slug)
 	return b.WriteErr()
 }
 
@@ -4816,10 +4850,11 @@ func (m *PaymentsApplyGiftCodeRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("payments.applyGiftCode")
 	}
-	if boxed {
-		b.PutID(PaymentsApplyGiftCodeRequestTypeID)
-	}
-	b.PutString(m.Slug)
+	s0_0 := tl.StringSize(len(m.Slug))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, PaymentsApplyGiftCodeRequestTypeID)
+	b.PutStringAt(p0[h:], m.Slug)
 	return b.WriteErr()
 }
 
@@ -5160,8 +5195,11 @@ func (m *PaymentsGetStarsTransactionsRequest) encode(b *tl.Buffer, boxed bool) e
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("payments.getStarsTransactions", "peer", err)
 	}
-	b.PutString(m.Offset)
-	b.PutInt32(m.Limit)
+	s1_0 := tl.StringSize(len(m.Offset))
+	p1 := b.Extend(4 + s1_0)
+	b.PutStringAt(p1, m.Offset)
+	q1 := (*[4]byte)(p1[s1_0:])
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.Limit))
 	return b.WriteErr()
 }
 
@@ -6529,8 +6567,11 @@ func (m *PaymentsGetSuggestedStarRefBotsRequest) encode(b *tl.Buffer, boxed bool
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("payments.getSuggestedStarRefBots", "peer", err)
 	}
-	b.PutString(m.Offset)
-	b.PutInt32(m.Limit)
+	s1_0 := tl.StringSize(len(m.Offset))
+	p1 := b.Extend(4 + s1_0)
+	b.PutStringAt(p1, m.Offset)
+	q1 := (*[4]byte)(p1[s1_0:])
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.Limit))
 	return b.WriteErr()
 }
 
@@ -6941,10 +6982,11 @@ func (m *PaymentsGetUniqueStarGiftRequest) encode(b *tl.Buffer, boxed bool) erro
 	if m == nil {
 		return tl.NilObjectError("payments.getUniqueStarGift")
 	}
-	if boxed {
-		b.PutID(PaymentsGetUniqueStarGiftRequestTypeID)
-	}
-	b.PutString(m.Slug)
+	s0_0 := tl.StringSize(len(m.Slug))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, PaymentsGetUniqueStarGiftRequestTypeID)
+	b.PutStringAt(p0[h:], m.Slug)
 	return b.WriteErr()
 }
 
@@ -7033,8 +7075,11 @@ func (m *PaymentsGetSavedStarGiftsRequest) encode(b *tl.Buffer, boxed bool) erro
 	if m.CollectionID.Set {
 		b.PutInt32(m.CollectionID.Value)
 	}
-	b.PutString(m.Offset)
-	b.PutInt32(m.Limit)
+	s1_0 := tl.StringSize(len(m.Offset))
+	p1 := b.Extend(4 + s1_0)
+	b.PutStringAt(p1, m.Offset)
+	q1 := (*[4]byte)(p1[s1_0:])
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.Limit))
 	return b.WriteErr()
 }
 
@@ -7518,8 +7563,11 @@ func (m *PaymentsGetResaleStarGiftsRequest) encode(b *tl.Buffer, boxed bool) err
 			}
 		}
 	}
-	b.PutString(m.Offset)
-	b.PutInt32(m.Limit)
+	s1_0 := tl.StringSize(len(m.Offset))
+	p1 := b.Extend(4 + s1_0)
+	b.PutStringAt(p1, m.Offset)
+	q1 := (*[4]byte)(p1[s1_0:])
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.Limit))
 	return b.WriteErr()
 }
 
@@ -7695,8 +7743,12 @@ func (m *PaymentsCreateStarGiftCollectionRequest) encode(b *tl.Buffer, boxed boo
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("payments.createStarGiftCollection", "peer", err)
 	}
-	b.PutString(m.Title)
-	b.PutVectorHeader(len(m.Stargift))
+	s0_0 := tl.StringSize(len(m.Title))
+	p0 := b.Extend(8 + s0_0)
+	b.PutStringAt(p0, m.Title)
+	q0 := (*[8]byte)(p0[s0_0:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Stargift)))
 	for _, e0 := range m.Stargift {
 		if e0 == nil {
 			return tl.NilFieldError("payments.createStarGiftCollection", "stargift")
@@ -8176,10 +8228,11 @@ func (m *PaymentsGetUniqueStarGiftValueInfoRequest) encode(b *tl.Buffer, boxed b
 	if m == nil {
 		return tl.NilObjectError("payments.getUniqueStarGiftValueInfo")
 	}
-	if boxed {
-		b.PutID(PaymentsGetUniqueStarGiftValueInfoRequestTypeID)
-	}
-	b.PutString(m.Slug)
+	s0_0 := tl.StringSize(len(m.Slug))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, PaymentsGetUniqueStarGiftValueInfoRequestTypeID)
+	b.PutStringAt(p0[h:], m.Slug)
 	return b.WriteErr()
 }
 
@@ -8707,13 +8760,15 @@ func (m *PaymentsGetCraftStarGiftsRequest) encode(b *tl.Buffer, boxed bool) erro
 	if m == nil {
 		return tl.NilObjectError("payments.getCraftStarGifts")
 	}
+	s0_0 := tl.StringSize(len(m.Offset))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 8)
+	p0 := b.Extend(h + 12 + s0_0)
 	binary.LittleEndian.PutUint32(p0, PaymentsGetCraftStarGiftsRequestTypeID)
 	q0 := (*[8]byte)(p0[h:])
 	binary.LittleEndian.PutUint64(q0[:], uint64(m.GiftID))
-	b.PutString(m.Offset)
-	b.PutInt32(m.Limit)
+	b.PutStringAt(p0[h+8:], m.Offset)
+	q0_1 := (*[4]byte)(p0[h+s0_0+8:])
+	binary.LittleEndian.PutUint32(q0_1[:], uint32(m.Limit))
 	return b.WriteErr()
 }
 

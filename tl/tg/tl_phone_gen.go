@@ -132,8 +132,12 @@ func (m *PhoneGroupCall) encode(b *tl.Buffer, boxed bool) error {
 			return tl.EncodeFieldErr("phone.groupCall", "participants", err)
 		}
 	}
-	b.PutString(m.ParticipantsNextOffset)
-	b.PutVectorHeader(len(m.Chats))
+	s0_0 := tl.StringSize(len(m.ParticipantsNextOffset))
+	p0 := b.Extend(8 + s0_0)
+	b.PutStringAt(p0, m.ParticipantsNextOffset)
+	q0 := (*[8]byte)(p0[s0_0:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Chats)))
 	for _, e0 := range m.Chats {
 		if e0 == nil {
 			return tl.NilFieldError("phone.groupCall", "chats")
@@ -262,8 +266,12 @@ func (m *PhoneGroupParticipants) encode(b *tl.Buffer, boxed bool) error {
 			return tl.EncodeFieldErr("phone.groupParticipants", "participants", err)
 		}
 	}
-	b.PutString(m.NextOffset)
-	b.PutVectorHeader(len(m.Chats))
+	s1_0 := tl.StringSize(len(m.NextOffset))
+	p1 := b.Extend(8 + s1_0)
+	b.PutStringAt(p1, m.NextOffset)
+	q1 := (*[8]byte)(p1[s1_0:])
+	binary.LittleEndian.PutUint32(q1[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q1[4:], uint32(len(m.Chats)))
 	for _, e0 := range m.Chats {
 		if e0 == nil {
 			return tl.NilFieldError("phone.groupParticipants", "chats")
@@ -495,10 +503,11 @@ func (m *PhoneExportedGroupCallInvite) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.exportedGroupCallInvite")
 	}
-	if boxed {
-		b.PutID(PhoneExportedGroupCallInviteTypeID)
-	}
-	b.PutString(m.Link)
+	s0_0 := tl.StringSize(len(m.Link))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, PhoneExportedGroupCallInviteTypeID)
+	b.PutStringAt(p0[h:], m.Link)
 	return b.WriteErr()
 }
 
@@ -624,11 +633,13 @@ func (m *PhoneGroupCallStreamRTMPURL) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("phone.groupCallStreamRtmpUrl")
 	}
-	if boxed {
-		b.PutID(PhoneGroupCallStreamRTMPURLTypeID)
-	}
-	b.PutString(m.URL)
-	b.PutString(m.Key)
+	s0_0 := tl.StringSize(len(m.URL))
+	s0_1 := tl.StringSize(len(m.Key))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0 + s0_1)
+	binary.LittleEndian.PutUint32(p0, PhoneGroupCallStreamRTMPURLTypeID)
+	b.PutStringAt(p0[h:], m.URL)
+	b.PutStringAt(p0[h+s0_0:], m.Key)
 	return b.WriteErr()
 }
 
@@ -1252,8 +1263,11 @@ func (m *PhoneSetCallRatingRequest) encode(b *tl.Buffer, boxed bool) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("phone.setCallRating", "peer", err)
 	}
-	b.PutInt32(m.Rating)
-	b.PutString(m.Comment)
+	s1_0 := tl.StringSize(len(m.Comment))
+	p1 := b.Extend(4 + s1_0)
+	q1 := (*[4]byte)(p1)
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.Rating))
+	b.PutStringAt(p1[4:], m.Comment)
 	return b.WriteErr()
 }
 
@@ -2076,8 +2090,11 @@ func (m *PhoneGetGroupParticipantsRequest) encode(b *tl.Buffer, boxed bool) erro
 		binary.LittleEndian.PutUint32(t0[:], uint32(x0))
 		t0 = t0[4:]
 	}
-	b.PutString(m.Offset)
-	b.PutInt32(m.Limit)
+	s1_0 := tl.StringSize(len(m.Offset))
+	p1 := b.Extend(4 + s1_0)
+	b.PutStringAt(p1, m.Offset)
+	q1 := (*[4]byte)(p1[s1_0:])
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.Limit))
 	return b.WriteErr()
 }
 

@@ -465,8 +465,11 @@ func (m *PremiumGetBoostsListRequest) encode(b *tl.Buffer, boxed bool) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("premium.getBoostsList", "peer", err)
 	}
-	b.PutString(m.Offset)
-	b.PutInt32(m.Limit)
+	s1_0 := tl.StringSize(len(m.Offset))
+	p1 := b.Extend(4 + s1_0)
+	b.PutStringAt(p1, m.Offset)
+	q1 := (*[4]byte)(p1[s1_0:])
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.Limit))
 	return b.WriteErr()
 }
 

@@ -34,11 +34,13 @@ func (m *SmsjobsEligibleToJoin) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("smsjobs.eligibleToJoin")
 	}
-	if boxed {
-		b.PutID(SmsjobsEligibleToJoinTypeID)
-	}
-	b.PutString(m.TermsURL)
-	b.PutInt32(m.MonthlySentSms)
+	s0_0 := tl.StringSize(len(m.TermsURL))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4 + s0_0)
+	binary.LittleEndian.PutUint32(p0, SmsjobsEligibleToJoinTypeID)
+	b.PutStringAt(p0[h:], m.TermsURL)
+	q0 := (*[4]byte)(p0[h+s0_0:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.MonthlySentSms))
 	return b.WriteErr()
 }
 
@@ -438,10 +440,11 @@ func (m *SmsjobsGetSmsJobRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("smsjobs.getSmsJob")
 	}
-	if boxed {
-		b.PutID(SmsjobsGetSmsJobRequestTypeID)
-	}
-	b.PutString(m.JobID)
+	s0_0 := tl.StringSize(len(m.JobID))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, SmsjobsGetSmsJobRequestTypeID)
+	b.PutStringAt(p0[h:], m.JobID)
 	return b.WriteErr()
 }
 
@@ -494,12 +497,13 @@ func (m *SmsjobsFinishJobRequest) encode(b *tl.Buffer, boxed bool) error {
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Error.Set, 0)
+	s0_0 := tl.StringSize(len(m.JobID))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, SmsjobsFinishJobRequestTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.JobID)
+	b.PutStringAt(p0[h+4:], m.JobID)
 	if m.Error.Set {
 		b.PutString(m.Error.Value)
 	}

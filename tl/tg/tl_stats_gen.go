@@ -993,12 +993,13 @@ func (m *StatsLoadAsyncGraphRequest) encode(b *tl.Buffer, boxed bool) error {
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.X.Set, 0)
+	s0_0 := tl.StringSize(len(m.Token))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, StatsLoadAsyncGraphRequestTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Token)
+	b.PutStringAt(p0[h+4:], m.Token)
 	if m.X.Set {
 		b.PutInt64(m.X.Value)
 	}
@@ -1149,9 +1150,13 @@ func (m *StatsGetMessagePublicForwardsRequest) encode(b *tl.Buffer, boxed bool) 
 	if err := m.Channel.Encode(b); err != nil {
 		return tl.EncodeFieldErr("stats.getMessagePublicForwards", "channel", err)
 	}
-	b.PutInt32(m.MsgID)
-	b.PutString(m.Offset)
-	b.PutInt32(m.Limit)
+	s0_0 := tl.StringSize(len(m.Offset))
+	p0 := b.Extend(8 + s0_0)
+	q0 := (*[4]byte)(p0)
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.MsgID))
+	b.PutStringAt(p0[4:], m.Offset)
+	q0_1 := (*[4]byte)(p0[s0_0+4:])
+	binary.LittleEndian.PutUint32(q0_1[:], uint32(m.Limit))
 	return b.WriteErr()
 }
 
@@ -1374,9 +1379,13 @@ func (m *StatsGetStoryPublicForwardsRequest) encode(b *tl.Buffer, boxed bool) er
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("stats.getStoryPublicForwards", "peer", err)
 	}
-	b.PutInt32(m.ID)
-	b.PutString(m.Offset)
-	b.PutInt32(m.Limit)
+	s0_0 := tl.StringSize(len(m.Offset))
+	p0 := b.Extend(8 + s0_0)
+	q0 := (*[4]byte)(p0)
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.ID))
+	b.PutStringAt(p0[4:], m.Offset)
+	q0_1 := (*[4]byte)(p0[s0_0+4:])
+	binary.LittleEndian.PutUint32(q0_1[:], uint32(m.Limit))
 	return b.WriteErr()
 }
 

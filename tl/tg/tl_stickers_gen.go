@@ -33,10 +33,11 @@ func (m *StickersSuggestedShortName) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stickers.suggestedShortName")
 	}
-	if boxed {
-		b.PutID(StickersSuggestedShortNameTypeID)
-	}
-	b.PutString(m.ShortName)
+	s0_0 := tl.StringSize(len(m.ShortName))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, StickersSuggestedShortNameTypeID)
+	b.PutStringAt(p0[h:], m.ShortName)
 	return b.WriteErr()
 }
 
@@ -111,8 +112,11 @@ func (m *StickersCreateStickerSetRequest) encode(b *tl.Buffer, boxed bool) error
 	if err := m.UserID.Encode(b); err != nil {
 		return tl.EncodeFieldErr("stickers.createStickerSet", "user_id", err)
 	}
-	b.PutString(m.Title)
-	b.PutString(m.ShortName)
+	s1_0 := tl.StringSize(len(m.Title))
+	s1_1 := tl.StringSize(len(m.ShortName))
+	p1 := b.Extend(s1_0 + s1_1)
+	b.PutStringAt(p1, m.Title)
+	b.PutStringAt(p1[s1_0:], m.ShortName)
 	if m.Thumb != nil {
 		if err := m.Thumb.Encode(b); err != nil {
 			return tl.EncodeFieldErr("stickers.createStickerSet", "thumb", err)
@@ -509,10 +513,11 @@ func (m *StickersCheckShortNameRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stickers.checkShortName")
 	}
-	if boxed {
-		b.PutID(StickersCheckShortNameRequestTypeID)
-	}
-	b.PutString(m.ShortName)
+	s0_0 := tl.StringSize(len(m.ShortName))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, StickersCheckShortNameRequestTypeID)
+	b.PutStringAt(p0[h:], m.ShortName)
 	return b.WriteErr()
 }
 
@@ -562,10 +567,11 @@ func (m *StickersSuggestShortNameRequest) encode(b *tl.Buffer, boxed bool) error
 	if m == nil {
 		return tl.NilObjectError("stickers.suggestShortName")
 	}
-	if boxed {
-		b.PutID(StickersSuggestShortNameRequestTypeID)
-	}
-	b.PutString(m.Title)
+	s0_0 := tl.StringSize(len(m.Title))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, StickersSuggestShortNameRequestTypeID)
+	b.PutStringAt(p0[h:], m.Title)
 	return b.WriteErr()
 }
 

@@ -37,12 +37,13 @@ func (m *StoriesAllStoriesNotModified) encode(b *tl.Buffer, boxed bool) error {
 		return tl.NilObjectError("stories.allStoriesNotModified")
 	}
 	var f0 uint32
+	s0_0 := tl.StringSize(len(m.State))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, StoriesAllStoriesNotModifiedTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.State)
+	b.PutStringAt(p0[h+4:], m.State)
 	if err := m.StealthMode.Encode(b); err != nil {
 		return tl.EncodeFieldErr("stories.allStoriesNotModified", "stealth_mode", err)
 	}
@@ -114,14 +115,17 @@ func (m *StoriesAllStories) encode(b *tl.Buffer, boxed bool) error {
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.HasMore, 0)
+	s0_0 := tl.StringSize(len(m.State))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 8)
+	p0 := b.Extend(h + 16 + s0_0)
 	binary.LittleEndian.PutUint32(p0, StoriesAllStoriesTypeID)
 	q0 := (*[8]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
 	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Count))
-	b.PutString(m.State)
-	b.PutVectorHeader(len(m.PeerStories))
+	b.PutStringAt(p0[h+8:], m.State)
+	q0_1 := (*[8]byte)(p0[h+s0_0+8:])
+	binary.LittleEndian.PutUint32(q0_1[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0_1[4:], uint32(len(m.PeerStories)))
 	for i0 := range m.PeerStories {
 		if err := m.PeerStories[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("stories.allStories", "peer_stories", err)
@@ -2416,9 +2420,13 @@ func (m *StoriesGetStoryViewsListRequest) encode(b *tl.Buffer, boxed bool) error
 	if m.Q.Set {
 		b.PutString(m.Q.Value)
 	}
-	b.PutInt32(m.ID)
-	b.PutString(m.Offset)
-	b.PutInt32(m.Limit)
+	s1_0 := tl.StringSize(len(m.Offset))
+	p1 := b.Extend(8 + s1_0)
+	q1 := (*[4]byte)(p1)
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.ID))
+	b.PutStringAt(p1[4:], m.Offset)
+	q1_1 := (*[4]byte)(p1[s1_0+4:])
+	binary.LittleEndian.PutUint32(q1_1[:], uint32(m.Limit))
 	return b.WriteErr()
 }
 
@@ -3379,8 +3387,11 @@ func (m *StoriesSearchPostsRequest) encode(b *tl.Buffer, boxed bool) error {
 			return tl.EncodeFieldErr("stories.searchPosts", "peer", err)
 		}
 	}
-	b.PutString(m.Offset)
-	b.PutInt32(m.Limit)
+	s1_0 := tl.StringSize(len(m.Offset))
+	p1 := b.Extend(4 + s1_0)
+	b.PutStringAt(p1, m.Offset)
+	q1 := (*[4]byte)(p1[s1_0:])
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.Limit))
 	return b.WriteErr()
 }
 
@@ -3465,12 +3476,13 @@ func (m *StoriesCreateAlbumRequest) encode(b *tl.Buffer, boxed bool) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("stories.createAlbum", "peer", err)
 	}
-	b.PutString(m.Title)
-	p0 := b.Extend(8 + 4*len(m.Stories))
-	q0 := (*[8]byte)(p0)
+	s0_0 := tl.StringSize(len(m.Title))
+	p0 := b.Extend(8 + s0_0 + 4*len(m.Stories))
+	b.PutStringAt(p0, m.Title)
+	q0 := (*[8]byte)(p0[s0_0:])
 	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
 	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Stories)))
-	t0 := p0[8:]
+	t0 := p0[s0_0+8:]
 	for _, x0 := range m.Stories {
 		binary.LittleEndian.PutUint32(t0[:], uint32(x0))
 		t0 = t0[4:]

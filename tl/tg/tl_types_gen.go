@@ -176,12 +176,13 @@ func (m *Error) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("error")
 	}
+	s0_0 := tl.StringSize(len(m.Text))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, ErrorTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], uint32(m.Code))
-	b.PutString(m.Text)
+	b.PutStringAt(p0[h+4:], m.Text)
 	return b.WriteErr()
 }
 
@@ -945,15 +946,18 @@ func (m *InputPhoneContact) encode(b *tl.Buffer, boxed bool) error {
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Note != nil, 0)
+	s0_0 := tl.StringSize(len(m.Phone))
+	s0_1 := tl.StringSize(len(m.FirstName))
+	s0_2 := tl.StringSize(len(m.LastName))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 12)
+	p0 := b.Extend(h + 12 + s0_0 + s0_1 + s0_2)
 	binary.LittleEndian.PutUint32(p0, InputPhoneContactTypeID)
 	q0 := (*[12]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
 	binary.LittleEndian.PutUint64(q0[4:], uint64(m.ClientID))
-	b.PutString(m.Phone)
-	b.PutString(m.FirstName)
-	b.PutString(m.LastName)
+	b.PutStringAt(p0[h+12:], m.Phone)
+	b.PutStringAt(p0[h+s0_0+12:], m.FirstName)
+	b.PutStringAt(p0[h+s0_0+s0_1+12:], m.LastName)
 	if m.Note != nil {
 		if err := m.Note.Encode(b); err != nil {
 			return tl.EncodeFieldErr("inputPhoneContact", "note", err)
@@ -1040,14 +1044,16 @@ func (m *InputFile) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("inputFile")
 	}
+	s0_0 := tl.StringSize(len(m.Name))
+	s0_1 := tl.StringSize(len(m.MD5Checksum))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 12)
+	p0 := b.Extend(h + 12 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, InputFileTypeID)
 	q0 := (*[12]byte)(p0[h:])
 	binary.LittleEndian.PutUint64(q0[:], uint64(m.ID))
 	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Parts))
-	b.PutString(m.Name)
-	b.PutString(m.MD5Checksum)
+	b.PutStringAt(p0[h+12:], m.Name)
+	b.PutStringAt(p0[h+s0_0+12:], m.MD5Checksum)
 	return b.WriteErr()
 }
 
@@ -1110,13 +1116,14 @@ func (m *InputFileBig) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("inputFileBig")
 	}
+	s0_0 := tl.StringSize(len(m.Name))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 12)
+	p0 := b.Extend(h + 12 + s0_0)
 	binary.LittleEndian.PutUint32(p0, InputFileBigTypeID)
 	q0 := (*[12]byte)(p0[h:])
 	binary.LittleEndian.PutUint64(q0[:], uint64(m.ID))
 	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Parts))
-	b.PutString(m.Name)
+	b.PutStringAt(p0[h+12:], m.Name)
 	return b.WriteErr()
 }
 
@@ -1571,13 +1578,17 @@ func (m *InputMediaContact) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("inputMediaContact")
 	}
-	if boxed {
-		b.PutID(InputMediaContactTypeID)
-	}
-	b.PutString(m.PhoneNumber)
-	b.PutString(m.FirstName)
-	b.PutString(m.LastName)
-	b.PutString(m.Vcard)
+	s0_0 := tl.StringSize(len(m.PhoneNumber))
+	s0_1 := tl.StringSize(len(m.FirstName))
+	s0_2 := tl.StringSize(len(m.LastName))
+	s0_3 := tl.StringSize(len(m.Vcard))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0 + s0_1 + s0_2 + s0_3)
+	binary.LittleEndian.PutUint32(p0, InputMediaContactTypeID)
+	b.PutStringAt(p0[h:], m.PhoneNumber)
+	b.PutStringAt(p0[h+s0_0:], m.FirstName)
+	b.PutStringAt(p0[h+s0_0+s0_1:], m.LastName)
+	b.PutStringAt(p0[h+s0_0+s0_1+s0_2:], m.Vcard)
 	return b.WriteErr()
 }
 
@@ -1673,8 +1684,12 @@ func (m *InputMediaUploadedDocument) encode(b *tl.Buffer, boxed bool) error {
 			return tl.EncodeFieldErr("inputMediaUploadedDocument", "thumb", err)
 		}
 	}
-	b.PutString(m.MimeType)
-	b.PutVectorHeader(len(m.Attributes))
+	s1_0 := tl.StringSize(len(m.MimeType))
+	p1 := b.Extend(8 + s1_0)
+	b.PutStringAt(p1, m.MimeType)
+	q1 := (*[8]byte)(p1[s1_0:])
+	binary.LittleEndian.PutUint32(q1[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q1[4:], uint32(len(m.Attributes)))
 	for _, e0 := range m.Attributes {
 		if e0 == nil {
 			return tl.NilFieldError("inputMediaUploadedDocument", "attributes")
@@ -1945,11 +1960,17 @@ func (m *InputMediaVenue) encode(b *tl.Buffer, boxed bool) error {
 	if err := m.GeoPoint.Encode(b); err != nil {
 		return tl.EncodeFieldErr("inputMediaVenue", "geo_point", err)
 	}
-	b.PutString(m.Title)
-	b.PutString(m.Address)
-	b.PutString(m.Provider)
-	b.PutString(m.VenueID)
-	b.PutString(m.VenueType)
+	s0_0 := tl.StringSize(len(m.Title))
+	s0_1 := tl.StringSize(len(m.Address))
+	s0_2 := tl.StringSize(len(m.Provider))
+	s0_3 := tl.StringSize(len(m.VenueID))
+	s0_4 := tl.StringSize(len(m.VenueType))
+	p0 := b.Extend(s0_0 + s0_1 + s0_2 + s0_3 + s0_4)
+	b.PutStringAt(p0, m.Title)
+	b.PutStringAt(p0[s0_0:], m.Address)
+	b.PutStringAt(p0[s0_0+s0_1:], m.Provider)
+	b.PutStringAt(p0[s0_0+s0_1+s0_2:], m.VenueID)
+	b.PutStringAt(p0[s0_0+s0_1+s0_2+s0_3:], m.VenueType)
 	return b.WriteErr()
 }
 
@@ -2021,12 +2042,13 @@ func (m *InputMediaPhotoExternal) encode(b *tl.Buffer, boxed bool) error {
 	var f0 uint32
 	f0 |= tl.Flag(m.Spoiler, 1)
 	f0 |= tl.Flag(m.TTLSeconds.Set, 0)
+	s0_0 := tl.StringSize(len(m.URL))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, InputMediaPhotoExternalTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.URL)
+	b.PutStringAt(p0[h+4:], m.URL)
 	if m.TTLSeconds.Set {
 		b.PutInt32(m.TTLSeconds.Value)
 	}
@@ -2102,12 +2124,13 @@ func (m *InputMediaDocumentExternal) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.TTLSeconds.Set, 0)
 	f0 |= tl.Flag(m.VideoCover != nil, 2)
 	f0 |= tl.Flag(m.VideoTimestamp.Set, 3)
+	s0_0 := tl.StringSize(len(m.URL))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, InputMediaDocumentExternalTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.URL)
+	b.PutStringAt(p0[h+4:], m.URL)
 	if m.TTLSeconds.Set {
 		b.PutInt32(m.TTLSeconds.Value)
 	}
@@ -2266,13 +2289,15 @@ func (m *InputMediaInvoice) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.Provider.Set, 3)
 	f0 |= tl.Flag(m.StartParam.Set, 1)
 	f0 |= tl.Flag(m.ExtendedMedia != nil, 2)
+	s0_0 := tl.StringSize(len(m.Title))
+	s0_1 := tl.StringSize(len(m.Description))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, InputMediaInvoiceTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Title)
-	b.PutString(m.Description)
+	b.PutStringAt(p0[h+4:], m.Title)
+	b.PutStringAt(p0[h+s0_0+4:], m.Description)
 	if m.Photo != nil {
 		if err := m.Photo.Encode(b); err != nil {
 			return tl.EncodeFieldErr("inputMediaInvoice", "photo", err)
@@ -2664,10 +2689,11 @@ func (m *InputMediaDice) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("inputMediaDice")
 	}
-	if boxed {
-		b.PutID(InputMediaDiceTypeID)
-	}
-	b.PutString(m.Emoticon)
+	s0_0 := tl.StringSize(len(m.Emoticon))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, InputMediaDiceTypeID)
+	b.PutStringAt(p0[h:], m.Emoticon)
 	return b.WriteErr()
 }
 
@@ -2791,12 +2817,13 @@ func (m *InputMediaWebPage) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.ForceLargeMedia, 0)
 	f0 |= tl.Flag(m.ForceSmallMedia, 1)
 	f0 |= tl.Flag(m.Optional, 2)
+	s0_0 := tl.StringSize(len(m.URL))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, InputMediaWebPageTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.URL)
+	b.PutStringAt(p0[h+4:], m.URL)
 	return b.WriteErr()
 }
 
@@ -3015,11 +3042,13 @@ func (m *InputMediaStakeDice) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("inputMediaStakeDice")
 	}
-	if boxed {
-		b.PutID(InputMediaStakeDiceTypeID)
-	}
-	b.PutString(m.GameHash)
-	b.PutInt64(m.TonAmount)
+	s0_0 := tl.StringSize(len(m.GameHash))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + s0_0)
+	binary.LittleEndian.PutUint32(p0, InputMediaStakeDiceTypeID)
+	b.PutStringAt(p0[h:], m.GameHash)
+	q0 := (*[8]byte)(p0[h+s0_0:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.TonAmount))
 	b.PutBytes(m.ClientSeed)
 	return b.WriteErr()
 }
@@ -5474,13 +5503,14 @@ func (m *Chat) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.MigratedTo != nil, 6)
 	f0 |= tl.Flag(m.AdminRights != nil, 14)
 	f0 |= tl.Flag(m.DefaultBannedRights != nil, 18)
+	s0_0 := tl.StringSize(len(m.Title))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 12)
+	p0 := b.Extend(h + 12 + s0_0)
 	binary.LittleEndian.PutUint32(p0, ChatTypeID)
 	q0 := (*[12]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
 	binary.LittleEndian.PutUint64(q0[4:], uint64(m.ID))
-	b.PutString(m.Title)
+	b.PutStringAt(p0[h+12:], m.Title)
 	if m.Photo == nil {
 		return tl.NilFieldError("chat", "photo")
 	}
@@ -5615,12 +5645,13 @@ func (m *ChatForbidden) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("chatForbidden")
 	}
+	s0_0 := tl.StringSize(len(m.Title))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 8)
+	p0 := b.Extend(h + 8 + s0_0)
 	binary.LittleEndian.PutUint32(p0, ChatForbiddenTypeID)
 	q0 := (*[8]byte)(p0[h:])
 	binary.LittleEndian.PutUint64(q0[:], uint64(m.ID))
-	b.PutString(m.Title)
+	b.PutStringAt(p0[h+8:], m.Title)
 	return b.WriteErr()
 }
 
@@ -6134,14 +6165,15 @@ func (m *ChannelForbidden) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.Megagroup, 8)
 	f0 |= tl.Flag(m.Monoforum, 10)
 	f0 |= tl.Flag(m.UntilDate.Set, 16)
+	s0_0 := tl.StringSize(len(m.Title))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 20)
+	p0 := b.Extend(h + 20 + s0_0)
 	binary.LittleEndian.PutUint32(p0, ChannelForbiddenTypeID)
 	q0 := (*[20]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
 	binary.LittleEndian.PutUint64(q0[4:], uint64(m.ID))
 	binary.LittleEndian.PutUint64(q0[12:], uint64(m.AccessHash))
-	b.PutString(m.Title)
+	b.PutStringAt(p0[h+20:], m.Title)
 	if m.UntilDate.Set {
 		b.PutInt32(m.UntilDate.Value)
 	}
@@ -6484,13 +6516,14 @@ func (m *ChatFull) encode(b *tl.Buffer, boxed bool) error {
 	}
 	f0 |= tl.Flag(m.AvailableReactions != nil, 18)
 	f0 |= tl.Flag(m.ReactionsLimit.Set, 20)
+	s0_0 := tl.StringSize(len(m.About))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 12)
+	p0 := b.Extend(h + 12 + s0_0)
 	binary.LittleEndian.PutUint32(p0, ChatFullTypeID)
 	q0 := (*[12]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
 	binary.LittleEndian.PutUint64(q0[4:], uint64(m.ID))
-	b.PutString(m.About)
+	b.PutStringAt(p0[h+12:], m.About)
 	if m.Participants == nil {
 		return tl.NilFieldError("chatFull", "participants")
 	}
@@ -6862,14 +6895,15 @@ func (m *ChannelFull) encode(b *tl.Buffer, boxed bool) error {
 	f1 |= tl.Flag(m.SendPaidMessagesStars.Set, 21)
 	f1 |= tl.Flag(m.MainTab != nil, 22)
 	f1 |= tl.Flag(m.GuardBotID.Set, 23)
+	s0_0 := tl.StringSize(len(m.About))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 16)
+	p0 := b.Extend(h + 16 + s0_0)
 	binary.LittleEndian.PutUint32(p0, ChannelFullTypeID)
 	q0 := (*[16]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
 	binary.LittleEndian.PutUint32(q0[4:], f1)
 	binary.LittleEndian.PutUint64(q0[8:], uint64(m.ID))
-	b.PutString(m.About)
+	b.PutStringAt(p0[h+16:], m.About)
 	if m.ParticipantsCount.Set {
 		b.PutInt32(m.ParticipantsCount.Value)
 	}
@@ -7426,13 +7460,14 @@ func (m *CommunityFull) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.AdminsCount.Set, 1)
 	f0 |= tl.Flag(m.KickedCount.Set, 2)
 	f0 |= tl.Flag(m.PeerLinkRequestsPending.Set, 0)
+	s0_0 := tl.StringSize(len(m.About))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 12)
+	p0 := b.Extend(h + 12 + s0_0)
 	binary.LittleEndian.PutUint32(p0, CommunityFullTypeID)
 	q0 := (*[12]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
 	binary.LittleEndian.PutUint64(q0[4:], uint64(m.ID))
-	b.PutString(m.About)
+	b.PutStringAt(p0[h+12:], m.About)
 	if m.ChatPhoto == nil {
 		return tl.NilFieldError("communityFull", "chat_photo")
 	}
@@ -8306,8 +8341,11 @@ func (m *Message) encode(b *tl.Buffer, boxed bool) error {
 			return tl.EncodeFieldErr("message", "reply_to", err)
 		}
 	}
-	b.PutInt32(m.Date)
-	b.PutString(m.Message)
+	s1_0 := tl.StringSize(len(m.Message))
+	p1 := b.Extend(4 + s1_0)
+	q1 := (*[4]byte)(p1)
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.Date))
+	b.PutStringAt(p1[4:], m.Message)
 	if m.Media != nil {
 		if err := m.Media.Encode(b); err != nil {
 			return tl.EncodeFieldErr("message", "media", err)
@@ -9109,14 +9147,19 @@ func (m *MessageMediaContact) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messageMediaContact")
 	}
-	if boxed {
-		b.PutID(MessageMediaContactTypeID)
-	}
-	b.PutString(m.PhoneNumber)
-	b.PutString(m.FirstName)
-	b.PutString(m.LastName)
-	b.PutString(m.Vcard)
-	b.PutInt64(m.UserID)
+	s0_0 := tl.StringSize(len(m.PhoneNumber))
+	s0_1 := tl.StringSize(len(m.FirstName))
+	s0_2 := tl.StringSize(len(m.LastName))
+	s0_3 := tl.StringSize(len(m.Vcard))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + s0_0 + s0_1 + s0_2 + s0_3)
+	binary.LittleEndian.PutUint32(p0, MessageMediaContactTypeID)
+	b.PutStringAt(p0[h:], m.PhoneNumber)
+	b.PutStringAt(p0[h+s0_0:], m.FirstName)
+	b.PutStringAt(p0[h+s0_0+s0_1:], m.LastName)
+	b.PutStringAt(p0[h+s0_0+s0_1+s0_2:], m.Vcard)
+	q0 := (*[8]byte)(p0[h+s0_0+s0_1+s0_2+s0_3:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.UserID))
 	return b.WriteErr()
 }
 
@@ -9469,11 +9512,17 @@ func (m *MessageMediaVenue) encode(b *tl.Buffer, boxed bool) error {
 	if err := m.Geo.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messageMediaVenue", "geo", err)
 	}
-	b.PutString(m.Title)
-	b.PutString(m.Address)
-	b.PutString(m.Provider)
-	b.PutString(m.VenueID)
-	b.PutString(m.VenueType)
+	s0_0 := tl.StringSize(len(m.Title))
+	s0_1 := tl.StringSize(len(m.Address))
+	s0_2 := tl.StringSize(len(m.Provider))
+	s0_3 := tl.StringSize(len(m.VenueID))
+	s0_4 := tl.StringSize(len(m.VenueType))
+	p0 := b.Extend(s0_0 + s0_1 + s0_2 + s0_3 + s0_4)
+	b.PutStringAt(p0, m.Title)
+	b.PutStringAt(p0[s0_0:], m.Address)
+	b.PutStringAt(p0[s0_0+s0_1:], m.Provider)
+	b.PutStringAt(p0[s0_0+s0_1+s0_2:], m.VenueID)
+	b.PutStringAt(p0[s0_0+s0_1+s0_2+s0_3:], m.VenueType)
 	return b.WriteErr()
 }
 
@@ -9615,13 +9664,15 @@ func (m *MessageMediaInvoice) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.Photo != nil, 0)
 	f0 |= tl.Flag(m.ReceiptMsgID.Set, 2)
 	f0 |= tl.Flag(m.ExtendedMedia != nil, 4)
+	s0_0 := tl.StringSize(len(m.Title))
+	s0_1 := tl.StringSize(len(m.Description))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, MessageMediaInvoiceTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Title)
-	b.PutString(m.Description)
+	b.PutStringAt(p0[h+4:], m.Title)
+	b.PutStringAt(p0[h+s0_0+4:], m.Description)
 	if m.Photo != nil {
 		if err := m.Photo.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messageMediaInvoice", "photo", err)
@@ -9630,9 +9681,13 @@ func (m *MessageMediaInvoice) encode(b *tl.Buffer, boxed bool) error {
 	if m.ReceiptMsgID.Set {
 		b.PutInt32(m.ReceiptMsgID.Value)
 	}
-	b.PutString(m.Currency)
-	b.PutInt64(m.TotalAmount)
-	b.PutString(m.StartParam)
+	s1_0 := tl.StringSize(len(m.Currency))
+	s1_1 := tl.StringSize(len(m.StartParam))
+	p1 := b.Extend(8 + s1_0 + s1_1)
+	b.PutStringAt(p1, m.Currency)
+	q1 := (*[8]byte)(p1[s1_0:])
+	binary.LittleEndian.PutUint64(q1[:], uint64(m.TotalAmount))
+	b.PutStringAt(p1[s1_0+8:], m.StartParam)
 	if m.ExtendedMedia != nil {
 		if err := m.ExtendedMedia.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messageMediaInvoice", "extended_media", err)
@@ -9913,13 +9968,14 @@ func (m *MessageMediaDice) encode(b *tl.Buffer, boxed bool) error {
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.GameOutcome != nil, 0)
+	s0_0 := tl.StringSize(len(m.Emoticon))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 8)
+	p0 := b.Extend(h + 8 + s0_0)
 	binary.LittleEndian.PutUint32(p0, MessageMediaDiceTypeID)
 	q0 := (*[8]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
 	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Value))
-	b.PutString(m.Emoticon)
+	b.PutStringAt(p0[h+8:], m.Emoticon)
 	if m.GameOutcome != nil {
 		if err := m.GameOutcome.Encode(b); err != nil {
 			return tl.EncodeFieldErr("messageMediaDice", "game_outcome", err)
@@ -10687,15 +10743,15 @@ func (m *MessageActionChatCreate) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messageActionChatCreate")
 	}
-	if boxed {
-		b.PutID(MessageActionChatCreateTypeID)
-	}
-	b.PutString(m.Title)
-	p0 := b.Extend(8 + 8*len(m.Users))
-	q0 := (*[8]byte)(p0)
+	s0_0 := tl.StringSize(len(m.Title))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + s0_0 + 8*len(m.Users))
+	binary.LittleEndian.PutUint32(p0, MessageActionChatCreateTypeID)
+	b.PutStringAt(p0[h:], m.Title)
+	q0 := (*[8]byte)(p0[h+s0_0:])
 	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
 	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Users)))
-	t0 := p0[8:]
+	t0 := p0[h+s0_0+8:]
 	for _, x0 := range m.Users {
 		binary.LittleEndian.PutUint64(t0[:], uint64(x0))
 		t0 = t0[8:]
@@ -10763,10 +10819,11 @@ func (m *MessageActionChatEditTitle) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messageActionChatEditTitle")
 	}
-	if boxed {
-		b.PutID(MessageActionChatEditTitleTypeID)
-	}
-	b.PutString(m.Title)
+	s0_0 := tl.StringSize(len(m.Title))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, MessageActionChatEditTitleTypeID)
+	b.PutStringAt(p0[h:], m.Title)
 	return b.WriteErr()
 }
 
@@ -11112,10 +11169,11 @@ func (m *MessageActionChannelCreate) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messageActionChannelCreate")
 	}
-	if boxed {
-		b.PutID(MessageActionChannelCreateTypeID)
-	}
-	b.PutString(m.Title)
+	s0_0 := tl.StringSize(len(m.Title))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, MessageActionChannelCreateTypeID)
+	b.PutStringAt(p0[h:], m.Title)
 	return b.WriteErr()
 }
 
@@ -11225,11 +11283,13 @@ func (m *MessageActionChannelMigrateFrom) encode(b *tl.Buffer, boxed bool) error
 	if m == nil {
 		return tl.NilObjectError("messageActionChannelMigrateFrom")
 	}
-	if boxed {
-		b.PutID(MessageActionChannelMigrateFromTypeID)
-	}
-	b.PutString(m.Title)
-	b.PutInt64(m.ChatID)
+	s0_0 := tl.StringSize(len(m.Title))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + s0_0)
+	binary.LittleEndian.PutUint32(p0, MessageActionChannelMigrateFromTypeID)
+	b.PutStringAt(p0[h:], m.Title)
+	q0 := (*[8]byte)(p0[h+s0_0:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.ChatID))
 	return b.WriteErr()
 }
 
@@ -11460,13 +11520,15 @@ func (m *MessageActionPaymentSentMe) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.Info != nil, 0)
 	f0 |= tl.Flag(m.ShippingOptionID.Set, 1)
 	f0 |= tl.Flag(m.SubscriptionUntilDate.Set, 4)
+	s0_0 := tl.StringSize(len(m.Currency))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 12 + s0_0)
 	binary.LittleEndian.PutUint32(p0, MessageActionPaymentSentMeTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Currency)
-	b.PutInt64(m.TotalAmount)
+	b.PutStringAt(p0[h+4:], m.Currency)
+	q0_1 := (*[8]byte)(p0[h+s0_0+4:])
+	binary.LittleEndian.PutUint64(q0_1[:], uint64(m.TotalAmount))
 	b.PutBytes(m.Payload)
 	if m.Info != nil {
 		if err := m.Info.Encode(b); err != nil {
@@ -11587,13 +11649,15 @@ func (m *MessageActionPaymentSent) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.RecurringUsed, 3)
 	f0 |= tl.Flag(m.InvoiceSlug.Set, 0)
 	f0 |= tl.Flag(m.SubscriptionUntilDate.Set, 4)
+	s0_0 := tl.StringSize(len(m.Currency))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 12 + s0_0)
 	binary.LittleEndian.PutUint32(p0, MessageActionPaymentSentTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Currency)
-	b.PutInt64(m.TotalAmount)
+	b.PutStringAt(p0[h+4:], m.Currency)
+	q0_1 := (*[8]byte)(p0[h+s0_0+4:])
+	binary.LittleEndian.PutUint64(q0_1[:], uint64(m.TotalAmount))
 	if m.InvoiceSlug.Set {
 		b.PutString(m.InvoiceSlug.Value)
 	}
@@ -11811,10 +11875,11 @@ func (m *MessageActionCustomAction) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messageActionCustomAction")
 	}
-	if boxed {
-		b.PutID(MessageActionCustomActionTypeID)
-	}
-	b.PutString(m.Message)
+	s0_0 := tl.StringSize(len(m.Message))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, MessageActionCustomActionTypeID)
+	b.PutStringAt(p0[h:], m.Message)
 	return b.WriteErr()
 }
 
@@ -12652,11 +12717,13 @@ func (m *MessageActionWebViewDataSentMe) encode(b *tl.Buffer, boxed bool) error 
 	if m == nil {
 		return tl.NilObjectError("messageActionWebViewDataSentMe")
 	}
-	if boxed {
-		b.PutID(MessageActionWebViewDataSentMeTypeID)
-	}
-	b.PutString(m.Text)
-	b.PutString(m.Data)
+	s0_0 := tl.StringSize(len(m.Text))
+	s0_1 := tl.StringSize(len(m.Data))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0 + s0_1)
+	binary.LittleEndian.PutUint32(p0, MessageActionWebViewDataSentMeTypeID)
+	b.PutStringAt(p0[h:], m.Text)
+	b.PutStringAt(p0[h+s0_0:], m.Data)
 	return b.WriteErr()
 }
 
@@ -12711,10 +12778,11 @@ func (m *MessageActionWebViewDataSent) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messageActionWebViewDataSent")
 	}
-	if boxed {
-		b.PutID(MessageActionWebViewDataSentTypeID)
-	}
-	b.PutString(m.Text)
+	s0_0 := tl.StringSize(len(m.Text))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, MessageActionWebViewDataSentTypeID)
+	b.PutStringAt(p0[h:], m.Text)
 	return b.WriteErr()
 }
 
@@ -12778,15 +12846,16 @@ func (m *MessageActionGiftPremium) encode(b *tl.Buffer, boxed bool) error {
 		return tl.FlagGroupError("messageActionGiftPremium", "crypto_amount")
 	}
 	f0 |= tl.Flag(m.Message != nil, 1)
+	s0_0 := tl.StringSize(len(m.Currency))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 16 + s0_0)
 	binary.LittleEndian.PutUint32(p0, MessageActionGiftPremiumTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Currency)
-	q1 := (*[12]byte)(b.Extend(12))
-	binary.LittleEndian.PutUint64(q1[:], uint64(m.Amount))
-	binary.LittleEndian.PutUint32(q1[8:], uint32(m.Days))
+	b.PutStringAt(p0[h+4:], m.Currency)
+	q0_1 := (*[12]byte)(p0[h+s0_0+4:])
+	binary.LittleEndian.PutUint64(q0_1[:], uint64(m.Amount))
+	binary.LittleEndian.PutUint32(q0_1[8:], uint32(m.Days))
 	if m.CryptoCurrency.Set {
 		b.PutString(m.CryptoCurrency.Value)
 	}
@@ -12891,13 +12960,15 @@ func (m *MessageActionTopicCreate) encode(b *tl.Buffer, boxed bool) error {
 	var f0 uint32
 	f0 |= tl.Flag(m.TitleMissing, 1)
 	f0 |= tl.Flag(m.IconEmojiID.Set, 0)
+	s0_0 := tl.StringSize(len(m.Title))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 8 + s0_0)
 	binary.LittleEndian.PutUint32(p0, MessageActionTopicCreateTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Title)
-	b.PutInt32(m.IconColor)
+	b.PutStringAt(p0[h+4:], m.Title)
+	q0_1 := (*[4]byte)(p0[h+s0_0+4:])
+	binary.LittleEndian.PutUint32(q0_1[:], uint32(m.IconColor))
 	if m.IconEmojiID.Set {
 		b.PutInt64(m.IconEmojiID.Value)
 	}
@@ -13318,8 +13389,11 @@ func (m *MessageActionGiftCode) encode(b *tl.Buffer, boxed bool) error {
 			return tl.EncodeFieldErr("messageActionGiftCode", "boost_peer", err)
 		}
 	}
-	b.PutInt32(m.Days)
-	b.PutString(m.Slug)
+	s1_0 := tl.StringSize(len(m.Slug))
+	p1 := b.Extend(4 + s1_0)
+	q1 := (*[4]byte)(p1)
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.Days))
+	b.PutStringAt(p1[4:], m.Slug)
 	if m.Currency.Set {
 		b.PutString(m.Currency.Value)
 	}
@@ -13735,8 +13809,11 @@ func (m *MessageActionPaymentRefunded) encode(b *tl.Buffer, boxed bool) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("messageActionPaymentRefunded", "peer", err)
 	}
-	b.PutString(m.Currency)
-	b.PutInt64(m.TotalAmount)
+	s1_0 := tl.StringSize(len(m.Currency))
+	p1 := b.Extend(8 + s1_0)
+	b.PutStringAt(p1, m.Currency)
+	q1 := (*[8]byte)(p1[s1_0:])
+	binary.LittleEndian.PutUint64(q1[:], uint64(m.TotalAmount))
 	if m.Payload.Set {
 		b.PutBytes(m.Payload.Value)
 	}
@@ -13829,15 +13906,16 @@ func (m *MessageActionGiftStars) encode(b *tl.Buffer, boxed bool) error {
 		return tl.FlagGroupError("messageActionGiftStars", "crypto_amount")
 	}
 	f0 |= tl.Flag(m.TransactionID.Set, 1)
+	s0_0 := tl.StringSize(len(m.Currency))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 20 + s0_0)
 	binary.LittleEndian.PutUint32(p0, MessageActionGiftStarsTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Currency)
-	q1 := (*[16]byte)(b.Extend(16))
-	binary.LittleEndian.PutUint64(q1[:], uint64(m.Amount))
-	binary.LittleEndian.PutUint64(q1[8:], uint64(m.Stars))
+	b.PutStringAt(p0[h+4:], m.Currency)
+	q0_1 := (*[16]byte)(p0[h+s0_0+4:])
+	binary.LittleEndian.PutUint64(q0_1[:], uint64(m.Amount))
+	binary.LittleEndian.PutUint64(q0_1[8:], uint64(m.Stars))
 	if m.CryptoCurrency.Set {
 		b.PutString(m.CryptoCurrency.Value)
 	}
@@ -13933,13 +14011,14 @@ func (m *MessageActionPrizeStars) encode(b *tl.Buffer, boxed bool) error {
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Unclaimed, 0)
+	s0_0 := tl.StringSize(len(m.TransactionID))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 12)
+	p0 := b.Extend(h + 12 + s0_0)
 	binary.LittleEndian.PutUint32(p0, MessageActionPrizeStarsTypeID)
 	q0 := (*[12]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
 	binary.LittleEndian.PutUint64(q0[4:], uint64(m.Stars))
-	b.PutString(m.TransactionID)
+	b.PutStringAt(p0[h+12:], m.TransactionID)
 	if m.BoostPeer == nil {
 		return tl.NilFieldError("messageActionPrizeStars", "boost_peer")
 	}
@@ -15105,15 +15184,19 @@ func (m *MessageActionGiftTon) encode(b *tl.Buffer, boxed bool) error {
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.TransactionID.Set, 0)
+	s0_0 := tl.StringSize(len(m.Currency))
+	s0_1 := tl.StringSize(len(m.CryptoCurrency))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 20 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, MessageActionGiftTonTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Currency)
-	b.PutInt64(m.Amount)
-	b.PutString(m.CryptoCurrency)
-	b.PutInt64(m.CryptoAmount)
+	b.PutStringAt(p0[h+4:], m.Currency)
+	q0_1 := (*[8]byte)(p0[h+s0_0+4:])
+	binary.LittleEndian.PutUint64(q0_1[:], uint64(m.Amount))
+	b.PutStringAt(p0[h+s0_0+12:], m.CryptoCurrency)
+	q0_2 := (*[8]byte)(p0[h+s0_0+s0_1+12:])
+	binary.LittleEndian.PutUint64(q0_2[:], uint64(m.CryptoAmount))
 	if m.TransactionID.Set {
 		b.PutString(m.TransactionID.Value)
 	}
@@ -16472,10 +16555,11 @@ func (m *PhotoSizeEmpty) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("photoSizeEmpty")
 	}
-	if boxed {
-		b.PutID(PhotoSizeEmptyTypeID)
-	}
-	b.PutString(m.Type)
+	s0_0 := tl.StringSize(len(m.Type))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, PhotoSizeEmptyTypeID)
+	b.PutStringAt(p0[h:], m.Type)
 	return b.WriteErr()
 }
 
@@ -16530,11 +16614,12 @@ func (m *PhotoSize) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("photoSize")
 	}
-	if boxed {
-		b.PutID(PhotoSizeTypeID)
-	}
-	b.PutString(m.Type)
-	q0 := (*[12]byte)(b.Extend(12))
+	s0_0 := tl.StringSize(len(m.Type))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12 + s0_0)
+	binary.LittleEndian.PutUint32(p0, PhotoSizeTypeID)
+	b.PutStringAt(p0[h:], m.Type)
+	q0 := (*[12]byte)(p0[h+s0_0:])
 	binary.LittleEndian.PutUint32(q0[:], uint32(m.W))
 	binary.LittleEndian.PutUint32(q0[4:], uint32(m.H))
 	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Size))
@@ -16601,11 +16686,12 @@ func (m *PhotoCachedSize) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("photoCachedSize")
 	}
-	if boxed {
-		b.PutID(PhotoCachedSizeTypeID)
-	}
-	b.PutString(m.Type)
-	q0 := (*[8]byte)(b.Extend(8))
+	s0_0 := tl.StringSize(len(m.Type))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + s0_0)
+	binary.LittleEndian.PutUint32(p0, PhotoCachedSizeTypeID)
+	b.PutStringAt(p0[h:], m.Type)
+	q0 := (*[8]byte)(p0[h+s0_0:])
 	binary.LittleEndian.PutUint32(q0[:], uint32(m.W))
 	binary.LittleEndian.PutUint32(q0[4:], uint32(m.H))
 	b.PutBytes(m.Bytes)
@@ -16670,10 +16756,11 @@ func (m *PhotoStrippedSize) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("photoStrippedSize")
 	}
-	if boxed {
-		b.PutID(PhotoStrippedSizeTypeID)
-	}
-	b.PutString(m.Type)
+	s0_0 := tl.StringSize(len(m.Type))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, PhotoStrippedSizeTypeID)
+	b.PutStringAt(p0[h:], m.Type)
 	b.PutBytes(m.Bytes)
 	return b.WriteErr()
 }
@@ -16732,17 +16819,17 @@ func (m *PhotoSizeProgressive) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("photoSizeProgressive")
 	}
-	if boxed {
-		b.PutID(PhotoSizeProgressiveTypeID)
-	}
-	b.PutString(m.Type)
-	p0 := b.Extend(16 + 4*len(m.Sizes))
-	q0 := (*[16]byte)(p0)
+	s0_0 := tl.StringSize(len(m.Type))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 16 + s0_0 + 4*len(m.Sizes))
+	binary.LittleEndian.PutUint32(p0, PhotoSizeProgressiveTypeID)
+	b.PutStringAt(p0[h:], m.Type)
+	q0 := (*[16]byte)(p0[h+s0_0:])
 	binary.LittleEndian.PutUint32(q0[:], uint32(m.W))
 	binary.LittleEndian.PutUint32(q0[4:], uint32(m.H))
 	binary.LittleEndian.PutUint32(q0[8:], tl.VectorID)
 	binary.LittleEndian.PutUint32(q0[12:], uint32(len(m.Sizes)))
-	t0 := p0[16:]
+	t0 := p0[h+s0_0+16:]
 	for _, x0 := range m.Sizes {
 		binary.LittleEndian.PutUint32(t0[:], uint32(x0))
 		t0 = t0[4:]
@@ -16817,10 +16904,11 @@ func (m *PhotoPathSize) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("photoPathSize")
 	}
-	if boxed {
-		b.PutID(PhotoPathSizeTypeID)
-	}
-	b.PutString(m.Type)
+	s0_0 := tl.StringSize(len(m.Type))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, PhotoPathSizeTypeID)
+	b.PutStringAt(p0[h:], m.Type)
 	b.PutBytes(m.Bytes)
 	return b.WriteErr()
 }
@@ -17878,14 +17966,15 @@ func (m *WallPaper) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.Pattern, 3)
 	f0 |= tl.Flag(m.Dark, 4)
 	f0 |= tl.Flag(m.Settings != nil, 2)
+	s0_0 := tl.StringSize(len(m.Slug))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 20)
+	p0 := b.Extend(h + 20 + s0_0)
 	binary.LittleEndian.PutUint32(p0, WallPaperTypeID)
 	q0 := (*[20]byte)(p0[h:])
 	binary.LittleEndian.PutUint64(q0[:], uint64(m.ID))
 	binary.LittleEndian.PutUint32(q0[8:], f0)
 	binary.LittleEndian.PutUint64(q0[12:], uint64(m.AccessHash))
-	b.PutString(m.Slug)
+	b.PutStringAt(p0[h+20:], m.Slug)
 	if m.Document == nil {
 		return tl.NilFieldError("wallPaper", "document")
 	}
@@ -20829,14 +20918,18 @@ func (m *UpdateUserName) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("updateUserName")
 	}
+	s0_0 := tl.StringSize(len(m.FirstName))
+	s0_1 := tl.StringSize(len(m.LastName))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 8)
+	p0 := b.Extend(h + 16 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, UpdateUserNameTypeID)
 	q0 := (*[8]byte)(p0[h:])
 	binary.LittleEndian.PutUint64(q0[:], uint64(m.UserID))
-	b.PutString(m.FirstName)
-	b.PutString(m.LastName)
-	b.PutVectorHeader(len(m.Usernames))
+	b.PutStringAt(p0[h+8:], m.FirstName)
+	b.PutStringAt(p0[h+s0_0+8:], m.LastName)
+	q0_1 := (*[8]byte)(p0[h+s0_0+s0_1+8:])
+	binary.LittleEndian.PutUint32(q0_1[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0_1[4:], uint32(len(m.Usernames)))
 	for i0 := range m.Usernames {
 		if err := m.Usernames[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("updateUserName", "usernames", err)
@@ -21598,8 +21691,11 @@ func (m *UpdateServiceNotification) encode(b *tl.Buffer, boxed bool) error {
 	if m.InboxDate.Set {
 		b.PutInt32(m.InboxDate.Value)
 	}
-	b.PutString(m.Type)
-	b.PutString(m.Message)
+	s1_0 := tl.StringSize(len(m.Type))
+	s1_1 := tl.StringSize(len(m.Message))
+	p1 := b.Extend(s1_0 + s1_1)
+	b.PutStringAt(p1, m.Type)
+	b.PutStringAt(p1[s1_0:], m.Message)
 	if m.Media == nil {
 		return tl.NilFieldError("updateServiceNotification", "media")
 	}
@@ -21780,12 +21876,13 @@ func (m *UpdateUserPhone) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("updateUserPhone")
 	}
+	s0_0 := tl.StringSize(len(m.Phone))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 8)
+	p0 := b.Extend(h + 8 + s0_0)
 	binary.LittleEndian.PutUint32(p0, UpdateUserPhoneTypeID)
 	q0 := (*[8]byte)(p0[h:])
 	binary.LittleEndian.PutUint64(q0[:], uint64(m.UserID))
-	b.PutString(m.Phone)
+	b.PutStringAt(p0[h+8:], m.Phone)
 	return b.WriteErr()
 }
 
@@ -22988,14 +23085,15 @@ func (m *UpdateBotInlineQuery) encode(b *tl.Buffer, boxed bool) error {
 	var f0 uint32
 	f0 |= tl.Flag(m.Geo != nil, 0)
 	f0 |= tl.Flag(m.PeerType != nil, 1)
+	s0_0 := tl.StringSize(len(m.Query))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 20)
+	p0 := b.Extend(h + 20 + s0_0)
 	binary.LittleEndian.PutUint32(p0, UpdateBotInlineQueryTypeID)
 	q0 := (*[20]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
 	binary.LittleEndian.PutUint64(q0[4:], uint64(m.QueryID))
 	binary.LittleEndian.PutUint64(q0[12:], uint64(m.UserID))
-	b.PutString(m.Query)
+	b.PutStringAt(p0[h+20:], m.Query)
 	if m.Geo != nil {
 		if err := m.Geo.Encode(b); err != nil {
 			return tl.EncodeFieldErr("updateBotInlineQuery", "geo", err)
@@ -23089,13 +23187,14 @@ func (m *UpdateBotInlineSend) encode(b *tl.Buffer, boxed bool) error {
 	var f0 uint32
 	f0 |= tl.Flag(m.Geo != nil, 0)
 	f0 |= tl.Flag(m.MsgID != nil, 1)
+	s0_0 := tl.StringSize(len(m.Query))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 12)
+	p0 := b.Extend(h + 12 + s0_0)
 	binary.LittleEndian.PutUint32(p0, UpdateBotInlineSendTypeID)
 	q0 := (*[12]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
 	binary.LittleEndian.PutUint64(q0[4:], uint64(m.UserID))
-	b.PutString(m.Query)
+	b.PutStringAt(p0[h+12:], m.Query)
 	if m.Geo != nil {
 		if err := m.Geo.Encode(b); err != nil {
 			return tl.EncodeFieldErr("updateBotInlineSend", "geo", err)
@@ -24385,8 +24484,11 @@ func (m *UpdateBotPrecheckoutQuery) encode(b *tl.Buffer, boxed bool) error {
 	if m.ShippingOptionID.Set {
 		b.PutString(m.ShippingOptionID.Value)
 	}
-	b.PutString(m.Currency)
-	b.PutInt64(m.TotalAmount)
+	s1_0 := tl.StringSize(len(m.Currency))
+	p1 := b.Extend(8 + s1_0)
+	b.PutStringAt(p1, m.Currency)
+	q1 := (*[8]byte)(p1[s1_0:])
+	binary.LittleEndian.PutUint64(q1[:], uint64(m.TotalAmount))
 	return b.WriteErr()
 }
 
@@ -24534,10 +24636,11 @@ func (m *UpdateLangPackTooLong) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("updateLangPackTooLong")
 	}
-	if boxed {
-		b.PutID(UpdateLangPackTooLongTypeID)
-	}
-	b.PutString(m.LangCode)
+	s0_0 := tl.StringSize(len(m.LangCode))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, UpdateLangPackTooLongTypeID)
+	b.PutStringAt(p0[h:], m.LangCode)
 	return b.WriteErr()
 }
 
@@ -27668,10 +27771,12 @@ func (m *UpdateBotChatInviteRequester) encode(b *tl.Buffer, boxed bool) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updateBotChatInviteRequester", "peer", err)
 	}
-	q1 := (*[12]byte)(b.Extend(12))
+	s1_0 := tl.StringSize(len(m.About))
+	p1 := b.Extend(12 + s1_0)
+	q1 := (*[12]byte)(p1)
 	binary.LittleEndian.PutUint32(q1[:], uint32(m.Date))
 	binary.LittleEndian.PutUint64(q1[4:], uint64(m.UserID))
-	b.PutString(m.About)
+	b.PutStringAt(p1[12:], m.About)
 	if m.Invite == nil {
 		return tl.NilFieldError("updateBotChatInviteRequester", "invite")
 	}
@@ -28103,10 +28208,12 @@ func (m *UpdateTranscribedAudio) encode(b *tl.Buffer, boxed bool) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updateTranscribedAudio", "peer", err)
 	}
-	q1 := (*[12]byte)(b.Extend(12))
+	s1_0 := tl.StringSize(len(m.Text))
+	p1 := b.Extend(12 + s1_0)
+	q1 := (*[12]byte)(p1)
 	binary.LittleEndian.PutUint32(q1[:], uint32(m.MsgID))
 	binary.LittleEndian.PutUint64(q1[4:], uint64(m.TranscriptionID))
-	b.PutString(m.Text)
+	b.PutStringAt(p1[12:], m.Text)
 	return b.WriteErr()
 }
 
@@ -29645,10 +29752,11 @@ func (m *UpdateSmsJob) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("updateSmsJob")
 	}
-	if boxed {
-		b.PutID(UpdateSmsJobTypeID)
-	}
-	b.PutString(m.JobID)
+	s0_0 := tl.StringSize(len(m.JobID))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, UpdateSmsJobTypeID)
+	b.PutStringAt(p0[h:], m.JobID)
 	return b.WriteErr()
 }
 
@@ -30100,12 +30208,13 @@ func (m *UpdateBotNewBusinessMessage) encode(b *tl.Buffer, boxed bool) error {
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.ReplyToMessage != nil, 0)
+	s0_0 := tl.StringSize(len(m.ConnectionID))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, UpdateBotNewBusinessMessageTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.ConnectionID)
+	b.PutStringAt(p0[h+4:], m.ConnectionID)
 	if m.Message == nil {
 		return tl.NilFieldError("updateBotNewBusinessMessage", "message")
 	}
@@ -30190,12 +30299,13 @@ func (m *UpdateBotEditBusinessMessage) encode(b *tl.Buffer, boxed bool) error {
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.ReplyToMessage != nil, 0)
+	s0_0 := tl.StringSize(len(m.ConnectionID))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, UpdateBotEditBusinessMessageTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.ConnectionID)
+	b.PutStringAt(p0[h+4:], m.ConnectionID)
 	if m.Message == nil {
 		return tl.NilFieldError("updateBotEditBusinessMessage", "message")
 	}
@@ -30278,24 +30388,25 @@ func (m *UpdateBotDeleteBusinessMessage) encode(b *tl.Buffer, boxed bool) error 
 	if m == nil {
 		return tl.NilObjectError("updateBotDeleteBusinessMessage")
 	}
-	if boxed {
-		b.PutID(UpdateBotDeleteBusinessMessageTypeID)
-	}
-	b.PutString(m.ConnectionID)
+	s0_0 := tl.StringSize(len(m.ConnectionID))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, UpdateBotDeleteBusinessMessageTypeID)
+	b.PutStringAt(p0[h:], m.ConnectionID)
 	if m.Peer == nil {
 		return tl.NilFieldError("updateBotDeleteBusinessMessage", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("updateBotDeleteBusinessMessage", "peer", err)
 	}
-	p0 := b.Extend(8 + 4*len(m.Messages))
-	q0 := (*[8]byte)(p0)
-	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
-	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Messages)))
-	t0 := p0[8:]
-	for _, x0 := range m.Messages {
-		binary.LittleEndian.PutUint32(t0[:], uint32(x0))
-		t0 = t0[4:]
+	p1 := b.Extend(8 + 4*len(m.Messages))
+	q1 := (*[8]byte)(p1)
+	binary.LittleEndian.PutUint32(q1[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q1[4:], uint32(len(m.Messages)))
+	t1 := p1[8:]
+	for _, x1 := range m.Messages {
+		binary.LittleEndian.PutUint32(t1[:], uint32(x1))
+		t1 = t1[4:]
 	}
 	b.PutInt32(m.Qts)
 	return b.WriteErr()
@@ -30512,14 +30623,15 @@ func (m *UpdateBusinessBotCallbackQuery) encode(b *tl.Buffer, boxed bool) error 
 	var f0 uint32
 	f0 |= tl.Flag(m.ReplyToMessage != nil, 2)
 	f0 |= tl.Flag(m.Data.Set, 0)
+	s0_0 := tl.StringSize(len(m.ConnectionID))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 20)
+	p0 := b.Extend(h + 20 + s0_0)
 	binary.LittleEndian.PutUint32(p0, UpdateBusinessBotCallbackQueryTypeID)
 	q0 := (*[20]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
 	binary.LittleEndian.PutUint64(q0[4:], uint64(m.QueryID))
 	binary.LittleEndian.PutUint64(q0[12:], uint64(m.UserID))
-	b.PutString(m.ConnectionID)
+	b.PutStringAt(p0[h+20:], m.ConnectionID)
 	if m.Message == nil {
 		return tl.NilFieldError("updateBusinessBotCallbackQuery", "message")
 	}
@@ -30686,13 +30798,15 @@ func (m *UpdateBotPurchasedPaidMedia) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("updateBotPurchasedPaidMedia")
 	}
+	s0_0 := tl.StringSize(len(m.Payload))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 8)
+	p0 := b.Extend(h + 12 + s0_0)
 	binary.LittleEndian.PutUint32(p0, UpdateBotPurchasedPaidMediaTypeID)
 	q0 := (*[8]byte)(p0[h:])
 	binary.LittleEndian.PutUint64(q0[:], uint64(m.UserID))
-	b.PutString(m.Payload)
-	b.PutInt32(m.Qts)
+	b.PutStringAt(p0[h+8:], m.Payload)
+	q0_1 := (*[4]byte)(p0[h+s0_0+8:])
+	binary.LittleEndian.PutUint32(q0_1[:], uint32(m.Qts))
 	return b.WriteErr()
 }
 
@@ -31819,14 +31933,16 @@ func (m *UpdateChatParticipantRank) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("updateChatParticipantRank")
 	}
+	s0_0 := tl.StringSize(len(m.Rank))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 16)
+	p0 := b.Extend(h + 20 + s0_0)
 	binary.LittleEndian.PutUint32(p0, UpdateChatParticipantRankTypeID)
 	q0 := (*[16]byte)(p0[h:])
 	binary.LittleEndian.PutUint64(q0[:], uint64(m.ChatID))
 	binary.LittleEndian.PutUint64(q0[8:], uint64(m.UserID))
-	b.PutString(m.Rank)
-	b.PutInt32(m.Version)
+	b.PutStringAt(p0[h+16:], m.Rank)
+	q0_1 := (*[4]byte)(p0[h+s0_0+16:])
+	binary.LittleEndian.PutUint32(q0_1[:], uint32(m.Version))
 	return b.WriteErr()
 }
 
@@ -32794,18 +32910,19 @@ func (m *UpdateShortMessage) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.ReplyTo != nil, 3)
 	f0 |= tl.Flag(m.Entities != nil, 7)
 	f0 |= tl.Flag(m.TTLPeriod.Set, 25)
+	s0_0 := tl.StringSize(len(m.Message))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 16)
+	p0 := b.Extend(h + 28 + s0_0)
 	binary.LittleEndian.PutUint32(p0, UpdateShortMessageTypeID)
 	q0 := (*[16]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
 	binary.LittleEndian.PutUint32(q0[4:], uint32(m.ID))
 	binary.LittleEndian.PutUint64(q0[8:], uint64(m.UserID))
-	b.PutString(m.Message)
-	q1 := (*[12]byte)(b.Extend(12))
-	binary.LittleEndian.PutUint32(q1[:], uint32(m.Pts))
-	binary.LittleEndian.PutUint32(q1[4:], uint32(m.PtsCount))
-	binary.LittleEndian.PutUint32(q1[8:], uint32(m.Date))
+	b.PutStringAt(p0[h+16:], m.Message)
+	q0_1 := (*[12]byte)(p0[h+s0_0+16:])
+	binary.LittleEndian.PutUint32(q0_1[:], uint32(m.Pts))
+	binary.LittleEndian.PutUint32(q0_1[4:], uint32(m.PtsCount))
+	binary.LittleEndian.PutUint32(q0_1[8:], uint32(m.Date))
 	if m.FwdFrom != nil {
 		if err := m.FwdFrom.Encode(b); err != nil {
 			return tl.EncodeFieldErr("updateShortMessage", "fwd_from", err)
@@ -32977,19 +33094,20 @@ func (m *UpdateShortChatMessage) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.ReplyTo != nil, 3)
 	f0 |= tl.Flag(m.Entities != nil, 7)
 	f0 |= tl.Flag(m.TTLPeriod.Set, 25)
+	s0_0 := tl.StringSize(len(m.Message))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 24)
+	p0 := b.Extend(h + 36 + s0_0)
 	binary.LittleEndian.PutUint32(p0, UpdateShortChatMessageTypeID)
 	q0 := (*[24]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
 	binary.LittleEndian.PutUint32(q0[4:], uint32(m.ID))
 	binary.LittleEndian.PutUint64(q0[8:], uint64(m.FromID))
 	binary.LittleEndian.PutUint64(q0[16:], uint64(m.ChatID))
-	b.PutString(m.Message)
-	q1 := (*[12]byte)(b.Extend(12))
-	binary.LittleEndian.PutUint32(q1[:], uint32(m.Pts))
-	binary.LittleEndian.PutUint32(q1[4:], uint32(m.PtsCount))
-	binary.LittleEndian.PutUint32(q1[8:], uint32(m.Date))
+	b.PutStringAt(p0[h+24:], m.Message)
+	q0_1 := (*[12]byte)(p0[h+s0_0+24:])
+	binary.LittleEndian.PutUint32(q0_1[:], uint32(m.Pts))
+	binary.LittleEndian.PutUint32(q0_1[4:], uint32(m.PtsCount))
+	binary.LittleEndian.PutUint32(q0_1[8:], uint32(m.Date))
 	if m.FwdFrom != nil {
 		if err := m.FwdFrom.Encode(b); err != nil {
 			return tl.EncodeFieldErr("updateShortChatMessage", "fwd_from", err)
@@ -33613,14 +33731,16 @@ func (m *DCOption) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.Static, 4)
 	f0 |= tl.Flag(m.ThisPortOnly, 5)
 	f0 |= tl.Flag(m.Secret.Set, 10)
+	s0_0 := tl.StringSize(len(m.IPAddress))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 8)
+	p0 := b.Extend(h + 12 + s0_0)
 	binary.LittleEndian.PutUint32(p0, DCOptionTypeID)
 	q0 := (*[8]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
 	binary.LittleEndian.PutUint32(q0[4:], uint32(m.ID))
-	b.PutString(m.IPAddress)
-	b.PutInt32(m.Port)
+	b.PutStringAt(p0[h+8:], m.IPAddress)
+	q0_1 := (*[4]byte)(p0[h+s0_0+8:])
+	binary.LittleEndian.PutUint32(q0_1[:], uint32(m.Port))
 	if m.Secret.Set {
 		b.PutBytes(m.Secret.Value)
 	}
@@ -33781,8 +33901,10 @@ func (m *Config) encode(b *tl.Buffer, boxed bool) error {
 			return tl.EncodeFieldErr("config", "dc_options", err)
 		}
 	}
-	b.PutString(m.DCTxtDomainName)
-	q1 := (*[68]byte)(b.Extend(68))
+	s1_0 := tl.StringSize(len(m.DCTxtDomainName))
+	p1 := b.Extend(68 + s1_0)
+	b.PutStringAt(p1, m.DCTxtDomainName)
+	q1 := (*[68]byte)(p1[s1_0:])
 	binary.LittleEndian.PutUint32(q1[:], uint32(m.ChatSizeMax))
 	binary.LittleEndian.PutUint32(q1[4:], uint32(m.MegagroupSizeMax))
 	binary.LittleEndian.PutUint32(q1[8:], uint32(m.ForwardedCountMax))
@@ -33803,12 +33925,14 @@ func (m *Config) encode(b *tl.Buffer, boxed bool) error {
 	if m.TmpSessions.Set {
 		b.PutInt32(m.TmpSessions.Value)
 	}
-	q2 := (*[16]byte)(b.Extend(16))
+	s2_0 := tl.StringSize(len(m.MeURLPrefix))
+	p2 := b.Extend(16 + s2_0)
+	q2 := (*[16]byte)(p2)
 	binary.LittleEndian.PutUint32(q2[:], uint32(m.CallReceiveTimeoutMs))
 	binary.LittleEndian.PutUint32(q2[4:], uint32(m.CallRingTimeoutMs))
 	binary.LittleEndian.PutUint32(q2[8:], uint32(m.CallConnectTimeoutMs))
 	binary.LittleEndian.PutUint32(q2[12:], uint32(m.CallPacketTimeoutMs))
-	b.PutString(m.MeURLPrefix)
+	b.PutStringAt(p2[16:], m.MeURLPrefix)
 	if m.AutoupdateURLPrefix.Set {
 		b.PutString(m.AutoupdateURLPrefix.Value)
 	}
@@ -34076,11 +34200,12 @@ func (m *NearestDC) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("nearestDc")
 	}
-	if boxed {
-		b.PutID(NearestDCTypeID)
-	}
-	b.PutString(m.Country)
-	q0 := (*[8]byte)(b.Extend(8))
+	s0_0 := tl.StringSize(len(m.Country))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + s0_0)
+	binary.LittleEndian.PutUint32(p0, NearestDCTypeID)
+	b.PutStringAt(p0[h:], m.Country)
+	q0 := (*[8]byte)(p0[h+s0_0:])
 	binary.LittleEndian.PutUint32(q0[:], uint32(m.ThisDC))
 	binary.LittleEndian.PutUint32(q0[4:], uint32(m.NearestDC))
 	return b.WriteErr()
@@ -34776,14 +34901,16 @@ func (m *InputEncryptedFileUploaded) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("inputEncryptedFileUploaded")
 	}
+	s0_0 := tl.StringSize(len(m.MD5Checksum))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 12)
+	p0 := b.Extend(h + 16 + s0_0)
 	binary.LittleEndian.PutUint32(p0, InputEncryptedFileUploadedTypeID)
 	q0 := (*[12]byte)(p0[h:])
 	binary.LittleEndian.PutUint64(q0[:], uint64(m.ID))
 	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Parts))
-	b.PutString(m.MD5Checksum)
-	b.PutInt32(m.KeyFingerprint)
+	b.PutStringAt(p0[h+12:], m.MD5Checksum)
+	q0_1 := (*[4]byte)(p0[h+s0_0+12:])
+	binary.LittleEndian.PutUint32(q0_1[:], uint32(m.KeyFingerprint))
 	return b.WriteErr()
 }
 
@@ -35322,9 +35449,13 @@ func (m *Document) encode(b *tl.Buffer, boxed bool) error {
 	binary.LittleEndian.PutUint64(q0[4:], uint64(m.ID))
 	binary.LittleEndian.PutUint64(q0[12:], uint64(m.AccessHash))
 	b.PutBytes(m.FileReference)
-	b.PutInt32(m.Date)
-	b.PutString(m.MimeType)
-	b.PutInt64(m.Size)
+	s1_0 := tl.StringSize(len(m.MimeType))
+	p1 := b.Extend(12 + s1_0)
+	q1 := (*[4]byte)(p1)
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.Date))
+	b.PutStringAt(p1[4:], m.MimeType)
+	q1_1 := (*[8]byte)(p1[s1_0+4:])
+	binary.LittleEndian.PutUint64(q1_1[:], uint64(m.Size))
 	if m.Thumbs != nil {
 		b.PutVectorHeader(len(m.Thumbs))
 		for _, e1 := range m.Thumbs {
@@ -35347,10 +35478,10 @@ func (m *Document) encode(b *tl.Buffer, boxed bool) error {
 			}
 		}
 	}
-	q1 := (*[12]byte)(b.Extend(12))
-	binary.LittleEndian.PutUint32(q1[:], uint32(m.DCID))
-	binary.LittleEndian.PutUint32(q1[4:], tl.VectorID)
-	binary.LittleEndian.PutUint32(q1[8:], uint32(len(m.Attributes)))
+	q2 := (*[12]byte)(b.Extend(12))
+	binary.LittleEndian.PutUint32(q2[:], uint32(m.DCID))
+	binary.LittleEndian.PutUint32(q2[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q2[8:], uint32(len(m.Attributes)))
 	for _, e0 := range m.Attributes {
 		if e0 == nil {
 			return tl.NilFieldError("document", "attributes")
@@ -36636,11 +36767,13 @@ func (m *SendMessageEmojiInteraction) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("sendMessageEmojiInteraction")
 	}
-	if boxed {
-		b.PutID(SendMessageEmojiInteractionTypeID)
-	}
-	b.PutString(m.Emoticon)
-	b.PutInt32(m.MsgID)
+	s0_0 := tl.StringSize(len(m.Emoticon))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4 + s0_0)
+	binary.LittleEndian.PutUint32(p0, SendMessageEmojiInteractionTypeID)
+	b.PutStringAt(p0[h:], m.Emoticon)
+	q0 := (*[4]byte)(p0[h+s0_0:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.MsgID))
 	if err := m.Interaction.Encode(b); err != nil {
 		return tl.EncodeFieldErr("sendMessageEmojiInteraction", "interaction", err)
 	}
@@ -36704,10 +36837,11 @@ func (m *SendMessageEmojiInteractionSeen) encode(b *tl.Buffer, boxed bool) error
 	if m == nil {
 		return tl.NilObjectError("sendMessageEmojiInteractionSeen")
 	}
-	if boxed {
-		b.PutID(SendMessageEmojiInteractionSeenTypeID)
-	}
-	b.PutString(m.Emoticon)
+	s0_0 := tl.StringSize(len(m.Emoticon))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, SendMessageEmojiInteractionSeenTypeID)
+	b.PutStringAt(p0[h:], m.Emoticon)
 	return b.WriteErr()
 }
 
@@ -39905,12 +40039,13 @@ func (m *DocumentAttributeSticker) encode(b *tl.Buffer, boxed bool) error {
 	var f0 uint32
 	f0 |= tl.Flag(m.Mask, 1)
 	f0 |= tl.Flag(m.MaskCoords != nil, 0)
+	s0_0 := tl.StringSize(len(m.Alt))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, DocumentAttributeStickerTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Alt)
+	b.PutStringAt(p0[h+4:], m.Alt)
 	if m.Stickerset == nil {
 		return tl.NilFieldError("documentAttributeSticker", "stickerset")
 	}
@@ -40209,10 +40344,11 @@ func (m *DocumentAttributeFilename) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("documentAttributeFilename")
 	}
-	if boxed {
-		b.PutID(DocumentAttributeFilenameTypeID)
-	}
-	b.PutString(m.FileName)
+	s0_0 := tl.StringSize(len(m.FileName))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, DocumentAttributeFilenameTypeID)
+	b.PutStringAt(p0[h:], m.FileName)
 	return b.WriteErr()
 }
 
@@ -40319,12 +40455,13 @@ func (m *DocumentAttributeCustomEmoji) encode(b *tl.Buffer, boxed bool) error {
 	var f0 uint32
 	f0 |= tl.Flag(m.Free, 0)
 	f0 |= tl.Flag(m.TextColor, 1)
+	s0_0 := tl.StringSize(len(m.Alt))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, DocumentAttributeCustomEmojiTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Alt)
+	b.PutStringAt(p0[h+4:], m.Alt)
 	if m.Stickerset == nil {
 		return tl.NilFieldError("documentAttributeCustomEmoji", "stickerset")
 	}
@@ -40391,15 +40528,15 @@ func (m *StickerPack) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("stickerPack")
 	}
-	if boxed {
-		b.PutID(StickerPackTypeID)
-	}
-	b.PutString(m.Emoticon)
-	p0 := b.Extend(8 + 8*len(m.Documents))
-	q0 := (*[8]byte)(p0)
+	s0_0 := tl.StringSize(len(m.Emoticon))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + s0_0 + 8*len(m.Documents))
+	binary.LittleEndian.PutUint32(p0, StickerPackTypeID)
+	b.PutStringAt(p0[h:], m.Emoticon)
+	q0 := (*[8]byte)(p0[h+s0_0:])
 	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
 	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Documents)))
-	t0 := p0[8:]
+	t0 := p0[h+s0_0+8:]
 	for _, x0 := range m.Documents {
 		binary.LittleEndian.PutUint64(t0[:], uint64(x0))
 		t0 = t0[8:]
@@ -40662,15 +40799,18 @@ func (m *WebPage) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.Document != nil, 9)
 	f0 |= tl.Flag(m.CachedPage != nil, 10)
 	f0 |= tl.Flag(m.Attributes != nil, 12)
+	s0_0 := tl.StringSize(len(m.URL))
+	s0_1 := tl.StringSize(len(m.DisplayURL))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 12)
+	p0 := b.Extend(h + 16 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, WebPageTypeID)
 	q0 := (*[12]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
 	binary.LittleEndian.PutUint64(q0[4:], uint64(m.ID))
-	b.PutString(m.URL)
-	b.PutString(m.DisplayURL)
-	b.PutInt32(m.Hash)
+	b.PutStringAt(p0[h+12:], m.URL)
+	b.PutStringAt(p0[h+s0_0+12:], m.DisplayURL)
+	q0_1 := (*[4]byte)(p0[h+s0_0+s0_1+12:])
+	binary.LittleEndian.PutUint32(q0_1[:], uint32(m.Hash))
 	if m.Type.Set {
 		b.PutString(m.Type.Value)
 	}
@@ -40982,24 +41122,33 @@ func (m *Authorization) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.EncryptedRequestsDisabled, 3)
 	f0 |= tl.Flag(m.CallRequestsDisabled, 4)
 	f0 |= tl.Flag(m.Unconfirmed, 5)
+	s0_0 := tl.StringSize(len(m.DeviceModel))
+	s0_1 := tl.StringSize(len(m.Platform))
+	s0_2 := tl.StringSize(len(m.SystemVersion))
+	s0_3 := tl.StringSize(len(m.AppName))
+	s0_4 := tl.StringSize(len(m.AppVersion))
+	s0_5 := tl.StringSize(len(m.IP))
+	s0_6 := tl.StringSize(len(m.Country))
+	s0_7 := tl.StringSize(len(m.Region))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 12)
+	p0 := b.Extend(h + 24 + s0_0 + s0_1 + s0_2 + s0_3 + s0_4 + s0_5 + s0_6 + s0_7)
 	binary.LittleEndian.PutUint32(p0, AuthorizationTypeID)
 	q0 := (*[12]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
 	binary.LittleEndian.PutUint64(q0[4:], uint64(m.Hash))
-	b.PutString(m.DeviceModel)
-	b.PutString(m.Platform)
-	b.PutString(m.SystemVersion)
-	b.PutInt32(m.APIID)
-	b.PutString(m.AppName)
-	b.PutString(m.AppVersion)
-	q1 := (*[8]byte)(b.Extend(8))
-	binary.LittleEndian.PutUint32(q1[:], uint32(m.DateCreated))
-	binary.LittleEndian.PutUint32(q1[4:], uint32(m.DateActive))
-	b.PutString(m.IP)
-	b.PutString(m.Country)
-	b.PutString(m.Region)
+	b.PutStringAt(p0[h+12:], m.DeviceModel)
+	b.PutStringAt(p0[h+s0_0+12:], m.Platform)
+	b.PutStringAt(p0[h+s0_0+s0_1+12:], m.SystemVersion)
+	q0_1 := (*[4]byte)(p0[h+s0_0+s0_1+s0_2+12:])
+	binary.LittleEndian.PutUint32(q0_1[:], uint32(m.APIID))
+	b.PutStringAt(p0[h+s0_0+s0_1+s0_2+16:], m.AppName)
+	b.PutStringAt(p0[h+s0_0+s0_1+s0_2+s0_3+16:], m.AppVersion)
+	q0_2 := (*[8]byte)(p0[h+s0_0+s0_1+s0_2+s0_3+s0_4+16:])
+	binary.LittleEndian.PutUint32(q0_2[:], uint32(m.DateCreated))
+	binary.LittleEndian.PutUint32(q0_2[4:], uint32(m.DateActive))
+	b.PutStringAt(p0[h+s0_0+s0_1+s0_2+s0_3+s0_4+24:], m.IP)
+	b.PutStringAt(p0[h+s0_0+s0_1+s0_2+s0_3+s0_4+s0_5+24:], m.Country)
+	b.PutStringAt(p0[h+s0_0+s0_1+s0_2+s0_3+s0_4+s0_5+s0_6+24:], m.Region)
 	return b.WriteErr()
 }
 
@@ -41182,15 +41331,16 @@ func (m *ChatInviteExported) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.SubscriptionExpired.Set, 10)
 	f0 |= tl.Flag(m.Title.Set, 8)
 	f0 |= tl.Flag(m.SubscriptionPricing != nil, 9)
+	s0_0 := tl.StringSize(len(m.Link))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 16 + s0_0)
 	binary.LittleEndian.PutUint32(p0, ChatInviteExportedTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Link)
-	q1 := (*[12]byte)(b.Extend(12))
-	binary.LittleEndian.PutUint64(q1[:], uint64(m.AdminID))
-	binary.LittleEndian.PutUint32(q1[8:], uint32(m.Date))
+	b.PutStringAt(p0[h+4:], m.Link)
+	q0_1 := (*[12]byte)(p0[h+s0_0+4:])
+	binary.LittleEndian.PutUint64(q0_1[:], uint64(m.AdminID))
+	binary.LittleEndian.PutUint32(q0_1[8:], uint32(m.Date))
 	if m.StartDate.Set {
 		b.PutInt32(m.StartDate.Value)
 	}
@@ -41478,12 +41628,13 @@ func (m *ChatInvite) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.SubscriptionPricing != nil, 10)
 	f0 |= tl.Flag(m.SubscriptionFormID.Set, 12)
 	f0 |= tl.Flag(m.BotVerification != nil, 13)
+	s0_0 := tl.StringSize(len(m.Title))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, ChatInviteTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Title)
+	b.PutStringAt(p0[h+4:], m.Title)
 	if m.About.Set {
 		b.PutString(m.About.Value)
 	}
@@ -41823,10 +41974,11 @@ func (m *InputStickerSetShortName) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("inputStickerSetShortName")
 	}
-	if boxed {
-		b.PutID(InputStickerSetShortNameTypeID)
-	}
-	b.PutString(m.ShortName)
+	s0_0 := tl.StringSize(len(m.ShortName))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, InputStickerSetShortNameTypeID)
+	b.PutStringAt(p0[h:], m.ShortName)
 	return b.WriteErr()
 }
 
@@ -41927,10 +42079,11 @@ func (m *InputStickerSetDice) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("inputStickerSetDice")
 	}
-	if boxed {
-		b.PutID(InputStickerSetDiceTypeID)
-	}
-	b.PutString(m.Emoticon)
+	s0_0 := tl.StringSize(len(m.Emoticon))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, InputStickerSetDiceTypeID)
+	b.PutStringAt(p0[h:], m.Emoticon)
 	return b.WriteErr()
 }
 
@@ -42387,11 +42540,14 @@ func (m *StickerSet) encode(b *tl.Buffer, boxed bool) error {
 	if m.InstalledDate.Set {
 		b.PutInt32(m.InstalledDate.Value)
 	}
-	q1 := (*[16]byte)(b.Extend(16))
+	s1_0 := tl.StringSize(len(m.Title))
+	s1_1 := tl.StringSize(len(m.ShortName))
+	p1 := b.Extend(16 + s1_0 + s1_1)
+	q1 := (*[16]byte)(p1)
 	binary.LittleEndian.PutUint64(q1[:], uint64(m.ID))
 	binary.LittleEndian.PutUint64(q1[8:], uint64(m.AccessHash))
-	b.PutString(m.Title)
-	b.PutString(m.ShortName)
+	b.PutStringAt(p1[16:], m.Title)
+	b.PutStringAt(p1[s1_0+16:], m.ShortName)
 	if m.Thumbs != nil {
 		b.PutVectorHeader(len(m.Thumbs))
 		for _, e1 := range m.Thumbs {
@@ -42533,13 +42689,15 @@ func (m *BotCommand) encode(b *tl.Buffer, boxed bool) error {
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Ephemeral, 0)
+	s0_0 := tl.StringSize(len(m.Command))
+	s0_1 := tl.StringSize(len(m.Description))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, BotCommandTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Command)
-	b.PutString(m.Description)
+	b.PutStringAt(p0[h+4:], m.Command)
+	b.PutStringAt(p0[h+s0_0+4:], m.Description)
 	return b.WriteErr()
 }
 
@@ -42895,8 +43053,11 @@ func (m *KeyboardButtonURL) encode(b *tl.Buffer, boxed bool) error {
 			return tl.EncodeFieldErr("keyboardButtonUrl", "style", err)
 		}
 	}
-	b.PutString(m.Text)
-	b.PutString(m.URL)
+	s1_0 := tl.StringSize(len(m.Text))
+	s1_1 := tl.StringSize(len(m.URL))
+	p1 := b.Extend(s1_0 + s1_1)
+	b.PutStringAt(p1, m.Text)
+	b.PutStringAt(p1[s1_0:], m.URL)
 	return b.WriteErr()
 }
 
@@ -43246,8 +43407,11 @@ func (m *KeyboardButtonSwitchInline) encode(b *tl.Buffer, boxed bool) error {
 			return tl.EncodeFieldErr("keyboardButtonSwitchInline", "style", err)
 		}
 	}
-	b.PutString(m.Text)
-	b.PutString(m.Query)
+	s1_0 := tl.StringSize(len(m.Text))
+	s1_1 := tl.StringSize(len(m.Query))
+	p1 := b.Extend(s1_0 + s1_1)
+	b.PutStringAt(p1, m.Text)
+	b.PutStringAt(p1[s1_0:], m.Query)
 	if m.PeerTypes != nil {
 		b.PutVectorHeader(len(m.PeerTypes))
 		for _, e1 := range m.PeerTypes {
@@ -43533,8 +43697,11 @@ func (m *KeyboardButtonURLAuth) encode(b *tl.Buffer, boxed bool) error {
 	if m.FwdText.Set {
 		b.PutString(m.FwdText.Value)
 	}
-	b.PutString(m.URL)
-	b.PutInt32(m.ButtonID)
+	s1_0 := tl.StringSize(len(m.URL))
+	p1 := b.Extend(4 + s1_0)
+	b.PutStringAt(p1, m.URL)
+	q1 := (*[4]byte)(p1[s1_0:])
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.ButtonID))
 	return b.WriteErr()
 }
 
@@ -43929,8 +44096,11 @@ func (m *KeyboardButtonUserProfile) encode(b *tl.Buffer, boxed bool) error {
 			return tl.EncodeFieldErr("keyboardButtonUserProfile", "style", err)
 		}
 	}
-	b.PutString(m.Text)
-	b.PutInt64(m.UserID)
+	s1_0 := tl.StringSize(len(m.Text))
+	p1 := b.Extend(8 + s1_0)
+	b.PutStringAt(p1, m.Text)
+	q1 := (*[8]byte)(p1[s1_0:])
+	binary.LittleEndian.PutUint64(q1[:], uint64(m.UserID))
 	return b.WriteErr()
 }
 
@@ -44017,8 +44187,11 @@ func (m *KeyboardButtonWebView) encode(b *tl.Buffer, boxed bool) error {
 			return tl.EncodeFieldErr("keyboardButtonWebView", "style", err)
 		}
 	}
-	b.PutString(m.Text)
-	b.PutString(m.URL)
+	s1_0 := tl.StringSize(len(m.Text))
+	s1_1 := tl.StringSize(len(m.URL))
+	p1 := b.Extend(s1_0 + s1_1)
+	b.PutStringAt(p1, m.Text)
+	b.PutStringAt(p1[s1_0:], m.URL)
 	return b.WriteErr()
 }
 
@@ -44105,8 +44278,11 @@ func (m *KeyboardButtonSimpleWebView) encode(b *tl.Buffer, boxed bool) error {
 			return tl.EncodeFieldErr("keyboardButtonSimpleWebView", "style", err)
 		}
 	}
-	b.PutString(m.Text)
-	b.PutString(m.URL)
+	s1_0 := tl.StringSize(len(m.Text))
+	s1_1 := tl.StringSize(len(m.URL))
+	p1 := b.Extend(s1_0 + s1_1)
+	b.PutStringAt(p1, m.Text)
+	b.PutStringAt(p1[s1_0:], m.URL)
 	return b.WriteErr()
 }
 
@@ -44195,8 +44371,11 @@ func (m *KeyboardButtonRequestPeer) encode(b *tl.Buffer, boxed bool) error {
 			return tl.EncodeFieldErr("keyboardButtonRequestPeer", "style", err)
 		}
 	}
-	b.PutString(m.Text)
-	b.PutInt32(m.ButtonID)
+	s1_0 := tl.StringSize(len(m.Text))
+	p1 := b.Extend(4 + s1_0)
+	b.PutStringAt(p1, m.Text)
+	q1 := (*[4]byte)(p1[s1_0:])
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.ButtonID))
 	if m.PeerType == nil {
 		return tl.NilFieldError("keyboardButtonRequestPeer", "peer_type")
 	}
@@ -44304,8 +44483,11 @@ func (m *InputKeyboardButtonRequestPeer) encode(b *tl.Buffer, boxed bool) error 
 			return tl.EncodeFieldErr("inputKeyboardButtonRequestPeer", "style", err)
 		}
 	}
-	b.PutString(m.Text)
-	b.PutInt32(m.ButtonID)
+	s1_0 := tl.StringSize(len(m.Text))
+	p1 := b.Extend(4 + s1_0)
+	b.PutStringAt(p1, m.Text)
+	q1 := (*[4]byte)(p1[s1_0:])
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.ButtonID))
 	if m.PeerType == nil {
 		return tl.NilFieldError("inputKeyboardButtonRequestPeer", "peer_type")
 	}
@@ -44408,8 +44590,11 @@ func (m *KeyboardButtonCopy) encode(b *tl.Buffer, boxed bool) error {
 			return tl.EncodeFieldErr("keyboardButtonCopy", "style", err)
 		}
 	}
-	b.PutString(m.Text)
-	b.PutString(m.CopyText)
+	s1_0 := tl.StringSize(len(m.Text))
+	s1_1 := tl.StringSize(len(m.CopyText))
+	p1 := b.Extend(s1_0 + s1_1)
+	b.PutStringAt(p1, m.Text)
+	b.PutStringAt(p1[s1_0:], m.CopyText)
 	return b.WriteErr()
 }
 
@@ -45452,13 +45637,14 @@ func (m *MessageEntityPre) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messageEntityPre")
 	}
+	s0_0 := tl.StringSize(len(m.Language))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 8)
+	p0 := b.Extend(h + 8 + s0_0)
 	binary.LittleEndian.PutUint32(p0, MessageEntityPreTypeID)
 	q0 := (*[8]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], uint32(m.Offset))
 	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Length))
-	b.PutString(m.Language)
+	b.PutStringAt(p0[h+8:], m.Language)
 	return b.WriteErr()
 }
 
@@ -45518,13 +45704,14 @@ func (m *MessageEntityTextURL) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messageEntityTextUrl")
 	}
+	s0_0 := tl.StringSize(len(m.URL))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 8)
+	p0 := b.Extend(h + 8 + s0_0)
 	binary.LittleEndian.PutUint32(p0, MessageEntityTextURLTypeID)
 	q0 := (*[8]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], uint32(m.Offset))
 	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Length))
-	b.PutString(m.URL)
+	b.PutStringAt(p0[h+8:], m.URL)
 	return b.WriteErr()
 }
 
@@ -46405,13 +46592,14 @@ func (m *MessageEntityDiffReplace) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messageEntityDiffReplace")
 	}
+	s0_0 := tl.StringSize(len(m.OldText))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 8)
+	p0 := b.Extend(h + 8 + s0_0)
 	binary.LittleEndian.PutUint32(p0, MessageEntityDiffReplaceTypeID)
 	q0 := (*[8]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], uint32(m.Offset))
 	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Length))
-	b.PutString(m.OldText)
+	b.PutStringAt(p0[h+8:], m.OldText)
 	return b.WriteErr()
 }
 
@@ -47562,10 +47750,11 @@ func (m *ChannelParticipantsKicked) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channelParticipantsKicked")
 	}
-	if boxed {
-		b.PutID(ChannelParticipantsKickedTypeID)
-	}
-	b.PutString(m.Q)
+	s0_0 := tl.StringSize(len(m.Q))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, ChannelParticipantsKickedTypeID)
+	b.PutStringAt(p0[h:], m.Q)
 	return b.WriteErr()
 }
 
@@ -47666,10 +47855,11 @@ func (m *ChannelParticipantsBanned) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channelParticipantsBanned")
 	}
-	if boxed {
-		b.PutID(ChannelParticipantsBannedTypeID)
-	}
-	b.PutString(m.Q)
+	s0_0 := tl.StringSize(len(m.Q))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, ChannelParticipantsBannedTypeID)
+	b.PutStringAt(p0[h:], m.Q)
 	return b.WriteErr()
 }
 
@@ -47721,10 +47911,11 @@ func (m *ChannelParticipantsSearch) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channelParticipantsSearch")
 	}
-	if boxed {
-		b.PutID(ChannelParticipantsSearchTypeID)
-	}
-	b.PutString(m.Q)
+	s0_0 := tl.StringSize(len(m.Q))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, ChannelParticipantsSearchTypeID)
+	b.PutStringAt(p0[h:], m.Q)
 	return b.WriteErr()
 }
 
@@ -47776,10 +47967,11 @@ func (m *ChannelParticipantsContacts) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("channelParticipantsContacts")
 	}
-	if boxed {
-		b.PutID(ChannelParticipantsContactsTypeID)
-	}
-	b.PutString(m.Q)
+	s0_0 := tl.StringSize(len(m.Q))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, ChannelParticipantsContactsTypeID)
+	b.PutStringAt(p0[h:], m.Q)
 	return b.WriteErr()
 }
 
@@ -47918,12 +48110,13 @@ func (m *InputBotInlineMessageMediaAuto) encode(b *tl.Buffer, boxed bool) error 
 	f0 |= tl.Flag(m.InvertMedia, 3)
 	f0 |= tl.Flag(m.Entities != nil, 1)
 	f0 |= tl.Flag(m.ReplyMarkup != nil, 2)
+	s0_0 := tl.StringSize(len(m.Message))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, InputBotInlineMessageMediaAutoTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Message)
+	b.PutStringAt(p0[h+4:], m.Message)
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
 		for _, e1 := range m.Entities {
@@ -48025,12 +48218,13 @@ func (m *InputBotInlineMessageText) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.InvertMedia, 3)
 	f0 |= tl.Flag(m.Entities != nil, 1)
 	f0 |= tl.Flag(m.ReplyMarkup != nil, 2)
+	s0_0 := tl.StringSize(len(m.Message))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, InputBotInlineMessageTextTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Message)
+	b.PutStringAt(p0[h+4:], m.Message)
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
 		for _, e1 := range m.Entities {
@@ -48256,11 +48450,17 @@ func (m *InputBotInlineMessageMediaVenue) encode(b *tl.Buffer, boxed bool) error
 	if err := m.GeoPoint.Encode(b); err != nil {
 		return tl.EncodeFieldErr("inputBotInlineMessageMediaVenue", "geo_point", err)
 	}
-	b.PutString(m.Title)
-	b.PutString(m.Address)
-	b.PutString(m.Provider)
-	b.PutString(m.VenueID)
-	b.PutString(m.VenueType)
+	s1_0 := tl.StringSize(len(m.Title))
+	s1_1 := tl.StringSize(len(m.Address))
+	s1_2 := tl.StringSize(len(m.Provider))
+	s1_3 := tl.StringSize(len(m.VenueID))
+	s1_4 := tl.StringSize(len(m.VenueType))
+	p1 := b.Extend(s1_0 + s1_1 + s1_2 + s1_3 + s1_4)
+	b.PutStringAt(p1, m.Title)
+	b.PutStringAt(p1[s1_0:], m.Address)
+	b.PutStringAt(p1[s1_0+s1_1:], m.Provider)
+	b.PutStringAt(p1[s1_0+s1_1+s1_2:], m.VenueID)
+	b.PutStringAt(p1[s1_0+s1_1+s1_2+s1_3:], m.VenueType)
 	if m.ReplyMarkup != nil {
 		if err := m.ReplyMarkup.Encode(b); err != nil {
 			return tl.EncodeFieldErr("inputBotInlineMessageMediaVenue", "reply_markup", err)
@@ -48352,15 +48552,19 @@ func (m *InputBotInlineMessageMediaContact) encode(b *tl.Buffer, boxed bool) err
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.ReplyMarkup != nil, 2)
+	s0_0 := tl.StringSize(len(m.PhoneNumber))
+	s0_1 := tl.StringSize(len(m.FirstName))
+	s0_2 := tl.StringSize(len(m.LastName))
+	s0_3 := tl.StringSize(len(m.Vcard))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0 + s0_1 + s0_2 + s0_3)
 	binary.LittleEndian.PutUint32(p0, InputBotInlineMessageMediaContactTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.PhoneNumber)
-	b.PutString(m.FirstName)
-	b.PutString(m.LastName)
-	b.PutString(m.Vcard)
+	b.PutStringAt(p0[h+4:], m.PhoneNumber)
+	b.PutStringAt(p0[h+s0_0+4:], m.FirstName)
+	b.PutStringAt(p0[h+s0_0+s0_1+4:], m.LastName)
+	b.PutStringAt(p0[h+s0_0+s0_1+s0_2+4:], m.Vcard)
 	if m.ReplyMarkup != nil {
 		if err := m.ReplyMarkup.Encode(b); err != nil {
 			return tl.EncodeFieldErr("inputBotInlineMessageMediaContact", "reply_markup", err)
@@ -48520,13 +48724,15 @@ func (m *InputBotInlineMessageMediaInvoice) encode(b *tl.Buffer, boxed bool) err
 	var f0 uint32
 	f0 |= tl.Flag(m.Photo != nil, 0)
 	f0 |= tl.Flag(m.ReplyMarkup != nil, 2)
+	s0_0 := tl.StringSize(len(m.Title))
+	s0_1 := tl.StringSize(len(m.Description))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, InputBotInlineMessageMediaInvoiceTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Title)
-	b.PutString(m.Description)
+	b.PutStringAt(p0[h+4:], m.Title)
+	b.PutStringAt(p0[h+s0_0+4:], m.Description)
 	if m.Photo != nil {
 		if err := m.Photo.Encode(b); err != nil {
 			return tl.EncodeFieldErr("inputBotInlineMessageMediaInvoice", "photo", err)
@@ -48658,12 +48864,13 @@ func (m *InputBotInlineMessageMediaWebPage) encode(b *tl.Buffer, boxed bool) err
 	f0 |= tl.Flag(m.Optional, 6)
 	f0 |= tl.Flag(m.Entities != nil, 1)
 	f0 |= tl.Flag(m.ReplyMarkup != nil, 2)
+	s0_0 := tl.StringSize(len(m.Message))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, InputBotInlineMessageMediaWebPageTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Message)
+	b.PutStringAt(p0[h+4:], m.Message)
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
 		for _, e1 := range m.Entities {
@@ -48858,13 +49065,15 @@ func (m *InputBotInlineResult) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.URL.Set, 3)
 	f0 |= tl.Flag(m.Thumb != nil, 4)
 	f0 |= tl.Flag(m.Content != nil, 5)
+	s0_0 := tl.StringSize(len(m.ID))
+	s0_1 := tl.StringSize(len(m.Type))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, InputBotInlineResultTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.ID)
-	b.PutString(m.Type)
+	b.PutStringAt(p0[h+4:], m.ID)
+	b.PutStringAt(p0[h+s0_0+4:], m.Type)
 	if m.Title.Set {
 		b.PutString(m.Title.Value)
 	}
@@ -48999,11 +49208,13 @@ func (m *InputBotInlineResultPhoto) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("inputBotInlineResultPhoto")
 	}
-	if boxed {
-		b.PutID(InputBotInlineResultPhotoTypeID)
-	}
-	b.PutString(m.ID)
-	b.PutString(m.Type)
+	s0_0 := tl.StringSize(len(m.ID))
+	s0_1 := tl.StringSize(len(m.Type))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0 + s0_1)
+	binary.LittleEndian.PutUint32(p0, InputBotInlineResultPhotoTypeID)
+	b.PutStringAt(p0[h:], m.ID)
+	b.PutStringAt(p0[h+s0_0:], m.Type)
 	if m.Photo == nil {
 		return tl.NilFieldError("inputBotInlineResultPhoto", "photo")
 	}
@@ -49084,13 +49295,15 @@ func (m *InputBotInlineResultDocument) encode(b *tl.Buffer, boxed bool) error {
 	var f0 uint32
 	f0 |= tl.Flag(m.Title.Set, 1)
 	f0 |= tl.Flag(m.Description.Set, 2)
+	s0_0 := tl.StringSize(len(m.ID))
+	s0_1 := tl.StringSize(len(m.Type))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, InputBotInlineResultDocumentTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.ID)
-	b.PutString(m.Type)
+	b.PutStringAt(p0[h+4:], m.ID)
+	b.PutStringAt(p0[h+s0_0+4:], m.Type)
 	if m.Title.Set {
 		b.PutString(m.Title.Value)
 	}
@@ -49188,11 +49401,13 @@ func (m *InputBotInlineResultGame) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("inputBotInlineResultGame")
 	}
-	if boxed {
-		b.PutID(InputBotInlineResultGameTypeID)
-	}
-	b.PutString(m.ID)
-	b.PutString(m.ShortName)
+	s0_0 := tl.StringSize(len(m.ID))
+	s0_1 := tl.StringSize(len(m.ShortName))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0 + s0_1)
+	binary.LittleEndian.PutUint32(p0, InputBotInlineResultGameTypeID)
+	b.PutStringAt(p0[h:], m.ID)
+	b.PutStringAt(p0[h+s0_0:], m.ShortName)
 	if m.SendMessage == nil {
 		return tl.NilFieldError("inputBotInlineResultGame", "send_message")
 	}
@@ -49263,12 +49478,13 @@ func (m *BotInlineMessageMediaAuto) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.InvertMedia, 3)
 	f0 |= tl.Flag(m.Entities != nil, 1)
 	f0 |= tl.Flag(m.ReplyMarkup != nil, 2)
+	s0_0 := tl.StringSize(len(m.Message))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, BotInlineMessageMediaAutoTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Message)
+	b.PutStringAt(p0[h+4:], m.Message)
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
 		for _, e1 := range m.Entities {
@@ -49370,12 +49586,13 @@ func (m *BotInlineMessageText) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.InvertMedia, 3)
 	f0 |= tl.Flag(m.Entities != nil, 1)
 	f0 |= tl.Flag(m.ReplyMarkup != nil, 2)
+	s0_0 := tl.StringSize(len(m.Message))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, BotInlineMessageTextTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Message)
+	b.PutStringAt(p0[h+4:], m.Message)
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
 		for _, e1 := range m.Entities {
@@ -49601,11 +49818,17 @@ func (m *BotInlineMessageMediaVenue) encode(b *tl.Buffer, boxed bool) error {
 	if err := m.Geo.Encode(b); err != nil {
 		return tl.EncodeFieldErr("botInlineMessageMediaVenue", "geo", err)
 	}
-	b.PutString(m.Title)
-	b.PutString(m.Address)
-	b.PutString(m.Provider)
-	b.PutString(m.VenueID)
-	b.PutString(m.VenueType)
+	s1_0 := tl.StringSize(len(m.Title))
+	s1_1 := tl.StringSize(len(m.Address))
+	s1_2 := tl.StringSize(len(m.Provider))
+	s1_3 := tl.StringSize(len(m.VenueID))
+	s1_4 := tl.StringSize(len(m.VenueType))
+	p1 := b.Extend(s1_0 + s1_1 + s1_2 + s1_3 + s1_4)
+	b.PutStringAt(p1, m.Title)
+	b.PutStringAt(p1[s1_0:], m.Address)
+	b.PutStringAt(p1[s1_0+s1_1:], m.Provider)
+	b.PutStringAt(p1[s1_0+s1_1+s1_2:], m.VenueID)
+	b.PutStringAt(p1[s1_0+s1_1+s1_2+s1_3:], m.VenueType)
 	if m.ReplyMarkup != nil {
 		if err := m.ReplyMarkup.Encode(b); err != nil {
 			return tl.EncodeFieldErr("botInlineMessageMediaVenue", "reply_markup", err)
@@ -49693,15 +49916,19 @@ func (m *BotInlineMessageMediaContact) encode(b *tl.Buffer, boxed bool) error {
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.ReplyMarkup != nil, 2)
+	s0_0 := tl.StringSize(len(m.PhoneNumber))
+	s0_1 := tl.StringSize(len(m.FirstName))
+	s0_2 := tl.StringSize(len(m.LastName))
+	s0_3 := tl.StringSize(len(m.Vcard))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0 + s0_1 + s0_2 + s0_3)
 	binary.LittleEndian.PutUint32(p0, BotInlineMessageMediaContactTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.PhoneNumber)
-	b.PutString(m.FirstName)
-	b.PutString(m.LastName)
-	b.PutString(m.Vcard)
+	b.PutStringAt(p0[h+4:], m.PhoneNumber)
+	b.PutStringAt(p0[h+s0_0+4:], m.FirstName)
+	b.PutStringAt(p0[h+s0_0+s0_1+4:], m.LastName)
+	b.PutStringAt(p0[h+s0_0+s0_1+s0_2+4:], m.Vcard)
 	if m.ReplyMarkup != nil {
 		if err := m.ReplyMarkup.Encode(b); err != nil {
 			return tl.EncodeFieldErr("botInlineMessageMediaContact", "reply_markup", err)
@@ -49789,20 +50016,25 @@ func (m *BotInlineMessageMediaInvoice) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.Test, 3)
 	f0 |= tl.Flag(m.Photo != nil, 0)
 	f0 |= tl.Flag(m.ReplyMarkup != nil, 2)
+	s0_0 := tl.StringSize(len(m.Title))
+	s0_1 := tl.StringSize(len(m.Description))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, BotInlineMessageMediaInvoiceTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Title)
-	b.PutString(m.Description)
+	b.PutStringAt(p0[h+4:], m.Title)
+	b.PutStringAt(p0[h+s0_0+4:], m.Description)
 	if m.Photo != nil {
 		if err := m.Photo.Encode(b); err != nil {
 			return tl.EncodeFieldErr("botInlineMessageMediaInvoice", "photo", err)
 		}
 	}
-	b.PutString(m.Currency)
-	b.PutInt64(m.TotalAmount)
+	s1_0 := tl.StringSize(len(m.Currency))
+	p1 := b.Extend(8 + s1_0)
+	b.PutStringAt(p1, m.Currency)
+	q1 := (*[8]byte)(p1[s1_0:])
+	binary.LittleEndian.PutUint64(q1[:], uint64(m.TotalAmount))
 	if m.ReplyMarkup != nil {
 		if err := m.ReplyMarkup.Encode(b); err != nil {
 			return tl.EncodeFieldErr("botInlineMessageMediaInvoice", "reply_markup", err)
@@ -49901,12 +50133,13 @@ func (m *BotInlineMessageMediaWebPage) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.Safe, 8)
 	f0 |= tl.Flag(m.Entities != nil, 1)
 	f0 |= tl.Flag(m.ReplyMarkup != nil, 2)
+	s0_0 := tl.StringSize(len(m.Message))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, BotInlineMessageMediaWebPageTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Message)
+	b.PutStringAt(p0[h+4:], m.Message)
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
 		for _, e1 := range m.Entities {
@@ -50100,13 +50333,15 @@ func (m *BotInlineResult) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.URL.Set, 3)
 	f0 |= tl.Flag(m.Thumb != nil, 4)
 	f0 |= tl.Flag(m.Content != nil, 5)
+	s0_0 := tl.StringSize(len(m.ID))
+	s0_1 := tl.StringSize(len(m.Type))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, BotInlineResultTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.ID)
-	b.PutString(m.Type)
+	b.PutStringAt(p0[h+4:], m.ID)
+	b.PutStringAt(p0[h+s0_0+4:], m.Type)
 	if m.Title.Set {
 		b.PutString(m.Title.Value)
 	}
@@ -50233,13 +50468,15 @@ func (m *BotInlineMediaResult) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.Document != nil, 1)
 	f0 |= tl.Flag(m.Title.Set, 2)
 	f0 |= tl.Flag(m.Description.Set, 3)
+	s0_0 := tl.StringSize(len(m.ID))
+	s0_1 := tl.StringSize(len(m.Type))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, BotInlineMediaResultTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.ID)
-	b.PutString(m.Type)
+	b.PutStringAt(p0[h+4:], m.ID)
+	b.PutStringAt(p0[h+s0_0+4:], m.Type)
 	if m.Photo != nil {
 		if err := m.Photo.Encode(b); err != nil {
 			return tl.EncodeFieldErr("botInlineMediaResult", "photo", err)
@@ -50345,11 +50582,13 @@ func (m *ExportedMessageLink) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("exportedMessageLink")
 	}
-	if boxed {
-		b.PutID(ExportedMessageLinkTypeID)
-	}
-	b.PutString(m.Link)
-	b.PutString(m.Html)
+	s0_0 := tl.StringSize(len(m.Link))
+	s0_1 := tl.StringSize(len(m.Html))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0 + s0_1)
+	binary.LittleEndian.PutUint32(p0, ExportedMessageLinkTypeID)
+	b.PutStringAt(p0[h:], m.Link)
+	b.PutStringAt(p0[h+s0_0:], m.Html)
 	return b.WriteErr()
 }
 
@@ -50732,11 +50971,13 @@ func (m *InlineBotSwitchPM) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("inlineBotSwitchPM")
 	}
-	if boxed {
-		b.PutID(InlineBotSwitchPMTypeID)
-	}
-	b.PutString(m.Text)
-	b.PutString(m.StartParam)
+	s0_0 := tl.StringSize(len(m.Text))
+	s0_1 := tl.StringSize(len(m.StartParam))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0 + s0_1)
+	binary.LittleEndian.PutUint32(p0, InlineBotSwitchPMTypeID)
+	b.PutStringAt(p0[h:], m.Text)
+	b.PutStringAt(p0[h+s0_0:], m.StartParam)
 	return b.WriteErr()
 }
 
@@ -52223,16 +52464,19 @@ func (m *Game) encode(b *tl.Buffer, boxed bool) error {
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Document != nil, 0)
+	s0_0 := tl.StringSize(len(m.ShortName))
+	s0_1 := tl.StringSize(len(m.Title))
+	s0_2 := tl.StringSize(len(m.Description))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 20)
+	p0 := b.Extend(h + 20 + s0_0 + s0_1 + s0_2)
 	binary.LittleEndian.PutUint32(p0, GameTypeID)
 	q0 := (*[20]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
 	binary.LittleEndian.PutUint64(q0[4:], uint64(m.ID))
 	binary.LittleEndian.PutUint64(q0[12:], uint64(m.AccessHash))
-	b.PutString(m.ShortName)
-	b.PutString(m.Title)
-	b.PutString(m.Description)
+	b.PutStringAt(p0[h+20:], m.ShortName)
+	b.PutStringAt(p0[h+s0_0+20:], m.Title)
+	b.PutStringAt(p0[h+s0_0+s0_1+20:], m.Description)
 	if m.Photo == nil {
 		return tl.NilFieldError("game", "photo")
 	}
@@ -52566,10 +52810,11 @@ func (m *TextPlain) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("textPlain")
 	}
-	if boxed {
-		b.PutID(TextPlainTypeID)
-	}
-	b.PutString(m.Text)
+	s0_0 := tl.StringSize(len(m.Text))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, TextPlainTypeID)
+	b.PutStringAt(p0[h:], m.Text)
 	return b.WriteErr()
 }
 
@@ -52932,8 +53177,11 @@ func (m *TextURL) encode(b *tl.Buffer, boxed bool) error {
 	if err := m.Text.Encode(b); err != nil {
 		return tl.EncodeFieldErr("textUrl", "text", err)
 	}
-	b.PutString(m.URL)
-	b.PutInt64(m.WebpageID)
+	s0_0 := tl.StringSize(len(m.URL))
+	p0 := b.Extend(8 + s0_0)
+	b.PutStringAt(p0, m.URL)
+	q0 := (*[8]byte)(p0[s0_0:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.WebpageID))
 	return b.WriteErr()
 }
 
@@ -53510,10 +53758,11 @@ func (m *TextMath) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("textMath")
 	}
-	if boxed {
-		b.PutID(TextMathTypeID)
-	}
-	b.PutString(m.Source)
+	s0_0 := tl.StringSize(len(m.Source))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, TextMathTypeID)
+	b.PutStringAt(p0[h:], m.Source)
 	return b.WriteErr()
 }
 
@@ -53566,12 +53815,13 @@ func (m *TextCustomEmoji) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("textCustomEmoji")
 	}
+	s0_0 := tl.StringSize(len(m.Alt))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 8)
+	p0 := b.Extend(h + 8 + s0_0)
 	binary.LittleEndian.PutUint32(p0, TextCustomEmojiTypeID)
 	q0 := (*[8]byte)(p0[h:])
 	binary.LittleEndian.PutUint64(q0[:], uint64(m.DocumentID))
-	b.PutString(m.Alt)
+	b.PutStringAt(p0[h+8:], m.Alt)
 	return b.WriteErr()
 }
 
@@ -54980,10 +55230,11 @@ func (m *PageBlockAnchor) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("pageBlockAnchor")
 	}
-	if boxed {
-		b.PutID(PageBlockAnchorTypeID)
-	}
-	b.PutString(m.Name)
+	s0_0 := tl.StringSize(len(m.Name))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, PageBlockAnchorTypeID)
+	b.PutStringAt(p0[h:], m.Name)
 	return b.WriteErr()
 }
 
@@ -55630,18 +55881,20 @@ func (m *PageBlockEmbedPost) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("pageBlockEmbedPost")
 	}
-	if boxed {
-		b.PutID(PageBlockEmbedPostTypeID)
-	}
-	b.PutString(m.URL)
-	q0 := (*[16]byte)(b.Extend(16))
+	s0_0 := tl.StringSize(len(m.URL))
+	s0_1 := tl.StringSize(len(m.Author))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 28 + s0_0 + s0_1)
+	binary.LittleEndian.PutUint32(p0, PageBlockEmbedPostTypeID)
+	b.PutStringAt(p0[h:], m.URL)
+	q0 := (*[16]byte)(p0[h+s0_0:])
 	binary.LittleEndian.PutUint64(q0[:], uint64(m.WebpageID))
 	binary.LittleEndian.PutUint64(q0[8:], uint64(m.AuthorPhotoID))
-	b.PutString(m.Author)
-	q1 := (*[12]byte)(b.Extend(12))
-	binary.LittleEndian.PutUint32(q1[:], uint32(m.Date))
-	binary.LittleEndian.PutUint32(q1[4:], tl.VectorID)
-	binary.LittleEndian.PutUint32(q1[8:], uint32(len(m.Blocks)))
+	b.PutStringAt(p0[h+s0_0+16:], m.Author)
+	q0_1 := (*[12]byte)(p0[h+s0_0+s0_1+16:])
+	binary.LittleEndian.PutUint32(q0_1[:], uint32(m.Date))
+	binary.LittleEndian.PutUint32(q0_1[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0_1[8:], uint32(len(m.Blocks)))
 	for _, e0 := range m.Blocks {
 		if e0 == nil {
 			return tl.NilFieldError("pageBlockEmbedPost", "blocks")
@@ -56918,10 +57171,11 @@ func (m *PageBlockMath) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("pageBlockMath")
 	}
-	if boxed {
-		b.PutID(PageBlockMathTypeID)
-	}
-	b.PutString(m.Source)
+	s0_0 := tl.StringSize(len(m.Source))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, PageBlockMathTypeID)
+	b.PutStringAt(p0[h:], m.Source)
 	return b.WriteErr()
 }
 
@@ -57409,10 +57663,11 @@ func (m *PhoneCallDiscardReasonMigrateConferenceCall) encode(b *tl.Buffer, boxed
 	if m == nil {
 		return tl.NilObjectError("phoneCallDiscardReasonMigrateConferenceCall")
 	}
-	if boxed {
-		b.PutID(PhoneCallDiscardReasonMigrateConferenceCallTypeID)
-	}
-	b.PutString(m.Slug)
+	s0_0 := tl.StringSize(len(m.Slug))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, PhoneCallDiscardReasonMigrateConferenceCallTypeID)
+	b.PutStringAt(p0[h:], m.Slug)
 	return b.WriteErr()
 }
 
@@ -57462,10 +57717,11 @@ func (m *DataJSON) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("dataJSON")
 	}
-	if boxed {
-		b.PutID(DataJSONTypeID)
-	}
-	b.PutString(m.Data)
+	s0_0 := tl.StringSize(len(m.Data))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, DataJSONTypeID)
+	b.PutStringAt(p0[h:], m.Data)
 	return b.WriteErr()
 }
 
@@ -57516,11 +57772,13 @@ func (m *LabeledPrice) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("labeledPrice")
 	}
-	if boxed {
-		b.PutID(LabeledPriceTypeID)
-	}
-	b.PutString(m.Label)
-	b.PutInt64(m.Amount)
+	s0_0 := tl.StringSize(len(m.Label))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + s0_0)
+	binary.LittleEndian.PutUint32(p0, LabeledPriceTypeID)
+	b.PutStringAt(p0[h:], m.Label)
+	q0 := (*[8]byte)(p0[h+s0_0:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.Amount))
 	return b.WriteErr()
 }
 
@@ -57604,13 +57862,16 @@ func (m *Invoice) encode(b *tl.Buffer, boxed bool) error {
 	}
 	f0 |= tl.Flag(m.TermsURL.Set, 10)
 	f0 |= tl.Flag(m.SubscriptionPeriod.Set, 11)
+	s0_0 := tl.StringSize(len(m.Currency))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 12 + s0_0)
 	binary.LittleEndian.PutUint32(p0, InvoiceTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Currency)
-	b.PutVectorHeader(len(m.Prices))
+	b.PutStringAt(p0[h+4:], m.Currency)
+	q0_1 := (*[8]byte)(p0[h+s0_0+4:])
+	binary.LittleEndian.PutUint32(q0_1[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0_1[4:], uint32(len(m.Prices)))
 	for i0 := range m.Prices {
 		if err := m.Prices[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("invoice", "prices", err)
@@ -57750,11 +58011,13 @@ func (m *PaymentCharge) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("paymentCharge")
 	}
-	if boxed {
-		b.PutID(PaymentChargeTypeID)
-	}
-	b.PutString(m.ID)
-	b.PutString(m.ProviderChargeID)
+	s0_0 := tl.StringSize(len(m.ID))
+	s0_1 := tl.StringSize(len(m.ProviderChargeID))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0 + s0_1)
+	binary.LittleEndian.PutUint32(p0, PaymentChargeTypeID)
+	b.PutStringAt(p0[h:], m.ID)
+	b.PutStringAt(p0[h+s0_0:], m.ProviderChargeID)
 	return b.WriteErr()
 }
 
@@ -57812,15 +58075,21 @@ func (m *PostAddress) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("postAddress")
 	}
-	if boxed {
-		b.PutID(PostAddressTypeID)
-	}
-	b.PutString(m.StreetLine1)
-	b.PutString(m.StreetLine2)
-	b.PutString(m.City)
-	b.PutString(m.State)
-	b.PutString(m.CountryIso2)
-	b.PutString(m.PostCode)
+	s0_0 := tl.StringSize(len(m.StreetLine1))
+	s0_1 := tl.StringSize(len(m.StreetLine2))
+	s0_2 := tl.StringSize(len(m.City))
+	s0_3 := tl.StringSize(len(m.State))
+	s0_4 := tl.StringSize(len(m.CountryIso2))
+	s0_5 := tl.StringSize(len(m.PostCode))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0 + s0_1 + s0_2 + s0_3 + s0_4 + s0_5)
+	binary.LittleEndian.PutUint32(p0, PostAddressTypeID)
+	b.PutStringAt(p0[h:], m.StreetLine1)
+	b.PutStringAt(p0[h+s0_0:], m.StreetLine2)
+	b.PutStringAt(p0[h+s0_0+s0_1:], m.City)
+	b.PutStringAt(p0[h+s0_0+s0_1+s0_2:], m.State)
+	b.PutStringAt(p0[h+s0_0+s0_1+s0_2+s0_3:], m.CountryIso2)
+	b.PutStringAt(p0[h+s0_0+s0_1+s0_2+s0_3+s0_4:], m.PostCode)
 	return b.WriteErr()
 }
 
@@ -57995,11 +58264,13 @@ func (m *PaymentSavedCredentialsCard) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("paymentSavedCredentialsCard")
 	}
-	if boxed {
-		b.PutID(PaymentSavedCredentialsCardTypeID)
-	}
-	b.PutString(m.ID)
-	b.PutString(m.Title)
+	s0_0 := tl.StringSize(len(m.ID))
+	s0_1 := tl.StringSize(len(m.Title))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0 + s0_1)
+	binary.LittleEndian.PutUint32(p0, PaymentSavedCredentialsCardTypeID)
+	b.PutStringAt(p0[h:], m.ID)
+	b.PutStringAt(p0[h+s0_0:], m.Title)
 	return b.WriteErr()
 }
 
@@ -58058,15 +58329,19 @@ func (m *WebDocument) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("webDocument")
 	}
-	if boxed {
-		b.PutID(WebDocumentTypeID)
-	}
-	b.PutString(m.URL)
-	q0 := (*[12]byte)(b.Extend(12))
+	s0_0 := tl.StringSize(len(m.URL))
+	s0_1 := tl.StringSize(len(m.MimeType))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 20 + s0_0 + s0_1)
+	binary.LittleEndian.PutUint32(p0, WebDocumentTypeID)
+	b.PutStringAt(p0[h:], m.URL)
+	q0 := (*[12]byte)(p0[h+s0_0:])
 	binary.LittleEndian.PutUint64(q0[:], uint64(m.AccessHash))
 	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Size))
-	b.PutString(m.MimeType)
-	b.PutVectorHeader(len(m.Attributes))
+	b.PutStringAt(p0[h+s0_0+12:], m.MimeType)
+	q0_1 := (*[8]byte)(p0[h+s0_0+s0_1+12:])
+	binary.LittleEndian.PutUint32(q0_1[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0_1[4:], uint32(len(m.Attributes)))
 	for _, e0 := range m.Attributes {
 		if e0 == nil {
 			return tl.NilFieldError("webDocument", "attributes")
@@ -58150,13 +58425,18 @@ func (m *WebDocumentNoProxy) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("webDocumentNoProxy")
 	}
-	if boxed {
-		b.PutID(WebDocumentNoProxyTypeID)
-	}
-	b.PutString(m.URL)
-	b.PutInt32(m.Size)
-	b.PutString(m.MimeType)
-	b.PutVectorHeader(len(m.Attributes))
+	s0_0 := tl.StringSize(len(m.URL))
+	s0_1 := tl.StringSize(len(m.MimeType))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12 + s0_0 + s0_1)
+	binary.LittleEndian.PutUint32(p0, WebDocumentNoProxyTypeID)
+	b.PutStringAt(p0[h:], m.URL)
+	q0 := (*[4]byte)(p0[h+s0_0:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Size))
+	b.PutStringAt(p0[h+s0_0+4:], m.MimeType)
+	q0_1 := (*[8]byte)(p0[h+s0_0+s0_1+4:])
+	binary.LittleEndian.PutUint32(q0_1[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0_1[4:], uint32(len(m.Attributes)))
 	for _, e0 := range m.Attributes {
 		if e0 == nil {
 			return tl.NilFieldError("webDocumentNoProxy", "attributes")
@@ -58235,13 +58515,18 @@ func (m *InputWebDocument) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("inputWebDocument")
 	}
-	if boxed {
-		b.PutID(InputWebDocumentTypeID)
-	}
-	b.PutString(m.URL)
-	b.PutInt32(m.Size)
-	b.PutString(m.MimeType)
-	b.PutVectorHeader(len(m.Attributes))
+	s0_0 := tl.StringSize(len(m.URL))
+	s0_1 := tl.StringSize(len(m.MimeType))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12 + s0_0 + s0_1)
+	binary.LittleEndian.PutUint32(p0, InputWebDocumentTypeID)
+	b.PutStringAt(p0[h:], m.URL)
+	q0 := (*[4]byte)(p0[h+s0_0:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Size))
+	b.PutStringAt(p0[h+s0_0+4:], m.MimeType)
+	q0_1 := (*[8]byte)(p0[h+s0_0+s0_1+4:])
+	binary.LittleEndian.PutUint32(q0_1[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0_1[4:], uint32(len(m.Attributes)))
 	for _, e0 := range m.Attributes {
 		if e0 == nil {
 			return tl.NilFieldError("inputWebDocument", "attributes")
@@ -58320,11 +58605,13 @@ func (m *InputWebFileLocation) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("inputWebFileLocation")
 	}
-	if boxed {
-		b.PutID(InputWebFileLocationTypeID)
-	}
-	b.PutString(m.URL)
-	b.PutInt64(m.AccessHash)
+	s0_0 := tl.StringSize(len(m.URL))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + s0_0)
+	binary.LittleEndian.PutUint32(p0, InputWebFileLocationTypeID)
+	b.PutStringAt(p0[h:], m.URL)
+	q0 := (*[8]byte)(p0[h+s0_0:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.AccessHash))
 	return b.WriteErr()
 }
 
@@ -58570,10 +58857,11 @@ func (m *InputPaymentCredentialsSaved) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("inputPaymentCredentialsSaved")
 	}
-	if boxed {
-		b.PutID(InputPaymentCredentialsSavedTypeID)
-	}
-	b.PutString(m.ID)
+	s0_0 := tl.StringSize(len(m.ID))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, InputPaymentCredentialsSavedTypeID)
+	b.PutStringAt(p0[h:], m.ID)
 	b.PutBytes(m.TmpPassword)
 	return b.WriteErr()
 }
@@ -58822,12 +59110,16 @@ func (m *ShippingOption) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("shippingOption")
 	}
-	if boxed {
-		b.PutID(ShippingOptionTypeID)
-	}
-	b.PutString(m.ID)
-	b.PutString(m.Title)
-	b.PutVectorHeader(len(m.Prices))
+	s0_0 := tl.StringSize(len(m.ID))
+	s0_1 := tl.StringSize(len(m.Title))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + s0_0 + s0_1)
+	binary.LittleEndian.PutUint32(p0, ShippingOptionTypeID)
+	b.PutStringAt(p0[h:], m.ID)
+	b.PutStringAt(p0[h+s0_0:], m.Title)
+	q0 := (*[8]byte)(p0[h+s0_0+s0_1:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Prices)))
 	for i0 := range m.Prices {
 		if err := m.Prices[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("shippingOption", "prices", err)
@@ -59696,15 +59988,18 @@ func (m *PhoneConnection) encode(b *tl.Buffer, boxed bool) error {
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.TCP, 0)
+	s0_0 := tl.StringSize(len(m.IP))
+	s0_1 := tl.StringSize(len(m.IPv6))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 12)
+	p0 := b.Extend(h + 16 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, PhoneConnectionTypeID)
 	q0 := (*[12]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
 	binary.LittleEndian.PutUint64(q0[4:], uint64(m.ID))
-	b.PutString(m.IP)
-	b.PutString(m.IPv6)
-	b.PutInt32(m.Port)
+	b.PutStringAt(p0[h+12:], m.IP)
+	b.PutStringAt(p0[h+s0_0+12:], m.IPv6)
+	q0_1 := (*[4]byte)(p0[h+s0_0+s0_1+12:])
+	binary.LittleEndian.PutUint32(q0_1[:], uint32(m.Port))
 	b.PutBytes(m.PeerTag)
 	return b.WriteErr()
 }
@@ -59785,17 +60080,22 @@ func (m *PhoneConnectionWebrtc) encode(b *tl.Buffer, boxed bool) error {
 	var f0 uint32
 	f0 |= tl.Flag(m.Turn, 0)
 	f0 |= tl.Flag(m.Stun, 1)
+	s0_0 := tl.StringSize(len(m.IP))
+	s0_1 := tl.StringSize(len(m.IPv6))
+	s0_2 := tl.StringSize(len(m.Username))
+	s0_3 := tl.StringSize(len(m.Password))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 12)
+	p0 := b.Extend(h + 16 + s0_0 + s0_1 + s0_2 + s0_3)
 	binary.LittleEndian.PutUint32(p0, PhoneConnectionWebrtcTypeID)
 	q0 := (*[12]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
 	binary.LittleEndian.PutUint64(q0[4:], uint64(m.ID))
-	b.PutString(m.IP)
-	b.PutString(m.IPv6)
-	b.PutInt32(m.Port)
-	b.PutString(m.Username)
-	b.PutString(m.Password)
+	b.PutStringAt(p0[h+12:], m.IP)
+	b.PutStringAt(p0[h+s0_0+12:], m.IPv6)
+	q0_1 := (*[4]byte)(p0[h+s0_0+s0_1+12:])
+	binary.LittleEndian.PutUint32(q0_1[:], uint32(m.Port))
+	b.PutStringAt(p0[h+s0_0+s0_1+16:], m.Username)
+	b.PutStringAt(p0[h+s0_0+s0_1+s0_2+16:], m.Password)
 	return b.WriteErr()
 }
 
@@ -59958,12 +60258,13 @@ func (m *CdnPublicKey) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("cdnPublicKey")
 	}
+	s0_0 := tl.StringSize(len(m.PublicKey))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, CdnPublicKeyTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], uint32(m.DCID))
-	b.PutString(m.PublicKey)
+	b.PutStringAt(p0[h+4:], m.PublicKey)
 	return b.WriteErr()
 }
 
@@ -60094,11 +60395,13 @@ func (m *LangPackString) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("langPackString")
 	}
-	if boxed {
-		b.PutID(LangPackStringTypeID)
-	}
-	b.PutString(m.Key)
-	b.PutString(m.Value)
+	s0_0 := tl.StringSize(len(m.Key))
+	s0_1 := tl.StringSize(len(m.Value))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0 + s0_1)
+	binary.LittleEndian.PutUint32(p0, LangPackStringTypeID)
+	b.PutStringAt(p0[h:], m.Key)
+	b.PutStringAt(p0[h+s0_0:], m.Value)
 	return b.WriteErr()
 }
 
@@ -60165,12 +60468,13 @@ func (m *LangPackStringPluralized) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.TwoValue.Set, 2)
 	f0 |= tl.Flag(m.FewValue.Set, 3)
 	f0 |= tl.Flag(m.ManyValue.Set, 4)
+	s0_0 := tl.StringSize(len(m.Key))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, LangPackStringPluralizedTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Key)
+	b.PutStringAt(p0[h+4:], m.Key)
 	if m.ZeroValue.Set {
 		b.PutString(m.ZeroValue.Value)
 	}
@@ -60276,10 +60580,11 @@ func (m *LangPackStringDeleted) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("langPackStringDeleted")
 	}
-	if boxed {
-		b.PutID(LangPackStringDeletedTypeID)
-	}
-	b.PutString(m.Key)
+	s0_0 := tl.StringSize(len(m.Key))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, LangPackStringDeletedTypeID)
+	b.PutStringAt(p0[h:], m.Key)
 	return b.WriteErr()
 }
 
@@ -60332,11 +60637,12 @@ func (m *LangPackDifference) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("langPackDifference")
 	}
-	if boxed {
-		b.PutID(LangPackDifferenceTypeID)
-	}
-	b.PutString(m.LangCode)
-	q0 := (*[16]byte)(b.Extend(16))
+	s0_0 := tl.StringSize(len(m.LangCode))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 16 + s0_0)
+	binary.LittleEndian.PutUint32(p0, LangPackDifferenceTypeID)
+	b.PutStringAt(p0[h:], m.LangCode)
+	q0 := (*[16]byte)(p0[h+s0_0:])
 	binary.LittleEndian.PutUint32(q0[:], uint32(m.FromVersion))
 	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Version))
 	binary.LittleEndian.PutUint32(q0[8:], tl.VectorID)
@@ -60431,22 +60737,28 @@ func (m *LangPackLanguage) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.Rtl, 2)
 	f0 |= tl.Flag(m.Beta, 3)
 	f0 |= tl.Flag(m.BaseLangCode.Set, 1)
+	s0_0 := tl.StringSize(len(m.Name))
+	s0_1 := tl.StringSize(len(m.NativeName))
+	s0_2 := tl.StringSize(len(m.LangCode))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0 + s0_1 + s0_2)
 	binary.LittleEndian.PutUint32(p0, LangPackLanguageTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Name)
-	b.PutString(m.NativeName)
-	b.PutString(m.LangCode)
+	b.PutStringAt(p0[h+4:], m.Name)
+	b.PutStringAt(p0[h+s0_0+4:], m.NativeName)
+	b.PutStringAt(p0[h+s0_0+s0_1+4:], m.LangCode)
 	if m.BaseLangCode.Set {
 		b.PutString(m.BaseLangCode.Value)
 	}
-	b.PutString(m.PluralCode)
-	q1 := (*[8]byte)(b.Extend(8))
+	s1_0 := tl.StringSize(len(m.PluralCode))
+	s1_1 := tl.StringSize(len(m.TranslationsURL))
+	p1 := b.Extend(8 + s1_0 + s1_1)
+	b.PutStringAt(p1, m.PluralCode)
+	q1 := (*[8]byte)(p1[s1_0:])
 	binary.LittleEndian.PutUint32(q1[:], uint32(m.StringsCount))
 	binary.LittleEndian.PutUint32(q1[4:], uint32(m.TranslatedCount))
-	b.PutString(m.TranslationsURL)
+	b.PutStringAt(p1[s1_0+8:], m.TranslationsURL)
 	return b.WriteErr()
 }
 
@@ -60537,11 +60849,13 @@ func (m *ChannelAdminLogEventActionChangeTitle) encode(b *tl.Buffer, boxed bool)
 	if m == nil {
 		return tl.NilObjectError("channelAdminLogEventActionChangeTitle")
 	}
-	if boxed {
-		b.PutID(ChannelAdminLogEventActionChangeTitleTypeID)
-	}
-	b.PutString(m.PrevValue)
-	b.PutString(m.NewValue)
+	s0_0 := tl.StringSize(len(m.PrevValue))
+	s0_1 := tl.StringSize(len(m.NewValue))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0 + s0_1)
+	binary.LittleEndian.PutUint32(p0, ChannelAdminLogEventActionChangeTitleTypeID)
+	b.PutStringAt(p0[h:], m.PrevValue)
+	b.PutStringAt(p0[h+s0_0:], m.NewValue)
 	return b.WriteErr()
 }
 
@@ -60603,11 +60917,13 @@ func (m *ChannelAdminLogEventActionChangeAbout) encode(b *tl.Buffer, boxed bool)
 	if m == nil {
 		return tl.NilObjectError("channelAdminLogEventActionChangeAbout")
 	}
-	if boxed {
-		b.PutID(ChannelAdminLogEventActionChangeAboutTypeID)
-	}
-	b.PutString(m.PrevValue)
-	b.PutString(m.NewValue)
+	s0_0 := tl.StringSize(len(m.PrevValue))
+	s0_1 := tl.StringSize(len(m.NewValue))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0 + s0_1)
+	binary.LittleEndian.PutUint32(p0, ChannelAdminLogEventActionChangeAboutTypeID)
+	b.PutStringAt(p0[h:], m.PrevValue)
+	b.PutStringAt(p0[h+s0_0:], m.NewValue)
 	return b.WriteErr()
 }
 
@@ -60671,11 +60987,13 @@ func (m *ChannelAdminLogEventActionChangeUsername) encode(b *tl.Buffer, boxed bo
 	if m == nil {
 		return tl.NilObjectError("channelAdminLogEventActionChangeUsername")
 	}
-	if boxed {
-		b.PutID(ChannelAdminLogEventActionChangeUsernameTypeID)
-	}
-	b.PutString(m.PrevValue)
-	b.PutString(m.NewValue)
+	s0_0 := tl.StringSize(len(m.PrevValue))
+	s0_1 := tl.StringSize(len(m.NewValue))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0 + s0_1)
+	binary.LittleEndian.PutUint32(p0, ChannelAdminLogEventActionChangeUsernameTypeID)
+	b.PutStringAt(p0[h:], m.PrevValue)
+	b.PutStringAt(p0[h+s0_0:], m.NewValue)
 	return b.WriteErr()
 }
 
@@ -64117,13 +64435,15 @@ func (m *ChannelAdminLogEventActionParticipantEditRank) encode(b *tl.Buffer, box
 	if m == nil {
 		return tl.NilObjectError("channelAdminLogEventActionParticipantEditRank")
 	}
+	s0_0 := tl.StringSize(len(m.PrevRank))
+	s0_1 := tl.StringSize(len(m.NewRank))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 8)
+	p0 := b.Extend(h + 8 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, ChannelAdminLogEventActionParticipantEditRankTypeID)
 	q0 := (*[8]byte)(p0[h:])
 	binary.LittleEndian.PutUint64(q0[:], uint64(m.UserID))
-	b.PutString(m.PrevRank)
-	b.PutString(m.NewRank)
+	b.PutStringAt(p0[h+8:], m.PrevRank)
+	b.PutStringAt(p0[h+s0_0+8:], m.NewRank)
 	return b.WriteErr()
 }
 
@@ -64433,10 +64753,11 @@ func (m *RecentMeURLUnknown) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("recentMeUrlUnknown")
 	}
-	if boxed {
-		b.PutID(RecentMeURLUnknownTypeID)
-	}
-	b.PutString(m.URL)
+	s0_0 := tl.StringSize(len(m.URL))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, RecentMeURLUnknownTypeID)
+	b.PutStringAt(p0[h:], m.URL)
 	return b.WriteErr()
 }
 
@@ -64489,11 +64810,13 @@ func (m *RecentMeURLUser) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("recentMeUrlUser")
 	}
-	if boxed {
-		b.PutID(RecentMeURLUserTypeID)
-	}
-	b.PutString(m.URL)
-	b.PutInt64(m.UserID)
+	s0_0 := tl.StringSize(len(m.URL))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + s0_0)
+	binary.LittleEndian.PutUint32(p0, RecentMeURLUserTypeID)
+	b.PutStringAt(p0[h:], m.URL)
+	q0 := (*[8]byte)(p0[h+s0_0:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.UserID))
 	return b.WriteErr()
 }
 
@@ -64549,11 +64872,13 @@ func (m *RecentMeURLChat) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("recentMeUrlChat")
 	}
-	if boxed {
-		b.PutID(RecentMeURLChatTypeID)
-	}
-	b.PutString(m.URL)
-	b.PutInt64(m.ChatID)
+	s0_0 := tl.StringSize(len(m.URL))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + s0_0)
+	binary.LittleEndian.PutUint32(p0, RecentMeURLChatTypeID)
+	b.PutStringAt(p0[h:], m.URL)
+	q0 := (*[8]byte)(p0[h+s0_0:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.ChatID))
 	return b.WriteErr()
 }
 
@@ -64609,10 +64934,11 @@ func (m *RecentMeURLChatInvite) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("recentMeUrlChatInvite")
 	}
-	if boxed {
-		b.PutID(RecentMeURLChatInviteTypeID)
-	}
-	b.PutString(m.URL)
+	s0_0 := tl.StringSize(len(m.URL))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, RecentMeURLChatInviteTypeID)
+	b.PutStringAt(p0[h:], m.URL)
 	if m.ChatInvite == nil {
 		return tl.NilFieldError("recentMeUrlChatInvite", "chat_invite")
 	}
@@ -64674,10 +65000,11 @@ func (m *RecentMeURLStickerSet) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("recentMeUrlStickerSet")
 	}
-	if boxed {
-		b.PutID(RecentMeURLStickerSetTypeID)
-	}
-	b.PutString(m.URL)
+	s0_0 := tl.StringSize(len(m.URL))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, RecentMeURLStickerSetTypeID)
+	b.PutStringAt(p0[h:], m.URL)
 	if m.Set == nil {
 		return tl.NilFieldError("recentMeUrlStickerSet", "set")
 	}
@@ -64752,8 +65079,11 @@ func (m *InputSingleMedia) encode(b *tl.Buffer, boxed bool) error {
 	if err := m.Media.Encode(b); err != nil {
 		return tl.EncodeFieldErr("inputSingleMedia", "media", err)
 	}
-	b.PutInt64(m.RandomID)
-	b.PutString(m.Message)
+	s1_0 := tl.StringSize(len(m.Message))
+	p1 := b.Extend(8 + s1_0)
+	q1 := (*[8]byte)(p1)
+	binary.LittleEndian.PutUint64(q1[:], uint64(m.RandomID))
+	b.PutStringAt(p1[8:], m.Message)
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
 		for _, e1 := range m.Entities {
@@ -64847,20 +65177,25 @@ func (m *WebAuthorization) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("webAuthorization")
 	}
+	s0_0 := tl.StringSize(len(m.Domain))
+	s0_1 := tl.StringSize(len(m.Browser))
+	s0_2 := tl.StringSize(len(m.Platform))
+	s0_3 := tl.StringSize(len(m.IP))
+	s0_4 := tl.StringSize(len(m.Region))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 16)
+	p0 := b.Extend(h + 24 + s0_0 + s0_1 + s0_2 + s0_3 + s0_4)
 	binary.LittleEndian.PutUint32(p0, WebAuthorizationTypeID)
 	q0 := (*[16]byte)(p0[h:])
 	binary.LittleEndian.PutUint64(q0[:], uint64(m.Hash))
 	binary.LittleEndian.PutUint64(q0[8:], uint64(m.BotID))
-	b.PutString(m.Domain)
-	b.PutString(m.Browser)
-	b.PutString(m.Platform)
-	q1 := (*[8]byte)(b.Extend(8))
-	binary.LittleEndian.PutUint32(q1[:], uint32(m.DateCreated))
-	binary.LittleEndian.PutUint32(q1[4:], uint32(m.DateActive))
-	b.PutString(m.IP)
-	b.PutString(m.Region)
+	b.PutStringAt(p0[h+16:], m.Domain)
+	b.PutStringAt(p0[h+s0_0+16:], m.Browser)
+	b.PutStringAt(p0[h+s0_0+s0_1+16:], m.Platform)
+	q0_1 := (*[8]byte)(p0[h+s0_0+s0_1+s0_2+16:])
+	binary.LittleEndian.PutUint32(q0_1[:], uint32(m.DateCreated))
+	binary.LittleEndian.PutUint32(q0_1[4:], uint32(m.DateActive))
+	b.PutStringAt(p0[h+s0_0+s0_1+s0_2+24:], m.IP)
+	b.PutStringAt(p0[h+s0_0+s0_1+s0_2+s0_3+24:], m.Region)
 	return b.WriteErr()
 }
 
@@ -65577,11 +65912,13 @@ func (m *InputClientProxy) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("inputClientProxy")
 	}
-	if boxed {
-		b.PutID(InputClientProxyTypeID)
-	}
-	b.PutString(m.Address)
-	b.PutInt32(m.Port)
+	s0_0 := tl.StringSize(len(m.Address))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4 + s0_0)
+	binary.LittleEndian.PutUint32(p0, InputClientProxyTypeID)
+	b.PutStringAt(p0[h:], m.Address)
+	q0 := (*[4]byte)(p0[h+s0_0:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Port))
 	return b.WriteErr()
 }
 
@@ -65640,13 +65977,14 @@ func (m *InputSecureFileUploaded) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("inputSecureFileUploaded")
 	}
+	s0_0 := tl.StringSize(len(m.MD5Checksum))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 12)
+	p0 := b.Extend(h + 12 + s0_0)
 	binary.LittleEndian.PutUint32(p0, InputSecureFileUploadedTypeID)
 	q0 := (*[12]byte)(p0[h:])
 	binary.LittleEndian.PutUint64(q0[:], uint64(m.ID))
 	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Parts))
-	b.PutString(m.MD5Checksum)
+	b.PutStringAt(p0[h+12:], m.MD5Checksum)
 	b.PutBytes(m.FileHash)
 	b.PutBytes(m.Secret)
 	return b.WriteErr()
@@ -65974,10 +66312,11 @@ func (m *SecurePlainPhone) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("securePlainPhone")
 	}
-	if boxed {
-		b.PutID(SecurePlainPhoneTypeID)
-	}
-	b.PutString(m.Phone)
+	s0_0 := tl.StringSize(len(m.Phone))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, SecurePlainPhoneTypeID)
+	b.PutStringAt(p0[h:], m.Phone)
 	return b.WriteErr()
 }
 
@@ -66029,10 +66368,11 @@ func (m *SecurePlainEmail) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("securePlainEmail")
 	}
-	if boxed {
-		b.PutID(SecurePlainEmailTypeID)
-	}
-	b.PutString(m.Email)
+	s0_0 := tl.StringSize(len(m.Email))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, SecurePlainEmailTypeID)
+	b.PutStringAt(p0[h:], m.Email)
 	return b.WriteErr()
 }
 
@@ -67186,8 +67526,11 @@ func (m *SecureValueErrorData) encode(b *tl.Buffer, boxed bool) error {
 		return tl.EncodeFieldErr("secureValueErrorData", "type", err)
 	}
 	b.PutBytes(m.DataHash)
-	b.PutString(m.Field)
-	b.PutString(m.Text)
+	s0_0 := tl.StringSize(len(m.Field))
+	s0_1 := tl.StringSize(len(m.Text))
+	p0 := b.Extend(s0_0 + s0_1)
+	b.PutStringAt(p0, m.Field)
+	b.PutStringAt(p0[s0_0:], m.Text)
 	return b.WriteErr()
 }
 
@@ -67898,13 +68241,17 @@ func (m *SavedPhoneContact) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("savedPhoneContact")
 	}
-	if boxed {
-		b.PutID(SavedPhoneContactTypeID)
-	}
-	b.PutString(m.Phone)
-	b.PutString(m.FirstName)
-	b.PutString(m.LastName)
-	b.PutInt32(m.Date)
+	s0_0 := tl.StringSize(len(m.Phone))
+	s0_1 := tl.StringSize(len(m.FirstName))
+	s0_2 := tl.StringSize(len(m.LastName))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4 + s0_0 + s0_1 + s0_2)
+	binary.LittleEndian.PutUint32(p0, SavedPhoneContactTypeID)
+	b.PutStringAt(p0[h:], m.Phone)
+	b.PutStringAt(p0[h+s0_0:], m.FirstName)
+	b.PutStringAt(p0[h+s0_0+s0_1:], m.LastName)
+	q0 := (*[4]byte)(p0[h+s0_0+s0_1+s0_2:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Date))
 	return b.WriteErr()
 }
 
@@ -68594,13 +68941,15 @@ func (m *InputAppEvent) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("inputAppEvent")
 	}
+	s0_0 := tl.StringSize(len(m.Type))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 8)
+	p0 := b.Extend(h + 16 + s0_0)
 	binary.LittleEndian.PutUint32(p0, InputAppEventTypeID)
 	q0 := (*[8]byte)(p0[h:])
 	binary.LittleEndian.PutUint64(q0[:], math.Float64bits(m.Time))
-	b.PutString(m.Type)
-	b.PutInt64(m.Peer)
+	b.PutStringAt(p0[h+8:], m.Type)
+	q0_1 := (*[8]byte)(p0[h+s0_0+8:])
+	binary.LittleEndian.PutUint64(q0_1[:], uint64(m.Peer))
 	if m.Data == nil {
 		return tl.NilFieldError("inputAppEvent", "data")
 	}
@@ -68666,10 +69015,11 @@ func (m *JSONObjectValue) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("jsonObjectValue")
 	}
-	if boxed {
-		b.PutID(JSONObjectValueTypeID)
-	}
-	b.PutString(m.Key)
+	s0_0 := tl.StringSize(len(m.Key))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, JSONObjectValueTypeID)
+	b.PutStringAt(p0[h:], m.Key)
 	if m.Value == nil {
 		return tl.NilFieldError("jsonObjectValue", "value")
 	}
@@ -68893,10 +69243,11 @@ func (m *JSONString) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("jsonString")
 	}
-	if boxed {
-		b.PutID(JSONStringTypeID)
-	}
-	b.PutString(m.Value)
+	s0_0 := tl.StringSize(len(m.Value))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, JSONStringTypeID)
+	b.PutStringAt(p0[h:], m.Value)
 	return b.WriteErr()
 }
 
@@ -69744,13 +70095,15 @@ func (m *PageRelatedArticle) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.PhotoID.Set, 2)
 	f0 |= tl.Flag(m.Author.Set, 3)
 	f0 |= tl.Flag(m.PublishedDate.Set, 4)
+	s0_0 := tl.StringSize(len(m.URL))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 12 + s0_0)
 	binary.LittleEndian.PutUint32(p0, PageRelatedArticleTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.URL)
-	b.PutInt64(m.WebpageID)
+	b.PutStringAt(p0[h+4:], m.URL)
+	q0_1 := (*[8]byte)(p0[h+s0_0+4:])
+	binary.LittleEndian.PutUint64(q0_1[:], uint64(m.WebpageID))
 	if m.Title.Set {
 		b.PutString(m.Title.Value)
 	}
@@ -69865,13 +70218,16 @@ func (m *Page) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.Rtl, 1)
 	f0 |= tl.Flag(m.V2, 2)
 	f0 |= tl.Flag(m.Views.Set, 3)
+	s0_0 := tl.StringSize(len(m.URL))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 12 + s0_0)
 	binary.LittleEndian.PutUint32(p0, PageTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.URL)
-	b.PutVectorHeader(len(m.Blocks))
+	b.PutStringAt(p0[h+4:], m.URL)
+	q0_1 := (*[8]byte)(p0[h+s0_0+4:])
+	binary.LittleEndian.PutUint32(q0_1[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0_1[4:], uint32(len(m.Blocks)))
 	for _, e0 := range m.Blocks {
 		if e0 == nil {
 			return tl.NilFieldError("page", "blocks")
@@ -70712,10 +71068,11 @@ func (m *StatsURL) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("statsURL")
 	}
-	if boxed {
-		b.PutID(StatsURLTypeID)
-	}
-	b.PutString(m.URL)
+	s0_0 := tl.StringSize(len(m.URL))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, StatsURLTypeID)
+	b.PutStringAt(p0[h:], m.URL)
 	return b.WriteErr()
 }
 
@@ -71071,10 +71428,11 @@ func (m *InputWallPaperSlug) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("inputWallPaperSlug")
 	}
-	if boxed {
-		b.PutID(InputWallPaperSlugTypeID)
-	}
-	b.PutString(m.Slug)
+	s0_0 := tl.StringSize(len(m.Slug))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, InputWallPaperSlugTypeID)
+	b.PutStringAt(p0[h:], m.Slug)
 	return b.WriteErr()
 }
 
@@ -71548,11 +71906,14 @@ func (m *EmojiKeyword) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("emojiKeyword")
 	}
-	if boxed {
-		b.PutID(EmojiKeywordTypeID)
-	}
-	b.PutString(m.Keyword)
-	b.PutVectorHeader(len(m.Emoticons))
+	s0_0 := tl.StringSize(len(m.Keyword))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + s0_0)
+	binary.LittleEndian.PutUint32(p0, EmojiKeywordTypeID)
+	b.PutStringAt(p0[h:], m.Keyword)
+	q0 := (*[8]byte)(p0[h+s0_0:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Emoticons)))
 	for _, e0 := range m.Emoticons {
 		b.PutString(e0)
 	}
@@ -71620,11 +71981,14 @@ func (m *EmojiKeywordDeleted) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("emojiKeywordDeleted")
 	}
-	if boxed {
-		b.PutID(EmojiKeywordDeletedTypeID)
-	}
-	b.PutString(m.Keyword)
-	b.PutVectorHeader(len(m.Emoticons))
+	s0_0 := tl.StringSize(len(m.Keyword))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + s0_0)
+	binary.LittleEndian.PutUint32(p0, EmojiKeywordDeletedTypeID)
+	b.PutStringAt(p0[h:], m.Keyword)
+	q0 := (*[8]byte)(p0[h+s0_0:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Emoticons)))
 	for _, e0 := range m.Emoticons {
 		b.PutString(e0)
 	}
@@ -71692,11 +72056,12 @@ func (m *EmojiKeywordsDifference) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("emojiKeywordsDifference")
 	}
-	if boxed {
-		b.PutID(EmojiKeywordsDifferenceTypeID)
-	}
-	b.PutString(m.LangCode)
-	q0 := (*[16]byte)(b.Extend(16))
+	s0_0 := tl.StringSize(len(m.LangCode))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 16 + s0_0)
+	binary.LittleEndian.PutUint32(p0, EmojiKeywordsDifferenceTypeID)
+	b.PutStringAt(p0[h:], m.LangCode)
+	q0 := (*[16]byte)(p0[h+s0_0:])
 	binary.LittleEndian.PutUint32(q0[:], uint32(m.FromVersion))
 	binary.LittleEndian.PutUint32(q0[4:], uint32(m.Version))
 	binary.LittleEndian.PutUint32(q0[8:], tl.VectorID)
@@ -71776,10 +72141,11 @@ func (m *EmojiURL) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("emojiURL")
 	}
-	if boxed {
-		b.PutID(EmojiURLTypeID)
-	}
-	b.PutString(m.URL)
+	s0_0 := tl.StringSize(len(m.URL))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, EmojiURLTypeID)
+	b.PutStringAt(p0[h:], m.URL)
 	return b.WriteErr()
 }
 
@@ -71829,10 +72195,11 @@ func (m *EmojiLanguage) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("emojiLanguage")
 	}
-	if boxed {
-		b.PutID(EmojiLanguageTypeID)
-	}
-	b.PutString(m.LangCode)
+	s0_0 := tl.StringSize(len(m.LangCode))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, EmojiLanguageTypeID)
+	b.PutStringAt(p0[h:], m.LangCode)
 	return b.WriteErr()
 }
 
@@ -71892,13 +72259,14 @@ func (m *Folder) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.AutofillPublicGroups, 1)
 	f0 |= tl.Flag(m.AutofillNewCorrespondents, 2)
 	f0 |= tl.Flag(m.Photo != nil, 3)
+	s0_0 := tl.StringSize(len(m.Title))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 8)
+	p0 := b.Extend(h + 8 + s0_0)
 	binary.LittleEndian.PutUint32(p0, FolderTypeID)
 	q0 := (*[8]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
 	binary.LittleEndian.PutUint32(q0[4:], uint32(m.ID))
-	b.PutString(m.Title)
+	b.PutStringAt(p0[h+8:], m.Title)
 	if m.Photo != nil {
 		if err := m.Photo.Encode(b); err != nil {
 			return tl.EncodeFieldErr("folder", "photo", err)
@@ -72639,12 +73007,15 @@ func (m *RestrictionReason) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("restrictionReason")
 	}
-	if boxed {
-		b.PutID(RestrictionReasonTypeID)
-	}
-	b.PutString(m.Platform)
-	b.PutString(m.Reason)
-	b.PutString(m.Text)
+	s0_0 := tl.StringSize(len(m.Platform))
+	s0_1 := tl.StringSize(len(m.Reason))
+	s0_2 := tl.StringSize(len(m.Text))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0 + s0_1 + s0_2)
+	binary.LittleEndian.PutUint32(p0, RestrictionReasonTypeID)
+	b.PutStringAt(p0[h:], m.Platform)
+	b.PutStringAt(p0[h+s0_0:], m.Reason)
+	b.PutStringAt(p0[h+s0_0+s0_1:], m.Text)
 	return b.WriteErr()
 }
 
@@ -72766,10 +73137,11 @@ func (m *InputThemeSlug) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("inputThemeSlug")
 	}
-	if boxed {
-		b.PutID(InputThemeSlugTypeID)
-	}
-	b.PutString(m.Slug)
+	s0_0 := tl.StringSize(len(m.Slug))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, InputThemeSlugTypeID)
+	b.PutStringAt(p0[h:], m.Slug)
 	return b.WriteErr()
 }
 
@@ -72837,15 +73209,17 @@ func (m *Theme) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.Settings != nil, 3)
 	f0 |= tl.Flag(m.Emoticon.Set, 6)
 	f0 |= tl.Flag(m.InstallsCount.Set, 4)
+	s0_0 := tl.StringSize(len(m.Slug))
+	s0_1 := tl.StringSize(len(m.Title))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 20)
+	p0 := b.Extend(h + 20 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, ThemeTypeID)
 	q0 := (*[20]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
 	binary.LittleEndian.PutUint64(q0[4:], uint64(m.ID))
 	binary.LittleEndian.PutUint64(q0[12:], uint64(m.AccessHash))
-	b.PutString(m.Slug)
-	b.PutString(m.Title)
+	b.PutStringAt(p0[h+20:], m.Slug)
+	b.PutStringAt(p0[h+s0_0+20:], m.Title)
 	if m.Document != nil {
 		if err := m.Document.Encode(b); err != nil {
 			return tl.EncodeFieldErr("theme", "document", err)
@@ -74024,11 +74398,13 @@ func (m *BankCardOpenURL) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("bankCardOpenUrl")
 	}
-	if boxed {
-		b.PutID(BankCardOpenURLTypeID)
-	}
-	b.PutString(m.URL)
-	b.PutString(m.Name)
+	s0_0 := tl.StringSize(len(m.URL))
+	s0_1 := tl.StringSize(len(m.Name))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0 + s0_1)
+	binary.LittleEndian.PutUint32(p0, BankCardOpenURLTypeID)
+	b.PutStringAt(p0[h:], m.URL)
+	b.PutStringAt(p0[h+s0_0:], m.Name)
 	return b.WriteErr()
 }
 
@@ -74714,10 +75090,11 @@ func (m *StatsGraphAsync) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("statsGraphAsync")
 	}
-	if boxed {
-		b.PutID(StatsGraphAsyncTypeID)
-	}
-	b.PutString(m.Token)
+	s0_0 := tl.StringSize(len(m.Token))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, StatsGraphAsyncTypeID)
+	b.PutStringAt(p0[h:], m.Token)
 	return b.WriteErr()
 }
 
@@ -74769,10 +75146,11 @@ func (m *StatsGraphError) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("statsGraphError")
 	}
-	if boxed {
-		b.PutID(StatsGraphErrorTypeID)
-	}
-	b.PutString(m.Error)
+	s0_0 := tl.StringSize(len(m.Error))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, StatsGraphErrorTypeID)
+	b.PutStringAt(p0[h:], m.Error)
 	return b.WriteErr()
 }
 
@@ -74909,16 +75287,17 @@ func (m *VideoSize) encode(b *tl.Buffer, boxed bool) error {
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.VideoStartTs.Set, 0)
+	s0_0 := tl.StringSize(len(m.Type))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 16 + s0_0)
 	binary.LittleEndian.PutUint32(p0, VideoSizeTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Type)
-	q1 := (*[12]byte)(b.Extend(12))
-	binary.LittleEndian.PutUint32(q1[:], uint32(m.W))
-	binary.LittleEndian.PutUint32(q1[4:], uint32(m.H))
-	binary.LittleEndian.PutUint32(q1[8:], uint32(m.Size))
+	b.PutStringAt(p0[h+4:], m.Type)
+	q0_1 := (*[12]byte)(p0[h+s0_0+4:])
+	binary.LittleEndian.PutUint32(q0_1[:], uint32(m.W))
+	binary.LittleEndian.PutUint32(q0_1[4:], uint32(m.H))
+	binary.LittleEndian.PutUint32(q0_1[8:], uint32(m.Size))
 	if m.VideoStartTs.Set {
 		b.PutDouble(m.VideoStartTs.Value)
 	}
@@ -76375,10 +76754,11 @@ func (m *InputGroupCallSlug) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("inputGroupCallSlug")
 	}
-	if boxed {
-		b.PutID(InputGroupCallSlugTypeID)
-	}
-	b.PutString(m.Slug)
+	s0_0 := tl.StringSize(len(m.Slug))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, InputGroupCallSlugTypeID)
+	b.PutStringAt(p0[h:], m.Slug)
 	return b.WriteErr()
 }
 
@@ -77149,15 +77529,15 @@ func (m *GroupCallParticipantVideoSourceGroup) encode(b *tl.Buffer, boxed bool) 
 	if m == nil {
 		return tl.NilObjectError("groupCallParticipantVideoSourceGroup")
 	}
-	if boxed {
-		b.PutID(GroupCallParticipantVideoSourceGroupTypeID)
-	}
-	b.PutString(m.Semantics)
-	p0 := b.Extend(8 + 4*len(m.Sources))
-	q0 := (*[8]byte)(p0)
+	s0_0 := tl.StringSize(len(m.Semantics))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + s0_0 + 4*len(m.Sources))
+	binary.LittleEndian.PutUint32(p0, GroupCallParticipantVideoSourceGroupTypeID)
+	b.PutStringAt(p0[h:], m.Semantics)
+	q0 := (*[8]byte)(p0[h+s0_0:])
 	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
 	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Sources)))
-	t0 := p0[8:]
+	t0 := p0[h+s0_0+8:]
 	for _, x0 := range m.Sources {
 		binary.LittleEndian.PutUint32(t0[:], uint32(x0))
 		t0 = t0[4:]
@@ -77229,13 +77609,16 @@ func (m *GroupCallParticipantVideo) encode(b *tl.Buffer, boxed bool) error {
 	var f0 uint32
 	f0 |= tl.Flag(m.Paused, 0)
 	f0 |= tl.Flag(m.AudioSource.Set, 1)
+	s0_0 := tl.StringSize(len(m.Endpoint))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 12 + s0_0)
 	binary.LittleEndian.PutUint32(p0, GroupCallParticipantVideoTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Endpoint)
-	b.PutVectorHeader(len(m.SourceGroups))
+	b.PutStringAt(p0[h+4:], m.Endpoint)
+	q0_1 := (*[8]byte)(p0[h+s0_0+4:])
+	binary.LittleEndian.PutUint32(q0_1[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0_1[4:], uint32(len(m.SourceGroups)))
 	for i0 := range m.SourceGroups {
 		if err := m.SourceGroups[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("groupCallParticipantVideo", "source_groups", err)
@@ -77711,10 +78094,11 @@ func (m *ChatTheme) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("chatTheme")
 	}
-	if boxed {
-		b.PutID(ChatThemeTypeID)
-	}
-	b.PutString(m.Emoticon)
+	s0_0 := tl.StringSize(len(m.Emoticon))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, ChatThemeTypeID)
+	b.PutStringAt(p0[h:], m.Emoticon)
 	return b.WriteErr()
 }
 
@@ -77883,9 +78267,13 @@ func (m *SponsoredMessage) encode(b *tl.Buffer, boxed bool) error {
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
 	b.PutBytes(m.RandomID)
-	b.PutString(m.URL)
-	b.PutString(m.Title)
-	b.PutString(m.Message)
+	s1_0 := tl.StringSize(len(m.URL))
+	s1_1 := tl.StringSize(len(m.Title))
+	s1_2 := tl.StringSize(len(m.Message))
+	p1 := b.Extend(s1_0 + s1_1 + s1_2)
+	b.PutStringAt(p1, m.URL)
+	b.PutStringAt(p1[s1_0:], m.Title)
+	b.PutStringAt(p1[s1_0+s1_1:], m.Message)
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
 		for _, e1 := range m.Entities {
@@ -78439,13 +78827,15 @@ func (m *AvailableReaction) encode(b *tl.Buffer, boxed bool) error {
 	if (m.AroundAnimation != nil) != (m.CenterIcon != nil) {
 		return tl.FlagGroupError("availableReaction", "center_icon")
 	}
+	s0_0 := tl.StringSize(len(m.Reaction))
+	s0_1 := tl.StringSize(len(m.Title))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, AvailableReactionTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Reaction)
-	b.PutString(m.Title)
+	b.PutStringAt(p0[h+4:], m.Reaction)
+	b.PutStringAt(p0[h+s0_0+4:], m.Title)
 	if m.StaticIcon == nil {
 		return tl.NilFieldError("availableReaction", "static_icon")
 	}
@@ -78729,11 +79119,13 @@ func (m *AttachMenuBotIconColor) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("attachMenuBotIconColor")
 	}
-	if boxed {
-		b.PutID(AttachMenuBotIconColorTypeID)
-	}
-	b.PutString(m.Name)
-	b.PutInt32(m.Color)
+	s0_0 := tl.StringSize(len(m.Name))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4 + s0_0)
+	binary.LittleEndian.PutUint32(p0, AttachMenuBotIconColorTypeID)
+	b.PutStringAt(p0[h:], m.Name)
+	q0 := (*[4]byte)(p0[h+s0_0:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Color))
 	return b.WriteErr()
 }
 
@@ -78790,12 +79182,13 @@ func (m *AttachMenuBotIcon) encode(b *tl.Buffer, boxed bool) error {
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Colors != nil, 0)
+	s0_0 := tl.StringSize(len(m.Name))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, AttachMenuBotIconTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Name)
+	b.PutStringAt(p0[h+4:], m.Name)
 	if m.Icon == nil {
 		return tl.NilFieldError("attachMenuBotIcon", "icon")
 	}
@@ -78906,13 +79299,14 @@ func (m *AttachMenuBot) encode(b *tl.Buffer, boxed bool) error {
 	}
 	f0 |= tl.Flag(m.ShowInSideMenu, 4)
 	f0 |= tl.Flag(m.SideMenuDisclaimerNeeded, 5)
+	s0_0 := tl.StringSize(len(m.ShortName))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 12)
+	p0 := b.Extend(h + 12 + s0_0)
 	binary.LittleEndian.PutUint32(p0, AttachMenuBotTypeID)
 	q0 := (*[12]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
 	binary.LittleEndian.PutUint64(q0[4:], uint64(m.BotID))
-	b.PutString(m.ShortName)
+	b.PutStringAt(p0[h+12:], m.ShortName)
 	if m.PeerTypes != nil {
 		b.PutVectorHeader(len(m.PeerTypes))
 		for _, e1 := range m.PeerTypes {
@@ -79508,11 +79902,13 @@ func (m *BotMenuButton) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("botMenuButton")
 	}
-	if boxed {
-		b.PutID(BotMenuButtonTypeID)
-	}
-	b.PutString(m.Text)
-	b.PutString(m.URL)
+	s0_0 := tl.StringSize(len(m.Text))
+	s0_1 := tl.StringSize(len(m.URL))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0 + s0_1)
+	binary.LittleEndian.PutUint32(p0, BotMenuButtonTypeID)
+	b.PutStringAt(p0[h:], m.Text)
+	b.PutStringAt(p0[h+s0_0:], m.URL)
 	return b.WriteErr()
 }
 
@@ -79666,11 +80062,13 @@ func (m *NotificationSoundLocal) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("notificationSoundLocal")
 	}
-	if boxed {
-		b.PutID(NotificationSoundLocalTypeID)
-	}
-	b.PutString(m.Title)
-	b.PutString(m.Data)
+	s0_0 := tl.StringSize(len(m.Title))
+	s0_1 := tl.StringSize(len(m.Data))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0 + s0_1)
+	binary.LittleEndian.PutUint32(p0, NotificationSoundLocalTypeID)
+	b.PutStringAt(p0[h:], m.Title)
+	b.PutStringAt(p0[h+s0_0:], m.Data)
 	return b.WriteErr()
 }
 
@@ -80092,10 +80490,11 @@ func (m *InputInvoiceSlug) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("inputInvoiceSlug")
 	}
-	if boxed {
-		b.PutID(InputInvoiceSlugTypeID)
-	}
-	b.PutString(m.Slug)
+	s0_0 := tl.StringSize(len(m.Slug))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, InputInvoiceSlugTypeID)
+	b.PutStringAt(p0[h:], m.Slug)
 	return b.WriteErr()
 }
 
@@ -80283,10 +80682,11 @@ func (m *InputInvoiceChatInviteSubscription) encode(b *tl.Buffer, boxed bool) er
 	if m == nil {
 		return tl.NilObjectError("inputInvoiceChatInviteSubscription")
 	}
-	if boxed {
-		b.PutID(InputInvoiceChatInviteSubscriptionTypeID)
-	}
-	b.PutString(m.Hash)
+	s0_0 := tl.StringSize(len(m.Hash))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, InputInvoiceChatInviteSubscriptionTypeID)
+	b.PutStringAt(p0[h:], m.Hash)
 	return b.WriteErr()
 }
 
@@ -80746,12 +81146,13 @@ func (m *InputInvoiceStarGiftResale) encode(b *tl.Buffer, boxed bool) error {
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Ton, 0)
+	s0_0 := tl.StringSize(len(m.Slug))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, InputInvoiceStarGiftResaleTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Slug)
+	b.PutStringAt(p0[h+4:], m.Slug)
 	if m.ToID == nil {
 		return tl.NilFieldError("inputInvoiceStarGiftResale", "to_id")
 	}
@@ -81205,8 +81606,11 @@ func (m *InputStorePaymentGiftPremium) encode(b *tl.Buffer, boxed bool) error {
 	if err := m.UserID.Encode(b); err != nil {
 		return tl.EncodeFieldErr("inputStorePaymentGiftPremium", "user_id", err)
 	}
-	b.PutString(m.Currency)
-	b.PutInt64(m.Amount)
+	s0_0 := tl.StringSize(len(m.Currency))
+	p0 := b.Extend(8 + s0_0)
+	b.PutStringAt(p0, m.Currency)
+	q0 := (*[8]byte)(p0[s0_0:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.Amount))
 	return b.WriteErr()
 }
 
@@ -81293,8 +81697,11 @@ func (m *InputStorePaymentPremiumGiftCode) encode(b *tl.Buffer, boxed bool) erro
 			return tl.EncodeFieldErr("inputStorePaymentPremiumGiftCode", "boost_peer", err)
 		}
 	}
-	b.PutString(m.Currency)
-	b.PutInt64(m.Amount)
+	s1_0 := tl.StringSize(len(m.Currency))
+	p1 := b.Extend(8 + s1_0)
+	b.PutStringAt(p1, m.Currency)
+	q1 := (*[8]byte)(p1[s1_0:])
+	binary.LittleEndian.PutUint64(q1[:], uint64(m.Amount))
 	if m.Message != nil {
 		if err := m.Message.Encode(b); err != nil {
 			return tl.EncodeFieldErr("inputStorePaymentPremiumGiftCode", "message", err)
@@ -81437,11 +81844,14 @@ func (m *InputStorePaymentPremiumGiveaway) encode(b *tl.Buffer, boxed bool) erro
 	if m.PrizeDescription.Set {
 		b.PutString(m.PrizeDescription.Value)
 	}
-	q1 := (*[12]byte)(b.Extend(12))
+	s1_0 := tl.StringSize(len(m.Currency))
+	p1 := b.Extend(20 + s1_0)
+	q1 := (*[12]byte)(p1)
 	binary.LittleEndian.PutUint64(q1[:], uint64(m.RandomID))
 	binary.LittleEndian.PutUint32(q1[8:], uint32(m.UntilDate))
-	b.PutString(m.Currency)
-	b.PutInt64(m.Amount)
+	b.PutStringAt(p1[12:], m.Currency)
+	q1_1 := (*[8]byte)(p1[s1_0+12:])
+	binary.LittleEndian.PutUint64(q1_1[:], uint64(m.Amount))
 	return b.WriteErr()
 }
 
@@ -81551,14 +81961,16 @@ func (m *InputStorePaymentStarsTopup) encode(b *tl.Buffer, boxed bool) error {
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.SpendPurposePeer != nil, 0)
+	s0_0 := tl.StringSize(len(m.Currency))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 12)
+	p0 := b.Extend(h + 20 + s0_0)
 	binary.LittleEndian.PutUint32(p0, InputStorePaymentStarsTopupTypeID)
 	q0 := (*[12]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
 	binary.LittleEndian.PutUint64(q0[4:], uint64(m.Stars))
-	b.PutString(m.Currency)
-	b.PutInt64(m.Amount)
+	b.PutStringAt(p0[h+12:], m.Currency)
+	q0_1 := (*[8]byte)(p0[h+s0_0+12:])
+	binary.LittleEndian.PutUint64(q0_1[:], uint64(m.Amount))
 	if m.SpendPurposePeer != nil {
 		if err := m.SpendPurposePeer.Encode(b); err != nil {
 			return tl.EncodeFieldErr("inputStorePaymentStarsTopup", "spend_purpose_peer", err)
@@ -81643,9 +82055,13 @@ func (m *InputStorePaymentStarsGift) encode(b *tl.Buffer, boxed bool) error {
 	if err := m.UserID.Encode(b); err != nil {
 		return tl.EncodeFieldErr("inputStorePaymentStarsGift", "user_id", err)
 	}
-	b.PutInt64(m.Stars)
-	b.PutString(m.Currency)
-	b.PutInt64(m.Amount)
+	s0_0 := tl.StringSize(len(m.Currency))
+	p0 := b.Extend(16 + s0_0)
+	q0 := (*[8]byte)(p0)
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.Stars))
+	b.PutStringAt(p0[8:], m.Currency)
+	q0_1 := (*[8]byte)(p0[s0_0+8:])
+	binary.LittleEndian.PutUint64(q0_1[:], uint64(m.Amount))
 	return b.WriteErr()
 }
 
@@ -81755,13 +82171,15 @@ func (m *InputStorePaymentStarsGiveaway) encode(b *tl.Buffer, boxed bool) error 
 	if m.PrizeDescription.Set {
 		b.PutString(m.PrizeDescription.Value)
 	}
-	q1 := (*[12]byte)(b.Extend(12))
+	s1_0 := tl.StringSize(len(m.Currency))
+	p1 := b.Extend(24 + s1_0)
+	q1 := (*[12]byte)(p1)
 	binary.LittleEndian.PutUint64(q1[:], uint64(m.RandomID))
 	binary.LittleEndian.PutUint32(q1[8:], uint32(m.UntilDate))
-	b.PutString(m.Currency)
-	q2 := (*[12]byte)(b.Extend(12))
-	binary.LittleEndian.PutUint64(q2[:], uint64(m.Amount))
-	binary.LittleEndian.PutUint32(q2[8:], uint32(m.Users))
+	b.PutStringAt(p1[12:], m.Currency)
+	q1_1 := (*[12]byte)(p1[s1_0+12:])
+	binary.LittleEndian.PutUint64(q1_1[:], uint64(m.Amount))
+	binary.LittleEndian.PutUint32(q1_1[8:], uint32(m.Users))
 	return b.WriteErr()
 }
 
@@ -81879,16 +82297,21 @@ func (m *InputStorePaymentAuthCode) encode(b *tl.Buffer, boxed bool) error {
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Restore, 0)
+	s0_0 := tl.StringSize(len(m.PhoneNumber))
+	s0_1 := tl.StringSize(len(m.PhoneCodeHash))
+	s0_2 := tl.StringSize(len(m.Currency))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 16 + s0_0 + s0_1 + s0_2)
 	binary.LittleEndian.PutUint32(p0, InputStorePaymentAuthCodeTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.PhoneNumber)
-	b.PutString(m.PhoneCodeHash)
-	b.PutInt32(m.PremiumDays)
-	b.PutString(m.Currency)
-	b.PutInt64(m.Amount)
+	b.PutStringAt(p0[h+4:], m.PhoneNumber)
+	b.PutStringAt(p0[h+s0_0+4:], m.PhoneCodeHash)
+	q0_1 := (*[4]byte)(p0[h+s0_0+s0_1+4:])
+	binary.LittleEndian.PutUint32(q0_1[:], uint32(m.PremiumDays))
+	b.PutStringAt(p0[h+s0_0+s0_1+8:], m.Currency)
+	q0_2 := (*[8]byte)(p0[h+s0_0+s0_1+s0_2+8:])
+	binary.LittleEndian.PutUint64(q0_2[:], uint64(m.Amount))
 	return b.WriteErr()
 }
 
@@ -81957,11 +82380,13 @@ func (m *PaymentFormMethod) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("paymentFormMethod")
 	}
-	if boxed {
-		b.PutID(PaymentFormMethodTypeID)
-	}
-	b.PutString(m.URL)
-	b.PutString(m.Title)
+	s0_0 := tl.StringSize(len(m.URL))
+	s0_1 := tl.StringSize(len(m.Title))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0 + s0_1)
+	binary.LittleEndian.PutUint32(p0, PaymentFormMethodTypeID)
+	b.PutStringAt(p0[h:], m.URL)
+	b.PutStringAt(p0[h+s0_0:], m.Title)
 	return b.WriteErr()
 }
 
@@ -82150,21 +82575,23 @@ func (m *EmojiStatusCollectible) encode(b *tl.Buffer, boxed bool) error {
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Until.Set, 0)
+	s0_0 := tl.StringSize(len(m.Title))
+	s0_1 := tl.StringSize(len(m.Slug))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 20)
+	p0 := b.Extend(h + 44 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, EmojiStatusCollectibleTypeID)
 	q0 := (*[20]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
 	binary.LittleEndian.PutUint64(q0[4:], uint64(m.CollectibleID))
 	binary.LittleEndian.PutUint64(q0[12:], uint64(m.DocumentID))
-	b.PutString(m.Title)
-	b.PutString(m.Slug)
-	q1 := (*[24]byte)(b.Extend(24))
-	binary.LittleEndian.PutUint64(q1[:], uint64(m.PatternDocumentID))
-	binary.LittleEndian.PutUint32(q1[8:], uint32(m.CenterColor))
-	binary.LittleEndian.PutUint32(q1[12:], uint32(m.EdgeColor))
-	binary.LittleEndian.PutUint32(q1[16:], uint32(m.PatternColor))
-	binary.LittleEndian.PutUint32(q1[20:], uint32(m.TextColor))
+	b.PutStringAt(p0[h+20:], m.Title)
+	b.PutStringAt(p0[h+s0_0+20:], m.Slug)
+	q0_1 := (*[24]byte)(p0[h+s0_0+s0_1+20:])
+	binary.LittleEndian.PutUint64(q0_1[:], uint64(m.PatternDocumentID))
+	binary.LittleEndian.PutUint32(q0_1[8:], uint32(m.CenterColor))
+	binary.LittleEndian.PutUint32(q0_1[12:], uint32(m.EdgeColor))
+	binary.LittleEndian.PutUint32(q0_1[16:], uint32(m.PatternColor))
+	binary.LittleEndian.PutUint32(q0_1[20:], uint32(m.TextColor))
 	if m.Until.Set {
 		b.PutInt32(m.Until.Value)
 	}
@@ -82377,10 +82804,11 @@ func (m *ReactionEmoji) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("reactionEmoji")
 	}
-	if boxed {
-		b.PutID(ReactionEmojiTypeID)
-	}
-	b.PutString(m.Emoticon)
+	s0_0 := tl.StringSize(len(m.Emoticon))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, ReactionEmojiTypeID)
+	b.PutStringAt(p0[h:], m.Emoticon)
 	return b.WriteErr()
 }
 
@@ -82723,11 +83151,13 @@ func (m *EmailVerifyPurposeLoginSetup) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("emailVerifyPurposeLoginSetup")
 	}
-	if boxed {
-		b.PutID(EmailVerifyPurposeLoginSetupTypeID)
-	}
-	b.PutString(m.PhoneNumber)
-	b.PutString(m.PhoneCodeHash)
+	s0_0 := tl.StringSize(len(m.PhoneNumber))
+	s0_1 := tl.StringSize(len(m.PhoneCodeHash))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0 + s0_1)
+	binary.LittleEndian.PutUint32(p0, EmailVerifyPurposeLoginSetupTypeID)
+	b.PutStringAt(p0[h:], m.PhoneNumber)
+	b.PutStringAt(p0[h+s0_0:], m.PhoneCodeHash)
 	return b.WriteErr()
 }
 
@@ -82880,10 +83310,11 @@ func (m *EmailVerificationCode) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("emailVerificationCode")
 	}
-	if boxed {
-		b.PutID(EmailVerificationCodeTypeID)
-	}
-	b.PutString(m.Code)
+	s0_0 := tl.StringSize(len(m.Code))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, EmailVerificationCodeTypeID)
+	b.PutStringAt(p0[h:], m.Code)
 	return b.WriteErr()
 }
 
@@ -82935,10 +83366,11 @@ func (m *EmailVerificationGoogle) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("emailVerificationGoogle")
 	}
-	if boxed {
-		b.PutID(EmailVerificationGoogleTypeID)
-	}
-	b.PutString(m.Token)
+	s0_0 := tl.StringSize(len(m.Token))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, EmailVerificationGoogleTypeID)
+	b.PutStringAt(p0[h:], m.Token)
 	return b.WriteErr()
 }
 
@@ -82990,10 +83422,11 @@ func (m *EmailVerificationApple) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("emailVerificationApple")
 	}
-	if boxed {
-		b.PutID(EmailVerificationAppleTypeID)
-	}
-	b.PutString(m.Token)
+	s0_0 := tl.StringSize(len(m.Token))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, EmailVerificationAppleTypeID)
+	b.PutStringAt(p0[h:], m.Token)
 	return b.WriteErr()
 }
 
@@ -83063,10 +83496,15 @@ func (m *PremiumSubscriptionOption) encode(b *tl.Buffer, boxed bool) error {
 	if m.Transaction.Set {
 		b.PutString(m.Transaction.Value)
 	}
-	b.PutInt32(m.Months)
-	b.PutString(m.Currency)
-	b.PutInt64(m.Amount)
-	b.PutString(m.BotURL)
+	s1_0 := tl.StringSize(len(m.Currency))
+	s1_1 := tl.StringSize(len(m.BotURL))
+	p1 := b.Extend(12 + s1_0 + s1_1)
+	q1 := (*[4]byte)(p1)
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.Months))
+	b.PutStringAt(p1[4:], m.Currency)
+	q1_1 := (*[8]byte)(p1[s1_0+4:])
+	binary.LittleEndian.PutUint64(q1_1[:], uint64(m.Amount))
+	b.PutStringAt(p1[s1_0+12:], m.BotURL)
 	if m.StoreProduct.Set {
 		b.PutString(m.StoreProduct.Value)
 	}
@@ -83459,12 +83897,13 @@ func (m *Username) encode(b *tl.Buffer, boxed bool) error {
 	var f0 uint32
 	f0 |= tl.Flag(m.Editable, 0)
 	f0 |= tl.Flag(m.Active, 1)
+	s0_0 := tl.StringSize(len(m.Username))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, UsernameTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Username)
+	b.PutStringAt(p0[h+4:], m.Username)
 	return b.WriteErr()
 }
 
@@ -83623,19 +84062,22 @@ func (m *ForumTopic) encode(b *tl.Buffer, boxed bool) error {
 	if err := m.Peer.Encode(b); err != nil {
 		return tl.EncodeFieldErr("forumTopic", "peer", err)
 	}
-	b.PutString(m.Title)
-	b.PutInt32(m.IconColor)
+	s1_0 := tl.StringSize(len(m.Title))
+	p1 := b.Extend(4 + s1_0)
+	b.PutStringAt(p1, m.Title)
+	q1 := (*[4]byte)(p1[s1_0:])
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.IconColor))
 	if m.IconEmojiID.Set {
 		b.PutInt64(m.IconEmojiID.Value)
 	}
-	q1 := (*[28]byte)(b.Extend(28))
-	binary.LittleEndian.PutUint32(q1[:], uint32(m.TopMessage))
-	binary.LittleEndian.PutUint32(q1[4:], uint32(m.ReadInboxMaxID))
-	binary.LittleEndian.PutUint32(q1[8:], uint32(m.ReadOutboxMaxID))
-	binary.LittleEndian.PutUint32(q1[12:], uint32(m.UnreadCount))
-	binary.LittleEndian.PutUint32(q1[16:], uint32(m.UnreadMentionsCount))
-	binary.LittleEndian.PutUint32(q1[20:], uint32(m.UnreadReactionsCount))
-	binary.LittleEndian.PutUint32(q1[24:], uint32(m.UnreadPollVotesCount))
+	q2 := (*[28]byte)(b.Extend(28))
+	binary.LittleEndian.PutUint32(q2[:], uint32(m.TopMessage))
+	binary.LittleEndian.PutUint32(q2[4:], uint32(m.ReadInboxMaxID))
+	binary.LittleEndian.PutUint32(q2[8:], uint32(m.ReadOutboxMaxID))
+	binary.LittleEndian.PutUint32(q2[12:], uint32(m.UnreadCount))
+	binary.LittleEndian.PutUint32(q2[16:], uint32(m.UnreadMentionsCount))
+	binary.LittleEndian.PutUint32(q2[20:], uint32(m.UnreadReactionsCount))
+	binary.LittleEndian.PutUint32(q2[24:], uint32(m.UnreadPollVotesCount))
 	if m.FromID == nil {
 		return tl.NilFieldError("forumTopic", "from_id")
 	}
@@ -83819,11 +84261,13 @@ func (m *ExportedContactToken) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("exportedContactToken")
 	}
-	if boxed {
-		b.PutID(ExportedContactTokenTypeID)
-	}
-	b.PutString(m.URL)
-	b.PutInt32(m.Expires)
+	s0_0 := tl.StringSize(len(m.URL))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4 + s0_0)
+	binary.LittleEndian.PutUint32(p0, ExportedContactTokenTypeID)
+	b.PutStringAt(p0[h:], m.URL)
+	q0 := (*[4]byte)(p0[h+s0_0:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Expires))
 	return b.WriteErr()
 }
 
@@ -84406,11 +84850,12 @@ func (m *EmojiGroup) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("emojiGroup")
 	}
-	if boxed {
-		b.PutID(EmojiGroupTypeID)
-	}
-	b.PutString(m.Title)
-	q0 := (*[16]byte)(b.Extend(16))
+	s0_0 := tl.StringSize(len(m.Title))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 16 + s0_0)
+	binary.LittleEndian.PutUint32(p0, EmojiGroupTypeID)
+	b.PutStringAt(p0[h:], m.Title)
+	q0 := (*[16]byte)(p0[h+s0_0:])
 	binary.LittleEndian.PutUint64(q0[:], uint64(m.IconEmojiID))
 	binary.LittleEndian.PutUint32(q0[8:], tl.VectorID)
 	binary.LittleEndian.PutUint32(q0[12:], uint32(len(m.Emoticons)))
@@ -84485,11 +84930,12 @@ func (m *EmojiGroupGreeting) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("emojiGroupGreeting")
 	}
-	if boxed {
-		b.PutID(EmojiGroupGreetingTypeID)
-	}
-	b.PutString(m.Title)
-	q0 := (*[16]byte)(b.Extend(16))
+	s0_0 := tl.StringSize(len(m.Title))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 16 + s0_0)
+	binary.LittleEndian.PutUint32(p0, EmojiGroupGreetingTypeID)
+	b.PutStringAt(p0[h:], m.Title)
+	q0 := (*[16]byte)(p0[h+s0_0:])
 	binary.LittleEndian.PutUint64(q0[:], uint64(m.IconEmojiID))
 	binary.LittleEndian.PutUint32(q0[8:], tl.VectorID)
 	binary.LittleEndian.PutUint32(q0[12:], uint32(len(m.Emoticons)))
@@ -84563,11 +85009,13 @@ func (m *EmojiGroupPremium) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("emojiGroupPremium")
 	}
-	if boxed {
-		b.PutID(EmojiGroupPremiumTypeID)
-	}
-	b.PutString(m.Title)
-	b.PutInt64(m.IconEmojiID)
+	s0_0 := tl.StringSize(len(m.Title))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + s0_0)
+	binary.LittleEndian.PutUint32(p0, EmojiGroupPremiumTypeID)
+	b.PutStringAt(p0[h:], m.Title)
+	q0 := (*[8]byte)(p0[h+s0_0:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.IconEmojiID))
 	return b.WriteErr()
 }
 
@@ -84621,11 +85069,14 @@ func (m *TextWithEntities) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("textWithEntities")
 	}
-	if boxed {
-		b.PutID(TextWithEntitiesTypeID)
-	}
-	b.PutString(m.Text)
-	b.PutVectorHeader(len(m.Entities))
+	s0_0 := tl.StringSize(len(m.Text))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + s0_0)
+	binary.LittleEndian.PutUint32(p0, TextWithEntitiesTypeID)
+	b.PutStringAt(p0[h:], m.Text)
+	q0 := (*[8]byte)(p0[h+s0_0:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Entities)))
 	for _, e0 := range m.Entities {
 		if e0 == nil {
 			return tl.NilFieldError("textWithEntities", "entities")
@@ -85025,16 +85476,19 @@ func (m *BotApp) encode(b *tl.Buffer, boxed bool) error {
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Document != nil, 0)
+	s0_0 := tl.StringSize(len(m.ShortName))
+	s0_1 := tl.StringSize(len(m.Title))
+	s0_2 := tl.StringSize(len(m.Description))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 20)
+	p0 := b.Extend(h + 20 + s0_0 + s0_1 + s0_2)
 	binary.LittleEndian.PutUint32(p0, BotAppTypeID)
 	q0 := (*[20]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
 	binary.LittleEndian.PutUint64(q0[4:], uint64(m.ID))
 	binary.LittleEndian.PutUint64(q0[12:], uint64(m.AccessHash))
-	b.PutString(m.ShortName)
-	b.PutString(m.Title)
-	b.PutString(m.Description)
+	b.PutStringAt(p0[h+20:], m.ShortName)
+	b.PutStringAt(p0[h+s0_0+20:], m.Title)
+	b.PutStringAt(p0[h+s0_0+s0_1+20:], m.Description)
 	if m.Photo == nil {
 		return tl.NilFieldError("botApp", "photo")
 	}
@@ -85125,11 +85579,13 @@ func (m *InlineBotWebView) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("inlineBotWebView")
 	}
-	if boxed {
-		b.PutID(InlineBotWebViewTypeID)
-	}
-	b.PutString(m.Text)
-	b.PutString(m.URL)
+	s0_0 := tl.StringSize(len(m.Text))
+	s0_1 := tl.StringSize(len(m.URL))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0 + s0_1)
+	binary.LittleEndian.PutUint32(p0, InlineBotWebViewTypeID)
+	b.PutStringAt(p0[h:], m.Text)
+	b.PutStringAt(p0[h+s0_0:], m.URL)
 	return b.WriteErr()
 }
 
@@ -85302,14 +85758,18 @@ func (m *ExportedChatlistInvite) encode(b *tl.Buffer, boxed bool) error {
 		return tl.NilObjectError("exportedChatlistInvite")
 	}
 	var f0 uint32
+	s0_0 := tl.StringSize(len(m.Title))
+	s0_1 := tl.StringSize(len(m.URL))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 12 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, ExportedChatlistInviteTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Title)
-	b.PutString(m.URL)
-	b.PutVectorHeader(len(m.Peers))
+	b.PutStringAt(p0[h+4:], m.Title)
+	b.PutStringAt(p0[h+s0_0+4:], m.URL)
+	q0_1 := (*[8]byte)(p0[h+s0_0+s0_1+4:])
+	binary.LittleEndian.PutUint32(q0_1[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0_1[4:], uint32(len(m.Peers)))
 	for _, e0 := range m.Peers {
 		if e0 == nil {
 			return tl.NilFieldError("exportedChatlistInvite", "peers")
@@ -86781,10 +87241,11 @@ func (m *ExportedStoryLink) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("exportedStoryLink")
 	}
-	if boxed {
-		b.PutID(ExportedStoryLinkTypeID)
-	}
-	b.PutString(m.Link)
+	s0_0 := tl.StringSize(len(m.Link))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, ExportedStoryLinkTypeID)
+	b.PutStringAt(p0[h:], m.Link)
 	return b.WriteErr()
 }
 
@@ -87024,11 +87485,17 @@ func (m *MediaAreaVenue) encode(b *tl.Buffer, boxed bool) error {
 	if err := m.Geo.Encode(b); err != nil {
 		return tl.EncodeFieldErr("mediaAreaVenue", "geo", err)
 	}
-	b.PutString(m.Title)
-	b.PutString(m.Address)
-	b.PutString(m.Provider)
-	b.PutString(m.VenueID)
-	b.PutString(m.VenueType)
+	s0_0 := tl.StringSize(len(m.Title))
+	s0_1 := tl.StringSize(len(m.Address))
+	s0_2 := tl.StringSize(len(m.Provider))
+	s0_3 := tl.StringSize(len(m.VenueID))
+	s0_4 := tl.StringSize(len(m.VenueType))
+	p0 := b.Extend(s0_0 + s0_1 + s0_2 + s0_3 + s0_4)
+	b.PutStringAt(p0, m.Title)
+	b.PutStringAt(p0[s0_0:], m.Address)
+	b.PutStringAt(p0[s0_0+s0_1:], m.Provider)
+	b.PutStringAt(p0[s0_0+s0_1+s0_2:], m.VenueID)
+	b.PutStringAt(p0[s0_0+s0_1+s0_2+s0_3:], m.VenueType)
 	return b.WriteErr()
 }
 
@@ -87109,8 +87576,11 @@ func (m *InputMediaAreaVenue) encode(b *tl.Buffer, boxed bool) error {
 	if err := m.Coordinates.Encode(b); err != nil {
 		return tl.EncodeFieldErr("inputMediaAreaVenue", "coordinates", err)
 	}
-	b.PutInt64(m.QueryID)
-	b.PutString(m.ResultID)
+	s0_0 := tl.StringSize(len(m.ResultID))
+	p0 := b.Extend(8 + s0_0)
+	q0 := (*[8]byte)(p0)
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.QueryID))
+	b.PutStringAt(p0[8:], m.ResultID)
 	return b.WriteErr()
 }
 
@@ -87573,8 +88043,10 @@ func (m *MediaAreaWeather) encode(b *tl.Buffer, boxed bool) error {
 	if err := m.Coordinates.Encode(b); err != nil {
 		return tl.EncodeFieldErr("mediaAreaWeather", "coordinates", err)
 	}
-	b.PutString(m.Emoji)
-	q0 := (*[12]byte)(b.Extend(12))
+	s0_0 := tl.StringSize(len(m.Emoji))
+	p0 := b.Extend(12 + s0_0)
+	b.PutStringAt(p0, m.Emoji)
+	q0 := (*[12]byte)(p0[s0_0:])
 	binary.LittleEndian.PutUint64(q0[:], math.Float64bits(m.TemperatureC))
 	binary.LittleEndian.PutUint32(q0[8:], uint32(m.Color))
 	return b.WriteErr()
@@ -87823,8 +88295,11 @@ func (m *PremiumGiftCodeOption) encode(b *tl.Buffer, boxed bool) error {
 	if m.StoreQuantity.Set {
 		b.PutInt32(m.StoreQuantity.Value)
 	}
-	b.PutString(m.Currency)
-	b.PutInt64(m.Amount)
+	s1_0 := tl.StringSize(len(m.Currency))
+	p1 := b.Extend(8 + s1_0)
+	b.PutStringAt(p1, m.Currency)
+	q1 := (*[8]byte)(p1[s1_0:])
+	binary.LittleEndian.PutUint64(q1[:], uint64(m.Amount))
 	return b.WriteErr()
 }
 
@@ -88079,12 +88554,13 @@ func (m *Boost) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.UsedGiftSlug.Set, 4)
 	f0 |= tl.Flag(m.Multiplier.Set, 5)
 	f0 |= tl.Flag(m.Stars.Set, 6)
+	s0_0 := tl.StringSize(len(m.ID))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, BoostTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.ID)
+	b.PutStringAt(p0[h+4:], m.ID)
 	if m.UserID.Set {
 		b.PutInt64(m.UserID.Value)
 	}
@@ -89471,12 +89947,15 @@ func (m *SmsJob) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("smsJob")
 	}
-	if boxed {
-		b.PutID(SmsJobTypeID)
-	}
-	b.PutString(m.JobID)
-	b.PutString(m.PhoneNumber)
-	b.PutString(m.Text)
+	s0_0 := tl.StringSize(len(m.JobID))
+	s0_1 := tl.StringSize(len(m.PhoneNumber))
+	s0_2 := tl.StringSize(len(m.Text))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0 + s0_1 + s0_2)
+	binary.LittleEndian.PutUint32(p0, SmsJobTypeID)
+	b.PutStringAt(p0[h:], m.JobID)
+	b.PutStringAt(p0[h+s0_0:], m.PhoneNumber)
+	b.PutStringAt(p0[h+s0_0+s0_1:], m.Text)
 	return b.WriteErr()
 }
 
@@ -89598,13 +90077,16 @@ func (m *BusinessWorkHours) encode(b *tl.Buffer, boxed bool) error {
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.OpenNow, 0)
+	s0_0 := tl.StringSize(len(m.TimezoneID))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 12 + s0_0)
 	binary.LittleEndian.PutUint32(p0, BusinessWorkHoursTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.TimezoneID)
-	b.PutVectorHeader(len(m.WeeklyOpen))
+	b.PutStringAt(p0[h+4:], m.TimezoneID)
+	q0_1 := (*[8]byte)(p0[h+s0_0+4:])
+	binary.LittleEndian.PutUint32(q0_1[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0_1[4:], uint32(len(m.WeeklyOpen)))
 	for i0 := range m.WeeklyOpen {
 		if err := m.WeeklyOpen[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("businessWorkHours", "weekly_open", err)
@@ -90434,12 +90916,15 @@ func (m *Timezone) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("timezone")
 	}
-	if boxed {
-		b.PutID(TimezoneTypeID)
-	}
-	b.PutString(m.ID)
-	b.PutString(m.Name)
-	b.PutInt32(m.UtcOffset)
+	s0_0 := tl.StringSize(len(m.ID))
+	s0_1 := tl.StringSize(len(m.Name))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 4 + s0_0 + s0_1)
+	binary.LittleEndian.PutUint32(p0, TimezoneTypeID)
+	b.PutStringAt(p0[h:], m.ID)
+	b.PutStringAt(p0[h+s0_0:], m.Name)
+	q0 := (*[4]byte)(p0[h+s0_0+s0_1:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.UtcOffset))
 	return b.WriteErr()
 }
 
@@ -90498,15 +90983,16 @@ func (m *QuickReply) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("quickReply")
 	}
+	s0_0 := tl.StringSize(len(m.Shortcut))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 12 + s0_0)
 	binary.LittleEndian.PutUint32(p0, QuickReplyTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], uint32(m.ShortcutID))
-	b.PutString(m.Shortcut)
-	q1 := (*[8]byte)(b.Extend(8))
-	binary.LittleEndian.PutUint32(q1[:], uint32(m.TopMessage))
-	binary.LittleEndian.PutUint32(q1[4:], uint32(m.Count))
+	b.PutStringAt(p0[h+4:], m.Shortcut)
+	q0_1 := (*[8]byte)(p0[h+s0_0+4:])
+	binary.LittleEndian.PutUint32(q0_1[:], uint32(m.TopMessage))
+	binary.LittleEndian.PutUint32(q0_1[4:], uint32(m.Count))
 	return b.WriteErr()
 }
 
@@ -90567,10 +91053,11 @@ func (m *InputQuickReplyShortcut) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("inputQuickReplyShortcut")
 	}
-	if boxed {
-		b.PutID(InputQuickReplyShortcutTypeID)
-	}
-	b.PutString(m.Shortcut)
+	s0_0 := tl.StringSize(len(m.Shortcut))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, InputQuickReplyShortcutTypeID)
+	b.PutStringAt(p0[h:], m.Shortcut)
 	return b.WriteErr()
 }
 
@@ -90876,16 +91363,17 @@ func (m *BotBusinessConnection) encode(b *tl.Buffer, boxed bool) error {
 	var f0 uint32
 	f0 |= tl.Flag(m.Disabled, 1)
 	f0 |= tl.Flag(m.Rights != nil, 2)
+	s0_0 := tl.StringSize(len(m.ConnectionID))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 20 + s0_0)
 	binary.LittleEndian.PutUint32(p0, BotBusinessConnectionTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.ConnectionID)
-	q1 := (*[16]byte)(b.Extend(16))
-	binary.LittleEndian.PutUint64(q1[:], uint64(m.UserID))
-	binary.LittleEndian.PutUint32(q1[8:], uint32(m.DCID))
-	binary.LittleEndian.PutUint32(q1[12:], uint32(m.Date))
+	b.PutStringAt(p0[h+4:], m.ConnectionID)
+	q0_1 := (*[16]byte)(p0[h+s0_0+4:])
+	binary.LittleEndian.PutUint64(q0_1[:], uint64(m.UserID))
+	binary.LittleEndian.PutUint32(q0_1[8:], uint32(m.DCID))
+	binary.LittleEndian.PutUint32(q0_1[12:], uint32(m.Date))
 	if m.Rights != nil {
 		if err := m.Rights.Encode(b); err != nil {
 			return tl.EncodeFieldErr("botBusinessConnection", "rights", err)
@@ -90972,13 +91460,15 @@ func (m *InputBusinessIntro) encode(b *tl.Buffer, boxed bool) error {
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Sticker != nil, 0)
+	s0_0 := tl.StringSize(len(m.Title))
+	s0_1 := tl.StringSize(len(m.Description))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, InputBusinessIntroTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Title)
-	b.PutString(m.Description)
+	b.PutStringAt(p0[h+4:], m.Title)
+	b.PutStringAt(p0[h+s0_0+4:], m.Description)
 	if m.Sticker != nil {
 		if err := m.Sticker.Encode(b); err != nil {
 			return tl.EncodeFieldErr("inputBusinessIntro", "sticker", err)
@@ -91050,13 +91540,15 @@ func (m *BusinessIntro) encode(b *tl.Buffer, boxed bool) error {
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Sticker != nil, 0)
+	s0_0 := tl.StringSize(len(m.Title))
+	s0_1 := tl.StringSize(len(m.Description))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, BusinessIntroTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Title)
-	b.PutString(m.Description)
+	b.PutStringAt(p0[h+4:], m.Title)
+	b.PutStringAt(p0[h+s0_0+4:], m.Description)
 	if m.Sticker != nil {
 		if err := m.Sticker.Encode(b); err != nil {
 			return tl.EncodeFieldErr("businessIntro", "sticker", err)
@@ -91126,10 +91618,11 @@ func (m *InputCollectibleUsername) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("inputCollectibleUsername")
 	}
-	if boxed {
-		b.PutID(InputCollectibleUsernameTypeID)
-	}
-	b.PutString(m.Username)
+	s0_0 := tl.StringSize(len(m.Username))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, InputCollectibleUsernameTypeID)
+	b.PutStringAt(p0[h:], m.Username)
 	return b.WriteErr()
 }
 
@@ -91181,10 +91674,11 @@ func (m *InputCollectiblePhone) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("inputCollectiblePhone")
 	}
-	if boxed {
-		b.PutID(InputCollectiblePhoneTypeID)
-	}
-	b.PutString(m.Phone)
+	s0_0 := tl.StringSize(len(m.Phone))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, InputCollectiblePhoneTypeID)
+	b.PutStringAt(p0[h:], m.Phone)
 	return b.WriteErr()
 }
 
@@ -91620,12 +92114,13 @@ func (m *InputBusinessChatLink) encode(b *tl.Buffer, boxed bool) error {
 	var f0 uint32
 	f0 |= tl.Flag(m.Entities != nil, 0)
 	f0 |= tl.Flag(m.Title.Set, 1)
+	s0_0 := tl.StringSize(len(m.Message))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, InputBusinessChatLinkTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Message)
+	b.PutStringAt(p0[h+4:], m.Message)
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
 		for _, e1 := range m.Entities {
@@ -91721,13 +92216,15 @@ func (m *BusinessChatLink) encode(b *tl.Buffer, boxed bool) error {
 	var f0 uint32
 	f0 |= tl.Flag(m.Entities != nil, 0)
 	f0 |= tl.Flag(m.Title.Set, 1)
+	s0_0 := tl.StringSize(len(m.Link))
+	s0_1 := tl.StringSize(len(m.Message))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, BusinessChatLinkTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Link)
-	b.PutString(m.Message)
+	b.PutStringAt(p0[h+4:], m.Link)
+	b.PutStringAt(p0[h+s0_0+4:], m.Message)
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
 		for _, e1 := range m.Entities {
@@ -92118,10 +92615,11 @@ func (m *SponsoredMessageReportOption) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("sponsoredMessageReportOption")
 	}
-	if boxed {
-		b.PutID(SponsoredMessageReportOptionTypeID)
-	}
-	b.PutString(m.Text)
+	s0_0 := tl.StringSize(len(m.Text))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, SponsoredMessageReportOptionTypeID)
+	b.PutStringAt(p0[h:], m.Text)
 	b.PutBytes(m.Option)
 	return b.WriteErr()
 }
@@ -92393,13 +92891,14 @@ func (m *AvailableEffect) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.PremiumRequired, 2)
 	f0 |= tl.Flag(m.StaticIconID.Set, 0)
 	f0 |= tl.Flag(m.EffectAnimationID.Set, 1)
+	s0_0 := tl.StringSize(len(m.Emoticon))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 12)
+	p0 := b.Extend(h + 12 + s0_0)
 	binary.LittleEndian.PutUint32(p0, AvailableEffectTypeID)
 	q0 := (*[12]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
 	binary.LittleEndian.PutUint64(q0[4:], uint64(m.ID))
-	b.PutString(m.Emoticon)
+	b.PutStringAt(p0[h+12:], m.Emoticon)
 	if m.StaticIconID.Set {
 		b.PutInt64(m.StaticIconID.Value)
 	}
@@ -92997,8 +93496,11 @@ func (m *StarsTopupOption) encode(b *tl.Buffer, boxed bool) error {
 	if m.StoreProduct.Set {
 		b.PutString(m.StoreProduct.Value)
 	}
-	b.PutString(m.Currency)
-	b.PutInt64(m.Amount)
+	s1_0 := tl.StringSize(len(m.Currency))
+	p1 := b.Extend(8 + s1_0)
+	b.PutStringAt(p1, m.Currency)
+	q1 := (*[8]byte)(p1[s1_0:])
+	binary.LittleEndian.PutUint64(q1[:], uint64(m.Amount))
 	return b.WriteErr()
 }
 
@@ -93145,12 +93647,13 @@ func (m *StarsTransaction) encode(b *tl.Buffer, boxed bool) error {
 	if (m.AdsProceedsFromDate.Set) != (m.AdsProceedsToDate.Set) {
 		return tl.FlagGroupError("starsTransaction", "ads_proceeds_to_date")
 	}
+	s0_0 := tl.StringSize(len(m.ID))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, StarsTransactionTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.ID)
+	b.PutStringAt(p0[h+4:], m.ID)
 	if m.Amount == nil {
 		return tl.NilFieldError("starsTransaction", "amount")
 	}
@@ -93507,12 +94010,13 @@ func (m *GeoPointAddress) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.State.Set, 0)
 	f0 |= tl.Flag(m.City.Set, 1)
 	f0 |= tl.Flag(m.Street.Set, 2)
+	s0_0 := tl.StringSize(len(m.CountryIso2))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, GeoPointAddressTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.CountryIso2)
+	b.PutStringAt(p0[h+4:], m.CountryIso2)
 	if m.State.Set {
 		b.PutString(m.State.Value)
 	}
@@ -93697,12 +94201,13 @@ func (m *InputStarsTransaction) encode(b *tl.Buffer, boxed bool) error {
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Refund, 0)
+	s0_0 := tl.StringSize(len(m.ID))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, InputStarsTransactionTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.ID)
+	b.PutStringAt(p0[h+4:], m.ID)
 	return b.WriteErr()
 }
 
@@ -93774,8 +94279,11 @@ func (m *StarsGiftOption) encode(b *tl.Buffer, boxed bool) error {
 	if m.StoreProduct.Set {
 		b.PutString(m.StoreProduct.Value)
 	}
-	b.PutString(m.Currency)
-	b.PutInt64(m.Amount)
+	s1_0 := tl.StringSize(len(m.Currency))
+	p1 := b.Extend(8 + s1_0)
+	b.PutStringAt(p1, m.Currency)
+	q1 := (*[8]byte)(p1[s1_0:])
+	binary.LittleEndian.PutUint64(q1[:], uint64(m.Amount))
 	return b.WriteErr()
 }
 
@@ -93989,12 +94497,13 @@ func (m *StarsSubscription) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.Title.Set, 4)
 	f0 |= tl.Flag(m.Photo != nil, 5)
 	f0 |= tl.Flag(m.InvoiceSlug.Set, 6)
+	s0_0 := tl.StringSize(len(m.ID))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, StarsSubscriptionTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.ID)
+	b.PutStringAt(p0[h+4:], m.ID)
 	if m.Peer == nil {
 		return tl.NilFieldError("starsSubscription", "peer")
 	}
@@ -94215,8 +94724,10 @@ func (m *StarsGiveawayOption) encode(b *tl.Buffer, boxed bool) error {
 	if m.StoreProduct.Set {
 		b.PutString(m.StoreProduct.Value)
 	}
-	b.PutString(m.Currency)
-	q1 := (*[16]byte)(b.Extend(16))
+	s1_0 := tl.StringSize(len(m.Currency))
+	p1 := b.Extend(16 + s1_0)
+	b.PutStringAt(p1, m.Currency)
+	q1 := (*[16]byte)(p1[s1_0:])
 	binary.LittleEndian.PutUint64(q1[:], uint64(m.Amount))
 	binary.LittleEndian.PutUint32(q1[8:], tl.VectorID)
 	binary.LittleEndian.PutUint32(q1[12:], uint32(len(m.Winners)))
@@ -94764,16 +95275,19 @@ func (m *StarGiftUnique) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.HostID != nil, 12)
 	f0 |= tl.Flag(m.OfferMinStars.Set, 13)
 	f0 |= tl.Flag(m.CraftChancePermille.Set, 16)
+	s0_0 := tl.StringSize(len(m.Title))
+	s0_1 := tl.StringSize(len(m.Slug))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 20)
+	p0 := b.Extend(h + 24 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, StarGiftUniqueTypeID)
 	q0 := (*[20]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
 	binary.LittleEndian.PutUint64(q0[4:], uint64(m.ID))
 	binary.LittleEndian.PutUint64(q0[12:], uint64(m.GiftID))
-	b.PutString(m.Title)
-	b.PutString(m.Slug)
-	b.PutInt32(m.Num)
+	b.PutStringAt(p0[h+20:], m.Title)
+	b.PutStringAt(p0[h+s0_0+20:], m.Slug)
+	q0_1 := (*[4]byte)(p0[h+s0_0+s0_1+20:])
+	binary.LittleEndian.PutUint32(q0_1[:], uint32(m.Num))
 	if m.OwnerID != nil {
 		if err := m.OwnerID.Encode(b); err != nil {
 			return tl.EncodeFieldErr("starGiftUnique", "owner_id", err)
@@ -95023,10 +95537,11 @@ func (m *MessageReportOption) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("messageReportOption")
 	}
-	if boxed {
-		b.PutID(MessageReportOptionTypeID)
-	}
-	b.PutString(m.Text)
+	s0_0 := tl.StringSize(len(m.Text))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, MessageReportOptionTypeID)
+	b.PutStringAt(p0[h:], m.Text)
 	b.PutBytes(m.Option)
 	return b.WriteErr()
 }
@@ -95083,11 +95598,14 @@ func (m *ReportResultChooseOption) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("reportResultChooseOption")
 	}
-	if boxed {
-		b.PutID(ReportResultChooseOptionTypeID)
-	}
-	b.PutString(m.Title)
-	b.PutVectorHeader(len(m.Options))
+	s0_0 := tl.StringSize(len(m.Title))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + s0_0)
+	binary.LittleEndian.PutUint32(p0, ReportResultChooseOptionTypeID)
+	b.PutStringAt(p0[h:], m.Title)
+	q0 := (*[8]byte)(p0[h+s0_0:])
+	binary.LittleEndian.PutUint32(q0[:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[4:], uint32(len(m.Options)))
 	for i0 := range m.Options {
 		if err := m.Options[i0].Encode(b); err != nil {
 			return tl.EncodeFieldErr("reportResultChooseOption", "options", err)
@@ -95496,22 +96014,23 @@ func (m *ConnectedBotStarRef) encode(b *tl.Buffer, boxed bool) error {
 	var f0 uint32
 	f0 |= tl.Flag(m.Revoked, 1)
 	f0 |= tl.Flag(m.DurationMonths.Set, 0)
+	s0_0 := tl.StringSize(len(m.URL))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 20 + s0_0)
 	binary.LittleEndian.PutUint32(p0, ConnectedBotStarRefTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.URL)
-	q1 := (*[16]byte)(b.Extend(16))
-	binary.LittleEndian.PutUint32(q1[:], uint32(m.Date))
-	binary.LittleEndian.PutUint64(q1[4:], uint64(m.BotID))
-	binary.LittleEndian.PutUint32(q1[12:], uint32(m.CommissionPermille))
+	b.PutStringAt(p0[h+4:], m.URL)
+	q0_1 := (*[16]byte)(p0[h+s0_0+4:])
+	binary.LittleEndian.PutUint32(q0_1[:], uint32(m.Date))
+	binary.LittleEndian.PutUint64(q0_1[4:], uint64(m.BotID))
+	binary.LittleEndian.PutUint32(q0_1[12:], uint32(m.CommissionPermille))
 	if m.DurationMonths.Set {
 		b.PutInt32(m.DurationMonths.Value)
 	}
-	q2 := (*[16]byte)(b.Extend(16))
-	binary.LittleEndian.PutUint64(q2[:], uint64(m.Participants))
-	binary.LittleEndian.PutUint64(q2[8:], uint64(m.Revenue))
+	q1 := (*[16]byte)(b.Extend(16))
+	binary.LittleEndian.PutUint64(q1[:], uint64(m.Participants))
+	binary.LittleEndian.PutUint64(q1[8:], uint64(m.Revenue))
 	return b.WriteErr()
 }
 
@@ -95715,13 +96234,14 @@ func (m *BotVerifierSettings) encode(b *tl.Buffer, boxed bool) error {
 	var f0 uint32
 	f0 |= tl.Flag(m.CanModifyCustomDescription, 1)
 	f0 |= tl.Flag(m.CustomDescription.Set, 0)
+	s0_0 := tl.StringSize(len(m.Company))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 12)
+	p0 := b.Extend(h + 12 + s0_0)
 	binary.LittleEndian.PutUint32(p0, BotVerifierSettingsTypeID)
 	q0 := (*[12]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
 	binary.LittleEndian.PutUint64(q0[4:], uint64(m.Icon))
-	b.PutString(m.Company)
+	b.PutStringAt(p0[h+12:], m.Company)
 	if m.CustomDescription.Set {
 		b.PutString(m.CustomDescription.Value)
 	}
@@ -95791,13 +96311,14 @@ func (m *BotVerification) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("botVerification")
 	}
+	s0_0 := tl.StringSize(len(m.Description))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 16)
+	p0 := b.Extend(h + 16 + s0_0)
 	binary.LittleEndian.PutUint32(p0, BotVerificationTypeID)
 	q0 := (*[16]byte)(p0[h:])
 	binary.LittleEndian.PutUint64(q0[:], uint64(m.BotID))
 	binary.LittleEndian.PutUint64(q0[8:], uint64(m.Icon))
-	b.PutString(m.Description)
+	b.PutStringAt(p0[h+16:], m.Description)
 	return b.WriteErr()
 }
 
@@ -95860,12 +96381,13 @@ func (m *StarGiftAttributeModel) encode(b *tl.Buffer, boxed bool) error {
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Crafted, 0)
+	s0_0 := tl.StringSize(len(m.Name))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, StarGiftAttributeModelTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Name)
+	b.PutStringAt(p0[h+4:], m.Name)
 	if m.Document == nil {
 		return tl.NilFieldError("starGiftAttributeModel", "document")
 	}
@@ -95943,10 +96465,11 @@ func (m *StarGiftAttributePattern) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("starGiftAttributePattern")
 	}
-	if boxed {
-		b.PutID(StarGiftAttributePatternTypeID)
-	}
-	b.PutString(m.Name)
+	s0_0 := tl.StringSize(len(m.Name))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, StarGiftAttributePatternTypeID)
+	b.PutStringAt(p0[h:], m.Name)
 	if m.Document == nil {
 		return tl.NilFieldError("starGiftAttributePattern", "document")
 	}
@@ -96022,11 +96545,12 @@ func (m *StarGiftAttributeBackdrop) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("starGiftAttributeBackdrop")
 	}
-	if boxed {
-		b.PutID(StarGiftAttributeBackdropTypeID)
-	}
-	b.PutString(m.Name)
-	q0 := (*[20]byte)(b.Extend(20))
+	s0_0 := tl.StringSize(len(m.Name))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 20 + s0_0)
+	binary.LittleEndian.PutUint32(p0, StarGiftAttributeBackdropTypeID)
+	b.PutStringAt(p0[h:], m.Name)
+	q0 := (*[20]byte)(p0[h+s0_0:])
 	binary.LittleEndian.PutUint32(q0[:], uint32(m.BackdropID))
 	binary.LittleEndian.PutUint32(q0[4:], uint32(m.CenterColor))
 	binary.LittleEndian.PutUint32(q0[8:], uint32(m.EdgeColor))
@@ -96616,10 +97140,11 @@ func (m *InputSavedStarGiftSlug) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("inputSavedStarGiftSlug")
 	}
-	if boxed {
-		b.PutID(InputSavedStarGiftSlugTypeID)
-	}
-	b.PutString(m.Slug)
+	s0_0 := tl.StringSize(len(m.Slug))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, InputSavedStarGiftSlugTypeID)
+	b.PutStringAt(p0[h:], m.Slug)
 	return b.WriteErr()
 }
 
@@ -97483,10 +98008,11 @@ func (m *PendingSuggestion) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("pendingSuggestion")
 	}
-	if boxed {
-		b.PutID(PendingSuggestionTypeID)
-	}
-	b.PutString(m.Suggestion)
+	s0_0 := tl.StringSize(len(m.Suggestion))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, PendingSuggestionTypeID)
+	b.PutStringAt(p0[h:], m.Suggestion)
 	if err := m.Title.Encode(b); err != nil {
 		return tl.EncodeFieldErr("pendingSuggestion", "title", err)
 	}
@@ -97961,13 +98487,14 @@ func (m *StarGiftCollection) encode(b *tl.Buffer, boxed bool) error {
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Icon != nil, 0)
+	s0_0 := tl.StringSize(len(m.Title))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 8)
+	p0 := b.Extend(h + 8 + s0_0)
 	binary.LittleEndian.PutUint32(p0, StarGiftCollectionTypeID)
 	q0 := (*[8]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
 	binary.LittleEndian.PutUint32(q0[4:], uint32(m.CollectionID))
-	b.PutString(m.Title)
+	b.PutStringAt(p0[h+8:], m.Title)
 	if m.Icon != nil {
 		if err := m.Icon.Encode(b); err != nil {
 			return tl.EncodeFieldErr("starGiftCollection", "icon", err)
@@ -98050,13 +98577,14 @@ func (m *StoryAlbum) encode(b *tl.Buffer, boxed bool) error {
 	var f0 uint32
 	f0 |= tl.Flag(m.IconPhoto != nil, 0)
 	f0 |= tl.Flag(m.IconVideo != nil, 1)
+	s0_0 := tl.StringSize(len(m.Title))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 8)
+	p0 := b.Extend(h + 8 + s0_0)
 	binary.LittleEndian.PutUint32(p0, StoryAlbumTypeID)
 	q0 := (*[8]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
 	binary.LittleEndian.PutUint32(q0[4:], uint32(m.AlbumID))
-	b.PutString(m.Title)
+	b.PutStringAt(p0[h+8:], m.Title)
 	if m.IconPhoto != nil {
 		if err := m.IconPhoto.Encode(b); err != nil {
 			return tl.EncodeFieldErr("storyAlbum", "icon_photo", err)
@@ -98662,10 +99190,11 @@ func (m *InputChatTheme) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("inputChatTheme")
 	}
-	if boxed {
-		b.PutID(InputChatThemeTypeID)
-	}
-	b.PutString(m.Emoticon)
+	s0_0 := tl.StringSize(len(m.Emoticon))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, InputChatThemeTypeID)
+	b.PutStringAt(p0[h:], m.Emoticon)
 	return b.WriteErr()
 }
 
@@ -98717,10 +99246,11 @@ func (m *InputChatThemeUniqueGift) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("inputChatThemeUniqueGift")
 	}
-	if boxed {
-		b.PutID(InputChatThemeUniqueGiftTypeID)
-	}
-	b.PutString(m.Slug)
+	s0_0 := tl.StringSize(len(m.Slug))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, InputChatThemeUniqueGiftTypeID)
+	b.PutStringAt(p0[h:], m.Slug)
 	return b.WriteErr()
 }
 
@@ -99851,10 +100381,11 @@ func (m *InputStarGiftAuctionSlug) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("inputStarGiftAuctionSlug")
 	}
-	if boxed {
-		b.PutID(InputStarGiftAuctionSlugTypeID)
-	}
-	b.PutString(m.Slug)
+	s0_0 := tl.StringSize(len(m.Slug))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, InputStarGiftAuctionSlugTypeID)
+	b.PutStringAt(p0[h:], m.Slug)
 	return b.WriteErr()
 }
 
@@ -99911,14 +100442,17 @@ func (m *Passkey) encode(b *tl.Buffer, boxed bool) error {
 	var f0 uint32
 	f0 |= tl.Flag(m.SoftwareEmojiID.Set, 0)
 	f0 |= tl.Flag(m.LastUsageDate.Set, 1)
+	s0_0 := tl.StringSize(len(m.ID))
+	s0_1 := tl.StringSize(len(m.Name))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 8 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, PasskeyTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.ID)
-	b.PutString(m.Name)
-	b.PutInt32(m.Date)
+	b.PutStringAt(p0[h+4:], m.ID)
+	b.PutStringAt(p0[h+s0_0+4:], m.Name)
+	q0_1 := (*[4]byte)(p0[h+s0_0+s0_1+4:])
+	binary.LittleEndian.PutUint32(q0_1[:], uint32(m.Date))
 	if m.SoftwareEmojiID.Set {
 		b.PutInt64(m.SoftwareEmojiID.Value)
 	}
@@ -100141,11 +100675,13 @@ func (m *InputPasskeyCredentialPublicKey) encode(b *tl.Buffer, boxed bool) error
 	if m == nil {
 		return tl.NilObjectError("inputPasskeyCredentialPublicKey")
 	}
-	if boxed {
-		b.PutID(InputPasskeyCredentialPublicKeyTypeID)
-	}
-	b.PutString(m.ID)
-	b.PutString(m.RawID)
+	s0_0 := tl.StringSize(len(m.ID))
+	s0_1 := tl.StringSize(len(m.RawID))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0 + s0_1)
+	binary.LittleEndian.PutUint32(p0, InputPasskeyCredentialPublicKeyTypeID)
+	b.PutStringAt(p0[h:], m.ID)
+	b.PutStringAt(p0[h+s0_0:], m.RawID)
 	if m.Response == nil {
 		return tl.NilFieldError("inputPasskeyCredentialPublicKey", "response")
 	}
@@ -100213,10 +100749,11 @@ func (m *InputPasskeyCredentialFirebasePNV) encode(b *tl.Buffer, boxed bool) err
 	if m == nil {
 		return tl.NilObjectError("inputPasskeyCredentialFirebasePNV")
 	}
-	if boxed {
-		b.PutID(InputPasskeyCredentialFirebasePNVTypeID)
-	}
-	b.PutString(m.PnvToken)
+	s0_0 := tl.StringSize(len(m.PnvToken))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, InputPasskeyCredentialFirebasePNVTypeID)
+	b.PutStringAt(p0[h:], m.PnvToken)
 	return b.WriteErr()
 }
 
@@ -100893,10 +101430,11 @@ func (m *InputAiComposeToneDefault) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("inputAiComposeToneDefault")
 	}
-	if boxed {
-		b.PutID(InputAiComposeToneDefaultTypeID)
-	}
-	b.PutString(m.Tone)
+	s0_0 := tl.StringSize(len(m.Tone))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, InputAiComposeToneDefaultTypeID)
+	b.PutStringAt(p0[h:], m.Tone)
 	return b.WriteErr()
 }
 
@@ -101012,10 +101550,11 @@ func (m *InputAiComposeToneSlug) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("inputAiComposeToneSlug")
 	}
-	if boxed {
-		b.PutID(InputAiComposeToneSlugTypeID)
-	}
-	b.PutString(m.Slug)
+	s0_0 := tl.StringSize(len(m.Slug))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, InputAiComposeToneSlugTypeID)
+	b.PutStringAt(p0[h:], m.Slug)
 	return b.WriteErr()
 }
 
@@ -101067,10 +101606,11 @@ func (m *InputAiComposeToneSingleUse) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("inputAiComposeToneSingleUse")
 	}
-	if boxed {
-		b.PutID(InputAiComposeToneSingleUseTypeID)
-	}
-	b.PutString(m.CustomPrompt)
+	s0_0 := tl.StringSize(len(m.CustomPrompt))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, InputAiComposeToneSingleUseTypeID)
+	b.PutStringAt(p0[h:], m.CustomPrompt)
 	return b.WriteErr()
 }
 
@@ -101138,15 +101678,17 @@ func (m *AiComposeTone) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.InstallsCount.Set, 2)
 	f0 |= tl.Flag(m.AuthorID.Set, 3)
 	f0 |= tl.Flag(m.ExampleEnglish != nil, 5)
+	s0_0 := tl.StringSize(len(m.Slug))
+	s0_1 := tl.StringSize(len(m.Title))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 20)
+	p0 := b.Extend(h + 20 + s0_0 + s0_1)
 	binary.LittleEndian.PutUint32(p0, AiComposeToneTypeID)
 	q0 := (*[20]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
 	binary.LittleEndian.PutUint64(q0[4:], uint64(m.ID))
 	binary.LittleEndian.PutUint64(q0[12:], uint64(m.AccessHash))
-	b.PutString(m.Slug)
-	b.PutString(m.Title)
+	b.PutStringAt(p0[h+20:], m.Slug)
+	b.PutStringAt(p0[h+s0_0+20:], m.Title)
 	if m.EmojiID.Set {
 		b.PutInt64(m.EmojiID.Value)
 	}
@@ -101269,12 +101811,15 @@ func (m *AiComposeToneDefault) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("aiComposeToneDefault")
 	}
-	if boxed {
-		b.PutID(AiComposeToneDefaultTypeID)
-	}
-	b.PutString(m.Tone)
-	b.PutInt64(m.EmojiID)
-	b.PutString(m.Title)
+	s0_0 := tl.StringSize(len(m.Tone))
+	s0_1 := tl.StringSize(len(m.Title))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 8 + s0_0 + s0_1)
+	binary.LittleEndian.PutUint32(p0, AiComposeToneDefaultTypeID)
+	b.PutStringAt(p0[h:], m.Tone)
+	q0 := (*[8]byte)(p0[h+s0_0:])
+	binary.LittleEndian.PutUint64(q0[:], uint64(m.EmojiID))
+	b.PutStringAt(p0[h+s0_0+8:], m.Title)
 	return b.WriteErr()
 }
 
@@ -101547,10 +102092,11 @@ func (m *JoinChatBotResultWebView) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("joinChatBotResultWebView")
 	}
-	if boxed {
-		b.PutID(JoinChatBotResultWebViewTypeID)
-	}
-	b.PutString(m.URL)
+	s0_0 := tl.StringSize(len(m.URL))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, JoinChatBotResultWebViewTypeID)
+	b.PutStringAt(p0[h:], m.URL)
 	return b.WriteErr()
 }
 
@@ -101605,14 +102151,17 @@ func (m *WebDomainException) encode(b *tl.Buffer, boxed bool) error {
 	}
 	var f0 uint32
 	f0 |= tl.Flag(m.Favicon.Set, 0)
+	s0_0 := tl.StringSize(len(m.Domain))
+	s0_1 := tl.StringSize(len(m.URL))
+	s0_2 := tl.StringSize(len(m.Title))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0 + s0_1 + s0_2)
 	binary.LittleEndian.PutUint32(p0, WebDomainExceptionTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Domain)
-	b.PutString(m.URL)
-	b.PutString(m.Title)
+	b.PutStringAt(p0[h+4:], m.Domain)
+	b.PutStringAt(p0[h+s0_0+4:], m.URL)
+	b.PutStringAt(p0[h+s0_0+s0_1+4:], m.Title)
 	if m.Favicon.Set {
 		b.PutInt64(m.Favicon.Value)
 	}
@@ -101685,10 +102234,11 @@ func (m *InputRichFilePhoto) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("inputRichFilePhoto")
 	}
-	if boxed {
-		b.PutID(InputRichFilePhotoTypeID)
-	}
-	b.PutString(m.ID)
+	s0_0 := tl.StringSize(len(m.ID))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, InputRichFilePhotoTypeID)
+	b.PutStringAt(p0[h:], m.ID)
 	if m.Photo == nil {
 		return tl.NilFieldError("inputRichFilePhoto", "photo")
 	}
@@ -101750,10 +102300,11 @@ func (m *InputRichFileDocument) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("inputRichFileDocument")
 	}
-	if boxed {
-		b.PutID(InputRichFileDocumentTypeID)
-	}
-	b.PutString(m.ID)
+	s0_0 := tl.StringSize(len(m.ID))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, InputRichFileDocumentTypeID)
+	b.PutStringAt(p0[h:], m.ID)
 	if m.Document == nil {
 		return tl.NilFieldError("inputRichFileDocument", "document")
 	}
@@ -101989,12 +102540,13 @@ func (m *InputRichMessageHTML) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.Rtl, 0)
 	f0 |= tl.Flag(m.Noautolink, 1)
 	f0 |= tl.Flag(m.Files != nil, 2)
+	s0_0 := tl.StringSize(len(m.Html))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, InputRichMessageHTMLTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Html)
+	b.PutStringAt(p0[h+4:], m.Html)
 	if m.Files != nil {
 		b.PutVectorHeader(len(m.Files))
 		for _, e1 := range m.Files {
@@ -102085,12 +102637,13 @@ func (m *InputRichMessageMarkdown) encode(b *tl.Buffer, boxed bool) error {
 	f0 |= tl.Flag(m.Rtl, 0)
 	f0 |= tl.Flag(m.Noautolink, 1)
 	f0 |= tl.Flag(m.Files != nil, 2)
+	s0_0 := tl.StringSize(len(m.Markdown))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, InputRichMessageMarkdownTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], f0)
-	b.PutString(m.Markdown)
+	b.PutStringAt(p0[h+4:], m.Markdown)
 	if m.Files != nil {
 		b.PutVectorHeader(len(m.Files))
 		for _, e1 := range m.Files {
@@ -102501,8 +103054,11 @@ func (m *EphemeralMessage) encode(b *tl.Buffer, boxed bool) error {
 	if m.TopMsgID.Set {
 		b.PutInt32(m.TopMsgID.Value)
 	}
-	b.PutInt32(m.Date)
-	b.PutString(m.Message)
+	s1_0 := tl.StringSize(len(m.Message))
+	p1 := b.Extend(4 + s1_0)
+	q1 := (*[4]byte)(p1)
+	binary.LittleEndian.PutUint32(q1[:], uint32(m.Date))
+	b.PutStringAt(p1[4:], m.Message)
 	if m.Entities != nil {
 		b.PutVectorHeader(len(m.Entities))
 		for _, e1 := range m.Entities {

@@ -203,12 +203,13 @@ func (m *UploadWebFile) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("upload.webFile")
 	}
+	s0_0 := tl.StringSize(len(m.MimeType))
 	h := tl.IDLen(boxed)
-	p0 := b.Extend(h + 4)
+	p0 := b.Extend(h + 4 + s0_0)
 	binary.LittleEndian.PutUint32(p0, UploadWebFileTypeID)
 	q0 := (*[4]byte)(p0[h:])
 	binary.LittleEndian.PutUint32(q0[:], uint32(m.Size))
-	b.PutString(m.MimeType)
+	b.PutStringAt(p0[h+4:], m.MimeType)
 	if m.FileType == nil {
 		return tl.NilFieldError("upload.webFile", "file_type")
 	}

@@ -263,10 +263,11 @@ func (m *InvokeWithTagRequest) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("invokeWithTag")
 	}
-	if boxed {
-		b.PutID(InvokeWithTagRequestTypeID)
-	}
-	b.PutString(m.Tag)
+	s0_0 := tl.StringSize(len(m.Tag))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, InvokeWithTagRequestTypeID)
+	b.PutStringAt(p0[h:], m.Tag)
 	if m.Query == nil {
 		return tl.NilFieldError("invokeWithTag", "query")
 	}

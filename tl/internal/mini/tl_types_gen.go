@@ -238,10 +238,11 @@ func (m *Pair) encode(b *tl.Buffer, boxed bool) error {
 	if m == nil {
 		return tl.NilObjectError("pair")
 	}
-	if boxed {
-		b.PutID(PairTypeID)
-	}
-	b.PutString(m.Key)
+	s0_0 := tl.StringSize(len(m.Key))
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + s0_0)
+	binary.LittleEndian.PutUint32(p0, PairTypeID)
+	b.PutStringAt(p0[h:], m.Key)
 	b.PutBytes(m.Value)
 	return b.WriteErr()
 }

@@ -113,46 +113,103 @@ func (r *run) flush() {
 		}
 		return
 	}
-	f.use("encoding/binary")
 	n := r.e.runs
 	r.e.runs++
-	p, q := fmt.Sprintf("p%d", n), fmt.Sprintf("q%d", n)
-	total := strconv.Itoa(size)
+	p := fmt.Sprintf("p%d", n)
+	// The run's size: its fixed part, each string's wire size, the tail's elements.
+	var strs []string
+	for _, pc := range pieces {
+		if pc.kind == model.KString {
+			sv := fmt.Sprintf("s%d_%d", n, len(strs))
+			f.p("%s%s := tl.StringSize(len(%s))", ind, sv, pc.v)
+			strs = append(strs, sv)
+		}
+	}
+	terms := strs
+	if size > 0 || len(strs) == 0 {
+		terms = append([]string{strconv.Itoa(size)}, strs...)
+	}
+	total := strings.Join(terms, " + ")
 	if tail != nil {
 		total += fmt.Sprintf(" + %d*len(%s)", fixedSize(tail.Kind), tailV)
 	}
-	start := "" // where the fixed part starts in p
-	switch {
-	case id == boxedID:
+	if id != boxedID && tail == nil && len(strs) == 0 {
+		q := fmt.Sprintf("q%d", n)
+		f.p("%s%s := (*[%d]byte)(b.Extend(%s))", ind, q, size, total)
+		r.stores(ind, q, pieces)
+		return
+	}
+	at := offset{} // where the next piece starts in p
+	if id == boxedID {
 		f.p("%sh := tl.IDLen(boxed)", ind)
 		f.p("%s%s := b.Extend(h + %s)", ind, p, total)
+		f.use("encoding/binary")
 		f.p("%sbinary.LittleEndian.PutUint32(%s, %s)", ind, p, r.st.IDConst())
-		start = "h"
-		f.p("%s%s := (*[%d]byte)(%s[h:])", ind, q, size, p)
-	case tail != nil:
+		at.vars = []string{"h"}
+	} else {
 		f.p("%s%s := b.Extend(%s)", ind, p, total)
-		f.p("%s%s := (*[%d]byte)(%s)", ind, q, size, p)
-	default:
-		f.p("%s%s := (*[%d]byte)(b.Extend(%s))", ind, q, size, total)
 	}
-	off := 0
-	for _, pc := range pieces {
-		r.store(ind, q, off, pc)
-		off += fixedSize(pc.kind)
+	// Fixed-size pieces between strings are stored through an array pointer each; a string
+	// moves the offsets after it by its size.
+	for i, g, si := 0, 0, 0; i < len(pieces); {
+		if pieces[i].kind == model.KString {
+			f.p("%sb.PutStringAt(%s, %s)", ind, at.slice(p), pieces[i].v)
+			at.vars = append(at.vars, strs[si])
+			si++
+			i++
+			continue
+		}
+		j, gsize := i, 0
+		for ; j < len(pieces) && pieces[j].kind != model.KString; j++ {
+			gsize += fixedSize(pieces[j].kind)
+		}
+		q := fmt.Sprintf("q%d", n)
+		if g > 0 {
+			q = fmt.Sprintf("q%d_%d", n, g)
+		}
+		g++
+		f.p("%s%s := (*[%d]byte)(%s)", ind, q, gsize, at.slice(p))
+		r.stores(ind, q, pieces[i:j])
+		at.c += gsize
+		i = j
 	}
 	if tail == nil {
 		return
 	}
 	t, x := fmt.Sprintf("t%d", n), fmt.Sprintf("x%d", n)
-	if start != "" {
-		f.p("%s%s := %s[%s+%d:]", ind, t, p, start, size)
-	} else {
-		f.p("%s%s := %s[%d:]", ind, t, p, size)
-	}
+	f.p("%s%s := %s", ind, t, at.slice(p))
 	f.p("%sfor _, %s := range %s {", ind, x, tailV)
 	r.store(ind+"\t", t, 0, piece{tail.Kind, x})
 	f.p("%s\t%s = %s[%d:]", ind, t, t, fixedSize(tail.Kind))
 	f.p("%s}", ind)
+}
+
+// offset is a position in a run's extension: the sum of variables (the id's length, strings'
+// sizes) and a constant.
+type offset struct {
+	vars []string
+	c    int
+}
+
+// slice is the Go expression for p from the offset on.
+func (o offset) slice(p string) string {
+	terms := o.vars
+	if o.c > 0 || len(terms) == 0 {
+		terms = append(terms[:len(terms):len(terms)], strconv.Itoa(o.c))
+	}
+	if len(terms) == 1 && terms[0] == "0" {
+		return p
+	}
+	return p + "[" + strings.Join(terms, "+") + ":]"
+}
+
+// stores prints the fixed-size pieces stored one after the other from q[0:].
+func (r *run) stores(ind, q string, pieces []piece) {
+	off := 0
+	for _, pc := range pieces {
+		r.store(ind, q, off, pc)
+		off += fixedSize(pc.kind)
+	}
 }
 
 // put prints one piece as an append.
@@ -174,6 +231,7 @@ func (r *run) put(ind string, pc piece) {
 // store prints one piece written at buf[off:], where buf is a byte slice or array pointer long
 // enough.
 func (r *run) store(ind, buf string, off int, pc piece) {
+	r.f.use("encoding/binary")
 	at := fmt.Sprintf("%s[%d:]", buf, off)
 	if off == 0 {
 		at = buf + "[:]"
@@ -259,7 +317,7 @@ func (e *emitter) encoders(f *file, st *model.Struct) {
 		}
 		v := "m." + fl.GoName
 		if !fl.Optional() {
-			if fixedSize(fl.Type.Kind) > 0 {
+			if fixedSize(fl.Type.Kind) > 0 || fl.Type.Kind == model.KString {
 				r.add(fl.Type.Kind, v)
 				continue
 			}
