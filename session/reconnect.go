@@ -3,6 +3,7 @@ package session
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/cenkalti/backoff/v4"
@@ -39,13 +40,32 @@ func (e *ReconnectError) Is(target error) bool { return target == ErrReconnectFa
 // ReconnectPolicy bounds how a broken connection is restored: exponential backoff with jitter
 // between attempts (github.com/cenkalti/backoff/v4), at most MaxAttempts consecutive failures.
 // A connection that worked (received a packet) resets the count.
+//
+// Which connections the limit applies to:
+//   - MaxAttempts > 0 (or 0, meaning 8) without Persistent: every connection of the Run, the
+//     first one and every redial after a loss. Run returns a *ReconnectError after that many
+//     consecutive failures.
+//   - MaxAttempts > 0 (or 0) with Persistent: only until a connection of the Run has worked.
+//     A Run that never got through (a wrong address, proxy or key) still ends with a
+//     *ReconnectError; once one has, a loss is redialed until ctx ends, however long the
+//     network stays down, waiting at most MaxInterval (jittered) between attempts.
+//   - MaxAttempts < 0: never give up, first connection included.
+//
+// Some failures end Run whatever the policy: the proxy refusing the credentials (a
+// *ReconnectError at once) and ErrAuthKeyUnknown.
 type ReconnectPolicy struct {
 	// MaxAttempts is the number of consecutive failed connection attempts after which Run gives
-	// up (default 8; negative means never give up).
+	// up (default 8; negative means never give up). With Persistent it bounds only the attempts
+	// made before a connection of the Run first worked.
 	MaxAttempts int
+	// Persistent lifts MaxAttempts once a connection of the Run has worked: the connection is
+	// then redialed until ctx ends. A long-running client's link to its home data center
+	// wants it; a connection that is cheap to open again on demand does not.
+	Persistent bool
 	// InitialInterval is the first wait (default 250 ms).
 	InitialInterval time.Duration
-	// MaxInterval caps the wait (default 30 s).
+	// MaxInterval caps the wait (default 30 s): during a long outage Run dials about once per
+	// MaxInterval, each wait picked in [1-Jitter, 1+Jitter] times it.
 	MaxInterval time.Duration
 	// Jitter is the randomization factor: each wait is picked in [1-Jitter, 1+Jitter] times the
 	// nominal interval (default 0.5).
@@ -75,4 +95,29 @@ func (p *ReconnectPolicy) backoff() backoff.BackOff {
 		backoff.WithMultiplier(2),
 		backoff.WithMaxElapsedTime(0),
 	)
+}
+
+// giveUp reports whether Run stops redialing after failures consecutive failed attempts, the
+// last one with err; established is true once a connection of the Run has worked.
+func (p *ReconnectPolicy) giveUp(failures int, established bool, err error) bool {
+	switch {
+	case permanent(err):
+		return true
+	case p.MaxAttempts < 0, p.Persistent && established:
+		return false
+	}
+	return failures >= p.MaxAttempts
+}
+
+// quietAfter is how many consecutive failures are logged at Info; later ones are logged at
+// Info only when their count is a power of two (16, 32, 64...), at Debug otherwise: a link
+// that stays down for hours leaves a few records, not one per attempt.
+const quietAfter = 8
+
+// lossLevel is the level of the record of the failures-th consecutive failure.
+func lossLevel(failures int) slog.Level {
+	if failures <= quietAfter || failures&(failures-1) == 0 {
+		return slog.LevelInfo
+	}
+	return slog.LevelDebug
 }

@@ -104,6 +104,7 @@ func (l *loop) run(ctx context.Context) error {
 	policy := l.c.opts.Reconnect
 	b := policy.backoff()
 	failures, unknownKey := 0, 0
+	established := false // a connection of this Run has worked
 	for {
 		l.c.setState(StateConnecting)
 		select { // a Redial asked for before this dial is served by it
@@ -122,6 +123,7 @@ func (l *loop) run(ctx context.Context) error {
 		l.c.noteLost(err, l.now())
 		if worked && !errors.Is(err, ErrBind) { // a connection whose key was refused served nothing
 			failures, unknownKey = 0, 0
+			established = true
 			b.Reset()
 		}
 		if keyUnknown(err) && l.eng != nil {
@@ -136,16 +138,19 @@ func (l *loop) run(ctx context.Context) error {
 			}
 		}
 		failures++
-		msg, level := "session: connection lost", slog.LevelInfo
-		if errors.Is(err, ErrBind) { // the server refused the key: no network failure, and no loss is seen above
+		msg, level := "session: connection lost", lossLevel(failures)
+		if errors.Is(err, ErrBind) && level == slog.LevelInfo {
+			// the server refused the key: no network failure, and no loss is seen above
 			msg, level = "session: temporary key binding failed", slog.LevelWarn
 		}
-		l.log.Log(ctx, level, msg, slog.Int("failures", failures), slog.Any("err", err))
-		if (policy.MaxAttempts >= 0 && failures >= policy.MaxAttempts) || permanent(err) {
+		if policy.giveUp(failures, established, err) {
+			l.log.Log(ctx, level, msg, slog.Int("failures", failures), slog.Any("err", err))
 			return &ReconnectError{Attempts: failures, Err: err}
 		}
+		wait := b.NextBackOff()
+		l.log.Log(ctx, level, msg, slog.Int("failures", failures), slog.Duration("retry_in", wait), slog.Any("err", err))
 		l.c.setState(StateWaiting)
-		if err := l.idle(ctx, b.NextBackOff()); err != nil {
+		if err := l.idle(ctx, wait); err != nil {
 			return err
 		}
 	}
