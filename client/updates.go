@@ -223,13 +223,15 @@ func (c *Client) startUpdates() {
 		// A Connect from the delivery of the run that Disconnect stopped without waiting
 		// (an OnUpdateReceived hook): that run ends, and commits its batch, once the caller
 		// returns. The next run starts then, so that it starts from the state committed.
+		// Stopped before that, this run still ends only after that one: its done is what a
+		// Disconnect from the hook hands the next Connect as the run to wait for.
 		go func() {
-			select {
-			case <-ending:
-				start()
-			case <-ctx.Done(): // stopped before it started
+			<-ending
+			if ctx.Err() != nil { // stopped before it started
 				stopped(nil)
+				return
 			}
+			start()
 		}()
 		return
 	default:

@@ -1,0 +1,91 @@
+package mtgo_test
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+
+	mtgo "github.com/mtgo-labs/mtgo/client"
+	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/teletest"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// TestHookReconnectThenReconnectAgain: an OnUpdateReceived hook that disconnects and connects
+// leaves an update engine that waits for the hook's own engine, which ends once the hook
+// returns. When that waiting engine is stopped before it started (a second Disconnect, from
+// the hook or from elsewhere while the hook runs), the engine of the next Connect must still
+// wait for the hook's. It used to start at once: the hook's Manager was still current, its
+// Start failed with updates.ErrRunning ("update engine stopped" logged) while the client took
+// the engine for running, and nothing was delivered until the next Disconnect.
+//
+// It runs in a synctest bubble over the in-memory cluster, so that the hook can wait until
+// every other goroutine of the client is blocked before it returns: what the engines do while
+// the hook runs is then settled, not a race with its return.
+func TestHookReconnectThenReconnectAgain(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		outside bool // the second Disconnect and Connect come from the test's goroutine
+	}{
+		{name: "from the hook"},
+		{name: "from elsewhere while the hook runs", outside: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) { testHookReconnectAgain(t, tc.outside) })
+	}
+}
+
+func testHookReconnectAgain(t *testing.T, outside bool) {
+	key := sharedKey(t)
+	monthsBubble(t, func(t *testing.T) {
+		cl, err := teletest.Start(teletest.Config{Key: key, InMemory: true, StrictSeqNo: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = cl.Close() })
+		const name = "review_hook_again_bot"
+		logs := &monthsLog{}
+		b, _ := e2eBot(t, cl, name, func(cfg *mtgo.Config) {
+			cfg.Log = mtgo.LogConfig{Handler: logs, Level: slog.LevelError}
+			cfg.FxOptions = append(cfg.FxOptions, mtgo.ReplaceDialer(cl.Dialer()))
+		})
+		sender := newSoakSenders(t, cl, name, 1)[0]
+		returned := make(chan reconnectOutcome, 1)
+		again := make(chan reconnectOutcome, 1)
+		handled := make(chan string, 8)
+		b.OnMessage(func(_ *mtgo.Context, m *types.Message) error {
+			handled <- m.Text
+			return nil
+		})
+		var first atomic.Bool
+		b.OnUpdateReceived(func(_ context.Context, u tg.UpdatesClass) {
+			if !hasMessage(u, "1") || !first.CompareAndSwap(false, true) {
+				return
+			}
+			o := reconnectInside(b, true, nil)
+			if o.disconnect == nil && o.connect == nil {
+				if outside {
+					go func() { again <- reconnectInside(b, true, nil) }()
+				} else {
+					o = reconnectInside(b, true, nil)
+				}
+			}
+			synctest.Wait() // the engines started meanwhile have done what they do
+			returned <- o
+		})
+
+		sender.send(t) // "1": the hook reconnects
+		o := recv(t, returned, "return of the hook that reconnects")
+		if outside && o.disconnect == nil && o.connect == nil {
+			o = recv(t, again, "return of the Disconnect and Connect from elsewhere")
+		}
+		checkReconnected(t, b, sender, handled, o, true, []string{"1", "2"})
+		for _, r := range logs.all() {
+			if strings.Contains(r, "update engine stopped") {
+				t.Errorf("logged: %s", r)
+			}
+		}
+	})
+}
