@@ -143,7 +143,7 @@ func newEngine(p *clientParams, keys []crypto.PublicKey, link *proxy.Link, st St
 			LangPack:       dev.LangPack,
 			LangCode:       dev.LangCode,
 		},
-		Reconnect: session.ReconnectPolicy{MaxAttempts: cfg.ReconnectAttempts},
+		Reconnect: cfg.reconnectPolicy(),
 		Keys:      keys,
 		Store:     st,
 		NewConn:   f.NewConn,

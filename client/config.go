@@ -13,6 +13,7 @@ import (
 	"github.com/mtgo-labs/mtgo/client/markup"
 	"github.com/mtgo-labs/mtgo/client/storage"
 	"github.com/mtgo-labs/mtgo/secretchat"
+	"github.com/mtgo-labs/mtgo/session"
 )
 
 // Version is the library version announced to Telegram in initConnection when
@@ -167,7 +168,8 @@ type Config struct {
 	// first, as Connect would, instead of failing with ErrNotConnected. That includes a client
 	// whose session gave up on its home connection after ReconnectAttempts failed redials
 	// (OnDisconnect ran with an error matching ErrReconnectFailed): the next call connects
-	// anew.
+	// anew, the update engine's calls included (its getDifference after a gap or at its
+	// 15-minute idle check), so a bot that only answers updates comes back by itself.
 	AutoConnect bool
 	// Takeout runs the client in takeout mode: once connected and authorized it opens a
 	// takeout session (account.initTakeoutSession, with TakeoutScope) and wraps every call of
@@ -194,9 +196,23 @@ type Config struct {
 	MaxDurableUpdates int
 	// SessionIdleTimeout is how long an unused per-DC session stays open (default 5 min).
 	SessionIdleTimeout time.Duration
-	// ReconnectAttempts is how many consecutive failed attempts to restore a broken
-	// connection are made before its calls fail with *ReconnectError (default 8; negative
-	// never gives up).
+	// ReconnectAttempts bounds the consecutive failed attempts to (re)connect the home
+	// connection, after which the session gives up: its calls fail with *ReconnectError,
+	// OnDisconnect runs with a Reason matching ErrReconnectFailed, and nothing dials again
+	// until Connect (or a call with AutoConnect).
+	//   - 0 (the default): 8 attempts for the first connection, so that Connect with a wrong
+	//     address, proxy or key returns an error after some 30 s of backoff; once the
+	//     connection has been up, a loss is redialed for ever, however long the network
+	//     stays down, with exponential backoff from 250 ms up to one attempt about every
+	//     30 s (jittered between 15 and 45 s). A bot thus survives any outage.
+	//   - n > 0: n attempts, for the first connection and after every loss alike: the
+	//     session gives up after an outage of about n backoff intervals.
+	//   - negative: never give up, not even on the first connection (Connect then returns
+	//     only once connected, or with its ctx).
+	// While the link is down every call still ends in bounded time: with its ctx, or with
+	// RequestTimeout per attempt. Per-DC and media connections other than the home one give
+	// up after 8 attempts unless n is set (they are opened again by the next call that needs
+	// them). A proxy refusing the credentials gives up at once whatever the setting.
 	ReconnectAttempts int
 	// SecretRekey says when secret chats replace their key by themselves (re-keying, for
 	// perfect forward secrecy). A zero field takes secretchat.DefaultPolicy's value, which is
@@ -364,4 +380,10 @@ func (cfg *Config) validate() error {
 		return fmt.Errorf("%w: both Proxy and MTProxy are set", ErrInvalidProxy)
 	}
 	return nil
+}
+
+// reconnectPolicy is the session's reconnect policy under ReconnectAttempts: the default
+// bounds only the first connection (session.ReconnectPolicy.Persistent).
+func (c *Config) reconnectPolicy() session.ReconnectPolicy {
+	return session.ReconnectPolicy{MaxAttempts: c.ReconnectAttempts, Persistent: c.ReconnectAttempts == 0}
 }

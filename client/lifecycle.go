@@ -69,12 +69,22 @@ func (c *Client) OnConnect(cb func(*Context)) *Handler {
 // center, a key renewal) runs neither hook. As for OnConnect, a hook run by the engine must
 // not call Disconnect itself: start a goroutine for that.
 //
-// When the session gives up on the home connection (Config.ReconnectAttempts connections in
-// a row failed, or a failure no redial mends), a final OnDisconnect runs, also after the one
-// of the loss the redials were for: its Reason matches ErrReconnectFailed when the attempts
-// ran out and wraps the session's last error. Calls fail from then on, Health shows the
-// connection down for that reason, and no OnConnect runs until Connect, which may be called
-// again (from a goroutine of the hook's own) to connect anew.
+// With the default Config.ReconnectAttempts (0) a home connection that has been up is
+// redialed for ever after a loss, about every 30 s once the backoff is at its cap: an outage
+// of any length runs one OnDisconnect, then OnConnect and OnReconnect once the network is
+// back, and no ErrReconnectFailed. Calls made meanwhile fail at their attempt's timeout
+// (Config.RequestTimeout) or with their ctx, their error naming the connection's last
+// failure.
+//
+// When the session gives up on the home connection (a positive Config.ReconnectAttempts
+// connections in a row failed, or a failure no redial mends: the proxy refusing the
+// credentials, the server forgetting the auth key), a final OnDisconnect runs, also after
+// the one of the loss the redials were for: its Reason matches ErrReconnectFailed when the
+// attempts ran out and wraps the session's last error. Calls fail from then on, Health shows
+// the connection down for that reason, and no OnConnect runs until Connect, which may be
+// called again (from a goroutine of the hook's own) to connect anew. With Config.AutoConnect
+// the next call does so, the update engine's included: its next getDifference (a gap, or its
+// 15-minute idle check) connects a bot that only answers updates.
 //
 // The hooks of losses start with Connect's OnConnect: a loss Connect got over before it (the
 // session redialed during help.getConfig or the account check) runs none, and a loss not

@@ -13,11 +13,12 @@ import (
 	"github.com/mtgo-labs/mtgo/client/internal/conn"
 )
 
-// dial starts a connection to dc. Its Run goroutine belongs to the engine and ends with it.
+// dial starts a connection to dc, the home connection (Connect, a migration) when home is
+// true. Its Run goroutine belongs to the engine and ends with it.
 // The home connection (neither media nor cdn) sends its pushes, losses and redials to the
 // Pushes given to Connect; the losses and redials go through a conn.RedialNotifier, whose
 // goroutine exists only while one waits for delivery.
-func (e *Engine) dial(ctx context.Context, dc int, media, cdn bool) (*conn.Live, error) {
+func (e *Engine) dial(ctx context.Context, dc int, media, cdn, home bool) (*conn.Live, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -46,6 +47,7 @@ func (e *Engine) dial(ctx context.Context, dc int, media, cdn bool) (*conn.Live,
 		Reconnect:  e.o.Reconnect,
 		Logger:     e.log.With("media", media), // the session names the data center
 	}
+	cc.Reconnect.Persistent = cc.Reconnect.Persistent && home
 	var push Pushes
 	if !media && !cdn {
 		e.mu.Lock()
@@ -157,7 +159,7 @@ func (e *Engine) cdnKeys(ctx context.Context, dc int) ([]crypto.PublicKey, error
 // open connects to dc for the pool and authorizes the connection when an account is logged in
 // and the stored session of dc is not authorized for it yet.
 func (e *Engine) open(ctx context.Context, dc int, media, cdn bool) (*conn.Live, error) {
-	lc, err := e.dial(ctx, dc, media, cdn)
+	lc, err := e.dial(ctx, dc, media, cdn, false)
 	if err != nil {
 		return nil, err
 	}
@@ -242,7 +244,7 @@ func (e *Engine) migrateHome(ctx context.Context, dc int) error {
 	if !e.table.Known(dc) {
 		return fmt.Errorf("%w: dc %d", ErrUnknownDC, dc)
 	}
-	lc, err := e.dial(ctx, dc, false, false)
+	lc, err := e.dial(ctx, dc, false, false, true)
 	if err != nil {
 		return err
 	}

@@ -77,7 +77,9 @@ type Options struct {
 	SessionIdleTimeout time.Duration
 	// Init describes the client in initConnection.
 	Init session.InitConnection
-	// Reconnect bounds the attempts to restore a broken connection.
+	// Reconnect bounds the attempts to restore a broken connection. Its Persistent applies
+	// to the home connection only: a per-DC or media connection that gives up is opened
+	// again by the next call that needs it, and must not redial for ever while unused.
 	Reconnect session.ReconnectPolicy
 	// Keys are the trusted RSA keys.
 	Keys []crypto.PublicKey
@@ -256,7 +258,7 @@ func (e *Engine) Connect(ctx context.Context, binder PushBinder) error {
 		e.connecting = false
 		e.mu.Unlock()
 	}()
-	lc, err := e.dial(ctx, dc, false, false)
+	lc, err := e.dial(ctx, dc, false, false, true)
 	if err != nil {
 		return err
 	}
@@ -372,9 +374,20 @@ func (t target) Attempt(ctx context.Context, rt invoke.Route, in tl.Encoder, out
 	}
 	err := lc.Call(actx, in, out, e.o.NoUpdates)
 	if err != nil && ctx.Err() == nil && actx.Err() != nil {
-		return fmt.Errorf("mtgo: %s: attempt timed out after %s: %w", wire.MethodName(in), timeout, err)
+		return fmt.Errorf("mtgo: %s: attempt timed out after %s%s: %w", wire.MethodName(in), timeout, downNote(lc), err)
 	}
 	return err
+}
+
+// downNote tells why an attempt on lc that timed out got no answer when its connection is
+// down (being redialed after a loss): the state and what broke it. Empty when connected or
+// when the Conn keeps no statistics.
+func downNote(lc *conn.Live) string {
+	st, ok := lc.Stats()
+	if !ok || st.State == session.StateConnected || st.LastError == nil {
+		return ""
+	}
+	return fmt.Sprintf(" (connection down, %s; last failure at %s: %v)", st.State, st.LastErrorAt.UTC().Format(time.RFC3339), st.LastError)
 }
 
 // MigrateHome moves the home connection to dc (a QR login answered

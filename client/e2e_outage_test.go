@@ -1,0 +1,151 @@
+package mtgo_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	mtgo "github.com/mtgo-labs/mtgo/client"
+	"github.com/mtgo-labs/mtgo/teletest"
+	"github.com/mtgo-labs/mtgo/teletest/world"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+	"github.com/mtgo-labs/mtgo/transport"
+)
+
+// outageBot is a bot on an in-memory cluster whose network can be cut (every dial fails),
+// with one person who writes to it; it runs in a synctest bubble (virtual time).
+type outageBot struct {
+	t      *testing.T
+	cl     *teletest.Cluster
+	b      *testClient
+	sender *soakSender
+	rec    *soakRecorder
+	down   atomic.Bool
+	lost   chan error // OnDisconnect reasons
+	back   chan struct{}
+}
+
+// errOutage fails the dials of an outage.
+var errOutage = errors.New("test: network unreachable")
+
+func startOutageBot(t *testing.T, name string, edit func(*mtgo.Config)) *outageBot {
+	cl, err := teletest.Start(teletest.Config{Key: sharedKey(t), InMemory: true, StrictSeqNo: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cl.Close() })
+	o := &outageBot{t: t, cl: cl, rec: newSoakRecorder(), lost: make(chan error, 64), back: make(chan struct{}, 64)}
+	bot, err := cl.World().CreateBot(world.BotSpec{FirstName: name, Username: name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inner := cl.Dialer()
+	dialer := transport.DialerFunc(func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if o.down.Load() {
+			return nil, fmt.Errorf("dial %s: %w", addr, errOutage)
+		}
+		return inner.DialContext(ctx, network, addr)
+	})
+	o.b = e2eClient(t, cl, func(cfg *mtgo.Config) {
+		cfg.BotToken = bot.Token
+		cfg.FxOptions = append(cfg.FxOptions, mtgo.ReplaceDialer(dialer))
+		edit(cfg)
+	})
+	o.b.OnMessage(o.rec.handle)
+	o.b.OnDisconnect(func(ctx *mtgo.Context) { o.lost <- ctx.Reason })
+	o.b.OnReconnect(func(*mtgo.Context, mtgo.ReconnectInfo) { o.back <- struct{}{} })
+	if err := o.b.Start0(t); err != nil {
+		t.Fatal(err)
+	}
+	o.sender = newSoakSenders(t, cl, name, 1)[0]
+	return o
+}
+
+// cut takes the network down and drops the bot's connection; it returns the reason
+// OnDisconnect reported.
+func (o *outageBot) cut() error {
+	o.down.Store(true)
+	o.cl.Faults().DropConnections(o.b.DC())
+	return within(o.t, o.lost, time.Minute, "OnDisconnect of the outage")
+}
+
+// within receives from ch, failing t when nothing comes within d (virtual time).
+func within[T any](t *testing.T, ch <-chan T, d time.Duration, what string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(d):
+		t.Fatalf("no %s within %v", what, d)
+	}
+	var zero T
+	return zero
+}
+
+// outageBubble runs f in a synctest bubble, with sync.Pool emptied before and after (see
+// monthsBubble: the session pools calls whose channels may not cross a bubble).
+func outageBubble(t *testing.T, f func(*testing.T)) {
+	sharedKey(t) // generated outside the bubble, once
+	runtime.GC()
+	runtime.GC()
+	t.Cleanup(func() {
+		runtime.GC()
+		runtime.GC()
+	})
+	synctest.Test(t, f)
+}
+
+// TestOutageDefaultConfig: with the default ReconnectAttempts, a bot whose network is down for
+// two hours (every dial fails) keeps redialing, never reports ErrReconnectFailed, and is back
+// by itself with the message posted meanwhile once the network is; a call made during the
+// outage fails within its attempt's timeout with an error that says so.
+func TestOutageDefaultConfig(t *testing.T) {
+	outageBubble(t, func(t *testing.T) {
+		o := startOutageBot(t, "outage_default_bot", func(*mtgo.Config) {})
+		if reason := o.cut(); reason == nil || errors.Is(reason, mtgo.ErrReconnectFailed) {
+			t.Fatalf("OnDisconnect reason %v, want the loss", reason)
+		}
+		o.sender.send(t)
+
+		timeout := 15 * time.Second // e2eConfig's RequestTimeout
+		for _, retries := range []int{0, 2} {
+			start := time.Now()
+			_, err := o.b.Invoke(&tg.HelpGetNearestDCRequest{}, retries, 0)
+			took := time.Since(start)
+			if err == nil || !strings.Contains(err.Error(), "timed out") || !strings.Contains(err.Error(), errOutage.Error()) {
+				t.Errorf("call during the outage (retries %d) = %v, want a timeout naming the failed redials", retries, err)
+			}
+			// Each attempt ends at its timeout; the policy's pauses between them are short.
+			if limit := time.Duration(retries+1)*timeout + 10*time.Second; took > limit {
+				t.Errorf("call during the outage (retries %d) took %v, want at most %v", retries, took, limit)
+			}
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		_, err := o.b.InvokeContext(ctx, &tg.HelpGetNearestDCRequest{}, 0, 0)
+		cancel()
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("call with a 3 s context during the outage = %v, want its deadline", err)
+		}
+
+		time.Sleep(2 * time.Hour)
+		select {
+		case reason := <-o.lost:
+			t.Fatalf("OnDisconnect during the outage: %v", reason)
+		default:
+		}
+		o.down.Store(false)
+		within(t, o.back, 2*time.Minute, "OnReconnect once the network is back")
+		o.rec.wait(t, 1, time.Minute)
+		o.rec.check(t, []*soakSender{o.sender})
+		if !o.b.IsConnected() {
+			t.Fatal("not connected after the outage")
+		}
+	})
+}
