@@ -149,3 +149,29 @@ func TestOutageDefaultConfig(t *testing.T) {
 		}
 	})
 }
+
+// TestOutageAutoConnectUpdateRecovery: with a ReconnectAttempts of its own the bot's session
+// gives up during an outage (OnDisconnect with ErrReconnectFailed). With AutoConnect the
+// update engine's next getDifference (its idle check, 15 min) connects it anew like a call
+// of the user would: a bot that only answers updates gets the message posted meanwhile
+// without anyone calling.
+func TestOutageAutoConnectUpdateRecovery(t *testing.T) {
+	outageBubble(t, func(t *testing.T) {
+		o := startOutageBot(t, "outage_auto_bot", func(cfg *mtgo.Config) {
+			cfg.ReconnectAttempts = 2
+			cfg.AutoConnect = true
+		})
+		o.cut()
+		for reason := error(nil); !errors.Is(reason, mtgo.ErrReconnectFailed); {
+			reason = within(t, o.lost, 5*time.Minute, "the final OnDisconnect of the outage")
+		}
+		o.sender.send(t)
+		time.Sleep(time.Hour)
+		o.down.Store(false)
+		o.rec.wait(t, 1, 20*time.Minute)
+		o.rec.check(t, []*soakSender{o.sender})
+		if !o.b.IsConnected() {
+			t.Fatal("not connected after the update engine's recovery")
+		}
+	})
+}
