@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
@@ -30,6 +32,33 @@ type outageBot struct {
 	down   atomic.Bool
 	lost   chan error // OnDisconnect reasons
 	back   chan struct{}
+	logs   *levelCount
+}
+
+// levelCount is a log handler counting records by level, but for the update engine's
+// (its failed getDifference calls are logged while the link is down: not the redial loop's).
+type levelCount struct {
+	mu sync.Mutex
+	n  map[slog.Level]int
+}
+
+func (c *levelCount) Enabled(context.Context, slog.Level) bool { return true }
+func (c *levelCount) Handle(_ context.Context, r slog.Record) error {
+	if strings.HasPrefix(r.Message, "updates") {
+		return nil
+	}
+	c.mu.Lock()
+	c.n[r.Level]++
+	c.mu.Unlock()
+	return nil
+}
+func (c *levelCount) WithAttrs([]slog.Attr) slog.Handler { return c }
+func (c *levelCount) WithGroup(string) slog.Handler      { return c }
+
+func (c *levelCount) count(l slog.Level) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n[l]
 }
 
 // errOutage fails the dials of an outage.
@@ -41,7 +70,8 @@ func startOutageBot(t *testing.T, name string, edit func(*mtgo.Config)) *outageB
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = cl.Close() })
-	o := &outageBot{t: t, cl: cl, rec: newSoakRecorder(), lost: make(chan error, 64), back: make(chan struct{}, 64)}
+	o := &outageBot{t: t, cl: cl, rec: newSoakRecorder(), lost: make(chan error, 64), back: make(chan struct{}, 64),
+		logs: &levelCount{n: map[slog.Level]int{}}}
 	bot, err := cl.World().CreateBot(world.BotSpec{FirstName: name, Username: name})
 	if err != nil {
 		t.Fatal(err)
@@ -56,6 +86,7 @@ func startOutageBot(t *testing.T, name string, edit func(*mtgo.Config)) *outageB
 	o.b = e2eClient(t, cl, func(cfg *mtgo.Config) {
 		cfg.BotToken = bot.Token
 		cfg.FxOptions = append(cfg.FxOptions, mtgo.ReplaceDialer(dialer))
+		cfg.Log = mtgo.LogConfig{Handler: o.logs, Level: slog.LevelDebug}
 		edit(cfg)
 	})
 	o.b.OnMessage(o.rec.handle)
@@ -105,7 +136,8 @@ func outageBubble(t *testing.T, f func(*testing.T)) {
 // TestOutageDefaultConfig: with the default ReconnectAttempts, a bot whose network is down for
 // two hours (every dial fails) keeps redialing, never reports ErrReconnectFailed, and is back
 // by itself with the message posted meanwhile once the network is; a call made during the
-// outage fails within its attempt's timeout with an error that says so.
+// outage fails within its attempt's timeout with an error that says so. The redial loop's
+// second hour costs no goroutine and no warning, and at most two info records.
 func TestOutageDefaultConfig(t *testing.T) {
 	outageBubble(t, func(t *testing.T) {
 		o := startOutageBot(t, "outage_default_bot", func(*mtgo.Config) {})
@@ -134,7 +166,26 @@ func TestOutageDefaultConfig(t *testing.T) {
 			t.Errorf("call with a 3 s context during the outage = %v, want its deadline", err)
 		}
 
-		time.Sleep(2 * time.Hour)
+		// The most goroutines seen in each hour, sampled every minute: those of a call or a
+		// dial in flight come and go, none may stay per attempt.
+		peak := func() int {
+			n := 0
+			for range 60 {
+				time.Sleep(time.Minute)
+				synctest.Wait()
+				n = max(n, runtime.NumGoroutine())
+			}
+			return n
+		}
+		g1 := peak()
+		info1, warn1 := o.logs.count(slog.LevelInfo), o.logs.count(slog.LevelWarn)
+		g2 := peak()
+		info2, warn2 := o.logs.count(slog.LevelInfo), o.logs.count(slog.LevelWarn)
+		// The second hour: some 120 failed dials at the 30 s cap, one power of two (128).
+		if g2 > g1 || info2-info1 > 2 || warn2 != warn1 {
+			t.Errorf("second hour of the outage: at most %d goroutines (%d in the first), %d info and %d warning records, want no more goroutines, at most 2 info, no warning",
+				g2, g1, info2-info1, warn2-warn1)
+		}
 		select {
 		case reason := <-o.lost:
 			t.Fatalf("OnDisconnect during the outage: %v", reason)
