@@ -3,6 +3,7 @@ package mtgo_test
 import (
 	"context"
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -87,5 +88,52 @@ func testHookReconnectAgain(t *testing.T, outside bool) {
 				t.Errorf("logged: %s", r)
 			}
 		}
+	})
+}
+
+// TestHookDisconnectWhileInputFull: a busy bot's update engine has its input full while an
+// OnUpdateReceived hook runs (the engine waits for the hook, and with the default dispatcher
+// for the handlers, before it takes more). The connection's push goroutine then waits for
+// room, and closing the connection waits for that goroutine: Disconnect from the hook waited
+// for the engine the hook holds, and hung. The pushes still waiting are now handed to the
+// engine later, so nothing is lost: every message is handled once, in order.
+func TestHookDisconnectWhileInputFull(t *testing.T) {
+	key := sharedKey(t)
+	monthsBubble(t, func(t *testing.T) {
+		cl, err := teletest.Start(teletest.Config{Key: key, InMemory: true, StrictSeqNo: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = cl.Close() })
+		const name, burst = "review_hook_full_bot", 100 // more than the engine's input holds
+		b, _ := e2eBot(t, cl, name, func(cfg *mtgo.Config) {
+			cfg.FxOptions = append(cfg.FxOptions, mtgo.ReplaceDialer(cl.Dialer()))
+		})
+		sender := newSoakSenders(t, cl, name, 1)[0]
+		returned := make(chan reconnectOutcome, 1)
+		handled := make(chan string, burst+2)
+		b.OnMessage(func(_ *mtgo.Context, m *types.Message) error {
+			handled <- m.Text
+			return nil
+		})
+		var first atomic.Bool
+		b.OnUpdateReceived(func(_ context.Context, u tg.UpdatesClass) {
+			if !hasMessage(u, "1") || !first.CompareAndSwap(false, true) {
+				return
+			}
+			for range burst {
+				sender.send(t)
+			}
+			synctest.Wait() // the pushes wait for room in the engine's input
+			returned <- reconnectInside(b, true, nil)
+		})
+
+		sender.send(t) // "1": the hook gets a burst, then reconnects
+		o := recv(t, returned, "return of the hook that reconnects with the engine's input full")
+		want := make([]string, burst+2)
+		for i := range want {
+			want[i] = strconv.Itoa(i + 1)
+		}
+		checkReconnected(t, b, sender, handled, o, true, want)
 	})
 }

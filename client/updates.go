@@ -3,6 +3,7 @@ package mtgo
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/mtgo-labs/mtgo/tl"
@@ -21,22 +22,84 @@ var _ engine.PushBinder = pushHandler{}
 // Bind resets the link state for the connection the engine's Connect starts (connectHome did
 // already, unless the connection ended after its check) and returns the Pushes of that
 // connection, carrying the state's new generation.
-func (h pushHandler) Bind() engine.Pushes { return homePushes{c: h.c, gen: h.c.link.reset()} }
+func (h pushHandler) Bind() engine.Pushes {
+	return homePushes{c: h.c, gen: h.c.link.reset(), spill: &pushSpill{}}
+}
 
 // homePushes receives what the home connections of one Connect push. gen is the generation of
 // the link state that Connect started: a late loss, redial or end of a connection an older
-// Connect made is dropped under the state's mutex, so it cannot touch the new one's.
+// Connect made is dropped under the state's mutex, so it cannot touch the new one's. spill
+// holds the pushes the closing connections could not hand over (see HandleUpdates).
 type homePushes struct {
-	c   *Client
-	gen uint64
+	c     *Client
+	gen   uint64
+	spill *pushSpill
 }
 
 var _ engine.Pushes = homePushes{}
 
-// HandleUpdates implements session.UpdateHandler.
-func (h homePushes) HandleUpdates(_ context.Context, body []byte) error {
-	h.c.onPush(body)
+// HandleUpdates implements session.UpdateHandler. The update engine's input is bounded, so a
+// push may wait for room; ctx ends when the connection closes, which waits for this call. A
+// push still waiting then goes to spill, fed to the engine in order on a goroutine of its own,
+// so that closing the connection does not wait for the engine: Disconnect from an
+// OnUpdateReceived hook closes it while the engine, in that hook, takes no input.
+func (h homePushes) HandleUpdates(ctx context.Context, body []byte) error {
+	u := h.c.decodePush(body)
+	if u == nil {
+		return nil
+	}
+	h.c.receiveUpdates(u)
+	if h.c.updates == nil {
+		h.c.dispatch(upd.ExpandShort(u, h.c.selfID()))
+		return nil
+	}
+	if !h.spill.add(h.c, u, false) && !h.c.feedUpdates(ctx, u) { // in order after spilled ones
+		h.spill.add(h.c, u, true)
+	}
 	return nil
+}
+
+// pushSpill feeds the update engine, in order, the pushes that a closing connection could
+// not hand over, with the client's life as their bound.
+type pushSpill struct {
+	mu      sync.Mutex
+	items   []tg.UpdatesClass
+	running bool // a goroutine feeds items
+}
+
+// add queues u when pushes are queued already or with force, starting the goroutine that
+// feeds them unless it runs, and reports whether u was queued.
+func (s *pushSpill) add(c *Client, u tg.UpdatesClass, force bool) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !force && !s.running {
+		return false
+	}
+	s.items = append(s.items, u)
+	if !s.running && c.life.Err() == nil { // Stop waits for c.wg after closing the connections
+		s.running = true
+		c.wg.Add(1)
+		go s.feed(c)
+	}
+	return true
+}
+
+// feed hands the queued pushes to the update engine until none is left.
+func (s *pushSpill) feed(c *Client) {
+	defer c.wg.Done()
+	for {
+		s.mu.Lock()
+		if len(s.items) == 0 {
+			s.running = false
+			s.mu.Unlock()
+			return
+		}
+		u := s.items[0]
+		s.items[0] = nil
+		s.items = s.items[1:]
+		s.mu.Unlock()
+		c.feedUpdates(c.life, u)
+	}
 }
 
 // HandleNewSession implements session.NewSessionHandler: updates may have been lost, so the
@@ -72,16 +135,16 @@ func (c *Client) updatesRunning() bool {
 	return c.updCancel != nil
 }
 
-// onPush decodes one pushed object; anything but an Updates object is ignored.
-func (c *Client) onPush(body []byte) {
+// decodePush decodes one pushed object; anything but an Updates object is logged and nil.
+func (c *Client) decodePush(body []byte) tg.UpdatesClass {
 	var b tl.Buffer
 	b.ResetTo(body)
 	u, err := tg.DecodeUpdatesClass(&b)
 	if err != nil {
 		c.Log.Warn("undecodable update dropped", "err", err)
-		return
+		return nil
 	}
-	c.HandleUpdates(u)
+	return u
 }
 
 // HandleUpdates feeds updates into the client's pipeline as if the server had pushed them:
@@ -95,15 +158,32 @@ func (c *Client) HandleUpdates(updates tg.UpdatesClass) {
 	if updates == nil {
 		return
 	}
-	c.noticeLoginToken(updates) // qrlogin.go
-	c.learnUpdates(updates)
+	c.receiveUpdates(updates)
 	if c.updates != nil {
-		if err := c.updates.HandleUpdates(c.life, updates); err != nil && c.life.Err() == nil {
-			c.Log.Warn("update engine rejected updates", "err", err)
-		}
+		c.feedUpdates(c.life, updates)
 		return
 	}
 	c.dispatch(upd.ExpandShort(updates, c.selfID()))
+}
+
+// receiveUpdates is what the client learns from updates before the engine orders them.
+func (c *Client) receiveUpdates(updates tg.UpdatesClass) {
+	c.noticeLoginToken(updates) // qrlogin.go
+	c.learnUpdates(updates)
+}
+
+// feedUpdates hands updates to the update engine, ctx bounding the wait for room in its
+// input: false when ctx (not the client's life) ended before the engine took them.
+func (c *Client) feedUpdates(ctx context.Context, updates tg.UpdatesClass) bool {
+	err := c.updates.HandleUpdates(ctx, updates)
+	if err == nil || c.life.Err() != nil {
+		return true
+	}
+	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+		return false
+	}
+	c.Log.Warn("update engine rejected updates", "err", err)
+	return true
 }
 
 // deliver is where the update manager hands over ordered updates (the function given to its
