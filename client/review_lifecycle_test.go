@@ -137,3 +137,48 @@ func TestHookDisconnectWhileInputFull(t *testing.T) {
 		checkReconnected(t, b, sender, handled, o, true, want)
 	})
 }
+
+// TestConnectReturnsWhenStopEndsItsEngine: a Connect from elsewhere after an OnUpdateReceived
+// hook disconnected waits for the hook's engine to end before it starts its own; when the hook
+// then calls Stop, that engine stops before it knew its starting state. Connect used to wait
+// for that state until Config.RequestTimeout ("update engine is still catching up"); it
+// returns once its engine has stopped.
+func TestConnectReturnsWhenStopEndsItsEngine(t *testing.T) {
+	key := sharedKey(t)
+	monthsBubble(t, func(t *testing.T) {
+		cl, err := teletest.Start(teletest.Config{Key: key, InMemory: true, StrictSeqNo: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = cl.Close() })
+		const name = "review_hook_stop_bot"
+		logs := &monthsLog{}
+		b, _ := e2eBot(t, cl, name, func(cfg *mtgo.Config) {
+			cfg.Log = mtgo.LogConfig{Handler: logs, Level: slog.LevelWarn}
+			cfg.FxOptions = append(cfg.FxOptions, mtgo.ReplaceDialer(cl.Dialer()))
+		})
+		sender := newSoakSenders(t, cl, name, 1)[0]
+		connected := make(chan error, 1)
+		var first atomic.Bool
+		b.OnUpdateReceived(func(_ context.Context, u tg.UpdatesClass) {
+			if !hasMessage(u, "1") || !first.CompareAndSwap(false, true) {
+				return
+			}
+			if err := b.Disconnect(); err != nil {
+				t.Errorf("Disconnect from the hook: %v", err)
+			}
+			go func() { connected <- b.ConnectContext(context.Background()) }()
+			synctest.Wait() // that Connect waits for this hook's engine to end
+			b.Stop()
+		})
+
+		sender.send(t) // "1": the hook disconnects, then stops the client
+		recv(t, b.Done(), "client stopped from the hook")
+		recv(t, connected, "return of the Connect from elsewhere")
+		for _, r := range logs.all() {
+			if strings.Contains(r, "still catching up") {
+				t.Errorf("logged: %s", r)
+			}
+		}
+	})
+}

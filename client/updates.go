@@ -321,15 +321,23 @@ func (c *Client) startUpdates() {
 }
 
 // waitUpdates waits (bounded by ctx and Config.RequestTimeout) until the update engine knows
-// its starting state, so that updates caused after Connect or Login returns are delivered.
+// its starting state, so that updates caused after Connect or Login returns are delivered, or
+// until it stopped without knowing it.
 func (c *Client) waitUpdates(ctx context.Context) {
-	if c.updates == nil || !c.updatesRunning() || onStack(deliverFunc) != "" {
-		return // not running, or it starts once the caller's delivery returns (startUpdates)
+	if c.updates == nil || onStack(deliverFunc) != "" {
+		return // none, or it starts once the caller's delivery returns (startUpdates)
+	}
+	c.mu.Lock()
+	done := c.updDone
+	c.mu.Unlock()
+	if done == nil {
+		return // not running
 	}
 	t := time.NewTimer(c.cfg.RequestTimeout)
 	defer t.Stop()
 	select {
 	case <-c.updates.Ready():
+	case <-done: // stopped (Stop, Disconnect) before it knew its starting state
 	case <-ctx.Done():
 	case <-t.C:
 		c.Log.Warn("update engine is still catching up")
