@@ -2,6 +2,7 @@ package updates
 
 import (
 	"errors"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -277,5 +278,67 @@ func TestInvalidInputs(t *testing.T) {
 	// Nil updates inside a container are skipped.
 	if _, err := b.Process(now, &tg.Updates{Updates: []tg.UpdateClass{nil, typing(1)}}); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestRecoveryFailuresCounted: each failed request of a recovery carries its place in the
+// run of failures, so a long outage warns at its 1st, 2nd, 4th, 8th... failure and logs the
+// others at debug; a success starts the count again.
+func TestRecoveryFailuresCounted(t *testing.T) {
+	h := newHarness(t, Config{RetryMax: time.Second})
+	h.start(State{Pts: 10, Qts: 1, Seq: 1, Date: 100})
+	diff := Request{Kind: RequestDifference, Pts: 10, Qts: 1, Date: 100}
+	h.record(h.b.Reconnected(h.now))
+	var failures []int
+	var warned []int
+	fail := func(n int) {
+		for range n {
+			h.expectRequests(diff)
+			h.record(h.b.RequestFailed(h.now, diff, errors.New("network unreachable")))
+			h.advance(time.Second)
+		}
+		for _, e := range h.events {
+			if e.Kind == EventRecoveryFailed {
+				failures = append(failures, e.Failures)
+				if e.Level() == slog.LevelWarn {
+					warned = append(warned, e.Failures)
+				}
+			}
+		}
+		h.events = nil
+	}
+	fail(20)
+	h.expectRequests(diff)
+	h.difference(&tg.UpdatesDifferenceEmpty{Date: 100, Seq: 1})
+	h.record(h.b.Reconnected(h.now))
+	fail(3)
+	want := []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 1, 2, 3}
+	if diff := cmp.Diff(want, failures); diff != "" {
+		t.Errorf("failures of the recovery-failed events (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]int{1, 2, 4, 8, 16, 1, 2}, warned); diff != "" {
+		t.Errorf("failures logged at warn (-want +got):\n%s", diff)
+	}
+}
+
+func TestEventLevel(t *testing.T) {
+	for _, tc := range []struct {
+		e    Event
+		want slog.Level
+	}{
+		{Event{Kind: EventGap}, slog.LevelDebug},
+		{Event{Kind: EventRecoveryStarted}, slog.LevelDebug},
+		{Event{Kind: EventRecoveryFinished}, slog.LevelInfo},
+		{Event{Kind: EventRecoveryFailed}, slog.LevelWarn},
+		{Event{Kind: EventRecoveryFailed, Failures: 1}, slog.LevelWarn},
+		{Event{Kind: EventRecoveryFailed, Failures: 3}, slog.LevelDebug},
+		{Event{Kind: EventRecoveryFailed, Failures: 64}, slog.LevelWarn},
+		{Event{Kind: EventDifferenceTooLong}, slog.LevelWarn},
+		{Event{Kind: EventChannelDropped}, slog.LevelWarn},
+		{Event{Kind: EventOverflow}, slog.LevelWarn},
+	} {
+		if got := tc.e.Level(); got != tc.want {
+			t.Errorf("%v (failures %d): level %v, want %v", tc.e.Kind, tc.e.Failures, got, tc.want)
+		}
 	}
 }

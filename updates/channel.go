@@ -387,13 +387,15 @@ func (b *Box) RequestFailed(now time.Time, r Request, err error) Output {
 	case RequestState, RequestDifference:
 		if b.common.phase == phaseInFlight {
 			b.lower(b.common.fail(now, b.cfg))
-			b.event(Event{Kind: EventRecoveryFailed, Sequence: SequenceAccount, Local: b.pts.pts, Reason: reason})
+			b.event(Event{Kind: EventRecoveryFailed, Sequence: SequenceAccount, Local: b.pts.pts, Reason: reason,
+				Failures: b.common.failures})
 		}
 	case RequestChannelDifference:
 		if c, ok := b.channels[r.ChannelID]; ok && c.rec.phase == phaseInFlight {
 			b.inflight--
 			b.lower(c.rec.fail(now, b.cfg))
-			b.event(Event{Kind: EventRecoveryFailed, Sequence: SequenceChannel, ChannelID: c.id, Local: c.seq.pts, Reason: reason})
+			b.event(Event{Kind: EventRecoveryFailed, Sequence: SequenceChannel, ChannelID: c.id, Local: c.seq.pts,
+				Reason: reason, Failures: c.rec.failures})
 			b.dequeue()
 		}
 	}

@@ -92,6 +92,26 @@ type Event struct {
 	Updates   int           // updates delivered by a finished recovery
 	Requests  int           // difference requests made by a finished recovery
 	Duration  time.Duration // how long a finished recovery took
+	Failures  int           // failed requests in a row of a failed recovery, this one included
+}
+
+// Level is the level the engine logs the event at: failures and lost updates warn, a
+// finished recovery informs, the rest is debug. A recovery that keeps failing (the network
+// is down for hours, and the request is repeated after its backoff) warns at its 1st, 2nd,
+// 4th, 8th... failure only, so an outage leaves a few records, not one per retry.
+func (e Event) Level() slog.Level {
+	switch e.Kind {
+	case EventRecoveryFinished:
+		return slog.LevelInfo
+	case EventRecoveryFailed:
+		if e.Failures > 1 && e.Failures&(e.Failures-1) != 0 {
+			return slog.LevelDebug
+		}
+		return slog.LevelWarn
+	case EventDifferenceTooLong, EventChannelDropped, EventOverflow:
+		return slog.LevelWarn
+	}
+	return slog.LevelDebug
 }
 
 // LogValue reports the non-zero fields for slog.
@@ -106,6 +126,9 @@ func (e Event) LogValue() slog.Value {
 	}
 	if e.Reason != "" {
 		attrs = append(attrs, slog.String("reason", e.Reason))
+	}
+	if e.Failures != 0 {
+		attrs = append(attrs, slog.Int("failures", e.Failures))
 	}
 	if e.Kind == EventRecoveryFinished {
 		attrs = append(attrs, slog.Int("updates", e.Updates), slog.Int("requests", e.Requests), slog.Duration("duration", e.Duration))

@@ -492,7 +492,8 @@ func (m *Manager) apply(ctx context.Context, r result) Output {
 		if r.req.Kind == RequestChannelDifference && isInaccessible(r.err) && !retry {
 			return m.box.DropChannel(now, r.req.ChannelID, r.err.Error())
 		}
-		m.log.LogAttrs(ctx, slog.LevelWarn, "updates: call failed", slog.String("method", r.req.Kind.String()),
+		// The recovery-failed event that follows carries the reason at its own level.
+		m.log.LogAttrs(ctx, slog.LevelDebug, "updates: call failed", slog.String("method", r.req.Kind.String()),
 			slog.Int64("channel", r.req.ChannelID), slog.Any("err", r.err))
 		return m.box.RequestFailed(now, r.req, r.err)
 	}
@@ -552,14 +553,7 @@ func (m *Manager) report(ctx context.Context, e Event) {
 	if m.opts.Hook != nil {
 		m.opts.Hook.OnEvent(e)
 	}
-	level := slog.LevelDebug
-	switch e.Kind {
-	case EventRecoveryFinished:
-		level = slog.LevelInfo
-	case EventRecoveryFailed, EventDifferenceTooLong, EventChannelDropped, EventOverflow:
-		level = slog.LevelWarn
-	}
-	m.log.LogAttrs(ctx, level, "updates: "+e.Kind.String(), slog.Any("event", e))
+	m.log.LogAttrs(ctx, e.Level(), "updates: "+e.Kind.String(), slog.Any("event", e))
 }
 
 // call makes one request in its own goroutine; the answer comes back through m.results and

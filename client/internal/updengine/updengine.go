@@ -49,26 +49,20 @@ func (e *Engine) handle(ctx context.Context, b updates.Batch) error {
 	return deliver(ctx, &tg.Updates{Updates: b.Updates, Users: b.Users, Chats: b.Chats})
 }
 
-// onEvent logs the engine's events and notes when the starting state is known.
+// onEvent notes when the starting state is known. The Manager logs every event itself, at
+// the event's Level (a long outage's repeated failures mostly at debug).
 func (e *Engine) onEvent(ev updates.Event) {
-	switch ev.Kind {
-	case updates.EventRecoveryFinished:
-		if ev.Sequence == updates.SequenceAccount {
-			e.mu.Lock()
-			if e.ready != nil {
-				select {
-				case <-e.ready:
-				default:
-					close(e.ready)
-				}
-			}
-			e.mu.Unlock()
+	if ev.Kind != updates.EventRecoveryFinished || ev.Sequence != updates.SequenceAccount {
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.ready != nil {
+		select {
+		case <-e.ready:
+		default:
+			close(e.ready)
 		}
-		e.log.Debug("updates recovered", "event", ev)
-	case updates.EventGap, updates.EventRecoveryStarted:
-		e.log.Debug("updates", "event", ev)
-	default:
-		e.log.Warn("updates", "event", ev)
 	}
 }
 
