@@ -612,8 +612,8 @@ func (c *Client) shutdown() error {
 // starts again and delivers what came meanwhile, those updates of the handler's chat once
 // the handler returns. Called on the update engine's own goroutine (an OnUpdateReceived
 // hook, a Dispatcher's Dispatch), it does not wait for the update engine either: that stops
-// once the caller returns, its batch counted as handled, and the update engine of a Connect
-// called there starts then. Like Stop, Disconnect tells handlers and hooks apart by the
+// once the caller returns, its batch counted as handled (unless a CommitDispatcher fails
+// it, see OnUpdateReceived), and the update engine of a Connect called there starts then. Like Stop, Disconnect tells handlers and hooks apart by the
 // stack only: called from a handler of another client of the process, it does not wait for
 // this client's handlers either.
 func (c *Client) Disconnect() error {

@@ -112,8 +112,11 @@ func (c *Client) OnSessionLoaded(hook SessionLoadedHook) *Handler {
 // not block, nor change u. It may call Stop or Close (which then return at once, see Stop),
 // and Disconnect, then Connect, as a handler may: Disconnect returns without waiting for the
 // update engine, which stops once the hook returns, with the batch counted as handled (its
-// handlers run, the next Connect does not deliver it again); the update engine of a Connect
-// from the hook starts then. Without such hooks the update path pays one atomic load.
+// handlers run, the next Connect does not deliver it again; a CommitDispatcher's
+// DispatchCommit gets the ended context instead, and an error from it, as the fanout
+// Gateway's, leaves the batch to be delivered again, to the hook too); the update engine of
+// a Connect from the hook starts then. Without such hooks the update path pays one atomic
+// load.
 func (c *Client) OnUpdateReceived(hook UpdateReceivedHook) *Handler {
 	if hook == nil {
 		return c.register(false, nil)
