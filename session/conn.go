@@ -99,7 +99,10 @@ type Conn struct {
 	running atomic.Bool
 	nextID  atomic.Uint64
 
-	box    mailbox
+	box mailbox
+	// calls are the Conn's free *call values. Each Conn has its own pool: a call's channel
+	// made in a testing/synctest bubble must never reach a goroutine outside it.
+	calls  sync.Pool
 	stats  connStats
 	redial chan struct{} // Redial's request, capacity 1
 
@@ -146,6 +149,7 @@ func New(opts Options) (*Conn, error) {
 		redial: make(chan struct{}, 1),
 	}
 	c.box.notify = make(chan struct{}, 1)
+	c.calls.New = newPooledCall
 	return c, nil
 }
 
@@ -176,7 +180,8 @@ type result struct {
 	err  error
 }
 
-var callPool = sync.Pool{New: func() any { return &call{res: make(chan result, 1)} }}
+// newPooledCall makes a call for a Conn's pool.
+func newPooledCall() any { return &call{res: make(chan result, 1)} }
 
 // mailbox hands calls and cancellations to the loop without ever blocking the caller.
 type mailbox struct {
@@ -221,7 +226,7 @@ func (c *Conn) Invoke(ctx context.Context, in tl.Encoder, out tl.Decoder) error 
 
 // InvokeWith is Invoke with call options.
 func (c *Conn) InvokeWith(ctx context.Context, in tl.Encoder, out tl.Decoder, opts ...CallOption) error {
-	cl := newCall()
+	cl := c.newCall()
 	for _, f := range opts {
 		f(&cl.opts) // on the pooled call: options on the stack would escape through f
 	}
@@ -229,9 +234,9 @@ func (c *Conn) InvokeWith(ctx context.Context, in tl.Encoder, out tl.Decoder, op
 	return err
 }
 
-// newCall returns a call from the pool with zero options.
-func newCall() *call {
-	cl := callPool.Get().(*call)
+// newCall returns a call from the Conn's pool with zero options.
+func (c *Conn) newCall() *call {
+	cl := c.calls.Get().(*call)
 	cl.opts = mtp.CallOptions{}
 	return cl
 }
@@ -240,17 +245,17 @@ func newCall() *call {
 // receives the call id once it is in the mailbox.
 func (c *Conn) invoke(ctx context.Context, cl *call, in tl.Encoder, out tl.Decoder, started func(mtp.CallID)) (mtp.CallID, error) {
 	if err := ctx.Err(); err != nil { // ended already: not even the free slot's path sends it
-		callPool.Put(cl)
+		c.calls.Put(cl)
 		return 0, err
 	}
 	if !c.takeSlot() {
 		select {
 		case c.slots <- struct{}{}:
 		case <-ctx.Done():
-			callPool.Put(cl)
+			c.calls.Put(cl)
 			return 0, ctx.Err()
 		case <-c.done:
-			callPool.Put(cl)
+			c.calls.Put(cl)
 			return 0, c.closedErr()
 		}
 	}
@@ -262,7 +267,7 @@ func (c *Conn) invoke(ctx context.Context, cl *call, in tl.Encoder, out tl.Decod
 		cl.buf.Borrow(borrowMin)
 	}
 	if err := in.Encode(&cl.buf); err != nil {
-		callPool.Put(cl)
+		c.calls.Put(cl)
 		return 0, fmt.Errorf("session: encode %T: %w", in, err)
 	}
 	cl.id = mtp.CallID(c.nextID.Add(1))
@@ -274,7 +279,7 @@ func (c *Conn) invoke(ctx context.Context, cl *call, in tl.Encoder, out tl.Decod
 	if c.box.closed {
 		err := c.box.err
 		c.box.mu.Unlock()
-		callPool.Put(cl)
+		c.calls.Put(cl)
 		return 0, err
 	}
 	c.box.calls = append(c.box.calls, cl)
@@ -286,7 +291,7 @@ func (c *Conn) invoke(ctx context.Context, cl *call, in tl.Encoder, out tl.Decod
 
 	select {
 	case r := <-cl.res:
-		callPool.Put(cl)
+		c.calls.Put(cl)
 		if r.err != nil {
 			return id, r.err
 		}
@@ -302,7 +307,7 @@ func (c *Conn) invoke(ctx context.Context, cl *call, in tl.Encoder, out tl.Decod
 			// The loop may be reading the caller's bytes: it answers a cancelled call once
 			// it has let go of it (or answered it already, or is shutting down).
 			<-cl.res
-			callPool.Put(cl)
+			c.calls.Put(cl)
 			return id, ctx.Err()
 		}
 		// cl is not reused: the loop may still answer it.
@@ -369,7 +374,7 @@ func (s *Sequence) Invoke(ctx context.Context, in tl.Encoder, out tl.Decoder) er
 	// so the next call names this one.
 	s.mu.Lock()
 	started := false
-	cl := newCall()
+	cl := s.c.newCall()
 	cl.opts.After = s.last
 	_, err := s.c.invoke(ctx, cl, in, out, func(id mtp.CallID) {
 		s.last, started = id, true

@@ -15,18 +15,6 @@ import (
 	"github.com/mtgo-labs/mtgo/session/sessiontest"
 )
 
-// outageBubble runs f in a synctest bubble with the package's sync.Pools emptied before and
-// after: a pooled call's result channel made in a bubble may not be used outside it.
-func outageBubble(t *testing.T, f func(*testing.T)) {
-	runtime.GC()
-	runtime.GC()
-	t.Cleanup(func() {
-		runtime.GC()
-		runtime.GC()
-	})
-	synctest.Test(t, f)
-}
-
 // levelCounter counts records by level.
 type levelCounter struct {
 	mu sync.Mutex
@@ -55,7 +43,7 @@ func (c *levelCounter) count(l slog.Level) int {
 // outage ends with its context. The first connection keeps the limit: see
 // TestReconnectPersistentFirstConnection.
 func TestReconnectPersistentOutage(t *testing.T) {
-	outageBubble(t, func(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
 		srv := sessiontest.NewServer(t)
 		var down atomic.Bool
 		var dials atomic.Int64
@@ -141,7 +129,7 @@ func TestReconnectPersistentOutage(t *testing.T) {
 // TestReconnectPersistentFirstConnection: Persistent does not lift MaxAttempts for a Run that
 // never got through: a wrong address still ends Run (and its calls) with a *ReconnectError.
 func TestReconnectPersistentFirstConnection(t *testing.T) {
-	outageBubble(t, func(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
 		dials := 0
 		conn, err := session.New(session.Options{
 			Session: session.Session{DC: 2, Addr: "x:1", AuthKey: make([]byte, session.AuthKeySize)},

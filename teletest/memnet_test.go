@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"runtime"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -57,27 +56,12 @@ func TestInMemoryDialer(t *testing.T) {
 	}
 }
 
-// bubble runs f in a synctest bubble with sync.Pool emptied before and after: session keeps
-// its calls, each with its result channel, in a package-wide pool (session/conn.go callPool),
-// and a channel made in a bubble may not be used outside it (fatal error "select on synctest
-// channel from outside bubble" in the next test that calls). Two collections drop what the
-// pools hold.
-func bubble(t *testing.T, f func(*testing.T)) {
-	runtime.GC()
-	runtime.GC()
-	t.Cleanup(func() {
-		runtime.GC()
-		runtime.GC()
-	})
-	synctest.Test(t, f)
-}
-
 // TestInMemoryVirtualMonth runs a cluster and two people inside a synctest bubble for 30
 // days of its fake clock: each day, after hours of silence (pings, idle timeouts, session
 // expiry on the server), a message still goes through on the same auth keys.
 func TestInMemoryVirtualMonth(t *testing.T) {
 	key := testKey(t)
-	bubble(t, func(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
 		s := NewScenario(t, Config{Key: key, InMemory: true})
 		alice, bob := s.User("alice"), s.User("bob")
 		keys := s.Cluster().DC(2).AuthKeys()
