@@ -37,12 +37,14 @@ func (w *World) eventUpdate(viewer int64, e event) tg.UpdateClass {
 // log is a pts-ordered update log with a bounded length.
 type eventLog struct {
 	events []event
+	latest int32 // the latest date of an event ever appended (channelmoves.go)
 }
 
 // append records e; when the log grows past keep*2 entries the oldest half is dropped (a
 // client that far behind gets a "too long" difference).
 func (l *eventLog) append(e event, keep int) {
 	l.events = append(l.events, e)
+	l.latest = max(l.latest, e.date)
 	if len(l.events) > 2*keep {
 		n := len(l.events) - keep
 		l.events = append(l.events[:0:0], l.events[n:]...)
@@ -174,7 +176,10 @@ func (w *World) State(key KeyID) (*tg.UpdatesState, error) {
 // first; a difference longer than Config.DifferenceLimit comes as a slice whose intermediate
 // state covers exactly the events it carries. The dated updates (dated.go) stamped at or
 // after date come first in other_updates, those a slice's intermediate date does not cover
-// waiting for the next request; the state of a whole difference is dated after them.
+// waiting for the next request; the state of a whole difference is dated after them. Then
+// come the updateChannelTooLong of the caller's channels that moved on since date
+// (channelmoves.go), which pushes sent to a session the server has since lost would
+// otherwise leave unnoticed.
 func (w *World) Difference(key KeyID, pts, date, qts, ptsTotalLimit int32) (tg.UpdatesDifferenceClass, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -195,7 +200,8 @@ func (w *World) Difference(key KeyID, pts, date, qts, ptsTotalLimit int32) (tg.U
 		return &tg.UpdatesDifferenceTooLong{Pts: a.pts}, nil
 	}
 	dated := a.box.dated.between(date, math.MaxInt32)
-	if len(evs) == 0 && len(qevs) == 0 && len(dated) == 0 {
+	moved := w.channelsMoved(a.id, date, math.MaxInt32)
+	if len(evs) == 0 && len(qevs) == 0 && len(dated) == 0 && len(moved) == 0 {
 		return &tg.UpdatesDifferenceEmpty{Date: a.box.dated.stateDate(w.now()), Seq: a.seq}, nil
 	}
 	st := a.state()
@@ -213,10 +219,14 @@ func (w *World) Difference(key KeyID, pts, date, qts, ptsTotalLimit int32) (tg.U
 			st.Qts = qevs[len(qevs)-1].pts
 		}
 		dated = a.box.dated.between(date, st.Date)
+		moved = w.channelsMoved(a.id, date, st.Date)
 	} else {
+		if n := len(moved); n > 0 {
+			st.Date = max(st.Date, moved[n-1].date)
+		}
 		st.Date = a.box.dated.stateDate(st.Date)
 	}
-	d := w.splitEvents(a.id, slices.Concat(dated, qevs, evs))
+	d := w.splitEvents(a.id, slices.Concat(dated, moved, qevs, evs))
 	if slice {
 		return &tg.UpdatesDifferenceSlice{
 			NewMessages: d.msgs, NewEncryptedMessages: d.enc,
