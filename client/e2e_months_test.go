@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net"
-	"os"
 	"runtime"
 	"slices"
 	"strings"
@@ -97,20 +96,10 @@ func TestMonthsVirtualBotPFS(t *testing.T) {
 	})
 }
 
-// monthsBubble runs f in a synctest bubble with sync.Pool emptied before and after: session
-// keeps its calls, each with its result channel, in a package-wide pool (session/conn.go
-// callPool), and a channel made in a bubble may not be used outside it (fatal error "select
-// on synctest channel from outside bubble" in the next test that calls), nor one made
-// outside it wait durably inside. Two collections drop what the pools hold.
-func monthsBubble(t *testing.T, f func(*testing.T)) {
-	runtime.GC()
-	runtime.GC()
-	t.Cleanup(func() {
-		runtime.GC()
-		runtime.GC()
-	})
-	synctest.Test(t, f)
-}
+// monthsBubble runs f in a testing/synctest bubble: every client test in virtual time makes
+// its bubble here, the one place to change if bubbles need more (each session connection
+// pools its own calls, so nothing has to be emptied around a bubble any more).
+func monthsBubble(t *testing.T, f func(*testing.T)) { synctest.Test(t, f) }
 
 // TestMonthsVirtualOutage cuts the bot's network for an hour once a week (every dial fails,
 // the connection is dropped) while people post: a bot that runs for months meets such
@@ -161,14 +150,6 @@ func TestMonthsVirtualFailover(t *testing.T) {
 		m.live(60)
 		m.finish()
 	})
-}
-
-// skipKnownIssue skips a test that shows a known issue unless MTGO_MONTHS_BUGS is set.
-func skipKnownIssue(t *testing.T, issue string) {
-	t.Helper()
-	if os.Getenv("MTGO_MONTHS_BUGS") == "" {
-		t.Skip("known issue: " + issue + "; MTGO_MONTHS_BUGS=1 runs it")
-	}
 }
 
 // errMonthsOutage fails the dials of an outage.

@@ -120,17 +120,11 @@ func within[T any](t *testing.T, ch <-chan T, d time.Duration, what string) T {
 	return zero
 }
 
-// outageBubble runs f in a synctest bubble, with sync.Pool emptied before and after (see
-// monthsBubble: the session pools calls whose channels may not cross a bubble).
+// outageBubble runs f in a synctest bubble, the shared key made first, outside it (once for
+// the package: a key made in a bubble would tie the later tests to it).
 func outageBubble(t *testing.T, f func(*testing.T)) {
-	sharedKey(t) // generated outside the bubble, once
-	runtime.GC()
-	runtime.GC()
-	t.Cleanup(func() {
-		runtime.GC()
-		runtime.GC()
-	})
-	synctest.Test(t, f)
+	sharedKey(t)
+	monthsBubble(t, f)
 }
 
 // TestOutageDefaultConfig: with the default ReconnectAttempts, a bot whose network is down for
