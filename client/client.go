@@ -72,6 +72,9 @@ type Client struct {
 	stopped    chan struct{}
 	stopOnce   sync.Once
 	stopErr    error // what Stop's shutdown failed at, for Close
+	// stopCaller is where Stop was called inside the client (handlerRunFunc, deliverFunc),
+	// so that the shutdown does not wait for its caller (waitHandled); nil elsewhere.
+	stopCaller atomic.Pointer[string]
 
 	counters   *invoke.Counters // calls and flood waits of the call policy (LoadSnapshot)
 	load       loadMeter        // update engine lag and the previous LoadSnapshot
@@ -497,6 +500,9 @@ func (c *Client) stopFromInside() bool {
 	if !insideClient() {
 		return false
 	}
+	if f := onStack(handlerRunFunc, deliverFunc); f != "" {
+		c.stopCaller.CompareAndSwap(nil, &f)
+	}
 	go c.stopAndWait()
 	return true
 }
@@ -576,6 +582,7 @@ func (c *Client) shutdown() error {
 	c.closed = true
 	c.mu.Unlock()
 	c.stopUpdates()
+	c.waitHandled()
 	c.lifeCancel()
 	c.eng.Close()
 	c.wg.Wait()
@@ -595,6 +602,30 @@ func (c *Client) shutdown() error {
 	close(c.stopped)
 	c.Log.Info("stopped")
 	return errors.Join(errs...)
+}
+
+// waitHandled waits, handlerStopGrace at most, for the updates committed as handled before
+// their handlers ran (Disconnect from a handler or an OnUpdateReceived hook, see
+// dispatchAndWait), so that the shutdown does not drop them. It first waits for the update
+// engine's run a hook's Disconnect left running, which commits the hook's batch as it ends,
+// unless Stop was called inside that hook. It does not wait for a handler that called Stop.
+func (c *Client) waitHandled() {
+	caller := ""
+	if p := c.stopCaller.Load(); p != nil {
+		caller = *p
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), handlerStopGrace)
+	defer cancel()
+	c.mu.Lock()
+	ending := c.updEnding
+	c.mu.Unlock()
+	if ending != nil && caller != deliverFunc {
+		select {
+		case <-ending:
+		case <-ctx.Done():
+		}
+	}
+	c.msgs.waitCommitted(ctx, caller == handlerRunFunc)
 }
 
 // Disconnect closes the connections but keeps the client's state, handlers and storage, so

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -36,6 +37,7 @@ type messageDispatcher struct {
 	queued  int
 	closed  bool
 	wg      sync.WaitGroup
+	commits []*batchWait // batches committed before they were handled (commit)
 }
 
 // chatQueue holds the updates of one chat waiting for their turn.
@@ -67,6 +69,10 @@ type queued struct {
 type batchWait struct {
 	n    atomic.Int64
 	done chan struct{} // closed when n reaches zero
+	// committed is set once the update engine counted the batch as handled before its
+	// handlers finished it (see dispatchAndWait): finish then wakes a Stop waiting for it
+	// (waitCommitted).
+	committed atomic.Pointer[messageDispatcher]
 }
 
 func newBatchWait() *batchWait {
@@ -79,9 +85,28 @@ func (b *batchWait) add() { b.n.Add(1) }
 
 // finish marks one update (or the dispatch's own hold) done.
 func (b *batchWait) finish() {
+	if d := b.count(); d != nil {
+		d.mu.Lock()
+		d.cond.Broadcast()
+		d.mu.Unlock()
+	}
+}
+
+// finishLocked is finish for a caller that holds the dispatcher's mu.
+func (b *batchWait) finishLocked() {
+	if d := b.count(); d != nil {
+		d.cond.Broadcast()
+	}
+}
+
+// count takes one from n and returns the dispatcher to wake when the batch was committed.
+// n is taken before committed is read, so a waitCommitted that missed the wake-up, having
+// set committed after this read, still counts n without this update.
+func (b *batchWait) count() *messageDispatcher {
 	if b.n.Add(-1) == 0 {
 		close(b.done)
 	}
+	return b.committed.Load()
 }
 
 func newMessageDispatcher(c *Client) *messageDispatcher {
@@ -118,6 +143,7 @@ func (d *messageDispatcher) dispatchAndWait(ctx context.Context, u tg.UpdatesCla
 	case <-ctx.Done():
 	}
 	if errors.Is(context.Cause(ctx), errDisconnectInHandler) {
+		d.commit(batch)
 		return nil
 	}
 	t := time.NewTimer(handlerStopGrace)
@@ -128,6 +154,60 @@ func (d *messageDispatcher) dispatchAndWait(ctx context.Context, u tg.UpdatesCla
 	case <-t.C:
 		return fmt.Errorf("mtgo: message handlers still running when the update engine stopped: %w", ctx.Err())
 	}
+}
+
+// commit records a batch the update engine counts as handled while its handlers still run
+// or wait in the queue, so that Stop lets them finish before it ends the client's context
+// and drops the queue (waitCommitted).
+func (d *messageDispatcher) commit(b *batchWait) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	b.committed.Store(d)
+	d.commits = append(d.commits, b)
+}
+
+// waitCommitted waits until the handlers finished the batches committed before they were
+// handled (commit), their queued updates included, or ctx ends. Stop calls it before it ends
+// the client's context, so those handlers run with a live one. Called from a handler
+// (inHandler), it does not wait for that handler, which may wait for the stop: it waits
+// until no such update is queued and at most one runs.
+func (d *messageDispatcher) waitCommitted(ctx context.Context, inHandler bool) {
+	stop := context.AfterFunc(ctx, func() {
+		d.mu.Lock()
+		d.cond.Broadcast()
+		d.mu.Unlock()
+	})
+	defer stop()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for ctx.Err() == nil {
+		left, queued := d.committedLeft()
+		if left == 0 || inHandler && queued == 0 && left <= 1 {
+			return
+		}
+		d.cond.Wait()
+	}
+}
+
+// committedLeft returns how many updates of committed batches are not finished, and how
+// many of those wait in the queue; it forgets the batches that are done. Called with mu held.
+func (d *messageDispatcher) committedLeft() (left, queued int64) {
+	d.commits = slices.DeleteFunc(d.commits, func(b *batchWait) bool {
+		n := b.n.Load()
+		left += n
+		return n == 0
+	})
+	if left == 0 {
+		return 0, 0
+	}
+	for _, q := range d.chats {
+		for _, m := range q.msgs {
+			if m.batch != nil && m.batch.committed.Load() != nil {
+				queued++
+			}
+		}
+	}
+	return left, queued
 }
 
 func (d *messageDispatcher) dispatch(u tg.UpdatesClass, batch *batchWait) {
@@ -485,7 +565,7 @@ func (d *messageDispatcher) detach(cq *chatQueue, b *batchWait) {
 		cq.detached = true
 		for i := range cq.msgs {
 			if cq.msgs[i].batch != nil {
-				cq.msgs[i].batch.finish()
+				cq.msgs[i].batch.finishLocked()
 				cq.msgs[i].batch = nil
 			}
 		}
@@ -548,15 +628,16 @@ func (d *messageDispatcher) fail(t *handlerTable, ctx *Context, err error) {
 }
 
 // close drops queued messages and waits for running handlers. The update engine is stopped
-// before, and its handler waits for the messages it handed over, so nothing the engine
-// committed is dropped here.
+// before, and its handler waits for the messages it handed over, and Stop waits for those of
+// the batches it committed sooner (waitCommitted), so nothing the engine committed is
+// dropped here (unless they outlast handlerStopGrace).
 func (d *messageDispatcher) close() {
 	d.mu.Lock()
 	d.closed = true
 	for _, q := range d.chats {
 		for _, m := range q.msgs {
 			if m.batch != nil {
-				m.batch.finish()
+				m.batch.finishLocked()
 			}
 		}
 	}
