@@ -52,10 +52,28 @@ func newUpdatesAPI(eng *engine.Engine) *updatesAPI { return &updatesAPI{eng: eng
 
 // Invoke implements tg.Invoker.
 func (a *updatesAPI) Invoke(ctx context.Context, in tl.Encoder, out tl.Decoder) error {
-	if c := a.client.Load(); c != nil && c.cfg.AutoConnect && ctx.Err() == nil {
-		if err := c.autoConnect(ctx); err != nil {
+	if c := a.client.Load(); c != nil && c.cfg.AutoConnect && ctx.Err() == nil && !a.eng.Connected() {
+		if err := c.autoConnectAside(ctx); err != nil {
 			return err
 		}
 	}
 	return a.eng.Invoke(ctx, in, out)
+}
+
+// autoConnectAside runs autoConnect for the update manager on a goroutine of the client's
+// own, and waits for it or for ctx (the manager's stop). Connect runs the OnConnect hooks:
+// on the manager's goroutine a hook calling Stop or Disconnect would wait for the manager
+// to stop, that is for itself, for ever; on a client goroutine Stop returns at once as
+// documented for the client's hooks, and Disconnect stops the manager, which stops waiting.
+func (c *Client) autoConnectAside(ctx context.Context) error {
+	done := make(chan error, 1)
+	if !c.goTracked(func() { done <- c.autoConnect(ctx) }) {
+		return ErrClientClosed
+	}
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }

@@ -1,0 +1,35 @@
+package mtgo_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	mtgo "github.com/mtgo-labs/mtgo/client"
+)
+
+// TestReviewAutoConnectHookStopsFromUpdateEngine: with AutoConnect, a session that gave up is
+// connected again by the update engine's next getDifference, which runs Connect's OnConnect
+// hooks. An OnConnect hook that calls Stop must get the documented behaviour of a hook the
+// client runs (Stop starts the shutdown and returns at once), not wait for the update engine
+// whose call is running the hook.
+func TestReviewAutoConnectHookStopsFromUpdateEngine(t *testing.T) {
+	outageBubble(t, func(t *testing.T) {
+		o := startOutageBot(t, "review_auto_stop_bot", func(cfg *mtgo.Config) {
+			cfg.ReconnectAttempts = 2
+			cfg.AutoConnect = true
+		})
+		returned := make(chan struct{}, 1)
+		o.b.OnConnect(func(ctx *mtgo.Context) {
+			ctx.Client.Stop()
+			returned <- struct{}{}
+		})
+		o.cut()
+		for reason := error(nil); !errors.Is(reason, mtgo.ErrReconnectFailed); {
+			reason = within(t, o.lost, 5*time.Minute, "the final OnDisconnect of the outage")
+		}
+		o.down.Store(false)
+		within(t, returned, 20*time.Minute, "Stop's return in the OnConnect hook of the update engine's reconnect")
+		within(t, o.b.Done(), time.Minute, "the client's stop")
+	})
+}
