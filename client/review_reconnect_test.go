@@ -3,6 +3,7 @@ package mtgo_test
 import (
 	"errors"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	mtgo "github.com/mtgo-labs/mtgo/client"
@@ -31,5 +32,30 @@ func TestReviewAutoConnectHookStopsFromUpdateEngine(t *testing.T) {
 		o.down.Store(false)
 		within(t, returned, 20*time.Minute, "Stop's return in the OnConnect hook of the update engine's reconnect")
 		within(t, o.b.Done(), time.Minute, "the client's stop")
+	})
+}
+
+// TestReviewAutoConnectDisconnectStays: with AutoConnect, only a session that gave up is
+// revived by the update engine; a client the user disconnected stays so (the update engine
+// stops with Disconnect and its idle check never comes), even with a message waiting.
+func TestReviewAutoConnectDisconnectStays(t *testing.T) {
+	outageBubble(t, func(t *testing.T) {
+		o := startOutageBot(t, "review_auto_disc_bot", func(cfg *mtgo.Config) {
+			cfg.AutoConnect = true
+		})
+		if err := o.b.Disconnect(); err != nil {
+			t.Fatal(err)
+		}
+		o.sender.send(t)
+		time.Sleep(time.Hour)
+		synctest.Wait()
+		if o.b.IsConnected() {
+			t.Fatal("connected an hour after Disconnect with nobody calling")
+		}
+		if err := o.b.Connect(time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		o.rec.wait(t, 1, 20*time.Minute)
+		o.rec.check(t, []*soakSender{o.sender})
 	})
 }
