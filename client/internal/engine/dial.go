@@ -15,9 +15,10 @@ import (
 
 // dial starts a connection to dc, the home connection (Connect, a migration) when home is
 // true. Its Run goroutine belongs to the engine and ends with it.
-// The home connection (neither media nor cdn) sends its pushes, losses and redials to the
-// Pushes given to Connect; the losses and redials go through a conn.RedialNotifier, whose
-// goroutine exists only while one waits for delivery.
+// A connection that is neither media nor cdn sends its pushes to the Pushes given to
+// Connect. Only the home one sends its losses and redials there too (they are the link's,
+// its hooks' and Health's), through a conn.RedialNotifier whose goroutine exists only while
+// one waits for delivery: a per-DC connection of the pool breaking leaves the link alone.
 func (e *Engine) dial(ctx context.Context, dc int, media, cdn, home bool) (*conn.Live, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -58,6 +59,8 @@ func (e *Engine) dial(ctx context.Context, dc int, media, cdn, home bool) (*conn
 	var link *conn.RedialNotifier
 	if push != nil {
 		cc.Updates = push
+	}
+	if push != nil && home {
 		link = conn.NewRedialNotifier(cc.Dialer, e.spawn, func(ctx context.Context, ev conn.LinkEvent) {
 			lc := live.Load()
 			linkEvent(ctx, lc, e.isHome(lc), push, ev)
