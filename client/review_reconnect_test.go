@@ -2,6 +2,7 @@ package mtgo_test
 
 import (
 	"errors"
+	"runtime"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -57,5 +58,46 @@ func TestReviewAutoConnectDisconnectStays(t *testing.T) {
 		}
 		o.rec.wait(t, 1, 20*time.Minute)
 		o.rec.check(t, []*soakSender{o.sender})
+	})
+}
+
+// TestReviewDisconnectEndsEndlessRedial: with the default ReconnectAttempts the home
+// connection redials for ever during an outage; Disconnect ends that loop at once, and
+// nothing dials or piles up afterwards (goroutines flat over the next virtual hour).
+func TestReviewDisconnectEndsEndlessRedial(t *testing.T) {
+	outageBubble(t, func(t *testing.T) {
+		o := startOutageBot(t, "review_disc_outage_bot", func(*mtgo.Config) {})
+		o.cut()
+		time.Sleep(time.Hour)
+		done := make(chan error, 1)
+		go func() { done <- o.b.Disconnect() }()
+		if err := within(t, done, time.Second, "Disconnect's return during the outage"); err != nil {
+			t.Fatalf("Disconnect during the outage: %v", err)
+		}
+		synctest.Wait()
+		before := runtime.NumGoroutine()
+		time.Sleep(time.Hour)
+		synctest.Wait()
+		if after := runtime.NumGoroutine(); after > before || o.b.IsConnected() {
+			t.Fatalf("an hour after Disconnect: %d goroutines (%d before), connected %v; want no more, not connected",
+				after, before, o.b.IsConnected())
+		}
+	})
+}
+
+// TestReviewStopEndsEndlessRedial: Stop during an outage the home connection redials for
+// ever returns at once and leaves the client stopped.
+func TestReviewStopEndsEndlessRedial(t *testing.T) {
+	outageBubble(t, func(t *testing.T) {
+		o := startOutageBot(t, "review_stop_outage_bot", func(*mtgo.Config) {})
+		o.cut()
+		time.Sleep(time.Hour)
+		stopped := make(chan struct{})
+		go func() {
+			o.b.Stop()
+			close(stopped)
+		}()
+		within(t, stopped, time.Second, "Stop's return during the outage")
+		within(t, o.b.Done(), time.Second, "the client's stop")
 	})
 }
