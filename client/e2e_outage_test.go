@@ -175,9 +175,12 @@ func TestOutageDefaultConfig(t *testing.T) {
 		info1, warn1 := o.logs.count(slog.LevelInfo), o.logs.count(slog.LevelWarn)
 		g2 := peak()
 		info2, warn2 := o.logs.count(slog.LevelInfo), o.logs.count(slog.LevelWarn)
-		// The second hour: some 120 failed dials at the 30 s cap, one power of two (128).
-		if g2 > g1 || info2-info1 > 2 || warn2 != warn1 {
-			t.Errorf("second hour of the outage: at most %d goroutines (%d in the first), %d info and %d warning records, want no more goroutines, at most 2 info, no warning",
+		// The second hour: some 120 failed dials at the 30 s cap, one power of two (128). A
+		// sample may catch a call or dial in flight that another hour's samples missed (the
+		// update engine's getDifference connects aside, on a goroutine of its own), so the
+		// peaks may differ by a couple; a goroutine left per attempt would add some 120.
+		if g2 > g1+2 || info2-info1 > 2 || warn2 != warn1 {
+			t.Errorf("second hour of the outage: at most %d goroutines (%d in the first), %d info and %d warning records, want at most 2 more goroutines, at most 2 info, no warning",
 				g2, g1, info2-info1, warn2-warn1)
 		}
 		select {
