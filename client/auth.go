@@ -327,16 +327,32 @@ func (c *Client) SignOut(ctx context.Context) (bool, error) {
 	return true, nil
 }
 
-// LogOutContext is LogOut with a context.
+// ErrInUpdateHook: LogOut was called from an OnUpdateReceived hook. The hook runs on the
+// update engine's goroutine, and LogOut must wait for that engine to stop before it clears
+// the storage; call it from a goroutine of the hook's own.
+var ErrInUpdateHook = errors.New("mtgo: called from an OnUpdateReceived hook; call it from a goroutine of its own")
+
+// LogOutContext is LogOut with a context. From an OnUpdateReceived hook it fails with
+// ErrInUpdateHook (see there).
 func (c *Client) LogOutContext(ctx context.Context) error {
 	if !c.IsConnected() {
 		return ErrNotConnected
+	}
+	// The update engine is stopped and waited for before the storage is cleared. Called from
+	// a handler, the engine stops waiting for the handlers at once (as for Disconnect);
+	// called from the engine's own goroutine, the wait could never end.
+	var cause error
+	switch onStack(handlerRunFunc, deliverFunc) {
+	case deliverFunc:
+		return fmt.Errorf("mtgo: log out: %w", ErrInUpdateHook)
+	case handlerRunFunc:
+		cause = errDisconnectInHandler
 	}
 	var res tg.AuthLoggedOut
 	if err := c.invoker().Invoke(ctx, &tg.AuthLogOutRequest{}, &res); err != nil {
 		return fmt.Errorf("mtgo: log out: %w", err)
 	}
-	c.stopUpdates()
+	c.stopUpdatesBecause(cause, true)
 	c.setAuthorized(ctx, nil)
 	c.eng.CloseSessions()
 	c.peers.Reset() // access hashes belong to the account

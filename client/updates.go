@@ -348,10 +348,10 @@ func (c *Client) waitUpdates(ctx context.Context) {
 func (c *Client) stopUpdates() { c.stopUpdatesBecause(nil, true) }
 
 // errDisconnectInHandler is why the update engine stops when a handler (or an
-// OnUpdateReceived hook) called Disconnect: the engine's deliver then stops waiting for the
+// OnUpdateReceived hook) called Disconnect, or a handler LogOut: the engine's deliver then stops waiting for the
 // handlers at once (dispatchAndWait), as one of them waits for the engine to stop, and the
 // batch counts as handled.
-var errDisconnectInHandler = errors.New("mtgo: Disconnect called from a handler or an update hook")
+var errDisconnectInHandler = errors.New("mtgo: Disconnect or LogOut called from a handler or an update hook")
 
 // stopUpdatesBecause stops the update engine for cause (nil: context.Canceled) and, when
 // wait is set, waits for it. Without waiting (Disconnect on the engine's own goroutine, which
