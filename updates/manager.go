@@ -361,6 +361,9 @@ func (m *Manager) drain() error {
 		if r := m.takeResumed(); r != nil {
 			for i, in := range r {
 				if err := m.handle(ctx, m.input(ctx, in)); err != nil {
+					if keepIfUntouched(err) {
+						i--
+					}
 					m.left = append(m.left, r[i+1:]...)
 					return err
 				}
@@ -374,13 +377,14 @@ func (m *Manager) drain() error {
 			}
 		}
 		var out Output
+		var taken *input // the input out comes from, kept if it stops untouched
 		if m.fired.Swap(false) {
 			m.armed = time.Time{}
 			out = m.box.OnTimer(time.Now())
 		} else {
 			select {
 			case in := <-m.in:
-				out = m.input(ctx, in)
+				out, taken = m.input(ctx, in), &in
 			case r := <-m.results:
 				out = m.apply(ctx, r)
 			default:
@@ -389,6 +393,9 @@ func (m *Manager) drain() error {
 			}
 		}
 		if err := m.handle(ctx, out); err != nil {
+			if taken != nil && keepIfUntouched(err) {
+				m.left = append(m.left, *taken)
+			}
 			return err
 		}
 		m.arm()
@@ -524,10 +531,16 @@ func (m *Manager) handle(ctx context.Context, out Output) error {
 	for _, e := range out.Events {
 		m.report(ctx, e)
 	}
-	for _, d := range out.Deliveries {
+	for i, d := range out.Deliveries {
 		if len(d.Updates) > 0 {
 			if err := ctx.Err(); err != nil {
-				return err // not handed over, not saved: the next run delivers it
+				// Not handed over, not saved. Updates with a pts come back through the next
+				// run's difference; those without one (callback queries) only if the input
+				// is kept: untouched says that nothing of it was handed over or saved.
+				if i == 0 {
+					return &untouchedError{err}
+				}
+				return err
 			}
 			if err := m.handler.HandleUpdates(ctx, d.Batch); err != nil {
 				return fmt.Errorf("updates: handler: %w", err)
@@ -541,6 +554,19 @@ func (m *Manager) handle(ctx context.Context, out Output) error {
 		}
 	}
 	return nil
+}
+
+// untouchedError is the end of ctx met before anything of an input's Output was handed to
+// the Handler or saved: the input is kept for Leftovers, as one never taken.
+type untouchedError struct{ err error }
+
+func (e *untouchedError) Error() string { return e.err.Error() }
+func (e *untouchedError) Unwrap() error { return e.err }
+
+// keepIfUntouched reports whether err left the input that caused it untouched.
+func keepIfUntouched(err error) bool {
+	var u *untouchedError
+	return errors.As(err, &u)
 }
 
 // save persists a commit whose batch the Handler has taken, with a context that shutdown does
