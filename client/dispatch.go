@@ -163,6 +163,9 @@ func (d *messageDispatcher) commit(b *batchWait) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	b.committed.Store(d)
+	// Batches done since are forgotten here too, not only by a Stop: a bot whose handler
+	// reconnects now and then for months keeps only the batches still running.
+	d.commits = slices.DeleteFunc(d.commits, func(w *batchWait) bool { return w.n.Load() == 0 })
 	d.commits = append(d.commits, b)
 }
 
