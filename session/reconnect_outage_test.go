@@ -103,7 +103,10 @@ func TestReconnectPersistentOutage(t *testing.T) {
 		if n := d2 - d1; n < 23*3600/45 || n > 23*3600/15 {
 			t.Errorf("%d dials in 23 h of outage, want one per 15-45 s", n)
 		}
-		if g2 != g1 {
+		// runtime.NumGoroutine counts the whole process: a goroutine outside the bubble (an
+		// earlier test's ending, a finalizer) may be counted once; only growth is a leak (CI saw
+		// 6 after the hour and 5 after the day).
+		if g2 > g1 {
 			t.Errorf("goroutines %d after an hour of outage, %d after a day", g1, g2)
 		}
 		if n := logs.count(slog.LevelInfo); n > 30 {
