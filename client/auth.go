@@ -341,12 +341,9 @@ func (c *Client) LogOutContext(ctx context.Context) error {
 	// The update engine is stopped and waited for before the storage is cleared. Called from
 	// a handler, the engine stops waiting for the handlers at once (as for Disconnect);
 	// called from the engine's own goroutine, the wait could never end.
-	var cause error
-	switch onStack(handlerRunFunc, deliverFunc) {
-	case deliverFunc:
+	cause, onEngine := stopCause()
+	if onEngine {
 		return fmt.Errorf("mtgo: log out: %w", ErrInUpdateHook)
-	case handlerRunFunc:
-		cause = errDisconnectInHandler
 	}
 	var res tg.AuthLoggedOut
 	if err := c.invoker().Invoke(ctx, &tg.AuthLogOutRequest{}, &res); err != nil {

@@ -657,16 +657,10 @@ func (c *Client) Disconnect() error {
 	if _, connected := c.eng.Home(); !connected {
 		return ErrNotConnected
 	}
-	var cause error
-	wait := true
-	switch onStack(handlerRunFunc, deliverFunc) {
-	case handlerRunFunc:
-		cause = errDisconnectInHandler
-	case deliverFunc: // the update engine's own goroutine: it stops once the caller returns
-		cause, wait = errDisconnectInHandler, false
-	}
+	// On the update engine's own goroutine the engine stops once the caller returns.
+	cause, onEngine := stopCause()
 	c.link.hold() // the closed connection's last changes run no hook
-	c.stopUpdatesBecause(cause, wait)
+	c.stopUpdatesBecause(cause, !onEngine)
 	if err := c.eng.Disconnect(); err != nil {
 		return err
 	}

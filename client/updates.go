@@ -348,10 +348,23 @@ func (c *Client) waitUpdates(ctx context.Context) {
 func (c *Client) stopUpdates() { c.stopUpdatesBecause(nil, true) }
 
 // errDisconnectInHandler is why the update engine stops when a handler (or an
-// OnUpdateReceived hook) called Disconnect, or a handler LogOut: the engine's deliver then stops waiting for the
-// handlers at once (dispatchAndWait), as one of them waits for the engine to stop, and the
-// batch counts as handled.
+// OnUpdateReceived hook) called Disconnect, or a handler LogOut: the engine's deliver then
+// stops waiting for the handlers at once (dispatchAndWait), as one of them waits for the
+// engine to stop, and the batch counts as handled.
 var errDisconnectInHandler = errors.New("mtgo: Disconnect or LogOut called from a handler or an update hook")
+
+// stopCause says why Disconnect or LogOut, called here, stops the update engine: from a
+// handler or from the engine's own delivery (an OnUpdateReceived hook, onEngine: the engine
+// cannot be waited for there) errDisconnectInHandler; elsewhere nil.
+func stopCause() (cause error, onEngine bool) {
+	switch onStack(handlerRunFunc, deliverFunc) {
+	case handlerRunFunc:
+		return errDisconnectInHandler, false
+	case deliverFunc:
+		return errDisconnectInHandler, true
+	}
+	return nil, false
+}
 
 // stopUpdatesBecause stops the update engine for cause (nil: context.Canceled) and, when
 // wait is set, waits for it. Without waiting (Disconnect on the engine's own goroutine, which
