@@ -30,8 +30,8 @@ const LockTimeout = 200 * time.Millisecond
 // Open opens (creating it when missing) the SQLite database at path and the session called
 // name in it.
 func Open(ctx context.Context, path, name string) (*sqlstore.Store, error) {
-	if path == "" {
-		return nil, errors.New("sqlite storage: empty path")
+	if path == "" || strings.IndexByte(path, 0) >= 0 {
+		return nil, errors.New("sqlite storage: the path is empty or has a zero byte")
 	}
 	// Write transactions take the write lock when they begin (_txlock=immediate) and wait
 	// for it (busy_timeout), so concurrent writers queue instead of failing with
@@ -41,7 +41,7 @@ func Open(ctx context.Context, path, name string) (*sqlstore.Store, error) {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_txlock", "immediate")
-	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	db, err := sql.Open("sqlite", fileURI(path)+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("sqlite storage: open %s: %w", path, err)
 	}
@@ -63,6 +63,29 @@ func Open(ctx context.Context, path, name string) (*sqlstore.Store, error) {
 		return nil, err
 	}
 	return st, nil
+}
+
+// fileURI is the SQLite URI of the file at path. SQLite reads a "file:" name as a URI: a
+// '?' or '#' ends the file name there and %XX escapes are decoded, so "s#1.db" and "s#2.db"
+// were one database "s" (under two lock files, both sessions open at once). Every byte
+// but unreserved ones is escaped, '/' too, so that a path starting with "//" is not read
+// as an authority.
+func fileURI(path string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	b.Grow(len("file:") + 3*len(path))
+	b.WriteString("file:")
+	for i := 0; i < len(path); i++ {
+		c := path[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~' {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
+	}
+	return b.String()
 }
 
 // lockPath is the lock file of one session of the database at path.

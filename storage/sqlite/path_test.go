@@ -1,0 +1,68 @@
+package sqlite_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/mtgo-labs/mtgo/client/storage"
+	"github.com/mtgo-labs/mtgo/storage/sqlite"
+)
+
+// TestPathIsAFileName: the path is a file name, never read as a URI. A '#' or '?' cut the
+// name short (sessions#1.db and sessions#2.db both opened the file "sessions", each
+// under a lock file of its own, so two clients ran on one session) and '%' escapes were
+// decoded into another name.
+func TestPathIsAFileName(t *testing.T) {
+	dir := t.TempDir()
+	for _, base := range []string{"sessions#1.db", "sessions#2.db", "a?b.db", "100%.db", "x%41.db", "sp ace.db"} {
+		path := filepath.Join(dir, base)
+		st, err := sqlite.Open(t.Context(), path, "main")
+		if err != nil {
+			t.Fatalf("Open(%q) = %v", base, err)
+		}
+		if err := st.SetHomeDC(t.Context(), 4); err != nil {
+			t.Fatalf("%s: SetHomeDC = %v", base, err)
+		}
+		if err := st.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(path); err != nil {
+			t.Errorf("Open(%q) did not write that file: %v", base, err)
+		}
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		switch e.Name() {
+		case "sessions", "a", "xA.db":
+			t.Errorf("Open wrote %q, a file it was not given", e.Name())
+		}
+	}
+	// Two paths that differ after a '#' are two databases: both sessions open at once.
+	a, err := sqlite.Open(t.Context(), filepath.Join(dir, "s#1.db"), "main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := sqlite.Open(t.Context(), filepath.Join(dir, "s#2.db"), "main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := a.SetHomeDC(t.Context(), 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.SetHomeDC(t.Context(), 5); err != nil {
+		t.Fatal(err)
+	}
+	if dc, err := a.HomeDC(t.Context()); err != nil || dc != 1 {
+		t.Errorf("s#1.db home dc = %d, %v after s#2.db's write, want 1", dc, err)
+	}
+	if _, err := sqlite.Open(t.Context(), filepath.Join(dir, "bad\x00.db"), "main"); err == nil || errors.Is(err, storage.ErrCorrupt) {
+		t.Errorf("Open of a path with a zero byte = %v, want a plain error", err)
+	}
+}
