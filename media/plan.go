@@ -113,7 +113,17 @@ func PlanUpload(size int64, preferred, maxParts int) (UploadPlan, error) {
 	return UploadPlan{Size: size, PartSize: p, Parts: int(partsOf(size, p)), Big: size > SmallFileLimit}, nil
 }
 
-func partsOf(size int64, p int) int64 { return (size + int64(p) - 1) / int64(p) }
+// partsOf returns ceil(size/p) without the overflow of size+p-1 near 2^63.
+func partsOf(size int64, p int) int64 { return ceilDiv(size, int64(p)) }
+
+// ceilDiv returns ceil(n/d) for n >= 0 and d > 0, for every n up to math.MaxInt64.
+func ceilDiv(n, d int64) int64 {
+	q := n / d
+	if n%d != 0 {
+		q++
+	}
+	return q
+}
 
 // PartLen returns the length of part i.
 func (p UploadPlan) PartLen(i int) int {

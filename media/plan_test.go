@@ -3,6 +3,7 @@ package media
 import (
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -99,6 +100,10 @@ func TestPlanUpload(t *testing.T) {
 		{size: 5 * MiB, preferred: KiB, maxParts: 10, want: UploadPlan{Size: 5 * MiB, PartSize: 512 * KiB, Parts: 10}},
 		{size: 0, err: ErrEmptyFile},
 		{size: -5, err: ErrEmptyFile},
+		// size + part size - 1 would wrap around near 2^63.
+		{size: math.MaxInt64, err: ErrFileTooLarge},
+		{size: math.MaxInt64 - 512*KiB + 2, err: ErrFileTooLarge},
+		{size: math.MaxInt64, preferred: KiB, maxParts: math.MaxInt32, err: ErrFileTooLarge},
 		{size: 10, preferred: 3 * KiB, err: ErrBadPartSize},
 	}
 	for _, tt := range tests {
@@ -242,3 +247,4 @@ func TestChunkPlanTrimErrors(t *testing.T) {
 		t.Errorf("past the declared end: %v", err)
 	}
 }
+
