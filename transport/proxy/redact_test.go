@@ -82,3 +82,33 @@ func TestLinkErrorsQuoteNothing(t *testing.T) {
 		t.Errorf("error shows the password: %v", err)
 	}
 }
+
+// TestProxyURLErrorsQuoteNothing: proxy URLs that fail to parse or lack a part are reported
+// without any run of the password they carry, whatever form the mistake takes.
+func TestProxyURLErrorsQuoteNothing(t *testing.T) {
+	const pass = "Qx7vR2mZk"
+	tests := []struct {
+		name, url string
+		want      error
+	}{
+		{"opaque form", "socks5:" + linkUser + ":" + pass + "@127.0.0.1:1080", ErrProxyParamsRequired},
+		{"slash in the password", "http://" + linkUser + ":" + pass + "/z@proxy:3128", nil},
+		{"hash in the password", "socks5://" + linkUser + ":" + pass + "#z@proxy:1080", nil},
+		{"question mark in the password", "socks5://" + linkUser + ":" + pass + "?z@proxy:1080", nil},
+		{"bad escape in the password", "socks5://" + linkUser + ":" + pass + "%zz@proxy:1080", nil},
+		{"bad escape after the password", "socks5://" + linkUser + ":" + pass + "@proxy%" + pass[:2] + ":1080", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := ParseProxyURL(tt.url, nil)
+			if err == nil || tt.want != nil && !errors.Is(err, tt.want) {
+				t.Fatalf("ParseProxyURL = %v, %v; want error %v", d, err, tt.want)
+			}
+			for _, s := range []string{pass, linkUser} {
+				if form, ok := redact.Leak(err.Error(), []byte(s)); ok {
+					t.Errorf("error shows the credentials (%s): %v", form, err)
+				}
+			}
+		})
+	}
+}

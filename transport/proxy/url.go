@@ -48,8 +48,10 @@ func ParseProxyURL(raw string, forward transport.Dialer) (transport.Dialer, erro
 	default: // checked first: a URL of another kind is not a proxy missing its port
 		return nil, fmt.Errorf("%w %q", ErrUnsupportedScheme, u.Scheme)
 	}
-	if u.Hostname() == "" || u.Port() == "" {
-		return nil, fmt.Errorf("%w: url %q has no host or port", ErrProxyParamsRequired, u.Redacted())
+	// An opaque URL ("socks5:user:pass@host:port") keeps its credentials in Opaque, where
+	// Redacted does not look: no part of the URL is quoted.
+	if u.Opaque != "" || u.Hostname() == "" || u.Port() == "" {
+		return nil, fmt.Errorf("%w: %s url has no host or port", ErrProxyParamsRequired, u.Scheme)
 	}
 	if err := transport.CheckHost(u.Hostname()); err != nil {
 		return nil, fmt.Errorf("proxy: url host: %w", err)
@@ -58,12 +60,24 @@ func ParseProxyURL(raw string, forward transport.Dialer) (transport.Dialer, erro
 }
 
 // withoutURL returns the cause of a url.Parse error without the URL it quotes, which may
-// carry a password or an MTProxy secret.
+// carry a password or an MTProxy secret. The cause itself may quote a piece of the URL too
+// ("invalid port \":pa55word\" after host" when a password holds an unescaped '/', '?' or '#';
+// an invalid escape; a bad host character): it is cut before the first quote.
 func withoutURL(err error) error {
-	if ue := (*url.Error)(nil); errors.As(err, &ue) {
+	ue := (*url.Error)(nil)
+	if !errors.As(err, &ue) {
+		return err
+	}
+	msg := ue.Err.Error()
+	i := strings.IndexByte(msg, '"')
+	if i < 0 {
 		return fmt.Errorf("%s: %w", ue.Op, ue.Err)
 	}
-	return err
+	what := strings.TrimSpace(msg[:i])
+	if strings.HasPrefix(what, "invalid port") {
+		what += " after host (escape '/', '?' and '#' in credentials)"
+	}
+	return fmt.Errorf("%s: %s (quoted text not shown)", ue.Op, what)
 }
 
 // LinkKind tells which proxy a link describes.
