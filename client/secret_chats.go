@@ -63,6 +63,9 @@ type secretChat struct {
 	// told is set once a layer notice of this side went out to the peer; telling while one
 	// is sealed and its send under way (owesNotice).
 	told, telling bool
+	// oldWarned is set once the checks warned that the peer's layer is too old (checkChats;
+	// in memory: once per chat and process).
+	oldWarned bool
 }
 
 // sentSecret is a message this side sent, kept (in memory) to be sent again when the peer
@@ -451,6 +454,12 @@ func (m *secretChats) encrypt(ctx context.Context, id int32, rid int64, msg e2e.
 // went out, and none is on its way.
 func (s *secretChat) owesNotice() bool {
 	return s.state == types.SecretChatReady && !s.told && !s.telling
+}
+
+// peerTooOld reports a ready chat whose peer announced a layer older than
+// secretchat.MinLayer: it can read nothing this side writes (ErrSecretLayer).
+func (s *secretChat) peerTooOld() bool {
+	return s.state == types.SecretChatReady && s.layer > 0 && s.layer < secretchat.MinLayer
 }
 
 // noticeLocked seals this side's layer notice (decryptedMessageActionNotifyLayer) for s.

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"math"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -242,5 +244,47 @@ func TestSecretNoticeWithFirstMessage(t *testing.T) {
 	a.m.mu.Unlock()
 	if owes {
 		t.Fatal("notice still owed after one went out")
+	}
+}
+
+// TestSecretOldPeerWarnsOnce: a peer that announced a layer older than secretchat.MinLayer
+// can read nothing this side writes. The checks at Connect and on the hourly timer
+// (checkChats) skip its chat and warn once per chat, not at every check: before, each check
+// tried the owed layer notice again (a warning an hour) and started a re-keying exchange whose
+// request could not be sealed, leaving it requested with nothing sent.
+func TestSecretOldPeerWarnsOnce(t *testing.T) {
+	ctx := context.Background()
+	r := newSecretRelay(t)
+	id := r.open(t)
+	a := r.parties[0]
+	if _, err := a.m.sendText(ctx, id, randomID(), "then silence"); err != nil {
+		t.Fatal(err)
+	}
+	r.runJobs()
+	a.m.mu.Lock()
+	a.m.chats[id].layer = 46
+	a.m.chats[id].told = false // the notice is owed, and the key is due a week on
+	a.m.mu.Unlock()
+	a.m.now = func() time.Time { return time.Now().Add(8 * 24 * time.Hour) }
+	a.log.Reset()
+	calls := len(r.calls)
+	for range 3 {
+		a.m.checkChats(ctx)
+		r.runJobs()
+	}
+	if got := strings.Count(a.log.String(), "level=WARN"); got != 1 || !strings.Contains(a.log.String(), "layer=46") {
+		t.Fatalf("%d warnings over three checks, want one naming the layer:\n%s", got, a.log.String())
+	}
+	if len(r.calls) != calls {
+		t.Fatalf("the checks made calls: %v", r.calls[calls:])
+	}
+	if st := a.keyState(t, id); st.Phase != secretchat.PhaseIdle {
+		t.Fatalf("re-keying state after the checks: %+v", st)
+	}
+	if err := a.m.rekey(ctx, id); !errors.Is(err, ErrSecretLayer) {
+		t.Fatalf("re-keying with a layer-46 peer: %v, want ErrSecretLayer", err)
+	}
+	if st := a.keyState(t, id); st.Phase != secretchat.PhaseIdle {
+		t.Fatalf("re-keying state after the refused start: %+v", st)
 	}
 }

@@ -26,7 +26,9 @@ import (
 //     login or not: a first run's login does not connect again.
 //
 // The same check sends the layer notice a chat still owes (checkChats), so a restart before
-// it went out costs the peer no more than the time until the next Connect.
+// it went out costs the peer no more than the time until the next Connect. A chat whose peer
+// announced a layer older than secretchat.MinLayer is skipped (nothing written reaches it)
+// with one warning per chat and process, not one per check.
 //
 // A check starts an exchange for a due key and gives up this side's request unanswered past
 // Policy.Wait (then starts the next one): a peer that never comes back costs a RequestKey and
@@ -91,6 +93,10 @@ func (m *secretChats) checkChats(ctx context.Context) {
 		}
 	}
 	for _, s := range m.chats {
+		if s.peerTooOld() {
+			m.warnOldLocked(s)
+			continue
+		}
 		if s.state == types.SecretChatReady {
 			m.maybeRekeyLocked(ctx, s)
 		}
@@ -98,6 +104,18 @@ func (m *secretChats) checkChats(ctx context.Context) {
 			m.announceLater(s.id)
 		}
 	}
+}
+
+// warnOldLocked warns, once per chat, that the peer of s speaks a layer this side cannot
+// write in: the checks skip the chat (its notice and re-keying cannot be sealed), and each
+// would otherwise say so again every hour.
+func (m *secretChats) warnOldLocked(s *secretChat) {
+	if s.oldWarned {
+		return
+	}
+	s.oldWarned = true
+	m.log.Warn("secret chat peer's layer is too old: nothing can be sent to it",
+		"chat", s.id, "layer", s.layer, "min_layer", secretchat.MinLayer)
 }
 
 // watchRekey runs checkChats every period, while up() holds, until ctx ends: one timer,
