@@ -51,7 +51,9 @@ func (d *HTTPConnect) DialContext(ctx context.Context, network, addr string) (ne
 		if err != nil {
 			return fmt.Errorf("read response: %w: %w", ErrProtocol, noEOF(err))
 		}
-		_ = resp.Body.Close()
+		// The body is left alone: a 2xx answer's Content-Length or Transfer-Encoding must be
+		// ignored (RFC 9110, 9.3.6), the bytes after its header are the tunnel's; any other
+		// answer fails the dial and the connection is closed unread.
 		switch {
 		case resp.StatusCode == http.StatusProxyAuthRequired || resp.StatusCode == http.StatusUnauthorized:
 			return fmt.Errorf("%s: %w", resp.Status, ErrAuth)

@@ -1,0 +1,46 @@
+package proxy
+
+import (
+	"bufio"
+	"io"
+	"net"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/mtgo-labs/mtgo/transport/transporttest"
+)
+
+// connectProxy serves a scripted HTTP proxy: it reads one CONNECT request and hands the
+// connection to answer.
+func connectProxy(t *testing.T, answer func(c net.Conn)) string {
+	return transporttest.Serve(t, "127.0.0.1:0", func(c net.Conn) {
+		if _, err := http.ReadRequest(bufio.NewReader(c)); err != nil {
+			return
+		}
+		answer(c)
+	})
+}
+
+// A successful CONNECT answer's Content-Length or Transfer-Encoding must be ignored (RFC 9110
+// 9.3.6): the bytes after the header are the tunnel's, not a body to drain.
+func TestHTTPConnectKeepsTunnelBytesAfter2xx(t *testing.T) {
+	for _, hdr := range []string{"Content-Length: 5\r\n", "Transfer-Encoding: chunked\r\n", ""} {
+		t.Run(hdr, func(t *testing.T) {
+			addr := connectProxy(t, func(c net.Conn) {
+				c.Write([]byte("HTTP/1.1 200 Connection established\r\n" + hdr + "\r\nhello"))
+				c.Write([]byte(" world"))
+			})
+			c, err := (&HTTPConnect{Addr: addr}).DialContext(ctxT(t), "tcp", "127.0.0.1:443")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+			got, err := io.ReadAll(c)
+			if err != nil || string(got) != "hello world" {
+				t.Fatalf("tunnel read %q, %v; want %q", got, err, "hello world")
+			}
+		})
+	}
+}
