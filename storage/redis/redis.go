@@ -52,9 +52,14 @@ import (
 // Options configures Open.
 type Options struct {
 	// LockTTL is how long the session lock lives without renewal; a crashed holder's lock
-	// frees itself after it. The store renews it every LockTTL/3. Default 15 s.
+	// frees itself after it. The store renews it every LockTTL/3. Default 15 s; at least
+	// MinLockTTL.
 	LockTTL time.Duration
 }
+
+// MinLockTTL is the shortest Options.LockTTL: the lease is renewed every third of it, each
+// renewal a round trip, and Redis keeps expiries in milliseconds.
+const MinLockTTL = 100 * time.Millisecond
 
 // ErrLockLost reports a write refused because this store no longer holds the session lock
 // (its lease expired and another process may have taken the session). It matches
@@ -87,8 +92,13 @@ func Open(ctx context.Context, rdb goredis.UniversalClient, name string, opt Opt
 	if name == "" || len(name) > maxName || strings.ContainsAny(name, "{}\x00") {
 		return nil, fmt.Errorf("redis storage: session name must be 1 to %d bytes without braces or a zero byte", maxName)
 	}
-	if opt.LockTTL <= 0 {
+	switch {
+	case opt.LockTTL <= 0:
 		opt.LockTTL = 15 * time.Second
+	case opt.LockTTL < MinLockTTL:
+		// A zero renewal period panics in the renewing goroutine; under a millisecond,
+		// PEXPIRE 0 deletes the lock it renews.
+		return nil, fmt.Errorf("redis storage: LockTTL %v is shorter than %v", opt.LockTTL, MinLockTTL)
 	}
 	var raw [16]byte
 	if _, err := rand.Read(raw[:]); err != nil {

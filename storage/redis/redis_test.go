@@ -114,3 +114,22 @@ func BenchmarkPeers(b *testing.B) {
 		return Open(t.Context(), rdb, name, Options{})
 	})
 }
+
+// TestShortLockTTL: a lease too short to renew is refused with an error. One of 1 or 2 ns
+// made the renewal ticker's period zero, and the goroutine's panic ended the program; under
+// a millisecond, PEXPIRE 0 deleted the lock it meant to renew.
+func TestShortLockTTL(t *testing.T) {
+	rdb := server(t)
+	for _, ttl := range []time.Duration{time.Nanosecond, 2 * time.Nanosecond, time.Microsecond, 5 * time.Millisecond} {
+		name := storagetest.Name(t)
+		t.Cleanup(func() { _ = rdb.Del(context.Background(), keysOf(name)...).Err() })
+		st, err := Open(t.Context(), rdb, name, Options{LockTTL: ttl})
+		if err == nil {
+			st.Close()
+			t.Fatalf("Open with LockTTL %v succeeded", ttl)
+		}
+		if n, _ := rdb.Exists(t.Context(), "mtgo:{"+name+"}:lock").Result(); n != 0 {
+			t.Errorf("LockTTL %v: refused, but the lock was taken", ttl)
+		}
+	}
+}
