@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 
@@ -46,11 +47,15 @@ func (d *HTTPConnect) DialContext(ctx context.Context, network, addr string) (ne
 		if _, err := c.Write([]byte(req)); err != nil {
 			return fmt.Errorf("write CONNECT: %w", err)
 		}
-		br = bufio.NewReader(c)
+		// http.ReadResponse takes headers of any size and number: the answer is read
+		// through a bound, lifted once it is in.
+		lr := &boundedReader{r: c, n: maxConnectResponse}
+		br = bufio.NewReader(lr)
 		resp, err := http.ReadResponse(br, &http.Request{Method: http.MethodConnect})
 		if err != nil {
 			return fmt.Errorf("read response: %w: %w", ErrProtocol, noEOF(err))
 		}
+		lr.n = -1
 		// The body is left alone: a 2xx answer's Content-Length or Transfer-Encoding must be
 		// ignored (RFC 9110, 9.3.6), the bytes after its header are the tunnel's; any other
 		// answer fails the dial and the connection is closed unread.
@@ -70,6 +75,31 @@ func (d *HTTPConnect) DialContext(ctx context.Context, network, addr string) (ne
 		return &bufferedConn{Conn: c, r: br}, nil
 	}
 	return c, nil
+}
+
+// maxConnectResponse bounds the proxy's answer to CONNECT, status line and headers: real
+// proxies send a few hundred bytes.
+const maxConnectResponse = 64 << 10
+
+// errResponseTooLong is boundedReader's error once its bound is reached.
+var errResponseTooLong = fmt.Errorf("answer longer than %d bytes", maxConnectResponse)
+
+// boundedReader reads from r until n bytes were read, then fails; n < 0 means no bound.
+type boundedReader struct {
+	r io.Reader
+	n int
+}
+
+func (b *boundedReader) Read(p []byte) (int, error) {
+	if b.n < 0 {
+		return b.r.Read(p)
+	}
+	if b.n == 0 {
+		return 0, errResponseTooLong
+	}
+	m, err := b.r.Read(p[:min(len(p), b.n)])
+	b.n -= m
+	return m, err
 }
 
 // bufferedConn reads what the response reader buffered before the socket.

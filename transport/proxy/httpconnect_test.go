@@ -2,6 +2,9 @@ package proxy
 
 import (
 	"bufio"
+	"bytes"
+	"context"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -40,6 +43,40 @@ func TestHTTPConnectKeepsTunnelBytesAfter2xx(t *testing.T) {
 			got, err := io.ReadAll(c)
 			if err != nil || string(got) != "hello world" {
 				t.Fatalf("tunnel read %q, %v; want %q", got, err, "hello world")
+			}
+		})
+	}
+}
+
+// A proxy that never ends its answer's header gets an error once the answer passes a small
+// bound, not memory and time until the context ends.
+func TestHTTPConnectResponseBounded(t *testing.T) {
+	const sent = 16 << 20
+	scripts := map[string]func(c net.Conn){
+		"one endless header line": func(c net.Conn) {
+			c.Write([]byte("HTTP/1.1 200 OK\r\nX-Pad: "))
+			c.Write(bytes.Repeat([]byte("a"), sent))
+		},
+		"endless header lines": func(c net.Conn) {
+			c.Write([]byte("HTTP/1.1 200 OK\r\n"))
+			c.Write(bytes.Repeat([]byte("X-Pad: a\r\n"), sent/10))
+		},
+	}
+	for name, script := range scripts {
+		t.Run(name, func(t *testing.T) {
+			addr := connectProxy(t, func(c net.Conn) {
+				script(c)
+				io.Copy(io.Discard, c) // until the client gives up
+			})
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			c, err := (&HTTPConnect{Addr: addr}).DialContext(ctx, "tcp", "127.0.0.1:443")
+			if err == nil {
+				c.Close()
+				t.Fatal("dial succeeded")
+			}
+			if !errors.Is(err, ErrProtocol) || errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("err = %v, want ErrProtocol before the deadline", err)
 			}
 		})
 	}
