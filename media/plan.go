@@ -2,6 +2,7 @@ package media
 
 import (
 	"fmt"
+	"math"
 	"math/bits"
 )
 
@@ -193,13 +194,13 @@ func (p ChunkPlan) Count() int {
 	if p.to == p.from {
 		return 0
 	}
-	return int((p.to - p.first + int64(p.limit) - 1) / int64(p.limit))
+	return int(ceilDiv(p.to-p.first, int64(p.limit)))
 }
 
 // Chunk returns request i and whether it belongs to the plan.
 func (p ChunkPlan) Chunk(i int) (Chunk, bool) {
-	if i < 0 || (p.to >= 0 && i >= p.Count()) {
-		return Chunk{}, false
+	if i < 0 || (p.to >= 0 && i >= p.Count()) || int64(i) > (math.MaxInt64-p.first)/int64(p.limit) {
+		return Chunk{}, false // past the range, or an offset past 2^63 (unknown end)
 	}
 	return Chunk{Index: i, Offset: p.first + int64(i)*int64(p.limit), Limit: p.limit}, true
 }
@@ -213,19 +214,20 @@ func (p ChunkPlan) Trim(c Chunk, data []byte) (out []byte, last bool, err error)
 	if n > int64(c.Limit) {
 		return nil, false, fmt.Errorf("%w: %d bytes for a %d-byte request at offset %d", ErrChunkTooLarge, n, c.Limit, c.Offset)
 	}
-	end := c.Offset + n // end of the file data in this answer
 	if p.size >= 0 {
 		want := min(int64(c.Limit), max(p.size-c.Offset, 0))
 		if n != want {
 			return nil, false, fmt.Errorf("%w: %d bytes at offset %d of a %d-byte file, expected %d", ErrSizeMismatch, n, c.Offset, p.size, want)
 		}
 	}
+	// Distances from c.Offset rather than ends: c.Offset+Limit may pass 2^63.
 	lo := max(p.from-c.Offset, 0)
 	hi := n
-	if p.to >= 0 && p.to < end {
+	if p.to >= 0 && p.to-c.Offset < n {
 		hi = p.to - c.Offset
 	}
-	last = n < int64(c.Limit) || (p.to >= 0 && c.Offset+int64(c.Limit) >= p.to)
+	last = n < int64(c.Limit) || (p.to >= 0 && p.to-c.Offset <= int64(c.Limit)) ||
+		c.Offset > math.MaxInt64-int64(c.Limit) // no offset follows this chunk
 	if lo >= hi {
 		return data[:0], last, nil
 	}

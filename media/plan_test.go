@@ -248,3 +248,58 @@ func TestChunkPlanTrimErrors(t *testing.T) {
 	}
 }
 
+// Sizes and offsets near 2^63 (a document's size comes from the server; a caller may pass
+// math.MaxInt64 as "to the end") plan the same requests as small ones: no count, offset or
+// end wraps around.
+func TestChunkPlanNearInt64Max(t *testing.T) {
+	const MiB = 1 << 20
+	const top = math.MaxInt64
+	tests := []struct {
+		name           string
+		size, from, to int64
+		count          int
+		lastOffset     int64
+		answer         int   // bytes the server sends for the last chunk
+		want           int64 // bytes Trim keeps of it
+	}{
+		{"known size", top, 0, -1, 1 << 43, top - (MiB - 1), MiB - 1, MiB - 1},
+		{"unknown size to MaxInt64", 0, 0, top, 1 << 43, top - (MiB - 1), MiB, MiB - 1},
+		{"unknown size from the last MiB", 0, top - 10, top, 1, top - (MiB - 1), MiB, 10},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := NewChunkPlan(tt.size, tt.from, tt.to, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := p.Count(); got != tt.count {
+				t.Fatalf("Count = %d, want %d", got, tt.count)
+			}
+			c, ok := p.Chunk(tt.count - 1)
+			if !ok || c.Offset != tt.lastOffset {
+				t.Fatalf("last chunk %+v %v, want offset %d", c, ok, tt.lastOffset)
+			}
+			if _, ok := p.Chunk(tt.count); ok {
+				t.Fatalf("chunk %d after the last one", tt.count)
+			}
+			out, last, err := p.Trim(c, make([]byte, tt.answer))
+			if err != nil || !last || int64(len(out)) != tt.want {
+				t.Fatalf("Trim = %d bytes, last %v, %v; want %d bytes, last", len(out), last, err, tt.want)
+			}
+		})
+	}
+	// With an unknown size and no end the requests stop before their offsets would wrap.
+	p, err := NewChunkPlan(0, top-10, -1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, ok := p.Chunk(0); !ok || c.Offset != top-(MiB-1) {
+		t.Fatalf("chunk 0: %+v %v", c, ok)
+	}
+	if c, ok := p.Chunk(1); ok {
+		t.Fatalf("chunk 1 past 2^63: %+v", c)
+	}
+	if _, last, err := p.Trim(Chunk{Offset: top - (MiB - 1), Limit: MiB}, make([]byte, MiB)); err != nil || !last {
+		t.Fatalf("full last chunk: last %v, %v", last, err)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -863,5 +864,36 @@ func TestOptionsDefaults(t *testing.T) {
 		RetryDelay: 100 * time.Millisecond, FloodSleepThreshold: 10 * time.Second}
 	if d := cmp.Diff(want, got, cmp.FilterPath(func(p cmp.Path) bool { return p.String() == "Logger" }, cmp.Ignore())); d != "" {
 		t.Fatal(d)
+	}
+}
+
+// A size or range end near 2^63 (a document's size is the server's word; a caller may pass
+// math.MaxInt64 for "to the end") plans like any other: the download fails or ends at the
+// file's real end instead of waiting for chunks no worker asks for.
+func TestDownloadHugeSizes(t *testing.T) {
+	srv := mediatest.New(mediatest.Options{})
+	c := media.New(srv.Pool(), media.Options{Workers: 2})
+	data := randomData(3<<20+7, 31)
+	f := srv.AddFile(data)
+	// A guard, not a synchronisation: before the fix these calls waited forever.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+
+	loc := srv.Location(f)
+	loc.Size = math.MaxInt64
+	if _, err := c.Download(ctx, loc, io.Discard); !errors.Is(err, media.ErrSizeMismatch) {
+		t.Fatalf("declared size 2^63-1: err = %v, want ErrSizeMismatch", err)
+	}
+
+	loc.Size = 0
+	var got []byte
+	for chunk, err := range c.Range(ctx, loc, 5, math.MaxInt64) {
+		if err != nil {
+			t.Fatalf("Range to MaxInt64: %v", err)
+		}
+		got = append(got, chunk...)
+	}
+	if !bytes.Equal(got, data[5:]) {
+		t.Fatalf("Range to MaxInt64: %d bytes, want %d", len(got), len(data)-5)
 	}
 }
