@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mtgo-labs/mtgo/transport"
 	"github.com/mtgo-labs/mtgo/transport/transporttest"
 )
 
@@ -79,5 +80,33 @@ func TestHTTPConnectResponseBounded(t *testing.T) {
 				t.Fatalf("err = %v, want ErrProtocol before the deadline", err)
 			}
 		})
+	}
+}
+
+// A target host is checked before anything is sent: HTTP CONNECT writes it into the request
+// line and the Host header, where a CR LF would let the caller's input inject headers or a
+// second request; the SOCKS dialers carry it too.
+func TestDialersCheckTargetHost(t *testing.T) {
+	never := transport.DialerFunc(func(context.Context, string, string) (net.Conn, error) {
+		t.Error("dialed the proxy for a target that must be refused")
+		return nil, errors.New("unreachable")
+	})
+	dialers := map[string]transport.Dialer{
+		"http":    &HTTPConnect{Addr: "127.0.0.1:1", Forward: never},
+		"socks5":  &SOCKS5{Addr: "127.0.0.1:1", Forward: never},
+		"socks4a": &SOCKS4{Addr: "127.0.0.1:1", A: true, Forward: never},
+	}
+	targets := []string{
+		"example.com HTTP/1.1\r\n\r\nGET / HTTP/1.0\r\n\r\n:443",
+		"a b:443",
+		"a\x00b:443",
+		":443",
+	}
+	for name, d := range dialers {
+		for _, target := range targets {
+			if _, err := d.DialContext(context.Background(), "tcp", target); !errors.Is(err, transport.ErrHost) {
+				t.Errorf("%s to %q: %v, want ErrHost", name, target, err)
+			}
+		}
 	}
 }

@@ -45,11 +45,15 @@ func handshake(ctx context.Context, c net.Conn, fn func() error) error {
 	return transport.Handshake(ctx, c, fn)
 }
 
-// splitHostPort parses addr into host and a 16-bit port.
+// splitHostPort parses addr into a host that transport.CheckHost accepts (HTTP CONNECT writes
+// it into its request, where a CR LF would start a header) and a 16-bit port.
 func splitHostPort(addr string) (string, uint16, error) {
 	host, ps, err := net.SplitHostPort(addr)
 	if err != nil {
 		return "", 0, fmt.Errorf("proxy: target %q: %w", addr, err)
+	}
+	if err := transport.CheckHost(host); err != nil {
+		return "", 0, fmt.Errorf("proxy: target host: %w", err)
 	}
 	port, err := net.LookupPort("tcp", ps)
 	if err != nil || port <= 0 || port > 65535 {
