@@ -386,8 +386,8 @@ func (c *Cache) unindexLocked(old, next Peer) {
 	}
 }
 
-// Reset forgets every peer in memory, the pending writes and the logged-in account: access
-// hashes belong to the account, so logging out (or into another account) must drop them. It
+// Reset forgets every peer in memory, the pending writes, the messages min peers were seen in
+// and the logged-in account: access hashes and message ids belong to the account, so logging out (or into another account) must drop them. It
 // does not touch the Store; reset that too (client/storage's Reset does).
 func (c *Cache) Reset() {
 	c.flushMu.Lock()
@@ -398,6 +398,7 @@ func (c *Cache) Reset() {
 	clear(c.names)
 	clear(c.phones)
 	clear(c.dirty)
+	c.seen = nil // where min peers were seen: messages of this account
 	c.selfID, c.selfBot = 0, false
 }
 

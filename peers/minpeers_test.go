@@ -118,3 +118,19 @@ func TestMinPeersFromMessage(t *testing.T) {
 		})
 	}
 }
+
+// Reset is for logging out: where min peers were seen belongs to the account that saw the
+// messages (message ids of basic groups and private chats are per account), so it goes too.
+func TestResetForgetsWhereMinPeersWereSeen(t *testing.T) {
+	const userID, groupID = 7, 40
+	c := NewCache(Options{})
+	c.Learn([]tg.UserClass{&tg.User{ID: userID, Min: true, AccessHash: tl.Some(int64(1))}}, nil)
+	c.LearnMessage(&tg.Message{ID: 3, PeerID: &tg.PeerChat{ChatID: groupID}, FromID: &tg.PeerUser{UserID: userID}})
+	if _, ok := c.LookupKey(UserKey(userID)); !ok {
+		t.Fatal("before Reset: the min user is not addressable through its message")
+	}
+	c.Reset()
+	if p, ok := c.LookupKey(UserKey(userID)); ok {
+		t.Fatalf("after Reset: LookupKey = %#v, want nothing from the previous account", p)
+	}
+}
