@@ -96,8 +96,9 @@ type Conn struct {
 	slots chan struct{}
 	done  chan struct{}
 
-	running atomic.Bool
-	nextID  atomic.Uint64
+	running     atomic.Bool
+	nextID      atomic.Uint64
+	established atomic.Bool // MarkEstablished was called: a Persistent policy redials for ever
 
 	box mailbox
 	// calls are the Conn's free *call values. Each Conn has its own pool: a call's channel

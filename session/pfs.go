@@ -10,11 +10,15 @@ import (
 	"github.com/mtgo-labs/mtgo/session/exchange"
 	"github.com/mtgo-labs/mtgo/session/mtp"
 	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/rpcerr"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
 // ErrBind reports that the server refused to bind the temporary key (auth.bindTempAuthKey).
 var ErrBind = errors.New("session: binding the temporary key failed")
+
+// errBindAnswer is the refusal of a binding answered with something else than boolTrue.
+var errBindAnswer = errors.New("unexpected answer")
 
 // errTempKeyRenewal ends a connection whose temporary key is about to expire; the next one
 // creates a fresh key. It is not a failure.
@@ -96,16 +100,31 @@ func (l *loop) bound(ev mtp.Event) {
 	switch {
 	case ev.Kind == mtp.EventResult && len(ev.Body) == 4 && le32(ev.Body) == tl.BoolTrueID:
 		l.pfs.bound = true
+		l.keyAccepted = true
 		l.release()
 	case ev.Kind == mtp.EventRPCError:
 		l.pfs.err = fmt.Errorf("%w: %w", ErrBind, ParseRPCError(ev.ErrorCode, ev.ErrorMessage))
 	case ev.Kind == mtp.EventFailed:
 		l.pfs.err = fmt.Errorf("%w: %w", ErrBind, ev.Err)
 	default:
-		l.pfs.err = fmt.Errorf("%w: unexpected answer", ErrBind)
+		l.pfs.err = fmt.Errorf("%w: %w", ErrBind, errBindAnswer)
 	}
 }
 
 func le32(p []byte) uint32 {
 	return uint32(p[0]) | uint32(p[1])<<8 | uint32(p[2])<<16 | uint32(p[3])<<24
+}
+
+// bindRefused reports whether err is the server's refusal of a binding: an rpc_error, or an
+// answer other than boolTrue. A failure to get the answer (the connection broke, the call
+// failed locally) is none, and neither is an answer that says to try later (a flood wait, a
+// server error): a redial may mend those.
+func bindRefused(err error) bool {
+	if !errors.Is(err, ErrBind) {
+		return false
+	}
+	if e, ok := rpcerr.As(err); ok {
+		return e.Code != 420 && e.Code < 500 && e.Code >= 0
+	}
+	return errors.Is(err, errBindAnswer)
 }

@@ -45,22 +45,28 @@ func (e *ReconnectError) Is(target error) bool { return target == ErrReconnectFa
 //   - MaxAttempts > 0 (or 0, meaning 8) without Persistent: every connection of the Run, the
 //     first one and every redial after a loss. Run returns a *ReconnectError after that many
 //     consecutive failures.
-//   - MaxAttempts > 0 (or 0) with Persistent: only until a connection of the Run has worked.
-//     A Run that never got through (a wrong address, proxy or key) still ends with a
-//     *ReconnectError; once one has, a loss is redialed until ctx ends, however long the
-//     network stays down, waiting at most MaxInterval (jittered) between attempts.
+//   - MaxAttempts > 0 (or 0) with Persistent: only until the owner called
+//     Conn.MarkEstablished, which it does once the connection has done what it was opened
+//     for (the client: once its Connect returned). Until then a Run that never got through (a
+//     wrong address, proxy or key), or whose link went down during its owner's setup, still
+//     ends with a *ReconnectError, so the owner's setup fails instead of waiting for ever; from
+//     then on a loss is redialed until ctx ends, however long the network stays down, waiting
+//     at most MaxInterval (jittered) between attempts.
 //   - MaxAttempts < 0: never give up, first connection included.
 //
-// Some failures end Run whatever the policy: the proxy refusing the credentials (a
-// *ReconnectError at once) and ErrAuthKeyUnknown.
+// Some failures end Run whatever the policy, since no redial mends them: the proxy refusing
+// the credentials (a *ReconnectError at once), ErrAuthKeyUnknown, and the server refusing the
+// temporary key's binding after it had accepted one in this Run (a *ReconnectError at once,
+// wrapping ErrBind and the server's *RPCError).
 type ReconnectPolicy struct {
 	// MaxAttempts is the number of consecutive failed connection attempts after which Run gives
 	// up (default 8; negative means never give up). With Persistent it bounds only the attempts
-	// made before a connection of the Run first worked.
+	// made before the owner called Conn.MarkEstablished.
 	MaxAttempts int
-	// Persistent lifts MaxAttempts once a connection of the Run has worked: the connection is
-	// then redialed until ctx ends. A long-running client's link to its home data center
-	// wants it; a connection that is cheap to open again on demand does not.
+	// Persistent lifts MaxAttempts once the owner called Conn.MarkEstablished: the connection
+	// is then redialed until ctx ends. A long-running client's link to its home data center
+	// wants it; a connection that is cheap to open again on demand does not. A connection
+	// having worked is not enough: the owner may still fail its own setup on it.
 	Persistent bool
 	// InitialInterval is the first wait (default 250 ms).
 	InitialInterval time.Duration
@@ -97,8 +103,15 @@ func (p *ReconnectPolicy) backoff() backoff.BackOff {
 	)
 }
 
+// MarkEstablished tells Run that its connection has been established for the owner's
+// purpose (the client calls it once its Connect has returned): from then on a Persistent
+// ReconnectPolicy redials a loss until ctx ends. Before, MaxAttempts failures in a row end
+// Run, even after a connection of the Run worked. It may be called from any goroutine, at any
+// time; calling it again does nothing.
+func (c *Conn) MarkEstablished() { c.established.Store(true) }
+
 // giveUp reports whether Run stops redialing after failures consecutive failed attempts, the
-// last one with err; established is true once a connection of the Run has worked.
+// last one with err; established is true once the owner called Conn.MarkEstablished.
 func (p *ReconnectPolicy) giveUp(failures int, established bool, err error) bool {
 	switch {
 	case permanent(err):

@@ -37,11 +37,12 @@ func (c *levelCounter) count(l slog.Level) int {
 	return c.n[l]
 }
 
-// TestReconnectPersistentOutage: with Persistent, a connection that worked is redialed through
-// a day-long outage (every dial fails) at a capped rate, with flat goroutines and a bounded
-// number of info records, and serves again once the network is back; a call made during the
-// outage ends with its context. The first connection keeps the limit: see
-// TestReconnectPersistentFirstConnection.
+// TestReconnectPersistentOutage: with Persistent, a connection its owner marked established
+// (Conn.MarkEstablished) is redialed through a day-long outage (every dial fails) at a capped
+// rate, with flat goroutines and a bounded number of info records, and serves again once the
+// network is back; a call made during the outage ends with its context. Before the mark the
+// limit holds: see TestReconnectPersistentFirstConnection and
+// TestReconnectPersistentBeforeEstablished.
 func TestReconnectPersistentOutage(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv := sessiontest.NewServer(t)
@@ -75,6 +76,7 @@ func TestReconnectPersistentOutage(t *testing.T) {
 		if err := echo(ctx); err != nil {
 			t.Fatal(err)
 		}
+		conn.MarkEstablished()
 
 		down.Store(true)
 		srv.CutAll()

@@ -55,3 +55,29 @@ func TestLossLevel(t *testing.T) {
 		t.Errorf("%d info records over 2900 failures, want %d", info, want)
 	}
 }
+
+// TestBindRefused: which failed bindings end Run at once after one was accepted: the server's
+// refusals, not a failure to hear the answer nor an answer that says to try later.
+func TestBindRefused(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"rpc error", fmt.Errorf("%w: %w", ErrBind, ParseRPCError(400, "ENCRYPTED_MESSAGE_INVALID")), true},
+		{"key unregistered", fmt.Errorf("%w: %w", ErrBind, ParseRPCError(401, "AUTH_KEY_UNREGISTERED")), true},
+		{"boolFalse", fmt.Errorf("%w: %w", ErrBind, errBindAnswer), true},
+		{"flood wait", fmt.Errorf("%w: %w", ErrBind, ParseRPCError(420, "FLOOD_WAIT_3")), false},
+		{"server error", fmt.Errorf("%w: %w", ErrBind, ParseRPCError(500, "INTERNAL")), false},
+		{"call failed", fmt.Errorf("%w: %w", ErrBind, errors.New("bad_msg_notification")), false},
+		{"connection broke", fmt.Errorf("session: read: %w", errors.New("EOF")), false},
+		{"rpc error of a call", ParseRPCError(400, "PEER_ID_INVALID"), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := bindRefused(tt.err); got != tt.want {
+				t.Errorf("bindRefused(%v) = %v, want %v", tt.err, got, tt.want)
+			}
+		})
+	}
+}

@@ -67,6 +67,9 @@ type loop struct {
 	waiting []*call              // arrived before the engine existed
 	updates *updateQueue
 	pfs     tempKey
+	// keyAccepted: the server accepted a binding of a temporary key to the permanent one in
+	// this Run, so a later refusal means it no longer takes the permanent key (see giveUp).
+	keyAccepted bool
 	wbuf    []byte
 	spare   []*call
 	spareID []mtp.CallID
@@ -104,7 +107,6 @@ func (l *loop) run(ctx context.Context) error {
 	policy := l.c.opts.Reconnect
 	b := policy.backoff()
 	failures, unknownKey := 0, 0
-	established := false // a connection of this Run has worked
 	for {
 		l.c.setState(StateConnecting)
 		select { // a Redial asked for before this dial is served by it
@@ -123,7 +125,6 @@ func (l *loop) run(ctx context.Context) error {
 		l.c.noteLost(err, l.now())
 		if worked && !errors.Is(err, ErrBind) { // a connection whose key was refused served nothing
 			failures, unknownKey = 0, 0
-			established = true
 			b.Reset()
 		}
 		if keyUnknown(err) && l.eng != nil {
@@ -143,7 +144,12 @@ func (l *loop) run(ctx context.Context) error {
 			// the server refused the key: no network failure, and no loss is seen above
 			msg, level = "session: temporary key binding failed", slog.LevelWarn
 		}
-		if policy.giveUp(failures, established, err) {
+		// A binding refused after one was accepted: the server no longer takes the permanent
+		// key (forgotten, revoked), which no redial mends. A refusal before any was accepted
+		// counts as a failed attempt: a permanent key just made may not have reached every
+		// server yet.
+		refused := l.keyAccepted && bindRefused(err)
+		if refused || policy.giveUp(failures, l.c.established.Load(), err) {
 			l.log.Log(ctx, level, msg, slog.Int("failures", failures), slog.Any("err", err))
 			return &ReconnectError{Attempts: failures, Err: err}
 		}
