@@ -229,9 +229,12 @@ func (m *Manager) send(ctx context.Context, in input) error {
 type Leftover struct{ in input }
 
 // Leftovers returns, once the Manager has stopped (its stopped function was called or Run
-// returned), the inputs it accepted and did not process, in order. Updates without a pts or
-// qts (callback and inline queries, typing) would be lost with them: hand them to the next
-// Manager with Resume.
+// returned), what it accepted and did not hand to the Handler, in order: the inputs it did
+// not process, and of the input (or answer) the stop met halfway, the batches after the last
+// one the Handler was given, each as an updates container. Updates without a pts or qts
+// (callback and inline queries, typing) would be lost with them: hand them to the next
+// Manager with Resume, which delivers each of them once (updates with a pts that its catch-up
+// brought already are dropped as duplicates).
 func (m *Manager) Leftovers() []Leftover {
 	select {
 	case <-m.done:
@@ -361,9 +364,7 @@ func (m *Manager) drain() error {
 		if r := m.takeResumed(); r != nil {
 			for i, in := range r {
 				if err := m.handle(ctx, m.input(ctx, in)); err != nil {
-					if keepIfUntouched(err) {
-						i--
-					}
+					m.keep(&in, err)
 					m.left = append(m.left, r[i+1:]...)
 					return err
 				}
@@ -373,11 +374,12 @@ func (m *Manager) drain() error {
 			r := m.local[0]
 			m.local = m.local[1:]
 			if err := m.handle(ctx, m.apply(ctx, r)); err != nil {
+				m.keep(nil, err)
 				return err
 			}
 		}
 		var out Output
-		var taken *input // the input out comes from, kept if it stops untouched
+		var taken *input // the input out comes from, kept whole if it stops untouched
 		if m.fired.Swap(false) {
 			m.armed = time.Time{}
 			out = m.box.OnTimer(time.Now())
@@ -393,9 +395,7 @@ func (m *Manager) drain() error {
 			}
 		}
 		if err := m.handle(ctx, out); err != nil {
-			if taken != nil && keepIfUntouched(err) {
-				m.left = append(m.left, *taken)
-			}
+			m.keep(taken, err)
 			return err
 		}
 		m.arm()
@@ -523,7 +523,8 @@ func (m *Manager) apply(ctx context.Context, r result) Output {
 }
 
 // handle acts on an Output: starts its calls, reports its events, then delivers each batch and
-// saves its commit once the Handler returned.
+// saves its commit once the Handler returned. When it stops before the last batch, the error is
+// a *cutError that keeps the batches the Handler was not given.
 func (m *Manager) handle(ctx context.Context, out Output) error {
 	for _, r := range out.Requests {
 		m.call(ctx, r)
@@ -534,39 +535,69 @@ func (m *Manager) handle(ctx context.Context, out Output) error {
 	for i, d := range out.Deliveries {
 		if len(d.Updates) > 0 {
 			if err := ctx.Err(); err != nil {
-				// Not handed over, not saved. Updates with a pts come back through the next
-				// run's difference; those without one (callback queries) only if the input
-				// is kept: untouched says that nothing of it was handed over or saved.
-				if i == 0 {
-					return &untouchedError{err}
-				}
-				return err
+				// Not handed over, not saved: neither this batch nor the ones after it.
+				return &cutError{err: err, rest: out.Deliveries[i:], untouched: i == 0}
 			}
 			if err := m.handler.HandleUpdates(ctx, d.Batch); err != nil {
-				return fmt.Errorf("updates: handler: %w", err)
+				return &cutError{err: fmt.Errorf("updates: handler: %w", err), rest: out.Deliveries[i+1:]}
 			}
 		}
 		if d.Commit.Empty() {
 			continue
 		}
 		if err := m.save(d.Commit); err != nil {
-			return fmt.Errorf("updates: save state: %w", err)
+			return &cutError{err: fmt.Errorf("updates: save state: %w", err), rest: out.Deliveries[i+1:]}
 		}
 	}
 	return nil
 }
 
-// untouchedError is the end of ctx met before anything of an input's Output was handed to
-// the Handler or saved: the input is kept for Leftovers, as one never taken.
-type untouchedError struct{ err error }
+// cutError stops the Manager in the middle of an Output. rest are the deliveries the Handler
+// was not given; untouched says that nothing of the Output was handed over or saved.
+type cutError struct {
+	err       error
+	rest      []Delivery // valid until the next Box call
+	untouched bool
+}
 
-func (e *untouchedError) Error() string { return e.err.Error() }
-func (e *untouchedError) Unwrap() error { return e.err }
+func (e *cutError) Error() string { return e.err.Error() }
+func (e *cutError) Unwrap() error { return e.err }
 
-// keepIfUntouched reports whether err left the input that caused it untouched.
-func keepIfUntouched(err error) bool {
-	var u *untouchedError
-	return errors.As(err, &u)
+// keep adds to the Leftovers what the stop err cut off of the Output of in (nil when the
+// Output came from an answer or a deadline). Updates with a pts come back through the next
+// run's difference, those without one (callback and inline queries) only through the
+// Leftovers. An input nothing of whose Output was handed over or saved is kept as it came;
+// otherwise each batch not handed over becomes an updates container with its users and
+// chats, so the next Manager delivers the rest once: its own sequence rules drop what its
+// difference brought already.
+func (m *Manager) keep(in *input, err error) {
+	var cut *cutError
+	if !errors.As(err, &cut) {
+		return
+	}
+	if in != nil && cut.untouched {
+		m.left = append(m.left, *in)
+		return
+	}
+	for _, d := range cut.rest {
+		if ups := recoverable(d.Updates); len(ups) > 0 {
+			m.left = append(m.left, input{kind: inputUpdates, u: &tg.Updates{Updates: ups, Users: d.Users, Chats: d.Chats}})
+		}
+	}
+}
+
+// recoverable returns the updates of a batch worth handing to the next Manager: all but those
+// rebuilt from a difference, which carry pts 0 (they say nothing of where they stand in their
+// sequence, and the next difference brings them again since their state was not saved).
+func recoverable(ups []tg.UpdateClass) []tg.UpdateClass {
+	out := ups[:0:0]
+	for _, u := range ups {
+		if k, _, pts, _ := classify(u); k != kindNone && pts == 0 {
+			continue
+		}
+		out = append(out, u)
+	}
+	return out
 }
 
 // save persists a commit whose batch the Handler has taken, with a context that shutdown does

@@ -3,13 +3,17 @@ package updates
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 	"github.com/mtgo-labs/mtgo/updates/internal/sim"
 )
@@ -110,17 +114,138 @@ func TestManagerLeftoversGoToNextManager(t *testing.T) {
 	})
 }
 
-// TestManagerStopKeepsEveryAcceptedInput races senders against the stop: every input
-// HandleUpdates accepted is either delivered or left over, none twice.
-func TestManagerStopKeepsEveryAcceptedInput(t *testing.T) {
-	for range 20 {
-		srv := sim.New(6)
-		rec := &presses{}
-		m, err := NewManager(Options{API: srv, Handler: rec})
+// leftUpdates lists the updates kept in leftovers, in order.
+func leftUpdates(left []Leftover) []tg.UpdateClass {
+	var out []tg.UpdateClass
+	for _, l := range left {
+		switch u := l.in.u.(type) {
+		case *tg.UpdateShort:
+			out = append(out, u.Update)
+		case *tg.Updates:
+			out = append(out, u.Updates...)
+		}
+	}
+	return out
+}
+
+// pressID returns the query id of a press.
+func pressID(u tg.UpdateClass) (int64, bool) {
+	q, ok := u.(*tg.UpdateBotCallbackQuery)
+	if !ok {
+		return 0, false
+	}
+	return q.QueryID, true
+}
+
+// TestManagerStopKeepsRestOfPartlyHandedInput stops the Manager while the Handler holds the
+// first of three batches one container makes (its press and a channel post; then a post that
+// waited for that one, with other chats; then a second press): the two batches not handed over
+// are the Leftovers, and the next Manager delivers what the catch-up does not bring again,
+// nothing twice.
+func TestManagerStopKeepsRestOfPartlyHandedInput(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const ch = 77
+		srv := sim.New(5, ch)
+		store := NewMemoryStore()
+		ctx, cancel := context.WithCancel(t.Context())
+		first := &recorder{fail: func(b Batch) error {
+			for _, u := range b.Updates {
+				if id, ok := pressID(u); ok && id == 1 {
+					cancel() // the stop comes while the Handler holds the first batch
+				}
+			}
+			return nil
+		}}
+		a, err := NewManager(Options{API: srv, Handler: first, Store: store})
 		if err != nil {
 			t.Fatal(err)
 		}
+		stopped := make(chan error, 1)
+		if err := a.Start(ctx, func(err error) { stopped <- err }); err != nil {
+			t.Fatal(err)
+		}
+		p1, p2, p3 := srv.ChannelMessage(ch), srv.ChannelMessage(ch).(*tg.Updates), srv.ChannelMessage(ch)
+		mixed := &tg.Updates{
+			Updates: []tg.UpdateClass{press(1).(*tg.UpdateShort).Update, p2.Updates[0], press(2).(*tg.UpdateShort).Update},
+			Chats:   p2.Chats,
+		}
+		for _, u := range []tg.UpdatesClass{p1, p3, mixed} {
+			if err := a.HandleUpdates(t.Context(), u); err != nil {
+				t.Fatal(err)
+			}
+			synctest.Wait()
+		}
+		if err := <-stopped; !errors.Is(err, context.Canceled) {
+			t.Fatalf("stopped with %v", err)
+		}
+		left := a.Leftovers()
+		var leftIDs []string
+		for _, u := range leftUpdates(left) {
+			leftIDs = append(leftIDs, sim.Identity(u))
+		}
+		p3id := sim.Identity(p3.(*tg.Updates).Updates[0])
+		if diff := cmp.Diff([]string{p3id, sim.Identity(mixed.Updates[2])}, leftIDs); diff != "" {
+			t.Errorf("leftovers (-want +got):\n%s", diff)
+		}
+
+		second := &recorder{}
+		b, err := NewManager(Options{API: srv, Handler: second, Store: store})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.Resume(left)
+		ctx2, cancel2 := context.WithCancel(t.Context())
+		if err := b.Start(ctx2, nil); err != nil {
+			t.Fatal(err)
+		}
+		// The catch-up of the channel waits for its access hash, which comes with the leftover
+		// post; the retry follows after RetryMin.
+		time.Sleep(2 * DefaultRetryMin)
+		synctest.Wait()
+		cancel2()
+		synctest.Wait()
+		want := []string{sim.Identity(p1.(*tg.Updates).Updates[0])}
+		want = append(want, sim.Identity(mixed.Updates[0]), sim.Identity(mixed.Updates[1]), p3id, sim.Identity(mixed.Updates[2]))
+		got := append(first.seen(), second.seen()...)
+		if diff := cmp.Diff(want, got, cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
+			t.Errorf("delivered over both Managers (-want +got):\n%s", diff)
+		}
+	})
+}
+
+// TestManagerStopKeepsEveryAcceptedInput races senders against the stop: every press
+// HandleUpdates accepted is either delivered or left over, none twice, and no channel post is
+// both. In the first half of the runs the stop comes from outside, in the second the Handler
+// brings it while it holds a batch, and the senders' containers make several batches each (a
+// press and a post; the post that waited for it; another press), so the stop often falls
+// between batches of one container.
+func TestManagerStopKeepsEveryAcceptedInput(t *testing.T) {
+	const runs = 40
+	for run := range runs {
+		fromHandler := run >= runs/2
+		srv := sim.New(6)
+		rec := &presses{}
+		var posts sync.Map // "channel/pts" -> count delivered
 		ctx, cancel := context.WithCancel(t.Context())
+		stopAt := int64(1 + rand.IntN(400))
+		var handled atomic.Int64
+		h := HandlerFunc(func(ctx context.Context, b Batch) error {
+			for _, u := range b.Updates {
+				if m, ok := u.(*tg.UpdateNewChannelMessage); ok {
+					key := postKey(m)
+					n, _ := posts.LoadOrStore(key, new(atomic.Int32))
+					n.(*atomic.Int32).Add(1)
+				}
+				if _, ok := pressID(u); ok && fromHandler && handled.Add(1) == stopAt {
+					cancel()
+				}
+			}
+			return rec.HandleUpdates(ctx, b)
+		})
+		m, err := NewManager(Options{API: srv, Handler: h, Box: Config{GapWait: time.Hour, ChannelIdle: time.Hour, Idle: time.Hour}})
+		if err != nil {
+			t.Fatal(err)
+		}
 		done := make(chan struct{})
 		if err := m.Start(ctx, func(error) { close(done) }); err != nil {
 			t.Fatal(err)
@@ -132,38 +257,94 @@ func TestManagerStopKeepsEveryAcceptedInput(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				for i := range int64(50) {
-					id := g*1000 + i + 1
-					if m.HandleUpdates(t.Context(), press(id)) == nil {
-						mu.Lock()
-						accepted = append(accepted, id)
-						mu.Unlock()
+				channel := 500 + g
+				send := func(u tg.UpdatesClass, ids ...int64) bool {
+					if m.HandleUpdates(t.Context(), u) != nil {
+						return false
+					}
+					mu.Lock()
+					accepted = append(accepted, ids...)
+					mu.Unlock()
+					return true
+				}
+				if !fromHandler {
+					for i := range int64(50) {
+						id := g*1000 + i + 1
+						if !send(press(id), id) {
+							return
+						}
+					}
+					return
+				}
+				if !send(post(channel, 1)) {
+					return
+				}
+				for i := range int32(25) {
+					id := g*1000 + int64(i)*2 + 1
+					pts := 2*i + 1
+					if !send(post(channel, pts+2)) { // held until the next container fills the gap
+						return
+					}
+					mixed := &tg.Updates{
+						Updates: []tg.UpdateClass{press(id).(*tg.UpdateShort).Update, post(channel, pts+1).Updates[0], press(id + 1).(*tg.UpdateShort).Update},
+						Chats:   []tg.ChatClass{&tg.Channel{ID: channel}},
+					}
+					if !send(mixed, id, id+1) {
+						return
 					}
 				}
 			}()
 		}
-		cancel()
+		if !fromHandler {
+			cancel()
+		}
 		wg.Wait()
+		cancel()
 		<-done
 		got := map[int64]int{}
 		for _, id := range rec.seen() {
 			got[id]++
 		}
-		for _, l := range m.Leftovers() {
-			if q, ok := l.in.u.(*tg.UpdateShort).Update.(*tg.UpdateBotCallbackQuery); ok {
-				got[q.QueryID]++
+		for _, u := range leftUpdates(m.Leftovers()) {
+			if id, ok := pressID(u); ok {
+				got[id]++
+			}
+			if p, ok := u.(*tg.UpdateNewChannelMessage); ok {
+				if n, ok := posts.Load(postKey(p)); ok && n.(*atomic.Int32).Load() > 0 {
+					t.Fatalf("run %d: post %s delivered and left over", run, postKey(p))
+				}
 			}
 		}
+		posts.Range(func(k, n any) bool {
+			if c := n.(*atomic.Int32).Load(); c != 1 {
+				t.Fatalf("run %d: post %s delivered %d times", run, k, c)
+			}
+			return true
+		})
 		for _, id := range accepted {
 			if got[id] != 1 {
-				t.Fatalf("accepted press %d delivered or left %d times", id, got[id])
+				t.Fatalf("run %d: accepted press %d delivered or left %d times", run, id, got[id])
 			}
 			delete(got, id)
 		}
 		if len(got) != 0 {
-			t.Fatalf("presses never accepted came out: %v", got)
+			t.Fatalf("run %d: presses never accepted came out: %v", run, got)
 		}
 	}
+}
+
+// post is a push of a channel post at pts, with chats of its own.
+func post(channel int64, pts int32) *tg.Updates {
+	m := &tg.Message{ID: pts, PeerID: &tg.PeerChannel{ChannelID: channel}}
+	return &tg.Updates{
+		Updates: []tg.UpdateClass{&tg.UpdateNewChannelMessage{Message: m, Pts: pts, PtsCount: 1}},
+		Chats:   []tg.ChatClass{&tg.Channel{ID: channel}},
+	}
+}
+
+func postKey(u *tg.UpdateNewChannelMessage) string {
+	m := u.Message.(*tg.Message)
+	return fmt.Sprintf("%d/%d", m.PeerID.(*tg.PeerChannel).ChannelID, u.Pts)
 }
 
 // TestManagerResumeBehindFullQueue hands leftovers to a Manager not started yet whose queue

@@ -24,12 +24,12 @@ type stopLog struct {
 }
 
 func (s *stopLog) stopped(err error) {
-	if s.at != nil {
-		s.at()
-	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.errs = append(s.errs, err)
+	s.mu.Unlock()
+	if s.at != nil {
+		s.at() // after the record: at may let the test read it
+	}
 }
 
 // once returns the single reason stopped was called with, failing the test when it was called
