@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -590,5 +591,76 @@ func TestReset(t *testing.T) {
 	}
 	if _, ok := c.Lookup(2); ok {
 		t.Error("peer survived Reset")
+	}
+}
+
+// recordStore is a Store that keeps binary records, as the disk and SQL stores do: a batch
+// with a record it cannot encode fails as a whole.
+type recordStore struct{ MemoryStore }
+
+func (s *recordStore) SavePeers(ctx context.Context, ps []Peer) error {
+	for _, p := range ps {
+		if _, err := p.MarshalBinary(); err != nil {
+			return err
+		}
+	}
+	return s.MemoryStore.SavePeers(ctx, ps)
+}
+
+// What the server sends is untrusted: a user or channel with usernames no Telegram account
+// has (too long, too many) is still learned, in a form the Store can write, and does not
+// keep the other peers of its batch from being saved.
+func TestLearnKeepsRecordsEncodable(t *testing.T) {
+	long := strings.Repeat("x", maxUsernameSize+1)
+	many := make([]tg.Username, 0, 3*maxUsernames)
+	for i := range 3 * maxUsernames {
+		many = append(many, tg.Username{Username: fmt.Sprintf("name%d", i), Active: true})
+	}
+	tests := []struct {
+		name  string
+		users []tg.UserClass
+		chats []tg.ChatClass
+		key   Key
+		want  []string
+	}{
+		{name: "long username", users: []tg.UserClass{fullUser(5, 50, long)}, key: UserKey(5)},
+		{name: "long username in the list", users: []tg.UserClass{&tg.User{ID: 5, AccessHash: tl.Some(int64(50)),
+			Usernames: []tg.Username{{Username: long, Active: true}, {Username: "ok_name", Active: true}}}},
+			key: UserKey(5), want: []string{"ok_name"}},
+		{name: "too many usernames", chats: []tg.ChatClass{&tg.Channel{ID: 5, AccessHash: tl.Some(int64(50)), Usernames: many}},
+			key: ChannelKey(5), want: func() []string {
+				var out []string
+				for _, u := range many[:maxUsernames] {
+					out = append(out, u.Username)
+				}
+				return out
+			}()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			store := &recordStore{}
+			c := NewCache(Options{Store: store, BatchSize: 1000})
+			c.Learn(append([]tg.UserClass{fullUser(1, 11, "alice")}, tt.users...), tt.chats)
+			if err := c.Flush(ctx); err != nil {
+				t.Fatalf("Flush: %v", err)
+			}
+			for _, k := range []Key{UserKey(1), tt.key} {
+				p, ok, err := store.LoadPeer(ctx, k)
+				if err != nil || !ok {
+					t.Fatalf("%v not stored: %v", k, err)
+				}
+				if k == tt.key {
+					if d := cmp.Diff(tt.want, p.Usernames); d != "" {
+						t.Errorf("usernames (-want +got):\n%s", d)
+					}
+				}
+			}
+			// Learned again, the same object changes nothing.
+			c.Learn(tt.users, tt.chats)
+			if n := c.Pending(); n != 0 {
+				t.Errorf("%d peers pending after learning the same objects again", n)
+			}
+		})
 	}
 }

@@ -108,7 +108,10 @@ func userUnchanged(old Peer, u *tg.User) bool {
 	// The usernames activeUsernames would build, compared without building them.
 	i := 0
 	for _, n := range u.Usernames {
-		if !n.Active || n.Username == "" {
+		if i == maxUsernames {
+			break
+		}
+		if !n.Active || !usableUsername(n.Username) || slices.Contains(old.Usernames[:i], n.Username) {
 			continue
 		}
 		if i >= len(old.Usernames) || old.Usernames[i] != n.Username {
@@ -116,7 +119,7 @@ func userUnchanged(old Peer, u *tg.User) bool {
 		}
 		i++
 	}
-	if i == 0 && u.Username.Set && u.Username.Value != "" {
+	if i == 0 && u.Username.Set && usableUsername(u.Username.Value) {
 		return len(old.Usernames) == 1 && old.Usernames[0] == u.Username.Value
 	}
 	return i == len(old.Usernames)
@@ -161,16 +164,26 @@ func (c *Cache) learnLocked(in Peer, min, hasHash bool) {
 }
 
 // activeUsernames returns the active usernames of an object: its username list when it has
-// one, else its single username.
+// one, else its single username. What the server sends is untrusted: names the binary record
+// cannot hold (longer than any Telegram username) are dropped and at most maxUsernames kept,
+// so every learned peer can be written to a Store and one bogus object cannot fail the
+// batch it is in.
 func activeUsernames(main tl.Opt[string], all []tg.Username) []string {
 	var out []string
 	for _, u := range all {
-		if u.Active && u.Username != "" && !slices.Contains(out, u.Username) {
+		if len(out) == maxUsernames {
+			break
+		}
+		if u.Active && usableUsername(u.Username) && !slices.Contains(out, u.Username) {
 			out = append(out, u.Username)
 		}
 	}
-	if len(out) == 0 && main.Set && main.Value != "" {
+	if len(out) == 0 && main.Set && usableUsername(main.Value) {
 		out = append(out, main.Value)
 	}
 	return out
 }
+
+// usableUsername reports whether a username from the server is kept: not empty and short
+// enough for the binary record (Telegram's are at most 32 characters).
+func usableUsername(n string) bool { return n != "" && len(n) <= maxUsernameSize }
