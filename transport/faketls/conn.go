@@ -22,45 +22,79 @@ const maxReadRecord = maxRecordPayload + 256
 // It is safe for one reader and one writer goroutine at a time.
 type Conn struct {
 	net.Conn
-	br      *bufio.Reader
-	hdr     [5]byte
-	rec     []byte // current record payload
-	rpos    int
+	br *bufio.Reader
+
+	// The record being read: hdrN bytes of its header, bodyN of its body
+	// (in buf); a read cut by a deadline resumes there.
+	hdr   [5]byte
+	hdrN  int
+	buf   []byte
+	bodyN int
+	rec   []byte // the last whole record's payload, handed out from rpos
+	rpos  int
+	rerr  error // a malformed record: the stream is lost
+
 	wbuf    []byte
 	needCCS bool // client: send ChangeCipherSpec before the first record
 }
 
 func newConn(c net.Conn, br *bufio.Reader, client bool) *Conn {
-	return &Conn{Conn: c, br: br, rec: make([]byte, 0, maxReadRecord), needCCS: client}
+	return &Conn{Conn: c, br: br, buf: make([]byte, maxReadRecord), needCCS: client}
 }
 
 // Read returns bytes from the application-data records, skipping
-// ChangeCipherSpec records.
+// ChangeCipherSpec records. After an error from the connection (a deadline,
+// say) Read may be called again and goes on where the bytes stopped; after
+// a malformed record it keeps returning that error.
 func (c *Conn) Read(p []byte) (int, error) {
+	if c.rerr != nil {
+		return 0, c.rerr
+	}
 	for c.rpos == len(c.rec) {
-		if _, err := io.ReadFull(c.br, c.hdr[:]); err != nil {
+		if err := c.readRecord(); err != nil {
 			return 0, err
-		}
-		typ, n := c.hdr[0], int(binary.BigEndian.Uint16(c.hdr[3:]))
-		if c.hdr[1] != 0x03 || n > maxReadRecord {
-			return 0, fmt.Errorf("faketls: record header %x: %w", c.hdr, ErrMalformed)
-		}
-		switch typ {
-		case recordAppData, recordCCS:
-		default:
-			return 0, fmt.Errorf("faketls: unexpected record type %#02x: %w", typ, ErrMalformed)
-		}
-		c.rec, c.rpos = c.rec[:n], 0
-		if _, err := io.ReadFull(c.br, c.rec); err != nil {
-			return 0, noEOF(err)
-		}
-		if typ == recordCCS {
-			c.rec = c.rec[:0]
 		}
 	}
 	n := copy(p, c.rec[c.rpos:])
 	c.rpos += n
 	return n, nil
+}
+
+// readRecord reads the rest of the current record and makes its payload
+// the one Read hands out (empty for ChangeCipherSpec).
+func (c *Conn) readRecord() error {
+	if c.hdrN < len(c.hdr) {
+		started := c.hdrN > 0
+		n, err := io.ReadFull(c.br, c.hdr[c.hdrN:])
+		c.hdrN += n
+		if err != nil {
+			if started {
+				err = noEOF(err)
+			}
+			return err
+		}
+		typ, size := c.hdr[0], int(binary.BigEndian.Uint16(c.hdr[3:]))
+		if c.hdr[1] != 0x03 || size > maxReadRecord {
+			c.rerr = fmt.Errorf("faketls: record header %x: %w", c.hdr, ErrMalformed)
+			return c.rerr
+		}
+		if typ != recordAppData && typ != recordCCS {
+			c.rerr = fmt.Errorf("faketls: unexpected record type %#02x: %w", typ, ErrMalformed)
+			return c.rerr
+		}
+		c.bodyN = 0
+	}
+	body := c.buf[:binary.BigEndian.Uint16(c.hdr[3:])]
+	n, err := io.ReadFull(c.br, body[c.bodyN:])
+	c.bodyN += n
+	if err != nil {
+		return noEOF(err)
+	}
+	c.hdrN, c.rec, c.rpos = 0, body, 0
+	if c.hdr[0] == recordCCS {
+		c.rec = body[:0]
+	}
+	return nil
 }
 
 // Write sends p as application-data records of at most 16 KiB each, in one

@@ -1,0 +1,65 @@
+package faketls
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/mtgo-labs/mtgo/transport/transporttest"
+)
+
+// record returns an application-data record carrying p.
+func record(p []byte) []byte {
+	return append([]byte{recordAppData, 0x03, 0x03, byte(len(p) >> 8), byte(len(p))}, p...)
+}
+
+// A read cut by a deadline in the middle of a record resumes where the bytes stopped once the
+// deadline is lifted: it neither hands out the unfilled part of the record nor reads the rest
+// of a header as a new one.
+func TestConnReadResumesAfterTimeout(t *testing.T) {
+	payload := []byte("0123456789abcdef")
+	rec := record(payload)
+	for _, cut := range []int{1, 3, 5, 6, 12, len(rec) - 1} {
+		a, b := transporttest.Pipe()
+		c := newConn(a, bufio.NewReaderSize(a, maxReadRecord+5), false)
+		b.Write(rec[:cut])
+		_ = a.SetReadDeadline(time.Unix(1, 0))
+		buf := make([]byte, len(payload))
+		if n, err := c.Read(buf); !errors.Is(err, os.ErrDeadlineExceeded) {
+			t.Fatalf("cut at %d: read %d bytes, %v; want a timeout", cut, n, err)
+		}
+		b.Write(rec[cut:])
+		b.Write(record([]byte("next")))
+		_ = a.SetReadDeadline(time.Time{})
+		if _, err := io.ReadFull(c, buf); err != nil || !bytes.Equal(buf, payload) {
+			t.Fatalf("cut at %d: read %q, %v after the timeout; want %q", cut, buf, err, payload)
+		}
+		next := make([]byte, 4)
+		if _, err := io.ReadFull(c, next); err != nil || string(next) != "next" {
+			t.Fatalf("cut at %d: next record %q, %v", cut, next, err)
+		}
+		a.Close()
+		b.Close()
+	}
+}
+
+// A malformed record header stays the answer: a second Read must not take the bytes after it
+// for a header.
+func TestConnMalformedIsFinal(t *testing.T) {
+	a, b := transporttest.Pipe()
+	defer a.Close()
+	defer b.Close()
+	c := newConn(a, bufio.NewReaderSize(a, maxReadRecord+5), false)
+	b.Write([]byte{0x16, 0x03, 0x03, 0x00, 0x00})
+	b.Write(record([]byte("smuggled")))
+	buf := make([]byte, 16)
+	for i := range 2 {
+		if n, err := c.Read(buf); !errors.Is(err, ErrMalformed) {
+			t.Fatalf("read %d: %q, %v; want ErrMalformed", i, buf[:n], err)
+		}
+	}
+}
