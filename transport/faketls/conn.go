@@ -35,7 +35,8 @@ type Conn struct {
 	rerr  error // a malformed record: the stream is lost
 
 	wbuf    []byte
-	needCCS bool // client: send ChangeCipherSpec before the first record
+	werr    error // a failed write: the peer may hold part of a record
+	needCCS bool  // client: send ChangeCipherSpec before the first record
 }
 
 func newConn(c net.Conn, br *bufio.Reader, client bool) *Conn {
@@ -98,8 +99,12 @@ func (c *Conn) readRecord() error {
 }
 
 // Write sends p as application-data records of at most 16 KiB each, in one
-// write to the underlying connection.
+// write to the underlying connection. A failed write may have sent part of
+// a record, so every later Write returns its error.
 func (c *Conn) Write(p []byte) (int, error) {
+	if c.werr != nil {
+		return 0, c.werr
+	}
 	c.wbuf = c.wbuf[:0]
 	if c.needCCS {
 		c.wbuf = append(c.wbuf, recordCCS, 0x03, 0x03, 0x00, 0x01, 0x01)
@@ -111,6 +116,7 @@ func (c *Conn) Write(p []byte) (int, error) {
 		rest = rest[n:]
 	}
 	if _, err := c.Conn.Write(c.wbuf); err != nil {
+		c.werr = err
 		return 0, err
 	}
 	c.needCCS = false

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"net"
 	"os"
 	"testing"
 	"time"
@@ -61,5 +62,36 @@ func TestConnMalformedIsFinal(t *testing.T) {
 		if n, err := c.Read(buf); !errors.Is(err, ErrMalformed) {
 			t.Fatalf("read %d: %q, %v; want ErrMalformed", i, buf[:n], err)
 		}
+	}
+}
+
+// halfWriter writes half of the first write it is given and fails it, as a write deadline
+// does; later writes go through.
+type halfWriter struct {
+	net.Conn
+	failed bool
+}
+
+func (h *halfWriter) Write(p []byte) (int, error) {
+	if !h.failed {
+		h.failed = true
+		n, _ := h.Conn.Write(p[:len(p)/2])
+		return n, os.ErrDeadlineExceeded
+	}
+	return h.Conn.Write(p)
+}
+
+// After a write that failed part way, the peer holds half a record: a later write must not
+// start a new record there (the peer would read payload bytes as a header).
+func TestConnWriteErrorIsFinal(t *testing.T) {
+	a, b := transporttest.Pipe()
+	defer a.Close()
+	defer b.Close()
+	c := newConn(&halfWriter{Conn: a}, bufio.NewReader(a), false)
+	if _, err := c.Write([]byte("first record")); err == nil {
+		t.Fatal("failed write reported success")
+	}
+	if _, err := c.Write([]byte("second")); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("write after a partial write: %v, want the first error again", err)
 	}
 }
