@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 
 	ws "github.com/coder/websocket"
@@ -70,8 +71,18 @@ func (d *Dialer) DialContext(ctx context.Context, network, addr string) (net.Con
 	return d.Dial(ctx, scheme+"://"+addr+path)
 }
 
-// Dial opens the WebSocket at url (ws:// or wss://).
-func (d *Dialer) Dial(ctx context.Context, url string) (net.Conn, error) {
+// Dial opens the WebSocket at rawURL (ws:// or wss://). Errors show the URL
+// without its password.
+func (d *Dialer) Dial(ctx context.Context, rawURL string) (net.Conn, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		// url.Parse's error quotes the URL, and its cause may quote a piece of it.
+		return nil, fmt.Errorf("websocket: url of %d bytes does not parse", len(rawURL))
+	}
+	if u.Opaque != "" || u.Host == "" {
+		// An opaque URL keeps userinfo in Opaque, where Redacted does not look.
+		return nil, fmt.Errorf("websocket: %s url has no host", u.Scheme)
+	}
 	fwd := d.Forward
 	if fwd == nil {
 		fwd = &transport.TCPDialer{}
@@ -83,7 +94,7 @@ func (d *Dialer) Dial(ctx context.Context, url string) (net.Conn, error) {
 		DisableKeepAlives: true,
 	}
 	defer rt.CloseIdleConnections()
-	c, resp, err := ws.Dial(ctx, url, &ws.DialOptions{
+	c, resp, err := ws.Dial(ctx, u.String(), &ws.DialOptions{
 		HTTPClient:   &http.Client{Transport: rt},
 		HTTPHeader:   d.Header,
 		Subprotocols: []string{Subprotocol},
@@ -92,7 +103,7 @@ func (d *Dialer) Dial(ctx context.Context, url string) (net.Conn, error) {
 		_ = resp.Body.Close()
 	}
 	if err != nil {
-		return nil, fmt.Errorf("websocket: dial %s: %w", url, err)
+		return nil, fmt.Errorf("websocket: dial %s: %w", u.Redacted(), err)
 	}
 	return wrap(c, d.MaxMessage), nil
 }

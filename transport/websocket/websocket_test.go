@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -123,5 +124,28 @@ func TestWebSocketErrors(t *testing.T) {
 	// wss against a plain server fails the TLS handshake.
 	if _, err := (&Dialer{Secure: true, TLSConfig: &tls.Config{InsecureSkipVerify: true}}).DialContext(ctx, "tcp", addr); err == nil {
 		t.Error("wss against plain http succeeded")
+	}
+}
+
+// Dial errors name the URL without the credentials it may carry, whether the URL fails to
+// parse or the dial fails.
+func TestDialErrorsHideCredentials(t *testing.T) {
+	const pass = "Qx7vR2mZk"
+	closed := transporttest.Serve(t, "127.0.0.1:0", func(net.Conn) {}) // closes every connection at once
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for _, u := range []string{
+		"ws://mtgo:" + pass + "@" + closed + "/apiws",
+		"ws://mtgo:" + pass + "@host:bad/apiws",
+		"ws://mtgo:" + pass + "%zz@host:80/apiws",
+		"ws:mtgo:" + pass + "@host:80",
+	} {
+		_, err := (&Dialer{}).Dial(ctx, u)
+		if err == nil {
+			t.Fatalf("dial %d-byte url succeeded", len(u))
+		}
+		if strings.Contains(err.Error(), pass[:4]) {
+			t.Errorf("error shows the password: %v", err)
+		}
 	}
 }
