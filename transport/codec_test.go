@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"math"
 	"math/rand/v2"
+	"strconv"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -323,4 +325,31 @@ func FuzzNextFrame(f *testing.F) {
 			data = data[n:]
 		}
 	})
+}
+
+// A MaxPacket larger than a codec's length field can express must not let a write through
+// with a wrapped length (abridged counts 24 bits of words, intermediate 31 bits of bytes).
+func TestMaxPacketCappedByLengthField(t *testing.T) {
+	if strconv.IntSize < 64 {
+		t.Skip("needs 64-bit ints")
+	}
+	big := int64(1) << 31
+	tests := []struct {
+		kind Kind
+		n    int
+	}{
+		{Abridged, 1 << 26},
+		{Intermediate, int(big)},
+		{PaddedIntermediate, int(big)},
+	}
+	for _, tt := range tests {
+		c, err := NewCodec(tt.kind, CodecOptions{Side: SideClient, MaxPacket: math.MaxInt})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hdr, err := c.(splitter).appendHeader(nil, tt.n, false)
+		if !errors.Is(err, ErrPacketTooLarge) {
+			t.Errorf("%s: %d-byte packet gave header %x, %v; want ErrPacketTooLarge", tt.kind, tt.n, hdr, err)
+		}
+	}
 }

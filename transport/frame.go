@@ -203,19 +203,38 @@ func (o CodecOptions) max() int {
 	return o.MaxPacket
 }
 
+// Largest packets each length field can express: abridged counts 4-byte
+// words in 24 bits, intermediate bytes in 31 (the top bit is the quick-ack
+// flag), full the whole frame in 32. A larger MaxPacket is cut to these.
+const (
+	maxAbridged     = 0xffffff * 4
+	maxIntermediate = 0x7fffffff
+	maxFull         = 0xffffffff - fullOverhead
+)
+
 // NewCodec returns a fresh codec of the given kind.
 func NewCodec(kind Kind, opts CodecOptions) (Codec, error) {
 	switch kind {
 	case Abridged:
-		return &abridged{side: opts.Side, max: opts.max()}, nil
+		return &abridged{side: opts.Side, max: capMax(opts.max(), maxAbridged)}, nil
 	case Intermediate:
-		return &intermediate{side: opts.Side, max: opts.max()}, nil
+		return &intermediate{side: opts.Side, max: capMax(opts.max(), maxIntermediate)}, nil
 	case PaddedIntermediate:
+		opts.MaxPacket = capMax(opts.max(), maxIntermediate)
 		return newPadded(opts), nil
 	case Full:
-		return &full{max: opts.max()}, nil
+		return &full{max: capMax(opts.max(), maxFull)}, nil
 	}
 	return nil, fmt.Errorf("transport: new codec: unknown kind %d", uint8(kind))
+}
+
+// capMax returns max, at most limit (an int64 so that limits beyond a 32-bit
+// int compile everywhere).
+func capMax(max int, limit int64) int {
+	if int64(max) > limit {
+		return int(limit)
+	}
+	return max
 }
 
 // checkOutLen validates an outgoing payload length.
