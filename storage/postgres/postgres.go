@@ -43,13 +43,47 @@ func Open(ctx context.Context, url, name string) (*sqlstore.Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("postgres storage: connect: %w", redact(err))
 	}
-	st, err := sqlstore.Open(ctx, db, Dialect, name, sqlstore.Options{CloseDB: true})
+	st, err := openOwn(ctx, db, name, true)
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
 	return st, nil
 }
+
+// ownHeartbeat is how often the lock connection of a store of Open or OpenDB is checked.
+var ownHeartbeat = 5 * time.Second
+
+// openOwn opens the session called name in db with a lock connection of its own, watched
+// like Shared's (a Shared of one session, closed with the store): once the connection is
+// lost, another process may take the session, so the store fails with ErrLockLost instead
+// of writing beside it.
+func openOwn(ctx context.Context, db *sql.DB, name string, closeDB bool) (*sqlstore.Store, error) {
+	sh := newShared(db, ownHeartbeat, false)
+	st, err := sqlstore.Open(ctx, db, Dialect, name, sqlstore.Options{
+		CloseDB: closeDB,
+		Lock: func(ctx context.Context, name string) (sqlstore.Lease, error) {
+			l, err := sh.lock(ctx, name)
+			if err != nil {
+				return nil, err
+			}
+			return soleLease{l, sh}, nil
+		},
+	})
+	if err != nil {
+		sh.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+// soleLease is the lock of a store with a Shared of its own, which its release closes.
+type soleLease struct {
+	sqlstore.Lease
+	sh *Shared
+}
+
+func (l soleLease) Release() error { return errors.Join(l.Lease.Release(), l.sh.Close()) }
 
 // parseConfig parses url, turning JIT compilation off unless url sets it: the store's
 // statements are short, and compiling the peer upsert (whose estimated cost passes the JIT
@@ -66,12 +100,15 @@ func parseConfig(url string) (*pgx.ConnConfig, error) {
 }
 
 // OpenDB opens the session called name in db, a database/sql handle of the pgx driver
-// (stdlib.OpenDB or sql.Open("pgx", ...)); Close leaves db open.
+// (stdlib.OpenDB or sql.Open("pgx", ...)); Close leaves db open. Its lock connection is one
+// of db's, watched as Open's.
 func OpenDB(ctx context.Context, db *sql.DB, name string) (*sqlstore.Store, error) {
-	return sqlstore.Open(ctx, db, Dialect, name, sqlstore.Options{})
+	return openOwn(ctx, db, name, false)
 }
 
-// Dialect is PostgreSQL's sqlstore.Dialect, with the advisory session lock.
+// Dialect is PostgreSQL's sqlstore.Dialect, with the advisory session lock. A store that
+// sqlstore.Open makes with it holds the lock on a connection nobody watches: Open, OpenDB
+// and Shared notice when that connection is lost (ErrLockLost).
 var Dialect = sqlstore.Dialect{
 	Name:        "postgres",
 	Blob:        "bytea",

@@ -38,6 +38,7 @@ type SharedOptions struct {
 // lock keys). Safe for concurrent use.
 type Shared struct {
 	db    *sql.DB
+	ownDB bool // Close closes db (NewShared's)
 	every time.Duration
 	stop  chan struct{}
 	done  chan struct{}
@@ -72,9 +73,14 @@ func NewShared(ctx context.Context, url string, opt SharedOptions) (*Shared, err
 		db.Close()
 		return nil, err
 	}
-	sh := &Shared{db: db, every: opt.Heartbeat, stop: make(chan struct{}), done: make(chan struct{}), held: map[string]*lease{}}
+	return newShared(db, opt.Heartbeat, true), nil
+}
+
+// newShared returns a Shared on db, its heartbeat running.
+func newShared(db *sql.DB, every time.Duration, ownDB bool) *Shared {
+	sh := &Shared{db: db, ownDB: ownDB, every: every, stop: make(chan struct{}), done: make(chan struct{}), held: map[string]*lease{}}
 	go sh.heartbeat()
-	return sh, nil
+	return sh
 }
 
 // Open opens the session called name on the shared pool: storage.ErrSessionInUse when this
@@ -116,6 +122,9 @@ func (sh *Shared) Close() error {
 	sh.mu.Unlock()
 	close(sh.stop)
 	<-sh.done
+	if !sh.ownDB {
+		return nil
+	}
 	return sh.db.Close()
 }
 

@@ -1,0 +1,11 @@
+package postgres
+
+import "time"
+
+// SetOwnHeartbeat sets how often the lock connection of stores opened with Open and OpenDB
+// is checked, until the returned function restores it.
+func SetOwnHeartbeat(d time.Duration) (restore func()) {
+	old := ownHeartbeat
+	ownHeartbeat = d
+	return func() { ownHeartbeat = old }
+}
