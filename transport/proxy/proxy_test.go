@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -321,4 +322,24 @@ func TestSocks4aRequest(t *testing.T) {
 func portBytes(p string) (byte, byte) {
 	n, _ := net.LookupPort("tcp", p)
 	return byte(n >> 8), byte(n)
+}
+
+// A SOCKS4 user id is NUL-terminated on the wire: a NUL inside it (a socks4a://a%00evil@...
+// URL) would end it early and make the rest the SOCKS4a destination host.
+func TestSocks4UserIDWithNUL(t *testing.T) {
+	never := transport.DialerFunc(func(context.Context, string, string) (net.Conn, error) {
+		t.Error("dialed the proxy with a user id that rewrites the request")
+		return nil, errors.New("unreachable")
+	})
+	for _, a := range []bool{false, true} {
+		d := &SOCKS4{Addr: "127.0.0.1:1", UserID: "id\x00evil.example", A: a, Forward: never}
+		for _, target := range []string{"target.example:443", "10.0.0.1:443"} {
+			if !a && target == "target.example:443" {
+				continue // refused as a domain anyway
+			}
+			if _, err := d.DialContext(context.Background(), "tcp", target); err == nil || !strings.Contains(err.Error(), "user id") {
+				t.Errorf("socks4(a=%v) to %s: %v, want a user id error", a, target, err)
+			}
+		}
+	}
 }

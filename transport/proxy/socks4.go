@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"strings"
 
 	"github.com/mtgo-labs/mtgo/transport"
 )
@@ -33,6 +34,10 @@ func (d *SOCKS4) DialContext(ctx context.Context, network, addr string) (net.Con
 	host, port, err := splitHostPort(addr)
 	if err != nil {
 		return nil, err
+	}
+	if strings.IndexByte(d.UserID, 0) >= 0 {
+		// The user id ends at a NUL on the wire: the rest would become a SOCKS4a host.
+		return nil, fmt.Errorf("proxy: socks4 user id of %d bytes holds a NUL byte", len(d.UserID))
 	}
 	req := []byte{4, 1}
 	req = binary.BigEndian.AppendUint16(req, port)
