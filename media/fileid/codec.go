@@ -140,15 +140,19 @@ func rleDecode(b []byte) ([]byte, error) {
 	return out, nil
 }
 
-// encodeString is the base64 form of an id: URL-safe alphabet, no padding.
-func encodeString(b []byte) string {
+// encodeString is the base64 form of an id: URL-safe alphabet, no padding. An id longer than
+// MaxLen fails with ErrInvalid, since decodeString would refuse it.
+func encodeString(b []byte) (string, error) {
 	var buf [192]byte
 	n := base64.RawURLEncoding.EncodedLen(len(b))
+	if n > MaxLen {
+		return "", fmt.Errorf("%w: the id would have %d characters, more than %d", ErrInvalid, n, MaxLen)
+	}
 	if n > len(buf) {
-		return base64.RawURLEncoding.EncodeToString(b)
+		return base64.RawURLEncoding.EncodeToString(b), nil
 	}
 	base64.RawURLEncoding.Encode(buf[:n], b)
-	return string(buf[:n])
+	return string(buf[:n]), nil
 }
 
 // decodeString reads the base64 form of an id, with or without padding.

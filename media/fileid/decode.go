@@ -30,8 +30,22 @@ func Decode(id string) (Location, error) {
 	if err != nil {
 		return Location{}, err
 	}
-	return decodeBody(body, sub)
+	l, err := decodeBody(body, sub)
+	if err == nil && len(id) > MaxLen-canonicalGrowth {
+		// Near the limit: the id Encode writes for l (sub-version 58, the current photo
+		// layout) may be a few bytes longer than an old one; read only what can be written
+		// back and read again.
+		if _, err := Encode(l); err != nil {
+			return Location{}, err
+		}
+	}
+	return l, err
 }
+
+// canonicalGrowth bounds, in characters, how much longer Encode's id of a decoded location
+// can be than the id it was decoded from (a sub-version byte, a size source kind and their
+// zero runs take a few bytes).
+const canonicalGrowth = 32
 
 // decodeBody reads the zero-expanded body of an id of sub-version sub (0 for version 2).
 func decodeBody(body []byte, sub byte) (Location, error) {

@@ -4,7 +4,8 @@ import "fmt"
 
 // Encode returns the file id of l: version 4, sub-version 58, as the Bot API writes them.
 // A location whose fields do not fit together (an unknown type, a size source of another
-// file type) fails with ErrInvalid or ErrUnsupported.
+// file type) fails with ErrInvalid or ErrUnsupported, one whose id would be longer than
+// MaxLen (a URL or file reference of kilobytes) with ErrInvalid: Decode could not read it.
 func Encode(l Location) (string, error) {
 	if err := l.check(); err != nil {
 		return "", err
@@ -38,7 +39,7 @@ func Encode(l Location) (string, error) {
 	}
 	out := rleEncode(packed[:0], b)
 	out = append(out, SubVersion, Version)
-	return encodeString(out), nil
+	return encodeString(out)
 }
 
 // appendSource appends a photo size source in the current layout: its kind, then its fields.

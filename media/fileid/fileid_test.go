@@ -1,6 +1,7 @@
 package fileid
 
 import (
+	"encoding/base64"
 	"errors"
 	"strings"
 	"testing"
@@ -131,7 +132,7 @@ func TestRoundTrip(t *testing.T) {
 func old(body func(w *writer), trailer ...byte) string {
 	var w writer
 	body(&w)
-	return encodeString(append(rleEncode(nil, w.b), trailer...))
+	return rawString(append(rleEncode(nil, w.b), trailer...))
 }
 
 func TestOldLayouts(t *testing.T) {
@@ -239,8 +240,8 @@ func TestDecodeErrors(t *testing.T) {
 		{"future sub-version", old(doc, SubVersion+1, Version), ErrUnsupported},
 		{"truncated", old(func(w *writer) { w.int32(int32(TypeDocument)); w.int32(2); w.int64(1) }, SubVersion, Version), ErrInvalid},
 		{"trailing bytes", old(func(w *writer) { doc(w); w.byte(1) }, SubVersion, Version), ErrInvalid},
-		{"zero run without length", encodeString([]byte{5, 0, SubVersion, Version}), ErrInvalid},
-		{"expands too far", encodeString(append([]byte(strings.Repeat("\x00\xff", 3000)), SubVersion, Version)), ErrInvalid},
+		{"zero run without length", rawString([]byte{5, 0, SubVersion, Version}), ErrInvalid},
+		{"expands too far", rawString(append([]byte(strings.Repeat("\x00\xff", 3000)), SubVersion, Version)), ErrInvalid},
 		{"unknown type", old(func(w *writer) { w.int32(99); w.int32(2); w.int64(1); w.int64(2) }, SubVersion, Version), ErrUnsupported},
 		{"temp file", old(func(w *writer) { w.int32(int32(TypeTemp)); w.int32(2); w.int64(1); w.int64(2) }, SubVersion, Version), ErrUnsupported},
 		{"unknown source", old(func(w *writer) {
@@ -291,10 +292,10 @@ func TestDecodeErrors(t *testing.T) {
 
 func TestDecodeUniqueErrors(t *testing.T) {
 	for _, id := range []string{
-		"", "!!", encodeString(rleEncode(nil, []byte{9, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8})),
-		encodeString(rleEncode(nil, []byte{1, 0, 0, 0, 1, 2, 3})),
-		encodeString(rleEncode(nil, []byte{1, 0, 0, 0, 7, 1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4})),
-		encodeString(rleEncode(nil, []byte{2, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9})),
+		"", "!!", rawString(rleEncode(nil, []byte{9, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8})),
+		rawString(rleEncode(nil, []byte{1, 0, 0, 0, 1, 2, 3})),
+		rawString(rleEncode(nil, []byte{1, 0, 0, 0, 7, 1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4})),
+		rawString(rleEncode(nil, []byte{2, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9})),
 	} {
 		if u, err := DecodeUnique(id); err == nil {
 			t.Errorf("DecodeUnique(%q) = %+v, want an error", id, u)
@@ -380,3 +381,77 @@ func (w *writer) int32(v int32)  { w.b = putInt32(w.b, v) }
 func (w *writer) int64(v int64)  { w.b = putInt64(w.b, v) }
 func (w *writer) byte(v byte)    { w.b = append(w.b, v) }
 func (w *writer) bytes(p []byte) { w.b = putBytes(w.b, p) }
+
+// Ids at the length limit whose canonical form is longer (version 2 has no sub-version byte,
+// the layout before sub-version 22 no size source kind): Decode reads an id only when the id
+// Encode writes for its location can be read back, so decoding, encoding and decoding again
+// always agree (the promise FuzzDecode checks).
+func TestLengthLimitRoundTrip(t *testing.T) {
+	// fill returns the longest id of at most MaxLen characters that body(n) builds, n being
+	// the length of its variable field.
+	fill := func(body func(w *writer, n int), trailer ...byte) string {
+		best := ""
+		for n := 6000; n < 6200; n++ {
+			id := old(func(w *writer) { body(w, n) }, trailer...)
+			if len(id) > MaxLen {
+				break
+			}
+			best = id
+		}
+		return best
+	}
+	web := func(w *writer, n int) {
+		w.int32(int32(TypeDocument) | webFlag)
+		w.int32(0)
+		w.bytes([]byte(strings.Repeat("u", n)))
+		w.int64(-1)
+	}
+	legacyPhoto := func(w *writer, n int) {
+		w.int32(int32(TypePhoto) | referenceFlag)
+		w.int32(2)
+		w.bytes([]byte(strings.Repeat("r", n)))
+		w.int64(-1)
+		w.int64(-2)
+		w.int64(-3) // volume
+		w.int64(-4) // secret
+		w.int32(5)  // local id
+	}
+	for _, tt := range []struct{ name, id string }{
+		{"web file, version 4", fill(web, SubVersion, Version)},
+		{"web file, version 2", fill(web, versionOld)},
+		{"legacy photo, sub-version 21", fill(legacyPhoto, 21, Version)},
+		{"legacy photo, version 2", fill(legacyPhoto, versionOld)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if len(tt.id) < MaxLen-4 {
+				t.Fatalf("test id of %d characters, want about %d", len(tt.id), MaxLen)
+			}
+			l, err := Decode(tt.id)
+			if err != nil {
+				if !errors.Is(err, ErrInvalid) {
+					t.Fatalf("Decode: %v, want a location or ErrInvalid", err)
+				}
+				return
+			}
+			again, err := Encode(l)
+			if err != nil {
+				t.Fatalf("Encode of a decoded location: %v", err)
+			}
+			l2, err := Decode(again)
+			if err != nil {
+				t.Fatalf("Decode(Encode(Decode(id))) of %d characters: %v", len(again), err)
+			}
+			if d := cmp.Diff(l, l2); d != "" {
+				t.Fatal(d)
+			}
+		})
+	}
+	// Encode refuses what Decode could not read back.
+	_, err := Encode(Location{Type: TypeDocument, Web: true, URL: strings.Repeat("u", MaxLen)})
+	if !errors.Is(err, ErrInvalid) {
+		t.Fatalf("Encode of a %d-byte URL: %v, want ErrInvalid", MaxLen, err)
+	}
+}
+
+// rawString is the base64 form of b with no length limit, for ids built by hand.
+func rawString(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }

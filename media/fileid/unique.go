@@ -81,7 +81,7 @@ func UniqueID(l Location) (string, error) {
 	if l.Web {
 		b = putInt32(b, int32(UniqueWeb))
 		b = putBytes(b, []byte(l.URL))
-		return encodeString(rleEncode(packed[:0], b)), nil
+		return encodeString(rleEncode(packed[:0], b))
 	}
 	switch l.Type.class() {
 	case classPhoto:
@@ -114,7 +114,7 @@ func UniqueID(l Location) (string, error) {
 		b = putInt32(b, int32(UniqueEncrypted))
 		b = putInt64(b, l.ID)
 	}
-	return encodeString(rleEncode(packed[:0], b)), nil
+	return encodeString(rleEncode(packed[:0], b))
 }
 
 // DecodeUnique reads a unique file id. Malformed input fails with ErrInvalid, an unknown type
