@@ -53,6 +53,9 @@ func ParseProxyURL(raw string, forward transport.Dialer) (transport.Dialer, erro
 	if u.Opaque != "" || u.Hostname() == "" || u.Port() == "" {
 		return nil, fmt.Errorf("%w: %s url has no host or port", ErrProxyParamsRequired, u.Scheme)
 	}
+	if p, err := strconv.ParseUint(u.Port(), 10, 16); err != nil || p == 0 {
+		return nil, fmt.Errorf("%w: url port of %d digits is not in 1..65535", ErrProxyParamsRequired, len(u.Port()))
+	}
 	if err := transport.CheckHost(u.Hostname()); err != nil {
 		return nil, fmt.Errorf("proxy: url host: %w", err)
 	}

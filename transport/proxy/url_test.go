@@ -27,6 +27,9 @@ func TestParseProxyURL(t *testing.T) {
 		{"ftp://nope", nil, ErrUnsupportedScheme}, // the scheme is told first, not a missing port
 		{"socks5://proxy", nil, ErrProxyParamsRequired},
 		{"socks5://:1080", nil, ErrProxyParamsRequired},
+		{"socks5://proxy:0", nil, ErrProxyParamsRequired},
+		{"socks5://proxy:65536", nil, ErrProxyParamsRequired},
+		{"http://proxy:99999999999999999999", nil, ErrProxyParamsRequired},
 	}
 	for _, tt := range tests {
 		got, err := ParseProxyURL(tt.url, nil)
