@@ -1047,12 +1047,57 @@ func TestSecretRecordRekey(t *testing.T) {
 	}
 }
 
+// testDiscardedChat is testSecretChat once discarded: its record keeps the fingerprint,
+// sequence numbers and visualization, and no key.
+func testDiscardedChat(t testing.TB) *secretChat {
+	s := testSecretChat(t)
+	s.state, s.keys = types.SecretChatDiscarded, nil
+	return s
+}
+
+// TestSecretRecordDiscarded: a discarded chat's record, of every version, leaves the key
+// and (from version 2) the re-keying part zero; a byte set there is damage, reported as
+// errSecretRecord like every other check, not read past.
+func TestSecretRecordDiscarded(t *testing.T) {
+	s := testDiscardedChat(t)
+	var tests []damagedRecord
+	for _, v := range []byte{secretRecordV1, secretRecordV2, secretRecordV3} {
+		b := asVersion(s, v)
+		got, err := decodeSecretRecord(b)
+		if err != nil {
+			t.Fatalf("version %d: %v", v, err)
+		}
+		if diff := cmp.Diff(s.view(), got.view()); diff != "" || got.visual != s.visual && v != secretRecordV1 {
+			t.Fatalf("version %d (-want +got):\n%s", v, diff)
+		}
+		at := []int{60, 100, 315}
+		if v != secretRecordV1 {
+			at = append(at, 352, 360, 364, 365, 366, 368, 400, 700, 887)
+		}
+		for _, i := range at {
+			x := bytes.Clone(b)
+			x[i] = 1
+			tests = append(tests, damagedRecord{fmt.Sprintf("version %d byte %d", v, i), x})
+		}
+	}
+	wantDamaged(t, tests, nil)
+}
+
 func FuzzSecretRecord(f *testing.F) {
 	s := testSecretChat(f)
 	b := encodeSecretRecord(s)
 	f.Add(b)
 	f.Add(asVersion(s, secretRecordV1))
 	f.Add(encodeSecretRecord(&secretChat{id: 2, role: secretchat.Responder, state: types.SecretChatDiscarded}))
+	gone := testDiscardedChat(f)
+	for _, v := range []byte{secretRecordV1, secretRecordV2, secretRecordV3} {
+		f.Add(asVersion(gone, v))
+	}
+	for _, i := range []int{100, 364, 700} { // damaged: bytes where a discarded chat has none
+		b := encodeSecretRecord(gone)
+		b[i] = 1
+		f.Add(b)
+	}
 	waiting, requested := testUnfinishedChats(f)
 	f.Add(encodeSecretRecord(waiting))
 	f.Add(encodeSecretRecord(requested))

@@ -35,8 +35,9 @@ const secretRecordNS = "mtgo.secretchat"
 //	888 waiting: the DH generator int32  892 waiting: the DH prime (256 bytes)
 //	1148 waiting: this side's exponent a; requested: the peer's g_a (256 bytes, big-endian)
 //
-// Ready and discarded chats leave 888.. zero; waiting and requested chats (the key exchange
-// unfinished) leave 40..888 zero. The exponent is as secret as the key in a ready record and
+// Ready and discarded chats leave 888.. zero, discarded chats also 60..316 and 352..888;
+// waiting and requested chats (the key exchange unfinished) leave 40..888 zero. The decoder
+// checks every part a state leaves zero. The exponent is as secret as the key in a ready record and
 // stored with the same care (the storage already holds the auth key); it is wiped from memory
 // once the key is made or the chat discarded. Version 2 is the first 888 bytes (ready and
 // discarded chats only); version 1 the first 316 bytes alone, written before re-keying
@@ -192,10 +193,7 @@ func decodeSecretRecord(b []byte) (*secretChat, error) {
 	// This side's layer notice is the first message it seals in a chat: none sent, none told.
 	s.told = st.Sent > 0 && (len(b) == secretRecordSizeV1 || b[364]&secretFlagOwed == 0)
 	if state != types.SecretChatReady {
-		if len(b) != secretRecordSizeV1 {
-			s.visual = [36]byte(b[316:])
-		}
-		return s, nil
+		return decodeDiscarded(s, b)
 	}
 	key := crypto.NewAuthKey([256]byte(b[60:]))
 	if secretchat.Fingerprint(&key) != s.fingerprint || key.IsZero() {
@@ -261,6 +259,23 @@ func secretV2Keys(key crypto.AuthKey, b []byte) (secretchat.KeysState, error) {
 		return ks, err
 	}
 	return ks, nil
+}
+
+// decodeDiscarded reads the rest of a discarded chat's record: its visualization (from
+// version 2). The chat keeps no key, so the key (60..316) and, from version 2, the re-keying
+// part (352..888) are zero, as encodeSecretRecord leaves them; anything else there is damage.
+func decodeDiscarded(s *secretChat, b []byte) (*secretChat, error) {
+	if !allZero(b[60:secretRecordSizeV1]) {
+		return nil, fmt.Errorf("%w: key bytes in a %v chat", errSecretRecord, s.state)
+	}
+	if len(b) == secretRecordSizeV1 {
+		return s, nil
+	}
+	if !allZero(b[352:secretRecordSizeV2]) {
+		return nil, fmt.Errorf("%w: re-keying bytes in a %v chat", errSecretRecord, s.state)
+	}
+	s.visual = [36]byte(b[316:])
+	return s, nil
 }
 
 // decodeUnfinished reads the rest of a waiting or requested chat's record (version 3): the
