@@ -103,7 +103,22 @@ var Dialect = sqlstore.Dialect{
 	JSONAgg:      "json_group_array",
 	MaxParams:    4000,
 	SingleWriter: true,
+	Sync:         checkpoint,
 	IsCorrupt:    isCorrupt,
+}
+
+// checkpoint copies the write-ahead log into the database file, syncing both (Store.Save):
+// with synchronous(NORMAL) a commit is in the log, not yet synced, and a power loss could
+// take it. FULL waits (busy_timeout) for the readers and writers it needs gone.
+func checkpoint(ctx context.Context, db *sql.DB) error {
+	var busy, log, done int
+	if err := db.QueryRowContext(ctx, "pragma wal_checkpoint(full)").Scan(&busy, &log, &done); err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	if busy != 0 {
+		return fmt.Errorf("checkpoint: %d of %d log frames copied, another connection kept it from ending", done, log)
+	}
+	return nil
 }
 
 // isCorrupt reports SQLite's answers for a file that is not a database or is damaged.

@@ -48,6 +48,9 @@ type Dialect struct {
 	// SingleWriter serializes the store's writes in the process (SQLite has one writer;
 	// queueing in Go beats SQLite's busy waiting).
 	SingleWriter bool
+	// Sync, when set, makes every committed write durable (Store.Save): SQLite in WAL mode
+	// with synchronous(NORMAL) commits without syncing its log. Nil: commits are durable.
+	Sync func(ctx context.Context, db *sql.DB) error
 	// IsCorrupt reports driver errors that mean the database is not one (SQLite's "file is
 	// not a database"); Open then reports ErrCorrupt.
 	IsCorrupt func(error) bool

@@ -689,8 +689,15 @@ func (s *Store) Reset(ctx context.Context) error {
 	})
 }
 
-// Save implements storage.Storage: every write is committed when it returns.
-func (s *Store) Save() error { return s.check(context.Background()) }
+// Save implements storage.Storage: every write is committed when it returns, and durable
+// then unless the dialect has a Sync, which Save runs.
+func (s *Store) Save() error {
+	if err := s.check(context.Background()); err != nil || s.d.Sync == nil {
+		return err
+	}
+	defer s.writing()()
+	return s.wrap("save", s.d.Sync(context.Background(), s.db))
+}
 
 // Close releases the session lock (and the database when the store opened it).
 func (s *Store) Close() error {
