@@ -83,7 +83,11 @@ func (c *Client) DownloadToFile(ctx context.Context, loc Location, path string, 
 	if err != nil {
 		return 0, err
 	}
+	// Progress counts the whole file: the bytes already in the .part file are done.
 	d.meter.done = start
+	if d.meter.total >= 0 {
+		d.meter.total += start
+	}
 	if start > 0 {
 		c.log.Debug("resuming download", "path", part, "offset", start)
 	}

@@ -897,3 +897,28 @@ func TestDownloadHugeSizes(t *testing.T) {
 		t.Fatalf("Range to MaxInt64: %d bytes, want %d", len(got), len(data)-5)
 	}
 }
+
+// A resumed download reports progress against the whole file: Done counts the bytes already
+// in the .part file, and so does Total, so Done never passes Total and ends equal to it.
+func TestDownloadToFileResumeProgress(t *testing.T) {
+	srv := mediatest.New(mediatest.Options{})
+	c := media.New(srv.Pool(), media.Options{Workers: 2})
+	data := randomData(3<<20+300, 32)
+	f := srv.AddFile(data)
+	path := filepath.Join(t.TempDir(), "a.bin")
+	if err := os.WriteFile(path+".part", data[:1<<20+5], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var got []media.Progress
+	if _, err := c.DownloadToFile(context.Background(), srv.Location(f), path, media.WithProgress(func(p media.Progress) {
+		p.Rate = 0
+		got = append(got, p)
+	})); err != nil {
+		t.Fatal(err)
+	}
+	size := int64(len(data))
+	want := []media.Progress{{Done: 2 << 20, Total: size}, {Done: 3 << 20, Total: size}, {Done: size, Total: size}}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Fatalf("progress (-want +got):\n%s", d)
+	}
+}
