@@ -23,6 +23,7 @@ func main() {
 	flag.StringVar(&o.idempotent, "idempotent", "", "file of method names safe to resend after a connection cut (optional)")
 	flag.StringVar(&o.json, "json", "", "import path of the package generated from -schema: write its JSON table (package -pkg) instead of the types")
 	flag.BoolVar(&o.strict, "strict", false, "fail on constructor id mismatches instead of warning")
+	flag.StringVar(&o.allowIDs, "allow-id-mismatch", "", "comma-separated constructors whose ids are known not to match their CRC32 (no warning, no -strict failure; each must mismatch)")
 	flag.Parse()
 	if err := run(o, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "tlgen:", err)

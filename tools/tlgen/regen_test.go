@@ -26,7 +26,7 @@ var committed = []struct {
 	opts options
 }{
 	{"mt", options{schema: "schema/mtproto.tl", pkg: "mt"}},
-	{"e2e", options{schema: "schema/secret.tl", pkg: "e2e"}},
+	{"e2e", options{schema: "schema/secret.tl", pkg: "e2e", strict: true, allowIDs: "decryptedMessageMediaDocument46"}},
 	{"tg", options{schema: "schema/api.tl", pkg: "tg", base: "schema/mtproto.tl", basePkg: "github.com/mtgo-labs/mtgo/tl/mt", idempotent: "schema/idempotent.txt"}},
 	{"tgjson", options{schema: "schema/api.tl", pkg: "tgjson", base: "schema/mtproto.tl", basePkg: "github.com/mtgo-labs/mtgo/tl/mt", json: "github.com/mtgo-labs/mtgo/tl/tg"}},
 	{"internal/mini", options{schema: "../tools/tlgen/testdata/mini.tl", pkg: "mini", idempotent: "../tools/tlgen/testdata/mini.idempotent.txt"}},
@@ -171,5 +171,41 @@ func TestStrictIDs(t *testing.T) {
 	o.strict = true
 	if err := generate(o, memWriter{}, io.Discard); err == nil {
 		t.Fatal("strict mode accepted mismatching ids")
+	}
+}
+
+// TestAllowIDMismatch: -allow-id-mismatch silences the named mismatches, so -strict still
+// checks every other id of the schema, and a name that is no mismatch (stale or misspelt) is
+// an error. secret.tl passes -strict with its one entry, as tl/gen.go runs it, and fails
+// without it.
+func TestAllowIDMismatch(t *testing.T) {
+	const mtproto, secret = "../../tl/schema/mtproto.tl", "../../tl/schema/secret.tl"
+	tests := []struct {
+		name, schema, allow string
+		warns               int
+		fail                string // a substring of the error; "" for none
+	}{
+		{"secret.tl as tl/gen.go runs it", secret, "decryptedMessageMediaDocument46", 0, ""},
+		{"secret.tl without the list", secret, "", 1, "1 constructor id mismatches"},
+		{"both of mtproto.tl", mtproto, "accessPointRule, help.configSimple", 0, ""},
+		{"one of mtproto.tl", mtproto, "accessPointRule", 1, "1 constructor id mismatches"},
+		{"a name whose id matches", mtproto, "accessPointRule,help.configSimple,resPQ", 0, "no id mismatch of resPQ"},
+		{"an unknown name", secret, "decryptedMessageMediaDocument46,decryptedMessageMediaDocument45", 0, "no id mismatch of decryptedMessageMediaDocument45"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var warn bytes.Buffer
+			o := options{schema: tt.schema, pkg: "x", runtime: "github.com/mtgo-labs/mtgo/tl", strict: true, allowIDs: tt.allow}
+			err := generate(o, memWriter{}, &warn)
+			switch {
+			case tt.fail == "" && err != nil:
+				t.Fatal(err)
+			case tt.fail != "" && (err == nil || !strings.Contains(err.Error(), tt.fail)):
+				t.Fatalf("err %v, want one saying %q", err, tt.fail)
+			}
+			if got := strings.Count(warn.String(), "warning:"); got != tt.warns {
+				t.Fatalf("%d warnings, want %d:\n%s", got, tt.warns, warn.String())
+			}
+		})
 	}
 }

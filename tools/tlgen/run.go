@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/mtgo-labs/mtgo/tools/tlgen/internal/emit"
@@ -18,6 +19,10 @@ type options struct {
 	idempotent                               string // file listing the methods safe to resend
 	strict                                   bool
 	json                                     string // import path of the types package: emit its JSON table instead
+
+	// allowIDs names the constructors whose ids are known not to match their CRC32: no
+	// warning, no -strict failure (comma-separated; each must be a mismatch of the schema).
+	allowIDs string
 }
 
 // dirWriter writes generated files into a directory (run removes stale *_gen*.go files first).
@@ -76,17 +81,55 @@ func generate(o options, w emit.Writer, warn io.Writer) error {
 			return err
 		}
 	}
-	for _, w := range p.Warns {
+	warns, err := allowMismatches(p.Warns, o.allowIDs)
+	if err != nil {
+		return err
+	}
+	for _, w := range warns {
 		fmt.Fprintln(warn, "warning:", w)
 	}
-	if o.strict && len(p.Warns) > 0 {
-		return fmt.Errorf("%d constructor id mismatches", len(p.Warns))
+	if o.strict && len(warns) > 0 {
+		return fmt.Errorf("%d constructor id mismatches", len(warns))
 	}
 	if o.json != "" {
 		return emit.EmitJSON(p, emit.JSONConfig{Package: o.pkg, RuntimeImport: o.runtime, TypesImport: o.json, BaseImport: o.basePkg, Generator: "tlgen"}, w)
 	}
 	cfg := emit.Config{RuntimeImport: o.runtime, BaseImport: o.basePkg, Generator: "tlgen"}
 	return emit.Emit(p, cfg, w)
+}
+
+// allowMismatches returns the id mismatches in warns that list (-allow-id-mismatch, names
+// separated by commas) does not name. A listed name that is no mismatch of the schema is an
+// error, so the list cannot outlive the reason for an entry, nor hide a typo.
+func allowMismatches(warns []error, list string) ([]error, error) {
+	allowed := map[string]bool{}
+	for name := range strings.SplitSeq(list, ",") {
+		if name = strings.TrimSpace(name); name != "" {
+			allowed[name] = false
+		}
+	}
+	var rest []error
+	for _, w := range warns {
+		var m *schema.IDMismatch
+		if errors.As(w, &m) {
+			if _, ok := allowed[m.Name]; ok {
+				allowed[m.Name] = true
+				continue
+			}
+		}
+		rest = append(rest, w)
+	}
+	var stale []string
+	for name, used := range allowed {
+		if !used {
+			stale = append(stale, name)
+		}
+	}
+	if len(stale) > 0 {
+		slices.Sort(stale)
+		return nil, fmt.Errorf("-allow-id-mismatch: no id mismatch of %s in the schema", strings.Join(stale, ", "))
+	}
+	return rest, nil
 }
 
 func run(o options, warn io.Writer) error {

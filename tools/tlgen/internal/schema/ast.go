@@ -68,6 +68,19 @@ type Error struct {
 	Msg  string
 }
 
+// IDMismatch is a constructor whose explicit id is not the CRC32 of its normalized line
+// (CheckIDs).
+type IDMismatch struct {
+	Name string // the constructor's TL name
+	Err  *Error // where, and the two ids
+}
+
+// Error formats the mismatch as its Err.
+func (e *IDMismatch) Error() string { return e.Err.Error() }
+
+// Unwrap returns Err.
+func (e *IDMismatch) Unwrap() error { return e.Err }
+
 // Error formats the error as file:line:col: message.
 func (e *Error) Error() string {
 	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Pos.Line, e.Pos.Col, e.Msg)

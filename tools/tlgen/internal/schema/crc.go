@@ -74,7 +74,7 @@ func (d *Decl) EffectiveID() uint32 {
 }
 
 // CheckIDs compares every explicit constructor id with the CRC32 of its normalized line and
-// returns one error per mismatch.
+// returns one *IDMismatch per mismatch.
 func (s *Schema) CheckIDs() []error {
 	var errs []error
 	for _, d := range s.Decls {
@@ -82,8 +82,8 @@ func (s *Schema) CheckIDs() []error {
 			continue
 		}
 		if got := d.ComputedID(); !d.idMatches() {
-			errs = append(errs, &Error{File: s.File, Pos: d.Pos, Msg: fmt.Sprintf(
-				"constructor id of %s is %08x but the CRC32 of %q is %08x", d.Name, d.ID, d.Normalized(), got)})
+			errs = append(errs, &IDMismatch{Name: d.Name, Err: &Error{File: s.File, Pos: d.Pos, Msg: fmt.Sprintf(
+				"constructor id of %s is %08x but the CRC32 of %q is %08x", d.Name, d.ID, d.Normalized(), got)}})
 		}
 	}
 	return errs
