@@ -14,14 +14,23 @@ func MediaLocation(m tg.MessageMediaClass) (Location, error) {
 	case nil:
 		return Location{}, ErrMediaNil
 	case *tg.MessageMediaPhoto:
+		if m == nil {
+			return Location{}, ErrMediaNil
+		}
 		if m.Photo == nil {
 			return Location{}, ErrPhotoNoData
 		}
 		return PhotoLocation(m.Photo, "")
 	case *tg.MessageMediaDocument:
+		if m == nil {
+			return Location{}, ErrMediaNil
+		}
 		return DocumentLocation(m.Document)
 	case *tg.MessageMediaWebPage:
-		if wp, ok := m.Webpage.(*tg.WebPage); ok {
+		if m == nil {
+			return Location{}, ErrMediaNil
+		}
+		if wp, ok := m.Webpage.(*tg.WebPage); ok && wp != nil {
 			if _, ok := wp.Document.(*tg.Document); ok {
 				return DocumentLocation(wp.Document)
 			}
@@ -30,6 +39,9 @@ func MediaLocation(m tg.MessageMediaClass) (Location, error) {
 			}
 		}
 	case *tg.MessageMediaGame:
+		if m == nil {
+			return Location{}, ErrMediaNil
+		}
 		if _, ok := m.Game.Document.(*tg.Document); ok {
 			return DocumentLocation(m.Game.Document)
 		}
@@ -37,7 +49,10 @@ func MediaLocation(m tg.MessageMediaClass) (Location, error) {
 			return PhotoLocation(m.Game.Photo, "")
 		}
 	case *tg.MessageMediaInvoice:
-		if em, ok := m.ExtendedMedia.(*tg.MessageExtendedMedia); ok {
+		if m == nil {
+			return Location{}, ErrMediaNil
+		}
+		if em, ok := m.ExtendedMedia.(*tg.MessageExtendedMedia); ok && em != nil {
 			return MediaLocation(em.Media)
 		}
 	}
@@ -110,7 +125,7 @@ func ThumbLocation(d tg.DocumentClass, thumbType string) (Location, error) {
 // sizes are not returned: they are not image files.
 func InlineThumb(sizes []tg.PhotoSizeClass) ([]byte, bool) {
 	for _, s := range sizes {
-		if c, ok := s.(*tg.PhotoCachedSize); ok && len(c.Bytes) > 0 {
+		if c, ok := s.(*tg.PhotoCachedSize); ok && c != nil && len(c.Bytes) > 0 {
 			return c.Bytes, true
 		}
 	}
@@ -124,18 +139,11 @@ func BestPhotoSize(sizes []tg.PhotoSizeClass) (tg.PhotoSizeClass, bool) {
 	var best tg.PhotoSizeClass
 	var bestArea, bestBytes int64
 	for _, s := range sizes {
-		var w, h int32
-		switch s := s.(type) {
-		case *tg.PhotoSize:
-			w, h = s.W, s.H
-		case *tg.PhotoSizeProgressive:
-			w, h = s.W, s.H
-		case *tg.PhotoCachedSize:
-			w, h = s.W, s.H
-		default:
+		_, w, h, n, ok := sizeInfo(s)
+		if !ok {
 			continue
 		}
-		area, n := int64(w)*int64(h), sizeBytes(s)
+		area := int64(w) * int64(h)
 		if best == nil || area > bestArea || (area == bestArea && n > bestBytes) {
 			best, bestArea, bestBytes = s, area, n
 		}
@@ -148,50 +156,57 @@ func pickSize(sizes []tg.PhotoSizeClass, typ string) (tg.PhotoSizeClass, bool) {
 	if typ == "" {
 		return BestPhotoSize(sizes)
 	}
-	return findSize(sizes, typ)
-}
-
-func findSize(sizes []tg.PhotoSizeClass, typ string) (tg.PhotoSizeClass, bool) {
 	for _, s := range sizes {
-		if sizeTypeOf(s) == typ {
-			switch s.(type) {
-			case *tg.PhotoSize, *tg.PhotoSizeProgressive, *tg.PhotoCachedSize:
-				return s, true
-			}
+		if t, _, _, _, ok := sizeInfo(s); ok && t == typ {
+			return s, true
 		}
 	}
 	return nil, false
 }
 
-func sizeTypeOf(s tg.PhotoSizeClass) string {
+// sizeInfo describes a photo size: its type letter, its dimensions, its file size in bytes
+// (0 when unknown) and whether upload.getFile can fetch it (photoSize, photoSizeProgressive,
+// photoCachedSize). A nil size, typed or not, is neither named nor downloadable.
+func sizeInfo(s tg.PhotoSizeClass) (typ string, w, h int32, n int64, ok bool) {
 	switch s := s.(type) {
 	case *tg.PhotoSize:
-		return s.Type
+		if s != nil {
+			return s.Type, s.W, s.H, int64(s.Size), true
+		}
 	case *tg.PhotoSizeProgressive:
-		return s.Type
+		if s != nil {
+			if k := len(s.Sizes); k > 0 {
+				n = int64(s.Sizes[k-1])
+			}
+			return s.Type, s.W, s.H, n, true
+		}
 	case *tg.PhotoCachedSize:
-		return s.Type
+		if s != nil {
+			return s.Type, s.W, s.H, int64(len(s.Bytes)), true
+		}
 	case *tg.PhotoStrippedSize:
-		return s.Type
+		if s != nil {
+			return s.Type, 0, 0, 0, false
+		}
 	case *tg.PhotoPathSize:
-		return s.Type
+		if s != nil {
+			return s.Type, 0, 0, 0, false
+		}
 	case *tg.PhotoSizeEmpty:
-		return s.Type
+		if s != nil {
+			return s.Type, 0, 0, 0, false
+		}
 	}
-	return ""
+	return "", 0, 0, 0, false
+}
+
+func sizeTypeOf(s tg.PhotoSizeClass) string {
+	typ, _, _, _, _ := sizeInfo(s)
+	return typ
 }
 
 // sizeBytes returns the file size of a photo size, 0 when unknown.
 func sizeBytes(s tg.PhotoSizeClass) int64 {
-	switch s := s.(type) {
-	case *tg.PhotoSize:
-		return int64(s.Size)
-	case *tg.PhotoSizeProgressive:
-		if n := len(s.Sizes); n > 0 {
-			return int64(s.Sizes[n-1])
-		}
-	case *tg.PhotoCachedSize:
-		return int64(len(s.Bytes))
-	}
-	return 0
+	_, _, _, n, _ := sizeInfo(s)
+	return n
 }

@@ -144,3 +144,51 @@ func TestKindString(t *testing.T) {
 		t.Fatal(d)
 	}
 }
+
+// Typed nil pointers anywhere in a media object (a nil *tg.MessageMediaPhoto in the interface,
+// a nil size in a list) are refused with an error, never a panic.
+func TestLocationsOfTypedNils(t *testing.T) {
+	withSizes := func(s ...tg.PhotoSizeClass) *tg.Photo {
+		return &tg.Photo{ID: 1, Sizes: append(s, &tg.PhotoSize{Type: "m", W: 1, H: 1, Size: 1})}
+	}
+	media := []tg.MessageMediaClass{
+		(*tg.MessageMediaPhoto)(nil),
+		(*tg.MessageMediaDocument)(nil),
+		(*tg.MessageMediaWebPage)(nil),
+		&tg.MessageMediaWebPage{Webpage: (*tg.WebPage)(nil)},
+		(*tg.MessageMediaGame)(nil),
+		(*tg.MessageMediaInvoice)(nil),
+		&tg.MessageMediaInvoice{ExtendedMedia: (*tg.MessageExtendedMedia)(nil)},
+		&tg.MessageMediaPhoto{Photo: (*tg.Photo)(nil)},
+		&tg.MessageMediaDocument{Document: (*tg.Document)(nil)},
+		&tg.MessageMediaPhoto{Photo: withSizes((*tg.PhotoSize)(nil), (*tg.PhotoSizeProgressive)(nil), (*tg.PhotoCachedSize)(nil))},
+	}
+	for i, m := range media {
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					t.Errorf("%d: MediaLocation(%#v) panicked: %v", i, m, r)
+				}
+			}()
+			_, _ = MediaLocation(m)
+		}()
+	}
+	sizes := []tg.PhotoSizeClass{(*tg.PhotoSize)(nil), (*tg.PhotoSizeProgressive)(nil), (*tg.PhotoCachedSize)(nil),
+		(*tg.PhotoStrippedSize)(nil), (*tg.PhotoPathSize)(nil), (*tg.PhotoSizeEmpty)(nil)}
+	for _, s := range sizes {
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					t.Errorf("sizes with %T(nil) panicked: %v", s, r)
+				}
+			}()
+			ss := []tg.PhotoSizeClass{s}
+			if _, ok := BestPhotoSize(ss); ok {
+				t.Errorf("BestPhotoSize picked %T(nil)", s)
+			}
+			_, _ = InlineThumb(ss)
+			_, _ = ThumbLocation(&tg.Document{Thumbs: ss}, "m")
+			_, _ = PhotoLocation(withSizes(s), "m")
+		}()
+	}
+}
