@@ -287,7 +287,8 @@ func (c *Cache) accessHash(k Key) (int64, bool) {
 // Add caches an input peer given by the user. The key comes from the peer itself; id (Bot API
 // form) is used only for inputPeerSelf, which records id as the logged-in account. The given
 // access hash is trusted (a zero one too: bots may address some users and channels with it),
-// but a zero hash never replaces a known full one. Other input peers are ignored.
+// but a zero hash never replaces a known full one. Other input peers are ignored, and so is
+// a peer whose stored record cannot be read (the failure is logged).
 func (c *Cache) Add(id int64, peer tg.InputPeerClass) {
 	var p Peer
 	switch in := peer.(type) {
@@ -322,7 +323,11 @@ func (c *Cache) Add(id int64, peer tg.InputPeerClass) {
 	c.mu.Lock()
 	old, found, err := c.getLocked(context.Background(), p.Key)
 	if err != nil {
-		c.log.Warn("peers: store read failed", slog.String("peer", p.Key.String()), slog.Any("err", err))
+		// Without the stored record the bare one built here would replace it, usernames,
+		// phone and bot flag included; as Learn does, skip it.
+		c.mu.Unlock()
+		c.log.Warn("peers: store read failed; peer not added", slog.String("peer", p.Key.String()), slog.Any("err", err))
+		return
 	}
 	if found {
 		// The user's hash wins over what was learned, except that a zero hash keeps a

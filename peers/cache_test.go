@@ -664,3 +664,29 @@ func TestLearnKeepsRecordsEncodable(t *testing.T) {
 		})
 	}
 }
+
+// Add while the Store cannot be read must not write a bare record over the stored one: the
+// usernames, phone and bot flag it holds would be lost.
+func TestAddDuringStoreReadFailureKeepsStoredRecord(t *testing.T) {
+	ctx := context.Background()
+	store := &flakyStore{}
+	c := NewCache(Options{Size: 1, Store: store, BatchSize: 1})
+	u := fullUser(1, 10, "alice")
+	u.Bot, u.Phone = true, tl.Some("15550100")
+	c.Learn([]tg.UserClass{u}, nil)
+	c.Learn([]tg.UserClass{fullUser(2, 20, "")}, nil) // evicts user 1
+	want, _, _ := store.LoadPeer(ctx, UserKey(1))
+	if len(want.Usernames) == 0 || want.Phone == "" || !want.Bot {
+		t.Fatalf("stored user 1 = %+v, want its usernames, phone and bot flag", want)
+	}
+	store.set(false, true)
+	c.Add(1, &tg.InputPeerUser{UserID: 1, AccessHash: 10})
+	store.set(false, false)
+	if err := c.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, _, _ := store.LoadPeer(ctx, UserKey(1))
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("stored user 1 (-before +after):\n%s", d)
+	}
+}
