@@ -95,3 +95,30 @@ func TestConnWriteErrorIsFinal(t *testing.T) {
 		t.Fatalf("write after a partial write: %v, want the first error again", err)
 	}
 }
+
+// FuzzConnRead: any byte stream read as records ends in an error, never hands out more bytes
+// than it was given, and never panics.
+func FuzzConnRead(f *testing.F) {
+	f.Add(append(record([]byte("hello")), 0x14, 0x03, 0x03, 0x00, 0x01, 0x01))
+	f.Add(record(bytes.Repeat([]byte{7}, maxRecordPayload)))
+	f.Add([]byte{0x17, 0x03, 0x03, 0xff, 0xff})
+	f.Add([]byte{0x17, 0x03, 0x03, 0x00})
+	f.Add([]byte{0x16, 0x03, 0x01, 0x00, 0x00})
+	f.Fuzz(func(t *testing.T, in []byte) {
+		var lb transporttest.Loopback
+		lb.Write(in)
+		c := newConn(&lb, bufio.NewReader(&lb), false)
+		out := 0
+		buf := make([]byte, 4096)
+		for {
+			n, err := c.Read(buf)
+			out += n
+			if err != nil {
+				break
+			}
+		}
+		if out > len(in) {
+			t.Fatalf("read %d bytes out of %d", out, len(in))
+		}
+	})
+}

@@ -272,3 +272,30 @@ func TestReplayCacheWindow(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseSecret: any text parses or fails cleanly; a parsed secret has a sane fake-TLS
+// domain and survives the round trip through Hex.
+func FuzzParseSecret(f *testing.F) {
+	for _, s := range secrets() {
+		f.Add(s.Hex())
+	}
+	f.Add("7t6tvu8BAgMEBQYHCAkKCwxleGFtcGxlLmNvbQ")
+	f.Add("ee112233445566778899aabbccddeeff00612062")
+	f.Add("dd")
+	f.Add(" \t")
+	f.Fuzz(func(t *testing.T, in string) {
+		s, err := ParseSecret(in)
+		if err != nil {
+			return
+		}
+		if s.Kind == FakeTLS {
+			if err := transport.CheckHost(s.Domain); err != nil {
+				t.Fatalf("parsed domain %q: %v", s.Domain, err)
+			}
+		}
+		back, err := ParseSecret(s.Hex())
+		if err != nil || back != s {
+			t.Fatalf("Hex round trip: %v, %v", back, err)
+		}
+	})
+}
