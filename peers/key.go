@@ -66,7 +66,8 @@ const channelOffset = 1_000_000_000_000
 const maxChatID = channelOffset - 1
 
 // BotAPIID returns the key in Bot API form: the user id for users, -id for basic groups and
-// -(10^12 + id) for channels. It returns 0 for an invalid key.
+// -(10^12 + id) for channels. It returns 0 for an invalid key and for one with no Bot API
+// form (a basic group id above 999999999999, a channel id above 2^63-1-10^12).
 func (k Key) BotAPIID() int64 {
 	if !k.Valid() {
 		return 0
@@ -75,6 +76,9 @@ func (k Key) BotAPIID() int64 {
 	case KindUser:
 		return k.ID
 	case KindChat:
+		if k.ID > maxChatID {
+			return 0 // -ID would name a channel
+		}
 		return -k.ID
 	default:
 		if k.ID > (1<<63-1)-channelOffset {

@@ -125,3 +125,26 @@ func TestKeyString(t *testing.T) {
 		t.Errorf("String (-want +got):\n%s", diff)
 	}
 }
+
+// Every Bot API id a key gives back names that key again: ids with no Bot API form (a
+// basic group id past 999999999999, a channel id past 2^63-1-10^12) give 0 rather than the id
+// of another peer.
+func TestBotAPIIDNamesItsKey(t *testing.T) {
+	ids := []int64{1, 5, maxChatID - 1, maxChatID, maxChatID + 1, channelOffset, channelOffset + 5,
+		2 * channelOffset, math.MaxInt64 - channelOffset, math.MaxInt64 - channelOffset + 1, math.MaxInt64}
+	for _, kind := range []Kind{KindUser, KindChat, KindChannel} {
+		for _, id := range ids {
+			k := Key{Kind: kind, ID: id}
+			b := k.BotAPIID()
+			if b == 0 {
+				continue
+			}
+			if back, ok := KeyFromBotAPI(b); !ok || back != k {
+				t.Errorf("%v.BotAPIID() = %d, which names %v (ok %v)", k, b, back, ok)
+			}
+		}
+	}
+	if b := ChatKey(maxChatID + 1).BotAPIID(); b != 0 {
+		t.Errorf("ChatKey(%d).BotAPIID() = %d, want 0", int64(maxChatID+1), b)
+	}
+}
