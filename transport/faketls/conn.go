@@ -181,8 +181,10 @@ type ServerConfig struct {
 	// MaxSkew bounds |client clock - server clock|; zero means
 	// DefaultMaxSkew.
 	MaxSkew time.Duration
-	// Seen reports whether a hello digest was already used and records it;
-	// nil disables replay protection.
+	// Seen reports whether a hello was already used and records it, given
+	// the digest's first 28 bytes (the last 4 hold the client's clock, which
+	// an observer can change without breaking the digest); nil disables
+	// replay protection.
 	Seen func(digest []byte, now time.Time) bool
 	// Rand supplies the answer's randomness; nil means crypto/rand.
 	Rand io.Reader
@@ -213,7 +215,9 @@ func Server(c net.Conn, cfg ServerConfig) (*Conn, error) {
 	if cfg.Domain != "" && ch.ServerName != cfg.Domain {
 		return nil, fmt.Errorf("faketls: sni %q: %w", ch.ServerName, ErrServerName)
 	}
-	if cfg.Seen != nil && cfg.Seen(ch.Digest[:], t) {
+	// The digest's last 4 bytes carry the clock and can be changed without
+	// breaking it: a replay is recognised by the 28 bytes of HMAC only.
+	if cfg.Seen != nil && cfg.Seen(ch.Digest[:digestMAC], t) {
 		return nil, ErrReplay
 	}
 	resp, err := AppendServerHello(nil, cfg.Key, &ch, r)

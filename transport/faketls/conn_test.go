@@ -122,3 +122,39 @@ func FuzzConnRead(f *testing.F) {
 		}
 	})
 }
+
+// The last 4 bytes of a hello's digest carry the client's clock XORed in, and the server reads
+// the time back from them: an observer who replays a hello with those bytes nudged (the time
+// moves by a second, still inside the window) must still be caught as a replay, or the proxy
+// answers the probe and gives itself away.
+func TestServerReplayIgnoresTimestampBytes(t *testing.T) {
+	now := time.Unix(1_700_000_000, 0)
+	hello, err := AppendClientHello(nil, key, "d.example", now, rng(7))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	cfg := ServerConfig{Key: key, Domain: "d.example", Now: func() time.Time { return now }, Rand: rng(8),
+		Seen: func(d []byte, _ time.Time) bool {
+			k := string(d)
+			old := seen[k]
+			seen[k] = true
+			return old
+		}}
+	accept := func(h []byte) error {
+		a, b := transporttest.Pipe()
+		defer a.Close()
+		defer b.Close()
+		a.Write(h)
+		_, err := Server(b, cfg)
+		return err
+	}
+	if err := accept(hello); err != nil {
+		t.Fatalf("first hello: %v", err)
+	}
+	nudged := bytes.Clone(hello)
+	nudged[randomOffset+28] ^= 1
+	if err := accept(nudged); !errors.Is(err, ErrReplay) {
+		t.Fatalf("hello replayed with its time nudged by a second: %v, want ErrReplay", err)
+	}
+}

@@ -42,6 +42,9 @@ const (
 	randomOffset     = 11 // record header (5) + handshake header (4) + version (2)
 	helloRecordLen   = 512
 	maxRecordPayload = 16384
+	// digestMAC is how much of a client digest is HMAC alone; the last 4
+	// bytes are HMAC XOR the client's clock.
+	digestMAC = 28
 )
 
 var greaseValues = [...]uint16{0x0a0a, 0x1a1a, 0x2a2a, 0x3a3a, 0x4a4a, 0x5a5a, 0x6a6a, 0x7a7a, 0x8a8a, 0x9a9a, 0xaaaa, 0xbaba, 0xcaca, 0xdada, 0xeaea, 0xfafa}
@@ -49,7 +52,7 @@ var greaseValues = [...]uint16{0x0a0a, 0x1a1a, 0x2a2a, 0x3a3a, 0x4a4a, 0x5a5a, 0
 // ClientHello is what a server learns from a valid client hello.
 type ClientHello struct {
 	// Digest is the hello's random field as sent; the server hello's digest
-	// covers it and a replay cache keys on it.
+	// covers it and a replay cache keys on its first digestMAC bytes.
 	Digest [32]byte
 	// SessionID is echoed in the server hello.
 	SessionID [32]byte
@@ -191,10 +194,10 @@ func ParseClientHello(rec, key []byte) (ClientHello, error) {
 	want := mac.Sum(nil)
 	var x [32]byte
 	subtle.XORBytes(x[:], want, h.Digest[:])
-	if subtle.ConstantTimeCompare(x[:28], make([]byte, 28)) != 1 {
+	if subtle.ConstantTimeCompare(x[:digestMAC], make([]byte, digestMAC)) != 1 {
 		return h, ErrBadDigest
 	}
-	h.Time = time.Unix(int64(binary.LittleEndian.Uint32(x[28:])), 0)
+	h.Time = time.Unix(int64(binary.LittleEndian.Uint32(x[digestMAC:])), 0)
 	p := rec[randomOffset+32:]
 	if p[0] != 32 {
 		return h, fmt.Errorf("faketls: session id of %d bytes: %w", p[0], ErrMalformed)
