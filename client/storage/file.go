@@ -93,6 +93,7 @@ type File struct {
 	updMu      sync.Mutex
 	updPending pendingUpdates
 	updWritten time.Time
+	updClosed  bool // Close wrote the pending commits: no more are taken
 }
 
 // pendingUpdates is the merge of update commits not yet written.
@@ -659,6 +660,10 @@ func (f *File) CommitUpdates(ctx context.Context, c updates.Commit) error {
 	}
 	f.updMu.Lock()
 	defer f.updMu.Unlock()
+	if f.updClosed {
+		// Close has written the pending commits: one merged now would never be.
+		return fmt.Errorf("storage: save update state: %w", ErrClosed)
+	}
 	f.updPending.merge(c)
 	if time.Since(f.updWritten) < f.updDelay {
 		return nil
@@ -783,6 +788,7 @@ func (f *File) Save() error {
 func (f *File) Close() error {
 	f.updMu.Lock()
 	flushErr := f.flushUpdatesLocked(context.Background())
+	f.updClosed = true
 	f.updMu.Unlock()
 	if errors.Is(flushErr, ErrClosed) {
 		flushErr = nil
