@@ -64,6 +64,7 @@ func (d *Dispatcher) registerAll() {
 	d.registerHistory()
 	d.registerGroupCalls()
 	d.registerWebFiles()
+	d.registerStickerSets()
 	d.registerEmoji()   // messages.getAvailableReactions, getCustomEmojiDocuments
 	d.registerChats()   // after registerMethods: replaces its getDialogs and exportChatInvite
 	d.registerSecret()  // messages.getDhConfig, requestEncryption, sendEncrypted...

@@ -171,6 +171,8 @@ type World struct {
 
 	// secret chats family (secret.go): chats, encrypted files, receivedQueue marks
 	secretChats secretChats
+	// sticker sets (stickersets.go): the sets tests add, for messages.getStickerSet
+	stickerSets stickerSets
 
 	nextUser, nextChat, nextChannel, nextFile int64
 	nextUpload                                uint64 // orders unfinished uploads by age
