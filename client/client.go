@@ -341,7 +341,12 @@ func (c *Client) Connect(timeout time.Duration) error {
 //
 // It fails with ErrAlreadyConnected when connected (a Connect under way is waited for
 // first), ErrClientClosed after Stop, or the connection's error; a failed Connect leaves the
-// client not connected.
+// client not connected. Until it returns, the home connection is bounded as a first
+// connection is, even without a deadline: a link that goes down while it runs (after the
+// key exchange, during help.getConfig or the account check) and stays down for
+// Config.ReconnectAttempts dials (8 by default) makes it fail with an error matching
+// ErrReconnectFailed, naming the step and the last failure. Only a Connect that returned
+// makes the default policy redial a loss for ever.
 func (c *Client) ConnectContext(ctx context.Context) error {
 	stored := c.storedSession(ctx) // hooks.go
 	if err := c.connectHome(ctx); err != nil {
@@ -366,6 +371,9 @@ func (c *Client) ConnectContext(ctx context.Context) error {
 	c.waitUpdates(ctx)
 	c.watchSecretRekey(ctx) // secret_watch.go: the week rule of idle secret chats
 	c.announce(ctx)         // lifecycle.go: OnConnect, then the link's changes
+	// Only now may the default policy redial the link for ever: until here, a link lost for
+	// ReconnectAttempts dials (8 by default) ends this Connect with the session's error.
+	c.eng.Established()
 	return nil
 }
 

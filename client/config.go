@@ -200,11 +200,13 @@ type Config struct {
 	// connection, after which the session gives up: its calls fail with *ReconnectError,
 	// OnDisconnect runs with a Reason matching ErrReconnectFailed, and nothing dials again
 	// until Connect (or a call with AutoConnect).
-	//   - 0 (the default): 8 attempts for the first connection, so that Connect with a wrong
-	//     address, proxy or key returns an error after some 30 s of backoff; once the
-	//     connection has been up, a loss is redialed for ever, however long the network
-	//     stays down, with exponential backoff from 250 ms up to one attempt about every
-	//     30 s (jittered between 15 and 45 s). A bot thus survives any outage.
+	//   - 0 (the default): 8 attempts until Connect (or Start's connect) has returned, so
+	//     that Connect with a wrong address, proxy or key, or whose link goes down while it
+	//     runs (after the key exchange, during help.getConfig or the account check), returns
+	//     an error after some 30 s of backoff, even without a deadline; once Connect has
+	//     returned, a loss is redialed for ever, however long the network stays down, with
+	//     exponential backoff from 250 ms up to one attempt about every 30 s (jittered
+	//     between 15 and 45 s). A bot thus survives any outage.
 	//   - n > 0: n attempts, for the first connection and after every loss alike: the
 	//     session gives up after an outage of about n backoff intervals.
 	//   - negative: never give up, not even on the first connection (Connect then returns
@@ -212,7 +214,10 @@ type Config struct {
 	// While the link is down every call still ends in bounded time: with its ctx, or with
 	// RequestTimeout per attempt. Per-DC and media connections other than the home one give
 	// up after 8 attempts unless n is set (they are opened again by the next call that needs
-	// them). A proxy refusing the credentials gives up at once whatever the setting.
+	// them). A proxy refusing the credentials gives up at once whatever the setting, and so
+	// does a server refusing to bind a temporary key (perfect forward secrecy, with a
+	// SessionFactory that enables it) after it had bound one: calls then fail with an error
+	// wrapping the server's rpcerr.Error and session.ErrBind.
 	ReconnectAttempts int
 	// SecretRekey says when secret chats replace their key by themselves (re-keying, for
 	// perfect forward secrecy). A zero field takes secretchat.DefaultPolicy's value, which is
@@ -383,7 +388,8 @@ func (cfg *Config) validate() error {
 }
 
 // reconnectPolicy is the session's reconnect policy under ReconnectAttempts: the default
-// bounds only the first connection (session.ReconnectPolicy.Persistent).
+// bounds the home connection only until Connect has returned
+// (session.ReconnectPolicy.Persistent, lifted by the engine's Established).
 func (c *Config) reconnectPolicy() session.ReconnectPolicy {
 	return session.ReconnectPolicy{MaxAttempts: c.ReconnectAttempts, Persistent: c.ReconnectAttempts == 0}
 }

@@ -267,7 +267,11 @@ func (e *Engine) migrateHome(ctx context.Context, dc int) error {
 		return ErrClosed
 	}
 	e.home, e.homeDC = lc, dc
+	established := e.established
 	e.mu.Unlock()
+	if established {
+		markEstablished(lc)
+	}
 	if err := e.o.Store.SetHomeDC(ctx, dc); err != nil {
 		e.log.Warn("save home dc", "err", err)
 	}

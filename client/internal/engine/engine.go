@@ -78,8 +78,9 @@ type Options struct {
 	// Init describes the client in initConnection.
 	Init session.InitConnection
 	// Reconnect bounds the attempts to restore a broken connection. Its Persistent applies
-	// to the home connection only: a per-DC or media connection that gives up is opened
-	// again by the next call that needs it, and must not redial for ever while unused.
+	// to the home connection only, once Established says the client's Connect returned: a
+	// per-DC or media connection that gives up is opened again by the next call that needs
+	// it, and must not redial for ever while unused.
 	Reconnect session.ReconnectPolicy
 	// Keys are the trusted RSA keys.
 	Keys []crypto.PublicKey
@@ -119,10 +120,13 @@ type Engine struct {
 	home       *conn.Live
 	homeDC     int
 	push       Pushes // the pushes handler of the home connection, set by Connect
-	userID     int64  // the account the connections are authorized for, 0 when none
-	bot        bool
-	cdnMem     map[int]*conn.CDNMemory // CDN sessions by data center, shared by their connections
-	webfileDC  int                     // config.webfile_dc_id of the last help.getConfig (webfile.go)
+	// established: the client's Connect returned (Established), so the home connection, and
+	// the one a migration makes, redial for ever under a Persistent policy; reset by Connect.
+	established bool
+	userID      int64 // the account the connections are authorized for, 0 when none
+	bot         bool
+	cdnMem      map[int]*conn.CDNMemory // CDN sessions by data center, shared by their connections
+	webfileDC   int                     // config.webfile_dc_id of the last help.getConfig (webfile.go)
 }
 
 var _ tg.Invoker = (*Engine)(nil)
@@ -247,6 +251,7 @@ func (e *Engine) Connect(ctx context.Context, binder PushBinder) error {
 	ended := e.home // its session gave up, if set
 	e.home = nil
 	e.connecting = true
+	e.established = false
 	e.push = binder.Bind() // under e.mu: no event of this Connect's connection comes before
 	dc := e.homeDC
 	e.mu.Unlock()
@@ -282,7 +287,7 @@ func (e *Engine) Connect(ctx context.Context, binder PushBinder) error {
 func (e *Engine) fetchConfig(ctx context.Context, lc *conn.Live) error {
 	var cfg tg.Config
 	if err := lc.Call(ctx, &tg.HelpGetConfigRequest{}, &cfg, e.o.NoUpdates); err != nil {
-		return err
+		return fmt.Errorf("help.getConfig: %w", err)
 	}
 	e.table.Learn(cfg.DCOptions)
 	e.learnWebfileDC(&cfg)
