@@ -619,6 +619,11 @@ func (f *File) LoadUpdates(ctx context.Context) (updates.Saved, bool, error) {
 		s  updates.Saved
 		ok bool
 	)
+	// The pending commits are laid over the file as read in one step: a flush between the
+	// read and the overlay would write them and empty the pending set, and the state
+	// returned would lack commits that had returned before this call.
+	f.updMu.Lock()
+	defer f.updMu.Unlock()
 	err := f.view(ctx, "load update state", func(tx *bolt.Tx) error {
 		if v := tx.Bucket(bucketUpdates).Get(keyState); v != nil {
 			st, err := decodeState(v)
@@ -639,9 +644,7 @@ func (f *File) LoadUpdates(ctx context.Context) (updates.Saved, bool, error) {
 	if err != nil {
 		return updates.Saved{}, false, err
 	}
-	f.updMu.Lock()
 	f.updPending.overlay(&s, &ok)
-	f.updMu.Unlock()
 	return s, ok, nil
 }
 
