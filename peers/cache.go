@@ -173,6 +173,9 @@ func (c *Cache) ByUsername(ctx context.Context, username string) (Peer, bool, er
 		}
 		delete(c.names, n)
 	}
+	if p, ok := c.pendingLocked(func(p Peer) bool { return p.HasUsername(n) }); ok {
+		return p.clone(), true, nil
+	}
 	if c.store == nil {
 		return Peer{}, false, nil
 	}
@@ -202,6 +205,9 @@ func (c *Cache) ByPhone(ctx context.Context, phone string) (Peer, bool, error) {
 		}
 		delete(c.phones, n)
 	}
+	if p, ok := c.pendingLocked(func(p Peer) bool { return p.Phone == n }); ok {
+		return p.clone(), true, nil
+	}
 	if c.store == nil {
 		return Peer{}, false, nil
 	}
@@ -210,6 +216,36 @@ func (c *Cache) ByPhone(ctx context.Context, phone string) (Peer, bool, error) {
 		return Peer{}, false, fmt.Errorf("peers: load phone: %w", err)
 	}
 	return c.adoptLocked(ctx, p, ok && p.Phone == n)
+}
+
+// pendingLocked finds a peer that left memory before its record was written to the Store
+// (the indexes cover neither) and whose newest record matches; the most recently learned one
+// wins. It goes back into memory. The scan is over the pending peers only, a batch or, while
+// the Store fails, at most Options.Size.
+func (c *Cache) pendingLocked(match func(Peer) bool) (Peer, bool) {
+	var best Peer
+	found := false
+	for _, m := range [...]map[Key]Peer{c.dirty, c.inflight} {
+		for k, p := range m {
+			if !match(p) {
+				continue
+			}
+			if _, inMem := c.peers.Peek(k); inMem {
+				continue // indexed: ByUsername and ByPhone looked there first
+			}
+			if newer, ok := c.dirty[k]; ok {
+				p = newer // an inflight record may be older than the pending one
+			}
+			if match(p) && (!found || p.Seen.After(best.Seen)) {
+				best, found = p, true
+			}
+		}
+	}
+	if found {
+		c.peers.Add(best.Key, best)
+		c.indexLocked(Peer{}, best)
+	}
+	return best, found
 }
 
 // adoptLocked keeps a peer read from the Store's indexes in memory, unless memory or a pending

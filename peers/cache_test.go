@@ -690,3 +690,52 @@ func TestAddDuringStoreReadFailureKeepsStoredRecord(t *testing.T) {
 		t.Errorf("stored user 1 (-before +after):\n%s", d)
 	}
 }
+
+// A peer learned but not yet written to the Store stays findable by username and phone after
+// it leaves memory, with its newest record, whether or not an older one was stored.
+func TestPendingPeersFoundByUsernameAndPhone(t *testing.T) {
+	ctx := context.Background()
+	withPhone := func(u *tg.User, phone string) *tg.User { u.Phone = tl.Some(phone); return u }
+	tests := []struct {
+		name   string
+		stored []tg.UserClass // learned and flushed first
+		learn  []tg.UserClass // learned, pending
+		ask    string         // username ("@...") or phone
+		want   Peer           // zero: not found
+	}{
+		{name: "new peer", learn: []tg.UserClass{fullUser(1, 10, "alice")}, ask: "@alice",
+			want: Peer{Key: UserKey(1), AccessHash: 10, Usernames: []string{"alice"}}},
+		{name: "new hash of a stored peer", stored: []tg.UserClass{fullUser(1, 10, "alice")},
+			learn: []tg.UserClass{fullUser(1, 11, "alice")}, ask: "@alice",
+			want: Peer{Key: UserKey(1), AccessHash: 11, Usernames: []string{"alice"}}},
+		{name: "renamed since stored", stored: []tg.UserClass{fullUser(1, 10, "alice")},
+			learn: []tg.UserClass{fullUser(1, 10, "alice_new")}, ask: "@alice"},
+		{name: "phone of a new peer", learn: []tg.UserClass{withPhone(fullUser(1, 10, ""), "15550100")}, ask: "15550100",
+			want: Peer{Key: UserKey(1), AccessHash: 10, Phone: "15550100"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := NewCache(Options{Size: 1, Store: &MemoryStore{}, BatchSize: 100, Now: newClock().Now})
+			c.Learn(tt.stored, nil)
+			if err := c.Flush(ctx); err != nil {
+				t.Fatal(err)
+			}
+			c.Learn(tt.learn, nil)
+			c.Learn([]tg.UserClass{fullUser(2, 20, "")}, nil) // evicts user 1 before any write
+			var got Peer
+			var err error
+			if name, ok := strings.CutPrefix(tt.ask, "@"); ok {
+				got, _, err = c.ByUsername(ctx, name)
+			} else {
+				got, _, err = c.ByPhone(ctx, tt.ask)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got.Seen = time.Time{}
+			if d := cmp.Diff(tt.want, got); d != "" {
+				t.Errorf("lookup of %s (-want +got):\n%s", tt.ask, d)
+			}
+		})
+	}
+}
