@@ -615,8 +615,10 @@ func (c *Client) shutdown() error {
 // waitHandled waits, handlerStopGrace at most, for the updates committed as handled before
 // their handlers ran (Disconnect from a handler or an OnUpdateReceived hook, see
 // dispatchAndWait), so that the shutdown does not drop them. It first waits for the update
-// engine's run a hook's Disconnect left running, which commits the hook's batch as it ends,
-// unless Stop was called inside that hook. It does not wait for a handler that called Stop.
+// engine's run a hook's Disconnect left running, which commits the hook's batch as it ends:
+// also when Stop was called inside that hook, since the hook's batch reaches the handlers
+// only once the hook returned (a hook must not block; one that does holds the shutdown for
+// the grace). It does not wait for a handler that called Stop.
 func (c *Client) waitHandled() {
 	caller := ""
 	if p := c.stopCaller.Load(); p != nil {
@@ -627,7 +629,7 @@ func (c *Client) waitHandled() {
 	c.mu.Lock()
 	ending := c.updEnding
 	c.mu.Unlock()
-	if ending != nil && caller != deliverFunc {
+	if ending != nil {
 		select {
 		case <-ending:
 		case <-ctx.Done():

@@ -73,6 +73,9 @@ type batchWait struct {
 	// handlers finished it (see dispatchAndWait): finish then wakes a Stop waiting for it
 	// (waitCommitted).
 	committed atomic.Pointer[messageDispatcher]
+	// dropped is set when an update of the batch was dropped unhandled: the dispatcher was
+	// closed (Stop) before or while it was queued.
+	dropped atomic.Bool
 }
 
 func newBatchWait() *batchWait {
@@ -82,6 +85,16 @@ func newBatchWait() *batchWait {
 }
 
 func (b *batchWait) add() { b.n.Add(1) }
+
+// err is ErrClientClosed when the dispatcher dropped an update of the batch unhandled, so
+// that its caller does not count the batch as handled (a fan-out worker's acknowledgement,
+// the update engine's commit).
+func (b *batchWait) err() error {
+	if b.dropped.Load() {
+		return fmt.Errorf("mtgo: updates dropped unhandled: %w", ErrClientClosed)
+	}
+	return nil
+}
 
 // finish marks one update (or the dispatch's own hold) done.
 func (b *batchWait) finish() {
@@ -131,7 +144,8 @@ var handlerStopGrace = 5 * time.Second // a variable for tests
 // the batch uncommitted: delivered again by the next run rather than lost. When a handler
 // stops the engine (Disconnect from a handler: errDisconnectInHandler is ctx's cause), it
 // returns nil at once: that handler waits for the stop, so the batch counts as handled (not
-// delivered again after the next Connect) and its handlers run on to their end.
+// delivered again after the next Connect) and its handlers run on to their end. It fails
+// with ErrClientClosed when the dispatcher closed (Stop) before an update of u was handled.
 func (d *messageDispatcher) dispatchAndWait(ctx context.Context, u tg.UpdatesClass) error {
 	batch := newBatchWait()
 	d.dispatch(u, batch)
@@ -139,7 +153,7 @@ func (d *messageDispatcher) dispatchAndWait(ctx context.Context, u tg.UpdatesCla
 	done := batch.done
 	select {
 	case <-done:
-		return nil
+		return batch.err()
 	case <-ctx.Done():
 	}
 	if errors.Is(context.Cause(ctx), errDisconnectInHandler) {
@@ -150,7 +164,7 @@ func (d *messageDispatcher) dispatchAndWait(ctx context.Context, u tg.UpdatesCla
 	defer t.Stop()
 	select {
 	case <-done:
-		return nil
+		return batch.err()
 	case <-t.C:
 		return fmt.Errorf("mtgo: message handlers still running when the update engine stopped: %w", ctx.Err())
 	}
@@ -399,6 +413,9 @@ func (d *messageDispatcher) enqueue(chat int64, msg queued) {
 		d.cond.Wait()
 	}
 	if d.closed {
+		if msg.batch != nil {
+			msg.batch.dropped.Store(true)
+		}
 		return
 	}
 	q := d.chats[chat]
@@ -640,6 +657,7 @@ func (d *messageDispatcher) close() {
 	for _, q := range d.chats {
 		for _, m := range q.msgs {
 			if m.batch != nil {
+				m.batch.dropped.Store(true)
 				m.batch.finishLocked()
 			}
 		}

@@ -30,7 +30,9 @@ type CommitDispatcher interface {
 
 // HandleUpdatesWait runs the client's handlers on u as the update engine would and returns
 // when they finished with every update in it (one chat's updates in order, chats in
-// parallel), or ctx ended and the handlers still ran after a short grace. The users and chats
+// parallel), or ctx ended and the handlers still ran after a short grace; it fails with
+// ErrClientClosed when the client stopped before the handlers took every update (a hook may
+// call Stop), so the batch must not count as handled. The users and chats
 // of u go to the peer cache first. It is for clients with NoUpdates that get their updates
 // from elsewhere, such as a fan-out worker; u is not checked for gaps or duplicates.
 func (c *Client) HandleUpdatesWait(ctx context.Context, u tg.UpdatesClass) error {
