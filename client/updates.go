@@ -23,26 +23,26 @@ var _ engine.PushBinder = pushHandler{}
 // already, unless the connection ended after its check) and returns the Pushes of that
 // connection, carrying the state's new generation.
 func (h pushHandler) Bind() engine.Pushes {
-	return homePushes{c: h.c, gen: h.c.link.reset(), spill: &pushSpill{}}
+	return homePushes{c: h.c, gen: h.c.link.reset()}
 }
 
 // homePushes receives what the home connections of one Connect push. gen is the generation of
 // the link state that Connect started: a late loss, redial or end of a connection an older
-// Connect made is dropped under the state's mutex, so it cannot touch the new one's. spill
-// holds the pushes the closing connections could not hand over (see HandleUpdates).
+// Connect made is dropped under the state's mutex, so it cannot touch the new one's.
 type homePushes struct {
-	c     *Client
-	gen   uint64
-	spill *pushSpill
+	c   *Client
+	gen uint64
 }
 
 var _ engine.Pushes = homePushes{}
 
 // HandleUpdates implements session.UpdateHandler. The update engine's input is bounded, so a
 // push may wait for room; ctx ends when the connection closes, which waits for this call. A
-// push still waiting then goes to spill, fed to the engine in order on a goroutine of its own,
-// so that closing the connection does not wait for the engine: Disconnect from an
-// OnUpdateReceived hook closes it while the engine, in that hook, takes no input.
+// push still waiting then goes to the client's spill, fed to the engine in order on a
+// goroutine of its own, so that closing the connection does not wait for the engine:
+// Disconnect from an OnUpdateReceived hook closes it while the engine, in that hook, takes no
+// input. A push comes after what the spill holds, whichever connection spilled it, so the
+// pushes of a new connection reach the engine after those of the one it replaced.
 func (h homePushes) HandleUpdates(ctx context.Context, body []byte) error {
 	u := h.c.decodePush(body)
 	if u == nil {
@@ -53,35 +53,52 @@ func (h homePushes) HandleUpdates(ctx context.Context, body []byte) error {
 		h.c.dispatch(upd.ExpandShort(u, h.c.selfID()))
 		return nil
 	}
-	if !h.spill.add(h.c, u, false) && !h.c.feedUpdates(ctx, u) { // in order after spilled ones
-		h.spill.add(h.c, u, true)
+	if !h.c.spill.wait(ctx) || !h.c.feedUpdates(ctx, u) {
+		h.c.spill.add(h.c, u)
 	}
 	return nil
 }
 
-// pushSpill feeds the update engine, in order, the pushes that a closing connection could
-// not hand over, with the client's life as their bound.
+// pushSpill feeds the update engine, in order, the pushes that closing home connections
+// could not hand over, with the client's life as their bound. The client has one for all its
+// connections: the pushes of a connection are fed after the spilled ones of those before it.
 type pushSpill struct {
-	mu      sync.Mutex
-	items   []tg.UpdatesClass
-	running bool // a goroutine feeds items
+	mu    sync.Mutex
+	items []tg.UpdatesClass
+	// fed is closed when the goroutine feeding items has fed them all; nil while none runs.
+	fed chan struct{}
 }
 
-// add queues u when pushes are queued already or with force, starting the goroutine that
-// feeds them unless it runs, and reports whether u was queued.
-func (s *pushSpill) add(c *Client, u tg.UpdatesClass, force bool) bool {
+// add queues u after the pushes queued already, starting the goroutine that feeds them
+// unless it runs.
+func (s *pushSpill) add(c *Client, u tg.UpdatesClass) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !force && !s.running {
-		return false
-	}
 	s.items = append(s.items, u)
-	if !s.running && c.life.Err() == nil { // Stop waits for c.wg after closing the connections
-		s.running = true
+	if s.fed == nil && c.life.Err() == nil { // Stop waits for c.wg after closing the connections
+		s.fed = make(chan struct{})
 		c.wg.Add(1)
 		go s.feed(c)
 	}
-	return true
+}
+
+// wait returns true once nothing is queued to feed, false if ctx ends first. A push that
+// waited is fed after the queued ones and in their place, keeping the wait for room in the
+// engine's input that the connection's pushes have.
+func (s *pushSpill) wait(ctx context.Context) bool {
+	for {
+		s.mu.Lock()
+		fed := s.fed
+		s.mu.Unlock()
+		if fed == nil {
+			return true
+		}
+		select {
+		case <-fed:
+		case <-ctx.Done():
+			return false
+		}
+	}
 }
 
 // feed hands the queued pushes to the update engine until none is left.
@@ -90,7 +107,8 @@ func (s *pushSpill) feed(c *Client) {
 	for {
 		s.mu.Lock()
 		if len(s.items) == 0 {
-			s.running = false
+			close(s.fed)
+			s.fed = nil
 			s.mu.Unlock()
 			return
 		}
