@@ -114,6 +114,18 @@ func PlanUpload(size int64, preferred, maxParts int) (UploadPlan, error) {
 	return UploadPlan{Size: size, PartSize: p, Parts: int(partsOf(size, p)), Big: size > SmallFileLimit}, nil
 }
 
+// streamPartSize returns the part size of an upload of unknown size: preferred, doubled
+// until maxParts parts hold SmallFileLimit bytes. The size cannot change once parts are sent,
+// and a stream may turn out to be a small file, which PlanUpload fits in maxParts parts
+// whatever the preferred size.
+func streamPartSize(preferred, maxParts int) int {
+	p := preferred
+	for p < MaxPartSize && int64(p)*int64(maxParts) < SmallFileLimit {
+		p *= 2
+	}
+	return p
+}
+
 // partsOf returns ceil(size/p) without the overflow of size+p-1 near 2^63.
 func partsOf(size int64, p int) int64 { return ceilDiv(size, int64(p)) }
 

@@ -922,3 +922,31 @@ func TestDownloadToFileResumeProgress(t *testing.T) {
 		t.Fatalf("progress (-want +got):\n%s", d)
 	}
 }
+
+// A stream of unknown size gets what a known size gets from a small preferred part size: a
+// file up to 10 MiB always fits in MaxParts parts (the part size is raised for it), instead
+// of failing with ErrFileTooLarge once MaxParts tiny parts are held.
+func TestUploadUnknownSizeSmallParts(t *testing.T) {
+	for _, tt := range []struct {
+		partSize, maxParts, size int
+	}{
+		{1 << 10, 0, 5 << 20},
+		{1 << 10, 0, 10 << 20},
+		{2 << 10, 0, 10<<20 + 1},
+		{1 << 10, 8000, 10 << 20},
+	} {
+		t.Run(fmt.Sprint(tt.partSize, "/", tt.maxParts, "/", tt.size), func(t *testing.T) {
+			srv := mediatest.New(mediatest.Options{MaxParts: 8000})
+			c := media.New(srv.Pool(), media.Options{PartSize: tt.partSize, MaxParts: tt.maxParts, Workers: 4})
+			data := randomData(tt.size, uint64(tt.size))
+			in, err := c.Upload(context.Background(), onlyReader{bytes.NewReader(data)}, -1, "stream")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := srv.Uploaded(in)
+			if err != nil || !bytes.Equal(got, data) {
+				t.Fatalf("assembly: %v", err)
+			}
+		})
+	}
+}

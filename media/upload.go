@@ -46,7 +46,7 @@ func (c *Client) Upload(ctx context.Context, r io.Reader, size int64, name strin
 		}
 		u.partSize, u.big, u.total = plan.PartSize, plan.Big, int32(plan.Parts)
 	} else {
-		u.partSize, u.total = c.opt.PartSize, -1
+		u.partSize, u.total = streamPartSize(c.opt.PartSize, c.opt.MaxParts), -1
 	}
 	id, err := c.fileID()
 	if err != nil {
