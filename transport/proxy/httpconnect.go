@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 
 	"github.com/mtgo-labs/mtgo/transport"
 )
@@ -61,9 +62,9 @@ func (d *HTTPConnect) DialContext(ctx context.Context, network, addr string) (ne
 		// answer fails the dial and the connection is closed unread.
 		switch {
 		case resp.StatusCode == http.StatusProxyAuthRequired || resp.StatusCode == http.StatusUnauthorized:
-			return fmt.Errorf("%s: %w", resp.Status, ErrAuth)
+			return fmt.Errorf("%s: %w", statusText(resp.Status), ErrAuth)
 		case resp.StatusCode/100 != 2:
-			return fmt.Errorf("%s: %w", resp.Status, ErrRejected)
+			return fmt.Errorf("%s: %w", statusText(resp.Status), ErrRejected)
 		}
 		return nil
 	})
@@ -75,6 +76,16 @@ func (d *HTTPConnect) DialContext(ctx context.Context, network, addr string) (ne
 		return &bufferedConn{Conn: c, r: br}, nil
 	}
 	return c, nil
+}
+
+// statusText returns the proxy's status line for an error: at most 64 bytes of it, quoted, so
+// that neither its length nor control characters in it reach a log line.
+func statusText(s string) string {
+	const max = 64
+	if len(s) > max {
+		return strconv.Quote(s[:max]) + "..."
+	}
+	return strconv.Quote(s)
 }
 
 // maxConnectResponse bounds the proxy's answer to CONNECT, status line and headers: real

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -108,5 +109,20 @@ func TestDialersCheckTargetHost(t *testing.T) {
 				t.Errorf("%s to %q: %v, want ErrHost", name, target, err)
 			}
 		}
+	}
+}
+
+// A refusal's status text comes from the proxy: the error quotes a short, escaped prefix of it,
+// not kilobytes of it or the terminal escapes it may hold.
+func TestHTTPConnectStatusTextBounded(t *testing.T) {
+	addr := connectProxy(t, func(c net.Conn) {
+		c.Write([]byte("HTTP/1.1 403 \x1b[2J" + string(bytes.Repeat([]byte("x"), 16<<10)) + "\r\n\r\n"))
+	})
+	_, err := (&HTTPConnect{Addr: addr}).DialContext(ctxT(t), "tcp", "127.0.0.1:443")
+	if !errors.Is(err, ErrRejected) {
+		t.Fatalf("err = %v, want ErrRejected", err)
+	}
+	if msg := err.Error(); len(msg) > 300 || strings.ContainsRune(msg, 0x1b) {
+		t.Fatalf("%d-byte error with the proxy's raw text: %.100q", len(msg), msg)
 	}
 }
