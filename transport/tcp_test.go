@@ -77,3 +77,36 @@ func TestHandshakeContext(t *testing.T) {
 		t.Fatal("conn left open after a failed handshake")
 	}
 }
+
+// noDeadlines is a connection that cannot take deadlines, as some tunnels' are.
+type noDeadlines struct{ net.Conn }
+
+func (noDeadlines) SetDeadline(time.Time) error { return errors.New("deadlines not supported") }
+
+// A cancelled context ends a handshake even on a connection without deadlines: it is closed.
+func TestHandshakeCancelWithoutDeadlines(t *testing.T) {
+	a, b := transporttest.Pipe()
+	defer b.Close()
+	defer a.Close() // releases a handshake that was not interrupted
+	ctx, cancel := context.WithCancel(context.Background())
+	started := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		c := noDeadlines{a}
+		done <- Handshake(ctx, c, func() error {
+			close(started)
+			_, err := c.Read(make([]byte, 1)) // nothing ever arrives
+			return err
+		})
+	}()
+	<-started
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("err = %v, want context.Canceled", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("cancel did not end the handshake")
+	}
+}
