@@ -252,7 +252,7 @@ func create(path string, o FileOptions, replace bool) error {
 		return fmt.Errorf("storage: create %s: %w", path, err)
 	}
 	if replace {
-		err = os.Rename(tmpName, path)
+		err = replaceEmpty(tmpName, path, o.LockTimeout)
 	} else if err = os.Link(tmpName, path); errors.Is(err, fs.ErrExist) {
 		err = nil
 	}
@@ -264,6 +264,43 @@ func create(path string, o FileOptions, replace bool) error {
 		_ = d.Close()
 	}
 	return nil
+}
+
+// replaceEmpty renames tmp over the empty file at path, holding that file's lock, unless
+// another opener replaced it first: two Opens of one empty file each renamed a file of
+// their own over it, the first then held a file the second had replaced (both "holding"
+// the session, the first one's writes going to a file no longer there).
+func replaceEmpty(tmp, path string, timeout time.Duration) error {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err = os.Link(tmp, path); errors.Is(err, fs.ErrExist) {
+			err = nil // another opener's file is in place
+		}
+		return err
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := lockForCheck(f, timeout); err != nil {
+		if errors.Is(err, errLocked) {
+			return fmt.Errorf("%w: %s is locked", ErrSessionInUse, path)
+		}
+		return err
+	}
+	defer unlockFile(f)
+	held, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	now, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	if !os.SameFile(held, now) || held.Size() != 0 {
+		return nil // another opener put its file in place: it is as empty as ours
+	}
+	return os.Rename(tmp, path)
 }
 
 func initBuckets(tx *bolt.Tx) error {
