@@ -14,6 +14,7 @@ type event struct {
 	pts    int32 // pts after the event
 	count  int32 // pts_count
 	date   int32
+	mark   int64          // the world's count of logged events when it was logged (channelmoves.go)
 	update tg.UpdateClass // the update with pts filled in (account logs, deletions)
 	refs   []Peer         // peers the update mentions
 
@@ -37,14 +38,12 @@ func (w *World) eventUpdate(viewer int64, e event) tg.UpdateClass {
 // log is a pts-ordered update log with a bounded length.
 type eventLog struct {
 	events []event
-	latest int32 // the latest date of an event ever appended (channelmoves.go)
 }
 
 // append records e; when the log grows past keep*2 entries the oldest half is dropped (a
 // client that far behind gets a "too long" difference).
 func (l *eventLog) append(e event, keep int) {
 	l.events = append(l.events, e)
-	l.latest = max(l.latest, e.date)
 	if len(l.events) > 2*keep {
 		n := len(l.events) - keep
 		l.events = append(l.events[:0:0], l.events[n:]...)
@@ -108,6 +107,7 @@ func (w *World) appendNumbered(l *eventLog, seq *int32, count, date int32, mk fu
 }
 
 func (w *World) appendEvent(l *eventLog, e event) {
+	e.mark = w.moves.nextMark()
 	l.append(e, w.cfg.TooLongAfter)
 }
 
@@ -168,6 +168,7 @@ func (w *World) State(key KeyID) (*tg.UpdatesState, error) {
 	}
 	st := a.state()
 	st.Date = a.box.dated.stateDate(w.now())
+	w.moves.hand(key, st.Pts, st.Qts, st.Date, w.moves.count)
 	return &st, nil
 }
 
@@ -177,9 +178,9 @@ func (w *World) State(key KeyID) (*tg.UpdatesState, error) {
 // state covers exactly the events it carries. The dated updates (dated.go) stamped at or
 // after date come first in other_updates, those a slice's intermediate date does not cover
 // waiting for the next request; the state of a whole difference is dated after them. Then
-// come the updateChannelTooLong of the caller's channels that moved on since date
-// (channelmoves.go), which pushes sent to a session the server has since lost would
-// otherwise leave unnoticed.
+// come the updateChannelTooLong of the caller's channels that moved on since the state the
+// client holds (channelmoves.go), which pushes sent to a session the server has since lost
+// would otherwise leave unnoticed; more than 100 of them make a slice too.
 func (w *World) Difference(key KeyID, pts, date, qts, ptsTotalLimit int32) (tg.UpdatesDifferenceClass, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -194,22 +195,35 @@ func (w *World) Difference(key KeyID, pts, date, qts, ptsTotalLimit int32) (tg.U
 	if ptsTotalLimit > 0 && ptsTotalLimit < tooLong {
 		tooLong = ptsTotalLimit
 	}
+	from := w.position(key, a, pts, qts, date)
+	w.moves.hand(key, pts, qts, date, from) // an answer lost on the way leaves the client there
 	evs, ok := a.box.log.since(pts)
 	qevs, qok := a.box.qlog.since(qts)
 	if !ok || !qok || a.pts-pts > tooLong {
+		w.moves.hand(key, a.pts, qts, date, from) // the client goes on from there
 		return &tg.UpdatesDifferenceTooLong{Pts: a.pts}, nil
 	}
 	dated := a.box.dated.between(date, math.MaxInt32)
-	moved := w.channelsMoved(a.id, date, math.MaxInt32)
+	moved := w.channelsMoved(a.id, from)
 	if len(evs) == 0 && len(qevs) == 0 && len(dated) == 0 && len(moved) == 0 {
-		return &tg.UpdatesDifferenceEmpty{Date: a.box.dated.stateDate(w.now()), Seq: a.seq}, nil
+		d := a.box.dated.stateDate(w.now())
+		w.moves.hand(key, a.pts, a.qts, d, w.moves.count)
+		return &tg.UpdatesDifferenceEmpty{Date: d, Seq: a.seq}, nil
 	}
 	st := a.state()
 	limit := w.cfg.DifferenceLimit
 	slice := len(qevs)+len(evs) > limit
+	covered := w.moves.count
 	if slice {
 		qevs = qevs[:min(len(qevs), limit)]
 		evs = evs[:min(len(evs), limit-len(qevs))]
+		covered = max(from, lastMark(qevs), lastMark(evs))
+	}
+	if moved, covered = moved.upTo(covered); covered < w.moves.count {
+		slice = true
+		qevs, evs = upTo(qevs, covered), upTo(evs, covered)
+	}
+	if slice {
 		st.Pts, st.Qts = pts, qts
 		if len(evs) > 0 {
 			last := evs[len(evs)-1]
@@ -218,15 +232,13 @@ func (w *World) Difference(key KeyID, pts, date, qts, ptsTotalLimit int32) (tg.U
 		if len(qevs) > 0 {
 			st.Qts = qevs[len(qevs)-1].pts
 		}
+		st.Date = w.freshDate(key, a, st.Pts, st.Qts, st.Date, covered)
 		dated = a.box.dated.between(date, st.Date)
-		moved = w.channelsMoved(a.id, date, st.Date)
 	} else {
-		if n := len(moved); n > 0 {
-			st.Date = max(st.Date, moved[n-1].date)
-		}
-		st.Date = a.box.dated.stateDate(st.Date)
+		st.Date = w.freshDate(key, a, st.Pts, st.Qts, a.box.dated.stateDate(st.Date), covered)
 	}
-	d := w.splitEvents(a.id, slices.Concat(dated, moved, qevs, evs))
+	w.moves.hand(key, st.Pts, st.Qts, st.Date, covered)
+	d := w.splitEvents(a.id, slices.Concat(dated, moved.events(), qevs, evs))
 	if slice {
 		return &tg.UpdatesDifferenceSlice{
 			NewMessages: d.msgs, NewEncryptedMessages: d.enc,

@@ -3,6 +3,7 @@ package world
 import (
 	"cmp"
 	"slices"
+	"sort"
 
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
@@ -14,43 +15,182 @@ import (
 // then tells it which of its channels moved on with updateChannelTooLong{channel_id, pts},
 // and the client catches up with updates.getChannelDifference.
 //
-// The world picks the channels by date, as it does dated updates (dated.go): those the
-// caller is a member of whose log got an event stamped in [from, to). The filter is
-// inclusive, so an event in the second of the client's date is never lost; the worst a
-// client gets is a needless updateChannelTooLong, answered by an empty channel difference
-// (a difference's state is dated no earlier than the channel events it reports, so they come
-// again only to a client asking within that same second). Channel events are not stamped
-// per member as dated updates are, so a state dated past them could hide one that follows
-// in the same second.
+// "Moved on" is judged by a counter, not by dates: dates are whole seconds, so an event in the
+// second of the client's date could not be told from one before it, and a failover to a server
+// whose clock is behind would stamp new events before the date the client holds. Every event
+// the world logs (account pts and qts, dated updates, channel events) takes the next value of
+// a world-wide count, its mark. The client's position is the mark up to which it has been told
+// of every moved channel:
+//   - a state the world handed to the client's auth key (getState, a difference, a slice,
+//     differenceEmpty, and differenceTooLong's pts with the client's own qts and date) is
+//     remembered with the mark it covers, and so is the state of each request, at the position
+//     it was answered from (the answer may be lost on the way). The same state remembered
+//     twice keeps the lower mark, so an answer that told channels is dated past the request's
+//     state when their pts and qts are the same;
+//   - any other state (its pts from a live push, its date from a live container, or one the
+//     world forgot: each key keeps the last maxHanded) stands at the mark of its pts or qts
+//     event, whichever is later. That is never past what the client was told: a state handed
+//     out covers at least the events of its pts and qts.
+//
+// A difference reports every channel the caller is a member of whose latest event is past the
+// position. The worst a client gets is a needless updateChannelTooLong (a channel whose push it
+// did get), answered by an empty channel difference. One condition is left: a client must not
+// take a date from a live container while its getDifference is in flight (MTGo's engine holds
+// the date during a recovery); one that did and lost the answer could hold the state that
+// answer handed out, same second included, without having read it.
+//
+// At most maxChannelsMoved channels go into one answer, the earliest moved first. When more
+// moved, the answer is a differenceSlice: it carries those 100 and the account events up to
+// the 100th one's mark, and its intermediate state is remembered at that mark, so the next
+// request goes on with the next 100. A client with any number of moved channels learns every
+// one of them, in slices.
 
-// maxChannelsMoved bounds the updateChannelTooLong entries of one difference; when more
-// channels moved, those that moved most recently are kept.
+// maxChannelsMoved bounds the updateChannelTooLong entries of one difference (Telegram's
+// bound); more come in the next slice.
 const maxChannelsMoved = 100
 
-// channelsMoved returns an updateChannelTooLong event (date: the channel's latest event) for
-// each channel user is a member of whose log latest event date falls in [from, to), at most
-// maxChannelsMoved of them, ordered by that date (ties by channel id), the latest last.
-func (w *World) channelsMoved(user int64, from, to int32) []event {
-	var moved []*channel
-	for _, ch := range w.channels {
-		if ch.members[user] == nil || len(ch.log.events) == 0 {
-			continue
-		}
-		if d := ch.log.latest; d >= from && d < to {
-			moved = append(moved, ch)
+// maxHanded bounds the states remembered per auth key; a forgotten one falls back to the mark
+// of its pts and qts, which may report channels again but never leaves one out.
+const maxHanded = 16
+
+// channelMoves is the world's part of the channel moves: the event count and the states
+// handed to each key.
+type channelMoves struct {
+	count  int64
+	handed map[KeyID][]handedState // oldest first, at most maxHanded per key
+}
+
+// handedState is a state handed to a key and the mark it covers.
+type handedState struct {
+	pts, qts, date int32
+	mark           int64
+}
+
+// nextMark returns the mark of an event being logged.
+func (m *channelMoves) nextMark() int64 {
+	m.count++
+	return m.count
+}
+
+// hand remembers that key was given the state (pts, qts, date), covering channel moves up to
+// mark. The same state handed out again keeps its lower mark, so a client holding either copy
+// is told what the earlier one did not cover.
+func (m *channelMoves) hand(key KeyID, pts, qts, date int32, mark int64) {
+	if m.handed == nil {
+		m.handed = make(map[KeyID][]handedState)
+	}
+	list := m.handed[key]
+	for i := range list {
+		if h := &list[i]; h.pts == pts && h.qts == qts && h.date == date {
+			h.mark = min(h.mark, mark)
+			return
 		}
 	}
+	if len(list) >= maxHanded {
+		list = append(list[:0], list[1:]...)
+	}
+	m.handed[key] = append(list, handedState{pts: pts, qts: qts, date: date, mark: mark})
+}
+
+// handedMark returns the mark of a state handed to key, and whether it was.
+func (m *channelMoves) handedMark(key KeyID, pts, qts, date int32) (int64, bool) {
+	for _, h := range m.handed[key] {
+		if h.pts == pts && h.qts == qts && h.date == date {
+			return h.mark, true
+		}
+	}
+	return 0, false
+}
+
+// position returns the mark up to which the client on key holding (pts, qts, date) of account
+// a was told of its moved channels.
+func (w *World) position(key KeyID, a *account, pts, qts, date int32) int64 {
+	if mark, ok := w.moves.handedMark(key, pts, qts, date); ok {
+		return mark
+	}
+	return max(markAt(&a.box.log, pts), markAt(&a.box.qlog, qts))
+}
+
+// markAt returns the mark of the event of l that brought its sequence to pts; 0 (the
+// beginning) when l no longer has it.
+func markAt(l *eventLog, pts int32) int64 {
+	i := sort.Search(len(l.events), func(i int) bool { return l.events[i].pts > pts })
+	if i == 0 {
+		return 0
+	}
+	return l.events[i-1].mark
+}
+
+// lastMark returns the mark of the latest event of evs, 0 when there is none.
+func lastMark(evs []event) int64 {
+	if len(evs) == 0 {
+		return 0
+	}
+	return evs[len(evs)-1].mark
+}
+
+// upTo returns the events of evs (in mark order) with a mark no later than mark.
+func upTo(evs []event, mark int64) []event {
+	n := sort.Search(len(evs), func(i int) bool { return evs[i].mark > mark })
+	return evs[:n]
+}
+
+// movedChannels are the channels a difference reports, earliest moved first.
+type movedChannels []*channel
+
+// channelsMoved returns the channels user is a member of whose latest event is past mark
+// from, ordered by that event's mark.
+func (w *World) channelsMoved(user int64, from int64) movedChannels {
+	var moved movedChannels
+	for _, ch := range w.channels {
+		if ch.members[user] == nil || lastMark(ch.log.events) <= from {
+			continue
+		}
+		moved = append(moved, ch)
+	}
 	slices.SortFunc(moved, func(a, b *channel) int {
-		return cmp.Or(cmp.Compare(a.log.latest, b.log.latest), cmp.Compare(a.id, b.id))
+		return cmp.Compare(lastMark(a.log.events), lastMark(b.log.events))
 	})
-	moved = moved[max(0, len(moved)-maxChannelsMoved):]
-	evs := make([]event, len(moved))
-	for i, ch := range moved {
+	return moved
+}
+
+// upTo returns the channels that moved no later than mark, at most maxChannelsMoved of them,
+// and the mark the answer covers: mark, or the last listed channel's when more moved.
+func (m movedChannels) upTo(mark int64) (movedChannels, int64) {
+	n := sort.Search(len(m), func(i int) bool { return lastMark(m[i].log.events) > mark })
+	if n <= maxChannelsMoved {
+		return m[:n], mark
+	}
+	m = m[:maxChannelsMoved]
+	return m, lastMark(m[len(m)-1].log.events)
+}
+
+// events returns an updateChannelTooLong event for each channel, with its current pts.
+func (m movedChannels) events() []event {
+	evs := make([]event, len(m))
+	for i, ch := range m {
+		last := ch.log.events[len(ch.log.events)-1]
 		evs[i] = event{
-			date:   ch.log.latest,
+			date:   last.date,
+			mark:   last.mark,
 			update: &tg.UpdateChannelTooLong{ChannelID: ch.id, Pts: tl.Some(ch.pts)},
 			refs:   []Peer{ChannelPeer(ch.id)},
 		}
 	}
 	return evs
+}
+
+// freshDate returns the date of an answer's state (pts, qts, date) covering mark, moved on
+// past the dates of states handed to key (or asked from) with the same pts and qts and a lower
+// mark: the same state would stand at that lower mark, so the next request would be told the
+// same channels again (and a slice would never end). A date moved on is handed out as dated.go
+// hands out state dates.
+func (w *World) freshDate(key KeyID, a *account, pts, qts, date int32, mark int64) int32 {
+	for {
+		m, ok := w.moves.handedMark(key, pts, qts, date)
+		if !ok || m >= mark {
+			return date
+		}
+		date = a.box.dated.stateDate(date + 1)
+	}
 }

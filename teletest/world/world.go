@@ -174,6 +174,10 @@ type World struct {
 	// sticker sets (stickersets.go): the sets tests add, for messages.getStickerSet
 	stickerSets stickerSets
 
+	// channel moves (channelmoves.go): the count of logged events and the states handed to
+	// each key, which tell getDifference the channels a client has not been told of
+	moves channelMoves
+
 	nextUser, nextChat, nextChannel, nextFile int64
 	nextUpload                                uint64 // orders unfinished uploads by age
 
