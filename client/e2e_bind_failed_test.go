@@ -20,13 +20,9 @@ import (
 // matching ErrReconnectFailed.
 func TestE2ETempKeyBindingRefused(t *testing.T) {
 	const attempts = 2
-	setup := func(t *testing.T, name string, ttl time.Duration) (*testClient, *teletest.Cluster, pfsFactory) {
-		cl := cluster(t)
-		b, f := pfsBot(t, cl, name, ttl, func(cfg *mtgo.Config) { cfg.ReconnectAttempts = attempts })
-		return b, cl, f
-	}
 	t.Run("first Connect", func(t *testing.T) {
-		b, cl, _ := setup(t, "e2e_bind_refused_first_bot", time.Hour)
+		cl := cluster(t)
+		b, _ := pfsBot(t, cl, "e2e_bind_refused_first_bot", time.Hour, func(cfg *mtgo.Config) { cfg.ReconnectAttempts = attempts })
 		connects := make(chan struct{}, 4)
 		b.OnConnect(func(*mtgo.Context) { connects <- struct{}{} })
 		cl.Faults().RPCError(tg.AuthBindTempAuthKeyRequestTypeID, teletest.ErrEncryptedMessageInvalid, 0)
@@ -39,14 +35,7 @@ func TestE2ETempKeyBindingRefused(t *testing.T) {
 		}
 	})
 	t.Run("renewal", func(t *testing.T) {
-		b, cl, f := setup(t, "e2e_bind_refused_renew_bot", 2*time.Second)
-		reasons := make(chan error, 8)
-		b.OnDisconnect(func(ctx *mtgo.Context) { reasons <- ctx.Reason })
-		if err := b.Start0(t); err != nil {
-			t.Fatal(err)
-		}
-		recv(t, f.served, "the first connection served")
-		cl.Faults().RPCError(tg.AuthBindTempAuthKeyRequestTypeID, teletest.ErrEncryptedMessageInvalid, 0)
+		b, reasons := refusedRenewal(t, "e2e_bind_refused_renew_bot", func(cfg *mtgo.Config) { cfg.ReconnectAttempts = attempts })
 		var reason error
 		for !errors.Is(reason, mtgo.ErrReconnectFailed) {
 			reason = recv(t, reasons, "the final OnDisconnect of the refused renewals")

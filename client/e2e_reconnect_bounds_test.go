@@ -82,15 +82,7 @@ func TestConnectBoundedWhenLinkDrops(t *testing.T) {
 // calls' errors wrap the server's error (rpcerr.As) and session.ErrBind. It redialed for
 // ever, each refusal logged as a warning.
 func TestE2EBindRefusedAfterAcceptedEnds(t *testing.T) {
-	cl := cluster(t)
-	b, f := pfsBot(t, cl, "e2e_bind_refused_later_bot", 2*time.Second)
-	reasons := make(chan error, 8)
-	b.OnDisconnect(func(ctx *mtgo.Context) { reasons <- ctx.Reason })
-	if err := b.Start0(t); err != nil {
-		t.Fatal(err)
-	}
-	recv(t, f.served, "the first connection served")
-	cl.Faults().RPCError(tg.AuthBindTempAuthKeyRequestTypeID, teletest.ErrEncryptedMessageInvalid, 0)
+	b, reasons := refusedRenewal(t, "e2e_bind_refused_later_bot")
 	refused := func(what string, err error) {
 		t.Helper()
 		if e, ok := rpcerr.As(err); !ok || e.Message != "ENCRYPTED_MESSAGE_INVALID" || !errors.Is(err, session.ErrBind) {
@@ -114,4 +106,22 @@ func TestE2EBindRefusedAfterAcceptedEnds(t *testing.T) {
 	refused("Health.LastError", h.LastError)
 	_, err := b.InvokeContext(ctxT(t), &tg.HelpGetNearestDCRequest{}, 0, 0)
 	refused("call after the refusal", err)
+}
+
+// refusedRenewal starts a bot on a new cluster whose temporary keys (2 s of lifetime, so
+// renewed every 1.5 s) are bound until its first connection is served, and refused from
+// then on (teletest.ErrEncryptedMessageInvalid); it returns the bot and the Reasons of its
+// OnDisconnect hooks.
+func refusedRenewal(t *testing.T, name string, edit ...func(*mtgo.Config)) (*testClient, <-chan error) {
+	t.Helper()
+	cl := cluster(t)
+	b, f := pfsBot(t, cl, name, 2*time.Second, edit...)
+	reasons := make(chan error, 8)
+	b.OnDisconnect(func(ctx *mtgo.Context) { reasons <- ctx.Reason })
+	if err := b.Start0(t); err != nil {
+		t.Fatal(err)
+	}
+	recv(t, f.served, "the first connection served")
+	cl.Faults().RPCError(tg.AuthBindTempAuthKeyRequestTypeID, teletest.ErrEncryptedMessageInvalid, 0)
+	return b, reasons
 }
