@@ -69,7 +69,7 @@ func (c *Client) OnConnect(cb func(*Context)) *Handler {
 // center, a key renewal) runs neither hook. As for OnConnect, a hook run by the engine must
 // not call Disconnect itself: start a goroutine for that.
 //
-// With the default Config.ReconnectAttempts (0) a home connection that has been up is
+// With the default Config.ReconnectAttempts (0) a home connection whose Connect returned is
 // redialed for ever after a loss, about every 30 s once the backoff is at its cap: an outage
 // of any length runs one OnDisconnect, then OnConnect and OnReconnect once the network is
 // back, and no ErrReconnectFailed. Calls made meanwhile fail at their attempt's timeout
@@ -78,9 +78,10 @@ func (c *Client) OnConnect(cb func(*Context)) *Handler {
 //
 // When the session gives up on the home connection (a positive Config.ReconnectAttempts
 // connections in a row failed, or a failure no redial mends: the proxy refusing the
-// credentials, the server forgetting the auth key), a final OnDisconnect runs, also after
-// the one of the loss the redials were for: its Reason matches ErrReconnectFailed when the
-// attempts ran out and wraps the session's last error. Calls fail from then on, Health shows
+// credentials, the server forgetting the auth key, or refusing a temporary key's binding
+// after accepting one), a final OnDisconnect runs, also after the one of the loss the
+// redials were for: its Reason matches ErrReconnectFailed when the attempts ran out (and
+// after a refused binding) and wraps the session's last error. Calls fail from then on, Health shows
 // the connection down for that reason, and no OnConnect runs until Connect, which may be
 // called again (from a goroutine of the hook's own) to connect anew. With Config.AutoConnect
 // the next call does so, the update engine's included: its next getDifference (a gap, or its
