@@ -3,9 +3,11 @@ package mtgo
 import (
 	"context"
 	"fmt"
+	"io"
 	"math"
 
 	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/media"
 	"github.com/mtgo-labs/mtgo/tl/e2e"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
@@ -20,8 +22,9 @@ const secretExternalThumb = "t"
 // data center, MIME type, size and attributes; nothing is uploaded) and returns the
 // message's random_id. doc is a *types.Sticker, *types.Animation, *types.Document or
 // another document kind; its Raw document, when set, gives the attributes (a sticker's
-// emoji and set, by short name only; an animation's size), else it goes with its file
-// name. Of opts, Caption (the message's text), TTL, ReplyTo and GroupedID apply; the others
+// emoji and set, by short name: a set named by id, as Telegram's documents name it, is
+// looked up with messages.getStickerSet for its short name, which lets the peer download the
+// sticker (DownloadSecretExternal); an animation's size), else it goes with its file name. Of opts, Caption (the message's text), TTL, ReplyTo and GroupedID apply; the others
 // describe uploads. A document without a file, or of 2 GiB or more (the layer's size is 32
 // bits), is ErrSecretMedia.
 func (c *Client) SendSecretSticker(ctx context.Context, chatID int32, doc types.Media, opts *SecretFileOptions) (int64, error) {
@@ -30,6 +33,9 @@ func (c *Client) SendSecretSticker(ctx context.Context, chatID int32, doc types.
 	}
 	md, err := secretExternal(doc)
 	if err != nil {
+		return 0, err
+	}
+	if err := c.nameStickerSet(ctx, doc, md); err != nil {
 		return 0, err
 	}
 	msg, err := opts.message(md)
@@ -152,4 +158,118 @@ func secretLinkedOf(sm *types.SecretMessage, md e2e.DecryptedMessageMediaClass) 
 		sm.WebPage = &types.WebPage{URL: d.URL}
 	}
 	return nil
+}
+
+// nameStickerSet writes the short name of the sticker set doc's sticker attribute names by
+// id into md's sticker attribute: the secret layer names a set by short name only
+// (inputStickerSetShortName), and without one the peer cannot find the document's file
+// reference. A set Telegram does not know (STICKERSET_INVALID, or any other refusal) leaves
+// the attribute without a set, as before, and is logged; only a cancelled ctx fails the send.
+func (c *Client) nameStickerSet(ctx context.Context, doc types.Media, md *e2e.DecryptedMessageMediaExternalDocument) error {
+	d := types.DocumentOf(doc)
+	if d == nil || d.Raw == nil {
+		return nil
+	}
+	var set *tg.InputStickerSetID
+	for _, a := range d.Raw.Attributes {
+		if s, ok := a.(*tg.DocumentAttributeSticker); ok {
+			set, _ = s.Stickerset.(*tg.InputStickerSetID)
+		}
+	}
+	if set == nil {
+		return nil
+	}
+	res, err := c.api().MessagesGetStickerSet(ctx, &tg.MessagesGetStickerSetRequest{Stickerset: set})
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	full, ok := res.(*tg.MessagesStickerSet)
+	if err != nil || !ok || full.Set.ShortName == "" {
+		c.Log.Warn("secret sticker sent without its set: the set's short name is unknown", "set", set.ID, "err", err)
+		return nil
+	}
+	for _, a := range md.Attributes {
+		if s, ok := a.(*e2e.DocumentAttributeSticker); ok {
+			s.Stickerset = &e2e.InputStickerSetShortName{ShortName: full.Set.ShortName}
+		}
+	}
+	return nil
+}
+
+// DownloadSecretExternal downloads to w the document a peer sent by reference
+// (SecretMessage.External: decryptedMessageMediaExternalDocument, what SendSecretSticker
+// sends). The secret layer carries the document's id and access hash but no file reference,
+// which upload.getFile needs; Telegram's apps find it by the sticker set the document's
+// sticker attribute names by short name: messages.getStickerSet, then the document by id in
+// the set. This does the same before the download and again whenever the reference expires
+// during it (the download's refresher); the location, size and data center are the set's,
+// not the peer's. A document that already has a file reference (doc.Raw.FileReference) is
+// downloaded with it first.
+// Errors: ErrSecretMedia when doc is not a document, or names no sticker set by short name
+// (a GIF or another document: the layer gives no way to find its file reference), or its set
+// does not hold it; the set's own errors (STICKERSET_INVALID) wrapped; the download's.
+func (c *Client) DownloadSecretExternal(ctx context.Context, doc types.Media, w io.Writer, opts ...media.Option) (int64, error) {
+	d := types.DocumentOf(doc)
+	if d == nil || d.Raw == nil {
+		return 0, fmt.Errorf("%w: %T is not a document a peer sent by reference", ErrSecretMedia, doc)
+	}
+	raw := d.Raw
+	name := stickerSetName(raw.Attributes)
+	resolve := func(ctx context.Context) (media.Location, error) {
+		if name == "" {
+			return media.Location{}, fmt.Errorf("%w: document %d names no sticker set, the only way to its file reference", ErrSecretMedia, raw.ID)
+		}
+		fresh, err := c.stickerInSet(ctx, name, raw.ID)
+		if err != nil {
+			return media.Location{}, err
+		}
+		return media.DocumentLocation(fresh)
+	}
+	var loc media.Location
+	var err error
+	if len(raw.FileReference) > 0 {
+		loc, err = media.DocumentLocation(raw)
+	} else {
+		loc, err = resolve(ctx)
+	}
+	if err != nil {
+		return 0, err
+	}
+	refresh := media.WithRefresher(func(ctx context.Context, _ tg.InputFileLocationClass) (tg.InputFileLocationClass, error) {
+		loc, err := resolve(ctx)
+		return loc.Input, err
+	})
+	return c.Download(ctx, loc, w, append([]media.Option{refresh}, opts...)...)
+}
+
+// stickerSetName is the short name of the set a document's sticker attribute names, "" when
+// none names one by short name.
+func stickerSetName(attrs []tg.DocumentAttributeClass) string {
+	for _, a := range attrs {
+		if s, ok := a.(*tg.DocumentAttributeSticker); ok {
+			if n, ok := s.Stickerset.(*tg.InputStickerSetShortName); ok {
+				return n.ShortName
+			}
+		}
+	}
+	return ""
+}
+
+// stickerInSet fetches sticker set name (messages.getStickerSet) and returns its document id,
+// with the file reference the answer carries.
+func (c *Client) stickerInSet(ctx context.Context, name string, id int64) (*tg.Document, error) {
+	res, err := c.api().MessagesGetStickerSet(ctx, &tg.MessagesGetStickerSetRequest{Stickerset: &tg.InputStickerSetShortName{ShortName: name}})
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: sticker set %q: %w", name, err)
+	}
+	set, ok := res.(*tg.MessagesStickerSet)
+	if !ok {
+		return nil, fmt.Errorf("mtgo: sticker set %q: unexpected %T", name, res)
+	}
+	for _, dc := range set.Documents {
+		if d, ok := dc.(*tg.Document); ok && d.ID == id {
+			return d, nil
+		}
+	}
+	return nil, fmt.Errorf("%w: sticker set %q does not hold document %d", ErrSecretMedia, name, id)
 }

@@ -13,6 +13,8 @@ import (
 
 	mtgo "github.com/mtgo-labs/mtgo/client"
 	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/teletest/world"
+	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
 // TestE2ESecretMedia: Alice sends each media kind through SendSecretFile's options (a photo
@@ -193,7 +195,8 @@ func TestE2ESecretSticker(t *testing.T) {
 			if got.FileUniqueID() != want.FileUniqueID() || got.FileSize != want.FileSize {
 				t.Fatalf("file %s/%d, want %s/%d", got.FileUniqueID(), got.FileSize, want.FileUniqueID(), want.FileSize)
 			}
-			// The layer carries no file reference: a download needs a fresh one.
+			// The layer carries no file reference: a download needs a fresh one
+			// (DownloadSecretExternal finds it for a sticker of a set: TestE2ESecretStickerDownload).
 			if _, err := p.bob.DownloadMedia(ctxT(t), m.External, io.Discard); err == nil || !strings.Contains(err.Error(), "FILE_REFERENCE") {
 				t.Fatalf("download without a file reference: %v", err)
 			}
@@ -207,6 +210,99 @@ func TestE2ESecretSticker(t *testing.T) {
 		})
 	}
 	if _, err := p.alice.SendSecretSticker(ctxT(t), p.id, &types.Photo{}, nil); !errors.Is(err, mtgo.ErrSecretMedia) {
+		t.Fatalf("a photo: %v, want ErrSecretMedia", err)
+	}
+}
+
+// TestE2ESecretStickerDownload: a sticker from a set Telegram holds reaches Bob by reference
+// with its set named by short name (Alice's copy names it by id: SendSecretSticker looks the
+// name up), and Bob downloads it with DownloadSecretExternal: the layer carries no file
+// reference, so the client finds the document in the set (messages.getStickerSet by short
+// name) before the download, and again when a reference it had expires during it. A GIF and
+// a sticker outside any set name no set: ErrSecretMedia, with nothing downloaded.
+func TestE2ESecretStickerDownload(t *testing.T) {
+	p := newSecretPair(t, "1555216")
+	w := p.cl.World()
+	data := []byte("RIFF\x00\x00\x00\x00WEBPVP8 a cat waving")
+	in, ids, err := w.AddStickerSet(world.StickerSetSpec{ShortName: "mtgo_cats", Title: "Cats", Stickers: []world.StickerSpec{{Alt: "👋", Data: data}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := p.alice.Raw().MessagesGetStickerSet(ctxT(t), &tg.MessagesGetStickerSetRequest{Stickerset: &in})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := res.(*tg.MessagesStickerSet).Documents[0].(*tg.Document)
+	if doc.ID != ids[0] {
+		t.Fatalf("set document %d, want %d", doc.ID, ids[0])
+	}
+	if _, err := p.alice.SendSecretSticker(ctxT(t), p.id, types.NewDocumentMedia(doc), nil); err != nil {
+		t.Fatal(err)
+	}
+	m := recv(t, p.bobGot, "sticker")
+	got := types.DocumentOf(m.External)
+	if got == nil || got.ID != doc.ID || len(got.Raw.FileReference) != 0 {
+		t.Fatalf("external %+v", m.External)
+	}
+	var named tg.InputStickerSetClass
+	for _, a := range got.Raw.Attributes {
+		if s, ok := a.(*tg.DocumentAttributeSticker); ok {
+			named = s.Stickerset
+		}
+	}
+	if diff := cmp.Diff(&tg.InputStickerSetShortName{ShortName: "mtgo_cats"}, named); diff != "" {
+		t.Fatalf("set as Bob got it (-want +got):\n%s", diff)
+	}
+	var buf bytes.Buffer
+	if n, err := p.bob.DownloadSecretExternal(ctxT(t), m.External, &buf); err != nil || !bytes.Equal(buf.Bytes(), data) {
+		t.Fatalf("download: %d bytes, %v", n, err)
+	}
+
+	// A reference Bob holds expires: the download's refresher finds the document again.
+	stale := *got.Raw
+	stale.FileReference = doc.FileReference
+	if err := w.ExpireFileReference(doc.ID); err != nil {
+		t.Fatal(err)
+	}
+	buf.Reset()
+	if _, err := p.bob.DownloadSecretExternal(ctxT(t), types.NewDocumentMedia(&stale), &buf); err != nil || !bytes.Equal(buf.Bytes(), data) {
+		t.Fatalf("download with an expired reference: %q, %v", buf.Bytes(), err)
+	}
+
+	// A set Telegram does not know goes without a set, as the layer allows.
+	unknown := *doc
+	unknown.Attributes = []tg.DocumentAttributeClass{&tg.DocumentAttributeSticker{Alt: "👋", Stickerset: &tg.InputStickerSetID{ID: in.ID + 1, AccessHash: 1}}}
+	if _, err := p.alice.SendSecretSticker(ctxT(t), p.id, types.NewDocumentMedia(&unknown), nil); err != nil {
+		t.Fatalf("sticker of an unknown set: %v", err)
+	}
+	m = recv(t, p.bobGot, "sticker of an unknown set")
+	if a, ok := types.DocumentOf(m.External).Raw.Attributes[0].(*tg.DocumentAttributeSticker); !ok || a.Stickerset.TypeName() != "inputStickerSetEmpty" {
+		t.Fatalf("sticker of an unknown set arrived with %v", types.DocumentOf(m.External).Raw.Attributes)
+	}
+
+	// No set by short name: nothing tells where the file reference is.
+	gif := []byte("\x00\x00\x00\x18ftypmp42 gif body")
+	anim, err := p.alice.SendAnimation(ctxT(t), "me", types.InputFile{Reader: bytes.NewReader(gif), Name: "cat.mp4", Size: int64(len(gif))},
+		mtgo.WithDimensions(320, 240), mtgo.WithDuration(2*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	webp := []byte("RIFF....WEBPVP8 no set")
+	loose, err := p.alice.SendSticker(ctxT(t), "me", types.InputFile{Reader: bytes.NewReader(webp), Name: "s.webp", Size: int64(len(webp))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sent := range []*types.Message{anim, loose} {
+		if _, err := p.alice.SendSecretSticker(ctxT(t), p.id, sent.Media, nil); err != nil {
+			t.Fatal(err)
+		}
+		m := recv(t, p.bobGot, sent.Media.Kind().String())
+		buf.Reset()
+		if _, err := p.bob.DownloadSecretExternal(ctxT(t), m.External, &buf); !errors.Is(err, mtgo.ErrSecretMedia) || buf.Len() != 0 {
+			t.Fatalf("%v without a set: %v, %d bytes", m.External.Kind(), err, buf.Len())
+		}
+	}
+	if _, err := p.bob.DownloadSecretExternal(ctxT(t), &types.Photo{}, &buf); !errors.Is(err, mtgo.ErrSecretMedia) {
 		t.Fatalf("a photo: %v, want ErrSecretMedia", err)
 	}
 }
