@@ -63,6 +63,7 @@ func TestConnectBoundedWhenLinkDrops(t *testing.T) {
 					!strings.Contains(err.Error(), "help.getConfig") {
 					t.Fatalf("Connect with the link down = %v, want the reconnect failure naming help.getConfig and the dials", err)
 				}
+				t.Logf("Connect with the link down: %v", err)
 				if b.IsConnected() || len(connects) != 0 {
 					t.Fatalf("connected %v, %d OnConnect after a failed Connect", b.IsConnected(), len(connects))
 				}
