@@ -120,6 +120,7 @@ var Dialect = sqlstore.Dialect{
 	JSONAgg:     "json_agg",
 	Numbered:    true,
 	Arrays:      true,
+	TextUTF8:    true,
 	MaxParams:   8000,
 	Lock:        lockSession,
 	Pipeline:    pipeline,

@@ -3,9 +3,11 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Dialect is what differs between databases.
@@ -48,12 +50,31 @@ type Dialect struct {
 	// SingleWriter serializes the store's writes in the process (SQLite has one writer;
 	// queueing in Go beats SQLite's busy waiting).
 	SingleWriter bool
+	// TextUTF8: text columns take UTF-8 without a zero byte only (PostgreSQL). Usernames,
+	// phones (from the network) and record names (from the program) that are not are
+	// stored escaped (textKey), so that one such value neither fails its write (a peer
+	// batch with it) nor meets another.
+	TextUTF8 bool
 	// Sync, when set, makes every committed write durable (Store.Save): SQLite in WAL mode
 	// with synchronous(NORMAL) commits without syncing its log. Nil: commits are durable.
 	Sync func(ctx context.Context, db *sql.DB) error
 	// IsCorrupt reports driver errors that mean the database is not one (SQLite's "file is
 	// not a database"); Open then reports ErrCorrupt.
 	IsCorrupt func(error) bool
+}
+
+// textEscape starts a text key stored escaped (Dialect.TextUTF8): it is followed by the hex
+// of the value. A value starting with it is escaped too, so two values never meet.
+const textEscape = "\x01"
+
+// textKey is the form of v stored in a text key column: v itself, unless the dialect takes
+// UTF-8 without zero bytes only and v is not that (or starts with textEscape), in which
+// case textEscape and v's hex.
+func (d Dialect) textKey(v string) string {
+	if !d.TextUTF8 || utf8.ValidString(v) && strings.IndexByte(v, 0) < 0 && !strings.HasPrefix(v, textEscape) {
+		return v
+	}
+	return textEscape + hex.EncodeToString([]byte(v))
 }
 
 // Rebind turns the '?' placeholders of q into the dialect's.

@@ -22,14 +22,14 @@ func (s *Store) LoadPeer(ctx context.Context, k peers.Key) (peers.Peer, bool, er
 func (s *Store) PeerByUsername(ctx context.Context, username string) (peers.Peer, bool, error) {
 	return s.peerBy(ctx, "find peer by username", `select p.data from mtgo_usernames u
 		join mtgo_peers p on p.sid = u.sid and p.kind = u.kind and p.id = u.id
-		where u.sid = ? and u.username = ?`, s.sid, peers.NormalizeUsername(username))
+		where u.sid = ? and u.username = ?`, s.sid, s.d.textKey(peers.NormalizeUsername(username)))
 }
 
 // PeerByPhone implements peers.Store.
 func (s *Store) PeerByPhone(ctx context.Context, phone string) (peers.Peer, bool, error) {
 	return s.peerBy(ctx, "find peer by phone", `select p.data from mtgo_phones u
 		join mtgo_peers p on p.sid = u.sid and p.kind = u.kind and p.id = u.id
-		where u.sid = ? and u.phone = ?`, s.sid, phone)
+		where u.sid = ? and u.phone = ?`, s.sid, s.d.textKey(phone))
 }
 
 // ListPeers implements storage.PeerLister: the session's peers, by kind then id. Memory is
@@ -131,6 +131,18 @@ func (s *Store) SavePeers(ctx context.Context, ps []peers.Peer) error {
 			return fmt.Errorf("%s storage: save peers: %v: %w", s.d.Name, p.Key, err)
 		}
 		norm := normalizedNames(p)
+		if s.d.TextUTF8 {
+			// The text columns and index entries hold the stored forms (textKey); data
+			// holds the peer as it is. batch is lastPerKey's copy: its slices are new here.
+			for j := range norm {
+				norm[j] = s.d.textKey(norm[j])
+			}
+			names := make([]string, len(p.Usernames))
+			for j, n := range p.Usernames {
+				names[j] = s.d.textKey(n)
+			}
+			batch[i].Usernames, batch[i].Phone = names, s.d.textKey(p.Phone)
+		}
 		rows.data[i], rows.usernames[i], rows.names[i] = data, norm, namesColumn(norm)
 	}
 	part, save := max(s.d.MaxParams/peerColumns, 1), s.peerRows

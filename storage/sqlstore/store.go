@@ -638,7 +638,7 @@ func (s *Store) LoadRecord(ctx context.Context, ns, key string) ([]byte, bool, e
 		return nil, false, err
 	}
 	var v []byte
-	err := s.db.QueryRowContext(ctx, s.d.rebind(`select value from mtgo_records where sid = ? and ns = ? and key = ?`), s.sid, ns, key).Scan(&v)
+	err := s.db.QueryRowContext(ctx, s.d.rebind(`select value from mtgo_records where sid = ? and ns = ? and key = ?`), s.sid, s.d.textKey(ns), s.d.textKey(key)).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}
@@ -663,7 +663,7 @@ func (s *Store) SaveRecord(ctx context.Context, ns, key string, value []byte) er
 		value = []byte{}
 	}
 	return s.exec(ctx, "save record", `insert into mtgo_records (sid, ns, key, value) values (?, ?, ?, ?)
-		on conflict (sid, ns, key) do update set value = excluded.value`, s.sid, ns, key, value)
+		on conflict (sid, ns, key) do update set value = excluded.value`, s.sid, s.d.textKey(ns), s.d.textKey(key), value)
 }
 
 // DeleteRecord implements storage.Storage.
@@ -671,7 +671,7 @@ func (s *Store) DeleteRecord(ctx context.Context, ns, key string) error {
 	if _, err := storage.RecordKey(ns, key); err != nil {
 		return err
 	}
-	return s.exec(ctx, "delete record", `delete from mtgo_records where sid = ? and ns = ? and key = ?`, s.sid, ns, key)
+	return s.exec(ctx, "delete record", `delete from mtgo_records where sid = ? and ns = ? and key = ?`, s.sid, s.d.textKey(ns), s.d.textKey(key))
 }
 
 // Reset implements storage.Storage: every row of the session goes, in one transaction.

@@ -90,6 +90,7 @@ func Run(t *testing.T, b Backend) {
 		{"PeerListDelete", testPeerListDelete},
 		{"Updates", testUpdates},
 		{"Records", testRecords},
+		{"OddBytes", testOddBytes},
 		{"DurableQueue", testDurable},
 		{"Reset", testReset},
 		{"Persistence", testPersistence},
