@@ -170,6 +170,27 @@ func TestFormatRoundTrip(t *testing.T) {
 	}
 }
 
+// TestFormatRoundTripArgs formats entities whose arguments (link URLs, pre languages) are
+// full of markup characters and parses them back.
+func TestFormatRoundTripArgs(t *testing.T) {
+	link := func(off, n int32, url string) tg.MessageEntityClass {
+		return &tg.MessageEntityTextURL{Offset: off, Length: n, URL: url}
+	}
+	tests := []struct {
+		name string
+		text string
+		ents []tg.MessageEntityClass
+	}{
+		{"link in a link, ']' in the inner url", "ab", []tg.MessageEntityClass{link(0, 2, "v"), link(0, 1, "u]")}},
+		{"link in a link, '[' in the inner url", "ab", []tg.MessageEntityClass{link(0, 2, "v"), link(0, 1, "u[")}},
+		{"link in a link, '](' in the inner url", "abc", []tg.MessageEntityClass{link(0, 3, "v"), link(1, 1, "x](y")}},
+		{"brackets in both urls", "abc", []tg.MessageEntityClass{link(0, 3, "[v]]"), link(1, 1, "[[x")}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { checkFormatRoundTrip(t, tt.text, tt.ents) })
+	}
+}
+
 // FuzzFormat is TestFormatRoundTrip with the text and the entities chosen by the fuzzer:
 // every 3 bytes of spec are one entity (kind, offset, length, taken modulo what fits).
 func FuzzFormat(f *testing.F) {

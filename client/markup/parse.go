@@ -356,8 +356,9 @@ type mdLink struct{ open, close, end int32 }
 // findMarkdownLinks finds, in one pass, every '[' that starts a [text](url): the ']' that
 // matches it (brackets nest; a backslash escapes the next byte) is followed by '(' and a ')'
 // comes later. Brackets are matched on the whole input, which is right for a link's text
-// too: a '[' inside a text is matched inside it, since brackets nest. The links come sorted
-// by their '['.
+// too: a '[' inside a text is matched inside it, since brackets nest. A url is raw and runs
+// to the first ')', so the brackets in it count for nothing: the ']' of "[[a](u])b](v)"
+// ends the inner url, not the outer text. The links come sorted by their '['.
 func findMarkdownLinks(s string) []mdLink {
 	brackets := strings.Count(s, "[")
 	if brackets == 0 {
@@ -366,7 +367,7 @@ func findMarkdownLinks(s string) []mdLink {
 	// Sized once: growing by append would allocate several times what they end up holding.
 	links := make([]mdLink, 0, min(brackets, strings.Count(s, "](")))
 	opens := make([]int32, 0, brackets) // unmatched '['
-	waiting := 0                        // links[waiting:] wait for a ')'
+scan:
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
 		case '\\':
@@ -374,22 +375,22 @@ func findMarkdownLinks(s string) []mdLink {
 		case '[':
 			opens = append(opens, int32(i))
 		case ']':
-			if len(opens) > 0 {
-				o := opens[len(opens)-1]
-				opens = opens[:len(opens)-1]
-				if i+1 < len(s) && s[i+1] == '(' {
-					links = append(links, mdLink{open: o, close: int32(i), end: -1})
-				}
+			if len(opens) == 0 {
+				continue
 			}
-		}
-		// A ')' ends the url of every link waiting, even one escaped: the url is raw.
-		if i < len(s) && s[i] == ')' {
-			for ; waiting < len(links); waiting++ {
-				links[waiting].end = int32(i)
+			o := opens[len(opens)-1]
+			opens = opens[:len(opens)-1]
+			if i+1 == len(s) || s[i+1] != '(' {
+				continue
 			}
+			end := strings.IndexByte(s[i+2:], ')')
+			if end < 0 {
+				break scan // no ')' is left: no later '[' can start a link either
+			}
+			links = append(links, mdLink{open: o, close: int32(i), end: int32(i + 2 + end)})
+			i += 2 + end // past the url, read once
 		}
 	}
-	links = links[:waiting] // the rest have no ')'
 	slices.SortFunc(links, func(a, b mdLink) int { return cmp.Compare(a.open, b.open) })
 	return links
 }
