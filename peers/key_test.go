@@ -1,6 +1,7 @@
 package peers
 
 import (
+	"bytes"
 	"errors"
 	"math"
 	"testing"
@@ -147,4 +148,30 @@ func TestBotAPIIDNamesItsKey(t *testing.T) {
 	if b := ChatKey(maxChatID + 1).BotAPIID(); b != 0 {
 		t.Errorf("ChatKey(%d).BotAPIID() = %d, want 0", int64(maxChatID+1), b)
 	}
+}
+
+// FuzzParseKey feeds stored key bytes to ParseKey: it never panics, fails only with
+// ErrCorruptRecord, and what it accepts is a valid key that encodes back to the same bytes.
+func FuzzParseKey(f *testing.F) {
+	for _, k := range []Key{UserKey(1), ChatKey(maxChatID), ChannelKey(1234567890), UserKey(math.MaxInt64)} {
+		b, _ := k.AppendBinary(nil)
+		f.Add(b)
+	}
+	f.Add([]byte{})
+	f.Add([]byte{9, 0, 0, 0, 0, 0, 0, 0, 1})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		k, err := ParseKey(data)
+		if err != nil {
+			if !errors.Is(err, ErrCorruptRecord) {
+				t.Fatalf("error %v does not match ErrCorruptRecord", err)
+			}
+			return
+		}
+		if !k.Valid() {
+			t.Fatalf("ParseKey(%x) = invalid key %v", data, k)
+		}
+		if b, _ := k.AppendBinary(nil); !bytes.Equal(b, data) {
+			t.Fatalf("re-encoding differs:\n got %x\nwant %x", b, data)
+		}
+	})
 }
