@@ -214,7 +214,8 @@ type Config struct {
 	// While the link is down every call still ends in bounded time: with its ctx, or with
 	// RequestTimeout per attempt. Per-DC and media connections other than the home one give
 	// up after 8 attempts unless n is set (they are opened again by the next call that needs
-	// them). A proxy refusing the credentials gives up at once whatever the setting, and so
+	// them). A proxy refusing the credentials or an address that is no host name
+	// (transport.ErrHost) gives up at once whatever the setting, and so
 	// does a server refusing to bind a temporary key (perfect forward secrecy, with a
 	// SessionFactory that enables it) after it had bound one: calls then fail with an error
 	// wrapping the server's rpcerr.Error and session.ErrBind.

@@ -8,12 +8,17 @@ import (
 
 	"github.com/cenkalti/backoff/v4"
 
+	"github.com/mtgo-labs/mtgo/transport"
 	"github.com/mtgo-labs/mtgo/transport/proxy"
 )
 
 // permanent reports whether a failed connection cannot succeed by trying again: the proxy
-// refused the credentials. Run then gives up at once instead of after MaxAttempts.
-func permanent(err error) bool { return errors.Is(err, proxy.ErrAuth) }
+// refused the credentials, or the address to dial is no host name or IP address (a bad
+// configuration, refused before anything is sent). Run then gives up at once instead of
+// after MaxAttempts.
+func permanent(err error) bool {
+	return errors.Is(err, proxy.ErrAuth) || errors.Is(err, transport.ErrHost)
+}
 
 // ErrReconnectFailed matches (with errors.Is) the *ReconnectError Run returns when the
 // connection could not be restored within ReconnectPolicy.MaxAttempts.

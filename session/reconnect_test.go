@@ -6,12 +6,14 @@ import (
 	"log/slog"
 	"testing"
 
+	"github.com/mtgo-labs/mtgo/transport"
 	"github.com/mtgo-labs/mtgo/transport/proxy"
 )
 
 func TestReconnectPolicyGiveUp(t *testing.T) {
 	down := errors.New("network down")
 	refused := fmt.Errorf("dial: %w", proxy.ErrAuth)
+	badHost := fmt.Errorf("dial through socks5: %w", transport.ErrHost)
 	tests := []struct {
 		name        string
 		policy      ReconnectPolicy
@@ -30,6 +32,8 @@ func TestReconnectPolicyGiveUp(t *testing.T) {
 		{"never", ReconnectPolicy{MaxAttempts: -1}, 1 << 20, false, down, false},
 		{"proxy refused, never", ReconnectPolicy{MaxAttempts: -1}, 1, false, refused, true},
 		{"proxy refused, was up", ReconnectPolicy{Persistent: true}, 1, true, refused, true},
+		{"bad host, never", ReconnectPolicy{MaxAttempts: -1}, 1, false, badHost, true},
+		{"bad host, was up", ReconnectPolicy{Persistent: true}, 1, true, badHost, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
