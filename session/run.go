@@ -70,9 +70,9 @@ type loop struct {
 	// keyAccepted: the server accepted a binding of a temporary key to the permanent one in
 	// this Run, so a later refusal means it no longer takes the permanent key (see giveUp).
 	keyAccepted bool
-	wbuf    []byte
-	spare   []*call
-	spareID []mtp.CallID
+	wbuf        []byte
+	spare       []*call
+	spareID     []mtp.CallID
 }
 
 type updateMsg struct {
