@@ -3,6 +3,7 @@ package fileid
 import (
 	"encoding/base64"
 	"errors"
+	"math"
 	"strings"
 	"testing"
 
@@ -349,7 +350,8 @@ func TestConversions(t *testing.T) {
 	if _, err := UniqueID(Location{Type: TypePhoto, Source: PhotoSource{Kind: SourceLegacy}}); !errors.Is(err, ErrConvert) {
 		t.Errorf("unique id of a legacy photo: %v", err)
 	}
-	for _, id := range []int64{0, -1_000_000_000_000, -2_000_000_000_001} {
+	// math.MinInt64 has no negation: it names no basic group (nor a channel).
+	for _, id := range []int64{0, -1_000_000_000_000, -2_000_000_000_001, math.MinInt64, math.MinInt64 + 1} {
 		if _, err := InputPeer(id, 0); !errors.Is(err, ErrConvert) {
 			t.Errorf("InputPeer(%d): %v", id, err)
 		}

@@ -20,7 +20,7 @@ func InputPeer(chatID, accessHash int64) (tg.InputPeerClass, error) {
 	switch {
 	case chatID > 0:
 		return &tg.InputPeerUser{UserID: chatID, AccessHash: accessHash}, nil
-	case chatID < 0 && -chatID <= maxChatID:
+	case chatID < 0 && chatID >= -maxChatID: // not -chatID: math.MinInt64 has no negation
 		return &tg.InputPeerChat{ChatID: -chatID}, nil
 	case chatID < -channelBase && -channelBase-chatID <= maxChatID:
 		return &tg.InputPeerChannel{ChannelID: -channelBase - chatID, AccessHash: accessHash}, nil
