@@ -358,17 +358,32 @@ func (s *Store) LoadUpdates(ctx context.Context) (updates.Saved, bool, error) {
 	if err := s.check(ctx); err != nil {
 		return updates.Saved{}, false, err
 	}
-	var out updates.Saved
-	v, ok, err := s.hget(ctx, "load update state", "meta", "state")
-	if err != nil {
-		return out, false, err
+	// One transaction (MULTI/EXEC), so the state and the channels are of one moment: read
+	// one after the other, a commit between them mixed two commits.
+	var (
+		out   updates.Saved
+		state *goredis.StringCmd
+		all   *goredis.MapStringStringCmd
+	)
+	_, err := s.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
+		state = p.HGet(ctx, s.k("meta"), "state")
+		all = p.HGetAll(ctx, s.k("channels"))
+		return nil
+	})
+	if err != nil && !errors.Is(err, goredis.Nil) {
+		return updates.Saved{}, false, s.wrap("load update state", err)
 	}
-	if ok {
+	v, err := state.Bytes()
+	ok := err == nil
+	switch {
+	case ok:
 		if out.State, err = storage.UnmarshalState(v); err != nil {
 			return updates.Saved{}, false, fmt.Errorf("redis storage: load update state: %w", err)
 		}
+	case !errors.Is(err, goredis.Nil):
+		return updates.Saved{}, false, s.wrap("load update state", err)
 	}
-	chans, err := s.rdb.HGetAll(ctx, s.k("channels")).Result()
+	chans, err := all.Result()
 	if err != nil {
 		return updates.Saved{}, false, s.wrap("load update state", err)
 	}

@@ -4,11 +4,13 @@ import (
 	"context"
 	"net"
 	"os"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/mtgo-labs/mtgo/client/storage"
 	"github.com/mtgo-labs/mtgo/client/storage/storagetest"
+	"github.com/mtgo-labs/mtgo/updates"
 	goredis "github.com/redis/go-redis/v9"
 )
 
@@ -131,5 +133,51 @@ func TestShortLockTTL(t *testing.T) {
 		if n, _ := rdb.Exists(t.Context(), "mtgo:{"+name+"}:lock").Result(); n != 0 {
 			t.Errorf("LockTTL %v: refused, but the lock was taken", ttl)
 		}
+	}
+}
+
+// TestLoadUpdatesSnapshot: LoadUpdates returns the account state and the channels of one
+// moment. It read them with two commands, and a commit between them gave a state of one
+// commit with the channels of another (each commit below keeps both at one pts).
+func TestLoadUpdatesSnapshot(t *testing.T) {
+	rdb := server(t)
+	name := storagetest.Name(t)
+	t.Cleanup(func() { _ = rdb.Del(context.Background(), keysOf(name)...).Err() })
+	st, err := Open(t.Context(), rdb, name, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	commit := func(pts int32) error {
+		return st.CommitUpdates(t.Context(), updates.Commit{HasState: true, State: updates.State{Pts: pts},
+			Channels: []updates.ChannelPts{{ChannelID: 7, Pts: pts}}})
+	}
+	if err := commit(1); err != nil {
+		t.Fatal(err)
+	}
+	const n = 2000
+	var done atomic.Bool
+	go func() {
+		defer done.Store(true)
+		for pts := int32(2); pts <= n; pts++ {
+			if err := commit(pts); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	torn, loads := 0, 0
+	for !done.Load() {
+		s, ok, err := st.LoadUpdates(t.Context())
+		if err != nil || !ok || len(s.Channels) != 1 {
+			t.Fatalf("LoadUpdates = %+v, %v, %v", s, ok, err)
+		}
+		loads++
+		if s.State.Pts != s.Channels[0].Pts {
+			torn++
+		}
+	}
+	if torn > 0 {
+		t.Fatalf("%d of %d loads mixed two commits", torn, loads)
 	}
 }
