@@ -17,9 +17,11 @@ import (
 // Entities that cross each other are split so the markup nests. Entities the mode cannot
 // express are left out (their text stays): in Markdown blockquotes, custom emoji and anything
 // inside code or pre; in both modes the kinds Telegram detects by itself (mentions by
-// username, hashtags, URLs, ...). Offsets out of range are clipped. Only the first
-// MaxFormatEntities entities are written: crossing entities multiply the markup, so a hostile
-// message with very many of them could otherwise make the output grow with their square.
+// username, hashtags, URLs, ...). Where spans nest deeper than Parse reads (32; only links
+// and custom emoji with distinct arguments can), the innermost are left out. Offsets out of
+// range are clipped. Only the first MaxFormatEntities entities are written: crossing
+// entities multiply the markup, so a hostile message with very many of them could otherwise
+// make the output grow with their square.
 func Format(mode int, text string, ents []tg.MessageEntityClass) (string, error) {
 	var w markupWriter
 	switch mode {
@@ -45,6 +47,7 @@ func Format(mode int, text string, ents []tg.MessageEntityClass) (string, error)
 	cuts := spanCuts(spans, bounds.n16)
 	for i, at := range cuts {
 		want := w.filter(outermostOfKind(activeSpans(spans, at)))
+		want = want[:min(len(want), maxParseDepth)] // what Parse reads back; the innermost go
 		keep := 0
 		for keep < len(stack) && keep < len(want) && stack[keep] == want[keep] {
 			keep++

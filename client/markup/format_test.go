@@ -454,3 +454,34 @@ func TestFormatBoundsHostileEntities(t *testing.T) {
 		t.Fatalf("%d entities wrote %d bytes of markup", len(ents), len(out))
 	}
 }
+
+// TestFormatDeepNesting nests more links, each with its own URL, than Parse reads: Format
+// writes the outermost ones its markup can carry, and what it writes parses back.
+func TestFormatDeepNesting(t *testing.T) {
+	const deep = 40
+	text := strings.Repeat("a", 2*deep)
+	var ents []tg.MessageEntityClass
+	for i := range int32(deep) {
+		ents = append(ents, &tg.MessageEntityTextURL{Offset: i, Length: 2*deep - 2*i, URL: fmt.Sprint("u", i)})
+	}
+	for _, mode := range []int{markup.Markdown, markup.HTML, markup.MarkdownV2} {
+		out, err := markup.Format(mode, text, ents)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, got, err := markup.Parse(mode, out)
+		if err != nil {
+			t.Fatalf("mode %d: %q does not parse: %v", mode, out, err)
+		}
+		if back != text {
+			t.Fatalf("mode %d: text %q, want %q", mode, back, text)
+		}
+		want := ents[:32]
+		if mode == markup.MarkdownV2 {
+			want = ents[:1] // a link cannot be inside another
+		}
+		if diff := cmp.Diff(coverage(want), coverage(got)); diff != "" {
+			t.Errorf("mode %d: coverage (-want +got):\n%s", mode, diff)
+		}
+	}
+}
