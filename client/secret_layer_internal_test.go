@@ -255,12 +255,8 @@ func TestSecretNoticeWithFirstMessage(t *testing.T) {
 func TestSecretOldPeerWarnsOnce(t *testing.T) {
 	ctx := context.Background()
 	r := newSecretRelay(t)
-	id := r.open(t)
+	id := r.openIdle(t)
 	a := r.parties[0]
-	if _, err := a.m.sendText(ctx, id, randomID(), "then silence"); err != nil {
-		t.Fatal(err)
-	}
-	r.runJobs()
 	a.m.mu.Lock()
 	a.m.chats[id].layer = 46
 	a.m.chats[id].told = false // the notice is owed, and the key is due a week on

@@ -13,16 +13,24 @@ import (
 // TestSecretRekeyTimer: in an idle chat whose key encrypted a message, the client-wide timer
 // starts re-keying once the key is a week old, not before, and not while the client is not
 // connected; the exchange completes and the timer stops with its context.
+// openIdle opens a chat in which A's key encrypted one message, then nothing more: the week
+// rule makes its key due once it is a week old.
+func (r *secretRelay) openIdle(t *testing.T) int32 {
+	t.Helper()
+	id := r.open(t)
+	if _, err := r.parties[0].m.sendText(context.Background(), id, randomID(), "then silence"); err != nil {
+		t.Fatal(err)
+	}
+	r.runJobs()
+	return id
+}
+
 func TestSecretRekeyTimer(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx := context.Background()
 		r := newSecretRelay(t)
-		id := r.open(t)
+		id := r.openIdle(t)
 		a := r.parties[0]
-		if _, err := a.m.sendText(ctx, id, randomID(), "then silence"); err != nil {
-			t.Fatal(err)
-		}
-		r.runJobs()
 		old := a.keyState(t, id).FP
 		watch, stop := context.WithCancel(ctx)
 		var up atomic.Bool
