@@ -796,8 +796,8 @@ func (f *File) DeleteRecord(ctx context.Context, ns, key string) error {
 func (f *File) Reset(ctx context.Context) error {
 	f.updMu.Lock()
 	defer f.updMu.Unlock()
-	f.updPending = pendingUpdates{}
-	return f.update(ctx, "reset", func(tx *bolt.Tx) error {
+	// The pending commits go with the reset, not before it: a reset that fails keeps them.
+	err := f.update(ctx, "reset", func(tx *bolt.Tx) error {
 		for _, name := range dataBuckets {
 			if err := tx.DeleteBucket(name); err != nil && !errors.Is(err, bolterrors.ErrBucketNotFound) {
 				return err
@@ -812,6 +812,10 @@ func (f *File) Reset(ctx context.Context) error {
 		}
 		return meta.Delete(keyIdentity)
 	})
+	if err == nil {
+		f.updPending = pendingUpdates{}
+	}
+	return err
 }
 
 // Save implements Storage: every write is already committed; Save syncs the file once more.
