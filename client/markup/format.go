@@ -21,7 +21,9 @@ import (
 // and custom emoji with distinct arguments can), the innermost are left out. Offsets out of
 // range are clipped. Only the first MaxFormatEntities entities are written: crossing
 // entities multiply the markup, so a hostile message with very many of them could otherwise
-// make the output grow with their square.
+// make the output grow with their square; and when crossing spans with long arguments would
+// repeat more than a megabyte of markup, the spans that do not fit lose their remaining
+// pieces.
 func Format(mode int, text string, ents []tg.MessageEntityClass) (string, error) {
 	var w markupWriter
 	switch mode {
@@ -43,20 +45,17 @@ func Format(mode int, text string, ents []tg.MessageEntityClass) (string, error)
 	}
 	var out tokenWriter
 	out.join, _ = w.(tokenJoiner)
+	m := newMarkupBudget(w, spans)
 	var stack []span // spans open in the output, outermost first
 	cuts := spanCuts(spans, bounds.n16)
 	for i, at := range cuts {
-		want := w.filter(outermostOfKind(activeSpans(spans, at)))
-		want = want[:min(len(want), maxParseDepth)] // what Parse reads back; the innermost go
-		keep := 0
-		for keep < len(stack) && keep < len(want) && stack[keep] == want[keep] {
-			keep++
-		}
+		want, keep := m.next(spans, stack, at)
 		for j := len(stack) - 1; j >= keep; j-- {
 			out.token(w.close(stack[j]))
 		}
 		stack = append(stack[:keep], want[keep:]...)
 		for _, s := range want[keep:] {
+			m.left -= m.cost[s.id]
 			out.token(w.open(s))
 		}
 		if i+1 < len(cuts) {
@@ -68,6 +67,56 @@ func Format(mode int, text string, ents []tg.MessageEntityClass) (string, error)
 		out.token(w.close(stack[j]))
 	}
 	return out.b.String(), nil
+}
+
+// maxRepeatedMarkup is how many bytes of markup Format writes beyond each span's own once:
+// what crossing spans cost as they close and reopen around each other.
+const maxRepeatedMarkup = 1 << 20
+
+// markupBudget bounds the markup Format writes: every span has its markup once, and
+// reopening draws on maxRepeatedMarkup. A span that no longer fits is left out from there
+// on, so crossing spans with long arguments (links of kilobytes) cannot multiply them.
+type markupBudget struct {
+	w       markupWriter
+	left    int
+	cost    []int  // bytes of markup that open and close each span, by id
+	dropped []bool // by id
+}
+
+// newMarkupBudget numbers spans (their id) and prices their markup.
+func newMarkupBudget(w markupWriter, spans []span) *markupBudget {
+	m := &markupBudget{w: w, left: maxRepeatedMarkup, cost: make([]int, len(spans)), dropped: make([]bool, len(spans))}
+	for i := range spans {
+		spans[i].id = i
+		m.cost[i] = len(w.open(spans[i])) + len(w.close(spans[i]))
+		m.left += m.cost[i]
+	}
+	return m
+}
+
+// next returns the spans to have open at UTF-16 unit at, outermost first, and how many of
+// them stack already holds. It leaves out the spans the budget cannot open any more.
+func (m *markupBudget) next(spans, stack []span, at int32) ([]span, int) {
+	for {
+		active := slices.DeleteFunc(activeSpans(spans, at), func(s span) bool { return m.dropped[s.id] })
+		want := m.w.filter(outermostOfKind(active))
+		want = want[:min(len(want), maxParseDepth)] // what Parse reads back; the innermost go
+		keep := 0
+		for keep < len(stack) && keep < len(want) && stack[keep] == want[keep] {
+			keep++
+		}
+		left, over := m.left, -1
+		for _, s := range want[keep:] {
+			if left -= m.cost[s.id]; left < 0 {
+				over = s.id
+				break
+			}
+		}
+		if over < 0 {
+			return want, keep
+		}
+		m.dropped[over] = true // it may have hidden others: choose again without it
+	}
 }
 
 // tokenWriter collects Format's output, asking the writer's joiner, if any, what must
@@ -121,6 +170,7 @@ type span struct {
 	// apart marks a block quote that starts on the line after another one ends, which
 	// MarkdownV2 must keep apart.
 	apart bool
+	id    int // index in Format's spans, once prepared
 }
 
 // formatSpans turns the entities w can write into spans, clipped to the text.

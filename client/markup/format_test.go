@@ -485,3 +485,29 @@ func TestFormatDeepNesting(t *testing.T) {
 		}
 	}
 }
+
+// TestFormatBoundsHostileArgs is TestFormatBoundsHostileEntities with long URLs: each link
+// reopened at every cut repeats its URL, so 256 crossing links of 4 KB each would write
+// over a hundred times the message. What Format repeats is bounded whatever the arguments.
+func TestFormatBoundsHostileArgs(t *testing.T) {
+	text := strings.Repeat("a", 4096)
+	in := len(text)
+	var ents []tg.MessageEntityClass
+	for i := range int32(markup.MaxFormatEntities) {
+		url := fmt.Sprint(i, strings.Repeat("u", 4000))
+		in += len(url)
+		ents = append(ents, &tg.MessageEntityTextURL{Offset: i, Length: 2048, URL: url})
+	}
+	for _, mode := range []int{markup.Markdown, markup.HTML, markup.MarkdownV2} {
+		out, err := markup.Format(mode, text, ents)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if most := 2*in + 1<<20; len(out) > most {
+			t.Errorf("mode %d: %d bytes of text and urls wrote %d bytes of markup, want at most %d", mode, in, len(out), most)
+		}
+		if _, _, err := markup.Parse(mode, out); err != nil {
+			t.Errorf("mode %d: the bounded markup does not parse: %v", mode, err)
+		}
+	}
+}
