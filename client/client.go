@@ -494,6 +494,9 @@ func (c *Client) Done() <-chan struct{} { return c.stopped }
 // returns at once, and Done is closed once the client has stopped; so does Stop called from
 // an OnStop hook. It cannot tell clients apart: on a goroutine another client of the process
 // started, Stop returns at once as well; receive from Done to wait there. Close does the same.
+// A handler should return after Stop: one that waits for its context or Done holds its batch
+// for a few seconds (the grace the stop gives running handlers), and that batch is then
+// delivered again at the next start.
 func (c *Client) Stop() {
 	if c.stopFromInside() {
 		return
@@ -590,13 +593,15 @@ func (c *Client) shutdown() error {
 	c.mu.Lock()
 	c.closed = true
 	c.mu.Unlock()
+	handlers, cancel := c.handlersBound() // dispatch.go
+	defer cancel()
 	c.stopUpdates()
 	c.waitHandled()
 	c.lifeCancel()
 	c.eng.Close()
 	c.wg.Wait()
 	c.results.Close()
-	c.msgs.close()
+	c.msgs.close(handlers)
 	var errs []error
 	if err := c.store.Save(); err != nil {
 		c.Log.Warn("save storage", "err", err)

@@ -136,6 +136,18 @@ func (d *messageDispatcher) Dispatch(u tg.UpdatesClass) { d.dispatch(u, nil) }
 // its context cannot hold the stop forever.
 var handlerStopGrace = 5 * time.Second // a variable for tests
 
+// handlersBound returns how long the shutdown waits for the running handlers once it closed
+// the dispatcher: for ever, unless Stop was called from a handler, which may wait for the
+// stop (its context, Done) and cannot be told from the others: then until handlerStopGrace
+// after the update engine was told to stop, as long as the engine waits for the handlers of
+// its batch. A handler still running then goes on after Done, with its context ended.
+func (c *Client) handlersBound() (context.Context, context.CancelFunc) {
+	if p := c.stopCaller.Load(); p != nil && *p == handlerRunFunc {
+		return context.WithTimeout(context.Background(), handlerStopGrace)
+	}
+	return context.WithCancel(context.Background())
+}
+
 // dispatchAndWait queues the messages of u and returns when the handlers finished all of them
 // (the messages of one chat in order, different chats in parallel), or the dispatcher closed.
 // The update engine's handler uses it, so the engine commits a batch only after it was
@@ -647,11 +659,17 @@ func (d *messageDispatcher) fail(t *handlerTable, ctx *Context, err error) {
 	}
 }
 
-// close drops queued messages and waits for running handlers. The update engine is stopped
-// before, and its handler waits for the messages it handed over, and Stop waits for those of
-// the batches it committed sooner (waitCommitted), so nothing the engine committed is
-// dropped here (unless they outlast handlerStopGrace).
-func (d *messageDispatcher) close() {
+// close drops queued messages and waits for running handlers, or until ctx ends. The update
+// engine is stopped before, and its handler waits for the messages it handed over, and Stop
+// waits for those of the batches it committed sooner (waitCommitted), so nothing the engine
+// committed is dropped here (unless they outlast handlerStopGrace).
+func (d *messageDispatcher) close(ctx context.Context) {
+	stop := context.AfterFunc(ctx, func() {
+		d.mu.Lock()
+		d.cond.Broadcast()
+		d.mu.Unlock()
+	})
+	defer stop()
 	d.mu.Lock()
 	d.closed = true
 	for _, q := range d.chats {
@@ -666,6 +684,11 @@ func (d *messageDispatcher) close() {
 	d.ready = nil
 	d.queued = 0
 	d.cond.Broadcast()
+	for d.running > 0 && ctx.Err() == nil {
+		d.cond.Wait()
+	}
 	d.mu.Unlock()
-	d.wg.Wait()
+	if ctx.Err() == nil {
+		d.wg.Wait() // the workers' last steps
+	}
 }

@@ -2,6 +2,7 @@ package mtgo
 
 import (
 	"context"
+	"time"
 
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
@@ -12,3 +13,6 @@ func Deliver(ctx context.Context, c *Client, u tg.UpdatesClass) error { return c
 // HomeEnded returns a channel closed when c's home connection stops running, nil when c has
 // none.
 func HomeEnded(c *Client) <-chan struct{} { return c.eng.HomeEnded() }
+
+// HandlerStopGrace is how long a stop still waits for running handlers (handlerStopGrace).
+func HandlerStopGrace() time.Duration { return handlerStopGrace }
