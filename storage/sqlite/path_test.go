@@ -66,3 +66,32 @@ func TestPathIsAFileName(t *testing.T) {
 		t.Errorf("Open of a path with a zero byte = %v, want a plain error", err)
 	}
 }
+
+// TestSymlinkedPathShareTheLock: a database reached through a symlink (a release directory
+// linking a shared file, as deploy tools do) is locked as the file it names. The lock file
+// was beside the link, so two processes, old and new release, both ran the session.
+func TestSymlinkedPathShareTheLock(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "shared", "bot.db")
+	link := filepath.Join(dir, "release2", "bot.db")
+	for _, d := range []string{filepath.Dir(real), filepath.Dir(link)} {
+		if err := os.Mkdir(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, err := sqlite.Open(t.Context(), real, "main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if err := os.Symlink(real, link); err != nil {
+		t.Skipf("no symlinks here: %v", err)
+	}
+	b, err := sqlite.Open(t.Context(), link, "main")
+	if err == nil {
+		b.Close()
+	}
+	if !errors.Is(err, storage.ErrSessionInUse) {
+		t.Fatalf("Open through a symlink of a session in use = %v, want ErrSessionInUse", err)
+	}
+}

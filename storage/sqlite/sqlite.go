@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -53,9 +54,17 @@ func Open(ctx context.Context, path, name string) (*sqlstore.Store, error) {
 		}
 		return nil, fmt.Errorf("sqlite storage: open %s: %w", path, err)
 	}
+	// The lock file goes beside the file the path names (the ping created it), not beside
+	// a symlink to it: deploy tools link a shared database into each release directory,
+	// and two releases must find one lock.
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqlite storage: open %s: %w", path, err)
+	}
 	d := Dialect
 	d.Lock = func(context.Context, *sql.DB, string) (func() error, error) {
-		return storage.LockFile(lockPath(path, name), LockTimeout)
+		return storage.LockFile(lockPath(real, name), LockTimeout)
 	}
 	st, err := sqlstore.Open(ctx, db, d, name, sqlstore.Options{CloseDB: true})
 	if err != nil {
