@@ -22,7 +22,7 @@ type flightCall[V any] struct {
 
 // do returns fn's result for key, running fn only if no call for key is in progress. A waiter
 // whose own context ends stops waiting; a waiter that received the leader's context error while
-// its own context is alive runs the call again.
+// its own context is alive, or whose leader's call panicked, runs the call again.
 func (f *flight[K, V]) do(ctx context.Context, key K, fn func(context.Context) (V, error)) (V, error) {
 	for {
 		f.mu.Lock()
@@ -37,7 +37,7 @@ func (f *flight[K, V]) do(ctx context.Context, key K, fn func(context.Context) (
 				var zero V
 				return zero, ctx.Err()
 			}
-			if isContextErr(c.err) && ctx.Err() == nil {
+			if isContextErr(c.err) && ctx.Err() == nil || c.err == errFlightPanicked {
 				continue
 			}
 			return c.val, c.err
@@ -45,15 +45,27 @@ func (f *flight[K, V]) do(ctx context.Context, key K, fn func(context.Context) (
 		c := &flightCall[V]{done: make(chan struct{})}
 		f.calls[key] = c
 		f.mu.Unlock()
+		return f.lead(ctx, key, c, fn)
+	}
+}
 
-		c.val, c.err = fn(ctx)
+// lead runs fn for the callers of key. Whatever way fn ends, a panic included, key is freed
+// and the waiters are released: after a panic (which goes on to this caller) they run their
+// own calls.
+func (f *flight[K, V]) lead(ctx context.Context, key K, c *flightCall[V], fn func(context.Context) (V, error)) (V, error) {
+	c.err = errFlightPanicked // replaced unless fn panics
+	defer func() {
 		f.mu.Lock()
 		delete(f.calls, key)
 		f.mu.Unlock()
 		close(c.done)
-		return c.val, c.err
-	}
+	}()
+	c.val, c.err = fn(ctx)
+	return c.val, c.err
 }
+
+// errFlightPanicked is what waiters see when the call they waited for panicked.
+var errFlightPanicked = errors.New("peers: the shared request panicked")
 
 func isContextErr(err error) bool {
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)

@@ -394,3 +394,37 @@ func TestInputConversions(t *testing.T) {
 		t.Error("InputChannelOf(self) succeeded")
 	}
 }
+
+// A call that panics (an API implementation's bug) must not leave its key taken: the panic
+// goes to the caller that made the call, and later and waiting callers make their own.
+func TestFlightSurvivesPanickingCall(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var f flight[string, int]
+		release := make(chan struct{})
+		panicked := make(chan any, 1)
+		go func() {
+			defer func() { panicked <- recover() }()
+			_, _ = f.do(context.Background(), "k", func(context.Context) (int, error) {
+				<-release
+				panic("api bug")
+			})
+		}()
+		synctest.Wait() // the leader is in its call
+		waiter := make(chan int, 1)
+		go func() {
+			v, _ := f.do(context.Background(), "k", func(context.Context) (int, error) { return 7, nil })
+			waiter <- v
+		}()
+		synctest.Wait() // the waiter waits for the leader
+		close(release)
+		if r := <-panicked; r != "api bug" {
+			t.Fatalf("leader recovered %v, want its panic", r)
+		}
+		if v := <-waiter; v != 7 {
+			t.Fatalf("waiter got %d, want 7 from its own call", v)
+		}
+		if v, err := f.do(context.Background(), "k", func(context.Context) (int, error) { return 8, nil }); v != 8 || err != nil {
+			t.Fatalf("later call = %d, %v", v, err)
+		}
+	})
+}
