@@ -338,7 +338,9 @@ func (markdownWriter) open(s span) string {
 	switch s.kind.name {
 	case "pre":
 		lang := s.kind.arg
-		if strings.ContainsAny(lang, " `\n") {
+		// Parse reads no language with a space or backtick, and brackets would match
+		// those of an enclosing link.
+		if strings.ContainsAny(lang, " `\n[]") {
 			lang = ""
 		}
 		return "```" + lang + "\n"

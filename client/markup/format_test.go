@@ -185,6 +185,8 @@ func TestFormatRoundTripArgs(t *testing.T) {
 		{"link in a link, '[' in the inner url", "ab", []tg.MessageEntityClass{link(0, 2, "v"), link(0, 1, "u[")}},
 		{"link in a link, '](' in the inner url", "abc", []tg.MessageEntityClass{link(0, 3, "v"), link(1, 1, "x](y")}},
 		{"brackets in both urls", "abc", []tg.MessageEntityClass{link(0, 3, "[v]]"), link(1, 1, "[[x")}},
+		{"pre language with ']' in a link", "0", []tg.MessageEntityClass{link(0, 1, "u"), &tg.MessageEntityPre{Offset: 0, Length: 1, Language: "]"}}},
+		{"pre language with '[' in a link", "0", []tg.MessageEntityClass{link(0, 1, "u"), &tg.MessageEntityPre{Offset: 0, Length: 1, Language: "c[]["}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { checkFormatRoundTrip(t, tt.text, tt.ents) })
@@ -192,22 +194,67 @@ func TestFormatRoundTripArgs(t *testing.T) {
 }
 
 // FuzzFormat is TestFormatRoundTrip with the text and the entities chosen by the fuzzer:
-// every 3 bytes of spec are one entity (kind, offset, length, taken modulo what fits).
+// every 3 bytes of spec are one entity (kind, offset, length, taken modulo what fits); arg,
+// when not empty, is the URL of every link and the language of every pre.
 func FuzzFormat(f *testing.F) {
-	f.Add("hello *world* [x]", []byte{0, 0, 5, 7, 6, 7, 5, 2, 9})
-	f.Add("😀 a`b", []byte{8, 0, 6, 1, 3, 2})
-	f.Fuzz(func(t *testing.T, text string, spec []byte) {
+	f.Add("hello *world* [x]", []byte{0, 0, 5, 7, 6, 7, 5, 2, 9}, "")
+	f.Add("😀 a`b", []byte{8, 0, 6, 1, 3, 2}, "")
+	f.Add("abc", []byte{5, 0, 3, 5, 1, 2}, "u]")
+	f.Add("abc", []byte{5, 0, 3, 15, 1, 2}, "x](y)")
+	f.Add("a\nb\nc", []byte{9, 0, 3, 0, 1, 2}, "go lang")
+	f.Add("e\u0301\xff😀", []byte{9, 0, 4, 5, 1, 3}, "a\\`<&quot;>|")
+	f.Fuzz(func(t *testing.T, text string, spec []byte, arg string) {
 		text = strings.ToValidUTF8(text, "?")
+		arg = strings.ToValidUTF8(arg, "?")
+		if _, ok := markup.MentionUserID(arg); ok {
+			arg = "x" + arg // a link Parse reads as a mention instead
+		}
 		starts := runeStarts([]rune(text))
 		var ents []tg.MessageEntityClass
 		for i := 0; i+2 < len(spec) && len(ents) < 16; i += 3 {
 			pick := func(b byte) int32 { return starts[int(b)%len(starts)] }
-			if e := entityBetween(int(spec[i]), pick(spec[i+1]), pick(spec[i+2])); e != nil {
-				ents = append(ents, e)
+			e := entityBetween(int(spec[i]), pick(spec[i+1]), pick(spec[i+2]))
+			switch e := e.(type) {
+			case nil:
+				continue
+			case *tg.MessageEntityTextURL:
+				if arg != "" {
+					e.URL = arg
+				}
+			case *tg.MessageEntityPre:
+				if arg != "" {
+					e.Language = arg
+				}
 			}
+			ents = append(ents, e)
 		}
 		checkFormatRoundTrip(t, text, ents)
 	})
+}
+
+// formattedArgs returns ents with the arguments mode writes: Markdown writes ')' in a URL
+// as %29, and the Markdowns write no language that their pre line cannot hold (nor, in
+// Markdown, one with brackets).
+func formattedArgs(mode int, ents []tg.MessageEntityClass) []tg.MessageEntityClass {
+	out := make([]tg.MessageEntityClass, 0, len(ents))
+	for _, e := range ents {
+		switch e := e.(type) {
+		case *tg.MessageEntityTextURL:
+			if mode == markup.Markdown {
+				e = &tg.MessageEntityTextURL{Offset: e.Offset, Length: e.Length, URL: strings.ReplaceAll(e.URL, ")", "%29")}
+			}
+			out = append(out, e)
+		case *tg.MessageEntityPre:
+			if (mode == markup.Markdown && strings.ContainsAny(e.Language, " `\n[]")) ||
+				(mode == markup.MarkdownV2 && strings.ContainsAny(e.Language, " \t\r\n`")) {
+				e = &tg.MessageEntityPre{Offset: e.Offset, Length: e.Length}
+			}
+			out = append(out, e)
+		default:
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // entityOfKind returns an entity of one of the kinds the round trip checks.
@@ -249,7 +296,7 @@ func checkFormatRoundTrip(t *testing.T, text string, ents []tg.MessageEntityClas
 		if back != text {
 			t.Fatalf("mode %d: %q with %s formats to %q, which parses to text %q", mode, text, dump(ents), out, back)
 		}
-		want := coverage(expressible(mode, ents))
+		want := coverage(expressible(mode, formattedArgs(mode, ents)))
 		if diff := cmp.Diff(want, coverage(got)); diff != "" {
 			t.Fatalf("mode %d: %q with %s formats to %q; coverage (-want +got):\n%s", mode, text, dump(ents), out, diff)
 		}
