@@ -428,8 +428,9 @@ func (c *Cache) unindexLocked(old, next Peer) {
 }
 
 // Reset forgets every peer in memory, the pending writes, the messages min peers were seen in
-// and the logged-in account: access hashes and message ids belong to the account, so logging out (or into another account) must drop them. It
-// does not touch the Store; reset that too (client/storage's Reset does).
+// and the logged-in account: access hashes and message ids belong to the account, so logging
+// out (or into another account) must drop them. It does not touch the Store; reset that too
+// (client/storage's Reset does).
 func (c *Cache) Reset() {
 	c.flushMu.Lock()
 	defer c.flushMu.Unlock()
