@@ -432,7 +432,7 @@ func parseHTML(s string) (string, []tg.MessageEntityClass, error) {
 	for i := 0; i < len(s); {
 		switch s[i] {
 		case '<':
-			end := strings.IndexByte(s[i:], '>')
+			end := tagEnd(s[i:])
 			if end < 0 {
 				return "", nil, fmt.Errorf("%w: unterminated tag at byte %d", ErrParse, i)
 			}
@@ -497,6 +497,31 @@ func parseHTML(s string) (string, []tg.MessageEntityClass, error) {
 		}
 	}
 	return b.finish()
+}
+
+// tagEnd returns the index of the '>' that ends the tag at the start of s, or -1. A '>'
+// inside a quoted attribute value (href="a>b") does not end it; a quote opens a value when
+// it follows '=', as splitTag reads it.
+func tagEnd(s string) int {
+	for i := 1; i < len(s); i++ {
+		switch s[i] {
+		case '>':
+			return i
+		case '=':
+			j := i + 1
+			for j < len(s) && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n') {
+				j++
+			}
+			if j < len(s) && (s[j] == '"' || s[j] == '\'') {
+				end := strings.IndexByte(s[j+1:], s[j])
+				if end < 0 {
+					return -1
+				}
+				i = j + 1 + end
+			}
+		}
+	}
+	return -1
 }
 
 // tagAttrs holds the attributes parseHTML reads; the others are skipped.

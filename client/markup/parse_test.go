@@ -59,6 +59,10 @@ func TestParse(t *testing.T) {
 		{"md pre language without spaces", markup.Markdown, "```a b\nx``` ```c\ny```", "a b\nx y", []tg.MessageEntityClass{
 			&tg.MessageEntityPre{Offset: 0, Length: 5}, &tg.MessageEntityPre{Offset: 6, Length: 1, Language: "c"}}},
 		{"html references end within 10 bytes", markup.HTML, "&#00000065; &#000000065; &#x1F600;&", "A &#000000065; 😀&", nil},
+		{"html '>' in quoted attributes", markup.HTML, `<a href="http://x/?a>b">t</a><a href='y>'>u</a><a href = "z>" >v</a>`, "tuv", []tg.MessageEntityClass{
+			&tg.MessageEntityTextURL{Offset: 0, Length: 1, URL: "http://x/?a>b"},
+			&tg.MessageEntityTextURL{Offset: 1, Length: 1, URL: "y>"},
+			&tg.MessageEntityTextURL{Offset: 2, Length: 1, URL: "z>"}}},
 		{"not a mention", markup.Markdown, "[a](tg://user?id=x) [b](tg://user?id=0) [c](tg://user?id=-5)", "a b c", []tg.MessageEntityClass{
 			&tg.MessageEntityTextURL{Offset: 0, Length: 1, URL: "tg://user?id=x"},
 			&tg.MessageEntityTextURL{Offset: 2, Length: 1, URL: "tg://user?id=0"},
@@ -93,6 +97,7 @@ func TestParseErrors(t *testing.T) {
 		{markup.HTML, "<foo>x</foo>", markup.ErrParse},
 		{markup.HTML, "<b", markup.ErrParse},
 		{markup.HTML, "<span>x</span>", markup.ErrParse},
+		{markup.HTML, `<a href="x>t</a>`, markup.ErrParse},
 		{markup.Markdown, "[**x](u)**", markup.ErrParse},
 		{markup.Markdown, nest("[", "x", "](u)", 33), markup.ErrParse},
 		// One nesting budget covers every construct: 16 links around 16 bolds fit, one
