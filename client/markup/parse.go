@@ -462,7 +462,11 @@ func parseHTML(s string) (string, []tg.MessageEntityClass, error) {
 			case "a":
 				k.arg = attrs.href
 			case "tg-emoji":
-				k.arg = attrs.emojiID
+				id, err := strconv.ParseInt(attrs.emojiID, 10, 64)
+				if err != nil {
+					return "", nil, fmt.Errorf("%w: <tg-emoji> needs a numeric emoji-id, not %q", ErrParse, clip(attrs.emojiID))
+				}
+				k.arg = strconv.FormatInt(id, 10)
 			case "blockquote":
 				if attrs.expandable {
 					k.arg = quoteExpandable

@@ -98,6 +98,9 @@ func TestParseErrors(t *testing.T) {
 		{markup.HTML, "<b", markup.ErrParse},
 		{markup.HTML, "<span>x</span>", markup.ErrParse},
 		{markup.HTML, `<a href="x>t</a>`, markup.ErrParse},
+		{markup.HTML, `<tg-emoji emoji-id="abc">e</tg-emoji>`, markup.ErrParse},
+		{markup.HTML, `<tg-emoji>e</tg-emoji>`, markup.ErrParse},
+		{markup.HTML, `<tg-emoji emoji-id="99999999999999999999">e</tg-emoji>`, markup.ErrParse},
 		{markup.Markdown, "[**x](u)**", markup.ErrParse},
 		{markup.Markdown, nest("[", "x", "](u)", 33), markup.ErrParse},
 		// One nesting budget covers every construct: 16 links around 16 bolds fit, one
