@@ -29,6 +29,8 @@ type account struct {
 
 	blocked map[int64]int32 // users this account blocked (contacts.block) -> date
 
+	uploads pendingUploads // unfinished uploads, oldest first (media.go)
+
 	// users, contacts, profile, privacy (contacts.go, profile.go, privacy.go)
 	contacts    map[int64]contactName // people this account saved as contacts
 	privacy     map[uint32][]tg.PrivacyRuleClass

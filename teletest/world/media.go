@@ -108,11 +108,11 @@ func (w *World) SaveFilePart(key KeyID, fileID int64, part int32, data []byte) e
 	if err := checkPart(part, data); err != nil {
 		return err
 	}
-	up := w.uploadFor(a.id, fileID)
+	up := w.uploadFor(a, fileID)
 	if up.big {
 		return ErrFileIDInvalid
 	}
-	w.putPart(a.id, up, part, data)
+	w.putPart(a, up, part, data)
 	return nil
 }
 
@@ -133,7 +133,7 @@ func (w *World) SaveBigFilePart(key KeyID, fileID int64, part, total int32, data
 	if err := checkPart(part, data); err != nil {
 		return err
 	}
-	up := w.uploadFor(a.id, fileID)
+	up := w.uploadFor(a, fileID)
 	if len(up.parts) > 0 && !up.big {
 		return ErrFileIDInvalid
 	}
@@ -144,45 +144,110 @@ func (w *World) SaveBigFilePart(key KeyID, fileID int64, part, total int32, data
 		up.total = total
 	}
 	up.big = true
-	w.putPart(a.id, up, part, data)
+	w.putPart(a, up, part, data)
 	return nil
 }
 
-func (w *World) uploadFor(user, id int64) *upload {
-	k := uploadKey{user: user, id: id}
+func (w *World) uploadFor(a *account, id int64) *upload {
+	k := uploadKey{user: a.id, id: id}
 	up := w.uploads[k]
 	if up == nil {
 		w.nextUpload++
 		up = &upload{parts: make(map[int32][]byte), seq: w.nextUpload}
 		w.uploads[k] = up
+		a.uploads.order = append(a.uploads.order, uploadRef{id: id, seq: up.seq})
+		a.uploads.live++
 	}
 	return up
 }
 
-// putPart stores one part of user's upload up (a repeated part replaces the earlier one) and
-// forgets the user's oldest other unfinished uploads while they hold more than
-// Config.MaxUploadBytes.
-func (w *World) putPart(user int64, up *upload, part int32, data []byte) {
-	grow := len(data) - len(up.parts[part])
+// minPartCost is what a part counts against Config.MaxUploadBytes at least: a part of a few
+// bytes still costs its map entry, its slice header and its upload, so a client saving one
+// byte under each of millions of file ids holds no more memory than the cap says.
+const minPartCost = 1 << 10
+
+// partCost is what part p counts against Config.MaxUploadBytes (nothing for no part).
+func partCost(p []byte) int {
+	if p == nil {
+		return 0
+	}
+	return max(len(p), minPartCost)
+}
+
+// pendingUploads lists an account's unfinished uploads oldest first, so the oldest is found
+// without a pass over every upload of the world. An entry whose upload was finished or
+// forgotten (its file id perhaps reused since, under a newer seq) is skipped and dropped
+// when met.
+type pendingUploads struct {
+	order []uploadRef
+	live  int // entries of order that are still unfinished uploads
+}
+
+// uploadRef names one upload of the account: its file id and creation order.
+type uploadRef struct {
+	id  int64
+	seq uint64
+}
+
+// current reports whether r still names an unfinished upload of user, and returns it.
+func (w *World) current(user int64, r uploadRef) (*upload, bool) {
+	up := w.uploads[uploadKey{user: user, id: r.id}]
+	return up, up != nil && up.seq == r.seq
+}
+
+// putPart stores one part of a's upload up (a repeated part replaces the earlier one) and
+// forgets a's oldest other unfinished uploads while they hold more than
+// Config.MaxUploadBytes. A part up to minPartCost is copied: the decoded request's short
+// byte strings share an arena chunk with its other values, which a kept part would pin.
+func (w *World) putPart(a *account, up *upload, part int32, data []byte) {
+	if len(data) <= minPartCost {
+		data = bytes.Clone(data)
+	}
+	grow := partCost(data) - partCost(up.parts[part])
 	up.parts[part] = data
 	up.bytes += grow
-	w.uploadBytes[user] += grow
-	for w.uploadBytes[user] > w.cfg.MaxUploadBytes {
-		var oldest uploadKey
-		var found *upload
-		for k, u := range w.uploads {
-			if k.user == user && u != up && (found == nil || u.seq < found.seq) {
-				oldest, found = k, u
-			}
-		}
-		if found == nil {
+	w.uploadBytes[a.id] += grow
+	for w.uploadBytes[a.id] > w.cfg.MaxUploadBytes {
+		if !w.dropOldest(a, up) {
 			return // the upload being written is alone over the cap: it stays
 		}
-		w.dropUpload(oldest)
 	}
 }
 
-// dropUpload forgets an unfinished upload.
+// dropOldest forgets a's oldest unfinished upload other than keep; false when there is none.
+// Entries it passes are dropped from the list (keep's moves up), so the work is amortised
+// O(1) per upload.
+func (w *World) dropOldest(a *account, keep *upload) bool {
+	q := &a.uploads
+	kept := -1
+	for i, r := range q.order {
+		up, ok := w.current(a.id, r)
+		switch {
+		case !ok:
+			continue
+		case up == keep:
+			kept = i
+			continue
+		}
+		if kept >= 0 {
+			q.order[i] = q.order[kept]
+			q.order = q.order[i:]
+		} else {
+			q.order = q.order[i+1:]
+		}
+		w.dropUpload(uploadKey{user: a.id, id: r.id})
+		return true
+	}
+	if kept >= 0 {
+		q.order[0] = q.order[kept]
+		q.order = q.order[:1]
+	} else {
+		q.order = q.order[:0]
+	}
+	return false
+}
+
+// dropUpload forgets an unfinished upload (finished or abandoned).
 func (w *World) dropUpload(k uploadKey) {
 	up := w.uploads[k]
 	if up == nil {
@@ -191,6 +256,23 @@ func (w *World) dropUpload(k uploadKey) {
 	delete(w.uploads, k)
 	if w.uploadBytes[k.user] -= up.bytes; w.uploadBytes[k.user] <= 0 {
 		delete(w.uploadBytes, k.user)
+	}
+	a := w.users[k.user]
+	if a == nil {
+		return
+	}
+	q := &a.uploads
+	q.live--
+	if len(q.order) > 2*q.live+16 {
+		// Mostly finished uploads: keep the list as long as the live ones.
+		live := q.order[:0]
+		for _, r := range q.order {
+			if _, ok := w.current(k.user, r); ok {
+				live = append(live, r)
+			}
+		}
+		clear(q.order[len(live):])
+		q.order = live
 	}
 }
 

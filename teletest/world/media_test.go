@@ -70,6 +70,79 @@ func TestUnfinishedUploadsBounded(t *testing.T) {
 	}
 }
 
+// Parts of a few bytes count as minPartCost each: a client saving one byte under each of
+// thousands of file ids holds no more uploads than the cap allows, and the oldest go first.
+func TestTinyUploadPartsBounded(t *testing.T) {
+	const limit = 64 << 10
+	w := newWorld(t, Config{MaxUploadBytes: limit})
+	a, _ := w.CreateUser(UserSpec{FirstName: "A", Phone: "70000000001"})
+	ka := KeyID{1}
+	_ = w.Authorize(ka, a.ID)
+	const n = 10000
+	for id := range int64(n) {
+		if err := w.SaveFilePart(ka, id, 0, []byte{byte(id)}); err != nil {
+			t.Fatalf("save file %d: %v", id, err)
+		}
+	}
+	if got, most := len(w.uploads), limit/minPartCost; got > most {
+		t.Fatalf("%d unfinished uploads of one byte kept, want at most %d", got, most)
+	}
+	if got := len(w.users[a.ID].uploads.order); got > 2*limit/minPartCost+16 {
+		t.Fatalf("upload list holds %d entries", got)
+	}
+	if _, err := w.UploadMedia(ka, &tg.InputMediaUploadedDocument{File: &tg.InputFile{ID: 0, Parts: 1, Name: "f"}}); !errors.Is(err, ErrFileIDInvalid) {
+		t.Fatalf("oldest upload: err = %v, want FILE_ID_INVALID", err)
+	}
+	m, err := w.UploadMedia(ka, &tg.InputMediaUploadedDocument{File: &tg.InputFile{ID: n - 1, Parts: 1, Name: "f"}})
+	if err != nil {
+		t.Fatalf("newest upload: %v", err)
+	}
+	f, _ := w.File(m.(*tg.MessageMediaDocument).Document.(*tg.Document).ID)
+	if !bytes.Equal(f.Data, []byte{byte((n - 1) % 256)}) {
+		t.Fatalf("newest upload holds %v", f.Data)
+	}
+}
+
+// Finished uploads leave nothing behind in the account's list, and a file id used again
+// after its upload finished counts as new when the oldest is chosen.
+func TestUploadListFollowsFinishedUploads(t *testing.T) {
+	const kib = 1024
+	w := newWorld(t, Config{MaxUploadBytes: 2 * kib})
+	a, _ := w.CreateUser(UserSpec{FirstName: "A", Phone: "70000000001"})
+	ka := KeyID{1}
+	_ = w.Authorize(ka, a.ID)
+	part := bytes.Repeat([]byte{'p'}, kib)
+	save := func(id int64) {
+		t.Helper()
+		if err := w.SaveFilePart(ka, id, 0, part); err != nil {
+			t.Fatalf("save file %d: %v", id, err)
+		}
+	}
+	finish := func(id int64) {
+		t.Helper()
+		if _, err := w.UploadMedia(ka, &tg.InputMediaUploadedDocument{File: &tg.InputFile{ID: id, Parts: 1, Name: "f"}}); err != nil {
+			t.Fatalf("finish file %d: %v", id, err)
+		}
+	}
+	for id := range int64(1000) {
+		save(id)
+		finish(id)
+	}
+	if got := len(w.users[a.ID].uploads.order); got > 16 {
+		t.Fatalf("upload list holds %d entries after every upload finished", got)
+	}
+	save(1) // old, under an id of a finished upload
+	save(2)
+	finish(1)
+	save(1) // file id 1 again: now the newest
+	save(3) // over the cap: 2 is the oldest
+	if _, err := w.UploadMedia(ka, &tg.InputMediaUploadedDocument{File: &tg.InputFile{ID: 2, Parts: 1, Name: "f"}}); !errors.Is(err, ErrFileIDInvalid) {
+		t.Fatalf("oldest upload 2: err = %v, want FILE_ID_INVALID", err)
+	}
+	finish(1)
+	finish(3)
+}
+
 // GetFile answers windows of the stored bytes without copying them, and the answer never
 // reaches past its window even when appended to.
 func TestGetFileWindow(t *testing.T) {
