@@ -1,6 +1,9 @@
 package strings
 
 import (
+	"encoding/base64"
+	"slices"
+	stdstrings "strings"
 	"testing"
 
 	"github.com/mtgo-labs/mtgo/crypto/redact"
@@ -46,6 +49,49 @@ func TestErrorsShowNoKey(t *testing.T) {
 }
 
 func errOf(_ Data, err error) error { return err }
+
+// TestErrorsShowNoKeyAfterBitFlips damages each bit of each foreign payload in turn: a flag
+// flipped on makes a reader take key bytes for the fields it announces (mtcute's user id and
+// bool, a media DC), and no error may show them, in either byte order (TL is little-endian).
+func TestErrorsShowNoKeyAfterBitFlips(t *testing.T) {
+	for _, c := range loadForeign(t) {
+		d, err := ImportFormat(c.Format, c.String)
+		if err != nil {
+			t.Fatalf("%s: %v", c.Name, err)
+		}
+		reversed := slices.Clone(d.AuthKey)
+		slices.Reverse(reversed)
+		lead, text := "", stdstrings.TrimRight(c.String, "=")
+		if c.Format == FormatTelethon || c.Format == FormatGramJS {
+			lead, text = "1", text[1:]
+		}
+		enc := base64.RawURLEncoding
+		if stdstrings.ContainsAny(text, "+/") {
+			enc = base64.RawStdEncoding
+		}
+		p, err := enc.DecodeString(text)
+		if err != nil {
+			t.Fatalf("%s: %v", c.Name, err)
+		}
+		for i := range p {
+			for bit := range 8 {
+				q := slices.Clone(p)
+				q[i] ^= 1 << bit
+				s := lead + enc.EncodeToString(q)
+				for _, err := range []error{errOf(Import(s)), errOf(ImportFormat(c.Format, s))} {
+					if err == nil {
+						continue
+					}
+					for _, key := range [][]byte{d.AuthKey, reversed} {
+						if form, ok := redact.Leak(err.Error(), key); ok {
+							t.Errorf("%s, byte %d bit %d flipped: error shows the key (%s): %v", c.Name, i, bit, form, err)
+						}
+					}
+				}
+			}
+		}
+	}
+}
 
 func TestDataRedacted(t *testing.T) {
 	d := Data{DC: 2, Addr: "149.154.167.50:443", AuthKey: testKey(3), UserID: 42, Format: FormatMTGo}
