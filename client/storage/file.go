@@ -271,6 +271,10 @@ func create(path string, o FileOptions, replace bool) error {
 // their own over it, the first then held a file the second had replaced (both "holding"
 // the session, the first one's writes going to a file no longer there).
 func replaceEmpty(tmp, path string, timeout time.Duration) error {
+	if !haveFlock {
+		// No lock to hold, and Windows cannot rename over a file held open.
+		return os.Rename(tmp, path)
+	}
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if errors.Is(err, fs.ErrNotExist) {
 		if err = os.Link(tmp, path); errors.Is(err, fs.ErrExist) {

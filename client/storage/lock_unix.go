@@ -9,6 +9,9 @@ import (
 	"time"
 )
 
+// haveFlock: lockForCheck locks.
+const haveFlock = true
+
 // lockForCheck takes the same exclusive lock bbolt takes (flock), waiting up to timeout, so the
 // file is checked while no other client writes it. The caller releases it with unlock before
 // bbolt opens the file, since bbolt's lock on its own descriptor would conflict with it.
