@@ -29,8 +29,13 @@ import (
 //     state when their pts and qts are the same;
 //   - any other state (its pts from a live push, its date from a live container, or one the
 //     world forgot: each key keeps the last maxHanded) stands at the mark of its pts or qts
-//     event, whichever is later. That is never past what the client was told: a state handed
-//     out covers at least the events of its pts and qts.
+//     event, whichever is later, and no later than the lowest mark of the states remembered
+//     for the key that it could have grown from (pts and qts no later than its own); when it
+//     could have grown from none of them, no later than the lowest mark the key forgot. A
+//     state handed out covers at least the events of its pts and qts, but a live push does
+//     not tell the client of the channels that moved before it: a failover loses the pushes
+//     of the session it drops, and the next session gets the account's later pushes. Such a
+//     state grew from one the world handed to the key, which covered no more than its mark.
 //
 // A difference reports every channel the caller is a member of whose latest event is past the
 // position. The worst a client gets is a needless updateChannelTooLong (a channel whose push it
@@ -50,14 +55,22 @@ import (
 const maxChannelsMoved = 100
 
 // maxHanded bounds the states remembered per auth key; a forgotten one falls back to the mark
-// of its pts and qts, which may report channels again but never leaves one out.
+// of its pts and qts, or the lowest mark its key forgot, which may report channels again but
+// never leaves one out.
 const maxHanded = 16
 
 // channelMoves is the world's part of the channel moves: the event count and the states
 // handed to each key.
 type channelMoves struct {
 	count  int64
-	handed map[KeyID][]handedState // oldest first, at most maxHanded per key
+	handed map[KeyID]*handedStates
+}
+
+// handedStates are the states remembered for one key.
+type handedStates struct {
+	list   []handedState // oldest first, at most maxHanded
+	forgot bool          // a state was dropped from list
+	floor  int64         // the lowest mark of the states dropped
 }
 
 // handedState is a state handed to a key and the mark it covers.
@@ -77,29 +90,59 @@ func (m *channelMoves) nextMark() int64 {
 // is told what the earlier one did not cover.
 func (m *channelMoves) hand(key KeyID, pts, qts, date int32, mark int64) {
 	if m.handed == nil {
-		m.handed = make(map[KeyID][]handedState)
+		m.handed = make(map[KeyID]*handedStates)
 	}
-	list := m.handed[key]
-	for i := range list {
-		if h := &list[i]; h.pts == pts && h.qts == qts && h.date == date {
+	hs := m.handed[key]
+	if hs == nil {
+		hs = &handedStates{}
+		m.handed[key] = hs
+	}
+	for i := range hs.list {
+		if h := &hs.list[i]; h.pts == pts && h.qts == qts && h.date == date {
 			h.mark = min(h.mark, mark)
 			return
 		}
 	}
-	if len(list) >= maxHanded {
-		list = append(list[:0], list[1:]...)
+	if len(hs.list) >= maxHanded {
+		gone := hs.list[0].mark
+		if !hs.forgot || gone < hs.floor {
+			hs.floor = gone
+		}
+		hs.forgot = true
+		hs.list = append(hs.list[:0], hs.list[1:]...)
 	}
-	m.handed[key] = append(list, handedState{pts: pts, qts: qts, date: date, mark: mark})
+	hs.list = append(hs.list, handedState{pts: pts, qts: qts, date: date, mark: mark})
 }
 
 // handedMark returns the mark of a state handed to key, and whether it was.
 func (m *channelMoves) handedMark(key KeyID, pts, qts, date int32) (int64, bool) {
-	for _, h := range m.handed[key] {
-		if h.pts == pts && h.qts == qts && h.date == date {
-			return h.mark, true
+	if hs := m.handed[key]; hs != nil {
+		for _, h := range hs.list {
+			if h.pts == pts && h.qts == qts && h.date == date {
+				return h.mark, true
+			}
 		}
 	}
 	return 0, false
+}
+
+// grownFrom returns the lowest mark of the states remembered for key that a client could have
+// moved from to (pts, qts) by live pushes; without one, the lowest mark key forgot. ok is
+// false when there is neither.
+func (m *channelMoves) grownFrom(key KeyID, pts, qts int32) (mark int64, ok bool) {
+	hs := m.handed[key]
+	if hs == nil {
+		return 0, false
+	}
+	for _, h := range hs.list {
+		if h.pts <= pts && h.qts <= qts && (!ok || h.mark < mark) {
+			mark, ok = h.mark, true
+		}
+	}
+	if !ok && hs.forgot {
+		return hs.floor, true
+	}
+	return mark, ok
 }
 
 // position returns the mark up to which the client on key holding (pts, qts, date) of account
@@ -108,7 +151,11 @@ func (w *World) position(key KeyID, a *account, pts, qts, date int32) int64 {
 	if mark, ok := w.moves.handedMark(key, pts, qts, date); ok {
 		return mark
 	}
-	return max(markAt(&a.box.log, pts), markAt(&a.box.qlog, qts))
+	at := max(markAt(&a.box.log, pts), markAt(&a.box.qlog, qts))
+	if mark, ok := w.moves.grownFrom(key, pts, qts); ok {
+		return min(at, mark)
+	}
+	return at
 }
 
 // markAt returns the mark of the event of l that brought its sequence to pts; 0 (the
