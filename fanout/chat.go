@@ -8,7 +8,9 @@ import (
 // chatKey returns the chat whose order u belongs to: a channel as -1e12-id, a basic group as
 // -id, a user as id (the Bot API's convention), and 0 for updates of no chat (they share
 // one shard, in order). Updates without a chat but with a user (an inline query, a
-// payment) are keyed by the user, like the dispatcher's queues.
+// payment) are keyed by the user. Every update the client's dispatcher queues under a chat
+// or user has that key here (chat_test.go holds the two together), so what one process
+// runs in order stays in one shard.
 func chatKey(u tg.UpdateClass) int64 {
 	if ch, ok := tg.UpdateChannelID(u); ok {
 		return channelKey(ch)
@@ -41,6 +43,29 @@ func chatKey(u tg.UpdateClass) int64 {
 		return peerKey(u.Peer)
 	case *tg.UpdateChatParticipant:
 		return -u.ChatID
+	case *tg.UpdateChannelParticipant:
+		return channelKey(u.ChannelID)
+	case *tg.UpdateBotMessageReactions:
+		return peerKey(u.Peer)
+	case *tg.UpdateMessagePoll:
+		return peerKey(u.Peer) // 0 when the poll names no chat
+	case *tg.UpdateMessagePollVote:
+		if p, ok := u.Peer.(*tg.PeerUser); ok {
+			return p.UserID // a chat's vote has no user, as the dispatcher queues it
+		}
+		return 0
+	case *tg.UpdateStory:
+		return peerKey(u.Peer)
+	case *tg.UpdateBotChatBoost:
+		return peerKey(u.Peer)
+	case *tg.UpdateBotGuestChatQuery:
+		return messageKey(u.Message)
+	case *tg.UpdateBotPurchasedPaidMedia:
+		return u.UserID
+	case *tg.UpdateManagedBot:
+		return u.UserID
+	case *tg.UpdateBotBusinessConnect:
+		return u.Connection.UserID
 	case *tg.UpdateInlineBotCallbackQuery:
 		return u.UserID
 	case *tg.UpdateBotInlineQuery:
