@@ -62,7 +62,7 @@ func (c *conn) bind(msgID int64, r *tg.AuthBindTempAuthKeyRequest) (tl.Encoder, 
 		return nil, fmt.Errorf("%w: %w", ErrEncryptedMessageInvalid, err)
 	}
 	c.srv.keys.bind(temp, world.KeyID(permID))
-	c.caller.AuthKeyID = world.KeyID(permID)
+	c.caller = c.caller.ForAccount(world.KeyID(permID)) // calls waiting for a bot keep theirs
 	c.resubscribe()
 	return &tg.BoolTrue{}, nil
 }

@@ -117,3 +117,58 @@ func TestBindTempAuthKey(t *testing.T) {
 		t.Fatalf("second binding: %q, want %s", got, ErrTempAuthKeyAlreadyBound.Message)
 	}
 }
+
+// TestBindWhileACallWaits: a call that waits for a bot runs on a goroutine of its own with
+// the connection's Caller; an auth.bindTempAuthKey in the same container must not change the
+// Caller under it (a data race -race reports).
+func TestBindWhileACallWaits(t *testing.T) {
+	cl := startCluster(t, Config{DCs: 1})
+	r := rawDial(t, cl.Addr(1), transport.ClientOptions{})
+	r.exchange(cl, 1)
+	perm := r.key
+	u, err := cl.World().CreateUser(world.UserSpec{FirstName: "Perm", Phone: "99912"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cl.World().Authorize(world.KeyID(perm.ID), u.ID); err != nil {
+		t.Fatal(err)
+	}
+	res, err := exchange.RunClient(context.Background(), r.pc, exchange.ClientConfig{
+		Keys: cl.PublicKeys(), DC: 1, Temp: time.Hour, Rand: crand.Reader,
+	})
+	if err != nil {
+		t.Fatalf("temporary key exchange: %v", err)
+	}
+	r.key, r.salt = res.AuthKey, res.ServerSalt
+
+	waitID, bindID, contID := clientMsgID(0, 0), clientMsgID(0, 1), clientMsgID(0, 2)
+	expires := time.Now().Add(time.Hour).Truncate(time.Second)
+	enc, err := exchange.BindMessage(exchange.Bind{
+		Perm: &perm, Temp: &r.key, Nonce: 5, TempSessionID: rawSessionID, ExpiresAt: expires, MsgID: bindID,
+	}, crand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs := []struct {
+		id   int64
+		seq  int32
+		body []byte
+	}{
+		{waitID, 1, encode(t, &tg.MessagesGetBotCallbackAnswerRequest{Peer: &tg.InputPeerSelf{}, MsgID: 1})},
+		{bindID, 3, encode(t, &tg.AuthBindTempAuthKeyRequest{
+			PermAuthKeyID: exchange.KeyID(&perm), Nonce: 5, ExpiresAt: int32(expires.Unix()), EncryptedMessage: enc,
+		})},
+	}
+	cont := binary.LittleEndian.AppendUint32(nil, idMsgContainer)
+	cont = binary.LittleEndian.AppendUint32(cont, uint32(len(msgs)))
+	for _, m := range msgs {
+		cont = binary.LittleEndian.AppendUint64(cont, uint64(m.id))
+		cont = binary.LittleEndian.AppendUint32(cont, uint32(m.seq))
+		cont = binary.LittleEndian.AppendUint32(cont, uint32(len(m.body)))
+		cont = append(cont, m.body...)
+	}
+	r.write(r.sealRaw(r.salt, contID, 4, cont))
+	if got := r.rpcAnswer(bindID); binary.LittleEndian.Uint32(got) != tg.BoolTrueTypeID {
+		t.Fatalf("bind answered %#x (%q)", binary.LittleEndian.Uint32(got), rpcErrorMessage(got))
+	}
+}

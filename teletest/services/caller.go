@@ -65,3 +65,13 @@ func (c *Caller) setConn(info ConnInfo) {
 	c.conn, c.init = info, true
 	c.mu.Unlock()
 }
+
+// ForAccount returns a new Caller like c (DC, session, the layer and application recorded)
+// acting as account key id. The network layer uses it when a connection's account changes
+// (auth.bindTempAuthKey): a call still running with c, on a goroutine of its own, keeps an
+// unchanged Caller.
+func (c *Caller) ForAccount(id world.KeyID) *Caller {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return &Caller{DC: c.DC, AuthKeyID: id, SessionID: c.SessionID, layer: c.layer, conn: c.conn, init: c.init}
+}
