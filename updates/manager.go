@@ -580,7 +580,7 @@ func (m *Manager) keep(in *input, err error) {
 		return
 	}
 	for _, d := range cut.rest {
-		if ups := recoverable(d.Updates); len(ups) > 0 {
+		if ups := recoverable(d.Updates, in == nil); len(ups) > 0 {
 			m.left = append(m.left, input{kind: inputUpdates, u: &tg.Updates{Updates: ups, Users: d.Users, Chats: d.Chats}})
 		}
 	}
@@ -588,11 +588,16 @@ func (m *Manager) keep(in *input, err error) {
 
 // recoverable returns the updates of a batch worth handing to the next Manager: all but those
 // rebuilt from a difference, which carry pts 0 (they say nothing of where they stand in their
-// sequence, and the next difference brings them again since their state was not saved).
-func recoverable(ups []tg.UpdateClass) []tg.UpdateClass {
+// sequence, and the next difference brings them again since their state was not saved). Of
+// an answer's batches (answer set) only updates with a pts are kept: the unsequenced ones came
+// with the difference itself (the Box holds no unsequenced push), whose state, saved with its
+// last batch, was not saved either, so the next difference brings them again as well; kept,
+// they would come twice.
+func recoverable(ups []tg.UpdateClass, answer bool) []tg.UpdateClass {
 	out := ups[:0:0]
 	for _, u := range ups {
-		if k, _, pts, _ := classify(u); k != kindNone && pts == 0 {
+		k, _, pts, _ := classify(u)
+		if pts == 0 && (k != kindNone || answer) {
 			continue
 		}
 		out = append(out, u)
