@@ -234,7 +234,8 @@ type Leftover struct{ in input }
 // one the Handler was given, each as an updates container. Updates without a pts or qts
 // (callback and inline queries, typing) would be lost with them: hand them to the next
 // Manager with Resume, which delivers each of them once (updates with a pts that its catch-up
-// brought already are dropped as duplicates).
+// brought already are dropped as duplicates). At most Config.MaxPending are kept, the newest
+// (an EventOverflow reports a drop).
 func (m *Manager) Leftovers() []Leftover {
 	select {
 	case <-m.done:
@@ -451,10 +452,27 @@ func (m *Manager) finish(err error) {
 			more = false
 		}
 	}
+	m.boundLeft()
 	close(m.done)
 	if m.stopped != nil {
 		m.stopped(err)
 	}
+}
+
+// boundLeft keeps at most MaxPending leftovers, the newest. Each Manager hands its leftovers
+// to the next, so a run of Managers that stop before they process them (a Store that fails
+// at every start, a connection lost at once) would otherwise pile up every push they
+// accepted. Of the dropped ones, updates with a pts come back with the next difference; the
+// others (presses) are old by then. The drop is reported as an EventOverflow.
+func (m *Manager) boundLeft() {
+	limit := m.box.cfg.MaxPending
+	n := len(m.left) - limit
+	if n <= 0 {
+		return
+	}
+	m.left = append(m.left[:0:0], m.left[n:]...)
+	m.report(m.saveCtx, Event{Kind: EventOverflow, Sequence: SequenceAccount,
+		Reason: fmt.Sprintf("more than %d leftovers: the %d oldest dropped", limit, n)})
 }
 
 // arm sets the timer to the Box's next deadline when that changed.
