@@ -26,7 +26,7 @@ func TestManagerLeftoversStayBounded(t *testing.T) {
 		overflows := 0
 		for range 10 {
 			m, err := NewManager(Options{API: fixedDifference{}, Handler: &presses{}, Store: &failingStore{},
-				Box:  Config{MaxPending: limit},
+				Box: Config{MaxPending: limit},
 				Hook: HookFunc(func(e Event) {
 					if e.Kind == EventOverflow {
 						overflows++
