@@ -312,6 +312,7 @@ func (c *conn) resubscribe() {
 	}
 	s.sub = c.srv.cl.world.Subscribe(c.caller.AuthKeyID)
 	s.sub.Mute(s.updates == updatesOff)
+	s.setWaker(s.sub)
 }
 
 // request answers one client request through the dispatcher.
@@ -387,7 +388,7 @@ func (c *conn) reply(msgID int64, res tl.Encoder, err error, delay time.Duration
 // outcome is filed on the session and sent by the connection that owns the session when it
 // arrives (this one, or the one the client reconnected with).
 func (c *conn) wait(msgID int64, req tl.Object, delay time.Duration) {
-	s, sub, caller := c.sess, c.sess.sub, c.caller
+	s, caller := c.sess, c.caller
 	if !s.startWaiting() {
 		c.answer(msgID, nil, world.FloodWait(1), delay)
 		return
@@ -397,10 +398,7 @@ func (c *conn) wait(msgID int64, req tl.Object, delay time.Duration) {
 	go func() {
 		defer c.srv.wg.Done()
 		res, err := c.srv.cl.disp.Handle(hctx, caller, req)
-		s.addAnswer(asyncAnswer{msgID: msgID, res: res, err: err, delay: delay})
-		if sub != nil {
-			sub.Wake()
-		}
+		s.addAnswer(asyncAnswer{msgID: msgID, res: res, err: err, delay: delay}) // wakes the owner
 	}()
 }
 

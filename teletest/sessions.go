@@ -40,7 +40,8 @@ type mtSession struct {
 	// whichever connection owns the session next
 	amu     sync.Mutex
 	answers []asyncAnswer
-	waiting int // calls running off the connection (at most maxWaiting)
+	waiting int                 // calls running off the connection (at most maxWaiting)
+	waker   *world.Subscription // woken when an answer is filed: the session's current sub
 
 	// guarded by sessionTable.mu
 	owner    *conn
@@ -71,12 +72,28 @@ func (s *mtSession) startWaiting() bool {
 	return true
 }
 
-// addAnswer files the outcome of a waiting call (any goroutine).
+// addAnswer files the outcome of a waiting call (any goroutine) and wakes the connection
+// owning the session, through the subscription the session has now (binding a temporary key
+// replaces it while calls wait).
 func (s *mtSession) addAnswer(a asyncAnswer) {
 	s.amu.Lock()
+	defer s.amu.Unlock()
 	s.answers = append(s.answers, a)
 	s.waiting--
-	s.amu.Unlock()
+	if s.waker != nil {
+		s.waker.Wake()
+	}
+}
+
+// setWaker makes sub the subscription addAnswer wakes (owner only, when s.sub changes), and
+// wakes it if answers wait already: their wake-up went to the subscription it replaces.
+func (s *mtSession) setWaker(sub *world.Subscription) {
+	s.amu.Lock()
+	defer s.amu.Unlock()
+	s.waker = sub
+	if sub != nil && len(s.answers) > 0 {
+		sub.Wake()
+	}
 }
 
 // takeAnswers removes and returns the filed outcomes.
