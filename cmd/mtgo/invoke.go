@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -95,10 +96,17 @@ implied by the fields given. - reads the parameters from stdin.
 }
 
 // fillRandomID gives a method with a random_id field a fresh random value when params leave it
-// out, as every client does (messages.sendMessage and the like refuse a repeated one).
+// out, as every client does (messages.sendMessage and the like refuse a repeated one): a long
+// or an int as the field holds, and for a vector (messages.forwardMessages) one long per
+// element of id. A random_id of bytes (sponsored messages) names data and is left to the
+// caller, as is a vector whose id is missing.
 func fillRandomID(method string, params []byte) ([]byte, error) {
 	in, ok := tgjson.Lookup(method)
 	if !ok || !slices.Contains(in.Fields, "random_id") {
+		return params, nil
+	}
+	kind := randomIDKind(method)
+	if kind == reflect.Invalid {
 		return params, nil
 	}
 	m := map[string]json.RawMessage{}
@@ -110,10 +118,64 @@ func fillRandomID(method string, params []byte) ([]byte, error) {
 	if _, ok := m["random_id"]; ok {
 		return params, nil
 	}
-	var b [8]byte
-	if _, err := rand.Read(b[:]); err != nil {
+	var v any
+	switch kind {
+	case reflect.Int64:
+		v = strconv.FormatInt(randomNonZero(), 10)
+	case reflect.Int32:
+		v = int32(randomNonZero())
+	case reflect.Slice:
+		var ids []json.RawMessage
+		if err := json.Unmarshal(m["id"], &ids); err != nil || len(ids) == 0 {
+			return params, nil // the method's own check names what is wrong
+		}
+		list := make([]string, len(ids))
+		for i := range list {
+			list[i] = strconv.FormatInt(randomNonZero(), 10)
+		}
+		v = list
+	}
+	raw, err := json.Marshal(v)
+	if err != nil {
 		return nil, err
 	}
-	m["random_id"] = json.RawMessage(`"` + strconv.FormatInt(int64(binary.LittleEndian.Uint64(b[:])), 10) + `"`)
+	m["random_id"] = raw
 	return json.Marshal(m)
+}
+
+// randomIDKind returns what the random_id field of method holds: reflect.Int64, reflect.Int32,
+// reflect.Slice for a vector of longs, or reflect.Invalid for anything the command does not
+// fill.
+func randomIDKind(method string) reflect.Kind {
+	obj, ok := tgjson.New(method)
+	if !ok {
+		return reflect.Invalid
+	}
+	v := reflect.Indirect(reflect.ValueOf(obj))
+	if v.Kind() != reflect.Struct {
+		return reflect.Invalid
+	}
+	f, ok := v.Type().FieldByName("RandomID")
+	if !ok {
+		return reflect.Invalid
+	}
+	switch t := f.Type; {
+	case t.Kind() == reflect.Int64, t.Kind() == reflect.Int32:
+		return t.Kind()
+	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Int64:
+		return reflect.Slice
+	}
+	return reflect.Invalid
+}
+
+// randomNonZero returns a random value other than 0 whose low 32 bits are not 0 either, so
+// it serves an int field as well (Telegram refuses an empty random_id).
+func randomNonZero() int64 {
+	var b [8]byte
+	for {
+		_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+		if v := int64(binary.LittleEndian.Uint64(b[:])); int32(v) != 0 {
+			return v
+		}
+	}
 }
