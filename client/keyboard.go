@@ -46,17 +46,23 @@ func (c *Client) replyMarkup(ctx context.Context, m option.Markup) (tg.ReplyMark
 	case *tg.ReplyKeyboardMarkup:
 		rows = k.Rows
 	}
+	// The rows are ToTL's own, but a RawButton's TL button is the caller's (or a received
+	// message's): a completed button is a copy.
 	for _, row := range rows {
-		for _, b := range row.Buttons {
+		for j, b := range row.Buttons {
 			switch b := b.(type) {
 			case *tg.InputKeyboardButtonUserProfile:
-				if b.UserID, err = c.completeUser(ctx, b.UserID); err != nil {
+				cp := *b
+				if cp.UserID, err = c.completeUser(ctx, b.UserID); err != nil {
 					return nil, fmt.Errorf("mtgo: reply markup: user profile button %q: %w", b.Text, err)
 				}
+				row.Buttons[j] = &cp
 			case *tg.InputKeyboardButtonURLAuth:
-				if b.Bot, err = c.completeUser(ctx, b.Bot); err != nil {
+				cp := *b
+				if cp.Bot, err = c.completeUser(ctx, b.Bot); err != nil {
 					return nil, fmt.Errorf("mtgo: reply markup: login button %q: %w", b.Text, err)
 				}
+				row.Buttons[j] = &cp
 			}
 		}
 	}
