@@ -168,7 +168,7 @@ func (w *World) State(key KeyID) (*tg.UpdatesState, error) {
 	}
 	st := a.state()
 	st.Date = a.box.dated.stateDate(w.now())
-	w.moves.hand(key, st.Pts, st.Qts, st.Date, w.moves.count)
+	w.moves.hand(key, a.id, st.Pts, st.Qts, st.Date, w.moves.count)
 	return &st, nil
 }
 
@@ -196,18 +196,18 @@ func (w *World) Difference(key KeyID, pts, date, qts, ptsTotalLimit int32) (tg.U
 		tooLong = ptsTotalLimit
 	}
 	from := w.position(key, a, pts, qts, date)
-	w.moves.hand(key, pts, qts, date, from) // an answer lost on the way leaves the client there
+	w.moves.hand(key, a.id, pts, qts, date, from) // an answer lost on the way leaves the client there
 	evs, ok := a.box.log.since(pts)
 	qevs, qok := a.box.qlog.since(qts)
 	if !ok || !qok || a.pts-pts > tooLong {
-		w.moves.hand(key, a.pts, qts, date, from) // the client goes on from there
+		w.moves.hand(key, a.id, a.pts, qts, date, from) // the client goes on from there
 		return &tg.UpdatesDifferenceTooLong{Pts: a.pts}, nil
 	}
 	dated := a.box.dated.between(date, math.MaxInt32)
 	moved := w.channelsMoved(a.id, from)
 	if len(evs) == 0 && len(qevs) == 0 && len(dated) == 0 && len(moved) == 0 {
 		d := a.box.dated.stateDate(w.now())
-		w.moves.hand(key, a.pts, a.qts, d, w.moves.count)
+		w.moves.hand(key, a.id, a.pts, a.qts, d, w.moves.count)
 		return &tg.UpdatesDifferenceEmpty{Date: d, Seq: a.seq}, nil
 	}
 	st := a.state()
@@ -237,7 +237,7 @@ func (w *World) Difference(key KeyID, pts, date, qts, ptsTotalLimit int32) (tg.U
 	} else {
 		st.Date = w.freshDate(key, a, st.Pts, st.Qts, a.box.dated.stateDate(st.Date), covered)
 	}
-	w.moves.hand(key, st.Pts, st.Qts, st.Date, covered)
+	w.moves.hand(key, a.id, st.Pts, st.Qts, st.Date, covered)
 	d := w.splitEvents(a.id, slices.Concat(dated, moved.events(), qevs, evs))
 	if slice {
 		return &tg.UpdatesDifferenceSlice{

@@ -30,8 +30,9 @@ import (
 //   - any other state (its pts from a live push, its date from a live container, or one the
 //     world forgot: each key keeps the last maxHanded) stands at the mark of its pts or qts
 //     event, whichever is later, and no later than the lowest mark of the states remembered
-//     for the key that it could have grown from (pts and qts no later than its own); when it
-//     could have grown from none of them, no later than the lowest mark the key forgot. A
+//     for the user's keys that it could have grown from (pts and qts no later than its own;
+//     any key, since a client that switched data centers asks with another); when it could
+//     have grown from none of them, no later than the lowest mark those keys forgot. A
 //     state handed out covers at least the events of its pts and qts, but a live push does
 //     not tell the client of the channels that moved before it: a failover loses the pushes
 //     of the session it drops, and the next session gets the account's later pushes. Such a
@@ -64,10 +65,12 @@ const maxHanded = 16
 type channelMoves struct {
 	count  int64
 	handed map[KeyID]*handedStates
+	keys   map[int64][]KeyID // the keys of handed by user
 }
 
 // handedStates are the states remembered for one key.
 type handedStates struct {
+	user   int64
 	list   []handedState // oldest first, at most maxHanded
 	forgot bool          // a state was dropped from list
 	floor  int64         // the lowest mark of the states dropped
@@ -85,16 +88,18 @@ func (m *channelMoves) nextMark() int64 {
 	return m.count
 }
 
-// hand remembers that key was given the state (pts, qts, date), covering channel moves up to
-// mark. The same state handed out again keeps its lower mark, so a client holding either copy
-// is told what the earlier one did not cover.
-func (m *channelMoves) hand(key KeyID, pts, qts, date int32, mark int64) {
+// hand remembers that key of user was given the state (pts, qts, date), covering channel
+// moves up to mark. The same state handed out again keeps its lower mark, so a client holding
+// either copy is told what the earlier one did not cover.
+func (m *channelMoves) hand(key KeyID, user int64, pts, qts, date int32, mark int64) {
 	if m.handed == nil {
 		m.handed = make(map[KeyID]*handedStates)
+		m.keys = make(map[int64][]KeyID)
 	}
 	hs := m.handed[key]
-	if hs == nil {
-		hs = &handedStates{}
+	if hs == nil || hs.user != user {
+		m.keys[user] = append(m.keys[user], key)
+		hs = &handedStates{user: user}
 		m.handed[key] = hs
 	}
 	for i := range hs.list {
@@ -126,21 +131,29 @@ func (m *channelMoves) handedMark(key KeyID, pts, qts, date int32) (int64, bool)
 	return 0, false
 }
 
-// grownFrom returns the lowest mark of the states remembered for key that a client could have
-// moved from to (pts, qts) by live pushes; without one, the lowest mark key forgot. ok is
-// false when there is neither.
-func (m *channelMoves) grownFrom(key KeyID, pts, qts int32) (mark int64, ok bool) {
-	hs := m.handed[key]
-	if hs == nil {
-		return 0, false
-	}
-	for _, h := range hs.list {
-		if h.pts <= pts && h.qts <= qts && (!ok || h.mark < mark) {
-			mark, ok = h.mark, true
+// grownFrom returns the lowest mark of the states remembered for user's keys that a client
+// could have moved from to (pts, qts) by live pushes: a client that switched data centers
+// asks with another key from a state an earlier key was handed. Without one, it is the lowest
+// mark those keys forgot. ok is false when there is neither.
+func (m *channelMoves) grownFrom(user int64, pts, qts int32) (mark int64, ok bool) {
+	var floor int64
+	forgot := false
+	for _, key := range m.keys[user] {
+		hs := m.handed[key]
+		if hs == nil || hs.user != user {
+			continue
+		}
+		for _, h := range hs.list {
+			if h.pts <= pts && h.qts <= qts && (!ok || h.mark < mark) {
+				mark, ok = h.mark, true
+			}
+		}
+		if hs.forgot && (!forgot || hs.floor < floor) {
+			floor, forgot = hs.floor, true
 		}
 	}
-	if !ok && hs.forgot {
-		return hs.floor, true
+	if !ok && forgot {
+		return floor, true
 	}
 	return mark, ok
 }
@@ -152,7 +165,7 @@ func (w *World) position(key KeyID, a *account, pts, qts, date int32) int64 {
 		return mark
 	}
 	at := max(markAt(&a.box.log, pts), markAt(&a.box.qlog, qts))
-	if mark, ok := w.moves.grownFrom(key, pts, qts); ok {
+	if mark, ok := w.moves.grownFrom(a.id, pts, qts); ok {
 		return min(at, mark)
 	}
 	return at

@@ -54,3 +54,25 @@ func TestDifferenceTellsChannelMovedBeforeLivePushAfterManyStates(t *testing.T) 
 		t.Errorf("channels too long (-want +got):\n%s", diff)
 	}
 }
+
+// TestDifferenceTellsChannelMovedBeforeLivePushOnNewKey: the same across a switch to another
+// data center, where Bob's client asks with a new auth key (authorized for him) from the
+// state it holds: the world handed that key nothing yet, and still tells the group.
+func TestDifferenceTellsChannelMovedBeforeLivePushOnNewKey(t *testing.T) {
+	p := newChannelPair(t, Config{}, 1)
+	st := p.state(t, p.kB)
+	p.tick(time.Second)
+	p.post(t, 0)
+	p.post(t, -1)
+	live := st
+	live.Pts++
+	live.Date = p.w.now()
+	moved := KeyID{9}
+	if err := p.w.Authorize(moved, p.bob); err != nil {
+		t.Fatal(err)
+	}
+	d := p.diff(t, moved, live)
+	if diff := cmp.Diff([]channelTooLong{p.moved(0)}, channelsTooLong(d.OtherUpdates)); diff != "" {
+		t.Errorf("channels too long (-want +got):\n%s", diff)
+	}
+}
