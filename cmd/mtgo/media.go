@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
@@ -103,7 +104,9 @@ func (a *app) downloadCmd() *cobra.Command {
 		Short: "Download the media of a message, resumable, with a progress bar",
 		Long: `Download the media of a message to a file. The message is a t.me link or chat/message
 (@name/12, 123456/12, me/12). The data goes to <file>.part first; running the command again
-after an interruption resumes from there. Parts are fetched in parallel (--parallel).`,
+after an interruption resumes from there. Parts are fetched in parallel (--parallel).
+Without -o the file is named after the document (its last path element) in the working
+directory, and an existing file of that name is never replaced.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			chat, id, err := parseMessageRef(args[0])
@@ -123,9 +126,9 @@ after an interruption resumes from there. Parts are fetched in parallel (--paral
 			if len(msgs) == 0 || msgs[0] == nil || msgs[0].Media == nil {
 				return fmt.Errorf("message %d has no media", id)
 			}
-			path := output
-			if path == "" {
-				path = fileName(msgs[0], id)
+			path, err := downloadPath(output, msgs[0], id)
+			if err != nil {
+				return err
 			}
 			update, finish := a.bar(&t, filepath.Base(path))
 			n, err := c.DownloadMessageToFile(ctx, msgs[0], path,
@@ -147,12 +150,35 @@ after an interruption resumes from there. Parts are fetched in parallel (--paral
 }
 
 // fileName is the name a download is saved under: the document's own name, else one made of
-// the message id.
+// the message id. The sender chose the name, so only its last path element is kept (after a
+// slash or a backslash), without leading dots (no hidden files); a name that is then empty
+// or holds control characters gives way to the message id.
 func fileName(m *types.Message, id int) string {
-	if d, ok := m.Media.(*types.Document); ok && d.FileName != "" {
-		return filepath.Base(d.FileName)
+	if d, ok := m.Media.(*types.Document); ok {
+		name := d.FileName
+		if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+			name = name[i+1:]
+		}
+		name = strings.TrimLeft(name, ".")
+		if name != "" && !strings.ContainsFunc(name, unicode.IsControl) {
+			return name
+		}
 	}
 	return "message_" + strconv.Itoa(id)
+}
+
+// downloadPath returns the file download writes: output when the user gave one, else the
+// document's name in the working directory, refused when a file of that name exists there
+// (a sender could otherwise name the session file or a dotfile and have it replaced).
+func downloadPath(output string, m *types.Message, id int) (string, error) {
+	if output != "" {
+		return output, nil
+	}
+	path := fileName(m, id)
+	if _, err := os.Lstat(path); err == nil {
+		return "", fmt.Errorf("%s exists: pass -o to replace it or to choose another file", path)
+	}
+	return path, nil
 }
 
 func (a *app) uploadCmd() *cobra.Command {
