@@ -206,14 +206,22 @@ func (t *Telemetry) onUpdateEvent(e updates.Event) {
 }
 
 // TransferProgress returns a progress callback (option.Progress of an upload or download)
-// that counts the bytes moved; direction is "upload" or "download".
+// that counts the bytes moved; direction is "upload" or "download". One callback may serve
+// the files of one call one after another (an album's uploads, each counted from zero): a
+// call with less done than the one before, or after a file reached its total, starts the
+// next file. Calls must not overlap.
 func (t *Telemetry) TransferProgress(ctx context.Context, direction string) func(done, total int64) {
 	var last int64
-	return func(done, _ int64) {
+	complete := false // the last file reached its known total
+	return func(done, total int64) {
+		if done < last || complete {
+			last = 0 // the next file
+		}
 		if d := done - last; d > 0 {
 			t.transferBytes.Add(ctx, d, t.attrs(AttrDirection.String(direction)))
 		}
 		last = max(last, done)
+		complete = total > 0 && done >= total
 	}
 }
 

@@ -221,3 +221,17 @@ func TestTransferProgress(t *testing.T) {
 		t.Errorf("bytes %v, want 1000", got)
 	}
 }
+
+// TestTransferProgressSeveralFiles feeds the callback as an album's upload does (one
+// callback for the call, each file counted from zero): every file's bytes are counted,
+// the second of two files of one size too.
+func TestTransferProgressSeveralFiles(t *testing.T) {
+	r := newRig(t)
+	p := r.tel.TransferProgress(context.Background(), "upload")
+	for _, c := range [][2]int64{{600, 1000}, {1000, 1000}, {300, 500}, {500, 500}, {500, 500}, {200, -1}, {700, -1}} {
+		p(c[0], c[1])
+	}
+	if got := r.points(t, "mtgo.transfer.bytes")["mtgo.session=s1,mtgo.transfer.direction=upload"]; got != 2700 {
+		t.Errorf("bytes %v, want 2700 (files of 1000, 500, 500 and 700)", got)
+	}
+}
