@@ -342,12 +342,14 @@ func (c *Client) Connect(timeout time.Duration) error {
 //
 // It fails with ErrAlreadyConnected when connected (a Connect under way is waited for
 // first), ErrClientClosed after Stop, or the connection's error; a failed Connect leaves the
-// client not connected. Until it returns, the home connection is bounded as a first
-// connection is, even without a deadline: a link that goes down while it runs (after the
-// key exchange, during help.getConfig or the account check) and stays down for
-// Config.ReconnectAttempts dials (8 by default) makes it fail with an error matching
-// ErrReconnectFailed, naming the step and the last failure. Only a Connect that returned
-// makes the default policy redial a loss for ever.
+// client not connected. Until the server answered its own calls, the home connection is
+// bounded as a first connection is, even without a deadline: a link that goes down while
+// they run (after the key exchange, during help.getConfig or the account check) and stays
+// down for Config.ReconnectAttempts dials (8 by default) makes it fail with an error
+// matching ErrReconnectFailed, naming the step and the last failure. From then on (before
+// the update engine's catch-up and the OnConnect hooks, whose calls end at their own
+// timeouts) the default policy redials a loss for ever, so that a link lost while they run
+// does not leave a client whose Connect returned nil with no connection.
 func (c *Client) ConnectContext(ctx context.Context) error {
 	stored := c.storedSession(ctx) // hooks.go
 	if err := c.connectHome(ctx); err != nil {
@@ -368,13 +370,16 @@ func (c *Client) ConnectContext(ctx context.Context) error {
 			c.Log.Warn("stored session is no longer authorized", "err", err)
 		}
 	}
+	// Only now may the default policy redial the link for ever: until here, a link lost for
+	// ReconnectAttempts dials (8 by default) ends this Connect with the session's error.
+	// The steps below end by themselves (the catch-up within RequestTimeout, the hooks'
+	// calls at their timeouts); a session giving up meanwhile would leave the client deaf
+	// after a Connect that returned nil.
+	c.eng.Established()
 	c.startUpdates()
 	c.waitUpdates(ctx)
 	c.watchSecretRekey(ctx) // secret_watch.go: the week rule of idle secret chats
 	c.announce(ctx)         // lifecycle.go: OnConnect, then the link's changes
-	// Only now may the default policy redial the link for ever: until here, a link lost for
-	// ReconnectAttempts dials (8 by default) ends this Connect with the session's error.
-	c.eng.Established()
 	return nil
 }
 

@@ -200,11 +200,12 @@ type Config struct {
 	// connection, after which the session gives up: its calls fail with *ReconnectError,
 	// OnDisconnect runs with a Reason matching ErrReconnectFailed, and nothing dials again
 	// until Connect (or a call with AutoConnect).
-	//   - 0 (the default): 8 attempts until Connect (or Start's connect) has returned, so
+	//   - 0 (the default): 8 attempts until Connect (or Start's connect) has its answers, so
 	//     that Connect with a wrong address, proxy or key, or whose link goes down while it
-	//     runs (after the key exchange, during help.getConfig or the account check), returns
-	//     an error after some 30 s of backoff, even without a deadline; once Connect has
-	//     returned, a loss is redialed for ever, however long the network stays down, with
+	//     waits for them (after the key exchange, during help.getConfig or the account
+	//     check), returns an error after some 30 s of backoff, even without a deadline; from
+	//     then on (the OnConnect hooks included), a loss is redialed for ever, however long
+	//     the network stays down, with
 	//     exponential backoff from 250 ms up to one attempt about every 30 s (jittered
 	//     between 15 and 45 s). A bot thus survives any outage.
 	//   - n > 0: n attempts, for the first connection and after every loss alike: the
@@ -389,7 +390,7 @@ func (cfg *Config) validate() error {
 }
 
 // reconnectPolicy is the session's reconnect policy under ReconnectAttempts: the default
-// bounds the home connection only until Connect has returned
+// bounds the home connection only until Connect has its answers
 // (session.ReconnectPolicy.Persistent, lifted by the engine's Established).
 func (c *Config) reconnectPolicy() session.ReconnectPolicy {
 	return session.ReconnectPolicy{MaxAttempts: c.ReconnectAttempts, Persistent: c.ReconnectAttempts == 0}

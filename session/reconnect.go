@@ -52,11 +52,11 @@ func (e *ReconnectError) Is(target error) bool { return target == ErrReconnectFa
 //     consecutive failures.
 //   - MaxAttempts > 0 (or 0) with Persistent: only until the owner called
 //     Conn.MarkEstablished, which it does once the connection has done what it was opened
-//     for (the client: once its Connect returned). Until then a Run that never got through (a
-//     wrong address, proxy or key), or whose link went down during its owner's setup, still
-//     ends with a *ReconnectError, so the owner's setup fails instead of waiting for ever; from
-//     then on a loss is redialed until ctx ends, however long the network stays down, waiting
-//     at most MaxInterval (jittered) between attempts.
+//     for (the client: once its Connect has its answers). Until then a Run that never got
+//     through (a wrong address, proxy or key), or whose link went down during its owner's
+//     setup, still ends with a *ReconnectError, so the owner's setup fails instead of
+//     waiting for ever; from then on a loss is redialed until ctx ends, however long the
+//     network stays down, waiting at most MaxInterval (jittered) between attempts.
 //   - MaxAttempts < 0: never give up, first connection included.
 //
 // Some failures end Run whatever the policy, since no redial mends them: the proxy refusing
@@ -109,7 +109,7 @@ func (p *ReconnectPolicy) backoff() backoff.BackOff {
 }
 
 // MarkEstablished tells Run that its connection has been established for the owner's
-// purpose (the client calls it once its Connect has returned): from then on a Persistent
+// purpose (the client calls it once its Connect has its answers): from then on a Persistent
 // ReconnectPolicy redials a loss until ctx ends. Before, MaxAttempts failures in a row end
 // Run, even after a connection of the Run worked. It may be called from any goroutine, at any
 // time; calling it again does nothing.

@@ -78,7 +78,7 @@ type Options struct {
 	// Init describes the client in initConnection.
 	Init session.InitConnection
 	// Reconnect bounds the attempts to restore a broken connection. Its Persistent applies
-	// to the home connection only, once Established says the client's Connect returned: a
+	// to the home connection only, once Established says the client's Connect has its answers: a
 	// per-DC or media connection that gives up is opened again by the next call that needs
 	// it, and must not redial for ever while unused.
 	Reconnect session.ReconnectPolicy
@@ -120,8 +120,9 @@ type Engine struct {
 	home       *conn.Live
 	homeDC     int
 	push       Pushes // the pushes handler of the home connection, set by Connect
-	// established: the client's Connect returned (Established), so the home connection, and
-	// the one a migration makes, redial for ever under a Persistent policy; reset by Connect.
+	// established: the client's Connect has its answers (Established), so the home
+	// connection, and the one a migration makes, redial for ever under a Persistent policy;
+	// reset by Connect.
 	established bool
 	userID      int64 // the account the connections are authorized for, 0 when none
 	bot         bool

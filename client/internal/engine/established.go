@@ -7,7 +7,7 @@ import "github.com/mtgo-labs/mtgo/client/internal/conn"
 // without the method (a replaced SessionFactory's) keeps its own policy.
 type establisher interface{ MarkEstablished() }
 
-// Established tells the home connection that the client's Connect on it has returned: its
+// Established tells the home connection that the client's Connect has its answers on it: its
 // session redials a loss for ever from then on under a Persistent policy (the default), while
 // before, a link lost during Connect gives up after Options.Reconnect.MaxAttempts failures,
 // so that a Connect without deadline ends with an error. A home connection a migration makes
