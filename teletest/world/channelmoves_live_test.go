@@ -1,6 +1,7 @@
 package world
 
 import (
+	"sync"
 	"testing"
 	"time"
 
@@ -75,4 +76,77 @@ func TestDifferenceTellsChannelMovedBeforeLivePushOnNewKey(t *testing.T) {
 	if diff := cmp.Diff([]channelTooLong{p.moved(0)}, channelsTooLong(d.OtherUpdates)); diff != "" {
 		t.Errorf("channels too long (-want +got):\n%s", diff)
 	}
+}
+
+// TestDifferenceTellsChannelMovedToOldStoredState: Bob's client stops with a state, a group
+// moves on, his key is handed more states than the world remembers (another run of the
+// client, private messages between), and then a client restarted from the old stored state
+// asks from it: the group is told.
+func TestDifferenceTellsChannelMovedToOldStoredState(t *testing.T) {
+	for _, private := range []bool{false, true} {
+		p := newChannelPair(t, Config{}, 1)
+		old := p.state(t, p.kB)
+		p.tick(time.Second)
+		p.post(t, 0)
+		for range 2 * maxHanded {
+			if private {
+				p.post(t, -1)
+			}
+			p.tick(time.Second)
+			p.empty(t, p.kB, p.state(t, p.kB))
+		}
+		d := p.diff(t, p.kB, old)
+		if diff := cmp.Diff([]channelTooLong{p.moved(0)}, channelsTooLong(d.OtherUpdates)); diff != "" {
+			t.Errorf("private messages %v: channels too long (-want +got):\n%s", private, diff)
+		}
+	}
+}
+
+// TestDifferenceConcurrentOnOneKey: two connections of Bob's key ask for the difference from
+// the same state at once, while Alice posts: each answer tells the group that moved before
+// the requests, and the states they hand out lead to no channel left out (run with -race).
+func TestDifferenceConcurrentOnOneKey(t *testing.T) {
+	p := newChannelPair(t, Config{}, 2)
+	st := p.state(t, p.kB)
+	p.post(t, 0)
+	var wg sync.WaitGroup
+	answers := make([]tg.UpdatesDifferenceClass, 8)
+	errs := make([]error, len(answers))
+	for i := range answers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			answers[i], errs[i] = p.w.Difference(p.kB, st.Pts, st.Date, st.Qts, 0)
+		}()
+	}
+	p.post(t, 1)
+	wg.Wait()
+	for i, d := range answers {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		got := channelsTooLong(otherOf(d))
+		if len(got) == 0 || got[0].Channel != p.channels[0].ID {
+			t.Fatalf("answer %d tells %v, want group %d first", i, got, p.channels[0].ID)
+		}
+		next := d.(*tg.UpdatesDifference).State
+		rest := channelsTooLong(otherOf(p.diffOrEmpty(t, next)))
+		told := map[int64]bool{}
+		for _, c := range append(got, rest...) {
+			told[c.Channel] = true
+		}
+		if !told[p.channels[1].ID] {
+			t.Errorf("answer %d: group %d never told (first %v, then %v)", i, p.channels[1].ID, got, rest)
+		}
+	}
+}
+
+// diffOrEmpty returns Bob's difference from st, nil for differenceEmpty.
+func (p *channelPair) diffOrEmpty(t *testing.T, st tg.UpdatesState) tg.UpdatesDifferenceClass {
+	t.Helper()
+	d, err := p.w.Difference(p.kB, st.Pts, st.Date, st.Qts, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }
