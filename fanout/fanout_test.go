@@ -635,3 +635,37 @@ func gatewayLosingServer(t *testing.T) *Gateway {
 	s.Shutdown()
 	return gw
 }
+
+// TestWorkerEndsWhenItsClientStops checks that a worker whose client was stopped hands the
+// message back and ends Run with the reason, instead of taking every delivery of its shards
+// only to hand it back at once, for as long as Run's context lives; another worker handles
+// the message.
+func TestWorkerEndsWhenItsClientStops(t *testing.T) {
+	s := startServer(t)
+	cfg := Config{Memory: true, Shards: 1}
+	_, js := connect(t, s.ClientURL())
+	gw, err := NewGateway(context.Background(), js, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := offlineWorkerClient(t)
+	c.OnMessage(func(*mtgo.Context, *types.Message) error { return nil })
+	w, err := NewWorker(c, js, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Stop()
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	ended := make(chan error, 1)
+	go func() { ended <- w.Run(ctx) }()
+	if err := gw.DispatchCommit(context.Background(), messages(0, 3, 1)); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-ended; !errors.Is(err, mtgo.ErrClientClosed) || ctx.Err() != nil {
+		t.Fatalf("Run = %v (context: %v), want ErrClientClosed before the context ended", err, ctx.Err())
+	}
+	rec := newRecorder(1)
+	startWorker(t, s.ClientURL(), cfg, rec.handler)
+	rec.wait(t, 30*time.Second)
+}

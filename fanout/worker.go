@@ -72,11 +72,15 @@ const pullBatch = 64
 
 // Run consumes every shard until ctx ends. It creates the stream and the consumers when
 // they do not exist yet, so workers may start before the gateway. An update being handled
-// when ctx ends is handed back (nak) for another worker, after the handlers' grace.
-func (w *Worker) Run(ctx context.Context) error {
-	if _, err := ensureStream(ctx, w.js, w.cfg); err != nil {
+// when ctx ends is handed back (nak) for another worker, after the handlers' grace. When
+// the worker's client stopped (its handlers can take no update) Run hands the message back
+// and returns an error wrapping mtgo.ErrClientClosed.
+func (w *Worker) Run(parent context.Context) error {
+	if _, err := ensureStream(parent, w.js, w.cfg); err != nil {
 		return err
 	}
+	ctx, stop := context.WithCancelCause(parent)
+	defer stop(nil)
 	var consumers []jetstream.ConsumeContext
 	// inflight counts the deliveries being handled. A delivery may still come after the
 	// consumers report they closed (the race detector saw one Add run beside the Wait), so
@@ -112,7 +116,9 @@ func (w *Worker) Run(ctx context.Context) error {
 			inflight.Add(1)
 			mu.Unlock()
 			defer inflight.Done()
-			w.handle(ctx, m)
+			if err := w.handle(ctx, m); errors.Is(err, mtgo.ErrClientClosed) {
+				stop(err)
+			}
 		}, jetstream.PullMaxMessages(pullBatch))
 		if err != nil {
 			return fmt.Errorf("fanout: consume %s: %w", w.cfg.consumer(n), err)
@@ -121,6 +127,9 @@ func (w *Worker) Run(ctx context.Context) error {
 	}
 	w.readyOnce.Do(func() { close(w.ready) })
 	<-ctx.Done()
+	if parent.Err() == nil {
+		return fmt.Errorf("fanout: worker stopped: %w", context.Cause(ctx))
+	}
 	return nil
 }
 
@@ -128,14 +137,14 @@ func (w *Worker) Run(ctx context.Context) error {
 func (w *Worker) Ready() <-chan struct{} { return w.ready }
 
 // handle runs the handlers on the updates of one message (in order per chat) and
-// acknowledges it once they all returned.
-func (w *Worker) handle(ctx context.Context, m jetstream.Msg) {
+// acknowledges it once they all returned. It returns the error of a message handed back.
+func (w *Worker) handle(ctx context.Context, m jetstream.Msg) error {
 	u, err := decodeEnvelope(m.Data())
 	if err != nil {
 		w.rejected.Add(1)
 		w.log.Warn("message rejected", slog.String("subject", m.Subject()), slog.Any("err", err))
 		_ = m.Term()
-		return
+		return nil
 	}
 	n := int64(len(u.Updates))
 	if md, err := m.Metadata(); err == nil && md.NumDelivered > 1 {
@@ -145,15 +154,17 @@ func (w *Worker) handle(ctx context.Context, m jetstream.Msg) {
 	err = w.c.HandleUpdatesWait(ctx, u)
 	stop()
 	if err != nil {
-		// stopping with the handlers still running: hand the updates to another worker
+		// stopping with the handlers still running, or the client stopped: hand the
+		// updates to another worker
 		_ = m.Nak()
-		return
+		return err
 	}
 	w.handled.Add(n)
 	if err := m.Ack(); err != nil {
 		w.log.Warn("ack failed: the updates will be delivered again", slog.String("mtgo.update.key", mtgo.UpdateKey(u.Updates[0])),
 			slog.Int64("updates", n), slog.Any("err", err))
 	}
+	return nil
 }
 
 // keepAlive tells the server the message is being worked on every third of AckWait, so a
