@@ -1,6 +1,7 @@
 package world
 
 import (
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -149,4 +150,59 @@ func (p *channelPair) diffOrEmpty(t *testing.T, st tg.UpdatesState) tg.UpdatesDi
 		t.Fatal(err)
 	}
 	return d
+}
+
+// TestDifferenceSlicesWithEventsBetweenPages: 250 of Bob's groups move on; between the pages
+// of his difference new posts come, in a group already told, in one not yet told and in
+// private. Every group is told, each with its latest pts in the last answer that tells it,
+// the private messages come once and in order, and the last state is up to date.
+func TestDifferenceSlicesWithEventsBetweenPages(t *testing.T) {
+	const n = 250
+	p := newChannelPair(t, Config{}, n)
+	st := p.state(t, p.kB)
+	for i := range n {
+		p.post(t, i)
+	}
+	last := map[int64]int32{}
+	var msgs, wantMsgs []string
+	for page := 0; ; page++ {
+		d := p.diffOrEmpty(t, st)
+		for _, c := range channelsTooLong(otherOf(d)) {
+			last[c.Channel] = c.Pts
+		}
+		switch d := d.(type) {
+		case *tg.UpdatesDifferenceSlice:
+			msgs = append(msgs, texts(d.NewMessages)...)
+			st = d.IntermediateState
+		case *tg.UpdatesDifference:
+			msgs = append(msgs, texts(d.NewMessages)...)
+			st = d.State
+		case *tg.UpdatesDifferenceEmpty:
+			st.Date = d.Date
+		default:
+			t.Fatalf("page %d: difference is %T", page, d)
+		}
+		if page < 3 {
+			p.post(t, 10*page)     // told already
+			p.post(t, n-1-10*page) // not yet told
+			p.post(t, -1)          // private
+			wantMsgs = append(wantMsgs, fmt.Sprint("m", p.sent))
+			continue
+		}
+		if _, ok := d.(*tg.UpdatesDifferenceSlice); !ok {
+			break
+		}
+		if page > 20 {
+			t.Fatal("no end of slices")
+		}
+	}
+	for i := range n {
+		if got, want := last[p.channels[i].ID], p.moved(i).Pts; got != want {
+			t.Errorf("group %d: last told pts %d, want %d", i, got, want)
+		}
+	}
+	if diff := cmp.Diff(wantMsgs, msgs); diff != "" {
+		t.Errorf("private messages (-want +got):\n%s", diff)
+	}
+	p.empty(t, p.kB, st)
 }
