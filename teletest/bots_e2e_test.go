@@ -283,3 +283,34 @@ func TestBoostAndStoryOverTheWire(t *testing.T) {
 		t.Fatalf("bob got %+v", st)
 	}
 }
+
+// TestDeeplyWrappedCallWaitsOffTheConnection: a call that waits for a bot runs off the
+// connection however many wrappers (invokeWithoutUpdates, ...) it comes in, so the
+// connection keeps answering other calls meanwhile.
+func TestDeeplyWrappedCallWaitsOffTheConnection(t *testing.T) {
+	s := NewScenario(t, Config{Key: testKey(t), BotTimeout: time.Minute})
+	alice, bot := s.User("alice"), s.Bot("deep_bot")
+	alice.Send(bot, "/start")
+	bot.Expect(Text("/start").From(alice))
+	bot.SendMarkup(alice, "pick", inlineKeyboard("Go", "go"))
+	m := alice.Expect(Text("pick").From(bot))
+	var req tl.Encoder = &tg.MessagesGetBotCallbackAnswerRequest{Peer: alice.Input(bot), MsgID: m.ID, Data: tl.Some([]byte("go"))}
+	for range 16 { // twice the depth the server once looked through
+		req = &tg.InvokeWithoutUpdatesRequest{Query: req}
+	}
+	answered := make(chan error, 1)
+	go func() {
+		var res tg.MessagesBotCallbackAnswer
+		answered <- alice.Conn().Invoke(s.ctx(), req, &res)
+	}()
+	q := ExpectUpdate[*tg.UpdateBotCallbackQuery](bot)
+	if _, err := alice.API().HelpGetNearestDC(s.ctx(), &tg.HelpGetNearestDCRequest{}); err != nil {
+		t.Fatalf("a call while the wrapped one waits: %v", err)
+	}
+	if _, err := bot.API().MessagesSetBotCallbackAnswer(s.ctx(), &tg.MessagesSetBotCallbackAnswerRequest{QueryID: q.QueryID}); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-answered; err != nil {
+		t.Fatalf("wrapped call: %v", err)
+	}
+}

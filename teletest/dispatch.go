@@ -5,8 +5,10 @@ import (
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
-// maxWrapperDepth bounds how many wrappers innerMethod looks through.
-const maxWrapperDepth = 8
+// maxWrapperDepth bounds how many wrappers innerMethod, innerOffset and announcedLayer look
+// through: as deep as a decoded request nests, so no wrapped call is taken for its wrapper
+// (a call waiting for a bot would then block its connection, a fault would miss it).
+const maxWrapperDepth = tl.MaxDepth
 
 // innerMethod returns the constructor id of the method a request finally invokes, looking
 // through invokeWithLayer, initConnection and the other wrappers, so network faults aimed at a
