@@ -217,9 +217,9 @@ type Config struct {
 	// up after 8 attempts unless n is set (they are opened again by the next call that needs
 	// them). A proxy refusing the credentials or an address that is no host name
 	// (transport.ErrHost) gives up at once whatever the setting, and so
-	// does a server refusing to bind a temporary key (perfect forward secrecy, with a
-	// SessionFactory that enables it) after it had bound one: calls then fail with an error
-	// wrapping the server's rpcerr.Error and session.ErrBind.
+	// does a server refusing twice in a row to bind a temporary key (perfect forward
+	// secrecy, with a SessionFactory that enables it) after it had bound one: calls then fail
+	// with an error wrapping the server's rpcerr.Error and session.ErrBind.
 	ReconnectAttempts int
 	// SecretRekey says when secret chats replace their key by themselves (re-keying, for
 	// perfect forward secrecy). A zero field takes secretchat.DefaultPolicy's value, which is

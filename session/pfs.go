@@ -100,7 +100,7 @@ func (l *loop) bound(ev mtp.Event) {
 	switch {
 	case ev.Kind == mtp.EventResult && len(ev.Body) == 4 && le32(ev.Body) == tl.BoolTrueID:
 		l.pfs.bound = true
-		l.keyAccepted = true
+		l.keyAccepted, l.refusals = true, 0
 		l.release()
 	case ev.Kind == mtp.EventRPCError:
 		l.pfs.err = fmt.Errorf("%w: %w", ErrBind, ParseRPCError(ev.ErrorCode, ev.ErrorMessage))

@@ -61,8 +61,8 @@ func (e *ReconnectError) Is(target error) bool { return target == ErrReconnectFa
 //
 // Some failures end Run whatever the policy, since no redial mends them: the proxy refusing
 // the credentials (a *ReconnectError at once), ErrAuthKeyUnknown, and the server refusing the
-// temporary key's binding after it had accepted one in this Run (a *ReconnectError at once,
-// wrapping ErrBind and the server's *RPCError).
+// temporary key's binding twice in a row after it had accepted one in this Run (a
+// *ReconnectError at the second refusal, wrapping ErrBind and the server's *RPCError).
 type ReconnectPolicy struct {
 	// MaxAttempts is the number of consecutive failed connection attempts after which Run gives
 	// up (default 8; negative means never give up). With Persistent it bounds only the attempts

@@ -28,6 +28,11 @@ var ErrAuthKeyUnknown = errors.New("session: server does not know the auth key")
 // not authenticated: anyone on the path can forge one, so one alone only costs a reconnect.
 const unknownKeyLimit = 3
 
+// refusalLimit is how many bindings in a row, after one was accepted in the Run, the server
+// must refuse before Run gives up whatever its policy: a refusal is an authenticated answer,
+// but one alone may be a server's passing state, and the one redial costs a backoff wait.
+const refusalLimit = 2
+
 // connectTimeout bounds one dial plus key exchange.
 const connectTimeout = 30 * time.Second
 
@@ -68,11 +73,13 @@ type loop struct {
 	updates *updateQueue
 	pfs     tempKey
 	// keyAccepted: the server accepted a binding of a temporary key to the permanent one in
-	// this Run, so a later refusal means it no longer takes the permanent key (see giveUp).
+	// this Run, so later refusals mean it no longer takes the permanent key (see run).
 	keyAccepted bool
-	wbuf        []byte
-	spare       []*call
-	spareID     []mtp.CallID
+	// refusals counts the bindings refused since the last one accepted.
+	refusals int
+	wbuf     []byte
+	spare    []*call
+	spareID  []mtp.CallID
 }
 
 type updateMsg struct {
@@ -144,11 +151,15 @@ func (l *loop) run(ctx context.Context) error {
 			// the server refused the key: no network failure, and no loss is seen above
 			msg, level = "session: temporary key binding failed", slog.LevelWarn
 		}
-		// A binding refused after one was accepted: the server no longer takes the permanent
-		// key (forgotten, revoked), which no redial mends. A refusal before any was accepted
-		// counts as a failed attempt: a permanent key just made may not have reached every
-		// server yet.
-		refused := l.keyAccepted && bindRefused(err)
+		// Bindings refused twice in a row after one was accepted: the server no longer takes
+		// the permanent key (forgotten, revoked), which no redial mends. A single refusal is
+		// redialed once (a server may refuse for a while, as before any was accepted, where
+		// refusals count as failed attempts: a permanent key just made may not have reached
+		// every server yet).
+		if l.keyAccepted && bindRefused(err) {
+			l.refusals++
+		}
+		refused := l.refusals >= refusalLimit
 		if refused || policy.giveUp(failures, l.c.established.Load(), err) {
 			l.log.Log(ctx, level, msg, slog.Int("failures", failures), slog.Any("err", err))
 			return &ReconnectError{Attempts: failures, Err: err}
