@@ -22,7 +22,8 @@ const (
 	// AttrDC is a data center number.
 	AttrDC = attribute.Key("mtgo.dc")
 	// AttrErrorType is what a call failed with: the RPC error's type ("FLOOD_WAIT",
-	// "PEER_ID_INVALID"), "canceled", "deadline" or "transport".
+	// "PEER_ID_INVALID"; "_OTHER" for a message not shaped like Telegram's, so the label
+	// stays bounded), "canceled", "deadline" or "transport".
 	AttrErrorType = attribute.Key("error.type")
 	// AttrErrorCode is the RPC error's numeric code (400, 420, ...).
 	AttrErrorCode = attribute.Key("rpc.error_code")

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"go.opentelemetry.io/otel"
@@ -146,7 +147,7 @@ func methodOf(in tl.Encoder) string {
 // errorAttrs classifies err; the first attribute is always AttrErrorType.
 func errorAttrs(err error) []attribute.KeyValue {
 	if e, ok := rpcerr.As(err); ok {
-		return []attribute.KeyValue{AttrErrorType.String(e.Type), AttrErrorCode.Int(e.Code)}
+		return []attribute.KeyValue{AttrErrorType.String(errorType(e.Type)), AttrErrorCode.Int(e.Code)}
 	}
 	switch {
 	case errors.Is(err, context.Canceled):
@@ -155,6 +156,39 @@ func errorAttrs(err error) []attribute.KeyValue {
 		return []attribute.KeyValue{AttrErrorType.String("deadline")}
 	}
 	return []attribute.KeyValue{AttrErrorType.String("transport")}
+}
+
+// otherError is the error type of an RPC error whose message is not shaped like Telegram's
+// (OpenTelemetry's name for an error type it cannot name).
+const otherError = "_OTHER"
+
+// maxErrorType bounds an error type's length; Telegram's are well below.
+const maxErrorType = 64
+
+// errorType returns t, an RPC error's type, when it is shaped like Telegram's (capitals,
+// digits and underscores, no field that is a number: rpcerr took the first one out), else
+// otherError: error.type is a metric label, and a message with free text or a second number
+// would add a series per message.
+func errorType(t string) string {
+	if t == "" || len(t) > maxErrorType {
+		return otherError
+	}
+	for _, field := range strings.Split(t, "_") {
+		digits := true
+		for i := 0; i < len(field); i++ {
+			switch c := field[i]; {
+			case c >= '0' && c <= '9':
+			case c >= 'A' && c <= 'Z':
+				digits = false
+			default:
+				return otherError
+			}
+		}
+		if digits && field != "" {
+			return otherError
+		}
+	}
+	return t
 }
 
 // HandlerMiddleware returns the middleware that traces and measures the handlers' run on

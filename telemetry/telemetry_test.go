@@ -3,6 +3,7 @@ package telemetry_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -122,6 +123,32 @@ func TestInvokerMiddleware(t *testing.T) {
 	}
 	if spans[0].Name != "help.getConfig" || spans[0].Status.Code == codes.Error || spans[1].Status.Code != codes.Error {
 		t.Errorf("spans %q %v %v", spans[0].Name, spans[0].Status, spans[1].Status)
+	}
+}
+
+// TestErrorTypeBounded checks that error.type, a metric label, takes only error types shaped
+// like Telegram's: a server message with free text, a second number or no end would give a
+// label per message.
+func TestErrorTypeBounded(t *testing.T) {
+	r := newRig(t)
+	mw := r.tel.InvokerMiddleware(nil)
+	for _, msg := range []string{
+		"Internal error 0x7f3a9b12", "Internal error 0x1c0ffee0", // free text
+		"FILE_PART_3_MISSING_17", "FILE_PART_4_MISSING_18", // a number left after the first
+		strings.Repeat("A", 300), strings.Repeat("B", 300), // no end
+		"PEER_ID_INVALID", "2FA_CONFIRM_WAIT_604800", // Telegram's
+	} {
+		call := mw(mtgo.InvokerFunc(func(context.Context, tl.Encoder, tl.Decoder) error { return rpcerr.Parse(400, msg) }))
+		_ = call.Invoke(context.Background(), &tg.HelpGetConfigRequest{}, nil)
+	}
+	got := r.points(t, "mtgo.rpc.errors")
+	want := map[string]float64{
+		"error.type=_OTHER,mtgo.session=s1,rpc.error_code=400,rpc.method=help.getConfig":           6,
+		"error.type=PEER_ID_INVALID,mtgo.session=s1,rpc.error_code=400,rpc.method=help.getConfig":  1,
+		"error.type=2FA_CONFIRM_WAIT,mtgo.session=s1,rpc.error_code=400,rpc.method=help.getConfig": 1,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("mtgo.rpc.errors (-want +got):\n%s", diff)
 	}
 }
 
