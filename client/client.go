@@ -73,7 +73,8 @@ type Client struct {
 	stopOnce   sync.Once
 	stopErr    error // what Stop's shutdown failed at, for Close
 	// stopCaller is where Stop was called inside the client (handlerRunFunc, deliverFunc),
-	// so that the shutdown does not wait for its caller (waitHandled); nil elsewhere.
+	// so that the shutdown does not wait for its caller (waitHandled, handlersBound); nil
+	// elsewhere.
 	stopCaller atomic.Pointer[string]
 
 	counters   *invoke.Counters // calls and flood waits of the call policy (LoadSnapshot)

@@ -99,9 +99,7 @@ func (b *batchWait) err() error {
 // finish marks one update (or the dispatch's own hold) done.
 func (b *batchWait) finish() {
 	if d := b.count(); d != nil {
-		d.mu.Lock()
-		d.cond.Broadcast()
-		d.mu.Unlock()
+		d.wake()
 	}
 }
 
@@ -120,6 +118,13 @@ func (b *batchWait) count() *messageDispatcher {
 		close(b.done)
 	}
 	return b.committed.Load()
+}
+
+// wake wakes every goroutine waiting on cond (waitCommitted, close, enqueue).
+func (d *messageDispatcher) wake() {
+	d.mu.Lock()
+	d.cond.Broadcast()
+	d.mu.Unlock()
 }
 
 func newMessageDispatcher(c *Client) *messageDispatcher {
@@ -201,12 +206,7 @@ func (d *messageDispatcher) commit(b *batchWait) {
 // (inHandler), it does not wait for that handler, which may wait for the stop: it waits
 // until no such update is queued and at most one runs.
 func (d *messageDispatcher) waitCommitted(ctx context.Context, inHandler bool) {
-	stop := context.AfterFunc(ctx, func() {
-		d.mu.Lock()
-		d.cond.Broadcast()
-		d.mu.Unlock()
-	})
-	defer stop()
+	defer context.AfterFunc(ctx, d.wake)()
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	for ctx.Err() == nil {
@@ -664,12 +664,7 @@ func (d *messageDispatcher) fail(t *handlerTable, ctx *Context, err error) {
 // waits for those of the batches it committed sooner (waitCommitted), so nothing the engine
 // committed is dropped here (unless they outlast handlerStopGrace).
 func (d *messageDispatcher) close(ctx context.Context) {
-	stop := context.AfterFunc(ctx, func() {
-		d.mu.Lock()
-		d.cond.Broadcast()
-		d.mu.Unlock()
-	})
-	defer stop()
+	defer context.AfterFunc(ctx, d.wake)()
 	d.mu.Lock()
 	d.closed = true
 	for _, q := range d.chats {
