@@ -386,54 +386,23 @@ func (c *Client) joined(res tg.MessagesChatInviteJoinResultClass) (*types.Chat, 
 }
 
 // joinTarget splits what JoinChat was given into a username or an invite hash (both empty
-// when it is neither, both set for a bare word that may be either).
+// when it is neither, both set for a bare word that may be either). Links are read as
+// ResolvePeer reads them (peers.ParseQuery).
 func joinTarget(link string) (username, hash string) {
 	link = strings.TrimSpace(link)
 	if h := types.InviteHash(link); h != "" {
-		if isInviteHash(h) {
-			return "", h
-		}
-		return "", ""
+		return "", h
 	}
-	s := link
-	for _, p := range []string{"https://", "http://"} {
-		s = strings.TrimPrefix(s, p)
-	}
-	bare := s == link
-	for _, host := range []string{"t.me/", "telegram.me/", "telegram.dog/"} {
-		if rest, ok := strings.CutPrefix(s, host); ok {
-			s, bare = rest, false
-		}
-	}
-	if rest, ok := strings.CutPrefix(s, "@"); ok && bare {
-		if isUsername(rest) {
-			return rest, ""
-		}
-		return "", ""
-	}
+	q, err := peers.ParseQuery(link)
 	switch {
-	case bare && isUsername(s) && isInviteHash(s):
-		return s, s
-	case isUsername(s):
-		return s, ""
-	case bare && isInviteHash(s):
-		return "", s
+	case err == nil && q.Kind == peers.QueryUsername && isInviteHash(link):
+		return link, link // a bare word, in the case it came in: a hash keeps it
+	case err == nil && q.Kind == peers.QueryUsername:
+		return q.Username, ""
+	case isInviteHash(link):
+		return "", link // a bare word that is no username
 	}
 	return "", ""
-}
-
-// isUsername reports whether s has the form of a public username: 4 to 32 letters, digits
-// and underscores, starting with a letter.
-func isUsername(s string) bool {
-	if len(s) < 4 || len(s) > 32 || !isLetter(s[0]) {
-		return false
-	}
-	for i := range len(s) {
-		if !isLetter(s[i]) && !isDigit(s[i]) && s[i] != '_' {
-			return false
-		}
-	}
-	return true
 }
 
 // isInviteHash reports whether s has the form of an invite hash (URL-safe base64 or hex).

@@ -1,6 +1,10 @@
 package mtgo
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/mtgo-labs/mtgo/peers"
+)
 
 // TestJoinTarget: what JoinChat makes of its argument.
 func TestJoinTarget(t *testing.T) {
@@ -20,6 +24,19 @@ func TestJoinTarget(t *testing.T) {
 		{"@no", "", ""},
 		{"https://t.me/+bad hash", "", ""},
 		{"https://example.com/x", "", ""},
+		// Links as ResolvePeer reads them (peers.ParseQuery).
+		{"https://t.me/durov/", "durov", ""},
+		{"https://t.me/durov/123", "durov", ""},
+		{"t.me/s/durov", "durov", ""},
+		{"https://durov.t.me", "durov", ""},
+		{"tg://resolve?domain=durov", "durov", ""},
+		{"https://www.t.me/+AbCd", "", "AbCd"},
+		{"HTTPS://T.ME/+AbCd", "", "AbCd"},
+		{"t.me/+AbCd?x=1", "", "AbCd"},
+		{"https://t.me/joinchat/AbCd/", "", "AbCd"},
+		{"tg://join?invite=AbCd&x=1", "", "AbCd"},
+		{"+15551234567", "", ""}, // a phone number
+		{"t.me/c/123/4", "", ""},
 	}
 	for _, tt := range tests {
 		u, h := joinTarget(tt.in)
@@ -38,7 +55,7 @@ func FuzzJoinTarget(f *testing.F) {
 		if u != "" && h != "" && u != h {
 			t.Fatalf("joinTarget(%q) gave both %q and %q", s, u, h)
 		}
-		if u != "" && !isUsername(u) || h != "" && !isInviteHash(h) {
+		if u != "" && !peers.ValidUsername(u) || h != "" && !isInviteHash(h) {
 			t.Fatalf("joinTarget(%q) = %q, %q: not well formed", s, u, h)
 		}
 	})

@@ -65,6 +65,11 @@ func TestInviteHash(t *testing.T) {
 		{"https://t.me/durov", ""},
 		{"@durov", ""},
 		{"", ""},
+		{"https://www.t.me/+AbC/", "AbC"},
+		{"HTTPS://Telegram.me/joinchat/XYZ?x", "XYZ"},
+		{"tg://join?invite=q1&x=2", "q1"},
+		{"https://t.me/+15551234567", ""}, // a phone number
+		{"https://t.me/+bad hash", ""},
 	}
 	for _, tt := range tests {
 		if got := types.InviteHash(tt.in); got != tt.want {

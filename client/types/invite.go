@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mtgo-labs/mtgo/peers"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
@@ -54,23 +55,16 @@ func NewChatInviteLink(inv tg.ExportedChatInviteClass, e Entities) *ChatInviteLi
 func (l *ChatInviteLink) Hash() string { return InviteHash(l.Link) }
 
 // InviteHash extracts the hash of an invite link: "https://t.me/+HASH", "t.me/joinchat/HASH",
-// "tg://join?invite=HASH" or "+HASH"; "" when s is not an invite link.
+// "tg://join?invite=HASH" or "+HASH", read as peers.ParseQuery reads links (any case, "www.",
+// a trailing slash or query); "" when s is not an invite link. t.me/+ followed by digits
+// alone is a phone number, not an invite.
 func InviteHash(s string) string {
 	s = strings.TrimSpace(s)
-	if h, ok := strings.CutPrefix(s, "tg://join?invite="); ok {
-		return h
-	}
-	for _, p := range []string{"https://", "http://"} {
-		s = strings.TrimPrefix(s, p)
-	}
-	for _, host := range []string{"t.me/", "telegram.me/", "telegram.dog/"} {
-		s = strings.TrimPrefix(s, host)
-	}
-	if h, ok := strings.CutPrefix(s, "joinchat/"); ok {
-		return h
-	}
 	if h, ok := strings.CutPrefix(s, "+"); ok {
-		return h
+		s = "t.me/+" + h
+	}
+	if q, err := peers.ParseQuery(s); err == nil && q.Kind == peers.QueryInvite {
+		return q.Invite
 	}
 	return ""
 }
