@@ -17,7 +17,9 @@ var _ API = (*tg.Client)(nil)
 
 // Handler receives the update batches in order. The Manager waits for it to return before it
 // persists the state the batch reached; an error stops the Manager without persisting, so the
-// batch is delivered again after a restart.
+// batch's updates that carry a pts or qts are delivered again after a restart (the next
+// getDifference brings them). Updates without one (a pushed callback query, an inline query)
+// are not: the failed batch is not kept for Leftovers, only the batches after it.
 type Handler interface {
 	HandleUpdates(ctx context.Context, b Batch) error
 }
