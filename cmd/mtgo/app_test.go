@@ -29,6 +29,10 @@ func TestParseMessageRef(t *testing.T) {
 		{in: "durov/x", bad: true},
 		{in: "durov/0", bad: true},
 		{in: "/5", bad: true},
+		{in: "https://t.me/c/0/5", bad: true},
+		{in: "https://t.me/c/-5/5", bad: true},
+		{in: "https://t.me/c/9223372036854775807/5", bad: true}, // -10^12-id wraps to a user id
+		{in: "https://t.me/c/name/5", bad: true},
 	} {
 		chat, id, err := parseMessageRef(c.in)
 		if c.bad {

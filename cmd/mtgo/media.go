@@ -78,16 +78,21 @@ func parseMessageRef(s string) (any, int, error) {
 	if err != nil || id <= 0 {
 		return nil, 0, usagef("%q: message id is not a positive number", s)
 	}
-	return parseChat(strings.TrimPrefix(s[:i], "c/"), strings.HasPrefix(s[:i], "c/")), id, nil
+	if ch, ok := strings.CutPrefix(s[:i], "c/"); ok {
+		// a private link names a channel by its id: a positive number with a Bot API form
+		n, err := strconv.ParseInt(ch, 10, 64)
+		if err != nil || types.ChannelChatID(n) == 0 {
+			return nil, 0, usagef("%q: the channel id of a t.me/c/ link is not a positive number", s)
+		}
+		return types.ChannelChatID(n), id, nil
+	}
+	return parseChat(s[:i]), id, nil
 }
 
-// parseChat turns a chat argument into what ResolvePeer takes: a numeric id (a t.me/c/ id is
-// a channel id, marked -100...), or a username.
-func parseChat(s string, channel bool) any {
+// parseChat turns a chat argument into what ResolvePeer takes: a numeric id (Bot API form),
+// or a username.
+func parseChat(s string) any {
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-		if channel {
-			return -1000000000000 - n
-		}
 		return n
 	}
 	if s == "me" || s == "self" {
@@ -210,7 +215,7 @@ func (a *app) uploadCmd() *cobra.Command {
 			if caption != "" {
 				opts = append(opts, mtgo.WithCaption(caption))
 			}
-			m, err := c.SendDocument(ctx, parseChat(args[1], false), in, opts...)
+			m, err := c.SendDocument(ctx, parseChat(args[1]), in, opts...)
 			finish()
 			if err != nil {
 				return err

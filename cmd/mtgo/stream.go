@@ -30,7 +30,7 @@ func (m chatMatcher) match(c *types.Chat) bool {
 func resolveChats(ctx context.Context, c *mtgo.Client, args []string) (chatMatcher, error) {
 	m := chatMatcher{}
 	for _, arg := range args {
-		p, err := c.ResolvePeer(ctx, parseChat(arg, false))
+		p, err := c.ResolvePeer(ctx, parseChat(arg))
 		if err != nil {
 			return nil, fmt.Errorf("--chat %s: %w", arg, err)
 		}
@@ -167,7 +167,7 @@ func (a *app) historyCmd() *cobra.Command {
 			if limit > 0 {
 				opts = append(opts, mtgo.WithLimit(limit))
 			}
-			for m, err := range c.GetChatHistory(ctx, parseChat(args[0], false), opts...) {
+			for m, err := range c.GetChatHistory(ctx, parseChat(args[0]), opts...) {
 				if err != nil {
 					return err
 				}
