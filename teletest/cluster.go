@@ -76,6 +76,11 @@ type Config struct {
 	// queued for it (up to world.Config.MaxQueued). Default 10 min; negative keeps sessions
 	// until MaxSessions pushes them out.
 	SessionTTL time.Duration
+	// MaxRetainedBytes caps the bytes of unacknowledged answers and updates that the sessions
+	// without a connection keep together for their clients' return (each session keeps at
+	// most mtp.Config.RetainBytes, 4 MiB); beyond it the least recently used of them are
+	// forgotten, as MaxSessions and SessionTTL forget them. Default 256 MiB.
+	MaxRetainedBytes int
 	// StrictSeqNo holds ping, ping_delay_disconnect and get_future_salts to the odd seqno
 	// MTProto asks of content-related messages (bad_msg_notification 34 otherwise), for
 	// tests of a client that must follow the rule. Off by default: Telegram accepts either
@@ -112,6 +117,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.SessionTTL == 0 {
 		c.SessionTTL = 10 * time.Minute
+	}
+	if c.MaxRetainedBytes <= 0 {
+		c.MaxRetainedBytes = 256 << 20
 	}
 }
 

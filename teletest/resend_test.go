@@ -2,17 +2,22 @@ package teletest
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mtgo-labs/mtgo/crypto"
 	"github.com/mtgo-labs/mtgo/session/mtp"
+	"github.com/mtgo-labs/mtgo/teletest/services"
 	"github.com/mtgo-labs/mtgo/teletest/world"
+	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/mt"
 	"github.com/mtgo-labs/mtgo/tl/tg"
+	"github.com/mtgo-labs/mtgo/transport"
 )
 
 // resendFixture is one MTProto session, driven by hand (foreignClient), of a person bob on
@@ -300,5 +305,47 @@ func TestResendTakeover(t *testing.T) {
 	order, dup := seen()
 	if dup || !slices.IsSorted(order) || len(order) != n {
 		t.Fatalf("updates on the second connection in order %v, want each of %d once, in order", order, n)
+	}
+}
+
+// TestRetainedBytesBounded: sessions whose clients left without acknowledging their answers
+// keep at most Config.MaxRetainedBytes together; the least recently used are forgotten first,
+// so a client opening session after session cannot make the server hold 4 MiB for each.
+func TestRetainedBytesBounded(t *testing.T) {
+	const answer, budget = 64 << 10, 256 << 10
+	cl := startCluster(t, Config{DCs: 1, MaxRetainedBytes: budget, Engine: func(c *mtp.Config) { c.GzipThreshold = 1 << 30 }})
+	big := bytes.Repeat([]byte("0123456789abcdef"), answer/16)
+	cl.Dispatcher().Register(tg.HelpGetNearestDCRequestTypeID, func(context.Context, *services.Caller, tl.Object) (tl.Encoder, error) {
+		return &tg.NearestDC{Country: string(big), ThisDC: 1, NearestDC: 1}, nil
+	})
+	s := cl.DC(1)
+	s.keys.add(fuzzKey, 0x5a17, time.Time{}, time.Time{})
+	const sessions = 16
+	for i := range sessions {
+		r := rawDial(t, cl.Addr(1), transport.ClientOptions{})
+		r.key = fuzzKey
+		msgID := clientMsgID(0, i)
+		r.write(sealFor(t, 0x5a17, int64(1000+i), msgID, 1, encode(t, &tg.HelpGetNearestDCRequest{})))
+		r.rpcAnswer(msgID) // read, never acknowledged
+		cl.Faults().DropConnections(1)
+	}
+	s.sessions.mu.Lock()
+	defer s.sessions.mu.Unlock()
+	total, kept := 0, 0
+	for _, ss := range s.sessions.m {
+		_, b := ss.eng.Retained()
+		total += b
+		if b > 0 {
+			kept++
+		}
+	}
+	if total > budget || kept == 0 || kept == sessions {
+		t.Fatalf("%d detached sessions keep %d bytes, want some of %d keeping at most %d", kept, total, sessions, budget)
+	}
+	if total != s.sessions.retained {
+		t.Fatalf("table counts %d retained bytes, sessions hold %d", s.sessions.retained, total)
+	}
+	if _, ok := s.sessions.m[sessionKey{key: fuzzKey.ID, id: 1000 + sessions - 1}]; !ok {
+		t.Fatal("the most recent session was forgotten")
 	}
 }

@@ -47,6 +47,7 @@ type mtSession struct {
 	owner    *conn
 	released chan struct{} // closed when owner lets go
 	lastUsed time.Time
+	retained int // bytes the engine kept for the client when its owner let go
 }
 
 // asyncAnswer is the outcome of a call that ran on its own goroutine.
@@ -111,17 +112,22 @@ type sessionTable struct {
 	m   map[sessionKey]*mtSession
 	max int           // detached sessions beyond this are forgotten, oldest first
 	ttl time.Duration // detached sessions idle this long are forgotten
+
+	maxRetained int // bytes detached sessions may keep together, beyond it the oldest go
+	retained    int // bytes the detached sessions of m keep (their retained fields)
 }
 
-func newSessionTable(max int, ttl time.Duration) *sessionTable {
-	return &sessionTable{m: make(map[sessionKey]*mtSession), max: max, ttl: ttl}
+func newSessionTable(max int, ttl time.Duration, maxRetained int) *sessionTable {
+	return &sessionTable{m: make(map[sessionKey]*mtSession), max: max, ttl: ttl, maxRetained: maxRetained}
 }
 
 // forgetLocked drops a detached session and its subscription. The caller holds t.mu.
 func (t *sessionTable) forgetLocked(s *mtSession) {
 	if t.m[s.key] == s {
 		delete(t.m, s.key)
+		t.retained -= s.retained
 	}
+	s.retained = 0
 	if s.owner == nil && s.sub != nil {
 		s.sub.Close()
 		s.sub = nil
@@ -141,13 +147,15 @@ func (t *sessionTable) attach(ctx context.Context, c *conn, k sessionKey, now ti
 				t.mu.Unlock()
 				return nil, false, err
 			}
-			t.evictLocked(now)
+			t.evictLocked(now, true)
 			s = &mtSession{key: k, eng: eng}
 			t.m[k] = s
 			created = true
 		}
 		if s.owner == nil {
 			s.owner, s.released, s.lastUsed = c, make(chan struct{}), now
+			t.retained -= s.retained
+			s.retained = 0
 			t.mu.Unlock()
 			return s, created, nil
 		}
@@ -176,7 +184,11 @@ func (t *sessionTable) detach(s *mtSession, c *conn, now time.Time) {
 	close(s.released)
 	if t.m[s.key] != s {
 		t.forgetLocked(s)
+		return
 	}
+	_, s.retained = s.eng.Retained() // c, the owner until now, may read the engine
+	t.retained += s.retained
+	t.evictLocked(now, false)
 }
 
 // rekey moves s to the session id its engine adopted (a client may start a new session on a
@@ -200,8 +212,9 @@ func (t *sessionTable) rekey(s *mtSession, id int64) {
 }
 
 // evictLocked forgets detached sessions idle for longer than the TTL, then the least recently
-// used detached ones while the table is full. The caller holds t.mu.
-func (t *sessionTable) evictLocked(now time.Time) {
+// used detached ones while they keep more than maxRetained bytes or, to make room for a new
+// session, while the table is full. The caller holds t.mu.
+func (t *sessionTable) evictLocked(now time.Time, room bool) {
 	if t.ttl > 0 {
 		for _, s := range t.m {
 			if s.owner == nil && now.Sub(s.lastUsed) > t.ttl {
@@ -209,7 +222,7 @@ func (t *sessionTable) evictLocked(now time.Time) {
 			}
 		}
 	}
-	for len(t.m) >= t.max {
+	for room && len(t.m) >= t.max || t.retained > t.maxRetained {
 		var oldest *mtSession
 		for _, s := range t.m {
 			if s.owner == nil && (oldest == nil || s.lastUsed.Before(oldest.lastUsed)) {
