@@ -21,7 +21,8 @@ type account struct {
 	dc        int
 	about     string
 
-	password *password // nil without 2FA
+	password   *password // nil without 2FA
+	challenges []int64   // open SRP challenges (w.srps), oldest first; see keepChallenge
 
 	// update state (see box.go)
 	pts, qts, seq, date int32

@@ -248,6 +248,7 @@ func (w *World) SendCode(dc int, phone string) (*tg.AuthSentCode, error) {
 	return sentCode(w.codes[phone]), nil
 }
 
+
 // AuthCode returns the login code last sent to phone: the test's view of the SMS.
 func (w *World) AuthCode(phone string) (string, bool) {
 	w.mu.Lock()
@@ -327,6 +328,21 @@ func (w *World) SignUp(key KeyID, dc int, phone, hash, firstName, lastName strin
 	return &tg.AuthAuthorization{User: w.tgUser(a.id, a)}, nil
 }
 
+// maxChallenges is how many SRP challenges of one account stay open: a newer one forgets the
+// oldest (SRP_ID_INVALID from then on), so a client calling account.getPassword in a loop
+// does not pile them up.
+const maxChallenges = 4
+
+// keepChallenge records srpID as a's newest open challenge and forgets the oldest beyond
+// maxChallenges (under w.mu).
+func (w *World) keepChallenge(a *account, srpID int64) {
+	a.challenges = append(a.challenges, srpID)
+	if len(a.challenges) > maxChallenges {
+		delete(w.srps, a.challenges[0])
+		a.challenges = append(a.challenges[:0], a.challenges[1:]...)
+	}
+}
+
 // PasswordChallenge answers account.getPassword for the account on key (signed in, or
 // waiting for its password): a fresh SRP challenge when the account has a password.
 func (w *World) PasswordChallenge(key KeyID) (*tg.AccountPassword, error) {
@@ -362,6 +378,7 @@ func (w *World) PasswordChallenge(key KeyID) (*tg.AccountPassword, error) {
 	}
 	srpID := w.randomInt64()
 	w.srps[srpID] = &srpCheck{user: a.id, server: server}
+	w.keepChallenge(a, srpID)
 	par := a.password.params
 	out.HasPassword = true
 	out.HasRecovery = a.password.email != ""
