@@ -92,10 +92,7 @@ func (a *app) updatesCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var mu sync.Mutex
-			n := 0
-			done := make(chan struct{})
-			var failed error
+			out := newLinePrinter(a.printJSON, limit)
 			c.OnRawUpdate(func(uc *mtgo.Context, u tg.UpdateClass) error {
 				chat := uc.Chat()
 				if !kindMatcher(kinds).match(u.TypeName()) || !chatFilter.match(chat) {
@@ -109,26 +106,13 @@ func (a *app) updatesCmd() *cobra.Command {
 				if chat != nil {
 					line["chat_id"] = chat.ID
 				}
-				mu.Lock()
-				defer mu.Unlock()
-				if limit > 0 && n >= limit {
-					return nil
-				}
-				if err := a.printJSON(line); err != nil && failed == nil {
-					failed = err
-					close(done)
-					return nil
-				}
-				n++
-				if limit > 0 && n == limit {
-					close(done)
-				}
+				out.print(line)
 				return nil
 			})
 			fmt.Fprintln(a.errOut, "streaming updates; Ctrl-C stops")
 			select {
-			case <-done:
-				return failed
+			case <-out.done:
+				return out.err()
 			case <-ctx.Done():
 				return nil // Ctrl-C is the normal end of a stream
 			}
@@ -138,6 +122,48 @@ func (a *app) updatesCmd() *cobra.Command {
 	cmd.Flags().StringArrayVar(&chats, "chat", nil, "keep updates of this chat (repeatable)")
 	cmd.Flags().IntVarP(&limit, "limit", "n", 0, "stop after this many updates (0: never)")
 	return cmd
+}
+
+// linePrinter prints the updates command's lines from the handlers, which run in parallel
+// (one chat's updates in order), until --limit lines were printed or a print failed; done
+// is closed then.
+type linePrinter struct {
+	write func(any) error
+	limit int // 0: no limit
+	done  chan struct{}
+
+	mu     sync.Mutex
+	n      int
+	failed error
+}
+
+func newLinePrinter(write func(any) error, limit int) *linePrinter {
+	return &linePrinter{write: write, limit: limit, done: make(chan struct{})}
+}
+
+// print writes line unless the stream already ended.
+func (p *linePrinter) print(line any) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.failed != nil || (p.limit > 0 && p.n >= p.limit) {
+		return
+	}
+	if err := p.write(line); err != nil {
+		p.failed = err
+		close(p.done)
+		return
+	}
+	p.n++
+	if p.limit > 0 && p.n == p.limit {
+		close(p.done)
+	}
+}
+
+// err returns the failed print's error, once done is closed.
+func (p *linePrinter) err() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.failed
 }
 
 func (a *app) historyCmd() *cobra.Command {
