@@ -2,6 +2,7 @@ package world
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 )
 
@@ -37,3 +38,28 @@ func TestPasswordChallengesBounded(t *testing.T) {
 	}
 }
 
+// auth.sendCode needs no account: codes asked for ever new numbers stay bounded, and the
+// newest still signs in.
+func TestPendingCodesBounded(t *testing.T) {
+	w := newWorld(t, Config{})
+	var phone string
+	var hash string
+	for i := range maxPendingCodes + 100 {
+		phone = fmt.Sprintf("7%010d", i)
+		sent, err := w.SendCode(2, phone)
+		if err != nil {
+			t.Fatalf("send code to %s: %v", phone, err)
+		}
+		hash = sent.PhoneCodeHash
+	}
+	if len(w.codes) > maxPendingCodes {
+		t.Fatalf("%d login codes pending, want at most %d", len(w.codes), maxPendingCodes)
+	}
+	code, ok := w.AuthCode(phone)
+	if !ok {
+		t.Fatal("the newest code was forgotten")
+	}
+	if err := w.checkCode(phone, hash, code); err != nil {
+		t.Fatalf("newest code: %v", err)
+	}
+}
