@@ -27,6 +27,7 @@ func (d *Dispatcher) registerCore() {
 	d.handlers[tg.InitConnectionRequestTypeID] = typed(d.initConnection)
 	d.handlers[tg.InvokeWithoutUpdatesRequestTypeID] = typed(d.invokeWithoutUpdates)
 	d.handlers[tg.InvokeAfterMsgRequestTypeID] = typed(d.invokeAfterMsg)
+	d.handlers[tg.InvokeAfterMsgsRequestTypeID] = typed(d.invokeAfterMsgs)
 	d.handlers[mt.PingRequestTypeID] = typed(d.ping)
 	d.handlers[tg.HelpGetConfigRequestTypeID] = typed(d.helpGetConfig)
 	d.handlers[tg.HelpGetNearestDCRequestTypeID] = typed(d.helpGetNearestDC)
@@ -57,6 +58,11 @@ func (d *Dispatcher) invokeWithoutUpdates(ctx context.Context, c *Caller, req *t
 func (d *Dispatcher) invokeAfterMsg(ctx context.Context, c *Caller, req *tg.InvokeAfterMsgRequest) (tl.Encoder, error) {
 	// Requests are answered in arrival order per connection already, which satisfies the
 	// ordering invokeAfterMsg asks for.
+	return d.inner(ctx, c, req.Query)
+}
+
+func (d *Dispatcher) invokeAfterMsgs(ctx context.Context, c *Caller, req *tg.InvokeAfterMsgsRequest) (tl.Encoder, error) {
+	// As invokeAfterMsg: the messages named came earlier and were answered in order.
 	return d.inner(ctx, c, req.Query)
 }
 

@@ -90,6 +90,7 @@ func TestHandleUnimplementedAndWrappers(t *testing.T) {
 	for _, q := range []tl.Encoder{
 		&tg.InvokeWithoutUpdatesRequest{Query: &tg.HelpGetNearestDCRequest{}},
 		&tg.InvokeAfterMsgRequest{MsgID: 5, Query: &tg.HelpGetNearestDCRequest{}},
+		&tg.InvokeAfterMsgsRequest{MsgIDs: []int64{5, 9}, Query: &tg.HelpGetNearestDCRequest{}},
 	} {
 		if _, err := h.d.HandleBytes(ctx(), c.caller, encode(t, q)); err != nil {
 			t.Fatalf("%T: %v", q, err)
