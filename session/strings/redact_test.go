@@ -73,15 +73,17 @@ func TestErrorsShowNoKeyAfterBitFlips(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", c.Name, err)
 		}
+		seen := map[string]bool{} // many flips give the same message: look at each once
 		for i := range p {
 			for bit := range 8 {
 				q := slices.Clone(p)
 				q[i] ^= 1 << bit
 				s := lead + enc.EncodeToString(q)
 				for _, err := range []error{errOf(Import(s)), errOf(ImportFormat(c.Format, s))} {
-					if err == nil {
+					if err == nil || seen[err.Error()] {
 						continue
 					}
+					seen[err.Error()] = true
 					for _, key := range [][]byte{d.AuthKey, reversed} {
 						if form, ok := redact.Leak(err.Error(), key); ok {
 							t.Errorf("%s, byte %d bit %d flipped: error shows the key (%s): %v", c.Name, i, bit, form, err)
