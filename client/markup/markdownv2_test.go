@@ -197,6 +197,8 @@ func FuzzParseFormatRoundTrip(f *testing.F) {
 		"*bold* _it_ __u__ ~s~ ||p|| `c` ```go\nx``` [l](u) ![👍](tg://emoji?id=1)",
 		">q1\n>q2\n**>e1\n>e2||\nx", "😀 *e\u0301* 𝄞", "<b>a</b><blockquote expandable>q</blockquote>",
 		"**a __b__** [x](tg://user?id=5)", "```a\n>b```", ">`a\nb` c\nd",
+		"[[a](u])b](v)", "[a[b](x](y)c](v)", `<a href="x>y"><a href='[v'>t</a></a>`,
+		`<tg-emoji emoji-id="5">e</tg-emoji>`, "[```go\nx```](u)",
 	} {
 		f.Add(s)
 	}
