@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"go.opentelemetry.io/otel"
@@ -51,6 +53,10 @@ type Telemetry struct {
 	updEvents     metric.Int64Counter
 	recoveryTime  metric.Float64Histogram
 	transferBytes metric.Int64Counter
+
+	gaugeMu sync.Mutex
+	clients []*mtgo.Client      // instrumented, read by the gauges' callback
+	gauges  metric.Registration // nil while no client is instrumented
 }
 
 // New creates the instruments.
@@ -261,10 +267,43 @@ func (t *Telemetry) TransferProgress(ctx context.Context, direction string) func
 
 // Instrument adds the call and handler middleware to c and registers the gauges read from
 // it (connection states and round trips, reconnects, update lag, queued updates). The
-// returned function unregisters the gauges; the middleware stays for the client's life.
+// returned function unregisters c's gauges; the middleware stays for the client's life.
+//
+// The gauges of several clients instrumented by one Telemetry add up: connections, queued
+// updates, calls and reconnects are summed over the clients, the update lag and each
+// connection's round trip (a series per data center, role and lane) are the largest.
 func (t *Telemetry) Instrument(c *mtgo.Client) (unregister func() error, err error) {
+	t.gaugeMu.Lock()
+	defer t.gaugeMu.Unlock()
+	if t.gauges == nil {
+		if err := t.registerGauges(); err != nil {
+			return nil, err
+		}
+	}
 	c.UseInvokerMiddleware(t.InvokerMiddleware(c.DC))
 	c.UseMiddleware(t.HandlerMiddleware())
+	t.clients = append(t.clients, c)
+	var once sync.Once
+	return func() error {
+		var err error
+		once.Do(func() {
+			t.gaugeMu.Lock()
+			defer t.gaugeMu.Unlock()
+			if i := slices.Index(t.clients, c); i >= 0 {
+				t.clients = slices.Delete(t.clients, i, i+1)
+			}
+			if len(t.clients) == 0 && t.gauges != nil {
+				err = t.gauges.Unregister()
+				t.gauges = nil
+			}
+		})
+		return err
+	}, nil
+}
+
+// registerGauges creates the observable instruments and registers the one callback that
+// reads every instrumented client (t.gaugeMu held).
+func (t *Telemetry) registerGauges() error {
 	m := t.meter
 	var errs []error
 	gauge := func(name, desc, unit string) metric.Float64ObservableGauge {
@@ -281,33 +320,52 @@ func (t *Telemetry) Instrument(c *mtgo.Client) (unregister func() error, err err
 	calls, err := m.Int64ObservableCounter("mtgo.rpc.calls", metric.WithDescription("Calls made by the client, its layers included."), metric.WithUnit("{call}"))
 	errs = append(errs, err)
 	if err := errors.Join(errs...); err != nil {
-		return nil, fmt.Errorf("telemetry: gauges: %w", err)
+		return fmt.Errorf("telemetry: gauges: %w", err)
 	}
 	reg, err := m.RegisterCallback(func(_ context.Context, o metric.Observer) error {
+		t.gaugeMu.Lock()
+		clients := slices.Clone(t.clients)
+		t.gaugeMu.Unlock()
 		type connKey struct {
 			dc          int
 			kind, state string
 		}
+		type laneKey struct {
+			dc, lane int
+			kind     string
+		}
 		counts := map[connKey]int{}
-		for _, cs := range c.ConnectionSnapshot().Conns {
-			state := cs.State.String()
-			counts[connKey{cs.DC, cs.Kind, state}]++
-			if cs.RTT > 0 {
-				o.ObserveFloat64(rtt, cs.RTT.Seconds(), t.attrs(AttrDC.Int(cs.DC), AttrConnKind.String(cs.Kind), attribute.String("mtgo.conn.lane", strconv.Itoa(cs.Lane))))
+		rtts := map[laneKey]time.Duration{}
+		var maxLag time.Duration
+		var queued, made, redials int64
+		for _, c := range clients {
+			for _, cs := range c.ConnectionSnapshot().Conns {
+				counts[connKey{cs.DC, cs.Kind, cs.State.String()}]++
+				if k := (laneKey{cs.DC, cs.Lane, cs.Kind}); cs.RTT > rtts[k] {
+					rtts[k] = cs.RTT
+				}
 			}
+			load := c.LoadSnapshot()
+			maxLag = max(maxLag, load.UpdateLag)
+			queued += int64(load.HandlerQueue)
+			made += load.Calls
+			redials += c.Health().Reconnects
 		}
 		for k, n := range counts {
 			o.ObserveFloat64(conns, float64(n), t.attrs(AttrDC.Int(k.dc), AttrConnKind.String(k.kind), AttrConnState.String(k.state)))
 		}
-		load := c.LoadSnapshot()
-		o.ObserveFloat64(lag, load.UpdateLag.Seconds(), t.attrs())
-		o.ObserveFloat64(queue, float64(load.HandlerQueue), t.attrs())
-		o.ObserveInt64(calls, load.Calls, t.attrs())
-		o.ObserveInt64(reconnects, c.Health().Reconnects, t.attrs())
+		for k, d := range rtts {
+			o.ObserveFloat64(rtt, d.Seconds(), t.attrs(AttrDC.Int(k.dc), AttrConnKind.String(k.kind), attribute.String("mtgo.conn.lane", strconv.Itoa(k.lane))))
+		}
+		o.ObserveFloat64(lag, maxLag.Seconds(), t.attrs())
+		o.ObserveFloat64(queue, float64(queued), t.attrs())
+		o.ObserveInt64(calls, made, t.attrs())
+		o.ObserveInt64(reconnects, redials, t.attrs())
 		return nil
 	}, conns, rtt, lag, queue, reconnects, calls)
 	if err != nil {
-		return nil, fmt.Errorf("telemetry: register gauges: %w", err)
+		return fmt.Errorf("telemetry: register gauges: %w", err)
 	}
-	return reg.Unregister, nil
+	t.gauges = reg
+	return nil
 }

@@ -3,7 +3,9 @@ package telemetry_test
 import (
 	"context"
 	"errors"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -216,6 +218,50 @@ func TestHandlerMiddlewareAndGauges(t *testing.T) {
 	}
 	if _, ok := r.points(t, "mtgo.handler.queue")["mtgo.session=s1"]; !ok {
 		t.Error("no mtgo.handler.queue gauge")
+	}
+}
+
+// TestGaugesOfSeveralClients checks the gauges of one Telemetry instrumenting several
+// clients (the workers of a fan-out): they add up the clients, where each client's
+// observation used to replace the one before.
+func TestGaugesOfSeveralClients(t *testing.T) {
+	r := newRig(t)
+	busy, idle := offlineClient(t, r), offlineClient(t, r)
+	for _, c := range []*mtgo.Client{busy, idle} {
+		unregister, err := r.tel.Instrument(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = unregister() }()
+	}
+	entered, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	busy.OnMessage(func(*mtgo.Context, *types.Message) error {
+		once.Do(func() { close(entered) })
+		<-release
+		return nil
+	})
+	handled := make(chan error, 1)
+	batch := newMessage(5, 1)
+	for id := int32(2); id <= 3; id++ {
+		batch.Updates = append(batch.Updates, newMessage(5, id).Updates...)
+	}
+	go func() { handled <- busy.HandleUpdatesWait(context.Background(), batch) }()
+	<-entered
+	// the first message runs; the other two wait in the chat's queue once dispatched
+	deadline := time.Now().Add(30 * time.Second)
+	for busy.LoadSnapshot().HandlerQueue != 2 {
+		if time.Now().After(deadline) {
+			t.Fatal("the two messages were never queued")
+		}
+		runtime.Gosched()
+	}
+	if got := r.points(t, "mtgo.handler.queue")["mtgo.session=s1"]; got != 2 {
+		t.Errorf("mtgo.handler.queue = %v, want 2 (2 + 0)", got)
+	}
+	close(release)
+	if err := <-handled; err != nil {
+		t.Fatal(err)
 	}
 }
 
