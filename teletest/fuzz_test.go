@@ -177,3 +177,71 @@ func FuzzUpgrade227(f *testing.F) {
 		_ = announcedLayer(body)
 	})
 }
+
+// FuzzWrapperOffsets checks the byte-level readers of wrappers against the decoder: for any
+// body that decodes, innerOffset points at the method found by looking through the wrappers
+// it knows, innerMethod names the method inside every wrapper, and announcedLayer is the
+// layer of the invokeWithLayer behind nothing but invokeWithoutUpdates.
+func FuzzWrapperOffsets(f *testing.F) {
+	q := &tg.HelpGetConfigRequest{}
+	for _, s := range []tl.Encoder{
+		q,
+		&tg.InvokeWithoutUpdatesRequest{Query: &tg.InvokeWithLayerRequest{Layer: Layer227, Query: q}},
+		&tg.InvokeAfterMsgsRequest{MsgIDs: []int64{1, 2}, Query: &tg.InvokeAfterMsgRequest{MsgID: 3, Query: q}},
+		&tg.InvokeWithLayerRequest{Layer: Layer, Query: &tg.InitConnectionRequest{
+			APIID: 1, Proxy: &tg.InputClientProxy{Address: "a", Port: 1}, Params: &tg.JSONNull{}, Query: q,
+		}},
+		&tg.InvokeWithTakeoutRequest{TakeoutID: 1, Query: &tg.InvokeWithoutUpdatesRequest{Query: q}},
+	} {
+		f.Add(encode(f, s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		off, ok := innerOffset(body)
+		layer := announcedLayer(body)
+		req, err := services.DecodeRequest(body)
+		if err != nil {
+			return
+		}
+		var (
+			obj        = req
+			wantLayer  int32
+			layerFound bool
+			quietOnly  = true
+		)
+		for {
+			var next tl.Encoder
+			switch r := obj.(type) {
+			case *tg.InvokeWithoutUpdatesRequest:
+				next = r.Query
+			case *tg.InvokeWithLayerRequest:
+				if quietOnly && !layerFound {
+					wantLayer, layerFound = r.Layer, true
+				}
+				next = r.Query
+			case *tg.InvokeAfterMsgRequest:
+				next = r.Query
+			case *tg.InvokeAfterMsgsRequest:
+				next = r.Query
+			case *tg.InitConnectionRequest:
+				next = r.Query
+			}
+			if _, ok := obj.(*tg.InvokeWithoutUpdatesRequest); !ok {
+				quietOnly = false
+			}
+			o, isObj := next.(tl.Object)
+			if next == nil || !isObj {
+				break
+			}
+			obj = o
+		}
+		if !ok || len(body)-off < 4 || binary.LittleEndian.Uint32(body[off:]) != obj.TypeID() {
+			t.Fatalf("innerOffset = %d, %v; the decoder finds %s", off, ok, obj.TypeName())
+		}
+		if layer != wantLayer {
+			t.Fatalf("announcedLayer = %d, want %d", layer, wantLayer)
+		}
+		if m, _ := innerMethod(req); tg.NewObject(m) == nil {
+			t.Fatalf("innerMethod = %#x, not a known constructor", m)
+		}
+	})
+}
