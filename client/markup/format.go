@@ -39,7 +39,7 @@ func Format(mode int, text string, ents []tg.MessageEntityClass) (string, error)
 		return "", fmt.Errorf("%w: %d", ErrUnknownMode, mode)
 	}
 	bounds := runeBounds(text)
-	spans := formatSpans(bounds.n16, ents, w)
+	spans := formatSpans(bounds, ents, w)
 	if p, ok := w.(spanPreparer); ok {
 		spans = p.prepare(text, bounds, spans)
 	}
@@ -173,19 +173,28 @@ type span struct {
 	id    int // index in Format's spans, once prepared
 }
 
-// formatSpans turns the entities w can write into spans, clipped to the text.
-func formatSpans(n16 int32, ents []tg.MessageEntityClass, w markupWriter) []span {
+// formatSpans turns the entities w can write into spans, clipped to the text and widened to
+// whole characters: an end or start inside a surrogate pair would leave an empty run of text
+// between two cuts, where markers run together ("`" "`" "```" reads as a pre).
+func formatSpans(ix runeIndex, ents []tg.MessageEntityClass, w markupWriter) []span {
 	var out []span
 	for i, e := range ents[:min(len(ents), MaxFormatEntities)] {
 		k, off, n, ok := entityOf(e)
 		if !ok || !w.can(k) {
 			continue
 		}
-		start, end := max(off, 0), min(int64(off)+int64(n), int64(n16))
+		start, end := max(off, 0), min(int64(off)+int64(n), int64(ix.n16))
 		if int64(start) >= end {
 			continue
 		}
-		out = append(out, span{start: start, end: int32(end), kind: k, order: i})
+		s := span{start: start, end: int32(end), kind: k, order: i}
+		if ix.bytes[s.start] < 0 {
+			s.start-- // to the pair's first unit
+		}
+		if ix.bytes[s.end] < 0 {
+			s.end++ // past the pair
+		}
+		out = append(out, s)
 	}
 	slices.SortStableFunc(out, outerFirst)
 	return out

@@ -558,3 +558,50 @@ func TestFormatBoundsHostileArgs(t *testing.T) {
 		}
 	}
 }
+
+// TestFormatSurrogateHalves gives entities that start or end inside a surrogate pair, as a
+// server may: Format widens them to the whole character, so no span is left empty (where
+// markers would run together, as "`" "`" "```" reads as a pre) and the markup parses back.
+func TestFormatSurrogateHalves(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		ents []tg.MessageEntityClass
+		want []tg.MessageEntityClass // in every mode
+	}{
+		{"code on a high half, then pre", "😀😀a", []tg.MessageEntityClass{
+			&tg.MessageEntityCode{Offset: -1, Length: 2}, &tg.MessageEntityPre{Offset: 1, Length: 3},
+		}, []tg.MessageEntityClass{&tg.MessageEntityPre{Offset: 0, Length: 4}}}, // the code is inside
+		{"code on a high half", "😀😀a", []tg.MessageEntityClass{&tg.MessageEntityCode{Offset: 2, Length: 1}},
+			[]tg.MessageEntityClass{&tg.MessageEntityCode{Offset: 2, Length: 2}}},
+		{"bold on the low half", "😀a", []tg.MessageEntityClass{&tg.MessageEntityBold{Offset: 1, Length: 2}},
+			[]tg.MessageEntityClass{&tg.MessageEntityBold{Offset: 0, Length: 3}}},
+		{"italic on each half", "😀", []tg.MessageEntityClass{
+			&tg.MessageEntityItalic{Offset: 0, Length: 1}, &tg.MessageEntityBold{Offset: 1, Length: 1},
+		}, []tg.MessageEntityClass{&tg.MessageEntityItalic{Offset: 0, Length: 2}, &tg.MessageEntityBold{Offset: 0, Length: 2}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, mode := range []int{markup.Markdown, markup.HTML, markup.MarkdownV2} {
+				out, err := markup.Format(mode, tt.text, tt.ents)
+				if err != nil {
+					t.Fatal(err)
+				}
+				back, got, err := markup.Parse(mode, out)
+				if err != nil {
+					t.Fatalf("mode %d: %q does not parse: %v", mode, out, err)
+				}
+				if back != tt.text {
+					t.Fatalf("mode %d: %q parses to text %q, want %q", mode, out, back, tt.text)
+				}
+				want := tt.want
+				if mode == markup.Markdown {
+					want = markdownKeeps(want)
+				}
+				if diff := cmp.Diff(coverage(want), coverage(got)); diff != "" {
+					t.Errorf("mode %d: %q: coverage (-want +got):\n%s", mode, out, diff)
+				}
+			}
+		})
+	}
+}
