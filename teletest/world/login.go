@@ -110,12 +110,24 @@ func (w *World) ExportLoginToken(key KeyID, dc int) (tg.AuthLoginTokenClass, err
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	now := w.now()
+	var prev string // the key's newest pending token: it stays valid next to the new one
 	for tok, t := range w.loginTokens {
 		if t.expires+loginTokenTTL <= now || t.accepted == 0 && t.expires <= now && t.key == key {
 			delete(w.loginTokens, tok) // forgotten a while after expiry, the key's own at once
 			continue
 		}
-		if t.key != key || t.dc != 0 || t.accepted == 0 {
+		if t.key != key || t.dc != 0 {
+			continue
+		}
+		if t.accepted == 0 {
+			// Older pending tokens of the key go: a client refreshing its QR code in a loop
+			// keeps two, not one per call.
+			if old := w.loginTokens[prev]; old == nil || old.expires < t.expires {
+				delete(w.loginTokens, prev)
+				prev = tok
+			} else {
+				delete(w.loginTokens, tok)
+			}
 			continue
 		}
 		delete(w.loginTokens, tok)
@@ -147,9 +159,20 @@ func (w *World) newLoginToken(t *loginToken) ([]byte, error) {
 	if w.loginTokens == nil {
 		w.loginTokens = make(map[string]*loginToken)
 	}
+	if len(w.loginTokens) >= maxLoginTokens {
+		for tok := range w.loginTokens { // any one, as a token lost among many
+			delete(w.loginTokens, tok)
+			break
+		}
+	}
 	w.loginTokens[hex.EncodeToString(raw)] = t
 	return raw, nil
 }
+
+// maxLoginTokens bounds the QR login tokens alive at once, and so the pass over them each
+// auth.exportLoginToken makes: the call needs no account, so clients on ever new keys could
+// otherwise pile them up for the minute each lives.
+const maxLoginTokens = 10000
 
 // loginAs signs key in as a after a QR login: success, or SESSION_PASSWORD_NEEDED with the key
 // waiting for the password.

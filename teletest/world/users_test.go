@@ -301,3 +301,46 @@ func TestStatusPushesFollowPrivacy(t *testing.T) {
 		t.Fatalf("who got the status (-want +got):\n%s", diff)
 	}
 }
+
+// A key refreshing its QR login token in a loop keeps its two newest pending tokens (the
+// previous one may be on a screen being scanned), and keys on ever new ids keep at most
+// maxLoginTokens alive: auth.exportLoginToken needs no account.
+func TestLoginTokensBounded(t *testing.T) {
+	now := time.Unix(1700000000, 0)
+	w := newWorld(t, Config{})
+	w.cfg.Now = func() time.Time { return now }
+	u, _ := w.CreateUser(UserSpec{FirstName: "Q", Phone: "70000003001"})
+	kU, kNew := KeyID{1}, KeyID{2}
+	_ = w.Authorize(kU, u.ID)
+	var tokens [][]byte
+	for range 1000 {
+		res, err := w.ExportLoginToken(kNew, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tokens = append(tokens, res.(*tg.AuthLoginToken).Token)
+	}
+	if len(w.loginTokens) > 2 {
+		t.Fatalf("one key holds %d login tokens, want at most 2", len(w.loginTokens))
+	}
+	if _, err := w.AcceptLoginToken(kU, tokens[0]); !errors.Is(err, errAuthTokenInvalid) {
+		t.Fatalf("first token after 999 refreshes: %v, want %v", err, errAuthTokenInvalid)
+	}
+	if _, err := w.AcceptLoginToken(kU, tokens[len(tokens)-2]); err != nil {
+		t.Fatalf("the previous token: %v", err)
+	}
+	if res, err := w.ExportLoginToken(kNew, 2); err != nil {
+		t.Fatal(err)
+	} else if _, ok := res.(*tg.AuthLoginTokenSuccess); !ok {
+		t.Fatalf("export after acceptance = %T, want success", res)
+	}
+
+	for i := range maxLoginTokens + 100 {
+		if _, err := w.ExportLoginToken(KeyID{3, byte(i), byte(i >> 8), byte(i >> 16)}, 2); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(w.loginTokens) > maxLoginTokens {
+		t.Fatalf("%d login tokens alive, want at most %d", len(w.loginTokens), maxLoginTokens)
+	}
+}
