@@ -51,12 +51,12 @@ func Format(mode int, text string, ents []tg.MessageEntityClass) (string, error)
 	for i, at := range cuts {
 		want, keep := m.next(spans, stack, at)
 		for j := len(stack) - 1; j >= keep; j-- {
-			out.token(w.close(stack[j]))
+			out.token(w.close(stack[j]), false)
 		}
 		stack = append(stack[:keep], want[keep:]...)
 		for _, s := range want[keep:] {
 			m.left -= m.cost[s.id]
-			out.token(w.open(s))
+			out.token(w.open(s), true)
 		}
 		if i+1 < len(cuts) {
 			run := text[bounds.byteAt(at):bounds.byteAt(cuts[i+1])]
@@ -64,7 +64,7 @@ func Format(mode int, text string, ents []tg.MessageEntityClass) (string, error)
 		}
 	}
 	for j := len(stack) - 1; j >= 0; j-- {
-		out.token(w.close(stack[j]))
+		out.token(w.close(stack[j]), false)
 	}
 	return out.b.String(), nil
 }
@@ -120,14 +120,17 @@ func (m *markupBudget) next(spans, stack []span, at int32) ([]span, int) {
 }
 
 // tokenWriter collects Format's output, asking the writer's joiner, if any, what must
-// separate two pieces of markup written one after the other.
+// separate two pieces of markup written one after the other, or markup that opened a span
+// and the text after it.
 type tokenWriter struct {
-	b    strings.Builder
-	join tokenJoiner
-	last string // the markup written last, when nothing came after it
+	b      strings.Builder
+	join   tokenJoiner
+	last   string // the markup written last, when nothing came after it
+	opened bool   // last opened a span
 }
 
-func (t *tokenWriter) token(s string) {
+// token writes s, the markup that opens a span (opens) or closes one.
+func (t *tokenWriter) token(s string, opens bool) {
 	if s == "" {
 		return
 	}
@@ -135,14 +138,18 @@ func (t *tokenWriter) token(s string) {
 		t.b.WriteString(t.join.join(t.last, s))
 	}
 	t.b.WriteString(s)
-	t.last = s
+	t.last, t.opened = s, opens
 }
 
 func (t *tokenWriter) text(s string) {
-	if s != "" {
-		t.b.WriteString(s)
-		t.last = ""
+	if s == "" {
+		return
 	}
+	if t.join != nil && t.last != "" && t.opened {
+		t.b.WriteString(t.join.joinText(t.last, s))
+	}
+	t.b.WriteString(s)
+	t.last = ""
 }
 
 // spanPreparer is a markupWriter that adjusts the spans before they are written: it drops
@@ -152,9 +159,11 @@ type spanPreparer interface {
 }
 
 // tokenJoiner is a markupWriter whose adjacent markup can run together into other markup:
-// join returns what to write between prev and next.
+// join returns what to write between prev and next, joinText what to write between the
+// markup that opened a span and the text that follows it.
 type tokenJoiner interface {
 	join(prev, next string) string
+	joinText(opened, text string) string
 }
 
 // MaxFormatEntities is how many entities Format writes at most: one per 16 characters of the

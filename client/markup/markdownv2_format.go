@@ -130,6 +130,15 @@ func (markdownV2Writer) join(prev, next string) string {
 	return ""
 }
 
+// joinText separates a spoiler's opening "||" from a newline after it: in a quote, "||" at
+// the end of a line is the mark of an expandable quote.
+func (markdownV2Writer) joinText(opened, text string) string {
+	if opened == v2Spoiler && strings.HasPrefix(text, "\n") {
+		return "``"
+	}
+	return ""
+}
+
 // prepare places the block quotes: a quote must start and end at line boundaries outside
 // code (else it is left out), a quote on the line after another is kept apart from it,
 // and nothing may open between an expandable quote's closing "||" and the end of its line,

@@ -190,6 +190,24 @@ func TestHTMLExpandableQuote(t *testing.T) {
 	}
 }
 
+// TestFormatMarkdownV2SpoilerBeforeNewline opens a spoiler just before a newline in a block
+// quote, where "||" would read as the mark of an expandable quote.
+func TestFormatMarkdownV2SpoilerBeforeNewline(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		ents []tg.MessageEntityClass
+	}{
+		{"spoiler starting on a quoted newline", "a\nb", []tg.MessageEntityClass{
+			&tg.MessageEntityBlockquote{Offset: 0, Length: 3}, &tg.MessageEntitySpoiler{Offset: 1, Length: 2}}},
+		{"spoiler going on past the quote", "\n>x\n", []tg.MessageEntityClass{
+			&tg.MessageEntityBlockquote{Offset: 1, Length: 2}, &tg.MessageEntitySpoiler{Offset: 2, Length: 2}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { checkFormatRoundTrip(t, tt.text, tt.ents) })
+	}
+}
+
 // FuzzParseFormatRoundTrip parses markup in each mode; what parses must format back to
 // markup that parses to the same text and entities (entity by entity, as coverage).
 func FuzzParseFormatRoundTrip(f *testing.F) {
