@@ -167,14 +167,21 @@ func (w *Worker) handle(ctx context.Context, m jetstream.Msg) error {
 	return nil
 }
 
+// minProgress is the shortest interval between two progress reports of one message.
+const minProgress = time.Millisecond
+
 // keepAlive tells the server the message is being worked on every third of AckWait, so a
 // slow handler does not have its update redelivered to another worker; the returned stop
 // ends it.
 func (w *Worker) keepAlive(m jetstream.Msg) (stop func()) {
-	every := w.cfg.AckWait / 3
+	every := max(w.cfg.AckWait/3, minProgress)
 	var mu sync.Mutex
 	stopped := false
 	var t *time.Timer
+	// t is stored under mu, which the callback takes before it resets t: a first report
+	// due before AfterFunc returned finds it set.
+	mu.Lock()
+	defer mu.Unlock()
 	t = time.AfterFunc(every, func() {
 		mu.Lock()
 		defer mu.Unlock()
