@@ -59,10 +59,12 @@ func (c *Client) DownloadToFile(ctx context.Context, loc media.Location, path st
 // DownloadMedia downloads the file of m to w: message media (tg.MessageMediaClass: the
 // largest photo size, the document), typed media with a file (types.Media such as
 // *types.Photo or *types.Video, a *types.File or *types.Thumbnail), a Bot API file id
-// (types.FileID or a string), or a web file (webfile.go). Without a refresher an expired file
-// reference fails the download; DownloadMessage refreshes it by fetching the message again.
+// (types.FileID or a string), a web file (webfile.go), a *types.Message (as DownloadMessage),
+// or a *types.SecretMessage or its External (as DownloadSecretExternal; an encrypted file is
+// DecryptSecretFile's: ErrMediaArgument). Without a refresher an expired file reference fails
+// the download; DownloadMessage refreshes it by fetching the message again.
 func (c *Client) DownloadMedia(ctx context.Context, m any, w io.Writer, opts ...media.Option) (int64, error) {
-	loc, err := mediaLocationOf(m)
+	loc, opts, err := c.locate(ctx, m, opts)
 	if err != nil {
 		return 0, err
 	}

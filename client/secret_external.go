@@ -204,20 +204,31 @@ func (c *Client) nameStickerSet(ctx context.Context, doc types.Media, md *e2e.De
 // the set. This does the same before the download and again whenever the reference expires
 // during it (the download's refresher); the location, size and data center are the set's,
 // not the peer's. A document that already has a file reference (doc.Raw.FileReference) is
-// downloaded with it first.
+// downloaded with it first. DownloadMedia, DownloadBytes, DownloadMediaToFile and
+// StreamMedia do the same for a *types.SecretMessage and for its External.
 // Errors: ErrSecretMedia when doc is not a document, or names no sticker set by short name
 // (a GIF or another document: the layer gives no way to find its file reference), or its set
 // does not hold it; the set's own errors (STICKERSET_INVALID) wrapped; the download's.
 func (c *Client) DownloadSecretExternal(ctx context.Context, doc types.Media, w io.Writer, opts ...media.Option) (int64, error) {
+	loc, opts, err := c.externalLocation(ctx, doc, opts)
+	if err != nil {
+		return 0, err
+	}
+	return c.Download(ctx, loc, w, opts...)
+}
+
+// externalLocation is the location DownloadSecretExternal downloads doc from, and opts with
+// the refresher that finds the document in its set again first.
+func (c *Client) externalLocation(ctx context.Context, doc types.Media, opts []media.Option) (media.Location, []media.Option, error) {
 	d := types.DocumentOf(doc)
 	if d == nil || d.Raw == nil {
-		return 0, fmt.Errorf("%w: %T is not a document a peer sent by reference", ErrSecretMedia, doc)
+		return media.Location{}, nil, fmt.Errorf("%w: %T is not a document a peer sent by reference", ErrSecretMedia, doc)
 	}
 	raw := d.Raw
 	name := stickerSetName(raw.Attributes)
 	resolve := func(ctx context.Context) (media.Location, error) {
 		if name == "" {
-			return media.Location{}, fmt.Errorf("%w: document %d names no sticker set, the only way to its file reference", ErrSecretMedia, raw.ID)
+			return media.Location{}, fmt.Errorf("%w: document %d has no file reference (a secret chat's external document) and names no sticker set, the only way to one", ErrSecretMedia, raw.ID)
 		}
 		fresh, err := c.stickerInSet(ctx, name, raw.ID)
 		if err != nil {
@@ -233,13 +244,45 @@ func (c *Client) DownloadSecretExternal(ctx context.Context, doc types.Media, w 
 		loc, err = resolve(ctx)
 	}
 	if err != nil {
-		return 0, err
+		return media.Location{}, nil, err
 	}
 	refresh := media.WithRefresher(func(ctx context.Context, _ tg.InputFileLocationClass) (tg.InputFileLocationClass, error) {
 		loc, err := resolve(ctx)
 		return loc.Input, err
 	})
-	return c.Download(ctx, loc, w, append([]media.Option{refresh}, opts...)...)
+	return loc, append([]media.Option{refresh}, opts...), nil
+}
+
+// errEncryptedDownload is the download methods' answer for a secret chat's encrypted file.
+var errEncryptedDownload = fmt.Errorf("%w: a secret chat's encrypted file: DecryptSecretFile downloads and decrypts it", ErrMediaArgument)
+
+// secretLocation is the location the download methods (DownloadMedia, DownloadBytes, ...)
+// find for what a secret chat delivers, and ok: a *types.SecretMessage or its External (a
+// document without a file reference: DownloadSecretExternal's way to it), and a clear error
+// for an encrypted file (DecryptSecretFile's) or a message without either. ok is false for
+// anything else, left to the other cases.
+func (c *Client) secretLocation(ctx context.Context, m any, opts []media.Option) (loc media.Location, _ []media.Option, ok bool, err error) {
+	switch m := m.(type) {
+	case *types.SecretMessage:
+		switch {
+		case m == nil:
+			return loc, nil, true, ErrContextNoMessage
+		case m.External != nil:
+			loc, opts, err = c.externalLocation(ctx, m.External, opts)
+			return loc, opts, true, err
+		case m.File != nil:
+			return loc, nil, true, errEncryptedDownload
+		}
+		return loc, nil, true, fmt.Errorf("%w: secret message %d", ErrContextNoMedia, m.RandomID)
+	case *types.SecretFile:
+		return loc, nil, true, errEncryptedDownload
+	case types.Media:
+		if d := types.DocumentOf(m); d != nil && d.Raw != nil && len(d.Raw.FileReference) == 0 {
+			loc, opts, err = c.externalLocation(ctx, m, opts)
+			return loc, opts, true, err
+		}
+	}
+	return loc, opts, false, nil
 }
 
 // stickerSetName is the short name of the set a document's sticker attribute names, "" when

@@ -9,11 +9,16 @@ import (
 	"github.com/mtgo-labs/mtgo/media"
 )
 
-// locate is the file of m, any argument DownloadMedia takes or a *types.Message (whose
-// expired file reference is then refreshed by fetching the message again).
-func (c *Client) locate(m any, opts []media.Option) (media.Location, []media.Option, error) {
+// locate is the file of m: a *types.Message (whose expired file reference is then refreshed
+// by fetching the message again), what a secret chat delivers (secretLocation: a
+// *types.SecretMessage, or its External found through its sticker set), or any other
+// argument DownloadMedia takes.
+func (c *Client) locate(ctx context.Context, m any, opts []media.Option) (media.Location, []media.Option, error) {
 	if msg, ok := m.(*types.Message); ok {
 		return c.messageLocation(msg, opts)
+	}
+	if loc, opts, ok, err := c.secretLocation(ctx, m, opts); ok {
+		return loc, opts, err
 	}
 	loc, err := mediaLocationOf(m)
 	return loc, opts, err
@@ -22,7 +27,7 @@ func (c *Client) locate(m any, opts []media.Option) (media.Location, []media.Opt
 // DownloadBytes downloads the file of m into memory: a *types.Message, or anything
 // DownloadMedia takes (message media, typed media, a Bot API file id).
 func (c *Client) DownloadBytes(ctx context.Context, m any, opts ...media.Option) ([]byte, error) {
-	loc, opts, err := c.locate(m, opts)
+	loc, opts, err := c.locate(ctx, m, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -39,7 +44,7 @@ func (c *Client) DownloadBytes(ctx context.Context, m any, opts ...media.Option)
 // DownloadMediaToFile downloads the file of m (as DownloadBytes takes it) to path, resuming
 // path+".part" when present.
 func (c *Client) DownloadMediaToFile(ctx context.Context, m any, path string, opts ...media.Option) (int64, error) {
-	loc, opts, err := c.locate(m, opts)
+	loc, opts, err := c.locate(ctx, m, opts)
 	if err != nil {
 		return 0, err
 	}
@@ -62,7 +67,7 @@ func (c *Client) StreamMedia(ctx context.Context, m any, opts ...media.Option) i
 // players and partial reads.
 func (c *Client) StreamMediaRange(ctx context.Context, m any, from, to int64, opts ...media.Option) iter.Seq2[[]byte, error] {
 	return func(yield func([]byte, error) bool) {
-		loc, opts, err := c.locate(m, opts)
+		loc, opts, err := c.locate(ctx, m, opts)
 		if err != nil {
 			yield(nil, err)
 			return
