@@ -605,3 +605,40 @@ func TestFormatSurrogateHalves(t *testing.T) {
 		})
 	}
 }
+
+// FuzzFormatAnyEntities gives Format entities as a hostile server may send them: offsets and
+// lengths anywhere (negative, past the end, inside a surrogate pair), crossing, of every kind
+// with quotes. Whatever Format writes must parse back to the text (with invalid UTF-8 read
+// as U+FFFD, as Parse reads it).
+func FuzzFormatAnyEntities(f *testing.F) {
+	f.Add("😀😀a\xff\xfeb", []byte{7, 0xff, 2, 9, 1, 3})
+	f.Add("\n>x\n", []byte{4, 0, 0xff, 10, 1, 2, 4, 2, 2})
+	f.Add("a\nb\n\nc", []byte{10, 0, 3, 11, 2, 5, 4, 1, 2, 1, 0, 7})
+	f.Add("_*|`\n[]\n", []byte{0, 0, 9, 1, 1, 1, 7, 3, 2})
+	f.Fuzz(func(t *testing.T, text string, spec []byte) {
+		var ents []tg.MessageEntityClass
+		for i := 0; i+2 < len(spec) && len(ents) < 16; i += 3 {
+			off, n := int32(int8(spec[i+1])), int32(int8(spec[i+2]))
+			switch k := spec[i] % 12; k {
+			case 10, 11:
+				ents = append(ents, &tg.MessageEntityBlockquote{Offset: off, Length: n, Collapsed: k == 11})
+			default:
+				ents = append(ents, entityOfKind(int(k), off, n))
+			}
+		}
+		want := string([]rune(text))
+		for _, mode := range []int{markup.Markdown, markup.HTML, markup.MarkdownV2} {
+			out, err := markup.Format(mode, text, ents)
+			if err != nil {
+				t.Fatal(err)
+			}
+			back, _, err := markup.Parse(mode, out)
+			if err != nil {
+				t.Fatalf("mode %d: %q with %s formats to %q, which does not parse: %v", mode, text, dump(ents), out, err)
+			}
+			if back != want {
+				t.Fatalf("mode %d: %q with %s formats to %q, which parses to text %q", mode, text, dump(ents), out, back)
+			}
+		}
+	})
+}

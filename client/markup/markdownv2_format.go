@@ -140,9 +140,9 @@ func (markdownV2Writer) joinText(opened, text string) string {
 }
 
 // prepare places the block quotes: a quote must start and end at line boundaries outside
-// code (else it is left out), a quote on the line after another is kept apart from it,
-// and nothing may open between an expandable quote's closing "||" and the end of its line,
-// so the spans going on past one skip that newline.
+// code and overlap no quote before it (else it is left out), a quote on the line after
+// another is kept apart from it, and nothing may open between an expandable quote's
+// closing "||" and the end of its line, so the spans going on past one skip that newline.
 func (markdownV2Writer) prepare(text string, ix runeIndex, spans []span) []span {
 	inCode := func(u int32) bool {
 		return slices.ContainsFunc(spans, func(s span) bool {
@@ -156,6 +156,9 @@ func (markdownV2Writer) prepare(text string, ix runeIndex, spans []span) []span 
 		if s.kind.name == "quote" {
 			if (s.start > 0 && !newline(s.start-1)) || (s.end < ix.n16 && !newline(s.end)) {
 				continue
+			}
+			if slices.ContainsFunc(quotes, func(q span) bool { return s.start < q.end && q.start < s.end }) {
+				continue // quotes do not nest, and the rest of one crossing another would start mid-line
 			}
 			for _, q := range quotes {
 				if q.kind.arg != quoteExpandable && q.end+1 == s.start {
