@@ -4,10 +4,12 @@ import (
 	"context"
 	crand "crypto/rand"
 	"encoding/binary"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/mtgo-labs/mtgo/session/exchange"
+	"github.com/mtgo-labs/mtgo/session/mtp"
 	"github.com/mtgo-labs/mtgo/teletest/world"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
@@ -174,5 +176,34 @@ func TestBindWhileACallWaits(t *testing.T) {
 	// The waiting call's answer comes too, though the session's subscription changed.
 	if got := rpcErrorMessage(r.rpcAnswer(waitID)); got == "" {
 		t.Fatal("messages.getBotCallbackAnswer of an unbound key succeeded")
+	}
+}
+
+// TestExpiredTempKeyOnLiveConnection: a temporary key stops at its expiry on the connection
+// that uses it too, as on Telegram: the next packet under it gets -404, so a client that never
+// renews its key under perfect forward secrecy fails here as it would there.
+func TestExpiredTempKeyOnLiveConnection(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Now()
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	cl := startCluster(t, Config{DCs: 1, Now: clock})
+	r := rawDial(t, cl.Addr(1), transport.ClientOptions{})
+	res, err := exchange.RunClient(context.Background(), r.pc, exchange.ClientConfig{
+		Keys: cl.PublicKeys(), DC: 1, Temp: time.Hour, Rand: crand.Reader,
+	})
+	if err != nil {
+		t.Fatalf("temporary key exchange: %v", err)
+	}
+	r.useKey(res.AuthKey, res.ServerSalt, res.TimeOffset)
+	r.write(r.seal(&tg.HelpGetNearestDCRequest{}))
+	if ev := r.result(); ev.Kind != mtp.EventResult {
+		t.Fatalf("call under a fresh temporary key: %+v", ev)
+	}
+	mu.Lock()
+	now = now.Add(2 * time.Hour)
+	mu.Unlock()
+	r.write(r.seal(&tg.HelpGetNearestDCRequest{}))
+	if code := r.expectClosed(); code != CodeAuthKeyNotFound {
+		t.Fatalf("call under an expired temporary key: closed with %d, want %d", code, CodeAuthKeyNotFound)
 	}
 }

@@ -193,7 +193,9 @@ func (c *conn) onPacket(ctx context.Context, p []byte) error {
 		return c.onPlain(p)
 	}
 	now := c.now()
-	if c.key == nil || [8]byte(p[:8]) != c.key.key.ID {
+	// A temporary key that expired is looked up again (and found gone) even on the
+	// connection using it: the client gets -404 as on Telegram and must make a new one.
+	if c.key == nil || [8]byte(p[:8]) != c.key.key.ID || c.key.expired(now) {
 		if err := c.attach(ctx, [8]byte(p[:8]), p, now); err != nil {
 			return err
 		}
