@@ -402,11 +402,12 @@ func (c *Client) connectHome(ctx context.Context) error {
 }
 
 // loadSelf fetches the logged-in account; a 401 answer clears the stored identity and
-// returns ErrNotAuthorized.
+// returns ErrNotAuthorized. A 401 refusing a temporary key's binding (session.ErrBind: the
+// session gave up on the connection) answered no call and clears nothing.
 func (c *Client) loadSelf(ctx context.Context) error {
 	users, err := tg.NewClient(c.invoker()).UsersGetUsers(ctx, &tg.UsersGetUsersRequest{ID: []tg.InputUserClass{&tg.InputUserSelf{}}})
 	if err != nil {
-		if e, ok := rpcerr.As(err); ok && e.Code == 401 {
+		if e, ok := rpcerr.As(err); ok && e.Code == 401 && !errors.Is(err, session.ErrBind) {
 			c.setAuthorized(ctx, nil)
 			return fmt.Errorf("%w: %v", ErrNotAuthorized, err)
 		}
