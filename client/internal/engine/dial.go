@@ -191,9 +191,15 @@ func (e *Engine) open(ctx context.Context, dc int, media, cdn bool) (*conn.Live,
 }
 
 // reauthorize drops the authorization record of dc and closes its pooled sessions, so the
-// next call imports the authorization again.
+// next call imports the authorization again. The home data center's record is the login
+// itself, never imported: it stays (a 401 there, a temporary key's binding refused, says
+// nothing an import mends).
 func (e *Engine) reauthorize(dc int) {
 	ctx := context.Background()
+	if dc == e.HomeDC() {
+		e.pool.Forget(dc)
+		return
+	}
 	if s, err := e.o.Store.LoadSession(ctx, dc); err == nil {
 		s.UserID, s.Bot = 0, false
 		_ = e.o.Store.SaveSession(ctx, s)
