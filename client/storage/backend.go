@@ -27,6 +27,10 @@ func MarshalState(s updates.State) []byte { return appendState(nil, s) }
 // UnmarshalState decodes MarshalState's bytes.
 func UnmarshalState(data []byte) (updates.State, error) { return decodeState(data) }
 
+// CheckHomeDC checks a home data center number before it is stored (Storage.SetHomeDC):
+// 0 to 2^31-1, what every store reads back.
+func CheckHomeDC(dc int) error { return checkHomeDC(dc) }
+
 // RecordKey checks a record's namespace and key (see Storage.SaveRecord) and returns the
 // single key both are stored under.
 func RecordKey(ns, key string) (string, error) { return recordKey(ns, key) }

@@ -141,6 +141,14 @@ func decodeChannel(k, v []byte) (updates.ChannelPts, error) {
 	}, nil
 }
 
+// checkHomeDC bounds a home data center before it is stored.
+func checkHomeDC(dc int) error {
+	if dc < 0 || dc > maxDC {
+		return fmt.Errorf("storage: home dc %d out of range", dc)
+	}
+	return nil
+}
+
 func dcKey(dc int) []byte { return binary.BigEndian.AppendUint32(nil, uint32(dc)) }
 
 func decodeDC(data []byte) (int, error) {

@@ -515,8 +515,8 @@ func (f *File) HomeDC(ctx context.Context) (int, error) {
 
 // SetHomeDC implements Storage.
 func (f *File) SetHomeDC(ctx context.Context, dc int) error {
-	if dc < 0 || dc > maxDC {
-		return fmt.Errorf("storage: home dc %d out of range", dc)
+	if err := checkHomeDC(dc); err != nil {
+		return err
 	}
 	return f.update(ctx, "save home dc", func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketMeta).Put(keyHomeDC, dcKey(dc))

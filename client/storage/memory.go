@@ -82,8 +82,8 @@ func (m *InMemory) HomeDC(ctx context.Context) (int, error) {
 
 // SetHomeDC implements Storage.
 func (m *InMemory) SetHomeDC(ctx context.Context, dc int) error {
-	if dc < 0 || dc > maxDC {
-		return fmt.Errorf("storage: home dc %d out of range", dc)
+	if err := checkHomeDC(dc); err != nil {
+		return err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -324,7 +324,7 @@ func (s *Store) HomeDC(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	dc, err := strconv.Atoi(string(v))
-	if err != nil || dc < 0 {
+	if err != nil || storage.CheckHomeDC(dc) != nil {
 		return 0, fmt.Errorf("%w: redis storage: home dc %q", storage.ErrCorrupt, v)
 	}
 	return dc, nil
@@ -332,6 +332,9 @@ func (s *Store) HomeDC(ctx context.Context) (int, error) {
 
 // SetHomeDC implements storage.Storage.
 func (s *Store) SetHomeDC(ctx context.Context, dc int) error {
+	if err := storage.CheckHomeDC(dc); err != nil {
+		return fmt.Errorf("redis %w", err)
+	}
 	return s.run(ctx, "save home dc", s.newWrite("meta").set(0, "home_dc", []byte(strconv.Itoa(dc))))
 }
 

@@ -403,6 +403,9 @@ func (s *Store) HomeDC(ctx context.Context) (int, error) {
 
 // SetHomeDC implements storage.Storage.
 func (s *Store) SetHomeDC(ctx context.Context, dc int) error {
+	if err := storage.CheckHomeDC(dc); err != nil {
+		return fmt.Errorf("%s %w", s.d.Name, err)
+	}
 	s.cache.mu.Lock()
 	defer s.cache.mu.Unlock()
 	if s.cache.on && s.cache.homeOK && s.cache.homeDC == dc {

@@ -185,6 +185,15 @@ func testMeta(t *testing.T, b Backend) {
 	if id, _ := s.Identity(ctx(t)); id != (storage.Identity{UserID: 777, Bot: true}) {
 		t.Errorf("Identity = %+v", id)
 	}
+	// A data center number no store can read back is refused, and the stored one stays.
+	for _, dc := range []int{-1, 1 << 31} {
+		if err := s.SetHomeDC(ctx(t), dc); err == nil {
+			t.Errorf("SetHomeDC(%d) accepted", dc)
+		}
+		if got, err := s.HomeDC(ctx(t)); err != nil || got != 4 {
+			t.Errorf("HomeDC after SetHomeDC(%d) = %d, %v; want 4", dc, got, err)
+		}
+	}
 }
 
 func samplePeers() []peers.Peer {
