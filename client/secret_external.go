@@ -207,8 +207,9 @@ func (c *Client) nameStickerSet(ctx context.Context, doc types.Media, md *e2e.De
 // downloaded with it first. DownloadMedia, DownloadBytes, DownloadMediaToFile and
 // StreamMedia do the same for a *types.SecretMessage and for its External.
 // Errors: ErrSecretMedia when doc is not a document, or names no sticker set by short name
-// (a GIF or another document: the layer gives no way to find its file reference), or its set
-// does not hold it; the set's own errors (STICKERSET_INVALID) wrapped; the download's.
+// (a GIF or another document: the layer gives no way to find its file reference), or by one
+// Telegram could not give a set (not 1 to 64 letters, digits and underscores: not looked
+// up), or its set does not hold it; the set's own errors (STICKERSET_INVALID) wrapped; the download's.
 func (c *Client) DownloadSecretExternal(ctx context.Context, doc types.Media, w io.Writer, opts ...media.Option) (int64, error) {
 	loc, opts, err := c.externalLocation(ctx, doc, opts)
 	if err != nil {
@@ -227,8 +228,11 @@ func (c *Client) externalLocation(ctx context.Context, doc types.Media, opts []m
 	raw := d.Raw
 	name := stickerSetName(raw.Attributes)
 	resolve := func(ctx context.Context) (media.Location, error) {
-		if name == "" {
+		switch {
+		case name == "":
 			return media.Location{}, fmt.Errorf("%w: document %d has no file reference (a secret chat's external document) and names no sticker set, the only way to one", ErrSecretMedia, raw.ID)
+		case !stickerSetNameValid(name):
+			return media.Location{}, fmt.Errorf("%w: document %d names its sticker set by an invalid short name (%d bytes)", ErrSecretMedia, raw.ID, len(name))
 		}
 		fresh, err := c.stickerInSet(ctx, name, raw.ID)
 		if err != nil {
@@ -296,6 +300,24 @@ func stickerSetName(attrs []tg.DocumentAttributeClass) string {
 		}
 	}
 	return ""
+}
+
+// maxStickerSetName is the longest short name Telegram gives a sticker set.
+const maxStickerSetName = 64
+
+// stickerSetNameValid reports a short name Telegram could give a set: 1 to
+// maxStickerSetName ASCII letters, digits and underscores. A peer names the set: anything
+// else is not sent to Telegram, nor repeated in errors.
+func stickerSetNameValid(name string) bool {
+	if name == "" || len(name) > maxStickerSetName {
+		return false
+	}
+	for i := range len(name) {
+		if c := name[i]; !('a' <= c|0x20 && c|0x20 <= 'z') && !('0' <= c && c <= '9') && c != '_' {
+			return false
+		}
+	}
+	return true
 }
 
 // stickerInSet fetches sticker set name (messages.getStickerSet) and returns its document id,

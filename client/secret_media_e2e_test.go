@@ -292,6 +292,43 @@ func TestE2ESecretStickerDownload(t *testing.T) {
 		t.Fatalf("sticker of an unknown set arrived with %v", types.DocumentOf(m.External).Raw.Attributes)
 	}
 
+	// The peer names the set and the document: short names are looked up in any case, as
+	// Telegram does; a name of no set, or a document its set does not hold, fails; a name
+	// Telegram could not hold is refused before any lookup, and the error does not repeat it.
+	long := strings.Repeat("a", 4096)
+	for _, tt := range []struct {
+		name string
+		id   int64
+		want error  // nil: downloads data
+		text string // in the error
+	}{
+		{"MTGO_Cats", doc.ID, nil, ""},
+		{"mtgo_dogs", doc.ID, nil, "STICKERSET_INVALID"},
+		{"mtgo_cats", doc.ID + 1, mtgo.ErrSecretMedia, "does not hold"},
+		{long, doc.ID, mtgo.ErrSecretMedia, "4096 bytes"},
+		{"cats\n; other", doc.ID, mtgo.ErrSecretMedia, "invalid short name"},
+	} {
+		named := *doc
+		named.ID = tt.id
+		named.Attributes = []tg.DocumentAttributeClass{&tg.DocumentAttributeSticker{Alt: "👋", Stickerset: &tg.InputStickerSetShortName{ShortName: tt.name}}}
+		if _, err := p.alice.SendSecretSticker(ctxT(t), p.id, types.NewDocumentMedia(&named), nil); err != nil {
+			t.Fatalf("set %.20q: %v", tt.name, err)
+		}
+		m := recv(t, p.bobGot, "sticker of a named set")
+		buf.Reset()
+		_, err := p.bob.DownloadSecretExternal(ctxT(t), m.External, &buf)
+		switch {
+		case tt.want == nil && tt.text == "":
+			if err != nil || !bytes.Equal(buf.Bytes(), data) {
+				t.Fatalf("set %q: %q, %v", tt.name, buf.Bytes(), err)
+			}
+		case err == nil || tt.want != nil && !errors.Is(err, tt.want) || !strings.Contains(err.Error(), tt.text) || buf.Len() != 0:
+			t.Fatalf("set %.20q: %v, %d bytes; want %v saying %q", tt.name, err, buf.Len(), tt.want, tt.text)
+		case len(tt.name) > 64 && strings.Contains(err.Error(), tt.name[:65]):
+			t.Fatalf("the error repeats the peer's name: %.100s", err)
+		}
+	}
+
 	// No set by short name: nothing tells where the file reference is.
 	gif := []byte("\x00\x00\x00\x18ftypmp42 gif body")
 	anim, err := p.alice.SendAnimation(ctxT(t), "me", types.InputFile{Reader: bytes.NewReader(gif), Name: "cat.mp4", Size: int64(len(gif))},
