@@ -2,6 +2,7 @@ package types_test
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -76,6 +77,22 @@ func TestInviteHash(t *testing.T) {
 			t.Errorf("InviteHash(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
+}
+
+// FuzzInviteHash: whatever the text, InviteHash gives "" or a well-formed hash found in it.
+func FuzzInviteHash(f *testing.F) {
+	for _, s := range []string{"https://t.me/+AbC_d-1", "t.me/joinchat/XYZ", "tg://join?invite=q1&x=2", "+hash", "+", "@durov"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		h := types.InviteHash(s)
+		if h == "" {
+			return
+		}
+		if len(h) > 64 || strings.Trim(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != "" || !strings.Contains(s, h) {
+			t.Fatalf("InviteHash(%q) = %q", s, h)
+		}
+	})
 }
 
 func TestNewChatMember(t *testing.T) {
