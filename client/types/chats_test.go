@@ -79,9 +79,10 @@ func TestInviteHash(t *testing.T) {
 	}
 }
 
-// FuzzInviteHash: whatever the text, InviteHash gives "" or a well-formed hash found in it.
+// FuzzInviteHash: whatever the text, InviteHash gives "" or a well-formed hash (a tg:// link
+// may spell it percent-encoded).
 func FuzzInviteHash(f *testing.F) {
-	for _, s := range []string{"https://t.me/+AbC_d-1", "t.me/joinchat/XYZ", "tg://join?invite=q1&x=2", "+hash", "+", "@durov"} {
+	for _, s := range []string{"https://t.me/+AbC_d-1", "t.me/joinchat/XYZ", "tg://join?invite=q1&x=2", "tg://join?invite=%41b", "+hash", "+", "@durov"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -89,7 +90,7 @@ func FuzzInviteHash(f *testing.F) {
 		if h == "" {
 			return
 		}
-		if len(h) > 64 || strings.Trim(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != "" || !strings.Contains(s, h) {
+		if len(h) > 64 || strings.Trim(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != "" {
 			t.Fatalf("InviteHash(%q) = %q", s, h)
 		}
 	})
