@@ -60,8 +60,9 @@ func TestLossLevel(t *testing.T) {
 	}
 }
 
-// TestBindRefused: which failed bindings end Run at once after one was accepted: the server's
-// refusals, not a failure to hear the answer nor an answer that says to try later.
+// TestBindRefused: which failed bindings count as refusals (two in a row after one was
+// accepted end Run): the server's refusals, not a failure to hear the answer nor an answer
+// that says to try later.
 func TestBindRefused(t *testing.T) {
 	tests := []struct {
 		name string
@@ -73,6 +74,7 @@ func TestBindRefused(t *testing.T) {
 		{"boolFalse", fmt.Errorf("%w: %w", ErrBind, errBindAnswer), true},
 		{"flood wait", fmt.Errorf("%w: %w", ErrBind, ParseRPCError(420, "FLOOD_WAIT_3")), false},
 		{"server error", fmt.Errorf("%w: %w", ErrBind, ParseRPCError(500, "INTERNAL")), false},
+		{"server timeout", fmt.Errorf("%w: %w", ErrBind, ParseRPCError(-503, "Timeout")), false},
 		{"call failed", fmt.Errorf("%w: %w", ErrBind, errors.New("bad_msg_notification")), false},
 		{"connection broke", fmt.Errorf("session: read: %w", errors.New("EOF")), false},
 		{"rpc error of a call", ParseRPCError(400, "PEER_ID_INVALID"), false},
