@@ -103,31 +103,21 @@ type loginToken struct {
 }
 
 // ExportLoginToken answers auth.exportLoginToken on dc. Before acceptance it returns a new
-// token valid for 30 s; after another session accepted the key's token it signs the key in
+// token valid for 30 s, which replaces the key's previous one; after another session accepted the key's token it signs the key in
 // (auth.loginTokenSuccess, SESSION_PASSWORD_NEEDED with 2FA), or, when the account lives
 // elsewhere, answers auth.loginTokenMigrateTo with a token to import there.
 func (w *World) ExportLoginToken(key KeyID, dc int) (tg.AuthLoginTokenClass, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	now := w.now()
-	var prev string // the key's newest pending token: it stays valid next to the new one
 	for tok, t := range w.loginTokens {
-		if t.expires+loginTokenTTL <= now || t.accepted == 0 && t.expires <= now && t.key == key {
-			delete(w.loginTokens, tok) // forgotten a while after expiry, the key's own at once
+		if t.expires+loginTokenTTL <= now || t.accepted == 0 && t.key == key {
+			// Forgotten a while after expiry; the key's own pending token at once, as the
+			// new one replaces it (a client refreshing in a loop holds one, not one a call).
+			delete(w.loginTokens, tok)
 			continue
 		}
-		if t.key != key || t.dc != 0 {
-			continue
-		}
-		if t.accepted == 0 {
-			// Older pending tokens of the key go: a client refreshing its QR code in a loop
-			// keeps two, not one per call.
-			if old := w.loginTokens[prev]; old == nil || old.expires < t.expires {
-				delete(w.loginTokens, prev)
-				prev = tok
-			} else {
-				delete(w.loginTokens, tok)
-			}
+		if t.key != key || t.dc != 0 || t.accepted == 0 {
 			continue
 		}
 		delete(w.loginTokens, tok)
