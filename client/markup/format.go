@@ -346,7 +346,14 @@ func (markdownWriter) can(k entityKind) bool {
 func (markdownWriter) filter(active []span) []span {
 	for i, s := range active {
 		if s.kind.name == "code" || s.kind.name == "pre" {
-			return active[:i+1]
+			out := active[: i+1 : i+1]
+			if s.kind.name == "pre" && strings.ContainsAny(s.kind.arg, "[]") &&
+				slices.ContainsFunc(out[:i], func(o span) bool { return o.kind.name == "url" }) {
+				// The brackets of its language would match those of the link.
+				out = slices.Clone(out)
+				out[i].kind.arg = ""
+			}
+			return out
 		}
 	}
 	return active
@@ -356,9 +363,7 @@ func (markdownWriter) open(s span) string {
 	switch s.kind.name {
 	case "pre":
 		lang := s.kind.arg
-		// Parse reads no language with a space or backtick, and brackets would match
-		// those of an enclosing link.
-		if strings.ContainsAny(lang, " `\n[]") {
+		if strings.ContainsAny(lang, " `\n") { // Parse reads none with a space or backtick
 			lang = ""
 		}
 		return "```" + lang + "\n"

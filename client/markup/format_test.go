@@ -233,8 +233,7 @@ func FuzzFormat(f *testing.F) {
 }
 
 // formattedArgs returns ents with the arguments mode writes: Markdown writes ')' in a URL
-// as %29, and the Markdowns write no language that their pre line cannot hold (nor, in
-// Markdown, one with brackets).
+// as %29, and the Markdowns write no language that their pre line cannot hold.
 func formattedArgs(mode int, ents []tg.MessageEntityClass) []tg.MessageEntityClass {
 	out := make([]tg.MessageEntityClass, 0, len(ents))
 	for _, e := range ents {
@@ -245,7 +244,7 @@ func formattedArgs(mode int, ents []tg.MessageEntityClass) []tg.MessageEntityCla
 			}
 			out = append(out, e)
 		case *tg.MessageEntityPre:
-			if (mode == markup.Markdown && strings.ContainsAny(e.Language, " `\n[]")) ||
+			if (mode == markup.Markdown && strings.ContainsAny(e.Language, " `\n")) ||
 				(mode == markup.MarkdownV2 && strings.ContainsAny(e.Language, " \t\r\n`")) {
 				e = &tg.MessageEntityPre{Offset: e.Offset, Length: e.Length}
 			}
@@ -327,13 +326,21 @@ func expressible(mode int, ents []tg.MessageEntityClass) []tg.MessageEntityClass
 }
 
 // markdownKeeps drops custom emoji and quotes, and everything inside the outermost code or
-// pre.
+// pre; a pre inside a link loses a language with brackets.
 func markdownKeeps(act []tg.MessageEntityClass) []tg.MessageEntityClass {
 	var out []tg.MessageEntityClass
+	link := false
 	for _, e := range cutAtCode(act) {
-		switch e.(type) {
+		switch e := e.(type) {
 		case *tg.MessageEntityCustomEmoji, *tg.MessageEntityBlockquote:
 			continue
+		case *tg.MessageEntityTextURL, *tg.MessageEntityMentionName:
+			link = true
+		case *tg.MessageEntityPre:
+			if link && strings.ContainsAny(e.Language, "[]") {
+				out = append(out, &tg.MessageEntityPre{Offset: e.Offset, Length: e.Length})
+				continue
+			}
 		}
 		out = append(out, e)
 	}
