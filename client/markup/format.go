@@ -167,8 +167,8 @@ type tokenJoiner interface {
 }
 
 // MaxFormatEntities is how many entities Format writes at most: one per 16 characters of the
-// longest message. In the worst case (each entity crossing all the others) the markup of 256
-// entities stays under a megabyte.
+// longest message. In the worst case (each entity crossing all the others) the markup they
+// repeat stays under a megabyte (maxRepeatedMarkup), besides each entity's own once.
 const MaxFormatEntities = 256
 
 // span is one entity to write, in UTF-16 units of the text.
