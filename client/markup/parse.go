@@ -513,7 +513,7 @@ func tagEnd(s string) int {
 			return i
 		case '=':
 			j := i + 1
-			for j < len(s) && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n') {
+			for j < len(s) && strings.IndexByte(htmlSpace, s[j]) >= 0 {
 				j++
 			}
 			if j < len(s) && (s[j] == '"' || s[j] == '\'') {
@@ -528,6 +528,9 @@ func tagEnd(s string) int {
 	return -1
 }
 
+// htmlSpace is the white space that separates a tag's name and attributes.
+const htmlSpace = " \t\n\r\f"
+
 // tagAttrs holds the attributes parseHTML reads; the others are skipped.
 type tagAttrs struct {
 	href, emojiID, class string
@@ -539,23 +542,23 @@ type tagAttrs struct {
 func splitTag(tag string) (string, tagAttrs) {
 	var attrs tagAttrs
 	tag = strings.TrimSpace(tag)
-	sp := strings.IndexAny(tag, " \t\n")
+	sp := strings.IndexAny(tag, htmlSpace)
 	if sp < 0 {
 		return strings.ToLower(tag), attrs
 	}
 	name := strings.ToLower(tag[:sp])
 	rest := tag[sp:]
 	for {
-		rest = strings.TrimLeft(rest, " \t\n")
+		rest = strings.TrimLeft(rest, htmlSpace)
 		if rest == "" {
 			return name, attrs
 		}
-		end := strings.IndexAny(rest, "= \t\n")
+		end := strings.IndexAny(rest, "="+htmlSpace)
 		if end < 0 {
 			end = len(rest)
 		}
 		key := strings.ToLower(rest[:end])
-		rest = strings.TrimLeft(rest[end:], " \t\n")
+		rest = strings.TrimLeft(rest[end:], htmlSpace)
 		if rest == "" || rest[0] != '=' {
 			// An attribute without a value.
 			if key == "expandable" {
@@ -563,7 +566,7 @@ func splitTag(tag string) (string, tagAttrs) {
 			}
 			continue
 		}
-		rest = strings.TrimLeft(rest[1:], " \t\n")
+		rest = strings.TrimLeft(rest[1:], htmlSpace)
 		var val string
 		if len(rest) > 0 && (rest[0] == '"' || rest[0] == '\'') {
 			q := rest[0]
@@ -574,7 +577,7 @@ func splitTag(tag string) (string, tagAttrs) {
 				val, rest = rest[1:1+end], rest[2+end:]
 			}
 		} else {
-			end := strings.IndexAny(rest, " \t\n")
+			end := strings.IndexAny(rest, htmlSpace)
 			if end < 0 {
 				end = len(rest)
 			}

@@ -63,6 +63,8 @@ func TestParse(t *testing.T) {
 			&tg.MessageEntityTextURL{Offset: 0, Length: 1, URL: "http://x/?a>b"},
 			&tg.MessageEntityTextURL{Offset: 1, Length: 1, URL: "y>"},
 			&tg.MessageEntityTextURL{Offset: 2, Length: 1, URL: "z>"}}},
+		{"html tags over CRLF lines", markup.HTML, "<a\r\nhref=\"x\"\r\n>t</a><blockquote\r\nexpandable>u</blockquote>", "tu", []tg.MessageEntityClass{
+			&tg.MessageEntityTextURL{Offset: 0, Length: 1, URL: "x"}, &tg.MessageEntityBlockquote{Offset: 1, Length: 1, Collapsed: true}}},
 		{"not a mention", markup.Markdown, "[a](tg://user?id=x) [b](tg://user?id=0) [c](tg://user?id=-5)", "a b c", []tg.MessageEntityClass{
 			&tg.MessageEntityTextURL{Offset: 0, Length: 1, URL: "tg://user?id=x"},
 			&tg.MessageEntityTextURL{Offset: 2, Length: 1, URL: "tg://user?id=0"},
