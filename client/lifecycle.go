@@ -78,10 +78,11 @@ func (c *Client) OnConnect(cb func(*Context)) *Handler {
 //
 // When the session gives up on the home connection (a positive Config.ReconnectAttempts
 // connections in a row failed, or a failure no redial mends: the proxy refusing the
-// credentials, the server forgetting the auth key, or refusing a temporary key's binding
-// after accepting one), a final OnDisconnect runs, also after the one of the loss the
-// redials were for: its Reason matches ErrReconnectFailed when the attempts ran out (and
-// after a refused binding) and wraps the session's last error. Calls fail from then on, Health shows
+// credentials, an address that is no host, the server forgetting the auth key, or refusing
+// a temporary key's binding twice in a row after accepting one), a final OnDisconnect runs,
+// also after the one of the loss the redials were for: its Reason matches
+// ErrReconnectFailed when the attempts ran out (and after refused bindings) and wraps the
+// session's last error. Calls fail from then on, Health shows
 // the connection down for that reason, and no OnConnect runs until Connect, which may be
 // called again (from a goroutine of the hook's own) to connect anew. With Config.AutoConnect
 // the next call does so, the update engine's included: its next getDifference (a gap, or its
