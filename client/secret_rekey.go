@@ -25,7 +25,8 @@ import (
 // GetSecretChat shows the new key's fingerprint once it is in use. The manager also starts
 // one by itself once a key is due by Config.SecretRekey (by default, once it has been used for
 // more than 100 messages or for more than a week).
-// Errors: ErrSecretChatNotFound, ErrSecretChatState (the chat is not ready),
+// Errors: ErrSecretChatNotFound, ErrSecretChatState (the chat is not ready, or the peer's
+// layer is older than 20, which has no re-keying: ErrSecretLayer as well),
 // ErrSecretRekeyBusy (an exchange, started by either side, is unfinished), ErrSecretLayer
 // (the peer's layer is older than secretchat.MinLayer: it could not read the request).
 func (c *Client) RekeySecretChat(ctx context.Context, chatID int32) error {
@@ -55,7 +56,8 @@ func (m *secretChats) rekey(ctx context.Context, id int32) error {
 const secretRekeyLayer = 20
 
 // rekeyableLocked reports why s cannot start an exchange now, nil when it can. A peer that
-// announced a layer before 20 has no re-keying; one that announced none is assumed to. One
+// announced a layer before 20 has no re-keying (ErrSecretChatState, and ErrSecretLayer as
+// every peer older than secretchat.MinLayer); one that announced none is assumed to. One
 // older than secretchat.MinLayer could not read the request (checked before Keys.Start, so a
 // refused start leaves no exchange behind).
 func rekeyableLocked(s *secretChat) error {
@@ -63,7 +65,7 @@ func rekeyableLocked(s *secretChat) error {
 	case s.state != types.SecretChatReady:
 		return s.stateError()
 	case s.layer > 0 && s.layer < secretRekeyLayer:
-		return fmt.Errorf("mtgo: secret chat %d: peer's layer %d has no re-keying: %w", s.id, s.layer, ErrSecretChatState)
+		return fmt.Errorf("mtgo: secret chat %d: peer's layer %d has no re-keying: %w (%w)", s.id, s.layer, ErrSecretChatState, ErrSecretLayer)
 	case s.peerTooOld():
 		return fmt.Errorf("mtgo: secret chat %d: peer's layer %d: %w", s.id, s.layer, ErrSecretLayer)
 	case s.starting || s.keys.Busy():

@@ -115,12 +115,20 @@ func TestSecretRekeyErrors(t *testing.T) {
 	if err := a.m.rekey(ctx, w.ID); !errors.Is(err, ErrSecretChatState) {
 		t.Fatalf("waiting chat: %v", err)
 	}
+	// A ready chat, on a relay of its own (a relay's chats all have one id: another request
+	// here would discard the waiting chat, failing with ErrSecretChatState for that reason).
+	r = newSecretRelay(t)
+	a = r.parties[0]
 	id := r.open(t)
 	a.m.mu.Lock()
+	if s := a.m.chats[id]; s.state != types.SecretChatReady {
+		t.Fatalf("chat %d is %v, want ready", id, s.state)
+	}
 	a.m.chats[id].layer = 17 // the peer announced a layer without re-keying
 	a.m.mu.Unlock()
-	if err := a.m.rekey(ctx, id); !errors.Is(err, ErrSecretChatState) {
-		t.Fatalf("peer on layer 17: %v", err)
+	// Older than secretchat.MinLayer too: ErrSecretLayer, as for every such peer.
+	if err := a.m.rekey(ctx, id); !errors.Is(err, ErrSecretChatState) || !errors.Is(err, ErrSecretLayer) {
+		t.Fatalf("peer on layer 17: %v, want ErrSecretChatState and ErrSecretLayer", err)
 	}
 }
 
