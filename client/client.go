@@ -71,11 +71,15 @@ type Client struct {
 	wg         sync.WaitGroup
 	stopped    chan struct{}
 	stopOnce   sync.Once
-	stopErr    error // what Stop's shutdown failed at, for Close
+	stopErr    error       // what Stop's shutdown failed at, for Close
+	stopBegun  atomic.Bool // the shutdown has begun (stopFromInside starts none then)
 	// stopCaller is where Stop was called inside the client (handlerRunFunc, deliverFunc),
 	// so that the shutdown does not wait for its caller (waitHandled, handlersBound); nil
 	// elsewhere.
 	stopCaller atomic.Pointer[string]
+	// handlerStop is given when Stop is called from a handler, also after the shutdown began
+	// (handlersBound).
+	handlerStop stopSignal
 
 	counters   *invoke.Counters // calls and flood waits of the call policy (LoadSnapshot)
 	load       loadMeter        // update engine lag and the previous LoadSnapshot
@@ -521,8 +525,13 @@ func (c *Client) stopFromInside() bool {
 	}
 	if f := onStack(handlerRunFunc, deliverFunc); f != "" {
 		c.stopCaller.CompareAndSwap(nil, &f)
+		if f == handlerRunFunc {
+			c.handlerStop.fire()
+		}
 	}
-	go c.stopAndWait()
+	if !c.stopBegun.Load() { // else it is under way and handlersBound saw the signal
+		go c.stopAndWait()
+	}
 	return true
 }
 
@@ -596,6 +605,7 @@ func stackFuncs(skip int) iter.Seq[string] {
 
 // shutdown is Stop's work; it returns what failed while saving and closing the layers.
 func (c *Client) shutdown() error {
+	c.stopBegun.Store(true)
 	c.runHooks(hookStop, nil, nil)
 	c.mu.Lock()
 	c.closed = true

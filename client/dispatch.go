@@ -142,15 +142,55 @@ func (d *messageDispatcher) Dispatch(u tg.UpdatesClass) { d.dispatch(u, nil) }
 var handlerStopGrace = 5 * time.Second // a variable for tests
 
 // handlersBound returns how long the shutdown waits for the running handlers once it closed
-// the dispatcher: for ever, unless Stop was called from a handler, which may wait for the
+// the dispatcher: for ever, unless Stop is called from a handler, which may wait for the
 // stop (its context, Done) and cannot be told from the others: then until handlerStopGrace
-// after the update engine was told to stop, as long as the engine waits for the handlers of
-// its batch. A handler still running then goes on after Done, with its context ended.
+// after both that Stop and the shutdown's start, whichever came first (a Stop from elsewhere
+// may be under way when a handler calls Stop too). A handler still running then goes on after
+// Done, with its context ended.
 func (c *Client) handlersBound() (context.Context, context.CancelFunc) {
-	if p := c.stopCaller.Load(); p != nil && *p == handlerRunFunc {
-		return context.WithTimeout(context.Background(), handlerStopGrace)
+	ctx, cancel := context.WithCancel(context.Background())
+	var t *time.Timer
+	var mu sync.Mutex // t is set by the AfterFunc, stopped by the cancel returned
+	stop := context.AfterFunc(c.handlerStop.done(), func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if ctx.Err() == nil {
+			t = time.AfterFunc(handlerStopGrace, cancel)
+		}
+	})
+	return ctx, func() {
+		stop()
+		cancel()
+		mu.Lock()
+		defer mu.Unlock()
+		if t != nil {
+			t.Stop()
+		}
 	}
-	return context.WithCancel(context.Background())
+}
+
+// stopSignal is ended when Stop is called from a handler (stopFromInside), whenever that
+// comes: before the shutdown or while it runs (handlersBound).
+type stopSignal struct {
+	once   sync.Once
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+func (s *stopSignal) init() {
+	s.once.Do(func() { s.ctx, s.cancel = context.WithCancel(context.Background()) })
+}
+
+// done is a context that ends at the signal.
+func (s *stopSignal) done() context.Context {
+	s.init()
+	return s.ctx
+}
+
+// fire gives the signal; more calls do nothing.
+func (s *stopSignal) fire() {
+	s.init()
+	s.cancel()
 }
 
 // dispatchAndWait queues the messages of u and returns when the handlers finished all of them
