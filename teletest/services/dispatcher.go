@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/netip"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"time"
@@ -201,15 +202,25 @@ func DecodeRequestWith(b *tl.Buffer, body []byte) (tl.Object, error) {
 	return req, nil
 }
 
-// route finds the handler for req.
-func (d *Dispatcher) route(ctx context.Context, c *Caller, req tl.Object) (tl.Encoder, error) {
+// route finds the handler for req. A handler that panics is answered ErrHandlerPanic and
+// logged, so one bug fails one call, not the test binary serving it.
+func (d *Dispatcher) route(ctx context.Context, c *Caller, req tl.Object) (res tl.Encoder, err error) {
 	d.mu.RLock()
 	h := d.handlers[req.TypeID()]
 	d.mu.RUnlock()
 	if h == nil {
 		return nil, ErrMethodNotImplemented
 	}
-	res, err := h(ctx, c, req)
+	defer func() {
+		if p := recover(); p != nil {
+			d.log.Error("test server handler panicked",
+				slog.String("method", req.TypeName()),
+				slog.Any("panic", p),
+				slog.String("stack", string(debug.Stack())))
+			res, err = nil, ErrHandlerPanic
+		}
+	}()
+	res, err = h(ctx, c, req)
 	if err == nil && res == nil {
 		// A handler bug; never hand the network layer a nil result to encode.
 		return nil, fmt.Errorf("services: %s handler returned neither result nor error", req.TypeName())

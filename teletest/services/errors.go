@@ -24,6 +24,10 @@ var (
 	// ErrInternal answers a handler failure that is not a Telegram error (a bug in the test
 	// server); the cause is logged.
 	ErrInternal = &RPCError{Code: 500, Message: "INTERNAL_SERVER_ERROR"}
+	// ErrHandlerPanic answers a call whose handler panicked (a bug in the test server):
+	// 500 INTERNAL is Telegram's answer to its own internal failures. The panic and its
+	// stack are logged at error level; the dispatcher keeps serving.
+	ErrHandlerPanic = &RPCError{Code: 500, Message: "INTERNAL"}
 )
 
 // AsRPCError turns any error a Handler returns into the rpc_error to send: an *RPCError
