@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 
 	"github.com/mtgo-labs/mtgo/client/option"
@@ -359,8 +358,12 @@ func (c *Client) EditBusinessChatLink(ctx context.Context, link, text, title str
 	if err != nil {
 		return nil, err
 	}
+	slug, err := chatLinkSlug(link)
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: edit business chat link: %w", err)
+	}
 	var res tg.BusinessChatLink
-	if err := c.call(ctx, &tg.AccountEditBusinessChatLinkRequest{Slug: chatLinkSlug(link), Link: l}, &res); err != nil {
+	if err := c.call(ctx, &tg.AccountEditBusinessChatLinkRequest{Slug: slug, Link: l}, &res); err != nil {
 		return nil, fmt.Errorf("mtgo: edit business chat link: %w", err)
 	}
 	return types.NewBusinessChatLink(res), nil
@@ -368,8 +371,12 @@ func (c *Client) EditBusinessChatLink(ctx context.Context, link, text, title str
 
 // DeleteBusinessChatLink deletes the link (its URL or slug).
 func (c *Client) DeleteBusinessChatLink(ctx context.Context, link string) error {
+	slug, err := chatLinkSlug(link)
+	if err != nil {
+		return fmt.Errorf("mtgo: delete business chat link: %w", err)
+	}
 	var res tg.BoolBox
-	if err := c.call(ctx, &tg.AccountDeleteBusinessChatLinkRequest{Slug: chatLinkSlug(link)}, &res); err != nil {
+	if err := c.call(ctx, &tg.AccountDeleteBusinessChatLinkRequest{Slug: slug}, &res); err != nil {
 		return fmt.Errorf("mtgo: delete business chat link: %w", err)
 	}
 	return nil
@@ -391,8 +398,12 @@ func (c *Client) GetBusinessChatLinks(ctx context.Context) ([]*types.BusinessCha
 // ResolveBusinessChatLink opens someone's business chat link (its URL or slug): the chat and
 // the message to type in.
 func (c *Client) ResolveBusinessChatLink(ctx context.Context, link string) (*types.ResolvedBusinessChatLink, error) {
+	slug, err := chatLinkSlug(link)
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: resolve business chat link: %w", err)
+	}
 	var res tg.AccountResolvedBusinessChatLinks
-	if err := c.call(ctx, &tg.AccountResolveBusinessChatLinkRequest{Slug: chatLinkSlug(link)}, &res); err != nil {
+	if err := c.call(ctx, &tg.AccountResolveBusinessChatLinkRequest{Slug: slug}, &res); err != nil {
 		return nil, fmt.Errorf("mtgo: resolve business chat link: %w", err)
 	}
 	return &types.ResolvedBusinessChatLink{
@@ -400,18 +411,8 @@ func (c *Client) ResolveBusinessChatLink(ctx context.Context, link string) (*typ
 	}, nil
 }
 
-// chatLinkSlug returns the slug of a business chat link (https://t.me/m/<slug>, t.me/m/...,
-// or the slug itself).
-func chatLinkSlug(link string) string {
-	return cutLink(link, "https://t.me/m/", "http://t.me/m/", "t.me/m/", "tg://message?slug=")
-}
-
-// cutLink returns link without the first of prefixes it starts with (link itself when none).
-func cutLink(link string, prefixes ...string) string {
-	for _, p := range prefixes {
-		if s, ok := strings.CutPrefix(link, p); ok && s != "" {
-			return s
-		}
-	}
-	return link
+// chatLinkSlug returns the slug of a business chat link (https://t.me/m/<slug>,
+// tg://message?slug=<slug>, or the slug itself), read as ResolvePeer reads links.
+func chatLinkSlug(link string) (string, error) {
+	return businessChatLinks.slug(link)
 }

@@ -2,7 +2,11 @@ package mtgo
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/url"
+	"slices"
+	"strings"
 
 	"github.com/mtgo-labs/mtgo/client/option"
 	"github.com/mtgo-labs/mtgo/client/types"
@@ -52,15 +56,116 @@ func (c *Client) GetPaymentForm(ctx context.Context, chat any, messageID int) (*
 }
 
 // GetPaymentFormByLink opens the payment form of an invoice link (CreateInvoiceLink's
-// https://t.me/$slug, or the slug alone).
+// https://t.me/$slug, t.me/invoice/slug, tg://invoice?slug=..., or the slug alone), read as
+// ResolvePeer reads links.
 func (c *Client) GetPaymentFormByLink(ctx context.Context, link string) (*types.PaymentForm, error) {
-	return c.paymentForm(ctx, invoiceSlug(link))
+	in, err := invoiceSlug(link)
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: get payment form: %w", err)
+	}
+	return c.paymentForm(ctx, in)
 }
 
-// invoiceSlug reads the slug of an invoice link (https://t.me/$slug, t.me/invoice/slug, or
-// the slug itself).
-func invoiceSlug(link string) *tg.InputInvoiceSlug {
-	return &tg.InputInvoiceSlug{Slug: cutLink(link, "https://t.me/$", "http://t.me/$", "t.me/$", "https://t.me/invoice/", "$")}
+// invoiceSlug reads the slug of an invoice link.
+func invoiceSlug(link string) (*tg.InputInvoiceSlug, error) {
+	slug, err := invoiceLinks.slug(link)
+	if err != nil {
+		return nil, err
+	}
+	return &tg.InputInvoiceSlug{Slug: slug}, nil
+}
+
+// ErrSlugLink reports an invoice or business chat link that is malformed or a link to
+// something else.
+var ErrSlugLink = errors.New("mtgo: not an invoice or business chat link")
+
+// maxSlugLink bounds the links slugLink reads, as peers.ParseQuery bounds its input.
+const maxSlugLink = 512
+
+// slugLink describes the links to a slug that is no peer (invoices, business chat links),
+// which peers.ParseQuery refuses as unsupported links.
+type slugLink struct {
+	what     string // for errors: "invoice"
+	path     string // t.me/<path>/<slug>
+	dollar   bool   // t.me/$<slug> and $<slug> too
+	tgAction string // tg://<tgAction>?slug=<slug>
+}
+
+var (
+	invoiceLinks      = slugLink{what: "invoice", path: "invoice", dollar: true, tgAction: "invoice"}
+	businessChatLinks = slugLink{what: "business chat", path: "m", tgAction: "message"}
+)
+
+// slug reads the slug of link the way peers.ParseQuery reads peer links: with or without
+// scheme, scheme and host in any case, "www.", t.me, telegram.me or telegram.dog, a trailing
+// slash, query or fragment ignored. A word with no scheme, '/' or '.' is the slug itself.
+func (k slugLink) slug(link string) (string, error) {
+	if len(link) > maxSlugLink {
+		return "", fmt.Errorf("%w: %s link longer than %d bytes", ErrSlugLink, k.what, maxSlugLink)
+	}
+	s := strings.TrimSpace(link)
+	bad := func(why string) error { return fmt.Errorf("%w: %s link %q: %s", ErrSlugLink, k.what, s, why) }
+	if rest, ok := cutPrefixFold(s, "tg://"); ok {
+		action, query, _ := strings.Cut(rest, "?")
+		query, _, _ = strings.Cut(query, "#")
+		if !strings.EqualFold(strings.TrimSuffix(action, "/"), k.tgAction) {
+			return "", bad("not a tg://" + k.tgAction + " link")
+		}
+		params, err := url.ParseQuery(query)
+		if err != nil {
+			return "", bad("bad query string")
+		}
+		return k.checked(params.Get("slug"), bad)
+	}
+	rest, scheme := cutPrefixFold(s, "https://")
+	if !scheme {
+		rest, scheme = cutPrefixFold(s, "http://")
+	}
+	if !scheme && !strings.ContainsAny(s, "/.") {
+		if k.dollar {
+			s = strings.TrimPrefix(s, "$")
+		}
+		return k.checked(s, bad)
+	}
+	hostEnd := strings.IndexAny(rest, "/?#")
+	if hostEnd < 0 {
+		hostEnd = len(rest)
+	}
+	host := strings.ToLower(rest[:hostEnd])
+	if !slices.Contains([]string{"t.me", "telegram.me", "telegram.dog"}, strings.TrimPrefix(host, "www.")) {
+		return "", bad("not a Telegram link")
+	}
+	path, _, _ := strings.Cut(rest[hostEnd:], "?")
+	path, _, _ = strings.Cut(path, "#")
+	segs := strings.FieldsFunc(path, func(r rune) bool { return r == '/' })
+	switch {
+	case len(segs) == 1 && k.dollar && strings.HasPrefix(segs[0], "$"):
+		return k.checked(segs[0][1:], bad)
+	case len(segs) == 2 && strings.EqualFold(segs[0], k.path):
+		return k.checked(segs[1], bad)
+	}
+	return "", bad("no slug in its path")
+}
+
+// checked returns slug when it has a slug's form: not empty, no space, control or link syntax.
+func (k slugLink) checked(slug string, bad func(string) error) (string, error) {
+	if slug == "" {
+		return "", bad("empty slug")
+	}
+	for i := range len(slug) {
+		if c := slug[i]; c <= ' ' || c == 0x7f || strings.IndexByte("/?#&=$", c) >= 0 {
+			return "", bad("bad slug")
+		}
+	}
+	return slug, nil
+}
+
+// cutPrefixFold is strings.CutPrefix ignoring ASCII case.
+func cutPrefixFold(s, prefix string) (string, bool) {
+	if len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {
+		return s[len(prefix):], true
+	}
+	return s, false
 }
 
 func (c *Client) invoiceMessage(ctx context.Context, chat any, messageID int) (*tg.InputInvoiceMessage, error) {
@@ -110,7 +215,11 @@ func (c *Client) SendPaymentFormByLink(ctx context.Context, form *types.PaymentF
 	if form == nil {
 		return nil, fmt.Errorf("%w: nil payment form", ErrEmptyField)
 	}
-	return c.pay(ctx, form, invoiceSlug(link), creds)
+	in, err := invoiceSlug(link)
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: send payment form: %w", err)
+	}
+	return c.pay(ctx, form, in, creds)
 }
 
 func (c *Client) pay(ctx context.Context, form *types.PaymentForm, in tg.InputInvoiceClass, creds tg.InputPaymentCredentialsClass) (*PaymentResult, error) {
