@@ -189,7 +189,7 @@ func formatSpans(ix runeIndex, ents []tg.MessageEntityClass, w markupWriter) []s
 	var out []span
 	for i, e := range ents[:min(len(ents), MaxFormatEntities)] {
 		k, off, n, ok := entityOf(e)
-		if !ok || !w.can(k) {
+		if !ok || !w.can(k) || k.noLink() {
 			continue
 		}
 		start, end := max(off, 0), min(int64(off)+int64(n), int64(ix.n16))

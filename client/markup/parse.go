@@ -71,6 +71,10 @@ type entityKind struct {
 	arg  string // pre language, link url, custom emoji id
 }
 
+// noLink reports a link without a url ([a](), <a>, <a href="">): its text stays, without a
+// link, as the Bot API reads it (the server refuses a text link to "").
+func (k entityKind) noLink() bool { return k.name == "url" && strings.TrimSpace(k.arg) == "" }
+
 // open is a formatting span that has started but not ended.
 type open struct {
 	kind  entityKind
@@ -111,7 +115,7 @@ func (b *textBuilder) pop(tag string) error {
 	}
 	o := b.stack[len(b.stack)-1]
 	b.stack = b.stack[:len(b.stack)-1]
-	if n := b.n16 - o.start; n > 0 {
+	if n := b.n16 - o.start; n > 0 && !o.kind.noLink() {
 		b.ents = append(b.ents, makeEntity(o.kind, o.start, n))
 	}
 	return nil

@@ -161,3 +161,43 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestEmptyURL checks that a link without a url keeps its text with no link, as the Bot API
+// drops it, rather than a text link the server refuses; Format writes none either.
+func TestEmptyURL(t *testing.T) {
+	bold := []tg.MessageEntityClass{&tg.MessageEntityBold{Offset: 0, Length: 1}}
+	for _, tt := range []struct {
+		name string
+		mode int
+		in   string
+		text string
+		ents []tg.MessageEntityClass
+	}{
+		{"md empty", markup.Markdown, "[a]() b", "a b", nil},
+		{"md blank", markup.Markdown, "[**a**]( )", "a", bold},
+		{"v2 empty", markup.MarkdownV2, "[a]() b", "a b", nil},
+		{"v2 blank", markup.MarkdownV2, "[*a*]( )", "a", bold},
+		{"html no href", markup.HTML, "<a>a</a> b", "a b", nil},
+		{"html empty href", markup.HTML, `<a href=""><b>a</b></a>`, "a", bold},
+		{"html blank href", markup.HTML, `<a href=" ">a</a>`, "a", nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			text, ents, err := markup.Parse(tt.mode, tt.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if text != tt.text {
+				t.Fatalf("text = %q, want %q", text, tt.text)
+			}
+			if diff := cmp.Diff(tt.ents, ents); diff != "" {
+				t.Fatalf("entities (-want +got):\n%s", diff)
+			}
+		})
+	}
+	for _, mode := range []int{markup.Markdown, markup.MarkdownV2, markup.HTML} {
+		out, err := markup.Format(mode, "a", []tg.MessageEntityClass{&tg.MessageEntityTextURL{Offset: 0, Length: 1}})
+		if err != nil || out != "a" {
+			t.Errorf("Format(%d, a, empty text link) = %q, %v, want \"a\"", mode, out, err)
+		}
+	}
+}
