@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/mtgo-labs/mtgo/teletest/world"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/mt"
 	"github.com/mtgo-labs/mtgo/tl/tg"
@@ -124,7 +125,7 @@ func (d *Dispatcher) helpGetConfig(ctx context.Context, c *Caller, req *tg.HelpG
 		DCTxtDomainName:         "localhost",
 		ChatSizeMax:             200,
 		MegagroupSizeMax:        200000,
-		ForwardedCountMax:       100,
+		ForwardedCountMax:       world.MaxForwardIDs,
 		OnlineUpdatePeriodMs:    210000,
 		OfflineBlurTimeoutMs:    5000,
 		OfflineIdleTimeoutMs:    30000,

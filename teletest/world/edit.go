@@ -413,7 +413,12 @@ func (w *World) ForwardMessages(key KeyID, f Forward) (tg.UpdatesClass, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(f.IDs) == 0 || len(f.IDs) != len(f.RandomIDs) {
+	switch {
+	case len(f.IDs) == 0:
+		return nil, ErrMessageIDsEmpty
+	case len(f.IDs) > MaxForwardIDs:
+		return nil, ErrTooManyForwardIDs
+	case len(f.IDs) != len(f.RandomIDs):
 		return nil, rpcErr(400, "RANDOM_ID_INVALID")
 	}
 	from, err := w.resolvePeer(a, f.From)

@@ -1,0 +1,62 @@
+package services
+
+import (
+	"testing"
+
+	"github.com/mtgo-labs/mtgo/teletest/world"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// seq returns n ids 1..n as int32 and n distinct random ids starting at base.
+func seq(n int, base int64) ([]int32, []int64) {
+	ids, rnd := make([]int32, n), make([]int64, n)
+	for i := range n {
+		ids[i], rnd[i] = int32(i+1), base+int64(i)
+	}
+	return ids, rnd
+}
+
+func TestForwardMessagesCountLimit(t *testing.T) {
+	h, carol, dave := pair(t)
+	// Carol's box: 1 is Dave's "hi carol"; she sends 2..MaxForwardIDs.
+	for range world.MaxForwardIDs - 1 {
+		h.send(carol, carol.peerOf(dave), "x")
+	}
+	cfg, err := carol.api.HelpGetConfig(ctx(), &tg.HelpGetConfigRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.ForwardedCountMax != world.MaxForwardIDs {
+		t.Fatalf("forwarded_count_max = %d, want %d", cfg.ForwardedCountMax, world.MaxForwardIDs)
+	}
+	full, fullRnd := seq(world.MaxForwardIDs, 1000)
+	over, overRnd := seq(world.MaxForwardIDs, 2000)
+	over, overRnd = append(over, 1), append(overRnd, 9999) // a valid id once more
+	tests := []struct {
+		name string
+		ids  []int32
+		rnd  []int64
+		want *RPCError
+	}{
+		{"none", nil, nil, world.ErrMessageIDsEmpty},
+		{"one too many", over, overRnd, world.ErrMessageIDInvalid},
+		{"the most", full, fullRnd, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := carol.api.MessagesForwardMessages(ctx(), &tg.MessagesForwardMessagesRequest{
+				FromPeer: carol.peerOf(dave), ID: tt.ids, RandomID: tt.rnd, ToPeer: carol.peerOf(dave),
+			})
+			if tt.want != nil {
+				wantRPC(t, err, tt.want)
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := len(res.(*tg.Updates).Updates); got != 2*world.MaxForwardIDs {
+				t.Fatalf("%d updates, want %d", got, 2*world.MaxForwardIDs)
+			}
+		})
+	}
+}

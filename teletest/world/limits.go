@@ -1,0 +1,21 @@
+package world
+
+// Bounds on the id lists one request may carry. Every list is decoded before a handler sees
+// it, so these keep the work of one call (and the messages it creates or renders) small no
+// matter how large a request a client sends.
+const (
+	// MaxForwardIDs is the most ids one messages.forwardMessages takes: help.getConfig's
+	// forwarded_count_max, as on Telegram.
+	MaxForwardIDs = 100
+)
+
+// Errors of the id-list bounds.
+var (
+	// ErrMessageIDsEmpty answers a request that names no message where it needs some.
+	ErrMessageIDsEmpty = rpcErr(400, "MESSAGE_IDS_EMPTY")
+	// ErrTooManyForwardIDs answers a messages.forwardMessages with more than MaxForwardIDs
+	// ids. Telegram documents no limit error for the method; MESSAGE_ID_INVALID is the
+	// closest error it does document for it, so clients already handle it, whereas
+	// LIMIT_INVALID is documented only for methods with a limit parameter.
+	ErrTooManyForwardIDs = ErrMessageIDInvalid
+)
