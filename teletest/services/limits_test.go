@@ -60,3 +60,48 @@ func TestForwardMessagesCountLimit(t *testing.T) {
 		})
 	}
 }
+
+func TestIDListsCapped(t *testing.T) {
+	h, carol, _ := pair(t)
+	made, err := h.w.CreateChannel(carol.id, world.ChannelSpec{Title: "Capped"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := inputChannel(channelPeer(t, carol, made.ID))
+	msgIDs := func(n int) []tg.InputMessageClass {
+		in := make([]tg.InputMessageClass, n)
+		for i := range in {
+			in[i] = &tg.InputMessageID{ID: 1} // repeated ids cost as much as distinct ones
+		}
+		return in
+	}
+	users := func(n int) []tg.InputUserClass {
+		in := make([]tg.InputUserClass, n)
+		for i := range in {
+			in[i] = &tg.InputUserSelf{}
+		}
+		return in
+	}
+	calls := map[string]func(n int) error{
+		"messages.getMessages": func(n int) error {
+			_, err := carol.api.MessagesGetMessages(ctx(), &tg.MessagesGetMessagesRequest{ID: msgIDs(n)})
+			return err
+		},
+		"channels.getMessages": func(n int) error {
+			_, err := carol.api.ChannelsGetMessages(ctx(), &tg.ChannelsGetMessagesRequest{Channel: ch, ID: msgIDs(n)})
+			return err
+		},
+		"users.getUsers": func(n int) error {
+			_, err := carol.api.UsersGetUsers(ctx(), &tg.UsersGetUsersRequest{ID: users(n)})
+			return err
+		},
+	}
+	for name, call := range calls {
+		t.Run(name, func(t *testing.T) {
+			if err := call(world.MaxGetIDs); err != nil {
+				t.Fatalf("%d ids: %v", world.MaxGetIDs, err)
+			}
+			wantRPC(t, call(world.MaxGetIDs+1), world.ErrLimitInvalid)
+		})
+	}
+}

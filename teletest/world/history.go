@@ -147,12 +147,15 @@ func (w *World) messageIDs(lookup func(int32) *message, in []tg.InputMessageClas
 }
 
 // Messages answers messages.getMessages (the account's own box): messageEmpty for unknown
-// ids, in request order.
+// ids, in request order; more than MaxGetIDs ids answer LIMIT_INVALID.
 func (w *World) Messages(key KeyID, in []tg.InputMessageClass) (*tg.MessagesMessages, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	a, err := w.authorized(key)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkGetIDs(len(in)); err != nil {
 		return nil, err
 	}
 	lookup := func(id int32) *message { return a.box.msgs[id] }
@@ -178,12 +181,15 @@ func (w *World) lookupMessages(viewer int64, lookup func(int32) *message, ids []
 	return out
 }
 
-// ChannelMessages answers channels.getMessages.
+// ChannelMessages answers channels.getMessages (at most MaxGetIDs ids, as Messages).
 func (w *World) ChannelMessages(key KeyID, in tg.InputChannelClass, ids []tg.InputMessageClass) (*tg.MessagesChannelMessages, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	a, ch, err := w.readableChannel(key, in)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkGetIDs(len(ids)); err != nil {
 		return nil, err
 	}
 	lookup := func(id int32) *message { return ch.msgs[id] }

@@ -7,7 +7,21 @@ const (
 	// MaxForwardIDs is the most ids one messages.forwardMessages takes: help.getConfig's
 	// forwarded_count_max, as on Telegram.
 	MaxForwardIDs = 100
+	// MaxGetIDs is the most ids one messages.getMessages, channels.getMessages or
+	// users.getUsers takes; more answer ErrLimitInvalid. Clients send fewer per call
+	// (Telethon 100, Pyrogram 200, MTGo's GetMessages 100), and repeating an id costs as
+	// much as naming a new one, so without the bound a 4 MiB request would render about
+	// 500K messages.
+	MaxGetIDs = 200
 )
+
+// checkGetIDs refuses an id list longer than MaxGetIDs.
+func checkGetIDs(n int) error {
+	if n > MaxGetIDs {
+		return ErrLimitInvalid
+	}
+	return nil
+}
 
 // Errors of the id-list bounds.
 var (

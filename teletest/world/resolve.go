@@ -153,12 +153,16 @@ func (w *World) ResolveUsername(key KeyID, username string) (*tg.ContactsResolve
 	return &tg.ContactsResolvedPeer{Peer: peerTG(p), Chats: chats, Users: users}, nil
 }
 
-// Users answers users.getUsers: one entry per input, userEmpty for unknown ones.
+// Users answers users.getUsers: one entry per input, userEmpty for unknown ones; more than
+// MaxGetIDs inputs answer LIMIT_INVALID.
 func (w *World) Users(key KeyID, in []tg.InputUserClass) ([]tg.UserClass, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	viewer, err := w.authorized(key)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkGetIDs(len(in)); err != nil {
 		return nil, err
 	}
 	out := make([]tg.UserClass, 0, len(in))
