@@ -249,7 +249,8 @@ func firstOnly(rows [][]InlineButton) error {
 
 // ParseReplyMarkup converts received reply markup into the typed values, nil for none.
 // Buttons of a kind this package does not know, or in a keyboard where they do not belong,
-// are kept as RawButton, so ToTL gives the markup back as it came.
+// are kept as RawButton, so ToTL gives the markup back as it came. A nil TL button of some
+// type is kept as a RawButton too, which ToTL refuses.
 func ParseReplyMarkup(m tg.ReplyMarkupClass) ReplyMarkup {
 	switch m := m.(type) {
 	case *tg.ReplyInlineMarkup:

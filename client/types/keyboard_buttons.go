@@ -3,6 +3,7 @@ package types
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/mtgo-labs/mtgo/tl"
@@ -652,11 +653,24 @@ func (b RawButton) raw() (tg.KeyboardButtonClass, error) {
 	if b.Button == nil {
 		return nil, errors.New("raw button without a TL button")
 	}
+	if nilButton(b.Button) {
+		return nil, fmt.Errorf("raw button with a nil %T", b.Button)
+	}
 	return b.Button, nil
+}
+
+// nilButton reports a nil pointer in b (a typed nil): such a button is kept as a RawButton
+// that has no text and that ToTL refuses.
+func nilButton(b tg.KeyboardButtonClass) bool {
+	v := reflect.ValueOf(b)
+	return v.Kind() == reflect.Pointer && v.IsNil()
 }
 
 // parseInlineButton converts a button of a received inline keyboard.
 func parseInlineButton(b tg.KeyboardButtonClass) InlineButton {
+	if nilButton(b) {
+		return RawButton{Button: b}
+	}
 	switch b := b.(type) {
 	case *tg.KeyboardButtonCallback:
 		return InlineCallback{Text: b.Text, Data: b.Data, RequiresPassword: b.RequiresPassword, Style: styleOf(b.Style)}
@@ -714,6 +728,9 @@ func userIDOf(u tg.InputUserClass) (int64, bool) {
 
 // parseReplyButton converts a button of a received reply keyboard.
 func parseReplyButton(b tg.KeyboardButtonClass) ReplyButton {
+	if nilButton(b) {
+		return RawButton{Button: b}
+	}
 	switch b := b.(type) {
 	case *tg.KeyboardButton:
 		return ReplyText{Text: b.Text, Style: styleOf(b.Style)}
@@ -774,6 +791,9 @@ func parseRequestPeer(text string, id, n int32, pt tg.RequestPeerTypeClass, r Pe
 
 // rawText is the text of a TL button.
 func rawText(b tg.KeyboardButtonClass) string {
+	if nilButton(b) {
+		return ""
+	}
 	switch b := b.(type) {
 	case *tg.KeyboardButton:
 		return b.Text

@@ -182,6 +182,28 @@ func TestParseReceivedButtons(t *testing.T) {
 	}
 }
 
+// TestParseTypedNilButtons checks that a nil TL button of some type does not panic: it is
+// kept as a RawButton with no text, and ToTL says what is wrong.
+func TestParseTypedNilButtons(t *testing.T) {
+	rows := []tg.KeyboardButtonRow{{Buttons: []tg.KeyboardButtonClass{
+		&tg.KeyboardButtonCallback{Text: "ok", Data: []byte("x")}, (*tg.KeyboardButtonCallback)(nil),
+		(*tg.KeyboardButtonURLAuth)(nil), (*tg.InputKeyboardButtonUserProfile)(nil),
+	}}}
+	for _, m := range []tg.ReplyMarkupClass{&tg.ReplyInlineMarkup{Rows: rows}, &tg.ReplyKeyboardMarkup{Rows: rows}} {
+		parsed := types.ParseReplyMarkup(m)
+		switch k := parsed.(type) {
+		case *types.InlineKeyboard:
+			readTexts(k.Rows)
+		case *types.ReplyKeyboard:
+			readTexts(k.Rows)
+		}
+		_, err := parsed.ToTL()
+		if !errors.Is(err, types.ErrInvalidKeyboard) || !strings.Contains(err.Error(), "button 2: raw button with a nil *tg.KeyboardButtonCallback") {
+			t.Errorf("%T: ToTL() = %v, want ErrInvalidKeyboard naming the nil button", m, err)
+		}
+	}
+}
+
 func TestKeyboardErrors(t *testing.T) {
 	tests := []struct {
 		name   string
