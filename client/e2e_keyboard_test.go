@@ -51,7 +51,7 @@ func TestE2EKeyboards(t *testing.T) {
 	for i, row := range inline.Rows {
 		inlineWant.Rows[i] = slices.Clone(row)
 	}
-	inlineWant.Rows[4][0] = types.InlineLoginURL{Text: "Log in", URL: "https://site.example/auth", ButtonID: 9}
+	inlineWant.Rows[4][0] = types.InlineLoginURL{Text: "Log in", URL: "https://site.example/auth", ButtonID: 9, BotUnknown: true}
 	wants := map[string]types.ReplyMarkup{"inline": inlineWant, "reply": reply, "force": force, "remove": remove}
 
 	failures := make(chan error, 4)

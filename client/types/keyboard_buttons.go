@@ -145,7 +145,12 @@ type InlineLoginURL struct {
 	// ButtonID identifies the button in a received message (for messages.requestUrlAuth);
 	// it is not sent.
 	ButtonID int
-	Style    ButtonStyle
+	// BotUnknown marks a received button: the server's keyboardButtonUrlAuth carries the
+	// text, forward text, url and button id but not the bot, so BotID zero does not mean
+	// the sender here. ToTL refuses such a button until BotID names the bot, rather than
+	// send a login through the sender's own account.
+	BotUnknown bool
+	Style      ButtonStyle
 }
 
 // InlinePay is the pay button of an invoice (keyboardButtonBuy); it must be the first
@@ -493,6 +498,9 @@ func (b InlineLoginURL) inlineTL() (tg.KeyboardButtonClass, error) {
 	if b.URL == "" {
 		return nil, errors.New("empty url")
 	}
+	if b.BotUnknown && b.BotID == 0 {
+		return nil, errors.New("login button received without its bot: set BotID to the bot that authorizes the login")
+	}
 	out := &tg.InputKeyboardButtonURLAuth{
 		Text: b.Text, URL: b.URL, RequestWriteAccess: b.RequestWriteAccess, Bot: inputUserOf(b.BotID),
 		Style: b.Style.tl(),
@@ -689,7 +697,10 @@ func parseInlineButton(b tg.KeyboardButtonClass) InlineButton {
 	case *tg.KeyboardButtonWebView:
 		return InlineWebApp{Text: b.Text, URL: b.URL, Style: styleOf(b.Style)}
 	case *tg.KeyboardButtonURLAuth:
-		return InlineLoginURL{Text: b.Text, URL: b.URL, ForwardText: b.FwdText.Value, ButtonID: int(b.ButtonID), Style: styleOf(b.Style)}
+		return InlineLoginURL{
+			Text: b.Text, URL: b.URL, ForwardText: b.FwdText.Value, ButtonID: int(b.ButtonID), BotUnknown: true,
+			Style: styleOf(b.Style),
+		}
 	case *tg.InputKeyboardButtonURLAuth:
 		id, ok := userIDOf(b.Bot)
 		if !ok {

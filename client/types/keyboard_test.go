@@ -155,7 +155,7 @@ func TestParseReceivedButtons(t *testing.T) {
 		&tg.KeyboardButton{Text: "misplaced"},
 	}}}}
 	want := types.NewInlineKeyboard().Row(
-		types.InlineLoginURL{Text: "Log in", URL: "https://s", ForwardText: "f", ButtonID: 3},
+		types.InlineLoginURL{Text: "Log in", URL: "https://s", ForwardText: "f", ButtonID: 3, BotUnknown: true},
 		types.UserProfileButton("Ann", 7),
 		types.RawButton{Button: &tg.KeyboardButton{Text: "misplaced"}},
 	)
@@ -179,6 +179,32 @@ func TestParseReceivedButtons(t *testing.T) {
 	}
 	if types.ParseReplyMarkup(nil) != nil {
 		t.Fatal("nil markup parsed to a keyboard")
+	}
+}
+
+// TestResendReceivedLoginButton checks that a received login button, which does not name
+// its bot, is not sent back as a login through the sender's own account: ToTL refuses it
+// until BotID names the bot.
+func TestResendReceivedLoginButton(t *testing.T) {
+	in := &tg.ReplyInlineMarkup{Rows: []tg.KeyboardButtonRow{{Buttons: []tg.KeyboardButtonClass{
+		&tg.KeyboardButtonURLAuth{Text: "Log in", URL: "https://s", ButtonID: 3},
+	}}}}
+	kb := types.ParseReplyMarkup(in).(*types.InlineKeyboard)
+	if _, err := kb.ToTL(); !errors.Is(err, types.ErrInvalidKeyboard) || !strings.Contains(err.Error(), "BotID") {
+		t.Fatalf("ToTL() of a received login button = %v, want ErrInvalidKeyboard naming BotID", err)
+	}
+	b := kb.Rows[0][0].(types.InlineLoginURL)
+	b.BotID = 5
+	kb.Rows[0][0] = b
+	out, err := kb.ToTL()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &tg.ReplyInlineMarkup{Rows: []tg.KeyboardButtonRow{{Buttons: []tg.KeyboardButtonClass{
+		&tg.InputKeyboardButtonURLAuth{Text: "Log in", URL: "https://s", Bot: &tg.InputUser{UserID: 5}},
+	}}}}
+	if diff := cmp.Diff(tg.ReplyMarkupClass(want), out); diff != "" {
+		t.Fatalf("with BotID set (-want +got):\n%s", diff)
 	}
 }
 
