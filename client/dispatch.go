@@ -36,8 +36,11 @@ type messageDispatcher struct {
 	running int
 	queued  int
 	closed  bool
-	wg      sync.WaitGroup
-	commits []*batchWait // batches committed before they were handled (commit)
+	// stopping: Stop no longer waits for the handlers of committed batches (waitCommitted
+	// returned), so it is about to end their context.
+	stopping bool
+	wg       sync.WaitGroup
+	commits  []*batchWait // batches committed before they were handled (commit)
 }
 
 // chatQueue holds the updates of one chat waiting for their turn.
@@ -73,9 +76,10 @@ type batchWait struct {
 	// handlers finished it (see dispatchAndWait): finish then wakes a Stop waiting for it
 	// (waitCommitted).
 	committed atomic.Pointer[messageDispatcher]
-	// dropped is set when an update of the batch was dropped unhandled: the dispatcher was
-	// closed (Stop) before or while it was queued.
-	dropped atomic.Bool
+	// unhandled is set when an update of the batch was dropped unhandled (the dispatcher was
+	// closed before or while it was queued), or when Stop ended the client's context while the
+	// batch's handlers ran or before they began (waitCommitted).
+	unhandled atomic.Bool
 }
 
 func newBatchWait() *batchWait {
@@ -86,11 +90,11 @@ func newBatchWait() *batchWait {
 
 func (b *batchWait) add() { b.n.Add(1) }
 
-// err is ErrClientClosed when the dispatcher dropped an update of the batch unhandled, so
-// that its caller does not count the batch as handled (a fan-out worker's acknowledgement,
-// the update engine's commit).
+// err is ErrClientClosed when the batch is unhandled (the dispatcher dropped an update of it,
+// or Stop ended the context of its handlers), so that its caller does not count the batch as
+// handled (a fan-out worker's acknowledgement, the update engine's commit).
 func (b *batchWait) err() error {
-	if b.dropped.Load() {
+	if b.unhandled.Load() {
 		return fmt.Errorf("mtgo: updates dropped unhandled: %w", ErrClientClosed)
 	}
 	return nil
@@ -204,7 +208,22 @@ func (s *stopSignal) fire() {
 // delivered again after the next Connect) and its handlers run on to their end. It fails
 // with ErrClientClosed when the dispatcher closed (Stop) before an update of u was handled.
 func (d *messageDispatcher) dispatchAndWait(ctx context.Context, u tg.UpdatesClass) error {
+	return d.await(ctx, u, newBatchWait())
+}
+
+// handleAndWait is dispatchAndWait for HandleUpdatesWait, whose caller counts the batch as
+// handled once it returns nil: nothing commits the batch later, so it is recorded as
+// committed from the start. Stop then lets its handlers finish with a live context
+// (waitCommitted), and the call fails with ErrClientClosed when they did not within the
+// grace, or when the stop had gone past that wait before the batch came.
+func (d *messageDispatcher) handleAndWait(ctx context.Context, u tg.UpdatesClass) error {
 	batch := newBatchWait()
+	d.commit(batch)
+	return d.await(ctx, u, batch)
+}
+
+// await is dispatchAndWait with the batch to count u's updates in.
+func (d *messageDispatcher) await(ctx context.Context, u tg.UpdatesClass, batch *batchWait) error {
 	d.dispatch(u, batch)
 	batch.finish()
 	done := batch.done
@@ -233,6 +252,9 @@ func (d *messageDispatcher) dispatchAndWait(ctx context.Context, u tg.UpdatesCla
 func (d *messageDispatcher) commit(b *batchWait) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if d.stopping { // its handlers would run with the client's context ending
+		b.unhandled.Store(true)
+	}
 	b.committed.Store(d)
 	// Batches done since are forgotten here too, not only by a Stop: a bot whose handler
 	// reconnects now and then for months keeps only the batches still running.
@@ -244,17 +266,25 @@ func (d *messageDispatcher) commit(b *batchWait) {
 // handled (commit), their queued updates included, or ctx ends. Stop calls it before it ends
 // the client's context, so those handlers run with a live one. Called from a handler
 // (inHandler), it does not wait for that handler, which may wait for the stop: it waits
-// until no such update is queued and at most one runs.
+// until no such update is queued and at most one runs. When ctx ends first, the batches left
+// are marked unhandled (a HandleUpdatesWait call waiting for one fails); a batch committed
+// later is marked so at once.
 func (d *messageDispatcher) waitCommitted(ctx context.Context, inHandler bool) {
 	defer context.AfterFunc(ctx, d.wake)()
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	defer func() { d.stopping = true }() // a batch recorded later cannot count on a live context
 	for ctx.Err() == nil {
 		left, queued := d.committedLeft()
 		if left == 0 || inHandler && queued == 0 && left <= 1 {
 			return
 		}
 		d.cond.Wait()
+	}
+	for _, b := range d.commits {
+		if b.n.Load() > 0 {
+			b.unhandled.Store(true)
+		}
 	}
 }
 
@@ -466,7 +496,7 @@ func (d *messageDispatcher) enqueue(chat int64, msg queued) {
 	}
 	if d.closed {
 		if msg.batch != nil {
-			msg.batch.dropped.Store(true)
+			msg.batch.unhandled.Store(true)
 		}
 		return
 	}
@@ -710,7 +740,7 @@ func (d *messageDispatcher) close(ctx context.Context) {
 	for _, q := range d.chats {
 		for _, m := range q.msgs {
 			if m.batch != nil {
-				m.batch.dropped.Store(true)
+				m.batch.unhandled.Store(true)
 				m.batch.finishLocked()
 			}
 		}

@@ -30,9 +30,11 @@ type CommitDispatcher interface {
 
 // HandleUpdatesWait runs the client's handlers on u as the update engine would and returns
 // when they finished with every update in it (one chat's updates in order, chats in
-// parallel), or ctx ended and the handlers still ran after a short grace; it fails with
-// ErrClientClosed when the client stopped before the handlers took every update (a hook may
-// call Stop), so the batch must not count as handled. The users and chats
+// parallel), or ctx ended and the handlers still ran after a short grace. A Stop lets the
+// handlers of the batch finish with a live context, as it does for the update engine's, for
+// the same grace; the call fails with ErrClientClosed when the client stopped before the
+// handlers took every update (a hook may call Stop) or finished within that grace, so the
+// batch must not count as handled. The users and chats
 // of u go to the peer cache first. It is for clients with NoUpdates that get their updates
 // from elsewhere, such as a fan-out worker; u is not checked for gaps or duplicates.
 func (c *Client) HandleUpdatesWait(ctx context.Context, u tg.UpdatesClass) error {
@@ -41,7 +43,7 @@ func (c *Client) HandleUpdatesWait(ctx context.Context, u tg.UpdatesClass) error
 	}
 	c.learnUpdates(u)
 	c.updateReceived(ctx, u) // hooks.go
-	return c.msgs.dispatchAndWait(ctx, u)
+	return c.msgs.handleAndWait(ctx, u)
 }
 
 // UpdateKey returns a key that names u among the account's updates, the same in every
