@@ -1,6 +1,7 @@
 package services
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/mtgo-labs/mtgo/teletest/world"
@@ -103,5 +104,65 @@ func TestIDListsCapped(t *testing.T) {
 			}
 			wantRPC(t, call(world.MaxGetIDs+1), world.ErrLimitInvalid)
 		})
+	}
+}
+
+func TestChannelsTooMuch(t *testing.T) {
+	h, carol, dave := pair(t)
+	if _, err := h.w.CreateChannel(dave.id, world.ChannelSpec{Title: "Open", Username: "open_club"}); err != nil {
+		t.Fatal(err)
+	}
+	private, err := h.w.CreateChannel(dave.id, world.ChannelSpec{Title: "Closed"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	link, err := dave.api.MessagesExportChatInvite(ctx(), &tg.MessagesExportChatInviteRequest{Peer: channelPeer(t, dave, private.ID)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash := strings.TrimPrefix(link.(*tg.ChatInviteExported).Link, "https://t.me/+")
+	open := inputChannel(resolveChannel(t, carol, "open_club"))
+
+	// Carol is in MaxChannelsPerUser channels: one she made through the API, the rest by setup.
+	made, err := carol.api.ChannelsCreateChannel(ctx(), &tg.ChannelsCreateChannelRequest{Title: "Mine"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine := made.(*tg.Updates).Chats[0].(*tg.Channel)
+	for range world.MaxChannelsPerUser - 1 {
+		if _, err := h.w.CreateChannel(carol.id, world.ChannelSpec{Title: "Filler"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		name string
+		call func() error
+	}{
+		{"channels.createChannel", func() error {
+			_, err := carol.api.ChannelsCreateChannel(ctx(), &tg.ChannelsCreateChannelRequest{Title: "One more"})
+			return err
+		}},
+		{"channels.joinChannel", func() error {
+			_, err := carol.api.ChannelsJoinChannel(ctx(), &tg.ChannelsJoinChannelRequest{Channel: open})
+			return err
+		}},
+		{"messages.importChatInvite", func() error {
+			_, err := carol.api.MessagesImportChatInvite(ctx(), &tg.MessagesImportChatInviteRequest{Hash: hash})
+			return err
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wantRPC(t, tt.call(), world.ErrChannelsTooMuch)
+		})
+	}
+	// Deleting one makes room again.
+	if _, err := carol.api.ChannelsDeleteChannel(ctx(), &tg.ChannelsDeleteChannelRequest{
+		Channel: &tg.InputChannel{ChannelID: mine.ID, AccessHash: mine.AccessHash.Value},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := carol.api.ChannelsJoinChannel(ctx(), &tg.ChannelsJoinChannelRequest{Channel: open}); err != nil {
+		t.Fatalf("join after deleting a channel: %v", err)
 	}
 }

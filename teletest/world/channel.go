@@ -288,7 +288,7 @@ func (w *World) seqUpdates(a *account, us []tg.UpdateClass, r *refs) *tg.Updates
 }
 
 // JoinChannel answers channels.joinChannel (layer 228 wraps the updates in
-// messages.chatInviteJoinResultOk).
+// messages.chatInviteJoinResultOk); CHANNELS_TOO_MUCH past MaxChannelsPerUser.
 func (w *World) JoinChannel(key KeyID, in tg.InputChannelClass) (tg.MessagesChatInviteJoinResultClass, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -301,6 +301,9 @@ func (w *World) JoinChannel(key KeyID, in tg.InputChannelClass) (tg.MessagesChat
 	}
 	if ch.username == "" {
 		return nil, ErrChannelPrivate // private channels need an invite link
+	}
+	if err := w.checkChannelRoom(a); err != nil {
+		return nil, err
 	}
 	return &tg.MessagesChatInviteJoinResultOk{Updates: w.join(a, key, ch, 0, a.id, nil)}, nil
 }

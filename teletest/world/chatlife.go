@@ -20,7 +20,8 @@ type NewChannelSpec struct {
 }
 
 // CreateChannelAPI answers channels.createChannel: a person creates a channel or supergroup
-// (a forum with Forum) and is its creator. CHAT_TITLE_EMPTY, CHAT_ABOUT_TOO_LONG.
+// (a forum with Forum) and is its creator. CHAT_TITLE_EMPTY, CHAT_ABOUT_TOO_LONG,
+// CHANNELS_TOO_MUCH.
 func (w *World) CreateChannelAPI(key KeyID, spec NewChannelSpec) (tg.UpdatesClass, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -30,6 +31,9 @@ func (w *World) CreateChannelAPI(key KeyID, spec NewChannelSpec) (tg.UpdatesClas
 	}
 	if len([]rune(spec.About)) > 255 {
 		return nil, rpcErr(400, "CHAT_ABOUT_TOO_LONG")
+	}
+	if err := w.checkChannelRoom(a); err != nil {
+		return nil, err
 	}
 	ch, err := w.newChannel(a.id, ChannelSpec{Title: spec.Title, Megagroup: spec.Megagroup || spec.Forum, Forum: spec.Forum})
 	if err != nil {

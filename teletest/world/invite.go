@@ -170,7 +170,7 @@ func (w *World) CheckInvite(key KeyID, hash string) (tg.ChatInviteClass, error) 
 // updateBotChatInviteRequester with their next qts, and people who are admins receive
 // updatePendingJoinRequests. INVITE_HASH_EMPTY, INVITE_HASH_INVALID, INVITE_HASH_EXPIRED
 // (past its date or usage limit), USER_ALREADY_PARTICIPANT, CHANNEL_PRIVATE (banned),
-// BOT_METHOD_INVALID for bots.
+// CHANNELS_TOO_MUCH (MaxChannelsPerUser), BOT_METHOD_INVALID for bots.
 func (w *World) ImportInvite(key KeyID, hash string) (tg.MessagesChatInviteJoinResultClass, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -187,6 +187,9 @@ func (w *World) ImportInvite(key KeyID, hash string) (tg.MessagesChatInviteJoinR
 		return nil, ErrUserBannedInChannel
 	}
 	if err := ch.checkJoin(a.id, now); err != nil {
+		return nil, err
+	}
+	if err := w.checkChannelRoom(a); err != nil {
 		return nil, err
 	}
 	if !inv.requestNeeded {

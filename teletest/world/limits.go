@@ -33,3 +33,33 @@ var (
 	// LIMIT_INVALID is documented only for methods with a limit parameter.
 	ErrTooManyForwardIDs = ErrMessageIDInvalid
 )
+
+// MaxChannelsPerUser is the most channels and supergroups a person may be a member of, as on
+// Telegram (without premium): channels.createChannel, channels.joinChannel and
+// messages.importChatInvite answer ErrChannelsTooMuch past it. Channels made by the test
+// setup (CreateChannel, with its Members) are not refused, but they count.
+const MaxChannelsPerUser = 500
+
+// ErrChannelsTooMuch answers a person already in MaxChannelsPerUser channels who creates or
+// joins one more.
+var ErrChannelsTooMuch = rpcErr(400, "CHANNELS_TOO_MUCH")
+
+// checkChannelRoom refuses a's creating or joining a channel when a is in
+// MaxChannelsPerUser of them already (under w.mu). Every way into a channel opens its
+// dialog, and a channel's dialog goes only with the channel, so the count walks a's dialogs:
+// linear in them, and run only on creating or joining.
+func (w *World) checkChannelRoom(a *account) error {
+	n := 0
+	for p := range a.box.dialogs {
+		if p.Kind != PeerChannel {
+			continue
+		}
+		if ch := w.channels[p.ID]; ch != nil && ch.members[a.id] != nil {
+			n++
+		}
+	}
+	if n >= MaxChannelsPerUser {
+		return ErrChannelsTooMuch
+	}
+	return nil
+}
