@@ -54,9 +54,10 @@ type Telemetry struct {
 	recoveryTime  metric.Float64Histogram
 	transferBytes metric.Int64Counter
 
-	gaugeMu sync.Mutex
-	clients []*mtgo.Client      // instrumented, read by the gauges' callback
-	gauges  metric.Registration // nil while no client is instrumented
+	registerOnce sync.Once // the gauges and their callback, at the first Instrument
+	registerErr  error
+	gaugeMu      sync.Mutex
+	clients      []*mtgo.Client // instrumented, read by the gauges' callback
 }
 
 // New creates the instruments.
@@ -273,36 +274,33 @@ func (t *Telemetry) TransferProgress(ctx context.Context, direction string) func
 // updates, calls and reconnects are summed over the clients, the update lag and each
 // connection's round trip (a series per data center, role and lane) are the largest.
 func (t *Telemetry) Instrument(c *mtgo.Client) (unregister func() error, err error) {
-	t.gaugeMu.Lock()
-	defer t.gaugeMu.Unlock()
-	if t.gauges == nil {
-		if err := t.registerGauges(); err != nil {
-			return nil, err
-		}
+	// The callback is registered once and never unregistered: the SDK runs callbacks under
+	// its own lock, which Unregister takes too, so a callback waiting for gaugeMu while
+	// Unregister ran under it would deadlock a collection. An empty list observes nothing.
+	t.registerOnce.Do(func() { t.registerErr = t.registerGauges() })
+	if t.registerErr != nil {
+		return nil, t.registerErr
 	}
 	c.UseInvokerMiddleware(t.InvokerMiddleware(c.DC))
 	c.UseMiddleware(t.HandlerMiddleware())
+	t.gaugeMu.Lock()
 	t.clients = append(t.clients, c)
+	t.gaugeMu.Unlock()
 	var once sync.Once
 	return func() error {
-		var err error
 		once.Do(func() {
 			t.gaugeMu.Lock()
 			defer t.gaugeMu.Unlock()
 			if i := slices.Index(t.clients, c); i >= 0 {
 				t.clients = slices.Delete(t.clients, i, i+1)
 			}
-			if len(t.clients) == 0 && t.gauges != nil {
-				err = t.gauges.Unregister()
-				t.gauges = nil
-			}
 		})
-		return err
+		return nil
 	}, nil
 }
 
 // registerGauges creates the observable instruments and registers the one callback that
-// reads every instrumented client (t.gaugeMu held).
+// reads every instrumented client.
 func (t *Telemetry) registerGauges() error {
 	m := t.meter
 	var errs []error
@@ -322,10 +320,13 @@ func (t *Telemetry) registerGauges() error {
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("telemetry: gauges: %w", err)
 	}
-	reg, err := m.RegisterCallback(func(_ context.Context, o metric.Observer) error {
+	_, err = m.RegisterCallback(func(_ context.Context, o metric.Observer) error {
 		t.gaugeMu.Lock()
 		clients := slices.Clone(t.clients)
 		t.gaugeMu.Unlock()
+		if len(clients) == 0 {
+			return nil
+		}
 		type connKey struct {
 			dc          int
 			kind, state string
@@ -366,6 +367,5 @@ func (t *Telemetry) registerGauges() error {
 	if err != nil {
 		return fmt.Errorf("telemetry: register gauges: %w", err)
 	}
-	t.gauges = reg
 	return nil
 }
