@@ -57,3 +57,31 @@ func TestBotLinkSlugs(t *testing.T) {
 		})
 	}
 }
+
+// FuzzSlugLink reads any string as an invoice and a business chat link: no panic, and a slug
+// read is one that the canonical link of its kind gives back.
+func FuzzSlugLink(f *testing.F) {
+	for _, s := range []string{"https://t.me/$AbC", "tg://invoice?slug=s&x=%zz", "HTTP://WWW.T.ME/M/k/?q#f", "$", "a b", "t.me/invoice/x/y"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, link string) {
+		for _, k := range []struct {
+			links  slugLink
+			prefix string
+		}{{invoiceLinks, "https://t.me/$"}, {businessChatLinks, "https://t.me/m/"}} {
+			slug, err := k.links.slug(link)
+			if err != nil {
+				if !errors.Is(err, ErrSlugLink) {
+					t.Fatalf("%s slug(%q): %v, not ErrSlugLink", k.links.what, link, err)
+				}
+				continue
+			}
+			if len(k.prefix+slug) > maxSlugLink {
+				continue // a bare slug near the bound: its link is over it
+			}
+			if back, err := k.links.slug(k.prefix + slug); err != nil || back != slug {
+				t.Fatalf("%s slug(%q) = %q, but slug(%q) = %q, %v", k.links.what, link, slug, k.prefix+slug, back, err)
+			}
+		}
+	})
+}
