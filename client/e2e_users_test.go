@@ -96,6 +96,22 @@ func TestE2EContactsPrivacyAndBlocks(t *testing.T) {
 	if err != nil || len(users) != 3 || users[0].ID != a.ID || users[1].ID != c.ID || !users[2].IsSelf {
 		t.Fatalf("GetUsers = %+v, %v", users, err)
 	}
+	// More users than one users.getUsers takes go in turns, in order.
+	many := make([]any, 0, 2*200+3)
+	for range 200 { // users.getUsers takes 200
+		many = append(many, "me", "@ann_contacts")
+	}
+	many = append(many, "@cat_contacts", "me", "@ann_contacts")
+	users, err = bob.GetUsers(ctx, many...)
+	if err != nil || len(users) != len(many) {
+		t.Fatalf("GetUsers of %d = %d users, %v", len(many), len(users), err)
+	}
+	for i, u := range users {
+		want := map[any]int64{"me": b.ID, "@ann_contacts": a.ID, "@cat_contacts": c.ID}[many[i]]
+		if u.ID != want {
+			t.Fatalf("GetUsers[%d] = user %d, want %d (%v)", i, u.ID, want, many[i])
+		}
+	}
 
 	// Last seen: contacts only. Bob (a contact) sees Ann online, Cat sees "recently".
 	if _, err := ann.ResolvePeer(ctx, "@cat_contacts"); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"slices"
 
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/tl/tg"
@@ -47,18 +48,24 @@ func (c *Client) GetUsers(ctx context.Context, users ...any) ([]*types.User, err
 	if err != nil {
 		return nil, err
 	}
-	res, err := result(c.api().UsersGetUsers(ctx, &tg.UsersGetUsersRequest{ID: in}))("get users")
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*types.User, 0, len(res))
-	for _, u := range res {
-		if v := types.NewUser(u); v != nil && v.Raw != nil { // not userEmpty
-			out = append(out, v)
+	out := make([]*types.User, 0, len(in))
+	for chunk := range slices.Chunk(in, maxGetUsers) {
+		res, err := result(c.api().UsersGetUsers(ctx, &tg.UsersGetUsersRequest{ID: chunk}))("get users")
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range res {
+			if v := types.NewUser(u); v != nil && v.Raw != nil { // not userEmpty
+				out = append(out, v)
+			}
 		}
 	}
 	return out, nil
 }
+
+// maxGetUsers is the most users one users.getUsers asks for: Telegram refuses longer lists
+// (LIMIT_INVALID from 201 in the test world), so GetUsers sends longer ones in turns.
+const maxGetUsers = 200
 
 // GetFullUser returns the full profile of user: bio, common chats count, personal channel,
 // birthday, business information, and for bots their description, commands and menu button.
