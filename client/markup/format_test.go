@@ -218,7 +218,7 @@ func FuzzFormat(f *testing.F) {
 			case nil:
 				continue
 			case *tg.MessageEntityTextURL:
-				if arg != "" {
+				if strings.TrimSpace(arg) != "" { // a blank url is no link
 					e.URL = arg
 				}
 			case *tg.MessageEntityPre:
