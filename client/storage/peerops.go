@@ -12,7 +12,7 @@ import (
 // PeerLister is a Storage that can list its peers (Client.LoadPeers): InMemory, File,
 // storage/sqlstore's stores (PostgreSQL, SQLite) and storage/redis's are.
 type PeerLister interface {
-	// ListPeers returns every stored peer, by key.
+	// ListPeers returns every stored peer, each once, sorted by kind then id.
 	ListPeers(ctx context.Context) ([]Peer, error)
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/mtgo-labs/mtgo/client/storage"
@@ -140,13 +141,16 @@ func (s *Store) SavePeers(ctx context.Context, ps []peers.Peer) error {
 	return flush()
 }
 
-// ListPeers implements storage.PeerLister: the session's peers, read with HSCAN in pages (no
-// one command blocks Redis for the whole hash). Memory is linear in the peers stored.
+// ListPeers implements storage.PeerLister: the session's peers, each once, by kind then id.
+// They are read with HSCAN in pages (no one command blocks Redis for the whole hash), which
+// may return a field twice when Redis rehashes the hash between pages: the later read wins.
+// Memory is linear in the peers stored.
 func (s *Store) ListPeers(ctx context.Context) ([]peers.Peer, error) {
 	if err := s.check(ctx); err != nil {
 		return nil, err
 	}
 	var out []peers.Peer
+	at := make(map[peers.Key]int) // index in out
 	iter := s.rdb.HScan(ctx, s.k("peers"), 0, "", 1000).Iterator()
 	for iter.Next(ctx) {
 		field := iter.Val()
@@ -160,11 +164,22 @@ func (s *Store) ListPeers(ctx context.Context) ([]peers.Peer, error) {
 		if peerField(p.Key) != field {
 			return nil, fmt.Errorf("%w: redis storage: peer %v stored under %q", storage.ErrCorrupt, p.Key, field)
 		}
+		if i, ok := at[p.Key]; ok {
+			out[i] = p
+			continue
+		}
+		at[p.Key] = len(out)
 		out = append(out, p)
 	}
 	if err := iter.Err(); err != nil {
 		return nil, s.wrap("list peers", err)
 	}
+	slices.SortFunc(out, func(a, b peers.Peer) int {
+		if a.Key.Kind != b.Key.Kind {
+			return int(a.Key.Kind) - int(b.Key.Kind)
+		}
+		return int(min(max(a.Key.ID-b.Key.ID, -1), 1)) // valid ids are positive: no overflow
+	})
 	return out, nil
 }
 

@@ -4,12 +4,15 @@ import (
 	"context"
 	"net"
 	"os"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/mtgo-labs/mtgo/client/storage"
 	"github.com/mtgo-labs/mtgo/client/storage/storagetest"
+	"github.com/mtgo-labs/mtgo/peers"
 	"github.com/mtgo-labs/mtgo/updates"
 	goredis "github.com/redis/go-redis/v9"
 )
@@ -182,5 +185,53 @@ func TestLoadUpdatesSnapshot(t *testing.T) {
 	}
 	if torn > 0 {
 		t.Fatalf("%d of %d loads mixed two commits", torn, loads)
+	}
+}
+
+// repeatScan is a go-redis hook that returns every HSCAN page's entries twice, as HSCAN may
+// when Redis rehashes the hash between pages.
+type repeatScan struct{}
+
+func (repeatScan) DialHook(next goredis.DialHook) goredis.DialHook { return next }
+
+func (repeatScan) ProcessPipelineHook(next goredis.ProcessPipelineHook) goredis.ProcessPipelineHook {
+	return next
+}
+
+func (repeatScan) ProcessHook(next goredis.ProcessHook) goredis.ProcessHook {
+	return func(ctx context.Context, cmd goredis.Cmder) error {
+		err := next(ctx, cmd)
+		if sc, ok := cmd.(*goredis.ScanCmd); ok && err == nil && cmd.Name() == "hscan" {
+			page, cursor := sc.Val()
+			sc.SetVal(append(slices.Clone(page), page...), cursor)
+		}
+		return err
+	}
+}
+
+// TestListPeersRepeatedScan: a peer HSCAN returns twice is listed once.
+func TestListPeersRepeatedScan(t *testing.T) {
+	rdb := server(t).(*goredis.Client)
+	name := t.Name()
+	t.Cleanup(func() { _ = rdb.Del(context.Background(), keysOf(name)...).Err() })
+	s, err := Open(t.Context(), rdb, name, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var want []peers.Peer
+	for id := int64(1); id <= 30; id++ {
+		want = append(want, peers.Peer{Key: peers.UserKey(id), AccessHash: id})
+	}
+	if err := s.SavePeers(t.Context(), want); err != nil {
+		t.Fatal(err)
+	}
+	rdb.AddHook(repeatScan{})
+	got, err := s.ListPeers(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("ListPeers (-want +got):\n%s", diff)
 	}
 }
