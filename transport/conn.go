@@ -30,7 +30,10 @@ var ErrReplay = errors.New("transport: replayed obfuscation header")
 var ErrSecret = errors.New("transport: invalid MTProxy secret")
 
 // initialReadBuffer is a new connection's read buffer: an idle client's packets (pongs,
-// acks, short answers) fit; it grows to the largest packet read.
+// acks, short answers) fit. It grows only when it is full and the frame in it needs more,
+// doubling up to the frame's declared length (plus headroom), so its size stays within
+// twice the bytes the peer actually sent: a peer that declares a 4 MiB frame and stops
+// pins a few KiB, not 4 MiB. It is reused for later packets.
 const initialReadBuffer = 4 << 10
 
 // ClientOptions configures NewClientConn.
@@ -303,12 +306,8 @@ func (c *StreamConn) ReadFrame() (Frame, error) {
 			c.rend = copy(c.rbuf, c.rbuf[c.rstart:c.rend])
 			c.rstart = 0
 		}
-		if need > len(c.rbuf) {
-			// Headroom so frames a little larger (padding) do not grow it
-			// again; need was checked against the maximum by the codec.
-			nb := make([]byte, max(need, min(max(2*len(c.rbuf), need+need/4), c.max+64)))
-			copy(nb, c.rbuf[:c.rend])
-			c.rbuf = nb
+		if c.rend == len(c.rbuf) { // full, and need > rend
+			c.growRead(need)
 		}
 		m, err := c.nc.Read(c.rbuf[c.rend:])
 		if m > 0 {
@@ -323,6 +322,16 @@ func (c *StreamConn) ReadFrame() (Frame, error) {
 			return Frame{}, err
 		}
 	}
+}
+
+// growRead replaces the full read buffer with one twice its size, at most need (a
+// lower bound of the bytes the frame in it occupies, checked against the maximum by the
+// codec) with headroom so a frame a little larger (padding) does not grow it again.
+func (c *StreamConn) growRead(need int) {
+	limit := max(need, min(need+need/4, c.max+64))
+	nb := make([]byte, min(max(2*len(c.rbuf), initialReadBuffer), limit))
+	copy(nb, c.rbuf[:c.rend])
+	c.rbuf = nb
 }
 
 // received takes in m bytes just read after rend, decrypting them once.
