@@ -460,12 +460,16 @@ func (s *Store) metaRow(ctx context.Context, op string, known func(*cache) bool)
 // meta reads the meta row into the cache. s.cache.mu is held.
 func (s *Store) meta(ctx context.Context, op string) error {
 	var (
-		dc int
-		id storage.Identity
+		raw int64
+		id  storage.Identity
 	)
-	err := s.db.QueryRowContext(ctx, s.d.rebind(`select home_dc, user_id, bot from mtgo_meta where sid = ?`), s.sid).Scan(&dc, &id.UserID, &id.Bot)
+	err := s.db.QueryRowContext(ctx, s.d.rebind(`select home_dc, user_id, bot from mtgo_meta where sid = ?`), s.sid).Scan(&raw, &id.UserID, &id.Bot)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return s.wrap(op, err)
+	}
+	dc, err := s.dcColumn(op, "home dc", raw)
+	if err != nil {
+		return err
 	}
 	s.cache.homeDC, s.cache.id = dc, id
 	s.cache.homeOK, s.cache.idOK = true, true
@@ -510,9 +514,15 @@ func (s *Store) LoadUpdates(ctx context.Context) (updates.Saved, bool, error) {
 		}
 		switch {
 		case kind == 1:
-			out.Channels = append(out.Channels, updates.ChannelPts{ChannelID: v[0].Int64, Pts: int32(v[1].Int64)})
+			pts, err := s.int32Column("load update state", "channel pts", v[1].Int64)
+			if err != nil {
+				return updates.Saved{}, false, err
+			}
+			out.Channels = append(out.Channels, updates.ChannelPts{ChannelID: v[0].Int64, Pts: pts})
 		case v[0].Valid:
-			out.State, ok = stateOf(v)
+			if out.State, ok, err = s.stateOf("load update state", v); err != nil {
+				return updates.Saved{}, false, err
+			}
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -566,8 +576,39 @@ func (s *Store) CommitUpdates(ctx context.Context, c updates.Commit) error {
 }
 
 // stateOf is the account state of a meta row's pts, qts, seq and date, ok when it has one.
-func stateOf(v [4]sql.NullInt64) (updates.State, bool) {
-	return updates.State{Pts: int32(v[0].Int64), Qts: int32(v[1].Int64), Seq: int32(v[2].Int64), Date: int32(v[3].Int64)}, v[0].Valid
+func (s *Store) stateOf(op string, v [4]sql.NullInt64) (updates.State, bool, error) {
+	var out [4]int32
+	for i, column := range [...]string{"pts", "qts", "seq", "date"} {
+		n, err := s.int32Column(op, column, v[i].Int64)
+		if err != nil {
+			return updates.State{}, false, err
+		}
+		out[i] = n
+	}
+	return updates.State{Pts: out[0], Qts: out[1], Seq: out[2], Date: out[3]}, v[0].Valid, nil
+}
+
+// int32Column is the number v read from column: one outside int32, which the store never
+// writes (SQLite keeps 64 bits in any integer column), is a damaged row, not a number to
+// cut to 32 bits. The error names the column, never the number.
+func (s *Store) int32Column(op, column string, v int64) (int32, error) {
+	if v != int64(int32(v)) {
+		return 0, s.outOfRange(op, column)
+	}
+	return int32(v), nil
+}
+
+// dcColumn is the data center number v read from column, checked like storage.CheckHomeDC
+// checks the numbers stored.
+func (s *Store) dcColumn(op, column string, v int64) (int, error) {
+	if v != int64(int(v)) || storage.CheckHomeDC(int(v)) != nil {
+		return 0, s.outOfRange(op, column)
+	}
+	return int(v), nil
+}
+
+func (s *Store) outOfRange(op, column string) error {
+	return fmt.Errorf("%w: %s storage: %s: %s out of range", storage.ErrCorrupt, s.d.Name, op, column)
 }
 
 // loadQuery is load's statement: the session's rows of mtgo_sessions (0, dc, data), its meta
@@ -608,15 +649,28 @@ func (s *Store) load(ctx context.Context, op string) error {
 		}
 		switch kind {
 		case 0:
+			dc, err := s.dcColumn(op, "session dc", a)
+			if err != nil {
+				return err
+			}
 			if data == nil {
 				data = []byte{} // a row, damaged: UnmarshalSession says so
 			}
-			sessions[int(a)] = data
+			sessions[dc] = data
 		case 1:
-			homeDC, id = int(a), storage.Identity{UserID: b.Int64, Bot: bot.Bool}
-			st.saved.State, st.ok = stateOf(v)
+			if homeDC, err = s.dcColumn(op, "home dc", a); err != nil {
+				return err
+			}
+			id = storage.Identity{UserID: b.Int64, Bot: bot.Bool}
+			if st.saved.State, st.ok, err = s.stateOf(op, v); err != nil {
+				return err
+			}
 		case 2:
-			st.saved.Channels = append(st.saved.Channels, updates.ChannelPts{ChannelID: a, Pts: int32(b.Int64)})
+			pts, err := s.int32Column(op, "channel pts", b.Int64)
+			if err != nil {
+				return err
+			}
+			st.saved.Channels = append(st.saved.Channels, updates.ChannelPts{ChannelID: a, Pts: pts})
 		case 3:
 			anyPeer = true
 		}
