@@ -29,12 +29,38 @@ var ErrReplay = errors.New("transport: replayed obfuscation header")
 // ErrSecret is returned for an MTProxy secret of the wrong shape.
 var ErrSecret = errors.New("transport: invalid MTProxy secret")
 
-// initialReadBuffer is a new connection's read buffer: an idle client's packets (pongs,
-// acks, short answers) fit. It grows only when it is full and the frame in it needs more,
+// Buffer sizing. A new connection's read buffer holds an idle client's packets (pongs,
+// acks, short answers). It grows only when it is full and the frame in it needs more,
 // doubling up to the frame's declared length (plus headroom), so its size stays within
 // twice the bytes the peer actually sent: a peer that declares a 4 MiB frame and stops
-// pins a few KiB, not 4 MiB. It is reused for later packets.
-const initialReadBuffer = 4 << 10
+// pins a few KiB, not 4 MiB. The write buffer grows to the largest frame written. Either
+// buffer, above shrinkAbove, is given back after shrinkAfter frames in a row that each used
+// at most a quarter of it, so one large packet does not pin its size for the connection's
+// life, while a stream of large packets with a few small ones between them keeps its
+// buffers and allocates nothing.
+const (
+	initialReadBuffer = 4 << 10
+	shrinkAbove       = 64 << 10
+	shrinkAfter       = 8
+)
+
+// smallRun counts the frames in a row that used at most a quarter of a buffer above
+// shrinkAbove.
+type smallRun int
+
+// note counts a frame of used bytes in a buffer of size bytes and reports whether the
+// buffer is worth giving back.
+func (r *smallRun) note(used, size int) bool {
+	switch {
+	case size <= shrinkAbove:
+		*r = 0
+	case used <= size/4:
+		*r++
+	default:
+		*r = 0
+	}
+	return *r >= shrinkAfter
+}
 
 // ClientOptions configures NewClientConn.
 type ClientOptions struct {
@@ -94,9 +120,12 @@ type StreamConn struct {
 	rbuf         []byte
 	rstart, rend int
 	rerr         error
+	rsmall       smallRun
+	rshrink      bool // give rbuf back at the next read
 
-	wbuf []byte
-	werr error
+	wbuf   []byte
+	wsmall smallRun
+	werr   error
 }
 
 // NewClientConn starts a client connection over c: it writes the protocol
@@ -283,12 +312,16 @@ func (c *StreamConn) ReadFrame() (Frame, error) {
 	if c.rerr != nil {
 		return Frame{}, c.rerr
 	}
+	if c.rshrink {
+		c.shrinkRead() // the previous payload is no longer valid
+	}
 	for {
 		need := 1
 		if c.rstart < c.rend {
 			f, n, err := c.codec.NextFrame(c.rbuf[c.rstart:c.rend])
 			if err == nil {
 				c.rstart += n
+				c.rshrink = c.rsmall.note(n, len(c.rbuf))
 				return f, nil
 			}
 			if !errors.Is(err, ErrNeedMore) {
@@ -332,6 +365,16 @@ func (c *StreamConn) growRead(need int) {
 	nb := make([]byte, min(max(2*len(c.rbuf), initialReadBuffer), limit))
 	copy(nb, c.rbuf[:c.rend])
 	c.rbuf = nb
+}
+
+// shrinkRead gives a large read buffer back once its unread bytes fit a small one.
+func (c *StreamConn) shrinkRead() {
+	if c.rend-c.rstart > initialReadBuffer {
+		return
+	}
+	nb := make([]byte, initialReadBuffer)
+	c.rend = copy(nb, c.rbuf[c.rstart:c.rend])
+	c.rbuf, c.rstart, c.rsmall, c.rshrink = nb, 0, 0, false
 }
 
 // received takes in m bytes just read after rend, decrypting them once.
@@ -431,11 +474,15 @@ func (c *StreamConn) WriteError(code int32) error {
 	return c.WritePacket(p[:])
 }
 
+// flush writes the frame in wbuf, and gives a large wbuf back after a run of small frames.
 func (c *StreamConn) flush() error {
 	if _, err := c.nc.Write(c.wbuf); err != nil {
 		// A partial write leaves the peer and the cipher out of step.
 		c.werr = fmt.Errorf("transport: write: %w", err)
 		return c.werr
+	}
+	if c.wsmall.note(len(c.wbuf), cap(c.wbuf)) {
+		c.wbuf, c.wsmall = nil, 0
 	}
 	return nil
 }

@@ -11,10 +11,11 @@ import (
 )
 
 // Packet sizes valid for every codec (padded intermediate needs 24 bytes and whole
-// AES blocks): the largest below the default maximum and 1 MiB.
+// AES blocks): the largest below the default maximum, 1 MiB, and a small answer.
 const (
 	hugePacket  = 24 + 16*(DefaultMaxPacket/16-4)
 	largePacket = 24 + 16*(1<<16)
+	smallPacket = 24 + 16*4
 )
 
 // loopPair connects a client and a server StreamConn over one in-memory Loopback, driven
@@ -102,3 +103,106 @@ type trickle struct {
 }
 
 func (t *trickle) Read(p []byte) (int, error) { return t.Loopback.Read(p[:min(len(p), t.step)]) }
+
+// After one large packet, a run of small ones gives the large read and write buffers back;
+// a stream of large packets with fewer small ones between them keeps them and allocates
+// nothing.
+func TestBuffersShrink(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	large := mtprotoPacket(rng, largePacket, false)
+	small := mtprotoPacket(rng, smallPacket, false)
+	for _, tc := range connCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			_, cc, sc := loopPair(t, tc)
+			send := func(p []byte) {
+				t.Helper()
+				if err := cc.WritePacket(p); err != nil {
+					t.Fatal(err)
+				}
+				got, err := sc.ReadPacket()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(got) != len(p) {
+					t.Fatalf("read %d bytes, want %d", len(got), len(p))
+				}
+			}
+			sizes := func() [2]int { return [2]int{len(sc.rbuf), cap(cc.wbuf)} }
+			send(large)
+			grown := sizes()
+			if grown[0] <= shrinkAbove || grown[1] <= shrinkAbove {
+				t.Fatalf("read and write buffers of %v bytes after a %d-byte packet", grown, len(large))
+			}
+			burst := func() {
+				send(large)
+				for range shrinkAfter - 1 {
+					send(small)
+				}
+			}
+			burst()
+			if !raceEnabled {
+				if n := testing.AllocsPerRun(20, burst); n != 0 {
+					t.Errorf("%v allocs per large packet and %d small ones, want 0", n, shrinkAfter-1)
+				}
+			}
+			if got := sizes(); got != grown {
+				t.Fatalf("read and write buffers of %v bytes after bursts, want them kept at %v", got, grown)
+			}
+			for range shrinkAfter + 1 {
+				send(small)
+			}
+			if got := sizes(); got[0] > initialReadBuffer || got[1] > initialReadBuffer {
+				t.Errorf("read and write buffers of %v bytes after %d small packets, want at most %d",
+					got, shrinkAfter+1, initialReadBuffer)
+			}
+			send(large) // grows again
+			send(small)
+		})
+	}
+}
+
+// BenchmarkConnBurst is one 512 KiB packet followed by small ones over an intermediate
+// Loopback pair: "kept" has shrinkAfter-1 small packets per op, so the large buffers stay;
+// "shrunk" has shrinkAfter+1, the worst case, where every op gives the buffers back and
+// grows them again for the next large packet.
+func BenchmarkConnBurst(b *testing.B) {
+	rng := rand.New(rand.NewPCG(6, 6))
+	large := mtprotoPacket(rng, 512<<10+24, false)
+	small := mtprotoPacket(rng, smallPacket, false)
+	for _, bc := range []struct {
+		name  string
+		small int
+	}{{"kept", shrinkAfter - 1}, {"shrunk", shrinkAfter + 1}} {
+		b.Run(bc.name, func(b *testing.B) {
+			lb := &transporttest.Loopback{}
+			cc, err := NewClientConn(lb, ClientOptions{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			sc, err := NewServerConn(lb, ServerOptions{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			burst := func() {
+				for i := range 1 + bc.small {
+					p := small
+					if i == 0 {
+						p = large
+					}
+					if err := cc.WritePacket(p); err != nil {
+						b.Fatal(err)
+					}
+					if _, err := sc.ReadPacket(); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			burst()
+			b.SetBytes(int64(len(large) + bc.small*len(small)))
+			b.ReportAllocs()
+			for b.Loop() {
+				burst()
+			}
+		})
+	}
+}
