@@ -357,7 +357,8 @@ func (c *Client) Connect(timeout time.Duration) error {
 // does not leave a client whose Connect returned nil with no connection.
 func (c *Client) ConnectContext(ctx context.Context) error {
 	stored := c.storedSession(ctx) // hooks.go
-	if err := c.connectHome(ctx); err != nil {
+	gen, err := c.connectHome(ctx)
+	if err != nil {
 		return err
 	}
 	c.sessionLoaded(stored)
@@ -366,8 +367,10 @@ func (c *Client) ConnectContext(ctx context.Context) error {
 			if !errors.Is(err, ErrNotAuthorized) {
 				// Not half connected: without OnConnect the link's hooks are held, and
 				// without the update engine nothing arrives; the next Connect starts over.
+				// Only this Connect's connection: after a Disconnect and a newer Connect
+				// meanwhile, that one is left alone.
 				c.probeSelf.Store(probe)
-				if derr := c.eng.Disconnect(); derr != nil {
+				if derr := c.eng.DisconnectGen(gen); derr != nil {
 					c.Log.Debug("close the connection of a failed Connect", "err", derr)
 				}
 				return err
@@ -379,8 +382,11 @@ func (c *Client) ConnectContext(ctx context.Context) error {
 	// ReconnectAttempts dials (8 by default) ends this Connect with the session's error.
 	// The steps below end by themselves (the catch-up within RequestTimeout, the hooks'
 	// calls at their timeouts); a session giving up meanwhile would leave the client deaf
-	// after a Connect that returned nil.
-	c.eng.Established()
+	// after a Connect that returned nil. A connection this Connect no longer has (a
+	// Disconnect came, maybe a newer Connect, which does these steps itself) is not told.
+	if !c.eng.Established(gen) {
+		return fmt.Errorf("mtgo: connect: disconnected before the connection was established: %w", ErrNotConnected)
+	}
 	c.startUpdates()
 	c.waitUpdates(ctx)
 	c.watchSecretRekey(ctx) // secret_watch.go: the week rule of idle secret chats
@@ -391,12 +397,13 @@ func (c *Client) ConnectContext(ctx context.Context) error {
 // connectHome connects the engine's home connection, one Connect at a time: a Connect (or an
 // AutoConnect call) that comes while another one dials waits for it, bounded by ctx, then
 // finds the client connected (or dials anew when that one failed), instead of failing with
-// ErrNotConnected and resetting the link state of the connection under way.
-func (c *Client) connectHome(ctx context.Context) error {
+// ErrNotConnected and resetting the link state of the connection under way. It returns the
+// engine's Gen of this Connect, which only its own Established and DisconnectGen match.
+func (c *Client) connectHome(ctx context.Context) (engine.Gen, error) {
 	select {
 	case c.connecting <- struct{}{}:
 	case <-ctx.Done():
-		return fmt.Errorf("mtgo: connect: waiting for the Connect under way: %w", ctx.Err())
+		return 0, fmt.Errorf("mtgo: connect: waiting for the Connect under way: %w", ctx.Err())
 	}
 	defer func() { <-c.connecting }()
 	if !c.eng.Connected() { // none, or its session gave up: Connect makes a new one

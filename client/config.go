@@ -207,7 +207,9 @@ type Config struct {
 	//     then on (the OnConnect hooks included), a loss is redialed for ever, however long
 	//     the network stays down, with
 	//     exponential backoff from 250 ms up to one attempt about every 30 s (jittered
-	//     between 15 and 45 s). A bot thus survives any outage.
+	//     between 15 and 45 s). A bot thus survives any outage. A replaced SessionFactory's
+	//     home Conn must have a MarkEstablished() method for this (embed *session.Conn);
+	//     without it the 8-attempt bound stays, and Connect logs one warning saying so.
 	//   - n > 0: n attempts, for the first connection and after every loss alike: the
 	//     session gives up after an outage of about n backoff intervals.
 	//   - negative: never give up, not even on the first connection (Connect then returns

@@ -25,6 +25,13 @@ type Conn = conn.Conn
 type ConnConfig = conn.Config
 
 // SessionFactory builds Conns. The default one builds the session module's run loop.
+//
+// A Conn of a replaced factory should have a MarkEstablished() method, as one embedding
+// *session.Conn has: Connect calls it on the home connection once it has its answers, which
+// lifts the reconnect bound under Config.ReconnectAttempts' default (a Persistent policy),
+// so that a loss is redialed for ever. Without it the home connection keeps the 8-attempt
+// bound: after 8 failed dials in a later outage it gives up, and the client hears nothing
+// until Connect is called again. Connect logs one warning per client when that is so.
 type SessionFactory interface {
 	NewConn(cfg ConnConfig) (Conn, error)
 }

@@ -272,6 +272,11 @@ func (e *Engine) migrateHome(ctx context.Context, dc int) error {
 		lc.Close()
 		return ErrClosed
 	}
+	if e.home != old { // a Disconnect came (maybe a newer Connect): old is no longer home
+		e.mu.Unlock()
+		lc.Close()
+		return fmt.Errorf("mtgo: migrate to dc %d: %w", dc, ErrNotConnected)
+	}
 	e.home, e.homeDC = lc, dc
 	established := e.established
 	e.mu.Unlock()

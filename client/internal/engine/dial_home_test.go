@@ -30,7 +30,7 @@ func TestDialOnlyHomeReportsLink(t *testing.T) {
 		},
 	})
 	defer e.Close()
-	_ = e.Connect(t.Context(), &countedBinder{}) // binds the pushes; its dial is recorded
+	_, _ = e.Connect(t.Context(), &countedBinder{}) // binds the pushes; its dial is recorded
 	for _, dc := range []int{4, 2} {
 		if _, err := e.open(t.Context(), dc, false, false); !errors.Is(err, errNoConn) {
 			t.Fatalf("open dc %d = %v, want %v", dc, err, errNoConn)

@@ -79,12 +79,12 @@ func TestConnectBinds(t *testing.T) {
 	})
 	b := &countedBinder{}
 	for range 2 {
-		if err := e.Connect(t.Context(), b); !errors.Is(err, errNoConn) {
+		if _, err := e.Connect(t.Context(), b); !errors.Is(err, errNoConn) {
 			t.Fatalf("Connect = %v, want %v", err, errNoConn)
 		}
 	}
 	e.Close()
-	if err := e.Connect(t.Context(), b); !errors.Is(err, ErrClosed) {
+	if _, err := e.Connect(t.Context(), b); !errors.Is(err, ErrClosed) {
 		t.Fatalf("Connect after Close = %v, want ErrClosed", err)
 	}
 	if b.binds != 2 {

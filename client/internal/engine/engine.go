@@ -124,6 +124,8 @@ type Engine struct {
 	// connection, and the one a migration makes, redial for ever under a Persistent policy;
 	// reset by Connect.
 	established bool
+	gen         Gen   // the last Connect's, which Established and DisconnectGen compare to theirs
+	warnedMark  bool  // the warning that the home Conn cannot be told Established was logged
 	userID      int64 // the account the connections are authorized for, 0 when none
 	bot         bool
 	cdnMem      map[int]*conn.CDNMemory // CDN sessions by data center, shared by their connections
@@ -236,23 +238,31 @@ func (e *Engine) HomeSession() (session.Session, bool) {
 	return s, true
 }
 
+// Gen names one Connect: Connect returns it, and Established and DisconnectGen act only while
+// the home connection is still the one that Connect made (or a migration of it), so that a
+// Connect still running after a Disconnect and a newer Connect leaves the newer one alone.
+type Gen uint64
+
 // Connect connects to the home data center with what binder.Bind returns receiving its
 // pushes, and sends help.getConfig (the first call, so it carries initConnection) to learn the
-// data centers. A home connection whose session gave up is replaced.
-func (e *Engine) Connect(ctx context.Context, binder PushBinder) error {
+// data centers. A home connection whose session gave up is replaced. It returns the Gen of
+// this Connect, also with an error other than ErrClosed and ErrAlreadyConnected.
+func (e *Engine) Connect(ctx context.Context, binder PushBinder) (Gen, error) {
 	e.mu.Lock()
 	switch {
 	case e.closed:
 		e.mu.Unlock()
-		return ErrClosed
+		return 0, ErrClosed
 	case e.home != nil && !e.home.Done() || e.connecting:
 		e.mu.Unlock()
-		return ErrAlreadyConnected
+		return 0, ErrAlreadyConnected
 	}
 	ended := e.home // its session gave up, if set
 	e.home = nil
 	e.connecting = true
 	e.established = false
+	e.gen++
+	gen := e.gen
 	e.push = binder.Bind() // under e.mu: no event of this Connect's connection comes before
 	dc := e.homeDC
 	e.mu.Unlock()
@@ -266,22 +276,23 @@ func (e *Engine) Connect(ctx context.Context, binder PushBinder) error {
 	}()
 	lc, err := e.dial(ctx, dc, false, false, true)
 	if err != nil {
-		return err
+		return gen, err
 	}
+	e.warnUnmarkable(lc)
 	if err := e.fetchConfig(ctx, lc); err != nil {
 		lc.Close()
-		return fmt.Errorf("mtgo: connect to dc %d: %w", dc, err)
+		return gen, fmt.Errorf("mtgo: connect to dc %d: %w", dc, err)
 	}
 	e.mu.Lock()
 	if e.closed {
 		e.mu.Unlock()
 		lc.Close()
-		return ErrClosed
+		return gen, ErrClosed
 	}
 	e.home = lc
 	e.mu.Unlock()
 	e.log.Info("connected", "dc", dc)
-	return nil
+	return gen, nil
 }
 
 // fetchConfig sends help.getConfig on lc and learns the data center list from it.
@@ -297,10 +308,23 @@ func (e *Engine) fetchConfig(ctx context.Context, lc *conn.Live) error {
 
 // Disconnect closes the home connection and the per-DC sessions; Connect may be called
 // again. It fails with ErrClosed after Close and ErrNotConnected when not connected.
-func (e *Engine) Disconnect() error {
+func (e *Engine) Disconnect() error { return e.disconnect(0) }
+
+// DisconnectGen is Disconnect if the home connection is still that of the Connect that
+// returned gen; otherwise (a Disconnect came, and maybe a newer Connect) it closes nothing
+// and fails with ErrNotConnected.
+func (e *Engine) DisconnectGen(gen Gen) error { return e.disconnect(gen) }
+
+// disconnect closes the home connection of Connect gen, any when gen is 0.
+func (e *Engine) disconnect(gen Gen) error {
 	e.mu.Lock()
 	home, closed := e.home, e.closed
-	e.home = nil
+	if gen != 0 && gen != e.gen {
+		home = nil
+	}
+	if home != nil {
+		e.home = nil
+	}
 	e.mu.Unlock()
 	if closed {
 		return ErrClosed

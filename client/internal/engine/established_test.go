@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -11,23 +10,17 @@ import (
 	"github.com/mtgo-labs/mtgo/session"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
-
-	"github.com/mtgo-labs/mtgo/client/internal/conn"
-	"github.com/mtgo-labs/mtgo/client/internal/dcs"
 )
 
-// markedConn answers every call with an empty config and counts MarkEstablished.
-type markedConn struct {
-	dc     int
-	marked atomic.Int32
-}
+// configConn answers every call with an empty config; it cannot be told Established.
+type configConn struct{ dc int }
 
-func (c *markedConn) Run(ctx context.Context) error {
+func (c *configConn) Run(ctx context.Context) error {
 	<-ctx.Done()
 	return ctx.Err()
 }
 
-func (c *markedConn) InvokeWith(_ context.Context, _ tl.Encoder, out tl.Decoder, _ bool) error {
+func (c *configConn) InvokeWith(_ context.Context, _ tl.Encoder, out tl.Decoder, _ bool) error {
 	var b tl.Buffer
 	if err := (&tg.Config{}).Encode(&b); err != nil {
 		return err
@@ -35,7 +28,13 @@ func (c *markedConn) InvokeWith(_ context.Context, _ tl.Encoder, out tl.Decoder,
 	return out.Decode(&b)
 }
 
-func (c *markedConn) Session() session.Session { return session.Session{DC: c.dc} }
+func (c *configConn) Session() session.Session { return session.Session{DC: c.dc} }
+
+// markedConn is a configConn that counts MarkEstablished.
+type markedConn struct {
+	configConn
+	marked atomic.Int32
+}
 
 func (c *markedConn) MarkEstablished() { c.marked.Add(1) }
 
@@ -53,43 +52,21 @@ func (homeStore) SetHomeDC(context.Context, int) error               { return ni
 // once its Connect returned; the home connection a later migration makes is told once home,
 // and the next Connect's connection starts untold.
 func TestEstablished(t *testing.T) {
-	var mu sync.Mutex
-	var conns []*markedConn
-	e := New(Options{
-		HomeDC:    2,
-		Table:     dcs.New(false, false, nil),
-		Store:     homeStore{},
-		Dialer:    func(bool) session.Dialer { return nil },
-		Reconnect: session.ReconnectPolicy{Persistent: true},
-		NewConn: func(cc conn.Config) (conn.Conn, error) {
-			mu.Lock()
-			defer mu.Unlock()
-			c := &markedConn{dc: cc.DC}
-			conns = append(conns, c)
-			return c, nil
-		},
-	})
-	defer e.Close()
-	marks := func() []int32 {
-		mu.Lock()
-		defer mu.Unlock()
-		var got []int32
-		for _, c := range conns {
-			got = append(got, c.marked.Load())
-		}
-		return got
-	}
+	e, marks := markedEngine(t, nil)
 	check := func(step string, want ...int32) {
 		t.Helper()
 		if diff := cmp.Diff(want, marks()); diff != "" {
 			t.Fatalf("%s: MarkEstablished calls per connection (-want +got):\n%s", step, diff)
 		}
 	}
-	if err := e.Connect(t.Context(), &countedBinder{}); err != nil {
+	gen, err := e.Connect(t.Context(), &countedBinder{})
+	if err != nil {
 		t.Fatal(err)
 	}
 	check("Connect returned", 0)
-	e.Established()
+	if !e.Established(gen) {
+		t.Fatal("Established = false, want true")
+	}
 	check("Established", 1)
 	if err := e.MigrateHome(t.Context(), 4); err != nil {
 		t.Fatal(err)
@@ -98,7 +75,7 @@ func TestEstablished(t *testing.T) {
 	if err := e.Disconnect(); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.Connect(t.Context(), &countedBinder{}); err != nil {
+	if _, err := e.Connect(t.Context(), &countedBinder{}); err != nil {
 		t.Fatal(err)
 	}
 	check("Connect again", 1, 1, 0)
