@@ -35,9 +35,10 @@ func (s *Store) PeerByPhone(ctx context.Context, phone string) (peers.Peer, bool
 // ListPeers implements storage.PeerLister: the session's peers, by kind then id. Memory is
 // linear in the peers stored.
 func (s *Store) ListPeers(ctx context.Context) ([]peers.Peer, error) {
-	if err := s.check(ctx); err != nil {
+	if err := s.enter(ctx); err != nil {
 		return nil, err
 	}
+	defer s.leave()
 	rows, err := s.db.QueryContext(ctx, s.d.rebind(`select data from mtgo_peers where sid = ? order by kind, id`), s.sid)
 	if err != nil {
 		return nil, s.wrap("list peers", err)
@@ -64,6 +65,10 @@ func (s *Store) ListPeers(ctx context.Context) ([]peers.Peer, error) {
 // DeletePeer implements storage.PeerDeleter: the peer's row and the username and phone
 // entries that still name it go in one transaction; a missing peer is not an error.
 func (s *Store) DeletePeer(ctx context.Context, k peers.Key) error {
+	if err := s.enter(ctx); err != nil {
+		return err
+	}
+	defer s.leave()
 	key := []any{s.sid, int(k.Kind), k.ID}
 	both := append(slices.Clone(key), key...)
 	// The entries are found from the peer's row (its names and phone) and deleted by
@@ -89,9 +94,10 @@ var (
 )
 
 func (s *Store) peerBy(ctx context.Context, op, q string, args ...any) (peers.Peer, bool, error) {
-	if err := s.check(ctx); err != nil {
+	if err := s.enter(ctx); err != nil {
 		return peers.Peer{}, false, err
 	}
+	defer s.leave()
 	if s.noPeers.Load() && !s.peersSaved.Load() {
 		return peers.Peer{}, false, nil
 	}
@@ -119,9 +125,13 @@ const arrayPart = 5000
 // SavePeers implements peers.Store: one transaction, a few multi-row statements per few
 // hundred peers. Invalid peers are skipped; a peer given twice keeps its last version.
 func (s *Store) SavePeers(ctx context.Context, ps []peers.Peer) error {
+	if err := s.enter(ctx); err != nil {
+		return err
+	}
+	defer s.leave()
 	batch := lastPerKey(ps)
 	if len(batch) == 0 {
-		return s.check(ctx)
+		return nil
 	}
 	s.peersSaved.Store(true)
 	rows := peerCols{data: make([][]byte, len(batch)), usernames: make([][]string, len(batch)), names: make([]string, len(batch))}

@@ -30,9 +30,11 @@ type Store struct {
 	// since (peersSaved is set before SavePeers writes), so peer lookups need no query.
 	noPeers, peersSaved atomic.Bool
 
-	closed    atomic.Bool
-	closeOnce sync.Once
-	closeErr  error
+	closed     atomic.Bool
+	calls      calls  // in flight: Close waits for them
+	closeWaits func() // a test's hook: Close waits for calls in flight
+	closeOnce  sync.Once
+	closeErr   error
 
 	writeMu sync.Mutex // held around writes when the dialect is SingleWriter
 
@@ -243,18 +245,6 @@ func (s *Store) Name() string { return s.name }
 // DB returns the database the store uses.
 func (s *Store) DB() *sql.DB { return s.db }
 
-func (s *Store) check(ctx context.Context) error {
-	if s.closed.Load() {
-		return storage.ErrClosed
-	}
-	if s.lost != nil {
-		if err := s.lost(); err != nil {
-			return err
-		}
-	}
-	return ctx.Err()
-}
-
 // wrap names the failed operation; driver errors meaning a damaged database match ErrCorrupt.
 func (s *Store) wrap(op string, err error) error {
 	if err == nil {
@@ -280,7 +270,7 @@ func (s *Store) writing() func() {
 }
 
 func (s *Store) exec(ctx context.Context, op, q string, args ...any) error {
-	if err := s.check(ctx); err != nil {
+	if err := s.live(ctx); err != nil {
 		return err
 	}
 	defer s.writing()()
@@ -290,7 +280,7 @@ func (s *Store) exec(ctx context.Context, op, q string, args ...any) error {
 
 // tx runs f in a transaction.
 func (s *Store) tx(ctx context.Context, op string, f func(tx *sql.Tx) error) (err error) {
-	if err := s.check(ctx); err != nil {
+	if err := s.live(ctx); err != nil {
 		return err
 	}
 	defer s.writing()()
@@ -319,7 +309,7 @@ type Stmt struct {
 // single round trip), else one by one in a database/sql transaction.
 func (s *Store) write(ctx context.Context, op string, stmts []Stmt) error {
 	if len(stmts) == 0 {
-		return s.check(ctx)
+		return s.live(ctx)
 	}
 	if s.d.Pipeline == nil {
 		return s.tx(ctx, op, func(tx *sql.Tx) error {
@@ -331,7 +321,7 @@ func (s *Store) write(ctx context.Context, op string, stmts []Stmt) error {
 			return nil
 		})
 	}
-	if err := s.check(ctx); err != nil {
+	if err := s.live(ctx); err != nil {
 		return err
 	}
 	defer s.writing()()
@@ -343,9 +333,10 @@ func (s *Store) write(ctx context.Context, op string, stmts []Stmt) error {
 
 // LoadSession implements storage.Storage.
 func (s *Store) LoadSession(ctx context.Context, dc int) (session.Session, error) {
-	if err := s.check(ctx); err != nil {
+	if err := s.enter(ctx); err != nil {
 		return session.Session{}, err
 	}
+	defer s.leave()
 	s.cache.mu.Lock()
 	defer s.cache.mu.Unlock()
 	data, ok := s.cache.session(dc)
@@ -380,10 +371,14 @@ func (s *Store) SaveSession(ctx context.Context, ss session.Session) error {
 	if err != nil {
 		return s.wrap("save session", err)
 	}
+	if err := s.enter(ctx); err != nil {
+		return err
+	}
+	defer s.leave()
 	s.cache.mu.Lock()
 	defer s.cache.mu.Unlock()
 	if s.cache.holdsSession(ss.DC, data) {
-		return s.check(ctx)
+		return nil
 	}
 	err = s.exec(ctx, "save session", `insert into mtgo_sessions (sid, dc, data) values (?, ?, ?)
 		on conflict (sid, dc) do update set data = excluded.data`, s.sid, ss.DC, data)
@@ -406,10 +401,14 @@ func (s *Store) SetHomeDC(ctx context.Context, dc int) error {
 	if err := storage.CheckHomeDC(dc); err != nil {
 		return fmt.Errorf("%s %w", s.d.Name, err)
 	}
+	if err := s.enter(ctx); err != nil {
+		return err
+	}
+	defer s.leave()
 	s.cache.mu.Lock()
 	defer s.cache.mu.Unlock()
 	if s.cache.on && s.cache.homeOK && s.cache.homeDC == dc {
-		return s.check(ctx)
+		return nil
 	}
 	err := s.exec(ctx, "save home dc", `insert into mtgo_meta (sid, home_dc) values (?, ?)
 		on conflict (sid) do update set home_dc = excluded.home_dc`, s.sid, dc)
@@ -425,10 +424,14 @@ func (s *Store) Identity(ctx context.Context) (storage.Identity, error) {
 
 // SetIdentity implements storage.Storage.
 func (s *Store) SetIdentity(ctx context.Context, id storage.Identity) error {
+	if err := s.enter(ctx); err != nil {
+		return err
+	}
+	defer s.leave()
 	s.cache.mu.Lock()
 	defer s.cache.mu.Unlock()
 	if s.cache.on && s.cache.idOK && s.cache.id == id {
-		return s.check(ctx)
+		return nil
 	}
 	err := s.exec(ctx, "save identity", `insert into mtgo_meta (sid, user_id, bot) values (?, ?, ?)
 		on conflict (sid) do update set user_id = excluded.user_id, bot = excluded.bot`, s.sid, id.UserID, id.Bot)
@@ -439,11 +442,12 @@ func (s *Store) SetIdentity(ctx context.Context, id storage.Identity) error {
 // metaRow returns the home data center and identity of the session's meta row (zero
 // without a row), from the cache when known says it holds the one asked for.
 func (s *Store) metaRow(ctx context.Context, op string, known func(*cache) bool) (int, storage.Identity, error) {
-	s.cache.mu.Lock()
-	defer s.cache.mu.Unlock()
-	if err := s.check(ctx); err != nil {
+	if err := s.enter(ctx); err != nil {
 		return 0, storage.Identity{}, err
 	}
+	defer s.leave()
+	s.cache.mu.Lock()
+	defer s.cache.mu.Unlock()
 	if s.cache.on && !s.cache.loaded {
 		if err := s.load(ctx, op); err != nil {
 			return 0, storage.Identity{}, err
@@ -479,9 +483,10 @@ func (s *Store) meta(ctx context.Context, op string) error {
 // LoadUpdates implements storage.Storage: one statement, so the state and the channels come
 // from one snapshot in one round trip.
 func (s *Store) LoadUpdates(ctx context.Context) (updates.Saved, bool, error) {
-	if err := s.check(ctx); err != nil {
+	if err := s.enter(ctx); err != nil {
 		return updates.Saved{}, false, err
 	}
+	defer s.leave()
 	s.cache.mu.Lock()
 	defer s.cache.mu.Unlock()
 	if s.cache.on && !s.cache.loaded {
@@ -534,8 +539,12 @@ func (s *Store) LoadUpdates(ctx context.Context) (updates.Saved, bool, error) {
 // CommitUpdates implements storage.Storage: the account state and the channels' pts in one
 // transaction.
 func (s *Store) CommitUpdates(ctx context.Context, c updates.Commit) error {
+	if err := s.enter(ctx); err != nil {
+		return err
+	}
+	defer s.leave()
 	if c.Empty() {
-		return s.check(ctx)
+		return nil
 	}
 	var stmts []Stmt
 	if c.HasState {
@@ -691,9 +700,10 @@ func (s *Store) LoadRecord(ctx context.Context, ns, key string) ([]byte, bool, e
 	if _, err := storage.RecordKey(ns, key); err != nil {
 		return nil, false, err
 	}
-	if err := s.check(ctx); err != nil {
+	if err := s.enter(ctx); err != nil {
 		return nil, false, err
 	}
+	defer s.leave()
 	var v []byte
 	err := s.db.QueryRowContext(ctx, s.d.rebind(`select value from mtgo_records where sid = ? and ns = ? and key = ?`), s.sid, s.d.textKey(ns), s.d.textKey(key)).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -719,6 +729,10 @@ func (s *Store) SaveRecord(ctx context.Context, ns, key string, value []byte) er
 	if value == nil {
 		value = []byte{}
 	}
+	if err := s.enter(ctx); err != nil {
+		return err
+	}
+	defer s.leave()
 	return s.exec(ctx, "save record", `insert into mtgo_records (sid, ns, key, value) values (?, ?, ?, ?)
 		on conflict (sid, ns, key) do update set value = excluded.value`, s.sid, s.d.textKey(ns), s.d.textKey(key), value)
 }
@@ -728,11 +742,19 @@ func (s *Store) DeleteRecord(ctx context.Context, ns, key string) error {
 	if _, err := storage.RecordKey(ns, key); err != nil {
 		return err
 	}
+	if err := s.enter(ctx); err != nil {
+		return err
+	}
+	defer s.leave()
 	return s.exec(ctx, "delete record", `delete from mtgo_records where sid = ? and ns = ? and key = ?`, s.sid, s.d.textKey(ns), s.d.textKey(key))
 }
 
 // Reset implements storage.Storage: every row of the session goes, in one transaction.
 func (s *Store) Reset(ctx context.Context) error {
+	if err := s.enter(ctx); err != nil {
+		return err
+	}
+	defer s.leave()
 	s.cache.mu.Lock()
 	defer s.cache.mu.Unlock()
 	s.cache.clear()
@@ -749,17 +771,25 @@ func (s *Store) Reset(ctx context.Context) error {
 // Save implements storage.Storage: every write is committed when it returns, and durable
 // then unless the dialect has a Sync, which Save runs.
 func (s *Store) Save() error {
-	if err := s.check(context.Background()); err != nil || s.d.Sync == nil {
+	if err := s.enter(context.Background()); err != nil {
 		return err
+	}
+	defer s.leave()
+	if s.d.Sync == nil {
+		return nil
 	}
 	defer s.writing()()
 	return s.wrap("save", s.d.Sync(context.Background(), s.db))
 }
 
-// Close releases the session lock (and the database when the store opened it).
+// Close waits for the calls in flight (each bounded by its context), then releases the
+// session lock (and the database when the store opened it): no write of this store lands
+// after another process may have taken the session. Calls after Close, and those it finds
+// not yet begun, fail with storage.ErrClosed.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		s.closed.Store(true)
+		s.drain()
 		var errs []error
 		s.stmtMu.Lock()
 		for _, st := range s.stmts {
