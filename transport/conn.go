@@ -396,6 +396,7 @@ func (c *StreamConn) WriteFrame(p []byte, quickAck bool) error {
 	}
 	var err error
 	if c.split != nil {
+		c.reserveWrite(len(p))
 		c.wbuf, err = c.split.appendHeader(c.wbuf[:0], len(p), quickAck)
 		if err != nil {
 			return err
@@ -415,6 +416,7 @@ func (c *StreamConn) WriteFrame(p []byte, quickAck bool) error {
 				}
 			}
 		}
+		c.reserveWrite(len(p))
 		c.wbuf, err = c.codec.AppendFrame(c.wbuf[:0], p, quickAck)
 		if err != nil {
 			return err
@@ -424,6 +426,19 @@ func (c *StreamConn) WriteFrame(p []byte, quickAck bool) error {
 		}
 	}
 	return c.flush()
+}
+
+// maxFrameOverhead is the most a codec adds to a payload: padded intermediate's length
+// and up to 15 bytes of padding.
+const maxFrameOverhead = 4 + 15
+
+// reserveWrite makes room in wbuf for a frame carrying n bytes, with headroom, so that
+// neither a frame's payload nor its padding (random, so larger on a later frame) grows
+// the buffer midway. A packet over the maximum gets nothing: the codec refuses it.
+func (c *StreamConn) reserveWrite(n int) {
+	if need := n + maxFrameOverhead; cap(c.wbuf) < need && n <= c.max {
+		c.wbuf = make([]byte, 0, need+need/4)
+	}
 }
 
 // vectoredMin is the smallest packet a plain TCP stream writes with writev, header, payload

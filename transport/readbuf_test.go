@@ -206,3 +206,39 @@ func BenchmarkConnBurst(b *testing.B) {
 		})
 	}
 }
+
+// fixedByte is a Rand of one repeated byte: for the padded codec, padding of b&15 bytes.
+type fixedByte struct{ b byte }
+
+func (r *fixedByte) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = r.b
+	}
+	return len(p), nil
+}
+
+// A frame with more padding than the first one fits the write buffer the first one grew.
+func TestWriteBufferFitsLongerPadding(t *testing.T) {
+	p := mtprotoPacket(rand.New(rand.NewPCG(7, 7)), largePacket, false)
+	for _, obf := range []bool{false, true} {
+		t.Run(fmt.Sprintf("obfuscated=%v", obf), func(t *testing.T) {
+			r := &fixedByte{b: 0x10} // no padding
+			c, err := NewClientConn(&transporttest.Loopback{}, ClientOptions{Codec: PaddedIntermediate, Obfuscated: obf, Rand: r})
+			if err != nil {
+				t.Fatal(err)
+			}
+			sc := c.(*StreamConn)
+			if err := sc.WritePacket(p); err != nil {
+				t.Fatal(err)
+			}
+			first := cap(sc.wbuf)
+			r.b = 0x1f // 15 bytes of padding
+			if err := sc.WritePacket(p); err != nil {
+				t.Fatal(err)
+			}
+			if got := cap(sc.wbuf); got != first {
+				t.Errorf("write buffer of %d bytes after a frame with 15 bytes of padding, want it kept at %d", got, first)
+			}
+		})
+	}
+}
