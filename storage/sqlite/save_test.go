@@ -1,6 +1,7 @@
 package sqlite_test
 
 import (
+	"database/sql"
 	"os"
 	"path/filepath"
 	"testing"
@@ -10,11 +11,10 @@ import (
 	"github.com/mtgo-labs/mtgo/storage/sqlite"
 )
 
-// TestSaveCheckpoints: after Save, the database file itself holds every write. In WAL mode
-// with synchronous(NORMAL) a commit is appended to the write-ahead log without a sync, and
-// Save did nothing more: a power loss after it could still lose the session it was to make
-// durable. Save now checkpoints the log into the file (syncing both); the copy of the file
-// alone, without its -wal, shows it.
+// TestSaveCheckpoints: after Save, the database file itself holds every write. Each commit
+// is in the write-ahead log (synced since synchronous(FULL), TestCommitsAreSynced), and Save
+// checkpoints the log into the file (syncing both); the copy of the file alone, without its
+// -wal, shows it.
 func TestSaveCheckpoints(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "bot.db")
@@ -52,5 +52,37 @@ func TestSaveCheckpoints(t *testing.T) {
 	}
 	if s, err := c.LoadSession(t.Context(), 2); err != nil || s.AuthKey[0] != 9 {
 		t.Errorf("the file without its log after Save: session %v", err)
+	}
+}
+
+// TestCommitsAreSynced: every connection runs synchronous(FULL), so a commit's write-ahead
+// log frames are synced before the write returns, as storage.Storage promises. With NORMAL
+// a power loss could take the commits since the last checkpoint (Save).
+func TestCommitsAreSynced(t *testing.T) {
+	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "bot.db"), "main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	// Several connections at once: the pool opens more than one, each with the pragma.
+	var conns []*sql.Conn
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	for range 3 {
+		c, err := st.DB().Conn(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+		var mode int
+		if err := c.QueryRowContext(t.Context(), "pragma synchronous").Scan(&mode); err != nil {
+			t.Fatal(err)
+		}
+		if mode != 2 { // 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA
+			t.Errorf("connection %d: synchronous = %d, want 2 (FULL)", len(conns), mode)
+		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/mtgo-labs/mtgo/storage/sqlite"
 	"github.com/mtgo-labs/mtgo/storage/sqlstore"
 	"github.com/mtgo-labs/mtgo/storage/sqlstore/sqlstoretest"
+	"github.com/mtgo-labs/mtgo/updates"
 )
 
 // TestMigrationV2: a file of schema version 1 gets its peers' names column.
@@ -87,4 +88,42 @@ func BenchmarkPeers(b *testing.B) {
 	storagetest.BenchmarkPeers(b, func(t testing.TB, name string) (storage.Storage, error) {
 		return sqlite.Open(t.Context(), filepath.Join(dir, name+".db"), name)
 	})
+}
+
+// BenchmarkSync compares synchronous(FULL), what Open uses, with NORMAL in one run, and both
+// with the bbolt session file (storage.Open, which syncs every commit): peer batches
+// (storagetest.BenchmarkPeers) and single update commits, the write a client makes most
+// often (one per batch of updates handled; no UpdateCommitDelay merges them here).
+func BenchmarkSync(b *testing.B) {
+	defer func(mode string) { *sqlite.Synchronous = mode }(*sqlite.Synchronous)
+	commits := func(b *testing.B, s storage.Storage) {
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			c := updates.Commit{HasState: true, State: updates.State{Pts: int32(i), Qts: 1, Seq: int32(i), Date: 1},
+				Channels: []updates.ChannelPts{{ChannelID: 100, Pts: int32(i)}}}
+			if err := s.CommitUpdates(b.Context(), c); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	run := func(name string, open func(t testing.TB, name string) (storage.Storage, error)) {
+		b.Run(name+"/peers", func(b *testing.B) { storagetest.BenchmarkPeers(b, open) })
+		b.Run(name+"/commit", func(b *testing.B) {
+			s, err := open(b, "main")
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			commits(b, s)
+		})
+	}
+	run("file", func(t testing.TB, _ string) (storage.Storage, error) {
+		return storage.Open(filepath.Join(t.TempDir(), "s.session"), nil)
+	})
+	for _, mode := range []string{"NORMAL", "FULL"} {
+		run(mode, func(t testing.TB, name string) (storage.Storage, error) {
+			*sqlite.Synchronous = mode
+			return sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "s.db"), name)
+		})
+	}
 }

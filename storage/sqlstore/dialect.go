@@ -55,8 +55,9 @@ type Dialect struct {
 	// stored escaped (textKey), so that one such value neither fails its write (a peer
 	// batch with it) nor meets another.
 	TextUTF8 bool
-	// Sync, when set, makes every committed write durable (Store.Save): SQLite in WAL mode
-	// with synchronous(NORMAL) commits without syncing its log. Nil: commits are durable.
+	// Sync, when set, runs at Store.Save: what the database needs beyond its commits to hold
+	// every write (storage/sqlite checkpoints its write-ahead log into the file). Commits
+	// must be durable already: storage.Storage promises a write durable when it returns.
 	Sync func(ctx context.Context, db *sql.DB) error
 	// IsCorrupt reports driver errors that mean the database is not one (SQLite's "file is
 	// not a database"); Open then reports ErrCorrupt.
