@@ -91,15 +91,20 @@ func (c *Context) EditReplyMarkup(markup tg.ReplyMarkupClass, opts ...EditOption
 }
 
 // Download writes the media of the update's message (or of the message with the pressed
-// button) to w and returns the bytes written (DownloadMessage). It fails with
-// ErrContextNoClient without a client, ErrContextNoMessage when the update has no message
-// and ErrContextNoMedia when the message has none.
+// button) to w and returns the bytes written (DownloadMessage). In an OnSecretMessage
+// handler it downloads the secret message's media (SecretMessage.Download: a sticker sent by
+// reference through its set, an encrypted file decrypted). It fails with ErrContextNoClient
+// without a client, ErrContextNoMessage when the update has no message and ErrContextNoMedia
+// when the message has none.
 func (c *Context) Download(w io.Writer, opts ...media.Option) (int64, error) {
 	if c.Client == nil {
 		return 0, ErrContextNoClient
 	}
 	m := c.message()
 	if m == nil {
+		if sm := c.secretMessage(); sm != nil {
+			return c.Client.downloadSecretMessage(c, sm, w, opts)
+		}
 		return 0, ErrContextNoMessage
 	}
 	if m.Media == nil {

@@ -38,3 +38,11 @@ func (c *Context) EditInlineMedia(media any, opts ...EditOption) error {
 	}
 	return c.Client.editInlineMedia(c, id, media, opts)
 }
+
+// secretMessage is the secret message an OnSecretMessage handler's Context is about, nil
+// for other updates.
+func (c *Context) secretMessage() *types.SecretMessage {
+	v, _ := c.Get(secretValueKey)
+	m, _ := v.(*types.SecretMessage)
+	return m
+}

@@ -141,6 +141,9 @@ func (c *Client) emitSecret(kind updateKind, v any) {
 	if c.msgs == nil || c.msgs.reg.load().kinds[kind] == 0 {
 		return
 	}
+	if m, ok := v.(*types.SecretMessage); ok {
+		m.Bind(clientAPI{c: c}) // its Download methods (secret_media.go)
+	}
 	s := &c.secret
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -400,15 +403,16 @@ func (c *Client) DecryptSecretMessage(chatID int32, payload []byte) (*e2e.Decryp
 }
 
 // DecryptSecretFile downloads the file of a secret message (upload.getFile with
-// inputEncryptedFileLocation) and decrypts it, checking its key against the fingerprint.
-func (c *Client) DecryptSecretFile(ctx context.Context, f *types.SecretFile) ([]byte, error) {
+// inputEncryptedFileLocation; opts as for DownloadBytes, WithProgress counting the
+// ciphertext) and decrypts it, checking its key against the fingerprint.
+func (c *Client) DecryptSecretFile(ctx context.Context, f *types.SecretFile, opts ...media.Option) ([]byte, error) {
 	if f == nil {
 		return nil, errors.New("mtgo: secret file is nil")
 	}
 	if len(f.Key) != secretFileKeySize || len(f.IV) != secretFileKeySize || secretFileFingerprint(f.Key, f.IV) != f.KeyFingerprint {
 		return nil, fmt.Errorf("mtgo: secret file: %w", ErrSecretFingerprint)
 	}
-	data, err := c.DownloadBytes(ctx, media.Location{DC: int(f.DCID), Input: &tg.InputEncryptedFileLocation{ID: f.ID, AccessHash: f.AccessHash}, Size: f.Size})
+	data, err := c.DownloadBytes(ctx, media.Location{DC: int(f.DCID), Input: &tg.InputEncryptedFileLocation{ID: f.ID, AccessHash: f.AccessHash}, Size: f.Size}, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("mtgo: secret file download: %w", err)
 	}

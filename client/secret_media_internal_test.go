@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/tl"
@@ -321,7 +322,7 @@ func TestSecretPlaceOf(t *testing.T) {
 			if (err != nil) != tt.err || (err != nil && !errors.Is(err, ErrLocation)) {
 				t.Fatalf("err %v, want error %v", err, tt.err)
 			}
-			if diff := cmp.Diff(tt.want, got); diff != "" {
+			if diff := cmp.Diff(tt.want, got, cmpopts.IgnoreUnexported(types.SecretMessage{})); diff != "" {
 				t.Fatalf("(-want +got):\n%s", diff)
 			}
 		})

@@ -127,6 +127,8 @@ type SecretMessage struct {
 	Action e2e.DecryptedMessageActionClass
 	// Layer is the whole decrypted layer (sequence numbers included), an escape hatch.
 	Layer *e2e.DecryptedMessageLayer
+
+	api SecretMediaAPI // set by Bind: the client that delivered it
 }
 
 // Markdown returns Text with its Entities as Markdown: Message.Markdown's text.
