@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"github.com/mtgo-labs/mtgo/transport/transporttest"
@@ -20,14 +21,40 @@ const (
 
 // loopPair connects a client and a server StreamConn over one in-memory Loopback, driven
 // from this goroutine: what one side writes, the other reads next.
-func loopPair(t *testing.T, tc connCase) (lb *transporttest.Loopback, cc, sc *StreamConn) {
-	t.Helper()
+func loopPair(tb testing.TB, tc connCase) (lb *transporttest.Loopback, cc, sc *StreamConn) {
+	tb.Helper()
 	lb = &transporttest.Loopback{}
 	c, err := NewClientConn(lb, tc.opts)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	return lb, c.(*StreamConn), serverAfterWarmUp(t, c, lb, tc.srv)
+	return lb, c.(*StreamConn), serverAfterWarmUp(tb, c, lb, tc.srv)
+}
+
+// relay writes each packet on cc and reads it back on sc.
+func relay(tb testing.TB, cc, sc Conn, ps ...[]byte) {
+	tb.Helper()
+	for _, p := range ps {
+		if err := cc.WritePacket(p); err != nil {
+			tb.Fatal(err)
+		}
+		got, err := sc.ReadPacket()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if len(got) != len(p) {
+			tb.Fatalf("read %d bytes, want %d", len(got), len(p))
+		}
+	}
+}
+
+// burst is one large packet followed by n small ones.
+func burst(large, small []byte, n int) [][]byte {
+	ps := [][]byte{large}
+	for range n {
+		ps = append(ps, small)
+	}
+	return ps
 }
 
 // A peer that declares a 4 MiB frame and sends only part of it pins memory in proportion
@@ -114,49 +141,28 @@ func TestBuffersShrink(t *testing.T) {
 	for _, tc := range connCases() {
 		t.Run(tc.name, func(t *testing.T) {
 			_, cc, sc := loopPair(t, tc)
-			send := func(p []byte) {
-				t.Helper()
-				if err := cc.WritePacket(p); err != nil {
-					t.Fatal(err)
-				}
-				got, err := sc.ReadPacket()
-				if err != nil {
-					t.Fatal(err)
-				}
-				if len(got) != len(p) {
-					t.Fatalf("read %d bytes, want %d", len(got), len(p))
-				}
-			}
 			sizes := func() [2]int { return [2]int{len(sc.rbuf), cap(cc.wbuf)} }
-			send(large)
+			relay(t, cc, sc, large)
 			grown := sizes()
 			if grown[0] <= shrinkAbove || grown[1] <= shrinkAbove {
 				t.Fatalf("read and write buffers of %v bytes after a %d-byte packet", grown, len(large))
 			}
-			burst := func() {
-				send(large)
-				for range shrinkAfter - 1 {
-					send(small)
-				}
-			}
-			burst()
+			kept := burst(large, small, shrinkAfter-1)
+			relay(t, cc, sc, kept...)
 			if !raceEnabled {
-				if n := testing.AllocsPerRun(20, burst); n != 0 {
+				if n := testing.AllocsPerRun(20, func() { relay(t, cc, sc, kept...) }); n != 0 {
 					t.Errorf("%v allocs per large packet and %d small ones, want 0", n, shrinkAfter-1)
 				}
 			}
 			if got := sizes(); got != grown {
 				t.Fatalf("read and write buffers of %v bytes after bursts, want them kept at %v", got, grown)
 			}
-			for range shrinkAfter + 1 {
-				send(small)
-			}
+			relay(t, cc, sc, burst(small, small, shrinkAfter)...)
 			if got := sizes(); got[0] > initialReadBuffer || got[1] > initialReadBuffer {
 				t.Errorf("read and write buffers of %v bytes after %d small packets, want at most %d",
 					got, shrinkAfter+1, initialReadBuffer)
 			}
-			send(large) // grows again
-			send(small)
+			relay(t, cc, sc, large, small) // grows again
 		})
 	}
 }
@@ -174,34 +180,13 @@ func BenchmarkConnBurst(b *testing.B) {
 		small int
 	}{{"kept", shrinkAfter - 1}, {"shrunk", shrinkAfter + 1}} {
 		b.Run(bc.name, func(b *testing.B) {
-			lb := &transporttest.Loopback{}
-			cc, err := NewClientConn(lb, ClientOptions{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			sc, err := NewServerConn(lb, ServerOptions{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			burst := func() {
-				for i := range 1 + bc.small {
-					p := small
-					if i == 0 {
-						p = large
-					}
-					if err := cc.WritePacket(p); err != nil {
-						b.Fatal(err)
-					}
-					if _, err := sc.ReadPacket(); err != nil {
-						b.Fatal(err)
-					}
-				}
-			}
-			burst()
+			_, cc, sc := loopPair(b, connCase{})
+			ps := burst(large, small, bc.small)
+			relay(b, cc, sc, ps...)
 			b.SetBytes(int64(len(large) + bc.small*len(small)))
 			b.ReportAllocs()
 			for b.Loop() {
-				burst()
+				relay(b, cc, sc, ps...)
 			}
 		})
 	}
@@ -241,4 +226,34 @@ func TestWriteBufferFitsLongerPadding(t *testing.T) {
 			}
 		})
 	}
+}
+
+// BenchmarkIdleConnAfterLargePacket is the memory an idle connection pair keeps after it
+// carried one 1 MiB packet (a downloaded chunk) and then shrinkAfter+1 small ones over an
+// obfuscated intermediate stream: each op leaves one pair alive, its pipe dropped, and
+// "heap-B/pair" is the live heap they add.
+func BenchmarkIdleConnAfterLargePacket(b *testing.B) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	large := mtprotoPacket(rng, largePacket, false)
+	small := mtprotoPacket(rng, smallPacket, false)
+	heap := func() uint64 {
+		runtime.GC()
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return ms.HeapAlloc
+	}
+	obf := connCase{opts: ClientOptions{Obfuscated: true}}
+	ps := burst(large, small, shrinkAfter+1)
+	var pairs [][2]*StreamConn
+	before := heap()
+	for b.Loop() {
+		_, cc, sc := loopPair(b, obf)
+		relay(b, cc, sc, ps...)
+		cc.nc, sc.nc = nil, nil
+		pairs = append(pairs, [2]*StreamConn{cc, sc})
+	}
+	b.ReportMetric(float64(heap()-before)/float64(len(pairs)), "heap-B/pair")
+	runtime.KeepAlive(pairs)
+	runtime.KeepAlive(large) // live in both measures
 }
