@@ -3,6 +3,9 @@ package mtgo_test
 import (
 	"bytes"
 	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
 	"sync/atomic"
 	"testing"
 
@@ -19,17 +22,20 @@ type secretDownloaded struct {
 	text                  string
 	viaCtx, viaMsg, bytes []byte
 	ctxErr, msgErr, bErr  error
+	file                  []byte // what DownloadToFile left at its path
+	fileErr               error
 	progress              int64 // the last bytes done WithProgress reported to Context.Download
 }
 
 // TestE2ESecretContextDownload: inside an OnSecretMessage handler, Context.Download and the
-// message's Download and DownloadBytes (what a Pyrogram or Telethon user writes:
+// message's Download, DownloadBytes and DownloadToFile (what a Pyrogram or Telethon user writes:
 // message.download()) fetch both kinds of received secret media: a sticker sent by reference
 // (found through its set) and an encrypted file (downloaded and decrypted); a text message
 // has no media (ErrContextNoMedia), and a message nobody bound has no client.
 func TestE2ESecretContextDownload(t *testing.T) {
 	p := newSecretPair(t, "1555221")
 	got := make(chan secretDownloaded, 8)
+	dir := t.TempDir()
 	p.bob.AddHandler(mtgo.NewSecretMessageHandler(func(ctx *mtgo.Context, m *types.SecretMessage) error {
 		if m.Service != nil {
 			return nil
@@ -43,6 +49,10 @@ func TestE2ESecretContextDownload(t *testing.T) {
 		_, d.msgErr = m.Download(ctx, &b)
 		d.bytes, d.bErr = m.DownloadBytes(ctx)
 		d.viaCtx, d.viaMsg = a.Bytes(), b.Bytes()
+		path := filepath.Join(dir, strconv.FormatInt(m.RandomID, 10))
+		if _, d.fileErr = m.DownloadToFile(ctx, path); d.fileErr == nil {
+			d.file, d.fileErr = os.ReadFile(path)
+		}
 		got <- d
 		return nil
 	}), 1)
@@ -81,7 +91,7 @@ func TestE2ESecretContextDownload(t *testing.T) {
 			via  string
 			data []byte
 			err  error
-		}{{"Context.Download", d.viaCtx, d.ctxErr}, {"SecretMessage.Download", d.viaMsg, d.msgErr}, {"SecretMessage.DownloadBytes", d.bytes, d.bErr}} {
+		}{{"Context.Download", d.viaCtx, d.ctxErr}, {"SecretMessage.Download", d.viaMsg, d.msgErr}, {"SecretMessage.DownloadBytes", d.bytes, d.bErr}, {"SecretMessage.DownloadToFile", d.file, d.fileErr}} {
 			if !errors.Is(r.err, s.err) || (r.err == nil) != (s.err == nil) || !bytes.Equal(r.data, s.want) {
 				t.Errorf("%s through %s: %d bytes (%q), %v; want %d bytes, %v", s.name, r.via, len(r.data), trim(r.data), r.err, len(s.want), s.err)
 			}

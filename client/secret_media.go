@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/media"
@@ -32,4 +33,26 @@ func (c *Client) downloadSecretMessage(ctx context.Context, m *types.SecretMessa
 		return int64(n), fmt.Errorf("mtgo: write secret file: %w", err)
 	}
 	return int64(n), nil
+}
+
+// DownloadSecretMessageToFile downloads the media of a received secret message to path, as
+// SecretMessage.DownloadToFile does: its External through DownloadMediaToFile (resuming
+// path+".part"), its encrypted File decrypted (DecryptSecretFile with opts) and written to
+// path+".part", then renamed to path.
+func (a clientAPI) DownloadSecretMessageToFile(ctx context.Context, m *types.SecretMessage, path string, opts ...media.Option) (int64, error) {
+	if m == nil || m.File == nil {
+		return a.c.DownloadMediaToFile(ctx, m, path, opts...)
+	}
+	data, err := a.c.DecryptSecretFile(ctx, m.File, opts...)
+	if err != nil {
+		return 0, err
+	}
+	part := path + ".part"
+	if err := os.WriteFile(part, data, 0o644); err != nil {
+		return 0, fmt.Errorf("mtgo: write secret file: %w", err)
+	}
+	if err := os.Rename(part, path); err != nil {
+		return 0, fmt.Errorf("mtgo: write secret file: %w", err)
+	}
+	return int64(len(data)), nil
 }

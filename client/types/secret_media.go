@@ -15,6 +15,8 @@ type SecretMediaAPI interface {
 	// DownloadSecretMessage writes the media of m to w: its External (a document sent by
 	// reference) or its encrypted File, decrypted.
 	DownloadSecretMessage(ctx context.Context, m *SecretMessage, w io.Writer, opts ...media.Option) (int64, error)
+	// DownloadSecretMessageToFile downloads the media of m to path, through path+".part".
+	DownloadSecretMessageToFile(ctx context.Context, m *SecretMessage, path string, opts ...media.Option) (int64, error)
 }
 
 // Bind binds m's download methods to api and returns m. The client binds the messages it
@@ -46,4 +48,15 @@ func (m *SecretMessage) DownloadBytes(ctx context.Context, opts ...media.Option)
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// DownloadToFile downloads the message's media to path, as Message.DownloadToFile does: a
+// sticker sent by reference resumes path+".part" when a former attempt left one; an
+// encrypted file, decrypted whole in memory, is written to path+".part" and renamed to path.
+// Errors as for Download.
+func (m *SecretMessage) DownloadToFile(ctx context.Context, path string, opts ...media.Option) (int64, error) {
+	if !m.Bound() {
+		return 0, ErrContextNoClient
+	}
+	return m.api.DownloadSecretMessageToFile(ctx, m, path, opts...)
 }

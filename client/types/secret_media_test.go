@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/mtgo-labs/mtgo/client/types"
@@ -25,6 +27,15 @@ func (a *secretMediaAPI) DownloadSecretMessage(_ context.Context, m *types.Secre
 	}
 	n, err := w.Write(a.data)
 	return int64(n), err
+}
+
+func (a *secretMediaAPI) DownloadSecretMessageToFile(ctx context.Context, m *types.SecretMessage, path string, opts ...media.Option) (int64, error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	return a.DownloadSecretMessage(ctx, m, f, opts...)
 }
 
 func TestSecretMessageDownload(t *testing.T) {
@@ -55,6 +66,14 @@ func TestSecretMessageDownload(t *testing.T) {
 			}
 			if tt.api != nil && (tt.api.got != m || tt.api.opts != 1) {
 				t.Fatalf("the client got %p with %d options, want %p with 1", tt.api.got, tt.api.opts, m)
+			}
+			path := filepath.Join(t.TempDir(), "media")
+			n, err := m.DownloadToFile(context.Background(), path)
+			if !errors.Is(err, tt.err) || (err == nil) != (tt.err == nil) || n != int64(len(tt.want)) {
+				t.Fatalf("DownloadToFile: %d bytes, %v; want %d, %v", n, err, len(tt.want), tt.err)
+			}
+			if data, _ := os.ReadFile(path); string(data) != string(tt.want) {
+				t.Fatalf("DownloadToFile wrote %q, want %q", data, tt.want)
 			}
 		})
 	}
