@@ -4,12 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/mtgo-labs/mtgo/client/option"
 	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/peers"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
@@ -96,48 +95,35 @@ var (
 	businessChatLinks = slugLink{what: "business chat", path: "m", tgAction: "message"}
 )
 
-// slug reads the slug of link the way peers.ParseQuery reads peer links: with or without
-// scheme, scheme and host in any case, "www.", t.me, telegram.me or telegram.dog, a trailing
-// slash, query or fragment ignored. A word with no scheme, '/' or '.' is the slug itself.
+// slug reads the slug of link the way peers.ParseQuery reads peer links (peers.TGLink,
+// peers.TMePath): with or without scheme, scheme and host in any case, "www.", t.me,
+// telegram.me or telegram.dog, a trailing slash, query or fragment ignored. A word with no
+// '/' or '.' is the slug itself.
 func (k slugLink) slug(link string) (string, error) {
 	if len(link) > maxSlugLink {
 		return "", fmt.Errorf("%w: %s link longer than %d bytes", ErrSlugLink, k.what, maxSlugLink)
 	}
 	s := strings.TrimSpace(link)
 	bad := func(why string) error { return fmt.Errorf("%w: %s link %q: %s", ErrSlugLink, k.what, s, why) }
-	if rest, ok := cutPrefixFold(s, "tg://"); ok {
-		action, query, _ := strings.Cut(rest, "?")
-		query, _, _ = strings.Cut(query, "#")
-		if !strings.EqualFold(strings.TrimSuffix(action, "/"), k.tgAction) {
+	if action, params, ok, err := peers.TGLink(s); ok {
+		switch {
+		case action != k.tgAction:
 			return "", bad("not a tg://" + k.tgAction + " link")
-		}
-		params, err := url.ParseQuery(query)
-		if err != nil {
+		case err != nil:
 			return "", bad("bad query string")
 		}
 		return k.checked(params.Get("slug"), bad)
 	}
-	rest, scheme := cutPrefixFold(s, "https://")
-	if !scheme {
-		rest, scheme = cutPrefixFold(s, "http://")
-	}
-	if !scheme && !strings.ContainsAny(s, "/.") {
+	if !strings.ContainsAny(s, "/.") { // no scheme, host or path: the slug alone
 		if k.dollar {
 			s = strings.TrimPrefix(s, "$")
 		}
 		return k.checked(s, bad)
 	}
-	hostEnd := strings.IndexAny(rest, "/?#")
-	if hostEnd < 0 {
-		hostEnd = len(rest)
-	}
-	host := strings.ToLower(rest[:hostEnd])
-	if !slices.Contains([]string{"t.me", "telegram.me", "telegram.dog"}, strings.TrimPrefix(host, "www.")) {
+	segs, ok := peers.TMePath(s)
+	if !ok {
 		return "", bad("not a Telegram link")
 	}
-	path, _, _ := strings.Cut(rest[hostEnd:], "?")
-	path, _, _ = strings.Cut(path, "#")
-	segs := strings.FieldsFunc(path, func(r rune) bool { return r == '/' })
 	switch {
 	case len(segs) == 1 && k.dollar && strings.HasPrefix(segs[0], "$"):
 		return k.checked(segs[0][1:], bad)
@@ -158,14 +144,6 @@ func (k slugLink) checked(slug string, bad func(string) error) (string, error) {
 		}
 	}
 	return slug, nil
-}
-
-// cutPrefixFold is strings.CutPrefix ignoring ASCII case.
-func cutPrefixFold(s, prefix string) (string, bool) {
-	if len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {
-		return s[len(prefix):], true
-	}
-	return s, false
 }
 
 func (c *Client) invoiceMessage(ctx context.Context, chat any, messageID int) (*tg.InputInvoiceMessage, error) {

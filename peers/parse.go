@@ -188,28 +188,10 @@ var reservedPaths = map[string]bool{
 // parseLink parses s as a Telegram link. ok is false when s is not a link at all (so the
 // caller tries it as a username).
 func parseLink(s string) (q Query, ok bool, err error) {
-	lower := asciiLower(s)
-	if rest, found := strings.CutPrefix(lower, "tg://"); found {
-		return parseTGLink(s, s[len(s)-len(rest):])
+	if rest, found := cutPrefixFold(s, "tg://"); found {
+		return parseTGLink(s, rest)
 	}
-	rest := s
-	for _, scheme := range [...]string{"https://", "http://"} {
-		if strings.HasPrefix(lower, scheme) {
-			rest = s[len(scheme):]
-			break
-		}
-	}
-	hostEnd := strings.IndexAny(rest, "/?#")
-	if hostEnd < 0 {
-		hostEnd = len(rest)
-	}
-	host := asciiLower(rest[:hostEnd])
-	host = strings.TrimPrefix(host, "www.")
-	path := rest[hostEnd:]
-	if i := strings.IndexAny(path, "?#"); i >= 0 {
-		path = path[:i]
-	}
-	segs := splitPath(path)
+	rest, host, segs := splitWebLink(s)
 	for _, h := range linkHosts {
 		if host == h {
 			return parseTMePath(s, segs)
@@ -224,6 +206,73 @@ func parseLink(s string) (q Query, ok bool, err error) {
 		return Query{}, true, queryError(ErrInvalidQuery, s, "not a Telegram link")
 	}
 	return Query{}, false, nil
+}
+
+// splitWebLink splits s, a link with or without an http(s) scheme, into what follows the
+// scheme, its host (ASCII lowercase, without "www.") and the non-empty segments of its path;
+// the query and fragment are dropped.
+func splitWebLink(s string) (rest, host string, segs []string) {
+	rest = s
+	for _, scheme := range [...]string{"https://", "http://"} {
+		if r, found := cutPrefixFold(s, scheme); found {
+			rest = r
+			break
+		}
+	}
+	hostEnd := strings.IndexAny(rest, "/?#")
+	if hostEnd < 0 {
+		hostEnd = len(rest)
+	}
+	host = strings.TrimPrefix(asciiLower(rest[:hostEnd]), "www.")
+	path := rest[hostEnd:]
+	if i := strings.IndexAny(path, "?#"); i >= 0 {
+		path = path[:i]
+	}
+	return rest, host, splitPath(path)
+}
+
+// TMePath returns the non-empty path segments of s when s is a link to t.me, telegram.me or
+// telegram.dog, read as ParseQuery reads those links: with or without an http(s) scheme or
+// "www.", scheme and host in any case, the query and fragment dropped. It is for links to
+// what is no peer (invoices, business chat links), which ParseQuery refuses.
+func TMePath(s string) ([]string, bool) {
+	_, host, segs := splitWebLink(s)
+	for _, h := range linkHosts {
+		if host == h {
+			return segs, true
+		}
+	}
+	return nil, false
+}
+
+// TGLink splits s when it is a tg:// link (any case) into its action (ASCII lowercase,
+// without a trailing slash) and its query parameters, the fragment dropped; ok is false for
+// anything else, and err reports a query string that does not parse.
+func TGLink(s string) (action string, params url.Values, ok bool, err error) {
+	rest, found := cutPrefixFold(s, "tg://")
+	if !found {
+		return "", nil, false, nil
+	}
+	action, params, err = splitTGLink(rest)
+	return action, params, true, err
+}
+
+// splitTGLink splits what follows "tg://" into the action and query parameters.
+func splitTGLink(rest string) (string, url.Values, error) {
+	action, rawQuery, _ := strings.Cut(rest, "?")
+	if i := strings.IndexByte(rawQuery, '#'); i >= 0 {
+		rawQuery = rawQuery[:i]
+	}
+	params, err := url.ParseQuery(rawQuery)
+	return asciiLower(strings.TrimSuffix(action, "/")), params, err
+}
+
+// cutPrefixFold is strings.CutPrefix ignoring ASCII case.
+func cutPrefixFold(s, prefix string) (string, bool) {
+	if len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {
+		return s[len(prefix):], true
+	}
+	return s, false
 }
 
 func splitPath(path string) []string {
@@ -301,15 +350,11 @@ func userIDQuery(orig, s string) (Query, bool, error) {
 
 // parseTGLink interprets tg://action?params.
 func parseTGLink(orig, rest string) (Query, bool, error) {
-	action, rawQuery, _ := strings.Cut(rest, "?")
-	if i := strings.IndexByte(rawQuery, '#'); i >= 0 {
-		rawQuery = rawQuery[:i]
-	}
-	params, err := url.ParseQuery(rawQuery)
+	action, params, err := splitTGLink(rest)
 	if err != nil {
 		return Query{}, true, queryError(ErrInvalidQuery, orig, "bad query string")
 	}
-	switch asciiLower(strings.TrimSuffix(action, "/")) {
+	switch action {
 	case "resolve":
 		if d := params.Get("domain"); d != "" {
 			q, err := usernameQuery(orig, d)
