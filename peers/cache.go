@@ -492,7 +492,7 @@ func (c *Cache) Flush(ctx context.Context) error {
 	c.inflight = batch
 	c.mu.Unlock()
 
-	ps := slices.SortedFunc(maps.Values(batch), func(a, b Peer) int { return compareKeys(a.Key, b.Key) })
+	ps := slices.SortedFunc(maps.Values(batch), func(a, b Peer) int { return CompareKeys(a.Key, b.Key) })
 	err := c.store.SavePeers(ctx, ps)
 
 	c.mu.Lock()

@@ -150,11 +150,13 @@ func (m *MemoryStore) Peers() []Peer {
 	for _, p := range m.peers {
 		out = append(out, p.clone())
 	}
-	slices.SortFunc(out, func(a, b Peer) int { return compareKeys(a.Key, b.Key) })
+	slices.SortFunc(out, func(a, b Peer) int { return CompareKeys(a.Key, b.Key) })
 	return out
 }
 
-func compareKeys(a, b Key) int {
+// CompareKeys orders keys by kind, then id: the order ListPeers of every store returns
+// (storage.PeerLister). It is a cmp-style comparison (negative, zero, positive).
+func CompareKeys(a, b Key) int {
 	if a.Kind != b.Kind {
 		return int(a.Kind) - int(b.Kind)
 	}

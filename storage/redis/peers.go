@@ -174,12 +174,7 @@ func (s *Store) ListPeers(ctx context.Context) ([]peers.Peer, error) {
 	if err := iter.Err(); err != nil {
 		return nil, s.wrap("list peers", err)
 	}
-	slices.SortFunc(out, func(a, b peers.Peer) int {
-		if a.Key.Kind != b.Key.Kind {
-			return int(a.Key.Kind) - int(b.Key.Kind)
-		}
-		return int(min(max(a.Key.ID-b.Key.ID, -1), 1)) // valid ids are positive: no overflow
-	})
+	slices.SortFunc(out, func(a, b peers.Peer) int { return peers.CompareKeys(a.Key, b.Key) })
 	return out, nil
 }
 

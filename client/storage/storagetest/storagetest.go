@@ -228,12 +228,7 @@ func testPeerListDelete(t *testing.T, b Backend) {
 		// storage.PeerLister documents the order (kind, then id) and that each peer comes
 		// once; samplePeers is not in that order.
 		want := slices.Clone(ps)
-		slices.SortFunc(want, func(a, b peers.Peer) int {
-			if a.Key.Kind != b.Key.Kind {
-				return int(a.Key.Kind) - int(b.Key.Kind)
-			}
-			return int(min(max(a.Key.ID-b.Key.ID, -1), 1)) // ids are positive: no overflow
-		})
+		slices.SortFunc(want, func(a, b peers.Peer) int { return peers.CompareKeys(a.Key, b.Key) })
 		got, err := lister.ListPeers(ctx(t))
 		if err != nil {
 			t.Fatal(err)
