@@ -15,6 +15,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	ws "github.com/coder/websocket"
@@ -57,6 +58,10 @@ func (d *Dialer) DialContext(ctx context.Context, network, addr string) (net.Con
 	default:
 		return nil, fmt.Errorf("websocket: unsupported network %q", network)
 	}
+	host, port, err := splitHostPort(addr)
+	if err != nil {
+		return nil, err
+	}
 	scheme := "ws"
 	if d.Secure {
 		scheme = "wss"
@@ -68,7 +73,32 @@ func (d *Dialer) DialContext(ctx context.Context, network, addr string) (net.Con
 	if !strings.HasPrefix(path, "/") {
 		path = "/" + path
 	}
-	return d.Dial(ctx, scheme+"://"+addr+path)
+	return d.Dial(ctx, scheme+"://"+net.JoinHostPort(host, port)+path)
+}
+
+// splitHostPort parses addr into a host that transport.CheckHost accepts and a decimal port in
+// 1..65535, so addr cannot carry userinfo, a path, a query or header-breaking bytes into the URL
+// DialContext builds. Errors give addr's length, not addr: it may hold a password.
+func splitHostPort(addr string) (host, port string, err error) {
+	host, port, err = net.SplitHostPort(addr)
+	if err != nil {
+		return "", "", fmt.Errorf("websocket: address of %d bytes is not host:port", len(addr))
+	}
+	if err := transport.CheckHost(host); err != nil {
+		return "", "", fmt.Errorf("websocket: address host: %w", err)
+	}
+	if err := checkPort(port); err != nil {
+		return "", "", err
+	}
+	return host, port, nil
+}
+
+// checkPort reports whether p is a decimal port in 1..65535.
+func checkPort(p string) error {
+	if n, err := strconv.ParseUint(p, 10, 16); err != nil || n == 0 {
+		return fmt.Errorf("websocket: port of %d bytes is not a number in 1..65535", len(p))
+	}
+	return nil
 }
 
 // Dial opens the WebSocket at rawURL (ws:// or wss://). Errors show the URL
@@ -82,6 +112,14 @@ func (d *Dialer) Dial(ctx context.Context, rawURL string) (net.Conn, error) {
 	if u.Opaque != "" || u.Host == "" {
 		// An opaque URL keeps userinfo in Opaque, where Redacted does not look.
 		return nil, fmt.Errorf("websocket: %s url has no host", u.Scheme)
+	}
+	if err := transport.CheckHost(u.Hostname()); err != nil {
+		return nil, fmt.Errorf("websocket: url host: %w", err)
+	}
+	if p := u.Port(); p != "" {
+		if err := checkPort(p); err != nil {
+			return nil, err
+		}
 	}
 	fwd := d.Forward
 	if fwd == nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"errors"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -146,6 +147,64 @@ func TestDialErrorsHideCredentials(t *testing.T) {
 		}
 		if strings.Contains(err.Error(), pass[:4]) {
 			t.Errorf("error shows the password: %v", err)
+		}
+	}
+}
+
+// DialContext refuses an addr whose host the other proxy dialers refuse (transport.ErrHost), and
+// a bad port, before dialing anything; an addr must not smuggle userinfo, a path or a query into
+// the URL it builds. Dial checks its URL's host the same way.
+func TestDialChecksHost(t *testing.T) {
+	never := transport.DialerFunc(func(context.Context, string, string) (net.Conn, error) {
+		t.Error("dialed for an address that must be refused")
+		return nil, errors.New("unreachable")
+	})
+	d := &Dialer{Forward: never}
+	for _, tc := range []struct {
+		addr string
+		want error // nil: any error
+	}{
+		{"example.com\r\nX-Evil 1:443", transport.ErrHost},
+		{"a b:443", transport.ErrHost},
+		{"a\x00b:443", transport.ErrHost},
+		{":443", transport.ErrHost},
+		{strings.Repeat("a.", 127) + "bc:443", transport.ErrHost},
+		{strings.Repeat("a", 64) + ".com:443", transport.ErrHost},
+		{"user:pass@example.com:443", nil},
+		{"user@example.com:443", transport.ErrHost},
+		{"example.com/x?y=:443", transport.ErrHost},
+		{"example.com#f:443", transport.ErrHost},
+		{"[fe80::1%eth0]:443", transport.ErrHost},
+		{"example.com", nil},
+		{"example.com:", nil},
+		{"example.com:0", nil},
+		{"example.com:65536", nil},
+		{"example.com:https", nil},
+		{"example.com:44 3", nil},
+	} {
+		_, err := d.DialContext(context.Background(), "tcp", tc.addr)
+		if err == nil || (tc.want != nil && !errors.Is(err, tc.want)) {
+			t.Errorf("DialContext(%q) = %v, want %v", tc.addr, err, tc.want)
+		}
+		if err != nil && strings.Contains(err.Error(), "pass") {
+			t.Errorf("DialContext(%q) error shows the addr: %v", tc.addr, err)
+		}
+	}
+	for _, tc := range []struct {
+		url  string
+		want error // nil: any error
+	}{
+		{"ws://a%20b:443/apiws", nil},
+		{"ws://a%00b:443/apiws", nil},
+		{"ws://" + strings.Repeat("a", 64) + ".com/apiws", transport.ErrHost},
+		{"ws://[fe80::1%25eth0]:443/apiws", transport.ErrHost},
+		{"ws://a_b!.com:443/apiws", transport.ErrHost},
+		{"ws://example.com:0/apiws", nil},
+		{"ws://example.com:65536/apiws", nil},
+	} {
+		_, err := d.Dial(context.Background(), tc.url)
+		if err == nil || (tc.want != nil && !errors.Is(err, tc.want)) {
+			t.Errorf("Dial(%q) = %v, want %v", tc.url, err, tc.want)
 		}
 	}
 }
