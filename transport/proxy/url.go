@@ -139,7 +139,8 @@ func (l *Link) kindName() string {
 // missing the server, the port, or an MTProxy's secret returns
 // ErrProxyParamsRequired; a server that is no IP address or sane host name
 // returns an error wrapping transport.ErrHost (see transport.CheckHost).
-// Secrets may be hex or base64url. No error quotes the secret or the
+// Secrets may be hex or base64 (URL or standard alphabet; a '+' in the
+// secret is kept, not read as a space). No error quotes the secret or the
 // credentials.
 func ParseProxyLink(link string) (*Link, error) {
 	u, err := url.Parse(strings.TrimSpace(link))
@@ -195,12 +196,21 @@ func ParseProxyLink(link string) (*Link, error) {
 		l.Server = l.Server[1 : len(l.Server)-1]
 	}
 	if l.Kind == LinkMTProxy {
-		if q.Get("secret") == "" {
+		secret := linkSecret(u.RawQuery)
+		if secret == "" {
 			return nil, fmt.Errorf("proxy: mtproxy link without secret: %w", ErrProxyParamsRequired)
 		}
-		if l.Secret, err = mtproxy.ParseSecret(q.Get("secret")); err != nil {
+		if l.Secret, err = mtproxy.ParseSecret(secret); err != nil {
 			return nil, fmt.Errorf("proxy: link secret: %w", err)
 		}
 	}
 	return l, nil
+}
+
+// linkSecret returns the secret parameter of a link's raw query with every '+' kept. A query
+// decodes '+' as a space, but a secret is hex or base64 and never holds a space, while a
+// standard-base64 secret holds '+' wherever its bits say so: links carry it unescaped.
+func linkSecret(rawQuery string) string {
+	q, _ := url.ParseQuery(strings.ReplaceAll(rawQuery, "+", "%2B")) // u.Query drops bad pairs too
+	return q.Get("secret")
 }

@@ -95,6 +95,29 @@ func TestParseProxyLink(t *testing.T) {
 	}
 }
 
+// A standard-base64 secret holds '+', which a URL query decodes as a space: the link's secret
+// is read with '+' kept, whether it stands in the middle, first (where trimming would eat the
+// space) or is escaped as %2B.
+func TestParseProxyLinkBase64Plus(t *testing.T) {
+	key := [16]byte{0xfb, 0xef, 0xbe, 0xff, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0xf8}
+	want := &Link{Kind: LinkMTProxy, Server: "p", Port: 443, Secret: mtproxy.Secret{Key: key}}
+	for _, link := range []string{
+		"tg://proxy?server=p&port=443&secret=++++/wECAwQFBgcICQoL+A==",
+		"tg://proxy?secret=++++/wECAwQFBgcICQoL+A&server=p&port=443",
+		"https://t.me/proxy?server=p&port=443&secret=++++/wECAwQFBgcICQoL+A%3D%3D",
+		"t.me/proxy?server=p&port=443&secret=%2B%2B++/wECAwQFBgcICQoL%2BA==",
+	} {
+		got, err := ParseProxyLink(link)
+		if err != nil {
+			t.Errorf("%s: %v", link, err)
+			continue
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", link, diff)
+		}
+	}
+}
+
 func TestLinkDialers(t *testing.T) {
 	l, err := ParseProxyLink("tg://socks?server=::1&port=1080&user=u&pass=p")
 	if err != nil {
