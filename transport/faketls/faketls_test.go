@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io"
 	"math/rand/v2"
+	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -56,6 +58,49 @@ func TestHelloRoundTrip(t *testing.T) {
 		t.Fatalf("answer to another hello: %v", err)
 	}
 }
+
+// A domain that is empty or longer than a DNS name (MaxDomainLen) is refused with ErrDomain
+// before anything is built or written: past 64 KiB the SNI and record lengths wrapped, and
+// past about 16 KiB the hello no longer fit one TLS record. The longest allowed domain round
+// trips.
+func TestHelloDomainLength(t *testing.T) {
+	for _, n := range []int{0, MaxDomainLen + 1, maxRecordPayload, 1<<16 + 3, 1 << 20} {
+		domain := strings.Repeat("a", n)
+		if _, err := AppendClientHello(nil, key, domain, time.Unix(1, 0), rng(1)); !errors.Is(err, ErrDomain) {
+			t.Errorf("AppendClientHello with a %d-byte domain: %v, want ErrDomain", n, err)
+		}
+		if _, err := Client(failWrites{t}, ClientConfig{Key: key, Domain: domain}); !errors.Is(err, ErrDomain) {
+			t.Errorf("Client with a %d-byte domain: %v, want ErrDomain", n, err)
+		}
+	}
+	domain := strings.Repeat("a", MaxDomainLen)
+	hello, err := AppendClientHello(nil, key, domain, time.Unix(1, 0), rng(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(hello) - 5; n > maxRecordPayload {
+		t.Errorf("hello record payload is %d bytes, more than %d", n, maxRecordPayload)
+	}
+	ch, err := ParseClientHello(hello, key)
+	if err != nil || ch.ServerName != domain {
+		t.Fatalf("parsed %d-byte sni, %v", len(ch.ServerName), err)
+	}
+}
+
+// failWrites is a conn that must not be written to.
+type failWrites struct{ t *testing.T }
+
+func (c failWrites) Read([]byte) (int, error) { return 0, io.EOF }
+func (c failWrites) Write(p []byte) (int, error) {
+	c.t.Errorf("wrote %d bytes", len(p))
+	return 0, io.ErrClosedPipe
+}
+func (failWrites) Close() error                     { return nil }
+func (failWrites) LocalAddr() net.Addr              { return nil }
+func (failWrites) RemoteAddr() net.Addr             { return nil }
+func (failWrites) SetDeadline(time.Time) error      { return nil }
+func (failWrites) SetReadDeadline(time.Time) error  { return nil }
+func (failWrites) SetWriteDeadline(time.Time) error { return nil }
 
 // Flipping any byte of a valid hello must not be accepted.
 func TestHelloTamper(t *testing.T) {

@@ -33,7 +33,13 @@ var (
 	ErrReplay = errors.New("faketls: replayed client hello")
 	// ErrServerName means the hello's SNI is not the secret's domain.
 	ErrServerName = errors.New("faketls: server name does not match the secret")
+	// ErrDomain means the domain to send as SNI is empty or longer than MaxDomainLen.
+	ErrDomain = errors.New("faketls: invalid domain")
 )
+
+// MaxDomainLen is the longest domain a client hello carries: a DNS name's limit (RFC 1035,
+// without the trailing dot). It keeps the hello in one TLS record, as a real one is.
+const MaxDomainLen = 253
 
 const (
 	recordHandshake  = 0x16
@@ -72,8 +78,12 @@ func (w *builder) close16(at int) { binary.BigEndian.PutUint16(w.b[at-2:], uint1
 
 // AppendClientHello appends a complete ClientHello record for the 16-byte
 // key and domain to dst, stamping now into the digest. r supplies GREASE
-// values, the session id and the key share.
+// values, the session id and the key share. A domain that is empty or longer than
+// MaxDomainLen returns ErrDomain.
 func AppendClientHello(dst, key []byte, domain string, now time.Time, r io.Reader) ([]byte, error) {
+	if domain == "" || len(domain) > MaxDomainLen {
+		return dst, fmt.Errorf("faketls: domain of %d bytes, want 1..%d: %w", len(domain), MaxDomainLen, ErrDomain)
+	}
 	var rnd [32 + 32 + 4]byte
 	if _, err := io.ReadFull(r, rnd[:]); err != nil {
 		return dst, fmt.Errorf("faketls: read random: %w", err)
