@@ -1,6 +1,7 @@
 package mtp
 
 import (
+	"cmp"
 	"slices"
 	"time"
 )
@@ -12,24 +13,35 @@ type Salt struct {
 	Salt       int64
 }
 
+// maxFutureSalts is the most future salts a saltSet keeps: the most get_future_salts asks for
+// (num is at most 64). Past it the salts valid latest are dropped; they are fetched again in time.
+const maxFutureSalts = 64
+
 // saltSet holds the current salt and the future salts announced by the server.
 type saltSet struct {
 	current int64
-	future  []Salt // sorted by ValidSince
+	future  []Salt // sorted by ValidSince, then Salt; at most maxFutureSalts
 }
 
 // set replaces the current salt (from the key exchange, bad_server_salt or
 // new_session_created).
 func (s *saltSet) set(salt int64) { s.current = salt }
 
-// add merges salts announced in future_salts, dropping duplicates.
+// add merges salts announced in future_salts, dropping duplicates and keeping the
+// maxFutureSalts that become valid first. It costs O(n log n) for n salts, however many a
+// server announces.
 func (s *saltSet) add(salts []Salt) {
-	for _, n := range salts {
-		if !slices.ContainsFunc(s.future, func(o Salt) bool { return o.Salt == n.Salt && o.ValidSince.Equal(n.ValidSince) }) {
-			s.future = append(s.future, n)
-		}
+	s.future = append(s.future, salts...)
+	slices.SortFunc(s.future, func(a, b Salt) int {
+		return cmp.Or(a.ValidSince.Compare(b.ValidSince), cmp.Compare(a.Salt, b.Salt))
+	})
+	s.future = slices.CompactFunc(s.future, func(a, b Salt) bool {
+		return a.Salt == b.Salt && a.ValidSince.Equal(b.ValidSince)
+	})
+	if len(s.future) > maxFutureSalts {
+		// Copy the kept salts out of a large array rather than pin it.
+		s.future = append([]Salt(nil), s.future[:maxFutureSalts]...)
 	}
-	slices.SortFunc(s.future, func(a, b Salt) int { return a.ValidSince.Compare(b.ValidSince) })
 }
 
 // at returns the salt to use at server time now: the latest announced salt already valid, or

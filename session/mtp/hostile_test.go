@@ -1,0 +1,76 @@
+package mtp
+
+import (
+	"testing"
+	"time"
+)
+
+// fromServer hands the client one message as a hostile or buggy server may send it: under the
+// key and in the session, with a fresh server msg_id, but with a body the server engine would
+// never build. It returns the client's events.
+func (p *pair) fromServer(body []byte) []Event {
+	p.t.Helper()
+	id := p.s.ids.next(p.serverNow(), idServerOther)
+	plain := le.AppendUint64(nil, testSalt)
+	plain = le.AppendUint64(plain, testSession)
+	plain = p.c.appendHeader(plain, id, 1, len(body))
+	plain = append(plain, body...)
+	p.c.events = p.c.events[:0]
+	p.c.receivePlain(p.now, plain)
+	ev := copyEvents(p.c.events)
+	p.cEv = append(p.cEv, ev...)
+	return ev
+}
+
+// futureSalts encodes future_salts answering req.
+func futureSalts(req int64, now time.Time, salts []Salt) []byte {
+	b := le.AppendUint32(nil, idFutureSalts)
+	b = le.AppendUint64(b, uint64(req))
+	b = le.AppendUint32(b, uint32(now.Unix()))
+	b = le.AppendUint32(b, uint32(len(salts)))
+	for _, s := range salts {
+		b = le.AppendUint32(b, uint32(s.ValidSince.Unix()))
+		b = le.AppendUint32(b, uint32(s.ValidUntil.Unix()))
+		b = le.AppendUint64(b, uint64(s.Salt))
+	}
+	return b
+}
+
+// askSalts has the client send get_future_salts (not delivered) and returns its msg_id.
+func (p *pair) askSalts() int64 {
+	p.t.Helper()
+	p.c.saltFetchDue = p.now
+	if _, err := p.c.OnTimer(p.now); err != nil {
+		p.t.Fatal(err)
+	}
+	p.flushC()
+	p.toS = p.toS[:0]
+	if p.c.saltReq == nil || p.c.saltReq.msgID == 0 {
+		p.t.Fatal("no get_future_salts sent")
+	}
+	return p.c.saltReq.msgID
+}
+
+// TestFutureSaltsBounded: a future_salts answer with far more salts than get_future_salts asks
+// for (at most 64) must not make the engine keep them all: it kept every one, and merged each
+// with a linear search, so 20,000 salts cost 200 million comparisons and a megabyte kept for
+// good; the next answer added as many again.
+func TestFutureSaltsBounded(t *testing.T) {
+	p := newPair(t, func(c, _ *Config) { c.FutureSalts = 4 })
+	const n = 20000
+	for round := range 2 {
+		srv := p.serverNow()
+		salts := make([]Salt, n)
+		for i := range salts {
+			since := srv.Add(time.Duration(2*i-1) * 30 * time.Minute)
+			salts[i] = Salt{ValidSince: since, ValidUntil: since.Add(time.Hour), Salt: int64(round*n + i + 1)}
+		}
+		p.fromServer(futureSalts(p.askSalts(), srv, salts))
+		if got := len(p.c.salts.future); got > maxFutureSalts {
+			t.Fatalf("round %d: the engine keeps %d salts, want at most %d", round, got, maxFutureSalts)
+		}
+		if got, want := p.c.Salt(p.now), int64(round*n+1); got != want {
+			t.Errorf("round %d: salt in use %d, want %d (the first one, valid now)", round, got, want)
+		}
+	}
+}
