@@ -74,3 +74,32 @@ func TestFutureSaltsBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestSaltsWithAbsurdDates: the salt in use is one valid now, whatever intervals a server
+// announces. Expired salts were dropped only from the front of the list, so a salt that ended
+// early behind a long one, or one that ends before it starts, was put to use.
+func TestSaltsWithAbsurdDates(t *testing.T) {
+	t0 := time.Unix(1700000000, 0)
+	m := time.Minute
+	tests := []struct {
+		name  string
+		salts []Salt
+		at    time.Duration
+		want  int64
+	}{
+		{"expired behind a valid one", []Salt{{t0.Add(-60 * m), t0.Add(60 * m), 1}, {t0.Add(-30 * m), t0.Add(-10 * m), 2}}, 0, 1},
+		{"ends before it starts", []Salt{{t0.Add(-60 * m), t0.Add(60 * m), 1}, {t0.Add(10 * m), t0.Add(-60 * m), 3}}, 20 * m, 1},
+		{"all expired", []Salt{{t0.Add(-60 * m), t0.Add(-50 * m), 1}, {t0.Add(-40 * m), t0.Add(-30 * m), 2}}, 0, 9},
+		{"later valid one wins", []Salt{{t0.Add(-60 * m), t0.Add(60 * m), 1}, {t0.Add(-30 * m), t0.Add(60 * m), 2}}, 0, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var s saltSet
+			s.set(9)
+			s.add(tt.salts)
+			if got := s.at(t0.Add(tt.at)); got != tt.want {
+				t.Errorf("at(%v) = %d, want %d", tt.at, got, tt.want)
+			}
+		})
+	}
+}

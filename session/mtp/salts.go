@@ -44,16 +44,11 @@ func (s *saltSet) add(salts []Salt) {
 	}
 }
 
-// at returns the salt to use at server time now: the latest announced salt already valid, or
-// the current one. Expired salts are dropped.
+// at returns the salt to use at server time now: the latest announced salt valid at now, or
+// the current one. Expired salts are dropped, wherever a server's odd intervals put them in
+// the list.
 func (s *saltSet) at(now time.Time) int64 {
-	drop := 0
-	for drop < len(s.future) && !now.Before(s.future[drop].ValidUntil) {
-		drop++
-	}
-	if drop > 0 {
-		s.future = append(s.future[:0], s.future[drop:]...)
-	}
+	s.future = slices.DeleteFunc(s.future, func(f Salt) bool { return !now.Before(f.ValidUntil) })
 	for i := len(s.future) - 1; i >= 0; i-- {
 		if !now.Before(s.future[i].ValidSince) {
 			s.current = s.future[i].Salt
