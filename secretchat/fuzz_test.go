@@ -138,3 +138,28 @@ func FuzzRekey(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecodeLayer feeds arbitrary decrypted bytes to DecodeLayer: it never panics, and what it
+// accepts carries at least MinRandomBytes random bytes and re-encodes to bytes it accepts too.
+func FuzzDecodeLayer(f *testing.F) {
+	for _, m := range loadVectors(f).Messages {
+		f.Add(unhex(f, m.Layer))
+	}
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := DecodeLayer(data)
+		if err != nil {
+			return
+		}
+		if len(m.RandomBytes) < MinRandomBytes {
+			t.Fatalf("accepted %d random bytes", len(m.RandomBytes))
+		}
+		again, err := EncodeLayer(nil, m)
+		if err != nil {
+			t.Fatalf("re-encode: %v", err)
+		}
+		if _, err := DecodeLayer(again); err != nil {
+			t.Fatalf("decode of the re-encoding: %v", err)
+		}
+	})
+}

@@ -15,6 +15,13 @@ const Layer = 144
 // ErrNotLayer reports decrypted bytes that hold another object than decryptedMessageLayer.
 var ErrNotLayer = errors.New("secretchat: decrypted object is not a decryptedMessageLayer")
 
+// MinRandomBytes is the shortest random_bytes a decryptedMessageLayer may carry
+// (core.telegram.org/constructor/decryptedMessageLayer: messages with fewer are ignored).
+const MinRandomBytes = 15
+
+// ErrRandomBytes reports a decryptedMessageLayer with fewer than MinRandomBytes random bytes.
+var ErrRandomBytes = errors.New("secretchat: random_bytes shorter than 15 bytes")
+
 // EncodeLayer appends the TL bytes of m to dst, ready for Encrypt.
 func EncodeLayer(dst []byte, m *e2e.DecryptedMessageLayer) ([]byte, error) {
 	b := tl.Buffer{Buf: dst}
@@ -24,7 +31,9 @@ func EncodeLayer(dst []byte, m *e2e.DecryptedMessageLayer) ([]byte, error) {
 	return b.Buf, nil
 }
 
-// DecodeLayer decodes the bytes Decrypt returned. Trailing bytes are an error.
+// DecodeLayer decodes the bytes Decrypt returned. Trailing bytes are an error, and so is a
+// layer with fewer than MinRandomBytes random bytes (ErrRandomBytes): the docs have such
+// messages ignored.
 func DecodeLayer(data []byte) (*e2e.DecryptedMessageLayer, error) {
 	b := tl.Buffer{Buf: data}
 	obj, err := e2e.DecodeObject(&b)
@@ -37,6 +46,9 @@ func DecodeLayer(data []byte) (*e2e.DecryptedMessageLayer, error) {
 	}
 	if b.Len() != 0 {
 		return nil, fmt.Errorf("secretchat: decode layer: %d trailing bytes", b.Len())
+	}
+	if len(m.RandomBytes) < MinRandomBytes {
+		return nil, fmt.Errorf("secretchat: decode layer: %w (%d)", ErrRandomBytes, len(m.RandomBytes))
 	}
 	return m, nil
 }

@@ -125,3 +125,28 @@ func TestDocumentFrom46(t *testing.T) {
 		t.Fatalf("back (-want +got):\n%s", diff)
 	}
 }
+
+// TestDecodeLayerRandomBytes: core.telegram.org/constructor/decryptedMessageLayer requires at
+// least 15 random bytes in each message and has messages with fewer ignored, so DecodeLayer
+// refuses them with ErrRandomBytes.
+func TestDecodeLayerRandomBytes(t *testing.T) {
+	for _, tt := range []struct {
+		n  int
+		ok bool
+	}{{0, false}, {1, false}, {MinRandomBytes - 1, false}, {MinRandomBytes, true}, {16, true}, {300, true}} {
+		data, err := EncodeLayer(nil, &e2e.DecryptedMessageLayer{
+			RandomBytes: make([]byte, tt.n), Layer: Layer, InSeqNo: 0, OutSeqNo: 1,
+			Message: &e2e.DecryptedMessage{RandomID: 1, Message: "hi"},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = DecodeLayer(data)
+		switch {
+		case tt.ok && err != nil:
+			t.Errorf("%d random bytes: %v", tt.n, err)
+		case !tt.ok && !errors.Is(err, ErrRandomBytes):
+			t.Errorf("%d random bytes: got %v, want ErrRandomBytes", tt.n, err)
+		}
+	}
+}

@@ -63,9 +63,12 @@ shared = pow(g_b, a, P)
 assert shared == pow(g_a, b, P)
 key = shared.to_bytes(256, "big")
 
-# The layer bytes of tl/e2e's hand-written test: decryptedMessageLayer with a service noop.
-layer = bytes.fromhex("8917e31b036162639000000001000000020000006041167308070605040302016" "3dd2fa8")
-padding = bytes(range(24))  # 4 + 36 + 24 = 64 bytes, the smallest padding >= 12 to 16
+# decryptedMessageLayer with 16 random bytes (at least 15 are required), layer 144, in_seq_no
+# 1, out_seq_no 2, and a service noop (random_id 0x0102030405060708).
+random_bytes = bytes(range(0xa0, 0xb0))
+layer = (bytes.fromhex("8917e31b") + bytes([len(random_bytes)]) + random_bytes + bytes(3)
+         + struct.pack("<iii", 144, 1, 2) + bytes.fromhex("60411673" "0807060504030201" "63dd2fa8"))
+padding = bytes(range(24))  # 4 + 52 + 24 = 80 bytes, the smallest padding >= 12 to 16
 
 msgs = []
 for role, x in (("originator", 0), ("responder", 8)):
