@@ -12,6 +12,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
@@ -215,6 +216,61 @@ func TestUploadUnknownSizeStreamsTotals(t *testing.T) {
 	}
 	got, err := srv.Uploaded(in)
 	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("assembly: %v", err)
+	}
+}
+
+// A part of a stream that is sent again once the last part has gone out carries the real
+// file_total_parts, not -1: Telegram's streamed uploads want -1 only while the total is unknown,
+// and every part started after that carries the total, as in a known-size upload.
+func TestUploadStreamResendCarriesTotal(t *testing.T) {
+	const parts = 25 // 12 MiB + 5 bytes in parts of 512 KiB
+	srv := mediatest.New(mediatest.Options{})
+	c := media.New(srv.Pool(), media.Options{Workers: 2, RetryDelay: time.Millisecond})
+	data := randomData(12<<20+5, 9)
+	lastSent := make(chan struct{})
+	var once sync.Once
+	var mu sync.Mutex
+	totals := map[int][]int32{} // part -> file_total_parts of each call
+	srv.OnCall(func(call mediatest.Call) {
+		if call.Method != "upload.saveBigFilePart" {
+			return
+		}
+		mu.Lock()
+		totals[call.Part] = append(totals[call.Part], call.Total)
+		first := len(totals[call.Part]) == 1
+		mu.Unlock()
+		switch {
+		case call.Part == parts-1:
+			once.Do(func() { close(lastSent) })
+		case call.Part == 0 && first:
+			<-lastSent // fails below, after the last part has gone out
+		}
+	})
+	srv.Fail("upload.saveBigFilePart", 0, 1, errInternal)
+	in, err := c.Upload(context.Background(), onlyReader{bytes.NewReader(data)}, -1, "stream")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if big, ok := in.(*tg.InputFileBig); !ok || big.Parts != parts {
+		t.Fatalf("got %#v, want InputFileBig of %d parts", in, parts)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if got := totals[0]; len(got) != 2 || got[1] != parts {
+		t.Errorf("part 0 sent with file_total_parts %v, want [-1 %d] (its resend follows the last part)", got, parts)
+	}
+	if got := totals[parts-1]; len(got) != 1 || got[0] != parts {
+		t.Errorf("last part sent with file_total_parts %v, want [%d]", got, parts)
+	}
+	for part, got := range totals {
+		for _, n := range got {
+			if n != -1 && n != parts {
+				t.Errorf("part %d sent with file_total_parts %d", part, n)
+			}
+		}
+	}
+	if got, err := srv.Uploaded(in); err != nil || !bytes.Equal(got, data) {
 		t.Fatalf("assembly: %v", err)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
@@ -22,9 +23,9 @@ import (
 // messages.uploadMedia. name is the file name Telegram shows.
 //
 // size < 0 means unknown: the upload holds up to 10 MiB to tell a small file from a big one,
-// then streams the rest as a big file, sending file_total_parts -1 until the last part. With a
-// known size the reader must deliver exactly size bytes (ErrSizeMismatch otherwise). Memory
-// stays within (workers+1) parts.
+// then streams the rest as a big file, sending file_total_parts -1 until the last part is read
+// (a part sent again after that carries the real total). With a known size the reader must
+// deliver exactly size bytes (ErrSizeMismatch otherwise). Memory stays within (workers+1) parts.
 //
 // Parts go out on Options.Workers calls at once. Each part is repeated after transient
 // failures and sleeps through FLOOD_WAIT; a part that still fails fails the upload with a
@@ -91,6 +92,10 @@ type uploader struct {
 	total    int32 // parts, -1 while unknown
 	md5      hash.Hash
 	meter    *meter
+	// known is total once a stream's last part is read (0 before): workers read it, so a part
+	// sent again after that carries the real file_total_parts rather than the -1 it was
+	// dispatched with.
+	known atomic.Int32
 
 	// buffer accounting
 	free      [][]byte
@@ -199,6 +204,7 @@ func (u *uploader) feed(ctx context.Context, r io.Reader, jobs chan<- job, resul
 				u.decided, u.big = true, true
 				if last {
 					u.total = int32(len(held))
+					u.known.Store(u.total)
 				}
 			case last:
 				u.decided, u.big, u.total = true, false, int32(len(held))
@@ -216,6 +222,7 @@ func (u *uploader) feed(ctx context.Context, r io.Reader, jobs chan<- job, resul
 		} else {
 			if last && u.size < 0 {
 				u.total = int32(part + 1)
+				u.known.Store(u.total)
 				j.total = u.total
 			}
 			if err := u.dispatch(ctx, jobs, results, j); err != nil {
@@ -343,6 +350,11 @@ func (u *uploader) send(ctx context.Context, s *partSender, j job) (attempts int
 	p := newPacer(u.c, "upload part", j.part)
 	for {
 		attempts++
+		if s.big.FileTotalParts < 0 {
+			if n := u.known.Load(); n > 0 {
+				s.big.FileTotalParts = n // the stream ended while this part waited or failed
+			}
+		}
 		s.ok = tg.BoolBox{}
 		err := u.inv.Invoke(ctx, req, &s.ok)
 		if err == nil && s.ok.Bool {

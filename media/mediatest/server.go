@@ -222,6 +222,7 @@ type Call struct {
 	Method string // TL name, e.g. "upload.getFile"
 	FileID int64  // upload file id or stored file id
 	Part   int    // file_part of uploads, -1 otherwise
+	Total  int32  // file_total_parts of upload.saveBigFilePart, 0 otherwise
 	Offset int64  // offset of downloads, -1 otherwise
 }
 
@@ -367,7 +368,7 @@ func describe(dc int, kind media.Kind, in tl.Encoder) Call {
 	case *tg.UploadSaveFilePartRequest:
 		c.FileID, c.Part = r.FileID, int(r.FilePart)
 	case *tg.UploadSaveBigFilePartRequest:
-		c.FileID, c.Part = r.FileID, int(r.FilePart)
+		c.FileID, c.Part, c.Total = r.FileID, int(r.FilePart), r.FileTotalParts
 	case *tg.UploadGetFileRequest:
 		c.Offset = r.Offset
 		if l, ok := r.Location.(*tg.InputDocumentFileLocation); ok {
