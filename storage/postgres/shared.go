@@ -19,6 +19,9 @@ import (
 // store refuses every call. It matches storage.ErrSessionInUse.
 var ErrLockLost = fmt.Errorf("%w: postgres session lock lost", storage.ErrSessionInUse)
 
+// ErrSharedClosed reports a Shared.Open after Shared.Close. It matches storage.ErrClosed.
+var ErrSharedClosed = fmt.Errorf("postgres storage: Open on a closed Shared: %w", storage.ErrClosed)
+
 // SharedOptions configures NewShared.
 type SharedOptions struct {
 	// MaxConns bounds the pool the sessions share, the lock connection included (default
@@ -84,9 +87,23 @@ func newShared(db *sql.DB, every time.Duration, ownDB bool) *Shared {
 }
 
 // Open opens the session called name on the shared pool: storage.ErrSessionInUse when this
-// process or another has it open.
+// process or another has it open, ErrSharedClosed after Close.
 func (sh *Shared) Open(ctx context.Context, name string) (*sqlstore.Store, error) {
-	return sqlstore.Open(ctx, sh.db, Dialect, name, sqlstore.Options{Migrated: true, Lock: sh.lock})
+	if sh.isClosed() {
+		return nil, ErrSharedClosed
+	}
+	st, err := sqlstore.Open(ctx, sh.db, Dialect, name, sqlstore.Options{Migrated: true, Lock: sh.lock})
+	if err != nil && sh.isClosed() {
+		// Closed while opening: the pool's error ("sql: database is closed") says less.
+		return nil, ErrSharedClosed
+	}
+	return st, err
+}
+
+func (sh *Shared) isClosed() bool {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	return sh.closed
 }
 
 // DB returns the pool.
@@ -157,7 +174,7 @@ func (sh *Shared) lock(ctx context.Context, name string) (sqlstore.Lease, error)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	if sh.closed {
-		return nil, fmt.Errorf("postgres storage: shared pool: %w", storage.ErrClosed)
+		return nil, ErrSharedClosed
 	}
 	if _, ok := sh.held[name]; ok {
 		// Advisory locks nest within a connection: the map is what refuses a second holder.
