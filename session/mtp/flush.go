@@ -159,6 +159,7 @@ func (e *Engine) Flush(now time.Time, dst []byte) (packet []byte, sent []CallID,
 		if e.side == crypto.Client {
 			c = &container{ids: make([]int64, 0, len(batch)), sentAt: now}
 			e.containers[cid] = c
+			e.dueState(now.Add(staleAfter))
 		}
 		for _, m := range batch {
 			buf = le.AppendUint64(buf, uint64(m.msgID))
@@ -231,8 +232,11 @@ func (e *Engine) stamp(m *outMsg, now, srv time.Time) {
 	}
 	if e.side == crypto.Client && m.content {
 		e.sent[m.msgID] = m
-		if m.kind == kindCall && e.stateDue.IsZero() && e.cfg.StateReqAfter > 0 {
-			e.stateDue = now.Add(e.cfg.StateReqAfter)
+		switch {
+		case m.kind == kindCall && e.cfg.StateReqAfter > 0:
+			e.dueState(now.Add(e.cfg.StateReqAfter))
+		case oneWay(m.kind):
+			e.dueState(now.Add(staleAfter))
 		}
 	}
 	if m.kind == kindCall {

@@ -1,6 +1,7 @@
 package mtp
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -99,6 +100,42 @@ func TestSaltsWithAbsurdDates(t *testing.T) {
 			s.add(tt.salts)
 			if got := s.at(t0.Add(tt.at)); got != tt.want {
 				t.Errorf("at(%v) = %d, want %d", tt.at, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestUnackedServiceMessagesForgotten: what the client sends of its own (msgs_state_info
+// answers, msg_resend_req, rpc_drop_answer) and the containers that carried it are kept until
+// the server acknowledges or answers them, and forgotten once nothing can refer to them any
+// more, also on a connection without calls in flight and with msgs_state_req turned off. They
+// were forgotten only while a call waited for an answer, so a server that never acknowledges
+// made an idle client keep every answer it ever sent.
+func TestUnackedServiceMessagesForgotten(t *testing.T) {
+	for _, stateReqAfter := range []time.Duration{-1, 30 * time.Second} {
+		t.Run(fmt.Sprint("StateReqAfter=", stateReqAfter), func(t *testing.T) {
+			p := newPair(t, func(c, _ *Config) { c.StateReqAfter = stateReqAfter; c.PingInterval = -1 })
+			call := p.call(body(1, 0), CallOptions{})
+			p.flushC()
+			p.c.Cancel(call) // rpc_drop_answer, never answered
+			for i := range 100 {
+				p.fromServer(appendLongVector(le.AppendUint32(nil, idMsgsStateReq), []int64{int64(i) << 2}))
+				p.fromServer(le.AppendUint64(le.AppendUint64(le.AppendUint32(nil, idMsgNewDetailedInfo), uint64(1<<40|1+4*i)), 8))
+			}
+			p.flushC()
+			p.toS = p.toS[:0] // the server never sees them, so never acknowledges them
+			if len(p.c.sent) < 100 {
+				t.Fatalf("%d messages wait for an ack, want the 200 answers and resend requests", len(p.c.sent))
+			}
+			for range 30 {
+				if _, err := p.advance(time.Minute); err != nil {
+					t.Fatal(err)
+				}
+				p.flushC()
+				p.toS = p.toS[:0]
+			}
+			if len(p.c.sent) != 0 || len(p.c.containers) != 0 {
+				t.Errorf("after 30 minutes the client still keeps %d messages and %d containers", len(p.c.sent), len(p.c.containers))
 			}
 		})
 	}

@@ -114,12 +114,18 @@ func (e *Engine) scheduleSaltFetch(now time.Time) {
 }
 
 // checkStates asks the server about calls sent more than StateReqAfter ago and still neither
-// acknowledged nor answered, and forgets stale bookkeeping.
+// acknowledged nor answered, and forgets stale bookkeeping: the engine's own one-way messages
+// and containers older than staleAfter, which nothing can refer to any more. It sets stateDue
+// to the next time either is due.
 func (e *Engine) checkStates(now time.Time) {
 	e.stateDue = time.Time{}
 	var ask []int64
 	for id, m := range e.sent {
-		if (m.kind == kindService || m.kind == kindStateReq) && now.Sub(m.sentAt) > staleAfter {
+		if oneWay(m.kind) {
+			if stale := m.sentAt.Add(staleAfter); now.Before(stale) {
+				e.dueState(stale)
+				continue
+			}
 			delete(e.sent, id)
 			for _, asked := range m.askedIDs {
 				if t := e.sent[asked]; t != nil {
@@ -128,14 +134,11 @@ func (e *Engine) checkStates(now time.Time) {
 			}
 			continue
 		}
-		if m.kind != kindCall || m.acked || m.queued || m.stateAsk {
+		if m.kind != kindCall || m.acked || m.queued || m.stateAsk || e.cfg.StateReqAfter <= 0 {
 			continue
 		}
-		due := m.sentAt.Add(e.cfg.StateReqAfter)
-		if now.Before(due) {
-			if e.stateDue.IsZero() || due.Before(e.stateDue) {
-				e.stateDue = due
-			}
+		if due := m.sentAt.Add(e.cfg.StateReqAfter); now.Before(due) {
+			e.dueState(due)
 			continue
 		}
 		if len(ask) < maxAckIDs {
@@ -144,16 +147,30 @@ func (e *Engine) checkStates(now time.Time) {
 		}
 	}
 	for id, c := range e.containers {
-		if now.Sub(c.sentAt) > staleAfter {
+		if stale := c.sentAt.Add(staleAfter); now.Before(stale) {
+			e.dueState(stale)
+		} else {
 			delete(e.containers, id)
 		}
 	}
 	if len(ask) > 0 {
 		body := appendLongVector(le.AppendUint32(nil, idMsgsStateReq), ask)
 		e.push(&outMsg{kind: kindStateReq, body: body, content: true, askedIDs: ask})
-		if e.stateDue.IsZero() {
-			e.stateDue = now.Add(e.cfg.StateReqAfter)
-		}
+		e.dueState(now.Add(e.cfg.StateReqAfter))
+	}
+}
+
+// oneWay reports whether messages of kind k are the engine's own that get no answer it waits
+// for (or one it may never get): they are kept for acks, resends and msgs_state_req answers
+// until staleAfter.
+func oneWay(k msgKind) bool {
+	return k == kindService || k == kindStateReq || k == kindDropAnswer
+}
+
+// dueState brings stateDue forward to t.
+func (e *Engine) dueState(t time.Time) {
+	if e.stateDue.IsZero() || t.Before(e.stateDue) {
+		e.stateDue = t
 	}
 }
 
