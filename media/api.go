@@ -114,7 +114,8 @@ type Options struct {
 	WebFileDC int
 	// DisableCDN stops asking for CDN redirects (cdn_supported is not sent).
 	DisableCDN bool
-	// Rand supplies upload file ids (default crypto/rand).
+	// Rand supplies upload file ids (default crypto/rand). A source that gives only zero ids
+	// fails the upload with ErrFileID.
 	Rand io.Reader
 	// Logger receives debug records about retries, migrations and redirects (default: discard).
 	Logger *slog.Logger

@@ -108,10 +108,14 @@ func (c *Client) callOptions(opts []Option) call {
 	return k
 }
 
-// fileID draws a non-zero random upload file id.
+// fileIDDraws bounds the draws for a non-zero file id: a working source gives zero once in
+// 2^64 draws, so a source that gives it this often in a row is broken.
+const fileIDDraws = 8
+
+// fileID draws a non-zero random upload file id, failing with ErrFileID after fileIDDraws zeros.
 func (c *Client) fileID() (int64, error) {
 	var b [8]byte
-	for {
+	for range fileIDDraws {
 		if _, err := io.ReadFull(c.opt.Rand, b[:]); err != nil {
 			return 0, fmt.Errorf("media: draw file id: %w", err)
 		}
@@ -119,6 +123,7 @@ func (c *Client) fileID() (int64, error) {
 			return id, nil
 		}
 	}
+	return 0, fmt.Errorf("%w: %d draws in a row", ErrFileID, fileIDDraws)
 }
 
 // meter turns byte counts into Progress values.

@@ -52,6 +52,8 @@ var (
 	// ErrTooManyMigrations reports a transfer bounced between data centers or CDN tokens more
 	// often than allowed.
 	ErrTooManyMigrations = errors.New("media: too many migrations")
+	// ErrFileID reports a random source (Options.Rand) that gave only zero upload file ids.
+	ErrFileID = errors.New("media: random source gives only zero file ids")
 	// ErrFloodWait reports a FLOOD_WAIT longer than Options.FloodSleepThreshold.
 	ErrFloodWait = errors.New("media: flood wait too long")
 )

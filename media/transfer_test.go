@@ -275,6 +275,50 @@ func TestUploadStreamResendCarriesTotal(t *testing.T) {
 	}
 }
 
+// zeroReader gives zero bytes for its first n reads, then 0xff bytes; it counts its reads.
+type zeroReader struct{ n, reads int }
+
+func (z *zeroReader) Read(p []byte) (int, error) {
+	z.reads++
+	fill := byte(0)
+	if z.reads > z.n {
+		fill = 0xff
+	}
+	for i := range p {
+		p[i] = fill
+	}
+	return len(p), nil
+}
+
+// A random source that keeps giving zero file ids fails the upload with ErrFileID after a few
+// draws, before any call, rather than drawing for ever.
+func TestUploadZeroFileIDs(t *testing.T) {
+	for _, n := range []int{1 << 10, math.MaxInt} {
+		srv := mediatest.New(mediatest.Options{})
+		z := &zeroReader{n: n}
+		c := media.New(srv.Pool(), media.Options{Rand: z})
+		_, err := c.Upload(context.Background(), bytes.NewReader([]byte("x")), 1, "x")
+		if !errors.Is(err, media.ErrFileID) {
+			t.Errorf("%d zero ids first: err = %v, want ErrFileID", n, err)
+		}
+		if z.reads > 16 {
+			t.Errorf("%d zero ids first: %d draws", n, z.reads)
+		}
+		if calls := srv.Calls("upload.saveFilePart"); calls != 0 {
+			t.Errorf("%d zero ids first: %d calls", n, calls)
+		}
+	}
+	// One zero id is drawn again.
+	srv := mediatest.New(mediatest.Options{})
+	in, err := media.New(srv.Pool(), media.Options{Rand: &zeroReader{n: 1}}).Upload(context.Background(), bytes.NewReader([]byte("x")), 1, "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f, ok := in.(*tg.InputFile); !ok || f.ID != -1 {
+		t.Fatalf("got %#v, want the id of the second draw (-1)", in)
+	}
+}
+
 func TestUploadTooLarge(t *testing.T) {
 	srv := mediatest.New(mediatest.Options{MaxParts: 8000})
 	c := media.New(srv.Pool(), media.Options{MaxParts: 4})
