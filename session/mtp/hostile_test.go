@@ -140,3 +140,36 @@ func TestUnackedServiceMessagesForgotten(t *testing.T) {
 		})
 	}
 }
+
+// TestFutureSaltsAskedAgain: get_future_salts the server leaves unanswered is asked again a
+// minute later, as OnTimer promised, and the unanswered one is forgotten. The request in
+// flight blocked any other, so one lost answer left the client without future salts (and
+// kept the request) for the rest of the connection.
+func TestFutureSaltsAskedAgain(t *testing.T) {
+	p := newPair(t, func(c, _ *Config) { c.FutureSalts = 4; c.PingInterval = -1 })
+	first := p.askSalts()
+	for range 3 {
+		if _, err := p.advance(time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		p.flushC()
+		p.toS = p.toS[:0]
+	}
+	if p.c.saltReq == nil || p.c.saltReq.msgID == first {
+		t.Fatal("get_future_salts not asked again after three minutes without an answer")
+	}
+	var held int
+	for _, m := range p.c.sent {
+		if m.kind == kindGetSalts {
+			held++
+		}
+	}
+	if held != 1 {
+		t.Errorf("%d get_future_salts held, want the last one only", held)
+	}
+	srv := p.serverNow()
+	p.fromServer(futureSalts(p.c.saltReq.msgID, srv, []Salt{{srv.Add(-time.Minute), srv.Add(time.Hour), 0x77}}))
+	if got := p.c.Salt(p.now); got != 0x77 {
+		t.Errorf("salt %#x, want the one announced by the answer to the last request", got)
+	}
+}

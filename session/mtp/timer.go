@@ -33,7 +33,7 @@ func (e *Engine) NextDeadline() time.Time {
 			earliest(e.pingDue)
 		}
 	}
-	if e.cfg.FutureSalts > 0 && e.saltReq == nil {
+	if e.cfg.FutureSalts > 0 {
 		earliest(e.saltFetchDue)
 	}
 	earliest(e.stateDue)
@@ -58,7 +58,12 @@ func (e *Engine) OnTimer(now time.Time) ([]Event, error) {
 	if e.cfg.PingInterval > 0 && e.ping == nil && !e.pingDue.IsZero() && !now.Before(e.pingDue) {
 		e.sendPing(now)
 	}
-	if e.cfg.FutureSalts > 0 && e.saltReq == nil && !e.saltFetchDue.IsZero() && !now.Before(e.saltFetchDue) {
+	if e.cfg.FutureSalts > 0 && !e.saltFetchDue.IsZero() && !now.Before(e.saltFetchDue) {
+		if old := e.saltReq; old != nil {
+			// Unanswered for a minute (or the salt changed since): ask again.
+			e.unqueue(old)
+			delete(e.sent, old.msgID)
+		}
 		body := le.AppendUint32(make([]byte, 0, 8), idGetFutureSalts)
 		body = le.AppendUint32(body, uint32(e.cfg.FutureSalts))
 		e.saltReq = &outMsg{kind: kindGetSalts, body: body, content: true}
