@@ -166,3 +166,99 @@ func TestChannelsTooMuch(t *testing.T) {
 		t.Fatalf("join after deleting a channel: %v", err)
 	}
 }
+
+func TestUserChannelsTooMuch(t *testing.T) {
+	h, carol, dave := pair(t)
+	erin := h.user("Erin", "79990001003")
+	if _, err := h.w.CreateChannel(dave.id, world.ChannelSpec{Title: "Club", Username: "club_u", Megagroup: true}); err != nil {
+		t.Fatal(err)
+	}
+	club := resolveChannel(t, dave, "club_u")
+	link, err := dave.api.MessagesExportChatInvite(ctx(), &tg.MessagesExportChatInviteRequest{Peer: club, RequestNeeded: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash := strings.TrimPrefix(link.(*tg.ChatInviteExported).Link, "https://t.me/+")
+	for _, a := range []*account{carol, erin} {
+		_, err := a.api.MessagesImportChatInvite(ctx(), &tg.MessagesImportChatInviteRequest{Hash: hash})
+		wantRPC(t, err, &RPCError{Code: 400, Message: "INVITE_REQUEST_SENT"})
+	}
+	davesGroup, err := h.w.CreateChat(dave.id, "Dave's", carol.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	carolsGroup, err := h.w.CreateChat(carol.id, "Carol's", dave.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Carol is in MaxChannelsPerUser channels now (made by the test setup).
+	for i := range world.MaxChannelsPerUser {
+		spec := world.ChannelSpec{Title: "Filler"}
+		if i == 0 {
+			spec.Username = "filler_u"
+		}
+		if _, err := h.w.CreateChannel(carol.id, spec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	carolForDave := inputUser(dave.peerOf(carol))
+	tests := []struct {
+		name string
+		call func() error
+		want *RPCError
+	}{
+		{"channels.inviteToChannel", func() error {
+			_, err := dave.api.ChannelsInviteToChannel(ctx(), &tg.ChannelsInviteToChannelRequest{Channel: inputChannel(club), Users: []tg.InputUserClass{carolForDave}})
+			return err
+		}, world.ErrUserChannelsTooMuch},
+		{"messages.hideChatJoinRequest", func() error {
+			_, err := dave.api.MessagesHideChatJoinRequest(ctx(), &tg.MessagesHideChatJoinRequestRequest{Approved: true, Peer: club, UserID: carolForDave})
+			return err
+		}, world.ErrUserChannelsTooMuch},
+		{"messages.migrateChat of a member", func() error {
+			_, err := dave.api.MessagesMigrateChat(ctx(), &tg.MessagesMigrateChatRequest{ChatID: davesGroup.ID})
+			return err
+		}, world.ErrUserChannelsTooMuch},
+		{"messages.migrateChat of the creator", func() error {
+			_, err := carol.api.MessagesMigrateChat(ctx(), &tg.MessagesMigrateChatRequest{ChatID: carolsGroup.ID})
+			return err
+		}, world.ErrChannelsTooMuch},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wantRPC(t, tt.call(), tt.want)
+		})
+	}
+	member := func(a *account) bool {
+		_, err := a.api.ChannelsGetParticipant(ctx(), &tg.ChannelsGetParticipantRequest{
+			Channel: inputChannel(resolveChannel(t, a, "club_u")), Participant: &tg.InputPeerSelf{},
+		})
+		return err == nil
+	}
+	// Approving every request admits Erin; Carol's request stays pending.
+	res, err := dave.api.MessagesHideAllChatJoinRequests(ctx(), &tg.MessagesHideAllChatJoinRequestsRequest{Approved: true, Peer: club})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pending *tg.UpdatePendingJoinRequests
+	for _, u := range res.(*tg.Updates).Updates {
+		if p, ok := u.(*tg.UpdatePendingJoinRequests); ok {
+			pending = p
+		}
+	}
+	if pending == nil || pending.RequestsPending != 1 || !member(erin) || member(carol) {
+		t.Fatalf("after approving all: pending %+v, erin in %v, carol in %v", pending, member(erin), member(carol))
+	}
+	// Once Carol deletes a channel of hers, she may be let in again.
+	if _, err := carol.api.ChannelsDeleteChannel(ctx(), &tg.ChannelsDeleteChannelRequest{
+		Channel: inputChannel(resolveChannel(t, carol, "filler_u")),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dave.api.MessagesHideChatJoinRequest(ctx(), &tg.MessagesHideChatJoinRequestRequest{Approved: true, Peer: club, UserID: carolForDave}); err != nil {
+		t.Fatalf("approve after deleting a channel: %v", err)
+	}
+	if !member(carol) {
+		t.Fatal("carol approved but not a member")
+	}
+}

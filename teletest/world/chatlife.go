@@ -149,7 +149,9 @@ func (w *World) FullChat(key KeyID, id int64) (*tg.MessagesChatFull, error) {
 // supergroup with the same members (admins stay admins), the group is deactivated with
 // migrated_to, and every member receives both service messages
 // (messageActionChatMigrateTo in the group, messageActionChannelMigrateFrom in the
-// supergroup). CHAT_ADMIN_REQUIRED for others.
+// supergroup). CHAT_ADMIN_REQUIRED for others; CHANNELS_TOO_MUCH when the creator, and
+// USER_CHANNELS_TOO_MUCH when another member, is in MaxChannelsPerUser channels already (the
+// group stays as it is: no member is left behind).
 func (w *World) MigrateChat(key KeyID, id int64) (tg.UpdatesClass, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -166,6 +168,14 @@ func (w *World) MigrateChat(key KeyID, id int64) (tg.UpdatesClass, error) {
 	}
 	if a.id != c.creator {
 		return nil, ErrChatAdminRequired
+	}
+	if err := w.checkChannelRoom(a); err != nil {
+		return nil, err
+	}
+	for uid := range c.members {
+		if u := w.users[uid]; u != nil && uid != a.id && w.channelsFull(u) {
+			return nil, ErrUserChannelsTooMuch
+		}
 	}
 	ch, err := w.newChannel(c.creator, ChannelSpec{Title: c.title, Megagroup: true})
 	if err != nil {
@@ -260,7 +270,8 @@ func (w *World) DeleteChat(key KeyID, id int64) error {
 // member of a supergroup whose default rights allow inviting) adds people. Each joins as if
 // invited; USER_BANNED_IN_CHANNEL for banned users (unless the inviter may ban: then the
 // ban is lifted), USER_BOT for bots added to a broadcast channel by a non-admin,
-// USERS_TOO_MUCH beyond 200 at once. People already in are skipped.
+// USERS_TOO_MUCH beyond 200 at once, USER_CHANNELS_TOO_MUCH for someone in
+// MaxChannelsPerUser channels already (no one is added then). People already in are skipped.
 func (w *World) InviteToChannel(key KeyID, in tg.InputChannelClass, users []tg.InputUserClass) (*tg.MessagesInvitedUsers, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -286,6 +297,9 @@ func (w *World) InviteToChannel(key KeyID, in tg.InputChannelClass, users []tg.I
 		}
 		if ch.members[u.id] != nil {
 			continue
+		}
+		if w.channelsFull(u) {
+			return nil, ErrUserChannelsTooMuch
 		}
 		if ch.bannedFromViewing(u.id, w.now()) {
 			if !ch.hasRight(a.id, rightBan) {

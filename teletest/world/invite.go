@@ -284,7 +284,8 @@ func (w *World) adminOf(key KeyID, in tg.InputPeerClass) (*account, *channel, er
 // or dismisses a pending request. An approved person joins and receives updateChannel;
 // people admins receive updatePendingJoinRequests; the caller's result carries it too.
 // CHAT_ADMIN_REQUIRED for others, HIDE_REQUESTER_MISSING when the user has no pending
-// request.
+// request, USER_CHANNELS_TOO_MUCH approving someone in MaxChannelsPerUser channels already
+// (the request stays pending).
 func (w *World) HideJoinRequest(key KeyID, in tg.InputPeerClass, user tg.InputUserClass, approved bool) (tg.UpdatesClass, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -301,6 +302,9 @@ func (w *World) HideJoinRequest(key KeyID, in tg.InputPeerClass, user tg.InputUs
 	}
 	if ch.requests[u.id] == nil {
 		return nil, rpcErr(400, "HIDE_REQUESTER_MISSING")
+	}
+	if approved && w.channelsFull(u) {
+		return nil, ErrUserChannelsTooMuch
 	}
 	w.hideRequest(a, ch, u, approved)
 	w.pushPendingRequests(ch, key)
@@ -332,7 +336,9 @@ func (w *World) hideRequest(a *account, ch *channel, u *account, approved bool) 
 }
 
 // HideAllJoinRequests answers messages.hideAllChatJoinRequests: every pending request
-// (through link only, when it is not "") is approved or dismissed.
+// (through link only, when it is not "") is approved or dismissed. Approving passes over the
+// people in MaxChannelsPerUser channels already: their requests stay pending, as
+// hideChatJoinRequest would answer USER_CHANNELS_TOO_MUCH for each.
 func (w *World) HideAllJoinRequests(key KeyID, in tg.InputPeerClass, approved bool, link string) (tg.UpdatesClass, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -342,8 +348,11 @@ func (w *World) HideAllJoinRequests(key KeyID, in tg.InputPeerClass, approved bo
 	}
 	hash := strings.TrimPrefix(link, inviteURL)
 	for _, uid := range sortedKeys(ch.requests) {
-		if link == "" || ch.requests[uid].hash == hash {
-			w.hideRequest(a, ch, w.users[uid], approved)
+		if link != "" && ch.requests[uid].hash != hash {
+			continue
+		}
+		if u := w.users[uid]; !approved || !w.channelsFull(u) {
+			w.hideRequest(a, ch, u, approved)
 		}
 	}
 	w.pushPendingRequests(ch, key)

@@ -44,11 +44,25 @@ const MaxChannelsPerUser = 500
 // joins one more.
 var ErrChannelsTooMuch = rpcErr(400, "CHANNELS_TOO_MUCH")
 
+// ErrUserChannelsTooMuch answers a call that would put someone other than the caller, already
+// in MaxChannelsPerUser channels, into one more: channels.inviteToChannel,
+// messages.hideChatJoinRequest approving them, messages.migrateChat of a group they are in.
+var ErrUserChannelsTooMuch = rpcErr(400, "USER_CHANNELS_TOO_MUCH")
+
 // checkChannelRoom refuses a's creating or joining a channel when a is in
-// MaxChannelsPerUser of them already (under w.mu). Every way into a channel opens its
-// dialog, and a channel's dialog goes only with the channel, so the count walks a's dialogs:
-// linear in them, and run only on creating or joining.
+// MaxChannelsPerUser of them already (under w.mu).
 func (w *World) checkChannelRoom(a *account) error {
+	if w.channelsFull(a) {
+		return ErrChannelsTooMuch
+	}
+	return nil
+}
+
+// channelsFull reports whether a is in MaxChannelsPerUser channels already, so that no one
+// may put a into one more (under w.mu). Every way into a channel opens its dialog, and a
+// channel's dialog goes only with the channel, so the count walks a's dialogs: linear in
+// them, and run only when a is about to enter a channel.
+func (w *World) channelsFull(a *account) bool {
 	n := 0
 	for p := range a.box.dialogs {
 		if p.Kind != PeerChannel {
@@ -58,8 +72,5 @@ func (w *World) checkChannelRoom(a *account) error {
 			n++
 		}
 	}
-	if n >= MaxChannelsPerUser {
-		return ErrChannelsTooMuch
-	}
-	return nil
+	return n >= MaxChannelsPerUser
 }

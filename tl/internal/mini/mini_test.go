@@ -180,7 +180,8 @@ func TestDecodeAllocs(t *testing.T) {
 }
 
 // TestDepthLimit: hostile nesting fails with ErrTooDeep instead of exhausting the stack, through
-// classes, self-referencing pointers and generic queries alike.
+// classes, self-referencing pointers, generic queries and structs held by value in vectors of
+// themselves alike.
 func TestDepthLimit(t *testing.T) {
 	// Every wrapper only prefixes its inner value, so n levels are n copies of the prefix.
 	deep := func(n int, wrap func(inner []byte) []byte, leaf []byte) []byte {
@@ -204,6 +205,15 @@ func TestDepthLimit(t *testing.T) {
 		b.PutInt32(0)
 		return append(b.Buf, inner...)
 	}
+	var treeLeaf tl.Buffer
+	_ = (&Tree{Kids: []Tree{}}).Encode(&treeLeaf)
+	tree := func(inner []byte) []byte { // a tree whose one kid holds the rest
+		var b tl.Buffer
+		b.PutID(TreeTypeID)
+		b.PutInt32(0)
+		b.PutVectorHeader(1)
+		return append(b.Buf, inner...)
+	}
 	var q tl.Buffer
 	_ = (&GetIDsRequest{}).Encode(&q)
 	query := func(inner []byte) []byte {
@@ -220,6 +230,7 @@ func TestDepthLimit(t *testing.T) {
 		{"class", group, leafB.Buf},
 		{"pointer", node, nodeLeaf.Buf},
 		{"query", query, q.Buf},
+		{"value in a vector", tree, treeLeaf.Buf},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

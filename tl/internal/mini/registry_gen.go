@@ -34,6 +34,8 @@ func TypeName(id uint32) string {
 		return "listing"
 	case StoreNodeTypeID:
 		return "store.node"
+	case TreeTypeID:
+		return "tree"
 	case GetItemRequestTypeID:
 		return "getItem"
 	case GetShapesRequestTypeID:
@@ -75,6 +77,8 @@ func NewObject(id uint32) tl.Object {
 		return &Listing{}
 	case StoreNodeTypeID:
 		return &StoreNode{}
+	case TreeTypeID:
+		return &Tree{}
 	case GetItemRequestTypeID:
 		return &GetItemRequest{}
 	case GetShapesRequestTypeID:

@@ -160,6 +160,19 @@ func randStoreNode(r *tltest.Rand, d int) *StoreNode {
 	return m
 }
 
+func randTree(r *tltest.Rand, d int) *Tree {
+	m := &Tree{}
+	m.Value = r.Int32()
+	m.Kids = func() []Tree {
+		s := make([]Tree, r.Len(d))
+		for i := range s {
+			s[i] = *randTree(r, d+1)
+		}
+		return s
+	}()
+	return m
+}
+
 func randGetItemRequest(r *tltest.Rand, d int) *GetItemRequest {
 	m := &GetItemRequest{}
 	m.ID = r.Int64()
@@ -229,6 +242,7 @@ var roundTripCases = []tltest.Case{
 	{Name: "item", New: func(r *tltest.Rand) tl.Object { return randItem(r, 0) }},
 	{Name: "listing", New: func(r *tltest.Rand) tl.Object { return randListing(r, 0) }},
 	{Name: "store.node", New: func(r *tltest.Rand) tl.Object { return randStoreNode(r, 0) }},
+	{Name: "tree", New: func(r *tltest.Rand) tl.Object { return randTree(r, 0) }},
 	{Name: "getItem", New: func(r *tltest.Rand) tl.Object { return randGetItemRequest(r, 0) }},
 	{Name: "getShapes", New: func(r *tltest.Rand) tl.Object { return randGetShapesRequest(r, 0) }},
 	{Name: "getIDs", New: func(r *tltest.Rand) tl.Object { return randGetIDsRequest(r, 0) }},

@@ -816,3 +816,87 @@ func (m *Listing) decodeFields(b *tl.Buffer) (err error) {
 	}
 	return nil
 }
+
+// Tree is the TL constructor tree#d1da1411 (result Tree).
+type Tree struct {
+	Value int32  // value
+	Kids  []Tree // kids
+}
+
+// TreeTypeID is the constructor id of tree.
+const TreeTypeID = 0xd1da1411
+
+// TypeID returns TreeTypeID.
+func (*Tree) TypeID() uint32 { return TreeTypeID }
+
+// TypeName returns "tree".
+func (*Tree) TypeName() string { return "tree" }
+
+// Encode writes the boxed value.
+func (m *Tree) Encode(b *tl.Buffer) error { return m.encode(b, true) }
+
+// EncodeBare writes the fields without the constructor id.
+func (m *Tree) EncodeBare(b *tl.Buffer) error { return m.encode(b, false) }
+
+// encode writes the fields, after the constructor id when boxed.
+func (m *Tree) encode(b *tl.Buffer, boxed bool) error {
+	if m == nil {
+		return tl.NilObjectError("tree")
+	}
+	h := tl.IDLen(boxed)
+	p0 := b.Extend(h + 12)
+	binary.LittleEndian.PutUint32(p0, TreeTypeID)
+	q0 := (*[12]byte)(p0[h:])
+	binary.LittleEndian.PutUint32(q0[:], uint32(m.Value))
+	binary.LittleEndian.PutUint32(q0[4:], tl.VectorID)
+	binary.LittleEndian.PutUint32(q0[8:], uint32(len(m.Kids)))
+	for i0 := range m.Kids {
+		if err := m.Kids[i0].Encode(b); err != nil {
+			return tl.EncodeFieldErr("tree", "kids", err)
+		}
+	}
+	return nil
+}
+
+// Decode reads the boxed value.
+func (m *Tree) Decode(b *tl.Buffer) error {
+	if err := b.ConsumeID(TreeTypeID); err != nil {
+		return b.DecodeErr("tree", "", err)
+	}
+	return m.DecodeBare(b)
+}
+
+// DecodeBare reads the fields without the constructor id.
+func (m *Tree) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *Tree) decodeFields(b *tl.Buffer) (err error) {
+	if m.Value, err = b.Int32(); err != nil {
+		return b.DecodeErr("tree", "value", err)
+	}
+	{
+		n0, err := b.VectorHeaderOf(16)
+		if err != nil {
+			return b.DecodeErr("tree", "kids", err)
+		}
+		m.Kids = tl.MakeSliceUpTo[Tree](b, 0x21407c13, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Kids) {
+				m.Kids = tl.GrowSlice(m.Kids, n0)
+			}
+			if err = b.ConsumeID(TreeTypeID); err != nil {
+				return b.DecodeErr("tree", "kids", err)
+			}
+			if err = b.Enter(); err != nil {
+				return b.DecodeErr("tree", "kids", err)
+			}
+			if err = m.Kids[i0].decodeFields(b); err != nil {
+				return b.DecodeErr("tree", "kids", err)
+			}
+			b.Leave()
+		}
+	}
+	return nil
+}

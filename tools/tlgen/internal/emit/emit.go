@@ -391,11 +391,14 @@ func (e *emitter) decodeValue(f *file, st *model.Struct, fl *model.Field, t *mod
 		if !t.Bare {
 			f.p("%sif err = b.ConsumeID(%s); err != nil {\n%s", ind, t.Struct.IDConst(), fail)
 		}
-		if t.Ptr { // pointers may form recursive chains: bound their depth
+		// Pointers and structs held by value in vectors of themselves may form recursive
+		// chains: bound their depth.
+		bound := t.Ptr || t.Struct.Recursive
+		if bound {
 			f.p("%sif err = b.Enter(); err != nil {\n%s", ind, fail)
 		}
 		f.p("%sif err = %s.decodeFields(b); err != nil {\n%s", ind, v, fail)
-		if t.Ptr {
+		if bound {
 			f.p("%sb.Leave()", ind)
 		}
 	case model.KClass:

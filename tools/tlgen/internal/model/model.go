@@ -99,6 +99,11 @@ type Struct struct {
 	Pkg      *Package
 	Pos      schema.Pos
 
+	// Recursive: a value of the struct can hold another one by value, through vectors of it
+	// held by value (tree kids:Vector<Tree> = Tree). No pointer or class lies on that path to
+	// bound the nesting, so decoders bound it at each such value (tl.Buffer.Enter).
+	Recursive bool
+
 	minBare int // fewest bytes of the fields: see MinWire
 }
 
@@ -229,6 +234,7 @@ func (b *builder) build(s *schema.Schema) (*Package, error) {
 		}
 	}
 	b.breakCycles()
+	b.markRecursive()
 	b.minSizes()
 	b.collectResults()
 	b.checkNames()
@@ -358,6 +364,39 @@ func (b *builder) breakCycles() {
 	for _, st := range b.pkg.Structs {
 		if color[st] == white {
 			visit(st)
+		}
+	}
+}
+
+// markRecursive sets Recursive on the structs that reach themselves through values held by
+// value: required struct fields that breakCycles left as values, and vector elements. Pointers,
+// classes and objects are left out: their decoders bound the depth already.
+func (b *builder) markRecursive() {
+	next := func(st *Struct) []*Struct {
+		var out []*Struct
+		for _, f := range st.Params {
+			t := f.Type
+			for t != nil && t.Kind == KVector {
+				t = t.Elem
+			}
+			if t != nil && t.Kind == KStruct && !t.Ptr && t.Struct.Pkg == b.pkg {
+				out = append(out, t.Struct)
+			}
+		}
+		return out
+	}
+	for _, st := range b.pkg.Structs {
+		seen := map[*Struct]bool{}
+		stack := next(st)
+		for len(stack) > 0 && !st.Recursive {
+			s := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if s == st {
+				st.Recursive = true
+			} else if !seen[s] {
+				seen[s] = true
+				stack = append(stack, next(s)...)
+			}
 		}
 	}
 }

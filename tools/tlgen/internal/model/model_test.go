@@ -163,6 +163,37 @@ loop#8 self:Loop = Loop;
 	}
 }
 
+// TestRecursive: only the structs that reach themselves through values held by value (vector
+// elements, required fields of the cycle's other structs) are Recursive; pointers and classes
+// on the way bound the depth already.
+func TestRecursive(t *testing.T) {
+	p, err := build(t, `
+tree#1 kids:Vector<Tree> = Tree;
+forest#2 trees:Vector<Tree> = Forest;
+a#3 bs:vector<%B> = A;
+b#4 a:A = B;
+opt#5 flags:# kids:flags.0?Vector<Opt> = Opt;
+node#6 flags:# next:flags.0?Node = Node;
+loop#7 self:Loop = Loop;
+grid#8 rows:Vector<Vector<Grid>> = Grid;
+shape#9 parts:Vector<Shape> = Shape;
+dot#a = Shape;
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, st := range p.Structs {
+		if st.Recursive {
+			got[st.TLName] = true
+		}
+	}
+	want := map[string]bool{"tree": true, "a": true, "b": true, "opt": true, "grid": true}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Recursive structs (-want +got):\n%s", diff)
+	}
+}
+
 func TestMarkIdempotent(t *testing.T) {
 	p, err := build(t, "a#1 = A;\n---functions---\nf#2 = A;\ng#3 = A;\nwrap#4 {X:Type} n:int query:!X = X;")
 	if err != nil {
