@@ -40,7 +40,7 @@ type Type struct {
 	Elem   *Type   // Vector element
 	Struct *Struct // Struct
 	Class  *Class  // Class
-	Ptr    bool    // Struct held by pointer (optional field or to break a value cycle)
+	Ptr    bool    // Struct held by pointer (optional field)
 }
 
 // Scalar reports whether the type is a plain value wrapped in tl.Opt when optional.
@@ -233,9 +233,9 @@ func (b *builder) build(s *schema.Schema) (*Package, error) {
 			}
 		}
 	}
-	b.breakCycles()
 	b.markRecursive()
 	b.minSizes()
+	b.checkFinite()
 	b.collectResults()
 	b.checkNames()
 	if len(b.errs) > 0 {
@@ -336,41 +336,11 @@ func (b *builder) resolve(t *schema.Type, pos schema.Pos, generic []string) *Typ
 	return nil
 }
 
-// breakCycles turns required struct-valued fields into pointers where holding them by value
-// would make a Go type contain itself.
-func (b *builder) breakCycles() {
-	const (
-		white = iota
-		grey
-		black
-	)
-	color := map[*Struct]int{}
-	var visit func(st *Struct)
-	visit = func(st *Struct) {
-		color[st] = grey
-		for _, f := range st.Params {
-			if f.FlagsWord || f.Type.Kind != KStruct || f.Type.Ptr {
-				continue
-			}
-			switch color[f.Type.Struct] {
-			case grey:
-				f.Type = &Type{Kind: KStruct, Bare: f.Type.Bare, Struct: f.Type.Struct, Ptr: true}
-			case white:
-				visit(f.Type.Struct)
-			}
-		}
-		color[st] = black
-	}
-	for _, st := range b.pkg.Structs {
-		if color[st] == white {
-			visit(st)
-		}
-	}
-}
-
 // markRecursive sets Recursive on the structs that reach themselves through values held by
-// value: required struct fields that breakCycles left as values, and vector elements. Pointers,
-// classes and objects are left out: their decoders bound the depth already.
+// value: required struct fields and vector elements. Pointers (optional fields), classes and
+// objects are left out: their decoders bound the depth already. A cycle of required struct
+// fields alone has no finite encoding (checkFinite rejects it), so every such path goes through
+// a vector.
 func (b *builder) markRecursive() {
 	next := func(st *Struct) []*Struct {
 		var out []*Struct

@@ -1,8 +1,8 @@
 package model
 
 // unbounded is the minimal wire size of a type no finite encoding reaches (a required field
-// cycle): large enough that any vector count of it exceeds the bytes left, small enough that
-// count*size cannot overflow an int64.
+// cycle, which checkFinite rejects): large enough that any vector count of it exceeds the bytes
+// left, small enough that count*size cannot overflow an int64.
 const unbounded = 1 << 24
 
 // minSizes computes the fewest bytes each constructor's fields and each class take on the wire,
@@ -32,6 +32,17 @@ func (b *builder) minSizes() {
 					c.minWire, changed = n, true
 				}
 			}
+		}
+	}
+}
+
+// checkFinite rejects constructors no finite encoding reaches: every value needs another
+// through its required fields (loop self:Loop = Loop). Nothing could be sent or received as
+// one, and the generated round-trip test could not build a value without endless recursion.
+func (b *builder) checkFinite() {
+	for _, st := range b.pkg.Structs {
+		if !st.Func && st.minBare >= unbounded {
+			b.errf(st.Pos, "%s has no finite encoding: each value needs another through its required fields", st.TLName)
 		}
 	}
 }
