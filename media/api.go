@@ -97,7 +97,8 @@ type Options struct {
 	// 1 MiB). CDN downloads use at least 128 KiB, the span of one CDN hash.
 	ChunkSize int
 	// MaxParts is the most parts an uploaded file may have (default 4000; 8000 for premium
-	// accounts).
+	// accounts). Uploads refuse one over 2^31 - 1 with ErrMaxParts: file_part and
+	// file_total_parts are 32-bit.
 	MaxParts int
 	// Retries is how many times a part is repeated after transient failures (internal server
 	// errors, lost connections) before the transfer fails naming it (default 5; negative: none).

@@ -54,6 +54,9 @@ var (
 	ErrTooManyMigrations = errors.New("media: too many migrations")
 	// ErrFileID reports a random source (Options.Rand) that gave only zero upload file ids.
 	ErrFileID = errors.New("media: random source gives only zero file ids")
+	// ErrMaxParts reports a part limit (Options.MaxParts) over 2^31 - 1, more than the 32-bit
+	// file_part and file_total_parts can count.
+	ErrMaxParts = errors.New("media: MaxParts out of range")
 	// ErrFloodWait reports a FLOOD_WAIT longer than Options.FloodSleepThreshold.
 	ErrFloodWait = errors.New("media: flood wait too long")
 )

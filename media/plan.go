@@ -90,7 +90,8 @@ type UploadPlan struct {
 
 // PlanUpload lays out an upload of size bytes. preferred is the wished part size (0: 512 KiB);
 // it is doubled until the file fits in maxParts parts (0: DefaultMaxParts). Files needing more
-// than maxParts parts of 512 KiB fail with ErrFileTooLarge, empty ones with ErrEmptyFile.
+// than maxParts parts of 512 KiB fail with ErrFileTooLarge, empty ones with ErrEmptyFile; a
+// maxParts over 2^31 - 1 (more than 32-bit part numbers count) fails with ErrMaxParts.
 func PlanUpload(size int64, preferred, maxParts int) (UploadPlan, error) {
 	if preferred == 0 {
 		preferred = MaxPartSize
@@ -100,6 +101,9 @@ func PlanUpload(size int64, preferred, maxParts int) (UploadPlan, error) {
 	}
 	if maxParts <= 0 {
 		maxParts = DefaultMaxParts
+	}
+	if err := checkMaxParts(maxParts); err != nil {
+		return UploadPlan{}, err
 	}
 	if size <= 0 {
 		return UploadPlan{}, ErrEmptyFile
@@ -112,6 +116,15 @@ func PlanUpload(size int64, preferred, maxParts int) (UploadPlan, error) {
 		p *= 2
 	}
 	return UploadPlan{Size: size, PartSize: p, Parts: int(partsOf(size, p)), Big: size > SmallFileLimit}, nil
+}
+
+// checkMaxParts refuses a part limit that the 32-bit file_part and file_total_parts cannot
+// count: past it part numbers and counts would wrap negative.
+func checkMaxParts(n int) error {
+	if int64(n) > math.MaxInt32 {
+		return fmt.Errorf("%w: %d parts, at most %d", ErrMaxParts, n, math.MaxInt32)
+	}
+	return nil
 }
 
 // streamPartSize returns the part size of an upload of unknown size: preferred, doubled

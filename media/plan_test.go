@@ -75,7 +75,13 @@ func TestCheckChunk(t *testing.T) {
 	}
 }
 
+// maxParts32 is the most parts a 32-bit file_part and file_total_parts can count.
+const maxParts32 = math.MaxInt32
+
 func TestPlanUpload(t *testing.T) {
+	if math.MaxInt == math.MaxInt32 {
+		t.Skip("int has 32 bits: the cases past 2^31 parts do not compile to what they mean")
+	}
 	const KiB, MiB = 1 << 10, 1 << 20
 	tests := []struct {
 		size      int64
@@ -105,6 +111,11 @@ func TestPlanUpload(t *testing.T) {
 		{size: math.MaxInt64 - 512*KiB + 2, err: ErrFileTooLarge},
 		{size: math.MaxInt64, preferred: KiB, maxParts: math.MaxInt32, err: ErrFileTooLarge},
 		{size: 10, preferred: 3 * KiB, err: ErrBadPartSize},
+		// Part numbers and counts are 32-bit: a larger limit is refused, whatever the size.
+		{size: 1, maxParts: maxParts32 + 1, err: ErrMaxParts},
+		{size: (maxParts32 + 1) * 512 * KiB, maxParts: maxParts32 + 1, err: ErrMaxParts},
+		{size: math.MaxInt64, maxParts: math.MaxInt, err: ErrMaxParts},
+		{size: 1, maxParts: maxParts32, want: UploadPlan{Size: 1, PartSize: 512 * KiB, Parts: 1}},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprint(tt.size, "/", tt.preferred, "/", tt.maxParts), func(t *testing.T) {

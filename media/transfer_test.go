@@ -319,6 +319,37 @@ func TestUploadZeroFileIDs(t *testing.T) {
 	}
 }
 
+// MaxParts past 2^31 - 1 would wrap the 32-bit part numbers and counts: an upload of a known
+// or unknown size fails with ErrMaxParts before reading or calling anything.
+func TestUploadMaxPartsOver32Bits(t *testing.T) {
+	if math.MaxInt == math.MaxInt32 {
+		t.Skip("int has 32 bits")
+	}
+	srv := mediatest.New(mediatest.Options{})
+	c := media.New(srv.Pool(), media.Options{MaxParts: math.MaxInt32 + 1})
+	for _, size := range []int64{1, (math.MaxInt32 + 1) * media.MaxPartSize, -1} {
+		r := &countingReader{}
+		if _, err := c.Upload(context.Background(), r, size, "x"); !errors.Is(err, media.ErrMaxParts) {
+			t.Errorf("size %d: err = %v, want ErrMaxParts", size, err)
+		}
+		if r.n != 0 {
+			t.Errorf("size %d: read %d bytes", size, r.n)
+		}
+	}
+	if calls := srv.Calls("upload.saveFilePart") + srv.Calls("upload.saveBigFilePart"); calls != 0 {
+		t.Errorf("%d calls", calls)
+	}
+}
+
+// countingReader gives zeros and counts them.
+type countingReader struct{ n int }
+
+func (r *countingReader) Read(p []byte) (int, error) {
+	clear(p)
+	r.n += len(p)
+	return len(p), nil
+}
+
 func TestUploadTooLarge(t *testing.T) {
 	srv := mediatest.New(mediatest.Options{MaxParts: 8000})
 	c := media.New(srv.Pool(), media.Options{MaxParts: 4})

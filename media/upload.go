@@ -39,6 +39,9 @@ func (c *Client) Upload(ctx context.Context, r io.Reader, size int64, name strin
 	if err := CheckPartSize(c.opt.PartSize); err != nil {
 		return nil, err
 	}
+	if err := checkMaxParts(c.opt.MaxParts); err != nil {
+		return nil, err
+	}
 	u := &uploader{c: c, name: name, size: size, workers: k.workers, meter: newMeter(k.progress, max(size, -1))}
 	if size > 0 {
 		plan, err := PlanUpload(size, c.opt.PartSize, c.opt.MaxParts)
