@@ -154,6 +154,8 @@ type builder struct {
 	classes map[string]*Class
 	single  map[string]*Struct // TL type name -> the only constructor
 	errs    []error
+
+	resultOf map[string]*Struct // vector result or box type name -> the first function returning it
 }
 
 func (b *builder) errf(pos schema.Pos, format string, args ...any) {
@@ -373,6 +375,7 @@ func (b *builder) markRecursive() {
 
 // collectResults records the vector and scalar result types that need decoder types.
 func (b *builder) collectResults() {
+	b.resultOf = map[string]*Struct{}
 	seenV := map[string]bool{}
 	seenB := map[Kind]bool{}
 	for _, st := range b.pkg.Structs {
@@ -389,11 +392,13 @@ func (b *builder) collectResults() {
 			if n := VectorName(r); !seenV[n] {
 				seenV[n] = true
 				b.pkg.Vectors = append(b.pkg.Vectors, r)
+				b.resultOf[n] = st
 			}
 		case r.Scalar():
 			if !seenB[r.Kind] {
 				seenB[r.Kind] = true
 				b.pkg.Boxes = append(b.pkg.Boxes, r.Kind)
+				b.resultOf[BoxName(r.Kind)] = st
 			}
 		case r.Kind == KClass || r.Kind == KStruct:
 		default:
@@ -449,11 +454,16 @@ func (b *builder) checkNames() {
 		add(c.DecodeFunc(), "decoder of "+c.TLName, pos)
 		add(c.BoxName(), "box of "+c.TLName, pos)
 	}
+	// A result type is named after the first function returning it.
+	result := func(name string) {
+		fn := b.resultOf[name]
+		add(name, "the result of "+fn.TLName, fn.Pos)
+	}
 	for _, v := range p.Vectors {
-		add(VectorName(v), "vector result", schema.Pos{})
+		result(VectorName(v))
 	}
 	for _, k := range p.Boxes {
-		add(BoxName(k), "result box", schema.Pos{})
+		result(BoxName(k))
 	}
 }
 

@@ -57,6 +57,8 @@ func TestBuildErrors(t *testing.T) {
 		{"reserved name", "client#1 = Client;", "collides with a fixed package-level name"},
 		{"nested vector result", "---functions---\nf#1 = Vector<Vector<int>>;", "nested vectors"},
 		{"vector of true", "a#1 flags:# x:flags.0?Vector<true> = A;", "cannot be a vector element"},
+		{"vector result clash", "intVector#1 = IntVector;\n---functions---\nf#2 = Vector<int>;", "m.tl:3:1: Go name IntVector of the result of f collides with intVector"},
+		{"result box clash", "boolBox#1 = BoolBox;\n---functions---\nf#2 = Bool;", "m.tl:3:1: Go name BoolBox of the result of f collides with boolBox"},
 		{"no finite value", "loop#1 self:Loop = Loop;", "m.tl:1:1: loop has no finite encoding"},
 		{"no finite value through a class", "a#1 x:B = A;\nb#2 y:A = B;\nc#3 z:A = B;", "m.tl:1:1: a has no finite encoding"},
 	}
