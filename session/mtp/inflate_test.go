@@ -2,8 +2,10 @@ package mtp
 
 import (
 	"bytes"
+	"compress/gzip"
 	"compress/zlib"
 	"errors"
+	"io"
 	"testing"
 
 	"github.com/mtgo-labs/mtgo/tl"
@@ -61,4 +63,52 @@ func TestInflate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzInflate: whatever the payload, inflate never panics, never returns more than max bytes
+// and, when it succeeds, returns exactly what the stream decompresses to.
+func FuzzInflate(f *testing.F) {
+	body := bytes.Repeat([]byte("teletest"), 64)
+	gz, err := tl.Gzip(nil, body)
+	if err != nil {
+		f.Fatal(err)
+	}
+	var zb bytes.Buffer
+	zw := zlib.NewWriter(&zb)
+	_, _ = zw.Write(body)
+	_ = zw.Close()
+	for _, src := range [][]byte{gz, zb.Bytes(), append(append([]byte(nil), gz...), gz...), gz[:len(gz)-1]} {
+		f.Add(src, uint16(len(body)))
+		f.Add(src, uint16(len(body)-1))
+	}
+	f.Fuzz(func(t *testing.T, src []byte, max uint16) {
+		got, err := inflate(nil, src, int(max))
+		if err != nil {
+			return
+		}
+		if len(got) > int(max) {
+			t.Fatalf("%d bytes out, cap %d", len(got), max)
+		}
+		var r io.Reader
+		if isZlib(src) {
+			zr, err := zlib.NewReader(bytes.NewReader(src))
+			if err != nil {
+				t.Fatalf("inflate took a stream zlib refuses: %v", err)
+			}
+			r = zr
+		} else {
+			gr, err := gzip.NewReader(bytes.NewReader(src))
+			if err != nil {
+				t.Fatalf("inflate took a stream gzip refuses: %v", err)
+			}
+			r = gr
+		}
+		want, err := io.ReadAll(io.LimitReader(r, int64(max)+1))
+		if err != nil {
+			t.Fatalf("inflate took a stream that fails to read: %v", err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("inflate gave %d bytes, the stream holds %d", len(got), len(want))
+		}
+	})
 }
