@@ -158,6 +158,11 @@ type Output struct {
 	Deliveries []Delivery
 	Requests   []Request
 	Events     []Event
+
+	// held counts the last deliveries that carry updates the Box held while a difference was
+	// in flight (pushes, not the difference's own updates); a Manager stopped before handing
+	// them over keeps them.
+	held int
 }
 
 // Errors of Box calls.
@@ -181,6 +186,9 @@ type Box struct {
 	active     time.Time // last time anything for the account sequences arrived
 	common     recovery  // getState / getDifference
 	prestate   []held    // account updates received before the first state is known
+	unseq      []held    // updates without pts or qts received during the account's difference
+	unseqMark  int       // len(unseq) when the current call began
+	arrivals   uint64    // stamps the account's updates in the order they arrive
 
 	channels map[int64]*channel
 	queue    []int64 // channels waiting for a recovery slot, in order
@@ -193,6 +201,7 @@ type Box struct {
 	out       Output
 	committed State // account state of the last commit handed out
 	open      bool
+	heldFrom  int // the first delivery of held updates; -1 when there is none
 	openUsers []tg.UserClass
 	openChats []tg.ChatClass
 	input     []tg.UpdateClass // the container being processed, to hand it out without a copy
@@ -346,13 +355,43 @@ func (b *Box) begin() {
 	b.touchedLo = 0
 	b.open = false
 	b.input = nil
+	b.heldFrom = -1
+	b.out.held = 0
+	b.unseqMark = len(b.unseq)
 }
 
 // finish closes the last delivery and returns the output.
 func (b *Box) finish() Output {
 	b.flush()
 	b.input = nil
+	if b.heldFrom >= 0 {
+		b.out.held = len(b.out.Deliveries) - b.heldFrom
+	}
 	return b.out
+}
+
+// markHeld starts the deliveries of held updates: from here to the end of the output.
+func (b *Box) markHeld() {
+	if b.heldFrom < 0 {
+		b.flush()
+		b.heldFrom = len(b.out.Deliveries)
+	}
+}
+
+// takeUnsequenced removes and returns the unsequenced updates waiting for a difference, for a
+// loop that stops.
+func (b *Box) takeUnsequenced() []held {
+	out := b.unseq
+	b.unseq = nil
+	return out
+}
+
+// dropLastUnsequenced forgets the unsequenced updates the last call held, for a loop that
+// stops and keeps that call's input whole.
+func (b *Box) dropLastUnsequenced() {
+	n := min(b.unseqMark, len(b.unseq))
+	clear(b.unseq[n:])
+	b.unseq = b.unseq[:n]
 }
 
 // openFor makes the open delivery one that carries users and chats, closing the previous one if

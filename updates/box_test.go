@@ -138,7 +138,7 @@ func TestStateBeforeStart(t *testing.T) {
 	// No saved state: the first call starts the Box and asks for getState.
 	h.process(updates(0, msg(1, 11), chMsg(3, 1, 7), typing(1)))
 	h.expectRequests(Request{Kind: RequestState})
-	h.expectDelivered("ch3/1", "typing1")
+	h.expectDelivered("ch3/1") // typing1 waits for the state, as msg1 does
 	h.process(updates(0, msg(2, 12)))
 	h.process(updates(0, msg(1, 11)))
 	h.process(updates(0, msg(4, 14)))
@@ -152,7 +152,7 @@ func TestStateBeforeStart(t *testing.T) {
 		NewMessages: []tg.MessageClass{message(1), message(2), message(3)},
 		State:       tg.UpdatesState{Pts: 13, Qts: 1, Seq: 1, Date: 100},
 	})
-	h.expectDelivered("msg1", "msg2", "msg3", "msg4")
+	h.expectDelivered("msg1", "msg2", "msg3", "typing1", "msg4")
 	h.expectEvents(EventRecoveryStarted, EventRecoveryFinished)
 	h.expectState(State{Pts: 14, Qts: 1, Seq: 1, Date: 100})
 

@@ -389,6 +389,9 @@ func (b *Box) RequestFailed(now time.Time, r Request, err error) Output {
 			b.lower(b.common.fail(now, b.cfg))
 			b.event(Event{Kind: EventRecoveryFailed, Sequence: SequenceAccount, Local: b.pts.pts, Reason: reason,
 				Failures: b.common.failures})
+			// No difference will come before the backoff ends; the updates that waited for
+			// this one go now rather than after an outage.
+			b.releaseUnsequenced()
 		}
 	case RequestChannelDifference:
 		if c, ok := b.channels[r.ChannelID]; ok && c.rec.phase == phaseInFlight {

@@ -81,9 +81,10 @@ func (b *Box) ApplyState(now time.Time, st *tg.UpdatesState) (Output, error) {
 		}
 	}
 	b.setState(s)
-	b.common.phase = phaseIdle
 	if anchored {
 		b.sendCommon() // the held updates wait for this difference
+	} else {
+		b.common.phase = phaseInFlight // the held updates are applied as the cycle ends
 	}
 	b.replayPrestate(now)
 	if !anchored {
@@ -196,8 +197,7 @@ func (b *Box) differenceContents(now time.Time, msgs []tg.MessageClass, enc []tg
 func (b *Box) finishCommon(now time.Time) {
 	b.event(b.common.end(now, SequenceAccount, 0))
 	b.active = now
-	b.drain(&b.pts, nil)
-	b.drain(&b.qts, nil)
+	b.drainAccount()
 	b.drainSeq()
 	if b.common.again {
 		b.common.again = false

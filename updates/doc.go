@@ -31,5 +31,8 @@
 // batch. A crash between the Handler's return and the Store write therefore delivers that batch
 // again after a restart (at least once at the boundary) instead of never; nothing is skipped.
 // Updates without a sequence number (user status, typing and similar) carry no such guarantee:
-// Telegram does not resend them.
+// Telegram does not resend them. They are delivered in the order they arrive, except that one
+// arriving while the account's difference is in flight waits for it: it comes after the
+// updates the difference brings (which may be older than it), in arrival order with the
+// account updates held meanwhile, and goes at once if the call fails.
 package updates

@@ -172,6 +172,8 @@ func describe(u tg.UpdateClass) string {
 		return fmt.Sprintf("stop%d", u.UserID)
 	case *tg.UpdateUserTyping:
 		return fmt.Sprintf("typing%d", u.UserID)
+	case *tg.UpdateBotCallbackQuery:
+		return fmt.Sprintf("press%d", u.QueryID)
 	}
 	return u.TypeName()
 }

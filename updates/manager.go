@@ -229,9 +229,10 @@ func (m *Manager) send(ctx context.Context, in input) error {
 type Leftover struct{ in input }
 
 // Leftovers returns, once the Manager has stopped (its stopped function was called or Run
-// returned), what it accepted and did not hand to the Handler, in order: the inputs it did
-// not process, and of the input (or answer) the stop met halfway, the batches after the last
-// one the Handler was given, each as an updates container. Updates without a pts or qts
+// returned), what it accepted and did not hand to the Handler, in order: the updates without
+// a pts that waited for a difference, then of the input (or answer) the stop met halfway the
+// batches after the last one the Handler was given, each as an updates container, then the
+// inputs it did not process. Updates without a pts or qts
 // (callback and inline queries, typing) would be lost with them: hand them to the next
 // Manager with Resume, which delivers each of them once (updates with a pts that its catch-up
 // brought already are dropped as duplicates). At most Config.MaxPending are kept, the newest
@@ -435,6 +436,7 @@ func (m *Manager) finish(err error) {
 	m.admit.Lock()
 	m.closed = true
 	m.admit.Unlock()
+	m.keepHeld()
 	m.resumeMu.Lock()
 	m.gone = true
 	m.left = append(m.left, m.resumed...)
@@ -554,28 +556,36 @@ func (m *Manager) handle(ctx context.Context, out Output) error {
 		if len(d.Updates) > 0 {
 			if err := ctx.Err(); err != nil {
 				// Not handed over, not saved: neither this batch nor the ones after it.
-				return &cutError{err: err, rest: out.Deliveries[i:], untouched: i == 0}
+				return cut(err, out, i, i == 0)
 			}
 			if err := m.handler.HandleUpdates(ctx, d.Batch); err != nil {
-				return &cutError{err: fmt.Errorf("updates: handler: %w", err), rest: out.Deliveries[i+1:]}
+				return cut(fmt.Errorf("updates: handler: %w", err), out, i+1, false)
 			}
 		}
 		if d.Commit.Empty() {
 			continue
 		}
 		if err := m.save(d.Commit); err != nil {
-			return &cutError{err: fmt.Errorf("updates: save state: %w", err), rest: out.Deliveries[i+1:]}
+			return cut(fmt.Errorf("updates: save state: %w", err), out, i+1, false)
 		}
 	}
 	return nil
 }
 
 // cutError stops the Manager in the middle of an Output. rest are the deliveries the Handler
-// was not given; untouched says that nothing of the Output was handed over or saved.
+// was not given; untouched says that nothing of the Output was handed over or saved; the last
+// held of rest carry updates the Box held while a difference was in flight.
 type cutError struct {
 	err       error
 	rest      []Delivery // valid until the next Box call
 	untouched bool
+	held      int
+}
+
+// cut makes the cutError of a stop before out.Deliveries[from].
+func cut(err error, out Output, from int, untouched bool) *cutError {
+	rest := out.Deliveries[from:]
+	return &cutError{err: err, rest: rest, untouched: untouched, held: min(out.held, len(rest))}
 }
 
 func (e *cutError) Error() string { return e.err.Error() }
@@ -589,28 +599,55 @@ func (e *cutError) Unwrap() error { return e.err }
 // chats, so the next Manager delivers the rest once: its own sequence rules drop what its
 // difference brought already.
 func (m *Manager) keep(in *input, err error) {
-	var cut *cutError
-	if !errors.As(err, &cut) {
+	var c *cutError
+	if !errors.As(err, &c) {
 		return
 	}
-	if in != nil && cut.untouched {
+	if in != nil && c.untouched && c.held == 0 {
+		m.box.dropLastUnsequenced() // they are in *in
 		m.left = append(m.left, *in)
 		return
 	}
-	for _, d := range cut.rest {
-		if ups := recoverable(d.Updates, in == nil); len(ups) > 0 {
+	for i, d := range c.rest {
+		// The batches of held updates came with pushes, not with the answer.
+		answer := in == nil && i < len(c.rest)-c.held
+		if ups := recoverable(d.Updates, answer); len(ups) > 0 {
 			m.left = append(m.left, input{kind: inputUpdates, u: &tg.Updates{Updates: ups, Users: d.Users, Chats: d.Chats}})
 		}
 	}
 }
 
+// keepHeld puts first in the Leftovers the unsequenced updates the Box still holds for a
+// difference that will not come: they arrived before what the stop cut off and what waits in
+// the queue.
+func (m *Manager) keepHeld() {
+	hs := m.box.takeUnsequenced()
+	if len(hs) == 0 {
+		return
+	}
+	var kept []input
+	for i := 0; i < len(hs); {
+		j := i + 1
+		for j < len(hs) && sameSlice(hs[j].users, hs[i].users) && sameSlice(hs[j].chats, hs[i].chats) {
+			j++
+		}
+		ups := make([]tg.UpdateClass, 0, j-i)
+		for _, h := range hs[i:j] {
+			ups = append(ups, h.u)
+		}
+		kept = append(kept, input{kind: inputUpdates, u: &tg.Updates{Updates: ups, Users: hs[i].users, Chats: hs[i].chats}})
+		i = j
+	}
+	m.left = append(kept, m.left...)
+}
+
 // recoverable returns the updates of a batch worth handing to the next Manager: all but those
 // rebuilt from a difference, which carry pts 0 (they say nothing of where they stand in their
 // sequence, and the next difference brings them again since their state was not saved). Of
-// an answer's batches (answer set) only updates with a pts are kept: the unsequenced ones came
-// with the difference itself (the Box holds no unsequenced push), whose state, saved with its
-// last batch, was not saved either, so the next difference brings them again as well; kept,
-// they would come twice.
+// an answer's own batches (answer set) only updates with a pts are kept: the unsequenced ones
+// came with the difference itself, whose state, saved with its last batch, was not saved
+// either, so the next difference brings them again as well; kept, they would come twice. (The
+// pushes the Box held for the difference follow in batches of their own, which keep checks.)
 func recoverable(ups []tg.UpdateClass, answer bool) []tg.UpdateClass {
 	out := ups[:0:0]
 	for _, u := range ups {

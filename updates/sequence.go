@@ -77,6 +77,7 @@ type held struct {
 	kind  kind
 	pts   int32
 	count int32
+	stamp uint64 // arrival order among the account's held updates
 	users []tg.UserClass
 	chats []tg.ChatClass
 }
@@ -223,6 +224,11 @@ func (b *Box) drain(s *sequence, c *channel) {
 		}
 		n++
 	}
+	b.trim(s, n)
+}
+
+// trim removes the first n held updates of s.
+func (b *Box) trim(s *sequence, n int) {
 	if n == 0 {
 		return
 	}
@@ -232,6 +238,89 @@ func (b *Box) drain(s *sequence, c *channel) {
 	if len(s.pending) == 0 {
 		s.gapAt = time.Time{}
 	}
+}
+
+// skip returns the index of the first held update of s from i on that is not a duplicate.
+func skip(s *sequence, i int) int {
+	for i < len(s.pending) && check(s.pts, s.pending[i].pts, s.pending[i].count) == duplicate {
+		i++
+	}
+	return i
+}
+
+// drainAccount ends an account difference: the pts and qts updates held during it that now
+// follow their sequence and the unsequenced updates held with them are delivered in the order
+// they arrived, as far as each sequence's own order allows; held duplicates are dropped.
+func (b *Box) drainAccount() {
+	if len(b.unseq) > 0 {
+		b.markHeld()
+	}
+	ip, iq, iu := 0, 0, 0
+	for {
+		ip, iq = skip(&b.pts, ip), skip(&b.qts, iq)
+		var next *held
+		var s *sequence
+		if ip < len(b.pts.pending) && check(b.pts.pts, b.pts.pending[ip].pts, b.pts.pending[ip].count) == apply {
+			next, s = &b.pts.pending[ip], &b.pts
+		}
+		if iq < len(b.qts.pending) && check(b.qts.pts, b.qts.pending[iq].pts, b.qts.pending[iq].count) == apply &&
+			(next == nil || b.qts.pending[iq].stamp < next.stamp) {
+			next, s = &b.qts.pending[iq], &b.qts
+		}
+		if iu < len(b.unseq) && (next == nil || b.unseq[iu].stamp < next.stamp) {
+			next, s = &b.unseq[iu], nil
+		}
+		if next == nil {
+			break
+		}
+		b.openFor(next.users, next.chats)
+		b.push(next.u)
+		switch s {
+		case nil:
+			iu++
+		case &b.pts:
+			s.pts = next.pts
+			ip++
+		default:
+			s.pts = next.pts
+			iq++
+		}
+	}
+	b.trim(&b.pts, ip)
+	b.trim(&b.qts, iq)
+	clear(b.unseq[:iu])
+	b.unseq = slices.Delete(b.unseq, 0, iu)
+}
+
+// holdUnsequenced keeps an update without pts or qts that arrived while the account's
+// difference is in flight: that difference may bring updates from before it (the message a
+// callback query was made on), which come first. When MaxPending wait already, they and h
+// are delivered at once instead.
+func (b *Box) holdUnsequenced(h held) {
+	if len(b.unseq) < b.cfg.MaxPending {
+		b.unseq = append(b.unseq, h)
+		return
+	}
+	b.event(Event{Kind: EventOverflow, Sequence: SequenceAccount, Local: b.pts.pts,
+		Reason: "updates without pts waiting for a difference: buffer full, delivered without waiting"})
+	b.releaseUnsequenced()
+	b.openFor(h.users, h.chats)
+	b.push(h.u)
+}
+
+// releaseUnsequenced delivers the unsequenced updates held during a difference.
+func (b *Box) releaseUnsequenced() {
+	if len(b.unseq) == 0 {
+		return
+	}
+	b.markHeld()
+	for i := range b.unseq {
+		h := &b.unseq[i]
+		b.openFor(h.users, h.chats)
+		b.push(h.u)
+	}
+	clear(b.unseq)
+	b.unseq = b.unseq[:0]
 }
 
 // holdPrestate keeps an account update that arrived before the first state is known.
@@ -273,7 +362,8 @@ func (b *Box) update(now time.Time, u tg.UpdateClass, users []tg.UserClass, chat
 		return true
 	}
 	k, id, pts, count := classify(u)
-	h := held{u: u, kind: k, pts: pts, count: count, users: users, chats: chats}
+	b.arrivals++
+	h := held{u: u, kind: k, pts: pts, count: count, stamp: b.arrivals, users: users, chats: chats}
 	switch k {
 	case kindPts:
 		b.account(now, &b.pts, SequencePts, h)
@@ -283,6 +373,10 @@ func (b *Box) update(now time.Time, u tg.UpdateClass, users []tg.UserClass, chat
 		b.channelUpdate(now, id, h)
 		return true
 	default:
+		if b.common.phase == phaseInFlight {
+			b.holdUnsequenced(h)
+			return false
+		}
 		b.openFor(users, chats)
 		b.push(u)
 	}

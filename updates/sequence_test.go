@@ -267,11 +267,11 @@ func TestAccountSequences(t *testing.T) {
 			state: base,
 		},
 		{
-			name: "unsequenced updates pass through during a recovery",
+			name: "unsequenced updates wait for a recovery with the held ones",
 			steps: []step{
 				{in: &tg.UpdatesTooLong{}, requests: []Request{diffReq(10, 5)}, events: []EventKind{EventRecoveryStarted}},
-				{in: updates(0, typing(1), msg(1, 11)), delivers: []string{"typing1"}},
-				{diff: &tg.UpdatesDifferenceEmpty{Date: 100, Seq: 3}, delivers: []string{"msg1"}, events: []EventKind{EventRecoveryFinished}},
+				{in: updates(0, typing(1), msg(1, 11))},
+				{diff: &tg.UpdatesDifferenceEmpty{Date: 100, Seq: 3}, delivers: []string{"typing1", "msg1"}, events: []EventKind{EventRecoveryFinished}},
 			},
 			state: State{Pts: 11, Qts: 5, Seq: 3, Date: 100},
 		},
