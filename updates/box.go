@@ -171,6 +171,11 @@ var (
 	ErrNil = errors.New("updates: nil input")
 	// ErrUnknownConstructor is returned for a constructor the Box does not handle.
 	ErrUnknownConstructor = errors.New("updates: unknown constructor")
+	// ErrNoProgress is returned for a difference answer that asks for more (a slice, too
+	// long, not final) but does not move the state the next call would start from: the next
+	// call would bring the same answer. Nothing of it is applied; report the request failed,
+	// so it is repeated after a backoff.
+	ErrNoProgress = errors.New("updates: difference does not move the state")
 )
 
 // Box is the update engine's core: a state machine with no I/O. It is not safe for concurrent

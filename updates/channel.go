@@ -257,6 +257,9 @@ func (b *Box) channelDifference(now time.Time, id int64, d tg.UpdatesChannelDiff
 		if d == nil {
 			return ErrNil
 		}
+		if !d.Final && d.Pts <= c.seq.pts {
+			return fmt.Errorf("%w: channel %d difference not final at pts %d, local %d", ErrNoProgress, id, d.Pts, c.seq.pts)
+		}
 		final = d.Final
 		b.openFor(d.Users, d.Chats)
 		b.learn(d.Chats)
@@ -280,6 +283,9 @@ func (b *Box) channelDifference(now time.Time, id int64, d tg.UpdatesChannelDiff
 		pts := c.seq.pts
 		if dialog, ok := d.Dialog.(*tg.Dialog); ok && dialog != nil {
 			pts = dialog.Pts.Or(pts)
+		}
+		if !final && pts <= c.seq.pts {
+			return fmt.Errorf("%w: channel %d too long, not final, at pts %d, local %d", ErrNoProgress, id, pts, c.seq.pts)
 		}
 		b.event(Event{Kind: EventDifferenceTooLong, Sequence: SequenceChannel, ChannelID: id, Local: c.seq.pts, Remote: pts})
 		b.openFor(d.Users, d.Chats)

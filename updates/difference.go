@@ -129,12 +129,18 @@ func (b *Box) difference(now time.Time, d tg.UpdatesDifferenceClass) error {
 		if d == nil {
 			return ErrNil
 		}
+		if st := d.IntermediateState; st.Pts <= b.pts.pts && st.Qts <= b.qts.pts && st.Date <= b.date {
+			return fmt.Errorf("%w: differenceSlice at pts %d, qts %d, date %d", ErrNoProgress, st.Pts, st.Qts, st.Date)
+		}
 		b.differenceContents(now, d.NewMessages, d.NewEncryptedMessages, d.OtherUpdates, d.Users, d.Chats)
 		b.mergeState(stateOf(&d.IntermediateState))
 		done = false
 	case *tg.UpdatesDifferenceTooLong:
 		if d == nil {
 			return ErrNil
+		}
+		if d.Pts <= b.pts.pts {
+			return fmt.Errorf("%w: differenceTooLong at pts %d, local %d", ErrNoProgress, d.Pts, b.pts.pts)
 		}
 		b.event(Event{Kind: EventDifferenceTooLong, Sequence: SequencePts, Local: b.pts.pts, Remote: d.Pts})
 		b.openFor(nil, nil)
