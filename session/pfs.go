@@ -24,6 +24,11 @@ var errBindAnswer = errors.New("unexpected answer")
 // creates a fresh key. It is not a failure.
 var errTempKeyRenewal = errors.New("session: temporary key renewal")
 
+// bindTimeout bounds the wait for the answer to auth.bindTempAuthKey, which every other call
+// of the connection waits for: a server that takes the binding and never answers it (it may
+// still answer pings) costs a reconnect, counted like a refused binding, instead of a hang.
+const bindTimeout = connectTimeout
+
 // tempKey is the loop's perfect-forward-secrecy state.
 type tempKey struct {
 	key      *crypto.AuthKey
@@ -87,7 +92,7 @@ func (l *loop) startBind() error {
 		return fmt.Errorf("session: encode auth.bindTempAuthKey: %w", err)
 	}
 	id := mtp.CallID(l.c.nextID.Add(1))
-	if err := l.eng.Enqueue(id, b.Buf, mtp.CallOptions{MsgID: msgID, NoInit: true}); err != nil {
+	if err := l.eng.Enqueue(id, b.Buf, mtp.CallOptions{MsgID: msgID, NoInit: true, Timeout: bindTimeout}); err != nil {
 		return err
 	}
 	l.pfs.binding = id

@@ -147,6 +147,10 @@ type CallOptions struct {
 	MsgID int64
 	// NoInit sends the call without the connection's init prefix (see SetInitPrefix).
 	NoInit bool
+	// Timeout, when positive, bounds the wait for the answer: a call not answered within
+	// Timeout of its first send fails with ErrCallTimeout (and the server is told with
+	// rpc_drop_answer), for calls the loop cannot leave to a caller's context.
+	Timeout time.Duration
 	// Borrowed are byte strings the body leaves out (see tl.Buffer.Borrow): the message is the
 	// body with them in their places. The engine reads them when it builds a packet, until the
 	// call completes or is cancelled; the caller keeps them unchanged until then.
@@ -175,7 +179,9 @@ type outMsg struct {
 	repeatable bool
 	fixedID    int64 // CallOptions.MsgID
 	noInit     bool
-	answer     bool // server: msg_id 1 mod 4 (answers a client message)
+	timeout    time.Duration // CallOptions.Timeout
+	deadline   time.Time     // the first send plus timeout
+	answer     bool          // server: msg_id 1 mod 4 (answers a client message)
 	content    bool
 	retain     bool  // server: kept after it is sent until the client acknowledges it
 	req        int64 // server: the request an rpc_result answers
@@ -338,7 +344,7 @@ func (e *Engine) Enqueue(call CallID, body []byte, opts CallOptions) error {
 		return fmt.Errorf("mtp: enqueue call %d: %w: %d bytes, limit %d", call, ErrTooLarge, n, e.cfg.MaxMessageSize)
 	}
 	m := &outMsg{kind: kindCall, call: call, body: body, after: opts.After, repeatable: opts.Repeatable,
-		content: true, fixedID: opts.MsgID, noInit: opts.NoInit}
+		content: true, fixedID: opts.MsgID, noInit: opts.NoInit, timeout: opts.Timeout}
 	if len(opts.Borrowed) > 0 {
 		m.borrowed = opts.Borrowed // borrowed bytes are file data: not worth a gzip pass
 	} else {

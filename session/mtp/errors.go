@@ -13,6 +13,8 @@ var (
 	// had to be sent again with a new msg_id; repeating it silently could run it twice. Calls
 	// enqueued with CallOptions.Repeatable are re-sent instead.
 	ErrNotRepeated = errors.New("mtp: call may have run on the server and is not safe to repeat")
+	// ErrCallTimeout fails a call with CallOptions.Timeout that was not answered in time.
+	ErrCallTimeout = errors.New("mtp: no answer within the call's timeout")
 	// ErrTooLarge rejects a message body above Config.MaxMessageSize.
 	ErrTooLarge = errors.New("mtp: message too large")
 	// ErrBadCall rejects an Enqueue with a zero or duplicate CallID or a body that is not TL

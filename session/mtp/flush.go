@@ -232,6 +232,10 @@ func (e *Engine) stamp(m *outMsg, now, srv time.Time) {
 	}
 	if e.side == crypto.Client && m.content {
 		e.sent[m.msgID] = m
+		if m.timeout > 0 && m.deadline.IsZero() {
+			m.deadline = now.Add(m.timeout)
+			e.dueState(m.deadline)
+		}
 		switch {
 		case m.kind == kindCall && e.cfg.StateReqAfter > 0:
 			e.dueState(now.Add(e.cfg.StateReqAfter))

@@ -1,6 +1,7 @@
 package mtp
 
 import (
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -171,5 +172,43 @@ func TestFutureSaltsAskedAgain(t *testing.T) {
 	p.fromServer(futureSalts(p.c.saltReq.msgID, srv, []Salt{{srv.Add(-time.Minute), srv.Add(time.Hour), 0x77}}))
 	if got := p.c.Salt(p.now); got != 0x77 {
 		t.Errorf("salt %#x, want the one announced by the answer to the last request", got)
+	}
+}
+
+// TestCallTimeout: a call with CallOptions.Timeout that the server takes (and acknowledges)
+// but never answers fails with ErrCallTimeout that long after its first send, and the server
+// is told to drop the answer; a call answered in time is not touched.
+func TestCallTimeout(t *testing.T) {
+	p := newPair(t, func(c, _ *Config) { c.PingInterval = -1 })
+	slow := p.call(body(1, 0), CallOptions{Timeout: 30 * time.Second})
+	quick := p.call(body(2, 0), CallOptions{Timeout: 30 * time.Second})
+	p.roundTrip(func(ev Event) {
+		if peekID(ev.Body) == 2 {
+			p.echo(ev)
+		}
+	})
+	if known, _, _ := p.c.CallState(quick); known {
+		t.Fatal("the answered call is still held")
+	}
+	slowID := p.c.MsgID(slow)
+	if _, ok := p.s.running[slowID]; !ok {
+		t.Fatal("the server does not hold the slow call")
+	}
+	p.advance(29 * time.Second)
+	if ev := only(p.cEv, EventFailed); len(ev) != 0 {
+		t.Fatalf("failed before its timeout: %+v", ev)
+	}
+	p.advance(time.Second)
+	ev := only(p.cEv, EventFailed)
+	if len(ev) != 1 || ev[0].Call != slow || !errors.Is(ev[0].Err, ErrCallTimeout) {
+		t.Fatalf("events %+v, want the unanswered call failed with ErrCallTimeout", p.cEv)
+	}
+	if known, _, _ := p.c.CallState(slow); known {
+		t.Error("the call is still held after its timeout")
+	}
+	p.flushC()
+	p.deliverS()
+	if _, ok := p.s.running[slowID]; ok {
+		t.Error("the server was not told to drop the answer")
 	}
 }

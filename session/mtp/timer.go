@@ -1,6 +1,7 @@
 package mtp
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/mtgo-labs/mtgo/crypto"
@@ -40,8 +41,8 @@ func (e *Engine) NextDeadline() time.Time {
 	return d
 }
 
-// OnTimer does what is due at now: keepalive pings, future salt requests and msgs_state_req
-// about calls without an ack. It fails with ErrHealthTimeout when a pong (client) or the next
+// OnTimer does what is due at now: keepalive pings, future salt requests, msgs_state_req
+// about calls without an ack, and EventFailed for calls past their CallOptions.Timeout. It fails with ErrHealthTimeout when a pong (client) or the next
 // ping (server) is overdue; the loop must then drop the connection. Due acknowledgements go out
 // with the next Flush.
 func (e *Engine) OnTimer(now time.Time) ([]Event, error) {
@@ -119,7 +120,8 @@ func (e *Engine) scheduleSaltFetch(now time.Time) {
 }
 
 // checkStates asks the server about calls sent more than StateReqAfter ago and still neither
-// acknowledged nor answered, and forgets stale bookkeeping: the engine's own one-way messages
+// acknowledged nor answered, fails the calls past their CallOptions.Timeout, and forgets stale
+// bookkeeping: the engine's own one-way messages
 // and containers older than staleAfter, which nothing can refer to any more. It sets stateDue
 // to the next time either is due.
 func (e *Engine) checkStates(now time.Time) {
@@ -150,6 +152,19 @@ func (e *Engine) checkStates(now time.Time) {
 			ask = append(ask, id)
 			m.stateAsk = true
 		}
+	}
+	for _, m := range e.calls {
+		if m.deadline.IsZero() {
+			continue
+		}
+		if now.Before(m.deadline) {
+			e.dueState(m.deadline)
+			continue
+		}
+		msgID := m.msgID
+		e.Cancel(m.call)
+		e.events = append(e.events, Event{Kind: EventFailed, Call: m.call, MsgID: msgID,
+			Err: fmt.Errorf("mtp: %w (%v)", ErrCallTimeout, m.timeout)})
 	}
 	for id, c := range e.containers {
 		if stale := c.sentAt.Add(staleAfter); now.Before(stale) {

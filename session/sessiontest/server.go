@@ -67,6 +67,7 @@ type Server struct {
 	handler atomic.Pointer[Handler]
 	skew    atomic.Int64 // server clock minus real clock, nanoseconds
 	silent  atomic.Bool
+	mute    atomic.Bool // bindings received but never answered
 	nconn   atomic.Int32
 	nreq    atomic.Int64
 	nbind   atomic.Int32
@@ -141,6 +142,10 @@ func (s *Server) SetSkew(d time.Duration) { s.skew.Store(int64(d)) }
 // SetSilent makes the server stop (or resume) writing anything: a silent server lets pings go
 // unanswered.
 func (s *Server) SetSilent(v bool) { s.silent.Store(v) }
+
+// IgnoreBinds makes the server take auth.bindTempAuthKey (the engine acknowledges it) and never
+// answer it, while it goes on answering pings and everything else.
+func (s *Server) IgnoreBinds(v bool) { s.mute.Store(v) }
 
 // RotateSalt makes salt the only valid one: messages with the old salt get bad_server_salt.
 func (s *Server) RotateSalt(salt int64) {
@@ -464,6 +469,9 @@ func (s *Server) unboundTemp(key crypto.AuthKey) bool {
 // permanent key must be known, the encrypted message must name this key, session and msg_id);
 // anything else gets 401 AUTH_KEY_UNREGISTERED, as Telegram does.
 func (s *Server) bind(eng *mtp.Engine, temp *crypto.AuthKey, ev mtp.Event) {
+	if s.mute.Load() && isBind(ev.Body) {
+		return
+	}
 	var req tg.AuthBindTempAuthKeyRequest
 	var b tl.Buffer
 	b.ResetTo(ev.Body)
