@@ -105,24 +105,29 @@ func (s *Seq) Expected() int32 {
 	return int32(2*int64(s.state.Received) + s.role.Other().parity())
 }
 
-// Receive judges an incoming message's (in_seq_no, out_seq_no). in_seq_no must have this party's
-// parity, never decrease and never exceed the next out_seq_no this party will send;
-// out_seq_no must have the peer's parity. Errors are protocol violations the docs treat as
-// fatal. Otherwise it reports StatusOK (and advances), StatusDuplicate or StatusGap. Constant
-// time.
+// Receive judges an incoming message's (in_seq_no, out_seq_no). Both must have their sender's
+// parity. A message already received (out_seq_no below Expected) is StatusDuplicate whatever
+// its in_seq_no, which was the peer's at the time: the server may deliver a message again
+// after later ones, and dropping it is all the replay calls for (tdlib does the same). For
+// the others in_seq_no must never decrease and never exceed the next out_seq_no this party
+// will send. Errors are protocol violations the docs treat as fatal. Otherwise it reports
+// StatusOK (and advances), StatusDuplicate or StatusGap. Constant time.
 func (s *Seq) Receive(inSeqNo, outSeqNo int32) (Status, error) {
 	in, out := int64(inSeqNo), int64(outSeqNo)
 	if out < 0 || out&1 != s.role.Other().parity() {
 		return 0, fmt.Errorf("secretchat: receive seq: %w (out_seq_no %d)", ErrSeqParity, out)
 	}
+	if in < 0 || in&1 != s.role.parity() {
+		return 0, fmt.Errorf("secretchat: receive seq: %w (in_seq_no %d)", ErrSeqParity, in)
+	}
+	want := int64(s.Expected())
+	if out < want {
+		return StatusDuplicate, nil
+	}
 	if err := s.checkIn(in, int64(s.state.Sent), int64(s.state.PeerIn)); err != nil {
 		return 0, fmt.Errorf("secretchat: receive seq: %w", err)
 	}
-	want := int64(s.Expected())
-	switch {
-	case out < want:
-		return StatusDuplicate, nil
-	case out > want:
+	if out > want {
 		return StatusGap, nil
 	}
 	if s.state.Received >= maxCount {
