@@ -72,3 +72,7 @@ func (k AuthKey) Format(s fmt.State, verb rune) { k.redacted().Format(s, verb) }
 
 // LogValue implements slog.LogValuer: the id, the key redacted.
 func (k AuthKey) LogValue() slog.Value { return k.redacted().LogValue() }
+
+// MarshalJSON implements json.Marshaler as LogValue does: slog's JSON handler marshals a key
+// held in a logged struct with encoding/json, which would otherwise write Value byte by byte.
+func (k AuthKey) MarshalJSON() ([]byte, error) { return k.redacted().MarshalJSON() }

@@ -9,6 +9,7 @@ package redact
 import (
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -68,13 +69,35 @@ func (f Fields) Format(s fmt.State, _ rune) { _, _ = io.WriteString(s, f.String(
 // LogValue implements slog.LogValuer: a group of the fields.
 func (f Fields) LogValue() slog.Value { return slog.GroupValue(f.Attrs...) }
 
+// MarshalJSON implements json.Marshaler: an object of the fields. slog resolves LogValue only
+// for the value logged itself; its JSON handler writes a value nested in a struct with
+// encoding/json, so a type printed through Fields marshals through it too.
+func (f Fields) MarshalJSON() ([]byte, error) {
+	b := []byte{'{'}
+	for i, a := range f.Attrs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		k, err := json.Marshal(a.Key)
+		if err != nil {
+			return nil, err
+		}
+		v, err := json.Marshal(a.Value.Resolve().Any())
+		if err != nil {
+			return nil, err
+		}
+		b = append(append(append(b, k...), ':'), v...)
+	}
+	return append(b, '}'), nil
+}
+
 // window is the length of the runs of a secret Leak looks for: long enough that a match is no
 // accident, short enough that a partial print is caught.
 const window = 4
 
 // Leak reports whether text holds a run of window bytes of secret (all of it when shorter), and
 // in which form: raw, hex (either case), base64 (standard or URL alphabet, any alignment) or a
-// decimal byte list as fmt prints a []byte.
+// decimal byte list as fmt prints a []byte or encoding/json an array of bytes ([N]byte).
 func Leak(text string, secret []byte) (form string, leaked bool) {
 	w := min(window, len(secret))
 	if w == 0 {
@@ -88,8 +111,9 @@ func Leak(text string, secret []byte) (form string, leaked bool) {
 			return "raw", true
 		case strings.Contains(text, h), strings.Contains(text, strings.ToUpper(h)):
 			return "hex", true
-		case strings.Contains(text, strings.Trim(fmt.Sprint(run), "[]")):
-			return "decimal", true
+		case strings.Contains(text, strings.Trim(fmt.Sprint(run), "[]")),
+			strings.Contains(text, strings.ReplaceAll(strings.Trim(fmt.Sprint(run), "[]"), " ", ",")):
+			return "decimal", true // as fmt prints a []byte, or encoding/json an array of bytes
 		}
 	}
 	// Base64 turns 3 aligned bytes into 4 characters: look for 8 characters (6 bytes) of the

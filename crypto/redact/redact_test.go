@@ -20,6 +20,7 @@ func TestLeak(t *testing.T) {
 		{name: "hex", text: "key=" + hex.EncodeToString(secret[2:8]), want: "hex"},
 		{name: "upper hex", text: strings.ToUpper(hex.EncodeToString(secret)), want: "hex"},
 		{name: "decimal", text: fmt.Sprint(secret), want: "decimal"},
+		{name: "JSON array", text: `{"Key":[156,65,231,3,90,178]}`, want: "decimal"}, // a [N]byte
 		{name: "base64", text: base64.StdEncoding.EncodeToString(secret), want: "base64"},
 		{name: "base64 shifted", text: base64.URLEncoding.EncodeToString(secret[1:]), want: "base64"},
 		{name: "base64 shifted twice", text: base64.RawStdEncoding.EncodeToString(secret[2:]), want: "base64"},
@@ -45,6 +46,7 @@ func (h holder) redacted() Fields {
 func (h holder) String() string                { return h.redacted().String() }
 func (h holder) Format(s fmt.State, verb rune) { h.redacted().Format(s, verb) }
 func (h holder) LogValue() slog.Value          { return h.redacted().LogValue() }
+func (h holder) MarshalJSON() ([]byte, error)  { return h.redacted().MarshalJSON() }
 
 type plain struct{ Key []byte }
 
@@ -58,6 +60,12 @@ func TestCheck(t *testing.T) {
 	}
 	if got, want := h.String(), "redact.holder{Name:n Key:[redacted 10 bytes]}"; got != want {
 		t.Errorf("String = %q, want %q", got, want)
+	}
+	// slog resolves LogValuer only at the top: the JSON handler marshals a value nested in
+	// a struct with encoding/json, so a redacted type must marshal redacted too.
+	type outer struct{ H holder }
+	if err := Check(outer{h}, secret); err != nil {
+		t.Error(err)
 	}
 	err := Check(plain{Key: secret}, secret)
 	if err == nil {
