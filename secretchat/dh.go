@@ -165,6 +165,10 @@ func (st DHState) Format(s fmt.State, verb rune) { st.printable().Format(s, verb
 // LogValue implements slog.LogValuer without the exponent.
 func (st DHState) LogValue() slog.Value { return st.printable().LogValue() }
 
+// MarshalJSON implements json.Marshaler without the exponent, for a DHState inside a logged
+// value (slog's JSON handler marshals those with encoding/json). Store a DHState by its fields.
+func (st DHState) MarshalJSON() ([]byte, error) { return st.printable().MarshalJSON() }
+
 // String hides the exponent: a DH prints as its type name only.
 func (d *DH) String() string { return "secretchat.DH{[REDACTED]}" }
 

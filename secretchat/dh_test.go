@@ -121,8 +121,11 @@ func TestDHState(t *testing.T) {
 	if err != nil || !bytes.Equal(back.Public(), d.Public()) || got != want {
 		t.Fatalf("restored DH: %v, same public %v, same key %v", err, bytes.Equal(back.Public(), d.Public()), got == want)
 	}
-	if err := redact.Check(st, st.Exponent[:]); err != nil {
-		t.Fatal(err)
+	type holder struct{ State DHState } // slog's JSON handler marshals nested values
+	for _, v := range []any{st, &st, holder{st}} {
+		if err := redact.Check(v, st.Exponent[:]); err != nil {
+			t.Fatal(err)
+		}
 	}
 	damaged := map[string]func(*DHState){
 		"zero exponent": func(s *DHState) { clear(s.Exponent[:]) },
