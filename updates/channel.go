@@ -28,6 +28,40 @@ type recovery struct {
 	reason   string
 	updates  int
 	requests int
+	// sent is the arrival stamp when the last request went out: a final answer covers every
+	// update that arrived before it. misses counts the final answers in a row that left such
+	// an update held, still after a gap (the server's own state does not reach it).
+	sent   uint64
+	misses int
+}
+
+// settle records whether a final answer left held what arrived before its request; the gap
+// waits after such answers grow like a failed call's backoff.
+func (r *recovery) settle(stale bool) {
+	if stale {
+		r.misses++
+	} else {
+		r.misses = 0
+	}
+}
+
+// gapWait is how long a gap waits before the difference is asked for: Config.GapWait, or,
+// after final answers that did not reach a held update, the backoff for that many misses.
+func (r *recovery) gapWait(cfg Config) time.Duration {
+	if r.misses == 0 {
+		return cfg.GapWait
+	}
+	return max(cfg.GapWait, backoff(cfg, r.misses))
+}
+
+// staleHeld reports whether s holds an update that arrived before the stamp sent.
+func staleHeld(s *sequence, sent uint64) bool {
+	for i := range s.pending {
+		if s.pending[i].stamp <= sent {
+			return true
+		}
+	}
+	return false
 }
 
 // busy reports whether a cycle is under way; updates of the sequence are then held, because
@@ -195,6 +229,7 @@ func (b *Box) queueChannel(now time.Time, c *channel, reason string) {
 func (b *Box) sendChannel(c *channel) {
 	c.rec.phase = phaseInFlight
 	c.rec.requests++
+	c.rec.sent = b.arrivals
 	b.inflight++
 	b.request(Request{Kind: RequestChannelDifference, ChannelID: c.id, Pts: c.seq.pts, Limit: b.cfg.ChannelDifferenceLimit})
 }
@@ -307,6 +342,7 @@ func (b *Box) channelDifference(now time.Time, id int64, d tg.UpdatesChannelDiff
 	b.event(c.rec.end(now, SequenceChannel, id))
 	c.active = now
 	b.drain(&c.seq, c)
+	c.rec.settle(staleHeld(&c.seq, c.rec.sent))
 	if len(c.seq.pending) > 0 && c.seq.gapAt.IsZero() {
 		b.armGap(now, &c.seq, SequenceChannel, c)
 	}

@@ -25,6 +25,7 @@ func (b *Box) startCommon(now time.Time, reason string) {
 func (b *Box) sendCommon() {
 	b.common.phase = phaseInFlight
 	b.common.requests++
+	b.common.sent = b.arrivals
 	if !b.stateKnown {
 		b.request(Request{Kind: RequestState})
 		return
@@ -184,7 +185,8 @@ func (b *Box) differenceContents(now time.Time, msgs []tg.MessageClass, enc []tg
 		}
 		k, id, pts, count := classify(u)
 		if k == kindChannel {
-			b.channelUpdate(now, id, held{u: u, kind: k, pts: pts, count: count, users: users, chats: chats})
+			b.arrivals++
+			b.channelUpdate(now, id, held{u: u, kind: k, pts: pts, count: count, stamp: b.arrivals, users: users, chats: chats})
 			channels = true
 			continue
 		}
@@ -205,6 +207,11 @@ func (b *Box) finishCommon(now time.Time) {
 	b.active = now
 	b.drainAccount()
 	b.drainSeq()
+	stale := staleHeld(&b.pts, b.common.sent) || staleHeld(&b.qts, b.common.sent)
+	if b.dropStaleSeq(b.common.sent) {
+		stale = true
+	}
+	b.common.settle(stale)
 	if b.common.again {
 		b.common.again = false
 		b.startCommon(now, "updates held during recovery")
@@ -217,7 +224,7 @@ func (b *Box) finishCommon(now time.Time) {
 		b.armGap(now, &b.qts, SequenceQts, nil)
 	}
 	if len(b.seq.ranges) > 0 && b.seq.gapAt.IsZero() {
-		b.seq.gapAt = now.Add(b.cfg.GapWait)
+		b.seq.gapAt = now.Add(b.common.gapWait(b.cfg))
 		b.lower(b.seq.gapAt)
 		b.event(Event{Kind: EventGap, Sequence: SequenceSeq, Local: b.seq.seq, Remote: b.seq.ranges[0].start})
 	}

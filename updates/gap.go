@@ -5,8 +5,12 @@ import (
 	"time"
 )
 
-// seqRange is the seq_start..seq of a container that arrived ahead of the local seq.
-type seqRange struct{ start, end int32 }
+// seqRange is the seq_start..seq of a container that arrived ahead of the local seq, with its
+// arrival stamp.
+type seqRange struct {
+	start, end int32
+	stamp      uint64
+}
 
 // seqTracker follows the seq of update containers. The contents of a container are handled by
 // their own pts/qts rules; seq only detects containers that went missing.
@@ -20,7 +24,8 @@ type seqTracker struct {
 // gap wait. Too many recorded ranges recover by difference.
 func (b *Box) holdSeq(now time.Time, start, end int32) {
 	t := &b.seq
-	r := seqRange{start, end}
+	b.arrivals++
+	r := seqRange{start, end, b.arrivals}
 	i, found := slices.BinarySearchFunc(t.ranges, r, func(a, b seqRange) int {
 		if c := int64Compare(int64(a.start), int64(b.start)); c != 0 {
 			return c
@@ -39,7 +44,7 @@ func (b *Box) holdSeq(now time.Time, start, end int32) {
 		return
 	}
 	if !b.common.busy() && t.gapAt.IsZero() && check(t.seq, t.ranges[0].start, 1) == gap {
-		t.gapAt = now.Add(b.cfg.GapWait)
+		t.gapAt = now.Add(b.common.gapWait(b.cfg))
 		b.lower(t.gapAt)
 		b.event(Event{Kind: EventGap, Sequence: SequenceSeq, Local: t.seq, Remote: t.ranges[0].start})
 	}
@@ -62,6 +67,20 @@ func (b *Box) drainSeq() {
 	if len(t.ranges) == 0 {
 		t.gapAt = time.Time{}
 	}
+}
+
+// dropStaleSeq forgets the seq ranges recorded before the stamp sent that a final difference
+// left ahead of the local seq: the server's own seq does not reach them. Their containers'
+// updates went through their own sequences already, so nothing is lost. It reports whether
+// there were any.
+func (b *Box) dropStaleSeq(sent uint64) bool {
+	t := &b.seq
+	n := len(t.ranges)
+	t.ranges = slices.DeleteFunc(t.ranges, func(r seqRange) bool { return r.stamp <= sent })
+	if len(t.ranges) == 0 {
+		t.gapAt = time.Time{}
+	}
+	return len(t.ranges) != n
 }
 
 // NextDeadline returns when OnTimer should be called next; the zero time means no deadline. It

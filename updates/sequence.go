@@ -176,13 +176,23 @@ func (b *Box) gap(now time.Time, s *sequence, name Sequence, c *channel, h held)
 		b.recover(now, c, "pending overflow")
 		return
 	}
-	if len(s.pending) > 0 && s.gapAt.IsZero() {
+	switch {
+	case len(s.pending) == 0:
+	case s.gapAt.IsZero():
 		b.armGap(now, s, name, c)
+	case s.pending[0].stamp == h.stamp && now.Add(b.cfg.GapWait).Before(s.gapAt):
+		// A new gap below the held updates a long wait is for: it waits the usual time.
+		s.gapAt = now.Add(b.cfg.GapWait)
+		b.lower(s.gapAt)
 	}
 }
 
 func (b *Box) armGap(now time.Time, s *sequence, name Sequence, c *channel) {
-	s.gapAt = now.Add(b.cfg.GapWait)
+	rec := &b.common
+	if c != nil {
+		rec = &c.rec
+	}
+	s.gapAt = now.Add(rec.gapWait(b.cfg))
 	b.lower(s.gapAt)
 	b.event(Event{Kind: EventGap, Sequence: name, ChannelID: channelIDOf(c), Local: s.pts,
 		Remote: int32(s.pending[0].start())})
