@@ -29,8 +29,8 @@ type Subscription struct {
 func (w *World) Subscribe(key KeyID) *Subscription {
 	s := &Subscription{w: w, key: key, ready: make(chan struct{}, 1)}
 	w.mu.Lock()
+	defer w.mu.Unlock()
 	w.subs[key] = append(w.subs[key], s)
-	w.mu.Unlock()
 	return s
 }
 

@@ -231,21 +231,10 @@ func webURL(s string) bool {
 // covers (inputWebFileAudioAlbumThumbLocation: the test world has none); BOT_METHOD_INVALID
 // for bots, which Telegram does not let call it. The answer's bytes share the stored content.
 func (w *World) GetWebFile(key KeyID, loc tg.InputWebFileLocationClass, offset, limit int32) (*tg.UploadWebFile, error) {
-	w.mu.Lock()
-	a, err := w.authorizedUser(key)
+	f, now, err := w.webFileFor(key, loc)
 	if err != nil {
-		w.mu.Unlock()
 		return nil, err
 	}
-	now := w.now()
-	var f *webFile
-	if l, ok := loc.(*tg.InputWebFileLocation); ok {
-		f = w.web.byURL[l.URL]
-		if f == nil || l.AccessHash != w.webAccessHash(a.id, l.URL) {
-			f = nil
-		}
-	}
-	w.mu.Unlock()
 	switch l := loc.(type) {
 	case *tg.InputWebFileLocation:
 		if f == nil {
@@ -279,6 +268,26 @@ func (w *World) GetWebFile(key KeyID, loc tg.InputWebFileLocationClass, offset, 
 	}, nil
 }
 
+// webFileFor returns the registered web file loc names for the account on key, nil for
+// another location or a wrong access hash, and the time; the map images are drawn outside
+// the lock.
+func (w *World) webFileFor(key KeyID, loc tg.InputWebFileLocationClass) (*webFile, int32, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, err := w.authorizedUser(key)
+	if err != nil {
+		return nil, 0, err
+	}
+	var f *webFile
+	if l, ok := loc.(*tg.InputWebFileLocation); ok {
+		f = w.web.byURL[l.URL]
+		if f == nil || l.AccessHash != w.webAccessHash(a.id, l.URL) {
+			f = nil
+		}
+	}
+	return f, w.now(), nil
+}
+
 // mapRequest checks a map preview request: a point on the globe with its access hash, and
 // size, zoom and scale in Telegram's ranges.
 func mapRequest(l *tg.InputWebFileGeoPointLocation) (mapKey, bool) {
@@ -292,14 +301,19 @@ func mapRequest(l *tg.InputWebFileGeoPointLocation) (mapKey, bool) {
 	return mapKey{lat: p.lat, long: p.long, w: l.W, h: l.H, zoom: l.Zoom, scale: l.Scale}, true
 }
 
-// image returns the PNG for k, drawing it on first use.
-func (c *mapCache) image(k mapKey) ([]byte, error) {
+// cached returns the PNG drawn for k, if it is kept.
+func (c *mapCache) cached(k mapKey) ([]byte, bool) {
 	c.mu.Lock()
-	if p, ok := c.pngs[k]; ok {
-		c.mu.Unlock()
+	defer c.mu.Unlock()
+	p, ok := c.pngs[k]
+	return p, ok
+}
+
+// image returns the PNG for k, drawing it on first use (without the lock: drawing is slow).
+func (c *mapCache) image(k mapKey) ([]byte, error) {
+	if p, ok := c.cached(k); ok {
 		return p, nil
 	}
-	c.mu.Unlock()
 	p, err := MapImage(k.lat, k.long, int(k.w), int(k.h), int(k.zoom), int(k.scale))
 	if err != nil {
 		return nil, err
