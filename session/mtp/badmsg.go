@@ -37,6 +37,8 @@ func (e *Engine) onBadMsg(now time.Time, msgID int64, body []byte) {
 		// Our clock is off: the notice's own msg_id carries the server time.
 		e.offset = MsgIDTime(msgID).Sub(now)
 		e.synced = true
+		// Number from the corrected clock, which may be behind the ids handed out so far.
+		e.reuseBelow = max(e.reuseBelow, e.ids.last)
 		e.ids.last = 0
 	case 32:
 		e.seq.content += 64 // the server has seen higher seqnos

@@ -218,10 +218,13 @@ type Engine struct {
 	offset    time.Duration
 	synced    bool
 
-	ids    idGen
-	seq    seqGen
-	salts  saltSet
-	replay *replayWindow
+	ids idGen
+	// reuseBelow is the highest msg_id handed out before a clock correction moved the clock
+	// back: a new id at or below it may be one a tracked message still has (nextID).
+	reuseBelow int64
+	seq        seqGen
+	salts      saltSet
+	replay     *replayWindow
 
 	queue      []*outMsg
 	live       int               // queued messages not cancelled
@@ -383,10 +386,28 @@ func (e *Engine) unqueue(m *outMsg) {
 	}
 }
 
+// nextID returns a fresh msg_id of kind for a message sent at server time srv, skipping the
+// ids of messages still tracked (sent and waiting, or containers) that a clock correction may
+// bring round again.
+func (e *Engine) nextID(srv time.Time, kind int64) int64 {
+	id := e.ids.next(srv, kind)
+	for id <= e.reuseBelow && e.tracked(id) {
+		id = e.ids.next(srv, kind)
+	}
+	return id
+}
+
+// tracked reports whether a sent message or container still has msg_id id.
+func (e *Engine) tracked(id int64) bool {
+	_, sent := e.sent[id]
+	_, cont := e.containers[id]
+	return sent || cont
+}
+
 // ReserveMsgID returns a fresh msg_id for a call that must know it before it is enqueued (see
 // CallOptions.MsgID).
 func (e *Engine) ReserveMsgID(now time.Time) int64 {
-	return e.ids.next(e.serverTime(now), e.plainKind())
+	return e.nextID(e.serverTime(now), e.plainKind())
 }
 
 // CallState reports whether call has been sent and whether the server acknowledged it; known

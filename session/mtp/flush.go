@@ -136,7 +136,7 @@ func (e *Engine) Flush(now time.Time, dst []byte) (packet []byte, sent []CallID,
 	buf = le.AppendUint64(buf, uint64(e.sessionID))
 	if count == 1 {
 		if ackBody != nil {
-			buf = e.appendHeader(buf, e.ids.next(srv, e.plainKind()), e.seq.next(false), len(ackBody))
+			buf = e.appendHeader(buf, e.nextID(srv, e.plainKind()), e.seq.next(false), len(ackBody))
 			buf = append(buf, ackBody...)
 		} else {
 			m := batch[0]
@@ -146,9 +146,9 @@ func (e *Engine) Flush(now time.Time, dst []byte) (packet []byte, sent []CallID,
 	} else {
 		var ackID int64
 		if ackBody != nil {
-			ackID = e.ids.next(srv, e.plainKind())
+			ackID = e.nextID(srv, e.plainKind())
 		}
-		cid := e.ids.next(srv, e.plainKind())
+		cid := e.nextID(srv, e.plainKind())
 		buf = e.appendHeader(buf, cid, e.seq.next(false), 8+size)
 		buf = le.AppendUint32(buf, idMsgContainer)
 		buf = le.AppendUint32(buf, uint32(count))
@@ -222,7 +222,7 @@ func (e *Engine) stamp(m *outMsg, now, srv time.Time) {
 		if m.fixedID != 0 {
 			m.msgID = m.fixedID
 		} else {
-			m.msgID = e.ids.next(srv, kind)
+			m.msgID = e.nextID(srv, kind)
 		}
 		m.seqNo = e.seq.next(m.content)
 	}

@@ -212,3 +212,37 @@ func TestCallTimeout(t *testing.T) {
 		t.Error("the server was not told to drop the answer")
 	}
 }
+
+// TestClockCorrectionKeepsIDsUnique: after bad_msg_notification 16 or 17 the engine numbers
+// messages from the corrected clock, which may be behind ids it handed out before; it must not
+// hand out an id a message it still tracks has. It started again from the clock alone, so a
+// new call could take the id of one waiting for its answer: the waiting call was lost and the
+// new one took its answer.
+func TestClockCorrectionKeepsIDsUnique(t *testing.T) {
+	for _, code := range []int{16, 17} {
+		t.Run(fmt.Sprint(code), func(t *testing.T) {
+			p := newPair(t, func(c, _ *Config) { c.PingInterval = -1 })
+			a := p.call(body(0xa, 0), CallOptions{})
+			b := p.call(body(0xb, 0), CallOptions{})
+			p.flushC()
+			p.deliverS()
+			clear(p.s.running) // the server answers none of these copies
+			bad := le.AppendUint32(nil, idBadMsgNotification)
+			bad = le.AppendUint64(bad, uint64(p.c.MsgID(a)))
+			bad = le.AppendUint32(bad, 1)
+			bad = le.AppendUint32(bad, uint32(code))
+			p.fromServer(bad)
+			c := p.call(body(0xc, 0), CallOptions{})
+			p.flushC()
+			checkInvariants(t, p.c)
+			ids := map[int64]CallID{}
+			for _, call := range []CallID{a, b, c} {
+				id := p.c.MsgID(call)
+				if other, dup := ids[id]; dup {
+					t.Fatalf("calls %d and %d both have msg_id %#x", other, call, id)
+				}
+				ids[id] = call
+			}
+		})
+	}
+}
