@@ -74,6 +74,7 @@ func FuzzReceive(f *testing.F) {
 		p := newPair(t, func(c, _ *Config) { c.TimeSynced = false })
 		p.call(body(1, 0), CallOptions{})
 		p.call(body(2, 0), CallOptions{Repeatable: true})
+		p.call(body(3, 0), CallOptions{Timeout: time.Minute})
 		p.flushC()
 		now := p.now
 		for _, e := range []*Engine{p.c, p.s} {
