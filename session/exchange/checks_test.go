@@ -133,6 +133,8 @@ func TestClientChecksResPQ(t *testing.T) {
 		{"no fingerprints", func(r *mt.ResPQ) { r.ServerPublicKeyFingerprints = nil }, ErrNoKnownKey},
 		{"pq prime", func(r *mt.ResPQ) { r.Pq = minimalBE(2147483647) }, ErrPQ},
 		{"pq square", func(r *mt.ResPQ) { r.Pq = minimalBE(1073741827 * 1073741827) }, ErrPQ},
+		{"pq of three primes", func(r *mt.ResPQ) { r.Pq = minimalBE(3 * 1000003 * 1073741827) }, ErrPQ},
+		{"pq of two composites", func(r *mt.ResPQ) { r.Pq = minimalBE((1000003 * 1009) * (1000033 * 1013)) }, ErrPQ},
 		{"pq empty", func(r *mt.ResPQ) { r.Pq = "" }, ErrPQ},
 		{"pq nine bytes", func(r *mt.ResPQ) { r.Pq = "\x01" + r.Pq + "\x00" }, ErrPQ},
 	} {

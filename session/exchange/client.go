@@ -209,6 +209,12 @@ func splitPQ(pq []byte) (p, q string, err error) {
 	if pp == qq {
 		return "", "", fmt.Errorf("%w: square of %d", ErrPQ, pp)
 	}
+	for _, f := range [2]uint64{pp, qq} {
+		// ProbablyPrime is exact below 2^64.
+		if !new(big.Int).SetUint64(f).ProbablyPrime(0) {
+			return "", "", fmt.Errorf("%w: factor %d of %d is not prime", ErrPQ, f, pp*qq)
+		}
+	}
 	return minimalBE(pp), minimalBE(qq), nil
 }
 
