@@ -19,6 +19,7 @@ const (
 	DefaultChannelDifferenceLimit = 100
 	DefaultRetryMin               = time.Second
 	DefaultRetryMax               = time.Minute
+	DefaultUnsequencedWait        = 5 * time.Second
 )
 
 // Config tunes a Box. The zero value uses the defaults.
@@ -46,6 +47,10 @@ type Config struct {
 	RetryMin, RetryMax time.Duration
 	// SelfID is the account's user id, used as from_id of outgoing short messages.
 	SelfID int64
+	// UnsequencedWait bounds how long an update without pts or qts (a callback query) waits
+	// for the account's difference in flight before it is delivered anyway: a bot has
+	// seconds to answer a callback query, and a long catch-up would make it miss them.
+	UnsequencedWait time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -72,6 +77,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.RetryMin <= 0 {
 		c.RetryMin = DefaultRetryMin
+	}
+	if c.UnsequencedWait <= 0 {
+		c.UnsequencedWait = DefaultUnsequencedWait
 	}
 	if c.RetryMax < c.RetryMin {
 		c.RetryMax = max(DefaultRetryMax, c.RetryMin)
@@ -193,6 +201,7 @@ type Box struct {
 	prestate   []held    // account updates received before the first state is known
 	unseq      []held    // updates without pts or qts received during the account's difference
 	unseqMark  int       // len(unseq) when the current call began
+	unseqAt    time.Time // when the first of unseq stops waiting; zero when unseq is empty
 	arrivals   uint64    // stamps the account's updates in the order they arrive
 
 	channels map[int64]*channel
@@ -387,7 +396,7 @@ func (b *Box) markHeld() {
 // loop that stops.
 func (b *Box) takeUnsequenced() []held {
 	out := b.unseq
-	b.unseq = nil
+	b.unseq, b.unseqAt = nil, time.Time{}
 	return out
 }
 
@@ -397,6 +406,9 @@ func (b *Box) dropLastUnsequenced() {
 	n := min(b.unseqMark, len(b.unseq))
 	clear(b.unseq[n:])
 	b.unseq = b.unseq[:n]
+	if n == 0 {
+		b.unseqAt = time.Time{}
+	}
 }
 
 // openFor makes the open delivery one that carries users and chats, closing the previous one if

@@ -181,7 +181,8 @@ func checkInvariants(t *testing.T, b *Box) {
 	if len(b.prestate) > cfg.MaxPending || len(b.seq.ranges) > cfg.MaxPending {
 		t.Fatalf("prestate %d, seq ranges %d, cap %d", len(b.prestate), len(b.seq.ranges), cfg.MaxPending)
 	}
-	if len(b.unseq) > cfg.MaxPending || (len(b.unseq) > 0 && b.common.phase != phaseInFlight) {
+	if len(b.unseq) > cfg.MaxPending || (len(b.unseq) > 0 && b.common.phase != phaseInFlight) ||
+		(len(b.unseq) > 0) == b.unseqAt.IsZero() || (!b.unseqAt.IsZero() && (b.next.IsZero() || b.next.After(b.unseqAt))) {
 		t.Fatalf("%d unsequenced updates held (cap %d) in phase %d", len(b.unseq), cfg.MaxPending, b.common.phase)
 	}
 	if inflight != b.inflight || inflight > cfg.MaxChannelRecoveries {

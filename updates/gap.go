@@ -94,6 +94,9 @@ func (b *Box) OnTimer(now time.Time) Output {
 	if !b.started {
 		return b.finish()
 	}
+	if due(now, b.unseqAt) {
+		b.releaseUnsequenced()
+	}
 	if b.common.phase == phaseRetry && !now.Before(b.common.retryAt) {
 		b.common.phase = phaseIdle
 		b.startCommon(now, "retry")
@@ -136,6 +139,7 @@ func due(now, at time.Time) bool { return !at.IsZero() && !now.Before(at) }
 // recompute sets the next deadline from scratch.
 func (b *Box) recompute() {
 	b.next = time.Time{}
+	b.lower(b.unseqAt)
 	switch b.common.phase {
 	case phaseRetry:
 		b.lower(b.common.retryAt)

@@ -300,14 +300,21 @@ func (b *Box) drainAccount() {
 	b.trim(&b.qts, iq)
 	clear(b.unseq[:iu])
 	b.unseq = slices.Delete(b.unseq, 0, iu)
+	if len(b.unseq) == 0 {
+		b.unseqAt = time.Time{}
+	}
 }
 
 // holdUnsequenced keeps an update without pts or qts that arrived while the account's
 // difference is in flight: that difference may bring updates from before it (the message a
-// callback query was made on), which come first. When MaxPending wait already, they and h
-// are delivered at once instead.
-func (b *Box) holdUnsequenced(h held) {
+// callback query was made on), which come first. They wait at most UnsequencedWait; when
+// MaxPending wait already, they and h are delivered at once instead.
+func (b *Box) holdUnsequenced(now time.Time, h held) {
 	if len(b.unseq) < b.cfg.MaxPending {
+		if len(b.unseq) == 0 {
+			b.unseqAt = now.Add(b.cfg.UnsequencedWait)
+			b.lower(b.unseqAt)
+		}
 		b.unseq = append(b.unseq, h)
 		return
 	}
@@ -331,6 +338,7 @@ func (b *Box) releaseUnsequenced() {
 	}
 	clear(b.unseq)
 	b.unseq = b.unseq[:0]
+	b.unseqAt = time.Time{}
 }
 
 // holdPrestate keeps an account update that arrived before the first state is known.
@@ -384,7 +392,7 @@ func (b *Box) update(now time.Time, u tg.UpdateClass, users []tg.UserClass, chat
 		return true
 	default:
 		if b.common.phase == phaseInFlight {
-			b.holdUnsequenced(h)
+			b.holdUnsequenced(now, h)
 			return false
 		}
 		b.openFor(users, chats)

@@ -113,6 +113,24 @@ func TestUnsequencedWaitForDifference(t *testing.T) {
 			state: State{Pts: 11, Qts: 5, Seq: 3, Date: 100},
 		},
 		{
+			name: "a long difference lets them go after UnsequencedWait",
+			run: func(h *harness) {
+				h.start(base)
+				h.record(h.b.Reconnected(h.now))
+				h.process(&tg.UpdateShort{Update: pressUpdate(1)})
+				h.advance(DefaultUnsequencedWait / 2)
+				h.process(&tg.UpdateShort{Update: pressUpdate(2)})
+				h.advance(DefaultUnsequencedWait / 2)
+				h.expectDelivered("press1", "press2")
+				h.process(&tg.UpdateShort{Update: pressUpdate(3)})
+				h.advance(DefaultUnsequencedWait / 2)
+				h.expectDelivered()
+				h.difference(diff(11, 11))
+			},
+			want:  []string{"msg11", "press3"},
+			state: State{Pts: 11, Qts: 5, Seq: 3, Date: 100},
+		},
+		{
 			name: "a full buffer lets them go in order",
 			cfg:  Config{MaxPending: 2},
 			run: func(h *harness) {
