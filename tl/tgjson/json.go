@@ -8,7 +8,8 @@
 // Scalars: int as a number, long as a decimal string (JSON numbers lose precision past 2^53; a
 // number is accepted on input), double as a number ("NaN", "+Inf", "-Inf" as strings), string
 // as a string (invalid UTF-8 is replaced by U+FFFD), bytes, int128 and int256 as standard
-// base64, Bool as true/false, vectors as arrays.
+// base64, Bool as true/false, vectors as arrays. Input with a key twice in one object is an
+// error (encoding/json would keep the last one silently).
 //
 // The per-type knowledge is the generated table (table_gen.go, written by tlgen -json); this file
 // walks Go values with reflect through it. That keeps tl/tg free of JSON code: the table is one
@@ -21,6 +22,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"reflect"
 	"sort"
@@ -214,17 +216,80 @@ const maxDepth = tl.MaxDepth
 
 var errTooDeep = fmt.Errorf("tgjson: nested deeper than %d", maxDepth)
 
+// parse reads one JSON value as encoding/json decodes into an any (objects as
+// map[string]any, numbers as json.Number), but refuses duplicate keys, which encoding/json
+// resolves silently in favour of the last: a reader that keeps the first would see another
+// request in the same bytes. Nesting past twice maxDepth fails here, before the walk that
+// enforces maxDepth itself.
 func parse(data []byte) (any, error) {
 	d := json.NewDecoder(bytes.NewReader(data))
 	d.UseNumber()
-	var v any
-	if err := d.Decode(&v); err != nil {
-		return nil, fmt.Errorf("tgjson: %w", err)
+	v, err := parseValue(d, 0)
+	if err != nil {
+		return nil, err
 	}
 	if d.More() {
 		return nil, errors.New("tgjson: trailing data after the JSON value")
 	}
 	return v, nil
+}
+
+func parseValue(d *json.Decoder, depth int) (any, error) {
+	tok, err := token(d)
+	if err != nil {
+		return nil, err
+	}
+	open, ok := tok.(json.Delim)
+	if !ok {
+		return tok, nil // string, json.Number, bool or nil
+	}
+	if depth >= 2*maxDepth {
+		return nil, errTooDeep
+	}
+	if open == '[' {
+		a := []any{}
+		for d.More() {
+			x, err := parseValue(d, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			a = append(a, x)
+		}
+		return a, closeDelim(d)
+	}
+	m := map[string]any{}
+	for d.More() {
+		tok, err := token(d)
+		if err != nil {
+			return nil, err
+		}
+		k := tok.(string) // the decoder checks that an object key is a string
+		if _, dup := m[k]; dup {
+			return nil, fmt.Errorf("tgjson: duplicate key %.40q", k)
+		}
+		if m[k], err = parseValue(d, depth+1); err != nil {
+			return nil, err
+		}
+	}
+	return m, closeDelim(d)
+}
+
+// closeDelim reads the ] or } that ends the array or object being parsed.
+func closeDelim(d *json.Decoder) error {
+	_, err := token(d)
+	return err
+}
+
+// token reads the next token; the input ending before the value does is io.ErrUnexpectedEOF.
+func token(d *json.Decoder) (json.Token, error) {
+	tok, err := d.Token()
+	if err == io.EOF {
+		err = io.ErrUnexpectedEOF
+	}
+	if err != nil {
+		return nil, fmt.Errorf("tgjson: %w", err)
+	}
+	return tok, nil
 }
 
 var (

@@ -256,6 +256,12 @@ func TestErrors(t *testing.T) {
 		{"wrong kind", `{"_":"error","text":1}`, "want a string"},
 		{"trailing", `{"_":"true"} 1`, "trailing"},
 		{"deep", strings.Repeat(`{"_":"textBold","text":`, 200) + `{"_":"textEmpty"}` + strings.Repeat(`}`, 200), "nested deeper"},
+		// encoding/json keeps the last of duplicate keys; a reader that keeps the first would
+		// see another request in the same bytes.
+		{"duplicate key", `{"_":"inputPeerUser","user_id":"1","user_id":"2","access_hash":"3"}`, `duplicate key "user_id"`},
+		{"duplicate name", `{"_":"inputPeerSelf","_":"inputPeerEmpty"}`, `duplicate key "_"`},
+		{"duplicate in nested", `{"_":"messages.sendMessage","peer":{"_":"inputPeerSelf","_":"inputPeerSelf"}}`, `duplicate key "_"`},
+		{"deep arrays", strings.Repeat(`[`, 20000) + strings.Repeat(`]`, 20000), "nested deeper"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := Unmarshal([]byte(c.in))
@@ -269,6 +275,9 @@ func TestErrors(t *testing.T) {
 	}
 	if _, err := Method("help.getConfig", []byte("[1]")); err == nil {
 		t.Fatal("array accepted as parameters")
+	}
+	if _, err := Method("messages.getHistory", []byte(`{"limit":1,"limit":100}`)); err == nil || !strings.Contains(err.Error(), "duplicate") {
+		t.Fatalf("duplicate parameter: %v", err)
 	}
 }
 
