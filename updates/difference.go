@@ -75,9 +75,9 @@ func (b *Box) ApplyState(now time.Time, st *tg.UpdatesState) (Output, error) {
 		h := &b.prestate[i]
 		start := int32(max(h.start(), 0))
 		switch {
-		case h.kind == kindPts && start < s.Pts:
+		case h.kind == kindPts && start < s.Pts && b.near(start, st.Pts):
 			s.Pts, anchored = start, true
-		case h.kind == kindQts && start < s.Qts:
+		case h.kind == kindQts && start < s.Qts && b.near(start, st.Qts):
 			s.Qts, anchored = start, true
 		}
 	}
@@ -92,6 +92,13 @@ func (b *Box) ApplyState(now time.Time, st *tg.UpdatesState) (Output, error) {
 		b.finishCommon(now)
 	}
 	return b.finish(), nil
+}
+
+// near reports whether an update starting at start, before the first state, may be a push
+// still on its way when the state was taken: at most MaxPending below it. One further back
+// would make the account fetch that much history again.
+func (b *Box) near(start, state int32) bool {
+	return int64(state)-int64(start) <= int64(b.cfg.MaxPending)
 }
 
 // ApplyDifference applies the answer of updates.getDifference: its messages and updates are

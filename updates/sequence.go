@@ -17,11 +17,12 @@ const (
 	kindChannel             // a channel's pts
 )
 
-// classify tells which sequence u belongs to and where it puts it. Updates whose sequence
-// cannot be told (a channel update without its channel, a negative count) are unsequenced.
+// classify tells which sequence u belongs to and where it puts it. Updates whose place
+// cannot be told (a channel update without its channel, a negative count, a range that would
+// start below zero: a negative pts or a count past it) are unsequenced.
 func classify(u tg.UpdateClass) (k kind, channelID int64, pts, count int32) {
 	if p, c, ok := tg.UpdatePts(u); ok {
-		if c < 0 {
+		if c < 0 || c > p {
 			return kindNone, 0, 0, 0
 		}
 		if id, ok := tg.UpdateChannelID(u); ok {
@@ -32,7 +33,7 @@ func classify(u tg.UpdateClass) (k kind, channelID int64, pts, count int32) {
 		}
 		return kindPts, 0, p, c
 	}
-	if q, ok := tg.UpdateQts(u); ok {
+	if q, ok := tg.UpdateQts(u); ok && q > 0 {
 		return kindQts, 0, q, 1
 	}
 	return kindNone, 0, 0, 0

@@ -53,6 +53,11 @@ func TestClassify(t *testing.T) {
 		{"channel delete", &tg.UpdateDeleteChannelMessages{ChannelID: 42, Pts: 9, PtsCount: 2}, result{kindChannel, 42, 9, 2}},
 		{"channel message without peer", &tg.UpdateNewChannelMessage{Message: &tg.MessageEmpty{ID: 1}, Pts: 3, PtsCount: 1}, result{}},
 		{"negative count", &tg.UpdateNewMessage{Message: message(1), Pts: 3, PtsCount: -1}, result{}},
+		{"negative pts", &tg.UpdateNewMessage{Message: message(1), Pts: -3, PtsCount: 1}, result{}},
+		{"count past pts", &tg.UpdateDeleteMessages{Messages: []int32{1}, Pts: 3, PtsCount: 10}, result{}},
+		{"negative channel pts", chMsg(42, 1, -8), result{}},
+		{"count up to pts", del(20, 20, 1), result{kindPts, 0, 20, 20}},
+		{"negative qts", stopped(5, -7), result{}},
 		{"unsequenced", typing(3), result{}},
 	}
 	for _, tt := range tests {
