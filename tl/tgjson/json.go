@@ -228,7 +228,8 @@ func parse(data []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if d.More() {
+	// Not d.More(): it reports false before a stray ] or } as well as at the end.
+	if _, err := d.Token(); err != io.EOF {
 		return nil, errors.New("tgjson: trailing data after the JSON value")
 	}
 	return v, nil

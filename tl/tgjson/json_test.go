@@ -255,6 +255,8 @@ func TestErrors(t *testing.T) {
 		{"int128 len", `{"_":"resPQ","nonce":"AQID"}`, "want 16 bytes"},
 		{"wrong kind", `{"_":"error","text":1}`, "want a string"},
 		{"trailing", `{"_":"true"} 1`, "trailing"},
+		{"trailing bracket", `{"_":"true"}]`, "trailing"},
+		{"trailing brace", `{"_":"true"}}`, "trailing"},
 		{"deep", strings.Repeat(`{"_":"textBold","text":`, 200) + `{"_":"textEmpty"}` + strings.Repeat(`}`, 200), "nested deeper"},
 		// encoding/json keeps the last of duplicate keys; a reader that keeps the first would
 		// see another request in the same bytes.
@@ -269,6 +271,9 @@ func TestErrors(t *testing.T) {
 				t.Fatalf("got %v, want an error containing %q", err, c.want)
 			}
 		})
+	}
+	if _, err := Unmarshal([]byte("{\"_\":\"true\"}\n\t ")); err != nil {
+		t.Fatalf("trailing white space: %v", err)
 	}
 	if _, err := Method("inputPeerSelf", nil); err == nil {
 		t.Fatal("a constructor accepted as a method")
