@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
 // Config names the stream and its consumers. A gateway and its workers must agree on
@@ -62,6 +64,12 @@ type Config struct {
 	Replicas int
 	// Logger receives failures and retries; nil discards them.
 	Logger *slog.Logger
+	// OnDrop, when set, receives each update the gateway drops because no message can carry
+	// it (err wraps ErrTooLarge, or is the encoder's; see the README's "Oversized updates"),
+	// after it was logged and counted: keep it somewhere else, or handle it in this process.
+	// It runs on the publishing goroutine of the update's shard, whose next updates wait for
+	// it.
+	OnDrop func(up tg.UpdateClass, err error)
 }
 
 // Defaults of Config.

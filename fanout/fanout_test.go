@@ -3,12 +3,14 @@ package fanout
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/nats-io/nats-server/v2/server"
 
 	mtgo "github.com/mtgo-labs/mtgo/client"
 	"github.com/mtgo-labs/mtgo/client/storage"
@@ -468,13 +470,96 @@ func TestPipelineEmbedded(t *testing.T) {
 
 func TestPipelineRealServer(t *testing.T) {
 	url := realServer(t)
-	name := "MTGO_TEST_" + strings.ReplaceAll(time.Now().Format("150405.000000"), ".", "_")
-	cfg := Config{Stream: name, Subject: strings.ToLower(name), Shards: 8, Memory: true}
-	t.Cleanup(func() {
-		_, js := connect(t, url)
-		_ = js.DeleteStream(context.Background(), name)
+	testPipeline(t, url, realConfig(t, url))
+}
+
+// An update no message can carry (over the server's max_payload, or the stream's
+// max_msg_size) fails the same way however often it is published. The gateway tries it
+// sizeTries times, then drops it: an error log names its type, key and chat (never its
+// content), GatewayStats.Dropped counts it and Config.OnDrop gets it. The updates around it
+// are published in order and DispatchCommit returns, so the engine goes on.
+func TestOversizedUpdateDropped(t *testing.T) {
+	t.Run("embedded max_payload", func(t *testing.T) {
+		s := startServer(t, func(o *server.Options) { o.MaxPayload = 64 << 10 })
+		testOversized(t, s.ClientURL(), Config{Memory: true, Shards: 2}, 100<<10)
 	})
-	testPipeline(t, url, cfg)
+	t.Run("real max_payload", func(t *testing.T) {
+		url := realServer(t)
+		nc, _ := connect(t, url)
+		testOversized(t, url, realConfig(t, url), int(nc.MaxPayload())+64<<10)
+	})
+	t.Run("real stream max_msg_size", func(t *testing.T) {
+		url := realServer(t)
+		cfg := realConfig(t, url)
+		// The stream as the gateway makes it, with a message size limit of its operator's.
+		_, js := connect(t, url)
+		ctx := context.Background()
+		c, err := cfg.withDefaults()
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := ensureStream(ctx, js, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc := st.CachedInfo().Config
+		sc.MaxMsgSize = 64 << 10
+		if _, err := js.UpdateStream(ctx, sc); err != nil {
+			t.Fatal(err)
+		}
+		testOversized(t, url, cfg, 100<<10)
+	})
+}
+
+// testOversized publishes three messages of one chat, the second with size bytes of text,
+// and checks that the first and third reach a worker and the second is dropped.
+func testOversized(t *testing.T, url string, cfg Config, size int) {
+	logs := &lockedBuffer{}
+	cfg.Logger = slog.New(slog.NewTextHandler(logs, nil))
+	var mu sync.Mutex
+	var dropped []string
+	cfg.OnDrop = func(up tg.UpdateClass, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if !errors.Is(err, ErrTooLarge) {
+			t.Errorf("OnDrop error %v, want ErrTooLarge", err)
+		}
+		dropped = append(dropped, mtgo.UpdateKey(up))
+	}
+	p := newPipeline(t, url, cfg, 1, 2)
+	const chat = 5
+	batch := messages(0, chat, 1, 2, 3)
+	text := strings.Repeat("secret ", size/7+1)
+	batch.Updates[1].(*tg.UpdateNewMessage).Message.(*tg.Message).Message = text
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := p.gw.DispatchCommit(ctx, batch); err != nil {
+		t.Fatalf("DispatchCommit: %v", err)
+	}
+	p.rec.wait(t, 30*time.Second)
+	p.rec.mu.Lock()
+	got := p.rec.chats[chat]
+	p.rec.mu.Unlock()
+	if diff := cmp.Diff([]int32{1, 3}, got); diff != "" {
+		t.Errorf("handled (-want +got):\n%s", diff)
+	}
+	if s := p.gw.Stats(); s.Published != 2 || s.Dropped != 1 {
+		t.Errorf("gateway stats %+v, want 2 published and 1 dropped", s)
+	}
+	mu.Lock()
+	if diff := cmp.Diff([]string{"msg:2"}, dropped); diff != "" {
+		t.Errorf("OnDrop got (-want +got):\n%s", diff)
+	}
+	mu.Unlock()
+	out := logs.String()
+	for _, want := range []string{"level=ERROR", "mtgo.update.key=msg:2", "mtgo.update.type=updateNewMessage", "chat=5"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "secret") {
+		t.Error("log shows the update's content")
+	}
 }
 
 // TestWorkerCrashRedelivers kills a worker in the middle of a handler: the update goes to

@@ -35,6 +35,7 @@ type Gateway struct {
 	messages   atomic.Int64
 	duplicates atomic.Int64
 	retries    atomic.Int64
+	dropped    atomic.Int64
 
 	mu       sync.Mutex
 	shards   []shardQueue
@@ -65,6 +66,12 @@ const (
 	maxRetry   = 5 * time.Second
 )
 
+// sizeTries is how often a message of one update refused for its size is published before
+// the update is dropped. The same bytes meet the same limit every time; only a reconnect to
+// a server with a larger max_payload can change the answer, and that is what the tries
+// after the first allow for.
+const sizeTries = 3
+
 // NewGateway creates (or updates) the stream of cfg and returns a gateway publishing to it.
 func NewGateway(ctx context.Context, js jetstream.JetStream, cfg Config) (*Gateway, error) {
 	c, err := cfg.withDefaults()
@@ -93,11 +100,17 @@ type GatewayStats struct {
 	// Messages is the messages the stream acknowledged: Published/Messages updates went
 	// in one message on average.
 	Messages int64
+	// Dropped is the updates given up because no message could carry them: too large for
+	// the server or the stream even alone (ErrTooLarge), or refused by the encoder.
+	Dropped int64
 }
 
 // Stats returns the counts so far.
 func (g *Gateway) Stats() GatewayStats {
-	return GatewayStats{Published: g.published.Load(), Duplicates: g.duplicates.Load(), Retries: g.retries.Load(), Messages: g.messages.Load()}
+	return GatewayStats{
+		Published: g.published.Load(), Duplicates: g.duplicates.Load(), Retries: g.retries.Load(),
+		Messages: g.messages.Load(), Dropped: g.dropped.Load(),
+	}
 }
 
 // Dispatch implements mtgo.Dispatcher for callers outside the update engine; the engine calls
@@ -164,6 +177,10 @@ func (g *Gateway) DispatchCommit(ctx context.Context, u tg.UpdatesClass) error {
 		return fmt.Errorf("fanout: publish %d updates: %w", len(items), ctx.Err())
 	}
 }
+
+// ErrTooLarge reports an update larger than a message may be: the server's max_payload or
+// the stream's max_msg_size. Config.OnDrop gets it with the update.
+var ErrTooLarge = errors.New("fanout: update too large for a message")
 
 // errGaveUp reports updates whose publish stopped for good: the connection was closed.
 var errGaveUp = errors.New("connection closed before the stream acknowledged them")
@@ -311,17 +328,19 @@ func (g *Gateway) maxPayload() int {
 }
 
 // send publishes items as one message, or as several when they are too large together, and
-// reports false when it gave up (the connection closed). An update the encoder refuses is
-// logged and skipped: it would stop the engine for good.
+// reports false when it gave up (the connection closed). An update the encoder refuses, or
+// too large for a message even alone, is dropped (see drop): it would stop the engine for
+// good.
 func (g *Gateway) send(n int, buf *tl.Buffer, items []queued) bool {
 	if err := encodeEnvelope(buf, items); err != nil {
 		if len(items) == 1 {
-			g.log.Error("update not published", slog.String("mtgo.update.key", items[0].key), slog.Any("err", err))
+			g.drop(items[0], 0, err)
 			return true
 		}
 		return g.sendEach(n, buf, items, 1)
 	}
-	if len(buf.Raw()) > g.maxPayload() && len(items) > 1 {
+	size := len(buf.Raw())
+	if size > g.maxPayload() && len(items) > 1 {
 		return g.sendEach(n, buf, items, (len(items)+1)/2)
 	}
 	m := nats.NewMsg(g.cfg.subject(n))
@@ -330,7 +349,31 @@ func (g *Gateway) send(n int, buf *tl.Buffer, items []queued) bool {
 	if chat, ok := oneChat(items); ok {
 		m.Header.Set(HeaderChat, strconv.FormatInt(chat, 10))
 	}
-	return g.publish(m, len(items))
+	err := g.publish(m, len(items))
+	switch {
+	case err == nil:
+		return true
+	case !errors.Is(err, ErrTooLarge):
+		return false
+	case len(items) > 1: // the stream's limit is below the server's: halves may fit
+		return g.sendEach(n, buf, items, (len(items)+1)/2)
+	}
+	g.drop(items[0], size, err)
+	return true
+}
+
+// drop gives up an update no message can carry: it logs it at error level by type, key
+// and chat (never its content), counts it in GatewayStats.Dropped and hands it to
+// Config.OnDrop. The update counts as settled, so the engine commits past it rather than
+// stopping on it for good. size is its message's size, 0 when it was not encoded.
+func (g *Gateway) drop(it queued, size int, err error) {
+	g.dropped.Add(1)
+	g.log.Error("update dropped: no message can carry it",
+		slog.String("mtgo.update.type", it.up.TypeName()), slog.String("mtgo.update.key", it.key),
+		slog.Int64("chat", it.chat), slog.Int("bytes", size), slog.Any("err", err))
+	if g.cfg.OnDrop != nil {
+		g.cfg.OnDrop(it.up, err)
+	}
 }
 
 // sendEach sends items in parts of size, in order.
@@ -364,23 +407,36 @@ func oneChat(items []queued) (int64, bool) {
 }
 
 // publish sends m (n updates) until the stream acknowledges it, backing off between
-// failures; it gives up only when the connection is closed for good.
-func (g *Gateway) publish(m *nats.Msg, n int) bool {
+// failures. It gives up when the connection is closed for good (errGaveUp), and with an
+// error wrapping ErrTooLarge when m is too large: at once for several updates (send splits
+// them), after sizeTries tries for one.
+func (g *Gateway) publish(m *nats.Msg, n int) error {
 	delay := firstRetry
-	for {
+	for try := 1; ; try++ {
 		err := g.publishOnce(m, n)
 		if err == nil {
-			return true
+			return nil
 		}
 		if nc := g.js.Conn(); errors.Is(err, nats.ErrConnectionClosed) || (nc != nil && nc.IsClosed()) {
 			g.log.Error("publish given up: connection closed", slog.String("subject", m.Subject), slog.Int("updates", n), slog.Any("err", err))
-			return false
+			return errGaveUp
+		}
+		if tooLarge(err) && (n > 1 || try >= sizeTries) {
+			return fmt.Errorf("%w: a message of %d bytes, tried %d times: %w", ErrTooLarge, len(m.Data), try, err)
 		}
 		g.retries.Add(int64(n))
 		g.log.Warn("publish failed, retrying", slog.String("subject", m.Subject), slog.Int("updates", n), slog.Duration("delay", delay), slog.Any("err", err))
 		time.Sleep(delay) // this shard's goroutine, nothing else waits on it
 		delay = min(2*delay, maxRetry)
 	}
+}
+
+// tooLarge reports a publish refused for the message's size: by the client against the
+// server's max_payload, or by the stream against its max_msg_size.
+func tooLarge(err error) bool {
+	var api *jetstream.APIError
+	return errors.Is(err, nats.ErrMaxPayload) ||
+		(errors.As(err, &api) && api.ErrorCode == jetstream.JSErrCodeStreamMessageExceedsMaximum)
 }
 
 // publishOnce publishes m and waits for the acknowledgement.

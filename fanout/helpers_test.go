@@ -1,7 +1,10 @@
 package fanout
 
 import (
+	"bytes"
+	"context"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -16,12 +19,16 @@ import (
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
-// startServer runs an embedded JetStream server for the test.
-func startServer(t testing.TB) *server.Server {
+// startServer runs an embedded JetStream server for the test; set adjusts its options.
+func startServer(t testing.TB, set ...func(*server.Options)) *server.Server {
 	t.Helper()
-	s, err := server.NewServer(&server.Options{
+	opts := &server.Options{
 		Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true,
-	})
+	}
+	for _, f := range set {
+		f(opts)
+	}
+	s, err := server.NewServer(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,6 +72,36 @@ func realServer(t testing.TB) string {
 	}
 	nc.Close()
 	return url
+}
+
+// realConfig returns a Config of a stream of the test's own on the real server, deleted when
+// the test ends.
+func realConfig(t testing.TB, url string) Config {
+	t.Helper()
+	name := "MTGO_TEST_" + strings.ReplaceAll(time.Now().Format("150405.000000"), ".", "_")
+	t.Cleanup(func() {
+		_, js := connect(t, url)
+		_ = js.DeleteStream(context.Background(), name)
+	})
+	return Config{Stream: name, Subject: strings.ToLower(name), Shards: 8, Memory: true}
+}
+
+// lockedBuffer is a log destination for several goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // offlineWorkerClient is a NoUpdates client that runs handlers without a server; the test
