@@ -222,6 +222,9 @@ type Box struct {
 	scratch   []tg.UpdateClass
 	touched   []ChannelPts
 	touchedLo int
+	// touchedAt indexes touched[touchedLo:] by channel once it is long, so a container with
+	// updates of many channels is not quadratic; nil until then, and after each delivery.
+	touchedAt map[int64]int
 	one       [1]tg.UpdateClass
 }
 
@@ -367,6 +370,7 @@ func (b *Box) begin() {
 	b.out.Events = b.out.Events[:0]
 	b.touched = b.touched[:0]
 	b.touchedLo = 0
+	b.touchedAt = nil
 	b.open = false
 	b.input = nil
 	b.heldFrom = -1
@@ -426,12 +430,30 @@ func (b *Box) push(u tg.UpdateClass) {
 	b.scratch = append(b.scratch, u)
 }
 
+// touchScan is how many channels of one delivery touch looks through before it indexes them.
+const touchScan = 16
+
 // touch records a channel's new pts in the open delivery's commit.
 func (b *Box) touch(id int64, pts int32, removed bool) {
-	for i := b.touchedLo; i < len(b.touched); i++ {
-		if b.touched[i].ChannelID == id {
+	open := b.touched[b.touchedLo:]
+	if b.touchedAt == nil && len(open) > touchScan {
+		b.touchedAt = make(map[int64]int, 2*len(open))
+		for i, c := range open {
+			b.touchedAt[c.ChannelID] = b.touchedLo + i
+		}
+	}
+	if b.touchedAt != nil {
+		if i, ok := b.touchedAt[id]; ok {
 			b.touched[i].Pts, b.touched[i].Removed = pts, removed
 			return
+		}
+		b.touchedAt[id] = len(b.touched)
+	} else {
+		for i := range open {
+			if open[i].ChannelID == id {
+				open[i].Pts, open[i].Removed = pts, removed
+				return
+			}
 		}
 	}
 	b.touched = append(b.touched, ChannelPts{ChannelID: id, Pts: pts, Removed: removed})
@@ -464,6 +486,7 @@ func (b *Box) flush() {
 	if len(b.touched) > b.touchedLo {
 		d.Commit.Channels = b.touched[b.touchedLo:len(b.touched):len(b.touched)]
 		b.touchedLo = len(b.touched)
+		b.touchedAt = nil
 	}
 	b.out.Deliveries = append(b.out.Deliveries, d)
 	b.open = false
