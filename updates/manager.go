@@ -615,16 +615,22 @@ func (m *Manager) keep(in *input, err error) {
 			m.left = append(m.left, input{kind: inputUpdates, u: &tg.Updates{Updates: ups, Users: d.Users, Chats: d.Chats}})
 		}
 	}
+	if c.held > 0 {
+		// The Box let its held updates go in this Output: those it holds now came after them.
+		m.left = append(m.left, heldInputs(m.box.takeUnsequenced())...)
+	}
 }
 
 // keepHeld puts first in the Leftovers the unsequenced updates the Box still holds for a
 // difference that will not come: they arrived before what the stop cut off and what waits in
 // the queue.
 func (m *Manager) keepHeld() {
-	hs := m.box.takeUnsequenced()
-	if len(hs) == 0 {
-		return
-	}
+	m.left = append(heldInputs(m.box.takeUnsequenced()), m.left...)
+}
+
+// heldInputs turns held updates into updates containers, one per run with the same users and
+// chats.
+func heldInputs(hs []held) []input {
 	var kept []input
 	for i := 0; i < len(hs); {
 		j := i + 1
@@ -638,7 +644,7 @@ func (m *Manager) keepHeld() {
 		kept = append(kept, input{kind: inputUpdates, u: &tg.Updates{Updates: ups, Users: hs[i].users, Chats: hs[i].chats}})
 		i = j
 	}
-	m.left = append(kept, m.left...)
+	return kept
 }
 
 // recoverable returns the updates of a batch worth handing to the next Manager: all but those

@@ -213,3 +213,46 @@ func TestManagerStopKeepsPressesAfterCutDifference(t *testing.T) {
 		}
 	})
 }
+
+// TestManagerStopAtOverflowKeepsOrder: the stop comes as a full buffer lets the held presses
+// go (the Hook cancels on the overflow, before any batch is handed over); the press held
+// again after them, from the same container, stays after them in the Leftovers.
+func TestManagerStopAtOverflowKeepsOrder(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		store := NewMemoryStore()
+		if err := store.Save(t.Context(), Commit{State: State{Pts: 10, Date: 1}, HasState: true}); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(t.Context())
+		m, err := NewManager(Options{API: blockingDifference{}, Store: store, Handler: &orderLog{},
+			Box: Config{MaxPending: 2},
+			Hook: HookFunc(func(e Event) {
+				if e.Kind == EventOverflow {
+					cancel()
+				}
+			})})
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		if err := m.Start(ctx, func(err error) { done <- err }); err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		for _, u := range []tg.UpdatesClass{press(1), press(2),
+			&tg.Updates{Updates: []tg.UpdateClass{pressUpdate(3), pressUpdate(4)}}} {
+			if err := m.HandleUpdates(t.Context(), u); err != nil {
+				t.Fatal(err)
+			}
+			synctest.Wait()
+		}
+		<-done
+		var ids []string
+		for _, u := range leftUpdates(m.Leftovers()) {
+			ids = append(ids, describe(u))
+		}
+		if diff := cmp.Diff([]string{"press1", "press2", "press3", "press4"}, ids); diff != "" {
+			t.Errorf("leftovers (-want +got):\n%s", diff)
+		}
+	})
+}
