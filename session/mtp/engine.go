@@ -195,9 +195,10 @@ type outMsg struct {
 	container int64
 	sentAt    time.Time
 	acked     bool
-	reused    bool  // last sent again under its old msg_id
-	sends     int   // times sent with a new msg_id
-	pingID    int64 // kindPing
+	reused    bool      // last sent again under its old msg_id
+	resentAt  time.Time // last sent again on msg_resend_req
+	sends     int       // times sent with a new msg_id
+	pingID    int64     // kindPing
 	askedIDs  []int64
 	stateAsk  bool // included in an outstanding msgs_state_req
 }

@@ -246,3 +246,37 @@ func TestClockCorrectionKeepsIDsUnique(t *testing.T) {
 		})
 	}
 }
+
+// TestResendReqBounded: msg_resend_req sends a message again under its msg_id, but a server
+// repeating the request in every packet must not make the client send it in every packet: a
+// 40-byte request cost a 64 KiB resend, 100 requests 6.4 MB. A message is sent again on request
+// at most once a second.
+func TestResendReqBounded(t *testing.T) {
+	p := newPair(t, func(c, _ *Config) { c.PingInterval = -1; c.GzipThreshold = -1 })
+	call, id := p.sendUnanswered(body(0x5e, 16<<10), CallOptions{})
+	req := appendLongVector(le.AppendUint32(nil, idMsgResendReq), []int64{id})
+	resent := func() int {
+		n := 0
+		for range 100 {
+			p.fromServer(req)
+			p.flushC()
+			for _, pkt := range p.toS {
+				if len(pkt) > 64<<10 {
+					n++
+				}
+			}
+			p.toS = p.toS[:0]
+		}
+		return n
+	}
+	if n := resent(); n != 1 {
+		t.Errorf("100 requests in the same second: the call was sent again %d times, want once", n)
+	}
+	p.advance(time.Second)
+	if n := resent(); n != 1 {
+		t.Errorf("100 requests a second later: the call was sent again %d times, want once", n)
+	}
+	if got := p.c.MsgID(call); got != id {
+		t.Errorf("resent under msg_id %#x, want its own %#x", got, id)
+	}
+}

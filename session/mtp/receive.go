@@ -403,7 +403,12 @@ func (e *Engine) stateOf(id int64) byte {
 	return 2 // not received
 }
 
-// onResendReq sends again the messages the peer asks for, with their original ids.
+// resendReqGap is how often one message is sent again on msg_resend_req at most: a peer
+// repeating its request in every packet must not have a large message sent in every packet.
+const resendReqGap = time.Second
+
+// onResendReq sends again the messages the peer asks for, with their original ids, each at
+// most once per resendReqGap.
 func (e *Engine) onResendReq(now time.Time, body []byte) {
 	var b tl.Buffer
 	b.ResetTo(body[4:])
@@ -417,8 +422,8 @@ func (e *Engine) onResendReq(now time.Time, body []byte) {
 		if e.resendAsked(now, id) {
 			continue
 		}
-		if m := e.sent[id]; m != nil && !m.queued {
-			m.keepID = true
+		if m := e.sent[id]; m != nil && !m.queued && (m.resentAt.IsZero() || now.Sub(m.resentAt) >= resendReqGap) {
+			m.keepID, m.resentAt = true, now
 			e.push(m)
 		}
 	}
