@@ -105,9 +105,15 @@ func (e *Engine) onNewSession(now time.Time, msgID int64, body []byte) {
 	first := int64(le.Uint64(body[4:]))
 	e.salts.set(int64(le.Uint64(body[20:])))
 	for id, m := range e.sent {
-		if id < first && (m.container == 0 || m.container < first) && m.kind == kindCall && !m.queued {
-			e.resendNew(m, "new session")
+		if id >= first || m.container >= first || m.kind != kindCall || m.queued {
+			continue
 		}
+		if m.sends >= e.cfg.MaxResends {
+			// A server announcing new sessions without end must not have calls sent without end.
+			e.failCall(m, fmt.Errorf("mtp: new session: %w (%d sends)", ErrResendLimit, m.sends+1))
+			continue
+		}
+		e.resendNew(m, "new session")
 	}
 	e.events = append(e.events, Event{Kind: EventNewSession, MsgID: first})
 }

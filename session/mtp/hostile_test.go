@@ -280,3 +280,34 @@ func TestResendReqBounded(t *testing.T) {
 		t.Errorf("resent under msg_id %#x, want its own %#x", got, id)
 	}
 }
+
+// TestNewSessionResendsBounded: new_session_created has the calls sent before first_msg_id
+// sent again under new ids; a server announcing a new session in every packet, with a
+// first_msg_id above anything the client sent, must not have them sent without end (each
+// time in full). Like bad_msg_notification, it may cost a message Config.MaxResends sends;
+// then its call fails.
+func TestNewSessionResendsBounded(t *testing.T) {
+	p := newPair(t, func(c, _ *Config) { c.PingInterval = -1; c.GzipThreshold = -1 })
+	call, _ := p.sendUnanswered(body(0x5e, 16<<10), CallOptions{Repeatable: true})
+	ns := le.AppendUint32(nil, idNewSessionCreated)
+	ns = le.AppendUint64(ns, 1<<63-1) // first_msg_id
+	ns = le.AppendUint64(ns, 7)       // unique_id
+	ns = le.AppendUint64(ns, testSalt)
+	resent := 0
+	for range 100 {
+		p.fromServer(ns)
+		p.flushC()
+		for _, pkt := range p.toS {
+			if len(pkt) > 64<<10 {
+				resent++
+			}
+		}
+		p.toS = p.toS[:0]
+	}
+	if max := p.c.cfg.MaxResends; resent > max {
+		t.Errorf("the call was sent again %d times, want at most %d", resent, max)
+	}
+	if ev := only(p.cEv, EventFailed); len(ev) != 1 || ev[0].Call != call {
+		t.Errorf("failed calls %+v, want the call failed once its resends ran out", ev)
+	}
+}
