@@ -311,3 +311,17 @@ func TestNewSessionResendsBounded(t *testing.T) {
 		t.Errorf("failed calls %+v, want the call failed once its resends ran out", ev)
 	}
 }
+
+// TestEmptyMessageDropped: a message without a body (length 0, alone or in a container) is no
+// TL object; it was handed up as an update the handler could only fail to decode.
+func TestEmptyMessageDropped(t *testing.T) {
+	p := newPair(t, nil)
+	container := le.AppendUint32(nil, idMsgContainer)
+	container = le.AppendUint32(container, 1)
+	container = appendItem(container, p.s.ids.next(p.serverNow(), idServerOther), 1, nil)
+	for name, body := range map[string][]byte{"alone": nil, "in a container": container} {
+		if ev := p.fromServer(body); len(ev) != 0 {
+			t.Errorf("%s: events %+v, want none", name, ev)
+		}
+	}
+}

@@ -92,6 +92,10 @@ func (e *Engine) drop(why string, msgID int64) {
 
 // handle checks one message (top level or in a container) and dispatches its body.
 func (e *Engine) handle(now time.Time, msgID int64, seqNo int32, body []byte, inContainer bool) {
+	if len(body) < 4 {
+		e.drop("empty message", msgID) // no constructor: no TL object
+		return
+	}
 	if !e.accept(now, msgID, seqNo, body) {
 		return
 	}
