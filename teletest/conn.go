@@ -222,10 +222,14 @@ func (c *conn) onPacket(ctx context.Context, p []byte) error {
 		}
 	}
 	for _, ev := range events {
-		if ev.Kind == mtp.EventRequest {
+		switch ev.Kind {
+		case mtp.EventRequest:
 			if err := c.request(ctx, ev.MsgID, ev.Body); err != nil {
 				return err
 			}
+		case mtp.EventDestroySession:
+			k := sessionKey{key: c.sess.key.key, id: ev.SessionID}
+			c.eng.AnswerDestroySession(ev.SessionID, c.srv.sessions.destroy(k))
 		}
 	}
 	return nil

@@ -48,8 +48,14 @@ const rawSessionID = 0x5e55_1011
 // sealRaw encrypts one message with exactly the given header fields.
 func (r *rawClient) sealRaw(salt, msgID int64, seqNo int32, body []byte) []byte {
 	r.tb.Helper()
+	return r.sealIn(rawSessionID, salt, msgID, seqNo, body)
+}
+
+// sealIn is sealRaw in session sid.
+func (r *rawClient) sealIn(sid, salt, msgID int64, seqNo int32, body []byte) []byte {
+	r.tb.Helper()
 	plain := binary.LittleEndian.AppendUint64(nil, uint64(salt))
-	plain = binary.LittleEndian.AppendUint64(plain, rawSessionID)
+	plain = binary.LittleEndian.AppendUint64(plain, uint64(sid))
 	plain = binary.LittleEndian.AppendUint64(plain, uint64(msgID))
 	plain = binary.LittleEndian.AppendUint32(plain, uint32(seqNo))
 	plain = binary.LittleEndian.AppendUint32(plain, uint32(len(body)))

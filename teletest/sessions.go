@@ -211,6 +211,26 @@ func (t *sessionTable) rekey(s *mtSession, id int64) {
 	t.m[s.key] = s
 }
 
+// destroy forgets the session k (destroy_session from another session of its key) and
+// reports whether there was one. A connection serving it is closed; what the session kept
+// for its client goes with it.
+func (t *sessionTable) destroy(k sessionKey) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	s := t.m[k]
+	if s == nil {
+		return false
+	}
+	if s.owner == nil {
+		t.forgetLocked(s)
+		return true
+	}
+	// Unfiled, the session is forgotten for good when its owner lets go (detach).
+	delete(t.m, k)
+	s.owner.stop()
+	return true
+}
+
 // evictLocked forgets detached sessions idle for longer than the TTL, then the least recently
 // used detached ones while they keep more than maxRetained bytes or, to make room for a new
 // session, while the table is full. The caller holds t.mu.

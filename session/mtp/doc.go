@@ -26,7 +26,9 @@
 //     (ErrHealthTimeout when a pong is missing);
 //   - on the server side: new_session_created, salt and msg_id checks answered with
 //     bad_server_salt and bad_msg_notification, pong, future_salts, rpc_drop_answer and
-//     msgs_state_req answered, everything else handed up as EventRequest; the rpc_results and
+//     msgs_state_req answered, destroy_session about another session handed up as
+//     EventDestroySession (the loop knows the sessions; AnswerDestroySession answers it),
+//     everything else handed up as EventRequest; the rpc_results and
 //     pushed messages it sent kept until the client acknowledges them (bounded by
 //     Config.RetainMessages and RetainBytes) and sent again under their msg_ids by OnConnect
 //     and on msg_resend_req, as Telegram resends what a broken connection may have lost.

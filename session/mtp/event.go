@@ -21,6 +21,10 @@ const (
 	// still wrapped in invokeWithLayer and similar if the client sent it so). Answer with
 	// Reply or ReplyError.
 	EventRequest
+	// EventDestroySession reports a client's destroy_session (server) about SessionID,
+	// another session of the same auth key; the loop, which knows the sessions, forgets that
+	// one if it can and answers with AnswerDestroySession.
+	EventDestroySession
 )
 
 // String returns the kind's name.
@@ -38,6 +42,8 @@ func (k EventKind) String() string {
 		return "new_session"
 	case EventRequest:
 		return "request"
+	case EventDestroySession:
+		return "destroy_session"
 	}
 	return fmt.Sprintf("EventKind(%d)", uint8(k))
 }
@@ -47,9 +53,11 @@ type Event struct {
 	Kind EventKind
 	// Call is the call the event belongs to (EventResult, EventRPCError, EventFailed).
 	Call CallID
-	// MsgID is the msg_id of the call's message, of a client request (EventRequest) or the
-	// first_msg_id of a new session (EventNewSession).
+	// MsgID is the msg_id of the call's message, of a client request (EventRequest or
+	// EventDestroySession) or the first_msg_id of a new session (EventNewSession).
 	MsgID int64
+	// SessionID is the session a client asks to destroy (EventDestroySession).
+	SessionID int64
 	// Body is the TL object: a result, an update or a request. See the package documentation
 	// for its lifetime.
 	Body []byte

@@ -52,8 +52,13 @@ func (e *Engine) serverDispatch(now time.Time, msgID int64, body []byte) {
 			e.drop("short destroy_session", msgID)
 			return
 		}
-		out := le.AppendUint32(nil, idDestroySessionNone)
-		e.pushService(append(out, body[4:12]...), true)
+		sid := int64(le.Uint64(body[4:]))
+		if sid == e.sessionID {
+			// MTProto leaves destroying the session that asks undefined: it goes on.
+			e.AnswerDestroySession(sid, false)
+			return
+		}
+		e.events = append(e.events, Event{Kind: EventDestroySession, MsgID: msgID, SessionID: sid})
 	case idRPCResult, idBadMsgNotification, idBadServerSalt, idNewSessionCreated, idPong,
 		idFutureSalts, idMsgsStateInfo, idMsgDetailedInfo, idMsgNewDetailedInfo, idRPCError:
 		e.drop("server-only message from a client", msgID)
@@ -61,6 +66,18 @@ func (e *Engine) serverDispatch(now time.Time, msgID int64, body []byte) {
 		e.running[msgID] = struct{}{}
 		e.events = append(e.events, Event{Kind: EventRequest, MsgID: msgID, Body: body})
 	}
+}
+
+// AnswerDestroySession answers a client's destroy_session about session sid
+// (EventDestroySession): destroy_session_ok when the server knew the session and forgot it
+// (destroyed), destroy_session_none when it knew none.
+func (e *Engine) AnswerDestroySession(sid int64, destroyed bool) {
+	id := uint32(idDestroySessionNone)
+	if destroyed {
+		id = idDestroySessionOk
+	}
+	out := le.AppendUint32(make([]byte, 0, 12), id)
+	e.pushService(le.AppendUint64(out, uint64(sid)), true)
 }
 
 // answerFutureSalts answers get_future_salts#b921bd04 num:int with the salts the engine knows.

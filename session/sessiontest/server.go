@@ -414,6 +414,11 @@ func (c *serverConn) run() error {
 			}
 			h := *s.handler.Load()
 			for _, ev := range events {
+				if ev.Kind == mtp.EventDestroySession {
+					// A scripted connection keeps no other session to destroy.
+					eng.AnswerDestroySession(ev.SessionID, false)
+					continue
+				}
 				if ev.Kind != mtp.EventRequest {
 					continue
 				}
