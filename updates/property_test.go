@@ -17,7 +17,8 @@ import (
 // through a network that reorders, duplicates and drops pushes, with reconnects, failing
 // requests and restarts from the persisted state interleaved. Every event must come out exactly
 // once, messages in pts order per sequence, and the persisted state must end equal to the
-// server's.
+// server's. Presses (callback queries, no pts) come in too, straight to the Box, each kept
+// across a restart as a Manager keeps its Leftovers: each must come out once, in order.
 func TestPropertyExactlyOnce(t *testing.T) {
 	seeds := *propertySeeds
 	if testing.Short() {
@@ -50,6 +51,8 @@ type propertyRun struct {
 	outstanding []Request
 	delivered   []string
 	stored      Saved
+	pressed     int64   // presses handed to the Box, numbered from 1
+	presses     []int64 // presses delivered, in order
 }
 
 func runProperty(t *testing.T, seed uint64, events int) {
@@ -82,6 +85,9 @@ func runProperty(t *testing.T, seed uint64, events int) {
 			r.apply(r.b.Reconnected(r.now))
 		case a < 78:
 			r.restart()
+		case a < 81:
+			r.pressed++
+			r.process(&tg.UpdateShort{Update: pressUpdate(r.pressed)})
 		case a < 92 && len(r.outstanding) > 0:
 			r.answer(rng.IntN(len(r.outstanding)), true)
 		default:
@@ -95,7 +101,7 @@ func runProperty(t *testing.T, seed uint64, events int) {
 			r.answer(0, false)
 			continue
 		}
-		if len(r.delivered) >= len(want) && r.b.pendingTotal == 0 {
+		if len(r.delivered) >= len(want) && r.b.pendingTotal == 0 && len(r.b.unseq) == 0 {
 			break
 		}
 		next := r.b.NextDeadline()
@@ -120,6 +126,10 @@ func (r *propertyRun) deliverPush() {
 	default:
 		r.net = slices.Delete(r.net, i, i+1)
 	}
+	r.process(u)
+}
+
+func (r *propertyRun) process(u tg.UpdatesClass) {
 	out, err := r.b.Process(r.now, u)
 	if err != nil {
 		r.t.Fatal(err)
@@ -163,19 +173,31 @@ func (r *propertyRun) tick(d time.Duration) {
 	}
 }
 
-// restart drops the Box with everything in flight and starts a new one from the store.
+// restart drops the Box with everything in flight and starts a new one from the store,
+// handing it the presses the old one held, as Leftovers and Resume do.
 func (r *propertyRun) restart() {
+	var left []input
+	if r.b != nil {
+		left = heldInputs(r.b.takeUnsequenced())
+	}
 	r.b = NewBox(r.cfg)
 	r.outstanding = nil
 	saved := r.stored
 	saved.Channels = slices.Clone(saved.Channels)
 	r.apply(r.b.Start(r.now, &saved))
+	for _, in := range left {
+		r.process(in.u)
+	}
 }
 
 // apply handles the deliveries (then persists their commits) and queues the requests.
 func (r *propertyRun) apply(out Output) {
 	for _, d := range out.Deliveries {
 		for _, u := range d.Updates {
+			if q, ok := u.(*tg.UpdateBotCallbackQuery); ok {
+				r.presses = append(r.presses, q.QueryID)
+				continue
+			}
 			r.delivered = append(r.delivered, sim.Identity(u))
 		}
 		if d.Commit.HasState {
@@ -229,6 +251,14 @@ func (r *propertyRun) verify(want []sim.Event) {
 		st, _ := r.b.State()
 		t.Logf("box state %+v common %+v pts pending %d qts pending %d seq %+v next %v now %v", st, r.b.common, len(r.b.pts.pending), len(r.b.qts.pending), r.b.seq, r.b.NextDeadline(), r.now)
 		t.Fatalf("%d events: missing %v, delivered twice %v, unknown %v", len(want), missing, twice, seen)
+	}
+	for i, id := range r.presses {
+		if id != int64(i+1) {
+			t.Fatalf("presses delivered %v, want 1..%d once each, in order", r.presses, r.pressed)
+		}
+	}
+	if int64(len(r.presses)) != r.pressed {
+		t.Fatalf("%d presses delivered of %d", len(r.presses), r.pressed)
 	}
 	// Messages in pts order per sequence.
 	last := make(map[sim.Key]int)
