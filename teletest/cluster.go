@@ -72,6 +72,12 @@ type Config struct {
 	// MaxSessions caps the MTProto sessions one data center remembers after their
 	// connections closed. Default 10000.
 	MaxSessions int
+	// MaxSessionsPerKey caps the sessions without a connection one data center remembers
+	// for one auth key: a new session of a key that has that many forgets the key's least
+	// recently used one, so a client opening session after session under one key cannot push
+	// the other clients' sessions out of MaxSessions. Default 64 (a client runs one session
+	// per connection: main, media and the like).
+	MaxSessionsPerKey int
 	// SessionTTL is how long a session without a connection is remembered, with the updates
 	// queued for it (up to world.Config.MaxQueued). Default 10 min; negative keeps sessions
 	// until MaxSessions pushes them out.
@@ -114,6 +120,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.MaxSessions <= 0 {
 		c.MaxSessions = 10000
+	}
+	if c.MaxSessionsPerKey <= 0 {
+		c.MaxSessionsPerKey = 64
 	}
 	if c.SessionTTL == 0 {
 		c.SessionTTL = 10 * time.Minute

@@ -51,7 +51,7 @@ func newServer(cl *Cluster, dc int, key *rsa.PrivateKey, cdn bool) (*Server, err
 		key:      key,
 		log:      cl.log.With(slog.Int("dc", dc)),
 		keys:     newKeyStore(),
-		sessions: newSessionTable(cl.cfg.MaxSessions, cl.cfg.SessionTTL, cl.cfg.MaxRetainedBytes),
+		sessions: newSessionTable(cl.cfg.MaxSessions, cl.cfg.MaxSessionsPerKey, cl.cfg.SessionTTL, cl.cfg.MaxRetainedBytes),
 		seen:     newHeaderSet(4096),
 		conns:    make(map[*conn]struct{}),
 	}

@@ -3,6 +3,7 @@ package teletest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -108,23 +109,52 @@ func (s *mtSession) takeAnswers() []asyncAnswer {
 
 // sessionTable holds the sessions of one data center.
 type sessionTable struct {
-	mu  sync.Mutex
-	m   map[sessionKey]*mtSession
-	max int           // detached sessions beyond this are forgotten, oldest first
-	ttl time.Duration // detached sessions idle this long are forgotten
+	mu     sync.Mutex
+	m      map[sessionKey]*mtSession
+	byKey  map[[8]byte][]*mtSession // the sessions of m by auth key
+	max    int                      // detached sessions beyond this are forgotten, oldest first
+	perKey int                      // the same, per auth key
+	ttl    time.Duration            // detached sessions idle this long are forgotten
 
 	maxRetained int // bytes detached sessions may keep together, beyond it the oldest go
 	retained    int // bytes the detached sessions of m keep (their retained fields)
 }
 
-func newSessionTable(max int, ttl time.Duration, maxRetained int) *sessionTable {
-	return &sessionTable{m: make(map[sessionKey]*mtSession), max: max, ttl: ttl, maxRetained: maxRetained}
+func newSessionTable(max, perKey int, ttl time.Duration, maxRetained int) *sessionTable {
+	return &sessionTable{
+		m: make(map[sessionKey]*mtSession), byKey: make(map[[8]byte][]*mtSession),
+		max: max, perKey: perKey, ttl: ttl, maxRetained: maxRetained,
+	}
+}
+
+// fileLocked files s under its key. The caller holds t.mu.
+func (t *sessionTable) fileLocked(s *mtSession) {
+	t.m[s.key] = s
+	t.byKey[s.key.key] = append(t.byKey[s.key.key], s)
+}
+
+// unfileLocked removes s from the table if it is filed there, and reports whether it was.
+// The caller holds t.mu.
+func (t *sessionTable) unfileLocked(s *mtSession) bool {
+	if t.m[s.key] != s {
+		return false
+	}
+	delete(t.m, s.key)
+	list := t.byKey[s.key.key]
+	if i := slices.Index(list, s); i >= 0 {
+		list = slices.Delete(list, i, i+1)
+	}
+	if len(list) == 0 {
+		delete(t.byKey, s.key.key)
+	} else {
+		t.byKey[s.key.key] = list
+	}
+	return true
 }
 
 // forgetLocked drops a detached session and its subscription. The caller holds t.mu.
 func (t *sessionTable) forgetLocked(s *mtSession) {
-	if t.m[s.key] == s {
-		delete(t.m, s.key)
+	if t.unfileLocked(s) {
 		t.retained -= s.retained
 	}
 	s.retained = 0
@@ -148,8 +178,9 @@ func (t *sessionTable) attach(ctx context.Context, c *conn, k sessionKey, now ti
 				return nil, false, err
 			}
 			t.evictLocked(now, true)
+			t.evictKeyLocked(k.key)
 			s = &mtSession{key: k, eng: eng}
-			t.m[k] = s
+			t.fileLocked(s)
 			created = true
 		}
 		if s.owner == nil {
@@ -196,9 +227,7 @@ func (t *sessionTable) detach(s *mtSession, c *conn, now time.Time) {
 func (t *sessionTable) rekey(s *mtSession, id int64) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.m[s.key] == s {
-		delete(t.m, s.key)
-	}
+	t.unfileLocked(s)
 	s.key.id = id
 	if old := t.m[s.key]; old != nil {
 		if old.owner != nil {
@@ -208,7 +237,7 @@ func (t *sessionTable) rekey(s *mtSession, id int64) {
 		}
 		t.forgetLocked(old)
 	}
-	t.m[s.key] = s
+	t.fileLocked(s)
 }
 
 // destroy forgets the session k (destroy_session from another session of its key) and
@@ -226,7 +255,7 @@ func (t *sessionTable) destroy(k sessionKey) bool {
 		return true
 	}
 	// Unfiled, the session is forgotten for good when its owner lets go (detach).
-	delete(t.m, k)
+	t.unfileLocked(s)
 	s.owner.stop()
 	return true
 }
@@ -256,6 +285,24 @@ func (t *sessionTable) evictLocked(now time.Time, room bool) {
 	}
 }
 
+// evictKeyLocked makes room for one more session under the auth key: the least recently
+// used detached sessions of the key go while it has perKey. Sessions in use stay (their
+// number is bounded by the connections). The caller holds t.mu.
+func (t *sessionTable) evictKeyLocked(key [8]byte) {
+	for len(t.byKey[key]) >= t.perKey {
+		var oldest *mtSession
+		for _, s := range t.byKey[key] {
+			if s.owner == nil && (oldest == nil || s.lastUsed.Before(oldest.lastUsed)) {
+				oldest = s
+			}
+		}
+		if oldest == nil {
+			return
+		}
+		t.forgetLocked(oldest)
+	}
+}
+
 // len returns the number of sessions the table holds.
 func (t *sessionTable) len() int {
 	t.mu.Lock()
@@ -273,6 +320,7 @@ func (t *sessionTable) reset() int {
 		t.forgetLocked(s)
 	}
 	clear(t.m)
+	clear(t.byKey)
 	return n
 }
 
