@@ -3,6 +3,7 @@ package updates
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"time"
 
 	"github.com/mtgo-labs/mtgo/tl"
@@ -327,7 +328,7 @@ func (b *Box) process(now time.Time, in tg.UpdatesClass) error {
 		b.input = u.Updates
 		b.container(now, u.Updates, u.Users, u.Chats, u.Date, u.SeqStart, u.Seq)
 	case *tg.UpdateShort:
-		if u == nil || u.Update == nil {
+		if u == nil || isNil(u.Update) {
 			return ErrNil
 		}
 		b.single(now, u.Update, u.Date)
@@ -509,6 +510,16 @@ func (b *Box) lower(t time.Time) {
 	if b.next.IsZero() || t.Before(b.next) {
 		b.next = t
 	}
+}
+
+// isNil reports a nil interface or a nil pointer in one: a program's container may carry
+// either, and every TL type's fields are read through a pointer. (The decoder makes neither.)
+func isNil(v any) bool {
+	if v == nil {
+		return true
+	}
+	rv := reflect.ValueOf(v)
+	return rv.Kind() == reflect.Pointer && rv.IsNil()
 }
 
 func sameSlice[T any](a, b []T) bool {

@@ -2,7 +2,9 @@ package updates
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
+	"slices"
 	"testing"
 	"time"
 
@@ -278,6 +280,56 @@ func TestInvalidInputs(t *testing.T) {
 	// Nil updates inside a container are skipped.
 	if _, err := b.Process(now, &tg.Updates{Updates: []tg.UpdateClass{nil, typing(1)}}); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestTypedNilsSkipped: a nil pointer inside an update container or a difference (built by a
+// program, not decoded) is skipped like a nil; it made the Box, and the Manager's loop with
+// it, panic.
+func TestTypedNilsSkipped(t *testing.T) {
+	ups := []tg.UpdateClass{(*tg.UpdateNewMessage)(nil), (*tg.UpdateChannelTooLong)(nil), (*tg.UpdateBotStopped)(nil),
+		(*tg.UpdateNewChannelMessage)(nil), (*tg.UpdateBotCallbackQuery)(nil)}
+	inputs := []struct {
+		name string
+		run  func(h *harness, u tg.UpdateClass)
+	}{
+		{"container", func(h *harness, u tg.UpdateClass) { h.process(updates(0, u, msg(1, 11))) }},
+		{"updateShort", func(h *harness, u tg.UpdateClass) {
+			if _, err := h.b.Process(h.now, &tg.UpdateShort{Update: u}); !errors.Is(err, ErrNil) {
+				h.t.Errorf("updateShort of a nil pointer: error %v, want ErrNil", err)
+			}
+			h.process(updates(0, msg(1, 11)))
+		}},
+		{"difference", func(h *harness, u tg.UpdateClass) {
+			h.record(h.b.Reconnected(h.now))
+			h.difference(&tg.UpdatesDifference{OtherUpdates: []tg.UpdateClass{u, msg(1, 11)},
+				NewMessages:          []tg.MessageClass{(*tg.Message)(nil)},
+				NewEncryptedMessages: []tg.EncryptedMessageClass{(*tg.EncryptedMessage)(nil)},
+				State:                tg.UpdatesState{Pts: 11, Qts: 5, Seq: 3, Date: 100}})
+		}},
+		{"channel difference", func(h *harness, u tg.UpdateClass) {
+			h.process(updates(0, chMsg(7, 1, 50), msg(1, 11)))
+			h.channelDifference(7, &tg.UpdatesChannelDifference{Final: true, Pts: 50,
+				OtherUpdates: []tg.UpdateClass{u}, NewMessages: []tg.MessageClass{(*tg.MessageService)(nil)}})
+			h.got = slices.DeleteFunc(h.got, func(s string) bool { return s == "ch7/1" })
+		}},
+	}
+	for _, in := range inputs {
+		for _, u := range ups {
+			t.Run(fmt.Sprintf("%s/%T", in.name, u), func(t *testing.T) {
+				h := newHarness(t, Config{})
+				h.start(State{Pts: 10, Qts: 5, Seq: 3, Date: 100})
+				func() {
+					defer func() {
+						if r := recover(); r != nil {
+							t.Fatalf("panic: %v", r)
+						}
+					}()
+					in.run(h, u)
+				}()
+				h.expectDelivered("msg1")
+			})
+		}
 	}
 }
 

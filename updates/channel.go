@@ -300,7 +300,7 @@ func (b *Box) channelDifference(now time.Time, id int64, d tg.UpdatesChannelDiff
 		b.learn(d.Chats)
 		c.rec.updates += b.pushMessages(d.NewMessages)
 		for _, u := range d.OtherUpdates {
-			if u == nil {
+			if isNil(u) {
 				continue
 			}
 			if _, ok := u.(*tg.UpdateChannelTooLong); ok {
@@ -368,7 +368,7 @@ func (b *Box) setChannelPts(c *channel, pts int32) {
 func (b *Box) pushMessages(msgs []tg.MessageClass) int {
 	n := 0
 	for _, m := range msgs {
-		if m == nil {
+		if isNil(m) {
 			continue
 		}
 		if _, ok := messagePeer(m).(*tg.PeerChannel); ok {

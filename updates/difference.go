@@ -175,14 +175,14 @@ func (b *Box) differenceContents(now time.Time, msgs []tg.MessageClass, enc []tg
 	b.openFor(users, chats)
 	n := b.pushMessages(msgs)
 	for _, m := range enc {
-		if m != nil {
+		if !isNil(m) {
 			b.push(&tg.UpdateNewEncryptedMessage{Message: m})
 			n++
 		}
 	}
 	channels := false
 	for _, u := range other {
-		if u == nil {
+		if isNil(u) {
 			continue
 		}
 		if tl, ok := u.(*tg.UpdateChannelTooLong); ok {

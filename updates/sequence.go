@@ -373,7 +373,7 @@ func (b *Box) replayPrestate(now time.Time) {
 
 // update routes one update of a container.
 func (b *Box) update(now time.Time, u tg.UpdateClass, users []tg.UserClass, chats []tg.ChatClass) (channelUpdate bool) {
-	if u == nil {
+	if isNil(u) {
 		return false
 	}
 	if tl, ok := u.(*tg.UpdateChannelTooLong); ok {
