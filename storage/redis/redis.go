@@ -52,8 +52,9 @@ import (
 // Options configures Open.
 type Options struct {
 	// LockTTL is how long the session lock lives without renewal; a crashed holder's lock
-	// frees itself after it. The store renews it every LockTTL/3. Default 15 s; at least
-	// MinLockTTL.
+	// frees itself after it. The store renews it every LockTTL/3; when no renewal has
+	// answered a LockTTL after the last one confirmed was sent, the store fails with
+	// ErrLockLost. Default 15 s; at least MinLockTTL.
 	LockTTL time.Duration
 }
 
@@ -74,6 +75,12 @@ type Store struct {
 	token string
 	fence int64
 	ttl   time.Duration
+
+	// The lease as this process can vouch for it: it ends at born+until (the monotonic
+	// clock), a LockTTL after the last acquisition or renewal that Redis confirmed was
+	// sent. Past it Redis may have let the lock go, and check fails.
+	born  time.Time
+	until atomic.Int64
 
 	closed atomic.Bool
 	lost   atomic.Bool
@@ -105,7 +112,7 @@ func Open(ctx context.Context, rdb goredis.UniversalClient, name string, opt Opt
 		return nil, fmt.Errorf("redis storage: lock token: %w", err)
 	}
 	s := &Store{rdb: rdb, name: name, p: "mtgo:{" + name + "}:", token: hex.EncodeToString(raw[:]), ttl: opt.LockTTL,
-		stop: make(chan struct{}), done: make(chan struct{})}
+		born: time.Now(), stop: make(chan struct{}), done: make(chan struct{})}
 	ok, err := rdb.SetNX(ctx, s.k("lock"), s.token, opt.LockTTL).Result()
 	if err != nil {
 		return nil, fmt.Errorf("redis storage: lock session: %w", err)
@@ -113,6 +120,7 @@ func Open(ctx context.Context, rdb goredis.UniversalClient, name string, opt Opt
 	if !ok {
 		return nil, fmt.Errorf("%w: redis session %q", storage.ErrSessionInUse, name)
 	}
+	s.extend(0)
 	if s.fence, err = rdb.Incr(ctx, s.k("fence")).Result(); err != nil {
 		_ = s.unlock(context.Background())
 		return nil, fmt.Errorf("redis storage: fence: %w", err)
@@ -136,7 +144,8 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0`)
 
-// renew extends the lease every ttl/3 until Close; a lease found taken marks the store lost.
+// renew extends the lease every ttl/3 until Close; a lease found taken, or not renewed before
+// it ends, marks the store lost.
 func (s *Store) renew() {
 	defer close(s.done)
 	t := time.NewTicker(s.ttl / 3)
@@ -146,15 +155,57 @@ func (s *Store) renew() {
 		case <-s.stop:
 			return
 		case <-t.C:
-			ctx, cancel := context.WithTimeout(context.Background(), s.ttl/3)
+			sent := time.Since(s.born)
+			// A renewal may take as long as the lease has left, no longer; the client
+			// bounds its socket waits with this deadline only with ContextTimeoutEnabled
+			// (else by its ReadTimeout), and check ends the lease on time either way.
+			ctx, cancel := context.WithDeadline(context.Background(), s.leaseEnd())
 			n, err := renewScript.Run(ctx, s.rdb, []string{s.k("lock")}, s.token, s.ttl.Milliseconds()).Int()
 			cancel()
-			if err == nil && n == 0 {
+			if err == nil && n == 0 { // taken over, or it lapsed
 				s.lost.Store(true)
+			}
+			// An answer after the lease's end comes too late: the store may have served
+			// the session while Redis let it go.
+			if s.expired() {
 				return
+			}
+			if err == nil {
+				s.extend(sent)
 			}
 		}
 	}
+}
+
+// leaseDrift is the part of LockTTL the store gives up for the clocks of Redis and this
+// process running at different rates.
+const leaseDrift = 100
+
+// extend moves the lease's end to a LockTTL (less drift) after sent, when the lock was
+// confirmed held by a command sent at born+sent.
+func (s *Store) extend(sent time.Duration) {
+	end := int64(sent + s.ttl - s.ttl/leaseDrift)
+	for {
+		cur := s.until.Load()
+		if end <= cur || s.until.CompareAndSwap(cur, end) {
+			return
+		}
+	}
+}
+
+// leaseEnd is when Redis may let the lock go unless a renewal reaches it.
+func (s *Store) leaseEnd() time.Time { return s.born.Add(time.Duration(s.until.Load())) }
+
+// expired reports a lock that is lost or whose lease ended, marking it lost for good.
+func (s *Store) expired() bool {
+	if s.lost.Load() {
+		return true
+	}
+	if time.Since(s.born) < time.Duration(s.until.Load()) {
+		return false
+	}
+	s.lost.Store(true)
+	return true
 }
 
 // abandon stops renewing without releasing the lock: what a crashed process leaves behind.
@@ -205,7 +256,7 @@ func (s *Store) check(ctx context.Context) error {
 	if s.closed.Load() {
 		return storage.ErrClosed
 	}
-	if s.lost.Load() {
+	if s.expired() {
 		return ErrLockLost
 	}
 	return ctx.Err()

@@ -2,9 +2,11 @@ package redis
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"os"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -233,5 +235,75 @@ func TestListPeersRepeatedScan(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("ListPeers (-want +got):\n%s", diff)
+	}
+}
+
+// stallRenewals is a go-redis hook that holds every lease renewal until release is closed:
+// a Redis too busy to answer, or a client whose ReadTimeout outlasts the lease.
+type stallRenewals struct{ release chan struct{} }
+
+func (stallRenewals) DialHook(next goredis.DialHook) goredis.DialHook { return next }
+
+func (stallRenewals) ProcessPipelineHook(next goredis.ProcessPipelineHook) goredis.ProcessPipelineHook {
+	return next
+}
+
+func (h stallRenewals) ProcessHook(next goredis.ProcessHook) goredis.ProcessHook {
+	return func(ctx context.Context, cmd goredis.Cmder) error {
+		if args := cmd.Args(); len(args) > 1 && (args[1] == renewScript.Hash() || cmd.Name() == "eval" && strings.Contains(fmt.Sprint(args[1]), "PEXPIRE")) {
+			<-h.release
+		}
+		return next(ctx, cmd)
+	}
+}
+
+// TestRenewalOutlastingLease: a store whose renewal has not answered when its lease ends
+// counts the lock as lost: from then on another process may hold the session. It waited for
+// the renewal (the client's ReadTimeout, 3 s by default, not the lease) and then simply
+// tried again, so it went on serving the session after another process had taken it.
+func TestRenewalOutlastingLease(t *testing.T) {
+	rdb := server(t).(*goredis.Client)
+	name := storagetest.Name(t)
+	t.Cleanup(func() { _ = rdb.Del(context.Background(), keysOf(name)...).Err() })
+	stalled := goredis.NewClient(&goredis.Options{Addr: rdb.Options().Addr})
+	defer stalled.Close()
+	h := stallRenewals{release: make(chan struct{})}
+	stalled.AddHook(h)
+	old, err := Open(t.Context(), stalled, name, Options{LockTTL: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer old.Close()
+	defer close(h.release) // before Close, which waits for the renewing goroutine
+	if err := old.SetHomeDC(t.Context(), 2); err != nil {
+		t.Fatal(err)
+	}
+	// The lease lapses in Redis (its renewals never arrive) and another process takes it.
+	var cur *Store
+	for deadline := time.Now().Add(5 * time.Second); cur == nil; {
+		cur, err = Open(t.Context(), rdb, name, Options{})
+		switch {
+		case err == nil:
+		case !errorsIs(err, storage.ErrSessionInUse):
+			t.Fatal(err)
+		case time.Now().After(deadline):
+			t.Fatal("the stalled store's lease did not lapse in 5 s")
+		default:
+			timer := time.NewTimer(10 * time.Millisecond) // the lease runs on Redis's clock
+			<-timer.C
+		}
+	}
+	defer cur.Close()
+	if _, err := old.HomeDC(t.Context()); !errorsIs(err, ErrLockLost) || !errorsIs(err, storage.ErrSessionInUse) {
+		t.Errorf("read of the store whose lease lapsed = %v, want ErrLockLost", err)
+	}
+	if err := old.SetHomeDC(t.Context(), 5); !errorsIs(err, ErrLockLost) {
+		t.Errorf("write of the store whose lease lapsed = %v, want ErrLockLost", err)
+	}
+	if err := old.Save(); !errorsIs(err, ErrLockLost) {
+		t.Errorf("Save of the store whose lease lapsed = %v, want ErrLockLost", err)
+	}
+	if dc, err := cur.HomeDC(t.Context()); err != nil || dc != 2 {
+		t.Errorf("new holder's home dc = %d, %v, want 2", dc, err)
 	}
 }
