@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/mtgo-labs/mtgo/client/storage"
@@ -94,4 +95,48 @@ func TestSymlinkedPathShareTheLock(t *testing.T) {
 	if !errors.Is(err, storage.ErrSessionInUse) {
 		t.Fatalf("Open through a symlink of a session in use = %v, want ErrSessionInUse", err)
 	}
+}
+
+// TestHardLinkedFileRefused: a database file with a second name (a hard link) is refused.
+// The lock file went beside the name used, so two clients ran one session through two
+// names; and SQLite keeps the write-ahead log and its index beside the name too, so even
+// two sessions through two names write one file through two logs, which corrupts it.
+func TestHardLinkedFileRefused(t *testing.T) {
+	dir := t.TempDir()
+	first := filepath.Join(dir, "bot.db")
+	second := filepath.Join(dir, "other", "bot.db")
+	if err := os.Mkdir(filepath.Dir(second), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	a, err := sqlite.Open(t.Context(), first, "main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if err := os.Link(first, second); err != nil {
+		t.Skipf("no hard links here: %v", err)
+	}
+	for _, tt := range []struct{ path, name string }{{second, "main"}, {second, "other"}, {first, "other"}} {
+		st, err := sqlite.Open(t.Context(), tt.path, tt.name)
+		if err == nil {
+			st.Close()
+			t.Errorf("Open(%s, %q) of a file with two names succeeded", tt.path, tt.name)
+			continue
+		}
+		if errors.Is(err, storage.ErrCorrupt) || !strings.Contains(err.Error(), "hard link") {
+			t.Errorf("Open(%s, %q) = %v, want an error naming the hard link", tt.path, tt.name, err)
+		}
+	}
+	if _, err := os.Stat(second + "-wal"); err == nil {
+		t.Errorf("the refused Open made a write-ahead log beside the second name")
+	}
+	// One name again: the file opens.
+	if err := os.Remove(second); err != nil {
+		t.Fatal(err)
+	}
+	b, err := sqlite.Open(t.Context(), first, "other")
+	if err != nil {
+		t.Fatalf("Open after the link was removed = %v", err)
+	}
+	b.Close()
 }

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -39,6 +40,9 @@ var synchronous = "FULL"
 func Open(ctx context.Context, path, name string) (*sqlstore.Store, error) {
 	if path == "" || strings.IndexByte(path, 0) >= 0 {
 		return nil, errors.New("sqlite storage: the path is empty or has a zero byte")
+	}
+	if err := oneName(path); err != nil {
+		return nil, err
 	}
 	// Write transactions take the write lock when they begin (_txlock=immediate) and wait
 	// for it (busy_timeout), so concurrent writers queue instead of failing with
@@ -78,6 +82,22 @@ func Open(ctx context.Context, path, name string) (*sqlstore.Store, error) {
 		return nil, err
 	}
 	return st, nil
+}
+
+// oneName refuses a database file with more than one name (hard link), before SQLite opens
+// it: SQLite keeps the write-ahead log and its index beside the name a file is opened by,
+// so clients of one file through two names write it through two logs, which corrupts it
+// (the session lock file, beside the name too, did not stop them either). A symlink is
+// not a second name of the file: it leads to the one name.
+func oneName(path string) error {
+	fi, err := os.Stat(path)
+	if err != nil || !fi.Mode().IsRegular() {
+		return nil // a new file, or one SQLite reports on
+	}
+	if n := links(fi); n > 1 {
+		return fmt.Errorf("sqlite storage: open %s: the file has %d names (hard links); SQLite keeps its write-ahead log beside the name it opens, so two names of one database corrupt it: remove the other names", path, n)
+	}
+	return nil
 }
 
 // fileURI is the SQLite URI of the file at path. SQLite reads a "file:" name as a URI: a
