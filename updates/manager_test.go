@@ -401,7 +401,9 @@ func TestManagerHandlerErrorKeepsState(t *testing.T) {
 // TestManagerUnderFaults runs the whole loop against the simulated server while pushes are
 // withheld, reordered and duplicated and the connection "reconnects" every few hundred
 // milliseconds; halfway the program stops, more happens, and a new Manager on the same store
-// catches up. Every event must be handled exactly once, messages in order per sequence.
+// catches up, given the first one's Leftovers. Every event must be handled exactly once,
+// messages in order per sequence, and the presses (no pts, one push each, 5%) once each and in
+// the order they were pushed, across the differences they wait for and the stop.
 func TestManagerUnderFaults(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		channels := []int64{101, 102, 103, 104, 105}
@@ -419,11 +421,25 @@ func TestManagerUnderFaults(t *testing.T) {
 			t.Fatal(err)
 		}
 		rec := &recorder{}
+		// Presses (no pts) go to their own record, in the order the Handler saw them.
+		pressed := &presses{}
+		h := HandlerFunc(func(ctx context.Context, b Batch) error {
+			rest := b
+			rest.Updates = slices.DeleteFunc(slices.Clone(b.Updates), func(u tg.UpdateClass) bool {
+				_, ok := pressID(u)
+				return ok
+			})
+			if err := pressed.HandleUpdates(ctx, b); err != nil {
+				return err
+			}
+			return rec.HandleUpdates(ctx, rest)
+		})
 		rng := rand.New(rand.NewPCG(7, 7))
 		const total = 2000
 		var (
 			held []tg.UpdatesClass
-			r    = start(t, Options{API: srv, Handler: rec, Store: store, AccessHashes: simHashes})
+			sent int64
+			r    = start(t, Options{API: srv, Handler: h, Store: store, AccessHashes: simHashes})
 		)
 		for i := range total {
 			if i == total/2 {
@@ -434,7 +450,15 @@ func TestManagerUnderFaults(t *testing.T) {
 				for range 100 {
 					srv.Step() // while the program is down
 				}
-				r = start(t, Options{API: srv, Handler: rec, Store: store, AccessHashes: simHashes})
+				left := r.m.Leftovers()
+				r = start(t, Options{API: srv, Handler: h, Store: store, AccessHashes: simHashes})
+				if !r.m.Resume(left) {
+					t.Fatal("Resume refused")
+				}
+			}
+			if rng.IntN(20) == 0 {
+				sent++
+				r.push(t, press(sent))
 			}
 			u := srv.Step()
 			switch a := rng.IntN(100); {
@@ -466,6 +490,13 @@ func TestManagerUnderFaults(t *testing.T) {
 		pr := &propertyRun{t: t, srv: srv, delivered: rec.seen()}
 		pr.stored, _, _ = store.Load(t.Context())
 		pr.verify(srv.Events())
+		want := make([]int64, sent)
+		for i := range want {
+			want[i] = int64(i + 1)
+		}
+		if diff := cmp.Diff(want, pressed.seen()); diff != "" {
+			t.Errorf("presses (-want +got):\n%s", diff)
+		}
 	})
 }
 
