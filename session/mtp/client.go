@@ -205,8 +205,9 @@ func parseFutureSalts(body []byte) ([]Salt, error) {
 	return salts, nil
 }
 
-// onStateInfo acts on the answer to our msgs_state_req: messages the server does not have are
-// sent again, messages it has count as acknowledged.
+// onStateInfo acts on the answer to our msgs_state_req: messages the server certainly does not
+// have are sent again, messages it has count as acknowledged, and a call it knows nothing of
+// (it may have run and been forgotten) is sent again only if repeatable.
 func (e *Engine) onStateInfo(msgID int64, body []byte) {
 	if len(body) < 12 {
 		e.drop("short msgs_state_info", msgID)
@@ -233,7 +234,13 @@ func (e *Engine) onStateInfo(msgID int64, body []byte) {
 			continue
 		}
 		switch info[i] & 7 {
-		case 1, 2, 3: // the server never got it: sending it again cannot run it twice
+		case 1: // nothing known (msg_id too low): it may have run and been forgotten
+			if t.kind == kindCall && !t.repeatable {
+				e.failCall(t, fmt.Errorf("mtp: msgs_state_info: the server forgot the message: %w", ErrNotRepeated))
+				continue
+			}
+			e.requeueNew(t)
+		case 2, 3: // certainly not received: sending it again cannot run it twice
 			e.requeueNew(t)
 		case 4:
 			t.acked = true

@@ -325,3 +325,48 @@ func TestEmptyMessageDropped(t *testing.T) {
 		}
 	}
 }
+
+// TestStateInfoForgotten: msgs_state_info status 1 says the server knows nothing of a message
+// (msg_id too low, it may have forgotten it): unlike 2 and 3 (certainly not received), the call
+// may have run. It is sent again under a new msg_id only if repeatable; otherwise it fails with
+// ErrNotRepeated. Every status was taken as "never received" and the call sent again.
+func TestStateInfoForgotten(t *testing.T) {
+	tests := []struct {
+		status     byte
+		repeatable bool
+		resent     bool
+	}{
+		{1, false, false},
+		{1, true, true},
+		{2, false, true},
+		{3, false, true},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("status %d repeatable %v", tt.status, tt.repeatable), func(t *testing.T) {
+			p := newPair(t, func(c, _ *Config) { c.StateReqAfter = 10 * time.Second; c.PingInterval = -1 })
+			call, _ := p.sendUnanswered(body(0xd1, 0), CallOptions{Repeatable: tt.repeatable})
+			p.advance(10 * time.Second)
+			p.flushC()
+			p.toS = p.toS[:0]
+			var req int64
+			for id, m := range p.c.sent {
+				if m.kind == kindStateReq {
+					req = id
+				}
+			}
+			if req == 0 {
+				t.Fatal("no msgs_state_req sent")
+			}
+			info := appendBytes(le.AppendUint64(le.AppendUint32(nil, idMsgsStateInfo), uint64(req)), []byte{tt.status})
+			p.fromServer(info)
+			queued := p.c.calls[call] != nil && p.c.calls[call].queued
+			failed := only(p.cEv, EventFailed)
+			if queued != tt.resent {
+				t.Errorf("sent again: %v, want %v", queued, tt.resent)
+			}
+			if !tt.resent && (len(failed) != 1 || !errors.Is(failed[0].Err, ErrNotRepeated)) {
+				t.Errorf("failed %+v, want the call failed with ErrNotRepeated", failed)
+			}
+		})
+	}
+}
