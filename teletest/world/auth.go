@@ -90,6 +90,7 @@ func (w *World) unbind(key KeyID) {
 		return
 	}
 	delete(w.auths, key)
+	w.moves.forgetKey(key)
 	if keys := w.userKeys[a.user]; keys != nil {
 		delete(keys, key)
 		if len(keys) == 0 {

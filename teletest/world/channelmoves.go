@@ -66,6 +66,9 @@ type channelMoves struct {
 	count  int64
 	handed map[KeyID]*handedStates
 	keys   map[int64][]KeyID // the keys of handed by user
+	// floors holds, by user, the lowest mark of the states of the user's keys forgotten
+	// with their authorization (forgetKey): they count as dropped states of the user.
+	floors map[int64]int64
 }
 
 // handedStates are the states remembered for one key.
@@ -119,6 +122,38 @@ func (m *channelMoves) hand(key KeyID, user int64, pts, qts, date int32, mark in
 	hs.list = append(hs.list, handedState{pts: pts, qts: qts, date: date, mark: mark})
 }
 
+// forgetKey drops the states handed to key, whose authorization ended (log-out, a reset),
+// so a client signing in and out with key after key leaves nothing behind. Their lowest mark
+// stays as the user's floor, as if they had been dropped from a list that is full: a client
+// of the user's other keys that grew from one of them is still told every channel since.
+func (m *channelMoves) forgetKey(key KeyID) {
+	hs := m.handed[key]
+	if hs == nil {
+		return
+	}
+	delete(m.handed, key)
+	if keys := slices.DeleteFunc(m.keys[hs.user], func(k KeyID) bool { return k == key }); len(keys) > 0 {
+		m.keys[hs.user] = keys
+	} else {
+		delete(m.keys, hs.user)
+	}
+	floor, ok := hs.floor, hs.forgot
+	for _, h := range hs.list {
+		if !ok || h.mark < floor {
+			floor, ok = h.mark, true
+		}
+	}
+	if !ok {
+		return
+	}
+	if m.floors == nil {
+		m.floors = make(map[int64]int64)
+	}
+	if f, had := m.floors[hs.user]; !had || floor < f {
+		m.floors[hs.user] = floor
+	}
+}
+
 // handedMark returns the mark of a state handed to key, and whether it was.
 func (m *channelMoves) handedMark(key KeyID, pts, qts, date int32) (int64, bool) {
 	if hs := m.handed[key]; hs != nil {
@@ -136,8 +171,7 @@ func (m *channelMoves) handedMark(key KeyID, pts, qts, date int32) (int64, bool)
 // asks with another key from a state an earlier key was handed. Without one, it is the lowest
 // mark those keys forgot. ok is false when there is neither.
 func (m *channelMoves) grownFrom(user int64, pts, qts int32) (mark int64, ok bool) {
-	var floor int64
-	forgot := false
+	floor, forgot := m.floors[user]
 	for _, key := range m.keys[user] {
 		hs := m.handed[key]
 		if hs == nil || hs.user != user {
