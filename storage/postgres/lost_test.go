@@ -11,10 +11,11 @@ import (
 	"github.com/mtgo-labs/mtgo/storage/sqlstore"
 )
 
-// TestOpenLockLost: a store of Open (or OpenDB) whose lock connection is lost while its
-// process lives (the server restarted, a proxy cut it) stops with ErrLockLost, as the
-// stores of Shared do. It went on writing: the lock was free, so a second process took the
-// session and the two ran on one auth key, each overwriting the other's state.
+// TestOpenLockLost: a store of Open (or OpenDB, or sqlstore.Open with Dialect) whose lock
+// connection is lost while its process lives (the server restarted, a proxy cut it) stops
+// with ErrLockLost, as the stores of Shared do. It went on writing: the lock was free, so a
+// second process took the session and the two ran on one auth key, each overwriting the
+// other's state. sqlstore.Open with Dialect held its lock on a connection nobody watched.
 func TestOpenLockLost(t *testing.T) {
 	defer postgres.SetOwnHeartbeat(20 * time.Millisecond)()
 	u := pgtest.Schema(t, pgtest.URL(t))
@@ -22,6 +23,9 @@ func TestOpenLockLost(t *testing.T) {
 	opens := map[string]func(name string) (*sqlstore.Store, error){
 		"Open":   func(name string) (*sqlstore.Store, error) { return postgres.Open(t.Context(), u, name) },
 		"OpenDB": func(name string) (*sqlstore.Store, error) { return postgres.OpenDB(t.Context(), db, name) },
+		"sqlstore.Open": func(name string) (*sqlstore.Store, error) {
+			return sqlstore.Open(t.Context(), db, postgres.Dialect, name, sqlstore.Options{})
+		},
 	}
 	for kind, open := range opens {
 		t.Run(kind, func(t *testing.T) {

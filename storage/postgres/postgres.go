@@ -51,39 +51,36 @@ func Open(ctx context.Context, url, name string) (*sqlstore.Store, error) {
 	return st, nil
 }
 
-// ownHeartbeat is how often the lock connection of a store of Open or OpenDB is checked.
+// ownHeartbeat is how often the lock connection of a store of Open, OpenDB or sqlstore.Open
+// with Dialect is checked.
 var ownHeartbeat = 5 * time.Second
 
-// openOwn opens the session called name in db with a lock connection of its own, watched
-// like Shared's (a Shared of one session, closed with the store): once the connection is
+// openOwn opens the session called name in db with Dialect's lock.
+func openOwn(ctx context.Context, db *sql.DB, name string, closeDB bool) (*sqlstore.Store, error) {
+	return sqlstore.Open(ctx, db, Dialect, name, sqlstore.Options{CloseDB: closeDB})
+}
+
+// lockOwn is Dialect.Lock: the session lock of name on a lock connection of its own, watched
+// like Shared's (a Shared of one session, closed with the lock): once the connection is
 // lost, another process may take the session, so the store fails with ErrLockLost instead
 // of writing beside it.
-func openOwn(ctx context.Context, db *sql.DB, name string, closeDB bool) (*sqlstore.Store, error) {
+func lockOwn(ctx context.Context, db *sql.DB, name string) (sqlstore.Lease, error) {
 	sh := newShared(db, ownHeartbeat, false)
-	st, err := sqlstore.Open(ctx, db, Dialect, name, sqlstore.Options{
-		CloseDB: closeDB,
-		Lock: func(ctx context.Context, name string) (sqlstore.Lease, error) {
-			l, err := sh.lock(ctx, name)
-			if err != nil {
-				return nil, err
-			}
-			return soleLease{l, sh}, nil
-		},
-	})
+	l, err := sh.lockLease(ctx, name)
 	if err != nil {
 		sh.Close()
 		return nil, err
 	}
-	return st, nil
+	return soleLease{l, sh}, nil
 }
 
 // soleLease is the lock of a store with a Shared of its own, which its release closes.
 type soleLease struct {
-	sqlstore.Lease
+	*lease
 	sh *Shared
 }
 
-func (l soleLease) Release() error { return errors.Join(l.Lease.Release(), l.sh.Close()) }
+func (l soleLease) Release() error { return errors.Join(l.lease.Release(), l.sh.Close()) }
 
 // parseConfig parses url, turning JIT compilation off unless url sets it: the store's
 // statements are short, and compiling the peer upsert (whose estimated cost passes the JIT
@@ -101,14 +98,13 @@ func parseConfig(url string) (*pgx.ConnConfig, error) {
 
 // OpenDB opens the session called name in db, a database/sql handle of the pgx driver
 // (stdlib.OpenDB or sql.Open("pgx", ...)); Close leaves db open. Its lock connection is one
-// of db's, watched as Open's.
+// of db's, watched as Open's. It is sqlstore.Open with Dialect.
 func OpenDB(ctx context.Context, db *sql.DB, name string) (*sqlstore.Store, error) {
 	return openOwn(ctx, db, name, false)
 }
 
-// Dialect is PostgreSQL's sqlstore.Dialect, with the advisory session lock. A store that
-// sqlstore.Open makes with it holds the lock on a connection nobody watches: Open, OpenDB
-// and Shared notice when that connection is lost (ErrLockLost).
+// Dialect is PostgreSQL's sqlstore.Dialect, with the advisory session lock held on a
+// connection of its own and watched as Open's: lost, the store fails with ErrLockLost.
 var Dialect = sqlstore.Dialect{
 	Name:        "postgres",
 	Blob:        "bytea",
@@ -122,7 +118,7 @@ var Dialect = sqlstore.Dialect{
 	Arrays:      true,
 	TextUTF8:    true,
 	MaxParams:   8000,
-	Lock:        lockSession,
+	Lock:        lockOwn,
 	Pipeline:    pipeline,
 	MigrationLock: func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `select pg_advisory_xact_lock($1)`, migrationLockKey)
@@ -160,36 +156,7 @@ func pipeline(ctx context.Context, db *sql.DB, stmts []sqlstore.Stmt) error {
 // migrationLockKey serializes schema migrations of concurrent Opens ("mtgo" in ASCII).
 const migrationLockKey = 0x6d74676f
 
-// lockSession takes the session's advisory lock on a connection kept for the store's
-// lifetime.
-func lockSession(ctx context.Context, db *sql.DB, name string) (func() error, error) {
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("postgres storage: lock session: %w", err)
-	}
-	var ok bool
-	key := LockKey(name)
-	if err := conn.QueryRowContext(ctx, tryLockQuery, key).Scan(&ok); err != nil {
-		conn.Close()
-		return nil, fmt.Errorf("postgres storage: lock session: %w", err)
-	}
-	if !ok {
-		conn.Close()
-		return nil, inUse(name)
-	}
-	return func() error {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_, err := conn.ExecContext(ctx, unlockQuery, key)
-		if err != nil {
-			// A broken connection has lost its lock with its backend already.
-			_ = conn.Raw(func(c any) error { return c.(*stdlib.Conn).Conn().Close(ctx) })
-		}
-		return errors.Join(ignoreGone(err), ignoreGone(conn.Close()))
-	}, nil
-}
-
-// The session lock's statements, with LockKey(name) as $1 (lockSession and Shared.lock).
+// The session lock's statements, with LockKey(name) as $1 (Shared.lock).
 const (
 	tryLockQuery = `select pg_try_advisory_lock(hashtextextended($1, 0))`
 	unlockQuery  = `select pg_advisory_unlock(hashtextextended($1, 0))`

@@ -168,6 +168,15 @@ func lockContext(ctx context.Context) (context.Context, context.CancelFunc) {
 
 // lock takes the session lock of name on the lock connection (sqlstore.Options.Lock).
 func (sh *Shared) lock(ctx context.Context, name string) (sqlstore.Lease, error) {
+	l, err := sh.lockLease(ctx, name)
+	if err != nil {
+		return nil, err // not a nil *lease in an interface
+	}
+	return l, nil
+}
+
+// lockLease is lock's lease.
+func (sh *Shared) lockLease(ctx context.Context, name string) (*lease, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

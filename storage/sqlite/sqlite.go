@@ -73,8 +73,12 @@ func Open(ctx context.Context, path, name string) (*sqlstore.Store, error) {
 		return nil, fmt.Errorf("sqlite storage: open %s: %w", path, err)
 	}
 	d := Dialect
-	d.Lock = func(context.Context, *sql.DB, string) (func() error, error) {
-		return storage.LockFile(lockPath(real, name), LockTimeout)
+	d.Lock = func(context.Context, *sql.DB, string) (sqlstore.Lease, error) {
+		unlock, err := storage.LockFile(lockPath(real, name), LockTimeout)
+		if err != nil {
+			return nil, err
+		}
+		return fileLease(unlock), nil
 	}
 	st, err := sqlstore.Open(ctx, db, d, name, sqlstore.Options{CloseDB: true})
 	if err != nil {
@@ -99,6 +103,13 @@ func oneName(path string) error {
 	}
 	return nil
 }
+
+// fileLease is a lock file's lock: held until released (the system keeps it while the
+// process lives).
+type fileLease func() error
+
+func (fileLease) Lost() error      { return nil }
+func (l fileLease) Release() error { return l() }
 
 // fileURI is the SQLite URI of the file at path. SQLite reads a "file:" name as a URI: a
 // '?' or '#' ends the file name there and %XX escapes are decoded, so "s#1.db" and "s#2.db"

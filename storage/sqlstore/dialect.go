@@ -34,9 +34,10 @@ type Dialect struct {
 	Numbered bool
 	// MaxParams bounds the parameters of one statement.
 	MaxParams int
-	// Lock takes the session lock of name for the store's lifetime (ErrSessionInUse when
-	// another holds it); the returned function releases it. Nil: no lock.
-	Lock func(ctx context.Context, db *sql.DB, name string) (release func() error, err error)
+	// Lock takes the session lock of name in db for the store's lifetime (ErrSessionInUse
+	// when another holds it), as a Lease the store watches (Options.Lock takes precedence).
+	// Nil: no lock.
+	Lock func(ctx context.Context, db *sql.DB, name string) (Lease, error)
 	// MigrationLock serializes schema migrations of concurrent Opens inside tx; nil when
 	// the database serializes them itself.
 	MigrationLock func(ctx context.Context, tx *sql.Tx) error

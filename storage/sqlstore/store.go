@@ -112,7 +112,7 @@ type Options struct {
 	Lock func(ctx context.Context, name string) (Lease, error)
 }
 
-// Lease is a session lock a store holds (Options.Lock).
+// Lease is a session lock a store holds (Options.Lock, Dialect.Lock).
 type Lease interface {
 	// Lost returns nil while the lock holds, and the error to report once it is gone
 	// (its connection dropped, say). It is called before every operation: it must be cheap.
@@ -139,20 +139,16 @@ func Open(ctx context.Context, db *sql.DB, d Dialect, name string, opt Options) 
 		return nil, err
 	}
 	s := &Store{db: db, d: d, name: name, sid: sid, ownDB: opt.CloseDB}
-	s.cache.on = opt.Lock != nil || d.Lock != nil
-	switch {
-	case opt.Lock != nil:
-		l, err := opt.Lock(ctx, name)
+	lock := opt.Lock
+	if lock == nil && d.Lock != nil {
+		lock = func(ctx context.Context, name string) (Lease, error) { return d.Lock(ctx, db, name) }
+	}
+	if lock != nil {
+		l, err := lock(ctx, name)
 		if err != nil {
 			return nil, err
 		}
-		s.release, s.lost = l.Release, l.Lost
-	case d.Lock != nil:
-		rel, err := d.Lock(ctx, db, name)
-		if err != nil {
-			return nil, err
-		}
-		s.release = rel
+		s.release, s.lost, s.cache.on = l.Release, l.Lost, true
 	}
 	return s, nil
 }
