@@ -34,7 +34,13 @@ var (
 // server-initiated messages, one TL object per call, in the order they arrived (consumer
 // interface; the client's update engine implements it). body stays valid after the call
 // returns. HandleUpdates runs on a goroutine of its own; while it works, later updates queue
-// (without bound, so the handler may itself Invoke on the same Conn, e.g. updates.getDifference).
+// (so the handler may itself Invoke on the same Conn, e.g. updates.getDifference), 1024 at
+// most: beyond them pushes are dropped, counted in Stats.DroppedUpdates, and the handler is
+// told of a new session (NewSessionHandler) to fetch them again. ctx ends when Run is ending
+// (its context ended, or it gave up the connection); every push queued by then is still
+// handed over, with ctx ended, and Run returns once the handler has returned for each. A
+// handler that waits, for room in a queue of its own say, should wait within ctx and then
+// keep the push rather than drop it.
 type UpdateHandler interface {
 	HandleUpdates(ctx context.Context, body []byte) error
 }

@@ -47,14 +47,23 @@ func (c *Conn) Run(ctx context.Context) error {
 		return ErrRunning
 	}
 	l := &loop{c: c, log: c.log, calls: make(map[mtp.CallID]*call)}
+	// The handler's context ends with Run's: when ctx ends, or when Run gives up (a
+	// *ReconnectError), before Run waits for the pushes still queued. Those are handed over all
+	// the same (see UpdateHandler), so a handler that waits for room somewhere, bounded by its
+	// context, does not hold Run's end.
+	uctx, cancelUpdates := context.WithCancel(ctx)
+	defer cancelUpdates()
 	if c.opts.Updates != nil {
-		uctx, cancel := context.WithCancel(ctx)
-		defer cancel()
-		l.updates = &updateQueue{handle: func(u updateMsg) { l.handleUpdate(uctx, u) }}
+		l.updates = &updateQueue{
+			handle: func(u updateMsg) { l.handleUpdate(uctx, u) },
+			log:    c.log,
+			total:  &c.stats.droppedUpdates,
+		}
 	}
 	err := l.run(ctx)
 	c.setState(StateClosed)
 	l.shutdown(err)
+	cancelUpdates()
 	if l.updates != nil {
 		l.updates.close()
 	}
@@ -613,6 +622,10 @@ func (l *loop) pushUpdate(u updateMsg) {
 // one new-session notice follows the kept ones, so a NewSessionHandler fetches what was
 // dropped with updates.getDifference once it gets there, as after a lost connection. Memory
 // then stays bounded however long the handler takes (it grew by some 75 bytes per push held).
+// getDifference brings back only what has a pts or qts: a dropped push without one (a button
+// press, an inline query, typing) is lost, so the drops are logged at Warn and counted
+// (Stats.DroppedUpdates). A handler that hands pushes on quickly (the client's queues them
+// itself, bounded by what each update is) keeps this queue short.
 const maxQueuedUpdates = 1024
 
 // updateQueue hands updates from the loop to the handler, run in order on a goroutine of its
@@ -622,12 +635,14 @@ const maxQueuedUpdates = 1024
 // connection has none.
 type updateQueue struct {
 	handle func(updateMsg)
+	log    *slog.Logger  // nil: no record of drops
+	total  *atomic.Int64 // nil, or counts every push dropped (Stats.DroppedUpdates)
 
 	mu      sync.Mutex
 	items   []updateMsg
 	spare   []updateMsg // the drained batch's slice, for the next one
 	running bool        // a goroutine is draining the queue
-	dropped int         // pushes dropped because the queue was full
+	dropped int         // pushes dropped because the queue was full, since it last emptied
 	wg      sync.WaitGroup
 }
 
@@ -641,7 +656,7 @@ func (q *updateQueue) push(u updateMsg) {
 			q.items = append(q.items, updateMsg{newSession: true})
 		}
 		if !u.newSession {
-			q.dropped++
+			q.drop()
 		}
 		return
 	}
@@ -653,6 +668,19 @@ func (q *updateQueue) push(u updateMsg) {
 	}
 }
 
+// drop counts a push dropped by a full queue, logging the first of a run of drops. Called
+// with mu held.
+func (q *updateQueue) drop() {
+	q.dropped++
+	if q.total != nil {
+		q.total.Add(1)
+	}
+	if q.dropped == 1 && q.log != nil {
+		q.log.Warn("session: update handler far behind, dropping pushes until it catches up",
+			slog.Int("queued", maxQueuedUpdates))
+	}
+}
+
 // drain handles queued updates in order until the queue is empty.
 func (q *updateQueue) drain() {
 	defer q.wg.Done()
@@ -661,7 +689,13 @@ func (q *updateQueue) drain() {
 		items := q.items
 		if len(items) == 0 {
 			q.running = false
+			dropped := q.dropped
+			q.dropped = 0
 			q.mu.Unlock()
+			if dropped > 0 && q.log != nil {
+				q.log.Warn("session: pushes dropped while the update handler was behind; those without a pts or qts are lost",
+					slog.Int("dropped", dropped))
+			}
 			return
 		}
 		q.items, q.spare = q.spare[:0], nil

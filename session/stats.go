@@ -73,6 +73,10 @@ type Stats struct {
 	Queued int
 	// Dials counts the connections opened (the first and every reconnect).
 	Dials int64
+	// DroppedUpdates counts the pushes dropped because the update handler was far behind
+	// (more than 1024 waiting); the handler is then told of a new session, as after a lost
+	// connection, to fetch what had a pts or qts.
+	DroppedUpdates int64
 	// LastError is why the last connection ended, nil if none did; LastErrorAt is when.
 	LastError   error
 	LastErrorAt time.Time
@@ -89,6 +93,8 @@ type connStats struct {
 	queued    atomic.Int32
 	dials     atomic.Int64
 	lastErr   atomic.Pointer[errAt]
+	// droppedUpdates counts the pushes a full update queue dropped (updateQueue).
+	droppedUpdates atomic.Int64
 }
 
 type errAt struct {
@@ -123,6 +129,7 @@ func (c *Conn) Stats() Stats {
 		InFlight:       len(c.slots),
 		Queued:         int(st.queued.Load()),
 		Dials:          st.dials.Load(),
+		DroppedUpdates: st.droppedUpdates.Load(),
 	}
 	if a := st.addr.Load(); a != nil {
 		s.Addr = *a

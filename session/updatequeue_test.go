@@ -1,6 +1,10 @@
 package session
 
 import (
+	"context"
+	"log/slog"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -77,5 +81,61 @@ func TestUpdateQueueBoundedDropsToNewSession(t *testing.T) {
 	}
 	if after := got[len(got)-1]; string(after.body) != "after" {
 		t.Errorf("after draining: %+v, want the next push queued", after)
+	}
+}
+
+// recordLog keeps the message and attributes of each record.
+type recordLog struct {
+	mu   sync.Mutex
+	recs []string
+}
+
+func (r *recordLog) Enabled(context.Context, slog.Level) bool { return true }
+func (r *recordLog) WithAttrs([]slog.Attr) slog.Handler       { return r }
+func (r *recordLog) WithGroup(string) slog.Handler            { return r }
+func (r *recordLog) Handle(_ context.Context, rec slog.Record) error {
+	s := rec.Level.String() + " " + rec.Message
+	rec.Attrs(func(a slog.Attr) bool {
+		s += " " + a.String()
+		return true
+	})
+	r.mu.Lock()
+	r.recs = append(r.recs, s)
+	r.mu.Unlock()
+	return nil
+}
+
+// Pushes a full queue drops are not dropped silently: a push without a pts or qts (a button
+// press) does not come back with the difference, so the first drop of a run is logged, the
+// run's count once the queue has emptied, and every drop is counted for Stats.
+func TestUpdateQueueOverflowLoggedAndCounted(t *testing.T) {
+	held, release := make(chan struct{}), make(chan struct{})
+	var total atomic.Int64
+	rl := &recordLog{}
+	q := &updateQueue{log: slog.New(rl), total: &total, handle: func(u updateMsg) {
+		if string(u.body) == "first" {
+			close(held)
+			<-release
+		}
+	}}
+	q.push(updateMsg{body: []byte("first")})
+	<-held
+	const extra = 7
+	for range maxQueuedUpdates + extra {
+		q.push(updateMsg{body: []byte("x")})
+	}
+	close(release)
+	q.close()
+	want := []string{
+		"WARN session: update handler far behind, dropping pushes until it catches up queued=1024",
+		"WARN session: pushes dropped while the update handler was behind; those without a pts or qts are lost dropped=7",
+	}
+	rl.mu.Lock()
+	defer rl.mu.Unlock()
+	if diff := cmp.Diff(want, rl.recs); diff != "" {
+		t.Errorf("log (-want +got):\n%s", diff)
+	}
+	if n := total.Load(); n != extra {
+		t.Errorf("counted %d drops, want %d", n, extra)
 	}
 }
