@@ -72,6 +72,11 @@ type Config struct {
 	// MaxSessions caps the MTProto sessions one data center remembers after their
 	// connections closed. Default 10000.
 	MaxSessions int
+	// MaxAuthKeys caps the auth keys one data center holds. Past it the least recently used
+	// eighth are forgotten, permanent keys too (with their authorizations and the temporary
+	// keys bound to them): their clients get -404 and make new keys, as when Telegram
+	// forgets a key. Default 65536 (about 30 MiB per data center).
+	MaxAuthKeys int
 	// MaxSessionsPerKey caps the sessions without a connection one data center remembers
 	// for one auth key: a new session of a key that has that many forgets the key's least
 	// recently used one, so a client opening session after session under one key cannot push
@@ -120,6 +125,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.MaxSessions <= 0 {
 		c.MaxSessions = 10000
+	}
+	if c.MaxAuthKeys <= 0 {
+		c.MaxAuthKeys = 65536
 	}
 	if c.MaxSessionsPerKey <= 0 {
 		c.MaxSessionsPerKey = 64

@@ -174,6 +174,9 @@ func (c *conn) release() {
 		c.srv.sessions.detach(c.sess, c, c.srv.cl.now())
 		c.sess, c.eng = nil, nil
 	}
+	if c.key != nil {
+		c.srv.keys.touch(c.key, c.srv.cl.now())
+	}
 }
 
 func (c *conn) now() time.Time { return c.srv.cl.now() }

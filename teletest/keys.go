@@ -1,6 +1,7 @@
 package teletest
 
 import (
+	"slices"
 	"sync"
 	"time"
 
@@ -19,6 +20,7 @@ type authKey struct {
 	perm  world.KeyID // the permanent key a temporary one is bound to; zero when unbound
 	salt  int64       // the current server salt for this key
 	layer int32       // the last layer a connection under this key announced
+	used  time.Time   // when a connection last took the key up or let it go
 }
 
 // keyStore holds the auth keys of one data center.
@@ -29,19 +31,34 @@ type keyStore struct {
 	// under perfect forward secrecy makes a new one every few hours and never uses the old
 	// one again, so waiting for lookup to find them expired would keep them all.
 	sweepAt int
+	// max bounds the keys held: past it add forgets the least recently used eighth
+	// (Config.MaxAuthKeys). forget, if set, is told the keys dropped so (outside mu).
+	max    int
+	forget func([]world.KeyID)
 }
 
 // minSweep is the smallest keyStore.sweepAt: below it expired keys are not worth a pass.
 const minSweep = 64
 
-func newKeyStore() *keyStore {
-	return &keyStore{keys: make(map[[8]byte]*authKey), sweepAt: minSweep}
+func newKeyStore(max int, forget func([]world.KeyID)) *keyStore {
+	return &keyStore{keys: make(map[[8]byte]*authKey), sweepAt: minSweep, max: max, forget: forget}
 }
 
 // add stores a new key with its first salt. Once the store has doubled since the last pass
 // it forgets the temporary keys expired at now, which keeps the passes amortised O(1) per add.
+// Past max keys it forgets the least recently used eighth of them (permanent ones too, with
+// the temporary keys bound to them: their clients get -404 and make new ones, as when
+// Telegram forgets a key), which keeps that amortised O(log n) per add.
 func (s *keyStore) add(key crypto.AuthKey, salt int64, expires, now time.Time) *authKey {
-	k := &authKey{key: key, expires: expires, salt: salt}
+	k, dropped := s.addLocked(key, salt, expires, now)
+	if len(dropped) > 0 && s.forget != nil {
+		s.forget(dropped)
+	}
+	return k
+}
+
+func (s *keyStore) addLocked(key crypto.AuthKey, salt int64, expires, now time.Time) (*authKey, []world.KeyID) {
+	k := &authKey{key: key, expires: expires, salt: salt, used: now}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.keys[key.ID] = k
@@ -53,7 +70,36 @@ func (s *keyStore) add(key crypto.AuthKey, salt int64, expires, now time.Time) *
 		}
 		s.sweepAt = max(2*len(s.keys), minSweep)
 	}
-	return k
+	if s.max <= 0 || len(s.keys) <= s.max {
+		return k, nil
+	}
+	byAge := make([]*authKey, 0, len(s.keys))
+	for _, o := range s.keys {
+		if o != k {
+			byAge = append(byAge, o)
+		}
+	}
+	slices.SortFunc(byAge, func(a, b *authKey) int { return a.used.Compare(b.used) })
+	gone := make(map[world.KeyID]bool)
+	for _, o := range byAge[:len(s.keys)-s.max*7/8] {
+		gone[world.KeyID(o.key.ID)] = true
+	}
+	var dropped []world.KeyID
+	for id, o := range s.keys {
+		if gone[world.KeyID(id)] || o.perm != (world.KeyID{}) && gone[o.perm] {
+			delete(s.keys, id)
+			dropped = append(dropped, world.KeyID(id))
+		}
+	}
+	return k, dropped
+}
+
+// touch records that a connection let go of k at now (lookup records taking it up), so the
+// keys of connections that stay open long are not the first forgotten.
+func (s *keyStore) touch(k *authKey, now time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k.used = now
 }
 
 // expired reports whether k is a temporary key past its expiry at now.
@@ -81,6 +127,7 @@ func (s *keyStore) lookup(id [8]byte, now time.Time) (*authKey, bool) {
 		delete(s.keys, id)
 		return nil, false
 	}
+	k.used = now
 	return k, true
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/mtgo-labs/mtgo/crypto"
+	"github.com/mtgo-labs/mtgo/teletest/world"
 )
 
 // TestKeyStoreForgetsExpiredTempKeys: a client under perfect forward secrecy makes a new
@@ -13,7 +14,7 @@ import (
 // them. A year of 6-hour keys leaves the store bounded, the permanent key in it, and
 // AuthKeys (len) counting the live keys only.
 func TestKeyStoreForgetsExpiredTempKeys(t *testing.T) {
-	s := newKeyStore()
+	s := newKeyStore(0, nil)
 	id := func(i int) crypto.AuthKey {
 		var k crypto.AuthKey
 		binary.LittleEndian.PutUint64(k.ID[:], uint64(i)+1)
@@ -37,5 +38,50 @@ func TestKeyStoreForgetsExpiredTempKeys(t *testing.T) {
 	}
 	if got := s.len(now); got != 3 { // the permanent key, the last temporary one and the one before
 		t.Errorf("len = %d, want 3", got)
+	}
+}
+
+// TestKeyStoreBoundsPermanentKeys: a client making key after key (permanent keys never
+// expire) leaves the store at most max keys; the least recently used go, with the temporary
+// keys bound to them, and the world is told which went. A key in use stays.
+func TestKeyStoreBoundsPermanentKeys(t *testing.T) {
+	const most = 64
+	var forgotten []world.KeyID
+	s := newKeyStore(most, func(ks []world.KeyID) { forgotten = append(forgotten, ks...) })
+	id := func(i int) crypto.AuthKey {
+		var k crypto.AuthKey
+		binary.LittleEndian.PutUint64(k.ID[:], uint64(i)+1)
+		return k
+	}
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	used := id(0)
+	s.add(used, 1, time.Time{}, now)
+	first := id(1)
+	s.add(first, 1, time.Time{}, now)
+	temp := s.add(id(2), 1, now.Add(24*time.Hour), now)
+	s.bind(temp, world.KeyID(first.ID))
+	const n = 10000
+	largest := 0
+	for i := 3; i < n; i++ {
+		now = now.Add(time.Second)
+		s.add(id(i), 1, time.Time{}, now)
+		largest = max(largest, len(s.keys))
+		if _, ok := s.lookup(used.ID, now); !ok {
+			t.Fatalf("the key in use was forgotten after %d keys", i)
+		}
+	}
+	if largest > most {
+		t.Errorf("the store held up to %d keys, want at most %d", largest, most)
+	}
+	if got, want := len(forgotten), n-len(s.keys); got != want {
+		t.Errorf("the world was told of %d forgotten keys, want %d", got, want)
+	}
+	for _, k := range []crypto.AuthKey{first, id(2)} {
+		if _, ok := s.lookup(k.ID, now); ok {
+			t.Errorf("key %x survived: the oldest permanent key and its temporary key go first", k.ID)
+		}
+	}
+	if _, ok := s.lookup(id(n-1).ID, now); !ok {
+		t.Error("the newest key was forgotten")
 	}
 }

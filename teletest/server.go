@@ -50,7 +50,7 @@ func newServer(cl *Cluster, dc int, key *rsa.PrivateKey, cdn bool) (*Server, err
 		cdn:      cdn,
 		key:      key,
 		log:      cl.log.With(slog.Int("dc", dc)),
-		keys:     newKeyStore(),
+		keys:     newKeyStore(cl.cfg.MaxAuthKeys, cl.world.ForgetKeys),
 		sessions: newSessionTable(cl.cfg.MaxSessions, cl.cfg.MaxSessionsPerKey, cl.cfg.SessionTTL, cl.cfg.MaxRetainedBytes),
 		seen:     newHeaderSet(4096),
 		conns:    make(map[*conn]struct{}),

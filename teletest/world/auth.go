@@ -99,6 +99,17 @@ func (w *World) unbind(key KeyID) {
 	}
 }
 
+// ForgetKeys ends the authorizations of keys a data center no longer holds (it forgot them,
+// Config.MaxAuthKeys of the network layer), with what the world kept for them: a client
+// coming back with one is unknown and signs in again on a new key.
+func (w *World) ForgetKeys(keys []KeyID) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, k := range keys {
+		w.unbind(k)
+	}
+}
+
 // authorized returns the account signed in on key, or AUTH_KEY_UNREGISTERED (also while the
 // 2FA password is still owed, as Telegram does).
 func (w *World) authorized(key KeyID) (*account, error) {

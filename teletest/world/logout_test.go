@@ -8,7 +8,7 @@ import (
 // TestLogOutForgetsKeyState: what the world remembers for an auth key (the states handed to
 // it, for telling getDifference which channels moved) goes when the key's authorization
 // does, so a client logging in and out with key after key leaves nothing behind. The states
-// of the keys still signed in stay.
+// of the keys still signed in stay. ForgetKeys (a data center dropped the key) does the same.
 func TestLogOutForgetsKeyState(t *testing.T) {
 	w := newWorld(t, Config{})
 	a, err := w.CreateUser(UserSpec{FirstName: "A", Phone: "70000000001"})
@@ -37,7 +37,9 @@ func TestLogOutForgetsKeyState(t *testing.T) {
 			t.Fatal(err)
 		}
 		var err error
-		switch i % 3 {
+		switch i % 4 {
+		case 3:
+			w.ForgetKeys([]KeyID{k}) // a data center forgot the key
 		case 0:
 			err = w.LogOut(k)
 		case 1:
