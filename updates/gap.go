@@ -160,6 +160,9 @@ func (b *Box) recompute() {
 func backoff(cfg Config, failures int) time.Duration {
 	d := cfg.RetryMin
 	for i := 1; i < failures && d < cfg.RetryMax; i++ {
+		if d > cfg.RetryMax/2 {
+			return cfg.RetryMax // doubling would pass it, or overflow
+		}
 		d *= 2
 	}
 	return min(d, cfg.RetryMax)
