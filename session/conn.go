@@ -88,7 +88,8 @@ type Options struct {
 	// Logger receives connection events, each with the data center as "dc"; nil discards
 	// them.
 	Logger *slog.Logger
-	// Rand is the entropy source; nil means crypto/rand.
+	// Rand is the entropy source; nil means crypto/rand. A source that gives only zero
+	// session ids or nonces fails the connection rather than being read for ever.
 	Rand io.Reader
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -393,10 +394,14 @@ func (s *Sequence) Invoke(ctx context.Context, in tl.Encoder, out tl.Decoder) er
 	return err
 }
 
-// randomID returns a non-zero random int64.
+// randomIDDraws bounds the draws for a non-zero id: a working source gives zero once in 2^64
+// draws, so one that gives it this often in a row is broken.
+const randomIDDraws = 8
+
+// randomID returns a non-zero random int64, failing after randomIDDraws zeros in a row.
 func randomID(r io.Reader) (int64, error) {
 	var b [8]byte
-	for {
+	for range randomIDDraws {
 		if _, err := io.ReadFull(r, b[:]); err != nil {
 			return 0, fmt.Errorf("session: read random: %w", err)
 		}
@@ -404,4 +409,5 @@ func randomID(r io.Reader) (int64, error) {
 			return v, nil
 		}
 	}
+	return 0, fmt.Errorf("session: random source gave %d zero ids in a row", randomIDDraws)
 }

@@ -37,7 +37,7 @@ func TestRandomIDZeroSource(t *testing.T) {
 	}{
 		{zeros: 0, want: -1, maxRead: 1},
 		{zeros: 1, want: -1, maxRead: 2},
-		{zeros: 1 << 20, maxRead: 8},
+		{zeros: 1 << 20, maxRead: randomIDDraws},
 	} {
 		src := &zeroSource{zeros: tc.zeros, limit: 1 << 21}
 		id, err := randomID(src)
