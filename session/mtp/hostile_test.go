@@ -247,6 +247,24 @@ func TestClockCorrectionKeepsIDsUnique(t *testing.T) {
 	}
 }
 
+// bigSends has the server send body n times, one packet each, and returns how many packets
+// above 64 KiB the client answered with: copies of a large call.
+func (p *pair) bigSends(body []byte, n int) int {
+	p.t.Helper()
+	big := 0
+	for range n {
+		p.fromServer(body)
+		p.flushC()
+		for _, pkt := range p.toS {
+			if len(pkt) > 64<<10 {
+				big++
+			}
+		}
+		p.toS = p.toS[:0]
+	}
+	return big
+}
+
 // TestResendReqBounded: msg_resend_req sends a message again under its msg_id, but a server
 // repeating the request in every packet must not make the client send it in every packet: a
 // 40-byte request cost a 64 KiB resend, 100 requests 6.4 MB. A message is sent again on request
@@ -255,25 +273,11 @@ func TestResendReqBounded(t *testing.T) {
 	p := newPair(t, func(c, _ *Config) { c.PingInterval = -1; c.GzipThreshold = -1 })
 	call, id := p.sendUnanswered(body(0x5e, 16<<10), CallOptions{})
 	req := appendLongVector(le.AppendUint32(nil, idMsgResendReq), []int64{id})
-	resent := func() int {
-		n := 0
-		for range 100 {
-			p.fromServer(req)
-			p.flushC()
-			for _, pkt := range p.toS {
-				if len(pkt) > 64<<10 {
-					n++
-				}
-			}
-			p.toS = p.toS[:0]
-		}
-		return n
-	}
-	if n := resent(); n != 1 {
+	if n := p.bigSends(req, 100); n != 1 {
 		t.Errorf("100 requests in the same second: the call was sent again %d times, want once", n)
 	}
 	p.advance(time.Second)
-	if n := resent(); n != 1 {
+	if n := p.bigSends(req, 100); n != 1 {
 		t.Errorf("100 requests a second later: the call was sent again %d times, want once", n)
 	}
 	if got := p.c.MsgID(call); got != id {
@@ -293,17 +297,7 @@ func TestNewSessionResendsBounded(t *testing.T) {
 	ns = le.AppendUint64(ns, 1<<63-1) // first_msg_id
 	ns = le.AppendUint64(ns, 7)       // unique_id
 	ns = le.AppendUint64(ns, testSalt)
-	resent := 0
-	for range 100 {
-		p.fromServer(ns)
-		p.flushC()
-		for _, pkt := range p.toS {
-			if len(pkt) > 64<<10 {
-				resent++
-			}
-		}
-		p.toS = p.toS[:0]
-	}
+	resent := p.bigSends(ns, 100)
 	if max := p.c.cfg.MaxResends; resent > max {
 		t.Errorf("the call was sent again %d times, want at most %d", resent, max)
 	}
