@@ -90,7 +90,6 @@ type conn struct {
 	loop    mtpserve.Loop
 	fresh   bool      // the session is new: new_session_created is about to be sent
 	ebuf    tl.Buffer // encodes results and updates
-	dbuf    tl.Buffer // decodes requests (its arena batches their allocations)
 	packets int       // packets received
 
 	announced int32 // the layer the last invokeWithLayer on this connection announced
@@ -342,7 +341,13 @@ func (c *conn) request(ctx context.Context, msgID int64, body []byte) (err error
 			return nil
 		}
 	}
-	req, err := services.DecodeRequestWith(&c.dbuf, body)
+	// Each request is decoded with a Buffer of its own: the world keeps strings and objects
+	// of requests (a message's text, its entities), and a value carved from a long-lived
+	// Buffer's arena would keep alive the 16 KiB chunk or slab it shares with every other
+	// request's values. A value the world keeps now holds at most its own request's arena,
+	// which is about the size of the request.
+	var dbuf tl.Buffer
+	req, err := services.DecodeRequestWith(&dbuf, body)
 	if err != nil {
 		c.answer(msgID, nil, services.AsRPCError(err, c.log), 0)
 		return nil

@@ -1,6 +1,7 @@
 package world
 
 import (
+	"strings"
 	"unicode/utf8"
 
 	"github.com/mtgo-labs/mtgo/tl/tg"
@@ -122,7 +123,9 @@ func (w *World) draftContent(a *account, d Draft) (content, error) {
 	if err != nil {
 		return content{}, err
 	}
-	c := content{text: d.Text, entities: ents, replyTo: d.ReplyTo, silent: d.Silent}
+	// The text is copied: it lives in the request's decode buffer, which it would keep
+	// whole for as long as the message is kept.
+	c := content{text: strings.Clone(d.Text), entities: ents, replyTo: d.ReplyTo, silent: d.Silent}
 	if a.bot && d.ReplyMarkup != nil {
 		if err := checkMarkup(d.ReplyMarkup); err != nil {
 			return content{}, err
