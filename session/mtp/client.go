@@ -108,14 +108,23 @@ func (e *Engine) onNewSession(now time.Time, msgID int64, body []byte) {
 		if id >= first || m.container >= first || m.kind != kindCall || m.queued {
 			continue
 		}
-		if m.sends >= e.cfg.MaxResends {
-			// A server announcing new sessions without end must not have calls sent without end.
-			e.failCall(m, fmt.Errorf("mtp: new session: %w (%d sends)", ErrResendLimit, m.sends+1))
-			continue
+		if !e.underResendLimit(m, "new session") {
+			continue // a server announcing new sessions without end must not have calls sent without end
 		}
 		e.resendNew(m, "new session")
 	}
 	e.events = append(e.events, Event{Kind: EventNewSession, MsgID: first})
+}
+
+// underResendLimit reports whether m may be sent again under a new msg_id, failing it with
+// ErrResendLimit once it was sent Config.MaxResends times: what the server says about lost
+// messages (new_session_created, msgs_state_info) must not have one sent without end.
+func (e *Engine) underResendLimit(m *outMsg, why string) bool {
+	if m.sends < e.cfg.MaxResends {
+		return true
+	}
+	e.failMsg(m, fmt.Errorf("mtp: %s: %w (%d sends)", why, ErrResendLimit, m.sends+1))
+	return false
 }
 
 // onPong matches a pong to the engine's ping (measuring the RTT) or to a caller's ping call.
@@ -239,9 +248,13 @@ func (e *Engine) onStateInfo(msgID int64, body []byte) {
 				e.failCall(t, fmt.Errorf("mtp: msgs_state_info: the server forgot the message: %w", ErrNotRepeated))
 				continue
 			}
-			e.requeueNew(t)
+			if e.underResendLimit(t, "msgs_state_info") {
+				e.requeueNew(t)
+			}
 		case 2, 3: // certainly not received: sending it again cannot run it twice
-			e.requeueNew(t)
+			if e.underResendLimit(t, "msgs_state_info") {
+				e.requeueNew(t)
+			}
 		case 4:
 			t.acked = true
 		}

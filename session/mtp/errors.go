@@ -15,8 +15,8 @@ var (
 	ErrNotRepeated = errors.New("mtp: call may have run on the server and is not safe to repeat")
 	// ErrCallTimeout fails a call with CallOptions.Timeout that was not answered in time.
 	ErrCallTimeout = errors.New("mtp: no answer within the call's timeout")
-	// ErrResendLimit fails a call whose message was lost with a new session (new_session_created)
-	// after Config.MaxResends sends.
+	// ErrResendLimit fails a call whose message the server kept reporting lost (with
+	// new_session_created or msgs_state_info) after Config.MaxResends sends.
 	ErrResendLimit = errors.New("mtp: message lost too many times")
 	// ErrTooLarge rejects a message body above Config.MaxMessageSize.
 	ErrTooLarge = errors.New("mtp: message too large")

@@ -364,3 +364,38 @@ func TestStateInfoForgotten(t *testing.T) {
 		})
 	}
 }
+
+// TestStateInfoResendsBounded: a server that answers every msgs_state_req with "not
+// received" has the call sent again each time, at most Config.MaxResends times, as for
+// bad_msg_notification; then the call fails with ErrResendLimit. It was sent again every
+// StateReqAfter for ever.
+func TestStateInfoResendsBounded(t *testing.T) {
+	p := newPair(t, func(c, _ *Config) { c.StateReqAfter = 10 * time.Second; c.PingInterval = -1 })
+	call, _ := p.sendUnanswered(body(0xd1, 0), CallOptions{})
+	sends := 0
+	for range 20 {
+		p.advance(10 * time.Second)
+		p.flushC()
+		p.toS = p.toS[:0]
+		var req int64
+		for id, m := range p.c.sent {
+			if m.kind == kindStateReq {
+				req = id
+			}
+		}
+		if req == 0 {
+			break
+		}
+		p.fromServer(appendBytes(le.AppendUint64(le.AppendUint32(nil, idMsgsStateInfo), uint64(req)), []byte{2}))
+		if p.flushC() > 0 {
+			sends++
+		}
+		p.toS = p.toS[:0]
+	}
+	if max := p.c.cfg.MaxResends; sends > max {
+		t.Errorf("the call was sent again %d times, want at most %d", sends, max)
+	}
+	if ev := only(p.cEv, EventFailed); len(ev) != 1 || ev[0].Call != call || !errors.Is(ev[0].Err, ErrResendLimit) {
+		t.Errorf("failed calls %+v, want the call failed with ErrResendLimit", ev)
+	}
+}
