@@ -3,8 +3,8 @@ package updates
 import (
 	"errors"
 	"fmt"
-	"reflect"
 	"time"
+	"unsafe"
 
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
@@ -514,12 +514,11 @@ func (b *Box) lower(t time.Time) {
 
 // isNil reports a nil interface or a nil pointer in one: a program's container may carry
 // either, and every TL type's fields are read through a pointer. (The decoder makes neither.)
+// It runs once per update, so it reads the interface's data word instead of asking reflect:
+// every TL type implements its interfaces on a pointer receiver, and an interface holding a
+// pointer holds it in that word. TestIsNilEveryConstructor checks this on every constructor.
 func isNil(v any) bool {
-	if v == nil {
-		return true
-	}
-	rv := reflect.ValueOf(v)
-	return rv.Kind() == reflect.Pointer && rv.IsNil()
+	return (*[2]unsafe.Pointer)(unsafe.Pointer(&v))[1] == nil
 }
 
 func sameSlice[T any](a, b []T) bool {
