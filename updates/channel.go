@@ -344,7 +344,7 @@ func (b *Box) channelDifference(now time.Time, id int64, d tg.UpdatesChannelDiff
 	b.drain(&c.seq, c)
 	c.rec.settle(staleHeld(&c.seq, c.rec.sent))
 	if len(c.seq.pending) > 0 && c.seq.gapAt.IsZero() {
-		b.armGap(now, &c.seq, SequenceChannel, c)
+		b.armGap(now, &c.seq, SequenceChannel, c, false)
 	}
 	if c.rec.again {
 		c.rec.again = false

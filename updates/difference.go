@@ -225,10 +225,10 @@ func (b *Box) finishCommon(now time.Time) {
 		return
 	}
 	if len(b.pts.pending) > 0 && b.pts.gapAt.IsZero() {
-		b.armGap(now, &b.pts, SequencePts, nil)
+		b.armGap(now, &b.pts, SequencePts, nil, false)
 	}
 	if len(b.qts.pending) > 0 && b.qts.gapAt.IsZero() {
-		b.armGap(now, &b.qts, SequenceQts, nil)
+		b.armGap(now, &b.qts, SequenceQts, nil, false)
 	}
 	if len(b.seq.ranges) > 0 && b.seq.gapAt.IsZero() {
 		b.seq.gapAt = now.Add(b.common.gapWait(b.cfg))

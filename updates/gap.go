@@ -44,7 +44,13 @@ func (b *Box) holdSeq(now time.Time, start, end int32) {
 		return
 	}
 	if !b.common.busy() && t.gapAt.IsZero() && check(t.seq, t.ranges[0].start, 1) == gap {
-		t.gapAt = now.Add(b.common.gapWait(b.cfg))
+		// The final answers that left ranges unreached dropped them; a range seen now is a
+		// new gap and waits the usual time, unless one below it waits already.
+		wait := b.cfg.GapWait
+		if i > 0 {
+			wait = b.common.gapWait(b.cfg)
+		}
+		t.gapAt = now.Add(wait)
 		b.lower(t.gapAt)
 		b.event(Event{Kind: EventGap, Sequence: SequenceSeq, Local: t.seq, Remote: t.ranges[0].start})
 	}

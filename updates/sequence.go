@@ -177,23 +177,31 @@ func (b *Box) gap(now time.Time, s *sequence, name Sequence, c *channel, h held)
 		b.recover(now, c, "pending overflow")
 		return
 	}
+	// h below every held update is a new gap: it waits the usual time, even while the waits
+	// for an update past the server's state are long (or were, before pushes filled its gap).
+	fresh := len(s.pending) > 0 && s.pending[0].stamp == h.stamp
 	switch {
 	case len(s.pending) == 0:
 	case s.gapAt.IsZero():
-		b.armGap(now, s, name, c)
-	case s.pending[0].stamp == h.stamp && now.Add(b.cfg.GapWait).Before(s.gapAt):
-		// A new gap below the held updates a long wait is for: it waits the usual time.
+		b.armGap(now, s, name, c, fresh)
+	case fresh && now.Add(b.cfg.GapWait).Before(s.gapAt):
 		s.gapAt = now.Add(b.cfg.GapWait)
 		b.lower(s.gapAt)
 	}
 }
 
-func (b *Box) armGap(now time.Time, s *sequence, name Sequence, c *channel) {
+// armGap starts the gap wait of s: the usual GapWait for a new gap (fresh), otherwise the
+// wait of its recovery, which grows while final answers leave held updates unreached.
+func (b *Box) armGap(now time.Time, s *sequence, name Sequence, c *channel, fresh bool) {
 	rec := &b.common
 	if c != nil {
 		rec = &c.rec
 	}
-	s.gapAt = now.Add(rec.gapWait(b.cfg))
+	wait := b.cfg.GapWait
+	if !fresh {
+		wait = rec.gapWait(b.cfg)
+	}
+	s.gapAt = now.Add(wait)
 	b.lower(s.gapAt)
 	b.event(Event{Kind: EventGap, Sequence: name, ChannelID: channelIDOf(c), Local: s.pts,
 		Remote: int32(s.pending[0].start())})

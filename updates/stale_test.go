@@ -74,3 +74,41 @@ func TestGapBelowStaleHeldWaitsUsualTime(t *testing.T) {
 	h.expectDelivered("msg3", "msg2")
 	h.expectState(State{Pts: 12, Qts: 5, Seq: 3, Date: 100})
 }
+
+// TestFreshGapAfterStaleFilledWaitsUsualTime: the long waits are for an update the server's
+// state did not reach. Once pushes filled its gap and nothing is held, a new gap waits the
+// usual time again; it waited the grown backoff (up to a minute) until a difference ended.
+func TestFreshGapAfterStaleFilledWaitsUsualTime(t *testing.T) {
+	tests := []struct {
+		name  string
+		stale tg.UpdatesClass
+		fill  []tg.UpdatesClass
+		fresh tg.UpdatesClass
+		want  Request
+	}{
+		{"pts", updates(0, msg(1, 13)), []tg.UpdatesClass{updates(0, msg(2, 11)), updates(0, msg(3, 12))},
+			updates(0, msg(5, 15)), Request{Kind: RequestDifference, Pts: 13, Qts: 5, Date: 100}},
+		{"qts", updates(0, stopped(1, 8)), []tg.UpdatesClass{updates(0, stopped(2, 6)), updates(0, stopped(3, 7))},
+			updates(0, stopped(5, 10)), Request{Kind: RequestDifference, Pts: 10, Qts: 8, Date: 100}},
+		{"channel", updates(0, chMsg(7, 1, 53)), []tg.UpdatesClass{updates(0, chMsg(7, 2, 51)), updates(0, chMsg(7, 3, 52))},
+			updates(0, chMsg(7, 5, 55)), Request{Kind: RequestChannelDifference, ChannelID: 7, Pts: 53, Limit: DefaultChannelDifferenceLimit}},
+		{"seq", updates(100, typing(1)), nil, updates(5, typing(2)), Request{Kind: RequestDifference, Pts: 10, Qts: 5, Date: 100}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, Config{})
+			h.record(h.b.Start(h.now, &Saved{State: State{Pts: 10, Qts: 5, Seq: 3, Date: 100},
+				Channels: []ChannelPts{{ChannelID: 7, Pts: 50}}}))
+			serveStill(h, time.Second)
+			h.process(tt.stale)
+			serveStill(h, 3*time.Minute) // the server lags: its state stays behind the held update
+			for _, u := range tt.fill {
+				h.process(u)
+			}
+			h.reset()
+			h.process(tt.fresh) // a new gap, nothing stale held
+			h.advance(DefaultGapWait)
+			h.expectRequests(tt.want)
+		})
+	}
+}
