@@ -31,6 +31,11 @@ func (s Session) Format(st fmt.State, verb rune) { s.redacted().Format(st, verb)
 // LogValue implements slog.LogValuer without the auth key.
 func (s Session) LogValue() slog.Value { return s.redacted().LogValue() }
 
+// MarshalJSON implements json.Marshaler without the auth key: slog's JSON handler writes a
+// Session held in a logged struct with encoding/json, which would print the key in base64.
+// Storage encodes a Session field by field (client/storage.MarshalSession), never as JSON.
+func (s Session) MarshalJSON() ([]byte, error) { return s.redacted().MarshalJSON() }
+
 // redacted is the printable form of c: the data center it serves. fmt would print the session
 // and its auth key raw, through unexported fields.
 func (c *Conn) redacted() redact.Fields {

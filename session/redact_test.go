@@ -2,7 +2,6 @@ package session_test
 
 import (
 	"bytes"
-	"fmt"
 	"strings"
 	"testing"
 
@@ -17,20 +16,10 @@ func TestSessionRedacted(t *testing.T) {
 	}
 	s := session.Session{DC: 2, Addr: "149.154.167.50:443", AuthKey: key, Salt: 7, UserID: 42}
 	short := session.Session{DC: 2, AuthKey: bytes.Repeat(key[:8], 4)} // invalid length: no id shown
-	for _, v := range []any{s, &s, short} {
+	type holder struct{ S session.Session }
+	for _, v := range []any{s, &s, short, holder{s}, []session.Session{s}, map[int]session.Session{2: s}} {
 		if err := redact.Check(v, key); err != nil {
 			t.Error(err)
-		}
-	}
-	// Inside other values fmt still asks the Session. (slog's JSON handler marshals a plain
-	// struct with encoding/json, which no method of Session can redact without breaking JSON
-	// storage of sessions: log the Session itself, not a struct around it.)
-	type holder struct{ S session.Session }
-	for _, v := range []any{holder{s}, []session.Session{s}, map[int]session.Session{2: s}} {
-		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%d"} {
-			if form, ok := redact.Leak(fmt.Sprintf(verb, v), key); ok {
-				t.Errorf("%T printed with %s shows the key in %s form", v, verb, form)
-			}
 		}
 	}
 	if got := s.String(); !strings.Contains(got, "149.154.167.50:443") || !strings.Contains(got, "id ") {
