@@ -13,7 +13,7 @@ import (
 )
 
 // TestBindUnanswered: a server that takes auth.bindTempAuthKey but never answers it, while it
-// answers pings and acknowledges the request, gets a connection dropped after 30 s with
+// answers pings and acknowledges the request, gets a connection dropped after 2 minutes with
 // ErrBind, like a binding it refused: Run ends after Reconnect.MaxAttempts such connections and
 // the call waiting for the binding fails. The binding waited for ever, and every call with it.
 func TestBindUnanswered(t *testing.T) {

@@ -26,8 +26,10 @@ var errTempKeyRenewal = errors.New("session: temporary key renewal")
 
 // bindTimeout bounds the wait for the answer to auth.bindTempAuthKey, which every other call
 // of the connection waits for: a server that takes the binding and never answers it (it may
-// still answer pings) costs a reconnect, counted like a refused binding, instead of a hang.
-const bindTimeout = connectTimeout
+// still answer pings) costs a reconnect, counted like a refused binding, instead of a hang. It
+// is longer than keepalive takes by default to find a connection dead (a ping after 60 s, its
+// pong within 30 s), so a connection that merely went silent is still reported as lost.
+const bindTimeout = 2 * time.Minute
 
 // tempKey is the loop's perfect-forward-secrecy state.
 type tempKey struct {
