@@ -9,3 +9,6 @@ func SetOwnHeartbeat(d time.Duration) (restore func()) {
 	ownHeartbeat = d
 	return func() { ownHeartbeat = old }
 }
+
+// FenceKey is the text whose hashtextextended is the session's write fence key.
+var FenceKey = fenceKey

@@ -6,6 +6,7 @@ require (
 	github.com/jackc/pgx/v5 v5.13.0
 	github.com/mtgo-labs/mtgo/client v0.1.0
 	github.com/mtgo-labs/mtgo/storage/sqlstore v0.1.0
+	github.com/mtgo-labs/mtgo/updates v0.1.0
 )
 
 require (
@@ -20,7 +21,6 @@ require (
 	github.com/mtgo-labs/mtgo/session v0.1.0 // indirect
 	github.com/mtgo-labs/mtgo/tl v0.1.0 // indirect
 	github.com/mtgo-labs/mtgo/transport v0.1.0 // indirect
-	github.com/mtgo-labs/mtgo/updates v0.1.0 // indirect
 	go.etcd.io/bbolt v1.5.0 // indirect
 	golang.org/x/sync v0.22.0 // indirect
 	golang.org/x/sys v0.45.0 // indirect

@@ -9,6 +9,7 @@ import (
 	"github.com/mtgo-labs/mtgo/storage/postgres"
 	"github.com/mtgo-labs/mtgo/storage/postgres/pgtest"
 	"github.com/mtgo-labs/mtgo/storage/sqlstore"
+	"github.com/mtgo-labs/mtgo/updates"
 )
 
 // TestOpenLockLost: a store of Open (or OpenDB, or sqlstore.Open with Dialect) whose lock
@@ -65,5 +66,130 @@ func TestOpenLockLost(t *testing.T) {
 			}
 			again.Close()
 		})
+	}
+}
+
+// TestWriteAfterLockLostIsFenced: a write of a store whose lock connection is gone fails with
+// ErrLockLost before its heartbeat has noticed, once another process has taken the session
+// in the meantime, and the other process's state stays. The heartbeat (5 s) was all there
+// was: in between, the old store's writes landed over the new holder's.
+func TestWriteAfterLockLostIsFenced(t *testing.T) {
+	defer postgres.SetOwnHeartbeat(time.Hour)() // the heartbeat never comes
+	u := pgtest.Schema(t, pgtest.URL(t))
+	db := pgtest.DB(t, u)
+	sh, err := postgres.NewShared(t.Context(), u, postgres.SharedOptions{Heartbeat: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sh.Close()
+	opens := map[string]func(name string) (*sqlstore.Store, error){
+		"Open":   func(name string) (*sqlstore.Store, error) { return postgres.Open(t.Context(), u, name) },
+		"Shared": func(name string) (*sqlstore.Store, error) { return sh.Open(t.Context(), name) },
+	}
+	// Each write the old store may attempt, and how the new holder's state shows it did
+	// not land.
+	writes := []struct {
+		name  string
+		write func(s *sqlstore.Store) error
+	}{
+		{"SetHomeDC", func(s *sqlstore.Store) error { return s.SetHomeDC(t.Context(), 5) }},
+		{"SaveRecord", func(s *sqlstore.Store) error { return s.SaveRecord(t.Context(), "ns", "k", []byte("old")) }},
+		{"CommitUpdates", func(s *sqlstore.Store) error {
+			return s.CommitUpdates(t.Context(), updates.Commit{HasState: true, State: updates.State{Pts: 99}})
+		}},
+		{"Reset", func(s *sqlstore.Store) error { return s.Reset(t.Context()) }},
+	}
+	for kind, open := range opens {
+		for _, w := range writes {
+			t.Run(kind+"/"+w.name, func(t *testing.T) {
+				name := storagetest.Name(t)
+				old, err := open(name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer old.Close()
+				if err := old.SetHomeDC(t.Context(), 2); err != nil {
+					t.Fatal(err)
+				}
+				crashHolder(t, db, old)
+				cur, err := postgres.Open(t.Context(), u, name)
+				if err != nil {
+					t.Fatalf("Open after the holder's lock connection ended = %v", err)
+				}
+				defer cur.Close()
+				if err := cur.SaveRecord(t.Context(), "ns", "k", []byte("new")); err != nil {
+					t.Fatal(err)
+				}
+				if err := w.write(old); !errorsIs(err, postgres.ErrLockLost) || !errorsIs(err, storage.ErrSessionInUse) {
+					t.Errorf("write of the store whose lock went = %v, want ErrLockLost", err)
+				}
+				if _, err := old.HomeDC(t.Context()); !errorsIs(err, postgres.ErrLockLost) {
+					t.Errorf("read after a fenced write = %v, want ErrLockLost", err)
+				}
+				if dc, err := cur.HomeDC(t.Context()); err != nil || dc != 2 {
+					t.Errorf("new holder's home dc = %d, %v, want 2", dc, err)
+				}
+				if v, ok, err := cur.LoadRecord(t.Context(), "ns", "k"); err != nil || !ok || string(v) != "new" {
+					t.Errorf("new holder's record = %q, %v, %v, want \"new\"", v, ok, err)
+				}
+				if _, ok, err := cur.LoadUpdates(t.Context()); err != nil || ok {
+					t.Errorf("new holder's update state: saved %v, %v, want none", ok, err)
+				}
+			})
+		}
+	}
+}
+
+// TestOpenWaitsForPreviousWrites: a new holder of a session waits for the previous holder's
+// write that passed its fence before the lock went (a transaction holding the fence key's
+// shared lock, as each write does), so that write cannot land after the new holder read.
+func TestOpenWaitsForPreviousWrites(t *testing.T) {
+	u := pgtest.Schema(t, pgtest.URL(t))
+	db := pgtest.DB(t, u)
+	name := storagetest.Name(t)
+	tx, err := db.BeginTx(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(t.Context(), `select pg_advisory_xact_lock_shared(hashtextextended($1, 0))`, postgres.FenceKey(name)); err != nil {
+		t.Fatal(err)
+	}
+	opened := make(chan error, 1)
+	go func() {
+		st, err := postgres.Open(t.Context(), u, name)
+		if err == nil {
+			err = st.Close()
+		}
+		opened <- err
+	}()
+	// The Open waits for the fence key's lock.
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		var waiting bool
+		if err := db.QueryRowContext(t.Context(), `select exists (select 1 from pg_locks l, (select hashtextextended($1, 0) as k) h
+			where l.locktype = 'advisory' and l.objsubid = 1 and not l.granted
+			and l.classid::bigint = ((h.k >> 32) & 4294967295) and l.objid::bigint = (h.k & 4294967295))`,
+			postgres.FenceKey(name)).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+		if waiting {
+			break
+		}
+		select {
+		case err := <-opened:
+			t.Fatalf("Open returned (%v) while the previous holder's write was running", err)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("Open did not wait for the fence in 10 s")
+		}
+		timer := time.NewTimer(5 * time.Millisecond) // the wait is in the server
+		<-timer.C
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-opened; err != nil {
+		t.Fatalf("Open after the previous holder's write ended = %v", err)
 	}
 }

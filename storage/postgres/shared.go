@@ -2,13 +2,17 @@ package postgres
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/mtgo-labs/mtgo/client/storage"
 	"github.com/mtgo-labs/mtgo/storage/sqlstore"
@@ -48,6 +52,7 @@ type Shared struct {
 
 	mu     sync.Mutex
 	conn   *sql.Conn         // the lock connection; nil until the next lock after a loss
+	nonce  int64             // the advisory lock key conn holds for the fence (fenceQuery)
 	held   map[string]*lease // this process's sessions, by name
 	closed bool
 }
@@ -175,8 +180,21 @@ func (sh *Shared) lock(ctx context.Context, name string) (sqlstore.Lease, error)
 	return l, nil
 }
 
-// lockLease is lock's lease.
+// lockLease is lock's lease: the session lock, then a wait for the writes of the session's
+// previous holder still running (waitFence).
 func (sh *Shared) lockLease(ctx context.Context, name string) (*lease, error) {
+	l, err := sh.take(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	if err := waitFence(ctx, sh.db, name); err != nil {
+		return nil, errors.Join(err, l.Release())
+	}
+	return l, nil
+}
+
+// take takes the session lock of name on the lock connection.
+func (sh *Shared) take(ctx context.Context, name string) (*lease, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -189,15 +207,13 @@ func (sh *Shared) lockLease(ctx context.Context, name string) (*lease, error) {
 		// Advisory locks nest within a connection: the map is what refuses a second holder.
 		return nil, fmt.Errorf("%w: postgres session %q (in this process)", storage.ErrSessionInUse, name)
 	}
-	if sh.conn == nil {
-		c, err := sh.db.Conn(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("postgres storage: lock session: %w", err)
-		}
-		sh.conn = c
-	}
 	qctx, cancel := lockContext(ctx)
 	defer cancel()
+	if sh.conn == nil {
+		if err := sh.connect(ctx, qctx); err != nil {
+			return nil, err
+		}
+	}
 	var ok bool
 	if err := sh.conn.QueryRowContext(qctx, tryLockQuery, LockKey(name)).Scan(&ok); err != nil {
 		sh.lose()
@@ -206,9 +222,30 @@ func (sh *Shared) lockLease(ctx context.Context, name string) (*lease, error) {
 	if !ok {
 		return nil, inUse(name)
 	}
-	l := &lease{sh: sh, name: name}
+	l := &lease{sh: sh, name: name, fence: []sqlstore.Stmt{{Query: fenceQuery, Args: []any{sh.nonce, fenceKey(name)}}}}
 	sh.held[name] = l
 	return l, nil
+}
+
+// connect takes a lock connection and its fence nonce, a random advisory lock key it holds
+// for its lifetime: a write transaction that can take that key's lock finds the connection
+// gone (fenceQuery). sh.mu is held; ctx bounds the wait for a connection, qctx the query.
+func (sh *Shared) connect(ctx, qctx context.Context) error {
+	c, err := sh.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("postgres storage: lock session: %w", err)
+	}
+	var raw [8]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		c.Close()
+		return fmt.Errorf("postgres storage: lock session: %w", err)
+	}
+	sh.conn, sh.nonce = c, int64(binary.LittleEndian.Uint64(raw[:]))
+	if _, err := c.ExecContext(qctx, `select pg_advisory_lock($1)`, sh.nonce); err != nil {
+		sh.lose()
+		return fmt.Errorf("postgres storage: lock session: %w", err)
+	}
+	return nil
 }
 
 // lose drops the lock connection: its locks are gone, or go with it. sh.mu is held.
@@ -232,9 +269,61 @@ func (sh *Shared) lose() {
 
 // lease is one session's lock on the lock connection.
 type lease struct {
-	sh   *Shared
-	name string
-	lost atomic.Bool
+	sh    *Shared
+	name  string
+	fence []sqlstore.Stmt
+	lost  atomic.Bool
+}
+
+// The write fence (sqlstore.FencedLease). A write transaction first takes the shared lock
+// of the session's fence key (fenceKey) and then checks that its lock connection lives: it
+// holds the connection's nonce, which a transaction can take only once the connection has
+// gone, and then fenceQuery fails it with fenceLost. A new holder of the session, once it
+// has the session lock, takes the fence key's lock exclusively (waitFence): it waits for
+// the previous holder's writes that passed the check, and those that begin after find the
+// nonce free. The heartbeat only makes the store fail sooner for reads.
+//
+// fenceQuery takes the fence key's lock (its text is the second parameter) in the
+// subquery, which the planner keeps (its function is volatile) and so runs first, then tries
+// the nonce's (the first parameter).
+const (
+	fenceLost  = "mtgo: session lock lost"
+	fenceQuery = `select cast(case when pg_try_advisory_xact_lock(?::bigint) then '` + fenceLost + `' else '0' end as integer)
+		from (select pg_advisory_xact_lock_shared(hashtextextended(?, 0))) fence`
+)
+
+// fenceKey is the text whose hashtextextended is a session's fence key.
+func fenceKey(name string) string { return "mtgo-session-fence:" + name }
+
+// fenceWaitTimeout bounds waitFence: a write of the previous holder still running after it
+// (its connection hung mid-transaction) leaves the session in use.
+const fenceWaitTimeout = "10s"
+
+// waitFence waits for the writes of the session's previous holder that passed its fence.
+func waitFence(ctx context.Context, db *sql.DB, name string) error {
+	err := pipeline(ctx, db, []sqlstore.Stmt{
+		{Query: `set local lock_timeout = '` + fenceWaitTimeout + `'`},
+		{Query: `select pg_advisory_xact_lock(hashtextextended($1, 0))`, Args: []any{fenceKey(name)}},
+	})
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "55P03" { // lock_not_available
+		return fmt.Errorf("%w: postgres session %q: a write of its previous holder is still running", storage.ErrSessionInUse, name)
+	}
+	if err != nil {
+		return fmt.Errorf("postgres storage: lock session: wait for the previous holder's writes: %w", err)
+	}
+	return nil
+}
+
+func (l *lease) Fence() []sqlstore.Stmt { return l.fence }
+
+func (l *lease) Fenced(err error) error {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) || pe.Code != "22P02" || !strings.Contains(pe.Message, fenceLost) {
+		return nil
+	}
+	l.lost.Store(true)
+	return l.Lost()
 }
 
 func (l *lease) Lost() error {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -24,6 +25,8 @@ type Store struct {
 	ownDB   bool
 	release func() error
 	lost    func() error // nil, or the lease's Lost
+	fence   []Stmt       // a FencedLease's statements, run first by every write
+	fenced  func(error) error
 	cache   cache
 
 	// noPeers: the first read found the session without a peer, and no peer was saved
@@ -121,6 +124,20 @@ type Lease interface {
 	Release() error
 }
 
+// FencedLease is a Lease that also guards every write inside the database: a lock held on
+// a connection of its own can be lost (the connection cut) a while before Lost says so, and
+// another process may take the session in that while. Each write transaction runs the
+// fence's statements first, which fail it when the lock is no longer the lease's, so no
+// write commits beside the new holder's.
+type FencedLease interface {
+	Lease
+	// Fence returns the statements ('?' placeholders) every write transaction runs first.
+	Fence() []Stmt
+	// Fenced returns the lease's lost error when err, a failed write's, is the fence's
+	// (the lease counts as lost from then on), else nil.
+	Fenced(err error) error
+}
+
 // maxName bounds a session name.
 const maxName = 200
 
@@ -149,6 +166,9 @@ func Open(ctx context.Context, db *sql.DB, d Dialect, name string, opt Options) 
 			return nil, err
 		}
 		s.release, s.lost, s.cache.on = l.Release, l.Lost, true
+		if fl, ok := l.(FencedLease); ok {
+			s.fence, s.fenced = fl.Fence(), fl.Fenced
+		}
 	}
 	return s, nil
 }
@@ -265,7 +285,12 @@ func (s *Store) writing() func() {
 	return s.writeMu.Unlock
 }
 
+// exec runs one write statement: a transaction of its own, behind the fence when the lease
+// has one.
 func (s *Store) exec(ctx context.Context, op, q string, args ...any) error {
+	if s.fence != nil {
+		return s.write(ctx, op, []Stmt{{q, args}})
+	}
 	if err := s.live(ctx); err != nil {
 		return err
 	}
@@ -274,7 +299,17 @@ func (s *Store) exec(ctx context.Context, op, q string, args ...any) error {
 	return s.wrap(op, err)
 }
 
-// tx runs f in a transaction.
+// writeErr wraps a failed write's err: the lease's lost error when the fence failed it.
+func (s *Store) writeErr(op string, err error) error {
+	if err != nil && s.fenced != nil {
+		if lost := s.fenced(err); lost != nil {
+			return lost
+		}
+	}
+	return s.wrap(op, err)
+}
+
+// tx runs f in a write transaction, behind the fence when the lease has one.
 func (s *Store) tx(ctx context.Context, op string, f func(tx *sql.Tx) error) (err error) {
 	if err := s.live(ctx); err != nil {
 		return err
@@ -284,14 +319,28 @@ func (s *Store) tx(ctx context.Context, op string, f func(tx *sql.Tx) error) (er
 	if err != nil {
 		return s.wrap(op, err)
 	}
-	if err := f(tx); err != nil {
+	err = s.runFence(ctx, tx)
+	if err == nil {
+		err = f(tx)
+	}
+	if err != nil {
 		_ = tx.Rollback()
-		return s.wrap(op, err)
+		return s.writeErr(op, err)
 	}
 	if err := tx.Commit(); err != nil {
 		return s.wrap(op, err)
 	}
 	s.preparePending(ctx)
+	return nil
+}
+
+// runFence runs the lease's fence statements in tx.
+func (s *Store) runFence(ctx context.Context, tx *sql.Tx) error {
+	for _, st := range s.fence {
+		if _, err := tx.ExecContext(ctx, s.d.rebind(st.Query), st.Args...); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -321,10 +370,13 @@ func (s *Store) write(ctx context.Context, op string, stmts []Stmt) error {
 		return err
 	}
 	defer s.writing()()
+	if s.fence != nil {
+		stmts = append(slices.Clip(s.fence), stmts...)
+	}
 	for i := range stmts {
 		stmts[i].Query = s.d.rebind(stmts[i].Query)
 	}
-	return s.wrap(op, s.d.Pipeline(ctx, s.db, stmts))
+	return s.writeErr(op, s.d.Pipeline(ctx, s.db, stmts))
 }
 
 // LoadSession implements storage.Storage.
