@@ -81,7 +81,7 @@ func (s *keyStore) addLocked(key crypto.AuthKey, salt int64, expires, now time.T
 	}
 	slices.SortFunc(byAge, func(a, b *authKey) int { return a.used.Compare(b.used) })
 	gone := make(map[world.KeyID]bool)
-	for _, o := range byAge[:len(s.keys)-s.max*7/8] {
+	for _, o := range byAge[:min(len(byAge), len(s.keys)-s.max*7/8)] {
 		gone[world.KeyID(o.key.ID)] = true
 	}
 	var dropped []world.KeyID

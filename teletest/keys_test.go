@@ -84,4 +84,12 @@ func TestKeyStoreBoundsPermanentKeys(t *testing.T) {
 	if _, ok := s.lookup(id(n-1).ID, now); !ok {
 		t.Error("the newest key was forgotten")
 	}
+	// The smallest bound keeps the newest key alone.
+	one := newKeyStore(1, nil)
+	for i := range 3 {
+		one.add(id(i), 1, time.Time{}, now)
+	}
+	if _, ok := one.lookup(id(2).ID, now); !ok || len(one.keys) != 1 {
+		t.Errorf("a store of one holds %d keys", len(one.keys))
+	}
 }
