@@ -18,11 +18,12 @@ const (
 )
 
 // classify tells which sequence u belongs to and where it puts it. Updates whose place
-// cannot be told (a channel update without its channel, a negative count, a range that would
-// start below zero: a negative pts or a count past it) are unsequenced.
+// cannot be told (a channel update without its channel or with a nil message, a negative
+// count, a range that would start below zero: a negative pts or a count past it) are
+// unsequenced.
 func classify(u tg.UpdateClass) (k kind, channelID int64, pts, count int32) {
 	if p, c, ok := tg.UpdatePts(u); ok {
-		if c < 0 || c > p {
+		if c < 0 || c > p || !peerReadable(u) {
 			return kindNone, 0, 0, 0
 		}
 		if id, ok := tg.UpdateChannelID(u); ok {
@@ -37,6 +38,22 @@ func classify(u tg.UpdateClass) (k kind, channelID int64, pts, count int32) {
 		return kindQts, 0, q, 1
 	}
 	return kindNone, 0, 0, 0
+}
+
+// peerReadable reports whether the generated classifier can read u's channel: a channel
+// message update has it in its message's peer, and a program's container may carry that
+// message, or its peer, as a nil pointer. Such an update's channel cannot be told.
+func peerReadable(u tg.UpdateClass) bool {
+	var m tg.MessageClass
+	switch u := u.(type) {
+	case *tg.UpdateNewChannelMessage:
+		m = u.Message
+	case *tg.UpdateEditChannelMessage:
+		m = u.Message
+	default:
+		return true
+	}
+	return !isNil(messagePeer(m))
 }
 
 // isChannelUpdate reports the channel pts updates, whose channel may be missing when the
