@@ -37,8 +37,8 @@ type Data struct {
 	Addr string
 	// TestMode reports a session on Telegram's test servers.
 	TestMode bool
-	// AuthKey is the 256-byte auth key.
-	AuthKey []byte
+	// AuthKey is the 256-byte auth key; it prints redacted (see Key).
+	AuthKey Key
 	// UserID is the id of the logged-in account, 0 when unknown.
 	UserID int64
 	// Bot reports a bot account.

@@ -1,6 +1,8 @@
 package strings
 
 import (
+	"encoding/json"
+	"fmt"
 	"log/slog"
 
 	"github.com/mtgo-labs/mtgo/crypto/redact"
@@ -15,7 +17,7 @@ func (d Data) redacted() redact.Fields {
 
 // String prints d without its auth key; fmt uses it for %v, %+v, %s, %q and %x. (Data cannot
 // implement fmt.Formatter, having a field named Format: a numeric verb such as %d prints the
-// fields raw.)
+// fields one by one, and its AuthKey, a Key, prints redacted itself.)
 func (d Data) String() string { return d.redacted().String() }
 
 // GoString is String, for %#v.
@@ -23,3 +25,21 @@ func (d Data) GoString() string { return d.redacted().String() }
 
 // LogValue implements slog.LogValuer without the auth key.
 func (d Data) LogValue() slog.Value { return d.redacted().LogValue() }
+
+// Key is an auth key as a byte string. It converts to and from []byte freely; it only prints
+// differently: every fmt verb, slog and encoding/json show its length, never its bytes, so
+// that a Data printed field by field (%d, or JSON inside a logged struct) shows no key.
+type Key []byte
+
+// String describes k by its length.
+func (k Key) String() string { return redact.Bytes(k) }
+
+// Format implements fmt.Formatter: every verb prints String.
+func (k Key) Format(s fmt.State, _ rune) { _, _ = fmt.Fprint(s, k.String()) }
+
+// LogValue implements slog.LogValuer: the length only.
+func (k Key) LogValue() slog.Value { return slog.StringValue(k.String()) }
+
+// MarshalJSON implements json.Marshaler: a JSON string of the length only. Export gives the
+// portable form of a session; nothing stores a Data as JSON.
+func (k Key) MarshalJSON() ([]byte, error) { return json.Marshal(k.String()) }
