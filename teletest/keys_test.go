@@ -6,7 +6,10 @@ import (
 	"time"
 
 	"github.com/mtgo-labs/mtgo/crypto"
+	"github.com/mtgo-labs/mtgo/session/mtp"
 	"github.com/mtgo-labs/mtgo/teletest/world"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+	"github.com/mtgo-labs/mtgo/transport"
 )
 
 // TestKeyStoreForgetsExpiredTempKeys: a client under perfect forward secrecy makes a new
@@ -91,5 +94,36 @@ func TestKeyStoreBoundsPermanentKeys(t *testing.T) {
 	}
 	if _, ok := one.lookup(id(2).ID, now); !ok || len(one.keys) != 1 {
 		t.Errorf("a store of one holds %d keys", len(one.keys))
+	}
+}
+
+// TestMaxAuthKeysKeepsConnectedKey: a client that connected once and stays connected keeps
+// its key while other clients make more keys than MaxAuthKeys; after it lets go the key is
+// still there for its next connection (no -404).
+func TestMaxAuthKeysKeepsConnectedKey(t *testing.T) {
+	const most = 4
+	cl := startCluster(t, Config{DCs: 1, MaxAuthKeys: most})
+	held := rawDial(t, cl.Addr(1), transport.ClientOptions{})
+	held.exchange(cl, 1)
+	held.write(held.seal(&tg.HelpGetNearestDCRequest{}))
+	if ev := held.result(); ev.Kind != mtp.EventResult {
+		t.Fatalf("first call: %v", ev.Kind)
+	}
+	for range 2 * most {
+		rawDial(t, cl.Addr(1), transport.ClientOptions{}).exchange(cl, 1)
+	}
+	if !cl.DC(1).keys.taken(held.key.ID) {
+		t.Fatal("the key of an open connection was forgotten")
+	}
+	held.write(held.seal(&tg.HelpGetNearestDCRequest{}))
+	if ev := held.result(); ev.Kind != mtp.EventResult {
+		t.Fatalf("call on the open connection: %v", ev.Kind)
+	}
+	_ = held.nc.Close()
+	back := rawDial(t, cl.Addr(1), transport.ClientOptions{})
+	back.useKey(held.key, held.salt, 0)
+	back.write(back.seal(&tg.HelpGetNearestDCRequest{}))
+	if ev := back.result(); ev.Kind != mtp.EventResult {
+		t.Fatalf("call on a new connection with the key: %v", ev.Kind)
 	}
 }
