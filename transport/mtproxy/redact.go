@@ -26,6 +26,10 @@ func (s Secret) Format(st fmt.State, verb rune) { s.redacted().Format(st, verb) 
 // LogValue implements slog.LogValuer without the key.
 func (s Secret) LogValue() slog.Value { return s.redacted().LogValue() }
 
+// MarshalJSON implements json.Marshaler without the key: slog's JSON handler writes a Secret
+// held in a logged struct with encoding/json, which would print Key as a decimal array.
+func (s Secret) MarshalJSON() ([]byte, error) { return s.redacted().MarshalJSON() }
+
 // redacted is the printable form of c: the secret by its length only.
 func (c Config) redacted() redact.Fields {
 	return redact.Of("mtproxy.Config", slog.String("Addr", c.Addr), slog.String("Secret", redact.Bytes(c.Secret)),
@@ -40,6 +44,9 @@ func (c Config) Format(s fmt.State, verb rune) { c.redacted().Format(s, verb) }
 
 // LogValue implements slog.LogValuer without the secret.
 func (c Config) LogValue() slog.Value { return c.redacted().LogValue() }
+
+// MarshalJSON implements json.Marshaler without the secret, for a Config inside a logged struct.
+func (c Config) MarshalJSON() ([]byte, error) { return c.redacted().MarshalJSON() }
 
 // redacted is the printable form of s: its secret, itself redacted.
 func (s *Server) redacted() redact.Fields {
