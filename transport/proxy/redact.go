@@ -29,6 +29,10 @@ func (l Link) Format(s fmt.State, verb rune) { l.redacted().Format(s, verb) }
 // LogValue implements slog.LogValuer without the secret or the credentials.
 func (l Link) LogValue() slog.Value { return l.redacted().LogValue() }
 
+// MarshalJSON implements json.Marshaler without the secret or the credentials, for a Link held in a logged struct
+// (slog's JSON handler writes those with encoding/json).
+func (l Link) MarshalJSON() ([]byte, error) { return l.redacted().MarshalJSON() }
+
 // redactedDialer is the printable form of a proxy dialer with credentials.
 func redactedDialer(typ, addr, user, pass string, forward transport.Dialer) redact.Fields {
 	return redact.Of(typ, slog.String("Addr", addr), slog.String("Username", redact.Text(user)),
@@ -48,6 +52,10 @@ func (d SOCKS5) Format(s fmt.State, verb rune) { d.redacted().Format(s, verb) }
 // LogValue implements slog.LogValuer without the credentials.
 func (d SOCKS5) LogValue() slog.Value { return d.redacted().LogValue() }
 
+// MarshalJSON implements json.Marshaler without the credentials, for a SOCKS5 held in a logged struct
+// (slog's JSON handler writes those with encoding/json).
+func (d SOCKS5) MarshalJSON() ([]byte, error) { return d.redacted().MarshalJSON() }
+
 func (d HTTPConnect) redacted() redact.Fields {
 	return redactedDialer("proxy.HTTPConnect", d.Addr, d.Username, d.Password, d.Forward)
 }
@@ -60,3 +68,7 @@ func (d HTTPConnect) Format(s fmt.State, verb rune) { d.redacted().Format(s, ver
 
 // LogValue implements slog.LogValuer without the credentials.
 func (d HTTPConnect) LogValue() slog.Value { return d.redacted().LogValue() }
+
+// MarshalJSON implements json.Marshaler without the credentials, for a HTTPConnect held in a logged struct
+// (slog's JSON handler writes those with encoding/json).
+func (d HTTPConnect) MarshalJSON() ([]byte, error) { return d.redacted().MarshalJSON() }

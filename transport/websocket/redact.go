@@ -31,3 +31,7 @@ func (d Dialer) Format(s fmt.State, verb rune) { d.redacted().Format(s, verb) }
 
 // LogValue implements slog.LogValuer without header values.
 func (d Dialer) LogValue() slog.Value { return d.redacted().LogValue() }
+
+// MarshalJSON implements json.Marshaler without header values, for a Dialer held in a logged struct
+// (slog's JSON handler writes those with encoding/json).
+func (d Dialer) MarshalJSON() ([]byte, error) { return d.redacted().MarshalJSON() }
