@@ -481,6 +481,34 @@ type KeysState struct {
 	Exchange int64
 }
 
+// printable is what a KeysState shows: the keys by their ids (redacted by crypto.AuthKey),
+// the usage and the exchange in flight.
+func (st KeysState) printable() redact.Fields {
+	opt := func(name string, k *crypto.AuthKey) slog.Attr {
+		if k == nil {
+			return slog.Any(name, nil)
+		}
+		return slog.Any(name, *k)
+	}
+	return redact.Of("secretchat.KeysState", slog.Any("Key", st.Key), opt("Previous", st.Previous), opt("Next", st.Next),
+		slog.Any("Usage", st.Usage), slog.String("Phase", st.Phase.String()), slog.Int64("Exchange", st.Exchange))
+}
+
+// String describes st without its keys.
+func (st KeysState) String() string { return st.printable().String() }
+
+// Format implements fmt.Formatter: every verb prints String. Without it fmt printed a
+// *KeysState held in a struct with %s raw (a bad verb for a pointer shows the value with no
+// method asked).
+func (st KeysState) Format(s fmt.State, verb rune) { st.printable().Format(s, verb) }
+
+// LogValue implements slog.LogValuer without the keys.
+func (st KeysState) LogValue() slog.Value { return st.printable().LogValue() }
+
+// MarshalJSON implements json.Marshaler without the keys, for a KeysState in a logged struct.
+// Store a KeysState by its fields (the client writes them in binary).
+func (st KeysState) MarshalJSON() ([]byte, error) { return st.printable().MarshalJSON() }
+
 // State returns what to persist. An exchange whose DH exponent lives in memory only
 // (PhaseRequested, PhaseAccepting, PhaseCommitting) is stored by its phase and id so that
 // RestoreKeys can abort it.
