@@ -74,8 +74,9 @@ type Config struct {
 	MaxSessions int
 	// MaxAuthKeys caps the auth keys one data center holds. Past it the least recently used
 	// eighth are forgotten, permanent keys too (with their authorizations and the temporary
-	// keys bound to them): their clients get -404 and make new keys, as when Telegram
-	// forgets a key. Default 65536 (about 30 MiB per data center).
+	// keys bound to them), never one an open connection uses: their clients get -404 and
+	// make new keys, as when Telegram forgets a key. Default 65536 (about 30 MiB per data
+	// center).
 	MaxAuthKeys int
 	// MaxSessionsPerKey caps the sessions without a connection one data center remembers
 	// for one auth key: a new session of a key that has that many forgets the key's least

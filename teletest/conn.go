@@ -174,7 +174,7 @@ func (c *conn) release() {
 		c.sess, c.eng = nil, nil
 	}
 	if c.key != nil {
-		c.srv.keys.touch(c.key, c.srv.cl.now())
+		c.srv.keys.letGo(c.key, c.srv.cl.now())
 	}
 }
 
@@ -290,6 +290,12 @@ func (c *conn) attach(ctx context.Context, id [8]byte, p []byte, now time.Time) 
 	})
 	if err != nil {
 		return err
+	}
+	if c.key != k {
+		if c.key != nil {
+			c.srv.keys.letGo(c.key, now)
+		}
+		c.srv.keys.takeUp(k, now)
 	}
 	c.key, c.sess, c.eng = k, s, s.eng
 	c.fresh = created

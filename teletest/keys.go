@@ -21,6 +21,7 @@ type authKey struct {
 	salt  int64       // the current server salt for this key
 	layer int32       // the last layer a connection under this key announced
 	used  time.Time   // when a connection last took the key up or let it go
+	conns int         // the connections using the key now: add does not forget it meanwhile
 }
 
 // keyStore holds the auth keys of one data center.
@@ -73,9 +74,21 @@ func (s *keyStore) addLocked(key crypto.AuthKey, salt int64, expires, now time.T
 	if s.max <= 0 || len(s.keys) <= s.max {
 		return k, nil
 	}
+	// A key a connection uses stays, and so does the permanent key a temporary key in use
+	// is bound to: the connection took it up once and names it no more, however long it
+	// stays open.
+	inUse := make(map[*authKey]bool)
+	for _, o := range s.keys {
+		if o.conns > 0 {
+			inUse[o] = true
+			if p := s.keys[o.perm]; p != nil {
+				inUse[p] = true
+			}
+		}
+	}
 	byAge := make([]*authKey, 0, len(s.keys))
 	for _, o := range s.keys {
-		if o != k {
+		if o != k && !inUse[o] {
 			byAge = append(byAge, o)
 		}
 	}
@@ -94,11 +107,20 @@ func (s *keyStore) addLocked(key crypto.AuthKey, salt int64, expires, now time.T
 	return k, dropped
 }
 
-// touch records that a connection let go of k at now (lookup records taking it up), so the
-// keys of connections that stay open long are not the first forgotten.
-func (s *keyStore) touch(k *authKey, now time.Time) {
+// takeUp records that a connection uses k from now on: add does not forget it until the
+// connection lets go.
+func (s *keyStore) takeUp(k *authKey, now time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	k.conns++
+	k.used = now
+}
+
+// letGo records that a connection stopped using k at now (after takeUp).
+func (s *keyStore) letGo(k *authKey, now time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k.conns--
 	k.used = now
 }
 

@@ -97,6 +97,51 @@ func TestKeyStoreBoundsPermanentKeys(t *testing.T) {
 	}
 }
 
+// TestKeyStoreKeepsConnectedKeys: a connection takes its key up once and may then stay open
+// for hours without naming it to the store again, while other clients make key after key.
+// Its key, and under perfect forward secrecy the permanent key its temporary key is bound
+// to, stay past MaxAuthKeys until the connection lets go; then they may go like any other.
+func TestKeyStoreKeepsConnectedKeys(t *testing.T) {
+	const most = 16
+	s := newKeyStore(most, nil)
+	id := func(i int) crypto.AuthKey {
+		var k crypto.AuthKey
+		binary.LittleEndian.PutUint64(k.ID[:], uint64(i)+1)
+		return k
+	}
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	plain := s.add(id(0), 1, time.Time{}, now)
+	s.add(id(1), 1, time.Time{}, now)
+	temp := s.add(id(2), 1, now.Add(24*time.Hour), now)
+	s.bind(temp, world.KeyID(id(1).ID))
+	s.takeUp(plain, now)
+	s.takeUp(temp, now)
+	const n = 1000
+	for i := 3; i < n; i++ {
+		now = now.Add(time.Second)
+		s.add(id(i), 1, time.Time{}, now)
+	}
+	for _, k := range []crypto.AuthKey{id(0), id(1), id(2)} {
+		if _, ok := s.keys[k.ID]; !ok {
+			t.Errorf("key %x was forgotten while a connection used it", k.ID)
+		}
+	}
+	if len(s.keys) > most+3 {
+		t.Errorf("the store holds %d keys, want at most %d and the 3 in use", len(s.keys), most)
+	}
+	s.letGo(plain, now)
+	s.letGo(temp, now)
+	for i := n; i < n+most; i++ {
+		now = now.Add(time.Second)
+		s.add(id(i), 1, time.Time{}, now)
+	}
+	for _, k := range []crypto.AuthKey{id(0), id(1), id(2)} {
+		if _, ok := s.keys[k.ID]; ok {
+			t.Errorf("key %x stayed after its connection let go and %d newer keys came", k.ID, most)
+		}
+	}
+}
+
 // TestMaxAuthKeysKeepsConnectedKey: a client that connected once and stays connected keeps
 // its key while other clients make more keys than MaxAuthKeys; after it lets go the key is
 // still there for its next connection (no -404).
