@@ -217,6 +217,10 @@ func (f SecretFile) Format(s fmt.State, verb rune) { f.printable().Format(s, ver
 // LogValue implements slog.LogValuer without the key and iv.
 func (f SecretFile) LogValue() slog.Value { return f.printable().LogValue() }
 
+// MarshalJSON implements json.Marshaler without the key and iv, for a SecretFile held in a logged struct (slog's
+// JSON handler writes those with encoding/json, which would show the key and iv in base64).
+func (f SecretFile) MarshalJSON() ([]byte, error) { return f.printable().MarshalJSON() }
+
 func (m SecretMessage) printable() redact.Fields {
 	kind := func(v any) string {
 		if v == nil {
@@ -248,6 +252,10 @@ func (m SecretMessage) Format(s fmt.State, verb rune) { m.printable().Format(s, 
 
 // LogValue implements slog.LogValuer as String does.
 func (m SecretMessage) LogValue() slog.Value { return m.printable().LogValue() }
+
+// MarshalJSON implements json.Marshaler as String does, for a SecretMessage held in a logged struct (slog's
+// JSON handler writes those with encoding/json, which would show the key and iv in base64).
+func (m SecretMessage) MarshalJSON() ([]byte, error) { return m.printable().MarshalJSON() }
 
 // SecretChatRead says the peer of a secret chat read this side's messages
 // (updateEncryptedMessagesRead).

@@ -16,7 +16,11 @@ func TestSecretPrintsNoKeys(t *testing.T) {
 	layer := &e2e.DecryptedMessageLayer{Layer: 144, Message: &e2e.DecryptedMessage{
 		Media: &e2e.DecryptedMessageMediaDocument{Key: key, Iv: iv, MimeType: "text/plain"}}}
 	m := SecretMessage{ChatID: 7, Text: "hi", File: f, Media: layer.Message.(*e2e.DecryptedMessage).Media, Layer: layer}
-	for _, v := range []any{f, *f, m, &m} {
+	type holder struct { // slog's JSON handler marshals these with encoding/json
+		F *SecretFile
+		M SecretMessage
+	}
+	for _, v := range []any{f, *f, m, &m, holder{f, m}} {
 		if err := redact.Check(v, key, iv); err != nil {
 			t.Error(err)
 		}
