@@ -77,8 +77,9 @@ type Config struct {
 	// StateReqAfter is how long a sent call may go without an ack or answer before its state is
 	// asked with msgs_state_req (default 30 s; negative disables).
 	StateReqAfter time.Duration
-	// MaxResends is how many times one message is re-sent after bad_msg_notification before
-	// its call fails (default 5).
+	// MaxResends is how many times one message may be sent under a new msg_id before a
+	// bad_msg_notification (*BadMsgError), new_session_created or msgs_state_info
+	// (ErrResendLimit) that would send it again fails its call instead (default 5).
 	MaxResends int
 	// StrictServiceSeqNo (server side) holds ping, ping_delay_disconnect and get_future_salts
 	// to the odd seqno MTProto asks of every content-related message, answering an even one
