@@ -1,8 +1,11 @@
 package types
 
 import (
+	"fmt"
+	"log/slog"
 	"time"
 
+	"github.com/mtgo-labs/mtgo/crypto/redact"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
@@ -102,5 +105,18 @@ type RTMPURL struct {
 	Key string
 }
 
-// String hides the key.
-func (r RTMPURL) String() string { return r.URL + "[key]" }
+func (r RTMPURL) printable() redact.Fields {
+	return redact.Of("types.RTMPURL", slog.String("URL", r.URL), slog.String("Key", redact.Text(r.Key)))
+}
+
+// String prints r without its key.
+func (r RTMPURL) String() string { return r.printable().String() }
+
+// Format implements fmt.Formatter so that no verb, %#v and %d included, prints the key.
+func (r RTMPURL) Format(s fmt.State, verb rune) { r.printable().Format(s, verb) }
+
+// LogValue implements slog.LogValuer without the key.
+func (r RTMPURL) LogValue() slog.Value { return r.printable().LogValue() }
+
+// MarshalJSON implements json.Marshaler without the key, for an RTMPURL held in a logged struct.
+func (r RTMPURL) MarshalJSON() ([]byte, error) { return r.printable().MarshalJSON() }

@@ -26,3 +26,15 @@ func TestSecretPrintsNoKeys(t *testing.T) {
 		}
 	}
 }
+
+// An RTMP stream key lets anyone stream into the chat: an RTMPURL never prints it.
+func TestRTMPURLPrintsNoKey(t *testing.T) {
+	const key = "2114508617:Kq9vX3mZ"
+	r := RTMPURL{URL: "rtmps://dc4-1.rtmp.t.me/s/", Key: key}
+	type holder struct{ R RTMPURL }
+	for _, v := range []any{r, &r, holder{r}} {
+		if err := redact.Check(v, []byte(key)); err != nil {
+			t.Error(err)
+		}
+	}
+}
