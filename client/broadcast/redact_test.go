@@ -1,0 +1,26 @@
+package broadcast
+
+import (
+	"testing"
+
+	"github.com/mtgo-labs/mtgo/crypto/redact"
+)
+
+// TestPrintsNoKey: the stream key shows in no rendering of a Config or a Stream.
+func TestPrintsNoKey(t *testing.T) {
+	const key = "2114508617:Kq9vX3mZ"
+	cfg := Config{URL: "rtmps://dc4-1.rtmp.t.me/s/", Key: key}
+	s, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type holder struct {
+		C Config
+		S *Stream
+	}
+	for _, v := range []any{cfg, &cfg, s, holder{cfg, s}} {
+		if err := redact.Check(v, []byte(key)); err != nil {
+			t.Error(err)
+		}
+	}
+}
