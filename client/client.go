@@ -105,7 +105,7 @@ type Client struct {
 	updCancel  context.CancelCauseFunc // stops the update manager (UpdateManager.Start)
 	updDone    chan struct{}
 	updEnding  chan struct{} // the done of a run stopped without waiting for it (updates.go)
-	spill      pushSpill     // pushes closing home connections could not hand over (updates.go)
+	pushes     pushQueue     // the home connections' pushes on their way to the update engine (updates.go)
 }
 
 // clientDeps are the layers fx hands to newClient.

@@ -2,7 +2,6 @@ package mtgo_test
 
 import (
 	"context"
-	"log/slog"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -12,16 +11,15 @@ import (
 
 	mtgo "github.com/mtgo-labs/mtgo/client"
 	"github.com/mtgo-labs/mtgo/client/types"
-	"github.com/mtgo-labs/mtgo/teletest"
-	"github.com/mtgo-labs/mtgo/teletest/world"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
 // TestSpilledPushesBeforeNewConnection: updates without a pts (inline queries here) keep the
 // order they were pushed in across a reconnect. An OnUpdateReceived hook holds the update
 // engine while a burst of queries fills its input, then reconnects: the pushes of the old
-// connection still waiting for room go to a spill, fed to the engine later, and the new
-// connection pushes more queries before the hook returns. Each Connect had a spill of its own,
+// connection wait in the client's push queue (once a spill for pushes still waiting for room
+// when their connection closed), and the new connection pushes more queries before the hook
+// returns. Each Connect had a spill of its own,
 // so the new connection's pushes did not wait for the old one's spill: both waited for room in
 // the engine, and the old connection's queries were handled after some of the new one's.
 func TestSpilledPushesBeforeNewConnection(t *testing.T) {
@@ -31,38 +29,7 @@ func TestSpilledPushesBeforeNewConnection(t *testing.T) {
 	)
 	key := sharedKey(t)
 	monthsBubble(t, func(t *testing.T) {
-		cl, err := teletest.Start(teletest.Config{Key: key, InMemory: true, StrictSeqNo: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = cl.Close() })
-		const name = "review_spill_order_bot"
-		bot, err := cl.World().CreateBot(world.BotSpec{FirstName: name, Username: name, Inline: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		b := e2eClient(t, cl, func(cfg *mtgo.Config) {
-			cfg.BotToken = bot.Token
-			cfg.Log = mtgo.LogConfig{Handler: &monthsLog{}, Level: slog.LevelWarn}
-			cfg.FxOptions = append(cfg.FxOptions, mtgo.ReplaceDialer(cl.Dialer()))
-		})
-		if err := b.Start0(t); err != nil {
-			t.Fatal(err)
-		}
-		asker := newSoakSenders(t, cl, name, 1)[0]
-		botUser := resolveInWorld(t, cl, asker.key, name).(*tg.InputPeerUser)
-		var asked atomic.Int64 // the test's goroutine asks first, the hook then
-		ask := func() {
-			n := asked.Add(1) - 1
-			_, err := cl.World().AskInline(asker.key, world.InlineQuery{
-				Bot:   &tg.InputUser{UserID: botUser.UserID, AccessHash: botUser.AccessHash},
-				Peer:  &tg.InputPeerSelf{},
-				Query: strconv.FormatInt(n, 10),
-			})
-			if err != nil {
-				t.Errorf("query %d: %v", n, err)
-			}
-		}
+		b, ask := inlineBot(t, key, "review_spill_order_bot")
 
 		got := make(chan string, burst+after+1)
 		b.OnInlineQuery(func(_ *mtgo.Context, q *types.InlineQuery) error {

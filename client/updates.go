@@ -36,14 +36,14 @@ type homePushes struct {
 
 var _ engine.Pushes = homePushes{}
 
-// HandleUpdates implements session.UpdateHandler. The update engine's input is bounded, so a
-// push may wait for room; ctx ends when the connection closes, which waits for this call. A
-// push still waiting then goes to the client's spill, fed to the engine in order on a
-// goroutine of its own, so that closing the connection does not wait for the engine:
-// Disconnect from an OnUpdateReceived hook closes it while the engine, in that hook, takes no
-// input. A push comes after what the spill holds, whichever connection spilled it, so the
-// pushes of a new connection reach the engine after those of the one it replaced.
-func (h homePushes) HandleUpdates(ctx context.Context, body []byte) error {
+// HandleUpdates implements session.UpdateHandler: it queues the push for the update engine
+// and returns without waiting for the engine (pushQueue), so that the session's own queue,
+// which drops what waits beyond its bound, stays short however far behind the engine is. The
+// client has one queue for all its home connections: the pushes of a connection reach the
+// engine after those of the ones before it, and closing a connection waits for no engine
+// (Disconnect from an OnUpdateReceived hook closes it while the engine, in that hook, takes
+// no input).
+func (h homePushes) HandleUpdates(_ context.Context, body []byte) error {
 	u := h.c.decodePush(body)
 	if u == nil {
 		return nil
@@ -53,80 +53,255 @@ func (h homePushes) HandleUpdates(ctx context.Context, body []byte) error {
 		h.c.dispatch(upd.ExpandShort(u, h.c.selfID()))
 		return nil
 	}
-	if !h.c.spill.wait(ctx) || !h.c.feedUpdates(ctx, u) {
-		h.c.spill.add(h.c, u)
-	}
+	h.c.pushes.add(h.c, u)
 	return nil
-}
-
-// pushSpill feeds the update engine, in order, the pushes that closing home connections
-// could not hand over, with the client's life as their bound. The client has one for all its
-// connections: the pushes of a connection are fed after the spilled ones of those before it.
-type pushSpill struct {
-	mu    sync.Mutex
-	items []tg.UpdatesClass
-	// fed is closed when the goroutine feeding items has fed them all; nil while none runs.
-	fed chan struct{}
-}
-
-// add queues u after the pushes queued already, starting the goroutine that feeds them
-// unless it runs.
-func (s *pushSpill) add(c *Client, u tg.UpdatesClass) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.items = append(s.items, u)
-	if s.fed == nil && c.life.Err() == nil { // Stop waits for c.wg after closing the connections
-		s.fed = make(chan struct{})
-		c.wg.Add(1)
-		go s.feed(c)
-	}
-}
-
-// wait returns true once nothing is queued to feed, false if ctx ends first. A push that
-// waited is fed after the queued ones and in their place, keeping the wait for room in the
-// engine's input that the connection's pushes have.
-func (s *pushSpill) wait(ctx context.Context) bool {
-	for {
-		s.mu.Lock()
-		fed := s.fed
-		s.mu.Unlock()
-		if fed == nil {
-			return true
-		}
-		select {
-		case <-fed:
-		case <-ctx.Done():
-			return false
-		}
-	}
-}
-
-// feed hands the queued pushes to the update engine until none is left.
-func (s *pushSpill) feed(c *Client) {
-	defer c.wg.Done()
-	for {
-		s.mu.Lock()
-		if len(s.items) == 0 {
-			close(s.fed)
-			s.fed = nil
-			s.mu.Unlock()
-			return
-		}
-		u := s.items[0]
-		s.items[0] = nil
-		s.items = s.items[1:]
-		s.mu.Unlock()
-		c.feedUpdates(c.life, u)
-	}
 }
 
 // HandleNewSession implements session.NewSessionHandler: updates may have been lost, so the
-// update engine fetches the difference when it runs.
-func (h homePushes) HandleNewSession(ctx context.Context) error {
-	if h.c.updates != nil && h.c.updatesRunning() {
-		return h.c.updates.Reconnected(ctx)
+// update engine fetches the difference once it took the pushes queued before (and when it
+// runs: its next Run catches up from the saved state anyway). The session queue tells it so
+// too after dropping pushes.
+func (h homePushes) HandleNewSession(context.Context) error {
+	if h.c.updates != nil {
+		h.c.pushes.addGap(h.c)
 	}
 	return nil
+}
+
+// Bounds of the push queue (pushQueue.add).
+const (
+	// maxQueuedPushes is how many pushes wait for the update engine before the queue keeps
+	// only what getDifference would not bring back.
+	maxQueuedPushes = 1024
+	// maxHeldPushes is how many it holds at most: beyond them everything is dropped.
+	maxHeldPushes = 8 * maxQueuedPushes
+)
+
+// pushQueue feeds the update engine, in order and on a goroutine of its own that exists
+// while pushes wait, the pushes of the home connections, with the client's life as their
+// bound. Its memory is bounded without losing what the engine can recover: past
+// maxQueuedPushes, the updates of the account's pts and qts sequences are dropped and one gap
+// mark queued in their place, at which the engine fetches the difference (as after a
+// reconnect); typing and online status, which say only how things are now, are dropped too.
+// Updates that no difference of the account brings back (button presses, inline queries,
+// payments) are kept, and so are a channel's (the mark fetches only the account's
+// difference), up to maxHeldPushes in all; past that they are dropped and logged at Warn.
+type pushQueue struct {
+	mu sync.Mutex
+	// items are the queued pushes, a nil one the gap mark.
+	items   []tg.UpdatesClass
+	running bool // a goroutine feeds the items
+	gap     bool // a gap mark is queued and not yet taken
+	drops   pushDrops
+}
+
+// pushDrops counts the updates a full push queue dropped since it was last empty.
+type pushDrops struct {
+	refetched int // of the account's pts and qts sequences: the gap mark brings them back
+	skipped   int // typing and status
+	lost      int // past maxHeldPushes
+}
+
+func (d pushDrops) any() bool { return d != pushDrops{} }
+
+// add queues u after the pushes queued already, dropping what a full queue need not keep,
+// and starts the goroutine that feeds them unless it runs.
+func (q *pushQueue) add(c *Client, u tg.UpdatesClass) {
+	q.mu.Lock()
+	first := false
+	if n := len(q.items); n >= maxQueuedPushes {
+		first = !q.drops.any()
+		var refetched, skipped int
+		u, refetched, skipped = unrecoverable(u)
+		q.drops.refetched += refetched
+		q.drops.skipped += skipped
+		if refetched > 0 {
+			q.markGap()
+		}
+		if u != nil && n >= maxHeldPushes {
+			q.drops.lost += updateCount(u)
+			u = nil
+		}
+		first = first && q.drops.any()
+	}
+	if u != nil {
+		q.items = append(q.items, u)
+	}
+	q.start(c)
+	q.mu.Unlock()
+	if first {
+		c.Log.Warn("update engine far behind: pushes beyond those queued are dropped, those with a pts or qts fetched again",
+			"queued", maxQueuedPushes)
+	}
+}
+
+// addGap queues a gap mark (unless one waits already): the engine fetches the difference
+// once it took the pushes queued before it.
+func (q *pushQueue) addGap(c *Client) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.markGap()
+	q.start(c)
+}
+
+// markGap queues a gap mark unless one waits already. Called with mu held.
+func (q *pushQueue) markGap() {
+	if !q.gap {
+		q.gap = true
+		q.items = append(q.items, nil)
+	}
+}
+
+// start starts the goroutine feeding the items unless it runs or there is nothing to feed.
+// Called with mu held.
+func (q *pushQueue) start(c *Client) {
+	if q.running || len(q.items) == 0 || c.life.Err() != nil { // Stop waits for c.wg after closing the connections
+		return
+	}
+	q.running = true
+	c.wg.Add(1)
+	go q.feed(c)
+}
+
+// feed hands the queued pushes to the update engine until none is left, and then logs what
+// a full queue dropped meanwhile.
+func (q *pushQueue) feed(c *Client) {
+	defer c.wg.Done()
+	for {
+		q.mu.Lock()
+		if len(q.items) == 0 {
+			q.running = false
+			drops := q.drops
+			q.drops = pushDrops{}
+			q.mu.Unlock()
+			drops.log(c)
+			return
+		}
+		u := q.items[0]
+		q.items[0] = nil
+		q.items = q.items[1:]
+		if u == nil {
+			q.gap = false // a drop from now on needs a difference of its own
+		}
+		q.mu.Unlock()
+		if u != nil {
+			c.feedUpdates(c.life, u)
+			continue
+		}
+		if c.updatesRunning() { // else its next run catches up from the saved state
+			if err := c.updates.Reconnected(c.life); err != nil && c.life.Err() == nil {
+				c.Log.Debug("update engine rejected a gap", "err", err)
+			}
+		}
+	}
+}
+
+// log reports what a full queue dropped, once it has emptied.
+func (d pushDrops) log(c *Client) {
+	switch {
+	case d.lost > 0:
+		c.Log.Warn("update engine was far behind: updates without a pts or qts dropped", "lost", d.lost,
+			"refetched", d.refetched, "skipped", d.skipped)
+	case d.any():
+		c.Log.Info("update engine was far behind: pushes dropped, those with a pts or qts fetched again",
+			"refetched", d.refetched, "skipped", d.skipped)
+	}
+}
+
+// unrecoverable returns what of u a full push queue keeps, nil for nothing, with how many of
+// its updates were dropped because the difference brings them back (refetched) or because
+// they say only how things are now (skipped). A container keeps its seq: what it lost has a
+// pts or qts, which the difference restores.
+func unrecoverable(u tg.UpdatesClass) (kept tg.UpdatesClass, refetched, skipped int) {
+	switch u := u.(type) {
+	case *tg.UpdateShortMessage, *tg.UpdateShortChatMessage, *tg.UpdateShortSentMessage, *tg.UpdatesTooLong:
+		return nil, 1, 0 // a message of the pts sequence; too long asks for the difference
+	case *tg.UpdateShort:
+		switch pushKind(u.Update) {
+		case pushRefetched:
+			return nil, 1, 0
+		case pushSkipped:
+			return nil, 0, 1
+		}
+		return u, 0, 0
+	case *tg.Updates:
+		return keptContainer(u, u.Updates, func(list []tg.UpdateClass) tg.UpdatesClass {
+			c := *u
+			c.Updates = list
+			return &c
+		})
+	case *tg.UpdatesCombined:
+		return keptContainer(u, u.Updates, func(list []tg.UpdateClass) tg.UpdatesClass {
+			c := *u
+			c.Updates = list
+			return &c
+		})
+	}
+	return u, 0, 0
+}
+
+// keptContainer is unrecoverable for the container u of list: u itself when it keeps every
+// update, nil when none, else the copy that with makes of it, holding those kept.
+func keptContainer(u tg.UpdatesClass, list []tg.UpdateClass, with func([]tg.UpdateClass) tg.UpdatesClass) (tg.UpdatesClass, int, int) {
+	kept, refetched, skipped := keptUpdates(list)
+	switch {
+	case len(kept) == len(list):
+		return u, 0, 0
+	case len(kept) == 0:
+		return nil, refetched, skipped
+	}
+	return with(kept), refetched, skipped
+}
+
+// keptUpdates returns the updates of list a full push queue keeps, and how many it dropped.
+func keptUpdates(list []tg.UpdateClass) (kept []tg.UpdateClass, refetched, skipped int) {
+	for _, up := range list {
+		switch pushKind(up) {
+		case pushRefetched:
+			refetched++
+		case pushSkipped:
+			skipped++
+		default:
+			kept = append(kept, up)
+		}
+	}
+	return kept, refetched, skipped
+}
+
+// What a full push queue does with an update.
+const (
+	pushKept      = iota // nothing brings it back
+	pushRefetched        // of the account's pts or qts sequence: the difference brings it back
+	pushSkipped          // typing or online status: only how things are now
+)
+
+// pushKind says what a full push queue does with up.
+func pushKind(up tg.UpdateClass) int {
+	switch up.(type) {
+	case *tg.UpdateUserTyping, *tg.UpdateChatUserTyping, *tg.UpdateChannelUserTyping, *tg.UpdateUserStatus:
+		return pushSkipped
+	case *tg.UpdateNewChannelMessage, *tg.UpdateEditChannelMessage, *tg.UpdateDeleteChannelMessages,
+		*tg.UpdateChannelWebPage, *tg.UpdatePinnedChannelMessages:
+		return pushKept // a channel's sequence: the account's difference does not bring it back
+	}
+	if pts, _, ok := tg.UpdatePts(up); ok && pts > 0 {
+		return pushRefetched
+	}
+	if qts, ok := tg.UpdateQts(up); ok && qts > 0 {
+		return pushRefetched
+	}
+	return pushKept
+}
+
+// updateCount is how many updates u holds.
+func updateCount(u tg.UpdatesClass) int {
+	switch u := u.(type) {
+	case *tg.Updates:
+		return len(u.Updates)
+	case *tg.UpdatesCombined:
+		return len(u.Updates)
+	}
+	return 1
 }
 
 // Redialed tells the update engine about a reconnect of the home connection, and runs the

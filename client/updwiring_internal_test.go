@@ -43,12 +43,13 @@ func (m *fakeManager) Start(ctx context.Context, _ func(context.Context, tg.Upda
 // it does not (its next start catches up from the saved state).
 func TestRedialReachesRunningManager(t *testing.T) {
 	m := &fakeManager{}
-	c := &Client{Log: newLogger(LogConfig{}), updates: m}
+	c := &Client{Log: newLogger(LogConfig{}), updates: m, life: t.Context()}
 	h := pushHandler{c}.Bind()
 	h.Redialed(t.Context())
 	if err := h.HandleNewSession(t.Context()); err != nil {
 		t.Fatal(err)
 	}
+	c.wg.Wait() // the push queue took the new session's gap
 	if n := m.reconnects.Load(); n != 0 {
 		t.Fatalf("Reconnected called %d times while the manager was not running", n)
 	}
@@ -61,6 +62,7 @@ func TestRedialReachesRunningManager(t *testing.T) {
 	if err := h.HandleNewSession(t.Context()); err != nil {
 		t.Fatal(err)
 	}
+	c.wg.Wait()
 	if n := m.reconnects.Load(); n != 4 {
 		t.Fatalf("Reconnected called %d times, want 4", n)
 	}
