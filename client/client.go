@@ -80,6 +80,9 @@ type Client struct {
 	// handlerStop is given when Stop is called from a handler, also after the shutdown began
 	// (handlersBound).
 	handlerStop stopSignal
+	// convEnd is given when the shutdown begins: conversations stop waiting then, while the
+	// client's context is live, so the updates queued behind them run (conversation.go).
+	convEnd stopSignal
 
 	counters   *invoke.Counters // calls and flood waits of the call policy (LoadSnapshot)
 	load       loadMeter        // update engine lag and the previous LoadSnapshot
@@ -617,6 +620,7 @@ func (c *Client) shutdown() error {
 	c.mu.Lock()
 	c.closed = true
 	c.mu.Unlock()
+	c.convEnd.fire()
 	handlers, cancel := c.handlersBound() // dispatch.go
 	defer cancel()
 	c.stopUpdates()

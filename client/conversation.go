@@ -24,7 +24,9 @@ import (
 //
 // The update that started the handler counts as handled for the update engine as soon as the
 // handler waits (its state is saved then), and so do the chat's updates that arrive while it
-// waits: a crash meanwhile does not deliver them again.
+// waits: a crash meanwhile does not deliver them again. Stop ends the wait as it begins, and
+// lets the chat's updates queued behind the handler run, with a live context, within the
+// few seconds it gives handlers.
 type Conversation struct {
 	c    *Client
 	chat *types.Chat
@@ -129,13 +131,16 @@ func (cv *Conversation) listen(ctx context.Context, kind updateKind, fs []Filter
 	return w
 }
 
-// await waits for w's update, ctx or the client's stop.
+// await waits for w's update, ctx or the client's stop. The wait ends as the stop begins,
+// before the client's context ends: the chat's updates queued behind the handler then run
+// with a live one (Stop waits for them, see messageDispatcher.detach).
 func (cv *Conversation) await(ctx context.Context, w *waiter) (*Context, error) {
 	select {
 	case got := <-w.got:
 		return got, nil
 	case <-ctx.Done():
 	case <-cv.c.life.Done():
+	case <-cv.c.convEnd.done().Done():
 	}
 	cv.c.msgs.waits.remove(w)
 	select {

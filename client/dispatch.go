@@ -41,6 +41,8 @@ type messageDispatcher struct {
 	stopping bool
 	wg       sync.WaitGroup
 	commits  []*batchWait // batches committed before they were handled (commit)
+	// commitsKept is how many commits were left when done ones were last forgotten.
+	commitsKept int
 }
 
 // chatQueue holds the updates of one chat waiting for their turn.
@@ -252,14 +254,39 @@ func (d *messageDispatcher) await(ctx context.Context, u tg.UpdatesClass, batch 
 func (d *messageDispatcher) commit(b *batchWait) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	// Batches done since are forgotten here too, not only by a Stop: a bot whose handler
+	// reconnects now and then for months keeps only the batches still running.
+	d.forgetDone()
+	d.commitLocked(b)
+}
+
+// commitLocked records b as committed. Called with mu held.
+func (d *messageDispatcher) commitLocked(b *batchWait) {
 	if d.stopping { // its handlers would run with the client's context ending
 		b.unhandled.Store(true)
 	}
 	b.committed.Store(d)
-	// Batches done since are forgotten here too, not only by a Stop: a bot whose handler
-	// reconnects now and then for months keeps only the batches still running.
-	d.commits = slices.DeleteFunc(d.commits, func(w *batchWait) bool { return w.n.Load() == 0 })
 	d.commits = append(d.commits, b)
+}
+
+// forgetDone drops the committed batches that are done. Called with mu held.
+func (d *messageDispatcher) forgetDone() {
+	d.commits = slices.DeleteFunc(d.commits, func(w *batchWait) bool { return w.n.Load() == 0 })
+	d.commitsKept = len(d.commits)
+}
+
+// heldCommitted returns a batch for one update queued behind a handler waiting in a
+// conversation: no dispatch waits for it, and it counts as committed, so Stop waits for its
+// handlers (waitCommitted). Its count starts at zero: the caller adds the update at once.
+// The batches done are forgotten once the list has doubled since, so that each update of a
+// long conversation's chat costs no more than a few. Called with mu held.
+func (d *messageDispatcher) heldCommitted() *batchWait {
+	if len(d.commits) >= 2*max(d.commitsKept, 16) {
+		d.forgetDone()
+	}
+	b := &batchWait{done: make(chan struct{})}
+	d.commitLocked(b)
+	return b
 }
 
 // waitCommitted waits until the handlers finished the batches committed before they were
@@ -506,7 +533,7 @@ func (d *messageDispatcher) enqueue(chat int64, msg queued) {
 		d.chats[chat] = q
 	}
 	if q.detached {
-		msg.batch = nil
+		msg.batch = d.heldCommitted() // the dispatch's batch does not wait for it
 	}
 	q.msgs = append(q.msgs, msg)
 	d.queued++
@@ -659,8 +686,10 @@ func (d *messageDispatcher) walk(t *handlerTable, ctx *Context, q *queued) {
 }
 
 // detach releases the batch holds of the update a handler of cq runs (b) and of the updates
-// queued behind it, and lets later ones join cq without a hold: that handler waits in a
-// conversation for an update the engine can deliver only once the batch is done.
+// queued behind it, and lets later ones join cq without holding theirs: that handler waits in a
+// conversation for an update the engine can deliver only once the batch is done. The
+// updates queued behind it then count as committed (heldCommitted), so that Stop, which ends
+// the conversation first, lets them run with a live context.
 func (d *messageDispatcher) detach(cq *chatQueue, b *batchWait) {
 	d.mu.Lock()
 	if cq != nil {
@@ -668,8 +697,9 @@ func (d *messageDispatcher) detach(cq *chatQueue, b *batchWait) {
 		for i := range cq.msgs {
 			if cq.msgs[i].batch != nil {
 				cq.msgs[i].batch.finishLocked()
-				cq.msgs[i].batch = nil
 			}
+			cq.msgs[i].batch = d.heldCommitted()
+			cq.msgs[i].batch.add()
 		}
 	}
 	d.mu.Unlock()
@@ -731,19 +761,29 @@ func (d *messageDispatcher) fail(t *handlerTable, ctx *Context, err error) {
 
 // close drops queued messages and waits for running handlers, or until ctx ends. The update
 // engine is stopped before, and its handler waits for the messages it handed over, and Stop
-// waits for those of the batches it committed sooner (waitCommitted), so nothing the engine
-// committed is dropped here (unless they outlast handlerStopGrace).
+// waits for those of the batches it committed sooner (waitCommitted), queued behind a
+// conversation included, so nothing the engine committed is dropped here unless they outlast
+// handlerStopGrace. What is dropped and no next start delivers again (committed, or never
+// given to the engine: NoUpdates) is logged at Warn; the rest, of batches left uncommitted,
+// comes again with the next start's difference when it has a pts or qts.
 func (d *messageDispatcher) close(ctx context.Context) {
 	defer context.AfterFunc(ctx, d.wake)()
 	d.mu.Lock()
 	d.closed = true
+	lost := 0
 	for _, q := range d.chats {
 		for _, m := range q.msgs {
+			if m.batch == nil || m.batch.committed.Load() != nil {
+				lost++
+			}
 			if m.batch != nil {
 				m.batch.unhandled.Store(true)
 				m.batch.finishLocked()
 			}
 		}
+	}
+	if lost > 0 {
+		d.c.Log.Warn("updates dropped unhandled at stop", "count", lost)
 	}
 	d.chats = map[int64]*chatQueue{}
 	d.ready = nil
