@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -50,9 +52,9 @@ type secretChat struct {
 	lastIn      int32      // the date of the newest message delivered (since the process started)
 	unread      []sentDate // messages sent, not yet covered by a read mark (secret_signal.go)
 
-	dh      *secretchat.DH // the originator's half while waiting (stored; cleared when done)
-	ga      []byte         // the originator's g_a while this side has not accepted
-	pending map[int32]pendingSecret
+	dh      *secretchat.DH             // the originator's half while waiting (stored; cleared when done)
+	ga      []byte                     // the originator's g_a while this side has not accepted
+	pending map[int32]pendingSecret    // messages after a gap, by out_seq_no (stored: secret_gap.go)
 	sent    map[int32]*sentSecret      // the last messages sent, by out_seq_no, for resend requests
 	askNext int32                      // the first out_seq_no no resend request asked for yet
 	held    []tg.EncryptedMessageClass // messages that came while the chat was waiting
@@ -188,6 +190,7 @@ func (m *secretChats) lookupLocked(ctx context.Context, id int32) (*secretChat, 
 		return nil, fmt.Errorf("%w: chat %d stored under %d", errSecretRecord, s.id, id)
 	}
 	m.chats[id] = s
+	m.loadGapLocked(ctx, s) // secret_gap.go
 	// A chat stored before the ready index existed joins it now.
 	m.trackReadyLocked(ctx, s)
 	if a := s.restoreAbort; a != nil { // an exchange the restart dropped: release the peer
@@ -410,11 +413,13 @@ func (m *secretChats) discardLocked(ctx context.Context, s *secretChat) {
 	if s.state == types.SecretChatReady {
 		m.forgetSentLocked(ctx, s)
 	}
+	kept := slices.Collect(maps.Keys(s.pending))
 	s.state, s.keys, s.pending, s.sent, s.held, s.unread = types.SecretChatDiscarded, nil, nil, nil, nil, nil
 	if s.seq == nil {
 		s.seq, _ = secretchat.NewSeq(s.role, secretchat.SeqState{})
 	}
 	m.saveLocked(ctx, s)
+	m.dropGapLocked(ctx, s, kept)
 }
 
 // sealedSecret is a message sealed for a chat and not yet sent: where it goes, its random_id,
@@ -624,6 +629,10 @@ func (m *secretChats) visual(ctx context.Context, id int32) ([]byte, error) {
 // calls the network; nothing the peer or the server sends can make it panic: a bad message
 // is logged under "err" and dropped.
 func (m *secretChats) handle(ctx context.Context, up tg.UpdateClass) {
+	// The update engine saves the state past up once this returns, with a context Stop does
+	// not cancel; the chat's state is stored first, with none either, or an update handled
+	// while the client stops would be counted and its effect lost.
+	ctx = context.WithoutCancel(ctx)
 	switch up := up.(type) {
 	case *tg.UpdateEncryption:
 		m.onChat(ctx, up.Chat)
@@ -773,29 +782,28 @@ func (m *secretChats) receiveLocked(ctx context.Context, s *secretChat, p pendin
 	}
 	m.answerResendLocked(ctx, s, p.layer)
 	if st == secretchat.StatusGap {
-		if s.pending == nil {
-			s.pending = map[int32]pendingSecret{}
-		}
-		if len(s.pending) < maxSecretPending {
-			s.pending[p.layer.OutSeqNo] = p
-		}
+		m.keepGapLocked(ctx, s, p.layer.OutSeqNo, p) // also stored: secret_gap.go
 		m.log.Debug("secret message out of order kept", "chat", s.id, "expected", s.seq.Expected(), "got", p.layer.OutSeqNo)
 		m.askResendLocked(s, p.layer.OutSeqNo-2)
 		return
 	}
 	m.applyLocked(ctx, s, p)
+	var taken []int32
 	for len(s.pending) > 0 && s.state == types.SecretChatReady {
-		next, ok := s.pending[s.seq.Expected()]
+		out := s.seq.Expected()
+		next, ok := s.pending[out]
 		if !ok {
 			break
 		}
-		delete(s.pending, s.seq.Expected())
+		delete(s.pending, out)
+		taken = append(taken, out)
 		if st, err := s.seq.Receive(next.layer.InSeqNo, next.layer.OutSeqNo); err != nil || st != secretchat.StatusOK {
 			break
 		}
 		m.applyLocked(ctx, s, next)
 	}
 	m.saveLocked(ctx, s)
+	m.dropGapLocked(ctx, s, taken) // once the chat counts them
 	if s.state == types.SecretChatReady {
 		m.maybeRekeyLocked(ctx, s)
 	}

@@ -109,6 +109,25 @@ func (p *secretPair) switched(old int64) int64 {
 	return a
 }
 
+// holdFirst holds the first re-keying message of type A that c sends until release is
+// closed (or the send's context ends); out gets a value once it is held.
+func holdFirst[A e2e.DecryptedMessageActionClass](c *testClient) (out, release chan struct{}) {
+	out, release = make(chan struct{}, 1), make(chan struct{})
+	var once sync.Once
+	mtgo.SetSecretSendGate(c.Client, func(ctx context.Context, _ int32, a e2e.DecryptedMessageActionClass) {
+		if _, ok := a.(A); ok {
+			once.Do(func() {
+				out <- struct{}{}
+				select {
+				case <-release:
+				case <-ctx.Done():
+				}
+			})
+		}
+	})
+	return out, release
+}
+
 // TestE2ESecretRekey: Alice re-keys by hand while a message Bob sealed under the old key is
 // still on its way (it arrives after her switch and is read); messages flow both ways on the
 // new key; Bob's lowered threshold starts the next exchange by itself; Alice restarts on her
@@ -119,19 +138,7 @@ func TestE2ESecretRekey(t *testing.T) {
 
 	// Hold Alice's CommitKey until Bob, who has sent AcceptKey and still uses the old key,
 	// sends a message.
-	commitOut, release := make(chan struct{}, 1), make(chan struct{})
-	var once sync.Once
-	mtgo.SetSecretSendGate(p.alice.Client, func(ctx context.Context, _ int32, a e2e.DecryptedMessageActionClass) {
-		if _, ok := a.(*e2e.DecryptedMessageActionCommitKey); ok {
-			once.Do(func() {
-				commitOut <- struct{}{}
-				select {
-				case <-release:
-				case <-ctx.Done():
-				}
-			})
-		}
-	})
+	commitOut, release := holdFirst[*e2e.DecryptedMessageActionCommitKey](p.alice)
 	if err := p.alice.RekeySecretChat(ctxT(t), p.id); err != nil {
 		t.Fatal(err)
 	}
@@ -178,6 +185,48 @@ func TestE2ESecretRekey(t *testing.T) {
 	p.say(alice2, p.bobGot, "still here")
 	if v, err := alice2.SecretChatVisualization(p.id); err != nil || len(v) != 36 {
 		t.Fatalf("visualization after re-keying: %v", err)
+	}
+}
+
+// TestE2ESecretRekeyRestartOvertaken: Bob's CommitKey is held back while his next message,
+// under the new key, overtakes it; Alice switches on that message and keeps it for its turn,
+// then restarts before the CommitKey comes. Her update state counts the message as handled
+// (no catch-up brings it again, and Bob's resend would carry a random_id the server has
+// delivered already), so her new process must have kept it: it arrives once the CommitKey
+// does, and the chat goes on.
+func TestE2ESecretRekeyRestartOvertaken(t *testing.T) {
+	p := newSecretPair(t, "1555206")
+	commitOut, release := holdFirst[*e2e.DecryptedMessageActionCommitKey](p.bob)
+	if err := p.bob.RekeySecretChat(ctxT(t), p.id); err != nil {
+		t.Fatal(err)
+	}
+	recv(t, commitOut, "Bob's commit")
+	bobNew := recv(t, p.bobSw, "Bob's switch")
+	if _, err := p.bob.SendSecretMessage(ctxT(t), p.id, "overtaking"); err != nil {
+		t.Fatal(err)
+	}
+	if a := recv(t, p.aliceSw, "Alice's switch"); a != bobNew || a == p.aliceInit {
+		t.Fatalf("Alice switched to %d, Bob to %d (old %d)", a, bobNew, p.aliceInit)
+	}
+	if fp := p.fingerprint(p.alice); fp != bobNew { // and her update path is done with it
+		t.Fatalf("Alice shows %d, want %d", fp, bobNew)
+	}
+	p.alice.Stop()
+	close(release) // the CommitKey goes out while Alice is away
+
+	alice2 := e2eClient(t, p.cl, p.aliceCfg)
+	p.alice = alice2
+	p.hook(alice2, p.aliceGot, p.aliceSw)
+	if err := alice2.Start0(t); err != nil {
+		t.Fatal(err)
+	}
+	if m := recv(t, p.aliceGot, "the message that overtook the commit"); m.Text != "overtaking" {
+		t.Fatalf("got %q, want the message that overtook the commit", m.Text)
+	}
+	p.say(p.bob, p.aliceGot, "after the restart")
+	p.say(alice2, p.bobGot, "still here")
+	if fp := p.fingerprint(alice2); fp != bobNew {
+		t.Fatalf("after restart: fingerprint %d, want %d", fp, bobNew)
 	}
 }
 

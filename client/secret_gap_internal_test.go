@@ -1,0 +1,156 @@
+package mtgo
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/tl/e2e"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// TestSecretGapRestart: B gets A's second and third messages (the third with a file) before
+// the first and restarts before the first comes. The update engine has counted the two as
+// handled, so neither the next catch-up nor A's resend (the same random_id, which the server
+// does not deliver twice) brings them again: the new process must have kept them. No job runs
+// here, so no resend request fills the gap. They arrive while the client stops too (the
+// update path's context cancelled): the chat is stored all the same. Once delivered they
+// leave the storage, and a discarded chat leaves none behind.
+func TestSecretGapRestart(t *testing.T) {
+	for _, stopping := range []bool{false, true} {
+		t.Run(fmt.Sprint("stopping ", stopping), func(t *testing.T) {
+			ctx := context.Background()
+			r := newSecretRelay(t)
+			id := r.open(t)
+			a := r.parties[0]
+			r.hold = true
+			for _, s := range []string{"1", "2"} {
+				if _, err := a.m.sendText(ctx, id, randomID(), s); err != nil {
+					t.Fatal(err)
+				}
+			}
+			f, _ := encryptedInputFile(&tg.InputFile{ID: 1, Parts: 1}, 5)
+			doc := &e2e.DecryptedMessageMediaDocument{Thumb: []byte{}, Key: make([]byte, 32), Iv: make([]byte, 32), Caption: "3"}
+			if _, err := a.m.send(ctx, id, 9, &e2e.DecryptedMessage{RandomID: 9, Media: doc}, f); err != nil {
+				t.Fatal(err)
+			}
+			held := r.held
+			r.hold, r.held = false, nil
+			upd := ctx
+			if stopping {
+				c, cancel := context.WithCancel(ctx)
+				cancel()
+				upd = c
+			}
+			for _, i := range []int{2, 1, 2} { // the third twice: kept once
+				r.parties[1].m.handle(upd, held[i].up)
+			}
+			if got := secretTexts(r.parties[1].events()); len(got) != 0 {
+				t.Fatalf("delivered before the gap filled: %v", got)
+			}
+			b := r.restart(1)
+			if _, ok := b.m.get(ctx, id); !ok {
+				t.Fatal("chat lost")
+			}
+			b.m.handle(ctx, held[0].up)
+			if diff := cmp.Diff([]string{"1", "2", "3"}, secretTexts(b.events())); diff != "" {
+				t.Fatalf("delivered after the restart (-want +got):\n%s", diff)
+			}
+			evs := b.events()
+			if m := evs[len(evs)-1].(*types.SecretMessage); m.File == nil || m.File.ID != 9 || m.File.Size != 32 {
+				t.Fatalf("kept file %+v", m.File)
+			}
+			if n := storedGap(t, b, id); n != 0 {
+				t.Fatalf("%d records left once delivered", n)
+			}
+
+			// Kept again, then the chat is discarded: nothing of it stays stored.
+			r.hold = true
+			for _, s := range []string{"4", "5"} {
+				if _, err := a.m.sendText(ctx, id, randomID(), s); err != nil {
+					t.Fatal(err)
+				}
+			}
+			b.m.handle(ctx, r.held[1].up)
+			r.hold, r.held = false, nil
+			if n := storedGap(t, b, id); n != 2 { // the message and the index
+				t.Fatalf("%d records while one message waits", n)
+			}
+			if err := b.m.discard(ctx, id, false); err != nil {
+				t.Fatal(err)
+			}
+			if n := storedGap(t, b, id); n != 0 {
+				t.Fatalf("%d records left after the discard", n)
+			}
+			if strings.Contains(b.log.String(), "level=WARN") {
+				t.Fatalf("warnings:\n%s", b.log)
+			}
+		})
+	}
+}
+
+// storedGap counts the records party p's storage holds for chat id's messages kept after a
+// gap.
+func storedGap(t *testing.T, p *secretParty, id int32) int {
+	t.Helper()
+	keys := []string{secretRecordKey(id)}
+	for out := range int32(40) {
+		keys = append(keys, secretGapKey(id, out))
+	}
+	n := 0
+	for _, k := range keys {
+		if _, ok, err := p.store.LoadRecord(context.Background(), secretGapNS, k); err != nil {
+			t.Fatal(err)
+		} else if ok {
+			n++
+		}
+	}
+	return n
+}
+
+// FuzzSecretGap: stored kept messages and their index come from the storage, untrusted;
+// whatever decodes is written and read back the same.
+func FuzzSecretGap(f *testing.F) {
+	layer := &e2e.DecryptedMessageLayer{RandomBytes: make([]byte, 16), Layer: 73, InSeqNo: 2, OutSeqNo: 3,
+		Message: &e2e.DecryptedMessage{RandomID: 5, Message: "hi"}}
+	for _, file := range []tg.EncryptedFileClass{&tg.EncryptedFileEmpty{}, &tg.EncryptedFile{ID: 1, AccessHash: 2, Size: 3, DCID: 4, KeyFingerprint: 5}} {
+		b, err := encodeSecretGap(7, 3, pendingSecret{layer: layer, date: 100, fp: -9, file: file})
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b, false)
+	}
+	f.Add(encodeSecretGapIndex([]int32{3, 5, 9}), true)
+	f.Add([]byte{secretGapV1}, false)
+	f.Fuzz(func(t *testing.T, b []byte, index bool) {
+		if index {
+			outs, err := decodeSecretGapIndex(b)
+			if err == nil {
+				if again, err := decodeSecretGapIndex(encodeSecretGapIndex(outs)); err != nil || !slices.Equal(outs, again) {
+					t.Fatalf("re-encoded index %v: %v, %v", outs, again, err)
+				}
+			}
+			return
+		}
+		p, err := decodeSecretGap(b, 7, 3)
+		if err != nil {
+			return
+		}
+		enc, err := encodeSecretGap(7, 3, p)
+		if err != nil {
+			t.Fatalf("re-encoding: %v", err)
+		}
+		again, err := decodeSecretGap(enc, 7, 3)
+		if err != nil {
+			t.Fatalf("re-encoded record: %v", err)
+		}
+		if diff := cmp.Diff(p, again, cmp.AllowUnexported(pendingSecret{})); diff != "" {
+			t.Fatalf("re-encoded record (-first +again):\n%s", diff)
+		}
+	})
+}
