@@ -58,6 +58,8 @@ func (e *Engine) onBadMsg(now time.Time, msgID int64, body []byte) {
 	}
 	for _, m := range targets {
 		switch {
+		case (m.reused || code == 20) && m.mayHaveRun():
+			e.resendNew(m, fmt.Sprintf("bad_msg_notification %d", code)) // fails it: ErrNotRepeated
 		case m.sends >= e.cfg.MaxResends:
 			e.failMsg(m, &BadMsgError{Code: code, MsgID: bad})
 		case m.kind == kindPing:

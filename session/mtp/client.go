@@ -108,7 +108,7 @@ func (e *Engine) onNewSession(now time.Time, msgID int64, body []byte) {
 		if id >= first || m.container >= first || m.kind != kindCall || m.queued {
 			continue
 		}
-		if !e.underResendLimit(m, "new session") {
+		if !m.mayHaveRun() && !e.underResendLimit(m, "new session") {
 			continue // a server announcing new sessions without end must not have calls sent without end
 		}
 		e.resendNew(m, "new session")

@@ -507,11 +507,17 @@ func (e *Engine) resendNew(m *outMsg, why string) {
 	if m.msgID != 0 {
 		delete(e.sent, m.msgID)
 	}
-	if m.kind == kindCall && !m.repeatable && m.acked {
+	if m.mayHaveRun() {
 		e.failCall(m, fmt.Errorf("mtp: %s: %w", why, ErrNotRepeated))
 		return
 	}
 	e.requeueNew(m)
+}
+
+// mayHaveRun reports whether m is a call the server acknowledged, so may have run, and that is
+// not safe to run twice: it is never sent under a new msg_id, whatever the resend limit says.
+func (m *outMsg) mayHaveRun() bool {
+	return m.kind == kindCall && !m.repeatable && m.acked
 }
 
 // requeueNew queues m to be sent again under a new msg_id, or fails it if its body embeds the

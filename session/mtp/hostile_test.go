@@ -399,3 +399,37 @@ func TestStateInfoResendsBounded(t *testing.T) {
 		t.Errorf("failed calls %+v, want the call failed with ErrResendLimit", ev)
 	}
 }
+
+// TestResendLimitKeepsNotRepeated: a call the server acknowledged (it may have run) that has
+// used up its resends, then reported lost, fails with ErrNotRepeated, as it does below the
+// limit: the caller must learn it may have run, not that it was lost (ErrResendLimit,
+// BadMsgError), which invites sending it again. The limit was checked first.
+func TestResendLimitKeepsNotRepeated(t *testing.T) {
+	tests := map[string]func(p *pair, msgID int64) []byte{
+		"new_session_created": func(*pair, int64) []byte {
+			ns := le.AppendUint32(nil, idNewSessionCreated)
+			ns = le.AppendUint64(ns, 1<<63-1) // first_msg_id
+			ns = le.AppendUint64(ns, 7)       // unique_id
+			return le.AppendUint64(ns, testSalt)
+		},
+		"bad_msg_notification 20": func(_ *pair, msgID int64) []byte {
+			bad := le.AppendUint32(nil, idBadMsgNotification)
+			bad = le.AppendUint64(bad, uint64(msgID))
+			bad = le.AppendUint32(bad, 1)
+			return le.AppendUint32(bad, 20)
+		},
+	}
+	for name, lost := range tests {
+		t.Run(name, func(t *testing.T) {
+			p := newPair(t, func(c, _ *Config) { c.PingInterval = -1 })
+			call, msgID := p.sendUnanswered(body(0xd2, 0), CallOptions{})
+			m := p.c.calls[call]
+			m.acked, m.sends = true, p.c.cfg.MaxResends
+			p.fromServer(lost(p, msgID))
+			failed := only(p.cEv, EventFailed)
+			if len(failed) != 1 || !errors.Is(failed[0].Err, ErrNotRepeated) {
+				t.Errorf("failed %+v, want the call failed with ErrNotRepeated", failed)
+			}
+		})
+	}
+}
