@@ -69,6 +69,10 @@ func (c Config) Format(s fmt.State, verb rune) { c.printable().Format(s, verb) }
 // LogValue implements slog.LogValuer: the configuration without its secrets.
 func (c Config) LogValue() slog.Value { return c.printable().LogValue() }
 
+// MarshalJSON implements json.Marshaler as LogValue does, for a Config held in a logged struct
+// (slog's JSON handler marshals those with encoding/json).
+func (c Config) MarshalJSON() ([]byte, error) { return c.printable().MarshalJSON() }
+
 func linkPreviewString(lp *LinkPreviewOptions) string {
 	if lp == nil {
 		return ""

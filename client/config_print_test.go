@@ -30,7 +30,29 @@ func TestConfigPrintsNoSecret(t *testing.T) {
 	if err := redact.Check(&cfg, secrets...); err != nil {
 		t.Fatal(err)
 	}
+	if err := redact.Check(struct{ C mtgo.Config }{cfg}, secrets...); err != nil {
+		t.Fatal(err)
+	}
+	const apiHash = "b7e4c1f09a2d63e8"
+	cfg.InMemory, cfg.NoUpdates, cfg.MTProxy, cfg.SessionString = true, true, "", "" // NewClient checks those
+	c, err := mtgo.NewClient(1, apiHash, &cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Stop()
+	if err := redact.Check(c, append(secrets, []byte(apiHash))...); err != nil {
+		t.Fatal(err)
+	}
 	if s := cfg.String(); !strings.Contains(s, "SessionName:my_bot") || !strings.Contains(s, "BotToken:"+redact.Mark) {
 		t.Fatalf("String() = %s: want the plain fields and the secrets marked", s)
+	}
+}
+
+// A QR login token signs in whoever presents it first: it prints by its expiry only.
+func TestQRLoginTokenPrintsNoToken(t *testing.T) {
+	token := []byte{0x5d, 0xe1, 0x09, 0x7c, 0xa4, 0x3b, 0xf2, 0x66, 0x18, 0xcd}
+	tok := mtgo.QRLoginToken{Token: token}
+	if err := redact.Check(tok, token); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -5,10 +5,12 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
 	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/crypto/redact"
 	"github.com/mtgo-labs/mtgo/tl/rpcerr"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
@@ -31,6 +33,22 @@ type QRLoginToken struct {
 func (t *QRLoginToken) URL() string {
 	return "tg://login?token=" + base64.RawURLEncoding.EncodeToString(t.Token)
 }
+
+func (t QRLoginToken) printable() redact.Fields {
+	return redact.Of("mtgo.QRLoginToken", slog.String("Token", redact.Bytes(t.Token)), slog.Time("Expires", t.Expires))
+}
+
+// String prints t by its expiry, without the token.
+func (t QRLoginToken) String() string { return t.printable().String() }
+
+// Format implements fmt.Formatter so that no verb prints the token.
+func (t QRLoginToken) Format(s fmt.State, verb rune) { t.printable().Format(s, verb) }
+
+// LogValue implements slog.LogValuer without the token.
+func (t QRLoginToken) LogValue() slog.Value { return t.printable().LogValue() }
+
+// MarshalJSON implements json.Marshaler without the token, for a token in a logged struct.
+func (t QRLoginToken) MarshalJSON() ([]byte, error) { return t.printable().MarshalJSON() }
 
 // QRFunc shows a login token to the user (as a QR code of its URL); LoginQR calls it again
 // with each new token. Return an error to abort the login.
