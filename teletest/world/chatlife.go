@@ -301,15 +301,16 @@ func (w *World) InviteToChannel(key KeyID, in tg.InputChannelClass, users []tg.I
 		if w.channelsFull(u) {
 			return nil, ErrUserChannelsTooMuch
 		}
-		if ch.bannedFromViewing(u.id, w.now()) {
-			if !ch.hasRight(a.id, rightBan) {
-				return nil, ErrUserBannedInChannel
-			}
-			delete(ch.banned, u.id)
+		if ch.bannedFromViewing(u.id, w.now()) && !ch.hasRight(a.id, rightBan) {
+			return nil, ErrUserBannedInChannel
 		}
 		added = append(added, u)
 	}
+	// Only once every invitee passed: a refused call lifts no ban.
 	for _, u := range added {
+		if ch.bannedFromViewing(u.id, w.now()) {
+			delete(ch.banned, u.id)
+		}
 		w.join(u, KeyID{}, ch, a.id, a.id, nil)
 		w.logEvent(ch, a.id, &tg.ChannelAdminLogEventActionParticipantInvite{Participant: ch.participant(u.id, 0)})
 	}
