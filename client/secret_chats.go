@@ -198,6 +198,7 @@ func (m *secretChats) lookupLocked(ctx context.Context, id int32) (*secretChat, 
 		m.postLocked(ctx, s, a)
 	}
 	if s.state == types.SecretChatWaiting { // accepted meanwhile?
+		m.takeEarlyHeldLocked(s)
 		if c := m.takeEarlyLocked(id); c != nil {
 			m.completeLocked(ctx, s, c)
 		}
@@ -316,6 +317,7 @@ func (m *secretChats) request(ctx context.Context, user tg.InputUserClass) (*typ
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.chats[s.id] = s
+	m.takeEarlyHeldLocked(s)
 	if c := m.takeEarlyLocked(s.id); c != nil { // the peer accepted before the answer was handled
 		m.completeLocked(ctx, s, c)
 	} else {
@@ -747,6 +749,9 @@ func (m *secretChats) messageLocked(ctx context.Context, msg tg.EncryptedMessage
 		return
 	}
 	s, err := m.chatLocked(ctx, id)
+	if errors.Is(err, ErrSecretChatNotFound) && m.holdEarlyLocked(id, msg) {
+		return // the peer wrote before this side handled its request's answer
+	}
 	if err != nil {
 		m.log.Warn("secret message dropped", "chat", id, "err", err)
 		return

@@ -479,21 +479,7 @@ func TestSecretChatEarlyAccept(t *testing.T) {
 	r := newSecretRelay(t)
 	a := r.parties[0]
 	// Simulate: a's manager sees encryptedChat for chat 77 before it knows the chat.
-	r.hold = true
-	w, err := a.m.request(ctx, &tg.InputUser{UserID: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Take the chat away again, as if the answer had not been handled yet.
-	a.m.mu.Lock()
-	s := a.m.chats[w.ID]
-	delete(a.m.chats, w.ID)
-	_ = a.store.DeleteRecord(ctx, secretRecordNS, secretRecordKey(w.ID))
-	a.m.mu.Unlock()
-	r.hold = false
-	for _, h := range r.held {
-		r.parties[h.to].m.handle(ctx, h.up)
-	}
+	w, s := r.requestUnanswered(t)
 	if _, err := r.parties[1].m.accept(ctx, w.ID); err != nil {
 		t.Fatal(err)
 	}

@@ -184,10 +184,15 @@ const (
 	secretEarlyAge = 10 * time.Minute
 )
 
-// earlyChat is an encryptedChat kept until its request's answer, and when it came.
+// earlyChat is an encryptedChat kept until its request's answer, and when it came. The
+// peer may write at once too: its messages that come meanwhile are kept with it (up to
+// maxSecretPending), for the chat once its key is made. Dropped, they would be lost: the
+// update engine counts them as handled, and the peer's resend carries a random_id the server
+// does not deliver twice.
 type earlyChat struct {
-	c  *tg.EncryptedChat
-	at time.Time
+	c    *tg.EncryptedChat
+	at   time.Time
+	held []tg.EncryptedMessageClass
 }
 
 // keepEarlyLocked keeps c, dropping the entries past secretEarlyAge, then, if the map is
@@ -209,7 +214,30 @@ func (m *secretChats) keepEarlyLocked(c *tg.EncryptedChat) {
 	if _, seen := m.early[c.ID]; !seen && len(m.early) >= maxSecretEarly {
 		delete(m.early, oldest)
 	}
-	m.early[c.ID] = earlyChat{c: c, at: now}
+	m.early[c.ID] = earlyChat{c: c, at: now, held: m.early[c.ID].held}
+}
+
+// holdEarlyLocked keeps msg, a message for chat id that this process does not know yet,
+// with the chat's kept encryptedChat, and reports whether it did (false when none is kept,
+// or it holds maxSecretPending messages already).
+func (m *secretChats) holdEarlyLocked(id int32, msg tg.EncryptedMessageClass) bool {
+	e, ok := m.early[id]
+	if !ok || len(e.held) >= maxSecretPending {
+		return false
+	}
+	e.held = append(e.held, msg)
+	m.early[id] = e
+	return true
+}
+
+// takeEarlyHeldLocked moves the messages kept with chat id's encryptedChat to s, whose
+// release delivers them once the key is made (releaseHeldLocked).
+func (m *secretChats) takeEarlyHeldLocked(s *secretChat) {
+	if e, ok := m.early[s.id]; ok && len(e.held) > 0 {
+		s.held = append(s.held, e.held...)
+		e.held = nil
+		m.early[s.id] = e
+	}
 }
 
 // takeEarlyLocked returns and forgets the encryptedChat kept for chat id, nil when none.
