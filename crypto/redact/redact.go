@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"reflect"
 	"strings"
 )
 
@@ -72,9 +73,13 @@ func (f Fields) LogValue() slog.Value { return slog.GroupValue(f.Attrs...) }
 // MarshalJSON implements json.Marshaler: an object of the fields. slog resolves LogValue only
 // for the value logged itself; its JSON handler writes a value nested in a struct with
 // encoding/json, so a type printed through Fields marshals through it too.
-func (f Fields) MarshalJSON() ([]byte, error) {
-	b := []byte{'{'}
-	for i, a := range f.Attrs {
+func (f Fields) MarshalJSON() ([]byte, error) { return appendObject(nil, f.Attrs) }
+
+// appendObject appends attrs as a JSON object; a group (a nested redacted value's LogValue)
+// becomes an object too, where encoding/json would write slog's Attr structs.
+func appendObject(b []byte, attrs []slog.Attr) ([]byte, error) {
+	b = append(b, '{')
+	for i, a := range attrs {
 		if i > 0 {
 			b = append(b, ',')
 		}
@@ -82,11 +87,17 @@ func (f Fields) MarshalJSON() ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		v, err := json.Marshal(a.Value.Resolve().Any())
+		b = append(append(b, k...), ':')
+		if v := a.Value.Resolve(); v.Kind() == slog.KindGroup {
+			b, err = appendObject(b, v.Group())
+		} else {
+			var e []byte
+			e, err = json.Marshal(v.Any())
+			b = append(b, e...)
+		}
 		if err != nil {
 			return nil, err
 		}
-		b = append(append(append(b, k...), ':'), v...)
 	}
 	return append(b, '}'), nil
 }
@@ -137,8 +148,8 @@ func Leak(text string, secret []byte) (form string, leaked bool) {
 	return "", false
 }
 
-// Renderings returns v as fmt prints it with %v, %+v, %#v, %s, %q, %x and %d, and as the slog
-// text and JSON handlers log it, keyed by how it was printed.
+// Renderings returns v as fmt prints it with %v, %+v, %#v, %s, %q, %x and %d, as the slog
+// text and JSON handlers log it, and as encoding/json marshals it, keyed by how it was printed.
 func Renderings(v any) map[string]string {
 	out := make(map[string]string)
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"} {
@@ -155,16 +166,48 @@ func Renderings(v any) map[string]string {
 	slog.New(slog.NewTextHandler(&text, opts)).Info("msg", "v", v)
 	slog.New(slog.NewJSONHandler(&js, opts)).Info("msg", "v", v)
 	out["slog text"], out["slog JSON"] = text.String(), js.String()
+	b, err := json.Marshal(v)
+	if err != nil {
+		out["encoding/json"] = err.Error()
+	} else {
+		out["encoding/json"] = string(b)
+	}
 	return out
 }
 
-// Check prints v every way Renderings does and reports the first rendering that leaks one of
-// secrets (see Leak). The error names the rendering and the form, never the secret.
+// Check prints v every way Renderings does, and so a pointer to v and a struct with v as its
+// field, and reports the first rendering that leaks one of secrets (see Leak). The holder
+// matters: fmt and slog ask a logged value itself (String, Format, LogValue), but slog's JSON
+// handler writes a struct's fields with encoding/json, so a type that prints redacted must
+// marshal redacted too. (fmt prints a pointer held in a struct under a verb pointers do not
+// take, such as %s, with no method asked below it: a type that holds secrets needs its own
+// Format even when each of its fields redacts itself, and no type can protect a caller's
+// struct around it.) The error names the rendering and the form, never the secret.
 func Check(v any, secrets ...[]byte) error {
+	if v == nil {
+		return check("", v, secrets)
+	}
+	t := reflect.TypeOf(v)
+	p := reflect.New(t)
+	p.Elem().Set(reflect.ValueOf(v))
+	h := reflect.New(reflect.StructOf([]reflect.StructField{{Name: "Held", Type: t}})).Elem()
+	h.Field(0).Set(reflect.ValueOf(v))
+	for _, c := range []struct {
+		in string
+		v  any
+	}{{"", v}, {"a pointer: ", p.Interface()}, {"a struct field: ", h.Interface()}} {
+		if err := check(c.in, c.v, secrets); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func check(in string, v any, secrets [][]byte) error {
 	for how, text := range Renderings(v) {
 		for i, s := range secrets {
 			if form, ok := Leak(text, s); ok {
-				return fmt.Errorf("redact: %T printed with %s shows secret %d in %s form", v, how, i, form)
+				return fmt.Errorf("redact: %s%T printed with %s shows secret %d in %s form", in, v, how, i, form)
 			}
 		}
 	}

@@ -50,6 +50,25 @@ func (h holder) MarshalJSON() ([]byte, error)  { return h.redacted().MarshalJSON
 
 type plain struct{ Key []byte }
 
+// printsOnly redacts every fmt verb and slog's LogValue, not encoding/json.
+type printsOnly struct{ Key []byte }
+
+func (p printsOnly) Format(s fmt.State, _ rune) { fmt.Fprint(s, "printsOnly") }
+func (p printsOnly) LogValue() slog.Value       { return slog.StringValue("printsOnly") }
+
+// TestFieldsMarshalJSON: a redacted value inside Fields marshals as an object of its own
+// redacted fields, not as slog's Attr structs.
+func TestFieldsMarshalJSON(t *testing.T) {
+	f := Of("outer", slog.Int("N", 1), slog.Any("H", holder{Name: "n", Key: secret}), slog.Any("Nil", nil))
+	b, err := f.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := string(b), `{"N":1,"H":{"Name":"n","Key":"[redacted 10 bytes]"},"Nil":null}`; got != want {
+		t.Errorf("MarshalJSON = %s, want %s", got, want)
+	}
+}
+
 func TestCheck(t *testing.T) {
 	h := holder{Name: "n", Key: secret}
 	if err := Check(h, secret); err != nil {
@@ -66,6 +85,10 @@ func TestCheck(t *testing.T) {
 	type outer struct{ H holder }
 	if err := Check(outer{h}, secret); err != nil {
 		t.Error(err)
+	}
+	// A type that prints redacted but marshals raw (slog JSON shows it inside a struct).
+	if err := Check(printsOnly{Key: secret}, secret); err == nil {
+		t.Error("a type that marshals its secret passed")
 	}
 	err := Check(plain{Key: secret}, secret)
 	if err == nil {
