@@ -16,3 +16,14 @@ func TestEngineRedacted(t *testing.T) {
 		}
 	}
 }
+
+// TestConfigRedacted: a Config held by pointer in a struct and printed with %s (a verb fmt
+// refuses for pointers, printing what they point to with no method asked) shows no key.
+func TestConfigRedacted(t *testing.T) {
+	cfg := Config{AuthKey: testKey, SessionID: 7, Salt: 9}
+	for _, v := range []any{cfg, &cfg, struct{ C *Config }{&cfg}} {
+		if err := redact.Check(v, testKey.Value[:]); err != nil {
+			t.Error(err)
+		}
+	}
+}
