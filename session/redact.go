@@ -55,3 +55,23 @@ func (c *Conn) Format(s fmt.State, verb rune) { c.redacted().Format(s, verb) }
 
 // LogValue implements slog.LogValuer without the key.
 func (c *Conn) LogValue() slog.Value { return c.redacted().LogValue() }
+
+// printable is what Options show: the session (redacted by Session) and the data center
+// settings; the rest are dependencies. Options need their own Format: fmt prints *Options held
+// in a struct under %s with no method asked, the session's key included.
+func (o Options) printable() redact.Fields {
+	return redact.Of("session.Options", slog.Any("Session", o.Session), slog.Int("PublicKeys", len(o.PublicKeys)),
+		slog.Int("MaxInFlight", o.MaxInFlight), slog.Duration("TempKeyTTL", o.TempKeyTTL), slog.Bool("Media", o.Media))
+}
+
+// String prints o without the session's key.
+func (o Options) String() string { return o.printable().String() }
+
+// Format implements fmt.Formatter: every verb prints String.
+func (o Options) Format(s fmt.State, verb rune) { o.printable().Format(s, verb) }
+
+// LogValue implements slog.LogValuer without the session's key.
+func (o Options) LogValue() slog.Value { return o.printable().LogValue() }
+
+// MarshalJSON implements json.Marshaler without the session's key.
+func (o Options) MarshalJSON() ([]byte, error) { return o.printable().MarshalJSON() }
