@@ -62,3 +62,22 @@ func (s *Server) Format(st fmt.State, verb rune) { s.redacted().Format(st, verb)
 
 // LogValue implements slog.LogValuer without the secret.
 func (s *Server) LogValue() slog.Value { return s.redacted().LogValue() }
+
+// redacted is the printable form of c: its secret, itself redacted. ServerConfig needs its own
+// Format: fmt prints a *ServerConfig held in a struct under %s with no method asked below it.
+func (c ServerConfig) redacted() redact.Fields {
+	return redact.Of("mtproxy.ServerConfig", slog.Any("Secret", c.Secret), slog.Duration("MaxSkew", c.MaxSkew),
+		slog.Int("ReplayCapacity", c.ReplayCapacity), slog.Int("MaxPacket", c.MaxPacket))
+}
+
+// String prints c without its secret.
+func (c ServerConfig) String() string { return c.redacted().String() }
+
+// Format implements fmt.Formatter so that no verb prints the secret.
+func (c ServerConfig) Format(s fmt.State, verb rune) { c.redacted().Format(s, verb) }
+
+// LogValue implements slog.LogValuer without the secret.
+func (c ServerConfig) LogValue() slog.Value { return c.redacted().LogValue() }
+
+// MarshalJSON implements json.Marshaler without the secret.
+func (c ServerConfig) MarshalJSON() ([]byte, error) { return c.redacted().MarshalJSON() }
