@@ -60,8 +60,7 @@ func TestAuthKeyRedacted(t *testing.T) {
 		v[i] = byte(i*37 + 11)
 	}
 	k := NewAuthKey(v)
-	type holder struct{ Key AuthKey }
-	for _, x := range []any{k, &k, holder{k}, []AuthKey{k}} {
+	for _, x := range []any{k, &k, []AuthKey{k}} { // Check also prints each inside a struct
 		if err := redact.Check(x, k.Value[:]); err != nil {
 			t.Error(err)
 		}

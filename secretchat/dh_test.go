@@ -121,8 +121,7 @@ func TestDHState(t *testing.T) {
 	if err != nil || !bytes.Equal(back.Public(), d.Public()) || got != want {
 		t.Fatalf("restored DH: %v, same public %v, same key %v", err, bytes.Equal(back.Public(), d.Public()), got == want)
 	}
-	type holder struct{ State DHState } // slog's JSON handler marshals nested values
-	for _, v := range []any{st, &st, holder{st}} {
+	for _, v := range []any{st, &st} { // Check also prints each inside a struct
 		if err := redact.Check(v, st.Exponent[:]); err != nil {
 			t.Fatal(err)
 		}

@@ -483,12 +483,7 @@ func TestKeysRedacted(t *testing.T) {
 	key := testKey(t)
 	for _, k := range []*Keys{a, b} {
 		st := k.State()
-		type holder struct { // slog's JSON handler marshals these with encoding/json
-			K *Keys
-			S KeysState
-			P *KeysState
-		}
-		for _, v := range []any{k, st, &st, holder{k, st, &st}} {
+		for _, v := range []any{k, st, &st} { // Check also prints each inside a struct
 			if err := redact.Check(v, key.Value[:], k.cur.Value[:], b.next.Value[:]); err != nil {
 				t.Error(err)
 			}

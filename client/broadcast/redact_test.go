@@ -14,11 +14,7 @@ func TestPrintsNoKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	type holder struct {
-		C Config
-		S *Stream
-	}
-	for _, v := range []any{cfg, &cfg, s, holder{cfg, s}} {
+	for _, v := range []any{cfg, &cfg, s} { // Check also prints each inside a struct
 		if err := redact.Check(v, []byte(key)); err != nil {
 			t.Error(err)
 		}

@@ -16,11 +16,7 @@ func TestSecretPrintsNoKeys(t *testing.T) {
 	layer := &e2e.DecryptedMessageLayer{Layer: 144, Message: &e2e.DecryptedMessage{
 		Media: &e2e.DecryptedMessageMediaDocument{Key: key, Iv: iv, MimeType: "text/plain"}}}
 	m := SecretMessage{ChatID: 7, Text: "hi", File: f, Media: layer.Message.(*e2e.DecryptedMessage).Media, Layer: layer}
-	type holder struct { // slog's JSON handler marshals these with encoding/json
-		F *SecretFile
-		M SecretMessage
-	}
-	for _, v := range []any{f, *f, m, &m, holder{f, m}} {
+	for _, v := range []any{f, *f, m, &m} { // Check also prints each inside a struct
 		if err := redact.Check(v, key, iv); err != nil {
 			t.Error(err)
 		}
@@ -31,8 +27,7 @@ func TestSecretPrintsNoKeys(t *testing.T) {
 func TestRTMPURLPrintsNoKey(t *testing.T) {
 	const key = "2114508617:Kq9vX3mZ"
 	r := RTMPURL{URL: "rtmps://dc4-1.rtmp.t.me/s/", Key: key}
-	type holder struct{ R RTMPURL }
-	for _, v := range []any{r, &r, holder{r}} {
+	for _, v := range []any{r, &r} { // Check also prints each inside a struct
 		if err := redact.Check(v, []byte(key)); err != nil {
 			t.Error(err)
 		}

@@ -26,7 +26,6 @@ func TestStepsRedacted(t *testing.T) {
 		&ServerAwaitClientDH{newNonce: nonce, a: a},
 		ClientAwaitDHGen{key: key},
 		&Result{AuthKey: key, ServerSalt: int64(binary.LittleEndian.Uint64(v[100:]))},
-		struct{ R *Result }{&Result{AuthKey: key}}, // %s on a held pointer asks no method below it
 	} {
 		if err := redact.Check(step, nonce[:], a[:], key.Value[:], v[100:108]); err != nil {
 			t.Error(err)

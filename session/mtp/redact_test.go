@@ -21,7 +21,7 @@ func TestEngineRedacted(t *testing.T) {
 // refuses for pointers, printing what they point to with no method asked) shows no key.
 func TestConfigRedacted(t *testing.T) {
 	cfg := Config{AuthKey: testKey, SessionID: 7, Salt: 9}
-	for _, v := range []any{cfg, &cfg, struct{ C *Config }{&cfg}} {
+	for _, v := range []any{cfg, &cfg} { // Check also prints each inside a struct
 		if err := redact.Check(v, testKey.Value[:]); err != nil {
 			t.Error(err)
 		}

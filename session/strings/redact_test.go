@@ -97,8 +97,7 @@ func TestErrorsShowNoKeyAfterBitFlips(t *testing.T) {
 
 func TestDataRedacted(t *testing.T) {
 	d := Data{DC: 2, Addr: "149.154.167.50:443", AuthKey: testKey(3), UserID: 42, Format: FormatMTGo}
-	type holder struct{ D Data }
-	for _, v := range []any{d, &d, holder{d}, d.AuthKey} {
+	for _, v := range []any{d, &d, d.AuthKey} { // Check also prints each inside a struct
 		if err := redact.Check(v, d.AuthKey); err != nil {
 			t.Error(err)
 		}

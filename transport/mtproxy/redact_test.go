@@ -15,8 +15,7 @@ func TestSecretRedacted(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			raw := s.Bytes()
 			for _, v := range []any{s, &s, Config{Addr: "p:443", Secret: raw}, &Config{Secret: raw},
-				NewServer(ServerConfig{Secret: s}), ServerConfig{Secret: s}, struct{ C *ServerConfig }{&ServerConfig{Secret: s}},
-				struct{ S Secret }{s}, struct{ C Config }{Config{Secret: raw}}} { // held: slog JSON marshals these
+				NewServer(ServerConfig{Secret: s}), &ServerConfig{Secret: s}} { // Check also prints each inside a struct
 				if err := redact.Check(v, testKey[:]); err != nil {
 					t.Error(err)
 				}

@@ -37,13 +37,8 @@ func TestLinkRedacted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	nested := &SOCKS5{Addr: "a:1", Forward: httpc} // a chain: the inner dialer's password too
-	// slog's JSON handler marshals a struct holding these with encoding/json.
-	type holder struct {
-		L Link
-		D transport.Dialer
-	}
-	for _, v := range []any{mt, *mt, socks, *socks, dialer, httpc, nested, holder{*mt, nested}, holder{*socks, dialer}} {
+	nested := &SOCKS5{Addr: "a:1", Forward: httpc}                           // a chain: the inner dialer's password too
+	for _, v := range []any{mt, *mt, socks, *socks, dialer, httpc, nested} { // Check also prints each inside a struct
 		if err := redact.Check(v, linkKey, []byte(linkPass), []byte(linkUser)); err != nil {
 			t.Error(err)
 		}

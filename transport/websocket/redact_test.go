@@ -18,7 +18,7 @@ func TestDialerRedacted(t *testing.T) {
 		Header:  http.Header{"Authorization": {"Bearer " + token}, "Cookie": {"sid=" + token}},
 		Forward: &proxy.SOCKS5{Addr: "proxy:1080", Username: "u", Password: pass},
 	}
-	for _, v := range []any{d, *d, struct{ D Dialer }{*d}} { // held: slog JSON marshals it
+	for _, v := range []any{d, *d} { // Check also prints each inside a struct
 		if err := redact.Check(v, []byte(token), []byte(pass)); err != nil {
 			t.Error(err)
 		}
