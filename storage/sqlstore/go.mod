@@ -5,6 +5,7 @@ go 1.26.8
 require (
 	github.com/google/go-cmp v0.7.0
 	github.com/mtgo-labs/mtgo/client v0.1.0
+	github.com/mtgo-labs/mtgo/crypto v0.1.0
 	github.com/mtgo-labs/mtgo/peers v0.1.0
 	github.com/mtgo-labs/mtgo/session v0.1.0
 	github.com/mtgo-labs/mtgo/updates v0.1.0
@@ -13,7 +14,6 @@ require (
 require (
 	github.com/cenkalti/backoff/v4 v4.3.0 // indirect
 	github.com/hashicorp/golang-lru/v2 v2.0.7 // indirect
-	github.com/mtgo-labs/mtgo/crypto v0.1.0 // indirect
 	github.com/mtgo-labs/mtgo/tl v0.1.0 // indirect
 	github.com/mtgo-labs/mtgo/transport v0.1.0 // indirect
 	go.etcd.io/bbolt v1.5.0 // indirect
