@@ -174,10 +174,24 @@ func (b *Box) channelTooLong(now time.Time, u *tg.UpdateChannelTooLong) {
 	pts, hasPts := u.Pts.Get()
 	c, ok := b.channels[u.ChannelID]
 	if !ok {
-		if hasPts {
-			b.openFor(nil, nil)
-			b.track(now, u.ChannelID, pts)
-			b.touch(u.ChannelID, pts, false)
+		if !hasPts {
+			return
+		}
+		// The channel moved to pts while the Box did not know it: at least the update at pts
+		// is unseen. Tracked at pts, its push, which may still be on its way (a difference
+		// answered before the connection's pushes were read), would be dropped as a
+		// duplicate, and a lost one never fetched. Tracked one below, the push is the next
+		// in sequence, and the channel difference fetches the update when the push is lost.
+		// A channel's pts starts at 1 (its creation), and a difference from 0 is refused.
+		b.openFor(nil, nil)
+		start := pts
+		if pts > 1 {
+			start = pts - 1
+		}
+		c = b.track(now, u.ChannelID, start)
+		b.touch(u.ChannelID, start, false)
+		if start < pts {
+			b.queueChannel(now, c, "updateChannelTooLong")
 		}
 		return
 	}
