@@ -77,8 +77,7 @@ func TestStuckAnswerIsAnError(t *testing.T) {
 	for _, tt := range stuckAnswers {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t, Config{})
-			h.record(h.b.Start(h.now, &Saved{State: State{Pts: 10, Qts: 5, Seq: 3, Date: 100},
-				Channels: []ChannelPts{{ChannelID: 7, Pts: 50}}}))
+			startWithChannel(h)
 			h.reset()
 			var out Output
 			var err error

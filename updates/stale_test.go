@@ -7,6 +7,13 @@ import (
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
+// startWithChannel starts h's Box at pts 10, qts 5, seq 3, date 100, tracking channel 7 at
+// pts 50: the state serveStill's server never moves from.
+func startWithChannel(h *harness) {
+	h.record(h.b.Start(h.now, &Saved{State: State{Pts: 10, Qts: 5, Seq: 3, Date: 100},
+		Channels: []ChannelPts{{ChannelID: 7, Pts: 50}}}))
+}
+
 // serveStill answers every request of h with a server whose state never moves (pts 10, qts
 // 5, seq 3; channel 7 at pts 50) for d, in steps of 100 ms, and returns how many calls it got.
 func serveStill(h *harness, d time.Duration) int {
@@ -45,8 +52,7 @@ func TestHeldPastServerStateBacksOff(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t, Config{})
-			h.record(h.b.Start(h.now, &Saved{State: State{Pts: 10, Qts: 5, Seq: 3, Date: 100},
-				Channels: []ChannelPts{{ChannelID: 7, Pts: 50}}}))
+			startWithChannel(h)
 			serveStill(h, time.Second)
 			h.process(tt.in)
 			// RetryMin 1 s doubling to RetryMax 1 min: 1+1+2+...+32 s, then once a minute.
@@ -97,8 +103,7 @@ func TestFreshGapAfterStaleFilledWaitsUsualTime(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t, Config{})
-			h.record(h.b.Start(h.now, &Saved{State: State{Pts: 10, Qts: 5, Seq: 3, Date: 100},
-				Channels: []ChannelPts{{ChannelID: 7, Pts: 50}}}))
+			startWithChannel(h)
 			serveStill(h, time.Second)
 			h.process(tt.stale)
 			serveStill(h, 3*time.Minute) // the server lags: its state stays behind the held update

@@ -342,12 +342,7 @@ func TestStateInfoForgotten(t *testing.T) {
 			p.advance(10 * time.Second)
 			p.flushC()
 			p.toS = p.toS[:0]
-			var req int64
-			for id, m := range p.c.sent {
-				if m.kind == kindStateReq {
-					req = id
-				}
-			}
+			req := p.stateReqID()
 			if req == 0 {
 				t.Fatal("no msgs_state_req sent")
 			}
@@ -377,12 +372,7 @@ func TestStateInfoResendsBounded(t *testing.T) {
 		p.advance(10 * time.Second)
 		p.flushC()
 		p.toS = p.toS[:0]
-		var req int64
-		for id, m := range p.c.sent {
-			if m.kind == kindStateReq {
-				req = id
-			}
-		}
+		req := p.stateReqID()
 		if req == 0 {
 			break
 		}
@@ -432,4 +422,14 @@ func TestResendLimitKeepsNotRepeated(t *testing.T) {
 			}
 		})
 	}
+}
+
+// stateReqID is the msg_id of the msgs_state_req the client has outstanding, 0 if none.
+func (p *pair) stateReqID() int64 {
+	for id, m := range p.c.sent {
+		if m.kind == kindStateReq {
+			return id
+		}
+	}
+	return 0
 }
