@@ -28,6 +28,10 @@ var (
 	// ErrNotRepeated fails a call that may have run on the server before the connection broke
 	// and is not marked repeatable (see WithRepeatable).
 	ErrNotRepeated = mtp.ErrNotRepeated
+	// ErrResendLimit fails a call the server kept reporting lost (bad_msg_notification,
+	// new_session_created, msgs_state_info) after mtp.Config.MaxResends sends of it (set
+	// through Options.Engine).
+	ErrResendLimit = mtp.ErrResendLimit
 )
 
 // UpdateHandler receives what the server sends on its own: Updates objects and other
