@@ -12,3 +12,6 @@ func SetOwnHeartbeat(d time.Duration) (restore func()) {
 
 // FenceKey is the text whose hashtextextended is the session's write fence key.
 var FenceKey = fenceKey
+
+// NonceTry is the function with which the fence tries the lock connection's nonce.
+const NonceTry = nonceTry

@@ -193,3 +193,58 @@ func TestOpenWaitsForPreviousWrites(t *testing.T) {
 		t.Fatalf("Open after the previous holder's write ended = %v", err)
 	}
 }
+
+// TestFencedWriteBesideAnother: a write of a store whose lock connection is gone fails while
+// another write's fence holds the nonce's lock (it found the nonce free, a moment before
+// its statement fails the transaction). The fence took the nonce exclusively, so a write
+// beside it found the nonce taken, as if the lock connection lived, and landed; with many
+// sessions writing on a Shared, some always are in that moment once the connection is cut.
+func TestFencedWriteBesideAnother(t *testing.T) {
+	defer postgres.SetOwnHeartbeat(time.Hour)() // the heartbeat never comes
+	u := pgtest.Schema(t, pgtest.URL(t))
+	db := pgtest.DB(t, u)
+	name := storagetest.Name(t)
+	old, err := postgres.Open(t.Context(), u, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer old.Close()
+	if err := old.SetHomeDC(t.Context(), 2); err != nil {
+		t.Fatal(err)
+	}
+	// The nonce: the lock connection's other advisory lock.
+	var nonce int64
+	if err := db.QueryRowContext(t.Context(), `select (n.classid::bigint << 32) | n.objid::bigint
+		from pg_locks l, pg_locks n, (select hashtextextended($1, 0) as k) h
+		where l.locktype = 'advisory' and l.objsubid = 1
+		and l.classid::bigint = ((h.k >> 32) & 4294967295) and l.objid::bigint = (h.k & 4294967295)
+		and n.pid = l.pid and n.locktype = 'advisory' and n.objsubid = 1
+		and (n.classid, n.objid) <> (l.classid, l.objid)`, postgres.LockKey(name)).Scan(&nonce); err != nil {
+		t.Fatalf("find the lock connection's nonce: %v", err)
+	}
+	crashHolder(t, db, old)
+	// Another write, its fence past the nonce's lock.
+	tx, err := db.BeginTx(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	var took bool
+	if err := tx.QueryRowContext(t.Context(), `select `+postgres.NonceTry+`($1)`, nonce).Scan(&took); err != nil || !took {
+		t.Fatalf("take the nonce as the fence does: %v, %v", took, err)
+	}
+	if err := old.SetHomeDC(t.Context(), 5); !errorsIs(err, postgres.ErrLockLost) {
+		t.Errorf("write beside another's fence = %v, want ErrLockLost", err)
+	}
+	if err := tx.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	cur, err := postgres.Open(t.Context(), u, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cur.Close()
+	if dc, err := cur.HomeDC(t.Context()); err != nil || dc != 2 {
+		t.Errorf("home dc = %d, %v, want 2", dc, err)
+	}
+}

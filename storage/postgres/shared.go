@@ -277,20 +277,28 @@ type lease struct {
 
 // The write fence (sqlstore.FencedLease). A write transaction first takes the shared lock
 // of the session's fence key (fenceKey) and then checks that its lock connection lives: it
-// holds the connection's nonce, which a transaction can take only once the connection has
-// gone, and then fenceQuery fails it with fenceLost. A new holder of the session, once it
-// has the session lock, takes the fence key's lock exclusively (waitFence): it waits for
-// the previous holder's writes that passed the check, and those that begin after find the
-// nonce free. The heartbeat only makes the store fail sooner for reads.
+// holds the connection's nonce exclusively, whose shared lock a transaction can take only
+// once the connection has gone (nonceTry), and then fenceQuery fails it with fenceLost. A
+// new holder of the session, once it has the session lock, takes the fence key's lock
+// exclusively (waitFence): it waits for the previous holder's writes that passed the check,
+// and those that begin after find the nonce free. The heartbeat only makes the store fail
+// sooner for reads.
 //
 // fenceQuery takes the fence key's lock (its text is the second parameter) in the
 // subquery, which the planner keeps (its function is volatile) and so runs first, then tries
 // the nonce's (the first parameter).
 const (
 	fenceLost  = "mtgo: session lock lost"
-	fenceQuery = `select cast(case when pg_try_advisory_xact_lock(?::bigint) then '` + fenceLost + `' else '0' end as integer)
+	fenceQuery = `select cast(case when ` + nonceTry + `(?::bigint) then '` + fenceLost + `' else '0' end as integer)
 		from (select pg_advisory_xact_lock_shared(hashtextextended(?, 0))) fence`
 )
+
+// nonceTry is the function with which the fence tries the nonce's lock: in shared mode,
+// which the lock connection's exclusive lock refuses while it lives, and which the writes
+// that find the connection gone all get at once. An exclusive try went to one of them,
+// held until its statement failed, and a write trying beside it found the nonce taken, as
+// if the connection lived, and committed.
+const nonceTry = "pg_try_advisory_xact_lock_shared"
 
 // fenceKey is the text whose hashtextextended is a session's fence key.
 func fenceKey(name string) string { return "mtgo-session-fence:" + name }
