@@ -125,6 +125,9 @@ func (q *pushQueue) add(c *Client, u tg.UpdatesClass) {
 		first = first && q.drops.any()
 	}
 	if u != nil {
+		if q.gap {
+			u = unsequenced(u)
+		}
 		q.items = append(q.items, u)
 	}
 	q.start(c)
@@ -210,8 +213,8 @@ func (d pushDrops) log(c *Client) {
 
 // unrecoverable returns what of u a full push queue keeps, nil for nothing, with how many of
 // its updates were dropped because the difference brings them back (refetched) or because
-// they say only how things are now (skipped). A container keeps its seq: what it lost has a
-// pts or qts, which the difference restores.
+// they say only how things are now (skipped). A container keeps its seq here: what it lost
+// has a pts or qts, which the difference restores (add drops the seq behind a gap mark).
 func unrecoverable(u tg.UpdatesClass) (kept tg.UpdatesClass, refetched, skipped int) {
 	switch u := u.(type) {
 	case *tg.UpdateShortMessage, *tg.UpdateShortChatMessage, *tg.UpdateShortSentMessage, *tg.UpdatesTooLong:
@@ -266,6 +269,29 @@ func keptUpdates(list []tg.UpdateClass) (kept []tg.UpdateClass, refetched, skipp
 		}
 	}
 	return kept, refetched, skipped
+}
+
+// unsequenced returns u without its seq: the copy of a container queued behind a gap mark.
+// The difference the mark fetches counts the container's seq, since the client had it by then;
+// with its seq, the engine would take the container for one it has seen and drop it, with the
+// button presses and channel messages it keeps. Its account updates are checked by their own
+// pts and qts.
+func unsequenced(u tg.UpdatesClass) tg.UpdatesClass {
+	switch u := u.(type) {
+	case *tg.Updates:
+		if u.Seq != 0 {
+			c := *u
+			c.Seq = 0
+			return &c
+		}
+	case *tg.UpdatesCombined:
+		if u.Seq != 0 || u.SeqStart != 0 {
+			c := *u
+			c.Seq, c.SeqStart = 0, 0
+			return &c
+		}
+	}
+	return u
 }
 
 // What a full push queue does with an update.
