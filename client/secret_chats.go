@@ -420,8 +420,8 @@ func (m *secretChats) discardLocked(ctx context.Context, s *secretChat) {
 	if s.seq == nil {
 		s.seq, _ = secretchat.NewSeq(s.role, secretchat.SeqState{})
 	}
+	m.dropGapLocked(ctx, s, kept) // first: a discarded chat's kept messages are never loaded
 	m.saveLocked(ctx, s)
-	m.dropGapLocked(ctx, s, kept)
 }
 
 // sealedSecret is a message sealed for a chat and not yet sent: where it goes, its random_id,

@@ -22,11 +22,14 @@ import (
 //
 // Namespace secretGapNS holds, per chat, one record per kept message, "<chat>.<out_seq_no>",
 // and an index, "<chat>", that lists their numbers. A message is written before the index
-// that lists it; once delivered, the chat record that counts it is saved before the index
-// drops it and its record is deleted, so a crash between the writes leaves a record the
-// index does not list, or one the chat counts already (dropped on load), never a lost
-// message. The records hold decrypted layers, as sensitive as the key the chat record holds:
-// never logged nor in an error; a discarded chat's are deleted.
+// that lists it (a stop between leaves a record the index does not list, written again when
+// the update comes again: the engine had not counted it); once delivered, the chat record
+// that counts it is saved, then its record deleted, then the index rewritten, so a stop
+// between the writes leaves numbers the chat counts already (dropped on load), never a lost
+// message nor a delivered one's plaintext that no index lists. The records hold decrypted
+// layers, as sensitive as the key the chat record holds: never logged nor in an error; a
+// discarded chat's are deleted before the chat is stored as discarded (its index is never
+// loaded again).
 const secretGapNS = secretRecordNS + ".gap"
 
 // Kept message record, version 1, little endian:
@@ -174,19 +177,23 @@ func (m *secretChats) saveGapIndexLocked(ctx context.Context, s *secretChat) err
 	return m.store.SaveRecord(ctx, secretGapNS, secretRecordKey(s.id), encodeSecretGapIndex(outs))
 }
 
-// dropGapLocked removes the stored messages outs of s, taken out of s.pending (delivered, or
-// the chat discarded), once the chat record that counts them is saved: the index first, then
-// their records. A failure is logged; what stays behind is dropped on the next load.
+// dropGapLocked removes the stored messages outs of s, taken out of s.pending: their records,
+// then the index (a record is never left unlisted, where no load would find it). Delivered
+// ones go once the chat record that counts them is saved (a stop between the writes leaves
+// numbers the chat counts: dropped on the next load); a discarded chat's before it is stored
+// as discarded (its index is never loaded again). A failure is logged.
 func (m *secretChats) dropGapLocked(ctx context.Context, s *secretChat, outs []int32) {
 	if m.store == nil || len(outs) == 0 {
 		return
 	}
-	err := m.saveGapIndexLocked(ctx, s)
+	var err error
 	for _, out := range outs {
-		if err != nil {
+		if err = m.store.DeleteRecord(ctx, secretGapNS, secretGapKey(s.id, out)); err != nil {
 			break
 		}
-		err = m.store.DeleteRecord(ctx, secretGapNS, secretGapKey(s.id, out))
+	}
+	if err == nil {
+		err = m.saveGapIndexLocked(ctx, s)
 	}
 	if err != nil {
 		m.log.Warn("secret messages kept after a gap not deleted", "chat", s.id, "err", err)

@@ -210,3 +210,87 @@ func (r *secretRelay) requestUnanswered(t *testing.T) (*types.SecretChat, *secre
 	r.release(ctx)
 	return w, s
 }
+
+// TestSecretGapCrash: the process stops (its storage takes no more writes) at each point of
+// the writes that deliver kept messages or discard their chat, then restarts and handles
+// again the update it was handling (the update engine had not counted it). No message is
+// lost, and no kept message, plaintext, stays stored once its chat counts it or is stored
+// as discarded: before the fix the index was rewritten before the records were deleted and
+// a discarded chat was stored before its kept messages were deleted, so a stop between the
+// writes left records that nothing lists, or lists only in an index no load reads.
+func TestSecretGapCrash(t *testing.T) {
+	for _, discard := range []bool{false, true} {
+		for k := 0; ; k++ {
+			if k > 50 {
+				t.Fatal("the writes never end")
+			}
+			ctx := context.Background()
+			r := newSecretRelay(t)
+			id := r.open(t)
+			r.hold = true
+			for _, s := range []string{"1", "2", "3"} {
+				if _, err := r.parties[0].m.sendText(ctx, id, randomID(), s); err != nil {
+					t.Fatal(err)
+				}
+			}
+			held := r.held
+			r.hold, r.held = false, nil
+			b := r.parties[1]
+			b.m.handle(ctx, held[1].up)
+			b.m.handle(ctx, held[2].up)
+			st := &stoppingStore{secretStore: b.store, left: k}
+			b.m.store = st
+			if discard {
+				if err := b.m.discard(ctx, id, false); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				b.m.handle(ctx, held[0].up)
+			}
+			b = r.restart(1)
+			if !discard {
+				b.m.handle(ctx, held[0].up)
+				if got := secretTexts(b.events()); len(got) != 0 && !slices.Equal(got, []string{"1", "2", "3"}) {
+					t.Fatalf("stopped after %d writes: delivered after the restart %v", k, got)
+				}
+			}
+			if s := b.stored(t, id); (!discard || s != nil && s.state == types.SecretChatDiscarded) && storedGap(t, b, id) != 0 {
+				t.Fatalf("discard %v, stopped after %d writes: %d records left", discard, k, storedGap(t, b, id))
+			}
+			if !st.stopped {
+				break
+			}
+		}
+	}
+}
+
+// stoppingStore passes the first left writes (saves and deletes) to the storage and fails
+// the others, as a process that stopped there leaves the storage.
+type stoppingStore struct {
+	secretStore
+	left    int
+	stopped bool
+}
+
+func (s *stoppingStore) write() error {
+	if s.left == 0 {
+		s.stopped = true
+		return fmt.Errorf("stopped")
+	}
+	s.left--
+	return nil
+}
+
+func (s *stoppingStore) SaveRecord(ctx context.Context, ns, key string, value []byte) error {
+	if err := s.write(); err != nil {
+		return err
+	}
+	return s.secretStore.SaveRecord(ctx, ns, key, value)
+}
+
+func (s *stoppingStore) DeleteRecord(ctx context.Context, ns, key string) error {
+	if err := s.write(); err != nil {
+		return err
+	}
+	return s.secretStore.DeleteRecord(ctx, ns, key)
+}
