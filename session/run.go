@@ -650,16 +650,19 @@ type updateQueue struct {
 // ends with a new-session notice.
 func (q *updateQueue) push(u updateMsg) {
 	q.mu.Lock()
-	defer q.mu.Unlock()
 	if n := len(q.items); n >= maxQueuedUpdates {
 		if !q.items[n-1].newSession {
 			q.items = append(q.items, updateMsg{newSession: true})
 		}
-		if !u.newSession {
-			q.drop()
+		first := !u.newSession && q.drop()
+		q.mu.Unlock()
+		if first && q.log != nil { // not under mu: a slow log sink would hold the handler too
+			q.log.Warn("session: update handler far behind, dropping pushes until it catches up",
+				slog.Int("queued", maxQueuedUpdates))
 		}
 		return
 	}
+	defer q.mu.Unlock()
 	q.items = append(q.items, u)
 	if !q.running {
 		q.running = true
@@ -668,17 +671,14 @@ func (q *updateQueue) push(u updateMsg) {
 	}
 }
 
-// drop counts a push dropped by a full queue, logging the first of a run of drops. Called
-// with mu held.
-func (q *updateQueue) drop() {
+// drop counts a push dropped by a full queue and reports whether it is the first of a run of
+// drops (push logs that one). Called with mu held.
+func (q *updateQueue) drop() bool {
 	q.dropped++
 	if q.total != nil {
 		q.total.Add(1)
 	}
-	if q.dropped == 1 && q.log != nil {
-		q.log.Warn("session: update handler far behind, dropping pushes until it catches up",
-			slog.Int("queued", maxQueuedUpdates))
-	}
+	return q.dropped == 1
 }
 
 // drain handles queued updates in order until the queue is empty.
