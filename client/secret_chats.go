@@ -150,6 +150,8 @@ type secretChats struct {
 	mu    sync.Mutex
 	chats map[int32]*secretChat
 	early map[int32]earlyChat // encryptedChat seen before requestEncryption's answer (secret_pending.go)
+	// requesting counts the requestEncryption calls waiting for their answer.
+	requesting int
 	// unfinished lists the waiting and requested chats (secret_pending.go); nil until loaded.
 	unfinished map[int32]unfinishedChat
 	// ready lists the ready chats (secret_list.go); nil until loaded.
@@ -300,9 +302,15 @@ func (m *secretChats) request(ctx context.Context, user tg.InputUserClass) (*typ
 	if _, err := io.ReadFull(m.rnd, rid[:]); err != nil {
 		return nil, fmt.Errorf("mtgo: secret chat random: %w", err)
 	}
+	m.mu.Lock()
+	m.requesting++ // messages for a chat not known yet may be its peer's (holdEarlyLocked)
+	m.mu.Unlock()
 	res, err := m.raw.MessagesRequestEncryption(ctx, &tg.MessagesRequestEncryptionRequest{
 		UserID: user, RandomID: int32(binary.LittleEndian.Uint32(rid[:])), GA: dh.Public(),
 	})
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.requesting--
 	if err != nil {
 		dh.Clear()
 		return nil, fmt.Errorf("mtgo: messages.requestEncryption: %w", err)
@@ -314,8 +322,6 @@ func (m *secretChats) request(ctx context.Context, user tg.InputUserClass) (*typ
 	}
 	s := &secretChat{id: w.ID, accessHash: w.AccessHash, userID: w.ParticipantID, date: int64(w.Date),
 		role: secretchat.Originator, state: types.SecretChatWaiting, dh: dh}
-	m.mu.Lock()
-	defer m.mu.Unlock()
 	m.chats[s.id] = s
 	m.takeEarlyHeldLocked(s)
 	if c := m.takeEarlyLocked(s.id); c != nil { // the peer accepted before the answer was handled

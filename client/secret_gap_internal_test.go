@@ -159,40 +159,53 @@ func FuzzSecretGap(f *testing.F) {
 // has handled requestEncryption's answer, so its layer notice and text come for a chat the
 // originator does not know yet. They wait with the early acceptance and are delivered once
 // the answer is handled: dropped, they would be lost (the peer's resend carries random_ids
-// the server has delivered already).
+// the server has delivered already). The acceptance may also come after them: a
+// getDifference hands over the new encrypted messages before its other updates
+// (updateEncryption), and before the fix they were dropped then.
 func TestSecretMessageBeforeRequestAnswer(t *testing.T) {
-	ctx := context.Background()
-	r := newSecretRelay(t)
-	a, b := r.parties[0], r.parties[1]
-	w, s := r.requestUnanswered(t)
-	if _, err := b.m.accept(ctx, w.ID); err != nil { // tells its layer
-		t.Fatal(err)
-	}
-	if _, err := b.m.sendText(ctx, w.ID, randomID(), "at once"); err != nil {
-		t.Fatal(err)
-	}
-	// The answer is handled now (request's own path).
-	a.m.mu.Lock()
-	a.m.chats[w.ID] = s
-	a.m.takeEarlyHeldLocked(s)
-	if c := a.m.takeEarlyLocked(w.ID); c != nil {
-		a.m.completeLocked(ctx, s, c)
-	}
-	a.m.mu.Unlock()
-	if diff := cmp.Diff([]string{"at once"}, secretTexts(a.events())); diff != "" {
-		t.Fatalf("originator's messages (-want +got):\n%s\nlog: %s", diff, a.log)
-	}
-	if c, _ := a.m.get(ctx, w.ID); c.State != types.SecretChatReady || c.Layer == 0 {
-		t.Fatalf("chat %+v, want ready with the peer's layer", c)
-	}
-	if strings.Contains(a.log.String(), "dropped") {
-		t.Fatalf("log: %s", a.log)
+	for _, acceptLast := range []bool{false, true} {
+		t.Run(fmt.Sprint("acceptance last ", acceptLast), func(t *testing.T) {
+			ctx := context.Background()
+			r := newSecretRelay(t)
+			a, b := r.parties[0], r.parties[1]
+			w, s := r.requestUnanswered(t)
+			r.holdTo = map[int]bool{0: true}
+			if _, err := b.m.accept(ctx, w.ID); err != nil { // tells its layer
+				t.Fatal(err)
+			}
+			if _, err := b.m.sendText(ctx, w.ID, randomID(), "at once"); err != nil {
+				t.Fatal(err)
+			}
+			if acceptLast { // the encryptedChat after the messages, as a difference gives them
+				r.held = append(r.held[1:], r.held[0])
+			}
+			r.release(ctx)
+			// The answer is handled now (request's own path).
+			a.m.mu.Lock()
+			a.m.requesting--
+			a.m.chats[w.ID] = s
+			a.m.takeEarlyHeldLocked(s)
+			if c := a.m.takeEarlyLocked(w.ID); c != nil {
+				a.m.completeLocked(ctx, s, c)
+			}
+			a.m.mu.Unlock()
+			if diff := cmp.Diff([]string{"at once"}, secretTexts(a.events())); diff != "" {
+				t.Fatalf("originator's messages (-want +got):\n%s\nlog: %s", diff, a.log)
+			}
+			if c, _ := a.m.get(ctx, w.ID); c.State != types.SecretChatReady || c.Layer == 0 {
+				t.Fatalf("chat %+v, want ready with the peer's layer", c)
+			}
+			if strings.Contains(a.log.String(), "dropped") {
+				t.Fatalf("log: %s", a.log)
+			}
+		})
 	}
 }
 
 // requestUnanswered makes party 0 request a chat, then takes the chat away from its manager
-// (memory and storage) as if requestEncryption's answer had not been handled yet, and hands
-// party 1 the request. It returns the chat, and its state to put back.
+// (memory and storage) as if requestEncryption's answer had not been handled yet (the call
+// counted as waiting), and hands party 1 the request. It returns the chat, and its state to
+// put back.
 func (r *secretRelay) requestUnanswered(t *testing.T) (*types.SecretChat, *secretChat) {
 	t.Helper()
 	ctx := context.Background()
@@ -205,6 +218,7 @@ func (r *secretRelay) requestUnanswered(t *testing.T) (*types.SecretChat, *secre
 	a.m.mu.Lock()
 	s := a.m.chats[w.ID]
 	delete(a.m.chats, w.ID)
+	a.m.requesting++
 	_ = a.store.DeleteRecord(ctx, secretRecordNS, secretRecordKey(w.ID))
 	a.m.mu.Unlock()
 	r.release(ctx)

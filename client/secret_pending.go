@@ -186,7 +186,7 @@ const (
 
 // earlyChat is an encryptedChat kept until its request's answer, and when it came. The
 // peer may write at once too: its messages that come meanwhile are kept with it (up to
-// maxSecretPending), for the chat once its key is made. Dropped, they would be lost: the
+// maxSecretPending; c is nil while only they came), for the chat once its key is made. Dropped, they would be lost: the
 // update engine counts them as handled, and the peer's resend carries a random_id the server
 // does not deliver twice.
 type earlyChat struct {
@@ -195,9 +195,16 @@ type earlyChat struct {
 	held []tg.EncryptedMessageClass
 }
 
-// keepEarlyLocked keeps c, dropping the entries past secretEarlyAge, then, if the map is
-// still full, the oldest.
+// keepEarlyLocked keeps c (with the messages kept for its chat already).
 func (m *secretChats) keepEarlyLocked(c *tg.EncryptedChat) {
+	e := m.earlyLocked(c.ID)
+	e.c = c
+	m.early[c.ID] = e
+}
+
+// earlyLocked returns the entry of chat id, a new one when none is kept: it drops the entries
+// past secretEarlyAge, then, if the map is still full, the oldest, and dates the entry now.
+func (m *secretChats) earlyLocked(id int32) earlyChat {
 	now := m.now()
 	var (
 		oldest int32
@@ -206,24 +213,39 @@ func (m *secretChats) keepEarlyLocked(c *tg.EncryptedChat) {
 	for id, e := range m.early {
 		switch {
 		case now.Sub(e.at) > secretEarlyAge:
-			delete(m.early, id)
+			m.dropEarlyLocked(id)
 		case at.IsZero() || e.at.Before(at):
 			oldest, at = id, e.at
 		}
 	}
-	if _, seen := m.early[c.ID]; !seen && len(m.early) >= maxSecretEarly {
-		delete(m.early, oldest)
+	if _, seen := m.early[id]; !seen && len(m.early) >= maxSecretEarly {
+		m.dropEarlyLocked(oldest)
 	}
-	m.early[c.ID] = earlyChat{c: c, at: now, held: m.early[c.ID].held}
+	e := m.early[id]
+	e.at = now
+	return e
 }
 
-// holdEarlyLocked keeps msg, a message for chat id that this process does not know yet,
-// with the chat's kept encryptedChat, and reports whether it did (false when none is kept,
-// or it holds maxSecretPending messages already).
+// dropEarlyLocked forgets the entry of chat id; the messages it kept are lost (logged).
+func (m *secretChats) dropEarlyLocked(id int32) {
+	if n := len(m.early[id].held); n > 0 {
+		m.log.Warn("secret messages dropped", "chat", id, "messages", n, "err", ErrSecretChatNotFound)
+	}
+	delete(m.early, id)
+}
+
+// holdEarlyLocked keeps msg, a message for chat id that this process does not know yet, with
+// the chat's kept encryptedChat, or, while a requestEncryption call waits for its answer, in
+// a new entry without one: the encryptedChat may come after it (a difference hands over the
+// new encrypted messages before its other updates). It reports whether it did (false when
+// neither, or the entry holds maxSecretPending messages already).
 func (m *secretChats) holdEarlyLocked(id int32, msg tg.EncryptedMessageClass) bool {
 	e, ok := m.early[id]
-	if !ok || len(e.held) >= maxSecretPending {
+	switch {
+	case ok && len(e.held) >= maxSecretPending, !ok && m.requesting == 0:
 		return false
+	case !ok:
+		e = m.earlyLocked(id)
 	}
 	e.held = append(e.held, msg)
 	m.early[id] = e
