@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mtgo-labs/mtgo/crypto"
@@ -77,8 +78,11 @@ type conn struct {
 	pc  transport.Conn
 	log *slog.Logger
 
-	kicked   chan struct{}
-	ended    chan struct{} // closed once serveConn returned (the session released)
+	kicked chan struct{}
+	ended  chan struct{} // closed once serveConn returned (the session released)
+	// ending is set once the connection stops serving on its own (a fault, an error):
+	// DropConnections waits for it but does not count it as one it closed.
+	ending   atomic.Bool
 	stopOnce sync.Once
 
 	x      keyExchange
@@ -106,6 +110,7 @@ func (c *conn) stop() {
 // serve runs the connection until it fails, ctx ends or stop is called.
 func (c *conn) serve(ctx context.Context) error {
 	defer c.release()
+	defer c.ending.Store(true)
 	c.loop = c.newLoop()
 	return c.loop.Run(ctx)
 }
@@ -480,6 +485,7 @@ func (c *conn) onWake() error {
 	if c.pushUpdates() == 0 || !c.srv.cl.faults.breakAfterUpdate(c.srv.dc) {
 		return nil
 	}
+	c.ending.Store(true) // before the client can see the close and dial again
 	if err := c.loop.Flush(); err != nil {
 		return err
 	}

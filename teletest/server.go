@@ -253,7 +253,8 @@ func (s *Server) unregister(c *conn) {
 	s.mu.Unlock()
 }
 
-// dropAll closes every open connection and returns how many.
+// dropAll closes every open connection and returns how many, not counting those already
+// ending on their own.
 func (s *Server) dropAll() int {
 	s.mu.Lock()
 	list := make([]*conn, 0, len(s.conns))
@@ -261,7 +262,11 @@ func (s *Server) dropAll() int {
 		list = append(list, c)
 	}
 	s.mu.Unlock()
+	n := 0
 	for _, c := range list {
+		if !c.ending.Load() {
+			n++ // one ending on its own already (a fault broke it) is not counted
+		}
 		c.stop()
 	}
 	// Wait until each has let go of its session: an update the world sends after the drop is
@@ -269,7 +274,7 @@ func (s *Server) dropAll() int {
 	for _, c := range list {
 		<-c.ended
 	}
-	return len(list)
+	return n
 }
 
 // close stops accepting, closes every connection and waits for their goroutines.
