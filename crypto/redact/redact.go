@@ -196,6 +196,9 @@ func Check(v any, secrets ...[]byte) error {
 		in string
 		v  any
 	}{{"", v}, {"a pointer: ", p.Interface()}, {"a struct field: ", h.Interface()}} {
+		if c.in == "a pointer: " && t.Kind() == reflect.Pointer {
+			continue // a pointer to a pointer prints as an address, which may hold any 4 hex digits
+		}
 		if err := check(c.in, c.v, secrets); err != nil {
 			return err
 		}
