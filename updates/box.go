@@ -50,7 +50,9 @@ type Config struct {
 	SelfID int64
 	// UnsequencedWait bounds how long an update without pts or qts (a callback query) waits
 	// for the account's difference in flight before it is delivered anyway: a bot has
-	// seconds to answer a callback query, and a long catch-up would make it miss them.
+	// seconds to answer a callback query, and a long catch-up would make it miss them. Zero
+	// means DefaultUnsequencedWait; a negative value turns the wait off, so such an update
+	// is delivered as it arrives, possibly before older updates the difference brings.
 	UnsequencedWait time.Duration
 }
 
@@ -79,7 +81,7 @@ func (c Config) withDefaults() Config {
 	if c.RetryMin <= 0 {
 		c.RetryMin = DefaultRetryMin
 	}
-	if c.UnsequencedWait <= 0 {
+	if c.UnsequencedWait == 0 {
 		c.UnsequencedWait = DefaultUnsequencedWait
 	}
 	if c.RetryMax < c.RetryMin {

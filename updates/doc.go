@@ -34,6 +34,6 @@
 // Telegram does not resend them. They are delivered in the order they arrive, except that one
 // arriving while the account's difference is in flight waits for it: it comes after the
 // updates the difference brings (which may be older than it), in arrival order with the
-// account updates held meanwhile; it waits at most Config.UnsequencedWait (5 s), and goes at
-// once if the call fails.
+// account updates held meanwhile; it waits at most Config.UnsequencedWait (5 s; a negative
+// value turns the wait off), and goes at once if the call fails.
 package updates

@@ -417,7 +417,7 @@ func (b *Box) update(now time.Time, u tg.UpdateClass, users []tg.UserClass, chat
 		b.channelUpdate(now, id, h)
 		return true
 	default:
-		if b.common.phase == phaseInFlight {
+		if b.common.phase == phaseInFlight && b.cfg.UnsequencedWait > 0 {
 			b.holdUnsequenced(now, h)
 			return false
 		}

@@ -131,6 +131,21 @@ func TestUnsequencedWaitForDifference(t *testing.T) {
 			state: State{Pts: 11, Qts: 5, Seq: 3, Date: 100},
 		},
 		{
+			name: "a negative UnsequencedWait does not hold them",
+			cfg:  Config{UnsequencedWait: -1},
+			run: func(h *harness) {
+				h.start(base)
+				h.record(h.b.Reconnected(h.now))
+				h.process(&tg.UpdateShort{Update: pressUpdate(1)})
+				h.expectDelivered("press1")
+				h.process(updates(0, msg(12, 12), typing(1))) // msg12 waits for pts 11
+				h.expectDelivered("typing1")
+				h.difference(diff(11, 11))
+			},
+			want:  []string{"msg11", "msg12"},
+			state: State{Pts: 12, Qts: 5, Seq: 3, Date: 100},
+		},
+		{
 			name: "a full buffer lets them go in order",
 			cfg:  Config{MaxPending: 2},
 			run: func(h *harness) {
