@@ -28,7 +28,9 @@ type Config struct {
 	// GapWait is how long a held update waits for the updates before it before the gap is
 	// recovered by difference.
 	GapWait time.Duration
-	// Idle is how long the account sequences may stay silent before a getDifference is made.
+	// Idle is how long the account sequences may stay silent before a getDifference is made:
+	// no update with pts or qts, no container with seq and no account difference. Updates
+	// without them (typing, statuses) and channel updates do not count.
 	Idle time.Duration
 	// ChannelIdle is the same for each channel (getChannelDifference).
 	ChannelIdle time.Duration
@@ -199,7 +201,7 @@ type Box struct {
 	pts, qts   sequence
 	seq        seqTracker
 	date       int32
-	active     time.Time // last time anything for the account sequences arrived
+	active     time.Time // last time an update with the account's state arrived (pts, qts, seq) or a difference ended
 	common     recovery  // getState / getDifference
 	prestate   []held    // account updates received before the first state is known
 	unseq      []held    // updates without pts or qts received during the account's difference

@@ -138,6 +138,7 @@ func (s *sequence) insert(h held) bool {
 
 // account handles an update of the pts or qts sequence.
 func (b *Box) account(now time.Time, s *sequence, name Sequence, h held) {
+	b.active = now
 	if !b.stateKnown {
 		b.holdPrestate(h)
 		return
@@ -430,8 +431,13 @@ func (b *Box) update(now time.Time, u tg.UpdateClass, users []tg.UserClass, chat
 // container processes the updates of one container in order. seqStart..seq is its seq range,
 // zero for containers outside the seq sequence.
 func (b *Box) container(now time.Time, ups []tg.UpdateClass, users []tg.UserClass, chats []tg.ChatClass, date, seqStart, seq int32) {
-	b.active = now
 	advance := false
+	if seq != 0 {
+		// A container with seq carries the account's state: the idle check waits again. One
+		// without (typing, statuses, channel posts) does not, or a chat with someone typing
+		// would put the check off for ever.
+		b.active = now
+	}
 	if seq != 0 && b.stateKnown {
 		start := seqStart
 		if start == 0 || start > seq {

@@ -264,12 +264,13 @@ func TestAccountSequences(t *testing.T) {
 			name: "idle account asks for the difference after 15 minutes",
 			steps: []step{
 				{timer: 14 * time.Minute},
-				{in: updates(0, typing(1)), delivers: []string{"typing1"}},
+				{in: updates(4, typing(1)), delivers: []string{"typing1"}}, // seq 4 puts the check off
 				{timer: 14 * time.Minute},
+				{in: updates(0, typing(1)), delivers: []string{"typing1"}}, // no state: does not
 				{timer: time.Minute, requests: []Request{diffReq(10, 5)}, events: []EventKind{EventRecoveryStarted}},
-				{diff: &tg.UpdatesDifferenceEmpty{Date: 100, Seq: 3}, events: []EventKind{EventRecoveryFinished}},
+				{diff: &tg.UpdatesDifferenceEmpty{Date: 100, Seq: 4}, events: []EventKind{EventRecoveryFinished}},
 			},
-			state: base,
+			state: State{Pts: 10, Qts: 5, Seq: 4, Date: 100},
 		},
 		{
 			name: "unsequenced updates wait for a recovery with the held ones",
