@@ -388,6 +388,7 @@ func TestEventLevel(t *testing.T) {
 		{Event{Kind: EventDifferenceTooLong}, slog.LevelWarn},
 		{Event{Kind: EventChannelDropped}, slog.LevelWarn},
 		{Event{Kind: EventOverflow}, slog.LevelWarn},
+		{Event{Kind: EventStateBehind}, slog.LevelWarn},
 	} {
 		if got := tc.e.Level(); got != tc.want {
 			t.Errorf("%v (failures %d): level %v, want %v", tc.e.Kind, tc.e.Failures, got, tc.want)

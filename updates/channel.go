@@ -370,6 +370,7 @@ func (b *Box) channelDifference(now time.Time, id int64, d tg.UpdatesChannelDiff
 }
 
 func (b *Box) setChannelPts(c *channel, pts int32) {
+	b.noteBehind(&c.seq.behind, Event{Sequence: SequenceChannel, ChannelID: c.id, Local: c.seq.pts, Remote: pts})
 	if pts > c.seq.pts {
 		c.seq.pts = pts
 	}

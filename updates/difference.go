@@ -40,12 +40,38 @@ func (b *Box) setState(s State) {
 }
 
 // mergeState moves the account state forward to s; no value goes back, so nothing delivered
-// in this run is delivered again.
+// in this run is delivered again. A pts or qts below the local one is reported; a seq is
+// compared only by final answers (mergeSeq), as a slice's may be older than containers
+// already seen.
 func (b *Box) mergeState(s State) {
+	b.noteBehind(&b.pts.behind, Event{Sequence: SequencePts, Local: b.pts.pts, Remote: s.Pts})
+	b.noteBehind(&b.qts.behind, Event{Sequence: SequenceQts, Local: b.qts.pts, Remote: s.Qts})
 	b.pts.pts = max(b.pts.pts, s.Pts)
 	b.qts.pts = max(b.qts.pts, s.Qts)
 	b.seq.seq = max(b.seq.seq, s.Seq)
 	b.date = max(b.date, s.Date)
+}
+
+// mergeSeq moves the local seq forward to the seq of a final answer, reporting one below it.
+func (b *Box) mergeSeq(seq int32) {
+	b.noteBehind(&b.seq.behind, Event{Sequence: SequenceSeq, Local: b.seq.seq, Remote: seq})
+	b.seq.seq = max(b.seq.seq, seq)
+}
+
+// noteBehind reports with EventStateBehind an answer that puts a sequence at e.Remote, below
+// its local value e.Local: the server is behind what was applied here. The local value is
+// kept (going back would deliver again what was delivered). flag makes it one report until
+// an answer reaches the local value again, not one per answer while the server stays behind.
+func (b *Box) noteBehind(flag *bool, e Event) {
+	if e.Remote >= e.Local {
+		*flag = false
+		return
+	}
+	if !*flag {
+		*flag = true
+		e.Kind = EventStateBehind
+		b.event(e)
+	}
 }
 
 func stateOf(s *tg.UpdatesState) State {
@@ -65,6 +91,7 @@ func (b *Box) ApplyState(now time.Time, st *tg.UpdatesState) (Output, error) {
 	b.startAt(now, nil)
 	if b.stateKnown {
 		if b.common.phase == phaseInFlight {
+			b.mergeSeq(st.Seq)
 			b.mergeState(stateOf(st))
 			b.finishCommon(now)
 		}
@@ -125,13 +152,14 @@ func (b *Box) difference(now time.Time, d tg.UpdatesDifferenceClass) error {
 			return ErrNil
 		}
 		b.openFor(nil, nil)
-		b.seq.seq = max(b.seq.seq, d.Seq)
+		b.mergeSeq(d.Seq)
 		b.date = max(b.date, d.Date)
 	case *tg.UpdatesDifference:
 		if d == nil {
 			return ErrNil
 		}
 		b.differenceContents(now, d.NewMessages, d.NewEncryptedMessages, d.OtherUpdates, d.Users, d.Chats)
+		b.mergeSeq(d.State.Seq)
 		b.mergeState(stateOf(&d.State))
 	case *tg.UpdatesDifferenceSlice:
 		if d == nil {

@@ -58,6 +58,13 @@ const (
 	// EventOverflow: a pending buffer reached its cap; instead of buffering more the engine
 	// recovers the sequence by difference.
 	EventOverflow
+	// EventStateBehind: a difference (or getState) answer put a sequence below the local
+	// value (Local), at Remote: the server is behind what was applied here (a rollback, a
+	// stale replica). The engine keeps its own value, so nothing is delivered twice and the
+	// next call starts where delivery stopped; an update the server numbers again at or
+	// below it is dropped as a duplicate. Reported once per sequence until an answer reaches
+	// the local value again.
+	EventStateBehind
 )
 
 // String returns a short name of the kind.
@@ -77,6 +84,8 @@ func (k EventKind) String() string {
 		return "channel dropped"
 	case EventOverflow:
 		return "pending overflow"
+	case EventStateBehind:
+		return "server state behind"
 	}
 	return fmt.Sprintf("event(%d)", uint8(k))
 }
@@ -108,7 +117,7 @@ func (e Event) Level() slog.Level {
 			return slog.LevelDebug
 		}
 		return slog.LevelWarn
-	case EventDifferenceTooLong, EventChannelDropped, EventOverflow:
+	case EventDifferenceTooLong, EventChannelDropped, EventOverflow, EventStateBehind:
 		return slog.LevelWarn
 	}
 	return slog.LevelDebug

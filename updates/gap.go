@@ -18,6 +18,7 @@ type seqTracker struct {
 	seq    int32
 	ranges []seqRange // sorted by start
 	gapAt  time.Time
+	behind bool // the last answer's seq was below seq (reported once)
 }
 
 // holdSeq records a container seen ahead of the local seq; outside a recovery it starts the

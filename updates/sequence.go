@@ -107,6 +107,7 @@ type sequence struct {
 	pts     int32
 	pending []held    // sorted by start, then pts
 	gapAt   time.Time // when the gap wait ends; zero without a gap
+	behind  bool      // the last answer's value was below pts (reported once)
 }
 
 func compareHeld(a held, b held) int {
