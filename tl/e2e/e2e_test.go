@@ -8,7 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mtgo-labs/mtgo/tl"
-	"github.com/mtgo-labs/mtgo/tl/internal/tltest"
+	"github.com/mtgo-labs/mtgo/tl/tltest"
 )
 
 // sampleLayer is a decryptedMessageLayer carrying a text message with entities and a document.

@@ -3,7 +3,7 @@ package mt
 import (
 	"testing"
 
-	"github.com/mtgo-labs/mtgo/tl/internal/tltest"
+	"github.com/mtgo-labs/mtgo/tl/tltest"
 )
 
 // TestEncodeGolden checks that every constructor and function still encodes its seeded random

@@ -4,7 +4,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/mtgo-labs/mtgo/tl/internal/tltest"
+	"github.com/mtgo-labs/mtgo/tl/tltest"
 )
 
 // FuzzDecodeObject feeds arbitrary bytes to the generic object decoder. The seed corpus in

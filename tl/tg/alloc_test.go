@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/mtgo-labs/mtgo/tl"
-	"github.com/mtgo-labs/mtgo/tl/internal/tltest"
+	"github.com/mtgo-labs/mtgo/tl/tltest"
 )
 
 // hostileSponsored is a messages.sponsoredMessages of size bytes whose messages vector

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/mtgo-labs/mtgo/tl"
-	"github.com/mtgo-labs/mtgo/tl/internal/tltest"
+	"github.com/mtgo-labs/mtgo/tl/tltest"
 )
 
 // FuzzDecodeObject feeds arbitrary bytes to the generic object decoder. The seed corpus in

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -207,5 +208,46 @@ func TestAllowIDMismatch(t *testing.T) {
 				t.Fatalf("%d warnings, want %d:\n%s", got, tt.warns, warn.String())
 			}
 		})
+	}
+}
+
+// TestGeneratedOutsideRepo generates mini.tl as a package of a module outside this repository
+// (requiring only the tl module) and builds and runs its generated tests there: they may import
+// nothing internal to tl, or any other package of this repository.
+func TestGeneratedOutsideRepo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a module with the go command")
+	}
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command:", err)
+	}
+	tlDir, err := filepath.Abs(filepath.Join("..", "..", "tl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	mod := "module example.com/outside\n\ngo 1.26.8\n\n" +
+		"require (\n\tgithub.com/google/go-cmp v0.7.0\n\tgithub.com/mtgo-labs/mtgo/tl v0.1.0\n)\n\n" +
+		"replace github.com/mtgo-labs/mtgo/tl => " + tlDir + "\n"
+	sum, err := os.ReadFile(filepath.Join(tlDir, "go.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{"go.mod": []byte(mod), "go.sum": sum} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	o := options{schema: "testdata/mini.tl", pkg: "mini", out: filepath.Join(dir, "mini"),
+		runtime: "github.com/mtgo-labs/mtgo/tl"}
+	if err := run(o, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(goTool, "test", "-count=1", "./mini")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod", "GOPROXY=off")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go test of the generated package outside the repository: %v\n%s", err, out)
 	}
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mtgo-labs/mtgo/tl"
-	"github.com/mtgo-labs/mtgo/tl/internal/tltest"
+	"github.com/mtgo-labs/mtgo/tl/tltest"
 )
 
 func fullItem() *Item {

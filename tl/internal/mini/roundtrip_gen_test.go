@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/mtgo-labs/mtgo/tl"
-	"github.com/mtgo-labs/mtgo/tl/internal/tltest"
+	"github.com/mtgo-labs/mtgo/tl/tltest"
 )
 
 func randBoolFalse(r *tltest.Rand, d int) *BoolFalse {

@@ -13,7 +13,7 @@ import (
 func (e *emitter) roundTrip(f *file) {
 	f.use("testing")
 	f.use(e.cfg.RuntimeImport)
-	f.use(e.cfg.RuntimeImport + "/internal/tltest")
+	f.use(e.cfg.RuntimeImport + "/tltest")
 	h := heights(e.p)
 	query := e.queryStruct()
 	for _, st := range e.p.Structs {

@@ -1,5 +1,8 @@
 // Package tltest holds the property checks shared by the generated packages' tests: seeded
 // random values, round trips compared with go-cmp, and rejection of every strict prefix.
+//
+// It is public, not internal, because tlgen's generated tests import it: a package generated
+// for a schema outside this repository compiles its tests against it too. Only tests import it.
 package tltest
 
 import (
