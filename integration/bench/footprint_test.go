@@ -3,6 +3,7 @@ package mtgobench
 import (
 	"context"
 	"crypto/rsa"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"runtime"
@@ -45,23 +46,9 @@ func BenchmarkClientFootprint(b *testing.B) { clientFootprint(b, nil) }
 // clientFootprint is BenchmarkClientFootprint with client i's storage from storageFor
 // (opened as part of its start-up), or in memory when storageFor is nil.
 func clientFootprint(b *testing.B, storageFor func(ctx context.Context, i int) (mtgo.Storage, error)) {
-	key, err := rsa.GenerateKey(rand.NewChaCha8([32]byte{9}), 2048)
-	if err != nil {
-		b.Fatal(err)
-	}
-	cl, err := teletest.Start(teletest.Config{Key: key})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer cl.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	first := loginMTGo(ctx, b, cl)
-	sess, err := first.ExportSessionString()
-	if err != nil {
-		b.Fatal(err)
-	}
-	first.Stop()
+	cl, sess := footprintCluster(ctx, b)
 
 	before := measureFootprint()
 	clients := make([]*mtgo.Client, 0, b.N)
@@ -73,29 +60,20 @@ func clientFootprint(b *testing.B, storageFor func(ctx context.Context, i int) (
 	var startup time.Duration
 	b.ResetTimer()
 	for i := range b.N {
-		cfg := mtgo.DefaultConfig
-		cfg.InMemory = true
-		cfg.DCAddrs = cl.Addrs()
-		cfg.PublicKeys = []*rsa.PublicKey{cl.RSAPublicKey()}
-		cfg.SessionString = sess
-		cfg.NoObfuscation = true
 		t0 := time.Now()
+		var st mtgo.Storage
 		if storageFor != nil {
-			if cfg.Storage, err = storageFor(ctx, i); err != nil {
+			var err error
+			if st, err = storageFor(ctx, i); err != nil {
 				b.Fatal(err)
 			}
-			cfg.InMemory = false
 		}
-		c, err := mtgo.NewClient(4242, "footprint", &cfg)
+		c, err := startFootprintClient(ctx, cl, sess, st)
+		if c != nil {
+			clients = append(clients, c)
+		}
 		if err != nil {
 			b.Fatal(err)
-		}
-		clients = append(clients, c)
-		if err := c.ConnectContext(ctx); err != nil {
-			b.Fatalf("connect: %v", err)
-		}
-		if _, err := c.InvokeContext(ctx, &tg.HelpGetNearestDCRequest{}, 0, 0); err != nil {
-			b.Fatalf("first call: %v", err)
 		}
 		startup += time.Since(t0)
 	}
@@ -118,4 +96,51 @@ func clientFootprint(b *testing.B, storageFor func(ctx context.Context, i int) (
 	b.ReportMetric(float64(int64(after.heap)-int64(before.heap))/n/1024, "heap-KiB/client")
 	b.ReportMetric(float64(after.goroutines-before.goroutines)/n, "goroutines/client")
 	b.ReportMetric(float64(after.fds-before.fds)/n, "fds/client")
+}
+
+// footprintCluster starts a teletest cluster (closed when tb ends), logs a bot in on it and
+// returns the cluster and the bot's exported session, the first client stopped again.
+func footprintCluster(ctx context.Context, tb testing.TB) (*teletest.Cluster, string) {
+	tb.Helper()
+	key, err := rsa.GenerateKey(rand.NewChaCha8([32]byte{9}), 2048)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cl, err := teletest.Start(teletest.Config{Key: key})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = cl.Close() })
+	first := loginMTGo(ctx, tb, cl)
+	defer first.Stop()
+	sess, err := first.ExportSessionString()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return cl, sess
+}
+
+// startFootprintClient starts a client on cl from the exported session sess (the key
+// exists: no key exchange, no login) with storage st, or in memory when st is nil, and
+// checks it with one call. A client that was created is returned for the caller to stop,
+// also with an error.
+func startFootprintClient(ctx context.Context, cl *teletest.Cluster, sess string, st mtgo.Storage) (*mtgo.Client, error) {
+	cfg := mtgo.DefaultConfig
+	cfg.InMemory = st == nil
+	cfg.Storage = st
+	cfg.DCAddrs = cl.Addrs()
+	cfg.PublicKeys = []*rsa.PublicKey{cl.RSAPublicKey()}
+	cfg.SessionString = sess
+	cfg.NoObfuscation = true
+	c, err := mtgo.NewClient(4242, "footprint", &cfg)
+	if err != nil {
+		return nil, fmt.Errorf("new client: %w", err)
+	}
+	if err := c.ConnectContext(ctx); err != nil {
+		return c, fmt.Errorf("connect: %w", err)
+	}
+	if _, err := c.InvokeContext(ctx, &tg.HelpGetNearestDCRequest{}, 0, 0); err != nil {
+		return c, fmt.Errorf("first call: %w", err)
+	}
+	return c, nil
 }

@@ -1,8 +1,14 @@
 package mtgobench
 
 import (
+	"context"
+	"runtime"
+	"runtime/pprof"
+	"strings"
 	"testing"
 	"time"
+
+	mtgo "github.com/mtgo-labs/mtgo/client"
 )
 
 // The TL codec's figures in the README (BenchmarkTLDecodeUpdates: 22 allocations against
@@ -50,4 +56,88 @@ func BenchmarkTLDecodeGate(b *testing.B) {
 	if ratio < gateDecodeRatio {
 		b.Errorf("mtgo decodes %.2fx as fast as gotd, the gate is %.1fx", ratio, gateDecodeRatio)
 	}
+}
+
+// Issue #24's footprint goal for an idle authorized client, measured by
+// BenchmarkClientFootprint (README: 52.3 KiB, 4 goroutines and 2 fds per client), is held by
+// TestClientFootprintGate with every test run, race detector included (under it the heap
+// measures 53.0-53.2 KiB). The goroutine and fd budgets are exact integers; the heap's is the
+// goal itself, about 1.9x today's figure, far above the noise of a GC'd HeapAlloc difference
+// over gateClients clients (about 0.1 KiB per client between runs).
+const (
+	gateClients    = 50
+	gateGoroutines = 4       // per idle client: its session loop and reader, the server's two
+	gateFDs        = 2       // per idle client: both ends of its socket
+	gateHeap       = 100_000 // bytes per idle client, the server's side included
+	gateIdleWait   = 30 * time.Second
+)
+
+func TestClientFootprintGate(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	cl, sess := footprintCluster(ctx, t)
+	// The baseline is taken once the server has dropped the login client's connection (its
+	// serving goroutine may still be returning: at most one goroutine too many in the
+	// baseline, far less than the gateClients a fifth goroutine per client would add).
+	waitQuiet(t, "the login client's connection to close", func() bool {
+		open := 0
+		for dc := range cl.Addrs() {
+			open += cl.DC(dc).Connections()
+		}
+		return open == 0
+	})
+	before := measureFootprint()
+	clients := make([]*mtgo.Client, 0, gateClients)
+	defer func() {
+		for _, c := range clients {
+			c.Stop()
+		}
+	}()
+	for range gateClients {
+		c, err := startFootprintClient(ctx, cl, sess, nil)
+		if c != nil {
+			clients = append(clients, c)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Goroutines that serve a call or an update end on their own once it is done; nothing
+	// signals that the whole process has settled, so wait for the count, up to gateIdleWait.
+	budget := gateGoroutines * gateClients
+	if !waitQuiet(t, "", func() bool { return runtime.NumGoroutine()-before.goroutines <= budget }) {
+		var stacks strings.Builder
+		_ = pprof.Lookup("goroutine").WriteTo(&stacks, 1)
+		t.Errorf("%d idle clients added %d goroutines after %v, the gate is %d per client (%d); goroutines:\n%s",
+			gateClients, runtime.NumGoroutine()-before.goroutines, gateIdleWait, gateGoroutines, budget, &stacks)
+	}
+	after := measureFootprint()
+	if fds := after.fds - before.fds; fds > gateFDs*gateClients {
+		t.Errorf("%d idle clients added %d file descriptors, the gate is %d per client", gateClients, fds, gateFDs)
+	}
+	heap := (int64(after.heap) - int64(before.heap)) / gateClients
+	t.Logf("per idle client: %.1f KiB heap, %.2f goroutines, %.2f fds", float64(heap)/1024,
+		float64(after.goroutines-before.goroutines)/gateClients, float64(after.fds-before.fds)/gateClients)
+	if heap >= gateHeap {
+		t.Errorf("heap per idle client %d bytes (over %d clients), the gate is < %d", heap, gateClients, gateHeap)
+	}
+}
+
+// waitQuiet polls done until it reports true or gateIdleWait passes, and reports whether it
+// did. A non-empty what fails the test on the deadline, naming what was awaited.
+func waitQuiet(t *testing.T, what string, done func() bool) bool {
+	t.Helper()
+	deadline := time.Now().Add(gateIdleWait)
+	tick := time.NewTicker(time.Millisecond)
+	defer tick.Stop()
+	for !done() {
+		if time.Now().After(deadline) {
+			if what != "" {
+				t.Fatalf("waited %v for %s", gateIdleWait, what)
+			}
+			return false
+		}
+		<-tick.C
+	}
+	return true
 }
