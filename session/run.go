@@ -33,6 +33,13 @@ const unknownKeyLimit = 3
 // but one alone may be a server's passing state, and the one redial costs a backoff wait.
 const refusalLimit = 2
 
+// packetBatch is the most packets the loop takes in a row before it looks at its mailbox
+// (and its timers, Redial and the end of ctx). Taking several before answering lets acks and
+// calls share a packet; the bound keeps a flood of packets from holding a call back: a
+// call is written after at most this many more (under a flood of 1 MiB file parts, after at
+// most 16 decryptions of one).
+const packetBatch = 16
+
 // connectTimeout bounds one dial plus key exchange.
 const connectTimeout = 30 * time.Second
 
@@ -306,7 +313,7 @@ func (l *loop) release() {
 // serve runs one connection: a reader goroutine forwards packets, this goroutine owns the
 // engine. It waits on two channels only, the mailbox's notify and the reader's packets (a
 // select costs per case, on every wake-up): the end of ctx, Redial and the timers reach it
-// through notify as alarms it checks after each wake-up.
+// through notify as alarms it checks after each wake-up, and after each batch of packets.
 func (l *loop) serve(ctx context.Context, pc PacketConn) (worked bool, err error) {
 	l.deliver(ctx, l.eng.OnConnect(l.now()))
 	if err := l.startBind(); err != nil {
@@ -367,39 +374,19 @@ func (l *loop) serve(ctx context.Context, pc PacketConn) (worked bool, err error
 			notify.Serving()
 			notify = nil
 		}
+		woken := false
 		select {
 		case <-l.c.box.notify:
-			if err := ctx.Err(); err != nil {
-				return worked, err
-			}
-			select {
-			case <-l.c.redial:
-				return worked, errRedial
-			default:
-			}
-			if renew.fired.Swap(false) {
-				l.pfs.draining = true
-			}
-			if timer.fired.Swap(false) {
-				armed = time.Time{}
-				events, err := l.eng.OnTimer(l.now())
-				l.deliver(ctx, events)
-				if err != nil {
-					return worked, err
-				}
-			}
-			if len(l.calls) > 0 {
-				// Calls are in flight, so callers are concurrent: let those about to invoke
-				// do so, so their calls share a container. A lone caller's call goes at once.
-				runtime.Gosched()
-			}
-			l.drainMailbox()
+			woken = true
 		case p, ok := <-pkts:
 			if !ok {
 				return worked, fmt.Errorf("session: read: %w", rerr)
 			}
 			now := l.now()
-			for {
+			// Take what else has arrived before answering, so acks and calls batch, but at
+			// most packetBatch packets: then the mailbox comes first, or a flood would hold
+			// a call back for as long as it lasts.
+			for n := 1; ; n++ {
 				events, err := l.eng.Receive(now, p)
 				if err != nil {
 					return worked, err
@@ -409,7 +396,9 @@ func (l *loop) serve(ctx context.Context, pc PacketConn) (worked bool, err error
 					l.c.markReady()
 				}
 				l.deliver(ctx, events)
-				// Take whatever else has arrived before answering, so acks and calls batch.
+				if n == packetBatch {
+					break
+				}
 				select {
 				case p, ok = <-pkts:
 					if ok {
@@ -420,7 +409,40 @@ func (l *loop) serve(ctx context.Context, pc PacketConn) (worked bool, err error
 				}
 				break
 			}
+			select {
+			case <-l.c.box.notify:
+				woken = true
+			default:
+			}
 		}
+		if !woken {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return worked, err
+		}
+		select {
+		case <-l.c.redial:
+			return worked, errRedial
+		default:
+		}
+		if renew.fired.Swap(false) {
+			l.pfs.draining = true
+		}
+		if timer.fired.Swap(false) {
+			armed = time.Time{}
+			events, err := l.eng.OnTimer(l.now())
+			l.deliver(ctx, events)
+			if err != nil {
+				return worked, err
+			}
+		}
+		if len(l.calls) > 0 {
+			// Calls are in flight, so callers are concurrent: let those about to invoke
+			// do so, so their calls share a container. A lone caller's call goes at once.
+			runtime.Gosched()
+		}
+		l.drainMailbox()
 	}
 }
 
