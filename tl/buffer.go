@@ -70,14 +70,20 @@ func (b *Buffer) Skip(n int) error {
 const MaxDepth = 128
 
 // Enter is called by generated decoders before decoding a nested object; it fails with
-// ErrTooDeep beyond MaxDepth. Each successful Enter is paired with Leave.
+// ErrTooDeep beyond MaxDepth, leaving the depth unchanged. Each successful Enter is paired with
+// one Leave, on the error path too, so a failed decode leaves the depth where it found it and a
+// Buffer read on without Reset still accepts nesting up to MaxDepth.
 func (b *Buffer) Enter() error {
-	b.depth++
-	if b.depth > MaxDepth {
+	if b.depth >= MaxDepth {
 		return ErrTooDeep
 	}
+	b.depth++
 	return nil
 }
 
 // Leave ends a nested object started with Enter.
 func (b *Buffer) Leave() { b.depth-- }
+
+// Depth returns how many nested objects the decoder is inside: 0 between top-level decodes,
+// whether they succeeded or failed.
+func (b *Buffer) Depth() int { return b.depth }

@@ -497,6 +497,9 @@ func TestDepth(t *testing.T) {
 	if err := b.Enter(); !errors.Is(err, ErrTooDeep) {
 		t.Fatalf("got %v", err)
 	}
+	if d := b.Depth(); d != MaxDepth {
+		t.Fatalf("a failed Enter left depth %d, want %d", d, MaxDepth)
+	}
 	b.ResetTo(nil)
 	if err := b.Enter(); err != nil {
 		t.Fatal("ResetTo kept the depth")

@@ -33,12 +33,12 @@ func DecodeDecryptedMessageClass(b *tl.Buffer) (DecryptedMessageClass, error) {
 		m := tl.New[DecryptedMessageService](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("DecryptedMessage", id)
+		err = b.UnexpectedID("DecryptedMessage", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -124,12 +124,12 @@ func DecodeDecryptedMessageActionClass(b *tl.Buffer) (DecryptedMessageActionClas
 		m := tl.New[DecryptedMessageActionNoop](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("DecryptedMessageAction", id)
+		err = b.UnexpectedID("DecryptedMessageAction", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -209,12 +209,12 @@ func DecodeDecryptedMessageMediaClass(b *tl.Buffer) (DecryptedMessageMediaClass,
 		m := tl.New[DecryptedMessageMediaWebPage](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("DecryptedMessageMedia", id)
+		err = b.UnexpectedID("DecryptedMessageMedia", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -279,12 +279,12 @@ func DecodeDocumentAttributeClass(b *tl.Buffer) (DocumentAttributeClass, error) 
 		m := tl.New[DocumentAttributeFilename](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("DocumentAttribute", id)
+		err = b.UnexpectedID("DocumentAttribute", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -337,12 +337,12 @@ func DecodeFileLocationClass(b *tl.Buffer) (FileLocationClass, error) {
 		m := tl.New[FileLocation](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("FileLocation", id)
+		err = b.UnexpectedID("FileLocation", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -395,12 +395,12 @@ func DecodeInputStickerSetClass(b *tl.Buffer) (InputStickerSetClass, error) {
 		m := tl.New[InputStickerSetEmpty](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputStickerSet", id)
+		err = b.UnexpectedID("InputStickerSet", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -507,12 +507,12 @@ func DecodeMessageEntityClass(b *tl.Buffer) (MessageEntityClass, error) {
 		m := tl.New[MessageEntityCustomEmoji](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("MessageEntity", id)
+		err = b.UnexpectedID("MessageEntity", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -568,12 +568,12 @@ func DecodePhotoSizeClass(b *tl.Buffer) (PhotoSizeClass, error) {
 		m := tl.New[PhotoCachedSize](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("PhotoSize", id)
+		err = b.UnexpectedID("PhotoSize", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -656,12 +656,12 @@ func DecodeSendMessageActionClass(b *tl.Buffer) (SendMessageActionClass, error) 
 		m := tl.New[SendMessageUploadRoundAction](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("SendMessageAction", id)
+		err = b.UnexpectedID("SendMessageAction", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 

@@ -33,12 +33,12 @@ func DecodeBadMsgNotificationClass(b *tl.Buffer) (BadMsgNotificationClass, error
 		m := tl.New[BadServerSalt](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("BadMsgNotification", id)
+		err = b.UnexpectedID("BadMsgNotification", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -94,12 +94,12 @@ func DecodeDestroyAuthKeyResClass(b *tl.Buffer) (DestroyAuthKeyResClass, error) 
 		m := tl.New[DestroyAuthKeyFail](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("DestroyAuthKeyRes", id)
+		err = b.UnexpectedID("DestroyAuthKeyRes", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -152,12 +152,12 @@ func DecodeDestroySessionResClass(b *tl.Buffer) (DestroySessionResClass, error) 
 		m := tl.New[DestroySessionNone](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("DestroySessionRes", id)
+		err = b.UnexpectedID("DestroySessionRes", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -210,12 +210,12 @@ func DecodeIPPortClass(b *tl.Buffer) (IPPortClass, error) {
 		m := tl.New[IPPortSecret](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("IpPort", id)
+		err = b.UnexpectedID("IpPort", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -268,12 +268,12 @@ func DecodeMsgDetailedInfoClass(b *tl.Buffer) (MsgDetailedInfoClass, error) {
 		m := tl.New[MsgNewDetailedInfo](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("MsgDetailedInfo", id)
+		err = b.UnexpectedID("MsgDetailedInfo", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -332,12 +332,12 @@ func DecodePQInnerDataClass(b *tl.Buffer) (PQInnerDataClass, error) {
 		m := tl.New[PQInnerDataTempDC](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("P_Q_inner_data", id)
+		err = b.UnexpectedID("P_Q_inner_data", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -393,12 +393,12 @@ func DecodeRpcDropAnswerClass(b *tl.Buffer) (RpcDropAnswerClass, error) {
 		m := tl.New[RpcAnswerDropped](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("RpcDropAnswer", id)
+		err = b.UnexpectedID("RpcDropAnswer", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -451,12 +451,12 @@ func DecodeServerDHParamsClass(b *tl.Buffer) (ServerDHParamsClass, error) {
 		m := tl.New[ServerDHParamsOk](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("Server_DH_Params", id)
+		err = b.UnexpectedID("Server_DH_Params", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -512,12 +512,12 @@ func DecodeSetClientDHParamsAnswerClass(b *tl.Buffer) (SetClientDHParamsAnswerCl
 		m := tl.New[DHGenFail](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("Set_client_DH_params_answer", id)
+		err = b.UnexpectedID("Set_client_DH_params_answer", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 

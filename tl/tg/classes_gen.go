@@ -33,12 +33,12 @@ func DecodeAiComposeToneClass(b *tl.Buffer) (AiComposeToneClass, error) {
 		m := tl.New[AiComposeToneDefault](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("AiComposeTone", id)
+		err = b.UnexpectedID("AiComposeTone", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -91,12 +91,12 @@ func DecodeAttachMenuBotsClass(b *tl.Buffer) (AttachMenuBotsClass, error) {
 		m := tl.New[AttachMenuBots](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("AttachMenuBots", id)
+		err = b.UnexpectedID("AttachMenuBots", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -158,12 +158,12 @@ func DecodeAttachMenuPeerTypeClass(b *tl.Buffer) (AttachMenuPeerTypeClass, error
 		m := tl.New[AttachMenuPeerTypeBroadcast](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("AttachMenuPeerType", id)
+		err = b.UnexpectedID("AttachMenuPeerType", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -225,12 +225,12 @@ func DecodeBaseThemeClass(b *tl.Buffer) (BaseThemeClass, error) {
 		m := tl.New[BaseThemeArctic](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("BaseTheme", id)
+		err = b.UnexpectedID("BaseTheme", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -283,12 +283,12 @@ func DecodeBotAppClass(b *tl.Buffer) (BotAppClass, error) {
 		m := tl.New[BotApp](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("BotApp", id)
+		err = b.UnexpectedID("BotApp", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -356,12 +356,12 @@ func DecodeBotCommandScopeClass(b *tl.Buffer) (BotCommandScopeClass, error) {
 		m := tl.New[BotCommandScopePeerUser](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("BotCommandScope", id)
+		err = b.UnexpectedID("BotCommandScope", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -432,12 +432,12 @@ func DecodeBotInlineMessageClass(b *tl.Buffer) (BotInlineMessageClass, error) {
 		m := tl.New[BotInlineMessageRichMessage](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("BotInlineMessage", id)
+		err = b.UnexpectedID("BotInlineMessage", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -490,12 +490,12 @@ func DecodeBotInlineResultClass(b *tl.Buffer) (BotInlineResultClass, error) {
 		m := tl.New[BotInlineMediaResult](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("BotInlineResult", id)
+		err = b.UnexpectedID("BotInlineResult", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -551,12 +551,12 @@ func DecodeBotMenuButtonClass(b *tl.Buffer) (BotMenuButtonClass, error) {
 		m := tl.New[BotMenuButton](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("BotMenuButton", id)
+		err = b.UnexpectedID("BotMenuButton", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -612,12 +612,12 @@ func DecodeBusinessAwayMessageScheduleClass(b *tl.Buffer) (BusinessAwayMessageSc
 		m := tl.New[BusinessAwayMessageScheduleCustom](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("BusinessAwayMessageSchedule", id)
+		err = b.UnexpectedID("BusinessAwayMessageSchedule", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -820,12 +820,12 @@ func DecodeChannelAdminLogEventActionClass(b *tl.Buffer) (ChannelAdminLogEventAc
 		m := tl.New[ChannelAdminLogEventActionParticipantEditRank](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("ChannelAdminLogEventAction", id)
+		err = b.UnexpectedID("ChannelAdminLogEventAction", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -878,12 +878,12 @@ func DecodeChannelLocationClass(b *tl.Buffer) (ChannelLocationClass, error) {
 		m := tl.New[ChannelLocation](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("ChannelLocation", id)
+		err = b.UnexpectedID("ChannelLocation", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -936,12 +936,12 @@ func DecodeChannelMessagesFilterClass(b *tl.Buffer) (ChannelMessagesFilterClass,
 		m := tl.New[ChannelMessagesFilter](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("ChannelMessagesFilter", id)
+		err = b.UnexpectedID("ChannelMessagesFilter", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -1006,12 +1006,12 @@ func DecodeChannelParticipantClass(b *tl.Buffer) (ChannelParticipantClass, error
 		m := tl.New[ChannelParticipantLeft](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("ChannelParticipant", id)
+		err = b.UnexpectedID("ChannelParticipant", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -1082,12 +1082,12 @@ func DecodeChannelParticipantsFilterClass(b *tl.Buffer) (ChannelParticipantsFilt
 		m := tl.New[ChannelParticipantsMentions](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("ChannelParticipantsFilter", id)
+		err = b.UnexpectedID("ChannelParticipantsFilter", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -1155,12 +1155,12 @@ func DecodeChatClass(b *tl.Buffer) (ChatClass, error) {
 		m := tl.New[Community](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("Chat", id)
+		err = b.UnexpectedID("Chat", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -1216,12 +1216,12 @@ func DecodeChatFullClass(b *tl.Buffer) (ChatFullClass, error) {
 		m := tl.New[CommunityFull](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("ChatFull", id)
+		err = b.UnexpectedID("ChatFull", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -1277,12 +1277,12 @@ func DecodeChatInviteClass(b *tl.Buffer) (ChatInviteClass, error) {
 		m := tl.New[ChatInvitePeek](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("ChatInvite", id)
+		err = b.UnexpectedID("ChatInvite", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -1338,12 +1338,12 @@ func DecodeChatParticipantClass(b *tl.Buffer) (ChatParticipantClass, error) {
 		m := tl.New[ChatParticipantAdmin](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("ChatParticipant", id)
+		err = b.UnexpectedID("ChatParticipant", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -1396,12 +1396,12 @@ func DecodeChatParticipantsClass(b *tl.Buffer) (ChatParticipantsClass, error) {
 		m := tl.New[ChatParticipants](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("ChatParticipants", id)
+		err = b.UnexpectedID("ChatParticipants", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -1454,12 +1454,12 @@ func DecodeChatPhotoClass(b *tl.Buffer) (ChatPhotoClass, error) {
 		m := tl.New[ChatPhoto](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("ChatPhoto", id)
+		err = b.UnexpectedID("ChatPhoto", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -1515,12 +1515,12 @@ func DecodeChatReactionsClass(b *tl.Buffer) (ChatReactionsClass, error) {
 		m := tl.New[ChatReactionsSome](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("ChatReactions", id)
+		err = b.UnexpectedID("ChatReactions", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -1573,12 +1573,12 @@ func DecodeChatThemeClass(b *tl.Buffer) (ChatThemeClass, error) {
 		m := tl.New[ChatThemeUniqueGift](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("ChatTheme", id)
+		err = b.UnexpectedID("ChatTheme", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -1634,12 +1634,12 @@ func DecodeDialogClass(b *tl.Buffer) (DialogClass, error) {
 		m := tl.New[DialogCommunity](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("Dialog", id)
+		err = b.UnexpectedID("Dialog", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -1695,12 +1695,12 @@ func DecodeDialogFilterClass(b *tl.Buffer) (DialogFilterClass, error) {
 		m := tl.New[DialogFilterChatlist](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("DialogFilter", id)
+		err = b.UnexpectedID("DialogFilter", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -1756,12 +1756,12 @@ func DecodeDialogPeerClass(b *tl.Buffer) (DialogPeerClass, error) {
 		m := tl.New[DialogPeerCommunity](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("DialogPeer", id)
+		err = b.UnexpectedID("DialogPeer", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -1814,12 +1814,12 @@ func DecodeDocumentClass(b *tl.Buffer) (DocumentClass, error) {
 		m := tl.New[Document](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("Document", id)
+		err = b.UnexpectedID("Document", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -1890,12 +1890,12 @@ func DecodeDocumentAttributeClass(b *tl.Buffer) (DocumentAttributeClass, error) 
 		m := tl.New[DocumentAttributeCustomEmoji](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("DocumentAttribute", id)
+		err = b.UnexpectedID("DocumentAttribute", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -1948,12 +1948,12 @@ func DecodeDraftMessageClass(b *tl.Buffer) (DraftMessageClass, error) {
 		m := tl.New[DraftMessage](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("DraftMessage", id)
+		err = b.UnexpectedID("DraftMessage", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -2009,12 +2009,12 @@ func DecodeEmailVerificationClass(b *tl.Buffer) (EmailVerificationClass, error) 
 		m := tl.New[EmailVerificationApple](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("EmailVerification", id)
+		err = b.UnexpectedID("EmailVerification", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -2070,12 +2070,12 @@ func DecodeEmailVerifyPurposeClass(b *tl.Buffer) (EmailVerifyPurposeClass, error
 		m := tl.New[EmailVerifyPurposePassport](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("EmailVerifyPurpose", id)
+		err = b.UnexpectedID("EmailVerifyPurpose", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -2131,12 +2131,12 @@ func DecodeEmojiGroupClass(b *tl.Buffer) (EmojiGroupClass, error) {
 		m := tl.New[EmojiGroupPremium](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("EmojiGroup", id)
+		err = b.UnexpectedID("EmojiGroup", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -2189,12 +2189,12 @@ func DecodeEmojiKeywordClass(b *tl.Buffer) (EmojiKeywordClass, error) {
 		m := tl.New[EmojiKeywordDeleted](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("EmojiKeyword", id)
+		err = b.UnexpectedID("EmojiKeyword", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -2247,12 +2247,12 @@ func DecodeEmojiListClass(b *tl.Buffer) (EmojiListClass, error) {
 		m := tl.New[EmojiList](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("EmojiList", id)
+		err = b.UnexpectedID("EmojiList", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -2311,12 +2311,12 @@ func DecodeEmojiStatusClass(b *tl.Buffer) (EmojiStatusClass, error) {
 		m := tl.New[InputEmojiStatusCollectible](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("EmojiStatus", id)
+		err = b.UnexpectedID("EmojiStatus", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -2378,12 +2378,12 @@ func DecodeEncryptedChatClass(b *tl.Buffer) (EncryptedChatClass, error) {
 		m := tl.New[EncryptedChatDiscarded](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("EncryptedChat", id)
+		err = b.UnexpectedID("EncryptedChat", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -2436,12 +2436,12 @@ func DecodeEncryptedFileClass(b *tl.Buffer) (EncryptedFileClass, error) {
 		m := tl.New[EncryptedFile](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("EncryptedFile", id)
+		err = b.UnexpectedID("EncryptedFile", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -2494,12 +2494,12 @@ func DecodeEncryptedMessageClass(b *tl.Buffer) (EncryptedMessageClass, error) {
 		m := tl.New[EncryptedMessageService](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("EncryptedMessage", id)
+		err = b.UnexpectedID("EncryptedMessage", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -2552,12 +2552,12 @@ func DecodeExportedChatInviteClass(b *tl.Buffer) (ExportedChatInviteClass, error
 		m := tl.New[ChatInvitePublicJoinRequests](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("ExportedChatInvite", id)
+		err = b.UnexpectedID("ExportedChatInvite", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -2610,12 +2610,12 @@ func DecodeForumTopicClass(b *tl.Buffer) (ForumTopicClass, error) {
 		m := tl.New[ForumTopic](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("ForumTopic", id)
+		err = b.UnexpectedID("ForumTopic", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -2668,12 +2668,12 @@ func DecodeGeoPointClass(b *tl.Buffer) (GeoPointClass, error) {
 		m := tl.New[GeoPoint](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("GeoPoint", id)
+		err = b.UnexpectedID("GeoPoint", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -2726,12 +2726,12 @@ func DecodeGroupCallClass(b *tl.Buffer) (GroupCallClass, error) {
 		m := tl.New[GroupCall](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("GroupCall", id)
+		err = b.UnexpectedID("GroupCall", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -2796,12 +2796,12 @@ func DecodeInlineQueryPeerTypeClass(b *tl.Buffer) (InlineQueryPeerTypeClass, err
 		m := tl.New[InlineQueryPeerTypeBotPM](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InlineQueryPeerType", id)
+		err = b.UnexpectedID("InlineQueryPeerType", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -2860,12 +2860,12 @@ func DecodeInputAiComposeToneClass(b *tl.Buffer) (InputAiComposeToneClass, error
 		m := tl.New[InputAiComposeToneSingleUse](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputAiComposeTone", id)
+		err = b.UnexpectedID("InputAiComposeTone", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -2918,12 +2918,12 @@ func DecodeInputBotAppClass(b *tl.Buffer) (InputBotAppClass, error) {
 		m := tl.New[InputBotAppShortName](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputBotApp", id)
+		err = b.UnexpectedID("InputBotApp", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -2997,12 +2997,12 @@ func DecodeInputBotInlineMessageClass(b *tl.Buffer) (InputBotInlineMessageClass,
 		m := tl.New[InputBotInlineMessageRichMessage](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputBotInlineMessage", id)
+		err = b.UnexpectedID("InputBotInlineMessage", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -3055,12 +3055,12 @@ func DecodeInputBotInlineMessageIDClass(b *tl.Buffer) (InputBotInlineMessageIDCl
 		m := tl.New[InputBotInlineMessageID64](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputBotInlineMessageID", id)
+		err = b.UnexpectedID("InputBotInlineMessageID", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -3119,12 +3119,12 @@ func DecodeInputBotInlineResultClass(b *tl.Buffer) (InputBotInlineResultClass, e
 		m := tl.New[InputBotInlineResultGame](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputBotInlineResult", id)
+		err = b.UnexpectedID("InputBotInlineResult", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -3180,12 +3180,12 @@ func DecodeInputChannelClass(b *tl.Buffer) (InputChannelClass, error) {
 		m := tl.New[InputChannelFromMessage](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputChannel", id)
+		err = b.UnexpectedID("InputChannel", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -3241,12 +3241,12 @@ func DecodeInputChatPhotoClass(b *tl.Buffer) (InputChatPhotoClass, error) {
 		m := tl.New[InputChatPhoto](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputChatPhoto", id)
+		err = b.UnexpectedID("InputChatPhoto", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -3302,12 +3302,12 @@ func DecodeInputChatThemeClass(b *tl.Buffer) (InputChatThemeClass, error) {
 		m := tl.New[InputChatThemeUniqueGift](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputChatTheme", id)
+		err = b.UnexpectedID("InputChatTheme", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -3360,12 +3360,12 @@ func DecodeInputCheckPasswordSRPClass(b *tl.Buffer) (InputCheckPasswordSRPClass,
 		m := tl.New[InputCheckPasswordSRP](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputCheckPasswordSRP", id)
+		err = b.UnexpectedID("InputCheckPasswordSRP", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -3418,12 +3418,12 @@ func DecodeInputCollectibleClass(b *tl.Buffer) (InputCollectibleClass, error) {
 		m := tl.New[InputCollectiblePhone](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputCollectible", id)
+		err = b.UnexpectedID("InputCollectible", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -3479,12 +3479,12 @@ func DecodeInputDialogPeerClass(b *tl.Buffer) (InputDialogPeerClass, error) {
 		m := tl.New[InputDialogPeerCommunity](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputDialogPeer", id)
+		err = b.UnexpectedID("InputDialogPeer", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -3537,12 +3537,12 @@ func DecodeInputDocumentClass(b *tl.Buffer) (InputDocumentClass, error) {
 		m := tl.New[InputDocument](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputDocument", id)
+		err = b.UnexpectedID("InputDocument", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -3601,12 +3601,12 @@ func DecodeInputEncryptedFileClass(b *tl.Buffer) (InputEncryptedFileClass, error
 		m := tl.New[InputEncryptedFileBigUploaded](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputEncryptedFile", id)
+		err = b.UnexpectedID("InputEncryptedFile", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -3662,12 +3662,12 @@ func DecodeInputFileClass(b *tl.Buffer) (InputFileClass, error) {
 		m := tl.New[InputFileStoryDocument](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputFile", id)
+		err = b.UnexpectedID("InputFile", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -3744,12 +3744,12 @@ func DecodeInputFileLocationClass(b *tl.Buffer) (InputFileLocationClass, error) 
 		m := tl.New[InputGroupCallStream](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputFileLocation", id)
+		err = b.UnexpectedID("InputFileLocation", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -3802,12 +3802,12 @@ func DecodeInputGameClass(b *tl.Buffer) (InputGameClass, error) {
 		m := tl.New[InputGameShortName](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputGame", id)
+		err = b.UnexpectedID("InputGame", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -3860,12 +3860,12 @@ func DecodeInputGeoPointClass(b *tl.Buffer) (InputGeoPointClass, error) {
 		m := tl.New[InputGeoPoint](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputGeoPoint", id)
+		err = b.UnexpectedID("InputGeoPoint", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -3921,12 +3921,12 @@ func DecodeInputGroupCallClass(b *tl.Buffer) (InputGroupCallClass, error) {
 		m := tl.New[InputGroupCallInviteMessage](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputGroupCall", id)
+		err = b.UnexpectedID("InputGroupCall", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -4018,12 +4018,12 @@ func DecodeInputInvoiceClass(b *tl.Buffer) (InputInvoiceClass, error) {
 		m := tl.New[InputInvoiceStarGiftAuctionBid](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputInvoice", id)
+		err = b.UnexpectedID("InputInvoice", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -4130,12 +4130,12 @@ func DecodeInputMediaClass(b *tl.Buffer) (InputMediaClass, error) {
 		m := tl.New[InputMediaStakeDice](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputMedia", id)
+		err = b.UnexpectedID("InputMedia", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -4194,12 +4194,12 @@ func DecodeInputMessageClass(b *tl.Buffer) (InputMessageClass, error) {
 		m := tl.New[InputMessageCallbackQuery](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputMessage", id)
+		err = b.UnexpectedID("InputMessage", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -4264,12 +4264,12 @@ func DecodeInputNotifyPeerClass(b *tl.Buffer) (InputNotifyPeerClass, error) {
 		m := tl.New[InputNotifyCommunity](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputNotifyPeer", id)
+		err = b.UnexpectedID("InputNotifyPeer", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -4322,12 +4322,12 @@ func DecodeInputPasskeyCredentialClass(b *tl.Buffer) (InputPasskeyCredentialClas
 		m := tl.New[InputPasskeyCredentialFirebasePNV](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputPasskeyCredential", id)
+		err = b.UnexpectedID("InputPasskeyCredential", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -4380,12 +4380,12 @@ func DecodeInputPasskeyResponseClass(b *tl.Buffer) (InputPasskeyResponseClass, e
 		m := tl.New[InputPasskeyResponseLogin](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputPasskeyResponse", id)
+		err = b.UnexpectedID("InputPasskeyResponse", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -4444,12 +4444,12 @@ func DecodeInputPaymentCredentialsClass(b *tl.Buffer) (InputPaymentCredentialsCl
 		m := tl.New[InputPaymentCredentialsGooglePay](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputPaymentCredentials", id)
+		err = b.UnexpectedID("InputPaymentCredentials", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -4517,12 +4517,12 @@ func DecodeInputPeerClass(b *tl.Buffer) (InputPeerClass, error) {
 		m := tl.New[InputPeerChannelFromMessage](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputPeer", id)
+		err = b.UnexpectedID("InputPeer", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -4575,12 +4575,12 @@ func DecodeInputPhotoClass(b *tl.Buffer) (InputPhotoClass, error) {
 		m := tl.New[InputPhoto](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputPhoto", id)
+		err = b.UnexpectedID("InputPhoto", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -4669,12 +4669,12 @@ func DecodeInputPrivacyKeyClass(b *tl.Buffer) (InputPrivacyKeyClass, error) {
 		m := tl.New[InputPrivacyKeySavedMusic](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputPrivacyKey", id)
+		err = b.UnexpectedID("InputPrivacyKey", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -4757,12 +4757,12 @@ func DecodeInputPrivacyRuleClass(b *tl.Buffer) (InputPrivacyRuleClass, error) {
 		m := tl.New[InputPrivacyValueDisallowBots](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputPrivacyRule", id)
+		err = b.UnexpectedID("InputPrivacyRule", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -4815,12 +4815,12 @@ func DecodeInputQuickReplyShortcutClass(b *tl.Buffer) (InputQuickReplyShortcutCl
 		m := tl.New[InputQuickReplyShortcutID](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputQuickReplyShortcut", id)
+		err = b.UnexpectedID("InputQuickReplyShortcut", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -4879,12 +4879,12 @@ func DecodeInputReplyToClass(b *tl.Buffer) (InputReplyToClass, error) {
 		m := tl.New[InputReplyToEphemeralMessage](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputReplyTo", id)
+		err = b.UnexpectedID("InputReplyTo", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -4937,12 +4937,12 @@ func DecodeInputRichFileClass(b *tl.Buffer) (InputRichFileClass, error) {
 		m := tl.New[InputRichFileDocument](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputRichFile", id)
+		err = b.UnexpectedID("InputRichFile", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -4998,12 +4998,12 @@ func DecodeInputRichMessageClass(b *tl.Buffer) (InputRichMessageClass, error) {
 		m := tl.New[InputRichMessageMarkdown](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputRichMessage", id)
+		err = b.UnexpectedID("InputRichMessage", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -5059,12 +5059,12 @@ func DecodeInputSavedStarGiftClass(b *tl.Buffer) (InputSavedStarGiftClass, error
 		m := tl.New[InputSavedStarGiftSlug](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputSavedStarGift", id)
+		err = b.UnexpectedID("InputSavedStarGift", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -5117,12 +5117,12 @@ func DecodeInputSecureFileClass(b *tl.Buffer) (InputSecureFileClass, error) {
 		m := tl.New[InputSecureFile](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputSecureFile", id)
+		err = b.UnexpectedID("InputSecureFile", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -5175,12 +5175,12 @@ func DecodeInputStarGiftAuctionClass(b *tl.Buffer) (InputStarGiftAuctionClass, e
 		m := tl.New[InputStarGiftAuctionSlug](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputStarGiftAuction", id)
+		err = b.UnexpectedID("InputStarGiftAuction", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -5263,12 +5263,12 @@ func DecodeInputStickerSetClass(b *tl.Buffer) (InputStickerSetClass, error) {
 		m := tl.New[InputStickerSetTonGifts](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputStickerSet", id)
+		err = b.UnexpectedID("InputStickerSet", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -5321,12 +5321,12 @@ func DecodeInputStickeredMediaClass(b *tl.Buffer) (InputStickeredMediaClass, err
 		m := tl.New[InputStickeredMediaDocument](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputStickeredMedia", id)
+		err = b.UnexpectedID("InputStickeredMedia", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -5397,12 +5397,12 @@ func DecodeInputStorePaymentPurposeClass(b *tl.Buffer) (InputStorePaymentPurpose
 		m := tl.New[InputStorePaymentAuthCode](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputStorePaymentPurpose", id)
+		err = b.UnexpectedID("InputStorePaymentPurpose", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -5455,12 +5455,12 @@ func DecodeInputThemeClass(b *tl.Buffer) (InputThemeClass, error) {
 		m := tl.New[InputThemeSlug](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputTheme", id)
+		err = b.UnexpectedID("InputTheme", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -5519,12 +5519,12 @@ func DecodeInputUserClass(b *tl.Buffer) (InputUserClass, error) {
 		m := tl.New[InputUserFromMessage](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputUser", id)
+		err = b.UnexpectedID("InputUser", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -5580,12 +5580,12 @@ func DecodeInputWallPaperClass(b *tl.Buffer) (InputWallPaperClass, error) {
 		m := tl.New[InputWallPaperNoFile](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputWallPaper", id)
+		err = b.UnexpectedID("InputWallPaper", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -5641,12 +5641,12 @@ func DecodeInputWebFileLocationClass(b *tl.Buffer) (InputWebFileLocationClass, e
 		m := tl.New[InputWebFileAudioAlbumThumbLocation](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("InputWebFileLocation", id)
+		err = b.UnexpectedID("InputWebFileLocation", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -5711,12 +5711,12 @@ func DecodeJSONValueClass(b *tl.Buffer) (JSONValueClass, error) {
 		m := tl.New[JSONObject](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("JSONValue", id)
+		err = b.UnexpectedID("JSONValue", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -5775,12 +5775,12 @@ func DecodeJoinChatBotResultClass(b *tl.Buffer) (JoinChatBotResultClass, error) 
 		m := tl.New[JoinChatBotResultWebView](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("JoinChatBotResult", id)
+		err = b.UnexpectedID("JoinChatBotResult", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -5881,12 +5881,12 @@ func DecodeKeyboardButtonClass(b *tl.Buffer) (KeyboardButtonClass, error) {
 		m := tl.New[KeyboardButtonCopy](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("KeyboardButton", id)
+		err = b.UnexpectedID("KeyboardButton", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -5942,12 +5942,12 @@ func DecodeLangPackStringClass(b *tl.Buffer) (LangPackStringClass, error) {
 		m := tl.New[LangPackStringDeleted](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("LangPackString", id)
+		err = b.UnexpectedID("LangPackString", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -6021,12 +6021,12 @@ func DecodeMediaAreaClass(b *tl.Buffer) (MediaAreaClass, error) {
 		m := tl.New[MediaAreaStarGift](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("MediaArea", id)
+		err = b.UnexpectedID("MediaArea", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -6082,12 +6082,12 @@ func DecodeMessageClass(b *tl.Buffer) (MessageClass, error) {
 		m := tl.New[MessageService](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("Message", id)
+		err = b.UnexpectedID("Message", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -6338,12 +6338,12 @@ func DecodeMessageActionClass(b *tl.Buffer) (MessageActionClass, error) {
 		m := tl.New[MessageActionChangeCommunity](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("MessageAction", id)
+		err = b.UnexpectedID("MessageAction", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -6465,12 +6465,12 @@ func DecodeMessageEntityClass(b *tl.Buffer) (MessageEntityClass, error) {
 		m := tl.New[MessageEntityDiffDelete](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("MessageEntity", id)
+		err = b.UnexpectedID("MessageEntity", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -6523,12 +6523,12 @@ func DecodeMessageExtendedMediaClass(b *tl.Buffer) (MessageExtendedMediaClass, e
 		m := tl.New[MessageExtendedMedia](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("MessageExtendedMedia", id)
+		err = b.UnexpectedID("MessageExtendedMedia", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -6632,12 +6632,12 @@ func DecodeMessageMediaClass(b *tl.Buffer) (MessageMediaClass, error) {
 		m := tl.New[MessageMediaVideoStream](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("MessageMedia", id)
+		err = b.UnexpectedID("MessageMedia", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -6693,12 +6693,12 @@ func DecodeMessagePeerVoteClass(b *tl.Buffer) (MessagePeerVoteClass, error) {
 		m := tl.New[MessagePeerVoteMultiple](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("MessagePeerVote", id)
+		err = b.UnexpectedID("MessagePeerVote", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -6751,12 +6751,12 @@ func DecodeMessageReplyHeaderClass(b *tl.Buffer) (MessageReplyHeaderClass, error
 		m := tl.New[MessageReplyStoryHeader](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("MessageReplyHeader", id)
+		err = b.UnexpectedID("MessageReplyHeader", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -6857,12 +6857,12 @@ func DecodeMessagesFilterClass(b *tl.Buffer) (MessagesFilterClass, error) {
 		m := tl.New[InputMessagesFilterPoll](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("MessagesFilter", id)
+		err = b.UnexpectedID("MessagesFilter", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -6921,12 +6921,12 @@ func DecodeNotificationSoundClass(b *tl.Buffer) (NotificationSoundClass, error) 
 		m := tl.New[NotificationSoundRingtone](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("NotificationSound", id)
+		err = b.UnexpectedID("NotificationSound", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -6991,12 +6991,12 @@ func DecodeNotifyPeerClass(b *tl.Buffer) (NotifyPeerClass, error) {
 		m := tl.New[NotifyCommunity](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("NotifyPeer", id)
+		err = b.UnexpectedID("NotifyPeer", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -7160,12 +7160,12 @@ func DecodePageBlockClass(b *tl.Buffer) (PageBlockClass, error) {
 		m := tl.New[PageBlockBlockquoteBlocks](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("PageBlock", id)
+		err = b.UnexpectedID("PageBlock", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -7218,12 +7218,12 @@ func DecodePageListItemClass(b *tl.Buffer) (PageListItemClass, error) {
 		m := tl.New[PageListItemBlocks](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("PageListItem", id)
+		err = b.UnexpectedID("PageListItem", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -7276,12 +7276,12 @@ func DecodePageListOrderedItemClass(b *tl.Buffer) (PageListOrderedItemClass, err
 		m := tl.New[PageListOrderedItemBlocks](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("PageListOrderedItem", id)
+		err = b.UnexpectedID("PageListOrderedItem", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -7337,12 +7337,12 @@ func DecodePaidReactionPrivacyClass(b *tl.Buffer) (PaidReactionPrivacyClass, err
 		m := tl.New[PaidReactionPrivacyPeer](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("PaidReactionPrivacy", id)
+		err = b.UnexpectedID("PaidReactionPrivacy", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -7395,12 +7395,12 @@ func DecodePasswordKdfAlgoClass(b *tl.Buffer) (PasswordKdfAlgoClass, error) {
 		m := tl.New[PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("PasswordKdfAlgo", id)
+		err = b.UnexpectedID("PasswordKdfAlgo", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -7456,12 +7456,12 @@ func DecodePeerClass(b *tl.Buffer) (PeerClass, error) {
 		m := tl.New[PeerChannel](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("Peer", id)
+		err = b.UnexpectedID("Peer", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -7517,12 +7517,12 @@ func DecodePeerColorClass(b *tl.Buffer) (PeerColorClass, error) {
 		m := tl.New[InputPeerColorCollectible](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("PeerColor", id)
+		err = b.UnexpectedID("PeerColor", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -7575,12 +7575,12 @@ func DecodePeerLocatedClass(b *tl.Buffer) (PeerLocatedClass, error) {
 		m := tl.New[PeerSelfLocated](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("PeerLocated", id)
+		err = b.UnexpectedID("PeerLocated", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -7645,12 +7645,12 @@ func DecodePhoneCallClass(b *tl.Buffer) (PhoneCallClass, error) {
 		m := tl.New[PhoneCallDiscarded](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("PhoneCall", id)
+		err = b.UnexpectedID("PhoneCall", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -7712,12 +7712,12 @@ func DecodePhoneCallDiscardReasonClass(b *tl.Buffer) (PhoneCallDiscardReasonClas
 		m := tl.New[PhoneCallDiscardReasonMigrateConferenceCall](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("PhoneCallDiscardReason", id)
+		err = b.UnexpectedID("PhoneCallDiscardReason", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -7770,12 +7770,12 @@ func DecodePhoneConnectionClass(b *tl.Buffer) (PhoneConnectionClass, error) {
 		m := tl.New[PhoneConnectionWebrtc](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("PhoneConnection", id)
+		err = b.UnexpectedID("PhoneConnection", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -7828,12 +7828,12 @@ func DecodePhotoClass(b *tl.Buffer) (PhotoClass, error) {
 		m := tl.New[Photo](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("Photo", id)
+		err = b.UnexpectedID("Photo", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -7898,12 +7898,12 @@ func DecodePhotoSizeClass(b *tl.Buffer) (PhotoSizeClass, error) {
 		m := tl.New[PhotoPathSize](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("PhotoSize", id)
+		err = b.UnexpectedID("PhotoSize", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -7956,12 +7956,12 @@ func DecodePollAnswerClass(b *tl.Buffer) (PollAnswerClass, error) {
 		m := tl.New[InputPollAnswer](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("PollAnswer", id)
+		err = b.UnexpectedID("PollAnswer", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -8014,12 +8014,12 @@ func DecodePostInteractionCountersClass(b *tl.Buffer) (PostInteractionCountersCl
 		m := tl.New[PostInteractionCountersStory](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("PostInteractionCounters", id)
+		err = b.UnexpectedID("PostInteractionCounters", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -8072,12 +8072,12 @@ func DecodePrepaidGiveawayClass(b *tl.Buffer) (PrepaidGiveawayClass, error) {
 		m := tl.New[PrepaidStarsGiveaway](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("PrepaidGiveaway", id)
+		err = b.UnexpectedID("PrepaidGiveaway", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -8166,12 +8166,12 @@ func DecodePrivacyKeyClass(b *tl.Buffer) (PrivacyKeyClass, error) {
 		m := tl.New[PrivacyKeySavedMusic](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("PrivacyKey", id)
+		err = b.UnexpectedID("PrivacyKey", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -8254,12 +8254,12 @@ func DecodePrivacyRuleClass(b *tl.Buffer) (PrivacyRuleClass, error) {
 		m := tl.New[PrivacyValueDisallowBots](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("PrivacyRule", id)
+		err = b.UnexpectedID("PrivacyRule", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -8330,12 +8330,12 @@ func DecodeProfileTabClass(b *tl.Buffer) (ProfileTabClass, error) {
 		m := tl.New[ProfileTabGifs](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("ProfileTab", id)
+		err = b.UnexpectedID("ProfileTab", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -8388,12 +8388,12 @@ func DecodePublicForwardClass(b *tl.Buffer) (PublicForwardClass, error) {
 		m := tl.New[PublicForwardStory](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("PublicForward", id)
+		err = b.UnexpectedID("PublicForward", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -8452,12 +8452,12 @@ func DecodeReactionClass(b *tl.Buffer) (ReactionClass, error) {
 		m := tl.New[ReactionPaid](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("Reaction", id)
+		err = b.UnexpectedID("Reaction", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -8510,12 +8510,12 @@ func DecodeReactionNotificationsFromClass(b *tl.Buffer) (ReactionNotificationsFr
 		m := tl.New[ReactionNotificationsFromAll](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("ReactionNotificationsFrom", id)
+		err = b.UnexpectedID("ReactionNotificationsFrom", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -8577,12 +8577,12 @@ func DecodeRecentMeURLClass(b *tl.Buffer) (RecentMeURLClass, error) {
 		m := tl.New[RecentMeURLStickerSet](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("RecentMeUrl", id)
+		err = b.UnexpectedID("RecentMeUrl", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -8641,12 +8641,12 @@ func DecodeReplyMarkupClass(b *tl.Buffer) (ReplyMarkupClass, error) {
 		m := tl.New[ReplyInlineMarkup](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("ReplyMarkup", id)
+		err = b.UnexpectedID("ReplyMarkup", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -8723,12 +8723,12 @@ func DecodeReportReasonClass(b *tl.Buffer) (ReportReasonClass, error) {
 		m := tl.New[InputReportReasonPersonalDetails](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("ReportReason", id)
+		err = b.UnexpectedID("ReportReason", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -8784,12 +8784,12 @@ func DecodeReportResultClass(b *tl.Buffer) (ReportResultClass, error) {
 		m := tl.New[ReportResultReported](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("ReportResult", id)
+		err = b.UnexpectedID("ReportResult", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -8848,12 +8848,12 @@ func DecodeRequestPeerTypeClass(b *tl.Buffer) (RequestPeerTypeClass, error) {
 		m := tl.New[RequestPeerTypeCreateBot](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("RequestPeerType", id)
+		err = b.UnexpectedID("RequestPeerType", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -8909,12 +8909,12 @@ func DecodeRequestedPeerClass(b *tl.Buffer) (RequestedPeerClass, error) {
 		m := tl.New[RequestedPeerChannel](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("RequestedPeer", id)
+		err = b.UnexpectedID("RequestedPeer", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -8970,12 +8970,12 @@ func DecodeRequirementToContactClass(b *tl.Buffer) (RequirementToContactClass, e
 		m := tl.New[RequirementToContactPaidMessages](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("RequirementToContact", id)
+		err = b.UnexpectedID("RequirementToContact", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -9112,12 +9112,12 @@ func DecodeRichTextClass(b *tl.Buffer) (RichTextClass, error) {
 		m := tl.New[TextDiff](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("RichText", id)
+		err = b.UnexpectedID("RichText", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -9170,12 +9170,12 @@ func DecodeSavedDialogClass(b *tl.Buffer) (SavedDialogClass, error) {
 		m := tl.New[MonoForumDialog](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("SavedDialog", id)
+		err = b.UnexpectedID("SavedDialog", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -9228,12 +9228,12 @@ func DecodeSecureFileClass(b *tl.Buffer) (SecureFileClass, error) {
 		m := tl.New[SecureFile](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("SecureFile", id)
+		err = b.UnexpectedID("SecureFile", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -9289,12 +9289,12 @@ func DecodeSecurePasswordKdfAlgoClass(b *tl.Buffer) (SecurePasswordKdfAlgoClass,
 		m := tl.New[SecurePasswordKdfAlgoSHA512](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("SecurePasswordKdfAlgo", id)
+		err = b.UnexpectedID("SecurePasswordKdfAlgo", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -9347,12 +9347,12 @@ func DecodeSecurePlainDataClass(b *tl.Buffer) (SecurePlainDataClass, error) {
 		m := tl.New[SecurePlainEmail](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("SecurePlainData", id)
+		err = b.UnexpectedID("SecurePlainData", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -9405,12 +9405,12 @@ func DecodeSecureRequiredTypeClass(b *tl.Buffer) (SecureRequiredTypeClass, error
 		m := tl.New[SecureRequiredTypeOneOf](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("SecureRequiredType", id)
+		err = b.UnexpectedID("SecureRequiredType", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -9484,12 +9484,12 @@ func DecodeSecureValueErrorClass(b *tl.Buffer) (SecureValueErrorClass, error) {
 		m := tl.New[SecureValueErrorTranslationFiles](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("SecureValueError", id)
+		err = b.UnexpectedID("SecureValueError", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -9575,12 +9575,12 @@ func DecodeSecureValueTypeClass(b *tl.Buffer) (SecureValueTypeClass, error) {
 		m := tl.New[SecureValueTypeEmail](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("SecureValueType", id)
+		err = b.UnexpectedID("SecureValueType", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -9690,12 +9690,12 @@ func DecodeSendMessageActionClass(b *tl.Buffer) (SendMessageActionClass, error) 
 		m := tl.New[SendMessageRichMessageDraftAction](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("SendMessageAction", id)
+		err = b.UnexpectedID("SendMessageAction", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -9748,12 +9748,12 @@ func DecodeStarGiftClass(b *tl.Buffer) (StarGiftClass, error) {
 		m := tl.New[StarGiftUnique](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("StarGift", id)
+		err = b.UnexpectedID("StarGift", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -9812,12 +9812,12 @@ func DecodeStarGiftAttributeClass(b *tl.Buffer) (StarGiftAttributeClass, error) 
 		m := tl.New[StarGiftAttributeOriginalDetails](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("StarGiftAttribute", id)
+		err = b.UnexpectedID("StarGiftAttribute", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -9873,12 +9873,12 @@ func DecodeStarGiftAttributeIDClass(b *tl.Buffer) (StarGiftAttributeIDClass, err
 		m := tl.New[StarGiftAttributeIDBackdrop](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("StarGiftAttributeId", id)
+		err = b.UnexpectedID("StarGiftAttributeId", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -9940,12 +9940,12 @@ func DecodeStarGiftAttributeRarityClass(b *tl.Buffer) (StarGiftAttributeRarityCl
 		m := tl.New[StarGiftAttributeRarityLegendary](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("StarGiftAttributeRarity", id)
+		err = b.UnexpectedID("StarGiftAttributeRarity", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -9998,12 +9998,12 @@ func DecodeStarGiftAuctionRoundClass(b *tl.Buffer) (StarGiftAuctionRoundClass, e
 		m := tl.New[StarGiftAuctionRoundExtendable](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("StarGiftAuctionRound", id)
+		err = b.UnexpectedID("StarGiftAuctionRound", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -10059,12 +10059,12 @@ func DecodeStarGiftAuctionStateClass(b *tl.Buffer) (StarGiftAuctionStateClass, e
 		m := tl.New[StarGiftAuctionStateFinished](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("StarGiftAuctionState", id)
+		err = b.UnexpectedID("StarGiftAuctionState", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -10117,12 +10117,12 @@ func DecodeStarsAmountClass(b *tl.Buffer) (StarsAmountClass, error) {
 		m := tl.New[StarsTonAmount](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("StarsAmount", id)
+		err = b.UnexpectedID("StarsAmount", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -10193,12 +10193,12 @@ func DecodeStarsTransactionPeerClass(b *tl.Buffer) (StarsTransactionPeerClass, e
 		m := tl.New[StarsTransactionPeerAPI](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("StarsTransactionPeer", id)
+		err = b.UnexpectedID("StarsTransactionPeer", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -10254,12 +10254,12 @@ func DecodeStatsGraphClass(b *tl.Buffer) (StatsGraphClass, error) {
 		m := tl.New[StatsGraph](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("StatsGraph", id)
+		err = b.UnexpectedID("StatsGraph", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -10318,12 +10318,12 @@ func DecodeStickerSetCoveredClass(b *tl.Buffer) (StickerSetCoveredClass, error) 
 		m := tl.New[StickerSetNoCovered](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("StickerSetCovered", id)
+		err = b.UnexpectedID("StickerSetCovered", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -10379,12 +10379,12 @@ func DecodeStoryItemClass(b *tl.Buffer) (StoryItemClass, error) {
 		m := tl.New[StoryItem](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("StoryItem", id)
+		err = b.UnexpectedID("StoryItem", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -10440,12 +10440,12 @@ func DecodeStoryReactionClass(b *tl.Buffer) (StoryReactionClass, error) {
 		m := tl.New[StoryReactionPublicRepost](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("StoryReaction", id)
+		err = b.UnexpectedID("StoryReaction", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -10501,12 +10501,12 @@ func DecodeStoryViewClass(b *tl.Buffer) (StoryViewClass, error) {
 		m := tl.New[StoryViewPublicRepost](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("StoryView", id)
+		err = b.UnexpectedID("StoryView", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -10583,12 +10583,12 @@ func DecodeTopPeerCategoryClass(b *tl.Buffer) (TopPeerCategoryClass, error) {
 		m := tl.New[TopPeerCategoryBotsGuestChat](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("TopPeerCategory", id)
+		err = b.UnexpectedID("TopPeerCategory", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -11127,12 +11127,12 @@ func DecodeUpdateClass(b *tl.Buffer) (UpdateClass, error) {
 		m := tl.New[UpdateBotStarsSubscription](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("Update", id)
+		err = b.UnexpectedID("Update", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -11200,12 +11200,12 @@ func DecodeUpdatesClass(b *tl.Buffer) (UpdatesClass, error) {
 		m := tl.New[UpdateShortSentMessage](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("Updates", id)
+		err = b.UnexpectedID("Updates", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -11261,12 +11261,12 @@ func DecodeURLAuthResultClass(b *tl.Buffer) (URLAuthResultClass, error) {
 		m := tl.New[URLAuthResultDefault](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("UrlAuthResult", id)
+		err = b.UnexpectedID("UrlAuthResult", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -11319,12 +11319,12 @@ func DecodeUserClass(b *tl.Buffer) (UserClass, error) {
 		m := tl.New[User](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("User", id)
+		err = b.UnexpectedID("User", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -11377,12 +11377,12 @@ func DecodeUserProfilePhotoClass(b *tl.Buffer) (UserProfilePhotoClass, error) {
 		m := tl.New[UserProfilePhoto](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("UserProfilePhoto", id)
+		err = b.UnexpectedID("UserProfilePhoto", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -11447,12 +11447,12 @@ func DecodeUserStatusClass(b *tl.Buffer) (UserStatusClass, error) {
 		m := tl.New[UserStatusLastMonth](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("UserStatus", id)
+		err = b.UnexpectedID("UserStatus", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -11508,12 +11508,12 @@ func DecodeVideoSizeClass(b *tl.Buffer) (VideoSizeClass, error) {
 		m := tl.New[VideoSizeStickerMarkup](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("VideoSize", id)
+		err = b.UnexpectedID("VideoSize", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -11566,12 +11566,12 @@ func DecodeWallPaperClass(b *tl.Buffer) (WallPaperClass, error) {
 		m := tl.New[WallPaperNoFile](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("WallPaper", id)
+		err = b.UnexpectedID("WallPaper", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -11624,12 +11624,12 @@ func DecodeWebDocumentClass(b *tl.Buffer) (WebDocumentClass, error) {
 		m := tl.New[WebDocumentNoProxy](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("WebDocument", id)
+		err = b.UnexpectedID("WebDocument", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -11688,12 +11688,12 @@ func DecodeWebPageClass(b *tl.Buffer) (WebPageClass, error) {
 		m := tl.New[WebPageNotModified](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("WebPage", id)
+		err = b.UnexpectedID("WebPage", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -11761,12 +11761,12 @@ func DecodeWebPageAttributeClass(b *tl.Buffer) (WebPageAttributeClass, error) {
 		m := tl.New[WebPageAttributeAiComposeTone](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("WebPageAttribute", id)
+		err = b.UnexpectedID("WebPageAttribute", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -11819,12 +11819,12 @@ func DecodeAccountChatThemesClass(b *tl.Buffer) (AccountChatThemesClass, error) 
 		m := tl.New[AccountChatThemes](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("account.ChatThemes", id)
+		err = b.UnexpectedID("account.ChatThemes", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -11877,12 +11877,12 @@ func DecodeAccountEmailVerifiedClass(b *tl.Buffer) (AccountEmailVerifiedClass, e
 		m := tl.New[AccountEmailVerifiedLogin](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("account.EmailVerified", id)
+		err = b.UnexpectedID("account.EmailVerified", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -11935,12 +11935,12 @@ func DecodeAccountEmojiStatusesClass(b *tl.Buffer) (AccountEmojiStatusesClass, e
 		m := tl.New[AccountEmojiStatuses](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("account.EmojiStatuses", id)
+		err = b.UnexpectedID("account.EmojiStatuses", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -11996,12 +11996,12 @@ func DecodeAccountResetPasswordResultClass(b *tl.Buffer) (AccountResetPasswordRe
 		m := tl.New[AccountResetPasswordOk](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("account.ResetPasswordResult", id)
+		err = b.UnexpectedID("account.ResetPasswordResult", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -12054,12 +12054,12 @@ func DecodeAccountSavedMusicIDsClass(b *tl.Buffer) (AccountSavedMusicIDsClass, e
 		m := tl.New[AccountSavedMusicIDs](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("account.SavedMusicIds", id)
+		err = b.UnexpectedID("account.SavedMusicIds", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -12112,12 +12112,12 @@ func DecodeAccountSavedRingtoneClass(b *tl.Buffer) (AccountSavedRingtoneClass, e
 		m := tl.New[AccountSavedRingtoneConverted](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("account.SavedRingtone", id)
+		err = b.UnexpectedID("account.SavedRingtone", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -12170,12 +12170,12 @@ func DecodeAccountSavedRingtonesClass(b *tl.Buffer) (AccountSavedRingtonesClass,
 		m := tl.New[AccountSavedRingtones](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("account.SavedRingtones", id)
+		err = b.UnexpectedID("account.SavedRingtones", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -12228,12 +12228,12 @@ func DecodeAccountThemesClass(b *tl.Buffer) (AccountThemesClass, error) {
 		m := tl.New[AccountThemes](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("account.Themes", id)
+		err = b.UnexpectedID("account.Themes", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -12286,12 +12286,12 @@ func DecodeAccountWallPapersClass(b *tl.Buffer) (AccountWallPapersClass, error) 
 		m := tl.New[AccountWallPapers](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("account.WallPapers", id)
+		err = b.UnexpectedID("account.WallPapers", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -12344,12 +12344,12 @@ func DecodeAccountWebBrowserSettingsClass(b *tl.Buffer) (AccountWebBrowserSettin
 		m := tl.New[AccountWebBrowserSettings](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("account.WebBrowserSettings", id)
+		err = b.UnexpectedID("account.WebBrowserSettings", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -12402,12 +12402,12 @@ func DecodeAicomposeTonesClass(b *tl.Buffer) (AicomposeTonesClass, error) {
 		m := tl.New[AicomposeTones](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("aicompose.Tones", id)
+		err = b.UnexpectedID("aicompose.Tones", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -12460,12 +12460,12 @@ func DecodeAuthAuthorizationClass(b *tl.Buffer) (AuthAuthorizationClass, error) 
 		m := tl.New[AuthAuthorizationSignUpRequired](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("auth.Authorization", id)
+		err = b.UnexpectedID("auth.Authorization", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -12527,12 +12527,12 @@ func DecodeAuthCodeTypeClass(b *tl.Buffer) (AuthCodeTypeClass, error) {
 		m := tl.New[AuthCodeTypeFragmentSms](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("auth.CodeType", id)
+		err = b.UnexpectedID("auth.CodeType", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -12588,12 +12588,12 @@ func DecodeAuthLoginTokenClass(b *tl.Buffer) (AuthLoginTokenClass, error) {
 		m := tl.New[AuthLoginTokenSuccess](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("auth.LoginToken", id)
+		err = b.UnexpectedID("auth.LoginToken", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -12649,12 +12649,12 @@ func DecodeAuthSentCodeClass(b *tl.Buffer) (AuthSentCodeClass, error) {
 		m := tl.New[AuthSentCodePaymentRequired](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("auth.SentCode", id)
+		err = b.UnexpectedID("auth.SentCode", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -12734,12 +12734,12 @@ func DecodeAuthSentCodeTypeClass(b *tl.Buffer) (AuthSentCodeTypeClass, error) {
 		m := tl.New[AuthSentCodeTypeSmsPhrase](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("auth.SentCodeType", id)
+		err = b.UnexpectedID("auth.SentCodeType", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -12792,12 +12792,12 @@ func DecodeChannelsChannelParticipantsClass(b *tl.Buffer) (ChannelsChannelPartic
 		m := tl.New[ChannelsChannelParticipantsNotModified](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("channels.ChannelParticipants", id)
+		err = b.UnexpectedID("channels.ChannelParticipants", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -12853,12 +12853,12 @@ func DecodeChannelsSponsoredMessageReportResultClass(b *tl.Buffer) (ChannelsSpon
 		m := tl.New[ChannelsSponsoredMessageReportResultReported](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("channels.SponsoredMessageReportResult", id)
+		err = b.UnexpectedID("channels.SponsoredMessageReportResult", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -12911,12 +12911,12 @@ func DecodeChatlistsChatlistInviteClass(b *tl.Buffer) (ChatlistsChatlistInviteCl
 		m := tl.New[ChatlistsChatlistInvite](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("chatlists.ChatlistInvite", id)
+		err = b.UnexpectedID("chatlists.ChatlistInvite", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -12969,12 +12969,12 @@ func DecodeContactsBlockedClass(b *tl.Buffer) (ContactsBlockedClass, error) {
 		m := tl.New[ContactsBlockedSlice](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("contacts.Blocked", id)
+		err = b.UnexpectedID("contacts.Blocked", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -13027,12 +13027,12 @@ func DecodeContactsContactsClass(b *tl.Buffer) (ContactsContactsClass, error) {
 		m := tl.New[ContactsContacts](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("contacts.Contacts", id)
+		err = b.UnexpectedID("contacts.Contacts", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -13085,12 +13085,12 @@ func DecodeContactsSponsoredPeersClass(b *tl.Buffer) (ContactsSponsoredPeersClas
 		m := tl.New[ContactsSponsoredPeers](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("contacts.SponsoredPeers", id)
+		err = b.UnexpectedID("contacts.SponsoredPeers", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -13146,12 +13146,12 @@ func DecodeContactsTopPeersClass(b *tl.Buffer) (ContactsTopPeersClass, error) {
 		m := tl.New[ContactsTopPeersDisabled](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("contacts.TopPeers", id)
+		err = b.UnexpectedID("contacts.TopPeers", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -13204,12 +13204,12 @@ func DecodeHelpAppConfigClass(b *tl.Buffer) (HelpAppConfigClass, error) {
 		m := tl.New[HelpAppConfig](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("help.AppConfig", id)
+		err = b.UnexpectedID("help.AppConfig", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -13262,12 +13262,12 @@ func DecodeHelpAppUpdateClass(b *tl.Buffer) (HelpAppUpdateClass, error) {
 		m := tl.New[HelpNoAppUpdate](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("help.AppUpdate", id)
+		err = b.UnexpectedID("help.AppUpdate", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -13320,12 +13320,12 @@ func DecodeHelpCountriesListClass(b *tl.Buffer) (HelpCountriesListClass, error) 
 		m := tl.New[HelpCountriesList](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("help.CountriesList", id)
+		err = b.UnexpectedID("help.CountriesList", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -13378,12 +13378,12 @@ func DecodeHelpDeepLinkInfoClass(b *tl.Buffer) (HelpDeepLinkInfoClass, error) {
 		m := tl.New[HelpDeepLinkInfo](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("help.DeepLinkInfo", id)
+		err = b.UnexpectedID("help.DeepLinkInfo", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -13436,12 +13436,12 @@ func DecodeHelpPassportConfigClass(b *tl.Buffer) (HelpPassportConfigClass, error
 		m := tl.New[HelpPassportConfig](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("help.PassportConfig", id)
+		err = b.UnexpectedID("help.PassportConfig", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -13494,12 +13494,12 @@ func DecodeHelpPeerColorSetClass(b *tl.Buffer) (HelpPeerColorSetClass, error) {
 		m := tl.New[HelpPeerColorProfileSet](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("help.PeerColorSet", id)
+		err = b.UnexpectedID("help.PeerColorSet", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -13552,12 +13552,12 @@ func DecodeHelpPeerColorsClass(b *tl.Buffer) (HelpPeerColorsClass, error) {
 		m := tl.New[HelpPeerColors](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("help.PeerColors", id)
+		err = b.UnexpectedID("help.PeerColors", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -13610,12 +13610,12 @@ func DecodeHelpPromoDataClass(b *tl.Buffer) (HelpPromoDataClass, error) {
 		m := tl.New[HelpPromoData](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("help.PromoData", id)
+		err = b.UnexpectedID("help.PromoData", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -13668,12 +13668,12 @@ func DecodeHelpTermsOfServiceUpdateClass(b *tl.Buffer) (HelpTermsOfServiceUpdate
 		m := tl.New[HelpTermsOfServiceUpdate](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("help.TermsOfServiceUpdate", id)
+		err = b.UnexpectedID("help.TermsOfServiceUpdate", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -13726,12 +13726,12 @@ func DecodeHelpTimezonesListClass(b *tl.Buffer) (HelpTimezonesListClass, error) 
 		m := tl.New[HelpTimezonesList](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("help.TimezonesList", id)
+		err = b.UnexpectedID("help.TimezonesList", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -13784,12 +13784,12 @@ func DecodeHelpUserInfoClass(b *tl.Buffer) (HelpUserInfoClass, error) {
 		m := tl.New[HelpUserInfo](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("help.UserInfo", id)
+		err = b.UnexpectedID("help.UserInfo", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -13842,12 +13842,12 @@ func DecodeMessagesAllStickersClass(b *tl.Buffer) (MessagesAllStickersClass, err
 		m := tl.New[MessagesAllStickers](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("messages.AllStickers", id)
+		err = b.UnexpectedID("messages.AllStickers", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -13900,12 +13900,12 @@ func DecodeMessagesAvailableEffectsClass(b *tl.Buffer) (MessagesAvailableEffects
 		m := tl.New[MessagesAvailableEffects](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("messages.AvailableEffects", id)
+		err = b.UnexpectedID("messages.AvailableEffects", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -13958,12 +13958,12 @@ func DecodeMessagesAvailableReactionsClass(b *tl.Buffer) (MessagesAvailableReact
 		m := tl.New[MessagesAvailableReactions](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("messages.AvailableReactions", id)
+		err = b.UnexpectedID("messages.AvailableReactions", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -14016,12 +14016,12 @@ func DecodeMessagesChatInviteJoinResultClass(b *tl.Buffer) (MessagesChatInviteJo
 		m := tl.New[MessagesChatInviteJoinResultWebView](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("messages.ChatInviteJoinResult", id)
+		err = b.UnexpectedID("messages.ChatInviteJoinResult", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -14074,12 +14074,12 @@ func DecodeMessagesChatsClass(b *tl.Buffer) (MessagesChatsClass, error) {
 		m := tl.New[MessagesChatsSlice](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("messages.Chats", id)
+		err = b.UnexpectedID("messages.Chats", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -14132,12 +14132,12 @@ func DecodeMessagesDHConfigClass(b *tl.Buffer) (MessagesDHConfigClass, error) {
 		m := tl.New[MessagesDHConfig](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("messages.DhConfig", id)
+		err = b.UnexpectedID("messages.DhConfig", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -14193,12 +14193,12 @@ func DecodeMessagesDialogsClass(b *tl.Buffer) (MessagesDialogsClass, error) {
 		m := tl.New[MessagesDialogsNotModified](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("messages.Dialogs", id)
+		err = b.UnexpectedID("messages.Dialogs", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -14251,12 +14251,12 @@ func DecodeMessagesEmojiGameInfoClass(b *tl.Buffer) (MessagesEmojiGameInfoClass,
 		m := tl.New[MessagesEmojiGameDiceInfo](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("messages.EmojiGameInfo", id)
+		err = b.UnexpectedID("messages.EmojiGameInfo", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -14309,12 +14309,12 @@ func DecodeMessagesEmojiGroupsClass(b *tl.Buffer) (MessagesEmojiGroupsClass, err
 		m := tl.New[MessagesEmojiGroups](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("messages.EmojiGroups", id)
+		err = b.UnexpectedID("messages.EmojiGroups", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -14367,12 +14367,12 @@ func DecodeMessagesExportedChatInviteClass(b *tl.Buffer) (MessagesExportedChatIn
 		m := tl.New[MessagesExportedChatInviteReplaced](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("messages.ExportedChatInvite", id)
+		err = b.UnexpectedID("messages.ExportedChatInvite", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -14425,12 +14425,12 @@ func DecodeMessagesFavedStickersClass(b *tl.Buffer) (MessagesFavedStickersClass,
 		m := tl.New[MessagesFavedStickers](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("messages.FavedStickers", id)
+		err = b.UnexpectedID("messages.FavedStickers", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -14483,12 +14483,12 @@ func DecodeMessagesFeaturedStickersClass(b *tl.Buffer) (MessagesFeaturedStickers
 		m := tl.New[MessagesFeaturedStickers](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("messages.FeaturedStickers", id)
+		err = b.UnexpectedID("messages.FeaturedStickers", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -14541,12 +14541,12 @@ func DecodeMessagesFoundStickerSetsClass(b *tl.Buffer) (MessagesFoundStickerSets
 		m := tl.New[MessagesFoundStickerSets](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("messages.FoundStickerSets", id)
+		err = b.UnexpectedID("messages.FoundStickerSets", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -14599,12 +14599,12 @@ func DecodeMessagesFoundStickersClass(b *tl.Buffer) (MessagesFoundStickersClass,
 		m := tl.New[MessagesFoundStickers](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("messages.FoundStickers", id)
+		err = b.UnexpectedID("messages.FoundStickers", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -14663,12 +14663,12 @@ func DecodeMessagesMessagesClass(b *tl.Buffer) (MessagesMessagesClass, error) {
 		m := tl.New[MessagesMessagesNotModified](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("messages.Messages", id)
+		err = b.UnexpectedID("messages.Messages", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -14721,12 +14721,12 @@ func DecodeMessagesQuickRepliesClass(b *tl.Buffer) (MessagesQuickRepliesClass, e
 		m := tl.New[MessagesQuickRepliesNotModified](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("messages.QuickReplies", id)
+		err = b.UnexpectedID("messages.QuickReplies", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -14779,12 +14779,12 @@ func DecodeMessagesReactionsClass(b *tl.Buffer) (MessagesReactionsClass, error) 
 		m := tl.New[MessagesReactions](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("messages.Reactions", id)
+		err = b.UnexpectedID("messages.Reactions", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -14837,12 +14837,12 @@ func DecodeMessagesRecentStickersClass(b *tl.Buffer) (MessagesRecentStickersClas
 		m := tl.New[MessagesRecentStickers](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("messages.RecentStickers", id)
+		err = b.UnexpectedID("messages.RecentStickers", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -14898,12 +14898,12 @@ func DecodeMessagesSavedDialogsClass(b *tl.Buffer) (MessagesSavedDialogsClass, e
 		m := tl.New[MessagesSavedDialogsNotModified](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("messages.SavedDialogs", id)
+		err = b.UnexpectedID("messages.SavedDialogs", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -14956,12 +14956,12 @@ func DecodeMessagesSavedGifsClass(b *tl.Buffer) (MessagesSavedGifsClass, error) 
 		m := tl.New[MessagesSavedGifs](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("messages.SavedGifs", id)
+		err = b.UnexpectedID("messages.SavedGifs", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -15014,12 +15014,12 @@ func DecodeMessagesSavedReactionTagsClass(b *tl.Buffer) (MessagesSavedReactionTa
 		m := tl.New[MessagesSavedReactionTags](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("messages.SavedReactionTags", id)
+		err = b.UnexpectedID("messages.SavedReactionTags", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -15072,12 +15072,12 @@ func DecodeMessagesSentEncryptedMessageClass(b *tl.Buffer) (MessagesSentEncrypte
 		m := tl.New[MessagesSentEncryptedFile](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("messages.SentEncryptedMessage", id)
+		err = b.UnexpectedID("messages.SentEncryptedMessage", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -15130,12 +15130,12 @@ func DecodeMessagesSponsoredMessagesClass(b *tl.Buffer) (MessagesSponsoredMessag
 		m := tl.New[MessagesSponsoredMessagesEmpty](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("messages.SponsoredMessages", id)
+		err = b.UnexpectedID("messages.SponsoredMessages", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -15188,12 +15188,12 @@ func DecodeMessagesStickerSetClass(b *tl.Buffer) (MessagesStickerSetClass, error
 		m := tl.New[MessagesStickerSetNotModified](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("messages.StickerSet", id)
+		err = b.UnexpectedID("messages.StickerSet", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -15246,12 +15246,12 @@ func DecodeMessagesStickerSetInstallResultClass(b *tl.Buffer) (MessagesStickerSe
 		m := tl.New[MessagesStickerSetInstallResultArchive](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("messages.StickerSetInstallResult", id)
+		err = b.UnexpectedID("messages.StickerSetInstallResult", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -15304,12 +15304,12 @@ func DecodeMessagesStickersClass(b *tl.Buffer) (MessagesStickersClass, error) {
 		m := tl.New[MessagesStickers](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("messages.Stickers", id)
+		err = b.UnexpectedID("messages.Stickers", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -15362,12 +15362,12 @@ func DecodePaymentsCheckCanSendGiftResultClass(b *tl.Buffer) (PaymentsCheckCanSe
 		m := tl.New[PaymentsCheckCanSendGiftResultFail](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("payments.CheckCanSendGiftResult", id)
+		err = b.UnexpectedID("payments.CheckCanSendGiftResult", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -15420,12 +15420,12 @@ func DecodePaymentsGiveawayInfoClass(b *tl.Buffer) (PaymentsGiveawayInfoClass, e
 		m := tl.New[PaymentsGiveawayInfoResults](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("payments.GiveawayInfo", id)
+		err = b.UnexpectedID("payments.GiveawayInfo", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -15481,12 +15481,12 @@ func DecodePaymentsPaymentFormClass(b *tl.Buffer) (PaymentsPaymentFormClass, err
 		m := tl.New[PaymentsPaymentFormStarGift](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("payments.PaymentForm", id)
+		err = b.UnexpectedID("payments.PaymentForm", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -15539,12 +15539,12 @@ func DecodePaymentsPaymentReceiptClass(b *tl.Buffer) (PaymentsPaymentReceiptClas
 		m := tl.New[PaymentsPaymentReceiptStars](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("payments.PaymentReceipt", id)
+		err = b.UnexpectedID("payments.PaymentReceipt", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -15597,12 +15597,12 @@ func DecodePaymentsPaymentResultClass(b *tl.Buffer) (PaymentsPaymentResultClass,
 		m := tl.New[PaymentsPaymentVerificationNeeded](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("payments.PaymentResult", id)
+		err = b.UnexpectedID("payments.PaymentResult", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -15655,12 +15655,12 @@ func DecodePaymentsStarGiftActiveAuctionsClass(b *tl.Buffer) (PaymentsStarGiftAc
 		m := tl.New[PaymentsStarGiftActiveAuctions](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("payments.StarGiftActiveAuctions", id)
+		err = b.UnexpectedID("payments.StarGiftActiveAuctions", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -15713,12 +15713,12 @@ func DecodePaymentsStarGiftCollectionsClass(b *tl.Buffer) (PaymentsStarGiftColle
 		m := tl.New[PaymentsStarGiftCollections](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("payments.StarGiftCollections", id)
+		err = b.UnexpectedID("payments.StarGiftCollections", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -15771,12 +15771,12 @@ func DecodePaymentsStarGiftsClass(b *tl.Buffer) (PaymentsStarGiftsClass, error) 
 		m := tl.New[PaymentsStarGifts](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("payments.StarGifts", id)
+		err = b.UnexpectedID("payments.StarGifts", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -15829,12 +15829,12 @@ func DecodePhotosPhotosClass(b *tl.Buffer) (PhotosPhotosClass, error) {
 		m := tl.New[PhotosPhotosSlice](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("photos.Photos", id)
+		err = b.UnexpectedID("photos.Photos", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -15911,12 +15911,12 @@ func DecodeStorageFileTypeClass(b *tl.Buffer) (StorageFileTypeClass, error) {
 		m := tl.New[StorageFileWebp](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("storage.FileType", id)
+		err = b.UnexpectedID("storage.FileType", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -15969,12 +15969,12 @@ func DecodeStoriesAlbumsClass(b *tl.Buffer) (StoriesAlbumsClass, error) {
 		m := tl.New[StoriesAlbums](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("stories.Albums", id)
+		err = b.UnexpectedID("stories.Albums", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -16027,12 +16027,12 @@ func DecodeStoriesAllStoriesClass(b *tl.Buffer) (StoriesAllStoriesClass, error) 
 		m := tl.New[StoriesAllStories](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("stories.AllStories", id)
+		err = b.UnexpectedID("stories.AllStories", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -16088,12 +16088,12 @@ func DecodeUpdatesChannelDifferenceClass(b *tl.Buffer) (UpdatesChannelDifference
 		m := tl.New[UpdatesChannelDifference](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("updates.ChannelDifference", id)
+		err = b.UnexpectedID("updates.ChannelDifference", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -16152,12 +16152,12 @@ func DecodeUpdatesDifferenceClass(b *tl.Buffer) (UpdatesDifferenceClass, error) 
 		m := tl.New[UpdatesDifferenceTooLong](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("updates.Difference", id)
+		err = b.UnexpectedID("updates.Difference", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -16210,12 +16210,12 @@ func DecodeUploadCdnFileClass(b *tl.Buffer) (UploadCdnFileClass, error) {
 		m := tl.New[UploadCdnFile](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("upload.CdnFile", id)
+		err = b.UnexpectedID("upload.CdnFile", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -16268,12 +16268,12 @@ func DecodeUploadFileClass(b *tl.Buffer) (UploadFileClass, error) {
 		m := tl.New[UploadFileCdnRedirect](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("upload.File", id)
+		err = b.UnexpectedID("upload.File", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -16326,12 +16326,12 @@ func DecodeUsersSavedMusicClass(b *tl.Buffer) (UsersSavedMusicClass, error) {
 		m := tl.New[UsersSavedMusic](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("users.SavedMusic", id)
+		err = b.UnexpectedID("users.SavedMusic", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 
@@ -16384,12 +16384,12 @@ func DecodeUsersUsersClass(b *tl.Buffer) (UsersUsersClass, error) {
 		m := tl.New[UsersUsersSlice](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("users.Users", id)
+		err = b.UnexpectedID("users.Users", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 

@@ -9833,9 +9833,10 @@ func DecodeObject(b *tl.Buffer) (tl.Object, error) {
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("Object", "", err)
 	}
-	if err := v.Decode(b); err != nil {
+	err = v.Decode(b)
+	b.Leave()
+	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }

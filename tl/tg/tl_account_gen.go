@@ -459,10 +459,11 @@ func (m *AccountPasswordSettings) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("account.passwordSettings", "secure_settings", err)
 		}
-		if err = m.SecureSettings.decodeFields(b); err != nil {
+		err = m.SecureSettings.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("account.passwordSettings", "secure_settings", err)
 		}
-		b.Leave()
 	}
 	return nil
 }
@@ -586,10 +587,11 @@ func (m *AccountPasswordInputSettings) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("account.passwordInputSettings", "new_secure_settings", err)
 		}
-		if err = m.NewSecureSettings.decodeFields(b); err != nil {
+		err = m.NewSecureSettings.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("account.passwordInputSettings", "new_secure_settings", err)
 		}
-		b.Leave()
 	}
 	return nil
 }
@@ -9344,10 +9346,11 @@ func (m *AccountUpdateBusinessWorkHoursRequest) decodeFields(b *tl.Buffer) (err 
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("account.updateBusinessWorkHours", "business_work_hours", err)
 		}
-		if err = m.BusinessWorkHours.decodeFields(b); err != nil {
+		err = m.BusinessWorkHours.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("account.updateBusinessWorkHours", "business_work_hours", err)
 		}
-		b.Leave()
 	}
 	return nil
 }
@@ -9513,10 +9516,11 @@ func (m *AccountUpdateBusinessGreetingMessageRequest) decodeFields(b *tl.Buffer)
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("account.updateBusinessGreetingMessage", "message", err)
 		}
-		if err = m.Message.decodeFields(b); err != nil {
+		err = m.Message.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("account.updateBusinessGreetingMessage", "message", err)
 		}
-		b.Leave()
 	}
 	return nil
 }
@@ -9597,10 +9601,11 @@ func (m *AccountUpdateBusinessAwayMessageRequest) decodeFields(b *tl.Buffer) (er
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("account.updateBusinessAwayMessage", "message", err)
 		}
-		if err = m.Message.decodeFields(b); err != nil {
+		err = m.Message.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("account.updateBusinessAwayMessage", "message", err)
 		}
-		b.Leave()
 	}
 	return nil
 }
@@ -9689,10 +9694,11 @@ func (m *AccountUpdateConnectedBotRequest) decodeFields(b *tl.Buffer) (err error
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("account.updateConnectedBot", "rights", err)
 		}
-		if err = m.Rights.decodeFields(b); err != nil {
+		err = m.Rights.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("account.updateConnectedBot", "rights", err)
 		}
-		b.Leave()
 	}
 	if m.Bot, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("account.updateConnectedBot", "bot", err)
@@ -9883,10 +9889,11 @@ func (m *AccountUpdateBusinessIntroRequest) decodeFields(b *tl.Buffer) (err erro
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("account.updateBusinessIntro", "intro", err)
 		}
-		if err = m.Intro.decodeFields(b); err != nil {
+		err = m.Intro.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("account.updateBusinessIntro", "intro", err)
 		}
-		b.Leave()
 	}
 	return nil
 }
@@ -10092,10 +10099,11 @@ func (m *AccountUpdateBirthdayRequest) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("account.updateBirthday", "birthday", err)
 		}
-		if err = m.Birthday.decodeFields(b); err != nil {
+		err = m.Birthday.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("account.updateBirthday", "birthday", err)
 		}
-		b.Leave()
 	}
 	return nil
 }

@@ -432,10 +432,11 @@ func (m *AuthAuthorizationSignUpRequired) decodeFields(b *tl.Buffer) (err error)
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("auth.authorizationSignUpRequired", "terms_of_service", err)
 		}
-		if err = m.TermsOfService.decodeFields(b); err != nil {
+		err = m.TermsOfService.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("auth.authorizationSignUpRequired", "terms_of_service", err)
 		}
-		b.Leave()
 	}
 	return nil
 }
@@ -2667,10 +2668,11 @@ func (m *AuthRecoverPasswordRequest) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("auth.recoverPassword", "new_settings", err)
 		}
-		if err = m.NewSettings.decodeFields(b); err != nil {
+		err = m.NewSettings.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("auth.recoverPassword", "new_settings", err)
 		}
-		b.Leave()
 	}
 	return nil
 }

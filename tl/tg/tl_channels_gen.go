@@ -2450,10 +2450,11 @@ func (m *ChannelsGetAdminLogRequest) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("channels.getAdminLog", "events_filter", err)
 		}
-		if err = m.EventsFilter.decodeFields(b); err != nil {
+		err = m.EventsFilter.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("channels.getAdminLog", "events_filter", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<1) != 0 {
 		{

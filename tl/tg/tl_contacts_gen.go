@@ -2425,10 +2425,11 @@ func (m *ContactsAddContactRequest) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("contacts.addContact", "note", err)
 		}
-		if err = m.Note.decodeFields(b); err != nil {
+		err = m.Note.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("contacts.addContact", "note", err)
 		}
-		b.Leave()
 	}
 	return nil
 }

@@ -274,10 +274,11 @@ func (m *InitConnectionRequest) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("initConnection", "proxy", err)
 		}
-		if err = m.Proxy.decodeFields(b); err != nil {
+		err = m.Proxy.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("initConnection", "proxy", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<1) != 0 {
 		if m.Params, err = DecodeJSONValueClass(b); err != nil {

@@ -1339,10 +1339,11 @@ func (m *HelpPromoData) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("help.promoData", "custom_pending_suggestion", err)
 		}
-		if err = m.CustomPendingSuggestion.decodeFields(b); err != nil {
+		err = m.CustomPendingSuggestion.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("help.promoData", "custom_pending_suggestion", err)
 		}
-		b.Leave()
 	}
 	{
 		n0, err := b.VectorHeaderOf(12)

@@ -630,10 +630,11 @@ func (m *MessagesMessagesSlice) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("messages.messagesSlice", "search_flood", err)
 		}
-		if err = m.SearchFlood.decodeFields(b); err != nil {
+		err = m.SearchFlood.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("messages.messagesSlice", "search_flood", err)
 		}
-		b.Leave()
 	}
 	{
 		n0, err := b.VectorHeaderOf(12)
@@ -2233,10 +2234,11 @@ func (m *MessagesBotResults) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("messages.botResults", "switch_pm", err)
 		}
-		if err = m.SwitchPm.decodeFields(b); err != nil {
+		err = m.SwitchPm.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("messages.botResults", "switch_pm", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<3) != 0 {
 		m.SwitchWebview = tl.New[InlineBotWebView](b, InlineBotWebViewTypeID)
@@ -2246,10 +2248,11 @@ func (m *MessagesBotResults) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("messages.botResults", "switch_webview", err)
 		}
-		if err = m.SwitchWebview.decodeFields(b); err != nil {
+		err = m.SwitchWebview.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("messages.botResults", "switch_webview", err)
 		}
-		b.Leave()
 	}
 	{
 		n0, err := b.VectorHeaderOf(28)
@@ -8310,10 +8313,11 @@ func (m *MessagesComposedMessageWithAI) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("messages.composedMessageWithAI", "diff_text", err)
 		}
-		if err = m.DiffText.decodeFields(b); err != nil {
+		err = m.DiffText.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("messages.composedMessageWithAI", "diff_text", err)
 		}
-		b.Leave()
 	}
 	return nil
 }
@@ -9681,10 +9685,11 @@ func (m *MessagesSendMessageRequest) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("messages.sendMessage", "suggested_post", err)
 		}
-		if err = m.SuggestedPost.decodeFields(b); err != nil {
+		err = m.SuggestedPost.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("messages.sendMessage", "suggested_post", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<23) != 0 {
 		if m.RichMessage, err = DecodeInputRichMessageClass(b); err != nil {
@@ -9935,10 +9940,11 @@ func (m *MessagesSendMediaRequest) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("messages.sendMedia", "suggested_post", err)
 		}
-		if err = m.SuggestedPost.decodeFields(b); err != nil {
+		err = m.SuggestedPost.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("messages.sendMedia", "suggested_post", err)
 		}
-		b.Leave()
 	}
 	return nil
 }
@@ -10198,10 +10204,11 @@ func (m *MessagesForwardMessagesRequest) decodeFields(b *tl.Buffer) (err error) 
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("messages.forwardMessages", "suggested_post", err)
 		}
-		if err = m.SuggestedPost.decodeFields(b); err != nil {
+		err = m.SuggestedPost.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("messages.forwardMessages", "suggested_post", err)
 		}
-		b.Leave()
 	}
 	return nil
 }
@@ -12051,10 +12058,11 @@ func (m *MessagesExportChatInviteRequest) decodeFields(b *tl.Buffer) (err error)
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("messages.exportChatInvite", "subscription_pricing", err)
 		}
-		if err = m.SubscriptionPricing.decodeFields(b); err != nil {
+		err = m.SubscriptionPricing.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("messages.exportChatInvite", "subscription_pricing", err)
 		}
-		b.Leave()
 	}
 	return nil
 }
@@ -13291,10 +13299,11 @@ func (m *MessagesSetInlineBotResultsRequest) decodeFields(b *tl.Buffer) (err err
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("messages.setInlineBotResults", "switch_pm", err)
 		}
-		if err = m.SwitchPm.decodeFields(b); err != nil {
+		err = m.SwitchPm.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("messages.setInlineBotResults", "switch_pm", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<4) != 0 {
 		m.SwitchWebview = tl.New[InlineBotWebView](b, InlineBotWebViewTypeID)
@@ -13304,10 +13313,11 @@ func (m *MessagesSetInlineBotResultsRequest) decodeFields(b *tl.Buffer) (err err
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("messages.setInlineBotResults", "switch_webview", err)
 		}
-		if err = m.SwitchWebview.decodeFields(b); err != nil {
+		err = m.SwitchWebview.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("messages.setInlineBotResults", "switch_webview", err)
 		}
-		b.Leave()
 	}
 	return nil
 }
@@ -14295,10 +14305,11 @@ func (m *MessagesSaveDraftRequest) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("messages.saveDraft", "suggested_post", err)
 		}
-		if err = m.SuggestedPost.decodeFields(b); err != nil {
+		err = m.SuggestedPost.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("messages.saveDraft", "suggested_post", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<9) != 0 {
 		if m.RichMessage, err = DecodeInputRichMessageClass(b); err != nil {
@@ -22226,10 +22237,11 @@ func (m *MessagesRequestWebViewRequest) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("messages.requestWebView", "theme_params", err)
 		}
-		if err = m.ThemeParams.decodeFields(b); err != nil {
+		err = m.ThemeParams.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("messages.requestWebView", "theme_params", err)
 		}
-		b.Leave()
 	}
 	if m.Platform, err = b.String(); err != nil {
 		return b.DecodeErr("messages.requestWebView", "platform", err)
@@ -22473,10 +22485,11 @@ func (m *MessagesRequestSimpleWebViewRequest) decodeFields(b *tl.Buffer) (err er
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("messages.requestSimpleWebView", "theme_params", err)
 		}
-		if err = m.ThemeParams.decodeFields(b); err != nil {
+		err = m.ThemeParams.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("messages.requestSimpleWebView", "theme_params", err)
 		}
-		b.Leave()
 	}
 	if m.Platform, err = b.String(); err != nil {
 		return b.DecodeErr("messages.requestSimpleWebView", "platform", err)
@@ -24001,10 +24014,11 @@ func (m *MessagesRequestAppWebViewRequest) decodeFields(b *tl.Buffer) (err error
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("messages.requestAppWebView", "theme_params", err)
 		}
-		if err = m.ThemeParams.decodeFields(b); err != nil {
+		err = m.ThemeParams.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("messages.requestAppWebView", "theme_params", err)
 		}
-		b.Leave()
 	}
 	if m.Platform, err = b.String(); err != nil {
 		return b.DecodeErr("messages.requestAppWebView", "platform", err)
@@ -24113,10 +24127,11 @@ func (m *MessagesSetChatWallPaperRequest) decodeFields(b *tl.Buffer) (err error)
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("messages.setChatWallPaper", "settings", err)
 		}
-		if err = m.Settings.decodeFields(b); err != nil {
+		err = m.Settings.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("messages.setChatWallPaper", "settings", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<1) != 0 {
 		m.ID.Set = true
@@ -26195,10 +26210,11 @@ func (m *MessagesRequestMainWebViewRequest) decodeFields(b *tl.Buffer) (err erro
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("messages.requestMainWebView", "theme_params", err)
 		}
-		if err = m.ThemeParams.decodeFields(b); err != nil {
+		err = m.ThemeParams.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("messages.requestMainWebView", "theme_params", err)
 		}
-		b.Leave()
 	}
 	if m.Platform, err = b.String(); err != nil {
 		return b.DecodeErr("messages.requestMainWebView", "platform", err)
@@ -29974,10 +29990,11 @@ func (m *MessagesRequestChatJoinWebViewRequest) decodeFields(b *tl.Buffer) (err 
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("messages.requestChatJoinWebView", "theme_params", err)
 		}
-		if err = m.ThemeParams.decodeFields(b); err != nil {
+		err = m.ThemeParams.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("messages.requestChatJoinWebView", "theme_params", err)
 		}
-		b.Leave()
 	}
 	if m.Platform, err = b.String(); err != nil {
 		return b.DecodeErr("messages.requestChatJoinWebView", "platform", err)

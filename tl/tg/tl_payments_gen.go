@@ -192,10 +192,11 @@ func (m *PaymentsPaymentForm) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("payments.paymentForm", "native_params", err)
 		}
-		if err = m.NativeParams.decodeFields(b); err != nil {
+		err = m.NativeParams.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("payments.paymentForm", "native_params", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<6) != 0 {
 		{
@@ -225,10 +226,11 @@ func (m *PaymentsPaymentForm) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("payments.paymentForm", "saved_info", err)
 		}
-		if err = m.SavedInfo.decodeFields(b); err != nil {
+		err = m.SavedInfo.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("payments.paymentForm", "saved_info", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<1) != 0 {
 		{
@@ -825,10 +827,11 @@ func (m *PaymentsPaymentReceipt) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("payments.paymentReceipt", "info", err)
 		}
-		if err = m.Info.decodeFields(b); err != nil {
+		err = m.Info.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("payments.paymentReceipt", "info", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<1) != 0 {
 		m.Shipping = tl.New[ShippingOption](b, ShippingOptionTypeID)
@@ -838,10 +841,11 @@ func (m *PaymentsPaymentReceipt) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("payments.paymentReceipt", "shipping", err)
 		}
-		if err = m.Shipping.decodeFields(b); err != nil {
+		err = m.Shipping.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("payments.paymentReceipt", "shipping", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<3) != 0 {
 		m.TipAmount.Set = true
@@ -1089,10 +1093,11 @@ func (m *PaymentsSavedInfo) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("payments.savedInfo", "saved_info", err)
 		}
-		if err = m.SavedInfo.decodeFields(b); err != nil {
+		err = m.SavedInfo.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("payments.savedInfo", "saved_info", err)
 		}
-		b.Leave()
 	}
 	return nil
 }
@@ -4055,10 +4060,11 @@ func (m *PaymentsGetPaymentFormRequest) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("payments.getPaymentForm", "theme_params", err)
 		}
-		if err = m.ThemeParams.decodeFields(b); err != nil {
+		err = m.ThemeParams.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("payments.getPaymentForm", "theme_params", err)
 		}
-		b.Leave()
 	}
 	return nil
 }

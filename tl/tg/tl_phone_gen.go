@@ -3338,10 +3338,11 @@ func (m *PhoneCreateConferenceCallRequest) decodeFields(b *tl.Buffer) (err error
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("phone.createConferenceCall", "params", err)
 		}
-		if err = m.Params.decodeFields(b); err != nil {
+		err = m.Params.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("phone.createConferenceCall", "params", err)
 		}
-		b.Leave()
 	}
 	return nil
 }

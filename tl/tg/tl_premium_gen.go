@@ -385,10 +385,11 @@ func (m *PremiumBoostsStatus) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("premium.boostsStatus", "premium_audience", err)
 		}
-		if err = m.PremiumAudience.decodeFields(b); err != nil {
+		err = m.PremiumAudience.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("premium.boostsStatus", "premium_audience", err)
 		}
-		b.Leave()
 	}
 	if m.BoostURL, err = b.String(); err != nil {
 		return b.DecodeErr("premium.boostsStatus", "boost_url", err)

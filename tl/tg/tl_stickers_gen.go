@@ -690,10 +690,11 @@ func (m *StickersChangeStickerRequest) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("stickers.changeSticker", "mask_coords", err)
 		}
-		if err = m.MaskCoords.decodeFields(b); err != nil {
+		err = m.MaskCoords.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("stickers.changeSticker", "mask_coords", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<2) != 0 {
 		m.Keywords.Set = true

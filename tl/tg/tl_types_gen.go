@@ -1006,10 +1006,11 @@ func (m *InputPhoneContact) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("inputPhoneContact", "note", err)
 		}
-		if err = m.Note.decodeFields(b); err != nil {
+		err = m.Note.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("inputPhoneContact", "note", err)
 		}
-		b.Leave()
 	}
 	return nil
 }
@@ -2358,10 +2359,11 @@ func (m *InputMediaInvoice) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("inputMediaInvoice", "photo", err)
 		}
-		if err = m.Photo.decodeFields(b); err != nil {
+		err = m.Photo.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("inputMediaInvoice", "photo", err)
 		}
-		b.Leave()
 	}
 	if err = b.ConsumeID(InvoiceTypeID); err != nil {
 		return b.DecodeErr("inputMediaInvoice", "invoice", err)
@@ -4873,10 +4875,11 @@ func (m *User) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("user", "stories_max_id", err)
 		}
-		if err = m.StoriesMaxID.decodeFields(b); err != nil {
+		err = m.StoriesMaxID.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("user", "stories_max_id", err)
 		}
-		b.Leave()
 	}
 	if f1&(1<<8) != 0 {
 		if m.Color, err = DecodePeerColorClass(b); err != nil {
@@ -5596,10 +5599,11 @@ func (m *Chat) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("chat", "admin_rights", err)
 		}
-		if err = m.AdminRights.decodeFields(b); err != nil {
+		err = m.AdminRights.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("chat", "admin_rights", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<18) != 0 {
 		m.DefaultBannedRights = tl.New[ChatBannedRights](b, ChatBannedRightsTypeID)
@@ -5609,10 +5613,11 @@ func (m *Chat) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("chat", "default_banned_rights", err)
 		}
-		if err = m.DefaultBannedRights.decodeFields(b); err != nil {
+		err = m.DefaultBannedRights.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("chat", "default_banned_rights", err)
 		}
-		b.Leave()
 	}
 	return nil
 }
@@ -6003,10 +6008,11 @@ func (m *Channel) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("channel", "admin_rights", err)
 		}
-		if err = m.AdminRights.decodeFields(b); err != nil {
+		err = m.AdminRights.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("channel", "admin_rights", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<15) != 0 {
 		m.BannedRights = tl.New[ChatBannedRights](b, ChatBannedRightsTypeID)
@@ -6016,10 +6022,11 @@ func (m *Channel) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("channel", "banned_rights", err)
 		}
-		if err = m.BannedRights.decodeFields(b); err != nil {
+		err = m.BannedRights.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("channel", "banned_rights", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<18) != 0 {
 		m.DefaultBannedRights = tl.New[ChatBannedRights](b, ChatBannedRightsTypeID)
@@ -6029,10 +6036,11 @@ func (m *Channel) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("channel", "default_banned_rights", err)
 		}
-		if err = m.DefaultBannedRights.decodeFields(b); err != nil {
+		err = m.DefaultBannedRights.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("channel", "default_banned_rights", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<17) != 0 {
 		m.ParticipantsCount.Set = true
@@ -6068,10 +6076,11 @@ func (m *Channel) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("channel", "stories_max_id", err)
 		}
-		if err = m.StoriesMaxID.decodeFields(b); err != nil {
+		err = m.StoriesMaxID.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("channel", "stories_max_id", err)
 		}
-		b.Leave()
 	}
 	if f1&(1<<7) != 0 {
 		if m.Color, err = DecodePeerColorClass(b); err != nil {
@@ -6429,10 +6438,11 @@ func (m *Community) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("community", "admin_rights", err)
 		}
-		if err = m.AdminRights.decodeFields(b); err != nil {
+		err = m.AdminRights.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("community", "admin_rights", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<18) != 0 {
 		m.DefaultBannedRights = tl.New[ChatBannedRights](b, ChatBannedRightsTypeID)
@@ -6442,10 +6452,11 @@ func (m *Community) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("community", "default_banned_rights", err)
 		}
-		if err = m.DefaultBannedRights.decodeFields(b); err != nil {
+		err = m.DefaultBannedRights.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("community", "default_banned_rights", err)
 		}
-		b.Leave()
 	}
 	return nil
 }
@@ -7220,10 +7231,11 @@ func (m *ChannelFull) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("channelFull", "stickerset", err)
 		}
-		if err = m.Stickerset.decodeFields(b); err != nil {
+		err = m.Stickerset.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("channelFull", "stickerset", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<9) != 0 {
 		m.AvailableMinID.Set = true
@@ -7349,10 +7361,11 @@ func (m *ChannelFull) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("channelFull", "stories", err)
 		}
-		if err = m.Stories.decodeFields(b); err != nil {
+		err = m.Stories.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("channelFull", "stories", err)
 		}
-		b.Leave()
 	}
 	if f1&(1<<7) != 0 {
 		if m.Wallpaper, err = DecodeWallPaperClass(b); err != nil {
@@ -7379,10 +7392,11 @@ func (m *ChannelFull) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("channelFull", "emojiset", err)
 		}
-		if err = m.Emojiset.decodeFields(b); err != nil {
+		err = m.Emojiset.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("channelFull", "emojiset", err)
 		}
-		b.Leave()
 	}
 	if f1&(1<<17) != 0 {
 		m.BotVerification = tl.New[BotVerification](b, BotVerificationTypeID)
@@ -7392,10 +7406,11 @@ func (m *ChannelFull) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("channelFull", "bot_verification", err)
 		}
-		if err = m.BotVerification.decodeFields(b); err != nil {
+		err = m.BotVerification.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("channelFull", "bot_verification", err)
 		}
-		b.Leave()
 	}
 	if f1&(1<<18) != 0 {
 		m.StargiftsCount.Set = true
@@ -8513,10 +8528,11 @@ func (m *Message) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("message", "fwd_from", err)
 		}
-		if err = m.FwdFrom.decodeFields(b); err != nil {
+		err = m.FwdFrom.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("message", "fwd_from", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<11) != 0 {
 		m.ViaBotID.Set = true
@@ -8590,10 +8606,11 @@ func (m *Message) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("message", "replies", err)
 		}
-		if err = m.Replies.decodeFields(b); err != nil {
+		err = m.Replies.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("message", "replies", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<15) != 0 {
 		m.EditDate.Set = true
@@ -8621,10 +8638,11 @@ func (m *Message) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("message", "reactions", err)
 		}
-		if err = m.Reactions.decodeFields(b); err != nil {
+		err = m.Reactions.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("message", "reactions", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<22) != 0 {
 		{
@@ -8672,10 +8690,11 @@ func (m *Message) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("message", "factcheck", err)
 		}
-		if err = m.Factcheck.decodeFields(b); err != nil {
+		err = m.Factcheck.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("message", "factcheck", err)
 		}
-		b.Leave()
 	}
 	if f1&(1<<5) != 0 {
 		m.ReportDeliveryUntilDate.Set = true
@@ -8697,10 +8716,11 @@ func (m *Message) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("message", "suggested_post", err)
 		}
-		if err = m.SuggestedPost.decodeFields(b); err != nil {
+		err = m.SuggestedPost.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("message", "suggested_post", err)
 		}
-		b.Leave()
 	}
 	if f1&(1<<10) != 0 {
 		m.ScheduleRepeatPeriod.Set = true
@@ -8722,10 +8742,11 @@ func (m *Message) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("message", "rich_message", err)
 		}
-		if err = m.RichMessage.decodeFields(b); err != nil {
+		err = m.RichMessage.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("message", "rich_message", err)
 		}
-		b.Leave()
 	}
 	return nil
 }
@@ -8892,10 +8913,11 @@ func (m *MessageService) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("messageService", "reactions", err)
 		}
-		if err = m.Reactions.decodeFields(b); err != nil {
+		err = m.Reactions.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("messageService", "reactions", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<25) != 0 {
 		m.TTLPeriod.Set = true
@@ -10018,10 +10040,11 @@ func (m *MessageMediaDice) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("messageMediaDice", "game_outcome", err)
 		}
-		if err = m.GameOutcome.decodeFields(b); err != nil {
+		err = m.GameOutcome.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("messageMediaDice", "game_outcome", err)
 		}
-		b.Leave()
 	}
 	return nil
 }
@@ -11586,10 +11609,11 @@ func (m *MessageActionPaymentSentMe) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("messageActionPaymentSentMe", "info", err)
 		}
-		if err = m.Info.decodeFields(b); err != nil {
+		err = m.Info.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("messageActionPaymentSentMe", "info", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<1) != 0 {
 		m.ShippingOptionID.Set = true
@@ -12919,10 +12943,11 @@ func (m *MessageActionGiftPremium) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("messageActionGiftPremium", "message", err)
 		}
-		if err = m.Message.decodeFields(b); err != nil {
+		err = m.Message.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("messageActionGiftPremium", "message", err)
 		}
-		b.Leave()
 	}
 	return nil
 }
@@ -13479,10 +13504,11 @@ func (m *MessageActionGiftCode) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("messageActionGiftCode", "message", err)
 		}
-		if err = m.Message.decodeFields(b); err != nil {
+		err = m.Message.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("messageActionGiftCode", "message", err)
 		}
-		b.Leave()
 	}
 	return nil
 }
@@ -14233,10 +14259,11 @@ func (m *MessageActionStarGift) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("messageActionStarGift", "message", err)
 		}
-		if err = m.Message.decodeFields(b); err != nil {
+		err = m.Message.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("messageActionStarGift", "message", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<4) != 0 {
 		m.ConvertStars.Set = true
@@ -18033,10 +18060,11 @@ func (m *WallPaper) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("wallPaper", "settings", err)
 		}
-		if err = m.Settings.decodeFields(b); err != nil {
+		err = m.Settings.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("wallPaper", "settings", err)
 		}
-		b.Leave()
 	}
 	return nil
 }
@@ -18122,10 +18150,11 @@ func (m *WallPaperNoFile) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("wallPaperNoFile", "settings", err)
 		}
-		if err = m.Settings.decodeFields(b); err != nil {
+		err = m.Settings.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("wallPaperNoFile", "settings", err)
 		}
-		b.Leave()
 	}
 	return nil
 }
@@ -19017,10 +19046,11 @@ func (m *UserFull) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("userFull", "bot_info", err)
 		}
-		if err = m.BotInfo.decodeFields(b); err != nil {
+		err = m.BotInfo.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("userFull", "bot_info", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<6) != 0 {
 		m.PinnedMsgID.Set = true
@@ -19062,10 +19092,11 @@ func (m *UserFull) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("userFull", "bot_group_admin_rights", err)
 		}
-		if err = m.BotGroupAdminRights.decodeFields(b); err != nil {
+		err = m.BotGroupAdminRights.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("userFull", "bot_group_admin_rights", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<18) != 0 {
 		m.BotBroadcastAdminRights = tl.New[ChatAdminRights](b, ChatAdminRightsTypeID)
@@ -19075,10 +19106,11 @@ func (m *UserFull) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("userFull", "bot_broadcast_admin_rights", err)
 		}
-		if err = m.BotBroadcastAdminRights.decodeFields(b); err != nil {
+		err = m.BotBroadcastAdminRights.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("userFull", "bot_broadcast_admin_rights", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<24) != 0 {
 		if m.Wallpaper, err = DecodeWallPaperClass(b); err != nil {
@@ -19093,10 +19125,11 @@ func (m *UserFull) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("userFull", "stories", err)
 		}
-		if err = m.Stories.decodeFields(b); err != nil {
+		err = m.Stories.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("userFull", "stories", err)
 		}
-		b.Leave()
 	}
 	if f1&(1<<0) != 0 {
 		m.BusinessWorkHours = tl.New[BusinessWorkHours](b, BusinessWorkHoursTypeID)
@@ -19106,10 +19139,11 @@ func (m *UserFull) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("userFull", "business_work_hours", err)
 		}
-		if err = m.BusinessWorkHours.decodeFields(b); err != nil {
+		err = m.BusinessWorkHours.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("userFull", "business_work_hours", err)
 		}
-		b.Leave()
 	}
 	if f1&(1<<1) != 0 {
 		m.BusinessLocation = tl.New[BusinessLocation](b, BusinessLocationTypeID)
@@ -19119,10 +19153,11 @@ func (m *UserFull) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("userFull", "business_location", err)
 		}
-		if err = m.BusinessLocation.decodeFields(b); err != nil {
+		err = m.BusinessLocation.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("userFull", "business_location", err)
 		}
-		b.Leave()
 	}
 	if f1&(1<<2) != 0 {
 		m.BusinessGreetingMessage = tl.New[BusinessGreetingMessage](b, BusinessGreetingMessageTypeID)
@@ -19132,10 +19167,11 @@ func (m *UserFull) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("userFull", "business_greeting_message", err)
 		}
-		if err = m.BusinessGreetingMessage.decodeFields(b); err != nil {
+		err = m.BusinessGreetingMessage.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("userFull", "business_greeting_message", err)
 		}
-		b.Leave()
 	}
 	if f1&(1<<3) != 0 {
 		m.BusinessAwayMessage = tl.New[BusinessAwayMessage](b, BusinessAwayMessageTypeID)
@@ -19145,10 +19181,11 @@ func (m *UserFull) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("userFull", "business_away_message", err)
 		}
-		if err = m.BusinessAwayMessage.decodeFields(b); err != nil {
+		err = m.BusinessAwayMessage.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("userFull", "business_away_message", err)
 		}
-		b.Leave()
 	}
 	if f1&(1<<4) != 0 {
 		m.BusinessIntro = tl.New[BusinessIntro](b, BusinessIntroTypeID)
@@ -19158,10 +19195,11 @@ func (m *UserFull) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("userFull", "business_intro", err)
 		}
-		if err = m.BusinessIntro.decodeFields(b); err != nil {
+		err = m.BusinessIntro.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("userFull", "business_intro", err)
 		}
-		b.Leave()
 	}
 	if f1&(1<<5) != 0 {
 		m.Birthday = tl.New[Birthday](b, BirthdayTypeID)
@@ -19171,10 +19209,11 @@ func (m *UserFull) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("userFull", "birthday", err)
 		}
-		if err = m.Birthday.decodeFields(b); err != nil {
+		err = m.Birthday.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("userFull", "birthday", err)
 		}
-		b.Leave()
 	}
 	if f1&(1<<6) != 0 {
 		m.PersonalChannelID.Set = true
@@ -19202,10 +19241,11 @@ func (m *UserFull) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("userFull", "starref_program", err)
 		}
-		if err = m.StarrefProgram.decodeFields(b); err != nil {
+		err = m.StarrefProgram.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("userFull", "starref_program", err)
 		}
-		b.Leave()
 	}
 	if f1&(1<<12) != 0 {
 		m.BotVerification = tl.New[BotVerification](b, BotVerificationTypeID)
@@ -19215,10 +19255,11 @@ func (m *UserFull) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("userFull", "bot_verification", err)
 		}
-		if err = m.BotVerification.decodeFields(b); err != nil {
+		err = m.BotVerification.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("userFull", "bot_verification", err)
 		}
-		b.Leave()
 	}
 	if f1&(1<<14) != 0 {
 		m.SendPaidMessagesStars.Set = true
@@ -19234,10 +19275,11 @@ func (m *UserFull) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("userFull", "disallowed_gifts", err)
 		}
-		if err = m.DisallowedGifts.decodeFields(b); err != nil {
+		err = m.DisallowedGifts.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("userFull", "disallowed_gifts", err)
 		}
-		b.Leave()
 	}
 	if f1&(1<<17) != 0 {
 		m.StarsRating = tl.New[StarsRating](b, StarsRatingTypeID)
@@ -19247,10 +19289,11 @@ func (m *UserFull) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("userFull", "stars_rating", err)
 		}
-		if err = m.StarsRating.decodeFields(b); err != nil {
+		err = m.StarsRating.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("userFull", "stars_rating", err)
 		}
-		b.Leave()
 	}
 	if f1&(1<<18) != 0 {
 		m.StarsMyPendingRating = tl.New[StarsRating](b, StarsRatingTypeID)
@@ -19260,10 +19303,11 @@ func (m *UserFull) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("userFull", "stars_my_pending_rating", err)
 		}
-		if err = m.StarsMyPendingRating.decodeFields(b); err != nil {
+		err = m.StarsMyPendingRating.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("userFull", "stars_my_pending_rating", err)
 		}
-		b.Leave()
 	}
 	if f1&(1<<18) != 0 {
 		m.StarsMyPendingRatingDate.Set = true
@@ -19289,10 +19333,11 @@ func (m *UserFull) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("userFull", "note", err)
 		}
-		if err = m.Note.decodeFields(b); err != nil {
+		err = m.Note.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("userFull", "note", err)
 		}
-		b.Leave()
 	}
 	if f1&(1<<25) != 0 {
 		m.BotManagerID.Set = true
@@ -24529,10 +24574,11 @@ func (m *UpdateBotPrecheckoutQuery) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("updateBotPrecheckoutQuery", "info", err)
 		}
-		if err = m.Info.decodeFields(b); err != nil {
+		err = m.Info.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("updateBotPrecheckoutQuery", "info", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<1) != 0 {
 		m.ShippingOptionID.Set = true
@@ -25198,10 +25244,11 @@ func (m *UpdateMessagePoll) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("updateMessagePoll", "poll", err)
 		}
-		if err = m.Poll.decodeFields(b); err != nil {
+		err = m.Poll.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("updateMessagePoll", "poll", err)
 		}
-		b.Leave()
 	}
 	if err = b.ConsumeID(PollResultsTypeID); err != nil {
 		return b.DecodeErr("updateMessagePoll", "results", err)
@@ -33003,10 +33050,11 @@ func (m *UpdateShortMessage) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("updateShortMessage", "fwd_from", err)
 		}
-		if err = m.FwdFrom.decodeFields(b); err != nil {
+		err = m.FwdFrom.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("updateShortMessage", "fwd_from", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<11) != 0 {
 		m.ViaBotID.Set = true
@@ -33191,10 +33239,11 @@ func (m *UpdateShortChatMessage) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("updateShortChatMessage", "fwd_from", err)
 		}
-		if err = m.FwdFrom.decodeFields(b); err != nil {
+		err = m.FwdFrom.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("updateShortChatMessage", "fwd_from", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<11) != 0 {
 		m.ViaBotID.Set = true
@@ -40095,10 +40144,11 @@ func (m *DocumentAttributeSticker) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("documentAttributeSticker", "mask_coords", err)
 		}
-		if err = m.MaskCoords.decodeFields(b); err != nil {
+		err = m.MaskCoords.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("documentAttributeSticker", "mask_coords", err)
 		}
-		b.Leave()
 	}
 	return nil
 }
@@ -40982,10 +41032,11 @@ func (m *WebPage) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("webPage", "cached_page", err)
 		}
-		if err = m.CachedPage.decodeFields(b); err != nil {
+		err = m.CachedPage.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("webPage", "cached_page", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<12) != 0 {
 		{
@@ -41452,10 +41503,11 @@ func (m *ChatInviteExported) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("chatInviteExported", "subscription_pricing", err)
 		}
-		if err = m.SubscriptionPricing.decodeFields(b); err != nil {
+		err = m.SubscriptionPricing.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("chatInviteExported", "subscription_pricing", err)
 		}
-		b.Leave()
 	}
 	return nil
 }
@@ -41742,10 +41794,11 @@ func (m *ChatInvite) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("chatInvite", "subscription_pricing", err)
 		}
-		if err = m.SubscriptionPricing.decodeFields(b); err != nil {
+		err = m.SubscriptionPricing.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("chatInvite", "subscription_pricing", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<12) != 0 {
 		m.SubscriptionFormID.Set = true
@@ -41761,10 +41814,11 @@ func (m *ChatInvite) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("chatInvite", "bot_verification", err)
 		}
-		if err = m.BotVerification.decodeFields(b); err != nil {
+		err = m.BotVerification.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("chatInvite", "bot_verification", err)
 		}
-		b.Leave()
 	}
 	return nil
 }
@@ -42908,10 +42962,11 @@ func (m *BotInfo) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("botInfo", "app_settings", err)
 		}
-		if err = m.AppSettings.decodeFields(b); err != nil {
+		err = m.AppSettings.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("botInfo", "app_settings", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<9) != 0 {
 		m.VerifierSettings = tl.New[BotVerifierSettings](b, BotVerifierSettingsTypeID)
@@ -42921,10 +42976,11 @@ func (m *BotInfo) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("botInfo", "verifier_settings", err)
 		}
-		if err = m.VerifierSettings.decodeFields(b); err != nil {
+		err = m.VerifierSettings.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("botInfo", "verifier_settings", err)
 		}
-		b.Leave()
 	}
 	return nil
 }
@@ -43001,10 +43057,11 @@ func (m *KeyboardButton) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("keyboardButton", "style", err)
 		}
-		if err = m.Style.decodeFields(b); err != nil {
+		err = m.Style.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("keyboardButton", "style", err)
 		}
-		b.Leave()
 	}
 	if m.Text, err = b.String(); err != nil {
 		return b.DecodeErr("keyboardButton", "text", err)
@@ -43089,10 +43146,11 @@ func (m *KeyboardButtonURL) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("keyboardButtonUrl", "style", err)
 		}
-		if err = m.Style.decodeFields(b); err != nil {
+		err = m.Style.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("keyboardButtonUrl", "style", err)
 		}
-		b.Leave()
 	}
 	if m.Text, err = b.String(); err != nil {
 		return b.DecodeErr("keyboardButtonUrl", "text", err)
@@ -43180,10 +43238,11 @@ func (m *KeyboardButtonCallback) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("keyboardButtonCallback", "style", err)
 		}
-		if err = m.Style.decodeFields(b); err != nil {
+		err = m.Style.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("keyboardButtonCallback", "style", err)
 		}
-		b.Leave()
 	}
 	if m.Text, err = b.String(); err != nil {
 		return b.DecodeErr("keyboardButtonCallback", "text", err)
@@ -43266,10 +43325,11 @@ func (m *KeyboardButtonRequestPhone) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("keyboardButtonRequestPhone", "style", err)
 		}
-		if err = m.Style.decodeFields(b); err != nil {
+		err = m.Style.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("keyboardButtonRequestPhone", "style", err)
 		}
-		b.Leave()
 	}
 	if m.Text, err = b.String(); err != nil {
 		return b.DecodeErr("keyboardButtonRequestPhone", "text", err)
@@ -43351,10 +43411,11 @@ func (m *KeyboardButtonRequestGeoLocation) decodeFields(b *tl.Buffer) (err error
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("keyboardButtonRequestGeoLocation", "style", err)
 		}
-		if err = m.Style.decodeFields(b); err != nil {
+		err = m.Style.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("keyboardButtonRequestGeoLocation", "style", err)
 		}
-		b.Leave()
 	}
 	if m.Text, err = b.String(); err != nil {
 		return b.DecodeErr("keyboardButtonRequestGeoLocation", "text", err)
@@ -43455,10 +43516,11 @@ func (m *KeyboardButtonSwitchInline) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("keyboardButtonSwitchInline", "style", err)
 		}
-		if err = m.Style.decodeFields(b); err != nil {
+		err = m.Style.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("keyboardButtonSwitchInline", "style", err)
 		}
-		b.Leave()
 	}
 	if m.Text, err = b.String(); err != nil {
 		return b.DecodeErr("keyboardButtonSwitchInline", "text", err)
@@ -43555,10 +43617,11 @@ func (m *KeyboardButtonGame) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("keyboardButtonGame", "style", err)
 		}
-		if err = m.Style.decodeFields(b); err != nil {
+		err = m.Style.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("keyboardButtonGame", "style", err)
 		}
-		b.Leave()
 	}
 	if m.Text, err = b.String(); err != nil {
 		return b.DecodeErr("keyboardButtonGame", "text", err)
@@ -43638,10 +43701,11 @@ func (m *KeyboardButtonBuy) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("keyboardButtonBuy", "style", err)
 		}
-		if err = m.Style.decodeFields(b); err != nil {
+		err = m.Style.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("keyboardButtonBuy", "style", err)
 		}
-		b.Leave()
 	}
 	if m.Text, err = b.String(); err != nil {
 		return b.DecodeErr("keyboardButtonBuy", "text", err)
@@ -43733,10 +43797,11 @@ func (m *KeyboardButtonURLAuth) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("keyboardButtonUrlAuth", "style", err)
 		}
-		if err = m.Style.decodeFields(b); err != nil {
+		err = m.Style.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("keyboardButtonUrlAuth", "style", err)
 		}
-		b.Leave()
 	}
 	if m.Text, err = b.String(); err != nil {
 		return b.DecodeErr("keyboardButtonUrlAuth", "text", err)
@@ -43845,10 +43910,11 @@ func (m *InputKeyboardButtonURLAuth) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("inputKeyboardButtonUrlAuth", "style", err)
 		}
-		if err = m.Style.decodeFields(b); err != nil {
+		err = m.Style.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("inputKeyboardButtonUrlAuth", "style", err)
 		}
-		b.Leave()
 	}
 	if m.Text, err = b.String(); err != nil {
 		return b.DecodeErr("inputKeyboardButtonUrlAuth", "text", err)
@@ -43945,10 +44011,11 @@ func (m *KeyboardButtonRequestPoll) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("keyboardButtonRequestPoll", "style", err)
 		}
-		if err = m.Style.decodeFields(b); err != nil {
+		err = m.Style.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("keyboardButtonRequestPoll", "style", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<0) != 0 {
 		m.Quiz.Set = true
@@ -44041,10 +44108,11 @@ func (m *InputKeyboardButtonUserProfile) decodeFields(b *tl.Buffer) (err error) 
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("inputKeyboardButtonUserProfile", "style", err)
 		}
-		if err = m.Style.decodeFields(b); err != nil {
+		err = m.Style.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("inputKeyboardButtonUserProfile", "style", err)
 		}
-		b.Leave()
 	}
 	if m.Text, err = b.String(); err != nil {
 		return b.DecodeErr("inputKeyboardButtonUserProfile", "text", err)
@@ -44132,10 +44200,11 @@ func (m *KeyboardButtonUserProfile) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("keyboardButtonUserProfile", "style", err)
 		}
-		if err = m.Style.decodeFields(b); err != nil {
+		err = m.Style.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("keyboardButtonUserProfile", "style", err)
 		}
-		b.Leave()
 	}
 	if m.Text, err = b.String(); err != nil {
 		return b.DecodeErr("keyboardButtonUserProfile", "text", err)
@@ -44223,10 +44292,11 @@ func (m *KeyboardButtonWebView) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("keyboardButtonWebView", "style", err)
 		}
-		if err = m.Style.decodeFields(b); err != nil {
+		err = m.Style.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("keyboardButtonWebView", "style", err)
 		}
-		b.Leave()
 	}
 	if m.Text, err = b.String(); err != nil {
 		return b.DecodeErr("keyboardButtonWebView", "text", err)
@@ -44314,10 +44384,11 @@ func (m *KeyboardButtonSimpleWebView) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("keyboardButtonSimpleWebView", "style", err)
 		}
-		if err = m.Style.decodeFields(b); err != nil {
+		err = m.Style.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("keyboardButtonSimpleWebView", "style", err)
 		}
-		b.Leave()
 	}
 	if m.Text, err = b.String(); err != nil {
 		return b.DecodeErr("keyboardButtonSimpleWebView", "text", err)
@@ -44414,10 +44485,11 @@ func (m *KeyboardButtonRequestPeer) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("keyboardButtonRequestPeer", "style", err)
 		}
-		if err = m.Style.decodeFields(b); err != nil {
+		err = m.Style.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("keyboardButtonRequestPeer", "style", err)
 		}
-		b.Leave()
 	}
 	if m.Text, err = b.String(); err != nil {
 		return b.DecodeErr("keyboardButtonRequestPeer", "text", err)
@@ -44529,10 +44601,11 @@ func (m *InputKeyboardButtonRequestPeer) decodeFields(b *tl.Buffer) (err error) 
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("inputKeyboardButtonRequestPeer", "style", err)
 		}
-		if err = m.Style.decodeFields(b); err != nil {
+		err = m.Style.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("inputKeyboardButtonRequestPeer", "style", err)
 		}
-		b.Leave()
 	}
 	if m.Text, err = b.String(); err != nil {
 		return b.DecodeErr("inputKeyboardButtonRequestPeer", "text", err)
@@ -44626,10 +44699,11 @@ func (m *KeyboardButtonCopy) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("keyboardButtonCopy", "style", err)
 		}
-		if err = m.Style.decodeFields(b); err != nil {
+		err = m.Style.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("keyboardButtonCopy", "style", err)
 		}
-		b.Leave()
 	}
 	if m.Text, err = b.String(); err != nil {
 		return b.DecodeErr("keyboardButtonCopy", "text", err)
@@ -48788,10 +48862,11 @@ func (m *InputBotInlineMessageMediaInvoice) decodeFields(b *tl.Buffer) (err erro
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("inputBotInlineMessageMediaInvoice", "photo", err)
 		}
-		if err = m.Photo.decodeFields(b); err != nil {
+		err = m.Photo.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("inputBotInlineMessageMediaInvoice", "photo", err)
 		}
-		b.Leave()
 	}
 	if err = b.ConsumeID(InvoiceTypeID); err != nil {
 		return b.DecodeErr("inputBotInlineMessageMediaInvoice", "invoice", err)
@@ -49154,10 +49229,11 @@ func (m *InputBotInlineResult) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("inputBotInlineResult", "thumb", err)
 		}
-		if err = m.Thumb.decodeFields(b); err != nil {
+		err = m.Thumb.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("inputBotInlineResult", "thumb", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<5) != 0 {
 		m.Content = tl.New[InputWebDocument](b, InputWebDocumentTypeID)
@@ -49167,10 +49243,11 @@ func (m *InputBotInlineResult) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("inputBotInlineResult", "content", err)
 		}
-		if err = m.Content.decodeFields(b); err != nil {
+		err = m.Content.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("inputBotInlineResult", "content", err)
 		}
-		b.Leave()
 	}
 	if m.SendMessage, err = DecodeInputBotInlineMessageClass(b); err != nil {
 		return b.DecodeErr("inputBotInlineResult", "send_message", err)
@@ -51872,10 +51949,11 @@ func (m *DraftMessage) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("draftMessage", "suggested_post", err)
 		}
-		if err = m.SuggestedPost.decodeFields(b); err != nil {
+		err = m.SuggestedPost.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("draftMessage", "suggested_post", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<9) != 0 {
 		m.RichMessage = tl.New[RichMessage](b, RichMessageTypeID)
@@ -51885,10 +51963,11 @@ func (m *DraftMessage) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("draftMessage", "rich_message", err)
 		}
-		if err = m.RichMessage.decodeFields(b); err != nil {
+		err = m.RichMessage.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("draftMessage", "rich_message", err)
 		}
-		b.Leave()
 	}
 	return nil
 }
@@ -58230,10 +58309,11 @@ func (m *PaymentRequestedInfo) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("paymentRequestedInfo", "shipping_address", err)
 		}
-		if err = m.ShippingAddress.decodeFields(b); err != nil {
+		err = m.ShippingAddress.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("paymentRequestedInfo", "shipping_address", err)
 		}
-		b.Leave()
 	}
 	return nil
 }
@@ -59258,10 +59338,11 @@ func (m *InputStickerSetItem) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("inputStickerSetItem", "mask_coords", err)
 		}
-		if err = m.MaskCoords.decodeFields(b); err != nil {
+		err = m.MaskCoords.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("inputStickerSetItem", "mask_coords", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<1) != 0 {
 		m.Keywords.Set = true
@@ -59851,10 +59932,11 @@ func (m *PhoneCall) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("phoneCall", "custom_parameters", err)
 		}
-		if err = m.CustomParameters.decodeFields(b); err != nil {
+		err = m.CustomParameters.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("phoneCall", "custom_parameters", err)
 		}
-		b.Leave()
 	}
 	return nil
 }
@@ -67176,10 +67258,11 @@ func (m *SecureValue) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("secureValue", "data", err)
 		}
-		if err = m.Data.decodeFields(b); err != nil {
+		err = m.Data.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("secureValue", "data", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<1) != 0 {
 		if m.FrontSide, err = DecodeSecureFileClass(b); err != nil {
@@ -67367,10 +67450,11 @@ func (m *InputSecureValue) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("inputSecureValue", "data", err)
 		}
-		if err = m.Data.decodeFields(b); err != nil {
+		err = m.Data.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("inputSecureValue", "data", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<1) != 0 {
 		if m.FrontSide, err = DecodeInputSecureFileClass(b); err != nil {
@@ -73701,10 +73785,11 @@ func (m *InputThemeSettings) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("inputThemeSettings", "wallpaper_settings", err)
 		}
-		if err = m.WallpaperSettings.decodeFields(b); err != nil {
+		err = m.WallpaperSettings.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("inputThemeSettings", "wallpaper_settings", err)
 		}
-		b.Leave()
 	}
 	return nil
 }
@@ -73930,10 +74015,11 @@ func (m *WebPageAttributeTheme) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("webPageAttributeTheme", "settings", err)
 		}
-		if err = m.Settings.decodeFields(b); err != nil {
+		err = m.Settings.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("webPageAttributeTheme", "settings", err)
 		}
-		b.Leave()
 	}
 	return nil
 }
@@ -75809,10 +75895,11 @@ func (m *GlobalPrivacySettings) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("globalPrivacySettings", "disallowed_gifts", err)
 		}
-		if err = m.DisallowedGifts.decodeFields(b); err != nil {
+		err = m.DisallowedGifts.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("globalPrivacySettings", "disallowed_gifts", err)
 		}
-		b.Leave()
 	}
 	return nil
 }
@@ -75907,10 +75994,11 @@ func (m *MessageViews) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("messageViews", "replies", err)
 		}
-		if err = m.Replies.decodeFields(b); err != nil {
+		err = m.Replies.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("messageViews", "replies", err)
 		}
-		b.Leave()
 	}
 	return nil
 }
@@ -76065,10 +76153,11 @@ func (m *MessageReplyHeader) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("messageReplyHeader", "reply_from", err)
 		}
-		if err = m.ReplyFrom.decodeFields(b); err != nil {
+		err = m.ReplyFrom.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("messageReplyHeader", "reply_from", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<8) != 0 {
 		if m.ReplyMedia, err = DecodeMessageMediaClass(b); err != nil {
@@ -77014,10 +77103,11 @@ func (m *GroupCallParticipant) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("groupCallParticipant", "video", err)
 		}
-		if err = m.Video.decodeFields(b); err != nil {
+		err = m.Video.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("groupCallParticipant", "video", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<14) != 0 {
 		m.Presentation = tl.New[GroupCallParticipantVideo](b, GroupCallParticipantVideoTypeID)
@@ -77027,10 +77117,11 @@ func (m *GroupCallParticipant) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("groupCallParticipant", "presentation", err)
 		}
-		if err = m.Presentation.decodeFields(b); err != nil {
+		err = m.Presentation.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("groupCallParticipant", "presentation", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<16) != 0 {
 		m.PaidStarsTotal.Set = true
@@ -80802,10 +80893,11 @@ func (m *InputInvoiceStarGift) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("inputInvoiceStarGift", "message", err)
 		}
-		if err = m.Message.decodeFields(b); err != nil {
+		err = m.Message.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("inputInvoiceStarGift", "message", err)
 		}
-		b.Leave()
 	}
 	return nil
 }
@@ -81036,10 +81128,11 @@ func (m *InputInvoicePremiumGiftStars) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("inputInvoicePremiumGiftStars", "message", err)
 		}
-		if err = m.Message.decodeFields(b); err != nil {
+		err = m.Message.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("inputInvoicePremiumGiftStars", "message", err)
 		}
-		b.Leave()
 	}
 	return nil
 }
@@ -81490,10 +81583,11 @@ func (m *InputInvoiceStarGiftAuctionBid) decodeFields(b *tl.Buffer) (err error) 
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("inputInvoiceStarGiftAuctionBid", "message", err)
 		}
-		if err = m.Message.decodeFields(b); err != nil {
+		err = m.Message.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("inputInvoiceStarGiftAuctionBid", "message", err)
 		}
-		b.Leave()
 	}
 	return nil
 }
@@ -81761,10 +81855,11 @@ func (m *InputStorePaymentPremiumGiftCode) decodeFields(b *tl.Buffer) (err error
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("inputStorePaymentPremiumGiftCode", "message", err)
 		}
-		if err = m.Message.decodeFields(b); err != nil {
+		err = m.Message.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("inputStorePaymentPremiumGiftCode", "message", err)
 		}
-		b.Leave()
 	}
 	return nil
 }
@@ -84480,10 +84575,11 @@ func (m *RequestPeerTypeChat) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("requestPeerTypeChat", "user_admin_rights", err)
 		}
-		if err = m.UserAdminRights.decodeFields(b); err != nil {
+		err = m.UserAdminRights.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("requestPeerTypeChat", "user_admin_rights", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<2) != 0 {
 		m.BotAdminRights = tl.New[ChatAdminRights](b, ChatAdminRightsTypeID)
@@ -84493,10 +84589,11 @@ func (m *RequestPeerTypeChat) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("requestPeerTypeChat", "bot_admin_rights", err)
 		}
-		if err = m.BotAdminRights.decodeFields(b); err != nil {
+		err = m.BotAdminRights.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("requestPeerTypeChat", "bot_admin_rights", err)
 		}
-		b.Leave()
 	}
 	return nil
 }
@@ -84592,10 +84689,11 @@ func (m *RequestPeerTypeBroadcast) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("requestPeerTypeBroadcast", "user_admin_rights", err)
 		}
-		if err = m.UserAdminRights.decodeFields(b); err != nil {
+		err = m.UserAdminRights.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("requestPeerTypeBroadcast", "user_admin_rights", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<2) != 0 {
 		m.BotAdminRights = tl.New[ChatAdminRights](b, ChatAdminRightsTypeID)
@@ -84605,10 +84703,11 @@ func (m *RequestPeerTypeBroadcast) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("requestPeerTypeBroadcast", "bot_admin_rights", err)
 		}
-		if err = m.BotAdminRights.decodeFields(b); err != nil {
+		err = m.BotAdminRights.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("requestPeerTypeBroadcast", "bot_admin_rights", err)
 		}
-		b.Leave()
 	}
 	return nil
 }
@@ -86522,10 +86621,11 @@ func (m *StoryItem) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("storyItem", "fwd_from", err)
 		}
-		if err = m.FwdFrom.decodeFields(b); err != nil {
+		err = m.FwdFrom.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("storyItem", "fwd_from", err)
 		}
-		b.Leave()
 	}
 	if m.ExpireDate, err = b.Int32(); err != nil {
 		return b.DecodeErr("storyItem", "expire_date", err)
@@ -86589,10 +86689,11 @@ func (m *StoryItem) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("storyItem", "views", err)
 		}
-		if err = m.Views.decodeFields(b); err != nil {
+		err = m.Views.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("storyItem", "views", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<15) != 0 {
 		if m.SentReaction, err = DecodeReactionClass(b); err != nil {
@@ -87704,10 +87805,11 @@ func (m *MediaAreaGeoPoint) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("mediaAreaGeoPoint", "address", err)
 		}
-		if err = m.Address.decodeFields(b); err != nil {
+		err = m.Address.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("mediaAreaGeoPoint", "address", err)
 		}
-		b.Leave()
 	}
 	return nil
 }
@@ -91423,10 +91525,11 @@ func (m *BotBusinessConnection) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("botBusinessConnection", "rights", err)
 		}
-		if err = m.Rights.decodeFields(b); err != nil {
+		err = m.Rights.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("botBusinessConnection", "rights", err)
 		}
-		b.Leave()
 	}
 	return nil
 }
@@ -93041,10 +93144,11 @@ func (m *FactCheck) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("factCheck", "text", err)
 		}
-		if err = m.Text.decodeFields(b); err != nil {
+		err = m.Text.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("factCheck", "text", err)
 		}
-		b.Leave()
 	}
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("factCheck", "hash", err)
@@ -95188,10 +95292,11 @@ func (m *StarGift) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("starGift", "background", err)
 		}
-		if err = m.Background.decodeFields(b); err != nil {
+		err = m.Background.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("starGift", "background", err)
 		}
-		b.Leave()
 	}
 	return nil
 }
@@ -96703,10 +96808,11 @@ func (m *StarGiftAttributeOriginalDetails) decodeFields(b *tl.Buffer) (err error
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("starGiftAttributeOriginalDetails", "message", err)
 		}
-		if err = m.Message.decodeFields(b); err != nil {
+		err = m.Message.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("starGiftAttributeOriginalDetails", "message", err)
 		}
-		b.Leave()
 	}
 	return nil
 }
@@ -96897,10 +97003,11 @@ func (m *SavedStarGift) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("savedStarGift", "message", err)
 		}
-		if err = m.Message.decodeFields(b); err != nil {
+		err = m.Message.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("savedStarGift", "message", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<3) != 0 {
 		m.MsgID.Set = true
@@ -100205,10 +100312,11 @@ func (m *StarGiftAuctionAcquiredGift) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("starGiftAuctionAcquiredGift", "message", err)
 		}
-		if err = m.Message.decodeFields(b); err != nil {
+		err = m.Message.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("starGiftAuctionAcquiredGift", "message", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<2) != 0 {
 		m.GiftNum.Set = true
@@ -101774,10 +101882,11 @@ func (m *AiComposeTone) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("aiComposeTone", "example_english", err)
 		}
-		if err = m.ExampleEnglish.decodeFields(b); err != nil {
+		err = m.ExampleEnglish.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("aiComposeTone", "example_english", err)
 		}
-		b.Leave()
 	}
 	return nil
 }

@@ -205,7 +205,8 @@ func RoundTrip(t *testing.T, cases []Case, reg Registry) {
 	}
 }
 
-// Prefixes checks that no strict prefix of wire decodes.
+// Prefixes checks that no strict prefix of wire decodes, and that each failed decode leaves the
+// buffer's depth at 0.
 func Prefixes(t *testing.T, wire []byte, decode func(b *tl.Buffer) (tl.Object, error)) {
 	t.Helper()
 	var b tl.Buffer
@@ -213,6 +214,9 @@ func Prefixes(t *testing.T, wire []byte, decode func(b *tl.Buffer) (tl.Object, e
 		b.ResetTo(wire[:k])
 		if v, err := decode(&b); err == nil {
 			t.Fatalf("prefix of %d/%d bytes decoded to %T", k, len(wire), v)
+		}
+		if d := b.Depth(); d != 0 {
+			t.Fatalf("prefix of %d/%d bytes: the failed decode left the buffer at depth %d", k, len(wire), d)
 		}
 	}
 }
@@ -264,6 +268,9 @@ func CheckDecode(t *testing.T, data []byte, reg Registry) {
 	var b tl.Buffer
 	b.ResetTo(data)
 	v, err := reg.Decode(&b)
+	if d := b.Depth(); d != 0 {
+		t.Fatalf("decoding left the buffer at depth %d (err %v)", d, err)
+	}
 	if err != nil {
 		var de *tl.DecodeError
 		if !errors.As(err, &de) {

@@ -36,12 +36,12 @@ func DecodeShapeClass(b *tl.Buffer) (ShapeClass, error) {
 		m := tl.New[ShapeGroup](b, id)
 		err, v = m.decodeFields(b), m
 	default:
-		return nil, b.UnexpectedID("Shape", id)
+		err = b.UnexpectedID("Shape", id)
 	}
+	b.Leave()
 	if err != nil {
 		return nil, err
 	}
-	b.Leave()
 	return v, nil
 }
 

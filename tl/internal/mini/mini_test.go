@@ -180,69 +180,97 @@ func TestDecodeAllocs(t *testing.T) {
 	}
 }
 
+// nestings returns, for every way values nest (classes, self-referencing pointers, generic
+// queries, structs held by value in vectors of themselves), a function that builds n levels of
+// it around a leaf, and the encoding of a valid leaf.
+func nestings() []struct {
+	name string
+	deep func(n int, leaf []byte) []byte
+	leaf []byte
+} {
+	// Every wrapper only prefixes its inner value, so n levels are n copies of the prefix.
+	deep := func(wrap func(b *tl.Buffer)) func(n int, leaf []byte) []byte {
+		var b tl.Buffer
+		wrap(&b)
+		return func(n int, leaf []byte) []byte { return append(bytes.Repeat(b.Buf, n), leaf...) }
+	}
+	leaf := func(v tl.Object) []byte {
+		var b tl.Buffer
+		_ = v.Encode(&b)
+		return b.Buf
+	}
+	return []struct {
+		name string
+		deep func(n int, leaf []byte) []byte
+		leaf []byte
+	}{
+		{"class", deep(func(b *tl.Buffer) {
+			b.PutID(ShapeGroupTypeID)
+			b.PutUint32(0)
+			b.PutVectorHeader(1)
+		}), leaf(&ShapeEmpty{})},
+		{"pointer", deep(func(b *tl.Buffer) {
+			b.PutID(StoreNodeTypeID)
+			b.PutUint32(1)
+			b.PutInt32(0)
+		}), leaf(&StoreNode{})},
+		{"query", deep(func(b *tl.Buffer) {
+			b.PutID(InvokeWithTagRequestTypeID)
+			b.PutString("")
+		}), leaf(&GetIDsRequest{})},
+		{"value in a vector", deep(func(b *tl.Buffer) { // a tree whose one kid holds the rest
+			b.PutID(TreeTypeID)
+			b.PutInt32(0)
+			b.PutVectorHeader(1)
+		}), leaf(&Tree{Kids: []Tree{}})},
+	}
+}
+
 // TestDepthLimit: hostile nesting fails with ErrTooDeep instead of exhausting the stack, through
 // classes, self-referencing pointers, generic queries and structs held by value in vectors of
 // themselves alike.
 func TestDepthLimit(t *testing.T) {
-	// Every wrapper only prefixes its inner value, so n levels are n copies of the prefix.
-	deep := func(n int, wrap func(inner []byte) []byte, leaf []byte) []byte {
-		return append(bytes.Repeat(wrap(nil), n), leaf...)
-	}
-	var leafB tl.Buffer
-	_ = (&ShapeEmpty{}).Encode(&leafB)
-	group := func(inner []byte) []byte {
-		var b tl.Buffer
-		b.PutID(ShapeGroupTypeID)
-		b.PutUint32(0)
-		b.PutVectorHeader(1)
-		return append(b.Buf, inner...)
-	}
-	var nodeLeaf tl.Buffer
-	_ = (&StoreNode{}).Encode(&nodeLeaf)
-	node := func(inner []byte) []byte {
-		var b tl.Buffer
-		b.PutID(StoreNodeTypeID)
-		b.PutUint32(1)
-		b.PutInt32(0)
-		return append(b.Buf, inner...)
-	}
-	var treeLeaf tl.Buffer
-	_ = (&Tree{Kids: []Tree{}}).Encode(&treeLeaf)
-	tree := func(inner []byte) []byte { // a tree whose one kid holds the rest
-		var b tl.Buffer
-		b.PutID(TreeTypeID)
-		b.PutInt32(0)
-		b.PutVectorHeader(1)
-		return append(b.Buf, inner...)
-	}
-	var q tl.Buffer
-	_ = (&GetIDsRequest{}).Encode(&q)
-	query := func(inner []byte) []byte {
-		var b tl.Buffer
-		b.PutID(InvokeWithTagRequestTypeID)
-		b.PutString("")
-		return append(b.Buf, inner...)
-	}
-	tests := []struct {
-		name string
-		wrap func([]byte) []byte
-		leaf []byte
-	}{
-		{"class", group, leafB.Buf},
-		{"pointer", node, nodeLeaf.Buf},
-		{"query", query, q.Buf},
-		{"value in a vector", tree, treeLeaf.Buf},
-	}
-	for _, tt := range tests {
+	for _, tt := range nestings() {
 		t.Run(tt.name, func(t *testing.T) {
 			var b tl.Buffer
-			b.ResetTo(deep(tl.MaxDepth/2, tt.wrap, tt.leaf))
+			b.ResetTo(tt.deep(tl.MaxDepth/2, tt.leaf))
 			if _, err := DecodeObject(&b); err != nil {
 				t.Fatalf("moderate nesting rejected: %v", err)
 			}
-			b.ResetTo(deep(100000, tt.wrap, tt.leaf))
+			b.ResetTo(tt.deep(100000, tt.leaf))
 			if _, err := DecodeObject(&b); !errors.Is(err, tl.ErrTooDeep) {
 				t.Fatalf("got %v, want ErrTooDeep", err)
+			}
+		})
+	}
+}
+
+// TestFailedDecodeKeepsDepth: a decode that fails deep inside nested values (an unknown id at
+// the bottom, or nesting past tl.MaxDepth) leaves the Buffer's depth where it found it, so a
+// Buffer read on without Reset or ResetTo still decodes nesting up to the limit.
+func TestFailedDecodeKeepsDepth(t *testing.T) {
+	badLeaf := append([]byte{0xff, 0xff, 0xff, 0xff}, make([]byte, 12)...) // no constructor has this id
+	for _, tt := range nestings() {
+		t.Run(tt.name, func(t *testing.T) {
+			var b tl.Buffer
+			next := func(p []byte) (tl.Object, error) { // decode p after what was read before
+				_ = b.Skip(b.Len())
+				b.Buf = append(b.Buf, p...)
+				return DecodeObject(&b)
+			}
+			for range 20 {
+				if _, err := next(tt.deep(10, badLeaf)); !errors.Is(err, tl.ErrUnexpectedID) {
+					t.Fatalf("bad leaf: got %v, want ErrUnexpectedID", err)
+				}
+				if _, err := next(tt.deep(tl.MaxDepth+10, tt.leaf)); !errors.Is(err, tl.ErrTooDeep) {
+					t.Fatalf("too deep: got %v, want ErrTooDeep", err)
+				}
+			}
+			if _, err := next(tt.deep(tl.MaxDepth/2, tt.leaf)); err != nil {
+				t.Fatalf("after failed decodes, moderate nesting rejected: %v", err)
+			}
+			if d := b.Depth(); d != 0 {
+				t.Fatalf("depth %d after the decodes, want 0", d)
 			}
 		})
 	}

@@ -81,10 +81,11 @@ func (m *StoreNode) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("store.node", "next", err)
 		}
-		if err = m.Next.decodeFields(b); err != nil {
+		err = m.Next.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("store.node", "next", err)
 		}
-		b.Leave()
 	}
 	return nil
 }

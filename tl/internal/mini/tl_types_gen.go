@@ -663,10 +663,11 @@ func (m *Item) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.Enter(); err != nil {
 			return b.DecodeErr("item", "where", err)
 		}
-		if err = m.Where.decodeFields(b); err != nil {
+		err = m.Where.decodeFields(b)
+		b.Leave()
+		if err != nil {
 			return b.DecodeErr("item", "where", err)
 		}
-		b.Leave()
 	}
 	if f0&(1<<9) != 0 {
 		{
@@ -892,10 +893,11 @@ func (m *Tree) decodeFields(b *tl.Buffer) (err error) {
 			if err = b.Enter(); err != nil {
 				return b.DecodeErr("tree", "kids", err)
 			}
-			if err = m.Kids[i0].decodeFields(b); err != nil {
+			err = m.Kids[i0].decodeFields(b)
+			b.Leave()
+			if err != nil {
 				return b.DecodeErr("tree", "kids", err)
 			}
-			b.Leave()
 		}
 	}
 	return nil

@@ -36,9 +36,10 @@ func (e *emitter) classDecl(f *file, c *model.Class) {
 	for _, st := range c.Ctors {
 		f.p("\tcase %s:\n\t\tm := tl.New[%s](b, id)\n\t\terr, v = m.decodeFields(b), m", st.IDConst(), st.GoName)
 	}
-	f.p("\tdefault:\n\t\treturn nil, b.UnexpectedID(%q, id)\n\t}", c.TLName)
-	f.p("\tif err != nil {\n\t\treturn nil, err\n\t}")
+	// Leave on the error path too, so a failed decode leaves the depth as it found it.
+	f.p("\tdefault:\n\t\terr = b.UnexpectedID(%q, id)\n\t}", c.TLName)
 	f.p("\tb.Leave()")
+	f.p("\tif err != nil {\n\t\treturn nil, err\n\t}")
 	f.p("\treturn v, nil")
 	f.p("}\n")
 	f.p("// %s holds a %s; it implements tl.Encoder and tl.Decoder, e.g. as an RPC result.", c.BoxName(), c.TLName)
@@ -161,8 +162,9 @@ func (e *emitter) registry(f *file) {
 	f.p("\tv := NewObject(id)")
 	f.p("\tif v == nil {\n\t\t_ = b.Skip(4)\n\t\treturn nil, b.UnexpectedID(\"Object\", id)\n\t}")
 	f.p("\tif err := b.Enter(); err != nil {\n\t\treturn nil, b.DecodeErr(\"Object\", \"\", err)\n\t}")
-	f.p("\tif err := v.Decode(b); err != nil {\n\t\treturn nil, err\n\t}")
+	f.p("\terr = v.Decode(b)")
 	f.p("\tb.Leave()")
+	f.p("\tif err != nil {\n\t\treturn nil, err\n\t}")
 	f.p("\treturn v, nil")
 	f.p("}")
 }

@@ -397,9 +397,12 @@ func (e *emitter) decodeValue(f *file, st *model.Struct, fl *model.Field, t *mod
 		if bound {
 			f.p("%sif err = b.Enter(); err != nil {\n%s", ind, fail)
 		}
-		f.p("%sif err = %s.decodeFields(b); err != nil {\n%s", ind, v, fail)
-		if bound {
+		if bound { // Leave on the error path too: a failed decode keeps the depth it found
+			f.p("%serr = %s.decodeFields(b)", ind, v)
 			f.p("%sb.Leave()", ind)
+			f.p("%sif err != nil {\n%s", ind, fail)
+		} else {
+			f.p("%sif err = %s.decodeFields(b); err != nil {\n%s", ind, v, fail)
 		}
 	case model.KClass:
 		f.p("%sif %s, err = %s(b); err != nil {\n%s", ind, v, f.qual(t.Class.Pkg, t.Class.DecodeFunc()), fail)
