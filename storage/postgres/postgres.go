@@ -65,6 +65,11 @@ func openOwn(ctx context.Context, db *sql.DB, name string, closeDB bool) (*sqlst
 // lost, another process may take the session, so the store fails with ErrLockLost instead
 // of writing beside it.
 func lockOwn(ctx context.Context, db *sql.DB, name string) (sqlstore.Lease, error) {
+	if db.Stats().MaxOpenConnections == 1 {
+		// The lock connection would be the pool's only one, and the next query (the wait
+		// for the previous holder's writes) would wait for it until its context ends.
+		return nil, errors.New("postgres storage: lock session: the pool allows one connection (SetMaxOpenConns(1)) and the session lock keeps one for itself: allow at least 2")
+	}
 	sh := newShared(db, ownHeartbeat, false)
 	l, err := sh.lockLease(ctx, name)
 	if err != nil {
@@ -98,7 +103,10 @@ func parseConfig(url string) (*pgx.ConnConfig, error) {
 
 // OpenDB opens the session called name in db, a database/sql handle of the pgx driver
 // (stdlib.OpenDB or sql.Open("pgx", ...)); Close leaves db open. Its lock connection is one
-// of db's, watched as Open's. It is sqlstore.Open with Dialect.
+// of db's, watched as Open's, and kept while the store is open: db's SetMaxOpenConns, when
+// set, must be above the number of stores open on it (a pool of one is refused), or their
+// queries wait for a connection; for many sessions, use NewShared. It is sqlstore.Open
+// with Dialect.
 func OpenDB(ctx context.Context, db *sql.DB, name string) (*sqlstore.Store, error) {
 	return openOwn(ctx, db, name, false)
 }

@@ -29,7 +29,7 @@ var ErrSharedClosed = fmt.Errorf("postgres storage: Open on a closed Shared: %w"
 // SharedOptions configures NewShared.
 type SharedOptions struct {
 	// MaxConns bounds the pool the sessions share, the lock connection included (default
-	// 16).
+	// 16; at least 2, since the lock connection takes one).
 	MaxConns int
 	// Heartbeat is how often the lock connection is checked (default 5 s): a lost one is
 	// noticed within that time, and its stores fail with ErrLockLost from then on.
@@ -66,6 +66,9 @@ func NewShared(ctx context.Context, url string, opt SharedOptions) (*Shared, err
 	}
 	if opt.MaxConns <= 0 {
 		opt.MaxConns = 16
+	}
+	if opt.MaxConns == 1 {
+		return nil, errors.New("postgres storage: SharedOptions.MaxConns is 1, the lock connection: the sessions' queries need another, allow at least 2")
 	}
 	if opt.Heartbeat <= 0 {
 		opt.Heartbeat = 5 * time.Second

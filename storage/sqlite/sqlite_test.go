@@ -62,6 +62,25 @@ func TestConformance(t *testing.T) {
 	})
 }
 
+// TestOneConnection: the dialect works on a pool of one connection, as an in-memory
+// database needs (each connection to ":memory:" is a database of its own): no call waits for
+// a second connection while holding the first (the file lock is not a connection).
+func TestOneConnection(t *testing.T) {
+	db, err := sql.Open("sqlite", ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	storagetest.Run(t, storagetest.Backend{
+		Open: func(t testing.TB, name string) (storage.Storage, error) {
+			return sqlstore.Open(t.Context(), db, sqlite.Dialect, name, sqlstore.Options{})
+		},
+		Persistent: true,
+		LargePeers: 2000,
+	})
+}
+
 func TestSharedFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "many.db")
 	a, err := sqlite.Open(t.Context(), path, "a")
