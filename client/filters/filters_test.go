@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -244,6 +245,52 @@ func TestRegex(t *testing.T) {
 	caption.Media = &types.Photo{}
 	if !f(withMsg(nil, caption)) {
 		t.Fatal("Regex skipped a caption")
+	}
+}
+
+// TestRegexLinear runs Regex over texts of 256 and 8192 bytes with an expression whose every
+// match is short but can only be told from a longer one by reading to the end of the text.
+// Collecting every match takes time that grows with the square of the text (1024 times for
+// 32 times the bytes; a second for 16 KiB); the filter keeps MaxMatches matches, so its time
+// grows with the text, about 32 times. The limit, 256 times, leaves room for a busy machine
+// and the race detector and is a quarter of the quadratic growth. Each size keeps its least
+// time over a few rounds.
+func TestRegexLinear(t *testing.T) {
+	const small, factor, limit, rounds = 256, 32, 256, 3
+	f := filters.Regex(regexp.MustCompile(`a*b|a`))
+	cost := func(n int) time.Duration {
+		ctx := withMsg(nil, msg(strings.Repeat("a", n)))
+		least := time.Duration(1 << 62)
+		for range rounds {
+			start := time.Now()
+			if !f(ctx) {
+				t.Fatal("no match")
+			}
+			least = min(least, time.Since(start))
+		}
+		return least
+	}
+	ts, tl := cost(small), cost(factor*small)
+	t.Logf("%d bytes: %v; %d bytes: %v", small, ts, factor*small, tl)
+	if tl > limit*ts+time.Millisecond {
+		t.Errorf("time grows %.0f times for %d times the text (%v, then %v)", float64(tl)/float64(ts), factor, ts, tl)
+	}
+}
+
+// TestRegexMatchesBounded checks that MatchesOf holds the first MaxMatches matches of a text
+// with more.
+func TestRegexMatchesBounded(t *testing.T) {
+	ctx := withMsg(nil, msg(strings.Repeat("x1 ", 3*filters.MaxMatches)))
+	if !filters.Regex(regexp.MustCompile(`x(\d)`))(ctx) {
+		t.Fatal("no match")
+	}
+	got, _ := filters.MatchesOf(ctx)
+	want := make([][]string, filters.MaxMatches)
+	for i := range want {
+		want[i] = []string{"x1", "1"}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("MatchesOf (-want +got):\n%s", diff)
 	}
 }
 

@@ -8,11 +8,18 @@ import (
 
 const matchesKey = "mtgo/filters.matches"
 
+// MaxMatches is how many matches Regex and CallbackRegex keep for MatchesOf, the first ones.
+// Each match is one search of the rest of the text, and a search that finds a short match may
+// have read to the end of the text to rule out a longer one (`a*b|a` over "aaaa..."): finding
+// every match takes time that grows with the square of the text, seconds for one long
+// message. With at most MaxMatches searches the filter's time grows with the text.
+const MaxMatches = 64
+
 // Regex passes messages whose text (or caption) matches re, callback queries whose data
-// matches it and inline queries whose text matches it. Every match, with its capture groups,
-// is available to the handler through MatchesOf. The expression comes compiled, so a bad
-// pattern is the caller's error at compile time (regexp.Compile) and never a panic here; Go's
-// regexp runs in time linear in the input.
+// matches it and inline queries whose text matches it. The matches, with their capture
+// groups, are available to the handler through MatchesOf (the first MaxMatches). The
+// expression comes compiled, so a bad pattern is the caller's error at compile time
+// (regexp.Compile) and never a panic here; Go's regexp runs in time linear in the input.
 func Regex(re *regexp.Regexp) mtgo.Filter {
 	return func(ctx *mtgo.Context) bool {
 		switch {
@@ -27,9 +34,10 @@ func Regex(re *regexp.Regexp) mtgo.Filter {
 	}
 }
 
-// match stores the matches of re in s for MatchesOf and reports whether there was one.
+// match stores the first MaxMatches matches of re in s for MatchesOf and reports whether
+// there was one.
 func match(ctx *mtgo.Context, re *regexp.Regexp, s string) bool {
-	m := re.FindAllStringSubmatch(s, -1)
+	m := re.FindAllStringSubmatch(s, MaxMatches)
 	if m == nil {
 		return false
 	}
@@ -38,7 +46,8 @@ func match(ctx *mtgo.Context, re *regexp.Regexp, s string) bool {
 }
 
 // MatchesOf returns the matches the last passing Regex or CallbackRegex filter found for
-// this update: one slice per match, the whole match first, then its capture groups.
+// this update, at most MaxMatches: one slice per match, the whole match first, then its
+// capture groups.
 func MatchesOf(ctx *mtgo.Context) ([][]string, bool) {
 	v, ok := ctx.Get(matchesKey)
 	if !ok {
