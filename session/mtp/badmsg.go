@@ -1,7 +1,9 @@
 package mtp
 
 import (
+	"context"
 	"fmt"
+	"log/slog"
 	"time"
 )
 
@@ -32,10 +34,15 @@ func (e *Engine) onBadMsg(now time.Time, msgID int64, body []byte) {
 	}
 	e.log.Debug("mtp: message rejected", "msg_id", bad, "code", code, "reason", BadMsgText(code))
 
+	fail := false // the rejected messages fail instead of going again
 	switch code {
 	case 16, 17:
-		// Our clock is off: the notice's own msg_id carries the server time.
-		e.offset = MsgIDTime(msgID).Sub(now)
+		// Our clock is off: the notice's own msg_id carries the server time. Beyond the
+		// bound the clock stays, so a message sent again would be rejected again.
+		if !e.correctClock(MsgIDTime(msgID).Sub(now), "bad_msg_notification") {
+			fail = true
+			break
+		}
 		e.synced = true
 		// Number from the corrected clock, which may be behind the ids handed out so far.
 		e.reuseBelow = max(e.reuseBelow, e.ids.last)
@@ -51,6 +58,9 @@ func (e *Engine) onBadMsg(now time.Time, msgID int64, body []byte) {
 			m.alone = true
 		}
 	default:
+		fail = true
+	}
+	if fail {
 		for _, m := range targets {
 			e.failMsg(m, &BadMsgError{Code: code, MsgID: bad})
 		}
@@ -74,6 +84,23 @@ func (e *Engine) onBadMsg(now time.Time, msgID int64, body []byte) {
 			e.requeueNew(m)
 		}
 	}
+}
+
+// correctClock sets the clock offset (server clock minus local clock) to off, measured from
+// a server msg_id, unless it is beyond Config.MaxClockOffset: then it logs (a warning the
+// first time) and reports false.
+func (e *Engine) correctClock(off time.Duration, from string) bool {
+	if limit := e.cfg.MaxClockOffset; off > limit || off < -limit {
+		level := slog.LevelDebug
+		if !e.clockWarned {
+			e.clockWarned, level = true, slog.LevelWarn
+		}
+		e.log.Log(context.Background(), level, "mtp: server clock correction beyond MaxClockOffset ignored; is the local clock right?",
+			slog.String("from", from), slog.Duration("offset", off), slog.Duration("limit", limit))
+		return false
+	}
+	e.offset = off
+	return true
 }
 
 // badTargets returns the pending messages a bad_msg_id names: one message or a container's.

@@ -141,9 +141,11 @@ func (e *Engine) accept(now time.Time, msgID int64, seqNo int32, body []byte) bo
 		t, srv := MsgIDTime(msgID), e.serverTime(now)
 		future, past := t.After(srv.Add(maxFuture)), t.Before(srv.Add(-maxPast))
 		if (future || past) && e.answersPending(body) {
-			// An answer to a request of ours: our clock is what is off.
-			e.offset = t.Sub(now)
-			e.log.Debug("mtp: clock resynced from an answer", slog.Duration("offset", e.offset))
+			// An answer to a request of ours: our clock is what is off. It is taken even
+			// when the correction is beyond the bound and ignored.
+			if e.correctClock(t.Sub(now), "answer") {
+				e.log.Debug("mtp: clock resynced from an answer", slog.Duration("offset", e.offset))
+			}
 		} else if future || past {
 			if e.side == crypto.Server {
 				code := 16
