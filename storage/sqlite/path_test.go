@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/mtgo-labs/mtgo/client/storage"
+	"github.com/mtgo-labs/mtgo/peers"
 	"github.com/mtgo-labs/mtgo/storage/sqlite"
 )
 
@@ -139,4 +140,85 @@ func TestHardLinkedFileRefused(t *testing.T) {
 		t.Fatalf("Open after the link was removed = %v", err)
 	}
 	b.Close()
+}
+
+// TestMovedFile: once the path no longer names the file the store opened (renamed, deleted,
+// replaced, or moved by a hard link and the removal of the first name), every call fails
+// with ErrFileMoved, which matches storage.ErrSessionInUse. SQLite keeps the write-ahead
+// log beside the name, so a commit after the move was in a log that the file's new name
+// does not lead to (lost if the process died), and another process could open the new name
+// with a log and a session lock file of its own; the store's pool also opened its next
+// connection through the old name. A second name beside
+// the first (a hard link) changes none of that: every Open through either is refused.
+func TestMovedFile(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		move  func(t *testing.T, path string)
+		fails bool
+	}{
+		{"renamed", func(t *testing.T, path string) { mustDo(t, os.Rename(path, path+".old")) }, true},
+		{"deleted", func(t *testing.T, path string) { mustDo(t, os.Remove(path)) }, true},
+		{"replaced", func(t *testing.T, path string) {
+			mustDo(t, os.WriteFile(path+".new", nil, 0o600))
+			mustDo(t, os.Rename(path+".new", path))
+		}, true},
+		{"linked then unlinked", func(t *testing.T, path string) {
+			linkOrSkip(t, os.Link(path, path+".2"))
+			mustDo(t, os.Remove(path))
+		}, true},
+		{"symlink pointed elsewhere", func(t *testing.T, path string) {
+			// path is a symlink (below): it now leads to another file.
+			mustDo(t, os.WriteFile(path+".other", nil, 0o600))
+			mustDo(t, os.Remove(path))
+			linkOrSkip(t, os.Symlink(path+".other", path))
+		}, true},
+		{"linked", func(t *testing.T, path string) { linkOrSkip(t, os.Link(path, path+".2")) }, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "bot.db")
+			if tt.name == "symlink pointed elsewhere" {
+				linkOrSkip(t, os.Symlink(filepath.Join(dir, "real.db"), path))
+			}
+			st, err := sqlite.Open(t.Context(), path, "main")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			if err := st.SetHomeDC(t.Context(), 2); err != nil {
+				t.Fatal(err)
+			}
+			tt.move(t, path)
+			werr := st.SetHomeDC(t.Context(), 4)
+			_, _, rerr := st.LoadPeer(t.Context(), peers.UserKey(1))
+			for _, err := range []error{werr, rerr} {
+				if !tt.fails {
+					if err != nil {
+						t.Errorf("call after the file got a second name = %v", err)
+					}
+					continue
+				}
+				if !errors.Is(err, sqlite.ErrFileMoved) || !errors.Is(err, storage.ErrSessionInUse) || !strings.Contains(err.Error(), path) {
+					t.Errorf("call after the move = %v, want ErrFileMoved naming %s", err, path)
+				}
+			}
+			if err := st.Close(); err != nil {
+				t.Errorf("Close = %v", err)
+			}
+		})
+	}
+}
+
+func mustDo(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func linkOrSkip(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Skipf("no links here: %v", err)
+	}
 }

@@ -13,10 +13,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/mtgo-labs/mtgo/client/storage"
@@ -24,6 +26,10 @@ import (
 	sqlite "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
+
+// ErrFileMoved is a store's error, for every call, once its path no longer names the
+// database file it opened (renamed, deleted, replaced): it matches storage.ErrSessionInUse.
+var ErrFileMoved = fmt.Errorf("%w: sqlite database file moved while open", storage.ErrSessionInUse)
 
 // LockTimeout is how long Open waits for another holder of the session before it fails with
 // storage.ErrSessionInUse.
@@ -68,6 +74,10 @@ func Open(ctx context.Context, path, name string) (*sqlstore.Store, error) {
 	// a symlink to it: deploy tools link a shared database into each release directory,
 	// and two releases must find one lock.
 	real, err := filepath.EvalSymlinks(path)
+	var file os.FileInfo
+	if err == nil {
+		file, err = os.Stat(path)
+	}
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("sqlite storage: open %s: %w", path, err)
@@ -78,7 +88,7 @@ func Open(ctx context.Context, path, name string) (*sqlstore.Store, error) {
 		if err != nil {
 			return nil, err
 		}
-		return fileLease(unlock), nil
+		return &fileLease{unlock: unlock, path: path, file: file}, nil
 	}
 	st, err := sqlstore.Open(ctx, db, d, name, sqlstore.Options{CloseDB: true})
 	if err != nil {
@@ -105,11 +115,37 @@ func oneName(path string) error {
 }
 
 // fileLease is a lock file's lock: held until released (the system keeps it while the
-// process lives).
-type fileLease func() error
+// process lives), and lost once path no longer names the database file.
+type fileLease struct {
+	unlock func() error
+	path   string      // the path Open was given
+	file   os.FileInfo // the database file it named then
+	moved  atomic.Bool // path named another file, or none, at a call: for good
+}
 
-func (fileLease) Lost() error      { return nil }
-func (l fileLease) Release() error { return l() }
+// Lost reports ErrFileMoved once path no longer names the file the store opened (renamed,
+// deleted, replaced, a symlink pointed elsewhere): SQLite keeps the write-ahead log beside
+// the name, so a commit after that would be in a log the file's new name does not lead to
+// (lost if the process died), and another process could open the new name with a log and
+// a lock file of its own; the pool would also open its next connection through path. One
+// stat per call, about 1 µs. A second name beside the first (a hard link) is no reason to
+// stop: every Open through either name is refused (oneName), and the first name still
+// leads to the log.
+func (l *fileLease) Lost() error {
+	if !l.moved.Load() {
+		fi, err := os.Stat(l.path)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("sqlite storage: check the database file: %w", err)
+		}
+		if err == nil && os.SameFile(fi, l.file) {
+			return nil
+		}
+		l.moved.Store(true)
+	}
+	return fmt.Errorf("sqlite storage: %s: %w", l.path, ErrFileMoved)
+}
+
+func (l *fileLease) Release() error { return l.unlock() }
 
 // fileURI is the SQLite URI of the file at path. SQLite reads a "file:" name as a URI: a
 // '?' or '#' ends the file name there and %XX escapes are decoded, so "s#1.db" and "s#2.db"
