@@ -350,7 +350,9 @@ func (c *Client) Connect(timeout time.Duration) error {
 //
 // It fails with ErrAlreadyConnected when connected (a Connect under way is waited for
 // first), ErrClientClosed after Stop, or the connection's error; a failed Connect leaves the
-// client not connected. Until the server answered its own calls, the home connection is
+// client not connected. An error matching ErrAuthKeyUnknown (the data center forgot the auth
+// key, and the authorization with it) also leaves it logged out, its key dropped: the next
+// Connect makes a new key, and Login logs in again. Until the server answered its own calls, the home connection is
 // bounded as a first connection is, even without a deadline: a link that goes down while
 // they run (after the key exchange, during help.getConfig or the account check) and stays
 // down for Config.ReconnectAttempts dials (8 by default) makes it fail with an error
@@ -362,6 +364,9 @@ func (c *Client) ConnectContext(ctx context.Context) error {
 	stored := c.storedSession(ctx) // hooks.go
 	gen, err := c.connectHome(ctx)
 	if err != nil {
+		if errors.Is(err, ErrAuthKeyUnknown) { // the engine dropped the key
+			c.setAuthorized(context.WithoutCancel(ctx), nil)
+		}
 		return err
 	}
 	c.sessionLoaded(stored)

@@ -33,6 +33,12 @@ var (
 	// configured attempts. *ReconnectError matches it with errors.Is. It is the session
 	// module's sentinel.
 	ErrReconnectFailed = session.ErrReconnectFailed
+	// ErrAuthKeyUnknown reports that the home data center no longer knows the client's auth
+	// key (it answered -404 to three connections in a row), nor so the authorization made with
+	// it: Connect fails with it, or the final OnDisconnect's Reason matches it. The client has
+	// dropped the key and counts itself logged out; the next Connect makes a new key, and
+	// Login (or Start) logs in again. It is the session module's sentinel.
+	ErrAuthKeyUnknown = session.ErrAuthKeyUnknown
 	// ErrHealthTimeout reports that the server stopped answering keepalive pings.
 	ErrHealthTimeout = session.ErrHealthTimeout
 	// ErrMigrationFailed reports a data center migration that failed. *MigrationError matches

@@ -2,6 +2,7 @@ package mtgo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"sync"
@@ -230,6 +231,9 @@ func (c *Client) linkEnded(gen uint64, err error) {
 	}
 	run := l.claimLocked()
 	l.mu.Unlock()
+	if errors.Is(err, ErrAuthKeyUnknown) { // the engine dropped the key; the hooks see it
+		c.setAuthorized(context.Background(), nil)
+	}
 	if run {
 		c.syncLink()
 	}

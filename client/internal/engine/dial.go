@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -63,7 +64,12 @@ func (e *Engine) dial(ctx context.Context, dc int, media, cdn, home bool) (*conn
 	if push != nil && home {
 		link = conn.NewRedialNotifier(cc.Dialer, e.spawn, func(ctx context.Context, ev conn.LinkEvent) {
 			lc := live.Load()
-			linkEvent(ctx, lc, e.isHome(lc), push, ev)
+			home := e.isHome(lc)
+			if home && ev.Ended && errors.Is(ev.Lost, session.ErrAuthKeyUnknown) {
+				// before the client hears of it: its hooks see the key gone
+				e.forgetKey(ctx, lc)
+			}
+			linkEvent(ctx, lc, home, push, ev)
 		})
 		cc.Dialer = link
 	}
@@ -205,6 +211,31 @@ func (e *Engine) reauthorize(dc int) {
 		_ = e.o.Store.SaveSession(ctx, s)
 	}
 	e.pool.Forget(dc)
+}
+
+// forgetKey drops the stored auth key of the home data center when it is still the one lc
+// used, which the server no longer knows (session.ErrAuthKeyUnknown), with its salt and the
+// authorization recorded for it, and closes the pooled connections to the data center, which
+// use the key: the next Connect makes a new key, which is not authorized. A key a newer
+// Connect made and stored meanwhile stays.
+func (e *Engine) forgetKey(ctx context.Context, lc *conn.Live) {
+	ctx = context.WithoutCancel(ctx) // the Connect that met the error may be out of time
+	gone := lc.Conn.Session().AuthKey
+	dc := lc.DC
+	e.pool.Forget(dc) // before the write: a pooled session saving the key would restore it
+	s, err := e.o.Store.LoadSession(ctx, dc)
+	if err != nil || len(gone) == 0 || !bytes.Equal(s.AuthKey, gone) {
+		if err != nil && !errors.Is(err, session.ErrNoSession) {
+			e.log.Warn("load the session whose key the server forgot", "dc", dc, "err", err)
+		}
+		return
+	}
+	s.AuthKey, s.Salt, s.UserID, s.Bot = nil, 0, 0, false
+	if err := e.o.Store.SaveSession(ctx, s); err != nil {
+		e.log.Warn("drop the auth key the server forgot", "dc", dc, "err", err)
+		return
+	}
+	e.log.Warn("the server forgot the auth key: log in again", "dc", dc)
 }
 
 // importAuth authorizes the connection to dc with an authorization exported on from.

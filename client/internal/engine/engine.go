@@ -223,12 +223,13 @@ func (e *Engine) Connected() bool {
 	return e.home != nil && !e.home.Done()
 }
 
-// HomeSession returns the home connection's current session, false when not connected.
+// HomeSession returns the home connection's current session, false when not connected (also
+// when its session gave up: then the stored one is the newer, as when the key was forgotten).
 func (e *Engine) HomeSession() (session.Session, bool) {
 	e.mu.Lock()
 	home, dc := e.home, e.homeDC
 	e.mu.Unlock()
-	if home == nil {
+	if home == nil || home.Done() {
 		return session.Session{}, false
 	}
 	s := home.Conn.Session()
@@ -281,6 +282,9 @@ func (e *Engine) Connect(ctx context.Context, binder PushBinder) (Gen, error) {
 	e.warnUnmarkable(lc)
 	if err := e.fetchConfig(ctx, lc); err != nil {
 		lc.Close()
+		if errors.Is(err, session.ErrAuthKeyUnknown) {
+			e.forgetKey(ctx, lc)
+		}
 		return gen, fmt.Errorf("mtgo: connect to dc %d: %w", dc, err)
 	}
 	e.mu.Lock()
