@@ -104,6 +104,11 @@ type channel struct {
 	active     time.Time // last time anything arrived for it
 	accessHash int64
 	hasHash    bool
+	// guess: the channel was unknown when updateChannelTooLong named it, so its pts is a
+	// guess and nothing of it was delivered; until a difference answer is applied, an update
+	// below the guess lowers it (lowerGuess). asked is the pts of the request in flight.
+	guess bool
+	asked int32
 }
 
 // due reports whether a deadline of c has passed.
@@ -149,6 +154,9 @@ func (b *Box) channelUpdate(now time.Time, id int64, h held) {
 		b.touch(id, h.pts, false)
 		return
 	}
+	if c.guess {
+		b.lowerGuess(c, h)
+	}
 	c.active = now
 	if c.rec.busy() {
 		if b.hold(&c.seq, h) {
@@ -191,6 +199,7 @@ func (b *Box) channelTooLong(now time.Time, u *tg.UpdateChannelTooLong) {
 		c = b.track(now, u.ChannelID, start)
 		b.touch(u.ChannelID, start, false)
 		if start < pts {
+			c.guess = true
 			b.queueChannel(now, c, "updateChannelTooLong")
 		}
 		return
@@ -200,6 +209,20 @@ func (b *Box) channelTooLong(now time.Time, u *tg.UpdateChannelTooLong) {
 		return
 	}
 	b.queueChannel(now, c, "updateChannelTooLong")
+}
+
+// lowerGuess starts a channel tracked from a guess at the start of h when that is lower:
+// several of its updates were unseen, and the pushes of some arrive while its difference is
+// queued or in flight. Nothing of the channel was delivered, so every update from h's start
+// on is new; the difference asks from there (an answer in flight for the guess is asked
+// again). A channel's pts starts at 1, and a difference from 0 is refused.
+func (b *Box) lowerGuess(c *channel, h held) {
+	start := int32(max(h.start(), 1))
+	if start >= c.seq.pts {
+		return
+	}
+	c.seq.pts = start
+	b.touch(c.id, start, false)
 }
 
 // learn records the access hashes of tracked channels from the chats of a container.
@@ -242,6 +265,7 @@ func (b *Box) queueChannel(now time.Time, c *channel, reason string) {
 
 func (b *Box) sendChannel(c *channel) {
 	c.rec.phase = phaseInFlight
+	c.asked = c.seq.pts
 	c.rec.requests++
 	c.rec.sent = b.arrivals
 	b.inflight++
@@ -291,6 +315,16 @@ func (b *Box) channelDifference(now time.Time, id int64, d tg.UpdatesChannelDiff
 	c, ok := b.channels[id]
 	if !ok {
 		return nil
+	}
+	switch d.(type) {
+	case *tg.UpdatesChannelDifferenceEmpty, *tg.UpdatesChannelDifference, *tg.UpdatesChannelDifferenceTooLong:
+		if c.guess && c.seq.pts < c.asked && !isNil(d) {
+			// Updates below the guess arrived while this answer was on its way, which
+			// does not reach back to them: ask again from the lowest.
+			b.release(c)
+			b.queueChannel(now, c, "updates below the guessed pts")
+			return nil
+		}
 	}
 	final := true
 	switch d := d.(type) {
@@ -344,6 +378,7 @@ func (b *Box) channelDifference(now time.Time, id int64, d tg.UpdatesChannelDiff
 	default:
 		return fmt.Errorf("%w: %s", ErrUnknownConstructor, d.TypeName())
 	}
+	c.guess = false
 	b.release(c)
 	if c.rec.started.IsZero() {
 		c.rec.begin(now, "unrequested answer")
