@@ -14,8 +14,8 @@ import (
 
 // TestBindUnanswered: a server that takes auth.bindTempAuthKey but never answers it, while it
 // answers pings and acknowledges the request, gets a connection dropped after 2 minutes with
-// ErrBind, like a binding it refused: Run ends after Reconnect.MaxAttempts such connections and
-// the call waiting for the binding fails. The binding waited for ever, and every call with it.
+// ErrBind (and ErrCallTimeout), like a binding it refused: Run ends after
+// Reconnect.MaxAttempts such connections and the call waiting for the binding fails. The binding waited for ever, and every call with it.
 func TestBindUnanswered(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv := sessiontest.NewServer(t)
@@ -44,11 +44,11 @@ func TestBindUnanswered(t *testing.T) {
 		if errors.Is(err, context.DeadlineExceeded) {
 			t.Fatal("the call still waits for the binding after 10 minutes")
 		}
-		if !errors.Is(err, session.ErrBind) {
-			t.Errorf("call error = %v, want ErrBind", err)
+		if !errors.Is(err, session.ErrBind) || !errors.Is(err, session.ErrCallTimeout) {
+			t.Errorf("call error = %v, want ErrBind and ErrCallTimeout", err)
 		}
-		if err := <-runErr; !errors.Is(err, session.ErrBind) {
-			t.Errorf("Run = %v, want ErrBind", err)
+		if err := <-runErr; !errors.Is(err, session.ErrBind) || !errors.Is(err, session.ErrCallTimeout) {
+			t.Errorf("Run = %v, want ErrBind and ErrCallTimeout", err)
 		}
 		if n := srv.Connections(); n != 2 {
 			t.Errorf("%d connections, want 2 (Reconnect.MaxAttempts)", n)

@@ -32,6 +32,10 @@ var (
 	// new_session_created, msgs_state_info) after mtp.Config.MaxResends sends of it (set
 	// through Options.Engine).
 	ErrResendLimit = mtp.ErrResendLimit
+	// ErrCallTimeout fails a call with mtp.CallOptions.Timeout left unanswered that long. The
+	// loop gives one to auth.bindTempAuthKey alone: a binding never answered ends the
+	// connection with an error wrapping ErrBind and ErrCallTimeout.
+	ErrCallTimeout = mtp.ErrCallTimeout
 )
 
 // UpdateHandler receives what the server sends on its own: Updates objects and other
