@@ -1,7 +1,6 @@
 package teletest
 
 import (
-	"slices"
 	"sync"
 	"time"
 
@@ -20,14 +19,26 @@ type authKey struct {
 	perm  world.KeyID // the permanent key a temporary one is bound to; zero when unbound
 	salt  int64       // the current server salt for this key
 	layer int32       // the last layer a connection under this key announced
-	used  time.Time   // when a connection last took the key up or let it go
 	conns int         // the connections using the key now: add does not forget it meanwhile
+	// held counts what keeps add from forgetting the key: its connections (as one) and the
+	// temporary keys bound to it that connections use. A stored key held by nothing is on
+	// the store's idle list.
+	held int
+	// prev and next link the idle list.
+	prev, next *authKey
+	// temps are the temporary keys bound to this permanent key, forgotten with it.
+	temps map[[8]byte]*authKey
+	// stored is true while keyStore.keys holds the key (a connection may hold one forgotten).
+	stored bool
 }
 
 // keyStore holds the auth keys of one data center.
 type keyStore struct {
 	mu   sync.Mutex
 	keys map[[8]byte]*authKey
+	// idle lists the stored keys no connection holds, least recently used first: add forgets
+	// from its front, so an add costs what it forgets, however many keys are in use.
+	idle keyList
 	// sweepAt is the size at which add next forgets the expired temporary keys: a client
 	// under perfect forward secrecy makes a new one every few hours and never uses the old
 	// one again, so waiting for lookup to find them expired would keep them all.
@@ -36,6 +47,33 @@ type keyStore struct {
 	// (Config.MaxAuthKeys). forget, if set, is told the keys dropped so (outside mu).
 	max    int
 	forget func([]world.KeyID)
+}
+
+// keyList is a doubly linked list of keys through their prev and next fields.
+type keyList struct{ front, back *authKey }
+
+func (l *keyList) pushBack(k *authKey) {
+	k.prev, k.next = l.back, nil
+	if l.back != nil {
+		l.back.next = k
+	} else {
+		l.front = k
+	}
+	l.back = k
+}
+
+func (l *keyList) remove(k *authKey) {
+	if k.prev != nil {
+		k.prev.next = k.next
+	} else {
+		l.front = k.next
+	}
+	if k.next != nil {
+		k.next.prev = k.prev
+	} else {
+		l.back = k.prev
+	}
+	k.prev, k.next = nil, nil
 }
 
 // minSweep is the smallest keyStore.sweepAt: below it expired keys are not worth a pass.
@@ -49,7 +87,8 @@ func newKeyStore(max int, forget func([]world.KeyID)) *keyStore {
 // it forgets the temporary keys expired at now, which keeps the passes amortised O(1) per add.
 // Past max keys it forgets the least recently used eighth of them (permanent ones too, with
 // the temporary keys bound to them: their clients get -404 and make new ones, as when
-// Telegram forgets a key), which keeps that amortised O(log n) per add.
+// Telegram forgets a key), taken from the front of the idle list: the keys connections use
+// stay, and the pass costs what it forgets, amortised O(1) per add.
 func (s *keyStore) add(key crypto.AuthKey, salt int64, expires, now time.Time) *authKey {
 	k, dropped := s.addLocked(key, salt, expires, now)
 	if len(dropped) > 0 && s.forget != nil {
@@ -59,14 +98,19 @@ func (s *keyStore) add(key crypto.AuthKey, salt int64, expires, now time.Time) *
 }
 
 func (s *keyStore) addLocked(key crypto.AuthKey, salt int64, expires, now time.Time) (*authKey, []world.KeyID) {
-	k := &authKey{key: key, expires: expires, salt: salt, used: now}
+	k := &authKey{key: key, expires: expires, salt: salt}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if old := s.keys[key.ID]; old != nil { // the exchange checks taken; a caller may not have
+		s.deleteLocked(old)
+	}
 	s.keys[key.ID] = k
+	k.stored = true
+	s.idle.pushBack(k)
 	if len(s.keys) >= s.sweepAt {
-		for id, k := range s.keys {
-			if k.expired(now) {
-				delete(s.keys, id)
+		for _, o := range s.keys {
+			if o.expired(now) {
+				s.deleteLocked(o)
 			}
 		}
 		s.sweepAt = max(2*len(s.keys), minSweep)
@@ -74,54 +118,102 @@ func (s *keyStore) addLocked(key crypto.AuthKey, salt int64, expires, now time.T
 	if s.max <= 0 || len(s.keys) <= s.max {
 		return k, nil
 	}
-	// A key a connection uses stays, and so does the permanent key a temporary key in use
-	// is bound to: the connection took it up once and names it no more, however long it
-	// stays open.
-	inUse := make(map[*authKey]bool)
-	for _, o := range s.keys {
-		if o.conns > 0 {
-			inUse[o] = true
-			if p := s.keys[o.perm]; p != nil {
-				inUse[p] = true
-			}
-		}
-	}
-	byAge := make([]*authKey, 0, len(s.keys))
-	for _, o := range s.keys {
-		if o != k && !inUse[o] {
-			byAge = append(byAge, o)
-		}
-	}
-	slices.SortFunc(byAge, func(a, b *authKey) int { return a.used.Compare(b.used) })
-	gone := make(map[world.KeyID]bool)
-	for _, o := range byAge[:min(len(byAge), len(s.keys)-s.max*7/8)] {
-		gone[world.KeyID(o.key.ID)] = true
-	}
 	var dropped []world.KeyID
-	for id, o := range s.keys {
-		if gone[world.KeyID(id)] || o.perm != (world.KeyID{}) && gone[o.perm] {
-			delete(s.keys, id)
-			dropped = append(dropped, world.KeyID(id))
+	// The new key is the idle list's back: the ones before it are older.
+	for n := len(s.keys) - s.max*7/8; n > 0; n-- {
+		o := s.idle.front
+		if o == nil || o == k {
+			break
 		}
+		for _, t := range o.temps { // none held: a temporary key in use holds o
+			s.deleteLocked(t)
+			dropped = append(dropped, world.KeyID(t.key.ID))
+		}
+		s.deleteLocked(o)
+		dropped = append(dropped, world.KeyID(o.key.ID))
 	}
 	return k, dropped
 }
 
-// takeUp records that a connection uses k from now on: add does not forget it until the
-// connection lets go.
-func (s *keyStore) takeUp(k *authKey, now time.Time) {
+// deleteLocked removes k from the store. A temporary key a connection uses stops holding
+// its permanent key. s.mu is held.
+func (s *keyStore) deleteLocked(k *authKey) {
+	if !k.stored {
+		return
+	}
+	if p := s.permLocked(k); p != nil {
+		delete(p.temps, k.key.ID)
+		if k.conns > 0 {
+			s.releaseLocked(p)
+		}
+	}
+	delete(s.keys, k.key.ID)
+	if k.held == 0 {
+		s.idle.remove(k)
+	}
+	k.stored = false
+}
+
+// permLocked returns the stored permanent key the stored key k is bound to, nil if none.
+func (s *keyStore) permLocked(k *authKey) *authKey {
+	if !k.stored || k.perm == (world.KeyID{}) {
+		return nil
+	}
+	return s.keys[k.perm]
+}
+
+// holdLocked keeps add from forgetting the stored key k until releaseLocked.
+func (s *keyStore) holdLocked(k *authKey) {
+	k.held++
+	if k.held == 1 && k.stored {
+		s.idle.remove(k)
+	}
+}
+
+// releaseLocked undoes a holdLocked: the key goes to the back of the idle list when nothing
+// holds it any more.
+func (s *keyStore) releaseLocked(k *authKey) {
+	k.held--
+	if k.held == 0 && k.stored {
+		s.idle.pushBack(k)
+	}
+}
+
+// touchLocked marks the stored key k as just used: the last of the idle keys add forgets.
+func (s *keyStore) touchLocked(k *authKey) {
+	if k.held == 0 && k.stored {
+		s.idle.remove(k)
+		s.idle.pushBack(k)
+	}
+}
+
+// takeUp records that a connection uses k from now on: add does not forget it, nor the
+// permanent key it is bound to, until the connection lets go.
+func (s *keyStore) takeUp(k *authKey, _ time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	k.conns++
-	k.used = now
+	if k.conns > 1 || !k.stored {
+		return
+	}
+	s.holdLocked(k)
+	if p := s.permLocked(k); p != nil {
+		s.holdLocked(p)
+	}
 }
 
 // letGo records that a connection stopped using k at now (after takeUp).
-func (s *keyStore) letGo(k *authKey, now time.Time) {
+func (s *keyStore) letGo(k *authKey, _ time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	k.conns--
-	k.used = now
+	if k.conns > 0 || !k.stored {
+		return
+	}
+	if p := s.permLocked(k); p != nil {
+		s.releaseLocked(p)
+	}
+	s.releaseLocked(k)
 }
 
 // expired reports whether k is a temporary key past its expiry at now.
@@ -146,10 +238,10 @@ func (s *keyStore) lookup(id [8]byte, now time.Time) (*authKey, bool) {
 		return nil, false
 	}
 	if k.expired(now) {
-		delete(s.keys, id)
+		s.deleteLocked(k)
 		return nil, false
 	}
-	k.used = now
+	s.touchLocked(k)
 	return k, true
 }
 
@@ -164,11 +256,26 @@ func (s *keyStore) account(k *authKey) world.KeyID {
 	return world.KeyID(k.key.ID)
 }
 
-// bind binds the temporary key k to the permanent key perm.
+// bind binds the temporary key k, not bound yet, to the permanent key perm: forgetting perm
+// forgets k, and while a connection uses k, add does not forget perm.
 func (s *keyStore) bind(k *authKey, perm world.KeyID) {
 	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.permLocked(k) != nil {
+		return
+	}
 	k.perm = perm
-	s.mu.Unlock()
+	p := s.permLocked(k)
+	if p == nil {
+		return
+	}
+	if p.temps == nil {
+		p.temps = make(map[[8]byte]*authKey)
+	}
+	p.temps[k.key.ID] = k
+	if k.conns > 0 {
+		s.holdLocked(p)
+	}
 }
 
 // saltOf returns k's current salt.

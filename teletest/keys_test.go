@@ -1,7 +1,6 @@
 package teletest
 
 import (
-	"encoding/binary"
 	"testing"
 	"time"
 
@@ -18,19 +17,14 @@ import (
 // AuthKeys (len) counting the live keys only.
 func TestKeyStoreForgetsExpiredTempKeys(t *testing.T) {
 	s := newKeyStore(0, nil)
-	id := func(i int) crypto.AuthKey {
-		var k crypto.AuthKey
-		binary.LittleEndian.PutUint64(k.ID[:], uint64(i)+1)
-		return k
-	}
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	const ttl = 6 * time.Hour
-	perm := id(0)
+	perm := keyOf(0)
 	s.add(perm, 1, time.Time{}, now)
 	most := 0
 	for i := 1; i <= 4*365; i++ {
 		now = now.Add(ttl - time.Minute) // renewed a minute before the last one expires
-		s.add(id(i), 1, now.Add(ttl), now)
+		s.add(keyOf(i), 1, now.Add(ttl), now)
 		most = max(most, len(s.keys))
 	}
 	if most > 2*minSweep {
@@ -51,23 +45,18 @@ func TestKeyStoreBoundsPermanentKeys(t *testing.T) {
 	const most = 64
 	var forgotten []world.KeyID
 	s := newKeyStore(most, func(ks []world.KeyID) { forgotten = append(forgotten, ks...) })
-	id := func(i int) crypto.AuthKey {
-		var k crypto.AuthKey
-		binary.LittleEndian.PutUint64(k.ID[:], uint64(i)+1)
-		return k
-	}
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	used := id(0)
+	used := keyOf(0)
 	s.add(used, 1, time.Time{}, now)
-	first := id(1)
+	first := keyOf(1)
 	s.add(first, 1, time.Time{}, now)
-	temp := s.add(id(2), 1, now.Add(24*time.Hour), now)
+	temp := s.add(keyOf(2), 1, now.Add(24*time.Hour), now)
 	s.bind(temp, world.KeyID(first.ID))
 	const n = 10000
 	largest := 0
 	for i := 3; i < n; i++ {
 		now = now.Add(time.Second)
-		s.add(id(i), 1, time.Time{}, now)
+		s.add(keyOf(i), 1, time.Time{}, now)
 		largest = max(largest, len(s.keys))
 		if _, ok := s.lookup(used.ID, now); !ok {
 			t.Fatalf("the key in use was forgotten after %d keys", i)
@@ -79,20 +68,20 @@ func TestKeyStoreBoundsPermanentKeys(t *testing.T) {
 	if got, want := len(forgotten), n-len(s.keys); got != want {
 		t.Errorf("the world was told of %d forgotten keys, want %d", got, want)
 	}
-	for _, k := range []crypto.AuthKey{first, id(2)} {
+	for _, k := range []crypto.AuthKey{first, keyOf(2)} {
 		if _, ok := s.lookup(k.ID, now); ok {
 			t.Errorf("key %x survived: the oldest permanent key and its temporary key go first", k.ID)
 		}
 	}
-	if _, ok := s.lookup(id(n-1).ID, now); !ok {
+	if _, ok := s.lookup(keyOf(n-1).ID, now); !ok {
 		t.Error("the newest key was forgotten")
 	}
 	// The smallest bound keeps the newest key alone.
 	one := newKeyStore(1, nil)
 	for i := range 3 {
-		one.add(id(i), 1, time.Time{}, now)
+		one.add(keyOf(i), 1, time.Time{}, now)
 	}
-	if _, ok := one.lookup(id(2).ID, now); !ok || len(one.keys) != 1 {
+	if _, ok := one.lookup(keyOf(2).ID, now); !ok || len(one.keys) != 1 {
 		t.Errorf("a store of one holds %d keys", len(one.keys))
 	}
 }
@@ -104,24 +93,19 @@ func TestKeyStoreBoundsPermanentKeys(t *testing.T) {
 func TestKeyStoreKeepsConnectedKeys(t *testing.T) {
 	const most = 16
 	s := newKeyStore(most, nil)
-	id := func(i int) crypto.AuthKey {
-		var k crypto.AuthKey
-		binary.LittleEndian.PutUint64(k.ID[:], uint64(i)+1)
-		return k
-	}
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	plain := s.add(id(0), 1, time.Time{}, now)
-	s.add(id(1), 1, time.Time{}, now)
-	temp := s.add(id(2), 1, now.Add(24*time.Hour), now)
-	s.bind(temp, world.KeyID(id(1).ID))
+	plain := s.add(keyOf(0), 1, time.Time{}, now)
+	s.add(keyOf(1), 1, time.Time{}, now)
+	temp := s.add(keyOf(2), 1, now.Add(24*time.Hour), now)
+	s.bind(temp, world.KeyID(keyOf(1).ID))
 	s.takeUp(plain, now)
 	s.takeUp(temp, now)
 	const n = 1000
 	for i := 3; i < n; i++ {
 		now = now.Add(time.Second)
-		s.add(id(i), 1, time.Time{}, now)
+		s.add(keyOf(i), 1, time.Time{}, now)
 	}
-	for _, k := range []crypto.AuthKey{id(0), id(1), id(2)} {
+	for _, k := range []crypto.AuthKey{keyOf(0), keyOf(1), keyOf(2)} {
 		if _, ok := s.keys[k.ID]; !ok {
 			t.Errorf("key %x was forgotten while a connection used it", k.ID)
 		}
@@ -133,9 +117,9 @@ func TestKeyStoreKeepsConnectedKeys(t *testing.T) {
 	s.letGo(temp, now)
 	for i := n; i < n+most; i++ {
 		now = now.Add(time.Second)
-		s.add(id(i), 1, time.Time{}, now)
+		s.add(keyOf(i), 1, time.Time{}, now)
 	}
-	for _, k := range []crypto.AuthKey{id(0), id(1), id(2)} {
+	for _, k := range []crypto.AuthKey{keyOf(0), keyOf(1), keyOf(2)} {
 		if _, ok := s.keys[k.ID]; ok {
 			t.Errorf("key %x stayed after its connection let go and %d newer keys came", k.ID, most)
 		}
