@@ -85,6 +85,7 @@ func newKeyStore(max int, forget func([]world.KeyID)) *keyStore {
 
 // add stores a new key with its first salt. Once the store has doubled since the last pass
 // it forgets the temporary keys expired at now, which keeps the passes amortised O(1) per add.
+// The keys it forgets, either way, are told to forget (which ends their authorizations).
 // Past max keys it forgets the least recently used eighth of them (permanent ones too, with
 // the temporary keys bound to them: their clients get -404 and make new ones, as when
 // Telegram forgets a key), taken from the front of the idle list: the keys connections use
@@ -107,18 +108,19 @@ func (s *keyStore) addLocked(key crypto.AuthKey, salt int64, expires, now time.T
 	s.keys[key.ID] = k
 	k.stored = true
 	s.idle.pushBack(k)
+	var dropped []world.KeyID
 	if len(s.keys) >= s.sweepAt {
 		for _, o := range s.keys {
 			if o.expired(now) {
 				s.deleteLocked(o)
+				dropped = append(dropped, world.KeyID(o.key.ID))
 			}
 		}
 		s.sweepAt = max(2*len(s.keys), minSweep)
 	}
 	if s.max <= 0 || len(s.keys) <= s.max {
-		return k, nil
+		return k, dropped
 	}
-	var dropped []world.KeyID
 	// The new key is the idle list's back: the ones before it are older.
 	for n := len(s.keys) - s.max*7/8; n > 0; n-- {
 		o := s.idle.front
@@ -230,19 +232,28 @@ func (s *keyStore) taken(id [8]byte) bool {
 }
 
 // lookup returns the key with id if it exists and, for a temporary key, has not expired at now.
+// An expired key is forgotten, and told to forget.
 func (s *keyStore) lookup(id [8]byte, now time.Time) (*authKey, bool) {
+	k, expired := s.lookupLocked(id, now)
+	if expired && s.forget != nil {
+		s.forget([]world.KeyID{world.KeyID(id)})
+	}
+	return k, k != nil
+}
+
+func (s *keyStore) lookupLocked(id [8]byte, now time.Time) (k *authKey, expired bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	k, ok := s.keys[id]
-	if !ok {
+	k = s.keys[id]
+	if k == nil {
 		return nil, false
 	}
 	if k.expired(now) {
 		s.deleteLocked(k)
-		return nil, false
+		return nil, true
 	}
 	s.touchLocked(k)
-	return k, true
+	return k, false
 }
 
 // account returns the key id the world knows the account by: the bound permanent key for a

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/mtgo-labs/mtgo/crypto"
 	"github.com/mtgo-labs/mtgo/teletest/world"
 )
@@ -193,4 +195,31 @@ func checkIdleList(s *keyStore) string {
 		return fmt.Sprintf("%d keys on the idle list are not stored", len(listed))
 	}
 	return ""
+}
+
+// TestKeyStoreTellsExpiredKeys: a temporary key the store forgets because it expired goes
+// the way of one MaxAuthKeys pushed out: the world is told, so the authorization made on it
+// (a client may sign in on a temporary key it never binds) goes too. Before, lookup and the
+// sweep of add dropped such keys silently, and a client making short-lived keys and signing
+// in on each grew the world's authorizations without bound.
+func TestKeyStoreTellsExpiredKeys(t *testing.T) {
+	var told []world.KeyID
+	s := newKeyStore(0, func(ks []world.KeyID) { told = append(told, ks...) })
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	looked := s.add(keyOf(0), 1, now.Add(time.Minute), now)
+	swept := s.add(keyOf(1), 1, now.Add(time.Minute), now)
+	now = now.Add(time.Hour)
+	if _, ok := s.lookup(looked.key.ID, now); ok {
+		t.Fatal("an expired key was found")
+	}
+	for i := 2; s.taken(swept.key.ID); i++ {
+		s.add(keyOf(i), 1, time.Time{}, now) // permanent keys, until a sweep
+		if i > 4*minSweep {
+			t.Fatal("no sweep forgot the expired key")
+		}
+	}
+	want := []world.KeyID{world.KeyID(looked.key.ID), world.KeyID(swept.key.ID)}
+	if diff := cmp.Diff(want, told); diff != "" {
+		t.Errorf("keys the world was told of (-want +got):\n%s", diff)
+	}
 }
