@@ -221,7 +221,8 @@ func (b *mailbox) signal() {
 type CallOption func(*mtp.CallOptions)
 
 // WithRepeatable marks a call as safe to execute twice (a read): if the connection breaks after
-// the server received it, it is sent again instead of failing with ErrNotRepeated.
+// the server acknowledged it, it is sent again instead of failing with ErrNotRepeated. A call
+// the server never acknowledged is sent again either way (see the README's Resends).
 func WithRepeatable() CallOption { return func(o *mtp.CallOptions) { o.Repeatable = true } }
 
 // borrowMin is the shortest byte string a call marked with tl.WithBorrowedBytes sends from

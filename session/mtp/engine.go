@@ -478,8 +478,10 @@ func (e *Engine) Cancel(call CallID) bool {
 // the first one included. Keepalive and salt fetching start over, and after a reconnect every
 // call sent but not answered is queued again. A call whose last
 // send is younger than Config.ResendMaxAge keeps its msg_id, so the server deduplicates it; an
-// older one gets a new msg_id if it is repeatable and fails with ErrNotRepeated otherwise. The
-// returned events report those failures.
+// older one gets a new msg_id unless the server acknowledged it and it is not repeatable: that
+// one may have run, and fails with ErrNotRepeated. An unacknowledged call goes again whether
+// repeatable or not (most likely it never reached the server; if only its ack was lost, it
+// runs twice). The returned events report the failures.
 func (e *Engine) OnConnect(now time.Time) []Event {
 	e.events = e.events[:0]
 	e.ping, e.pongDue = nil, time.Time{}

@@ -195,19 +195,30 @@ func TestReconnectResend(t *testing.T) {
 	_ = queued
 
 	// Much later, re-sending under the old id is impossible: non-repeatable acked calls fail.
+	// A call never acknowledged is sent again under a new id, repeatable or not (the
+	// documented policy: the server most likely never had it).
 	p2 := newPair(t, nil)
 	b, _ := p2.sendUnanswered(body(0xb1, 0), CallOptions{})
 	r, _ := p2.sendUnanswered(body(0xb2, 0), CallOptions{Repeatable: true})
 	p2.flushS()
 	p2.deliverC() // acks arrive
+	u := p2.call(body(0xb3, 0), CallOptions{})
+	p2.flushC()
+	idU := p2.c.MsgID(u)
+	p2.toS = nil // this packet dies with the connection: no ack
 	p2.now = p2.now.Add(5 * time.Minute)
 	ev := p2.c.OnConnect(p2.now)
 	if len(ev) != 1 || ev[0].Call != b || !errors.Is(ev[0].Err, ErrNotRepeated) {
 		t.Fatalf("OnConnect events %+v, want call %d failed with ErrNotRepeated", ev, b)
 	}
 	p2.flushC()
-	if got := only(p2.deliverS(), EventRequest); len(got) != 1 || p2.c.MsgID(r) != got[0].MsgID {
-		t.Errorf("repeatable call not re-sent under a new id: %+v", got)
+	got = only(p2.deliverS(), EventRequest)
+	ids := map[int64]bool{}
+	for _, g := range got {
+		ids[g.MsgID] = true
+	}
+	if len(got) != 2 || !ids[p2.c.MsgID(r)] || !ids[p2.c.MsgID(u)] || p2.c.MsgID(u) == idU {
+		t.Errorf("requests %+v: want the repeatable and the unacknowledged call re-sent under new ids", got)
 	}
 }
 
