@@ -8,8 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
-	"slices"
 	"sync"
 	"time"
 
@@ -58,6 +56,11 @@ type secretChat struct {
 	sent    map[int32]*sentSecret      // the last messages sent, by out_seq_no, for resend requests
 	askNext int32                      // the first out_seq_no no resend request asked for yet
 	held    []tg.EncryptedMessageClass // messages that came while the chat was waiting
+	// gapLost lists the numbers the stored gap index lists whose record could not be read
+	// (kept listed, for a later load or the discard to take); gapUnread is set while the
+	// stored index itself could not be read (secret_gap.go).
+	gapLost   []int32
+	gapUnread bool
 	// starting is set while a re-keying start (its DH half) is under way.
 	starting bool
 	// restoreAbort is the exchange a restart dropped, for the peer (sent on load).
@@ -421,12 +424,12 @@ func (m *secretChats) discardLocked(ctx context.Context, s *secretChat) {
 	if s.state == types.SecretChatReady {
 		m.forgetSentLocked(ctx, s)
 	}
-	kept := slices.Collect(maps.Keys(s.pending))
+	m.forgetGapLocked(ctx, s) // before the chat is stored as discarded (secret_gap.go)
 	s.state, s.keys, s.pending, s.sent, s.held, s.unread = types.SecretChatDiscarded, nil, nil, nil, nil, nil
+	s.gapLost, s.gapUnread = nil, false
 	if s.seq == nil {
 		s.seq, _ = secretchat.NewSeq(s.role, secretchat.SeqState{})
 	}
-	m.dropGapLocked(ctx, s, kept) // first: a discarded chat's kept messages are never loaded
 	m.saveLocked(ctx, s)
 }
 
@@ -907,7 +910,10 @@ func (m *secretChats) answerResendLocked(ctx context.Context, s *secretChat, lay
 // askResendLocked asks the peer to send again its messages from the first one missing up to
 // out_seq_no end (decryptedMessageActionResend), once per number; the ones already kept are
 // not asked for (the request is itself a message, and asking for what is there would make
-// one request per request when both parties have a gap).
+// one request per request when both parties have a gap). The numbers asked for (askNext)
+// are in memory only: a chat loaded with kept messages asks once again (loadGapLocked). A
+// request whose send fails leaves its numbers to ask again at the next message after the
+// gap; one whose gap has filled before its job runs is not sent.
 func (m *secretChats) askResendLocked(s *secretChat, end int32) {
 	start := max(s.seq.Expected(), s.askNext)
 	for _, kept := s.pending[start]; kept && start <= end; _, kept = s.pending[start] {
@@ -919,8 +925,17 @@ func (m *secretChats) askResendLocked(s *secretChat, end int32) {
 	s.askNext = end + 2
 	id := s.id
 	m.spawn(func(ctx context.Context) {
+		m.mu.Lock()
+		filled := s.state != types.SecretChatReady || s.seq.Expected() > end
+		m.mu.Unlock()
+		if filled {
+			return
+		}
 		msg := &e2e.DecryptedMessageService{RandomID: randomID(), Action: &e2e.DecryptedMessageActionResend{StartSeqNo: start, EndSeqNo: end}}
 		if _, err := m.send(ctx, id, msg.RandomID, msg, nil); err != nil {
+			m.mu.Lock()
+			s.askNext = min(s.askNext, start)
+			m.mu.Unlock()
 			m.log.Warn("secret chat resend request not sent", "chat", id, "err", err)
 		}
 	})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 
@@ -21,15 +22,20 @@ import (
 // returns, and a chat loaded after a restart takes them back.
 //
 // Namespace secretGapNS holds, per chat, one record per kept message, "<chat>.<out_seq_no>",
-// and an index, "<chat>", that lists their numbers. A message is written before the index
-// that lists it (a stop between leaves a record the index does not list, written again when
-// the update comes again: the engine had not counted it); once delivered, the chat record
-// that counts it is saved, then its record deleted, then the index rewritten, so a stop
-// between the writes leaves numbers the chat counts already (dropped on load), never a lost
-// message nor a delivered one's plaintext that no index lists. The records hold decrypted
-// layers, as sensitive as the key the chat record holds: never logged nor in an error; a
-// discarded chat's are deleted before the chat is stored as discarded (its index is never
-// loaded again).
+// and an index, "<chat>", that lists their numbers; the storage cannot list keys, so the
+// index is how a load or a discard finds the records, and every record is listed before it
+// is written and until it is deleted. A message's number is written into the index before
+// its record (a stop between leaves a number without a record, dropped from the index on
+// load; the update comes again, the engine had not counted it); once delivered, the chat
+// record that counts it is saved, then its record deleted, then the index rewritten, so a
+// stop between the writes leaves numbers the chat counts already (deleted on load), never a
+// lost message nor a record no index lists. A record that cannot be read back is deleted on
+// load; one whose load fails stays listed (gapLost), as do the numbers of an index whose load
+// failed (gapUnread: read again before the index is next written). The records hold
+// decrypted layers, as sensitive as the key the chat record holds: never logged nor in an
+// error. A discarded chat's are deleted, with every number the stored index lists, before
+// the chat is stored as discarded, and again by any load of the discarded chat while its
+// index is left (a delete that failed).
 const secretGapNS = secretRecordNS + ".gap"
 
 // Kept message record, version 1, little endian:
@@ -42,11 +48,15 @@ const secretGapNS = secretRecordNS + ".gap"
 //	56 the decryptedMessageLayer's TL bytes (the rest)
 //
 // Index record, version 1: the version byte, then the out_seq_no of each kept message
-// (int32, little endian, ascending, at most maxSecretPending).
+// (int32, little endian, ascending, at most maxSecretGapListed).
 const (
 	secretGapV1       = 1
 	secretGapHeader   = 56
 	secretGapFlagFile = 1
+	// maxSecretGapListed bounds an index: maxSecretPending messages kept, and as many
+	// listed by an index read late (saveGapIndexLocked); a chat keeps no more once it keeps
+	// or lists maxSecretPending.
+	maxSecretGapListed = 2 * maxSecretPending
 )
 
 func secretGapKey(chat, out int32) string {
@@ -122,7 +132,7 @@ func decodeSecretGapIndex(b []byte) ([]int32, error) {
 	switch {
 	case len(b) == 0 || b[0] != secretGapV1:
 		return nil, fmt.Errorf("%w: kept message index version", errSecretRecord)
-	case (len(b)-1)%4 != 0 || (len(b)-1)/4 > maxSecretPending:
+	case (len(b)-1)%4 != 0 || (len(b)-1)/4 > maxSecretGapListed:
 		return nil, fmt.Errorf("%w: kept message index of %d bytes", errSecretRecord, len(b))
 	}
 	outs := make([]int32, 0, (len(b)-1)/4)
@@ -137,58 +147,103 @@ func decodeSecretGapIndex(b []byte) ([]int32, error) {
 }
 
 // keepGapLocked keeps p, message out of s that came after a gap, in memory and in the
-// storage (the record, then the index), unless the chat keeps maxSecretPending already (the
-// peer must send it again). A message kept already is not written again. A failed write is
-// logged: the message waits in memory.
+// storage (the index that lists it, then the record), unless the chat keeps or lists
+// maxSecretPending already (the peer must send it again). A message kept already is not
+// written again. A failed write is logged: the message waits in memory.
 func (m *secretChats) keepGapLocked(ctx context.Context, s *secretChat, out int32, p pendingSecret) {
-	if _, ok := s.pending[out]; ok || len(s.pending) >= maxSecretPending {
+	if _, ok := s.pending[out]; ok || len(s.pending)+len(s.gapLost) >= maxSecretPending {
 		return
 	}
 	if s.pending == nil {
 		s.pending = map[int32]pendingSecret{}
 	}
 	s.pending[out] = p
+	s.gapLost = slices.DeleteFunc(s.gapLost, func(n int32) bool { return n == out })
 	if m.store == nil {
 		return
 	}
-	b, err := encodeSecretGap(s.id, out, p)
+	err := m.saveGapIndexLocked(ctx, s)
 	if err == nil {
-		err = m.store.SaveRecord(ctx, secretGapNS, secretGapKey(s.id, out), b)
-		clear(b) // plaintext
-	}
-	if err == nil {
-		err = m.saveGapIndexLocked(ctx, s)
+		var b []byte
+		if b, err = encodeSecretGap(s.id, out, p); err == nil {
+			err = m.store.SaveRecord(ctx, secretGapNS, secretGapKey(s.id, out), b)
+			clear(b) // plaintext
+		}
 	}
 	if err != nil {
 		m.log.Warn("secret message kept after a gap not stored", "chat", s.id, "out_seq_no", out, "err", err)
 	}
 }
 
-// saveGapIndexLocked writes the index of the messages s keeps (deletes it when none is).
+// gapListed returns, ascending, the numbers the index of s lists: the messages it keeps and
+// the ones whose record did not load.
+func (s *secretChat) gapListed() []int32 {
+	outs := slices.AppendSeq(slices.Clone(s.gapLost), maps.Keys(s.pending))
+	slices.Sort(outs)
+	return slices.Compact(outs)
+}
+
+// saveGapIndexLocked writes the index of s (deletes it when it lists nothing). While the
+// stored index could not be read, it is read first, and the numbers it lists stay listed:
+// an index written without them would leave their records where no load finds them.
 func (m *secretChats) saveGapIndexLocked(ctx context.Context, s *secretChat) error {
-	if len(s.pending) == 0 {
+	if s.gapUnread {
+		outs, err := m.gapIndexLocked(ctx, s)
+		if err != nil {
+			return err
+		}
+		s.gapUnread = false
+		for _, out := range outs {
+			if _, ok := s.pending[out]; !ok && !slices.Contains(s.gapLost, out) {
+				s.gapLost = append(s.gapLost, out)
+			}
+		}
+	}
+	outs := s.gapListed()
+	if len(outs) == 0 {
 		return m.store.DeleteRecord(ctx, secretGapNS, secretRecordKey(s.id))
 	}
-	outs := make([]int32, 0, len(s.pending))
-	for out := range s.pending {
-		outs = append(outs, out)
-	}
-	slices.Sort(outs)
 	return m.store.SaveRecord(ctx, secretGapNS, secretRecordKey(s.id), encodeSecretGapIndex(outs))
 }
 
-// dropGapLocked removes the stored messages outs of s, taken out of s.pending: their records,
-// then the index (a record is never left unlisted, where no load would find it). Delivered
-// ones go once the chat record that counts them is saved (a stop between the writes leaves
-// numbers the chat counts: dropped on the next load); a discarded chat's before it is stored
-// as discarded (its index is never loaded again). A failure is logged.
+// gapIndexLocked reads the stored index of s: nil when there is none, or when it is damaged
+// (logged: the records it lists cannot be known); an error only when the storage fails.
+func (m *secretChats) gapIndexLocked(ctx context.Context, s *secretChat) ([]int32, error) {
+	b, ok, err := m.store.LoadRecord(ctx, secretGapNS, secretRecordKey(s.id))
+	if err != nil || !ok {
+		return nil, err
+	}
+	outs, err := decodeSecretGapIndex(b)
+	if err != nil {
+		m.log.Warn("secret messages kept after a gap not listed", "chat", s.id, "err", err)
+	}
+	return outs, nil
+}
+
+// dropGapLocked removes the stored messages outs of s, delivered and taken out of s.pending,
+// with the listed ones whose record did not load and that the chat counts now: their
+// records, then the index (a record is never left unlisted, where no load would find it).
+// They go once the chat record that counts them is saved (a stop between the writes leaves
+// numbers the chat counts: dropped on the next load). A record not deleted stays listed; a
+// failure is logged.
 func (m *secretChats) dropGapLocked(ctx context.Context, s *secretChat, outs []int32) {
-	if m.store == nil || len(outs) == 0 {
+	if m.store == nil {
 		return
 	}
+	exp := s.seq.Expected()
+	for _, out := range s.gapLost {
+		if out < exp {
+			outs = append(outs, out)
+		}
+	}
+	if len(outs) == 0 {
+		return
+	}
+	s.gapLost = slices.DeleteFunc(s.gapLost, func(n int32) bool { return n < exp })
 	var err error
-	for _, out := range outs {
+	for i, out := range outs {
 		if err = m.store.DeleteRecord(ctx, secretGapNS, secretGapKey(s.id, out)); err != nil {
+			s.gapLost = append(s.gapLost, outs[i:]...)
 			break
 		}
 	}
@@ -200,43 +255,99 @@ func (m *secretChats) dropGapLocked(ctx context.Context, s *secretChat, outs []i
 	}
 }
 
-// loadGapLocked takes back the messages a ready chat, just loaded from the storage, kept
-// after a gap. Those the chat has received meanwhile (a crash between the writes) are
-// deleted; a damaged record or index is logged and skipped.
-func (m *secretChats) loadGapLocked(ctx context.Context, s *secretChat) {
-	if m.store == nil || s.state != types.SecretChatReady || s.seq == nil {
+// forgetGapLocked deletes every stored kept message of s, a chat being discarded or loaded
+// discarded: the ones it keeps or lists in memory and the ones the stored index lists (a
+// stop, or a failed write, may leave some that memory does not know), then the index, once
+// every record it lists is gone. Called before the chat is stored as discarded; a failure
+// is logged, and the index left for the next load of the discarded chat to try again.
+func (m *secretChats) forgetGapLocked(ctx context.Context, s *secretChat) {
+	if m.store == nil {
 		return
 	}
-	b, ok, err := m.store.LoadRecord(ctx, secretGapNS, secretRecordKey(s.id))
-	var outs []int32
-	if err == nil && ok {
-		outs, err = decodeSecretGapIndex(b)
+	stored, err := m.gapIndexLocked(ctx, s) // on a failure, the known ones go all the same
+	for _, out := range slices.Concat(s.gapListed(), stored) {
+		if derr := m.store.DeleteRecord(ctx, secretGapNS, secretGapKey(s.id, out)); derr != nil {
+			err = derr
+			break
+		}
+	}
+	if err == nil {
+		err = m.store.DeleteRecord(ctx, secretGapNS, secretRecordKey(s.id))
 	}
 	if err != nil {
+		m.log.Warn("secret messages kept after a gap not deleted", "chat", s.id, "err", err)
+	}
+}
+
+// loadGapLocked takes back the messages a chat, just loaded from the storage, kept after a
+// gap. A discarded chat's are deleted (forgetGapLocked: its discard may have failed to).
+// Of a ready chat's: those the chat has received meanwhile (a crash between the writes)
+// and damaged ones are deleted, numbers without a record (a stop between the index and the
+// record) dropped from the index; one that fails to load stays listed, and a failure to read
+// the index is noted (gapUnread); both are logged. Which resend requests asked for the gap
+// is not stored: the chat asks once again now, for every message missing before the ones it
+// keeps (the request before the restart may never have gone out), then once per number
+// (askGapLocked).
+func (m *secretChats) loadGapLocked(ctx context.Context, s *secretChat) {
+	switch {
+	case m.store == nil:
+		return
+	case s.state == types.SecretChatDiscarded:
+		m.forgetGapLocked(ctx, s)
+		return
+	case s.state != types.SecretChatReady || s.seq == nil:
+		return
+	}
+	outs, err := m.gapIndexLocked(ctx, s)
+	if err != nil {
+		s.gapUnread = true
 		m.log.Warn("secret messages kept after a gap not loaded", "chat", s.id, "err", err)
 		return
 	}
-	var stale []int32
+	var drop []int32
+	missing := false
 	for _, out := range outs {
 		if out < s.seq.Expected() {
-			stale = append(stale, out)
+			drop = append(drop, out)
 			continue
 		}
 		b, ok, err := m.store.LoadRecord(ctx, secretGapNS, secretGapKey(s.id, out))
-		var p pendingSecret
-		if err == nil && ok {
-			p, err = decodeSecretGap(b, s.id, out)
-			clear(b)
-		}
 		switch {
 		case err != nil:
 			m.log.Warn("secret message kept after a gap not loaded", "chat", s.id, "out_seq_no", out, "err", err)
-		case ok:
-			if s.pending == nil {
-				s.pending = map[int32]pendingSecret{}
-			}
-			s.pending[out] = p
+			s.gapLost = append(s.gapLost, out)
+			continue
+		case !ok:
+			missing = true
+			continue
+		}
+		p, err := decodeSecretGap(b, s.id, out)
+		clear(b)
+		if err != nil {
+			m.log.Warn("secret message kept after a gap dropped", "chat", s.id, "out_seq_no", out, "err", err)
+			drop = append(drop, out)
+			continue
+		}
+		if s.pending == nil {
+			s.pending = map[int32]pendingSecret{}
+		}
+		s.pending[out] = p
+	}
+	if len(drop) > 0 {
+		m.dropGapLocked(ctx, s, drop)
+	} else if missing {
+		if err := m.saveGapIndexLocked(ctx, s); err != nil {
+			m.log.Warn("secret messages kept after a gap not listed", "chat", s.id, "err", err)
 		}
 	}
-	m.dropGapLocked(ctx, s, stale)
+	m.askGapLocked(s)
+}
+
+// askGapLocked asks the peer of ready chat s for the messages missing before the last one s
+// keeps, those no request of this process asked for (askResendLocked). A load asks so, and
+// each check of the chats (checkChats), after a request whose send failed.
+func (m *secretChats) askGapLocked(s *secretChat) {
+	if s.state == types.SecretChatReady && len(s.pending) > 0 {
+		m.askResendLocked(s, slices.Max(slices.Collect(maps.Keys(s.pending)))-2)
+	}
 }

@@ -26,7 +26,8 @@ import (
 //     login or not: a first run's login does not connect again.
 //
 // The same check sends the layer notice a chat still owes (checkChats), so a restart before
-// it went out costs the peer no more than the time until the next Connect. A chat whose peer
+// it went out costs the peer no more than the time until the next Connect, and asks again
+// for the messages missing before a gap whose resend request failed to go out. A chat whose peer
 // announced a layer older than secretchat.MinLayer is skipped (nothing written reaches it)
 // with one warning per chat and process, not one per check.
 //
@@ -99,6 +100,7 @@ func (m *secretChats) checkChats(ctx context.Context) {
 		}
 		if s.state == types.SecretChatReady {
 			m.maybeRekeyLocked(ctx, s)
+			m.askGapLocked(s) // after a resend request that failed (secret_gap.go)
 		}
 		if s.owesNotice() {
 			m.announceLater(s.id)
