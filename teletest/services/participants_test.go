@@ -143,3 +143,38 @@ func TestParticipantUpdates(t *testing.T) {
 	_, err = owner.api.ChannelsLeaveChannel(ctx(), &tg.ChannelsLeaveChannelRequest{Channel: club(owner)})
 	wantRPC(t, err, &RPCError{Code: 400, Message: "USER_CREATOR"})
 }
+
+// TestEditAdminRightForbidden: an admin who may add admins can neither change an admin
+// another one appointed nor grant a right it does not hold. Telegram answers both with
+// 403 RIGHT_FORBIDDEN (the reference lists it with code 403; it was 400 here).
+func TestEditAdminRightForbidden(t *testing.T) {
+	h := newHarness(t)
+	owner := h.named("Owner", "owner_rf", "79990006101")
+	dan := h.named("Dan", "dan_rf", "79990006102")
+	eve := h.named("Eve", "eve_rf", "79990006103")
+	fay := h.named("Fay", "fay_rf", "79990006104")
+	if _, err := h.w.CreateChannel(owner.id, world.ChannelSpec{
+		Title: "Staff", Username: "staff_rf", Megagroup: true, Members: []int64{dan.id, eve.id, fay.id},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	staff := func(a *account) *tg.InputChannel { return inputChannel(resolveChannel(t, a, "staff_rf")) }
+	promote := func(by, who *account, rights tg.ChatAdminRights) error {
+		_, err := by.api.ChannelsEditAdmin(ctx(), &tg.ChannelsEditAdminRequest{
+			Channel: staff(by), UserID: inputUser(by.peerOf(who)), AdminRights: rights,
+		})
+		return err
+	}
+	if err := promote(owner, dan, tg.ChatAdminRights{AddAdmins: true, BanUsers: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := promote(owner, fay, tg.ChatAdminRights{PinMessages: true}); err != nil {
+		t.Fatal(err)
+	}
+	forbidden := &RPCError{Code: 403, Message: "RIGHT_FORBIDDEN"}
+	wantRPC(t, promote(dan, fay, tg.ChatAdminRights{BanUsers: true}), forbidden)    // the owner's appointee
+	wantRPC(t, promote(dan, eve, tg.ChatAdminRights{PinMessages: true}), forbidden) // a right dan lacks
+	if err := promote(dan, eve, tg.ChatAdminRights{BanUsers: true}); err != nil {
+		t.Fatalf("an admin granting a right it holds: %v", err)
+	}
+}

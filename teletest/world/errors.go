@@ -57,6 +57,7 @@ var (
 	ErrChatIDInvalid              = rpcErr(400, "CHAT_ID_INVALID")
 	ErrChatWriteForbidden         = rpcErr(403, "CHAT_WRITE_FORBIDDEN")
 	ErrChatAdminRequired          = rpcErr(400, "CHAT_ADMIN_REQUIRED")
+	ErrRightForbidden             = rpcErr(403, "RIGHT_FORBIDDEN")
 	ErrUserBannedInChannel        = rpcErr(400, "USER_BANNED_IN_CHANNEL")
 	ErrUserNotParticipant         = rpcErr(400, "USER_NOT_PARTICIPANT")
 	ErrUserAlreadyParticipant     = rpcErr(400, "USER_ALREADY_PARTICIPANT")

@@ -128,9 +128,9 @@ func (w *World) EditAdmin(key KeyID, in tg.InputChannelClass, who tg.InputUserCl
 	case !ch.hasRight(a.id, func(r tg.ChatAdminRights) bool { return r.AddAdmins }):
 		return nil, ErrChatAdminRequired
 	case m.admin && a.id != ch.creator && m.promotedBy != a.id:
-		return nil, rpcErr(400, "RIGHT_FORBIDDEN") // another admin's appointee
+		return nil, ErrRightForbidden // another admin's appointee
 	case a.id != ch.creator && !rightsWithin(rights, ch.members[a.id].rights):
-		return nil, rpcErr(400, "RIGHT_FORBIDDEN") // more than the promoter has
+		return nil, ErrRightForbidden // more than the promoter has
 	}
 	prev := ch.participant(u.id, 0)
 	m.admin, m.rights = rights != (tg.ChatAdminRights{}), rights
