@@ -926,3 +926,50 @@ var testRegistry = tltest.Registry{Decode: DecodeObject, NewObject: NewObject}
 func TestRoundTrip(t *testing.T) {
 	tltest.RoundTrip(t, roundTripCases, testRegistry)
 }
+
+var redactCases = []tltest.RedactCase{
+	{Name: "decryptedMessageMediaPhoto", New: func(r, secret *tltest.Rand) any {
+		m := randDecryptedMessageMediaPhoto(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Key = r.Bytes()
+			m.Iv = r.Bytes()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "decryptedMessageMediaVideo", New: func(r, secret *tltest.Rand) any {
+		m := randDecryptedMessageMediaVideo(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Key = r.Bytes()
+			m.Iv = r.Bytes()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "decryptedMessageMediaDocument46", New: func(r, secret *tltest.Rand) any {
+		m := randDecryptedMessageMediaDocument46(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Key = r.Bytes()
+			m.Iv = r.Bytes()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "decryptedMessageMediaDocument", New: func(r, secret *tltest.Rand) any {
+		m := randDecryptedMessageMediaDocument(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Key = r.Bytes()
+			m.Iv = r.Bytes()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "decryptedMessageMediaAudio", New: func(r, secret *tltest.Rand) any {
+		m := randDecryptedMessageMediaAudio(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Key = r.Bytes()
+			m.Iv = r.Bytes()
+		}(secret, 0)
+		return m
+	}},
+}
+
+func TestRedacted(t *testing.T) {
+	tltest.Redacted(t, redactCases)
+}

@@ -4,6 +4,8 @@ package e2e
 
 import (
 	"encoding/binary"
+	"fmt"
+	"log/slog"
 	"math"
 
 	"github.com/mtgo-labs/mtgo/tl"
@@ -589,6 +591,37 @@ func (m *DecryptedMessageMediaPhoto) decodeFields(b *tl.Buffer) (err error) {
 	return nil
 }
 
+// redacted returns the fields of m for printing, key, iv redacted; nil for a nil m.
+func (m *DecryptedMessageMediaPhoto) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("Thumb", m.Thumb),
+		slog.Any("ThumbW", m.ThumbW),
+		slog.Any("ThumbH", m.ThumbH),
+		slog.Any("W", m.W),
+		slog.Any("H", m.H),
+		slog.Any("Size", m.Size),
+		slog.Any("Key", tl.Secret(len(m.Key))), // decrypts the photo
+		slog.Any("Iv", tl.Secret(len(m.Iv))),   // the key's IV
+		slog.Any("Caption", m.Caption),
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with key, iv redacted.
+func (m DecryptedMessageMediaPhoto) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "e2e.DecryptedMessageMediaPhoto", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with key, iv redacted.
+func (m *DecryptedMessageMediaPhoto) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with key, iv redacted.
+func (m DecryptedMessageMediaPhoto) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
+}
+
 // DecryptedMessageMediaVideo is the TL constructor decryptedMessageMediaVideo#970c8c0e (result DecryptedMessageMedia).
 type DecryptedMessageMediaVideo struct {
 	Thumb    []byte // thumb
@@ -696,6 +729,39 @@ func (m *DecryptedMessageMediaVideo) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("decryptedMessageMediaVideo", "caption", err)
 	}
 	return nil
+}
+
+// redacted returns the fields of m for printing, key, iv redacted; nil for a nil m.
+func (m *DecryptedMessageMediaVideo) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("Thumb", m.Thumb),
+		slog.Any("ThumbW", m.ThumbW),
+		slog.Any("ThumbH", m.ThumbH),
+		slog.Any("Duration", m.Duration),
+		slog.Any("MimeType", m.MimeType),
+		slog.Any("W", m.W),
+		slog.Any("H", m.H),
+		slog.Any("Size", m.Size),
+		slog.Any("Key", tl.Secret(len(m.Key))), // decrypts the video
+		slog.Any("Iv", tl.Secret(len(m.Iv))),   // the key's IV
+		slog.Any("Caption", m.Caption),
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with key, iv redacted.
+func (m DecryptedMessageMediaVideo) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "e2e.DecryptedMessageMediaVideo", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with key, iv redacted.
+func (m *DecryptedMessageMediaVideo) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with key, iv redacted.
+func (m DecryptedMessageMediaVideo) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
 }
 
 // DecryptedMessageMediaGeoPoint is the TL constructor decryptedMessageMediaGeoPoint#35480a59 (result DecryptedMessageMedia).
@@ -952,6 +1018,37 @@ func (m *DecryptedMessageMediaDocument46) decodeFields(b *tl.Buffer) (err error)
 	return nil
 }
 
+// redacted returns the fields of m for printing, key, iv redacted; nil for a nil m.
+func (m *DecryptedMessageMediaDocument46) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("Thumb", m.Thumb),
+		slog.Any("ThumbW", m.ThumbW),
+		slog.Any("ThumbH", m.ThumbH),
+		slog.Any("MimeType", m.MimeType),
+		slog.Any("Size", m.Size),
+		slog.Any("Key", tl.Secret(len(m.Key))), // decrypts the document
+		slog.Any("Iv", tl.Secret(len(m.Iv))),   // the key's IV
+		slog.Any("Attributes", m.Attributes),
+		slog.Any("Caption", m.Caption),
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with key, iv redacted.
+func (m DecryptedMessageMediaDocument46) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "e2e.DecryptedMessageMediaDocument46", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with key, iv redacted.
+func (m *DecryptedMessageMediaDocument46) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with key, iv redacted.
+func (m DecryptedMessageMediaDocument46) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
+}
+
 // DecryptedMessageMediaDocument is the TL constructor decryptedMessageMediaDocument#6abd9782 (result DecryptedMessageMedia).
 type DecryptedMessageMediaDocument struct {
 	Thumb      []byte                   // thumb
@@ -1068,6 +1165,37 @@ func (m *DecryptedMessageMediaDocument) decodeFields(b *tl.Buffer) (err error) {
 	return nil
 }
 
+// redacted returns the fields of m for printing, key, iv redacted; nil for a nil m.
+func (m *DecryptedMessageMediaDocument) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("Thumb", m.Thumb),
+		slog.Any("ThumbW", m.ThumbW),
+		slog.Any("ThumbH", m.ThumbH),
+		slog.Any("MimeType", m.MimeType),
+		slog.Any("Size", m.Size),
+		slog.Any("Key", tl.Secret(len(m.Key))), // decrypts the document
+		slog.Any("Iv", tl.Secret(len(m.Iv))),   // the key's IV
+		slog.Any("Attributes", m.Attributes),
+		slog.Any("Caption", m.Caption),
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with key, iv redacted.
+func (m DecryptedMessageMediaDocument) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "e2e.DecryptedMessageMediaDocument", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with key, iv redacted.
+func (m *DecryptedMessageMediaDocument) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with key, iv redacted.
+func (m DecryptedMessageMediaDocument) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
+}
+
 // DecryptedMessageMediaAudio is the TL constructor decryptedMessageMediaAudio#57e0a9cb (result DecryptedMessageMedia).
 type DecryptedMessageMediaAudio struct {
 	Duration int32  // duration
@@ -1144,6 +1272,33 @@ func (m *DecryptedMessageMediaAudio) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("decryptedMessageMediaAudio", "iv", err)
 	}
 	return nil
+}
+
+// redacted returns the fields of m for printing, key, iv redacted; nil for a nil m.
+func (m *DecryptedMessageMediaAudio) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("Duration", m.Duration),
+		slog.Any("MimeType", m.MimeType),
+		slog.Any("Size", m.Size),
+		slog.Any("Key", tl.Secret(len(m.Key))), // decrypts the audio
+		slog.Any("Iv", tl.Secret(len(m.Iv))),   // the key's IV
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with key, iv redacted.
+func (m DecryptedMessageMediaAudio) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "e2e.DecryptedMessageMediaAudio", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with key, iv redacted.
+func (m *DecryptedMessageMediaAudio) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with key, iv redacted.
+func (m DecryptedMessageMediaAudio) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
 }
 
 // DecryptedMessageMediaExternalDocument is the TL constructor decryptedMessageMediaExternalDocument#fa95b0dd (result DecryptedMessageMedia).

@@ -627,3 +627,69 @@ var testRegistry = tltest.Registry{Decode: DecodeObject, NewObject: NewObject}
 func TestRoundTrip(t *testing.T) {
 	tltest.RoundTrip(t, roundTripCases, testRegistry)
 }
+
+var redactCases = []tltest.RedactCase{
+	{Name: "p_q_inner_data", New: func(r, secret *tltest.Rand) any {
+		m := randPQInnerData(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Nonce = r.Int128()
+			m.ServerNonce = r.Int128()
+			m.NewNonce = r.Int256()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "p_q_inner_data_dc", New: func(r, secret *tltest.Rand) any {
+		m := randPQInnerDataDC(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Nonce = r.Int128()
+			m.ServerNonce = r.Int128()
+			m.NewNonce = r.Int256()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "p_q_inner_data_temp", New: func(r, secret *tltest.Rand) any {
+		m := randPQInnerDataTemp(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Nonce = r.Int128()
+			m.ServerNonce = r.Int128()
+			m.NewNonce = r.Int256()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "p_q_inner_data_temp_dc", New: func(r, secret *tltest.Rand) any {
+		m := randPQInnerDataTempDC(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Nonce = r.Int128()
+			m.ServerNonce = r.Int128()
+			m.NewNonce = r.Int256()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "server_DH_inner_data", New: func(r, secret *tltest.Rand) any {
+		m := randServerDHInnerData(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Nonce = r.Int128()
+			m.ServerNonce = r.Int128()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "client_DH_inner_data", New: func(r, secret *tltest.Rand) any {
+		m := randClientDHInnerData(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Nonce = r.Int128()
+			m.ServerNonce = r.Int128()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "ipPortSecret", New: func(r, secret *tltest.Rand) any {
+		m := randIPPortSecret(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Secret = r.Bytes()
+		}(secret, 0)
+		return m
+	}},
+}
+
+func TestRedacted(t *testing.T) {
+	tltest.Redacted(t, redactCases)
+}

@@ -4,6 +4,8 @@ package mt
 
 import (
 	"encoding/binary"
+	"fmt"
+	"log/slog"
 
 	"github.com/mtgo-labs/mtgo/tl"
 )
@@ -178,6 +180,32 @@ func (m *PQInnerData) decodeFields(b *tl.Buffer) (err error) {
 	return nil
 }
 
+// redacted returns the fields of m for printing, nonce, server_nonce, new_nonce redacted; nil for a nil m.
+func (m *PQInnerData) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("Pq", m.Pq),
+		slog.Any("P", m.P),
+		slog.Any("Q", m.Q),
+		slog.Any("Nonce", tl.Secret(len(m.Nonce))),             // ties the exchange's messages together
+		slog.Any("ServerNonce", tl.Secret(len(m.ServerNonce))), // with new_nonce, derives the temporary key
+		slog.Any("NewNonce", tl.Secret(len(m.NewNonce))),       // derives the temporary key and the server salt
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with nonce, server_nonce, new_nonce redacted.
+func (m PQInnerData) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "mt.PQInnerData", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with nonce, server_nonce, new_nonce redacted.
+func (m *PQInnerData) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with nonce, server_nonce, new_nonce redacted.
+func (m PQInnerData) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
+
 // PQInnerDataDC is the TL constructor p_q_inner_data_dc#a9f55f95 (result P_Q_inner_data).
 type PQInnerDataDC struct {
 	Pq          string    // pq
@@ -267,6 +295,33 @@ func (m *PQInnerDataDC) decodeFields(b *tl.Buffer) (err error) {
 	return nil
 }
 
+// redacted returns the fields of m for printing, nonce, server_nonce, new_nonce redacted; nil for a nil m.
+func (m *PQInnerDataDC) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("Pq", m.Pq),
+		slog.Any("P", m.P),
+		slog.Any("Q", m.Q),
+		slog.Any("Nonce", tl.Secret(len(m.Nonce))),             // as in p_q_inner_data
+		slog.Any("ServerNonce", tl.Secret(len(m.ServerNonce))), // as in p_q_inner_data
+		slog.Any("NewNonce", tl.Secret(len(m.NewNonce))),       // as in p_q_inner_data
+		slog.Any("DC", m.DC),
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with nonce, server_nonce, new_nonce redacted.
+func (m PQInnerDataDC) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "mt.PQInnerDataDC", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with nonce, server_nonce, new_nonce redacted.
+func (m *PQInnerDataDC) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with nonce, server_nonce, new_nonce redacted.
+func (m PQInnerDataDC) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
+
 // PQInnerDataTemp is the TL constructor p_q_inner_data_temp#3c6a84d4 (result P_Q_inner_data).
 type PQInnerDataTemp struct {
 	Pq          string    // pq
@@ -355,6 +410,33 @@ func (m *PQInnerDataTemp) decodeFields(b *tl.Buffer) (err error) {
 	}
 	return nil
 }
+
+// redacted returns the fields of m for printing, nonce, server_nonce, new_nonce redacted; nil for a nil m.
+func (m *PQInnerDataTemp) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("Pq", m.Pq),
+		slog.Any("P", m.P),
+		slog.Any("Q", m.Q),
+		slog.Any("Nonce", tl.Secret(len(m.Nonce))),             // as in p_q_inner_data
+		slog.Any("ServerNonce", tl.Secret(len(m.ServerNonce))), // as in p_q_inner_data
+		slog.Any("NewNonce", tl.Secret(len(m.NewNonce))),       // as in p_q_inner_data
+		slog.Any("ExpiresIn", m.ExpiresIn),
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with nonce, server_nonce, new_nonce redacted.
+func (m PQInnerDataTemp) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "mt.PQInnerDataTemp", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with nonce, server_nonce, new_nonce redacted.
+func (m *PQInnerDataTemp) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with nonce, server_nonce, new_nonce redacted.
+func (m PQInnerDataTemp) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
 
 // PQInnerDataTempDC is the TL constructor p_q_inner_data_temp_dc#56fddf88 (result P_Q_inner_data).
 type PQInnerDataTempDC struct {
@@ -449,6 +531,34 @@ func (m *PQInnerDataTempDC) decodeFields(b *tl.Buffer) (err error) {
 	}
 	return nil
 }
+
+// redacted returns the fields of m for printing, nonce, server_nonce, new_nonce redacted; nil for a nil m.
+func (m *PQInnerDataTempDC) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("Pq", m.Pq),
+		slog.Any("P", m.P),
+		slog.Any("Q", m.Q),
+		slog.Any("Nonce", tl.Secret(len(m.Nonce))),             // as in p_q_inner_data
+		slog.Any("ServerNonce", tl.Secret(len(m.ServerNonce))), // as in p_q_inner_data
+		slog.Any("NewNonce", tl.Secret(len(m.NewNonce))),       // as in p_q_inner_data
+		slog.Any("DC", m.DC),
+		slog.Any("ExpiresIn", m.ExpiresIn),
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with nonce, server_nonce, new_nonce redacted.
+func (m PQInnerDataTempDC) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "mt.PQInnerDataTempDC", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with nonce, server_nonce, new_nonce redacted.
+func (m *PQInnerDataTempDC) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with nonce, server_nonce, new_nonce redacted.
+func (m PQInnerDataTempDC) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
 
 // BindAuthKeyInner is the TL constructor bind_auth_key_inner#75a3f765 (result BindAuthKeyInner).
 type BindAuthKeyInner struct {
@@ -749,6 +859,32 @@ func (m *ServerDHInnerData) decodeFields(b *tl.Buffer) (err error) {
 	return nil
 }
 
+// redacted returns the fields of m for printing, nonce, server_nonce redacted; nil for a nil m.
+func (m *ServerDHInnerData) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("Nonce", tl.Secret(len(m.Nonce))),             // ties the answer to the exchange
+		slog.Any("ServerNonce", tl.Secret(len(m.ServerNonce))), // with new_nonce, derives the temporary key
+		slog.Any("G", m.G),
+		slog.Any("DHPrime", m.DHPrime),
+		slog.Any("GA", m.GA),
+		slog.Any("ServerTime", m.ServerTime),
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with nonce, server_nonce redacted.
+func (m ServerDHInnerData) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "mt.ServerDHInnerData", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with nonce, server_nonce redacted.
+func (m *ServerDHInnerData) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with nonce, server_nonce redacted.
+func (m ServerDHInnerData) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
+
 // ClientDHInnerData is the TL constructor client_DH_inner_data#6643b654 (result Client_DH_Inner_Data).
 type ClientDHInnerData struct {
 	Nonce       tl.Int128 // nonce
@@ -818,6 +954,30 @@ func (m *ClientDHInnerData) decodeFields(b *tl.Buffer) (err error) {
 	}
 	return nil
 }
+
+// redacted returns the fields of m for printing, nonce, server_nonce redacted; nil for a nil m.
+func (m *ClientDHInnerData) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("Nonce", tl.Secret(len(m.Nonce))),             // ties the answer to the exchange
+		slog.Any("ServerNonce", tl.Secret(len(m.ServerNonce))), // with new_nonce, derives the temporary key
+		slog.Any("RetryID", m.RetryID),
+		slog.Any("GB", m.GB),
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with nonce, server_nonce redacted.
+func (m ClientDHInnerData) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "mt.ClientDHInnerData", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with nonce, server_nonce redacted.
+func (m *ClientDHInnerData) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with nonce, server_nonce redacted.
+func (m ClientDHInnerData) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
 
 // DHGenOk is the TL constructor dh_gen_ok#3bcbf734 (result Set_client_DH_params_answer).
 type DHGenOk struct {
@@ -2627,6 +2787,29 @@ func (m *IPPortSecret) decodeFields(b *tl.Buffer) (err error) {
 	}
 	return nil
 }
+
+// redacted returns the fields of m for printing, secret redacted; nil for a nil m.
+func (m *IPPortSecret) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("IPv4", m.IPv4),
+		slog.Any("Port", m.Port),
+		slog.Any("Secret", tl.Secret(len(m.Secret))), // an MTProxy secret: whoever holds it may use the proxy
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with secret redacted.
+func (m IPPortSecret) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "mt.IPPortSecret", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with secret redacted.
+func (m *IPPortSecret) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with secret redacted.
+func (m IPPortSecret) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
 
 // AccessPointRule is the TL constructor accessPointRule#4679b65f (result AccessPointRule).
 type AccessPointRule struct {

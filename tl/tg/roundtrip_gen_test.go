@@ -36390,3 +36390,245 @@ var testRegistry = tltest.Registry{Decode: DecodeObject, NewObject: NewObject}
 func TestRoundTrip(t *testing.T) {
 	tltest.RoundTrip(t, roundTripCases, testRegistry)
 }
+
+var redactCases = []tltest.RedactCase{
+	{Name: "auth.authorization", New: func(r, secret *tltest.Rand) any {
+		m := randAuthAuthorization(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.FutureAuthToken = tl.Some(r.Bytes())
+		}(secret, 0)
+		return m
+	}},
+	{Name: "auth.exportedAuthorization", New: func(r, secret *tltest.Rand) any {
+		m := randAuthExportedAuthorization(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Bytes = r.Bytes()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "upload.fileCdnRedirect", New: func(r, secret *tltest.Rand) any {
+		m := randUploadFileCdnRedirect(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.EncryptionKey = r.Bytes()
+			m.EncryptionIv = r.Bytes()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "account.passwordInputSettings", New: func(r, secret *tltest.Rand) any {
+		m := randAccountPasswordInputSettings(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.NewPasswordHash = tl.Some(r.Bytes())
+		}(secret, 0)
+		return m
+	}},
+	{Name: "inputPaymentCredentialsSaved", New: func(r, secret *tltest.Rand) any {
+		m := randInputPaymentCredentialsSaved(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.TmpPassword = r.Bytes()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "inputPaymentCredentials", New: func(r, secret *tltest.Rand) any {
+		m := randInputPaymentCredentials(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Data = *randDataJSON(r, d+1)
+		}(secret, 0)
+		return m
+	}},
+	{Name: "inputPaymentCredentialsApplePay", New: func(r, secret *tltest.Rand) any {
+		m := randInputPaymentCredentialsApplePay(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.PaymentData = *randDataJSON(r, d+1)
+		}(secret, 0)
+		return m
+	}},
+	{Name: "inputPaymentCredentialsGooglePay", New: func(r, secret *tltest.Rand) any {
+		m := randInputPaymentCredentialsGooglePay(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.PaymentToken = *randDataJSON(r, d+1)
+		}(secret, 0)
+		return m
+	}},
+	{Name: "account.tmpPassword", New: func(r, secret *tltest.Rand) any {
+		m := randAccountTmpPassword(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.TmpPassword = r.Bytes()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "inputSecureFileUploaded", New: func(r, secret *tltest.Rand) any {
+		m := randInputSecureFileUploaded(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Secret = r.Bytes()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "secureFile", New: func(r, secret *tltest.Rand) any {
+		m := randSecureFile(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Secret = r.Bytes()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "secureData", New: func(r, secret *tltest.Rand) any {
+		m := randSecureData(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Data = r.Bytes()
+			m.Secret = r.Bytes()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "secureCredentialsEncrypted", New: func(r, secret *tltest.Rand) any {
+		m := randSecureCredentialsEncrypted(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Data = r.Bytes()
+			m.Secret = r.Bytes()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "secureSecretSettings", New: func(r, secret *tltest.Rand) any {
+		m := randSecureSecretSettings(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.SecureSecret = r.Bytes()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "inputCheckPasswordSRP", New: func(r, secret *tltest.Rand) any {
+		m := randInputCheckPasswordSRP(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.A = r.Bytes()
+			m.M1 = r.Bytes()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "auth.loginToken", New: func(r, secret *tltest.Rand) any {
+		m := randAuthLoginToken(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Token = r.Bytes()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "auth.loginTokenMigrateTo", New: func(r, secret *tltest.Rand) any {
+		m := randAuthLoginTokenMigrateTo(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Token = r.Bytes()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "emailVerificationCode", New: func(r, secret *tltest.Rand) any {
+		m := randEmailVerificationCode(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Code = r.String()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "emailVerificationGoogle", New: func(r, secret *tltest.Rand) any {
+		m := randEmailVerificationGoogle(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Token = r.String()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "emailVerificationApple", New: func(r, secret *tltest.Rand) any {
+		m := randEmailVerificationApple(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Token = r.String()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "auth.signIn", New: func(r, secret *tltest.Rand) any {
+		m := randAuthSignInRequest(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.PhoneCode = tl.Some(r.String())
+		}(secret, 0)
+		return m
+	}},
+	{Name: "auth.importAuthorization", New: func(r, secret *tltest.Rand) any {
+		m := randAuthImportAuthorizationRequest(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Bytes = r.Bytes()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "auth.importBotAuthorization", New: func(r, secret *tltest.Rand) any {
+		m := randAuthImportBotAuthorizationRequest(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.BotAuthToken = r.String()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "auth.recoverPassword", New: func(r, secret *tltest.Rand) any {
+		m := randAuthRecoverPasswordRequest(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Code = r.String()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "auth.importLoginToken", New: func(r, secret *tltest.Rand) any {
+		m := randAuthImportLoginTokenRequest(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Token = r.Bytes()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "auth.acceptLoginToken", New: func(r, secret *tltest.Rand) any {
+		m := randAuthAcceptLoginTokenRequest(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Token = r.Bytes()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "auth.checkRecoveryPassword", New: func(r, secret *tltest.Rand) any {
+		m := randAuthCheckRecoveryPasswordRequest(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Code = r.String()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "auth.importWebTokenAuthorization", New: func(r, secret *tltest.Rand) any {
+		m := randAuthImportWebTokenAuthorizationRequest(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.WebAuthToken = r.String()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "account.registerDevice", New: func(r, secret *tltest.Rand) any {
+		m := randAccountRegisterDeviceRequest(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Secret = r.Bytes()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "account.changePhone", New: func(r, secret *tltest.Rand) any {
+		m := randAccountChangePhoneRequest(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.PhoneCode = r.String()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "account.confirmPhone", New: func(r, secret *tltest.Rand) any {
+		m := randAccountConfirmPhoneRequest(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.PhoneCode = r.String()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "account.verifyPhone", New: func(r, secret *tltest.Rand) any {
+		m := randAccountVerifyPhoneRequest(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.PhoneCode = r.String()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "account.confirmPasswordEmail", New: func(r, secret *tltest.Rand) any {
+		m := randAccountConfirmPasswordEmailRequest(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Code = r.String()
+		}(secret, 0)
+		return m
+	}},
+}
+
+func TestRedacted(t *testing.T) {
+	tltest.Redacted(t, redactCases)
+}

@@ -4,6 +4,8 @@ package tg
 
 import (
 	"encoding/binary"
+	"fmt"
+	"log/slog"
 
 	"github.com/mtgo-labs/mtgo/tl"
 )
@@ -596,6 +598,33 @@ func (m *AccountPasswordInputSettings) decodeFields(b *tl.Buffer) (err error) {
 	return nil
 }
 
+// redacted returns the fields of m for printing, new_password_hash redacted; nil for a nil m.
+func (m *AccountPasswordInputSettings) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("NewAlgo", m.NewAlgo),
+		slog.Any("NewPasswordHash", tl.Secret(len(m.NewPasswordHash.Value))), // the new password's verifier
+		slog.Any("Hint", m.Hint),
+		slog.Any("Email", m.Email),
+		slog.Any("NewSecureSettings", m.NewSecureSettings),
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with new_password_hash redacted.
+func (m AccountPasswordInputSettings) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.AccountPasswordInputSettings", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with new_password_hash redacted.
+func (m *AccountPasswordInputSettings) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with new_password_hash redacted.
+func (m AccountPasswordInputSettings) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
+}
+
 // AccountTmpPassword is the TL constructor account.tmpPassword#db64fd34 (result account.TmpPassword).
 type AccountTmpPassword struct {
 	TmpPassword []byte // tmp_password
@@ -653,6 +682,28 @@ func (m *AccountTmpPassword) decodeFields(b *tl.Buffer) (err error) {
 	}
 	return nil
 }
+
+// redacted returns the fields of m for printing, tmp_password redacted; nil for a nil m.
+func (m *AccountTmpPassword) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("TmpPassword", tl.Secret(len(m.TmpPassword))), // pays with saved cards, no password asked
+		slog.Any("ValidUntil", m.ValidUntil),
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with tmp_password redacted.
+func (m AccountTmpPassword) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.AccountTmpPassword", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with tmp_password redacted.
+func (m *AccountTmpPassword) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with tmp_password redacted.
+func (m AccountTmpPassword) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
 
 // AccountWebAuthorizations is the TL constructor account.webAuthorizations#ed56c9fc (result account.WebAuthorizations).
 type AccountWebAuthorizations struct {
@@ -3369,6 +3420,34 @@ func (m *AccountRegisterDeviceRequest) decodeFields(b *tl.Buffer) (err error) {
 	return nil
 }
 
+// redacted returns the fields of m for printing, secret redacted; nil for a nil m.
+func (m *AccountRegisterDeviceRequest) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("NoMuted", m.NoMuted),
+		slog.Any("TokenType", m.TokenType),
+		slog.Any("Token", m.Token),
+		slog.Any("AppSandbox", m.AppSandbox),
+		slog.Any("Secret", tl.Secret(len(m.Secret))), // encrypts this device's push notifications
+		slog.Any("OtherUids", m.OtherUids),
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with secret redacted.
+func (m AccountRegisterDeviceRequest) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.AccountRegisterDeviceRequest", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with secret redacted.
+func (m *AccountRegisterDeviceRequest) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with secret redacted.
+func (m AccountRegisterDeviceRequest) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
+}
+
 // AccountUnregisterDeviceRequest is the TL function account.unregisterDevice#6a0d3206 (result Bool).
 type AccountUnregisterDeviceRequest struct {
 	TokenType int32   // token_type
@@ -4458,6 +4537,31 @@ func (m *AccountChangePhoneRequest) decodeFields(b *tl.Buffer) (err error) {
 	return nil
 }
 
+// redacted returns the fields of m for printing, phone_code redacted; nil for a nil m.
+func (m *AccountChangePhoneRequest) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("PhoneNumber", m.PhoneNumber),
+		slog.Any("PhoneCodeHash", m.PhoneCodeHash),
+		slog.Any("PhoneCode", tl.Secret(len(m.PhoneCode))), // moves the account to the new number
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with phone_code redacted.
+func (m AccountChangePhoneRequest) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.AccountChangePhoneRequest", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with phone_code redacted.
+func (m *AccountChangePhoneRequest) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with phone_code redacted.
+func (m AccountChangePhoneRequest) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
+}
+
 // AccountUpdateDeviceLockedRequest is the TL function account.updateDeviceLocked#38df3532 (result Bool).
 type AccountUpdateDeviceLockedRequest struct {
 	Period int32 // period
@@ -4800,6 +4904,32 @@ func (m *AccountUpdatePasswordSettingsRequest) decodeFields(b *tl.Buffer) (err e
 	return nil
 }
 
+// redacted returns the fields of m for printing, the secret fields of the values it holds redacted; nil for a nil m.
+func (m *AccountUpdatePasswordSettingsRequest) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("Password", m.Password),
+		slog.Any("NewSettings", m.NewSettings),
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with the secret fields of the values it holds redacted.
+func (m AccountUpdatePasswordSettingsRequest) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.AccountUpdatePasswordSettingsRequest", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with the secret fields of the values it holds redacted.
+func (m *AccountUpdatePasswordSettingsRequest) LogValue() slog.Value {
+	return tl.LogRedacted(m.redacted())
+}
+
+// MarshalJSON implements json.Marshaler: m's fields with the secret fields of the values it holds redacted.
+func (m AccountUpdatePasswordSettingsRequest) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
+}
+
 // AccountSendConfirmPhoneCodeRequest is the TL function account.sendConfirmPhoneCode#1b3faa88 (result auth.SentCode).
 type AccountSendConfirmPhoneCodeRequest struct {
 	Hash     string       // hash
@@ -4926,6 +5056,30 @@ func (m *AccountConfirmPhoneRequest) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("account.confirmPhone", "phone_code", err)
 	}
 	return nil
+}
+
+// redacted returns the fields of m for printing, phone_code redacted; nil for a nil m.
+func (m *AccountConfirmPhoneRequest) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("PhoneCodeHash", m.PhoneCodeHash),
+		slog.Any("PhoneCode", tl.Secret(len(m.PhoneCode))), // cancels a deletion of the account
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with phone_code redacted.
+func (m AccountConfirmPhoneRequest) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.AccountConfirmPhoneRequest", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with phone_code redacted.
+func (m *AccountConfirmPhoneRequest) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with phone_code redacted.
+func (m AccountConfirmPhoneRequest) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
 }
 
 // AccountGetTmpPasswordRequest is the TL function account.getTmpPassword#449e0b51 (result account.TmpPassword).
@@ -5579,6 +5733,35 @@ func (m *AccountAcceptAuthorizationRequest) decodeFields(b *tl.Buffer) (err erro
 	return nil
 }
 
+// redacted returns the fields of m for printing, the secret fields of the values it holds redacted; nil for a nil m.
+func (m *AccountAcceptAuthorizationRequest) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("BotID", m.BotID),
+		slog.Any("Scope", m.Scope),
+		slog.Any("PublicKey", m.PublicKey),
+		slog.Any("ValueHashes", m.ValueHashes),
+		slog.Any("Credentials", m.Credentials),
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with the secret fields of the values it holds redacted.
+func (m AccountAcceptAuthorizationRequest) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.AccountAcceptAuthorizationRequest", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with the secret fields of the values it holds redacted.
+func (m *AccountAcceptAuthorizationRequest) LogValue() slog.Value {
+	return tl.LogRedacted(m.redacted())
+}
+
+// MarshalJSON implements json.Marshaler: m's fields with the secret fields of the values it holds redacted.
+func (m AccountAcceptAuthorizationRequest) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
+}
+
 // AccountSendVerifyPhoneCodeRequest is the TL function account.sendVerifyPhoneCode#a5a356f9 (result auth.SentCode).
 type AccountSendVerifyPhoneCodeRequest struct {
 	PhoneNumber string       // phone_number
@@ -5709,6 +5892,31 @@ func (m *AccountVerifyPhoneRequest) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("account.verifyPhone", "phone_code", err)
 	}
 	return nil
+}
+
+// redacted returns the fields of m for printing, phone_code redacted; nil for a nil m.
+func (m *AccountVerifyPhoneRequest) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("PhoneNumber", m.PhoneNumber),
+		slog.Any("PhoneCodeHash", m.PhoneCodeHash),
+		slog.Any("PhoneCode", tl.Secret(len(m.PhoneCode))), // proves the number for Telegram Passport
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with phone_code redacted.
+func (m AccountVerifyPhoneRequest) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.AccountVerifyPhoneRequest", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with phone_code redacted.
+func (m *AccountVerifyPhoneRequest) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with phone_code redacted.
+func (m AccountVerifyPhoneRequest) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
 }
 
 // AccountSendVerifyEmailCodeRequest is the TL function account.sendVerifyEmailCode#98e037bb (result account.SentEmailCode).
@@ -6052,6 +6260,31 @@ func (m *AccountConfirmPasswordEmailRequest) decodeFields(b *tl.Buffer) (err err
 		return b.DecodeErr("account.confirmPasswordEmail", "code", err)
 	}
 	return nil
+}
+
+// redacted returns the fields of m for printing, code redacted; nil for a nil m.
+func (m *AccountConfirmPasswordEmailRequest) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("Code", tl.Secret(len(m.Code))), // confirms the password's recovery e-mail
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with code redacted.
+func (m AccountConfirmPasswordEmailRequest) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.AccountConfirmPasswordEmailRequest", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with code redacted.
+func (m *AccountConfirmPasswordEmailRequest) LogValue() slog.Value {
+	return tl.LogRedacted(m.redacted())
+}
+
+// MarshalJSON implements json.Marshaler: m's fields with code redacted.
+func (m AccountConfirmPasswordEmailRequest) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
 }
 
 // AccountResendPasswordEmailRequest is the TL function account.resendPasswordEmail#7a7f2a15 (result Bool).

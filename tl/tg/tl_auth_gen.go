@@ -4,6 +4,8 @@ package tg
 
 import (
 	"encoding/binary"
+	"fmt"
+	"log/slog"
 
 	"github.com/mtgo-labs/mtgo/tl"
 )
@@ -362,6 +364,31 @@ func (m *AuthAuthorization) decodeFields(b *tl.Buffer) (err error) {
 	return nil
 }
 
+// redacted returns the fields of m for printing, future_auth_token redacted; nil for a nil m.
+func (m *AuthAuthorization) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("SetupPasswordRequired", m.SetupPasswordRequired),
+		slog.Any("OtherwiseReloginDays", m.OtherwiseReloginDays),
+		slog.Any("TmpSessions", m.TmpSessions),
+		slog.Any("FutureAuthToken", tl.Secret(len(m.FutureAuthToken.Value))), // lets a later sign-in skip the code
+		slog.Any("User", m.User),
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with future_auth_token redacted.
+func (m AuthAuthorization) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.AuthAuthorization", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with future_auth_token redacted.
+func (m *AuthAuthorization) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with future_auth_token redacted.
+func (m AuthAuthorization) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
+
 // AuthAuthorizationSignUpRequired is the TL constructor auth.authorizationSignUpRequired#44747e9a (result auth.Authorization).
 type AuthAuthorizationSignUpRequired struct {
 	TermsOfService *HelpTermsOfService // terms_of_service (optional, flags.0)
@@ -498,6 +525,30 @@ func (m *AuthExportedAuthorization) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("auth.exportedAuthorization", "bytes", err)
 	}
 	return nil
+}
+
+// redacted returns the fields of m for printing, bytes redacted; nil for a nil m.
+func (m *AuthExportedAuthorization) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("ID", m.ID),
+		slog.Any("Bytes", tl.Secret(len(m.Bytes))), // signs the account in on another DC
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with bytes redacted.
+func (m AuthExportedAuthorization) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.AuthExportedAuthorization", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with bytes redacted.
+func (m *AuthExportedAuthorization) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with bytes redacted.
+func (m AuthExportedAuthorization) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
 }
 
 // AuthPasswordRecovery is the TL constructor auth.passwordRecovery#137948a5 (result auth.PasswordRecovery).
@@ -1641,6 +1692,28 @@ func (m *AuthLoginToken) decodeFields(b *tl.Buffer) (err error) {
 	return nil
 }
 
+// redacted returns the fields of m for printing, token redacted; nil for a nil m.
+func (m *AuthLoginToken) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("Expires", m.Expires),
+		slog.Any("Token", tl.Secret(len(m.Token))), // the QR login token: importing it signs in
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with token redacted.
+func (m AuthLoginToken) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.AuthLoginToken", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with token redacted.
+func (m *AuthLoginToken) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with token redacted.
+func (m AuthLoginToken) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
+
 // AuthLoginTokenMigrateTo is the TL constructor auth.loginTokenMigrateTo#068e9916 (result auth.LoginToken).
 type AuthLoginTokenMigrateTo struct {
 	DCID  int32  // dc_id
@@ -1700,6 +1773,30 @@ func (m *AuthLoginTokenMigrateTo) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("auth.loginTokenMigrateTo", "token", err)
 	}
 	return nil
+}
+
+// redacted returns the fields of m for printing, token redacted; nil for a nil m.
+func (m *AuthLoginTokenMigrateTo) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("DCID", m.DCID),
+		slog.Any("Token", tl.Secret(len(m.Token))), // the same token, to import on another DC
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with token redacted.
+func (m AuthLoginTokenMigrateTo) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.AuthLoginTokenMigrateTo", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with token redacted.
+func (m *AuthLoginTokenMigrateTo) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with token redacted.
+func (m AuthLoginTokenMigrateTo) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
 }
 
 // AuthLoginTokenSuccess is the TL constructor auth.loginTokenSuccess#390d5c5e (result auth.LoginToken).
@@ -2137,6 +2234,30 @@ func (m *AuthSignInRequest) decodeFields(b *tl.Buffer) (err error) {
 	return nil
 }
 
+// redacted returns the fields of m for printing, phone_code redacted; nil for a nil m.
+func (m *AuthSignInRequest) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("PhoneNumber", m.PhoneNumber),
+		slog.Any("PhoneCodeHash", m.PhoneCodeHash),
+		slog.Any("PhoneCode", tl.Secret(len(m.PhoneCode.Value))), // the login code: with the hash, a sign-in
+		slog.Any("EmailVerification", m.EmailVerification),
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with phone_code redacted.
+func (m AuthSignInRequest) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.AuthSignInRequest", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with phone_code redacted.
+func (m *AuthSignInRequest) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with phone_code redacted.
+func (m AuthSignInRequest) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
+
 // AuthLogOutRequest is the TL function auth.logOut#3e72ba19 (result auth.LoggedOut).
 type AuthLogOutRequest struct {
 }
@@ -2345,6 +2466,30 @@ func (m *AuthImportAuthorizationRequest) decodeFields(b *tl.Buffer) (err error) 
 	return nil
 }
 
+// redacted returns the fields of m for printing, bytes redacted; nil for a nil m.
+func (m *AuthImportAuthorizationRequest) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("ID", m.ID),
+		slog.Any("Bytes", tl.Secret(len(m.Bytes))), // the same bytes, imported there
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with bytes redacted.
+func (m AuthImportAuthorizationRequest) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.AuthImportAuthorizationRequest", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with bytes redacted.
+func (m *AuthImportAuthorizationRequest) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with bytes redacted.
+func (m AuthImportAuthorizationRequest) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
+}
+
 // AuthBindTempAuthKeyRequest is the TL function auth.bindTempAuthKey#cdd42a05 (result Bool).
 type AuthBindTempAuthKeyRequest struct {
 	PermAuthKeyID    int64  // perm_auth_key_id
@@ -2485,6 +2630,34 @@ func (m *AuthImportBotAuthorizationRequest) decodeFields(b *tl.Buffer) (err erro
 		return b.DecodeErr("auth.importBotAuthorization", "bot_auth_token", err)
 	}
 	return nil
+}
+
+// redacted returns the fields of m for printing, bot_auth_token redacted; nil for a nil m.
+func (m *AuthImportBotAuthorizationRequest) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("Flags", m.Flags),
+		slog.Any("APIID", m.APIID),
+		slog.Any("APIHash", m.APIHash),
+		slog.Any("BotAuthToken", tl.Secret(len(m.BotAuthToken))), // whoever holds it is the bot
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with bot_auth_token redacted.
+func (m AuthImportBotAuthorizationRequest) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.AuthImportBotAuthorizationRequest", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with bot_auth_token redacted.
+func (m *AuthImportBotAuthorizationRequest) LogValue() slog.Value {
+	return tl.LogRedacted(m.redacted())
+}
+
+// MarshalJSON implements json.Marshaler: m's fields with bot_auth_token redacted.
+func (m AuthImportBotAuthorizationRequest) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
 }
 
 // AuthCheckPasswordRequest is the TL function auth.checkPassword#d18b4d16 (result auth.Authorization).
@@ -2675,6 +2848,30 @@ func (m *AuthRecoverPasswordRequest) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	return nil
+}
+
+// redacted returns the fields of m for printing, code redacted; nil for a nil m.
+func (m *AuthRecoverPasswordRequest) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("Code", tl.Secret(len(m.Code))), // the recovery code: resets the password
+		slog.Any("NewSettings", m.NewSettings),
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with code redacted.
+func (m AuthRecoverPasswordRequest) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.AuthRecoverPasswordRequest", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with code redacted.
+func (m *AuthRecoverPasswordRequest) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with code redacted.
+func (m AuthRecoverPasswordRequest) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
 }
 
 // AuthResendCodeRequest is the TL function auth.resendCode#cae47523 (result auth.SentCode).
@@ -3019,6 +3216,29 @@ func (m *AuthImportLoginTokenRequest) decodeFields(b *tl.Buffer) (err error) {
 	return nil
 }
 
+// redacted returns the fields of m for printing, token redacted; nil for a nil m.
+func (m *AuthImportLoginTokenRequest) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("Token", tl.Secret(len(m.Token))), // the same token, sent back
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with token redacted.
+func (m AuthImportLoginTokenRequest) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.AuthImportLoginTokenRequest", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with token redacted.
+func (m *AuthImportLoginTokenRequest) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with token redacted.
+func (m AuthImportLoginTokenRequest) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
+}
+
 // AuthAcceptLoginTokenRequest is the TL function auth.acceptLoginToken#e894ad4d (result Authorization).
 type AuthAcceptLoginTokenRequest struct {
 	Token []byte // token
@@ -3070,6 +3290,29 @@ func (m *AuthAcceptLoginTokenRequest) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("auth.acceptLoginToken", "token", err)
 	}
 	return nil
+}
+
+// redacted returns the fields of m for printing, token redacted; nil for a nil m.
+func (m *AuthAcceptLoginTokenRequest) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("Token", tl.Secret(len(m.Token))), // signs in the device that showed it
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with token redacted.
+func (m AuthAcceptLoginTokenRequest) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.AuthAcceptLoginTokenRequest", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with token redacted.
+func (m *AuthAcceptLoginTokenRequest) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with token redacted.
+func (m AuthAcceptLoginTokenRequest) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
 }
 
 // AuthCheckRecoveryPasswordRequest is the TL function auth.checkRecoveryPassword#0d36bf79 (result Bool).
@@ -3126,6 +3369,29 @@ func (m *AuthCheckRecoveryPasswordRequest) decodeFields(b *tl.Buffer) (err error
 		return b.DecodeErr("auth.checkRecoveryPassword", "code", err)
 	}
 	return nil
+}
+
+// redacted returns the fields of m for printing, code redacted; nil for a nil m.
+func (m *AuthCheckRecoveryPasswordRequest) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("Code", tl.Secret(len(m.Code))), // the same code, checked
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with code redacted.
+func (m AuthCheckRecoveryPasswordRequest) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.AuthCheckRecoveryPasswordRequest", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with code redacted.
+func (m *AuthCheckRecoveryPasswordRequest) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with code redacted.
+func (m AuthCheckRecoveryPasswordRequest) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
 }
 
 // AuthImportWebTokenAuthorizationRequest is the TL function auth.importWebTokenAuthorization#2db873a9 (result auth.Authorization).
@@ -3198,6 +3464,33 @@ func (m *AuthImportWebTokenAuthorizationRequest) decodeFields(b *tl.Buffer) (err
 		return b.DecodeErr("auth.importWebTokenAuthorization", "web_auth_token", err)
 	}
 	return nil
+}
+
+// redacted returns the fields of m for printing, web_auth_token redacted; nil for a nil m.
+func (m *AuthImportWebTokenAuthorizationRequest) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("APIID", m.APIID),
+		slog.Any("APIHash", m.APIHash),
+		slog.Any("WebAuthToken", tl.Secret(len(m.WebAuthToken))), // signs in as the web session's account
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with web_auth_token redacted.
+func (m AuthImportWebTokenAuthorizationRequest) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.AuthImportWebTokenAuthorizationRequest", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with web_auth_token redacted.
+func (m *AuthImportWebTokenAuthorizationRequest) LogValue() slog.Value {
+	return tl.LogRedacted(m.redacted())
+}
+
+// MarshalJSON implements json.Marshaler: m's fields with web_auth_token redacted.
+func (m AuthImportWebTokenAuthorizationRequest) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
 }
 
 // AuthRequestFirebaseSmsRequest is the TL function auth.requestFirebaseSms#8e39261e (result Bool).

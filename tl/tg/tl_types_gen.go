@@ -4,6 +4,8 @@ package tg
 
 import (
 	"encoding/binary"
+	"fmt"
+	"log/slog"
 	"math"
 
 	"github.com/mtgo-labs/mtgo/tl"
@@ -12100,6 +12102,30 @@ func (m *MessageActionSecureValuesSentMe) decodeFields(b *tl.Buffer) (err error)
 		return b.DecodeErr("messageActionSecureValuesSentMe", "credentials", err)
 	}
 	return nil
+}
+
+// redacted returns the fields of m for printing, the secret fields of the values it holds redacted; nil for a nil m.
+func (m *MessageActionSecureValuesSentMe) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("Values", m.Values),
+		slog.Any("Credentials", m.Credentials),
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with the secret fields of the values it holds redacted.
+func (m MessageActionSecureValuesSentMe) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.MessageActionSecureValuesSentMe", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with the secret fields of the values it holds redacted.
+func (m *MessageActionSecureValuesSentMe) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with the secret fields of the values it holds redacted.
+func (m MessageActionSecureValuesSentMe) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
 }
 
 // MessageActionSecureValuesSent is the TL constructor messageActionSecureValuesSent#d95c6154 (result MessageAction).
@@ -58970,6 +58996,30 @@ func (m *InputPaymentCredentialsSaved) decodeFields(b *tl.Buffer) (err error) {
 	return nil
 }
 
+// redacted returns the fields of m for printing, tmp_password redacted; nil for a nil m.
+func (m *InputPaymentCredentialsSaved) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("ID", m.ID),
+		slog.Any("TmpPassword", tl.Secret(len(m.TmpPassword))), // the same, sent with a payment
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with tmp_password redacted.
+func (m InputPaymentCredentialsSaved) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.InputPaymentCredentialsSaved", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with tmp_password redacted.
+func (m *InputPaymentCredentialsSaved) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with tmp_password redacted.
+func (m InputPaymentCredentialsSaved) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
+}
+
 // InputPaymentCredentials is the TL constructor inputPaymentCredentials#3417d728 (result InputPaymentCredentials).
 type InputPaymentCredentials struct {
 	Save bool     // save (optional, flags.0)
@@ -59041,6 +59091,30 @@ func (m *InputPaymentCredentials) decodeFields(b *tl.Buffer) (err error) {
 	return nil
 }
 
+// redacted returns the fields of m for printing, data redacted; nil for a nil m.
+func (m *InputPaymentCredentials) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("Save", m.Save),
+		slog.Any("Data", tl.Secret(-1)), // card data for the payment provider
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with data redacted.
+func (m InputPaymentCredentials) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.InputPaymentCredentials", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with data redacted.
+func (m *InputPaymentCredentials) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with data redacted.
+func (m InputPaymentCredentials) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
+}
+
 // InputPaymentCredentialsApplePay is the TL constructor inputPaymentCredentialsApplePay#0aa1c39f (result InputPaymentCredentials).
 type InputPaymentCredentialsApplePay struct {
 	PaymentData DataJSON // payment_data
@@ -59099,6 +59173,29 @@ func (m *InputPaymentCredentialsApplePay) decodeFields(b *tl.Buffer) (err error)
 		return b.DecodeErr("inputPaymentCredentialsApplePay", "payment_data", err)
 	}
 	return nil
+}
+
+// redacted returns the fields of m for printing, payment_data redacted; nil for a nil m.
+func (m *InputPaymentCredentialsApplePay) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("PaymentData", tl.Secret(-1)), // an Apple Pay payment token
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with payment_data redacted.
+func (m InputPaymentCredentialsApplePay) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.InputPaymentCredentialsApplePay", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with payment_data redacted.
+func (m *InputPaymentCredentialsApplePay) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with payment_data redacted.
+func (m InputPaymentCredentialsApplePay) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
 }
 
 // InputPaymentCredentialsGooglePay is the TL constructor inputPaymentCredentialsGooglePay#8ac32801 (result InputPaymentCredentials).
@@ -59161,6 +59258,29 @@ func (m *InputPaymentCredentialsGooglePay) decodeFields(b *tl.Buffer) (err error
 		return b.DecodeErr("inputPaymentCredentialsGooglePay", "payment_token", err)
 	}
 	return nil
+}
+
+// redacted returns the fields of m for printing, payment_token redacted; nil for a nil m.
+func (m *InputPaymentCredentialsGooglePay) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("PaymentToken", tl.Secret(-1)), // a Google Pay payment token
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with payment_token redacted.
+func (m InputPaymentCredentialsGooglePay) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.InputPaymentCredentialsGooglePay", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with payment_token redacted.
+func (m *InputPaymentCredentialsGooglePay) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with payment_token redacted.
+func (m InputPaymentCredentialsGooglePay) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
 }
 
 // ShippingOption is the TL constructor shippingOption#b6213cdf (result ShippingOption).
@@ -66105,6 +66225,33 @@ func (m *InputSecureFileUploaded) decodeFields(b *tl.Buffer) (err error) {
 	return nil
 }
 
+// redacted returns the fields of m for printing, secret redacted; nil for a nil m.
+func (m *InputSecureFileUploaded) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("ID", m.ID),
+		slog.Any("Parts", m.Parts),
+		slog.Any("MD5Checksum", m.MD5Checksum),
+		slog.Any("FileHash", m.FileHash),
+		slog.Any("Secret", tl.Secret(len(m.Secret))), // the key to an uploaded Passport file
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with secret redacted.
+func (m InputSecureFileUploaded) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.InputSecureFileUploaded", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with secret redacted.
+func (m *InputSecureFileUploaded) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with secret redacted.
+func (m InputSecureFileUploaded) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
+}
+
 // InputSecureFile is the TL constructor inputSecureFile#5367e5be (result InputSecureFile).
 type InputSecureFile struct {
 	ID         int64 // id
@@ -66304,6 +66451,33 @@ func (m *SecureFile) decodeFields(b *tl.Buffer) (err error) {
 	return nil
 }
 
+// redacted returns the fields of m for printing, secret redacted; nil for a nil m.
+func (m *SecureFile) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("ID", m.ID),
+		slog.Any("AccessHash", m.AccessHash),
+		slog.Any("Size", m.Size),
+		slog.Any("DCID", m.DCID),
+		slog.Any("Date", m.Date),
+		slog.Any("FileHash", m.FileHash),
+		slog.Any("Secret", tl.Secret(len(m.Secret))), // the key to a Passport file
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with secret redacted.
+func (m SecureFile) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.SecureFile", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with secret redacted.
+func (m *SecureFile) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with secret redacted.
+func (m SecureFile) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
+
 // SecureData is the TL constructor secureData#8aeabec3 (result SecureData).
 type SecureData struct {
 	Data     []byte // data
@@ -66366,6 +66540,29 @@ func (m *SecureData) decodeFields(b *tl.Buffer) (err error) {
 	}
 	return nil
 }
+
+// redacted returns the fields of m for printing, data, secret redacted; nil for a nil m.
+func (m *SecureData) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("Data", tl.Secret(len(m.Data))), // encrypted Passport data
+		slog.Any("DataHash", m.DataHash),
+		slog.Any("Secret", tl.Secret(len(m.Secret))), // the key to it, encrypted by the Passport secret
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with data, secret redacted.
+func (m SecureData) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.SecureData", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with data, secret redacted.
+func (m *SecureData) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with data, secret redacted.
+func (m SecureData) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
 
 // SecurePlainPhone is the TL constructor securePlainPhone#7d6099dd (result SecurePlainData).
 type SecurePlainPhone struct {
@@ -68297,6 +68494,31 @@ func (m *SecureCredentialsEncrypted) decodeFields(b *tl.Buffer) (err error) {
 	return nil
 }
 
+// redacted returns the fields of m for printing, data, secret redacted; nil for a nil m.
+func (m *SecureCredentialsEncrypted) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("Data", tl.Secret(len(m.Data))), // Passport credentials for a bot
+		slog.Any("Hash", m.Hash),
+		slog.Any("Secret", tl.Secret(len(m.Secret))), // the key to them, for the bot's RSA key
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with data, secret redacted.
+func (m SecureCredentialsEncrypted) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.SecureCredentialsEncrypted", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with data, secret redacted.
+func (m *SecureCredentialsEncrypted) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with data, secret redacted.
+func (m SecureCredentialsEncrypted) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
+}
+
 // SavedPhoneContact is the TL constructor savedPhoneContact#1142bd56 (result SavedContact).
 type SavedPhoneContact struct {
 	Phone     string // phone
@@ -68731,6 +68953,29 @@ func (m *SecureSecretSettings) decodeFields(b *tl.Buffer) (err error) {
 	return nil
 }
 
+// redacted returns the fields of m for printing, secure_secret redacted; nil for a nil m.
+func (m *SecureSecretSettings) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("SecureAlgo", m.SecureAlgo),
+		slog.Any("SecureSecret", tl.Secret(len(m.SecureSecret))), // the Passport secret, encrypted by the password
+		slog.Any("SecureSecretID", m.SecureSecretID),
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with secure_secret redacted.
+func (m SecureSecretSettings) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.SecureSecretSettings", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with secure_secret redacted.
+func (m *SecureSecretSettings) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with secure_secret redacted.
+func (m SecureSecretSettings) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
+
 // InputCheckPasswordEmpty is the TL constructor inputCheckPasswordEmpty#9880f658 (result InputCheckPasswordSRP).
 type InputCheckPasswordEmpty struct {
 }
@@ -68845,6 +69090,29 @@ func (m *InputCheckPasswordSRP) decodeFields(b *tl.Buffer) (err error) {
 	}
 	return nil
 }
+
+// redacted returns the fields of m for printing, A, M1 redacted; nil for a nil m.
+func (m *InputCheckPasswordSRP) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("SRPID", m.SRPID),
+		slog.Any("A", tl.Secret(len(m.A))),   // the SRP client value that goes with M1
+		slog.Any("M1", tl.Secret(len(m.M1))), // the proof of knowing the password
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with A, M1 redacted.
+func (m InputCheckPasswordSRP) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.InputCheckPasswordSRP", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with A, M1 redacted.
+func (m *InputCheckPasswordSRP) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with A, M1 redacted.
+func (m InputCheckPasswordSRP) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
 
 // SecureRequiredType is the TL constructor secureRequiredType#829d99da (result SecureRequiredType).
 type SecureRequiredType struct {
@@ -83434,6 +83702,27 @@ func (m *EmailVerificationCode) decodeFields(b *tl.Buffer) (err error) {
 	return nil
 }
 
+// redacted returns the fields of m for printing, code redacted; nil for a nil m.
+func (m *EmailVerificationCode) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("Code", tl.Secret(len(m.Code))), // the code e-mailed to log in or set up
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with code redacted.
+func (m EmailVerificationCode) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.EmailVerificationCode", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with code redacted.
+func (m *EmailVerificationCode) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with code redacted.
+func (m EmailVerificationCode) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
+
 // EmailVerificationGoogle is the TL constructor emailVerificationGoogle#db909ec2 (result EmailVerification).
 type EmailVerificationGoogle struct {
 	Token string // token
@@ -83490,6 +83779,29 @@ func (m *EmailVerificationGoogle) decodeFields(b *tl.Buffer) (err error) {
 	return nil
 }
 
+// redacted returns the fields of m for printing, token redacted; nil for a nil m.
+func (m *EmailVerificationGoogle) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("Token", tl.Secret(len(m.Token))), // a Google sign-in token for the e-mail
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with token redacted.
+func (m EmailVerificationGoogle) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.EmailVerificationGoogle", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with token redacted.
+func (m *EmailVerificationGoogle) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with token redacted.
+func (m EmailVerificationGoogle) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
+}
+
 // EmailVerificationApple is the TL constructor emailVerificationApple#96d074fd (result EmailVerification).
 type EmailVerificationApple struct {
 	Token string // token
@@ -83544,6 +83856,29 @@ func (m *EmailVerificationApple) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("emailVerificationApple", "token", err)
 	}
 	return nil
+}
+
+// redacted returns the fields of m for printing, token redacted; nil for a nil m.
+func (m *EmailVerificationApple) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("Token", tl.Secret(len(m.Token))), // an Apple sign-in token for the e-mail
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with token redacted.
+func (m EmailVerificationApple) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.EmailVerificationApple", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with token redacted.
+func (m *EmailVerificationApple) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with token redacted.
+func (m EmailVerificationApple) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
 }
 
 // PremiumSubscriptionOption is the TL constructor premiumSubscriptionOption#5f2d1df2 (result PremiumSubscriptionOption).

@@ -4,6 +4,8 @@ package tg
 
 import (
 	"encoding/binary"
+	"fmt"
+	"log/slog"
 
 	"github.com/mtgo-labs/mtgo/tl"
 )
@@ -173,6 +175,31 @@ func (m *UploadFileCdnRedirect) decodeFields(b *tl.Buffer) (err error) {
 	}
 	return nil
 }
+
+// redacted returns the fields of m for printing, encryption_key, encryption_iv redacted; nil for a nil m.
+func (m *UploadFileCdnRedirect) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("DCID", m.DCID),
+		slog.Any("FileToken", m.FileToken),
+		slog.Any("EncryptionKey", tl.Secret(len(m.EncryptionKey))), // decrypts the file's parts on the CDN
+		slog.Any("EncryptionIv", tl.Secret(len(m.EncryptionIv))),   // the same key's IV
+		slog.Any("FileHashes", m.FileHashes),
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with encryption_key, encryption_iv redacted.
+func (m UploadFileCdnRedirect) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.UploadFileCdnRedirect", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with encryption_key, encryption_iv redacted.
+func (m *UploadFileCdnRedirect) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with encryption_key, encryption_iv redacted.
+func (m UploadFileCdnRedirect) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
 
 // UploadWebFile is the TL constructor upload.webFile#21e753bc (result upload.WebFile).
 type UploadWebFile struct {

@@ -32,7 +32,14 @@ const MaxDepth = 4
 
 // Rand produces the pseudo-random field values of generated round-trip tests. It is seeded, so a
 // failure names a seed that reproduces it.
-type Rand struct{ r *rand.Rand }
+type Rand struct {
+	r *rand.Rand
+
+	// secret: byte strings, strings and intNs are letters that printed output must not
+	// show; drawn records them (see Redacted).
+	secret bool
+	drawn  [][]byte
+}
 
 // NewRand returns a Rand for seed.
 func NewRand(seed uint64) *Rand {
@@ -106,6 +113,9 @@ func (r *Rand) String() string { return string(r.Bytes()) }
 
 // Bytes returns a random non-nil byte string (decoding never yields nil).
 func (r *Rand) Bytes() []byte {
+	if r.secret {
+		return r.letters(make([]byte, 12+r.r.IntN(8)))
+	}
 	p := make([]byte, r.strLen())
 	for i := range p {
 		p[i] = byte(r.r.UintN(256))
@@ -115,6 +125,10 @@ func (r *Rand) Bytes() []byte {
 
 // Int128 returns a random int128.
 func (r *Rand) Int128() (v tl.Int128) {
+	if r.secret {
+		r.letters(v[:])
+		return v
+	}
 	for i := range v {
 		v[i] = byte(r.r.UintN(256))
 	}
@@ -123,6 +137,10 @@ func (r *Rand) Int128() (v tl.Int128) {
 
 // Int256 returns a random int256.
 func (r *Rand) Int256() (v tl.Int256) {
+	if r.secret {
+		r.letters(v[:])
+		return v
+	}
 	for i := range v {
 		v[i] = byte(r.r.UintN(256))
 	}

@@ -21,6 +21,7 @@ func main() {
 	flag.StringVar(&o.basePkg, "base-pkg", "", "import path of the package generated from -import-base")
 	flag.StringVar(&o.runtime, "runtime", "github.com/mtgo-labs/mtgo/tl", "import path of the TL runtime")
 	flag.StringVar(&o.idempotent, "idempotent", "", "file of method names safe to resend after a connection cut (optional)")
+	flag.StringVar(&o.redact, "redact", "", "file of \"constructor field # why\" lines: fields that printing (fmt, slog, encoding/json) shows redacted (optional)")
 	flag.StringVar(&o.json, "json", "", "import path of the package generated from -schema: write its JSON table (package -pkg) instead of the types")
 	flag.BoolVar(&o.strict, "strict", false, "fail on constructor id mismatches instead of warning")
 	flag.StringVar(&o.allowIDs, "allow-id-mismatch", "", "comma-separated constructors whose ids are known not to match their CRC32 (no warning, no -strict failure; each must mismatch)")

@@ -26,11 +26,11 @@ var committed = []struct {
 	dir  string
 	opts options
 }{
-	{"mt", options{schema: "schema/mtproto.tl", pkg: "mt"}},
-	{"e2e", options{schema: "schema/secret.tl", pkg: "e2e", strict: true, allowIDs: "decryptedMessageMediaDocument46"}},
-	{"tg", options{schema: "schema/api.tl", pkg: "tg", base: "schema/mtproto.tl", basePkg: "github.com/mtgo-labs/mtgo/tl/mt", idempotent: "schema/idempotent.txt"}},
+	{"mt", options{schema: "schema/mtproto.tl", pkg: "mt", redact: "schema/mtproto.redact.txt"}},
+	{"e2e", options{schema: "schema/secret.tl", pkg: "e2e", strict: true, allowIDs: "decryptedMessageMediaDocument46", redact: "schema/secret.redact.txt"}},
+	{"tg", options{schema: "schema/api.tl", pkg: "tg", base: "schema/mtproto.tl", basePkg: "github.com/mtgo-labs/mtgo/tl/mt", idempotent: "schema/idempotent.txt", redact: "schema/api.redact.txt"}},
 	{"tgjson", options{schema: "schema/api.tl", pkg: "tgjson", base: "schema/mtproto.tl", basePkg: "github.com/mtgo-labs/mtgo/tl/mt", json: "github.com/mtgo-labs/mtgo/tl/tg"}},
-	{"internal/mini", options{schema: "../tools/tlgen/testdata/mini.tl", pkg: "mini", idempotent: "../tools/tlgen/testdata/mini.idempotent.txt"}},
+	{"internal/mini", options{schema: "../tools/tlgen/testdata/mini.tl", pkg: "mini", idempotent: "../tools/tlgen/testdata/mini.idempotent.txt", redact: "../tools/tlgen/testdata/mini.redact.txt"}},
 }
 
 // TestCommittedOutputIsCurrent regenerates every package of tl/gen.go in memory and fails on any
@@ -240,7 +240,7 @@ func TestGeneratedOutsideRepo(t *testing.T) {
 		}
 	}
 	o := options{schema: "testdata/mini.tl", pkg: "mini", out: filepath.Join(dir, "mini"),
-		runtime: "github.com/mtgo-labs/mtgo/tl"}
+		runtime: "github.com/mtgo-labs/mtgo/tl", redact: "testdata/mini.redact.txt"}
 	if err := run(o, io.Discard); err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 type options struct {
 	schema, pkg, out, base, basePkg, runtime string
 	idempotent                               string // file listing the methods safe to resend
+	redact                                   string // file listing the fields printing must hide
 	strict                                   bool
 	json                                     string // import path of the types package: emit its JSON table instead
 
@@ -68,18 +69,23 @@ func generate(o options, w emit.Writer, warn io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if o.idempotent != "" {
-		src, err := os.ReadFile(o.idempotent)
+	if err := readList(o.idempotent, func(src string) error {
+		names, err := model.ParseMethodList(o.idempotent, src)
 		if err != nil {
 			return err
 		}
-		names, err := model.ParseMethodList(o.idempotent, string(src))
+		return p.MarkIdempotent(o.idempotent, names)
+	}); err != nil {
+		return err
+	}
+	if err := readList(o.redact, func(src string) error {
+		list, err := model.ParseRedactList(o.redact, src)
 		if err != nil {
 			return err
 		}
-		if err := p.MarkIdempotent(o.idempotent, names); err != nil {
-			return err
-		}
+		return p.MarkSecret(o.redact, list)
+	}); err != nil {
+		return err
 	}
 	warns, err := allowMismatches(p.Warns, o.allowIDs)
 	if err != nil {
@@ -96,6 +102,18 @@ func generate(o options, w emit.Writer, warn io.Writer) error {
 	}
 	cfg := emit.Config{RuntimeImport: o.runtime, BaseImport: o.basePkg, Generator: "tlgen"}
 	return emit.Emit(p, cfg, w)
+}
+
+// readList hands the text of the list file at path to apply; an empty path names no list.
+func readList(path string, apply func(src string) error) error {
+	if path == "" {
+		return nil
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	return apply(string(src))
 }
 
 // allowMismatches returns the id mismatches in warns that list (-allow-id-mismatch, names

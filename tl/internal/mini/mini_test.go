@@ -3,7 +3,11 @@ package mini
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 
@@ -293,4 +297,43 @@ func FuzzDecodeObject(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		tltest.CheckDecode(t, data, testRegistry)
 	})
+}
+
+// TestRedactedShape: a type with fields on the redact list prints like fmt prints a struct, each
+// secret as its size, under fmt, slog and encoding/json; a nil one prints as nil.
+func TestRedactedShape(t *testing.T) {
+	p := &Pair{Key: "k", Value: []byte("QWERTYUIOP")}
+	var text, js strings.Builder
+	slog.New(slog.NewTextHandler(&text, &slog.HandlerOptions{ReplaceAttr: dropTime})).Info("m", "p", p, "nil", (*Pair)(nil))
+	slog.New(slog.NewJSONHandler(&js, &slog.HandlerOptions{ReplaceAttr: dropTime})).Info("m", "p", p)
+	b, err := json.Marshal(struct{ P, Nil *Pair }{P: p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{
+		"%v": fmt.Sprintf("%v", p), "%+v": fmt.Sprintf("%+v", p), "%#v": fmt.Sprintf("%#v", p),
+		"%x": fmt.Sprintf("%x", p), "value %+v": fmt.Sprintf("%+v", *p), "nil %v": fmt.Sprintf("%v", (*Pair)(nil)),
+		"slog text": text.String(), "slog JSON": js.String(), "encoding/json": string(b),
+	}
+	want := map[string]string{
+		"%v":            "{k [redacted 10 bytes]}",
+		"%+v":           "{Key:k Value:[redacted 10 bytes]}",
+		"%#v":           `mini.Pair{Key:"k", Value:[redacted 10 bytes]}`,
+		"%x":            "{6b [redacted 10 bytes]}",
+		"value %+v":     "{Key:k Value:[redacted 10 bytes]}",
+		"nil %v":        "<nil>",
+		"slog text":     `level=INFO msg=m p.Key=k p.Value="[redacted 10 bytes]" nil=<nil>` + "\n",
+		"slog JSON":     `{"level":"INFO","msg":"m","p":{"Key":"k","Value":"[redacted 10 bytes]"}}` + "\n",
+		"encoding/json": `{"P":{"Key":"k","Value":"[redacted 10 bytes]"},"Nil":null}`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("printed forms (-want +got):\n%s", diff)
+	}
+}
+
+func dropTime(groups []string, a slog.Attr) slog.Attr {
+	if len(groups) == 0 && a.Key == slog.TimeKey {
+		return slog.Attr{}
+	}
+	return a
 }

@@ -256,3 +256,34 @@ var testRegistry = tltest.Registry{Decode: DecodeObject, NewObject: NewObject}
 func TestRoundTrip(t *testing.T) {
 	tltest.RoundTrip(t, roundTripCases, testRegistry)
 }
+
+var redactCases = []tltest.RedactCase{
+	{Name: "pair", New: func(r, secret *tltest.Rand) any {
+		m := randPair(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Value = r.Bytes()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "item", New: func(r, secret *tltest.Rand) any {
+		m := randItem(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Label = tl.Some(r.String())
+			m.Big = tl.Some(r.Int128())
+			m.Huge = tl.Some(r.Int256())
+			m.Shape = randShapeClass(r, d+1)
+		}(secret, 0)
+		return m
+	}},
+	{Name: "invokeWithTag", New: func(r, secret *tltest.Rand) any {
+		m := randInvokeWithTagRequest(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Tag = r.String()
+		}(secret, 0)
+		return m
+	}},
+}
+
+func TestRedacted(t *testing.T) {
+	tltest.Redacted(t, redactCases)
+}

@@ -4,6 +4,8 @@ package mini
 
 import (
 	"encoding/binary"
+	"fmt"
+	"log/slog"
 
 	"github.com/mtgo-labs/mtgo/tl"
 )
@@ -300,3 +302,25 @@ func (m *InvokeWithTagRequest) decodeFields(b *tl.Buffer) (err error) {
 	}
 	return nil
 }
+
+// redacted returns the fields of m for printing, tag redacted; nil for a nil m.
+func (m *InvokeWithTagRequest) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("Tag", tl.Secret(len(m.Tag))), // a string of a generic function
+		slog.Any("Query", m.Query),
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with tag redacted.
+func (m InvokeWithTagRequest) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "mini.InvokeWithTagRequest", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with tag redacted.
+func (m *InvokeWithTagRequest) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with tag redacted.
+func (m InvokeWithTagRequest) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }

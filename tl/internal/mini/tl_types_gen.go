@@ -4,6 +4,8 @@ package mini
 
 import (
 	"encoding/binary"
+	"fmt"
+	"log/slog"
 	"math"
 
 	"github.com/mtgo-labs/mtgo/tl"
@@ -270,6 +272,28 @@ func (m *Pair) decodeFields(b *tl.Buffer) (err error) {
 	}
 	return nil
 }
+
+// redacted returns the fields of m for printing, value redacted; nil for a nil m.
+func (m *Pair) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("Key", m.Key),
+		slog.Any("Value", tl.Secret(len(m.Value))), // a byte string
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with value redacted.
+func (m Pair) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "mini.Pair", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with value redacted.
+func (m *Pair) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with value redacted.
+func (m Pair) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
 
 // ShapeEmpty is the TL constructor shapeEmpty#ee6970fb (result Shape).
 type ShapeEmpty struct {
@@ -696,6 +720,40 @@ func (m *Item) decodeFields(b *tl.Buffer) (err error) {
 	return nil
 }
 
+// redacted returns the fields of m for printing, label, big, huge, shape redacted; nil for a nil m.
+func (m *Item) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("Pinned", m.Pinned),
+		slog.Any("ID", m.ID),
+		slog.Any("Count", m.Count),
+		slog.Any("Label", tl.Secret(len(m.Label.Value))), // an optional string
+		slog.Any("Data", m.Data),
+		slog.Any("Big", tl.Secret(len(m.Big.Value))),   // an optional int128
+		slog.Any("Huge", tl.Secret(len(m.Huge.Value))), // an optional int256 sharing big's flag bit
+		slog.Any("Ratio", m.Ratio),
+		slog.Any("Ok", m.Ok),
+		slog.Any("Shape", tl.Secret(-1)), // an optional object: shown as [redacted], strings inside included
+		slog.Any("Where", m.Where),
+		slog.Any("Tags", m.Tags),
+		slog.Any("Starred", m.Starred),
+		slog.Any("Hint", m.Hint),
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with label, big, huge, shape redacted.
+func (m Item) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "mini.Item", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with label, big, huge, shape redacted.
+func (m *Item) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with label, big, huge, shape redacted.
+func (m Item) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
+
 // Listing is the TL constructor listing#597866a9 (result Listing).
 type Listing struct {
 	Items []Pair  // items
@@ -817,6 +875,30 @@ func (m *Listing) decodeFields(b *tl.Buffer) (err error) {
 	}
 	return nil
 }
+
+// redacted returns the fields of m for printing, the secret fields of the values it holds redacted; nil for a nil m.
+func (m *Listing) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("Items", m.Items),
+		slog.Any("First", m.First),
+		slog.Any("Nums", m.Nums),
+		slog.Any("Ints", m.Ints),
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with the secret fields of the values it holds redacted.
+func (m Listing) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "mini.Listing", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with the secret fields of the values it holds redacted.
+func (m *Listing) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with the secret fields of the values it holds redacted.
+func (m Listing) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
 
 // Tree is the TL constructor tree#d1da1411 (result Tree).
 type Tree struct {

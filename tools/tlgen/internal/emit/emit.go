@@ -61,6 +61,8 @@ type emitter struct {
 	cfg  Config
 	err  error // first model shape the emitter cannot print
 	runs int   // runs of fixed-size fields printed in the current encoder (see encode.go)
+
+	printers map[*model.Struct]bool // structs that print themselves, see prints
 }
 
 // fail records an unprintable model; Emit reports the first one instead of writing files.
@@ -291,6 +293,7 @@ func (e *emitter) structDecl(f *file, st *model.Struct) {
 	f.p("\treturn m.DecodeBare(b)")
 	f.p("}\n")
 	e.decodeBare(f, st)
+	e.redactMethods(f, st)
 }
 
 func (e *emitter) decodeBare(f *file, st *model.Struct) {

@@ -9,7 +9,8 @@ import (
 )
 
 // roundTrip prints roundtrip_gen_test.go: a random-value generator per struct and class and one
-// table with a case per constructor and function, run through tltest.RoundTrip.
+// table with a case per constructor and function, run through tltest.RoundTrip, then the table
+// of TestRedacted when the package has secret fields.
 func (e *emitter) roundTrip(f *file) {
 	f.use("testing")
 	f.use(e.cfg.RuntimeImport)
@@ -43,7 +44,8 @@ func (e *emitter) roundTrip(f *file) {
 	f.p("var testRegistry = tltest.Registry{Decode: DecodeObject, NewObject: NewObject}\n")
 	f.p("func TestRoundTrip(t *testing.T) {")
 	f.p("\ttltest.RoundTrip(t, roundTripCases, testRegistry)")
-	f.p("}")
+	f.p("}\n")
+	e.redactCases(f, query)
 }
 
 // queryStruct picks a function whose fields are all scalars, used as the query of generic

@@ -92,3 +92,70 @@ func (p *Package) MarkIdempotent(file string, names []string) error {
 	}
 	return errors.Join(errs...)
 }
+
+// SecretField is one entry of a redact list: a field of a constructor or function that must
+// not be printed, and why.
+type SecretField struct {
+	Struct, Field string // TL names: "auth.signIn", "phone_code"
+	Why           string // the entry's comment
+	Line          int
+}
+
+// ParseRedactList reads a redact list: one "constructor field # why" a line; '#' starts the
+// comment, which every entry needs (the schema cannot say why a field is secret, so the list
+// does); blank and comment-only lines are skipped. Errors name the file and line.
+func ParseRedactList(file, src string) ([]SecretField, error) {
+	var out []SecretField
+	var errs []error
+	for i, line := range strings.Split(src, "\n") {
+		line, why, _ := strings.Cut(line, "#")
+		words := strings.Fields(line)
+		why = strings.TrimSpace(why)
+		switch {
+		case len(words) == 0:
+			continue
+		case len(words) != 2:
+			errs = append(errs, fmt.Errorf("%s:%d: %q: want a constructor and a field name", file, i+1, strings.TrimSpace(line)))
+		case why == "":
+			errs = append(errs, fmt.Errorf("%s:%d: %s.%s: say after '#' why the field is secret", file, i+1, words[0], words[1]))
+		default:
+			out = append(out, SecretField{Struct: words[0], Field: words[1], Why: why, Line: i + 1})
+		}
+	}
+	return out, errors.Join(errs...)
+}
+
+// MarkSecret marks the listed fields secret, so printing their structs redacts them. Each
+// entry must name a data field of a constructor or function of p itself (a base package has
+// its own list) and appear once, so the list cannot drift from the schema unnoticed.
+func (p *Package) MarkSecret(file string, list []SecretField) error {
+	structs := map[string]*Struct{}
+	for _, st := range p.Structs {
+		structs[st.TLName] = st
+	}
+	var errs []error
+	for _, e := range list {
+		st, ok := structs[e.Struct]
+		if !ok {
+			errs = append(errs, fmt.Errorf("%s:%d: %q is not a constructor or function of the schema", file, e.Line, e.Struct))
+			continue
+		}
+		var fl *Field
+		for _, f := range st.Fields() {
+			if f.TLName == e.Field {
+				fl = f
+			}
+		}
+		switch {
+		case fl == nil:
+			errs = append(errs, fmt.Errorf("%s:%d: %s has no field %q", file, e.Line, e.Struct, e.Field))
+		case fl.Type.Kind == KTrue:
+			errs = append(errs, fmt.Errorf("%s:%d: %s.%s is a flag: nothing to hide", file, e.Line, e.Struct, e.Field))
+		case fl.Secret != "":
+			errs = append(errs, fmt.Errorf("%s:%d: %s.%s is listed twice", file, e.Line, e.Struct, e.Field))
+		default:
+			fl.Secret = e.Why
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -113,6 +113,16 @@ func (s *Struct) IDConst() string { return s.GoName + "TypeID" }
 // MethodName returns the RPC helper method name of a function.
 func (s *Struct) MethodName() string { return strings.TrimSuffix(s.GoName, "Request") }
 
+// HasSecret reports whether a field of the struct is on the redact list.
+func (s *Struct) HasSecret() bool {
+	for _, f := range s.Params {
+		if f.Secret != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // Fields returns the data fields (everything but flags words).
 func (s *Struct) Fields() []*Field {
 	var out []*Field
@@ -134,6 +144,10 @@ type Field struct {
 	Cond      *schema.Cond
 	CondIdx   int // index of the flags word the condition refers to
 	Pos       schema.Pos
+
+	// Secret is why the field must not be printed, from the schema's redact list (see
+	// MarkSecret); "" for an ordinary field.
+	Secret string
 }
 
 // Optional reports whether the field is conditional.

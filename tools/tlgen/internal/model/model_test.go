@@ -289,3 +289,58 @@ func FuzzBuild(f *testing.F) {
 		}
 	})
 }
+
+func TestMarkSecret(t *testing.T) {
+	const src = "a#1 flags:# key:bytes on:flags.0?true code:flags.1?string = A;\n---functions---\nf#2 token:string = A;"
+	p, err := build(t, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := ParseRedactList("r.txt", "# reviewed\n\na key  # signs in\nf token # a login token\na code#sent by SMS\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.MarkSecret("r.txt", list); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, st := range p.Structs {
+		for _, f := range st.Params {
+			if f.Secret != "" {
+				got = append(got, st.TLName+"."+f.TLName+": "+f.Secret)
+			}
+		}
+	}
+	want := []string{"a.key: signs in", "a.code: sent by SMS", "f.token: a login token"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("secret fields (-want +got):\n%s", diff)
+	}
+	tests := []struct{ name, list, want string }{
+		{"unknown struct", "b key # x\n", `r.txt:1: "b" is not a constructor or function`},
+		{"unknown field", "a nope # x\n", `r.txt:1: a has no field "nope"`},
+		{"flags word", "a flags # x\n", `a has no field "flags"`},
+		{"flag", "\na on # x\n", `r.txt:2: a.on is a flag`},
+		{"twice", "a key # x\na key # y\n", `r.txt:2: a.key is listed twice`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			list, err := ParseRedactList("r.txt", tt.list)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, _ := build(t, src)
+			if err := p.MarkSecret("r.txt", list); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("MarkSecret error = %v, want %q", err, tt.want)
+			}
+		})
+	}
+	for list, want := range map[string]string{
+		"a key\n":          "r.txt:1: a.key: say after '#' why",
+		"a\n":              `r.txt:1: "a": want a constructor and a field name`,
+		"\na key code # x": `r.txt:2: "a key code": want`,
+	} {
+		if _, err := ParseRedactList("r.txt", list); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ParseRedactList(%q) = %v, want %q", list, err, want)
+		}
+	}
+}
