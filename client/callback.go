@@ -48,17 +48,25 @@ func (c *Client) AnswerCallbackQuery(ctx context.Context, queryID int64, text st
 // Buttons that ask for the 2FA password (types.InlineCallback.RequiresPassword) need
 // RequestCallbackAnswerWithPassword.
 func (c *Client) RequestCallbackAnswer(ctx context.Context, chat any, messageID int, data []byte) (*types.CallbackAnswer, error) {
+	id, err := callbackMessageID(messageID)
+	if err != nil {
+		return nil, err
+	}
 	ip, err := c.ResolvePeer(ctx, chat)
 	if err != nil {
 		return nil, err
 	}
-	return c.requestCallback(ctx, &tg.MessagesGetBotCallbackAnswerRequest{Peer: ip, MsgID: int32(messageID), Data: tl.Some(data)})
+	return c.requestCallback(ctx, &tg.MessagesGetBotCallbackAnswerRequest{Peer: ip, MsgID: id, Data: tl.Some(data)})
 }
 
 // RequestCallbackAnswerWithPassword presses a button that asks for the account's two-step
 // verification password (a bot's sensitive action, such as transferring a bot's ownership):
 // the password is proved with SRP and never leaves the process.
 func (c *Client) RequestCallbackAnswerWithPassword(ctx context.Context, chat any, messageID int, data []byte, password string) (*types.CallbackAnswer, error) {
+	id, err := callbackMessageID(messageID)
+	if err != nil {
+		return nil, err
+	}
 	ip, err := c.ResolvePeer(ctx, chat)
 	if err != nil {
 		return nil, err
@@ -68,18 +76,31 @@ func (c *Client) RequestCallbackAnswerWithPassword(ctx context.Context, chat any
 		return nil, err
 	}
 	return c.requestCallback(ctx, &tg.MessagesGetBotCallbackAnswerRequest{
-		Peer: ip, MsgID: int32(messageID), Data: tl.Some(data), Password: check,
+		Peer: ip, MsgID: id, Data: tl.Some(data), Password: check,
 	})
 }
 
 // RequestGameCallbackAnswer presses the Play button of the game message messageID in chat as
 // the logged-in user; the bot's answer carries the game's URL.
 func (c *Client) RequestGameCallbackAnswer(ctx context.Context, chat any, messageID int) (*types.CallbackAnswer, error) {
+	id, err := callbackMessageID(messageID)
+	if err != nil {
+		return nil, err
+	}
 	ip, err := c.ResolvePeer(ctx, chat)
 	if err != nil {
 		return nil, err
 	}
-	return c.requestCallback(ctx, &tg.MessagesGetBotCallbackAnswerRequest{Peer: ip, MsgID: int32(messageID), Game: true})
+	return c.requestCallback(ctx, &tg.MessagesGetBotCallbackAnswerRequest{Peer: ip, MsgID: id, Game: true})
+}
+
+// callbackMessageID converts the id of the message whose button is pressed.
+func callbackMessageID(messageID int) (int32, error) {
+	id, err := wireMessageID(messageID)
+	if err != nil {
+		return 0, fmt.Errorf("mtgo: request callback answer: %w", err)
+	}
+	return id, nil
 }
 
 func (c *Client) requestCallback(ctx context.Context, req *tg.MessagesGetBotCallbackAnswerRequest) (*types.CallbackAnswer, error) {

@@ -27,9 +27,9 @@ func (c *Client) DeleteMessagesForMe(ctx context.Context, chat any, ids ...int) 
 
 // deleteMessagesAs deletes ids of peer, for everyone when revoke is set (always in channels).
 func (c *Client) deleteMessagesAs(ctx context.Context, peer tg.InputPeerClass, ids []int, revoke bool) (int, error) {
-	list := make([]int32, len(ids))
-	for i, id := range ids {
-		list[i] = int32(id)
+	list, err := wireMessageIDs(ids)
+	if err != nil {
+		return 0, fmt.Errorf("mtgo: delete messages: %w", err)
 	}
 	var req tl.Encoder = &tg.MessagesDeleteMessagesRequest{Revoke: revoke, ID: list}
 	if p, ok := peer.(*tg.InputPeerChannel); ok {
@@ -57,13 +57,17 @@ const maxHistoryRounds = 1000
 // them for the other party too (private chats). In channels and supergroups it is
 // channels.deleteHistory, for every member when revoke is set (admins).
 func (c *Client) DeleteChatHistory(ctx context.Context, chat any, maxID int, revoke bool) (int, error) {
+	max32, err := wireMaxMessageID(maxID)
+	if err != nil {
+		return 0, fmt.Errorf("mtgo: delete chat history: %w", err)
+	}
 	peer, err := c.ResolvePeer(ctx, chat)
 	if err != nil {
 		return 0, err
 	}
 	if ch, ok := peer.(*tg.InputPeerChannel); ok {
 		req := &tg.ChannelsDeleteHistoryRequest{
-			ForEveryone: revoke, Channel: &tg.InputChannel{ChannelID: ch.ChannelID, AccessHash: ch.AccessHash}, MaxID: int32(maxID),
+			ForEveryone: revoke, Channel: &tg.InputChannel{ChannelID: ch.ChannelID, AccessHash: ch.AccessHash}, MaxID: max32,
 		}
 		var res tg.UpdatesClassBox
 		if err := c.invoker().Invoke(ctx, req, &res); err != nil {
@@ -81,7 +85,7 @@ func (c *Client) DeleteChatHistory(ctx context.Context, chat any, maxID int, rev
 	total := 0
 	for range maxHistoryRounds {
 		var res tg.MessagesAffectedHistory
-		req := &tg.MessagesDeleteHistoryRequest{Peer: peer, MaxID: int32(maxID), Revoke: revoke}
+		req := &tg.MessagesDeleteHistoryRequest{Peer: peer, MaxID: max32, Revoke: revoke}
 		if err := c.invoker().Invoke(ctx, req, &res); err != nil {
 			return total, fmt.Errorf("mtgo: delete chat history: %w", err)
 		}

@@ -36,6 +36,10 @@ func (c *Client) EditMessageReplyMarkup(ctx context.Context, chat any, messageID
 // editMessage sends messages.editMessage: the new text when text is not nil, the markup
 // when it is not nil (else the options' reply markup), the new media when media is not nil.
 func (c *Client) editMessage(ctx context.Context, chat any, messageID int, text *string, markup tg.ReplyMarkupClass, media tg.InputMediaClass, opts []EditOption) (*types.Message, error) {
+	id, err := wireMessageID(messageID)
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: edit message: %w", err)
+	}
 	p := option.CollectEdit(opts)
 	if markup != nil {
 		p.ReplyMarkup = option.Raw(markup)
@@ -52,7 +56,7 @@ func (c *Client) editMessage(ctx context.Context, chat any, messageID int, text 
 		rm = &tg.ReplyInlineMarkup{} // EditMessageReplyMarkup without markup removes the buttons
 	}
 	req := &tg.MessagesEditMessageRequest{
-		Peer: ip, ID: int32(messageID), Media: media, NoWebpage: p.NoWebpage, InvertMedia: p.InvertMedia, ReplyMarkup: rm,
+		Peer: ip, ID: id, Media: media, NoWebpage: p.NoWebpage, InvertMedia: p.InvertMedia, ReplyMarkup: rm,
 		ScheduleDate: scheduleDate(p.Schedule),
 	}
 	var s string

@@ -48,6 +48,10 @@ func (c *Client) forward(ctx context.Context, toChat, fromChat any, ids []int, d
 	if len(ids) == 0 {
 		return nil, nil
 	}
+	ids32, err := wireMessageIDs(ids)
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: forward messages: %w", err)
+	}
 	to, err := c.ResolvePeer(ctx, toChat)
 	if err != nil {
 		return nil, err
@@ -68,7 +72,7 @@ func (c *Client) forward(ctx context.Context, toChat, fromChat any, ids []int, d
 		return nil, err
 	}
 	req := &tg.MessagesForwardMessagesRequest{
-		FromPeer: from, ToPeer: to, ID: make([]int32, len(ids)), RandomID: make([]int64, len(ids)),
+		FromPeer: from, ToPeer: to, ID: ids32, RandomID: make([]int64, len(ids)),
 		DropAuthor: drop, DropMediaCaptions: drop && p.CaptionSet,
 	}
 	for _, o := range opts {
@@ -77,8 +81,8 @@ func (c *Client) forward(ctx context.Context, toChat, fromChat any, ids []int, d
 			req.DropMediaCaptions = req.DropMediaCaptions || f == dropCaptions
 		}
 	}
-	for i, id := range ids {
-		req.ID[i], req.RandomID[i] = int32(id), randomID()
+	for i := range req.RandomID {
+		req.RandomID[i] = randomID()
 	}
 	out.toForward(req)
 	var res tg.UpdatesClassBox
@@ -133,6 +137,9 @@ func (c *Client) ForwardMediaGroup(ctx context.Context, toChat, fromChat any, id
 func (c *Client) forwardGroup(ctx context.Context, toChat, fromChat any, id int, drop bool, opts []SendOption) ([]*types.Message, error) {
 	if err := forwardable(option.CollectSend(opts), drop); err != nil {
 		return nil, err
+	}
+	if _, err := wireMessageID(id); err != nil {
+		return nil, fmt.Errorf("mtgo: forward album: %w", err)
 	}
 	from, err := c.ResolvePeer(ctx, fromChat)
 	if err != nil {
@@ -250,12 +257,16 @@ func (c *Client) UnpinAllChatMessages(ctx context.Context, chat any) (int, error
 }
 
 func (c *Client) pin(ctx context.Context, chat any, id int, unpin bool, opts []PinOption) error {
+	id32, err := wireMessageID(id)
+	if err != nil {
+		return fmt.Errorf("mtgo: pin message: %w", err)
+	}
 	p := option.CollectPin(opts)
 	ip, err := c.ResolvePeer(ctx, chat)
 	if err != nil {
 		return err
 	}
-	req := &tg.MessagesUpdatePinnedMessageRequest{Peer: ip, ID: int32(id), Unpin: unpin, Silent: p.Silent, PmOneside: p.OneSide}
+	req := &tg.MessagesUpdatePinnedMessageRequest{Peer: ip, ID: id32, Unpin: unpin, Silent: p.Silent, PmOneside: p.OneSide}
 	var res tg.UpdatesClassBox
 	if err := c.businessCall(ctx, p.BusinessConnectionID, req, &res); err != nil {
 		return fmt.Errorf("mtgo: pin message: %w", err)
@@ -266,11 +277,15 @@ func (c *Client) pin(ctx context.Context, chat any, id int, unpin bool, opts []P
 // SendReaction sets the account's reactions to message id in chat to emoji (each a plain
 // emoji, "👍"); no emoji removes them.
 func (c *Client) SendReaction(ctx context.Context, chat any, id int, emoji ...string) error {
+	id32, err := wireMessageID(id)
+	if err != nil {
+		return fmt.Errorf("mtgo: send reaction: %w", err)
+	}
 	ip, err := c.ResolvePeer(ctx, chat)
 	if err != nil {
 		return err
 	}
-	req := &tg.MessagesSendReactionRequest{Peer: ip, MsgID: int32(id)}
+	req := &tg.MessagesSendReactionRequest{Peer: ip, MsgID: id32}
 	for _, e := range emoji {
 		req.Reaction = append(req.Reaction, &tg.ReactionEmoji{Emoticon: e})
 	}

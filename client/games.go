@@ -29,6 +29,10 @@ func (c *Client) SendGame(ctx context.Context, chat any, shortName string, opts 
 // the user's best is refused unless force; editMessage posts the new score in the chat
 // (messageActionGameScore), which is returned (nil otherwise). Bots only.
 func (c *Client) SetGameScore(ctx context.Context, chat any, messageID int, user any, score int, force, editMessage bool) (*types.Message, error) {
+	id, err := wireMessageID(messageID)
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: set game score: %w", err)
+	}
 	ip, err := c.ResolvePeer(ctx, chat)
 	if err != nil {
 		return nil, err
@@ -38,7 +42,7 @@ func (c *Client) SetGameScore(ctx context.Context, chat any, messageID int, user
 		return nil, err
 	}
 	req := &tg.MessagesSetGameScoreRequest{
-		Peer: ip, ID: int32(messageID), UserID: iu, Score: int32(score), Force: force, EditMessage: editMessage,
+		Peer: ip, ID: id, UserID: iu, Score: int32(score), Force: force, EditMessage: editMessage,
 	}
 	var res tg.UpdatesClassBox
 	if err := c.call(ctx, req, &res); err != nil {

@@ -151,8 +151,12 @@ func (c *Client) RetractVote(ctx context.Context, chat any, messageID int) (*typ
 }
 
 func (c *Client) sendVote(ctx context.Context, ip tg.InputPeerClass, id int, options [][]byte) (*types.Poll, error) {
+	id32, err := wireMessageID(id)
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: vote: %w", err)
+	}
 	var res tg.UpdatesClassBox
-	if err := c.call(ctx, &tg.MessagesSendVoteRequest{Peer: ip, MsgID: int32(id), Options: options}, &res); err != nil {
+	if err := c.call(ctx, &tg.MessagesSendVoteRequest{Peer: ip, MsgID: id32, Options: options}, &res); err != nil {
 		return nil, fmt.Errorf("mtgo: vote: %w", err)
 	}
 	list, users, chats, _ := updatesParts(res.Updates)

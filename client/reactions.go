@@ -87,11 +87,15 @@ func (c *Client) SendPaidReaction(ctx context.Context, chat any, id int, stars i
 	if stars < 1 || stars > maxPaidStars {
 		return ErrPaidStars
 	}
+	id32, err := wireMessageID(id)
+	if err != nil {
+		return fmt.Errorf("mtgo: send paid reaction: %w", err)
+	}
 	peer, err := c.ResolvePeer(ctx, chat)
 	if err != nil {
 		return err
 	}
-	req := &tg.MessagesSendPaidReactionRequest{Peer: peer, MsgID: int32(id), Count: int32(stars), RandomID: paidRandomID()}
+	req := &tg.MessagesSendPaidReactionRequest{Peer: peer, MsgID: id32, Count: int32(stars), RandomID: paidRandomID()}
 	if anonymous {
 		req.Private = &tg.PaidReactionPrivacyAnonymous{}
 	}
