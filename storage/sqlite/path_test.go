@@ -222,3 +222,42 @@ func linkOrSkip(t *testing.T, err error) {
 		t.Skipf("no links here: %v", err)
 	}
 }
+
+// TestRelativePathAfterChdir: a relative path names the file it named at Open whatever the
+// working directory is later. SQLite resolves a file name again for each connection, and the
+// pool opens connections as calls need them: after a chdir, the store's next connection
+// opened (and created) bot.db in the new directory, a database without tables, and calls on
+// it failed.
+func TestRelativePathAfterChdir(t *testing.T) {
+	dir, other := t.TempDir(), t.TempDir()
+	t.Chdir(dir)
+	st, err := sqlite.Open(t.Context(), "bot.db", "main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	p := peers.Peer{Key: peers.UserKey(7), AccessHash: 1}
+	if err := st.SavePeers(t.Context(), []peers.Peer{p}); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(other)
+	// Calls at once, so that the pool opens connections beyond the one it keeps.
+	errs := make(chan error, 8)
+	for range cap(errs) {
+		go func() {
+			_, ok, err := st.LoadPeer(t.Context(), p.Key)
+			if err == nil && !ok {
+				err = errors.New("the peer saved is not found")
+			}
+			errs <- err
+		}()
+	}
+	for range cap(errs) {
+		if err := <-errs; err != nil {
+			t.Errorf("LoadPeer after a chdir = %v", err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(other, "bot.db")); err == nil {
+		t.Errorf("a database was made in the new working directory")
+	}
+}

@@ -47,6 +47,13 @@ func Open(ctx context.Context, path, name string) (*sqlstore.Store, error) {
 	if path == "" || strings.IndexByte(path, 0) >= 0 {
 		return nil, errors.New("sqlite storage: the path is empty or has a zero byte")
 	}
+	// SQLite resolves a relative name again for each connection, which the pool opens as
+	// calls need them: after a chdir they went to another file (TestRelativePathAfterChdir).
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite storage: open %s: %w", path, err)
+	}
+	path = abs
 	if err := oneName(path); err != nil {
 		return nil, err
 	}
@@ -118,7 +125,7 @@ func oneName(path string) error {
 // process lives), and lost once path no longer names the database file.
 type fileLease struct {
 	unlock func() error
-	path   string      // the path Open was given
+	path   string      // the path Open was given, made absolute
 	file   os.FileInfo // the database file it named then
 	moved  atomic.Bool // path named another file, or none, at a call: for good
 }
