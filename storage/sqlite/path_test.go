@@ -261,3 +261,28 @@ func TestRelativePathAfterChdir(t *testing.T) {
 		t.Errorf("a database was made in the new working directory")
 	}
 }
+
+// TestLongSessionName: a session name whose escaped form is too long for a file name (255
+// bytes) opens, locked as any other. The lock file name held the escaped name, three bytes
+// for every byte not a letter or digit, and Open failed with "file name too long" for a
+// name of 100 Cyrillic letters.
+func TestLongSessionName(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bot.db")
+	names := []string{strings.Repeat("ж", 100), strings.Repeat("ж", 99) + "з", strings.Repeat("/", 200), strings.Repeat("a", 200)}
+	for _, name := range names {
+		st, err := sqlite.Open(t.Context(), path, name)
+		if err != nil {
+			t.Fatalf("Open(%.12q...) = %v", name, err)
+		}
+		defer st.Close()
+		if err := st.SetHomeDC(t.Context(), 2); err != nil {
+			t.Fatal(err)
+		}
+		if again, err := sqlite.Open(t.Context(), path, name); !errors.Is(err, storage.ErrSessionInUse) {
+			if err == nil {
+				again.Close()
+			}
+			t.Errorf("second Open(%.12q...) = %v, want ErrSessionInUse", name, err)
+		}
+	}
+}

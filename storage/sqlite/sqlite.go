@@ -10,7 +10,9 @@ package sqlite
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -177,9 +179,20 @@ func fileURI(path string) string {
 	return b.String()
 }
 
-// lockPath is the lock file of one session of the database at path.
+// maxFileName bounds a file name on most file systems (NAME_MAX).
+const maxFileName = 255
+
+// lockPath is the lock file of one session of the database at path: the escaped name, or,
+// when that makes a file name too long (a name of 100 Cyrillic letters escapes to 600 bytes),
+// a '#' and the hash of the name. url.PathEscape always escapes '#', so the two forms never
+// meet, and the names that fit keep the lock file they had.
 func lockPath(path, name string) string {
-	return path + ".lock-" + url.PathEscape(name)
+	lock := path + ".lock-" + url.PathEscape(name)
+	if len(filepath.Base(lock)) <= maxFileName {
+		return lock
+	}
+	sum := sha256.Sum256([]byte(name))
+	return path + ".lock-#" + hex.EncodeToString(sum[:])
 }
 
 // Dialect is SQLite's sqlstore.Dialect, without a session lock (Open adds the file lock).
