@@ -195,7 +195,8 @@ func (m *secretChats) lookupLocked(ctx context.Context, id int32) (*secretChat, 
 		return nil, fmt.Errorf("%w: chat %d stored under %d", errSecretRecord, s.id, id)
 	}
 	m.chats[id] = s
-	m.loadGapLocked(ctx, s) // secret_gap.go
+	m.loadGapLocked(ctx, s)  // secret_gap.go
+	m.loadSentLocked(ctx, s) // secret_sent.go
 	// A chat stored before the ready index existed joins it now.
 	m.trackReadyLocked(ctx, s)
 	if a := s.restoreAbort; a != nil { // an exchange the restart dropped: release the peer

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/secretchat"
 	"github.com/mtgo-labs/mtgo/tl/e2e"
 	"github.com/mtgo-labs/mtgo/tl/tg"
@@ -184,16 +185,34 @@ func (m *secretChats) sentLocked(ctx context.Context, s *secretChat, out int32) 
 }
 
 // forgetSentLocked deletes the stored messages of s, a chat being discarded: their
-// plaintext must not outlive the key.
+// plaintext must not outlive the key. Slot 0 goes last, so a delete that fails leaves it,
+// and a later load of the discarded chat, finding it, deletes them again (loadSentLocked).
 func (m *secretChats) forgetSentLocked(ctx context.Context, s *secretChat) {
 	if m.store == nil || s.seq == nil {
 		return
 	}
-	for slot := range int(min(s.seq.State().Sent, maxSecretSent)) {
+	for slot := int(min(s.seq.State().Sent, maxSecretSent)) - 1; slot >= 0; slot-- {
 		if err := m.store.DeleteRecord(ctx, secretSentNS, secretSentKey(s.id, slot)); err != nil {
 			m.log.Warn("secret message record not deleted", "chat", s.id, "err", err)
 			return
 		}
+	}
+}
+
+// loadSentLocked finishes, for s just loaded from the storage, a discard that failed to
+// delete the stored messages (forgetSentLocked): one read, of slot 0, for a discarded chat
+// that sent any.
+func (m *secretChats) loadSentLocked(ctx context.Context, s *secretChat) {
+	if m.store == nil || s.state != types.SecretChatDiscarded || s.seq == nil || s.seq.State().Sent == 0 {
+		return
+	}
+	b, ok, err := m.store.LoadRecord(ctx, secretSentNS, secretSentKey(s.id, 0))
+	clear(b) // plaintext
+	switch {
+	case err != nil:
+		m.log.Warn("secret message record not read", "chat", s.id, "err", err)
+	case ok:
+		m.forgetSentLocked(ctx, s)
 	}
 }
 

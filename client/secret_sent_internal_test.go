@@ -341,3 +341,39 @@ func TestSecretSentWrittenFirst(t *testing.T) {
 		t.Fatalf("order (-want +got):\n%s", diff)
 	}
 }
+
+// TestSecretSentDiscardFailed: the discard's deletes of the sent messages fail (the storage
+// is briefly away); the chat is stored discarded all the same (its key must go), and the
+// next load of the discarded chat deletes them. Before the fix their plaintext stayed stored
+// for good: no load looked for the records of a discarded chat.
+func TestSecretSentDiscardFailed(t *testing.T) {
+	ctx := context.Background()
+	r := newSecretRelay(t)
+	live := trackStore(r.parties[0], nil)
+	id := r.open(t)
+	a := r.parties[0]
+	r.exchangeTexts(t, id, "a", "b")
+	if len(live.of(secretSentNS, id)) == 0 {
+		t.Fatal("no sent message stored")
+	}
+	a.m.store = &failingStore{secretStore: a.m.store, deletes: secretSentNS}
+	if err := a.m.discard(ctx, id, false); err != nil {
+		t.Fatal(err)
+	}
+	if s := a.stored(t, id); s == nil || s.state != types.SecretChatDiscarded {
+		t.Fatalf("stored chat %+v, want discarded", s)
+	}
+	a = r.restart(0)
+	trackStore(a, live)
+	for range 2 { // loaded once
+		if c, ok := a.m.get(ctx, id); !ok || c.State != types.SecretChatDiscarded {
+			t.Fatalf("chat %+v, want discarded", c)
+		}
+	}
+	if left := live.of(secretSentNS, id); len(left) != 0 {
+		t.Fatalf("records left: %v", left)
+	}
+	if strings.Contains(a.log.String(), "level=WARN") {
+		t.Fatalf("warnings:\n%s", a.log)
+	}
+}
