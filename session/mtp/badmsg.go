@@ -37,9 +37,10 @@ func (e *Engine) onBadMsg(now time.Time, msgID int64, body []byte) {
 	fail := false // the rejected messages fail instead of going again
 	switch code {
 	case 16, 17:
-		// Our clock is off: the notice's own msg_id carries the server time. Beyond the
-		// bound the clock stays, so a message sent again would be rejected again.
-		if !e.correctClock(MsgIDTime(msgID).Sub(now), "bad_msg_notification") {
+		// Our clock is off: the notice's own msg_id carries the server time. When the
+		// correction is refused the clock stays, so a message sent again would be rejected
+		// again.
+		if !e.correctClock(now, msgID, "bad_msg_notification") {
 			fail = true
 			break
 		}
@@ -86,21 +87,36 @@ func (e *Engine) onBadMsg(now time.Time, msgID int64, body []byte) {
 	}
 }
 
-// correctClock sets the clock offset (server clock minus local clock) to off, measured from
-// a server msg_id, unless it is beyond Config.MaxClockOffset: then it logs (a warning the
-// first time) and reports false.
-func (e *Engine) correctClock(off time.Duration, from string) bool {
-	if limit := e.cfg.MaxClockOffset; off > limit || off < -limit {
-		level := slog.LevelDebug
-		if !e.clockWarned {
-			e.clockWarned, level = true, slog.LevelWarn
-		}
-		e.log.Log(context.Background(), level, "mtp: server clock correction beyond MaxClockOffset ignored; is the local clock right?",
-			slog.String("from", from), slog.Duration("offset", off), slog.Duration("limit", limit))
-		return false
+// correctClock sets the clock offset (server clock minus local clock) from the time of the
+// server msg_id srvID received at local time now. It refuses, logging why (a warning the
+// first time) and reporting false, when the server time is not plausible (before
+// minServerTime or from maxServerTime on: ids numbered from it would be nonsense or
+// overflow), when the offset is beyond what a time.Duration holds (a local clock some 292
+// years off), or when it is beyond Config.MaxClockOffset. The size of a plausible
+// correction is no reason to refuse it: a host without a real-time clock starts in 1970.
+func (e *Engine) correctClock(now time.Time, srvID int64, from string) bool {
+	srv := MsgIDTime(srvID)
+	off := srv.Sub(now) // saturates rather than overflows; checked below
+	var why string
+	switch limit := e.cfg.MaxClockOffset; {
+	case srvID>>32 < minServerTime || srvID>>32 >= maxServerTime:
+		why = "server time not plausible"
+	case !now.Add(off).Equal(srv):
+		why = "local clock too far off to hold the offset"
+	case limit < 0 || limit > 0 && off.Abs() > limit:
+		why = "offset beyond MaxClockOffset"
+	default:
+		e.offset = off
+		return true
 	}
-	e.offset = off
-	return true
+	level := slog.LevelDebug
+	if !e.clockWarned {
+		e.clockWarned, level = true, slog.LevelWarn
+	}
+	e.log.Log(context.Background(), level, "mtp: server clock correction ignored; is the local clock right?",
+		slog.String("reason", why), slog.String("from", from), slog.Time("server_time", srv),
+		slog.Time("local_time", now), slog.Duration("limit", e.cfg.MaxClockOffset))
+	return false
 }
 
 // badTargets returns the pending messages a bad_msg_id names: one message or a container's.

@@ -10,31 +10,61 @@ import (
 )
 
 // TestClockCorrectionBound: a correction of the clock (bad_msg_notification 16/17, an answer
-// whose msg_id time is off) that would put the offset beyond Config.MaxClockOffset is ignored
-// with one warning: calls a bad_msg_notification rejected fail with its *BadMsgError, an
-// answer is still taken, and the offset stays. Within the bound the clock is corrected.
+// whose msg_id time is off) is taken whatever its size when the server time it implies is
+// plausible: a host without a clock that starts in 1970 must still reach the server. A server
+// time before 2013 or within a month of the end of the msg_id range, an offset a Duration
+// cannot hold, or one beyond a user's Config.MaxClockOffset is ignored with one warning: calls
+// a bad_msg_notification rejected fail with its *BadMsgError, an answer is still taken, and
+// the offset stays.
 func TestClockCorrectionBound(t *testing.T) {
 	const day = 24 * time.Hour
+	date := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+	base := time.Unix(1700000000, 0) // newPair's clock
 	tests := []struct {
 		name     string
-		skew     time.Duration // server clock minus client clock
+		local    time.Time // the client's clock; zero: base
+		server   time.Time // the server's clock
 		unsynced bool
-		limit    time.Duration // Config.MaxClockOffset, 0 for the default
-		answer   bool          // the server accepts the call, then its clock jumps by skew
+		limit    time.Duration // Config.MaxClockOffset
+		answer   bool          // the server accepts the call, then its clock jumps to server
+		notice   int           // bypass the server engine: the client gets this bad_msg code
 		wantCode int           // the call fails with this BadMsgError; 0: it is answered
-		wantOff  time.Duration
+		wantOff  time.Duration // TimeOffset after; 0: unchanged, a warning logged
+		why      string        // the reason logged for ignoring the correction
 	}{
-		{name: "16 within a day", skew: 23 * time.Hour, wantOff: 23 * time.Hour},
-		{name: "17 within a day", skew: -23 * time.Hour, wantOff: -23 * time.Hour},
-		{name: "16 three days", skew: 3 * day, wantCode: 16},
-		{name: "17 three days", skew: -3 * day, wantCode: 17},
-		{name: "16 ten years", skew: 3650 * day, wantCode: 16},
-		{name: "17 forty years", skew: -40 * 365 * day, wantCode: 17},
-		{name: "16 three days, unsynced", skew: 3 * day, unsynced: true, wantCode: 16},
-		{name: "16 three days, limit raised", skew: 3 * day, limit: 7 * day, wantOff: 3 * day},
-		{name: "answer ten minutes ahead", skew: 10 * time.Minute, answer: true, wantOff: 10 * time.Minute},
-		{name: "answer three days ahead", skew: 3 * day, answer: true},
-		{name: "answer three days behind", skew: -3 * day, answer: true},
+		{name: "16 within a day", server: base.Add(23 * time.Hour), wantOff: 23 * time.Hour},
+		{name: "17 within a day", server: base.Add(-23 * time.Hour), wantOff: -23 * time.Hour},
+		{name: "16 three days", server: base.Add(3 * day), wantOff: 3 * day},
+		{name: "17 three days", server: base.Add(-3 * day), wantOff: -3 * day},
+		{name: "16 ten years", local: date(2016, 3, 1), server: date(2026, 3, 1),
+			wantOff: date(2026, 3, 1).Sub(date(2016, 3, 1))},
+		{name: "17 ten years", local: date(2036, 3, 1), server: date(2026, 3, 1),
+			wantOff: date(2026, 3, 1).Sub(date(2036, 3, 1))},
+		{name: "16 local clock 1970", local: time.Unix(90, 0), server: date(2026, 3, 1),
+			wantOff: date(2026, 3, 1).Sub(time.Unix(90, 0))},
+		{name: "16 local clock 1970, unsynced", local: time.Unix(90, 0), server: date(2026, 3, 1), unsynced: true,
+			wantOff: date(2026, 3, 1).Sub(time.Unix(90, 0))},
+		{name: "17 forty years", local: date(2066, 3, 1), server: date(2026, 3, 1),
+			wantOff: date(2026, 3, 1).Sub(date(2066, 3, 1))},
+		{name: "16 server in 2037", server: date(2037, 6, 1), wantOff: date(2037, 6, 1).Sub(base)},
+		{name: "17 server in 1990", server: date(1990, 1, 1), wantCode: 17, why: "server time not plausible"},
+		{name: "17 server in 2012", server: date(2012, 12, 31), wantCode: 17, why: "server time not plausible"},
+		{name: "16 server in 2040", server: date(2040, 1, 1), wantCode: 16, why: "server time not plausible"},
+		{name: "16 server in the last month of 2^31 s", server: date(2038, 1, 10), wantCode: 16, why: "server time not plausible"},
+		{name: "17 server in 1990, unsynced", server: date(1990, 1, 1), unsynced: true, wantCode: 17, why: "server time not plausible"},
+		{name: "16 three days, bound a week", server: base.Add(3 * day), limit: 7 * day, wantOff: 3 * day},
+		{name: "16 ten days, bound a week", server: base.Add(10 * day), limit: 7 * day, wantCode: 16, why: "offset beyond MaxClockOffset"},
+		{name: "17 ten days, bound a week", server: base.Add(-10 * day), limit: 7 * day, wantCode: 17, why: "offset beyond MaxClockOffset"},
+		{name: "16 ten minutes, negative bound", server: base.Add(10 * time.Minute), limit: -1, wantCode: 16, why: "offset beyond MaxClockOffset"},
+		{name: "16 local clock year 1", local: date(1, 1, 2), server: date(2026, 3, 1), notice: 16, wantCode: 16, why: "local clock too far off"},
+		{name: "17 local clock year 9999", local: date(9999, 12, 31), server: date(2026, 3, 1), notice: 17, wantCode: 17, why: "local clock too far off"},
+		{name: "16 local clock 1700", local: date(1700, 1, 1), server: date(2026, 3, 1), notice: 16, wantCode: 16, why: "local clock too far off"},
+		{name: "answer ten minutes ahead", server: base.Add(10 * time.Minute), answer: true, wantOff: 10 * time.Minute},
+		{name: "answer three days ahead", server: base.Add(3 * day), answer: true, wantOff: 3 * day},
+		{name: "answer three days behind", server: base.Add(-3 * day), answer: true, wantOff: -3 * day},
+		{name: "answer ten years ahead", server: base.AddDate(10, 0, 0), answer: true, wantOff: base.AddDate(10, 0, 0).Sub(base)},
+		{name: "answer from 1990", server: date(1990, 1, 1), answer: true, why: "server time not plausible"},
+		{name: "answer ten days ahead, bound a week", server: base.Add(10 * day), limit: 7 * day, answer: true, why: "offset beyond MaxClockOffset"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -44,28 +74,49 @@ func TestClockCorrectionBound(t *testing.T) {
 				c.MaxClockOffset = tt.limit
 				c.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 			})
+			if !tt.local.IsZero() {
+				p.now = tt.local
+				p.c.OnConnect(p.now)
+			}
+			skew := func() {
+				p.skew = tt.server.Sub(p.now)
+				if tt.notice == 0 && !p.serverNow().Equal(tt.server) {
+					t.Fatalf("the pair cannot put the server at %v", tt.server)
+				}
+				p.s.OnConnect(p.serverNow())
+			}
 			req := body(0x77777777, 2)
 			var call CallID
-			if tt.answer {
+			var ev []Event
+			switch {
+			case tt.answer:
 				call = p.call(req, CallOptions{})
 				p.flushC()
 				reqs := only(p.deliverS(), EventRequest)
 				if len(reqs) != 1 {
 					t.Fatalf("server events %v, want the request", kinds(p.sEv))
 				}
-				p.skew = tt.skew
+				skew()
 				p.echo(reqs[0])
-			} else {
-				p.skew = tt.skew
-				p.s.OnConnect(p.serverNow())
+				ev = p.roundTrip(p.echo)
+			case tt.notice != 0:
 				call = p.call(req, CallOptions{})
+				p.flushC()
+				bad := le.AppendUint32(nil, idBadMsgNotification)
+				bad = le.AppendUint64(bad, uint64(p.c.MsgID(call)))
+				bad = le.AppendUint32(bad, 1)
+				bad = le.AppendUint32(bad, uint32(tt.notice))
+				ev = p.fromServerID(msgIDAt(tt.server)|idServerOther, bad)
+			default:
+				skew()
+				call = p.call(req, CallOptions{})
+				ev = p.roundTrip(p.echo)
 			}
-			ev := p.roundTrip(p.echo)
 			if tt.wantCode != 0 {
 				var bm *BadMsgError
 				f := only(ev, EventFailed)
 				if len(f) != 1 || f[0].Call != call || !errors.As(f[0].Err, &bm) || bm.Code != tt.wantCode {
-					t.Fatalf("events %+v: want call %d failed with BadMsgError %d", ev, call, tt.wantCode)
+					t.Fatalf("events %+v: want call %d failed with BadMsgError %d\n%s", ev, call, tt.wantCode, logs.String())
 				}
 				if p.c.Pending() != 0 {
 					t.Error("failed call still pending")
@@ -80,18 +131,57 @@ func TestClockCorrectionBound(t *testing.T) {
 			if n := strings.Count(logs.String(), "level=WARN"); ignored != (n == 1) || n > 1 {
 				t.Errorf("%d warnings, want %d:\n%s", n, map[bool]int{true: 1}[ignored], logs.String())
 			}
+			if ignored && !strings.Contains(logs.String(), `reason="`+tt.why) {
+				t.Errorf("no reason %q logged:\n%s", tt.why, logs.String())
+			}
 		})
 	}
 }
 
-// TestClockCorrectionWarnsOnce: every correction beyond the bound is ignored, the first
-// with a warning, the later ones with debug records.
+// TestClockFixedAfterCorrection: a host that started in 1970 and took the server's clock
+// from a bad_msg_notification later gets its clock set (NTP): the offset it took (56 years)
+// now puts its msg_ids past 2038. The engine must come back to the server's time, with its
+// msg_ids positive throughout (they restart from the clock after each correction).
+func TestClockFixedAfterCorrection(t *testing.T) {
+	p := newPair(t, func(c, _ *Config) { c.PingInterval = -1 })
+	srv := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	p.now = time.Unix(90, 0)
+	p.c.OnConnect(p.now)
+	p.skew = srv.Sub(p.now)
+	p.s.OnConnect(p.serverNow())
+	var ids []int64
+	for round := range 3 {
+		if round == 1 {
+			p.now, p.skew = srv.Add(time.Hour), 0 // the clock is set
+		}
+		req := body(0x77777777, round)
+		call := p.call(req, CallOptions{})
+		p.flushC()
+		ids = append(ids, p.c.MsgID(call))
+		ev := p.roundTrip(p.echo)
+		if r := only(ev, EventResult); len(r) != 1 || r[0].Call != call || !bytes.Equal(r[0].Body, req) {
+			t.Fatalf("round %d: events %+v: want the result", round, ev)
+		}
+	}
+	if off := p.c.TimeOffset(); off.Abs() > time.Second {
+		t.Errorf("TimeOffset = %v after the clock was set, want about 0", off)
+	}
+	for _, id := range ids {
+		if id <= 0 {
+			t.Errorf("msg_ids %#x: want positive", ids)
+			break
+		}
+	}
+}
+
+// TestClockCorrectionWarnsOnce: every correction to an implausible server time is ignored,
+// the first with a warning, the later ones with debug records.
 func TestClockCorrectionWarnsOnce(t *testing.T) {
 	var logs bytes.Buffer
 	p := newPair(t, func(c, _ *Config) {
 		c.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	})
-	p.skew = 3 * 24 * time.Hour
+	p.skew = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC).Sub(p.now)
 	p.s.OnConnect(p.serverNow())
 	for range 3 {
 		p.call(body(0x77777777, 0), CallOptions{})

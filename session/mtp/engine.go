@@ -36,15 +36,17 @@ type Config struct {
 	// time checks on received messages. The engine also sets it after correcting its clock
 	// from a bad_msg_notification.
 	TimeSynced bool
-	// MaxClockOffset bounds the clock offset (server clock minus local clock) a correction
-	// may set: bad_msg_notification 16 or 17, or an answer whose msg_id time is off (default
-	// DefaultMaxClockOffset, a day; negative: the clock is never corrected). A correction
-	// beyond it is ignored, with one warning per engine (debug records after), and the calls
+	// MaxClockOffset optionally bounds the clock offset (server clock minus local clock) a
+	// correction may set: bad_msg_notification 16 or 17, or an answer whose msg_id time is
+	// off. Zero, the default, sets no bound of its own: a host without a real-time clock may
+	// start in 1970, before it syncs, and must still reach the server. Negative: the clock
+	// is never corrected. Whatever the bound, a correction is taken only when the server time
+	// it implies is plausible, from 2013-01-01 to a month before msg_id seconds run out
+	// (2^31 s, 2038-01-19), and the offset fits a time.Duration (some 292 years). One not
+	// taken is ignored, with one warning per engine (debug records after), and the calls
 	// such a notice rejected fail with its *BadMsgError: sent again they would be rejected
-	// again. An answer is taken all the same. A synced host is seconds off; a server (or a
-	// bug) that moved the clock by years would make every later server msg_id look out of
-	// range, and could push ours past what their 32 bits of seconds hold. The offset the key
-	// exchange measures, or a stored one (TimeOffset), is not bounded.
+	// again. An answer is taken all the same. The offset the key exchange measures, or a
+	// stored one (TimeOffset), is not checked.
 	MaxClockOffset time.Duration
 	// Rand supplies message padding, ping ids and the server's unique_id. Required.
 	Rand io.Reader
@@ -110,10 +112,6 @@ type Config struct {
 	RetainMessages, RetainBytes int
 }
 
-// DefaultMaxClockOffset is the default Config.MaxClockOffset: far beyond the skew of a host
-// that keeps its clock; one whose clock shows the wrong day needs it raised (or its clock set).
-const DefaultMaxClockOffset = 24 * time.Hour
-
 func (c *Config) setDefaults() {
 	def := func(v *int, d int) {
 		if *v == 0 {
@@ -144,7 +142,6 @@ func (c *Config) setDefaults() {
 	defDur(&c.SaltMargin, 10*time.Minute)
 	defDur(&c.StateReqAfter, 30*time.Second)
 	defDur(&c.ResendMaxAge, 4*time.Minute)
-	defDur(&c.MaxClockOffset, DefaultMaxClockOffset)
 	c.AckBatch = min(c.AckBatch, maxAckIDs)
 	c.MaxContainerMessages = max(c.MaxContainerMessages, 1)
 }
@@ -235,7 +232,7 @@ type Engine struct {
 	sessionID int64
 	offset    time.Duration
 	synced    bool
-	// clockWarned: a clock correction beyond MaxClockOffset was logged at warn level.
+	// clockWarned: an ignored clock correction was logged at warn level.
 	clockWarned bool
 
 	ids idGen

@@ -12,7 +12,12 @@ import (
 // never build. It returns the client's events.
 func (p *pair) fromServer(body []byte) []Event {
 	p.t.Helper()
-	id := p.s.ids.next(p.serverNow(), idServerOther)
+	return p.fromServerID(p.s.ids.next(p.serverNow(), idServerOther), body)
+}
+
+// fromServerID is fromServer with the server msg_id given.
+func (p *pair) fromServerID(id int64, body []byte) []Event {
+	p.t.Helper()
 	plain := le.AppendUint64(nil, testSalt)
 	plain = le.AppendUint64(plain, testSession)
 	plain = p.c.appendHeader(plain, id, 1, len(body))

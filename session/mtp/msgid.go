@@ -12,6 +12,23 @@ const (
 	idServerOther = 3
 )
 
+// The range of a msg_id's time, in unix seconds, and the server times a clock correction may
+// imply (Engine.correctClock): a correction to a time outside [minServerTime, maxServerTime)
+// is ignored, whatever the local clock says.
+const (
+	// msgIDSecondsEnd is where the seconds in the upper 32 bits of a msg_id stop fitting a
+	// positive int64: 2^31 s, 2038-01-19 03:14:08 UTC.
+	msgIDSecondsEnd = 1 << 31
+	// minServerTime is 2013-01-01 00:00:00 UTC. Telegram's servers did not run before: an
+	// earlier server msg_id is a broken or hostile server.
+	minServerTime = 1356998400
+	// serverTimeMargin keeps a corrected clock clear of msgIDSecondsEnd, so the msg_ids
+	// numbered from it grow with time for at least that long: 30 days.
+	serverTimeMargin = 30 * 24 * 60 * 60
+	// maxServerTime is 2037-12-20 03:14:08 UTC.
+	maxServerTime = msgIDSecondsEnd - serverTimeMargin
+)
+
 // MsgIDTime returns the time encoded in a msg_id: the upper 32 bits are unix seconds, the lower
 // 32 bits a binary fraction of a second.
 func MsgIDTime(id int64) time.Time {
@@ -19,8 +36,17 @@ func MsgIDTime(id int64) time.Time {
 	return time.Unix(id>>32, int64(frac*1e9>>32))
 }
 
-// msgIDAt returns the msg_id for time t with the two low bits cleared.
+// msgIDAt returns the msg_id for time t with the two low bits cleared. A time a msg_id cannot
+// hold gives the first id (before 1970) or the first of the last second (from 2^31 s on), so
+// a clock far off still numbers positive ids in its order, and the server answers them with
+// bad_msg_notification 16 or 17 as it should.
 func msgIDAt(t time.Time) int64 {
+	switch sec := t.Unix(); {
+	case sec < 0:
+		return 0
+	case sec >= msgIDSecondsEnd:
+		return (msgIDSecondsEnd - 1) << 32
+	}
 	frac := uint64(t.Nanosecond()) << 32 / 1e9
 	return (t.Unix()<<32 | int64(frac)) &^ 3
 }

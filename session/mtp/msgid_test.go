@@ -8,20 +8,30 @@ import (
 )
 
 func TestMsgIDAt(t *testing.T) {
+	const last = (1<<31 - 1) << 32 // the last second a msg_id holds, 2038-01-19 03:14:07 UTC
 	tests := []struct {
-		t    time.Time
-		want int64
+		t       time.Time
+		want    int64
+		clamped bool // t is outside what a msg_id holds
 	}{
-		{time.Unix(0, 0), 0},
-		{time.Unix(1, 0), 1 << 32},
-		{time.Unix(1700000000, 500_000_000), 1700000000<<32 | 1<<31},
-		{time.Unix(1700000000, 1), 1700000000<<32 | 4}, // 1ns is 4.29 units of 2^-32 s
+		{t: time.Unix(0, 0), want: 0},
+		{t: time.Unix(1, 0), want: 1 << 32},
+		{t: time.Unix(1700000000, 500_000_000), want: 1700000000<<32 | 1<<31},
+		{t: time.Unix(1700000000, 1), want: 1700000000<<32 | 4}, // 1ns is 4.29 units of 2^-32 s
+		{t: time.Unix(1<<31-1, 0), want: last},
+		// A local clock far off, before any correction: the first or the last id, never a
+		// negative one or one wrapped round to some other time.
+		{t: time.Unix(-1, 0), want: 0, clamped: true},
+		{t: time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), want: 0, clamped: true},
+		{t: time.Unix(1<<31, 0), want: last, clamped: true},
+		{t: time.Unix(1<<32+5, 0), want: last, clamped: true},
+		{t: time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC), want: last, clamped: true},
 	}
 	for _, tt := range tests {
 		if got := msgIDAt(tt.t); got != tt.want {
 			t.Errorf("msgIDAt(%v) = %#x, want %#x", tt.t, got, tt.want)
 		}
-		if back := MsgIDTime(tt.want); tt.t.Sub(back).Abs() > time.Microsecond {
+		if back := MsgIDTime(tt.want); !tt.clamped && tt.t.Sub(back).Abs() > time.Microsecond {
 			t.Errorf("MsgIDTime(%#x) = %v, want about %v", tt.want, back, tt.t)
 		}
 	}

@@ -142,8 +142,8 @@ func (e *Engine) accept(now time.Time, msgID int64, seqNo int32, body []byte) bo
 		future, past := t.After(srv.Add(maxFuture)), t.Before(srv.Add(-maxPast))
 		if (future || past) && e.answersPending(body) {
 			// An answer to a request of ours: our clock is what is off. It is taken even
-			// when the correction is beyond the bound and ignored.
-			if e.correctClock(t.Sub(now), "answer") {
+			// when the correction is refused.
+			if e.correctClock(now, msgID, "answer") {
 				e.log.Debug("mtp: clock resynced from an answer", slog.Duration("offset", e.offset))
 			}
 		} else if future || past {
