@@ -24,8 +24,7 @@ type authKey struct {
 	// temporary keys bound to it that connections use. A stored key held by nothing is on
 	// the store's idle list.
 	held int
-	// prev and next link the idle list.
-	prev, next *authKey
+	lru  lruLinks[authKey] // on the store's idle list
 	// temps are the temporary keys bound to this permanent key, forgotten with it.
 	temps map[[8]byte]*authKey
 	// stored is true while keyStore.keys holds the key (a connection may hold one forgotten).
@@ -38,7 +37,7 @@ type keyStore struct {
 	keys map[[8]byte]*authKey
 	// idle lists the stored keys no connection holds, least recently used first: add forgets
 	// from its front, so an add costs what it forgets, however many keys are in use.
-	idle keyList
+	idle lruList[authKey]
 	// sweepAt is the size at which add next forgets the expired temporary keys: a client
 	// under perfect forward secrecy makes a new one every few hours and never uses the old
 	// one again, so waiting for lookup to find them expired would keep them all.
@@ -49,38 +48,15 @@ type keyStore struct {
 	forget func([]world.KeyID)
 }
 
-// keyList is a doubly linked list of keys through their prev and next fields.
-type keyList struct{ front, back *authKey }
-
-func (l *keyList) pushBack(k *authKey) {
-	k.prev, k.next = l.back, nil
-	if l.back != nil {
-		l.back.next = k
-	} else {
-		l.front = k
-	}
-	l.back = k
-}
-
-func (l *keyList) remove(k *authKey) {
-	if k.prev != nil {
-		k.prev.next = k.next
-	} else {
-		l.front = k.next
-	}
-	if k.next != nil {
-		k.next.prev = k.prev
-	} else {
-		l.back = k.prev
-	}
-	k.prev, k.next = nil, nil
-}
-
 // minSweep is the smallest keyStore.sweepAt: below it expired keys are not worth a pass.
 const minSweep = 64
 
 func newKeyStore(max int, forget func([]world.KeyID)) *keyStore {
-	return &keyStore{keys: make(map[[8]byte]*authKey), sweepAt: minSweep, max: max, forget: forget}
+	return &keyStore{
+		keys:    make(map[[8]byte]*authKey),
+		idle:    lruList[authKey]{links: func(k *authKey) *lruLinks[authKey] { return &k.lru }},
+		sweepAt: minSweep, max: max, forget: forget,
+	}
 }
 
 // add stores a new key with its first salt. Once the store has doubled since the last pass
@@ -184,7 +160,6 @@ func (s *keyStore) releaseLocked(k *authKey) {
 // touchLocked marks the stored key k as just used: the last of the idle keys add forgets.
 func (s *keyStore) touchLocked(k *authKey) {
 	if k.held == 0 && k.stored {
-		s.idle.remove(k)
 		s.idle.pushBack(k)
 	}
 }

@@ -48,7 +48,8 @@ type mtSession struct {
 	owner    *conn
 	released chan struct{} // closed when owner lets go
 	lastUsed time.Time
-	retained int // bytes the engine kept for the client when its owner let go
+	retained int                 // bytes the engine kept for the client when its owner let go
+	lru      lruLinks[mtSession] // on the table's idle list while filed without an owner
 }
 
 // asyncAnswer is the outcome of a call that ran on its own goroutine.
@@ -118,12 +119,17 @@ type sessionTable struct {
 
 	maxRetained int // bytes detached sessions may keep together, beyond it the oldest go
 	retained    int // bytes the detached sessions of m keep (their retained fields)
+	// idle lists the detached sessions of m in the order they were let go (least recently
+	// used first): eviction takes them from its front, so it costs what it forgets, not the
+	// number of sessions in use.
+	idle lruList[mtSession]
 }
 
 func newSessionTable(max, perKey int, ttl time.Duration, maxRetained int) *sessionTable {
 	return &sessionTable{
 		m: make(map[sessionKey]*mtSession), byKey: make(map[[8]byte][]*mtSession),
 		max: max, perKey: perKey, ttl: ttl, maxRetained: maxRetained,
+		idle: lruList[mtSession]{links: func(s *mtSession) *lruLinks[mtSession] { return &s.lru }},
 	}
 }
 
@@ -140,6 +146,7 @@ func (t *sessionTable) unfileLocked(s *mtSession) bool {
 		return false
 	}
 	delete(t.m, s.key)
+	t.idle.remove(s)
 	list := t.byKey[s.key.key]
 	if i := slices.Index(list, s); i >= 0 {
 		list = slices.Delete(list, i, i+1)
@@ -185,6 +192,7 @@ func (t *sessionTable) attach(ctx context.Context, c *conn, k sessionKey, now ti
 		}
 		if s.owner == nil {
 			s.owner, s.released, s.lastUsed = c, make(chan struct{}), now
+			t.idle.remove(s)
 			t.retained -= s.retained
 			s.retained = 0
 			t.mu.Unlock()
@@ -219,6 +227,7 @@ func (t *sessionTable) detach(s *mtSession, c *conn, now time.Time) {
 	}
 	_, s.retained = s.eng.Retained() // c, the owner until now, may read the engine
 	t.retained += s.retained
+	t.idle.pushBack(s)
 	t.evictLocked(now, false)
 }
 
@@ -262,26 +271,15 @@ func (t *sessionTable) destroy(k sessionKey) bool {
 
 // evictLocked forgets detached sessions idle for longer than the TTL, then the least recently
 // used detached ones while they keep more than maxRetained bytes or, to make room for a new
-// session, while the table is full. The caller holds t.mu.
+// session, while the table is full. It takes them from the front of the idle list (in the
+// order they were let go), so it costs what it forgets. The caller holds t.mu.
 func (t *sessionTable) evictLocked(now time.Time, room bool) {
-	if t.ttl > 0 {
-		for _, s := range t.m {
-			if s.owner == nil && now.Sub(s.lastUsed) > t.ttl {
-				t.forgetLocked(s)
-			}
+	for s := t.idle.front; s != nil; s = t.idle.front {
+		full := room && len(t.m) >= t.max || t.retained > t.maxRetained
+		if !full && (t.ttl <= 0 || now.Sub(s.lastUsed) <= t.ttl) {
+			return
 		}
-	}
-	for room && len(t.m) >= t.max || t.retained > t.maxRetained {
-		var oldest *mtSession
-		for _, s := range t.m {
-			if s.owner == nil && (oldest == nil || s.lastUsed.Before(oldest.lastUsed)) {
-				oldest = s
-			}
-		}
-		if oldest == nil {
-			return // every session is in use
-		}
-		t.forgetLocked(oldest)
+		t.forgetLocked(s)
 	}
 }
 
