@@ -16,17 +16,19 @@ import (
 )
 
 // TestMigrationV2: a database of schema version 1 gets its peers' names column.
-func TestMigrationV2(t *testing.T) {
-	u := pgtest.Schema(t, pgtest.URL(t))
-	sqlstoretest.MigrationV2(t, pgtest.DB(t, u), postgres.Dialect, func(name string) (*sqlstore.Store, error) {
-		return postgres.Open(t.Context(), u, name)
-	})
-}
+func TestMigrationV2(t *testing.T) { onSchema(t, sqlstoretest.MigrationV2) }
 
 // TestMigrationV3: a database of schema version 2 gets its rows keyed by session numbers.
-func TestMigrationV3(t *testing.T) {
+func TestMigrationV3(t *testing.T) { onSchema(t, sqlstoretest.MigrationV3) }
+
+// TestMisplacedRows: rows holding another row's data read as damaged
+// (sqlstoretest.MisplacedRows).
+func TestMisplacedRows(t *testing.T) { onSchema(t, sqlstoretest.MisplacedRows) }
+
+// onSchema runs test, one of sqlstoretest's, in a schema of its own.
+func onSchema(t *testing.T, test func(*testing.T, *sql.DB, sqlstore.Dialect, func(string) (*sqlstore.Store, error))) {
 	u := pgtest.Schema(t, pgtest.URL(t))
-	sqlstoretest.MigrationV3(t, pgtest.DB(t, u), postgres.Dialect, func(name string) (*sqlstore.Store, error) {
+	test(t, pgtest.DB(t, u), postgres.Dialect, func(name string) (*sqlstore.Store, error) {
 		return postgres.Open(t.Context(), u, name)
 	})
 }

@@ -15,27 +15,24 @@ import (
 )
 
 // TestMigrationV2: a file of schema version 1 gets its peers' names column.
-func TestMigrationV2(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "v1.db")
-	db, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	sqlstoretest.MigrationV2(t, db, sqlite.Dialect, func(name string) (*sqlstore.Store, error) {
-		return sqlite.Open(t.Context(), path, name)
-	})
-}
+func TestMigrationV2(t *testing.T) { onFile(t, sqlstoretest.MigrationV2) }
 
 // TestMigrationV3: a file of schema version 2 gets its rows keyed by session numbers.
-func TestMigrationV3(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "v2.db")
+func TestMigrationV3(t *testing.T) { onFile(t, sqlstoretest.MigrationV3) }
+
+// TestMisplacedRows: rows holding another row's data read as damaged
+// (sqlstoretest.MisplacedRows).
+func TestMisplacedRows(t *testing.T) { onFile(t, sqlstoretest.MisplacedRows) }
+
+// onFile runs test, one of sqlstoretest's, on a database file of its own.
+func onFile(t *testing.T, test func(*testing.T, *sql.DB, sqlstore.Dialect, func(string) (*sqlstore.Store, error))) {
+	path := filepath.Join(t.TempDir(), "s.db")
 	db, err := sql.Open("sqlite", path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	sqlstoretest.MigrationV3(t, db, sqlite.Dialect, func(name string) (*sqlstore.Store, error) {
+	test(t, db, sqlite.Dialect, func(name string) (*sqlstore.Store, error) {
 		return sqlite.Open(t.Context(), path, name)
 	})
 }

@@ -15,19 +15,19 @@ import (
 
 // LoadPeer implements peers.Store.
 func (s *Store) LoadPeer(ctx context.Context, k peers.Key) (peers.Peer, bool, error) {
-	return s.peerBy(ctx, "load peer", `select data from mtgo_peers where sid = ? and kind = ? and id = ?`, s.sid, int(k.Kind), k.ID)
+	return s.peerBy(ctx, "load peer", `select kind, id, data from mtgo_peers where sid = ? and kind = ? and id = ?`, s.sid, int(k.Kind), k.ID)
 }
 
 // PeerByUsername implements peers.Store (case-insensitive, "@" optional).
 func (s *Store) PeerByUsername(ctx context.Context, username string) (peers.Peer, bool, error) {
-	return s.peerBy(ctx, "find peer by username", `select p.data from mtgo_usernames u
+	return s.peerBy(ctx, "find peer by username", `select p.kind, p.id, p.data from mtgo_usernames u
 		join mtgo_peers p on p.sid = u.sid and p.kind = u.kind and p.id = u.id
 		where u.sid = ? and u.username = ?`, s.sid, s.d.textKey(peers.NormalizeUsername(username)))
 }
 
 // PeerByPhone implements peers.Store.
 func (s *Store) PeerByPhone(ctx context.Context, phone string) (peers.Peer, bool, error) {
-	return s.peerBy(ctx, "find peer by phone", `select p.data from mtgo_phones u
+	return s.peerBy(ctx, "find peer by phone", `select p.kind, p.id, p.data from mtgo_phones u
 		join mtgo_peers p on p.sid = u.sid and p.kind = u.kind and p.id = u.id
 		where u.sid = ? and u.phone = ?`, s.sid, s.d.textKey(phone))
 }
@@ -39,20 +39,23 @@ func (s *Store) ListPeers(ctx context.Context) ([]peers.Peer, error) {
 		return nil, err
 	}
 	defer s.leave()
-	rows, err := s.db.QueryContext(ctx, s.d.rebind(`select data from mtgo_peers where sid = ? order by kind, id`), s.sid)
+	rows, err := s.db.QueryContext(ctx, s.d.rebind(`select kind, id, data from mtgo_peers where sid = ? order by kind, id`), s.sid)
 	if err != nil {
 		return nil, s.wrap("list peers", err)
 	}
 	defer rows.Close()
 	var out []peers.Peer
 	for rows.Next() {
-		var data []byte
-		if err := rows.Scan(&data); err != nil {
+		var (
+			kind, id int64
+			data     []byte
+		)
+		if err := rows.Scan(&kind, &id, &data); err != nil {
 			return nil, s.wrap("list peers", err)
 		}
-		var p peers.Peer
-		if err := p.UnmarshalBinary(data); err != nil {
-			return nil, fmt.Errorf("%w: %s storage: list peers: %w", storage.ErrCorrupt, s.d.Name, err)
+		p, err := s.decodePeer("list peers", kind, id, data)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, p)
 	}
@@ -101,19 +104,33 @@ func (s *Store) peerBy(ctx context.Context, op, q string, args ...any) (peers.Pe
 	if s.noPeers.Load() && !s.peersSaved.Load() {
 		return peers.Peer{}, false, nil
 	}
-	var data []byte
-	err := s.db.QueryRowContext(ctx, s.d.rebind(q), args...).Scan(&data)
+	var (
+		kind, id int64
+		data     []byte
+	)
+	err := s.db.QueryRowContext(ctx, s.d.rebind(q), args...).Scan(&kind, &id, &data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return peers.Peer{}, false, nil
 	}
 	if err != nil {
 		return peers.Peer{}, false, s.wrap(op, err)
 	}
+	p, err := s.decodePeer(op, kind, id, data)
+	return p, err == nil, err
+}
+
+// decodePeer decodes the data of the peer row keyed kind and id: a peer under another key
+// is a damaged row (a message meant for the row's peer would go to that one), not an
+// answer.
+func (s *Store) decodePeer(op string, kind, id int64, data []byte) (peers.Peer, error) {
 	var p peers.Peer
 	if err := p.UnmarshalBinary(data); err != nil {
-		return peers.Peer{}, false, fmt.Errorf("%w: %s storage: %s: %w", storage.ErrCorrupt, s.d.Name, op, err)
+		return peers.Peer{}, fmt.Errorf("%w: %s storage: %s: %w", storage.ErrCorrupt, s.d.Name, op, err)
 	}
-	return p, true, nil
+	if int64(p.Kind) != kind || p.ID != id {
+		return peers.Peer{}, fmt.Errorf("%w: %s storage: %s: the row of peer %d:%d holds %v", storage.ErrCorrupt, s.d.Name, op, kind, id, p.Key)
+	}
+	return p, nil
 }
 
 // peerColumns is how many parameters one peer row takes.

@@ -410,6 +410,10 @@ func (s *Store) LoadSession(ctx context.Context, dc int) (session.Session, error
 		return session.Session{}, fmt.Errorf("%s storage: dc %d: %w", s.d.Name, dc, session.ErrNoSession)
 	}
 	ss, err := storage.UnmarshalSession(data)
+	if err == nil && ss.DC != dc {
+		// Another data center's session: its key would be used with this one.
+		return session.Session{}, fmt.Errorf("%w: %s storage: load session: the row of dc %d holds dc %d's", storage.ErrCorrupt, s.d.Name, dc, ss.DC)
+	}
 	return ss, s.wrap("load session", err)
 }
 

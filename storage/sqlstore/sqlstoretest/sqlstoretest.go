@@ -213,3 +213,96 @@ func MigrationV2(t *testing.T, db *sql.DB, d sqlstore.Dialect, open func(name st
 		t.Errorf("PeerByPhone of the dropped phone = %v, %v; want not found", ok, err)
 	}
 }
+
+// MisplacedRows checks rows whose data is another row's: a peer row (kind, id) holding
+// another peer's encoding, and a session row of one data center holding another's. Each read
+// of one fails with storage.ErrCorrupt; it returned the other peer (a message for user 5
+// would have gone to user 6, with 6's access hash) or the other data center's session. db is
+// the store's database, with no MTGo tables yet; open opens a session on it.
+func MisplacedRows(t *testing.T, db *sql.DB, d sqlstore.Dialect, open func(name string) (*sqlstore.Store, error)) {
+	ctx := t.Context()
+	st, err := open("misplaced")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	alice := peers.Peer{Key: peers.UserKey(5), AccessHash: 55, Usernames: []string{"alice"}, Phone: "15550"}
+	bob := peers.Peer{Key: peers.UserKey(6), AccessHash: 66, Usernames: []string{"bob"}}
+	if err := st.SavePeers(ctx, []peers.Peer{alice, bob}); err != nil {
+		t.Fatal(err)
+	}
+	key := make([]byte, session.AuthKeySize)
+	for _, dc := range []int{2, 4} {
+		key[0] = byte(dc)
+		if err := st.SaveSession(ctx, session.Session{DC: dc, Addr: "10.0.0.1:443", AuthKey: key}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, q := range []string{
+		`update mtgo_peers set data = (select o.data from mtgo_peers o where o.sid = mtgo_peers.sid and o.kind = 1 and o.id = 6)
+			where kind = 1 and id = 5`,
+		`update mtgo_sessions set data = (select o.data from mtgo_sessions o where o.sid = mtgo_sessions.sid and o.dc = 4)
+			where dc = 2`,
+	} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	reads := map[string]func(*sqlstore.Store) error{
+		"LoadPeer": func(s *sqlstore.Store) error {
+			p, _, err := s.LoadPeer(ctx, alice.Key)
+			return misplaced(p.Key, err)
+		},
+		"PeerByUsername": func(s *sqlstore.Store) error {
+			p, _, err := s.PeerByUsername(ctx, "alice")
+			return misplaced(p.Key, err)
+		},
+		"PeerByPhone": func(s *sqlstore.Store) error {
+			p, _, err := s.PeerByPhone(ctx, "15550")
+			return misplaced(p.Key, err)
+		},
+		"ListPeers": func(s *sqlstore.Store) error {
+			_, err := s.ListPeers(ctx)
+			return err
+		},
+		"LoadSession": func(s *sqlstore.Store) error {
+			ss, err := s.LoadSession(ctx, 2)
+			if err == nil && ss.DC != 2 {
+				return errors.New("the session of another dc")
+			}
+			return err
+		},
+	}
+	// Each read in a store of its own, opened after the damage.
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for name, read := range reads {
+		s, err := open("misplaced")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := read(s); !errors.Is(err, storage.ErrCorrupt) {
+			t.Errorf("%s of a misplaced row = %v, want ErrCorrupt", name, err)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := open("misplaced")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if p, ok, err := s.LoadPeer(ctx, bob.Key); err != nil || !ok || p.AccessHash != bob.AccessHash {
+		t.Errorf("LoadPeer of the row left alone = %+v, %v, %v", p, ok, err)
+	}
+}
+
+// misplaced is err, or an error when a peer read for user 5 is another.
+func misplaced(got peers.Key, err error) error {
+	if err == nil && got != peers.UserKey(5) {
+		return errors.New("another peer")
+	}
+	return err
+}
