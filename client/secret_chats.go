@@ -80,6 +80,10 @@ type sentSecret struct {
 	layer   []byte
 	service bool
 	file    tg.InputEncryptedFileClass // the uploaded file as sent again (inputEncryptedFile)
+	// resent is when the message was last resent, under the key of fingerprint resentFP
+	// (zero: not since it was kept; secretResendAgain).
+	resent   time.Time
+	resentFP int64
 }
 
 // pendingSecret is a message that came before the ones it follows.
@@ -942,9 +946,16 @@ func (m *secretChats) askResendLocked(s *secretChat, end int32) {
 	})
 }
 
+// secretResendAgain is how long a message resent under a key is not resent again under it:
+// a peer asking again and again (each request a message of a few bytes) would otherwise
+// make this side send up to maxSecretSent messages per request, and the server slow the
+// account down in every chat. A copy resent under another key (the peer may have dropped
+// the one it went under), or whose send failed, goes at the next request.
+const secretResendAgain = 30 * time.Second
+
 // resendLocked sends again the kept messages with out_seq_no start..end the peer asked for,
 // each with its original sequence numbers, from memory or, after a restart, the storage (a
-// message no longer kept is skipped).
+// message no longer kept is skipped, one resent a moment ago too: secretResendAgain).
 func (m *secretChats) resendLocked(ctx context.Context, s *secretChat, start, end int32) {
 	// In int64: the peer's numbers may span int32, and an int32 loop up to MaxInt32 never ends.
 	first, last := int64(start), int64(end)
@@ -954,28 +965,38 @@ func (m *secretChats) resendLocked(ctx context.Context, s *secretChat, start, en
 	// Sealed now, under the key in use (the peer may have dropped the one they were first
 	// sent under), and sent after the lock is released.
 	type resend struct {
-		x    sentSecret
+		x    *sentSecret
+		sent sentSecret
 		data []byte
 	}
 	var again []resend
+	now, fp := m.now(), s.keys.Fingerprint()
 	for n := first; n <= last; n++ {
-		if x := m.sentLocked(ctx, s, int32(n)); x != nil {
-			data, err := s.keys.Seal(nil, x.layer, m.rnd)
-			if err != nil {
-				m.log.Warn("secret message not resent", "chat", s.id, "err", err)
-				return
-			}
-			again = append(again, resend{*x, data})
+		x := m.sentLocked(ctx, s, int32(n))
+		if x == nil || x.resentFP == fp && now.Sub(x.resent) < secretResendAgain {
+			continue // resent under this key a moment ago: the copy is on its way
 		}
+		data, err := s.keys.Seal(nil, x.layer, m.rnd)
+		if err != nil {
+			m.log.Warn("secret message not resent", "chat", s.id, "err", err)
+			break
+		}
+		x.resent, x.resentFP = now, fp
+		again = append(again, resend{x, *x, data})
 	}
 	if len(again) == 0 {
 		return
 	}
 	id, peer := s.id, tg.InputEncryptedChat{ChatID: s.id, AccessHash: s.accessHash}
 	m.spawn(func(ctx context.Context) {
-		for _, r := range again {
-			if _, err := m.call(ctx, peer, r.x.rid, r.data, r.x.service, r.x.file); err != nil {
+		for i, r := range again {
+			if _, err := m.call(ctx, peer, r.sent.rid, r.data, r.sent.service, r.sent.file); err != nil {
 				m.log.Warn("secret message not resent", "chat", id, "err", err)
+				m.mu.Lock()
+				for _, r := range again[i:] { // not sent: the next request is answered
+					r.x.resentFP = 0
+				}
+				m.mu.Unlock()
 				return
 			}
 		}

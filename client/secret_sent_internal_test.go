@@ -377,3 +377,39 @@ func TestSecretSentDiscardFailed(t *testing.T) {
 		t.Fatalf("warnings:\n%s", a.log)
 	}
 }
+
+// TestSecretResendRepeated: a peer asking again and again for the same messages gets each
+// once per secretResendAgain under one key. Before, every request, a message of a few bytes,
+// made this side send up to maxSecretSent messages again: a hostile peer could make the
+// account flood the server, which then slows it down in every chat. Past the pause, the
+// request is answered again.
+func TestSecretResendRepeated(t *testing.T) {
+	ctx := context.Background()
+	r := newSecretRelay(t)
+	id := r.open(t)
+	a, b := r.parties[0], r.parties[1]
+	now := time.Now()
+	a.m.now = func() time.Time { return now }
+	r.exchangeTexts(t, id, "a1", "b1") // A sent its layer notice and a1
+	for i, want := range []int{2, 0, 0, 2} {
+		if i == 3 {
+			now = now.Add(secretResendAgain)
+		}
+		before := len(r.calls)
+		ask := &e2e.DecryptedMessageService{RandomID: randomID(), Action: &e2e.DecryptedMessageActionResend{StartSeqNo: 0, EndSeqNo: 10}}
+		if _, err := b.m.send(ctx, id, ask.RandomID, ask, nil); err != nil {
+			t.Fatal(err)
+		}
+		r.runJobs()
+		got := 0
+		for _, c := range r.calls[before:] {
+			if strings.HasPrefix(c, "0:") {
+				got++
+			}
+		}
+		if got != want {
+			t.Fatalf("request %d: A sent %d messages again, want %d (calls %v)", i, got, want, r.calls[before:])
+		}
+	}
+	r.exchangeTexts(t, id, "a2", "b2")
+}
