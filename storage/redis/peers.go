@@ -18,7 +18,7 @@ func (s *Store) LoadPeer(ctx context.Context, k peers.Key) (peers.Peer, bool, er
 	if err != nil || !ok {
 		return peers.Peer{}, false, err
 	}
-	return decodePeer(v, k)
+	return decodePeer(v, peerField(k))
 }
 
 // PeerByUsername implements peers.Store (case-insensitive, "@" optional).
@@ -31,32 +31,40 @@ func (s *Store) PeerByPhone(ctx context.Context, phone string) (peers.Peer, bool
 	return s.peerByIndex(ctx, "phones", phone)
 }
 
+// byIndexScript answers the peer an index entry names: its field and its data.
 var byIndexScript = goredis.NewScript(`
 local k = redis.call('HGET', KEYS[1], ARGV[1])
 if not k then return false end
-return redis.call('HGET', KEYS[2], k)`)
+local v = redis.call('HGET', KEYS[2], k)
+if not v then return false end
+return {k, v}`)
 
 func (s *Store) peerByIndex(ctx context.Context, index, value string) (peers.Peer, bool, error) {
 	if err := s.check(ctx); err != nil {
 		return peers.Peer{}, false, err
 	}
-	v, err := byIndexScript.Run(ctx, s.rdb, []string{s.k(index), s.k("peers")}, value).Text()
+	kv, err := byIndexScript.Run(ctx, s.rdb, []string{s.k(index), s.k("peers")}, value).StringSlice()
 	if errors.Is(err, goredis.Nil) {
 		return peers.Peer{}, false, nil
+	}
+	if err == nil && len(kv) != 2 {
+		err = fmt.Errorf("%d values in the answer, want 2", len(kv))
 	}
 	if err != nil {
 		return peers.Peer{}, false, s.wrap("find peer", err)
 	}
-	return decodePeer([]byte(v), peers.Key{})
+	return decodePeer([]byte(kv[1]), kv[0])
 }
 
-func decodePeer(v []byte, want peers.Key) (peers.Peer, bool, error) {
+// decodePeer decodes the peer stored in field: a peer of another field is a damaged one (a
+// message meant for the field's peer would go to it), not an answer.
+func decodePeer(v []byte, field string) (peers.Peer, bool, error) {
 	var p peers.Peer
 	if err := p.UnmarshalBinary(v); err != nil {
 		return peers.Peer{}, false, fmt.Errorf("%w: redis storage: peer: %w", storage.ErrCorrupt, err)
 	}
-	if want.Valid() && p.Key != want {
-		return peers.Peer{}, false, fmt.Errorf("%w: redis storage: peer %v stored under %v", storage.ErrCorrupt, p.Key, want)
+	if peerField(p.Key) != field {
+		return peers.Peer{}, false, fmt.Errorf("%w: redis storage: peer %v stored under %q", storage.ErrCorrupt, p.Key, field)
 	}
 	return p, true, nil
 }
@@ -157,12 +165,9 @@ func (s *Store) ListPeers(ctx context.Context) ([]peers.Peer, error) {
 		if !iter.Next(ctx) {
 			break
 		}
-		p, _, err := decodePeer([]byte(iter.Val()), peers.Key{})
+		p, _, err := decodePeer([]byte(iter.Val()), field)
 		if err != nil {
 			return nil, err
-		}
-		if peerField(p.Key) != field {
-			return nil, fmt.Errorf("%w: redis storage: peer %v stored under %q", storage.ErrCorrupt, p.Key, field)
 		}
 		if i, ok := at[p.Key]; ok {
 			out[i] = p

@@ -356,6 +356,10 @@ func (s *Store) LoadSession(ctx context.Context, dc int) (session.Session, error
 	if err != nil {
 		return session.Session{}, fmt.Errorf("redis storage: load session: %w", err)
 	}
+	if ss.DC != dc {
+		// Another data center's session: its key would be used with this one.
+		return session.Session{}, fmt.Errorf("%w: redis storage: load session: the field of dc %d holds dc %d's", storage.ErrCorrupt, dc, ss.DC)
+	}
 	return ss, nil
 }
 
