@@ -193,3 +193,42 @@ func TestClockCorrectionWarnsOnce(t *testing.T) {
 		t.Errorf("%d warnings, want 1:\n%s", n, logs.String())
 	}
 }
+
+// TestStaleStoredOffset: a host that once took a large offset (it started in 1970) stored it,
+// and now runs with its clock set, so the stored offset puts the server decades ahead. The
+// server's first answer may be bad_server_salt (the stored salt expired meanwhile) rather
+// than bad_msg_notification 17: it is about a call of ours, so it must be read and correct
+// the clock however far off its msg_id time looks, or every call waits for ever.
+func TestStaleStoredOffset(t *testing.T) {
+	srv := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		name string
+		salt int64 // the stored salt
+	}{
+		{"salt still valid", testSalt},
+		{"salt expired", testSalt + 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := newPair(t, func(c, _ *Config) {
+				c.PingInterval = -1
+				c.TimeOffset = srv.Sub(time.Unix(90, 0)) // taken at 1970, stored
+				c.Salt = tt.salt
+			})
+			p.now = srv
+			p.c.OnConnect(p.now)
+			p.s.OnConnect(p.serverNow())
+			req := body(0x77777777, 1)
+			call := p.call(req, CallOptions{})
+			ev := p.roundTrip(p.echo)
+			if r := only(ev, EventResult); len(r) != 1 || r[0].Call != call || !bytes.Equal(r[0].Body, req) {
+				t.Fatalf("events %+v: want the result", ev)
+			}
+			if off := p.c.TimeOffset(); off.Abs() > time.Second {
+				t.Errorf("TimeOffset = %v, want about 0", off)
+			}
+			if got := p.c.Salt(p.now); got != testSalt {
+				t.Errorf("salt %#x, want the server's %#x", got, testSalt)
+			}
+		})
+	}
+}

@@ -189,9 +189,11 @@ func isPing(body []byte) bool {
 }
 
 // answersPending reports whether body is, or is a container holding, a message about a
-// request this client is waiting on: an rpc_result, a pong, or a bad_msg_notification with a
-// clock error. Such a message cannot be a replay (its request is new), so it is read even when
-// its msg_id time is off, and it tells the client its clock is wrong.
+// request this client is waiting on: an rpc_result, a pong, a bad_msg_notification with a
+// clock error, or a bad_server_salt. Such a message cannot be a replay (its request is new), so
+// it is read even when its msg_id time is off, and it tells the client its clock is wrong. A
+// server may check the salt first: a stored offset gone stale (the local clock was set since)
+// together with an expired stored salt draws bad_server_salt, not 16 or 17.
 func (e *Engine) answersPending(body []byte) bool {
 	if e.side != crypto.Client {
 		return false
@@ -222,11 +224,12 @@ func (e *Engine) isAnswer(body []byte) bool {
 			return false
 		}
 		about = int64(le.Uint64(body[4:]))
-	case idBadMsgNotification:
+	case idBadMsgNotification, idBadServerSalt:
 		if len(body) < 20 {
 			return false
 		}
-		if code := int32(le.Uint32(body[16:])); code != 16 && code != 17 {
+		code := int32(le.Uint32(body[16:]))
+		if peekID(body) == idBadMsgNotification && code != 16 && code != 17 {
 			return false
 		}
 		about = int64(le.Uint64(body[4:]))
