@@ -211,20 +211,31 @@ func (p ChunkPlan) Len() int64 {
 	return p.to - p.from
 }
 
-// Count returns the number of requests, -1 when the end is unknown.
+// Count returns the number of requests, -1 when the end is unknown or, with a 32-bit int,
+// when there are more than an int counts (a range of over 2^31 requests): the last request
+// then reports itself in Trim, as with an unknown end.
 func (p ChunkPlan) Count() int {
+	n := p.count()
+	if int64(int(n)) != n {
+		return -1
+	}
+	return int(n)
+}
+
+// count is Count in 64 bits.
+func (p ChunkPlan) count() int64 {
 	if p.to < 0 {
 		return -1
 	}
 	if p.to == p.from {
 		return 0
 	}
-	return int(ceilDiv(p.to-p.first, int64(p.limit)))
+	return ceilDiv(p.to-p.first, int64(p.limit))
 }
 
 // Chunk returns request i and whether it belongs to the plan.
 func (p ChunkPlan) Chunk(i int) (Chunk, bool) {
-	if i < 0 || (p.to >= 0 && i >= p.Count()) || int64(i) > (math.MaxInt64-p.first)/int64(p.limit) {
+	if i < 0 || (p.to >= 0 && int64(i) >= p.count()) || int64(i) > (math.MaxInt64-p.first)/int64(p.limit) {
 		return Chunk{}, false // past the range, or an offset past 2^63 (unknown end)
 	}
 	return Chunk{Index: i, Offset: p.first + int64(i)*int64(p.limit), Limit: p.limit}, true

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strconv"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -79,17 +80,15 @@ func TestCheckChunk(t *testing.T) {
 const maxParts32 = math.MaxInt32
 
 func TestPlanUpload(t *testing.T) {
-	if math.MaxInt == math.MaxInt32 {
-		t.Skip("int has 32 bits: the cases past 2^31 parts do not compile to what they mean")
-	}
 	const KiB, MiB = 1 << 10, 1 << 20
-	tests := []struct {
+	type planCase struct {
 		size      int64
 		preferred int
 		maxParts  int
 		want      UploadPlan
 		err       error
-	}{
+	}
+	tests := []planCase{
 		{size: 1, want: UploadPlan{Size: 1, PartSize: 512 * KiB, Parts: 1}},
 		{size: 10 * MiB, want: UploadPlan{Size: 10 * MiB, PartSize: 512 * KiB, Parts: 20}},
 		{size: 10*MiB + 1, want: UploadPlan{Size: 10*MiB + 1, PartSize: 512 * KiB, Parts: 21, Big: true}},
@@ -111,11 +110,17 @@ func TestPlanUpload(t *testing.T) {
 		{size: math.MaxInt64 - 512*KiB + 2, err: ErrFileTooLarge},
 		{size: math.MaxInt64, preferred: KiB, maxParts: math.MaxInt32, err: ErrFileTooLarge},
 		{size: 10, preferred: 3 * KiB, err: ErrBadPartSize},
-		// Part numbers and counts are 32-bit: a larger limit is refused, whatever the size.
-		{size: 1, maxParts: maxParts32 + 1, err: ErrMaxParts},
-		{size: (maxParts32 + 1) * 512 * KiB, maxParts: maxParts32 + 1, err: ErrMaxParts},
-		{size: math.MaxInt64, maxParts: math.MaxInt, err: ErrMaxParts},
+		// Part numbers and counts are 32-bit: the largest limit they count is accepted.
 		{size: 1, maxParts: maxParts32, want: UploadPlan{Size: 1, PartSize: 512 * KiB, Parts: 1}},
+	}
+	if strconv.IntSize == 64 {
+		// A larger limit is refused, whatever the size (a 32-bit int holds none).
+		past32 := int64(maxParts32) + 1
+		tests = append(tests, []planCase{
+			{size: 1, maxParts: int(past32), err: ErrMaxParts},
+			{size: past32 * 512 * KiB, maxParts: int(past32), err: ErrMaxParts},
+			{size: math.MaxInt64, maxParts: math.MaxInt, err: ErrMaxParts},
+		}...)
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprint(tt.size, "/", tt.preferred, "/", tt.maxParts), func(t *testing.T) {
@@ -268,7 +273,7 @@ func TestChunkPlanNearInt64Max(t *testing.T) {
 	tests := []struct {
 		name           string
 		size, from, to int64
-		count          int
+		count          int64 // past math.MaxInt (a 32-bit int) the plan is refused
 		lastOffset     int64
 		answer         int   // bytes the server sends for the last chunk
 		want           int64 // bytes Trim keeps of it
@@ -283,15 +288,29 @@ func TestChunkPlanNearInt64Max(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := p.Count(); got != tt.count {
-				t.Fatalf("Count = %d, want %d", got, tt.count)
-			}
-			c, ok := p.Chunk(tt.count - 1)
-			if !ok || c.Offset != tt.lastOffset {
-				t.Fatalf("last chunk %+v %v, want offset %d", c, ok, tt.lastOffset)
-			}
-			if _, ok := p.Chunk(tt.count); ok {
-				t.Fatalf("chunk %d after the last one", tt.count)
+			var c Chunk
+			if tt.count > math.MaxInt {
+				// A 32-bit int numbers no last request: Count says -1, as for an unknown
+				// end, and the requests are the same from the first on.
+				if got := p.Count(); got != -1 {
+					t.Fatalf("Count = %d, want -1 (%d requests)", got, tt.count)
+				}
+				c = Chunk{Index: -1, Offset: tt.lastOffset, Limit: MaxChunkSize}
+				if first, ok := p.Chunk(0); !ok || first.Offset != tt.from {
+					t.Fatalf("chunk 0 %+v %v, want offset %d", first, ok, tt.from)
+				}
+			} else {
+				if got := p.Count(); int64(got) != tt.count {
+					t.Fatalf("Count = %d, want %d", got, tt.count)
+				}
+				n := int(tt.count)
+				var ok bool
+				if c, ok = p.Chunk(n - 1); !ok || c.Offset != tt.lastOffset {
+					t.Fatalf("last chunk %+v %v, want offset %d", c, ok, tt.lastOffset)
+				}
+				if _, ok := p.Chunk(n); ok {
+					t.Fatalf("chunk %d after the last one", n)
+				}
 			}
 			out, last, err := p.Trim(c, make([]byte, tt.answer))
 			if err != nil || !last || int64(len(out)) != tt.want {

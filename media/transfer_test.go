@@ -325,9 +325,10 @@ func TestUploadMaxPartsOver32Bits(t *testing.T) {
 	if math.MaxInt == math.MaxInt32 {
 		t.Skip("int has 32 bits")
 	}
+	past32 := int64(math.MaxInt32) + 1 // a variable: the constant does not compile as a 32-bit int
 	srv := mediatest.New(mediatest.Options{})
-	c := media.New(srv.Pool(), media.Options{MaxParts: math.MaxInt32 + 1})
-	for _, size := range []int64{1, (math.MaxInt32 + 1) * media.MaxPartSize, -1} {
+	c := media.New(srv.Pool(), media.Options{MaxParts: int(past32)})
+	for _, size := range []int64{1, past32 * media.MaxPartSize, -1} {
 		r := &countingReader{}
 		if _, err := c.Upload(context.Background(), r, size, "x"); !errors.Is(err, media.ErrMaxParts) {
 			t.Errorf("size %d: err = %v, want ErrMaxParts", size, err)
