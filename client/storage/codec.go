@@ -155,9 +155,9 @@ func decodeDC(data []byte) (int, error) {
 	if len(data) != 4 {
 		return 0, fmt.Errorf("%w: dc record %x", ErrCorrupt, data)
 	}
-	dc := int(binary.BigEndian.Uint32(data))
-	if dc > maxDC {
+	dc := binary.BigEndian.Uint32(data)
+	if dc > maxDC { // before the int: a 32-bit one would read it negative
 		return 0, fmt.Errorf("%w: dc %d", ErrCorrupt, dc)
 	}
-	return dc, nil
+	return int(dc), nil
 }

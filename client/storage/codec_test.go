@@ -3,6 +3,7 @@ package storage
 import (
 	"bytes"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -41,9 +42,12 @@ func TestSessionRecord(t *testing.T) {
 			t.Errorf("trailing byte accepted: %v", err)
 		}
 	}
-	for _, bad := range []session.Session{
-		{DC: -1}, {AuthKey: []byte{1}}, {Addr: strings.Repeat("a", maxAddrSize+1)}, {DC: maxDC + 1},
-	} {
+	bads := []session.Session{{DC: -1}, {AuthKey: []byte{1}}, {Addr: strings.Repeat("a", maxAddrSize+1)}}
+	if strconv.IntSize == 64 { // a 32-bit int holds no DC past maxDC
+		past := int64(maxDC) + 1
+		bads = append(bads, session.Session{DC: int(past)})
+	}
+	for _, bad := range bads {
 		if _, err := appendSession(nil, bad); !errors.Is(err, session.ErrInvalidSession) {
 			t.Errorf("appendSession(%+v) = %v, want ErrInvalidSession", bad, err)
 		}
