@@ -126,7 +126,7 @@ func TestUnackedServiceMessagesForgotten(t *testing.T) {
 			p.c.Cancel(call) // rpc_drop_answer, never answered
 			for i := range 100 {
 				p.fromServer(appendLongVector(le.AppendUint32(nil, idMsgsStateReq), []int64{int64(i) << 2}))
-				p.fromServer(le.AppendUint64(le.AppendUint64(le.AppendUint32(nil, idMsgNewDetailedInfo), uint64(1<<40|1+4*i)), 8))
+				p.fromServer(le.AppendUint64(le.AppendUint64(le.AppendUint32(nil, idMsgNewDetailedInfo), uint64(1<<40|1)+4*uint64(i)), 8))
 			}
 			p.flushC()
 			p.toS = p.toS[:0] // the server never sees them, so never acknowledges them
