@@ -62,7 +62,10 @@ func (l *loop) ensureTempKey(ctx context.Context, pc PacketConn) error {
 	}
 	key := res.AuthKey
 	l.pfs = tempKey{key: &key, expires: res.ExpiresAt}
-	return l.newEngine(key, res.ServerSalt)
+	// The exchange just measured the server clock: a stored offset may have gone stale (the
+	// local clock was set since), and the binding's msg_id and expires_at are numbered from
+	// it. The loop stores the new offset as it does any change of the engine's.
+	return l.newEngine(key, res.ServerSalt, res.TimeOffset)
 }
 
 // startBind sends auth.bindTempAuthKey as the first call on a temporary key not bound yet. Other

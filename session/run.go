@@ -237,7 +237,7 @@ func (l *loop) connect(ctx context.Context) (worked bool, err error) {
 			return false, err
 		}
 	} else if l.eng == nil {
-		if err := l.newEngine(crypto.NewAuthKey([AuthKeySize]byte(l.sess.AuthKey)), l.sess.Salt); err != nil {
+		if err := l.newEngine(crypto.NewAuthKey([AuthKeySize]byte(l.sess.AuthKey)), l.sess.Salt, l.sess.TimeOffset); err != nil {
 			_ = pc.Close()
 			return false, err
 		}
@@ -245,10 +245,11 @@ func (l *loop) connect(ctx context.Context) (worked bool, err error) {
 	return l.serve(ctx, pc)
 }
 
-// newEngine starts an engine (and an MTProto session) under key. Calls held by a previous
-// engine move to the new one: those the server may have run already fail with ErrNotRepeated
-// unless they are repeatable, the others are sent again.
-func (l *loop) newEngine(key crypto.AuthKey, salt int64) error {
+// newEngine starts an engine (and an MTProto session) under key, with the clock offset off
+// (server clock minus local clock). Calls held by a previous engine move to the new one: those
+// the server may have run already fail with ErrNotRepeated unless they are repeatable, the
+// others are sent again.
+func (l *loop) newEngine(key crypto.AuthKey, salt int64, off time.Duration) error {
 	sid, err := randomID(l.c.opts.Rand)
 	if err != nil {
 		return err
@@ -258,7 +259,7 @@ func (l *loop) newEngine(key crypto.AuthKey, salt int64) error {
 		AuthKey:    key,
 		SessionID:  sid,
 		Salt:       salt,
-		TimeOffset: l.sess.TimeOffset,
+		TimeOffset: off,
 		TimeSynced: true,
 		Rand:       l.c.opts.Rand,
 		Logger:     l.log,
