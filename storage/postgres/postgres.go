@@ -144,14 +144,17 @@ func pipeline(ctx context.Context, db *sql.DB, stmts []sqlstore.Stmt) error {
 	}
 	defer conn.Close()
 	return conn.Raw(func(dc any) error {
-		c := dc.(*stdlib.Conn).Conn()
+		c, err := pgxConn(dc)
+		if err != nil {
+			return err
+		}
 		var b pgx.Batch
 		b.Queue("begin")
 		for _, st := range stmts {
 			b.Queue(st.Query, st.Args...)
 		}
 		b.Queue("commit")
-		err := c.SendBatch(ctx, &b).Close()
+		err = c.SendBatch(ctx, &b).Close()
 		if err != nil && c.PgConn().TxStatus() != 'I' && !c.IsClosed() {
 			if _, rerr := c.Exec(context.WithoutCancel(ctx), "rollback"); rerr != nil {
 				err = errors.Join(err, fmt.Errorf("roll back: %w", rerr))
@@ -159,6 +162,16 @@ func pipeline(ctx context.Context, db *sql.DB, stmts []sqlstore.Stmt) error {
 		}
 		return err
 	})
+}
+
+// pgxConn is the pgx connection under a database/sql connection's driver connection dc: an
+// error for another driver's (lib/pq, or a wrapper of pgx's), on which the store cannot run.
+func pgxConn(dc any) (*pgx.Conn, error) {
+	c, ok := dc.(*stdlib.Conn)
+	if !ok {
+		return nil, fmt.Errorf("postgres storage: a connection of type %T is not the pgx driver's: open the database with stdlib.OpenDB or sql.Open(\"pgx\", ...)", dc)
+	}
+	return c.Conn(), nil
 }
 
 // migrationLockKey serializes schema migrations of concurrent Opens ("mtgo" in ASCII).

@@ -235,6 +235,13 @@ func (sh *Shared) take(ctx context.Context, name string) (*lease, error) {
 // gone (fenceQuery). sh.mu is held; ctx bounds the wait for a connection, qctx the query.
 func (sh *Shared) connect(ctx, qctx context.Context) error {
 	c, err := sh.db.Conn(ctx)
+	if err == nil {
+		// The writes and the loss of this connection need pgx's connection under it.
+		err = c.Raw(func(dc any) error { _, err := pgxConn(dc); return err })
+		if err != nil {
+			c.Close()
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("postgres storage: lock session: %w", err)
 	}
@@ -261,10 +268,14 @@ func (sh *Shared) lose() {
 		return
 	}
 	// Close the server connection itself: returned to the pool it would keep the locks.
-	_ = sh.conn.Raw(func(c any) error {
+	_ = sh.conn.Raw(func(dc any) error {
+		c, err := pgxConn(dc)
+		if err != nil {
+			return err
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		defer cancel()
-		return c.(*stdlib.Conn).Conn().Close(ctx)
+		return c.Close(ctx)
 	})
 	_ = sh.conn.Close()
 	sh.conn = nil
