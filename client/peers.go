@@ -14,9 +14,22 @@ import (
 func (c *Client) ResolvePeer(ctx context.Context, peerID interface{}) (tg.InputPeerClass, error) {
 	p, err := c.peers.Resolve(ctx, peerID)
 	if err != nil {
-		return nil, fmt.Errorf("mtgo: resolve %v: %w", peerID, err)
+		return nil, fmt.Errorf("mtgo: resolve %s: %w", clipPeerID(peerID), err)
 	}
 	return c.migratedPeer(p), nil
+}
+
+// maxPeerIDText is how much of an identifier ResolvePeer's error repeats.
+const maxPeerIDText = 64
+
+// clipPeerID formats an identifier for an error, cut to maxPeerIDText bytes: a bot may be
+// handed any text to resolve, a megabyte of it too.
+func clipPeerID(peerID any) string {
+	s := fmt.Sprint(peerID)
+	if len(s) <= maxPeerIDText {
+		return s
+	}
+	return fmt.Sprintf("%q... (%d bytes)", s[:maxPeerIDText], len(s))
 }
 
 // ResolvePeerCache returns the cached peer with id (Bot API form), without network requests,
