@@ -68,7 +68,9 @@ type Config struct {
 	// it (err wraps ErrTooLarge, or is the encoder's; see the README's "Oversized updates"),
 	// after it was logged and counted: keep it somewhere else, or handle it in this process.
 	// It runs on the publishing goroutine of the update's shard, whose next updates wait for
-	// it.
+	// it. A DispatchCommit or Dispatch from inside it would wait for that goroutine, so it
+	// fails with ErrDispatchInOnDrop; to publish from OnDrop, hand the update to a goroutine
+	// that OnDrop does not wait for.
 	OnDrop func(up tg.UpdateClass, err error)
 }
 

@@ -38,6 +38,16 @@
 // a failed publish is repeated before the shard's next message is sent. Order inside one
 // shard across chats is the stream's order.
 //
+// # Oversized updates
+//
+// An update too large for any message (the server's max_payload, 1 MiB by default, or the
+// stream's max_msg_size) is published sizeTries (3) times with the usual backoff, which
+// spans only about 150 ms, then dropped: logged at error level without its content,
+// counted in GatewayStats.Dropped and handed to Config.OnDrop. OnDrop runs on the shard's
+// publishing goroutine; a DispatchCommit or Dispatch from inside it would wait for that
+// goroutine, so it fails at once with ErrDispatchInOnDrop (nothing is queued). A goroutine
+// that OnDrop starts and waits for is not recognised and still deadlocks the shard.
+//
 // # Failover
 //
 // Only one gateway may run the engine of an account. AcquireSession opens the shared store

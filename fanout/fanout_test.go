@@ -562,6 +562,41 @@ func testOversized(t *testing.T, url string, cfg Config, size int) {
 	}
 }
 
+// OnDrop runs on the publishing goroutine of the dropped update's shard, so a DispatchCommit
+// from it would wait for that goroutine, which waits for OnDrop: it fails at once with
+// ErrDispatchInOnDrop instead, the update is not queued, and the outer dispatch returns.
+func TestDispatchInOnDropRefused(t *testing.T) {
+	s := startServer(t, func(o *server.Options) { o.MaxPayload = 64 << 10 })
+	_, js := connect(t, s.ClientURL())
+	// A guard, not a synchronisation: before the check the inner call waited for it.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	var gw *Gateway
+	inner := make(chan error, 1)
+	cfg := Config{Memory: true, Shards: 1, OnDrop: func(tg.UpdateClass, error) {
+		inner <- gw.DispatchCommit(ctx, messages(10, 5, 4)) // the same chat, the same shard
+	}}
+	gw, err := NewGateway(ctx, js, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch := messages(0, 5, 1, 2)
+	batch.Updates[1].(*tg.UpdateNewMessage).Message.(*tg.Message).Message = strings.Repeat("x", 100<<10)
+	if err := gw.DispatchCommit(ctx, batch); err != nil {
+		t.Fatalf("outer DispatchCommit: %v", err)
+	}
+	if err := <-inner; !errors.Is(err, ErrDispatchInOnDrop) {
+		t.Fatalf("DispatchCommit from OnDrop: %v, want ErrDispatchInOnDrop", err)
+	}
+	if st := gw.Stats(); st.Published != 1 || st.Dropped != 1 {
+		t.Errorf("gateway stats %+v, want 1 published (the refused update not queued) and 1 dropped", st)
+	}
+	// Outside OnDrop the gateway dispatches as before.
+	if err := gw.DispatchCommit(ctx, messages(10, 5, 4)); err != nil {
+		t.Fatalf("DispatchCommit after the drop: %v", err)
+	}
+}
+
 // TestWorkerCrashRedelivers kills a worker in the middle of a handler: the update goes to
 // another worker after AckWait, the chat's later updates wait for it, and the only
 // duplicate is the update the crash interrupted.

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"reflect"
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -36,6 +38,7 @@ type Gateway struct {
 	duplicates atomic.Int64
 	retries    atomic.Int64
 	dropped    atomic.Int64
+	inOnDrop   atomic.Int32 // OnDrop calls running (see onDropFunc)
 
 	mu       sync.Mutex
 	shards   []shardQueue
@@ -69,7 +72,8 @@ const (
 // sizeTries is how often a message of one update refused for its size is published before
 // the update is dropped. The same bytes meet the same limit every time; only a reconnect to
 // a server with a larger max_payload can change the answer, and that is what the tries
-// after the first allow for.
+// after the first allow for, though with the backoff between them (firstRetry, then twice
+// it) they span only about 150 ms: a limit raised later does not save the update.
 const sizeTries = 3
 
 // NewGateway creates (or updates) the stream of cfg and returns a gateway publishing to it.
@@ -134,6 +138,9 @@ func (g *Gateway) DispatchCommit(ctx context.Context, u tg.UpdatesClass) error {
 	if len(list) == 0 {
 		return nil
 	}
+	if g.inOnDrop.Load() > 0 && insideOnDrop() {
+		return fmt.Errorf("fanout: publish %d updates: %w", len(list), ErrDispatchInOnDrop)
+	}
 	drop, err := g.resumed(ctx)
 	if err != nil {
 		return err
@@ -181,6 +188,12 @@ func (g *Gateway) DispatchCommit(ctx context.Context, u tg.UpdatesClass) error {
 // ErrTooLarge reports an update larger than a message may be: the server's max_payload or
 // the stream's max_msg_size. Config.OnDrop gets it with the update.
 var ErrTooLarge = errors.New("fanout: update too large for a message")
+
+// ErrDispatchInOnDrop reports a DispatchCommit (or Dispatch) called from Config.OnDrop:
+// OnDrop runs on the publishing goroutine of a shard, and the dispatch would wait for that
+// goroutine (or for its slot among Config.MaxInFlight), which waits for OnDrop. Nothing of
+// the batch is queued; dispatch it from another goroutine that OnDrop does not wait for.
+var ErrDispatchInOnDrop = errors.New("fanout: dispatch from Config.OnDrop would wait for itself")
 
 // errGaveUp reports updates whose publish stopped for good: the connection was closed.
 var errGaveUp = errors.New("connection closed before the stream acknowledged them")
@@ -372,7 +385,39 @@ func (g *Gateway) drop(it queued, size int, err error) {
 		slog.String("mtgo.update.type", it.up.TypeName()), slog.String("mtgo.update.key", it.key),
 		slog.Int64("chat", it.chat), slog.Int("bytes", size), slog.Any("err", err))
 	if g.cfg.OnDrop != nil {
-		g.cfg.OnDrop(it.up, err)
+		g.callOnDrop(it.up, err)
+	}
+}
+
+// callOnDrop runs Config.OnDrop, marked so that a dispatch from inside it is refused (see
+// ErrDispatchInOnDrop) rather than waiting for ever.
+func (g *Gateway) callOnDrop(up tg.UpdateClass, err error) {
+	g.inOnDrop.Add(1)
+	defer g.inOnDrop.Add(-1)
+	g.cfg.OnDrop(up, err)
+}
+
+// onDropFunc names callOnDrop in a stack.
+var onDropFunc = reflect.TypeFor[Gateway]().PkgPath() + ".(*Gateway).callOnDrop"
+
+// insideOnDrop reports whether the calling goroutine runs inside callOnDrop. It walks the
+// whole stack: DispatchCommit asks only while some OnDrop runs, which is rare.
+func insideOnDrop() bool {
+	pcs := make([]uintptr, 64)
+	n := runtime.Callers(2, pcs)
+	for n == len(pcs) { // deeper than the buffer: look at the whole stack
+		pcs = make([]uintptr, 2*len(pcs))
+		n = runtime.Callers(2, pcs)
+	}
+	frames := runtime.CallersFrames(pcs[:n])
+	for {
+		f, more := frames.Next()
+		if f.Function == onDropFunc {
+			return true
+		}
+		if !more {
+			return false
+		}
 	}
 }
 
