@@ -104,10 +104,11 @@ type channel struct {
 	active     time.Time // last time anything arrived for it
 	accessHash int64
 	hasHash    bool
-	// guess: the channel was unknown when updateChannelTooLong named it, so its pts is a
-	// guess and nothing of it was delivered; until a difference answer is applied, an update
-	// below the guess lowers it (lowerGuess). asked is the pts of the request in flight.
-	guess bool
+	// guess is the pts updateChannelTooLong named when the channel was unknown: its start is
+	// a guess and nothing of it was delivered. Until a difference answer is applied (guess is
+	// zero again), an update below the start lowers it (lowerGuess). asked is the pts of the
+	// request in flight.
+	guess int32
 	asked int32
 }
 
@@ -154,7 +155,7 @@ func (b *Box) channelUpdate(now time.Time, id int64, h held) {
 		b.touch(id, h.pts, false)
 		return
 	}
-	if c.guess {
+	if c.guess != 0 {
 		b.lowerGuess(c, h)
 	}
 	c.active = now
@@ -199,7 +200,7 @@ func (b *Box) channelTooLong(now time.Time, u *tg.UpdateChannelTooLong) {
 		c = b.track(now, u.ChannelID, start)
 		b.touch(u.ChannelID, start, false)
 		if start < pts {
-			c.guess = true
+			c.guess = pts
 			b.queueChannel(now, c, "updateChannelTooLong")
 		}
 		return
@@ -215,10 +216,13 @@ func (b *Box) channelTooLong(now time.Time, u *tg.UpdateChannelTooLong) {
 // several of its updates were unseen, and the pushes of some arrive while its difference is
 // queued or in flight. Nothing of the channel was delivered, so every update from h's start
 // on is new; the difference asks from there (an answer in flight for the guess is asked
-// again). A channel's pts starts at 1, and a difference from 0 is refused.
+// again). A channel's pts starts at 1, and a difference from 0 is refused. A start more than
+// MaxPending below the pts the server named is no push on its way (as for the account's
+// first state, near): it would fetch and deliver that much of the channel's history, so h
+// stays held, to be dropped as a duplicate like any other update below the start.
 func (b *Box) lowerGuess(c *channel, h held) {
 	start := int32(max(h.start(), 1))
-	if start >= c.seq.pts {
+	if start >= c.seq.pts || !b.near(start, c.guess) {
 		return
 	}
 	c.seq.pts = start
@@ -318,7 +322,7 @@ func (b *Box) channelDifference(now time.Time, id int64, d tg.UpdatesChannelDiff
 	}
 	switch d.(type) {
 	case *tg.UpdatesChannelDifferenceEmpty, *tg.UpdatesChannelDifference, *tg.UpdatesChannelDifferenceTooLong:
-		if c.guess && c.seq.pts < c.asked && !isNil(d) {
+		if c.guess != 0 && c.seq.pts < c.asked && !isNil(d) {
 			// Updates below the guess arrived while this answer was on its way, which
 			// does not reach back to them: ask again from the lowest.
 			b.release(c)
@@ -378,7 +382,7 @@ func (b *Box) channelDifference(now time.Time, id int64, d tg.UpdatesChannelDiff
 	default:
 		return fmt.Errorf("%w: %s", ErrUnknownConstructor, d.TypeName())
 	}
-	c.guess = false
+	c.guess = 0
 	b.release(c)
 	if c.rec.started.IsZero() {
 		c.rec.begin(now, "unrequested answer")

@@ -69,7 +69,11 @@ func TestUnknownChannelTooLong(t *testing.T) {
 // at 6 and fetched from there, so pushes below dropped as duplicates and updates between
 // them were lost. The fetch now starts at the lowest pts-pts_count seen while the channel's
 // start was a guess: every update from there is delivered once, in order. Updates never
-// seen (5, when only 6 and 7 are pushed) stay unknown to the Box.
+// seen (5, when only 6 and 7 are pushed) stay unknown to the Box. A push that starts more
+// than MaxPending (3 here) below 7 is no push on its way, yet it moved the start down all the
+// same, so one bogus push could make the Box fetch and deliver a channel's whole history; it
+// is now held and dropped as a duplicate, as for the account's first state
+// (TestFarAnchorIgnored).
 func TestUnknownChannelSeveralPushes(t *testing.T) {
 	const ch, other = 9, 8
 	top := map[int64]int32{ch: 7, other: 3} // each channel's pts at the server
@@ -94,9 +98,12 @@ func TestUnknownChannelSeveralPushes(t *testing.T) {
 		{name: "none", wantReqs: []Request{chReq(ch, 6)}, want: []string{"ch9/7"}},
 		{name: "queued", pushes: []int32{6, 5}, queued: true,
 			wantReqs: []Request{chReq(other, 1), chReq(ch, 4)}, want: []string{"ch8/2", "ch8/3", "ch9/5", "ch9/6", "ch9/7"}},
+		{name: "far below", pushes: []int32{3}, wantReqs: []Request{chReq(ch, 6)}, want: []string{"ch9/7"}},
+		{name: "far one dropped, near one kept", pushes: []int32{3, 5}, wantReqs: []Request{chReq(ch, 6), chReq(ch, 4)},
+			want: []string{"ch9/5", "ch9/6", "ch9/7"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			h := newHarness(t, Config{MaxChannelRecoveries: 1})
+			h := newHarness(t, Config{MaxChannelRecoveries: 1, MaxPending: 3})
 			h.start(State{Pts: 1, Qts: 1, Seq: 1, Date: 1})
 			if tc.queued { // the only slot goes to another channel's difference
 				h.process(updates(0, chMsg(other, 1, 1)))

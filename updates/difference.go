@@ -121,9 +121,10 @@ func (b *Box) ApplyState(now time.Time, st *tg.UpdatesState) (Output, error) {
 	return b.finish(), nil
 }
 
-// near reports whether an update starting at start, before the first state, may be a push
-// still on its way when the state was taken: at most MaxPending below it. One further back
-// would make the account fetch that much history again.
+// near reports whether an update starting at start may be a push that was still on its way
+// when state was taken (the account's first state, the pts updateChannelTooLong names for an
+// unknown channel): at most MaxPending below it. One further back would make the account or
+// the channel fetch that much history again.
 func (b *Box) near(start, state int32) bool {
 	return int64(state)-int64(start) <= int64(b.cfg.MaxPending)
 }

@@ -168,6 +168,10 @@ func checkInvariants(t *testing.T, b *Box) {
 			t.Fatalf("channel %d holds %d updates, cap %d", id, len(c.seq.pending), cfg.MaxPending)
 		}
 		total += len(c.seq.pending)
+		if c.guess != 0 && (!c.rec.busy() || c.seq.pts < 1 || c.seq.pts >= c.guess) {
+			// Only a difference ends a guess, and it starts at 1 or more, below the pts named.
+			t.Fatalf("channel %d from a guess at %d (named %d) in phase %d", id, c.seq.pts, c.guess, c.rec.phase)
+		}
 		if c.rec.phase == phaseInFlight {
 			inflight++
 		}
