@@ -16,6 +16,10 @@ var ErrLinkNotChannel = errors.New("mtgo: message links exist only in channels a
 // (anything ResolvePeer accepts): https://t.me/<username>/<id> for public chats,
 // https://t.me/c/<id>/<id> for private ones (channels.exportMessageLink).
 func (c *Client) ExportMessageLink(ctx context.Context, chat any, id int) (string, error) {
+	id32, err := wireMessageID(id)
+	if err != nil {
+		return "", fmt.Errorf("mtgo: export message link: %w", err)
+	}
 	peer, err := c.ResolvePeer(ctx, chat)
 	if err != nil {
 		return "", err
@@ -24,7 +28,7 @@ func (c *Client) ExportMessageLink(ctx context.Context, chat any, id int) (strin
 	if !ok {
 		return "", ErrLinkNotChannel
 	}
-	req := &tg.ChannelsExportMessageLinkRequest{Channel: &tg.InputChannel{ChannelID: ch.ChannelID, AccessHash: ch.AccessHash}, ID: int32(id)}
+	req := &tg.ChannelsExportMessageLinkRequest{Channel: &tg.InputChannel{ChannelID: ch.ChannelID, AccessHash: ch.AccessHash}, ID: id32}
 	var res tg.ExportedMessageLink
 	if err := c.invoker().Invoke(ctx, req, &res); err != nil {
 		return "", fmt.Errorf("mtgo: export message link: %w", err)

@@ -9,8 +9,8 @@ import (
 // ErrMessageID reports a message id no message can have: Telegram numbers a chat's messages
 // from 1 to 2^31-1. Cut to the request's 32 bits, a larger int would keep its low bits and
 // name another message (DeleteMessages with 1<<32+5 would delete message 5), so the methods
-// that delete, edit, forward, pin, react to, vote in, score or press a button of a message
-// refuse it before sending anything.
+// that delete, edit, forward, pin, link to, react to, vote in, score or press a button of a
+// message refuse it before sending anything.
 var ErrMessageID = errors.New("mtgo: message id out of range")
 
 // wireMessageID converts the id of one message for a request.

@@ -46,6 +46,7 @@ func TestMessageIDRange(t *testing.T) {
 		{"vote", call(func() (any, error) { return c.RetractVote(ctx, "me", wraps) })},
 		{"paid reaction", func() error { return c.SendPaidReaction(ctx, "me", wraps, 1, false) }},
 		{"edit media", call(func() (any, error) { return c.EditMessageLiveLocation(ctx, "me", wraps, 0, 0) })},
+		{"link", call(func() (any, error) { return c.ExportMessageLink(ctx, -1000000000001, wraps) })},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

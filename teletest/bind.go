@@ -61,7 +61,9 @@ func (c *conn) bind(msgID int64, r *tg.AuthBindTempAuthKeyRequest) (tl.Encoder, 
 	if err := exchange.CheckBind(&perm.key, &temp.key, want, r.EncryptedMessage); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrEncryptedMessageInvalid, err)
 	}
-	c.srv.keys.bind(temp, world.KeyID(permID))
+	if err := c.srv.keys.bind(temp, world.KeyID(permID)); err != nil {
+		return nil, err
+	}
 	c.caller = c.caller.ForAccount(world.KeyID(permID)) // calls waiting for a bot keep theirs
 	c.resubscribe()
 	return &tg.BoolTrue{}, nil

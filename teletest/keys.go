@@ -242,19 +242,22 @@ func (s *keyStore) account(k *authKey) world.KeyID {
 	return world.KeyID(k.key.ID)
 }
 
-// bind binds the temporary key k, not bound yet, to the permanent key perm: forgetting perm
-// forgets k, and while a connection uses k, add does not forget perm.
-func (s *keyStore) bind(k *authKey, perm world.KeyID) {
+// bind binds the temporary key k to the permanent key perm: forgetting perm forgets k, and
+// while a connection uses k, add does not forget perm. The connection checked both keys
+// before, but not under s.mu: it fails with ErrTempAuthKeyAlreadyBound when k is bound
+// already (another connection under k bound it meanwhile), and ErrEncryptedMessageInvalid
+// when k or perm is no longer stored (forgotten since) or perm is not a permanent key.
+func (s *keyStore) bind(k *authKey, perm world.KeyID) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.permLocked(k) != nil {
-		return
+	if k.perm != (world.KeyID{}) {
+		return ErrTempAuthKeyAlreadyBound
+	}
+	p := s.keys[perm]
+	if !k.stored || p == nil || !p.expires.IsZero() {
+		return ErrEncryptedMessageInvalid
 	}
 	k.perm = perm
-	p := s.permLocked(k)
-	if p == nil {
-		return
-	}
 	if p.temps == nil {
 		p.temps = make(map[[8]byte]*authKey)
 	}
@@ -262,6 +265,7 @@ func (s *keyStore) bind(k *authKey, perm world.KeyID) {
 	if k.conns > 0 {
 		s.holdLocked(p)
 	}
+	return nil
 }
 
 // saltOf returns k's current salt.

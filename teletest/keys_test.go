@@ -1,6 +1,7 @@
 package teletest
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -154,5 +155,67 @@ func TestMaxAuthKeysKeepsConnectedKey(t *testing.T) {
 	back.write(back.seal(&tg.HelpGetNearestDCRequest{}))
 	if ev := back.result(); ev.Kind != mtp.EventResult {
 		t.Fatalf("call on a new connection with the key: %v", ev.Kind)
+	}
+}
+
+// TestKeyStoreBindChecksUnderLock: bind checks what the binding needs under the store's
+// lock, since the connection's checks before it (the key not bound, the permanent key
+// found) may no longer hold: another connection under the same temporary key bound it
+// meanwhile, or MaxAuthKeys (or expiry) forgot a key. Before, bind kept a first binding
+// silently, and the second connection acted as the other account; and it bound a key to a
+// permanent key no longer stored (the world had been told to forget it), or bound a
+// forgotten key.
+func TestKeyStoreBindChecksUnderLock(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name string
+		// setup returns the temporary key and the permanent key id to bind it to.
+		setup func(s *keyStore) (*authKey, world.KeyID)
+		want  error
+		// account is the index of the key the temporary key acts as after the call.
+		account int
+	}{
+		{"bound", func(s *keyStore) (*authKey, world.KeyID) {
+			return s.add(keyOf(2), 1, now.Add(time.Hour), now), world.KeyID(keyOf(0).ID)
+		}, nil, 0},
+		{"bound already", func(s *keyStore) (*authKey, world.KeyID) {
+			temp := s.add(keyOf(2), 1, now.Add(time.Hour), now)
+			if err := s.bind(temp, world.KeyID(keyOf(1).ID)); err != nil {
+				t.Fatalf("first binding: %v", err)
+			}
+			return temp, world.KeyID(keyOf(0).ID)
+		}, ErrTempAuthKeyAlreadyBound, 1},
+		{"permanent key forgotten", func(s *keyStore) (*authKey, world.KeyID) {
+			return s.add(keyOf(2), 1, now.Add(time.Hour), now), world.KeyID(keyOf(3).ID)
+		}, ErrEncryptedMessageInvalid, 2},
+		{"to a temporary key", func(s *keyStore) (*authKey, world.KeyID) {
+			s.add(keyOf(3), 1, now.Add(time.Hour), now)
+			return s.add(keyOf(2), 1, now.Add(time.Hour), now), world.KeyID(keyOf(3).ID)
+		}, ErrEncryptedMessageInvalid, 2},
+		{"temporary key forgotten", func(s *keyStore) (*authKey, world.KeyID) {
+			temp := s.add(keyOf(2), 1, now.Add(time.Minute), now)
+			s.takeUp(temp, now)
+			if _, ok := s.lookup(temp.key.ID, now.Add(time.Hour)); ok {
+				t.Fatal("an expired key was found")
+			}
+			return temp, world.KeyID(keyOf(0).ID)
+		}, ErrEncryptedMessageInvalid, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newKeyStore(0, nil)
+			s.add(keyOf(0), 1, time.Time{}, now)
+			s.add(keyOf(1), 1, time.Time{}, now)
+			temp, perm := tt.setup(s)
+			if err := s.bind(temp, perm); !errors.Is(err, tt.want) {
+				t.Errorf("bind = %v, want %v", err, tt.want)
+			}
+			if got, want := s.account(temp), world.KeyID(keyOf(tt.account).ID); got != want {
+				t.Errorf("the key acts as %x, want %x", got, want)
+			}
+			if err := checkIdleList(s); err != "" {
+				t.Error(err)
+			}
+		})
 	}
 }
