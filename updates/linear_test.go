@@ -12,9 +12,9 @@ import (
 // TestManyChannelsInOneContainerLinear: a container (or a difference) with an update for each
 // of many channels took time quadratic in their number (each channel's new pts was looked up
 // among all those recorded before it): 40,000 took 3 s, 100,000 18 s, the 270,000 a 16 MB
-// frame can carry minutes. It is linear now. 64 times the channels may take at most 1024
-// times as long: 200-400 times is measured (the larger maps miss the caches), a quadratic Box
-// takes 4096 times. A ratio in one run, not a deadline, so that a slow or busy machine does
+// frame can carry minutes. It is linear now. 64 times the channels may take at most 2048
+// times as long: 200-540 times is measured (the larger maps miss the caches), a quadratic Box
+// takes 4096 times (9794 measured). A ratio in one run, not a deadline, so that a slow or busy machine does
 // not fail it; each size keeps its least time over a few rounds in turn.
 func TestManyChannelsInOneContainerLinear(t *testing.T) {
 	const small, n, rounds = 1_000, 64_000, 5
@@ -45,7 +45,7 @@ func TestManyChannelsInOneContainerLinear(t *testing.T) {
 		ts, tl = min(ts, took(smallIn)), min(tl, took(largeIn))
 	}
 	t.Logf("%d channels: %v, %d: %v (%.0fx)", small, ts, n, tl, float64(tl)/float64(ts))
-	if tl > 1024*ts+time.Millisecond {
+	if tl > 2048*ts+time.Millisecond {
 		t.Errorf("%d channels took %v, %d took %v: %.0f times as long for 64 times the channels",
 			small, ts, n, tl, float64(tl)/float64(ts))
 	}
