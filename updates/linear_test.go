@@ -14,8 +14,8 @@ import (
 // among all those recorded before it): 40,000 took 3 s, 100,000 18 s, the 270,000 a 16 MB
 // frame can carry minutes. It is linear now. 64 times the channels may take at most 2048
 // times as long: 200-540 times is measured (the larger maps miss the caches), a quadratic Box
-// takes 4096 times (9794 measured). A ratio in one run, not a deadline, so that a slow or busy machine does
-// not fail it; each size keeps its least time over a few rounds in turn.
+// takes 4096 times (9794 measured). A ratio in one run, not a deadline, so that a slow or
+// busy machine does not fail it; each size keeps its least time over a few rounds in turn.
 func TestManyChannelsInOneContainerLinear(t *testing.T) {
 	const small, n, rounds = 1_000, 64_000, 5
 	container := func(k int) *tg.Updates {
