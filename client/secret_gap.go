@@ -188,7 +188,7 @@ func (s *secretChat) gapListed() []int32 {
 // an index written without them would leave their records where no load finds them.
 func (m *secretChats) saveGapIndexLocked(ctx context.Context, s *secretChat) error {
 	if s.gapUnread {
-		outs, err := m.gapIndexLocked(ctx, s)
+		outs, _, err := m.gapIndexLocked(ctx, s)
 		if err != nil {
 			return err
 		}
@@ -206,18 +206,19 @@ func (m *secretChats) saveGapIndexLocked(ctx context.Context, s *secretChat) err
 	return m.store.SaveRecord(ctx, secretGapNS, secretRecordKey(s.id), encodeSecretGapIndex(outs))
 }
 
-// gapIndexLocked reads the stored index of s: nil when there is none, or when it is damaged
-// (logged: the records it lists cannot be known); an error only when the storage fails.
-func (m *secretChats) gapIndexLocked(ctx context.Context, s *secretChat) ([]int32, error) {
+// gapIndexLocked reads the stored index of s and reports whether there is one: its numbers
+// are nil when it is damaged (logged: the records it lists cannot be known); an error only
+// when the storage fails.
+func (m *secretChats) gapIndexLocked(ctx context.Context, s *secretChat) ([]int32, bool, error) {
 	b, ok, err := m.store.LoadRecord(ctx, secretGapNS, secretRecordKey(s.id))
 	if err != nil || !ok {
-		return nil, err
+		return nil, false, err
 	}
 	outs, err := decodeSecretGapIndex(b)
 	if err != nil {
 		m.log.Warn("secret messages kept after a gap not listed", "chat", s.id, "err", err)
 	}
-	return outs, nil
+	return outs, true, nil
 }
 
 // dropGapLocked removes the stored messages outs of s, delivered and taken out of s.pending,
@@ -264,7 +265,10 @@ func (m *secretChats) forgetGapLocked(ctx context.Context, s *secretChat) {
 	if m.store == nil {
 		return
 	}
-	stored, err := m.gapIndexLocked(ctx, s) // on a failure, the known ones go all the same
+	stored, found, err := m.gapIndexLocked(ctx, s) // on a failure, the known ones go all the same
+	if err == nil && !found && len(s.pending) == 0 && len(s.gapLost) == 0 {
+		return // nothing stored: a load of a discarded chat writes nothing
+	}
 	for _, out := range slices.Concat(s.gapListed(), stored) {
 		if derr := m.store.DeleteRecord(ctx, secretGapNS, secretGapKey(s.id, out)); derr != nil {
 			err = derr
@@ -298,7 +302,7 @@ func (m *secretChats) loadGapLocked(ctx context.Context, s *secretChat) {
 	case s.state != types.SecretChatReady || s.seq == nil:
 		return
 	}
-	outs, err := m.gapIndexLocked(ctx, s)
+	outs, _, err := m.gapIndexLocked(ctx, s)
 	if err != nil {
 		s.gapUnread = true
 		m.log.Warn("secret messages kept after a gap not loaded", "chat", s.id, "err", err)

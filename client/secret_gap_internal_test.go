@@ -629,3 +629,26 @@ func (f *failingStore) LoadRecord(ctx context.Context, ns, key string) ([]byte, 
 	}
 	return f.secretStore.LoadRecord(ctx, ns, key)
 }
+
+// TestSecretGapDiscardedLoadReads: loading a discarded chat that left nothing stored only
+// reads (the sweeps of its kept and sent messages find none): a lookup writes nothing.
+func TestSecretGapDiscardedLoadReads(t *testing.T) {
+	ctx := context.Background()
+	r := newSecretRelay(t)
+	id := r.open(t)
+	r.exchangeTexts(t, id, "a", "b")
+	if err := r.parties[1].m.discard(ctx, id, false); err != nil {
+		t.Fatal(err)
+	}
+	for i := range r.parties {
+		p := r.restart(i)
+		st := &stoppingStore{secretStore: p.m.store}
+		p.m.store = st
+		if c, ok := p.m.get(ctx, id); !ok || c.State != types.SecretChatDiscarded {
+			t.Fatalf("party %d: chat %+v, want discarded", i, c)
+		}
+		if st.stopped {
+			t.Fatalf("party %d: loading the discarded chat wrote", i)
+		}
+	}
+}
