@@ -352,11 +352,11 @@ func (c *Client) Connect(timeout time.Duration) error {
 // first), ErrClientClosed after Stop, or the connection's error; a failed Connect leaves the
 // client not connected. An error matching ErrAuthKeyUnknown (the data center forgot the auth
 // key, and the authorization with it) also leaves it logged out, its key dropped: the next
-// Connect makes a new key, and Login logs in again. Until the server answered its own calls, the home connection is
-// bounded as a first connection is, even without a deadline: a link that goes down while
-// they run (after the key exchange, during help.getConfig or the account check) and stays
-// down for Config.ReconnectAttempts dials (8 by default) makes it fail with an error
-// matching ErrReconnectFailed, naming the step and the last failure. From then on (before
+// Connect makes a new key, and Login logs in again. Until the server answered its own calls,
+// the home connection is bounded as a first connection is, even without a deadline: a link
+// that goes down while they run (after the key exchange, during help.getConfig or the account
+// check) and stays down for Config.ReconnectAttempts dials (8 by default) makes it fail with
+// an error matching ErrReconnectFailed, naming the step and the last failure. From then on (before
 // the update engine's catch-up and the OnConnect hooks, whose calls end at their own
 // timeouts) the default policy redials a loss for ever, so that a link lost while they run
 // does not leave a client whose Connect returned nil with no connection.
