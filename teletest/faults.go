@@ -39,7 +39,7 @@ type methodFault struct {
 
 // FaultStats counts what the injected faults did since the cluster started.
 type FaultStats struct {
-	Dropped         int // connections closed by DropConnections and SkewClock
+	Dropped         int // connections closed by DropConnections, SkewClock and ForgetAuthKeys
 	Refused         int // connections refused with a transport error (RefuseConnections)
 	DelayedPackets  int // packets written late (DelayConnections)
 	DelayedAnswers  int // answers held back (DelayMethod)
@@ -48,6 +48,7 @@ type FaultStats struct {
 	SessionsReset   int // MTProto sessions forgotten by SkewClock
 	RPCErrors       int // calls answered with an injected rpc_error (RPCError, FloodWait, Migrate)
 	UpdateBreaks    int // connections broken right after writing updates (BreakAfterUpdate)
+	KeysForgotten   int // auth keys forgotten by ForgetAuthKeys
 
 	// Updates held, released and dropped by Withhold, Release and DropUpdates.
 	world.DeliveryStats
@@ -113,6 +114,23 @@ func (f *Faults) DropConnections(dc int) int {
 	}
 	f.count(func(st *FaultStats) { st.Dropped += n })
 	return n
+}
+
+// ForgetAuthKeys makes data center dc (0: every DC) forget every auth key it holds, with the
+// authorizations made under them, as a data center that lost its keys, and drops its
+// connections: each client gets -404 on its next connection (three in a row make a
+// session give up with session.ErrAuthKeyUnknown) and must make a new key and sign in
+// again. It returns how many keys were forgotten.
+func (f *Faults) ForgetAuthKeys(dc int) int {
+	keys, conns := 0, 0
+	for _, s := range f.cl.all() {
+		if dc == 0 || s.dc == dc {
+			keys += s.keys.clear()
+			conns += s.dropAll()
+		}
+	}
+	f.count(func(st *FaultStats) { st.KeysForgotten += keys; st.Dropped += conns })
+	return keys
 }
 
 // BreakAfterUpdate breaks the next n connections of data center dc (0: of any DC; n <= 0:

@@ -7,7 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mtgo-labs/mtgo/crypto"
 	"github.com/mtgo-labs/mtgo/session"
+	"github.com/mtgo-labs/mtgo/teletest/world"
 	"github.com/mtgo-labs/mtgo/tl/rpcerr"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 	"github.com/mtgo-labs/mtgo/transport"
@@ -157,6 +159,54 @@ func TestFaultRefuseConnections(t *testing.T) {
 	if n := cl.Faults().Stats().Refused; n != 1 {
 		t.Fatalf("Stats().Refused = %d, want 1", n)
 	}
+}
+
+// TestFaultForgetAuthKeys: a data center that forgot its auth keys ends the authorizations
+// made under them and answers the client's next connections with -404, so its session gives
+// up with ErrAuthKeyUnknown; another data center keeps its keys.
+func TestFaultForgetAuthKeys(t *testing.T) {
+	cl := startCluster(t, Config{DCs: 2})
+	c := dialCluster(t, cl, 2, func(o *session.Options) {
+		o.Reconnect = session.ReconnectPolicy{InitialInterval: 10 * time.Millisecond}
+	})
+	other := dialCluster(t, cl, 1, nil)
+	nearest(t, c)
+	nearest(t, other)
+	u, err := cl.World().CreateUser(world.UserSpec{FirstName: "Forgotten", Phone: "99921"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := world.KeyID(crypto.NewAuthKey([256]byte(c.Session().AuthKey)).ID)
+	if err := cl.World().Authorize(key, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n := cl.Faults().ForgetAuthKeys(2); n != 1 {
+		t.Fatalf("ForgetAuthKeys(2) = %d, want 1", n)
+	}
+	select {
+	case err := <-c.done:
+		if !errors.Is(err, session.ErrAuthKeyUnknown) {
+			t.Fatalf("Run = %v, want ErrAuthKeyUnknown", err)
+		}
+		c.cancel() // Run returned: close has nothing to wait for
+		c.cancel = nil
+	case <-testCtx(t).Done():
+		t.Fatal("the session did not give up on the forgotten key")
+	}
+	if _, err := cl.World().Authorized(key); err == nil {
+		t.Error("the authorization under the forgotten key survived")
+	}
+	st := cl.Faults().Stats()
+	if st.KeysForgotten != 1 || st.Dropped != 1 {
+		t.Errorf("Stats() KeysForgotten %d, Dropped %d; want 1 and 1", st.KeysForgotten, st.Dropped)
+	}
+	if n := cl.DC(2).AuthKeys(); n != 0 {
+		t.Errorf("DC 2 holds %d auth keys, want 0", n)
+	}
+	if n := cl.DC(1).AuthKeys(); n != 1 {
+		t.Errorf("DC 1 holds %d auth keys, want 1", n)
+	}
+	nearest(t, other)
 }
 
 // TestFaultDelayMethod: a delayed answer is overtaken by a later call's.

@@ -113,6 +113,23 @@ func (s *keyStore) addLocked(key crypto.AuthKey, salt int64, expires, now time.T
 	return k, dropped
 }
 
+// clear forgets every key the store holds, the temporary ones with the permanent ones, and
+// tells forget (which ends their authorizations); it returns how many it forgot. A
+// connection using one of them keeps it until it closes.
+func (s *keyStore) clear() int {
+	s.mu.Lock()
+	dropped := make([]world.KeyID, 0, len(s.keys))
+	for _, k := range s.keys {
+		s.deleteLocked(k)
+		dropped = append(dropped, world.KeyID(k.key.ID))
+	}
+	s.mu.Unlock()
+	if len(dropped) > 0 && s.forget != nil {
+		s.forget(dropped)
+	}
+	return len(dropped)
+}
+
 // deleteLocked removes k from the store. A temporary key a connection uses stops holding
 // its permanent key. s.mu is held.
 func (s *keyStore) deleteLocked(k *authKey) {
