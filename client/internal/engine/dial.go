@@ -213,21 +213,23 @@ func (e *Engine) reauthorize(dc int) {
 	e.pool.Forget(dc)
 }
 
-// forgetKey drops the stored auth key of the home data center when it is still the one lc
-// used, which the server no longer knows (session.ErrAuthKeyUnknown), with its salt and the
+// forgetKey drops the stored auth key of lc's data center when it is still the one lc used,
+// which the server no longer knows (session.ErrAuthKeyUnknown), with its salt and the
 // authorization recorded for it, and closes the pooled connections to the data center, which
-// use the key: the next Connect makes a new key, which is not authorized. A key a newer
-// Connect made and stored meanwhile stays.
+// use the key: the next connection makes a new key, which is not authorized. For the home
+// data center that is the next Connect, and the client logs in again; for another one the
+// next call, which imports the authorization again. A key a newer connection made and stored
+// meanwhile stays, and so do the pooled connections.
 func (e *Engine) forgetKey(ctx context.Context, lc *conn.Live) {
-	ctx = context.WithoutCancel(ctx) // the Connect that met the error may be out of time
+	ctx = context.WithoutCancel(ctx) // the call that met the error may be out of time
 	gone := lc.Conn.Session().AuthKey
 	dc := lc.DC
+	if _, ok := e.storedKey(ctx, dc, gone); !ok {
+		return
+	}
 	e.pool.Forget(dc) // before the write: a pooled session saving the key would restore it
-	s, err := e.o.Store.LoadSession(ctx, dc)
-	if err != nil || len(gone) == 0 || !bytes.Equal(s.AuthKey, gone) {
-		if err != nil && !errors.Is(err, session.ErrNoSession) {
-			e.log.Warn("load the session whose key the server forgot", "dc", dc, "err", err)
-		}
+	s, ok := e.storedKey(ctx, dc, gone)
+	if !ok {
 		return
 	}
 	s.AuthKey, s.Salt, s.UserID, s.Bot = nil, 0, 0, false
@@ -235,7 +237,36 @@ func (e *Engine) forgetKey(ctx context.Context, lc *conn.Live) {
 		e.log.Warn("drop the auth key the server forgot", "dc", dc, "err", err)
 		return
 	}
-	e.log.Warn("the server forgot the auth key: log in again", "dc", dc)
+	if dc == e.HomeDC() {
+		e.log.Warn("the server forgot the auth key: log in again", "dc", dc)
+	} else {
+		e.log.Warn("the server forgot the auth key: a new one will be made", "dc", dc)
+	}
+}
+
+// storedKey returns the stored session of dc if its auth key is key (not empty).
+func (e *Engine) storedKey(ctx context.Context, dc int, key []byte) (session.Session, bool) {
+	s, err := e.o.Store.LoadSession(ctx, dc)
+	if err != nil {
+		if !errors.Is(err, session.ErrNoSession) {
+			e.log.Warn("load the session whose key the server forgot", "dc", dc, "err", err)
+		}
+		return s, false
+	}
+	return s, len(key) > 0 && bytes.Equal(s.AuthKey, key)
+}
+
+// keyForgotten reports whether err failed a call on lc, a pooled connection to a data center
+// other than the home one (CDNs aside), because that data center forgot the auth key; it drops
+// the stored key then (forgetKey), so that the call may be repeated on a new key. The home
+// data center's key is the login's: it is dropped when the home connection ends on it (and
+// the client logs out), not by a media connection sharing it.
+func (e *Engine) keyForgotten(ctx context.Context, lc *conn.Live, err error) bool {
+	if !errors.Is(err, session.ErrAuthKeyUnknown) || lc.CDN || lc.DC == e.HomeDC() {
+		return false
+	}
+	e.forgetKey(ctx, lc)
+	return true
 }
 
 // importAuth authorizes the connection to dc with an authorization exported on from.
@@ -246,6 +277,7 @@ func (e *Engine) importAuth(ctx context.Context, from, to *conn.Live, dc int) er
 	}
 	var res tg.AuthAuthorizationClassBox
 	if err := to.Call(ctx, &tg.AuthImportAuthorizationRequest{ID: exp.ID, Bytes: exp.Bytes}, &res, e.o.NoUpdates); err != nil {
+		e.keyForgotten(ctx, to, err) // a key dc forgot: the next connection makes a new one
 		return fmt.Errorf("import authorization in dc %d: %w", dc, err)
 	}
 	return nil

@@ -407,6 +407,9 @@ func (t target) Attempt(ctx context.Context, rt invoke.Route, in tl.Encoder, out
 		}
 	}
 	err := lc.Call(actx, in, out, e.o.NoUpdates)
+	if err != nil {
+		e.keyForgotten(ctx, lc, err) // the policy repeats the call on a new key
+	}
 	if err != nil && ctx.Err() == nil && actx.Err() != nil {
 		return fmt.Errorf("mtgo: %s: attempt timed out after %s%s: %w", wire.MethodName(in), timeout, downNote(lc), err)
 	}

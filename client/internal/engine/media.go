@@ -35,10 +35,12 @@ type mediaInvoker struct {
 }
 
 // Invoke makes one attempt, bounded by the request timeout, on the connection the invoker
-// names. A pooled session that lost its imported authorization (401) is re-authorized once.
+// names. A pooled session that lost its imported authorization (401) is re-authorized once;
+// one whose data center forgot the auth key (session.ErrAuthKeyUnknown) gets a new key and
+// the authorization again, once.
 func (i mediaInvoker) Invoke(ctx context.Context, in tl.Encoder, out tl.Decoder) error {
 	e := i.e
-	for reauth := false; ; reauth = true {
+	for again := false; ; again = true {
 		actx, cancel := context.WithTimeout(ctx, e.o.RequestTimeout)
 		lc, dc, release, err := e.mediaConn(actx, i.dc, i.kind)
 		if err == nil {
@@ -50,11 +52,14 @@ func (i mediaInvoker) Invoke(ctx context.Context, in tl.Encoder, out tl.Decoder)
 		if timedOut {
 			return fmt.Errorf("mtgo: %s: attempt timed out after %s: %w", wire.MethodName(in), e.o.RequestTimeout, err)
 		}
-		rpc, ok := rpcerr.As(err)
-		if !ok || rpc.Code != 401 || reauth || i.kind == media.KindCDN || lc == nil || lc == e.homeConn() {
+		if err == nil || again || lc == nil || i.kind == media.KindCDN || lc == e.homeConn() {
 			return err
 		}
-		e.reauthorize(dc)
+		if rpc, ok := rpcerr.As(err); ok && rpc.Code == 401 {
+			e.reauthorize(dc)
+		} else if !e.keyForgotten(ctx, lc, err) {
+			return err
+		}
 	}
 }
 

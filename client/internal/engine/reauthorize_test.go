@@ -1,7 +1,11 @@
 package engine
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"fmt"
+	"maps"
 	"sync"
 	"testing"
 
@@ -9,6 +13,7 @@ import (
 
 	"github.com/mtgo-labs/mtgo/session"
 
+	"github.com/mtgo-labs/mtgo/client/internal/conn"
 	"github.com/mtgo-labs/mtgo/client/internal/dcs"
 )
 
@@ -37,6 +42,19 @@ func (s *sessionsStore) SaveSession(_ context.Context, sess session.Session) err
 
 func (s *sessionsStore) SetHomeDC(context.Context, int) error { return nil }
 
+// storeEngine returns an engine with home data center 2 that keeps its sessions in st and
+// dials nothing, closed when the test ends.
+func storeEngine(t *testing.T, st *sessionsStore) *Engine {
+	e := New(Options{
+		HomeDC: 2,
+		Table:  dcs.New(false, false, nil),
+		Store:  st,
+		Dialer: func(bool) session.Dialer { return nil },
+	})
+	t.Cleanup(e.Close)
+	return e
+}
+
 // TestReauthorizeKeepsHome: a 401 on a call routed to a data center (CallDC, a media
 // connection) re-authorizes it by dropping its authorization record, but the home data
 // center's record is the login itself, never imported: it stays. A 401 that refused a
@@ -47,13 +65,7 @@ func TestReauthorizeKeepsHome(t *testing.T) {
 		2: {DC: 2, UserID: 7, AuthKey: make([]byte, session.AuthKeySize)},
 		4: {DC: 4, UserID: 7, AuthKey: make([]byte, session.AuthKeySize)},
 	}}
-	e := New(Options{
-		HomeDC: 2,
-		Table:  dcs.New(false, false, nil),
-		Store:  st,
-		Dialer: func(bool) session.Dialer { return nil },
-	})
-	defer e.Close()
+	e := storeEngine(t, st)
 	target{e}.Reauthorize(2)
 	target{e}.Reauthorize(4)
 	got := map[int]int64{}
@@ -62,5 +74,62 @@ func TestReauthorizeKeepsHome(t *testing.T) {
 	}
 	if diff := cmp.Diff(map[int]int64{2: 7, 4: 0}, got); diff != "" {
 		t.Fatalf("stored accounts after Reauthorize of dc 2 (home) and 4 (-want +got):\n%s", diff)
+	}
+}
+
+// keyConn is a configConn whose session has an auth key.
+type keyConn struct {
+	configConn
+	key []byte
+}
+
+func (c *keyConn) Session() session.Session { return session.Session{DC: c.dc, AuthKey: c.key} }
+
+// TestKeyForgottenDropsDCKey: a pooled connection to a data center other than the home one
+// that failed because the data center forgot its auth key (session.ErrAuthKeyUnknown) drops
+// the stored key, its salt and its mark of authorization when the key is still the one it
+// used, so the next connection makes a new key and imports the authorization again. A newer
+// key stays, and so do the home data center's key (the login's, dropped by the home
+// connection's end), a CDN's and a key whose connection failed otherwise. Before, the stored
+// key and mark stayed: every later connection got -404 again.
+func TestKeyForgottenDropsDCKey(t *testing.T) {
+	key := func(b byte) []byte { return bytes.Repeat([]byte{b}, session.AuthKeySize) }
+	keyGone := fmt.Errorf("%w: %w", session.ErrClosed, session.ErrAuthKeyUnknown)
+	tests := []struct {
+		name     string
+		dc       int
+		cdn      bool
+		used     []byte // the key of the failed connection
+		err      error
+		want     bool
+		wantKept bool // the stored session is unchanged
+	}{
+		{"other dc, same key", 4, false, key(4), keyGone, true, false},
+		{"other dc, newer key stored", 4, false, key(9), keyGone, true, true},
+		{"home dc", 2, false, key(2), keyGone, false, true},
+		{"cdn", 4, true, key(4), keyGone, false, true},
+		{"other failure", 4, false, key(4), errors.New("connection lost"), false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stored := map[int]session.Session{
+				2: {DC: 2, UserID: 7, AuthKey: key(2), Salt: 22},
+				4: {DC: 4, UserID: 7, AuthKey: key(4), Salt: 44},
+			}
+			st := &sessionsStore{m: maps.Clone(stored)}
+			e := storeEngine(t, st)
+			lc := conn.New(tt.dc, true, tt.cdn, &keyConn{configConn: configConn{dc: tt.dc}, key: tt.used})
+			if got := e.keyForgotten(t.Context(), lc, tt.err); got != tt.want {
+				t.Errorf("keyForgotten = %v, want %v", got, tt.want)
+			}
+			want := stored
+			if !tt.wantKept {
+				want = maps.Clone(stored)
+				want[tt.dc] = session.Session{DC: tt.dc}
+			}
+			if diff := cmp.Diff(want, st.m); diff != "" {
+				t.Errorf("stored sessions (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

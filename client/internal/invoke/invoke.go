@@ -1,5 +1,6 @@
 // Package invoke is the client's call policy: it repeats a call after flood waits up to a
-// threshold, follows migrations, re-authorizes a per-DC session once after a 401 and spends a
+// threshold, follows migrations, re-authorizes a per-DC session once after a 401 (and repeats
+// a call once on a new key after its data center forgot the session's), and spends a
 // retry budget on transient failures, deciding from rpcerr.Classify so that the client and
 // the media module read RPC errors the same way.
 package invoke
@@ -12,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/mtgo-labs/mtgo/session"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/rpcerr"
 	"github.com/mtgo-labs/mtgo/tl/tg"
@@ -90,7 +92,7 @@ func (p *Policy) Run(ctx context.Context, t Target, rt Route, in tl.Encoder, out
 		p.Counters.Calls.Add(1)
 	}
 	migrations := 0
-	reauthorized := false
+	reauthorized, rekeyed := false, false
 	for {
 		err := t.Attempt(ctx, rt, in, out, o.Timeout)
 		if err == nil {
@@ -106,6 +108,13 @@ func (p *Policy) Run(ctx context.Context, t Target, rt Route, in tl.Encoder, out
 				return p.Errors.UnsafeMigration(mig.DC, method)
 			}
 			p.Log.Debug("repeating call after migration", "method", method, "dc", mig.DC)
+			continue
+		}
+		if errors.Is(err, session.ErrAuthKeyUnknown) && rt.DC != 0 && o.Managed && !rekeyed && tg.IsIdempotent(in) {
+			// The data center forgot the per-DC session's auth key, which the target
+			// dropped: the next attempt makes a new one and imports the authorization.
+			rekeyed = true
+			p.Log.Info("repeating call on a new auth key", "method", method, "dc", rt.DC)
 			continue
 		}
 		d := rpcerr.Classify(err)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/mtgo-labs/mtgo/session"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/rpcerr"
 	"github.com/mtgo-labs/mtgo/tl/tg"
@@ -43,8 +44,9 @@ func (s *script) MigrateHome(_ context.Context, dc int) error {
 func (s *script) Reauthorize(dc int) { s.log = append(s.log, fmt.Sprintf("reauthorize %d", dc)) }
 
 var (
-	errClosed = errors.New("closed")
-	errLost   = errors.New("connection lost")
+	errClosed  = errors.New("closed")
+	errLost    = errors.New("connection lost")
+	errKeyGone = fmt.Errorf("%w: %w", session.ErrClosed, session.ErrAuthKeyUnknown)
 )
 
 // typed wraps the policy's typed errors so the test can tell them apart.
@@ -114,6 +116,14 @@ func TestPolicy(t *testing.T) {
 			[]error{rpcerr.New(303, "FILE_MIGRATE", 4), rpcerr.Parse(401, "AUTH_KEY_UNREGISTERED"), rpcerr.Parse(401, "AUTH_KEY_UNREGISTERED")}, nil,
 			[]string{"attempt dc=0 media=false", "attempt dc=4 media=true", "reauthorize 4", "attempt dc=4 media=true"},
 			"mtgo: help.getConfig: dc 4 refused the authorization imported again: rpc error 401: AUTH_KEY_UNREGISTERED"},
+		{"forgotten key of a per-DC session repeats once", read, Options{Managed: true},
+			[]error{rpcerr.New(303, "FILE_MIGRATE", 4), errKeyGone, errKeyGone}, nil,
+			[]string{"attempt dc=0 media=false", "attempt dc=4 media=true", "attempt dc=4 media=true"}, errKeyGone.Error()},
+		{"forgotten key of the home connection is not repeated", read, Options{Managed: true}, []error{errKeyGone}, nil,
+			[]string{"attempt dc=0 media=false"}, errKeyGone.Error()},
+		{"forgotten key does not repeat a call that may not run twice", send, Options{Managed: true},
+			[]error{rpcerr.New(303, "FILE_MIGRATE", 4), errKeyGone}, nil,
+			[]string{"attempt dc=0 media=false", "attempt dc=4 media=true"}, errKeyGone.Error()},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
