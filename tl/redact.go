@@ -2,6 +2,7 @@ package tl
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -88,4 +89,15 @@ func MarshalRedacted(fields []slog.Attr) ([]byte, error) {
 		out = append(append(out, ':'), v...)
 	}
 	return append(out, '}'), nil
+}
+
+// ErrRedactedJSON is the error of UnmarshalJSON on a generated type with secret fields: its
+// MarshalJSON writes a placeholder for each of them, which must not be read back as the value.
+// tgjson writes and reads every field.
+var ErrRedactedJSON = errors.New("the encoding/json form has the secret fields redacted and does not decode (tgjson has them)")
+
+// UnmarshalRedacted is the UnmarshalJSON method of a generated type with secret fields (see
+// ErrRedactedJSON): goType is the type's name, as "tg.AuthSignInRequest".
+func UnmarshalRedacted(goType string) error {
+	return fmt.Errorf("tl: decode %s from JSON: %w", goType, ErrRedactedJSON)
 }

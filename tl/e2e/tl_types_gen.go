@@ -622,6 +622,12 @@ func (m DecryptedMessageMediaPhoto) MarshalJSON() ([]byte, error) {
 	return tl.MarshalRedacted(m.redacted())
 }
 
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *DecryptedMessageMediaPhoto) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("e2e.DecryptedMessageMediaPhoto")
+}
+
 // DecryptedMessageMediaVideo is the TL constructor decryptedMessageMediaVideo#970c8c0e (result DecryptedMessageMedia).
 type DecryptedMessageMediaVideo struct {
 	Thumb    []byte // thumb
@@ -762,6 +768,12 @@ func (m *DecryptedMessageMediaVideo) LogValue() slog.Value { return tl.LogRedact
 // MarshalJSON implements json.Marshaler: m's fields with key, iv redacted.
 func (m DecryptedMessageMediaVideo) MarshalJSON() ([]byte, error) {
 	return tl.MarshalRedacted(m.redacted())
+}
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *DecryptedMessageMediaVideo) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("e2e.DecryptedMessageMediaVideo")
 }
 
 // DecryptedMessageMediaGeoPoint is the TL constructor decryptedMessageMediaGeoPoint#35480a59 (result DecryptedMessageMedia).
@@ -1049,6 +1061,12 @@ func (m DecryptedMessageMediaDocument46) MarshalJSON() ([]byte, error) {
 	return tl.MarshalRedacted(m.redacted())
 }
 
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *DecryptedMessageMediaDocument46) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("e2e.DecryptedMessageMediaDocument46")
+}
+
 // DecryptedMessageMediaDocument is the TL constructor decryptedMessageMediaDocument#6abd9782 (result DecryptedMessageMedia).
 type DecryptedMessageMediaDocument struct {
 	Thumb      []byte                   // thumb
@@ -1196,6 +1214,12 @@ func (m DecryptedMessageMediaDocument) MarshalJSON() ([]byte, error) {
 	return tl.MarshalRedacted(m.redacted())
 }
 
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *DecryptedMessageMediaDocument) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("e2e.DecryptedMessageMediaDocument")
+}
+
 // DecryptedMessageMediaAudio is the TL constructor decryptedMessageMediaAudio#57e0a9cb (result DecryptedMessageMedia).
 type DecryptedMessageMediaAudio struct {
 	Duration int32  // duration
@@ -1299,6 +1323,12 @@ func (m *DecryptedMessageMediaAudio) LogValue() slog.Value { return tl.LogRedact
 // MarshalJSON implements json.Marshaler: m's fields with key, iv redacted.
 func (m DecryptedMessageMediaAudio) MarshalJSON() ([]byte, error) {
 	return tl.MarshalRedacted(m.redacted())
+}
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *DecryptedMessageMediaAudio) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("e2e.DecryptedMessageMediaAudio")
 }
 
 // DecryptedMessageMediaExternalDocument is the TL constructor decryptedMessageMediaExternalDocument#fa95b0dd (result DecryptedMessageMedia).

@@ -206,6 +206,10 @@ func (m *PQInnerData) LogValue() slog.Value { return tl.LogRedacted(m.redacted()
 // MarshalJSON implements json.Marshaler: m's fields with nonce, server_nonce, new_nonce redacted.
 func (m PQInnerData) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
 
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *PQInnerData) UnmarshalJSON([]byte) error { return tl.UnmarshalRedacted("mt.PQInnerData") }
+
 // PQInnerDataDC is the TL constructor p_q_inner_data_dc#a9f55f95 (result P_Q_inner_data).
 type PQInnerDataDC struct {
 	Pq          string    // pq
@@ -322,6 +326,10 @@ func (m *PQInnerDataDC) LogValue() slog.Value { return tl.LogRedacted(m.redacted
 // MarshalJSON implements json.Marshaler: m's fields with nonce, server_nonce, new_nonce redacted.
 func (m PQInnerDataDC) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
 
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *PQInnerDataDC) UnmarshalJSON([]byte) error { return tl.UnmarshalRedacted("mt.PQInnerDataDC") }
+
 // PQInnerDataTemp is the TL constructor p_q_inner_data_temp#3c6a84d4 (result P_Q_inner_data).
 type PQInnerDataTemp struct {
 	Pq          string    // pq
@@ -437,6 +445,12 @@ func (m *PQInnerDataTemp) LogValue() slog.Value { return tl.LogRedacted(m.redact
 
 // MarshalJSON implements json.Marshaler: m's fields with nonce, server_nonce, new_nonce redacted.
 func (m PQInnerDataTemp) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *PQInnerDataTemp) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("mt.PQInnerDataTemp")
+}
 
 // PQInnerDataTempDC is the TL constructor p_q_inner_data_temp_dc#56fddf88 (result P_Q_inner_data).
 type PQInnerDataTempDC struct {
@@ -559,6 +573,12 @@ func (m *PQInnerDataTempDC) LogValue() slog.Value { return tl.LogRedacted(m.reda
 
 // MarshalJSON implements json.Marshaler: m's fields with nonce, server_nonce, new_nonce redacted.
 func (m PQInnerDataTempDC) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *PQInnerDataTempDC) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("mt.PQInnerDataTempDC")
+}
 
 // BindAuthKeyInner is the TL constructor bind_auth_key_inner#75a3f765 (result BindAuthKeyInner).
 type BindAuthKeyInner struct {
@@ -885,6 +905,12 @@ func (m *ServerDHInnerData) LogValue() slog.Value { return tl.LogRedacted(m.reda
 // MarshalJSON implements json.Marshaler: m's fields with nonce, server_nonce redacted.
 func (m ServerDHInnerData) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
 
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *ServerDHInnerData) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("mt.ServerDHInnerData")
+}
+
 // ClientDHInnerData is the TL constructor client_DH_inner_data#6643b654 (result Client_DH_Inner_Data).
 type ClientDHInnerData struct {
 	Nonce       tl.Int128 // nonce
@@ -978,6 +1004,12 @@ func (m *ClientDHInnerData) LogValue() slog.Value { return tl.LogRedacted(m.reda
 
 // MarshalJSON implements json.Marshaler: m's fields with nonce, server_nonce redacted.
 func (m ClientDHInnerData) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *ClientDHInnerData) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("mt.ClientDHInnerData")
+}
 
 // DHGenOk is the TL constructor dh_gen_ok#3bcbf734 (result Set_client_DH_params_answer).
 type DHGenOk struct {
@@ -2810,6 +2842,10 @@ func (m *IPPortSecret) LogValue() slog.Value { return tl.LogRedacted(m.redacted(
 
 // MarshalJSON implements json.Marshaler: m's fields with secret redacted.
 func (m IPPortSecret) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *IPPortSecret) UnmarshalJSON([]byte) error { return tl.UnmarshalRedacted("mt.IPPortSecret") }
 
 // AccessPointRule is the TL constructor accessPointRule#4679b65f (result AccessPointRule).
 type AccessPointRule struct {

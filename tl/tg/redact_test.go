@@ -1,7 +1,13 @@
 package tg
 
 import (
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tltest"
@@ -54,6 +60,11 @@ func TestRedactedInside(t *testing.T) {
 				Credentials: SecureCredentialsEncrypted{Data: secret.Bytes(), Hash: []byte{1}, Secret: secret.Bytes()},
 			}}
 		}},
+		{Name: "auth.sendCode", New: func(_, secret *tltest.Rand) any {
+			return &AuthSendCodeRequest{PhoneNumber: "1", APIID: 1, APIHash: secret.String(), Settings: CodeSettings{ // by value
+				LogoutTokens: [][]byte{secret.Bytes(), secret.Bytes()}, Token: tl.Some(secret.String()),
+			}}
+		}},
 		{Name: "auth.LoginToken box", New: func(_, secret *tltest.Rand) any {
 			return &AuthLoginTokenClassBox{AuthLoginToken: &AuthLoginToken{Expires: 1, Token: secret.Bytes()}}
 		}},
@@ -63,4 +74,25 @@ func TestRedactedInside(t *testing.T) {
 			}}
 		}},
 	})
+}
+
+// TestNilPrints: a nil pointer of a type with secret fields prints as fmt, slog and
+// encoding/json print a nil pointer, without a panic (Format takes the value).
+func TestNilPrints(t *testing.T) {
+	var m *AuthSignInRequest
+	var text, js strings.Builder
+	slog.New(slog.NewTextHandler(&text, nil)).Info("", "m", m)
+	slog.New(slog.NewJSONHandler(&js, nil)).Info("", "m", m)
+	b, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := []string{fmt.Sprintf("%v", m), fmt.Sprintf("%+v", m), fmt.Sprintf("%s", m), fmt.Sprintf("%v", struct{ M any }{m}), string(b)}
+	want := []string{"<nil>", "<nil>", "<nil>", "{<nil>}", "null"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("printed (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(text.String(), "m=<nil>") || !strings.Contains(js.String(), `"m":null`) {
+		t.Errorf("slog printed %q and %q", text.String(), js.String())
+	}
 }

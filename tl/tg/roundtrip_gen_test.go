@@ -36414,6 +36414,13 @@ var redactCases = []tltest.RedactCase{
 		}(secret, 0)
 		return m
 	}},
+	{Name: "dcOption", New: func(r, secret *tltest.Rand) any {
+		m := randDCOption(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Secret = tl.Some(r.Bytes())
+		}(secret, 0)
+		return m
+	}},
 	{Name: "account.passwordInputSettings", New: func(r, secret *tltest.Rand) any {
 		m := randAccountPasswordInputSettings(r, 0)
 		func(r *tltest.Rand, d int) {
@@ -36453,6 +36460,20 @@ var redactCases = []tltest.RedactCase{
 		m := randAccountTmpPassword(r, 0)
 		func(r *tltest.Rand, d int) {
 			m.TmpPassword = r.Bytes()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "phoneConnection", New: func(r, secret *tltest.Rand) any {
+		m := randPhoneConnection(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.PeerTag = r.Bytes()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "phoneConnectionWebrtc", New: func(r, secret *tltest.Rand) any {
+		m := randPhoneConnectionWebrtc(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Password = r.String()
 		}(secret, 0)
 		return m
 	}},
@@ -36501,6 +36522,27 @@ var redactCases = []tltest.RedactCase{
 		}(secret, 0)
 		return m
 	}},
+	{Name: "codeSettings", New: func(r, secret *tltest.Rand) any {
+		m := randCodeSettings(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.LogoutTokens = func() [][]byte {
+				s := make([][]byte, r.Len(d))
+				for i := range s {
+					s[i] = r.Bytes()
+				}
+				return s
+			}()
+			m.Token = tl.Some(r.String())
+		}(secret, 0)
+		return m
+	}},
+	{Name: "urlAuthResultAccepted", New: func(r, secret *tltest.Rand) any {
+		m := randURLAuthResultAccepted(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.URL = tl.Some(r.String())
+		}(secret, 0)
+		return m
+	}},
 	{Name: "auth.loginToken", New: func(r, secret *tltest.Rand) any {
 		m := randAuthLoginToken(r, 0)
 		func(r *tltest.Rand, d int) {
@@ -36512,6 +36554,27 @@ var redactCases = []tltest.RedactCase{
 		m := randAuthLoginTokenMigrateTo(r, 0)
 		func(r *tltest.Rand, d int) {
 			m.Token = r.Bytes()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "auth.loggedOut", New: func(r, secret *tltest.Rand) any {
+		m := randAuthLoggedOut(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.FutureAuthToken = tl.Some(r.Bytes())
+		}(secret, 0)
+		return m
+	}},
+	{Name: "phone.groupCallStreamRtmpUrl", New: func(r, secret *tltest.Rand) any {
+		m := randPhoneGroupCallStreamRTMPURL(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Key = r.String()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "webViewResultUrl", New: func(r, secret *tltest.Rand) any {
+		m := randWebViewResultURL(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.URL = r.String()
 		}(secret, 0)
 		return m
 	}},
@@ -36536,6 +36599,55 @@ var redactCases = []tltest.RedactCase{
 		}(secret, 0)
 		return m
 	}},
+	{Name: "inputPasskeyResponseLogin", New: func(r, secret *tltest.Rand) any {
+		m := randInputPasskeyResponseLogin(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Signature = r.Bytes()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "inputPasskeyCredentialFirebasePNV", New: func(r, secret *tltest.Rand) any {
+		m := randInputPasskeyCredentialFirebasePNV(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.PnvToken = r.String()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "bots.exportedBotToken", New: func(r, secret *tltest.Rand) any {
+		m := randBotsExportedBotToken(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Token = r.String()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "invokeWithGooglePlayIntegrity", New: func(r, secret *tltest.Rand) any {
+		m := randInvokeWithGooglePlayIntegrityRequest(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Token = r.String()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "invokeWithApnsSecret", New: func(r, secret *tltest.Rand) any {
+		m := randInvokeWithApnsSecretRequest(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Secret = r.String()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "invokeWithReCaptcha", New: func(r, secret *tltest.Rand) any {
+		m := randInvokeWithReCaptchaRequest(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Token = r.String()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "auth.sendCode", New: func(r, secret *tltest.Rand) any {
+		m := randAuthSendCodeRequest(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.APIHash = r.String()
+		}(secret, 0)
+		return m
+	}},
 	{Name: "auth.signIn", New: func(r, secret *tltest.Rand) any {
 		m := randAuthSignInRequest(r, 0)
 		func(r *tltest.Rand, d int) {
@@ -36553,6 +36665,7 @@ var redactCases = []tltest.RedactCase{
 	{Name: "auth.importBotAuthorization", New: func(r, secret *tltest.Rand) any {
 		m := randAuthImportBotAuthorizationRequest(r, 0)
 		func(r *tltest.Rand, d int) {
+			m.APIHash = r.String()
 			m.BotAuthToken = r.String()
 		}(secret, 0)
 		return m
@@ -36561,6 +36674,13 @@ var redactCases = []tltest.RedactCase{
 		m := randAuthRecoverPasswordRequest(r, 0)
 		func(r *tltest.Rand, d int) {
 			m.Code = r.String()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "auth.exportLoginToken", New: func(r, secret *tltest.Rand) any {
+		m := randAuthExportLoginTokenRequest(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.APIHash = r.String()
 		}(secret, 0)
 		return m
 	}},
@@ -36588,14 +36708,39 @@ var redactCases = []tltest.RedactCase{
 	{Name: "auth.importWebTokenAuthorization", New: func(r, secret *tltest.Rand) any {
 		m := randAuthImportWebTokenAuthorizationRequest(r, 0)
 		func(r *tltest.Rand, d int) {
+			m.APIHash = r.String()
 			m.WebAuthToken = r.String()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "auth.requestFirebaseSms", New: func(r, secret *tltest.Rand) any {
+		m := randAuthRequestFirebaseSmsRequest(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.SafetyNetToken = tl.Some(r.String())
+			m.PlayIntegrityToken = tl.Some(r.String())
+			m.IosPushSecret = tl.Some(r.String())
+		}(secret, 0)
+		return m
+	}},
+	{Name: "auth.initPasskeyLogin", New: func(r, secret *tltest.Rand) any {
+		m := randAuthInitPasskeyLoginRequest(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.APIHash = r.String()
 		}(secret, 0)
 		return m
 	}},
 	{Name: "account.registerDevice", New: func(r, secret *tltest.Rand) any {
 		m := randAccountRegisterDeviceRequest(r, 0)
 		func(r *tltest.Rand, d int) {
+			m.Token = r.String()
 			m.Secret = r.Bytes()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "account.unregisterDevice", New: func(r, secret *tltest.Rand) any {
+		m := randAccountUnregisterDeviceRequest(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Token = r.String()
 		}(secret, 0)
 		return m
 	}},
@@ -36624,6 +36769,33 @@ var redactCases = []tltest.RedactCase{
 		m := randAccountConfirmPasswordEmailRequest(r, 0)
 		func(r *tltest.Rand, d int) {
 			m.Code = r.String()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "account.invalidateSignInCodes", New: func(r, secret *tltest.Rand) any {
+		m := randAccountInvalidateSignInCodesRequest(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Codes = func() []string {
+				s := make([]string, r.Len(d))
+				for i := range s {
+					s[i] = r.String()
+				}
+				return s
+			}()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "payments.assignAppStoreTransaction", New: func(r, secret *tltest.Rand) any {
+		m := randPaymentsAssignAppStoreTransactionRequest(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Receipt = r.Bytes()
+		}(secret, 0)
+		return m
+	}},
+	{Name: "payments.assignPlayMarketTransaction", New: func(r, secret *tltest.Rand) any {
+		m := randPaymentsAssignPlayMarketTransactionRequest(r, 0)
+		func(r *tltest.Rand, d int) {
+			m.Receipt = *randDataJSON(r, d+1)
 		}(secret, 0)
 		return m
 	}},

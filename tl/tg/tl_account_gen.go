@@ -625,6 +625,12 @@ func (m AccountPasswordInputSettings) MarshalJSON() ([]byte, error) {
 	return tl.MarshalRedacted(m.redacted())
 }
 
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *AccountPasswordInputSettings) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.AccountPasswordInputSettings")
+}
+
 // AccountTmpPassword is the TL constructor account.tmpPassword#db64fd34 (result account.TmpPassword).
 type AccountTmpPassword struct {
 	TmpPassword []byte // tmp_password
@@ -704,6 +710,12 @@ func (m *AccountTmpPassword) LogValue() slog.Value { return tl.LogRedacted(m.red
 
 // MarshalJSON implements json.Marshaler: m's fields with tmp_password redacted.
 func (m AccountTmpPassword) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *AccountTmpPassword) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.AccountTmpPassword")
+}
 
 // AccountWebAuthorizations is the TL constructor account.webAuthorizations#ed56c9fc (result account.WebAuthorizations).
 type AccountWebAuthorizations struct {
@@ -3420,7 +3432,7 @@ func (m *AccountRegisterDeviceRequest) decodeFields(b *tl.Buffer) (err error) {
 	return nil
 }
 
-// redacted returns the fields of m for printing, secret redacted; nil for a nil m.
+// redacted returns the fields of m for printing, token, secret redacted; nil for a nil m.
 func (m *AccountRegisterDeviceRequest) redacted() []slog.Attr {
 	if m == nil {
 		return nil
@@ -3428,24 +3440,30 @@ func (m *AccountRegisterDeviceRequest) redacted() []slog.Attr {
 	return []slog.Attr{
 		slog.Any("NoMuted", m.NoMuted),
 		slog.Any("TokenType", m.TokenType),
-		slog.Any("Token", m.Token),
+		slog.Any("Token", tl.Secret(len(m.Token))), // the push token: the account's pushes reach it
 		slog.Any("AppSandbox", m.AppSandbox),
 		slog.Any("Secret", tl.Secret(len(m.Secret))), // encrypts this device's push notifications
 		slog.Any("OtherUids", m.OtherUids),
 	}
 }
 
-// Format implements fmt.Formatter: every verb prints m with secret redacted.
+// Format implements fmt.Formatter: every verb prints m with token, secret redacted.
 func (m AccountRegisterDeviceRequest) Format(s fmt.State, verb rune) {
 	tl.FormatRedacted(s, verb, "tg.AccountRegisterDeviceRequest", m.redacted())
 }
 
-// LogValue implements slog.LogValuer: m's fields with secret redacted.
+// LogValue implements slog.LogValuer: m's fields with token, secret redacted.
 func (m *AccountRegisterDeviceRequest) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
 
-// MarshalJSON implements json.Marshaler: m's fields with secret redacted.
+// MarshalJSON implements json.Marshaler: m's fields with token, secret redacted.
 func (m AccountRegisterDeviceRequest) MarshalJSON() ([]byte, error) {
 	return tl.MarshalRedacted(m.redacted())
+}
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *AccountRegisterDeviceRequest) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.AccountRegisterDeviceRequest")
 }
 
 // AccountUnregisterDeviceRequest is the TL function account.unregisterDevice#6a0d3206 (result Bool).
@@ -3527,6 +3545,37 @@ func (m *AccountUnregisterDeviceRequest) decodeFields(b *tl.Buffer) (err error) 
 		}
 	}
 	return nil
+}
+
+// redacted returns the fields of m for printing, token redacted; nil for a nil m.
+func (m *AccountUnregisterDeviceRequest) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("TokenType", m.TokenType),
+		slog.Any("Token", tl.Secret(len(m.Token))), // the same token
+		slog.Any("OtherUids", m.OtherUids),
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with token redacted.
+func (m AccountUnregisterDeviceRequest) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.AccountUnregisterDeviceRequest", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with token redacted.
+func (m *AccountUnregisterDeviceRequest) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with token redacted.
+func (m AccountUnregisterDeviceRequest) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
+}
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *AccountUnregisterDeviceRequest) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.AccountUnregisterDeviceRequest")
 }
 
 // AccountUpdateNotifySettingsRequest is the TL function account.updateNotifySettings#84be5b93 (result Bool).
@@ -4471,6 +4520,38 @@ func (m *AccountSendChangePhoneCodeRequest) decodeFields(b *tl.Buffer) (err erro
 	return nil
 }
 
+// redacted returns the fields of m for printing, the secret fields of the values it holds redacted; nil for a nil m.
+func (m *AccountSendChangePhoneCodeRequest) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("PhoneNumber", m.PhoneNumber),
+		slog.Any("Settings", m.Settings),
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with the secret fields of the values it holds redacted.
+func (m AccountSendChangePhoneCodeRequest) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.AccountSendChangePhoneCodeRequest", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with the secret fields of the values it holds redacted.
+func (m *AccountSendChangePhoneCodeRequest) LogValue() slog.Value {
+	return tl.LogRedacted(m.redacted())
+}
+
+// MarshalJSON implements json.Marshaler: m's fields with the secret fields of the values it holds redacted.
+func (m AccountSendChangePhoneCodeRequest) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
+}
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *AccountSendChangePhoneCodeRequest) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.AccountSendChangePhoneCodeRequest")
+}
+
 // AccountChangePhoneRequest is the TL function account.changePhone#70c32edb (result User).
 type AccountChangePhoneRequest struct {
 	PhoneNumber   string // phone_number
@@ -4560,6 +4641,12 @@ func (m *AccountChangePhoneRequest) LogValue() slog.Value { return tl.LogRedacte
 // MarshalJSON implements json.Marshaler: m's fields with phone_code redacted.
 func (m AccountChangePhoneRequest) MarshalJSON() ([]byte, error) {
 	return tl.MarshalRedacted(m.redacted())
+}
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *AccountChangePhoneRequest) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.AccountChangePhoneRequest")
 }
 
 // AccountUpdateDeviceLockedRequest is the TL function account.updateDeviceLocked#38df3532 (result Bool).
@@ -4930,6 +5017,12 @@ func (m AccountUpdatePasswordSettingsRequest) MarshalJSON() ([]byte, error) {
 	return tl.MarshalRedacted(m.redacted())
 }
 
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *AccountUpdatePasswordSettingsRequest) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.AccountUpdatePasswordSettingsRequest")
+}
+
 // AccountSendConfirmPhoneCodeRequest is the TL function account.sendConfirmPhoneCode#1b3faa88 (result auth.SentCode).
 type AccountSendConfirmPhoneCodeRequest struct {
 	Hash     string       // hash
@@ -4996,6 +5089,38 @@ func (m *AccountSendConfirmPhoneCodeRequest) decodeFields(b *tl.Buffer) (err err
 		return b.DecodeErr("account.sendConfirmPhoneCode", "settings", err)
 	}
 	return nil
+}
+
+// redacted returns the fields of m for printing, the secret fields of the values it holds redacted; nil for a nil m.
+func (m *AccountSendConfirmPhoneCodeRequest) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("Hash", m.Hash),
+		slog.Any("Settings", m.Settings),
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with the secret fields of the values it holds redacted.
+func (m AccountSendConfirmPhoneCodeRequest) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.AccountSendConfirmPhoneCodeRequest", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with the secret fields of the values it holds redacted.
+func (m *AccountSendConfirmPhoneCodeRequest) LogValue() slog.Value {
+	return tl.LogRedacted(m.redacted())
+}
+
+// MarshalJSON implements json.Marshaler: m's fields with the secret fields of the values it holds redacted.
+func (m AccountSendConfirmPhoneCodeRequest) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
+}
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *AccountSendConfirmPhoneCodeRequest) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.AccountSendConfirmPhoneCodeRequest")
 }
 
 // AccountConfirmPhoneRequest is the TL function account.confirmPhone#5f2178c3 (result Bool).
@@ -5080,6 +5205,12 @@ func (m *AccountConfirmPhoneRequest) LogValue() slog.Value { return tl.LogRedact
 // MarshalJSON implements json.Marshaler: m's fields with phone_code redacted.
 func (m AccountConfirmPhoneRequest) MarshalJSON() ([]byte, error) {
 	return tl.MarshalRedacted(m.redacted())
+}
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *AccountConfirmPhoneRequest) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.AccountConfirmPhoneRequest")
 }
 
 // AccountGetTmpPasswordRequest is the TL function account.getTmpPassword#449e0b51 (result account.TmpPassword).
@@ -5762,6 +5893,12 @@ func (m AccountAcceptAuthorizationRequest) MarshalJSON() ([]byte, error) {
 	return tl.MarshalRedacted(m.redacted())
 }
 
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *AccountAcceptAuthorizationRequest) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.AccountAcceptAuthorizationRequest")
+}
+
 // AccountSendVerifyPhoneCodeRequest is the TL function account.sendVerifyPhoneCode#a5a356f9 (result auth.SentCode).
 type AccountSendVerifyPhoneCodeRequest struct {
 	PhoneNumber string       // phone_number
@@ -5826,6 +5963,38 @@ func (m *AccountSendVerifyPhoneCodeRequest) decodeFields(b *tl.Buffer) (err erro
 		return b.DecodeErr("account.sendVerifyPhoneCode", "settings", err)
 	}
 	return nil
+}
+
+// redacted returns the fields of m for printing, the secret fields of the values it holds redacted; nil for a nil m.
+func (m *AccountSendVerifyPhoneCodeRequest) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("PhoneNumber", m.PhoneNumber),
+		slog.Any("Settings", m.Settings),
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with the secret fields of the values it holds redacted.
+func (m AccountSendVerifyPhoneCodeRequest) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.AccountSendVerifyPhoneCodeRequest", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with the secret fields of the values it holds redacted.
+func (m *AccountSendVerifyPhoneCodeRequest) LogValue() slog.Value {
+	return tl.LogRedacted(m.redacted())
+}
+
+// MarshalJSON implements json.Marshaler: m's fields with the secret fields of the values it holds redacted.
+func (m AccountSendVerifyPhoneCodeRequest) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
+}
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *AccountSendVerifyPhoneCodeRequest) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.AccountSendVerifyPhoneCodeRequest")
 }
 
 // AccountVerifyPhoneRequest is the TL function account.verifyPhone#4dd3a7f6 (result Bool).
@@ -5917,6 +6086,12 @@ func (m *AccountVerifyPhoneRequest) LogValue() slog.Value { return tl.LogRedacte
 // MarshalJSON implements json.Marshaler: m's fields with phone_code redacted.
 func (m AccountVerifyPhoneRequest) MarshalJSON() ([]byte, error) {
 	return tl.MarshalRedacted(m.redacted())
+}
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *AccountVerifyPhoneRequest) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.AccountVerifyPhoneRequest")
 }
 
 // AccountSendVerifyEmailCodeRequest is the TL function account.sendVerifyEmailCode#98e037bb (result account.SentEmailCode).
@@ -6285,6 +6460,12 @@ func (m *AccountConfirmPasswordEmailRequest) LogValue() slog.Value {
 // MarshalJSON implements json.Marshaler: m's fields with code redacted.
 func (m AccountConfirmPasswordEmailRequest) MarshalJSON() ([]byte, error) {
 	return tl.MarshalRedacted(m.redacted())
+}
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *AccountConfirmPasswordEmailRequest) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.AccountConfirmPasswordEmailRequest")
 }
 
 // AccountResendPasswordEmailRequest is the TL function account.resendPasswordEmail#7a7f2a15 (result Bool).
@@ -9255,6 +9436,37 @@ func (m *AccountInvalidateSignInCodesRequest) decodeFields(b *tl.Buffer) (err er
 		}
 	}
 	return nil
+}
+
+// redacted returns the fields of m for printing, codes redacted; nil for a nil m.
+func (m *AccountInvalidateSignInCodesRequest) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("Codes", tl.Secret(-1)), // leaked login codes: valid until this lands
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with codes redacted.
+func (m AccountInvalidateSignInCodesRequest) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.AccountInvalidateSignInCodesRequest", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with codes redacted.
+func (m *AccountInvalidateSignInCodesRequest) LogValue() slog.Value {
+	return tl.LogRedacted(m.redacted())
+}
+
+// MarshalJSON implements json.Marshaler: m's fields with codes redacted.
+func (m AccountInvalidateSignInCodesRequest) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
+}
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *AccountInvalidateSignInCodesRequest) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.AccountInvalidateSignInCodesRequest")
 }
 
 // AccountUpdateColorRequest is the TL function account.updateColor#684d214e (result Bool).

@@ -389,6 +389,12 @@ func (m *AuthAuthorization) LogValue() slog.Value { return tl.LogRedacted(m.reda
 // MarshalJSON implements json.Marshaler: m's fields with future_auth_token redacted.
 func (m AuthAuthorization) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
 
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *AuthAuthorization) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.AuthAuthorization")
+}
+
 // AuthAuthorizationSignUpRequired is the TL constructor auth.authorizationSignUpRequired#44747e9a (result auth.Authorization).
 type AuthAuthorizationSignUpRequired struct {
 	TermsOfService *HelpTermsOfService // terms_of_service (optional, flags.0)
@@ -549,6 +555,12 @@ func (m *AuthExportedAuthorization) LogValue() slog.Value { return tl.LogRedacte
 // MarshalJSON implements json.Marshaler: m's fields with bytes redacted.
 func (m AuthExportedAuthorization) MarshalJSON() ([]byte, error) {
 	return tl.MarshalRedacted(m.redacted())
+}
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *AuthExportedAuthorization) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.AuthExportedAuthorization")
 }
 
 // AuthPasswordRecovery is the TL constructor auth.passwordRecovery#137948a5 (result auth.PasswordRecovery).
@@ -1714,6 +1726,12 @@ func (m *AuthLoginToken) LogValue() slog.Value { return tl.LogRedacted(m.redacte
 // MarshalJSON implements json.Marshaler: m's fields with token redacted.
 func (m AuthLoginToken) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
 
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *AuthLoginToken) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.AuthLoginToken")
+}
+
 // AuthLoginTokenMigrateTo is the TL constructor auth.loginTokenMigrateTo#068e9916 (result auth.LoginToken).
 type AuthLoginTokenMigrateTo struct {
 	DCID  int32  // dc_id
@@ -1797,6 +1815,12 @@ func (m *AuthLoginTokenMigrateTo) LogValue() slog.Value { return tl.LogRedacted(
 // MarshalJSON implements json.Marshaler: m's fields with token redacted.
 func (m AuthLoginTokenMigrateTo) MarshalJSON() ([]byte, error) {
 	return tl.MarshalRedacted(m.redacted())
+}
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *AuthLoginTokenMigrateTo) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.AuthLoginTokenMigrateTo")
 }
 
 // AuthLoginTokenSuccess is the TL constructor auth.loginTokenSuccess#390d5c5e (result auth.LoginToken).
@@ -1925,6 +1949,31 @@ func (m *AuthLoggedOut) decodeFields(b *tl.Buffer) (err error) {
 	}
 	return nil
 }
+
+// redacted returns the fields of m for printing, future_auth_token redacted; nil for a nil m.
+func (m *AuthLoggedOut) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("FutureAuthToken", tl.Secret(len(m.FutureAuthToken.Value))), // the same token, handed out at log out
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with future_auth_token redacted.
+func (m AuthLoggedOut) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.AuthLoggedOut", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with future_auth_token redacted.
+func (m *AuthLoggedOut) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with future_auth_token redacted.
+func (m AuthLoggedOut) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *AuthLoggedOut) UnmarshalJSON([]byte) error { return tl.UnmarshalRedacted("tg.AuthLoggedOut") }
 
 // AuthPasskeyLoginOptions is the TL constructor auth.passkeyLoginOptions#e2037789 (result auth.PasskeyLoginOptions).
 type AuthPasskeyLoginOptions struct {
@@ -2058,6 +2107,36 @@ func (m *AuthSendCodeRequest) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("auth.sendCode", "settings", err)
 	}
 	return nil
+}
+
+// redacted returns the fields of m for printing, api_hash redacted; nil for a nil m.
+func (m *AuthSendCodeRequest) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("PhoneNumber", m.PhoneNumber),
+		slog.Any("APIID", m.APIID),
+		slog.Any("APIHash", tl.Secret(len(m.APIHash))), // the app's secret: with api_id, acts as the app
+		slog.Any("Settings", m.Settings),
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with api_hash redacted.
+func (m AuthSendCodeRequest) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.AuthSendCodeRequest", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with api_hash redacted.
+func (m *AuthSendCodeRequest) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with api_hash redacted.
+func (m AuthSendCodeRequest) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *AuthSendCodeRequest) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.AuthSendCodeRequest")
 }
 
 // AuthSignUpRequest is the TL function auth.signUp#aac7b717 (result auth.Authorization).
@@ -2257,6 +2336,12 @@ func (m *AuthSignInRequest) LogValue() slog.Value { return tl.LogRedacted(m.reda
 
 // MarshalJSON implements json.Marshaler: m's fields with phone_code redacted.
 func (m AuthSignInRequest) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *AuthSignInRequest) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.AuthSignInRequest")
+}
 
 // AuthLogOutRequest is the TL function auth.logOut#3e72ba19 (result auth.LoggedOut).
 type AuthLogOutRequest struct {
@@ -2490,6 +2575,12 @@ func (m AuthImportAuthorizationRequest) MarshalJSON() ([]byte, error) {
 	return tl.MarshalRedacted(m.redacted())
 }
 
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *AuthImportAuthorizationRequest) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.AuthImportAuthorizationRequest")
+}
+
 // AuthBindTempAuthKeyRequest is the TL function auth.bindTempAuthKey#cdd42a05 (result Bool).
 type AuthBindTempAuthKeyRequest struct {
 	PermAuthKeyID    int64  // perm_auth_key_id
@@ -2632,7 +2723,7 @@ func (m *AuthImportBotAuthorizationRequest) decodeFields(b *tl.Buffer) (err erro
 	return nil
 }
 
-// redacted returns the fields of m for printing, bot_auth_token redacted; nil for a nil m.
+// redacted returns the fields of m for printing, api_hash, bot_auth_token redacted; nil for a nil m.
 func (m *AuthImportBotAuthorizationRequest) redacted() []slog.Attr {
 	if m == nil {
 		return nil
@@ -2640,24 +2731,30 @@ func (m *AuthImportBotAuthorizationRequest) redacted() []slog.Attr {
 	return []slog.Attr{
 		slog.Any("Flags", m.Flags),
 		slog.Any("APIID", m.APIID),
-		slog.Any("APIHash", m.APIHash),
+		slog.Any("APIHash", tl.Secret(len(m.APIHash))),           // as in auth.sendCode
 		slog.Any("BotAuthToken", tl.Secret(len(m.BotAuthToken))), // whoever holds it is the bot
 	}
 }
 
-// Format implements fmt.Formatter: every verb prints m with bot_auth_token redacted.
+// Format implements fmt.Formatter: every verb prints m with api_hash, bot_auth_token redacted.
 func (m AuthImportBotAuthorizationRequest) Format(s fmt.State, verb rune) {
 	tl.FormatRedacted(s, verb, "tg.AuthImportBotAuthorizationRequest", m.redacted())
 }
 
-// LogValue implements slog.LogValuer: m's fields with bot_auth_token redacted.
+// LogValue implements slog.LogValuer: m's fields with api_hash, bot_auth_token redacted.
 func (m *AuthImportBotAuthorizationRequest) LogValue() slog.Value {
 	return tl.LogRedacted(m.redacted())
 }
 
-// MarshalJSON implements json.Marshaler: m's fields with bot_auth_token redacted.
+// MarshalJSON implements json.Marshaler: m's fields with api_hash, bot_auth_token redacted.
 func (m AuthImportBotAuthorizationRequest) MarshalJSON() ([]byte, error) {
 	return tl.MarshalRedacted(m.redacted())
+}
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *AuthImportBotAuthorizationRequest) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.AuthImportBotAuthorizationRequest")
 }
 
 // AuthCheckPasswordRequest is the TL function auth.checkPassword#d18b4d16 (result auth.Authorization).
@@ -2872,6 +2969,12 @@ func (m *AuthRecoverPasswordRequest) LogValue() slog.Value { return tl.LogRedact
 // MarshalJSON implements json.Marshaler: m's fields with code redacted.
 func (m AuthRecoverPasswordRequest) MarshalJSON() ([]byte, error) {
 	return tl.MarshalRedacted(m.redacted())
+}
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *AuthRecoverPasswordRequest) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.AuthRecoverPasswordRequest")
 }
 
 // AuthResendCodeRequest is the TL function auth.resendCode#cae47523 (result auth.SentCode).
@@ -3163,6 +3266,37 @@ func (m *AuthExportLoginTokenRequest) decodeFields(b *tl.Buffer) (err error) {
 	return nil
 }
 
+// redacted returns the fields of m for printing, api_hash redacted; nil for a nil m.
+func (m *AuthExportLoginTokenRequest) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("APIID", m.APIID),
+		slog.Any("APIHash", tl.Secret(len(m.APIHash))), // as in auth.sendCode
+		slog.Any("ExceptIDs", m.ExceptIDs),
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with api_hash redacted.
+func (m AuthExportLoginTokenRequest) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.AuthExportLoginTokenRequest", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with api_hash redacted.
+func (m *AuthExportLoginTokenRequest) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with api_hash redacted.
+func (m AuthExportLoginTokenRequest) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
+}
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *AuthExportLoginTokenRequest) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.AuthExportLoginTokenRequest")
+}
+
 // AuthImportLoginTokenRequest is the TL function auth.importLoginToken#95ac5ce4 (result auth.LoginToken).
 type AuthImportLoginTokenRequest struct {
 	Token []byte // token
@@ -3239,6 +3373,12 @@ func (m AuthImportLoginTokenRequest) MarshalJSON() ([]byte, error) {
 	return tl.MarshalRedacted(m.redacted())
 }
 
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *AuthImportLoginTokenRequest) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.AuthImportLoginTokenRequest")
+}
+
 // AuthAcceptLoginTokenRequest is the TL function auth.acceptLoginToken#e894ad4d (result Authorization).
 type AuthAcceptLoginTokenRequest struct {
 	Token []byte // token
@@ -3313,6 +3453,12 @@ func (m *AuthAcceptLoginTokenRequest) LogValue() slog.Value { return tl.LogRedac
 // MarshalJSON implements json.Marshaler: m's fields with token redacted.
 func (m AuthAcceptLoginTokenRequest) MarshalJSON() ([]byte, error) {
 	return tl.MarshalRedacted(m.redacted())
+}
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *AuthAcceptLoginTokenRequest) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.AuthAcceptLoginTokenRequest")
 }
 
 // AuthCheckRecoveryPasswordRequest is the TL function auth.checkRecoveryPassword#0d36bf79 (result Bool).
@@ -3394,6 +3540,12 @@ func (m AuthCheckRecoveryPasswordRequest) MarshalJSON() ([]byte, error) {
 	return tl.MarshalRedacted(m.redacted())
 }
 
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *AuthCheckRecoveryPasswordRequest) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.AuthCheckRecoveryPasswordRequest")
+}
+
 // AuthImportWebTokenAuthorizationRequest is the TL function auth.importWebTokenAuthorization#2db873a9 (result auth.Authorization).
 type AuthImportWebTokenAuthorizationRequest struct {
 	APIID        int32  // api_id
@@ -3466,31 +3618,37 @@ func (m *AuthImportWebTokenAuthorizationRequest) decodeFields(b *tl.Buffer) (err
 	return nil
 }
 
-// redacted returns the fields of m for printing, web_auth_token redacted; nil for a nil m.
+// redacted returns the fields of m for printing, api_hash, web_auth_token redacted; nil for a nil m.
 func (m *AuthImportWebTokenAuthorizationRequest) redacted() []slog.Attr {
 	if m == nil {
 		return nil
 	}
 	return []slog.Attr{
 		slog.Any("APIID", m.APIID),
-		slog.Any("APIHash", m.APIHash),
+		slog.Any("APIHash", tl.Secret(len(m.APIHash))),           // as in auth.sendCode
 		slog.Any("WebAuthToken", tl.Secret(len(m.WebAuthToken))), // signs in as the web session's account
 	}
 }
 
-// Format implements fmt.Formatter: every verb prints m with web_auth_token redacted.
+// Format implements fmt.Formatter: every verb prints m with api_hash, web_auth_token redacted.
 func (m AuthImportWebTokenAuthorizationRequest) Format(s fmt.State, verb rune) {
 	tl.FormatRedacted(s, verb, "tg.AuthImportWebTokenAuthorizationRequest", m.redacted())
 }
 
-// LogValue implements slog.LogValuer: m's fields with web_auth_token redacted.
+// LogValue implements slog.LogValuer: m's fields with api_hash, web_auth_token redacted.
 func (m *AuthImportWebTokenAuthorizationRequest) LogValue() slog.Value {
 	return tl.LogRedacted(m.redacted())
 }
 
-// MarshalJSON implements json.Marshaler: m's fields with web_auth_token redacted.
+// MarshalJSON implements json.Marshaler: m's fields with api_hash, web_auth_token redacted.
 func (m AuthImportWebTokenAuthorizationRequest) MarshalJSON() ([]byte, error) {
 	return tl.MarshalRedacted(m.redacted())
+}
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *AuthImportWebTokenAuthorizationRequest) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.AuthImportWebTokenAuthorizationRequest")
 }
 
 // AuthRequestFirebaseSmsRequest is the TL function auth.requestFirebaseSms#8e39261e (result Bool).
@@ -3592,6 +3750,39 @@ func (m *AuthRequestFirebaseSmsRequest) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	return nil
+}
+
+// redacted returns the fields of m for printing, safety_net_token, play_integrity_token, ios_push_secret redacted; nil for a nil m.
+func (m *AuthRequestFirebaseSmsRequest) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("PhoneNumber", m.PhoneNumber),
+		slog.Any("PhoneCodeHash", m.PhoneCodeHash),
+		slog.Any("SafetyNetToken", tl.Secret(len(m.SafetyNetToken.Value))),         // the device's attestation: gets the code sent
+		slog.Any("PlayIntegrityToken", tl.Secret(len(m.PlayIntegrityToken.Value))), // the same, from Play Integrity
+		slog.Any("IosPushSecret", tl.Secret(len(m.IosPushSecret.Value))),           // the secret pushed to the device: the same
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with safety_net_token, play_integrity_token, ios_push_secret redacted.
+func (m AuthRequestFirebaseSmsRequest) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.AuthRequestFirebaseSmsRequest", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with safety_net_token, play_integrity_token, ios_push_secret redacted.
+func (m *AuthRequestFirebaseSmsRequest) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with safety_net_token, play_integrity_token, ios_push_secret redacted.
+func (m AuthRequestFirebaseSmsRequest) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
+}
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *AuthRequestFirebaseSmsRequest) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.AuthRequestFirebaseSmsRequest")
 }
 
 // AuthResetLoginEmailRequest is the TL function auth.resetLoginEmail#7e960193 (result auth.SentCode).
@@ -3844,6 +4035,36 @@ func (m *AuthInitPasskeyLoginRequest) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("auth.initPasskeyLogin", "api_hash", err)
 	}
 	return nil
+}
+
+// redacted returns the fields of m for printing, api_hash redacted; nil for a nil m.
+func (m *AuthInitPasskeyLoginRequest) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("APIID", m.APIID),
+		slog.Any("APIHash", tl.Secret(len(m.APIHash))), // as in auth.sendCode
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with api_hash redacted.
+func (m AuthInitPasskeyLoginRequest) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.AuthInitPasskeyLoginRequest", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with api_hash redacted.
+func (m *AuthInitPasskeyLoginRequest) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with api_hash redacted.
+func (m AuthInitPasskeyLoginRequest) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
+}
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *AuthInitPasskeyLoginRequest) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.AuthInitPasskeyLoginRequest")
 }
 
 // AuthFinishPasskeyLoginRequest is the TL function auth.finishPasskeyLogin#9857ad07 (result auth.Authorization).

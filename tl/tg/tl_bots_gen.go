@@ -4,6 +4,8 @@ package tg
 
 import (
 	"encoding/binary"
+	"fmt"
+	"log/slog"
 
 	"github.com/mtgo-labs/mtgo/tl"
 )
@@ -307,6 +309,33 @@ func (m *BotsExportedBotToken) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("bots.exportedBotToken", "token", err)
 	}
 	return nil
+}
+
+// redacted returns the fields of m for printing, token redacted; nil for a nil m.
+func (m *BotsExportedBotToken) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("Token", tl.Secret(len(m.Token))), // the bot token: whoever holds it is the bot
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with token redacted.
+func (m BotsExportedBotToken) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.BotsExportedBotToken", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with token redacted.
+func (m *BotsExportedBotToken) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with token redacted.
+func (m BotsExportedBotToken) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *BotsExportedBotToken) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.BotsExportedBotToken")
 }
 
 // BotsRequestedButton is the TL constructor bots.requestedButton#f13bbcd7 (result bots.RequestedButton).

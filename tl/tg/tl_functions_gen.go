@@ -4,6 +4,8 @@ package tg
 
 import (
 	"encoding/binary"
+	"fmt"
+	"log/slog"
 
 	"github.com/mtgo-labs/mtgo/tl"
 )
@@ -689,6 +691,39 @@ func (m *InvokeWithGooglePlayIntegrityRequest) decodeFields(b *tl.Buffer) (err e
 	return nil
 }
 
+// redacted returns the fields of m for printing, token redacted; nil for a nil m.
+func (m *InvokeWithGooglePlayIntegrityRequest) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("Nonce", m.Nonce),
+		slog.Any("Token", tl.Secret(len(m.Token))), // a Play Integrity verdict for this device
+		slog.Any("Query", m.Query),
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with token redacted.
+func (m InvokeWithGooglePlayIntegrityRequest) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.InvokeWithGooglePlayIntegrityRequest", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with token redacted.
+func (m *InvokeWithGooglePlayIntegrityRequest) LogValue() slog.Value {
+	return tl.LogRedacted(m.redacted())
+}
+
+// MarshalJSON implements json.Marshaler: m's fields with token redacted.
+func (m InvokeWithGooglePlayIntegrityRequest) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
+}
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *InvokeWithGooglePlayIntegrityRequest) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.InvokeWithGooglePlayIntegrityRequest")
+}
+
 // InvokeWithApnsSecretRequest is the TL function invokeWithApnsSecret#0dae54f8 (result X).
 type InvokeWithApnsSecretRequest struct {
 	Nonce  string     // nonce
@@ -759,6 +794,37 @@ func (m *InvokeWithApnsSecretRequest) decodeFields(b *tl.Buffer) (err error) {
 	return nil
 }
 
+// redacted returns the fields of m for printing, secret redacted; nil for a nil m.
+func (m *InvokeWithApnsSecretRequest) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("Nonce", m.Nonce),
+		slog.Any("Secret", tl.Secret(len(m.Secret))), // the secret Telegram pushed to this device
+		slog.Any("Query", m.Query),
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with secret redacted.
+func (m InvokeWithApnsSecretRequest) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.InvokeWithApnsSecretRequest", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with secret redacted.
+func (m *InvokeWithApnsSecretRequest) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with secret redacted.
+func (m InvokeWithApnsSecretRequest) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
+}
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *InvokeWithApnsSecretRequest) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.InvokeWithApnsSecretRequest")
+}
+
 // InvokeWithReCaptchaRequest is the TL function invokeWithReCaptcha#adbb0f94 (result X).
 type InvokeWithReCaptchaRequest struct {
 	Token string     // token
@@ -821,4 +887,34 @@ func (m *InvokeWithReCaptchaRequest) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("invokeWithReCaptcha", "query", err)
 	}
 	return nil
+}
+
+// redacted returns the fields of m for printing, token redacted; nil for a nil m.
+func (m *InvokeWithReCaptchaRequest) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("Token", tl.Secret(len(m.Token))), // a solved reCAPTCHA, good for the request
+		slog.Any("Query", m.Query),
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with token redacted.
+func (m InvokeWithReCaptchaRequest) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.InvokeWithReCaptchaRequest", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with token redacted.
+func (m *InvokeWithReCaptchaRequest) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with token redacted.
+func (m InvokeWithReCaptchaRequest) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
+}
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *InvokeWithReCaptchaRequest) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.InvokeWithReCaptchaRequest")
 }

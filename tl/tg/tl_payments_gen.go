@@ -4,6 +4,8 @@ package tg
 
 import (
 	"encoding/binary"
+	"fmt"
+	"log/slog"
 
 	"github.com/mtgo-labs/mtgo/tl"
 )
@@ -4625,6 +4627,38 @@ func (m *PaymentsAssignAppStoreTransactionRequest) decodeFields(b *tl.Buffer) (e
 	return nil
 }
 
+// redacted returns the fields of m for printing, receipt redacted; nil for a nil m.
+func (m *PaymentsAssignAppStoreTransactionRequest) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("Receipt", tl.Secret(len(m.Receipt))), // an App Store receipt: proves a purchase
+		slog.Any("Purpose", m.Purpose),
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with receipt redacted.
+func (m PaymentsAssignAppStoreTransactionRequest) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.PaymentsAssignAppStoreTransactionRequest", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with receipt redacted.
+func (m *PaymentsAssignAppStoreTransactionRequest) LogValue() slog.Value {
+	return tl.LogRedacted(m.redacted())
+}
+
+// MarshalJSON implements json.Marshaler: m's fields with receipt redacted.
+func (m PaymentsAssignAppStoreTransactionRequest) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
+}
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *PaymentsAssignAppStoreTransactionRequest) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.PaymentsAssignAppStoreTransactionRequest")
+}
+
 // PaymentsAssignPlayMarketTransactionRequest is the TL function payments.assignPlayMarketTransaction#dffd50d3 (result Updates).
 type PaymentsAssignPlayMarketTransactionRequest struct {
 	Receipt DataJSON                      // receipt
@@ -4699,6 +4733,38 @@ func (m *PaymentsAssignPlayMarketTransactionRequest) decodeFields(b *tl.Buffer) 
 		return b.DecodeErr("payments.assignPlayMarketTransaction", "purpose", err)
 	}
 	return nil
+}
+
+// redacted returns the fields of m for printing, receipt redacted; nil for a nil m.
+func (m *PaymentsAssignPlayMarketTransactionRequest) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("Receipt", tl.Secret(-1)), // a Google Play purchase token: the same
+		slog.Any("Purpose", m.Purpose),
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with receipt redacted.
+func (m PaymentsAssignPlayMarketTransactionRequest) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.PaymentsAssignPlayMarketTransactionRequest", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with receipt redacted.
+func (m *PaymentsAssignPlayMarketTransactionRequest) LogValue() slog.Value {
+	return tl.LogRedacted(m.redacted())
+}
+
+// MarshalJSON implements json.Marshaler: m's fields with receipt redacted.
+func (m PaymentsAssignPlayMarketTransactionRequest) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
+}
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *PaymentsAssignPlayMarketTransactionRequest) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.PaymentsAssignPlayMarketTransactionRequest")
 }
 
 // PaymentsGetPremiumGiftCodeOptionsRequest is the TL function payments.getPremiumGiftCodeOptions#2757ba54 (result Vector).

@@ -4,6 +4,8 @@ package tg
 
 import (
 	"encoding/binary"
+	"fmt"
+	"log/slog"
 
 	"github.com/mtgo-labs/mtgo/tl"
 )
@@ -665,6 +667,36 @@ func (m *PhoneGroupCallStreamRTMPURL) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("phone.groupCallStreamRtmpUrl", "key", err)
 	}
 	return nil
+}
+
+// redacted returns the fields of m for printing, key redacted; nil for a nil m.
+func (m *PhoneGroupCallStreamRTMPURL) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("URL", m.URL),
+		slog.Any("Key", tl.Secret(len(m.Key))), // the stream key: whoever holds it streams
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with key redacted.
+func (m PhoneGroupCallStreamRTMPURL) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.PhoneGroupCallStreamRTMPURL", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with key redacted.
+func (m *PhoneGroupCallStreamRTMPURL) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with key redacted.
+func (m PhoneGroupCallStreamRTMPURL) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
+}
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *PhoneGroupCallStreamRTMPURL) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.PhoneGroupCallStreamRTMPURL")
 }
 
 // PhoneGroupCallStars is the TL constructor phone.groupCallStars#9d1dbd26 (result phone.GroupCallStars).

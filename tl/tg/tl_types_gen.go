@@ -12128,6 +12128,12 @@ func (m MessageActionSecureValuesSentMe) MarshalJSON() ([]byte, error) {
 	return tl.MarshalRedacted(m.redacted())
 }
 
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *MessageActionSecureValuesSentMe) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.MessageActionSecureValuesSentMe")
+}
+
 // MessageActionSecureValuesSent is the TL constructor messageActionSecureValuesSent#d95c6154 (result MessageAction).
 type MessageActionSecureValuesSent struct {
 	Types []SecureValueTypeClass // types
@@ -21645,6 +21651,33 @@ func (m *UpdateDCOptions) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	return nil
+}
+
+// redacted returns the fields of m for printing, the secret fields of the values it holds redacted; nil for a nil m.
+func (m *UpdateDCOptions) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("DCOptions", m.DCOptions),
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with the secret fields of the values it holds redacted.
+func (m UpdateDCOptions) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.UpdateDCOptions", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with the secret fields of the values it holds redacted.
+func (m *UpdateDCOptions) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with the secret fields of the values it holds redacted.
+func (m UpdateDCOptions) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *UpdateDCOptions) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.UpdateDCOptions")
 }
 
 // UpdateNotifySettings is the TL constructor updateNotifySettings#bec268ef (result Update).
@@ -33866,6 +33899,40 @@ func (m *DCOption) decodeFields(b *tl.Buffer) (err error) {
 	return nil
 }
 
+// redacted returns the fields of m for printing, secret redacted; nil for a nil m.
+func (m *DCOption) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("IPv6", m.IPv6),
+		slog.Any("MediaOnly", m.MediaOnly),
+		slog.Any("TcpoOnly", m.TcpoOnly),
+		slog.Any("Cdn", m.Cdn),
+		slog.Any("Static", m.Static),
+		slog.Any("ThisPortOnly", m.ThisPortOnly),
+		slog.Any("ID", m.ID),
+		slog.Any("IPAddress", m.IPAddress),
+		slog.Any("Port", m.Port),
+		slog.Any("Secret", tl.Secret(len(m.Secret.Value))), // an MTProxy secret, as mtproto's ipPortSecret
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with secret redacted.
+func (m DCOption) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.DCOption", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with secret redacted.
+func (m *DCOption) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with secret redacted.
+func (m DCOption) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *DCOption) UnmarshalJSON([]byte) error { return tl.UnmarshalRedacted("tg.DCOption") }
+
 // Config is the TL constructor config#cc1a241e (result Config).
 type Config struct {
 	DefaultP2pContacts      bool           // default_p2p_contacts (optional, flags.3)
@@ -34247,6 +34314,77 @@ func (m *Config) decodeFields(b *tl.Buffer) (err error) {
 	}
 	return nil
 }
+
+// redacted returns the fields of m for printing, the secret fields of the values it holds redacted; nil for a nil m.
+func (m *Config) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("DefaultP2pContacts", m.DefaultP2pContacts),
+		slog.Any("PreloadFeaturedStickers", m.PreloadFeaturedStickers),
+		slog.Any("RevokePmInbox", m.RevokePmInbox),
+		slog.Any("BlockedMode", m.BlockedMode),
+		slog.Any("ForceTryIPv6", m.ForceTryIPv6),
+		slog.Any("Date", m.Date),
+		slog.Any("Expires", m.Expires),
+		slog.Any("TestMode", m.TestMode),
+		slog.Any("ThisDC", m.ThisDC),
+		slog.Any("DCOptions", m.DCOptions),
+		slog.Any("DCTxtDomainName", m.DCTxtDomainName),
+		slog.Any("ChatSizeMax", m.ChatSizeMax),
+		slog.Any("MegagroupSizeMax", m.MegagroupSizeMax),
+		slog.Any("ForwardedCountMax", m.ForwardedCountMax),
+		slog.Any("OnlineUpdatePeriodMs", m.OnlineUpdatePeriodMs),
+		slog.Any("OfflineBlurTimeoutMs", m.OfflineBlurTimeoutMs),
+		slog.Any("OfflineIdleTimeoutMs", m.OfflineIdleTimeoutMs),
+		slog.Any("OnlineCloudTimeoutMs", m.OnlineCloudTimeoutMs),
+		slog.Any("NotifyCloudDelayMs", m.NotifyCloudDelayMs),
+		slog.Any("NotifyDefaultDelayMs", m.NotifyDefaultDelayMs),
+		slog.Any("PushChatPeriodMs", m.PushChatPeriodMs),
+		slog.Any("PushChatLimit", m.PushChatLimit),
+		slog.Any("EditTimeLimit", m.EditTimeLimit),
+		slog.Any("RevokeTimeLimit", m.RevokeTimeLimit),
+		slog.Any("RevokePmTimeLimit", m.RevokePmTimeLimit),
+		slog.Any("RatingEDecay", m.RatingEDecay),
+		slog.Any("StickersRecentLimit", m.StickersRecentLimit),
+		slog.Any("ChannelsReadMediaPeriod", m.ChannelsReadMediaPeriod),
+		slog.Any("TmpSessions", m.TmpSessions),
+		slog.Any("CallReceiveTimeoutMs", m.CallReceiveTimeoutMs),
+		slog.Any("CallRingTimeoutMs", m.CallRingTimeoutMs),
+		slog.Any("CallConnectTimeoutMs", m.CallConnectTimeoutMs),
+		slog.Any("CallPacketTimeoutMs", m.CallPacketTimeoutMs),
+		slog.Any("MeURLPrefix", m.MeURLPrefix),
+		slog.Any("AutoupdateURLPrefix", m.AutoupdateURLPrefix),
+		slog.Any("GifSearchUsername", m.GifSearchUsername),
+		slog.Any("VenueSearchUsername", m.VenueSearchUsername),
+		slog.Any("ImgSearchUsername", m.ImgSearchUsername),
+		slog.Any("StaticMapsProvider", m.StaticMapsProvider),
+		slog.Any("CaptionLengthMax", m.CaptionLengthMax),
+		slog.Any("MessageLengthMax", m.MessageLengthMax),
+		slog.Any("WebfileDCID", m.WebfileDCID),
+		slog.Any("SuggestedLangCode", m.SuggestedLangCode),
+		slog.Any("LangPackVersion", m.LangPackVersion),
+		slog.Any("BaseLangPackVersion", m.BaseLangPackVersion),
+		slog.Any("ReactionsDefault", m.ReactionsDefault),
+		slog.Any("AutologinToken", m.AutologinToken),
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with the secret fields of the values it holds redacted.
+func (m Config) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.Config", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with the secret fields of the values it holds redacted.
+func (m *Config) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with the secret fields of the values it holds redacted.
+func (m Config) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *Config) UnmarshalJSON([]byte) error { return tl.UnmarshalRedacted("tg.Config") }
 
 // NearestDC is the TL constructor nearestDc#8e1a1775 (result NearestDc).
 type NearestDC struct {
@@ -59020,6 +59158,12 @@ func (m InputPaymentCredentialsSaved) MarshalJSON() ([]byte, error) {
 	return tl.MarshalRedacted(m.redacted())
 }
 
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *InputPaymentCredentialsSaved) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.InputPaymentCredentialsSaved")
+}
+
 // InputPaymentCredentials is the TL constructor inputPaymentCredentials#3417d728 (result InputPaymentCredentials).
 type InputPaymentCredentials struct {
 	Save bool     // save (optional, flags.0)
@@ -59115,6 +59259,12 @@ func (m InputPaymentCredentials) MarshalJSON() ([]byte, error) {
 	return tl.MarshalRedacted(m.redacted())
 }
 
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *InputPaymentCredentials) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.InputPaymentCredentials")
+}
+
 // InputPaymentCredentialsApplePay is the TL constructor inputPaymentCredentialsApplePay#0aa1c39f (result InputPaymentCredentials).
 type InputPaymentCredentialsApplePay struct {
 	PaymentData DataJSON // payment_data
@@ -59196,6 +59346,12 @@ func (m *InputPaymentCredentialsApplePay) LogValue() slog.Value { return tl.LogR
 // MarshalJSON implements json.Marshaler: m's fields with payment_data redacted.
 func (m InputPaymentCredentialsApplePay) MarshalJSON() ([]byte, error) {
 	return tl.MarshalRedacted(m.redacted())
+}
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *InputPaymentCredentialsApplePay) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.InputPaymentCredentialsApplePay")
 }
 
 // InputPaymentCredentialsGooglePay is the TL constructor inputPaymentCredentialsGooglePay#8ac32801 (result InputPaymentCredentials).
@@ -59281,6 +59437,12 @@ func (m *InputPaymentCredentialsGooglePay) LogValue() slog.Value { return tl.Log
 // MarshalJSON implements json.Marshaler: m's fields with payment_token redacted.
 func (m InputPaymentCredentialsGooglePay) MarshalJSON() ([]byte, error) {
 	return tl.MarshalRedacted(m.redacted())
+}
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *InputPaymentCredentialsGooglePay) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.InputPaymentCredentialsGooglePay")
 }
 
 // ShippingOption is the TL constructor shippingOption#b6213cdf (result ShippingOption).
@@ -60245,6 +60407,38 @@ func (m *PhoneConnection) decodeFields(b *tl.Buffer) (err error) {
 	return nil
 }
 
+// redacted returns the fields of m for printing, peer_tag redacted; nil for a nil m.
+func (m *PhoneConnection) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("TCP", m.TCP),
+		slog.Any("ID", m.ID),
+		slog.Any("IP", m.IP),
+		slog.Any("IPv6", m.IPv6),
+		slog.Any("Port", m.Port),
+		slog.Any("PeerTag", tl.Secret(len(m.PeerTag))), // admits a peer to the call's relay
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with peer_tag redacted.
+func (m PhoneConnection) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.PhoneConnection", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with peer_tag redacted.
+func (m *PhoneConnection) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with peer_tag redacted.
+func (m PhoneConnection) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *PhoneConnection) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.PhoneConnection")
+}
+
 // PhoneConnectionWebrtc is the TL constructor phoneConnectionWebrtc#635fe375 (result PhoneConnection).
 type PhoneConnectionWebrtc struct {
 	Turn     bool   // turn (optional, flags.0)
@@ -60342,6 +60536,40 @@ func (m *PhoneConnectionWebrtc) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("phoneConnectionWebrtc", "password", err)
 	}
 	return nil
+}
+
+// redacted returns the fields of m for printing, password redacted; nil for a nil m.
+func (m *PhoneConnectionWebrtc) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("Turn", m.Turn),
+		slog.Any("Stun", m.Stun),
+		slog.Any("ID", m.ID),
+		slog.Any("IP", m.IP),
+		slog.Any("IPv6", m.IPv6),
+		slog.Any("Port", m.Port),
+		slog.Any("Username", m.Username),
+		slog.Any("Password", tl.Secret(len(m.Password))), // the call's TURN/STUN server credential
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with password redacted.
+func (m PhoneConnectionWebrtc) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.PhoneConnectionWebrtc", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with password redacted.
+func (m *PhoneConnectionWebrtc) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with password redacted.
+func (m PhoneConnectionWebrtc) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *PhoneConnectionWebrtc) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.PhoneConnectionWebrtc")
 }
 
 // PhoneCallProtocol is the TL constructor phoneCallProtocol#fc878fc8 (result PhoneCallProtocol).
@@ -66252,6 +66480,12 @@ func (m InputSecureFileUploaded) MarshalJSON() ([]byte, error) {
 	return tl.MarshalRedacted(m.redacted())
 }
 
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *InputSecureFileUploaded) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.InputSecureFileUploaded")
+}
+
 // InputSecureFile is the TL constructor inputSecureFile#5367e5be (result InputSecureFile).
 type InputSecureFile struct {
 	ID         int64 // id
@@ -66478,6 +66712,10 @@ func (m *SecureFile) LogValue() slog.Value { return tl.LogRedacted(m.redacted())
 // MarshalJSON implements json.Marshaler: m's fields with secret redacted.
 func (m SecureFile) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
 
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *SecureFile) UnmarshalJSON([]byte) error { return tl.UnmarshalRedacted("tg.SecureFile") }
+
 // SecureData is the TL constructor secureData#8aeabec3 (result SecureData).
 type SecureData struct {
 	Data     []byte // data
@@ -66563,6 +66801,10 @@ func (m *SecureData) LogValue() slog.Value { return tl.LogRedacted(m.redacted())
 
 // MarshalJSON implements json.Marshaler: m's fields with data, secret redacted.
 func (m SecureData) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *SecureData) UnmarshalJSON([]byte) error { return tl.UnmarshalRedacted("tg.SecureData") }
 
 // SecurePlainPhone is the TL constructor securePlainPhone#7d6099dd (result SecurePlainData).
 type SecurePlainPhone struct {
@@ -68519,6 +68761,12 @@ func (m SecureCredentialsEncrypted) MarshalJSON() ([]byte, error) {
 	return tl.MarshalRedacted(m.redacted())
 }
 
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *SecureCredentialsEncrypted) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.SecureCredentialsEncrypted")
+}
+
 // SavedPhoneContact is the TL constructor savedPhoneContact#1142bd56 (result SavedContact).
 type SavedPhoneContact struct {
 	Phone     string // phone
@@ -68976,6 +69224,12 @@ func (m *SecureSecretSettings) LogValue() slog.Value { return tl.LogRedacted(m.r
 // MarshalJSON implements json.Marshaler: m's fields with secure_secret redacted.
 func (m SecureSecretSettings) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
 
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *SecureSecretSettings) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.SecureSecretSettings")
+}
+
 // InputCheckPasswordEmpty is the TL constructor inputCheckPasswordEmpty#9880f658 (result InputCheckPasswordSRP).
 type InputCheckPasswordEmpty struct {
 }
@@ -69113,6 +69367,12 @@ func (m *InputCheckPasswordSRP) LogValue() slog.Value { return tl.LogRedacted(m.
 
 // MarshalJSON implements json.Marshaler: m's fields with A, M1 redacted.
 func (m InputCheckPasswordSRP) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *InputCheckPasswordSRP) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.InputCheckPasswordSRP")
+}
 
 // SecureRequiredType is the TL constructor secureRequiredType#829d99da (result SecureRequiredType).
 type SecureRequiredType struct {
@@ -71987,6 +72247,39 @@ func (m *CodeSettings) decodeFields(b *tl.Buffer) (err error) {
 	return nil
 }
 
+// redacted returns the fields of m for printing, logout_tokens, token redacted; nil for a nil m.
+func (m *CodeSettings) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("AllowFlashcall", m.AllowFlashcall),
+		slog.Any("CurrentNumber", m.CurrentNumber),
+		slog.Any("AllowAppHash", m.AllowAppHash),
+		slog.Any("AllowMissedCall", m.AllowMissedCall),
+		slog.Any("AllowFirebase", m.AllowFirebase),
+		slog.Any("UnknownNumber", m.UnknownNumber),
+		slog.Any("LogoutTokens", tl.Secret(-1)),          // future_auth_tokens sent back: skip the code
+		slog.Any("Token", tl.Secret(len(m.Token.Value))), // the device's push token, for code delivery
+		slog.Any("AppSandbox", m.AppSandbox),
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with logout_tokens, token redacted.
+func (m CodeSettings) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.CodeSettings", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with logout_tokens, token redacted.
+func (m *CodeSettings) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with logout_tokens, token redacted.
+func (m CodeSettings) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *CodeSettings) UnmarshalJSON([]byte) error { return tl.UnmarshalRedacted("tg.CodeSettings") }
+
 // WallPaperSettings is the TL constructor wallPaperSettings#372efcd0 (result WallPaperSettings).
 type WallPaperSettings struct {
 	Blur                  bool           // blur (optional, flags.1)
@@ -73039,6 +73332,33 @@ func (m *URLAuthResultAccepted) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	return nil
+}
+
+// redacted returns the fields of m for printing, url redacted; nil for a nil m.
+func (m *URLAuthResultAccepted) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("URL", tl.Secret(len(m.URL.Value))), // holds the website's signed login of the user
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with url redacted.
+func (m URLAuthResultAccepted) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.URLAuthResultAccepted", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with url redacted.
+func (m *URLAuthResultAccepted) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with url redacted.
+func (m URLAuthResultAccepted) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *URLAuthResultAccepted) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.URLAuthResultAccepted")
 }
 
 // URLAuthResultDefault is the TL constructor urlAuthResultDefault#a9d6db1f (result UrlAuthResult).
@@ -80067,6 +80387,37 @@ func (m *WebViewResultURL) decodeFields(b *tl.Buffer) (err error) {
 	return nil
 }
 
+// redacted returns the fields of m for printing, url redacted; nil for a nil m.
+func (m *WebViewResultURL) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("Fullsize", m.Fullsize),
+		slog.Any("Fullscreen", m.Fullscreen),
+		slog.Any("SameOrigin", m.SameOrigin),
+		slog.Any("QueryID", m.QueryID),
+		slog.Any("URL", tl.Secret(len(m.URL))), // holds the Mini App's signed login of the user
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with url redacted.
+func (m WebViewResultURL) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.WebViewResultURL", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with url redacted.
+func (m *WebViewResultURL) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with url redacted.
+func (m WebViewResultURL) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *WebViewResultURL) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.WebViewResultURL")
+}
+
 // WebViewMessageSent is the TL constructor webViewMessageSent#0c94511c (result WebViewMessageSent).
 type WebViewMessageSent struct {
 	MsgID InputBotInlineMessageIDClass // msg_id (optional, flags.0)
@@ -83723,6 +84074,12 @@ func (m *EmailVerificationCode) LogValue() slog.Value { return tl.LogRedacted(m.
 // MarshalJSON implements json.Marshaler: m's fields with code redacted.
 func (m EmailVerificationCode) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
 
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *EmailVerificationCode) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.EmailVerificationCode")
+}
+
 // EmailVerificationGoogle is the TL constructor emailVerificationGoogle#db909ec2 (result EmailVerification).
 type EmailVerificationGoogle struct {
 	Token string // token
@@ -83802,6 +84159,12 @@ func (m EmailVerificationGoogle) MarshalJSON() ([]byte, error) {
 	return tl.MarshalRedacted(m.redacted())
 }
 
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *EmailVerificationGoogle) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.EmailVerificationGoogle")
+}
+
 // EmailVerificationApple is the TL constructor emailVerificationApple#96d074fd (result EmailVerification).
 type EmailVerificationApple struct {
 	Token string // token
@@ -83879,6 +84242,12 @@ func (m *EmailVerificationApple) LogValue() slog.Value { return tl.LogRedacted(m
 // MarshalJSON implements json.Marshaler: m's fields with token redacted.
 func (m EmailVerificationApple) MarshalJSON() ([]byte, error) {
 	return tl.MarshalRedacted(m.redacted())
+}
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *EmailVerificationApple) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.EmailVerificationApple")
 }
 
 // PremiumSubscriptionOption is the TL constructor premiumSubscriptionOption#5f2d1df2 (result PremiumSubscriptionOption).
@@ -101089,6 +101458,38 @@ func (m *InputPasskeyResponseLogin) decodeFields(b *tl.Buffer) (err error) {
 	return nil
 }
 
+// redacted returns the fields of m for printing, signature redacted; nil for a nil m.
+func (m *InputPasskeyResponseLogin) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("ClientData", m.ClientData),
+		slog.Any("AuthenticatorData", m.AuthenticatorData),
+		slog.Any("Signature", tl.Secret(len(m.Signature))), // the passkey's assertion: signs in
+		slog.Any("UserHandle", m.UserHandle),
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with signature redacted.
+func (m InputPasskeyResponseLogin) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.InputPasskeyResponseLogin", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with signature redacted.
+func (m *InputPasskeyResponseLogin) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
+
+// MarshalJSON implements json.Marshaler: m's fields with signature redacted.
+func (m InputPasskeyResponseLogin) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
+}
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *InputPasskeyResponseLogin) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.InputPasskeyResponseLogin")
+}
+
 // InputPasskeyCredentialPublicKey is the TL constructor inputPasskeyCredentialPublicKey#3c27b78f (result InputPasskeyCredential).
 type InputPasskeyCredentialPublicKey struct {
 	ID       string                    // id
@@ -101219,6 +101620,37 @@ func (m *InputPasskeyCredentialFirebasePNV) decodeFields(b *tl.Buffer) (err erro
 		return b.DecodeErr("inputPasskeyCredentialFirebasePNV", "pnv_token", err)
 	}
 	return nil
+}
+
+// redacted returns the fields of m for printing, pnv_token redacted; nil for a nil m.
+func (m *InputPasskeyCredentialFirebasePNV) redacted() []slog.Attr {
+	if m == nil {
+		return nil
+	}
+	return []slog.Attr{
+		slog.Any("PnvToken", tl.Secret(len(m.PnvToken))), // a phone number verification: signs in
+	}
+}
+
+// Format implements fmt.Formatter: every verb prints m with pnv_token redacted.
+func (m InputPasskeyCredentialFirebasePNV) Format(s fmt.State, verb rune) {
+	tl.FormatRedacted(s, verb, "tg.InputPasskeyCredentialFirebasePNV", m.redacted())
+}
+
+// LogValue implements slog.LogValuer: m's fields with pnv_token redacted.
+func (m *InputPasskeyCredentialFirebasePNV) LogValue() slog.Value {
+	return tl.LogRedacted(m.redacted())
+}
+
+// MarshalJSON implements json.Marshaler: m's fields with pnv_token redacted.
+func (m InputPasskeyCredentialFirebasePNV) MarshalJSON() ([]byte, error) {
+	return tl.MarshalRedacted(m.redacted())
+}
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *InputPasskeyCredentialFirebasePNV) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.InputPasskeyCredentialFirebasePNV")
 }
 
 // StarGiftBackground is the TL constructor starGiftBackground#aff56398 (result StarGiftBackground).

@@ -201,6 +201,12 @@ func (m *UploadFileCdnRedirect) LogValue() slog.Value { return tl.LogRedacted(m.
 // MarshalJSON implements json.Marshaler: m's fields with encryption_key, encryption_iv redacted.
 func (m UploadFileCdnRedirect) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
 
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *UploadFileCdnRedirect) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("tg.UploadFileCdnRedirect")
+}
+
 // UploadWebFile is the TL constructor upload.webFile#21e753bc (result upload.WebFile).
 type UploadWebFile struct {
 	Size     int32                // size

@@ -4,11 +4,14 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/mtgo-labs/mtgo/tl"
 )
 
 // letters fills p with random letters from G to Z and records a copy as a drawn secret. They
@@ -131,6 +134,48 @@ func Redacted(t *testing.T, cases []RedactCase) {
 			if drawn == 0 {
 				t.Fatal("no secret drawn: nothing was checked")
 			}
+			v := c.New(NewRand(seedFor(c.Name, 0)), NewRand(1))
+			readBack(t, v)
+			nilPrints(t, v)
 		})
+	}
+}
+
+// readBack checks that encoding/json refuses to read back what it wrote for v, if v's type
+// writes itself: the redacted form holds placeholders, not the secrets, and reading one as the
+// value (a string field would take "[redacted 6 bytes]") loses it silently.
+func readBack(t *testing.T, v any) {
+	t.Helper()
+	typ := reflect.TypeOf(v)
+	if typ.Kind() == reflect.Pointer {
+		typ = typ.Elem()
+	}
+	if _, ok := reflect.New(typ).Interface().(json.Marshaler); !ok {
+		return
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatalf("encoding/json: %v", err)
+	}
+	if err := json.Unmarshal(b, reflect.New(typ).Interface()); !errors.Is(err, tl.ErrRedactedJSON) {
+		t.Errorf("encoding/json read back its redacted form %.200s: got error %v, want tl.ErrRedactedJSON", b, err)
+	}
+}
+
+// nilPrints checks that a nil pointer of v's type prints every way without a panic, as <nil>
+// (or null, or nothing) where it prints alone.
+func nilPrints(t *testing.T, v any) {
+	t.Helper()
+	typ := reflect.TypeOf(v)
+	if typ.Kind() != reflect.Pointer {
+		typ = reflect.PointerTo(typ)
+	}
+	for how, text := range renderings(reflect.Zero(typ).Interface()) {
+		if strings.Contains(text, "PANIC") {
+			t.Errorf("a nil %v printed with %s: %s", typ, how, text)
+		}
+	}
+	if got := fmt.Sprintf("%v", reflect.Zero(typ).Interface()); got != "<nil>" {
+		t.Errorf("a nil %v prints %q, want <nil>", typ, got)
 	}
 }

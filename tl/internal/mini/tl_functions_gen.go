@@ -324,3 +324,9 @@ func (m *InvokeWithTagRequest) LogValue() slog.Value { return tl.LogRedacted(m.r
 
 // MarshalJSON implements json.Marshaler: m's fields with tag redacted.
 func (m InvokeWithTagRequest) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *InvokeWithTagRequest) UnmarshalJSON([]byte) error {
+	return tl.UnmarshalRedacted("mini.InvokeWithTagRequest")
+}

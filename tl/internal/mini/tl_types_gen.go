@@ -295,6 +295,10 @@ func (m *Pair) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
 // MarshalJSON implements json.Marshaler: m's fields with value redacted.
 func (m Pair) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
 
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *Pair) UnmarshalJSON([]byte) error { return tl.UnmarshalRedacted("mini.Pair") }
+
 // ShapeEmpty is the TL constructor shapeEmpty#ee6970fb (result Shape).
 type ShapeEmpty struct {
 }
@@ -754,6 +758,10 @@ func (m *Item) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
 // MarshalJSON implements json.Marshaler: m's fields with label, big, huge, shape redacted.
 func (m Item) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
 
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *Item) UnmarshalJSON([]byte) error { return tl.UnmarshalRedacted("mini.Item") }
+
 // Listing is the TL constructor listing#597866a9 (result Listing).
 type Listing struct {
 	Items []Pair  // items
@@ -899,6 +907,10 @@ func (m *Listing) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }
 
 // MarshalJSON implements json.Marshaler: m's fields with the secret fields of the values it holds redacted.
 func (m Listing) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }
+
+// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what
+// MarshalJSON writes holds placeholders for the secrets, not their values.
+func (m *Listing) UnmarshalJSON([]byte) error { return tl.UnmarshalRedacted("mini.Listing") }
 
 // Tree is the TL constructor tree#d1da1411 (result Tree).
 type Tree struct {

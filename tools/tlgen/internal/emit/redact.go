@@ -68,7 +68,7 @@ func (e *emitter) holdsPrinter(st *model.Struct) bool {
 // redactMethods prints, for a struct that prints itself (see prints), the methods that print it
 // without its secret fields: Format (every fmt verb), LogValue (slog) and MarshalJSON
 // (encoding/json, which slog's JSON handler uses for a struct holding the value), all through
-// one list of fields.
+// one list of fields; and UnmarshalJSON, which refuses what MarshalJSON wrote.
 func (e *emitter) redactMethods(f *file, st *model.Struct) {
 	if !e.prints(st) {
 		return
@@ -101,6 +101,10 @@ func (e *emitter) redactMethods(f *file, st *model.Struct) {
 	f.p("func (m *%s) LogValue() slog.Value { return tl.LogRedacted(m.redacted()) }\n", st.GoName)
 	f.p("// MarshalJSON implements json.Marshaler: m's fields with %s redacted.", secret)
 	f.p("func (m %s) MarshalJSON() ([]byte, error) { return tl.MarshalRedacted(m.redacted()) }\n", st.GoName)
+	// Reading the redacted form back would take a placeholder for the secret: refuse it.
+	f.p("// UnmarshalJSON implements json.Unmarshaler: it fails with tl.ErrRedactedJSON, as what")
+	f.p("// MarshalJSON writes holds placeholders for the secrets, not their values.")
+	f.p("func (m *%s) UnmarshalJSON([]byte) error { return tl.UnmarshalRedacted(%q) }\n", st.GoName, e.p.Name+"."+st.GoName)
 }
 
 // redactCases prints the table of TestRedacted: for each struct with secret fields, a random
