@@ -31,8 +31,8 @@ type Opener func(ctx context.Context, dc int, media, cdn bool) (*conn.Live, erro
 // exchange and one authorization import.
 type entry struct {
 	mu     sync.Mutex
-	lc     *conn.Live
-	claims int // transfer calls routed here and not finished; guarded by Pool.mu
+	lc     *conn.Live // written holding mu and Pool.mu, so read holding either
+	claims int        // transfer calls routed here and not finished; guarded by Pool.mu
 }
 
 // Pool holds the per-DC sessions. A janitor goroutine runs only while the pool is not empty.
@@ -156,7 +156,9 @@ func (p *Pool) connect(ctx context.Context, k Key, e *entry) (*conn.Live, error)
 		p.mu.Unlock()
 		return nil, err
 	}
+	p.mu.Lock() // Forget reads e.lc under p.mu alone
 	e.lc = lc
+	p.mu.Unlock()
 	return lc, nil
 }
 

@@ -81,3 +81,30 @@ func TestClaimLanes(t *testing.T) {
 		release()
 	}
 }
+
+// TestForgetWhileOpening: Forget running while Get opens a session of the same data center
+// reads the entry's connection that Get is about to store; with -race this reported a data
+// race, as Get stored it under the entry's lock only.
+func TestForgetWhileOpening(t *testing.T) {
+	opening := make(chan struct{})
+	open := func(context.Context, int, bool, bool) (*conn.Live, error) {
+		close(opening)
+		return conn.New(4, false, false, nil), nil
+	}
+	noSpawn := func(func(context.Context)) bool { return false }
+	p := New(noSpawn, open, 0, slog.New(slog.DiscardHandler))
+	got := make(chan error, 1)
+	go func() {
+		_, err := p.Get(t.Context(), 4, false, false)
+		got <- err
+	}()
+	<-opening
+	p.Forget(4)
+	if err := <-got; err != nil {
+		t.Fatal(err)
+	}
+	p.Forget(4)
+	if live := p.Live(nil); len(live) != 0 {
+		t.Fatalf("after Forget, the pool keeps %d connections of dc 4", len(live))
+	}
+}
