@@ -175,11 +175,9 @@ func (x *pageBox) message1(b *tl.Buffer, m *tg.Message) error {
 	if err := b.Enter(); err != nil {
 		return err
 	}
-	if err := m.DecodeBare(b); err != nil { // zeroes m first
-		return err
-	}
-	b.Leave()
-	return nil
+	err := m.DecodeBare(b) // zeroes m first
+	b.Leave()              // on the error path too
+	return err
 }
 
 // set makes pg, decoded elsewhere, the page: its messages are built as they are.

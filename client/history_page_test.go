@@ -129,8 +129,14 @@ func TestPageBoxRejectsGarbage(t *testing.T) {
 	}
 	for n := range len(w.Buf) { // every truncation
 		var box pageBox
-		if err := box.Decode(bufOf(w.Buf[:n])); err == nil {
+		b := bufOf(w.Buf[:n])
+		if err := box.Decode(b); err == nil {
 			t.Fatalf("%d of %d bytes decoded", n, len(w.Buf))
+		}
+		// A failed decode leaves the buffer at the depth it found it, or a decode read on
+		// from the same buffer would be refused nesting sooner.
+		if d := b.Depth(); d != 0 {
+			t.Fatalf("%d of %d bytes: depth %d after the error, want 0", n, len(w.Buf), d)
 		}
 	}
 	var box pageBox
