@@ -23,12 +23,14 @@ type Store struct {
 	dc   int
 	addr string     // the address in use, which wins over a stored one
 	mem  *CDNMemory // a CDN data center's session, kept in memory; nil: persisted in st
-	mu   sync.Mutex
+	mu   *sync.Mutex
 }
 
 // NewStore returns the store of dc in st, or of a CDN data center in mem when mem is not nil.
-func NewStore(st Sessions, dc int, addr string, mem *CDNMemory) *Store {
-	return &Store{st: st, dc: dc, addr: addr, mem: mem}
+// A Save holds mu across its load and save of st, so that every writer of st that does so
+// too (the stores of other connections, the client dropping a key) sees the others' writes.
+func NewStore(st Sessions, dc int, addr string, mem *CDNMemory, mu *sync.Mutex) *Store {
+	return &Store{st: st, dc: dc, addr: addr, mem: mem, mu: mu}
 }
 
 // CDNMemory holds a CDN data center's session in memory: CDN sessions are not persisted, but

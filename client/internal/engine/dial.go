@@ -42,7 +42,7 @@ func (e *Engine) dial(ctx context.Context, dc int, media, cdn, home bool) (*conn
 		TestMode:   e.o.TestMode,
 		Media:      media,
 		CDN:        cdn,
-		Store:      conn.NewStore(e.o.Store, dc, addr, e.cdnMemory(dc, cdn)),
+		Store:      conn.NewStore(sessions{e}, dc, addr, e.cdnMemory(dc, cdn), &e.keyMu),
 		PublicKeys: keys,
 		Dialer:     e.o.Dialer(media),
 		Init:       &init,
@@ -67,7 +67,7 @@ func (e *Engine) dial(ctx context.Context, dc int, media, cdn, home bool) (*conn
 			home := e.isHome(lc)
 			if home && ev.Ended && errors.Is(ev.Lost, session.ErrAuthKeyUnknown) {
 				// before the client hears of it: its hooks see the key gone
-				e.forgetKey(ctx, lc)
+				_ = e.forgetKey(ctx, lc) // logged; the key is not used again either way
 			}
 			linkEvent(ctx, lc, home, push, ev)
 		})
@@ -178,7 +178,7 @@ func (e *Engine) open(ctx context.Context, dc int, media, cdn bool) (*conn.Live,
 	if cdn || userID == 0 || dc == homeDC {
 		return lc, nil
 	}
-	if s, err := e.o.Store.LoadSession(ctx, dc); err == nil && s.UserID == userID && s.HasKey() {
+	if s, err := e.loadSession(ctx, dc); err == nil && s.UserID == userID && s.HasKey() {
 		return lc, nil // authorized in an earlier run
 	} else if err != nil && !errors.Is(err, session.ErrNoSession) {
 		lc.Close()
@@ -206,10 +206,12 @@ func (e *Engine) reauthorize(dc int) {
 		e.pool.Forget(dc)
 		return
 	}
-	if s, err := e.o.Store.LoadSession(ctx, dc); err == nil {
+	e.keyMu.Lock()
+	if s, err := e.loadSession(ctx, dc); err == nil {
 		s.UserID, s.Bot = 0, false
-		_ = e.o.Store.SaveSession(ctx, s)
+		_ = e.saveSession(ctx, s)
 	}
+	e.keyMu.Unlock()
 	e.pool.Forget(dc)
 }
 
@@ -220,40 +222,98 @@ func (e *Engine) reauthorize(dc int) {
 // data center that is the next Connect, and the client logs in again; for another one the
 // next call, which imports the authorization again. A key a newer connection made and stored
 // meanwhile stays, and so do the pooled connections.
-func (e *Engine) forgetKey(ctx context.Context, lc *conn.Live) {
+//
+// When the storage fails to load or drop the key, forgetKey returns its error, and the engine
+// remembers the key as dead: its connections do not use it again, though it stays stored.
+func (e *Engine) forgetKey(ctx context.Context, lc *conn.Live) error {
 	ctx = context.WithoutCancel(ctx) // the call that met the error may be out of time
 	gone := lc.Conn.Session().AuthKey
 	dc := lc.DC
-	if _, ok := e.storedKey(ctx, dc, gone); !ok {
-		return
+	if len(gone) == 0 {
+		return nil
+	}
+	if _, ok, err := e.storedKey(ctx, dc, gone); err == nil && !ok {
+		return nil
 	}
 	e.pool.Forget(dc) // before the write: a pooled session saving the key would restore it
-	s, ok := e.storedKey(ctx, dc, gone)
-	if !ok {
-		return
+	e.keyMu.Lock()
+	defer e.keyMu.Unlock()
+	s, ok, err := e.storedKey(ctx, dc, gone)
+	if err == nil && !ok {
+		return nil
 	}
-	s.AuthKey, s.Salt, s.UserID, s.Bot = nil, 0, 0, false
-	if err := e.o.Store.SaveSession(ctx, s); err != nil {
+	if err == nil {
+		s.AuthKey, s.Salt, s.UserID, s.Bot = nil, 0, 0, false
+		err = e.saveSession(ctx, s)
+	}
+	if err != nil {
+		e.mu.Lock()
+		if e.deadKeys == nil {
+			e.deadKeys = map[int][]byte{}
+		}
+		e.deadKeys[dc] = bytes.Clone(gone)
+		e.mu.Unlock()
 		e.log.Warn("drop the auth key the server forgot", "dc", dc, "err", err)
-		return
+		return fmt.Errorf("drop the auth key dc %d forgot: %w", dc, err)
 	}
 	if dc == e.HomeDC() {
 		e.log.Warn("the server forgot the auth key: log in again", "dc", dc)
 	} else {
 		e.log.Warn("the server forgot the auth key: a new one will be made", "dc", dc)
 	}
+	return nil
 }
 
-// storedKey returns the stored session of dc if its auth key is key (not empty).
-func (e *Engine) storedKey(ctx context.Context, dc int, key []byte) (session.Session, bool) {
+// storedKey returns the stored session of dc and whether its auth key is key (not empty),
+// and the storage's error (not session.ErrNoSession).
+func (e *Engine) storedKey(ctx context.Context, dc int, key []byte) (session.Session, bool, error) {
+	s, err := e.o.Store.LoadSession(ctx, dc)
+	switch {
+	case errors.Is(err, session.ErrNoSession):
+		return s, false, nil
+	case err != nil:
+		return s, false, fmt.Errorf("load the session of dc %d: %w", dc, err)
+	}
+	return s, len(key) > 0 && bytes.Equal(s.AuthKey, key), nil
+}
+
+// sessions is the stored sessions as the engine's connections see them (conn.Sessions).
+type sessions struct{ e *Engine }
+
+func (s sessions) LoadSession(ctx context.Context, dc int) (session.Session, error) {
+	return s.e.loadSession(ctx, dc)
+}
+
+func (s sessions) SaveSession(ctx context.Context, sess session.Session) error {
+	return s.e.saveSession(ctx, sess)
+}
+
+// loadSession loads the stored session of dc without a key the server forgot (deadKeys).
+func (e *Engine) loadSession(ctx context.Context, dc int) (session.Session, error) {
 	s, err := e.o.Store.LoadSession(ctx, dc)
 	if err != nil {
-		if !errors.Is(err, session.ErrNoSession) {
-			e.log.Warn("load the session whose key the server forgot", "dc", dc, "err", err)
-		}
-		return s, false
+		return s, err
 	}
-	return s, len(key) > 0 && bytes.Equal(s.AuthKey, key)
+	e.mu.Lock()
+	dead := e.deadKeys[dc]
+	e.mu.Unlock()
+	if dead != nil && bytes.Equal(s.AuthKey, dead) {
+		s.AuthKey, s.Salt, s.UserID, s.Bot = nil, 0, 0, false
+	}
+	return s, nil
+}
+
+// saveSession stores s; a dead key of its data center is no longer stored after it.
+func (e *Engine) saveSession(ctx context.Context, s session.Session) error {
+	if err := e.o.Store.SaveSession(ctx, s); err != nil {
+		return err
+	}
+	e.mu.Lock()
+	if dead := e.deadKeys[s.DC]; dead != nil && !bytes.Equal(s.AuthKey, dead) {
+		delete(e.deadKeys, s.DC)
+	}
+	e.mu.Unlock()
+	return nil
 }
 
 // keyForgotten reports whether err failed a call on lc, a pooled connection to a data center
@@ -265,7 +325,7 @@ func (e *Engine) keyForgotten(ctx context.Context, lc *conn.Live, err error) boo
 	if !errors.Is(err, session.ErrAuthKeyUnknown) || lc.CDN || lc.DC == e.HomeDC() {
 		return false
 	}
-	e.forgetKey(ctx, lc)
+	_ = e.forgetKey(ctx, lc) // logged; the key is not used again either way
 	return true
 }
 
@@ -287,12 +347,14 @@ func (e *Engine) importAuth(ctx context.Context, from, to *conn.Live, dc int) er
 // not import the authorization again.
 func (e *Engine) recordAuth(ctx context.Context, dc int) {
 	userID, bot := e.Account()
-	s, err := e.o.Store.LoadSession(ctx, dc)
+	e.keyMu.Lock()
+	defer e.keyMu.Unlock()
+	s, err := e.loadSession(ctx, dc)
 	if err != nil {
 		return
 	}
 	s.UserID, s.Bot = userID, bot
-	if err := e.o.Store.SaveSession(ctx, s); err != nil {
+	if err := e.saveSession(ctx, s); err != nil {
 		e.log.Warn("record authorization", "dc", dc, "err", err)
 	}
 }

@@ -112,6 +112,10 @@ type Engine struct {
 
 	migrateMu sync.Mutex // one home migration at a time
 
+	// keyMu is held across every load, change and save of a stored session (the connections'
+	// conn.Store too), so that forgetKey never drops a key another connection saved meanwhile.
+	keyMu sync.Mutex
+
 	attempts sync.Pool // of *attemptCtx; per engine, so that a synctest bubble keeps its timers
 
 	mu         sync.Mutex
@@ -130,6 +134,9 @@ type Engine struct {
 	bot         bool
 	cdnMem      map[int]*conn.CDNMemory // CDN sessions by data center, shared by their connections
 	webfileDC   int                     // config.webfile_dc_id of the last help.getConfig (webfile.go)
+	// deadKeys: by data center, a key the server forgot that is still stored (dropping it
+	// failed); loads (sessions) do not see it, so no connection uses it again.
+	deadKeys map[int][]byte
 }
 
 var _ tg.Invoker = (*Engine)(nil)
@@ -283,7 +290,10 @@ func (e *Engine) Connect(ctx context.Context, binder PushBinder) (Gen, error) {
 	if err := e.fetchConfig(ctx, lc); err != nil {
 		lc.Close()
 		if errors.Is(err, session.ErrAuthKeyUnknown) {
-			e.forgetKey(ctx, lc)
+			if ferr := e.forgetKey(ctx, lc); ferr != nil {
+				// the key is dead all the same (deadKeys): the error says both
+				err = fmt.Errorf("%w; %w", err, ferr)
+			}
 		}
 		return gen, fmt.Errorf("mtgo: connect to dc %d: %w", dc, err)
 	}

@@ -17,16 +17,22 @@ import (
 	"github.com/mtgo-labs/mtgo/client/internal/dcs"
 )
 
-// sessionsStore keeps sessions by data center.
+// sessionsStore keeps sessions by data center. Set before use, loaded runs after each load
+// has read the session (before it returns it), and a non-nil saveErr fails every save.
 type sessionsStore struct {
-	mu sync.Mutex
-	m  map[int]session.Session
+	mu      sync.Mutex
+	m       map[int]session.Session
+	loaded  func(dc int)
+	saveErr error
 }
 
 func (s *sessionsStore) LoadSession(_ context.Context, dc int) (session.Session, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	sess, ok := s.m[dc]
+	s.mu.Unlock()
+	if s.loaded != nil {
+		s.loaded(dc)
+	}
 	if !ok {
 		return session.Session{}, session.ErrNoSession
 	}
@@ -36,6 +42,9 @@ func (s *sessionsStore) LoadSession(_ context.Context, dc int) (session.Session,
 func (s *sessionsStore) SaveSession(_ context.Context, sess session.Session) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.saveErr != nil {
+		return s.saveErr
+	}
 	s.m[sess.DC] = sess
 	return nil
 }
