@@ -462,17 +462,7 @@ func (c *Client) setAuthorized(ctx context.Context, u *tg.User) {
 	if err := c.store.SetIdentity(ctx, storage.Identity{UserID: userID, Bot: bot}); err != nil {
 		c.Log.Warn("save identity", "err", err)
 	}
-	dc := c.eng.HomeDC()
-	sess, err := c.store.LoadSession(ctx, dc)
-	if err != nil && !errors.Is(err, session.ErrNoSession) {
-		c.Log.Warn("load session to record identity", "err", err)
-		return
-	}
-	if home, ok := c.eng.HomeSession(); ok && !sess.HasKey() {
-		sess = home
-	}
-	sess.DC, sess.UserID, sess.Bot = dc, userID, bot
-	if err := c.store.SaveSession(ctx, sess); err != nil {
+	if err := c.eng.SaveAccount(ctx); err != nil { // the connections' lock held
 		c.Log.Warn("save identity", "err", err)
 	}
 }

@@ -346,17 +346,41 @@ func (e *Engine) importAuth(ctx context.Context, from, to *conn.Live, dc int) er
 // recordAuth marks the stored session of dc as authorized for the account, so later runs do
 // not import the authorization again.
 func (e *Engine) recordAuth(ctx context.Context, dc int) {
+	if err := e.storeAccount(ctx, dc, false); err != nil {
+		e.log.Warn("record authorization", "dc", dc, "err", err)
+	}
+}
+
+// SaveAccount records the account the connections are authorized for (SetAccount; none after
+// a log-out) in the stored session of the home data center. With no key stored there, it
+// stores the home connection's session, when connected.
+func (e *Engine) SaveAccount(ctx context.Context) error {
+	return e.storeAccount(ctx, e.HomeDC(), true)
+}
+
+// storeAccount records the account in the stored session of dc, holding keyMu, so that it
+// never writes back a key another connection replaced meanwhile, nor a dead one (deadKeys).
+// With no session stored, it stores nothing, or the home connection's session when home.
+func (e *Engine) storeAccount(ctx context.Context, dc int, home bool) error {
 	userID, bot := e.Account()
+	hs, live := e.HomeSession() // not under keyMu: the session may wait for it to save
 	e.keyMu.Lock()
 	defer e.keyMu.Unlock()
 	s, err := e.loadSession(ctx, dc)
-	if err != nil {
-		return
+	switch {
+	case errors.Is(err, session.ErrNoSession) && !home:
+		return nil
+	case err != nil && !errors.Is(err, session.ErrNoSession):
+		return fmt.Errorf("load the session of dc %d: %w", dc, err)
 	}
-	s.UserID, s.Bot = userID, bot
+	if home && live && !s.HasKey() {
+		s = hs
+	}
+	s.DC, s.UserID, s.Bot = dc, userID, bot
 	if err := e.saveSession(ctx, s); err != nil {
-		e.log.Warn("record authorization", "dc", dc, "err", err)
+		return fmt.Errorf("save the session of dc %d: %w", dc, err)
 	}
+	return nil
 }
 
 // migrateHome moves the home connection to dc: a connection there (with its own auth key),

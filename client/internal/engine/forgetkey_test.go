@@ -132,3 +132,42 @@ func TestConnectKeyForgottenStorageFails(t *testing.T) {
 		t.Errorf("the next connection loads the forgotten key: %+v", s)
 	}
 }
+
+// TestSaveAccount: the client recording its account (or its log-out) in the home session keeps
+// the stored key, but writes back no key the server forgot whose drop failed: with the
+// storage working again, the log-out drops it. Before, the client loaded and saved the
+// session itself, and stored the dead key again.
+func TestSaveAccount(t *testing.T) {
+	stored := session.Session{DC: 2, AuthKey: testKey(2), Salt: 22}
+	tests := []struct {
+		name   string
+		dead   bool // the server forgot the key, and dropping it failed
+		userID int64
+		want   session.Session
+	}{
+		{"log in", false, 7, session.Session{DC: 2, AuthKey: testKey(2), Salt: 22, UserID: 7}},
+		{"log out", false, 0, stored},
+		{"log out, key forgotten", true, 0, session.Session{DC: 2}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := &sessionsStore{m: map[int]session.Session{2: stored}}
+			e := storeEngine(t, st)
+			if tt.dead {
+				st.saveErr = errors.New("disk full")
+				lc := conn.New(2, false, false, &keyConn{configConn: configConn{dc: 2}, key: testKey(2)})
+				if err := e.forgetKey(t.Context(), lc); err == nil {
+					t.Fatal("forgetKey did not fail")
+				}
+				st.saveErr = nil
+			}
+			e.SetAccount(tt.userID, false)
+			if err := e.SaveAccount(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, st.m[2]); diff != "" {
+				t.Errorf("stored session (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
