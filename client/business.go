@@ -148,11 +148,15 @@ func (c *Client) DeleteBusinessMessages(ctx context.Context, connectionID string
 // the read_messages right.
 func (c *Client) ReadBusinessChatHistory(ctx context.Context, connectionID string, chat any, maxID int) error {
 	const what = "read business chat history"
+	max32, err := wireMaxMessageID(maxID)
+	if err != nil {
+		return fmt.Errorf("mtgo: %s: %w", what, err)
+	}
 	peer, err := c.businessChat(ctx, what, connectionID, chat)
 	if err != nil {
 		return err
 	}
-	req := &tg.MessagesReadHistoryRequest{Peer: peer, MaxID: int32(maxID)}
+	req := &tg.MessagesReadHistoryRequest{Peer: peer, MaxID: max32}
 	if err := c.businessCall(ctx, connectionID, req, &tg.MessagesAffectedMessages{}); err != nil {
 		return fmt.Errorf("mtgo: %s: %w", what, err)
 	}

@@ -23,13 +23,17 @@ func (c *Client) SendTopicChatAction(ctx context.Context, chat any, topicID int,
 }
 
 func (c *Client) sendChatAction(ctx context.Context, chat any, topicID int, action types.ChatAction) error {
+	topic, err := wireMaxMessageID(topicID)
+	if err != nil {
+		return fmt.Errorf("mtgo: send chat action: topic: %w", err)
+	}
 	ip, err := c.ResolvePeer(ctx, chat)
 	if err != nil {
 		return err
 	}
 	req := &tg.MessagesSetTypingRequest{Peer: ip, Action: action.TL()}
 	if topicID != 0 {
-		req.TopMsgID = tl.Some(int32(topicID))
+		req.TopMsgID = tl.Some(topic)
 	}
 	return c.boolCall(ctx, "send chat action", req)
 }

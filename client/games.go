@@ -33,6 +33,10 @@ func (c *Client) SetGameScore(ctx context.Context, chat any, messageID int, user
 	if err != nil {
 		return nil, fmt.Errorf("mtgo: set game score: %w", err)
 	}
+	score32, err := wireScore(score)
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: set game score: %w", err)
+	}
 	ip, err := c.ResolvePeer(ctx, chat)
 	if err != nil {
 		return nil, err
@@ -42,7 +46,7 @@ func (c *Client) SetGameScore(ctx context.Context, chat any, messageID int, user
 		return nil, err
 	}
 	req := &tg.MessagesSetGameScoreRequest{
-		Peer: ip, ID: id, UserID: iu, Score: int32(score), Force: force, EditMessage: editMessage,
+		Peer: ip, ID: id, UserID: iu, Score: score32, Force: force, EditMessage: editMessage,
 	}
 	var res tg.UpdatesClassBox
 	if err := c.call(ctx, req, &res); err != nil {
@@ -54,6 +58,10 @@ func (c *Client) SetGameScore(ctx context.Context, chat any, messageID int, user
 // GetGameHighScores returns the high score table of the game message messageID in chat
 // around user (the best scores and the user's). Bots only.
 func (c *Client) GetGameHighScores(ctx context.Context, chat any, messageID int, user any) ([]types.GameHighScore, error) {
+	id, err := wireMessageID(messageID)
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: get game high scores: %w", err)
+	}
 	ip, err := c.ResolvePeer(ctx, chat)
 	if err != nil {
 		return nil, err
@@ -63,7 +71,7 @@ func (c *Client) GetGameHighScores(ctx context.Context, chat any, messageID int,
 		return nil, err
 	}
 	var res tg.MessagesHighScores
-	if err := c.call(ctx, &tg.MessagesGetGameHighScoresRequest{Peer: ip, ID: int32(messageID), UserID: iu}, &res); err != nil {
+	if err := c.call(ctx, &tg.MessagesGetGameHighScoresRequest{Peer: ip, ID: id, UserID: iu}, &res); err != nil {
 		return nil, fmt.Errorf("mtgo: get game high scores: %w", err)
 	}
 	return types.NewGameHighScores(&res), nil
@@ -76,11 +84,15 @@ func (c *Client) SetInlineGameScore(ctx context.Context, inlineMessageID string,
 	if err != nil {
 		return err
 	}
+	score32, err := wireScore(score)
+	if err != nil {
+		return fmt.Errorf("mtgo: set inline game score: %w", err)
+	}
 	iu, err := c.resolveUser(ctx, user)
 	if err != nil {
 		return err
 	}
-	req := &tg.MessagesSetInlineGameScoreRequest{ID: id, UserID: iu, Score: int32(score), Force: force, EditMessage: editMessage}
+	req := &tg.MessagesSetInlineGameScoreRequest{ID: id, UserID: iu, Score: score32, Force: force, EditMessage: editMessage}
 	var res tg.BoolBox
 	if err := c.inlineCall(ctx, id, req, &res); err != nil {
 		return fmt.Errorf("mtgo: set inline game score: %w", err)

@@ -31,12 +31,16 @@ func (c *Client) GetMessages(ctx context.Context, chat any, ids ...int) ([]*type
 }
 
 func (c *Client) getMessages(ctx context.Context, peer tg.InputPeerClass, ids []int) ([]*types.Message, error) {
+	wire, err := wireMessageIDs(ids)
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: get messages: %w", err)
+	}
 	out := make([]*types.Message, 0, len(ids))
 	api := clientAPI{c: c}
-	for chunk := range slices.Chunk(ids, maxGetMessages) {
+	for chunk := range slices.Chunk(wire, maxGetMessages) {
 		in := make([]tg.InputMessageClass, len(chunk))
 		for i, id := range chunk {
-			in[i] = &tg.InputMessageID{ID: int32(id)}
+			in[i] = &tg.InputMessageID{ID: id}
 		}
 		var req tl.Encoder = &tg.MessagesGetMessagesRequest{ID: in}
 		if ch, ok := peer.(*tg.InputPeerChannel); ok {
@@ -96,12 +100,16 @@ func (c *Client) mediaGroup(ctx context.Context, peer tg.InputPeerClass, id int)
 // GetDiscussionMessage returns the first message of the thread message id of chat belongs to:
 // for a channel post, its copy in the discussion group (messages.getDiscussionMessage).
 func (c *Client) GetDiscussionMessage(ctx context.Context, chat any, id int) (*types.Message, error) {
+	id32, err := wireMessageID(id)
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: get discussion message: %w", err)
+	}
 	peer, err := c.ResolvePeer(ctx, chat)
 	if err != nil {
 		return nil, err
 	}
 	var res tg.MessagesDiscussionMessage
-	if err := c.invoker().Invoke(ctx, &tg.MessagesGetDiscussionMessageRequest{Peer: peer, MsgID: int32(id)}, &res); err != nil {
+	if err := c.invoker().Invoke(ctx, &tg.MessagesGetDiscussionMessageRequest{Peer: peer, MsgID: id32}, &res); err != nil {
 		return nil, fmt.Errorf("mtgo: get discussion message: %w", err)
 	}
 	e := types.NewEntities(res.Users, res.Chats)
@@ -118,9 +126,15 @@ func (c *Client) GetDiscussionMessage(ctx context.Context, chat any, id int) (*t
 // Options: WithLimit, WithPageSize, WithOffsetID, WithOffsetDate, WithIDRange.
 func (c *Client) GetDiscussionReplies(ctx context.Context, chat any, id int, opts ...HistoryOption) iter.Seq2[*types.Message, error] {
 	p := collectHistory(opts)
+	id32, err := wireMessageID(id)
+	if err != nil {
+		return func(yield func(*types.Message, error) bool) {
+			yield(nil, fmt.Errorf("mtgo: get discussion replies: %w", err))
+		}
+	}
 	return c.listing(ctx, chat, p, func(peer tg.InputPeerClass, cur pageCursor, limit int) tl.Encoder {
 		return &tg.MessagesGetRepliesRequest{
-			Peer: peer, MsgID: int32(id), OffsetID: cur.offsetID(p), OffsetDate: cur.offsetDate(p),
+			Peer: peer, MsgID: id32, OffsetID: cur.offsetID(p), OffsetDate: cur.offsetDate(p),
 			Limit: int32(limit), MaxID: int32(p.maxID), MinID: int32(p.minID),
 		}
 	})
@@ -128,9 +142,13 @@ func (c *Client) GetDiscussionReplies(ctx context.Context, chat any, id int, opt
 
 // GetDiscussionRepliesCount returns how many replies message id of chat has.
 func (c *Client) GetDiscussionRepliesCount(ctx context.Context, chat any, id int) (int, error) {
+	id32, err := wireMessageID(id)
+	if err != nil {
+		return 0, fmt.Errorf("mtgo: discussion replies count: %w", err)
+	}
 	peer, err := c.ResolvePeer(ctx, chat)
 	if err != nil {
 		return 0, err
 	}
-	return c.count(ctx, "discussion replies count", &tg.MessagesGetRepliesRequest{Peer: peer, MsgID: int32(id), Limit: 1})
+	return c.count(ctx, "discussion replies count", &tg.MessagesGetRepliesRequest{Peer: peer, MsgID: id32, Limit: 1})
 }

@@ -137,6 +137,20 @@ func (c pageCursor) offsetDate(p historyParams) int32 {
 	return 0
 }
 
+// checkIDs refuses the options' message ids no message can have (0: not set) before they are
+// cut to a request's 32 bits, where 1<<32+5 would name message 5.
+func (p historyParams) checkIDs() error {
+	for _, o := range [...]struct {
+		name string
+		id   int
+	}{{"offset id", p.offsetID}, {"min id", p.minID}, {"max id", p.maxID}, {"thread", p.topic}} {
+		if _, err := wireMaxMessageID(o.id); err != nil {
+			return fmt.Errorf("mtgo: %s: %w", o.name, err)
+		}
+	}
+	return nil
+}
+
 // listing iterates the pages request builds from the cursor until a page comes back short,
 // empty or the limit is reached.
 func (c *Client) listing(ctx context.Context, chat any, p historyParams, request func(tg.InputPeerClass, pageCursor, int) tl.Encoder) iter.Seq2[*types.Message, error] {
@@ -153,6 +167,10 @@ func (c *Client) listing(ctx context.Context, chat any, p historyParams, request
 // pages runs a listing: it asks for pages of up to p.pageSize messages and yields them until
 // the server has no more, the limit is reached or yield returns false.
 func (c *Client) pages(ctx context.Context, p historyParams, request func(pageCursor, int) (tl.Encoder, error), yield func(*types.Message, error) bool) {
+	if err := p.checkIDs(); err != nil {
+		yield(nil, err)
+		return
+	}
 	var cur pageCursor
 	left := p.limit
 	api := clientAPI{c: c}

@@ -9,9 +9,22 @@ import (
 // ErrMessageID reports a message id no message can have: Telegram numbers a chat's messages
 // from 1 to 2^31-1. Cut to the request's 32 bits, a larger int would keep its low bits and
 // name another message (DeleteMessages with 1<<32+5 would delete message 5), so the methods
-// that delete, edit, forward, pin, link to, react to, vote in, score or press a button of a
-// message refuse it before sending anything.
+// that get, delete, edit, forward, pin, link to, react to, vote in, score, reply to, read up to
+// or press a button of a message refuse it before sending anything, as do the listings for an
+// offset, id bound or thread option and the forum topic methods for a topic id.
 var ErrMessageID = errors.New("mtgo: message id out of range")
+
+// ErrGameScore reports a game score outside 0 to 2^31-1, the scores a request can carry:
+// cut to 32 bits, a larger int would set another score.
+var ErrGameScore = errors.New("mtgo: game score out of range")
+
+// wireScore converts a game score for a request.
+func wireScore(score int) (int32, error) {
+	if score < 0 || score > math.MaxInt32 {
+		return 0, fmt.Errorf("%w: %d, want 0 to %d", ErrGameScore, score, math.MaxInt32)
+	}
+	return int32(score), nil
+}
 
 // wireMessageID converts the id of one message for a request.
 func wireMessageID(id int) (int32, error) {

@@ -3,8 +3,12 @@ package mtgo
 import (
 	"context"
 	"errors"
+	"iter"
 	"math"
 	"testing"
+
+	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
 // TestMessageIDRange calls every method that deletes, edits, forwards, pins, reacts to or
@@ -47,6 +51,34 @@ func TestMessageIDRange(t *testing.T) {
 		{"paid reaction", func() error { return c.SendPaidReaction(ctx, "me", wraps, 1, false) }},
 		{"edit media", call(func() (any, error) { return c.EditMessageLiveLocation(ctx, "me", wraps, 0, 0) })},
 		{"link", call(func() (any, error) { return c.ExportMessageLink(ctx, -1000000000001, wraps) })},
+		{"get messages", call(func() (any, error) { return c.GetMessages(ctx, "me", 1, wraps) })},
+		{"get album", call(func() (any, error) { return c.GetMediaGroup(ctx, "me", wraps) })},
+		{"discussion message", call(func() (any, error) { return c.GetDiscussionMessage(ctx, "me", wraps) })},
+		{"discussion replies", firstErr(c.GetDiscussionReplies(ctx, "me", wraps))},
+		{"discussion replies count", call(func() (any, error) { return c.GetDiscussionRepliesCount(ctx, "me", wraps) })},
+		{"history from an offset", firstErr(c.GetChatHistory(ctx, "me", WithOffsetID(wraps)))},
+		{"history below a max id", firstErr(c.GetChatHistory(ctx, "me", WithIDRange(0, 1<<32)))},
+		{"history above a min id", firstErr(c.GetChatHistory(ctx, "me", WithIDRange(wraps, 0)))},
+		{"replies from an offset", firstErr(c.GetDiscussionReplies(ctx, "me", 1, WithOffsetID(-1)))},
+		{"search from an offset", firstErr(c.SearchMessages(ctx, "me", "q", WithOffsetID(wraps)))},
+		{"search in a thread", firstErr(c.SearchMessages(ctx, "me", "q", WithThread(wraps)))},
+		{"search count below a max id", call(func() (any, error) { return c.SearchMessagesCount(ctx, "me", "q", WithIDRange(0, wraps)) })},
+		{"global search from an offset", firstErr(c.SearchGlobal(ctx, "q", WithOffsetID(wraps)))},
+		{"reactions", call(func() (any, error) { return c.GetMessageReactions(ctx, "me", wraps) })},
+		{"reaction list", firstErr(c.GetMessageReactionsList(ctx, "me", wraps, ""))},
+		{"high scores", call(func() (any, error) { return c.GetGameHighScores(ctx, "me", wraps, "me") })},
+		{"read up to 2^32", func() error { return c.ReadChatHistory(ctx, "me", 1<<32) }},
+		{"read business chat up to 2^32", func() error { return c.ReadBusinessChatHistory(ctx, "conn", "me", 1<<32) }},
+		{"reply to", call(func() (any, error) { return c.SendMessage(ctx, "me", "x", WithReplyTo(wraps)) })},
+		{"reply in another chat", call(func() (any, error) { return c.SendMessage(ctx, "me", "x", WithReplyToIn("me", wraps, "")) })},
+		{"post in a topic", call(func() (any, error) { return c.SendMessage(ctx, "me", "x", WithTopic(wraps)) })},
+		{"typing in a topic", func() error { return c.SendTopicChatAction(ctx, "me", wraps, types.ActionTyping) }},
+		{"edit topic", func() error { return c.EditForumTopic(ctx, "me", wraps, TopicSpec{Title: "t"}) }},
+		{"close topic", func() error { return c.CloseForumTopic(ctx, "me", wraps) }},
+		{"reopen topic", func() error { return c.ReopenForumTopic(ctx, "me", wraps) }},
+		{"pin topic", func() error { return c.PinForumTopic(ctx, "me", wraps, true) }},
+		{"delete topic", func() error { return c.DeleteForumTopic(ctx, "me", wraps) }},
+		{"get topic", call(func() (any, error) { return c.GetForumTopic(ctx, "me", wraps) })},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -54,5 +86,41 @@ func TestMessageIDRange(t *testing.T) {
 				t.Fatalf("error %v, want one matching ErrMessageID", err)
 			}
 		})
+	}
+}
+
+// TestGameScoreRange sets game scores a request cannot carry: past 2^31-1 the score's low
+// bits would set another score, and Telegram's scores are not negative.
+func TestGameScoreRange(t *testing.T) {
+	c := newOfflineClient(t)
+	ctx := context.Background()
+	inline := types.InlineMessageID(&tg.InputBotInlineMessageID{DCID: 2, ID: 1})
+	tests := []struct {
+		name string
+		err  func() error
+	}{
+		{"past int32", func() error { _, err := c.SetGameScore(ctx, "me", 1, "me", 1<<32+5, false, false); return err }},
+		{"negative", func() error { _, err := c.SetGameScore(ctx, "me", 1, "me", -1, false, false); return err }},
+		{"inline past int32", func() error { return c.SetInlineGameScore(ctx, inline, "me", 1<<32+5, false, false) }},
+		{"inline negative", func() error { return c.SetInlineGameScore(ctx, inline, "me", -1, false, false) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := tt.err(); !errors.Is(err, ErrGameScore) {
+				t.Fatalf("error %v, want one matching ErrGameScore", err)
+			}
+		})
+	}
+}
+
+// firstErr returns a function listing seq that returns the first error, or nil.
+func firstErr[T any](seq iter.Seq2[T, error]) func() error {
+	return func() error {
+		for _, err := range seq {
+			if err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 }

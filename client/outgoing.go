@@ -56,17 +56,25 @@ func (c *Client) resolveSend(ctx context.Context, p option.SendParams) (outgoing
 		o.sendAs = as
 	}
 	if p.Reply.MessageID != 0 || p.TopicID != 0 {
-		in := &tg.InputReplyToMessage{ReplyToMsgID: int32(p.Reply.MessageID)}
+		reply, err := wireMaxMessageID(p.Reply.MessageID)
+		if err != nil {
+			return o, fmt.Errorf("mtgo: reply to: %w", err)
+		}
+		topic, err := wireMaxMessageID(p.TopicID)
+		if err != nil {
+			return o, fmt.Errorf("mtgo: topic: %w", err)
+		}
+		in := &tg.InputReplyToMessage{ReplyToMsgID: reply}
 		hdr := &tg.MessageReplyHeader{}
 		if p.Reply.MessageID != 0 {
-			hdr.ReplyToMsgID = tl.Some(int32(p.Reply.MessageID))
+			hdr.ReplyToMsgID = tl.Some(reply)
 		}
 		if p.TopicID != 0 {
-			in.TopMsgID, hdr.ForumTopic = tl.Some(int32(p.TopicID)), true
+			in.TopMsgID, hdr.ForumTopic = tl.Some(topic), true
 			if p.Reply.MessageID == 0 { // a plain post in a topic replies to its first message
-				in.ReplyToMsgID, hdr.ReplyToMsgID = int32(p.TopicID), tl.Some(int32(p.TopicID))
+				in.ReplyToMsgID, hdr.ReplyToMsgID = topic, tl.Some(topic)
 			} else {
-				hdr.ReplyToTopID = tl.Some(int32(p.TopicID))
+				hdr.ReplyToTopID = tl.Some(topic)
 			}
 		}
 		if p.Reply.Chat != nil {

@@ -41,12 +41,17 @@ func (c *Client) OnMessageReactionCount(cb func(*Context, *types.MessageReaction
 // reactions are anonymous: Telegram answers BROADCAST_FORBIDDEN.
 func (c *Client) GetMessageReactionsList(ctx context.Context, chat any, id int, emoji string) iter.Seq2[*types.Reactor, error] {
 	return func(yield func(*types.Reactor, error) bool) {
+		id32, err := wireMessageID(id)
+		if err != nil {
+			yield(nil, fmt.Errorf("mtgo: get message reactions list: %w", err))
+			return
+		}
 		peer, err := c.ResolvePeer(ctx, chat)
 		if err != nil {
 			yield(nil, err)
 			return
 		}
-		req := &tg.MessagesGetMessageReactionsListRequest{Peer: peer, ID: int32(id), Limit: maxPage}
+		req := &tg.MessagesGetMessageReactionsListRequest{Peer: peer, ID: id32, Limit: maxPage}
 		if emoji != "" {
 			req.Reaction = &tg.ReactionEmoji{Emoticon: emoji}
 		}
@@ -116,14 +121,15 @@ func paidRandomID() int64 {
 // accepts) as the account sees them, in the order of ids: nil for a message without
 // reactions or unknown to the server (messages.getMessagesReactions).
 func (c *Client) GetMessageReactions(ctx context.Context, chat any, ids ...int) ([]*types.Reactions, error) {
+	wire, err := wireMessageIDs(ids)
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: get message reactions: %w", err)
+	}
 	peer, err := c.ResolvePeer(ctx, chat)
 	if err != nil {
 		return nil, err
 	}
-	req := &tg.MessagesGetMessagesReactionsRequest{Peer: peer, ID: make([]int32, len(ids))}
-	for i, id := range ids {
-		req.ID[i] = int32(id)
-	}
+	req := &tg.MessagesGetMessagesReactionsRequest{Peer: peer, ID: wire}
 	var res tg.UpdatesClassBox
 	if err := c.invoker().Invoke(ctx, req, &res); err != nil {
 		return nil, fmt.Errorf("mtgo: get message reactions: %w", err)

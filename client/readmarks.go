@@ -11,15 +11,19 @@ import (
 // ReadChatHistory marks the messages of chat (anything ResolvePeer accepts) up to maxID
 // (0: all) as read: messages.readHistory, channels.readHistory in channels.
 func (c *Client) ReadChatHistory(ctx context.Context, chat any, maxID int) error {
+	max32, err := wireMaxMessageID(maxID)
+	if err != nil {
+		return fmt.Errorf("mtgo: read chat history: %w", err)
+	}
 	peer, err := c.ResolvePeer(ctx, chat)
 	if err != nil {
 		return err
 	}
 	if ch, ok := peer.(*tg.InputPeerChannel); ok {
-		req := &tg.ChannelsReadHistoryRequest{Channel: &tg.InputChannel{ChannelID: ch.ChannelID, AccessHash: ch.AccessHash}, MaxID: int32(maxID)}
+		req := &tg.ChannelsReadHistoryRequest{Channel: &tg.InputChannel{ChannelID: ch.ChannelID, AccessHash: ch.AccessHash}, MaxID: max32}
 		return c.readMark(ctx, "read chat history", req, &tg.BoolBox{})
 	}
-	return c.readMark(ctx, "read chat history", &tg.MessagesReadHistoryRequest{Peer: peer, MaxID: int32(maxID)}, &tg.MessagesAffectedMessages{})
+	return c.readMark(ctx, "read chat history", &tg.MessagesReadHistoryRequest{Peer: peer, MaxID: max32}, &tg.MessagesAffectedMessages{})
 }
 
 // ReadMentions marks every mention of the account in chat as read (messages.readMentions).

@@ -115,6 +115,9 @@ func unixOrZero(t time.Time) int32 {
 
 // searchRequest builds messages.search for chat peer (the paging fields are the cursor's).
 func (c *Client) searchRequest(ctx context.Context, peer tg.InputPeerClass, query string, p historyParams) (*tg.MessagesSearchRequest, error) {
+	if err := p.checkIDs(); err != nil {
+		return nil, err
+	}
 	req := &tg.MessagesSearchRequest{
 		Peer: peer, Q: query, Filter: p.filter.input(),
 		MinDate: unixOrZero(p.minDate), MaxDate: unixOrZero(p.maxDate),

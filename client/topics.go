@@ -79,62 +79,75 @@ func newMessageOf(u tg.UpdateClass) (*tg.MessageService, bool) {
 
 // EditForumTopic changes the title or icon of a topic.
 func (c *Client) EditForumTopic(ctx context.Context, chat any, topicID int, spec TopicSpec) error {
-	req := &tg.MessagesEditForumTopicRequest{TopicID: int32(topicID)}
+	req := &tg.MessagesEditForumTopicRequest{}
 	if spec.Title != "" {
 		req.Title = tl.Some(spec.Title)
 	}
 	if spec.IconEmojiID != 0 {
 		req.IconEmojiID = tl.Some(spec.IconEmojiID)
 	}
-	return c.editTopic(ctx, chat, req)
+	return c.editTopic(ctx, chat, topicID, req)
 }
 
 // CloseForumTopic closes a topic: only administrators may post in it.
 func (c *Client) CloseForumTopic(ctx context.Context, chat any, topicID int) error {
-	return c.editTopic(ctx, chat, &tg.MessagesEditForumTopicRequest{TopicID: int32(topicID), Closed: tl.Some(true)})
+	return c.editTopic(ctx, chat, topicID, &tg.MessagesEditForumTopicRequest{Closed: tl.Some(true)})
 }
 
 // ReopenForumTopic reopens a closed topic.
 func (c *Client) ReopenForumTopic(ctx context.Context, chat any, topicID int) error {
-	return c.editTopic(ctx, chat, &tg.MessagesEditForumTopicRequest{TopicID: int32(topicID), Closed: tl.Some(false)})
+	return c.editTopic(ctx, chat, topicID, &tg.MessagesEditForumTopicRequest{Closed: tl.Some(false)})
 }
 
 // HideGeneralTopic hides (or shows again) the "General" topic of a forum.
 func (c *Client) HideGeneralTopic(ctx context.Context, chat any, hidden bool) error {
-	return c.editTopic(ctx, chat, &tg.MessagesEditForumTopicRequest{TopicID: GeneralTopicID, Hidden: tl.Some(hidden)})
+	return c.editTopic(ctx, chat, GeneralTopicID, &tg.MessagesEditForumTopicRequest{Hidden: tl.Some(hidden)})
 }
 
-func (c *Client) editTopic(ctx context.Context, chat any, req *tg.MessagesEditForumTopicRequest) error {
+// editTopic sends req for topic topicID of chat.
+func (c *Client) editTopic(ctx context.Context, chat any, topicID int, req *tg.MessagesEditForumTopicRequest) error {
+	var err error
+	if req.TopicID, err = wireMessageID(topicID); err != nil {
+		return fmt.Errorf("mtgo: edit forum topic: %w", err)
+	}
 	p, err := c.resolveChat(ctx, chat)
 	if err != nil {
 		return err
 	}
 	req.Peer = p.in
-	c.topicCache.forget(p.botAPIID(), int(req.TopicID))
+	c.topicCache.forget(p.botAPIID(), topicID)
 	_, err = c.updated(ctx, "edit forum topic", req)
 	return err
 }
 
 // PinForumTopic pins (or unpins) a topic at the top of the forum's list.
 func (c *Client) PinForumTopic(ctx context.Context, chat any, topicID int, pinned bool) error {
+	id, err := wireMessageID(topicID)
+	if err != nil {
+		return fmt.Errorf("mtgo: pin forum topic: %w", err)
+	}
 	p, err := c.resolveChat(ctx, chat)
 	if err != nil {
 		return err
 	}
 	c.topicCache.forgetChat(p.botAPIID()) // pinning reorders the pinned ones
-	_, err = c.updated(ctx, "pin forum topic", &tg.MessagesUpdatePinnedForumTopicRequest{Peer: p.in, TopicID: int32(topicID), Pinned: pinned})
+	_, err = c.updated(ctx, "pin forum topic", &tg.MessagesUpdatePinnedForumTopicRequest{Peer: p.in, TopicID: id, Pinned: pinned})
 	return err
 }
 
 // DeleteForumTopic deletes a topic with all its messages.
 func (c *Client) DeleteForumTopic(ctx context.Context, chat any, topicID int) error {
+	id, err := wireMessageID(topicID)
+	if err != nil {
+		return fmt.Errorf("mtgo: delete forum topic: %w", err)
+	}
 	p, err := c.resolveChat(ctx, chat)
 	if err != nil {
 		return err
 	}
 	c.topicCache.forget(p.botAPIID(), topicID)
 	for range maxHistoryBatches {
-		res, err := c.api().MessagesDeleteTopicHistory(ctx, &tg.MessagesDeleteTopicHistoryRequest{Peer: p.in, TopMsgID: int32(topicID)})
+		res, err := c.api().MessagesDeleteTopicHistory(ctx, &tg.MessagesDeleteTopicHistoryRequest{Peer: p.in, TopMsgID: id})
 		if err != nil {
 			return fmt.Errorf("mtgo: delete forum topic: %w", err)
 		}
@@ -188,6 +201,10 @@ var ErrTopicNotFound = errors.New("mtgo: forum topic not found")
 // (see CachedForumTopic), else with messages.getForumTopicsByID; ErrTopicNotFound when the
 // forum has no such topic.
 func (c *Client) GetForumTopic(ctx context.Context, chat any, topicID int) (*types.ForumTopic, error) {
+	id, err := wireMessageID(topicID)
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: get forum topic: %w", err)
+	}
 	p, err := c.resolveChat(ctx, chat)
 	if err != nil {
 		return nil, err
@@ -195,7 +212,7 @@ func (c *Client) GetForumTopic(ctx context.Context, chat any, topicID int) (*typ
 	if t, ok := c.CachedForumTopic(p.botAPIID(), topicID); ok {
 		return t, nil
 	}
-	res, err := c.api().MessagesGetForumTopicsByID(ctx, &tg.MessagesGetForumTopicsByIDRequest{Peer: p.in, Topics: []int32{int32(topicID)}})
+	res, err := c.api().MessagesGetForumTopicsByID(ctx, &tg.MessagesGetForumTopicsByIDRequest{Peer: p.in, Topics: []int32{id}})
 	if err != nil {
 		return nil, fmt.Errorf("mtgo: get forum topic %d: %w", topicID, err)
 	}
