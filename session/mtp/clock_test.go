@@ -12,7 +12,7 @@ import (
 // TestClockCorrectionBound: a correction of the clock (bad_msg_notification 16/17, an answer
 // whose msg_id time is off) is taken whatever its size when the server time it implies is
 // plausible: a host without a clock that starts in 1970 must still reach the server. A server
-// time before 2013 or within a month of the end of the msg_id range, an offset a Duration
+// time at the epoch or within a month of the end of the msg_id range, an offset a Duration
 // cannot hold, or one beyond a user's Config.MaxClockOffset is ignored with one warning: calls
 // a bad_msg_notification rejected fail with its *BadMsgError, an answer is still taken, and
 // the offset stays.
@@ -47,11 +47,12 @@ func TestClockCorrectionBound(t *testing.T) {
 		{name: "17 forty years", local: date(2066, 3, 1), server: date(2026, 3, 1),
 			wantOff: date(2026, 3, 1).Sub(date(2066, 3, 1))},
 		{name: "16 server in 2037", server: date(2037, 6, 1), wantOff: date(2037, 6, 1).Sub(base)},
-		{name: "17 server in 1990", server: date(1990, 1, 1), wantCode: 17, why: "server time not plausible"},
-		{name: "17 server in 2012", server: date(2012, 12, 31), wantCode: 17, why: "server time not plausible"},
+		{name: "17 server in 1990", server: date(1990, 1, 1), wantOff: date(1990, 1, 1).Sub(base)},
+		{name: "17 server in 2000, synctest's clock", server: date(2000, 1, 1), wantOff: date(2000, 1, 1).Sub(base)},
+		{name: "17 server at the epoch", server: time.Unix(0, 0), wantCode: 17, why: "server time not plausible"},
 		{name: "16 server in 2040", server: date(2040, 1, 1), wantCode: 16, why: "server time not plausible"},
 		{name: "16 server in the last month of 2^31 s", server: date(2038, 1, 10), wantCode: 16, why: "server time not plausible"},
-		{name: "17 server in 1990, unsynced", server: date(1990, 1, 1), unsynced: true, wantCode: 17, why: "server time not plausible"},
+		{name: "17 server at the epoch, unsynced", server: time.Unix(0, 0), unsynced: true, wantCode: 17, why: "server time not plausible"},
 		{name: "16 three days, bound a week", server: base.Add(3 * day), limit: 7 * day, wantOff: 3 * day},
 		{name: "16 ten days, bound a week", server: base.Add(10 * day), limit: 7 * day, wantCode: 16, why: "offset beyond MaxClockOffset"},
 		{name: "17 ten days, bound a week", server: base.Add(-10 * day), limit: 7 * day, wantCode: 17, why: "offset beyond MaxClockOffset"},
@@ -63,7 +64,8 @@ func TestClockCorrectionBound(t *testing.T) {
 		{name: "answer three days ahead", server: base.Add(3 * day), answer: true, wantOff: 3 * day},
 		{name: "answer three days behind", server: base.Add(-3 * day), answer: true, wantOff: -3 * day},
 		{name: "answer ten years ahead", server: base.AddDate(10, 0, 0), answer: true, wantOff: base.AddDate(10, 0, 0).Sub(base)},
-		{name: "answer from 1990", server: date(1990, 1, 1), answer: true, why: "server time not plausible"},
+		{name: "answer from 1990", server: date(1990, 1, 1), answer: true, wantOff: date(1990, 1, 1).Sub(base)},
+		{name: "answer from the epoch", server: time.Unix(0, 0), answer: true, why: "server time not plausible"},
 		{name: "answer ten days ahead, bound a week", server: base.Add(10 * day), limit: 7 * day, answer: true, why: "offset beyond MaxClockOffset"},
 	}
 	for _, tt := range tests {
@@ -181,7 +183,7 @@ func TestClockCorrectionWarnsOnce(t *testing.T) {
 	p := newPair(t, func(c, _ *Config) {
 		c.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	})
-	p.skew = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC).Sub(p.now)
+	p.skew = time.Unix(0, 0).Sub(p.now)
 	p.s.OnConnect(p.serverNow())
 	for range 3 {
 		p.call(body(0x77777777, 0), CallOptions{})

@@ -41,7 +41,7 @@ type Config struct {
 	// off. Zero, the default, sets no bound of its own: a host without a real-time clock may
 	// start in 1970, before it syncs, and must still reach the server. Negative: the clock
 	// is never corrected. Whatever the bound, a correction is taken only when the server time
-	// it implies is plausible, from 2013-01-01 to a month before msg_id seconds run out
+	// it implies is plausible, from the unix epoch to a month before msg_id seconds run out
 	// (2^31 s, 2038-01-19), and the offset fits a time.Duration (some 292 years). One not
 	// taken is ignored, with one warning per engine (debug records after), and the calls
 	// such a notice rejected fail with its *BadMsgError: sent again they would be rejected

@@ -19,9 +19,11 @@ const (
 	// msgIDSecondsEnd is where the seconds in the upper 32 bits of a msg_id stop fitting a
 	// positive int64: 2^31 s, 2038-01-19 03:14:08 UTC.
 	msgIDSecondsEnd = 1 << 31
-	// minServerTime is 2013-01-01 00:00:00 UTC. Telegram's servers did not run before: an
-	// earlier server msg_id is a broken or hostile server.
-	minServerTime = 1356998400
+	// minServerTime is the first second after the unix epoch: a msg_id's seconds must be
+	// positive. No later year is asked for: Telegram's servers did not run before 2013, but
+	// a test server in testing/synctest's bubble (teletest) runs on a clock that starts at
+	// 2000-01-01 UTC, and a correction refused there leaves every call failing.
+	minServerTime = 1
 	// serverTimeMargin keeps a corrected clock clear of msgIDSecondsEnd, so the msg_ids
 	// numbered from it grow with time for at least that long: 30 days.
 	serverTimeMargin = 30 * 24 * 60 * 60
