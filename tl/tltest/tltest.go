@@ -114,37 +114,32 @@ func (r *Rand) String() string { return string(r.Bytes()) }
 // Bytes returns a random non-nil byte string (decoding never yields nil).
 func (r *Rand) Bytes() []byte {
 	if r.secret {
-		return r.letters(make([]byte, 12+r.r.IntN(8)))
+		return r.fill(make([]byte, 12+r.r.IntN(8)))
 	}
-	p := make([]byte, r.strLen())
-	for i := range p {
-		p[i] = byte(r.r.UintN(256))
-	}
-	return p
+	return r.fill(make([]byte, r.strLen()))
 }
 
 // Int128 returns a random int128.
 func (r *Rand) Int128() (v tl.Int128) {
-	if r.secret {
-		r.letters(v[:])
-		return v
-	}
-	for i := range v {
-		v[i] = byte(r.r.UintN(256))
-	}
+	r.fill(v[:])
 	return v
 }
 
 // Int256 returns a random int256.
 func (r *Rand) Int256() (v tl.Int256) {
-	if r.secret {
-		r.letters(v[:])
-		return v
-	}
-	for i := range v {
-		v[i] = byte(r.r.UintN(256))
-	}
+	r.fill(v[:])
 	return v
+}
+
+// fill fills p with random bytes, or with letters for a secret (see letters), and returns it.
+func (r *Rand) fill(p []byte) []byte {
+	if r.secret {
+		return r.letters(p)
+	}
+	for i := range p {
+		p[i] = byte(r.r.UintN(256))
+	}
+	return p
 }
 
 // Case is one constructor or function under test.
