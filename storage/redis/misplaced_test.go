@@ -7,7 +7,6 @@ import (
 	"github.com/mtgo-labs/mtgo/client/storage"
 	"github.com/mtgo-labs/mtgo/client/storage/storagetest"
 	"github.com/mtgo-labs/mtgo/peers"
-	"github.com/mtgo-labs/mtgo/session"
 )
 
 // TestMisplacedFields: a field holding another field's data is damaged. A peer found through
@@ -25,18 +24,7 @@ func TestMisplacedFields(t *testing.T) {
 	}
 	defer st.Close()
 	ctx := t.Context()
-	alice := peers.Peer{Key: peers.UserKey(5), AccessHash: 55, Usernames: []string{"alice"}, Phone: "15550"}
-	bob := peers.Peer{Key: peers.UserKey(6), AccessHash: 66, Usernames: []string{"bob"}}
-	if err := st.SavePeers(ctx, []peers.Peer{alice, bob}); err != nil {
-		t.Fatal(err)
-	}
-	key := make([]byte, session.AuthKeySize)
-	for _, dc := range []int{2, 4} {
-		key[0] = byte(dc)
-		if err := st.SaveSession(ctx, session.Session{DC: dc, Addr: "10.0.0.1:443", AuthKey: key}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	alice, bob := storagetest.SaveMisplaceable(t, st)
 	for hash, fields := range map[string][2]string{"peers": {"1:5", "1:6"}, "sessions": {"2", "4"}} {
 		v, err := rdb.HGet(ctx, st.k(hash), fields[1]).Result()
 		if err == nil {

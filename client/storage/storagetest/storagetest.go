@@ -742,3 +742,24 @@ func testCanceled(t *testing.T, b Backend) {
 		t.Errorf("SaveRecord with a canceled context = %v", err)
 	}
 }
+
+// SaveMisplaceable saves what the backends' misplaced-row tests damage: users 5 (alice, with
+// a username and a phone) and 6 (bob, with a username), and the sessions of data centers 2
+// and 4, whose keys differ in their first byte. It returns alice and bob.
+func SaveMisplaceable(t testing.TB, st storage.Storage) (alice, bob peers.Peer) {
+	t.Helper()
+	ctx := t.Context()
+	alice = peers.Peer{Key: peers.UserKey(5), AccessHash: 55, Usernames: []string{"alice"}, Phone: "15550"}
+	bob = peers.Peer{Key: peers.UserKey(6), AccessHash: 66, Usernames: []string{"bob"}}
+	if err := st.SavePeers(ctx, []peers.Peer{alice, bob}); err != nil {
+		t.Fatal(err)
+	}
+	key := make([]byte, session.AuthKeySize)
+	for _, dc := range []int{2, 4} {
+		key[0] = byte(dc)
+		if err := st.SaveSession(ctx, session.Session{DC: dc, Addr: "10.0.0.1:443", AuthKey: key}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return alice, bob
+}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/mtgo-labs/mtgo/client/storage"
+	"github.com/mtgo-labs/mtgo/client/storage/storagetest"
 	"github.com/mtgo-labs/mtgo/peers"
 	"github.com/mtgo-labs/mtgo/session"
 	"github.com/mtgo-labs/mtgo/storage/sqlstore"
@@ -226,18 +227,7 @@ func MisplacedRows(t *testing.T, db *sql.DB, d sqlstore.Dialect, open func(name 
 		t.Fatal(err)
 	}
 	defer st.Close()
-	alice := peers.Peer{Key: peers.UserKey(5), AccessHash: 55, Usernames: []string{"alice"}, Phone: "15550"}
-	bob := peers.Peer{Key: peers.UserKey(6), AccessHash: 66, Usernames: []string{"bob"}}
-	if err := st.SavePeers(ctx, []peers.Peer{alice, bob}); err != nil {
-		t.Fatal(err)
-	}
-	key := make([]byte, session.AuthKeySize)
-	for _, dc := range []int{2, 4} {
-		key[0] = byte(dc)
-		if err := st.SaveSession(ctx, session.Session{DC: dc, Addr: "10.0.0.1:443", AuthKey: key}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	alice, bob := storagetest.SaveMisplaceable(t, st)
 	for _, q := range []string{
 		`update mtgo_peers set data = (select o.data from mtgo_peers o where o.sid = mtgo_peers.sid and o.kind = 1 and o.id = 6)
 			where kind = 1 and id = 5`,
