@@ -62,10 +62,11 @@ func newKeyStore(max int, forget func([]world.KeyID)) *keyStore {
 // add stores a new key with its first salt. Once the store has doubled since the last pass
 // it forgets the temporary keys expired at now, which keeps the passes amortised O(1) per add.
 // The keys it forgets, either way, are told to forget (which ends their authorizations).
-// Past max keys it forgets the least recently used eighth of them (permanent ones too, with
-// the temporary keys bound to them: their clients get -404 and make new ones, as when
-// Telegram forgets a key), taken from the front of the idle list: the keys connections use
-// stay, and the pass costs what it forgets, amortised O(1) per add.
+// Past max keys it forgets the least recently used down to seven eighths of max (permanent
+// ones too, after the temporary keys bound to them, which count among those forgotten:
+// their clients get -404 and make new ones, as when Telegram forgets a key), taken from the
+// front of the idle list: the keys connections use stay, and the pass costs what it
+// forgets, amortised O(1) per add.
 func (s *keyStore) add(key crypto.AuthKey, salt int64, expires, now time.Time) *authKey {
 	k, dropped := s.addLocked(key, salt, expires, now)
 	if len(dropped) > 0 && s.forget != nil {
@@ -97,18 +98,30 @@ func (s *keyStore) addLocked(key crypto.AuthKey, salt int64, expires, now time.T
 	if s.max <= 0 || len(s.keys) <= s.max {
 		return k, dropped
 	}
-	// The new key is the idle list's back: the ones before it are older.
-	for n := len(s.keys) - s.max*7/8; n > 0; n-- {
+	// The new key is the idle list's back: the ones before it are older. A permanent key
+	// goes after the temporary keys bound to it (none held: a temporary key in use holds
+	// it), and they count among the n, so a pass that runs out among them leaves the
+	// permanent key with the rest.
+	n := len(s.keys) - s.max*7/8
+	for n > 0 {
 		o := s.idle.front
 		if o == nil || o == k {
 			break
 		}
-		for _, t := range o.temps { // none held: a temporary key in use holds o
+		for _, t := range o.temps { // deleting t takes it out of o.temps
+			if n == 0 {
+				break
+			}
 			s.deleteLocked(t)
 			dropped = append(dropped, world.KeyID(t.key.ID))
+			n--
+		}
+		if n == 0 {
+			break
 		}
 		s.deleteLocked(o)
 		dropped = append(dropped, world.KeyID(o.key.ID))
+		n--
 	}
 	return k, dropped
 }

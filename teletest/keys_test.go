@@ -219,3 +219,38 @@ func TestKeyStoreBindChecksUnderLock(t *testing.T) {
 		})
 	}
 }
+
+// TestKeyStoreEvictionKeepsItsBound: past MaxAuthKeys an add forgets the least recently used
+// keys down to seven eighths of the bound, and no further, when the oldest permanent key
+// has temporary keys bound to it (they count among the keys forgotten): the store never
+// drops below seven eighths, and each add tells the world of at most what it forgot.
+func TestKeyStoreEvictionKeepsItsBound(t *testing.T) {
+	const most = 64
+	for _, temps := range []int{1, most / 8, most / 2, most - 2} {
+		var told []int
+		s := newKeyStore(most, func(ks []world.KeyID) { told = append(told, len(ks)) })
+		now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		perm := s.add(keyOf(0), 1, time.Time{}, now)
+		for i := 1; i <= temps; i++ {
+			temp := s.add(keyOf(i), 1, now.Add(24*time.Hour), now)
+			if err := s.bind(temp, world.KeyID(perm.key.ID)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i := temps + 1; i < 4*most; i++ {
+			now = now.Add(time.Second)
+			s.add(keyOf(i), 1, time.Time{}, now)
+			if n := len(s.keys); i >= most && n < most*7/8 {
+				t.Fatalf("%d temporary keys: the add of key %d left %d keys, want at least %d", temps, i, n, most*7/8)
+			}
+		}
+		for _, n := range told {
+			if n > most/8+1 {
+				t.Errorf("%d temporary keys: one add forgot %d keys, want at most %d", temps, n, most/8+1)
+			}
+		}
+		if err := checkIdleList(s); err != "" {
+			t.Error(err)
+		}
+	}
+}
