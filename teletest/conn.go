@@ -248,14 +248,15 @@ func (c *conn) onPlain(p []byte) error {
 	if err != nil {
 		return &TransportError{Code: CodeAuthKeyNotFound, Err: err}
 	}
-	if err := c.write(reply); err != nil {
-		return err
-	}
 	if res != nil {
-		c.srv.keys.add(res.AuthKey, res.ServerSalt, res.ExpiresAt, c.now())
+		// Stored before dh_gen_ok goes out: another exchange may have stored the id since
+		// this one checked it, and then the client must not be told it has the key.
+		if _, err := c.srv.keys.add(res.AuthKey, res.ServerSalt, res.ExpiresAt, c.now()); err != nil {
+			return &TransportError{Code: CodeAuthKeyNotFound, Err: err}
+		}
 		c.log.Debug("auth key created", slog.Int64("key_id", exchange.KeyID(&res.AuthKey)), slog.Bool("temp", res.Temp()))
 	}
-	return nil
+	return c.write(reply)
 }
 
 // attach switches the connection to the auth key id and to the session of packet p (whose

@@ -51,7 +51,7 @@ var fuzzKey = func() crypto.AuthKey {
 // fuzzServer starts a data center that knows fuzzKey, closed when the fuzz target ends.
 func fuzzServer(tb testing.TB) *Server {
 	cl := startCluster(tb, Config{DCs: 1})
-	cl.DC(1).keys.add(fuzzKey, 0x5a17, time.Time{}, time.Time{})
+	addKey(tb, cl.DC(1).keys, fuzzKey, 0x5a17, time.Time{}, time.Time{})
 	return cl.DC(1)
 }
 

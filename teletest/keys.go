@@ -1,6 +1,7 @@
 package teletest
 
 import (
+	"errors"
 	"sync"
 	"time"
 
@@ -59,7 +60,13 @@ func newKeyStore(max int, forget func([]world.KeyID)) *keyStore {
 	}
 }
 
-// add stores a new key with its first salt. Once the store has doubled since the last pass
+// errAuthKeyIDTaken refuses a new key whose id a stored key has: the exchange checks the id
+// is free (dh_gen_retry), but not under the store's lock, so two may end with one id.
+var errAuthKeyIDTaken = errors.New("teletest: auth key id taken")
+
+// add stores a new key with its first salt, or fails with errAuthKeyIDTaken, storing
+// nothing, when a stored key has its id (replacing it would leave the temporary keys bound to
+// the old key, and their holds, on the new one). Once the store has doubled since the last pass
 // it forgets the temporary keys expired at now, which keeps the passes amortised O(1) per add.
 // The keys it forgets, either way, are told to forget (which ends their authorizations).
 // Past max keys it forgets the least recently used down to seven eighths of max (permanent
@@ -67,21 +74,21 @@ func newKeyStore(max int, forget func([]world.KeyID)) *keyStore {
 // their clients get -404 and make new ones, as when Telegram forgets a key), taken from the
 // front of the idle list: the keys connections use stay, and the pass costs what it
 // forgets, amortised O(1) per add.
-func (s *keyStore) add(key crypto.AuthKey, salt int64, expires, now time.Time) *authKey {
-	k, dropped := s.addLocked(key, salt, expires, now)
+func (s *keyStore) add(key crypto.AuthKey, salt int64, expires, now time.Time) (*authKey, error) {
+	k, dropped, err := s.addLocked(key, salt, expires, now)
 	if len(dropped) > 0 && s.forget != nil {
 		s.forget(dropped)
 	}
-	return k
+	return k, err
 }
 
-func (s *keyStore) addLocked(key crypto.AuthKey, salt int64, expires, now time.Time) (*authKey, []world.KeyID) {
-	k := &authKey{key: key, expires: expires, salt: salt}
+func (s *keyStore) addLocked(key crypto.AuthKey, salt int64, expires, now time.Time) (*authKey, []world.KeyID, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if old := s.keys[key.ID]; old != nil { // the exchange checks taken; a caller may not have
-		s.deleteLocked(old)
+	if _, ok := s.keys[key.ID]; ok {
+		return nil, nil, errAuthKeyIDTaken
 	}
+	k := &authKey{key: key, expires: expires, salt: salt}
 	s.keys[key.ID] = k
 	k.stored = true
 	s.idle.pushBack(k)
@@ -96,7 +103,7 @@ func (s *keyStore) addLocked(key crypto.AuthKey, salt int64, expires, now time.T
 		s.sweepAt = max(2*len(s.keys), minSweep)
 	}
 	if s.max <= 0 || len(s.keys) <= s.max {
-		return k, dropped
+		return k, dropped, nil
 	}
 	// The new key is the idle list's back: the ones before it are older. A permanent key
 	// goes after the temporary keys bound to it (none held: a temporary key in use holds
@@ -123,7 +130,7 @@ func (s *keyStore) addLocked(key crypto.AuthKey, salt int64, expires, now time.T
 		dropped = append(dropped, world.KeyID(o.key.ID))
 		n--
 	}
-	return k, dropped
+	return k, dropped, nil
 }
 
 // clear forgets every key the store holds, the temporary ones with the permanent ones, and

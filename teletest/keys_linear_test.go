@@ -21,6 +21,16 @@ func keyOf(i int) crypto.AuthKey {
 	return k
 }
 
+// addKey stores key in s and fails the test if s refuses it.
+func addKey(tb testing.TB, s *keyStore, key crypto.AuthKey, salt int64, expires, now time.Time) *authKey {
+	tb.Helper()
+	k, err := s.add(key, salt, expires, now)
+	if err != nil {
+		tb.Fatalf("add %x: %v", key.ID, err)
+	}
+	return k
+}
+
 // TestKeyStoreEvictionLinear: when connections use most of MaxAuthKeys, each new key forgets
 // one idle key, and that costs the same whatever the number of keys in use: the time and the
 // bytes allocated by a run of adds over 16 times the keys in use stay within a small factor.
@@ -32,14 +42,14 @@ func TestKeyStoreEvictionLinear(t *testing.T) {
 	run := func(n int) (time.Duration, uint64) {
 		s := newKeyStore(n, nil)
 		for i := range n {
-			s.takeUp(s.add(keyOf(i), 1, time.Time{}, now), now)
+			s.takeUp(addKey(t, s, keyOf(i), 1, time.Time{}, now), now)
 		}
 		runtime.GC() // the setup's garbage is not the adds' to collect
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
 		start := time.Now()
 		for i := n; i < n+adds; i++ {
-			s.add(keyOf(i), 1, time.Time{}, now)
+			addKey(t, s, keyOf(i), 1, time.Time{}, now)
 		}
 		took := time.Since(start)
 		runtime.ReadMemStats(&after)
@@ -74,15 +84,15 @@ func TestKeyStoreHoldsBoundPermanentKey(t *testing.T) {
 	const most = 8
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	s := newKeyStore(most, nil)
-	perm := s.add(keyOf(0), 1, time.Time{}, now)
-	temp := s.add(keyOf(1), 1, now.Add(time.Hour), now)
+	perm := addKey(t, s, keyOf(0), 1, time.Time{}, now)
+	temp := addKey(t, s, keyOf(1), 1, now.Add(time.Hour), now)
 	s.takeUp(temp, now)
 	s.bind(temp, world.KeyID(perm.key.ID))
 	next := 2
 	more := func(n int) {
 		for range n {
 			now = now.Add(time.Second)
-			s.add(keyOf(next), 1, time.Time{}, now)
+			addKey(t, s, keyOf(next), 1, time.Time{}, now)
 			next++
 		}
 	}
@@ -101,8 +111,8 @@ func TestKeyStoreHoldsBoundPermanentKey(t *testing.T) {
 	}
 
 	// A temporary key in use that expires.
-	perm = s.add(keyOf(next), 1, time.Time{}, now)
-	temp = s.add(keyOf(next+1), 1, now.Add(time.Minute), now)
+	perm = addKey(t, s, keyOf(next), 1, time.Time{}, now)
+	temp = addKey(t, s, keyOf(next+1), 1, now.Add(time.Minute), now)
 	next += 2
 	s.takeUp(temp, now)
 	s.bind(temp, world.KeyID(perm.key.ID))
@@ -138,7 +148,7 @@ func TestKeyStoreIdleListConsistent(t *testing.T) {
 			if rng.IntN(2) == 0 {
 				expires = now.Add(time.Duration(1+rng.IntN(600)) * time.Second)
 			}
-			all = append(all, s.add(keyOf(len(all)), 1, expires, now))
+			all = append(all, addKey(t, s, keyOf(len(all)), 1, expires, now))
 		case op == 1:
 			s.lookup(all[rng.IntN(len(all))].key.ID, now)
 		case op == 2:
@@ -207,14 +217,14 @@ func TestKeyStoreTellsExpiredKeys(t *testing.T) {
 	var told []world.KeyID
 	s := newKeyStore(0, func(ks []world.KeyID) { told = append(told, ks...) })
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	looked := s.add(keyOf(0), 1, now.Add(time.Minute), now)
-	swept := s.add(keyOf(1), 1, now.Add(time.Minute), now)
+	looked := addKey(t, s, keyOf(0), 1, now.Add(time.Minute), now)
+	swept := addKey(t, s, keyOf(1), 1, now.Add(time.Minute), now)
 	now = now.Add(time.Hour)
 	if _, ok := s.lookup(looked.key.ID, now); ok {
 		t.Fatal("an expired key was found")
 	}
 	for i := 2; s.taken(swept.key.ID); i++ {
-		s.add(keyOf(i), 1, time.Time{}, now) // permanent keys, until a sweep
+		addKey(t, s, keyOf(i), 1, time.Time{}, now) // permanent keys, until a sweep
 		if i > 4*minSweep {
 			t.Fatal("no sweep forgot the expired key")
 		}

@@ -21,11 +21,11 @@ func TestKeyStoreForgetsExpiredTempKeys(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	const ttl = 6 * time.Hour
 	perm := keyOf(0)
-	s.add(perm, 1, time.Time{}, now)
+	addKey(t, s, perm, 1, time.Time{}, now)
 	most := 0
 	for i := 1; i <= 4*365; i++ {
 		now = now.Add(ttl - time.Minute) // renewed a minute before the last one expires
-		s.add(keyOf(i), 1, now.Add(ttl), now)
+		addKey(t, s, keyOf(i), 1, now.Add(ttl), now)
 		most = max(most, len(s.keys))
 	}
 	if most > 2*minSweep {
@@ -48,16 +48,16 @@ func TestKeyStoreBoundsPermanentKeys(t *testing.T) {
 	s := newKeyStore(most, func(ks []world.KeyID) { forgotten = append(forgotten, ks...) })
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	used := keyOf(0)
-	s.add(used, 1, time.Time{}, now)
+	addKey(t, s, used, 1, time.Time{}, now)
 	first := keyOf(1)
-	s.add(first, 1, time.Time{}, now)
-	temp := s.add(keyOf(2), 1, now.Add(24*time.Hour), now)
+	addKey(t, s, first, 1, time.Time{}, now)
+	temp := addKey(t, s, keyOf(2), 1, now.Add(24*time.Hour), now)
 	s.bind(temp, world.KeyID(first.ID))
 	const n = 10000
 	largest := 0
 	for i := 3; i < n; i++ {
 		now = now.Add(time.Second)
-		s.add(keyOf(i), 1, time.Time{}, now)
+		addKey(t, s, keyOf(i), 1, time.Time{}, now)
 		largest = max(largest, len(s.keys))
 		if _, ok := s.lookup(used.ID, now); !ok {
 			t.Fatalf("the key in use was forgotten after %d keys", i)
@@ -80,7 +80,7 @@ func TestKeyStoreBoundsPermanentKeys(t *testing.T) {
 	// The smallest bound keeps the newest key alone.
 	one := newKeyStore(1, nil)
 	for i := range 3 {
-		one.add(keyOf(i), 1, time.Time{}, now)
+		addKey(t, one, keyOf(i), 1, time.Time{}, now)
 	}
 	if _, ok := one.lookup(keyOf(2).ID, now); !ok || len(one.keys) != 1 {
 		t.Errorf("a store of one holds %d keys", len(one.keys))
@@ -95,16 +95,16 @@ func TestKeyStoreKeepsConnectedKeys(t *testing.T) {
 	const most = 16
 	s := newKeyStore(most, nil)
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	plain := s.add(keyOf(0), 1, time.Time{}, now)
-	s.add(keyOf(1), 1, time.Time{}, now)
-	temp := s.add(keyOf(2), 1, now.Add(24*time.Hour), now)
+	plain := addKey(t, s, keyOf(0), 1, time.Time{}, now)
+	addKey(t, s, keyOf(1), 1, time.Time{}, now)
+	temp := addKey(t, s, keyOf(2), 1, now.Add(24*time.Hour), now)
 	s.bind(temp, world.KeyID(keyOf(1).ID))
 	s.takeUp(plain, now)
 	s.takeUp(temp, now)
 	const n = 1000
 	for i := 3; i < n; i++ {
 		now = now.Add(time.Second)
-		s.add(keyOf(i), 1, time.Time{}, now)
+		addKey(t, s, keyOf(i), 1, time.Time{}, now)
 	}
 	for _, k := range []crypto.AuthKey{keyOf(0), keyOf(1), keyOf(2)} {
 		if _, ok := s.keys[k.ID]; !ok {
@@ -118,7 +118,7 @@ func TestKeyStoreKeepsConnectedKeys(t *testing.T) {
 	s.letGo(temp, now)
 	for i := n; i < n+most; i++ {
 		now = now.Add(time.Second)
-		s.add(keyOf(i), 1, time.Time{}, now)
+		addKey(t, s, keyOf(i), 1, time.Time{}, now)
 	}
 	for _, k := range []crypto.AuthKey{keyOf(0), keyOf(1), keyOf(2)} {
 		if _, ok := s.keys[k.ID]; ok {
@@ -176,24 +176,24 @@ func TestKeyStoreBindChecksUnderLock(t *testing.T) {
 		account int
 	}{
 		{"bound", func(s *keyStore) (*authKey, world.KeyID) {
-			return s.add(keyOf(2), 1, now.Add(time.Hour), now), world.KeyID(keyOf(0).ID)
+			return addKey(t, s, keyOf(2), 1, now.Add(time.Hour), now), world.KeyID(keyOf(0).ID)
 		}, nil, 0},
 		{"bound already", func(s *keyStore) (*authKey, world.KeyID) {
-			temp := s.add(keyOf(2), 1, now.Add(time.Hour), now)
+			temp := addKey(t, s, keyOf(2), 1, now.Add(time.Hour), now)
 			if err := s.bind(temp, world.KeyID(keyOf(1).ID)); err != nil {
 				t.Fatalf("first binding: %v", err)
 			}
 			return temp, world.KeyID(keyOf(0).ID)
 		}, ErrTempAuthKeyAlreadyBound, 1},
 		{"permanent key forgotten", func(s *keyStore) (*authKey, world.KeyID) {
-			return s.add(keyOf(2), 1, now.Add(time.Hour), now), world.KeyID(keyOf(3).ID)
+			return addKey(t, s, keyOf(2), 1, now.Add(time.Hour), now), world.KeyID(keyOf(3).ID)
 		}, ErrEncryptedMessageInvalid, 2},
 		{"to a temporary key", func(s *keyStore) (*authKey, world.KeyID) {
-			s.add(keyOf(3), 1, now.Add(time.Hour), now)
-			return s.add(keyOf(2), 1, now.Add(time.Hour), now), world.KeyID(keyOf(3).ID)
+			addKey(t, s, keyOf(3), 1, now.Add(time.Hour), now)
+			return addKey(t, s, keyOf(2), 1, now.Add(time.Hour), now), world.KeyID(keyOf(3).ID)
 		}, ErrEncryptedMessageInvalid, 2},
 		{"temporary key forgotten", func(s *keyStore) (*authKey, world.KeyID) {
-			temp := s.add(keyOf(2), 1, now.Add(time.Minute), now)
+			temp := addKey(t, s, keyOf(2), 1, now.Add(time.Minute), now)
 			s.takeUp(temp, now)
 			if _, ok := s.lookup(temp.key.ID, now.Add(time.Hour)); ok {
 				t.Fatal("an expired key was found")
@@ -204,8 +204,8 @@ func TestKeyStoreBindChecksUnderLock(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newKeyStore(0, nil)
-			s.add(keyOf(0), 1, time.Time{}, now)
-			s.add(keyOf(1), 1, time.Time{}, now)
+			addKey(t, s, keyOf(0), 1, time.Time{}, now)
+			addKey(t, s, keyOf(1), 1, time.Time{}, now)
 			temp, perm := tt.setup(s)
 			if err := s.bind(temp, perm); !errors.Is(err, tt.want) {
 				t.Errorf("bind = %v, want %v", err, tt.want)
@@ -230,16 +230,16 @@ func TestKeyStoreEvictionKeepsItsBound(t *testing.T) {
 		var told []int
 		s := newKeyStore(most, func(ks []world.KeyID) { told = append(told, len(ks)) })
 		now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-		perm := s.add(keyOf(0), 1, time.Time{}, now)
+		perm := addKey(t, s, keyOf(0), 1, time.Time{}, now)
 		for i := 1; i <= temps; i++ {
-			temp := s.add(keyOf(i), 1, now.Add(24*time.Hour), now)
+			temp := addKey(t, s, keyOf(i), 1, now.Add(24*time.Hour), now)
 			if err := s.bind(temp, world.KeyID(perm.key.ID)); err != nil {
 				t.Fatal(err)
 			}
 		}
 		for i := temps + 1; i < 4*most; i++ {
 			now = now.Add(time.Second)
-			s.add(keyOf(i), 1, time.Time{}, now)
+			addKey(t, s, keyOf(i), 1, time.Time{}, now)
 			if n := len(s.keys); i >= most && n < most*7/8 {
 				t.Fatalf("%d temporary keys: the add of key %d left %d keys, want at least %d", temps, i, n, most*7/8)
 			}
@@ -252,5 +252,34 @@ func TestKeyStoreEvictionKeepsItsBound(t *testing.T) {
 		if err := checkIdleList(s); err != "" {
 			t.Error(err)
 		}
+	}
+}
+
+// TestKeyStoreAddRefusesTakenID: the exchange checks that a new key's id is free, but not
+// under the store's lock, so two exchanges may finish with one id. The store keeps the key it
+// has, with the temporary keys bound to it and their holds, and refuses the second.
+func TestKeyStoreAddRefusesTakenID(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	s := newKeyStore(8, nil)
+	perm := addKey(t, s, keyOf(0), 1, time.Time{}, now)
+	temp := addKey(t, s, keyOf(1), 1, now.Add(time.Hour), now)
+	if err := s.bind(temp, world.KeyID(perm.key.ID)); err != nil {
+		t.Fatal(err)
+	}
+	s.takeUp(temp, now)
+	for _, expires := range []time.Time{{}, now.Add(time.Hour)} {
+		if k, err := s.add(keyOf(0), 2, expires, now); !errors.Is(err, errAuthKeyIDTaken) || k != nil {
+			t.Errorf("a second key with a stored id: add = %v, %v; want nil, errAuthKeyIDTaken", k, err)
+		}
+	}
+	if got, ok := s.lookup(perm.key.ID, now); !ok || got != perm || s.saltOf(got) != 1 {
+		t.Error("a second key with a stored id replaced the first")
+	}
+	if got := s.account(temp); got != world.KeyID(perm.key.ID) {
+		t.Errorf("the temporary key acts as %x, want %x", got, perm.key.ID)
+	}
+	s.letGo(temp, now)
+	if err := checkIdleList(s); err != "" {
+		t.Error(err)
 	}
 }

@@ -319,7 +319,7 @@ func TestRetainedBytesBounded(t *testing.T) {
 		return &tg.NearestDC{Country: string(big), ThisDC: 1, NearestDC: 1}, nil
 	})
 	s := cl.DC(1)
-	s.keys.add(fuzzKey, 0x5a17, time.Time{}, time.Time{})
+	addKey(t, s.keys, fuzzKey, 0x5a17, time.Time{}, time.Time{})
 	const sessions = 16
 	for i := range sessions {
 		r := rawDial(t, cl.Addr(1), transport.ClientOptions{})
