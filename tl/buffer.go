@@ -81,8 +81,10 @@ func (b *Buffer) Enter() error {
 	return nil
 }
 
-// Leave ends a nested object started with Enter.
-func (b *Buffer) Leave() { b.depth-- }
+// Leave ends a nested object started with Enter. A Leave without its Enter (a hand-written
+// decoder's slip) leaves the depth at 0 rather than below, where it would let input nest past
+// MaxDepth; the clamp is a conditional move, not a branch.
+func (b *Buffer) Leave() { b.depth = max(b.depth-1, 0) }
 
 // Depth returns how many nested objects the decoder is inside: 0 between top-level decodes,
 // whether they succeeded or failed.

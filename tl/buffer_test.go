@@ -507,6 +507,35 @@ func TestDepth(t *testing.T) {
 	b.Leave()
 }
 
+// TestLeaveTooOften: a hand-written decoder that calls Leave once more than Enter leaves the
+// depth at 0, not below: the Buffer still refuses nesting past MaxDepth.
+func TestLeaveTooOften(t *testing.T) {
+	for _, entered := range []int{0, 1, MaxDepth} {
+		var b Buffer
+		for range entered {
+			if err := b.Enter(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for range entered + 2 {
+			b.Leave()
+		}
+		if d := b.Depth(); d != 0 {
+			t.Errorf("%d Enters and %d Leaves left depth %d, want 0", entered, entered+2, d)
+		}
+		n := 0
+		for b.Enter() == nil {
+			n++
+			if n > MaxDepth {
+				break
+			}
+		}
+		if n != MaxDepth {
+			t.Errorf("after %d Enters and %d Leaves, %d more Enters succeeded, want %d", entered, entered+2, n, MaxDepth)
+		}
+	}
+}
+
 func TestExtend(t *testing.T) {
 	for _, b := range []Buffer{{}, {Buf: []byte{1, 2, 3}}, {Buf: append(make([]byte, 0, 64), 1, 2, 3)}} {
 		before := append([]byte(nil), b.Buf...)
