@@ -120,3 +120,82 @@ func TestServerStateBehind(t *testing.T) {
 		})
 	}
 }
+
+// TestGuessedChannelStateBehind: a channel first named by updateChannelTooLong at pts 7 is
+// tracked from a guessed start below it (6, or lower when pushes below arrive). Its answers
+// were compared with that start, so a server that named 7 and then answered at 6 (or at 5
+// after a push moved the start to 4) was behind what it had said and went unreported. A
+// final answer is now compared with the pts named; slices are not (they are steps on the
+// way), and an answer at or past the pts named reports nothing.
+func TestGuessedChannelStateBehind(t *testing.T) {
+	const ch = 9
+	behind := func(local, remote int32) []Event {
+		return []Event{{Kind: EventStateBehind, Sequence: SequenceChannel, ChannelID: ch, Local: local, Remote: remote}}
+	}
+	final := func(pts int32) tg.UpdatesChannelDifferenceClass {
+		return &tg.UpdatesChannelDifferenceEmpty{Final: true, Pts: pts}
+	}
+	for _, tc := range []struct {
+		name    string
+		pushes  []int32                            // pts of ch's pushes before any answer
+		answers []tg.UpdatesChannelDifferenceClass // one per request, in order
+		want    []Event
+		pts     int32
+	}{
+		{name: "at the pts named", answers: []tg.UpdatesChannelDifferenceClass{final(7)}, pts: 7},
+		{name: "past the pts named", answers: []tg.UpdatesChannelDifferenceClass{final(9)}, pts: 9},
+		{name: "at the guessed start", answers: []tg.UpdatesChannelDifferenceClass{final(6)},
+			want: behind(7, 6), pts: 6},
+		{name: "between a lowered start and the pts named", pushes: []int32{5},
+			answers: []tg.UpdatesChannelDifferenceClass{final(7), final(5)}, want: behind(7, 5), pts: 5},
+		{name: "lowered start, answer at the pts named", pushes: []int32{5},
+			answers: []tg.UpdatesChannelDifferenceClass{final(7), final(7)}, pts: 7},
+		{name: "slice then final at the pts named", pushes: []int32{5},
+			answers: []tg.UpdatesChannelDifferenceClass{final(7),
+				&tg.UpdatesChannelDifference{Pts: 5, NewMessages: []tg.MessageClass{channelMessage(ch, 5)}},
+				final(7)},
+			pts: 7},
+		{name: "slice then final below the pts named", pushes: []int32{5},
+			answers: []tg.UpdatesChannelDifferenceClass{final(7),
+				&tg.UpdatesChannelDifference{Pts: 5, NewMessages: []tg.MessageClass{channelMessage(ch, 5)}},
+				final(6)},
+			want: behind(7, 6), pts: 6},
+		{name: "too long below the pts named", answers: []tg.UpdatesChannelDifferenceClass{
+			&tg.UpdatesChannelDifferenceTooLong{Final: true, Dialog: &tg.Dialog{Peer: &tg.PeerChannel{ChannelID: ch}, Pts: tl.Some[int32](6)}}},
+			want: behind(7, 6), pts: 6},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, Config{MaxPending: 3})
+			h.start(State{Pts: 1, Qts: 1, Seq: 1, Date: 1})
+			h.process(&tg.UpdatesTooLong{}) // a reconnect: getDifference in flight
+			h.reset()
+			h.difference(&tg.UpdatesDifference{
+				State:        tg.UpdatesState{Pts: 1, Qts: 1, Seq: 1, Date: 2},
+				OtherUpdates: []tg.UpdateClass{&tg.UpdateChannelTooLong{ChannelID: ch, Pts: tl.Some[int32](7)}},
+			})
+			for _, pts := range tc.pushes {
+				h.process(updates(0, chMsg(ch, pts, pts)))
+			}
+			h.events = nil
+			for i, a := range tc.answers {
+				if len(h.reqs) == 0 || h.reqs[0].ChannelID != ch {
+					t.Fatalf("answer %d: no request of the channel in flight: %+v", i, h.reqs)
+				}
+				h.reqs = h.reqs[1:]
+				h.channelDifference(ch, a)
+			}
+			var got []Event
+			for _, e := range h.events {
+				if e.Kind == EventStateBehind {
+					got = append(got, e)
+				}
+			}
+			if diff := cmp.Diff(tc.want, got, cmpEmpty); diff != "" {
+				t.Errorf("behind events (-want +got):\n%s", diff)
+			}
+			if pts, _ := h.b.ChannelPts(ch); pts != tc.pts {
+				t.Errorf("channel pts %d, want %d", pts, tc.pts)
+			}
+		})
+	}
+}

@@ -110,6 +110,9 @@ type channel struct {
 	// request in flight.
 	guess int32
 	asked int32
+	// named is the pts updateChannelTooLong named, kept until the first final answer: one
+	// below it is a server behind what it said, though not behind the guessed start.
+	named int32
 }
 
 // due reports whether a deadline of c has passed.
@@ -200,7 +203,7 @@ func (b *Box) channelTooLong(now time.Time, u *tg.UpdateChannelTooLong) {
 		c = b.track(now, u.ChannelID, start)
 		b.touch(u.ChannelID, start, false)
 		if start < pts {
-			c.guess = pts
+			c.guess, c.named = pts, pts
 			b.queueChannel(now, c, "updateChannelTooLong")
 		}
 		return
@@ -339,7 +342,7 @@ func (b *Box) channelDifference(now time.Time, id int64, d tg.UpdatesChannelDiff
 			return ErrNil
 		}
 		b.openFor(nil, nil)
-		b.setChannelPts(c, d.Pts)
+		b.setChannelPts(c, d.Pts, true)
 	case *tg.UpdatesChannelDifference:
 		if d == nil {
 			return ErrNil
@@ -361,7 +364,7 @@ func (b *Box) channelDifference(now time.Time, id int64, d tg.UpdatesChannelDiff
 			b.push(u)
 			c.rec.updates++
 		}
-		b.setChannelPts(c, d.Pts)
+		b.setChannelPts(c, d.Pts, final)
 	case *tg.UpdatesChannelDifferenceTooLong:
 		if d == nil {
 			return ErrNil
@@ -378,7 +381,7 @@ func (b *Box) channelDifference(now time.Time, id int64, d tg.UpdatesChannelDiff
 		b.openFor(d.Users, d.Chats)
 		b.learn(d.Chats)
 		c.rec.updates += b.pushMessages(d.Messages)
-		b.setChannelPts(c, pts)
+		b.setChannelPts(c, pts, final)
 	default:
 		return fmt.Errorf("%w: %s", ErrUnknownConstructor, d.TypeName())
 	}
@@ -392,6 +395,7 @@ func (b *Box) channelDifference(now time.Time, id int64, d tg.UpdatesChannelDiff
 		b.queueChannel(now, c, "difference slice")
 		return nil
 	}
+	c.named = 0
 	b.event(c.rec.end(now, SequenceChannel, id))
 	c.active = now
 	b.drain(&c.seq, c)
@@ -408,8 +412,15 @@ func (b *Box) channelDifference(now time.Time, id int64, d tg.UpdatesChannelDiff
 	return nil
 }
 
-func (b *Box) setChannelPts(c *channel, pts int32) {
-	b.noteBehind(&c.seq.behind, Event{Sequence: SequenceChannel, ChannelID: c.id, Local: c.seq.pts, Remote: pts})
+// setChannelPts moves c to the pts of an answer, final or not. A final answer below the pts
+// updateChannelTooLong named for a channel tracked from a guess is behind what the server
+// said, even when it is not below the start guessed under it: it is compared with that pts.
+func (b *Box) setChannelPts(c *channel, pts int32, final bool) {
+	local := c.seq.pts
+	if final {
+		local = max(local, c.named)
+	}
+	b.noteBehind(&c.seq.behind, Event{Sequence: SequenceChannel, ChannelID: c.id, Local: local, Remote: pts})
 	if pts > c.seq.pts {
 		c.seq.pts = pts
 	}
