@@ -49,7 +49,16 @@ var (
 	ErrSignatureMismatch = errors.New("webapp: init data signature does not match")
 	// ErrExpired reports init data older than the maximum age asked for.
 	ErrExpired = errors.New("webapp: init data expired")
+	// ErrFuture reports init data whose auth_date is more than MaxClockSkew ahead of the
+	// clock, when a maximum age is asked for: such data would stay fresh for as long as it
+	// is ahead, so a maximum age would not bound its use.
+	ErrFuture = errors.New("webapp: init data dated in the future")
 )
+
+// MaxClockSkew is how far ahead of the clock (Options.Now) an auth_date may be when
+// Options.MaxAge is set: the clocks of Telegram and of the server checking the data differ
+// by a few seconds. Data dated further ahead is ErrFuture.
+const MaxClockSkew = time.Minute
 
 // Telegram's Ed25519 public keys for the signature field (core.telegram.org/bots/webapps,
 // "Validating data for Third-Party Use").
@@ -70,7 +79,8 @@ func mustKey(h string) ed25519.PublicKey {
 
 // Options bound the age of the data. The zero value accepts any age.
 type Options struct {
-	// MaxAge refuses data whose auth_date is older than this (ErrExpired); 0 for no limit.
+	// MaxAge refuses data whose auth_date is older than this (ErrExpired), or more than
+	// MaxClockSkew in the future (ErrFuture); 0 for no limit either way.
 	MaxAge time.Duration
 	// Now is the clock MaxAge is measured against; nil for time.Now.
 	Now func() time.Time
@@ -266,8 +276,12 @@ func build(v url.Values, o Options) (*InitData, error) {
 		if o.Now != nil {
 			now = o.Now
 		}
-		if d.AuthDate.IsZero() || now().Sub(d.AuthDate) > o.MaxAge {
+		t := now()
+		if d.AuthDate.IsZero() || t.Sub(d.AuthDate) > o.MaxAge {
 			return nil, fmt.Errorf("%w: auth_date %d, max age %s", ErrExpired, secs, o.MaxAge)
+		}
+		if ahead := d.AuthDate.Sub(t); ahead > MaxClockSkew {
+			return nil, fmt.Errorf("%w: auth_date %d is %s ahead of the clock, at most %s", ErrFuture, secs, ahead, MaxClockSkew)
 		}
 	}
 	return d, nil

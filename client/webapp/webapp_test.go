@@ -6,7 +6,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -186,4 +188,41 @@ func FuzzValidate(f *testing.F) {
 		_, _ = webapp.ValidateThirdParty(s, 1, webapp.TestKey, webapp.Options{})
 		_, _ = webapp.Parse(s)
 	})
+}
+
+// TestValidateAuthDate: with a MaxAge, init data is refused when its auth_date is older
+// than MaxAge (ErrExpired) or more than MaxClockSkew ahead of the clock (ErrFuture); without
+// one, any date passes. Before, a date in the future passed every MaxAge check, so data
+// dated years ahead never expired.
+func TestValidateAuthDate(t *testing.T) {
+	now := time.Unix(1_700_000_000, 0)
+	const token = "123:token"
+	tests := []struct {
+		name   string
+		offset time.Duration // auth_date - now
+		maxAge time.Duration
+		want   error
+	}{
+		{"older than max age", -2 * time.Hour, time.Hour, webapp.ErrExpired},
+		{"exactly max age", -time.Hour, time.Hour, nil},
+		{"recent", -30 * time.Minute, time.Hour, nil},
+		{"now", 0, time.Hour, nil},
+		{"within the skew", webapp.MaxClockSkew, time.Hour, nil},
+		{"past the skew", webapp.MaxClockSkew + time.Second, time.Hour, webapp.ErrFuture},
+		{"a year ahead", 365 * 24 * time.Hour, time.Hour, webapp.ErrFuture},
+		{"a year ahead, no max age", 365 * 24 * time.Hour, 0, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := url.Values{"auth_date": {strconv.FormatInt(now.Add(tt.offset).Unix(), 10)}, "query_id": {"q"}}
+			v.Set("hash", hex.EncodeToString(webapp.Hash(v, token)))
+			d, err := webapp.Validate(v.Encode(), token, webapp.Options{MaxAge: tt.maxAge, Now: func() time.Time { return now }})
+			if !errors.Is(err, tt.want) || (tt.want == nil) != (err == nil) {
+				t.Fatalf("err = %v, want %v", err, tt.want)
+			}
+			if err == nil && !d.AuthDate.Equal(now.Add(tt.offset)) {
+				t.Fatalf("AuthDate = %v, want %v", d.AuthDate, now.Add(tt.offset))
+			}
+		})
+	}
 }
