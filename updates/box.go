@@ -211,7 +211,10 @@ type Box struct {
 
 	channels map[int64]*channel
 	queue    []int64 // channels waiting for a recovery slot, in order
-	inflight int     // channel differences in flight
+	// gone holds the pts of dropped channels, whose updates up to it were delivered, until
+	// each is tracked again (rejoin); at most MaxPending of them.
+	gone     map[int64]int32
+	inflight int // channel differences in flight
 
 	pendingTotal int
 	next         time.Time // earliest deadline; may be earlier than needed, never later

@@ -113,6 +113,9 @@ type channel struct {
 	// named is the pts updateChannelTooLong named, kept until the first final answer: one
 	// below it is a server behind what it said, though not behind the guessed start.
 	named int32
+	// floor is the pts the channel had when it was last dropped, its updates up to there
+	// delivered (zero when it never was): a guess never starts below it.
+	floor int32
 }
 
 // due reports whether a deadline of c has passed.
@@ -152,6 +155,9 @@ func (b *Box) track(now time.Time, id int64, pts int32) *channel {
 func (b *Box) channelUpdate(now time.Time, id int64, h held) {
 	c, ok := b.channels[id]
 	if !ok {
+		if _, stale := b.rejoin(id, h.pts); stale {
+			return
+		}
 		b.openFor(h.users, h.chats)
 		b.track(now, id, h.pts)
 		b.push(h.u)
@@ -189,6 +195,10 @@ func (b *Box) channelTooLong(now time.Time, u *tg.UpdateChannelTooLong) {
 		if !hasPts {
 			return
 		}
+		floor, stale := b.rejoin(u.ChannelID, pts)
+		if stale {
+			return
+		}
 		// The channel moved to pts while the Box did not know it: at least the update at pts
 		// is unseen. Tracked at pts, its push, which may still be on its way (a difference
 		// answered before the connection's pushes were read), would be dropped as a
@@ -203,7 +213,7 @@ func (b *Box) channelTooLong(now time.Time, u *tg.UpdateChannelTooLong) {
 		c = b.track(now, u.ChannelID, start)
 		b.touch(u.ChannelID, start, false)
 		if start < pts {
-			c.guess, c.named = pts, pts
+			c.guess, c.named, c.floor = pts, pts, floor
 			b.queueChannel(now, c, "updateChannelTooLong")
 		}
 		return
@@ -223,13 +233,60 @@ func (b *Box) channelTooLong(now time.Time, u *tg.UpdateChannelTooLong) {
 // MaxPending below the pts the server named is no push on its way (as for the account's
 // first state, near): it would fetch and deliver that much of the channel's history, so h
 // stays held, to be dropped as a duplicate like any other update below the start.
+//
+// A channel dropped and rejoined delivered its updates up to the pts it was dropped at
+// (floor): h at or below it is one of those, late, and moves nothing; the start stays above.
 func (b *Box) lowerGuess(c *channel, h held) {
-	start := int32(max(h.start(), 1))
+	if h.pts <= c.floor {
+		return
+	}
+	start := int32(max(h.start(), 1, int64(c.floor)))
 	if start >= c.seq.pts || !b.near(start, c.guess) {
 		return
 	}
 	c.seq.pts = start
 	b.touch(c.id, start, false)
+}
+
+// rejoin is called before a channel the Box does not track is tracked again from an update
+// at pts. When it was dropped (DropChannel) at pts floor, its updates up to there were
+// delivered: stale reports that the update is one of them, late on the network, which must
+// not start tracking the channel and deliver it again. Otherwise the channel's drop is
+// forgotten, and floor is the lowest start a guess of it may take.
+func (b *Box) rejoin(id int64, pts int32) (floor int32, stale bool) {
+	floor, ok := b.gone[id]
+	if !ok {
+		return 0, false
+	}
+	if pts <= floor {
+		return floor, true
+	}
+	delete(b.gone, id)
+	return floor, false
+}
+
+// forget remembers the pts a dropped channel reached, for rejoin. A channel dropped while
+// its start was a guess delivered nothing since it was named: its floor stays what it was.
+// At most MaxPending drops are remembered; past that one is forgotten, and a late update
+// of it may then be delivered twice, never lost.
+func (b *Box) forget(c *channel) {
+	pts := c.seq.pts
+	if c.guess != 0 {
+		pts = c.floor
+	}
+	if pts <= 0 {
+		return
+	}
+	if b.gone == nil {
+		b.gone = make(map[int64]int32)
+	}
+	if _, ok := b.gone[c.id]; !ok && len(b.gone) >= b.cfg.MaxPending {
+		for id := range b.gone {
+			delete(b.gone, id)
+			break
+		}
+	}
+	b.gone[c.id] = pts
 }
 
 // learn records the access hashes of tracked channels from the chats of a container.
@@ -473,6 +530,7 @@ func (b *Box) DropChannel(now time.Time, channelID int64, reason string) Output 
 	if ok {
 		b.release(c)
 		b.dropPending(&c.seq)
+		b.forget(c)
 		delete(b.channels, channelID)
 		b.openFor(nil, nil)
 		b.touch(channelID, c.seq.pts, true)

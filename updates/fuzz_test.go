@@ -172,9 +172,18 @@ func checkInvariants(t *testing.T, b *Box) {
 			// Only a difference ends a guess, and it starts at 1 or more, below the pts named.
 			t.Fatalf("channel %d from a guess at %d (named %d) in phase %d", id, c.seq.pts, c.guess, c.rec.phase)
 		}
+		if c.guess != 0 && c.seq.pts < c.floor {
+			t.Fatalf("channel %d guessed from %d, below the %d it was dropped at", id, c.seq.pts, c.floor)
+		}
+		if _, ok := b.gone[id]; ok {
+			t.Fatalf("channel %d tracked and remembered as dropped", id)
+		}
 		if c.rec.phase == phaseInFlight {
 			inflight++
 		}
+	}
+	if len(b.gone) > cfg.MaxPending {
+		t.Fatalf("%d dropped channels remembered, cap %d", len(b.gone), cfg.MaxPending)
 	}
 	if len(b.pts.pending) > cfg.MaxPending || len(b.qts.pending) > cfg.MaxPending {
 		t.Fatalf("account holds %d+%d updates, cap %d", len(b.pts.pending), len(b.qts.pending), cfg.MaxPending)

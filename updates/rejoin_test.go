@@ -1,0 +1,74 @@
+package updates
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// TestRejoinedChannelStalePush: channel 9 delivered its updates 10 and 11, then was dropped
+// (the user left or was kicked: CHANNEL_PRIVATE) and its state forgotten. Rejoined, it
+// comes back as a push or as updateChannelTooLong, and a push of 10 or 11 delayed on the
+// network arrives too. The Box started tracking an unknown channel at any push, so a stale
+// one first after the drop was delivered again, and one below a guessed start moved the
+// fetch down to re-deliver 10 and 11; a stale updateChannelTooLong tracked it from 9. The
+// Box now remembers the pts a channel was dropped at: an update of it at or below that pts
+// is a duplicate, and a guess never starts below it. An update that reaches past it is
+// still delivered, so nothing is lost (one that also covers older pts may repeat those).
+func TestRejoinedChannelStalePush(t *testing.T) {
+	const ch = 9
+	push := func(pts int32) tg.UpdatesClass { return updates(0, chMsg(ch, pts, pts)) }
+	tooLong := func(pts int32) tg.UpdatesClass {
+		return updates(0, &tg.UpdateChannelTooLong{ChannelID: ch, Pts: tl.Some(pts)})
+	}
+	for _, tc := range []struct {
+		name     string
+		top      int32             // the channel's pts at the server after the rejoin
+		after    []tg.UpdatesClass // what arrives after the drop, in order
+		wantReqs []Request
+		want     []string
+	}{
+		{name: "stale push first", top: 12, after: []tg.UpdatesClass{push(11), push(12)}, want: []string{"ch9/12"}},
+		{name: "stale pushes around a new one", top: 12, after: []tg.UpdatesClass{push(10), push(12), push(11)},
+			want: []string{"ch9/12"}},
+		{name: "too long, then a stale push", top: 13, after: []tg.UpdatesClass{tooLong(13), push(10)},
+			wantReqs: []Request{chReq(ch, 12)}, want: []string{"ch9/13"}},
+		{name: "too long, a stale push, a new one", top: 14, after: []tg.UpdatesClass{tooLong(14), push(11), push(13)},
+			wantReqs: []Request{chReq(ch, 13), chReq(ch, 12)}, want: []string{"ch9/13", "ch9/14"}},
+		{name: "too long, the first update after the drop", top: 14, after: []tg.UpdatesClass{tooLong(14), push(12)},
+			wantReqs: []Request{chReq(ch, 13), chReq(ch, 11)}, want: []string{"ch9/12", "ch9/13", "ch9/14"}},
+		{name: "stale too long", top: 11, after: []tg.UpdatesClass{tooLong(11)}},
+		{name: "one past the drop", top: 12,
+			after: []tg.UpdatesClass{updates(0, &tg.UpdateDeleteChannelMessages{ChannelID: ch, Messages: []int32{12}, Pts: 12, PtsCount: 2})},
+			want:  []string{"updateDeleteChannelMessages"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, Config{MaxPending: 5})
+			h.start(State{Pts: 1, Qts: 1, Seq: 1, Date: 1})
+			h.process(push(10))
+			h.process(push(11))
+			h.record(h.b.DropChannel(h.now, ch, "CHANNEL_PRIVATE"))
+			h.reset()
+			for _, u := range tc.after {
+				h.process(u)
+			}
+			var reqs []Request
+			for len(h.reqs) > 0 { // the server answers each request with what follows its pts
+				r := h.reqs[0]
+				h.reqs = h.reqs[1:]
+				reqs = append(reqs, r)
+				d := &tg.UpdatesChannelDifference{Final: true, Pts: tc.top}
+				for id := r.Pts + 1; id <= tc.top; id++ {
+					d.NewMessages = append(d.NewMessages, channelMessage(ch, id))
+				}
+				h.channelDifference(ch, d)
+			}
+			if diff := cmp.Diff(tc.wantReqs, reqs, cmpEmpty); diff != "" {
+				t.Errorf("requests (-want +got):\n%s", diff)
+			}
+			h.expectDelivered(tc.want...)
+		})
+	}
+}
