@@ -199,7 +199,7 @@ func (c *Client) newDownload(loc Location, from, to int64, opts []Option) (*down
 	k := c.callOptions(opts)
 	workers := k.workers
 	if n := plan.Count(); n >= 0 {
-		workers = max(min(workers, n), 1)
+		workers = int(max(min(int64(workers), n), 1))
 	}
 	bufSize := plan.Limit()
 	if loc.Size > 0 {
@@ -238,7 +238,7 @@ func (d *download) run(parent context.Context, sink func([]byte) error) (int64, 
 	results := make(chan fetched, window)
 	var next atomic.Int64
 	var end atomic.Int64 // index of the last chunk once known
-	end.Store(int64(count) - 1)
+	end.Store(count - 1)
 	if count < 0 {
 		end.Store(1<<62 - 1)
 	}
@@ -252,9 +252,9 @@ func (d *download) run(parent context.Context, sink func([]byte) error) (int64, 
 				case <-ctx.Done():
 					return
 				}
-				i := int(next.Add(1) - 1)
+				i := next.Add(1) - 1
 				ch, ok := d.plan.Chunk(i)
-				if !ok || int64(i) > end.Load() {
+				if !ok || i > end.Load() {
 					slots <- f.buf
 					return
 				}
@@ -268,9 +268,9 @@ func (d *download) run(parent context.Context, sink func([]byte) error) (int64, 
 		wg.Wait()
 	}()
 
-	pending := make(map[int]fetched, window)
+	pending := make(map[int64]fetched, window)
 	var written int64
-	for want := 0; ; {
+	for want := int64(0); ; {
 		var f fetched
 		select {
 		case f = <-results:
@@ -300,7 +300,7 @@ func (d *download) run(parent context.Context, sink func([]byte) error) (int64, 
 			}
 			slots <- f.buf
 			if last {
-				end.Store(int64(want))
+				end.Store(want)
 				return written, nil
 			}
 			want++

@@ -65,7 +65,7 @@ var (
 // file_part number, for downloads the chunk index; Offset is the byte offset of its start.
 type PartError struct {
 	Op       string // "upload" or "download"
-	Part     int
+	Part     int64
 	Offset   int64
 	Attempts int // calls made for this part
 	Err      error

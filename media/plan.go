@@ -161,7 +161,7 @@ func (p UploadPlan) PartLen(i int) int {
 
 // Chunk is one upload.getFile request.
 type Chunk struct {
-	Index  int   // position in the plan, from 0
+	Index  int64 // position in the plan, from 0 (an int64 on every platform: see Chunk)
 	Offset int64 // file offset, a multiple of Limit
 	Limit  int32 // bytes asked for
 }
@@ -211,19 +211,8 @@ func (p ChunkPlan) Len() int64 {
 	return p.to - p.from
 }
 
-// Count returns the number of requests, -1 when the end is unknown or, with a 32-bit int,
-// when there are more than an int counts (a range of over 2^31 requests): the last request
-// then reports itself in Trim, as with an unknown end.
-func (p ChunkPlan) Count() int {
-	n := p.count()
-	if int64(int(n)) != n {
-		return -1
-	}
-	return int(n)
-}
-
-// count is Count in 64 bits.
-func (p ChunkPlan) count() int64 {
+// Count returns the number of requests, -1 when the end is unknown.
+func (p ChunkPlan) Count() int64 {
 	if p.to < 0 {
 		return -1
 	}
@@ -233,12 +222,14 @@ func (p ChunkPlan) count() int64 {
 	return ceilDiv(p.to-p.first, int64(p.limit))
 }
 
-// Chunk returns request i and whether it belongs to the plan.
-func (p ChunkPlan) Chunk(i int) (Chunk, bool) {
-	if i < 0 || (p.to >= 0 && int64(i) >= p.count()) || int64(i) > (math.MaxInt64-p.first)/int64(p.limit) {
+// Chunk returns request i and whether it belongs to the plan. Indices are int64, not int: a
+// range of unknown end runs until a short answer, up to the last offset an int64 holds (2^51
+// requests at 4 KiB), and a 32-bit int would wrap after 2^31 of them (8 TiB).
+func (p ChunkPlan) Chunk(i int64) (Chunk, bool) {
+	if i < 0 || (p.to >= 0 && i >= p.Count()) || i > (math.MaxInt64-p.first)/int64(p.limit) {
 		return Chunk{}, false // past the range, or an offset past 2^63 (unknown end)
 	}
-	return Chunk{Index: i, Offset: p.first + int64(i)*int64(p.limit), Limit: p.limit}, true
+	return Chunk{Index: i, Offset: p.first + i*int64(p.limit), Limit: p.limit}, true
 }
 
 // Trim checks the answer data to request c and returns the part of it inside the range, and

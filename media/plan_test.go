@@ -157,7 +157,7 @@ func TestChunkPlanTable(t *testing.T) {
 	tests := []struct {
 		size, from, to int64
 		limit          int
-		count          int
+		count          int64
 		first          Chunk
 		length         int64
 	}{
@@ -217,7 +217,7 @@ func TestChunkPlanProperties(t *testing.T) {
 		}
 		var got []byte
 		done := false
-		for i := 0; !done; i++ {
+		for i := int64(0); !done; i++ {
 			c, ok := p.Chunk(i)
 			if !ok {
 				break
@@ -273,7 +273,7 @@ func TestChunkPlanNearInt64Max(t *testing.T) {
 	tests := []struct {
 		name           string
 		size, from, to int64
-		count          int64 // past math.MaxInt (a 32-bit int) the plan is refused
+		count          int64
 		lastOffset     int64
 		answer         int   // bytes the server sends for the last chunk
 		want           int64 // bytes Trim keeps of it
@@ -288,29 +288,16 @@ func TestChunkPlanNearInt64Max(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var c Chunk
-			if tt.count > math.MaxInt {
-				// A 32-bit int numbers no last request: Count says -1, as for an unknown
-				// end, and the requests are the same from the first on.
-				if got := p.Count(); got != -1 {
-					t.Fatalf("Count = %d, want -1 (%d requests)", got, tt.count)
-				}
-				c = Chunk{Index: -1, Offset: tt.lastOffset, Limit: MaxChunkSize}
-				if first, ok := p.Chunk(0); !ok || first.Offset != tt.from {
-					t.Fatalf("chunk 0 %+v %v, want offset %d", first, ok, tt.from)
-				}
-			} else {
-				if got := p.Count(); int64(got) != tt.count {
-					t.Fatalf("Count = %d, want %d", got, tt.count)
-				}
-				n := int(tt.count)
-				var ok bool
-				if c, ok = p.Chunk(n - 1); !ok || c.Offset != tt.lastOffset {
-					t.Fatalf("last chunk %+v %v, want offset %d", c, ok, tt.lastOffset)
-				}
-				if _, ok := p.Chunk(n); ok {
-					t.Fatalf("chunk %d after the last one", n)
-				}
+			if got := p.Count(); got != tt.count {
+				t.Fatalf("Count = %d, want %d", got, tt.count)
+			}
+			n := tt.count
+			c, ok := p.Chunk(n - 1)
+			if !ok || c.Offset != tt.lastOffset {
+				t.Fatalf("last chunk %+v %v, want offset %d", c, ok, tt.lastOffset)
+			}
+			if _, ok := p.Chunk(n); ok {
+				t.Fatalf("chunk %d after the last one", n)
 			}
 			out, last, err := p.Trim(c, make([]byte, tt.answer))
 			if err != nil || !last || int64(len(out)) != tt.want {
@@ -331,5 +318,31 @@ func TestChunkPlanNearInt64Max(t *testing.T) {
 	}
 	if _, last, err := p.Trim(Chunk{Offset: top - (MiB - 1), Limit: MiB}, make([]byte, MiB)); err != nil || !last {
 		t.Fatalf("full last chunk: last %v, %v", last, err)
+	}
+}
+
+// TestChunkPlanIndexPast32Bits: a download of unknown size numbers its requests from 0 on
+// until a short answer, so past 2^31 requests (8 TiB at 4 KiB) an index in a 32-bit int
+// wrapped negative: the workers found no chunk and stopped while the download waited for one.
+// Indices are int64 on every platform: requests past 2^31 and 2^32 still have their offsets,
+// up to the last whose offset fits in an int64.
+func TestChunkPlanIndexPast32Bits(t *testing.T) {
+	const limit = MinChunkSize
+	for _, from := range []int64{0, 5*limit + 3} {
+		p, err := NewChunkPlan(0, from, -1, limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		first := from / limit * limit
+		top := (math.MaxInt64 - first) / limit // the last request: its offset fits
+		for _, i := range []int64{1<<31 - 1, 1 << 31, 1<<32 + 3, top - 1, top} {
+			c, ok := p.Chunk(i)
+			if want := (Chunk{Index: i, Offset: first + i*limit, Limit: limit}); !ok || c != want {
+				t.Errorf("from %d: Chunk(%d) = %+v, %v; want %+v", from, i, c, ok, want)
+			}
+		}
+		if c, ok := p.Chunk(top + 1); ok {
+			t.Errorf("from %d: Chunk(%d) past 2^63: %+v", from, top+1, c)
+		}
 	}
 }

@@ -66,12 +66,12 @@ type pacer struct {
 	opt      *Options
 	log      *slog.Logger
 	what     string
-	index    int
+	index    int64
 	floods   int
 	failures int
 }
 
-func newPacer(c *Client, what string, index int) pacer {
+func newPacer(c *Client, what string, index int64) pacer {
 	return pacer{opt: &c.opt, log: c.log, what: what, index: index}
 }
 

@@ -320,7 +320,7 @@ func (u *uploader) await(ctx context.Context, results <-chan jobResult) error {
 func (u *uploader) finish(res jobResult) error {
 	u.inflight--
 	if res.err != nil {
-		return &PartError{Op: "upload", Part: res.part, Offset: int64(res.part) * int64(u.partSize), Attempts: res.attempts, Err: res.err}
+		return &PartError{Op: "upload", Part: int64(res.part), Offset: int64(res.part) * int64(u.partSize), Attempts: res.attempts, Err: res.err}
 	}
 	if u.allocated > u.workers+1 {
 		u.allocated--
@@ -350,7 +350,7 @@ func (u *uploader) send(ctx context.Context, s *partSender, j job) (attempts int
 		req = &s.small
 	}
 	defer func() { s.big.Bytes, s.small.Bytes = nil, nil }() // the buffer goes back to the pool
-	p := newPacer(u.c, "upload part", j.part)
+	p := newPacer(u.c, "upload part", int64(j.part))
 	for {
 		attempts++
 		if s.big.FileTotalParts < 0 {
