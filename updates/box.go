@@ -268,7 +268,7 @@ func (b *Box) startAt(now time.Time, saved *Saved) {
 			continue
 		}
 		ch := b.track(now, c.ChannelID, c.Pts)
-		b.queueChannel(now, ch, "catch-up")
+		b.queueChannel(now, ch, reasonCatchUp)
 	}
 	b.startCommon(now, "catch-up")
 }

@@ -138,12 +138,14 @@ const (
 	inputUpdates inputKind = iota
 	inputSent
 	inputReconnect
+	inputMemo // what the last Box knew of channels that the Store does not hold
 )
 
 type input struct {
 	kind inputKind
 	u    tg.UpdatesClass
 	sent Sent
+	memo []channelMemo
 }
 
 type result struct {
@@ -225,18 +227,22 @@ func (m *Manager) send(ctx context.Context, in input) error {
 }
 
 // Leftover is an input (an updates container, a sent message's answer or a reconnect) that a
-// Manager accepted but had not processed when it stopped.
+// Manager accepted but had not processed when it stopped, or what its engine knew of
+// channels that the Store cannot hold (see Leftovers).
 type Leftover struct{ in input }
 
 // Leftovers returns, once the Manager has stopped (its stopped function was called or Run
 // returned), what it accepted and did not hand to the Handler, in order: the updates without
 // a pts that waited for a difference, then of the input (or answer) the stop met halfway the
 // batches after the last one the Handler was given, each as an updates container, then the
-// inputs it did not process. Updates without a pts or qts
-// (callback and inline queries, typing) would be lost with them: hand them to the next
-// Manager with Resume, which delivers each of them once (updates with a pts that its catch-up
-// brought already are dropped as duplicates). At most Config.MaxPending are kept, the newest
-// (an EventOverflow reports a drop).
+// inputs it did not process. Updates without a pts or qts (callback and inline queries,
+// typing) would be lost with them: hand them to the next Manager with Resume, which delivers
+// each of them once (updates with a pts that its catch-up brought already are dropped as
+// duplicates). At most Config.MaxPending are kept, the newest (an EventOverflow reports a
+// drop). Before them all comes, when there is any, what the engine knew of channels that the
+// Store cannot hold (a start guessed after updateChannelTooLong, the pts of a dropped
+// channel), so that the next Manager neither drops a left-over push of such a channel as a
+// duplicate nor delivers a stale one again; that one is never dropped.
 func (m *Manager) Leftovers() []Leftover {
 	select {
 	case <-m.done:
@@ -454,7 +460,11 @@ func (m *Manager) finish(err error) {
 			more = false
 		}
 	}
+	memo := m.takeMemo()
 	m.boundLeft()
+	if len(memo) > 0 {
+		m.left = append([]input{{kind: inputMemo, memo: memo}}, m.left...)
+	}
 	close(m.done)
 	if m.stopped != nil {
 		m.stopped(err)
@@ -475,6 +485,24 @@ func (m *Manager) boundLeft() {
 	m.left = append(m.left[:0:0], m.left[n:]...)
 	m.report(m.saveCtx, Event{Kind: EventOverflow, Sequence: SequenceAccount,
 		Reason: fmt.Sprintf("more than %d leftovers: the %d oldest dropped", limit, n)})
+}
+
+// takeMemo returns what the Box knows of channels that the Store cannot hold, with the memos
+// handed over by Resume and never processed, and takes those out of the Leftovers. The stop
+// puts it first, before the pushes it concerns, as no leftover that boundLeft may drop.
+func (m *Manager) takeMemo() []channelMemo {
+	ms := m.box.memo()
+	rest := m.left[:0]
+	for _, in := range m.left {
+		if in.kind == inputMemo {
+			ms = append(ms, in.memo...)
+			continue
+		}
+		rest = append(rest, in)
+	}
+	clear(m.left[len(rest):])
+	m.left = rest
+	return ms
 }
 
 // arm sets the timer to the Box's next deadline when that changed.
@@ -498,6 +526,8 @@ func (m *Manager) input(ctx context.Context, in input) Output {
 	switch in.kind {
 	case inputReconnect:
 		return m.box.Reconnected(now)
+	case inputMemo:
+		return m.box.restore(now, in.memo)
 	case inputSent:
 		out, err = m.box.ProcessSent(now, in.sent, in.u)
 	default:

@@ -1,0 +1,79 @@
+package updates
+
+import (
+	"slices"
+	"time"
+)
+
+// reasonCatchUp is the reason of the recovery each saved channel starts with.
+const reasonCatchUp = "catch-up"
+
+// channelMemo is what a Box knows of a channel that a Store, which keeps one pts per channel,
+// cannot hold; a stopping Manager hands it to the next one with its Leftovers.
+//
+// A channel first named by updateChannelTooLong is saved at its guessed start. The next Box
+// would take that start for delivered state: a push below it left over from the stop (or
+// held, and lowering an unsaved start) would be dropped as a duplicate, its update never
+// delivered. With the memo the next Box keeps the start a guess. A dropped channel is not
+// saved at all; the memo keeps its late pushes from being delivered again.
+type channelMemo struct {
+	id int64
+	// pts is the guessed start, or, with named zero, the pts the channel was dropped at.
+	pts   int32
+	named int32
+	floor int32
+}
+
+// memo returns the channels whose start is a guess and those dropped, by id.
+func (b *Box) memo() []channelMemo {
+	var out []channelMemo
+	for id, c := range b.channels {
+		if c.guess != 0 {
+			out = append(out, channelMemo{id: id, pts: c.seq.pts, named: c.guess, floor: c.floor})
+		}
+	}
+	for id, pts := range b.gone {
+		out = append(out, channelMemo{id: id, pts: pts})
+	}
+	slices.SortFunc(out, func(a, b channelMemo) int { return int64Compare(a.id, b.id) })
+	return out
+}
+
+// restore takes the memo of the last Box. A channel it guessed is guessed again: tracked from
+// the start it reached when the Store lost it, or, when it was saved and nothing of it was
+// delivered yet (its catch-up has not ended), from the lower of the saved and the memo's
+// start, the catch-up asked again from there if it is on its way. A dropped channel the
+// Box does not track is remembered as dropped. Anything else (a channel whose catch-up
+// delivered, a start no longer below the pts named) is ignored: the saved state is newer.
+func (b *Box) restore(now time.Time, ms []channelMemo) Output {
+	b.begin()
+	b.startAt(now, nil)
+	for _, m := range ms {
+		c, ok := b.channels[m.id]
+		switch {
+		case m.named == 0:
+			if !ok && m.pts > 0 {
+				b.forget(&channel{id: m.id, seq: sequence{pts: m.pts}})
+			}
+		case m.pts < 1 || m.pts < m.floor || m.pts >= m.named || !b.near(m.pts, m.named):
+		case !ok:
+			if _, stale := b.rejoin(m.id, m.named); stale {
+				continue
+			}
+			b.openFor(nil, nil)
+			c = b.track(now, m.id, m.pts)
+			b.touch(m.id, m.pts, false)
+			c.guess, c.named, c.floor = m.named, m.named, m.floor
+			b.queueChannel(now, c, "updateChannelTooLong before a restart")
+		case c.guess == 0 && c.rec.busy() && c.rec.reason == reasonCatchUp && c.rec.updates == 0 &&
+			c.seq.pts < m.named && b.near(c.seq.pts, m.named):
+			c.guess, c.named, c.floor = m.named, m.named, m.floor
+			if m.pts < c.seq.pts {
+				b.openFor(nil, nil)
+				c.seq.pts = m.pts
+				b.touch(m.id, m.pts, false)
+			}
+		}
+	}
+	return b.finish()
+}

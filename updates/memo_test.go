@@ -1,0 +1,75 @@
+package updates
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// TestRestoreChannelMemo: what a Box hands the next one of channels the Store cannot hold
+// (memo, restore). The next Box starts from saved state (channel 9 saved or not), takes the
+// memo, then pushes of channel 9 arrive, and the server answers every channel difference
+// with what follows its pts, up to 7.
+func TestRestoreChannelMemo(t *testing.T) {
+	const ch = 9
+	guess := func(start int32) channelMemo { return channelMemo{id: ch, pts: start, named: 7} }
+	for _, tc := range []struct {
+		name     string
+		saved    []ChannelPts
+		early    bool // the catch-up's answer comes before the memo
+		memo     []channelMemo
+		pushes   []int32
+		wantReqs []Request
+		want     []string
+	}{
+		{name: "guess not saved", memo: []channelMemo{guess(5)}, pushes: []int32{5},
+			wantReqs: []Request{chReq(ch, 5), chReq(ch, 4)}, want: []string{"ch9/5", "ch9/6", "ch9/7"}},
+		{name: "guess saved higher", saved: []ChannelPts{{ChannelID: ch, Pts: 6}}, memo: []channelMemo{guess(4)},
+			wantReqs: []Request{chReq(ch, 6), chReq(ch, 4)}, want: []string{"ch9/5", "ch9/6", "ch9/7"}},
+		{name: "guess saved, a push below", saved: []ChannelPts{{ChannelID: ch, Pts: 6}}, memo: []channelMemo{guess(6)},
+			pushes: []int32{6}, wantReqs: []Request{chReq(ch, 6), chReq(ch, 5)}, want: []string{"ch9/6", "ch9/7"}},
+		{name: "catch-up delivered first", saved: []ChannelPts{{ChannelID: ch, Pts: 6}}, early: true,
+			memo: []channelMemo{guess(4)}, pushes: []int32{5}, wantReqs: []Request{chReq(ch, 6)}, want: []string{"ch9/7"}},
+		{name: "far below the pts named", memo: []channelMemo{{id: ch, pts: 2, named: 7}}, pushes: []int32{7},
+			want: []string{"ch9/7"}},
+		{name: "dropped", memo: []channelMemo{{id: ch, pts: 6}}, pushes: []int32{6, 7}, want: []string{"ch9/7"}},
+		{name: "dropped, since saved", saved: []ChannelPts{{ChannelID: ch, Pts: 3}}, memo: []channelMemo{{id: ch, pts: 6}},
+			wantReqs: []Request{chReq(ch, 3)}, want: []string{"ch9/4", "ch9/5", "ch9/6", "ch9/7"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, Config{MaxPending: 3})
+			h.record(h.b.Start(h.now, &Saved{State: State{Pts: 1, Qts: 1, Seq: 1, Date: 1}, Channels: tc.saved}))
+			h.must(h.b.ApplyDifference(h.now, &tg.UpdatesDifferenceEmpty{Date: 1, Seq: 1}))
+			var reqs []Request
+			answer := func() {
+				for len(h.reqs) > 0 {
+					r := h.reqs[0]
+					h.reqs = h.reqs[1:]
+					if r.Kind != RequestChannelDifference {
+						continue
+					}
+					reqs = append(reqs, r)
+					d := &tg.UpdatesChannelDifference{Final: true, Pts: 7}
+					for id := r.Pts + 1; id <= 7; id++ {
+						d.NewMessages = append(d.NewMessages, channelMessage(ch, id))
+					}
+					h.channelDifference(ch, d)
+				}
+			}
+			if tc.early {
+				answer()
+			}
+			h.record(h.b.restore(h.now, tc.memo))
+			for _, pts := range tc.pushes {
+				h.process(updates(0, chMsg(ch, pts, pts)))
+			}
+			answer()
+			if diff := cmp.Diff(tc.wantReqs, reqs, cmpEmpty); diff != "" {
+				t.Errorf("requests (-want +got):\n%s", diff)
+			}
+			h.expectDelivered(tc.want...)
+			checkInvariants(t, h.b)
+		})
+	}
+}
