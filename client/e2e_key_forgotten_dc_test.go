@@ -2,10 +2,8 @@ package mtgo_test
 
 import (
 	"bytes"
-	"context"
 	"crypto/rand"
 	"testing"
-	"time"
 
 	"github.com/mtgo-labs/mtgo/teletest/world"
 	"github.com/mtgo-labs/mtgo/tl/tg"
@@ -30,15 +28,7 @@ func TestE2EKeyForgottenOnOtherDC(t *testing.T) {
 	}
 	download := func(what string) {
 		t.Helper()
-		ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
-		defer cancel()
-		var got bytes.Buffer
-		if _, err := c.Media().Download(ctx, loc, &got); err != nil {
-			t.Fatalf("download %s: %v", what, err)
-		}
-		if !bytes.Equal(got.Bytes(), data) {
-			t.Fatalf("download %s: the bytes differ", what)
-		}
+		wantDownload(t, c, loc, data, what)
 	}
 	download("from dc 1")
 	if cl.DC(1).AuthKeys() == 0 {

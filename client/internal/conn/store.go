@@ -41,6 +41,30 @@ type CDNMemory struct {
 	saved bool
 }
 
+// Holds reports whether the session's auth key is key (not empty).
+func (m *CDNMemory) Holds(key []byte) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.holds(key)
+}
+
+func (m *CDNMemory) holds(key []byte) bool {
+	return m.saved && len(key) > 0 && bytes.Equal(m.sess.AuthKey, key)
+}
+
+// Drop forgets the session when its auth key is key (not empty), which the CDN data center no
+// longer knows, and reports whether it did: the next connection makes a new key. A newer key
+// stays.
+func (m *CDNMemory) Drop(key []byte) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.holds(key) {
+		return false
+	}
+	m.sess, m.saved = session.Session{}, false
+	return true
+}
+
 // Load implements session.Store.
 func (s *Store) Load(ctx context.Context) (session.Session, error) {
 	if m := s.mem; m != nil {

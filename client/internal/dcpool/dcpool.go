@@ -184,12 +184,13 @@ type Conn struct {
 	Live *conn.Live
 }
 
-// Forget closes the pooled sessions of dc other than CDN ones.
-func (p *Pool) Forget(dc int) {
+// Forget closes the pooled sessions of CDN data center dc when cdn is true, else those of
+// ordinary data center dc.
+func (p *Pool) Forget(dc int, cdn bool) {
 	p.mu.Lock()
 	var closing []*conn.Live
 	for k, e := range p.entries {
-		if k.DC == dc && !k.CDN && e.lc != nil {
+		if k.DC == dc && k.CDN == cdn && e.lc != nil {
 			closing = append(closing, e.lc)
 			delete(p.entries, k)
 		}

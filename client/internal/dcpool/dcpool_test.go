@@ -99,11 +99,11 @@ func TestForgetWhileOpening(t *testing.T) {
 		got <- err
 	}()
 	<-opening
-	p.Forget(4)
+	p.Forget(4, false)
 	if err := <-got; err != nil {
 		t.Fatal(err)
 	}
-	p.Forget(4)
+	p.Forget(4, false)
 	if live := p.Live(nil); len(live) != 0 {
 		t.Fatalf("after Forget, the pool keeps %d connections of dc 4", len(live))
 	}

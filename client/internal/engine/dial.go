@@ -203,7 +203,7 @@ func (e *Engine) open(ctx context.Context, dc int, media, cdn bool) (*conn.Live,
 func (e *Engine) reauthorize(dc int) {
 	ctx := context.Background()
 	if dc == e.HomeDC() {
-		e.pool.Forget(dc)
+		e.pool.Forget(dc, false)
 		return
 	}
 	e.keyMu.Lock()
@@ -212,7 +212,7 @@ func (e *Engine) reauthorize(dc int) {
 		_ = e.saveSession(ctx, s)
 	}
 	e.keyMu.Unlock()
-	e.pool.Forget(dc)
+	e.pool.Forget(dc, false)
 }
 
 // forgetKey drops the stored auth key of lc's data center when it is still the one lc used,
@@ -235,7 +235,7 @@ func (e *Engine) forgetKey(ctx context.Context, lc *conn.Live) error {
 	if _, ok, err := e.storedKey(ctx, dc, gone); err == nil && !ok {
 		return nil
 	}
-	e.pool.Forget(dc) // before the write: a pooled session saving the key would restore it
+	e.pool.Forget(dc, false) // before the write: a pooled session saving the key would restore it
 	e.keyMu.Lock()
 	defer e.keyMu.Unlock()
 	s, ok, err := e.storedKey(ctx, dc, gone)
@@ -317,16 +317,37 @@ func (e *Engine) saveSession(ctx context.Context, s session.Session) error {
 }
 
 // keyForgotten reports whether err failed a call on lc, a pooled connection to a data center
-// other than the home one (CDNs aside), because that data center forgot the auth key; it drops
-// the stored key then (forgetKey), so that the call may be repeated on a new key. The home
-// data center's key is the login's: it is dropped when the home connection ends on it (and
-// the client logs out), not by a media connection sharing it.
+// other than the home one, because that data center forgot the auth key; it drops the key
+// then (forgetKey, or forgetCDNKey for a CDN's key kept in memory), so that the call may be
+// repeated on a new key. The home data center's key is the login's: it is dropped when the
+// home connection ends on it (and the client logs out), not by a media connection sharing it.
 func (e *Engine) keyForgotten(ctx context.Context, lc *conn.Live, err error) bool {
-	if !errors.Is(err, session.ErrAuthKeyUnknown) || lc.CDN || lc.DC == e.HomeDC() {
+	switch {
+	case !errors.Is(err, session.ErrAuthKeyUnknown):
 		return false
+	case lc.CDN:
+		e.forgetCDNKey(lc)
+	case lc.DC == e.HomeDC():
+		return false
+	default:
+		_ = e.forgetKey(ctx, lc) // logged; the key is not used again either way
 	}
-	_ = e.forgetKey(ctx, lc) // logged; the key is not used again either way
 	return true
+}
+
+// forgetCDNKey drops the in-memory key of lc's CDN data center when it is still the one lc
+// used, and closes the pooled connections to the CDN, which use it: the next connection
+// makes a new key. A key a newer connection made meanwhile stays, and so do the connections.
+func (e *Engine) forgetCDNKey(lc *conn.Live) {
+	gone := lc.Conn.Session().AuthKey
+	m := e.cdnMemory(lc.DC, true)
+	if len(gone) == 0 || !m.Holds(gone) {
+		return
+	}
+	e.pool.Forget(lc.DC, true) // before the drop: a pooled session saving the key would restore it
+	if m.Drop(gone) {
+		e.log.Warn("the cdn forgot the auth key: a new one will be made", "dc", lc.DC)
+	}
 }
 
 // importAuth authorizes the connection to dc with an authorization exported on from.

@@ -37,7 +37,7 @@ type mediaInvoker struct {
 // Invoke makes one attempt, bounded by the request timeout, on the connection the invoker
 // names. A pooled session that lost its imported authorization (401) is re-authorized once;
 // one whose data center forgot the auth key (session.ErrAuthKeyUnknown) gets a new key and
-// the authorization again, once.
+// the authorization again, once (a CDN's, a new key only).
 func (i mediaInvoker) Invoke(ctx context.Context, in tl.Encoder, out tl.Decoder) error {
 	e := i.e
 	for again := false; ; again = true {
@@ -52,10 +52,10 @@ func (i mediaInvoker) Invoke(ctx context.Context, in tl.Encoder, out tl.Decoder)
 		if timedOut {
 			return fmt.Errorf("mtgo: %s: attempt timed out after %s: %w", wire.MethodName(in), e.o.RequestTimeout, err)
 		}
-		if err == nil || again || lc == nil || i.kind == media.KindCDN || lc == e.homeConn() {
+		if err == nil || again || lc == nil || lc == e.homeConn() {
 			return err
 		}
-		if rpc, ok := rpcerr.As(err); ok && rpc.Code == 401 {
+		if rpc, ok := rpcerr.As(err); ok && rpc.Code == 401 && !lc.CDN {
 			e.reauthorize(dc)
 		} else if !e.keyForgotten(ctx, lc, err) {
 			return err

@@ -14,6 +14,7 @@ import (
 	"github.com/mtgo-labs/mtgo/session"
 
 	"github.com/mtgo-labs/mtgo/client/internal/conn"
+	"github.com/mtgo-labs/mtgo/client/internal/dcpool"
 	"github.com/mtgo-labs/mtgo/client/internal/dcs"
 )
 
@@ -99,7 +100,8 @@ func (c *keyConn) Session() session.Session { return session.Session{DC: c.dc, A
 // the stored key, its salt and its mark of authorization when the key is still the one it
 // used, so the next connection makes a new key and imports the authorization again. A newer
 // key stays, and so do the home data center's key (the login's, dropped by the home
-// connection's end), a CDN's and a key whose connection failed otherwise. Before, the stored
+// connection's end), the stored sessions when a CDN forgot its key (TestKeyForgottenDropsCDNKey)
+// and a key whose connection failed otherwise. Before, the stored
 // key and mark stayed: every later connection got -404 again.
 func TestKeyForgottenDropsDCKey(t *testing.T) {
 	key := func(b byte) []byte { return bytes.Repeat([]byte{b}, session.AuthKeySize) }
@@ -116,7 +118,7 @@ func TestKeyForgottenDropsDCKey(t *testing.T) {
 		{"other dc, same key", 4, false, key(4), keyGone, true, false},
 		{"other dc, newer key stored", 4, false, key(9), keyGone, true, true},
 		{"home dc", 2, false, key(2), keyGone, false, true},
-		{"cdn", 4, true, key(4), keyGone, false, true},
+		{"cdn (its key is in memory)", 4, true, key(4), keyGone, true, true},
 		{"other failure", 4, false, key(4), errors.New("connection lost"), false, true},
 	}
 	for _, tt := range tests {
@@ -138,6 +140,71 @@ func TestKeyForgottenDropsDCKey(t *testing.T) {
 			}
 			if diff := cmp.Diff(want, st.m); diff != "" {
 				t.Errorf("stored sessions (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestKeyForgottenDropsCDNKey: a pooled connection to a CDN data center that failed because
+// the CDN forgot its auth key (session.ErrAuthKeyUnknown) drops the key the CDN's connections
+// share in memory, when it is still the one it used, and closes the pooled CDN connections,
+// so the next one makes a new key; the ordinary data center's connections stay. A newer key
+// stays, with the connections, and so does the key when the connection failed otherwise.
+// Before, keyForgotten left CDN keys alone: every later connection to the CDN got -404 again.
+func TestKeyForgottenDropsCDNKey(t *testing.T) {
+	const cdnDC = 203
+	key := func(b byte) []byte { return bytes.Repeat([]byte{b}, session.AuthKeySize) }
+	keyGone := fmt.Errorf("%w: %w", session.ErrClosed, session.ErrAuthKeyUnknown)
+	tests := []struct {
+		name     string
+		stored   []byte // the CDN key in memory; nil: none
+		used     []byte // the key of the failed connection
+		err      error
+		want     bool
+		wantKept bool // the key in memory and the pooled CDN connection stay
+	}{
+		{"same key", key(1), key(1), keyGone, true, false},
+		{"newer key in memory", key(9), key(1), keyGone, true, true},
+		{"nothing in memory", nil, key(1), keyGone, true, true},
+		{"other failure", key(1), key(1), errors.New("connection lost"), false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := storeEngine(t, &sessionsStore{m: map[int]session.Session{}})
+			mem := e.cdnMemory(cdnDC, true)
+			st := conn.NewStore(nil, cdnDC, "", mem, nil)
+			if tt.stored != nil {
+				if err := st.Save(t.Context(), session.Session{AuthKey: tt.stored, Salt: 5}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			pooledCDN := conn.New(cdnDC, false, true, &keyConn{configConn: configConn{dc: cdnDC}, key: tt.stored})
+			pooledDC := conn.New(cdnDC, false, false, &keyConn{configConn: configConn{dc: cdnDC}})
+			e.pool.Put(dcpool.Key{DC: cdnDC, CDN: true}, pooledCDN)
+			e.pool.Put(dcpool.Key{DC: cdnDC}, pooledDC)
+
+			lc := conn.New(cdnDC, false, true, &keyConn{configConn: configConn{dc: cdnDC}, key: tt.used})
+			if got := e.keyForgotten(t.Context(), lc, tt.err); got != tt.want {
+				t.Errorf("keyForgotten = %v, want %v", got, tt.want)
+			}
+			var gotKey []byte
+			if s, err := st.Load(t.Context()); err == nil {
+				gotKey = s.AuthKey
+			} else if !errors.Is(err, session.ErrNoSession) {
+				t.Fatal(err)
+			}
+			wantKey := tt.stored
+			if !tt.wantKept {
+				wantKey = nil
+			}
+			if !bytes.Equal(gotKey, wantKey) {
+				t.Errorf("cdn key in memory %x, want %x", gotKey, wantKey)
+			}
+			if pooledCDN.Done() == tt.wantKept {
+				t.Errorf("pooled cdn connection closed: %v, want %v", pooledCDN.Done(), !tt.wantKept)
+			}
+			if pooledDC.Done() {
+				t.Error("the ordinary data center's pooled connection was closed")
 			}
 		})
 	}
