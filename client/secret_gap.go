@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"strconv"
 
@@ -31,11 +32,12 @@ import (
 // stop between the writes leaves numbers the chat counts already (deleted on load), never a
 // lost message nor a record no index lists. A record that cannot be read back is deleted on
 // load; one whose load fails stays listed (gapLost), as do the numbers of an index whose load
-// failed (gapUnread: read again before the index is next written). The records hold
-// decrypted layers, as sensitive as the key the chat record holds: never logged nor in an
-// error. A discarded chat's are deleted, with every number the stored index lists, before
-// the chat is stored as discarded, and again by any load of the discarded chat while its
-// index is left (a delete that failed).
+// failed (gapUnread: read again before the index is next written); a damaged index is
+// rebuilt from the records found near the next number expected (probeGapLocked). The
+// records hold decrypted layers, as sensitive as the key the chat record holds: never
+// logged nor in an error. A discarded chat's are deleted, with every number the stored
+// index lists, before the chat is stored as discarded, and again by any load of the
+// discarded chat while its index is left (a delete that failed).
 const secretGapNS = secretRecordNS + ".gap"
 
 // Kept message record, version 1, little endian:
@@ -206,19 +208,66 @@ func (m *secretChats) saveGapIndexLocked(ctx context.Context, s *secretChat) err
 	return m.store.SaveRecord(ctx, secretGapNS, secretRecordKey(s.id), encodeSecretGapIndex(outs))
 }
 
-// gapIndexLocked reads the stored index of s and reports whether there is one: its numbers
-// are nil when it is damaged (logged: the records it lists cannot be known); an error only
-// when the storage fails.
+// gapIndexLocked reads the stored index of s and reports whether there is one; an error only
+// when the storage fails. A damaged index is not trusted, nor simply replaced (the records
+// it listed would stay stored where nothing finds them): the records are looked for
+// (probeGapLocked), the index written again with the numbers found, and those returned; the
+// damage is logged. A storage failure while looking is an error: the damaged index stays,
+// and the next read looks again.
 func (m *secretChats) gapIndexLocked(ctx context.Context, s *secretChat) ([]int32, bool, error) {
 	b, ok, err := m.store.LoadRecord(ctx, secretGapNS, secretRecordKey(s.id))
 	if err != nil || !ok {
 		return nil, false, err
 	}
-	outs, err := decodeSecretGapIndex(b)
-	if err != nil {
-		m.log.Warn("secret messages kept after a gap not listed", "chat", s.id, "err", err)
+	outs, derr := decodeSecretGapIndex(b)
+	if derr == nil {
+		return outs, true, nil
+	}
+	if outs, err = m.probeGapLocked(ctx, s); err != nil {
+		return nil, true, fmt.Errorf("kept message index damaged (%w), records not looked for: %w", derr, err)
+	}
+	m.log.Warn("secret messages kept after a gap: index damaged, rebuilt", "chat", s.id, "found", len(outs), "err", derr)
+	if len(outs) > 0 {
+		err = m.store.SaveRecord(ctx, secretGapNS, secretRecordKey(s.id), encodeSecretGapIndex(outs))
+	} else {
+		err = m.store.DeleteRecord(ctx, secretGapNS, secretRecordKey(s.id))
+	}
+	if err != nil { // the records stay; the next read looks for them again
+		m.log.Warn("secret messages kept after a gap: index not rebuilt", "chat", s.id, "err", err)
 	}
 	return outs, true, nil
+}
+
+// secretGapProbe is how far from the next number expected from the peer, either way, a
+// damaged index's records are looked for: an index lists at most maxSecretGapListed
+// numbers.
+const secretGapProbe = 2 * maxSecretGapListed
+
+// probeGapLocked returns, ascending, the numbers of the kept messages of s stored within
+// secretGapProbe of the next number expected (one read per number of the peer's parity,
+// 2*maxSecretGapListed+1 at most): how a damaged index is rebuilt, as the storage cannot
+// list keys. None for a chat without sequence numbers.
+func (m *secretChats) probeGapLocked(ctx context.Context, s *secretChat) ([]int32, error) {
+	if s.seq == nil {
+		return nil, nil
+	}
+	exp := int64(s.seq.Expected())
+	lo, hi := exp-secretGapProbe, min(exp+secretGapProbe, math.MaxInt32)
+	if lo < 0 {
+		lo = exp & 1
+	}
+	var outs []int32
+	for n := lo; n <= hi; n += 2 {
+		b, ok, err := m.store.LoadRecord(ctx, secretGapNS, secretGapKey(s.id, int32(n)))
+		clear(b) // plaintext
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			outs = append(outs, int32(n))
+		}
+	}
+	return outs, nil
 }
 
 // dropGapLocked removes the stored messages outs of s, delivered and taken out of s.pending,
