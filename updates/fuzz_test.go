@@ -93,6 +93,16 @@ func FuzzBox(f *testing.F) {
 			}
 			checkInvariants(t, b)
 		}
+		// A restart: a new Box from the state a Store would hold, given the memo.
+		st, _ := b.State()
+		saved := &Saved{State: st}
+		for id, c := range b.channels {
+			saved.Channels = append(saved.Channels, ChannelPts{ChannelID: id, Pts: c.seq.pts})
+		}
+		next := NewBox(fuzzConfig)
+		next.Start(now, saved)
+		next.restore(now, b.memo())
+		checkInvariants(t, next)
 	})
 }
 
