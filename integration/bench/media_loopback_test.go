@@ -413,11 +413,9 @@ func (r *rawBytes) Decode(b *bin.Buffer) error {
 	return nil
 }
 
-// timeTransfer moves the file once untimed (b.Loop starts the timer at its first call, so the
-// warm-up absorbs the previous configuration's garbage), then times transfer (with its CPU
-// time, see transferLoop).
+// timeTransfer times transfer with its CPU time, after a settled heap and an untimed warm-up
+// (see transferLoop).
 func timeTransfer(b *testing.B, transfer func()) {
-	transfer()
 	transferLoop(b, func() error {
 		transfer()
 		return nil

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"runtime/debug"
 	"sync"
 	"testing"
 	"time"
@@ -314,10 +315,22 @@ func BenchmarkMediaUpload(b *testing.B) {
 // transferLoop runs transfer under b.Loop and reports, next to the wall time, the process's
 // CPU time per transfer (both libraries, the fake server and the collector): on a machine
 // shared with other work it is the steadier figure.
+//
+// Each configuration starts from a settled heap, so that none is charged for the one before
+// it. The memory the previous ones freed goes back to the OS before the measurement
+// (debug.FreeOSMemory), not through the background scavenger during it: that cost the first
+// upload after the downloads a few cpu-ms per transfer. And no configuration runs on pages an
+// earlier one, allocating more, had faulted in: that spared MTGo's downloads after gotd's
+// their page faults. One untimed transfer then grows the heap to this configuration's own
+// working set (b.Loop starts the timer at its first call).
 func transferLoop(b *testing.B, transfer func() error) {
 	b.Helper()
 	b.SetBytes(mediaBenchSize)
 	b.ReportAllocs()
+	debug.FreeOSMemory()
+	if err := transfer(); err != nil {
+		b.Fatal(err)
+	}
 	cpu0, n := cpuTime(), 0
 	for b.Loop() {
 		if err := transfer(); err != nil {
