@@ -25,6 +25,12 @@ var (
 	ErrRunning = errors.New("session: Run already called")
 	// ErrHealthTimeout is the cause of a reconnect after a missing pong.
 	ErrHealthTimeout = mtp.ErrHealthTimeout
+	// ErrClockOffset ends Run (in a *ReconnectError) and fails the pending calls when the
+	// server's time cannot be followed: a server_time in the key exchange, or a clock
+	// correction asked by the server several times in a row, at a server time not plausible
+	// (before 1970 or from 2037-12-20 on), an offset a time.Duration cannot hold, or one beyond
+	// mtp.Config.MaxClockOffset. Each call a correction refused fails with it too.
+	ErrClockOffset = mtp.ErrClockOffset
 	// ErrNotRepeated fails a call that may have run on the server before the connection broke
 	// and is not marked repeatable (see WithRepeatable).
 	ErrNotRepeated = mtp.ErrNotRepeated

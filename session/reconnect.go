@@ -13,11 +13,13 @@ import (
 )
 
 // permanent reports whether a failed connection cannot succeed by trying again: the proxy
-// refused the credentials, or the address to dial is no host name or IP address (a bad
-// configuration, refused before anything is sent). Run then gives up at once instead of
-// after MaxAttempts.
+// refused the credentials, the address to dial is no host name or IP address (a bad
+// configuration, refused before anything is sent), or the server's clock is one the session
+// will not follow (ErrClockOffset: the key exchange's server_time, or clock corrections
+// refused in a row). Run then gives up at once instead of after MaxAttempts.
 func permanent(err error) bool {
-	return errors.Is(err, proxy.ErrAuth) || errors.Is(err, transport.ErrHost)
+	return errors.Is(err, proxy.ErrAuth) || errors.Is(err, transport.ErrHost) ||
+		errors.Is(err, ErrClockOffset)
 }
 
 // ErrReconnectFailed matches (with errors.Is) the *ReconnectError Run returns when the
@@ -60,9 +62,10 @@ func (e *ReconnectError) Is(target error) bool { return target == ErrReconnectFa
 //   - MaxAttempts < 0: never give up, first connection included.
 //
 // Some failures end Run whatever the policy, since no redial mends them: the proxy refusing
-// the credentials (a *ReconnectError at once), ErrAuthKeyUnknown, and the server refusing the
-// temporary key's binding twice in a row after it had accepted one in this Run (a
-// *ReconnectError at the second refusal, wrapping ErrBind and the server's *RPCError).
+// the credentials or a server clock the session will not follow (ErrClockOffset; a
+// *ReconnectError at once), ErrAuthKeyUnknown, and the server refusing the temporary key's
+// binding twice in a row after it had accepted one in this Run (a *ReconnectError at the
+// second refusal, wrapping ErrBind and the server's *RPCError).
 type ReconnectPolicy struct {
 	// MaxAttempts is the number of consecutive failed connection attempts after which Run gives
 	// up (default 8; negative means never give up). With Persistent it bounds only the attempts

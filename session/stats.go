@@ -157,6 +157,7 @@ func (l *loop) publishStats() {
 	st.lastPong.Store(unixNano(l.eng.LastPong()))
 	st.saltUntil.Store(unixNano(l.eng.SaltValidUntil()))
 	st.queued.Store(int32(l.eng.Queued() + len(l.waiting)))
+	st.sessionID.Store(l.eng.SessionID()) // a clock correction may start a new one
 }
 
 // Redial drops the current connection and dials again at once, without waiting for a

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mtgo-labs/mtgo/crypto"
+	"github.com/mtgo-labs/mtgo/session/mtp"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/mt"
 )
@@ -72,7 +73,8 @@ type Result struct {
 	// ServerSalt is the first server salt: new_nonce[0:8] XOR server_nonce[0:8].
 	ServerSalt int64
 	// TimeOffset is the server's clock minus the local clock, measured from server_time
-	// (client side only; whole seconds).
+	// (client side only; whole seconds). A server_time mtp.ClockOffset refuses fails the
+	// exchange with ErrServerTime.
 	TimeOffset time.Duration
 	// ExpiresAt is when a temporary key expires (local clock); zero for a permanent key.
 	ExpiresAt time.Time
@@ -309,7 +311,10 @@ func (s *ClientAwaitDHParams) openDHParams(answer []byte, now time.Time) (*Clien
 	if err := crypto.CheckDHPublic(gA, p); err != nil {
 		return nil, fmt.Errorf("server_DH_inner_data: %w: %w", ErrGA, err)
 	}
-	offset := time.Unix(int64(inner.ServerTime), 0).Sub(now)
+	offset, err := mtp.ClockOffset(now, time.Unix(int64(inner.ServerTime), 0))
+	if err != nil {
+		return nil, fmt.Errorf("server_DH_inner_data: %w: %w", ErrServerTime, err)
+	}
 	return &ClientAwaitDHGen{
 		cfg: s.cfg, nonces: s.nonces, newNonce: s.newNonce,
 		g: int(inner.G), p: p, gA: gA, offset: offset, start: now,

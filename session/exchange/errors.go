@@ -41,6 +41,12 @@ var (
 	ErrGA = errors.New("exchange: g_a out of range")
 	// ErrGB reports a client g_b outside the safe range.
 	ErrGB = errors.New("exchange: g_b out of range")
+	// ErrServerTime reports a server_time in server_DH_inner_data the client will not set its
+	// clock to; the error wraps mtp.ErrClockOffset too, which says why. The exchange is
+	// refused rather than the offset ignored: the engine judges every message by the
+	// server's clock, and a server whose clock it cannot follow would reject every call
+	// sent under the new key.
+	ErrServerTime = errors.New("exchange: server_time refused")
 	// ErrRetryID reports a client_DH_inner_data whose retry_id is not the expected one (server
 	// side).
 	ErrRetryID = errors.New("exchange: wrong retry_id")

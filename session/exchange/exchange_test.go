@@ -14,6 +14,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/mtgo-labs/mtgo/crypto"
+	"github.com/mtgo-labs/mtgo/session/mtp"
 	"github.com/mtgo-labs/mtgo/transport"
 	"github.com/mtgo-labs/mtgo/transport/transporttest"
 )
@@ -127,6 +128,50 @@ func TestRunTimeOffset(t *testing.T) {
 	}
 	if client.res.TimeOffset != 10*time.Minute {
 		t.Errorf("TimeOffset = %v, want 10m", client.res.TimeOffset)
+	}
+}
+
+// TestRunServerTimeRefused: a server_time the engine could not follow (the epoch, past
+// 2037-12-20, or a local clock a Duration cannot reach) fails the exchange with ErrServerTime
+// and mtp.ErrClockOffset. It was taken as it came: an offset of some 292 years saturated the
+// engine's msg_ids. Plausible times far from the local clock are taken.
+func TestRunServerTimeRefused(t *testing.T) {
+	date := func(y int, m time.Month, d int) time.Time {
+		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	}
+	for _, tc := range []struct {
+		name          string
+		local, server time.Time
+		refused       bool
+	}{
+		{"ten minutes ahead", testNow, testNow.Add(10 * time.Minute), false},
+		{"local clock in 1970", time.Unix(90, 0), testNow, false},
+		{"server in 2000", testNow, date(2000, 1, 1), false},
+		{"server at the epoch", testNow, time.Unix(0, 0), true},
+		{"server before 1970", testNow, date(1960, 1, 1), true},
+		{"server in the last month of 2^31 s", testNow, date(2038, 1, 10), true},
+		{"local clock in year 9999", date(9999, 12, 31), testNow, true},
+		{"local clock in year 1", date(1, 1, 2), testNow, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cc, sc := testConfigs(t, 3)
+			sc.Now = func() time.Time { return tc.server }
+			cc.Now = func() time.Time { return tc.local }
+			client, _, err := runSteps(cc, sc)
+			if !tc.refused {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := tc.server.Sub(tc.local); client.TimeOffset != want {
+					t.Errorf("TimeOffset = %v, want %v", client.TimeOffset, want)
+				}
+				return
+			}
+			if !errors.Is(err, ErrServerTime) || !errors.Is(err, mtp.ErrClockOffset) {
+				t.Fatalf("err = %v (offset %v), want ErrServerTime and mtp.ErrClockOffset",
+					err, client.TimeOffset)
+			}
+		})
 	}
 }
 

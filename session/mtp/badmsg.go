@@ -3,6 +3,7 @@ package mtp
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"time"
 )
@@ -34,20 +35,28 @@ func (e *Engine) onBadMsg(now time.Time, msgID int64, body []byte) {
 	}
 	e.log.Debug("mtp: message rejected", "msg_id", bad, "code", code, "reason", BadMsgText(code))
 
-	fail := false // the rejected messages fail instead of going again
+	var fail error // the rejected messages fail with it instead of going again
 	switch code {
 	case 16, 17:
 		// Our clock is off: the notice's own msg_id carries the server time. When the
 		// correction is refused the clock stays, so a message sent again would be rejected
 		// again.
-		if !e.correctClock(now, msgID, "bad_msg_notification") {
-			fail = true
+		if err := e.correctClock(now, msgID, "bad_msg_notification"); err != nil {
+			e.clockRefusals++
+			fail = fmt.Errorf("%w: %w", err, &BadMsgError{Code: code, MsgID: bad})
+			if e.clockRefusals >= clockRefusalLimit {
+				e.clockErr = fmt.Errorf("mtp: %d clock corrections refused in a row: %w", e.clockRefusals, err)
+			}
 			break
 		}
 		e.synced = true
-		// Number from the corrected clock, which may be behind the ids handed out so far.
-		e.reuseBelow = max(e.reuseBelow, e.ids.last)
-		e.ids.last = 0
+		if msgIDAt(e.serverTime(now)) <= e.ids.last {
+			// The clock went back: ids numbered from it would not stay above those this
+			// session has sent, as MTProto asks. Go on in a new session.
+			if err := e.renewSession(now, bad); err != nil {
+				fail = err
+			}
+		}
 	case 32:
 		e.seq.content += 64 // the server has seen higher seqnos
 	case 33:
@@ -59,11 +68,11 @@ func (e *Engine) onBadMsg(now time.Time, msgID int64, body []byte) {
 			m.alone = true
 		}
 	default:
-		fail = true
+		fail = &BadMsgError{Code: code, MsgID: bad}
 	}
-	if fail {
+	if fail != nil {
 		for _, m := range targets {
-			e.failMsg(m, &BadMsgError{Code: code, MsgID: bad})
+			e.failMsg(m, fail)
 		}
 		return
 	}
@@ -75,7 +84,7 @@ func (e *Engine) onBadMsg(now time.Time, msgID int64, body []byte) {
 			e.failMsg(m, &BadMsgError{Code: code, MsgID: bad})
 		case m.kind == kindPing:
 			// A fresh ping replaces it.
-			delete(e.sent, m.msgID)
+			e.untrack(m)
 			if m == e.ping {
 				e.ping, e.pingDue, e.pongDue = nil, now, time.Time{}
 			}
@@ -87,27 +96,64 @@ func (e *Engine) onBadMsg(now time.Time, msgID int64, body []byte) {
 	}
 }
 
+// clockRefusalLimit is how many clock corrections asked by bad_msg_notification 16 or 17 the
+// engine may refuse in a row (no correction taken and no call answered in between) before
+// Receive fails the connection with ErrClockOffset. Each refusal fails the calls the notice
+// rejected; a caller that tries them again would go on at the pace of round trips for as long
+// as the server's clock or the local one stays wrong.
+const clockRefusalLimit = 4
+
+// ClockOffset returns the clock offset (server clock minus local clock) that the server time
+// srv, read at local time now, implies. It fails with ErrClockOffset when srv is not plausible
+// (before 1970-01-01 00:00:01 UTC or from 2037-12-20 03:14:08 UTC on: msg_ids numbered from it
+// would be nonsense or overflow) or when the offset is beyond what a time.Duration holds (a
+// local clock some 292 years off). The size of a plausible offset is no reason to refuse it: a
+// host without a real-time clock starts in 1970. session/exchange checks the server_time of
+// the key exchange with it.
+func ClockOffset(now, srv time.Time) (time.Duration, error) {
+	off, why := clockOffset(now, srv)
+	if why != "" {
+		return 0, clockError(why, now, srv)
+	}
+	return off, nil
+}
+
+// clockError is the ErrClockOffset refusing server time srv at local time now.
+func clockError(why string, now, srv time.Time) error {
+	return fmt.Errorf("%w: %s (server time %s, local time %s)", ErrClockOffset, why,
+		srv.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+}
+
+// clockOffset is ClockOffset with the reason for a refusal as a string, empty when off is
+// taken.
+func clockOffset(now, srv time.Time) (off time.Duration, why string) {
+	off = srv.Sub(now) // saturates rather than overflows; checked below
+	switch sec := srv.Unix(); {
+	case sec < minServerTime || sec >= maxServerTime:
+		return 0, "server time not plausible"
+	case !now.Add(off).Equal(srv):
+		return 0, "local clock too far off to hold the offset"
+	}
+	return off, ""
+}
+
 // correctClock sets the clock offset (server clock minus local clock) from the time of the
 // server msg_id srvID received at local time now. It refuses, logging why (a warning the
-// first time) and reporting false, when the server time is not plausible (before
-// minServerTime or from maxServerTime on: ids numbered from it would be nonsense or
-// overflow), when the offset is beyond what a time.Duration holds (a local clock some 292
-// years off), or when it is beyond Config.MaxClockOffset. The size of a plausible
-// correction is no reason to refuse it: a host without a real-time clock starts in 1970.
-func (e *Engine) correctClock(now time.Time, srvID int64, from string) bool {
+// first time) and returning an error that wraps ErrClockOffset, when ClockOffset refuses the
+// server time or the offset is beyond Config.MaxClockOffset.
+func (e *Engine) correctClock(now time.Time, srvID int64, from string) error {
 	srv := MsgIDTime(srvID)
-	off := srv.Sub(now) // saturates rather than overflows; checked below
-	var why string
-	switch limit := e.cfg.MaxClockOffset; {
-	case srvID>>32 < minServerTime || srvID>>32 >= maxServerTime:
-		why = "server time not plausible"
-	case !now.Add(off).Equal(srv):
-		why = "local clock too far off to hold the offset"
-	case limit < 0 || limit > 0 && off.Abs() > limit:
+	off, why := clockOffset(now, srv)
+	if limit := e.cfg.MaxClockOffset; why == "" && (limit < 0 || limit > 0 && off.Abs() > limit) {
 		why = "offset beyond MaxClockOffset"
-	default:
+	}
+	if why == "" {
 		e.offset = off
-		return true
+		e.clockRefusals = 0
+		if e.saltReq == nil {
+			e.scheduleSaltFetch(now) // it was set from the old offset
+		}
+		return nil
 	}
 	level := slog.LevelDebug
 	if !e.clockWarned {
@@ -116,7 +162,54 @@ func (e *Engine) correctClock(now time.Time, srvID int64, from string) bool {
 	e.log.Log(context.Background(), level, "mtp: server clock correction ignored; is the local clock right?",
 		slog.String("reason", why), slog.String("from", from), slog.Time("server_time", srv),
 		slog.Time("local_time", now), slog.Duration("limit", e.cfg.MaxClockOffset))
-	return false
+	return clockError(why, now, srv)
+}
+
+// renewSession starts a new MTProto session on the connection, for msg_ids that must restart
+// below those sent (a clock correction moved the clock back): a new random session_id, msg_ids
+// from the corrected clock and seqnos from zero. The messages the old session sent are sent
+// again in the new one under new msg_ids: calls the server may have run fail with
+// ErrNotRepeated (see OnConnect), the engine's own messages are issued afresh. The messages a
+// bad_msg_notification about msg_id bad rejected are left to the caller.
+func (e *Engine) renewSession(now time.Time, bad int64) error {
+	var b [8]byte
+	for {
+		if _, err := io.ReadFull(e.cfg.Rand, b[:]); err != nil {
+			return fmt.Errorf("mtp: new session after a clock correction: %w", err)
+		}
+		if sid := int64(le.Uint64(b[:])); sid != 0 && sid != e.sessionID {
+			e.sessionID = sid
+			break
+		}
+	}
+	e.log.Debug("mtp: new session: the corrected clock is behind the msg_ids sent")
+	e.ids.last = 0
+	e.seq = seqGen{}
+	e.acks = e.acks[:0] // about the old session's messages
+	e.initDone = false
+	clear(e.containers)
+	for id, m := range e.sent {
+		switch {
+		case id == bad || m.container == bad:
+			continue // a rejected message
+		case m.queued:
+			m.keepID = false
+		case m.kind == kindCall:
+			e.resendNew(m, "new session")
+		default:
+			delete(e.sent, id) // the engine's own: issued afresh
+			if m == e.ping {
+				e.ping, e.pingDue, e.pongDue = nil, now, time.Time{}
+			}
+			if m == e.saltReq {
+				e.saltReq, e.saltFetchDue = nil, now
+			}
+		}
+	}
+	for _, m := range e.calls {
+		m.stateAsk = false
+	}
+	return nil
 }
 
 // badTargets returns the pending messages a bad_msg_id names: one message or a container's.
@@ -143,7 +236,7 @@ func (e *Engine) failMsg(m *outMsg, err error) {
 		e.failCall(m, err)
 		return
 	}
-	delete(e.sent, m.msgID)
+	e.untrack(m)
 	if m == e.ping {
 		e.ping, e.pongDue = nil, time.Time{}
 	}

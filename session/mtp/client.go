@@ -60,6 +60,7 @@ func (e *Engine) onRPCResult(now time.Time, msgID int64, body []byte) {
 	switch m.kind {
 	case kindCall:
 		e.initDone = true
+		e.clockRefusals = 0
 		if peekID(res) == idRPCError {
 			code, msg, err := parseRPCError(res)
 			if err != nil {
@@ -181,6 +182,9 @@ func (e *Engine) onFutureSalts(now time.Time, m *outMsg, body []byte) {
 	if err != nil {
 		e.drop(err.Error(), m.msgID)
 		return
+	}
+	if t := time.Unix(int64(int32(le.Uint32(body[12:]))), 0); t.After(e.srvSeen) {
+		e.srvSeen = t // future_salts#ae500895 req_msg_id:long now:int ...
 	}
 	e.salts.add(salts)
 	if m.kind == kindCall {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mtgo-labs/mtgo/crypto"
 )
 
 // TestClockCorrectionBound: a correction of the clock (bad_msg_notification 16/17, an answer
@@ -229,8 +231,192 @@ func TestStaleStoredOffset(t *testing.T) {
 				t.Errorf("TimeOffset = %v, want about 0", off)
 			}
 			if got := p.c.Salt(p.now); got != testSalt {
-				t.Errorf("salt %#x, want the server's %#x", got, testSalt)
+				t.Errorf("salt %#x, want the server's %#x", got, int64(testSalt))
 			}
 		})
+	}
+}
+
+// TestClockRefusalsEndConnection: a server whose clock the engine will not follow (here
+// 2040, past the msg_id range) rejects every message with bad_msg_notification 16. Each call
+// it rejects fails with ErrClockOffset (and its *BadMsgError), and the clockRefusalLimit-th
+// refusal in a row fails Receive with ErrClockOffset, so the loop ends the connection instead
+// of trying again at the pace of round trips for ever.
+func TestClockRefusalsEndConnection(t *testing.T) {
+	p := newPair(t, func(c, _ *Config) { c.PingInterval = -1 })
+	p.skew = time.Date(2040, 1, 1, 0, 0, 0, 0, time.UTC).Sub(p.now)
+	p.s.OnConnect(p.serverNow())
+	for i := 1; i <= clockRefusalLimit; i++ {
+		call := p.call(body(0x77777777, i), CallOptions{})
+		p.flushC()
+		p.deliverS()
+		p.flushS()
+		if len(p.toC) != 1 {
+			t.Fatalf("round %d: the server sent %d packets, want its bad_msg_notification", i, len(p.toC))
+		}
+		ev, err := p.c.Receive(p.now, p.toC[0])
+		p.toC = p.toC[:0]
+		var bm *BadMsgError
+		f := only(ev, EventFailed)
+		if len(f) != 1 || f[0].Call != call || !errors.Is(f[0].Err, ErrClockOffset) ||
+			!errors.As(f[0].Err, &bm) || bm.Code != 16 {
+			t.Fatalf("round %d: events %+v, want the call failed with ErrClockOffset and BadMsgError 16",
+				i, ev)
+		}
+		if i < clockRefusalLimit && err != nil {
+			t.Fatalf("round %d: Receive: %v", i, err)
+		}
+		if i == clockRefusalLimit && !errors.Is(err, ErrClockOffset) {
+			t.Fatalf("Receive after %d refusals: %v, want ErrClockOffset", i, err)
+		}
+	}
+}
+
+// TestClockRefusalsCountedInARow: refusals are counted in a row only: a call answered in
+// between starts the count again.
+func TestClockRefusalsCountedInARow(t *testing.T) {
+	p := newPair(t, func(c, _ *Config) { c.PingInterval = -1 })
+	for i := range 3 * clockRefusalLimit {
+		call := p.call(body(0x77777777, i), CallOptions{})
+		p.flushC()
+		if i%clockRefusalLimit != clockRefusalLimit-1 {
+			bad := le.AppendUint32(nil, idBadMsgNotification)
+			bad = le.AppendUint64(bad, uint64(p.c.MsgID(call)))
+			bad = le.AppendUint32(bad, 1)
+			bad = le.AppendUint32(bad, 17)
+			at := time.Unix(0, int64(i+1)*int64(time.Millisecond)) // the epoch: not plausible
+			if f := only(p.fromServerID(msgIDAt(at)|idServerOther, bad), EventFailed); len(f) != 1 {
+				t.Fatalf("call %d not failed", i)
+			}
+			p.toS = p.toS[:0]
+			if p.c.clockErr != nil {
+				t.Fatalf("call %d: %v", i, p.c.clockErr)
+			}
+			continue
+		}
+		if r := only(p.roundTrip(p.echo), EventResult); len(r) != 1 || r[0].Call != call {
+			t.Fatalf("call %d not answered", i)
+		}
+	}
+}
+
+// TestBackwardCorrectionKeepsIDsIncreasing: MTProto wants the msg_ids of a session strictly
+// increasing. After bad_msg_notification 17 (the local clock an hour ahead), ids from the
+// corrected clock are below the ones sent, so the engine goes on in a new session; it went on
+// in the same one, numbering below what it had sent. Every id sent stays above the ids sent
+// before in its session, and the call is answered.
+func TestBackwardCorrectionKeepsIDsIncreasing(t *testing.T) {
+	p := newPair(t, func(c, _ *Config) { c.PingInterval = -1 })
+	p.skew = -time.Hour
+	p.s.OnConnect(p.serverNow())
+	high := map[int64]int64{} // session_id: highest msg_id sent
+	sessions := 0
+	check := func() {
+		t.Helper()
+		for _, pkt := range p.toS {
+			plain, err := crypto.DecryptMessage(nil, &testKey, crypto.Client, pkt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sid := int64(le.Uint64(plain[8:]))
+			if _, ok := high[sid]; !ok {
+				sessions++
+			}
+			for _, id := range packetIDs(plain) {
+				if id <= high[sid] {
+					t.Fatalf("msg_id %#x sent in session %#x after %#x", id, sid, high[sid])
+				}
+				high[sid] = id
+			}
+		}
+	}
+	a := p.call(body(0xa, 0), CallOptions{})
+	b := p.call(body(0xb, 0), CallOptions{})
+	var ev []Event
+	for range 10 {
+		p.flushC()
+		check()
+		for _, e := range p.deliverS() {
+			if e.Kind == EventRequest {
+				p.echo(e)
+			}
+		}
+		p.flushS()
+		ev = append(ev, p.deliverC()...)
+		if p.c.Pending() == 0 {
+			break
+		}
+	}
+	if r := only(ev, EventResult); len(r) != 2 || r[0].Call+r[1].Call != a+b {
+		t.Fatalf("events %+v, want both calls answered", ev)
+	}
+	if off := p.c.TimeOffset(); (off + time.Hour).Abs() > time.Second {
+		t.Errorf("TimeOffset = %v, want about -1h", off)
+	}
+	if sessions != 2 {
+		t.Errorf("%d sessions, want 2", sessions)
+	}
+}
+
+// packetIDs returns the msg_ids in a decrypted client message in the order they were handed
+// out: a container's items, then the container.
+func packetIDs(plain []byte) []int64 {
+	id := int64(le.Uint64(plain[16:]))
+	body := plain[innerHeaderSize:]
+	if peekID(body) != idMsgContainer {
+		return []int64{id}
+	}
+	var ids []int64
+	rest := body[8:]
+	for range le.Uint32(body[4:]) {
+		ids = append(ids, int64(le.Uint64(rest)))
+		n := le.Uint32(rest[12:])
+		rest = rest[containerItemHeader+n:]
+	}
+	return append(ids, id)
+}
+
+// TestStaleOffsetKeepsFutureSalts: a host started in 1970, took the server's clock (an offset
+// of 56 years) and learned future salts; then its clock is set (NTP), and the offset puts the
+// server 56 years ahead until the server corrects it. The salts are judged at that server
+// time: they were dropped there as expired. They are dropped now only once expired at a time
+// the server stated, so after the correction the salt valid now is used and the later one
+// kept.
+func TestStaleOffsetKeepsFutureSalts(t *testing.T) {
+	srv := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	p := newPair(t, func(c, _ *Config) {
+		c.PingInterval = -1
+		c.TimeOffset = srv.Sub(time.Unix(90, 0))
+	})
+	p.now = time.Unix(90, 0)
+	p.skew = srv.Sub(p.now)
+	p.c.OnConnect(p.now)
+	p.s.OnConnect(p.serverNow())
+	salts := []Salt{
+		{ValidSince: srv.Add(-time.Minute), ValidUntil: srv.Add(time.Hour), Salt: 0x51},
+		{ValidSince: srv.Add(time.Hour), ValidUntil: srv.Add(2 * time.Hour), Salt: 0x52},
+	}
+	p.c.AddSalts(salts)
+	p.s.AddSalts(salts)
+	if got := p.c.Salt(p.now); got != 0x51 {
+		t.Fatalf("salt %#x, want 0x51", got)
+	}
+	p.now, p.skew = srv, 0 // the clock is set
+	p.c.Salt(p.now)        // the loop asks after each wake-up, to store a changed salt
+	call := p.call(body(0x77777777, 1), CallOptions{})
+	if r := only(p.roundTrip(p.echo), EventResult); len(r) != 1 || r[0].Call != call {
+		t.Fatalf("events %+v: want the result", p.cEv)
+	}
+	if off := p.c.TimeOffset(); off.Abs() > time.Second {
+		t.Fatalf("TimeOffset = %v, want about 0", off)
+	}
+	if got := p.c.SaltValidUntil(); !got.Equal(srv.Add(2 * time.Hour)) {
+		t.Errorf("salts valid until %v, want %v", got, srv.Add(2*time.Hour))
+	}
+	if got := p.c.Salt(p.now); got != 0x51 {
+		t.Errorf("salt %#x, want 0x51", got)
+	}
+	if got := p.c.Salt(p.now.Add(90 * time.Minute)); got != 0x52 {
+		t.Errorf("salt in 90 minutes %#x, want 0x52", got)
 	}
 }

@@ -20,7 +20,9 @@
 //   - rpc_result routing by req_msg_id, rpc_error reported with its code and message, results
 //     nobody waits for dropped; acks batched by count and delay;
 //   - bad_msg_notification codes 16, 17 (clock corrected to any plausible server time, from
-//     1970 to a month before 2038-01-19, optionally within Config.MaxClockOffset), 32, 33
+//     1970 to a month before 2038-01-19, optionally within Config.MaxClockOffset; a new
+//     session when the corrected clock is behind the msg_ids sent; ErrClockOffset after four
+//     corrections refused in a row), 32, 33
 //     (seqno corrected), 48 (salt) and 64 (container) fixed and the messages re-sent;
 //     new_session_created, msgs_state_req, msgs_state_info, msg_resend_req and
 //     msg_detailed_info handled as the protocol says;

@@ -44,9 +44,10 @@ type Config struct {
 	// it implies is plausible, from the unix epoch to a month before msg_id seconds run out
 	// (2^31 s, 2038-01-19), and the offset fits a time.Duration (some 292 years). One not
 	// taken is ignored, with one warning per engine (debug records after), and the calls
-	// such a notice rejected fail with its *BadMsgError: sent again they would be rejected
-	// again. An answer is taken all the same. The offset the key exchange measures, or a
-	// stored one (TimeOffset), is not checked.
+	// such a notice rejected fail with ErrClockOffset and its *BadMsgError: sent again they
+	// would be rejected again; after four in a row Receive fails with ErrClockOffset. An
+	// answer is taken all the same. A stored offset (TimeOffset) is not checked; the key
+	// exchange refuses a server time outside the window (ClockOffset).
 	MaxClockOffset time.Duration
 	// Rand supplies message padding, ping ids and the server's unique_id. Required.
 	Rand io.Reader
@@ -235,13 +236,19 @@ type Engine struct {
 	// clockWarned: an ignored clock correction was logged at warn level.
 	clockWarned bool
 
-	ids idGen
-	// reuseBelow is the highest msg_id handed out before a clock correction moved the clock
-	// back: a new id at or below it may be one a tracked message still has (nextID).
-	reuseBelow int64
-	seq        seqGen
-	salts      saltSet
-	replay     *replayWindow
+	// clockRefusals counts the clock corrections bad_msg_notification asked for and the
+	// engine refused since the last one taken or the last call answered; clockErr, set once
+	// they reach clockRefusalLimit, is what Receive fails with.
+	clockRefusals int
+	clockErr      error
+	// srvSeen is the latest server time the server stated (in the msg_id of a message it
+	// sent, or the now of future_salts): salts that expired before it are dropped.
+	srvSeen time.Time
+
+	ids    idGen
+	seq    seqGen
+	salts  saltSet
+	replay *replayWindow
 
 	queue      []*outMsg
 	live       int               // queued messages not cancelled
@@ -314,7 +321,21 @@ func New(cfg Config) (*Engine, error) {
 func (e *Engine) SessionID() int64 { return e.sessionID }
 
 // Salt returns the salt in use at local time now.
-func (e *Engine) Salt(now time.Time) int64 { return e.salts.at(e.serverTime(now)) }
+func (e *Engine) Salt(now time.Time) int64 { return e.saltAt(now) }
+
+// saltAt returns the salt to use at local time now: the one valid at the server time the
+// offset gives. Salts are dropped only once expired at a server time the server itself
+// stated (a client) or at its own clock (a server): an offset gone stale (the local clock
+// was set since it was measured) must not throw away salts that are still good.
+func (e *Engine) saltAt(now time.Time) int64 {
+	srv := e.serverTime(now)
+	if e.side == crypto.Client {
+		e.salts.prune(e.srvSeen)
+	} else {
+		e.salts.prune(srv)
+	}
+	return e.salts.at(srv)
+}
 
 // SetSalt replaces the current server salt. A server engine uses it to rotate salts; a client
 // rarely needs it.
@@ -404,14 +425,23 @@ func (e *Engine) unqueue(m *outMsg) {
 }
 
 // nextID returns a fresh msg_id of kind for a message sent at server time srv, skipping the
-// ids of messages still tracked (sent and waiting, or containers) that a clock correction may
-// bring round again.
+// ids of messages still tracked (sent and waiting, or containers) that a new session after a
+// clock correction may bring round again (renewSession).
 func (e *Engine) nextID(srv time.Time, kind int64) int64 {
 	id := e.ids.next(srv, kind)
-	for id <= e.reuseBelow && e.tracked(id) {
+	for e.tracked(id) {
 		id = e.ids.next(srv, kind)
 	}
 	return id
+}
+
+// untrack stops tracking m under its msg_id, unless another message has that id now: a new
+// session numbers messages from the clock again (renewSession), so a message waiting to go
+// again under a new id may still hold an old id that was handed out anew.
+func (e *Engine) untrack(m *outMsg) {
+	if e.sent[m.msgID] == m {
+		delete(e.sent, m.msgID)
+	}
 }
 
 // tracked reports whether a sent message or container still has msg_id id.
@@ -461,7 +491,7 @@ func (e *Engine) Cancel(call CallID) bool {
 	delete(e.calls, call)
 	e.unqueue(m)
 	if m.msgID != 0 {
-		delete(e.sent, m.msgID)
+		e.untrack(m)
 		if e.side == crypto.Client {
 			drop := &outMsg{kind: kindDropAnswer, content: true, repeatable: true,
 				body: le.AppendUint64(le.AppendUint32(nil, idRPCDropAnswer), uint64(m.msgID))}
@@ -522,7 +552,7 @@ func (e *Engine) OnConnect(now time.Time) []Event {
 // resendNew queues m again under a new msg_id if that is safe, and fails its call otherwise.
 func (e *Engine) resendNew(m *outMsg, why string) {
 	if m.msgID != 0 {
-		delete(e.sent, m.msgID)
+		e.untrack(m)
 	}
 	if m.mayHaveRun() {
 		e.failCall(m, fmt.Errorf("mtp: %s: %w", why, ErrNotRepeated))
@@ -545,7 +575,7 @@ func (e *Engine) requeueNew(m *outMsg) {
 		return
 	}
 	if m.msgID != 0 {
-		delete(e.sent, m.msgID)
+		e.untrack(m)
 	}
 	m.keepID = false
 	if !m.queued {
@@ -556,7 +586,7 @@ func (e *Engine) requeueNew(m *outMsg) {
 // failCall reports call m as failed with err and forgets it.
 func (e *Engine) failCall(m *outMsg, err error) {
 	if m.msgID != 0 {
-		delete(e.sent, m.msgID)
+		e.untrack(m)
 	}
 	e.unqueue(m)
 	if m.kind != kindCall || e.calls[m.call] != m {
@@ -568,7 +598,7 @@ func (e *Engine) failCall(m *outMsg, err error) {
 
 // complete forgets call m after its answer arrived.
 func (e *Engine) complete(m *outMsg) {
-	delete(e.sent, m.msgID)
+	e.untrack(m)
 	e.unqueue(m) // answered while queued for a resend
 	if m.kind == kindCall && e.calls[m.call] == m {
 		delete(e.calls, m.call)

@@ -25,6 +25,12 @@ var (
 	ErrBadCall = errors.New("mtp: bad call")
 	// ErrUnpack reports a gzip_packed value that is corrupt or inflates above the cap.
 	ErrUnpack = errors.New("mtp: gzip_packed rejected")
+	// ErrClockOffset reports a server time the engine will not set its clock to (see ClockOffset
+	// and Config.MaxClockOffset). The calls a bad_msg_notification 16 or 17 rejected fail with
+	// it (and their *BadMsgError) when the correction it asks for is refused, and Receive fails
+	// with it after clockRefusalLimit (4) such refusals in a row: the connection is of no use
+	// until the server's clock, or the local one, is right.
+	ErrClockOffset = errors.New("mtp: server clock offset refused")
 	// ErrMalformed reports a result the engine could not parse (a truncated rpc_result or
 	// rpc_error).
 	ErrMalformed = errors.New("mtp: malformed message")

@@ -132,7 +132,7 @@ func (e *Engine) Flush(now time.Time, dst []byte) (packet []byte, sent []CallID,
 	dst = slices.Grow(dst, crypto.EnvelopeSize+innerHeaderSize+8+size+maxPadding)
 	buf := dst[:start+crypto.EnvelopeSize]
 	e.pieces.at = len(buf)
-	buf = le.AppendUint64(buf, uint64(e.salts.at(srv)))
+	buf = le.AppendUint64(buf, uint64(e.saltAt(now)))
 	buf = le.AppendUint64(buf, uint64(e.sessionID))
 	if count == 1 {
 		if ackBody != nil {
@@ -208,7 +208,7 @@ func (e *Engine) stamp(m *outMsg, now, srv time.Time) {
 	} else {
 		m.reused = false
 		if m.msgID != 0 {
-			delete(e.sent, m.msgID)
+			e.untrack(m)
 			e.kept.forget(m)
 			m.sends++
 		}

@@ -134,6 +134,7 @@ func TestSaltSet(t *testing.T) {
 			t.Errorf("at(%v) = %d, want %d", tt.at.Sub(t0), got, tt.want)
 		}
 	}
+	s.prune(t0.Add(3 * h))
 	if len(s.future) != 0 {
 		t.Errorf("expired salts kept: %v", s.future)
 	}

@@ -17,7 +17,8 @@ const (
 
 // Receive decrypts packet in place and processes the messages it holds, returning what the
 // loop must act on. An error means the connection must be dropped: the packet is not under this
-// auth key (crypto.ErrAuthKeyID) or fails authentication (crypto.ErrDecrypt). Messages that are
+// auth key (crypto.ErrAuthKeyID), fails authentication (crypto.ErrDecrypt), or completes
+// clockRefusalLimit clock corrections refused in a row (ErrClockOffset). Messages that are
 // merely unwanted (duplicates, other sessions, bad times, malformed service messages) are
 // dropped silently, with a debug log record.
 func (e *Engine) Receive(now time.Time, packet []byte) ([]Event, error) {
@@ -27,6 +28,10 @@ func (e *Engine) Receive(now time.Time, packet []byte) ([]Event, error) {
 		return nil, fmt.Errorf("mtp: receive: %w", err)
 	}
 	e.receivePlain(now, plain)
+	if err := e.clockErr; err != nil {
+		e.clockErr = nil
+		return e.events, fmt.Errorf("mtp: receive: %w", err)
+	}
 	return e.events, nil
 }
 
@@ -143,7 +148,7 @@ func (e *Engine) accept(now time.Time, msgID int64, seqNo int32, body []byte) bo
 		if (future || past) && e.answersPending(body) {
 			// An answer to a request of ours: our clock is what is off. It is taken even
 			// when the correction is refused.
-			if e.correctClock(now, msgID, "answer") {
+			if e.correctClock(now, msgID, "answer") == nil {
 				e.log.Debug("mtp: clock resynced from an answer", slog.Duration("offset", e.offset))
 			}
 		} else if future || past {
@@ -171,6 +176,9 @@ func (e *Engine) accept(now time.Time, msgID int64, seqNo int32, body []byte) bo
 		}
 	}
 	e.replay.add(msgID)
+	if t := MsgIDTime(msgID); e.side == crypto.Client && t.After(e.srvSeen) {
+		e.srvSeen = t
+	}
 	if seqNo&1 == 1 && !(e.side == crypto.Server && isPing(body)) {
 		e.ack(now, msgID) // a server answers a ping with its pong only, as Telegram does
 	}
@@ -189,11 +197,12 @@ func isPing(body []byte) bool {
 }
 
 // answersPending reports whether body is, or is a container holding, a message about a
-// request this client is waiting on: an rpc_result, a pong, a bad_msg_notification with a
-// clock error, or a bad_server_salt. Such a message cannot be a replay (its request is new), so
-// it is read even when its msg_id time is off, and it tells the client its clock is wrong. A
-// server may check the salt first: a stored offset gone stale (the local clock was set since)
-// together with an expired stored salt draws bad_server_salt, not 16 or 17.
+// request this client is waiting on: an rpc_result, a pong, a future_salts, a
+// bad_msg_notification with a clock error, or a bad_server_salt. Such a message cannot be a
+// replay (its request is new), so it is read even when its msg_id time is off, and it tells
+// the client its clock is wrong. A server may check the salt first: a stored offset gone stale
+// (the local clock was set since) together with an expired stored salt draws bad_server_salt,
+// not 16 or 17.
 func (e *Engine) answersPending(body []byte) bool {
 	if e.side != crypto.Client {
 		return false
@@ -219,7 +228,7 @@ func (e *Engine) answersPending(body []byte) bool {
 func (e *Engine) isAnswer(body []byte) bool {
 	var about int64
 	switch peekID(body) {
-	case idRPCResult, idPong:
+	case idRPCResult, idPong, idFutureSalts:
 		if len(body) < 12 {
 			return false
 		}

@@ -45,17 +45,21 @@ func (s *saltSet) add(salts []Salt) {
 }
 
 // at returns the salt to use at server time now: the latest announced salt valid at now, or
-// the current one. Expired salts are dropped, wherever a server's odd intervals put them in
-// the list.
+// the current one. It drops nothing (see prune): now is an estimate.
 func (s *saltSet) at(now time.Time) int64 {
-	s.future = slices.DeleteFunc(s.future, func(f Salt) bool { return !now.Before(f.ValidUntil) })
 	for i := len(s.future) - 1; i >= 0; i-- {
-		if !now.Before(s.future[i].ValidSince) {
-			s.current = s.future[i].Salt
+		if f := s.future[i]; !now.Before(f.ValidSince) && now.Before(f.ValidUntil) {
+			s.current = f.Salt
 			break
 		}
 	}
 	return s.current
+}
+
+// prune drops the salts expired at server time now, wherever a server's odd intervals put
+// them in the list.
+func (s *saltSet) prune(now time.Time) {
+	s.future = slices.DeleteFunc(s.future, func(f Salt) bool { return !now.Before(f.ValidUntil) })
 }
 
 // coveredUntil returns the end of the last announced salt's validity, zero if none is known.

@@ -120,7 +120,7 @@ func (e *Engine) adoptSession(now time.Time, sid, firstMsgID int64) {
 	out := le.AppendUint32(nil, idNewSessionCreated)
 	out = le.AppendUint64(out, uint64(firstMsgID))
 	out = append(out, unique[:]...)
-	out = le.AppendUint64(out, uint64(e.salts.at(e.serverTime(now))))
+	out = le.AppendUint64(out, uint64(e.saltAt(now)))
 	e.pushService(out, false)
 }
 
@@ -136,7 +136,7 @@ func (e *Engine) sendBadMsg(now time.Time, msgID int64, seqNo int32, code int) {
 	out = le.AppendUint32(out, uint32(seqNo))
 	out = le.AppendUint32(out, uint32(code))
 	if code == 48 {
-		out = le.AppendUint64(out, uint64(e.salts.at(e.serverTime(now))))
+		out = le.AppendUint64(out, uint64(e.saltAt(now)))
 	}
 	e.pushService(out, true)
 }

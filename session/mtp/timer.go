@@ -63,7 +63,7 @@ func (e *Engine) OnTimer(now time.Time) ([]Event, error) {
 		if old := e.saltReq; old != nil {
 			// Unanswered for a minute (or the salt changed since): ask again.
 			e.unqueue(old)
-			delete(e.sent, old.msgID)
+			e.untrack(old)
 		}
 		body := le.AppendUint32(make([]byte, 0, 8), idGetFutureSalts)
 		body = le.AppendUint32(body, uint32(e.cfg.FutureSalts))
