@@ -7,9 +7,6 @@ import (
 	"github.com/mtgo-labs/mtgo/tl"
 )
 
-// PacketBatch is packetBatch for the external tests.
-const PacketBatch = packetBatch
-
 // InvokeQueued is Invoke that calls queued once the call is in the loop's mailbox (and the
 // loop signalled), before it waits for the answer.
 func InvokeQueued(ctx context.Context, c *Conn, in tl.Encoder, out tl.Decoder, queued func()) error {
