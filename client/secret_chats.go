@@ -800,6 +800,12 @@ func (m *secretChats) receiveLocked(ctx context.Context, s *secretChat, p pendin
 		return
 	}
 	m.answerResendLocked(ctx, s, p.layer)
+	if st == secretchat.StatusGap && !s.gapNear(p.layer.OutSeqNo) {
+		m.log.Warn("secret message too far ahead dropped", "chat", s.id,
+			"expected", s.seq.Expected(), "got", p.layer.OutSeqNo)
+		m.askResendLocked(s, s.seq.Expected()+secretGapAhead-2)
+		return
+	}
 	if st == secretchat.StatusGap {
 		m.keepGapLocked(ctx, s, p.layer.OutSeqNo, p) // also stored: secret_gap.go
 		m.log.Debug("secret message out of order kept", "chat", s.id, "expected", s.seq.Expected(), "got", p.layer.OutSeqNo)

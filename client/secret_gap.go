@@ -61,6 +61,23 @@ const (
 	maxSecretGapListed = 2 * maxSecretPending
 )
 
+// secretGapAhead is how far ahead of the next number expected a message after a gap may be
+// (out_seq_no - expected) to be kept: maxSecretPending messages, every number of which fits
+// the kept slots, so whatever the peer sends, the slots never fill while one of the next
+// messages is missing. A message farther ahead is dropped (receiveLocked): a peer whose
+// number jumps could otherwise take the slots for good (their gap never fills) and make
+// every later message after a gap be dropped, and the resend request it made would cover the
+// numbers up to it, so that no request asked for a real gap before them. An honest peer
+// ahead by more than that misses more messages than this side keeps or a peer keeps for
+// resend requests (maxSecretSent): the window is asked for again instead.
+const secretGapAhead = 2 * maxSecretPending
+
+// gapNear reports whether out, the number of a message from the peer of ready chat s, is
+// close enough to the next one expected to be kept after a gap (secretGapAhead).
+func (s *secretChat) gapNear(out int32) bool {
+	return int64(out)-int64(s.seq.Expected()) <= secretGapAhead
+}
+
 func secretGapKey(chat, out int32) string {
 	return secretRecordKey(chat) + "." + strconv.FormatInt(int64(out), 10)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/secretchat"
 	"github.com/mtgo-labs/mtgo/tl/e2e"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
@@ -697,5 +698,55 @@ func TestSecretGapIndexDamaged(t *testing.T) {
 				t.Fatalf("damage not logged:\n%s", b.log)
 			}
 		})
+	}
+}
+
+// TestSecretGapFarAhead: a peer whose numbers jump (hostile, or broken) sends 100 messages
+// far ahead of the next one expected, then its real ones, the first of which is late. The
+// far ones are dropped, not kept (nothing stored), and the real ones are kept and asked for
+// as ever: both delivered. Before the fix the far ones took the 100 kept slots for good, the
+// real second message found none, and the resend request sent for the first far one covered
+// every number below it (and was refused by the peer), so no request asked for the real gap.
+func TestSecretGapFarAhead(t *testing.T) {
+	ctx := context.Background()
+	r := newSecretRelay(t)
+	id := r.open(t)
+	a, b := r.parties[0], r.parties[1]
+	live := trackStore(b, nil)
+	s := a.m.chats[id]
+	st := s.seq.State()
+	far := st
+	far.Sent += 5000
+	var err error
+	if s.seq, err = secretchat.NewSeq(s.role, far); err != nil {
+		t.Fatal(err)
+	}
+	junk := make([]string, maxSecretPending)
+	for i := range junk {
+		junk[i] = fmt.Sprint("far ", i)
+	}
+	jumped := r.sendHeld(t, id, junk...)
+	if s.seq, err = secretchat.NewSeq(s.role, st); err != nil {
+		t.Fatal(err)
+	}
+	held := r.sendHeld(t, id, "1", "2")
+	for _, h := range jumped {
+		b.m.handle(ctx, h.up)
+	}
+	b.m.handle(ctx, held[1].up)
+	r.runJobs()
+	b.m.handle(ctx, held[0].up) // in order, or a duplicate once the resend brought it
+	texts := slices.DeleteFunc(secretTexts(b.events()), func(s string) bool { return strings.HasPrefix(s, "action ") })
+	if diff := cmp.Diff([]string{"1", "2"}, texts); diff != "" {
+		t.Fatalf("delivered (-want +got):\n%s", diff)
+	}
+	if n := len(b.m.chats[id].pending); n != 0 {
+		t.Fatalf("%d messages still kept", n)
+	}
+	if left := live.of(secretGapNS, id); len(left) != 0 {
+		t.Fatalf("records left: %v", left)
+	}
+	if !strings.Contains(b.log.String(), "too far ahead") {
+		t.Fatalf("drop not logged:\n%s", b.log)
 	}
 }
