@@ -145,8 +145,11 @@ func (w mtgoWire) Invoke(ctx context.Context, in tl.Encoder, out tl.Decoder) err
 	return transmit(ctx, w.inv, c.pieces, func(sent []byte) error {
 		rbuf := wireBufs.Get().(*[]byte)
 		*rbuf = receiveInto((*rbuf)[:0], sent)
-		own := make([]byte, len(*rbuf)) // readPackets
-		copy(own, *rbuf)
+		// readPackets, in its shape: the compiler makes this make and copy of a local one
+		// allocation the copy fills, without clearing it first (with len(*rbuf) it did not).
+		p := *rbuf
+		own := make([]byte, len(p))
+		copy(own, p)
 		wireBufs.Put(rbuf)
 		c.ans.ResetTo(own)
 		c.ans.Alias(borrowMin)
