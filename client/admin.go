@@ -151,13 +151,13 @@ const maxHistoryBatches = 10000
 
 // ReportChatSpam reports messages ids of user in a supergroup as spam.
 func (c *Client) ReportChatSpam(ctx context.Context, chat, user any, ids ...int) error {
+	list, err := wireMessageIDs(ids)
+	if err != nil {
+		return fmt.Errorf("mtgo: report spam: %w", err)
+	}
 	ch, who, err := c.channelMember(ctx, chat, user, nil)
 	if err != nil {
 		return err
-	}
-	list := make([]int32, len(ids))
-	for i, id := range ids {
-		list[i] = int32(id)
 	}
 	return c.boolCall(ctx, "report spam", &tg.ChannelsReportSpamRequest{Channel: ch, Participant: who, ID: list})
 }

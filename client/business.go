@@ -135,7 +135,11 @@ func (c *Client) DeleteBusinessMessages(ctx context.Context, connectionID string
 	if err := needConnection(what, connectionID); err != nil {
 		return err
 	}
-	req := &tg.MessagesDeleteMessagesRequest{Revoke: true, ID: int32s(ids)}
+	list, err := wireMessageIDs(ids)
+	if err != nil {
+		return fmt.Errorf("mtgo: %s: %w", what, err)
+	}
+	req := &tg.MessagesDeleteMessagesRequest{Revoke: true, ID: list}
 	if err := c.businessCall(ctx, connectionID, req, &tg.MessagesAffectedMessages{}); err != nil {
 		return fmt.Errorf("mtgo: %s: %w", what, err)
 	}

@@ -53,24 +53,32 @@ func freeFolderID(all []*types.ChatFolder) int {
 	return id
 }
 
-// EditChatFolder replaces the folder with folder.ID.
+// EditChatFolder replaces the folder with folder.ID (ErrFolderID unless 2 to 2^31-1).
 func (c *Client) EditChatFolder(ctx context.Context, folder types.ChatFolder) error {
-	if folder.ID < 2 {
-		return fmt.Errorf("mtgo: edit chat folder: id %d is not a folder's", folder.ID)
+	id, err := wireInt32(folder.ID, 2, ErrFolderID)
+	if err != nil {
+		return fmt.Errorf("mtgo: edit chat folder: %w", err)
 	}
-	return c.boolCall(ctx, "edit chat folder", &tg.MessagesUpdateDialogFilterRequest{ID: int32(folder.ID), Filter: folder.TG()})
+	f := folder.TG()
+	f.ID = id
+	return c.boolCall(ctx, "edit chat folder", &tg.MessagesUpdateDialogFilterRequest{ID: id, Filter: f})
 }
 
-// DeleteChatFolder deletes folder id.
+// DeleteChatFolder deletes folder id (ErrFolderID unless 2 to 2^31-1).
 func (c *Client) DeleteChatFolder(ctx context.Context, id int) error {
-	return c.boolCall(ctx, "delete chat folder", &tg.MessagesUpdateDialogFilterRequest{ID: int32(id)})
+	id32, err := wireInt32(id, 2, ErrFolderID)
+	if err != nil {
+		return fmt.Errorf("mtgo: delete chat folder: %w", err)
+	}
+	return c.boolCall(ctx, "delete chat folder", &tg.MessagesUpdateDialogFilterRequest{ID: id32})
 }
 
-// ReorderChatFolders sets the order of the folders (0 places "All chats").
+// ReorderChatFolders sets the order of the folders (0 places "All chats"; ErrFolderID for an
+// id past 2^31-1 or negative).
 func (c *Client) ReorderChatFolders(ctx context.Context, ids ...int) error {
-	order := make([]int32, len(ids))
-	for i, id := range ids {
-		order[i] = int32(id)
+	order, err := wireInt32s(ids, 0, ErrFolderID)
+	if err != nil {
+		return fmt.Errorf("mtgo: reorder chat folders: %w", err)
 	}
 	return c.boolCall(ctx, "reorder chat folders", &tg.MessagesUpdateDialogFiltersOrderRequest{Order: order})
 }

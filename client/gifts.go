@@ -432,8 +432,12 @@ func (c *Client) SendGiftOffer(ctx context.Context, owner any, slug string, star
 // declines the purchase offer in message messageID and returns the service message that
 // records it.
 func (c *Client) ResolveGiftOffer(ctx context.Context, messageID int, accept bool) (*types.Message, error) {
+	id, err := wireMessageID(messageID)
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: resolve gift offer: %w", err)
+	}
 	var res tg.UpdatesClassBox
-	if err := c.invoker().Invoke(ctx, &tg.PaymentsResolveStarGiftOfferRequest{OfferMsgID: int32(messageID), Decline: !accept}, &res); err != nil {
+	if err := c.invoker().Invoke(ctx, &tg.PaymentsResolveStarGiftOfferRequest{OfferMsgID: id, Decline: !accept}, &res); err != nil {
 		return nil, fmt.Errorf("mtgo: resolve gift offer: %w", err)
 	}
 	return c.serviceMessage(res.Updates), nil

@@ -147,11 +147,15 @@ func (k slugLink) checked(slug string, bad func(string) error) (string, error) {
 }
 
 func (c *Client) invoiceMessage(ctx context.Context, chat any, messageID int) (*tg.InputInvoiceMessage, error) {
+	id, err := wireMessageID(messageID)
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: invoice message: %w", err)
+	}
 	ip, err := c.ResolvePeer(ctx, chat)
 	if err != nil {
 		return nil, err
 	}
-	return &tg.InputInvoiceMessage{Peer: ip, MsgID: int32(messageID)}, nil
+	return &tg.InputInvoiceMessage{Peer: ip, MsgID: id}, nil
 }
 
 func (c *Client) paymentForm(ctx context.Context, in tg.InputInvoiceClass) (*types.PaymentForm, error) {

@@ -188,7 +188,11 @@ func (c *Client) refetchLocation(ctx context.Context, msg *types.Message) (tg.In
 // fetchMessage fetches message id of peer (messages.getMessages, or channels.getMessages in
 // a channel).
 func (c *Client) fetchMessage(ctx context.Context, peer tg.InputPeerClass, id int) (*tg.Message, error) {
-	ids := []tg.InputMessageClass{&tg.InputMessageID{ID: int32(id)}}
+	id32, err := wireMessageID(id)
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: get message: %w", err)
+	}
+	ids := []tg.InputMessageClass{&tg.InputMessageID{ID: id32}}
 	var req tl.Encoder = &tg.MessagesGetMessagesRequest{ID: ids}
 	if p, ok := peer.(*tg.InputPeerChannel); ok {
 		req = &tg.ChannelsGetMessagesRequest{Channel: &tg.InputChannel{ChannelID: p.ChannelID, AccessHash: p.AccessHash}, ID: ids}

@@ -9,42 +9,56 @@ import (
 // ErrMessageID reports a message id no message can have: Telegram numbers a chat's messages
 // from 1 to 2^31-1. Cut to the request's 32 bits, a larger int would keep its low bits and
 // name another message (DeleteMessages with 1<<32+5 would delete message 5), so the methods
-// that get, delete, edit, forward, pin, link to, react to, vote in, score, reply to, read up to
-// or press a button of a message refuse it before sending anything, as do the listings for an
-// offset, id bound or thread option and the forum topic methods for a topic id.
+// that get, delete, edit, forward, pin, link to, react to, vote in, score, reply to, read up to,
+// count the views of, report, pay for or press a button of a message refuse it before sending
+// anything, as do the listings for an offset, id bound or thread option, the scheduled message
+// methods, ResolveGiftOffer and the forum topic methods for a topic id.
 var ErrMessageID = errors.New("mtgo: message id out of range")
 
 // ErrGameScore reports a game score outside 0 to 2^31-1, the scores a request can carry:
 // cut to 32 bits, a larger int would set another score.
 var ErrGameScore = errors.New("mtgo: game score out of range")
 
-// wireScore converts a game score for a request.
-func wireScore(score int) (int32, error) {
-	if score < 0 || score > math.MaxInt32 {
-		return 0, fmt.Errorf("%w: %d, want 0 to %d", ErrGameScore, score, math.MaxInt32)
+// ErrStoryID reports a story id no story can have: Telegram numbers a peer's stories from 1
+// to 2^31-1, and cut to 32 bits a larger int would name another story, so the story methods
+// refuse it before sending anything (a maximum id for MarkStoriesRead may be 0).
+var ErrStoryID = errors.New("mtgo: story id out of range")
+
+// ErrFolderID reports a chat folder id no folder can have: folders are numbered from 2 to
+// 2^31-1 (0 is "All chats", 1 the archive), and cut to 32 bits a larger int would name
+// another folder, so EditChatFolder, DeleteChatFolder and ReorderChatFolders (which takes 0
+// too) refuse it before sending anything.
+var ErrFolderID = errors.New("mtgo: chat folder id out of range")
+
+// wireInt32 converts n for a request's 32-bit field when it lies in lo to 2^31-1, and fails
+// with errRange, naming n and the range, when it does not.
+func wireInt32(n, lo int, errRange error) (int32, error) {
+	if n < lo || n > math.MaxInt32 {
+		return 0, fmt.Errorf("%w: %d, want %d to %d", errRange, n, lo, math.MaxInt32)
 	}
-	return int32(score), nil
+	return int32(n), nil
 }
 
-// wireMessageID converts the id of one message for a request.
-func wireMessageID(id int) (int32, error) {
-	if id < 1 || id > math.MaxInt32 {
-		return 0, fmt.Errorf("%w: %d, want 1 to %d", ErrMessageID, id, math.MaxInt32)
-	}
-	return int32(id), nil
-}
-
-// wireMessageIDs converts ids as wireMessageID does, naming the first out of range by its position.
-func wireMessageIDs(ids []int) ([]int32, error) {
-	out := make([]int32, len(ids))
-	for i, id := range ids {
+// wireInt32s converts ns as wireInt32 does, naming the first out of range by its position.
+func wireInt32s(ns []int, lo int, errRange error) ([]int32, error) {
+	out := make([]int32, len(ns))
+	for i, n := range ns {
 		var err error
-		if out[i], err = wireMessageID(id); err != nil {
-			return nil, fmt.Errorf("id %d of %d: %w", i+1, len(ids), err)
+		if out[i], err = wireInt32(n, lo, errRange); err != nil {
+			return nil, fmt.Errorf("id %d of %d: %w", i+1, len(ns), err)
 		}
 	}
 	return out, nil
 }
+
+// wireScore converts a game score for a request.
+func wireScore(score int) (int32, error) { return wireInt32(score, 0, ErrGameScore) }
+
+// wireMessageID converts the id of one message for a request.
+func wireMessageID(id int) (int32, error) { return wireInt32(id, 1, ErrMessageID) }
+
+// wireMessageIDs converts ids as wireMessageID does, naming the first out of range by its position.
+func wireMessageIDs(ids []int) ([]int32, error) { return wireInt32s(ids, 1, ErrMessageID) }
 
 // wireMaxMessageID converts a bound "up to message id", where 0 means no bound.
 func wireMaxMessageID(id int) (int32, error) {
@@ -53,3 +67,6 @@ func wireMaxMessageID(id int) (int32, error) {
 	}
 	return wireMessageID(id)
 }
+
+// wireStoryID converts the id of one story for a request.
+func wireStoryID(id int) (int32, error) { return wireInt32(id, 1, ErrStoryID) }

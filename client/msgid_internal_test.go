@@ -20,13 +20,7 @@ func TestMessageIDRange(t *testing.T) {
 	c := newOfflineClient(t)
 	ctx := context.Background()
 	const wraps = 1<<32 + 5
-	call := func(f func() (any, error)) func() error {
-		return func() error { _, err := f(); return err }
-	}
-	tests := []struct {
-		name string
-		err  func() error
-	}{
+	wantRangeErrors(t, ErrMessageID, []rangeCase{
 		{"delete past int32", call(func() (any, error) { return c.DeleteMessages(ctx, "me", 1, wraps) })},
 		{"delete zero", call(func() (any, error) { return c.DeleteMessages(ctx, "me", 0) })},
 		{"delete negative", call(func() (any, error) { return c.DeleteMessages(ctx, "me", -5) })},
@@ -79,14 +73,19 @@ func TestMessageIDRange(t *testing.T) {
 		{"pin topic", func() error { return c.PinForumTopic(ctx, "me", wraps, true) }},
 		{"delete topic", func() error { return c.DeleteForumTopic(ctx, "me", wraps) }},
 		{"get topic", call(func() (any, error) { return c.GetForumTopic(ctx, "me", wraps) })},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if err := tt.err(); !errors.Is(err, ErrMessageID) {
-				t.Fatalf("error %v, want one matching ErrMessageID", err)
-			}
-		})
-	}
+		{"vote in a poll", call(func() (any, error) { return c.VotePoll(ctx, "me", wraps, 0) })},
+		{"stop a poll", call(func() (any, error) { return c.StopPoll(ctx, "me", wraps) })},
+		{"resolve a gift offer", call(func() (any, error) { return c.ResolveGiftOffer(ctx, wraps, true) })},
+		{"payment form", call(func() (any, error) { return c.GetPaymentForm(ctx, "me", wraps) })},
+		{"pay", call(func() (any, error) { return c.SendPaymentForm(ctx, &types.PaymentForm{}, "me", wraps, nil) })},
+		{"views", call(func() (any, error) { return c.GetMessagesViews(ctx, "me", 1, wraps) })},
+		{"increment views", call(func() (any, error) { return c.IncrementViews(ctx, "me", -1) })},
+		{"report spam", func() error { return c.ReportChatSpam(ctx, "me", "me", wraps) }},
+		{"get scheduled", call(func() (any, error) { return c.GetScheduledMessages(ctx, "me", wraps) })},
+		{"send scheduled now", call(func() (any, error) { return c.SendScheduledMessagesNow(ctx, "me", wraps) })},
+		{"delete scheduled", func() error { return c.DeleteScheduledMessages(ctx, "me", 0) }},
+		{"delete business messages", func() error { return c.DeleteBusinessMessages(ctx, "conn", wraps) }},
+	})
 }
 
 // TestGameScoreRange sets game scores a request cannot carry: past 2^31-1 the score's low
@@ -95,22 +94,35 @@ func TestGameScoreRange(t *testing.T) {
 	c := newOfflineClient(t)
 	ctx := context.Background()
 	inline := types.InlineMessageID(&tg.InputBotInlineMessageID{DCID: 2, ID: 1})
-	tests := []struct {
-		name string
-		err  func() error
-	}{
+	wantRangeErrors(t, ErrGameScore, []rangeCase{
 		{"past int32", func() error { _, err := c.SetGameScore(ctx, "me", 1, "me", 1<<32+5, false, false); return err }},
 		{"negative", func() error { _, err := c.SetGameScore(ctx, "me", 1, "me", -1, false, false); return err }},
 		{"inline past int32", func() error { return c.SetInlineGameScore(ctx, inline, "me", 1<<32+5, false, false) }},
 		{"inline negative", func() error { return c.SetInlineGameScore(ctx, inline, "me", -1, false, false) }},
-	}
+	})
+}
+
+// rangeCase is a call given an id (or score) out of range, and the error it returned.
+type rangeCase struct {
+	name string
+	err  func() error
+}
+
+// wantRangeErrors runs each case as a subtest, which fails unless its error matches want.
+func wantRangeErrors(t *testing.T, want error, tests []rangeCase) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if err := tt.err(); !errors.Is(err, ErrGameScore) {
-				t.Fatalf("error %v, want one matching ErrGameScore", err)
+			if err := tt.err(); !errors.Is(err, want) {
+				t.Fatalf("error %v, want one matching %v", err, want)
 			}
 		})
 	}
+}
+
+// call returns f's error, for methods that also return a value.
+func call(f func() (any, error)) func() error {
+	return func() error { _, err := f(); return err }
 }
 
 // firstErr returns a function listing seq that returns the first error, or nil.

@@ -18,13 +18,17 @@ var ErrNoMessageIDs = errors.New("mtgo: no message ids given")
 // GetScheduledMessages returns the account's scheduled messages in chat (anything
 // ResolvePeer accepts): those ids, or every one (latest date first) when ids are omitted.
 func (c *Client) GetScheduledMessages(ctx context.Context, chat any, ids ...int) ([]*types.Message, error) {
+	list, err := wireMessageIDs(ids)
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: get scheduled messages: %w", err)
+	}
 	ip, err := c.ResolvePeer(ctx, chat)
 	if err != nil {
 		return nil, err
 	}
 	var req tg.TLObject = &tg.MessagesGetScheduledHistoryRequest{Peer: ip}
 	if len(ids) > 0 {
-		req = &tg.MessagesGetScheduledMessagesRequest{Peer: ip, ID: int32s(ids)}
+		req = &tg.MessagesGetScheduledMessagesRequest{Peer: ip, ID: list}
 	}
 	var res tg.MessagesMessagesClassBox
 	if err := c.invoker().Invoke(ctx, req, &res); err != nil {
@@ -78,18 +82,13 @@ func (c *Client) scheduledCall(ctx context.Context, what string, chat any, ids [
 	if len(ids) == 0 {
 		return nil, fmt.Errorf("mtgo: %s: %w", what, ErrNoMessageIDs)
 	}
+	list, err := wireMessageIDs(ids)
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: %s: %w", what, err)
+	}
 	ip, err := c.ResolvePeer(ctx, chat)
 	if err != nil {
 		return nil, err
 	}
-	return c.updated(ctx, what, mk(ip, int32s(ids)))
-}
-
-// int32s converts message ids.
-func int32s(ids []int) []int32 {
-	out := make([]int32, len(ids))
-	for i, id := range ids {
-		out[i] = int32(id)
-	}
-	return out
+	return c.updated(ctx, what, mk(ip, list))
 }

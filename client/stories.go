@@ -188,6 +188,10 @@ func (c *Client) SendStory(ctx context.Context, chat any, media any, opts ...Sto
 // RepostStory posts again, as chat, story storyID of fromChat (one the account sees and that
 // is not protected) and returns the repost; the StoryOptions apply as for SendStory.
 func (c *Client) RepostStory(ctx context.Context, chat, fromChat any, storyID int, opts ...StoryOption) (*types.Story, error) {
+	id, err := wireStoryID(storyID)
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: repost story: %w", err)
+	}
 	p := collectStory(opts)
 	peer, err := c.ResolvePeer(ctx, chat)
 	if err != nil {
@@ -208,11 +212,11 @@ func (c *Client) RepostStory(ctx context.Context, chat, fromChat any, storyID in
 	if err != nil {
 		return nil, err
 	}
-	return c.postStory(ctx, "repost story", peer, in, p, from, storyID)
+	return c.postStory(ctx, "repost story", peer, in, p, from, id)
 }
 
 // postStory sends stories.sendStory.
-func (c *Client) postStory(ctx context.Context, what string, peer tg.InputPeerClass, in tg.InputMediaClass, p storyParams, from tg.InputPeerClass, fromID int) (*types.Story, error) {
+func (c *Client) postStory(ctx context.Context, what string, peer tg.InputPeerClass, in tg.InputMediaClass, p storyParams, from tg.InputPeerClass, fromID int32) (*types.Story, error) {
 	caption, ents, err := c.storyText(ctx, p)
 	if err != nil {
 		return nil, err
@@ -228,7 +232,7 @@ func (c *Client) postStory(ctx context.Context, what string, peer tg.InputPeerCl
 		req.Period = tl.Some(int32(p.period / time.Second))
 	}
 	if from != nil {
-		req.FwdFromID, req.FwdFromStory = from, tl.Some(int32(fromID))
+		req.FwdFromID, req.FwdFromStory = from, tl.Some(fromID)
 	}
 	var res tg.UpdatesClassBox
 	if err := c.storyCall(ctx, what, req, &res); err != nil {
@@ -239,11 +243,15 @@ func (c *Client) postStory(ctx context.Context, what string, peer tg.InputPeerCl
 
 // editStory sends stories.editStory.
 func (c *Client) editStory(ctx context.Context, what string, chat any, storyID int, build func(tg.InputPeerClass, *tg.StoriesEditStoryRequest) error) (*types.Story, error) {
+	id, err := wireStoryID(storyID)
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: %s: %w", what, err)
+	}
 	peer, err := c.ResolvePeer(ctx, chat)
 	if err != nil {
 		return nil, err
 	}
-	req := &tg.StoriesEditStoryRequest{Peer: peer, ID: int32(storyID)}
+	req := &tg.StoriesEditStoryRequest{Peer: peer, ID: id}
 	if err := build(peer, req); err != nil {
 		return nil, err
 	}
@@ -299,16 +307,13 @@ func (c *Client) EditStoryPrivacy(ctx context.Context, chat any, storyID int, ru
 	})
 }
 
-// storyIDs converts story ids for a request; none is ErrStoryIDsRequired.
+// storyIDs converts story ids for a request; none is ErrStoryIDsRequired, one out of range
+// ErrStoryID.
 func storyIDs(ids []int) ([]int32, error) {
 	if len(ids) == 0 {
 		return nil, ErrStoryIDsRequired
 	}
-	out := make([]int32, len(ids))
-	for i, id := range ids {
-		out[i] = int32(id)
-	}
-	return out, nil
+	return wireInt32s(ids, 1, ErrStoryID)
 }
 
 // storyTarget resolves chat and converts ids (none: ErrStoryIDsRequired, checked first).
@@ -391,12 +396,16 @@ func (c *Client) storyBoolCall(ctx context.Context, what string, chat any, ids [
 // MarkStoriesRead marks the active stories of chat up to maxID as read (and viewed) and
 // returns the ids newly read.
 func (c *Client) MarkStoriesRead(ctx context.Context, chat any, maxID int) ([]int, error) {
+	max32, err := wireInt32(maxID, 0, ErrStoryID)
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: read stories: %w", err)
+	}
 	peer, err := c.ResolvePeer(ctx, chat)
 	if err != nil {
 		return nil, err
 	}
 	var res tg.IntVector
-	if err := c.storyCall(ctx, "read stories", &tg.StoriesReadStoriesRequest{Peer: peer, MaxID: int32(maxID)}, &res); err != nil {
+	if err := c.storyCall(ctx, "read stories", &tg.StoriesReadStoriesRequest{Peer: peer, MaxID: max32}, &res); err != nil {
 		return nil, err
 	}
 	return intsOf(res.Elems), nil
@@ -473,6 +482,10 @@ func (c *Client) GetChatStories(ctx context.Context, chat any) ([]*types.Story, 
 // SendStoryReaction reacts to story storyID of chat with emoji ("" takes the reaction
 // back).
 func (c *Client) SendStoryReaction(ctx context.Context, chat any, storyID int, emoji string) error {
+	id, err := wireStoryID(storyID)
+	if err != nil {
+		return fmt.Errorf("mtgo: send story reaction: %w", err)
+	}
 	peer, err := c.ResolvePeer(ctx, chat)
 	if err != nil {
 		return err
@@ -482,17 +495,21 @@ func (c *Client) SendStoryReaction(ctx context.Context, chat any, storyID int, e
 		r = &tg.ReactionEmoji{Emoticon: emoji}
 	}
 	var res tg.UpdatesClassBox
-	return c.storyCall(ctx, "send story reaction", &tg.StoriesSendReactionRequest{Peer: peer, StoryID: int32(storyID), Reaction: r}, &res)
+	return c.storyCall(ctx, "send story reaction", &tg.StoriesSendReactionRequest{Peer: peer, StoryID: id, Reaction: r}, &res)
 }
 
 // ExportStoryLink returns the t.me link of story storyID of chat (which needs a username).
 func (c *Client) ExportStoryLink(ctx context.Context, chat any, storyID int) (string, error) {
+	id, err := wireStoryID(storyID)
+	if err != nil {
+		return "", fmt.Errorf("mtgo: export story link: %w", err)
+	}
 	peer, err := c.ResolvePeer(ctx, chat)
 	if err != nil {
 		return "", err
 	}
 	var res tg.ExportedStoryLink
-	if err := c.storyCall(ctx, "export story link", &tg.StoriesExportStoryLinkRequest{Peer: peer, ID: int32(storyID)}, &res); err != nil {
+	if err := c.storyCall(ctx, "export story link", &tg.StoriesExportStoryLinkRequest{Peer: peer, ID: id}, &res); err != nil {
 		return "", err
 	}
 	return res.Link, nil
@@ -544,11 +561,15 @@ func (c *Client) SetCloseFriends(ctx context.Context, users ...any) error {
 // ForwardStory sends story storyID of fromChat as a message to chat and returns the message;
 // the SendOptions apply as for SendMedia (caption, reply, silent, ...).
 func (c *Client) ForwardStory(ctx context.Context, chat, fromChat any, storyID int, opts ...SendOption) (*types.Message, error) {
+	id, err := wireStoryID(storyID)
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: forward story: %w", err)
+	}
 	from, err := c.ResolvePeer(ctx, fromChat)
 	if err != nil {
 		return nil, err
 	}
 	return c.sendMedia(ctx, chat, "story", option.CollectSend(opts), func() (tg.InputMediaClass, error) {
-		return &tg.InputMediaStory{Peer: from, ID: int32(storyID)}, nil
+		return &tg.InputMediaStory{Peer: from, ID: id}, nil
 	})
 }

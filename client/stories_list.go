@@ -2,6 +2,7 @@ package mtgo
 
 import (
 	"context"
+	"fmt"
 	"iter"
 
 	"github.com/mtgo-labs/mtgo/client/types"
@@ -98,12 +99,17 @@ type StoryViewersFilter struct {
 // yielded once and ends it.
 func (c *Client) GetStoryViewers(ctx context.Context, chat any, storyID int, filter ...StoryViewersFilter) iter.Seq2[*types.StoryViewer, error] {
 	return func(yield func(*types.StoryViewer, error) bool) {
+		id, err := wireStoryID(storyID)
+		if err != nil {
+			yield(nil, fmt.Errorf("mtgo: get story viewers: %w", err))
+			return
+		}
 		peer, err := c.ResolvePeer(ctx, chat)
 		if err != nil {
 			yield(nil, err)
 			return
 		}
-		req := &tg.StoriesGetStoryViewsListRequest{Peer: peer, ID: int32(storyID), Limit: maxPage}
+		req := &tg.StoriesGetStoryViewsListRequest{Peer: peer, ID: id, Limit: maxPage}
 		for _, f := range filter {
 			req.JustContacts, req.ReactionsFirst = f.JustContacts, f.ReactionsFirst
 			if f.Query != "" {

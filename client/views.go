@@ -22,14 +22,15 @@ func (c *Client) IncrementViews(ctx context.Context, chat any, ids ...int) ([]ty
 }
 
 func (c *Client) messagesViews(ctx context.Context, chat any, ids []int, increment bool) ([]types.MessageViews, error) {
+	list, err := wireMessageIDs(ids)
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: get message views: %w", err)
+	}
 	peer, err := c.ResolvePeer(ctx, chat)
 	if err != nil {
 		return nil, err
 	}
-	req := &tg.MessagesGetMessagesViewsRequest{Peer: peer, ID: make([]int32, len(ids)), Increment: increment}
-	for i, id := range ids {
-		req.ID[i] = int32(id)
-	}
+	req := &tg.MessagesGetMessagesViewsRequest{Peer: peer, ID: list, Increment: increment}
 	var res tg.MessagesMessageViews
 	if err := c.invoker().Invoke(ctx, req, &res); err != nil {
 		return nil, fmt.Errorf("mtgo: get messages views: %w", err)
