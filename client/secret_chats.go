@@ -426,10 +426,15 @@ func (m *secretChats) discard(ctx context.Context, id int32, deleteHistory bool)
 func (m *secretChats) discardLocked(ctx context.Context, s *secretChat) {
 	s.fingerprint = s.keyFingerprint()
 	s.forgetExchange()
+	var left error
 	if s.state == types.SecretChatReady {
-		m.forgetSentLocked(ctx, s)
+		left = m.forgetSentLocked(ctx, s)
 	}
-	m.forgetGapLocked(ctx, s) // before the chat is stored as discarded (secret_gap.go)
+	// Before the chat is stored as discarded (secret_gap.go); what a failure leaves is
+	// listed for the checks of the chats to delete (secret_sweep.go).
+	if left = errors.Join(left, m.forgetGapLocked(ctx, s)); left != nil {
+		m.sweepLaterLocked(ctx, s.id)
+	}
 	s.state, s.keys, s.pending, s.sent, s.held, s.unread = types.SecretChatDiscarded, nil, nil, nil, nil, nil
 	s.gapLost, s.gapUnread = nil, false
 	if s.seq == nil {

@@ -326,14 +326,15 @@ func (m *secretChats) dropGapLocked(ctx context.Context, s *secretChat, outs []i
 // discarded: the ones it keeps or lists in memory and the ones the stored index lists (a
 // stop, or a failed write, may leave some that memory does not know), then the index, once
 // every record it lists is gone. Called before the chat is stored as discarded; a failure
-// is logged, and the index left for the next load of the discarded chat to try again.
-func (m *secretChats) forgetGapLocked(ctx context.Context, s *secretChat) {
+// is logged and returned, and the index left for a later sweep or load of the discarded
+// chat to try again (secret_sweep.go).
+func (m *secretChats) forgetGapLocked(ctx context.Context, s *secretChat) error {
 	if m.store == nil {
-		return
+		return nil
 	}
 	stored, found, err := m.gapIndexLocked(ctx, s) // on a failure, the known ones go all the same
 	if err == nil && !found && len(s.pending) == 0 && len(s.gapLost) == 0 {
-		return // nothing stored: a load of a discarded chat writes nothing
+		return nil // nothing stored: a load of a discarded chat writes nothing
 	}
 	for _, out := range slices.Concat(s.gapListed(), stored) {
 		if derr := m.store.DeleteRecord(ctx, secretGapNS, secretGapKey(s.id, out)); derr != nil {
@@ -346,7 +347,9 @@ func (m *secretChats) forgetGapLocked(ctx context.Context, s *secretChat) {
 	}
 	if err != nil {
 		m.log.Warn("secret messages kept after a gap not deleted", "chat", s.id, "err", err)
+		return fmt.Errorf("secret chat %d: kept messages not deleted: %w", s.id, err)
 	}
+	return nil
 }
 
 // loadGapLocked takes back the messages a chat, just loaded from the storage, kept after a

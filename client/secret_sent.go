@@ -186,34 +186,39 @@ func (m *secretChats) sentLocked(ctx context.Context, s *secretChat, out int32) 
 
 // forgetSentLocked deletes the stored messages of s, a chat being discarded: their
 // plaintext must not outlive the key. Slot 0 goes last, so a delete that fails leaves it,
-// and a later load of the discarded chat, finding it, deletes them again (loadSentLocked).
-func (m *secretChats) forgetSentLocked(ctx context.Context, s *secretChat) {
+// and a later sweep or load of the discarded chat, finding it, deletes them again
+// (loadSentLocked). A failure is logged and returned.
+func (m *secretChats) forgetSentLocked(ctx context.Context, s *secretChat) error {
 	if m.store == nil || s.seq == nil {
-		return
+		return nil
 	}
 	for slot := int(min(s.seq.State().Sent, maxSecretSent)) - 1; slot >= 0; slot-- {
 		if err := m.store.DeleteRecord(ctx, secretSentNS, secretSentKey(s.id, slot)); err != nil {
 			m.log.Warn("secret message record not deleted", "chat", s.id, "err", err)
-			return
+			return fmt.Errorf("secret chat %d: sent messages not deleted: %w", s.id, err)
 		}
 	}
+	return nil
 }
 
-// loadSentLocked finishes, for s just loaded from the storage, a discard that failed to
-// delete the stored messages (forgetSentLocked): one read, of slot 0, for a discarded chat
-// that sent any.
-func (m *secretChats) loadSentLocked(ctx context.Context, s *secretChat) {
+// loadSentLocked finishes, for s just loaded from the storage or swept (secret_sweep.go), a
+// discard that failed to delete the stored messages (forgetSentLocked): one read, of slot
+// 0, for a discarded chat that sent any. A failure, logged, is returned: records may be
+// left.
+func (m *secretChats) loadSentLocked(ctx context.Context, s *secretChat) error {
 	if m.store == nil || s.state != types.SecretChatDiscarded || s.seq == nil || s.seq.State().Sent == 0 {
-		return
+		return nil
 	}
 	b, ok, err := m.store.LoadRecord(ctx, secretSentNS, secretSentKey(s.id, 0))
 	clear(b) // plaintext
 	switch {
 	case err != nil:
 		m.log.Warn("secret message record not read", "chat", s.id, "err", err)
+		return fmt.Errorf("secret chat %d: sent messages not read: %w", s.id, err)
 	case ok:
-		m.forgetSentLocked(ctx, s)
+		return m.forgetSentLocked(ctx, s)
 	}
+	return nil
 }
 
 // secretRandomID is the random_id of the message a layer carries.

@@ -81,9 +81,11 @@ func (c *Client) secretRekeyDue() bool {
 // A chat that still owes the peer this side's layer notice (a restart came before it went
 // out, or its send failed and nothing was sent since) sends it from a job: the peer writes
 // in its oldest layer until told, and a side that never writes again would never tell it.
+// First it deletes what discards that failed left stored (sweepLocked).
 func (m *secretChats) checkChats(ctx context.Context) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.sweepLocked(ctx) // what failed discards left (secret_sweep.go)
 	idx, err := m.readyIndexLocked(ctx)
 	if err != nil {
 		m.log.Warn("secret chats not checked for re-keying", "err", err)

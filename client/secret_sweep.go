@@ -1,0 +1,106 @@
+package mtgo
+
+import (
+	"context"
+	"errors"
+
+	"github.com/mtgo-labs/mtgo/client/types"
+)
+
+// A discard deletes the chat's stored messages (kept after a gap, secret_gap.go; sent,
+// secret_sent.go) before the chat is stored as discarded, and a delete may fail (the storage
+// briefly away): the chat is stored discarded all the same, as its key must go. A load of
+// the discarded chat deletes them again, but a chat nothing loads again would leave their
+// plaintext stored for good. So such a chat's id goes into a list, key secretSweepKey in
+// secretRecordNS, written before the chat is stored as discarded (the ready index's format:
+// encodeSecretReady), and each check of the chats (checkChats: at Connect, then hourly)
+// loads the chats listed, deletes what they left, and keeps listed only those that still
+// left something. With nothing listed a check reads one record and writes nothing.
+const secretSweepKey = "sweep"
+
+// sweepLaterLocked lists chat id, whose discard left records. A failure is logged: a later
+// load of the chat still deletes them.
+func (m *secretChats) sweepLaterLocked(ctx context.Context, id int32) {
+	if m.store == nil {
+		return
+	}
+	idx, err := m.sweepListLocked(ctx)
+	if err == nil {
+		if _, ok := idx[id]; ok {
+			return
+		}
+		if len(idx) >= maxSecretReady {
+			m.log.Warn("discarded secret chat not listed for deletion: the list is full", "chat", id, "max", maxSecretReady)
+			return
+		}
+		idx[id] = struct{}{}
+		err = m.store.SaveRecord(ctx, secretRecordNS, secretSweepKey, encodeSecretReady(idx))
+	}
+	if err != nil {
+		m.log.Warn("discarded secret chat not listed for deletion", "chat", id, "err", err)
+	}
+}
+
+// sweepListLocked reads the list of chats to sweep (empty when none is stored). A damaged
+// one is logged and read as empty: the ids it held cannot be known, and a load of each
+// chat still deletes what it left.
+func (m *secretChats) sweepListLocked(ctx context.Context) (map[int32]struct{}, error) {
+	b, ok, err := m.store.LoadRecord(ctx, secretRecordNS, secretSweepKey)
+	if err != nil || !ok {
+		return map[int32]struct{}{}, err
+	}
+	idx, err := decodeSecretReady(b)
+	if err != nil {
+		m.log.Warn("list of discarded secret chats to delete damaged", "err", err)
+		return map[int32]struct{}{}, nil
+	}
+	return idx, nil
+}
+
+// sweepLocked deletes what the discards of the listed chats left, and writes the list again
+// without the chats that left nothing. A failure is logged: the chat stays listed.
+func (m *secretChats) sweepLocked(ctx context.Context) {
+	if m.store == nil {
+		return
+	}
+	idx, err := m.sweepListLocked(ctx)
+	if err != nil {
+		m.log.Warn("discarded secret chats not swept", "err", err)
+		return
+	}
+	n := len(idx)
+	for id := range idx {
+		if m.sweptLocked(ctx, id) {
+			delete(idx, id)
+		}
+	}
+	switch {
+	case len(idx) == n:
+		return
+	case len(idx) == 0:
+		err = m.store.DeleteRecord(ctx, secretRecordNS, secretSweepKey)
+	default:
+		err = m.store.SaveRecord(ctx, secretRecordNS, secretSweepKey, encodeSecretReady(idx))
+	}
+	if err != nil {
+		m.log.Warn("list of discarded secret chats to delete not saved", "err", err)
+	}
+}
+
+// sweptLocked deletes what the discard of chat id left stored and reports whether nothing is
+// left. A chat not stored as discarded lists its records itself (its discard stopped before
+// storing it, and a later one deletes them); a chat record gone or damaged says nothing more.
+func (m *secretChats) sweptLocked(ctx context.Context, id int32) bool {
+	s, err := m.lookupLocked(ctx, id)
+	switch {
+	case errors.Is(err, errSecretRecord):
+		m.log.Warn("discarded secret chat not swept", "chat", id, "err", err)
+		return true
+	case err != nil:
+		m.log.Warn("discarded secret chat not swept", "chat", id, "err", err)
+		return false
+	case s == nil || s.state != types.SecretChatDiscarded:
+		return true
+	}
+	return errors.Join(m.forgetGapLocked(ctx, s), m.loadSentLocked(ctx, s)) == nil
+}
