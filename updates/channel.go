@@ -155,7 +155,7 @@ func (b *Box) track(now time.Time, id int64, pts int32) *channel {
 func (b *Box) channelUpdate(now time.Time, id int64, h held) {
 	c, ok := b.channels[id]
 	if !ok {
-		if _, stale := b.rejoin(id, h.pts); stale {
+		if _, stale := b.rejoin(id, h.pts, h.count); stale {
 			return
 		}
 		b.openFor(h.users, h.chats)
@@ -195,7 +195,7 @@ func (b *Box) channelTooLong(now time.Time, u *tg.UpdateChannelTooLong) {
 		if !hasPts {
 			return
 		}
-		floor, stale := b.rejoin(u.ChannelID, pts)
+		floor, stale := b.rejoin(u.ChannelID, pts, 1)
 		if stale {
 			return
 		}
@@ -249,16 +249,18 @@ func (b *Box) lowerGuess(c *channel, h held) {
 }
 
 // rejoin is called before a channel the Box does not track is tracked again from an update
-// at pts. When it was dropped (DropChannel) at pts floor, its updates up to there were
-// delivered: stale reports that the update is one of them, late on the network, which must
-// not start tracking the channel and deliver it again. Otherwise the channel's drop is
-// forgotten, and floor is the lowest start a guess of it may take.
-func (b *Box) rejoin(id int64, pts int32) (floor int32, stale bool) {
+// at pts that generated count events (1 for a pts the server names). When it was dropped
+// (DropChannel) at pts floor, its updates up to there were delivered: stale reports that
+// the update is one of them, late on the network, which must not start tracking the channel
+// and deliver it again. An update at floor that generated no event (pts_count 0) is not:
+// check applies it to a channel tracked at floor, and so does rejoin. Otherwise the
+// channel's drop is forgotten, and floor is the lowest start a guess of it may take.
+func (b *Box) rejoin(id int64, pts, count int32) (floor int32, stale bool) {
 	floor, ok := b.gone[id]
 	if !ok {
 		return 0, false
 	}
-	if pts <= floor {
+	if pts < floor || pts == floor && count > 0 {
 		return floor, true
 	}
 	delete(b.gone, id)

@@ -57,7 +57,7 @@ func (b *Box) restore(now time.Time, ms []channelMemo) Output {
 			}
 		case m.pts < 1 || m.pts < m.floor || m.pts >= m.named || !b.near(m.pts, m.named):
 		case !ok:
-			if _, stale := b.rejoin(m.id, m.named); stale {
+			if _, stale := b.rejoin(m.id, m.named, 1); stale {
 				continue
 			}
 			b.openFor(nil, nil)

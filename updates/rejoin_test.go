@@ -43,6 +43,12 @@ func TestRejoinedChannelStalePush(t *testing.T) {
 		{name: "one past the drop", top: 12,
 			after: []tg.UpdatesClass{updates(0, &tg.UpdateDeleteChannelMessages{ChannelID: ch, Messages: []int32{12}, Pts: 12, PtsCount: 2})},
 			want:  []string{"updateDeleteChannelMessages"}},
+		// pts_count 0 at the pts of the drop moves nothing and is new, as check applies it
+		// to a channel tracked at that pts; one below the drop is a duplicate.
+		{name: "zero count at the drop", top: 11, after: []tg.UpdatesClass{
+			updates(0, &tg.UpdateChannelWebPage{ChannelID: ch, Webpage: &tg.WebPageEmpty{ID: 1}, Pts: 10, PtsCount: 0}),
+			updates(0, &tg.UpdateChannelWebPage{ChannelID: ch, Webpage: &tg.WebPageEmpty{ID: 2}, Pts: 11, PtsCount: 0})},
+			want: []string{"updateChannelWebPage"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t, Config{MaxPending: 5})
