@@ -3,8 +3,6 @@ package updates
 import (
 	"context"
 	"errors"
-	"slices"
-	"sync"
 	"testing"
 	"testing/synctest"
 
@@ -38,31 +36,6 @@ func (a *guessAPI) UpdatesGetChannelDifference(ctx context.Context, req *tg.Upda
 		d.NewMessages = append(d.NewMessages, channelMessage(9, id))
 	}
 	return d, nil
-}
-
-// seenUpdates records what a Handler was given; while gate is not nil it waits for it first.
-type seenUpdates struct {
-	mu   sync.Mutex
-	gate chan struct{}
-	got  []string
-}
-
-func (s *seenUpdates) HandleUpdates(_ context.Context, b Batch) error {
-	if s.gate != nil {
-		<-s.gate
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, u := range b.Updates {
-		s.got = append(s.got, describe(u))
-	}
-	return nil
-}
-
-func (s *seenUpdates) seen() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.got)
 }
 
 // failChannelStore fails the save of a commit that moves channel 9 to pts.
@@ -110,7 +83,7 @@ func TestManagerRestartKeepsGuessedStart(t *testing.T) {
 				if tc.fail != 0 {
 					store = &failChannelStore{MemoryStore: mem, pts: tc.fail}
 				}
-				first := &seenUpdates{}
+				first := &orderLog{}
 				a, err := NewManager(Options{API: &guessAPI{top: 7, hold: true}, Handler: first, Store: store, AccessHashes: hashes})
 				if err != nil {
 					t.Fatal(err)
@@ -131,7 +104,7 @@ func TestManagerRestartKeepsGuessedStart(t *testing.T) {
 				send(updates(0, &tg.UpdateChannelTooLong{ChannelID: 9, Pts: tl.Some[int32](7)}))
 				gate := make(chan struct{})
 				if tc.queued {
-					first.gate = gate
+					first.hold = func(Batch) { <-gate }
 					send(updates(0, msg(2, 2))) // the Handler holds it
 				}
 				send(updates(0, chMsg(9, 5, 5)))
@@ -146,7 +119,7 @@ func TestManagerRestartKeepsGuessedStart(t *testing.T) {
 				saved, _, _ := mem.Load(t.Context())
 				t.Logf("saved after the first Manager: %+v", saved.Channels)
 
-				second := &seenUpdates{}
+				second := &orderLog{}
 				b, err := NewManager(Options{API: &guessAPI{top: 7}, Handler: second, Store: mem, AccessHashes: hashes})
 				if err != nil {
 					t.Fatal(err)
