@@ -25,6 +25,10 @@ func TestMigrationV3(t *testing.T) { onSchema(t, sqlstoretest.MigrationV3) }
 // (sqlstoretest.MisplacedRows).
 func TestMisplacedRows(t *testing.T) { onSchema(t, sqlstoretest.MisplacedRows) }
 
+// TestDamagedNames: a peer row with a damaged names column is repaired by the next save of
+// the peer (sqlstoretest.DamagedNames).
+func TestDamagedNames(t *testing.T) { onSchema(t, sqlstoretest.DamagedNames) }
+
 // onSchema runs test, one of sqlstoretest's, in a schema of its own.
 func onSchema(t *testing.T, test func(*testing.T, *sql.DB, sqlstore.Dialect, func(string) (*sqlstore.Store, error))) {
 	u := pgtest.Schema(t, pgtest.URL(t))

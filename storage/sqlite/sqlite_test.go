@@ -24,6 +24,10 @@ func TestMigrationV3(t *testing.T) { onFile(t, sqlstoretest.MigrationV3) }
 // (sqlstoretest.MisplacedRows).
 func TestMisplacedRows(t *testing.T) { onFile(t, sqlstoretest.MisplacedRows) }
 
+// TestDamagedNames: a peer row with a damaged names column is repaired by the next save of
+// the peer (sqlstoretest.DamagedNames).
+func TestDamagedNames(t *testing.T) { onFile(t, sqlstoretest.DamagedNames) }
+
 // onFile runs test, one of sqlstoretest's, on a database file of its own.
 func onFile(t *testing.T, test func(*testing.T, *sql.DB, sqlstore.Dialect, func(string) (*sqlstore.Store, error))) {
 	path := filepath.Join(t.TempDir(), "s.db")

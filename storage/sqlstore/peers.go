@@ -74,20 +74,25 @@ func (s *Store) DeletePeer(ctx context.Context, k peers.Key) error {
 	defer s.leave()
 	key := []any{s.sid, int(k.Kind), k.ID}
 	both := append(slices.Clone(key), key...)
-	// The entries are found from the peer's row (its names and phone) and deleted by
-	// primary key: PostgreSQL has no index by peer (schema version 2).
-	names := `delete from mtgo_usernames where sid = ? and kind = ? and id = ? and username in
-		(select j.value from mtgo_peers p, json_each(p.names) j where p.sid = ? and p.kind = ? and p.id = ?)`
+	// The username entries are the ones that name the peer. SQLite finds them through its
+	// per-peer index; PostgreSQL has none (schema version 2), so they are found from the
+	// peer's row (its names and phone) and deleted by primary key, except for a row whose
+	// names column is damaged: then the session's entries are searched.
+	stmts := []Stmt{{`delete from mtgo_usernames where sid = ? and kind = ? and id = ?`, key}}
 	if s.d.Arrays {
-		names = `delete from mtgo_usernames where sid = ? and kind = ? and id = ? and username in
-			(select json_array_elements_text(p.names::json) from mtgo_peers p where p.sid = ? and p.kind = ? and p.id = ?)`
+		stmts = []Stmt{
+			{`delete from mtgo_usernames where sid = ? and kind = ? and id = ? and username in
+				(select json_array_elements_text(case when p.names ~ ? then p.names::json else '[]' end)
+				from mtgo_peers p where p.sid = ? and p.kind = ? and p.id = ?)`, append(append(slices.Clone(key), namesShape), key...)},
+			{`delete from mtgo_usernames where sid = ? and kind = ? and id = ? and exists
+				(select from mtgo_peers p where p.sid = ? and p.kind = ? and p.id = ? and p.names !~ ?)`, append(slices.Clone(both), namesShape)},
+		}
 	}
-	stmts := []Stmt{
-		{names, both},
+	stmts = append(stmts, []Stmt{
 		{`delete from mtgo_phones where sid = ? and kind = ? and id = ? and phone in
 			(select p.phone from mtgo_peers p where p.sid = ? and p.kind = ? and p.id = ?)`, both},
 		{`delete from mtgo_peers where sid = ? and kind = ? and id = ?`, key},
-	}
+	}...)
 	return s.write(ctx, "delete peer "+k.String(), stmts)
 }
 
@@ -132,6 +137,17 @@ func (s *Store) decodePeer(op string, kind, id int64, data []byte) (peers.Peer, 
 	}
 	return p, nil
 }
+
+// namesShape is a PostgreSQL regular expression that only a names column
+// json_array_elements_text reads matches: a JSON array of strings whose escapes are the
+// short ones and \u of ASCII other than zero (PostgreSQL's text holds no zero byte, and
+// other escapes need a UTF-8 database). Every column namesColumn writes matches; a column
+// damaged by hand or a bug, which would fail the statement reading it, may not, and a
+// writer then looks for the peer's entries without it.
+const namesShape = `^[ \t\n\r]*\[[ \t\n\r]*(?:` + jsonString + `(?:[ \t\n\r]*,[ \t\n\r]*` + jsonString + `)*[ \t\n\r]*)?\][ \t\n\r]*$`
+
+// jsonString is namesShape's JSON string.
+const jsonString = `"(?:[^"\\\x01-\x1f]|\\["\\/bfnrt]|\\u00(?:0[1-9a-fA-F]|[1-7][0-9a-fA-F]))*"`
 
 // peerColumns is how many parameters one peer row takes.
 const peerColumns = 9
@@ -339,6 +355,7 @@ func (s *Store) peerArrays(stmts []Stmt, ps []peers.Peer, rows peerCols) []Stmt 
 		}
 		args = append(args, vals, ks, is)
 	}
+	args = append(args, namesShape)
 	return append(stmts, Stmt{"set local enable_seqscan = off", nil}, Stmt{peerArraysQuery, args})
 }
 
@@ -348,25 +365,33 @@ func (s *Store) peerArrays(stmts []Stmt, ps []peers.Peer, rows peerCols) []Stmt 
 // table for them instead, for every batch after, however large the table grows.
 //
 // peerArraysQuery is peerArrays' statement: $1 is the session, $2 to $9 the peers' columns,
-// $10 to $12 and $13 to $15 the username and phone index entries (value, kind, id). The
-// lateral subqueries (fenced by offset 0) read each peer's old row, and then the entries it
-// lists, by primary key whatever the table statistics say, so a batch costs the same in a
-// session of any size; only peers whose names or phone changed have entries looked up.
+// $10 to $12 and $13 to $15 the username and phone index entries (value, kind, id), $16
+// namesShape. The lateral subqueries (fenced by offset 0) read each peer's old row, and then
+// the entries it lists, by primary key whatever the table statistics say, so a batch costs
+// the same in a session of any size; only peers whose names or phone changed have entries
+// looked up. An old row whose names column is damaged (not namesShape) lists none: the
+// entries naming its peer are searched among the session's, and the row is rewritten even
+// when its data is unchanged.
 var peerArraysQuery = `with n (kind, id, access_hash, username, phone, seen, data, names) as (
 		select * from unnest($2::smallint[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::bigint[], $8::bytea[], $9::text[])),
 	un (v, kind, id) as (select * from unnest($10::text[], $11::smallint[], $12::bigint[])),
 	ph (v, kind, id) as (select * from unnest($13::text[], $14::smallint[], $15::bigint[])),
-	o as materialized (select n.kind, n.id, t.phone, t.names from n, lateral (select x.phone, x.names from mtgo_peers x
+	o as materialized (select n.kind, n.id, t.phone, t.names, t.names ~ $16::text as ok from n, lateral (select x.phone, x.names from mtgo_peers x
 			where x.sid = $1::integer and x.kind = n.kind and x.id = n.id and (x.names <> n.names or x.phone <> n.phone) offset 0) t),
 	p as (insert into mtgo_peers (sid, kind, id, access_hash, username, phone, seen, data, names)
 		select $1::integer, * from n
 		on conflict (sid, kind, id) do update set access_hash = excluded.access_hash, username = excluded.username,
 		phone = excluded.phone, seen = excluded.seen, data = excluded.data, names = excluded.names
-		where mtgo_peers.data <> excluded.data),
+		where mtgo_peers.data <> excluded.data or mtgo_peers.names <> excluded.names),
 	du as (delete from mtgo_usernames where ctid = any(array(
-		select t.ctid from o, json_array_elements_text(o.names::json) j (v), lateral (select ctid from mtgo_usernames x
+		select t.ctid from o, json_array_elements_text(case when o.ok then o.names::json else '[]' end) j (v),
+			lateral (select ctid from mtgo_usernames x
 			where x.sid = $1::integer and x.username = j.v and x.kind = o.kind and x.id = o.id offset 0) t
-		where j.v not in (select v from un)))),
+		where j.v not in (select v from un)
+		union all
+		select t.ctid from o, lateral (select ctid, username from mtgo_usernames x
+			where x.sid = $1::integer and x.kind = o.kind and x.id = o.id offset 0) t
+		where not o.ok and t.username not in (select v from un)))),
 	dp as (delete from mtgo_phones where ctid = any(array(
 		select t.ctid from o, lateral (select ctid from mtgo_phones x
 			where x.sid = $1::integer and x.phone = o.phone and x.kind = o.kind and x.id = o.id offset 0) t

@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -295,4 +296,83 @@ func misplaced(got peers.Key, err error) error {
 		return errors.New("another peer")
 	}
 	return err
+}
+
+// DamagedNames checks a peer row whose names column (the JSON array of its usernames) was
+// left damaged, by hand or by a bug: invalid JSON, JSON of another shape, or an array the
+// database cannot read back as text. Saving the peer again replaces the row (names included)
+// and drops the index entries it had, and deleting it works too; a read of a row whose data
+// is damaged as well reports storage.ErrCorrupt. Before, every later write of that peer
+// failed parsing the old names. db is the store's database, with no MTGo tables yet; open
+// opens a session on it.
+func DamagedNames(t *testing.T, db *sql.DB, d sqlstore.Dialect, open func(name string) (*sqlstore.Store, error)) {
+	ctx := t.Context()
+	for i, names := range []string{`["alice", `, `not json`, `{"alice": 1}`, `"alice"`, `["alice", 5]`, `["alice", "\u0000"]`, `["\ud800"]`} {
+		st, err := open(fmt.Sprintf("damaged%d", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		alice := peers.Peer{Key: peers.UserKey(5), AccessHash: 55, Usernames: []string{"alice", "alice_two"}, Phone: "15550"}
+		bob := peers.Peer{Key: peers.UserKey(6), AccessHash: 66, Usernames: []string{"bob"}}
+		if err := st.SavePeers(ctx, []peers.Peer{alice, bob}); err != nil {
+			t.Fatal(err)
+		}
+		damage := func(set string, args ...any) {
+			t.Helper()
+			q := `update mtgo_peers set ` + set + ` where kind = 1 and id = 5 and sid = (select sid from mtgo_session_ids where session = ?)`
+			if _, err := db.ExecContext(ctx, d.Rebind(q), append(args, fmt.Sprintf("damaged%d", i))...); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		damage(`names = ?`, names)
+		if i == 0 {
+			// The data too: reads of the row report it.
+			damage(`data = ?`, []byte{0xff})
+			if _, _, err := st.LoadPeer(ctx, alice.Key); !errors.Is(err, storage.ErrCorrupt) {
+				t.Errorf("LoadPeer of a damaged row = %v, want ErrCorrupt", err)
+			}
+		}
+		// Every other case saves the peer unchanged: only the names column differs.
+		renamed, wantNames, found := alice, `["alice","alice_two"]`, map[string]bool{"alice": true, "alice_two": true, "alice_three": false}
+		if i%2 == 0 {
+			renamed.Usernames, renamed.AccessHash = []string{"alice_three"}, 56
+			wantNames, found = `["alice_three"]`, map[string]bool{"alice": false, "alice_two": false, "alice_three": true}
+		}
+		if err := st.SavePeers(ctx, []peers.Peer{renamed, bob}); err != nil {
+			t.Fatalf("names %q: SavePeers over the damaged row: %v", names, err)
+		}
+		if p, ok, err := st.LoadPeer(ctx, alice.Key); err != nil || !ok || p.AccessHash != renamed.AccessHash {
+			t.Errorf("names %q: LoadPeer after the save = %+v, %v, %v", names, p, ok, err)
+		}
+		found["bob"] = true
+		for name, want := range found {
+			if _, ok, err := st.PeerByUsername(ctx, name); err != nil || ok != want {
+				t.Errorf("names %q: PeerByUsername(%q) after the save = %v, %v; want %v", names, name, ok, err, want)
+			}
+		}
+		var got string
+		if err := db.QueryRowContext(ctx, d.Rebind(`select names from mtgo_peers p join mtgo_session_ids i on i.sid = p.sid
+			where i.session = ? and p.kind = 1 and p.id = 5`), fmt.Sprintf("damaged%d", i)).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != wantNames {
+			t.Errorf("names %q: the column after the save = %q, want it repaired", names, got)
+		}
+
+		damage(`names = ?`, names)
+		if err := st.DeletePeer(ctx, alice.Key); err != nil {
+			t.Errorf("names %q: DeletePeer of the damaged row: %v", names, err)
+		}
+		for _, name := range renamed.Usernames {
+			if _, ok, err := st.PeerByUsername(ctx, name); err != nil || ok {
+				t.Errorf("names %q: PeerByUsername(%q) of the deleted peer = %v, %v; want not found", names, name, ok, err)
+			}
+		}
+		if _, ok, err := st.PeerByUsername(ctx, "bob"); err != nil || !ok {
+			t.Errorf("names %q: PeerByUsername of the other peer = %v, %v; want found", names, ok, err)
+		}
+		if err := st.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
