@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/mtgo-labs/mtgo/client/storage"
@@ -174,38 +175,60 @@ func TestMovedFile(t *testing.T) {
 		}, true},
 		{"linked", func(t *testing.T, path string) { linkOrSkip(t, os.Link(path, path+".2")) }, false},
 	} {
-		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			path := filepath.Join(dir, "bot.db")
-			if tt.name == "symlink pointed elsewhere" {
-				linkOrSkip(t, os.Symlink(filepath.Join(dir, "real.db"), path))
-			}
-			st, err := sqlite.Open(t.Context(), path, "main")
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer st.Close()
-			if err := st.SetHomeDC(t.Context(), 2); err != nil {
-				t.Fatal(err)
-			}
-			tt.move(t, path)
-			werr := st.SetHomeDC(t.Context(), 4)
-			_, _, rerr := st.LoadPeer(t.Context(), peers.UserKey(1))
-			for _, err := range []error{werr, rerr} {
-				if !tt.fails {
-					if err != nil {
-						t.Errorf("call after the file got a second name = %v", err)
+		// A write checks the path whatever a read checked just before; a read trusts the last
+		// check for ReadRecheck.
+		for _, order := range []string{"write first", "read first"} {
+			t.Run(tt.name+"/"+order, func(t *testing.T) {
+				var now atomic.Int64
+				defer func(c func() int64) { *sqlite.LeaseClock = c }(*sqlite.LeaseClock)
+				*sqlite.LeaseClock = now.Load
+				dir := t.TempDir()
+				path := filepath.Join(dir, "bot.db")
+				if tt.name == "symlink pointed elsewhere" {
+					linkOrSkip(t, os.Symlink(filepath.Join(dir, "real.db"), path))
+				}
+				st, err := sqlite.Open(t.Context(), path, "main")
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer st.Close()
+				if err := st.SetHomeDC(t.Context(), 2); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := st.HomeDC(t.Context()); err != nil { // checked now
+					t.Fatal(err)
+				}
+				tt.move(t, path)
+				var errs []error
+				read := func() {
+					_, _, err := st.LoadPeer(t.Context(), peers.UserKey(1))
+					errs = append(errs, err)
+				}
+				write := func() { errs = append(errs, st.SetHomeDC(t.Context(), 4)) }
+				if order == "write first" {
+					write()
+					read()
+				} else {
+					now.Add(int64(sqlite.ReadRecheck))
+					read()
+					write()
+				}
+				for _, err := range errs {
+					if !tt.fails {
+						if err != nil {
+							t.Errorf("call after the file got a second name = %v", err)
+						}
+						continue
 					}
-					continue
+					if !errors.Is(err, sqlite.ErrFileMoved) || !errors.Is(err, storage.ErrSessionInUse) || !strings.Contains(err.Error(), path) {
+						t.Errorf("call after the move = %v, want ErrFileMoved naming %s", err, path)
+					}
 				}
-				if !errors.Is(err, sqlite.ErrFileMoved) || !errors.Is(err, storage.ErrSessionInUse) || !strings.Contains(err.Error(), path) {
-					t.Errorf("call after the move = %v, want ErrFileMoved naming %s", err, path)
+				if err := st.Close(); err != nil {
+					t.Errorf("Close = %v", err)
 				}
-			}
-			if err := st.Close(); err != nil {
-				t.Errorf("Close = %v", err)
-			}
-		})
+			})
+		}
 	}
 }
 
@@ -283,6 +306,25 @@ func TestLongSessionName(t *testing.T) {
 				again.Close()
 			}
 			t.Errorf("second Open(%.12q...) = %v, want ErrSessionInUse", name, err)
+		}
+	}
+}
+
+// BenchmarkCachedRead: reads the store answers from its cache (the home data center), whose
+// cost is the call's bookkeeping and the check that the path still names the file.
+func BenchmarkCachedRead(b *testing.B) {
+	st, err := sqlite.Open(b.Context(), filepath.Join(b.TempDir(), "bot.db"), "main")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.SetHomeDC(b.Context(), 2); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if dc, err := st.HomeDC(b.Context()); err != nil || dc != 2 {
+			b.Fatalf("HomeDC = %d, %v", dc, err)
 		}
 	}
 }

@@ -97,7 +97,9 @@ func Open(ctx context.Context, path, name string) (*sqlstore.Store, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &fileLease{unlock: unlock, path: path, file: file}, nil
+		l := &fileLease{unlock: unlock, path: path, file: file}
+		l.checked.Store(leaseClock() - int64(readRecheck)) // the first read checks
+		return l, nil
 	}
 	st, err := sqlstore.Open(ctx, db, d, name, sqlstore.Options{CloseDB: true})
 	if err != nil {
@@ -126,27 +128,49 @@ func oneName(path string) error {
 // fileLease is a lock file's lock: held until released (the system keeps it while the
 // process lives), and lost once path no longer names the database file.
 type fileLease struct {
-	unlock func() error
-	path   string      // the path Open was given, made absolute
-	file   os.FileInfo // the database file it named then
-	moved  atomic.Bool // path named another file, or none, at a call: for good
+	unlock  func() error
+	path    string       // the path Open was given, made absolute
+	file    os.FileInfo  // the database file it named then
+	moved   atomic.Bool  // path named another file, or none, at a call: for good
+	checked atomic.Int64 // leaseClock's reading when a check last found the file in place
 }
+
+// readRecheck is how long a read trusts the last check that found the file in place.
+const readRecheck = 10 * time.Millisecond
+
+// leaseClock reads a monotonic clock, in nanoseconds since it started (a test's hook).
+var leaseClock = func() func() int64 {
+	start := time.Now()
+	return func() int64 { return int64(time.Since(start)) }
+}()
 
 // Lost reports ErrFileMoved once path no longer names the file the store opened (renamed,
 // deleted, replaced, a symlink pointed elsewhere): SQLite keeps the write-ahead log beside
 // the name, so a commit after that would be in a log the file's new name does not lead to
 // (lost if the process died), and another process could open the new name with a log and
-// a lock file of its own; the pool would also open its next connection through path. One
-// stat per call, about 1 µs. A second name beside the first (a hard link) is no reason to
-// stop: every Open through either name is refused (oneName), and the first name still
-// leads to the log.
+// a lock file of its own; the pool would also open its next connection through path. Reads
+// check the path (a stat, about 1 µs) when the last check is readRecheck old, so a read may
+// succeed for that long after a move; LostWrite, which the store calls before every write,
+// always checks. A second name beside the first (a hard link) is no reason to stop: every
+// Open through either name is refused (oneName), and the first name still leads to the
+// log.
 func (l *fileLease) Lost() error {
+	if !l.moved.Load() && leaseClock()-l.checked.Load() < int64(readRecheck) {
+		return nil
+	}
+	return l.LostWrite()
+}
+
+// LostWrite is Lost with a fresh check, for writes (sqlstore.WriteLease).
+func (l *fileLease) LostWrite() error {
 	if !l.moved.Load() {
+		now := leaseClock()
 		fi, err := os.Stat(l.path)
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("sqlite storage: check the database file: %w", err)
 		}
 		if err == nil && os.SameFile(fi, l.file) {
+			l.checked.Store(now)
 			return nil
 		}
 		l.moved.Store(true)

@@ -68,9 +68,15 @@ func (s *Store) drain() {
 }
 
 // live reports why a call in flight cannot go on: a lost lock or its context's end.
-func (s *Store) live(ctx context.Context) error {
-	if s.lost != nil {
-		if err := s.lost(); err != nil {
+func (s *Store) live(ctx context.Context) error { return alive(ctx, s.lost) }
+
+// liveWrite is live before a write: a WriteLease checks afresh.
+func (s *Store) liveWrite(ctx context.Context) error { return alive(ctx, s.lostW) }
+
+// alive is the error of lost (a Lease's check, or nil), else of ctx.
+func alive(ctx context.Context, lost func() error) error {
+	if lost != nil {
+		if err := lost(); err != nil {
 			return err
 		}
 	}

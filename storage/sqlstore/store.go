@@ -25,6 +25,7 @@ type Store struct {
 	ownDB   bool
 	release func() error
 	lost    func() error // nil, or the lease's Lost
+	lostW   func() error // nil, or the lease's LostWrite (a WriteLease's) or Lost
 	fence   []Stmt       // a FencedLease's statements, run first by every write
 	fenced  func(error) error
 	cache   cache
@@ -124,6 +125,14 @@ type Lease interface {
 	Release() error
 }
 
+// WriteLease is a Lease whose Lost may answer from a check made a short while before (cheap
+// enough for every read, a lock file's stat say) while LostWrite checks afresh: the store
+// calls it before every write, so no write goes on once the lock is gone.
+type WriteLease interface {
+	Lease
+	LostWrite() error
+}
+
 // FencedLease is a Lease that also guards every write inside the database: a lock held on
 // a connection of its own can be lost (the connection cut) a while before Lost says so, and
 // another process may take the session in that while. Each write transaction runs the
@@ -165,7 +174,10 @@ func Open(ctx context.Context, db *sql.DB, d Dialect, name string, opt Options) 
 		if err != nil {
 			return nil, err
 		}
-		s.release, s.lost, s.cache.on = l.Release, l.Lost, true
+		s.release, s.lost, s.lostW, s.cache.on = l.Release, l.Lost, l.Lost, true
+		if wl, ok := l.(WriteLease); ok {
+			s.lostW = wl.LostWrite
+		}
 		if fl, ok := l.(FencedLease); ok {
 			s.fence, s.fenced = fl.Fence(), fl.Fenced
 		}
@@ -291,7 +303,7 @@ func (s *Store) exec(ctx context.Context, op, q string, args ...any) error {
 	if s.fence != nil {
 		return s.write(ctx, op, []Stmt{{q, args}})
 	}
-	if err := s.live(ctx); err != nil {
+	if err := s.liveWrite(ctx); err != nil {
 		return err
 	}
 	defer s.writing()()
@@ -311,7 +323,7 @@ func (s *Store) writeErr(op string, err error) error {
 
 // tx runs f in a write transaction, behind the fence when the lease has one.
 func (s *Store) tx(ctx context.Context, op string, f func(tx *sql.Tx) error) (err error) {
-	if err := s.live(ctx); err != nil {
+	if err := s.liveWrite(ctx); err != nil {
 		return err
 	}
 	defer s.writing()()
@@ -366,7 +378,7 @@ func (s *Store) write(ctx context.Context, op string, stmts []Stmt) error {
 			return nil
 		})
 	}
-	if err := s.live(ctx); err != nil {
+	if err := s.liveWrite(ctx); err != nil {
 		return err
 	}
 	defer s.writing()()
@@ -829,6 +841,9 @@ func (s *Store) Save() error {
 	defer s.leave()
 	if s.d.Sync == nil {
 		return nil
+	}
+	if err := s.liveWrite(context.Background()); err != nil {
+		return err
 	}
 	defer s.writing()()
 	return s.wrap("save", s.d.Sync(context.Background(), s.db))
