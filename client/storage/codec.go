@@ -105,8 +105,12 @@ func appendIdentity(b []byte, id Identity) []byte {
 }
 
 func decodeIdentity(data []byte) (Identity, error) {
-	if len(data) != 9 || data[8] > 1 {
-		return Identity{}, fmt.Errorf("%w: identity record %x", ErrCorrupt, data)
+	// Errors name sizes and flags, never the stored bytes (the same below).
+	if len(data) != 9 {
+		return Identity{}, fmt.Errorf("%w: identity record of %d bytes, want 9", ErrCorrupt, len(data))
+	}
+	if data[8] > 1 {
+		return Identity{}, fmt.Errorf("%w: identity record's bot flag %d", ErrCorrupt, data[8])
 	}
 	return Identity{UserID: int64(binary.BigEndian.Uint64(data)), Bot: data[8] == 1}, nil
 }
@@ -133,7 +137,7 @@ func appendPts(pts int32) []byte { return binary.BigEndian.AppendUint32(nil, uin
 
 func decodeChannel(k, v []byte) (updates.ChannelPts, error) {
 	if len(k) != 8 || len(v) != 4 {
-		return updates.ChannelPts{}, fmt.Errorf("%w: channel pts record %x=%x", ErrCorrupt, k, v)
+		return updates.ChannelPts{}, fmt.Errorf("%w: channel pts record: key of %d bytes, value of %d (want 8 and 4)", ErrCorrupt, len(k), len(v))
 	}
 	return updates.ChannelPts{
 		ChannelID: int64(binary.BigEndian.Uint64(k)),
@@ -153,7 +157,7 @@ func dcKey(dc int) []byte { return binary.BigEndian.AppendUint32(nil, uint32(dc)
 
 func decodeDC(data []byte) (int, error) {
 	if len(data) != 4 {
-		return 0, fmt.Errorf("%w: dc record %x", ErrCorrupt, data)
+		return 0, fmt.Errorf("%w: dc record of %d bytes, want 4", ErrCorrupt, len(data))
 	}
 	dc := binary.BigEndian.Uint32(data)
 	if dc > maxDC { // before the int: a 32-bit one would read it negative

@@ -57,14 +57,15 @@ func (s *Store) peerByIndex(ctx context.Context, index, value string) (peers.Pee
 }
 
 // decodePeer decodes the peer stored in field: a peer of another field is a damaged one (a
-// message meant for the field's peer would go to it), not an answer.
+// message meant for the field's peer would go to it), not an answer. Errors name neither the
+// value nor the field, which is a stored value too when an index named it.
 func decodePeer(v []byte, field string) (peers.Peer, bool, error) {
 	var p peers.Peer
 	if err := p.UnmarshalBinary(v); err != nil {
 		return peers.Peer{}, false, fmt.Errorf("%w: redis storage: peer: %w", storage.ErrCorrupt, err)
 	}
 	if peerField(p.Key) != field {
-		return peers.Peer{}, false, fmt.Errorf("%w: redis storage: peer %v stored under %q", storage.ErrCorrupt, p.Key, field)
+		return peers.Peer{}, false, fmt.Errorf("%w: redis storage: peer %v stored under another field (%d bytes)", storage.ErrCorrupt, p.Key, len(field))
 	}
 	return p, true, nil
 }

@@ -380,7 +380,7 @@ func (s *Store) HomeDC(ctx context.Context) (int, error) {
 	}
 	dc, err := strconv.Atoi(string(v))
 	if err != nil || storage.CheckHomeDC(dc) != nil {
-		return 0, fmt.Errorf("%w: redis storage: home dc %q", storage.ErrCorrupt, v)
+		return 0, fmt.Errorf("%w: redis storage: home dc: a value of %d bytes that is not a data center number", storage.ErrCorrupt, len(v))
 	}
 	return dc, nil
 }
@@ -446,10 +446,13 @@ func (s *Store) LoadUpdates(ctx context.Context) (updates.Saved, bool, error) {
 		return updates.Saved{}, false, s.wrap("load update state", err)
 	}
 	for id, pts := range chans {
-		c, err1 := strconv.ParseInt(id, 10, 64)
-		p, err2 := strconv.ParseInt(pts, 10, 32)
-		if err1 != nil || err2 != nil {
-			return updates.Saved{}, false, fmt.Errorf("%w: redis storage: channel %q pts %q", storage.ErrCorrupt, id, pts)
+		c, err := strconv.ParseInt(id, 10, 64)
+		if err != nil {
+			return updates.Saved{}, false, fmt.Errorf("%w: redis storage: load update state: a field of %d bytes that is not a channel id", storage.ErrCorrupt, len(id))
+		}
+		p, err := strconv.ParseInt(pts, 10, 32)
+		if err != nil {
+			return updates.Saved{}, false, fmt.Errorf("%w: redis storage: load update state: channel %d: a pts of %d bytes that is not a number", storage.ErrCorrupt, c, len(pts))
 		}
 		out.Channels = append(out.Channels, updates.ChannelPts{ChannelID: c, Pts: int32(p)})
 	}
