@@ -50,8 +50,10 @@ func TestConformance(t *testing.T) {
 		Open: func(t testing.TB, name string) (storage.Storage, error) {
 			return sqlite.Open(t.Context(), path(name), name)
 		},
-		Persistent: true,
-		Exclusive:  true,
+		Persistent:  true,
+		Exclusive:   true,
+		LargePeers:  largePeers,
+		LargeLinear: true,
 		Corrupt: func(t testing.TB, name string) {
 			for _, suffix := range []string{"", "-wal", "-shm"} {
 				_ = os.Remove(path(name) + suffix)

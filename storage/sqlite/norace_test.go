@@ -1,0 +1,6 @@
+//go:build !race
+
+package sqlite_test
+
+// largePeers is TestConformance's large peer set: the suite's (1 000 000 under MTGO_CI).
+const largePeers = 0
