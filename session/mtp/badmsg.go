@@ -50,9 +50,14 @@ func (e *Engine) onBadMsg(now time.Time, msgID int64, body []byte) {
 			break
 		}
 		e.synced = true
-		if msgIDAt(e.serverTime(now)) <= e.ids.last {
-			// The clock went back: ids numbered from it would not stay above those this
-			// session has sent, as MTProto asks. Go on in a new session.
+		if code == 17 && msgIDAt(e.serverTime(now)) <= e.ids.last {
+			// The server finds our ids too high and the clock went back: ids numbered from
+			// it would not stay above those this session has sent, as MTProto asks, and
+			// ids above those would be too high again. Go on in a new session. After 16
+			// the ids go on above the last one: a 16 about an old id (a message that waited
+			// too long) with the clock right moves it back by half a round trip at most,
+			// and the ids above stay well within what the server takes; one that finds
+			// them too high says so with 17.
 			if err := e.renewSession(now, bad); err != nil {
 				fail = err
 			}
@@ -166,11 +171,12 @@ func (e *Engine) correctClock(now time.Time, srvID int64, from string) error {
 }
 
 // renewSession starts a new MTProto session on the connection, for msg_ids that must restart
-// below those sent (a clock correction moved the clock back): a new random session_id, msg_ids
-// from the corrected clock and seqnos from zero. The messages the old session sent are sent
-// again in the new one under new msg_ids: calls the server may have run fail with
-// ErrNotRepeated (see OnConnect), the engine's own messages are issued afresh. The messages a
-// bad_msg_notification about msg_id bad rejected are left to the caller.
+// below those sent (bad_msg_notification 17 moved the clock back): a new random session_id,
+// msg_ids from the corrected clock and seqnos from zero. The messages the old session sent are
+// sent again in the new one under new msg_ids: calls the server may have run fail with
+// ErrNotRepeated (see OnConnect), calls sent MaxResends times with ErrResendLimit, the
+// engine's own messages are issued afresh. The messages a bad_msg_notification about msg_id
+// bad rejected are left to the caller.
 func (e *Engine) renewSession(now time.Time, bad int64) error {
 	var b [8]byte
 	for {
@@ -192,10 +198,15 @@ func (e *Engine) renewSession(now time.Time, bad int64) error {
 		switch {
 		case id == bad || m.container == bad:
 			continue // a rejected message
+		case m.kind == kindCall:
+			// Under a new id, in a session the server has not seen: one that may have run
+			// fails, even one queued to go again under its id, and a server starting new
+			// sessions without end must not have calls sent without end.
+			if m.mayHaveRun() || e.underResendLimit(m, "new session") {
+				e.resendNew(m, "new session")
+			}
 		case m.queued:
 			m.keepID = false
-		case m.kind == kindCall:
-			e.resendNew(m, "new session")
 		default:
 			delete(e.sent, id) // the engine's own: issued afresh
 			if m == e.ping {

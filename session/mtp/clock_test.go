@@ -106,11 +106,7 @@ func TestClockCorrectionBound(t *testing.T) {
 			case tt.notice != 0:
 				call = p.call(req, CallOptions{})
 				p.flushC()
-				bad := le.AppendUint32(nil, idBadMsgNotification)
-				bad = le.AppendUint64(bad, uint64(p.c.MsgID(call)))
-				bad = le.AppendUint32(bad, 1)
-				bad = le.AppendUint32(bad, uint32(tt.notice))
-				ev = p.fromServerID(msgIDAt(tt.server)|idServerOther, bad)
+				ev = p.fromServerID(msgIDAt(tt.server)|idServerOther, badMsg(p.c.MsgID(call), tt.notice))
 			default:
 				skew()
 				call = p.call(req, CallOptions{})
@@ -280,12 +276,8 @@ func TestClockRefusalsCountedInARow(t *testing.T) {
 		call := p.call(body(0x77777777, i), CallOptions{})
 		p.flushC()
 		if i%clockRefusalLimit != clockRefusalLimit-1 {
-			bad := le.AppendUint32(nil, idBadMsgNotification)
-			bad = le.AppendUint64(bad, uint64(p.c.MsgID(call)))
-			bad = le.AppendUint32(bad, 1)
-			bad = le.AppendUint32(bad, 17)
 			at := time.Unix(0, int64(i+1)*int64(time.Millisecond)) // the epoch: not plausible
-			if f := only(p.fromServerID(msgIDAt(at)|idServerOther, bad), EventFailed); len(f) != 1 {
+			if f := only(p.fromServerID(msgIDAt(at)|idServerOther, badMsg(p.c.MsgID(call), 17)), EventFailed); len(f) != 1 {
 				t.Fatalf("call %d not failed", i)
 			}
 			p.toS = p.toS[:0]
@@ -419,4 +411,136 @@ func TestStaleOffsetKeepsFutureSalts(t *testing.T) {
 	if got := p.c.Salt(p.now.Add(90 * time.Minute)); got != 0x52 {
 		t.Errorf("salt in 90 minutes %#x, want 0x52", got)
 	}
+}
+
+// badMsg encodes bad_msg_notification about msg_id bad with code.
+func badMsg(bad int64, code int) []byte {
+	b := le.AppendUint32(nil, idBadMsgNotification)
+	b = le.AppendUint64(b, uint64(bad))
+	b = le.AppendUint32(b, 1)
+	return le.AppendUint32(b, uint32(code))
+}
+
+// TestStepBackOnOldIDKeepsSession: a bad_msg_notification 16 about a message whose msg_id is
+// old (one that waited too long to go out) while the clock is right carries a server time a
+// little behind the last id sent: the notice was written half a round trip before it came.
+// Numbered above the last id, the next messages are a moment ahead of the server's clock,
+// which it accepts (it finds ids too high only 30 s ahead, and says so with 17), so they go
+// on in the same session. A new session there failed the acknowledged call with
+// ErrNotRepeated and sent the others again under new ids, in a session the server had not
+// seen: it could not tell them from new calls.
+func TestStepBackOnOldIDKeepsSession(t *testing.T) {
+	p := newPair(t, func(c, _ *Config) { c.PingInterval = -1 })
+	a := p.call(body(0xa, 0), CallOptions{})
+	p.flushC()
+	p.toS = p.toS[:0]
+	p.fromServer(appendLongVector(le.AppendUint32(nil, idMsgsAck), []int64{p.c.MsgID(a)}))
+	p.now = p.now.Add(time.Second)
+	b := p.call(body(0xb, 0), CallOptions{})
+	p.flushC()
+	p.toS = p.toS[:0]
+	last := p.c.MsgID(b)
+	ev := p.fromServerID(msgIDAt(p.now.Add(-500*time.Millisecond))|idServerOther, badMsg(last, 16))
+	if f := only(ev, EventFailed); len(f) != 0 {
+		t.Fatalf("calls failed: %+v", f)
+	}
+	if sid := p.c.SessionID(); sid != testSession {
+		t.Fatalf("session %#x, want %#x still", sid, int64(testSession))
+	}
+	if p.c.Pending() != 2 {
+		t.Fatalf("%d calls pending, want 2", p.c.Pending())
+	}
+	p.flushC()
+	for _, pkt := range p.toS {
+		plain, err := crypto.DecryptMessage(nil, &testKey, crypto.Client, pkt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sid := int64(le.Uint64(plain[8:])); sid != testSession {
+			t.Errorf("sent in session %#x", sid)
+		}
+		for _, id := range packetIDs(plain) {
+			if id <= last {
+				t.Errorf("msg_id %#x sent after %#x", id, last)
+			}
+		}
+	}
+	if p.c.MsgID(b) <= last {
+		t.Errorf("b sent again as %#x, want above %#x", p.c.MsgID(b), last)
+	}
+}
+
+// TestNewSessionFailsCallKeepingItsID: a call waiting to go again under its msg_id (the server
+// asked for it with msg_resend_req) when a clock correction starts a new session cannot keep
+// that id there: acknowledged and not repeatable, it fails with ErrNotRepeated as one already
+// sent does. It went out under a new id in the new session, where the server could not tell it
+// from a new call and might run it twice.
+func TestNewSessionFailsCallKeepingItsID(t *testing.T) {
+	p := newPair(t, func(c, _ *Config) { c.PingInterval = -1 })
+	a := p.call(body(0xa, 0), CallOptions{})
+	p.flushC()
+	p.fromServer(appendLongVector(le.AppendUint32(nil, idMsgsAck), []int64{p.c.MsgID(a)}))
+	b := p.call(body(0xb, 0), CallOptions{})
+	p.flushC()
+	p.toS = p.toS[:0]
+	p.fromServer(appendLongVector(le.AppendUint32(nil, idMsgResendReq), []int64{p.c.MsgID(a)}))
+	ev := p.fromServerID(msgIDAt(p.now.Add(-time.Hour))|idServerOther, badMsg(p.c.MsgID(b), 17))
+	if p.c.SessionID() == testSession {
+		t.Fatal("no new session after the clock went an hour back")
+	}
+	f := only(ev, EventFailed)
+	if len(f) != 1 || f[0].Call != a || !errors.Is(f[0].Err, ErrNotRepeated) {
+		t.Fatalf("failed %+v, want call %d failed with ErrNotRepeated", f, a)
+	}
+	p.flushC()
+	for _, pkt := range p.toS {
+		plain, err := crypto.DecryptMessage(nil, &testKey, crypto.Client, pkt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(plain, body(0xa, 0)) {
+			t.Error("call a sent in the new session")
+		}
+	}
+}
+
+// TestNewSessionsBoundResends: a server that moves the clock forward (16) and back (17) in
+// turn, each time about the engine's ping, has a new session started at every step back, and
+// the call in flight sent again in each. Like new_session_created, that must not send a call
+// without end: it fails with ErrResendLimit after Config.MaxResends sends.
+func TestNewSessionsBoundResends(t *testing.T) {
+	p := newPair(t, nil)
+	a := p.call(body(0xa, 0), CallOptions{})
+	p.flushC()
+	ping := func() int64 {
+		t.Helper()
+		p.c.pingDue = p.now
+		if _, err := p.c.OnTimer(p.now); err != nil {
+			t.Fatal(err)
+		}
+		p.flushC()
+		if p.c.ping == nil || p.c.ping.msgID == 0 {
+			t.Fatal("no ping sent")
+		}
+		return p.c.ping.msgID
+	}
+	sessions := map[int64]bool{}
+	for round := range 4 * p.c.cfg.MaxResends {
+		sessions[p.c.SessionID()] = true
+		p.fromServerID(msgIDAt(p.now.Add(time.Hour))|idServerOther, badMsg(ping(), 16))
+		ev := p.fromServerID(msgIDAt(p.now)|idServerOther, badMsg(ping(), 17))
+		p.toS = p.toS[:0]
+		if f := only(ev, EventFailed); len(f) == 1 && f[0].Call == a {
+			if !errors.Is(f[0].Err, ErrResendLimit) {
+				t.Fatalf("call failed with %v, want ErrResendLimit", f[0].Err)
+			}
+			if round < p.c.cfg.MaxResends-1 {
+				t.Errorf("call failed in round %d, before %d sends", round, p.c.cfg.MaxResends)
+			}
+			return
+		}
+		p.now = p.now.Add(time.Second)
+		p.flushC()
+	}
+	t.Fatalf("call still pending after %d sessions", len(sessions))
 }

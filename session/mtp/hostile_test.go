@@ -19,7 +19,7 @@ func (p *pair) fromServer(body []byte) []Event {
 func (p *pair) fromServerID(id int64, body []byte) []Event {
 	p.t.Helper()
 	plain := le.AppendUint64(nil, testSalt)
-	plain = le.AppendUint64(plain, testSession)
+	plain = le.AppendUint64(plain, uint64(p.c.sessionID))
 	plain = p.c.appendHeader(plain, id, 1, len(body))
 	plain = append(plain, body...)
 	p.c.events = p.c.events[:0]
