@@ -79,15 +79,18 @@ func (c *Client) OnConnect(cb func(*Context)) *Handler {
 //
 // When the session gives up on the home connection (a positive Config.ReconnectAttempts
 // connections in a row failed, or a failure no redial mends: the proxy refusing the
-// credentials, an address that is no host, the server forgetting the auth key, or refusing
-// a temporary key's binding twice in a row after accepting one), a final OnDisconnect runs,
+// credentials, an address that is no host, the server forgetting the auth key, a server clock
+// the session will not follow (session.ErrClockOffset), or refusing a temporary key's binding
+// twice in a row after accepting one), a final OnDisconnect runs,
 // also after the one of the loss the redials were for: its Reason matches
 // ErrReconnectFailed when the attempts ran out (and after refused bindings) and wraps the
 // session's last error. Calls fail from then on, Health shows
 // the connection down for that reason, and no OnConnect runs until Connect, which may be
 // called again (from a goroutine of the hook's own) to connect anew. With Config.AutoConnect
 // the next call does so, the update engine's included: its next getDifference (a gap, or its
-// 15-minute idle check) connects a bot that only answers updates.
+// 15-minute idle check) connects a bot that only answers updates. It does so after a refused
+// server clock too (a dial and a few round trips each time, paced by the calls): the
+// local clock may have been set since, or the server's mended.
 //
 // The hooks of losses start with Connect's OnConnect: a loss Connect got over before it (the
 // session redialed during help.getConfig or the account check) runs none, and a loss not
