@@ -823,6 +823,9 @@ func (m *secretChats) receiveLocked(ctx context.Context, s *secretChat, p pendin
 		out := s.seq.Expected()
 		next, ok := s.pending[out]
 		if !ok {
+			next, ok = m.lostGapLocked(ctx, s, out) // listed, not loaded (secret_gap.go)
+		}
+		if !ok {
 			break
 		}
 		delete(s.pending, out)

@@ -416,6 +416,32 @@ func (m *secretChats) loadGapLocked(ctx context.Context, s *secretChat) {
 	m.askGapLocked(s)
 }
 
+// lostGapLocked reads back message out of s, whose turn has come, when the index lists it but
+// its record was not loaded (gapLost: its load failed, or the index's): without it the
+// message would wait for a resend, or the next load, though stored. It is taken out of
+// gapLost; false when it is not listed there or still cannot be read (logged), and then it
+// stays listed.
+func (m *secretChats) lostGapLocked(ctx context.Context, s *secretChat, out int32) (pendingSecret, bool) {
+	if m.store == nil || !slices.Contains(s.gapLost, out) {
+		return pendingSecret{}, false
+	}
+	b, ok, err := m.store.LoadRecord(ctx, secretGapNS, secretGapKey(s.id, out))
+	if err != nil || !ok {
+		if err != nil {
+			m.log.Warn("secret message kept after a gap not loaded", "chat", s.id, "out_seq_no", out, "err", err)
+		}
+		return pendingSecret{}, false
+	}
+	p, err := decodeSecretGap(b, s.id, out)
+	clear(b) // plaintext
+	if err != nil {
+		m.log.Warn("secret message kept after a gap not loaded", "chat", s.id, "out_seq_no", out, "err", err)
+		return pendingSecret{}, false
+	}
+	s.gapLost = slices.DeleteFunc(s.gapLost, func(n int32) bool { return n == out })
+	return p, true
+}
+
 // askGapLocked asks the peer of ready chat s for the messages missing before the last one s
 // keeps, those no request of this process asked for (askResendLocked). A load asks so, and
 // each check of the chats (checkChats), after a request whose send failed.

@@ -662,12 +662,16 @@ func TestSecretGapDiscardedLoadReads(t *testing.T) {
 // left their records where nothing finds them.
 func TestSecretGapIndexDamaged(t *testing.T) {
 	ctx := context.Background()
-	for _, discard := range []bool{false, true} {
-		t.Run(fmt.Sprint("discard ", discard), func(t *testing.T) {
+	for _, tt := range []struct {
+		name             string
+		discard, failing bool // failing: a read fails while the records are looked for
+	}{{name: "deliver"}, {name: "discard", discard: true}, {name: "read failed", failing: true}} {
+		t.Run(tt.name, func(t *testing.T) {
 			r := newSecretRelay(t)
 			live := trackStore(r.parties[1], nil)
 			id := r.open(t)
 			held := r.sendHeld(t, id, "1", "2", "3", "4", "5")
+			third := outOf(t, r, id, held[2])
 			b := r.parties[1]
 			b.m.handle(ctx, held[1].up)
 			b.m.handle(ctx, held[2].up)
@@ -676,11 +680,14 @@ func TestSecretGapIndexDamaged(t *testing.T) {
 			}
 			b = r.restart(1)
 			trackStore(b, live)
+			if tt.failing { // the damaged index stays, and is read again before it is written
+				b.m.store = &failingStore{secretStore: b.m.store, load: secretGapKey(id, third)}
+			}
 			if _, ok := b.m.get(ctx, id); !ok {
 				t.Fatal("chat lost")
 			}
 			b.m.handle(ctx, held[4].up) // kept too: the index written now lists all three
-			if discard {
+			if tt.discard {
 				if err := b.m.discard(ctx, id, false); err != nil {
 					t.Fatal(err)
 				}
