@@ -148,8 +148,14 @@ const membersPage = 200
 
 // GetChatMembers iterates over the members of chat that filter selects (the zero filter:
 // everyone). In a basic group the list comes whole from messages.getFullChat and the filter
-// is applied here (banned and restricted members do not exist there).
+// is applied here (banned and restricted members do not exist there). A filter.TopMessage
+// outside 0..2^31-1 fails with ErrMessageID before anything is sent.
 func (c *Client) GetChatMembers(ctx context.Context, chat any, filter types.MemberFilter) iter.Seq2[*types.ChatMember, error] {
+	if _, err := wireMaxMessageID(filter.TopMessage); err != nil {
+		return func(yield func(*types.ChatMember, error) bool) {
+			yield(nil, fmt.Errorf("mtgo: get chat members: thread: %w", err))
+		}
+	}
 	return pages(ctx, func(ctx context.Context, _ *types.ChatMember, offset int) ([]*types.ChatMember, bool, error) {
 		p, err := c.resolveChat(ctx, chat)
 		if err != nil {

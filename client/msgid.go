@@ -12,7 +12,8 @@ import (
 // that get, delete, edit, forward, pin, link to, react to, vote in, score, reply to, read up to,
 // count the views of, report, pay for or press a button of a message refuse it before sending
 // anything, as do the listings for an offset, id bound or thread option, the scheduled message
-// methods, ResolveGiftOffer and the forum topic methods for a topic id.
+// methods, ResolveGiftOffer, GetChatMembers for a thread and the forum topic methods for a
+// topic id.
 var ErrMessageID = errors.New("mtgo: message id out of range")
 
 // ErrGameScore reports a game score outside 0 to 2^31-1, the scores a request can carry:

@@ -85,6 +85,8 @@ func TestMessageIDRange(t *testing.T) {
 		{"send scheduled now", call(func() (any, error) { return c.SendScheduledMessagesNow(ctx, "me", wraps) })},
 		{"delete scheduled", func() error { return c.DeleteScheduledMessages(ctx, "me", 0) }},
 		{"delete business messages", func() error { return c.DeleteBusinessMessages(ctx, "conn", wraps) }},
+		{"mentions in a thread", firstErr(c.GetChatMembers(ctx, "me", types.MemberFilter{Kind: types.MembersMentions, TopMessage: wraps}))},
+		{"mentions in a negative thread", firstErr(c.GetChatMembers(ctx, "me", types.MemberFilter{Kind: types.MembersMentions, TopMessage: -1}))},
 	})
 }
 

@@ -105,7 +105,8 @@ type MemberFilter struct {
 	// Query narrows MembersAll, MembersSearch, MembersBanned, MembersRestricted,
 	// MembersContacts and MembersMentions to names matching it.
 	Query string
-	// TopMessage is the message (thread) of MembersMentions.
+	// TopMessage is the message (thread) of MembersMentions; GetChatMembers refuses one
+	// outside 0..2^31-1 with ErrMessageID.
 	TopMessage int
 }
 
