@@ -2,6 +2,7 @@ package mtgo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 
@@ -9,17 +10,27 @@ import (
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
+// ErrBoostSlot reports a boost slot no account has: slots are numbered from 1 to at most
+// 2^31-1, and cut to the request's 32 bits a larger int would name another slot (1<<32+1
+// would move slot 1's boost), so ApplyBoost refuses it before sending anything.
+var ErrBoostSlot = errors.New("mtgo: boost slot out of range")
+
 // ApplyBoost boosts chat (a channel or supergroup) with the premium account's boost slots
-// (1-based; none: the first free slot, else the first) and returns all the account's slots.
+// (1-based, ErrBoostSlot otherwise; none: the first free slot, else the first) and returns
+// all the account's slots.
 func (c *Client) ApplyBoost(ctx context.Context, chat any, slots ...int) ([]*types.BoostSlot, error) {
+	req := &tg.PremiumApplyBoostRequest{}
+	if len(slots) > 0 {
+		var err error
+		if req.Slots, err = wireInt32s(slots, 1, ErrBoostSlot); err != nil {
+			return nil, fmt.Errorf("mtgo: apply boost: %w", err)
+		}
+	}
 	peer, err := c.ResolvePeer(ctx, chat)
 	if err != nil {
 		return nil, err
 	}
-	req := &tg.PremiumApplyBoostRequest{Peer: peer}
-	for _, s := range slots {
-		req.Slots = append(req.Slots, int32(s))
-	}
+	req.Peer = peer
 	var res tg.PremiumMyBoosts
 	if err := c.invoker().Invoke(ctx, req, &res); err != nil {
 		return nil, fmt.Errorf("mtgo: apply boost: %w", err)

@@ -285,16 +285,29 @@ func (c *Client) resolveUserIDs(ctx context.Context, ids []int64) ([]tg.InputUse
 	return c.resolveUsers(ctx, list)
 }
 
+// ErrShortcutID reports a quick reply shortcut id no shortcut can have: Telegram numbers them
+// from 1 to 2^31-1, and cut to the request's 32 bits a larger int would name another
+// shortcut, so SetBusinessGreeting and SetBusinessAway refuse it before sending anything.
+var ErrShortcutID = errors.New("mtgo: quick reply shortcut id out of range")
+
+// wireShortcutID converts the id of a quick reply shortcut for a request.
+func wireShortcutID(id int) (int32, error) { return wireInt32(id, 1, ErrShortcutID) }
+
 // SetBusinessGreeting turns on the automatic greeting (nil turns it off;
-// account.updateBusinessGreetingMessage). Premium accounts only.
+// account.updateBusinessGreetingMessage); a ShortcutID outside 1..2^31-1 is ErrShortcutID.
+// Premium accounts only.
 func (c *Client) SetBusinessGreeting(ctx context.Context, g *types.BusinessGreeting) error {
 	req := &tg.AccountUpdateBusinessGreetingMessageRequest{}
 	if g != nil {
+		id, err := wireShortcutID(g.ShortcutID)
+		if err != nil {
+			return fmt.Errorf("mtgo: set business greeting: %w", err)
+		}
 		rc, err := c.inputRecipients(ctx, g.Recipients)
 		if err != nil {
 			return err
 		}
-		req.Message = &tg.InputBusinessGreetingMessage{ShortcutID: int32(g.ShortcutID), Recipients: rc, NoActivityDays: int32(g.NoActivityDays)}
+		req.Message = &tg.InputBusinessGreetingMessage{ShortcutID: id, Recipients: rc, NoActivityDays: int32(g.NoActivityDays)}
 	}
 	var res tg.BoolBox
 	if err := c.call(ctx, req, &res); err != nil {
@@ -305,10 +318,14 @@ func (c *Client) SetBusinessGreeting(ctx context.Context, g *types.BusinessGreet
 
 // SetBusinessAway turns on the automatic away message (nil turns it off;
 // account.updateBusinessAwayMessage): Always, OutsideWorkHours, or the period From-Until.
-// Premium accounts only.
+// A ShortcutID outside 1..2^31-1 is ErrShortcutID. Premium accounts only.
 func (c *Client) SetBusinessAway(ctx context.Context, a *types.BusinessAway) error {
 	req := &tg.AccountUpdateBusinessAwayMessageRequest{}
 	if a != nil {
+		id, err := wireShortcutID(a.ShortcutID)
+		if err != nil {
+			return fmt.Errorf("mtgo: set business away message: %w", err)
+		}
 		rc, err := c.inputRecipients(ctx, a.Recipients)
 		if err != nil {
 			return err
@@ -322,7 +339,7 @@ func (c *Client) SetBusinessAway(ctx context.Context, a *types.BusinessAway) err
 		default:
 			s = &tg.BusinessAwayMessageScheduleCustom{StartDate: int32(a.From.Unix()), EndDate: int32(a.Until.Unix())}
 		}
-		req.Message = &tg.InputBusinessAwayMessage{OfflineOnly: a.OfflineOnly, ShortcutID: int32(a.ShortcutID), Schedule: s, Recipients: rc}
+		req.Message = &tg.InputBusinessAwayMessage{OfflineOnly: a.OfflineOnly, ShortcutID: id, Schedule: s, Recipients: rc}
 	}
 	var res tg.BoolBox
 	if err := c.call(ctx, req, &res); err != nil {

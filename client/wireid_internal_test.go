@@ -56,3 +56,36 @@ func TestFolderIDRange(t *testing.T) {
 		{"reorder negative", func() error { return c.ReorderChatFolders(ctx, -1) }},
 	})
 }
+
+// TestBoostSlotRange applies boosts from slots no account has. Slots are numbered from 1,
+// and an int past 2^31-1 cut to the wire's 32 bits keeps its low bits and names another slot
+// (1<<32+1 is slot 1, moving that slot's boost), so each must fail with ErrBoostSlot before
+// anything is sent. The client is offline.
+func TestBoostSlotRange(t *testing.T) {
+	c := newOfflineClient(t)
+	ctx := context.Background()
+	wantRangeErrors(t, ErrBoostSlot, []rangeCase{
+		{"past int32", call(func() (any, error) { return c.ApplyBoost(ctx, "me", 2, 1<<32+1) })},
+		{"2^31", call(func() (any, error) { return c.ApplyBoost(ctx, "me", math.MaxInt32+1) })},
+		{"zero", call(func() (any, error) { return c.ApplyBoost(ctx, "me", 0) })},
+		{"negative", call(func() (any, error) { return c.ApplyBoost(ctx, "me", -1) })},
+	})
+}
+
+// TestShortcutIDRange sets the business greeting and away message to quick reply shortcuts
+// no account has. An int past 2^31-1 cut to the wire's 32 bits keeps its low bits and names
+// another shortcut (1<<32+3 is shortcut 3), so each must fail with ErrShortcutID before
+// anything is sent. The client is offline.
+func TestShortcutIDRange(t *testing.T) {
+	c := newOfflineClient(t)
+	ctx := context.Background()
+	const wraps = 1<<32 + 3
+	wantRangeErrors(t, ErrShortcutID, []rangeCase{
+		{"greeting", func() error {
+			return c.SetBusinessGreeting(ctx, &types.BusinessGreeting{ShortcutID: wraps, NoActivityDays: 7})
+		}},
+		{"greeting without a shortcut", func() error { return c.SetBusinessGreeting(ctx, &types.BusinessGreeting{NoActivityDays: 7}) }},
+		{"away", func() error { return c.SetBusinessAway(ctx, &types.BusinessAway{ShortcutID: wraps, Always: true}) }},
+		{"away negative", func() error { return c.SetBusinessAway(ctx, &types.BusinessAway{ShortcutID: -3, Always: true}) }},
+	})
+}
