@@ -73,19 +73,25 @@ const MaxDepth = 128
 // ErrTooDeep beyond MaxDepth, leaving the depth unchanged. Each successful Enter is paired with
 // one Leave, on the error path too, so a failed decode leaves the depth where it found it and a
 // Buffer read on without Reset still accepts nesting up to MaxDepth.
+//
+// A Leave without its Enter (a hand-written decoder's slip) takes the depth below 0: Enter
+// then fails, naming the slip, until Reset or ResetTo, since the Buffer no longer knows how
+// deep the decoder is, and Depth shows it to the tests that check it is 0 after a decode. The
+// check costs nothing: the depth compares as unsigned, so the one compare catches both.
 func (b *Buffer) Enter() error {
-	if b.depth >= MaxDepth {
+	if uint(b.depth) >= MaxDepth {
+		if b.depth < 0 {
+			return errLeftTooOften
+		}
 		return ErrTooDeep
 	}
 	b.depth++
 	return nil
 }
 
-// Leave ends a nested object started with Enter. A Leave without its Enter (a hand-written
-// decoder's slip) leaves the depth at 0 rather than below, where it would let input nest past
-// MaxDepth; the clamp is a conditional move, not a branch.
-func (b *Buffer) Leave() { b.depth = max(b.depth-1, 0) }
+// Leave ends a nested object started with Enter.
+func (b *Buffer) Leave() { b.depth-- }
 
 // Depth returns how many nested objects the decoder is inside: 0 between top-level decodes,
-// whether they succeeded or failed.
+// whether they succeeded or failed; below 0 after a Leave without its Enter (see Enter).
 func (b *Buffer) Depth() int { return b.depth }

@@ -507,31 +507,41 @@ func TestDepth(t *testing.T) {
 	b.Leave()
 }
 
-// TestLeaveTooOften: a hand-written decoder that calls Leave once more than Enter leaves the
-// depth at 0, not below: the Buffer still refuses nesting past MaxDepth.
+// TestLeaveTooOften: a hand-written decoder that calls Leave more often than Enter leaves the
+// depth below 0, where Depth shows the slip to the tests that check it is 0 after a decode
+// (tltest.Prefixes, the decoders' own), and every Enter then fails with ErrTooDeep, naming the
+// slip, until ResetTo: the Buffer no longer knows how deep it is, so it accepts no nesting at
+// all rather than nesting past MaxDepth.
 func TestLeaveTooOften(t *testing.T) {
 	for _, entered := range []int{0, 1, MaxDepth} {
-		var b Buffer
-		for range entered {
-			if err := b.Enter(); err != nil {
-				t.Fatal(err)
+		for _, extra := range []int{1, 2} {
+			var b Buffer
+			for range entered {
+				if err := b.Enter(); err != nil {
+					t.Fatal(err)
+				}
 			}
-		}
-		for range entered + 2 {
-			b.Leave()
-		}
-		if d := b.Depth(); d != 0 {
-			t.Errorf("%d Enters and %d Leaves left depth %d, want 0", entered, entered+2, d)
-		}
-		n := 0
-		for b.Enter() == nil {
-			n++
-			if n > MaxDepth {
-				break
+			for range entered + extra {
+				b.Leave()
 			}
-		}
-		if n != MaxDepth {
-			t.Errorf("after %d Enters and %d Leaves, %d more Enters succeeded, want %d", entered, entered+2, n, MaxDepth)
+			if d := b.Depth(); d != -extra {
+				t.Errorf("%d Enters and %d Leaves left depth %d, want %d", entered, entered+extra, d, -extra)
+			}
+			err := b.Enter()
+			if !errors.Is(err, ErrTooDeep) || !strings.Contains(err.Error(), "Leave") {
+				t.Errorf("%d Enters and %d Leaves, then Enter = %v, want ErrTooDeep naming Leave", entered, entered+extra, err)
+			}
+			if d := b.Depth(); d != -extra {
+				t.Errorf("a refused Enter moved the depth to %d, want %d", d, -extra)
+			}
+			b.ResetTo(nil)
+			n := 0
+			for n <= MaxDepth && b.Enter() == nil {
+				n++
+			}
+			if n != MaxDepth {
+				t.Errorf("after ResetTo, %d Enters succeeded, want %d", n, MaxDepth)
+			}
 		}
 	}
 }

@@ -24,6 +24,10 @@ var (
 	ErrNilObject = errors.New("tl: nil object")
 )
 
+// errLeftTooOften is Enter's error below depth 0, after a Leave without its Enter (a
+// decoder's bug, not the input's): it matches ErrTooDeep, as nesting is no longer bounded.
+var errLeftTooOften = fmt.Errorf("%w: Buffer.Leave called more often than Enter", ErrTooDeep)
+
 // DecodeError describes where decoding failed: the TL type and field being read and the byte
 // offset of the cursor when the failure was detected.
 type DecodeError struct {
