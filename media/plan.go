@@ -161,7 +161,7 @@ func (p UploadPlan) PartLen(i int) int {
 
 // Chunk is one upload.getFile request.
 type Chunk struct {
-	Index  int64 // position in the plan, from 0 (an int64 on every platform: see Chunk)
+	Index  int64 // position in the plan, from 0 (int64 on every platform: see ChunkPlan.Chunk)
 	Offset int64 // file offset, a multiple of Limit
 	Limit  int32 // bytes asked for
 }
