@@ -1,6 +1,8 @@
 package sqlite_test
 
 import (
+	"bytes"
+	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -326,5 +328,55 @@ func BenchmarkCachedRead(b *testing.B) {
 		if dc, err := st.HomeDC(b.Context()); err != nil || dc != 2 {
 			b.Fatalf("HomeDC = %d, %v", dc, err)
 		}
+	}
+}
+
+// TestMovedFileNewConnection: a read within ReadRecheck of the last check, after a move,
+// that makes the pool open a new connection fails with ErrFileMoved and touches nothing at
+// the path. The connection was opened through the path: SQLite created an empty database
+// where the file was, or, where another database replaced it, the journal_mode(WAL) pragma
+// rewrote that file's header.
+func TestMovedFileNewConnection(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		move func(t *testing.T, path string) // returns with path naming the file to keep as is, or nothing
+	}{
+		{"renamed", func(t *testing.T, path string) { mustDo(t, os.Rename(path, path+".old")) }},
+		{"deleted", func(t *testing.T, path string) { mustDo(t, os.Remove(path)) }},
+		{"replaced by another database", func(t *testing.T, path string) {
+			other := path + ".other"
+			db, err := sql.Open("sqlite", other) // rollback journal: no WAL in its header
+			mustDo(t, err)
+			_, err = db.Exec("create table t (x integer); insert into t values (1)")
+			mustDo(t, err)
+			mustDo(t, db.Close())
+			mustDo(t, os.Rename(other, path))
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var now atomic.Int64
+			defer func(c func() int64) { *sqlite.LeaseClock = c }(*sqlite.LeaseClock)
+			*sqlite.LeaseClock = now.Load
+			path := filepath.Join(t.TempDir(), "bot.db")
+			st, err := sqlite.Open(t.Context(), path, "main")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			if err := st.SetHomeDC(t.Context(), 2); err != nil { // checked now
+				t.Fatal(err)
+			}
+			st.DB().SetMaxIdleConns(0) // every call opens a connection
+			tt.move(t, path)
+			before, beforeErr := os.ReadFile(path)
+			_, _, err = st.LoadPeer(t.Context(), peers.UserKey(1)) // within ReadRecheck
+			if !errors.Is(err, sqlite.ErrFileMoved) {
+				t.Errorf("read through a new connection after the move = %v, want ErrFileMoved", err)
+			}
+			after, afterErr := os.ReadFile(path)
+			if (beforeErr == nil) != (afterErr == nil) || !bytes.Equal(before, after) {
+				t.Errorf("the read changed the file at the path: before %d bytes (%v), after %d bytes (%v)", len(before), beforeErr, len(after), afterErr)
+			}
+		})
 	}
 }

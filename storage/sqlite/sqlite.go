@@ -12,6 +12,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -67,10 +68,12 @@ func Open(ctx context.Context, path, name string) (*sqlstore.Store, error) {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous("+synchronous+")")
 	q.Add("_txlock", "immediate")
-	db, err := sql.Open("sqlite", fileURI(path)+"?"+q.Encode())
+	dc, err := sqlite.NewConnector(fileURI(path) + "?" + q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("sqlite storage: open %s: %w", path, err)
 	}
+	conns := &checkedConnector{Connector: dc}
+	db := sql.OpenDB(conns)
 	db.SetMaxOpenConns(4)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
@@ -91,14 +94,16 @@ func Open(ctx context.Context, path, name string) (*sqlstore.Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("sqlite storage: open %s: %w", path, err)
 	}
+	l := &fileLease{path: path, file: file}
+	l.checked.Store(leaseClock() - int64(readRecheck)) // the first read checks
+	conns.lease.Store(l)
 	d := Dialect
 	d.Lock = func(context.Context, *sql.DB, string) (sqlstore.Lease, error) {
 		unlock, err := storage.LockFile(lockPath(real, name), LockTimeout)
 		if err != nil {
 			return nil, err
 		}
-		l := &fileLease{unlock: unlock, path: path, file: file}
-		l.checked.Store(leaseClock() - int64(readRecheck)) // the first read checks
+		l.unlock = unlock
 		return l, nil
 	}
 	st, err := sqlstore.Open(ctx, db, d, name, sqlstore.Options{CloseDB: true})
@@ -148,10 +153,10 @@ var leaseClock = func() func() int64 {
 // deleted, replaced, a symlink pointed elsewhere): SQLite keeps the write-ahead log beside
 // the name, so a commit after that would be in a log the file's new name does not lead to
 // (lost if the process died), and another process could open the new name with a log and
-// a lock file of its own; the pool would also open its next connection through path. Reads
-// check the path (a stat, about 1 µs) when the last check is readRecheck old, so a read may
-// succeed for that long after a move; LostWrite, which the store calls before every write,
-// always checks. A second name beside the first (a hard link) is no reason to stop: every
+// a lock file of its own. Reads check the path (a stat, about 1 µs) when the last check is
+// readRecheck old, so a read may succeed for that long after a move, through a connection
+// the pool has open; LostWrite, which the store calls before every write and the pool
+// before it opens a connection (checkedConnector), always checks. A second name beside the first (a hard link) is no reason to stop: every
 // Open through either name is refused (oneName), and the first name still leads to the
 // log.
 func (l *fileLease) Lost() error {
@@ -179,6 +184,25 @@ func (l *fileLease) LostWrite() error {
 }
 
 func (l *fileLease) Release() error { return l.unlock() }
+
+// checkedConnector opens the pool's connections, each only after a fresh check of the lease
+// (once Open has one) finds the file in place. A read trusts the last check for
+// readRecheck, and in that time it may need a new connection: opened through a path that
+// names nothing now, SQLite created an empty database there, and through a path that names
+// another database, the journal_mode(WAL) pragma rewrote that file's header.
+type checkedConnector struct {
+	driver.Connector
+	lease atomic.Pointer[fileLease]
+}
+
+func (c *checkedConnector) Connect(ctx context.Context) (driver.Conn, error) {
+	if l := c.lease.Load(); l != nil {
+		if err := l.LostWrite(); err != nil {
+			return nil, err
+		}
+	}
+	return c.Connector.Connect(ctx)
+}
 
 // fileURI is the SQLite URI of the file at path. SQLite reads a "file:" name as a URI: a
 // '?' or '#' ends the file name there and %XX escapes are decoded, so "s#1.db" and "s#2.db"
