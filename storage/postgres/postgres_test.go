@@ -29,6 +29,11 @@ func TestMisplacedRows(t *testing.T) { onSchema(t, sqlstoretest.MisplacedRows) }
 // the peer (sqlstoretest.DamagedNames).
 func TestDamagedNames(t *testing.T) { onSchema(t, sqlstoretest.DamagedNames) }
 
+// TestUsernames: usernames with characters JSON escapes, or encoding/json escaped, round-trip
+// through the names column, which PostgreSQL finds of sqlstore.NamesShape
+// (sqlstoretest.Usernames).
+func TestUsernames(t *testing.T) { onSchema(t, sqlstoretest.Usernames) }
+
 // onSchema runs test, one of sqlstoretest's, in a schema of its own.
 func onSchema(t *testing.T, test func(*testing.T, *sql.DB, sqlstore.Dialect, func(string) (*sqlstore.Store, error))) {
 	u := pgtest.Schema(t, pgtest.URL(t))

@@ -28,6 +28,11 @@ func TestMisplacedRows(t *testing.T) { onFile(t, sqlstoretest.MisplacedRows) }
 // the peer (sqlstoretest.DamagedNames).
 func TestDamagedNames(t *testing.T) { onFile(t, sqlstoretest.DamagedNames) }
 
+// TestUsernames: usernames with characters JSON escapes, or encoding/json escaped, round-trip
+// through the names column, which PostgreSQL finds of sqlstore.NamesShape
+// (sqlstoretest.Usernames).
+func TestUsernames(t *testing.T) { onFile(t, sqlstoretest.Usernames) }
+
 // onFile runs test, one of sqlstoretest's, on a database file of its own.
 func onFile(t *testing.T, test func(*testing.T, *sql.DB, sqlstore.Dialect, func(string) (*sqlstore.Store, error))) {
 	path := filepath.Join(t.TempDir(), "s.db")

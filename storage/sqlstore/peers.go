@@ -3,11 +3,11 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/mtgo-labs/mtgo/client/storage"
 	"github.com/mtgo-labs/mtgo/peers"
@@ -83,9 +83,9 @@ func (s *Store) DeletePeer(ctx context.Context, k peers.Key) error {
 		stmts = []Stmt{
 			{`delete from mtgo_usernames where sid = ? and kind = ? and id = ? and username in
 				(select json_array_elements_text(case when p.names ~ ? then p.names::json else '[]' end)
-				from mtgo_peers p where p.sid = ? and p.kind = ? and p.id = ?)`, append(append(slices.Clone(key), namesShape), key...)},
+				from mtgo_peers p where p.sid = ? and p.kind = ? and p.id = ?)`, append(append(slices.Clone(key), NamesShape), key...)},
 			{`delete from mtgo_usernames where sid = ? and kind = ? and id = ? and exists
-				(select from mtgo_peers p where p.sid = ? and p.kind = ? and p.id = ? and p.names !~ ?)`, append(slices.Clone(both), namesShape)},
+				(select from mtgo_peers p where p.sid = ? and p.kind = ? and p.id = ? and p.names !~ ?)`, append(slices.Clone(both), NamesShape)},
 		}
 	}
 	stmts = append(stmts, []Stmt{
@@ -138,15 +138,16 @@ func (s *Store) decodePeer(op string, kind, id int64, data []byte) (peers.Peer, 
 	return p, nil
 }
 
-// namesShape is a PostgreSQL regular expression that only a names column
-// json_array_elements_text reads matches: a JSON array of strings whose escapes are the
-// short ones and \u of ASCII other than zero (PostgreSQL's text holds no zero byte, and
-// other escapes need a UTF-8 database). Every column namesColumn writes matches; a column
-// damaged by hand or a bug, which would fail the statement reading it, may not, and a
-// writer then looks for the peer's entries without it.
-const namesShape = `^[ \t\n\r]*\[[ \t\n\r]*(?:` + jsonString + `(?:[ \t\n\r]*,[ \t\n\r]*` + jsonString + `)*[ \t\n\r]*)?\][ \t\n\r]*$`
+// NamesShape is a PostgreSQL regular expression (Go's regexp reads it the same) that only a
+// names column json_array_elements_text reads matches: a JSON array of strings whose
+// escapes are the short ones and \u of ASCII other than zero (PostgreSQL's text holds no
+// zero byte, and other escapes need a UTF-8 database). Every column the store writes on
+// PostgreSQL matches; a column damaged by hand or a bug, which would fail the statement
+// reading it, may not, and a writer then looks for the peer's entries without it (a scan of
+// the session's username index). `select ... where names !~ NamesShape` finds such rows.
+const NamesShape = `^[ \t\n\r]*\[[ \t\n\r]*(?:` + jsonString + `(?:[ \t\n\r]*,[ \t\n\r]*` + jsonString + `)*[ \t\n\r]*)?\][ \t\n\r]*$`
 
-// jsonString is namesShape's JSON string.
+// jsonString is NamesShape's JSON string.
 const jsonString = `"(?:[^"\\\x01-\x1f]|\\["\\/bfnrt]|\\u00(?:0[1-9a-fA-F]|[1-7][0-9a-fA-F]))*"`
 
 // peerColumns is how many parameters one peer row takes.
@@ -214,14 +215,15 @@ func (c peerCols) part(start, end int) peerCols {
 	return peerCols{data: c.data[start:end], usernames: c.usernames[start:end], names: c.names[start:end]}
 }
 
-// namesColumn returns the names column of a peer with the normalized usernames names.
-// Usernames are letters, digits and underscores, written as they are; anything else goes
-// through encoding/json.
+// namesColumn returns the names column of a peer with the normalized usernames names: their
+// JSON array, with only the escapes JSON requires (quote, backslash, bytes below 0x20) and
+// every other character as it is, so that every column it writes for PostgreSQL matches
+// NamesShape (a zero byte, written \u0000, never reaches PostgreSQL: see Dialect.textKey).
+// encoding/json also escaped U+2028, U+2029, '<', '>' and '&': NamesShape refused the
+// first two, and every save of such a peer scanned the session's username index. Bytes that
+// are not UTF-8 become U+FFFD, as encoding/json wrote them.
 func namesColumn(names []string) string {
-	if len(names) == 0 {
-		return "[]"
-	}
-	size := 1 + 3*len(names)
+	size := 2 + 3*len(names)
 	for _, n := range names {
 		size += len(n)
 	}
@@ -229,32 +231,63 @@ func namesColumn(names []string) string {
 	b.Grow(size)
 	b.WriteByte('[')
 	for i, n := range names {
-		if !plainName(n) {
-			data, err := json.Marshal(names)
-			if err != nil { // strings always encode
-				panic(err)
-			}
-			return string(data)
-		}
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		b.WriteByte('"')
-		b.WriteString(n)
-		b.WriteByte('"')
+		writeJSONString(&b, n)
 	}
 	b.WriteByte(']')
 	return b.String()
 }
 
-// plainName reports whether n is written in JSON as it is, between quotes.
-func plainName(n string) bool {
-	for i := 0; i < len(n); i++ {
-		if c := n[i]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_') {
-			return false
+// writeJSONString writes s to b as a JSON string, escaping only what JSON requires.
+func writeJSONString(b *strings.Builder, s string) {
+	const hex = "0123456789abcdef"
+	b.WriteByte('"')
+	done := 0 // s[:done] is written
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r != utf8.RuneError || size != 1 {
+				i += size
+				continue
+			}
+			b.WriteString(s[done:i])
+			b.WriteString("\ufffd")
+			i++
+			done = i
+			continue
 		}
+		if c >= 0x20 && c != '"' && c != '\\' {
+			i++
+			continue
+		}
+		b.WriteString(s[done:i])
+		switch c {
+		case '"', '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case '\b':
+			b.WriteString(`\b`)
+		case '\f':
+			b.WriteString(`\f`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\r':
+			b.WriteString(`\r`)
+		case '\t':
+			b.WriteString(`\t`)
+		default:
+			b.WriteString(`\u00`)
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+		}
+		i++
+		done = i
 	}
-	return true
+	b.WriteString(s[done:])
+	b.WriteByte('"')
 }
 
 // normalizedNames returns p's usernames as the index keys them.
@@ -355,7 +388,7 @@ func (s *Store) peerArrays(stmts []Stmt, ps []peers.Peer, rows peerCols) []Stmt 
 		}
 		args = append(args, vals, ks, is)
 	}
-	args = append(args, namesShape)
+	args = append(args, NamesShape)
 	return append(stmts, Stmt{"set local enable_seqscan = off", nil}, Stmt{peerArraysQuery, args})
 }
 
@@ -366,10 +399,10 @@ func (s *Store) peerArrays(stmts []Stmt, ps []peers.Peer, rows peerCols) []Stmt 
 //
 // peerArraysQuery is peerArrays' statement: $1 is the session, $2 to $9 the peers' columns,
 // $10 to $12 and $13 to $15 the username and phone index entries (value, kind, id), $16
-// namesShape. The lateral subqueries (fenced by offset 0) read each peer's old row, and then
+// NamesShape. The lateral subqueries (fenced by offset 0) read each peer's old row, and then
 // the entries it lists, by primary key whatever the table statistics say, so a batch costs
 // the same in a session of any size; only peers whose names or phone changed have entries
-// looked up. An old row whose names column is damaged (not namesShape) lists none: the
+// looked up. An old row whose names column is damaged (not NamesShape) lists none: the
 // entries naming its peer are searched among the session's, and the row is rewritten even
 // when its data is unchanged.
 var peerArraysQuery = `with n (kind, id, access_hash, username, phone, seen, data, names) as (

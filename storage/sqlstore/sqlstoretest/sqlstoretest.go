@@ -376,3 +376,77 @@ func DamagedNames(t *testing.T, db *sql.DB, d sqlstore.Dialect, open func(name s
 		}
 	}
 }
+
+// Usernames checks peers whose usernames hold what JSON escapes, or what encoding/json
+// escaped (quotes, backslashes, <, >, &, U+2028, U+2029, control bytes, other non-ASCII):
+// each is found by its usernames, its names column reads back as its normalized usernames,
+// and on PostgreSQL (Dialect.Arrays) the column matches sqlstore.NamesShape there, so a
+// later save reads the old names from the row instead of scanning the session's username
+// index. A save over a row whose names an older version wrote with encoding/json's escapes
+// drops the usernames the row lists. db is the store's database; open opens a session on
+// it.
+func Usernames(t *testing.T, db *sql.DB, d sqlstore.Dialect, open func(name string) (*sqlstore.Store, error)) {
+	ctx := t.Context()
+	st, err := open("usernames")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	names := func(k peers.Key) string {
+		t.Helper()
+		var col string
+		if err := db.QueryRowContext(ctx, d.Rebind(`select names from mtgo_peers p join mtgo_session_ids i on i.sid = p.sid
+			where i.session = 'usernames' and p.kind = ? and p.id = ?`), int(k.Kind), k.ID).Scan(&col); err != nil {
+			t.Fatalf("%v: names column: %v", k, err)
+		}
+		return col
+	}
+	for i, name := range []string{`quo"te`, `back\slash`, "<a&b>", "line\u2028sep\u2029end", "ünï日本😀", "ctl\x01\x1f\x7f\b\f\n\r\tend", "/"} {
+		p := peers.Peer{Key: peers.UserKey(int64(100 + i)), AccessHash: 1, Usernames: []string{name, fmt.Sprintf("@Second_%d", i)}}
+		if err := st.SavePeers(ctx, []peers.Peer{p}); err != nil {
+			t.Fatalf("%q: SavePeers: %v", name, err)
+		}
+		var want []string
+		for _, n := range p.Usernames {
+			want = append(want, peers.NormalizeUsername(n))
+			if got, ok, err := st.PeerByUsername(ctx, n); err != nil || !ok || got.Key != p.Key {
+				t.Errorf("PeerByUsername(%q) = %v, %v, %v; want %v", n, got.Key, ok, err, p.Key)
+			}
+		}
+		col := names(p.Key)
+		var back []string
+		if err := json.Unmarshal([]byte(col), &back); err != nil {
+			t.Errorf("%q: the names column %q is not JSON: %v", name, col, err)
+		} else if diff := cmp.Diff(want, back); diff != "" {
+			t.Errorf("%q: the names column %q (-want +got):\n%s", name, col, diff)
+		}
+		if d.Arrays {
+			var match bool
+			if err := db.QueryRowContext(ctx, d.Rebind(`select cast(? as text) ~ cast(? as text)`), col, sqlstore.NamesShape).Scan(&match); err != nil {
+				t.Fatal(err)
+			} else if !match {
+				t.Errorf("%q: the names column %q does not match NamesShape", name, col)
+			}
+		}
+
+		// A row an older version wrote: encoding/json escaped U+2028, U+2029, <, > and &.
+		old, err := json.Marshal(want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ExecContext(ctx, d.Rebind(`update mtgo_peers set names = ? where kind = ? and id = ?
+			and sid = (select sid from mtgo_session_ids where session = 'usernames')`), string(old), int(p.Key.Kind), p.Key.ID); err != nil {
+			t.Fatal(err)
+		}
+		renamed := p
+		renamed.Usernames = []string{fmt.Sprintf("renamed_%d", i)}
+		if err := st.SavePeers(ctx, []peers.Peer{renamed}); err != nil {
+			t.Fatalf("%q: SavePeers over the older row: %v", name, err)
+		}
+		for n, found := range map[string]bool{name: false, p.Usernames[1]: false, renamed.Usernames[0]: true} {
+			if _, ok, err := st.PeerByUsername(ctx, n); err != nil || ok != found {
+				t.Errorf("%q: PeerByUsername(%q) after the rename = %v, %v; want %v", name, n, ok, err, found)
+			}
+		}
+	}
+}
