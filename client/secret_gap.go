@@ -69,8 +69,27 @@ const (
 // every later message after a gap be dropped, and the resend request it made would cover the
 // numbers up to it, so that no request asked for a real gap before them. An honest peer
 // ahead by more than that misses more messages than this side keeps or a peer keeps for
-// resend requests (maxSecretSent): the window is asked for again instead.
+// resend requests (maxSecretSent): the window is asked for instead, and the next ones, up
+// to the dropped message, as each fills (askFarLocked).
 const secretGapAhead = 2 * maxSecretPending
+
+// askFarLocked asks for the next secretGapAhead numbers after the last message delivered,
+// up to the farthest one dropped as too far ahead (farAhead), once every number asked for
+// before has come: the peer sends a message only once, and nothing else would ever ask for
+// the dropped one, which the update engine has counted. One request per window: a peer
+// whose numbers jump makes at most one request per maxSecretPending messages it sends.
+func (m *secretChats) askFarLocked(s *secretChat) {
+	if s.state != types.SecretChatReady || s.farAhead == 0 {
+		return
+	}
+	exp := s.seq.Expected()
+	switch {
+	case s.farAhead < exp:
+		s.farAhead = 0 // come
+	case exp >= s.askNext:
+		m.askResendLocked(s, int32(min(int64(s.farAhead), int64(exp)+secretGapAhead-2)))
+	}
+}
 
 // gapNear reports whether out, the number of a message from the peer of ready chat s, is
 // close enough to the next one expected to be kept after a gap (secretGapAhead).
@@ -443,10 +462,12 @@ func (m *secretChats) lostGapLocked(ctx context.Context, s *secretChat, out int3
 }
 
 // askGapLocked asks the peer of ready chat s for the messages missing before the last one s
-// keeps, those no request of this process asked for (askResendLocked). A load asks so, and
-// each check of the chats (checkChats), after a request whose send failed.
+// keeps, those no request of this process asked for (askResendLocked), and toward a message
+// dropped as too far ahead (askFarLocked). A load asks so, and each check of the chats
+// (checkChats), after a request whose send failed.
 func (m *secretChats) askGapLocked(s *secretChat) {
 	if s.state == types.SecretChatReady && len(s.pending) > 0 {
 		m.askResendLocked(s, slices.Max(slices.Collect(maps.Keys(s.pending)))-2)
 	}
+	m.askFarLocked(s)
 }

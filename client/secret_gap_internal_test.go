@@ -757,3 +757,34 @@ func TestSecretGapFarAhead(t *testing.T) {
 		t.Fatalf("drop not logged:\n%s", b.log)
 	}
 }
+
+// TestSecretGapFarAheadHonest: an honest peer's last message arrives first, more than
+// secretGapAhead past the next number expected (101 messages before it missing): it is
+// dropped and the window after the last delivered message is asked for. Once that window
+// has come, the rest up to the dropped message must be asked for too, though the peer sends
+// nothing more: else the dropped message, which the update engine has counted, is lost.
+func TestSecretGapFarAheadHonest(t *testing.T) {
+	ctx := context.Background()
+	r := newSecretRelay(t)
+	for _, p := range r.parties { // no re-keying: its messages would be held among the texts
+		p.m.policy.Messages = 10 * maxSecretPending
+	}
+	id := r.open(t)
+	b := r.parties[1]
+	want := make([]string, maxSecretPending+2)
+	for i := range want {
+		want[i] = fmt.Sprint(i + 1)
+	}
+	held := r.sendHeld(t, id, want...)
+	b.m.handle(ctx, held[len(held)-1].up) // far ahead: dropped, the next 100 asked for
+	b.m.handle(ctx, held[0].up)           // the peer keeps its last 100 only: these come late
+	b.m.handle(ctx, held[1].up)
+	r.runJobs()
+	texts := slices.DeleteFunc(secretTexts(b.events()), func(s string) bool { return strings.HasPrefix(s, "action ") })
+	if diff := cmp.Diff(want, texts); diff != "" {
+		t.Fatalf("delivered (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(b.log.String(), "too far ahead") {
+		t.Fatalf("drop not logged:\n%s", b.log)
+	}
+}
