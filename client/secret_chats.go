@@ -823,7 +823,7 @@ func (m *secretChats) receiveLocked(ctx context.Context, s *secretChat, p pendin
 	}
 	m.applyLocked(ctx, s, p)
 	var taken []int32
-	for len(s.pending) > 0 && s.state == types.SecretChatReady {
+	for (len(s.pending) > 0 || len(s.gapLost) > 0) && s.state == types.SecretChatReady {
 		out := s.seq.Expected()
 		next, ok := s.pending[out]
 		if !ok {
