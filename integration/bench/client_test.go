@@ -295,10 +295,12 @@ func BenchmarkClientRounds(b *testing.B) {
 }
 
 // roundsPerComparison and roundCalls size compareRounds: each round takes some tens of
-// milliseconds, long enough for the rusage clock, short enough for many rounds.
+// milliseconds, long enough for the rusage clock and to average over the scheduler's moods
+// (on a quiet machine a 400-call round took 5 ms at 16 callers, and the best round of a cell
+// was up to 1.8x its median), short enough for many rounds.
 const roundsPerComparison = 31
 
-func roundCalls(callers int) int { return max(400, callers*16) }
+func roundCalls(callers int) int { return max(2000, callers*16) }
 
 // compareRounds measures mtgo against gotd in alternating rounds and reports the medians.
 // In each round it also takes the share of the time the busiest server connection was busy
