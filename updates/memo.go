@@ -45,6 +45,10 @@ func (b *Box) memo() []channelMemo {
 // start, the catch-up asked again from there if it is on its way. A dropped channel the
 // Box does not track is remembered as dropped. Anything else (a channel whose catch-up
 // delivered, a start no longer below the pts named) is ignored: the saved state is newer.
+//
+// Where both Boxes know a pts up to which the channel was delivered (each one's drop of
+// it, a guess's floor), the higher one holds: a guess starts no lower, and a dropped
+// channel stays dropped at it. The lower one would deliver again what the other one did.
 func (b *Box) restore(now time.Time, ms []channelMemo) Output {
 	b.begin()
 	b.startAt(now, nil)
@@ -52,26 +56,29 @@ func (b *Box) restore(now time.Time, ms []channelMemo) Output {
 		c, ok := b.channels[m.id]
 		switch {
 		case m.named == 0:
-			if !ok && m.pts > 0 {
+			if !ok && m.pts > b.gone[m.id] {
 				b.forget(&channel{id: m.id, seq: sequence{pts: m.pts}})
 			}
 		case m.pts < 1 || m.pts < m.floor || m.pts >= m.named || !b.near(m.pts, m.named):
 		case !ok:
-			if _, stale := b.rejoin(m.id, m.named, 1); stale {
+			floor, stale := b.rejoin(m.id, m.named, 1)
+			if stale {
 				continue
 			}
+			floor = max(floor, m.floor)
+			start := max(m.pts, floor)
 			b.openFor(nil, nil)
-			c = b.track(now, m.id, m.pts)
-			b.touch(m.id, m.pts, false)
-			c.guess, c.named, c.floor = m.named, m.named, m.floor
+			c = b.track(now, m.id, start)
+			b.touch(m.id, start, false)
+			c.guess, c.named, c.floor = m.named, m.named, floor
 			b.queueChannel(now, c, "updateChannelTooLong before a restart")
 		case c.guess == 0 && c.rec.busy() && c.rec.reason == reasonCatchUp && c.rec.updates == 0 &&
 			c.seq.pts < m.named && b.near(c.seq.pts, m.named):
-			c.guess, c.named, c.floor = m.named, m.named, m.floor
-			if m.pts < c.seq.pts {
+			c.guess, c.named, c.floor = m.named, m.named, max(c.floor, m.floor)
+			if start := max(m.pts, c.floor); start < c.seq.pts {
 				b.openFor(nil, nil)
-				c.seq.pts = m.pts
-				b.touch(m.id, m.pts, false)
+				c.seq.pts = start
+				b.touch(m.id, start, false)
 			}
 		}
 	}

@@ -42,29 +42,14 @@ func TestRestoreChannelMemo(t *testing.T) {
 			h.record(h.b.Start(h.now, &Saved{State: State{Pts: 1, Qts: 1, Seq: 1, Date: 1}, Channels: tc.saved}))
 			h.must(h.b.ApplyDifference(h.now, &tg.UpdatesDifferenceEmpty{Date: 1, Seq: 1}))
 			var reqs []Request
-			answer := func() {
-				for len(h.reqs) > 0 {
-					r := h.reqs[0]
-					h.reqs = h.reqs[1:]
-					if r.Kind != RequestChannelDifference {
-						continue
-					}
-					reqs = append(reqs, r)
-					d := &tg.UpdatesChannelDifference{Final: true, Pts: 7}
-					for id := r.Pts + 1; id <= 7; id++ {
-						d.NewMessages = append(d.NewMessages, channelMessage(ch, id))
-					}
-					h.channelDifference(ch, d)
-				}
-			}
 			if tc.early {
-				answer()
+				reqs = answerChannel(h, ch, 7)
 			}
 			h.record(h.b.restore(h.now, tc.memo))
 			for _, pts := range tc.pushes {
 				h.process(updates(0, chMsg(ch, pts, pts)))
 			}
-			answer()
+			reqs = append(reqs, answerChannel(h, ch, 7)...)
 			if diff := cmp.Diff(tc.wantReqs, reqs, cmpEmpty); diff != "" {
 				t.Errorf("requests (-want +got):\n%s", diff)
 			}
@@ -72,4 +57,71 @@ func TestRestoreChannelMemo(t *testing.T) {
 			checkInvariants(t, h.b)
 		})
 	}
+}
+
+// TestRestoreMemoAfterOwnDrop: a memo reaches a Box that has run its own catch-up of channel
+// 9 (saved at 5) and dropped it since. Each side knows a pts up to which the channel's updates
+// were delivered; the restore keeps the higher one, so a late push of the newer Box's share
+// is not delivered again and a guess never starts below it.
+func TestRestoreMemoAfterOwnDrop(t *testing.T) {
+	const ch = 9
+	for _, tc := range []struct {
+		name     string
+		caught   int32 // the catch-up's answer brings channel 9 from 5 to here, then it is dropped
+		memo     channelMemo
+		pushes   []int32
+		wantReqs []Request
+		want     []string // after the drop; the server's channel 9 is at 7
+	}{
+		{name: "guess below the drop", caught: 5, memo: channelMemo{id: ch, pts: 3, named: 7},
+			wantReqs: []Request{chReq(ch, 5)}, want: []string{"ch9/6", "ch9/7"}},
+		{name: "guess below the drop, a push below it", caught: 5, memo: channelMemo{id: ch, pts: 4, named: 7},
+			pushes: []int32{5}, wantReqs: []Request{chReq(ch, 5)}, want: []string{"ch9/6", "ch9/7"}},
+		{name: "dropped lower before", caught: 7, memo: channelMemo{id: ch, pts: 6}, pushes: []int32{7, 8},
+			want: []string{"ch9/8"}},
+		{name: "dropped higher before", caught: 6, memo: channelMemo{id: ch, pts: 7}, pushes: []int32{7, 8},
+			want: []string{"ch9/8"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, Config{})
+			h.record(h.b.Start(h.now, &Saved{State: State{Pts: 1, Qts: 1, Seq: 1, Date: 1},
+				Channels: []ChannelPts{{ChannelID: ch, Pts: 5}}}))
+			h.must(h.b.ApplyDifference(h.now, &tg.UpdatesDifferenceEmpty{Date: 1, Seq: 1}))
+			answerChannel(h, ch, tc.caught)
+			h.record(h.b.DropChannel(h.now, ch, "CHANNEL_PRIVATE"))
+			h.reset()
+
+			h.record(h.b.restore(h.now, []channelMemo{tc.memo}))
+			for _, pts := range tc.pushes {
+				h.process(updates(0, chMsg(ch, pts, pts)))
+			}
+			reqs := answerChannel(h, ch, 7)
+			if diff := cmp.Diff(tc.wantReqs, reqs, cmpEmpty); diff != "" {
+				t.Errorf("requests (-want +got):\n%s", diff)
+			}
+			h.expectDelivered(tc.want...)
+			checkInvariants(t, h.b)
+		})
+	}
+}
+
+// answerChannel answers every channel difference h was asked for, in turn, with the updates
+// of channel ch after the request's pts up to top, and returns those requests.
+func answerChannel(h *harness, ch int64, top int32) []Request {
+	h.t.Helper()
+	var reqs []Request
+	for len(h.reqs) > 0 {
+		r := h.reqs[0]
+		h.reqs = h.reqs[1:]
+		if r.Kind != RequestChannelDifference {
+			continue
+		}
+		reqs = append(reqs, r)
+		d := &tg.UpdatesChannelDifference{Final: true, Pts: max(top, r.Pts)}
+		for id := r.Pts + 1; id <= top; id++ {
+			d.NewMessages = append(d.NewMessages, channelMessage(ch, id))
+		}
+		h.channelDifference(ch, d)
+	}
+	return reqs
 }
