@@ -35,7 +35,8 @@ type Options struct {
 	// Logger receives the engine's logs; the default discards them.
 	Logger *slog.Logger
 	// NoCatchUp starts from the server's current state instead of the saved one: what happened
-	// while the program was down is not delivered, and saved channels are forgotten.
+	// while the program was down is not delivered, and saved channels are forgotten, with the
+	// starts guessed after updateChannelTooLong that Leftovers handed over (see Resume).
 	NoCatchUp bool
 	// RequestTimeout bounds each call; the default is DefaultRequestTimeout.
 	RequestTimeout time.Duration
@@ -527,6 +528,9 @@ func (m *Manager) input(ctx context.Context, in input) Output {
 	case inputReconnect:
 		return m.box.Reconnected(now)
 	case inputMemo:
+		if m.opts.NoCatchUp {
+			return m.box.restore(now, forgetGuesses(in.memo))
+		}
 		return m.box.restore(now, in.memo)
 	case inputSent:
 		out, err = m.box.ProcessSent(now, in.sent, in.u)

@@ -62,15 +62,21 @@ func (s *failChannelStore) Save(ctx context.Context, c Commit) error {
 // that save failed. The next Manager, on the same Store and given the Leftovers, took the
 // saved 6 for delivered state: the pushes dropped as duplicates and the catch-up from 6
 // delivered 7 alone, updates 5 and 6 lost. The Leftovers now carry the guess, and the next
-// Manager fetches from the lowest start, delivering each update once.
+// Manager fetches from the lowest start, delivering each update once. A next Manager with
+// NoCatchUp forgets the guess with the saved channels: the left-over pushes start the channel
+// as any unknown one's, and nothing before them is fetched.
 func TestManagerRestartKeepsGuessedStart(t *testing.T) {
 	for _, tc := range []struct {
-		name   string
-		queued bool  // the pushes wait in the queue as the first Manager stops
-		fail   int32 // the first Manager's Store fails the save of this channel pts
+		name      string
+		queued    bool     // the pushes wait in the queue as the first Manager stops
+		fail      int32    // the first Manager's Store fails the save of this channel pts
+		noCatchUp bool     // the next Manager has NoCatchUp
+		want      []string // of channel 9, across both Managers
+		wantPts   int32    // channel 9's in the Store at the end
 	}{
-		{name: "pushes queued at the stop", queued: true},
-		{name: "lowered start not saved", fail: 4},
+		{name: "pushes queued at the stop", queued: true, want: []string{"ch9/5", "ch9/6", "ch9/7"}, wantPts: 7},
+		{name: "lowered start not saved", fail: 4, want: []string{"ch9/5", "ch9/6", "ch9/7"}, wantPts: 7},
+		{name: "next without catch-up", queued: true, noCatchUp: true, want: []string{"ch9/5", "ch9/6"}, wantPts: 6},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
@@ -120,7 +126,8 @@ func TestManagerRestartKeepsGuessedStart(t *testing.T) {
 				t.Logf("saved after the first Manager: %+v", saved.Channels)
 
 				second := &orderLog{}
-				b, err := NewManager(Options{API: &guessAPI{top: 7}, Handler: second, Store: mem, AccessHashes: hashes})
+				b, err := NewManager(Options{API: &guessAPI{top: 7}, Handler: second, Store: mem, AccessHashes: hashes,
+					NoCatchUp: tc.noCatchUp})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -132,7 +139,7 @@ func TestManagerRestartKeepsGuessedStart(t *testing.T) {
 				}
 				synctest.Wait()
 				got := append(first.seen(), second.seen()...)
-				want := []string{"ch9/5", "ch9/6", "ch9/7"}
+				want := tc.want
 				if tc.queued {
 					want = append([]string{"msg2"}, want...)
 				}
@@ -140,7 +147,7 @@ func TestManagerRestartKeepsGuessedStart(t *testing.T) {
 					t.Errorf("delivered across the restart (-want +got):\n%s", diff)
 				}
 				saved, _, _ = mem.Load(t.Context())
-				if diff := cmp.Diff([]ChannelPts{{ChannelID: 9, Pts: 7}}, saved.Channels); diff != "" {
+				if diff := cmp.Diff([]ChannelPts{{ChannelID: 9, Pts: tc.wantPts}}, saved.Channels); diff != "" {
 					t.Errorf("saved channels (-want +got):\n%s", diff)
 				}
 				cancel2()

@@ -84,3 +84,21 @@ func (b *Box) restore(now time.Time, ms []channelMemo) Output {
 	}
 	return b.finish()
 }
+
+// forgetGuesses returns ms for a Manager with NoCatchUp, which forgot the saved channels: a
+// guessed start is one of them, and restoring it would fetch the channel's updates from
+// before the stop. Such a channel's next update starts it like any unknown channel's. What
+// ms knows of delivered updates stays: a dropped channel's pts, and the floor of a guessed
+// channel dropped before, as the pts of a dropped one.
+func forgetGuesses(ms []channelMemo) []channelMemo {
+	out := make([]channelMemo, 0, len(ms))
+	for _, m := range ms {
+		switch {
+		case m.named == 0:
+			out = append(out, m)
+		case m.floor > 0:
+			out = append(out, channelMemo{id: m.id, pts: m.floor})
+		}
+	}
+	return out
+}

@@ -125,3 +125,17 @@ func answerChannel(h *harness, ch int64, top int32) []Request {
 	}
 	return reqs
 }
+
+// TestForgetGuesses: a Manager with NoCatchUp restores no guessed start, and keeps what the
+// memo knows of delivered updates: a dropped channel's pts, a guessed channel's floor.
+func TestForgetGuesses(t *testing.T) {
+	got := forgetGuesses([]channelMemo{
+		{id: 1, pts: 6},
+		{id: 2, pts: 4, named: 7},
+		{id: 3, pts: 5, named: 7, floor: 5},
+	})
+	want := []channelMemo{{id: 1, pts: 6}, {id: 3, pts: 5}}
+	if diff := cmp.Diff(want, got, cmp.AllowUnexported(channelMemo{})); diff != "" {
+		t.Errorf("memo kept (-want +got):\n%s", diff)
+	}
+}
