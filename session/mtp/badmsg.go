@@ -88,10 +88,11 @@ func (e *Engine) onBadMsg(now time.Time, msgID int64, body []byte) {
 		case m.sends >= e.cfg.MaxResends:
 			e.failMsg(m, &BadMsgError{Code: code, MsgID: bad})
 		case m.kind == kindPing:
-			// A fresh ping replaces it.
+			// A fresh ping replaces it, under the same pong deadline: a notice refusing
+			// a ping proves nothing is answered (see sendPing).
 			e.untrack(m)
 			if m == e.ping {
-				e.ping, e.pingDue, e.pongDue = nil, now, time.Time{}
+				e.ping, e.pingDue = nil, now
 			}
 		case m.reused || code == 20:
 			e.resendNew(m, fmt.Sprintf("bad_msg_notification %d", code))
@@ -170,6 +171,22 @@ func (e *Engine) correctClock(now time.Time, srvID int64, from string) error {
 	return clockError(why, now, srv)
 }
 
+// seen records srv, a time the server stated at local time now, as the latest server time
+// seen: salts expired before srvSeen are dropped. A time the engine would not set its clock
+// to is not taken: one implausible (ClockOffset) or, once the clock is synced, one out of the
+// range accepted around the server time the offset gives, as when the correction an answer
+// asked for was refused. Taken, one answer from a server with a broken clock would throw
+// away every future salt.
+func (e *Engine) seen(now, srv time.Time) {
+	if _, why := clockOffset(now, srv); why != "" || !srv.After(e.srvSeen) {
+		return
+	}
+	if est := e.serverTime(now); e.synced && (srv.After(est.Add(maxFuture)) || srv.Before(est.Add(-maxPast))) {
+		return
+	}
+	e.srvSeen = srv
+}
+
 // renewSession starts a new MTProto session on the connection, for msg_ids that must restart
 // below those sent (bad_msg_notification 17 moved the clock back): a new random session_id,
 // msg_ids from the corrected clock and seqnos from zero. The messages the old session sent are
@@ -210,7 +227,7 @@ func (e *Engine) renewSession(now time.Time, bad int64) error {
 		default:
 			delete(e.sent, id) // the engine's own: issued afresh
 			if m == e.ping {
-				e.ping, e.pingDue, e.pongDue = nil, now, time.Time{}
+				e.ping, e.pingDue = nil, now // the pong deadline stays (see sendPing)
 			}
 			if m == e.saltReq {
 				e.saltReq, e.saltFetchDue = nil, now
@@ -249,7 +266,7 @@ func (e *Engine) failMsg(m *outMsg, err error) {
 	}
 	e.untrack(m)
 	if m == e.ping {
-		e.ping, e.pongDue = nil, time.Time{}
+		e.ping = nil // the next ping keeps the pong deadline (see sendPing)
 	}
 	if m == e.saltReq {
 		e.saltReq = nil

@@ -10,18 +10,7 @@ import (
 // badMsg makes the server send bad_msg_notification (or bad_server_salt for 48) about target.
 func (p *pair) badMsg(target int64, code int, salt int64) {
 	p.t.Helper()
-	id := uint32(idBadMsgNotification)
-	if code == 48 {
-		id = idBadServerSalt
-	}
-	b := le.AppendUint32(nil, id)
-	b = le.AppendUint64(b, uint64(target))
-	b = le.AppendUint32(b, 1)
-	b = le.AppendUint32(b, uint32(code))
-	if code == 48 {
-		b = le.AppendUint64(b, uint64(salt))
-	}
-	if err := p.s.Push(b); err != nil {
+	if err := p.s.Push(notice(target, code, salt)); err != nil {
 		p.t.Fatal(err)
 	}
 }

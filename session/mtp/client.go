@@ -25,7 +25,7 @@ func (e *Engine) clientDispatch(now time.Time, msgID int64, body []byte) {
 		}
 		e.onFutureSalts(now, e.sent[int64(le.Uint64(body[4:]))], body)
 	case idMsgsStateInfo:
-		e.onStateInfo(msgID, body)
+		e.onStateInfo(now, msgID, body)
 	case idMsgDetailedInfo, idMsgNewDetailedInfo:
 		e.onDetailedInfo(now, body)
 	case idDestroySessionOk, idDestroySessionNone:
@@ -61,6 +61,7 @@ func (e *Engine) onRPCResult(now time.Time, msgID int64, body []byte) {
 	case kindCall:
 		e.initDone = true
 		e.clockRefusals = 0
+		e.answered(now)
 		if peekID(res) == idRPCError {
 			code, msg, err := parseRPCError(res)
 			if err != nil {
@@ -148,6 +149,7 @@ func (e *Engine) onPong(now time.Time, body []byte) {
 		}
 		e.complete(m)
 	case kindCall:
+		e.answered(now)
 		e.events = append(e.events, Event{Kind: EventResult, Call: m.call, MsgID: m.msgID, Body: body})
 		e.complete(m)
 	}
@@ -183,9 +185,8 @@ func (e *Engine) onFutureSalts(now time.Time, m *outMsg, body []byte) {
 		e.drop(err.Error(), m.msgID)
 		return
 	}
-	if t := time.Unix(int64(int32(le.Uint32(body[12:]))), 0); t.After(e.srvSeen) {
-		e.srvSeen = t // future_salts#ae500895 req_msg_id:long now:int ...
-	}
+	e.seen(now, time.Unix(int64(int32(le.Uint32(body[12:]))), 0)) // future_salts#ae500895 req_msg_id:long now:int ...
+	e.answered(now)
 	e.salts.add(salts)
 	if m.kind == kindCall {
 		e.events = append(e.events, Event{Kind: EventResult, Call: m.call, MsgID: m.msgID, Body: body})
@@ -221,7 +222,7 @@ func parseFutureSalts(body []byte) ([]Salt, error) {
 // onStateInfo acts on the answer to our msgs_state_req: messages the server certainly does not
 // have are sent again, messages it has count as acknowledged, and a call it knows nothing of
 // (it may have run and been forgotten) is sent again only if repeatable.
-func (e *Engine) onStateInfo(msgID int64, body []byte) {
+func (e *Engine) onStateInfo(now time.Time, msgID int64, body []byte) {
 	if len(body) < 12 {
 		e.drop("short msgs_state_info", msgID)
 		return
@@ -237,6 +238,7 @@ func (e *Engine) onStateInfo(msgID int64, body []byte) {
 		e.drop("malformed msgs_state_info", msgID)
 		return
 	}
+	e.answered(now)
 	for i, id := range m.askedIDs {
 		t := e.sent[id]
 		if t == nil {

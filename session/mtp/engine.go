@@ -242,7 +242,8 @@ type Engine struct {
 	clockRefusals int
 	clockErr      error
 	// srvSeen is the latest server time the server stated (in the msg_id of a message it
-	// sent, or the now of future_salts): salts that expired before it are dropped.
+	// sent, or the now of future_salts) that the engine takes (see seen): salts that expired
+	// before it are dropped.
 	srvSeen time.Time
 
 	ids    idGen

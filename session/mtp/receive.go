@@ -176,8 +176,8 @@ func (e *Engine) accept(now time.Time, msgID int64, seqNo int32, body []byte) bo
 		}
 	}
 	e.replay.add(msgID)
-	if t := MsgIDTime(msgID); e.side == crypto.Client && t.After(e.srvSeen) {
-		e.srvSeen = t
+	if e.side == crypto.Client {
+		e.seen(now, MsgIDTime(msgID))
 	}
 	if seqNo&1 == 1 && !(e.side == crypto.Server && isPing(body)) {
 		e.ack(now, msgID) // a server answers a ping with its pong only, as Telegram does

@@ -28,9 +28,8 @@ func (e *Engine) NextDeadline() time.Time {
 		return d
 	}
 	if e.cfg.PingInterval > 0 {
-		if e.ping != nil {
-			earliest(e.pongDue)
-		} else {
+		earliest(e.pongDue) // kept while a refused ping is replaced (sendPing)
+		if e.ping == nil {
 			earliest(e.pingDue)
 		}
 	}
@@ -53,7 +52,7 @@ func (e *Engine) OnTimer(now time.Time) ([]Event, error) {
 		}
 		return e.events, nil
 	}
-	if e.ping != nil && !now.Before(e.pongDue) {
+	if !e.pongDue.IsZero() && !now.Before(e.pongDue) {
 		return e.events, ErrHealthTimeout
 	}
 	if e.cfg.PingInterval > 0 && e.ping == nil && !e.pingDue.IsZero() && !now.Before(e.pingDue) {
@@ -91,7 +90,11 @@ func (e *Engine) PingNow(now time.Time) {
 
 // sendPing queues ping_delay_disconnect: the server closes the connection if the next ping
 // does not come within the delay, and the engine fails the connection if the pong does not
-// come within pongTimeout.
+// come within pongTimeout. A ping sent in place of one the server refused (a
+// bad_msg_notification or bad_server_salt about it) keeps the deadline of the first: only an
+// answer (a pong, or one of the replies that move it, see answered) proves the server
+// processes what it is sent, and a server refusing every ping must not keep the connection
+// alive for ever.
 func (e *Engine) sendPing(now time.Time) {
 	e.nextPingID++
 	// Whole seconds, rounded up: a zero delay would make the server hang up at once.
@@ -101,7 +104,18 @@ func (e *Engine) sendPing(now time.Time) {
 	body = le.AppendUint32(body, uint32(delay))
 	e.ping = &outMsg{kind: kindPing, body: body, content: true, pingID: e.nextPingID}
 	e.push(e.ping)
-	e.pongDue = now.Add(e.pongTimeout())
+	if e.pongDue.IsZero() {
+		e.pongDue = now.Add(e.pongTimeout())
+	}
+}
+
+// answered notes an answer to a message of ours other than the keepalive ping (an rpc_result,
+// future_salts, msgs_state_info): the server processes what it is sent, so a pong still due
+// gets its full timeout from now.
+func (e *Engine) answered(now time.Time) {
+	if !e.pongDue.IsZero() {
+		e.pongDue = maxTime(e.pongDue, now.Add(e.pongTimeout()))
+	}
 }
 
 // scheduleSaltFetch sets when to ask for future salts: SaltMargin before the last known salt

@@ -1,0 +1,103 @@
+package mtp
+
+import (
+	"errors"
+	"testing"
+	"time"
+)
+
+// TestRefusedPingsFailHealth: the pong deadline is kept when the server refuses the engine's
+// ping with a notice and a fresh ping replaces it. Each notice set a new deadline, so a server
+// refusing every ping (answering nothing else) kept the connection alive for ever: OnTimer
+// never failed with ErrHealthTimeout. It now fails within MaxPongTimeout of the first ping,
+// while a server that answers (pongs, or rpc_results to calls while it refuses pings) keeps it.
+func TestRefusedPingsFailHealth(t *testing.T) {
+	const (
+		interval    = time.Minute
+		pongTimeout = 10 * time.Second
+		step        = time.Second
+		span        = 5 * time.Minute
+	)
+	tests := []struct {
+		name string
+		code int  // bad_msg_notification code refusing every ping; 0: the ping is answered
+		pong bool // the server answers pings with pongs
+		call bool // the server answers a call every step
+		dies bool // OnTimer must fail with ErrHealthTimeout
+	}{
+		{name: "bad_server_salt", code: 48, dies: true},
+		{name: "seqno too low", code: 32, dies: true},
+		{name: "seqno too high", code: 33, dies: true},
+		{name: "container msg_id reused", code: 19, dies: true},
+		{name: "wrong low bits", code: 18, dies: true},
+		{name: "pongs", pong: true},
+		{name: "calls answered, pings refused", code: 48, call: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := newPair(t, func(c, _ *Config) {
+				c.PingInterval = interval
+				c.MinPongTimeout, c.MaxPongTimeout = time.Second, pongTimeout
+			})
+			start := p.now
+			var firstPing time.Time
+			for p.now.Sub(start) < span {
+				cerr, _ := p.advance(step)
+				if cerr != nil {
+					if !errors.Is(cerr, ErrHealthTimeout) {
+						t.Fatalf("OnTimer: %v, want ErrHealthTimeout", cerr)
+					}
+					if !tt.dies {
+						t.Fatalf("health timeout %v after the first ping, want none", p.now.Sub(firstPing))
+					}
+					if late := p.now.Sub(firstPing); late > pongTimeout {
+						t.Fatalf("health timeout %v after the first ping, want within %v", late, pongTimeout)
+					}
+					return
+				}
+				var call CallID
+				if tt.call {
+					call = p.call(body(0xca11, 1), CallOptions{})
+				}
+				p.flushC()
+				if ping := p.c.ping; ping != nil && ping.msgID != 0 && !ping.queued {
+					if firstPing.IsZero() {
+						firstPing = p.now
+					}
+					if tt.code != 0 {
+						p.fromServer(notice(ping.msgID, tt.code, testSalt))
+					}
+				}
+				if tt.pong {
+					p.deliverS()
+					p.flushS()
+					p.deliverC()
+				}
+				p.toS = p.toS[:0]
+				if call != 0 {
+					res := le.AppendUint64(le.AppendUint32(nil, idRPCResult), uint64(p.c.MsgID(call)))
+					if r := only(p.fromServer(append(res, body(0x5e5, 0)...)), EventResult); len(r) != 1 {
+						t.Fatalf("call %d not answered: %+v", call, r)
+					}
+				}
+			}
+			if firstPing.IsZero() {
+				t.Fatal("no ping sent")
+			}
+			if tt.dies {
+				t.Fatalf("no health timeout in %v of refused pings", p.now.Sub(firstPing))
+			}
+		})
+	}
+}
+
+// notice encodes bad_msg_notification about msg_id bad with code, or bad_server_salt with
+// salt for code 48.
+func notice(bad int64, code int, salt int64) []byte {
+	if code != 48 {
+		return badMsg(bad, code)
+	}
+	b := le.AppendUint32(nil, idBadServerSalt)
+	b = append(b, badMsg(bad, code)[4:]...)
+	return le.AppendUint64(b, uint64(salt))
+}
