@@ -192,7 +192,9 @@ func (e *Engine) seen(now, srv time.Time) {
 // msg_ids from the corrected clock and seqnos from zero. The messages the old session sent are
 // sent again in the new one under new msg_ids: calls the server may have run fail with
 // ErrNotRepeated (see OnConnect), calls sent MaxResends times with ErrResendLimit, the
-// engine's own messages are issued afresh. The messages a bad_msg_notification about msg_id
+// engine's own messages are issued afresh. A call queued under a msg_id reserved in the old
+// session (CallOptions.MsgID) fails with ErrNotRepeated, sent or not: its body was built for
+// the old session. The messages a bad_msg_notification about msg_id
 // bad rejected are left to the caller.
 func (e *Engine) renewSession(now time.Time, bad int64) error {
 	var b [8]byte
@@ -236,6 +238,11 @@ func (e *Engine) renewSession(now time.Time, bad int64) error {
 	}
 	for _, m := range e.calls {
 		m.stateAsk = false
+		if m.fixedID != 0 && m.msgID == 0 && m.queued && !m.cancelled {
+			// Not sent yet, under a msg_id reserved in the old session that its body embeds,
+			// with the old session_id too (auth.bindTempAuthKey): its caller builds it again.
+			e.failCall(m, fmt.Errorf("mtp: new session: msg_id %#x reserved in the old one: %w", m.fixedID, ErrNotRepeated))
+		}
 	}
 	return nil
 }

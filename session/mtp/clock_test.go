@@ -504,6 +504,39 @@ func TestNewSessionFailsCallKeepingItsID(t *testing.T) {
 	}
 }
 
+// TestNewSessionFailsReservedCall: a call queued under a msg_id reserved before a clock
+// correction starts a new session, and not sent yet, embeds the old session in its body
+// (auth.bindTempAuthKey names msg_id and session_id): it fails with ErrNotRepeated for its
+// caller to build again. It went out in the new session under the old reserved id.
+func TestNewSessionFailsReservedCall(t *testing.T) {
+	p := newPair(t, func(c, _ *Config) { c.PingInterval = -1 })
+	a := p.call(body(0xa, 0), CallOptions{})
+	p.flushC()
+	p.toS = p.toS[:0]
+	bind := p.call(body(0xb1d, 2), CallOptions{MsgID: p.c.ReserveMsgID(p.now), NoInit: true})
+	ev := p.fromServerID(msgIDAt(p.now.Add(-time.Hour))|idServerOther, badMsg(p.c.MsgID(a), 17))
+	if p.c.SessionID() == testSession {
+		t.Fatal("no new session after the clock went an hour back")
+	}
+	f := only(ev, EventFailed)
+	if len(f) != 1 || f[0].Call != bind || !errors.Is(f[0].Err, ErrNotRepeated) {
+		t.Fatalf("failed %+v, want call %d failed with ErrNotRepeated", f, bind)
+	}
+	p.flushC()
+	for _, pkt := range p.toS {
+		plain, err := crypto.DecryptMessage(nil, &testKey, crypto.Client, pkt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(plain, body(0xb1d, 2)) {
+			t.Error("the reserved call went out in the new session")
+		}
+	}
+	if known, _, _ := p.c.CallState(a); !known {
+		t.Error("call a forgotten: want it sent again in the new session")
+	}
+}
+
 // TestNewSessionsBoundResends: a server that moves the clock forward (16) and back (17) in
 // turn, each time about the engine's ping, has a new session started at every step back, and
 // the call in flight sent again in each. Like new_session_created, that must not send a call

@@ -158,7 +158,8 @@ type CallOptions struct {
 	Repeatable bool
 	// MsgID, when set, is the msg_id the call is sent with, reserved with ReserveMsgID, for
 	// bodies that embed their own msg_id (auth.bindTempAuthKey). Such a call cannot be sent
-	// under another id: where it would have to be, it fails with ErrNotRepeated instead.
+	// under another id: where it would have to be, it fails with ErrNotRepeated instead, as it
+	// does when the engine starts a new session (bad_msg_notification 17), sent or not.
 	MsgID int64
 	// NoInit sends the call without the connection's init prefix (see SetInitPrefix).
 	NoInit bool
