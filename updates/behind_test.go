@@ -81,12 +81,7 @@ func TestServerStateBehind(t *testing.T) {
 		},
 	}
 	behind := func(h *harness) []Event {
-		var out []Event
-		for _, e := range h.events {
-			if e.Kind == EventStateBehind {
-				out = append(out, e)
-			}
-		}
+		out := h.eventsOf(EventStateBehind)
 		h.events = nil
 		return out
 	}
@@ -184,13 +179,7 @@ func TestGuessedChannelStateBehind(t *testing.T) {
 				h.reqs = h.reqs[1:]
 				h.channelDifference(ch, a)
 			}
-			var got []Event
-			for _, e := range h.events {
-				if e.Kind == EventStateBehind {
-					got = append(got, e)
-				}
-			}
-			if diff := cmp.Diff(tc.want, got, cmpEmpty); diff != "" {
+			if diff := cmp.Diff(tc.want, h.eventsOf(EventStateBehind), cmpEmpty); diff != "" {
 				t.Errorf("behind events (-want +got):\n%s", diff)
 			}
 			if pts, _ := h.b.ChannelPts(ch); pts != tc.pts {

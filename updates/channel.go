@@ -116,6 +116,10 @@ type channel struct {
 	// floor is the pts the channel had when it was last dropped, its updates up to there
 	// delivered (zero when it never was): a guess never starts below it.
 	floor int32
+	// loaded is the pts the Store held for the channel at Start (zero when it held none). A
+	// start the last Box guessed below it, handed over once the catch-up from it delivered,
+	// is too late to fetch what lies between (restore reports it).
+	loaded int32
 }
 
 // due reports whether a deadline of c has passed.

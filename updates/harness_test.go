@@ -126,6 +126,17 @@ func (h *harness) expectDelivered(want ...string) {
 	h.got = nil
 }
 
+// eventsOf returns the events of the kind that h recorded, in order.
+func (h *harness) eventsOf(kind EventKind) []Event {
+	var out []Event
+	for _, e := range h.events {
+		if e.Kind == kind {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 func (h *harness) expectRequests(want ...Request) {
 	h.t.Helper()
 	if diff := cmp.Diff(want, h.reqs, cmpEmpty); diff != "" {

@@ -259,8 +259,11 @@ func (m *Manager) Leftovers() []Leftover {
 
 // Resume hands the leftovers of a stopped Manager to m and reports whether m took them.
 // Before Start they are processed first, after the saved state is loaded; on a running
-// Manager, before its next input. A Manager that has begun to stop refuses them (false): hand
-// them to the next one. Resume never waits for the Manager's queue to have room.
+// Manager, before its next input. A start guessed for a channel among them is then taken
+// only while that channel's catch-up has delivered nothing (see the README, Stop and
+// Leftovers): resume before Start where you can. A Manager that has begun to stop refuses
+// them (false): hand them to the next one. Resume never waits for the Manager's queue to
+// have room.
 func (m *Manager) Resume(l []Leftover) bool {
 	if len(l) == 0 {
 		return true

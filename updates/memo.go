@@ -8,6 +8,10 @@ import (
 // reasonCatchUp is the reason of the recovery each saved channel starts with.
 const reasonCatchUp = "catch-up"
 
+// reasonLateMemo is the reason of the EventDifferenceTooLong that reports a guessed start
+// handed over after the channel's catch-up had delivered.
+const reasonLateMemo = "guessed start handed over after the catch-up delivered"
+
 // channelMemo is what a Box knows of a channel that a Store, which keeps one pts per channel,
 // cannot hold; a stopping Manager hands it to the next one with its Leftovers.
 //
@@ -45,6 +49,8 @@ func (b *Box) memo() []channelMemo {
 // start, the catch-up asked again from there if it is on its way. A dropped channel the
 // Box does not track is remembered as dropped. Anything else (a channel whose catch-up
 // delivered, a start no longer below the pts named) is ignored: the saved state is newer.
+// When the catch-up delivered before a start guessed below the saved one came, the updates
+// between were delivered by neither Box, and an EventDifferenceTooLong reports them lost.
 //
 // Where both Boxes know a pts up to which the channel was delivered (each one's drop of
 // it, a guess's floor), the higher one holds: a guess starts no lower, and a dropped
@@ -80,6 +86,12 @@ func (b *Box) restore(now time.Time, ms []channelMemo) Output {
 				c.seq.pts = start
 				b.touch(m.id, start, false)
 			}
+		case c.guess == 0 && m.pts < c.loaded:
+			// The catch-up from the saved start delivered first: the updates between the
+			// memo's start and it, which neither Box delivered, would now come after newer
+			// ones, against the order the Handler is promised. They are lost; say so.
+			b.event(Event{Kind: EventDifferenceTooLong, Sequence: SequenceChannel, ChannelID: m.id,
+				Local: m.pts, Remote: c.loaded, Reason: reasonLateMemo})
 		}
 	}
 	return b.finish()

@@ -22,6 +22,7 @@ func TestRestoreChannelMemo(t *testing.T) {
 		pushes   []int32
 		wantReqs []Request
 		want     []string
+		lost     []Event // reported as EventDifferenceTooLong
 	}{
 		{name: "guess not saved", memo: []channelMemo{guess(5)}, pushes: []int32{5},
 			wantReqs: []Request{chReq(ch, 5), chReq(ch, 4)}, want: []string{"ch9/5", "ch9/6", "ch9/7"}},
@@ -30,7 +31,11 @@ func TestRestoreChannelMemo(t *testing.T) {
 		{name: "guess saved, a push below", saved: []ChannelPts{{ChannelID: ch, Pts: 6}}, memo: []channelMemo{guess(6)},
 			pushes: []int32{6}, wantReqs: []Request{chReq(ch, 6), chReq(ch, 5)}, want: []string{"ch9/6", "ch9/7"}},
 		{name: "catch-up delivered first", saved: []ChannelPts{{ChannelID: ch, Pts: 6}}, early: true,
-			memo: []channelMemo{guess(4)}, pushes: []int32{5}, wantReqs: []Request{chReq(ch, 6)}, want: []string{"ch9/7"}},
+			memo: []channelMemo{guess(4)}, pushes: []int32{5}, wantReqs: []Request{chReq(ch, 6)}, want: []string{"ch9/7"},
+			lost: []Event{{Kind: EventDifferenceTooLong, Sequence: SequenceChannel, ChannelID: ch, Local: 4, Remote: 6,
+				Reason: reasonLateMemo}}},
+		{name: "catch-up delivered first, start not lowered", saved: []ChannelPts{{ChannelID: ch, Pts: 6}}, early: true,
+			memo: []channelMemo{guess(6)}, wantReqs: []Request{chReq(ch, 6)}, want: []string{"ch9/7"}},
 		{name: "far below the pts named", memo: []channelMemo{{id: ch, pts: 2, named: 7}}, pushes: []int32{7},
 			want: []string{"ch9/7"}},
 		{name: "dropped", memo: []channelMemo{{id: ch, pts: 6}}, pushes: []int32{6, 7}, want: []string{"ch9/7"}},
@@ -54,6 +59,9 @@ func TestRestoreChannelMemo(t *testing.T) {
 				t.Errorf("requests (-want +got):\n%s", diff)
 			}
 			h.expectDelivered(tc.want...)
+			if diff := cmp.Diff(tc.lost, h.eventsOf(EventDifferenceTooLong), cmpEmpty); diff != "" {
+				t.Errorf("losses reported (-want +got):\n%s", diff)
+			}
 			checkInvariants(t, h.b)
 		})
 	}
