@@ -166,6 +166,9 @@ type secretChats struct {
 	unfinished map[int32]unfinishedChat
 	// ready lists the ready chats (secret_list.go); nil until loaded.
 	ready map[int32]struct{}
+	// unlisted holds the chats whose discard left records and whose listing for the sweep
+	// failed (secret_sweep.go): listed, or swept, by the next check.
+	unlisted map[int32]struct{}
 	// watchOnce starts the client-wide re-keying timer (secret_watch.go).
 	watchOnce sync.Once
 	dhCfg     struct {

@@ -610,10 +610,18 @@ func (l *liveStore) of(ns string, id int32) []string {
 	return out
 }
 
-// failingStore fails every delete in namespace deletes, and the first load of key load.
+// failingStore fails every delete in namespace deletes, the first load of key load, and
+// every write of key save.
 type failingStore struct {
 	secretStore
-	deletes, load string
+	deletes, load, save string
+}
+
+func (f *failingStore) SaveRecord(ctx context.Context, ns, key string, value []byte) error {
+	if key == f.save {
+		return fmt.Errorf("storage away")
+	}
+	return f.secretStore.SaveRecord(ctx, ns, key, value)
 }
 
 func (f *failingStore) DeleteRecord(ctx context.Context, ns, key string) error {

@@ -3,6 +3,7 @@ package mtgo
 import (
 	"context"
 	"errors"
+	"maps"
 
 	"github.com/mtgo-labs/mtgo/client/types"
 )
@@ -18,8 +19,9 @@ import (
 // left something. With nothing listed a check reads one record and writes nothing.
 const secretSweepKey = "sweep"
 
-// sweepLaterLocked lists chat id, whose discard left records. A failure is logged: a later
-// load of the chat still deletes them.
+// sweepLaterLocked lists chat id, whose discard left records. A failure is logged, and the
+// chat kept in memory (unlisted) for the next check to list or sweep; a later load of the
+// chat still deletes them.
 func (m *secretChats) sweepLaterLocked(ctx context.Context, id int32) {
 	if m.store == nil {
 		return
@@ -38,6 +40,10 @@ func (m *secretChats) sweepLaterLocked(ctx context.Context, id int32) {
 	}
 	if err != nil {
 		m.log.Warn("discarded secret chat not listed for deletion", "chat", id, "err", err)
+		if m.unlisted == nil {
+			m.unlisted = map[int32]struct{}{}
+		}
+		m.unlisted[id] = struct{}{}
 	}
 }
 
@@ -57,8 +63,9 @@ func (m *secretChats) sweepListLocked(ctx context.Context) (map[int32]struct{}, 
 	return idx, nil
 }
 
-// sweepLocked deletes what the discards of the listed chats left, and writes the list again
-// without the chats that left nothing. A failure is logged: the chat stays listed.
+// sweepLocked deletes what the discards of the listed chats, and of the ones this process
+// failed to list (unlisted), left, and writes the list again with the chats that still
+// left something. A failure is logged: the chat stays listed, or in memory.
 func (m *secretChats) sweepLocked(ctx context.Context) {
 	if m.store == nil {
 		return
@@ -68,15 +75,15 @@ func (m *secretChats) sweepLocked(ctx context.Context) {
 		m.log.Warn("discarded secret chats not swept", "err", err)
 		return
 	}
-	n := len(idx)
+	stored := maps.Clone(idx)
+	maps.Copy(idx, m.unlisted)
 	for id := range idx {
 		if m.sweptLocked(ctx, id) {
 			delete(idx, id)
 		}
 	}
 	switch {
-	case len(idx) == n:
-		return
+	case maps.Equal(idx, stored):
 	case len(idx) == 0:
 		err = m.store.DeleteRecord(ctx, secretRecordNS, secretSweepKey)
 	default:
@@ -84,7 +91,10 @@ func (m *secretChats) sweepLocked(ctx context.Context) {
 	}
 	if err != nil {
 		m.log.Warn("list of discarded secret chats to delete not saved", "err", err)
+		maps.DeleteFunc(m.unlisted, func(id int32, _ struct{}) bool { _, left := idx[id]; return !left })
+		return
 	}
+	m.unlisted = nil
 }
 
 // sweptLocked deletes what the discard of chat id left stored and reports whether nothing is

@@ -10,35 +10,50 @@ import (
 // the chats (checkChats: at Connect, then hourly) deletes them, though nothing loads that
 // chat again, and the next check only reads. Before the fix only a load of the discarded
 // chat deleted them: a chat never loaded again left their plaintext stored for good.
+// "listing failed": the write of the list that has the checks sweep the chat fails too; the
+// process remembers the chat, and its next check (the storage back) deletes what it left.
+// Before that fix the chat was listed nowhere, and the plaintext stayed for good.
 func TestSecretSweepAtCheck(t *testing.T) {
 	ctx := context.Background()
-	r := newSecretRelay(t)
-	id := r.open(t)
-	b := r.parties[1]
-	live := trackStore(b, nil)
-	r.exchangeTexts(t, id, "a", "b")
-	held := r.sendHeld(t, id, "1", "2")
-	b.m.handle(ctx, held[1].up) // kept after the gap
-	if len(live.of(secretGapNS, id)) == 0 || len(live.of(secretSentNS, id)) == 0 {
-		t.Fatalf("stored before the discard: kept %v, sent %v", live.of(secretGapNS, id), live.of(secretSentNS, id))
-	}
-	b.m.store = &failingStore{secretStore: &failingStore{secretStore: b.m.store, deletes: secretSentNS}, deletes: secretGapNS}
-	if err := b.m.discard(ctx, id, false); err != nil {
-		t.Fatal(err)
-	}
-	if len(live.of(secretGapNS, id)) == 0 || len(live.of(secretSentNS, id)) == 0 {
-		t.Fatal("the failing deletes deleted")
-	}
-	b = r.restart(1)
-	trackStore(b, live)
-	b.m.checkChats(ctx)
-	if kept, sent := live.of(secretGapNS, id), live.of(secretSentNS, id); len(kept) != 0 || len(sent) != 0 {
-		t.Fatalf("left after the check: kept %v, sent %v", kept, sent)
-	}
-	st := &stoppingStore{secretStore: b.m.store}
-	b.m.store = st
-	b.m.checkChats(ctx)
-	if st.stopped {
-		t.Fatal("a check with nothing left to delete wrote")
+	for _, tt := range []struct {
+		name    string
+		save    string // the key whose writes fail during the discard
+		restart bool
+	}{{name: "listed", restart: true}, {name: "listing failed", save: secretSweepKey}} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newSecretRelay(t)
+			id := r.open(t)
+			b := r.parties[1]
+			live := trackStore(b, nil)
+			r.exchangeTexts(t, id, "a", "b")
+			held := r.sendHeld(t, id, "1", "2")
+			b.m.handle(ctx, held[1].up) // kept after the gap
+			if len(live.of(secretGapNS, id)) == 0 || len(live.of(secretSentNS, id)) == 0 {
+				t.Fatalf("stored before the discard: kept %v, sent %v", live.of(secretGapNS, id), live.of(secretSentNS, id))
+			}
+			base := b.m.store
+			b.m.store = &failingStore{secretStore: &failingStore{secretStore: base, deletes: secretSentNS}, deletes: secretGapNS, save: tt.save}
+			if err := b.m.discard(ctx, id, false); err != nil {
+				t.Fatal(err)
+			}
+			if len(live.of(secretGapNS, id)) == 0 || len(live.of(secretSentNS, id)) == 0 {
+				t.Fatal("the failing deletes deleted")
+			}
+			b.m.store = base
+			if tt.restart {
+				b = r.restart(1)
+				trackStore(b, live)
+			}
+			b.m.checkChats(ctx)
+			if kept, sent := live.of(secretGapNS, id), live.of(secretSentNS, id); len(kept) != 0 || len(sent) != 0 {
+				t.Fatalf("left after the check: kept %v, sent %v", kept, sent)
+			}
+			st := &stoppingStore{secretStore: b.m.store}
+			b.m.store = st
+			b.m.checkChats(ctx)
+			if st.stopped {
+				t.Fatal("a check with nothing left to delete wrote")
+			}
+		})
 	}
 }
