@@ -77,7 +77,7 @@ func (e *Engine) onBadMsg(now time.Time, msgID int64, body []byte) {
 	}
 	if fail != nil {
 		for _, m := range targets {
-			e.failMsg(m, fail)
+			e.failMsg(now, m, fail)
 		}
 		return
 	}
@@ -86,13 +86,11 @@ func (e *Engine) onBadMsg(now time.Time, msgID int64, body []byte) {
 		case (m.reused || code == 20) && m.mayHaveRun():
 			e.resendNew(m, fmt.Sprintf("bad_msg_notification %d", code)) // fails it: ErrNotRepeated
 		case m.sends >= e.cfg.MaxResends:
-			e.failMsg(m, &BadMsgError{Code: code, MsgID: bad})
+			e.failMsg(now, m, &BadMsgError{Code: code, MsgID: bad})
 		case m.kind == kindPing:
-			// A fresh ping replaces it, under the same pong deadline: a notice refusing
-			// a ping proves nothing is answered (see sendPing).
 			e.untrack(m)
 			if m == e.ping {
-				e.ping, e.pingDue = nil, now
+				e.replacePing(now)
 			}
 		case m.reused || code == 20:
 			e.resendNew(m, fmt.Sprintf("bad_msg_notification %d", code))
@@ -229,7 +227,7 @@ func (e *Engine) renewSession(now time.Time, bad int64) error {
 		default:
 			delete(e.sent, id) // the engine's own: issued afresh
 			if m == e.ping {
-				e.ping, e.pingDue = nil, now // the pong deadline stays (see sendPing)
+				e.replacePing(now)
 			}
 			if m == e.saltReq {
 				e.saltReq, e.saltFetchDue = nil, now
@@ -266,14 +264,14 @@ func (e *Engine) badTargets(bad int64) []*outMsg {
 }
 
 // failMsg fails a call, or drops an engine message, that cannot be delivered.
-func (e *Engine) failMsg(m *outMsg, err error) {
+func (e *Engine) failMsg(now time.Time, m *outMsg, err error) {
 	if m.kind == kindCall {
 		e.failCall(m, err)
 		return
 	}
 	e.untrack(m)
 	if m == e.ping {
-		e.ping = nil // the next ping keeps the pong deadline (see sendPing)
+		e.replacePing(now)
 	}
 	if m == e.saltReq {
 		e.saltReq = nil

@@ -125,7 +125,7 @@ func (e *Engine) underResendLimit(m *outMsg, why string) bool {
 	if m.sends < e.cfg.MaxResends {
 		return true
 	}
-	e.failMsg(m, fmt.Errorf("mtp: %s: %w (%d sends)", why, ErrResendLimit, m.sends+1))
+	e.failCall(m, fmt.Errorf("mtp: %s: %w (%d sends)", why, ErrResendLimit, m.sends+1))
 	return false
 }
 

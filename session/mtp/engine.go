@@ -215,6 +215,7 @@ type outMsg struct {
 	resentAt  time.Time // last sent again on msg_resend_req
 	sends     int       // times sent with a new msg_id
 	pingID    int64     // kindPing
+	pingRetry bool      // kindPing: sent in place of a refused one, under its pong deadline
 	askedIDs  []int64
 	stateAsk  bool // included in an outstanding msgs_state_req
 }

@@ -10,11 +10,13 @@ import (
 // ping with a notice and a fresh ping replaces it. Each notice set a new deadline, so a server
 // refusing every ping (answering nothing else) kept the connection alive for ever: OnTimer
 // never failed with ErrHealthTimeout. It now fails within MaxPongTimeout of the first ping,
-// while a server that answers (pongs, or rpc_results to calls while it refuses pings) keeps it.
+// with a few pings sent meanwhile, not one per round trip, while a server that answers (pongs,
+// or rpc_results to calls while it refuses pings) keeps it.
 func TestRefusedPingsFailHealth(t *testing.T) {
 	const (
 		interval    = time.Minute
 		pongTimeout = 10 * time.Second
+		minPong     = 2 * time.Second
 		step        = time.Second
 		span        = 5 * time.Minute
 	)
@@ -37,12 +39,20 @@ func TestRefusedPingsFailHealth(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			p := newPair(t, func(c, _ *Config) {
 				c.PingInterval = interval
-				c.MinPongTimeout, c.MaxPongTimeout = time.Second, pongTimeout
+				c.MinPongTimeout, c.MaxPongTimeout = minPong, pongTimeout
 			})
 			start := p.now
 			var firstPing time.Time
-			for p.now.Sub(start) < span {
-				cerr, _ := p.advance(step)
+			var pings []int64
+			for i := 0; p.now.Sub(start) < span; i++ {
+				if i > 2*int(span/step) {
+					t.Fatalf("%d pings by %v: one per round trip", len(pings), p.now.Sub(start))
+				}
+				d := step
+				if dl := p.c.NextDeadline(); !dl.IsZero() && !dl.After(p.now) {
+					d = 0 // due now: a ping replacing a refused one
+				}
+				cerr, _ := p.advance(d)
 				if cerr != nil {
 					if !errors.Is(cerr, ErrHealthTimeout) {
 						t.Fatalf("OnTimer: %v, want ErrHealthTimeout", cerr)
@@ -52,6 +62,10 @@ func TestRefusedPingsFailHealth(t *testing.T) {
 					}
 					if late := p.now.Sub(firstPing); late > pongTimeout {
 						t.Fatalf("health timeout %v after the first ping, want within %v", late, pongTimeout)
+					}
+					// The first goes again at once, then one per MinPongTimeout.
+					if most := 2 + int(pongTimeout/minPong); len(pings) > most {
+						t.Errorf("%d pings before the health timeout, want at most %d", len(pings), most)
 					}
 					return
 				}
@@ -63,6 +77,9 @@ func TestRefusedPingsFailHealth(t *testing.T) {
 				if ping := p.c.ping; ping != nil && ping.msgID != 0 && !ping.queued {
 					if firstPing.IsZero() {
 						firstPing = p.now
+					}
+					if n := len(pings); n == 0 || pings[n-1] != ping.msgID {
+						pings = append(pings, ping.msgID)
 					}
 					if tt.code != 0 {
 						p.fromServer(notice(ping.msgID, tt.code, testSalt))

@@ -102,11 +102,25 @@ func (e *Engine) sendPing(now time.Time) {
 	body := le.AppendUint32(make([]byte, 0, 16), idPingDelayDisconnect)
 	body = le.AppendUint64(body, uint64(e.nextPingID))
 	body = le.AppendUint32(body, uint32(delay))
-	e.ping = &outMsg{kind: kindPing, body: body, content: true, pingID: e.nextPingID}
+	retry := !e.pongDue.IsZero()
+	e.ping = &outMsg{kind: kindPing, body: body, content: true, pingID: e.nextPingID, pingRetry: retry}
 	e.push(e.ping)
-	if e.pongDue.IsZero() {
+	if !retry {
 		e.pongDue = now.Add(e.pongTimeout())
 	}
+}
+
+// replacePing drops the keepalive ping after the server refused it (or a new session left it
+// behind). A fresh one goes at once, as a new salt or session most likely mends the cause, and
+// keeps the pong deadline (sendPing); a second refusal in a row has the next one wait
+// MinPongTimeout, so a server refusing every ping draws a few until the deadline, not one per
+// round trip.
+func (e *Engine) replacePing(now time.Time) {
+	e.pingDue = now
+	if e.ping.pingRetry {
+		e.pingDue = now.Add(e.cfg.MinPongTimeout)
+	}
+	e.ping = nil
 }
 
 // answered notes an answer to a message of ours other than the keepalive ping (an rpc_result,

@@ -67,6 +67,7 @@ type Server struct {
 	handler atomic.Pointer[Handler]
 	skew    atomic.Int64 // server clock minus real clock, nanoseconds
 	silent  atomic.Bool
+	churn   atomic.Bool // a new salt before every packet received
 	mute    atomic.Bool // bindings received but never answered
 	nconn   atomic.Int32
 	nreq    atomic.Int64
@@ -142,6 +143,11 @@ func (s *Server) SetSkew(d time.Duration) { s.skew.Store(int64(d)) }
 // SetSilent makes the server stop (or resume) writing anything: a silent server lets pings go
 // unanswered.
 func (s *Server) SetSilent(v bool) { s.silent.Store(v) }
+
+// RefuseAll makes the server take a new salt before it reads each packet (or stop doing so),
+// so every message gets bad_server_salt and none is processed, pings included: a server that
+// answers promptly and serves nothing.
+func (s *Server) RefuseAll(v bool) { s.churn.Store(v) }
 
 // IgnoreBinds makes the server take auth.bindTempAuthKey (the engine acknowledges it) and never
 // answer it, while it goes on answering pings and everything else.
@@ -407,6 +413,11 @@ func (c *serverConn) run() error {
 			return nil
 		},
 		Packet: func(_ context.Context, p []byte) error {
+			if s.churn.Load() {
+				s.mu.Lock()
+				s.salt++
+				s.mu.Unlock()
+			}
 			syncSalt()
 			events, err := eng.Receive(s.now(), p)
 			if err != nil {
