@@ -77,7 +77,8 @@ type Config struct {
 	// PingInterval is the time between keepalive pings (default 60 s; negative disables).
 	PingInterval time.Duration
 	// MinPongTimeout and MaxPongTimeout bound the wait for a pong, which otherwise follows the
-	// measured round trip time (defaults 5 s and 30 s).
+	// measured round trip time (defaults 5 s and 30 s). A ping the server refuses is replaced
+	// under the same deadline, at once and then one per MinPongTimeout.
 	MinPongTimeout, MaxPongTimeout time.Duration
 	// ReplayWindow is how many received msg_ids are remembered to drop duplicates
 	// (default 1024).
