@@ -27,7 +27,20 @@ type Engine struct {
 	ready   chan struct{} // closed when the current Manager has its starting state
 	deliver func(context.Context, tg.UpdatesClass) error
 	running *updates.Manager // the Manager deliver belongs to
+	busy    bool             // a started Manager has not yet handed its Leftovers over
+	queued  *queuedStart     // the Start waiting for that handover
 }
+
+// queuedStart is a Start made while the previous period's Manager still stopped.
+type queuedStart struct {
+	ctx     context.Context
+	deliver func(context.Context, tg.UpdatesClass) error
+	stopped func(error)
+	unwatch func() bool
+}
+
+// errStarting fails a Start made while another one waits for the previous Manager's stop.
+var errStarting = errors.New("mtgo: update engine started twice while its previous run stops")
 
 // New returns an engine whose Managers are built from opts (its Handler and Hook are the
 // engine's own).
@@ -107,7 +120,75 @@ func (e *Engine) forget(m *updates.Manager) {
 // returns at once; the Manager works on a goroutine only while it has work, and stopped (when
 // not nil) is called once, after the Manager stopped, with the reason; never when Start
 // returns an error.
+//
+// Started while the previous period's Manager still stops (its Handler holds a batch through
+// a reconnect, or its stop waits for its calls), the Manager of this period starts once that
+// one has handed its Leftovers over: given them before it starts, it follows a channel start
+// the previous one guessed (see the updates README, Stop and Leftovers), where, running
+// already, it would drop the left-over pushes below the saved start as duplicates. Start
+// still returns at once, so a Handler calling it does not wait for itself; when ctx ends
+// first, stopped is called then with ctx's error and that Manager never starts.
 func (e *Engine) Start(ctx context.Context, deliver func(context.Context, tg.UpdatesClass) error, stopped func(error)) error {
+	e.mu.Lock()
+	if e.busy {
+		defer e.mu.Unlock()
+		if e.queued != nil {
+			return errStarting
+		}
+		q := &queuedStart{ctx: ctx, deliver: deliver, stopped: stopped}
+		e.queued = q
+		q.unwatch = context.AfterFunc(ctx, func() { e.drop(q) })
+		return nil
+	}
+	e.busy = true
+	e.mu.Unlock()
+	if err := e.run(ctx, deliver, stopped); err != nil {
+		e.startQueued()
+		return err
+	}
+	return nil
+}
+
+// drop ends q, whose context ended before the previous Manager stopped, unless it was taken.
+func (e *Engine) drop(q *queuedStart) {
+	e.mu.Lock()
+	mine := e.queued == q
+	if mine {
+		e.queued = nil
+	}
+	e.mu.Unlock()
+	if mine && q.stopped != nil {
+		q.stopped(q.ctx.Err())
+	}
+}
+
+// startQueued runs the Start that waited for the Manager that just stopped (its Leftovers
+// handed over), or marks the engine idle when none waits.
+func (e *Engine) startQueued() {
+	for {
+		e.mu.Lock()
+		q := e.queued
+		e.queued = nil
+		if q == nil {
+			e.busy = false
+			e.mu.Unlock()
+			return
+		}
+		e.mu.Unlock()
+		q.unwatch()
+		err := e.run(q.ctx, q.deliver, q.stopped)
+		if err == nil {
+			return
+		}
+		if q.stopped != nil {
+			q.stopped(err)
+		}
+	}
+}
+
+// run starts the Manager of this period; the engine is busy until it stopped and handed its
+// Leftovers over.
+func (e *Engine) run(ctx context.Context, deliver func(context.Context, tg.UpdatesClass) error, stopped func(error)) error {
 	m, err := e.current()
 	if err != nil {
 		return err
@@ -118,13 +199,12 @@ func (e *Engine) Start(ctx context.Context, deliver func(context.Context, tg.Upd
 	return m.Start(ctx, func(err error) {
 		e.forget(m)
 		e.mu.Lock()
-		if e.running == m { // a next period may have started already
-			e.deliver, e.running = nil, nil
-		}
+		e.deliver, e.running = nil, nil
 		e.mu.Unlock()
 		// What m accepted and did not process goes to the next period's Manager: updates
 		// without a pts (callback queries, typing) would not come back with its catch-up.
-		// A next Manager that stopped meanwhile refuses them: forget it and build another.
+		// That Manager has not started (a Start meanwhile waits, startQueued). A next
+		// Manager that stopped meanwhile refuses them: forget it and build another.
 		if left := m.Leftovers(); len(left) > 0 {
 			for {
 				next, err := e.current()
@@ -137,6 +217,7 @@ func (e *Engine) Start(ctx context.Context, deliver func(context.Context, tg.Upd
 		if stopped != nil {
 			stopped(err)
 		}
+		e.startQueued()
 	})
 }
 
