@@ -55,6 +55,7 @@ func TestConformance(t *testing.T) {
 		Crash:         func(t testing.TB, s storage.Storage) { crashHolder(t, db, s) },
 		CrashRecovery: time.Second,
 		Corrupt:       corruptRows(db),
+		LargeLinear:   true,
 	})
 }
 
@@ -224,6 +225,10 @@ func TestConformanceShared(t *testing.T) {
 		Crash:         func(t testing.TB, s storage.Storage) { crashHolder(t, db, s) },
 		CrashRecovery: time.Second,
 		Corrupt:       corruptRows(db),
+		// The peer statements are TestConformance's, which stores the suite's 1 000 000; 100
+		// batches are enough for the linear-cost check, and 1M more took 43 s under -race.
+		LargePeers:  100_000,
+		LargeLinear: true,
 	})
 }
 
