@@ -60,6 +60,7 @@ func TestConformance(t *testing.T) {
 		Exclusive:     true,
 		Crash:         func(t testing.TB, s storage.Storage) { s.(*Store).abandon() },
 		CrashRecovery: 3 * time.Second,
+		LargeLinear:   true,
 		Corrupt: func(t testing.TB, name string) {
 			p := "mtgo:{" + name + "}:"
 			if err := rdb.HSet(t.Context(), p+"sessions", "2", "\x07garbage").Err(); err != nil {
