@@ -52,7 +52,10 @@ type Config struct {
 	// Media marks a connection for file transfers; CDN one to a CDN data center.
 	Media, CDN bool
 	// Store holds the session of this data center: loaded when connecting, saved when the
-	// auth key, salt or clock offset change.
+	// auth key, salt or clock offset change. The client's pool uses a connection that
+	// started without a key only once it saved one, which the pool's other connections to
+	// the data center then load: a call waiting for a Conn that never saves a new key fails
+	// when its context ends.
 	Store session.Store
 	// PublicKeys are the RSA keys trusted for the key exchange (Telegram's and
 	// Config.PublicKeys, or the CDN's for a CDN connection).
@@ -177,6 +180,17 @@ func (lc *Live) DropRPC(ctx context.Context, msgID int64) error {
 
 // Ended is closed when Run returned.
 func (lc *Live) Ended() <-chan struct{} { return lc.done }
+
+// Err returns why Run returned (ErrClosed when it gave no reason), nil while it runs.
+func (lc *Live) Err() error {
+	if !lc.Done() {
+		return nil
+	}
+	if lc.err == nil {
+		return ErrClosed
+	}
+	return lc.err
+}
 
 // Done reports whether Run returned.
 func (lc *Live) Done() bool {

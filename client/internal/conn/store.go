@@ -24,13 +24,28 @@ type Store struct {
 	addr string     // the address in use, which wins over a stored one
 	mem  *CDNMemory // a CDN data center's session, kept in memory; nil: persisted in st
 	mu   *sync.Mutex
+
+	keyOnce sync.Once
+	keyed   chan struct{} // closed at the first Save of a session with a key
 }
 
 // NewStore returns the store of dc in st, or of a CDN data center in mem when mem is not nil.
 // A Save holds mu across its load and save of st, so that every writer of st that does so
 // too (the stores of other connections, the client dropping a key) sees the others' writes.
 func NewStore(st Sessions, dc int, addr string, mem *CDNMemory, mu *sync.Mutex) *Store {
-	return &Store{st: st, dc: dc, addr: addr, mem: mem, mu: mu}
+	return &Store{st: st, dc: dc, addr: addr, mem: mem, mu: mu, keyed: make(chan struct{})}
+}
+
+// Keyed is closed at the first Save of a session with an auth key, whether the storage took
+// it or not: a connection that started without a key has made one (or loaded one stored
+// meanwhile).
+func (s *Store) Keyed() <-chan struct{} { return s.keyed }
+
+// HasKey reports whether the session holds an auth key.
+func (m *CDNMemory) HasKey() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.saved && m.sess.HasKey()
 }
 
 // CDNMemory holds a CDN data center's session in memory: CDN sessions are not persisted, but
@@ -84,6 +99,9 @@ func (s *Store) Load(ctx context.Context) (session.Session, error) {
 
 // Save implements session.Store.
 func (s *Store) Save(ctx context.Context, sess session.Session) error {
+	if sess.HasKey() {
+		defer s.keyOnce.Do(func() { close(s.keyed) })
+	}
 	sess.DC = s.dc
 	if m := s.mem; m != nil {
 		m.mu.Lock()

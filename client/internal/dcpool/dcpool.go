@@ -1,9 +1,11 @@
-// Package dcpool holds the client's per-DC sessions: created on demand (one key exchange per
-// data center at a time), spread over lanes for file transfers, closed after an idle timeout.
+// Package dcpool holds the client's per-DC sessions: created on demand (one data center's
+// connections opened one at a time, so that the first one's key exchange serves the others),
+// spread over lanes for file transfers, closed after an idle timeout.
 package dcpool
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -24,16 +26,20 @@ type Key struct {
 	Lane       int
 }
 
-// Opener connects to a data center and authorizes the connection as needed.
+// Opener connects to a data center and authorizes the connection as needed. A connection it
+// returns has an auth key: the pool opens one data center's connections one at a time, so
+// the others wait for the first one's key exchange and then use its key.
 type Opener func(ctx context.Context, dc int, media, cdn bool) (*conn.Live, error)
 
 // entry is one pooled session; mu serializes its creation so one data center gets one key
 // exchange and one authorization import.
 type entry struct {
-	mu     sync.Mutex
+	mu     gate
 	lc     *conn.Live // written holding mu and Pool.mu, so read holding either
 	claims int        // transfer calls routed here and not finished; guarded by Pool.mu
 }
+
+func newEntry() *entry { return &entry{mu: newGate()} }
 
 // Pool holds the per-DC sessions. A janitor goroutine runs only while the pool is not empty.
 type Pool struct {
@@ -45,13 +51,40 @@ type Pool struct {
 	mu      sync.Mutex
 	entries map[Key]*entry
 	janitor bool
-	dcLocks map[int]*sync.Mutex // one key exchange per data center at a time
+	dcLocks map[int]gate // one connection opened per data center at a time
 }
+
+// gate is a mutex whose waiters give up when their context ends.
+type gate chan struct{}
+
+func newGate() gate { return make(gate, 1) }
+
+// lock takes g, or returns ctx's cause when ctx ends first.
+func (g gate) lock(ctx context.Context) error {
+	select {
+	case g <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
+}
+
+// tryLock takes g when it is free and reports whether it did.
+func (g gate) tryLock() bool {
+	select {
+	case g <- struct{}{}:
+		return true
+	default:
+		return false
+	}
+}
+
+func (g gate) unlock() { <-g }
 
 // New returns an empty pool that opens sessions with open and closes them after idle without
 // calls. Its janitor runs through spawn.
 func New(spawn conn.Spawner, open Opener, idle time.Duration, log *slog.Logger) *Pool {
-	return &Pool{open: open, idle: idle, log: log, spawn: spawn, entries: map[Key]*entry{}, dcLocks: map[int]*sync.Mutex{}}
+	return &Pool{open: open, idle: idle, log: log, spawn: spawn, entries: map[Key]*entry{}, dcLocks: map[int]gate{}}
 }
 
 // Get returns the running connection for (dc, media, cdn), creating it if needed.
@@ -60,7 +93,7 @@ func (p *Pool) Get(ctx context.Context, dc int, media, cdn bool) (*conn.Live, er
 	p.mu.Lock()
 	e, ok := p.entries[k]
 	if !ok {
-		e = &entry{}
+		e = newEntry()
 		p.entries[k] = e
 	}
 	return p.connect(ctx, k, e)
@@ -87,7 +120,7 @@ func (p *Pool) Claim(ctx context.Context, dc int, media, cdn bool) (*conn.Live, 
 		}
 	}
 	if best == nil || (best.claims > 0 && free >= 0) {
-		best, bestKey = &entry{}, Key{DC: dc, Media: media, CDN: cdn, Lane: free}
+		best, bestKey = newEntry(), Key{DC: dc, Media: media, CDN: cdn, Lane: free}
 		p.entries[bestKey] = best
 	}
 	best.claims++
@@ -110,7 +143,9 @@ func (p *Pool) Put(k Key, lc *conn.Live) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.janitor = true // no sweeping
-	p.entries[k] = &entry{lc: lc}
+	e := newEntry()
+	e.lc = lc
+	p.entries[k] = e
 }
 
 // Claims returns the transfer calls in flight per key, for tests.
@@ -125,13 +160,14 @@ func (p *Pool) Claims() map[Key]int {
 }
 
 // connect returns e's running connection, opening it if needed. It is called with p.mu held
-// and releases it.
+// and releases it. Callers wait for one opening the same entry or another connection to the
+// data center (its key exchange) until their ctx ends.
 func (p *Pool) connect(ctx context.Context, k Key, e *entry) (*conn.Live, error) {
 	startJanitor := !p.janitor
 	p.janitor = true
 	dl := p.dcLocks[k.DC]
 	if dl == nil {
-		dl = new(sync.Mutex)
+		dl = newGate()
 		p.dcLocks[k.DC] = dl
 	}
 	p.mu.Unlock()
@@ -139,27 +175,40 @@ func (p *Pool) connect(ctx context.Context, k Key, e *entry) (*conn.Live, error)
 		p.startJanitor()
 	}
 
-	e.mu.Lock()
-	defer e.mu.Unlock()
+	if err := e.mu.lock(ctx); err != nil { // the holder drops e if its open fails
+		return nil, fmt.Errorf("wait for the connection to dc %d: %w", k.DC, err)
+	}
+	defer e.mu.unlock()
 	if e.lc != nil && !e.lc.Done() {
 		e.lc.Touch()
 		return e.lc, nil
 	}
-	dl.Lock()
+	if err := dl.lock(ctx); err != nil {
+		p.dropUnopened(k, e)
+		return nil, fmt.Errorf("wait for the key exchange with dc %d: %w", k.DC, err)
+	}
 	lc, err := p.open(ctx, k.DC, k.Media, k.CDN)
-	dl.Unlock()
+	dl.unlock()
 	if err != nil {
-		p.mu.Lock()
-		if p.entries[k] == e && e.lc == nil {
-			delete(p.entries, k)
-		}
-		p.mu.Unlock()
+		p.dropUnopened(k, e)
 		return nil, err
 	}
 	p.mu.Lock() // Forget reads e.lc under p.mu alone
 	e.lc = lc
+	if _, ok := p.entries[k]; !ok {
+		p.entries[k] = e // dropped while this caller waited for it: pooled again, not lost
+	}
 	p.mu.Unlock()
 	return lc, nil
+}
+
+// dropUnopened removes e, which has no connection, from the pool.
+func (p *Pool) dropUnopened(k Key, e *entry) {
+	p.mu.Lock()
+	if p.entries[k] == e && e.lc == nil {
+		delete(p.entries, k)
+	}
+	p.mu.Unlock()
 }
 
 // Live appends the running connections to dst with their keys, skipping those being created.
@@ -167,13 +216,13 @@ func (p *Pool) Live(dst []Conn) []Conn {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for k, e := range p.entries {
-		if !e.mu.TryLock() {
+		if !e.mu.tryLock() {
 			continue // being created
 		}
 		if e.lc != nil && !e.lc.Done() {
 			dst = append(dst, Conn{Key: k, Live: e.lc})
 		}
-		e.mu.Unlock()
+		e.mu.unlock()
 	}
 	return dst
 }
@@ -208,11 +257,11 @@ func (p *Pool) CloseAll() {
 	p.entries = map[Key]*entry{}
 	p.mu.Unlock()
 	for _, e := range entries {
-		e.mu.Lock()
+		_ = e.mu.lock(context.Background()) // never fails
 		if e.lc != nil {
 			e.lc.Close()
 		}
-		e.mu.Unlock()
+		e.mu.unlock()
 	}
 }
 
@@ -245,7 +294,7 @@ func (p *Pool) sweep(now time.Time) bool {
 	p.mu.Lock()
 	var closing []*conn.Live
 	for k, e := range p.entries {
-		if !e.mu.TryLock() {
+		if !e.mu.tryLock() {
 			continue // being created
 		}
 		lc := e.lc
@@ -253,7 +302,7 @@ func (p *Pool) sweep(now time.Time) bool {
 			closing = append(closing, lc)
 			delete(p.entries, k)
 		}
-		e.mu.Unlock()
+		e.mu.unlock()
 	}
 	empty := len(p.entries) == 0
 	if empty {

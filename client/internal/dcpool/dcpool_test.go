@@ -2,8 +2,11 @@ package dcpool
 
 import (
 	"context"
+	"errors"
 	"log/slog"
+	"sync"
 	"testing"
+	"testing/synctest"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -107,4 +110,65 @@ func TestForgetWhileOpening(t *testing.T) {
 	if live := p.Live(nil); len(live) != 0 {
 		t.Fatalf("after Forget, the pool keeps %d connections of dc 4", len(live))
 	}
+}
+
+// TestOpenOneAtATimePerDC: parallel claims on a data center without connections open its
+// lanes one at a time, so the first connection's key exchange (inside the opener) is done
+// before the next one starts and finds the key; a caller whose context ends while it waits
+// gives up with its context's cause, and the others go on.
+func TestOpenOneAtATimePerDC(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const workers = 4
+		release := make(chan struct{})
+		var mu sync.Mutex
+		var inOpen, most, opens int
+		open := func(ctx context.Context, dc int, media, cdn bool) (*conn.Live, error) {
+			mu.Lock()
+			inOpen++
+			most = max(most, inOpen)
+			opens++
+			mu.Unlock()
+			<-release
+			mu.Lock()
+			inOpen--
+			mu.Unlock()
+			return conn.New(dc, media, cdn, nil), nil
+		}
+		noSpawn := func(func(context.Context)) bool { return false }
+		p := New(noSpawn, open, 0, slog.New(slog.DiscardHandler))
+		errs := make(chan error, workers+1)
+		for range workers {
+			go func() {
+				_, done, err := p.Claim(t.Context(), 203, false, true)
+				if err == nil {
+					defer done()
+				}
+				errs <- err
+			}()
+		}
+		synctest.Wait()
+		if opens != 1 {
+			t.Fatalf("%d opens of dc 203 started at once, want 1", opens)
+		}
+		cause := errors.New("the caller gave up")
+		ctx, cancel := context.WithCancelCause(t.Context())
+		go func() {
+			_, err := p.Get(ctx, 203, false, true)
+			errs <- err
+		}()
+		synctest.Wait()
+		cancel(cause)
+		if err := <-errs; !errors.Is(err, cause) {
+			t.Fatalf("a waiter whose context ended: %v, want %v", err, cause)
+		}
+		close(release)
+		for range workers {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		if opens != workers || most != 1 {
+			t.Fatalf("%d opens, at most %d at once; want %d, 1 at once", opens, most, workers)
+		}
+	})
 }

@@ -21,28 +21,36 @@ import (
 // its hooks' and Health's), through a conn.RedialNotifier whose goroutine exists only while
 // one waits for delivery: a per-DC connection of the pool breaking leaves the link alone.
 func (e *Engine) dial(ctx context.Context, dc int, media, cdn, home bool) (*conn.Live, error) {
+	lc, _, err := e.dialKeyed(ctx, dc, media, cdn, home)
+	return lc, err
+}
+
+// dialKeyed is dial that also returns the channel closed once the connection's session has
+// an auth key it saved (conn.Store.Keyed).
+func (e *Engine) dialKeyed(ctx context.Context, dc int, media, cdn, home bool) (*conn.Live, <-chan struct{}, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	addr, ok := e.table.Addr(dc, media, cdn)
 	if !ok {
-		return nil, fmt.Errorf("%w: dc %d", ErrUnknownDC, dc)
+		return nil, nil, fmt.Errorf("%w: dc %d", ErrUnknownDC, dc)
 	}
 	keys := e.o.Keys
 	if cdn {
 		var err error
 		if keys, err = e.cdnKeys(ctx, dc); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	init := e.o.Init
+	store := conn.NewStore(sessions{e}, dc, addr, e.cdnMemory(dc, cdn), &e.keyMu)
 	cc := conn.Config{
 		DC:         dc,
 		Addr:       addr,
 		TestMode:   e.o.TestMode,
 		Media:      media,
 		CDN:        cdn,
-		Store:      conn.NewStore(sessions{e}, dc, addr, e.cdnMemory(dc, cdn), &e.keyMu),
+		Store:      store,
 		PublicKeys: keys,
 		Dialer:     e.o.Dialer(media),
 		Init:       &init,
@@ -75,14 +83,14 @@ func (e *Engine) dial(ctx context.Context, dc int, media, cdn, home bool) (*conn
 	}
 	c, err := e.o.NewConn(cc)
 	if err != nil {
-		return nil, fmt.Errorf("mtgo: new connection to dc %d: %w", dc, err)
+		return nil, nil, fmt.Errorf("mtgo: new connection to dc %d: %w", dc, err)
 	}
 	lc := conn.Start(e.spawn, dc, media, cdn, c, link, e.log)
 	if lc == nil {
-		return nil, ErrClosed
+		return nil, nil, ErrClosed
 	}
 	live.Store(lc)
-	return lc, nil
+	return lc, store.Keyed(), nil
 }
 
 // linkEvent tells push about a loss, a redial or the end of the home connection lc, on the
@@ -166,10 +174,21 @@ func (e *Engine) cdnKeys(ctx context.Context, dc int) ([]crypto.PublicKey, error
 }
 
 // open connects to dc for the pool and authorizes the connection when an account is logged in
-// and the stored session of dc is not authorized for it yet.
+// and the stored session of dc is not authorized for it yet. A connection that starts without
+// an auth key is returned once it has made one: the pool opens the connections to one data
+// center one at a time, so concurrent first connections share one key exchange.
 func (e *Engine) open(ctx context.Context, dc int, media, cdn bool) (*conn.Live, error) {
-	lc, err := e.dial(ctx, dc, media, cdn, false)
+	lc, keyed, err := e.dialKeyed(ctx, dc, media, cdn, false)
 	if err != nil {
+		return nil, err
+	}
+	// Checked after the dial: a key the connection made meanwhile is no reason to wait.
+	hasKey, err := e.hasKey(ctx, dc, cdn)
+	if err == nil && !hasKey {
+		err = waitKey(ctx, lc, keyed)
+	}
+	if err != nil {
+		lc.Close()
 		return nil, err
 	}
 	e.mu.Lock()
@@ -194,6 +213,35 @@ func (e *Engine) open(ctx context.Context, dc int, media, cdn bool) (*conn.Live,
 	}
 	e.recordAuth(ctx, dc)
 	return lc, nil
+}
+
+// hasKey reports whether a connection to dc would start with an auth key: the CDN memory's
+// when cdn is true, else the stored session's (not a dead one).
+func (e *Engine) hasKey(ctx context.Context, dc int, cdn bool) (bool, error) {
+	if cdn {
+		return e.cdnMemory(dc, true).HasKey(), nil
+	}
+	s, err := e.loadSession(ctx, dc)
+	switch {
+	case errors.Is(err, session.ErrNoSession):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("mtgo: load the session of dc %d: %w", dc, err)
+	}
+	return s.HasKey(), nil
+}
+
+// waitKey waits until lc's session has an auth key (keyed is closed) or ctx ends, and fails
+// when lc ended first. A connection still making its key when ctx ends is kept (the pool's,
+// its exchange goes on for the next call); the call on it fails with ctx's error.
+func waitKey(ctx context.Context, lc *conn.Live, keyed <-chan struct{}) error {
+	select {
+	case <-keyed:
+	case <-ctx.Done():
+	case <-lc.Ended():
+		return fmt.Errorf("mtgo: key exchange with dc %d: %w", lc.DC, lc.Err())
+	}
+	return nil
 }
 
 // reauthorize drops the authorization record of dc and closes its pooled sessions, so the

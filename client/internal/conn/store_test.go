@@ -1,0 +1,63 @@
+package conn
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/mtgo-labs/mtgo/session"
+)
+
+// TestStoreKeyed: Keyed closes at the first save of a session with an auth key, in memory
+// (a CDN's) or in the storage, once the key is there to load; a save without a key (a salt
+// or clock change of a session that had none) leaves it open.
+func TestStoreKeyed(t *testing.T) {
+	ctx := context.Background()
+	for _, cdn := range []bool{false, true} {
+		var mem *CDNMemory
+		if cdn {
+			mem = &CDNMemory{}
+		}
+		st := NewStore(memSessions{}, 4, "", mem, new(sync.Mutex))
+		if err := st.Save(ctx, session.Session{Salt: 1}); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-st.Keyed():
+			t.Fatalf("cdn %v: keyed after a save without a key", cdn)
+		default:
+		}
+		for range 2 { // a second save does not close it again
+			if err := st.Save(ctx, session.Session{AuthKey: []byte{1, 2, 3}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		select {
+		case <-st.Keyed():
+		default:
+			t.Fatalf("cdn %v: not keyed after a save with a key", cdn)
+		}
+		if s, err := st.Load(ctx); err != nil || !s.HasKey() {
+			t.Fatalf("cdn %v: load after keyed: %+v, %v", cdn, s, err)
+		}
+		if cdn && !mem.HasKey() {
+			t.Fatal("the cdn memory has no key after keyed")
+		}
+	}
+}
+
+// memSessions keeps one session per data center in memory.
+type memSessions map[int]session.Session
+
+func (m memSessions) LoadSession(_ context.Context, dc int) (session.Session, error) {
+	s, ok := m[dc]
+	if !ok {
+		return s, session.ErrNoSession
+	}
+	return s, nil
+}
+
+func (m memSessions) SaveSession(_ context.Context, s session.Session) error {
+	m[s.DC] = s
+	return nil
+}
