@@ -444,9 +444,14 @@ func (c *Client) ResolveGiftOffer(ctx context.Context, messageID int, accept boo
 }
 
 // UserGift names the gift a user received in service message messageID, for the gift
-// methods.
-func UserGift(messageID int) tg.InputSavedStarGiftClass {
-	return &tg.InputSavedStarGiftUser{MsgID: int32(messageID)}
+// methods. An id no message can have (below 1 or past the wire's 32 bits) fails with
+// ErrMessageID: cut to 32 bits, it would name another message's gift.
+func UserGift(messageID int) (tg.InputSavedStarGiftClass, error) {
+	id, err := wireMessageID(messageID)
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: user gift: %w", err)
+	}
+	return &tg.InputSavedStarGiftUser{MsgID: id}, nil
 }
 
 // UniqueGiftRef names a unique gift by its slug, for the gift methods.

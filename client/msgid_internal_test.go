@@ -7,6 +7,8 @@ import (
 	"math"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
@@ -76,6 +78,8 @@ func TestMessageIDRange(t *testing.T) {
 		{"vote in a poll", call(func() (any, error) { return c.VotePoll(ctx, "me", wraps, 0) })},
 		{"stop a poll", call(func() (any, error) { return c.StopPoll(ctx, "me", wraps) })},
 		{"resolve a gift offer", call(func() (any, error) { return c.ResolveGiftOffer(ctx, wraps, true) })},
+		{"name a user's gift", call(func() (any, error) { return UserGift(wraps) })},
+		{"name a user's gift by id 0", call(func() (any, error) { return UserGift(0) })},
 		{"payment form", call(func() (any, error) { return c.GetPaymentForm(ctx, "me", wraps) })},
 		{"pay", call(func() (any, error) { return c.SendPaymentForm(ctx, &types.PaymentForm{}, "me", wraps, nil) })},
 		{"views", call(func() (any, error) { return c.GetMessagesViews(ctx, "me", 1, wraps) })},
@@ -88,6 +92,20 @@ func TestMessageIDRange(t *testing.T) {
 		{"mentions in a thread", firstErr(c.GetChatMembers(ctx, "me", types.MemberFilter{Kind: types.MembersMentions, TopMessage: wraps}))},
 		{"mentions in a negative thread", firstErr(c.GetChatMembers(ctx, "me", types.MemberFilter{Kind: types.MembersMentions, TopMessage: -1}))},
 	})
+}
+
+// TestUserGiftID: an id in range names the gift in that message, as sent.
+func TestUserGiftID(t *testing.T) {
+	for _, id := range []int{1, 5, math.MaxInt32} {
+		got, err := UserGift(id)
+		if err != nil {
+			t.Fatalf("UserGift(%d): %v", id, err)
+		}
+		want := &tg.InputSavedStarGiftUser{MsgID: int32(id)}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("UserGift(%d) (-want +got):\n%s", id, diff)
+		}
+	}
 }
 
 // TestGameScoreRange sets game scores a request cannot carry: past 2^31-1 the score's low
