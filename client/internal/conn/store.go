@@ -26,7 +26,7 @@ type Store struct {
 	mu   *sync.Mutex
 
 	keyOnce sync.Once
-	keyed   chan struct{} // closed at the first Save of a session with a key
+	keyed   chan struct{} // closed once a Load or Save had a session with a key
 }
 
 // NewStore returns the store of dc in st, or of a CDN data center in mem when mem is not nil.
@@ -36,16 +36,16 @@ func NewStore(st Sessions, dc int, addr string, mem *CDNMemory, mu *sync.Mutex) 
 	return &Store{st: st, dc: dc, addr: addr, mem: mem, mu: mu, keyed: make(chan struct{})}
 }
 
-// Keyed is closed at the first Save of a session with an auth key, whether the storage took
-// it or not: a connection that started without a key has made one (or loaded one stored
-// meanwhile).
+// Keyed is closed once the connection's session has an auth key: at a Load that found one
+// (the session loads once, when it starts) or at the first Save of one, whether the storage
+// took it or not (a key exchange done).
 func (s *Store) Keyed() <-chan struct{} { return s.keyed }
 
-// HasKey reports whether the session holds an auth key.
-func (m *CDNMemory) HasKey() bool {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.saved && m.sess.HasKey()
+// markKeyed closes keyed when sess has an auth key.
+func (s *Store) markKeyed(sess session.Session) {
+	if sess.HasKey() {
+		s.keyOnce.Do(func() { close(s.keyed) })
+	}
 }
 
 // CDNMemory holds a CDN data center's session in memory: CDN sessions are not persisted, but
@@ -88,20 +88,23 @@ func (s *Store) Load(ctx context.Context) (session.Session, error) {
 		if !m.saved {
 			return session.Session{}, session.ErrNoSession
 		}
+		s.markKeyed(m.sess)
 		return m.sess.Clone(), nil
 	}
 	sess, err := s.st.LoadSession(ctx, s.dc)
-	if err == nil && s.addr != "" {
+	if err != nil {
+		return sess, err
+	}
+	if s.addr != "" {
 		sess.Addr = s.addr
 	}
-	return sess, err
+	s.markKeyed(sess)
+	return sess, nil
 }
 
 // Save implements session.Store.
 func (s *Store) Save(ctx context.Context, sess session.Session) error {
-	if sess.HasKey() {
-		defer s.keyOnce.Do(func() { close(s.keyed) })
-	}
+	defer s.markKeyed(sess)
 	sess.DC = s.dc
 	if m := s.mem; m != nil {
 		m.mu.Lock()

@@ -182,12 +182,10 @@ func (e *Engine) open(ctx context.Context, dc int, media, cdn bool) (*conn.Live,
 	if err != nil {
 		return nil, err
 	}
-	// Checked after the dial: a key the connection made meanwhile is no reason to wait.
-	hasKey, err := e.hasKey(ctx, dc, cdn)
-	if err == nil && !hasKey {
-		err = waitKey(ctx, lc, keyed)
-	}
-	if err != nil {
+	// Keyed closes at once when the connection loaded a key: asking the storage here instead
+	// would miss a key stored between that answer and the connection's load, and wait for a
+	// save the connection may not make for long.
+	if err := waitKey(ctx, lc, keyed); err != nil {
 		lc.Close()
 		return nil, err
 	}
@@ -213,22 +211,6 @@ func (e *Engine) open(ctx context.Context, dc int, media, cdn bool) (*conn.Live,
 	}
 	e.recordAuth(ctx, dc)
 	return lc, nil
-}
-
-// hasKey reports whether a connection to dc would start with an auth key: the CDN memory's
-// when cdn is true, else the stored session's (not a dead one).
-func (e *Engine) hasKey(ctx context.Context, dc int, cdn bool) (bool, error) {
-	if cdn {
-		return e.cdnMemory(dc, true).HasKey(), nil
-	}
-	s, err := e.loadSession(ctx, dc)
-	switch {
-	case errors.Is(err, session.ErrNoSession):
-		return false, nil
-	case err != nil:
-		return false, fmt.Errorf("mtgo: load the session of dc %d: %w", dc, err)
-	}
-	return s.HasKey(), nil
 }
 
 // waitKey waits until lc's session has an auth key (keyed is closed) or ctx ends, and fails
