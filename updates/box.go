@@ -211,9 +211,9 @@ type Box struct {
 
 	channels map[int64]*channel
 	queue    []int64 // channels waiting for a recovery slot, in order
-	// gone holds the pts of dropped channels, whose updates up to it were delivered, until
-	// each is tracked again (rejoin); at most MaxPending of them.
-	gone     map[int64]int32
+	// gone holds what the Box knows of dropped channels until each is tracked again
+	// (rejoin); at most MaxPending of them.
+	gone     map[int64]dropped
 	inflight int // channel differences in flight
 
 	pendingTotal int

@@ -260,15 +260,25 @@ func (b *Box) lowerGuess(c *channel, h held) {
 // check applies it to a channel tracked at floor, and so does rejoin. Otherwise the
 // channel's drop is forgotten, and floor is the lowest start a guess of it may take.
 func (b *Box) rejoin(id int64, pts, count int32) (floor int32, stale bool) {
-	floor, ok := b.gone[id]
+	d, ok := b.gone[id]
 	if !ok {
 		return 0, false
 	}
-	if pts < floor || pts == floor && count > 0 {
-		return floor, true
+	if pts < d.pts || pts == d.pts && count > 0 {
+		return d.pts, true
 	}
 	delete(b.gone, id)
-	return floor, false
+	return d.pts, false
+}
+
+// dropped is what a Box remembers of a channel it dropped.
+type dropped struct {
+	// pts is the pts the channel was dropped at, its updates up to there delivered.
+	pts int32
+	// loaded is the pts the Store held for it at Start, when it was tracked from there
+	// (channel.loaded). When pts is still loaded, this Box delivered nothing of it: pts is
+	// the Store's, a start the last Box may have guessed (restore).
+	loaded int32
 }
 
 // forget remembers the pts a dropped channel reached, for rejoin. A channel dropped while
@@ -276,15 +286,15 @@ func (b *Box) rejoin(id int64, pts, count int32) (floor int32, stale bool) {
 // At most MaxPending drops are remembered; past that one is forgotten, and a late update
 // of it may then be delivered twice, never lost.
 func (b *Box) forget(c *channel) {
-	pts := c.seq.pts
+	d := dropped{pts: c.seq.pts, loaded: c.loaded}
 	if c.guess != 0 {
-		pts = c.floor
+		d = dropped{pts: c.floor}
 	}
-	if pts <= 0 {
+	if d.pts <= 0 {
 		return
 	}
 	if b.gone == nil {
-		b.gone = make(map[int64]int32)
+		b.gone = make(map[int64]dropped)
 	}
 	if _, ok := b.gone[c.id]; !ok && len(b.gone) >= b.cfg.MaxPending {
 		for id := range b.gone {
@@ -292,7 +302,7 @@ func (b *Box) forget(c *channel) {
 			break
 		}
 	}
-	b.gone[c.id] = pts
+	b.gone[c.id] = d
 }
 
 // learn records the access hashes of tracked channels from the chats of a container.

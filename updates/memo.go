@@ -36,8 +36,8 @@ func (b *Box) memo() []channelMemo {
 			out = append(out, channelMemo{id: id, pts: c.seq.pts, named: c.guess, floor: c.floor})
 		}
 	}
-	for id, pts := range b.gone {
-		out = append(out, channelMemo{id: id, pts: pts})
+	for id, d := range b.gone {
+		out = append(out, channelMemo{id: id, pts: d.pts})
 	}
 	slices.SortFunc(out, func(a, b channelMemo) int { return int64Compare(a.id, b.id) })
 	return out
@@ -55,6 +55,11 @@ func (b *Box) memo() []channelMemo {
 // Where both Boxes know a pts up to which the channel was delivered (each one's drop of
 // it, a guess's floor), the higher one holds: a guess starts no lower, and a dropped
 // channel stays dropped at it. The lower one would deliver again what the other one did.
+// A channel this Box dropped before it delivered anything past its saved start is no such
+// case: that start is the one the last Box saved, and a guess below it is followed as if
+// the channel had never been dropped. Dropped after it delivered, the updates from a
+// guessed start below the saved one up to the saved one are reported lost, as for a
+// tracked channel.
 func (b *Box) restore(now time.Time, ms []channelMemo) Output {
 	b.begin()
 	b.startAt(now, nil)
@@ -62,14 +67,22 @@ func (b *Box) restore(now time.Time, ms []channelMemo) Output {
 		c, ok := b.channels[m.id]
 		switch {
 		case m.named == 0:
-			if !ok && m.pts > b.gone[m.id] {
+			if !ok && m.pts > b.gone[m.id].pts {
 				b.forget(&channel{id: m.id, seq: sequence{pts: m.pts}})
 			}
 		case m.pts < 1 || m.pts < m.floor || m.pts >= m.named || !b.near(m.pts, m.named):
 		case !ok:
+			own := b.gone[m.id]
 			floor, stale := b.rejoin(m.id, m.named, 1)
-			if stale {
+			switch {
+			case stale:
 				continue
+			case own.loaded != 0 && own.pts == own.loaded:
+				// Dropped before delivering anything past the saved start: that is the
+				// start the last Box saved, not a pts delivered, and the memo's replaces it.
+				floor = 0
+			case m.pts < own.loaded:
+				b.lateMemo(m, own.loaded)
 			}
 			floor = max(floor, m.floor)
 			start := max(m.pts, floor)
@@ -87,14 +100,19 @@ func (b *Box) restore(now time.Time, ms []channelMemo) Output {
 				b.touch(m.id, start, false)
 			}
 		case c.guess == 0 && m.pts < c.loaded:
-			// The catch-up from the saved start delivered first: the updates between the
-			// memo's start and it, which neither Box delivered, would now come after newer
-			// ones, against the order the Handler is promised. They are lost; say so.
-			b.event(Event{Kind: EventDifferenceTooLong, Sequence: SequenceChannel, ChannelID: m.id,
-				Local: m.pts, Remote: c.loaded, Reason: reasonLateMemo})
+			b.lateMemo(m, c.loaded)
 		}
 	}
 	return b.finish()
+}
+
+// lateMemo reports the updates after the memo's guessed start up to loaded, the start saved
+// for the channel, lost: the catch-up from the saved start delivered first, and those
+// updates, which neither Box delivered, would now come after newer ones, against the order
+// the Handler is promised.
+func (b *Box) lateMemo(m channelMemo, loaded int32) {
+	b.event(Event{Kind: EventDifferenceTooLong, Sequence: SequenceChannel, ChannelID: m.id,
+		Local: m.pts, Remote: loaded, Reason: reasonLateMemo})
 }
 
 // forgetGuesses returns ms for a Manager with NoCatchUp, which forgot the saved channels: a

@@ -70,9 +70,16 @@ func TestRestoreChannelMemo(t *testing.T) {
 // TestRestoreMemoAfterOwnDrop: a memo reaches a Box that has run its own catch-up of channel
 // 9 (saved at 5) and dropped it since. Each side knows a pts up to which the channel's updates
 // were delivered; the restore keeps the higher one, so a late push of the newer Box's share
-// is not delivered again and a guess never starts below it.
+// is not delivered again and a guess never starts below it. The saved 5 is no such pts when
+// the memo guessed below it (the first Box's lowered start was not saved): a Box that
+// delivered nothing past it follows the guess; one that did reports the updates between lost,
+// as when its catch-up delivered before the memo came (TestRestoreChannelMemo).
 func TestRestoreMemoAfterOwnDrop(t *testing.T) {
 	const ch = 9
+	lost := func(from int32) []Event {
+		return []Event{{Kind: EventDifferenceTooLong, Sequence: SequenceChannel, ChannelID: ch, Local: from, Remote: 5,
+			Reason: reasonLateMemo}}
+	}
 	for _, tc := range []struct {
 		name     string
 		caught   int32 // the catch-up's answer brings channel 9 from 5 to here, then it is dropped
@@ -80,11 +87,16 @@ func TestRestoreMemoAfterOwnDrop(t *testing.T) {
 		pushes   []int32
 		wantReqs []Request
 		want     []string // after the drop; the server's channel 9 is at 7
+		lost     []Event  // reported as EventDifferenceTooLong
 	}{
-		{name: "guess below the drop", caught: 5, memo: channelMemo{id: ch, pts: 3, named: 7},
-			wantReqs: []Request{chReq(ch, 5)}, want: []string{"ch9/6", "ch9/7"}},
-		{name: "guess below the drop, a push below it", caught: 5, memo: channelMemo{id: ch, pts: 4, named: 7},
-			pushes: []int32{5}, wantReqs: []Request{chReq(ch, 5)}, want: []string{"ch9/6", "ch9/7"}},
+		{name: "guess below the saved start, nothing delivered", caught: 5, memo: channelMemo{id: ch, pts: 3, named: 7},
+			wantReqs: []Request{chReq(ch, 3)}, want: []string{"ch9/4", "ch9/5", "ch9/6", "ch9/7"}},
+		{name: "guess below the saved start, a push below it", caught: 5, memo: channelMemo{id: ch, pts: 4, named: 7},
+			pushes: []int32{5}, wantReqs: []Request{chReq(ch, 4)}, want: []string{"ch9/5", "ch9/6", "ch9/7"}},
+		{name: "guess below the drop", caught: 6, memo: channelMemo{id: ch, pts: 3, named: 7},
+			wantReqs: []Request{chReq(ch, 6)}, want: []string{"ch9/7"}, lost: lost(3)},
+		{name: "guess at the saved start, below the drop", caught: 6, memo: channelMemo{id: ch, pts: 5, named: 7},
+			pushes: []int32{6}, wantReqs: []Request{chReq(ch, 6)}, want: []string{"ch9/7"}},
 		{name: "dropped lower before", caught: 7, memo: channelMemo{id: ch, pts: 6}, pushes: []int32{7, 8},
 			want: []string{"ch9/8"}},
 		{name: "dropped higher before", caught: 6, memo: channelMemo{id: ch, pts: 7}, pushes: []int32{7, 8},
@@ -106,6 +118,9 @@ func TestRestoreMemoAfterOwnDrop(t *testing.T) {
 			reqs := answerChannel(h, ch, 7)
 			if diff := cmp.Diff(tc.wantReqs, reqs, cmpEmpty); diff != "" {
 				t.Errorf("requests (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tc.lost, h.eventsOf(EventDifferenceTooLong), cmpEmpty); diff != "" {
+				t.Errorf("reported lost (-want +got):\n%s", diff)
 			}
 			h.expectDelivered(tc.want...)
 			checkInvariants(t, h.b)
