@@ -5,6 +5,7 @@ package dcpool
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -25,6 +26,9 @@ type Key struct {
 	Media, CDN bool
 	Lane       int
 }
+
+// ErrClosed ends the opens and the waits for a connection that CloseAll cut short.
+var ErrClosed = errors.New("mtgo: the per-DC sessions were closed")
 
 // Opener connects to a data center and authorizes the connection as needed. A connection it
 // returns has an auth key: the pool opens one data center's connections one at a time, so
@@ -52,6 +56,8 @@ type Pool struct {
 	entries map[Key]*entry
 	janitor bool
 	dcLocks map[int]gate // one connection opened per data center at a time
+	life    context.Context
+	end     context.CancelCauseFunc // ends life (ErrClosed) at CloseAll, which starts a new one
 }
 
 // gate is a mutex whose waiters give up when their context ends.
@@ -59,13 +65,15 @@ type gate chan struct{}
 
 func newGate() gate { return make(gate, 1) }
 
-// lock takes g, or returns ctx's cause when ctx ends first.
-func (g gate) lock(ctx context.Context) error {
+// lock takes g, or returns the cause of ctx or life when one ends first.
+func (g gate) lock(ctx, life context.Context) error {
 	select {
 	case g <- struct{}{}:
 		return nil
 	case <-ctx.Done():
 		return context.Cause(ctx)
+	case <-life.Done():
+		return context.Cause(life)
 	}
 }
 
@@ -84,7 +92,9 @@ func (g gate) unlock() { <-g }
 // New returns an empty pool that opens sessions with open and closes them after idle without
 // calls. Its janitor runs through spawn.
 func New(spawn conn.Spawner, open Opener, idle time.Duration, log *slog.Logger) *Pool {
-	return &Pool{open: open, idle: idle, log: log, spawn: spawn, entries: map[Key]*entry{}, dcLocks: map[int]gate{}}
+	p := &Pool{open: open, idle: idle, log: log, spawn: spawn, entries: map[Key]*entry{}, dcLocks: map[int]gate{}}
+	p.life, p.end = context.WithCancelCause(context.Background())
+	return p
 }
 
 // Get returns the running connection for (dc, media, cdn), creating it if needed.
@@ -161,10 +171,12 @@ func (p *Pool) Claims() map[Key]int {
 
 // connect returns e's running connection, opening it if needed. It is called with p.mu held
 // and releases it. Callers wait for one opening the same entry or another connection to the
-// data center (its key exchange) until their ctx ends.
+// data center (its key exchange) until their ctx ends or CloseAll, which ends an open under
+// way too (ErrClosed).
 func (p *Pool) connect(ctx context.Context, k Key, e *entry) (*conn.Live, error) {
 	startJanitor := !p.janitor
 	p.janitor = true
+	life := p.life
 	dl := p.dcLocks[k.DC]
 	if dl == nil {
 		dl = newGate()
@@ -175,7 +187,7 @@ func (p *Pool) connect(ctx context.Context, k Key, e *entry) (*conn.Live, error)
 		p.startJanitor()
 	}
 
-	if err := e.mu.lock(ctx); err != nil { // the holder drops e if its open fails
+	if err := e.mu.lock(ctx, life); err != nil { // the holder drops e if its open fails
 		return nil, fmt.Errorf("wait for the connection to dc %d: %w", k.DC, err)
 	}
 	defer e.mu.unlock()
@@ -183,23 +195,38 @@ func (p *Pool) connect(ctx context.Context, k Key, e *entry) (*conn.Live, error)
 		e.lc.Touch()
 		return e.lc, nil
 	}
-	if err := dl.lock(ctx); err != nil {
+	if err := dl.lock(ctx, life); err != nil {
 		p.dropUnopened(k, e)
 		return nil, fmt.Errorf("wait for the key exchange with dc %d: %w", k.DC, err)
 	}
-	lc, err := p.open(ctx, k.DC, k.Media, k.CDN)
+	lc, err := p.openUntilClosed(ctx, life, k)
 	dl.unlock()
 	if err != nil {
 		p.dropUnopened(k, e)
 		return nil, err
 	}
 	p.mu.Lock() // Forget reads e.lc under p.mu alone
+	if life.Err() != nil {
+		// CloseAll meanwhile (a Disconnect): e is not pooled again, so lc must not outlive it.
+		p.mu.Unlock()
+		lc.Close()
+		return nil, fmt.Errorf("open a connection to dc %d: %w", k.DC, context.Cause(life))
+	}
 	e.lc = lc
 	if _, ok := p.entries[k]; !ok {
 		p.entries[k] = e // dropped while this caller waited for it: pooled again, not lost
 	}
 	p.mu.Unlock()
 	return lc, nil
+}
+
+// openUntilClosed opens k's connection, its ctx ending at CloseAll too (life).
+func (p *Pool) openUntilClosed(ctx, life context.Context, k Key) (*conn.Live, error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	stop := context.AfterFunc(life, func() { cancel(context.Cause(life)) })
+	defer stop()
+	return p.open(ctx, k.DC, k.Media, k.CDN)
 }
 
 // dropUnopened removes e, which has no connection, from the pool.
@@ -250,14 +277,17 @@ func (p *Pool) Forget(dc int, cdn bool) {
 	}
 }
 
-// CloseAll closes every pooled session.
+// CloseAll closes every pooled session; opens under way and waits for a connection end with
+// ErrClosed.
 func (p *Pool) CloseAll() {
 	p.mu.Lock()
 	entries := p.entries
 	p.entries = map[Key]*entry{}
+	p.end(ErrClosed)
+	p.life, p.end = context.WithCancelCause(context.Background())
 	p.mu.Unlock()
 	for _, e := range entries {
-		_ = e.mu.lock(context.Background()) // never fails
+		_ = e.mu.lock(context.Background(), context.Background()) // never fails
 		if e.lc != nil {
 			e.lc.Close()
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 
@@ -169,6 +170,57 @@ func TestOpenOneAtATimePerDC(t *testing.T) {
 		}
 		if opens != workers || most != 1 {
 			t.Fatalf("%d opens, at most %d at once; want %d, 1 at once", opens, most, workers)
+		}
+	})
+}
+
+// TestCloseAllWhileOpening: CloseAll (a Disconnect) while an opener waits for a key that
+// does not come, for a caller without a deadline, ends that open and those waiting for the
+// data center's turn instead of waiting with them: before, CloseAll waited for the entry
+// being opened as long as the caller's context lived.
+func TestCloseAllWhileOpening(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		opening := make(chan struct{}, 2)
+		var hang atomic.Bool
+		hang.Store(true)
+		open := func(ctx context.Context, dc int, media, cdn bool) (*conn.Live, error) {
+			if !hang.Load() {
+				return conn.New(dc, media, cdn, nil), nil
+			}
+			opening <- struct{}{}
+			<-ctx.Done() // the key exchange never ends
+			return nil, context.Cause(ctx)
+		}
+		noSpawn := func(func(context.Context)) bool { return false }
+		p := New(noSpawn, open, 0, slog.New(slog.DiscardHandler))
+		errs := make(chan error, 2)
+		for _, media := range []bool{false, true} { // the second waits for the first's turn
+			go func() {
+				_, err := p.Get(context.Background(), 4, media, false)
+				errs <- err
+			}()
+		}
+		<-opening
+		synctest.Wait()
+		closed := make(chan struct{})
+		go func() {
+			p.CloseAll()
+			close(closed)
+		}()
+		synctest.Wait()
+		select {
+		case <-closed:
+		default:
+			t.Fatal("CloseAll waits for an open that waits for a key")
+		}
+		for range 2 {
+			if err := <-errs; !errors.Is(err, ErrClosed) {
+				t.Fatalf("an open CloseAll ended: %v, want %v", err, ErrClosed)
+			}
+		}
+		hang.Store(false)
+		if _, err := p.Get(t.Context(), 4, false, false); err != nil {
+			t.Fatalf("a Get after CloseAll: %v", err)
 		}
 	})
 }
