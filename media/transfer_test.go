@@ -12,6 +12,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -79,45 +80,48 @@ func TestRoundTrip(t *testing.T) {
 		for _, known := range []bool{true, false} {
 			// aliased: chunks stay in the answers' memory, as through MTGo's session.
 			aliased := known == (size%2 == 0)
-			t.Run(fmt.Sprintf("%d/known=%v/aliased=%v", size, known, aliased), func(t *testing.T) {
-				srv := mediatest.New(mediatest.Options{AliasAnswers: aliased})
-				c := media.New(srv.Pool(), media.Options{Workers: 4})
-				data := randomData(size, uint64(size))
-				ctx := context.Background()
-				declared := int64(size)
-				var r io.Reader = bytes.NewReader(data)
-				if !known {
-					declared, r = -1, onlyReader{r}
-				}
-				in, err := c.Upload(ctx, r, declared, "f.bin")
-				if err != nil {
-					t.Fatal(err)
-				}
-				_, big := in.(*tg.InputFileBig)
-				if big != (size > media.SmallFileLimit) {
-					t.Fatalf("InputFileBig = %v for %d bytes", big, size)
-				}
-				stored, err := srv.Uploaded(in)
-				if err != nil {
-					t.Fatalf("server assembly: %v", err)
-				}
-				if sha256.Sum256(stored) != sha256.Sum256(data) {
-					t.Fatal("uploaded bytes differ")
-				}
-				f := srv.AddFile(stored)
-				loc := srv.Location(f)
-				if !known {
-					loc.Size = 0
-				}
-				h := sha256.New()
-				n, err := c.Download(ctx, loc, h)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if n != int64(size) || !bytes.Equal(h.Sum(nil), sum(data)) {
-					t.Fatalf("downloaded %d bytes, sha256 differs or size (want %d)", n, size)
-				}
-			})
+			// workers=1 uploads inline, as does a known size of one part.
+			for _, workers := range []int{1, 4} {
+				t.Run(fmt.Sprintf("%d/known=%v/aliased=%v/workers=%d", size, known, aliased, workers), func(t *testing.T) {
+					srv := mediatest.New(mediatest.Options{AliasAnswers: aliased})
+					c := media.New(srv.Pool(), media.Options{Workers: workers})
+					data := randomData(size, uint64(size))
+					ctx := context.Background()
+					declared := int64(size)
+					var r io.Reader = bytes.NewReader(data)
+					if !known {
+						declared, r = -1, onlyReader{r}
+					}
+					in, err := c.Upload(ctx, r, declared, "f.bin")
+					if err != nil {
+						t.Fatal(err)
+					}
+					_, big := in.(*tg.InputFileBig)
+					if big != (size > media.SmallFileLimit) {
+						t.Fatalf("InputFileBig = %v for %d bytes", big, size)
+					}
+					stored, err := srv.Uploaded(in)
+					if err != nil {
+						t.Fatalf("server assembly: %v", err)
+					}
+					if sha256.Sum256(stored) != sha256.Sum256(data) {
+						t.Fatal("uploaded bytes differ")
+					}
+					f := srv.AddFile(stored)
+					loc := srv.Location(f)
+					if !known {
+						loc.Size = 0
+					}
+					h := sha256.New()
+					n, err := c.Download(ctx, loc, h)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if n != int64(size) || !bytes.Equal(h.Sum(nil), sum(data)) {
+						t.Fatalf("downloaded %d bytes, sha256 differs or size (want %d)", n, size)
+					}
+				})
+			}
 		}
 	}
 }
@@ -167,19 +171,24 @@ func TestUploadSizeMismatch(t *testing.T) {
 func TestUploadPartsAndMethods(t *testing.T) {
 	tests := []struct {
 		size, partSize int
+		workers        int
 		method         string
 		parts          int
 	}{
-		{size: 10 << 20, partSize: 0, method: "upload.saveFilePart", parts: 20},
-		{size: 10<<20 + 1, partSize: 0, method: "upload.saveBigFilePart", parts: 21},
-		{size: 100 << 10, partSize: 1 << 10, method: "upload.saveFilePart", parts: 100},
+		{size: 10 << 20, partSize: 0, workers: 8, method: "upload.saveFilePart", parts: 20},
+		{size: 10<<20 + 1, partSize: 0, workers: 8, method: "upload.saveBigFilePart", parts: 21},
+		{size: 100 << 10, partSize: 1 << 10, workers: 8, method: "upload.saveFilePart", parts: 100},
 		// 5000 KiB does not fit 4000 parts of 1 KiB: the part size doubles.
-		{size: 5000 << 10, partSize: 1 << 10, method: "upload.saveFilePart", parts: 2500},
+		{size: 5000 << 10, partSize: 1 << 10, workers: 8, method: "upload.saveFilePart", parts: 2500},
+		// Inline: one worker, or one part.
+		{size: 10<<20 + 1, partSize: 0, workers: 1, method: "upload.saveBigFilePart", parts: 21},
+		{size: 5000 << 10, partSize: 1 << 10, workers: 1, method: "upload.saveFilePart", parts: 2500},
+		{size: 512 << 10, partSize: 0, workers: 8, method: "upload.saveFilePart", parts: 1},
 	}
 	for _, tt := range tests {
-		t.Run(fmt.Sprint(tt.size, "/", tt.partSize), func(t *testing.T) {
+		t.Run(fmt.Sprint(tt.size, "/", tt.partSize, "/workers=", tt.workers), func(t *testing.T) {
 			srv := mediatest.New(mediatest.Options{})
-			c := media.New(srv.Pool(), media.Options{PartSize: tt.partSize, Workers: 8})
+			c := media.New(srv.Pool(), media.Options{PartSize: tt.partSize, Workers: tt.workers})
 			data := randomData(tt.size, 2)
 			in, err := c.Upload(context.Background(), bytes.NewReader(data), int64(tt.size), "x")
 			if err != nil {
@@ -196,8 +205,14 @@ func TestUploadPartsAndMethods(t *testing.T) {
 }
 
 func TestUploadUnknownSizeStreamsTotals(t *testing.T) {
+	for _, workers := range []int{1, 3} {
+		t.Run(fmt.Sprint("workers=", workers), func(t *testing.T) { uploadUnknownSizeStreamsTotals(t, workers) })
+	}
+}
+
+func uploadUnknownSizeStreamsTotals(t *testing.T, workers int) {
 	srv := mediatest.New(mediatest.Options{})
-	c := media.New(srv.Pool(), media.Options{PartSize: 256 << 10, Workers: 3})
+	c := media.New(srv.Pool(), media.Options{PartSize: 256 << 10, Workers: workers})
 	size := 12<<20 + 5
 	data := randomData(size, 3)
 	var totals atomic.Int32
@@ -366,43 +381,61 @@ func TestUploadTooLarge(t *testing.T) {
 var errInternal = mediatest.RPCError(500, "INTERNAL_SERVER_ERROR")
 
 func TestUploadPartRetried(t *testing.T) {
-	srv := mediatest.New(mediatest.Options{})
-	c := media.New(srv.Pool(), media.Options{Workers: 4, RetryDelay: time.Millisecond})
-	data := randomData(3<<20, 4)
-	srv.Fail("upload.saveFilePart", 2, 3, errInternal)
-	in, err := c.Upload(context.Background(), bytes.NewReader(data), int64(len(data)), "x")
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name          string
+		workers, size int
+		part, calls   int // the part failing three times, calls in all
+	}{
+		{"workers", 4, 3 << 20, 2, 6 + 3},
+		{"one worker", 1, 3 << 20, 2, 6 + 3},
+		{"one part", 4, 1000, 0, 1 + 3},
 	}
-	if got, want := srv.Calls("upload.saveFilePart"), 6+3; got != want {
-		t.Errorf("calls = %d, want %d (6 parts, part 2 three more times)", got, want)
-	}
-	if got, err := srv.Uploaded(in); err != nil || !bytes.Equal(got, data) {
-		t.Fatalf("assembly: %v", err)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := mediatest.New(mediatest.Options{})
+			c := media.New(srv.Pool(), media.Options{Workers: tt.workers, RetryDelay: time.Millisecond})
+			data := randomData(tt.size, 4)
+			srv.Fail("upload.saveFilePart", tt.part, 3, errInternal)
+			in, err := c.Upload(context.Background(), bytes.NewReader(data), int64(len(data)), "x")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := srv.Calls("upload.saveFilePart"); got != tt.calls {
+				t.Errorf("calls = %d, want %d (part %d three more times)", got, tt.calls, tt.part)
+			}
+			if got, err := srv.Uploaded(in); err != nil || !bytes.Equal(got, data) {
+				t.Fatalf("assembly: %v", err)
+			}
+		})
 	}
 }
 
 func TestUploadPartFailsForGood(t *testing.T) {
-	srv := mediatest.New(mediatest.Options{})
-	c := media.New(srv.Pool(), media.Options{Workers: 4, RetryDelay: time.Millisecond, Retries: 2})
 	data := randomData(30<<20, 5)
-	srv.Fail("upload.saveBigFilePart", 7, -1, errInternal)
-	in, err := c.Upload(context.Background(), bytes.NewReader(data), int64(len(data)), "x")
-	var pe *media.PartError
-	if !errors.As(err, &pe) || pe.Part != 7 || pe.Attempts != 3 || pe.Op != "upload" {
-		t.Fatalf("err = %v, want part 7 after 3 attempts", err)
+	for _, workers := range []int{1, 4} {
+		t.Run(fmt.Sprint("workers=", workers), func(t *testing.T) {
+			srv := mediatest.New(mediatest.Options{})
+			c := media.New(srv.Pool(), media.Options{Workers: workers, RetryDelay: time.Millisecond, Retries: 2})
+			srv.Fail("upload.saveBigFilePart", 7, -1, errInternal)
+			in, err := c.Upload(context.Background(), bytes.NewReader(data), int64(len(data)), "x")
+			var pe *media.PartError
+			if !errors.As(err, &pe) || pe.Part != 7 || pe.Attempts != 3 || pe.Op != "upload" {
+				t.Fatalf("err = %v, want part 7 after 3 attempts", err)
+			}
+			if in != nil {
+				t.Fatalf("an InputFile came back with the error: %#v", in)
+			}
+			if !errors.Is(err, &rpcerr.Error{Code: 500}) {
+				t.Fatalf("cause lost: %v", err)
+			}
+		})
 	}
-	if in != nil {
-		t.Fatalf("an InputFile came back with the error: %#v", in)
-	}
-	if !errors.Is(err, &rpcerr.Error{Code: 500}) {
-		t.Fatalf("cause lost: %v", err)
-	}
-	// Final errors are not repeated.
+	// Final errors are not repeated (a file of one part: the inline path).
 	srv2 := mediatest.New(mediatest.Options{})
 	c2 := media.New(srv2.Pool(), media.Options{})
 	srv2.Fail("upload.saveFilePart", 0, -1, mediatest.RPCError(400, "FILE_PART_INVALID"))
-	_, err = c2.Upload(context.Background(), bytes.NewReader(data[:100]), 100, "x")
+	_, err := c2.Upload(context.Background(), bytes.NewReader(data[:100]), 100, "x")
+	var pe *media.PartError
 	if !errors.As(err, &pe) || pe.Attempts != 1 {
 		t.Fatalf("err = %v, want one attempt", err)
 	}
@@ -413,21 +446,23 @@ func TestFloodWaitRespected(t *testing.T) {
 		srv := mediatest.New(mediatest.Options{})
 		c := media.New(srv.Pool(), media.Options{Workers: 2, FloodSleepThreshold: time.Minute})
 		data := randomData(2<<20, 6)
-		srv.Fail("upload.saveFilePart", 1, 1, mediatest.RPCError(420, "FLOOD_WAIT_30"))
-		start := time.Now()
-		in, err := c.Upload(context.Background(), bytes.NewReader(data), int64(len(data)), "x")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if el := time.Since(start); el != 30*time.Second {
-			t.Fatalf("upload took %s, want the 30 s flood wait", el)
-		}
-		if _, err := srv.Uploaded(in); err != nil {
-			t.Fatal(err)
+		for _, workers := range []int{1, 2} {
+			srv.Fail("upload.saveFilePart", 1, 1, mediatest.RPCError(420, "FLOOD_WAIT_30"))
+			start := time.Now()
+			in, err := c.Upload(context.Background(), bytes.NewReader(data), int64(len(data)), "x", media.WithWorkers(workers))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if el := time.Since(start); el != 30*time.Second {
+				t.Fatalf("workers=%d: upload took %s, want the 30 s flood wait", workers, el)
+			}
+			if _, err := srv.Uploaded(in); err != nil {
+				t.Fatal(err)
+			}
 		}
 		f := srv.AddFile(data)
 		srv.FailOffset("upload.getFile", 1<<20, 1, mediatest.RPCError(420, "FLOOD_WAIT_5"))
-		start = time.Now()
+		start := time.Now()
 		if _, err := c.Download(context.Background(), srv.Location(f), io.Discard); err != nil {
 			t.Fatal(err)
 		}
@@ -458,16 +493,20 @@ func TestFloodSleepThreshold(t *testing.T) {
 		{"never, long", -1, 30, 0, true},
 	}
 	for _, tt := range tests {
-		for _, op := range []string{"upload", "download"} {
+		for _, op := range []string{"upload", "upload inline", "download"} {
 			t.Run(tt.name+"/"+op, func(t *testing.T) {
 				synctest.Test(t, func(t *testing.T) {
 					srv := mediatest.New(mediatest.Options{})
-					c := media.New(srv.Pool(), media.Options{Workers: 2, FloodSleepThreshold: tt.threshold})
+					workers := 2
+					if op == "upload inline" {
+						workers = 1
+					}
+					c := media.New(srv.Pool(), media.Options{Workers: workers, FloodSleepThreshold: tt.threshold})
 					data := randomData(3<<20, 6)
 					flood := mediatest.RPCError(420, fmt.Sprintf("FLOOD_WAIT_%d", tt.wait))
 					start := time.Now()
 					var err error
-					if op == "upload" {
+					if op != "download" {
 						srv.Fail("upload.saveFilePart", 1, 1, flood)
 						_, err = c.Upload(context.Background(), bytes.NewReader(data), int64(len(data)), "x")
 					} else {
@@ -540,11 +579,15 @@ func TestDownloadSizeMismatch(t *testing.T) {
 }
 
 func TestCancelMidTransfer(t *testing.T) {
-	for _, op := range []string{"upload", "download"} {
+	for _, op := range []string{"upload", "upload inline", "download"} {
 		t.Run(op, func(t *testing.T) {
 			defer goleak.VerifyNone(t)
 			srv := mediatest.New(mediatest.Options{Latency: time.Millisecond})
-			c := media.New(srv.Pool(), media.Options{Workers: 4})
+			workers := 4
+			if op == "upload inline" {
+				workers = 1
+			}
+			c := media.New(srv.Pool(), media.Options{Workers: workers})
 			data := randomData(20<<20, 10)
 			f := srv.AddFile(data)
 			ctx, cancel := context.WithCancel(context.Background())
@@ -557,7 +600,7 @@ func TestCancelMidTransfer(t *testing.T) {
 			})
 			var err error
 			var out bytes.Buffer
-			if op == "upload" {
+			if op != "download" {
 				var in tg.InputFileClass
 				in, err = c.Upload(ctx, bytes.NewReader(data), int64(len(data)), "x")
 				if in != nil {
@@ -633,6 +676,60 @@ func TestParallelism(t *testing.T) {
 	}
 	if p := srv2.PeakInFlight(); p != 6 {
 		t.Fatalf("download peak in flight = %d, want 6", p)
+	}
+}
+
+// An upload that has one part in flight at a time (one worker, or a known size of one part)
+// makes its calls from the caller's goroutine and starts none; with more workers every call
+// runs beside the worker goroutines.
+func TestUploadInlineStartsNoGoroutine(t *testing.T) {
+	tests := []struct {
+		name    string
+		workers int
+		size    int
+		known   bool
+		extra   int // goroutines beside the caller's during each call
+	}{
+		{"one worker", 1, 3 << 20, true, 0},
+		{"one worker, unknown size", 1, 12 << 20, false, 0},
+		{"one part", 4, 1000, true, 0},
+		{"one full part", 4, 512 << 10, true, 0},
+		{"workers", 4, 3 << 20, true, 4},
+		// An unknown size may need more parts: the workers start.
+		{"one part, unknown size", 4, 1000, false, 4},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := mediatest.New(mediatest.Options{})
+			c := media.New(srv.Pool(), media.Options{Workers: tt.workers})
+			data := randomData(tt.size, 12)
+			declared := int64(tt.size)
+			var r io.Reader = bytes.NewReader(data)
+			if !tt.known {
+				declared, r = -1, onlyReader{r}
+			}
+			var mu sync.Mutex
+			counts := map[int]int{} // goroutines beside the caller's -> calls
+			base := runtime.NumGoroutine()
+			srv.OnCall(func(mediatest.Call) {
+				mu.Lock()
+				defer mu.Unlock()
+				counts[runtime.NumGoroutine()-base]++
+			})
+			in, err := c.Upload(context.Background(), r, declared, "x")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := srv.Uploaded(in); err != nil {
+				t.Fatal(err)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			calls := srv.Calls("upload.saveFilePart") + srv.Calls("upload.saveBigFilePart")
+			if diff := cmp.Diff(map[int]int{tt.extra: calls}, counts); diff != "" {
+				t.Errorf("calls by goroutines beside the caller's (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 

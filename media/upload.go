@@ -27,7 +27,8 @@ import (
 // (a part sent again after that carries the real total). With a known size the reader must
 // deliver exactly size bytes (ErrSizeMismatch otherwise). Memory stays within (workers+1) parts.
 //
-// Parts go out on Options.Workers calls at once. Each part is repeated after transient
+// Parts go out on Options.Workers calls at once; with one worker, or a known size that fits
+// one part, they go out from the calling goroutine, one after another. Each part is repeated after transient
 // failures and sleeps through FLOOD_WAIT; a part that still fails fails the upload with a
 // *PartError naming it. Cancelling ctx stops the upload; every goroutine has ended when Upload
 // returns.
@@ -100,6 +101,12 @@ type uploader struct {
 	// dispatched with.
 	known atomic.Int32
 
+	// inline is the sender of an upload that has at most one part in flight: dispatch sends
+	// the part itself on sendCtx, sparing two goroutine hand-offs per part. nil on the worker
+	// path.
+	inline  *partSender
+	sendCtx context.Context
+
 	// buffer accounting
 	free      [][]byte
 	allocated int
@@ -121,6 +128,9 @@ type jobResult struct {
 }
 
 func (u *uploader) run(parent context.Context, r io.Reader) (tg.InputFileClass, error) {
+	if u.workers == 1 || u.total == 1 {
+		return u.runInline(parent, r)
+	}
 	ctx, cancel := context.WithCancel(parent)
 	// A part's buffer stays unchanged until its call returns: the session may send it without
 	// copying it into the packet.
@@ -158,10 +168,29 @@ func (u *uploader) run(parent context.Context, r io.Reader) (tg.InputFileClass, 
 			return nil, contextErr(parent, err)
 		}
 	}
-	if u.big {
-		return &tg.InputFileBig{ID: u.id, Parts: u.total, Name: u.name}, nil
+	return u.result(), nil
+}
+
+// runInline uploads with no worker goroutine: one part in flight gains nothing from a worker,
+// and each hand-off to one and back would wake a thread. dispatch sends every part before it
+// returns, so a single part buffer serves the whole upload.
+func (u *uploader) runInline(ctx context.Context, r io.Reader) (tg.InputFileClass, error) {
+	u.inline = new(partSender)
+	u.sendCtx = tl.WithBorrowedBytes(ctx)
+	// No call holds a buffer once feed returns.
+	defer func() { u.c.keepPartBuffers(u.free) }()
+	if err := u.feed(ctx, r, nil, nil); err != nil {
+		return nil, contextErr(ctx, err)
 	}
-	return &tg.InputFile{ID: u.id, Parts: u.total, Name: u.name, MD5Checksum: hex.EncodeToString(u.md5.Sum(nil))}, nil
+	return u.result(), nil
+}
+
+// result is the InputFile of a finished upload.
+func (u *uploader) result() tg.InputFileClass {
+	if u.big {
+		return &tg.InputFileBig{ID: u.id, Parts: u.total, Name: u.name}
+	}
+	return &tg.InputFile{ID: u.id, Parts: u.total, Name: u.name, MD5Checksum: hex.EncodeToString(u.md5.Sum(nil))}
 }
 
 // feed reads the source part by part and dispatches the parts. For an unknown size it holds
@@ -284,10 +313,20 @@ func (u *uploader) buffer(ctx context.Context, results <-chan jobResult, grow bo
 	}
 }
 
-// dispatch hands j to a worker, collecting finished parts while they are all busy.
+// dispatch hands j to a worker, collecting finished parts while they are all busy. On the
+// inline path it sends j itself and books it as a worker's result.
 func (u *uploader) dispatch(ctx context.Context, jobs chan<- job, results <-chan jobResult, j job) error {
 	if u.md5 != nil {
 		u.md5.Write(j.data)
+	}
+	if u.inline != nil {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		u.inflight++
+		u.parts++
+		attempts, err := u.send(u.sendCtx, u.inline, j)
+		return u.finish(jobResult{job: j, attempts: attempts, err: err})
 	}
 	for {
 		select {
