@@ -28,9 +28,9 @@ import (
 // deliver exactly size bytes (ErrSizeMismatch otherwise). Memory stays within (workers+1) parts.
 //
 // Parts go out on Options.Workers calls at once; with one worker, or a known size that fits
-// one part, they go out from the calling goroutine, one after another. Each part is repeated after transient
-// failures and sleeps through FLOOD_WAIT; a part that still fails fails the upload with a
-// *PartError naming it. Cancelling ctx stops the upload; every goroutine has ended when Upload
+// one part, they go out from the calling goroutine, one after another. Each part is repeated
+// after transient failures and sleeps through FLOOD_WAIT; a part that still fails fails the
+// upload with a *PartError naming it. Cancelling ctx stops the upload; every goroutine has ended when Upload
 // returns.
 func (c *Client) Upload(ctx context.Context, r io.Reader, size int64, name string, opts ...Option) (tg.InputFileClass, error) {
 	k := c.callOptions(opts)
@@ -173,7 +173,8 @@ func (u *uploader) run(parent context.Context, r io.Reader) (tg.InputFileClass, 
 
 // runInline uploads with no worker goroutine: one part in flight gains nothing from a worker,
 // and each hand-off to one and back would wake a thread. dispatch sends every part before it
-// returns, so a single part buffer serves the whole upload.
+// returns, so one part buffer serves a known size (an unknown one still holds its first parts
+// until the size class is known).
 func (u *uploader) runInline(ctx context.Context, r io.Reader) (tg.InputFileClass, error) {
 	u.inline = new(partSender)
 	u.sendCtx = tl.WithBorrowedBytes(ctx)
