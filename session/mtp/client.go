@@ -144,7 +144,7 @@ func (e *Engine) onPong(now time.Time, body []byte) {
 		if m == e.ping {
 			e.observeRTT(now.Sub(m.sentAt))
 			e.lastPong = now
-			e.ping, e.pongDue = nil, time.Time{}
+			e.ping, e.pongDue, e.pingRefusals = nil, time.Time{}, 0
 			e.pingDue = now.Add(e.cfg.PingInterval)
 		}
 		e.complete(m)

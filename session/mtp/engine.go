@@ -77,8 +77,9 @@ type Config struct {
 	// PingInterval is the time between keepalive pings (default 60 s; negative disables).
 	PingInterval time.Duration
 	// MinPongTimeout and MaxPongTimeout bound the wait for a pong, which otherwise follows the
-	// measured round trip time (defaults 5 s and 30 s). A ping the server refuses is replaced
-	// under the same deadline, at once and then one per MinPongTimeout.
+	// measured round trip time (defaults 5 s and 30 s). A ping the server refuses is replaced at
+	// once with a pong timeout of its own twice in a row, then one per MinPongTimeout under the
+	// same deadline.
 	MinPongTimeout, MaxPongTimeout time.Duration
 	// ReplayWindow is how many received msg_ids are remembered to drop duplicates
 	// (default 1024).
@@ -216,7 +217,6 @@ type outMsg struct {
 	resentAt  time.Time // last sent again on msg_resend_req
 	sends     int       // times sent with a new msg_id
 	pingID    int64     // kindPing
-	pingRetry bool      // kindPing: sent in place of a refused one, under its pong deadline
 	askedIDs  []int64
 	stateAsk  bool // included in an outstanding msgs_state_req
 }
@@ -267,6 +267,7 @@ type Engine struct {
 	nextPingID   int64
 	pingDue      time.Time
 	pongDue      time.Time
+	pingRefusals int // keepalive pings refused (or left behind by a new session) since the last pong
 	srtt, rttvar time.Duration
 	lastPong     time.Time
 
@@ -515,7 +516,7 @@ func (e *Engine) Cancel(call CallID) bool {
 // runs twice). The returned events report the failures.
 func (e *Engine) OnConnect(now time.Time) []Event {
 	e.events = e.events[:0]
-	e.ping, e.pongDue = nil, time.Time{}
+	e.ping, e.pongDue, e.pingRefusals = nil, time.Time{}, 0
 	e.pingDue = now.Add(e.cfg.PingInterval)
 	e.initDone = false
 	e.saltReq = nil

@@ -63,8 +63,8 @@ func TestRefusedPingsFailHealth(t *testing.T) {
 					if late := p.now.Sub(firstPing); late > pongTimeout {
 						t.Fatalf("health timeout %v after the first ping, want within %v", late, pongTimeout)
 					}
-					// The first goes again at once, then one per MinPongTimeout.
-					if most := 2 + int(pongTimeout/minPong); len(pings) > most {
+					// The first pingRefusalGrace go again at once, then one per MinPongTimeout.
+					if most := 1 + pingRefusalGrace + int(pongTimeout/minPong); len(pings) > most {
 						t.Errorf("%d pings before the health timeout, want at most %d", len(pings), most)
 					}
 					return
@@ -117,4 +117,71 @@ func notice(bad int64, code int, salt int64) []byte {
 	b := le.AppendUint32(nil, idBadServerSalt)
 	b = append(b, badMsg(bad, code)[4:]...)
 	return le.AppendUint64(b, uint64(salt))
+}
+
+// TestRefusedPingSlowRoundTrip: a ping the server refuses for a cause the notice mends (a new
+// salt, as the first message of a reconnect with an old salt gets, then a clock correction)
+// goes again with its own pong timeout. Kept under the first ping's deadline, the replacement
+// of a ping refused after a round trip longer than half the pong timeout (a measured RTT of
+// 100 ms, so 5 s, then 3 s round trips on a slower network) could not be answered in time:
+// the connection failed its health check while the server answered everything.
+func TestRefusedPingSlowRoundTrip(t *testing.T) {
+	const (
+		minPong = 5 * time.Second
+		rtt     = 3 * time.Second
+	)
+	tests := []struct {
+		name  string
+		codes []int // notices refusing the first pings, in order
+	}{
+		{name: "bad_server_salt", codes: []int{48}},
+		{name: "seqno then bad_server_salt", codes: []int{32, 48}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := newPair(t, func(c, _ *Config) {
+				c.PingInterval = time.Minute
+				c.MinPongTimeout, c.MaxPongTimeout = minPong, 30*time.Second
+			})
+			// One fast ping answered: the pong timeout follows the 100 ms RTT, so MinPongTimeout.
+			p.c.PingNow(p.now)
+			p.flushC()
+			p.deliverS()
+			p.flushS()
+			p.now = p.now.Add(100 * time.Millisecond)
+			p.deliverC()
+			if p.c.RTT() == 0 || p.c.ping != nil {
+				t.Fatalf("first pong not taken (RTT %v)", p.c.RTT())
+			}
+			wait := func(d time.Duration) {
+				t.Helper()
+				for end := p.now.Add(d); p.now.Before(end); {
+					if cerr, _ := p.advance(min(time.Second, end.Sub(p.now))); cerr != nil {
+						t.Fatalf("OnTimer: %v after the server answered everything", cerr)
+					}
+				}
+			}
+			wait(time.Minute) // the next ping
+			if p.c.ping == nil {
+				t.Fatal("no ping a minute after the pong")
+			}
+			for _, code := range tt.codes {
+				p.flushC()
+				p.toS = p.toS[:0]
+				wait(rtt)
+				p.fromServer(notice(p.c.ping.msgID, code, testSalt))
+				for p.c.ping == nil {
+					wait(time.Second) // the replacement
+				}
+			}
+			p.flushC()
+			p.deliverS()
+			p.flushS()
+			wait(rtt)
+			p.deliverC()
+			if p.c.ping != nil {
+				t.Fatal("pong to the replacement not taken")
+			}
+		})
+	}
 }

@@ -91,10 +91,11 @@ func (e *Engine) PingNow(now time.Time) {
 // sendPing queues ping_delay_disconnect: the server closes the connection if the next ping
 // does not come within the delay, and the engine fails the connection if the pong does not
 // come within pongTimeout. A ping sent in place of one the server refused (a
-// bad_msg_notification or bad_server_salt about it) keeps the deadline of the first: only an
-// answer (a pong, or one of the replies that move it, see answered) proves the server
-// processes what it is sent, and a server refusing every ping must not keep the connection
-// alive for ever.
+// bad_msg_notification or bad_server_salt about it) gets a pong timeout of its own for the
+// first pingRefusalGrace refusals in a row, which mend their cause (a new salt, a corrected
+// clock or seqno); later ones keep the deadline: only an answer (a pong, or one of the replies
+// that move it, see answered) proves the server processes what it is sent, and a server
+// refusing every ping must not keep the connection alive for ever.
 func (e *Engine) sendPing(now time.Time) {
 	e.nextPingID++
 	// Whole seconds, rounded up: a zero delay would make the server hang up at once.
@@ -102,22 +103,28 @@ func (e *Engine) sendPing(now time.Time) {
 	body := le.AppendUint32(make([]byte, 0, 16), idPingDelayDisconnect)
 	body = le.AppendUint64(body, uint64(e.nextPingID))
 	body = le.AppendUint32(body, uint32(delay))
-	retry := !e.pongDue.IsZero()
-	e.ping = &outMsg{kind: kindPing, body: body, content: true, pingID: e.nextPingID, pingRetry: retry}
+	e.ping = &outMsg{kind: kindPing, body: body, content: true, pingID: e.nextPingID}
 	e.push(e.ping)
-	if !retry {
-		e.pongDue = now.Add(e.pongTimeout())
+	if e.pingRefusals <= pingRefusalGrace {
+		e.pongDue = maxTime(e.pongDue, now.Add(e.pongTimeout()))
 	}
 }
 
+// pingRefusalGrace is how many refusals of the keepalive ping in a row are taken as mending
+// their cause: the ping replacing one of them goes at once, with a pong timeout of its own. A
+// fresh connection's first ping may be refused for an old salt and for a clock gone off while
+// it was down; on a slow network the replacement's pong can come later than the first ping's
+// deadline.
+const pingRefusalGrace = 2
+
 // replacePing drops the keepalive ping after the server refused it (or a new session left it
-// behind). A fresh one goes at once, as a new salt or session most likely mends the cause, and
-// keeps the pong deadline (sendPing); a second refusal in a row has the next one wait
-// MinPongTimeout, so a server refusing every ping draws a few until the deadline, not one per
-// round trip.
+// behind). Up to pingRefusalGrace in a row, a fresh one goes at once with its own pong timeout
+// (sendPing); after that the next one waits MinPongTimeout and keeps the deadline, so a server
+// refusing every ping draws a few until the deadline, not one per round trip.
 func (e *Engine) replacePing(now time.Time) {
+	e.pingRefusals++
 	e.pingDue = now
-	if e.ping.pingRetry {
+	if e.pingRefusals > pingRefusalGrace {
 		e.pingDue = now.Add(e.cfg.MinPongTimeout)
 	}
 	e.ping = nil
