@@ -1,6 +1,7 @@
 package mtp
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -75,6 +76,45 @@ func TestRefusedServerTimeKeepsSalts(t *testing.T) {
 			}
 			if got, want := p.c.SaltValidUntil(), p.now.Add(2*time.Hour); !got.Equal(want) {
 				t.Errorf("salts valid until %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+// TestCorrectedServerTimeSeen: a server time far from the engine's estimate that the engine
+// takes as a clock correction (an answer, or bad_msg_notification 16/17, from a server an
+// hour and a half ahead of the synced clock) is also the latest server time seen, so salts
+// expired by then are dropped: the window seen applies is around the corrected server time.
+func TestCorrectedServerTimeSeen(t *testing.T) {
+	const ahead = 90 * time.Minute
+	for _, code := range []int{0, 16} {
+		t.Run(fmt.Sprint("code ", code), func(t *testing.T) {
+			p := newPair(t, func(c, _ *Config) { c.PingInterval = -1 })
+			p.c.AddSalts([]Salt{
+				{ValidSince: p.now.Add(-time.Minute), ValidUntil: p.now.Add(time.Hour), Salt: 0x51},
+				{ValidSince: p.now.Add(time.Hour), ValidUntil: p.now.Add(2 * time.Hour), Salt: 0x52},
+			})
+			srv := p.now.Add(ahead)
+			call := p.call(body(0x77777777, 1), CallOptions{})
+			p.flushC()
+			p.toS = p.toS[:0]
+			at := msgIDAt(srv) | idServerOther
+			if code != 0 {
+				p.fromServerID(at, badMsg(p.c.MsgID(call), code))
+			} else {
+				answer := le.AppendUint64(le.AppendUint32(nil, idRPCResult), uint64(p.c.MsgID(call)))
+				if r := only(p.fromServerID(at, append(answer, body(0x5e5, 0)...)), EventResult); len(r) != 1 {
+					t.Fatal("answer not taken")
+				}
+			}
+			if off := p.c.TimeOffset(); off.Round(time.Second) != ahead {
+				t.Fatalf("TimeOffset = %v, want %v", off, ahead)
+			}
+			if got := p.c.srvSeen; !got.Equal(MsgIDTime(at)) {
+				t.Errorf("srvSeen %v, want the corrected server time %v", got, MsgIDTime(at))
+			}
+			if got := p.c.Salt(p.now); got != 0x52 {
+				t.Errorf("salt %#x, want 0x52", got)
 			}
 		})
 	}
