@@ -52,10 +52,10 @@ type Config struct {
 	// Media marks a connection for file transfers; CDN one to a CDN data center.
 	Media, CDN bool
 	// Store holds the session of this data center: loaded when connecting, saved when the
-	// auth key, salt or clock offset change. The client's pool uses a connection that
-	// started without a key only once it saved one, which the pool's other connections to
-	// the data center then load: a call waiting for a Conn that never saves a new key fails
-	// when its context ends.
+	// auth key, salt or clock offset change. The client's pool uses a connection only once
+	// it has a key (Store.Keyed: loaded, or made and saved), which the pool's other
+	// connections to the data center then load: a call waiting for a Conn that never gets
+	// one fails when its context ends, the Conn ends, or the pool is closed.
 	Store session.Store
 	// PublicKeys are the RSA keys trusted for the key exchange (Telegram's and
 	// Config.PublicKeys, or the CDN's for a CDN connection).
