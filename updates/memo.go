@@ -46,8 +46,9 @@ func (b *Box) memo() []channelMemo {
 // restore takes the memo of the last Box. A channel it guessed is guessed again: tracked from
 // the start it reached when the Store lost it, or, when it was saved and nothing of it was
 // delivered yet (its catch-up has not ended), from the lower of the saved and the memo's
-// start, the catch-up asked again from there if it is on its way. A dropped channel the
-// Box does not track is remembered as dropped. Anything else (a channel whose catch-up
+// start, the catch-up asked again from there if it is on its way. A channel this Box guesses
+// too (an updateChannelTooLong of its own) takes the lower start, as from a push below its
+// guess. A dropped channel the Box does not track is remembered as dropped. Anything else (a channel whose catch-up
 // delivered, a start no longer below the pts named) is ignored: the saved state is newer.
 // When the catch-up delivered before a start guessed below the saved one came, the updates
 // between were delivered by neither Box, and an EventDifferenceTooLong reports them lost.
@@ -99,7 +100,16 @@ func (b *Box) restore(now time.Time, ms []channelMemo) Output {
 				c.seq.pts = start
 				b.touch(m.id, start, false)
 			}
-		case c.guess == 0 && m.pts < c.loaded:
+		case c.guess != 0:
+			// This Box guessed the channel too and delivered nothing of it: a lower start
+			// holds, as for a push below the guess (lowerGuess).
+			c.floor = max(c.floor, m.floor)
+			if start := max(m.pts, c.floor); start < c.seq.pts && b.near(start, c.guess) {
+				b.openFor(nil, nil)
+				c.seq.pts = start
+				b.touch(m.id, start, false)
+			}
+		case m.pts < c.loaded:
 			b.lateMemo(m, c.loaded)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
@@ -160,5 +161,40 @@ func TestForgetGuesses(t *testing.T) {
 	want := []channelMemo{{id: 1, pts: 6}, {id: 3, pts: 5}}
 	if diff := cmp.Diff(want, got, cmp.AllowUnexported(channelMemo{})); diff != "" {
 		t.Errorf("memo kept (-want +got):\n%s", diff)
+	}
+}
+
+// TestRestoreMemoOnOwnGuess: a memo reaches a running Box that met channel 9 by an
+// updateChannelTooLong of its own and guesses its start too, its difference on the way.
+// Neither Box delivered anything of the channel: the lower start holds, as for a push below
+// the guess (lowerGuess), and the answer to the higher one is asked again from there.
+func TestRestoreMemoOnOwnGuess(t *testing.T) {
+	const ch = 9
+	for _, tc := range []struct {
+		name     string
+		memo     channelMemo
+		wantReqs []Request
+		want     []string
+	}{
+		{name: "memo lower", memo: channelMemo{id: ch, pts: 4, named: 7},
+			wantReqs: []Request{chReq(ch, 6), chReq(ch, 4)}, want: []string{"ch9/5", "ch9/6", "ch9/7"}},
+		{name: "memo lower, at its floor", memo: channelMemo{id: ch, pts: 4, named: 7, floor: 4},
+			wantReqs: []Request{chReq(ch, 6), chReq(ch, 4)}, want: []string{"ch9/5", "ch9/6", "ch9/7"}},
+		{name: "memo higher", memo: channelMemo{id: ch, pts: 6, named: 7},
+			wantReqs: []Request{chReq(ch, 6)}, want: []string{"ch9/7"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, Config{})
+			h.record(h.b.Start(h.now, &Saved{State: State{Pts: 1, Qts: 1, Seq: 1, Date: 1}}))
+			h.must(h.b.ApplyDifference(h.now, &tg.UpdatesDifferenceEmpty{Date: 1, Seq: 1}))
+			h.process(updates(0, &tg.UpdateChannelTooLong{ChannelID: ch, Pts: tl.Some[int32](7)}))
+			h.record(h.b.restore(h.now, []channelMemo{tc.memo}))
+			reqs := answerChannel(h, ch, 7)
+			if diff := cmp.Diff(tc.wantReqs, reqs, cmpEmpty); diff != "" {
+				t.Errorf("requests (-want +got):\n%s", diff)
+			}
+			h.expectDelivered(tc.want...)
+			checkInvariants(t, h.b)
+		})
 	}
 }
