@@ -80,8 +80,8 @@ func (c *Client) UploadFile(ctx context.Context, path string, opts ...Option) (t
 	return c.Upload(ctx, f, st.Size(), filepath.Base(path), opts...)
 }
 
-// uploader is one upload in progress. Its fields are owned by the calling goroutine except the
-// read-only ones the workers use (c, inv, id, big).
+// uploader is one upload in progress. On the worker path the workers share it under mu; c,
+// inv, id and name do not change, and big does not once a part has been read.
 type uploader struct {
 	c       *Client
 	inv     tg.Invoker
@@ -101,11 +101,13 @@ type uploader struct {
 	// dispatched with.
 	known atomic.Int32
 
-	// inline is the sender of an upload that has at most one part in flight: dispatch sends
-	// the part itself on sendCtx, sparing two goroutine hand-offs per part. nil on the worker
-	// path.
-	inline  *partSender
-	sendCtx context.Context
+	// mu guards the reading side and the booking of a worker upload: src, ready, one, md5,
+	// decided, big, total, meter, err and the buffer accounting below.
+	mu    sync.Mutex
+	src   partSource
+	ready []job  // read parts waiting for a worker, in order
+	one   [1]job // the backing of a one-part ready
+	err   error  // a worker upload's first failure
 
 	// buffer accounting
 	free      [][]byte
@@ -128,60 +130,131 @@ type jobResult struct {
 }
 
 func (u *uploader) run(parent context.Context, r io.Reader) (tg.InputFileClass, error) {
+	u.src = partSource{br: bufio.NewReaderSize(r, 16)}
+	u.decided = u.size > 0
+	if u.decided && !u.big {
+		u.md5 = md5.New()
+	}
 	if u.workers == 1 || u.total == 1 {
-		return u.runInline(parent, r)
+		return u.runInline(parent)
 	}
 	ctx, cancel := context.WithCancel(parent)
+	defer cancel()
 	// A part's buffer stays unchanged until its call returns: the session may send it without
 	// copying it into the packet.
 	sendCtx := tl.WithBorrowedBytes(ctx)
-	jobs := make(chan job)
-	results := make(chan jobResult, u.workers)
 	var wg sync.WaitGroup
 	for range u.workers {
-		wg.Go(func() {
-			s := new(partSender)
-			for j := range jobs {
-				attempts, err := u.send(sendCtx, s, j)
-				// Once run has given up it reads no more results: up to 2*workers parts can
-				// be outstanding, more than results holds, so a blind send could block
-				// wg.Wait forever.
-				select {
-				case results <- jobResult{job: j, attempts: attempts, err: err}:
-				case <-ctx.Done():
-				}
-			}
-		})
+		wg.Go(func() { u.work(ctx, sendCtx, cancel) })
 	}
-	defer func() {
-		cancel()
-		close(jobs)
-		wg.Wait()
-		// Every worker has ended: the free buffers are no longer lent to a call.
-		u.c.keepPartBuffers(u.free)
-	}()
-	if err := u.feed(ctx, r, jobs, results); err != nil {
-		return nil, contextErr(parent, err)
+	wg.Wait()
+	// Every worker has ended: the free buffers are no longer lent to a call.
+	u.c.keepPartBuffers(u.free)
+	if u.err != nil {
+		return nil, contextErr(parent, u.err)
 	}
-	for u.inflight > 0 {
-		if err := u.await(ctx, results); err != nil {
-			return nil, contextErr(parent, err)
-		}
+	if u.parts == 0 {
+		return nil, ErrEmptyFile
 	}
 	return u.result(), nil
 }
 
+// work is one worker: it takes the next part itself (reading it from the source under mu when
+// no read part is waiting) and sends it, so no part passes through a channel. The first
+// failure is kept in u.err and cancels ctx, which stops the other workers.
+func (u *uploader) work(ctx, sendCtx context.Context, cancel context.CancelFunc) {
+	s := new(partSender)
+	for {
+		u.mu.Lock()
+		j, ok, err := u.pull(ctx)
+		u.mu.Unlock()
+		if err != nil {
+			u.fail(err, cancel)
+			return
+		}
+		if !ok {
+			return
+		}
+		attempts, err := u.send(sendCtx, s, j)
+		if err != nil && ctx.Err() != nil {
+			// Stopped, not failed: another worker failed or the caller gave up.
+			u.fail(ctx.Err(), cancel)
+			return
+		}
+		u.mu.Lock()
+		err = u.finish(jobResult{job: j, attempts: attempts, err: err})
+		u.mu.Unlock()
+		if err != nil {
+			u.fail(err, cancel)
+			return
+		}
+	}
+}
+
+// fail keeps the first error of a worker upload and stops the other workers.
+func (u *uploader) fail(err error, cancel context.CancelFunc) {
+	u.mu.Lock()
+	if u.err == nil {
+		u.err = err
+	}
+	u.mu.Unlock()
+	cancel()
+}
+
+// pull returns the next part to send, reading the source when no read part waits; ok is false
+// once the source is used up or the upload has failed. The caller holds mu.
+func (u *uploader) pull(ctx context.Context) (j job, ok bool, err error) {
+	for {
+		if u.err != nil {
+			return job{}, false, nil
+		}
+		if err := ctx.Err(); err != nil {
+			return job{}, false, err
+		}
+		if len(u.ready) > 0 {
+			j = u.ready[0]
+			u.ready = u.ready[1:]
+			u.inflight++
+			u.parts++
+			return j, true, nil
+		}
+		if u.src.done {
+			return job{}, false, nil
+		}
+		if u.ready, err = u.next(); err != nil {
+			return job{}, false, err
+		}
+	}
+}
+
 // runInline uploads with no worker goroutine: one part in flight gains nothing from a worker,
-// and each hand-off to one and back would wake a thread. dispatch sends every part before it
-// returns, so one part buffer serves a known size (an unknown one still holds its first parts
+// and each hand-off to one and back would wake a thread. Every part is sent before the next is
+// read, so one part buffer serves a known size (an unknown one still holds its first parts
 // until the size class is known).
-func (u *uploader) runInline(ctx context.Context, r io.Reader) (tg.InputFileClass, error) {
-	u.inline = new(partSender)
-	u.sendCtx = tl.WithBorrowedBytes(ctx)
-	// No call holds a buffer once feed returns.
+func (u *uploader) runInline(ctx context.Context) (tg.InputFileClass, error) {
+	s := new(partSender)
+	sendCtx := tl.WithBorrowedBytes(ctx)
+	// No call holds a buffer once the loop ends.
 	defer func() { u.c.keepPartBuffers(u.free) }()
-	if err := u.feed(ctx, r, nil, nil); err != nil {
-		return nil, contextErr(ctx, err)
+	for !u.src.done {
+		ready, err := u.next()
+		if err != nil {
+			return nil, contextErr(ctx, err)
+		}
+		for _, j := range ready {
+			if err := ctx.Err(); err != nil {
+				return nil, contextErr(ctx, err)
+			}
+			u.inflight++
+			u.parts++
+			attempts, err := u.send(sendCtx, s, j)
+			if err := u.finish(jobResult{job: j, attempts: attempts, err: err}); err != nil {
+				return nil, contextErr(ctx, err)
+			}
+		}
+	}
+	if u.parts == 0 {
+		return nil, ErrEmptyFile
 	}
 	return u.result(), nil
 }
@@ -194,82 +267,83 @@ func (u *uploader) result() tg.InputFileClass {
 	return &tg.InputFile{ID: u.id, Parts: u.total, Name: u.name, MD5Checksum: hex.EncodeToString(u.md5.Sum(nil))}
 }
 
-// feed reads the source part by part and dispatches the parts. For an unknown size it holds
-// the first parts until the size class is known.
-func (u *uploader) feed(ctx context.Context, r io.Reader, jobs chan<- job, results <-chan jobResult) error {
-	br := bufio.NewReaderSize(r, 16)
-	u.decided = u.size > 0
-	if u.decided && !u.big {
-		u.md5 = md5.New()
+// partSource is the reading side of an upload: where the source stands and the first parts
+// of an unknown size held until its size class is known.
+type partSource struct {
+	br        *bufio.Reader
+	part      int // the next part to read
+	read      int64
+	held      []job
+	heldBytes int
+	done      bool // the last part has been read
+}
+
+// next reads one part and returns the parts now ready to send, in order, their bytes already
+// in the md5 of a small file: none while an unknown size holds its first parts, all of them
+// once its size class is known.
+func (u *uploader) next() ([]job, error) {
+	src := &u.src
+	part := src.part
+	if part >= u.c.opt.MaxParts {
+		return nil, fmt.Errorf("%w: more than %d parts of %d bytes", ErrFileTooLarge, u.c.opt.MaxParts, u.partSize)
 	}
-	var held []job
-	var heldBytes int
-	var read int64
-	for part := 0; ; part++ {
-		if part >= u.c.opt.MaxParts {
-			return fmt.Errorf("%w: more than %d parts of %d bytes", ErrFileTooLarge, u.c.opt.MaxParts, u.partSize)
-		}
-		buf, err := u.buffer(ctx, results, !u.decided)
-		if err != nil {
-			return err
-		}
-		want := u.partSize
-		if u.size > 0 {
-			want = int(min(int64(u.partSize), u.size-read))
-		}
-		n, last, err := readPart(br, buf[:want], u.size > 0)
-		if err != nil {
-			return fmt.Errorf("media: upload: read part %d: %w", part, err)
-		}
-		if n == 0 { // unknown size, nothing left: the previous part was the last one
-			break
-		}
-		read += int64(n)
-		if u.size > 0 && last != (read == u.size) {
-			return fmt.Errorf("%w: the reader delivered %d+ bytes of %d", ErrSizeMismatch, read, u.size)
-		}
-		j := job{part: part, data: buf[:n], total: u.total}
-		if !u.decided {
-			held = append(held, j)
-			heldBytes += n
-			switch {
-			case heldBytes > SmallFileLimit:
-				u.decided, u.big = true, true
-				if last {
-					u.total = int32(len(held))
-					u.known.Store(u.total)
-				}
-			case last:
-				u.decided, u.big, u.total = true, false, int32(len(held))
-				u.md5 = md5.New()
-			default:
-				continue
-			}
-			for _, h := range held {
-				h.total = u.total
-				if err := u.dispatch(ctx, jobs, results, h); err != nil {
-					return err
-				}
-			}
-			held = nil
-		} else {
-			if last && u.size < 0 {
-				u.total = int32(part + 1)
+	buf := u.buffer()
+	want := u.partSize
+	if u.size > 0 {
+		want = int(min(int64(u.partSize), u.size-src.read))
+	}
+	n, last, err := readPart(src.br, buf[:want], u.size > 0)
+	if err != nil {
+		return nil, fmt.Errorf("media: upload: read part %d: %w", part, err)
+	}
+	if n == 0 { // unknown size, nothing left: the previous part was the last one
+		src.done = true
+		u.free = append(u.free, buf)
+		return nil, nil
+	}
+	src.part++
+	src.read += int64(n)
+	src.done = last
+	if u.size > 0 && last != (src.read == u.size) {
+		return nil, fmt.Errorf("%w: the reader delivered %d+ bytes of %d", ErrSizeMismatch, src.read, u.size)
+	}
+	j := job{part: part, data: buf[:n], total: u.total}
+	var ready []job
+	if !u.decided {
+		src.held = append(src.held, j)
+		src.heldBytes += n
+		switch {
+		case src.heldBytes > SmallFileLimit:
+			u.decided, u.big = true, true
+			if last {
+				u.total = int32(len(src.held))
 				u.known.Store(u.total)
-				j.total = u.total
 			}
-			if err := u.dispatch(ctx, jobs, results, j); err != nil {
-				return err
-			}
+		case last:
+			u.decided, u.big, u.total = true, false, int32(len(src.held))
+			u.md5 = md5.New()
+		default:
+			return nil, nil
 		}
-		if last {
-			break
+		ready, src.held = src.held, nil
+		for i := range ready {
+			ready[i].total = u.total
+		}
+	} else {
+		if last && u.size < 0 {
+			u.total = int32(part + 1)
+			u.known.Store(u.total)
+			j.total = u.total
+		}
+		u.one[0] = j
+		ready = u.one[:]
+	}
+	if u.md5 != nil {
+		for _, h := range ready {
+			u.md5.Write(h.data)
 		}
 	}
-	if u.parts == 0 {
-		return ErrEmptyFile
-	}
-	return nil
+	return ready, nil
 }
 
 // readPart fills p from br and reports whether the source ends with it. With exact set the
@@ -295,64 +369,17 @@ func readPart(br *bufio.Reader, p []byte, exact bool) (n int, last bool, err err
 	return n, false, nil
 }
 
-// buffer returns a part buffer: a free one, a new one while fewer than workers+1 exist (or
-// while holding parts of an unknown-size file, grow), or the buffer of the next finished part.
-func (u *uploader) buffer(ctx context.Context, results <-chan jobResult, grow bool) ([]byte, error) {
-	for {
-		if n := len(u.free); n > 0 {
-			b := u.free[n-1]
-			u.free = u.free[:n-1]
-			return b, nil
-		}
-		if grow || u.allocated < u.workers+1 {
-			u.allocated++
-			return u.c.partBuffer(u.partSize), nil
-		}
-		if err := u.await(ctx, results); err != nil {
-			return nil, err
-		}
+// buffer returns a part buffer: a free one, or a new one. Once the size class is known a new
+// one is needed only while fewer than workers+1 exist: each worker lends at most one to its
+// call and the one reading holds none, so finish keeps the count within workers+1.
+func (u *uploader) buffer() []byte {
+	if n := len(u.free); n > 0 {
+		b := u.free[n-1]
+		u.free = u.free[:n-1]
+		return b
 	}
-}
-
-// dispatch hands j to a worker, collecting finished parts while they are all busy. On the
-// inline path it sends j itself and books it as a worker's result.
-func (u *uploader) dispatch(ctx context.Context, jobs chan<- job, results <-chan jobResult, j job) error {
-	if u.md5 != nil {
-		u.md5.Write(j.data)
-	}
-	if u.inline != nil {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		u.inflight++
-		u.parts++
-		attempts, err := u.send(u.sendCtx, u.inline, j)
-		return u.finish(jobResult{job: j, attempts: attempts, err: err})
-	}
-	for {
-		select {
-		case jobs <- j:
-			u.inflight++
-			u.parts++
-			return nil
-		case res := <-results:
-			if err := u.finish(res); err != nil {
-				return err
-			}
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-}
-
-// await waits for one finished part.
-func (u *uploader) await(ctx context.Context, results <-chan jobResult) error {
-	select {
-	case res := <-results:
-		return u.finish(res)
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	u.allocated++
+	return u.c.partBuffer(u.partSize)
 }
 
 // finish books a finished part: its buffer goes back to the free list (or is dropped when more
