@@ -179,7 +179,7 @@ func (e *Engine) seen(now, srv time.Time) {
 	if _, why := clockOffset(now, srv); why != "" || !srv.After(e.srvSeen) {
 		return
 	}
-	if est := e.serverTime(now); e.synced && (srv.After(est.Add(maxFuture)) || srv.Before(est.Add(-maxPast))) {
+	if future, past := outOfWindow(srv, e.serverTime(now)); e.synced && (future || past) {
 		return
 	}
 	e.srvSeen = srv

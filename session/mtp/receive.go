@@ -15,6 +15,12 @@ const (
 	maxPast   = 300 * time.Second
 )
 
+// outOfWindow reports whether a message dated t is too far ahead of or behind est, the
+// engine's estimate of the server's clock (the limits above).
+func outOfWindow(t, est time.Time) (future, past bool) {
+	return t.After(est.Add(maxFuture)), t.Before(est.Add(-maxPast))
+}
+
 // Receive decrypts packet in place and processes the messages it holds, returning what the
 // loop must act on. An error means the connection must be dropped: the packet is not under this
 // auth key (crypto.ErrAuthKeyID), fails authentication (crypto.ErrDecrypt), or completes
@@ -143,8 +149,7 @@ func (e *Engine) accept(now time.Time, msgID int64, seqNo int32, body []byte) bo
 		return false
 	}
 	if e.synced || e.side == crypto.Server {
-		t, srv := MsgIDTime(msgID), e.serverTime(now)
-		future, past := t.After(srv.Add(maxFuture)), t.Before(srv.Add(-maxPast))
+		future, past := outOfWindow(MsgIDTime(msgID), e.serverTime(now))
 		if (future || past) && e.answersPending(body) {
 			// An answer to a request of ours: our clock is what is off. It is taken even
 			// when the correction is refused.
