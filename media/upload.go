@@ -112,7 +112,6 @@ type uploader struct {
 	// buffer accounting
 	free      [][]byte
 	allocated int
-	inflight  int
 	parts     int // parts dispatched
 }
 
@@ -121,12 +120,6 @@ type job struct {
 	part  int
 	data  []byte
 	total int32 // file_total_parts for big files
-}
-
-type jobResult struct {
-	job
-	attempts int
-	err      error
 }
 
 func (u *uploader) run(parent context.Context, r io.Reader) (tg.InputFileClass, error) {
@@ -182,7 +175,7 @@ func (u *uploader) work(ctx, sendCtx context.Context, cancel context.CancelFunc)
 			return
 		}
 		u.mu.Lock()
-		err = u.finish(jobResult{job: j, attempts: attempts, err: err})
+		err = u.finish(j, attempts, err)
 		u.mu.Unlock()
 		if err != nil {
 			u.fail(err, cancel)
@@ -214,7 +207,6 @@ func (u *uploader) pull(ctx context.Context) (j job, ok bool, err error) {
 		if len(u.ready) > 0 {
 			j = u.ready[0]
 			u.ready = u.ready[1:]
-			u.inflight++
 			u.parts++
 			return j, true, nil
 		}
@@ -245,10 +237,9 @@ func (u *uploader) runInline(ctx context.Context) (tg.InputFileClass, error) {
 			if err := ctx.Err(); err != nil {
 				return nil, contextErr(ctx, err)
 			}
-			u.inflight++
 			u.parts++
 			attempts, err := u.send(sendCtx, s, j)
-			if err := u.finish(jobResult{job: j, attempts: attempts, err: err}); err != nil {
+			if err := u.finish(j, attempts, err); err != nil {
 				return nil, contextErr(ctx, err)
 			}
 		}
@@ -384,17 +375,16 @@ func (u *uploader) buffer() []byte {
 
 // finish books a finished part: its buffer goes back to the free list (or is dropped when more
 // exist than the steady state needs), its bytes to the progress meter.
-func (u *uploader) finish(res jobResult) error {
-	u.inflight--
-	if res.err != nil {
-		return &PartError{Op: "upload", Part: int64(res.part), Offset: int64(res.part) * int64(u.partSize), Attempts: res.attempts, Err: res.err}
+func (u *uploader) finish(j job, attempts int, err error) error {
+	if err != nil {
+		return &PartError{Op: "upload", Part: int64(j.part), Offset: int64(j.part) * int64(u.partSize), Attempts: attempts, Err: err}
 	}
 	if u.allocated > u.workers+1 {
 		u.allocated--
 	} else {
-		u.free = append(u.free, res.data[:cap(res.data)])
+		u.free = append(u.free, j.data[:cap(j.data)])
 	}
-	u.meter.add(len(res.data))
+	u.meter.add(len(j.data))
 	return nil
 }
 
