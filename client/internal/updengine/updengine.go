@@ -24,7 +24,8 @@ type Engine struct {
 
 	mu      sync.Mutex
 	cur     *updates.Manager
-	ready   chan struct{} // closed when the current Manager has its starting state
+	ready   chan struct{} // closed when cur has its starting state
+	next    chan struct{} // Ready's answer for the Manager built next (none, or cur still stops)
 	deliver func(context.Context, tg.UpdatesClass) error
 	running *updates.Manager // the Manager deliver belongs to
 	busy    bool             // a started Manager has not yet handed its Leftovers over
@@ -47,7 +48,6 @@ var errStarting = errors.New("mtgo: update engine started twice while its previo
 func New(opts updates.Options, log *slog.Logger) *Engine {
 	e := &Engine{opts: opts, log: log}
 	e.opts.Handler = updates.HandlerFunc(e.handle)
-	e.opts.Hook = updates.HookFunc(e.onEvent)
 	return e
 }
 
@@ -62,47 +62,54 @@ func (e *Engine) handle(ctx context.Context, b updates.Batch) error {
 	return deliver(ctx, &tg.Updates{Updates: b.Updates, Users: b.Users, Chats: b.Chats})
 }
 
-// onEvent notes when the starting state is known. The Manager logs every event itself, at
-// the event's Level (a long outage's repeated failures mostly at debug).
-func (e *Engine) onEvent(ev updates.Event) {
+// onEvent closes ready, the channel of the Manager that sent ev, once that Manager knows its
+// starting state: a stopping Manager's event never marks the next one ready. The Manager logs
+// every event itself, at the event's Level (a long outage's repeated failures mostly at debug).
+func (e *Engine) onEvent(ready chan struct{}, ev updates.Event) {
 	if ev.Kind != updates.EventRecoveryFinished || ev.Sequence != updates.SequenceAccount {
 		return
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.ready != nil {
-		select {
-		case <-e.ready:
-		default:
-			close(e.ready)
-		}
+	select {
+	case <-ready:
+	default:
+		close(ready)
 	}
 }
 
 // Ready returns a channel closed once the running Manager knows its starting state (after the
-// catch-up): updates pushed from then on are delivered.
+// catch-up): updates pushed from then on are delivered. Asked after a Start that waits for the
+// previous period's Manager to stop, it is the channel of the Manager that Start runs.
 func (e *Engine) Ready() <-chan struct{} {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.ready == nil {
-		e.ready = make(chan struct{})
+	if e.cur != nil && (e.queued == nil || e.cur != e.running) {
+		return e.ready
 	}
-	return e.ready
+	if e.next == nil {
+		e.next = make(chan struct{})
+	}
+	return e.next
 }
 
-// current returns the Manager of this period, building it if needed.
+// current returns the Manager of this period, building it if needed; a Manager built takes
+// the channel Ready handed out for it.
 func (e *Engine) current() (*updates.Manager, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.cur == nil {
-		m, err := updates.NewManager(e.opts)
+		ready := e.next
+		if ready == nil {
+			ready = make(chan struct{})
+		}
+		opts := e.opts
+		opts.Hook = updates.HookFunc(func(ev updates.Event) { e.onEvent(ready, ev) })
+		m, err := updates.NewManager(opts)
 		if err != nil {
 			return nil, err
 		}
-		e.cur = m
-		if e.ready == nil {
-			e.ready = make(chan struct{})
-		}
+		e.cur, e.ready, e.next = m, ready, nil
 	}
 	return e.cur, nil
 }
