@@ -65,3 +65,45 @@ func TestImplausibleServerClockEndsRun(t *testing.T) {
 		t.Logf("%d calls failed, %d packets written", calls, written.Load()-before)
 	})
 }
+
+// TestClockRefusalsTogetherCountOnce: a server whose clock the session will not follow
+// rejects calls sent one by one while it holds its answers, then sends the notices together
+// in one packet. Each notice counted as a refusal in a row, so five calls refused at once
+// ended Run in one round trip; the limit means rounds. The calls fail with ErrClockOffset
+// and the connection stays.
+func TestClockRefusalsTogetherCountOnce(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h := start(t, nil, func(o *session.Options) { o.Reconnect.MaxAttempts = -1 })
+		if err := h.echo(h.ctx, 1); err != nil {
+			t.Fatal(err)
+		}
+		h.srv.SetSkew(time.Until(time.Date(2040, 1, 1, 0, 0, 0, 0, time.UTC)))
+		h.srv.SetSilent(true)
+		const held = 4
+		errs := make(chan error, held)
+		for i := range held {
+			go func() { errs <- h.echo(h.ctx, int64(10+i)) }()
+			synctest.Wait() // sent alone, refused, the notice held
+		}
+		h.srv.SetSilent(false)
+		last := h.echo(h.ctx, 20) // its notice goes out with the held ones
+		for i := range held + 1 {
+			err := last
+			if i < held {
+				err = <-errs
+			}
+			if !errors.Is(err, session.ErrClockOffset) {
+				t.Fatalf("call %d: %v, want ErrClockOffset", i, err)
+			}
+		}
+		synctest.Wait()
+		select {
+		case err := <-h.runErr:
+			t.Fatalf("Run ended after one packet of refusals: %v", err)
+		default:
+		}
+		if n := h.srv.Connections(); n != 1 {
+			t.Errorf("%d connections, want the first kept", n)
+		}
+	})
+}

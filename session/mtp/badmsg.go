@@ -42,7 +42,12 @@ func (e *Engine) onBadMsg(now time.Time, msgID int64, body []byte) {
 		// correction is refused the clock stays, so a message sent again would be rejected
 		// again.
 		if err := e.correctClock(now, msgID, "bad_msg_notification"); err != nil {
-			e.clockRefusals++
+			if !e.refusedInPacket {
+				// Notices that came together (one packet, a container of them) are one
+				// round of the server's: they count once.
+				e.refusedInPacket = true
+				e.clockRefusals++
+			}
 			fail = fmt.Errorf("%w: %w", err, &BadMsgError{Code: code, MsgID: bad})
 			if e.clockRefusals >= clockRefusalLimit {
 				e.clockErr = fmt.Errorf("mtp: %d clock corrections refused in a row: %w", e.clockRefusals, err)
@@ -102,7 +107,9 @@ func (e *Engine) onBadMsg(now time.Time, msgID int64, body []byte) {
 
 // clockRefusalLimit is how many clock corrections asked by bad_msg_notification 16 or 17 the
 // engine may refuse in a row (no correction taken and no call answered in between) before
-// Receive fails the connection with ErrClockOffset. Each refusal fails the calls the notice
+// Receive fails the connection with ErrClockOffset. The refusals of one received packet count
+// as one: a server rejecting every message of a container answers with a notice each, and
+// four calls sent together must not end the connection in one round trip. Each refusal fails the calls the notice
 // rejected; a caller that tries them again would go on at the pace of round trips for as long
 // as the server's clock or the local one stays wrong.
 const clockRefusalLimit = 4
