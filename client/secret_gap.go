@@ -462,12 +462,14 @@ func (m *secretChats) lostGapLocked(ctx context.Context, s *secretChat, out int3
 }
 
 // askGapLocked asks the peer of ready chat s for the messages missing before the last one s
-// keeps, those no request of this process asked for (askResendLocked), and toward a message
-// dropped as too far ahead (askFarLocked). A load asks so, and each check of the chats
-// (checkChats), after a request whose send failed.
+// keeps or lists (one whose record did not load counts: a load whose every record failed
+// keeps none in memory, and its gap would wait for the peer's next message), those no
+// request of this process asked for (askResendLocked), and toward a message dropped as too
+// far ahead (askFarLocked). A load asks so, and each check of the chats (checkChats), after
+// a request whose send failed.
 func (m *secretChats) askGapLocked(s *secretChat) {
-	if s.state == types.SecretChatReady && len(s.pending) > 0 {
-		m.askResendLocked(s, slices.Max(slices.Collect(maps.Keys(s.pending)))-2)
+	if s.state == types.SecretChatReady && (len(s.pending) > 0 || len(s.gapLost) > 0) {
+		m.askResendLocked(s, slices.Max(s.gapListed())-2)
 	}
 	m.askFarLocked(s)
 }

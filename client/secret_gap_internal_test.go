@@ -824,3 +824,35 @@ func TestSecretGapOnlyLost(t *testing.T) {
 		t.Fatalf("records left: %v", left)
 	}
 }
+
+// TestSecretGapLostAsks: after a restart every kept message's record fails to load (the
+// storage briefly away), so the chat keeps none in memory and only lists them. The load asks
+// the peer for the messages missing before the listed ones, as it does before kept ones:
+// else nothing asks until the peer writes again, and the listed messages wait behind the gap.
+func TestSecretGapLostAsks(t *testing.T) {
+	ctx := context.Background()
+	r := newSecretRelay(t)
+	live := trackStore(r.parties[1], nil)
+	id := r.open(t)
+	a := r.parties[0]
+	held := r.sendHeld(t, id, "1", "2")
+	second := outOf(t, r, id, held[1])
+	b := r.parties[1]
+	b.m.handle(ctx, held[1].up) // its resend request job is cut by the restart
+	b = r.restart(1)
+	trackStore(b, live)
+	b.m.store = &failingStore{secretStore: b.m.store, load: secretGapKey(id, second)}
+	if _, ok := b.m.get(ctx, id); !ok {
+		t.Fatal("chat lost")
+	}
+	r.runJobs()
+	if n := resendRequests(a); n != 1 {
+		t.Fatalf("%d resend requests reached A, want 1", n)
+	}
+	if diff := cmp.Diff([]string{"1", "2"}, secretTexts(b.events())); diff != "" {
+		t.Fatalf("delivered (-want +got):\n%s", diff)
+	}
+	if left := live.of(secretGapNS, id); len(left) != 0 {
+		t.Fatalf("records left: %v", left)
+	}
+}
