@@ -34,6 +34,10 @@ func TestDamagedNames(t *testing.T) { onSchema(t, sqlstoretest.DamagedNames) }
 // (sqlstoretest.Usernames).
 func TestUsernames(t *testing.T) { onSchema(t, sqlstoretest.Usernames) }
 
+// TestWrongNames: a username or phone resolves only to a peer whose data carries it,
+// whatever the names and phone columns and the index entries say (sqlstoretest.WrongNames).
+func TestWrongNames(t *testing.T) { onSchema(t, sqlstoretest.WrongNames) }
+
 // onSchema runs test, one of sqlstoretest's, in a schema of its own.
 func onSchema(t *testing.T, test func(*testing.T, *sql.DB, sqlstore.Dialect, func(string) (*sqlstore.Store, error))) {
 	u := pgtest.Schema(t, pgtest.URL(t))

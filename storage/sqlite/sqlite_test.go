@@ -33,6 +33,10 @@ func TestDamagedNames(t *testing.T) { onFile(t, sqlstoretest.DamagedNames) }
 // (sqlstoretest.Usernames).
 func TestUsernames(t *testing.T) { onFile(t, sqlstoretest.Usernames) }
 
+// TestWrongNames: a username or phone resolves only to a peer whose data carries it,
+// whatever the names and phone columns and the index entries say (sqlstoretest.WrongNames).
+func TestWrongNames(t *testing.T) { onFile(t, sqlstoretest.WrongNames) }
+
 // onFile runs test, one of sqlstoretest's, on a database file of its own.
 func onFile(t *testing.T, test func(*testing.T, *sql.DB, sqlstore.Dialect, func(string) (*sqlstore.Store, error))) {
 	path := filepath.Join(t.TempDir(), "s.db")

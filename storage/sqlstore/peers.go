@@ -15,21 +15,31 @@ import (
 
 // LoadPeer implements peers.Store.
 func (s *Store) LoadPeer(ctx context.Context, k peers.Key) (peers.Peer, bool, error) {
-	return s.peerBy(ctx, "load peer", `select kind, id, data from mtgo_peers where sid = ? and kind = ? and id = ?`, s.sid, int(k.Kind), k.ID)
+	return s.peerBy(ctx, "load peer", nil, `select kind, id, data from mtgo_peers where sid = ? and kind = ? and id = ?`, s.sid, int(k.Kind), k.ID)
 }
 
-// PeerByUsername implements peers.Store (case-insensitive, "@" optional).
+// PeerByUsername implements peers.Store (case-insensitive, "@" optional). The index entry
+// only leads to a peer: it is the answer if its data carries the username. On PostgreSQL a
+// save finds the entries to drop through the row's names column, so a column that lists
+// wrong names (by hand or a bug) left the peer's old usernames indexed to it.
 func (s *Store) PeerByUsername(ctx context.Context, username string) (peers.Peer, bool, error) {
-	return s.peerBy(ctx, "find peer by username", `select p.kind, p.id, p.data from mtgo_usernames u
+	name := s.d.textKey(peers.NormalizeUsername(username))
+	carries := func(p peers.Peer) bool {
+		return slices.ContainsFunc(p.Usernames, func(u string) bool { return s.d.textKey(peers.NormalizeUsername(u)) == name })
+	}
+	return s.peerBy(ctx, "find peer by username", carries, `select p.kind, p.id, p.data from mtgo_usernames u
 		join mtgo_peers p on p.sid = u.sid and p.kind = u.kind and p.id = u.id
-		where u.sid = ? and u.username = ?`, s.sid, s.d.textKey(peers.NormalizeUsername(username)))
+		where u.sid = ? and u.username = ?`, s.sid, name)
 }
 
-// PeerByPhone implements peers.Store.
+// PeerByPhone implements peers.Store: the peer the index entry leads to, if its data
+// carries the phone (PeerByUsername).
 func (s *Store) PeerByPhone(ctx context.Context, phone string) (peers.Peer, bool, error) {
-	return s.peerBy(ctx, "find peer by phone", `select p.kind, p.id, p.data from mtgo_phones u
+	phone = s.d.textKey(phone)
+	carries := func(p peers.Peer) bool { return s.d.textKey(p.Phone) == phone }
+	return s.peerBy(ctx, "find peer by phone", carries, `select p.kind, p.id, p.data from mtgo_phones u
 		join mtgo_peers p on p.sid = u.sid and p.kind = u.kind and p.id = u.id
-		where u.sid = ? and u.phone = ?`, s.sid, s.d.textKey(phone))
+		where u.sid = ? and u.phone = ?`, s.sid, phone)
 }
 
 // ListPeers implements storage.PeerLister: the session's peers, by kind then id. Memory is
@@ -101,7 +111,9 @@ var (
 	_ storage.PeerDeleter = (*Store)(nil)
 )
 
-func (s *Store) peerBy(ctx context.Context, op, q string, args ...any) (peers.Peer, bool, error) {
+// peerBy answers the peer of the row q selects (kind, id, data), if it is one carries accepts
+// (nil accepts any).
+func (s *Store) peerBy(ctx context.Context, op string, carries func(peers.Peer) bool, q string, args ...any) (peers.Peer, bool, error) {
 	if err := s.enter(ctx); err != nil {
 		return peers.Peer{}, false, err
 	}
@@ -121,7 +133,10 @@ func (s *Store) peerBy(ctx context.Context, op, q string, args ...any) (peers.Pe
 		return peers.Peer{}, false, s.wrap(op, err)
 	}
 	p, err := s.decodePeer(op, kind, id, data)
-	return p, err == nil, err
+	if err != nil || carries != nil && !carries(p) {
+		return peers.Peer{}, false, err
+	}
+	return p, true, nil
 }
 
 // decodePeer decodes the data of the peer row keyed kind and id: a peer under another key
