@@ -268,7 +268,7 @@ func (b *Box) startAt(now time.Time, saved *Saved) {
 			continue
 		}
 		ch := b.track(now, c.ChannelID, c.Pts)
-		ch.loaded = ch.seq.pts
+		ch.loaded, ch.from = ch.seq.pts, ch.seq.pts
 		b.queueChannel(now, ch, reasonCatchUp)
 	}
 	b.startCommon(now, "catch-up")

@@ -116,10 +116,14 @@ type channel struct {
 	// floor is the pts the channel had when it was last dropped, its updates up to there
 	// delivered (zero when it never was): a guess never starts below it.
 	floor int32
-	// loaded is the pts the Store held for the channel at Start (zero when it held none). A
-	// start the last Box guessed below it, handed over once the catch-up from it delivered,
-	// is too late to fetch what lies between (restore reports it).
+	// loaded is the pts the Store held for the channel at Start (zero when it held none).
 	loaded int32
+	// from is the pts this Box began delivering the channel at, its updates up to there
+	// delivered by none of its deliveries: the pts loaded, the start of the push that began
+	// tracking it, the start its first difference came for after a guess (zero while the
+	// guess stands). A start the last Box guessed below it, handed over once this Box
+	// delivered, is too late to fetch what lies between (restore reports it).
+	from int32
 }
 
 // due reports whether a deadline of c has passed.
@@ -163,7 +167,7 @@ func (b *Box) channelUpdate(now time.Time, id int64, h held) {
 			return
 		}
 		b.openFor(h.users, h.chats)
-		b.track(now, id, h.pts)
+		b.track(now, id, h.pts).from = int32(h.start())
 		b.push(h.u)
 		b.touch(id, h.pts, false)
 		return
@@ -219,6 +223,8 @@ func (b *Box) channelTooLong(now time.Time, u *tg.UpdateChannelTooLong) {
 		if start < pts {
 			c.guess, c.named, c.floor = pts, pts, floor
 			b.queueChannel(now, c, "updateChannelTooLong")
+		} else {
+			c.from = start
 		}
 		return
 	}
@@ -279,6 +285,9 @@ type dropped struct {
 	// (channel.loaded). When pts is still loaded, this Box delivered nothing of it: pts is
 	// the Store's, a start the last Box may have guessed (restore).
 	loaded int32
+	// from is channel.from: the pts this Box began delivering it at, zero when it delivered
+	// nothing of it since it was named (a guess).
+	from int32
 }
 
 // forget remembers the pts a dropped channel reached, for rejoin. A channel dropped while
@@ -286,7 +295,7 @@ type dropped struct {
 // At most MaxPending drops are remembered; past that one is forgotten, and a late update
 // of it may then be delivered twice, never lost.
 func (b *Box) forget(c *channel) {
-	d := dropped{pts: c.seq.pts, loaded: c.loaded}
+	d := dropped{pts: c.seq.pts, loaded: c.loaded, from: c.from}
 	if c.guess != 0 {
 		d = dropped{pts: c.floor}
 	}
@@ -396,6 +405,7 @@ func (b *Box) channelDifference(now time.Time, id int64, d tg.UpdatesChannelDiff
 	if !ok {
 		return nil
 	}
+	start := c.seq.pts
 	switch d.(type) {
 	case *tg.UpdatesChannelDifferenceEmpty, *tg.UpdatesChannelDifference, *tg.UpdatesChannelDifferenceTooLong:
 		if c.guess != 0 && c.seq.pts < c.asked && !isNil(d) {
@@ -457,6 +467,9 @@ func (b *Box) channelDifference(now time.Time, id int64, d tg.UpdatesChannelDiff
 		b.setChannelPts(c, pts, final)
 	default:
 		return fmt.Errorf("%w: %s", ErrUnknownConstructor, d.TypeName())
+	}
+	if c.guess != 0 {
+		c.from = start
 	}
 	c.guess = 0
 	b.release(c)

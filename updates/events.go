@@ -54,8 +54,9 @@ const (
 	// channelDifferenceTooLong; updates in between are not available (Remote is the new pts).
 	// A channel's is also reported when Leftovers handed to a running Manager (Resume) bring
 	// the start the last engine had guessed for it (after updateChannelTooLong) below the
-	// saved one it caught up from, after that catch-up delivered: the updates after Local up
-	// to Remote, the saved start, are not delivered (Reason says so; see the README).
+	// pts this engine had begun delivering it at (the saved one it caught up from, the start
+	// of its own first push or first difference of it): the updates after Local up to
+	// Remote, that pts, are not delivered (Reason says so; see the README).
 	EventDifferenceTooLong
 	// EventChannelDropped: a channel became inaccessible and is no longer tracked.
 	EventChannelDropped

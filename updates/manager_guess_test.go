@@ -3,6 +3,7 @@ package updates
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 	"testing/synctest"
 
@@ -36,6 +37,19 @@ func (a *guessAPI) UpdatesGetChannelDifference(ctx context.Context, req *tg.Upda
 		d.NewMessages = append(d.NewMessages, channelMessage(9, id))
 	}
 	return d, nil
+}
+
+// anyHash knows an access hash for every channel.
+var anyHash = AccessHashesFunc(func(int64) (int64, bool) { return 1, true })
+
+// guessStore returns a Store that holds the account state guessAPI answers with.
+func guessStore(t *testing.T) *MemoryStore {
+	t.Helper()
+	mem := NewMemoryStore()
+	if err := mem.Save(t.Context(), Commit{HasState: true, State: State{Pts: 1, Qts: 1, Seq: 1, Date: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	return mem
 }
 
 // failChannelStore fails the save of a commit that moves channel 9 to pts.
@@ -80,17 +94,13 @@ func TestManagerRestartKeepsGuessedStart(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				mem := NewMemoryStore()
-				if err := mem.Save(t.Context(), Commit{HasState: true, State: State{Pts: 1, Qts: 1, Seq: 1, Date: 1}}); err != nil {
-					t.Fatal(err)
-				}
-				hashes := AccessHashesFunc(func(int64) (int64, bool) { return 1, true })
+				mem := guessStore(t)
 				var store Store = mem
 				if tc.fail != 0 {
 					store = &failChannelStore{MemoryStore: mem, pts: tc.fail}
 				}
 				first := &orderLog{}
-				a, err := NewManager(Options{API: &guessAPI{top: 7, hold: true}, Handler: first, Store: store, AccessHashes: hashes})
+				a, err := NewManager(Options{API: &guessAPI{top: 7, hold: true}, Handler: first, Store: store, AccessHashes: anyHash})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -126,7 +136,7 @@ func TestManagerRestartKeepsGuessedStart(t *testing.T) {
 				t.Logf("saved after the first Manager: %+v", saved.Channels)
 
 				second := &orderLog{}
-				b, err := NewManager(Options{API: &guessAPI{top: 7}, Handler: second, Store: mem, AccessHashes: hashes,
+				b, err := NewManager(Options{API: &guessAPI{top: 7}, Handler: second, Store: mem, AccessHashes: anyHash,
 					NoCatchUp: tc.noCatchUp})
 				if err != nil {
 					t.Fatal(err)
@@ -151,6 +161,89 @@ func TestManagerRestartKeepsGuessedStart(t *testing.T) {
 					t.Errorf("saved channels (-want +got):\n%s", diff)
 				}
 				cancel2()
+				synctest.Wait()
+			})
+		})
+	}
+}
+
+// TestManagerResumeOnOwnStart: the first Manager meets channel 9, unknown, by an
+// updateChannelTooLong at 7 and fails to save its guessed start 6; that stop hands the guess
+// on in its Leftovers. The next Manager, on a Store without channel 9, is running and has
+// met the channel by a push of its own when they come (Resume). Updates below that push's
+// start and above the guess were delivered by neither Manager: the old code ignored the
+// memo, and update 7 under a push of 8 was lost without a trace. It is now reported
+// (EventDifferenceTooLong from the guess to the push's start), and a channel behind the pts
+// named is fetched at once, in order.
+func TestManagerResumeOnOwnStart(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		push int32    // the next Manager's first push of channel 9
+		want []string // it delivers; the server's channel 9 is at 8
+		lost []Event
+	}{
+		{name: "push above the guess", push: 8, want: []string{"ch9/8"},
+			lost: []Event{{Kind: EventDifferenceTooLong, Sequence: SequenceChannel, ChannelID: 9, Local: 6, Remote: 7,
+				Reason: reasonLateMemo}}},
+		{name: "push at the pts named", push: 7, want: []string{"ch9/7"}},
+		{name: "push below the pts named", push: 6, want: []string{"ch9/6", "ch9/7", "ch9/8"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				mem := guessStore(t)
+				a, err := NewManager(Options{API: &guessAPI{top: 7, hold: true}, Handler: &orderLog{},
+					Store: &failChannelStore{MemoryStore: mem, pts: 6}, AccessHashes: anyHash})
+				if err != nil {
+					t.Fatal(err)
+				}
+				stopped := make(chan error, 1)
+				if err := a.Start(t.Context(), func(err error) { stopped <- err }); err != nil {
+					t.Fatal(err)
+				}
+				synctest.Wait()
+				if err := a.HandleUpdates(t.Context(), updates(0, &tg.UpdateChannelTooLong{ChannelID: 9, Pts: tl.Some[int32](7)})); err != nil {
+					t.Fatal(err)
+				}
+				if err := <-stopped; !errors.Is(err, errSaveFailed) {
+					t.Fatalf("first Manager stopped with %v, want %v", err, errSaveFailed)
+				}
+
+				var mu sync.Mutex
+				var lost []Event
+				second := &orderLog{}
+				b, err := NewManager(Options{API: &guessAPI{top: 8}, Handler: second, Store: mem, AccessHashes: anyHash,
+					Hook: HookFunc(func(e Event) {
+						if e.Kind == EventDifferenceTooLong {
+							mu.Lock()
+							lost = append(lost, e)
+							mu.Unlock()
+						}
+					})})
+				if err != nil {
+					t.Fatal(err)
+				}
+				ctx, cancel := context.WithCancel(t.Context())
+				defer cancel()
+				if err := b.Start(ctx, nil); err != nil {
+					t.Fatal(err)
+				}
+				if err := b.HandleUpdates(t.Context(), updates(0, chMsg(9, tc.push, tc.push))); err != nil {
+					t.Fatal(err)
+				}
+				synctest.Wait()
+				if !b.Resume(a.Leftovers()) {
+					t.Fatal("running Manager refused the Leftovers")
+				}
+				synctest.Wait()
+				if diff := cmp.Diff(tc.want, second.seen()); diff != "" {
+					t.Errorf("delivered (-want +got):\n%s", diff)
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				if diff := cmp.Diff(tc.lost, lost, cmpEmpty); diff != "" {
+					t.Errorf("reported lost (-want +got):\n%s", diff)
+				}
+				cancel()
 				synctest.Wait()
 			})
 		})

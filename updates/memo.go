@@ -9,8 +9,12 @@ import (
 const reasonCatchUp = "catch-up"
 
 // reasonLateMemo is the reason of the EventDifferenceTooLong that reports a guessed start
-// handed over after the channel's catch-up had delivered.
-const reasonLateMemo = "guessed start handed over after the catch-up delivered"
+// handed over to a Box that had begun delivering the channel from a higher pts.
+const reasonLateMemo = "guessed start handed over after delivery began at a later pts"
+
+// reasonNamedBefore is the reason of a channel recovery from the pts that an
+// updateChannelTooLong named to the last Box.
+const reasonNamedBefore = "updateChannelTooLong before a restart"
 
 // channelMemo is what a Box knows of a channel that a Store, which keeps one pts per channel,
 // cannot hold; a stopping Manager hands it to the next one with its Leftovers.
@@ -48,10 +52,14 @@ func (b *Box) memo() []channelMemo {
 // delivered yet (its catch-up has not ended), from the lower of the saved and the memo's
 // start, the catch-up asked again from there if it is on its way. A channel this Box guesses
 // too (an updateChannelTooLong of its own) takes the lower start, as from a push below its
-// guess. A dropped channel the Box does not track is remembered as dropped. Anything else (a channel whose catch-up
-// delivered, a start no longer below the pts named) is ignored: the saved state is newer.
-// When the catch-up delivered before a start guessed below the saved one came, the updates
-// between were delivered by neither Box, and an EventDifferenceTooLong reports them lost.
+// guess. A dropped channel the Box does not track is remembered as dropped. A memo whose
+// start is not below the pts named, or too far below it, is ignored.
+//
+// A channel this Box has begun delivering (its catch-up delivered, or it was not saved and
+// the Box met it by a push or by an updateChannelTooLong whose difference came) keeps its
+// pts. When the memo's start is below the pts this Box began at, the updates between were
+// delivered by neither Box, and an EventDifferenceTooLong reports them lost (lateMemo); when
+// its pts is below the pts named, its difference is asked for at once.
 //
 // Where both Boxes know a pts up to which the channel was delivered (each one's drop of
 // it, a guess's floor), the higher one holds: a guess starts no lower, and a dropped
@@ -59,8 +67,8 @@ func (b *Box) memo() []channelMemo {
 // A channel this Box dropped before it delivered anything past its saved start is no such
 // case: that start is the one the last Box saved, and a guess below it is followed as if
 // the channel had never been dropped. Dropped after it delivered, the updates from a
-// guessed start below the saved one up to the saved one are reported lost, as for a
-// tracked channel.
+// guessed start below the pts it began at up to there are reported lost, as for a tracked
+// channel.
 func (b *Box) restore(now time.Time, ms []channelMemo) Output {
 	b.begin()
 	b.startAt(now, nil)
@@ -76,14 +84,15 @@ func (b *Box) restore(now time.Time, ms []channelMemo) Output {
 			own := b.gone[m.id]
 			floor, stale := b.rejoin(m.id, m.named, 1)
 			switch {
-			case stale:
-				continue
 			case own.loaded != 0 && own.pts == own.loaded:
 				// Dropped before delivering anything past the saved start: that is the
 				// start the last Box saved, not a pts delivered, and the memo's replaces it.
 				floor = 0
-			case m.pts < own.loaded:
-				b.lateMemo(m, own.loaded)
+			case m.pts < own.from:
+				b.lateMemo(m, own.from)
+			}
+			if stale {
+				continue
 			}
 			floor = max(floor, m.floor)
 			start := max(m.pts, floor)
@@ -91,7 +100,7 @@ func (b *Box) restore(now time.Time, ms []channelMemo) Output {
 			c = b.track(now, m.id, start)
 			b.touch(m.id, start, false)
 			c.guess, c.named, c.floor = m.named, m.named, floor
-			b.queueChannel(now, c, "updateChannelTooLong before a restart")
+			b.queueChannel(now, c, reasonNamedBefore)
 		case c.guess == 0 && c.rec.busy() && c.rec.reason == reasonCatchUp && c.rec.updates == 0 &&
 			c.seq.pts < m.named && b.near(c.seq.pts, m.named):
 			c.guess, c.named, c.floor = m.named, m.named, max(c.floor, m.floor)
@@ -109,20 +118,31 @@ func (b *Box) restore(now time.Time, ms []channelMemo) Output {
 				c.seq.pts = start
 				b.touch(m.id, start, false)
 			}
-		case m.pts < c.loaded:
-			b.lateMemo(m, c.loaded)
+		default:
+			// This Box delivers the channel from c.from: what lies below is too late.
+			if m.pts < c.from {
+				b.lateMemo(m, c.from)
+			}
+			// The channel reached the pts named, which this Box may not have seen yet: fetch
+			// what follows its own pts now rather than at its next push or idle check. A
+			// recovery under way reaches the server's pts already.
+			if c.seq.pts < m.named && !c.rec.busy() {
+				b.queueChannel(now, c, reasonNamedBefore)
+			}
 		}
 	}
 	return b.finish()
 }
 
-// lateMemo reports the updates after the memo's guessed start up to loaded, the start saved
-// for the channel, lost: the catch-up from the saved start delivered first, and those
-// updates, which neither Box delivered, would now come after newer ones, against the order
-// the Handler is promised.
-func (b *Box) lateMemo(m channelMemo, loaded int32) {
+// lateMemo reports the updates after the memo's guessed start up to from, the pts this Box
+// began delivering the channel at (the start saved for it, the start of its own first push
+// or first difference), lost. Neither Box delivered them, and they cannot be fetched now: a
+// difference from the memo's start would hand them to the Handler after newer updates of the
+// channel, against the order it is promised, and with those newer ones again, since a
+// difference's messages carry no pts to tell them apart.
+func (b *Box) lateMemo(m channelMemo, from int32) {
 	b.event(Event{Kind: EventDifferenceTooLong, Sequence: SequenceChannel, ChannelID: m.id,
-		Local: m.pts, Remote: loaded, Reason: reasonLateMemo})
+		Local: m.pts, Remote: from, Reason: reasonLateMemo})
 }
 
 // forgetGuesses returns ms for a Manager with NoCatchUp, which forgot the saved channels: a

@@ -56,14 +56,7 @@ func TestRestoreChannelMemo(t *testing.T) {
 				h.process(updates(0, chMsg(ch, pts, pts)))
 			}
 			reqs = append(reqs, answerChannel(h, ch, 7)...)
-			if diff := cmp.Diff(tc.wantReqs, reqs, cmpEmpty); diff != "" {
-				t.Errorf("requests (-want +got):\n%s", diff)
-			}
-			h.expectDelivered(tc.want...)
-			if diff := cmp.Diff(tc.lost, h.eventsOf(EventDifferenceTooLong), cmpEmpty); diff != "" {
-				t.Errorf("losses reported (-want +got):\n%s", diff)
-			}
-			checkInvariants(t, h.b)
+			expectRecovery(h, reqs, tc.wantReqs, tc.want, tc.lost)
 		})
 	}
 }
@@ -117,14 +110,7 @@ func TestRestoreMemoAfterOwnDrop(t *testing.T) {
 				h.process(updates(0, chMsg(ch, pts, pts)))
 			}
 			reqs := answerChannel(h, ch, 7)
-			if diff := cmp.Diff(tc.wantReqs, reqs, cmpEmpty); diff != "" {
-				t.Errorf("requests (-want +got):\n%s", diff)
-			}
-			if diff := cmp.Diff(tc.lost, h.eventsOf(EventDifferenceTooLong), cmpEmpty); diff != "" {
-				t.Errorf("reported lost (-want +got):\n%s", diff)
-			}
-			h.expectDelivered(tc.want...)
-			checkInvariants(t, h.b)
+			expectRecovery(h, reqs, tc.wantReqs, tc.want, tc.lost)
 		})
 	}
 }
@@ -190,11 +176,75 @@ func TestRestoreMemoOnOwnGuess(t *testing.T) {
 			h.process(updates(0, &tg.UpdateChannelTooLong{ChannelID: ch, Pts: tl.Some[int32](7)}))
 			h.record(h.b.restore(h.now, []channelMemo{tc.memo}))
 			reqs := answerChannel(h, ch, 7)
-			if diff := cmp.Diff(tc.wantReqs, reqs, cmpEmpty); diff != "" {
-				t.Errorf("requests (-want +got):\n%s", diff)
-			}
-			h.expectDelivered(tc.want...)
-			checkInvariants(t, h.b)
+			expectRecovery(h, reqs, tc.wantReqs, tc.want, nil)
 		})
 	}
+}
+
+// TestRestoreMemoOnOwnStart: a memo guesses channel 9's start at 4 (named at 7) and reaches a
+// running Box that has no saved pts for it but began delivering it itself: from a push, or
+// from an updateChannelTooLong of its own whose difference has come. The updates between
+// the memo's start and the Box's own were delivered by neither Box; fetched now, they would
+// reach the Handler after newer ones of the channel and with them again (a difference gives
+// no pts per message), so they are reported lost. Updates above the Box's pts up to the pts
+// named are fetched at once. The old code ignored such a memo: no report, no fetch.
+func TestRestoreMemoOnOwnStart(t *testing.T) {
+	const ch = 9
+	lost := func(to int32) []Event {
+		return []Event{{Kind: EventDifferenceTooLong, Sequence: SequenceChannel, ChannelID: ch, Local: 4, Remote: to,
+			Reason: reasonLateMemo}}
+	}
+	push := func(pts int32) func(*harness) {
+		return func(h *harness) { h.process(updates(0, chMsg(ch, pts, pts))) }
+	}
+	for _, tc := range []struct {
+		name     string
+		setup    func(*harness)
+		wantReqs []Request
+		want     []string // after the memo; the server's channel 9 is at 7
+		lost     []Event
+	}{
+		{name: "own push above the memo's start", setup: push(8), lost: lost(7)},
+		{name: "own push at the memo's start", setup: push(5),
+			wantReqs: []Request{chReq(ch, 5)}, want: []string{"ch9/6", "ch9/7"}},
+		{name: "own push below the memo's start", setup: push(3),
+			wantReqs: []Request{chReq(ch, 3)}, want: []string{"ch9/4", "ch9/5", "ch9/6", "ch9/7"}},
+		{name: "own guess answered", setup: func(h *harness) {
+			h.process(updates(0, &tg.UpdateChannelTooLong{ChannelID: ch, Pts: tl.Some[int32](7)}))
+			answerChannel(h, ch, 7)
+		}, lost: lost(6)},
+		{name: "own push, dropped", setup: func(h *harness) {
+			push(8)(h)
+			h.record(h.b.DropChannel(h.now, ch, "CHANNEL_PRIVATE"))
+		}, lost: lost(7)},
+		{name: "own push at the memo's start, dropped", setup: func(h *harness) {
+			push(5)(h)
+			h.record(h.b.DropChannel(h.now, ch, "CHANNEL_PRIVATE"))
+		}, wantReqs: []Request{chReq(ch, 5)}, want: []string{"ch9/6", "ch9/7"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, Config{})
+			h.start(State{Pts: 1, Qts: 1, Seq: 1, Date: 1})
+			tc.setup(h)
+			h.reset()
+			h.record(h.b.restore(h.now, []channelMemo{{id: ch, pts: 4, named: 7}}))
+			reqs := answerChannel(h, ch, 7)
+			expectRecovery(h, reqs, tc.wantReqs, tc.want, tc.lost)
+		})
+	}
+}
+
+// expectRecovery compares the channel differences h was asked for (reqs), the updates it
+// delivered and the losses it reported (EventDifferenceTooLong) with the wanted ones, and
+// checks the Box's invariants.
+func expectRecovery(h *harness, reqs, wantReqs []Request, want []string, lost []Event) {
+	h.t.Helper()
+	if diff := cmp.Diff(wantReqs, reqs, cmpEmpty); diff != "" {
+		h.t.Errorf("requests (-want +got):\n%s", diff)
+	}
+	h.expectDelivered(want...)
+	if diff := cmp.Diff(lost, h.eventsOf(EventDifferenceTooLong), cmpEmpty); diff != "" {
+		h.t.Errorf("reported lost (-want +got):\n%s", diff)
+	}
+	checkInvariants(h.t, h.b)
 }
