@@ -55,9 +55,16 @@ type Pool struct {
 	mu      sync.Mutex
 	entries map[Key]*entry
 	janitor bool
-	dcLocks map[int]gate // one connection opened per data center at a time
+	dcLocks map[int]gate      // one connection opened per data center at a time
+	forgets map[dcKind]uint64 // Forget calls per data center, which void the opens under way
 	life    context.Context
 	end     context.CancelCauseFunc // ends life (ErrClosed) at CloseAll, which starts a new one
+}
+
+// dcKind names what Forget drops: an ordinary or a CDN data center.
+type dcKind struct {
+	dc  int
+	cdn bool
 }
 
 // gate is a mutex whose waiters give up when their context ends.
@@ -92,7 +99,8 @@ func (g gate) unlock() { <-g }
 // New returns an empty pool that opens sessions with open and closes them after idle without
 // calls. Its janitor runs through spawn.
 func New(spawn conn.Spawner, open Opener, idle time.Duration, log *slog.Logger) *Pool {
-	p := &Pool{open: open, idle: idle, log: log, spawn: spawn, entries: map[Key]*entry{}, dcLocks: map[int]gate{}}
+	p := &Pool{open: open, idle: idle, log: log, spawn: spawn, entries: map[Key]*entry{}, dcLocks: map[int]gate{},
+		forgets: map[dcKind]uint64{}}
 	p.life, p.end = context.WithCancelCause(context.Background())
 	return p
 }
@@ -172,7 +180,8 @@ func (p *Pool) Claims() map[Key]int {
 // connect returns e's running connection, opening it if needed. It is called with p.mu held
 // and releases it. Callers wait for one opening the same entry or another connection to the
 // data center (its key exchange) until their ctx ends or CloseAll, which ends an open under
-// way too (ErrClosed).
+// way too (ErrClosed). A connection whose open a Forget of its data center overtook is
+// closed and opened again: it may hold what was forgotten.
 func (p *Pool) connect(ctx context.Context, k Key, e *entry) (*conn.Live, error) {
 	startJanitor := !p.janitor
 	p.janitor = true
@@ -199,25 +208,37 @@ func (p *Pool) connect(ctx context.Context, k Key, e *entry) (*conn.Live, error)
 		p.dropUnopened(k, e)
 		return nil, fmt.Errorf("wait for the key exchange with dc %d: %w", k.DC, err)
 	}
-	lc, err := p.openUntilClosed(ctx, life, k)
-	dl.unlock()
-	if err != nil {
-		p.dropUnopened(k, e)
-		return nil, err
-	}
-	p.mu.Lock() // Forget reads e.lc under p.mu alone
-	if life.Err() != nil {
-		// CloseAll meanwhile (a Disconnect): e is not pooled again, so lc must not outlive it.
+	defer dl.unlock()
+	kind := dcKind{k.DC, k.CDN}
+	for {
+		p.mu.Lock()
+		forgets := p.forgets[kind]
 		p.mu.Unlock()
-		lc.Close()
-		return nil, fmt.Errorf("open a connection to dc %d: %w", k.DC, context.Cause(life))
+		lc, err := p.openUntilClosed(ctx, life, k)
+		if err != nil {
+			p.dropUnopened(k, e)
+			return nil, err
+		}
+		p.mu.Lock() // Forget reads e.lc under p.mu alone
+		switch {
+		case life.Err() != nil:
+			// CloseAll meanwhile (a Disconnect): e is not pooled again, so lc must not outlive it.
+			p.mu.Unlock()
+			lc.Close()
+			return nil, fmt.Errorf("open a connection to dc %d: %w", k.DC, context.Cause(life))
+		case p.forgets[kind] != forgets:
+			p.mu.Unlock()
+			lc.Close()
+			p.log.Debug("opening the session again: its data center was forgotten meanwhile", "dc", k.DC, "cdn", k.CDN)
+			continue
+		}
+		e.lc = lc
+		if _, ok := p.entries[k]; !ok {
+			p.entries[k] = e // dropped while this caller waited for it: pooled again, not lost
+		}
+		p.mu.Unlock()
+		return lc, nil
 	}
-	e.lc = lc
-	if _, ok := p.entries[k]; !ok {
-		p.entries[k] = e // dropped while this caller waited for it: pooled again, not lost
-	}
-	p.mu.Unlock()
-	return lc, nil
 }
 
 // openUntilClosed opens k's connection, its ctx ending at CloseAll too (life).
@@ -261,9 +282,10 @@ type Conn struct {
 }
 
 // Forget closes the pooled sessions of CDN data center dc when cdn is true, else those of
-// ordinary data center dc.
+// ordinary data center dc, and makes the opens under way open their session again.
 func (p *Pool) Forget(dc int, cdn bool) {
 	p.mu.Lock()
+	p.forgets[dcKind{dc, cdn}]++
 	var closing []*conn.Live
 	for k, e := range p.entries {
 		if k.DC == dc && k.CDN == cdn && e.lc != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -86,30 +87,77 @@ func TestClaimLanes(t *testing.T) {
 	}
 }
 
-// TestForgetWhileOpening: Forget running while Get opens a session of the same data center
-// reads the entry's connection that Get is about to store; with -race this reported a data
-// race, as Get stored it under the entry's lock only.
+// TestForgetWhileOpening: Forget of the data center while Get opens one of its sessions (the
+// first one, or a reopen of one that ended) makes Get open it again, as the connection the
+// open returns may hold what was forgotten (an auth key the server no longer knows, loaded
+// before the client dropped it): before, Get pooled it, and it failed until the session gave
+// up on the key. A Forget of another data center, or of the CDN with the same id, leaves the
+// open alone. Forget also reads the entry's connection that Get stores: with -race that was
+// a data race once, when Get stored it under the entry's lock only.
 func TestForgetWhileOpening(t *testing.T) {
-	opening := make(chan struct{})
-	open := func(context.Context, int, bool, bool) (*conn.Live, error) {
-		close(opening)
-		return conn.New(4, false, false, nil), nil
+	tests := []struct {
+		name   string
+		ended  bool // dc 4 had a pooled session, which ended
+		dc     int  // the data center forgotten during the open
+		cdn    bool
+		reopen bool
+	}{
+		{name: "first open", dc: 4, reopen: true},
+		{name: "reopen of an ended session", ended: true, dc: 4, reopen: true},
+		{name: "another data center", dc: 5},
+		{name: "the cdn with that id", dc: 4, cdn: true},
 	}
-	noSpawn := func(func(context.Context)) bool { return false }
-	p := New(noSpawn, open, 0, slog.New(slog.DiscardHandler))
-	got := make(chan error, 1)
-	go func() {
-		_, err := p.Get(t.Context(), 4, false, false)
-		got <- err
-	}()
-	<-opening
-	p.Forget(4, false)
-	if err := <-got; err != nil {
-		t.Fatal(err)
-	}
-	p.Forget(4, false)
-	if live := p.Live(nil); len(live) != 0 {
-		t.Fatalf("after Forget, the pool keeps %d connections of dc 4", len(live))
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				release := make(chan struct{})
+				var opened []*conn.Live
+				open := func(ctx context.Context, dc int, media, cdn bool) (*conn.Live, error) {
+					if len(opened) == 0 {
+						<-release
+					}
+					lc := conn.New(dc, media, cdn, nil)
+					opened = append(opened, lc)
+					return lc, nil
+				}
+				noSpawn := func(func(context.Context)) bool { return false }
+				p := New(noSpawn, open, 0, slog.New(slog.DiscardHandler))
+				if tt.ended {
+					old := conn.New(4, false, false, nil)
+					p.Put(Key{DC: 4}, old)
+					old.Close()
+				}
+				got := make(chan *conn.Live, 1)
+				go func() {
+					lc, err := p.Get(t.Context(), 4, false, false)
+					if err != nil {
+						t.Error(err)
+					}
+					got <- lc
+				}()
+				synctest.Wait() // the open waits
+				p.Forget(tt.dc, tt.cdn)
+				close(release)
+				lc := <-got
+				want := 1
+				if tt.reopen {
+					want = 2
+				}
+				if len(opened) != want {
+					t.Fatalf("%d opens, want %d", len(opened), want)
+				}
+				if lc != opened[want-1] || lc.Done() {
+					t.Fatalf("Get returned open %d of %d (closed: %v), want the last one", slices.Index(opened, lc)+1, len(opened), lc.Done())
+				}
+				if opened[0].Done() != tt.reopen {
+					t.Errorf("the connection opened before Forget closed: %v, want %v", opened[0].Done(), tt.reopen)
+				}
+				live := p.Live(nil)
+				if len(live) != 1 || live[0].Live != lc {
+					t.Errorf("pooled %v, want only the connection Get returned", live)
+				}
+			})
+		})
 	}
 }
 
