@@ -248,10 +248,11 @@ func (e *Engine) reauthorize(dc int) {
 // forgetKey drops the stored auth key of lc's data center when it is still the one lc used,
 // which the server no longer knows (session.ErrAuthKeyUnknown), with its salt and the
 // authorization recorded for it, and closes the pooled connections to the data center, which
-// use the key: the next connection makes a new key, which is not authorized. For the home
-// data center that is the next Connect, and the client logs in again; for another one the
-// next call, which imports the authorization again. A key a newer connection made and stored
-// meanwhile stays, and so do the pooled connections.
+// use the key (those opened while it dropped the key too): the next connection makes a new
+// key, which is not authorized. For the home data center that is the next Connect, and the
+// client logs in again; for another one the next call, which imports the authorization
+// again. A key a newer connection made and stored meanwhile stays, and so do the pooled
+// connections.
 //
 // When the storage fails to load or drop the key, forgetKey returns its error, and the engine
 // remembers the key as dead: its connections do not use it again, though it stays stored.
@@ -266,11 +267,23 @@ func (e *Engine) forgetKey(ctx context.Context, lc *conn.Live) error {
 		return nil
 	}
 	e.pool.Forget(dc, false) // before the write: a pooled session saving the key would restore it
+	dropped, err := e.dropKey(ctx, dc, gone)
+	if dropped || err != nil {
+		// A connection opened since the Forget above may have loaded the key before the drop.
+		e.pool.Forget(dc, false)
+	}
+	return err
+}
+
+// dropKey drops the stored auth key of dc, with its salt and authorization, when it is gone,
+// holding keyMu, and reports whether it did. When the storage fails, gone is remembered as
+// dead and the error returned.
+func (e *Engine) dropKey(ctx context.Context, dc int, gone []byte) (bool, error) {
 	e.keyMu.Lock()
 	defer e.keyMu.Unlock()
 	s, ok, err := e.storedKey(ctx, dc, gone)
 	if err == nil && !ok {
-		return nil
+		return false, nil
 	}
 	if err == nil {
 		s.AuthKey, s.Salt, s.UserID, s.Bot = nil, 0, 0, false
@@ -284,14 +297,14 @@ func (e *Engine) forgetKey(ctx context.Context, lc *conn.Live) error {
 		e.deadKeys[dc] = bytes.Clone(gone)
 		e.mu.Unlock()
 		e.log.Warn("drop the auth key the server forgot", "dc", dc, "err", err)
-		return fmt.Errorf("drop the auth key dc %d forgot: %w", dc, err)
+		return false, fmt.Errorf("drop the auth key dc %d forgot: %w", dc, err)
 	}
 	if dc == e.HomeDC() {
 		e.log.Warn("the server forgot the auth key: log in again", "dc", dc)
 	} else {
 		e.log.Warn("the server forgot the auth key: a new one will be made", "dc", dc)
 	}
-	return nil
+	return true, nil
 }
 
 // storedKey returns the stored session of dc and whether its auth key is key (not empty),
@@ -376,6 +389,7 @@ func (e *Engine) forgetCDNKey(lc *conn.Live) {
 	}
 	e.pool.Forget(lc.DC, true) // before the drop: a pooled session saving the key would restore it
 	if m.Drop(gone) {
+		e.pool.Forget(lc.DC, true) // a connection opened since may have loaded the key
 		e.log.Warn("the cdn forgot the auth key: a new one will be made", "dc", lc.DC)
 	}
 }
