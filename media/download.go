@@ -230,50 +230,75 @@ func (d *download) run(parent context.Context, sink func([]byte) error) (int64, 
 		return 0, nil
 	}
 	ctx, cancel := context.WithCancel(parent)
-	window := 2 * d.workers
-	slots := make(chan []byte, window)
-	for range window {
-		slots <- nil // buffers are allocated on first use, if the chunks are copied at all
-	}
-	results := make(chan fetched, window)
-	var next atomic.Int64
-	var end atomic.Int64 // index of the last chunk once known
-	end.Store(count - 1)
-	if count < 0 {
-		end.Store(1<<62 - 1)
-	}
+	w := newWindow(2*d.workers, count)
 	var wg sync.WaitGroup
+	var panics relay // a panic of the Refresher
 	for range d.workers {
-		wg.Go(func() {
-			f := &fetcher{d: d}
-			for {
-				select {
-				case f.buf = <-slots:
-				case <-ctx.Done():
-					return
-				}
-				i := next.Add(1) - 1
-				ch, ok := d.plan.Chunk(i)
-				if !ok || i > end.Load() {
-					slots <- f.buf
-					return
-				}
-				data, attempts, err := f.fetch(ctx, ch)
-				results <- fetched{chunk: ch, buf: f.buf, data: data, attempts: attempts, err: err}
-			}
-		})
+		wg.Go(func() { panics.run(cancel, func() { d.work(ctx, w) }) })
 	}
+	// If sink panics, the workers are stopped and its panic goes on.
 	defer func() {
 		cancel()
 		wg.Wait()
 	}()
+	n, err := d.deliver(ctx, parent, w, sink)
+	cancel()
+	wg.Wait()
+	panics.rethrow()
+	return n, err
+}
 
-	pending := make(map[int64]fetched, window)
+// window is what a download's workers share with the goroutine that writes its chunks.
+type window struct {
+	size    int
+	slots   chan []byte  // buffers a worker may fetch a chunk into, size of them
+	results chan fetched // answered (or failed) chunks, in any order
+	next    atomic.Int64 // the index of the next chunk to claim
+	end     atomic.Int64 // the index of the last chunk, once known
+}
+
+func newWindow(size int, count int64) *window {
+	w := &window{size: size, slots: make(chan []byte, size), results: make(chan fetched, size)}
+	for range size {
+		w.slots <- nil // buffers are allocated on first use, if the chunks are copied at all
+	}
+	w.end.Store(count - 1)
+	if count < 0 {
+		w.end.Store(1<<62 - 1)
+	}
+	return w
+}
+
+// work is one download worker: it takes a slot, claims the next chunk and fetches it, until
+// the plan or the known end is reached or ctx is done.
+func (d *download) work(ctx context.Context, w *window) {
+	f := &fetcher{d: d}
+	for {
+		select {
+		case f.buf = <-w.slots:
+		case <-ctx.Done():
+			return
+		}
+		i := w.next.Add(1) - 1
+		ch, ok := d.plan.Chunk(i)
+		if !ok || i > w.end.Load() {
+			w.slots <- f.buf
+			return
+		}
+		data, attempts, err := f.fetch(ctx, ch)
+		w.results <- fetched{chunk: ch, buf: f.buf, data: data, attempts: attempts, err: err}
+	}
+}
+
+// deliver hands the fetched chunks to sink in order and gives their slots back, until the
+// last chunk is written, sink or a chunk fails, or ctx is done.
+func (d *download) deliver(ctx, parent context.Context, w *window, sink func([]byte) error) (int64, error) {
+	pending := make(map[int64]fetched, w.size)
 	var written int64
 	for want := int64(0); ; {
 		var f fetched
 		select {
-		case f = <-results:
+		case f = <-w.results:
 		case <-ctx.Done():
 			return written, contextErr(parent, ctx.Err())
 		}
@@ -298,9 +323,9 @@ func (d *download) run(parent context.Context, sink func([]byte) error) (int64, 
 				written += int64(len(out))
 				d.meter.add(len(out))
 			}
-			slots <- f.buf
+			w.slots <- f.buf
 			if last {
-				end.Store(want)
+				w.end.Store(want)
 				return written, nil
 			}
 			want++

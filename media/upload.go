@@ -30,8 +30,9 @@ import (
 // Parts go out on Options.Workers calls at once; with one worker, or a known size that fits
 // one part, they go out from the calling goroutine, one after another. Each part is repeated
 // after transient failures and sleeps through FLOOD_WAIT; a part that still fails fails the
-// upload with a *PartError naming it. Cancelling ctx stops the upload; every goroutine has ended when Upload
-// returns.
+// upload with a *PartError naming it. Cancelling ctx stops the upload; every goroutine has
+// ended when Upload returns. r and the progress callback may be called from a worker; a panic
+// in either still reaches the caller, with its value, once the other workers have stopped.
 func (c *Client) Upload(ctx context.Context, r io.Reader, size int64, name string, opts ...Option) (tg.InputFileClass, error) {
 	k := c.callOptions(opts)
 	if size == 0 {
@@ -137,12 +138,14 @@ func (u *uploader) run(parent context.Context, r io.Reader) (tg.InputFileClass, 
 	// copying it into the packet.
 	sendCtx := tl.WithBorrowedBytes(ctx)
 	var wg sync.WaitGroup
+	var panics relay
 	for range u.workers {
-		wg.Go(func() { u.work(ctx, sendCtx, cancel) })
+		wg.Go(func() { panics.run(cancel, func() { u.work(ctx, sendCtx, cancel) }) })
 	}
 	wg.Wait()
 	// Every worker has ended: the free buffers are no longer lent to a call.
 	u.c.keepPartBuffers(u.free)
+	panics.rethrow() // a panic of the source reader or the progress callback
 	if u.err != nil {
 		return nil, contextErr(parent, u.err)
 	}
@@ -158,9 +161,7 @@ func (u *uploader) run(parent context.Context, r io.Reader) (tg.InputFileClass, 
 func (u *uploader) work(ctx, sendCtx context.Context, cancel context.CancelFunc) {
 	s := new(partSender)
 	for {
-		u.mu.Lock()
 		j, ok, err := u.pull(ctx)
-		u.mu.Unlock()
 		if err != nil {
 			u.fail(err, cancel)
 			return
@@ -174,10 +175,7 @@ func (u *uploader) work(ctx, sendCtx context.Context, cancel context.CancelFunc)
 			u.fail(ctx.Err(), cancel)
 			return
 		}
-		u.mu.Lock()
-		err = u.finish(j, attempts, err)
-		u.mu.Unlock()
-		if err != nil {
+		if err := u.book(j, attempts, err); err != nil {
 			u.fail(err, cancel)
 			return
 		}
@@ -195,8 +193,11 @@ func (u *uploader) fail(err error, cancel context.CancelFunc) {
 }
 
 // pull returns the next part to send, reading the source when no read part waits; ok is false
-// once the source is used up or the upload has failed. The caller holds mu.
+// once the source is used up or the upload has failed. mu is released by a defer: the source
+// reader may panic, and the relay then stops the other workers, who need mu.
 func (u *uploader) pull(ctx context.Context) (j job, ok bool, err error) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
 	for {
 		if u.err != nil {
 			return job{}, false, nil
@@ -371,6 +372,14 @@ func (u *uploader) buffer() []byte {
 	}
 	u.allocated++
 	return u.c.partBuffer(u.partSize)
+}
+
+// book is finish on the worker path, under mu (released by a defer, as in pull: the progress
+// callback may panic).
+func (u *uploader) book(j job, attempts int, err error) error {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.finish(j, attempts, err)
 }
 
 // finish books a finished part: its buffer goes back to the free list (or is dropped when more
