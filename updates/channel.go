@@ -288,30 +288,58 @@ type dropped struct {
 	// from is channel.from: the pts this Box began delivering it at, zero when it delivered
 	// nothing of it since it was named (a guess).
 	from int32
+	// before is the pts the channel had before DropChannel delivered the updates held for it
+	// (pts when none were): undrop goes back to it.
+	before int32
 }
 
-// forget remembers the pts a dropped channel reached, for rejoin. A channel dropped while
-// its start was a guess delivered nothing since it was named: its floor stays what it was.
-// At most MaxPending drops are remembered; past that one is forgotten, and a late update
-// of it may then be delivered twice, never lost.
+// forget remembers the pts a dropped channel reached, for rejoin.
 func (b *Box) forget(c *channel) {
-	d := dropped{pts: c.seq.pts, loaded: c.loaded, from: c.from}
+	b.remember(c.id, c.dropped())
+}
+
+// dropped is what a Box remembers of c dropped now. A channel dropped while its start was a
+// guess delivered nothing since it was named: its floor stays what it was.
+func (c *channel) dropped() dropped {
 	if c.guess != 0 {
-		d = dropped{pts: c.floor}
+		return dropped{pts: c.floor}
 	}
+	return dropped{pts: c.seq.pts, loaded: c.loaded, from: c.from}
+}
+
+// remember keeps d for the dropped channel id. At most MaxPending drops are remembered; past
+// that one is forgotten, and a late update of it may then be delivered twice, never lost.
+func (b *Box) remember(id int64, d dropped) {
 	if d.pts <= 0 {
 		return
 	}
 	if b.gone == nil {
 		b.gone = make(map[int64]dropped)
 	}
-	if _, ok := b.gone[c.id]; !ok && len(b.gone) >= b.cfg.MaxPending {
+	if _, ok := b.gone[id]; !ok && len(b.gone) >= b.cfg.MaxPending {
 		for id := range b.gone {
 			delete(b.gone, id)
 			break
 		}
 	}
-	b.gone[c.id] = d
+	b.gone[id] = d
+}
+
+// undrop is told by a loop that stopped before handing over the updates a DropChannel of id
+// delivered from those held: they go to the next Box with the Leftovers, which must not take
+// them for updates delivered before the drop. The channel is remembered as dropped at the pts
+// it had before them.
+func (b *Box) undrop(id int64) {
+	d, ok := b.gone[id]
+	if !ok || d.pts == d.before {
+		return
+	}
+	if d.before <= 0 {
+		delete(b.gone, id)
+		return
+	}
+	d.pts = d.before
+	b.gone[id] = d
 }
 
 // learn records the access hashes of tracked channels from the chats of a container.
@@ -550,16 +578,32 @@ func messagePeer(m tg.MessageClass) tg.PeerClass {
 	return nil
 }
 
+// reasonDroppedGap is the reason of the EventDifferenceTooLong that reports a gap before
+// updates held for a channel when it was dropped: no difference can fill it any more.
+const reasonDroppedGap = "channel dropped: the updates before those held cannot be fetched"
+
 // DropChannel stops tracking a channel that became inaccessible (the loop saw CHANNEL_PRIVATE,
-// CHANNEL_INVALID or similar): its held updates are discarded, its recovery slot freed, a
-// commit removes it from the store and an EventChannelDropped reports it.
+// CHANNEL_INVALID or similar). The updates held for it (after a gap, or while its difference
+// was awaited) arrived before that: they are delivered in order, and each gap before one of
+// them, which no difference can fill any more, is reported as an EventDifferenceTooLong
+// (Local is the pts before the gap, Remote the start of the held update). Then its recovery
+// slot is freed, a commit (after those updates) removes it from the store, and an
+// EventChannelDropped reports it at the pts it reached: a late update at or below it is not
+// delivered again.
 func (b *Box) DropChannel(now time.Time, channelID int64, reason string) Output {
 	b.begin()
 	c, ok := b.channels[channelID]
 	if ok {
 		b.release(c)
-		b.dropPending(&c.seq)
-		b.forget(c)
+		before, start := c.dropped(), c.seq.pts
+		b.trim(&c.seq, b.applyHeld(&c.seq, c, true))
+		if c.guess != 0 && c.seq.pts != start {
+			// Delivered from its guessed start: that is where its delivery began.
+			c.guess, c.from = 0, start
+		}
+		d := c.dropped()
+		d.before = before.pts
+		b.remember(c.id, d)
 		delete(b.channels, channelID)
 		b.openFor(nil, nil)
 		b.touch(channelID, c.seq.pts, true)

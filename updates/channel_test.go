@@ -124,8 +124,10 @@ func TestDropChannel(t *testing.T) {
 	h.process(updates(0, chMsg(9, 3, 12)))
 	h.reset()
 	h.record(h.b.DropChannel(h.now, 9, "CHANNEL_PRIVATE"))
-	h.expectEvents(EventChannelDropped)
-	want := []Commit{{Channels: []ChannelPts{{ChannelID: 9, Pts: 10, Removed: true}}}}
+	// The held update goes, after the gap it waited for (TestDropChannelDeliversHeld).
+	h.expectDelivered("ch9/3")
+	h.expectEvents(EventDifferenceTooLong, EventChannelDropped)
+	want := []Commit{{Channels: []ChannelPts{{ChannelID: 9, Pts: 12, Removed: true}}}}
 	if diff := cmp.Diff(want, h.commits); diff != "" {
 		t.Errorf("commits (-want +got):\n%s", diff)
 	}
@@ -136,6 +138,7 @@ func TestDropChannel(t *testing.T) {
 		t.Errorf("pendingTotal %d after drop", h.b.pendingTotal)
 	}
 	// Answers for it are ignored.
+	h.reset()
 	h.channelDifference(9, &tg.UpdatesChannelDifferenceEmpty{Final: true, Pts: 50})
 	h.expectDelivered()
 	h.expectEvents()

@@ -56,9 +56,12 @@ const (
 	// the start the last engine had guessed for it (after updateChannelTooLong) below the
 	// pts this engine had begun delivering it at (the saved one it caught up from, the start
 	// of its own first push or first difference of it): the updates after Local up to
-	// Remote, that pts, are not delivered (Reason says so; see the README).
+	// Remote, that pts, are not delivered (Reason says so; see the README). And when a
+	// channel is dropped with updates held after a gap: they are delivered, the updates after
+	// Local up to Remote, the held one's start, are not (Reason says so).
 	EventDifferenceTooLong
-	// EventChannelDropped: a channel became inaccessible and is no longer tracked.
+	// EventChannelDropped: a channel became inaccessible and is no longer tracked. The
+	// updates held for it were delivered first; Local is the pts it reached.
 	EventChannelDropped
 	// EventOverflow: a pending buffer reached its cap; instead of buffering more the engine
 	// recovers the sequence by difference.

@@ -640,6 +640,15 @@ func (m *Manager) keep(in *input, err error) {
 	if !errors.As(err, &c) {
 		return
 	}
+	for _, d := range c.rest {
+		for _, ch := range d.Commit.Channels {
+			if ch.Removed {
+				// A drop not saved, whose updates held for the channel, if any, go on in the
+				// Leftovers: the next Manager must not take them for updates delivered.
+				m.box.undrop(ch.ChannelID)
+			}
+		}
+	}
 	if in != nil && c.untouched && c.held == 0 {
 		m.box.dropLastUnsequenced() // they are in *in
 		m.left = append(m.left, *in)

@@ -257,15 +257,21 @@ func TestManagerDropsInaccessibleChannel(t *testing.T) {
 		store := NewMemoryStore()
 		rec := &recorder{}
 		r := start(t, Options{API: srv, Handler: rec, Hook: rec, Store: store})
-		r.push(t, srv.ChannelMessage(9))
+		first := srv.ChannelMessage(9)
+		r.push(t, first)
 		srv.ChannelMessage(9) // lost
 		third := srv.ChannelMessage(9)
 		srv.SetPrivate(9)
 		r.push(t, third)
 		time.Sleep(time.Second)
 		synctest.Wait()
-		if !slices.Contains(rec.kinds(), EventChannelDropped) {
-			t.Errorf("events %v, want a channel dropped", rec.kinds())
+		if !slices.Contains(rec.kinds(), EventChannelDropped) || !slices.Contains(rec.kinds(), EventDifferenceTooLong) {
+			t.Errorf("events %v, want a channel dropped after a gap", rec.kinds())
+		}
+		// The third, held after the gap when the channel became private, is not lost with it.
+		want := []string{sim.Identity(first.(*tg.Updates).Updates[0]), sim.Identity(third.(*tg.Updates).Updates[0])}
+		if diff := cmp.Diff(want, rec.seen()); diff != "" {
+			t.Errorf("delivered (-want +got):\n%s", diff)
 		}
 		saved, _, _ := store.Load(t.Context())
 		if len(saved.Channels) != 0 {

@@ -245,24 +245,35 @@ func channelIDOf(c *channel) int64 {
 // drain applies held updates that now follow the local value and drops held duplicates. c is
 // the channel s belongs to, nil for the account.
 func (b *Box) drain(s *sequence, c *channel) {
+	b.trim(s, b.applyHeld(s, c, false))
+}
+
+// applyHeld applies the held updates of s in order and drops held duplicates, up to the first
+// gap, or, with across set (a dropped channel c, whose gaps no difference fills any more),
+// through every gap, each reported as an EventDifferenceTooLong. It returns how many held
+// updates it went through, for trim.
+func (b *Box) applyHeld(s *sequence, c *channel, across bool) int {
 	n := 0
-	for n < len(s.pending) {
+	for ; n < len(s.pending); n++ {
 		h := &s.pending[n]
-		v := check(s.pts, h.pts, h.count)
-		if v == gap {
-			break
-		}
-		if v == apply {
-			b.openFor(h.users, h.chats)
-			s.pts = h.pts
-			b.push(h.u)
-			if c != nil {
-				b.touch(c.id, s.pts, false)
+		switch check(s.pts, h.pts, h.count) {
+		case duplicate:
+			continue
+		case gap:
+			if !across {
+				return n
 			}
+			b.event(Event{Kind: EventDifferenceTooLong, Sequence: SequenceChannel, ChannelID: channelIDOf(c),
+				Local: s.pts, Remote: int32(h.start()), Reason: reasonDroppedGap})
 		}
-		n++
+		b.openFor(h.users, h.chats)
+		s.pts = h.pts
+		b.push(h.u)
+		if c != nil {
+			b.touch(c.id, s.pts, false)
+		}
 	}
-	b.trim(s, n)
+	return n
 }
 
 // trim removes the first n held updates of s.

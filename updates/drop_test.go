@@ -1,0 +1,150 @@
+package updates
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+	"github.com/mtgo-labs/mtgo/updates/internal/sim"
+)
+
+// TestDropChannelDeliversHeld: channel 9 becomes inaccessible (its difference failed with
+// CHANNEL_PRIVATE) while updates of it are held, after a gap or behind a recovery. They were
+// received before the drop; the old code discarded them without a trace. They are delivered
+// in order, and each gap before them, which no difference can fill any more, is reported
+// (EventDifferenceTooLong); the channel is dropped at the last one, so a late push at or
+// below it is not delivered again.
+func TestDropChannelDeliversHeld(t *testing.T) {
+	const ch = 9
+	hole := func(local, remote int32) Event {
+		return Event{Kind: EventDifferenceTooLong, Sequence: SequenceChannel, ChannelID: ch, Local: local, Remote: remote,
+			Reason: reasonDroppedGap}
+	}
+	dropped := func(pts int32) Event {
+		return Event{Kind: EventChannelDropped, Sequence: SequenceChannel, ChannelID: ch, Local: pts, Reason: "CHANNEL_PRIVATE"}
+	}
+	push := func(h *harness, pts ...int32) {
+		for _, p := range pts {
+			h.process(updates(0, chMsg(ch, p, p)))
+		}
+	}
+	for _, tc := range []struct {
+		name   string
+		setup  func(*harness)
+		want   []string
+		events []Event
+		pts    int32 // the pts the channel is dropped at
+	}{
+		{name: "nothing held", setup: func(h *harness) { push(h, 10) },
+			events: []Event{dropped(10)}, pts: 10},
+		{name: "held after a gap", setup: func(h *harness) { push(h, 10, 12) },
+			want: []string{"ch9/12"}, events: []Event{hole(10, 11), dropped(12)}, pts: 12},
+		{name: "held behind a recovery", setup: func(h *harness) {
+			push(h, 10)
+			h.process(updates(0, &tg.UpdateChannelTooLong{ChannelID: ch}))
+			push(h, 11, 12)
+		}, want: []string{"ch9/11", "ch9/12"}, events: []Event{dropped(12)}, pts: 12},
+		{name: "several gaps, a duplicate", setup: func(h *harness) { push(h, 10, 15, 12, 12, 13, 9) },
+			want:   []string{"ch9/12", "ch9/13", "ch9/15"},
+			events: []Event{hole(10, 11), hole(13, 14), dropped(15)}, pts: 15},
+		{name: "guessed start", setup: func(h *harness) {
+			h.process(updates(0, &tg.UpdateChannelTooLong{ChannelID: ch, Pts: tl.Some[int32](7)}))
+			push(h, 5, 7)
+		}, want: []string{"ch9/5", "ch9/7"}, events: []Event{hole(5, 6), dropped(7)}, pts: 7},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, Config{})
+			h.start(State{Pts: 1, Qts: 1, Seq: 1, Date: 1})
+			tc.setup(h)
+			h.reset()
+			h.record(h.b.DropChannel(h.now, ch, "CHANNEL_PRIVATE"))
+			h.expectDelivered(tc.want...)
+			var got []Event
+			for _, e := range h.events {
+				if e.Kind == EventDifferenceTooLong || e.Kind == EventChannelDropped {
+					got = append(got, e)
+				}
+			}
+			if diff := cmp.Diff(tc.events, got, cmpEmpty); diff != "" {
+				t.Errorf("events (-want +got):\n%s", diff)
+			}
+			if n := len(h.commits); n == 0 || cmp.Diff([]ChannelPts{{ChannelID: ch, Pts: tc.pts, Removed: true}}, h.commits[n-1].Channels) != "" {
+				t.Errorf("commits %+v, want the last to remove channel %d at %d", h.commits, ch, tc.pts)
+			}
+			checkInvariants(t, h.b)
+			// Late on the network: the updates up to the drop are not delivered again.
+			h.reset()
+			push(h, tc.pts, tc.pts+1)
+			h.expectDelivered(fmt.Sprintf("ch9/%d", tc.pts+1))
+		})
+	}
+}
+
+// TestManagerDropCutKeepsHeld: channel 9 becomes private with two updates held after a gap;
+// its drop hands them over, and the Handler fails on the first. The second, not handed over,
+// goes to the next Manager in the Leftovers with the memo of the drop, which must not name a
+// pts at or above it: the drop was not saved. The next Manager delivers it, with its
+// catch-up (which drops the channel again) or without (NoCatchUp).
+func TestManagerDropCutKeepsHeld(t *testing.T) {
+	for _, noCatchUp := range []bool{false, true} {
+		t.Run(fmt.Sprintf("NoCatchUp=%v", noCatchUp), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				srv := sim.New(3, 9)
+				store := NewMemoryStore()
+				id := func(u tg.UpdatesClass) string { return sim.Identity(u.(*tg.Updates).Updates[0]) }
+				rec := &recorder{}
+				r := start(t, Options{API: srv, Handler: rec, Store: store})
+				first := srv.ChannelMessage(9)
+				r.push(t, first)
+				srv.ChannelMessage(9) // lost
+				third, fourth := srv.ChannelMessage(9), srv.ChannelMessage(9)
+				srv.SetPrivate(9)
+				boom := errors.New("boom")
+				rec.mu.Lock()
+				rec.fail = func(b Batch) error {
+					if slices.ContainsFunc(b.Updates, func(u tg.UpdateClass) bool { return sim.Identity(u) == id(third) }) {
+						return boom
+					}
+					return nil
+				}
+				rec.mu.Unlock()
+				r.push(t, third)
+				r.push(t, fourth)
+				time.Sleep(time.Second)
+				synctest.Wait()
+				if err := r.stop(t); !errors.Is(err, boom) {
+					t.Fatalf("first Manager stopped with %v, want %v", err, boom)
+				}
+
+				next := &recorder{}
+				m, err := NewManager(Options{API: srv, Handler: next, Store: store, NoCatchUp: noCatchUp})
+				if err != nil {
+					t.Fatal(err)
+				}
+				m.Resume(r.m.Leftovers())
+				ctx, cancel := context.WithCancel(t.Context())
+				defer cancel()
+				if err := m.Start(ctx, nil); err != nil {
+					t.Fatal(err)
+				}
+				time.Sleep(time.Second)
+				synctest.Wait()
+				if diff := cmp.Diff([]string{id(first)}, rec.seen()); diff != "" {
+					t.Errorf("first Manager delivered (-want +got):\n%s", diff)
+				}
+				if diff := cmp.Diff([]string{id(fourth)}, next.seen()); diff != "" {
+					t.Errorf("next Manager delivered (-want +got):\n%s", diff)
+				}
+				cancel()
+				synctest.Wait()
+			})
+		})
+	}
+}
