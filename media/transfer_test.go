@@ -711,6 +711,11 @@ func TestUploadInlineStartsNoGoroutine(t *testing.T) {
 			}
 			var mu sync.Mutex
 			counts := map[int]int{} // goroutines beside the caller's -> calls
+			// The last subtest's workers may still be ending (a worker is done for the
+			// WaitGroup before its goroutine exits): wait for them before counting.
+			if err := goleak.Find(); err != nil {
+				t.Fatal(err)
+			}
 			base := runtime.NumGoroutine()
 			srv.OnCall(func(mediatest.Call) {
 				mu.Lock()
