@@ -195,13 +195,18 @@ func (e *Engine) seen(now, srv time.Time) {
 // renewSession starts a new MTProto session on the connection, for msg_ids that must restart
 // below those sent (bad_msg_notification 17 moved the clock back): a new random session_id,
 // msg_ids from the corrected clock and seqnos from zero. The messages the old session sent are
-// sent again in the new one under new msg_ids: calls the server may have run fail with
-// ErrNotRepeated (see OnConnect), calls sent MaxResends times with ErrResendLimit, the
-// engine's own messages are issued afresh. A call queued under a msg_id reserved in the old
-// session (CallOptions.MsgID) fails with ErrNotRepeated, sent or not: its body was built for
-// the old session. The messages a bad_msg_notification about msg_id
-// bad rejected are left to the caller.
+// sent again in the new one under new msg_ids: calls sent MaxResends times fail with
+// ErrResendLimit, the engine's own messages are issued afresh. A call the server may have run
+// (acknowledged, not repeatable; see OnConnect) is not sent again: it is parked, waiting for
+// its answer in the old session, and fails with ErrNotRepeated if none comes within
+// prevSessionWait or before the connection ends (see fromPrevSession). A call queued under a
+// msg_id reserved in the old session (CallOptions.MsgID) fails with ErrNotRepeated, sent or
+// not: its body was built for the old session. The messages a bad_msg_notification about
+// msg_id bad rejected are left to the caller; the server did not take them, so no answer to
+// them can come in the old session.
 func (e *Engine) renewSession(now time.Time, bad int64) error {
+	e.dropPrev("another new session") // one old session is kept at most
+	old := e.sessionID
 	var b [8]byte
 	for {
 		if _, err := io.ReadFull(e.cfg.Rand, b[:]); err != nil {
@@ -213,6 +218,7 @@ func (e *Engine) renewSession(now time.Time, bad int64) error {
 		}
 	}
 	e.log.Debug("mtp: new session: the corrected clock is behind the msg_ids sent")
+	e.prevSession, e.prevUntil = old, now.Add(prevSessionWait)
 	e.ids.last = 0
 	e.seq = seqGen{}
 	e.acks = e.acks[:0] // about the old session's messages
@@ -223,10 +229,20 @@ func (e *Engine) renewSession(now time.Time, bad int64) error {
 		case id == bad || m.container == bad:
 			continue // a rejected message
 		case m.kind == kindCall:
-			// Under a new id, in a session the server has not seen: one that may have run
-			// fails, even one queued to go again under its id, and a server starting new
-			// sessions without end must not have calls sent without end.
-			if m.mayHaveRun() || e.underResendLimit(m, "new session") {
+			// Its answer may still come in the old session.
+			m.prevID = id
+			e.prevSent[id] = m
+			if m.mayHaveRun() {
+				// Not under a new id, in a session the server has not seen, even one queued
+				// to go again under its id: it may run twice.
+				e.untrack(m)
+				e.unqueue(m)
+				m.parked = true
+				continue
+			}
+			// A server starting new sessions without end must not have calls sent without
+			// end.
+			if e.underResendLimit(m, "new session") {
 				e.resendNew(m, "new session")
 			}
 		case m.queued:

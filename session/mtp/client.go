@@ -42,12 +42,16 @@ func (e *Engine) onRPCResult(now time.Time, msgID int64, body []byte) {
 		return
 	}
 	req := int64(le.Uint64(body[4:]))
-	res := body[12:]
 	m := e.sent[req]
 	if m == nil {
 		e.drop("rpc_result nobody waits for", req)
 		return
 	}
+	e.result(now, m, req, body[12:])
+}
+
+// result acts on res, the result of the message m sent as req.
+func (e *Engine) result(now time.Time, m *outMsg, req int64, res []byte) {
 	if peekID(res) == idGzipPacked {
 		inner, err := e.unpack(res)
 		if err != nil {

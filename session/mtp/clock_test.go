@@ -472,9 +472,10 @@ func TestStepBackOnOldIDKeepsSession(t *testing.T) {
 
 // TestNewSessionFailsCallKeepingItsID: a call waiting to go again under its msg_id (the server
 // asked for it with msg_resend_req) when a clock correction starts a new session cannot keep
-// that id there: acknowledged and not repeatable, it fails with ErrNotRepeated as one already
-// sent does. It went out under a new id in the new session, where the server could not tell it
-// from a new call and might run it twice.
+// that id there: acknowledged and not repeatable, it is not sent again, as one already sent is
+// not; it waits for its answer in the old session and fails with ErrNotRepeated when none
+// comes within prevSessionWait. It went out under a new id in the new session, where the
+// server could not tell it from a new call and might run it twice.
 func TestNewSessionFailsCallKeepingItsID(t *testing.T) {
 	p := newPair(t, func(c, _ *Config) { c.PingInterval = -1 })
 	a := p.call(body(0xa, 0), CallOptions{})
@@ -488,9 +489,8 @@ func TestNewSessionFailsCallKeepingItsID(t *testing.T) {
 	if p.c.SessionID() == testSession {
 		t.Fatal("no new session after the clock went an hour back")
 	}
-	f := only(ev, EventFailed)
-	if len(f) != 1 || f[0].Call != a || !errors.Is(f[0].Err, ErrNotRepeated) {
-		t.Fatalf("failed %+v, want call %d failed with ErrNotRepeated", f, a)
+	if f := only(ev, EventFailed); len(f) != 0 {
+		t.Fatalf("failed %+v at once, want call %d waiting for its answer in the old session", f, a)
 	}
 	p.flushC()
 	for _, pkt := range p.toS {
@@ -501,6 +501,15 @@ func TestNewSessionFailsCallKeepingItsID(t *testing.T) {
 		if bytes.Contains(plain, body(0xa, 0)) {
 			t.Error("call a sent in the new session")
 		}
+	}
+	p.now = p.now.Add(prevSessionWait)
+	ev, err := p.c.OnTimer(p.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := only(ev, EventFailed)
+	if len(f) != 1 || f[0].Call != a || !errors.Is(f[0].Err, ErrNotRepeated) {
+		t.Fatalf("failed %+v, want call %d failed with ErrNotRepeated", f, a)
 	}
 }
 

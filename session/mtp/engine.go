@@ -219,6 +219,11 @@ type outMsg struct {
 	pingID    int64     // kindPing
 	askedIDs  []int64
 	stateAsk  bool // included in an outstanding msgs_state_req
+	// prevID is the msg_id a call had in the session renewSession left, whose answer may
+	// still come in that session (Engine.prevSent); parked: the call waits for that answer
+	// only, since it may have run and is not sent again.
+	prevID int64
+	parked bool
 }
 
 // container remembers which messages went out in one msg_container.
@@ -256,6 +261,12 @@ type Engine struct {
 	seq    seqGen
 	salts  saltSet
 	replay *replayWindow
+
+	// The session renewSession left: its calls whose answers may still come there, by the
+	// msg_id they had in it, until prevUntil (see renewSession).
+	prevSession int64
+	prevSent    map[int64]*outMsg
+	prevUntil   time.Time
 
 	queue      []*outMsg
 	live       int               // queued messages not cancelled
@@ -318,6 +329,7 @@ func New(cfg Config) (*Engine, error) {
 		replay:     newReplayWindow(cfg.ReplayWindow),
 		sent:       make(map[int64]*outMsg),
 		calls:      make(map[CallID]*outMsg),
+		prevSent:   make(map[int64]*outMsg),
 		containers: make(map[int64]*container),
 		running:    make(map[int64]struct{}),
 	}
@@ -498,9 +510,11 @@ func (e *Engine) Cancel(call CallID) bool {
 	}
 	delete(e.calls, call)
 	e.unqueue(m)
+	parked := m.parked
+	e.forgetPrev(m)
 	if m.msgID != 0 {
 		e.untrack(m)
-		if e.side == crypto.Client {
+		if e.side == crypto.Client && !parked { // a parked call's id is the old session's
 			drop := &outMsg{kind: kindDropAnswer, content: true, repeatable: true,
 				body: le.AppendUint64(le.AppendUint32(nil, idRPCDropAnswer), uint64(m.msgID))}
 			e.push(drop)
@@ -525,6 +539,7 @@ func (e *Engine) OnConnect(now time.Time) []Event {
 	e.saltReq = nil
 	e.scheduleSaltFetch(now)
 	e.disconnectAt = time.Time{}
+	e.dropPrev("reconnect") // the old session's answers come on the connection it used, if at all
 	clear(e.containers)
 	for id, m := range e.sent {
 		m.stateAsk = false
@@ -597,6 +612,7 @@ func (e *Engine) failCall(m *outMsg, err error) {
 		e.untrack(m)
 	}
 	e.unqueue(m)
+	e.forgetPrev(m)
 	if m.kind != kindCall || e.calls[m.call] != m {
 		return
 	}
@@ -608,6 +624,7 @@ func (e *Engine) failCall(m *outMsg, err error) {
 func (e *Engine) complete(m *outMsg) {
 	e.untrack(m)
 	e.unqueue(m) // answered while queued for a resend
+	e.forgetPrev(m)
 	if m.kind == kindCall && e.calls[m.call] == m {
 		delete(e.calls, m.call)
 	}

@@ -6,15 +6,22 @@ import (
 )
 
 // checkInvariants fails if a call could be stuck: every call the engine holds must be queued
-// or tracked by its msg_id, and the live counter must match the queue.
+// or tracked by its msg_id, or parked with a deadline for its answer in the old session, and
+// the live counter must match the queue.
 func checkInvariants(t *testing.T, e *Engine) {
 	t.Helper()
 	for id, m := range e.calls {
 		if m.call != id {
 			t.Fatalf("call %d holds message of call %d", id, m.call)
 		}
-		if !m.queued && e.sent[m.msgID] != m {
+		parked := m.parked && e.prevSent[m.prevID] == m && !e.prevUntil.IsZero()
+		if !m.queued && e.sent[m.msgID] != m && !parked {
 			t.Fatalf("call %d neither queued nor awaiting an answer", id)
+		}
+	}
+	for id, m := range e.prevSent {
+		if m.prevID != id || e.calls[m.call] != m {
+			t.Fatalf("old session's msg_id %#x held for a call the engine forgot", id)
 		}
 	}
 	live := 0

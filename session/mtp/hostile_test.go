@@ -18,8 +18,14 @@ func (p *pair) fromServer(body []byte) []Event {
 // fromServerID is fromServer with the server msg_id given.
 func (p *pair) fromServerID(id int64, body []byte) []Event {
 	p.t.Helper()
+	return p.fromSession(p.c.sessionID, id, body)
+}
+
+// fromSession is fromServerID in session sid.
+func (p *pair) fromSession(sid, id int64, body []byte) []Event {
+	p.t.Helper()
 	plain := le.AppendUint64(nil, testSalt)
-	plain = le.AppendUint64(plain, uint64(p.c.sessionID))
+	plain = le.AppendUint64(plain, uint64(sid))
 	plain = p.c.appendHeader(plain, id, 1, len(body))
 	plain = append(plain, body...)
 	p.c.events = p.c.events[:0]

@@ -68,6 +68,10 @@ func (e *Engine) receivePlain(now time.Time, plain []byte) {
 			return
 		}
 	} else if sid != e.sessionID {
+		if sid == e.prevSession && sid != 0 && len(e.prevSent) > 0 {
+			e.fromPrevSession(now, msgID, body, false, false)
+			return
+		}
 		e.drop("foreign session", msgID)
 		return
 	}
@@ -265,26 +269,44 @@ func (e *Engine) ack(now time.Time, msgID int64) {
 	e.acks = append(e.acks, msgID)
 }
 
-// dispatch acts on the body of an accepted message.
-func (e *Engine) dispatch(now time.Time, msgID int64, body []byte, inContainer, unpacked bool) {
+// unwrap handles body when it is a msg_container or gzip_packed, passing what they hold on
+// (to fromPrevSession when the message came in the session renewSession left, prev), and
+// reports whether it was one of them.
+func (e *Engine) unwrap(now time.Time, msgID int64, body []byte, inContainer, unpacked, prev bool) bool {
 	switch peekID(body) {
 	case idMsgContainer:
 		if inContainer {
 			e.drop("nested container", msgID)
-			return
+			return true
 		}
-		e.onContainer(now, msgID, body)
+		e.onContainer(now, msgID, body, prev)
 	case idGzipPacked:
 		if unpacked {
 			e.drop("gzip_packed inside gzip_packed", msgID)
-			return
+			return true
 		}
 		inner, err := e.unpack(body)
 		if err != nil {
 			e.drop(err.Error(), msgID)
-			return
+			return true
 		}
-		e.dispatch(now, msgID, inner, inContainer, true)
+		if prev {
+			e.fromPrevSession(now, msgID, inner, inContainer, true)
+		} else {
+			e.dispatch(now, msgID, inner, inContainer, true)
+		}
+	default:
+		return false
+	}
+	return true
+}
+
+// dispatch acts on the body of an accepted message.
+func (e *Engine) dispatch(now time.Time, msgID int64, body []byte, inContainer, unpacked bool) {
+	if e.unwrap(now, msgID, body, inContainer, unpacked, false) {
+		return
+	}
+	switch peekID(body) {
 	case idMsgsAck:
 		e.onAck(body)
 	case idMsgsStateReq:
@@ -302,8 +324,9 @@ func (e *Engine) dispatch(now time.Time, msgID int64, body []byte, inContainer, 
 	}
 }
 
-// onContainer processes the messages of a msg_container.
-func (e *Engine) onContainer(now time.Time, msgID int64, body []byte) {
+// onContainer processes the messages of a msg_container, one that came in the session
+// renewSession left when prev is set.
+func (e *Engine) onContainer(now time.Time, msgID int64, body []byte, prev bool) {
 	if len(body) < 8 {
 		e.drop("short container", msgID)
 		return
@@ -327,7 +350,11 @@ func (e *Engine) onContainer(now time.Time, msgID int64, body []byte) {
 			e.drop("container item length", msgID)
 			return
 		}
-		e.handle(now, id, seq, rest[:n], true)
+		if prev {
+			e.fromPrevSession(now, id, rest[:n], true, false)
+		} else {
+			e.handle(now, id, seq, rest[:n], true)
+		}
 		rest = rest[n:]
 	}
 }

@@ -37,6 +37,9 @@ func (e *Engine) NextDeadline() time.Time {
 		earliest(e.saltFetchDue)
 	}
 	earliest(e.stateDue)
+	if len(e.prevSent) > 0 {
+		earliest(e.prevUntil)
+	}
 	return d
 }
 
@@ -72,6 +75,9 @@ func (e *Engine) OnTimer(now time.Time) ([]Event, error) {
 	}
 	if !e.stateDue.IsZero() && !now.Before(e.stateDue) {
 		e.checkStates(now)
+	}
+	if len(e.prevSent) > 0 && !now.Before(e.prevUntil) {
+		e.dropPrev("none within " + prevSessionWait.String())
 	}
 	return e.events, nil
 }

@@ -40,10 +40,21 @@ type Request struct {
 	// Conn is the number of the connection it came on (0 for the first).
 	Conn int
 	c    *serverConn
+	sid  int64 // the session it came in
 }
 
-// Reply answers the request with an encoded result object.
-func (r Request) Reply(result []byte) { r.c.post(func(e *mtp.Engine) { e.Reply(r.MsgID, result) }) }
+// Reply answers the request with an encoded result object. When the client has gone on in
+// another session since, the answer is dropped, or sent in the request's session with
+// AnswerOldSessions.
+func (r Request) Reply(result []byte) {
+	r.c.post(func(e *mtp.Engine) {
+		if e.SessionID() == r.sid {
+			e.Reply(r.MsgID, result)
+		} else if r.c.s.oldAnswers.Load() {
+			r.c.answerIn(r.sid, r.MsgID, result)
+		}
+	})
+}
 
 // Error answers the request with rpc_error.
 func (r Request) Error(code int, message string) {
@@ -73,6 +84,8 @@ type Server struct {
 	nreq    atomic.Int64
 	nbind   atomic.Int32
 	nkeys   atomic.Int32
+	// oldAnswers: answers to requests of a session the client left go out in that session.
+	oldAnswers atomic.Bool
 
 	mu     sync.Mutex
 	keys   map[[8]byte]crypto.AuthKey
@@ -148,6 +161,13 @@ func (s *Server) SetSilent(v bool) { s.silent.Store(v) }
 // so every message gets bad_server_salt and none is processed, pings included: a server that
 // answers promptly and serves nothing.
 func (s *Server) RefuseAll(v bool) { s.churn.Store(v) }
+
+// AnswerOldSessions sets whether a request answered after the client went on in a new session
+// on the connection (a new session_id, as after bad_msg_notification 17) is answered in the
+// session it came in, as a server may still send what it had written before it saw the
+// change. Off (the default), such answers are dropped, as the server engine forgets a session
+// the client left.
+func (s *Server) AnswerOldSessions(v bool) { s.oldAnswers.Store(v) }
 
 // IgnoreBinds makes the server take auth.bindTempAuthKey (the engine acknowledges it) and never
 // answer it, while it goes on answering pings and everything else.
@@ -262,6 +282,7 @@ type serverConn struct {
 	mu     sync.Mutex
 	posted []func(*mtp.Engine)
 	wake   chan struct{}
+	key    crypto.AuthKey // the connection's key, once known (its loop goroutine only)
 }
 
 // writeError sends a transport error code in place of a packet.
@@ -271,6 +292,32 @@ func (c *serverConn) writeError(code int32) error {
 		return fmt.Errorf("sessiontest: %T cannot send transport errors", c.pc)
 	}
 	return sc.WriteError(code)
+}
+
+// answerIn writes an rpc_result answering request req of session sid, alone in a packet,
+// with no ack wanted (seqno even) and kept nowhere: the connection's engine serves another
+// session now.
+func (c *serverConn) answerIn(sid, req int64, result []byte) {
+	c.s.mu.Lock()
+	salt := c.s.salt
+	c.s.mu.Unlock()
+	now := c.s.now()
+	id := now.Unix()<<32 | int64(uint32(now.Nanosecond())&^3) | 1 // an answer's msg_id
+	le := binary.LittleEndian
+	body := le.AppendUint32(nil, 0xf35c6d01) // rpc_result#f35c6d01 req_msg_id:long result:Object
+	body = append(le.AppendUint64(body, uint64(req)), result...)
+	plain := le.AppendUint64(nil, uint64(salt))
+	plain = le.AppendUint64(plain, uint64(sid))
+	plain = le.AppendUint64(plain, uint64(id))
+	plain = le.AppendUint32(plain, 0)
+	plain = append(le.AppendUint32(plain, uint32(len(body))), body...)
+	pkt, err := crypto.EncryptMessage(nil, &c.key, crypto.Server, plain, crand.Reader)
+	if err == nil {
+		err = c.pc.WritePacket(pkt)
+	}
+	if err != nil {
+		c.s.tb.Logf("sessiontest: answer in session %#x: %v", sid, err)
+	}
 }
 
 func (c *serverConn) post(f func(*mtp.Engine)) {
@@ -375,6 +422,7 @@ func (c *serverConn) run() error {
 	s.mu.Lock()
 	tune := s.engCfg
 	s.mu.Unlock()
+	c.key = key
 	cfg := mtp.Config{Side: crypto.Server, AuthKey: key, Salt: salt, Rand: crand.Reader}
 	if tune != nil {
 		tune(&cfg)
@@ -438,7 +486,7 @@ func (c *serverConn) run() error {
 					continue
 				}
 				s.nreq.Add(1)
-				h(Request{MsgID: ev.MsgID, Body: ev.Body, Conn: c.n, c: c})
+				h(Request{MsgID: ev.MsgID, Body: ev.Body, Conn: c.n, c: c, sid: eng.SessionID()})
 			}
 			return nil
 		},
