@@ -9,3 +9,7 @@ var LeaseClock = &leaseClock
 
 // ReadRecheck is how long a read trusts the last check of the file.
 const ReadRecheck = readRecheck
+
+// NewConnector makes the driver's connector of the stores Open makes next
+// (TestMovedFileWhileConnecting moves the file while a connection opens).
+var NewConnector = &newConnector

@@ -2,7 +2,9 @@ package sqlite_test
 
 import (
 	"bytes"
+	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"os"
 	"path/filepath"
@@ -379,4 +381,124 @@ func TestMovedFileNewConnection(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestMovedFileOpenConnection: a read within ReadRecheck of the last check, after a move,
+// through a connection the pool opened before it reads the store's own rows, never those
+// of a database that replaced the file: the connection reads through the descriptors it
+// opened (database, write-ahead log and its index), whatever the path names now. Its page
+// cache is emptied first, so the rows come from the files. What it reads is what the store
+// last wrote: every write after the move fails (TestMovedFile).
+func TestMovedFileOpenConnection(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		move func(t *testing.T, path string)
+	}{
+		{"renamed", func(t *testing.T, path string) { mustDo(t, os.Rename(path, path+".old")) }},
+		{"deleted", func(t *testing.T, path string) { mustDo(t, os.Remove(path)) }},
+		{"replaced by another database", func(t *testing.T, path string) {
+			other := otherDatabase(t, false)
+			mustDo(t, os.Rename(other, path))
+		}},
+		{"replaced with its log", func(t *testing.T, path string) {
+			other := otherDatabase(t, true)
+			for _, suffix := range []string{"", "-wal", "-shm"} {
+				mustDo(t, os.Rename(other+suffix, path+suffix))
+			}
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var now atomic.Int64
+			defer func(c func() int64) { *sqlite.LeaseClock = c }(*sqlite.LeaseClock)
+			*sqlite.LeaseClock = now.Load
+			path := filepath.Join(t.TempDir(), "bot.db")
+			st, err := sqlite.Open(t.Context(), path, "main")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			st.DB().SetMaxOpenConns(1) // the connection of the writes reads too
+			if err := st.SavePeers(t.Context(), []peers.Peer{{Key: peers.UserKey(1), AccessHash: 1}}); err != nil {
+				t.Fatal(err) // checked now
+			}
+			if _, err := st.DB().ExecContext(t.Context(), "pragma shrink_memory"); err != nil {
+				t.Fatal(err)
+			}
+			tt.move(t, path)
+			p, ok, err := st.LoadPeer(t.Context(), peers.UserKey(1)) // within ReadRecheck
+			if err != nil || !ok || p.AccessHash != 1 {
+				t.Errorf("read through the open connection after the move = %+v, %v, %v; want the store's own peer", p, ok, err)
+			}
+		})
+	}
+}
+
+// TestMovedFileWhileConnecting: a read within ReadRecheck of the last check that makes the
+// pool open a connection, while the file is replaced between the pool's check of the path
+// and the open, fails with ErrFileMoved. The connection opened the other database, and the
+// read returned its peer (access hash 999), another file's rows.
+func TestMovedFileWhileConnecting(t *testing.T) {
+	var now atomic.Int64
+	defer func(c func() int64) { *sqlite.LeaseClock = c }(*sqlite.LeaseClock)
+	*sqlite.LeaseClock = now.Load
+	var move atomic.Pointer[func()]
+	defer func(n func(string) (driver.Connector, error)) { *sqlite.NewConnector = n }(*sqlite.NewConnector)
+	inner := *sqlite.NewConnector
+	*sqlite.NewConnector = func(dsn string) (driver.Connector, error) {
+		c, err := inner(dsn)
+		return movingConnector{c, &move}, err
+	}
+	path := filepath.Join(t.TempDir(), "bot.db")
+	st, err := sqlite.Open(t.Context(), path, "main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.SavePeers(t.Context(), []peers.Peer{{Key: peers.UserKey(1), AccessHash: 1}}); err != nil {
+		t.Fatal(err) // checked now
+	}
+	st.DB().SetMaxIdleConns(0) // every call opens a connection
+	other := otherDatabase(t, false)
+	f := func() { mustDo(t, os.Rename(other, path)) }
+	move.Store(&f)
+	p, ok, err := st.LoadPeer(t.Context(), peers.UserKey(1)) // within ReadRecheck
+	if move.Load() != nil {
+		t.Fatal("the read opened no connection")
+	}
+	if !errors.Is(err, sqlite.ErrFileMoved) {
+		t.Errorf("read through a connection opened as the file was replaced = %v (access hash %d), %v, %v; want ErrFileMoved", p.Key, p.AccessHash, ok, err)
+	}
+}
+
+// movingConnector runs the function in move, once, before it opens a connection.
+type movingConnector struct {
+	driver.Connector
+	move *atomic.Pointer[func()]
+}
+
+func (c movingConnector) Connect(ctx context.Context) (driver.Conn, error) {
+	if f := c.move.Swap(nil); f != nil {
+		(*f)()
+	}
+	return c.Connector.Connect(ctx)
+}
+
+// otherDatabase makes a store's database in a directory of its own, whose session "main"
+// holds user 1 with access hash 999, and returns its path: closed (the log checkpointed and
+// gone), or left open until the test ends, its log and index beside it.
+func otherDatabase(t *testing.T, open bool) string {
+	path := filepath.Join(t.TempDir(), "other.db")
+	st, err := sqlite.Open(t.Context(), path, "main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SavePeers(t.Context(), []peers.Peer{{Key: peers.UserKey(1), AccessHash: 999}}); err != nil {
+		t.Fatal(err)
+	}
+	if open {
+		t.Cleanup(func() { st.Close() })
+		return path
+	}
+	mustDo(t, st.Close())
+	return path
 }

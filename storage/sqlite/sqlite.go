@@ -68,7 +68,7 @@ func Open(ctx context.Context, path, name string) (*sqlstore.Store, error) {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous("+synchronous+")")
 	q.Add("_txlock", "immediate")
-	dc, err := sqlite.NewConnector(fileURI(path) + "?" + q.Encode())
+	dc, err := newConnector(fileURI(path) + "?" + q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("sqlite storage: open %s: %w", path, err)
 	}
@@ -155,10 +155,12 @@ var leaseClock = func() func() int64 {
 // (lost if the process died), and another process could open the new name with a log and
 // a lock file of its own. Reads check the path (a stat, about 1 µs) when the last check is
 // readRecheck old, so a read may succeed for that long after a move, through a connection
-// the pool has open; LostWrite, which the store calls before every write and the pool
-// before it opens a connection (checkedConnector), always checks. A second name beside the first (a hard link) is no reason to stop: every
-// Open through either name is refused (oneName), and the first name still leads to the
-// log.
+// the pool has open: it reads the store's own file, through the descriptors the connection
+// holds, never the file that took its name, and no write has changed it since the move.
+// LostWrite, which the store calls before every write and the pool before and after it
+// opens a connection (checkedConnector), always checks. A second name beside the first (a
+// hard link) is no reason to stop: every Open through either name is refused (oneName),
+// and the first name still leads to the log.
 func (l *fileLease) Lost() error {
 	if !l.moved.Load() && leaseClock()-l.checked.Load() < int64(readRecheck) {
 		return nil
@@ -185,23 +187,39 @@ func (l *fileLease) LostWrite() error {
 
 func (l *fileLease) Release() error { return l.unlock() }
 
-// checkedConnector opens the pool's connections, each only after a fresh check of the lease
-// (once Open has one) finds the file in place. A read trusts the last check for
+// newConnector makes the driver's connector for a data source name (a test's hook).
+var newConnector = func(dsn string) (driver.Connector, error) { return sqlite.NewConnector(dsn) }
+
+// checkedConnector opens the pool's connections, each between two fresh checks of the
+// lease (once Open has one) that find the file in place. A read trusts the last check for
 // readRecheck, and in that time it may need a new connection: opened through a path that
 // names nothing now, SQLite created an empty database there, and through a path that names
-// another database, the journal_mode(WAL) pragma rewrote that file's header.
+// another database, the journal_mode(WAL) pragma rewrote that file's header. The check
+// after catches a move between the first check and the open: the connection would have
+// read the other file's rows, where a connection opened before a move keeps reading the
+// store's own file (its descriptors lead to it, whatever the path names).
 type checkedConnector struct {
 	driver.Connector
 	lease atomic.Pointer[fileLease]
 }
 
 func (c *checkedConnector) Connect(ctx context.Context) (driver.Conn, error) {
-	if l := c.lease.Load(); l != nil {
-		if err := l.LostWrite(); err != nil {
-			return nil, err
-		}
+	l := c.lease.Load()
+	if l == nil {
+		return c.Connector.Connect(ctx)
 	}
-	return c.Connector.Connect(ctx)
+	if err := l.LostWrite(); err != nil {
+		return nil, err
+	}
+	conn, err := c.Connector.Connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := l.LostWrite(); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return conn, nil
 }
 
 // fileURI is the SQLite URI of the file at path. SQLite reads a "file:" name as a URI: a
