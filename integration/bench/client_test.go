@@ -37,7 +37,7 @@ type benchServer struct {
 	conns *timedListener
 }
 
-func startBenchServer(b *testing.B) *benchServer {
+func startBenchServer(b testing.TB) *benchServer {
 	b.Helper()
 	key, err := rsa.GenerateKey(crand.Reader, 2048)
 	if err != nil {
@@ -150,23 +150,10 @@ type clientPair struct {
 	server *benchServer
 }
 
-func startClientPair(b *testing.B) clientPair {
+func startClientPair(b testing.TB) clientPair {
 	b.Helper()
 	bs := startBenchServer(b)
-	cfg := mtgo.DefaultConfig
-	// No update engine, as gotd's client below (NoUpdates).
-	cfg.InMemory, cfg.NoObfuscation, cfg.NoUpdates = true, true, true
-	cfg.DCAddrs = map[int]string{2: bs.addr.String()}
-	cfg.PublicKeys = []*rsa.PublicKey{bs.srv.Key().RSA}
-	mc, err := mtgo.NewClient(17349, "bench", &cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(mc.Stop)
-	if err := mc.Connect(30 * time.Second); err != nil {
-		b.Fatalf("mtgo connect: %v", err)
-	}
-
+	mc := startMTGoClient(b, bs)
 	gctx, gcancel := context.WithCancel(context.Background())
 	gc := telegram.NewClient(telegram.TestAppID, telegram.TestAppHash, telegram.Options{
 		PublicKeys: []telegram.PublicKey{bs.srv.Key()}, DC: 2,
@@ -193,6 +180,25 @@ func startClientPair(b *testing.B) clientPair {
 	return clientPair{mtgo: mc, gotd: gc.API(), server: bs}
 }
 
+// startMTGoClient connects MTGo's whole client to bs, without an update engine (as gotd's
+// client in startClientPair: NoUpdates), and stops it when the test ends.
+func startMTGoClient(b testing.TB, bs *benchServer) *mtgo.Client {
+	b.Helper()
+	cfg := mtgo.DefaultConfig
+	cfg.InMemory, cfg.NoObfuscation, cfg.NoUpdates = true, true, true
+	cfg.DCAddrs = map[int]string{2: bs.addr.String()}
+	cfg.PublicKeys = []*rsa.PublicKey{bs.srv.Key().RSA}
+	mc, err := mtgo.NewClient(17349, "bench", &cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(mc.Stop)
+	if err := mc.Connect(30 * time.Second); err != nil {
+		b.Fatalf("mtgo connect: %v", err)
+	}
+	return mc
+}
+
 // compareCallers runs each library's call (once untimed, to warm up) at 1, 16 and 256
 // concurrent callers.
 func compareCallers(b *testing.B, mtgoCall, gotdCall func() error) {
@@ -213,31 +219,16 @@ func compareCallers(b *testing.B, mtgoCall, gotdCall func() error) {
 // exchange and the first call run before the timer. cpu-ns/call is the process's CPU time
 // (both clients' and the server's) per call.
 func BenchmarkClientInvoke(b *testing.B) {
-	p := startClientPair(b)
-	ctx := context.Background()
-	compareCallers(b, func() error {
-		_, err := p.mtgo.InvokeContext(ctx, &tg.HelpGetNearestDCRequest{}, 0, 0)
-		return err
-	}, func() error {
-		_, err := p.gotd.HelpGetNearestDC(ctx)
-		return err
-	})
+	c := clientCalls(startClientPair(b))[0]
+	compareCallers(b, c.mtgo, c.gotd)
 }
 
 // BenchmarkClientSendMessage is BenchmarkClientInvoke with one high-level method: MTGo's
 // Client.SendMessage and gotd's message.Sender, sending a short text to the user's own chat
 // (inputPeerSelf); the server answers updateShortSentMessage.
 func BenchmarkClientSendMessage(b *testing.B) {
-	p := startClientPair(b)
-	ctx := context.Background()
-	sender := message.NewSender(p.gotd).Self()
-	compareCallers(b, func() error {
-		_, err := p.mtgo.SendMessage(ctx, &tg.InputPeerSelf{}, "hello from the benchmark")
-		return err
-	}, func() error {
-		_, err := sender.Text(ctx, "hello from the benchmark")
-		return err
-	})
+	c := clientCalls(startClientPair(b))[1]
+	compareCallers(b, c.mtgo, c.gotd)
 }
 
 // clientCalls are the two calls the whole-client benchmarks compare, each as MTGo's and
@@ -248,21 +239,31 @@ func clientCalls(p clientPair) []struct {
 } {
 	ctx := context.Background()
 	sender := message.NewSender(p.gotd).Self()
+	invoke, send := clientMTGoCalls(p.mtgo)
 	return []struct {
 		name       string
 		mtgo, gotd func() error
 	}{{
-		"Invoke",
-		func() error { _, err := p.mtgo.InvokeContext(ctx, &tg.HelpGetNearestDCRequest{}, 0, 0); return err },
+		"Invoke", invoke,
 		func() error { _, err := p.gotd.HelpGetNearestDC(ctx); return err },
 	}, {
-		"SendMessage",
-		func() error {
-			_, err := p.mtgo.SendMessage(ctx, &tg.InputPeerSelf{}, "hello from the benchmark")
-			return err
-		},
+		"SendMessage", send,
 		func() error { _, err := sender.Text(ctx, "hello from the benchmark"); return err },
 	}}
+}
+
+// clientMTGoCalls returns MTGo's two calls of the whole-client benchmarks on mc:
+// Client.InvokeContext of help.getNearestDc, and Client.SendMessage of a short text to
+// inputPeerSelf.
+func clientMTGoCalls(mc *mtgo.Client) (invoke, send func() error) {
+	ctx := context.Background()
+	return func() error {
+			_, err := mc.InvokeContext(ctx, &tg.HelpGetNearestDCRequest{}, 0, 0)
+			return err
+		}, func() error {
+			_, err := mc.SendMessage(ctx, &tg.InputPeerSelf{}, "hello from the benchmark")
+			return err
+		}
 }
 
 // BenchmarkClientRounds is the measurement behind the README's whole-client table: for each

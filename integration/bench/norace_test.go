@@ -1,0 +1,5 @@
+//go:build !race
+
+package mtgobench
+
+const raceEnabled = false
