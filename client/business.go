@@ -288,14 +288,22 @@ func (c *Client) resolveUserIDs(ctx context.Context, ids []int64) ([]tg.InputUse
 // ErrShortcutID reports a quick reply shortcut id no shortcut can have: Telegram numbers them
 // from 1 to 2^31-1, and cut to the request's 32 bits a larger int would name another
 // shortcut, so SetBusinessGreeting and SetBusinessAway refuse it before sending anything.
+// 0 and below name no shortcut (TDLib, Telegram's own library, takes a greeting or away
+// message with one for none set): nil turns the message off.
 var ErrShortcutID = errors.New("mtgo: quick reply shortcut id out of range")
+
+// ErrNoActivityDays reports a business greeting's NoActivityDays outside 1 to 2^31-1, which
+// SetBusinessGreeting refuses before sending anything: a chat is silent for a positive number
+// of days, and cut to the request's 32 bits a larger int would name another number.
+var ErrNoActivityDays = errors.New("mtgo: business greeting's days without activity out of range")
 
 // wireShortcutID converts the id of a quick reply shortcut for a request.
 func wireShortcutID(id int) (int32, error) { return wireInt32(id, 1, ErrShortcutID) }
 
 // SetBusinessGreeting turns on the automatic greeting (nil turns it off;
-// account.updateBusinessGreetingMessage); a ShortcutID outside 1..2^31-1 is ErrShortcutID.
-// Premium accounts only.
+// account.updateBusinessGreetingMessage); a ShortcutID outside 1..2^31-1 is ErrShortcutID,
+// a NoActivityDays outside 1..2^31-1 ErrNoActivityDays (Telegram takes 7, 14, 21 or 28 for
+// now). Premium accounts only.
 func (c *Client) SetBusinessGreeting(ctx context.Context, g *types.BusinessGreeting) error {
 	req := &tg.AccountUpdateBusinessGreetingMessageRequest{}
 	if g != nil {
@@ -303,11 +311,15 @@ func (c *Client) SetBusinessGreeting(ctx context.Context, g *types.BusinessGreet
 		if err != nil {
 			return fmt.Errorf("mtgo: set business greeting: %w", err)
 		}
+		days, err := wireInt32(g.NoActivityDays, 1, ErrNoActivityDays)
+		if err != nil {
+			return fmt.Errorf("mtgo: set business greeting: %w", err)
+		}
 		rc, err := c.inputRecipients(ctx, g.Recipients)
 		if err != nil {
 			return err
 		}
-		req.Message = &tg.InputBusinessGreetingMessage{ShortcutID: id, Recipients: rc, NoActivityDays: int32(g.NoActivityDays)}
+		req.Message = &tg.InputBusinessGreetingMessage{ShortcutID: id, Recipients: rc, NoActivityDays: days}
 	}
 	var res tg.BoolBox
 	if err := c.call(ctx, req, &res); err != nil {

@@ -53,15 +53,14 @@ func freeFolderID(all []*types.ChatFolder) int {
 	return id
 }
 
-// EditChatFolder replaces the folder with folder.ID (ErrFolderID unless 2 to 2^31-1).
+// EditChatFolder replaces the folder with folder.ID (ErrFolderID unless 2 to 2^31-1; a
+// Color set outside 0 to 2^31-1 is ErrFolderColor).
 func (c *Client) EditChatFolder(ctx context.Context, folder types.ChatFolder) error {
-	id, err := wireInt32(folder.ID, 2, ErrFolderID)
+	f, err := folder.TG()
 	if err != nil {
 		return fmt.Errorf("mtgo: edit chat folder: %w", err)
 	}
-	f := folder.TG()
-	f.ID = id
-	return c.boolCall(ctx, "edit chat folder", &tg.MessagesUpdateDialogFilterRequest{ID: id, Filter: f})
+	return c.boolCall(ctx, "edit chat folder", &tg.MessagesUpdateDialogFilterRequest{ID: f.ID, Filter: f})
 }
 
 // DeleteChatFolder deletes folder id (ErrFolderID unless 2 to 2^31-1).

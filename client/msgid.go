@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/mtgo-labs/mtgo/client/types"
 )
 
 // ErrMessageID reports a message id no message can have: Telegram numbers a chat's messages
@@ -28,8 +30,13 @@ var ErrStoryID = errors.New("mtgo: story id out of range")
 // ErrFolderID reports a chat folder id no folder can have: folders are numbered from 2 to
 // 2^31-1 (0 is "All chats", 1 the archive), and cut to 32 bits a larger int would name
 // another folder, so EditChatFolder, DeleteChatFolder and ReorderChatFolders (which takes 0
-// too) refuse it before sending anything.
-var ErrFolderID = errors.New("mtgo: chat folder id out of range")
+// too) refuse it before sending anything (types.ErrFolderID, which ChatFolder.TG returns).
+var ErrFolderID = types.ErrFolderID
+
+// ErrFolderColor reports a chat folder's tag colour outside 0 to 2^31-1, which
+// CreateChatFolder and EditChatFolder refuse before sending anything: cut to 32 bits, a
+// larger int would pick another colour (types.ErrFolderColor).
+var ErrFolderColor = types.ErrFolderColor
 
 // wireInt32 converts n for a request's 32-bit field when it lies in lo to 2^31-1, and fails
 // with errRange, naming n and the range, when it does not.

@@ -2,6 +2,7 @@ package mtgo
 
 import (
 	"context"
+	"errors"
 	"math"
 	"testing"
 
@@ -87,5 +88,47 @@ func TestShortcutIDRange(t *testing.T) {
 		{"greeting without a shortcut", func() error { return c.SetBusinessGreeting(ctx, &types.BusinessGreeting{NoActivityDays: 7}) }},
 		{"away", func() error { return c.SetBusinessAway(ctx, &types.BusinessAway{ShortcutID: wraps, Always: true}) }},
 		{"away negative", func() error { return c.SetBusinessAway(ctx, &types.BusinessAway{ShortcutID: -3, Always: true}) }},
+	})
+}
+
+// TestFolderColorRange creates and edits chat folders with tag colours no folder has.
+// Colours are numbered from 0, and an int past 2^31-1 cut to the wire's 32 bits keeps its
+// low bits and picks another colour (1<<32+2 is colour 2), so each must fail with
+// ErrFolderColor before anything is sent; a colour left unset (HasColor false) is not
+// checked. The client is offline.
+func TestFolderColorRange(t *testing.T) {
+	c := newOfflineClient(t)
+	ctx := context.Background()
+	const wraps = 1<<32 + 2
+	wantRangeErrors(t, ErrFolderColor, []rangeCase{
+		{"create", func() error {
+			_, err := c.CreateChatFolder(ctx, types.ChatFolder{ID: 5, Color: wraps, HasColor: true})
+			return err
+		}},
+		{"edit", func() error { return c.EditChatFolder(ctx, types.ChatFolder{ID: 5, Color: wraps, HasColor: true}) }},
+		{"edit negative", func() error { return c.EditChatFolder(ctx, types.ChatFolder{ID: 5, Color: -1, HasColor: true}) }},
+	})
+	err := c.EditChatFolder(ctx, types.ChatFolder{ID: 5, Title: "t", Color: wraps})
+	if err == nil || errors.Is(err, ErrFolderColor) {
+		t.Errorf("edit with a colour not set: %v, want the offline client's error", err)
+	}
+}
+
+// TestNoActivityDaysRange sets business greetings for silences no greeting can have. A chat
+// is silent for a positive number of days, and an int past 2^31-1 cut to the wire's 32 bits
+// keeps its low bits and names another number (1<<32+7 is 7 days), so each must fail with
+// ErrNoActivityDays before anything is sent. The client is offline.
+func TestNoActivityDaysRange(t *testing.T) {
+	c := newOfflineClient(t)
+	ctx := context.Background()
+	greeting := func(days int) func() error {
+		return func() error {
+			return c.SetBusinessGreeting(ctx, &types.BusinessGreeting{ShortcutID: 3, NoActivityDays: days})
+		}
+	}
+	wantRangeErrors(t, ErrNoActivityDays, []rangeCase{
+		{"past int32", greeting(1<<32 + 7)},
+		{"zero", greeting(0)},
+		{"negative", greeting(-7)},
 	})
 }

@@ -1,6 +1,8 @@
 package types_test
 
 import (
+	"errors"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -132,10 +134,44 @@ func TestNewChatMember(t *testing.T) {
 func TestChatFolderRoundTrip(t *testing.T) {
 	f := types.ChatFolder{ID: 3, Title: "Work", Emoticon: "💼", Color: 2, HasColor: true, Groups: true, ExcludeMuted: true,
 		Included: []tg.InputPeerClass{&tg.InputPeerChat{ChatID: 5}}}
-	got := types.NewChatFolder(f.TG())
+	tgf, err := f.TG()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := types.NewChatFolder(tgf)
 	got.Raw = nil
 	f.Pinned, f.Excluded = []tg.InputPeerClass{}, []tg.InputPeerClass{}
 	if diff := cmp.Diff(&f, got); diff != "" {
 		t.Fatalf("folder (-want +got):\n%s", diff)
+	}
+}
+
+// TestChatFolderTGRange: TG refuses a folder id or a tag colour (when set) that a dialogFilter's
+// 32-bit fields cannot carry: cut to them, 1<<32+3 would name folder 3 and 1<<32+2 colour 2.
+// Ids 0 and 1 are "All chats" and the archive, no folder to write; colours start at 0.
+func TestChatFolderTGRange(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		folder types.ChatFolder
+		want   error
+	}{
+		{"id past int32", types.ChatFolder{ID: 1<<32 + 3}, types.ErrFolderID},
+		{"id 2^31", types.ChatFolder{ID: math.MaxInt32 + 1}, types.ErrFolderID},
+		{"the archive", types.ChatFolder{ID: 1}, types.ErrFolderID},
+		{"all chats", types.ChatFolder{}, types.ErrFolderID},
+		{"colour past int32", types.ChatFolder{ID: 3, Color: 1<<32 + 2, HasColor: true}, types.ErrFolderColor},
+		{"negative colour", types.ChatFolder{ID: 3, Color: -1, HasColor: true}, types.ErrFolderColor},
+		{"colour not set", types.ChatFolder{ID: 3, Color: 1<<32 + 2}, nil},
+		{"largest", types.ChatFolder{ID: math.MaxInt32, Color: math.MaxInt32, HasColor: true}, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := tt.folder.TG()
+			if !errors.Is(err, tt.want) || (err == nil) != (f != nil) {
+				t.Fatalf("TG() = %v, %v; want error %v", f, err, tt.want)
+			}
+			if err == nil && (int(f.ID) != tt.folder.ID || f.Color.Set != tt.folder.HasColor) {
+				t.Fatalf("TG() = id %d, colour %v; want %d, set %v", f.ID, f.Color, tt.folder.ID, tt.folder.HasColor)
+			}
+		})
 	}
 }

@@ -1,6 +1,9 @@
 package types
 
 import (
+	"errors"
+	"fmt"
+	"math"
 	"time"
 
 	"github.com/mtgo-labs/mtgo/peers"
@@ -79,6 +82,16 @@ type topKey struct {
 	id   int32
 }
 
+// ErrFolderID reports a chat folder id no folder can have: folders are numbered from 2 to
+// 2^31-1 (0 is "All chats", 1 the archive), and cut to the request's 32 bits a larger int
+// would name another folder. Package mtgo re-exports it.
+var ErrFolderID = errors.New("mtgo: chat folder id out of range")
+
+// ErrFolderColor reports a folder tag colour outside 0 to 2^31-1: colours are numbered from 0,
+// and cut to the request's 32 bits a larger int would pick another one. Package mtgo
+// re-exports it.
+var ErrFolderColor = errors.New("mtgo: chat folder color out of range")
+
 // ChatFolder is a dialog filter (a folder of the chat list).
 type ChatFolder struct {
 	// ID is the folder's id (2 and up; 0 is "All chats" and 1 the archive).
@@ -121,10 +134,16 @@ func NewChatFolder(f tg.DialogFilterClass) *ChatFolder {
 	return nil
 }
 
-// TG returns the folder as a dialogFilter.
-func (f *ChatFolder) TG() *tg.DialogFilter {
+// TG returns the folder as a dialogFilter. An ID outside 2 to 2^31-1 is ErrFolderID and,
+// when HasColor, a Color outside 0 to 2^31-1 ErrFolderColor: cut to the request's 32 bits
+// they would name another folder or colour.
+func (f *ChatFolder) TG() (*tg.DialogFilter, error) {
+	id, err := int32Within(f.ID, 2, ErrFolderID)
+	if err != nil {
+		return nil, err
+	}
 	out := &tg.DialogFilter{
-		ID: int32(f.ID), Title: tg.TextWithEntities{Text: f.Title, Entities: []tg.MessageEntityClass{}},
+		ID: id, Title: tg.TextWithEntities{Text: f.Title, Entities: []tg.MessageEntityClass{}},
 		Contacts: f.Contacts, NonContacts: f.NonContacts, Groups: f.Groups, Broadcasts: f.Channels, Bots: f.Bots,
 		ExcludeMuted: f.ExcludeMuted, ExcludeRead: f.ExcludeRead, ExcludeArchived: f.ExcludeArchived,
 		PinnedPeers: nonNil(f.Pinned), IncludePeers: nonNil(f.Included), ExcludePeers: nonNil(f.Excluded),
@@ -133,9 +152,21 @@ func (f *ChatFolder) TG() *tg.DialogFilter {
 		out.Emoticon.Set, out.Emoticon.Value = true, f.Emoticon
 	}
 	if f.HasColor {
-		out.Color.Set, out.Color.Value = true, int32(f.Color)
+		if out.Color.Value, err = int32Within(f.Color, 0, ErrFolderColor); err != nil {
+			return nil, err
+		}
+		out.Color.Set = true
 	}
-	return out
+	return out, nil
+}
+
+// int32Within converts n for a 32-bit field when it lies in lo to 2^31-1, and fails with
+// errRange, naming n and the range, when it does not.
+func int32Within(n, lo int, errRange error) (int32, error) {
+	if n < lo || n > math.MaxInt32 {
+		return 0, fmt.Errorf("%w: %d, want %d to %d", errRange, n, lo, math.MaxInt32)
+	}
+	return int32(n), nil
 }
 
 func nonNil(ps []tg.InputPeerClass) []tg.InputPeerClass {
