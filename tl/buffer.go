@@ -78,6 +78,17 @@ const MaxDepth = 128
 // then fails, naming the slip, until Reset or ResetTo, since the Buffer no longer knows how
 // deep the decoder is, and Depth shows it to the tests that check it is 0 after a decode. The
 // check costs nothing: the depth compares as unsigned, so the one compare catches both.
+//
+// A slip that keeps the depth at or above 0 (an Enter left without its Leave on some path, or
+// an extra Leave under a deeper Enter) is not caught where it happens, only by the depth left
+// at the end of a decode. Catching it at once would take a token: Enter returning the depth it
+// set and Leave checking it is still that one. That costs every nested decode a value kept
+// across the nested call and a compare, and changes the calls of every decoder, generated or
+// hand-written, for a fault generated decoders cannot have: tlgen writes each Enter with one
+// unconditional Leave of the same Buffer after the nested decode, with no exit between
+// (TestGeneratedEnterLeavePaired checks that shape on every path of every generated decoder,
+// where the end-of-decode check covers only the paths a test runs). A hand-written decoder
+// must keep the same shape; tltest's prefix and decode checks find its net slips.
 func (b *Buffer) Enter() error {
 	if uint(b.depth) >= MaxDepth {
 		if b.depth < 0 {
