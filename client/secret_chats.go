@@ -56,8 +56,9 @@ type secretChat struct {
 	sent    map[int32]*sentSecret      // the last messages sent, by out_seq_no, for resend requests
 	askNext int32                      // the first out_seq_no no resend request asked for yet
 	held    []tg.EncryptedMessageClass // messages that came while the chat was waiting
-	// farAhead is the highest out_seq_no of a message dropped as too far ahead (in memory:
-	// asked for once the numbers before it have come, askFarLocked; secret_gap.go).
+	// farAhead is the highest out_seq_no of a message dropped as too far ahead, asked for
+	// once the numbers before it have come (askFarLocked; secret_gap.go); stored with the
+	// chat, so a restart asks on.
 	farAhead int32
 	// gapLost lists the numbers the stored gap index lists whose record could not be read
 	// (kept listed, for a later load or the discard to take); gapUnread is set while the
@@ -814,7 +815,10 @@ func (m *secretChats) receiveLocked(ctx context.Context, s *secretChat, p pendin
 	if st == secretchat.StatusGap && !s.gapNear(p.layer.OutSeqNo) {
 		m.log.Warn("secret message too far ahead dropped", "chat", s.id,
 			"expected", s.seq.Expected(), "got", p.layer.OutSeqNo)
-		s.farAhead = max(s.farAhead, p.layer.OutSeqNo)
+		if p.layer.OutSeqNo > s.farAhead { // stored: the update engine counts the message
+			s.farAhead = p.layer.OutSeqNo
+			m.saveLocked(ctx, s)
+		}
 		m.askFarLocked(s)
 		return
 	}

@@ -1,7 +1,9 @@
 package mtgo
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"strings"
@@ -771,29 +773,46 @@ func TestSecretGapFarAhead(t *testing.T) {
 // dropped and the window after the last delivered message is asked for. Once that window
 // has come, the rest up to the dropped message must be asked for too, though the peer sends
 // nothing more: else the dropped message, which the update engine has counted, is lost.
+// "restart": the process stops right after the drop (its resend request job cut): the chat
+// record keeps the farthest number dropped, and the load asks on toward it. Before that fix
+// it lived in memory only, and nothing asked until the peer wrote again.
 func TestSecretGapFarAheadHonest(t *testing.T) {
 	ctx := context.Background()
-	r := newSecretRelay(t)
-	for _, p := range r.parties { // no re-keying: its messages would be held among the texts
-		p.m.policy.Messages = 10 * maxSecretPending
-	}
-	id := r.open(t)
-	b := r.parties[1]
-	want := make([]string, maxSecretPending+2)
-	for i := range want {
-		want[i] = fmt.Sprint(i + 1)
-	}
-	held := r.sendHeld(t, id, want...)
-	b.m.handle(ctx, held[len(held)-1].up) // far ahead: dropped, the next 100 asked for
-	b.m.handle(ctx, held[0].up)           // the peer keeps its last 100 only: these come late
-	b.m.handle(ctx, held[1].up)
-	r.runJobs()
-	texts := slices.DeleteFunc(secretTexts(b.events()), func(s string) bool { return strings.HasPrefix(s, "action ") })
-	if diff := cmp.Diff(want, texts); diff != "" {
-		t.Fatalf("delivered (-want +got):\n%s", diff)
-	}
-	if !strings.Contains(b.log.String(), "too far ahead") {
-		t.Fatalf("drop not logged:\n%s", b.log)
+	for _, restart := range []bool{false, true} {
+		t.Run(fmt.Sprint("restart ", restart), func(t *testing.T) {
+			r := newSecretRelay(t)
+			for _, p := range r.parties { // no re-keying: its messages would be held among the texts
+				p.m.policy.Messages = 10 * maxSecretPending
+			}
+			id := r.open(t)
+			b := r.parties[1]
+			want := make([]string, maxSecretPending+2)
+			for i := range want {
+				want[i] = fmt.Sprint(i + 1)
+			}
+			held := r.sendHeld(t, id, want...)
+			b.m.handle(ctx, held[len(held)-1].up) // far ahead: dropped, the next 100 asked for
+			if restart {
+				b = r.restart(1)
+				b.m.policy.Messages = 10 * maxSecretPending
+				if _, ok := b.m.get(ctx, id); !ok {
+					t.Fatal("chat lost")
+				}
+			}
+			b.m.handle(ctx, held[0].up) // the peer keeps its last 100 only: these come late
+			b.m.handle(ctx, held[1].up)
+			r.runJobs()
+			texts := slices.DeleteFunc(secretTexts(b.events()), func(s string) bool { return strings.HasPrefix(s, "action ") })
+			if diff := cmp.Diff(want, texts); diff != "" {
+				t.Fatalf("delivered (-want +got):\n%s", diff)
+			}
+			if !restart && !strings.Contains(b.log.String(), "too far ahead") {
+				t.Fatalf("drop not logged:\n%s", b.log)
+			}
+			if s := b.stored(t, id); s.farAhead != 0 {
+				t.Fatalf("stored farAhead %d once every message came, want 0", s.farAhead)
+			}
+		})
 	}
 }
 
@@ -855,4 +874,36 @@ func TestSecretGapLostAsks(t *testing.T) {
 	if left := live.of(secretGapNS, id); len(left) != 0 {
 		t.Fatalf("records left: %v", left)
 	}
+}
+
+// TestSecretRecordFarAhead: a ready chat's farAhead round-trips in its record (at 888, zero
+// in a record written before it: such records load as ever), and a stored one the chat
+// cannot be waiting for (below the next number expected, of this side's parity, in a
+// discarded chat) is damage.
+func TestSecretRecordFarAhead(t *testing.T) {
+	s := testSecretChat(t)
+	exp := s.seq.Expected()
+	s.farAhead = exp + 2*secretGapAhead + 2
+	b := encodeSecretRecord(s)
+	got, err := decodeSecretRecord(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.farAhead != s.farAhead {
+		t.Fatalf("farAhead %d, want %d", got.farAhead, s.farAhead)
+	}
+	put := func(b []byte, far int32) []byte {
+		x := bytes.Clone(b)
+		binary.LittleEndian.PutUint32(x[secretRecordSizeV2:], uint32(far))
+		return x
+	}
+	if got, err := decodeSecretRecord(put(b, 0)); err != nil || got.farAhead != 0 {
+		t.Fatalf("a record without farAhead: %v, farAhead %d", err, got.farAhead)
+	}
+	d := testDiscardedChat(t)
+	wantDamaged(t, []damagedRecord{
+		{"this side's parity", put(b, s.farAhead+1)},
+		{"negative", put(b, -2)},
+		{"in a discarded chat", put(encodeSecretRecord(d), d.seq.Expected()+2)},
+	}, nil)
 }

@@ -32,10 +32,12 @@ const secretRecordNS = "mtgo.secretchat"
 //	365 re-keying phase (secretchat.Phase)   366 zero (2 bytes)
 //	368 exchange_id int64
 //	376 previous key (256 bytes)         632 next key (256 bytes)
-//	888 waiting: the DH generator int32  892 waiting: the DH prime (256 bytes)
+//	888 waiting: the DH generator int32; ready: the farthest out_seq_no of the peer dropped
+//	    as too far ahead and not come yet (farAhead, secret_gap.go; zero when none)
+//	892 waiting: the DH prime (256 bytes)
 //	1148 waiting: this side's exponent a; requested: the peer's g_a (256 bytes, big-endian)
 //
-// Ready and discarded chats leave 888.. zero, discarded chats also 60..316 and 352..888;
+// Ready and discarded chats leave 892.. zero, discarded chats also 60..316 and 352..892;
 // waiting and requested chats (the key exchange unfinished) leave 40..888 zero. The decoder
 // checks every part a state leaves zero. The exponent is as secret as the key in a ready record and
 // stored with the same care (the storage already holds the auth key); it is wiped from memory
@@ -46,7 +48,8 @@ const secretRecordNS = "mtgo.secretchat"
 // accepting) is stored by its phase and exchange_id only and aborted on load
 // (secretchat.RestoreKeys). Flag 8 came later without a new version: a record without it
 // owes the notice only while it counts no message sent (the notice was always the first one
-// sealed), as its writer assumed.
+// sealed), as its writer assumed. So did a ready chat's farAhead (888): a record without it
+// has zero there, and asks nothing toward a dropped message.
 const (
 	secretRecordV1     = 1
 	secretRecordV2     = 2
@@ -115,6 +118,9 @@ func encodeSecretRecord(s *secretChat) []byte {
 	if s.state != types.SecretChatReady || s.keys == nil {
 		return b
 	}
+	if s.seq != nil && s.farAhead >= s.seq.Expected() { // once come, it says nothing
+		le.PutUint32(b[888:], uint32(s.farAhead))
+	}
 	ks := s.keys.State()
 	copy(b[60:], ks.Key.Value[:])
 	le.PutUint64(b[352:], uint64(ks.Usage.Since.Unix()))
@@ -181,7 +187,7 @@ func decodeSecretRecord(b []byte) (*secretChat, error) {
 	if s.unfinished() {
 		return decodeUnfinished(s, b)
 	}
-	if len(b) == secretRecordSize && !allZero(b[secretRecordSizeV2:]) {
+	if len(b) == secretRecordSize && !allZero(b[secretRecordSizeV2+4:]) {
 		return nil, fmt.Errorf("%w: key exchange bytes in a %v chat", errSecretRecord, state)
 	}
 	st := secretchat.SeqState{Sent: int32(le.Uint32(b[48:])), Received: int32(le.Uint32(b[52:])), PeerIn: int32(le.Uint32(b[56:]))}
@@ -190,6 +196,11 @@ func decodeSecretRecord(b []byte) (*secretChat, error) {
 		return nil, fmt.Errorf("%w: %w", errSecretRecord, err)
 	}
 	s.seq = seq
+	if len(b) == secretRecordSize {
+		if s.farAhead, err = decodeFarAhead(s, b); err != nil {
+			return nil, err
+		}
+	}
 	// This side's layer notice is the first message it seals in a chat: none sent, none told.
 	s.told = st.Sent > 0 && (len(b) == secretRecordSizeV1 || b[364]&secretFlagOwed == 0)
 	if state != types.SecretChatReady {
@@ -212,6 +223,18 @@ func decodeSecretRecord(b []byte) (*secretChat, error) {
 		return nil, fmt.Errorf("%w: %w", errSecretRecord, err)
 	}
 	return s, nil
+}
+
+// decodeFarAhead reads the farAhead of a version 3 record (888): zero, or a number of the
+// peer's still to come (its parity, not below the next one expected); a discarded chat's is
+// zero.
+func decodeFarAhead(s *secretChat, b []byte) (int32, error) {
+	far := int32(binary.LittleEndian.Uint32(b[secretRecordSizeV2:]))
+	exp := s.seq.Expected()
+	if far != 0 && (s.state != types.SecretChatReady || far < exp || (far-exp)&1 != 0) {
+		return 0, fmt.Errorf("%w: far-ahead number %d in a %v chat expecting %d", errSecretRecord, far, s.state, exp)
+	}
+	return far, nil
 }
 
 // secretV1Keys is the key state of a version 1 record: its key is the chat's first key,
