@@ -42,10 +42,10 @@ func (e *Engine) onBadMsg(now time.Time, msgID int64, body []byte) {
 		// correction is refused the clock stays, so a message sent again would be rejected
 		// again.
 		if err := e.correctClock(now, msgID, "bad_msg_notification"); err != nil {
-			if !e.refusedInPacket {
-				// Notices that came together (one packet, a container of them) are one
-				// round of the server's: they count once.
-				e.refusedInPacket = true
+			if bad > e.refusedUpTo {
+				// Notices about messages sent before the last refusal counted came in the
+				// same round (one container, packets read together): they count once.
+				e.refusedUpTo = e.ids.last
 				e.clockRefusals++
 			}
 			fail = fmt.Errorf("%w: %w", err, &BadMsgError{Code: code, MsgID: bad})
@@ -107,9 +107,9 @@ func (e *Engine) onBadMsg(now time.Time, msgID int64, body []byte) {
 
 // clockRefusalLimit is how many clock corrections asked by bad_msg_notification 16 or 17 the
 // engine may refuse in a row (no correction taken and no call answered in between) before
-// Receive fails the connection with ErrClockOffset. The refusals of one received packet count
-// as one: a server rejecting every message of a container answers with a notice each, and
-// four calls sent together must not end the connection in one round trip. Each refusal fails the calls the notice
+// Receive fails the connection with ErrClockOffset. The refusals of one round count as one: a
+// server rejecting every message may answer each with its own notice, and four calls sent
+// together must not end the connection in one round trip. Each refusal fails the calls the notice
 // rejected; a caller that tries them again would go on at the pace of round trips for as long
 // as the server's clock or the local one stays wrong.
 const clockRefusalLimit = 4
@@ -219,7 +219,7 @@ func (e *Engine) renewSession(now time.Time, bad int64) error {
 	}
 	e.log.Debug("mtp: new session: the corrected clock is behind the msg_ids sent")
 	e.prevSession, e.prevUntil = old, now.Add(prevSessionWait)
-	e.ids.last = 0
+	e.ids.last, e.refusedUpTo = 0, 0
 	e.seq = seqGen{}
 	e.acks = e.acks[:0] // about the old session's messages
 	e.initDone = false

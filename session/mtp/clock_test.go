@@ -587,47 +587,67 @@ func TestNewSessionsBoundResends(t *testing.T) {
 	t.Fatalf("call still pending after %d sessions", len(sessions))
 }
 
-// TestClockRefusalsInOnePacketCountOnce: a server rejecting every message with
-// bad_msg_notification 16 may send a notice per message, together in one container. Four
-// calls refused together counted as four refusals in a row: Receive failed the connection in
-// one round trip, though the limit means four rounds. The notices of one packet now count
-// once: every call fails with ErrClockOffset, and the connection ends at the
-// clockRefusalLimit-th packet of refusals.
-func TestClockRefusalsInOnePacketCountOnce(t *testing.T) {
-	p := newPair(t, func(c, _ *Config) { c.PingInterval = -1 })
-	p.call(body(0x77777777, 0), CallOptions{})
-	p.roundTrip(p.echo) // the server takes the session
-	p.skew = time.Date(2040, 1, 1, 0, 0, 0, 0, time.UTC).Sub(p.now)
-	for round := 1; round <= clockRefusalLimit; round++ {
-		calls := map[CallID]bool{}
-		for i := range clockRefusalLimit {
-			calls[p.call(body(0x77777777, round*16+i), CallOptions{})] = true
+// TestClockRefusalsOfOneRoundCountOnce: a server rejecting every message with
+// bad_msg_notification 16 may send a notice per message, together in one container or in
+// packets read one after the other. Four calls refused together counted as four refusals in a
+// row: Receive failed the connection in one round trip, though the limit means four rounds.
+// The notices about messages sent before the last refusal counted now count once: every call
+// fails with ErrClockOffset, and the connection ends in the clockRefusalLimit-th round.
+func TestClockRefusalsOfOneRoundCountOnce(t *testing.T) {
+	for _, together := range []bool{true, false} {
+		name := "one packet each"
+		if together {
+			name = "one container"
 		}
-		p.flushC()
-		p.toS = p.toS[:0]
-		for call := range calls {
-			if err := p.s.Push(badMsg(p.c.MsgID(call), 16)); err != nil {
-				t.Fatal(err)
+		t.Run(name, func(t *testing.T) {
+			p := newPair(t, func(c, _ *Config) { c.PingInterval = -1 })
+			p.call(body(0x77777777, 0), CallOptions{})
+			p.roundTrip(p.echo) // the server takes the session
+			p.skew = time.Date(2040, 1, 1, 0, 0, 0, 0, time.UTC).Sub(p.now)
+			for round := 1; round <= clockRefusalLimit; round++ {
+				calls := map[CallID]bool{}
+				for i := range clockRefusalLimit {
+					calls[p.call(body(0x77777777, round*16+i), CallOptions{})] = true
+				}
+				p.flushC()
+				p.toS = p.toS[:0]
+				for call := range calls {
+					if err := p.s.Push(badMsg(p.c.MsgID(call), 16)); err != nil {
+						t.Fatal(err)
+					}
+					if !together {
+						p.flushS()
+					}
+				}
+				p.flushS()
+				var ev []Event
+				var err error
+				for i, pkt := range p.toC {
+					got, rerr := p.c.Receive(p.now, pkt)
+					ev = append(ev, copyEvents(got)...)
+					switch {
+					case i == 0:
+						err = rerr
+					case rerr != nil && round < clockRefusalLimit:
+						t.Fatalf("round %d, packet %d: Receive: %v, want the round counted at its first", round, i, rerr)
+					}
+				}
+				p.toC = p.toC[:0]
+				for _, f := range only(ev, EventFailed) {
+					if calls[f.Call] && errors.Is(f.Err, ErrClockOffset) {
+						delete(calls, f.Call)
+					}
+				}
+				if len(calls) != 0 {
+					t.Fatalf("round %d: events %+v, want every call failed with ErrClockOffset", round, ev)
+				}
+				switch {
+				case round < clockRefusalLimit && err != nil:
+					t.Fatalf("round %d: Receive: %v, want the connection kept", round, err)
+				case round == clockRefusalLimit && !errors.Is(err, ErrClockOffset):
+					t.Fatalf("Receive in round %d: %v, want ErrClockOffset", round, err)
+				}
 			}
-		}
-		if n := p.flushS(); n != 1 {
-			t.Fatalf("round %d: the server sent %d packets, want its notices in one", round, n)
-		}
-		ev, err := p.c.Receive(p.now, p.toC[0])
-		p.toC = p.toC[:0]
-		for _, f := range only(ev, EventFailed) {
-			if calls[f.Call] && errors.Is(f.Err, ErrClockOffset) {
-				delete(calls, f.Call)
-			}
-		}
-		if len(calls) != 0 {
-			t.Fatalf("round %d: events %+v, want every call failed with ErrClockOffset", round, ev)
-		}
-		switch {
-		case round < clockRefusalLimit && err != nil:
-			t.Fatalf("round %d: Receive: %v, want the connection kept", round, err)
-		case round == clockRefusalLimit && !errors.Is(err, ErrClockOffset):
-			t.Fatalf("Receive in round %d: %v, want ErrClockOffset", round, err)
-		}
+		})
 	}
 }

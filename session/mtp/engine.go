@@ -244,14 +244,15 @@ type Engine struct {
 	// clockWarned: an ignored clock correction was logged at warn level.
 	clockWarned bool
 
-	// clockRefusals counts the received packets in which the engine refused a clock
-	// correction bad_msg_notification asked for, since the last one taken or the last call
-	// answered; clockErr, set once they reach clockRefusalLimit, is what Receive fails with.
+	// clockRefusals counts the rounds in which the engine refused a clock correction
+	// bad_msg_notification asked for (see refusedUpTo), since the last one taken or the last
+	// call answered; clockErr, set once they reach clockRefusalLimit, is what Receive fails
+	// with.
 	clockRefusals int
 	clockErr      error
-	// refusedInPacket: a clock correction was refused in the packet being received, which
-	// counts once in clockRefusals however many notices it holds.
-	refusedInPacket bool
+	// refusedUpTo is the last msg_id sent when a refusal was last counted: a refusal about a
+	// message up to it comes from the same round and does not count again.
+	refusedUpTo int64
 	// srvSeen is the latest server time the server stated (in the msg_id of a message it
 	// sent, or the now of future_salts) that the engine takes (see seen): salts that expired
 	// before it are dropped.

@@ -43,7 +43,7 @@ func (e *Engine) Receive(now time.Time, packet []byte) ([]Event, error) {
 
 // receivePlain processes a decrypted message: salt, session_id, msg_id, seqno, length, body.
 func (e *Engine) receivePlain(now time.Time, plain []byte) {
-	e.unpacked, e.refusedInPacket = 0, false
+	e.unpacked = 0
 	if len(plain) < innerHeaderSize {
 		e.drop("short message", 0)
 		return
