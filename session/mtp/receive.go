@@ -24,9 +24,10 @@ func outOfWindow(t, est time.Time) (future, past bool) {
 // Receive decrypts packet in place and processes the messages it holds, returning what the
 // loop must act on. An error means the connection must be dropped: the packet is not under this
 // auth key (crypto.ErrAuthKeyID), fails authentication (crypto.ErrDecrypt), or completes
-// clockRefusalLimit clock corrections refused in a row (ErrClockOffset). Messages that are
-// merely unwanted (duplicates, other sessions, bad times, malformed service messages) are
-// dropped silently, with a debug log record.
+// clockRefusalLimit rounds of clock corrections refused in a row (ErrClockOffset). Messages
+// that are merely unwanted (duplicates, other sessions, bad times, malformed service messages)
+// are dropped silently, with a debug log record; of the session a clock correction left, the
+// answers to its calls still waiting are read for a while (see renewSession).
 func (e *Engine) Receive(now time.Time, packet []byte) ([]Event, error) {
 	e.events = e.events[:0]
 	plain, err := crypto.DecryptMessage(packet[:0], &e.cfg.AuthKey, e.side.Other(), packet)
