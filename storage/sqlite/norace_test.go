@@ -3,4 +3,4 @@
 package sqlite_test
 
 // largePeers is TestConformance's large peer set: the suite's (1 000 000 under MTGO_CI).
-const largePeers = 0
+func largePeers() int { return 0 }

@@ -61,7 +61,7 @@ func TestConformance(t *testing.T) {
 		},
 		Persistent:  true,
 		Exclusive:   true,
-		LargePeers:  largePeers,
+		LargePeers:  largePeers(),
 		LargeLinear: true,
 		Corrupt: func(t testing.TB, name string) {
 			for _, suffix := range []string{"", "-wal", "-shm"} {
