@@ -248,12 +248,14 @@ func (e *Engine) stamp(m *outMsg, now, srv time.Time) {
 	}
 }
 
-// afterOf returns the call m must follow, nil if none is pending.
+// afterOf returns the call m must follow, nil if none is pending. A parked call (see
+// renewSession) is none: its msg_id is the old session's, which invokeAfterMsg in this one
+// cannot name, and holding m until its answer would hold the queue behind m too.
 func (e *Engine) afterOf(m *outMsg) *outMsg {
 	if m.after == 0 {
 		return nil
 	}
-	if a := e.calls[m.after]; a != nil && a != m {
+	if a := e.calls[m.after]; a != nil && a != m && !a.parked {
 		return a
 	}
 	return nil

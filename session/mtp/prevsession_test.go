@@ -145,6 +145,30 @@ func TestOldSessionWaitEnds(t *testing.T) {
 	}
 }
 
+// TestAfterParkedCall: a call to run after a parked one (CallOptions.After) cannot name it
+// with invokeAfterMsg, whose msg_id would be the old session's; it goes without.
+func TestAfterParkedCall(t *testing.T) {
+	p := newPair(t, func(c, _ *Config) { c.PingInterval = -1 })
+	a, _, _, _, aID, _ := renewed(t, p)
+	p.flushC()
+	p.toS = p.toS[:0]
+	next := p.call(body(0xe, 0), CallOptions{After: a})
+	p.flushC()
+	if len(p.toS) != 1 {
+		t.Fatalf("%d packets, want call %d sent", len(p.toS), next)
+	}
+	plain, err := crypto.DecryptMessage(nil, &testKey, crypto.Client, p.toS[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(plain, body(0xe, 0)) {
+		t.Fatalf("call %d not sent", next)
+	}
+	if bytes.Contains(plain, le.AppendUint64(le.AppendUint32(nil, idInvokeAfterMsg), uint64(aID))) {
+		t.Errorf("call %d sent after msg_id %#x of the old session", next, aID)
+	}
+}
+
 // FuzzOldSession feeds arbitrary messages in the old session to a client that started a new
 // one with calls waiting there: nothing may panic and no call may get stuck.
 func FuzzOldSession(f *testing.F) {
