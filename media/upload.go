@@ -156,12 +156,14 @@ func (u *uploader) run(parent context.Context, r io.Reader) (tg.InputFileClass, 
 }
 
 // work is one worker: it takes the next part itself (reading it from the source under mu when
-// no read part is waiting) and sends it, so no part passes through a channel. The first
-// failure is kept in u.err and cancels ctx, which stops the other workers.
+// no read part is waiting) and sends it, so no part passes through a channel. A sent part is
+// booked when the worker comes back for the next one, under the same lock. The first failure
+// is kept in u.err and cancels ctx, which stops the other workers.
 func (u *uploader) work(ctx, sendCtx context.Context, cancel context.CancelFunc) {
 	s := new(partSender)
+	var sent job // the part sent last, to book; none while its data is nil
 	for {
-		j, ok, err := u.pull(ctx)
+		j, ok, err := u.pull(ctx, sent)
 		if err != nil {
 			u.fail(err, cancel)
 			return
@@ -170,15 +172,17 @@ func (u *uploader) work(ctx, sendCtx context.Context, cancel context.CancelFunc)
 			return
 		}
 		attempts, err := u.send(sendCtx, s, j)
-		if err != nil && ctx.Err() != nil {
-			// Stopped, not failed: another worker failed or the caller gave up.
-			u.fail(ctx.Err(), cancel)
-			return
-		}
-		if err := u.book(j, attempts, err); err != nil {
+		if err != nil {
+			if ctx.Err() != nil {
+				// Stopped, not failed: another worker failed or the caller gave up.
+				err = ctx.Err()
+			} else {
+				err = u.partError(j, attempts, err)
+			}
 			u.fail(err, cancel)
 			return
 		}
+		sent = j
 	}
 }
 
@@ -192,12 +196,17 @@ func (u *uploader) fail(err error, cancel context.CancelFunc) {
 	cancel()
 }
 
-// pull returns the next part to send, reading the source when no read part waits; ok is false
-// once the source is used up or the upload has failed. mu is released by a defer: the source
-// reader may panic, and the relay then stops the other workers, who need mu.
-func (u *uploader) pull(ctx context.Context) (j job, ok bool, err error) {
+// pull books sent, the part the worker sent last (if its data is not nil), then returns the
+// next part to send, reading the source when no read part waits; ok is false once the source
+// is used up or the upload has failed. One lock serves both, as every worker wants both. mu is
+// released by a defer: the source reader and the progress callback may panic, and the relay
+// then stops the other workers, who need mu.
+func (u *uploader) pull(ctx context.Context, sent job) (j job, ok bool, err error) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
+	if sent.data != nil {
+		u.book(sent)
+	}
 	for {
 		if u.err != nil {
 			return job{}, false, nil
@@ -240,9 +249,10 @@ func (u *uploader) runInline(ctx context.Context) (tg.InputFileClass, error) {
 			}
 			u.parts++
 			attempts, err := u.send(sendCtx, s, j)
-			if err := u.finish(j, attempts, err); err != nil {
-				return nil, contextErr(ctx, err)
+			if err != nil {
+				return nil, contextErr(ctx, u.partError(j, attempts, err))
 			}
+			u.book(j)
 		}
 	}
 	if u.parts == 0 {
@@ -363,7 +373,7 @@ func readPart(br *bufio.Reader, p []byte, exact bool) (n int, last bool, err err
 
 // buffer returns a part buffer: a free one, or a new one. Once the size class is known a new
 // one is needed only while fewer than workers+1 exist: each worker lends at most one to its
-// call and the one reading holds none, so finish keeps the count within workers+1.
+// call and the one reading holds none, so book keeps the count within workers+1.
 func (u *uploader) buffer() []byte {
 	if n := len(u.free); n > 0 {
 		b := u.free[n-1]
@@ -374,27 +384,20 @@ func (u *uploader) buffer() []byte {
 	return u.c.partBuffer(u.partSize)
 }
 
-// book is finish on the worker path, under mu (released by a defer, as in pull: the progress
-// callback may panic).
-func (u *uploader) book(j job, attempts int, err error) error {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	return u.finish(j, attempts, err)
+// partError is the error of a part that send failed to store.
+func (u *uploader) partError(j job, attempts int, err error) error {
+	return &PartError{Op: "upload", Part: int64(j.part), Offset: int64(j.part) * int64(u.partSize), Attempts: attempts, Err: err}
 }
 
-// finish books a finished part: its buffer goes back to the free list (or is dropped when more
+// book books a stored part: its buffer goes back to the free list (or is dropped when more
 // exist than the steady state needs), its bytes to the progress meter.
-func (u *uploader) finish(j job, attempts int, err error) error {
-	if err != nil {
-		return &PartError{Op: "upload", Part: int64(j.part), Offset: int64(j.part) * int64(u.partSize), Attempts: attempts, Err: err}
-	}
+func (u *uploader) book(j job) {
 	if u.allocated > u.workers+1 {
 		u.allocated--
 	} else {
 		u.free = append(u.free, j.data[:cap(j.data)])
 	}
 	u.meter.add(len(j.data))
-	return nil
 }
 
 // partSender is one worker's reusable request and answer.
