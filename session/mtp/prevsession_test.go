@@ -101,11 +101,12 @@ func TestOldSessionAnswersTaken(t *testing.T) {
 }
 
 // TestOldSessionWaitEnds: a parked call (acknowledged in the old session, not repeatable)
-// fails with ErrNotRepeated when the connection ends, or when prevSessionWait passes, and the
-// old session's answers are dropped from then on; cancelled, it sends no rpc_drop_answer,
-// whose msg_id would be the old session's.
+// fails with ErrNotRepeated when the connection ends, when prevSessionWait passes, or when
+// another clock correction starts another session (one old session is kept), and the old
+// session's answers are dropped from then on; cancelled, it sends no rpc_drop_answer, whose
+// msg_id would be the old session's.
 func TestOldSessionWaitEnds(t *testing.T) {
-	for _, end := range []string{"reconnect", "wait", "cancel"} {
+	for _, end := range []string{"reconnect", "wait", "another session", "cancel"} {
 		t.Run(end, func(t *testing.T) {
 			p := newPair(t, func(c, _ *Config) { c.PingInterval = -1 })
 			a, _, _, old, aID, _ := renewed(t, p)
@@ -125,6 +126,15 @@ func TestOldSessionWaitEnds(t *testing.T) {
 					t.Fatal(err)
 				}
 				ev = copyEvents(ev)
+			case "another session":
+				y := p.call(body(0xf, 0), CallOptions{})
+				p.flushC()
+				p.toS = p.toS[:0]
+				sid := p.c.SessionID()
+				ev = p.fromServerID(msgIDAt(p.now.Add(-2*time.Hour))|idServerOther, badMsg(p.c.MsgID(y), 17))
+				if p.c.SessionID() == sid {
+					t.Fatal("no third session after the clock went back again")
+				}
 			case "cancel":
 				if !p.c.Cancel(a) {
 					t.Fatal("Cancel: call unknown")
