@@ -15,6 +15,7 @@ import (
 	"github.com/mtgo-labs/mtgo/client/storage"
 	"github.com/mtgo-labs/mtgo/peers"
 	"github.com/mtgo-labs/mtgo/storage/sqlite"
+	"github.com/mtgo-labs/mtgo/storage/sqlstore"
 )
 
 // TestPathIsAFileName: the path is a file name, never read as a URI. A '#' or '?' cut the
@@ -356,22 +357,15 @@ func TestMovedFileNewConnection(t *testing.T) {
 		}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			var now atomic.Int64
-			defer func(c func() int64) { *sqlite.LeaseClock = c }(*sqlite.LeaseClock)
-			*sqlite.LeaseClock = now.Load
 			path := filepath.Join(t.TempDir(), "bot.db")
-			st, err := sqlite.Open(t.Context(), path, "main")
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer st.Close()
+			st := openHeld(t, path)
 			if err := st.SetHomeDC(t.Context(), 2); err != nil { // checked now
 				t.Fatal(err)
 			}
 			st.DB().SetMaxIdleConns(0) // every call opens a connection
 			tt.move(t, path)
 			before, beforeErr := os.ReadFile(path)
-			_, _, err = st.LoadPeer(t.Context(), peers.UserKey(1)) // within ReadRecheck
+			_, _, err := st.LoadPeer(t.Context(), peers.UserKey(1)) // within ReadRecheck
 			if !errors.Is(err, sqlite.ErrFileMoved) {
 				t.Errorf("read through a new connection after the move = %v, want ErrFileMoved", err)
 			}
@@ -408,15 +402,8 @@ func TestMovedFileOpenConnection(t *testing.T) {
 		}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			var now atomic.Int64
-			defer func(c func() int64) { *sqlite.LeaseClock = c }(*sqlite.LeaseClock)
-			*sqlite.LeaseClock = now.Load
 			path := filepath.Join(t.TempDir(), "bot.db")
-			st, err := sqlite.Open(t.Context(), path, "main")
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer st.Close()
+			st := openHeld(t, path)
 			st.DB().SetMaxOpenConns(1) // the connection of the writes reads too
 			if err := st.SavePeers(t.Context(), []peers.Peer{{Key: peers.UserKey(1), AccessHash: 1}}); err != nil {
 				t.Fatal(err) // checked now
@@ -438,9 +425,6 @@ func TestMovedFileOpenConnection(t *testing.T) {
 // and the open, fails with ErrFileMoved. The connection opened the other database, and the
 // read returned its peer (access hash 999), another file's rows.
 func TestMovedFileWhileConnecting(t *testing.T) {
-	var now atomic.Int64
-	defer func(c func() int64) { *sqlite.LeaseClock = c }(*sqlite.LeaseClock)
-	*sqlite.LeaseClock = now.Load
 	var move atomic.Pointer[func()]
 	defer func(n func(string) (driver.Connector, error)) { *sqlite.NewConnector = n }(*sqlite.NewConnector)
 	inner := *sqlite.NewConnector
@@ -449,11 +433,7 @@ func TestMovedFileWhileConnecting(t *testing.T) {
 		return movingConnector{c, &move}, err
 	}
 	path := filepath.Join(t.TempDir(), "bot.db")
-	st, err := sqlite.Open(t.Context(), path, "main")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openHeld(t, path)
 	if err := st.SavePeers(t.Context(), []peers.Peer{{Key: peers.UserKey(1), AccessHash: 1}}); err != nil {
 		t.Fatal(err) // checked now
 	}
@@ -468,6 +448,21 @@ func TestMovedFileWhileConnecting(t *testing.T) {
 	if !errors.Is(err, sqlite.ErrFileMoved) {
 		t.Errorf("read through a connection opened as the file was replaced = %v (access hash %d), %v, %v; want ErrFileMoved", p.Key, p.AccessHash, ok, err)
 	}
+}
+
+// openHeld holds the lease clock still, so that a read trusts the last check for as long as
+// the test runs, and opens session "main" at path, until the test ends.
+func openHeld(t *testing.T, path string) *sqlstore.Store {
+	var now atomic.Int64
+	clock := *sqlite.LeaseClock
+	t.Cleanup(func() { *sqlite.LeaseClock = clock })
+	*sqlite.LeaseClock = now.Load
+	st, err := sqlite.Open(t.Context(), path, "main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
 }
 
 // movingConnector runs the function in move, once, before it opens a connection.
