@@ -20,12 +20,14 @@ const maxRefreshes = 3
 // Download writes the file at loc to w, in order, and returns the number of bytes written.
 //
 // Chunks are fetched with upload.getFile on Options.Workers calls at once (at most twice that
-// many chunks are held in memory) and written as soon as all earlier ones are. FILE_MIGRATE_X
-// moves the download to data center X; upload.fileCdnRedirect moves it to the CDN, whose parts
-// are decrypted and checked against the master's hashes (a mismatch fails the download before
-// the part is written); FILE_REFERENCE_EXPIRED asks the refresher of WithRefresher for a new
-// location and repeats the chunk. Transient failures and flood waits repeat a chunk; one that
-// still fails ends the download with a *PartError, after every earlier chunk was written.
+// many chunks are held in memory) and written as soon as all earlier ones are; with one worker,
+// or a file of one chunk, they are fetched and written from the calling goroutine, one after
+// another. FILE_MIGRATE_X moves the download to data center X; upload.fileCdnRedirect moves it
+// to the CDN, whose parts are decrypted and checked against the master's hashes (a mismatch
+// fails the download before the part is written); FILE_REFERENCE_EXPIRED asks the refresher of
+// WithRefresher for a new location and repeats the chunk. Transient failures and flood waits
+// repeat a chunk; one that still fails ends the download with a *PartError, after every earlier
+// chunk was written.
 func (c *Client) Download(ctx context.Context, loc Location, w io.Writer, opts ...Option) (int64, error) {
 	d, err := c.newDownload(loc, 0, -1, opts)
 	if err != nil {
@@ -229,6 +231,9 @@ func (d *download) run(parent context.Context, sink func([]byte) error) (int64, 
 	if count == 0 {
 		return 0, nil
 	}
+	if d.workers == 1 {
+		return d.runInline(parent, sink)
+	}
 	ctx, cancel := context.WithCancel(parent)
 	w := newWindow(2*d.workers, count)
 	var wg sync.WaitGroup
@@ -309,19 +314,10 @@ func (d *download) deliver(ctx, parent context.Context, w *window, sink func([]b
 				break
 			}
 			delete(pending, want)
-			if f.err != nil {
-				return written, contextErr(parent, &PartError{Op: "download", Part: want, Offset: f.chunk.Offset, Attempts: f.attempts, Err: f.err})
-			}
-			out, last, err := d.plan.Trim(f.chunk, f.data)
+			n, last, err := d.write(parent, f, sink)
+			written += n
 			if err != nil {
-				return written, &PartError{Op: "download", Part: want, Offset: f.chunk.Offset, Attempts: f.attempts, Err: err}
-			}
-			if len(out) > 0 {
-				if err := sink(out); err != nil {
-					return written, err
-				}
-				written += int64(len(out))
-				d.meter.add(len(out))
+				return written, err
 			}
 			w.slots <- f.buf
 			if last {
@@ -331,6 +327,46 @@ func (d *download) deliver(ctx, parent context.Context, w *window, sink func([]b
 			want++
 		}
 	}
+}
+
+// runInline downloads with no worker goroutine when one chunk is in flight at a time (one
+// worker, or a file of one chunk, which most photos are): the caller's goroutine fetches each
+// chunk and writes it before fetching the next, with no hand-off to a worker and back, and one
+// buffer serves every chunk that needs one.
+func (d *download) runInline(ctx context.Context, sink func([]byte) error) (int64, error) {
+	f := &fetcher{d: d}
+	var written int64
+	for i := int64(0); ; i++ {
+		ch, ok := d.plan.Chunk(i)
+		if !ok {
+			return written, nil
+		}
+		data, attempts, err := f.fetch(ctx, ch)
+		n, last, err := d.write(ctx, fetched{chunk: ch, data: data, attempts: attempts, err: err}, sink)
+		written += n
+		if err != nil || last {
+			return written, err
+		}
+	}
+}
+
+// write hands chunk f, the next in order, to sink and reports its bytes to the progress meter;
+// last is set when the plan ends with it. ctx is the download's own (not a worker's).
+func (d *download) write(ctx context.Context, f fetched, sink func([]byte) error) (n int64, last bool, err error) {
+	if f.err != nil {
+		return 0, false, contextErr(ctx, &PartError{Op: "download", Part: f.chunk.Index, Offset: f.chunk.Offset, Attempts: f.attempts, Err: f.err})
+	}
+	out, last, err := d.plan.Trim(f.chunk, f.data)
+	if err != nil {
+		return 0, false, &PartError{Op: "download", Part: f.chunk.Index, Offset: f.chunk.Offset, Attempts: f.attempts, Err: err}
+	}
+	if len(out) > 0 {
+		if err := sink(out); err != nil {
+			return 0, false, err
+		}
+		d.meter.add(len(out))
+	}
+	return int64(len(out)), last, nil
 }
 
 func (d *download) snapshot() source {

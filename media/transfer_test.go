@@ -493,7 +493,7 @@ func TestFloodSleepThreshold(t *testing.T) {
 		{"never, long", -1, 30, 0, true},
 	}
 	for _, tt := range tests {
-		for _, op := range []string{"upload", "upload inline", "download"} {
+		for _, op := range []string{"upload", "upload inline", "download", "download inline"} {
 			t.Run(tt.name+"/"+op, func(t *testing.T) {
 				synctest.Test(t, func(t *testing.T) {
 					srv := mediatest.New(mediatest.Options{})
@@ -531,38 +531,48 @@ func TestFloodSleepThreshold(t *testing.T) {
 }
 
 func TestDownloadPartRetried(t *testing.T) {
-	srv := mediatest.New(mediatest.Options{})
-	c := media.New(srv.Pool(), media.Options{Workers: 4, RetryDelay: time.Millisecond})
-	data := randomData(5<<20+17, 7)
-	f := srv.AddFile(data)
-	srv.FailOffset("upload.getFile", 3<<20, 3, errInternal)
-	var out bytes.Buffer
-	if _, err := c.Download(context.Background(), srv.Location(f), &out); err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(out.Bytes(), data) {
-		t.Fatal("bytes differ")
-	}
-	if got := srv.Calls("upload.getFile"); got != 6+3 {
-		t.Fatalf("getFile calls = %d, want 9", got)
+	// workers=1 downloads inline.
+	for _, workers := range []int{1, 4} {
+		t.Run(fmt.Sprint("workers=", workers), func(t *testing.T) {
+			srv := mediatest.New(mediatest.Options{})
+			c := media.New(srv.Pool(), media.Options{Workers: workers, RetryDelay: time.Millisecond})
+			data := randomData(5<<20+17, 7)
+			f := srv.AddFile(data)
+			srv.FailOffset("upload.getFile", 3<<20, 3, errInternal)
+			var out bytes.Buffer
+			if _, err := c.Download(context.Background(), srv.Location(f), &out); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(out.Bytes(), data) {
+				t.Fatal("bytes differ")
+			}
+			if got := srv.Calls("upload.getFile"); got != 6+3 {
+				t.Fatalf("getFile calls = %d, want 9", got)
+			}
+		})
 	}
 }
 
 func TestDownloadPartFailsForGood(t *testing.T) {
-	srv := mediatest.New(mediatest.Options{})
-	c := media.New(srv.Pool(), media.Options{Workers: 4, RetryDelay: time.Millisecond, Retries: 1})
-	data := randomData(8<<20, 8)
-	f := srv.AddFile(data)
-	srv.FailOffset("upload.getFile", 5<<20, -1, errInternal)
-	var out bytes.Buffer
-	n, err := c.Download(context.Background(), srv.Location(f), &out)
-	var pe *media.PartError
-	if !errors.As(err, &pe) || pe.Part != 5 || pe.Offset != 5<<20 || pe.Attempts != 2 {
-		t.Fatalf("err = %v, want chunk 5 after 2 attempts", err)
-	}
-	// Everything before the failed chunk was written, nothing after it.
-	if n != 5<<20 || !bytes.Equal(out.Bytes(), data[:5<<20]) {
-		t.Fatalf("wrote %d bytes (%d in the writer), want the 5 MiB before the failure", n, out.Len())
+	// workers=1 downloads inline.
+	for _, workers := range []int{1, 4} {
+		t.Run(fmt.Sprint("workers=", workers), func(t *testing.T) {
+			srv := mediatest.New(mediatest.Options{})
+			c := media.New(srv.Pool(), media.Options{Workers: workers, RetryDelay: time.Millisecond, Retries: 1})
+			data := randomData(8<<20, 8)
+			f := srv.AddFile(data)
+			srv.FailOffset("upload.getFile", 5<<20, -1, errInternal)
+			var out bytes.Buffer
+			n, err := c.Download(context.Background(), srv.Location(f), &out)
+			var pe *media.PartError
+			if !errors.As(err, &pe) || pe.Part != 5 || pe.Offset != 5<<20 || pe.Attempts != 2 {
+				t.Fatalf("err = %v, want chunk 5 after 2 attempts", err)
+			}
+			// Everything before the failed chunk was written, nothing after it.
+			if n != 5<<20 || !bytes.Equal(out.Bytes(), data[:5<<20]) {
+				t.Fatalf("wrote %d bytes (%d in the writer), want the 5 MiB before the failure", n, out.Len())
+			}
+		})
 	}
 }
 
@@ -579,12 +589,12 @@ func TestDownloadSizeMismatch(t *testing.T) {
 }
 
 func TestCancelMidTransfer(t *testing.T) {
-	for _, op := range []string{"upload", "upload inline", "download"} {
+	for _, op := range []string{"upload", "upload inline", "download", "download inline"} {
 		t.Run(op, func(t *testing.T) {
 			defer goleak.VerifyNone(t)
 			srv := mediatest.New(mediatest.Options{Latency: time.Millisecond})
 			workers := 4
-			if op == "upload inline" {
+			if op == "upload inline" || op == "download inline" {
 				workers = 1
 			}
 			c := media.New(srv.Pool(), media.Options{Workers: workers})
@@ -600,7 +610,7 @@ func TestCancelMidTransfer(t *testing.T) {
 			})
 			var err error
 			var out bytes.Buffer
-			if op != "download" {
+			if op == "upload" || op == "upload inline" {
 				var in tg.InputFileClass
 				in, err = c.Upload(ctx, bytes.NewReader(data), int64(len(data)), "x")
 				if in != nil {
@@ -679,18 +689,22 @@ func TestParallelism(t *testing.T) {
 	}
 }
 
+// inlineCase is a transfer of size bytes (known to the transfer or not) on workers workers,
+// during whose calls up to extra goroutines run beside the caller's (0: none).
+type inlineCase struct {
+	name    string
+	workers int
+	size    int
+	known   bool
+	extra   int
+}
+
 // An upload that has one part in flight at a time (one worker, or a known size of one part)
 // makes its calls from the caller's goroutine and starts none; with more workers every call
 // runs beside the worker goroutines (up to extra of them: a worker that finds the source used
 // up ends while the others still send their last parts).
 func TestUploadInlineStartsNoGoroutine(t *testing.T) {
-	tests := []struct {
-		name    string
-		workers int
-		size    int
-		known   bool
-		extra   int // most goroutines beside the caller's during each call; 0: none
-	}{
+	tests := []inlineCase{
 		{"one worker", 1, 3 << 20, true, 0},
 		{"one worker, unknown size", 1, 12 << 20, false, 0},
 		{"one part", 4, 1000, true, 0},
@@ -709,19 +723,7 @@ func TestUploadInlineStartsNoGoroutine(t *testing.T) {
 			if !tt.known {
 				declared, r = -1, onlyReader{r}
 			}
-			var mu sync.Mutex
-			counts := map[int]int{} // goroutines beside the caller's -> calls
-			// The last subtest's workers may still be ending (a worker is done for the
-			// WaitGroup before its goroutine exits): wait for them before counting.
-			if err := goleak.Find(); err != nil {
-				t.Fatal(err)
-			}
-			base := runtime.NumGoroutine()
-			srv.OnCall(func(mediatest.Call) {
-				mu.Lock()
-				defer mu.Unlock()
-				counts[runtime.NumGoroutine()-base]++
-			})
+			check := countBeside(t, srv)
 			in, err := c.Upload(context.Background(), r, declared, "x")
 			if err != nil {
 				t.Fatal(err)
@@ -729,23 +731,79 @@ func TestUploadInlineStartsNoGoroutine(t *testing.T) {
 			if _, err := srv.Uploaded(in); err != nil {
 				t.Fatal(err)
 			}
-			mu.Lock()
-			defer mu.Unlock()
-			calls := srv.Calls("upload.saveFilePart") + srv.Calls("upload.saveBigFilePart")
-			seen := 0
-			for extra, n := range counts {
-				seen += n
-				if tt.extra == 0 && extra != 0 {
-					t.Errorf("%d calls beside %d goroutines, want none", n, extra)
-				}
-				if tt.extra > 0 && (extra < 1 || extra > tt.extra) {
-					t.Errorf("%d calls beside %d goroutines, want 1 to %d", n, extra, tt.extra)
-				}
-			}
-			if seen != calls {
-				t.Errorf("the call hook saw %d calls, the server %d", seen, calls)
-			}
+			check(srv.Calls("upload.saveFilePart")+srv.Calls("upload.saveBigFilePart"), tt.extra)
 		})
+	}
+}
+
+// A download with one chunk in flight at a time (one worker, or a file of one chunk) fetches
+// and writes from the caller's goroutine and starts none.
+func TestDownloadInlineStartsNoGoroutine(t *testing.T) {
+	tests := []inlineCase{
+		{"one worker", 1, 3<<20 + 5, true, 0},
+		{"one worker, unknown size", 1, 3 << 20, false, 0},
+		{"one chunk", 4, 1000, true, 0},
+		{"one full chunk", 4, 1 << 20, true, 0},
+		{"workers", 4, 3 << 20, true, 4},
+		{"one chunk, unknown size", 4, 1000, false, 4},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := mediatest.New(mediatest.Options{})
+			c := media.New(srv.Pool(), media.Options{Workers: tt.workers})
+			data := randomData(tt.size, 13)
+			loc := srv.Location(srv.AddFile(data))
+			if !tt.known {
+				loc.Size = 0
+			}
+			check := countBeside(t, srv)
+			var out bytes.Buffer
+			if _, err := c.Download(context.Background(), loc, &out); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(out.Bytes(), data) {
+				t.Fatal("downloaded bytes differ")
+			}
+			check(srv.Calls("upload.getFile"), tt.extra)
+		})
+	}
+}
+
+// countBeside counts, in srv's call hook, the goroutines running beside the test's own. The
+// check it returns compares them, over calls calls, with extra: none when extra is 0,
+// otherwise 1 to extra.
+func countBeside(t *testing.T, srv *mediatest.Server) (check func(calls, extra int)) {
+	t.Helper()
+	var mu sync.Mutex
+	counts := map[int]int{} // goroutines beside the caller's -> calls
+	// The last subtest's workers may still be ending (a worker is done for the WaitGroup
+	// before its goroutine exits): wait for them before counting.
+	if err := goleak.Find(); err != nil {
+		t.Fatal(err)
+	}
+	base := runtime.NumGoroutine()
+	srv.OnCall(func(mediatest.Call) {
+		mu.Lock()
+		defer mu.Unlock()
+		counts[runtime.NumGoroutine()-base]++
+	})
+	return func(calls, extra int) {
+		t.Helper()
+		mu.Lock()
+		defer mu.Unlock()
+		seen := 0
+		for beside, n := range counts {
+			seen += n
+			if extra == 0 && beside != 0 {
+				t.Errorf("%d calls beside %d goroutines, want none", n, beside)
+			}
+			if extra > 0 && (beside < 1 || beside > extra) {
+				t.Errorf("%d calls beside %d goroutines, want 1 to %d", n, beside, extra)
+			}
+		}
+		if seen != calls {
+			t.Errorf("the call hook saw %d calls, the server %d", seen, calls)
+		}
 	}
 }
 
@@ -805,10 +863,14 @@ func TestFileMigrate(t *testing.T) {
 }
 
 func TestReferenceExpiredMidDownload(t *testing.T) {
-	for _, refresher := range []bool{true, false} {
-		t.Run(fmt.Sprint("refresher=", refresher), func(t *testing.T) {
+	for _, tc := range []struct {
+		refresher bool
+		workers   int
+	}{{true, 2}, {false, 2}, {true, 1}, {false, 1}} {
+		refresher := tc.refresher
+		t.Run(fmt.Sprintf("refresher=%v/workers=%d", refresher, tc.workers), func(t *testing.T) {
 			srv := mediatest.New(mediatest.Options{})
-			c := media.New(srv.Pool(), media.Options{Workers: 2})
+			c := media.New(srv.Pool(), media.Options{Workers: tc.workers})
 			data := randomData(9<<20, 14)
 			f := srv.AddFile(data)
 			var once atomic.Bool
