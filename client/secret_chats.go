@@ -170,6 +170,9 @@ type secretChats struct {
 	// unlisted holds the chats whose discard left records and whose listing for the sweep
 	// failed (secret_sweep.go): listed, or swept, by the next check.
 	unlisted map[int32]struct{}
+	// unsaved holds the discarded chats whose record failed to save, still stored with
+	// their key (secret_sweep.go): saved again by the next check.
+	unsaved map[int32]struct{}
 	// watchOnce starts the client-wide re-keying timer (secret_watch.go).
 	watchOnce sync.Once
 	dhCfg     struct {
@@ -236,16 +239,18 @@ func (m *secretChats) chatLocked(ctx context.Context, id int32) (*secretChat, er
 }
 
 // saveLocked persists a chat and keeps the indexes of unfinished and ready ones in step; a
-// failure is logged (the chat goes on in memory).
-func (m *secretChats) saveLocked(ctx context.Context, s *secretChat) {
+// failure is logged and returned (the chat goes on in memory).
+func (m *secretChats) saveLocked(ctx context.Context, s *secretChat) error {
 	m.trackLocked(ctx, s)
 	m.trackReadyLocked(ctx, s)
 	if m.store == nil {
-		return
+		return nil
 	}
-	if err := m.store.SaveRecord(ctx, secretRecordNS, secretRecordKey(s.id), encodeSecretRecord(s)); err != nil {
+	err := m.store.SaveRecord(ctx, secretRecordNS, secretRecordKey(s.id), encodeSecretRecord(s))
+	if err != nil {
 		m.log.Warn("secret chat not saved", "chat", s.id, "err", err)
 	}
+	return err
 }
 
 // get returns the snapshot of chat id.
@@ -447,7 +452,9 @@ func (m *secretChats) discardLocked(ctx context.Context, s *secretChat) {
 	if s.seq == nil {
 		s.seq, _ = secretchat.NewSeq(s.role, secretchat.SeqState{})
 	}
-	m.saveLocked(ctx, s)
+	if m.saveLocked(ctx, s) != nil { // the stored record still holds the key
+		m.unsavedLocked(s.id)
+	}
 }
 
 // sealedSecret is a message sealed for a chat and not yet sent: where it goes, its random_id,

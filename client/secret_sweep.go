@@ -63,12 +63,28 @@ func (m *secretChats) sweepListLocked(ctx context.Context) (map[int32]struct{}, 
 	return idx, nil
 }
 
-// sweepLocked deletes what the discards of the listed chats, and of the ones this process
-// failed to list (unlisted), left, and writes the list again with the chats that still
-// left something. A failure is logged: the chat stays listed, or in memory.
+// unsavedLocked notes discarded chat id, whose record failed to save: the storage still
+// holds it with its key, which a restart would load. The next check saves it again
+// (sweepLocked).
+func (m *secretChats) unsavedLocked(id int32) {
+	if m.unsaved == nil {
+		m.unsaved = map[int32]struct{}{}
+	}
+	m.unsaved[id] = struct{}{}
+}
+
+// sweepLocked saves again the discarded chats whose record failed to save (unsaved), then
+// deletes what the discards of the listed chats, and of the ones this process failed to
+// list (unlisted), left, and writes the list again with the chats that still left
+// something. A failure is logged: the chat stays listed, or in memory.
 func (m *secretChats) sweepLocked(ctx context.Context) {
 	if m.store == nil {
 		return
+	}
+	for id := range m.unsaved {
+		if s := m.chats[id]; s == nil || s.state != types.SecretChatDiscarded || m.saveLocked(ctx, s) == nil {
+			delete(m.unsaved, id)
+		}
 	}
 	idx, err := m.sweepListLocked(ctx)
 	if err != nil {

@@ -3,6 +3,8 @@ package mtgo
 import (
 	"context"
 	"testing"
+
+	"github.com/mtgo-labs/mtgo/client/types"
 )
 
 // TestSecretSweepAtCheck: a discard whose deletes fail (the storage briefly away) stores the
@@ -55,5 +57,39 @@ func TestSecretSweepAtCheck(t *testing.T) {
 				t.Fatal("a check with nothing left to delete wrote")
 			}
 		})
+	}
+}
+
+// TestSecretSweepUnsavedDiscard: the write that stores a chat discarded fails (the storage
+// briefly away), leaving the stored record ready with its key. The next check of the chats
+// stores it discarded, and the key leaves the storage. Before the fix nothing wrote it
+// again: a restart loaded the chat ready, key and all.
+func TestSecretSweepUnsavedDiscard(t *testing.T) {
+	ctx := context.Background()
+	r := newSecretRelay(t)
+	id := r.open(t)
+	b := r.parties[1]
+	base := b.m.store
+	b.m.store = &failingStore{secretStore: base, save: secretRecordKey(id)}
+	if err := b.m.discard(ctx, id, false); err != nil {
+		t.Fatal(err)
+	}
+	if s := b.stored(t, id); s.state != types.SecretChatReady {
+		t.Fatalf("stored %v: the failing write wrote", s.state)
+	}
+	b.m.store = base
+	b.m.checkChats(ctx)
+	if s := b.stored(t, id); s.state != types.SecretChatDiscarded || s.keys != nil {
+		t.Fatalf("stored %v (keys %v) after the check, want discarded without a key", s.state, s.keys != nil)
+	}
+	b = r.restart(1)
+	if c, ok := b.m.get(ctx, id); !ok || c.State != types.SecretChatDiscarded {
+		t.Fatalf("after a restart: %+v, want discarded", c)
+	}
+	st := &stoppingStore{secretStore: b.m.store}
+	b.m.store = st
+	b.m.checkChats(ctx)
+	if st.stopped {
+		t.Fatal("a check with nothing left to write wrote")
 	}
 }
