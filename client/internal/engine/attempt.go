@@ -17,39 +17,95 @@ type ContextFree interface{ ContextFreeCalls() }
 // (its Done is nil), on a ContextFree connection: the common case of a bot's background
 // calls and of benchmarks. Unlike context.WithTimeout, which allocates a context, a timer and
 // their closures per attempt, an attemptCtx and its timer are reused through attempts: an
-// attempt that ends before its timeout stops the timer and hands the value back; one that
-// timed out (its done channel closed) is dropped.
+// attempt that ends before its timeout hands the value back; one that timed out (its done
+// channel closed) is dropped.
+//
+// The timer is not stopped when an attempt ends nor reset when the next starts (the two
+// cost more than the rest of a call's bound): it stays set for the deadline it was armed
+// for, and when it fires it checks the attempt running then, closing done if that attempt's
+// deadline has passed and arming itself again for it if not. An attempt resets the timer
+// only when none is pending or the pending one is later than its own deadline (a shorter
+// timeout than its predecessor's), so with one timeout the timer fires about once per
+// timeout, whatever the number of calls.
 type attemptCtx struct {
 	context.Context // the caller's; never cancelled
 
-	deadline time.Time
+	base     time.Time // when a was made: its deadlines are durations after it
+	deadline time.Time // the running attempt's, for Deadline
 	done     chan struct{}
 	timer    *time.Timer
 	expired  atomic.Bool // set by the timer before it closes done
+
+	mu       sync.Mutex
+	due      time.Duration // the running attempt's deadline after base; 0 between attempts
+	armed    bool          // the timer is set to fire at armedFor
+	armedFor time.Duration
 }
 
 // startAttempt returns a context that ends after timeout, for a parent whose Done is nil.
 func startAttempt(parent context.Context, pool *sync.Pool, timeout time.Duration) *attemptCtx {
 	a, _ := pool.Get().(*attemptCtx)
 	if a == nil {
-		a = &attemptCtx{done: make(chan struct{})}
-		a.timer = time.AfterFunc(timeout, a.expire)
-	} else {
-		a.timer.Reset(timeout)
+		a = newAttemptCtx()
 	}
-	a.Context = parent
-	a.deadline = time.Now().Add(timeout)
+	a.start(parent, timeout)
 	return a
 }
 
-func (a *attemptCtx) expire() {
+func newAttemptCtx() *attemptCtx {
+	a := &attemptCtx{base: time.Now(), done: make(chan struct{})}
+	a.timer = time.AfterFunc(time.Hour, a.fire)
+	a.timer.Stop()
+	return a
+}
+
+// start begins an attempt on a, idle, that ends after timeout.
+func (a *attemptCtx) start(parent context.Context, timeout time.Duration) {
+	now := time.Since(a.base)
+	due := now + max(timeout, 1)
+	a.Context = parent
+	a.deadline = a.base.Add(due)
+	a.mu.Lock()
+	a.due = due
+	if !a.armed || a.armedFor > due {
+		a.arm(due, now)
+	}
+	a.mu.Unlock()
+}
+
+// arm sets the timer to fire at due, now being the time after a.base; a.mu is held.
+func (a *attemptCtx) arm(due, now time.Duration) {
+	a.timer.Reset(due - now)
+	a.armed, a.armedFor = true, due
+}
+
+// fire runs when the timer goes off: it expires the running attempt whose deadline has
+// passed, or sets the timer again for one whose deadline is later.
+func (a *attemptCtx) fire() {
+	a.mu.Lock()
+	a.armed = false
+	if a.due == 0 { // between attempts, or expired
+		a.mu.Unlock()
+		return
+	}
+	if now := time.Since(a.base); now < a.due {
+		a.arm(a.due, now)
+		a.mu.Unlock()
+		return
+	}
+	a.due = 0
+	a.mu.Unlock()
 	a.expired.Store(true)
 	close(a.done)
 }
 
-// end releases a: back to pool when its timer had not fired.
+// end releases a: back to pool when its attempt had not expired.
 func (a *attemptCtx) end(pool *sync.Pool) {
-	if a.timer.Stop() { // the timer's function will not run: done is still open
+	a.mu.Lock()
+	running := a.due != 0
+	a.due = 0
+	a.mu.Unlock()
+	if running { // done is still open and stays so: fire finds no attempt to expire
 		pool.Put(a)
 	}
 }

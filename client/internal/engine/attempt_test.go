@@ -3,7 +3,9 @@ package engine
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -76,5 +78,102 @@ func TestAttemptCtxReused(t *testing.T) {
 		b.end()
 	}); n > 2 { // 0 when pooled; the race detector's pool drops some (context.WithTimeout: 4)
 		t.Errorf("%v allocations per attempt, want 0", n)
+	}
+}
+
+// TestAttemptCtxTimerKeptSet checks the timer an attempt leaves set when it ends: the next
+// attempt on the same attemptCtx expires at its own deadline, whether the timer is still set
+// for an earlier deadline, set for a later one, or has fired in between.
+func TestAttemptCtxTimerKeptSet(t *testing.T) {
+	tests := []struct {
+		name   string
+		first  time.Duration // the first attempt's timeout; it ends at once
+		gap    time.Duration // between the first's end and the second's start
+		second time.Duration // the second attempt's timeout
+	}{
+		{"timer set for an earlier deadline", 10 * time.Second, 5 * time.Second, 10 * time.Second},
+		{"timer set for a later deadline", time.Hour, 0, time.Second},
+		{"timer fired between the attempts", time.Second, 2 * time.Second, time.Second},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				var pool sync.Pool
+				a := newAttemptCtx()
+				a.start(context.Background(), tc.first)
+				a.end(&pool)
+				time.Sleep(tc.gap)
+				a.start(context.Background(), tc.second)
+				if d, _ := a.Deadline(); !d.Equal(time.Now().Add(tc.second)) {
+					t.Errorf("deadline %v, want %v", d, time.Now().Add(tc.second))
+				}
+				time.Sleep(tc.second - time.Nanosecond)
+				synctest.Wait()
+				if a.Err() != nil {
+					t.Fatalf("expired %v before its deadline", time.Nanosecond)
+				}
+				time.Sleep(time.Nanosecond)
+				synctest.Wait()
+				select {
+				case <-a.Done():
+				default:
+					t.Fatal("not done at its deadline")
+				}
+				if err := a.Err(); !errors.Is(err, context.DeadlineExceeded) {
+					t.Fatalf("Err = %v, want DeadlineExceeded", err)
+				}
+			})
+		})
+	}
+}
+
+// TestAttemptCtxEndRacesExpiry ends attempts around their deadlines from several goroutines
+// (for the race detector): an attempt is done exactly when Err reports it expired, and never
+// before its deadline.
+func TestAttemptCtxEndRacesExpiry(t *testing.T) {
+	e := &Engine{}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 500 {
+				b := e.boundAttempt(context.Background(), time.Duration((g*500+i)%40)*time.Microsecond, true)
+				if i%3 == 0 {
+					<-b.ctx.Done()
+				}
+				err := b.ctx.Err()
+				d, _ := b.ctx.Deadline()
+				select {
+				case <-b.ctx.Done():
+					if err == nil && b.ctx.Err() == nil {
+						t.Error("done without an error")
+					}
+				default:
+					if err != nil {
+						t.Errorf("Err %v while not done", err)
+					}
+				}
+				if err != nil && time.Now().Before(d) {
+					t.Errorf("expired before its deadline %v", d)
+				}
+				b.end()
+				if t.Failed() {
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// BenchmarkBoundAttempt is the bound of one call's attempt on a context that is never
+// cancelled: taking a pooled attemptCtx, starting and ending it.
+func BenchmarkBoundAttempt(b *testing.B) {
+	e := &Engine{}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		e.boundAttempt(ctx, time.Minute, true).end()
 	}
 }
