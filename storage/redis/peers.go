@@ -21,14 +21,19 @@ func (s *Store) LoadPeer(ctx context.Context, k peers.Key) (peers.Peer, bool, er
 	return decodePeer(v, peerField(k))
 }
 
-// PeerByUsername implements peers.Store (case-insensitive, "@" optional).
+// PeerByUsername implements peers.Store (case-insensitive, "@" optional). The index entry
+// only leads to a peer: it is the answer if its data carries the username. A save drops the
+// peer's old entries through its peer_index field, so a field that lists wrong names (by
+// hand or a bug) left the peer's old usernames indexed to it.
 func (s *Store) PeerByUsername(ctx context.Context, username string) (peers.Peer, bool, error) {
-	return s.peerByIndex(ctx, "usernames", peers.NormalizeUsername(username))
+	name := peers.NormalizeUsername(username)
+	return s.peerByIndex(ctx, "usernames", name, func(p peers.Peer) bool { return p.HasUsername(name) })
 }
 
-// PeerByPhone implements peers.Store.
+// PeerByPhone implements peers.Store: the peer the index entry leads to, if its data
+// carries the phone (PeerByUsername).
 func (s *Store) PeerByPhone(ctx context.Context, phone string) (peers.Peer, bool, error) {
-	return s.peerByIndex(ctx, "phones", phone)
+	return s.peerByIndex(ctx, "phones", phone, func(p peers.Peer) bool { return phone != "" && p.Phone == phone })
 }
 
 // byIndexScript answers the peer an index entry names: its field and its data.
@@ -39,7 +44,10 @@ local v = redis.call('HGET', KEYS[2], k)
 if not v then return false end
 return {k, v}`)
 
-func (s *Store) peerByIndex(ctx context.Context, index, value string) (peers.Peer, bool, error) {
+// peerByIndex answers the peer the entry value of index names, if carries accepts it: an
+// entry naming a peer that does not carry value reads as not found, and the next save of
+// value moves it.
+func (s *Store) peerByIndex(ctx context.Context, index, value string, carries func(peers.Peer) bool) (peers.Peer, bool, error) {
 	if err := s.check(ctx); err != nil {
 		return peers.Peer{}, false, err
 	}
@@ -53,7 +61,11 @@ func (s *Store) peerByIndex(ctx context.Context, index, value string) (peers.Pee
 	if err != nil {
 		return peers.Peer{}, false, s.wrap("find peer", err)
 	}
-	return decodePeer([]byte(kv[1]), kv[0])
+	p, _, err := decodePeer([]byte(kv[1]), kv[0])
+	if err != nil || !carries(p) {
+		return peers.Peer{}, false, err
+	}
+	return p, true, nil
 }
 
 // decodePeer decodes the peer stored in field: a peer of another field is a damaged one (a
