@@ -61,7 +61,9 @@ const (
 	// Local up to Remote, the held one's start, are not (Reason says so).
 	EventDifferenceTooLong
 	// EventChannelDropped: a channel became inaccessible and is no longer tracked. The
-	// updates held for it were delivered first; Local is the pts it reached.
+	// updates held for it are still delivered, in the same Output before the commit that
+	// removes it; a Manager reports the event before it hands them to the Handler, so a Hook
+	// sees it first. Local is the pts the channel reached, after them.
 	EventChannelDropped
 	// EventOverflow: a pending buffer reached its cap; instead of buffering more the engine
 	// recovers the sequence by difference.
