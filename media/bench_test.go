@@ -116,3 +116,18 @@ func TestMemoryBounded(t *testing.T) {
 	}
 	t.Logf("upload allocated %d KiB, download %d KiB", up>>10, down>>10)
 }
+
+// BenchmarkDownloadPhoto downloads a file of one chunk, as most photos are.
+func BenchmarkDownloadPhoto(b *testing.B) {
+	const size = 200 << 10
+	srv := mediatest.New(mediatest.Options{})
+	loc := srv.Location(srv.AddFile(randomData(size, 98)))
+	c := media.New(srv.Pool(), media.Options{})
+	b.SetBytes(size)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.Download(context.Background(), loc, io.Discard); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -96,7 +96,7 @@ func TestUserPanicReachesCaller(t *testing.T) {
 		{name: "progress, inline", workers: 1, size: 8 * part, at: -1, progAt: 3, want: ending{Panic: boom{"progress 3"}}},
 		{name: "progress, workers", workers: 4, size: 8 * part, at: -1, progAt: 3, want: ending{Panic: boom{"progress 3"}}},
 		{name: "download progress", down: true, workers: 4, size: 8 << 20, at: -1, progAt: 3, want: ending{Panic: boom{"progress 3"}}},
-		{name: "download refresher, inline", down: true, workers: 1, size: 3 << 20, at: -1, refresh: true, want: ending{Panic: boom{"refresher"}}},
+		{name: "download refresher, inline", down: true, workers: 4, size: 1000, at: -1, refresh: true, want: ending{Panic: boom{"refresher"}}},
 		{name: "download refresher", down: true, workers: 4, size: 8 << 20, at: -1, refresh: true, want: ending{Panic: boom{"refresher"}}},
 	}
 	for _, tt := range tests {

@@ -531,14 +531,22 @@ func TestFloodSleepThreshold(t *testing.T) {
 }
 
 func TestDownloadPartRetried(t *testing.T) {
-	// workers=1 downloads inline.
-	for _, workers := range []int{1, 4} {
-		t.Run(fmt.Sprint("workers=", workers), func(t *testing.T) {
+	tests := []struct {
+		name      string
+		size      int
+		failAt    int64
+		wantCalls int
+	}{
+		{"workers", 5<<20 + 17, 3 << 20, 6 + 3},
+		{"one chunk, inline", 1000, 0, 1 + 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
 			srv := mediatest.New(mediatest.Options{})
-			c := media.New(srv.Pool(), media.Options{Workers: workers, RetryDelay: time.Millisecond})
-			data := randomData(5<<20+17, 7)
+			c := media.New(srv.Pool(), media.Options{Workers: 4, RetryDelay: time.Millisecond})
+			data := randomData(tt.size, 7)
 			f := srv.AddFile(data)
-			srv.FailOffset("upload.getFile", 3<<20, 3, errInternal)
+			srv.FailOffset("upload.getFile", tt.failAt, 3, errInternal)
 			var out bytes.Buffer
 			if _, err := c.Download(context.Background(), srv.Location(f), &out); err != nil {
 				t.Fatal(err)
@@ -546,31 +554,38 @@ func TestDownloadPartRetried(t *testing.T) {
 			if !bytes.Equal(out.Bytes(), data) {
 				t.Fatal("bytes differ")
 			}
-			if got := srv.Calls("upload.getFile"); got != 6+3 {
-				t.Fatalf("getFile calls = %d, want 9", got)
+			if got := srv.Calls("upload.getFile"); got != tt.wantCalls {
+				t.Fatalf("getFile calls = %d, want %d", got, tt.wantCalls)
 			}
 		})
 	}
 }
 
 func TestDownloadPartFailsForGood(t *testing.T) {
-	// workers=1 downloads inline.
-	for _, workers := range []int{1, 4} {
-		t.Run(fmt.Sprint("workers=", workers), func(t *testing.T) {
+	tests := []struct {
+		name string
+		size int
+		part int64 // the chunk that fails; everything before it is written
+	}{
+		{"workers", 8 << 20, 5},
+		{"one chunk, inline", 1000, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
 			srv := mediatest.New(mediatest.Options{})
-			c := media.New(srv.Pool(), media.Options{Workers: workers, RetryDelay: time.Millisecond, Retries: 1})
-			data := randomData(8<<20, 8)
+			c := media.New(srv.Pool(), media.Options{Workers: 4, RetryDelay: time.Millisecond, Retries: 1})
+			data := randomData(tt.size, 8)
 			f := srv.AddFile(data)
-			srv.FailOffset("upload.getFile", 5<<20, -1, errInternal)
+			at := tt.part << 20
+			srv.FailOffset("upload.getFile", at, -1, errInternal)
 			var out bytes.Buffer
 			n, err := c.Download(context.Background(), srv.Location(f), &out)
 			var pe *media.PartError
-			if !errors.As(err, &pe) || pe.Part != 5 || pe.Offset != 5<<20 || pe.Attempts != 2 {
-				t.Fatalf("err = %v, want chunk 5 after 2 attempts", err)
+			if !errors.As(err, &pe) || pe.Part != tt.part || pe.Offset != at || pe.Attempts != 2 {
+				t.Fatalf("err = %v, want chunk %d after 2 attempts", err, tt.part)
 			}
-			// Everything before the failed chunk was written, nothing after it.
-			if n != 5<<20 || !bytes.Equal(out.Bytes(), data[:5<<20]) {
-				t.Fatalf("wrote %d bytes (%d in the writer), want the 5 MiB before the failure", n, out.Len())
+			if n != at || !bytes.Equal(out.Bytes(), data[:at]) {
+				t.Fatalf("wrote %d bytes (%d in the writer), want the %d before the failure", n, out.Len(), at)
 			}
 		})
 	}
@@ -594,17 +609,21 @@ func TestCancelMidTransfer(t *testing.T) {
 			defer goleak.VerifyNone(t)
 			srv := mediatest.New(mediatest.Options{Latency: time.Millisecond})
 			workers := 4
-			if op == "upload inline" || op == "download inline" {
+			if op == "upload inline" {
 				workers = 1
 			}
 			c := media.New(srv.Pool(), media.Options{Workers: workers})
-			data := randomData(20<<20, 10)
+			size, cancelAt := 20<<20, int32(6)
+			if op == "download inline" { // a file of one chunk
+				size, cancelAt = 1000, 1
+			}
+			data := randomData(size, 10)
 			f := srv.AddFile(data)
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			var calls atomic.Int32
 			srv.OnCall(func(mediatest.Call) {
-				if calls.Add(1) == 6 {
+				if calls.Add(1) == cancelAt {
 					cancel()
 				}
 			})
@@ -736,15 +755,17 @@ func TestUploadInlineStartsNoGoroutine(t *testing.T) {
 	}
 }
 
-// A download with one chunk in flight at a time (one worker, or a file of one chunk) fetches
-// and writes from the caller's goroutine and starts none.
+// A download of a file of one chunk fetches and writes it from the caller's goroutine and
+// starts none.
 func TestDownloadInlineStartsNoGoroutine(t *testing.T) {
 	tests := []inlineCase{
-		{"one worker", 1, 3<<20 + 5, true, 0},
-		{"one worker, unknown size", 1, 3 << 20, false, 0},
 		{"one chunk", 4, 1000, true, 0},
 		{"one full chunk", 4, 1 << 20, true, 0},
+		{"one chunk, one worker", 1, 1000, true, 0},
+		// More chunks keep the worker path, which overlaps fetching and writing.
+		{"one worker", 1, 3<<20 + 5, true, 1},
 		{"workers", 4, 3 << 20, true, 4},
+		// An unknown size may need more chunks.
 		{"one chunk, unknown size", 4, 1000, false, 4},
 	}
 	for _, tt := range tests {
