@@ -282,15 +282,22 @@ type Conn struct {
 }
 
 // Forget closes the pooled sessions of CDN data center dc when cdn is true, else those of
-// ordinary data center dc, and makes the opens under way open their session again.
+// ordinary data center dc, and makes the opens under way open their session again. An entry
+// being opened stays pooled (its ended connection closed), so that a Get meanwhile waits for
+// that open instead of making another entry, which would leave the open's connection pooled
+// nowhere.
 func (p *Pool) Forget(dc int, cdn bool) {
 	p.mu.Lock()
 	p.forgets[dcKind{dc, cdn}]++
 	var closing []*conn.Live
 	for k, e := range p.entries {
-		if k.DC == dc && k.CDN == cdn && e.lc != nil {
-			closing = append(closing, e.lc)
+		if k.DC != dc || k.CDN != cdn || e.lc == nil {
+			continue
+		}
+		closing = append(closing, e.lc)
+		if e.mu.tryLock() {
 			delete(p.entries, k)
+			e.mu.unlock()
 		}
 	}
 	p.mu.Unlock()

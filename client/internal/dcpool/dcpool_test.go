@@ -272,3 +272,56 @@ func TestCloseAllWhileOpening(t *testing.T) {
 		}
 	})
 }
+
+// TestForgetKeepsEntryBeingOpened: a Forget while Get reopens a session that ended leaves that
+// entry pooled (its old connection closed), so a Get of the same key meanwhile waits for that
+// open and shares its connection. Before, Forget dropped the entry: the second Get made
+// another one and pooled it, and the first open's connection, pooled nowhere, was neither
+// swept when idle nor closed by CloseAll.
+func TestForgetKeepsEntryBeingOpened(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		release := make(chan struct{})
+		var opened []*conn.Live
+		open := func(ctx context.Context, dc int, media, cdn bool) (*conn.Live, error) {
+			if len(opened) == 0 {
+				<-release
+			}
+			lc := conn.New(dc, media, cdn, nil)
+			opened = append(opened, lc)
+			return lc, nil
+		}
+		noSpawn := func(func(context.Context)) bool { return false }
+		p := New(noSpawn, open, 0, slog.New(slog.DiscardHandler))
+		old := conn.New(4, false, false, nil)
+		p.Put(Key{DC: 4}, old)
+		old.Close()
+		got := make(chan *conn.Live, 2)
+		get := func() {
+			lc, err := p.Get(t.Context(), 4, false, false)
+			if err != nil {
+				t.Error(err)
+			}
+			got <- lc
+		}
+		go get()
+		synctest.Wait() // the reopen waits
+		p.Forget(4, false)
+		go get()
+		synctest.Wait() // the second Get waits too
+		close(release)
+		first, second := <-got, <-got
+		if first != second {
+			t.Errorf("two Gets of one key returned two connections (open %d and %d of %d)",
+				slices.Index(opened, first)+1, slices.Index(opened, second)+1, len(opened))
+		}
+		var live []*conn.Live
+		for _, c := range p.Live(nil) {
+			live = append(live, c.Live)
+		}
+		for i, lc := range opened {
+			if !lc.Done() && !slices.Contains(live, lc) {
+				t.Errorf("open %d of %d is running and pooled nowhere", i+1, len(opened))
+			}
+		}
+	})
+}
