@@ -815,3 +815,87 @@ func SaveMisplaceable(t testing.TB, st storage.Storage) (alice, bob peers.Peer) 
 	}
 	return alice, bob
 }
+
+// NameDamage damages, for WrongNames, what a backend keeps beside a peer's data to find and
+// drop its index entries.
+type NameDamage struct {
+	// Names makes the backend's record of the entries of user 5 (alice: usernames alice and
+	// alice_two, phone 15550) list username "bob" (user 6's) and phone "15551" instead,
+	// both readable.
+	Names func()
+	// Entry makes the username entry of value (the phone entry, with phone) name user 5,
+	// adding it or taking it from the peer it named.
+	Entry func(value string, phone bool)
+}
+
+// WrongNames checks lookups by username and phone when what st keeps beside a peer's data
+// is readable but wrong (damage). A save finds the index entries to drop through that
+// record, so a wrong one left the peer's old usernames and phone indexed to it, and a
+// lookup that followed an entry to a peer without checking the peer's data resolved a
+// username the peer gave up (and someone else may have now) to it; so did an entry damaged
+// to name the wrong peer. A lookup answers a peer only if its data carries the username or
+// phone, and the next save of that username or phone moves the entry.
+func WrongNames(t *testing.T, st storage.Storage, damage NameDamage) {
+	ctx := t.Context()
+	alice := peers.Peer{Key: peers.UserKey(5), AccessHash: 55, Usernames: []string{"alice", "alice_two"}, Phone: "15550"}
+	bob := peers.Peer{Key: peers.UserKey(6), AccessHash: 66, Usernames: []string{"bob"}, Phone: "15560"}
+	if err := st.SavePeers(ctx, []peers.Peer{alice, bob}); err != nil {
+		t.Fatal(err)
+	}
+	damage.Names()
+	renamed := alice
+	renamed.Usernames, renamed.Phone, renamed.AccessHash = []string{"alice_three"}, "15552", 56
+	if err := st.SavePeers(ctx, []peers.Peer{renamed}); err != nil {
+		t.Fatalf("SavePeers over the wrong names: %v", err)
+	}
+	// Entries naming alice for what she never carried: a username and a phone of their
+	// own, and bob's.
+	damage.Entry("mallory", false)
+	damage.Entry("15570", true)
+	damage.Entry("bob", false)
+	damage.Entry("15560", true)
+
+	find := func(by, value string) (peers.Peer, bool, error) {
+		if by == "phone" {
+			return st.PeerByPhone(ctx, value)
+		}
+		return st.PeerByUsername(ctx, value)
+	}
+	for _, tt := range []struct {
+		by, value string
+		want      peers.Key // zero: not found
+	}{
+		{"username", "alice", peers.Key{}},
+		{"username", "alice_two", peers.Key{}},
+		{"username", "@Alice_Three", alice.Key},
+		{"username", "mallory", peers.Key{}},
+		{"username", "bob", peers.Key{}},
+		{"phone", "15550", peers.Key{}},
+		{"phone", "15551", peers.Key{}},
+		{"phone", "15552", alice.Key},
+		{"phone", "15570", peers.Key{}},
+		{"phone", "15560", peers.Key{}},
+	} {
+		p, ok, err := find(tt.by, tt.value)
+		if err != nil {
+			t.Errorf("peer by %s %q = %v", tt.by, tt.value, err)
+			continue
+		}
+		var got peers.Key
+		if ok {
+			got = p.Key
+		}
+		if got != tt.want {
+			t.Errorf("peer by %s %q = %v (found %v), want %v", tt.by, tt.value, got, ok, tt.want)
+		}
+	}
+	// Saving bob again indexes his username and phone to him again.
+	if err := st.SavePeers(ctx, []peers.Peer{bob}); err != nil {
+		t.Fatal(err)
+	}
+	for _, by := range [][2]string{{"username", "bob"}, {"phone", "15560"}} {
+		if p, ok, err := find(by[0], by[1]); err != nil || !ok || p.Key != bob.Key {
+			t.Errorf("bob by %s after his save = %v, %v, %v; want found", by[0], p.Key, ok, err)
+		}
+	}
+}

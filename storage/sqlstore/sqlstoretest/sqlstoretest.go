@@ -453,90 +453,37 @@ func Usernames(t *testing.T, db *sql.DB, d sqlstore.Dialect, open func(name stri
 }
 
 // WrongNames checks lookups by username and phone when what the database keeps beside a
-// peer's data is readable but wrong: the row's names column lists another peer's username
-// instead of the peer's own, its phone column another number, and index entries name a
-// peer that does not carry their username or phone. A save finds the index entries to drop
-// through those columns on PostgreSQL, so it left the peer's old usernames and phone
-// indexed, and a lookup followed an entry to a peer without checking the peer's data: a
-// username the peer gave up (and that someone else may now have) resolved to it. A lookup
-// now answers a peer only if its data carries the username or phone. db is the store's
-// database, with no MTGo tables yet; open opens a session on it.
+// peer's data is readable but wrong (storagetest.WrongNames): the row's names column lists
+// another peer's username instead of the peer's own, its phone column another number, and
+// index entries name a peer that does not carry their username or phone. A save finds the
+// index entries to drop through those columns on PostgreSQL, so it left the peer's old
+// usernames and phone indexed, and a lookup followed an entry to a peer without checking
+// the peer's data. db is the store's database, with no MTGo tables yet; open opens a
+// session on it.
 func WrongNames(t *testing.T, db *sql.DB, d sqlstore.Dialect, open func(name string) (*sqlstore.Store, error)) {
-	ctx := t.Context()
 	st, err := open("wrongnames")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	alice := peers.Peer{Key: peers.UserKey(5), AccessHash: 55, Usernames: []string{"alice", "alice_two"}, Phone: "15550"}
-	bob := peers.Peer{Key: peers.UserKey(6), AccessHash: 66, Usernames: []string{"bob"}, Phone: "15560"}
-	if err := st.SavePeers(ctx, []peers.Peer{alice, bob}); err != nil {
-		t.Fatal(err)
-	}
 	exec := func(q string, args ...any) {
 		t.Helper()
 		q = strings.ReplaceAll(q, "{sid}", `(select sid from mtgo_session_ids where session = 'wrongnames')`)
-		if _, err := db.ExecContext(ctx, d.Rebind(q), args...); err != nil {
+		if _, err := db.ExecContext(t.Context(), d.Rebind(q), args...); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
-	// alice's row lists bob's username and another phone, both readable.
-	exec(`update mtgo_peers set names = '["bob"]', phone = '15551' where sid = {sid} and kind = 1 and id = 5`)
-	renamed := alice
-	renamed.Usernames, renamed.Phone, renamed.AccessHash = []string{"alice_three"}, "15552", 56
-	if err := st.SavePeers(ctx, []peers.Peer{renamed}); err != nil {
-		t.Fatalf("SavePeers over the wrong columns: %v", err)
-	}
-	// Index entries naming alice for what she never carried: a username and a phone of
-	// their own, and bob's.
-	exec(`insert into mtgo_usernames (sid, username, kind, id) values ({sid}, 'mallory', 1, 5)`)
-	exec(`insert into mtgo_phones (sid, phone, kind, id) values ({sid}, '15570', 1, 5)`)
-	exec(`update mtgo_usernames set id = 5 where sid = {sid} and username = 'bob'`)
-	exec(`update mtgo_phones set id = 5 where sid = {sid} and phone = '15560'`)
-
-	type lookup struct {
-		by, value string
-		want      peers.Key // zero: not found
-	}
-	for _, tt := range []lookup{
-		{"username", "alice", peers.Key{}},
-		{"username", "alice_two", peers.Key{}},
-		{"username", "@Alice_Three", alice.Key},
-		{"username", "mallory", peers.Key{}},
-		{"username", "bob", peers.Key{}},
-		{"phone", "15550", peers.Key{}},
-		{"phone", "15551", peers.Key{}},
-		{"phone", "15552", alice.Key},
-		{"phone", "15570", peers.Key{}},
-		{"phone", "15560", peers.Key{}},
-	} {
-		find := st.PeerByUsername
-		if tt.by == "phone" {
-			find = st.PeerByPhone
-		}
-		p, ok, err := find(ctx, tt.value)
-		if err != nil {
-			t.Errorf("peer by %s %q = %v", tt.by, tt.value, err)
-			continue
-		}
-		var got peers.Key
-		if ok {
-			got = p.Key
-		}
-		if got != tt.want {
-			t.Errorf("peer by %s %q = %v (found %v), want %v", tt.by, tt.value, got, ok, tt.want)
-		}
-	}
-	// Saving bob again indexes his username and phone to him again.
-	if err := st.SavePeers(ctx, []peers.Peer{bob}); err != nil {
-		t.Fatal(err)
-	}
-	for _, find := range []func() (peers.Peer, bool, error){
-		func() (peers.Peer, bool, error) { return st.PeerByUsername(ctx, "bob") },
-		func() (peers.Peer, bool, error) { return st.PeerByPhone(ctx, "15560") },
-	} {
-		if p, ok, err := find(); err != nil || !ok || p.Key != bob.Key {
-			t.Errorf("bob after his save = %v, %v, %v; want found", p.Key, ok, err)
-		}
-	}
+	storagetest.WrongNames(t, st, storagetest.NameDamage{
+		Names: func() {
+			exec(`update mtgo_peers set names = '["bob"]', phone = '15551' where sid = {sid} and kind = 1 and id = 5`)
+		},
+		Entry: func(value string, phone bool) {
+			table, col := "mtgo_usernames", "username"
+			if phone {
+				table, col = "mtgo_phones", "phone"
+			}
+			exec(`insert into `+table+` (sid, `+col+`, kind, id) values ({sid}, ?, 1, 5)
+				on conflict (sid, `+col+`) do update set kind = 1, id = 5`, value)
+		},
+	})
 }
