@@ -88,63 +88,85 @@ func TestDropChannelDeliversHeld(t *testing.T) {
 }
 
 // TestManagerDropCutKeepsHeld: channel 9 becomes private with two updates held after a gap;
-// its drop hands them over, and the Handler fails on the first. The second, not handed over,
-// goes to the next Manager in the Leftovers with the memo of the drop, which must not name a
-// pts at or above it: the drop was not saved. The next Manager delivers it, with its
-// catch-up (which drops the channel again) or without (NoCatchUp).
+// its drop hands them over, and the Handler fails on one of them. What follows it, not handed
+// over, goes to the next Manager in the Leftovers with the memo of the drop, which must not
+// name a pts at or above it: the drop was not saved. So does the batch the Handler failed on:
+// the next run's catch-up cannot bring it again (the channel is private), and the old code
+// lost it without a trace. The next Manager delivers them, with its catch-up (which drops the
+// channel again) or without (NoCatchUp).
 func TestManagerDropCutKeepsHeld(t *testing.T) {
-	for _, noCatchUp := range []bool{false, true} {
-		t.Run(fmt.Sprintf("NoCatchUp=%v", noCatchUp), func(t *testing.T) {
-			synctest.Test(t, func(t *testing.T) {
-				srv := sim.New(3, 9)
-				store := NewMemoryStore()
-				id := func(u tg.UpdatesClass) string { return sim.Identity(u.(*tg.Updates).Updates[0]) }
-				rec := &recorder{}
-				r := start(t, Options{API: srv, Handler: rec, Store: store})
-				first := srv.ChannelMessage(9)
-				r.push(t, first)
-				srv.ChannelMessage(9) // lost
-				third, fourth := srv.ChannelMessage(9), srv.ChannelMessage(9)
-				srv.SetPrivate(9)
-				boom := errors.New("boom")
-				rec.mu.Lock()
-				rec.fail = func(b Batch) error {
-					if slices.ContainsFunc(b.Updates, func(u tg.UpdateClass) bool { return sim.Identity(u) == id(third) }) {
-						return boom
+	for _, tc := range []struct {
+		name       string
+		failFourth bool // the Handler fails on the fourth update, else on the third
+		first      []int
+		next       []int
+	}{
+		{name: "fail on the third", first: []int{0}, next: []int{2, 3}},
+		{name: "fail on the last", failFourth: true, first: []int{0, 2}, next: []int{3}},
+	} {
+		for _, noCatchUp := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/NoCatchUp=%v", tc.name, noCatchUp), func(t *testing.T) {
+				synctest.Test(t, func(t *testing.T) {
+					srv := sim.New(3, 9)
+					store := NewMemoryStore()
+					id := func(u tg.UpdatesClass) string { return sim.Identity(u.(*tg.Updates).Updates[0]) }
+					rec := &recorder{}
+					r := start(t, Options{API: srv, Handler: rec, Store: store})
+					pushes := []tg.UpdatesClass{srv.ChannelMessage(9), srv.ChannelMessage(9), srv.ChannelMessage(9),
+						srv.ChannelMessage(9)}
+					r.push(t, pushes[0]) // pushes[1] is lost
+					srv.SetPrivate(9)
+					failed := id(pushes[2])
+					if tc.failFourth {
+						failed = id(pushes[3])
 					}
-					return nil
-				}
-				rec.mu.Unlock()
-				r.push(t, third)
-				r.push(t, fourth)
-				time.Sleep(time.Second)
-				synctest.Wait()
-				if err := r.stop(t); !errors.Is(err, boom) {
-					t.Fatalf("first Manager stopped with %v, want %v", err, boom)
-				}
+					boom := errors.New("boom")
+					rec.mu.Lock()
+					rec.fail = func(b Batch) error {
+						if slices.ContainsFunc(b.Updates, func(u tg.UpdateClass) bool { return sim.Identity(u) == failed }) {
+							return boom
+						}
+						return nil
+					}
+					rec.mu.Unlock()
+					r.push(t, pushes[2])
+					r.push(t, pushes[3])
+					time.Sleep(time.Second)
+					synctest.Wait()
+					if err := r.stop(t); !errors.Is(err, boom) {
+						t.Fatalf("first Manager stopped with %v, want %v", err, boom)
+					}
 
-				next := &recorder{}
-				m, err := NewManager(Options{API: srv, Handler: next, Store: store, NoCatchUp: noCatchUp})
-				if err != nil {
-					t.Fatal(err)
-				}
-				m.Resume(r.m.Leftovers())
-				ctx, cancel := context.WithCancel(t.Context())
-				defer cancel()
-				if err := m.Start(ctx, nil); err != nil {
-					t.Fatal(err)
-				}
-				time.Sleep(time.Second)
-				synctest.Wait()
-				if diff := cmp.Diff([]string{id(first)}, rec.seen()); diff != "" {
-					t.Errorf("first Manager delivered (-want +got):\n%s", diff)
-				}
-				if diff := cmp.Diff([]string{id(fourth)}, next.seen()); diff != "" {
-					t.Errorf("next Manager delivered (-want +got):\n%s", diff)
-				}
-				cancel()
-				synctest.Wait()
+					next := &recorder{}
+					m, err := NewManager(Options{API: srv, Handler: next, Store: store, NoCatchUp: noCatchUp})
+					if err != nil {
+						t.Fatal(err)
+					}
+					m.Resume(r.m.Leftovers())
+					ctx, cancel := context.WithCancel(t.Context())
+					defer cancel()
+					if err := m.Start(ctx, nil); err != nil {
+						t.Fatal(err)
+					}
+					time.Sleep(time.Second)
+					synctest.Wait()
+					ids := func(is []int) []string {
+						var out []string
+						for _, i := range is {
+							out = append(out, id(pushes[i]))
+						}
+						return out
+					}
+					if diff := cmp.Diff(ids(tc.first), rec.seen()); diff != "" {
+						t.Errorf("first Manager delivered (-want +got):\n%s", diff)
+					}
+					if diff := cmp.Diff(ids(tc.next), next.seen()); diff != "" {
+						t.Errorf("next Manager delivered (-want +got):\n%s", diff)
+					}
+					cancel()
+					synctest.Wait()
+				})
 			})
-		})
+		}
 	}
 }

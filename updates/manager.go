@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -235,8 +236,9 @@ type Leftover struct{ in input }
 // Leftovers returns, once the Manager has stopped (its stopped function was called or Run
 // returned), what it accepted and did not hand to the Handler, in order: the updates without
 // a pts that waited for a difference, then of the input (or answer) the stop met halfway the
-// batches after the last one the Handler was given, each as an updates container, then the
-// inputs it did not process. Updates without a pts or qts (callback and inline queries,
+// batches after the last one the Handler was given (and that one too when the Handler failed
+// on updates of a channel being dropped, which no catch-up brings again), each as an updates
+// container, then the inputs it did not process. Updates without a pts or qts (callback and inline queries,
 // typing) would be lost with them: hand them to the next Manager with Resume, which delivers
 // each of them once (updates with a pts that its catch-up brought already are dropped as
 // duplicates). At most Config.MaxPending are kept, the newest (an EventOverflow reports a
@@ -596,7 +598,9 @@ func (m *Manager) handle(ctx context.Context, out Output) error {
 				return cut(err, out, i, i == 0)
 			}
 			if err := m.handler.HandleUpdates(ctx, d.Batch); err != nil {
-				return cut(fmt.Errorf("updates: handler: %w", err), out, i+1, false)
+				c := cut(fmt.Errorf("updates: handler: %w", err), out, i+1, false)
+				c.failed = &out.Deliveries[i]
+				return c
 			}
 		}
 		if d.Commit.Empty() {
@@ -610,11 +614,13 @@ func (m *Manager) handle(ctx context.Context, out Output) error {
 }
 
 // cutError stops the Manager in the middle of an Output. rest are the deliveries the Handler
-// was not given; untouched says that nothing of the Output was handed over or saved; the last
-// held of rest carry updates the Box held while a difference was in flight.
+// was not given; failed is the one it failed on, if it did; untouched says that nothing of the
+// Output was handed over or saved; the last held of rest carry updates the Box held while a
+// difference was in flight.
 type cutError struct {
 	err       error
-	rest      []Delivery // valid until the next Box call
+	rest      []Delivery // valid until the next Box call, as failed
+	failed    *Delivery
 	untouched bool
 	held      int
 }
@@ -635,12 +641,21 @@ func (e *cutError) Unwrap() error { return e.err }
 // otherwise each batch not handed over becomes an updates container with its users and
 // chats, so the next Manager delivers the rest once: its own sequence rules drop what its
 // difference brought already.
+//
+// The batch the Handler failed on is left to the next run's catch-up, which brings it again,
+// except in an Output that drops a channel (DropChannel): no catch-up can bring that
+// channel's updates any more, so that batch goes on in the Leftovers too, with the drop
+// unsaved.
 func (m *Manager) keep(in *input, err error) {
 	var c *cutError
 	if !errors.As(err, &c) {
 		return
 	}
-	for _, d := range c.rest {
+	rest := c.rest
+	if c.failed != nil && (removes(*c.failed) || slices.ContainsFunc(rest, removes)) {
+		rest = append([]Delivery{*c.failed}, rest...)
+	}
+	for _, d := range rest {
 		for _, ch := range d.Commit.Channels {
 			if ch.Removed {
 				// A drop not saved, whose updates held for the channel, if any, go on in the
@@ -654,9 +669,9 @@ func (m *Manager) keep(in *input, err error) {
 		m.left = append(m.left, *in)
 		return
 	}
-	for i, d := range c.rest {
+	for i, d := range rest {
 		// The batches of held updates came with pushes, not with the answer.
-		answer := in == nil && i < len(c.rest)-c.held
+		answer := in == nil && i < len(rest)-c.held
 		if ups := recoverable(d.Updates, answer); len(ups) > 0 {
 			m.left = append(m.left, input{kind: inputUpdates, u: &tg.Updates{Updates: ups, Users: d.Users, Chats: d.Chats}})
 		}
@@ -665,6 +680,11 @@ func (m *Manager) keep(in *input, err error) {
 		// The Box let its held updates go in this Output: those it holds now came after them.
 		m.left = append(m.left, heldInputs(m.box.takeUnsequenced())...)
 	}
+}
+
+// removes reports whether d removes a channel from the Store (DropChannel).
+func removes(d Delivery) bool {
+	return slices.ContainsFunc(d.Commit.Channels, func(c ChannelPts) bool { return c.Removed })
 }
 
 // keepHeld puts first in the Leftovers the unsequenced updates the Box still holds for a
