@@ -2,6 +2,7 @@ package mtgo
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"maps"
 
@@ -26,7 +27,7 @@ func (m *secretChats) sweepLaterLocked(ctx context.Context, id int32) {
 	if m.store == nil {
 		return
 	}
-	idx, err := m.sweepListLocked(ctx)
+	idx, _, err := m.sweepListLocked(ctx)
 	if err == nil {
 		if _, ok := idx[id]; ok {
 			return
@@ -47,20 +48,33 @@ func (m *secretChats) sweepLaterLocked(ctx context.Context, id int32) {
 	}
 }
 
-// sweepListLocked reads the list of chats to sweep (empty when none is stored). A damaged
-// one is logged and read as empty: the ids it held cannot be known, and a load of each
-// chat still deletes what it left.
-func (m *secretChats) sweepListLocked(ctx context.Context) (map[int32]struct{}, error) {
+// sweepListLocked reads the list of chats to sweep (empty when none is stored) and reports
+// whether it is damaged. A damaged one is logged and read for the ids it still holds
+// (salvageSweepList): sweeping an id that is no discarded chat's deletes nothing and drops
+// it, while one read as empty would leave what the listed chats left stored for good. The
+// list is written again by the next sweep.
+func (m *secretChats) sweepListLocked(ctx context.Context) (map[int32]struct{}, bool, error) {
 	b, ok, err := m.store.LoadRecord(ctx, secretRecordNS, secretSweepKey)
 	if err != nil || !ok {
-		return map[int32]struct{}{}, err
+		return map[int32]struct{}{}, false, err
 	}
 	idx, err := decodeSecretReady(b)
 	if err != nil {
-		m.log.Warn("list of discarded secret chats to delete damaged", "err", err)
-		return map[int32]struct{}{}, nil
+		idx = salvageSweepList(b)
+		m.log.Warn("list of discarded secret chats to delete damaged; the ids it holds are swept", "ids", len(idx), "err", err)
+		return idx, true, nil
 	}
-	return idx, nil
+	return idx, false, nil
+}
+
+// salvageSweepList returns the ids a damaged list still holds: each whole int32 after the
+// version byte, whatever their order, at most maxSecretReady (linear in the record).
+func salvageSweepList(b []byte) map[int32]struct{} {
+	idx := map[int32]struct{}{}
+	for e := b[min(len(b), 1):]; len(e) >= 4 && len(idx) < maxSecretReady; e = e[4:] {
+		idx[int32(binary.LittleEndian.Uint32(e))] = struct{}{}
+	}
+	return idx
 }
 
 // unsavedLocked notes discarded chat id, whose record failed to save: the storage still
@@ -86,7 +100,7 @@ func (m *secretChats) sweepLocked(ctx context.Context) {
 			delete(m.unsaved, id)
 		}
 	}
-	idx, err := m.sweepListLocked(ctx)
+	idx, damaged, err := m.sweepListLocked(ctx)
 	if err != nil {
 		m.log.Warn("discarded secret chats not swept", "err", err)
 		return
@@ -99,7 +113,7 @@ func (m *secretChats) sweepLocked(ctx context.Context) {
 		}
 	}
 	switch {
-	case maps.Equal(idx, stored):
+	case !damaged && maps.Equal(idx, stored):
 	case len(idx) == 0:
 		err = m.store.DeleteRecord(ctx, secretRecordNS, secretSweepKey)
 	default:

@@ -2,6 +2,7 @@ package mtgo
 
 import (
 	"context"
+	"encoding/binary"
 	"testing"
 
 	"github.com/mtgo-labs/mtgo/client/types"
@@ -15,13 +16,24 @@ import (
 // "listing failed": the write of the list that has the checks sweep the chat fails too; the
 // process remembers the chat, and its next check (the storage back) deletes what it left.
 // Before that fix the chat was listed nowhere, and the plaintext stayed for good.
+// "damaged": the stored list is damaged before the restart (another id in it too); the ids
+// it still holds are swept, and the list written again. Before that fix a damaged list read
+// as empty: what the listed chats left was never swept.
 func TestSecretSweepAtCheck(t *testing.T) {
 	ctx := context.Background()
+	other := binary.LittleEndian.AppendUint32(nil, 12345) // no chat stored under it
 	for _, tt := range []struct {
 		name    string
 		save    string // the key whose writes fail during the discard
 		restart bool
-	}{{name: "listed", restart: true}, {name: "listing failed", save: secretSweepKey}} {
+		damage  func([]byte) []byte // of the stored list
+	}{
+		{name: "listed", restart: true},
+		{name: "listing failed", save: secretSweepKey},
+		{name: "damaged version", restart: true, damage: func(b []byte) []byte { b[0] = 9; return append(b, other...) }},
+		{name: "damaged size", restart: true, damage: func(b []byte) []byte { return append(append(b, other...), 1, 2) }},
+		{name: "damaged order", restart: true, damage: func(b []byte) []byte { return append(append(b, other...), b[1:5]...) }},
+	} {
 		t.Run(tt.name, func(t *testing.T) {
 			r := newSecretRelay(t)
 			id := r.open(t)
@@ -42,6 +54,15 @@ func TestSecretSweepAtCheck(t *testing.T) {
 				t.Fatal("the failing deletes deleted")
 			}
 			b.m.store = base
+			if tt.damage != nil {
+				list, _, err := b.store.LoadRecord(ctx, secretRecordNS, secretSweepKey)
+				if err == nil {
+					err = b.store.SaveRecord(ctx, secretRecordNS, secretSweepKey, tt.damage(list))
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
 			if tt.restart {
 				b = r.restart(1)
 				trackStore(b, live)
@@ -92,4 +113,28 @@ func TestSecretSweepUnsavedDiscard(t *testing.T) {
 	if st.stopped {
 		t.Fatal("a check with nothing left to write wrote")
 	}
+}
+
+// FuzzSecretSweepList: a damaged list of chats to sweep gives, without a panic, at most
+// maxSecretReady ids, each a whole int32 of the record after its version byte.
+func FuzzSecretSweepList(f *testing.F) {
+	f.Add([]byte{})
+	f.Add([]byte{9})
+	f.Add(encodeSecretReady(map[int32]struct{}{77: {}, 12345: {}}))
+	f.Add([]byte{secretReadyV1, 1, 0, 0, 0, 1, 0, 0, 0, 7})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		idx := salvageSweepList(b)
+		if len(idx) > maxSecretReady || len(b) >= 5 && len(idx) == 0 {
+			t.Fatalf("%d ids from %d bytes", len(idx), len(b))
+		}
+		words := map[int32]bool{}
+		for i := 1; i+4 <= len(b); i += 4 {
+			words[int32(binary.LittleEndian.Uint32(b[i:]))] = true
+		}
+		for id := range idx {
+			if !words[id] {
+				t.Fatalf("id %d not in the record", id)
+			}
+		}
+	})
 }
