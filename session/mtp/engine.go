@@ -268,6 +268,9 @@ type Engine struct {
 	prevSession int64
 	prevSent    map[int64]*outMsg
 	prevUntil   time.Time
+	// inSession is the session_id of the packet being received: the session renewSession
+	// left when a notice earlier in the packet started a new one.
+	inSession int64
 
 	queue      []*outMsg
 	live       int               // queued messages not cancelled

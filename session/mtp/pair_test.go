@@ -88,6 +88,20 @@ func (p *pair) flushC() int {
 	return n
 }
 
+// sentPlain decrypts the packets the client flushed (toS).
+func (p *pair) sentPlain() [][]byte {
+	p.t.Helper()
+	out := make([][]byte, 0, len(p.toS))
+	for _, pkt := range p.toS {
+		plain, err := crypto.DecryptMessage(nil, &testKey, crypto.Client, pkt)
+		if err != nil {
+			p.t.Fatal(err)
+		}
+		out = append(out, plain)
+	}
+	return out
+}
+
 func (p *pair) flushS() int {
 	p.t.Helper()
 	n := 0

@@ -23,7 +23,9 @@ const prevSessionWait = 30 * time.Second
 // the replay window and the time checks are skipped, and it is not acknowledged: an ack would
 // have to go in the old session, above msg_ids the server found too high. The server forgets
 // it with the session. It does not count as the new session's first answer: calls go on
-// wrapped in the init prefix until one is answered there.
+// wrapped in the init prefix until one is answered there. The notice that started the new
+// session may come in a container with such answers: those after it are taken the same way
+// (onRPCResult), and nothing after it is acknowledged (ack).
 func (e *Engine) fromPrevSession(now time.Time, msgID int64, body []byte, inContainer, unpacked bool) {
 	if msgID&1 == 0 {
 		e.drop("server msg_id is even", msgID)
@@ -38,19 +40,30 @@ func (e *Engine) fromPrevSession(now time.Time, msgID int64, body []byte, inCont
 			e.drop("short rpc_result", msgID)
 			return
 		}
-		req := int64(le.Uint64(body[4:]))
-		m := e.prevSent[req]
-		if m == nil {
-			e.drop("rpc_result of the old session nobody waits for", req)
-			return
-		}
-		e.log.Debug("mtp: answer taken from the old session", "req_msg_id", req)
-		init := e.initDone
-		e.result(now, m, req, body[12:])
-		e.initDone = init
+		e.prevResult(now, int64(le.Uint64(body[4:])), body[12:])
 	default:
 		e.drop("old session: only answers to its calls are read", msgID)
 	}
+}
+
+// prevResult takes res, an rpc_result's result that came in the old session, for the call
+// sent there as req, if it still waits.
+func (e *Engine) prevResult(now time.Time, req int64, res []byte) {
+	m := e.prevSent[req]
+	if m == nil {
+		e.drop("rpc_result of the old session nobody waits for", req)
+		return
+	}
+	e.log.Debug("mtp: answer taken from the old session", "req_msg_id", req)
+	init := e.initDone
+	e.result(now, m, req, res)
+	e.initDone = init
+}
+
+// inLeftSession reports whether the packet being received came in the session renewSession
+// left: one fromPrevSession reads, or one in which a notice started the new session.
+func (e *Engine) inLeftSession() bool {
+	return e.prevSession != 0 && e.inSession == e.prevSession && e.inSession != e.sessionID
 }
 
 // forgetPrev stops waiting for m's answer in the old session.

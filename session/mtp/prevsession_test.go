@@ -9,11 +9,9 @@ import (
 	"github.com/mtgo-labs/mtgo/crypto"
 )
 
-// renewed sends calls a (acknowledged), b (not acknowledged) and x, then has a
-// bad_msg_notification 17 about x move the clock an hour back: the engine goes on in a new
-// session. It returns the calls, the old session and the msg_ids a and b had there.
-func renewed(t *testing.T, p *pair) (a, b, x CallID, old, aID, bID int64) {
-	t.Helper()
+// inFlight sends calls a (acknowledged), b (not acknowledged) and x.
+func inFlight(p *pair) (a, b, x CallID) {
+	p.t.Helper()
 	a = p.call(body(0xa, 0), CallOptions{})
 	p.flushC()
 	p.fromServer(appendLongVector(le.AppendUint32(nil, idMsgsAck), []int64{p.c.MsgID(a)}))
@@ -21,6 +19,15 @@ func renewed(t *testing.T, p *pair) (a, b, x CallID, old, aID, bID int64) {
 	x = p.call(body(0xc, 0), CallOptions{})
 	p.flushC()
 	p.toS = p.toS[:0]
+	return a, b, x
+}
+
+// renewed sends calls a, b and x (inFlight), then has a bad_msg_notification 17 about x move
+// the clock an hour back: the engine goes on in a new session. It returns the calls, the old
+// session and the msg_ids a and b had there.
+func renewed(t *testing.T, p *pair) (a, b, x CallID, old, aID, bID int64) {
+	t.Helper()
+	a, b, x = inFlight(p)
 	old, aID, bID = p.c.SessionID(), p.c.MsgID(a), p.c.MsgID(b)
 	ev := p.fromServerID(msgIDAt(p.now.Add(-time.Hour))|idServerOther, badMsg(p.c.MsgID(x), 17))
 	if p.c.SessionID() == old {
@@ -204,4 +211,51 @@ func FuzzOldSession(f *testing.F) {
 			t.Fatalf("%d calls still wait in the old session after prevSessionWait", len(p.c.prevSent))
 		}
 	})
+}
+
+// TestOldSessionAnswerAfterNoticeInContainer: the bad_msg_notification 17 that starts a new
+// session may come in one container with answers the server had ready, after them or before.
+// An answer after the notice came in the session the notice left, like one that comes later;
+// it was dropped as answering nothing the new session sent, and the acknowledged call waited
+// prevSessionWait to fail with ErrNotRepeated though its answer had come, and what followed
+// the notice was acknowledged in the new session, by msg_ids of the old one. The answers are
+// taken now, gzip_packed or not, and nothing of the old session is acknowledged.
+func TestOldSessionAnswerAfterNoticeInContainer(t *testing.T) {
+	p := newPair(t, func(c, _ *Config) { c.PingInterval = -1 })
+	a, b, x := inFlight(p)
+	old, aID, bID := p.c.SessionID(), p.c.MsgID(a), p.c.MsgID(b)
+	srv := p.now.Add(-time.Hour)
+	packed, ok := gzipPacked(rpcResult(bID, body(0xb5, 64)))
+	if !ok {
+		t.Fatal("gzip")
+	}
+	ev := p.fromServerID(p.s.ids.next(srv, idServerOther), p.container(srv,
+		badMsg(p.c.MsgID(x), 17),
+		rpcResult(aID, body(0xa5, 0)),
+		packed,
+	))
+	if p.c.SessionID() == old {
+		t.Fatal("no new session after the clock went an hour back")
+	}
+	got := map[CallID]bool{}
+	for _, e := range ev {
+		if e.Kind != EventResult {
+			t.Fatalf("events %+v, want calls %d and %d answered", ev, a, b)
+		}
+		got[e.Call] = true
+	}
+	if !got[a] || !got[b] || len(got) != 2 {
+		t.Fatalf("events %+v, want calls %d and %d answered", ev, a, b)
+	}
+	if p.c.Pending() != 1 {
+		t.Errorf("%d calls pending, want x only", p.c.Pending())
+	}
+	checkInvariants(t, p.c)
+	// What followed the notice came in the old session: no ack of it goes in the new one.
+	p.flushC()
+	for _, plain := range p.sentPlain() {
+		if bytes.Contains(plain, le.AppendUint32(nil, idMsgsAck)) {
+			t.Error("the old session's messages acknowledged in the new one")
+		}
+	}
 }

@@ -60,6 +60,7 @@ func (e *Engine) receivePlain(now time.Time, plain []byte) {
 		return
 	}
 	body = body[:n]
+	e.inSession = sid
 	if e.side == crypto.Server {
 		if sid != e.sessionID || e.sessionID == 0 {
 			e.adoptSession(now, sid, firstID(msgID, body))
@@ -262,8 +263,12 @@ func (e *Engine) isAnswer(body []byte) bool {
 	return m != nil && !m.queued
 }
 
-// ack queues an acknowledgement of msgID.
+// ack queues an acknowledgement of msgID, unless msgID came in the session renewSession left,
+// earlier in the packet being received: its ack would go in the new session.
 func (e *Engine) ack(now time.Time, msgID int64) {
+	if e.inLeftSession() {
+		return
+	}
 	if len(e.acks) == 0 {
 		e.ackDue = now.Add(e.cfg.AckDelay)
 	}
