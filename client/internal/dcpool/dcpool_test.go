@@ -87,6 +87,35 @@ func TestClaimLanes(t *testing.T) {
 	}
 }
 
+// heldOpen is a pool of dc 4 whose first open waits for release; opened lists the
+// connections its opens returned.
+type heldOpen struct {
+	p       *Pool
+	release chan struct{}
+	opened  []*conn.Live
+}
+
+// newHeldOpen returns a heldOpen; with ended, key {DC: 4} holds a session that ended.
+func newHeldOpen(ended bool) *heldOpen {
+	h := &heldOpen{release: make(chan struct{})}
+	open := func(ctx context.Context, dc int, media, cdn bool) (*conn.Live, error) {
+		if len(h.opened) == 0 {
+			<-h.release
+		}
+		lc := conn.New(dc, media, cdn, nil)
+		h.opened = append(h.opened, lc)
+		return lc, nil
+	}
+	noSpawn := func(func(context.Context)) bool { return false }
+	h.p = New(noSpawn, open, 0, slog.New(slog.DiscardHandler))
+	if ended {
+		old := conn.New(4, false, false, nil)
+		h.p.Put(Key{DC: 4}, old)
+		old.Close()
+	}
+	return h
+}
+
 // TestForgetWhileOpening: Forget of the data center while Get opens one of its sessions (the
 // first one, or a reopen of one that ended) makes Get open it again, as the connection the
 // open returns may hold what was forgotten (an auth key the server no longer knows, loaded
@@ -110,23 +139,8 @@ func TestForgetWhileOpening(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				release := make(chan struct{})
-				var opened []*conn.Live
-				open := func(ctx context.Context, dc int, media, cdn bool) (*conn.Live, error) {
-					if len(opened) == 0 {
-						<-release
-					}
-					lc := conn.New(dc, media, cdn, nil)
-					opened = append(opened, lc)
-					return lc, nil
-				}
-				noSpawn := func(func(context.Context)) bool { return false }
-				p := New(noSpawn, open, 0, slog.New(slog.DiscardHandler))
-				if tt.ended {
-					old := conn.New(4, false, false, nil)
-					p.Put(Key{DC: 4}, old)
-					old.Close()
-				}
+				h := newHeldOpen(tt.ended)
+				p := h.p
 				got := make(chan *conn.Live, 1)
 				go func() {
 					lc, err := p.Get(t.Context(), 4, false, false)
@@ -137,8 +151,9 @@ func TestForgetWhileOpening(t *testing.T) {
 				}()
 				synctest.Wait() // the open waits
 				p.Forget(tt.dc, tt.cdn)
-				close(release)
+				close(h.release)
 				lc := <-got
+				opened := h.opened
 				want := 1
 				if tt.reopen {
 					want = 2
@@ -280,21 +295,8 @@ func TestCloseAllWhileOpening(t *testing.T) {
 // swept when idle nor closed by CloseAll.
 func TestForgetKeepsEntryBeingOpened(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		release := make(chan struct{})
-		var opened []*conn.Live
-		open := func(ctx context.Context, dc int, media, cdn bool) (*conn.Live, error) {
-			if len(opened) == 0 {
-				<-release
-			}
-			lc := conn.New(dc, media, cdn, nil)
-			opened = append(opened, lc)
-			return lc, nil
-		}
-		noSpawn := func(func(context.Context)) bool { return false }
-		p := New(noSpawn, open, 0, slog.New(slog.DiscardHandler))
-		old := conn.New(4, false, false, nil)
-		p.Put(Key{DC: 4}, old)
-		old.Close()
+		h := newHeldOpen(true)
+		p := h.p
 		got := make(chan *conn.Live, 2)
 		get := func() {
 			lc, err := p.Get(t.Context(), 4, false, false)
@@ -308,8 +310,9 @@ func TestForgetKeepsEntryBeingOpened(t *testing.T) {
 		p.Forget(4, false)
 		go get()
 		synctest.Wait() // the second Get waits too
-		close(release)
+		close(h.release)
 		first, second := <-got, <-got
+		opened := h.opened
 		if first != second {
 			t.Errorf("two Gets of one key returned two connections (open %d and %d of %d)",
 				slices.Index(opened, first)+1, slices.Index(opened, second)+1, len(opened))
