@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/mtgo-labs/mtgo/crypto"
 )
 
 // TestClockCorrectionBound: a correction of the clock (bad_msg_notification 16/17, an answer
@@ -305,11 +303,7 @@ func TestBackwardCorrectionKeepsIDsIncreasing(t *testing.T) {
 	sessions := 0
 	check := func() {
 		t.Helper()
-		for _, pkt := range p.toS {
-			plain, err := crypto.DecryptMessage(nil, &testKey, crypto.Client, pkt)
-			if err != nil {
-				t.Fatal(err)
-			}
+		for _, plain := range p.sentPlain() {
 			sid := int64(le.Uint64(plain[8:]))
 			if _, ok := high[sid]; !ok {
 				sessions++
@@ -451,11 +445,7 @@ func TestStepBackOnOldIDKeepsSession(t *testing.T) {
 		t.Fatalf("%d calls pending, want 2", p.c.Pending())
 	}
 	p.flushC()
-	for _, pkt := range p.toS {
-		plain, err := crypto.DecryptMessage(nil, &testKey, crypto.Client, pkt)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, plain := range p.sentPlain() {
 		if sid := int64(le.Uint64(plain[8:])); sid != testSession {
 			t.Errorf("sent in session %#x", sid)
 		}
@@ -493,11 +483,7 @@ func TestNewSessionFailsCallKeepingItsID(t *testing.T) {
 		t.Fatalf("failed %+v at once, want call %d waiting for its answer in the old session", f, a)
 	}
 	p.flushC()
-	for _, pkt := range p.toS {
-		plain, err := crypto.DecryptMessage(nil, &testKey, crypto.Client, pkt)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, plain := range p.sentPlain() {
 		if bytes.Contains(plain, body(0xa, 0)) {
 			t.Error("call a sent in the new session")
 		}
@@ -532,11 +518,7 @@ func TestNewSessionFailsReservedCall(t *testing.T) {
 		t.Fatalf("failed %+v, want call %d failed with ErrNotRepeated", f, bind)
 	}
 	p.flushC()
-	for _, pkt := range p.toS {
-		plain, err := crypto.DecryptMessage(nil, &testKey, crypto.Client, pkt)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, plain := range p.sentPlain() {
 		if bytes.Contains(plain, body(0xb1d, 2)) {
 			t.Error("the reserved call went out in the new session")
 		}

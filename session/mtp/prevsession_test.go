@@ -5,8 +5,6 @@ import (
 	"errors"
 	"testing"
 	"time"
-
-	"github.com/mtgo-labs/mtgo/crypto"
 )
 
 // inFlight sends calls a (acknowledged), b (not acknowledged) and x.
@@ -89,11 +87,7 @@ func TestOldSessionAnswersTaken(t *testing.T) {
 		t.Errorf("call %d still held after its answer", b)
 	}
 	p.flushC()
-	for _, pkt := range p.toS {
-		plain, err := crypto.DecryptMessage(nil, &testKey, crypto.Client, pkt)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, plain := range p.sentPlain() {
 		if bytes.Contains(plain, body(0xb, 0)) {
 			t.Errorf("call %d sent in the new session after its answer", b)
 		}
@@ -174,10 +168,7 @@ func TestAfterParkedCall(t *testing.T) {
 	if len(p.toS) != 1 {
 		t.Fatalf("%d packets, want call %d sent", len(p.toS), next)
 	}
-	plain, err := crypto.DecryptMessage(nil, &testKey, crypto.Client, p.toS[0])
-	if err != nil {
-		t.Fatal(err)
-	}
+	plain := p.sentPlain()[0]
 	if !bytes.Contains(plain, body(0xe, 0)) {
 		t.Fatalf("call %d not sent", next)
 	}
