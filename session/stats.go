@@ -182,7 +182,9 @@ type dropReq struct {
 // rpc_drop_answer that its answer is no longer wanted, and the waiting caller gets an error
 // matching ErrRPCDropped. It returns once the loop dropped the call (the rpc_drop_answer goes
 // out with the next packet), ErrUnknownMsgID when no call in flight was sent with msgID. The
-// server may have run the call already: dropping only stops its answer.
+// server may have run the call already: dropping only stops its answer. A call waiting for its
+// answer in the session a clock correction left is dropped without telling the server (see
+// mtp.Engine.Cancel).
 func (c *Conn) DropRPC(ctx context.Context, msgID int64) error {
 	done := make(chan error, 1)
 	c.box.mu.Lock()
@@ -212,7 +214,7 @@ func (l *loop) drop(msgID int64) error {
 				continue
 			}
 			delete(l.calls, id)
-			l.eng.Cancel(id) // queues rpc_drop_answer: the call was sent
+			l.eng.Cancel(id) // queues rpc_drop_answer: the call was sent (in this session)
 			cl.res <- result{err: fmt.Errorf("%w: msg_id %#x", ErrRPCDropped, msgID)}
 			return nil
 		}

@@ -505,8 +505,9 @@ func (e *Engine) MsgID(call CallID) int64 {
 }
 
 // Cancel forgets call. A call still queued is never sent; a call already sent is answered with
-// rpc_drop_answer so the server can skip or drop its result. Cancel reports whether the engine
-// knew the call.
+// rpc_drop_answer so the server can skip or drop its result, unless it waits for its answer in
+// the session a clock correction left (see renewSession): an rpc_drop_answer would have to
+// name its msg_id there. Cancel reports whether the engine knew the call.
 func (e *Engine) Cancel(call CallID) bool {
 	m := e.calls[call]
 	if m == nil {
