@@ -340,22 +340,7 @@ func BenchmarkCachedRead(b *testing.B) {
 // where the file was, or, where another database replaced it, the journal_mode(WAL) pragma
 // rewrote that file's header.
 func TestMovedFileNewConnection(t *testing.T) {
-	for _, tt := range []struct {
-		name string
-		move func(t *testing.T, path string) // returns with path naming the file to keep as is, or nothing
-	}{
-		{"renamed", func(t *testing.T, path string) { mustDo(t, os.Rename(path, path+".old")) }},
-		{"deleted", func(t *testing.T, path string) { mustDo(t, os.Remove(path)) }},
-		{"replaced by another database", func(t *testing.T, path string) {
-			other := path + ".other"
-			db, err := sql.Open("sqlite", other) // rollback journal: no WAL in its header
-			mustDo(t, err)
-			_, err = db.Exec("create table t (x integer); insert into t values (1)")
-			mustDo(t, err)
-			mustDo(t, db.Close())
-			mustDo(t, os.Rename(other, path))
-		}},
-	} {
+	for _, tt := range moves {
 		t.Run(tt.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "bot.db")
 			st := openHeld(t, path)
@@ -375,6 +360,28 @@ func TestMovedFileNewConnection(t *testing.T) {
 			}
 		})
 	}
+}
+
+// moves are the ways the moved-file tests take the database file from its path: each
+// returns with the path naming nothing or a file to keep as it is.
+var moves = []struct {
+	name string
+	move func(t *testing.T, path string)
+}{
+	{"renamed", func(t *testing.T, path string) { mustDo(t, os.Rename(path, path+".old")) }},
+	{"deleted", func(t *testing.T, path string) { mustDo(t, os.Remove(path)) }},
+	{"replaced by another database", func(t *testing.T, path string) {
+		other := path + ".other"
+		db, err := sql.Open("sqlite", other) // rollback journal: no WAL in its header
+		mustDo(t, err)
+		_, err = db.Exec("create table t (x integer); insert into t values (1)")
+		mustDo(t, err)
+		mustDo(t, db.Close())
+		mustDo(t, os.Rename(other, path))
+	}},
+	{"replaced by another store's database", func(t *testing.T, path string) {
+		mustDo(t, os.Rename(otherDatabase(t, false), path))
+	}},
 }
 
 // TestMovedFileOpenConnection: a read within ReadRecheck of the last check, after a move,
@@ -421,9 +428,12 @@ func TestMovedFileOpenConnection(t *testing.T) {
 }
 
 // TestMovedFileWhileConnecting: a read within ReadRecheck of the last check that makes the
-// pool open a connection, while the file is replaced between the pool's check of the path
-// and the open, fails with ErrFileMoved. The connection opened the other database, and the
-// read returned its peer (access hash 999), another file's rows.
+// pool open a connection, while the file is moved between the pool's check of the path and
+// the open, fails with ErrFileMoved and touches nothing at the path. The connection opened
+// the other database, and the read returned its peer (access hash 999), another file's
+// rows; once the pool checked again after the open, the read failed, but the open had
+// created an empty database where the file was, or the journal_mode(WAL) pragma had
+// rewritten the header of the database that replaced it.
 func TestMovedFileWhileConnecting(t *testing.T) {
 	var move atomic.Pointer[func()]
 	defer func(n func(string) (driver.Connector, error)) { *sqlite.NewConnector = n }(*sqlite.NewConnector)
@@ -432,21 +442,33 @@ func TestMovedFileWhileConnecting(t *testing.T) {
 		c, err := inner(dsn)
 		return movingConnector{c, &move}, err
 	}
-	path := filepath.Join(t.TempDir(), "bot.db")
-	st := openHeld(t, path)
-	if err := st.SavePeers(t.Context(), []peers.Peer{{Key: peers.UserKey(1), AccessHash: 1}}); err != nil {
-		t.Fatal(err) // checked now
-	}
-	st.DB().SetMaxIdleConns(0) // every call opens a connection
-	other := otherDatabase(t, false)
-	f := func() { mustDo(t, os.Rename(other, path)) }
-	move.Store(&f)
-	p, ok, err := st.LoadPeer(t.Context(), peers.UserKey(1)) // within ReadRecheck
-	if move.Load() != nil {
-		t.Fatal("the read opened no connection")
-	}
-	if !errors.Is(err, sqlite.ErrFileMoved) {
-		t.Errorf("read through a connection opened as the file was replaced = %v (access hash %d), %v, %v; want ErrFileMoved", p.Key, p.AccessHash, ok, err)
+	for _, tt := range moves {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "bot.db")
+			st := openHeld(t, path)
+			if err := st.SavePeers(t.Context(), []peers.Peer{{Key: peers.UserKey(1), AccessHash: 1}}); err != nil {
+				t.Fatal(err) // checked now
+			}
+			st.DB().SetMaxIdleConns(0) // every call opens a connection
+			var before []byte
+			var beforeErr error
+			f := func() {
+				tt.move(t, path)
+				before, beforeErr = os.ReadFile(path)
+			}
+			move.Store(&f)
+			p, ok, err := st.LoadPeer(t.Context(), peers.UserKey(1)) // within ReadRecheck
+			if move.Load() != nil {
+				t.Fatal("the read opened no connection")
+			}
+			if !errors.Is(err, sqlite.ErrFileMoved) {
+				t.Errorf("read through a connection opened as the file was moved = %v (access hash %d), %v, %v; want ErrFileMoved", p.Key, p.AccessHash, ok, err)
+			}
+			after, afterErr := os.ReadFile(path)
+			if (beforeErr == nil) != (afterErr == nil) || !bytes.Equal(before, after) {
+				t.Errorf("the read changed the file at the path: before %d bytes (%v), after %d bytes (%v)", len(before), beforeErr, len(after), afterErr)
+			}
+		})
 	}
 }
 

@@ -60,19 +60,23 @@ func Open(ctx context.Context, path, name string) (*sqlstore.Store, error) {
 	if err := oneName(path); err != nil {
 		return nil, err
 	}
+	conns := &checkedConnector{pragmas: []string{"pragma journal_mode(WAL)", "pragma synchronous(" + synchronous + ")"}}
 	// Write transactions take the write lock when they begin (_txlock=immediate) and wait
 	// for it (busy_timeout), so concurrent writers queue instead of failing with
-	// SQLITE_BUSY; WAL lets readers run beside the writer.
+	// SQLITE_BUSY; WAL lets readers run beside the writer (checkedConnector sets it up).
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(5000)")
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous("+synchronous+")")
 	q.Add("_txlock", "immediate")
-	dc, err := newConnector(fileURI(path) + "?" + q.Encode())
+	first, err := newConnector(fileURI(path) + "?" + q.Encode())
+	if err == nil {
+		// Once the file exists, a connection opens it or fails: never creates one.
+		q.Add("mode", "rw")
+		conns.open, err = newConnector(fileURI(path) + "?" + q.Encode())
+	}
 	if err != nil {
 		return nil, fmt.Errorf("sqlite storage: open %s: %w", path, err)
 	}
-	conns := &checkedConnector{Connector: dc}
+	conns.first = first
 	db := sql.OpenDB(conns)
 	db.SetMaxOpenConns(4)
 	if err := db.PingContext(ctx); err != nil {
@@ -191,33 +195,61 @@ func (l *fileLease) Release() error { return l.unlock() }
 var newConnector = func(dsn string) (driver.Connector, error) { return sqlite.NewConnector(dsn) }
 
 // checkedConnector opens the pool's connections, each between two fresh checks of the
-// lease (once Open has one) that find the file in place. A read trusts the last check for
-// readRecheck, and in that time it may need a new connection: opened through a path that
-// names nothing now, SQLite created an empty database there, and through a path that names
-// another database, the journal_mode(WAL) pragma rewrote that file's header. The check
-// after catches a move between the first check and the open: the connection would have
-// read the other file's rows, where a connection opened before a move keeps reading the
-// store's own file (its descriptors lead to it, whatever the path names).
+// lease (once Open has one) that find the file in place, and sets one up (WAL, the
+// synchronous pragma) only after both. A read trusts the last check for readRecheck, and in
+// that time it may need a new connection: opened through a path that names nothing now,
+// SQLite created an empty database there, and through a path that names another database,
+// the journal_mode(WAL) pragma rewrote that file's header. The check after the open catches
+// a move between the first check and the open: the connection would have read the other
+// file's rows, where a connection opened before a move keeps reading the store's own file
+// (its descriptors lead to it, whatever the path names). A connection is opened read-write
+// without create (mode=rw) and set up after that check, so a move in that window touches
+// nothing at the path either: before, the open created an empty database where the file
+// was, or the pragma rewrote the header of the one that replaced it, and the check after
+// caught only the read.
 type checkedConnector struct {
-	driver.Connector
-	lease atomic.Pointer[fileLease]
+	first   driver.Connector // Open's first connection: creates a missing file
+	open    driver.Connector // every other: mode=rw
+	pragmas []string         // set a connection up
+	lease   atomic.Pointer[fileLease]
 }
+
+func (c *checkedConnector) Driver() driver.Driver { return c.open.Driver() }
 
 func (c *checkedConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	l := c.lease.Load()
 	if l == nil {
-		return c.Connector.Connect(ctx)
+		conn, err := c.first.Connect(ctx)
+		return c.setUp(ctx, conn, err)
 	}
 	if err := l.LostWrite(); err != nil {
 		return nil, err
 	}
-	conn, err := c.Connector.Connect(ctx)
+	conn, err := c.open.Connect(ctx)
+	if lost := l.LostWrite(); lost != nil {
+		if err == nil {
+			conn.Close() // opened, never read: closing writes nothing
+		}
+		return nil, lost
+	}
+	return c.setUp(ctx, conn, err)
+}
+
+// setUp runs c's pragmas on conn, the result of a Connect that failed with err if not nil.
+func (c *checkedConnector) setUp(ctx context.Context, conn driver.Conn, err error) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := l.LostWrite(); err != nil {
+	ex, ok := conn.(driver.ExecerContext)
+	if !ok {
 		conn.Close()
-		return nil, err
+		return nil, fmt.Errorf("sqlite storage: the driver's connection %T runs no statements", conn)
+	}
+	for _, p := range c.pragmas {
+		if _, err := ex.ExecContext(ctx, p, nil); err != nil {
+			conn.Close()
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
 	}
 	return conn, nil
 }
