@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"math"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -62,7 +63,8 @@ func newAttemptCtx() *attemptCtx {
 // start begins an attempt on a, idle, that ends after timeout.
 func (a *attemptCtx) start(parent context.Context, timeout time.Duration) {
 	now := time.Since(a.base)
-	due := now + max(timeout, 1)
+	// Saturated: the longest timeouts (math.MaxInt64, "for ever") must not wrap into the past.
+	due := now + min(max(timeout, 1), math.MaxInt64-now)
 	a.Context = parent
 	a.deadline = a.base.Add(due)
 	a.mu.Lock()

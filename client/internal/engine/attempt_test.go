@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"math"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -83,7 +84,8 @@ func TestAttemptCtxReused(t *testing.T) {
 
 // TestAttemptCtxTimerKeptSet checks the timer an attempt leaves set when it ends: the next
 // attempt on the same attemptCtx expires at its own deadline, whether the timer is still set
-// for an earlier deadline, set for a later one, or has fired in between.
+// for an earlier deadline, set for a later one (the latest a time.Duration holds too, which
+// must not wrap into the past), or has fired in between.
 func TestAttemptCtxTimerKeptSet(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -93,6 +95,7 @@ func TestAttemptCtxTimerKeptSet(t *testing.T) {
 	}{
 		{"timer set for an earlier deadline", 10 * time.Second, 5 * time.Second, 10 * time.Second},
 		{"timer set for a later deadline", time.Hour, 0, time.Second},
+		{"timer set for the longest timeout", math.MaxInt64, time.Second, time.Second},
 		{"timer fired between the attempts", time.Second, 2 * time.Second, time.Second},
 	}
 	for _, tc := range tests {
@@ -100,7 +103,11 @@ func TestAttemptCtxTimerKeptSet(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				var pool sync.Pool
 				a := newAttemptCtx()
+				time.Sleep(time.Second) // a's deadlines count from when it was made
 				a.start(context.Background(), tc.first)
+				if d, _ := a.Deadline(); d.Before(time.Now().Add(min(tc.first, time.Hour))) {
+					t.Errorf("first deadline %v, before its timeout %v", d, tc.first)
+				}
 				a.end(&pool)
 				time.Sleep(tc.gap)
 				a.start(context.Background(), tc.second)
