@@ -70,7 +70,9 @@ type UpdateManager interface {
 	// Reconnected asks for the difference after the home connection was restored or the
 	// server started a new session: pushes may have been lost.
 	Reconnected(ctx context.Context) error
-	// Ready returns a channel closed once the running manager knows its starting state.
+	// Ready returns a channel closed once the running manager knows its starting state;
+	// asked after a Start that waits for the previous run to stop, it is the channel of the
+	// manager that Start runs, never the stopped one's.
 	Ready() <-chan struct{}
 	// Start runs the manager's timers and recoveries until ctx is done, handing ordered
 	// batches, with the users and chats that came with them, to deliver. A batch is handled
