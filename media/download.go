@@ -164,6 +164,9 @@ type download struct {
 	moves     int
 	refreshMu sync.Mutex // one refresher call at a time
 	refreshes int
+	// refreshBroken is set while the refresher runs and stays set if it panicked: no other
+	// worker calls it again before the relay stops them (refreshMu guards both).
+	refreshBroken bool
 
 	web *webSource // a web file (upload.getWebFile), nil for files
 }
@@ -457,6 +460,9 @@ func (d *download) toCDN(gen int, r *tg.UploadFileCdnRedirect) error {
 func (d *download) refreshLocation(ctx context.Context, src source, cause error) error {
 	d.refreshMu.Lock()
 	defer d.refreshMu.Unlock()
+	if d.refreshBroken {
+		return fmt.Errorf("%w: the refresher panicked", ErrReferenceExpired)
+	}
 	if d.snapshot().gen != src.gen {
 		return nil // refreshed meanwhile
 	}
@@ -466,7 +472,9 @@ func (d *download) refreshLocation(ctx context.Context, src source, cause error)
 	if d.refreshes++; d.refreshes > maxRefreshes {
 		return fmt.Errorf("%w: still expired after %d refreshes: %w", ErrReferenceExpired, maxRefreshes, cause)
 	}
+	d.refreshBroken = true
 	loc, err := d.refresh(ctx, src.input)
+	d.refreshBroken = false
 	if err != nil {
 		return fmt.Errorf("%w: refresher: %w", ErrReferenceExpired, err)
 	}

@@ -103,12 +103,13 @@ type uploader struct {
 	known atomic.Int32
 
 	// mu guards the reading side and the booking of a worker upload: src, ready, one, md5,
-	// decided, big, total, meter, err and the buffer accounting below.
-	mu    sync.Mutex
-	src   partSource
-	ready []job  // read parts waiting for a worker, in order
-	one   [1]job // the backing of a one-part ready
-	err   error  // a worker upload's first failure
+	// decided, big, total, meter, err, broken and the buffer accounting below.
+	mu     sync.Mutex
+	src    partSource
+	ready  []job  // read parts waiting for a worker, in order
+	one    [1]job // the backing of a one-part ready
+	err    error  // a worker upload's first failure
+	broken bool   // pull's user code panicked or exited: see pull
 
 	// buffer accounting
 	free      [][]byte
@@ -201,9 +202,25 @@ func (u *uploader) fail(err error, cancel context.CancelFunc) {
 // is used up or the upload has failed. One lock serves both, as every worker wants both. mu is
 // released by a defer: the source reader and the progress callback may panic, and the relay
 // then stops the other workers, who need mu.
+//
+// mu is free again before the relay cancels ctx, so a worker may take it in between: broken,
+// set while take runs and left set when the user's code in it panics or exits, keeps that
+// worker from calling the reader or the progress callback again (a reader that panicked
+// holding a lock of its own would block it, and the caller waiting for it, for ever).
 func (u *uploader) pull(ctx context.Context, sent job) (j job, ok bool, err error) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
+	if u.broken {
+		return job{}, false, nil
+	}
+	u.broken = true
+	j, ok, err = u.take(ctx, sent)
+	u.broken = false
+	return j, ok, err
+}
+
+// take is pull's body, under mu.
+func (u *uploader) take(ctx context.Context, sent job) (j job, ok bool, err error) {
 	if sent.data != nil {
 		u.book(sent)
 	}
