@@ -259,7 +259,7 @@ func (m *secretChats) gapIndexLocked(ctx context.Context, s *secretChat) ([]int3
 	if derr == nil {
 		return outs, true, nil
 	}
-	if outs, err = m.probeGapLocked(ctx, s); err != nil {
+	if outs, err = m.probeGapLocked(ctx, s, b); err != nil {
 		return nil, true, fmt.Errorf("kept message index damaged (%w), records not looked for: %w", derr, err)
 	}
 	m.log.Warn("secret messages kept after a gap: index damaged, rebuilt", "chat", s.id, "found", len(outs), "err", derr)
@@ -277,13 +277,23 @@ func (m *secretChats) gapIndexLocked(ctx context.Context, s *secretChat) ([]int3
 // secretGapProbe is how far from the next number expected from the peer, either way, a
 // damaged index's records are looked for: an index lists at most maxSecretGapListed
 // numbers.
+//
+// Where records can be: a message is kept only within secretGapAhead past the next number
+// expected, which only grows, so every record still to deliver is within the window. Below
+// it are records of messages delivered already, left listed while their deletes fail (each
+// in-order message tries again): more than maxSecretGapListed messages may pass meanwhile.
+// Past the window, too, are messages kept before the keeping was bounded (a3a1cf8). Those
+// the damaged index still names (salvageWords) are read as well; one it no longer names
+// is not found, and its record stays stored where nothing looks (the storage cannot list
+// keys: TestSecretGapProbeReach pins this).
 const secretGapProbe = 2 * maxSecretGapListed
 
 // probeGapLocked returns, ascending, the numbers of the kept messages of s stored within
 // secretGapProbe of the next number expected (one read per number of the peer's parity,
-// 2*maxSecretGapListed+1 at most): how a damaged index is rebuilt, as the storage cannot
-// list keys. None for a chat without sequence numbers.
-func (m *secretChats) probeGapLocked(ctx context.Context, s *secretChat) ([]int32, error) {
+// 2*maxSecretGapListed+1 at most) or named by damaged, the bytes of the damaged index
+// (salvageWords: one read each, maxSecretGapListed at most): how a damaged index is
+// rebuilt, as the storage cannot list keys. None for a chat without sequence numbers.
+func (m *secretChats) probeGapLocked(ctx context.Context, s *secretChat, damaged []byte) ([]int32, error) {
 	if s.seq == nil {
 		return nil, nil
 	}
@@ -293,17 +303,39 @@ func (m *secretChats) probeGapLocked(ctx context.Context, s *secretChat) ([]int3
 		lo = exp & 1
 	}
 	var outs []int32
-	for n := lo; n <= hi; n += 2 {
+	probe := func(n int64) error {
 		b, ok, err := m.store.LoadRecord(ctx, secretGapNS, secretGapKey(s.id, int32(n)))
 		clear(b) // plaintext
-		if err != nil {
-			return nil, err
-		}
 		if ok {
 			outs = append(outs, int32(n))
 		}
+		return err
 	}
-	return outs, nil
+	for n := lo; n <= hi; n += 2 {
+		if err := probe(n); err != nil {
+			return nil, err
+		}
+	}
+	for _, n := range salvageWords(damaged, maxSecretGapListed) {
+		if n := int64(n); n >= 0 && (n-exp)&1 == 0 && (n < lo || n > hi) {
+			if err := probe(n); err != nil {
+				return nil, err
+			}
+		}
+	}
+	slices.Sort(outs)
+	return slices.Compact(outs), nil
+}
+
+// salvageWords returns what a damaged list of int32 (an index of kept messages, the sweep
+// list) still holds: each whole int32 after the version byte, in the record's order, at
+// most limit (linear in the record).
+func salvageWords(b []byte, limit int) []int32 {
+	var out []int32
+	for e := b[min(len(b), 1):]; len(e) >= 4 && len(out) < limit; e = e[4:] {
+		out = append(out, int32(binary.LittleEndian.Uint32(e)))
+	}
+	return out
 }
 
 // dropGapLocked removes the stored messages outs of s, delivered and taken out of s.pending,

@@ -907,3 +907,66 @@ func TestSecretRecordFarAhead(t *testing.T) {
 		{"in a discarded chat", put(encodeSecretRecord(d), d.seq.Expected()+2)},
 	}, nil)
 }
+
+// TestSecretGapProbeReach: how far a damaged index's records are looked for. The next
+// number expected is 2000; a kept message's record is stored at off from it, and the index
+// is damaged, either still naming the number (its version byte wrong) or not (cut). Found,
+// a record below the next number expected is deleted on load (its message counted already),
+// one above is kept for its turn. Within secretGapProbe either way a record is found; past
+// it, only while the damaged index names it. The limit: one past the window that the
+// damage cut from the index is not found and its record stays stored (the storage cannot
+// list keys). Before the salvage, nothing past the window was found.
+func TestSecretGapProbeReach(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		name         string
+		off          int32
+		named, found bool
+	}{
+		{name: "below, in the window", off: -secretGapProbe, found: true},
+		{name: "above, in the window", off: secretGapProbe, found: true},
+		{name: "below, past the window, named", off: -secretGapProbe - 2, named: true, found: true},
+		{name: "above, past the window, named", off: secretGapProbe + 2, named: true, found: true},
+		{name: "below, past the window, cut", off: -secretGapProbe - 2},
+		{name: "above, past the window, cut", off: secretGapProbe + 2},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newSecretRelay(t)
+			id := r.open(t)
+			b := r.parties[1]
+			s := b.m.chats[id]
+			st := s.seq.State()
+			st.Received = 1000
+			var err error
+			if s.seq, err = secretchat.NewSeq(s.role, st); err != nil {
+				t.Fatal(err)
+			}
+			b.m.saveLocked(ctx, s)
+			out := s.seq.Expected() + tt.off
+			layer := &e2e.DecryptedMessageLayer{RandomBytes: make([]byte, secretRandomBytes), Layer: 144, OutSeqNo: out,
+				Message: &e2e.DecryptedMessage{RandomID: 1, Message: "kept"}}
+			rec, err := encodeSecretGap(id, out, pendingSecret{layer: layer, file: &tg.EncryptedFileEmpty{}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			index := []byte{secretGapV1, 1, 2}
+			if tt.named {
+				index = binary.LittleEndian.AppendUint32([]byte{9}, uint32(out))
+			}
+			for key, v := range map[string][]byte{secretGapKey(id, out): rec, secretRecordKey(id): index} {
+				if err := b.store.SaveRecord(ctx, secretGapNS, key, v); err != nil {
+					t.Fatal(err)
+				}
+			}
+			b = r.restart(1)
+			if _, ok := b.m.get(ctx, id); !ok {
+				t.Fatal("chat lost")
+			}
+			_, kept := b.m.chats[id].pending[out]
+			_, left, _ := b.store.LoadRecord(ctx, secretGapNS, secretGapKey(id, out))
+			if found := kept || !left; found != tt.found || kept != (tt.found && tt.off > 0) {
+				t.Fatalf("record at %+d: kept %v, left stored %v; want found %v", tt.off, kept, left, tt.found)
+			}
+		})
+	}
+}

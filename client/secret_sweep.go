@@ -2,7 +2,6 @@ package mtgo
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"maps"
 
@@ -67,12 +66,12 @@ func (m *secretChats) sweepListLocked(ctx context.Context) (map[int32]struct{}, 
 	return idx, false, nil
 }
 
-// salvageSweepList returns the ids a damaged list still holds: each whole int32 after the
-// version byte, whatever their order, at most maxSecretReady (linear in the record).
+// salvageSweepList returns the ids a damaged list still holds (salvageWords), at most
+// maxSecretReady.
 func salvageSweepList(b []byte) map[int32]struct{} {
 	idx := map[int32]struct{}{}
-	for e := b[min(len(b), 1):]; len(e) >= 4 && len(idx) < maxSecretReady; e = e[4:] {
-		idx[int32(binary.LittleEndian.Uint32(e))] = struct{}{}
+	for _, id := range salvageWords(b, maxSecretReady) {
+		idx[id] = struct{}{}
 	}
 	return idx
 }
