@@ -2,6 +2,7 @@ package updates
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/mtgo-labs/mtgo/tl/tg"
@@ -260,21 +261,50 @@ func (b *Box) lowerGuess(c *channel, h held) {
 
 // rejoin is called before a channel the Box does not track is tracked again from an update
 // at pts that generated count events (1 for a pts the server names). When it was dropped
-// (DropChannel) at pts floor, its updates up to there were delivered: stale reports that
-// the update is one of them, late on the network, which must not start tracking the channel
-// and deliver it again. An update at floor that generated no event (pts_count 0) is not:
-// check applies it to a channel tracked at floor, and so does rejoin. Otherwise the
-// channel's drop is forgotten, and floor is the lowest start a guess of it may take.
+// (DropChannel), its updates up to the pts it had then were delivered, and so were the ones
+// held for it that the drop delivered, each after a gap: stale reports that the update is
+// one of those, late on the network, which must not start tracking the channel and deliver
+// it again. An update at the end of such a run that generated no event (pts_count 0) is not:
+// check applies it to a channel tracked at that pts, and so does rejoin.
+//
+// An update in a gap before a held one is not stale: the pts of a held update is the
+// server's word, and a bogus one far ahead would otherwise silence the rejoined channel
+// until it got there. Such an update starts the channel (it is either new, or one reported
+// lost at the drop), at the cost of delivering again a held update above it should that
+// arrive late too. Otherwise the channel's drop is forgotten, and floor, the end of the last
+// run delivered below pts, is the lowest start a guess of it may take.
 func (b *Box) rejoin(id int64, pts, count int32) (floor int32, stale bool) {
 	d, ok := b.gone[id]
 	if !ok {
 		return 0, false
 	}
-	if pts < d.pts || pts == d.pts && count > 0 {
-		return d.pts, true
+	floor, stale = d.covers(pts, count)
+	if !stale {
+		delete(b.gone, id)
 	}
-	delete(b.gone, id)
-	return d.pts, false
+	return floor, stale
+}
+
+// run is a stretch of a channel's pts whose updates were delivered: those after from up to
+// to.
+type run struct{ from, to int32 }
+
+// covers reports whether the update at pts that generated count events is one d delivered,
+// and the end of the last run of d at or below pts.
+func (d dropped) covers(pts, count int32) (floor int32, stale bool) {
+	runs := d.runs
+	if len(runs) == 0 {
+		runs = []run{{math.MinInt32, d.pts}}
+	}
+	for _, r := range runs {
+		if pts > r.from && (pts < r.to || pts == r.to && count > 0) {
+			return r.to, true
+		}
+		if r.to <= pts {
+			floor = r.to
+		}
+	}
+	return floor, false
 }
 
 // dropped is what a Box remembers of a channel it dropped.
@@ -291,11 +321,10 @@ type dropped struct {
 	// before is the pts the channel had before DropChannel delivered the updates held for it
 	// (pts when none were): undrop goes back to it.
 	before int32
-}
-
-// forget remembers the pts a dropped channel reached, for rejoin.
-func (b *Box) forget(c *channel) {
-	b.remember(c.id, c.dropped())
+	// runs are the stretches delivered, in order, when the drop delivered updates held after
+	// a gap: the first up to the pts the channel had before them, the last up to pts. Nil
+	// when they are all one, up to pts.
+	runs []run
 }
 
 // dropped is what a Box remembers of c dropped now. A channel dropped while its start was a
@@ -338,7 +367,7 @@ func (b *Box) undrop(id int64) {
 		delete(b.gone, id)
 		return
 	}
-	d.pts = d.before
+	d.pts, d.runs = d.before, nil
 	b.gone[id] = d
 }
 
@@ -596,13 +625,17 @@ func (b *Box) DropChannel(now time.Time, channelID int64, reason string) Output 
 	if ok {
 		b.release(c)
 		before, start := c.dropped(), c.seq.pts
-		b.trim(&c.seq, b.applyHeld(&c.seq, c, true))
+		runs := []run{{math.MinInt32, start}}
+		b.trim(&c.seq, b.applyHeld(&c.seq, c, &runs))
 		if c.guess != 0 && c.seq.pts != start {
 			// Delivered from its guessed start: that is where its delivery began.
 			c.guess, c.from = 0, start
 		}
 		d := c.dropped()
 		d.before = before.pts
+		if len(runs) > 1 && c.guess == 0 {
+			d.runs = runs
+		}
 		b.remember(c.id, d)
 		delete(b.channels, channelID)
 		b.openFor(nil, nil)

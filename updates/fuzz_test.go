@@ -192,6 +192,14 @@ func checkInvariants(t *testing.T, b *Box) {
 			inflight++
 		}
 	}
+	for id, d := range b.gone {
+		// A dropped channel's runs go up, a gap between each two, to the pts it was dropped at.
+		for i, r := range d.runs {
+			if r.from > r.to || i > 0 && r.from <= d.runs[i-1].to || i == len(d.runs)-1 && r.to != d.pts {
+				t.Fatalf("channel %d dropped at %d with runs %v", id, d.pts, d.runs)
+			}
+		}
+	}
 	if len(b.gone) > cfg.MaxPending {
 		t.Fatalf("%d dropped channels remembered, cap %d", len(b.gone), cfg.MaxPending)
 	}

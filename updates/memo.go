@@ -30,6 +30,8 @@ type channelMemo struct {
 	pts   int32
 	named int32
 	floor int32
+	// runs are those of the drop (dropped.runs), with named zero.
+	runs []run
 }
 
 // memo returns the channels whose start is a guess and those dropped, by id.
@@ -41,7 +43,7 @@ func (b *Box) memo() []channelMemo {
 		}
 	}
 	for id, d := range b.gone {
-		out = append(out, channelMemo{id: id, pts: d.pts})
+		out = append(out, channelMemo{id: id, pts: d.pts, runs: d.runs})
 	}
 	slices.SortFunc(out, func(a, b channelMemo) int { return int64Compare(a.id, b.id) })
 	return out
@@ -77,7 +79,7 @@ func (b *Box) restore(now time.Time, ms []channelMemo) Output {
 		switch {
 		case m.named == 0:
 			if !ok && m.pts > b.gone[m.id].pts {
-				b.forget(&channel{id: m.id, seq: sequence{pts: m.pts}})
+				b.remember(m.id, dropped{pts: m.pts, runs: m.runs})
 			}
 		case m.pts < 1 || m.pts < m.floor || m.pts >= m.named || !b.near(m.pts, m.named):
 		case !ok:

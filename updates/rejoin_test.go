@@ -25,6 +25,7 @@ func TestRejoinedChannelStalePush(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name     string
+		held     []int32           // pushes held after 11 (after a gap), delivered at the drop
 		top      int32             // the channel's pts at the server after the rejoin
 		after    []tg.UpdatesClass // what arrives after the drop, in order
 		wantReqs []Request
@@ -49,12 +50,26 @@ func TestRejoinedChannelStalePush(t *testing.T) {
 			updates(0, &tg.UpdateChannelWebPage{ChannelID: ch, Webpage: &tg.WebPageEmpty{ID: 1}, Pts: 10, PtsCount: 0}),
 			updates(0, &tg.UpdateChannelWebPage{ChannelID: ch, Webpage: &tg.WebPageEmpty{ID: 2}, Pts: 11, PtsCount: 0})},
 			want: []string{"updateChannelWebPage"}},
+		// A push held after a gap is delivered at the drop. Its pts may be far ahead of the
+		// channel's (a bogus one): the rejoined channel's updates below it are not stale,
+		// only the updates delivered are.
+		{name: "far-ahead held push, rejoin push", held: []int32{100000}, top: 13,
+			after: []tg.UpdatesClass{push(12), push(13)}, want: []string{"ch9/12", "ch9/13"}},
+		{name: "far-ahead held push, rejoin too long", held: []int32{100000}, top: 14,
+			after: []tg.UpdatesClass{tooLong(14)}, wantReqs: []Request{chReq(ch, 13)}, want: []string{"ch9/14"}},
+		{name: "held after a gap, late pushes", held: []int32{13, 14}, top: 15,
+			after: []tg.UpdatesClass{push(13), push(14), push(11), push(15)}, want: []string{"ch9/15"}},
+		{name: "held after two gaps, late pushes", held: []int32{16, 13, 14}, top: 17,
+			after: []tg.UpdatesClass{push(13), push(16), push(10), push(17)}, want: []string{"ch9/17"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t, Config{MaxPending: 5})
 			h.start(State{Pts: 1, Qts: 1, Seq: 1, Date: 1})
 			h.process(push(10))
 			h.process(push(11))
+			for _, p := range tc.held {
+				h.process(push(p))
+			}
 			h.record(h.b.DropChannel(h.now, ch, "CHANNEL_PRIVATE"))
 			h.reset()
 			for _, u := range tc.after {
@@ -77,4 +92,27 @@ func TestRejoinedChannelStalePush(t *testing.T) {
 			h.expectDelivered(tc.want...)
 		})
 	}
+}
+
+// TestRejoinAfterRestoredDrop: the drop of channel 9 that delivered a held push far ahead
+// (pts 100000) is handed to the next Box with the memo. There, as in the Box that dropped
+// it, the rejoined channel's pushes below that pts are delivered, late ones of what was
+// delivered are not.
+func TestRejoinAfterRestoredDrop(t *testing.T) {
+	const ch = 9
+	push := func(pts int32) tg.UpdatesClass { return updates(0, chMsg(ch, pts, pts)) }
+	last := newHarness(t, Config{})
+	last.start(State{Pts: 1, Qts: 1, Seq: 1, Date: 1})
+	last.process(push(10))
+	last.process(push(100000))
+	last.record(last.b.DropChannel(last.now, ch, "CHANNEL_PRIVATE"))
+
+	h := newHarness(t, Config{})
+	h.start(State{Pts: 1, Qts: 1, Seq: 1, Date: 1})
+	h.record(h.b.restore(h.now, last.b.memo()))
+	for _, p := range []int32{10, 100000, 11, 12} {
+		h.process(push(p))
+	}
+	h.expectDelivered("ch9/11", "ch9/12")
+	checkInvariants(t, h.b)
 }

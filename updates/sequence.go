@@ -245,14 +245,15 @@ func channelIDOf(c *channel) int64 {
 // drain applies held updates that now follow the local value and drops held duplicates. c is
 // the channel s belongs to, nil for the account.
 func (b *Box) drain(s *sequence, c *channel) {
-	b.trim(s, b.applyHeld(s, c, false))
+	b.trim(s, b.applyHeld(s, c, nil))
 }
 
 // applyHeld applies the held updates of s in order and drops held duplicates, up to the first
-// gap, or, with across set (a dropped channel c, whose gaps no difference fills any more),
-// through every gap, each reported as an EventDifferenceTooLong. It returns how many held
-// updates it went through, for trim.
-func (b *Box) applyHeld(s *sequence, c *channel, across bool) int {
+// gap, or, with runs set (a dropped channel c, whose gaps no difference fills any more),
+// through every gap, each reported as an EventDifferenceTooLong. The stretches of pts
+// delivered are added to *runs, whose last one ends at the pts of s. It returns how many
+// held updates it went through, for trim.
+func (b *Box) applyHeld(s *sequence, c *channel, runs *[]run) int {
 	n := 0
 	for ; n < len(s.pending); n++ {
 		h := &s.pending[n]
@@ -260,14 +261,18 @@ func (b *Box) applyHeld(s *sequence, c *channel, across bool) int {
 		case duplicate:
 			continue
 		case gap:
-			if !across {
+			if runs == nil {
 				return n
 			}
 			b.event(Event{Kind: EventDifferenceTooLong, Sequence: SequenceChannel, ChannelID: channelIDOf(c),
 				Local: s.pts, Remote: int32(h.start()), Reason: reasonDroppedGap})
+			*runs = append(*runs, run{from: int32(h.start()), to: h.pts})
 		}
 		b.openFor(h.users, h.chats)
 		s.pts = h.pts
+		if runs != nil {
+			(*runs)[len(*runs)-1].to = h.pts
+		}
 		b.push(h.u)
 		if c != nil {
 			b.touch(c.id, s.pts, false)
