@@ -138,8 +138,9 @@ type call struct {
 func WithProgress(fn func(Progress)) Option { return func(c *call) { c.progress = fn } }
 
 // WithRefresher sets the function asked for a fresh location when the file reference expires
-// in the middle of a download; without one FILE_REFERENCE_EXPIRED fails the download. r runs
-// on a download worker; a panic in it reaches the caller of the download.
+// in the middle of a download; without one FILE_REFERENCE_EXPIRED fails the download. r may
+// run on a download worker (a file of one chunk calls it from the caller's goroutine); a
+// panic in it reaches the caller of the download either way.
 func WithRefresher(r Refresher) Option { return func(c *call) { c.refresh = r } }
 
 // WithWorkers overrides Options.Workers for one transfer.
