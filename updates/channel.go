@@ -115,7 +115,8 @@ type channel struct {
 	// below it is a server behind what it said, though not behind the guessed start.
 	named int32
 	// floor is the pts the channel had when it was last dropped, its updates up to there
-	// delivered (zero when it never was): a guess never starts below it.
+	// delivered (zero when it never was): a guess never starts below it, and a start the last
+	// Box guessed is reported lost only above it (restore).
 	floor int32
 	// loaded is the pts the Store held for the channel at Start (zero when it held none).
 	loaded int32
@@ -164,11 +165,13 @@ func (b *Box) track(now time.Time, id int64, pts int32) *channel {
 func (b *Box) channelUpdate(now time.Time, id int64, h held) {
 	c, ok := b.channels[id]
 	if !ok {
-		if _, stale := b.rejoin(id, h.pts, h.count); stale {
+		floor, stale := b.rejoin(id, h.pts, h.count)
+		if stale {
 			return
 		}
 		b.openFor(h.users, h.chats)
-		b.track(now, id, h.pts).from = int32(h.start())
+		c := b.track(now, id, h.pts)
+		c.from, c.floor = int32(h.start()), floor
 		b.push(h.u)
 		b.touch(id, h.pts, false)
 		return
@@ -225,7 +228,7 @@ func (b *Box) channelTooLong(now time.Time, u *tg.UpdateChannelTooLong) {
 			c.guess, c.named, c.floor = pts, pts, floor
 			b.queueChannel(now, c, "updateChannelTooLong")
 		} else {
-			c.from = start
+			c.from, c.floor = start, floor
 		}
 		return
 	}
@@ -321,6 +324,9 @@ type dropped struct {
 	// before is the pts the channel had before DropChannel delivered the updates held for it
 	// (pts when none were): undrop goes back to it.
 	before int32
+	// floor is channel.floor: the pts it had when dropped before, its updates up to there
+	// delivered.
+	floor int32
 	// runs are the stretches delivered, in order, when the drop delivered updates held after
 	// a gap: the first up to the pts the channel had before them, the last up to pts. Nil
 	// when they are all one, up to pts.
@@ -333,7 +339,7 @@ func (c *channel) dropped() dropped {
 	if c.guess != 0 {
 		return dropped{pts: c.floor}
 	}
-	return dropped{pts: c.seq.pts, loaded: c.loaded, from: c.from}
+	return dropped{pts: c.seq.pts, loaded: c.loaded, from: c.from, floor: c.floor}
 }
 
 // remember keeps d for the dropped channel id. At most MaxPending drops are remembered; past

@@ -90,8 +90,8 @@ func (b *Box) restore(now time.Time, ms []channelMemo) Output {
 				// Dropped before delivering anything past the saved start: that is the
 				// start the last Box saved, not a pts delivered, and the memo's replaces it.
 				floor = 0
-			case m.pts < own.from:
-				b.lateMemo(m, own.from)
+			default:
+				b.lateMemo(m, own.floor, own.from)
 			}
 			if stale {
 				continue
@@ -122,9 +122,7 @@ func (b *Box) restore(now time.Time, ms []channelMemo) Output {
 			}
 		default:
 			// This Box delivers the channel from c.from: what lies below is too late.
-			if m.pts < c.from {
-				b.lateMemo(m, c.from)
-			}
+			b.lateMemo(m, c.floor, c.from)
 			// The channel reached the pts named, which this Box may not have seen yet: fetch
 			// what follows its own pts now rather than at its next push or idle check. A
 			// recovery under way reaches the server's pts already.
@@ -138,13 +136,17 @@ func (b *Box) restore(now time.Time, ms []channelMemo) Output {
 
 // lateMemo reports the updates after the memo's guessed start up to from, the pts this Box
 // began delivering the channel at (the start saved for it, the start of its own first push
-// or first difference), lost. Neither Box delivered them, and they cannot be fetched now: a
-// difference from the memo's start would hand them to the Handler after newer updates of the
-// channel, against the order it is promised, and with those newer ones again, since a
-// difference's messages carry no pts to tell them apart.
-func (b *Box) lateMemo(m channelMemo, from int32) {
-	b.event(Event{Kind: EventDifferenceTooLong, Sequence: SequenceChannel, ChannelID: m.id,
-		Local: m.pts, Remote: from, Reason: reasonLateMemo})
+// or first difference), lost, if there are any. Those up to floor, the pts this Box had
+// when it dropped the channel before it began again at from, it delivered. The others were
+// delivered by neither Box, and they cannot be fetched now: a difference from the memo's
+// start would hand them to the Handler after newer updates of the channel, against the order
+// it is promised, and with those newer ones again, since a difference's messages carry no
+// pts to tell them apart.
+func (b *Box) lateMemo(m channelMemo, floor, from int32) {
+	if lo := max(m.pts, floor); lo < from {
+		b.event(Event{Kind: EventDifferenceTooLong, Sequence: SequenceChannel, ChannelID: m.id,
+			Local: lo, Remote: from, Reason: reasonLateMemo})
+	}
 }
 
 // forgetGuesses returns ms for a Manager with NoCatchUp, which forgot the saved channels: a

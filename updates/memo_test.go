@@ -190,10 +190,12 @@ func TestRestoreMemoOnOwnGuess(t *testing.T) {
 // named are fetched at once. The old code ignored such a memo: no report, no fetch.
 func TestRestoreMemoOnOwnStart(t *testing.T) {
 	const ch = 9
-	lost := func(to int32) []Event {
-		return []Event{{Kind: EventDifferenceTooLong, Sequence: SequenceChannel, ChannelID: ch, Local: 4, Remote: to,
+	lostFrom := func(from, to int32) []Event {
+		return []Event{{Kind: EventDifferenceTooLong, Sequence: SequenceChannel, ChannelID: ch, Local: from, Remote: to,
 			Reason: reasonLateMemo}}
 	}
+	lost := func(to int32) []Event { return lostFrom(4, to) }
+	drop := func(h *harness) { h.record(h.b.DropChannel(h.now, ch, "CHANNEL_PRIVATE")) }
 	push := func(pts int32) func(*harness) {
 		return func(h *harness) { h.process(updates(0, chMsg(ch, pts, pts))) }
 	}
@@ -221,6 +223,19 @@ func TestRestoreMemoOnOwnStart(t *testing.T) {
 			push(5)(h)
 			h.record(h.b.DropChannel(h.now, ch, "CHANNEL_PRIVATE"))
 		}, wantReqs: []Request{chReq(ch, 5)}, want: []string{"ch9/6", "ch9/7"}},
+		// Delivered up to 5, dropped, met again by a push of 8: only 6 and 7 were delivered
+		// by neither Box.
+		{name: "delivered, dropped, own push above", setup: func(h *harness) {
+			push(5)(h)
+			drop(h)
+			push(8)(h)
+		}, lost: lostFrom(5, 7)},
+		{name: "delivered, dropped, own push above, dropped", setup: func(h *harness) {
+			push(5)(h)
+			drop(h)
+			push(8)(h)
+			drop(h)
+		}, lost: lostFrom(5, 7)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t, Config{})
