@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -518,4 +519,68 @@ func otherDatabase(t *testing.T, open bool) string {
 	}
 	mustDo(t, st.Close())
 	return path
+}
+
+// TestCloseAfterMove: a store closed after its file was moved leaves what the path names as
+// it was, and its own rows in its own file. SQLite's last connection checkpoints the log into
+// the file it opened, then deletes the log by name: where the file was replaced together with
+// its log (a copy restored from a backup, or left by a process that died), that name was
+// the replacement's log, and its rows were lost. Where the file alone was replaced, the
+// store's own log stays beside it and must be left empty: SQLite would read its pages as
+// the replacement's.
+func TestCloseAfterMove(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		move func(t *testing.T, path string) (read string, hash int64)
+	}{
+		{"in place", func(t *testing.T, path string) (string, int64) { return path, 1 }},
+		{"renamed with its log", func(t *testing.T, path string) (string, int64) {
+			for _, suffix := range []string{"", "-wal", "-shm"} {
+				mustDo(t, os.Rename(path+suffix, path+".old"+suffix))
+			}
+			return path + ".old", 1
+		}},
+		{"replaced by another store's database", func(t *testing.T, path string) (string, int64) {
+			mustDo(t, os.Rename(otherDatabase(t, false), path))
+			return path, 999
+		}},
+		{"replaced with its log", func(t *testing.T, path string) (string, int64) {
+			// Copies of an open store's files, its rows only in the log, put in place
+			// each by a rename, as a restore would.
+			other := otherDatabase(t, true)
+			for _, suffix := range []string{"", "-wal"} {
+				b, err := os.ReadFile(other + suffix)
+				mustDo(t, err)
+				mustDo(t, os.WriteFile(path+".new", b, 0o600))
+				mustDo(t, os.Rename(path+".new", path+suffix))
+			}
+			return path, 999
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "bot.db")
+			st := openHeld(t, path)
+			if err := st.SavePeers(t.Context(), []peers.Peer{{Key: peers.UserKey(1), AccessHash: 1}}); err != nil {
+				t.Fatal(err)
+			}
+			read, want := tt.move(t, path)
+			if err := st.Close(); err != nil {
+				t.Errorf("Close = %v", err)
+			}
+			if tt.name == "in place" {
+				if _, err := os.Stat(path + "-wal"); !errors.Is(err, fs.ErrNotExist) {
+					t.Errorf("the log after Close: %v, want it checkpointed and gone", err)
+				}
+			}
+			again, err := sqlite.Open(t.Context(), read, "main")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer again.Close()
+			p, ok, err := again.LoadPeer(t.Context(), peers.UserKey(1))
+			if err != nil || !ok || p.AccessHash != want {
+				t.Errorf("%s after Close: user 1 = %+v, %v, %v; want access hash %d", filepath.Base(read), p, ok, err, want)
+			}
+		})
+	}
 }

@@ -240,18 +240,70 @@ func (c *checkedConnector) setUp(ctx context.Context, conn driver.Conn, err erro
 	if err != nil {
 		return nil, err
 	}
-	ex, ok := conn.(driver.ExecerContext)
+	sc, ok := conn.(sqliteConn)
 	if !ok {
 		conn.Close()
-		return nil, fmt.Errorf("sqlite storage: the driver's connection %T runs no statements", conn)
+		return nil, fmt.Errorf("sqlite storage: the driver's connection %T lacks a method of sqliteConn", conn)
 	}
 	for _, p := range c.pragmas {
-		if _, err := ex.ExecContext(ctx, p, nil); err != nil {
+		if _, err := sc.ExecContext(ctx, p, nil); err != nil {
 			conn.Close()
 			return nil, fmt.Errorf("%s: %w", p, err)
 		}
 	}
-	return conn, nil
+	return checkedConn{sc, c}, nil
+}
+
+// sqliteConn is what database/sql uses of the driver's connection.
+type sqliteConn interface {
+	driver.Conn
+	driver.ConnBeginTx
+	driver.ConnPrepareContext
+	driver.ExecerContext
+	driver.QueryerContext
+	driver.Pinger
+	driver.SessionResetter
+	driver.Validator
+}
+
+// checkedConn is a pool connection that empties its write-ahead log before it closes once
+// the path no longer names the store's file. SQLite's last connection to a file checkpoints
+// the log into it and deletes the log by name, unless it finds the file moved (another
+// inode at the path, or none): then it leaves the log as it is. Where the file alone was
+// replaced, that log, the store's, holding the commits since the last checkpoint, stayed
+// beside the replacement, and SQLite read its pages as the replacement's
+// (TestCloseAfterMove: the other database answered the store's own peer). A checkpoint
+// with truncate runs through the descriptors the connection holds: it copies the log
+// into the store's file, wherever it is now, and empties it, and touches nothing by name.
+type checkedConn struct {
+	sqliteConn
+	c *checkedConnector
+}
+
+func (c checkedConn) Close() error {
+	var err error
+	if l := c.c.lease.Load(); l != nil && l.LostWrite() != nil {
+		err = c.emptyLog()
+	}
+	return errors.Join(err, c.sqliteConn.Close())
+}
+
+// emptyLog checkpoints the connection's log into its file and truncates it, waiting
+// (busy_timeout) for the readers it needs gone.
+func (c checkedConn) emptyLog() error {
+	rows, err := c.QueryContext(context.Background(), "pragma wal_checkpoint(truncate)", nil)
+	if err == nil {
+		row := make([]driver.Value, 3) // busy, log frames, frames copied
+		err = rows.Next(row)
+		rows.Close()
+		if err == nil && row[0] != int64(0) {
+			err = fmt.Errorf("%v of %v log frames copied, another connection kept it from ending", row[2], row[1])
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite storage: empty the log of a moved file: %w", err)
+	}
+	return nil
 }
 
 // fileURI is the SQLite URI of the file at path. SQLite reads a "file:" name as a URI: a
