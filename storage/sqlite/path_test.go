@@ -584,3 +584,33 @@ func TestCloseAfterMove(t *testing.T) {
 		})
 	}
 }
+
+// TestDeletedFileInodeReused: a file deleted while the pool has no connection open, and a
+// new database written at the path, is a moved file, even where the file system gives the
+// new file the freed inode number (ext4 does at once): os.SameFile compares inode numbers,
+// and it took the new file for the store's, which wrote into it. The store holds the file
+// open (a connection that reads nothing) for its life, so the inode stays in use.
+func TestDeletedFileInodeReused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bot.db")
+	st := openHeld(t, path)
+	st.DB().SetMaxIdleConns(0) // no connection stays open between calls
+	if err := st.SavePeers(t.Context(), []peers.Peer{{Key: peers.UserKey(1), AccessHash: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	old, err := os.Stat(path)
+	mustDo(t, err)
+	other, err := os.ReadFile(otherDatabase(t, false))
+	mustDo(t, err)
+	mustDo(t, os.Remove(path))
+	mustDo(t, os.WriteFile(path, other, 0o600))
+	if fi, err := os.Stat(path); err == nil && os.SameFile(fi, old) {
+		t.Logf("the new file took the deleted file's inode")
+	}
+	err = st.SavePeers(t.Context(), []peers.Peer{{Key: peers.UserKey(2), AccessHash: 2}})
+	if !errors.Is(err, sqlite.ErrFileMoved) {
+		t.Errorf("write after the file was deleted and another written at the path = %v, want ErrFileMoved", err)
+	}
+	if after, err := os.ReadFile(path); err != nil || !bytes.Equal(after, other) {
+		t.Errorf("the write changed the file at the path (%v)", err)
+	}
+}

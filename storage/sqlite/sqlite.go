@@ -101,6 +101,10 @@ func Open(ctx context.Context, path, name string) (*sqlstore.Store, error) {
 	l := &fileLease{path: path, file: file}
 	l.checked.Store(leaseClock() - int64(readRecheck)) // the first read checks
 	conns.lease.Store(l)
+	if err := conns.hold(ctx, l); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqlite storage: open %s: %w", path, err)
+	}
 	d := Dialect
 	d.Lock = func(context.Context, *sql.DB, string) (sqlstore.Lease, error) {
 		unlock, err := storage.LockFile(lockPath(real, name), LockTimeout)
@@ -212,9 +216,36 @@ type checkedConnector struct {
 	open    driver.Connector // every other: mode=rw
 	pragmas []string         // set a connection up
 	lease   atomic.Pointer[fileLease]
+	held    driver.Conn // holds the file open while the pool lives (hold)
 }
 
 func (c *checkedConnector) Driver() driver.Driver { return c.open.Driver() }
+
+// hold opens a connection that holds the file l names open until the pool closes, and
+// reads nothing (so it takes no lock and opens no log). os.SameFile compares inode
+// numbers: a file deleted while the pool had no connection open freed its inode, a new
+// file at the path could get the same number (ext4 gives it at once), and the store took
+// it for its own and wrote into it (TestDeletedFileInodeReused). A file held open keeps
+// its inode in use. It is SQLite's connection, not a descriptor of ours: closing any
+// descriptor of a file drops every POSIX lock the process holds on it, and SQLite keeps
+// the descriptors of a file whose locks other connections hold (another store of the
+// file too) open until those are released.
+func (c *checkedConnector) hold(ctx context.Context, l *fileLease) error {
+	conn, err := c.open.Connect(ctx)
+	if err != nil {
+		return err
+	}
+	c.held = conn
+	return l.LostWrite() // a move before the open: the held file may be another
+}
+
+// Close closes the held connection (database/sql calls it once the pool's are closed).
+func (c *checkedConnector) Close() error {
+	if c.held == nil {
+		return nil
+	}
+	return c.held.Close()
+}
 
 func (c *checkedConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	l := c.lease.Load()
