@@ -6,6 +6,7 @@ import (
 	"iter"
 	"time"
 
+	"github.com/mtgo-labs/mtgo/client/internal/tgdate"
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
@@ -25,7 +26,8 @@ type banOptions struct {
 }
 
 // WithBanUntil makes a ban end at t (Telegram treats less than 30 seconds or more than 366
-// days from now as for ever).
+// days from now as for ever, and so does this client a time past 2038-01-19 or before 1901,
+// which a request cannot carry).
 func WithBanUntil(t time.Time) BanOption { return func(o *banOptions) { o.until = t } }
 
 // WithRevokeMessages deletes the banned member's messages in the chat too.
@@ -42,7 +44,7 @@ func (c *Client) BanChatMember(ctx context.Context, chat, user any, opts ...BanO
 	if err != nil {
 		return err
 	}
-	rights := tg.ChatBannedRights{ViewMessages: true, UntilDate: untilDate(o.until)}
+	rights := tg.ChatBannedRights{ViewMessages: true, UntilDate: tgdate.Until(o.until)}
 	if err := c.editBanned(ctx, "ban chat member", ch, who, rights); err != nil {
 		return err
 	}
@@ -63,7 +65,8 @@ func (c *Client) UnbanChatMember(ctx context.Context, chat, user any) error {
 }
 
 // RestrictChatMember limits what user may do in a supergroup to perms, until the given time
-// (the zero time: for ever). ErrRestrictSupergroupOnly for other chats.
+// (the zero time, one before 1901 or past 2038-01-19: for ever). ErrRestrictSupergroupOnly
+// for other chats.
 func (c *Client) RestrictChatMember(ctx context.Context, chat, user any, perms types.ChatPermissions, until time.Time) error {
 	ch, who, err := c.channelMember(ctx, chat, user, ErrRestrictSupergroupOnly)
 	if err != nil {
@@ -89,13 +92,6 @@ func (c *Client) channelMember(ctx context.Context, chat, user any, notChannel e
 func (c *Client) editBanned(ctx context.Context, what string, ch *tg.InputChannel, who tg.InputPeerClass, rights tg.ChatBannedRights) error {
 	_, err := c.updated(ctx, what, &tg.ChannelsEditBannedRequest{Channel: ch, Participant: who, BannedRights: rights})
 	return err
-}
-
-func untilDate(t time.Time) int32 {
-	if t.IsZero() {
-		return 0
-	}
-	return int32(t.Unix())
 }
 
 // KickChatMember removes user from a group without keeping it out: messages.deleteChatUser in

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/mtgo-labs/mtgo/client/internal/tgdate"
 	"github.com/mtgo-labs/mtgo/client/option"
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/tl"
@@ -338,18 +339,13 @@ func (c *Client) SetBusinessAway(ctx context.Context, a *types.BusinessAway) err
 		if err != nil {
 			return fmt.Errorf("mtgo: set business away message: %w", err)
 		}
+		s, err := awaySchedule(a)
+		if err != nil {
+			return fmt.Errorf("mtgo: set business away message: %w", err)
+		}
 		rc, err := c.inputRecipients(ctx, a.Recipients)
 		if err != nil {
 			return err
-		}
-		var s tg.BusinessAwayMessageScheduleClass
-		switch {
-		case a.Always:
-			s = &tg.BusinessAwayMessageScheduleAlways{}
-		case a.OutsideWorkHours:
-			s = &tg.BusinessAwayMessageScheduleOutsideWorkHours{}
-		default:
-			s = &tg.BusinessAwayMessageScheduleCustom{StartDate: int32(a.From.Unix()), EndDate: int32(a.Until.Unix())}
 		}
 		req.Message = &tg.InputBusinessAwayMessage{OfflineOnly: a.OfflineOnly, ShortcutID: id, Schedule: s, Recipients: rc}
 	}
@@ -358,6 +354,26 @@ func (c *Client) SetBusinessAway(ctx context.Context, a *types.BusinessAway) err
 		return fmt.Errorf("mtgo: set business away message: %w", err)
 	}
 	return nil
+}
+
+// awaySchedule is when an away message is sent: Always, OutsideWorkHours, or From to Until,
+// both required (ErrDate for a zero time or one a request cannot carry).
+func awaySchedule(a *types.BusinessAway) (tg.BusinessAwayMessageScheduleClass, error) {
+	switch {
+	case a.Always:
+		return &tg.BusinessAwayMessageScheduleAlways{}, nil
+	case a.OutsideWorkHours:
+		return &tg.BusinessAwayMessageScheduleOutsideWorkHours{}, nil
+	}
+	from, err := tgdate.Of("away from", a.From)
+	if err != nil {
+		return nil, err
+	}
+	until, err := tgdate.Of("away until", a.Until)
+	if err != nil {
+		return nil, err
+	}
+	return &tg.BusinessAwayMessageScheduleCustom{StartDate: from, EndDate: until}, nil
 }
 
 // businessLink reads text with the parse mode and options of a send into a chat link.

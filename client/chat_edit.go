@@ -6,6 +6,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/mtgo-labs/mtgo/client/internal/tgdate"
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
@@ -253,11 +254,15 @@ func (c *Client) setFolder(ctx context.Context, chat any, folder int32) error {
 	return err
 }
 
-// MuteChat mutes the notifications of chat until the given time (the zero time: for ever).
+// MuteChat mutes the notifications of chat until the given time (the zero time, or one past
+// 2038-01-19T03:14:07Z, the last date a request carries: for ever; ErrDate before 1901-12-13).
 func (c *Client) MuteChat(ctx context.Context, chat any, until time.Time) error {
 	mu := int32(math.MaxInt32)
-	if !until.IsZero() {
-		mu = int32(until.Unix())
+	if !until.IsZero() && !until.After(tgdate.Last) {
+		var err error
+		if mu, err = tgdate.Of("mute until", until); err != nil {
+			return fmt.Errorf("mtgo: mute chat: %w", err)
+		}
 	}
 	return c.notify(ctx, chat, mu)
 }

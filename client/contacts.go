@@ -2,6 +2,7 @@ package mtgo
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"time"
 
@@ -122,7 +123,11 @@ const blockedPage = 100
 // stops at the first error, which is yielded.
 func (c *Client) GetBlocked(ctx context.Context) iter.Seq2[*types.BlockedPeer, error] {
 	return pages(ctx, func(ctx context.Context, _ *types.BlockedPeer, seen int) ([]*types.BlockedPeer, bool, error) {
-		res, err := result(c.api().ContactsGetBlocked(ctx, &tg.ContactsGetBlockedRequest{Offset: int32(seen), Limit: blockedPage}))("get blocked")
+		off, err := wireOffset(seen)
+		if err != nil {
+			return nil, false, fmt.Errorf("mtgo: get blocked: %w", err)
+		}
+		res, err := result(c.api().ContactsGetBlocked(ctx, &tg.ContactsGetBlockedRequest{Offset: off, Limit: blockedPage}))("get blocked")
 		if err != nil {
 			return nil, false, err
 		}

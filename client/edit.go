@@ -44,6 +44,10 @@ func (c *Client) editMessage(ctx context.Context, chat any, messageID int, text 
 	if markup != nil {
 		p.ReplyMarkup = option.Raw(markup)
 	}
+	schedule, err := scheduleDate(p.Schedule)
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: edit message: %w", err)
+	}
 	ip, err := c.ResolvePeer(ctx, chat)
 	if err != nil {
 		return nil, err
@@ -57,7 +61,7 @@ func (c *Client) editMessage(ctx context.Context, chat any, messageID int, text 
 	}
 	req := &tg.MessagesEditMessageRequest{
 		Peer: ip, ID: id, Media: media, NoWebpage: p.NoWebpage, InvertMedia: p.InvertMedia, ReplyMarkup: rm,
-		ScheduleDate: scheduleDate(p.Schedule),
+		ScheduleDate: schedule,
 	}
 	var s string
 	if text != nil {

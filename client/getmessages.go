@@ -132,9 +132,9 @@ func (c *Client) GetDiscussionReplies(ctx context.Context, chat any, id int, opt
 			yield(nil, fmt.Errorf("mtgo: get discussion replies: %w", err))
 		}
 	}
-	return c.listing(ctx, chat, p, func(peer tg.InputPeerClass, cur pageCursor, limit int) tl.Encoder {
+	return c.listing(ctx, chat, p, func(peer tg.InputPeerClass, cur pageCursor, date int32, limit int) tl.Encoder {
 		return &tg.MessagesGetRepliesRequest{
-			Peer: peer, MsgID: id32, OffsetID: cur.offsetID(p), OffsetDate: cur.offsetDate(p),
+			Peer: peer, MsgID: id32, OffsetID: cur.offsetID(p), OffsetDate: date,
 			Limit: int32(limit), MaxID: int32(p.maxID), MinID: int32(p.minID),
 		}
 	})

@@ -7,6 +7,7 @@ import (
 	"iter"
 	"time"
 
+	"github.com/mtgo-labs/mtgo/client/internal/tgdate"
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/media"
 	"github.com/mtgo-labs/mtgo/tl"
@@ -37,7 +38,8 @@ func WithRTMPStream() CallOption { return func(p *callParams) { p.rtmp = true } 
 // WithCallTitle sets the call's title.
 func WithCallTitle(title string) CallOption { return func(p *callParams) { p.title = title } }
 
-// WithCallSchedule schedules the call to start at t instead of now.
+// WithCallSchedule schedules the call to start at t instead of now (ErrDate for a t outside
+// 1901-12-13..2038-01-19).
 func WithCallSchedule(t time.Time) CallOption { return func(p *callParams) { p.schedule = t } }
 
 // CreateCall starts a group call (or a live stream, WithRTMPStream) in chat, a group or
@@ -49,16 +51,17 @@ func (c *Client) CreateCall(ctx context.Context, chat any, opts ...CallOption) (
 			o(&p)
 		}
 	}
+	schedule, err := tgdate.Opt("schedule", p.schedule)
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: create group call: %w", err)
+	}
 	peer, err := c.ResolvePeer(ctx, chat)
 	if err != nil {
 		return nil, err
 	}
-	req := &tg.PhoneCreateGroupCallRequest{Peer: peer, RTMPStream: p.rtmp, RandomID: int32(c.RandomID())}
+	req := &tg.PhoneCreateGroupCallRequest{Peer: peer, RTMPStream: p.rtmp, RandomID: int32(c.RandomID()), ScheduleDate: schedule}
 	if p.title != "" {
 		req.Title = tl.Some(p.title)
-	}
-	if !p.schedule.IsZero() {
-		req.ScheduleDate = tl.Some(int32(p.schedule.Unix()))
 	}
 	var res tg.UpdatesClassBox
 	if err := c.invoker().Invoke(ctx, req, &res); err != nil {

@@ -7,6 +7,7 @@ import (
 	"iter"
 	"time"
 
+	"github.com/mtgo-labs/mtgo/client/internal/tgdate"
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
@@ -70,7 +71,7 @@ func WithPageSize(n int) HistoryOption { return func(p *historyParams) { p.pageS
 func WithOffsetID(id int) HistoryOption { return func(p *historyParams) { p.offsetID = id } }
 
 // WithOffsetDate starts GetChatHistory or GetDiscussionReplies with the messages sent before
-// t.
+// t (ErrDate for a t outside 1901-12-13..2038-01-19).
 func WithOffsetDate(t time.Time) HistoryOption { return func(p *historyParams) { p.offsetDate = t } }
 
 // WithIDRange keeps the messages whose id is strictly between minID and maxID (zero: no
@@ -94,9 +95,9 @@ func WithIDRange(minID, maxID int) HistoryOption {
 //	}
 func (c *Client) GetChatHistory(ctx context.Context, chat any, opts ...HistoryOption) iter.Seq2[*types.Message, error] {
 	p := collectHistory(opts)
-	return c.listing(ctx, chat, p, func(peer tg.InputPeerClass, cur pageCursor, limit int) tl.Encoder {
+	return c.listing(ctx, chat, p, func(peer tg.InputPeerClass, cur pageCursor, date int32, limit int) tl.Encoder {
 		return &tg.MessagesGetHistoryRequest{
-			Peer: peer, OffsetID: cur.offsetID(p), OffsetDate: cur.offsetDate(p), Limit: int32(limit),
+			Peer: peer, OffsetID: cur.offsetID(p), OffsetDate: date, Limit: int32(limit),
 			MaxID: int32(p.maxID), MinID: int32(p.minID),
 		}
 	})
@@ -128,13 +129,15 @@ func (c pageCursor) offsetID(p historyParams) int32 {
 	return c.id
 }
 
-// offsetDate is the offset_date of the next page: only the first page uses the option's date,
-// the later ones continue from an id.
-func (c pageCursor) offsetDate(p historyParams) int32 {
-	if c.id == 0 && p.offsetID == 0 && !p.offsetDate.IsZero() {
-		return int32(p.offsetDate.Unix())
+// firstOffsetDate is the offset_date of a listing's first page: the option's date unless an
+// offset id is given (the later pages continue from an id). A date no request can carry is
+// ErrDate either way.
+func (p historyParams) firstOffsetDate() (int32, error) {
+	d, err := tgdate.OrZero("offset date", p.offsetDate)
+	if p.offsetID != 0 {
+		d = 0
 	}
-	return 0
+	return d, err
 }
 
 // checkIDs refuses the options' message ids no message can have (0: not set) before they are
@@ -151,16 +154,26 @@ func (p historyParams) checkIDs() error {
 	return nil
 }
 
-// listing iterates the pages request builds from the cursor until a page comes back short,
-// empty or the limit is reached.
-func (c *Client) listing(ctx context.Context, chat any, p historyParams, request func(tg.InputPeerClass, pageCursor, int) tl.Encoder) iter.Seq2[*types.Message, error] {
+// listing iterates the pages request builds from the cursor and the page's offset_date until
+// a page comes back short, empty or the limit is reached.
+func (c *Client) listing(ctx context.Context, chat any, p historyParams, request func(_ tg.InputPeerClass, _ pageCursor, offsetDate int32, limit int) tl.Encoder) iter.Seq2[*types.Message, error] {
 	return func(yield func(*types.Message, error) bool) {
+		first, err := p.firstOffsetDate()
+		if err != nil {
+			yield(nil, err)
+			return
+		}
 		peer, err := c.ResolvePeer(ctx, chat)
 		if err != nil {
 			yield(nil, err)
 			return
 		}
-		c.pages(ctx, p, func(cur pageCursor, limit int) (tl.Encoder, error) { return request(peer, cur, limit), nil }, yield)
+		c.pages(ctx, p, func(cur pageCursor, limit int) (tl.Encoder, error) {
+			if cur.id != 0 {
+				return request(peer, cur, 0, limit), nil
+			}
+			return request(peer, cur, first, limit), nil
+		}, yield)
 	}
 }
 

@@ -31,13 +31,19 @@ func (c *Client) ExportChatInviteLink(ctx context.Context, chat any) (string, er
 	return l.Link, nil
 }
 
-// CreateChatInviteLink makes an additional invite link for chat as spec describes.
+// CreateChatInviteLink makes an additional invite link for chat as spec describes (ErrDate,
+// before anything is sent, for an Expires outside 1901-12-13..2038-01-19).
 func (c *Client) CreateChatInviteLink(ctx context.Context, chat any, spec types.InviteLinkSpec) (*types.ChatInviteLink, error) {
+	req, err := spec.ExportRequest(nil) // checked before resolving; the peer is set below
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: create chat invite link: %w", err)
+	}
 	p, err := c.resolveChat(ctx, chat)
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.api().MessagesExportChatInvite(ctx, spec.ExportRequest(p.in))
+	req.Peer = p.in
+	res, err := c.api().MessagesExportChatInvite(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("mtgo: create chat invite link: %w", err)
 	}
@@ -51,13 +57,18 @@ func (c *Client) CreateChatInviteLink(ctx context.Context, chat any, spec types.
 	return l, nil
 }
 
-// EditChatInviteLink changes the fields spec sets of link.
+// EditChatInviteLink changes the fields spec sets of link (ErrDate as CreateChatInviteLink).
 func (c *Client) EditChatInviteLink(ctx context.Context, chat any, link string, spec types.InviteLinkSpec) (*types.ChatInviteLink, error) {
+	req, err := spec.EditRequest(nil, link) // checked before resolving; the peer is set below
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: edit chat invite link: %w", err)
+	}
 	p, err := c.resolveChat(ctx, chat)
 	if err != nil {
 		return nil, err
 	}
-	return c.editInvite(ctx, "edit chat invite link", spec.EditRequest(p.in, link))
+	req.Peer = p.in
+	return c.editInvite(ctx, "edit chat invite link", req)
 }
 
 // RevokeChatInviteLink revokes link; the answer is the revoked link.

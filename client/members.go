@@ -171,8 +171,12 @@ func (c *Client) GetChatMembers(ctx context.Context, chat any, filter types.Memb
 		case p.channel == nil:
 			return nil, false, fmt.Errorf("%w: %v", ErrGetChatNotChat, chat)
 		}
+		off, err := wireOffset(offset)
+		if err != nil {
+			return nil, false, fmt.Errorf("mtgo: get chat members: %w", err)
+		}
 		res, err := c.api().ChannelsGetParticipants(ctx, &tg.ChannelsGetParticipantsRequest{
-			Channel: p.channel, Filter: filter.TG(), Offset: int32(offset), Limit: membersPage,
+			Channel: p.channel, Filter: filter.TG(), Offset: off, Limit: membersPage,
 		})
 		if err != nil {
 			return nil, false, fmt.Errorf("mtgo: get chat members: %w", err)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/mtgo-labs/mtgo/client/internal/tgdate"
 	"github.com/mtgo-labs/mtgo/client/option"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
@@ -36,9 +37,11 @@ func (c *Client) resolveSend(ctx context.Context, p option.SendParams) (outgoing
 		noWebpage:   p.NoWebpage || c.cfg.LinkPreview.disabled(),
 		invertMedia: p.InvertMedia || c.cfg.LinkPreview.above(),
 		business:    p.BusinessConnectionID,
-		schedule:    scheduleDate(p.Schedule),
 	}
 	var err error
+	if o.schedule, err = scheduleDate(p.Schedule); err != nil {
+		return o, err
+	}
 	if o.markup, err = c.replyMarkup(ctx, p.ReplyMarkup); err != nil {
 		return o, err
 	}
@@ -94,13 +97,9 @@ func (c *Client) resolveSend(ctx context.Context, p option.SendParams) (outgoing
 	return o, nil
 }
 
-// scheduleDate is the schedule_date of a request: absent for the zero time ("now").
-func scheduleDate(t time.Time) tl.Opt[int32] {
-	if t.IsZero() {
-		return tl.Opt[int32]{}
-	}
-	return tl.Some(int32(t.Unix()))
-}
+// scheduleDate is the schedule_date of a request: absent for the zero time ("now"), ErrDate
+// for a time a request cannot carry.
+func scheduleDate(t time.Time) (tl.Opt[int32], error) { return tgdate.Opt("schedule", t) }
 
 // toMessage copies the fields into messages.sendMessage.
 func (o *outgoing) toMessage(r *tg.MessagesSendMessageRequest) {

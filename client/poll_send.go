@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/mtgo-labs/mtgo/client/internal/tgdate"
 	"github.com/mtgo-labs/mtgo/client/option"
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/tl"
@@ -83,8 +84,9 @@ func pollMedia(question string, answers []string, po option.Poll) (*tg.InputMedi
 		}
 		poll.ClosePeriod = tl.Some(int32(po.OpenFor / time.Second))
 	}
-	if !po.CloseAt.IsZero() {
-		poll.CloseDate = tl.Some(int32(po.CloseAt.Unix()))
+	var err error
+	if poll.CloseDate, err = tgdate.Opt("close date", po.CloseAt); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrPoll, err)
 	}
 	in := &tg.InputMediaPoll{Poll: poll}
 	if po.Quiz {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/mtgo-labs/mtgo/client/internal/tgdate"
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
@@ -62,15 +63,16 @@ func (c *Client) SetUsername(ctx context.Context, username string) error {
 }
 
 // SetEmojiStatus shows the custom emoji documentID next to the account's name until until
-// (zero: with no end); documentID 0 removes the status. Premium accounts only.
+// (zero: with no end; ErrDate outside 1901-12-13..2038-01-19); documentID 0 removes the
+// status. Premium accounts only.
 func (c *Client) SetEmojiStatus(ctx context.Context, documentID int64, until time.Time) error {
 	var s tg.EmojiStatusClass = &tg.EmojiStatusEmpty{}
 	if documentID != 0 {
-		st := &tg.EmojiStatus{DocumentID: documentID}
-		if !until.IsZero() {
-			st.Until = tl.Some(int32(until.Unix()))
+		end, err := tgdate.Opt("emoji status until", until)
+		if err != nil {
+			return fmt.Errorf("mtgo: set emoji status: %w", err)
 		}
-		s = st
+		s = &tg.EmojiStatus{DocumentID: documentID, Until: end}
 	}
 	_, err := result(c.api().AccountUpdateEmojiStatus(ctx, &tg.AccountUpdateEmojiStatusRequest{EmojiStatus: s}))("set emoji status")
 	return err

@@ -6,6 +6,7 @@ import (
 	"iter"
 	"time"
 
+	"github.com/mtgo-labs/mtgo/client/internal/tgdate"
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
@@ -84,7 +85,7 @@ func WithFilter(f SearchFilter) HistoryOption { return func(p *historyParams) { 
 func WithFrom(sender any) HistoryOption { return func(p *historyParams) { p.from = sender } }
 
 // WithDateRange keeps the messages sent from from to to, inclusive; a zero time leaves that
-// side open (SearchMessages, SearchGlobal).
+// side open (SearchMessages, SearchGlobal; ErrDate for a time outside 1901-12-13..2038-01-19).
 func WithDateRange(from, to time.Time) HistoryOption {
 	return func(p *historyParams) { p.minDate, p.maxDate = from, to }
 }
@@ -105,12 +106,15 @@ func WithChannelsOnly() HistoryOption {
 	return func(p *historyParams) { p.kindOnly = globalChannels }
 }
 
-// unixOrZero is t as a Telegram date, 0 for the zero time.
-func unixOrZero(t time.Time) int32 {
-	if t.IsZero() {
-		return 0
+// dateRange is WithDateRange's min_date and max_date (0: that side open).
+func (p historyParams) dateRange() (minDate, maxDate int32, err error) {
+	if minDate, err = tgdate.OrZero("min date", p.minDate); err != nil {
+		return 0, 0, err
 	}
-	return int32(t.Unix())
+	if maxDate, err = tgdate.OrZero("max date", p.maxDate); err != nil {
+		return 0, 0, err
+	}
+	return minDate, maxDate, nil
 }
 
 // searchRequest builds messages.search for chat peer (the paging fields are the cursor's).
@@ -118,9 +122,12 @@ func (c *Client) searchRequest(ctx context.Context, peer tg.InputPeerClass, quer
 	if err := p.checkIDs(); err != nil {
 		return nil, err
 	}
+	minDate, maxDate, err := p.dateRange()
+	if err != nil {
+		return nil, err
+	}
 	req := &tg.MessagesSearchRequest{
-		Peer: peer, Q: query, Filter: p.filter.input(),
-		MinDate: unixOrZero(p.minDate), MaxDate: unixOrZero(p.maxDate),
+		Peer: peer, Q: query, Filter: p.filter.input(), MinDate: minDate, MaxDate: maxDate,
 		MaxID: int32(p.maxID), MinID: int32(p.minID),
 	}
 	if p.topic != 0 {
@@ -177,12 +184,16 @@ func (c *Client) SearchMessagesCount(ctx context.Context, chat any, query string
 }
 
 // globalRequest builds messages.searchGlobal (the paging fields are the cursor's).
-func globalRequest(query string, p historyParams) *tg.MessagesSearchGlobalRequest {
+func globalRequest(query string, p historyParams) (*tg.MessagesSearchGlobalRequest, error) {
+	minDate, maxDate, err := p.dateRange()
+	if err != nil {
+		return nil, err
+	}
 	return &tg.MessagesSearchGlobalRequest{
-		Q: query, Filter: p.filter.input(), MinDate: unixOrZero(p.minDate), MaxDate: unixOrZero(p.maxDate),
+		Q: query, Filter: p.filter.input(), MinDate: minDate, MaxDate: maxDate,
 		OffsetPeer: &tg.InputPeerEmpty{}, UsersOnly: p.kindOnly == globalUsers,
 		GroupsOnly: p.kindOnly == globalGroups, BroadcastsOnly: p.kindOnly == globalChannels,
-	}
+	}, nil
 }
 
 // SearchGlobal lists the messages of every chat of the account whose text contains query,
@@ -194,7 +205,10 @@ func (c *Client) SearchGlobal(ctx context.Context, query string, opts ...History
 	p := collectHistory(opts)
 	return func(yield func(*types.Message, error) bool) {
 		c.pages(ctx, p, func(cur pageCursor, limit int) (tl.Encoder, error) {
-			req := globalRequest(query, p)
+			req, err := globalRequest(query, p)
+			if err != nil {
+				return nil, err
+			}
 			req.Limit = int32(limit)
 			if cur.id != 0 {
 				in, err := c.ResolvePeer(ctx, cur.peer) // known: the previous page named it
@@ -210,7 +224,10 @@ func (c *Client) SearchGlobal(ctx context.Context, query string, opts ...History
 
 // SearchGlobalCount returns how many messages SearchGlobal would list.
 func (c *Client) SearchGlobalCount(ctx context.Context, query string, opts ...HistoryOption) (int, error) {
-	req := globalRequest(query, collectHistory(opts))
+	req, err := globalRequest(query, collectHistory(opts))
+	if err != nil {
+		return 0, err
+	}
 	req.Limit = 1
 	return c.count(ctx, "search global count", req)
 }

@@ -117,8 +117,12 @@ func (c *Client) GetProfilePhotos(ctx context.Context, user any) iter.Seq2[*type
 				return nil, false, err
 			}
 		}
+		off, err := wireOffset(seen)
+		if err != nil {
+			return nil, false, fmt.Errorf("mtgo: get profile photos: %w", err)
+		}
 		res, err := result(c.api().PhotosGetUserPhotos(ctx, &tg.PhotosGetUserPhotosRequest{
-			UserID: in, Offset: int32(seen), Limit: profilePhotosPage,
+			UserID: in, Offset: off, Limit: profilePhotosPage,
 		}))("get profile photos")
 		if err != nil {
 			return nil, false, err

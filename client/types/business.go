@@ -225,7 +225,8 @@ type BusinessAway struct {
 	Recipients BusinessRecipients
 	// OfflineOnly sends it only while the account is offline.
 	OfflineOnly bool
-	// Always, OutsideWorkHours or a custom period (From, Until).
+	// Always, OutsideWorkHours or a custom period (From, Until: both required, ErrDate for a
+	// zero time or one outside 1901-12-13..2038-01-19).
 	Always, OutsideWorkHours bool
 	From, Until              time.Time
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
@@ -56,6 +57,57 @@ func TestPermissionsCoverTheSchema(t *testing.T) {
 	}
 	if got := types.AllPermissions().BannedRights(time.Time{}); got != (tg.ChatBannedRights{}) {
 		t.Errorf("all permissions forbid %+v", got)
+	}
+}
+
+// TestBannedRightsForever: an end outside the dates a request carries (1901-12-13 to
+// 2038-01-19) is for ever, until_date 0, as the zero time is and as Telegram takes any end
+// more than 366 days ahead or already past; cut to 32 bits, 2038-01-19T03:14:08Z was a day
+// in 1901 and 1900-01-01 one in 2035, a restriction of about nine years.
+func TestBannedRightsForever(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		until time.Time
+		want  int32
+	}{
+		{"zero", time.Time{}, 0},
+		{"past 2038", time.Date(2038, 1, 19, 3, 14, 8, 0, time.UTC), 0},
+		{"year 9999", time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), 0},
+		{"before 1901", time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), 0},
+		{"last date", time.Date(2038, 1, 19, 3, 14, 7, 0, time.UTC), math.MaxInt32},
+		{"a date", time.Unix(1_900_000_000, 0), 1_900_000_000},
+	} {
+		if got := types.AllPermissions().BannedRights(tt.until).UntilDate; got != tt.want {
+			t.Errorf("%s: until_date %d, want %d", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestInviteLinkExpiry: an Expires a request cannot carry is ErrDate from both requests
+// (cut to 32 bits, 2038-01-19T03:14:08Z expired the link in 1901), the zero time leaves
+// expire_date out, and a date inside goes out as it is.
+func TestInviteLinkExpiry(t *testing.T) {
+	peer := &tg.InputPeerSelf{}
+	for _, tt := range []struct {
+		name    string
+		expires time.Time
+		want    tl.Opt[int32]
+		err     error
+	}{
+		{"not set", time.Time{}, tl.Opt[int32]{}, nil},
+		{"a date", time.Unix(1_900_000_000, 0), tl.Some[int32](1_900_000_000), nil},
+		{"past 2038", time.Date(2038, 1, 19, 3, 14, 8, 0, time.UTC), tl.Opt[int32]{}, types.ErrDate},
+		{"before 1901", time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), tl.Opt[int32]{}, types.ErrDate},
+	} {
+		spec := types.InviteLinkSpec{Title: "t", Expires: tt.expires}
+		ex, err := spec.ExportRequest(peer)
+		if !errors.Is(err, tt.err) || (err == nil && ex.ExpireDate != tt.want) {
+			t.Errorf("%s: export %+v, %v; want expire_date %+v, error %v", tt.name, ex, err, tt.want, tt.err)
+		}
+		ed, err := spec.EditRequest(peer, "https://t.me/+x")
+		if !errors.Is(err, tt.err) || (err == nil && ed.ExpireDate != tt.want) {
+			t.Errorf("%s: edit %+v, %v; want expire_date %+v, error %v", tt.name, ed, err, tt.want, tt.err)
+		}
 	}
 }
 

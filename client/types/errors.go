@@ -1,6 +1,10 @@
 package types
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/mtgo-labs/mtgo/client/internal/tgdate"
+)
 
 var (
 	// ErrContextNoClient reports a bound method called on a value not created by a client.
@@ -20,4 +24,9 @@ var (
 	// messages.forwardMessages nor messages.sendReaction): done as the bot itself it would act
 	// on the bot's own message with the same id. Package mtgo re-exports it.
 	ErrBusinessUnsupported = errors.New("not possible through a business connection")
+	// ErrDate reports a time a request cannot carry: Telegram dates are Unix seconds in 32
+	// bits, 1901-12-13T20:45:52Z to 2038-01-19T03:14:07Z, and a time outside, cut to them,
+	// would name another date. The error names the field and the time. Package mtgo re-exports
+	// it.
+	ErrDate = tgdate.ErrDate
 )

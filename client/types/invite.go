@@ -4,7 +4,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mtgo-labs/mtgo/client/internal/tgdate"
 	"github.com/mtgo-labs/mtgo/peers"
+	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
@@ -74,7 +76,7 @@ func InviteHash(s string) string {
 type InviteLinkSpec struct {
 	// Title names the link for the administrators.
 	Title string
-	// Expires is when the link stops working.
+	// Expires is when the link stops working (ErrDate outside 1901-12-13..2038-01-19).
 	Expires time.Time
 	// UsageLimit caps how many may join through it.
 	UsageLimit int
@@ -85,14 +87,16 @@ type InviteLinkSpec struct {
 	SubscriptionStars  int64
 }
 
-// ExportRequest returns the spec as messages.exportChatInvite for peer.
-func (s InviteLinkSpec) ExportRequest(peer tg.InputPeerClass) *tg.MessagesExportChatInviteRequest {
-	req := &tg.MessagesExportChatInviteRequest{Peer: peer, RequestNeeded: s.RequiresApproval}
+// ExportRequest returns the spec as messages.exportChatInvite for peer, or ErrDate for an
+// Expires no request can carry.
+func (s InviteLinkSpec) ExportRequest(peer tg.InputPeerClass) (*tg.MessagesExportChatInviteRequest, error) {
+	expires, err := s.expireDate()
+	if err != nil {
+		return nil, err
+	}
+	req := &tg.MessagesExportChatInviteRequest{Peer: peer, RequestNeeded: s.RequiresApproval, ExpireDate: expires}
 	if s.Title != "" {
 		req.Title.Set, req.Title.Value = true, s.Title
-	}
-	if !s.Expires.IsZero() {
-		req.ExpireDate.Set, req.ExpireDate.Value = true, int32(s.Expires.Unix())
 	}
 	if s.UsageLimit > 0 {
 		req.UsageLimit.Set, req.UsageLimit.Value = true, int32(s.UsageLimit)
@@ -100,17 +104,19 @@ func (s InviteLinkSpec) ExportRequest(peer tg.InputPeerClass) *tg.MessagesExport
 	if s.SubscriptionStars > 0 {
 		req.SubscriptionPricing = &tg.StarsSubscriptionPricing{Period: int32(s.SubscriptionPeriod / time.Second), Amount: s.SubscriptionStars}
 	}
-	return req
+	return req, nil
 }
 
-// EditRequest returns the spec as messages.editExportedChatInvite of link in peer.
-func (s InviteLinkSpec) EditRequest(peer tg.InputPeerClass, link string) *tg.MessagesEditExportedChatInviteRequest {
-	req := &tg.MessagesEditExportedChatInviteRequest{Peer: peer, Link: link}
+// EditRequest returns the spec as messages.editExportedChatInvite of link in peer, or
+// ErrDate for an Expires no request can carry.
+func (s InviteLinkSpec) EditRequest(peer tg.InputPeerClass, link string) (*tg.MessagesEditExportedChatInviteRequest, error) {
+	expires, err := s.expireDate()
+	if err != nil {
+		return nil, err
+	}
+	req := &tg.MessagesEditExportedChatInviteRequest{Peer: peer, Link: link, ExpireDate: expires}
 	if s.Title != "" {
 		req.Title.Set, req.Title.Value = true, s.Title
-	}
-	if !s.Expires.IsZero() {
-		req.ExpireDate.Set, req.ExpireDate.Value = true, int32(s.Expires.Unix())
 	}
 	if s.UsageLimit > 0 {
 		req.UsageLimit.Set, req.UsageLimit.Value = true, int32(s.UsageLimit)
@@ -118,7 +124,12 @@ func (s InviteLinkSpec) EditRequest(peer tg.InputPeerClass, link string) *tg.Mes
 	if s.RequiresApproval {
 		req.RequestNeeded.Set, req.RequestNeeded.Value = true, true
 	}
-	return req
+	return req, nil
+}
+
+// expireDate is the spec's expire_date, left out for the zero time.
+func (s InviteLinkSpec) expireDate() (tl.Opt[int32], error) {
+	return tgdate.Opt("link expiry", s.Expires)
 }
 
 // ChatInviteLinkJoiner is a user who joined through a link, or asked to.

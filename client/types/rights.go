@@ -3,6 +3,7 @@ package types
 import (
 	"time"
 
+	"github.com/mtgo-labs/mtgo/client/internal/tgdate"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
@@ -55,7 +56,9 @@ func PermissionsFromBanned(r tg.ChatBannedRights) ChatPermissions {
 }
 
 // BannedRights returns the chatBannedRights forbidding what p does not allow, until the
-// given time (the zero time: for ever).
+// given time (the zero time: for ever; so is a time outside 1901-12-13..2038-01-19, which a
+// request cannot carry, as Telegram takes any end more than 366 days ahead or already past
+// for ever).
 func (p ChatPermissions) BannedRights(until time.Time) tg.ChatBannedRights {
 	return tg.ChatBannedRights{
 		SendMessages: !p.SendMessages, SendPlain: !p.SendPlain, SendMedia: !p.SendMedia,
@@ -66,16 +69,8 @@ func (p ChatPermissions) BannedRights(until time.Time) tg.ChatBannedRights {
 		EmbedLinks: !p.EmbedLinks, ChangeInfo: !p.ChangeInfo, InviteUsers: !p.InviteUsers,
 		PinMessages: !p.PinMessages, ManageTopics: !p.ManageTopics, EditRank: !p.EditRank,
 		ManageLinkedPeers: !p.ManageLinkedPeers,
-		UntilDate:         untilDate(until),
+		UntilDate:         tgdate.Until(until),
 	}
-}
-
-// untilDate is a Telegram until_date: 0 for the zero time (for ever).
-func untilDate(t time.Time) int32 {
-	if t.IsZero() {
-		return 0
-	}
-	return int32(t.Unix())
 }
 
 // AdminRights are the rights of a chat administrator, one field per flag of
