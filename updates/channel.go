@@ -165,15 +165,16 @@ func (b *Box) track(now time.Time, id int64, pts int32) *channel {
 func (b *Box) channelUpdate(now time.Time, id int64, h held) {
 	c, ok := b.channels[id]
 	if !ok {
+		resume := b.gone[id].resume(h.pts)
 		floor, stale := b.rejoin(id, h.pts, h.count)
 		if stale {
 			return
 		}
 		b.openFor(h.users, h.chats)
-		c := b.track(now, id, h.pts)
+		c := b.track(now, id, resume)
 		c.from, c.floor = int32(h.start()), floor
 		b.push(h.u)
-		b.touch(id, h.pts, false)
+		b.touch(id, resume, false)
 		return
 	}
 	if c.guess != 0 {
@@ -308,6 +309,18 @@ func (d dropped) covers(pts, count int32) (floor int32, stale bool) {
 		}
 	}
 	return floor, false
+}
+
+// resume returns the pts a channel tracked again from an update at pts, one in a gap of
+// the runs d delivered, has: the end of the run that follows the update without a gap, which
+// the drop delivered already (a difference from pts would deliver it again), or pts.
+func (d dropped) resume(pts int32) int32 {
+	for _, r := range d.runs {
+		if r.from == pts {
+			return r.to
+		}
+	}
+	return pts
 }
 
 // dropped is what a Box remembers of a channel it dropped.

@@ -116,3 +116,57 @@ func TestRejoinAfterRestoredDrop(t *testing.T) {
 	h.expectDelivered("ch9/11", "ch9/12")
 	checkInvariants(t, h.b)
 }
+
+// TestRejoinLateGapPush: channel 9 delivered 10 and 11, held 13 after a gap and was dropped,
+// which delivered 13 and reported 12 lost. 12 came late (an honest server's push delayed on
+// the network), which starts the channel at 12; tracked there, its next push, 14, was a gap
+// whose difference delivered 13 again. The channel now starts at the end of the run the
+// drop delivered from 12 on, so 14 follows it. A late push that does not reach that run (12
+// of a gap of 12 and 13) still starts the channel below it.
+func TestRejoinLateGapPush(t *testing.T) {
+	const ch = 9
+	push := func(pts int32) tg.UpdatesClass { return updates(0, chMsg(ch, pts, pts)) }
+	for _, tc := range []struct {
+		name  string
+		held  []int32
+		after []int32
+		top   int32
+		want  []string
+	}{
+		{name: "gap of one", held: []int32{13}, after: []int32{12, 14}, top: 14,
+			want: []string{"ch9/12", "ch9/14"}},
+		{name: "gap of one, run of two", held: []int32{13, 14}, after: []int32{12, 15}, top: 15,
+			want: []string{"ch9/12", "ch9/15"}},
+		{name: "second gap", held: []int32{13, 15}, after: []int32{14, 16}, top: 16,
+			want: []string{"ch9/14", "ch9/16"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, Config{MaxPending: 5})
+			h.start(State{Pts: 1, Qts: 1, Seq: 1, Date: 1})
+			h.process(push(10))
+			h.process(push(11))
+			for _, p := range tc.held {
+				h.process(push(p))
+			}
+			h.record(h.b.DropChannel(h.now, ch, "CHANNEL_PRIVATE"))
+			h.reset()
+			for _, p := range tc.after {
+				h.process(push(p))
+			}
+			for i := 0; i < 3 && !h.b.NextDeadline().IsZero() && len(h.reqs) == 0; i++ {
+				h.fireDeadline()
+			}
+			for _, r := range h.reqs {
+				if r.ChannelID != ch {
+					continue
+				}
+				d := &tg.UpdatesChannelDifference{Final: true, Pts: tc.top}
+				for id := r.Pts + 1; id <= tc.top; id++ {
+					d.NewMessages = append(d.NewMessages, channelMessage(ch, id))
+				}
+				h.channelDifference(ch, d)
+			}
+			h.expectDelivered(tc.want...)
+		})
+	}
+}
