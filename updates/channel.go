@@ -289,6 +289,11 @@ func (b *Box) rejoin(id int64, pts, count int32) (floor int32, stale bool) {
 	return floor, stale
 }
 
+// maxDropRuns caps the runs a drop keeps: one per gap among the held updates it delivered,
+// up to MaxPending of them from a server that skips every other pts, for each of MaxPending
+// drops. An honest server's leave a gap or two.
+const maxDropRuns = 16
+
 // run is a stretch of a channel's pts whose updates were delivered: those after from up to
 // to.
 type run struct{ from, to int32 }
@@ -341,8 +346,8 @@ type dropped struct {
 	// delivered.
 	floor int32
 	// runs are the stretches delivered, in order, when the drop delivered updates held after
-	// a gap: the first up to the pts the channel had before them, the last up to pts. Nil
-	// when they are all one, up to pts.
+	// a gap: the first up to the pts the channel had before them, the last up to pts, at
+	// most maxDropRuns. Nil when they are all one, up to pts.
 	runs []run
 }
 
@@ -652,6 +657,11 @@ func (b *Box) DropChannel(now time.Time, channelID int64, reason string) Output 
 		}
 		d := c.dropped()
 		d.before = before.pts
+		if len(runs) > maxDropRuns {
+			// The first and the last ones: a late push of one forgotten between is
+			// delivered again, never lost.
+			runs = append(runs[:1:1], runs[len(runs)-maxDropRuns+1:]...)
+		}
 		if len(runs) > 1 && c.guess == 0 {
 			d.runs = runs
 		}

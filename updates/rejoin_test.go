@@ -170,3 +170,32 @@ func TestRejoinLateGapPush(t *testing.T) {
 		})
 	}
 }
+
+// TestDropRunsBounded: a drop keeps the runs of pts it delivered, one per gap among the held
+// updates, and a server that pushed every other pts made a thousand of them per drop, kept
+// for each of the thousand drops remembered: 8 MB. A drop now keeps at most maxDropRuns: the
+// first (up to the channel's pts before the held updates) and the last ones. A late push of
+// a run it forgot is delivered again, never lost; one of a run it kept is not.
+func TestDropRunsBounded(t *testing.T) {
+	const ch, n = 9, 200
+	push := func(pts int32) tg.UpdatesClass { return updates(0, chMsg(ch, pts, pts)) }
+	h := newHarness(t, Config{MaxPending: 2 * n})
+	h.start(State{Pts: 1, Qts: 1, Seq: 1, Date: 1})
+	h.process(push(10))
+	h.process(push(11))
+	top := int32(11)
+	for range n {
+		top += 2
+		h.process(push(top))
+	}
+	h.record(h.b.DropChannel(h.now, ch, "CHANNEL_PRIVATE"))
+	runs := h.b.gone[ch].runs
+	if len(runs) > maxDropRuns || runs[0].to != 11 || runs[len(runs)-1] != (run{top - 1, top}) {
+		t.Fatalf("%d runs, first %v, last %v; want at most %d, up to 11 first, (%d,%d] last",
+			len(runs), runs[0], runs[len(runs)-1], maxDropRuns, top-1, top)
+	}
+	h.reset()
+	h.process(push(11))
+	h.process(push(top))
+	h.expectDelivered()
+}
