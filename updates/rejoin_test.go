@@ -63,15 +63,7 @@ func TestRejoinedChannelStalePush(t *testing.T) {
 			after: []tg.UpdatesClass{push(13), push(16), push(10), push(17)}, want: []string{"ch9/17"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			h := newHarness(t, Config{MaxPending: 5})
-			h.start(State{Pts: 1, Qts: 1, Seq: 1, Date: 1})
-			h.process(push(10))
-			h.process(push(11))
-			for _, p := range tc.held {
-				h.process(push(p))
-			}
-			h.record(h.b.DropChannel(h.now, ch, "CHANNEL_PRIVATE"))
-			h.reset()
+			h := dropAfterHeld(t, Config{MaxPending: 5}, ch, tc.held...)
 			for _, u := range tc.after {
 				h.process(u)
 			}
@@ -141,15 +133,7 @@ func TestRejoinLateGapPush(t *testing.T) {
 			want: []string{"ch9/14", "ch9/16"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			h := newHarness(t, Config{MaxPending: 5})
-			h.start(State{Pts: 1, Qts: 1, Seq: 1, Date: 1})
-			h.process(push(10))
-			h.process(push(11))
-			for _, p := range tc.held {
-				h.process(push(p))
-			}
-			h.record(h.b.DropChannel(h.now, ch, "CHANNEL_PRIVATE"))
-			h.reset()
+			h := dropAfterHeld(t, Config{MaxPending: 5}, ch, tc.held...)
 			for _, p := range tc.after {
 				h.process(push(p))
 			}
@@ -179,23 +163,33 @@ func TestRejoinLateGapPush(t *testing.T) {
 func TestDropRunsBounded(t *testing.T) {
 	const ch, n = 9, 200
 	push := func(pts int32) tg.UpdatesClass { return updates(0, chMsg(ch, pts, pts)) }
-	h := newHarness(t, Config{MaxPending: 2 * n})
-	h.start(State{Pts: 1, Qts: 1, Seq: 1, Date: 1})
-	h.process(push(10))
-	h.process(push(11))
-	top := int32(11)
-	for range n {
-		top += 2
-		h.process(push(top))
+	held := make([]int32, n)
+	for i := range held {
+		held[i] = 13 + 2*int32(i)
 	}
-	h.record(h.b.DropChannel(h.now, ch, "CHANNEL_PRIVATE"))
+	top := held[n-1]
+	h := dropAfterHeld(t, Config{MaxPending: 2 * n}, ch, held...)
 	runs := h.b.gone[ch].runs
 	if len(runs) > maxDropRuns || runs[0].to != 11 || runs[len(runs)-1] != (run{top - 1, top}) {
 		t.Fatalf("%d runs, first %v, last %v; want at most %d, up to 11 first, (%d,%d] last",
 			len(runs), runs[0], runs[len(runs)-1], maxDropRuns, top-1, top)
 	}
-	h.reset()
 	h.process(push(11))
 	h.process(push(top))
 	h.expectDelivered()
+}
+
+// dropAfterHeld returns a harness whose channel ch delivered its updates 10 and 11, held
+// pushes at the pts held (after a gap) and was dropped, which delivered them: its record
+// starts after the drop.
+func dropAfterHeld(t *testing.T, cfg Config, ch int64, held ...int32) *harness {
+	t.Helper()
+	h := newHarness(t, cfg)
+	h.start(State{Pts: 1, Qts: 1, Seq: 1, Date: 1})
+	for _, p := range append([]int32{10, 11}, held...) {
+		h.process(updates(0, chMsg(ch, p, p)))
+	}
+	h.record(h.b.DropChannel(h.now, ch, "CHANNEL_PRIVATE"))
+	h.reset()
+	return h
 }
