@@ -17,6 +17,8 @@ import (
 	"github.com/mtgo-labs/mtgo/peers"
 	"github.com/mtgo-labs/mtgo/storage/sqlite"
 	"github.com/mtgo-labs/mtgo/storage/sqlstore"
+	driversqlite "modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // TestPathIsAFileName: the path is a file name, never read as a URI. A '#' or '?' cut the
@@ -613,4 +615,23 @@ func TestDeletedFileInodeReused(t *testing.T) {
 	if after, err := os.ReadFile(path); err != nil || !bytes.Equal(after, other) {
 		t.Errorf("the write changed the file at the path (%v)", err)
 	}
+}
+
+// TestDriverConnection: the pool's connections, wrapped to empty the log of a moved file
+// (checkedConn), still lead to the driver's: the driver's Limit, through DB().Conn, sees through a
+// wrapper with an Unwrap method and failed on one without, and database/sql uses the
+// driver's context methods (BeginTx with options fails without them).
+func TestDriverConnection(t *testing.T) {
+	st := openHeld(t, filepath.Join(t.TempDir(), "bot.db"))
+	conn, err := st.DB().Conn(t.Context())
+	mustDo(t, err)
+	defer conn.Close()
+	if n, err := driversqlite.Limit(conn, sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, -1); err != nil || n <= 0 {
+		t.Errorf("Limit on a store's connection = %d, %v; want the limit", n, err)
+	}
+	tx, err := conn.BeginTx(t.Context(), &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatalf("BeginTx(read only) = %v", err)
+	}
+	mustDo(t, tx.Rollback())
 }

@@ -311,6 +311,11 @@ type checkedConn struct {
 	c *checkedConnector
 }
 
+// Unwrap returns the driver's connection: the driver's functions that take a *sql.Conn
+// (Limit) find it through this method, and failed on the wrapper without it
+// (TestDriverConnection).
+func (c checkedConn) Unwrap() driver.Conn { return c.sqliteConn }
+
 func (c checkedConn) Close() error {
 	var err error
 	if l := c.c.lease.Load(); l != nil && l.LostWrite() != nil {
