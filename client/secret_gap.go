@@ -498,10 +498,17 @@ func (m *secretChats) lostGapLocked(ctx context.Context, s *secretChat, out int3
 // keeps none in memory, and its gap would wait for the peer's next message), those no
 // request of this process asked for (askResendLocked), and toward a message dropped as too
 // far ahead (askFarLocked). A load asks so, and each check of the chats (checkChats), after
-// a request whose send failed.
+// a request whose send failed. A number listed past the window (secretGapAhead: kept before
+// keeping was bounded, or named by a damaged index) is asked toward as a dropped one is,
+// window by window: a request spanning more than a peer resends is refused whole, and the
+// gap before it would never be asked for again.
 func (m *secretChats) askGapLocked(s *secretChat) {
 	if s.state == types.SecretChatReady && (len(s.pending) > 0 || len(s.gapLost) > 0) {
-		m.askResendLocked(s, slices.Max(s.gapListed())-2)
+		last := slices.Max(s.gapListed())
+		if !s.gapNear(last) && (last-s.seq.Expected())&1 == 0 {
+			s.farAhead = max(s.farAhead, last-2)
+		}
+		m.askResendLocked(s, int32(min(int64(last)-2, int64(s.seq.Expected())+secretGapAhead-2)))
 	}
 	m.askFarLocked(s)
 }

@@ -970,3 +970,31 @@ func TestSecretGapProbeReach(t *testing.T) {
 		})
 	}
 }
+
+// TestSecretGapListedFarAsksWindow: the index lists a number far past the window after the
+// next one expected (a record kept before keeping was bounded, a damaged index's salvage,
+// or damage), whose record fails to load. The load asks for the window only, then on
+// toward it as each fills (askFarLocked): one request up to it would span more than a peer
+// resends (resendLocked refuses it), and the real gap before it would never be asked again.
+func TestSecretGapListedFarAsksWindow(t *testing.T) {
+	ctx := context.Background()
+	r := newSecretRelay(t)
+	id := r.open(t)
+	held := r.sendHeld(t, id, "1", "2")
+	second := outOf(t, r, id, held[1])
+	far := second + 10*secretGapAhead
+	b := r.parties[1]
+	b.m.handle(ctx, held[1].up) // its resend request job is cut by the restart
+	if err := b.m.store.SaveRecord(ctx, secretGapNS, secretRecordKey(id), encodeSecretGapIndex([]int32{second, far})); err != nil {
+		t.Fatal(err)
+	}
+	b = r.restart(1)
+	b.m.store = &failingStore{secretStore: b.m.store, load: secretGapKey(id, far)}
+	if _, ok := b.m.get(ctx, id); !ok {
+		t.Fatal("chat lost")
+	}
+	r.runJobs()
+	if diff := cmp.Diff([]string{"1", "2"}, secretTexts(b.events())); diff != "" {
+		t.Fatalf("delivered (-want +got):\n%s", diff)
+	}
+}
