@@ -130,7 +130,9 @@ func (c *Client) albumItem(ctx context.Context, ip tg.InputPeerClass, it types.A
 		if in, err = inputMediaOf(res.MessageMedia); err != nil {
 			return tg.InputSingleMedia{}, err
 		}
-		in = withMediaFlags(in, mo)
+		if in, err = withMediaFlags(in, mo); err != nil {
+			return tg.InputSingleMedia{}, err
+		}
 	}
 	text := p.Text
 	if it.Entities != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"math"
 	"reflect"
 	"runtime"
 	"slices"
@@ -20,6 +21,7 @@ import (
 	"github.com/mtgo-labs/mtgo/client/internal/engine"
 	"github.com/mtgo-labs/mtgo/client/internal/invoke"
 	"github.com/mtgo-labs/mtgo/client/internal/updengine"
+	"github.com/mtgo-labs/mtgo/client/internal/wirenum"
 	"github.com/mtgo-labs/mtgo/client/storage"
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/crypto"
@@ -228,12 +230,16 @@ func newClient(d clientDeps) *Client {
 // NewClient creates a client for the application apiID/apiHash (from my.telegram.org). cfg
 // nil means DefaultConfig. The client is not connected: call Start, or Connect and log in.
 //
-// NewClient fails with ErrAPIIDRequired, ErrAPIHashRequired, ErrNoStorage,
-// ErrUnknownParseMode, ErrInvalidProxy (and the proxy sentinels) or ErrInvalidConfig for an
-// invalid configuration, and with the storage's error when the session cannot be opened.
+// NewClient fails with ErrAPIIDRequired (ErrOutOfRange for an id past 2^31-1),
+// ErrAPIHashRequired, ErrNoStorage, ErrUnknownParseMode, ErrInvalidProxy (and the proxy
+// sentinels) or ErrInvalidConfig for an invalid configuration, and with the storage's error
+// when the session cannot be opened.
 func NewClient(apiID int, apiHash string, cfg *Config) (*Client, error) {
 	if apiID <= 0 {
 		return nil, ErrAPIIDRequired
+	}
+	if _, err := wirenum.Int("api id", apiID, 1, math.MaxInt32); err != nil {
+		return nil, fmt.Errorf("mtgo: new client: %w", err)
 	}
 	if apiHash == "" {
 		return nil, ErrAPIHashRequired

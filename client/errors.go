@@ -57,6 +57,13 @@ var (
 	ErrAPIIDRequired = errors.New("mtgo: api id is required")
 	// ErrAPIHashRequired reports NewClient with an empty api hash.
 	ErrAPIHashRequired = errors.New("mtgo: api hash is required")
+	// ErrOutOfRange reports a count, size or duration a request's 32-bit field cannot carry,
+	// or one without a meaning there (a negative duration), refused before anything is sent
+	// and naming the field: NewClient's api id past 2^31-1, types.InviteLinkSpec's UsageLimit
+	// and SubscriptionPeriod, SendGiftOffer's duration, WithStoryPeriod, WithDuration,
+	// WithDimensions and WithTTL on media, SetAccountTTL and SetBirthday (day 1 to 31, month
+	// 1 to 12). Durations go out in whole seconds, rounded down (types.ErrOutOfRange).
+	ErrOutOfRange = types.ErrOutOfRange
 	// ErrNoStorage reports a configuration without storage: set Storage, SessionName,
 	// SessionString or InMemory.
 	ErrNoStorage = errors.New("mtgo: no storage configured (set Storage, SessionName or InMemory)")

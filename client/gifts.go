@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"math"
 	"time"
 
+	"github.com/mtgo-labs/mtgo/client/internal/wirenum"
 	"github.com/mtgo-labs/mtgo/client/option"
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/tl"
@@ -412,14 +414,19 @@ func (c *Client) GetGiftWithdrawalURL(ctx context.Context, gift tg.InputSavedSta
 }
 
 // SendGiftOffer offers stars Stars to owner for its unique gift slug, valid for duration
-// (whole seconds); the offer is a service message in their chat, which it returns.
+// (whole seconds, rounded down; ErrOutOfRange when negative or past 2^31-1 seconds); the
+// offer is a service message in their chat, which it returns.
 func (c *Client) SendGiftOffer(ctx context.Context, owner any, slug string, stars int64, duration time.Duration) (*types.Message, error) {
+	secs, err := wirenum.Seconds("offer duration", duration, 0, math.MaxInt32)
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: send gift offer: %w", err)
+	}
 	peer, err := c.ResolvePeer(ctx, owner)
 	if err != nil {
 		return nil, err
 	}
 	req := &tg.PaymentsSendStarGiftOfferRequest{
-		Peer: peer, Slug: slug, Price: &tg.StarsAmount{Amount: stars}, Duration: int32(duration / time.Second), RandomID: randomID(),
+		Peer: peer, Slug: slug, Price: &tg.StarsAmount{Amount: stars}, Duration: secs, RandomID: randomID(),
 	}
 	var res tg.UpdatesClassBox
 	if err := c.invoker().Invoke(ctx, req, &res); err != nil {

@@ -3,7 +3,9 @@ package mtgo
 import (
 	"context"
 	"fmt"
+	"math"
 
+	"github.com/mtgo-labs/mtgo/client/internal/wirenum"
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
@@ -157,7 +159,11 @@ func (c *Client) GetAccountTTL(ctx context.Context) (int, error) {
 }
 
 // SetAccountTTL sets after how many days (30 to 730) without activity the account deletes
-// itself.
+// itself (ErrOutOfRange below 1 or past 2^31-1, before asking).
 func (c *Client) SetAccountTTL(ctx context.Context, days int) error {
-	return c.boolCall(ctx, "set account ttl", &tg.AccountSetAccountTTLRequest{TTL: tg.AccountDaysTTL{Days: int32(days)}})
+	n, err := wirenum.Int("days", days, 1, math.MaxInt32)
+	if err != nil {
+		return fmt.Errorf("mtgo: set account ttl: %w", err)
+	}
+	return c.boolCall(ctx, "set account ttl", &tg.AccountSetAccountTTLRequest{TTL: tg.AccountDaysTTL{Days: n}})
 }

@@ -3,9 +3,11 @@ package mtgo
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/mtgo-labs/mtgo/client/internal/tgdate"
+	"github.com/mtgo-labs/mtgo/client/internal/wirenum"
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
@@ -166,16 +168,40 @@ func (c *Client) DeleteProfilePhoto(ctx context.Context, photoID int64) error {
 }
 
 // SetBirthday shows the account's birthday on its profile (year 0: without the year); nil
-// removes it. Who sees it follows types.PrivacyBirthday.
+// removes it. Who sees it follows types.PrivacyBirthday. A day outside 1 to 31, a month
+// outside 1 to 12 or a negative year or one past 2^31-1 is ErrOutOfRange.
 func (c *Client) SetBirthday(ctx context.Context, b *types.Birthday) error {
 	req := &tg.AccountUpdateBirthdayRequest{}
 	if b != nil {
-		req.Birthday = &tg.Birthday{Day: int32(b.Day), Month: int32(b.Month)}
-		if b.Year != 0 {
-			req.Birthday.Year = tl.Some(int32(b.Year))
+		bd, err := wireBirthday(*b)
+		if err != nil {
+			return fmt.Errorf("mtgo: set birthday: %w", err)
 		}
+		req.Birthday = bd
 	}
 	return c.boolCall(ctx, "set birthday", req)
+}
+
+// wireBirthday converts b for a request: day 1 to 31, month 1 to 12, year 0 (left out) to
+// 2^31-1.
+func wireBirthday(b types.Birthday) (*tg.Birthday, error) {
+	day, err := wirenum.Int("birthday day", b.Day, 1, 31)
+	if err != nil {
+		return nil, err
+	}
+	month, err := wirenum.Int("birthday month", b.Month, 1, 12)
+	if err != nil {
+		return nil, err
+	}
+	year, err := wirenum.Int("birthday year", b.Year, 0, math.MaxInt32)
+	if err != nil {
+		return nil, err
+	}
+	out := &tg.Birthday{Day: day, Month: month}
+	if year != 0 {
+		out.Year = tl.Some(year)
+	}
+	return out, nil
 }
 
 // SetPersonalChannel shows a channel the account owns on its profile; nil removes it.

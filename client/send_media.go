@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"mime"
 	"net/url"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mtgo-labs/mtgo/client/internal/wirenum"
 	"github.com/mtgo-labs/mtgo/client/option"
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/media"
@@ -84,13 +86,15 @@ func uploadedMediaWith(kind types.MediaKind, f tg.InputFileClass, name string, m
 		return nil, fmt.Errorf("%w: %v", ErrMediaKind, kind)
 	}
 	if spec.photo {
-		return withMediaFlags(&tg.InputMediaUploadedPhoto{File: f}, mo), nil
+		return withMediaFlags(&tg.InputMediaUploadedPhoto{File: f}, mo)
 	}
 	attrs := []tg.DocumentAttributeClass{}
 	if spec.attrs != nil {
 		attrs = spec.attrs()
 	}
-	setAttributes(attrs, mo)
+	if err := setAttributes(attrs, mo); err != nil {
+		return nil, err
+	}
 	if mo.FileName != "" {
 		name = mo.FileName
 	}
@@ -106,18 +110,31 @@ func uploadedMediaWith(kind types.MediaKind, f tg.InputFileClass, name string, m
 	}
 	return withMediaFlags(&tg.InputMediaUploadedDocument{
 		File: f, Thumb: thumb, MimeType: mimeType, Attributes: attrs, NosoundVideo: spec.nosound, ForceFile: spec.forceFile,
-	}, mo), nil
+	}, mo)
 }
 
 // setAttributes writes mo's duration, dimensions, performer and title into the video and
-// audio attributes of attrs.
-func setAttributes(attrs []tg.DocumentAttributeClass, mo option.Media) {
+// audio attributes of attrs: ErrOutOfRange for a negative duration or size, or one past
+// 2^31-1 (seconds for the duration, which an audio carries rounded down).
+func setAttributes(attrs []tg.DocumentAttributeClass, mo option.Media) error {
+	secs, err := wirenum.Seconds("duration", mo.Duration, 0, math.MaxInt32)
+	if err != nil {
+		return err
+	}
 	for _, a := range attrs {
 		switch a := a.(type) {
 		case *tg.DocumentAttributeVideo:
-			a.Duration, a.W, a.H = mo.Duration.Seconds(), int32(mo.Width), int32(mo.Height)
+			w, err := wirenum.Int("width", mo.Width, 0, math.MaxInt32)
+			if err != nil {
+				return err
+			}
+			h, err := wirenum.Int("height", mo.Height, 0, math.MaxInt32)
+			if err != nil {
+				return err
+			}
+			a.Duration, a.W, a.H = mo.Duration.Seconds(), w, h
 		case *tg.DocumentAttributeAudio:
-			a.Duration = int32(mo.Duration / time.Second)
+			a.Duration = secs
 			if mo.Title != "" {
 				a.Title = tl.Some(mo.Title)
 			}
@@ -126,14 +143,20 @@ func setAttributes(attrs []tg.DocumentAttributeClass, mo option.Media) {
 			}
 		}
 	}
+	return nil
 }
 
 // withMediaFlags sets mo's spoiler and self-destruct timer on the photo and document kinds
-// of input media; other media are returned as they are.
-func withMediaFlags(in tg.InputMediaClass, mo option.Media) tg.InputMediaClass {
+// of input media; other media are returned as they are. The timer is in whole seconds,
+// rounded down but at least 1; ErrOutOfRange past 2^31-1 seconds.
+func withMediaFlags(in tg.InputMediaClass, mo option.Media) (tg.InputMediaClass, error) {
 	var ttl tl.Opt[int32]
 	if mo.TTL > 0 {
-		ttl = tl.Some(int32(max(mo.TTL/time.Second, 1)))
+		secs, err := wirenum.Seconds("self-destruct timer", max(mo.TTL, time.Second), 1, math.MaxInt32)
+		if err != nil {
+			return nil, err
+		}
+		ttl = tl.Some(secs)
 	}
 	switch m := in.(type) {
 	case *tg.InputMediaUploadedPhoto:
@@ -149,7 +172,7 @@ func withMediaFlags(in tg.InputMediaClass, mo option.Media) tg.InputMediaClass {
 	case *tg.InputMediaDocumentExternal:
 		m.Spoiler, m.TTLSeconds = m.Spoiler || mo.Spoiler, orOpt(m.TTLSeconds, ttl)
 	}
-	return in
+	return in, nil
 }
 
 // orOpt returns a when it is set, else b.
@@ -182,7 +205,7 @@ func (c *Client) mediaOf(ctx context.Context, kind types.MediaKind, m any, mo op
 		if err != nil {
 			return nil, err
 		}
-		return withMediaFlags(in, mo), nil
+		return withMediaFlags(in, mo)
 	case *types.Message:
 		var md tg.MessageMediaClass
 		if v != nil {
@@ -337,9 +360,9 @@ func urlMedia(kind types.MediaKind, raw string, mo option.Media) (tg.InputMediaC
 		return nil, fmt.Errorf("%w: want an http or https URL with a host, got scheme %q host %q", ErrMediaURL, u.Scheme, u.Host)
 	}
 	if kind == types.KindPhoto {
-		return withMediaFlags(&tg.InputMediaPhotoExternal{URL: raw}, mo), nil
+		return withMediaFlags(&tg.InputMediaPhotoExternal{URL: raw}, mo)
 	}
-	return withMediaFlags(&tg.InputMediaDocumentExternal{URL: raw}, mo), nil
+	return withMediaFlags(&tg.InputMediaDocumentExternal{URL: raw}, mo)
 }
 
 // fileIDMedia returns the media that sends the file a Bot API file id names.
@@ -352,7 +375,7 @@ func fileIDMedia(id string, mo option.Media) (tg.InputMediaClass, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mtgo: file id: %w", err)
 	}
-	return withMediaFlags(in, mo), nil
+	return withMediaFlags(in, mo)
 }
 
 // inputFileName returns the name an uploaded file was given.

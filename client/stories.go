@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
+	"github.com/mtgo-labs/mtgo/client/internal/wirenum"
 	"github.com/mtgo-labs/mtgo/client/option"
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/tl"
@@ -83,7 +85,8 @@ func WithStoryContacts() StoryOption {
 }
 
 // WithStoryPeriod sets how long the story stays active: 6, 12, 24 (the default) or 48 hours
-// (the longer ones for premium accounts).
+// (the longer ones for premium accounts; 0 or less: the default, ErrOutOfRange past 2^31-1
+// seconds).
 func WithStoryPeriod(d time.Duration) StoryOption { return func(p *storyParams) { p.period = d } }
 
 // WithStoryPinned keeps the story on the profile after it expires.
@@ -229,7 +232,11 @@ func (c *Client) postStory(ctx context.Context, what string, peer tg.InputPeerCl
 		req.PrivacyRules = []tg.InputPrivacyRuleClass{&tg.InputPrivacyValueAllowAll{}}
 	}
 	if p.period > 0 {
-		req.Period = tl.Some(int32(p.period / time.Second))
+		secs, err := wirenum.Seconds("story period", p.period, 0, math.MaxInt32)
+		if err != nil {
+			return nil, fmt.Errorf("mtgo: %s: %w", what, err)
+		}
+		req.Period = tl.Some(secs)
 	}
 	if from != nil {
 		req.FwdFromID, req.FwdFromStory = from, tl.Some(fromID)

@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/mtgo-labs/mtgo/client/internal/tgdate"
+	"github.com/mtgo-labs/mtgo/client/internal/wirenum"
 )
 
 var (
@@ -29,4 +30,9 @@ var (
 	// would name another date. The error names the field and the time. Package mtgo re-exports
 	// it.
 	ErrDate = tgdate.ErrDate
+	// ErrOutOfRange reports a count, size or duration a request's 32-bit field cannot carry
+	// (cut to it, a larger one would keep its low bits and be another value) or that has no
+	// meaning there, such as a negative duration. The error names the field, the value and
+	// the range; durations go out in whole seconds, rounded down. Package mtgo re-exports it.
+	ErrOutOfRange = wirenum.ErrRange
 )

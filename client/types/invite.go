@@ -1,10 +1,12 @@
 package types
 
 import (
+	"math"
 	"strings"
 	"time"
 
 	"github.com/mtgo-labs/mtgo/client/internal/tgdate"
+	"github.com/mtgo-labs/mtgo/client/internal/wirenum"
 	"github.com/mtgo-labs/mtgo/peers"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
@@ -78,53 +80,73 @@ type InviteLinkSpec struct {
 	Title string
 	// Expires is when the link stops working (ErrDate outside 1901-12-13..2038-01-19).
 	Expires time.Time
-	// UsageLimit caps how many may join through it.
+	// UsageLimit caps how many may join through it (0 or less: no cap; ErrOutOfRange past
+	// 2^31-1).
 	UsageLimit int
 	// RequiresApproval makes joiners ask an administrator.
 	RequiresApproval bool
-	// SubscriptionPeriod and SubscriptionStars make a paid subscription link (create only).
+	// SubscriptionPeriod and SubscriptionStars make a paid subscription link (create only;
+	// the period in whole seconds, rounded down: ErrOutOfRange below 1s or past 2^31-1s).
 	SubscriptionPeriod time.Duration
 	SubscriptionStars  int64
 }
 
 // ExportRequest returns the spec as messages.exportChatInvite for peer, or ErrDate for an
-// Expires no request can carry.
+// Expires and ErrOutOfRange for a UsageLimit or SubscriptionPeriod no request can carry.
 func (s InviteLinkSpec) ExportRequest(peer tg.InputPeerClass) (*tg.MessagesExportChatInviteRequest, error) {
 	expires, err := s.expireDate()
 	if err != nil {
 		return nil, err
 	}
-	req := &tg.MessagesExportChatInviteRequest{Peer: peer, RequestNeeded: s.RequiresApproval, ExpireDate: expires}
+	limit, err := s.usageLimit()
+	if err != nil {
+		return nil, err
+	}
+	req := &tg.MessagesExportChatInviteRequest{Peer: peer, RequestNeeded: s.RequiresApproval, ExpireDate: expires, UsageLimit: limit}
 	if s.Title != "" {
 		req.Title.Set, req.Title.Value = true, s.Title
 	}
-	if s.UsageLimit > 0 {
-		req.UsageLimit.Set, req.UsageLimit.Value = true, int32(s.UsageLimit)
-	}
 	if s.SubscriptionStars > 0 {
-		req.SubscriptionPricing = &tg.StarsSubscriptionPricing{Period: int32(s.SubscriptionPeriod / time.Second), Amount: s.SubscriptionStars}
+		period, err := wirenum.Seconds("subscription period", s.SubscriptionPeriod, 1, math.MaxInt32)
+		if err != nil {
+			return nil, err
+		}
+		req.SubscriptionPricing = &tg.StarsSubscriptionPricing{Period: period, Amount: s.SubscriptionStars}
 	}
 	return req, nil
 }
 
 // EditRequest returns the spec as messages.editExportedChatInvite of link in peer, or
-// ErrDate for an Expires no request can carry.
+// ErrDate for an Expires and ErrOutOfRange for a UsageLimit no request can carry.
 func (s InviteLinkSpec) EditRequest(peer tg.InputPeerClass, link string) (*tg.MessagesEditExportedChatInviteRequest, error) {
 	expires, err := s.expireDate()
 	if err != nil {
 		return nil, err
 	}
-	req := &tg.MessagesEditExportedChatInviteRequest{Peer: peer, Link: link, ExpireDate: expires}
+	limit, err := s.usageLimit()
+	if err != nil {
+		return nil, err
+	}
+	req := &tg.MessagesEditExportedChatInviteRequest{Peer: peer, Link: link, ExpireDate: expires, UsageLimit: limit}
 	if s.Title != "" {
 		req.Title.Set, req.Title.Value = true, s.Title
-	}
-	if s.UsageLimit > 0 {
-		req.UsageLimit.Set, req.UsageLimit.Value = true, int32(s.UsageLimit)
 	}
 	if s.RequiresApproval {
 		req.RequestNeeded.Set, req.RequestNeeded.Value = true, true
 	}
 	return req, nil
+}
+
+// usageLimit is the spec's usage_limit, left out for 0 or less.
+func (s InviteLinkSpec) usageLimit() (tl.Opt[int32], error) {
+	if s.UsageLimit <= 0 {
+		return tl.Opt[int32]{}, nil
+	}
+	n, err := wirenum.Int("usage limit", s.UsageLimit, 1, math.MaxInt32)
+	if err != nil {
+		return tl.Opt[int32]{}, err
+	}
+	return tl.Some(n), nil
 }
 
 // expireDate is the spec's expire_date, left out for the zero time.
