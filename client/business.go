@@ -331,7 +331,8 @@ func (c *Client) SetBusinessGreeting(ctx context.Context, g *types.BusinessGreet
 
 // SetBusinessAway turns on the automatic away message (nil turns it off;
 // account.updateBusinessAwayMessage): Always, OutsideWorkHours, or the period From-Until.
-// A ShortcutID outside 1..2^31-1 is ErrShortcutID. Premium accounts only.
+// A ShortcutID outside 1..2^31-1 is ErrShortcutID; a period needs both ends, so a zero From
+// or Until, or one outside 1901-12-13..2038-01-19, is ErrDate. Premium accounts only.
 func (c *Client) SetBusinessAway(ctx context.Context, a *types.BusinessAway) error {
 	req := &tg.AccountUpdateBusinessAwayMessageRequest{}
 	if a != nil {
