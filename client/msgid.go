@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/mtgo-labs/mtgo/client/internal/wirenum"
 	"github.com/mtgo-labs/mtgo/client/types"
 )
 
@@ -39,12 +40,9 @@ var ErrFolderID = types.ErrFolderID
 var ErrFolderColor = types.ErrFolderColor
 
 // wireInt32 converts n for a request's 32-bit field when it lies in lo to 2^31-1, and fails
-// with errRange, naming n and the range, when it does not.
+// with errRange, naming n and the range, when it does not (wirenum.Within).
 func wireInt32(n, lo int, errRange error) (int32, error) {
-	if n < lo || n > math.MaxInt32 {
-		return 0, fmt.Errorf("%w: %d, want %d to %d", errRange, n, lo, math.MaxInt32)
-	}
-	return int32(n), nil
+	return wirenum.Within(errRange, "", n, lo, math.MaxInt32)
 }
 
 // wireInt32s converts ns as wireInt32 does, naming the first out of range by its position.

@@ -2,10 +2,10 @@ package types
 
 import (
 	"errors"
-	"fmt"
 	"math"
 	"time"
 
+	"github.com/mtgo-labs/mtgo/client/internal/wirenum"
 	"github.com/mtgo-labs/mtgo/peers"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
@@ -138,7 +138,7 @@ func NewChatFolder(f tg.DialogFilterClass) *ChatFolder {
 // when HasColor, a Color outside 0 to 2^31-1 ErrFolderColor: cut to the request's 32 bits
 // they would name another folder or colour.
 func (f *ChatFolder) TG() (*tg.DialogFilter, error) {
-	id, err := int32Within(f.ID, 2, ErrFolderID)
+	id, err := wirenum.Within(ErrFolderID, "", f.ID, 2, math.MaxInt32)
 	if err != nil {
 		return nil, err
 	}
@@ -152,21 +152,12 @@ func (f *ChatFolder) TG() (*tg.DialogFilter, error) {
 		out.Emoticon.Set, out.Emoticon.Value = true, f.Emoticon
 	}
 	if f.HasColor {
-		if out.Color.Value, err = int32Within(f.Color, 0, ErrFolderColor); err != nil {
+		if out.Color.Value, err = wirenum.Within(ErrFolderColor, "", f.Color, 0, math.MaxInt32); err != nil {
 			return nil, err
 		}
 		out.Color.Set = true
 	}
 	return out, nil
-}
-
-// int32Within converts n for a 32-bit field when it lies in lo to 2^31-1, and fails with
-// errRange, naming n and the range, when it does not.
-func int32Within(n, lo int, errRange error) (int32, error) {
-	if n < lo || n > math.MaxInt32 {
-		return 0, fmt.Errorf("%w: %d, want %d to %d", errRange, n, lo, math.MaxInt32)
-	}
-	return int32(n), nil
 }
 
 func nonNil(ps []tg.InputPeerClass) []tg.InputPeerClass {

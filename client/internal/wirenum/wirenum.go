@@ -1,7 +1,9 @@
-// Package wirenum turns the counts, sizes and durations a user gives into a request's signed
-// 32-bit fields. Cut to 32 bits, an int keeps its low bits and names another value (a usage
-// limit of 1<<32+1 would be 1, a duration of 2^32 seconds none at all), so every such
-// conversion goes through here and refuses a value outside the field's range, naming the field.
+// Package wirenum turns the counts, sizes, ids and durations a user gives into a request's
+// signed 32-bit fields. Cut to 32 bits, an int keeps its low bits and names another value (a
+// usage limit of 1<<32+1 would be 1, message id 1<<32+5 message 5, a duration of 2^32 seconds
+// none at all), so every such conversion goes through here and refuses a value outside the
+// field's range, naming the field. Package mtgo's id helpers (wireInt32 and those over it)
+// and types' folder fields call Within with their own sentinels; dates are package tgdate's.
 package wirenum
 
 import (
@@ -14,14 +16,21 @@ import (
 // types and mtgo re-export it as ErrOutOfRange.
 var ErrRange = errors.New("mtgo: value out of range")
 
-// Int returns n for field when it lies in lo to hi (hi at most 2^31-1), or ErrRange naming
-// field, n and the range.
-func Int(field string, n, lo, hi int) (int32, error) {
+// Within returns n when it lies in lo to hi (hi at most 2^31-1), or errRange naming field
+// (when not empty), n and the range. Callers with a sentinel of their own (an id, a score)
+// pass it as errRange, so errors.Is keeps matching it.
+func Within(errRange error, field string, n, lo, hi int) (int32, error) {
 	if n < lo || n > hi {
-		return 0, fmt.Errorf("%w: %s %d, want %d to %d", ErrRange, field, n, lo, hi)
+		if field != "" {
+			field += " "
+		}
+		return 0, fmt.Errorf("%w: %s%d, want %d to %d", errRange, field, n, lo, hi)
 	}
 	return int32(n), nil
 }
+
+// Int is Within for ErrRange.
+func Int(field string, n, lo, hi int) (int32, error) { return Within(ErrRange, field, n, lo, hi) }
 
 // Seconds returns d in whole seconds, rounded down (1.9s is 1), when that lies in lo to hi
 // (hi at most 2^31-1), or ErrRange naming field, d and the range; a negative d is refused

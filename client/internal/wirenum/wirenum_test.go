@@ -55,3 +55,25 @@ func TestSeconds(t *testing.T) {
 		}
 	}
 }
+
+// TestWithin: a caller's own sentinel is what the error matches (not ErrRange), and the
+// message names the field when one is given.
+func TestWithin(t *testing.T) {
+	errID := errors.New("id out of range")
+	for _, tt := range []struct {
+		field string
+		n     int
+		want  string
+	}{
+		{"", 1<<32 + 5, "id out of range: 4294967301, want 1 to 2147483647"},
+		{"folder", 0, "id out of range: folder 0, want 1 to 2147483647"},
+	} {
+		_, err := Within(errID, tt.field, tt.n, 1, math.MaxInt32)
+		if !errors.Is(err, errID) || errors.Is(err, ErrRange) || err.Error() != tt.want {
+			t.Errorf("Within(%q, %d) = %v, want %q matching only its sentinel", tt.field, tt.n, err, tt.want)
+		}
+	}
+	if got, err := Within(errID, "", math.MaxInt32, 1, math.MaxInt32); got != math.MaxInt32 || err != nil {
+		t.Errorf("Within(MaxInt32) = %d, %v", got, err)
+	}
+}
