@@ -62,7 +62,20 @@ func TestCountRange(t *testing.T) {
 		{"birthday day 0", birthday(types.Birthday{Day: 0, Month: 1})},
 		{"birthday year past int32", birthday(types.Birthday{Day: 1, Month: 1, Year: 1<<32 + 1990})},
 		{"birthday year negative", birthday(types.Birthday{Day: 1, Month: 1, Year: -1})},
+		{"secret chat ttl negative", func() error { return c.SetSecretChatTTL(ctx, 1, -time.Second) }},
+		{"secret chat ttl past int32", func() error { return c.SetSecretChatTTL(ctx, 1, past) }},
 	})
+	// A cache time out of range was, and stays, ErrInvalidConfig too.
+	cache := []rangeCase{
+		{"callback cache time negative", func() error {
+			return c.AnswerCallbackQuery(ctx, 1, "", WithCacheTime(-time.Second))
+		}},
+		{"inline cache time past int32", func() error {
+			return c.AnswerInlineQuery(ctx, 1, nil, WithCacheTime(past))
+		}},
+	}
+	wantRangeErrors(t, ErrOutOfRange, cache)
+	wantRangeErrors(t, ErrInvalidConfig, cache)
 }
 
 // TestAPIIDRange: an api id past 2^31-1 would log in as the application its low bits name.

@@ -61,8 +61,9 @@ var (
 	// or one without a meaning there (a negative duration), refused before anything is sent
 	// and naming the field: NewClient's api id past 2^31-1, types.InviteLinkSpec's UsageLimit
 	// and SubscriptionPeriod, SendGiftOffer's duration, WithStoryPeriod, WithDuration,
-	// WithDimensions and WithTTL on media, SetAccountTTL and SetBirthday (day 1 to 31, month
-	// 1 to 12). Durations go out in whole seconds, rounded down (types.ErrOutOfRange).
+	// WithDimensions and WithTTL on media, SetAccountTTL, SetBirthday (day 1 to 31, month
+	// 1 to 12), SetSecretChatTTL, SecretFileOptions.TTL and WithCacheTime (with
+	// ErrInvalidConfig). Durations go out in whole seconds, rounded down (types.ErrOutOfRange).
 	ErrOutOfRange = types.ErrOutOfRange
 	// ErrNoStorage reports a configuration without storage: set Storage, SessionName,
 	// SessionString or InMemory.

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
+	"github.com/mtgo-labs/mtgo/client/internal/wirenum"
 	"github.com/mtgo-labs/mtgo/client/option"
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/tl"
@@ -31,7 +33,8 @@ func (d cacheTime) ApplyCallbackAnswer(p *option.CallbackAnswerParams) {
 func (d cacheTime) ApplyInlineAnswer(p *option.InlineAnswerParams) { p.CacheTime = time.Duration(d) }
 
 // WithCacheTime lets the answer be reused for d (rounded down to seconds): by the user's app
-// for the same button, by the server for the same inline query.
+// for the same button, by the server for the same inline query. A negative d or one past
+// 2^31-1 seconds fails the answer with ErrInvalidConfig and ErrOutOfRange.
 func WithCacheTime(d time.Duration) AnswerOption { return cacheTime(d) }
 
 // WithPersonal caches an inline answer for the user who asked only.
@@ -57,12 +60,14 @@ func WithSwitchPM(text, param string) InlineAnswerOption {
 	})
 }
 
-// cacheSeconds converts a cache time to the seconds a request carries.
+// cacheSeconds converts a cache time to the seconds a request carries: ErrInvalidConfig
+// and ErrOutOfRange when negative or past 2^31-1 seconds.
 func cacheSeconds(d time.Duration) (int32, error) {
-	if d < 0 || d/time.Second > 1<<31-1 {
-		return 0, fmt.Errorf("%w: cache time %s out of range", ErrInvalidConfig, d)
+	secs, err := wirenum.Seconds("cache time", d, 0, math.MaxInt32)
+	if err != nil {
+		return 0, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 	}
-	return int32(d / time.Second), nil
+	return secs, nil
 }
 
 // AnswerInlineQuery answers the inline query queryID with results (at most 50); the options

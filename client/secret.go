@@ -307,8 +307,8 @@ type SecretFileOptions struct {
 	MimeType string
 	// Caption is the text under the file.
 	Caption string
-	// TTL is the message's self-destruct time (whole seconds); the chat's (SetSecretChatTTL)
-	// when zero.
+	// TTL is the message's self-destruct time (whole seconds, rounded down; ErrOutOfRange
+	// when negative or past 2^31-1 seconds); the chat's (SetSecretChatTTL) when zero.
 	TTL time.Duration
 	// Kind is how the file is sent: types.KindDocument (the default; KindNone too),
 	// KindPhoto (decryptedMessageMediaPhoto; Width and Height required), KindVideo,

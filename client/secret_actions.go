@@ -6,6 +6,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/mtgo-labs/mtgo/client/internal/wirenum"
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/tl/e2e"
 )
@@ -18,7 +19,8 @@ const MaxSecretActionIDs = 100
 // SetSecretChatTTL sets the self-destruct timer of a ready chat for both sides
 // (decryptedMessageActionSetMessageTTL; the peer's OnSecretMessage sees the action): the
 // chat's TTL shows it, and the messages either side sends afterwards carry it (a file's
-// SecretFileOptions.TTL, when set, instead). 0 turns it off. Deleting a message when its
+// SecretFileOptions.TTL, when set, instead). 0 turns it off; whole seconds, rounded down
+// (ErrOutOfRange when negative or past 2^31-1 seconds). Deleting a message when its
 // time is up is the application's work (each side's): this client keeps no messages.
 func (c *Client) SetSecretChatTTL(ctx context.Context, chatID int32, ttl time.Duration) error {
 	secs, err := secretTTL(ttl)
@@ -28,13 +30,10 @@ func (c *Client) SetSecretChatTTL(ctx context.Context, chatID int32, ttl time.Du
 	return c.sendSecretAction(ctx, chatID, &e2e.DecryptedMessageActionSetMessageTTL{TTLSeconds: secs})
 }
 
-// secretTTL is ttl in the wire's whole seconds: 0 to MaxInt32.
+// secretTTL is ttl in the wire's whole seconds, rounded down: ErrOutOfRange when negative
+// or past 2^31-1 seconds.
 func secretTTL(ttl time.Duration) (int32, error) {
-	secs := ttl / time.Second
-	if secs < 0 || secs > math.MaxInt32 {
-		return 0, fmt.Errorf("TTL %v out of range", ttl)
-	}
-	return int32(secs), nil
+	return wirenum.Seconds("TTL", ttl, 0, math.MaxInt32)
 }
 
 // DeleteSecretMessages asks the peer of a ready chat to delete the messages with randomIDs
