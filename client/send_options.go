@@ -30,16 +30,20 @@ func pollOption(f func(*option.Poll)) SendOption {
 // WithSpoiler hides a photo or video behind a spoiler animation.
 func WithSpoiler() SendOption { return mediaOption(func(m *option.Media) { m.Spoiler = true }) }
 
-// WithTTL makes a photo or video self-destruct d after it is opened (private chats; rounded
-// to whole seconds).
+// WithTTL makes a photo or video self-destruct d after it is opened (private chats; whole
+// seconds, rounded down but at least 1; 0 or less: none; past 2^31-1 seconds the send fails
+// with ErrOutOfRange).
 func WithTTL(d time.Duration) SendOption { return mediaOption(func(m *option.Media) { m.TTL = d }) }
 
-// WithDuration gives the play time of a video, audio, voice message or video note.
+// WithDuration gives the play time of a video, audio, voice message or video note (an
+// audio's in whole seconds, rounded down): a negative d, or one past 2^31-1 seconds, fails
+// the send with ErrOutOfRange.
 func WithDuration(d time.Duration) SendOption {
 	return mediaOption(func(m *option.Media) { m.Duration = d })
 }
 
-// WithDimensions gives the width and height of a video or animation.
+// WithDimensions gives the width and height of a video or animation: a negative one, or one
+// past 2^31-1, fails the send with ErrOutOfRange.
 func WithDimensions(width, height int) SendOption {
 	return mediaOption(func(m *option.Media) { m.Width, m.Height = width, height })
 }
