@@ -94,11 +94,7 @@ type InviteLinkSpec struct {
 // ExportRequest returns the spec as messages.exportChatInvite for peer, or ErrDate for an
 // Expires and ErrOutOfRange for a UsageLimit or SubscriptionPeriod no request can carry.
 func (s InviteLinkSpec) ExportRequest(peer tg.InputPeerClass) (*tg.MessagesExportChatInviteRequest, error) {
-	expires, err := s.expireDate()
-	if err != nil {
-		return nil, err
-	}
-	limit, err := s.usageLimit()
+	expires, limit, err := s.bounds()
 	if err != nil {
 		return nil, err
 	}
@@ -119,11 +115,7 @@ func (s InviteLinkSpec) ExportRequest(peer tg.InputPeerClass) (*tg.MessagesExpor
 // EditRequest returns the spec as messages.editExportedChatInvite of link in peer, or
 // ErrDate for an Expires and ErrOutOfRange for a UsageLimit no request can carry.
 func (s InviteLinkSpec) EditRequest(peer tg.InputPeerClass, link string) (*tg.MessagesEditExportedChatInviteRequest, error) {
-	expires, err := s.expireDate()
-	if err != nil {
-		return nil, err
-	}
-	limit, err := s.usageLimit()
+	expires, limit, err := s.bounds()
 	if err != nil {
 		return nil, err
 	}
@@ -152,6 +144,15 @@ func (s InviteLinkSpec) usageLimit() (tl.Opt[int32], error) {
 // expireDate is the spec's expire_date, left out for the zero time.
 func (s InviteLinkSpec) expireDate() (tl.Opt[int32], error) {
 	return tgdate.Opt("link expiry", s.Expires)
+}
+
+// bounds is the spec's expire_date and usage_limit, the checked fields both requests carry.
+func (s InviteLinkSpec) bounds() (expires, limit tl.Opt[int32], err error) {
+	if expires, err = s.expireDate(); err != nil {
+		return expires, limit, err
+	}
+	limit, err = s.usageLimit()
+	return expires, limit, err
 }
 
 // ChatInviteLinkJoiner is a user who joined through a link, or asked to.
