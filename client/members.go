@@ -156,44 +156,55 @@ func (c *Client) GetChatMembers(ctx context.Context, chat any, filter types.Memb
 			yield(nil, fmt.Errorf("mtgo: get chat members: thread: %w", err))
 		}
 	}
-	return pages(ctx, func(ctx context.Context, _ *types.ChatMember, offset int) ([]*types.ChatMember, bool, error) {
-		p, err := c.resolveChat(ctx, chat)
+	return func(yield func(*types.ChatMember, error) bool) {
+		// offset counts the participants the server returned: one NewChatMember does not know
+		// is skipped, and counting only the converted would ask for an overlapping page.
+		offset := 0
+		pages(ctx, func(ctx context.Context, _ *types.ChatMember, _ int) ([]*types.ChatMember, bool, error) {
+			return c.membersPage(ctx, chat, filter, &offset)
+		})(yield)
+	}
+}
+
+// membersPage fetches the page of chat's members at *offset and moves *offset past it.
+func (c *Client) membersPage(ctx context.Context, chat any, filter types.MemberFilter, offset *int) ([]*types.ChatMember, bool, error) {
+	p, err := c.resolveChat(ctx, chat)
+	if err != nil {
+		return nil, false, err
+	}
+	switch {
+	case p.chat != 0:
+		members, _, err := c.basicMembers(ctx, p.chat)
 		if err != nil {
 			return nil, false, err
 		}
-		switch {
-		case p.chat != 0:
-			members, _, err := c.basicMembers(ctx, p.chat)
-			if err != nil {
-				return nil, false, err
-			}
-			return filterBasicMembers(members, filter), false, nil
-		case p.channel == nil:
-			return nil, false, fmt.Errorf("%w: %v", ErrGetChatNotChat, chat)
-		}
-		off, err := wireOffset(offset)
-		if err != nil {
-			return nil, false, fmt.Errorf("mtgo: get chat members: %w", err)
-		}
-		res, err := c.api().ChannelsGetParticipants(ctx, &tg.ChannelsGetParticipantsRequest{
-			Channel: p.channel, Filter: filter.TG(), Offset: off, Limit: membersPage,
-		})
-		if err != nil {
-			return nil, false, fmt.Errorf("mtgo: get chat members: %w", err)
-		}
-		list, ok := res.(*tg.ChannelsChannelParticipants)
-		if !ok {
-			return nil, false, fmt.Errorf("mtgo: get chat members: unexpected answer %T", res)
-		}
-		e := types.NewEntities(list.Users, list.Chats)
-		out := make([]*types.ChatMember, 0, len(list.Participants))
-		for _, part := range list.Participants {
-			if m := types.NewChatMember(part, e); m != nil {
-				out = append(out, m)
-			}
-		}
-		return out, len(list.Participants) == membersPage && offset+len(list.Participants) < int(list.Count), nil
+		return filterBasicMembers(members, filter), false, nil
+	case p.channel == nil:
+		return nil, false, fmt.Errorf("%w: %v", ErrGetChatNotChat, chat)
+	}
+	off, err := wireOffset(*offset)
+	if err != nil {
+		return nil, false, fmt.Errorf("mtgo: get chat members: %w", err)
+	}
+	res, err := c.api().ChannelsGetParticipants(ctx, &tg.ChannelsGetParticipantsRequest{
+		Channel: p.channel, Filter: filter.TG(), Offset: off, Limit: membersPage,
 	})
+	if err != nil {
+		return nil, false, fmt.Errorf("mtgo: get chat members: %w", err)
+	}
+	list, ok := res.(*tg.ChannelsChannelParticipants)
+	if !ok {
+		return nil, false, fmt.Errorf("mtgo: get chat members: unexpected answer %T", res)
+	}
+	e := types.NewEntities(list.Users, list.Chats)
+	out := make([]*types.ChatMember, 0, len(list.Participants))
+	for _, part := range list.Participants {
+		if m := types.NewChatMember(part, e); m != nil {
+			out = append(out, m)
+		}
+	}
+	*offset += len(list.Participants)
+	return out, len(list.Participants) == membersPage && *offset < int(list.Count), nil
 }
 
 // filterBasicMembers applies filter to the members of a basic group.
