@@ -151,7 +151,8 @@ const membersPage = 200
 // is applied here (banned and restricted members do not exist there). A filter.TopMessage
 // outside 0..2^31-1 fails with ErrMessageID before anything is sent.
 func (c *Client) GetChatMembers(ctx context.Context, chat any, filter types.MemberFilter) iter.Seq2[*types.ChatMember, error] {
-	if _, err := wireMaxMessageID(filter.TopMessage); err != nil {
+	wire, err := filter.TG()
+	if err != nil {
 		return func(yield func(*types.ChatMember, error) bool) {
 			yield(nil, fmt.Errorf("mtgo: get chat members: thread: %w", err))
 		}
@@ -161,13 +162,14 @@ func (c *Client) GetChatMembers(ctx context.Context, chat any, filter types.Memb
 		// is skipped, and counting only the converted would ask for an overlapping page.
 		offset := 0
 		pages(ctx, func(ctx context.Context, _ *types.ChatMember, _ int) ([]*types.ChatMember, bool, error) {
-			return c.membersPage(ctx, chat, filter, &offset)
+			return c.membersPage(ctx, chat, filter, wire, &offset)
 		})(yield)
 	}
 }
 
-// membersPage fetches the page of chat's members at *offset and moves *offset past it.
-func (c *Client) membersPage(ctx context.Context, chat any, filter types.MemberFilter, offset *int) ([]*types.ChatMember, bool, error) {
+// membersPage fetches the page of chat's members at *offset and moves *offset past it; wire
+// is filter as the request carries it.
+func (c *Client) membersPage(ctx context.Context, chat any, filter types.MemberFilter, wire tg.ChannelParticipantsFilterClass, offset *int) ([]*types.ChatMember, bool, error) {
 	p, err := c.resolveChat(ctx, chat)
 	if err != nil {
 		return nil, false, err
@@ -187,7 +189,7 @@ func (c *Client) membersPage(ctx context.Context, chat any, filter types.MemberF
 		return nil, false, fmt.Errorf("mtgo: get chat members: %w", err)
 	}
 	res, err := c.api().ChannelsGetParticipants(ctx, &tg.ChannelsGetParticipantsRequest{
-		Channel: p.channel, Filter: filter.TG(), Offset: off, Limit: membersPage,
+		Channel: p.channel, Filter: wire, Offset: off, Limit: membersPage,
 	})
 	if err != nil {
 		return nil, false, fmt.Errorf("mtgo: get chat members: %w", err)

@@ -16,8 +16,8 @@ import (
 // count the views of, report, pay for or press a button of a message refuse it before sending
 // anything, as do the listings for an offset, id bound or thread option, the scheduled message
 // methods, ResolveGiftOffer, GetChatMembers for a thread and the forum topic methods for a
-// topic id.
-var ErrMessageID = errors.New("mtgo: message id out of range")
+// topic id (types.ErrMessageID, which MemberFilter.TG returns).
+var ErrMessageID = types.ErrMessageID
 
 // ErrGameScore reports a game score outside 0 to 2^31-1, the scores a request can carry:
 // cut to 32 bits, a larger int would set another score.

@@ -1,10 +1,18 @@
 package types
 
 import (
+	"errors"
+	"math"
 	"time"
 
+	"github.com/mtgo-labs/mtgo/client/internal/wirenum"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
+
+// ErrMessageID reports a message id no message can have: Telegram numbers a chat's messages
+// from 1 to 2^31-1, and cut to the request's 32 bits a larger int would name another message.
+// MemberFilter.TG returns it for a TopMessage out of range. Package mtgo re-exports it.
+var ErrMessageID = errors.New("mtgo: message id out of range")
 
 // ChatMember is one user's standing in a chat: its status and, by status, the admin rights
 // and title (administrators, the owner), the permissions and until date (restricted
@@ -105,8 +113,8 @@ type MemberFilter struct {
 	// Query narrows MembersAll, MembersSearch, MembersBanned, MembersRestricted,
 	// MembersContacts and MembersMentions to names matching it.
 	Query string
-	// TopMessage is the message (thread) of MembersMentions; GetChatMembers refuses one
-	// outside 0..2^31-1 with ErrMessageID.
+	// TopMessage is the message (thread) of MembersMentions; TG and GetChatMembers refuse
+	// one outside 0..2^31-1 (0: no thread) with ErrMessageID.
 	TopMessage int
 }
 
@@ -126,8 +134,33 @@ const (
 	MembersRecent
 )
 
-// TG returns the filter as channelParticipantsFilter.
-func (f MemberFilter) TG() tg.ChannelParticipantsFilterClass {
+// TG returns the filter as channelParticipantsFilter, or ErrMessageID for a MembersMentions
+// TopMessage outside 0..2^31-1.
+func (f MemberFilter) TG() (tg.ChannelParticipantsFilterClass, error) {
+	if f.Kind == MembersMentions {
+		return f.mentions()
+	}
+	return f.tg(), nil
+}
+
+// mentions is TG for MembersMentions.
+func (f MemberFilter) mentions() (tg.ChannelParticipantsFilterClass, error) {
+	out := &tg.ChannelParticipantsMentions{}
+	if f.Query != "" {
+		out.Q.Set, out.Q.Value = true, f.Query
+	}
+	if f.TopMessage != 0 {
+		top, err := wirenum.Within(ErrMessageID, "", f.TopMessage, 1, math.MaxInt32)
+		if err != nil {
+			return nil, err
+		}
+		out.TopMsgID.Set, out.TopMsgID.Value = true, top
+	}
+	return out, nil
+}
+
+// tg is TG for the kinds that carry no number.
+func (f MemberFilter) tg() tg.ChannelParticipantsFilterClass {
 	switch f.Kind {
 	case MembersSearch:
 		return &tg.ChannelParticipantsSearch{Q: f.Query}
@@ -141,15 +174,6 @@ func (f MemberFilter) TG() tg.ChannelParticipantsFilterClass {
 		return &tg.ChannelParticipantsKicked{Q: f.Query}
 	case MembersContacts:
 		return &tg.ChannelParticipantsContacts{Q: f.Query}
-	case MembersMentions:
-		out := &tg.ChannelParticipantsMentions{}
-		if f.Query != "" {
-			out.Q.Set, out.Q.Value = true, f.Query
-		}
-		if f.TopMessage != 0 {
-			out.TopMsgID.Set, out.TopMsgID.Value = true, int32(f.TopMessage)
-		}
-		return out
 	case MembersRecent:
 		return &tg.ChannelParticipantsRecent{}
 	}
