@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"weak"
 )
 
 // ContextFree is implemented by connections whose InvokeWith keeps no reference to the
@@ -41,16 +42,62 @@ type attemptCtx struct {
 	due      time.Duration // the running attempt's deadline after base; 0 between attempts
 	armed    bool          // the timer is set to fire at armedFor
 	armedFor time.Duration
+	stopped  bool // the engine is closed: the timer is stopped when no attempt runs
 }
 
-// startAttempt returns a context that ends after timeout, for a parent whose Done is nil.
-func startAttempt(parent context.Context, pool *sync.Pool, timeout time.Duration) *attemptCtx {
-	a, _ := pool.Get().(*attemptCtx)
+// attemptPool hands out the attemptCtx values of one engine. It also remembers, weakly,
+// every value it made, so that stop can reach the timers an ended attempt leaves set (each
+// for up to a request timeout) whether or not the value is still in the pool.
+type attemptPool struct {
+	pool sync.Pool // of *attemptCtx
+
+	mu      sync.Mutex
+	made    []weak.Pointer[attemptCtx]
+	prune   int  // len(made) at which the collected are dropped from it
+	stopped bool // stop ran: ended attempts stop their timers
+}
+
+// start returns a context that ends after timeout, for a parent whose Done is nil.
+func (p *attemptPool) start(parent context.Context, timeout time.Duration) *attemptCtx {
+	a, _ := p.pool.Get().(*attemptCtx)
 	if a == nil {
-		a = newAttemptCtx()
+		a = p.make()
 	}
 	a.start(parent, timeout)
 	return a
+}
+
+// make makes an attemptCtx and remembers it; this happens only when the pool is empty.
+func (p *attemptPool) make() *attemptCtx {
+	a := newAttemptCtx()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	a.stopped = p.stopped
+	if len(p.made) >= p.prune {
+		live := p.made[:0]
+		for _, w := range p.made {
+			if w.Value() != nil {
+				live = append(live, w)
+			}
+		}
+		clear(p.made[len(live):])
+		p.made, p.prune = live, max(2*len(live), 16)
+	}
+	p.made = append(p.made, weak.Make(a))
+	return a
+}
+
+// stop stops the timers of the values p made: those of idle values at once, those of running
+// attempts when they end (an attempt that expires first stops by itself).
+func (p *attemptPool) stop() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.stopped = true
+	for _, w := range p.made {
+		if a := w.Value(); a != nil {
+			a.stop()
+		}
+	}
 }
 
 func newAttemptCtx() *attemptCtx {
@@ -101,15 +148,36 @@ func (a *attemptCtx) fire() {
 	close(a.done)
 }
 
-// end releases a: back to pool when its attempt had not expired.
-func (a *attemptCtx) end(pool *sync.Pool) {
+// end releases a: back to pool when its attempt had not expired. The caller's context is
+// dropped, so that the timer left set does not keep it.
+func (a *attemptCtx) end(p *attemptPool) {
+	a.Context = nil
 	a.mu.Lock()
 	running := a.due != 0
 	a.due = 0
+	if a.stopped {
+		a.disarm()
+	}
 	a.mu.Unlock()
 	if running { // done is still open and stays so: fire finds no attempt to expire
-		pool.Put(a)
+		p.pool.Put(a)
 	}
+}
+
+// stop stops a's timer now if no attempt runs, else when the attempt ends.
+func (a *attemptCtx) stop() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.stopped = true
+	if a.due == 0 {
+		a.disarm()
+	}
+}
+
+// disarm stops the timer; a.mu is held.
+func (a *attemptCtx) disarm() {
+	a.timer.Stop()
+	a.armed = false
 }
 
 func (a *attemptCtx) Deadline() (time.Time, bool) { return a.deadline, true }
@@ -125,7 +193,7 @@ func (a *attemptCtx) Err() error {
 
 // bound is the context of one attempt and what ends it.
 type bound struct {
-	pool   *sync.Pool
+	pool   *attemptPool
 	ctx    context.Context
 	a      *attemptCtx        // non-nil: a pooled bound
 	cancel context.CancelFunc // non-nil: context.WithTimeout's
@@ -139,7 +207,7 @@ func (e *Engine) boundAttempt(ctx context.Context, timeout time.Duration, pooled
 		return bound{ctx: ctx}
 	}
 	if pooled && ctx.Done() == nil {
-		a := startAttempt(ctx, &e.attempts, timeout)
+		a := e.attempts.start(ctx, timeout)
 		return bound{pool: &e.attempts, ctx: a, a: a}
 	}
 	actx, cancel := context.WithTimeout(ctx, timeout)

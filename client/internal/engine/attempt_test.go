@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"runtime"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -101,7 +102,7 @@ func TestAttemptCtxTimerKeptSet(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				var pool sync.Pool
+				var pool attemptPool
 				a := newAttemptCtx()
 				time.Sleep(time.Second) // a's deadlines count from when it was made
 				a.start(context.Background(), tc.first)
@@ -182,5 +183,42 @@ func BenchmarkBoundAttempt(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		e.boundAttempt(ctx, time.Minute, true).end()
+	}
+}
+
+// heldCtx is a caller's context whose collection the tests watch.
+type heldCtx struct {
+	context.Context
+	_ [64]byte
+}
+
+// TestAttemptCtxReleasesParent: an ended pooled attempt whose timer is still set for an hour
+// keeps neither the caller's context nor, once the engine's attempts are stopped, its timer.
+func TestAttemptCtxReleasesParent(t *testing.T) {
+	var p attemptPool
+	parent := &heldCtx{Context: context.Background()}
+	gone := make(chan struct{})
+	runtime.AddCleanup(parent, func(ch chan struct{}) { close(ch) }, gone)
+	a := p.start(parent, time.Hour)
+	a.end(&p)
+	parent = nil
+	runtime.GC()
+	select {
+	case <-gone:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the caller's context is kept after its attempt ended")
+	}
+	p.stop()
+	a.mu.Lock()
+	armed := a.armed
+	a.mu.Unlock()
+	if armed || a.timer.Stop() {
+		t.Fatal("timer still set after stop")
+	}
+	b := p.start(context.Background(), time.Hour) // a call still running when the engine stops
+	p.stop()
+	b.end(&p)
+	if b.timer.Stop() {
+		t.Fatal("timer of an attempt ended after stop still set")
 	}
 }

@@ -116,7 +116,7 @@ type Engine struct {
 	// conn.Store too), so that forgetKey never drops a key another connection saved meanwhile.
 	keyMu sync.Mutex
 
-	attempts sync.Pool // of *attemptCtx; per engine, so that a synctest bubble keeps its timers
+	attempts attemptPool // per engine, so that a synctest bubble keeps its timers
 
 	mu         sync.Mutex
 	closed     bool
@@ -367,6 +367,7 @@ func (e *Engine) Close() {
 		home.Close()
 	}
 	e.pool.CloseAll()
+	e.attempts.stop()
 	e.wg.Wait()
 }
 
