@@ -268,7 +268,14 @@ func (b *Box) startAt(now time.Time, saved *Saved) {
 			continue
 		}
 		ch := b.track(now, c.ChannelID, c.Pts)
-		ch.loaded, ch.from = ch.seq.pts, ch.seq.pts
+		ch.loaded = ch.seq.pts
+		if c.Pts >= 1 && c.Named > c.Pts && b.near(c.Pts, c.Named) {
+			// A start the last run guessed below the pts an updateChannelTooLong named:
+			// still a guess, nothing of the channel delivered since (ChannelPts.Named).
+			ch.guess, ch.named = c.Named, c.Named
+		} else {
+			ch.from = ch.seq.pts
+		}
 		b.queueChannel(now, ch, reasonCatchUp)
 	}
 	b.startCommon(now, "catch-up")
@@ -494,12 +501,25 @@ func (b *Box) flush() {
 	}
 	if len(b.touched) > b.touchedLo {
 		d.Commit.Channels = b.touched[b.touchedLo:len(b.touched):len(b.touched)]
+		b.nameGuesses(d.Commit.Channels)
 		b.touchedLo = len(b.touched)
 		b.touchedAt = nil
 	}
 	b.out.Deliveries = append(b.out.Deliveries, d)
 	b.open = false
 	b.openUsers, b.openChats = nil, nil
+}
+
+// nameGuesses sets Named in the commit's entries of channels whose start is a guess, so that
+// a Store keeps it a guess for the next run (ChannelPts.Named). Whether it is one is read
+// when the delivery closes: channelTooLong and restore mark the guess after the touch.
+func (b *Box) nameGuesses(chans []ChannelPts) {
+	for i := range chans {
+		chans[i].Named = 0
+		if c, ok := b.channels[chans[i].ChannelID]; ok && !chans[i].Removed && c.guess != 0 && chans[i].Pts == c.seq.pts {
+			chans[i].Named = c.guess
+		}
+	}
 }
 
 func (b *Box) event(e Event) {

@@ -36,7 +36,7 @@ func FuzzBox(f *testing.F) {
 		}
 		if r.byte()%2 == 0 {
 			keep(b.Start(now, &Saved{State: State{Pts: r.int32(), Qts: r.int32(), Seq: r.int32()},
-				Channels: []ChannelPts{{ChannelID: 1, Pts: r.int32()}, {ChannelID: 2, Pts: r.int32()}}}), nil)
+				Channels: []ChannelPts{{ChannelID: 1, Pts: r.int32(), Named: r.int32()}, {ChannelID: 2, Pts: r.int32()}}}), nil)
 		}
 		for step := 0; !r.done() && step < 400; step++ {
 			switch op := r.byte() % 14; op {
@@ -97,7 +97,7 @@ func FuzzBox(f *testing.F) {
 		st, _ := b.State()
 		saved := &Saved{State: st}
 		for id, c := range b.channels {
-			saved.Channels = append(saved.Channels, ChannelPts{ChannelID: id, Pts: c.seq.pts})
+			saved.Channels = append(saved.Channels, ChannelPts{ChannelID: id, Pts: c.seq.pts, Named: c.guess})
 		}
 		next := NewBox(fuzzConfig)
 		next.Start(now, saved)

@@ -16,14 +16,16 @@ const reasonLateMemo = "guessed start handed over after delivery began at a late
 // updateChannelTooLong named to the last Box.
 const reasonNamedBefore = "updateChannelTooLong before a restart"
 
-// channelMemo is what a Box knows of a channel that a Store, which keeps one pts per channel,
-// cannot hold; a stopping Manager hands it to the next one with its Leftovers.
+// channelMemo is what a Box knows of a channel that a Store may not hold; a stopping Manager
+// hands it to the next one with its Leftovers.
 //
-// A channel first named by updateChannelTooLong is saved at its guessed start. The next Box
-// would take that start for delivered state: a push below it left over from the stop (or
-// held, and lowering an unsaved start) would be dropped as a duplicate, its update never
-// delivered. With the memo the next Box keeps the start a guess. A dropped channel is not
-// saved at all; the memo keeps its late pushes from being delivered again.
+// A channel first named by updateChannelTooLong is saved at its guessed start, with the pts
+// named (ChannelPts.Named). A Store that drops Named, or whose save of a lowered start
+// failed, leaves the next Box taking that start for delivered state: a push below it left
+// over from the stop (or held, and lowering an unsaved start) would be dropped as a
+// duplicate, its update never delivered. With the memo the next Box keeps the start a guess.
+// A dropped channel is not saved at all; the memo keeps its late pushes from being delivered
+// again.
 type channelMemo struct {
 	id int64
 	// pts is the guessed start, or, with named zero, the pts the channel was dropped at.

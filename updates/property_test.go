@@ -210,7 +210,7 @@ func (r *propertyRun) apply(out Output) {
 				r.stored.Channels = slices.Delete(r.stored.Channels, i, i+1)
 			case c.Removed:
 			case i >= 0:
-				r.stored.Channels[i].Pts = c.Pts
+				r.stored.Channels[i].Pts, r.stored.Channels[i].Named = c.Pts, c.Named
 			default:
 				r.stored.Channels = append(r.stored.Channels, c)
 			}

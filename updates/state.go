@@ -12,9 +12,18 @@ type State struct {
 
 // ChannelPts is the pts of one channel's update sequence. Removed marks a channel the engine
 // stopped tracking (it became inaccessible); a Store deletes it.
+//
+// Named is not zero when Pts is a guess: the engine met the channel, unknown, by an
+// updateChannelTooLong naming pts Named, and started it below (Pts), having delivered nothing
+// of it since. A Store keeps it with Pts (zero when a commit has none), so that the next run
+// still takes Pts for a guess: pushes below it that are late on the network then lower the
+// start and are fetched, not dropped as duplicates. A Named the engine cannot use (not above
+// Pts, or more than Config.MaxPending above it) makes Pts plain delivered state, what every
+// Store without the field gives.
 type ChannelPts struct {
 	ChannelID int64
 	Pts       int32
+	Named     int32
 	Removed   bool
 }
 

@@ -12,7 +12,8 @@ type Store interface {
 	// Load returns the saved state; ok is false when no account state was saved yet.
 	Load(ctx context.Context) (s Saved, ok bool, err error)
 	// Save applies a commit: the account state when HasState is set, then each channel's pts
-	// (deleting the channels marked Removed).
+	// and Named, which Load returns with it (deleting the channels marked Removed). A Store
+	// that drops Named works, with the limit ChannelPts describes.
 	Save(ctx context.Context, c Commit) error
 }
 
@@ -22,12 +23,12 @@ type MemoryStore struct {
 	mu       sync.Mutex
 	state    State
 	ok       bool
-	channels map[int64]int32
+	channels map[int64]ChannelPts
 }
 
 // NewMemoryStore returns an empty MemoryStore.
 func NewMemoryStore() *MemoryStore {
-	return &MemoryStore{channels: make(map[int64]int32)}
+	return &MemoryStore{channels: make(map[int64]ChannelPts)}
 }
 
 // Load implements Store. Channels come sorted by id.
@@ -35,8 +36,8 @@ func (s *MemoryStore) Load(context.Context) (Saved, bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	saved := Saved{State: s.state, Channels: make([]ChannelPts, 0, len(s.channels))}
-	for id, pts := range s.channels {
-		saved.Channels = append(saved.Channels, ChannelPts{ChannelID: id, Pts: pts})
+	for _, ch := range s.channels {
+		saved.Channels = append(saved.Channels, ch)
 	}
 	slices.SortFunc(saved.Channels, func(a, b ChannelPts) int { return int64Compare(a.ChannelID, b.ChannelID) })
 	return saved, s.ok, nil
@@ -54,7 +55,7 @@ func (s *MemoryStore) Save(_ context.Context, c Commit) error {
 			delete(s.channels, ch.ChannelID)
 			continue
 		}
-		s.channels[ch.ChannelID] = ch.Pts
+		s.channels[ch.ChannelID] = ChannelPts{ChannelID: ch.ChannelID, Pts: ch.Pts, Named: ch.Named}
 	}
 	return nil
 }
