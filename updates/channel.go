@@ -126,6 +126,10 @@ type channel struct {
 	// guess stands). A start the last Box guessed below it, handed over once this Box
 	// delivered, is too late to fetch what lies between (restore reports it).
 	from int32
+	// runs are the runs of pts a drop of the channel delivered above the pts it was tracked
+	// again at (runsAbove), in order: a push reaching one moves past it (pass), one inside
+	// one is a duplicate, and a difference is asked from the end of the last (overRuns).
+	runs []run
 }
 
 // due reports whether a deadline of c has passed.
@@ -165,16 +169,20 @@ func (b *Box) track(now time.Time, id int64, pts int32) *channel {
 func (b *Box) channelUpdate(now time.Time, id int64, h held) {
 	c, ok := b.channels[id]
 	if !ok {
-		resume := b.gone[id].resume(h.pts)
+		d := b.gone[id]
+		resume := d.resume(h.pts)
 		floor, stale := b.rejoin(id, h.pts, h.count)
 		if stale {
 			return
 		}
 		b.openFor(h.users, h.chats)
 		c := b.track(now, id, resume)
-		c.from, c.floor = int32(h.start()), floor
+		c.from, c.floor, c.runs = int32(h.start()), floor, b.runsAbove(d, resume)
 		b.push(h.u)
 		b.touch(id, resume, false)
+		return
+	}
+	if inRuns(c.runs, h.pts, h.count) {
 		return
 	}
 	if c.guess != 0 {
@@ -193,7 +201,8 @@ func (b *Box) channelUpdate(now time.Time, id int64, h held) {
 		b.openFor(h.users, h.chats)
 		c.seq.pts = h.pts
 		b.push(h.u)
-		b.touch(id, h.pts, false)
+		b.pass(c)
+		b.touch(id, c.seq.pts, false)
 		b.drain(&c.seq, c)
 	case gap:
 		b.gap(now, &c.seq, SequenceChannel, c, h)
@@ -208,6 +217,7 @@ func (b *Box) channelTooLong(now time.Time, u *tg.UpdateChannelTooLong) {
 		if !hasPts {
 			return
 		}
+		d := b.gone[u.ChannelID]
 		floor, stale := b.rejoin(u.ChannelID, pts, 1)
 		if stale {
 			return
@@ -224,6 +234,7 @@ func (b *Box) channelTooLong(now time.Time, u *tg.UpdateChannelTooLong) {
 			start = pts - 1
 		}
 		c = b.track(now, u.ChannelID, start)
+		c.runs = b.runsAbove(d, start)
 		b.touch(u.ChannelID, start, false)
 		if start < pts {
 			c.guess, c.named, c.floor = pts, pts, floor
@@ -306,7 +317,7 @@ func (d dropped) covers(pts, count int32) (floor int32, stale bool) {
 		runs = []run{{math.MinInt32, d.pts}}
 	}
 	for _, r := range runs {
-		if pts > r.from && (pts < r.to || pts == r.to && count > 0) {
+		if r.holds(pts, count) {
 			return r.to, true
 		}
 		if r.to <= pts {
@@ -314,6 +325,80 @@ func (d dropped) covers(pts, count int32) (floor int32, stale bool) {
 		}
 	}
 	return floor, false
+}
+
+// holds reports whether the update at pts that generated count events is one of r's. One at
+// r.to that generated none is not: check applies it to a channel at that pts.
+func (r run) holds(pts, count int32) bool {
+	return pts > r.from && (pts < r.to || pts == r.to && count > 0)
+}
+
+// inRuns reports whether one of runs holds the update at pts that generated count events.
+func inRuns(runs []run, pts, count int32) bool {
+	for _, r := range runs {
+		if r.holds(pts, count) {
+			return true
+		}
+	}
+	return false
+}
+
+// runsAbove returns the runs of d that begin at or above start, the pts a channel is tracked
+// again at, for the channel to keep (channel.runs): they were delivered, and each gap between
+// start and them was reported lost at the drop. A run ending more than MaxPending above
+// start is left out: its pts is the server's word, and one far ahead would have the
+// channel's difference asked from there (overRuns), past every real update.
+func (b *Box) runsAbove(d dropped, start int32) []run {
+	var out []run
+	for _, r := range d.runs {
+		if r.from >= start && b.near(start, r.to) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// pass moves c past the runs of its drop that its pts reached: their updates were delivered.
+func (b *Box) pass(c *channel) {
+	for len(c.runs) > 0 && c.seq.pts >= c.runs[0].from {
+		c.seq.pts = max(c.seq.pts, c.runs[0].to)
+		c.runs = c.runs[1:]
+	}
+	if len(c.runs) == 0 {
+		c.runs = nil
+	}
+}
+
+// overRuns is called before c's difference is asked for while c is below runs its drop
+// delivered: a difference from its pts would deliver them again, since its messages carry
+// no pts to leave them out by. Everything up to the end of the last run was delivered or
+// reported lost at the drop, so the held updates up to there that no run holds (late pushes
+// in the gaps) are delivered in order, and the difference is asked from that end. The gaps
+// they leave stay as the drop reported them.
+func (b *Box) overRuns(c *channel) {
+	if len(c.runs) == 0 {
+		return
+	}
+	s, end := &c.seq, c.runs[len(c.runs)-1].to
+	n := 0
+	for ; n < len(s.pending) && s.pending[n].pts <= end; n++ {
+		h := &s.pending[n]
+		if check(s.pts, h.pts, h.count) == duplicate || inRuns(c.runs, h.pts, h.count) {
+			continue
+		}
+		b.openFor(h.users, h.chats)
+		s.pts = h.pts
+		b.push(h.u)
+	}
+	b.trim(s, n)
+	s.pts, c.floor, c.runs = max(s.pts, end), max(c.floor, end), nil
+	if c.guess != 0 {
+		// Tracked from updateChannelTooLong at a pts no higher than end: its start is no
+		// guess any more, and delivery begins here.
+		c.guess, c.from = 0, s.pts
+	}
+	b.openFor(nil, nil)
+	b.touch(c.id, s.pts, false)
 }
 
 // resume returns the pts a channel tracked again from an update at pts, one in a gap of
@@ -434,6 +519,7 @@ func (b *Box) queueChannel(now time.Time, c *channel, reason string) {
 }
 
 func (b *Box) sendChannel(c *channel) {
+	b.overRuns(c)
 	c.rec.phase = phaseInFlight
 	c.asked = c.seq.pts
 	c.rec.requests++
@@ -591,6 +677,7 @@ func (b *Box) setChannelPts(c *channel, pts int32, final bool) {
 	if pts > c.seq.pts {
 		c.seq.pts = pts
 	}
+	b.pass(c)
 	b.touch(c.id, c.seq.pts, false)
 }
 
@@ -649,7 +736,10 @@ func (b *Box) DropChannel(now time.Time, channelID int64, reason string) Output 
 	if ok {
 		b.release(c)
 		before, start := c.dropped(), c.seq.pts
-		runs := []run{{math.MinInt32, start}}
+		// Below runs of an earlier drop, it goes past them first: their gaps were
+		// reported then, and this drop remembers them as delivered.
+		b.overRuns(c)
+		runs := []run{{math.MinInt32, c.seq.pts}}
 		b.trim(&c.seq, b.applyHeld(&c.seq, c, &runs))
 		if c.guess != 0 && c.seq.pts != start {
 			// Delivered from its guessed start: that is where its delivery began.

@@ -23,6 +23,11 @@ func FuzzBox(f *testing.F) {
 	f.Add([]byte{2, 5, 100, 0, 0, 0, 2, 5, 102, 0, 0, 0, 8, 200, 3, 5, 0, 0, 0, 0})
 	f.Add([]byte{11, 0, 0, 0, 4, 0, 12, 0, 1, 3, 0, 0, 0, 9, 1, 10, 5, 2, 0, 0})
 	f.Add([]byte{6, 1, 6, 2, 6, 3, 6, 4, 2, 1, 1, 0, 0, 0, 9, 1, 2, 0, 0, 0, 8, 255, 8, 255})
+	// Channel 3 delivers 10, holds 13, is dropped, comes back at 11 below the run of 13, holds
+	// 14; the gap wait ends (overRuns) and the answer comes.
+	f.Add([]byte{0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0,
+		0, 3, 2, 2, 3, 10, 1, 0, 0, 3, 2, 2, 3, 13, 1, 0, 12, 3,
+		0, 3, 2, 2, 3, 11, 1, 0, 0, 3, 2, 2, 3, 14, 1, 0, 8, 20, 1, 13, 1, 14, 0, 0})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r := fuzzReader{data: data}
 		b := NewBox(fuzzConfig)
@@ -184,6 +189,12 @@ func checkInvariants(t *testing.T, b *Box) {
 		}
 		if c.guess != 0 && c.seq.pts < c.floor {
 			t.Fatalf("channel %d guessed from %d, below the %d it was dropped at", id, c.seq.pts, c.floor)
+		}
+		// The runs of an earlier drop that it keeps go up, a gap between each two, above its pts.
+		for i, r := range c.runs {
+			if r.from > r.to || i == 0 && r.from <= c.seq.pts || i > 0 && r.from <= c.runs[i-1].to || i >= maxDropRuns {
+				t.Fatalf("channel %d at %d with runs %v", id, c.seq.pts, c.runs)
+			}
 		}
 		if _, ok := b.gone[id]; ok {
 			t.Fatalf("channel %d tracked and remembered as dropped", id)

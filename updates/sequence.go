@@ -274,6 +274,9 @@ func (b *Box) applyHeld(s *sequence, c *channel, runs *[]run) int {
 			(*runs)[len(*runs)-1].to = h.pts
 		}
 		b.push(h.u)
+		if c != nil && runs == nil {
+			b.pass(c)
+		}
 		if c != nil {
 			b.touch(c.id, s.pts, false)
 		}
