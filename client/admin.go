@@ -225,10 +225,12 @@ const eventLogPage = 100
 // GetChatEventLog iterates over the event log of a supergroup or channel, newest first,
 // keeping the events filter selects.
 func (c *Client) GetChatEventLog(ctx context.Context, chat any, filter types.ChatEventFilter) iter.Seq2[*types.ChatEvent, error] {
-	return pages(ctx, func(ctx context.Context, last *types.ChatEvent, seen int) ([]*types.ChatEvent, bool, error) {
+	// The cursor is the id of the last event sent (0: the first page).
+	return pages(ctx, func(ctx context.Context, maxID int64) (listPage[*types.ChatEvent, int64], error) {
+		var pg listPage[*types.ChatEvent, int64]
 		ch, _, err := c.resolveChannel(ctx, chat, nil)
 		if err != nil {
-			return nil, false, err
+			return pg, err
 		}
 		req := &tg.ChannelsGetAdminLogRequest{Channel: ch, Q: filter.Query, Limit: eventLogPage}
 		if filter.Kinds != (tg.ChannelAdminLogEventsFilter{}) {
@@ -237,23 +239,24 @@ func (c *Client) GetChatEventLog(ctx context.Context, chat any, filter types.Cha
 		}
 		if len(filter.Admins) > 0 {
 			if req.Admins, err = c.resolveUsers(ctx, filter.Admins); err != nil {
-				return nil, false, err
+				return pg, err
 			}
 		}
-		if seen > 0 {
-			req.MaxID = last.ID
-		}
+		req.MaxID = maxID
 		res, err := c.api().ChannelsGetAdminLog(ctx, req)
 		if err != nil {
-			return nil, false, fmt.Errorf("mtgo: get chat event log: %w", err)
+			return pg, fmt.Errorf("mtgo: get chat event log: %w", err)
 		}
 		e := types.NewEntities(res.Users, res.Chats)
-		out := make([]*types.ChatEvent, 0, len(res.Events))
+		pg.items = make([]*types.ChatEvent, 0, len(res.Events))
 		for i := range res.Events {
-			out = append(out, types.NewChatEvent(&res.Events[i], e))
+			pg.items = append(pg.items, types.NewChatEvent(&res.Events[i], e))
+		}
+		if pg.sent = len(res.Events); pg.sent > 0 {
+			pg.next = res.Events[pg.sent-1].ID
 		}
 		// More only while the ids fall, so a server repeating a page cannot loop us.
-		more := len(out) == eventLogPage && (seen == 0 || out[len(out)-1].ID < last.ID)
-		return out, more, nil
+		pg.more = pg.sent == eventLogPage && (maxID == 0 || pg.next < maxID)
+		return pg, nil
 	})
 }

@@ -484,30 +484,37 @@ func chatList(chats []tg.ChatClass) []*types.Chat {
 	return out
 }
 
-// pages iterates over the items of a paged list: next fetches the page after the last item
-// (the zero value before the first page) of the seen items so far, and says whether more
-// may follow. The iteration stops at the
-// first error, yielded once, or when the caller stops.
-func pages[T any](ctx context.Context, next func(ctx context.Context, last T, seen int) ([]T, bool, error)) iter.Seq2[T, error] {
+// listPage is one page of a listing as the fetch of pages returns it.
+type listPage[T, C any] struct {
+	items []T  // what the page converted to: what the caller sees
+	sent  int  // how many entries the server sent, converted or not
+	next  C    // where the page after it starts
+	more  bool // whether the server says a page follows
+}
+
+// pages iterates over the items of a paged list: fetch gets the page at cursor cur (the zero
+// value: the first page). The end of the list is the server's: a page with no entries, or one
+// after which fetch says no more follow; a page whose entries all fail to convert does not end
+// it. The iteration stops at the first error, yielded once, or when the caller stops.
+func pages[T, C any](ctx context.Context, fetch func(ctx context.Context, cur C) (listPage[T, C], error)) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
-		var last T
-		seen := 0
+		var cur C
 		for {
-			items, more, err := next(ctx, last, seen)
+			pg, err := fetch(ctx, cur)
 			if err != nil {
 				var zero T
 				yield(zero, err)
 				return
 			}
-			for _, it := range items {
+			for _, it := range pg.items {
 				if !yield(it, nil) {
 					return
 				}
 			}
-			if !more || len(items) == 0 {
+			if !pg.more || pg.sent == 0 {
 				return
 			}
-			last, seen = items[len(items)-1], seen+len(items)
+			cur = pg.next
 		}
 	}
 }

@@ -122,25 +122,26 @@ const blockedPage = 100
 // GetBlocked iterates over the account's block list, most recently blocked first. Iteration
 // stops at the first error, which is yielded.
 func (c *Client) GetBlocked(ctx context.Context) iter.Seq2[*types.BlockedPeer, error] {
-	return pages(ctx, func(ctx context.Context, _ *types.BlockedPeer, seen int) ([]*types.BlockedPeer, bool, error) {
+	return pages(ctx, func(ctx context.Context, seen int) (listPage[*types.BlockedPeer, int], error) {
+		var pg listPage[*types.BlockedPeer, int]
 		off, err := wireOffset(seen)
 		if err != nil {
-			return nil, false, fmt.Errorf("mtgo: get blocked: %w", err)
+			return pg, fmt.Errorf("mtgo: get blocked: %w", err)
 		}
 		res, err := result(c.api().ContactsGetBlocked(ctx, &tg.ContactsGetBlockedRequest{Offset: off, Limit: blockedPage}))("get blocked")
 		if err != nil {
-			return nil, false, err
+			return pg, err
 		}
 		var list []tg.PeerBlocked
 		var e types.Entities
-		more := false
 		switch r := res.(type) {
 		case *tg.ContactsBlocked:
 			list, e = r.Blocked, types.NewEntities(r.Users, r.Chats)
 		case *tg.ContactsBlockedSlice:
 			list, e = r.Blocked, types.NewEntities(r.Users, r.Chats)
-			more = seen+len(list) < int(r.Count)
+			pg.more = seen+len(list) < int(r.Count)
 		}
+		pg.sent, pg.next = len(list), seen+len(list)
 		out := make([]*types.BlockedPeer, 0, len(list))
 		for _, b := range list {
 			v := &types.BlockedPeer{Date: time.Unix(int64(b.Date), 0)}
@@ -151,7 +152,8 @@ func (c *Client) GetBlocked(ctx context.Context) iter.Seq2[*types.BlockedPeer, e
 			}
 			out = append(out, v)
 		}
-		return out, more, nil
+		pg.items = out
+		return pg, nil
 	})
 }
 

@@ -28,9 +28,12 @@ const dialogsPage = 100
 func (c *Client) GetDialogs(ctx context.Context, filter DialogFilter) iter.Seq2[*types.Dialog, error] {
 	return func(yield func(*types.Dialog, error) bool) {
 		// The offset of the next page is the last dialog's top message; pinned dialogs come
-		// first and may repeat further down, so each chat is yielded once.
+		// first and may repeat further down, so each chat is yielded once. A page of repeats
+		// does not end the list (the server's count does); one that does not move the offset
+		// does (a server repeating its page would never end it).
 		var date, id int32
 		var peer tg.InputPeerClass = &tg.InputPeerEmpty{}
+		var at int64 // the chat of the offset
 		seen := make(map[int64]bool)
 		for total := 0; ; {
 			req := &tg.MessagesGetDialogsRequest{
@@ -39,49 +42,53 @@ func (c *Client) GetDialogs(ctx context.Context, filter DialogFilter) iter.Seq2[
 			if filter.Archived {
 				req.FolderID = tl.Some[int32](types.ArchiveFolderID)
 			}
-			list, count, err := c.dialogsPage(ctx, req)
+			list, sent, count, err := c.dialogsPage(ctx, req)
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			fresh := 0
 			for _, d := range list {
 				if seen[d.Chat.ID] {
 					continue
 				}
-				seen[d.Chat.ID], fresh = true, fresh+1
+				seen[d.Chat.ID] = true
 				if !yield(d, nil) {
 					return
 				}
 			}
-			total += len(list)
-			if fresh == 0 || count <= total {
+			total += sent
+			if sent == 0 || len(list) == 0 || count <= total {
 				return
 			}
 			last := list[len(list)-1]
-			id, peer = int32(last.TopMessageID), last.Chat.InputPeer()
+			nextDate := date
 			if last.TopMessage != nil {
-				date = int32(last.TopMessage.Date.Unix())
+				nextDate = int32(last.TopMessage.Date.Unix())
 			}
+			if int32(last.TopMessageID) == id && nextDate == date && last.Chat.ID == at {
+				return
+			}
+			id, peer, date, at = int32(last.TopMessageID), last.Chat.InputPeer(), nextDate, last.Chat.ID
 		}
 	}
 }
 
-// dialogsPage fetches one page of the chat list and the number of dialogs in the list (the
-// page's length when the answer is the whole list).
-func (c *Client) dialogsPage(ctx context.Context, req *tg.MessagesGetDialogsRequest) ([]*types.Dialog, int, error) {
+// dialogsPage fetches one page of the chat list: the dialogs it converted, how many the
+// server sent and the number of dialogs in the list (the page's length when the answer is
+// the whole list).
+func (c *Client) dialogsPage(ctx context.Context, req *tg.MessagesGetDialogsRequest) (list []*types.Dialog, sent, count int, err error) {
 	res, err := c.api().MessagesGetDialogs(ctx, req)
 	if err != nil {
-		return nil, 0, fmt.Errorf("mtgo: get dialogs: %w", err)
+		return nil, 0, 0, fmt.Errorf("mtgo: get dialogs: %w", err)
 	}
 	now := time.Unix(int64(c.ServerTime()), 0)
 	switch r := res.(type) {
 	case *tg.MessagesDialogs:
 		list := types.NewDialogs(clientAPI{c: c}, r.Dialogs, r.Messages, types.NewEntities(r.Users, r.Chats), now)
-		return list, len(list), nil
+		return list, len(r.Dialogs), len(r.Dialogs), nil
 	case *tg.MessagesDialogsSlice:
 		list := types.NewDialogs(clientAPI{c: c}, r.Dialogs, r.Messages, types.NewEntities(r.Users, r.Chats), now)
-		return list, int(r.Count), nil
+		return list, len(r.Dialogs), int(r.Count), nil
 	}
-	return nil, 0, nil // messages.dialogsNotModified: nothing new
+	return nil, 0, 0, nil // messages.dialogsNotModified: nothing new
 }

@@ -146,33 +146,47 @@ const invitePage = 100
 // GetChatAdminInviteLinks iterates over the links admin (anything ResolvePeer takes) made in
 // chat, newest first: the working ones, or the revoked ones when revoked is set.
 func (c *Client) GetChatAdminInviteLinks(ctx context.Context, chat, admin any, revoked bool) iter.Seq2[*types.ChatInviteLink, error] {
-	return pages(ctx, func(ctx context.Context, last *types.ChatInviteLink, seen int) ([]*types.ChatInviteLink, bool, error) {
+	return pages(ctx, func(ctx context.Context, cur linksCursor) (listPage[*types.ChatInviteLink, linksCursor], error) {
+		var pg listPage[*types.ChatInviteLink, linksCursor]
 		p, err := c.resolveChat(ctx, chat)
 		if err != nil {
-			return nil, false, err
+			return pg, err
 		}
 		a, err := c.resolveUser(ctx, admin)
 		if err != nil {
-			return nil, false, err
+			return pg, err
 		}
 		req := &tg.MessagesGetExportedChatInvitesRequest{Peer: p.in, AdminID: a, Revoked: revoked, Limit: invitePage}
-		if seen > 0 {
-			req.OffsetDate, req.OffsetLink = tl.Some(int32(last.Created.Unix())), tl.Some(last.Link)
+		if cur.seen > 0 {
+			req.OffsetDate, req.OffsetLink = tl.Some(cur.date), tl.Some(cur.link)
 		}
 		res, err := c.api().MessagesGetExportedChatInvites(ctx, req)
 		if err != nil {
-			return nil, false, fmt.Errorf("mtgo: get admin invite links: %w", err)
+			return pg, fmt.Errorf("mtgo: get admin invite links: %w", err)
 		}
 		e := types.NewEntities(res.Users, nil)
-		out := make([]*types.ChatInviteLink, 0, len(res.Invites))
+		pg.items = make([]*types.ChatInviteLink, 0, len(res.Invites))
+		pg.next = linksCursor{seen: cur.seen + len(res.Invites)}
 		for _, inv := range res.Invites {
 			if l := types.NewChatInviteLink(inv, e); l != nil {
-				out = append(out, l)
+				pg.items = append(pg.items, l)
+				pg.next.date, pg.next.link = l.Raw.Date, l.Link
 			}
 		}
-		moved := len(out) > 0 && (seen == 0 || out[len(out)-1].Link != last.Link)
-		return out, moved && len(res.Invites) == invitePage && seen+len(out) < int(res.Count), nil
+		pg.sent = len(res.Invites)
+		moved := pg.next.link != "" && (cur.seen == 0 || pg.next.link != cur.link)
+		pg.more = moved && pg.sent == invitePage && pg.next.seen < int(res.Count)
+		return pg, nil
 	})
+}
+
+// linksCursor is where the next page of an admin's invite links starts: after the last link
+// of the pages seen so far (the only entries with a date and a link to start from), and how
+// many entries the server sent.
+type linksCursor struct {
+	date int32
+	link string
+	seen int
 }
 
 // GetChatAdminsWithInvites lists the administrators of chat who made links, with how many.
@@ -210,30 +224,44 @@ func (c *Client) GetChatJoinRequests(ctx context.Context, chat any, link string)
 }
 
 func (c *Client) importers(ctx context.Context, chat any, link string, requested bool) iter.Seq2[*types.ChatInviteLinkJoiner, error] {
-	return pages(ctx, func(ctx context.Context, last *types.ChatInviteLinkJoiner, seen int) ([]*types.ChatInviteLinkJoiner, bool, error) {
+	// Every importer converts, so the last one of a page is the next page's offset.
+	type cursor struct {
+		last *types.ChatInviteLinkJoiner
+		seen int
+	}
+	return pages(ctx, func(ctx context.Context, cur cursor) (listPage[*types.ChatInviteLinkJoiner, cursor], error) {
+		var pg listPage[*types.ChatInviteLinkJoiner, cursor]
 		p, err := c.resolveChat(ctx, chat)
 		if err != nil {
-			return nil, false, err
+			return pg, err
 		}
 		req := &tg.MessagesGetChatInviteImportersRequest{Peer: p.in, Requested: requested, OffsetUser: &tg.InputUserEmpty{}, Limit: invitePage}
 		if link != "" {
 			req.Link = tl.Some(link)
 		}
-		if seen > 0 {
+		last := cur.last
+		if last != nil {
 			req.OffsetDate = int32(last.Date.Unix())
 			req.OffsetUser = last.User.InputUser()
 		}
 		res, err := c.api().MessagesGetChatInviteImporters(ctx, req)
 		if err != nil {
-			return nil, false, fmt.Errorf("mtgo: get invite importers: %w", err)
+			return pg, fmt.Errorf("mtgo: get invite importers: %w", err)
 		}
 		e := types.NewEntities(res.Users, nil)
-		out := make([]*types.ChatInviteLinkJoiner, 0, len(res.Importers))
+		pg.items = make([]*types.ChatInviteLinkJoiner, 0, len(res.Importers))
 		for i := range res.Importers {
-			out = append(out, types.NewChatInviteLinkJoiner(&res.Importers[i], e))
+			pg.items = append(pg.items, types.NewChatInviteLinkJoiner(&res.Importers[i], e))
 		}
-		moved := len(out) > 0 && (seen == 0 || out[len(out)-1].User.ID != last.User.ID || !out[len(out)-1].Date.Equal(last.Date))
-		return out, moved && len(res.Importers) == invitePage && seen+len(out) < int(res.Count), nil
+		pg.sent = len(res.Importers)
+		if pg.sent == 0 {
+			return pg, nil
+		}
+		next := pg.items[pg.sent-1]
+		pg.next = cursor{last: next, seen: cur.seen + pg.sent}
+		moved := last == nil || next.User.ID != last.User.ID || !next.Date.Equal(last.Date)
+		pg.more = moved && pg.sent == invitePage && pg.next.seen < int(res.Count)
+		return pg, nil
 	})
 }
 

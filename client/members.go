@@ -157,56 +157,57 @@ func (c *Client) GetChatMembers(ctx context.Context, chat any, filter types.Memb
 			yield(nil, fmt.Errorf("mtgo: get chat members: thread: %w", err))
 		}
 	}
-	return func(yield func(*types.ChatMember, error) bool) {
-		// offset counts the participants the server returned: one NewChatMember does not know
-		// is skipped, and counting only the converted would ask for an overlapping page.
-		offset := 0
-		pages(ctx, func(ctx context.Context, _ *types.ChatMember, _ int) ([]*types.ChatMember, bool, error) {
-			return c.membersPage(ctx, chat, filter, wire, &offset)
-		})(yield)
-	}
+	// The cursor is the offset: it counts the participants the server returned, one
+	// NewChatMember does not know included (counting only the converted would ask for an
+	// overlapping page).
+	return pages(ctx, func(ctx context.Context, offset int) (listPage[*types.ChatMember, int], error) {
+		return c.membersPage(ctx, chat, filter, wire, offset)
+	})
 }
 
-// membersPage fetches the page of chat's members at *offset and moves *offset past it; wire
-// is filter as the request carries it.
-func (c *Client) membersPage(ctx context.Context, chat any, filter types.MemberFilter, wire tg.ChannelParticipantsFilterClass, offset *int) ([]*types.ChatMember, bool, error) {
+// membersPage fetches the page of chat's members at offset; wire is filter as the request
+// carries it.
+func (c *Client) membersPage(ctx context.Context, chat any, filter types.MemberFilter, wire tg.ChannelParticipantsFilterClass, offset int) (listPage[*types.ChatMember, int], error) {
+	var pg listPage[*types.ChatMember, int]
 	p, err := c.resolveChat(ctx, chat)
 	if err != nil {
-		return nil, false, err
+		return pg, err
 	}
 	switch {
 	case p.chat != 0:
 		members, _, err := c.basicMembers(ctx, p.chat)
 		if err != nil {
-			return nil, false, err
+			return pg, err
 		}
-		return filterBasicMembers(members, filter), false, nil
+		pg.items = filterBasicMembers(members, filter)
+		return pg, nil
 	case p.channel == nil:
-		return nil, false, fmt.Errorf("%w: %v", ErrGetChatNotChat, chat)
+		return pg, fmt.Errorf("%w: %v", ErrGetChatNotChat, chat)
 	}
-	off, err := wireOffset(*offset)
+	off, err := wireOffset(offset)
 	if err != nil {
-		return nil, false, fmt.Errorf("mtgo: get chat members: %w", err)
+		return pg, fmt.Errorf("mtgo: get chat members: %w", err)
 	}
 	res, err := c.api().ChannelsGetParticipants(ctx, &tg.ChannelsGetParticipantsRequest{
 		Channel: p.channel, Filter: wire, Offset: off, Limit: membersPage,
 	})
 	if err != nil {
-		return nil, false, fmt.Errorf("mtgo: get chat members: %w", err)
+		return pg, fmt.Errorf("mtgo: get chat members: %w", err)
 	}
 	list, ok := res.(*tg.ChannelsChannelParticipants)
 	if !ok {
-		return nil, false, fmt.Errorf("mtgo: get chat members: unexpected answer %T", res)
+		return pg, fmt.Errorf("mtgo: get chat members: unexpected answer %T", res)
 	}
 	e := types.NewEntities(list.Users, list.Chats)
-	out := make([]*types.ChatMember, 0, len(list.Participants))
+	pg.items = make([]*types.ChatMember, 0, len(list.Participants))
 	for _, part := range list.Participants {
 		if m := types.NewChatMember(part, e); m != nil {
-			out = append(out, m)
+			pg.items = append(pg.items, m)
 		}
 	}
-	*offset += len(list.Participants)
-	return out, len(list.Participants) == membersPage && *offset < int(list.Count), nil
+	pg.sent, pg.next = len(list.Participants), offset+len(list.Participants)
+	pg.more = pg.sent == membersPage && pg.next < int(list.Count)
+	return pg, nil
 }
 
 // filterBasicMembers applies filter to the members of a basic group.

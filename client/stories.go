@@ -445,16 +445,21 @@ func (c *Client) storiesByID(ctx context.Context, peer tg.InputPeerClass, ids []
 }
 
 // storiesOf types the items of one peer's stories; an item of a kind this client does not
-// know is ErrStorySchema. It also returns the smallest id (for paging).
+// know is ErrStorySchema. It also returns the smallest id of the items, deleted ones included
+// (for paging).
 func storiesOf(items []tg.StoryItemClass, users []tg.UserClass, chats []tg.ChatClass, peer tg.PeerClass) ([]*types.Story, int, error) {
 	e := types.NewEntities(users, chats)
 	chat := e.Chat(peer)
 	out := make([]*types.Story, 0, len(items))
 	low := 0
 	for _, it := range items {
-		switch it.(type) {
+		switch it := it.(type) {
 		case *tg.StoryItem, *tg.StoryItemSkipped:
 		case *tg.StoryItemDeleted:
+			// Not listed, but a page of deleted stories still moves the next page's offset.
+			if id := int(it.ID); id > 0 && (low == 0 || id < low) {
+				low = id
+			}
 			continue
 		default:
 			return nil, 0, fmt.Errorf("mtgo: story item %T: %w", it, ErrStorySchema)

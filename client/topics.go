@@ -164,33 +164,42 @@ const topicsPage = 100
 // GetForumTopics iterates over the topics of a forum (those whose title matches query when
 // it is not ""), most recently active first, pinned ones on top.
 func (c *Client) GetForumTopics(ctx context.Context, chat any, query string) iter.Seq2[*types.ForumTopic, error] {
-	return pages(ctx, func(ctx context.Context, last *types.ForumTopic, seen int) ([]*types.ForumTopic, bool, error) {
+	// The cursor is the last topic sent with a date and top message to start from (deleted
+	// topics have neither), and how many entries the server sent.
+	type cursor struct {
+		last *tg.ForumTopic
+		seen int
+	}
+	return pages(ctx, func(ctx context.Context, cur cursor) (listPage[*types.ForumTopic, cursor], error) {
+		var pg listPage[*types.ForumTopic, cursor]
 		p, err := c.resolveChat(ctx, chat)
 		if err != nil {
-			return nil, false, err
+			return pg, err
 		}
 		req := &tg.MessagesGetForumTopicsRequest{Peer: p.in, Limit: topicsPage}
 		if query != "" {
 			req.Q = tl.Some(query)
 		}
-		if seen > 0 {
-			req.OffsetTopic, req.OffsetID = int32(last.ID), int32(last.TopMessage)
-			req.OffsetDate = int32(last.Created.Unix())
+		if last := cur.last; last != nil {
+			req.OffsetTopic, req.OffsetID, req.OffsetDate = last.ID, last.TopMessage, last.Date
 		}
 		res, err := c.api().MessagesGetForumTopics(ctx, req)
 		if err != nil {
-			return nil, false, fmt.Errorf("mtgo: get forum topics: %w", err)
+			return pg, fmt.Errorf("mtgo: get forum topics: %w", err)
 		}
 		e := types.NewEntities(res.Users, res.Chats)
-		out := make([]*types.ForumTopic, 0, len(res.Topics))
+		pg.items = make([]*types.ForumTopic, 0, len(res.Topics))
+		pg.sent, pg.next = len(res.Topics), cursor{seen: cur.seen + len(res.Topics)}
 		for _, t := range res.Topics {
 			if ft := types.NewForumTopic(t, e); ft != nil {
-				out = append(out, ft)
+				pg.items = append(pg.items, ft)
 				c.topicCache.add(p.botAPIID(), ft)
+				pg.next.last = ft.Raw
 			}
 		}
-		moved := len(out) > 0 && (seen == 0 || out[len(out)-1].ID != last.ID)
-		return out, moved && len(res.Topics) == topicsPage && seen+len(out) < int(res.Count), nil
+		moved := pg.next.last != nil && (cur.last == nil || pg.next.last.ID != cur.last.ID)
+		pg.more = moved && pg.sent == topicsPage && pg.next.seen < int(res.Count)
+		return pg, nil
 	})
 }
 

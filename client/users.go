@@ -110,37 +110,39 @@ const profilePhotosPage = 100
 // needed. Iteration stops at the first error, which is yielded.
 func (c *Client) GetProfilePhotos(ctx context.Context, user any) iter.Seq2[*types.ProfilePhoto, error] {
 	var in tg.InputUserClass
-	return pages(ctx, func(ctx context.Context, _ *types.ProfilePhoto, seen int) ([]*types.ProfilePhoto, bool, error) {
+	// The cursor is the offset: it counts the photos the server sent, empty ones included.
+	return pages(ctx, func(ctx context.Context, seen int) (listPage[*types.ProfilePhoto, int], error) {
+		var pg listPage[*types.ProfilePhoto, int]
 		if in == nil {
 			var err error
 			if in, err = c.resolveUser(ctx, user); err != nil {
-				return nil, false, err
+				return pg, err
 			}
 		}
 		off, err := wireOffset(seen)
 		if err != nil {
-			return nil, false, fmt.Errorf("mtgo: get profile photos: %w", err)
+			return pg, fmt.Errorf("mtgo: get profile photos: %w", err)
 		}
 		res, err := result(c.api().PhotosGetUserPhotos(ctx, &tg.PhotosGetUserPhotosRequest{
 			UserID: in, Offset: off, Limit: profilePhotosPage,
 		}))("get profile photos")
 		if err != nil {
-			return nil, false, err
+			return pg, err
 		}
 		var photos []tg.PhotoClass
-		more := false
 		switch r := res.(type) {
 		case *tg.PhotosPhotos:
 			photos = r.Photos
 		case *tg.PhotosPhotosSlice:
-			photos, more = r.Photos, seen+len(r.Photos) < int(r.Count)
+			photos, pg.more = r.Photos, seen+len(r.Photos) < int(r.Count)
 		}
-		out := make([]*types.ProfilePhoto, 0, len(photos))
+		pg.sent, pg.next = len(photos), seen+len(photos)
+		pg.items = make([]*types.ProfilePhoto, 0, len(photos))
 		for _, p := range photos {
 			if v := types.NewProfilePhoto(p); v != nil {
-				out = append(out, v)
+				pg.items = append(pg.items, v)
 			}
 		}
-		return out, more, nil
+		return pg, nil
 	})
 }

@@ -1,0 +1,218 @@
+package mtgo_test
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	mtgo "github.com/mtgo-labs/mtgo/client"
+	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// answering installs answer as the client's only invoker: the listings below talk to it.
+func answering(t *testing.T, answer func(in tl.Encoder, out tl.Decoder) error) *mtgo.Client {
+	t.Helper()
+	c := offlineClient(t, 1)
+	c.UseInvokerMiddleware(func(tg.Invoker) tg.Invoker {
+		return mtgo.InvokerFunc(func(_ context.Context, in tl.Encoder, out tl.Decoder) error {
+			return answer(in, out)
+		})
+	})
+	return c
+}
+
+// listedKeys drains a listing into the keys of its items, failing on an error.
+func listedKeys[T any, K any](t *testing.T, seq iter.Seq2[T, error], key func(T) K) []K {
+	t.Helper()
+	var out []K
+	for v, err := range seq {
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, key(v))
+	}
+	return out
+}
+
+// upTo lists first..last, the keys a listing should yield without the skipped ones.
+func upTo(first, last int, skip func(int) bool) []int64 {
+	var out []int64
+	for i := first; i <= last; i++ {
+		if !skip(i) {
+			out = append(out, int64(i))
+		}
+	}
+	return out
+}
+
+// TestGetProfilePhotosEmptyEntries pages through 250 photos some of which are photoEmpty. The
+// offset counts what the server sent, and a page of empty photos does not end the list.
+func TestGetProfilePhotosEmptyEntries(t *testing.T) {
+	const total = 250
+	tests := []struct {
+		name  string
+		empty func(i int) bool // photo i (1-based) is photoEmpty
+	}{
+		{"one on page one", func(i int) bool { return i == 7 }},
+		{"all of page one", func(i int) bool { return i <= 100 }},
+		{"all of page two", func(i int) bool { return i > 100 && i <= 200 }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var offsets []int32
+			c := answering(t, func(in tl.Encoder, out tl.Decoder) error {
+				req, ok := in.(*tg.PhotosGetUserPhotosRequest)
+				box, okOut := out.(*tg.PhotosPhotosClassBox)
+				if !ok || !okOut {
+					return fmt.Errorf("unexpected call %T", in)
+				}
+				offsets = append(offsets, req.Offset)
+				page := &tg.PhotosPhotosSlice{Count: total}
+				for i := int(req.Offset) + 1; i <= total && i <= int(req.Offset+req.Limit); i++ {
+					var p tg.PhotoClass = &tg.Photo{ID: int64(i)}
+					if tt.empty(i) {
+						p = &tg.PhotoEmpty{ID: int64(i)}
+					}
+					page.Photos = append(page.Photos, p)
+				}
+				box.PhotosPhotos = page
+				return nil
+			})
+			got := listedKeys(t, c.GetProfilePhotos(context.Background(), &tg.InputPeerUser{UserID: 5, AccessHash: 1}),
+				func(p *types.ProfilePhoto) int64 { return p.ID })
+			if diff := cmp.Diff(upTo(1, total, tt.empty), got); diff != "" {
+				t.Errorf("photos (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff([]int32{0, 100, 200}, offsets); diff != "" {
+				t.Errorf("offsets asked (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestGetPinnedStoriesDeletedPage pages through 250 pinned stories (ids 250 down to 1) some
+// of which come back deleted: a page of deleted stories still moves the offset, and does not
+// end the list.
+func TestGetPinnedStoriesDeletedPage(t *testing.T) {
+	const total = 250
+	tests := []struct {
+		name    string
+		deleted func(id int) bool
+	}{
+		{"none", func(int) bool { return false }},
+		{"all of page one", func(id int) bool { return id > 150 }},
+		{"all of page two", func(id int) bool { return id > 50 && id <= 150 }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var offsets []int32
+			c := answering(t, func(in tl.Encoder, out tl.Decoder) error {
+				req, ok := in.(*tg.StoriesGetPinnedStoriesRequest)
+				box, okOut := out.(*tg.StoriesStories)
+				if !ok || !okOut {
+					return fmt.Errorf("unexpected call %T", in)
+				}
+				offsets = append(offsets, req.OffsetID)
+				*box = tg.StoriesStories{Count: total}
+				top := total
+				if req.OffsetID != 0 {
+					top = int(req.OffsetID) - 1
+				}
+				for id := top; id >= 1 && id > top-int(req.Limit); id-- {
+					var s tg.StoryItemClass = &tg.StoryItem{ID: int32(id), Date: 1700000000, ExpireDate: 1700086400}
+					if tt.deleted(id) {
+						s = &tg.StoryItemDeleted{ID: int32(id)}
+					}
+					box.Stories = append(box.Stories, s)
+				}
+				return nil
+			})
+			got := listedKeys(t, c.GetPinnedStories(context.Background(), &tg.InputPeerUser{UserID: 5, AccessHash: 1}),
+				func(s *types.Story) int64 { return int64(s.ID) })
+			want := upTo(1, total, tt.deleted)
+			for i, j := 0, len(want)-1; i < j; i, j = i+1, j-1 {
+				want[i], want[j] = want[j], want[i]
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("stories (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff([]int32{0, 151, 51}, offsets); diff != "" {
+				t.Errorf("offsets asked (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestGetDialogsPageOfRepeats pages through an archive that lists its 100 pinned chats on top
+// and again by date, then 50 more: the second page repeats only chats already yielded, which
+// must not end the list before the server's count of 250.
+func TestGetDialogsPageOfRepeats(t *testing.T) {
+	var entries []int64 // the chat of each entry, in the server's order
+	for range 2 {
+		for u := int64(1); u <= 100; u++ {
+			entries = append(entries, u)
+		}
+	}
+	for u := int64(101); u <= 150; u++ {
+		entries = append(entries, u)
+	}
+	const top = 10000 // entry j's top message is top-j
+	var offsets []int32
+	c := answering(t, func(in tl.Encoder, out tl.Decoder) error {
+		req, ok := in.(*tg.MessagesGetDialogsRequest)
+		box, okOut := out.(*tg.MessagesDialogsClassBox)
+		if !ok || !okOut {
+			return fmt.Errorf("unexpected call %T", in)
+		}
+		offsets = append(offsets, req.OffsetID)
+		start := 0
+		if req.OffsetID != 0 {
+			start = top - int(req.OffsetID) + 1
+		}
+		page := &tg.MessagesDialogsSlice{Count: int32(len(entries))}
+		for j := start; j < len(entries) && j < start+int(req.Limit); j++ {
+			page.Dialogs = append(page.Dialogs, &tg.Dialog{
+				Peer: &tg.PeerUser{UserID: entries[j]}, TopMessage: int32(top - j), Pinned: j < 100,
+			})
+		}
+		box.MessagesDialogs = page
+		return nil
+	})
+	got := listedKeys(t, c.GetDialogs(context.Background(), mtgo.DialogFilter{Archived: true}),
+		func(d *types.Dialog) int64 { return d.Chat.ID })
+	if diff := cmp.Diff(upTo(1, 150, func(int) bool { return false }), got); diff != "" {
+		t.Errorf("chats (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]int32{0, top - 99, top - 199}, offsets); diff != "" {
+		t.Errorf("offsets asked (-want +got):\n%s", diff)
+	}
+}
+
+// TestGetDialogsRepeatingServer: a server answering every messages.getDialogs with the same
+// full page, and a count it never reaches, does not keep GetDialogs going: it stops when the
+// offset no longer moves.
+func TestGetDialogsRepeatingServer(t *testing.T) {
+	calls := 0
+	c := answering(t, func(in tl.Encoder, out tl.Decoder) error {
+		box, ok := out.(*tg.MessagesDialogsClassBox)
+		if !ok {
+			return fmt.Errorf("unexpected call %T", in)
+		}
+		calls++
+		page := &tg.MessagesDialogsSlice{Count: 1 << 30}
+		for u := range int64(100) {
+			page.Dialogs = append(page.Dialogs, &tg.Dialog{Peer: &tg.PeerUser{UserID: u + 1}, TopMessage: int32(1000 - u)})
+		}
+		box.MessagesDialogs = page
+		return nil
+	})
+	got := listedKeys(t, c.GetDialogs(context.Background(), mtgo.DialogFilter{}), func(d *types.Dialog) int64 { return d.Chat.ID })
+	if len(got) != 100 || calls != 2 {
+		t.Errorf("got %d chats in %d calls, want 100 in 2", len(got), calls)
+	}
+}
