@@ -121,14 +121,7 @@ func TestManagerDropCutKeepsHeld(t *testing.T) {
 						failed = id(pushes[3])
 					}
 					boom := errors.New("boom")
-					rec.mu.Lock()
-					rec.fail = func(b Batch) error {
-						if slices.ContainsFunc(b.Updates, func(u tg.UpdateClass) bool { return sim.Identity(u) == failed }) {
-							return boom
-						}
-						return nil
-					}
-					rec.mu.Unlock()
+					rec.failOn(failed, boom)
 					r.push(t, pushes[2])
 					r.push(t, pushes[3])
 					time.Sleep(time.Second)
@@ -137,36 +130,130 @@ func TestManagerDropCutKeepsHeld(t *testing.T) {
 						t.Fatalf("first Manager stopped with %v, want %v", err, boom)
 					}
 
-					next := &recorder{}
-					m, err := NewManager(Options{API: srv, Handler: next, Store: store, NoCatchUp: noCatchUp})
-					if err != nil {
-						t.Fatal(err)
-					}
-					m.Resume(r.m.Leftovers())
-					ctx, cancel := context.WithCancel(t.Context())
-					defer cancel()
-					if err := m.Start(ctx, nil); err != nil {
-						t.Fatal(err)
-					}
+					next := resumeNext(t, Options{API: srv, Store: store, NoCatchUp: noCatchUp}, r.m.Leftovers())
 					time.Sleep(time.Second)
 					synctest.Wait()
-					ids := func(is []int) []string {
-						var out []string
-						for _, i := range is {
-							out = append(out, id(pushes[i]))
-						}
-						return out
-					}
-					if diff := cmp.Diff(ids(tc.first), rec.seen()); diff != "" {
-						t.Errorf("first Manager delivered (-want +got):\n%s", diff)
-					}
-					if diff := cmp.Diff(ids(tc.next), next.seen()); diff != "" {
-						t.Errorf("next Manager delivered (-want +got):\n%s", diff)
-					}
-					cancel()
-					synctest.Wait()
+					expectSeen(t, pushes, tc.first, rec, tc.next, next.rec)
 				})
 			})
 		}
+	}
+}
+
+// TestManagerFailedBatchKept: the Handler fails on a batch of channel 9 and the Manager stops
+// without saving it, leaving it to the next run's catch-up. That catch-up cannot bring it when
+// the channel became private between the runs (CHANNEL_PRIVATE drops it), nor when the
+// batch was the channel's first (the Store never held the channel), nor with NoCatchUp (the
+// saved channels are forgotten): the old code lost it without a trace. Its sequenced updates
+// now go on in the Leftovers; when the catch-up brings them too, the next Manager's sequence
+// rules deliver them once.
+func TestManagerFailedBatchKept(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		fail      int  // the push the Handler fails on
+		private   bool // channel 9 becomes private between the runs
+		noCatchUp bool
+		first     []int
+		next      []int
+	}{
+		{name: "private between runs", fail: 1, private: true, first: []int{0}, next: []int{1, 2}},
+		{name: "private between runs, NoCatchUp", fail: 1, private: true, noCatchUp: true, first: []int{0}, next: []int{1, 2}},
+		{name: "first batch of the channel", fail: 0, next: []int{0, 1, 2}},
+		{name: "caught up", fail: 1, first: []int{0}, next: []int{1, 2}},
+		{name: "caught up, NoCatchUp", fail: 1, noCatchUp: true, first: []int{0}, next: []int{1, 2}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				srv := sim.New(2, 9)
+				store := NewMemoryStore()
+				id := func(u tg.UpdatesClass) string { return sim.Identity(u.(*tg.Updates).Updates[0]) }
+				rec := &recorder{}
+				r := start(t, Options{API: srv, Handler: rec, Store: store})
+				pushes := []tg.UpdatesClass{srv.ChannelMessage(9), srv.ChannelMessage(9), srv.ChannelMessage(9)}
+				boom := errors.New("boom")
+				rec.failOn(id(pushes[tc.fail]), boom)
+				for _, p := range pushes[:tc.fail+1] {
+					r.push(t, p)
+				}
+				synctest.Wait()
+				if err := r.stop(t); !errors.Is(err, boom) {
+					t.Fatalf("first Manager stopped with %v, want %v", err, boom)
+				}
+				if tc.private {
+					srv.SetPrivate(9)
+				}
+				next := resumeNext(t, Options{API: srv, Store: store, NoCatchUp: tc.noCatchUp}, r.m.Leftovers())
+				for _, p := range pushes[tc.fail+1:] {
+					next.push(t, p)
+				}
+				time.Sleep(time.Second)
+				synctest.Wait()
+				expectSeen(t, pushes, tc.first, rec, tc.next, next.rec)
+			})
+		})
+	}
+}
+
+// failOn makes r fail with err on every batch that carries the update identified by id.
+func (r *recorder) failOn(id string, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.fail = func(b Batch) error {
+		if slices.ContainsFunc(b.Updates, func(u tg.UpdateClass) bool { return sim.Identity(u) == id }) {
+			return err
+		}
+		return nil
+	}
+}
+
+// resumed is a Manager started on the Leftovers of the last one, with a recorder for Handler.
+type resumed struct {
+	*Manager
+	rec *recorder
+}
+
+func (r resumed) push(t *testing.T, u tg.UpdatesClass) {
+	t.Helper()
+	if err := r.HandleUpdates(t.Context(), u); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// resumeNext starts a Manager with opts and a recorder for Handler, handed left before it
+// starts; it stops when the test ends.
+func resumeNext(t *testing.T, opts Options, left []Leftover) resumed {
+	t.Helper()
+	r := resumed{rec: &recorder{}}
+	opts.Handler = r.rec
+	m, err := NewManager(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Manager = m
+	m.Resume(left)
+	ctx, cancel := context.WithCancel(t.Context())
+	t.Cleanup(func() { cancel(); synctest.Wait() })
+	if err := m.Start(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// expectSeen checks that the first Manager's Handler (rec) saw the pushes at the indexes first,
+// in order, and the next one's (next) those at next.
+func expectSeen(t *testing.T, pushes []tg.UpdatesClass, first []int, rec *recorder, next []int, nextRec *recorder) {
+	t.Helper()
+	ids := func(is []int) []string {
+		var out []string
+		for _, i := range is {
+			out = append(out, sim.Identity(pushes[i].(*tg.Updates).Updates[0]))
+		}
+		return out
+	}
+	if diff := cmp.Diff(ids(first), rec.seen()); diff != "" {
+		t.Errorf("first Manager delivered (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(ids(next), nextRec.seen()); diff != "" {
+		t.Errorf("next Manager delivered (-want +got):\n%s", diff)
 	}
 }

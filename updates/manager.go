@@ -642,18 +642,25 @@ func (e *cutError) Unwrap() error { return e.err }
 // chats, so the next Manager delivers the rest once: its own sequence rules drop what its
 // difference brought already.
 //
-// The batch the Handler failed on is left to the next run's catch-up, which brings it again,
-// except in an Output that drops a channel (DropChannel): no catch-up can bring that
-// channel's updates any more, so that batch goes on in the Leftovers too, with the drop
-// unsaved.
+// The batch the Handler failed on goes on in the Leftovers too, first. In an Output that
+// drops a channel (DropChannel) all of it: no catch-up can bring that channel's updates any
+// more, and the drop stays unsaved. Otherwise its updates with a pts or qts: the next run's
+// catch-up brings them again, as its state was not saved, and its sequence rules then drop
+// the left-over ones as duplicates, but it cannot bring those of a channel that became
+// private meanwhile, nor of one the Store never held (the batch was its first), nor any
+// channel's with NoCatchUp. Those without one are not handed again, as they were not before.
 func (m *Manager) keep(in *input, err error) {
 	var c *cutError
 	if !errors.As(err, &c) {
 		return
 	}
 	rest := c.rest
-	if c.failed != nil && (removes(*c.failed) || slices.ContainsFunc(rest, removes)) {
-		rest = append([]Delivery{*c.failed}, rest...)
+	if c.failed != nil {
+		failed := *c.failed
+		if !removes(failed) && !slices.ContainsFunc(rest, removes) {
+			failed.Updates = recoverable(failed.Updates, true)
+		}
+		rest = append([]Delivery{failed}, rest...)
 	}
 	for _, d := range rest {
 		for _, ch := range d.Commit.Channels {
