@@ -203,7 +203,11 @@ func (e *Engine) seen(now, srv time.Time) {
 // msg_id reserved in the old session (CallOptions.MsgID) fails with ErrNotRepeated, sent or
 // not: its body was built for the old session. The messages a bad_msg_notification about
 // msg_id bad rejected are left to the caller; the server did not take them, so no answer to
-// them can come in the old session.
+// them can come in the old session. Messages of the engine's own not sent yet that name msg_ids
+// of the old session (rpc_drop_answer, msgs_state_req, msgs_state_info, msg_resend_req) are
+// dropped, and Cancel sends no rpc_drop_answer for a call until it is sent in the new session:
+// the new session numbers its messages from the corrected clock, and may come round to those
+// msg_ids (it skips those of the calls whose answers may still come in the old one).
 func (e *Engine) renewSession(now time.Time, bad int64) error {
 	e.dropPrev("another new session") // one old session is kept at most
 	old := e.sessionID
@@ -245,10 +249,10 @@ func (e *Engine) renewSession(now time.Time, bad int64) error {
 			if e.underResendLimit(m, "new session") {
 				e.resendNew(m, "new session")
 			}
-		case m.queued:
+		case m.queued && !oneWay(m.kind):
 			m.keepID = false
 		default:
-			delete(e.sent, id) // the engine's own: issued afresh
+			delete(e.sent, id) // the engine's own: issued afresh, or dropped below
 			if m == e.ping {
 				e.replacePing(now)
 			}
@@ -257,8 +261,17 @@ func (e *Engine) renewSession(now time.Time, bad int64) error {
 			}
 		}
 	}
+	for _, m := range e.queue {
+		if oneWay(m.kind) {
+			// An rpc_drop_answer, msgs_state_req, msgs_state_info or msg_resend_req not sent
+			// yet names msg_ids of the old session, which the new one may give its own
+			// messages.
+			e.unqueue(m)
+		}
+	}
 	for _, m := range e.calls {
 		m.stateAsk = false
+		m.oldSession = m.msgID != 0
 		if m.fixedID != 0 && m.msgID == 0 && m.queued && !m.cancelled {
 			// Not sent yet, under a msg_id reserved in the old session that its body embeds,
 			// with the old session_id too (auth.bindTempAuthKey): its caller builds it again.

@@ -224,6 +224,9 @@ type outMsg struct {
 	// only, since it may have run and is not sent again.
 	prevID int64
 	parked bool
+	// oldSession: msgID was given in the session renewSession left; the server never saw it
+	// in this one, where another message may get it.
+	oldSession bool
 }
 
 // container remembers which messages went out in one msg_container.
@@ -468,11 +471,17 @@ func (e *Engine) untrack(m *outMsg) {
 	}
 }
 
-// tracked reports whether a sent message or container still has msg_id id.
+// tracked reports whether a sent message or container still has msg_id id, or a call whose
+// answer may still come in the session renewSession left had it there: a message of the new
+// session with that id could not be told from the call by msg_id (Conn.DropRPC).
 func (e *Engine) tracked(id int64) bool {
 	_, sent := e.sent[id]
 	_, cont := e.containers[id]
-	return sent || cont
+	prev := false
+	if len(e.prevSent) > 0 {
+		_, prev = e.prevSent[id]
+	}
+	return sent || cont || prev
 }
 
 // ReserveMsgID returns a fresh msg_id for a call that must know it before it is enqueued (see
@@ -496,18 +505,21 @@ func (e *Engine) CallState(call CallID) (known, sent, acked bool) {
 // is the call's body. A nil prefix sends calls as they are.
 func (e *Engine) SetInitPrefix(prefix []byte) { e.initPrefix = prefix }
 
-// MsgID returns the msg_id call was last sent with, zero if it has not been sent.
+// MsgID returns the msg_id call was last sent with, zero if it has not been sent or is queued
+// to go again. A call waiting for its answer in the session a clock correction left (see
+// renewSession) has the msg_id it had there, even one that was queued to go again under it.
 func (e *Engine) MsgID(call CallID) int64 {
-	if m := e.calls[call]; m != nil && !m.queued {
+	if m := e.calls[call]; m != nil && (!m.queued || m.parked) {
 		return m.msgID
 	}
 	return 0
 }
 
 // Cancel forgets call. A call still queued is never sent; a call already sent is answered with
-// rpc_drop_answer so the server can skip or drop its result, unless it waits for its answer in
-// the session a clock correction left (see renewSession): an rpc_drop_answer would have to
-// name its msg_id there. Cancel reports whether the engine knew the call.
+// rpc_drop_answer so the server can skip or drop its result, unless it was last sent in the
+// session a clock correction left (see renewSession), parked there or waiting to go again:
+// an rpc_drop_answer would have to name its msg_id there. Cancel reports whether the engine
+// knew the call.
 func (e *Engine) Cancel(call CallID) bool {
 	m := e.calls[call]
 	if m == nil {
@@ -515,11 +527,10 @@ func (e *Engine) Cancel(call CallID) bool {
 	}
 	delete(e.calls, call)
 	e.unqueue(m)
-	parked := m.parked
 	e.forgetPrev(m)
 	if m.msgID != 0 {
 		e.untrack(m)
-		if e.side == crypto.Client && !parked { // a parked call's id is the old session's
+		if e.side == crypto.Client && !m.oldSession {
 			drop := &outMsg{kind: kindDropAnswer, content: true, repeatable: true,
 				body: le.AppendUint64(le.AppendUint32(nil, idRPCDropAnswer), uint64(m.msgID))}
 			e.push(drop)

@@ -206,7 +206,7 @@ func (e *Engine) stamp(m *outMsg, now, srv time.Time) {
 	if m.keepID && m.msgID != 0 {
 		m.keepID, m.reused = false, true
 	} else {
-		m.reused = false
+		m.reused, m.oldSession = false, false
 		if m.msgID != 0 {
 			e.untrack(m)
 			e.kept.forget(m)
