@@ -21,6 +21,9 @@ func TestMigrationV2(t *testing.T) { onSchema(t, sqlstoretest.MigrationV2) }
 // TestMigrationV3: a database of schema version 2 gets its rows keyed by session numbers.
 func TestMigrationV3(t *testing.T) { onSchema(t, sqlstoretest.MigrationV3) }
 
+// TestMigrationV4: a database of schema version 3 gets the channels' pts named.
+func TestMigrationV4(t *testing.T) { onSchema(t, sqlstoretest.MigrationV4) }
+
 // TestMisplacedRows: rows holding another row's data read as damaged
 // (sqlstoretest.MisplacedRows).
 func TestMisplacedRows(t *testing.T) { onSchema(t, sqlstoretest.MisplacedRows) }

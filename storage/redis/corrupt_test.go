@@ -31,6 +31,7 @@ func TestCorruptValueNotInError(t *testing.T) {
 		{"update state", "meta", "state", secret, func(s *Store) error { _, _, err := s.LoadUpdates(ctx); return err }},
 		{"channel pts", "channels", "100", secret, func(s *Store) error { _, _, err := s.LoadUpdates(ctx); return err }},
 		{"channel field", "channels", secret, "5", func(s *Store) error { _, _, err := s.LoadUpdates(ctx); return err }},
+		{"channel pts named", "channels", "100", "6/" + secret, func(s *Store) error { _, _, err := s.LoadUpdates(ctx); return err }},
 		{"session", "sessions", "2", secret, func(s *Store) error { _, err := s.LoadSession(ctx, 2); return err }},
 		{"peer", "peers", "1:5", secret, func(s *Store) error { _, _, err := s.LoadPeer(ctx, peers.UserKey(5)); return err }},
 		{"username index", "usernames", "alice", secret, func(s *Store) error { _, _, err := s.PeerByUsername(ctx, "alice"); return err }},

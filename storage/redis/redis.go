@@ -17,7 +17,7 @@
 //	peer_index  hash    kind:id -> the peer's index entries ("u:name", "p:phone", one per line)
 //	usernames   hash    lower-case username -> kind:id
 //	phones      hash    phone -> kind:id
-//	channels    hash    channel id -> pts
+//	channels    hash    channel id -> pts, or pts/named with a guessed start (updates.ChannelPts.Named)
 //	records     hash    namespace NUL key -> value
 //
 // # Persistence
@@ -445,18 +445,48 @@ func (s *Store) LoadUpdates(ctx context.Context) (updates.Saved, bool, error) {
 	if err != nil {
 		return updates.Saved{}, false, s.wrap("load update state", err)
 	}
-	for id, pts := range chans {
+	for id, v := range chans {
 		c, err := strconv.ParseInt(id, 10, 64)
 		if err != nil {
 			return updates.Saved{}, false, fmt.Errorf("%w: redis storage: load update state: a field of %d bytes that is not a channel id", storage.ErrCorrupt, len(id))
 		}
-		p, err := strconv.ParseInt(pts, 10, 32)
+		ch, err := decodeChannel(c, v)
 		if err != nil {
-			return updates.Saved{}, false, fmt.Errorf("%w: redis storage: load update state: channel %d: a pts of %d bytes that is not a number", storage.ErrCorrupt, c, len(pts))
+			return updates.Saved{}, false, fmt.Errorf("%w: redis storage: load update state: %w", storage.ErrCorrupt, err)
 		}
-		out.Channels = append(out.Channels, updates.ChannelPts{ChannelID: c, Pts: int32(p)})
+		out.Channels = append(out.Channels, ch)
 	}
 	return out, ok, nil
+}
+
+// encodeChannel is a channel's value in the channels hash: its pts, then "/" and the pts
+// named when there is one. A value without it is what the versions before wrote.
+func encodeChannel(ch updates.ChannelPts) []byte {
+	b := strconv.AppendInt(nil, int64(ch.Pts), 10)
+	if ch.Named != 0 {
+		b = strconv.AppendInt(append(b, '/'), int64(ch.Named), 10)
+	}
+	return b
+}
+
+// decodeChannel reads encodeChannel's value of channel id. The pts named is checked no
+// further than its encoding (no "/0", which encodeChannel never writes): the update engine
+// ignores one it cannot use (updates.ChannelPts). Errors name sizes, never the value.
+func decodeChannel(id int64, v string) (updates.ChannelPts, error) {
+	pts, named, guess := strings.Cut(v, "/")
+	p, err := strconv.ParseInt(pts, 10, 32)
+	if err != nil {
+		return updates.ChannelPts{}, fmt.Errorf("channel %d: a pts of %d bytes that is not a number", id, len(pts))
+	}
+	ch := updates.ChannelPts{ChannelID: id, Pts: int32(p)}
+	if guess {
+		n, err := strconv.ParseInt(named, 10, 32)
+		if err != nil || n == 0 {
+			return updates.ChannelPts{}, fmt.Errorf("channel %d: a pts named of %d bytes that is not a number other than 0", id, len(named))
+		}
+		ch.Named = int32(n)
+	}
+	return ch, nil
 }
 
 // CommitUpdates implements storage.Storage: the state and the channels' pts in one script.
@@ -473,7 +503,7 @@ func (s *Store) CommitUpdates(ctx context.Context, c updates.Commit) error {
 		if ch.Removed {
 			w.del(1, id)
 		} else {
-			w.set(1, id, []byte(strconv.FormatInt(int64(ch.Pts), 10)))
+			w.set(1, id, encodeChannel(ch))
 		}
 	}
 	return s.run(ctx, "save update state", w)

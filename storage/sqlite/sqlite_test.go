@@ -20,6 +20,9 @@ func TestMigrationV2(t *testing.T) { onFile(t, sqlstoretest.MigrationV2) }
 // TestMigrationV3: a file of schema version 2 gets its rows keyed by session numbers.
 func TestMigrationV3(t *testing.T) { onFile(t, sqlstoretest.MigrationV3) }
 
+// TestMigrationV4: a file of schema version 3 gets the channels' pts named.
+func TestMigrationV4(t *testing.T) { onFile(t, sqlstoretest.MigrationV4) }
+
 // TestMisplacedRows: rows holding another row's data read as damaged
 // (sqlstoretest.MisplacedRows).
 func TestMisplacedRows(t *testing.T) { onFile(t, sqlstoretest.MisplacedRows) }

@@ -211,6 +211,10 @@ var migrations = []string{
 	alter table mtgo_phones_v3 rename to mtgo_phones; alter table mtgo_channels_v3 rename to mtgo_channels;
 	alter table mtgo_records_v3 rename to mtgo_records{key names};
 	{peer indexes}`,
+	// Version 4: a channel's row keeps the pts an updateChannelTooLong named with a guessed
+	// start (updates.ChannelPts.Named), 0 when its pts is delivered state, as every row
+	// written before.
+	`alter table mtgo_channels add column named integer not null default 0`,
 }
 
 // sessionTables are the tables holding a session's rows, keyed by its number first.

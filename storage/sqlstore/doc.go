@@ -5,7 +5,7 @@
 // once); peers are upserted in multi-row statements, so a batch of a thousand costs a few
 // round trips; an update commit (account state and channel pts) is one transaction.
 //
-// Tables (schema version 3; every one after mtgo_session_ids keyed by the session's number
+// Tables (schema version 4; every one after mtgo_session_ids keyed by the session's number
 // first):
 //
 //	mtgo_schema      (version)                        the schema version
@@ -15,7 +15,7 @@
 //	mtgo_peers       (sid, kind, id, access_hash, username, phone, seen, data, names)
 //	mtgo_usernames   (sid, username, kind, id)        lower-case username -> peer
 //	mtgo_phones      (sid, phone, kind, id)
-//	mtgo_channels    (sid, channel, pts)
+//	mtgo_channels    (sid, channel, pts, named)          named: updates.ChannelPts.Named (version 4)
 //	mtgo_records     (sid, ns, key, value)
 //
 // To read a session's peers with SQL: select p.* from mtgo_peers p join mtgo_session_ids i

@@ -563,7 +563,7 @@ func (s *Store) LoadUpdates(ctx context.Context) (updates.Saved, bool, error) {
 		return st.saved, st.ok, nil
 	}
 	rows, err := s.db.QueryContext(ctx, s.d.rebind(`select 0, pts, qts, seq, date from mtgo_meta where sid = ?
-		union all select 1, channel, pts, null, null from mtgo_channels where sid = ?
+		union all select 1, channel, pts, named, null from mtgo_channels where sid = ?
 		order by 1, 2`), s.sid, s.sid)
 	if err != nil {
 		return updates.Saved{}, false, s.wrap("load update state", err)
@@ -583,11 +583,11 @@ func (s *Store) LoadUpdates(ctx context.Context) (updates.Saved, bool, error) {
 		}
 		switch {
 		case kind == 1:
-			pts, err := s.int32Column("load update state", "channel pts", v[1].Int64)
+			ch, err := s.channelOf("load update state", v[0].Int64, v[1].Int64, v[2].Int64)
 			if err != nil {
 				return updates.Saved{}, false, err
 			}
-			out.Channels = append(out.Channels, updates.ChannelPts{ChannelID: v[0].Int64, Pts: pts})
+			out.Channels = append(out.Channels, ch)
 		case v[0].Valid:
 			if out.State, ok, err = s.stateOf("load update state", v); err != nil {
 				return updates.Saved{}, false, err
@@ -631,13 +631,13 @@ func (s *Store) CommitUpdates(ctx context.Context, c updates.Commit) error {
 		stmts = append(stmts, Stmt{q, append([]any{s.sid}, part...)})
 	}
 	set = lastOf(set, func(c updates.ChannelPts) (int64, bool) { return c.ChannelID, true })
-	for _, part := range chunks(set, s.d.MaxParams/3) {
-		args := make([]any, 0, 3*len(part))
+	for _, part := range chunks(set, s.d.MaxParams/4) {
+		args := make([]any, 0, 4*len(part))
 		for _, ch := range part {
-			args = append(args, s.sid, ch.ChannelID, ch.Pts)
+			args = append(args, s.sid, ch.ChannelID, ch.Pts, ch.Named)
 		}
-		q := `insert into mtgo_channels (sid, channel, pts) values ` + placeholders(len(part), 3) +
-			` on conflict (sid, channel) do update set pts = excluded.pts`
+		q := `insert into mtgo_channels (sid, channel, pts, named) values ` + placeholders(len(part), 4) +
+			` on conflict (sid, channel) do update set pts = excluded.pts, named = excluded.named`
 		stmts = append(stmts, Stmt{q, args})
 	}
 	// The cache's update state goes; the write is under the cache lock so that a first
@@ -659,6 +659,21 @@ func (s *Store) stateOf(op string, v [4]sql.NullInt64) (updates.State, bool, err
 		out[i] = n
 	}
 	return updates.State{Pts: out[0], Qts: out[1], Seq: out[2], Date: out[3]}, v[0].Valid, nil
+}
+
+// channelOf is a channel's row: its id, pts and the pts named (0 without one). The pts
+// named is checked no further than its range: the update engine ignores one it cannot use
+// (updates.ChannelPts).
+func (s *Store) channelOf(op string, id, pts, named int64) (updates.ChannelPts, error) {
+	p, err := s.int32Column(op, "channel pts", pts)
+	if err != nil {
+		return updates.ChannelPts{}, err
+	}
+	n, err := s.int32Column(op, "channel pts named", named)
+	if err != nil {
+		return updates.ChannelPts{}, err
+	}
+	return updates.ChannelPts{ChannelID: id, Pts: p, Named: n}, nil
 }
 
 // int32Column is the number v read from column: one outside int32, which the store never
@@ -685,11 +700,12 @@ func (s *Store) outOfRange(op, column string) error {
 }
 
 // loadQuery is load's statement: the session's rows of mtgo_sessions (0, dc, data), its meta
-// row (1, home_dc, -, user_id, bot, pts, qts, seq, date), its channels (2, channel, -, pts)
+// row (1, home_dc, -, user_id, bot, pts, qts, seq, date), its channels (2, channel, -, pts,
+// -, named)
 // and a row 3 when it has a peer.
 const loadQuery = `select 0, dc, data, null, null, null, null, null, null from mtgo_sessions where sid = ?
 	union all select 1, home_dc, null, user_id, bot, pts, qts, seq, date from mtgo_meta where sid = ?
-	union all select 2, channel, null, pts, null, null, null, null, null from mtgo_channels where sid = ?
+	union all select 2, channel, null, pts, null, named, null, null, null from mtgo_channels where sid = ?
 	union all select 3, 0, null, null, null, null, null, null, null where exists (select 1 from mtgo_peers where sid = ?)
 	order by 1, 2`
 
@@ -739,11 +755,11 @@ func (s *Store) load(ctx context.Context, op string) error {
 				return err
 			}
 		case 2:
-			pts, err := s.int32Column(op, "channel pts", b.Int64)
+			ch, err := s.channelOf(op, a, b.Int64, v[0].Int64)
 			if err != nil {
 				return err
 			}
-			st.saved.Channels = append(st.saved.Channels, updates.ChannelPts{ChannelID: a, Pts: pts})
+			st.saved.Channels = append(st.saved.Channels, ch)
 		case 3:
 			anyPeer = true
 		}

@@ -487,3 +487,73 @@ func WrongNames(t *testing.T, db *sql.DB, d sqlstore.Dialect, open func(name str
 		},
 	})
 }
+
+// MigrationV4 checks schema migration 4 on db, a database without MTGo tables: channel rows
+// written by version 3 load with no pts named (Named 0, their pts delivered state, as that
+// version meant), take one after it, and lose it again with a commit without one; on SQLite,
+// which keeps 64 bits in any integer column, a pts named outside int32 is ErrCorrupt. open
+// opens a session on db, migrating it.
+func MigrationV4(t *testing.T, db *sql.DB, d sqlstore.Dialect, open func(name string) (*sqlstore.Store, error)) {
+	ctx := t.Context()
+	if err := sqlstore.MigrateTo(ctx, db, d, 3); err != nil {
+		t.Fatal(err)
+	}
+	exec := func(q string, args ...any) error {
+		_, err := db.ExecContext(ctx, d.Rebind(q), args...)
+		return err
+	}
+	if err := exec(`insert into mtgo_session_ids (session) values (?)`, "v3"); err != nil {
+		t.Fatal(err)
+	}
+	var sid int64
+	if err := db.QueryRowContext(ctx, d.Rebind(`select sid from mtgo_session_ids where session = ?`), "v3").Scan(&sid); err != nil {
+		t.Fatal(err)
+	}
+	for _, err := range []error{
+		exec(`insert into mtgo_meta (sid, pts, qts, seq, date) values (?, ?, ?, ?, ?)`, sid, 10, 1, 1, 1000),
+		exec(`insert into mtgo_channels (sid, channel, pts) values (?, ?, ?), (?, ?, ?)`, sid, 7, 70, sid, 8, 80),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := open("v3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { st.Close() }()
+	load := func(what string, want []updates.ChannelPts) {
+		t.Helper()
+		saved, ok, err := st.LoadUpdates(ctx)
+		if err != nil || !ok {
+			t.Fatalf("%s: LoadUpdates = %v, %v", what, ok, err)
+		}
+		if diff := cmp.Diff(want, saved.Channels); diff != "" {
+			t.Errorf("%s: channels (-want +got):\n%s", what, diff)
+		}
+	}
+	load("migrated", []updates.ChannelPts{{ChannelID: 7, Pts: 70}, {ChannelID: 8, Pts: 80}})
+	if err := st.CommitUpdates(ctx, updates.Commit{Channels: []updates.ChannelPts{{ChannelID: 8, Pts: 79, Named: 81}}}); err != nil {
+		t.Fatal(err)
+	}
+	load("a pts named", []updates.ChannelPts{{ChannelID: 7, Pts: 70}, {ChannelID: 8, Pts: 79, Named: 81}})
+	if err := st.CommitUpdates(ctx, updates.Commit{Channels: []updates.ChannelPts{{ChannelID: 8, Pts: 81}}}); err != nil {
+		t.Fatal(err)
+	}
+	load("the guess ended", []updates.ChannelPts{{ChannelID: 7, Pts: 70}, {ChannelID: 8, Pts: 81}})
+
+	// PostgreSQL's integer column refuses the number; SQLite keeps it, and the store must
+	// not cut it to 32 bits.
+	if err := exec(`update mtgo_channels set named = ? where sid = ? and channel = ?`, int64(1)<<40, sid, 7); err != nil {
+		return
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if st, err = open("v3"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := st.LoadUpdates(ctx); !errors.Is(err, storage.ErrCorrupt) {
+		t.Errorf("a pts named outside int32: LoadUpdates = %v, want ErrCorrupt", err)
+	}
+}
