@@ -134,13 +134,14 @@ type call struct {
 
 // WithProgress calls fn after each part with the transfer's progress. fn is called from one
 // goroutine at a time, in order, and must return quickly. A panic in fn reaches the caller of
-// the transfer, whichever goroutine fn ran on.
+// the transfer, whichever goroutine fn ran on (from a worker as a *WorkerPanic).
 func WithProgress(fn func(Progress)) Option { return func(c *call) { c.progress = fn } }
 
 // WithRefresher sets the function asked for a fresh location when the file reference expires
 // in the middle of a download; without one FILE_REFERENCE_EXPIRED fails the download. r may
 // run on a download worker (a file of one chunk calls it from the caller's goroutine); a
-// panic in it reaches the caller of the download either way.
+// panic in it reaches the caller of the download either way (from a worker as a
+// *WorkerPanic).
 func WithRefresher(r Refresher) Option { return func(c *call) { c.refresh = r } }
 
 // WithWorkers overrides Options.Workers for one transfer.

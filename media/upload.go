@@ -32,7 +32,8 @@ import (
 // after transient failures and sleeps through FLOOD_WAIT; a part that still fails fails the
 // upload with a *PartError naming it. Cancelling ctx stops the upload; every goroutine has
 // ended when Upload returns. r and the progress callback may be called from a worker; a panic
-// in either still reaches the caller, with its value, once the other workers have stopped.
+// in either still reaches the caller once the other workers have stopped, as a *WorkerPanic
+// (see there) when it happened on a worker.
 func (c *Client) Upload(ctx context.Context, r io.Reader, size int64, name string, opts ...Option) (tg.InputFileClass, error) {
 	k := c.callOptions(opts)
 	if size == 0 {
