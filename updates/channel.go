@@ -575,6 +575,14 @@ func (b *Box) channelDifference(now time.Time, id int64, d tg.UpdatesChannelDiff
 	start := c.seq.pts
 	switch d.(type) {
 	case *tg.UpdatesChannelDifferenceEmpty, *tg.UpdatesChannelDifference, *tg.UpdatesChannelDifferenceTooLong:
+		if len(c.runs) > 0 && !isNil(d) {
+			// Asked before the channel took runs of a drop above its pts (a memo handed
+			// over after its catch-up went out): the answer delivers them again. The next
+			// request starts at their end (overRuns).
+			b.release(c)
+			b.queueChannel(now, c, "runs of a drop handed over")
+			return nil
+		}
 		if c.guess != 0 && c.seq.pts < c.asked && !isNil(d) {
 			// Updates below the guess arrived while this answer was on its way, which
 			// does not reach back to them: ask again from the lowest.

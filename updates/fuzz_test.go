@@ -28,6 +28,9 @@ func FuzzBox(f *testing.F) {
 	f.Add([]byte{0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0,
 		0, 3, 2, 2, 3, 10, 1, 0, 0, 3, 2, 2, 3, 13, 1, 0, 12, 3,
 		0, 3, 2, 2, 3, 11, 1, 0, 0, 3, 2, 2, 3, 14, 1, 0, 8, 20, 1, 13, 1, 14, 0, 0})
+	// The same up to 11: the restart gets the run of 13 in the memo (restoreRuns).
+	f.Add([]byte{0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0,
+		0, 3, 2, 2, 3, 10, 1, 0, 0, 3, 2, 2, 3, 13, 1, 0, 12, 3, 0, 3, 2, 2, 3, 11, 1, 0})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r := fuzzReader{data: data}
 		b := NewBox(fuzzConfig)

@@ -1,6 +1,7 @@
 package updates
 
 import (
+	"math"
 	"slices"
 	"time"
 )
@@ -25,15 +26,20 @@ const reasonNamedBefore = "updateChannelTooLong before a restart"
 // over from the stop (or held, and lowering an unsaved start) would be dropped as a
 // duplicate, its update never delivered. With the memo the next Box keeps the start a guess.
 // A dropped channel is not saved at all; the memo keeps its late pushes from being delivered
-// again.
+// again. A channel tracked again below runs of pts its drop delivered is saved below them;
+// the memo keeps them from being fetched again (restoreRuns).
 type channelMemo struct {
 	id int64
 	// pts is the guessed start, or, with named zero, the pts the channel was dropped at.
 	pts   int32
 	named int32
 	floor int32
-	// runs are those of the drop (dropped.runs), with named zero.
+	// runs are those of the drop (dropped.runs), with named zero; with tracked, those above
+	// pts (channel.runs).
 	runs []run
+	// tracked says the channel was tracked at pts, below runs a drop of it delivered: the
+	// Store holds pts, and a difference from there would deliver them again.
+	tracked bool
 }
 
 // memo returns the channels whose start is a guess and those dropped, by id.
@@ -43,11 +49,19 @@ func (b *Box) memo() []channelMemo {
 		if c.guess != 0 {
 			out = append(out, channelMemo{id: id, pts: c.seq.pts, named: c.guess, floor: c.floor})
 		}
+		if len(c.runs) > 0 {
+			out = append(out, channelMemo{id: id, pts: c.seq.pts, runs: c.runs, tracked: true})
+		}
 	}
 	for id, d := range b.gone {
 		out = append(out, channelMemo{id: id, pts: d.pts, runs: d.runs})
 	}
-	slices.SortFunc(out, func(a, b channelMemo) int { return int64Compare(a.id, b.id) })
+	slices.SortFunc(out, func(a, b channelMemo) int {
+		if c := int64Compare(a.id, b.id); c != 0 {
+			return c
+		}
+		return int64Compare(boolInt(a.tracked), boolInt(b.tracked)) // a guess first
+	})
 	return out
 }
 
@@ -79,6 +93,8 @@ func (b *Box) restore(now time.Time, ms []channelMemo) Output {
 	for _, m := range ms {
 		c, ok := b.channels[m.id]
 		switch {
+		case m.tracked:
+			b.restoreRuns(m, c)
 		case m.named == 0:
 			if !ok && m.pts > b.gone[m.id].pts {
 				b.remember(m.id, dropped{pts: m.pts, runs: m.runs})
@@ -134,6 +150,46 @@ func (b *Box) restore(now time.Time, ms []channelMemo) Output {
 		}
 	}
 	return b.finish()
+}
+
+// restoreRuns takes the runs a drop delivered above the pts m.pts the last Box tracked the
+// channel at. A channel this Box tracks keeps those above its own pts, unless it keeps runs
+// already: a difference on its way from below them is asked again (channelDifference), and
+// the next one starts at their end (overRuns). A channel it does not track (not saved, or
+// forgotten with NoCatchUp) is remembered as dropped at their end, delivered up to m.pts and
+// in them, as the last Box's drop remembered it, so that a late push of them is not
+// delivered again.
+func (b *Box) restoreRuns(m channelMemo, c *channel) {
+	if len(m.runs) == 0 {
+		return
+	}
+	if c != nil {
+		if len(c.runs) > 0 {
+			return
+		}
+		for _, r := range b.runsAbove(dropped{runs: m.runs}, c.seq.pts) {
+			if r.from > c.seq.pts {
+				c.runs = append(c.runs, r)
+			}
+		}
+		return
+	}
+	end := m.runs[len(m.runs)-1].to
+	if end <= b.gone[m.id].pts {
+		return
+	}
+	runs := append([]run{{math.MinInt32, m.pts}}, m.runs...)
+	if len(runs) > maxDropRuns {
+		runs = append(runs[:1:1], runs[len(runs)-maxDropRuns+1:]...)
+	}
+	b.remember(m.id, dropped{pts: end, runs: runs})
+}
+
+func boolInt(v bool) int64 {
+	if v {
+		return 1
+	}
+	return 0
 }
 
 // lateMemo reports the updates after the memo's guessed start up to from, the pts this Box

@@ -277,3 +277,48 @@ func chPush(ch int64, pts int32) tg.UpdatesClass { return updates(0, chMsg(ch, p
 func chTooLong(ch int64, pts int32) tg.UpdatesClass {
 	return updates(0, &tg.UpdateChannelTooLong{ChannelID: ch, Pts: tl.Some(pts)})
 }
+
+// TestRejoinRunsHandedOver: channel 9, rejoined at 12 by a late push below the run (13,14] its
+// drop delivered, is handed to the next Manager, as at every reconnect of the client. Saved at
+// 12, its catch-up from there delivered 13 and 14 again; with the saved channels forgotten
+// (NoCatchUp) a late push of 13 started it below 14, and a late 14 was delivered again. The
+// memo now hands the runs above it over: the catch-up answer asked below them is asked again
+// from their end, and a Box that does not track the channel remembers it as dropped with
+// them.
+func TestRejoinRunsHandedOver(t *testing.T) {
+	const ch = 9
+	for _, tc := range []struct {
+		name     string
+		saved    bool // the next Box loads the channel at 12 and catches it up
+		after    []int32
+		wantReqs []Request
+		want     []string
+	}{
+		{name: "caught up", saved: true, wantReqs: []Request{chReq(ch, 12), chReq(ch, 14)}, want: []string{"ch9/15"}},
+		{name: "not saved", after: []int32{13, 14, 15}, want: []string{"ch9/13", "ch9/15"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			last := dropAfterHeld(t, Config{MaxPending: 5}, ch, 14)
+			last.process(chPush(ch, 12))
+			last.expectDelivered("ch9/12")
+
+			h := newHarness(t, Config{MaxPending: 5})
+			saved := &Saved{State: State{Pts: 1, Qts: 1, Seq: 1, Date: 1}}
+			if tc.saved {
+				saved.Channels = []ChannelPts{{ChannelID: ch, Pts: 12}}
+			}
+			h.record(h.b.Start(h.now, saved))
+			h.must(h.b.ApplyDifference(h.now, &tg.UpdatesDifferenceEmpty{Date: 1, Seq: 1}))
+			h.record(h.b.restore(h.now, last.b.memo()))
+			for _, p := range tc.after {
+				h.process(chPush(ch, p))
+			}
+			reqs := answerChannel(h, ch, 15)
+			if diff := cmp.Diff(tc.wantReqs, reqs, cmpEmpty); diff != "" {
+				t.Errorf("requests (-want +got):\n%s", diff)
+			}
+			h.expectDelivered(tc.want...)
+			checkInvariants(t, h.b)
+		})
+	}
+}
