@@ -133,16 +133,35 @@ func decodeState(data []byte) (updates.State, error) {
 // channelKey is a channel id as a bucket key: big-endian, so channels iterate in id order.
 func channelKey(id int64) []byte { return binary.BigEndian.AppendUint64(nil, uint64(id)) }
 
-func appendPts(pts int32) []byte { return binary.BigEndian.AppendUint32(nil, uint32(pts)) }
-
-func decodeChannel(k, v []byte) (updates.ChannelPts, error) {
-	if len(k) != 8 || len(v) != 4 {
-		return updates.ChannelPts{}, fmt.Errorf("%w: channel pts record: key of %d bytes, value of %d (want 8 and 4)", ErrCorrupt, len(k), len(v))
+// appendChannel encodes a channel's record: its pts, then the pts named when there is one
+// (file format 2). A record without it stays the 4 bytes of format 1.
+func appendChannel(ch updates.ChannelPts) []byte {
+	b := binary.BigEndian.AppendUint32(make([]byte, 0, 8), uint32(ch.Pts))
+	if ch.Named != 0 {
+		b = binary.BigEndian.AppendUint32(b, uint32(ch.Named))
 	}
-	return updates.ChannelPts{
+	return b
+}
+
+// decodeChannel decodes a channel's key and record. The pts named is checked no further
+// than appendChannel's encoding: the update engine ignores one it cannot use
+// (updates.ChannelPts), as it would a guess the store had lost.
+func decodeChannel(k, v []byte) (updates.ChannelPts, error) {
+	if len(k) != 8 || len(v) != 4 && len(v) != 8 {
+		return updates.ChannelPts{}, fmt.Errorf("%w: channel pts record: key of %d bytes, value of %d (want 8 and 4 or 8)", ErrCorrupt, len(k), len(v))
+	}
+	ch := updates.ChannelPts{
 		ChannelID: int64(binary.BigEndian.Uint64(k)),
 		Pts:       int32(binary.BigEndian.Uint32(v)),
-	}, nil
+	}
+	if len(v) == 8 {
+		ch.Named = int32(binary.BigEndian.Uint32(v[4:]))
+		if ch.Named == 0 {
+			// appendChannel writes no pts named of 0: the record is damaged.
+			return updates.ChannelPts{}, fmt.Errorf("%w: channel pts record of 8 bytes naming pts 0", ErrCorrupt)
+		}
+	}
+	return ch, nil
 }
 
 // checkHomeDC bounds a home data center before it is stored.

@@ -65,8 +65,10 @@ func TestSmallRecords(t *testing.T) {
 	if got, err := decodeState(appendState(nil, st)); err != nil || got != st {
 		t.Errorf("state round trip = %+v, %v", got, err)
 	}
-	if got, err := decodeChannel(channelKey(1<<40), appendPts(-3)); err != nil || got != (updates.ChannelPts{ChannelID: 1 << 40, Pts: -3}) {
-		t.Errorf("channel round trip = %+v, %v", got, err)
+	for _, ch := range []updates.ChannelPts{{ChannelID: 1 << 40, Pts: -3}, {ChannelID: 5, Pts: 6, Named: 7}, {ChannelID: -1, Pts: 1, Named: -1}} {
+		if got, err := decodeChannel(channelKey(ch.ChannelID), appendChannel(ch)); err != nil || got != ch {
+			t.Errorf("channel %+v round trip = %+v, %v", ch, got, err)
+		}
 	}
 	if got, err := decodeDC(dcKey(4)); err != nil || got != 4 {
 		t.Errorf("dc round trip = %d, %v", got, err)
@@ -77,6 +79,8 @@ func TestSmallRecords(t *testing.T) {
 	_, bad["state"] = decodeState(make([]byte, 15))
 	_, bad["channel key"] = decodeChannel(make([]byte, 7), make([]byte, 4))
 	_, bad["channel value"] = decodeChannel(make([]byte, 8), make([]byte, 5))
+	_, bad["channel value of 12 bytes"] = decodeChannel(make([]byte, 8), make([]byte, 12))
+	_, bad["channel naming pts 0"] = decodeChannel(make([]byte, 8), []byte{0, 0, 0, 6, 0, 0, 0, 0})
 	_, bad["dc short"] = decodeDC([]byte{1})
 	_, bad["dc range"] = decodeDC([]byte{0x80, 0, 0, 0})
 	for name, err := range bad {
@@ -96,6 +100,7 @@ func FuzzRecords(f *testing.F) {
 	f.Add(appendIdentity(nil, Identity{UserID: 9, Bot: true}))
 	f.Add(appendState(nil, updates.State{Pts: 1, Qts: 2, Seq: 3, Date: 4}))
 	f.Add(dcKey(2))
+	f.Add(append(channelKey(9), appendChannel(updates.ChannelPts{Pts: 6, Named: 7})...))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if s, err := decodeSession(data); err == nil {
 			b, err := appendSession(nil, s)
@@ -114,7 +119,7 @@ func FuzzRecords(f *testing.F) {
 		}
 		if len(data) >= 8 {
 			if ch, err := decodeChannel(data[:8], data[8:]); err == nil {
-				if !bytes.Equal(channelKey(ch.ChannelID), data[:8]) || !bytes.Equal(appendPts(ch.Pts), data[8:]) {
+				if !bytes.Equal(channelKey(ch.ChannelID), data[:8]) || !bytes.Equal(appendChannel(ch), data[8:]) {
 					t.Fatalf("channel %+v does not re-encode", ch)
 				}
 			}

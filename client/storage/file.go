@@ -33,8 +33,15 @@ const SessionExt = ".session"
 // failing with ErrSessionInUse.
 const DefaultLockTimeout = 200 * time.Millisecond
 
-// formatVersion is the layout of buckets and records this package writes.
-const formatVersion = 1
+// formatVersion is the layout of buckets and records this package writes. Format 2 lets a
+// channel record carry the pts an updateChannelTooLong named with a guessed start
+// (updates.ChannelPts.Named): 8 bytes instead of 4. A file of format 1 is read as it is and
+// moved to 2 by the transaction that writes its first such record, so that an older version
+// refuses it (ErrUnsupportedVersion) rather than take that record for damage.
+const formatVersion = 2
+
+// formatNamed is the first format whose channel records may carry the pts named.
+const formatNamed = 2
 
 // Buckets and keys of the file.
 var (
@@ -44,7 +51,7 @@ var (
 	bucketNames    = []byte("peer_usernames")
 	bucketPhones   = []byte("peer_phones")
 	bucketUpdates  = []byte("updates")  // "state" -> pts qts seq date
-	bucketChannels = []byte("channels") // channel id (int64 BE) -> pts (int32 BE)
+	bucketChannels = []byte("channels") // channel id (int64 BE) -> pts (int32 BE) [named (int32 BE)]
 	bucketRecords  = []byte("records")  // namespace, 0, key -> value (LoadRecord, SaveRecord)
 
 	keyFormat   = []byte("format")
@@ -134,20 +141,20 @@ func (p *pendingUpdates) overlay(s *updates.Saved, ok *bool) {
 	if p.hasState {
 		s.State, *ok = p.state, true
 	}
-	byID := make(map[int64]int32, len(s.Channels))
+	byID := make(map[int64]updates.ChannelPts, len(s.Channels))
 	for _, ch := range s.Channels {
-		byID[ch.ChannelID] = ch.Pts
+		byID[ch.ChannelID] = ch
 	}
 	for id, ch := range p.channels {
 		if ch.Removed {
 			delete(byID, id)
 		} else {
-			byID[id] = ch.Pts
+			byID[id] = updates.ChannelPts{ChannelID: id, Pts: ch.Pts, Named: ch.Named}
 		}
 	}
 	s.Channels = s.Channels[:0]
-	for id, pts := range byID {
-		s.Channels = append(s.Channels, updates.ChannelPts{ChannelID: id, Pts: pts})
+	for _, ch := range byID {
+		s.Channels = append(s.Channels, ch)
 	}
 	slices.SortFunc(s.Channels, func(a, b updates.ChannelPts) int { return cmp.Compare(a.ChannelID, b.ChannelID) })
 }
@@ -390,6 +397,16 @@ func openError(path string, err error) error {
 		return fmt.Errorf("%w: %s: %w", ErrCorrupt, path, err)
 	}
 	return fmt.Errorf("storage: open %s: %w", path, err)
+}
+
+// raiseFormat moves a file of an older format to format v, in the transaction that writes
+// the first record only v reads.
+func raiseFormat(tx *bolt.Tx, v byte) error {
+	meta := tx.Bucket(bucketMeta)
+	if f := meta.Get(keyFormat); len(f) == 1 && f[0] >= v {
+		return nil
+	}
+	return meta.Put(keyFormat, []byte{v})
 }
 
 // checkFile verifies the format version and the buckets.
@@ -737,16 +754,21 @@ func (f *File) writeUpdates(ctx context.Context, c updates.Commit) error {
 			}
 		}
 		chans := tx.Bucket(bucketChannels)
+		named := false
 		for _, ch := range c.Channels {
 			var err error
 			if ch.Removed {
 				err = chans.Delete(channelKey(ch.ChannelID))
 			} else {
-				err = chans.Put(channelKey(ch.ChannelID), appendPts(ch.Pts))
+				named = named || ch.Named != 0
+				err = chans.Put(channelKey(ch.ChannelID), appendChannel(ch))
 			}
 			if err != nil {
 				return err
 			}
+		}
+		if named {
+			return raiseFormat(tx, formatNamed)
 		}
 		return nil
 	})

@@ -366,7 +366,7 @@ func TestOpenErrors(t *testing.T) {
 	must(t, db.Close())
 	future := filepath.Join(dir, "future.session")
 	must(t, os.WriteFile(future, validBytes, 0o600))
-	setMeta(t, future, []byte("format"), []byte{2})
+	setMeta(t, future, []byte("format"), []byte{3})
 
 	tests := []struct {
 		name string

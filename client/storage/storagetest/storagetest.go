@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"slices"
 	"strconv"
@@ -362,10 +363,13 @@ func testUpdates(t *testing.T, b Backend) {
 		t.Fatalf("LoadUpdates of an empty store = %v, %v", ok, err)
 	}
 	st := updates.State{Pts: 100, Qts: 5, Seq: 9, Date: 1_700_000_000}
+	// A guessed start comes with the pts named (Named) until a commit without it: every
+	// store keeps it beside the pts, any int32 (the update engine judges it), and clears it.
 	commits := []updates.Commit{
-		{State: st, HasState: true, Channels: []updates.ChannelPts{{ChannelID: 3, Pts: 10}, {ChannelID: 1, Pts: 20}}},
-		{Channels: []updates.ChannelPts{{ChannelID: 2, Pts: 30}, {ChannelID: 3, Removed: true}}},
-		{Channels: []updates.ChannelPts{{ChannelID: 1, Pts: 21}}},
+		{State: st, HasState: true, Channels: []updates.ChannelPts{{ChannelID: 3, Pts: 10}, {ChannelID: 1, Pts: 20, Named: 25}}},
+		{Channels: []updates.ChannelPts{{ChannelID: 2, Pts: 30, Named: 31}, {ChannelID: 3, Removed: true},
+			{ChannelID: 4, Pts: -7, Named: math.MinInt32}, {ChannelID: 5, Pts: math.MaxInt32 - 1, Named: math.MaxInt32}}},
+		{Channels: []updates.ChannelPts{{ChannelID: 1, Pts: 21}, {ChannelID: 4, Pts: 8, Named: 9}}},
 	}
 	for _, c := range commits {
 		if err := s.CommitUpdates(ctx(t), c); err != nil {
@@ -377,7 +381,8 @@ func testUpdates(t *testing.T, b Backend) {
 		t.Fatalf("LoadUpdates = %v, %v", ok, err)
 	}
 	slices.SortFunc(got.Channels, func(a, b updates.ChannelPts) int { return int(a.ChannelID - b.ChannelID) })
-	want := updates.Saved{State: st, Channels: []updates.ChannelPts{{ChannelID: 1, Pts: 21}, {ChannelID: 2, Pts: 30}}}
+	want := updates.Saved{State: st, Channels: []updates.ChannelPts{{ChannelID: 1, Pts: 21}, {ChannelID: 2, Pts: 30, Named: 31},
+		{ChannelID: 4, Pts: 8, Named: 9}, {ChannelID: 5, Pts: math.MaxInt32 - 1, Named: math.MaxInt32}}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("saved state (-want +got):\n%s", diff)
 	}
@@ -395,12 +400,13 @@ func testUpdates(t *testing.T, b Backend) {
 		t.Fatal(err)
 	}
 	next := updates.Commit{State: updates.State{Pts: 101, Qts: 5, Seq: 10, Date: 1_700_000_001}, HasState: true,
-		Channels: []updates.ChannelPts{{ChannelID: 2, Removed: true}}}
+		Channels: []updates.ChannelPts{{ChannelID: 2, Removed: true}, {ChannelID: 4, Pts: 9}}}
 	if err := s.CommitUpdates(ctx(t), next); err != nil {
 		t.Fatal(err)
 	}
 	got, ok, err = s.LoadUpdates(ctx(t))
-	want = updates.Saved{State: next.State, Channels: []updates.ChannelPts{{ChannelID: 1, Pts: 21}}}
+	want = updates.Saved{State: next.State, Channels: []updates.ChannelPts{{ChannelID: 1, Pts: 21}, {ChannelID: 4, Pts: 9},
+		{ChannelID: 5, Pts: math.MaxInt32 - 1, Named: math.MaxInt32}}}
 	if diff := cmp.Diff(want, got); err != nil || !ok || diff != "" {
 		t.Errorf("state after a read and a commit = %v, %v (-want +got):\n%s", ok, err, diff)
 	}
