@@ -42,12 +42,6 @@ func (e *Engine) onRPCResult(now time.Time, msgID int64, body []byte) {
 		return
 	}
 	req := int64(le.Uint64(body[4:]))
-	if e.inLeftSession() {
-		// A bad_msg_notification earlier in the packet started a new session: this answer
-		// came in the one it left.
-		e.prevResult(now, req, body[12:])
-		return
-	}
 	m := e.sent[req]
 	if m == nil {
 		e.drop("rpc_result nobody waits for", req)

@@ -23,9 +23,10 @@ const prevSessionWait = 30 * time.Second
 // the replay window and the time checks are skipped, and it is not acknowledged: an ack would
 // have to go in the old session, above msg_ids the server found too high. The server forgets
 // it with the session. It does not count as the new session's first answer: calls go on
-// wrapped in the init prefix until one is answered there. The notice that started the new
-// session may come in a container with such answers: those after it are taken the same way
-// (onRPCResult), and nothing after it is acknowledged (ack).
+// wrapped in the init prefix until one is answered there. An msgs_ack or msg_detailed_info
+// there about such a call says the server has it (see prevHas). The notice that started the
+// new session may come in a container with other messages: those after it are read as
+// afterNotice says, and nothing after it is acknowledged (ack).
 func (e *Engine) fromPrevSession(now time.Time, msgID int64, body []byte, inContainer, unpacked bool) {
 	if msgID&1 == 0 {
 		e.drop("server msg_id is even", msgID)
@@ -34,16 +35,81 @@ func (e *Engine) fromPrevSession(now time.Time, msgID int64, body []byte, inCont
 	if e.unwrap(now, msgID, body, inContainer, unpacked, true) {
 		return
 	}
+	if !e.prevNews(now, msgID, body) {
+		e.drop("old session: only answers to its calls and news of them are read", msgID)
+	}
+}
+
+// prevNews reads body if it is news, in the session renewSession left, of the calls sent
+// there: an rpc_result, an msgs_ack or a msg_detailed_info. It reports whether body was one.
+func (e *Engine) prevNews(now time.Time, msgID int64, body []byte) bool {
 	switch peekID(body) {
 	case idRPCResult:
 		if len(body) < 16 {
 			e.drop("short rpc_result", msgID)
-			return
+			break
 		}
 		e.prevResult(now, int64(le.Uint64(body[4:])), body[12:])
+	case idMsgsAck:
+		ids, err := e.readIDs(body)
+		if err != nil {
+			e.drop("malformed msgs_ack", msgID)
+			break
+		}
+		for _, id := range ids {
+			e.prevHas(id)
+		}
+	case idMsgDetailedInfo:
+		// msg_detailed_info#276d3ec6 msg_id:long answer_msg_id:long bytes:int status:int: the
+		// answer is not asked for, a msg_resend_req would go in the new session.
+		if len(body) < 28 {
+			e.drop("short msg_detailed_info", msgID)
+			break
+		}
+		e.prevHas(int64(le.Uint64(body[4:])))
 	default:
-		e.drop("old session: only answers to its calls are read", msgID)
+		return false
 	}
+	return true
+}
+
+// prevHas acts on news that the server has req, a call sent in the session renewSession left
+// (acknowledged there, or answered): it may have run. One not sent in the new session yet is
+// marked acknowledged, and, not repeatable, parked as renewSession parks one acknowledged
+// before: sent again, it could run twice. One sent again already is left as it is.
+func (e *Engine) prevHas(req int64) {
+	m := e.prevSent[req]
+	if m == nil || m.parked {
+		return
+	}
+	if !m.oldSession {
+		e.drop("old session: the server has a call sent again", req)
+		return
+	}
+	m.acked = true
+	if m.mayHaveRun() {
+		e.untrack(m)
+		e.unqueue(m)
+		m.parked = true
+	}
+}
+
+// afterNotice reads body, a message that came after the bad_msg_notification that started a new
+// session earlier in the packet, in the session it left, reporting whether it handled body.
+// News of the calls sent there is read as in a later packet of that session (prevNews). A
+// request of the server's about that session (msgs_state_req, msg_resend_req, or an answer it
+// announces with msg_new_detailed_info) is dropped: the reply would go in the new session,
+// about msg_ids of the old one. The rest is read as usual: updates; new_session_created and
+// bad_server_salt, whose salts hold for the key; pong, future_salts, msgs_state_info and
+// other bad_msg_notifications, which name messages of the old session that the new one no
+// longer tracks, so they change nothing.
+func (e *Engine) afterNotice(now time.Time, msgID int64, body []byte) bool {
+	switch peekID(body) {
+	case idMsgsStateReq, idMsgResendReq, idMsgNewDetailedInfo:
+		e.drop("old session: no reply goes in the new one", msgID)
+		return true
+	}
+	return e.prevNews(now, msgID, body)
 }
 
 // prevResult takes res, an rpc_result's result that came in the old session, for the call

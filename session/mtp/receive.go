@@ -312,6 +312,9 @@ func (e *Engine) dispatch(now time.Time, msgID int64, body []byte, inContainer, 
 	if e.unwrap(now, msgID, body, inContainer, unpacked, false) {
 		return
 	}
+	if e.inLeftSession() && e.afterNotice(now, msgID, body) {
+		return
+	}
 	switch peekID(body) {
 	case idMsgsAck:
 		e.onAck(body)
@@ -394,12 +397,19 @@ func (e *Engine) unpack(body []byte) ([]byte, error) {
 	return inner, nil
 }
 
-// onAck marks acknowledged messages; the engine's own one-way messages are then forgotten.
-func (e *Engine) onAck(body []byte) {
+// readIDs reads the vector<long> after body's constructor (msgs_ack, msgs_state_req,
+// msg_resend_req) into the engine's scratch slice, valid until the next readIDs.
+func (e *Engine) readIDs(body []byte) ([]int64, error) {
 	var b tl.Buffer
 	b.ResetTo(body[4:])
 	ids, err := readLongVector(&b, e.scratch[:0])
 	e.scratch = ids[:0]
+	return ids, err
+}
+
+// onAck marks acknowledged messages; the engine's own one-way messages are then forgotten.
+func (e *Engine) onAck(body []byte) {
+	ids, err := e.readIDs(body)
 	if err != nil {
 		e.drop("malformed msgs_ack", 0)
 		return
@@ -429,10 +439,7 @@ func (e *Engine) markAcked(id int64) {
 
 // onStateReq answers msgs_state_req with msgs_state_info: one status byte per asked msg_id.
 func (e *Engine) onStateReq(msgID int64, body []byte) {
-	var b tl.Buffer
-	b.ResetTo(body[4:])
-	ids, err := readLongVector(&b, e.scratch[:0])
-	e.scratch = ids[:0]
+	ids, err := e.readIDs(body)
 	if err != nil {
 		e.drop("malformed msgs_state_req", msgID)
 		return
@@ -466,10 +473,7 @@ const resendReqGap = time.Second
 // onResendReq sends again the messages the peer asks for, with their original ids, each at
 // most once per resendReqGap.
 func (e *Engine) onResendReq(now time.Time, body []byte) {
-	var b tl.Buffer
-	b.ResetTo(body[4:])
-	ids, err := readLongVector(&b, e.scratch[:0])
-	e.scratch = ids[:0]
+	ids, err := e.readIDs(body)
 	if err != nil {
 		e.drop("malformed msg_resend_req", 0)
 		return
