@@ -1,9 +1,12 @@
 package media_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"runtime"
 	"testing"
 	"time"
@@ -130,4 +133,65 @@ func BenchmarkDownloadPhoto(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkUploadReaderAt uploads the same 64 MiB from a *bytes.Reader, from an *os.File (in
+// the page cache) and from a source whose every read waits 1 ms (a disk or network file
+// system that has not cached the file), which the workers read in parallel with ReadAt, and
+// from each behind a plain io.Reader, read in order under the upload's lock.
+func BenchmarkUploadReaderAt(b *testing.B) {
+	data := randomData(benchSize, 43)
+	path := filepath.Join(b.TempDir(), "upload")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	sources := []struct {
+		name string
+		open func() io.Reader
+	}{
+		{"bytes", func() io.Reader { return bytes.NewReader(data) }},
+		{"file", func() io.Reader { return io.NewSectionReader(f, 0, benchSize) }},
+		{"slow", func() io.Reader { return slowSource{bytes.NewReader(data)} }},
+	}
+	for _, lat := range benchLatencies {
+		for _, src := range sources {
+			for _, workers := range []int{4, 8} {
+				for _, mode := range []string{"ReaderAt", "Reader"} {
+					b.Run(fmt.Sprintf("rtt=%s/%s/workers=%d/%s", lat, src.name, workers, mode), func(b *testing.B) {
+						srv := mediatest.New(mediatest.Options{Latency: lat, DiscardUploads: true})
+						c := media.New(srv.Pool(), media.Options{Workers: workers})
+						b.SetBytes(benchSize)
+						b.ReportAllocs()
+						for b.Loop() {
+							r := src.open()
+							if mode == "Reader" {
+								r = onlyReader{r}
+							}
+							if _, err := c.Upload(context.Background(), r, benchSize, "bench"); err != nil {
+								b.Fatal(err)
+							}
+						}
+					})
+				}
+			}
+		}
+	}
+}
+
+// slowSource waits a millisecond in every read, as a cold disk would.
+type slowSource struct{ *bytes.Reader }
+
+func (s slowSource) Read(p []byte) (int, error) {
+	time.Sleep(time.Millisecond)
+	return s.Reader.Read(p)
+}
+
+func (s slowSource) ReadAt(p []byte, off int64) (int, error) {
+	time.Sleep(time.Millisecond)
+	return s.Reader.ReadAt(p, off)
 }

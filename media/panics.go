@@ -8,9 +8,10 @@ import (
 )
 
 // WorkerPanic is the value a transfer's caller panics with when user code panicked on one of
-// the transfer's worker goroutines: the upload's source reader and progress callback, the
-// download's Refresher. Value is what that code panicked with and Stack the worker's stack at
-// the panic, which the caller's own trace no longer shows: it ends in Upload or Download.
+// the transfer's worker goroutines: the upload's source reader (its ReadAt too) and progress
+// callback, the download's Refresher. Value is what that code panicked with and Stack the
+// worker's stack at the panic, which the caller's own trace no longer shows: it ends in Upload
+// or Download.
 //
 // Why a wrapper rather than the bare value. The recovered value has two kinds of users. Most
 // log it: a crash report of an unrecovered panic, a recover that logs the value beside

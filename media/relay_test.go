@@ -83,6 +83,22 @@ func TestNoUserCallAfterPanic(t *testing.T) {
 		})
 	}
 
+	t.Run("ReadAt", func(t *testing.T) {
+		calls := 0
+		u := &uploader{partSize: part, size: 16 * part, total: 16, at: atSource{r: readerAtFunc(func([]byte, int64) (int, error) {
+			calls++
+			panic("ReadAt")
+		})}}
+		if !mustPanic(func() { _ = u.readAt(job{part: 3, data: make([]byte, part)}) }) {
+			t.Fatal("the ReadAt's panic did not come out of readAt")
+		}
+		// Another worker took its part before the relay cancelled ctx.
+		var err error
+		if mustPanic(func() { err = u.readAt(job{part: 4, data: make([]byte, part)}) }) || calls != 1 || err == nil {
+			t.Errorf("readAt after the panic: ReadAt called %d times, err %v", calls, err)
+		}
+	})
+
 	t.Run("refresher", func(t *testing.T) {
 		calls := 0
 		d := &download{c: New(nil, Options{}), refresh: func(context.Context, tg.InputFileLocationClass) (tg.InputFileLocationClass, error) {
@@ -105,3 +121,8 @@ func TestNoUserCallAfterPanic(t *testing.T) {
 type readerFunc func([]byte) (int, error)
 
 func (f readerFunc) Read(p []byte) (int, error) { return f(p) }
+
+// readerAtFunc is an io.ReaderAt made of a function.
+type readerAtFunc func([]byte, int64) (int, error)
+
+func (f readerAtFunc) ReadAt(p []byte, off int64) (int, error) { return f(p, off) }

@@ -31,9 +31,18 @@ import (
 // one part, they go out from the calling goroutine, one after another. Each part is repeated
 // after transient failures and sleeps through FLOOD_WAIT; a part that still fails fails the
 // upload with a *PartError naming it. Cancelling ctx stops the upload; every goroutine has
-// ended when Upload returns. r and the progress callback may be called from a worker; a panic
-// in either still reaches the caller once the other workers have stopped, as a *WorkerPanic
-// (see there) when it happened on a worker.
+// ended when Upload returns.
+//
+// With workers, a big file (a known size over SmallFileLimit) whose r is also an io.ReaderAt
+// and an io.Seeker (an *os.File, *bytes.Reader, *io.SectionReader) is read in parallel, each
+// worker its part with ReadAt, from r's offset when Upload is called; r's offset is left after
+// the uploaded bytes. Other sources, and small files, are read in order with Read, one part at
+// a time: a small file's md5 must see its bytes in order, and md5 is about 60 times slower
+// than the copy a read makes, so parallel reads would save it little.
+//
+// r and the progress callback may be called from a worker; a panic in either still reaches
+// the caller once the other workers have stopped, as a *WorkerPanic (see there) when it
+// happened on a worker.
 func (c *Client) Upload(ctx context.Context, r io.Reader, size int64, name string, opts ...Option) (tg.InputFileClass, error) {
 	k := c.callOptions(opts)
 	if size == 0 {
@@ -103,6 +112,11 @@ type uploader struct {
 	// dispatched with.
 	known atomic.Int32
 
+	// at is set on the parallel path, a big file read with ReadAt; it does not change then.
+	at atSource
+	// readBroken is set once a ReadAt has panicked or exited: see readAt.
+	readBroken atomic.Bool
+
 	// mu guards the reading side and the booking of a worker upload: src, ready, one, md5,
 	// decided, big, total, meter, err, broken and the buffer accounting below.
 	mu     sync.Mutex
@@ -126,12 +140,19 @@ type job struct {
 }
 
 func (u *uploader) run(parent context.Context, r io.Reader) (tg.InputFileClass, error) {
-	u.src = partSource{br: bufio.NewReaderSize(r, 16)}
 	u.decided = u.size > 0
 	if u.decided && !u.big {
 		u.md5 = md5.New()
 	}
-	if u.workers == 1 || u.total == 1 {
+	inline := u.workers == 1 || u.total == 1
+	var seeker io.Seeker
+	if !inline && u.big {
+		seeker, u.at = parallelSource(r, u.size)
+	}
+	if u.at.r == nil {
+		u.src = partSource{br: bufio.NewReaderSize(r, 16)}
+	}
+	if inline {
 		return u.runInline(parent)
 	}
 	ctx, cancel := context.WithCancel(parent)
@@ -154,6 +175,12 @@ func (u *uploader) run(parent context.Context, r io.Reader) (tg.InputFileClass, 
 	if u.parts == 0 {
 		return nil, ErrEmptyFile
 	}
+	if seeker != nil {
+		// Where a Read of the whole file would have left it.
+		if _, err := seeker.Seek(u.at.base+u.size, io.SeekStart); err != nil {
+			return nil, fmt.Errorf("media: upload: seek past the uploaded bytes: %w", err)
+		}
+	}
 	return u.result(), nil
 }
 
@@ -172,6 +199,16 @@ func (u *uploader) work(ctx, sendCtx context.Context, cancel context.CancelFunc)
 		}
 		if !ok {
 			return
+		}
+		if u.at.r != nil {
+			if err := u.readAt(j); err != nil {
+				u.fail(err, cancel)
+				return
+			}
+			if err := ctx.Err(); err != nil {
+				u.fail(err, cancel) // no send for a part another worker's failure made useless
+				return
+			}
 		}
 		attempts, err := u.send(sendCtx, s, j)
 		if err != nil {
@@ -199,10 +236,11 @@ func (u *uploader) fail(err error, cancel context.CancelFunc) {
 }
 
 // pull books sent, the part the worker sent last (if its data is not nil), then returns the
-// next part to send, reading the source when no read part waits; ok is false once the source
-// is used up or the upload has failed. One lock serves both, as every worker wants both. mu is
-// released by a defer: the source reader and the progress callback may panic, and the relay
-// then stops the other workers, who need mu.
+// next part to send, reading the source when no read part waits (the parallel path only
+// numbers the part and lends it a buffer: the worker reads it with readAt, without mu); ok is
+// false once the source is used up or the upload has failed. One lock serves both, as every
+// worker wants both. mu is released by a defer: the source reader and the progress callback
+// may panic, and the relay then stops the other workers, who need mu.
 //
 // mu is free again before the relay cancels ctx, so a worker may take it in between: broken,
 // set while take runs and left set when the user's code in it panics or exits, keeps that
@@ -240,6 +278,10 @@ func (u *uploader) take(ctx context.Context, sent job) (j job, ok bool, err erro
 		}
 		if u.src.done {
 			return job{}, false, nil
+		}
+		if u.at.r != nil {
+			u.parts++
+			return u.nextAt(), true, nil
 		}
 		if u.ready, err = u.next(); err != nil {
 			return job{}, false, err
