@@ -2,11 +2,13 @@ package mtgo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"time"
 
 	"github.com/mtgo-labs/mtgo/client/internal/tgdate"
+	"github.com/mtgo-labs/mtgo/client/internal/wirenum"
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
@@ -140,20 +142,34 @@ func (c *Client) SetChatPermissions(ctx context.Context, chat any, perms types.C
 	return err
 }
 
+// ErrSlowModeDelay reports a slow mode delay Telegram does not take: SetSlowMode refuses it
+// before sending anything rather than send another.
+var ErrSlowModeDelay = errors.New("mtgo: slow mode delay not one of 0, 10s, 30s, 1m, 5m, 15m, 1h")
+
 // SetSlowMode sets the delay between two messages of a supergroup's members (0: off).
-// Telegram accepts 0, 10s, 30s, 1m, 5m, 15m and 1h.
+// Telegram accepts 0, 10s, 30s, 1m, 5m, 15m and 1h exactly; any other delay, a negative one or
+// a fraction of a second included, is ErrSlowModeDelay.
 func (c *Client) SetSlowMode(ctx context.Context, chat any, delay time.Duration) error {
+	secs, err := slowModeSeconds(delay)
+	if err != nil {
+		return err
+	}
 	ch, _, err := c.resolveChannel(ctx, chat, nil)
 	if err != nil {
 		return err
 	}
-	_, err = c.updated(ctx, "set slow mode", &tg.ChannelsToggleSlowModeRequest{Channel: ch, Seconds: durationSeconds(delay)})
+	_, err = c.updated(ctx, "set slow mode", &tg.ChannelsToggleSlowModeRequest{Channel: ch, Seconds: secs})
 	return err
 }
 
-// durationSeconds converts d to whole seconds, clamped to int32.
-func durationSeconds(d time.Duration) int32 {
-	return int32(min(max(d/time.Second, 0), math.MaxInt32))
+// slowModeSeconds returns delay in seconds when Telegram takes it for slow mode, else
+// ErrSlowModeDelay naming it.
+func slowModeSeconds(delay time.Duration) (int32, error) {
+	switch delay {
+	case 0, 10 * time.Second, 30 * time.Second, time.Minute, 5 * time.Minute, 15 * time.Minute, time.Hour:
+		return int32(delay / time.Second), nil
+	}
+	return 0, fmt.Errorf("%w: %v", ErrSlowModeDelay, delay)
 }
 
 // SetProtectedContent forbids (or allows again) forwarding and saving the chat's messages.
@@ -177,13 +193,19 @@ func (c *Client) SetChatHistoryHidden(ctx context.Context, chat any, hidden bool
 	return err
 }
 
-// SetChatTTL sets the auto-delete period of new messages in chat (0: off).
+// SetChatTTL sets the auto-delete period of new messages in chat (0: off), in whole seconds
+// rounded down; a negative ttl or one past 2^31-1 seconds is ErrOutOfRange, refused before
+// anything is sent.
 func (c *Client) SetChatTTL(ctx context.Context, chat any, ttl time.Duration) error {
+	secs, err := wirenum.Seconds("chat TTL", ttl, 0, math.MaxInt32)
+	if err != nil {
+		return fmt.Errorf("mtgo: set chat ttl: %w", err)
+	}
 	p, err := c.resolveChat(ctx, chat)
 	if err != nil {
 		return err
 	}
-	_, err = c.updated(ctx, "set chat ttl", &tg.MessagesSetHistoryTTLRequest{Peer: p.in, Period: durationSeconds(ttl)})
+	_, err = c.updated(ctx, "set chat ttl", &tg.MessagesSetHistoryTTLRequest{Peer: p.in, Period: secs})
 	return err
 }
 

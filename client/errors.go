@@ -62,7 +62,7 @@ var (
 	// and naming the field: NewClient's api id past 2^31-1, types.InviteLinkSpec's UsageLimit
 	// and SubscriptionPeriod, SendGiftOffer's duration, WithStoryPeriod, WithDuration,
 	// WithDimensions and WithTTL on media, SetAccountTTL, SetBirthday (day 1 to 31, month
-	// 1 to 12), SetSecretChatTTL, SecretFileOptions.TTL and WithCacheTime (with
+	// 1 to 12), SetSecretChatTTL, SetChatTTL, SecretFileOptions.TTL and WithCacheTime (with
 	// ErrInvalidConfig). Durations go out in whole seconds, rounded down (types.ErrOutOfRange).
 	ErrOutOfRange = types.ErrOutOfRange
 	// ErrNoStorage reports a configuration without storage: set Storage, SessionName,
