@@ -345,15 +345,24 @@ func inRuns(runs []run, pts, count int32) bool {
 
 // runsAbove returns the runs of d that begin at or above start, the pts a channel is tracked
 // again at, for the channel to keep (channel.runs): they were delivered, and each gap between
-// start and them was reported lost at the drop. A run ending more than MaxPending above
-// start is left out: its pts is the server's word, and one far ahead would have the
-// channel's difference asked from there (overRuns), past every real update.
+// start and them was reported lost at the drop. They end before the first run beginning more
+// than MaxPending above the last one kept (or start), or longer than that: a held pts is the
+// server's word, and a bogus one far ahead would have the channel's difference asked from
+// there (overRuns), past every real update. An honest gap or run is shorter: a gap is pushes
+// lost, a run held ones, at most MaxPending of them. A difference from below the runs left
+// out delivers them again.
 func (b *Box) runsAbove(d dropped, start int32) []run {
 	var out []run
+	end := start
 	for _, r := range d.runs {
-		if r.from >= start && b.near(start, r.to) {
-			out = append(out, r)
+		if r.from < start {
+			continue
 		}
+		if !b.near(end, r.from) || !b.near(r.from, r.to) {
+			break
+		}
+		out = append(out, r)
+		end = r.to
 	}
 	return out
 }
