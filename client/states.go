@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"math"
 	"slices"
 	"sync"
 	"time"
@@ -228,19 +229,40 @@ type storageStates struct {
 }
 
 // stateVersion is the first byte of a state record: version, expiry (Unix nanoseconds, int64
-// big endian, 0: never), name length (uvarint), name, data.
+// big endian, 0: never; see stateExpiry), name length (uvarint), name, data.
 const stateVersion = 1
 
 func appendStateRecord(b []byte, st State, expires time.Time) []byte {
-	var exp int64
-	if !expires.IsZero() {
-		exp = expires.UnixNano()
-	}
 	b = append(b, stateVersion)
-	b = binary.BigEndian.AppendUint64(b, uint64(exp))
+	b = binary.BigEndian.AppendUint64(b, uint64(stateExpiry(expires)))
 	b = binary.AppendUvarint(b, uint64(len(st.Name)))
 	b = append(b, st.Name...)
 	return append(b, st.Data...)
+}
+
+// The first and last times Unix nanoseconds in an int64 reach (1677 and 2262).
+var (
+	firstNano = time.Unix(0, math.MinInt64)
+	lastNano  = time.Unix(0, math.MaxInt64)
+)
+
+// stateExpiry is expires as a state record holds it: Unix nanoseconds, 0 for never (the zero
+// time). A later time than they reach is held as the last one, an earlier as the first, and
+// the Unix epoch itself (0) as a nanosecond before it: each stays in the future or the past
+// as the time given was, where UnixNano's answer is undefined or reads as never.
+func stateExpiry(expires time.Time) int64 {
+	switch {
+	case expires.IsZero():
+		return 0
+	case expires.After(lastNano):
+		return math.MaxInt64
+	case expires.Before(firstNano):
+		return math.MinInt64
+	}
+	if n := expires.UnixNano(); n != 0 {
+		return n
+	}
+	return -1
 }
 
 func decodeStateRecord(b []byte) (st State, expires time.Time, err error) {

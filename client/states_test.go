@@ -214,3 +214,41 @@ func FuzzStateRecord(f *testing.F) {
 		}
 	})
 }
+
+// TestStatesFarExpiry: an expiry Unix nanoseconds cannot hold (past 2262 or before 1678) or
+// one at the Unix epoch, which the record format reads as "never", keeps its meaning in every
+// store: one in the future keeps the state, one in the past has dropped it.
+func TestStatesFarExpiry(t *testing.T) {
+	ctx := context.Background()
+	want := mtgo.State{Name: "age", Data: []byte("Ann")}
+	tests := []struct {
+		name    string
+		expires time.Time
+		kept    bool
+	}{
+		{"year 2263", time.Date(2263, 1, 1, 0, 0, 0, 0, time.UTC), true},
+		{"year 3000", time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC), true},
+		{"year 9999", time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC), true},
+		{"far future", time.Unix(1<<62, 0), true},
+		{"unix epoch", time.Unix(0, 0), false},
+		{"year 1677", time.Date(1677, 1, 1, 0, 0, 0, 0, time.UTC), false},
+		{"year 1", time.Date(1, 1, 2, 0, 0, 0, 0, time.UTC), false},
+	}
+	for _, ss := range stateStores {
+		if ss.new == nil {
+			continue
+		}
+		for _, tt := range tests {
+			t.Run(ss.name+"/"+tt.name, func(t *testing.T) {
+				store := ss.new()
+				if err := store.SaveState(ctx, "-5:7", want, tt.expires); err != nil {
+					t.Fatal(err)
+				}
+				st, ok, err := store.LoadState(ctx, "-5:7")
+				if err != nil || ok != tt.kept || (ok && !cmp.Equal(want, st)) {
+					t.Errorf("state after expiry %v = %+v, %v, %v; want kept %v", tt.expires, st, ok, err, tt.kept)
+				}
+			})
+		}
+	}
+}
