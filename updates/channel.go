@@ -130,6 +130,10 @@ type channel struct {
 	// again at (runsAbove), in order: a push reaching one moves past it (pass), one inside
 	// one is a duplicate, and a difference is asked from the end of the last (overRuns).
 	runs []run
+	// unhandled is the pts up to which updates of the channel rebuilt from a difference (pts
+	// 0) were cut by a stop before the Handler took them (markUnhandled), in this Box or the
+	// last one: only a difference brings them again, and a drop below it reports them lost.
+	unhandled int32
 }
 
 // due reports whether a deadline of c has passed.
@@ -367,8 +371,12 @@ func (b *Box) runsAbove(d dropped, start int32) []run {
 	return out
 }
 
-// pass moves c past the runs of its drop that its pts reached: their updates were delivered.
+// pass moves c past the runs of its drop that its pts reached: their updates were delivered;
+// so were those a stop left unhandled up to there.
 func (b *Box) pass(c *channel) {
+	if c.seq.pts >= c.unhandled {
+		c.unhandled = 0
+	}
 	for len(c.runs) > 0 && c.seq.pts >= c.runs[0].from {
 		c.seq.pts = max(c.seq.pts, c.runs[0].to)
 		c.runs = c.runs[1:]
@@ -735,6 +743,20 @@ func messagePeer(m tg.MessageClass) tg.PeerClass {
 	return nil
 }
 
+// reasonUnhandled is the reason of the EventDifferenceTooLong that reports updates of a
+// dropped channel rebuilt from a difference that a stop cut before the Handler took them.
+const reasonUnhandled = "channel dropped: updates of a difference cut by a stop before the Handler took them cannot be fetched again"
+
+// markUnhandled is told by a loop that stopped before the Handler took (or while it failed
+// on) updates of channel id rebuilt from a difference, up to pts: they carry no pts, so the
+// Leftovers cannot hand them over, and the next Box's difference is their only way back.
+// The memo hands pts over, and a drop of the channel below it reports them lost.
+func (b *Box) markUnhandled(id int64, pts int32) {
+	if c, ok := b.channels[id]; ok {
+		c.unhandled = max(c.unhandled, pts)
+	}
+}
+
 // reasonDroppedGap is the reason of the EventDifferenceTooLong that reports a gap before
 // updates held for a channel when it was dropped: no difference can fill it any more.
 const reasonDroppedGap = "channel dropped: the updates before those held cannot be fetched"
@@ -758,6 +780,10 @@ func (b *Box) DropChannel(now time.Time, channelID int64, reason string) Output 
 		b.overRuns(c)
 		runs := []run{{math.MinInt32, c.seq.pts}}
 		b.trim(&c.seq, b.applyHeld(&c.seq, c, &runs))
+		if c.unhandled > c.seq.pts {
+			b.event(Event{Kind: EventDifferenceTooLong, Sequence: SequenceChannel, ChannelID: channelID,
+				Local: c.seq.pts, Remote: c.unhandled, Reason: reasonUnhandled})
+		}
 		if c.guess != 0 && c.seq.pts != start {
 			// Delivered from its guessed start: that is where its delivery began.
 			c.guess, c.from = 0, start

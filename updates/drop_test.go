@@ -257,3 +257,47 @@ func expectSeen(t *testing.T, pushes []tg.UpdatesClass, first []int, rec *record
 		t.Errorf("next Manager delivered (-want +got):\n%s", diff)
 	}
 }
+
+// TestManagerUnhandledDifferenceReported: channel 9's difference brings updates 2 and 3
+// (after 1, when 2 was lost and 3 held), as updates rebuilt from its messages, pts 0, and the
+// Handler fails on them. They cannot go on in the Leftovers (the next Box could not place
+// them); the next run's catch-up is their only way back, and the channel became private in
+// between: they were lost without a trace. The memo now names the pts they reached, and the
+// drop reports them lost from the saved pts.
+func TestManagerUnhandledDifferenceReported(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := sim.New(2, 9)
+		store := NewMemoryStore()
+		rec := &recorder{}
+		r := start(t, Options{API: srv, Handler: rec, Store: store})
+		pushes := []tg.UpdatesClass{srv.ChannelMessage(9), srv.ChannelMessage(9), srv.ChannelMessage(9)}
+		r.push(t, pushes[0])
+		synctest.Wait()
+		boom := errors.New("boom")
+		rec.failOn(sim.Identity(pushes[1].(*tg.Updates).Updates[0]), boom)
+		r.push(t, pushes[2]) // pushes[1] is lost: the gap's difference brings both
+		time.Sleep(time.Second)
+		synctest.Wait()
+		if err := r.stop(t); !errors.Is(err, boom) {
+			t.Fatalf("first Manager stopped with %v, want %v", err, boom)
+		}
+		saved := srv.ChannelPts(9) - 2
+		srv.SetPrivate(9)
+		hook := &recorder{}
+		next := resumeNext(t, Options{API: srv, Store: store, Hook: hook, AccessHashes: simHashes}, r.m.Leftovers())
+		time.Sleep(time.Second)
+		synctest.Wait()
+		expectSeen(t, pushes, []int{0}, rec, nil, next.rec)
+		var got []Event
+		for _, e := range hook.events {
+			if e.Kind == EventDifferenceTooLong {
+				got = append(got, e)
+			}
+		}
+		want := []Event{{Kind: EventDifferenceTooLong, Sequence: SequenceChannel, ChannelID: 9, Local: saved,
+			Remote: saved + 2, Reason: reasonUnhandled}}
+		if diff := cmp.Diff(want, got, cmpEmpty); diff != "" {
+			t.Errorf("loss reports (-want +got):\n%s", diff)
+		}
+	})
+}

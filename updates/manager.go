@@ -657,6 +657,7 @@ func (m *Manager) keep(in *input, err error) {
 	rest := c.rest
 	if c.failed != nil {
 		failed := *c.failed
+		m.markUnhandled(failed)
 		if !removes(failed) && !slices.ContainsFunc(rest, removes) {
 			failed.Updates = recoverable(failed.Updates, true)
 		}
@@ -679,6 +680,7 @@ func (m *Manager) keep(in *input, err error) {
 	for i, d := range rest {
 		// The batches of held updates came with pushes, not with the answer.
 		answer := in == nil && i < len(rest)-c.held
+		m.markUnhandled(d)
 		if ups := recoverable(d.Updates, answer); len(ups) > 0 {
 			m.left = append(m.left, input{kind: inputUpdates, u: &tg.Updates{Updates: ups, Users: d.Users, Chats: d.Chats}})
 		}
@@ -686,6 +688,25 @@ func (m *Manager) keep(in *input, err error) {
 	if c.held > 0 {
 		// The Box let its held updates go in this Output: those it holds now came after them.
 		m.left = append(m.left, heldInputs(m.box.takeUnsequenced())...)
+	}
+}
+
+// markUnhandled tells the Box of each channel whose updates rebuilt from a difference (pts 0)
+// d carries, which the Leftovers cannot hand over, the pts they reach: d's commit for it, or
+// the channel's pts now.
+func (m *Manager) markUnhandled(d Delivery) {
+	for _, u := range d.Updates {
+		k, id, pts, _ := classify(u)
+		if k != kindChannel || pts != 0 {
+			continue
+		}
+		at, ok := m.box.ChannelPts(id)
+		if i := slices.IndexFunc(d.Commit.Channels, func(c ChannelPts) bool { return c.ChannelID == id }); i >= 0 {
+			at, ok = d.Commit.Channels[i].Pts, !d.Commit.Channels[i].Removed
+		}
+		if ok {
+			m.box.markUnhandled(id, at)
+		}
 	}
 }
 

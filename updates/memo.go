@@ -40,6 +40,9 @@ type channelMemo struct {
 	// tracked says the channel was tracked at pts, below runs a drop of it delivered: the
 	// Store holds pts, and a difference from there would deliver them again.
 	tracked bool
+	// unhandled says updates of it rebuilt from a difference up to pts were cut by a stop
+	// (channel.unhandled), the Store below them.
+	unhandled bool
 }
 
 // memo returns the channels whose start is a guess and those dropped, by id.
@@ -52,6 +55,9 @@ func (b *Box) memo() []channelMemo {
 		if len(c.runs) > 0 {
 			out = append(out, channelMemo{id: id, pts: c.seq.pts, runs: c.runs, tracked: true})
 		}
+		if c.unhandled > 0 {
+			out = append(out, channelMemo{id: id, pts: c.unhandled, unhandled: true})
+		}
 	}
 	for id, d := range b.gone {
 		out = append(out, channelMemo{id: id, pts: d.pts, runs: d.runs})
@@ -60,7 +66,8 @@ func (b *Box) memo() []channelMemo {
 		if c := int64Compare(a.id, b.id); c != 0 {
 			return c
 		}
-		return int64Compare(boolInt(a.tracked), boolInt(b.tracked)) // a guess first
+		// A guess first: it may track the channel the others concern.
+		return int64Compare(boolInt(a.tracked || a.unhandled), boolInt(b.tracked || b.unhandled))
 	})
 	return out
 }
@@ -95,6 +102,10 @@ func (b *Box) restore(now time.Time, ms []channelMemo) Output {
 		switch {
 		case m.tracked:
 			b.restoreRuns(m, c)
+		case m.unhandled:
+			if ok && c.seq.pts < m.pts {
+				c.unhandled = max(c.unhandled, m.pts)
+			}
 		case m.named == 0:
 			if !ok && m.pts > b.gone[m.id].pts {
 				b.remember(m.id, dropped{pts: m.pts, runs: m.runs})
