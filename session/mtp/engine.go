@@ -309,6 +309,9 @@ type Engine struct {
 	events  []Event
 	sentIDs []CallID
 	batch   []*outMsg
+	// spare holds the records of answered calls, cleared, for Enqueue to reuse (at most
+	// maxSpare): a record goes here only once nothing of the engine points to it (recycle).
+	spare   []*outMsg
 	scratch []int64
 	pieces  pieces // the plaintext Flush encrypts, when borrowed bytes are left where they are
 }
@@ -411,7 +414,8 @@ func (e *Engine) Enqueue(call CallID, body []byte, opts CallOptions) error {
 	if n > e.cfg.MaxMessageSize {
 		return fmt.Errorf("mtp: enqueue call %d: %w: %d bytes, limit %d", call, ErrTooLarge, n, e.cfg.MaxMessageSize)
 	}
-	m := &outMsg{kind: kindCall, call: call, body: body, after: opts.After, repeatable: opts.Repeatable,
+	m := e.newCall()
+	*m = outMsg{kind: kindCall, call: call, body: body, after: opts.After, repeatable: opts.Repeatable,
 		content: true, fixedID: opts.MsgID, noInit: opts.NoInit, timeout: opts.Timeout}
 	if len(opts.Borrowed) > 0 {
 		m.borrowed = opts.Borrowed // borrowed bytes are file data: not worth a gzip pass
@@ -636,12 +640,43 @@ func (e *Engine) failCall(m *outMsg, err error) {
 	e.events = append(e.events, Event{Kind: EventFailed, Call: m.call, MsgID: m.msgID, Err: err})
 }
 
-// complete forgets call m after its answer arrived.
+// complete forgets call m after its answer arrived. The caller must not use m afterwards:
+// its record may go back to Enqueue (recycle).
 func (e *Engine) complete(m *outMsg) {
 	e.untrack(m)
 	e.unqueue(m) // answered while queued for a resend
 	e.forgetPrev(m)
 	if m.kind == kindCall && e.calls[m.call] == m {
 		delete(e.calls, m.call)
+		e.recycle(m)
 	}
+}
+
+// maxSpare bounds the answered calls' records kept for reuse: enough for the calls a busy
+// connection completes between two Enqueues in the common case, some 10 KiB at most.
+const maxSpare = 32
+
+// newCall returns a record for Enqueue to fill: a spare one if any.
+func (e *Engine) newCall() *outMsg {
+	if n := len(e.spare); n > 0 {
+		m := e.spare[n-1]
+		e.spare[n-1] = nil
+		e.spare = e.spare[:n-1]
+		return m
+	}
+	return new(outMsg)
+}
+
+// recycle keeps the record of call m, just completed, for a later Enqueue, unless something
+// may still point to it: the send queue (a cancelled entry stays there until the next
+// Flush), the sent or previous-session maps, or the server's retain store. Every other
+// reference to a call's record lives only during one Receive, Flush or OnTimer, and Enqueue,
+// the only user of spare records, runs between them.
+func (e *Engine) recycle(m *outMsg) {
+	if m.queued || m.retain || len(e.spare) == maxSpare || e.sent[m.msgID] == m ||
+		m.prevID != 0 || e.ping == m || e.saltReq == m {
+		return
+	}
+	*m = outMsg{} // drops the body, which may be the caller's memory
+	e.spare = append(e.spare, m)
 }
