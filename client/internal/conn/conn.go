@@ -42,6 +42,13 @@ type Conn interface {
 	Session() session.Session
 }
 
+// ContextFree is implemented by connections whose InvokeWith keeps no reference to the
+// call's context or request once it has returned (the session's connection keeps none):
+// their calls may run on a pooled context (the engine's attempts) and in a pooled
+// invokeWithoutUpdates wrapper (Live.Call). A connection that hands either to work outliving
+// the call must not implement it.
+type ContextFree interface{ ContextFreeCalls() }
+
 // Config is what a SessionFactory needs to build a Conn (the client's ConnConfig).
 type Config struct {
 	// DC is the data center id and Addr its "host:port".
@@ -94,6 +101,7 @@ type Live struct {
 	lastUse    atomic.Int64 // unix nanoseconds of the last call
 	closeOnce  sync.Once
 	running    bool // Start ran it; set before Start returns
+	free       bool // Conn is ContextFree
 }
 
 // Spawner runs f on a goroutine its owner waits for, with a context that ends when the owner
@@ -133,6 +141,7 @@ func Start(spawn Spawner, dc int, media, cdn bool, c Conn, link *RedialNotifier,
 // until Close.
 func New(dc int, media, cdn bool, c Conn) *Live {
 	lc := &Live{DC: dc, Media: media, CDN: cdn, Conn: c, done: make(chan struct{}), cancel: func() {}}
+	_, lc.free = c.(ContextFree)
 	lc.Touch()
 	return lc
 }
@@ -221,13 +230,33 @@ func (lc *Live) CloseMigrated(dc int) {
 	lc.Close()
 }
 
+// ContextFree reports whether the connection keeps nothing of a call once it returned (it
+// implements ContextFree).
+func (lc *Live) ContextFree() bool { return lc.free }
+
+// noUpdatesWrappers are the invokeWithoutUpdates wrappers of calls on ContextFree
+// connections, which keep no request once the call returned: a wrapper made per call was one
+// allocation of every call of a client without an update engine.
+var noUpdatesWrappers = sync.Pool{New: func() any { return new(tg.InvokeWithoutUpdatesRequest) }}
+
 // Call sends in on the connection (wrapped in invokeWithoutUpdates when noUpdates), marked
 // repeatable when the request may be sent again after a reconnect. A call failed because the
 // client closed the connection returns ErrClosed, or *Migrated when the home moved.
 func (lc *Live) Call(ctx context.Context, in tl.Encoder, out tl.Decoder, noUpdates bool) error {
 	q := in
 	if noUpdates {
-		q = &tg.InvokeWithoutUpdatesRequest{Query: q}
+		var w *tg.InvokeWithoutUpdatesRequest
+		if lc.free {
+			w = noUpdatesWrappers.Get().(*tg.InvokeWithoutUpdatesRequest)
+			defer func() {
+				w.Query = nil
+				noUpdatesWrappers.Put(w)
+			}()
+		} else {
+			w = new(tg.InvokeWithoutUpdatesRequest)
+		}
+		w.Query = in
+		q = w
 	}
 	lc.active.Add(1)
 	lc.Touch()

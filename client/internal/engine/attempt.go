@@ -7,13 +7,12 @@ import (
 	"sync/atomic"
 	"time"
 	"weak"
+
+	"github.com/mtgo-labs/mtgo/client/internal/conn"
 )
 
-// ContextFree is implemented by connections whose InvokeWith keeps no reference to the
-// call's context once it has returned (the session's connection does not): their calls may
-// run on a pooled attemptCtx. A connection that hands the context to work outliving the call
-// must not implement it.
-type ContextFree interface{ ContextFreeCalls() }
+// ContextFree is conn.ContextFree: calls on such a connection may run on a pooled attemptCtx.
+type ContextFree = conn.ContextFree
 
 // attemptCtx bounds one attempt of a call whose caller's context can never be cancelled
 // (its Done is nil), on a ContextFree connection: the common case of a bot's background

@@ -404,10 +404,7 @@ func (t target) Attempt(ctx context.Context, rt invoke.Route, in tl.Encoder, out
 			return err
 		}
 	}
-	free := false
-	if lc != nil {
-		_, free = lc.Conn.(ContextFree)
-	}
+	free := lc != nil && lc.ContextFree()
 	b := e.boundAttempt(ctx, timeout, free)
 	defer b.end()
 	actx := b.ctx
