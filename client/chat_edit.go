@@ -276,15 +276,17 @@ func (c *Client) setFolder(ctx context.Context, chat any, folder int32) error {
 	return err
 }
 
-// MuteChat mutes the notifications of chat until the given time (the zero time, or one past
-// 2038-01-19T03:14:07Z, the last date a request carries: for ever; ErrDate before 1901-12-13).
+// MuteChat mutes the notifications of chat until the given time: the zero time, or one past
+// 2038-01-19T03:14:07Z (the last date a request carries), mutes for ever; a time already past
+// mutes nothing, as Telegram reads it, and one not after the Unix epoch (1901 and before
+// included) goes out as 0, the same as UnmuteChat.
 func (c *Client) MuteChat(ctx context.Context, chat any, until time.Time) error {
-	mu := int32(math.MaxInt32)
-	if !until.IsZero() && !until.After(tgdate.Last) {
-		var err error
-		if mu, err = tgdate.Of("mute until", until); err != nil {
-			return fmt.Errorf("mtgo: mute chat: %w", err)
-		}
+	var mu int32
+	switch {
+	case until.IsZero() || until.After(tgdate.Last):
+		mu = math.MaxInt32
+	case until.Unix() > 0:
+		mu = int32(until.Unix()) // inside the range: after the epoch, not after tgdate.Last
 	}
 	return c.notify(ctx, chat, mu)
 }

@@ -18,9 +18,10 @@ import (
 // TestForeverDates checks the ends Telegram gives a meaning past the 32-bit dates: a ban or
 // restriction ending outside 1901-12-13..2038-01-19 goes out as until_date 0, for ever (as
 // Telegram takes any end more than 366 days ahead or already past, and as the zero time
-// does), and a mute ending after 2038-01-19T03:14:07Z mutes for ever, 2^31-1, as the zero
-// time does. Cut to 32 bits instead, 2038-01-19T03:14:08Z was a day in 1901 and year 1900
-// one in 2035. A time inside goes out as it is.
+// does), a mute ending after 2038-01-19T03:14:07Z mutes for ever, 2^31-1, as the zero time
+// does, and one not after the Unix epoch mutes nothing, 0. Cut to 32 bits instead,
+// 2038-01-19T03:14:08Z was a day in 1901 and year 1900 one in 2035. A time inside goes out as
+// it is.
 func TestForeverDates(t *testing.T) {
 	var (
 		pastLast    = time.Date(2038, 1, 19, 3, 14, 8, 0, time.UTC)
@@ -58,6 +59,14 @@ func TestForeverDates(t *testing.T) {
 		}, math.MaxInt32},
 		{"mute for ever", func(ctx context.Context, c *mtgo.Client) error { return c.MuteChat(ctx, "me", time.Time{}) }, math.MaxInt32},
 		{"mute until a date", func(ctx context.Context, c *mtgo.Client) error { return c.MuteChat(ctx, "me", inside) }, 1_900_000_000},
+		// A time already past mutes nothing: one before 1970 goes out as 0, the unmute.
+		{"mute before 1901", func(ctx context.Context, c *mtgo.Client) error { return c.MuteChat(ctx, "me", beforeFirst) }, 0},
+		{"mute until 1950", func(ctx context.Context, c *mtgo.Client) error {
+			return c.MuteChat(ctx, "me", time.Date(1950, 1, 1, 0, 0, 0, 0, time.UTC))
+		}, 0},
+		{"mute in year 1", func(ctx context.Context, c *mtgo.Client) error {
+			return c.MuteChat(ctx, "me", time.Date(1, 1, 1, 0, 0, 1, 0, time.UTC))
+		}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

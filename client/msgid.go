@@ -81,13 +81,13 @@ func wireStoryID(id int) (int32, error) { return wireInt32(id, 1, ErrStoryID) }
 // 1901-12-13T20:45:52Z to 2038-01-19T03:14:07Z, and a time outside, cut to them, would name
 // another date (2038-01-19T03:14:08Z would be 1901). The methods taking a time refuse it
 // before sending the request, naming the field: WithSchedule on sends and edits, WithCloseDate,
-// WithCallSchedule, WithOffsetDate, WithDateRange, SetEmojiStatus, MuteChat (a time before
-// 1901; a later one than 2038 mutes for ever, as the zero time does), the Expires of
+// WithCallSchedule, WithOffsetDate, WithDateRange, SetEmojiStatus, the Expires of
 // types.InviteLinkSpec and the From and Until of a custom types.BusinessAway (required there:
 // the zero time is refused too). The zero time keeps its meaning elsewhere (not set, or for
 // ever). Ban and restriction ends (WithBanUntil, RestrictChatMember) are not refused: outside
 // the range they mean for ever, as Telegram takes any end more than 366 days ahead or already
-// past (types.ErrDate).
+// past (types.ErrDate). Nor is MuteChat's end: past 2038 it mutes for ever, as the zero time
+// does, and before 1901 (already past) it mutes nothing.
 var ErrDate = types.ErrDate
 
 // ErrOffset reports a listing that went past 2^31-1 entries, the most a request's offset
