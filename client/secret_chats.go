@@ -171,8 +171,12 @@ type secretChats struct {
 	// failed (secret_sweep.go): listed, or swept, by the next check.
 	unlisted map[int32]struct{}
 	// unsaved holds the discarded chats whose record failed to save, still stored with
-	// their key (secret_sweep.go): saved again by the next check.
+	// their key (secret_sweep.go): saved again by the next check, and listed there, so a
+	// load after a restart finishes the discard.
 	unsaved map[int32]struct{}
+	// swept is the stored list of chats whose discard is unfinished, as last read or
+	// written (secret_sweep.go); nil until read.
+	swept map[int32]struct{}
 	// watchOnce starts the client-wide re-keying timer (secret_watch.go).
 	watchOnce sync.Once
 	dhCfg     struct {
@@ -208,7 +212,18 @@ func (m *secretChats) lookupLocked(ctx context.Context, id int32) (*secretChat, 
 	if s.id != id {
 		return nil, fmt.Errorf("%w: chat %d stored under %d", errSecretRecord, s.id, id)
 	}
+	unfinished := false // listed: its discard stopped before the record was written
+	if s.state != types.SecretChatDiscarded {
+		if unfinished, err = m.sweepingLocked(ctx, id); err != nil {
+			s.forgetExchange()
+			return nil, fmt.Errorf("list of discarded secret chats not read: %w", err)
+		}
+	}
 	m.chats[id] = s
+	if unfinished { // finished now, before anything uses the key (secret_sweep.go)
+		m.log.Info("secret chat discard finished on load", "chat", id)
+		m.discardLocked(ctx, s)
+	}
 	m.loadGapLocked(ctx, s)  // secret_gap.go
 	m.loadSentLocked(ctx, s) // secret_sent.go
 	// A chat stored before the ready index existed joins it now.
@@ -426,34 +441,51 @@ func (m *secretChats) discard(ctx context.Context, id int32, deleteHistory bool)
 	if _, err := m.raw.MessagesDiscardEncryption(ctx, &tg.MessagesDiscardEncryptionRequest{DeleteHistory: deleteHistory, ChatID: id}); err != nil {
 		return fmt.Errorf("mtgo: messages.discardEncryption: %w", err)
 	}
+	// The server has discarded it: the key leaves the storage even if the caller gives up.
+	ctx = context.WithoutCancel(ctx)
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if s, _ := m.lookupLocked(ctx, id); s != nil {
-		m.discardLocked(ctx, s)
-	}
+	m.discardIDLocked(ctx, id)
 	return nil
 }
 
-// discardLocked forgets the key of s and stores it as discarded.
+// discardIDLocked discards chat id (discardLocked), which the server has discarded. A chat
+// whose load fails is listed as discarding (secret_sweep.go): it may be stored with its
+// key, and its next load finishes the discard.
+func (m *secretChats) discardIDLocked(ctx context.Context, id int32) {
+	s, err := m.lookupLocked(ctx, id)
+	switch {
+	case s != nil && s.state != types.SecretChatDiscarded:
+		m.discardLocked(ctx, s)
+	case err != nil:
+		m.log.Warn("discarded secret chat not loaded", "chat", id, "err", err)
+		m.sweepLaterLocked(ctx, id)
+	}
+}
+
+// discardLocked forgets the key of s and stores it as discarded. The chat is listed first
+// and taken off once all is done (secret_sweep.go): a failed write, or a stop, at any step
+// leaves it listed, and the next load of the chat or check of the chats finishes the
+// discard (only a storage that took none of the writes leaves the chat as it was).
 func (m *secretChats) discardLocked(ctx context.Context, s *secretChat) {
+	m.sweepLaterLocked(ctx, s.id)
 	s.fingerprint = s.keyFingerprint()
 	s.forgetExchange()
 	var left error
 	if s.state == types.SecretChatReady {
 		left = m.forgetSentLocked(ctx, s)
 	}
-	// Before the chat is stored as discarded (secret_gap.go); what a failure leaves is
-	// listed for the checks of the chats to delete (secret_sweep.go).
-	if left = errors.Join(left, m.forgetGapLocked(ctx, s)); left != nil {
-		m.sweepLaterLocked(ctx, s.id)
-	}
+	left = errors.Join(left, m.forgetGapLocked(ctx, s)) // before the chat is stored discarded (secret_gap.go)
 	s.state, s.keys, s.pending, s.sent, s.held, s.unread = types.SecretChatDiscarded, nil, nil, nil, nil, nil
-	s.gapLost, s.gapUnread = nil, false
+	s.gapLost, s.gapUnread, s.restoreAbort = nil, false, nil
 	if s.seq == nil {
 		s.seq, _ = secretchat.NewSeq(s.role, secretchat.SeqState{})
 	}
-	if m.saveLocked(ctx, s) != nil { // the stored record still holds the key
+	switch {
+	case m.saveLocked(ctx, s) != nil: // the stored record still holds the key
 		m.unsavedLocked(s.id)
+	case left == nil:
+		m.sweptNowLocked(ctx, s.id)
 	}
 }
 
@@ -711,9 +743,7 @@ func (m *secretChats) onChat(ctx context.Context, chat tg.EncryptedChatClass) {
 			m.completeLocked(ctx, s, c)
 		}
 	case *tg.EncryptedChatDiscarded:
-		if s, _ := m.lookupLocked(ctx, c.ID); s != nil && s.state != types.SecretChatDiscarded {
-			m.discardLocked(ctx, s)
-		}
+		m.discardIDLocked(ctx, c.ID)
 		delete(m.early, c.ID)
 	}
 }

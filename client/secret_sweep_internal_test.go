@@ -3,9 +3,11 @@ package mtgo
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"testing"
 
 	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
 // TestSecretSweepAtCheck: a discard whose deletes fail (the storage briefly away) stores the
@@ -71,13 +73,20 @@ func TestSecretSweepAtCheck(t *testing.T) {
 			if kept, sent := live.of(secretGapNS, id), live.of(secretSentNS, id); len(kept) != 0 || len(sent) != 0 {
 				t.Fatalf("left after the check: kept %v, sent %v", kept, sent)
 			}
-			st := &stoppingStore{secretStore: b.m.store}
-			b.m.store = st
-			b.m.checkChats(ctx)
-			if st.stopped {
-				t.Fatal("a check with nothing left to delete wrote")
-			}
+			checkWritesNothing(t, b)
 		})
+	}
+}
+
+// checkWritesNothing checks that a check of p's chats, with nothing left to delete or
+// write, writes nothing.
+func checkWritesNothing(t *testing.T, p *secretParty) {
+	t.Helper()
+	st := &stoppingStore{secretStore: p.m.store}
+	p.m.store = st
+	p.m.checkChats(context.Background())
+	if st.stopped {
+		t.Fatal("a check with nothing left to write wrote")
 	}
 }
 
@@ -107,12 +116,7 @@ func TestSecretSweepUnsavedDiscard(t *testing.T) {
 	if c, ok := b.m.get(ctx, id); !ok || c.State != types.SecretChatDiscarded {
 		t.Fatalf("after a restart: %+v, want discarded", c)
 	}
-	st := &stoppingStore{secretStore: b.m.store}
-	b.m.store = st
-	b.m.checkChats(ctx)
-	if st.stopped {
-		t.Fatal("a check with nothing left to write wrote")
-	}
+	checkWritesNothing(t, b)
 }
 
 // FuzzSecretSweepList: a damaged list of chats to sweep gives, without a panic, at most
@@ -137,4 +141,186 @@ func FuzzSecretSweepList(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestSecretDiscardUnsavedRestart: the write that stores a chat discarded fails (the storage
+// briefly away), leaving the stored record ready with its key, and the process restarts
+// before any check writes it again. The chat the new process loads, or checks, is
+// discarded, its key gone from the storage, and nothing the discard left stays listed.
+// Before the fix the note to write it again was in memory only: the new process loaded the
+// chat ready, key and all.
+func TestSecretDiscardUnsavedRestart(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		name        string
+		peer, check bool // the peer discards (an update); the new process checks, not loads
+		again       bool // the new process fails to store it too, and the next one takes it
+	}{
+		{name: "discarded here, loaded"},
+		{name: "discarded by the peer, loaded", peer: true},
+		{name: "discarded here, checked", check: true},
+		{name: "discarded by the peer, checked", peer: true, check: true},
+		{name: "loaded, failed again", again: true},
+		{name: "checked, failed again", check: true, again: true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newSecretRelay(t)
+			id := r.open(t)
+			r.exchangeTexts(t, id, "a", "b")
+			b := r.parties[1]
+			b.m.store = &failingStore{secretStore: b.m.store, save: secretRecordKey(id)}
+			if tt.peer {
+				b.m.handle(ctx, &tg.UpdateEncryption{Chat: &tg.EncryptedChatDiscarded{ID: id}})
+			} else if err := b.m.discard(ctx, id, false); err != nil {
+				t.Fatal(err)
+			}
+			if s := b.stored(t, id); s.state != types.SecretChatReady {
+				t.Fatalf("stored %v: the failing write wrote", s.state)
+			}
+			b = r.restart(1)
+			if tt.again {
+				b.m.store = &failingStore{secretStore: b.m.store, save: secretRecordKey(id)}
+				if tt.check {
+					b.m.checkChats(ctx)
+				} else {
+					b.m.get(ctx, id)
+				}
+				if s := b.stored(t, id); s.state != types.SecretChatReady {
+					t.Fatalf("stored %v: the failing write wrote", s.state)
+				}
+				b = r.restart(1)
+			}
+			live := trackStore(b, nil)
+			if tt.check {
+				b.m.checkChats(ctx)
+			} else if c, ok := b.m.get(ctx, id); !ok || c.State != types.SecretChatDiscarded {
+				t.Fatalf("loaded %+v, want discarded", c)
+			}
+			if s := b.stored(t, id); s.state != types.SecretChatDiscarded || s.keys != nil {
+				t.Fatalf("stored %v (keys %v), want discarded without a key", s.state, s.keys != nil)
+			}
+			if sent := live.of(secretSentNS, id); len(sent) != 0 {
+				t.Fatalf("sent messages left: %v", sent)
+			}
+			if _, listed, _ := b.store.LoadRecord(ctx, secretRecordNS, secretSweepKey); listed {
+				t.Fatal("the finished discard is still listed")
+			}
+			checkWritesNothing(t, b)
+		})
+	}
+}
+
+// TestSecretDiscardStops: the process stops (its storage takes no more writes) after each
+// write of a discard, once one write went through, and restarts. The chat the new process
+// loads is discarded, its key and the messages it kept or sent gone from the storage. Before
+// the fix the record was written last: a stop before it left the chat stored ready, and the
+// new process loaded it ready, key and all. (A stop before any write leaves the chat as it
+// was; the peer's discard update comes again then, the engine had not counted it.)
+func TestSecretDiscardStops(t *testing.T) {
+	ctx := context.Background()
+	for n := 1; ; n++ {
+		r := newSecretRelay(t)
+		id := r.open(t)
+		r.exchangeTexts(t, id, "a", "b")
+		held := r.sendHeld(t, id, "1", "2")
+		b := r.parties[1]
+		live := trackStore(b, nil)
+		b.m.handle(ctx, held[1].up) // kept after the gap
+		st := &stoppingStore{secretStore: b.m.store, left: n}
+		b.m.store = st
+		if err := b.m.discard(ctx, id, false); err != nil {
+			t.Fatal(err)
+		}
+		if !st.stopped {
+			if n == 1 {
+				t.Fatal("a discard with one write")
+			}
+			break
+		}
+		b = r.restart(1)
+		trackStore(b, live)
+		if c, ok := b.m.get(ctx, id); !ok || c.State != types.SecretChatDiscarded {
+			t.Fatalf("stop after %d writes: loaded %+v, want discarded", n, c)
+		}
+		if s := b.stored(t, id); s.state != types.SecretChatDiscarded || s.keys != nil {
+			t.Fatalf("stop after %d writes: stored %v (keys %v), want discarded without a key", n, s.state, s.keys != nil)
+		}
+		if kept, sent := live.of(secretGapNS, id), live.of(secretSentNS, id); len(kept) != 0 || len(sent) != 0 {
+			t.Fatalf("stop after %d writes: left kept %v, sent %v", n, kept, sent)
+		}
+	}
+}
+
+// doneStore refuses what a done context asks, as a database driver does, and fails the load
+// of the chat record under key fail once.
+type doneStore struct {
+	secretStore
+	fail string
+}
+
+func (d *doneStore) LoadRecord(ctx context.Context, ns, key string) ([]byte, bool, error) {
+	if ns == secretRecordNS && key == d.fail {
+		d.fail = ""
+		return nil, false, errors.New("storage away")
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, false, err
+	}
+	return d.secretStore.LoadRecord(ctx, ns, key)
+}
+
+func (d *doneStore) SaveRecord(ctx context.Context, ns, key string, value []byte) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return d.secretStore.SaveRecord(ctx, ns, key, value)
+}
+
+func (d *doneStore) DeleteRecord(ctx context.Context, ns, key string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return d.secretStore.DeleteRecord(ctx, ns, key)
+}
+
+// TestSecretDiscardNotLoaded: a discard whose chat is not in memory and whose load fails
+// (the storage briefly away), and one whose caller gives up (its context done) once the
+// server has discarded the chat. The chat the next process loads is discarded, its key
+// gone from the storage. Before the fix the first did nothing more, and the second's writes
+// all failed: the chat stayed stored ready, key and all.
+func TestSecretDiscardNotLoaded(t *testing.T) {
+	for _, tt := range []struct {
+		name         string
+		peer, cancel bool
+	}{
+		{name: "discarded here, load failed"},
+		{name: "discarded by the peer, load failed", peer: true},
+		{name: "discarded here, caller gone", cancel: true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newSecretRelay(t)
+			id := r.open(t)
+			b := r.restart(1) // the chat is in the storage only
+			st := &doneStore{secretStore: b.m.store, fail: secretRecordKey(id)}
+			ctx, cancel := context.WithCancel(context.Background())
+			if tt.cancel {
+				st.fail = ""
+				cancel()
+			}
+			defer cancel()
+			b.m.store = st
+			if tt.peer {
+				b.m.handle(ctx, &tg.UpdateEncryption{Chat: &tg.EncryptedChatDiscarded{ID: id}})
+			} else if err := b.m.discard(ctx, id, false); err != nil {
+				t.Fatal(err)
+			}
+			b = r.restart(1)
+			if c, ok := b.m.get(context.Background(), id); !ok || c.State != types.SecretChatDiscarded {
+				t.Fatalf("loaded %+v, want discarded", c)
+			}
+			if s := b.stored(t, id); s.state != types.SecretChatDiscarded || s.keys != nil {
+				t.Fatalf("stored %v (keys %v), want discarded without a key", s.state, s.keys != nil)
+			}
+		})
+	}
 }
