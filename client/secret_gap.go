@@ -50,15 +50,24 @@ const secretGapNS = secretRecordNS + ".gap"
 //	56 the decryptedMessageLayer's TL bytes (the rest)
 //
 // Index record, version 1: the version byte, then the out_seq_no of each kept message
-// (int32, little endian, ascending, at most maxSecretGapListed).
+// (int32, little endian, ascending, at most maxSecretGapIndexed).
 const (
 	secretGapV1       = 1
 	secretGapHeader   = 56
 	secretGapFlagFile = 1
-	// maxSecretGapListed bounds an index: maxSecretPending messages kept, and as many
-	// listed by an index read late (saveGapIndexLocked); a chat keeps no more once it keeps
-	// or lists maxSecretPending.
+	// maxSecretGapListed bounds what keeping lists: maxSecretPending messages kept, and as
+	// many listed by an index read late (saveGapIndexLocked); a chat keeps no more once it
+	// keeps or lists maxSecretPending.
 	maxSecretGapListed = 2 * maxSecretPending
+	// maxSecretGapIndexed bounds an index as read: one rebuilt from a damaged one
+	// (gapIndexLocked) lists every record its probe found, up to every number of the peer's
+	// parity within secretGapProbe of the next one expected, either way, and
+	// maxSecretGapListed more past them that the damaged index named. Read back as written,
+	// the rebuilt index sticks: the next read does not probe again. Only a storage holding
+	// records no index of ours listed can make a probe find more (a damaged rebuilt index
+	// names up to maxSecretGapIndexed past the window); that index reads as damaged, and
+	// each read probes again.
+	maxSecretGapIndexed = secretGapProbe + 1 + maxSecretGapListed
 )
 
 // secretGapAhead is how far ahead of the next number expected a message after a gap may be
@@ -170,7 +179,7 @@ func decodeSecretGapIndex(b []byte) ([]int32, error) {
 	switch {
 	case len(b) == 0 || b[0] != secretGapV1:
 		return nil, fmt.Errorf("%w: kept message index version", errSecretRecord)
-	case (len(b)-1)%4 != 0 || (len(b)-1)/4 > maxSecretGapListed:
+	case (len(b)-1)%4 != 0 || (len(b)-1)/4 > maxSecretGapIndexed:
 		return nil, fmt.Errorf("%w: kept message index of %d bytes", errSecretRecord, len(b))
 	}
 	outs := make([]int32, 0, (len(b)-1)/4)
@@ -291,7 +300,7 @@ const secretGapProbe = 2 * maxSecretGapListed
 // probeGapLocked returns, ascending, the numbers of the kept messages of s stored within
 // secretGapProbe of the next number expected (one read per number of the peer's parity,
 // 2*maxSecretGapListed+1 at most) or named by damaged, the bytes of the damaged index
-// (salvageWords: one read each, maxSecretGapListed at most): how a damaged index is
+// (salvageWords: one read each, maxSecretGapIndexed at most): how a damaged index is
 // rebuilt, as the storage cannot list keys. None for a chat without sequence numbers.
 func (m *secretChats) probeGapLocked(ctx context.Context, s *secretChat, damaged []byte) ([]int32, error) {
 	if s.seq == nil {
@@ -316,7 +325,7 @@ func (m *secretChats) probeGapLocked(ctx context.Context, s *secretChat, damaged
 			return nil, err
 		}
 	}
-	for _, n := range salvageWords(damaged, maxSecretGapListed) {
+	for _, n := range salvageWords(damaged, maxSecretGapIndexed) {
 		if n := int64(n); n >= 0 && (n-exp)&1 == 0 && (n < lo || n > hi) {
 			if err := probe(n); err != nil {
 				return nil, err

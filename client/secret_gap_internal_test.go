@@ -908,6 +908,19 @@ func TestSecretRecordFarAhead(t *testing.T) {
 	}, nil)
 }
 
+// receivedTo returns p's chat id, set to have received n messages from its peer.
+func receivedTo(t *testing.T, p *secretParty, id, n int32) *secretChat {
+	t.Helper()
+	s := p.m.chats[id]
+	st := s.seq.State()
+	st.Received = n
+	var err error
+	if s.seq, err = secretchat.NewSeq(s.role, st); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 // TestSecretGapProbeReach: how far a damaged index's records are looked for. The next
 // number expected is 2000; a kept message's record is stored at off from it, and the index
 // is damaged, either still naming the number (its version byte wrong) or not (cut). Found,
@@ -934,13 +947,7 @@ func TestSecretGapProbeReach(t *testing.T) {
 			r := newSecretRelay(t)
 			id := r.open(t)
 			b := r.parties[1]
-			s := b.m.chats[id]
-			st := s.seq.State()
-			st.Received = 1000
-			var err error
-			if s.seq, err = secretchat.NewSeq(s.role, st); err != nil {
-				t.Fatal(err)
-			}
+			s := receivedTo(t, b, id, 1000)
 			b.m.saveLocked(ctx, s)
 			out := s.seq.Expected() + tt.off
 			layer := &e2e.DecryptedMessageLayer{RandomBytes: make([]byte, secretRandomBytes), Layer: 144, OutSeqNo: out,
@@ -996,5 +1003,85 @@ func TestSecretGapListedFarAsksWindow(t *testing.T) {
 	r.runJobs()
 	if diff := cmp.Diff([]string{"1", "2"}, secretTexts(b.events())); diff != "" {
 		t.Fatalf("delivered (-want +got):\n%s", diff)
+	}
+}
+
+// countingStore counts the reads of its storage.
+type countingStore struct {
+	secretStore
+	reads int
+}
+
+func (c *countingStore) LoadRecord(ctx context.Context, ns, key string) ([]byte, bool, error) {
+	c.reads++
+	return c.secretStore.LoadRecord(ctx, ns, key)
+}
+
+// TestSecretGapRebuiltSticks: a damaged index is rebuilt from as many records as its probe
+// can find: every number of the peer's parity within secretGapProbe of the next one
+// expected, either way, and maxSecretGapListed more past the window that the damaged index
+// still names. The rebuilt index lists them all, and the next read takes it as written: one
+// read, no probe. Before the fix an index of more than maxSecretGapListed numbers read as
+// damaged, so each read of it probed again (~600 reads), and found only the numbers past
+// the window that the first maxSecretGapListed words of the rebuilt index named. The
+// rebuilt index damaged in turn is rebuilt with all it names.
+func TestSecretGapRebuiltSticks(t *testing.T) {
+	ctx := context.Background()
+	r := newSecretRelay(t)
+	id := r.open(t)
+	b := r.parties[1]
+	b.m.mu.Lock()
+	defer b.m.mu.Unlock()
+	s := receivedTo(t, b, id, 1000)
+	exp := s.seq.Expected()
+	var want []int32
+	damaged := []byte{9} // a wrong version: the words still name the numbers past the window
+	for n := exp - secretGapProbe; n <= exp+secretGapProbe; n += 2 {
+		want = append(want, n)
+	}
+	for i := range int32(maxSecretGapListed) {
+		n := exp + secretGapProbe + 2 + 2*i
+		want = append(want, n)
+		damaged = binary.LittleEndian.AppendUint32(damaged, uint32(n))
+	}
+	for _, n := range want {
+		if err := b.store.SaveRecord(ctx, secretGapNS, secretGapKey(id, n), []byte{secretGapV1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := b.store.SaveRecord(ctx, secretGapNS, secretRecordKey(id), damaged); err != nil {
+		t.Fatal(err)
+	}
+	outs, _, err := b.m.gapIndexLocked(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, outs); diff != "" {
+		t.Fatalf("rebuilt (-want +got):\n%s", diff)
+	}
+	cs := &countingStore{secretStore: b.m.store}
+	b.m.store = cs
+	if outs, _, err = b.m.gapIndexLocked(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, outs); diff != "" {
+		t.Fatalf("read again (-want +got):\n%s", diff)
+	}
+	if cs.reads != 1 {
+		t.Fatalf("the rebuilt index read again in %d reads, want 1", cs.reads)
+	}
+	rebuilt, _, err := b.store.LoadRecord(ctx, secretGapNS, secretRecordKey(id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rebuilt[0] = 9 // damaged again: every number it lists is still named
+	if err := b.store.SaveRecord(ctx, secretGapNS, secretRecordKey(id), rebuilt); err != nil {
+		t.Fatal(err)
+	}
+	if outs, _, err = b.m.gapIndexLocked(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, outs); diff != "" {
+		t.Fatalf("rebuilt again (-want +got):\n%s", diff)
 	}
 }
