@@ -229,6 +229,12 @@ func (p *Pool) connect(ctx context.Context, k Key, e *entry) (*conn.Live, error)
 		case p.forgets[kind] != forgets:
 			p.mu.Unlock()
 			lc.Close()
+			if ctx.Err() != nil {
+				// The caller gave up while the open ran: another open would be for nobody, and
+				// one that finishes whatever its context says would keep this loop going.
+				p.dropUnopened(k, e)
+				return nil, fmt.Errorf("open a connection to dc %d: %w", k.DC, context.Cause(ctx))
+			}
 			p.log.Debug("opening the session again: its data center was forgotten meanwhile", "dc", k.DC, "cdn", k.CDN)
 			continue
 		}

@@ -328,3 +328,36 @@ func TestForgetKeepsEntryBeingOpened(t *testing.T) {
 		}
 	})
 }
+
+// TestForgetAfterCallerGaveUp: when Forget overtakes an open whose caller's context ended
+// meanwhile, Get ends with the context's cause instead of opening the session again for a
+// caller that no longer waits. The opener here returns a connection whatever its context says
+// and a Forget comes with every open, so without the check Get kept opening (bounded at 3 to
+// fail rather than hang).
+func TestForgetAfterCallerGaveUp(t *testing.T) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	gone := errors.New("caller gone")
+	var p *Pool
+	var opened []*conn.Live
+	open := func(_ context.Context, dc int, media, cdn bool) (*conn.Live, error) {
+		if len(opened) == 3 {
+			return nil, errors.New("still opening after 3 forgets")
+		}
+		lc := conn.New(dc, media, cdn, nil)
+		opened = append(opened, lc)
+		cancel(gone)
+		p.Forget(dc, cdn)
+		return lc, nil
+	}
+	p = New(func(func(context.Context)) bool { return false }, open, 0, slog.New(slog.DiscardHandler))
+	lc, err := p.Get(ctx, 4, false, false)
+	if !errors.Is(err, gone) || lc != nil {
+		t.Fatalf("Get = %v, %v; want the context's cause", lc, err)
+	}
+	if len(opened) != 1 || !opened[0].Done() {
+		t.Fatalf("%d opens (first closed: %v), want 1, closed", len(opened), len(opened) > 0 && opened[0].Done())
+	}
+	if live := p.Live(nil); len(live) != 0 {
+		t.Errorf("pooled %v after the open was given up", live)
+	}
+}
