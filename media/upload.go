@@ -33,12 +33,14 @@ import (
 // upload with a *PartError naming it. Cancelling ctx stops the upload; every goroutine has
 // ended when Upload returns.
 //
-// With workers, a big file (a known size over SmallFileLimit) whose r is also an io.ReaderAt
-// and an io.Seeker (an *os.File, *bytes.Reader, *io.SectionReader) is read in parallel, each
-// worker its part with ReadAt, from r's offset when Upload is called; r's offset is left after
-// the uploaded bytes. Other sources, and small files, are read in order with Read, one part at
-// a time: a small file's md5 must see its bytes in order, and md5 is about 60 times slower
-// than the copy a read makes, so parallel reads would save it little.
+// With workers, a big file (a known size over SmallFileLimit) whose r is an *os.File,
+// *bytes.Reader, *strings.Reader or *io.SectionReader is read in parallel, each worker its
+// part with ReadAt, from r's offset when Upload is called; r's offset is left after the
+// uploaded bytes (after a failure it is unspecified). Other sources, a type that embeds one of
+// those included (its Read may return other bytes than ReadAt), and small files are read in
+// order with Read, one part at a time: wrap an io.ReaderAt of your own in an io.SectionReader
+// to have it read in parallel. A small file's md5 must see its bytes in order, and md5 is
+// about 60 times slower than the copy a read makes, so parallel reads would save it little.
 //
 // r and the progress callback may be called from a worker; a panic in either still reaches
 // the caller once the other workers have stopped, as a *WorkerPanic (see there) when it

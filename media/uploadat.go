@@ -1,10 +1,13 @@
 package media
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"strings"
 )
 
 // atSource is the source of a parallel upload: r is read with ReadAt from base on, each
@@ -18,19 +21,23 @@ type atSource struct {
 // part's read gives up (io.ReaderAt forbids such calls; a wrapper may still make them).
 const maxEmptyReads = 100
 
-// parallelSource returns r as the source of a parallel upload of size bytes when r is an
-// io.ReaderAt and an io.Seeker that tells its offset (a pipe's *os.File cannot), with the
+// parallelSource returns r as the source of a parallel upload of size bytes when r is one of
+// the types whose ReadAt reads what Read would (*os.File, *bytes.Reader, *strings.Reader,
+// *io.SectionReader) and whose Seek tells its offset (a pipe's *os.File cannot), with the
 // seeker to move past the uploaded bytes at the end. Otherwise it returns nothing, and r is
 // read in order.
+//
+// The type, not the methods: a wrapper that embeds an *os.File and changes or counts what its
+// Read returns (decrypts, converts, meters) has the file's ReadAt and Seek too, and reading
+// those would send other bytes than Read gives, and only when there are workers. Wrapping a
+// ReaderAt of one's own in an io.SectionReader opts it in.
 func parallelSource(r io.Reader, size int64) (io.Seeker, atSource) {
-	ra, ok := r.(io.ReaderAt)
-	if !ok {
+	switch r.(type) {
+	case *os.File, *bytes.Reader, *strings.Reader, *io.SectionReader:
+	default:
 		return nil, atSource{}
 	}
-	sk, ok := r.(io.Seeker)
-	if !ok {
-		return nil, atSource{}
-	}
+	ra, sk := r.(io.ReaderAt), r.(io.Seeker)
 	base, err := sk.Seek(0, io.SeekCurrent)
 	if err != nil || base < 0 || base > math.MaxInt64-size {
 		return nil, atSource{}
