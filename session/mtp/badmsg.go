@@ -239,9 +239,7 @@ func (e *Engine) renewSession(now time.Time, bad int64) error {
 			if m.mayHaveRun() {
 				// Not under a new id, in a session the server has not seen, even one queued
 				// to go again under its id: it may run twice.
-				e.untrack(m)
-				e.unqueue(m)
-				m.parked = true
+				e.park(m)
 				continue
 			}
 			// A server starting new sessions without end must not have calls sent without

@@ -510,8 +510,9 @@ func (e *Engine) CallState(call CallID) (known, sent, acked bool) {
 func (e *Engine) SetInitPrefix(prefix []byte) { e.initPrefix = prefix }
 
 // MsgID returns the msg_id call was last sent with, zero if it has not been sent or is queued
-// to go again. A call waiting for its answer in the session a clock correction left (see
-// renewSession) has the msg_id it had there, even one that was queued to go again under it.
+// to go again. A call parked in the session a clock correction left, waiting for its answer
+// there only (see renewSession), has the msg_id it had there, even one that was queued to go
+// again under it when it was parked.
 func (e *Engine) MsgID(call CallID) int64 {
 	if m := e.calls[call]; m != nil && (!m.queued || m.parked) {
 		return m.msgID

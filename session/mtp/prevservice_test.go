@@ -122,12 +122,6 @@ func FuzzAfterNotice(f *testing.F) {
 				}
 			}
 		}
-		if _, err := p.c.OnTimer(p.now.Add(prevSessionWait)); err != nil {
-			t.Fatal(err)
-		}
-		checkInvariants(t, p.c)
-		if len(p.c.prevSent) != 0 {
-			t.Fatalf("%d calls still wait in the old session after prevSessionWait", len(p.c.prevSent))
-		}
+		waitedOut(t, p)
 	})
 }

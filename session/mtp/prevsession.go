@@ -17,16 +17,17 @@ const prevSessionWait = 30 * time.Second
 
 // fromPrevSession reads a message that came in the session renewSession left. MTProto never
 // moves a message from one session into another, so an answer the server had written before
-// it saw the new session_id comes, if at all, in the old one. Only an rpc_result answering a
-// call sent in that session and still waiting is taken, in a container or gzip_packed or not;
-// anything else is dropped. Such an answer cannot be a replay (its call would be complete), so
-// the replay window and the time checks are skipped, and it is not acknowledged: an ack would
-// have to go in the old session, above msg_ids the server found too high. The server forgets
-// it with the session. It does not count as the new session's first answer: calls go on
-// wrapped in the init prefix until one is answered there. An msgs_ack or msg_detailed_info
-// there about such a call says the server has it (see prevHas). The notice that started the
-// new session may come in a container with other messages: those after it are read as
-// afterNotice says, and nothing after it is acknowledged (ack).
+// it saw the new session_id comes, if at all, in the old one. Only news of the calls sent in
+// that session and still waiting is read, in a container or gzip_packed or not (prevNews): an
+// rpc_result answering one, or an msgs_ack or msg_detailed_info saying the server has one
+// (prevHas); anything else is dropped. An answer cannot be a replay (its call would be
+// complete) and news that the server has a call holds whenever it comes, so the replay window
+// and the time checks are skipped. Nothing is acknowledged: an ack would have to go in the old
+// session, above msg_ids the server found too high; the server forgets what it kept with the
+// session. An answer does not count as the new session's first: calls go on wrapped in the
+// init prefix until one is answered there. The notice that started the new session may come
+// in a container with other messages: those after it are read as afterNotice says, and
+// nothing after it is acknowledged (ack).
 func (e *Engine) fromPrevSession(now time.Time, msgID int64, body []byte, inContainer, unpacked bool) {
 	if msgID&1 == 0 {
 		e.drop("server msg_id is even", msgID)
@@ -88,10 +89,16 @@ func (e *Engine) prevHas(req int64) {
 	}
 	m.acked = true
 	if m.mayHaveRun() {
-		e.untrack(m)
-		e.unqueue(m)
-		m.parked = true
+		e.park(m)
 	}
+}
+
+// park keeps m, a call sent in the session renewSession left that may have run, from going
+// again: it waits for its answer there only, keeping the msg_id it had there (MsgID).
+func (e *Engine) park(m *outMsg) {
+	e.untrack(m)
+	e.unqueue(m)
+	m.parked = true
 }
 
 // afterNotice reads body, a message that came after the bad_msg_notification that started a new

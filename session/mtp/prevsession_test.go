@@ -38,6 +38,19 @@ func renewed(t *testing.T, p *pair) (a, b, x CallID, old, aID, bID int64) {
 	return a, b, x, old, aID, bID
 }
 
+// waitedOut runs the client's timer prevSessionWait on: no call may wait in the old session
+// any longer.
+func waitedOut(t *testing.T, p *pair) {
+	t.Helper()
+	if _, err := p.c.OnTimer(p.now.Add(prevSessionWait)); err != nil {
+		t.Fatal(err)
+	}
+	checkInvariants(t, p.c)
+	if len(p.c.prevSent) != 0 {
+		t.Fatalf("%d calls still wait in the old session after prevSessionWait", len(p.c.prevSent))
+	}
+}
+
 // container encodes a msg_container of server messages in session time now.
 func (p *pair) container(now time.Time, items ...[]byte) []byte {
 	c := le.AppendUint32(nil, idMsgContainer)
@@ -194,13 +207,7 @@ func FuzzOldSession(f *testing.F) {
 		p.fromSession(old, msgID, b) // duplicates too
 		checkInvariants(t, p.c)
 		p.flushC()
-		if _, err := p.c.OnTimer(p.now.Add(prevSessionWait)); err != nil {
-			t.Fatal(err)
-		}
-		checkInvariants(t, p.c)
-		if len(p.c.prevSent) != 0 {
-			t.Fatalf("%d calls still wait in the old session after prevSessionWait", len(p.c.prevSent))
-		}
+		waitedOut(t, p)
 	})
 }
 
