@@ -11,7 +11,6 @@ import (
 
 	"github.com/mtgo-labs/mtgo/session"
 	"github.com/mtgo-labs/mtgo/session/sessiontest"
-	"github.com/mtgo-labs/mtgo/tl"
 )
 
 // TestDropParkedWhileQueued: the server asks the client to send an acknowledged call again
@@ -24,17 +23,7 @@ func TestDropParkedWhileQueued(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv := sessiontest.NewServer(t)
 		srv.AnswerOldSessions(true)
-		held := make(chan sessiontest.Request, 1)
-		srv.Handle(func(r sessiontest.Request) {
-			var p sessiontest.Payload
-			var b tl.Buffer
-			b.ResetTo(r.Body)
-			if p.Decode(&b) == nil && p.N == 2 {
-				held <- r // never answered
-				return
-			}
-			sessiontest.Echo(r)
-		})
+		held := holdCall(srv, 2) // never answered
 		h := start(t, srv, nil)
 		if err := h.echo(h.ctx, 1); err != nil {
 			t.Fatal(err)
@@ -65,12 +54,7 @@ func TestDropParkedWhileQueued(t *testing.T) {
 		if err := <-third; err != nil {
 			t.Fatalf("call after the clock jump: %v", err)
 		}
-		synctest.Wait()
-		select {
-		case err := <-first:
-			t.Fatalf("first call ended with %v at the new session, want it waiting for its answer", err)
-		default:
-		}
+		stillWaiting(t, first)
 
 		ctx, cancel := context.WithTimeout(h.ctx, time.Second)
 		defer cancel()

@@ -11,6 +11,35 @@ import (
 	"github.com/mtgo-labs/mtgo/tl"
 )
 
+// holdCall has srv echo every call but the one with Payload n, which it hands to the returned
+// channel (of one) unanswered.
+func holdCall(srv *sessiontest.Server, n int64) <-chan sessiontest.Request {
+	held := make(chan sessiontest.Request, 1)
+	srv.Handle(func(r sessiontest.Request) {
+		var p sessiontest.Payload
+		var b tl.Buffer
+		b.ResetTo(r.Body)
+		if p.Decode(&b) == nil && p.N == n {
+			held <- r
+			return
+		}
+		sessiontest.Echo(r)
+	})
+	return held
+}
+
+// stillWaiting fails t if the call whose error first brings has ended: it must wait for its
+// answer in the old session.
+func stillWaiting(t *testing.T, first <-chan error) {
+	t.Helper()
+	synctest.Wait()
+	select {
+	case err := <-first:
+		t.Fatalf("first call ended with %v at the new session, want it waiting for its answer", err)
+	default:
+	}
+}
+
 // TestOldSessionAnswer: the local clock jumps an hour ahead while the server runs a call it
 // acknowledged. The next call's msg_id is too high (bad_msg_notification 17), the correction
 // leaves the clock behind the msg_ids sent, and the session goes on in a new session_id. The
@@ -28,17 +57,7 @@ func TestOldSessionAnswer(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				srv := sessiontest.NewServer(t)
 				srv.AnswerOldSessions(true)
-				held := make(chan sessiontest.Request, 1)
-				srv.Handle(func(r sessiontest.Request) {
-					var p sessiontest.Payload
-					var b tl.Buffer
-					b.ResetTo(r.Body)
-					if p.Decode(&b) == nil && p.N == 2 {
-						held <- r // answered later, or never
-						return
-					}
-					sessiontest.Echo(r)
-				})
+				held := holdCall(srv, 2) // answered later, or never
 				h := start(t, srv, nil)
 				if err := h.echo(h.ctx, 1); err != nil {
 					t.Fatal(err)
@@ -52,12 +71,7 @@ func TestOldSessionAnswer(t *testing.T) {
 				if err := h.echo(h.ctx, 3); err != nil {
 					t.Fatalf("call after the clock jump: %v", err)
 				}
-				synctest.Wait()
-				select {
-				case err := <-first:
-					t.Fatalf("first call ended with %v at the new session, want it waiting for its answer", err)
-				default:
-				}
+				stillWaiting(t, first)
 				began := time.Now()
 				if answer {
 					r.Reply(r.Body)
