@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestOldSessionServiceMessages: service messages that come in the session a bad_msg_notification
@@ -124,4 +126,64 @@ func FuzzAfterNotice(f *testing.F) {
 		}
 		waitedOut(t, p)
 	})
+}
+
+// TestOldSessionServiceAnswer: a ping or get_future_salts sent as a call is answered with a
+// pong or future_salts of its own, not an rpc_result. Acknowledged and not repeatable, such a
+// call is parked when a bad_msg_notification 17 starts a new session; its answer in the old
+// session, after the notice in its container or in a later packet, was dropped (only an
+// rpc_result was read there), and the call failed with ErrNotRepeated after prevSessionWait.
+// It is taken like an rpc_result.
+func TestOldSessionServiceAnswer(t *testing.T) {
+	u32 := func(v uint32) []byte { return le.AppendUint32(nil, v) }
+	long := func(b []byte, v int64) []byte { return le.AppendUint64(b, uint64(v)) }
+	kinds := []struct {
+		name   string
+		req    []byte
+		answer func(req int64) []byte
+	}{
+		// ping#7abe77ec ping_id:long; pong#347773c5 msg_id:long ping_id:long
+		{"pong", long(u32(idPing), 7), func(req int64) []byte { return long(long(u32(idPong), req), 7) }},
+		// get_future_salts#b921bd04 num:int; future_salts#ae500895 req_msg_id:long now:int
+		// salts:vector<future_salt> (bare)
+		{"future_salts", le.AppendUint32(u32(idGetFutureSalts), 1), func(req int64) []byte {
+			return le.AppendUint32(le.AppendUint32(long(u32(idFutureSalts), req), 1700000000), 0)
+		}},
+	}
+	for _, k := range kinds {
+		for _, later := range []bool{false, true} {
+			name := k.name + " after the notice"
+			if later {
+				name = k.name + " in a later packet"
+			}
+			t.Run(name, func(t *testing.T) {
+				p := newPair(t, func(c, _ *Config) { c.PingInterval = -1 })
+				c := p.call(k.req, CallOptions{})
+				p.flushC()
+				cID := p.c.MsgID(c)
+				p.fromServer(appendLongVector(u32(idMsgsAck), []int64{cID}))
+				x := p.call(body(0xc, 0), CallOptions{})
+				p.flushC()
+				old := p.c.SessionID()
+				srv := p.now.Add(-time.Hour)
+				items := [][]byte{badMsg(p.c.MsgID(x), 17)}
+				if !later {
+					items = append(items, k.answer(cID))
+				}
+				ev := p.fromServerID(p.s.ids.next(srv, idServerOther), p.container(srv, items...))
+				if p.c.SessionID() == old {
+					t.Fatal("no new session after the clock went an hour back")
+				}
+				if later {
+					ev = p.fromSession(old, p.s.ids.next(srv, idServerAnswer), k.answer(cID))
+				}
+				want := []Event{{Kind: EventResult, Call: c, MsgID: cID, Body: k.answer(cID)}}
+				if diff := cmp.Diff(want, ev); diff != "" {
+					t.Errorf("events (-want +got):\n%s", diff)
+				}
+				checkInvariants(t, p.c)
+				waitedOut(t, p)
+			})
+		}
+	}
 }

@@ -19,7 +19,7 @@ const prevSessionWait = 30 * time.Second
 // moves a message from one session into another, so an answer the server had written before
 // it saw the new session_id comes, if at all, in the old one. Only news of the calls sent in
 // that session and still waiting is read, in a container or gzip_packed or not (prevNews): an
-// rpc_result answering one, or an msgs_ack or msg_detailed_info saying the server has one
+// answer to one, or an msgs_ack or msg_detailed_info saying the server has one
 // (prevHas); anything else is dropped. An answer cannot be a replay (its call would be
 // complete) and news that the server has a call holds whenever it comes, so the replay window
 // and the time checks are skipped. Nothing is acknowledged: an ack would have to go in the old
@@ -42,7 +42,8 @@ func (e *Engine) fromPrevSession(now time.Time, msgID int64, body []byte, inCont
 }
 
 // prevNews reads body if it is news, in the session renewSession left, of the calls sent
-// there: an rpc_result, an msgs_ack or a msg_detailed_info. It reports whether body was one.
+// there: an answer (an rpc_result, or the pong or future_salts of a ping or get_future_salts
+// sent as a call), an msgs_ack or a msg_detailed_info. It reports whether body was one.
 func (e *Engine) prevNews(now time.Time, msgID int64, body []byte) bool {
 	switch peekID(body) {
 	case idRPCResult:
@@ -51,6 +52,13 @@ func (e *Engine) prevNews(now time.Time, msgID int64, body []byte) bool {
 			break
 		}
 		e.prevResult(now, int64(le.Uint64(body[4:])), body[12:])
+	case idPong, idFutureSalts:
+		// pong#347773c5 msg_id:long ping_id:long and future_salts#ae500895 req_msg_id:long ...
+		// answer a ping or get_future_salts sent as a call on their own, without rpc_result.
+		if len(body) < 12 || e.prevSent[int64(le.Uint64(body[4:]))] == nil {
+			return false // not a call's: the engine's own ping or salt request
+		}
+		e.prevResult(now, int64(le.Uint64(body[4:])), body)
 	case idMsgsAck:
 		ids, err := e.readIDs(body)
 		if err != nil {
@@ -107,9 +115,9 @@ func (e *Engine) park(m *outMsg) {
 // request of the server's about that session (msgs_state_req, msg_resend_req, or an answer it
 // announces with msg_new_detailed_info) is dropped: the reply would go in the new session,
 // about msg_ids of the old one. The rest is read as usual: updates; new_session_created and
-// bad_server_salt, whose salts hold for the key; pong, future_salts, msgs_state_info and
-// other bad_msg_notifications, which name messages of the old session that the new one no
-// longer tracks, so they change nothing.
+// bad_server_salt, whose salts hold for the key; the pong and future_salts of the engine's own
+// ping and salt request, msgs_state_info and other bad_msg_notifications, which name messages
+// of the old session that the new one no longer tracks, so they change nothing.
 func (e *Engine) afterNotice(now time.Time, msgID int64, body []byte) bool {
 	switch peekID(body) {
 	case idMsgsStateReq, idMsgResendReq, idMsgNewDetailedInfo:
