@@ -34,6 +34,13 @@ func (x *pageBox) Decode(b *tl.Buffer) error {
 	if err != nil {
 		return b.DecodeErr("messages.Messages", "", err)
 	}
+	// One level deeper, as the generated decoder of messages.Messages goes: each object
+	// below is then as deep as there, and so is the nesting refused.
+	return deeper(b, "messages.Messages", func(b *tl.Buffer) error { return x.decodeFields(b, id) })
+}
+
+// decodeFields reads the fields of the messages.Messages constructor id.
+func (x *pageBox) decodeFields(b *tl.Buffer, id uint32) (err error) {
 	name := "messages.messages"
 	switch id {
 	case tg.MessagesMessagesTypeID:
@@ -97,7 +104,10 @@ func (x *pageBox) sliceHeader(b *tl.Buffer) error {
 	}
 	if flags&(1<<3) != 0 {
 		var flood tg.SearchPostsFlood
-		if err := flood.Decode(b); err != nil {
+		if err := b.ConsumeID(tg.SearchPostsFloodTypeID); err != nil {
+			return err
+		}
+		if err := deeper(b, "searchPostsFlood", flood.DecodeBare); err != nil {
 			return err
 		}
 	}
@@ -172,11 +182,19 @@ func (x *pageBox) message1(b *tl.Buffer, m *tg.Message) error {
 	if err := b.ConsumeID(tg.MessageTypeID); err != nil {
 		return err
 	}
+	return deeper(b, "Message", m.DecodeBare) // DecodeBare zeroes m first
+}
+
+// deeper runs decode one level deeper into b, as the generated decoders do around each nested
+// object; what names the object when b refuses the level. It holds this file's only Enter and
+// its Leave, which runs on every path, so no decoder here can leave b at another depth than
+// it found (TestPageBoxDepthShape keeps it the only one).
+func deeper(b *tl.Buffer, what string, decode func(*tl.Buffer) error) error {
 	if err := b.Enter(); err != nil {
-		return err
+		return b.DecodeErr(what, "", err)
 	}
-	err := m.DecodeBare(b) // zeroes m first
-	b.Leave()              // on the error path too
+	err := decode(b)
+	b.Leave() // on the error path too
 	return err
 }
 

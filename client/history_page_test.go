@@ -1,6 +1,10 @@
 package mtgo
 
 import (
+	"errors"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"testing"
 	"unsafe"
 
@@ -215,5 +219,82 @@ func TestPageBoxKeepsAliasedPacket(t *testing.T) {
 		if d := cmp.Diff(pageMessages()[1], m.Raw()); d != "" {
 			t.Errorf("alias %v: Raw (-want +got):\n%s", alias, d)
 		}
+	}
+}
+
+// deepPage is a page whose one message nests n text styles (textBold of textBold ...) in the
+// paragraph of its web page preview's cached page.
+func deepPage(n int) []byte {
+	var text tg.RichTextClass = &tg.TextPlain{Text: "x"}
+	for range n {
+		text = &tg.TextBold{Text: text}
+	}
+	page := &tg.Page{URL: "u", Blocks: []tg.PageBlockClass{&tg.PageBlockParagraph{Text: text}}}
+	m := &tg.Message{ID: 1, PeerID: &tg.PeerUser{UserID: 2}, Date: 1700000000, Message: "deep",
+		Media: &tg.MessageMediaWebPage{Webpage: &tg.WebPage{ID: 1, URL: "u", DisplayURL: "u", CachedPage: page}}}
+	var w tl.Buffer
+	if err := (&tg.MessagesMessagesSlice{Count: 1, Messages: []tg.MessageClass{m}}).Encode(&w); err != nil {
+		panic(err)
+	}
+	return w.Buf
+}
+
+// TestPageBoxNestingLikeGenerated: the page decoder refuses nesting exactly where the
+// generated decoder of messages.Messages does, and leaves the buffer at depth 0 either way.
+// Before, it entered no level for the answer itself, so a message nested one level deeper
+// than the generated decoder takes was accepted.
+func TestPageBoxNestingLikeGenerated(t *testing.T) {
+	accepted, refused := 0, 0
+	for n := tl.MaxDepth - 16; n <= tl.MaxDepth; n++ {
+		data := deepPage(n)
+		var gen tg.MessagesMessagesClassBox
+		gerr := gen.Decode(bufOf(data))
+		var box pageBox
+		b := bufOf(data)
+		err := box.Decode(b)
+		if (err == nil) != (gerr == nil) {
+			t.Errorf("%d levels: pageBox error %v, generated decoder's %v", n, err, gerr)
+		}
+		if err != nil && !errors.Is(err, tl.ErrTooDeep) {
+			t.Errorf("%d levels: %v, want ErrTooDeep", n, err)
+		}
+		if d := b.Depth(); d != 0 {
+			t.Errorf("%d levels: depth %d after the decode, want 0", n, d)
+		}
+		if err == nil {
+			accepted++
+		} else {
+			refused++
+		}
+	}
+	if accepted == 0 || refused == 0 {
+		t.Errorf("%d depths accepted, %d refused: the range should hold the limit", accepted, refused)
+	}
+}
+
+// TestPageBoxDepthShape: the page decoder enters a level only through deeper, whose Leave
+// runs on every path, so no other path can slip (the depth left after a decode shows only
+// the paths a test runs).
+func TestPageBoxDepthShape(t *testing.T) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "history_page.go", nil, parser.SkipObjectResolution)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, d := range f.Decls {
+		fn, ok := d.(*ast.FuncDecl)
+		if !ok {
+			continue
+		}
+		ast.Inspect(fn, func(n ast.Node) bool {
+			if sel, ok := n.(*ast.SelectorExpr); ok && (sel.Sel.Name == "Enter" || sel.Sel.Name == "Leave") {
+				got = append(got, fn.Name.Name+": "+sel.Sel.Name)
+			}
+			return true
+		})
+	}
+	if diff := cmp.Diff([]string{"deeper: Enter", "deeper: Leave"}, got); diff != "" {
+		t.Errorf("Enter and Leave in history_page.go (-want +got):\n%s", diff)
 	}
 }
