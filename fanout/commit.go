@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 
 	"github.com/mtgo-labs/mtgo/client/storage"
@@ -108,7 +109,9 @@ func (q *commitQueue) add(t *ticket) {
 }
 
 // hold queues c, to be written to st once the updates dispatched before it are published.
+// c.Channels is the engine's only until its next call (updates.Store): the queue keeps a copy.
 func (q *commitQueue) hold(st storage.Storage, c updates.Commit, log *slog.Logger) error {
+	c.Channels = slices.Clone(c.Channels)
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.err != nil {

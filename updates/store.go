@@ -7,7 +7,9 @@ import (
 )
 
 // Store persists the update state between runs. The Manager calls Save with each Commit after
-// the batch it belongs to was handled, from one goroutine at a time.
+// the batch it belongs to was handled, from one goroutine at a time. The Commit's Channels
+// are the engine's again once Save returns (the next delivery reuses them): a Store that
+// writes later keeps a copy.
 type Store interface {
 	// Load returns the saved state; ok is false when no account state was saved yet.
 	Load(ctx context.Context) (s Saved, ok bool, err error)
