@@ -3,7 +3,6 @@ package mtgo_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"testing"
 	"time"
 
@@ -39,15 +38,9 @@ func TestSetSlowModeDelays(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.delay.String(), func(t *testing.T) {
 			var sent []int32
-			c := answering(t, func(in tl.Encoder, out tl.Decoder) error {
-				req, ok := in.(*tg.ChannelsToggleSlowModeRequest)
-				box, okOut := out.(*tg.UpdatesClassBox)
-				if !ok || !okOut {
-					return fmt.Errorf("unexpected call %T", in)
-				}
+			c := answeringEach(t, func(req *tg.ChannelsToggleSlowModeRequest, box *tg.UpdatesClassBox) {
 				sent = append(sent, req.Seconds)
 				box.Updates = &tg.Updates{}
-				return nil
 			})
 			err := c.SetSlowMode(context.Background(), &tg.InputPeerChannel{ChannelID: 7, AccessHash: 1}, tt.delay)
 			if tt.want < 0 {

@@ -26,6 +26,21 @@ func answering(t *testing.T, answer func(in tl.Encoder, out tl.Decoder) error) *
 	return c
 }
 
+// answeringEach installs fill as the one method the client can call: each request of type Req
+// is answered by fill into the result box of type Out; any other call fails.
+func answeringEach[Req tl.Encoder, Out tl.Decoder](t *testing.T, fill func(Req, Out)) *mtgo.Client {
+	t.Helper()
+	return answering(t, func(in tl.Encoder, out tl.Decoder) error {
+		req, ok := in.(Req)
+		box, okOut := out.(Out)
+		if !ok || !okOut {
+			return fmt.Errorf("unexpected call %T", in)
+		}
+		fill(req, box)
+		return nil
+	})
+}
+
 // listedKeys drains a listing into the keys of its items, failing on an error.
 func listedKeys[T any, K any](t *testing.T, seq iter.Seq2[T, error], key func(T) K) []K {
 	t.Helper()
@@ -65,12 +80,7 @@ func TestGetProfilePhotosEmptyEntries(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var offsets []int32
-			c := answering(t, func(in tl.Encoder, out tl.Decoder) error {
-				req, ok := in.(*tg.PhotosGetUserPhotosRequest)
-				box, okOut := out.(*tg.PhotosPhotosClassBox)
-				if !ok || !okOut {
-					return fmt.Errorf("unexpected call %T", in)
-				}
+			c := answeringEach(t, func(req *tg.PhotosGetUserPhotosRequest, box *tg.PhotosPhotosClassBox) {
 				offsets = append(offsets, req.Offset)
 				page := &tg.PhotosPhotosSlice{Count: total}
 				for i := int(req.Offset) + 1; i <= total && i <= int(req.Offset+req.Limit); i++ {
@@ -81,7 +91,6 @@ func TestGetProfilePhotosEmptyEntries(t *testing.T) {
 					page.Photos = append(page.Photos, p)
 				}
 				box.PhotosPhotos = page
-				return nil
 			})
 			got := listedKeys(t, c.GetProfilePhotos(context.Background(), &tg.InputPeerUser{UserID: 5, AccessHash: 1}),
 				func(p *types.ProfilePhoto) int64 { return p.ID })
@@ -111,12 +120,7 @@ func TestGetPinnedStoriesDeletedPage(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var offsets []int32
-			c := answering(t, func(in tl.Encoder, out tl.Decoder) error {
-				req, ok := in.(*tg.StoriesGetPinnedStoriesRequest)
-				box, okOut := out.(*tg.StoriesStories)
-				if !ok || !okOut {
-					return fmt.Errorf("unexpected call %T", in)
-				}
+			c := answeringEach(t, func(req *tg.StoriesGetPinnedStoriesRequest, box *tg.StoriesStories) {
 				offsets = append(offsets, req.OffsetID)
 				*box = tg.StoriesStories{Count: total}
 				top := total
@@ -130,7 +134,6 @@ func TestGetPinnedStoriesDeletedPage(t *testing.T) {
 					}
 					box.Stories = append(box.Stories, s)
 				}
-				return nil
 			})
 			got := listedKeys(t, c.GetPinnedStories(context.Background(), &tg.InputPeerUser{UserID: 5, AccessHash: 1}),
 				func(s *types.Story) int64 { return int64(s.ID) })
@@ -163,12 +166,7 @@ func TestGetDialogsPageOfRepeats(t *testing.T) {
 	}
 	const top = 10000 // entry j's top message is top-j
 	var offsets []int32
-	c := answering(t, func(in tl.Encoder, out tl.Decoder) error {
-		req, ok := in.(*tg.MessagesGetDialogsRequest)
-		box, okOut := out.(*tg.MessagesDialogsClassBox)
-		if !ok || !okOut {
-			return fmt.Errorf("unexpected call %T", in)
-		}
+	c := answeringEach(t, func(req *tg.MessagesGetDialogsRequest, box *tg.MessagesDialogsClassBox) {
 		offsets = append(offsets, req.OffsetID)
 		start := 0
 		if req.OffsetID != 0 {
@@ -181,7 +179,6 @@ func TestGetDialogsPageOfRepeats(t *testing.T) {
 			})
 		}
 		box.MessagesDialogs = page
-		return nil
 	})
 	got := listedKeys(t, c.GetDialogs(context.Background(), mtgo.DialogFilter{Archived: true}),
 		func(d *types.Dialog) int64 { return d.Chat.ID })
@@ -198,18 +195,13 @@ func TestGetDialogsPageOfRepeats(t *testing.T) {
 // offset no longer moves.
 func TestGetDialogsRepeatingServer(t *testing.T) {
 	calls := 0
-	c := answering(t, func(in tl.Encoder, out tl.Decoder) error {
-		box, ok := out.(*tg.MessagesDialogsClassBox)
-		if !ok {
-			return fmt.Errorf("unexpected call %T", in)
-		}
+	c := answeringEach(t, func(_ *tg.MessagesGetDialogsRequest, box *tg.MessagesDialogsClassBox) {
 		calls++
 		page := &tg.MessagesDialogsSlice{Count: 1 << 30}
 		for u := range int64(100) {
 			page.Dialogs = append(page.Dialogs, &tg.Dialog{Peer: &tg.PeerUser{UserID: u + 1}, TopMessage: int32(1000 - u)})
 		}
 		box.MessagesDialogs = page
-		return nil
 	})
 	got := listedKeys(t, c.GetDialogs(context.Background(), mtgo.DialogFilter{}), func(d *types.Dialog) int64 { return d.Chat.ID })
 	if len(got) != 100 || calls != 2 {

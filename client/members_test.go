@@ -2,13 +2,11 @@ package mtgo_test
 
 import (
 	"context"
-	"errors"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mtgo-labs/mtgo/client/types"
-	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
@@ -34,12 +32,7 @@ func TestGetChatMembersSkippedParticipant(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var offsets []int32
-			c := answering(t, func(in tl.Encoder, out tl.Decoder) error {
-				req, ok := in.(*tg.ChannelsGetParticipantsRequest)
-				box, okOut := out.(*tg.ChannelsChannelParticipantsClassBox)
-				if !ok || !okOut {
-					return errors.New("unexpected call")
-				}
+			c := answeringEach(t, func(req *tg.ChannelsGetParticipantsRequest, box *tg.ChannelsChannelParticipantsClassBox) {
 				offsets = append(offsets, req.Offset)
 				page := &tg.ChannelsChannelParticipants{Count: int32(tt.total)}
 				for i := int(req.Offset); i < tt.total && i < int(req.Offset+req.Limit); i++ {
@@ -50,7 +43,6 @@ func TestGetChatMembersSkippedParticipant(t *testing.T) {
 					page.Participants = append(page.Participants, p)
 				}
 				box.ChannelsChannelParticipants = page
-				return nil
 			})
 			got := listedKeys(t, c.GetChatMembers(context.Background(), &tg.InputPeerChannel{ChannelID: 7, AccessHash: 1}, types.MemberFilter{}),
 				func(m *types.ChatMember) int64 { return m.User.ID })
