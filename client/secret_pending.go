@@ -153,7 +153,9 @@ func (m *secretChats) pruneLocked(ctx context.Context, keep int32) {
 
 // dropUnfinishedLocked forgets unfinished chat id: its index entry, its record, the chat in
 // memory (marked discarded for a call holding it), and discards it on the server in a job.
-// A chat whose record shows it finished meanwhile keeps its record.
+// A chat whose record shows it finished meanwhile keeps its record. A record that fails to
+// delete, holding the exchange's secret, is listed as an unfinished discard
+// (secret_sweep.go): the next check, or load, stores it discarded without it.
 func (m *secretChats) dropUnfinishedLocked(ctx context.Context, id int32) {
 	delete(m.unfinished, id)
 	s, err := m.lookupLocked(ctx, id)
@@ -167,6 +169,7 @@ func (m *secretChats) dropUnfinishedLocked(ctx context.Context, id int32) {
 	if m.store != nil {
 		if err := m.store.DeleteRecord(ctx, secretRecordNS, secretRecordKey(id)); err != nil {
 			m.log.Warn("secret chat record not deleted", "chat", id, "err", err)
+			m.sweepLaterLocked(ctx, id)
 		}
 	}
 	m.discardOnServer(id)

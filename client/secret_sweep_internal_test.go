@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/tl/tg"
@@ -323,4 +324,37 @@ func TestSecretDiscardNotLoaded(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSecretDropUnfinishedDeleteFails: an unfinished chat dropped past its age whose record
+// fails to delete (the storage briefly away) still holds this side's exponent, and nothing
+// indexes it any more. The next check of the chats stores it discarded, the exponent gone.
+// Before the fix the record stayed stored, exponent and all, for good.
+func TestSecretDropUnfinishedDeleteFails(t *testing.T) {
+	ctx := context.Background()
+	r := newSecretRelay(t)
+	now := time.Unix(100+3600, 0)
+	b := r.parties[1]
+	b.m.now = func() time.Time { return now }
+	r.chatID = 5000
+	if _, err := b.m.request(ctx, &tg.InputUser{UserID: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if s := b.stored(t, 5000); s == nil || s.dh == nil {
+		t.Fatalf("stored %+v, want waiting with the exponent", s)
+	}
+	now = now.Add(8 * 24 * time.Hour) // the next request drops the waiting one
+	store := b.m.store
+	b.m.store = &failingStore{secretStore: store, deletes: secretRecordNS}
+	b.m.handle(ctx, &tg.UpdateEncryption{Chat: &tg.EncryptedChatRequested{ID: 9000, AccessHash: 1, Date: int32(now.Unix()), AdminID: 1, ParticipantID: 2, GA: []byte{2}}})
+	b.m.store = store
+	b.m.checkChats(ctx)
+	if s := b.stored(t, 5000); s != nil && (s.state != types.SecretChatDiscarded || s.dh != nil) {
+		t.Fatalf("stored %v (exponent %v), want discarded without it, or gone", s.state, s.dh != nil)
+	}
+	b = r.restart(1)
+	if c, ok := b.m.get(ctx, 5000); ok && c.State != types.SecretChatDiscarded {
+		t.Fatalf("loaded %+v after a restart", c)
+	}
+	checkWritesNothing(t, b)
 }
