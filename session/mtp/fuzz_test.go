@@ -7,7 +7,8 @@ import (
 
 // checkInvariants fails if a call could be stuck: every call the engine holds must be queued
 // or tracked by its msg_id, or parked with a deadline for its answer in the old session, and
-// the live counter must match the queue.
+// the live counter must match the queue; and if a record kept for reuse is not free
+// (checkSpare).
 func checkInvariants(t *testing.T, e *Engine) {
 	t.Helper()
 	for id, m := range e.calls {
@@ -33,6 +34,7 @@ func checkInvariants(t *testing.T, e *Engine) {
 	if live != e.live {
 		t.Fatalf("live = %d, queue holds %d", e.live, live)
 	}
+	checkSpare(t, e)
 }
 
 // fuzzSeeds are decrypted message bodies covering every service message the handler parses.
@@ -97,6 +99,19 @@ func FuzzReceive(f *testing.F) {
 				if _, _, err := e.Flush(now, nil); err != nil {
 					t.Fatal(err)
 				}
+			}
+			if e == p.c {
+				// The records of calls the message completed go to new calls: the message
+				// again must not reach them through the old calls.
+				p.call(body(4, 0), CallOptions{})
+				p.call(body(5, 0), CallOptions{Repeatable: true})
+				for e.HasPending(now) {
+					if _, _, err := e.Flush(now, nil); err != nil {
+						t.Fatal(err)
+					}
+				}
+				e.receivePlain(now, plain)
+				checkInvariants(t, e)
 			}
 			_, _ = e.OnTimer(now.Add(time.Hour)) // ErrHealthTimeout is a fine outcome
 			checkInvariants(t, e)

@@ -206,6 +206,12 @@ func FuzzOldSession(f *testing.F) {
 		p.fromSession(old, msgID, b)
 		p.fromSession(old, msgID, b) // duplicates too
 		checkInvariants(t, p.c)
+		// The records of calls it completed go to new calls: the message again must not
+		// reach them.
+		p.call(body(0xd, 0), CallOptions{})
+		p.flushC()
+		p.fromSession(old, msgID, b)
+		checkInvariants(t, p.c)
 		p.flushC()
 		waitedOut(t, p)
 	})
