@@ -44,6 +44,7 @@ func (c sessionConn) InvokeWith(ctx context.Context, in tl.Encoder, out tl.Decod
 	return c.Conn.InvokeWith(ctx, in, out)
 }
 
-// ContextFreeCalls marks the session's connection as keeping no call's context after the
-// call returned (engine.ContextFree).
+// ContextFreeCalls marks the session's connection as keeping neither a call's context nor its
+// request after the call returned (conn.ContextFree): Invoke encodes the request before it
+// hands the call to the loop.
 func (sessionConn) ContextFreeCalls() {}

@@ -152,8 +152,8 @@ func (c *mtgoConn) Run(ctx context.Context) error {
 	return nil
 }
 
-// ContextFreeCalls tells the client that InvokeWith keeps no call's context after returning,
-// as the session's connection does.
+// ContextFreeCalls tells the client that InvokeWith keeps neither a call's context nor its
+// request after returning, as the session's connection does.
 func (*mtgoConn) ContextFreeCalls() {}
 
 func (c *mtgoConn) Session() session.Session {
