@@ -130,6 +130,11 @@ type channel struct {
 	// again at (runsAbove), in order: a push reaching one moves past it (pass), one inside
 	// one is a duplicate, and a difference is asked from the end of the last (overRuns).
 	runs []run
+	// rejoined is what the Box remembered of the channel dropped before it was tracked again
+	// (zero when it was not): the memo hands it over as the drop, since a stop may cut the
+	// Output that tracked it again or passed a run before its commit was saved, and the next
+	// Box must neither fetch the runs again nor deliver a late push of them (restoreRuns).
+	rejoined dropped
 	// unhandled is the pts up to which updates of the channel rebuilt from a difference (pts
 	// 0) were cut by a stop before the Handler took them (markUnhandled), in this Box or the
 	// last one: only a difference brings them again, and a drop below it reports them lost.
@@ -181,7 +186,7 @@ func (b *Box) channelUpdate(now time.Time, id int64, h held) {
 		}
 		b.openFor(h.users, h.chats)
 		c := b.track(now, id, resume)
-		c.from, c.floor, c.runs = int32(h.start()), floor, b.runsAbove(d, resume)
+		c.from, c.floor, c.runs, c.rejoined = int32(h.start()), floor, b.runsAbove(d, resume), d
 		b.push(h.u)
 		b.touch(id, resume, false)
 		return
@@ -238,7 +243,7 @@ func (b *Box) channelTooLong(now time.Time, u *tg.UpdateChannelTooLong) {
 			start = pts - 1
 		}
 		c = b.track(now, u.ChannelID, start)
-		c.runs = b.runsAbove(d, start)
+		c.runs, c.rejoined = b.runsAbove(d, start), d
 		b.touch(u.ChannelID, start, false)
 		if start < pts {
 			c.guess, c.named, c.floor = pts, pts, floor
@@ -371,6 +376,15 @@ func (b *Box) runsAbove(d dropped, start int32) []run {
 	return out
 }
 
+// capRuns keeps the first and the last of runs, at most maxDropRuns in all: a late push of
+// one forgotten between is delivered again, never lost.
+func capRuns(runs []run) []run {
+	if len(runs) > maxDropRuns {
+		runs = append(runs[:1:1], runs[len(runs)-maxDropRuns+1:]...)
+	}
+	return runs
+}
+
 // pass moves c past the runs of its drop that its pts reached: their updates were delivered;
 // so were those a stop left unhandled up to there.
 func (b *Box) pass(c *channel) {
@@ -451,6 +465,9 @@ type dropped struct {
 	// a gap: the first up to the pts the channel had before them, the last up to pts, at
 	// most maxDropRuns. Nil when they are all one, up to pts.
 	runs []run
+	// above are the runs of an earlier drop the channel kept above before (channel.runs):
+	// delivered then, undrop keeps them.
+	above []run
 }
 
 // dropped is what a Box remembers of c dropped now. A channel dropped while its start was a
@@ -494,6 +511,11 @@ func (b *Box) undrop(id int64) {
 		return
 	}
 	d.pts, d.runs = d.before, nil
+	if len(d.above) > 0 {
+		d.runs = capRuns(append([]run{{math.MinInt32, d.before}}, d.above...))
+		d.pts = d.runs[len(d.runs)-1].to
+	}
+	d.above = nil
 	b.gone[id] = d
 }
 
@@ -774,7 +796,7 @@ func (b *Box) DropChannel(now time.Time, channelID int64, reason string) Output 
 	c, ok := b.channels[channelID]
 	if ok {
 		b.release(c)
-		before, start := c.dropped(), c.seq.pts
+		before, start, above := c.dropped(), c.seq.pts, c.runs
 		// Below runs of an earlier drop, it goes past them first: their gaps were
 		// reported then, and this drop remembers them as delivered.
 		b.overRuns(c)
@@ -789,12 +811,8 @@ func (b *Box) DropChannel(now time.Time, channelID int64, reason string) Output 
 			c.guess, c.from = 0, start
 		}
 		d := c.dropped()
-		d.before = before.pts
-		if len(runs) > maxDropRuns {
-			// The first and the last ones: a late push of one forgotten between is
-			// delivered again, never lost.
-			runs = append(runs[:1:1], runs[len(runs)-maxDropRuns+1:]...)
-		}
+		d.before, d.above = before.pts, above
+		runs = capRuns(runs)
 		if len(runs) > 1 && c.guess == 0 {
 			d.runs = runs
 		}

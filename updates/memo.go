@@ -1,7 +1,6 @@
 package updates
 
 import (
-	"math"
 	"slices"
 	"time"
 )
@@ -26,20 +25,17 @@ const reasonNamedBefore = "updateChannelTooLong before a restart"
 // over from the stop (or held, and lowering an unsaved start) would be dropped as a
 // duplicate, its update never delivered. With the memo the next Box keeps the start a guess.
 // A dropped channel is not saved at all; the memo keeps its late pushes from being delivered
-// again. A channel tracked again below runs of pts its drop delivered is saved below them;
-// the memo keeps them from being fetched again (restoreRuns).
+// again; nor does a channel tracked again keep its drop, which the memo hands over with it:
+// saved below runs of pts that drop delivered, or cut by a stop before its commit was saved,
+// the channel must not fetch them again (restoreRuns).
 type channelMemo struct {
 	id int64
 	// pts is the guessed start, or, with named zero, the pts the channel was dropped at.
 	pts   int32
 	named int32
 	floor int32
-	// runs are those of the drop (dropped.runs), with named zero; with tracked, those above
-	// pts (channel.runs).
+	// runs are those of the drop (dropped.runs), with named zero.
 	runs []run
-	// tracked says the channel was tracked at pts, below runs a drop of it delivered: the
-	// Store holds pts, and a difference from there would deliver them again.
-	tracked bool
 	// unhandled says updates of it rebuilt from a difference up to pts were cut by a stop
 	// (channel.unhandled), the Store below them.
 	unhandled bool
@@ -52,8 +48,8 @@ func (b *Box) memo() []channelMemo {
 		if c.guess != 0 {
 			out = append(out, channelMemo{id: id, pts: c.seq.pts, named: c.guess, floor: c.floor})
 		}
-		if len(c.runs) > 0 {
-			out = append(out, channelMemo{id: id, pts: c.seq.pts, runs: c.runs, tracked: true})
+		if d := c.rejoined; d.pts > 0 {
+			out = append(out, channelMemo{id: id, pts: d.pts, runs: d.runs})
 		}
 		if c.unhandled > 0 {
 			out = append(out, channelMemo{id: id, pts: c.unhandled, unhandled: true})
@@ -67,7 +63,7 @@ func (b *Box) memo() []channelMemo {
 			return c
 		}
 		// A guess first: it may track the channel the others concern.
-		return int64Compare(boolInt(a.tracked || a.unhandled), boolInt(b.tracked || b.unhandled))
+		return int64Compare(memoRank(a), memoRank(b))
 	})
 	return out
 }
@@ -100,14 +96,14 @@ func (b *Box) restore(now time.Time, ms []channelMemo) Output {
 	for _, m := range ms {
 		c, ok := b.channels[m.id]
 		switch {
-		case m.tracked:
-			b.restoreRuns(m, c)
 		case m.unhandled:
 			if ok && c.seq.pts < m.pts {
 				c.unhandled = max(c.unhandled, m.pts)
 			}
+		case m.named == 0 && ok:
+			b.restoreRuns(m, c)
 		case m.named == 0:
-			if !ok && m.pts > b.gone[m.id].pts {
+			if m.pts > b.gone[m.id].pts {
 				b.remember(m.id, dropped{pts: m.pts, runs: m.runs})
 			}
 		case m.pts < 1 || m.pts < m.floor || m.pts >= m.named || !b.near(m.pts, m.named):
@@ -163,44 +159,38 @@ func (b *Box) restore(now time.Time, ms []channelMemo) Output {
 	return b.finish()
 }
 
-// restoreRuns takes the runs a drop delivered above the pts m.pts the last Box tracked the
-// channel at. A channel this Box tracks keeps those above its own pts, unless it keeps runs
-// already: a difference on its way from below them is asked again (channelDifference), and
-// the next one starts at their end (overRuns). A channel it does not track (not saved, or
-// forgotten with NoCatchUp) is remembered as dropped at their end, delivered up to m.pts and
-// in them, as the last Box's drop remembered it, so that a late push of them is not
+// restoreRuns takes the drop m of a channel this Box tracks: the last Box tracked it again
+// after that drop (the Store holds it below runs the drop delivered, or misses the commit a
+// stop cut), or a stop undid the drop (undrop). The channel keeps the runs of m above its
+// pts, unless it keeps runs already: a difference on its way from below them is asked again
+// (channelDifference), and the next one starts at their end (overRuns); and it keeps m for
+// its own memo. A drop whose channel this Box does not track (not saved, or forgotten with
+// NoCatchUp) is remembered as such (restore), so that a late push of its runs is not
 // delivered again.
 func (b *Box) restoreRuns(m channelMemo, c *channel) {
-	if len(m.runs) == 0 {
+	if c.rejoined.pts == 0 {
+		c.rejoined = dropped{pts: m.pts, runs: m.runs}
+	}
+	if len(c.runs) > 0 {
 		return
 	}
-	if c != nil {
-		if len(c.runs) > 0 {
-			return
+	for _, r := range b.runsAbove(dropped{runs: m.runs}, c.seq.pts) {
+		if r.from > c.seq.pts {
+			c.runs = append(c.runs, r)
 		}
-		for _, r := range b.runsAbove(dropped{runs: m.runs}, c.seq.pts) {
-			if r.from > c.seq.pts {
-				c.runs = append(c.runs, r)
-			}
-		}
-		return
 	}
-	end := m.runs[len(m.runs)-1].to
-	if end <= b.gone[m.id].pts {
-		return
-	}
-	runs := append([]run{{math.MinInt32, m.pts}}, m.runs...)
-	if len(runs) > maxDropRuns {
-		runs = append(runs[:1:1], runs[len(runs)-maxDropRuns+1:]...)
-	}
-	b.remember(m.id, dropped{pts: end, runs: runs})
 }
 
-func boolInt(v bool) int64 {
-	if v {
-		return 1
+// memoRank orders the memos of one channel: a guess, which may track it, before its drop
+// and the updates left unhandled, which concern it tracked.
+func memoRank(m channelMemo) int64 {
+	switch {
+	case m.named != 0:
+		return 0
+	case m.unhandled:
+		return 2
 	}
-	return 0
+	return 1
 }
 
 // lateMemo reports the updates after the memo's guessed start up to from, the pts this Box

@@ -325,3 +325,60 @@ func TestRejoinRunsHandedOver(t *testing.T) {
 		})
 	}
 }
+
+// TestRejoinCutKeepsRuns: channel 9, rejoined at 12 below the run (13,14] its drop delivered
+// and saved at 12, goes past the run (a late 13 reaches it, or a drop of the channel), and a
+// stop cuts that Output before its commit is saved: the late 13 or the drop's held 16 goes on
+// in the Leftovers. The memo named no run any more (or the undone drop none), so the next
+// Box, at 12 or not tracking the channel, delivered 14 again. Cut in the Output of the late
+// 12 itself, the memo named 12 delivered: the left-over 12 was dropped, never delivered. The
+// memo now hands over the drop the channel was tracked again after.
+func TestRejoinCutKeepsRuns(t *testing.T) {
+	const ch = 9
+	for _, tc := range []struct {
+		name   string
+		rejoin bool // the cut Output is the late 12's
+		drop   bool // the cut Output drops the channel, delivering 16 held
+		saved  bool // the next Box loads the channel at 12 and catches it up
+		left   []int32
+		after  []int32
+		want   []string
+	}{
+		{name: "pass, caught up", saved: true, left: []int32{13}, want: []string{"ch9/13", "ch9/15", "ch9/16"}},
+		{name: "pass, not saved", left: []int32{13}, after: []int32{14, 15}, want: []string{"ch9/13", "ch9/15"}},
+		{name: "drop, caught up", drop: true, saved: true, left: []int32{16}, want: []string{"ch9/15", "ch9/16"}},
+		{name: "rejoin", rejoin: true, left: []int32{12}, after: []int32{13, 14, 15}, want: []string{"ch9/12", "ch9/13", "ch9/15"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			last := dropAfterHeld(t, Config{MaxPending: 5}, ch, 14)
+			last.process(chPush(ch, 12))
+			last.expectDelivered("ch9/12")
+			switch {
+			case tc.rejoin:
+			case tc.drop:
+				last.process(chPush(ch, 16))
+				last.record(last.b.DropChannel(last.now, ch, "CHANNEL_PRIVATE"))
+				last.expectDelivered("ch9/16")
+				last.b.undrop(ch) // as keep does for a drop not saved
+			default:
+				last.process(chPush(ch, 13))
+				last.expectDelivered("ch9/13")
+			}
+
+			h := newHarness(t, Config{MaxPending: 5})
+			saved := &Saved{State: State{Pts: 1, Qts: 1, Seq: 1, Date: 1}}
+			if tc.saved {
+				saved.Channels = []ChannelPts{{ChannelID: ch, Pts: 12}}
+			}
+			h.record(h.b.Start(h.now, saved))
+			h.must(h.b.ApplyDifference(h.now, &tg.UpdatesDifferenceEmpty{Date: 1, Seq: 1}))
+			h.record(h.b.restore(h.now, last.b.memo()))
+			for _, p := range append(tc.left, tc.after...) {
+				h.process(chPush(ch, p))
+			}
+			answerChannel(h, ch, 16)
+			h.expectDelivered(tc.want...)
+			checkInvariants(t, h.b)
+		})
+	}
+}
