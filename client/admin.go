@@ -255,8 +255,9 @@ func (c *Client) GetChatEventLog(ctx context.Context, chat any, filter types.Cha
 		if pg.sent = len(res.Events); pg.sent > 0 {
 			pg.next = res.Events[pg.sent-1].ID
 		}
-		// More only while the ids fall, so a server repeating a page cannot loop us.
-		pg.more = pg.sent == eventLogPage && (maxID == 0 || pg.next < maxID)
+		// More only while the ids fall, so a server repeating a page cannot loop us, and
+		// stay above 0: a max_id of 0 would ask for the first page again.
+		pg.more = pg.sent == eventLogPage && pg.next > 0 && (maxID == 0 || pg.next < maxID)
 		return pg, nil
 	})
 }

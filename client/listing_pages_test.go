@@ -208,3 +208,42 @@ func TestGetDialogsRepeatingServer(t *testing.T) {
 		t.Errorf("got %d chats in %d calls, want 100 in 2", len(got), calls)
 	}
 }
+
+// TestGetChatEventLogEventZero: an event with id 0 (or below) last on a page cannot be the
+// next page's max_id, which 0 would turn back into the first page: a server that honours
+// max_id would then send the log again and again. The listing ends there instead.
+func TestGetChatEventLogEventZero(t *testing.T) {
+	calls := 0
+	c := answering(t, func(in tl.Encoder, out tl.Decoder) error {
+		req, ok := in.(*tg.ChannelsGetAdminLogRequest)
+		res, okOut := out.(*tg.ChannelsAdminLogResults)
+		if !ok || !okOut {
+			return fmt.Errorf("unexpected call %T", in)
+		}
+		if calls++; calls > 4 {
+			return fmt.Errorf("call %d: the listing does not end", calls)
+		}
+		top := int64(200) // the log holds events 199 down to 0
+		if req.MaxID != 0 {
+			top = req.MaxID
+		}
+		for id := top - 1; id >= 0 && len(res.Events) < int(req.Limit); id-- {
+			res.Events = append(res.Events, tg.ChannelAdminLogEvent{
+				ID: id, Date: 1, UserID: 1, Action: &tg.ChannelAdminLogEventActionChangeTitle{},
+			})
+		}
+		return nil
+	})
+	got := listedKeys(t, c.GetChatEventLog(context.Background(), &tg.InputPeerChannel{ChannelID: 7, AccessHash: 1}, types.ChatEventFilter{}),
+		func(e *types.ChatEvent) int64 { return e.ID })
+	var want []int64
+	for id := int64(199); id >= 0; id-- {
+		want = append(want, id)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
+	}
+	if calls != 2 {
+		t.Errorf("%d calls, want 2", calls)
+	}
+}
