@@ -177,6 +177,9 @@ type secretChats struct {
 	// swept is the stored list of chats whose discard is unfinished, as last read or
 	// written (secret_sweep.go); nil until read.
 	swept map[int32]struct{}
+	// discarding counts the discardEncryption calls out per chat (discard): a check keeps
+	// their chats listed.
+	discarding map[int32]int
 	// watchOnce starts the client-wide re-keying timer (secret_watch.go).
 	watchOnce sync.Once
 	dhCfg     struct {
@@ -223,6 +226,10 @@ func (m *secretChats) lookupLocked(ctx context.Context, id int32) (*secretChat, 
 	if unfinished { // finished now, before anything uses the key (secret_sweep.go)
 		m.log.Info("secret chat discard finished on load", "chat", id)
 		m.discardLocked(ctx, s)
+		// The stop may have come while the server was asked (discard), before it took the
+		// call: asked again, so the peer's side ends too (a chat discarded already is an
+		// error, logged).
+		m.discardOnServer(id)
 	}
 	m.loadGapLocked(ctx, s)  // secret_gap.go
 	m.loadSentLocked(ctx, s) // secret_sent.go
@@ -436,17 +443,49 @@ func (m *secretChats) acceptKey(ctx context.Context, id int32) (*types.SecretCha
 	return nil, fmt.Errorf("mtgo: messages.acceptEncryption: unexpected %T", res)
 }
 
-// discard ends a chat (messages.discardEncryption) and marks it discarded.
+// discard ends a chat (messages.discardEncryption) and marks it discarded. The chat is
+// listed as discarding before the call (secret_sweep.go), so a stop once the server has
+// discarded it, before any write here, still finishes the discard on the next load; a call
+// that fails takes it off again.
 func (m *secretChats) discard(ctx context.Context, id int32, deleteHistory bool) error {
-	if _, err := m.raw.MessagesDiscardEncryption(ctx, &tg.MessagesDiscardEncryptionRequest{DeleteHistory: deleteHistory, ChatID: id}); err != nil {
-		return fmt.Errorf("mtgo: messages.discardEncryption: %w", err)
-	}
+	m.mu.Lock()
+	listed := m.discardingLocked(ctx, id)
+	m.mu.Unlock()
+	_, err := m.raw.MessagesDiscardEncryption(ctx, &tg.MessagesDiscardEncryptionRequest{DeleteHistory: deleteHistory, ChatID: id})
 	// The server has discarded it: the key leaves the storage even if the caller gives up.
 	ctx = context.WithoutCancel(ctx)
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.discarding[id]--; m.discarding[id] <= 0 {
+		delete(m.discarding, id)
+	}
+	if err != nil {
+		if s := m.chats[id]; listed && m.discarding[id] == 0 && s != nil && s.state != types.SecretChatDiscarded {
+			m.sweptNowLocked(ctx, id) // not discarded: taken off
+		}
+		return fmt.Errorf("mtgo: messages.discardEncryption: %w", err)
+	}
 	m.discardIDLocked(ctx, id)
 	return nil
+}
+
+// discardingLocked counts a discardEncryption call for chat id, and lists the chat, loaded
+// first (a chat in memory is not discarded by its listing, lookupLocked), unless it is
+// unknown, discarded or listed already: it reports whether it listed it.
+func (m *secretChats) discardingLocked(ctx context.Context, id int32) bool {
+	if m.discarding == nil {
+		m.discarding = map[int32]int{}
+	}
+	m.discarding[id]++
+	if s, _ := m.lookupLocked(ctx, id); s == nil || s.state == types.SecretChatDiscarded {
+		return false
+	}
+	if was, err := m.sweepingLocked(ctx, id); err != nil || was {
+		return false
+	}
+	m.sweepLaterLocked(ctx, id)
+	_, listed := m.swept[id]
+	return listed
 }
 
 // discardIDLocked discards chat id (discardLocked), which the server has discarded. A chat

@@ -47,6 +47,9 @@ type secretRelay struct {
 	dhCalls     int
 	// failService fails the next so many messages.sendEncryptedService calls.
 	failService int
+	// onDiscard runs when the relay takes discardEncryption, before it answers; an error
+	// fails the call (the chat is not discarded).
+	onDiscard func() error
 }
 
 type heldPush struct {
@@ -187,6 +190,11 @@ func (s sideInvoker) Invoke(_ context.Context, in tl.Encoder, out tl.Decoder) er
 			r.push(other, &tg.UpdateEncryptedChatTyping{ChatID: q.Peer.ChatID})
 		}
 	case *tg.MessagesDiscardEncryptionRequest:
+		if r.onDiscard != nil {
+			if err := r.onDiscard(); err != nil {
+				return err
+			}
+		}
 		out.(*tg.BoolBox).Bool = true
 		r.push(other, &tg.UpdateEncryption{Chat: &tg.EncryptedChatDiscarded{ID: q.ChatID}})
 	default:

@@ -49,8 +49,9 @@ func (m *secretChats) sweepLaterLocked(ctx context.Context, id int32) {
 	}
 }
 
-// sweptNowLocked takes chat id, whose discard is finished (stored discarded, nothing left),
-// off the list; a failure is logged, and the next check takes it off.
+// sweptNowLocked takes chat id, whose discard is finished (stored discarded, nothing left)
+// or whose discardEncryption call failed (discard), off the list; a failure is logged, and
+// the next check takes it off.
 func (m *secretChats) sweptNowLocked(ctx context.Context, id int32) {
 	delete(m.unlisted, id)
 	if m.store == nil {
@@ -171,11 +172,15 @@ func (m *secretChats) sweepLocked(ctx context.Context) {
 }
 
 // sweptLocked deletes what the discard of chat id left stored and reports whether nothing is
-// left. A chat whose record failed to save again (unsaved) is not done. One stored as not
+// left. A chat whose discardEncryption call is out, or whose record failed to save again
+// (unsaved), is not done. One stored as not
 // discarded has its discard finished by the load (lookupLocked); one not discarded in memory
 // is no discard of this list's (none stores a chat so); a chat record gone or damaged says
 // nothing more.
 func (m *secretChats) sweptLocked(ctx context.Context, id int32) bool {
+	if m.discarding[id] > 0 { // listed before its discardEncryption call (discard)
+		return false
+	}
 	s, err := m.lookupLocked(ctx, id)
 	switch {
 	case errors.Is(err, errSecretRecord):

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -357,4 +358,68 @@ func TestSecretDropUnfinishedDeleteFails(t *testing.T) {
 		t.Fatalf("loaded %+v after a restart", c)
 	}
 	checkWritesNothing(t, b)
+}
+
+// TestSecretDiscardListedFirst: DiscardSecretChat lists the chat before it asks the server.
+// The process stops once the server has discarded the chat, before the discard's first
+// write here (its storage takes no more writes), and restarts: the chat the new process
+// loads is discarded, its key gone from the storage; a check of the chats while the call is
+// out does not take it off the list. A call the server refuses leaves the chat ready, and
+// not listed. Before the fix the first write came after the server's answer: the chat
+// stayed stored ready, key and all.
+func TestSecretDiscardListedFirst(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		name          string
+		check, refuse bool // a check runs while the call is out; the server refuses
+	}{
+		{name: "stop after the answer"},
+		{name: "check during the call", check: true},
+		{name: "refused", refuse: true},
+		{name: "check during a refused call", check: true, refuse: true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newSecretRelay(t)
+			id := r.open(t)
+			r.exchangeTexts(t, id, "a", "b")
+			b := r.parties[1]
+			r.onDiscard = func() error {
+				if tt.check {
+					b.m.checkChats(ctx)
+				}
+				if tt.refuse {
+					return errors.New("relay: refused")
+				}
+				b.m.store = &stoppingStore{secretStore: b.m.store}
+				return nil
+			}
+			err := b.m.discard(ctx, id, false)
+			if tt.refuse != (err != nil) {
+				t.Fatalf("discard: %v", err)
+			}
+			r.onDiscard = nil
+			want := types.SecretChatDiscarded
+			if tt.refuse {
+				want = types.SecretChatReady
+				if _, listed, _ := b.store.LoadRecord(ctx, secretRecordNS, secretSweepKey); listed {
+					t.Fatal("a refused discard is listed")
+				}
+			}
+			b = r.restart(1)
+			if c, ok := b.m.get(ctx, id); !ok || c.State != want {
+				t.Fatalf("loaded %+v, want %v", c, want)
+			}
+			if s := b.stored(t, id); s.state != want || (s.keys != nil) != tt.refuse {
+				t.Fatalf("stored %v (keys %v), want %v", s.state, s.keys != nil, want)
+			}
+			// The load that finished the discard asks the server again (the stop may have
+			// come before it took the call).
+			calls := len(r.calls)
+			r.runJobs()
+			if again := slices.Contains(r.calls[calls:], "1:*tg.MessagesDiscardEncryptionRequest"); again == tt.refuse {
+				t.Fatalf("discarded on the server again: %v, want %v", again, !tt.refuse)
+			}
+			checkWritesNothing(t, b)
+		})
+	}
 }
