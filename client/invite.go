@@ -166,11 +166,12 @@ func (c *Client) GetChatAdminInviteLinks(ctx context.Context, chat, admin any, r
 		}
 		e := types.NewEntities(res.Users, nil)
 		pg.items = make([]*types.ChatInviteLink, 0, len(res.Invites))
-		pg.next = linksCursor{seen: cur.seen + len(res.Invites)}
-		for _, inv := range res.Invites {
+		pg.next = linksCursor{seen: cur.seen}
+		for i, inv := range res.Invites {
 			if l := types.NewChatInviteLink(inv, e); l != nil {
 				pg.items = append(pg.items, l)
-				pg.next.date, pg.next.link = l.Raw.Date, l.Link
+				// The next page starts after this link: the entries after it come again.
+				pg.next = linksCursor{date: l.Raw.Date, link: l.Link, seen: cur.seen + i + 1}
 			}
 		}
 		pg.sent = len(res.Invites)
@@ -181,8 +182,8 @@ func (c *Client) GetChatAdminInviteLinks(ctx context.Context, chat, admin any, r
 }
 
 // linksCursor is where the next page of an admin's invite links starts: after the last link
-// of the pages seen so far (the only entries with a date and a link to start from), and how
-// many entries the server sent.
+// of the last page (the only entries with a date and a link to start from), and how many
+// entries the server sent up to it.
 type linksCursor struct {
 	date int32
 	link string

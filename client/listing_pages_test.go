@@ -247,3 +247,81 @@ func TestGetChatEventLogEventZero(t *testing.T) {
 		t.Errorf("%d calls, want 2", calls)
 	}
 }
+
+// TestGetForumTopicsDeletedTail pages through forums whose pages end in deleted topics. The
+// next page starts after the last live topic, so the deleted ones after it come again: they
+// must not count twice against the server's count, or the last topics are never asked for.
+func TestGetForumTopicsDeletedTail(t *testing.T) {
+	tests := []struct {
+		name        string
+		total       int
+		deleted     func(i int) bool // topic i (1-based) is forumTopicDeleted
+		wantOffsets []int32          // offset_topic of each request
+	}{
+		{"none", 195, func(int) bool { return false }, []int32{0, 100}},
+		{"end of page one", 195, func(i int) bool { return i > 90 && i <= 100 }, []int32{0, 90, 190}},
+		{"end of pages one and two", 295, func(i int) bool { return i%100 > 95 || i%100 == 0 }, []int32{0, 95, 195}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var offsets []int32
+			c := answeringEach(t, func(req *tg.MessagesGetForumTopicsRequest, box *tg.MessagesForumTopics) {
+				offsets = append(offsets, req.OffsetTopic)
+				box.Count = int32(tt.total)
+				for i := int(req.OffsetTopic) + 1; i <= tt.total && len(box.Topics) < int(req.Limit); i++ {
+					var top tg.ForumTopicClass = &tg.ForumTopic{ID: int32(i), Date: int32(1e6 - i), TopMessage: int32(i), Title: "t"}
+					if tt.deleted(i) {
+						top = &tg.ForumTopicDeleted{ID: int32(i)}
+					}
+					box.Topics = append(box.Topics, top)
+				}
+			})
+			got := listedKeys(t, c.GetForumTopics(context.Background(), &tg.InputPeerChannel{ChannelID: 7, AccessHash: 1}, ""),
+				func(ft *types.ForumTopic) int64 { return int64(ft.ID) })
+			if diff := cmp.Diff(upTo(1, tt.total, tt.deleted), got); diff != "" {
+				t.Errorf("topics (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.wantOffsets, offsets); diff != "" {
+				t.Errorf("offsets asked (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestGetChatAdminInviteLinksUnlistedTail: entries that are no link (nothing to start a page
+// from) at the end of a page come again on the next one, which starts after the last link;
+// counted twice against the server's count, they would hide the last links.
+func TestGetChatAdminInviteLinksUnlistedTail(t *testing.T) {
+	const total = 195
+	other := func(i int) bool { return i > 90 && i <= 100 } // entry i (1-based) is no link
+	var offsets []string
+	c := answeringEach(t, func(req *tg.MessagesGetExportedChatInvitesRequest, box *tg.MessagesExportedChatInvites) {
+		offsets = append(offsets, req.OffsetLink.Value)
+		box.Count = total
+		start := 1
+		if req.OffsetLink.Set {
+			fmt.Sscanf(req.OffsetLink.Value, "l%d", &start)
+			start++
+		}
+		for i := start; i <= total && len(box.Invites) < int(req.Limit); i++ {
+			var inv tg.ExportedChatInviteClass = &tg.ChatInviteExported{Link: fmt.Sprintf("l%d", i), Date: int32(1e6 - i), AdminID: 5}
+			if other(i) {
+				inv = &tg.ChatInvitePublicJoinRequests{}
+			}
+			box.Invites = append(box.Invites, inv)
+		}
+	})
+	got := listedKeys(t, c.GetChatAdminInviteLinks(context.Background(), &tg.InputPeerChannel{ChannelID: 7, AccessHash: 1},
+		&tg.InputUser{UserID: 5, AccessHash: 1}, false),
+		func(l *types.ChatInviteLink) int64 {
+			var i int64
+			fmt.Sscanf(l.Link, "l%d", &i)
+			return i
+		})
+	if diff := cmp.Diff(upTo(1, total, other), got); diff != "" {
+		t.Errorf("links (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"", "l90", "l190"}, offsets); diff != "" {
+		t.Errorf("offsets asked (-want +got):\n%s", diff)
+	}
+}

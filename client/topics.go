@@ -165,7 +165,7 @@ const topicsPage = 100
 // it is not ""), most recently active first, pinned ones on top.
 func (c *Client) GetForumTopics(ctx context.Context, chat any, query string) iter.Seq2[*types.ForumTopic, error] {
 	// The cursor is the last topic sent with a date and top message to start from (deleted
-	// topics have neither), and how many entries the server sent.
+	// topics have neither), and how many entries the server sent up to it.
 	type cursor struct {
 		last *tg.ForumTopic
 		seen int
@@ -189,12 +189,13 @@ func (c *Client) GetForumTopics(ctx context.Context, chat any, query string) ite
 		}
 		e := types.NewEntities(res.Users, res.Chats)
 		pg.items = make([]*types.ForumTopic, 0, len(res.Topics))
-		pg.sent, pg.next = len(res.Topics), cursor{seen: cur.seen + len(res.Topics)}
-		for _, t := range res.Topics {
+		pg.sent, pg.next = len(res.Topics), cursor{seen: cur.seen}
+		for i, t := range res.Topics {
 			if ft := types.NewForumTopic(t, e); ft != nil {
 				pg.items = append(pg.items, ft)
 				c.topicCache.add(p.botAPIID(), ft)
-				pg.next.last = ft.Raw
+				// The next page starts after this topic: deleted ones after it come again.
+				pg.next.last, pg.next.seen = ft.Raw, cur.seen+i+1
 			}
 		}
 		moved := pg.next.last != nil && (cur.last == nil || pg.next.last.ID != cur.last.ID)
