@@ -3,6 +3,7 @@ package mtgo
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 
 	"github.com/mtgo-labs/mtgo/client/types"
@@ -22,8 +23,9 @@ import (
 // left something. With nothing listed a check reads one record and writes nothing.
 const secretSweepKey = "sweep"
 
-// sweepLaterLocked lists chat id, whose discard begins (discardLocked). A failure is logged,
-// and the chat kept in memory (unlisted) for the next check to list or sweep.
+// sweepLaterLocked lists chat id, whose discard begins (discardLocked). A failure (a full
+// list too) is logged, and the chat kept in memory (unlisted) for the next check to list or
+// sweep.
 func (m *secretChats) sweepLaterLocked(ctx context.Context, id int32) {
 	if m.store == nil {
 		return
@@ -34,11 +36,11 @@ func (m *secretChats) sweepLaterLocked(ctx context.Context, id int32) {
 			return
 		}
 		if len(idx) >= maxSecretReady {
-			m.log.Warn("discarded secret chat not listed for deletion: the list is full", "chat", id, "max", maxSecretReady)
-			return
+			err = fmt.Errorf("the list is full (%d chats)", maxSecretReady)
+		} else {
+			idx[id] = struct{}{}
+			err = m.saveSweepListLocked(ctx, idx)
 		}
-		idx[id] = struct{}{}
-		err = m.saveSweepListLocked(ctx, idx)
 	}
 	if err != nil {
 		m.log.Warn("discarded secret chat not listed for deletion", "chat", id, "err", err)

@@ -22,7 +22,9 @@ import (
 // Before that fix the chat was listed nowhere, and the plaintext stayed for good.
 // "damaged": the stored list is damaged before the restart (another id in it too); the ids
 // it still holds are swept, and the list written again. Before that fix a damaged list read
-// as empty: what the listed chats left was never swept.
+// as empty: what the listed chats left was never swept. "list full": the list has no room
+// for the chat; the process remembers it, and its next check deletes what it left (and drops
+// the ids of no discarded chat). Before that fix the chat was listed nowhere.
 func TestSecretSweepAtCheck(t *testing.T) {
 	ctx := context.Background()
 	other := binary.LittleEndian.AppendUint32(nil, 12345) // no chat stored under it
@@ -31,12 +33,14 @@ func TestSecretSweepAtCheck(t *testing.T) {
 		save    string // the key whose writes fail during the discard
 		restart bool
 		damage  func([]byte) []byte // of the stored list
+		full    bool                // the list holds maxSecretReady other ids before the discard
 	}{
 		{name: "listed", restart: true},
 		{name: "listing failed", save: secretSweepKey},
 		{name: "damaged version", restart: true, damage: func(b []byte) []byte { b[0] = 9; return append(b, other...) }},
 		{name: "damaged size", restart: true, damage: func(b []byte) []byte { return append(append(b, other...), 1, 2) }},
 		{name: "damaged order", restart: true, damage: func(b []byte) []byte { return append(append(b, other...), b[1:5]...) }},
+		{name: "list full", full: true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			r := newSecretRelay(t)
@@ -48,6 +52,15 @@ func TestSecretSweepAtCheck(t *testing.T) {
 			b.m.handle(ctx, held[1].up) // kept after the gap
 			if len(live.of(secretGapNS, id)) == 0 || len(live.of(secretSentNS, id)) == 0 {
 				t.Fatalf("stored before the discard: kept %v, sent %v", live.of(secretGapNS, id), live.of(secretSentNS, id))
+			}
+			if tt.full {
+				ids := map[int32]struct{}{}
+				for i := range int32(maxSecretReady) {
+					ids[1<<20+i] = struct{}{}
+				}
+				if err := b.store.SaveRecord(ctx, secretRecordNS, secretSweepKey, encodeSecretReady(ids)); err != nil {
+					t.Fatal(err)
+				}
 			}
 			base := b.m.store
 			b.m.store = &failingStore{secretStore: &failingStore{secretStore: base, deletes: secretSentNS}, deletes: secretGapNS, save: tt.save}
