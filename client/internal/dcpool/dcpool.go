@@ -180,8 +180,9 @@ func (p *Pool) Claims() map[Key]int {
 // connect returns e's running connection, opening it if needed. It is called with p.mu held
 // and releases it. Callers wait for one opening the same entry or another connection to the
 // data center (its key exchange) until their ctx ends or CloseAll, which ends an open under
-// way too (ErrClosed). A connection whose open a Forget of its data center overtook is
-// closed and opened again: it may hold what was forgotten.
+// way too (ErrClosed). A caller that waited for an entry dropped meanwhile (its open failed)
+// pools it again, or waits for the entry that replaced it. A connection whose open a Forget
+// of its data center overtook is closed and opened again: it may hold what was forgotten.
 func (p *Pool) connect(ctx context.Context, k Key, e *entry) (*conn.Live, error) {
 	startJanitor := !p.janitor
 	p.janitor = true
@@ -199,6 +200,19 @@ func (p *Pool) connect(ctx context.Context, k Key, e *entry) (*conn.Live, error)
 	if err := e.mu.lock(ctx, life); err != nil { // the holder drops e if its open fails
 		return nil, fmt.Errorf("wait for the connection to dc %d: %w", k.DC, err)
 	}
+	p.mu.Lock()
+	switch cur, ok := p.entries[k]; {
+	case life != p.life:
+		// CloseAll meanwhile: the open below ends with ErrClosed, e is not pooled again.
+	case !ok:
+		p.entries[k] = e // dropped while this caller waited: pooled again, so later Gets wait for it
+	case cur != e:
+		// Dropped while this caller waited, and a later caller made another entry: wait for that
+		// one, or the connection this caller opened would be pooled nowhere.
+		e.mu.unlock()
+		return p.connect(ctx, k, cur) // unlocks p.mu
+	}
+	p.mu.Unlock()
 	defer e.mu.unlock()
 	if e.lc != nil && !e.lc.Done() {
 		e.lc.Touch()

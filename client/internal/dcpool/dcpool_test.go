@@ -317,15 +317,7 @@ func TestForgetKeepsEntryBeingOpened(t *testing.T) {
 			t.Errorf("two Gets of one key returned two connections (open %d and %d of %d)",
 				slices.Index(opened, first)+1, slices.Index(opened, second)+1, len(opened))
 		}
-		var live []*conn.Live
-		for _, c := range p.Live(nil) {
-			live = append(live, c.Live)
-		}
-		for i, lc := range opened {
-			if !lc.Done() && !slices.Contains(live, lc) {
-				t.Errorf("open %d of %d is running and pooled nowhere", i+1, len(opened))
-			}
-		}
+		checkPooled(t, p, opened)
 	})
 }
 
@@ -359,5 +351,66 @@ func TestForgetAfterCallerGaveUp(t *testing.T) {
 	}
 	if live := p.Live(nil); len(live) != 0 {
 		t.Errorf("pooled %v after the open was given up", live)
+	}
+}
+
+// TestWaiterOfDroppedEntryPoolsItsOpen: a Get waiting for an entry whose open failed (and so
+// dropped it) opens it in turn; a Get arriving meanwhile shares that entry, so the
+// connection is pooled. Before, the late Get made another entry, and the waiter's connection,
+// returned but pooled nowhere, was neither swept when idle nor closed by CloseAll.
+func TestWaiterOfDroppedEntryPoolsItsOpen(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		failFirst, holdSecond := make(chan struct{}), make(chan struct{})
+		var opened []*conn.Live
+		open := func(_ context.Context, dc int, media, cdn bool) (*conn.Live, error) {
+			switch len(opened) {
+			case 0:
+				<-failFirst
+			case 1:
+				<-holdSecond
+			}
+			lc := conn.New(dc, media, cdn, nil)
+			opened = append(opened, lc)
+			if len(opened) == 1 {
+				lc.Close()
+				return nil, errors.New("first open fails")
+			}
+			return lc, nil
+		}
+		p := New(func(func(context.Context)) bool { return false }, open, 0, slog.New(slog.DiscardHandler))
+		got := make(chan *conn.Live, 3)
+		get := func() {
+			lc, _ := p.Get(t.Context(), 4, false, false)
+			got <- lc
+		}
+		go get()
+		synctest.Wait() // the first open runs
+		go get()
+		synctest.Wait() // the second Get waits for the entry
+		close(failFirst)
+		synctest.Wait() // the first Get failed and dropped the entry; the second opens it
+		go get()
+		synctest.Wait() // the third Get waits
+		close(holdSecond)
+		<-got
+		<-got
+		<-got
+		checkPooled(t, p, opened)
+		p.CloseAll()
+	})
+}
+
+// checkPooled fails t for each of the opened connections running but pooled nowhere, which
+// neither the idle sweep nor CloseAll would close.
+func checkPooled(t *testing.T, p *Pool, opened []*conn.Live) {
+	t.Helper()
+	var live []*conn.Live
+	for _, c := range p.Live(nil) {
+		live = append(live, c.Live)
+	}
+	for i, lc := range opened {
+		if !lc.Done() && !slices.Contains(live, lc) {
+			t.Errorf("open %d of %d is running and pooled nowhere", i+1, len(opened))
+		}
 	}
 }
