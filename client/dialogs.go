@@ -42,7 +42,7 @@ func (c *Client) GetDialogs(ctx context.Context, filter DialogFilter) iter.Seq2[
 			if filter.Archived {
 				req.FolderID = tl.Some[int32](types.ArchiveFolderID)
 			}
-			list, sent, count, err := c.dialogsPage(ctx, req)
+			list, upto, count, err := c.dialogsPage(ctx, req)
 			if err != nil {
 				yield(nil, err)
 				return
@@ -56,8 +56,8 @@ func (c *Client) GetDialogs(ctx context.Context, filter DialogFilter) iter.Seq2[
 					return
 				}
 			}
-			total += sent
-			if sent == 0 || len(list) == 0 || count <= total {
+			total += upto
+			if upto == 0 || len(list) == 0 || count <= total {
 				return
 			}
 			last := list[len(list)-1]
@@ -73,10 +73,11 @@ func (c *Client) GetDialogs(ctx context.Context, filter DialogFilter) iter.Seq2[
 	}
 }
 
-// dialogsPage fetches one page of the chat list: the dialogs it converted, how many the
-// server sent and the number of dialogs in the list (the page's length when the answer is
+// dialogsPage fetches one page of the chat list: the dialogs it converted, how many entries
+// the server sent up to the last of them (where the next page starts: the entries after it
+// come again) and the number of dialogs in the list (upto itself when the answer is
 // the whole list).
-func (c *Client) dialogsPage(ctx context.Context, req *tg.MessagesGetDialogsRequest) (list []*types.Dialog, sent, count int, err error) {
+func (c *Client) dialogsPage(ctx context.Context, req *tg.MessagesGetDialogsRequest) (list []*types.Dialog, upto, count int, err error) {
 	res, err := c.api().MessagesGetDialogs(ctx, req)
 	if err != nil {
 		return nil, 0, 0, fmt.Errorf("mtgo: get dialogs: %w", err)
@@ -85,10 +86,22 @@ func (c *Client) dialogsPage(ctx context.Context, req *tg.MessagesGetDialogsRequ
 	switch r := res.(type) {
 	case *tg.MessagesDialogs:
 		list := types.NewDialogs(clientAPI{c: c}, r.Dialogs, r.Messages, types.NewEntities(r.Users, r.Chats), now)
-		return list, len(r.Dialogs), len(r.Dialogs), nil
+		n := dialogsUpTo(r.Dialogs)
+		return list, n, n, nil // the whole list: no page follows
 	case *tg.MessagesDialogsSlice:
 		list := types.NewDialogs(clientAPI{c: c}, r.Dialogs, r.Messages, types.NewEntities(r.Users, r.Chats), now)
-		return list, len(r.Dialogs), int(r.Count), nil
+		return list, dialogsUpTo(r.Dialogs), int(r.Count), nil
 	}
 	return nil, 0, 0, nil // messages.dialogsNotModified: nothing new
+}
+
+// dialogsUpTo is how many of a page's entries go up to its last dialog (the last one
+// types.NewDialogs lists, so the next page's offset).
+func dialogsUpTo(dialogs []tg.DialogClass) int {
+	for i := len(dialogs) - 1; i >= 0; i-- {
+		if d, ok := dialogs[i].(*tg.Dialog); ok && d != nil {
+			return i + 1
+		}
+	}
+	return 0
 }

@@ -325,3 +325,34 @@ func TestGetChatAdminInviteLinksUnlistedTail(t *testing.T) {
 		t.Errorf("offsets asked (-want +got):\n%s", diff)
 	}
 }
+
+// TestGetDialogsFolderLast: a folder entry (not listed) last on a page is not where the next
+// page starts, so it comes again; counted twice against the server's count, it would hide
+// the list's last chat.
+func TestGetDialogsFolderLast(t *testing.T) {
+	const total, folder, top = 200, 99, 10000 // entry j's top message is top-j; j == folder is a folder
+	var offsets []int32
+	c := answeringEach(t, func(req *tg.MessagesGetDialogsRequest, box *tg.MessagesDialogsClassBox) {
+		offsets = append(offsets, req.OffsetID)
+		start := 0
+		if req.OffsetID != 0 {
+			start = top - int(req.OffsetID) + 1
+		}
+		page := &tg.MessagesDialogsSlice{Count: total}
+		for j := start; j < total && j < start+int(req.Limit); j++ {
+			var d tg.DialogClass = &tg.Dialog{Peer: &tg.PeerUser{UserID: int64(j + 1)}, TopMessage: int32(top - j)}
+			if j == folder {
+				d = &tg.DialogFolder{Folder: tg.Folder{ID: 1}, Peer: &tg.PeerUser{UserID: int64(j + 1)}, TopMessage: int32(top - j)}
+			}
+			page.Dialogs = append(page.Dialogs, d)
+		}
+		box.MessagesDialogs = page
+	})
+	got := listedKeys(t, c.GetDialogs(context.Background(), mtgo.DialogFilter{}), func(d *types.Dialog) int64 { return d.Chat.ID })
+	if diff := cmp.Diff(upTo(1, total, func(i int) bool { return i == folder+1 }), got); diff != "" {
+		t.Errorf("chats (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]int32{0, top - 98, top - 198}, offsets); diff != "" {
+		t.Errorf("offsets asked (-want +got):\n%s", diff)
+	}
+}
