@@ -383,11 +383,24 @@ func (d *DedupKeys) Save(ctx context.Context, key string) (saved bool, err error
 	if ok, err := d.live(ctx, key, now); err != nil || ok {
 		return false, err
 	}
-	rec := binary.BigEndian.AppendUint64([]byte{durableVersion}, uint64(now.Add(d.ttl).UnixNano()))
+	rec := binary.BigEndian.AppendUint64([]byte{durableVersion}, uint64(dedupExpiry(now.Add(d.ttl))))
 	if err := d.st.SaveRecord(ctx, DedupNamespace, key, rec); err != nil {
 		return false, fmt.Errorf("storage: save dedup key: %w", err)
 	}
 	return true, nil
+}
+
+// lastNano is the last time Unix nanoseconds in an int64 reach (2262).
+var lastNano = time.Unix(0, math.MaxInt64)
+
+// dedupExpiry is t as a dedup key record holds it, Unix nanoseconds: a later time than they
+// reach (a ttl near Duration's maximum) is held as the last one, still in the future, where
+// UnixNano's answer is undefined and read back as long past.
+func dedupExpiry(t time.Time) int64 {
+	if t.After(lastNano) {
+		return math.MaxInt64
+	}
+	return t.UnixNano()
 }
 
 // Exists reports whether key was saved and has not expired.

@@ -145,6 +145,22 @@ func TestDurableQueue(t *testing.T) {
 // errAny stands for "some error" in the tables.
 var errAny = errors.New("any error")
 
+// TestDedupKeysFarExpiry: a ttl whose end Unix nanoseconds cannot hold (past 2262, as a
+// Duration near its maximum reaches from now) keeps the key: it read back as long expired.
+func TestDedupKeysFarExpiry(t *testing.T) {
+	ctx := context.Background()
+	forEach(t, func(t *testing.T, s storage.Storage) {
+		d := storage.NewDedupKeys(s, 1<<63-1)
+		storage.SetDedupNow(d, func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) })
+		if saved, err := d.Save(ctx, "k"); !saved || err != nil {
+			t.Fatalf("Save = %v, %v; want saved", saved, err)
+		}
+		if ok, err := d.Exists(ctx, "k"); !ok || err != nil {
+			t.Errorf("Exists = %v, %v after a save meant to last 292 years", ok, err)
+		}
+	})
+}
+
 func TestDedupKeys(t *testing.T) {
 	ctx := context.Background()
 	forEach(t, func(t *testing.T, s storage.Storage) {
