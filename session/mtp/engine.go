@@ -283,6 +283,9 @@ type Engine struct {
 	acks       []int64
 	ackDue     time.Time
 	ackBuf     []byte
+	// left holds packets sealed in a session a server engine left (flushLeft), which Flush
+	// sends first.
+	left [][]byte
 
 	ping         *outMsg
 	nextPingID   int64

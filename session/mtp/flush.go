@@ -52,10 +52,10 @@ func (e *Engine) seal(dst, buf []byte) ([]byte, error) {
 	return packet, err
 }
 
-// HasPending reports whether Flush would produce a packet at now: a message is queued or
-// acknowledgements are due.
+// HasPending reports whether Flush would produce a packet at now: a message is queued,
+// acknowledgements are due, or a server engine has a packet of a session it left.
 func (e *Engine) HasPending(now time.Time) bool {
-	return e.live > 0 || e.acksDue(now)
+	return e.live > 0 || len(e.left) > 0 || e.acksDue(now)
 }
 
 func (e *Engine) acksDue(now time.Time) bool {
@@ -73,6 +73,11 @@ func (e *Engine) Flush(now time.Time, dst []byte) (packet []byte, sent []CallID,
 	e.sentIDs = e.sentIDs[:0]
 	if !e.HasPending(now) {
 		return dst, nil, nil
+	}
+	if len(e.left) > 0 {
+		pkt := e.left[0]
+		e.left[0], e.left = nil, e.left[1:]
+		return append(dst, pkt...), nil, nil
 	}
 	srv := e.serverTime(now)
 

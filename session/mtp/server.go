@@ -106,8 +106,12 @@ func (e *Engine) answerFutureSalts(now time.Time, msgID int64, body []byte) {
 }
 
 // adoptSession makes the client's session id the engine's and announces it with
-// new_session_created, as a server does for every session it has not seen.
+// new_session_created, as a server does for every session it has not seen. What is queued for
+// the session it leaves goes in that session (flushLeft).
 func (e *Engine) adoptSession(now time.Time, sid, firstMsgID int64) {
+	if e.sessionID != 0 {
+		e.flushLeft(now)
+	}
 	e.sessionID = sid
 	e.replay.reset()
 	e.seq = seqGen{}
@@ -122,6 +126,48 @@ func (e *Engine) adoptSession(now time.Time, sid, firstMsgID int64) {
 	out = append(out, unique[:]...)
 	out = le.AppendUint64(out, uint64(e.saltAt(now)))
 	e.pushService(out, false)
+}
+
+// flushLeft seals, in the session the engine is leaving, the queued messages that belong to
+// it, for Flush to send before anything of the new session: answers to its messages (rpc_result,
+// pong, bad_msg_notification...), messages already sent in it and queued again, its
+// new_session_created, and the acknowledgements of its messages. Sent in the new session they
+// would name msg_ids of the old one, which the client may have handed out again there (a new
+// session after a clock correction numbers from the clock again), so one call could take
+// another's answer. They go in their own session, as Telegram sends them, rather than being
+// dropped: the client reads that session for a while for the answers of calls sent there
+// (Engine.fromPrevSession), and a call that may have run is not sent again, so its answer
+// comes only there. Updates and other messages not sent yet stay queued for the new session.
+func (e *Engine) flushLeft(now time.Time) {
+	var stay []*outMsg
+	staying := 0
+	left := e.queue[:0]
+	for _, m := range e.queue {
+		if m.cancelled || m.answer || m.msgID != 0 || peekID(m.body) == idNewSessionCreated {
+			left = append(left, m)
+			continue
+		}
+		stay = append(stay, m)
+		staying++
+	}
+	e.queue, e.live = left, e.live-staying
+	if len(e.acks) > 0 {
+		e.ackDue = time.Time{} // due now, in this session
+	}
+	prior := e.left
+	e.left = nil // Flush builds packets from the queue while none waits
+	for e.HasPending(now) {
+		pkt, _, err := e.Flush(now, nil)
+		if err != nil {
+			e.log.Warn("mtp: new session: seal the old session's messages", "err", err)
+		}
+		if len(pkt) == 0 {
+			break
+		}
+		prior = append(prior, pkt)
+	}
+	e.left = prior
+	e.queue, e.live = append(e.queue, stay...), e.live+staying
 }
 
 // sendBadMsg rejects a client message with bad_msg_notification, or bad_server_salt for code
