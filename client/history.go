@@ -36,6 +36,7 @@ type historyParams struct {
 	maxDate  time.Time
 	topic    int
 	kindOnly globalKind
+	global   bool // set by SearchGlobal: pages continue from (rate, peer, id), not an id
 }
 
 // globalKind restricts SearchGlobal to one kind of chat.
@@ -188,6 +189,7 @@ func (c *Client) pages(ctx context.Context, p historyParams, request func(pageCu
 	left := p.limit
 	api := clientAPI{c: c}
 	var box pageBox // reused: its scratch holds one page's messages at a time
+	moved := cursorGuard{global: p.global}
 	for {
 		size := p.pageSize
 		if p.limit > 0 {
@@ -229,11 +231,55 @@ func (c *Client) pages(ctx context.Context, p historyParams, request func(pageCu
 		if pg.nextRate != 0 {
 			next.date = pg.nextRate
 		}
-		if next.id == 0 || (next.id == cur.id && next.date == cur.date) {
-			return // a server repeating its page would never end the listing
+		if !moved.on(cur.offsetID(p), next) {
+			return // a server that does not move the cursor on would never end the listing
 		}
 		cur = next
 	}
+}
+
+// cursorGuard ends a listing whose server does not carry it on. A newest-first listing's next
+// offset id must fall below the one it asked from; searchGlobal's (rate, peer, id) cursor is
+// not ordered by id across chats, so it must be one no page has continued from before.
+type cursorGuard struct {
+	global bool
+	seen   map[globalCursor]struct{}
+}
+
+// globalCursor is a comparable pageCursor of searchGlobal.
+type globalCursor struct {
+	rate, id int32
+	kind     uint32 // the peer's constructor
+	peer     int64
+}
+
+// on reports whether the listing goes on to next from the page asked at offset id from.
+func (g *cursorGuard) on(from int32, next pageCursor) bool {
+	if next.id <= 0 {
+		return false
+	}
+	if !g.global {
+		return from == 0 || next.id < from
+	}
+	k := globalCursor{rate: next.date, id: next.id}
+	switch p := next.peer.(type) {
+	case *tg.PeerUser:
+		k.kind, k.peer = p.TypeID(), p.UserID
+	case *tg.PeerChat:
+		k.kind, k.peer = p.TypeID(), p.ChatID
+	case *tg.PeerChannel:
+		k.kind, k.peer = p.TypeID(), p.ChannelID
+	default:
+		return false // no peer to continue from
+	}
+	if _, ok := g.seen[k]; ok {
+		return false
+	}
+	if g.seen == nil {
+		g.seen = make(map[globalCursor]struct{})
+	}
+	g.seen[k] = struct{}{}
+	return true
 }
 
 // invokePage runs a listing's request into box. Invoker middleware may expect the generated

@@ -203,6 +203,7 @@ func globalRequest(query string, p historyParams) (*tg.MessagesSearchGlobalReque
 // WithLimit, WithPageSize.
 func (c *Client) SearchGlobal(ctx context.Context, query string, opts ...HistoryOption) iter.Seq2[*types.Message, error] {
 	p := collectHistory(opts)
+	p.global = true
 	return func(yield func(*types.Message, error) bool) {
 		c.pages(ctx, p, func(cur pageCursor, limit int) (tl.Encoder, error) {
 			req, err := globalRequest(query, p)
