@@ -68,11 +68,7 @@ func TestRejoinedChannelStalePush(t *testing.T) {
 			for _, u := range tc.after {
 				h.process(u)
 			}
-			reqs := answerChannel(h, ch, tc.top)
-			if diff := cmp.Diff(tc.wantReqs, reqs, cmpEmpty); diff != "" {
-				t.Errorf("requests (-want +got):\n%s", diff)
-			}
-			h.expectDelivered(tc.want...)
+			expectAnswered(h, answerChannel(h, ch, tc.top), tc.wantReqs, tc.want)
 		})
 	}
 }
@@ -241,12 +237,7 @@ func TestRejoinPartialGap(t *testing.T) {
 			for next := h.b.NextDeadline(); len(h.reqs) == 0 && next.Before(h.now.Add(time.Minute)); next = h.b.NextDeadline() {
 				h.fireDeadline()
 			}
-			reqs := answerChannel(h, ch, tc.top)
-			if diff := cmp.Diff(tc.wantReqs, reqs, cmpEmpty); diff != "" {
-				t.Errorf("requests (-want +got):\n%s", diff)
-			}
-			h.expectDelivered(tc.want...)
-			checkInvariants(t, h.b)
+			expectAnswered(h, answerChannel(h, ch, tc.top), tc.wantReqs, tc.want)
 		})
 	}
 }
@@ -316,12 +307,7 @@ func TestRejoinRunsHandedOver(t *testing.T) {
 			for _, p := range tc.after {
 				h.process(chPush(ch, p))
 			}
-			reqs := answerChannel(h, ch, 15)
-			if diff := cmp.Diff(tc.wantReqs, reqs, cmpEmpty); diff != "" {
-				t.Errorf("requests (-want +got):\n%s", diff)
-			}
-			h.expectDelivered(tc.want...)
-			checkInvariants(t, h.b)
+			expectAnswered(h, answerChannel(h, ch, 15), tc.wantReqs, tc.want)
 		})
 	}
 }
