@@ -492,6 +492,24 @@ type listPage[T, C any] struct {
 	more  bool // whether the server says a page follows
 }
 
+// cursorsUsed remembers the cursors a listing has asked pages from, so that a server coming
+// back to one (repeating a page, or sending two in turn) ends the listing instead of running
+// it up to the count it sent. The first page creates it; the cursors after it share it.
+type cursorsUsed[K comparable] map[K]struct{}
+
+// fresh records k and reports whether the listing had not used it before; a nil set (the first
+// page's cursor) is made first.
+func (u *cursorsUsed[K]) fresh(k K) bool {
+	if *u == nil {
+		*u = make(cursorsUsed[K])
+	}
+	if _, ok := (*u)[k]; ok {
+		return false
+	}
+	(*u)[k] = struct{}{}
+	return true
+}
+
 // pages iterates over the items of a paged list: fetch gets the page at cursor cur (the zero
 // value: the first page). The end of the list is the server's: a page with no entries, or one
 // after which fetch says no more follow; a page whose entries all fail to convert does not end

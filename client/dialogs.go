@@ -30,11 +30,16 @@ func (c *Client) GetDialogs(ctx context.Context, filter DialogFilter) iter.Seq2[
 		// The offset of the next page is the last dialog's top message; pinned dialogs come
 		// first and may repeat further down, so each chat is yielded once. A page of repeats
 		// does not end the list (the server's count does); one that does not move the offset
-		// does (a server repeating its page would never end it).
+		// does, and so does one that returns to an offset used before (a server repeating its
+		// page, or alternating two, would otherwise run the list up to the count it sent).
 		var date, id int32
 		var peer tg.InputPeerClass = &tg.InputPeerEmpty{}
-		var at int64 // the chat of the offset
 		seen := make(map[int64]bool)
+		type offset struct {
+			date, id int32
+			chat     int64
+		}
+		used := map[offset]bool{{}: true}
 		for total := 0; ; {
 			req := &tg.MessagesGetDialogsRequest{
 				ExcludePinned: filter.ExcludePinned, OffsetDate: date, OffsetID: id, OffsetPeer: peer, Limit: dialogsPage,
@@ -65,10 +70,12 @@ func (c *Client) GetDialogs(ctx context.Context, filter DialogFilter) iter.Seq2[
 			if last.TopMessage != nil {
 				nextDate = int32(last.TopMessage.Date.Unix())
 			}
-			if int32(last.TopMessageID) == id && nextDate == date && last.Chat.ID == at {
+			next := offset{date: nextDate, id: int32(last.TopMessageID), chat: last.Chat.ID}
+			if used[next] {
 				return
 			}
-			id, peer, date, at = int32(last.TopMessageID), last.Chat.InputPeer(), nextDate, last.Chat.ID
+			used[next] = true
+			id, peer, date = next.id, last.Chat.InputPeer(), next.date
 		}
 	}
 }

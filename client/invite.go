@@ -166,16 +166,16 @@ func (c *Client) GetChatAdminInviteLinks(ctx context.Context, chat, admin any, r
 		}
 		e := types.NewEntities(res.Users, nil)
 		pg.items = make([]*types.ChatInviteLink, 0, len(res.Invites))
-		pg.next = linksCursor{seen: cur.seen}
+		pg.next = linksCursor{seen: cur.seen, used: cur.used}
 		for i, inv := range res.Invites {
 			if l := types.NewChatInviteLink(inv, e); l != nil {
 				pg.items = append(pg.items, l)
 				// The next page starts after this link: the entries after it come again.
-				pg.next = linksCursor{date: l.Raw.Date, link: l.Link, seen: cur.seen + i + 1}
+				pg.next = linksCursor{date: l.Raw.Date, link: l.Link, seen: cur.seen + i + 1, used: cur.used}
 			}
 		}
 		pg.sent = len(res.Invites)
-		moved := pg.next.link != "" && (cur.seen == 0 || pg.next.link != cur.link)
+		moved := pg.next.link != "" && pg.next.used.fresh(pg.next.link)
 		pg.more = moved && pg.sent == invitePage && pg.next.seen < int(res.Count)
 		return pg, nil
 	})
@@ -188,6 +188,7 @@ type linksCursor struct {
 	date int32
 	link string
 	seen int
+	used cursorsUsed[string] // links paged from
 }
 
 // GetChatAdminsWithInvites lists the administrators of chat who made links, with how many.
@@ -224,11 +225,18 @@ func (c *Client) GetChatJoinRequests(ctx context.Context, chat any, link string)
 	return c.importers(ctx, chat, link, true)
 }
 
+// joinerAt is where a page of importers ends: the last one's user and date.
+type joinerAt struct {
+	user int64
+	date int64
+}
+
 func (c *Client) importers(ctx context.Context, chat any, link string, requested bool) iter.Seq2[*types.ChatInviteLinkJoiner, error] {
 	// Every importer converts, so the last one of a page is the next page's offset.
 	type cursor struct {
 		last *types.ChatInviteLinkJoiner
 		seen int
+		used cursorsUsed[joinerAt] // (user, date) pairs paged from
 	}
 	return pages(ctx, func(ctx context.Context, cur cursor) (listPage[*types.ChatInviteLinkJoiner, cursor], error) {
 		var pg listPage[*types.ChatInviteLinkJoiner, cursor]
@@ -259,8 +267,8 @@ func (c *Client) importers(ctx context.Context, chat any, link string, requested
 			return pg, nil
 		}
 		next := pg.items[pg.sent-1]
-		pg.next = cursor{last: next, seen: cur.seen + pg.sent}
-		moved := last == nil || next.User.ID != last.User.ID || !next.Date.Equal(last.Date)
+		pg.next = cursor{last: next, seen: cur.seen + pg.sent, used: cur.used}
+		moved := pg.next.used.fresh(joinerAt{user: next.User.ID, date: next.Date.Unix()})
 		pg.more = moved && pg.sent == invitePage && pg.next.seen < int(res.Count)
 		return pg, nil
 	})

@@ -209,6 +209,30 @@ func TestGetDialogsRepeatingServer(t *testing.T) {
 	}
 }
 
+// TestGetDialogsAlternatingServer: a server answering messages.getDialogs with two full pages
+// in turn, and a count it never reaches, moves the offset on every page; GetDialogs ends when
+// an offset comes round again instead of running up to the count.
+func TestGetDialogsAlternatingServer(t *testing.T) {
+	calls := 0
+	c := answeringEach(t, func(_ *tg.MessagesGetDialogsRequest, box *tg.MessagesDialogsClassBox) {
+		calls++
+		if calls > 10 {
+			box.MessagesDialogs = &tg.MessagesDialogs{} // the listing does not end: stop it here
+			return
+		}
+		base := int64(calls%2) * 100
+		page := &tg.MessagesDialogsSlice{Count: 1 << 30}
+		for u := range int64(100) {
+			page.Dialogs = append(page.Dialogs, &tg.Dialog{Peer: &tg.PeerUser{UserID: base + u + 1}, TopMessage: int32(1000 - base - u)})
+		}
+		box.MessagesDialogs = page
+	})
+	got := listedKeys(t, c.GetDialogs(context.Background(), mtgo.DialogFilter{}), func(d *types.Dialog) int64 { return d.Chat.ID })
+	if len(got) != 200 || calls != 3 {
+		t.Errorf("got %d chats in %d calls, want 200 in 3", len(got), calls)
+	}
+}
+
 // TestGetChatEventLogEventZero: an event with id 0 (or below) last on a page cannot be the
 // next page's max_id, which 0 would turn back into the first page: a server that honours
 // max_id would then send the log again and again. The listing ends there instead.
@@ -354,5 +378,66 @@ func TestGetDialogsFolderLast(t *testing.T) {
 	}
 	if diff := cmp.Diff([]int32{0, top - 98, top - 198}, offsets); diff != "" {
 		t.Errorf("offsets asked (-want +got):\n%s", diff)
+	}
+}
+
+// TestListingsAlternatingServer: a server answering with two full pages in turn, and a count
+// it never reaches, moves the cursor on every page; each listing ends when a cursor comes
+// round again (the third call) instead of asking on up to the count.
+func TestListingsAlternatingServer(t *testing.T) {
+	const maxCalls = 10 // past it the fake answers an empty page: the listing did not end
+	chat, admin := &tg.InputPeerChannel{ChannelID: 7, AccessHash: 1}, &tg.InputUser{UserID: 5, AccessHash: 1}
+	tests := []struct {
+		name string
+		list func(t *testing.T, calls *int) int // lists everything, returns the items listed
+	}{
+		{"forum topics", func(t *testing.T, calls *int) int {
+			c := answeringEach(t, func(_ *tg.MessagesGetForumTopicsRequest, box *tg.MessagesForumTopics) {
+				if *calls++; *calls > maxCalls {
+					return
+				}
+				box.Count = 1 << 30
+				for i := range int32(100) {
+					id := int32(*calls%2)*100 + i + 1
+					box.Topics = append(box.Topics, &tg.ForumTopic{ID: id, Date: 1e6 - id, TopMessage: id, Title: "t"})
+				}
+			})
+			return len(listedKeys(t, c.GetForumTopics(context.Background(), chat, ""), func(ft *types.ForumTopic) int { return ft.ID }))
+		}},
+		{"admin invite links", func(t *testing.T, calls *int) int {
+			c := answeringEach(t, func(_ *tg.MessagesGetExportedChatInvitesRequest, box *tg.MessagesExportedChatInvites) {
+				if *calls++; *calls > maxCalls {
+					return
+				}
+				box.Count = 1 << 30
+				for i := range 100 {
+					n := (*calls%2)*100 + i + 1
+					box.Invites = append(box.Invites, &tg.ChatInviteExported{Link: fmt.Sprintf("l%d", n), Date: int32(1e6 - n), AdminID: 5})
+				}
+			})
+			return len(listedKeys(t, c.GetChatAdminInviteLinks(context.Background(), chat, admin, false), func(l *types.ChatInviteLink) string { return l.Link }))
+		}},
+		{"join requests", func(t *testing.T, calls *int) int {
+			c := answeringEach(t, func(_ *tg.MessagesGetChatInviteImportersRequest, box *tg.MessagesChatInviteImporters) {
+				if *calls++; *calls > maxCalls {
+					return
+				}
+				box.Count = 1 << 30
+				for i := range int64(100) {
+					n := int64(*calls%2)*100 + i + 1
+					box.Importers = append(box.Importers, tg.ChatInviteImporter{UserID: n, Date: int32(1e6 - n), Requested: true})
+				}
+			})
+			return len(listedKeys(t, c.GetChatJoinRequests(context.Background(), chat, ""), func(j *types.ChatInviteLinkJoiner) int64 { return j.User.ID }))
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			calls := 0
+			n := tt.list(t, &calls)
+			if calls != 3 {
+				t.Errorf("%d items in %d calls, want 3 calls", n, calls)
+			}
+		})
 	}
 }

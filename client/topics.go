@@ -169,6 +169,7 @@ func (c *Client) GetForumTopics(ctx context.Context, chat any, query string) ite
 	type cursor struct {
 		last *tg.ForumTopic
 		seen int
+		used cursorsUsed[int32] // topic ids paged from
 	}
 	return pages(ctx, func(ctx context.Context, cur cursor) (listPage[*types.ForumTopic, cursor], error) {
 		var pg listPage[*types.ForumTopic, cursor]
@@ -189,7 +190,7 @@ func (c *Client) GetForumTopics(ctx context.Context, chat any, query string) ite
 		}
 		e := types.NewEntities(res.Users, res.Chats)
 		pg.items = make([]*types.ForumTopic, 0, len(res.Topics))
-		pg.sent, pg.next = len(res.Topics), cursor{seen: cur.seen}
+		pg.sent, pg.next = len(res.Topics), cursor{seen: cur.seen, used: cur.used}
 		for i, t := range res.Topics {
 			if ft := types.NewForumTopic(t, e); ft != nil {
 				pg.items = append(pg.items, ft)
@@ -198,7 +199,7 @@ func (c *Client) GetForumTopics(ctx context.Context, chat any, query string) ite
 				pg.next.last, pg.next.seen = ft.Raw, cur.seen+i+1
 			}
 		}
-		moved := pg.next.last != nil && (cur.last == nil || pg.next.last.ID != cur.last.ID)
+		moved := pg.next.last != nil && pg.next.used.fresh(pg.next.last.ID)
 		pg.more = moved && pg.sent == topicsPage && pg.next.seen < int(res.Count)
 		return pg, nil
 	})
