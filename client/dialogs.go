@@ -39,7 +39,8 @@ func (c *Client) GetDialogs(ctx context.Context, filter DialogFilter) iter.Seq2[
 			date, id int32
 			chat     int64
 		}
-		used := map[offset]bool{{}: true}
+		var used cursorsUsed[offset]
+		used.fresh(offset{}) // the first page's
 		for total := 0; ; {
 			req := &tg.MessagesGetDialogsRequest{
 				ExcludePinned: filter.ExcludePinned, OffsetDate: date, OffsetID: id, OffsetPeer: peer, Limit: dialogsPage,
@@ -71,10 +72,9 @@ func (c *Client) GetDialogs(ctx context.Context, filter DialogFilter) iter.Seq2[
 				nextDate = int32(last.TopMessage.Date.Unix())
 			}
 			next := offset{date: nextDate, id: int32(last.TopMessageID), chat: last.Chat.ID}
-			if used[next] {
+			if !used.fresh(next) {
 				return
 			}
-			used[next] = true
 			id, peer, date = next.id, last.Chat.InputPeer(), next.date
 		}
 	}
