@@ -296,14 +296,7 @@ func TestRejoinRunsHandedOver(t *testing.T) {
 			last.process(chPush(ch, 12))
 			last.expectDelivered("ch9/12")
 
-			h := newHarness(t, Config{MaxPending: 5})
-			saved := &Saved{State: State{Pts: 1, Qts: 1, Seq: 1, Date: 1}}
-			if tc.saved {
-				saved.Channels = []ChannelPts{{ChannelID: ch, Pts: 12}}
-			}
-			h.record(h.b.Start(h.now, saved))
-			h.must(h.b.ApplyDifference(h.now, &tg.UpdatesDifferenceEmpty{Date: 1, Seq: 1}))
-			h.record(h.b.restore(h.now, last.b.memo()))
+			h := nextRun(t, last, ch, tc.saved)
 			for _, p := range tc.after {
 				h.process(chPush(ch, p))
 			}
@@ -351,14 +344,7 @@ func TestRejoinCutKeepsRuns(t *testing.T) {
 				last.expectDelivered("ch9/13")
 			}
 
-			h := newHarness(t, Config{MaxPending: 5})
-			saved := &Saved{State: State{Pts: 1, Qts: 1, Seq: 1, Date: 1}}
-			if tc.saved {
-				saved.Channels = []ChannelPts{{ChannelID: ch, Pts: 12}}
-			}
-			h.record(h.b.Start(h.now, saved))
-			h.must(h.b.ApplyDifference(h.now, &tg.UpdatesDifferenceEmpty{Date: 1, Seq: 1}))
-			h.record(h.b.restore(h.now, last.b.memo()))
+			h := nextRun(t, last, ch, tc.saved)
 			for _, p := range append(tc.left, tc.after...) {
 				h.process(chPush(ch, p))
 			}
@@ -367,4 +353,19 @@ func TestRejoinCutKeepsRuns(t *testing.T) {
 			checkInvariants(t, h.b)
 		})
 	}
+}
+
+// nextRun starts the Box of the next run after last (MaxPending 5): caught up, channel ch
+// loaded at 12 when saved, then given last's memo.
+func nextRun(t *testing.T, last *harness, ch int64, saved bool) *harness {
+	t.Helper()
+	h := newHarness(t, Config{MaxPending: 5})
+	st := &Saved{State: State{Pts: 1, Qts: 1, Seq: 1, Date: 1}}
+	if saved {
+		st.Channels = []ChannelPts{{ChannelID: ch, Pts: 12}}
+	}
+	h.record(h.b.Start(h.now, st))
+	h.must(h.b.ApplyDifference(h.now, &tg.UpdatesDifferenceEmpty{Date: 1, Seq: 1}))
+	h.record(h.b.restore(h.now, last.b.memo()))
+	return h
 }
